@@ -1,0 +1,24 @@
+"""aftersales_crm: automotive after-sales customer relationship management, as pure domain logic.
+
+The library models the work of keeping car owners coming back after the sale: validated
+records of customers, vehicles and repair orders; analytics over many customers; the
+owners' club and its points; satisfaction; care and follow-up. It reads no clock, opens
+no files and draws no unseeded random numbers; every time-dependent call takes ``as_of``.
+
+The top level exports only the entry points; everything else lives in a subpackage.
+
+Examples:
+    >>> import aftersales_crm as crm
+    >>> crm.__version__
+    '0.1.0'
+    >>> crm.values.Money.parse("¥1,234.50")
+    Money('1234.50', 'CNY')
+"""
+
+from __future__ import annotations
+
+from aftersales_crm import errors
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "errors"]

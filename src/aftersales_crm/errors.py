@@ -1,0 +1,284 @@
+"""The one error family of aftersales_crm.
+
+Every error the library raises on purpose derives from :class:`AftersalesError` and also
+from the builtin exception callers already catch: an invalid VIN is a :class:`ValueError`,
+adding yuan to dollars is a :class:`TypeError`, an unknown policy name is a
+:class:`LookupError`. Each class has a stable machine ``code`` (a short snake_case string
+that never changes between releases), and each raised instance may refine it with a more
+specific code such as ``"vin_checksum"``. Messages name the rule and the values involved.
+
+Examples:
+    >>> from aftersales_crm.errors import InvalidChecksum, InvalidValue
+    >>> err = InvalidChecksum("VIN check digit is 0, expected X", code="vin_checksum")
+    >>> isinstance(err, ValueError), err.code, str(err)
+    (True, 'vin_checksum', 'VIN check digit is 0, expected X')
+    >>> InvalidValue.code
+    'invalid_value'
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import attrs
+
+__all__ = [
+    "AftersalesError",
+    "CurrencyMismatchError",
+    "FloatMoneyError",
+    "IntegrityError",
+    "InvalidChecksum",
+    "InvalidComponent",
+    "InvalidFormat",
+    "InvalidLength",
+    "InvalidValue",
+    "MissingDependencyError",
+    "NotFittedError",
+    "RowProblem",
+    "TableValidationError",
+    "UnknownPolicyError",
+]
+
+
+class AftersalesError(Exception):
+    """Base class of every error raised by aftersales_crm.
+
+    Args:
+        message: what went wrong, naming the rule and the values; defaults to the
+            class's generic ``message``.
+        code: a more specific machine code for this instance; defaults to the class's
+            ``code``.
+
+    Examples:
+        >>> err = AftersalesError()
+        >>> err.code, str(err)
+        ('aftersales_error', 'aftersales_crm error')
+    """
+
+    code: ClassVar[str] = "aftersales_error"
+    """Stable machine code of the error class."""
+
+    message: ClassVar[str] = "aftersales_crm error"
+    """Generic message used when none is given."""
+
+    def __init__(self, message: str | None = None, *, code: str | None = None) -> None:
+        super().__init__(message if message is not None else self.message)
+        if code is not None:
+            # An instance attribute shadows the class-level code for this error only.
+            self.code = code  # type: ignore[misc]
+
+
+class InvalidValue(AftersalesError, ValueError):
+    """A value does not satisfy the rule of its type.
+
+    Examples:
+        >>> issubclass(InvalidValue, ValueError)
+        True
+    """
+
+    code = "invalid_value"
+    message = "the value is invalid"
+
+
+class InvalidFormat(InvalidValue):
+    """A value has characters or a layout its type does not allow.
+
+    Examples:
+        >>> str(InvalidFormat())
+        'the value has an invalid format'
+    """
+
+    code = "invalid_format"
+    message = "the value has an invalid format"
+
+
+class InvalidLength(InvalidFormat):
+    """A value has the wrong number of characters.
+
+    Examples:
+        >>> InvalidLength("VIN has 16 characters, expected 17").code
+        'invalid_length'
+    """
+
+    code = "invalid_length"
+    message = "the value has an invalid length"
+
+
+class InvalidChecksum(InvalidValue):
+    """A value's check digit does not match the digit computed from the rest.
+
+    Examples:
+        >>> InvalidChecksum().code
+        'invalid_checksum'
+    """
+
+    code = "invalid_checksum"
+    message = "the value's check digit does not match"
+
+
+class InvalidComponent(InvalidValue):
+    """A part of a value (a date, a region, a currency) is not a valid one.
+
+    Examples:
+        >>> InvalidComponent("month 13 does not exist").code
+        'invalid_component'
+    """
+
+    code = "invalid_component"
+    message = "one of the value's components is invalid"
+
+
+@attrs.frozen
+class RowProblem:
+    """One problem found in one row of a table.
+
+    Attributes:
+        row: zero-based row index in the input.
+        column: name of the offending column.
+        code: stable machine code of the rule that failed.
+        message: human-readable explanation naming the rule and the value.
+
+    Examples:
+        >>> RowProblem(3, "labour_fen", "negative_money", "labour_fen is -100, must be >= 0")
+        RowProblem(row=3, column='labour_fen', code='negative_money', message='labour_fen is -100, must be >= 0')
+    """
+
+    row: int
+    column: str
+    code: str
+    message: str
+
+
+class TableValidationError(InvalidValue):
+    """A table failed validation; ``problems`` lists every bad row, not only the first.
+
+    Args:
+        problems: every problem found, in row order.
+        table: the name of the table, for the message.
+
+    Examples:
+        >>> err = TableValidationError(
+        ...     [RowProblem(0, "vin", "vin_checksum", "check digit is 0, expected X")],
+        ...     table="vehicles",
+        ... )
+        >>> print(err)
+        vehicles: 1 problem in 1 row
+          row 0, column 'vin' [vin_checksum]: check digit is 0, expected X
+        >>> err.problems[0].row
+        0
+    """
+
+    code = "table_invalid"
+    message = "the table is invalid"
+
+    #: How many problems the message lists before summarising the rest.
+    max_listed: ClassVar[int] = 20
+
+    def __init__(self, problems: list[RowProblem] | tuple[RowProblem, ...], *, table: str) -> None:
+        self.problems: tuple[RowProblem, ...] = tuple(problems)
+        self.table = table
+        n_rows = len({p.row for p in self.problems})
+        noun = "problem" if len(self.problems) == 1 else "problems"
+        rows = "row" if n_rows == 1 else "rows"
+        lines = [f"{table}: {len(self.problems)} {noun} in {n_rows} {rows}"]
+        lines += [
+            f"  row {p.row}, column {p.column!r} [{p.code}]: {p.message}"
+            for p in self.problems[: self.max_listed]
+        ]
+        if len(self.problems) > self.max_listed:
+            lines.append(f"  … and {len(self.problems) - self.max_listed} more")
+        super().__init__("\n".join(lines))
+
+
+class IntegrityError(AftersalesError, ValueError):
+    """A collection of records has dangling references or duplicate ids.
+
+    Args:
+        problems: one line per problem; every problem is listed, never only the first.
+
+    Examples:
+        >>> err = IntegrityError(["repair order 'RO1': unknown vehicle 'LSV…'"])
+        >>> err.problems
+        ("repair order 'RO1': unknown vehicle 'LSV…'",)
+    """
+
+    code = "integrity"
+    message = "the records are inconsistent"
+
+    def __init__(self, problems: list[str] | tuple[str, ...]) -> None:
+        self.problems: tuple[str, ...] = tuple(problems)
+        noun = "problem" if len(self.problems) == 1 else "problems"
+        lines = [f"{len(self.problems)} integrity {noun}:", *(f"  {p}" for p in self.problems)]
+        super().__init__("\n".join(lines))
+
+
+class NotFittedError(AftersalesError, ValueError, AttributeError):
+    """A population-relative policy was used before ``fit``.
+
+    Examples:
+        >>> isinstance(NotFittedError("ParetoABC is not fitted"), AttributeError)
+        True
+    """
+
+    code = "not_fitted"
+    message = "the policy is not fitted yet: call fit() first"
+
+
+class CurrencyMismatchError(AftersalesError, TypeError):
+    """Two amounts in different currencies were combined.
+
+    Examples:
+        >>> str(CurrencyMismatchError("cannot add CNY and USD"))
+        'cannot add CNY and USD'
+    """
+
+    code = "currency_mismatch"
+    message = "amounts in different currencies cannot be combined"
+
+
+class FloatMoneyError(AftersalesError, TypeError):
+    """A binary float was offered where exact money is required.
+
+    Examples:
+        >>> FloatMoneyError().code
+        'float_money'
+    """
+
+    code = "float_money"
+    message = (
+        "money never goes through float: 0.1 + 0.2 != 0.3 in binary floating point; "
+        "pass a str, int or decimal.Decimal instead"
+    )
+
+
+class UnknownPolicyError(AftersalesError, LookupError):
+    """No policy is registered under the requested name.
+
+    Examples:
+        >>> isinstance(UnknownPolicyError("no policy 'abcd'"), LookupError)
+        True
+    """
+
+    code = "unknown_policy"
+    message = "no policy is registered under that name"
+
+
+class MissingDependencyError(AftersalesError, ImportError):
+    """An optional integration was used without its extra installed.
+
+    Args:
+        package: the import name that is missing (``"pandas"``).
+        extra: the pip extra that installs it (``"pandas"``).
+
+    Examples:
+        >>> print(MissingDependencyError("pyarrow", extra="arrow"))
+        this feature needs pyarrow: pip install 'aftersales-crm[arrow]'
+    """
+
+    code = "missing_dependency"
+    message = "an optional dependency is missing"
+
+    def __init__(self, package: str, *, extra: str) -> None:
+        self.package = package
+        self.extra = extra
+        super().__init__(f"this feature needs {package}: pip install 'aftersales-crm[{extra}]'")

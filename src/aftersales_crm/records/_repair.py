@@ -1,0 +1,176 @@
+"""Repair orders (工单): the service events dynamic data is derived from."""
+
+from __future__ import annotations
+
+from typing import Annotated, Self
+
+from pydantic import AwareDatetime, Field, StringConstraints, field_validator, model_validator
+
+from aftersales_crm.records._base import Id, Record
+from aftersales_crm.values import Mileage, Money, PayType, ServiceKind
+from aftersales_crm.values.types import Vin
+
+__all__ = ["RepairLine", "RepairOrder"]
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class RepairLine(Record):
+    """One line of a repair order: a kind of service, who pays, and what it cost.
+
+    Args:
+        kind: the service kind (first maintenance, maintenance, warranty claim, …).
+        pay: who pays (customer, warranty, insurance, internal, goodwill, recall).
+        labour: labour amount, not negative.
+        parts: parts amount, not negative, in the same currency as labour.
+        description: what was done.
+
+    Examples:
+        >>> from aftersales_crm.values import Money
+        >>> line = RepairLine(kind="maintenance", pay="customer",
+        ...                   labour=Money.parse("180", "CNY"), parts=Money.parse("420.50", "CNY"))
+        >>> line.total
+        Money('600.50', 'CNY')
+    """
+
+    kind: ServiceKind
+    pay: PayType
+    labour: Money
+    parts: Money
+    description: Text | None = None
+
+    @field_validator("labour", "parts")
+    @classmethod
+    def _not_negative(cls, value: Money) -> Money:
+        if value.amount < 0:
+            msg = f"amount {value.amount} {value.currency} is negative; amounts must be >= 0"
+            raise ValueError(msg)
+        return value
+
+    @model_validator(mode="after")
+    def _one_currency(self) -> Self:
+        if self.labour.currency != self.parts.currency:
+            msg = f"labour is in {self.labour.currency} but parts in {self.parts.currency}"
+            raise ValueError(msg)
+        return self
+
+    @property
+    def total(self) -> Money:
+        """Labour plus parts.
+
+        Examples:
+            >>> from aftersales_crm.values import Money
+            >>> RepairLine(kind="minor_repair", pay="warranty", labour=Money.parse("1", "CNY"),
+            ...            parts=Money.parse("2", "CNY")).total
+            Money('3', 'CNY')
+        """
+        return self.labour + self.parts
+
+
+class RepairOrder(Record):
+    """A repair order (工单): one visit of one vehicle to one dealer.
+
+    Totals are derived from the lines, never stored. All lines share one currency.
+
+    Args:
+        id: the order number.
+        dealer_id: the dealer that opened the order.
+        vin: the vehicle serviced.
+        customer_id: the customer who brought it (the owner, or a fleet's driver).
+        advisor: the service advisor (服务顾问), a staff id.
+        opened_at: when the order was opened, timezone-aware.
+        closed_at: when the vehicle was handed back; not before ``opened_at``.
+        promised_at: the delivery time promised; not before ``opened_at``.
+        mileage: odometer reading at the visit.
+        by_appointment: whether the visit was booked ahead (预约).
+        comeback_of: the id of an earlier order for the same fault: this order is a repeat
+            repair (返修), the first-time-fix measure.
+        lines: at least one line.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> from aftersales_crm.values import Money
+        >>> cny = lambda s: Money.parse(s, "CNY")
+        >>> ro = RepairOrder(
+        ...     id="RO1", dealer_id="D1", vin="LSVAU218XN2183294", customer_id="C1",
+        ...     opened_at=datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc),
+        ...     closed_at=datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc),
+        ...     promised_at=datetime(2026, 3, 2, 17, 0, tzinfo=timezone.utc),
+        ...     mileage=12_480,
+        ...     lines=[RepairLine(kind="maintenance", pay="customer", labour=cny("180"), parts=cny("420.50")),
+        ...            RepairLine(kind="warranty_claim", pay="warranty", labour=cny("300"), parts=cny("0"))],
+        ... )
+        >>> ro.total, ro.customer_pay_total, ro.on_time
+        (Money('900.50', 'CNY'), Money('600.50', 'CNY'), True)
+    """
+
+    id: Id
+    dealer_id: Id
+    vin: Vin
+    customer_id: Id
+    advisor: Id | None = None
+    opened_at: AwareDatetime
+    closed_at: AwareDatetime | None = None
+    promised_at: AwareDatetime | None = None
+    mileage: Mileage
+    by_appointment: bool = False
+    comeback_of: Id | None = None
+    lines: tuple[RepairLine, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check_order(self) -> Self:
+        for name in ("closed_at", "promised_at"):
+            moment = getattr(self, name)
+            if moment is not None and moment < self.opened_at:
+                msg = (
+                    f"{name} {moment.isoformat()} is before opened_at {self.opened_at.isoformat()}"
+                )
+                raise ValueError(msg)
+        currencies = {line.labour.currency for line in self.lines}
+        if len(currencies) > 1:
+            msg = f"lines mix currencies {sorted(currencies)}; one order has one currency"
+            raise ValueError(msg)
+        if self.comeback_of == self.id:
+            msg = f"order {self.id} cannot be a comeback of itself"
+            raise ValueError(msg)
+        return self
+
+    @property
+    def currency(self) -> str:
+        """The currency of every line."""
+        return self.lines[0].labour.currency
+
+    @property
+    def labour(self) -> Money:
+        """Labour over all lines."""
+        return sum((line.labour for line in self.lines), Money.zero(self.currency))
+
+    @property
+    def parts(self) -> Money:
+        """Parts over all lines."""
+        return sum((line.parts for line in self.lines), Money.zero(self.currency))
+
+    @property
+    def total(self) -> Money:
+        """Labour and parts over all lines."""
+        return self.labour + self.parts
+
+    @property
+    def customer_pay_total(self) -> Money:
+        """What the customer paid: the lines with pay type ``customer``."""
+        return sum(
+            (line.total for line in self.lines if line.pay is PayType.CUSTOMER),
+            Money.zero(self.currency),
+        )
+
+    @property
+    def kinds(self) -> frozenset[ServiceKind]:
+        """The service kinds on the order."""
+        return frozenset(line.kind for line in self.lines)
+
+    @property
+    def on_time(self) -> bool | None:
+        """Whether the vehicle was handed back by the promised time; None when unknown."""
+        if self.closed_at is None or self.promised_at is None:
+            return None
+        return self.closed_at <= self.promised_at

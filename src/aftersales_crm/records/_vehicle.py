@@ -1,0 +1,123 @@
+"""Vehicles and who owned them when."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, ClassVar, Self
+
+from pydantic import StringConstraints, model_validator
+
+from aftersales_crm.records._base import Id, Record
+from aftersales_crm.values import BodyType, FuelType, Mileage
+from aftersales_crm.values.types import Plate, Vin
+
+__all__ = ["Ownership", "Vehicle"]
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class Vehicle(Record):
+    """A vehicle (车辆), identified by its VIN.
+
+    Args:
+        vin: vehicle identification number (ISO 3779; check digit enforced for North
+            American and Chinese VINs).
+        plate: Chinese licence plate (车牌号).
+        model: the model name.
+        body_type: sedan, SUV, MPV, sports car, …
+        colour: body colour.
+        fuel: fuel type; ``fuel.is_new_energy`` tells new-energy vehicles.
+        purchase_date: first purchase date (首次购车日期).
+        sold_here: whether this dealer network sold it; a vehicle bought elsewhere gets its
+            full record at its first visit.
+        selling_dealer_id: the dealer that sold it, when known.
+        first_visit_date: first visit to the workshop (首次来厂日期); not before the purchase.
+        first_visit_mileage: odometer at the first visit (首次来厂里程).
+
+    Examples:
+        >>> car = Vehicle(vin="LSVAU218XN2183294", plate="京A12345", model="Lavida",
+        ...               purchase_date="2022-05-20")
+        >>> car.key, car.fuel.value
+        ('LSVAU218XN2183294', 'petrol')
+    """
+
+    key_field: ClassVar[str] = "vin"
+
+    vin: Vin
+    plate: Plate | None = None
+    model: Text
+    body_type: BodyType | None = None
+    colour: Text | None = None
+    fuel: FuelType = FuelType.PETROL
+    purchase_date: date | None = None
+    sold_here: bool = True
+    selling_dealer_id: Id | None = None
+    first_visit_date: date | None = None
+    first_visit_mileage: Mileage | None = None
+
+    @model_validator(mode="after")
+    def _check_dates(self) -> Self:
+        if (
+            self.purchase_date is not None
+            and self.first_visit_date is not None
+            and self.first_visit_date < self.purchase_date
+        ):
+            msg = (
+                f"first_visit_date {self.first_visit_date.isoformat()} is before "
+                f"purchase_date {self.purchase_date.isoformat()}"
+            )
+            raise ValueError(msg)
+        return self
+
+
+class Ownership(Record):
+    """A customer owned a vehicle from a date, until a date or still.
+
+    The period is half-open: the owner of ``vin`` on day *d* is ``customer_id`` when
+    ``start <= d`` and (``end is None`` or ``d < end``). A vehicle changes hands; a customer
+    has several vehicles.
+
+    Args:
+        id: the ownership's id.
+        customer_id: the owner.
+        vin: the vehicle.
+        start: first day of ownership.
+        end: first day the customer no longer owned it; None while current.
+
+    Examples:
+        >>> from datetime import date
+        >>> o = Ownership(id="O1", customer_id="C1", vin="LSVAU218XN2183294", start="2022-05-20")
+        >>> o.covers(date(2026, 1, 1)), o.covers(date(2021, 1, 1))
+        (True, False)
+    """
+
+    id: Id
+    customer_id: Id
+    vin: Vin
+    start: date
+    end: date | None = None
+
+    @model_validator(mode="after")
+    def _check_period(self) -> Self:
+        if self.end is not None and self.end <= self.start:
+            msg = f"ownership ends {self.end.isoformat()}, not after it starts {self.start.isoformat()}"
+            raise ValueError(msg)
+        return self
+
+    def covers(self, day: date) -> bool:
+        """Tell whether the customer owned the vehicle on a day.
+
+        Args:
+            day: the day asked about.
+
+        Returns:
+            True when ``start <= day`` and the ownership had not ended by then.
+
+        Examples:
+            >>> from datetime import date
+            >>> o = Ownership(id="O1", customer_id="C1", vin="LSVAU218XN2183294",
+            ...               start="2022-05-20", end="2024-01-01")
+            >>> o.covers(date(2024, 1, 1))
+            False
+        """
+        return self.start <= day and (self.end is None or day < self.end)

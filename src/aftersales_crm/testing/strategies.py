@@ -1,0 +1,561 @@
+"""Hypothesis strategies for every record, and for consistent Books.
+
+Every strategy draws *valid* data: VINs with their check digit, national IDs with theirs,
+real phone numbers and covered plate formats, amounts in fen, timezone-aware instants.
+:func:`books` draws a whole Book whose references all resolve, for property tests of code
+that reads Books.
+
+Examples:
+    >>> from hypothesis import given
+    >>> from aftersales_crm.values import vin
+    >>> @given(vins())
+    ... def test_every_vin_is_valid(number):
+    ...     assert vin.is_valid(number)
+    >>> test_every_vin_is_valid()
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from hypothesis import strategies as st
+
+from aftersales_crm.records import (
+    ActivityAttended,
+    Book,
+    Chapter,
+    ComplaintAction,
+    ComplaintCategory,
+    ComplaintFiled,
+    ComplaintUpdated,
+    ConsentChanged,
+    ConsentPurpose,
+    ContactMade,
+    ContactOutcome,
+    Customer,
+    CustomerKind,
+    CustomerVerdict,
+    Dealer,
+    Ownership,
+    Record,
+    ReferralMade,
+    RepairLine,
+    RepairOrder,
+    Severity,
+    Vehicle,
+)
+from aftersales_crm.values import (
+    BodyType,
+    ContactChannel,
+    ContactPurpose,
+    FuelType,
+    GeoPoint,
+    Mileage,
+    Money,
+    PayType,
+    ServiceKind,
+    national_id,
+    plate,
+    vin,
+)
+
+__all__ = [
+    "activities",
+    "books",
+    "chapters",
+    "complaint_updates",
+    "complaints",
+    "consents",
+    "contacts",
+    "customers",
+    "dealers",
+    "geo_points",
+    "ids",
+    "instants",
+    "money",
+    "national_ids",
+    "ownerships",
+    "phones",
+    "plates",
+    "referrals",
+    "repair_lines",
+    "repair_orders",
+    "vehicles",
+    "vins",
+]
+
+_VIN_CHARS = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
+_PLATE_CHARS = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+_PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+_MOBILE_PREFIXES = ("134", "135", "136", "138", "139", "150", "158", "177", "186", "188", "199")
+_EPOCH = datetime(2015, 1, 1, tzinfo=UTC)
+_HORIZON_DAYS = 12 * 365
+
+
+def _or(
+    strategy: st.SearchStrategy[str] | None, default: st.SearchStrategy[str]
+) -> st.SearchStrategy[str]:
+    return default if strategy is None else strategy
+
+
+def ids(prefix: str = "X") -> st.SearchStrategy[str]:
+    """Record ids: a prefix and a number.
+
+    Args:
+        prefix: the id's first characters.
+
+    Returns:
+        A strategy of ids such as ``"C17"``.
+    """
+    return st.integers(0, 10**6).map(lambda n: f"{prefix}{n}")
+
+
+def vins() -> st.SearchStrategy[str]:
+    """Valid VINs, with a correct check digit in position 9.
+
+    Returns:
+        A strategy of 17-character VINs.
+    """
+
+    def build(chars: str) -> str:
+        body = chars[:8] + "0" + chars[8:]
+        return body[:8] + vin.calc_check_digit(body) + body[9:]
+
+    return st.text(alphabet=_VIN_CHARS, min_size=16, max_size=16).map(build)
+
+
+def national_ids() -> st.SearchStrategy[str]:
+    """Valid resident identity numbers (GB 11643) born 1930–2005.
+
+    Returns:
+        A strategy of 18-character numbers.
+    """
+
+    def build(province: str, county: int, born: date, sequence: int) -> str:
+        body = f"{province}{county:04d}{born:%Y%m%d}{sequence:03d}"
+        return body + national_id.calc_check_digit(body)
+
+    return st.builds(
+        build,
+        st.sampled_from(sorted(national_id.PROVINCES)),
+        st.integers(101, 9999),
+        st.dates(date(1930, 1, 1), date(2005, 12, 31)),
+        st.integers(0, 999),
+    )
+
+
+def phones() -> st.SearchStrategy[str]:
+    """Valid Chinese mobile numbers in E.164.
+
+    Returns:
+        A strategy of numbers such as ``"+8613812345678"``.
+    """
+    return st.builds(
+        lambda prefix, rest: f"+86{prefix}{rest:08d}",
+        st.sampled_from(_MOBILE_PREFIXES),
+        st.integers(0, 10**8 - 1),
+    )
+
+
+def plates() -> st.SearchStrategy[str]:
+    """Valid regular licence plates (7 characters), in compact form.
+
+    Returns:
+        A strategy of plates such as ``"京A12345"``.
+    """
+    return st.builds(
+        lambda p, office, rest: plate.validate(p + office + rest),
+        st.sampled_from(plate.PROVINCES),
+        st.sampled_from(_PLATE_LETTERS),
+        st.text(alphabet=_PLATE_CHARS.replace("O", "").replace("I", ""), min_size=5, max_size=5),
+    )
+
+
+def money(*, max_fen: int = 10**7, currency: str = "CNY") -> st.SearchStrategy[Money]:
+    """Non-negative amounts in whole fen.
+
+    Args:
+        max_fen: the largest amount, in minor units.
+        currency: the currency.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.values.Money`.
+    """
+    return st.integers(0, max_fen).map(lambda fen: Money.from_minor(fen, currency))
+
+
+def instants(*, start: datetime = _EPOCH, days: int = _HORIZON_DAYS) -> st.SearchStrategy[datetime]:
+    """Timezone-aware instants, to the second, in UTC.
+
+    Args:
+        start: the earliest instant.
+        days: how many days after ``start`` the latest instant may fall.
+
+    Returns:
+        A strategy of aware datetimes.
+    """
+    return st.integers(0, days * 86_400).map(lambda s: start + timedelta(seconds=s))
+
+
+def geo_points() -> st.SearchStrategy[GeoPoint]:
+    """Points in and around mainland China.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.values.GeoPoint`.
+    """
+    return st.builds(GeoPoint, st.floats(18.0, 53.0), st.floats(73.0, 135.0))
+
+
+def consents() -> st.SearchStrategy[ConsentChanged]:
+    """Consent changes.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.ConsentChanged`.
+    """
+    return st.builds(
+        ConsentChanged,
+        purpose=st.sampled_from(ConsentPurpose),
+        channel=st.sampled_from(ContactChannel),
+        granted=st.booleans(),
+        at=instants(),
+    )
+
+
+_NAMES = st.text(alphabet="王李张刘陈杨黄赵吴周伟芳娜敏静强磊军洋", min_size=2, max_size=4)
+
+
+def dealers(dealer_id: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Dealer]:
+    """Dealers.
+
+    Args:
+        dealer_id: a strategy for the id; ``ids("D")`` by default.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.Dealer`.
+    """
+    return st.builds(
+        Dealer,
+        id=_or(dealer_id, ids("D")),
+        name=_NAMES.map(lambda n: n + "4S店"),
+        location=st.none() | geo_points(),
+        full_after_sales=st.booleans(),
+    )
+
+
+def chapters(dealer_id: st.SearchStrategy[str]) -> st.SearchStrategy[Chapter]:
+    """Club chapters of the given dealers.
+
+    Args:
+        dealer_id: a strategy for the dealer the chapter belongs to.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.Chapter`.
+    """
+    return st.builds(
+        Chapter, id=ids("CH"), dealer_id=dealer_id, name=_NAMES.map(lambda n: n + "车友会")
+    )
+
+
+def customers(customer_id: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Customer]:
+    """Customers with valid identifiers and consent histories in time order.
+
+    Args:
+        customer_id: a strategy for the id; ``ids("C")`` by default.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.Customer`.
+    """
+    return st.builds(
+        Customer,
+        id=_or(customer_id, ids("C")),
+        kind=st.sampled_from(CustomerKind),
+        name=_NAMES,
+        national_id=st.none() | national_ids(),
+        mobile=st.none() | phones(),
+        office_phone=st.none() | phones(),
+        home_location=st.none() | geo_points(),
+        email=st.none() | st.sampled_from(["a@example.com", "wang.fang@example.cn"]),
+        hobbies=st.lists(st.sampled_from(["自驾", "摄影", "钓鱼"]), max_size=2, unique=True).map(
+            tuple
+        ),
+        consents=st.lists(consents(), max_size=4).map(
+            lambda cs: tuple(sorted(cs, key=lambda c: c.at))
+        ),
+    )
+
+
+def vehicles(vin_strategy: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Vehicle]:
+    """Vehicles with valid VINs and plates.
+
+    Args:
+        vin_strategy: a strategy for the VIN; :func:`vins` by default.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.Vehicle`.
+    """
+    return st.builds(
+        Vehicle,
+        vin=_or(vin_strategy, vins()),
+        plate=st.none() | plates(),
+        model=st.sampled_from(["Lavida", "Passat", "ID.4", "Tiguan L"]),
+        body_type=st.none() | st.sampled_from(BodyType),
+        fuel=st.sampled_from(FuelType),
+        purchase_date=st.none() | st.dates(date(2015, 1, 1), date(2026, 12, 31)),
+        sold_here=st.booleans(),
+    )
+
+
+def ownerships(
+    customer_id: st.SearchStrategy[str], vin_strategy: st.SearchStrategy[str]
+) -> st.SearchStrategy[Ownership]:
+    """Ownerships of the given customers and vehicles.
+
+    Args:
+        customer_id: a strategy for the owner.
+        vin_strategy: a strategy for the vehicle.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.Ownership`.
+    """
+
+    def build(oid: str, cid: str, number: str, start: date, length: int | None) -> Ownership:
+        end = None if length is None else start + timedelta(days=length)
+        return Ownership(id=oid, customer_id=cid, vin=number, start=start, end=end)
+
+    return st.builds(
+        build,
+        ids("O"),
+        customer_id,
+        vin_strategy,
+        st.dates(date(2015, 1, 1), date(2026, 12, 31)),
+        st.none() | st.integers(1, 3000),
+    )
+
+
+def repair_lines(currency: str = "CNY") -> st.SearchStrategy[RepairLine]:
+    """Repair-order lines with non-negative amounts in one currency.
+
+    Args:
+        currency: the currency of labour and parts.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.RepairLine`.
+    """
+    return st.builds(
+        RepairLine,
+        kind=st.sampled_from(ServiceKind),
+        pay=st.sampled_from(PayType),
+        labour=money(currency=currency),
+        parts=money(currency=currency),
+    )
+
+
+def repair_orders(
+    *,
+    dealer_id: st.SearchStrategy[str] | None = None,
+    vin_strategy: st.SearchStrategy[str] | None = None,
+    customer_id: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[RepairOrder]:
+    """Repair orders with one to four lines, closed and promised after they were opened.
+
+    Args:
+        dealer_id: a strategy for the dealer; ``ids("D")`` by default.
+        vin_strategy: a strategy for the vehicle; :func:`vins` by default.
+        customer_id: a strategy for the customer; ``ids("C")`` by default.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.RepairOrder`.
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> RepairOrder:
+        opened = draw(instants())
+        closed = draw(st.none() | st.integers(600, 5 * 86_400))
+        promised = draw(st.none() | st.integers(600, 5 * 86_400))
+        return RepairOrder(
+            id=draw(ids("RO")),
+            dealer_id=draw(_or(dealer_id, ids("D"))),
+            vin=draw(_or(vin_strategy, vins())),
+            customer_id=draw(_or(customer_id, ids("C"))),
+            advisor=draw(st.none() | ids("SA")),
+            opened_at=opened,
+            closed_at=None if closed is None else opened + timedelta(seconds=closed),
+            promised_at=None if promised is None else opened + timedelta(seconds=promised),
+            mileage=Mileage(draw(st.integers(0, 400_000))),
+            by_appointment=draw(st.booleans()),
+            lines=tuple(draw(st.lists(repair_lines(), min_size=1, max_size=4))),
+        )
+
+    return build()
+
+
+def contacts(
+    customer_id: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[ContactMade]:
+    """Contacts with customers.
+
+    Args:
+        customer_id: a strategy for the customer; ``ids("C")`` by default.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.ContactMade`.
+    """
+    return st.builds(
+        ContactMade,
+        id=ids("K"),
+        customer_id=_or(customer_id, ids("C")),
+        channel=st.sampled_from(ContactChannel),
+        purpose=st.sampled_from(ContactPurpose),
+        outcome=st.sampled_from(ContactOutcome),
+        at=instants(),
+    )
+
+
+def complaints(
+    customer_id: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[ComplaintFiled]:
+    """Complaints as filed.
+
+    Args:
+        customer_id: a strategy for the customer; ``ids("C")`` by default.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.ComplaintFiled`.
+    """
+    return st.builds(
+        ComplaintFiled,
+        id=ids("Q"),
+        customer_id=_or(customer_id, ids("C")),
+        at=instants(),
+        category=st.sampled_from(ComplaintCategory),
+        severity=st.sampled_from(Severity),
+        channel=st.sampled_from(ContactChannel),
+    )
+
+
+def complaint_updates(complaint: ComplaintFiled) -> st.SearchStrategy[ComplaintUpdated]:
+    """Updates of one complaint, after it was filed; closing carries a verdict.
+
+    Args:
+        complaint: the complaint being updated.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.ComplaintUpdated`.
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> ComplaintUpdated:
+        action = draw(st.sampled_from(ComplaintAction))
+        verdict = (
+            draw(st.sampled_from(CustomerVerdict)) if action is ComplaintAction.CLOSED else None
+        )
+        return ComplaintUpdated(
+            id=draw(ids("U")),
+            complaint_id=complaint.id,
+            at=draw(instants(start=complaint.at, days=90)),
+            action=action,
+            verdict=verdict,
+        )
+
+    return build()
+
+
+def referrals(referrer_id: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[ReferralMade]:
+    """Referrals, pending or delivered.
+
+    Args:
+        referrer_id: a strategy for the referring customer; ``ids("C")`` by default.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.ReferralMade`.
+    """
+
+    def build(rid: str, cid: str, name: str, on: date, after: int | None) -> ReferralMade:
+        delivered = None if after is None else on + timedelta(days=after)
+        return ReferralMade(
+            id=rid, referrer_id=cid, referred_name=name, on=on, delivered_on=delivered
+        )
+
+    return st.builds(
+        build,
+        ids("R"),
+        _or(referrer_id, ids("C")),
+        _NAMES,
+        st.dates(date(2015, 1, 1), date(2026, 12, 31)),
+        st.none() | st.integers(0, 120),
+    )
+
+
+def activities(
+    customer_id: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[ActivityAttended]:
+    """Club activity attendances.
+
+    Args:
+        customer_id: a strategy for the customer; ``ids("C")`` by default.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.ActivityAttended`.
+    """
+    return st.builds(
+        ActivityAttended,
+        id=ids("A"),
+        activity_id=ids("EV"),
+        customer_id=_or(customer_id, ids("C")),
+        on=st.dates(date(2015, 1, 1), date(2026, 12, 31)),
+    )
+
+
+def _unique_by_key(records: list[Record]) -> list[Record]:
+    seen: dict[tuple[type[Record], str], Record] = {}
+    for record in records:
+        seen.setdefault((type(record), record.key), record)
+    return list(seen.values())
+
+
+@st.composite
+def books(draw: st.DrawFn, *, max_customers: int = 6) -> Book:
+    """Consistent Books: every reference resolves, ids are unique, ownerships do not overlap.
+
+    Args:
+        draw: supplied by hypothesis.
+        max_customers: the most customers a Book holds.
+
+    Returns:
+        A :class:`~aftersales_crm.records.Book`.
+    """
+    dealer_list = draw(st.lists(dealers(), min_size=1, max_size=3, unique_by=lambda d: d.id))
+    customer_list = draw(
+        st.lists(customers(), min_size=1, max_size=max_customers, unique_by=lambda c: c.id)
+    )
+    vehicle_list = draw(
+        st.lists(vehicles(), min_size=1, max_size=max_customers + 2, unique_by=lambda v: v.vin)
+    )
+    dealer_ids = st.sampled_from([d.id for d in dealer_list])
+    customer_ids = st.sampled_from([c.id for c in customer_list])
+    vin_values = st.sampled_from([v.vin for v in vehicle_list])
+    records: list[Record] = [*dealer_list, *customer_list, *vehicle_list]
+    # At most one open-ended ownership per vehicle keeps periods from overlapping.
+    for index, vehicle in enumerate(vehicle_list):
+        if draw(st.booleans()):
+            start = draw(st.dates(date(2015, 1, 1), date(2026, 12, 31)))
+            records.append(
+                Ownership(
+                    id=f"O{index}", customer_id=draw(customer_ids), vin=vehicle.vin, start=start
+                )
+            )
+    records += draw(st.lists(chapters(dealer_ids), max_size=2))
+    records += draw(
+        st.lists(
+            repair_orders(dealer_id=dealer_ids, vin_strategy=vin_values, customer_id=customer_ids),
+            max_size=8,
+        )
+    )
+    records += draw(st.lists(contacts(customer_ids), max_size=4))
+    filed = draw(st.lists(complaints(customer_ids), max_size=3, unique_by=lambda q: q.id))
+    records += filed
+    for complaint in filed:
+        records += draw(st.lists(complaint_updates(complaint), max_size=2))
+    records += draw(st.lists(referrals(customer_ids), max_size=2))
+    records += draw(st.lists(activities(customer_ids), max_size=3))
+    return Book.from_records(_unique_by_key(records))

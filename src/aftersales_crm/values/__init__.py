@@ -1,0 +1,79 @@
+"""Exact value types: money, identifiers, mileage, places, and the domain's enumerations.
+
+* :class:`Money`: a ``Decimal`` amount in an ISO 4217 currency; never float.
+* Identifier modules with one set of verbs (``compact``, ``validate``, ``is_valid``,
+  ``format``, ``calc_check_digit``): :mod:`~aftersales_crm.values.vin` (ISO 3779),
+  :mod:`~aftersales_crm.values.national_id` (GB 11643),
+  :mod:`~aftersales_crm.values.phone` (E.164 through phonenumbers) and
+  :mod:`~aftersales_crm.values.plate` (Chinese licence plates, GA 36).
+* :class:`Mileage` and :class:`GeoPoint` (WGS-84 distances, bearings, compass sectors).
+* Enumerations with stable English values and Chinese/English labels.
+* :mod:`~aftersales_crm.values.types`: ``Annotated`` field types for pydantic models.
+
+Examples:
+    >>> from aftersales_crm.values import Money, ServiceKind, vin
+    >>> Money.parse("¥1,234.50") + Money.parse("0.50", "CNY")
+    Money('1235.00', 'CNY')
+    >>> vin.is_valid("LSVAU218XN2183294"), ServiceKind.FIRST_MAINTENANCE.label("zh")
+    (True, '首保')
+"""
+
+from __future__ import annotations
+
+from aftersales_crm.values import national_id, phone, plate, types, vin
+from aftersales_crm.values._enums import (
+    ROUTINE_SERVICE_KINDS,
+    BodyType,
+    CompassSector,
+    ContactChannel,
+    ContactPurpose,
+    FuelType,
+    Gender,
+    LabelledEnum,
+    Lang,
+    PayType,
+    ServiceKind,
+)
+from aftersales_crm.values._geo import (
+    EARTH_MEAN_RADIUS_KM,
+    MISSING_SECTOR_CODE,
+    GeoPoint,
+    Winds,
+    bearing_deg,
+    haversine_km,
+    sector_codes,
+)
+from aftersales_crm.values._identifier import IdentifierModule
+from aftersales_crm.values._mileage import Mileage
+from aftersales_crm.values._money import CURRENCY_EXPONENTS, Money, currency_exponent
+
+__all__ = [
+    "CURRENCY_EXPONENTS",
+    "EARTH_MEAN_RADIUS_KM",
+    "MISSING_SECTOR_CODE",
+    "ROUTINE_SERVICE_KINDS",
+    "BodyType",
+    "CompassSector",
+    "ContactChannel",
+    "ContactPurpose",
+    "FuelType",
+    "Gender",
+    "GeoPoint",
+    "IdentifierModule",
+    "LabelledEnum",
+    "Lang",
+    "Mileage",
+    "Money",
+    "PayType",
+    "ServiceKind",
+    "Winds",
+    "bearing_deg",
+    "currency_exponent",
+    "haversine_km",
+    "national_id",
+    "phone",
+    "plate",
+    "sector_codes",
+    "types",
+    "vin",
+]

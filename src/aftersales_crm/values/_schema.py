@@ -1,0 +1,54 @@
+"""One pydantic hook for every attrs value object that records embed.
+
+Money, GeoPoint and Mileage are attrs classes, not pydantic models. Records still need to
+validate them from JSON, accept ready-made instances in Python, and write them back to
+JSON. :func:`value_object_schema` builds that core schema once, so every value class
+declares only how it is read (``parse``) and written (``dump``) and what its JSON looks
+like.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pydantic_core import CoreSchema, core_schema
+
+__all__ = ["value_object_schema"]
+
+T = TypeVar("T")
+
+
+def value_object_schema(
+    cls: type[T],
+    *,
+    parse: Callable[[Any], T],
+    dump: Callable[[T], Any],
+    json_schema: CoreSchema,
+) -> CoreSchema:
+    """Build the pydantic core schema of an attrs value class.
+
+    Args:
+        cls: the value class; its instances pass through unchanged in Python mode.
+        parse: turns the JSON form (already checked against ``json_schema``) into an
+            instance; raises ``ValueError`` (our ``InvalidValue``) on bad input.
+        dump: turns an instance into its JSON form; the inverse of ``parse``.
+        json_schema: the core schema of the JSON form, used for validation and for the
+            published JSON schema.
+
+    Returns:
+        A core schema: instances or JSON forms in, instances out, the JSON form on dump.
+    """
+    from_json = core_schema.no_info_after_validator_function(parse, json_schema)
+
+    def pass_instances(value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Any:
+        return value if isinstance(value, cls) else handler(value)
+
+    return core_schema.json_or_python_schema(
+        json_schema=from_json,
+        python_schema=core_schema.no_info_wrap_validator_function(pass_instances, from_json),
+        serialization=core_schema.plain_serializer_function_ser_schema(
+            lambda value, info: dump(value) if info.mode_is_json() else value,
+            info_arg=True,
+        ),
+    )
