@@ -35,3 +35,16 @@ def test_help_lists_the_demo_command(capsys: pytest.CaptureFixture[str]) -> None
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "demo" in capsys.readouterr().out
+
+
+def test_demo_summarises_a_synthetic_dealer_with_a_redacted_customer(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "Synthetic dealer network" in out
+    assert "first maintenance 首保" in out
+    assert "Revenue ¥" in out
+    masked = out.split("personal data masked):\n")[1]
+    assert "****" in masked  # the phone is masked
+    assert '"birthday":null' in masked

@@ -13,12 +13,15 @@ Examples:
     '0.1.0'
     >>> crm.values.Money.parse("¥1,234.50")
     Money('1234.50', 'CNY')
+    >>> crm.Book.from_records(crm.synthetic.book(n_customers=3, seed=1).records())
+    Book(dealers=2, chapters=..., customers=3, vehicles=..., ownerships=..., repair_orders=..., contacts=...)
 """
 
 from __future__ import annotations
 
-from aftersales_crm import errors
+from aftersales_crm import errors, records, synthetic, values
+from aftersales_crm.records import Book
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "errors"]
+__all__ = ["Book", "__version__", "errors", "records", "synthetic", "values"]

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 
 import aftersales_crm
+from aftersales_crm import synthetic
 from aftersales_crm.errors import AftersalesError
-from aftersales_crm.values import Money, national_id, phone, plate, vin
+from aftersales_crm.records import Book, redacted
+from aftersales_crm.values import Money, PayType, ServiceKind, national_id, phone, plate, vin
 
 __all__ = ["main"]
 
@@ -49,15 +53,21 @@ _VALIDATORS: dict[str, Callable[[str], str]] = {
 }
 
 
+def _pad(text: str, width: int) -> str:
+    """Left-align text in a column, counting wide (CJK) characters as two cells."""
+    cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(width - cells, 0)
+
+
 def _identifier_report() -> Iterator[str]:
     yield "Identifiers (accepted in canonical form, or rejected with the rule that failed)"
     for what, raw in SAMPLE_IDENTIFIERS:
         try:
             canonical = _VALIDATORS[what](raw)
         except AftersalesError as err:
-            yield f"  ✗ {what:<12} {raw!r:<24} {err.code}: {err}"
+            yield f"  ✗ {what:<12} {_pad(repr(raw), 24)} {err.code}: {err}"
         else:
-            yield f"  ✓ {what:<12} {raw!r:<24} → {canonical}"
+            yield f"  ✓ {what:<12} {_pad(repr(raw), 24)} → {canonical}"
 
 
 def _money_report() -> Iterator[str]:
@@ -76,6 +86,44 @@ def _money_report() -> Iterator[str]:
     yield f"  ¥100.00 split three ways: {', '.join(p.format() for p in parts)}"
 
 
+#: Size and seed of the demo's synthetic dealer network.
+DEMO_CUSTOMERS, DEMO_SEED = 300, 2026
+
+
+def _book_report(book: Book) -> Iterator[str]:
+    yield f"Synthetic dealer network (seed {DEMO_SEED}, history to {synthetic.DEFAULT_AS_OF})"
+    yield (
+        f"  {len(book.dealers)} dealers, {len(book.customers)} customers, "
+        f"{len(book.vehicles)} vehicles, {len(book.ownerships)} ownerships, "
+        f"{len(book.repair_orders)} repair orders, {len(book.contacts)} follow-up contacts, "
+        f"{len(book.complaints)} complaints, {len(book.referrals)} referrals"
+    )
+    lines = [line for order in book.repair_orders.values() for line in order.lines]
+    kinds = Counter(line.kind for line in lines)
+    revenue_by_kind: dict[ServiceKind, Money] = {}
+    for line in lines:
+        revenue_by_kind[line.kind] = revenue_by_kind.get(line.kind, Money.zero("CNY")) + line.total
+    yield "  Repair-order lines by service kind (服务类型)"
+    for kind in ServiceKind:
+        if kinds[kind]:
+            label = _pad(f"{kind.label('en')} {kind.label('zh')}", 38)
+            yield f"    {label} {kinds[kind]:>6} lines  {revenue_by_kind[kind].format():>16}"
+    pays = Counter(line.pay for line in lines)
+    yield "  Lines by pay type: " + ", ".join(
+        f"{pay.label('en')} {pays[pay]}" for pay in PayType if pays[pay]
+    )
+    revenue = sum((order.total for order in book.repair_orders.values()), Money.zero("CNY"))
+    customer_pay = sum(
+        (order.customer_pay_total for order in book.repair_orders.values()), Money.zero("CNY")
+    )
+    yield f"  Revenue {revenue.format()}, of which customer pay {customer_pay.format()}"
+    sample = redacted(next(iter(book.customers.values())))
+    yield "  A customer as shown to staff (personal data masked):"
+    yield "    " + sample.model_dump_json(
+        include={"id", "name", "gender", "national_id", "mobile", "birthday", "home_location"}
+    )
+
+
 def demo() -> Iterator[str]:
     """Yield the lines of the demo report.
 
@@ -87,6 +135,8 @@ def demo() -> Iterator[str]:
     yield from _identifier_report()
     yield ""
     yield from _money_report()
+    yield ""
+    yield from _book_report(synthetic.book(n_customers=DEMO_CUSTOMERS, seed=DEMO_SEED))
 
 
 def _parser() -> argparse.ArgumentParser:

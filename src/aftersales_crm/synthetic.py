@@ -163,7 +163,7 @@ _EXTRA_LINES: Final = (
     (ServiceKind.BODY_PAINT, PayType.CUSTOMER, 0.10, 60_000, 40_000),
     (ServiceKind.ACCESSORIES, PayType.CUSTOMER, 0.12, 5_000, 60_000),
     (ServiceKind.PARTS_SALE, PayType.CUSTOMER, 0.08, 0, 30_000),
-    (ServiceKind.INSURANCE_RENEWAL, PayType.CUSTOMER, 0.06, 0, 0),
+    (ServiceKind.INSURANCE_RENEWAL, PayType.CUSTOMER, 0.06, 30_000, 0),  # agency fee
     (ServiceKind.INSPECTION_AGENCY, PayType.CUSTOMER, 0.04, 30_000, 0),
     (ServiceKind.ROADSIDE_RESCUE, PayType.CUSTOMER, 0.02, 50_000, 10_000),
 )
@@ -214,7 +214,7 @@ class SyntheticColumns:
     ``datetime64[s]`` in UTC. Categorical columns hold the positions of the enum members in
     their declaration order (``list(ServiceKind)``).
 
-    Args:
+    Attributes:
         dealers: ``id``, ``name``, ``lat``, ``lon``, ``full_after_sales``.
         customers: ``id``, ``kind`` (0 individual, 1 fleet), ``name``, ``gender``,
             ``birthday`` (NaT for fleets), ``national_id`` (empty for fleets), ``mobile``,

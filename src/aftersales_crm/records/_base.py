@@ -32,7 +32,7 @@ class Personal:
     Put it in the field's ``Annotated`` metadata; :func:`personal_fields` finds the marked
     fields and :func:`redacted` masks them by ``kind``.
 
-    Args:
+    Attributes:
         kind: how to mask the value: ``"name"`` keeps the family name, ``"phone"`` keeps
             the first three and last four digits, ``"national_id"`` keeps the region and the
             check digit, ``"email"`` keeps the first character and the domain,

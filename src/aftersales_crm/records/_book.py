@@ -86,7 +86,7 @@ class Book:
 
     Each attribute maps ids (VINs for vehicles) to records, in the order they were added.
 
-    Args:
+    Attributes:
         dealers: dealers by id.
         chapters: owners'-club chapters by id.
         customers: customers by id.

@@ -32,7 +32,7 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 class ContactMade(Record):
     """A contact with a customer: a care call, a 3DC/7DC follow-up, a solicitation, and so on.
 
-    Args:
+    Attributes:
         id: the contact's id.
         customer_id: who was contacted.
         vin: the vehicle the contact was about, if any.
@@ -67,7 +67,7 @@ class ContactMade(Record):
 class ComplaintFiled(Record):
     """A customer filed a complaint (投诉).
 
-    Args:
+    Attributes:
         id: the complaint's id.
         customer_id: who complained.
         at: when it was filed, timezone-aware.
@@ -99,7 +99,7 @@ class ComplaintUpdated(Record):
 
     Closing carries the customer's verdict; the other actions do not.
 
-    Args:
+    Attributes:
         id: the update's id.
         complaint_id: the complaint.
         at: when, timezone-aware.
@@ -138,7 +138,7 @@ class ComplaintUpdated(Record):
 class ReferralMade(Record):
     """A customer referred someone to buy a vehicle (推荐购车).
 
-    Args:
+    Attributes:
         id: the referral's id.
         referrer_id: the referring customer.
         referred_name: the person referred.
@@ -181,7 +181,7 @@ class ReferralMade(Record):
 class ActivityAttended(Record):
     """A customer took part in a club activity (owner class, outdoor event, party).
 
-    Args:
+    Attributes:
         id: the attendance's id.
         activity_id: the activity.
         customer_id: who attended.

@@ -22,7 +22,7 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 class Dealer(Record):
     """A dealer (经销商): a workshop where owners bring their cars.
 
-    Args:
+    Attributes:
         id: the dealer's code.
         name: the trading name.
         location: where the workshop is, WGS-84 (convert GCJ-02/BD-09 map coordinates first).
@@ -46,7 +46,7 @@ class Dealer(Record):
 class Chapter(Record):
     """A dealer's chapter of the OEM owners' club (经销商分会).
 
-    Args:
+    Attributes:
         id: the chapter's code.
         dealer_id: the dealer that fronts the chapter.
         name: the chapter's name.
@@ -68,7 +68,7 @@ class ConsentChanged(Record):
 
     Consent is a history of facts: the latest change at or before a moment decides.
 
-    Args:
+    Attributes:
         purpose: what the contact is for (service reminders, marketing, surveys).
         channel: how the customer may be contacted.
         granted: True when consent was given, False when it was withdrawn.
@@ -94,7 +94,7 @@ class Customer(Record):
     Holds the static data of DOMAIN.md §1. Personal data fields are marked and masked by
     :func:`~aftersales_crm.records.redacted`.
 
-    Args:
+    Attributes:
         id: the customer's id in the dealer system.
         kind: individual (个人) or fleet/company (单位).
         name: the customer's name.

@@ -18,7 +18,7 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 class RepairLine(Record):
     """One line of a repair order: a kind of service, who pays, and what it cost.
 
-    Args:
+    Attributes:
         kind: the service kind (first maintenance, maintenance, warranty claim, …).
         pay: who pays (customer, warranty, insurance, internal, goodwill, recall).
         labour: labour amount, not negative.
@@ -72,7 +72,7 @@ class RepairOrder(Record):
 
     Totals are derived from the lines, never stored. All lines share one currency.
 
-    Args:
+    Attributes:
         id: the order number.
         dealer_id: the dealer that opened the order.
         vin: the vehicle serviced.

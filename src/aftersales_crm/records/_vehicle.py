@@ -19,7 +19,7 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 class Vehicle(Record):
     """A vehicle (车辆), identified by its VIN.
 
-    Args:
+    Attributes:
         vin: vehicle identification number (ISO 3779; check digit enforced for North
             American and Chinese VINs).
         plate: Chinese licence plate (车牌号).
@@ -77,7 +77,7 @@ class Ownership(Record):
     ``start <= d`` and (``end is None`` or ``d < end``). A vehicle changes hands; a customer
     has several vehicles.
 
-    Args:
+    Attributes:
         id: the ownership's id.
         customer_id: the owner.
         vin: the vehicle.

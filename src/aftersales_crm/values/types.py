@@ -78,7 +78,7 @@ Examples:
 class PhoneValidator:
     """Annotated metadata that validates a phone number in a region and stores E.164.
 
-    Args:
+    Attributes:
         region: the region numbers without a country code belong to.
 
     Examples:
