@@ -26,8 +26,8 @@ test: $(VENV)/.installed-dev
 	$(MAKE) --no-print-directory lint typecheck imports pytest docs
 
 lint:
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check --no-cache .
+	$(BIN)/ruff format --no-cache --check .
 
 typecheck:
 	$(BIN)/mypy

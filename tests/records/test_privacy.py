@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from aftersales_crm.testing import strategies as st_crm
 from hypothesis import given
 
 from aftersales_crm.records import (
@@ -15,6 +14,7 @@ from aftersales_crm.records import (
     personal_fields,
     redacted,
 )
+from aftersales_crm.testing import strategies as st_crm
 
 FULL = Customer(
     id="C1",
