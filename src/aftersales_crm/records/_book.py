@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -242,6 +243,32 @@ class Book:
         )
         return f"Book({counts})"
 
+    # ------------------------------------------------------------------ indexes
+
+    @functools.cached_property
+    def _orders_by_customer(self) -> Mapping[str, tuple[RepairOrder, ...]]:
+        grouped: dict[str, list[RepairOrder]] = defaultdict(list)
+        for order in self.repair_orders.values():
+            grouped[order.customer_id].append(order)
+        return {
+            cid: tuple(sorted(orders, key=lambda o: (o.opened_at, o.id)))
+            for cid, orders in grouped.items()
+        }
+
+    @functools.cached_property
+    def _ownerships_by_vin(self) -> Mapping[str, tuple[Ownership, ...]]:
+        grouped: dict[str, list[Ownership]] = defaultdict(list)
+        for ownership in self.ownerships.values():
+            grouped[ownership.vin].append(ownership)
+        return {vin: tuple(owns) for vin, owns in grouped.items()}
+
+    @functools.cached_property
+    def _ownerships_by_customer(self) -> Mapping[str, tuple[Ownership, ...]]:
+        grouped: dict[str, list[Ownership]] = defaultdict(list)
+        for ownership in self.ownerships.values():
+            grouped[ownership.customer_id].append(ownership)
+        return {cid: tuple(owns) for cid, owns in grouped.items()}
+
     # ------------------------------------------------------------------ queries
 
     def vehicles_of(self, customer_id: str, *, on: date) -> tuple[Vehicle, ...]:
@@ -262,9 +289,8 @@ class Book:
             >>> owner.vin in [v.vin for v in book.vehicles_of(owner.customer_id, on=owner.start)]
             True
         """
-        vins = sorted(
-            o.vin for o in self.ownerships.values() if o.customer_id == customer_id and o.covers(on)
-        )
+        owned = self._ownerships_by_customer.get(customer_id, ())
+        vins = sorted(o.vin for o in owned if o.covers(on))
         return tuple(self.vehicles[vin] for vin in vins)
 
     def owner_of(self, vin: str, *, on: date) -> Customer | None:
@@ -284,8 +310,8 @@ class Book:
             >>> book.owner_of(o.vin, on=o.start).id == o.customer_id
             True
         """
-        for ownership in self.ownerships.values():
-            if ownership.vin == vin and ownership.covers(on):
+        for ownership in self._ownerships_by_vin.get(vin, ()):
+            if ownership.covers(on):
                 return self.customers[ownership.customer_id]
         return None
 
@@ -305,12 +331,7 @@ class Book:
             >>> [o.opened_at for o in orders] == sorted(o.opened_at for o in orders)
             True
         """
-        return tuple(
-            sorted(
-                (o for o in self.repair_orders.values() if o.customer_id == customer_id),
-                key=lambda o: (o.opened_at, o.id),
-            )
-        )
+        return self._orders_by_customer.get(customer_id, ())
 
 
 def _check(fresh: list[Record], maps: Mapping[str, Mapping[str, Record]]) -> list[str]:
