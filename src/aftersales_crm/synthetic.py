@@ -94,6 +94,8 @@ _MEAN_YEARS_TO_DRIFT = 4.5
 _FIRST_MAINTENANCE_DAYS, _FIRST_MAINTENANCE_KM = (90, 180), 5_000
 #: Routine service: every 6 months, or 5,000 to 10,000 km, whichever comes first.
 _SERVICE_DAYS, _SERVICE_KM = 182, (5_000, 10_000)
+#: Beijing time (UTC+8), in seconds: the synthetic dealers' business hours are local.
+_UTC_OFFSET_S = 8 * 3600
 #: Days since 1970 fit in 16 bits after this offset (1900-01-01), for compact sort keys.
 _DAY_OFFSET = -25_567
 #: The shortest gap between two routine visits, and the most visits one vehicle makes.
@@ -149,6 +151,7 @@ _MODELS: Final = (
     ("Scirocco", BodyType.SPORTS, FuelType.PETROL, 0.03),
 )
 _COLOURS: Final = ("白", "黑", "银", "灰", "蓝", "红")
+_VINS_PER_VDS: Final = 23 * 1_000_000
 _VIN_ALPHABET: Final = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
 _PLATE_ALPHABET: Final = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 _MODEL_YEAR_CODES: Final = {
@@ -219,16 +222,19 @@ class SyntheticColumns:
     their declaration order (``list(ServiceKind)``).
 
     Attributes:
-        dealers: ``id``, ``name``, ``lat``, ``lon``, ``full_after_sales``.
+        dealers: ``id``, ``name``, ``lat``, ``lon``, ``full_after_sales``, ``city`` (row
+            of the model's city table).
         customers: ``id``, ``kind`` (0 individual, 1 fleet), ``name``, ``gender``,
             ``birthday`` (NaT for fleets), ``national_id`` (empty for fleets), ``mobile``,
             ``lat``, ``lon``, ``dealer`` (home dealer row).
         vehicles: ``vin``, ``plate``, ``model``, ``body_type``, ``fuel``, ``colour``,
             ``purchase_date``, ``sold_here``, ``dealer``, ``first_visit_date`` (NaT before
-            any visit), ``first_visit_mileage`` (-1 before any visit), ``km_per_day``.
+            any visit), ``first_visit_mileage`` (-1 before any visit), ``km_per_day``,
+            ``owner`` (the first owner's customer row).
         ownerships: ``id``, ``customer``, ``vehicle``, ``start``, ``end`` (NaT while current).
-        orders: ``id``, ``vehicle``, ``customer``, ``dealer``, ``opened_at``, ``closed_at``,
-            ``promised_at``, ``mileage``, ``by_appointment``, ``comeback_of`` (-1 for none).
+        orders: ``id``, ``vehicle``, ``customer``, ``dealer``, ``opened_at``, ``closed_at``
+            (NaT while the vehicle is still in the workshop on ``as_of``), ``promised_at``,
+            ``mileage``, ``by_appointment``, ``comeback_of`` (-1 for none).
         lines: ``order``, ``kind``, ``pay``, ``labour_fen``, ``parts_fen``.
         currency: ISO 4217 code of every amount.
         as_of: the day the history ends.
@@ -286,7 +292,8 @@ def _digits(values: NDArray[np.int64], width: int, prefix: str = "") -> NDArray[
 
 
 def _ids(prefix: str, n: int, width: int = 7) -> NDArray[np.str_]:
-    return _digits(np.arange(n), width, prefix)
+    """Ids ``prefix + zero-padded row number``, at least ``width`` digits, wider if needed."""
+    return _digits(np.arange(n), max(width, len(str(max(n - 1, 0)))), prefix)
 
 
 def _pick(rng: np.random.Generator, options: tuple[str, ...], n: int) -> NDArray[np.str_]:
@@ -332,7 +339,10 @@ def _vins(rng: np.random.Generator, years: NDArray[np.int64]) -> NDArray[np.str_
         np.clip(years - 2016, 0, 13)
     ]
     index = np.arange(n)
-    plant = alphabet[10 + (index // 1_000_000) % 23]  # letters only: keeps every VIN unique
+    # Serial, plant letter and the last VDS character together number the vehicle: every
+    # VIN is unique up to 10^6 × 23 × 33 vehicles.
+    plant = alphabet[10 + (index // 1_000_000) % 23]
+    vds[:, 4] = np.where(index < _VINS_PER_VDS, vds[:, 4], alphabet[(index // _VINS_PER_VDS) % 33])
     serial = _digits(index % 1_000_000, 6)
     body = np.concatenate(
         [_char_matrix(wmi, 3), vds, np.full((n, 1), "0"), year_code[:, None], plant[:, None],
@@ -397,8 +407,7 @@ def columns(
         The columns.
 
     Raises:
-        ValueError: ``n_customers`` or ``n_dealers`` is negative, or ``n_dealers`` is zero
-            while there are customers.
+        ValueError: ``n_customers`` is negative, or ``n_dealers`` is below 1.
 
     Examples:
         >>> cols = columns(n_customers=100, seed=1)
@@ -438,7 +447,7 @@ def _draw_dealers(rng: np.random.Generator, n: int) -> dict[str, NDArray[Any]]:
     lat = np.asarray([c[1] for c in _CITIES])[city] + rng.normal(0, 0.08, n)
     lon = np.asarray([c[2] for c in _CITIES])[city] + rng.normal(0, 0.08, n)
     names = np.char.add(
-        np.asarray([c[0] for c in _CITIES])[city], np.char.add(np.arange(n).astype("U4"), "号4S店")
+        np.asarray([c[0] for c in _CITIES])[city], np.char.add(np.arange(n).astype(str), "号4S店")
     )
     return {
         "id": _ids("D", n, 4),
@@ -535,7 +544,9 @@ def _draw_vehicles(
     }
     # A few vehicles change hands: the buyer is another customer, from a day after purchase.
     resold = np.flatnonzero(
-        (rng.random(n) < _RESALE_SHARE) & (end - purchase > _MIN_DAYS_BEFORE_RESALE)
+        (rng.random(n) < _RESALE_SHARE)
+        & (end - purchase > _MIN_DAYS_BEFORE_RESALE)
+        & (n_customers > 1)  # a sole customer has nobody to sell to
     )
     buyer = (owner[resold] + rng.integers(1, max(n_customers, 2), len(resold))) % max(
         n_customers, 1
@@ -608,13 +619,17 @@ def _draw_orders(
     comeback_of = comeback_of[order]
     comeback_of = np.where(comeback_of >= 0, rank[np.maximum(comeback_of, 0)], -1)
     m = len(day)
-    opened = day * 86_400 + rng.integers(8 * 3600, 11 * 3600, m)
+    # Workshops open orders between 08:00 and 11:00 Beijing time (UTC+8).
+    opened = day * 86_400 - _UTC_OFFSET_S + rng.integers(8 * 3600, 11 * 3600, m)
     promised = opened + rng.integers(2, 9, m) * 3600
     late = rng.random(m) < _LATE_SHARE
     closed = np.where(
         late, promised + rng.integers(1, 48, m) * 3600, promised - rng.integers(0, 2 * 3600, m)
     )
     closed = np.maximum(closed, opened + 1800)
+    # Orders not handed back by the end of as_of are still open: no closing instant yet.
+    end_of_day = (end + 1) * 86_400 - _UTC_OFFSET_S
+    closed = np.where(closed < end_of_day, closed, np.iinfo(np.int64).min)
     mileage = np.floor(
         (day - purchase[vehicle]) * rate[vehicle] * rng.uniform(0.92, 1.08, m)
     ).astype(np.int64)
@@ -626,7 +641,7 @@ def _draw_orders(
         "customer": customer,
         "dealer": vehicles["dealer"][vehicle],
         "opened_at": opened.astype("datetime64[s]"),
-        "closed_at": closed.astype("datetime64[s]"),
+        "closed_at": closed.astype("datetime64[s]"),  # NaT while open
         "promised_at": promised.astype("datetime64[s]"),
         "mileage": mileage,
         "by_appointment": rng.random(m) < _APPOINTMENT_SHARE,
@@ -697,10 +712,11 @@ def _draw_lines(rng: np.random.Generator, visit: NDArray[np.int64]) -> dict[str,
 
 def _first_visits(vehicles: dict[str, NDArray[Any]], orders: dict[str, NDArray[Any]]) -> None:
     n = len(vehicles["vin"])
-    first_row = np.full(n, -1, dtype=np.int64)
-    rows = np.arange(len(orders["vehicle"]))[::-1]
-    first_row[orders["vehicle"][rows]] = rows  # the last write wins: the earliest row
-    seen = first_row >= 0
+    # Orders are sorted by vehicle, then time: a vehicle's first order is where it starts.
+    first_row = np.searchsorted(orders["vehicle"], np.arange(n))
+    seen = np.zeros(n, dtype=bool)
+    inside = first_row < len(orders["vehicle"])
+    seen[inside] = orders["vehicle"][first_row[inside]] == np.arange(n)[inside]
     visit_date = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     visit_date[seen] = orders["opened_at"][first_row[seen]].astype("datetime64[D]")
     mileage = np.full(n, -1, dtype=np.int64)
@@ -718,6 +734,10 @@ def _day(value: np.datetime64) -> date:
 
 def _instant(value: np.datetime64) -> datetime:
     return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=int(value.astype(np.int64)))
+
+
+def _maybe_instant(value: np.datetime64) -> datetime | None:
+    return None if np.isnat(value) else _instant(value)
 
 
 def book(n_customers: int = 200, *, seed: int = 0, as_of: date = DEFAULT_AS_OF) -> Book:
@@ -795,13 +815,14 @@ def _customer_records(cols: SyntheticColumns, rng: np.random.Generator) -> list[
             )
             for (purpose, channel), share in _CONSENT_SHARES.items()
         ]
-        if rng.random() < _WITHDRAW_MARKETING_SHARE:
+        withdrawn = given + timedelta(days=_WITHDRAW_AFTER_DAYS)
+        if rng.random() < _WITHDRAW_MARKETING_SHARE and withdrawn.date() <= cols.as_of:
             consents.append(
                 ConsentChanged(
                     purpose="marketing",
                     channel="sms",
                     granted=False,
-                    at=given + timedelta(days=_WITHDRAW_AFTER_DAYS),
+                    at=withdrawn,
                 )
             )
         out.append(
@@ -890,7 +911,7 @@ def _order_records(cols: SyntheticColumns) -> list[RepairOrder]:
                 customer_id=str(cols.customers["id"][o["customer"][i]]),
                 advisor=f"SA{int(o['dealer'][i]):04d}{i % 5}",
                 opened_at=_instant(o["opened_at"][i]),
-                closed_at=_instant(o["closed_at"][i]),
+                closed_at=_maybe_instant(o["closed_at"][i]),
                 promised_at=_instant(o["promised_at"][i]),
                 mileage=int(o["mileage"][i]),
                 by_appointment=bool(o["by_appointment"][i]),
@@ -915,7 +936,8 @@ def _contact_records(
     )
     out: list[Record] = []
     for order in orders:
-        assert order.closed_at is not None
+        if order.closed_at is None:
+            continue  # still in the workshop: no follow-up yet
         for days, purpose, share in _FOLLOW_UPS:
             when = order.closed_at + timedelta(days=days)
             if when.date() <= as_of and rng.random() < share:
@@ -947,7 +969,8 @@ def _complaint_records(
             _COMPLAINT_SHARE_TROUBLED if late or order.comeback_of else _COMPLAINT_SHARE_NORMAL
         ):
             continue
-        assert order.closed_at is not None
+        if order.closed_at is None:
+            continue
         filed_at = order.closed_at + timedelta(hours=int(rng.integers(2, 72)))
         if filed_at.date() > as_of:
             continue

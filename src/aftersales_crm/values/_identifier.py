@@ -1,17 +1,56 @@
-"""The interface every identifier module shares, and the normalisation they all use."""
+"""The interface every identifier module shares, and the normalisation they all use.
+
+The identifier modules (:mod:`~aftersales_crm.values.vin`,
+:mod:`~aftersales_crm.values.national_id`, :mod:`~aftersales_crm.values.phone`,
+:mod:`~aftersales_crm.values.plate`) follow python-stdnum's verb set: ``compact``,
+``validate``, ``is_valid``, ``format`` and, where the standard has one,
+``calc_check_digit``. :class:`IdentifierModule` states that contract so mypy can check a
+module against it, and :func:`normalise` is the one place where typed input is cleaned.
+
+Examples:
+    >>> normalise("ｌｓｖ－ａｕ ２１８", name="VIN", code="vin_type")
+    'LSVAU218'
+"""
 
 from __future__ import annotations
 
 import unicodedata
-from typing import Protocol
+from typing import Final, Protocol
 
 from aftersales_crm.errors import InvalidFormat
 
-__all__ = ["IdentifierModule", "normalise"]
+__all__ = [
+    "DASHES",
+    "INVISIBLE",
+    "IdentifierModule",
+    "normalise",
+    "shown",
+    "unexpected_characters",
+]
+
+DASHES: Final = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+"""Hyphen-minus and the dashes word processors substitute for it (U+2010–U+2015, U+2212).
+
+NFKC maps the full-width hyphen ``－`` to ``-`` but leaves these alone.
+"""
+
+INVISIBLE: Final = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+"""Characters copied along from spreadsheets and web pages that show as nothing.
+
+Soft hyphen, zero-width space, zero-width (non-)joiner, word joiner and the byte-order mark;
+they are always removed.
+"""
+
+_REMOVE_ALWAYS: Final = dict.fromkeys(map(ord, INVISIBLE))
+_SHOWN_LENGTH: Final = 40  # error messages quote at most this much of the input ...
+_SHOWN_CHARACTERS: Final = 5  # ... and list at most this many offending characters
 
 
 class IdentifierModule(Protocol):
-    """The verbs every identifier module offers (after python-stdnum's uniform API).
+    """The verbs every identifier module offers, after python-stdnum's uniform API.
+
+    A module satisfies the protocol structurally; extra keyword-only parameters with
+    defaults (``strict=``, ``region=``, ``as_of=``) are allowed.
 
     Examples:
         >>> from aftersales_crm.values import plate, vin
@@ -21,7 +60,7 @@ class IdentifierModule(Protocol):
     """
 
     def compact(self, number: str) -> str:
-        """Normalise: NFKC, strip separators, upper-case; no validation."""
+        """Normalise without validating: NFKC, separators removed, upper-case."""
 
     def validate(self, number: str) -> str:
         """Return the canonical compact form, or raise an ``InvalidValue`` naming the rule."""
@@ -33,29 +72,84 @@ class IdentifierModule(Protocol):
         """Return the display form of a valid value."""
 
 
-def normalise(number: object, *, what: str, separators: str = " -") -> str:
-    """Normalise an identifier: require a str, apply NFKC, drop separators, upper-case.
+def normalise(number: object, *, name: str, code: str, separators: str = " " + DASHES) -> str:
+    """Normalise typed identifier input: require a str, NFKC, drop separators, upper-case.
 
-    NFKC turns full-width characters typed with Chinese input methods (``１ＨＧ``) into
-    their ASCII forms.
+    NFKC turns the full-width characters of Chinese input methods (``１ＨＧ``, ``－``, the
+    ideographic space) into ASCII. Separators are removed anywhere in the value, invisible
+    characters (:data:`INVISIBLE`) always, and surrounding whitespace (tabs, newlines) is
+    stripped.
 
     Args:
-        number: the raw input.
-        what: the identifier's name, for the error message.
-        separators: characters removed anywhere in the value.
+        number: the raw input, of any type.
+        name: the identifier's name for the error message (``"VIN"``).
+        code: the error code for input that is not a str (``"vin_type"``).
+        separators: the characters to remove anywhere in the value.
 
     Returns:
-        The normalised string.
+        The normalised string; nothing is validated beyond its type.
 
     Raises:
-        InvalidFormat: the input is not a str (code ``"<what>_type"``).
+        InvalidFormat: the input is not a str (with the given ``code``).
 
     Examples:
-        >>> normalise(" １ｈｇ-ｃｍ ", what="vin")
+        >>> normalise(" １ｈｇ－ｃｍ ", name="VIN", code="vin_type")
         '1HGCM'
+        >>> normalise("粤B·D12345", name="plate", code="plate_type", separators="·")
+        '粤BD12345'
+        >>> normalise(b"1HGCM", name="VIN", code="vin_type")
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidFormat: a VIN must be a str, not bytes
     """
     if not isinstance(number, str):
-        msg = f"a {what.replace('_', ' ')} is a str, not {type(number).__name__}"
-        raise InvalidFormat(msg, code=f"{what}_type")
-    text = unicodedata.normalize("NFKC", number)
-    return text.translate({ord(c): None for c in separators}).strip().upper()
+        msg = f"a {name} must be a str, not {type(number).__name__}"
+        raise InvalidFormat(msg, code=code)
+    text = unicodedata.normalize("NFKC", number).translate(_REMOVE_ALWAYS)
+    text = text.translate(dict.fromkeys(map(ord, separators))).strip().upper()
+    # Removing a separator can leave a combining mark next to a letter (NFKC turns "´"
+    # into a space and U+0301), and upper() can leave text that is not NFKC: normalise
+    # again so that normalising twice changes nothing.
+    return unicodedata.normalize("NFKC", text)
+
+
+def shown(text: str) -> str:
+    """Quote input for an error message, cut short so a huge input cannot flood a log.
+
+    Args:
+        text: the input as given.
+
+    Returns:
+        Its ``repr``, with at most 40 characters of the text and ``…`` after a cut.
+
+    Examples:
+        >>> shown("京A12345")
+        "'京A12345'"
+        >>> shown("1" * 100)
+        "'1111111111111111111111111111111111111111'…"
+    """
+    if len(text) <= _SHOWN_LENGTH:
+        return repr(text)
+    return repr(text[:_SHOWN_LENGTH]) + "…"
+
+
+def unexpected_characters(text: str, allowed: str) -> str:
+    """Name the characters of a text that are not allowed, for an error message.
+
+    Args:
+        text: the normalised input.
+        allowed: the characters the identifier may contain.
+
+    Returns:
+        The distinct offending characters in code-point order, quoted and comma-separated,
+        at most five and then ``…``; empty when there are none.
+
+    Examples:
+        >>> unexpected_characters("1HGCM8263QAO04352", "0123456789ABCDEFGHJKLMNPRSTUVWXYZ")
+        "'O', 'Q'"
+        >>> unexpected_characters("abcdefg", "")
+        "'a', 'b', 'c', 'd', 'e', …"
+    """
+    bad = sorted(set(text) - set(allowed))
+    listed = ", ".join(repr(c) for c in bad[:_SHOWN_CHARACTERS])
+    return listed + (", …" if len(bad) > _SHOWN_CHARACTERS else "")

@@ -1,22 +1,34 @@
-"""Chinese resident identity number (居民身份证号码, GB 11643).
+"""Chinese resident identity number (公民身份号码, GB 11643).
 
-Eighteen characters: a six-digit administrative region code (province, city, county),
-the birth date as ``YYYYMMDD``, a three-digit sequence number whose parity gives the
-holder's sex (odd for men, even for women), and a check character computed with ISO 7064
-MOD 11-2 (``X`` stands for 10). Since 2018 the residence permits of Hong Kong, Macau and
-Taiwan residents use the same format with the region prefixes 81, 82 and 83.
+Eighteen characters, in four parts:
 
-What is checked: length, characters, the check character, that the birth date is a real
-date, and that the first two digits are a province-level code (the table
-:data:`PROVINCES`). The full six-digit region code is *not* checked against a list, since
-counties are renamed and merged and real numbers carry codes newer than their holder's
-birth. The library reads no clock: a birth date in the future is rejected only when
-``as_of`` is given.
+* a six-digit administrative region code (GB/T 2260): province, city, county;
+* the birth date as ``YYYYMMDD``;
+* a three-digit sequence number, odd for men and even for women;
+* a check character computed with ISO 7064 MOD 11-2 over the first 17 digits: with the
+  weights :data:`WEIGHTS`, the check value is ``(12 - sum mod 11) mod 11``, and a value
+  of 10 is written ``X``.
+
+Since 2018 the residence permits of Hong Kong, Macau and Taiwan residents
+(港澳台居民居住证) use the same format with region prefixes 81, 82 and 83.
+
+What :func:`validate` checks: the length, the characters, the check character, that the
+birth date is a real calendar date, and that the first two digits are a province-level code
+(:data:`PROVINCES`). The full six-digit region code is deliberately *not* looked up:
+counties are created, renamed and merged, and real numbers carry region codes newer than
+their holder's birth (the standard's own example, ``440524188001010014``, does). The
+library reads no clock, so a birth date in the future is rejected only when the caller
+passes ``as_of``. First-generation 15-digit numbers (withdrawn in 2013) are not accepted.
+
+Input is normalised with NFKC (full-width digits become ASCII), spaces and hyphens are
+removed and a lower-case ``x`` is upper-cased.
 
 References:
     GB 11643-1999, 公民身份号码 (citizen identification number).
-    ISO/IEC 7064:2003, Check character systems (MOD 11-2).
-    GB/T 2260, 中华人民共和国行政区划代码 (province-level codes).
+    ISO/IEC 7064:2003, Information technology — Security techniques — Check character
+    systems (MOD 11-2).
+    GB/T 2260-2007, 中华人民共和国行政区划代码 (administrative division codes).
+    国务院办公厅, 港澳台居民居住证申领发放办法 (2018): prefixes 81, 82, 83.
 
 Examples:
     >>> validate("11010519491231002x")
@@ -32,7 +44,9 @@ Examples:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
+from types import MappingProxyType
 from typing import Final, Literal
 
 from aftersales_crm.errors import (
@@ -42,7 +56,7 @@ from aftersales_crm.errors import (
     InvalidLength,
     InvalidValue,
 )
-from aftersales_crm.values._identifier import normalise
+from aftersales_crm.values._identifier import normalise, shown, unexpected_characters
 
 __all__ = [
     "LENGTH",
@@ -59,94 +73,156 @@ __all__ = [
 ]
 
 LENGTH: Final = 18
-"""A resident identity number has 18 characters."""
+"""A resident identity number has 18 characters (GB 11643 section 4)."""
 
 WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-"""ISO 7064 MOD 11-2 weights of the first 17 digits: 2^(18 - i) mod 11."""
+"""ISO 7064 MOD 11-2 weights of the first 17 digits: ``2 ** (17 - i) % 11`` for i = 0..16."""
 
-PROVINCES: Final = frozenset(
-    {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-     "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
-     "65", "71", "81", "82", "83"}
-)  # fmt: skip
-"""Province-level region prefixes (GB/T 2260), with 81/82/83 for Hong Kong, Macau and
-Taiwan residence permits (2018)."""
+PROVINCES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "11": "北京市",
+        "12": "天津市",
+        "13": "河北省",
+        "14": "山西省",
+        "15": "内蒙古自治区",
+        "21": "辽宁省",
+        "22": "吉林省",
+        "23": "黑龙江省",
+        "31": "上海市",
+        "32": "江苏省",
+        "33": "浙江省",
+        "34": "安徽省",
+        "35": "福建省",
+        "36": "江西省",
+        "37": "山东省",
+        "41": "河南省",
+        "42": "湖北省",
+        "43": "湖南省",
+        "44": "广东省",
+        "45": "广西壮族自治区",
+        "46": "海南省",
+        "50": "重庆市",
+        "51": "四川省",
+        "52": "贵州省",
+        "53": "云南省",
+        "54": "西藏自治区",
+        "61": "陕西省",
+        "62": "甘肃省",
+        "63": "青海省",
+        "64": "宁夏回族自治区",
+        "65": "新疆维吾尔自治区",
+        "71": "台湾省",
+        "81": "香港特别行政区居民",
+        "82": "澳门特别行政区居民",
+        "83": "台湾地区居民",
+    }
+)
+"""Province-level region prefixes and their names: the first two digits of every number.
 
-_CHECK_CHARS: Final = "10X98765432"
-_PATTERN: Final = re.compile(r"\d{17}[\dX]")
+GB/T 2260 assigns 11–15 (North China), 21–23 (North-East), 31–37 (East), 41–46
+(Central-South), 50–54 (South-West), 61–65 (North-West) and 71 (Taiwan); the 2018
+residence permits add 81 (Hong Kong), 82 (Macau) and 83 (Taiwan) residents.
+"""
+
+_MODULUS: Final = 11
+_CHECK_OFFSET: Final = 12  # check value = (12 - sum mod 11) mod 11, ISO 7064 MOD 11-2
+_TEN: Final = 10  # the check value written as X
+_PROVINCE: Final = slice(0, 2)
+_REGION: Final = slice(0, 6)
 _BIRTH: Final = slice(6, 14)
-_SEQUENCE_PARITY: Final = 16
-_VISIBLE_REGION: Final = 6
+_SEX_DIGIT: Final = 16
+_BODY: Final = re.compile(r"[0-9]{17}")
+_PATTERN: Final = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def compact(number: str) -> str:
-    """Normalise: NFKC (full-width digits to ASCII), drop spaces and hyphens, upper-case x.
+    """Normalise a number without validating it: NFKC, no spaces or hyphens, upper-case.
 
     Args:
         number: the number as typed.
 
     Returns:
-        The compact form; not validated.
+        The compact form.
 
     Raises:
-        InvalidFormat: the input is not a str.
+        InvalidFormat: the input is not a str (``national_id_type``).
 
     Examples:
         >>> compact("110105 19491231 002x")
         '11010519491231002X'
+        >>> compact("１１０１０５－１９４９１２３１－００２Ｘ")
+        '11010519491231002X'
     """
-    return normalise(number, what="national_id")
+    return normalise(number, name="national ID", code="national_id_type")
 
 
 def calc_check_digit(number: str) -> str:
     """Compute the check character from the first 17 digits (ISO 7064 MOD 11-2).
 
     Args:
-        number: at least the first 17 digits of the number.
+        number: the first 17 digits, or a full 18-character number whose last character
+            is ignored.
 
     Returns:
         ``"0"``–``"9"`` or ``"X"``.
 
     Raises:
-        InvalidFormat: the first 17 characters are not all digits.
+        InvalidFormat: not a str (``national_id_type``), or the first 17 characters are
+            not all digits (``national_id_format``).
+        InvalidLength: neither 17 nor 18 characters (``national_id_length``).
 
     Examples:
         >>> calc_check_digit("11010519491231002")
         'X'
+        >>> calc_check_digit("110101199003074477")
+        '7'
     """
-    digits = compact(number)[:17]
-    if len(digits) != LENGTH - 1 or not digits.isdigit():
-        msg = f"national ID needs 17 leading digits, got {digits!r}"
+    text = compact(number)
+    if len(text) not in {LENGTH - 1, LENGTH}:
+        msg = f"national ID check digit needs 17 digits, got {len(text)} characters"
+        raise InvalidLength(msg, code="national_id_length")
+    body = text[: LENGTH - 1]
+    if not _BODY.fullmatch(body):
+        msg = f"national ID check digit needs 17 digits, got {shown(body)}"
         raise InvalidFormat(msg, code="national_id_format")
-    return _CHECK_CHARS[sum(int(d) * w for d, w in zip(digits, WEIGHTS, strict=True)) % 11]
+    total = sum(int(digit) * weight for digit, weight in zip(body, WEIGHTS, strict=True))
+    value = (_CHECK_OFFSET - total % _MODULUS) % _MODULUS
+    return "X" if value == _TEN else str(value)
 
 
-def _birth(number: str) -> date:
+def _birth_date(number: str) -> date:
+    """Read the birth date of a number whose characters are already checked."""
     text = number[_BIRTH]
     try:
         return date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
-        msg = f"national ID birth date {text} is not a real date"
+        msg = f"national ID birth date {text} is not a real date (YYYYMMDD)"
         raise InvalidComponent(msg, code="national_id_birth_date") from None
 
 
 def validate(number: str, *, as_of: date | None = None) -> str:
     """Check a resident identity number and return its canonical form.
 
+    The checks run in this order, so the first failing rule is the one reported: length,
+    characters, province, birth date, ``as_of``, check character.
+
     Args:
         number: the number as typed.
-        as_of: when given, a birth date after this day is rejected.
+        as_of: the day the number is checked on; a birth date after it is rejected. When
+            None (the default) the birth date is not compared with any day.
 
     Returns:
-        The 18-character number with an upper-case ``X``.
+        The 18-character number, with an upper-case ``X`` if it has one.
 
     Raises:
-        InvalidFormat: not a str or not digits (``national_id_format``).
+        InvalidFormat: not a str (``national_id_type``), or not 17 digits and a check
+            character (``national_id_format``).
         InvalidLength: not 18 characters (``national_id_length``).
-        InvalidComponent: unknown province (``national_id_region``), impossible birth
-            date (``national_id_birth_date``) or one after ``as_of``
+        InvalidComponent: the first two digits are not in :data:`PROVINCES`
+            (``national_id_region``); the birth date does not exist
+            (``national_id_birth_date``) or is after ``as_of``
             (``national_id_future_birth``).
-        InvalidChecksum: wrong check character (``national_id_checksum``).
+        InvalidChecksum: the check character is wrong (``national_id_checksum``).
 
     Examples:
         >>> validate("440524188001010014")
@@ -154,19 +230,27 @@ def validate(number: str, *, as_of: date | None = None) -> str:
         >>> validate("110105194902300020")
         Traceback (most recent call last):
         ...
-        aftersales_crm.errors.InvalidComponent: national ID birth date 19490230 is not a real date
+        aftersales_crm.errors.InvalidComponent: national ID birth date 19490230 is not a real date (YYYYMMDD)
+        >>> validate("110105209912310025", as_of=date(2026, 1, 1))
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidComponent: national ID birth date 2099-12-31 is after 2026-01-01
     """
     number = compact(number)
     if len(number) != LENGTH:
         msg = f"national ID has {len(number)} characters, expected {LENGTH}"
         raise InvalidLength(msg, code="national_id_length")
     if not _PATTERN.fullmatch(number):
-        msg = "national ID is 17 digits and a check character 0-9 or X"
+        bad = unexpected_characters(number, "0123456789X") or "'X' before the last position"
+        msg = f"national ID contains {bad}; it must be 17 digits and a check character 0-9 or X"
         raise InvalidFormat(msg, code="national_id_format")
-    if number[:2] not in PROVINCES:
-        msg = f"national ID region {number[:6]} starts with {number[:2]}, not a province-level code"
+    if number[_PROVINCE] not in PROVINCES:
+        msg = (
+            f"national ID region {number[_REGION]} starts with {number[_PROVINCE]}, "
+            "which is not a province-level code"
+        )
         raise InvalidComponent(msg, code="national_id_region")
-    born = _birth(number)
+    born = _birth_date(number)
     if as_of is not None and born > as_of:
         msg = f"national ID birth date {born.isoformat()} is after {as_of.isoformat()}"
         raise InvalidComponent(msg, code="national_id_future_birth")
@@ -185,93 +269,98 @@ def is_valid(number: object, *, as_of: date | None = None) -> bool:
         as_of: as for :func:`validate`.
 
     Returns:
-        True when :func:`validate` would accept it.
+        True when :func:`validate` accepts the value.
 
     Examples:
-        >>> is_valid("11010519491231002X"), is_valid(18), is_valid("")
+        >>> is_valid("11010519491231002X"), is_valid(11010519491231002), is_valid("")
         (True, False, False)
     """
     try:
-        validate(number, as_of=as_of)  # type: ignore[arg-type]
+        validate(number, as_of=as_of)  # type: ignore[arg-type]  # any input is allowed
     except InvalidValue:
         return False
     return True
 
 
 def birth_date(number: str) -> date:
-    """Return the holder's birth date.
+    """Return the holder's birth date (characters 7–14).
 
     Args:
         number: a valid number.
 
     Returns:
-        The birth date encoded in positions 7–14.
+        The birth date.
 
     Raises:
-        InvalidValue: the number is not valid.
+        InvalidValue: the number is not valid (see :func:`validate`).
 
     Examples:
         >>> birth_date("110101199003074477")
         datetime.date(1990, 3, 7)
     """
-    return _birth(validate(number))
+    return _birth_date(validate(number))
 
 
 def gender(number: str) -> Literal["male", "female"]:
-    """Return the holder's sex from the parity of the sequence number.
+    """Return the holder's sex from the parity of the sequence number (character 17).
+
+    The strings are the values of :class:`aftersales_crm.values.Gender`, so
+    ``Gender(gender(number))`` gives the enum member.
 
     Args:
         number: a valid number.
 
     Returns:
-        ``"male"`` (odd) or ``"female"`` (even); the values of
-        :class:`~aftersales_crm.values.Gender`.
+        ``"male"`` for an odd digit, ``"female"`` for an even one.
 
     Raises:
-        InvalidValue: the number is not valid.
+        InvalidValue: the number is not valid (see :func:`validate`).
 
     Examples:
-        >>> gender("110101199003074477")
-        'male'
+        >>> gender("110101199003074477"), gender("11010519491231002X")
+        ('male', 'female')
     """
-    return "male" if int(validate(number)[_SEQUENCE_PARITY]) % 2 else "female"
+    return "male" if int(validate(number)[_SEX_DIGIT]) % 2 else "female"
 
 
 def format(number: str) -> str:
-    """Return the display form: region, birth date and sequence separated by spaces.
+    """Return the display form: region, birth date and sequence with check, 6-8-4.
 
     Args:
         number: a valid number.
 
     Returns:
-        ``"110105 19491231 002X"``.
+        The number grouped with spaces, as ``"110105 19491231 002X"``.
 
     Raises:
-        InvalidValue: the number is not valid.
+        InvalidValue: the number is not valid (see :func:`validate`).
 
     Examples:
         >>> format("11010519491231002x")
         '110105 19491231 002X'
     """
     number = validate(number)
-    return f"{number[:6]} {number[6:14]} {number[14:]}"
+    return f"{number[_REGION]} {number[_BIRTH]} {number[_BIRTH.stop :]}"
 
 
 def mask(number: str) -> str:
-    """Mask a number for display, keeping the region code and the check character.
+    """Mask a number for display, keeping only the region code and the check character.
+
+    The birth date and the sequence number (which gives the sex) are hidden.
 
     Args:
         number: a valid number.
 
     Returns:
-        The region, eleven asterisks and the check character.
+        The six region digits, eleven asterisks and the check character.
 
     Raises:
-        InvalidValue: the number is not valid.
+        InvalidValue: the number is not valid (see :func:`validate`).
 
     Examples:
         >>> mask("11010519491231002X")
         '110105***********X'
     """
     number = validate(number)
-    return number[:_VISIBLE_REGION] + "*" * (LENGTH - _VISIBLE_REGION - 1) + number[-1]
+    hidden = LENGTH - _REGION.stop - 1
+    return number[_REGION] + "*" * hidden + number[-1]

@@ -1,83 +1,146 @@
-"""Chinese licence plates (机动车号牌, GA 36-2018).
+"""Chinese motor-vehicle licence plates (机动车号牌, GA 36-2018).
 
-Covered, after NFKC, upper-casing and removing ``·``, ``.``, spaces and hyphens:
+Input is normalised with NFKC (full-width letters and digits become ASCII), letters are
+upper-cased, and the separators ``·`` (and look-alike dots), ``.``, spaces and hyphens are
+removed. The compact form is then matched against exactly these formats:
 
-* regular plates, 7 characters: a province abbreviation, an issuing-office letter (A–Z
-  without I and O) and five letters or digits (without I and O), e.g. ``京A12345``;
-* new-energy plates, 8 characters: small vehicles ``粤B D12345`` (a type letter from
-  ``DABCEFGHJK``, then a letter or digit, then four digits) and large vehicles
-  ``苏E 12345D`` (five digits, then the type letter);
-* special-use plates ending in 学 (driving school), 警 (police), 挂 (trailer), 领
-  (consulate), 港 or 澳 (cross-border Hong Kong / Macau): province, office letter, four
-  letters or digits, the suffix, e.g. ``京A1234学``;
-* embassy plates: 使 and six digits, or six digits and 使.
+* **regular** (普通号牌), 7 characters: a province abbreviation (:data:`PROVINCES`), an
+  issuing-office letter (A–Z without I and O) and five letters or digits (without I and O):
+  ``京A12345``, ``京AD2345``;
+* **new-energy** (新能源号牌), 8 characters, with a type letter from
+  :data:`NEW_ENERGY_TYPES` (D, A, B, C, E: pure electric; F, G, H, J, K: other new
+  energy). Small vehicles put it first, then a letter or digit and four digits
+  (``粤BD12345``, ``沪AF12345``); large vehicles put it last, after five digits
+  (``苏E12345D``);
+* **special** (专用号牌), 7 characters: province, office letter, four letters or digits, and
+  a suffix from :data:`SPECIAL_SUFFIXES`: 学 (driving-school coach), 警 (police), 挂
+  (trailer), 领 (consulate), 港 or 澳 (cross-border vehicles of Hong Kong or Macau):
+  ``京A1234学``, ``粤Z1234港``;
+* **embassy** (使馆号牌), 7 characters: 使 and six digits (``使014578``) or six digits and
+  使 (``014578使``); the first three digits number the embassy.
 
-Not covered: military and armed-police plates (their own systems), temporary plates,
-motorcycle and agricultural plates, and plates of the 1992 and older standards.
+Not covered, and rejected: military plates, armed-police plates (``WJ``…), temporary,
+motorcycle, tractor and low-speed vehicle plates, and plates of standards before GA 36.
+Whether a plate was actually issued cannot be checked offline.
 
 References:
-    GA 36-2018, 中华人民共和国机动车号牌.
+    GA 36-2018, 中华人民共和国机动车号牌 (motor-vehicle plates of the People's Republic
+    of China), sections 4 and 5 and annex A.
 
 Examples:
     >>> validate("粤b·d12345")
     '粤BD12345'
-    >>> format("京A12345"), kind("苏E12345D")
-    ('京A·12345', 'new_energy')
+    >>> format("京A12345"), kind("苏E12345D"), province("沪AF12345")
+    ('京A·12345', 'new_energy', '沪')
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Final, Literal
 
 from aftersales_crm.errors import InvalidFormat, InvalidValue
-from aftersales_crm.values._identifier import normalise
+from aftersales_crm.values._identifier import DASHES, normalise, shown
 
-__all__ = ["PROVINCES", "compact", "format", "is_valid", "kind", "province", "validate"]
-
-PROVINCES: Final = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
-"""The 31 province-level abbreviations a plate starts with."""
-
-_L: Final = "A-HJ-NP-Z"  # letters without I and O
-_REGULAR: Final = re.compile(rf"[{PROVINCES}][{_L}][{_L}0-9]{{5}}")
-_NEW_ENERGY: Final = re.compile(
-    rf"[{PROVINCES}][{_L}](?:[DABCEFGHJK][{_L}0-9]\d{{4}}|\d{{5}}[DABCEFGHJK])"
-)
-_SPECIAL: Final = re.compile(rf"[{PROVINCES}][{_L}][{_L}0-9]{{4}}[学警挂领港澳]")
-_EMBASSY: Final = re.compile(r"使\d{6}|\d{6}使")
+__all__ = [
+    "EMBASSY_MARK",
+    "KINDS",
+    "NEW_ENERGY_TYPES",
+    "PROVINCES",
+    "SPECIAL_SUFFIXES",
+    "PlateKind",
+    "compact",
+    "format",
+    "is_valid",
+    "kind",
+    "province",
+    "validate",
+]
 
 PlateKind = Literal["regular", "new_energy", "special", "embassy"]
+"""The kinds of plate this module covers."""
+
+KINDS: Final[tuple[PlateKind, ...]] = ("regular", "new_energy", "special", "embassy")
+"""Every value :func:`kind` can return."""
+
+PROVINCES: Final = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+"""The 31 province-level abbreviations a plate starts with (GA 36-2018 annex A)."""
+
+NEW_ENERGY_TYPES: Final = "DABCEFGHJK"
+"""Type letters of new-energy plates: D, A, B, C, E pure electric; F, G, H, J, K others."""
+
+SPECIAL_SUFFIXES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "学": "driving-school coach",
+        "警": "police",
+        "挂": "trailer",
+        "领": "consulate",
+        "港": "cross-border, Hong Kong",
+        "澳": "cross-border, Macau",
+    }
+)
+"""The last character of special plates, and what it means."""
+
+EMBASSY_MARK: Final = "使"
+"""The character that marks an embassy plate, first or last."""
+
+_SEPARATORS: Final = " .·\u2022\u2027\u2219\u22c5\u30fb" + DASHES
+_LETTER: Final = "A-HJ-NP-Z"  # capital letters without I and O
+_P: Final = f"[{PROVINCES}][{_LETTER}]"  # province and issuing office
+_PATTERNS: Final[tuple[tuple[PlateKind, re.Pattern[str]], ...]] = (
+    ("regular", re.compile(f"{_P}[{_LETTER}0-9]{{5}}")),
+    (
+        "new_energy",
+        re.compile(
+            f"{_P}(?:[{NEW_ENERGY_TYPES}][{_LETTER}0-9][0-9]{{4}}|[0-9]{{5}}[{NEW_ENERGY_TYPES}])"
+        ),
+    ),
+    ("special", re.compile(f"{_P}[{_LETTER}0-9]{{4}}[{''.join(SPECIAL_SUFFIXES)}]")),
+    ("embassy", re.compile(f"{EMBASSY_MARK}[0-9]{{6}}|[0-9]{{6}}{EMBASSY_MARK}")),
+)
+_OFFICE_END: Final = 2  # the display dot goes after province and office letter
 
 
 def compact(number: str) -> str:
-    """Normalise: NFKC, drop ``·``, dots, spaces and hyphens, upper-case.
+    """Normalise a plate without validating it: NFKC, no separators, upper-case.
 
     Args:
         number: the plate as written.
 
     Returns:
-        The compact form; not validated.
+        The compact form.
 
     Raises:
-        InvalidFormat: the input is not a str.
+        InvalidFormat: the input is not a str (``plate_type``).
 
     Examples:
         >>> compact("粤 b·d1234-5")
         '粤BD12345'
+        >>> compact("京Ａ１２３４５")
+        '京A12345'
     """
-    return normalise(number, what="plate", separators=" -.·\u30fb")
+    return normalise(number, name="licence plate", code="plate_type", separators=_SEPARATORS)
 
 
-def _kind(number: str) -> PlateKind | None:
-    for name, pattern in (
-        ("regular", _REGULAR),
-        ("new_energy", _NEW_ENERGY),
-        ("special", _SPECIAL),
-        ("embassy", _EMBASSY),
-    ):
-        if pattern.fullmatch(number):
-            return name  # type: ignore[return-value]
-    return None
+def _kind_of(plate: str) -> PlateKind | None:
+    """Return the kind of a compact plate, or None when no covered format matches."""
+    return next((name for name, pattern in _PATTERNS if pattern.fullmatch(plate)), None)
+
+
+def _classify(number: str) -> tuple[str, PlateKind]:
+    """Compact a plate and return it with its kind, or raise ``plate_format``."""
+    plate = compact(number)
+    found = _kind_of(plate)
+    if found is None:
+        msg = (
+            f"licence plate {shown(plate)} matches no covered format: regular (京A12345), "
+            "new-energy (粤BD12345, 苏E12345D), special (京A1234学) or embassy (使014578); "
+            "letters I and O are never used"
+        )
+        raise InvalidFormat(msg, code="plate_format")
+    return plate, found
 
 
 def validate(number: str) -> str:
@@ -87,46 +150,45 @@ def validate(number: str) -> str:
         number: the plate as written.
 
     Returns:
-        The compact plate.
+        The compact plate, upper-case without separators.
 
     Raises:
-        InvalidFormat: not a str, or no covered format matches (``plate_format``).
+        InvalidFormat: not a str (``plate_type``), or no covered format matches
+            (``plate_format``).
 
     Examples:
+        >>> validate("京a 12345")
+        '京A12345'
         >>> validate("京O12345")
         Traceback (most recent call last):
         ...
-        aftersales_crm.errors.InvalidFormat: plate '京O12345' matches no covered format (regular, new-energy, special-use or embassy; no I or O)
+        aftersales_crm.errors.InvalidFormat: licence plate '京O12345' matches no covered format: regular (京A12345), new-energy (粤BD12345, 苏E12345D), special (京A1234学) or embassy (使014578); letters I and O are never used
     """
-    plate = compact(number)
-    if _kind(plate) is None:
-        msg = f"plate {number!r} matches no covered format (regular, new-energy, special-use or embassy; no I or O)"
-        raise InvalidFormat(msg, code="plate_format")
-    return plate
+    return _classify(number)[0]
 
 
 def is_valid(number: object) -> bool:
-    """Tell whether a value is a covered licence plate; never raises.
+    """Tell whether a value is a plate of a covered format; never raises.
 
     Args:
         number: anything.
 
     Returns:
-        True when :func:`validate` would accept it.
+        True when :func:`validate` accepts the value.
 
     Examples:
         >>> is_valid("京A1234学"), is_valid("京AI2345"), is_valid(None)
         (True, False, False)
     """
     try:
-        validate(number)  # type: ignore[arg-type]
+        validate(number)  # type: ignore[arg-type]  # any input is allowed
     except InvalidValue:
         return False
     return True
 
 
 def kind(number: str) -> PlateKind:
-    """Return the kind of plate: regular, new-energy, special-use or embassy.
+    """Return the kind of a plate: one of :data:`KINDS`.
 
     Args:
         number: a valid plate.
@@ -135,52 +197,52 @@ def kind(number: str) -> PlateKind:
         ``"regular"``, ``"new_energy"``, ``"special"`` or ``"embassy"``.
 
     Raises:
-        InvalidValue: the plate is not valid.
+        InvalidValue: the plate is not valid (see :func:`validate`).
 
     Examples:
         >>> kind("京A12345"), kind("粤Z1234港"), kind("使014578")
         ('regular', 'special', 'embassy')
     """
-    found = _kind(validate(number))
-    assert found is not None
-    return found
+    return _classify(number)[1]
 
 
 def province(number: str) -> str | None:
-    """Return the province abbreviation a plate was issued in (None for embassy plates).
+    """Return the province abbreviation a plate was issued under.
 
     Args:
         number: a valid plate.
 
     Returns:
-        One character such as ``"京"``, or None.
+        One character of :data:`PROVINCES`, or None for an embassy plate.
 
     Raises:
-        InvalidValue: the plate is not valid.
+        InvalidValue: the plate is not valid (see :func:`validate`).
 
     Examples:
         >>> province("粤B·D12345"), province("使014578")
         ('粤', None)
     """
-    plate = validate(number)
-    return plate[0] if plate[0] in PROVINCES else None
+    plate, found = _classify(number)
+    return None if found == "embassy" else plate[0]
 
 
 def format(number: str) -> str:
-    """Return the display form with the conventional dot after the issuing office.
+    """Return the display form, with the customary dot after the issuing-office letter.
 
     Args:
         number: a valid plate.
 
     Returns:
-        ``"京A·12345"`` (embassy plates unchanged).
+        ``"京A·12345"``; embassy plates are returned compact.
 
     Raises:
-        InvalidValue: the plate is not valid.
+        InvalidValue: the plate is not valid (see :func:`validate`).
 
     Examples:
-        >>> format("粤bd12345")
-        '粤B·D12345'
+        >>> format("粤bd12345"), format("使 014578")
+        ('粤B·D12345', '使014578')
     """
-    plate = validate(number)
-    return plate if _kind(plate) == "embassy" else f"{plate[:2]}·{plate[2:]}"
+    plate, found = _classify(number)
+    if found == "embassy":
+        return plate
+    return f"{plate[:_OFFICE_END]}·{plate[_OFFICE_END:]}"

@@ -1,8 +1,12 @@
 """Field types for pydantic models: the identifiers, fen and points, with our error codes.
 
-Each alias validates with its identifier module and stores the canonical form; a failure
-becomes a pydantic error whose ``type`` is our stable code (``vin_checksum``,
-``national_id_birth_date``, …) and whose message names the rule, located at the field.
+Each identifier alias validates with its module's ``validate`` and stores the canonical
+form. A failure becomes a pydantic error whose ``type`` is our stable code
+(``vin_checksum``, ``national_id_birth_date``, ``phone_invalid``, …), whose message names
+the rule and the values, and whose ``loc`` names the field.
+
+The published JSON schema gives the *canonical* form's pattern; validation is more
+forgiving (lower case, full-width characters, separators) and normalises.
 
 Examples:
     >>> from pydantic import BaseModel, ValidationError
@@ -14,17 +18,25 @@ Examples:
     >>> try:
     ...     Visit(vin="LSVAU2180N2183294", mobile="13812345678")
     ... except ValidationError as err:
-    ...     print(err.errors()[0]["type"], "|", err.errors()[0]["msg"])
-    vin_checksum | VIN check digit is 0, expected X
+    ...     error = err.errors()[0]
+    ...     print(error["type"], error["loc"], error["msg"])
+    vin_checksum ('vin',) VIN check digit is 0, expected X
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
@@ -33,39 +45,67 @@ from aftersales_crm.values import national_id, phone, plate, vin
 
 __all__ = ["Fen", "NationalId", "PhoneNumber", "PhoneValidator", "Plate", "Points", "Vin"]
 
+_E164_PATTERN = r"^\+[1-9][0-9]{1,14}$"  # E.164: + and at most 15 digits
 
-def _checked(validate: Callable[[str], str]) -> Callable[[str], str]:
+
+def _reporting(validate: Callable[[str], str]) -> Callable[[str], str]:
+    """Wrap a module's ``validate`` so our errors reach pydantic with their codes."""
+
     def check(value: str) -> str:
         try:
             return validate(value)
         except InvalidValue as err:
             raise PydanticCustomError(err.code, str(err)) from None
 
-    check.__name__ = f"check_{validate.__module__.rsplit('.', 1)[-1]}"
     return check
+
+
+def _exact_integer(value: Any) -> Any:
+    """Turn integer-like objects (numpy integers) into int; leave everything else alone.
+
+    Floats, bools and strings pass through unchanged, so the strict ``int`` schema that
+    follows rejects them: money and points never go through float.
+    """
+    if isinstance(value, bool):
+        return value
+    try:
+        return operator.index(value)
+    except TypeError:
+        return value
 
 
 Vin = Annotated[
     str,
-    AfterValidator(_checked(vin.validate)),
+    AfterValidator(_reporting(vin.validate)),
     Field(
-        json_schema_extra={"pattern": "^[A-HJ-NPR-Z0-9]{17}$", "examples": ["LSVAU218XN2183294"]}
+        json_schema_extra={
+            "pattern": "^[0-9A-HJ-NPR-Z]{17}$",
+            "examples": ["LSVAU218XN2183294"],
+        }
     ),
 ]
-"""A VIN (ISO 3779), stored upper-case; check digit enforced for North American and Chinese VINs.
+"""A VIN (ISO 3779), stored upper-case; see :mod:`~aftersales_crm.values.vin`.
+
+The check digit is enforced for North American and Chinese VINs only (the module's
+default). Error codes: ``vin_length``, ``vin_format``, ``vin_checksum``.
 
 Examples:
     >>> from pydantic import TypeAdapter
-    >>> TypeAdapter(Vin).validate_python(" lsvau218xn2183294")
+    >>> TypeAdapter(Vin).validate_python(" lsvau218-xn2183294")
     'LSVAU218XN2183294'
 """
 
 NationalId = Annotated[
     str,
-    AfterValidator(_checked(national_id.validate)),
+    AfterValidator(_reporting(national_id.validate)),
     Field(json_schema_extra={"pattern": "^[0-9]{17}[0-9X]$", "examples": ["11010519491231002X"]}),
 ]
-"""A Chinese resident identity number (GB 11643), stored with an upper-case X.
+"""A Chinese resident identity number (GB 11643), stored with an upper-case ``X``.
+
+See :mod:`~aftersales_crm.values.national_id`; a birth date in the future is not
+rejected here, because a field type cannot know the day. Error codes:
+``national_id_length``, ``national_id_format``, ``national_id_region``,
+``national_id_birth_date``, ``national_id_checksum``.
 
 Examples:
     >>> from pydantic import TypeAdapter
@@ -76,10 +116,16 @@ Examples:
 
 @dataclass(frozen=True)
 class PhoneValidator:
-    """Annotated metadata that validates a phone number in a region and stores E.164.
+    """``Annotated`` metadata that reads a phone number in a region and stores E.164.
+
+    The region is checked when the metadata is created, so a misspelt region fails when
+    the model is defined, not on the first record.
 
     Attributes:
-        region: the region numbers without a country code belong to.
+        region: the ISO 3166 region numbers without a country code belong to.
+
+    Raises:
+        InvalidComponent: ``region`` has no numbering plan (``phone_region``).
 
     Examples:
         >>> from typing import Annotated
@@ -91,6 +137,10 @@ class PhoneValidator:
 
     region: str = phone.DEFAULT_REGION
 
+    def __post_init__(self) -> None:
+        # Frozen dataclass: store the upper-cased region through object.__setattr__.
+        object.__setattr__(self, "region", phone.check_region(self.region))
+
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> CoreSchema:
@@ -99,18 +149,21 @@ class PhoneValidator:
         def validate(value: str) -> str:
             return phone.validate(value, region=region)
 
-        return core_schema.no_info_after_validator_function(_checked(validate), handler(source))
+        return core_schema.no_info_after_validator_function(_reporting(validate), handler(source))
 
     def __get_pydantic_json_schema__(
         self, schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         json_schema = handler(schema)
-        json_schema.update(pattern=r"^\+[1-9][0-9]{6,14}$", format="phone-e164")
+        json_schema.update(pattern=_E164_PATTERN, format="phone")
         return json_schema
 
 
 PhoneNumber = Annotated[str, PhoneValidator()]
 """A phone number read in mainland China by default and stored as E.164.
+
+Use ``Annotated[str, PhoneValidator(region="HK")]`` for another default region. Error
+codes: ``phone_format``, ``phone_length``, ``phone_extension``, ``phone_invalid``.
 
 Examples:
     >>> from pydantic import TypeAdapter
@@ -120,10 +173,14 @@ Examples:
 
 Plate = Annotated[
     str,
-    AfterValidator(_checked(plate.validate)),
-    Field(json_schema_extra={"examples": ["京A12345", "粤BD12345"]}),
+    AfterValidator(_reporting(plate.validate)),
+    Field(
+        json_schema_extra={"minLength": 7, "maxLength": 8, "examples": ["京A12345", "粤BD12345"]}
+    ),
 ]
-"""A Chinese licence plate (GA 36-2018 formats covered by :mod:`~aftersales_crm.values.plate`).
+"""A Chinese licence plate in compact form; see :mod:`~aftersales_crm.values.plate`.
+
+Error code: ``plate_format``.
 
 Examples:
     >>> from pydantic import TypeAdapter
@@ -131,17 +188,24 @@ Examples:
     '粤BD12345'
 """
 
-Fen = Annotated[int, Field(ge=0, strict=True)]
-"""A non-negative amount in minor units (fen for CNY), as tables store money.
+Fen = Annotated[int, Field(ge=0, strict=True), BeforeValidator(_exact_integer)]
+"""A non-negative amount of money in minor units (fen for CNY), as tables store it.
+
+Only integers are accepted (numpy integers included); floats, bools and numeric strings
+are rejected, because money never goes through binary floating point.
 
 Examples:
     >>> from pydantic import TypeAdapter
     >>> TypeAdapter(Fen).validate_python(12345)
     12345
+    >>> TypeAdapter(Fen).validate_python(1.0)
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for ...
 """
 
-Points = Annotated[int, Field(ge=0, strict=True)]
-"""A non-negative whole number of loyalty points.
+Points = Annotated[int, Field(ge=0, strict=True), BeforeValidator(_exact_integer)]
+"""A non-negative whole number of loyalty points; integers only, as for :data:`Fen`.
 
 Examples:
     >>> from pydantic import TypeAdapter

@@ -1,19 +1,28 @@
-"""VIN: the vehicle identification number (ISO 3779, GB 16735).
+"""VIN: the vehicle identification number (ISO 3779; GB 16735 in China).
 
-Seventeen characters from the digits and the capital letters without ``I``, ``O`` and
-``Q`` (they look like ``1`` and ``0``). Position 9 is a check character computed from the
-other sixteen: each character is transliterated to a number (digits as themselves, letters
-by the ISO 3779 table), multiplied by its position's weight, summed, and taken modulo 11;
-a remainder of 10 is written ``X``.
+A VIN has 17 characters: digits and the capital letters except ``I``, ``O`` and ``Q``
+(they read as ``1``, ``0`` and ``0``). The first three are the world manufacturer
+identifier (WMI). Position 9 holds a check character: each of the other sixteen
+characters is transliterated to a number (digits stand for themselves; letters by the
+table :data:`TRANSLITERATION`), multiplied by the weight of its position
+(:data:`WEIGHTS`), and the sum is taken modulo 11; a remainder of 10 is written ``X``.
 
-The check character is mandatory in North America (VINs starting ``1``–``5``) and in China
-(GB 16735, VINs starting ``L``); elsewhere, notably in Europe, position 9 is often a filler
-and the check is not applied unless asked for with ``strict=True``.
+Whether the check character is mandatory depends on where the VIN was issued. North
+America (VINs starting ``1``–``5``) and China (GB 16735, VINs starting ``L``) require it;
+elsewhere, notably in Europe, position 9 is often a filler such as ``Z``. So
+:func:`validate` checks it by default only for those regions (:data:`CHECK_DIGIT_REGIONS`);
+``strict=True`` checks it for every VIN and ``strict=False`` for none.
+
+Input is normalised with NFKC (full-width characters typed with Chinese input methods
+become ASCII), spaces and hyphens are removed and letters are upper-cased.
+
+What is *not* checked: that the WMI is assigned to a manufacturer, the model-year
+character, and plausibility (``11111111111111111`` has a correct check digit).
 
 References:
     ISO 3779:2009, Road vehicles — Vehicle identification number (VIN) — Content and structure.
-    GB 16735-2019, 道路车辆 车辆识别代号 (VIN).
-    49 CFR 565, Vehicle Identification Number (VIN) Requirements (check digit computation).
+    GB 16735-2019, 道路车辆 车辆识别代号 (VIN), section 5 and annex on the check character.
+    49 CFR Part 565, Vehicle Identification Number (VIN) Requirements, §565.15 (check digit).
 
 Examples:
     >>> validate("lsvau218xn2183294")
@@ -24,17 +33,22 @@ Examples:
     aftersales_crm.errors.InvalidChecksum: VIN check digit is 0, expected X
     >>> is_valid("WVWZZZ1JZXW000001"), is_valid("WVWZZZ1JZXW000001", strict=True)
     (True, False)
+    >>> calc_check_digit("LSVAU2180N2183294")
+    'X'
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Final
 
 from aftersales_crm.errors import InvalidChecksum, InvalidFormat, InvalidLength, InvalidValue
-from aftersales_crm.values._identifier import normalise
+from aftersales_crm.values._identifier import normalise, unexpected_characters
 
 __all__ = [
+    "ALPHABET",
     "CHECK_DIGIT_REGIONS",
     "LENGTH",
     "TRANSLITERATION",
@@ -44,83 +58,115 @@ __all__ = [
     "format",
     "is_valid",
     "validate",
+    "wmi",
 ]
 
 LENGTH: Final = 17
-"""A VIN has 17 characters."""
+"""A VIN has 17 characters (ISO 3779 section 4)."""
 
-TRANSLITERATION: Final = dict(zip("0123456789", range(10), strict=True)) | dict(
-    zip(
-        "ABCDEFGHJKLMNPRSTUVWXYZ",
-        (1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9),
-        strict=True,
-    )
-)
-"""The number each VIN character stands for in the check-digit sum (ISO 3779 Annex)."""
+ALPHABET: Final = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
+"""The characters a VIN may contain: digits and capital letters except I, O and Q."""
+
+
+def _transliteration() -> Mapping[str, int]:
+    # The letters count 1..9 in three runs, skipping the values of I, O and Q:
+    # A..H -> 1..8, then J..R -> 1..9 with O (6) and Q (8) left out, then S..Z -> 2..9.
+    rows = {"ABCDEFGH": 1, "JKLMN": 1, "P": 7, "R": 9, "STUVWXYZ": 2}
+    table = {digit: int(digit) for digit in "0123456789"}
+    for letters, first in rows.items():
+        table.update({letter: first + i for i, letter in enumerate(letters)})
+    return MappingProxyType(table)
+
+
+TRANSLITERATION: Final = _transliteration()
+"""The number each VIN character stands for in the check sum (49 CFR 565.15, table I).
+
+Digits stand for themselves; A–H are 1–8, J–N are 1–5, P is 7, R is 9 and S–Z are 2–9.
+"""
 
 WEIGHTS: Final = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
-"""The weight of each position in the check-digit sum; position 9 (the check) weighs 0."""
+"""The weight of each of the 17 positions in the check sum (49 CFR 565.15, table II).
+
+Position 9, the check character itself, weighs 0.
+"""
 
 CHECK_DIGIT_REGIONS: Final = frozenset("12345L")
-"""First characters of VINs whose check digit is mandatory: North America and China."""
+"""First characters of VINs whose check character is mandatory by default.
 
-_CHECK_POSITION: Final = 8
-_CHECK_CHARS: Final = "0123456789X"
-_PATTERN: Final = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
+``1``–``5``: North America (49 CFR 565); ``L``: China (GB 16735).
+"""
+
+CHECK_POSITION: Final = 8
+"""Zero-based index of the check character (position 9 in the standard's counting)."""
+
+_CHECK_CHARACTERS: Final = "0123456789X"
+_MODULUS: Final = 11
+_PATTERN: Final = re.compile(f"[{ALPHABET}]{{{LENGTH}}}")
+_WMI_LENGTH: Final = 3
 
 
 def compact(number: str) -> str:
-    """Normalise a VIN: NFKC (full-width to ASCII), drop spaces and hyphens, upper-case.
+    """Normalise a VIN without validating it: NFKC, no spaces or hyphens, upper-case.
 
     Args:
         number: the VIN as typed.
 
     Returns:
-        The compact form; not validated.
+        The compact form.
 
     Raises:
-        InvalidFormat: the input is not a str.
+        InvalidFormat: the input is not a str (``vin_type``).
 
     Examples:
         >>> compact(" lsvau218-xn2183294 ")
         'LSVAU218XN2183294'
+        >>> compact("１ＨＧＣＭ８２６３３Ａ００４３５２")
+        '1HGCM82633A004352'
     """
-    return normalise(number, what="vin")
+    return normalise(number, name="VIN", code="vin_type")
+
+
+def _check_syntax(number: str) -> str:
+    """Raise unless a compact VIN has 17 characters from :data:`ALPHABET`."""
+    if len(number) != LENGTH:
+        msg = f"VIN has {len(number)} characters, expected {LENGTH}"
+        raise InvalidLength(msg, code="vin_length")
+    if not _PATTERN.fullmatch(number):
+        bad = unexpected_characters(number, ALPHABET)
+        msg = f"VIN contains {bad}; a VIN uses digits and the letters A-Z except I, O and Q"
+        raise InvalidFormat(msg, code="vin_format")
+    return number
 
 
 def calc_check_digit(number: str) -> str:
-    """Compute the check character of a VIN (whatever stands in position 9).
+    """Compute the check character of a VIN.
 
     Args:
-        number: a 17-character VIN in the VIN alphabet.
+        number: either a full 17-character VIN (whatever stands in position 9 is ignored)
+            or the 16 other characters, with position 9 left out.
 
     Returns:
         ``"0"``–``"9"`` or ``"X"``.
 
     Raises:
-        InvalidLength: the VIN does not have 17 characters.
-        InvalidFormat: a character is outside the VIN alphabet.
+        InvalidFormat: not a str (``vin_type``) or a character outside the VIN alphabet
+            (``vin_format``).
+        InvalidLength: neither 16 nor 17 characters (``vin_length``).
 
     Examples:
         >>> calc_check_digit("1HGCM82633A004352")
         '3'
-        >>> calc_check_digit("LSVAU2180N2183294")
+        >>> calc_check_digit("LSVAU218N2183294")
         'X'
     """
-    number = _syntax(compact(number))
-    total = sum(TRANSLITERATION[c] * w for c, w in zip(number, WEIGHTS, strict=True))
-    return _CHECK_CHARS[total % 11]
-
-
-def _syntax(number: str) -> str:
-    if len(number) != LENGTH:
-        msg = f"VIN has {len(number)} characters, expected {LENGTH}"
-        raise InvalidLength(msg, code="vin_length")
-    if not _PATTERN.fullmatch(number):
-        bad = sorted({c for c in number if c not in TRANSLITERATION})
-        msg = f"VIN contains {', '.join(map(repr, bad))}; VINs use digits and letters except I, O and Q"
-        raise InvalidFormat(msg, code="vin_format")
-    return number
+    text = compact(number)
+    if len(text) == LENGTH - 1:
+        text = text[:CHECK_POSITION] + "0" + text[CHECK_POSITION:]
+    total = sum(
+        TRANSLITERATION[char] * weight
+        for char, weight in zip(_check_syntax(text), WEIGHTS, strict=True)
+    )
+    return _CHECK_CHARACTERS[total % _MODULUS]
 
 
 def validate(number: str, *, strict: bool | None = None) -> str:
@@ -128,17 +174,19 @@ def validate(number: str, *, strict: bool | None = None) -> str:
 
     Args:
         number: the VIN as typed.
-        strict: whether to require the check digit: ``None`` (default) requires it for
-            VINs starting ``1``–``5`` or ``L``; ``True`` requires it for all; ``False``
-            for none.
+        strict: whether the check character must match. ``None`` (the default) requires
+            it for VINs starting with one of :data:`CHECK_DIGIT_REGIONS` (North America,
+            China); ``True`` requires it for every VIN; ``False`` for none.
 
     Returns:
-        The VIN, compact and upper-case.
+        The 17-character VIN, upper-case without separators.
 
     Raises:
-        InvalidFormat: not a str, or a character outside the VIN alphabet (``vin_format``).
+        InvalidFormat: not a str (``vin_type``) or a character outside the VIN alphabet
+            (``vin_format``).
         InvalidLength: not 17 characters (``vin_length``).
-        InvalidChecksum: the check digit is wrong where required (``vin_checksum``).
+        InvalidChecksum: the check character is wrong where it is required
+            (``vin_checksum``).
 
     Examples:
         >>> validate("１ＨＧＣＭ８２６３３Ａ００４３５２")
@@ -147,52 +195,83 @@ def validate(number: str, *, strict: bool | None = None) -> str:
         Traceback (most recent call last):
         ...
         aftersales_crm.errors.InvalidLength: VIN has 16 characters, expected 17
+        >>> validate("WVWZZZ1JZXW000001", strict=True)
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidChecksum: VIN check digit is Z, expected 0
     """
-    number = _syntax(compact(number))
+    number = _check_syntax(compact(number))
     required = number[0] in CHECK_DIGIT_REGIONS if strict is None else strict
     if required:
-        expected = calc_check_digit(number)
-        if number[_CHECK_POSITION] != expected:
-            msg = f"VIN check digit is {number[_CHECK_POSITION]}, expected {expected}"
+        found, expected = number[CHECK_POSITION], calc_check_digit(number)
+        if found != expected:
+            msg = f"VIN check digit is {found}, expected {expected}"
             raise InvalidChecksum(msg, code="vin_checksum")
     return number
 
 
 def is_valid(number: object, *, strict: bool | None = None) -> bool:
-    """Tell whether a value is a valid VIN; never raises.
+    """Tell whether a value is a valid VIN; never raises, whatever it is given.
 
     Args:
         number: anything.
         strict: as for :func:`validate`.
 
     Returns:
-        True when :func:`validate` would accept it.
+        True when :func:`validate` accepts the value.
 
     Examples:
         >>> is_valid("1HGCM82633A004352"), is_valid(None), is_valid("🚗")
         (True, False, False)
     """
     try:
-        validate(number, strict=strict)  # type: ignore[arg-type]
+        validate(number, strict=strict)  # type: ignore[arg-type]  # any input is allowed
     except InvalidValue:
         return False
     return True
 
 
-def format(number: str) -> str:
-    """Return a VIN's display form: the canonical 17 characters.
+def format(number: str, *, strict: bool | None = None) -> str:
+    """Return a VIN's display form: the 17 canonical characters, no separators.
+
+    VINs are printed unbroken on registration papers and stamped plates, so the display
+    form is the canonical form.
 
     Args:
         number: a valid VIN.
+        strict: as for :func:`validate`.
 
     Returns:
-        The VIN, upper-case without separators.
+        The VIN, upper-case.
 
     Raises:
-        InvalidValue: the VIN is not valid.
+        InvalidValue: the VIN is not valid (see :func:`validate`).
 
     Examples:
-        >>> format("lsvau218xn2183294")
+        >>> format("lsvau218-xn2183294")
         'LSVAU218XN2183294'
     """
-    return validate(number)
+    return validate(number, strict=strict)
+
+
+def wmi(number: str, *, strict: bool | None = None) -> str:
+    """Return the world manufacturer identifier: the first three characters.
+
+    The WMI names the manufacturer and country (``LSV``: SAIC Volkswagen, China); the
+    table of assignments is kept by SAE for ISO and is not shipped here.
+
+    Args:
+        number: a valid VIN.
+        strict: as for :func:`validate`.
+
+    Returns:
+        Three characters.
+
+    Raises:
+        InvalidValue: the VIN is not valid (see :func:`validate`).
+
+    Examples:
+        >>> wmi("LSVAU218XN2183294")
+        'LSV'
+    """
+    return validate(number, strict=strict)[:_WMI_LENGTH]
