@@ -14,6 +14,7 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from typing import Final, Protocol
 
@@ -105,12 +106,21 @@ def normalise(number: object, *, name: str, code: str, separators: str = " " + D
     if not isinstance(number, str):
         msg = f"a {name} must be a str, not {type(number).__name__}"
         raise InvalidFormat(msg, code=code)
+    if number.isascii():
+        # NFKC leaves ASCII unchanged and no invisible character is ASCII: the fast path
+        # gives exactly what the full path below gives.
+        return number.translate(_separator_table(separators)).strip().upper()
     text = unicodedata.normalize("NFKC", number).translate(_REMOVE_ALWAYS)
-    text = text.translate(dict.fromkeys(map(ord, separators))).strip().upper()
+    text = text.translate(_separator_table(separators)).strip().upper()
     # Removing a separator can leave a combining mark next to a letter (NFKC turns "´"
     # into a space and U+0301), and upper() can leave text that is not NFKC: normalise
     # again so that normalising twice changes nothing.
     return unicodedata.normalize("NFKC", text)
+
+
+@functools.cache
+def _separator_table(separators: str) -> dict[int, None]:
+    return dict.fromkeys(map(ord, separators))
 
 
 def shown(text: str) -> str:

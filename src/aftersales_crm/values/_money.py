@@ -616,6 +616,21 @@ class Money:
     # ------------------------------------------------------------ pydantic
 
     @classmethod
+    def _from_checked_json(cls, amount: str, currency: str) -> Money:
+        """Build from the JSON form once the core schema has checked the amount's pattern.
+
+        The hot path of validating records: the amount text is a finite decimal by the
+        pattern, so only the currency and the sign of zero remain to be settled, without the
+        general converters of ``__init__``.
+        """
+        currency_exponent(currency)
+        value = Decimal(amount)
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", value.copy_abs() if value.is_zero() else value)
+        object.__setattr__(money, "currency", currency)
+        return money
+
+    @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         """Read and write money as ``{"amount": "1234.50", "currency": "CNY"}`` in models.
 
@@ -633,7 +648,7 @@ class Money:
         """
         return value_object_schema(
             cls,
-            parse=lambda data: cls(Decimal(data["amount"]), data["currency"]),
+            parse=lambda data: cls._from_checked_json(data["amount"], data["currency"]),
             dump=lambda money: {"amount": f"{money.amount:f}", "currency": money.currency},
             json_schema=core_schema.typed_dict_schema(
                 {

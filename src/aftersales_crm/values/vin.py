@@ -39,6 +39,7 @@ Examples:
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -162,10 +163,12 @@ def calc_check_digit(number: str) -> str:
     text = compact(number)
     if len(text) == LENGTH - 1:
         text = text[:CHECK_POSITION] + "0" + text[CHECK_POSITION:]
-    total = sum(
-        TRANSLITERATION[char] * weight
-        for char, weight in zip(_check_syntax(text), WEIGHTS, strict=True)
-    )
+    return _check_character(_check_syntax(text))
+
+
+def _check_character(number: str) -> str:
+    """The check character of a compact, syntactically valid 17-character VIN."""
+    total = sum(map(operator.mul, map(TRANSLITERATION.__getitem__, number), WEIGHTS))
     return _CHECK_CHARACTERS[total % _MODULUS]
 
 
@@ -203,7 +206,7 @@ def validate(number: str, *, strict: bool | None = None) -> str:
     number = _check_syntax(compact(number))
     required = number[0] in CHECK_DIGIT_REGIONS if strict is None else strict
     if required:
-        found, expected = number[CHECK_POSITION], calc_check_digit(number)
+        found, expected = number[CHECK_POSITION], _check_character(number)
         if found != expected:
             msg = f"VIN check digit is {found}, expected {expected}"
             raise InvalidChecksum(msg, code="vin_checksum")
