@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -247,27 +247,16 @@ class Book:
 
     @functools.cached_property
     def _orders_by_customer(self) -> Mapping[str, tuple[RepairOrder, ...]]:
-        grouped: dict[str, list[RepairOrder]] = defaultdict(list)
-        for order in self.repair_orders.values():
-            grouped[order.customer_id].append(order)
-        return {
-            cid: tuple(sorted(orders, key=lambda o: (o.opened_at, o.id)))
-            for cid, orders in grouped.items()
-        }
+        in_time_order = sorted(self.repair_orders.values(), key=lambda o: (o.opened_at, o.id))
+        return _grouped(in_time_order, lambda o: o.customer_id)
 
     @functools.cached_property
     def _ownerships_by_vin(self) -> Mapping[str, tuple[Ownership, ...]]:
-        grouped: dict[str, list[Ownership]] = defaultdict(list)
-        for ownership in self.ownerships.values():
-            grouped[ownership.vin].append(ownership)
-        return {vin: tuple(owns) for vin, owns in grouped.items()}
+        return _grouped(self.ownerships.values(), lambda o: o.vin)
 
     @functools.cached_property
     def _ownerships_by_customer(self) -> Mapping[str, tuple[Ownership, ...]]:
-        grouped: dict[str, list[Ownership]] = defaultdict(list)
-        for ownership in self.ownerships.values():
-            grouped[ownership.customer_id].append(ownership)
-        return {cid: tuple(owns) for cid, owns in grouped.items()}
+        return _grouped(self.ownerships.values(), lambda o: o.customer_id)
 
     # ------------------------------------------------------------------ queries
 
@@ -332,6 +321,14 @@ class Book:
             True
         """
         return self._orders_by_customer.get(customer_id, ())
+
+
+def _grouped(records: Iterable[R], key: Callable[[R], str]) -> dict[str, tuple[R, ...]]:
+    """Group records by a key, keeping their order within each group."""
+    groups: dict[str, list[R]] = defaultdict(list)
+    for record in records:
+        groups[key(record)].append(record)
+    return {name: tuple(members) for name, members in groups.items()}
 
 
 def _check(fresh: list[Record], maps: Mapping[str, Mapping[str, Record]]) -> list[str]:
