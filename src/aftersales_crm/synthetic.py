@@ -66,6 +66,8 @@ from aftersales_crm.values import (
     Money,
     PayType,
     ServiceKind,
+    national_id,
+    vin,
 )
 
 __all__ = ["DEFAULT_AS_OF", "SyntheticColumns", "book", "columns"]
@@ -301,29 +303,16 @@ def _pick(rng: np.random.Generator, options: tuple[str, ...], n: int) -> NDArray
 
 
 def _check_chars(
-    codes: NDArray[np.int64],
-    weights: tuple[int, ...],
-    modulus: int,
-    digits: str,
-    *,
-    offset: int = 0,
+    codes: NDArray[np.int64], weights: tuple[int, ...], characters: str
 ) -> NDArray[np.str_]:
-    """Weighted-sum check characters of many codes at once: ``digits[(offset - Σ) mod m]``."""
+    """Weighted-sum check characters of many codes at once: ``characters[Σ mod 11]``.
+
+    The weight and transliteration tables are the ones the scalar rules in
+    :mod:`~aftersales_crm.values.vin` and :mod:`~aftersales_crm.values.national_id` use;
+    the tests validate every generated identifier with those rules.
+    """
     total = codes @ np.asarray(weights, dtype=np.int64)
-    return np.asarray(list(digits))[(offset - total) % modulus if offset else total % modulus]
-
-
-# ISO 3779 transliteration and weights (values.vin holds the scalar rule; tests check both agree).
-_VIN_VALUES = dict(zip("0123456789", range(10), strict=True)) | dict(
-    zip(
-        "ABCDEFGHJKLMNPRSTUVWXYZ",
-        (1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9),
-        strict=True,
-    )
-)
-_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
-# GB 11643 weights: 2^(17 - i) mod 11.
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return np.asarray(list(characters))[total % 11]
 
 
 def _char_matrix(strings: NDArray[np.str_], width: int) -> NDArray[np.str_]:
@@ -350,10 +339,10 @@ def _vins(rng: np.random.Generator, years: NDArray[np.int64]) -> NDArray[np.str_
         axis=1,
     )  # fmt: skip
     lookup = np.zeros(128, dtype=np.int64)
-    for char, value in _VIN_VALUES.items():
+    for char, value in vin.TRANSLITERATION.items():
         lookup[ord(char)] = value
     codes = lookup[body.view(np.uint32).reshape(n, 17)]
-    body[:, 8] = _check_chars(codes, _VIN_WEIGHTS, 11, "0123456789X")
+    body[:, 8] = _check_chars(codes, vin.WEIGHTS, "0123456789X")
     return body.view("U17").reshape(n)
 
 
@@ -374,7 +363,7 @@ def _national_ids(
     sequence = rng.integers(0, 500, n) * 2 + np.where(genders == _GENDERS.index(Gender.MALE), 1, 0)
     body = _digits(counties * 10**11 + ymd * 1_000 + sequence, 17)
     digits = body.view(np.uint32).reshape(n, 17).astype(np.int64) - ord("0")
-    check = _check_chars(digits, _ID_WEIGHTS, 11, "10X98765432")
+    check = _check_chars(digits, national_id.WEIGHTS, "10X98765432")
     out = np.empty((n, 18), dtype=np.uint32)
     out[:, :17] = body.view(np.uint32).reshape(n, 17)
     out[:, 17] = check.view(np.uint32) if n else 0
