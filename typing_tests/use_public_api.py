@@ -1,0 +1,49 @@
+"""The public API as a user writes it, checked by mypy (never executed by the test suite)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import assert_type
+
+import aftersales_crm as crm
+from aftersales_crm.errors import AftersalesError, InvalidValue
+from aftersales_crm.records import Customer, RepairOrder, redacted
+from aftersales_crm.values import GeoPoint, Mileage, Money, ServiceKind, national_id, phone, vin
+from aftersales_crm.values.types import PhoneNumber, Vin
+
+price = Money.parse("¥1,234.50")
+assert_type(price, Money)
+assert_type(price + Money.from_minor(50, "CNY"), Money)
+assert_type(price * 3, Money)
+assert_type(price.amount, Decimal)
+assert_type(price.to_minor(), int)
+assert_type(price.allocate(3), tuple[Money, ...])
+assert_type(sum([price, price], Money.zero("CNY")), Money)
+
+assert_type(vin.validate("LSVAU218XN2183294"), str)
+assert_type(vin.is_valid(None), bool)
+assert_type(national_id.birth_date("11010519491231002X"), date)
+assert_type(phone.mask("13812345678"), str)
+
+here = GeoPoint(39.9, 116.4)
+assert_type(here.distance_km(GeoPoint(31.2, 121.5)), float)
+assert_type(Mileage(12_480), Mileage)
+assert_type(ServiceKind.MAINTENANCE.label("zh"), str)
+
+book = crm.synthetic.book(n_customers=10, seed=1)
+assert_type(book, crm.Book)
+assert_type(book.orders_of("C0000001"), tuple[RepairOrder, ...])
+assert_type(book.owner_of("LSVAU218XN2183294", on=date(2026, 1, 1)), Customer | None)
+customer = next(iter(book.customers.values()))
+assert_type(redacted(customer), Customer)
+
+vin_field: Vin = "LSVAU218XN2183294"
+phone_field: PhoneNumber = "+8613812345678"
+
+try:
+    vin.validate("LSVAU2180N2183294")
+except InvalidValue as err:
+    assert_type(err.code, str)
+except AftersalesError:
+    pass
