@@ -13,6 +13,7 @@ from aftersales_crm.errors import (
     FloatMoneyError,
     IntegrityError,
     InvalidChecksum,
+    InvalidType,
     InvalidValue,
     MissingDependencyError,
     NotFittedError,
@@ -54,6 +55,7 @@ def test_error_codes_are_unique() -> None:
         (NotFittedError, AttributeError),
         (CurrencyMismatchError, TypeError),  # like adding str and int
         (FloatMoneyError, TypeError),
+        (InvalidType, TypeError),  # a str where a Decimal belongs
         (UnknownPolicyError, LookupError),
         (MissingDependencyError, ImportError),
         (IntegrityError, ValueError),

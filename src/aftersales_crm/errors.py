@@ -31,6 +31,7 @@ __all__ = [
     "InvalidComponent",
     "InvalidFormat",
     "InvalidLength",
+    "InvalidType",
     "InvalidValue",
     "MissingDependencyError",
     "NotFittedError",
@@ -234,6 +235,18 @@ class CurrencyMismatchError(AftersalesError, TypeError):
 
     code = "currency_mismatch"
     message = "amounts in different currencies cannot be combined"
+
+
+class InvalidType(AftersalesError, TypeError):
+    """A value of the wrong type was given: a str where a Decimal is needed, a list for a record.
+
+    Examples:
+        >>> issubclass(InvalidType, TypeError), InvalidType().code
+        (True, 'invalid_type')
+    """
+
+    code = "invalid_type"
+    message = "the value has the wrong type"
 
 
 class FloatMoneyError(AftersalesError, TypeError):

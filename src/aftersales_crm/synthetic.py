@@ -41,6 +41,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from aftersales_crm.errors import InvalidValue
 from aftersales_crm.records import (
     ActivityAttended,
     Book,
@@ -406,12 +407,12 @@ def columns(
     """
     if n_customers < 0:
         msg = f"n_customers is {n_customers}, must be >= 0"
-        raise ValueError(msg)
+        raise InvalidValue(msg, code="synthetic_n_customers")
     if n_dealers is None:
         n_dealers = min(200, max(2, n_customers // 2_000))
     if n_dealers < 1:
         msg = f"n_dealers is {n_dealers}, must be >= 1"
-        raise ValueError(msg)
+        raise InvalidValue(msg, code="synthetic_n_dealers")
     rng = np.random.default_rng(seed)
     end = np.datetime64(as_of, "D").astype(np.int64)
     dealers = _draw_dealers(rng, n_dealers)

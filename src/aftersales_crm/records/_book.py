@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from aftersales_crm.errors import IntegrityError
+from aftersales_crm.errors import IntegrityError, InvalidType
 from aftersales_crm.records._base import Record
 from aftersales_crm.records._contact import (
     ActivityAttended,
@@ -191,7 +191,7 @@ class Book:
                 attribute, noun = _KINDS[type(record)]
             except KeyError:
                 msg = f"a Book holds records of {sorted(c.__name__ for c in _KINDS)}, not {type(record).__name__}"
-                raise TypeError(msg) from None
+                raise InvalidType(msg) from None
             existing = maps[attribute].get(record.key)
             if existing is None:
                 maps[attribute][record.key] = record

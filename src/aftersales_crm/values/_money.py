@@ -50,6 +50,7 @@ from aftersales_crm.errors import (
     FloatMoneyError,
     InvalidComponent,
     InvalidFormat,
+    InvalidType,
     InvalidValue,
 )
 from aftersales_crm.values._currencies import (
@@ -138,12 +139,12 @@ def _integer(value: object, where: str) -> int:
     _reject_float(value, where)
     if isinstance(value, bool):
         msg = f"{where} takes an int, got the bool {value!r}"
-        raise TypeError(msg)
+        raise InvalidType(msg)
     try:
         return operator.index(value)  # type: ignore[arg-type]  # numpy integers too
     except TypeError:
         msg = f"{where} takes an int, got {type(value).__name__} {value!r}"
-        raise TypeError(msg) from None
+        raise InvalidType(msg) from None
 
 
 def _to_amount(value: Decimal | int) -> Decimal:
@@ -158,7 +159,7 @@ def _to_amount(value: Decimal | int) -> Decimal:
             f"Money amount must be a decimal.Decimal or an int, "
             f"got {type(candidate).__name__} {candidate!r}{hint}"
         )
-        raise TypeError(msg)
+        raise InvalidType(msg)
     if not candidate.is_finite():
         msg = f"Money amount must be a finite number, got {candidate}"
         raise InvalidComponent(msg, code="money_not_finite")
@@ -333,7 +334,7 @@ class Money:
         _reject_float(given, "Money.parse")
         if not isinstance(given, str):
             msg = f"Money.parse reads a str, got {type(given).__name__} {given!r}"
-            raise TypeError(msg)
+            raise InvalidType(msg)
         if default_currency is not None:
             currency_exponent(default_currency)
         normal = unicodedata.normalize("NFKC", text).strip().upper().replace("\N{MINUS SIGN}", "-")
@@ -685,7 +686,7 @@ def _ratios(parts: object) -> list[int]:
         return [1] * parts
     if not isinstance(parts, Sequence) or isinstance(parts, str):
         msg = f"Money.allocate takes an int or a sequence of int ratios, got {parts!r}"
-        raise TypeError(msg)
+        raise InvalidType(msg)
     ratios = [_integer(ratio, "Money.allocate ratio") for ratio in parts]
     if any(ratio < 0 for ratio in ratios) or sum(ratios) == 0:
         msg = f"allocation ratios {ratios} must be >= 0 with a positive sum"
