@@ -16,7 +16,7 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,pandas]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,pandas,arrow]'
 	@touch $@ $(VENV)/.installed-run
 
 demo: $(VENV)/.installed-run

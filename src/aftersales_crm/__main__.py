@@ -14,12 +14,26 @@ import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 import aftersales_crm
-from aftersales_crm import synthetic
+from aftersales_crm import features, synthetic
 from aftersales_crm.errors import AftersalesError
 from aftersales_crm.records import Book, redacted
-from aftersales_crm.values import Money, PayType, ServiceKind, national_id, phone, plate, vin
+from aftersales_crm.tables import Tables
+from aftersales_crm.values import (
+    CompassSector,
+    Money,
+    PayType,
+    ServiceKind,
+    national_id,
+    phone,
+    plate,
+    vin,
+)
 
 __all__ = ["main"]
 
@@ -124,6 +138,77 @@ def _book_report(book: Book) -> Iterator[str]:
     )
 
 
+_QUANTILES = (0.0, 0.25, 0.5, 0.75, 0.9, 1.0)
+_PROFILE_SHOWN = 4
+
+
+def _quantile_row(name: str, values: NDArray[Any], show: Callable[[float], str]) -> str:
+    cells = [show(float(q)) for q in np.quantile(values, _QUANTILES)] if len(values) else []
+    return f"    {_pad(name, 26)}" + "".join(f"{c:>13}" for c in cells)
+
+
+def _feature_report(book: Book) -> Iterator[str]:
+    tables = Tables.from_book(book)
+    as_of = synthetic.DEFAULT_AS_OF
+    feats = features.compute(tables, as_of=as_of)
+    vehicles = feats.vehicles
+    assert vehicles is not None
+    yield f"Customer features on {as_of} ({len(feats)} customers, {len(feats.columns)} features each)"
+    seen = feats["visits"] > 0
+
+    def yuan(fen: float) -> str:
+        return Money.from_minor(round(fen), tables.currency).format()
+
+    yield "  Distributions over customers with visits (vehicles: all)"
+    yield (
+        "    "
+        + _pad("", 26)
+        + "".join(
+            f"{'p' + str(round(q * 100)) if 0 < q < 1 else ('min' if q == 0 else 'max'):>13}"
+            for q in _QUANTILES
+        )
+    )
+    yield _quantile_row("recency (days)", feats["recency_days"][seen], lambda x: f"{x:.0f}")
+    yield _quantile_row("visits", feats["visits"][seen], lambda x: f"{x:.0f}")
+    yield _quantile_row("spend, all pay", feats["spend_fen"][seen], yuan)
+    yield _quantile_row("spend, last 12 months", feats["spend_window_fen"][seen], yuan)
+    yield _quantile_row("vehicle km/day", vehicles["km_per_day"], lambda x: f"{x:.1f}")
+    methods = Counter(vehicles["km_per_day_method"].tolist())
+    yield "  km/day estimated from: " + ", ".join(
+        f"{m.label('en')} {methods[i]}" for i, m in enumerate(features.MileageMethod)
+    )
+    returned = feats["returned_after_first_maintenance"][~np.isnat(feats["first_maintenance"])]
+    yield (
+        f"  Came back after the first maintenance (首保后回厂): {int(returned.sum())} of "
+        f"{len(returned)} ({returned.mean():.0%})"
+        if len(returned)
+        else "  No first maintenance in the history"
+    )
+    yield "  A few customers' profiles (features.profile, same kernels as the batch):"
+    header = ("customer", "visits", "recency", "spend", "last 12 mo", "returned", "km", "sector")
+    yield "    " + "".join(f"{h:>12}" for h in header)
+    for customer_id in feats.ids[seen][:_PROFILE_SHOWN].tolist():
+        row = features.profile(tables, customer_id, as_of=as_of).row(customer_id)
+        sector = "-" if row["sector"] < 0 else list(CompassSector)[row["sector"]].label("zh")
+        cells = (
+            customer_id,
+            row["visits"],
+            f"{row['recency_days']:.0f} d",
+            yuan(row["spend_fen"]),
+            yuan(row["spend_window_fen"]),
+            "yes" if row["returned_after_first_maintenance"] else "no",
+            "-" if row["distance_km"] is None else f"{row['distance_km']:.1f}",
+            sector,
+        )
+        yield "    " + "".join(_pad_left(str(c), 12) for c in cells)
+
+
+def _pad_left(text: str, width: int) -> str:
+    """Right-align text in a column, counting wide (CJK) characters as two cells."""
+    cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return " " * max(width - cells, 0) + text
+
+
 def demo() -> Iterator[str]:
     """Yield the lines of the demo report.
 
@@ -136,7 +221,10 @@ def demo() -> Iterator[str]:
     yield ""
     yield from _money_report()
     yield ""
-    yield from _book_report(synthetic.book(n_customers=DEMO_CUSTOMERS, seed=DEMO_SEED))
+    book = synthetic.book(n_customers=DEMO_CUSTOMERS, seed=DEMO_SEED)
+    yield from _book_report(book)
+    yield ""
+    yield from _feature_report(book)
 
 
 def _parser() -> argparse.ArgumentParser:

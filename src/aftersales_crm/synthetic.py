@@ -59,6 +59,7 @@ from aftersales_crm.records import (
     RepairOrder,
     Vehicle,
 )
+from aftersales_crm.tables import SCHEMAS, Table, Tables
 from aftersales_crm.values import (
     BodyType,
     FuelType,
@@ -262,6 +263,148 @@ class SyntheticColumns:
         """Number of customers."""
         return len(self.customers["id"])
 
+    def tables(self) -> Tables:
+        """These columns as checked-shape :class:`~aftersales_crm.tables.Tables`, no copy of numbers.
+
+        The records :func:`book` draws from the same seed hold the same dealers, vehicles,
+        ownerships, repair orders and lines (consents and hobbies are drawn only by
+        :func:`book`).
+
+        Examples:
+            >>> t = columns(n_customers=50, seed=1).tables()
+            >>> len(t.customers), t.lines["kind"].dtype
+            (50, dtype('int8'))
+        """
+        d, c, v, w = self.dealers, self.customers, self.vehicles, self.ownerships
+        o, ln = self.orders, self.lines
+        n_c, n_o = len(c["id"]), len(o["id"])
+        fleet = c["kind"].astype(bool)
+        national = c["national_id"].astype(object)
+        national[fleet] = None
+        advisor = np.char.add(
+            np.char.add("SA", np.char.zfill(o["dealer"].astype(str), 4)),
+            (np.arange(n_o) % 5).astype(str),
+        ).astype(object)
+        visited = v["first_visit_mileage"] >= 0
+        return Tables(
+            currency=self.currency,
+            dealers=Table(
+                SCHEMAS["dealers"],
+                {
+                    "id": d["id"],
+                    "name": d["name"].astype(object),
+                    "lat": d["lat"],
+                    "lon": d["lon"],
+                    "region": np.array([city[0] for city in _CITIES], dtype=object)[d["city"]],
+                    "full_after_sales": d["full_after_sales"],
+                },
+            ),
+            customers=Table(
+                SCHEMAS["customers"],
+                {
+                    "id": c["id"],
+                    "kind": c["kind"].astype(np.int8),
+                    "name": c["name"].astype(object),
+                    "gender": c["gender"].astype(np.int8),
+                    "national_id": national,
+                    "occupation": _nones(n_c),
+                    "birthday": c["birthday"].astype("datetime64[D]"),
+                    "home_address": _nones(n_c),
+                    "home_postcode": _nones(n_c),
+                    "home_lat": c["lat"],
+                    "home_lon": c["lon"],
+                    "work_address": _nones(n_c),
+                    "work_postcode": _nones(n_c),
+                    "mobile": c["mobile"].astype(object),
+                    "home_phone": _nones(n_c),
+                    "office_phone": _nones(n_c),
+                    "email": _nones(n_c),
+                    "fax": _nones(n_c),
+                    "income_band": _nones(n_c),
+                    "hobbies": _empty_tuples(n_c),
+                    "family_notes": _nones(n_c),
+                },
+            ),
+            consents=_empty_consents(),
+            vehicles=Table(
+                SCHEMAS["vehicles"],
+                {
+                    "vin": v["vin"],
+                    "plate": v["plate"].astype(object),
+                    "model": v["model"].astype(np.int32),
+                    "body_type": v["body_type"].astype(np.int8),
+                    "colour": v["colour"].astype(object),
+                    "fuel": v["fuel"].astype(np.int8),
+                    "purchase_date": v["purchase_date"],
+                    "sold_here": v["sold_here"],
+                    "selling_dealer": np.where(v["sold_here"], v["dealer"], -1).astype(np.int64),
+                    "first_visit_date": v["first_visit_date"],
+                    "first_visit_mileage": np.where(visited, v["first_visit_mileage"], -1).astype(
+                        np.int64
+                    ),
+                },
+                {"model": tuple(m[0] for m in _MODELS)},
+            ),
+            ownerships=Table(
+                SCHEMAS["ownerships"],
+                {
+                    "id": w["id"],
+                    "customer": w["customer"].astype(np.int64),
+                    "vehicle": w["vehicle"].astype(np.int64),
+                    "start": w["start"],
+                    "end": w["end"],
+                },
+            ),
+            orders=Table(
+                SCHEMAS["orders"],
+                {
+                    "id": o["id"],
+                    "dealer": o["dealer"].astype(np.int64),
+                    "vehicle": o["vehicle"].astype(np.int64),
+                    "customer": o["customer"].astype(np.int64),
+                    "advisor": advisor,
+                    "opened_at": o["opened_at"].astype("datetime64[us]"),
+                    "closed_at": o["closed_at"].astype("datetime64[us]"),
+                    "promised_at": o["promised_at"].astype("datetime64[us]"),
+                    "mileage": o["mileage"].astype(np.int64),
+                    "by_appointment": o["by_appointment"],
+                    "comeback": o["comeback_of"].astype(np.int64),
+                },
+            ),
+            lines=Table(
+                SCHEMAS["lines"],
+                {
+                    "order": ln["order"].astype(np.int64),
+                    "kind": ln["kind"].astype(np.int8),
+                    "pay": ln["pay"].astype(np.int8),
+                    "labour_fen": ln["labour_fen"],
+                    "parts_fen": ln["parts_fen"],
+                    "description": _nones(len(ln["order"])),
+                },
+            ),
+        )
+
+
+def _nones(n: int) -> NDArray[np.object_]:
+    return np.full(n, None, dtype=object)
+
+
+def _empty_tuples(n: int) -> NDArray[np.object_]:
+    out = np.empty(n, dtype=object)
+    out.fill(())
+    return out
+
+
+def _empty_consents() -> Table:
+    columns = {
+        "customer": np.empty(0, dtype=np.int64),
+        "purpose": np.empty(0, dtype=np.int8),
+        "channel": np.empty(0, dtype=np.int8),
+        "granted": np.empty(0, dtype=bool),
+        "at": np.empty(0, dtype="datetime64[us]"),
+    }
+    return Table(SCHEMAS["consents"], columns)
+
 
 def _frozen(columns: dict[str, NDArray[Any]]) -> Columns:
     for array in columns.values():
@@ -303,19 +446,6 @@ def _pick(rng: np.random.Generator, options: tuple[str, ...], n: int) -> NDArray
     return np.asarray(options)[rng.integers(0, len(options), n)]
 
 
-def _check_chars(
-    codes: NDArray[np.int64], weights: tuple[int, ...], characters: str
-) -> NDArray[np.str_]:
-    """Weighted-sum check characters of many codes at once: ``characters[Σ mod 11]``.
-
-    The weight and transliteration tables are the ones the scalar rules in
-    :mod:`~aftersales_crm.values.vin` and :mod:`~aftersales_crm.values.national_id` use;
-    the tests validate every generated identifier with those rules.
-    """
-    total = codes @ np.asarray(weights, dtype=np.int64)
-    return np.asarray(list(characters))[total % 11]
-
-
 def _char_matrix(strings: NDArray[np.str_], width: int) -> NDArray[np.str_]:
     return strings.astype(f"U{width}").view("U1").reshape(len(strings), width)
 
@@ -339,11 +469,8 @@ def _vins(rng: np.random.Generator, years: NDArray[np.int64]) -> NDArray[np.str_
          _char_matrix(serial, 6)],
         axis=1,
     )  # fmt: skip
-    lookup = np.zeros(128, dtype=np.int64)
-    for char, value in vin.TRANSLITERATION.items():
-        lookup[ord(char)] = value
-    codes = lookup[body.view(np.uint32).reshape(n, 17)]
-    body[:, 8] = _check_chars(codes, vin.WEIGHTS, "0123456789X")
+    # Position 9 holds "0" until the check characters, computed over the whole column, replace it.
+    body[:, vin.CHECK_POSITION] = vin.check_digits(body.view("U17").reshape(n))
     return body.view("U17").reshape(n)
 
 
@@ -363,8 +490,7 @@ def _national_ids(
     )
     sequence = rng.integers(0, 500, n) * 2 + np.where(genders == _GENDERS.index(Gender.MALE), 1, 0)
     body = _digits(counties * 10**11 + ymd * 1_000 + sequence, 17)
-    digits = body.view(np.uint32).reshape(n, 17).astype(np.int64) - ord("0")
-    check = _check_chars(digits, national_id.WEIGHTS, "10X98765432")
+    check = national_id.check_digits(body)
     out = np.empty((n, 18), dtype=np.uint32)
     out[:, :17] = body.view(np.uint32).reshape(n, 17)
     out[:, 17] = check.view(np.uint32) if n else 0

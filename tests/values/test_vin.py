@@ -228,3 +228,14 @@ def test_validate_is_idempotent_and_forgives_case_and_separators(
     typed = "-".join((typed[:3], typed[3:9], typed[9:])) if hyphens else typed
     assert vin.validate(typed) == number
     assert vin.validate(vin.validate(typed)) == vin.validate(typed)
+
+
+def test_a_canonical_vin_is_returned_as_given_and_a_str_subclass_as_a_plain_str() -> None:
+    class Tagged(str):
+        """A str subclass, as some ORMs and enums hand over."""
+
+    number = "LSVAU218XN2183294"
+    assert vin.validate(number) is number
+    tagged = vin.validate(Tagged(number))
+    assert tagged == number
+    assert type(tagged) is str

@@ -119,18 +119,20 @@ class RepairOrder(Record):
 
     @model_validator(mode="after")
     def _check_order(self) -> Self:
-        for name in ("closed_at", "promised_at"):
-            moment = getattr(self, name)
-            if moment is not None and moment < self.opened_at:
-                msg = (
-                    f"{name} {moment.isoformat()} is before opened_at {self.opened_at.isoformat()}"
-                )
+        opened = self.opened_at
+        for name, moment in (("closed_at", self.closed_at), ("promised_at", self.promised_at)):
+            if moment is not None and moment < opened:
+                msg = f"{name} {moment.isoformat()} is before opened_at {opened.isoformat()}"
                 raise ValueError(msg)
-        currencies = {line.labour.currency for line in self.lines}
-        if len(currencies) > 1:
-            msg = f"lines mix currencies {sorted(currencies)}; one order has one currency"
-            raise ValueError(msg)
-        if self.comeback_of == self.id:
+        lines = self.lines
+        if len(lines) > 1:
+            currency = lines[0].labour.currency
+            for line in lines:
+                if line.labour.currency != currency:
+                    currencies = {line.labour.currency for line in lines}
+                    msg = f"lines mix currencies {sorted(currencies)}; one order has one currency"
+                    raise ValueError(msg)
+        if self.comeback_of is not None and self.comeback_of == self.id:
             msg = f"order {self.id} cannot be a comeback of itself"
             raise ValueError(msg)
         return self

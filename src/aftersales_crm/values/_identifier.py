@@ -16,7 +16,11 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from typing import Final, Protocol
+from collections.abc import Sequence
+from typing import Any, Final, Protocol
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from aftersales_crm.errors import InvalidFormat
 
@@ -163,3 +167,60 @@ def unexpected_characters(text: str, allowed: str) -> str:
     bad = sorted(set(text) - set(allowed))
     listed = ", ".join(repr(c) for c in bad[:_SHOWN_CHARACTERS])
     return listed + (", …" if len(bad) > _SHOWN_CHARACTERS else "")
+
+
+ASCII: Final = 128
+"""Character codes below this are ASCII."""
+
+_UCS4: Final = 4  # bytes per character of a numpy unicode array
+
+
+def as_column(values: ArrayLike | Sequence[object]) -> NDArray[Any]:
+    """``values`` as an array; anything but an array becomes an object array.
+
+    ``np.asarray(["a", 5])`` would turn the number into the text ``"5"``; an object array
+    keeps each value as given, so a value that is not a str stays invalid.
+    """
+    if isinstance(values, np.ndarray):
+        return values
+    return np.asarray(values, dtype=object)
+
+
+def ascii_rows(
+    array: NDArray[np.generic], width: int
+) -> tuple[NDArray[np.uint8], NDArray[np.bool_]]:
+    """Character codes of the values of an array, one row of ``width`` codes per value.
+
+    Args:
+        array: a numpy unicode array, or an object array of anything; other dtypes hold
+            no str at all.
+        width: the longest value of interest.
+
+    Returns:
+        ``(codes, fits)``: a uint8 array of shape (n_values, width) with each value's
+        ASCII codes, NUL-padded, and a bool array of shape (n_values,) that is True where
+        the value is a str of at most ``width`` ASCII characters. The codes of the other
+        rows are all 0. Values are taken in flattened (C) order.
+    """
+    flat = array.reshape(-1)
+    n = len(flat)
+    fits = np.ones(n, dtype=np.bool_)
+    if flat.dtype.kind == "O":
+        # One Python step per row only to keep non-str and overlong values out of the
+        # fixed-width copy, which would otherwise truncate them.
+        fits = np.fromiter(
+            (isinstance(value, str) and len(value) <= width for value in flat),
+            dtype=np.bool_,
+            count=n,
+        )
+        flat = np.where(fits, flat, "").astype(f"U{width}")
+    elif flat.dtype.kind != "U":
+        return np.zeros((n, width), dtype=np.uint8), np.zeros(n, dtype=np.bool_)
+    chars = flat.dtype.itemsize // _UCS4
+    text = np.ascontiguousarray(flat, dtype=np.dtype(f"U{chars}").newbyteorder("="))
+    ucs4 = text.view(np.uint32).reshape(n, chars) if chars else np.zeros((n, 0), np.uint32)
+    kept = min(width, chars)
+    fits &= (ucs4[:, width:] == 0).all(axis=1) & (ucs4[:, :kept] < ASCII).all(axis=1)
+    codes = np.zeros((n, width), dtype=np.uint8)
+    codes[:, :kept] = np.where(fits[:, None], ucs4[:, :kept], 0)
+    return codes, fits

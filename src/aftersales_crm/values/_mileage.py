@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import operator
 from numbers import Integral
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 from pydantic_core import core_schema
@@ -120,10 +120,29 @@ class Mileage:
         """Read and write a mileage as a plain non-negative integer in pydantic models."""
         return value_object_schema(
             cls,
-            parse=cls,
+            parse=_from_checked,
             dump=int,
             json_schema=core_schema.int_schema(ge=0, strict=True),
+            fast=_fast,
         )
+
+
+_set_km: Final = Mileage.__dict__["km"].__set__
+"""The slot's own setter: skips the frozen class's __setattr__, as object.__setattr__ does."""
+
+
+def _from_checked(km: int) -> Mileage:
+    """A mileage from an int the core schema has already checked (strict int, >= 0)."""
+    mileage = object.__new__(Mileage)
+    _set_km(mileage, km)
+    return mileage
+
+
+def _fast(value: object) -> Mileage | None:
+    """The hot path of validating records: a plain non-negative int; None for the rest."""
+    if type(value) is int and value >= 0:
+        return _from_checked(value)
+    return None
 
 
 def _is_zero(value: object) -> bool:

@@ -102,8 +102,11 @@ _ROUNDING_MODES: Final = frozenset(
 )
 """The rounding modes of :mod:`decimal`, the values :meth:`Money.round` accepts."""
 
-_AMOUNT_PATTERN: Final = r"^-?[0-9]+(\.[0-9]+)?$"
+_AMOUNT_TEXT: Final = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 """An amount in JSON: a plain decimal string, no exponent, no grouping (``"-1234.50"``)."""
+
+_AMOUNT_PATTERN: Final = f"^{_AMOUNT_TEXT.pattern}$"
+""":data:`_AMOUNT_TEXT` anchored, for the core schema (whose ``$`` is the end of the text)."""
 
 _CODE_PATTERN: Final = r"^[A-Z]{3}$"
 """A currency in JSON: an ISO 4217 alphabetic code."""
@@ -617,21 +620,6 @@ class Money:
     # ------------------------------------------------------------ pydantic
 
     @classmethod
-    def _from_checked_json(cls, amount: str, currency: str) -> Money:
-        """Build from the JSON form once the core schema has checked the amount's pattern.
-
-        The hot path of validating records: the amount text is a finite decimal by the
-        pattern, so only the currency and the sign of zero remain to be settled, without the
-        general converters of ``__init__``.
-        """
-        currency_exponent(currency)
-        value = Decimal(amount)
-        money = object.__new__(cls)
-        object.__setattr__(money, "amount", value.copy_abs() if value.is_zero() else value)
-        object.__setattr__(money, "currency", currency)
-        return money
-
-    @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         """Read and write money as ``{"amount": "1234.50", "currency": "CNY"}`` in models.
 
@@ -649,7 +637,7 @@ class Money:
         """
         return value_object_schema(
             cls,
-            parse=lambda data: cls._from_checked_json(data["amount"], data["currency"]),
+            parse=_from_checked_json,
             dump=lambda money: {"amount": f"{money.amount:f}", "currency": money.currency},
             json_schema=core_schema.typed_dict_schema(
                 {
@@ -662,7 +650,51 @@ class Money:
                 },
                 extra_behavior="forbid",
             ),
+            fast=_fast_json,
         )
+
+
+_JSON_KEY_COUNT: Final = 2
+"""The JSON form has two keys, ``amount`` and ``currency``."""
+
+
+def _from_checked_json(data: dict[str, str]) -> Money:
+    """Build from the JSON form once the core schema (or ``_fast_json``) has checked it.
+
+    The amount text is a finite decimal by the pattern, so only the currency and the sign
+    of zero remain to be settled, without the general converters of ``__init__``.
+    """
+    currency = data["currency"]
+    if currency not in CURRENCY_EXPONENTS:
+        currency_exponent(currency)  # raises, naming the code
+    text = data["amount"]
+    amount = Decimal(text)
+    if text[0] == "-" and amount.is_zero():
+        amount = amount.copy_abs()  # -0 and 0 are the same amount
+    money = object.__new__(Money)
+    _set_amount(money, amount)
+    _set_currency(money, currency)
+    return money
+
+
+# The slots' own setters: they skip the frozen class's __setattr__, like object.__setattr__
+# does, without looking the slot up by name on every call.
+_set_amount: Final = Money.__dict__["amount"].__set__
+_set_currency: Final = Money.__dict__["currency"].__set__
+
+
+def _fast_json(value: object) -> Money | None:
+    """The hot path of validating records: a well-formed JSON form; None for the rest."""
+    if type(value) is dict and len(value) == _JSON_KEY_COUNT:
+        amount, currency = value.get("amount"), value.get("currency")
+        if (
+            type(amount) is str
+            and type(currency) is str
+            and currency in CURRENCY_EXPONENTS
+            and _AMOUNT_TEXT.fullmatch(amount)  # fullmatch: no trailing newline, unlike $
+        ):
+            return _from_checked_json(value)
+    return None
 
 
 def _currency_of(mark: str, default_currency: str | None) -> str:

@@ -1,0 +1,361 @@
+"""The policy contract: protocols, the labels they return, and the optional BasePolicy helper.
+
+A policy is a small object with keyword-only parameters (the domain's numbers as defaults,
+stored unchanged, no work in ``__init__``), ``get_params``/``set_params``/``clone``, a
+``fit`` that returns a fitted *copy* (state in trailing-underscore attributes) and an
+``assign`` that returns one label per input row, in input order.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal, Protocol, Self, runtime_checkable
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from aftersales_crm._optional import require
+from aftersales_crm.errors import InvalidValue, NotFittedError
+from aftersales_crm.features import FeatureTable
+
+__all__ = [
+    "BasePolicy",
+    "DimensionPolicy",
+    "Labels",
+    "LoyaltyRule",
+    "Policy",
+    "PolicyKind",
+    "TierPolicy",
+    "check_is_fitted",
+    "feature",
+]
+
+PolicyKind = Literal["tier", "dimension", "loyalty"]
+"""What a policy decides: a value tier, a segmentation dimension or a loyalty category."""
+
+_MISSING = -1
+
+
+def _codes(codes: NDArray[Any]) -> NDArray[np.int16]:
+    out = np.asarray(codes, dtype=np.int16).view()
+    out.flags.writeable = False
+    return out
+
+
+@attrs.frozen(eq=False)
+class Labels:
+    """One label per row: small integer codes into a tuple of label names.
+
+    Attributes:
+        codes: int16 array of shape (n_rows,), the position of each row's label in
+            ``names``, ``-1`` where a row has none (a customer without the data).
+        names: the labels, in their natural order (A, B, C; loyal, swinging, lost).
+        names_zh: the labels in Chinese, when the policy has them.
+
+    Examples:
+        >>> labels = Labels(np.array([0, 1, 0, -1]), ("A", "B"))
+        >>> labels.values().tolist(), labels.counts()
+        (['A', 'B', 'A', None], {'A': 2, 'B': 1})
+    """
+
+    codes: NDArray[np.int16] = attrs.field(converter=_codes)
+    names: tuple[str, ...] = attrs.field(converter=tuple)
+    names_zh: tuple[str, ...] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(tuple)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if len(self.codes) and (self.codes.min() < _MISSING or self.codes.max() >= len(self.names)):
+            msg = f"label codes must lie in -1..{len(self.names) - 1}"
+            raise InvalidValue(msg, code="label_code")
+        if self.names_zh is not None and len(self.names_zh) != len(self.names):
+            msg = f"{len(self.names_zh)} Chinese names for {len(self.names)} labels"
+            raise InvalidValue(msg, code="label_names")
+
+    def __len__(self) -> int:
+        """Number of rows."""
+        return len(self.codes)
+
+    def __eq__(self, other: object) -> bool:
+        """Same names and codes."""
+        if not isinstance(other, Labels):
+            return NotImplemented
+        return self.names == other.names and bool(np.array_equal(self.codes, other.codes))
+
+    def __hash__(self) -> int:
+        """Hash by names and length."""
+        return hash((self.names, len(self.codes)))
+
+    def values(self, lang: Literal["en", "zh"] = "en") -> NDArray[np.object_]:
+        """Each row's label as text (``None`` for none).
+
+        Examples:
+            >>> Labels(np.array([1, 0]), ("loyal", "lost"), ("忠诚", "流失")).values("zh").tolist()
+            ['流失', '忠诚']
+        """
+        names = self.names_zh if lang == "zh" and self.names_zh is not None else self.names
+        return np.array([*names, None], dtype=object)[self.codes]
+
+    def counts(self) -> dict[str, int]:
+        """Rows per label, in label order, labels without rows left out.
+
+        Examples:
+            >>> Labels(np.array([2, 2, 0]), ("A", "B", "C")).counts()
+            {'A': 1, 'C': 2}
+        """
+        found = Counter(self.codes[self.codes >= 0].tolist())
+        return {name: found[i] for i, name in enumerate(self.names) if found[i]}
+
+    def take(self, rows: NDArray[np.intp]) -> Labels:
+        """The labels of rows ``rows``.
+
+        Examples:
+            >>> Labels(np.array([0, 1]), ("A", "B")).take(np.array([1])).values().tolist()
+            ['B']
+        """
+        return attrs.evolve(self, codes=self.codes[rows])
+
+    def to_pandas(self) -> Any:
+        """A pandas ``Categorical`` of the labels (needs the ``pandas`` extra).
+
+        Examples:
+            >>> Labels(np.array([0, -1]), ("A", "B")).to_pandas().tolist()
+            ['A', nan]
+        """
+        pd = require("pandas", extra="pandas")
+        return pd.Categorical.from_codes(self.codes, categories=list(self.names))
+
+
+@runtime_checkable
+class Policy(Protocol):
+    """What every policy offers: parameters, a fitted copy, and one label per row.
+
+    Examples:
+        >>> class Everyone(BasePolicy):
+        ...     kind = "tier"
+        ...     def assign(self, features):
+        ...         return Labels(np.zeros(len(features), dtype=int), ("all",))
+        >>> isinstance(Everyone(), Policy)
+        True
+    """
+
+    kind: ClassVar[PolicyKind]
+    population_relative: ClassVar[bool]
+
+    def get_params(self) -> dict[str, Any]:
+        """The constructor parameters, by name."""
+        ...
+
+    def set_params(self, **params: Any) -> Self:
+        """A new, unfitted policy with some parameters changed."""
+        ...
+
+    def fit(self, features: FeatureTable) -> Self:
+        """A fitted copy; the receiver is not changed."""
+        ...
+
+    def assign(self, features: FeatureTable) -> Labels:
+        """One label per row of ``features``, in its order."""
+        ...
+
+
+@runtime_checkable
+class TierPolicy(Policy, Protocol):
+    """Assigns each customer a value tier (A/B/C, Diamond…Silver, an RFM segment).
+
+    Examples:
+        >>> TierPolicy.__name__
+        'TierPolicy'
+    """
+
+
+@runtime_checkable
+class DimensionPolicy(Policy, Protocol):
+    """Places each customer along a segmentation dimension (vehicle age band, region ring…).
+
+    Examples:
+        >>> DimensionPolicy.__name__
+        'DimensionPolicy'
+    """
+
+
+@runtime_checkable
+class LoyaltyRule(Policy, Protocol):
+    """Gives each customer a loyalty category (loyal / swinging / lost, or returned or not).
+
+    Examples:
+        >>> LoyaltyRule.__name__
+        'LoyaltyRule'
+    """
+
+
+def check_is_fitted(policy: object) -> None:
+    """Raise :class:`~aftersales_crm.errors.NotFittedError` unless ``policy`` has fitted state.
+
+    Fitted state is any attribute whose name ends with an underscore (``cutoffs_``).
+
+    Examples:
+        >>> class Plain:
+        ...     pass
+        >>> check_is_fitted(Plain())
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.NotFittedError: Plain is not fitted yet: call fit() first
+    """
+    fitted = [name for name in vars(policy) if name.endswith("_") and not name.startswith("_")]
+    if not fitted:
+        msg = f"{type(policy).__name__} is not fitted yet: call fit() first"
+        raise NotFittedError(msg)
+
+
+class BasePolicy:
+    """Optional helper for policies: parameters, ``clone``, ``repr`` and ``fit`` plumbing.
+
+    Subclasses declare keyword-only ``__init__`` parameters and store each unchanged under
+    its own name; everything else comes from here. ``fit`` clones the policy and calls
+    ``_fit(features)`` on the clone, which sets trailing-underscore state. A policy that
+    needs no population does not override ``_fit``. BasePolicy is a plain class (not attrs),
+    so a user's plain class works the same way without it.
+
+    Examples:
+        >>> class MinSpend(BasePolicy):
+        ...     kind = "tier"
+        ...     def __init__(self, *, fen: int = 100_000) -> None:
+        ...         self.fen = fen
+        ...     def assign(self, features):
+        ...         return Labels((features["spend_fen"] < self.fen).astype(int), ("big", "small"))
+        >>> MinSpend(fen=5), MinSpend().get_params(), MinSpend().set_params(fen=1).fen
+        (MinSpend(fen=5), {'fen': 100000}, 1)
+    """
+
+    kind: ClassVar[PolicyKind]
+    population_relative: ClassVar[bool] = False
+
+    @classmethod
+    def _param_names(cls) -> tuple[str, ...]:
+        signature = inspect.signature(cls.__init__)
+        return tuple(
+            name
+            for name, p in signature.parameters.items()
+            if p.kind is inspect.Parameter.KEYWORD_ONLY
+        )
+
+    @classmethod
+    def _defaults(cls) -> Mapping[str, Any]:
+        signature = inspect.signature(cls.__init__)
+        return {
+            name: p.default
+            for name, p in signature.parameters.items()
+            if p.kind is inspect.Parameter.KEYWORD_ONLY
+        }
+
+    def get_params(self) -> dict[str, Any]:
+        """The constructor parameters, by name, as given.
+
+        Examples:
+            >>> class Band(BasePolicy):
+            ...     def __init__(self, *, cuts: tuple[int, ...] = (2, 4)) -> None:
+            ...         self.cuts = cuts
+            >>> Band().get_params()
+            {'cuts': (2, 4)}
+        """
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params: Any) -> Self:
+        """A new, unfitted policy with ``params`` changed; the receiver is not changed.
+
+        Raises:
+            InvalidValue: for a name that is not a parameter.
+
+        Examples:
+            >>> class Band(BasePolicy):
+            ...     def __init__(self, *, cuts: tuple[int, ...] = (2, 4)) -> None:
+            ...         self.cuts = cuts
+            >>> Band().set_params(cuts=(1,)).cuts
+            (1,)
+        """
+        unknown = sorted(set(params) - set(self._param_names()))
+        if unknown:
+            msg = f"{type(self).__name__} has no parameters {unknown}; it has {list(self._param_names())}"
+            raise InvalidValue(msg, code="unknown_parameter")
+        return type(self)(**(self.get_params() | params))
+
+    def clone(self) -> Self:
+        """A new, unfitted policy with the same parameters.
+
+        Examples:
+            >>> class Band(BasePolicy):
+            ...     def __init__(self, *, cuts: tuple[int, ...] = (2, 4)) -> None:
+            ...         self.cuts = cuts
+            >>> Band(cuts=(3,)).clone().cuts
+            (3,)
+        """
+        return type(self)(**copy.deepcopy(self.get_params()))
+
+    def fit(self, features: FeatureTable) -> Self:
+        """A fitted copy of the policy; the receiver is not changed.
+
+        Examples:
+            >>> class Biggest(BasePolicy):
+            ...     population_relative = True
+            ...     def __init__(self, *, column: str = "spend_fen") -> None:
+            ...         self.column = column
+            ...     def _fit(self, features):
+            ...         self.top_ = features[self.column].max()
+            >>> from datetime import date
+            >>> from aftersales_crm import features, synthetic
+            >>> feats = features.compute(synthetic.book(5, seed=1), as_of=date(2026, 6, 30))
+            >>> policy = Biggest()
+            >>> fitted = policy.fit(feats)
+            >>> fitted is policy, hasattr(policy, "top_"), bool(fitted.top_ == feats["spend_fen"].max())
+            (False, False, True)
+        """
+        fitted = self.clone()
+        fitted._fit(features)
+        return fitted
+
+    def _fit(self, features: FeatureTable) -> None:
+        """Set fitted state (trailing-underscore attributes) from ``features``."""
+
+    def __repr__(self) -> str:
+        """``ClassName(param=value)`` with only the parameters that differ from the defaults."""
+        defaults = self._defaults()
+        shown = ", ".join(
+            f"{name}={value!r}"
+            for name, value in self.get_params().items()
+            if not _same(value, defaults.get(name, inspect.Parameter.empty))
+        )
+        return f"{type(self).__name__}({shown})"
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):  # arrays and the like
+        return a is b
+
+
+def feature(features: FeatureTable, name: str) -> NDArray[Any]:
+    """The feature column ``name``, or an error naming the missing input and what there is.
+
+    Examples:
+        >>> from datetime import date
+        >>> from aftersales_crm import features, synthetic
+        >>> feats = features.compute(synthetic.book(5, seed=1), as_of=date(2026, 6, 30))
+        >>> feature(feats, "spend_fen").dtype
+        dtype('int64')
+        >>> feature(feats, "wealth")
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: the features have no column 'wealth'; ...
+    """
+    try:
+        return features[name]
+    except KeyError:
+        available = ", ".join(sorted(features))
+        msg = f"the features have no column {name!r}; they have {available}"
+        raise InvalidValue(msg, code="missing_feature") from None

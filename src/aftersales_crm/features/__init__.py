@@ -1,0 +1,50 @@
+"""Customer and vehicle features, computed for a whole customer base in a few numpy passes.
+
+:func:`compute` turns :class:`~aftersales_crm.tables.Tables` (or a Book) into a
+:class:`FeatureTable` aligned with the customer table, with the vehicle features as
+``.vehicles``. :func:`profile` gives one customer's features through the same kernels.
+Only facts up to ``as_of`` count: an order counts from its opening's business date (UTC+8
+by default).
+
+The catalogue is on the documentation page *Features*.
+
+Examples:
+    >>> from datetime import date
+    >>> from aftersales_crm import features, synthetic
+    >>> feats = features.compute(synthetic.columns(100, seed=2).tables(), as_of=date(2026, 6, 30))
+    >>> sorted(feats)[:3]
+    ['age_years', 'appointment_share', 'avg_line_spend_customer_pay_fen']
+"""
+
+from __future__ import annotations
+
+from aftersales_crm.features._compute import (
+    CHINA_STANDARD_TIME,
+    DEFAULT_KM_PER_DAY,
+    DEFAULT_WINDOW,
+    MAX_KM_PER_DAY,
+    MIN_MODEL_VEHICLES,
+    MileageMethod,
+    completed_years,
+    compute,
+    model_rates,
+    profile,
+)
+from aftersales_crm.features._kernels import Segments, group_order
+from aftersales_crm.features._table import FeatureTable
+
+__all__ = [
+    "CHINA_STANDARD_TIME",
+    "DEFAULT_KM_PER_DAY",
+    "DEFAULT_WINDOW",
+    "MAX_KM_PER_DAY",
+    "MIN_MODEL_VEHICLES",
+    "FeatureTable",
+    "MileageMethod",
+    "Segments",
+    "completed_years",
+    "compute",
+    "group_order",
+    "model_rates",
+    "profile",
+]

@@ -1,0 +1,270 @@
+"""Segment kernels: sums, firsts, lasts and medians over rows grouped by an owner.
+
+Rows are put in (group, time) order once; each group is then a contiguous segment and
+every per-group statistic is one pass of a numpy reduction over the segments. These are
+the only implementations of the rules: a one-customer profile runs the same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Final
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["BLOCK_ROWS", "Segments", "group_order", "run_blocks"]
+
+BLOCK_ROWS: Final = 1 << 18
+"""Rows per block: kernels run block by block so temporaries stay small (and in cache-sized
+heap chunks the allocator reuses) and blocks can run on several threads."""
+
+_BIG: Final = np.iinfo(np.int64).max
+_LANE_BITS: Final = 8
+_LANES: Final = 8  # eight 8-bit counters in one int64
+_LANE_LIMIT: Final = 1 << _LANE_BITS
+_LANE_MASK: Final = _LANE_LIMIT - 1
+
+
+def _lane_table() -> NDArray[np.int64]:
+    """For each 8-bit pattern, an int64 with a 1 in the byte (lane) of each set bit."""
+    patterns = np.arange(_LANE_LIMIT, dtype=np.int64)
+    table = np.zeros(_LANE_LIMIT, dtype=np.int64)
+    for bit in range(_LANES):
+        table |= ((patterns >> bit) & 1) << (_LANE_BITS * bit)
+    return table
+
+
+_SPREAD: Final = _lane_table()
+
+
+def run_blocks(
+    work: Callable[[int, int], dict[str, NDArray[Any]]],
+    blocks: list[tuple[int, int]],
+    threads: int,
+) -> dict[str, NDArray[Any]]:
+    """``work(first, stop)`` on every block of groups, on up to ``threads`` threads.
+
+    ``work`` returns arrays with one row per group of its block; they are written into
+    arrays for all groups. numpy releases the interpreter lock in its loops, so blocks run
+    side by side, and the result does not depend on the number of threads.
+
+    Examples:
+        >>> run_blocks(lambda a, b: {"n": np.arange(a, b) * 2}, [(0, 2), (2, 3)], 2)["n"].tolist()
+        [0, 2, 4]
+    """
+    head = work(*blocks[0])
+    n = blocks[-1][1]
+    out = {k: np.empty((n, *v.shape[1:]), dtype=v.dtype) for k, v in head.items()}
+
+    def put(block: tuple[int, int], result: dict[str, NDArray[Any]]) -> None:
+        for name, values in result.items():
+            out[name][block[0] : block[1]] = values
+
+    def job(block: tuple[int, int]) -> None:
+        put(block, work(*block))
+
+    put(blocks[0], head)
+    rest = blocks[1:]
+    if threads > 1 and len(rest) > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(job, rest))
+    else:
+        for block in rest:
+            job(block)
+    return out
+
+
+def group_order(group: NDArray[np.int64], time: NDArray[np.int64]) -> NDArray[np.intp]:
+    """The permutation that sorts rows by group, then time, then position.
+
+    Cheap when the rows are nearly in that order already (a stable sort of presorted runs),
+    which is how dealer systems export them.
+
+    Examples:
+        >>> group_order(np.array([1, 0, 1, 0]), np.array([5, 9, 2, 3])).tolist()
+        [3, 1, 2, 0]
+    """
+    if len(group) > 1 and (group[1:] < group[:-1]).any():
+        by_group = np.argsort(group, kind="stable")
+        g, t = group[by_group], time[by_group]
+    else:  # already grouped, as orders sorted by vehicle are
+        by_group = np.arange(len(group))
+        g, t = group, time
+    unsorted = (g[1:] == g[:-1]) & (t[1:] < t[:-1])
+    if not unsorted.any():
+        return by_group
+    # Re-sort only the groups whose times are out of order.
+    bad = np.zeros(int(g[-1]) + 1, dtype=bool)
+    bad[g[1:][unsorted]] = True
+    rows = np.flatnonzero(bad[g])
+    fixed = rows[np.lexsort((rows, t[rows], g[rows]))]
+    by_group[rows] = by_group[fixed]
+    return by_group
+
+
+@attrs.frozen
+class Segments:
+    """Contiguous groups of sorted rows: ``counts[k]`` rows of group ``k`` from ``starts[k]``.
+
+    Attributes:
+        starts: first row of each group (for an empty group, where it would start).
+        counts: rows per group.
+
+    Examples:
+        >>> s = Segments.of(np.array([0, 0, 2]), 3)
+        >>> s.counts.tolist(), s.sum(np.array([1, 2, 3])).tolist()
+        ([2, 0, 1], [3, 0, 3])
+    """
+
+    starts: NDArray[np.int64]
+    counts: NDArray[np.int64]
+    filled_groups: NDArray[np.intp] = attrs.field(repr=False)
+    filled_starts: NDArray[np.int64] = attrs.field(repr=False)
+
+    @classmethod
+    def of(cls, sorted_groups: NDArray[np.int64], n_groups: int) -> Segments:
+        """Segments of rows already sorted by group (``0 <= group < n_groups``)."""
+        return cls.from_counts(np.bincount(sorted_groups, minlength=n_groups).astype(np.int64))
+
+    @classmethod
+    def from_counts(cls, counts: NDArray[np.int64]) -> Segments:
+        """Segments of ``counts[k]`` consecutive rows for each group ``k``.
+
+        Examples:
+            >>> Segments.from_counts(np.array([2, 0, 1])).starts.tolist()
+            [0, 2, 2]
+        """
+        starts = np.cumsum(counts) - counts
+        filled = np.flatnonzero(counts)
+        return cls(starts, counts, filled, starts[filled])
+
+    def part(self, first: int, stop: int) -> Segments:
+        """The segments of groups ``first`` to ``stop - 1``, rows counted from the first one.
+
+        Examples:
+            >>> Segments.from_counts(np.array([2, 0, 3])).part(1, 3).starts.tolist()
+            [0, 0]
+        """
+        return Segments.from_counts(self.counts[first:stop])
+
+    def blocks(self, rows: int | None = None) -> list[tuple[int, int]]:
+        """Consecutive ranges of groups ``[first, stop)`` of about ``rows`` rows each.
+
+        ``rows`` defaults to :data:`BLOCK_ROWS`.
+
+        Examples:
+            >>> Segments.from_counts(np.array([2, 2, 2, 2])).blocks(rows=4)
+            [(0, 2), (2, 4)]
+        """
+        rows = BLOCK_ROWS if rows is None else rows
+        n = len(self.counts)
+        total = int(self.counts.sum())
+        cuts = np.searchsorted(self.ends, np.arange(rows, total, rows), side="left") + 1
+        edges = np.unique(np.concatenate([[0], np.minimum(cuts, n), [n]]))
+        if len(edges) == 1:
+            return [(0, n)]
+        return list(zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True))
+
+    def _spread(self, per_filled: NDArray[Any], fill: Any = 0) -> NDArray[Any]:
+        """Per-group values from values of the filled groups only."""
+        if len(self.filled_groups) == len(self.counts):
+            return per_filled
+        out = np.full((len(self.counts), *per_filled.shape[1:]), fill, dtype=per_filled.dtype)
+        out[self.filled_groups] = per_filled
+        return out
+
+    @property
+    def filled(self) -> NDArray[np.bool_]:
+        """Which groups have rows."""
+        return self.counts > 0
+
+    @property
+    def ends(self) -> NDArray[np.int64]:
+        """One past the last row of each group."""
+        return self.starts + self.counts
+
+    def group_of_rows(self) -> NDArray[np.int64]:
+        """The group of each row.
+
+        Examples:
+            >>> Segments.of(np.array([0, 0, 2]), 3).group_of_rows().tolist()
+            [0, 0, 2]
+        """
+        return np.repeat(np.arange(len(self.counts)), self.counts)
+
+    def sum(self, values: NDArray[Any]) -> NDArray[Any]:
+        """Per-group sums (0 for empty groups), exact for integers."""
+        if not len(self.filled_groups):
+            return np.zeros(len(self.counts), dtype=values.dtype)
+        return self._spread(np.add.reduceat(values, self.filled_starts))
+
+    def count(self, flags: NDArray[np.bool_]) -> NDArray[np.int64]:
+        """Per-group number of True rows."""
+        return self.sum(flags.astype(np.int64))
+
+    def count_bits(self, bits: NDArray[np.integer[Any]], n_bits: int) -> NDArray[np.int64]:
+        """Per group and bit, the number of rows with that bit set: shape (groups, n_bits).
+
+        Eight bits are counted at once, in the bytes of one int64 sum; groups of 256 rows or
+        more would overflow a byte and are counted bit by bit instead.
+
+        Examples:
+            >>> s = Segments.of(np.array([0, 0, 1]), 2)
+            >>> s.count_bits(np.array([0b101, 0b001, 0b100]), 3).tolist()
+            [[2, 0, 1], [0, 0, 1]]
+        """
+        out = np.zeros((len(self.counts), n_bits), dtype=np.int64)
+        if not len(self.filled_groups):
+            return out
+        wide = bits.astype(np.int64)
+        for word in range(0, n_bits, _LANES):
+            sums = self.sum(_SPREAD[(wide >> word) & _LANE_MASK])
+            for lane in range(min(_LANES, n_bits - word)):
+                out[:, word + lane] = (sums >> (_LANE_BITS * lane)) & _LANE_MASK
+        big = self.counts >= _LANE_LIMIT
+        if big.any():
+            rows = np.repeat(big, self.counts)
+            part = Segments.of(self.group_of_rows()[rows], len(self.counts))
+            for bit in range(n_bits):
+                out[big, bit] = part.count((wide[rows] >> bit) & 1 == 1)[big]
+        return out
+
+    def first(self, values: NDArray[Any], missing: Any) -> NDArray[Any]:
+        """Each group's first row's value, ``missing`` for empty groups."""
+        return self._spread(values[self.filled_starts], missing)
+
+    def last(self, values: NDArray[Any], missing: Any) -> NDArray[Any]:
+        """Each group's last row's value, ``missing`` for empty groups."""
+        ends = self.filled_starts + self.counts[self.filled_groups] - 1
+        return self._spread(values[ends], missing)
+
+    def first_where(self, flags: NDArray[np.bool_]) -> NDArray[np.int64]:
+        """Each group's first row where ``flags`` holds, ``-1`` where none does."""
+        if not len(self.filled_groups):
+            return np.full(len(self.counts), -1, dtype=np.int64)
+        position = np.where(flags, np.arange(len(flags), dtype=np.int64), _BIG)
+        out = self._spread(np.minimum.reduceat(position, self.filled_starts), _BIG)
+        out[out == _BIG] = -1
+        return out
+
+    def median(self, values: NDArray[np.int64]) -> NDArray[np.float64]:
+        """Per-group medians of non-negative integers below 2**31 (NaN for empty groups).
+
+        The mean of the two middle values for an even count, as :func:`numpy.median`.
+
+        Examples:
+            >>> s = Segments.of(np.array([0, 0, 0, 0, 2]), 3)
+            >>> s.median(np.array([9, 1, 4, 2, 7])).tolist()
+            [3.0, nan, 7.0]
+        """
+        groups = self.group_of_rows()
+        ordered = np.sort((groups << 32) | values, kind="stable") & 0xFFFFFFFF
+        out = np.full(len(self.counts), np.nan)
+        filled = self.filled
+        low = self.starts[filled] + (self.counts[filled] - 1) // 2
+        high = self.starts[filled] + self.counts[filled] // 2
+        out[filled] = (ordered[low] + ordered[high]) / 2
+        return out

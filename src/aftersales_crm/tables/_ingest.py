@@ -1,0 +1,658 @@
+"""Vectorised ingest: outside columns (ids, enum values, dates) in, checked inside columns out.
+
+Each converter returns the inside array and appends a :class:`RowProblem` for every bad
+row; nothing is dropped. Structural mistakes (an unknown or missing column, columns of
+different lengths, floats where money belongs) raise at once, naming the column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping, Sequence
+from types import UnionType
+from typing import Any, Final
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from aftersales_crm.errors import FloatMoneyError, InvalidValue, RowProblem
+from aftersales_crm.tables._schema import Column, ColumnKind, TableSchema
+from aftersales_crm.values import Gender, national_id
+
+__all__ = ["cross_checks", "ingest", "resolve", "unique_problems"]
+
+K = ColumnKind
+_ID_MAX: Final = 64
+_ID_RE: Final = re.compile(r"\S{1,64}")
+_NONE: Final = -1
+_US_PER_S: Final = 1_000_000
+_EPOCH_YEAR: Final = 1970  # year zero of datetime64
+_MONTHS: Final = 12
+
+#: Record defaults for columns the caller may leave out.
+_NO_DEFAULT: Final = object()
+
+
+def _default(schema: TableSchema, column: Column) -> Any:
+    model = schema.model
+    field = model.model_fields.get(column.field.split(".")[0] or column.name)
+    if field is None or field.is_required():
+        return _NO_DEFAULT
+    default = field.get_default(call_default_factory=True)
+    if column.kind is K.FLOAT:
+        return None
+    return default
+
+
+def _as_array(values: Any, n: int, name: str) -> NDArray[Any]:
+    if isinstance(values, np.ndarray):
+        array = values
+    else:  # element by element: a list of tuples must stay a column of tuples
+        items = list(values)
+        array = np.fromiter(items, dtype=object, count=len(items))
+    if array.ndim != 1 or len(array) != n:
+        msg = f"column {name!r} has {len(array)} rows, the table has {n}"
+        raise InvalidValue(msg, code="column_length")
+    return array
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)  # NaN from pandas
+
+
+class _Sink:
+    """Collects the problems of one table."""
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+        self.problems: list[RowProblem] = []
+
+    def add(self, row: int, column: str, code: str, message: str) -> None:
+        self.problems.append(RowProblem(int(row), column, code, message))
+
+    def rows(
+        self, rows: NDArray[np.intp], column: str, code: str, message: Callable[[int], str]
+    ) -> None:
+        for row in rows.tolist():
+            self.add(row, column, code, message(row))
+
+
+def ingest(
+    schema: TableSchema,
+    data: Mapping[str, Any],
+    targets: Mapping[str, NDArray[np.str_]],
+    sink: _Sink,
+    *,
+    trusted: bool = False,
+) -> tuple[dict[str, NDArray[Any]], dict[str, tuple[str, ...]]]:
+    """Convert and check the outside columns ``data`` of one table.
+
+    Args:
+        schema: the table's schema.
+        data: outside column name → array-like.
+        targets: the id column of every table already built, for references.
+        sink: collects row problems.
+        trusted: skip the identifier rules (the values come from validated records).
+
+    Returns:
+        The inside columns and the label lists of label columns.
+    """
+    externals = {c.external: c for c in schema.columns}
+    unknown = sorted(set(data) - set(externals))
+    if unknown:
+        msg = f"{schema.name}: unknown columns {unknown}; expected some of {list(externals)}"
+        raise InvalidValue(msg, code="unknown_column")
+    lengths = {name: len(values) for name, values in data.items()}
+    n = max(lengths.values(), default=0)
+    columns: dict[str, NDArray[Any]] = {}
+    labels: dict[str, tuple[str, ...]] = {}
+    targets = dict(targets)  # the table's own ids join once read: a comeback points into orders
+    for column in schema.columns:
+        if trusted:
+            column = attrs.evolve(column, check=None, check_array=None)
+        name = column.external
+        if name in data:
+            raw = _as_array(data[name], n, f"{schema.name}.{name}")
+        else:
+            default = _default(schema, column)
+            if default is _NO_DEFAULT and not column.nullable:
+                msg = f"{schema.name}: required column {name!r} is missing"
+                raise InvalidValue(msg, code="missing_column")
+            raw = np.empty(n, dtype=object)
+            raw.fill(None if default is _NO_DEFAULT else default)
+        converted = _CONVERTERS[column.kind](column, raw, sink, targets)
+        if column.kind is K.LABEL:
+            codes, texts = converted
+            columns[column.name] = codes
+            labels[column.name] = texts
+        else:
+            columns[column.name] = converted
+        if column.kind is K.ID:
+            targets[schema.name] = converted
+    return columns, labels
+
+
+def _objects(
+    column: Column, raw: NDArray[Any], sink: _Sink, kinds: type | UnionType, what: str
+) -> tuple[NDArray[np.object_], NDArray[np.bool_]]:
+    """An object array of the given Python types with a mask of missing values."""
+    values = raw.astype(object) if raw.dtype != object else raw
+    missing = np.fromiter((_is_missing(v) for v in values), dtype=bool, count=len(values))
+    bad = ~missing & ~np.fromiter(
+        (isinstance(v, kinds) for v in values), dtype=bool, count=len(values)
+    )
+    name = column.external
+    sink.rows(
+        np.flatnonzero(bad),
+        name,
+        "wrong_type",
+        lambda r: f"{name} is {values[r]!r}, expected {what}",
+    )
+    if not column.nullable:
+        sink.rows(np.flatnonzero(missing), name, "missing_value", lambda r: f"{name} is required")
+    return values, missing | bad
+
+
+def _text(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDArray[np.object_]:
+    name = column.external
+    if raw.dtype.kind == "U":  # numpy text has no None: an empty string is none
+        values = raw.astype(object)
+        values[raw == ""] = None
+        if not column.nullable:
+            sink.rows(
+                np.flatnonzero(raw == ""), name, "missing_value", lambda r: f"{name} is required"
+            )
+    else:  # wrong types and missing values are reported here
+        values, _ = _objects(column, raw, sink, str, "text")
+    out = np.empty(len(values), dtype=object)
+    for row, value in enumerate(values.tolist()):
+        if not isinstance(value, str):
+            continue
+        if not 1 <= len(value) <= column.max_length:
+            sink.add(
+                row,
+                name,
+                "text_length",
+                f"{name} has {len(value)} characters, must have 1 to {column.max_length}",
+            )
+            continue
+        if column.check is not None:
+            try:
+                value = column.check(value)
+            except InvalidValue as err:
+                sink.add(row, name, err.code, f"{name} {value!r}: {err}")
+                continue
+        out[row] = value
+    return out
+
+
+def _ids(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDArray[np.str_]:
+    name = column.external
+    values = raw if raw.dtype.kind == "U" else _objects(column, raw, sink, str, "an id")[0]
+    out: list[str] = []
+    fast: NDArray[np.bool_] | None = None
+    if column.check_array is not None and len(values):
+        fast = np.asarray(column.check_array(values), dtype=bool)
+    for row, value in enumerate(values.tolist()):
+        if not isinstance(value, str):
+            out.append("")
+            continue
+        if fast is not None and fast[row]:
+            out.append(value)
+            continue
+        if column.check is not None:
+            try:
+                value = column.check(value)
+            except InvalidValue as err:
+                sink.add(row, name, err.code, f"{name} {value!r}: {err}")
+                out.append("")
+                continue
+        if _ID_RE.fullmatch(value) is None:
+            sink.add(
+                row,
+                name,
+                "id_format",
+                f"{name} {value!r} must have 1 to {_ID_MAX} characters and no spaces",
+            )
+            out.append("")
+            continue
+        out.append(value)
+    ids = np.asarray(out, dtype=str) if out else np.empty(0, dtype="<U1")
+    unique_problems(ids, name, sink)
+    return ids
+
+
+def unique_problems(ids: NDArray[np.str_], name: str, sink: _Sink) -> None:
+    """Report every row whose id repeats an earlier row's (empty ids are reported elsewhere)."""
+    if not len(ids):
+        return
+    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    repeats = np.flatnonzero((first[inverse] != np.arange(len(ids))) & (ids != ""))
+    sink.rows(
+        repeats, name, "duplicate_id", lambda r: f"{name} {ids[r]} repeats row {first[inverse[r]]}"
+    )
+
+
+def resolve(ids: NDArray[np.str_], wanted: NDArray[Any]) -> NDArray[np.int64]:
+    """The row of each wanted id in ``ids``, ``-1`` where it is not there.
+
+    Examples:
+        >>> resolve(np.array(["b", "a", "c"]), np.array(["a", "x", "c"])).tolist()
+        [1, -1, 2]
+    """
+    out = np.full(len(wanted), _NONE, dtype=np.int64)
+    if not len(ids) or not len(wanted):
+        return out
+    order = np.argsort(ids, kind="stable")
+    where = np.searchsorted(ids, wanted, sorter=order)
+    where = np.minimum(where, len(ids) - 1)
+    rows = order[where]
+    found = ids[rows] == wanted
+    out[found] = rows[found]
+    return out
+
+
+def _ref(
+    column: Column, raw: NDArray[Any], sink: _Sink, targets: Mapping[str, NDArray[np.str_]]
+) -> NDArray[np.int64]:
+    name = column.external
+    assert column.target is not None  # a schema invariant
+    if raw.dtype.kind == "U":  # numpy text has no None: an empty string is none
+        values = raw.astype(object)
+        values[raw == ""] = None
+        if not column.nullable:
+            sink.rows(
+                np.flatnonzero(raw == ""), name, "missing_value", lambda r: f"{name} is required"
+            )
+    else:  # wrong types and missing values are reported here
+        values, _ = _objects(column, raw, sink, str, "an id")
+    present = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+    wanted = np.asarray(
+        [v if ok else "" for v, ok in zip(values.tolist(), present.tolist(), strict=True)],
+        dtype=str,
+    )
+    rows = resolve(targets[column.target], wanted)
+    rows[~present] = _NONE
+    dangling = np.flatnonzero(present & (rows == _NONE))
+    sink.rows(
+        dangling,
+        name,
+        "dangling_reference",
+        lambda r: f"{name} {values[r]} is not in {column.target}",
+    )
+    return rows
+
+
+def _category(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDArray[np.int8]:
+    assert column.enum is not None  # a schema invariant
+    members, enum_name = list(column.enum), column.enum.__name__
+    name = column.external
+    out = np.full(len(raw), _NONE, dtype=np.int8)
+    if raw.dtype.kind in "iu":  # positions of members, -1 for none as inside the table
+        if not column.nullable:
+            sink.rows(
+                np.flatnonzero(raw == _NONE), name, "missing_value", lambda r: f"{name} is required"
+            )
+        bad = np.flatnonzero((raw < _NONE) | (raw >= len(members)))
+        sink.rows(
+            bad,
+            name,
+            "unknown_code",
+            lambda r: f"{name} code {raw[r]} is not a position in {enum_name}",
+        )
+        ok = np.setdiff1d(np.arange(len(raw)), bad)
+        out[ok] = raw[ok]
+        return out
+    lookup = {m.value: i for i, m in enumerate(members)} | {m: i for i, m in enumerate(members)}
+    for row, value in enumerate(raw.tolist()):
+        if _is_missing(value):
+            if not column.nullable:
+                sink.add(row, name, "missing_value", f"{name} is required")
+            continue
+        code = lookup.get(value) if isinstance(value, str | column.enum) else None
+        if code is None:
+            allowed = ", ".join(m.value for m in members)
+            sink.add(row, name, "unknown_code", f"{name} {value!r} is not one of {allowed}")
+        else:
+            out[row] = code
+    return out
+
+
+def _money(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDArray[np.int64]:
+    name = column.external
+    if raw.dtype.kind == "f":
+        msg = f"column {name!r} holds floats; money columns take integer minor units (fen)"
+        raise FloatMoneyError(msg)
+    if raw.dtype.kind in "iu":
+        values = raw.astype(np.int64)
+    else:
+        objects, bad = _objects(column, raw, sink, int, "integer minor units")
+        floats = np.flatnonzero(
+            np.fromiter((isinstance(v, float) for v in objects), dtype=bool, count=len(objects))
+        )
+        if len(floats):
+            msg = f"column {name!r} holds floats (row {floats[0]}); money takes integer minor units (fen)"
+            raise FloatMoneyError(msg)
+        values = np.where(bad, 0, objects).astype(np.int64)
+    negative = np.flatnonzero(values < 0)
+    sink.rows(negative, name, "negative_money", lambda r: f"{name} is {values[r]}, must be >= 0")
+    return values
+
+
+def _date(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDArray[np.datetime64]:
+    name = column.external
+    if raw.dtype.kind == "M":
+        days = raw.astype("datetime64[D]")
+        timed = np.flatnonzero(~np.isnat(raw) & (days != raw))
+        sink.rows(
+            timed,
+            name,
+            "date_has_time",
+            lambda r: f"{name} {raw[r]} has a time of day; a date is expected",
+        )
+    else:
+        days = np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[D]")
+        for row, value in enumerate(raw.tolist()):
+            if _is_missing(value):
+                continue
+            if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
+                sink.add(row, name, "wrong_type", f"{name} is {value!r}, expected a date")
+                continue
+            try:
+                day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+            except ValueError:
+                sink.add(
+                    row, name, "invalid_date", f"{name} {value!r} is not a real date (YYYY-MM-DD)"
+                )
+                continue
+            days[row] = np.datetime64(day, "D")
+    if not column.nullable:
+        missing = np.flatnonzero(
+            np.isnat(days)
+            & np.fromiter((_is_missing(v) for v in raw.tolist()), dtype=bool, count=len(raw))
+            if raw.dtype.kind != "M"
+            else np.isnat(days)
+        )
+        sink.rows(missing, name, "missing_value", lambda r: f"{name} is required")
+    return days
+
+
+def _instant(
+    column: Column, raw: NDArray[Any], sink: _Sink, targets: Any
+) -> NDArray[np.datetime64]:
+    name = column.external
+    if raw.dtype.kind == "M":
+        out = raw.astype("datetime64[us]")
+        lost = np.flatnonzero(~np.isnat(raw) & (out != raw))
+        sink.rows(
+            lost,
+            name,
+            "instant_precision",
+            lambda r: f"{name} {raw[r]} is finer than a microsecond",
+        )
+    else:
+        out = np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[us]")
+        for row, value in enumerate(raw.tolist()):
+            if _is_missing(value):
+                continue
+            moment = value
+            if isinstance(value, str):
+                try:
+                    moment = dt.datetime.fromisoformat(value)
+                except ValueError:
+                    sink.add(
+                        row, name, "invalid_instant", f"{name} {value!r} is not an ISO 8601 instant"
+                    )
+                    continue
+            if not isinstance(moment, dt.datetime):
+                sink.add(row, name, "wrong_type", f"{name} is {value!r}, expected a datetime")
+                continue
+            if moment.tzinfo is None or moment.utcoffset() is None:
+                sink.add(
+                    row,
+                    name,
+                    "naive_instant",
+                    f"{name} {value!r} has no time zone; give an aware datetime",
+                )
+                continue
+            utc = moment.astimezone(dt.UTC).replace(tzinfo=None)
+            out[row] = np.datetime64(utc, "us")
+    if not column.nullable:
+        was_missing = (
+            np.isnat(raw)
+            if raw.dtype.kind == "M"
+            else np.fromiter((_is_missing(v) for v in raw.tolist()), dtype=bool, count=len(raw))
+        )
+        sink.rows(
+            np.flatnonzero(was_missing), name, "missing_value", lambda r: f"{name} is required"
+        )
+    return out
+
+
+def _int(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDArray[np.int64]:
+    name = column.external
+    if raw.dtype.kind in "iu":
+        values = raw.astype(np.int64)
+        missing = np.zeros(len(raw), dtype=bool)
+    elif raw.dtype.kind == "f":
+        missing = np.isnan(raw)
+        fractional = np.flatnonzero(~missing & (raw != np.floor(np.where(missing, 0, raw))))
+        sink.rows(
+            fractional,
+            name,
+            "not_integer",
+            lambda r: f"{name} is {raw[r]}, expected a whole number",
+        )
+        values = np.where(missing, _NONE, raw).astype(np.int64)
+    else:
+        objects, missing = _objects(column, raw, sink, int, "a whole number")
+        values = np.where(missing, _NONE, objects).astype(np.int64)
+    negative = np.flatnonzero(~missing & (values < 0))
+    sink.rows(negative, name, "negative", lambda r: f"{name} is {values[r]}, must be >= 0")
+    if not column.nullable:
+        sink.rows(
+            np.flatnonzero(missing & (raw.dtype.kind != "O")),
+            name,
+            "missing_value",
+            lambda r: f"{name} is required",
+        )
+    values[missing] = _NONE
+    return values
+
+
+def _float(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDArray[np.float64]:
+    name = column.external
+    if raw.dtype.kind in "fiu":
+        values = raw.astype(np.float64)
+    else:
+        objects, bad = _objects(column, raw, sink, int | float, "a number")
+        values = np.where(bad, np.nan, objects).astype(np.float64)
+    limit = column.limit if column.limit is not None else np.inf
+    bad_range = np.flatnonzero(np.isinf(values) | (np.abs(values) > limit))
+    sink.rows(
+        bad_range,
+        name,
+        "out_of_range",
+        lambda r: f"{name} is {values[r]}, must be within ±{limit:g}",
+    )
+    return values
+
+
+def _bool(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDArray[np.bool_]:
+    if raw.dtype.kind == "b":
+        return raw.astype(bool)
+    objects, bad = _objects(column, raw, sink, bool | np.bool_, "True or False")
+    return np.where(bad, False, objects).astype(bool)  # noqa: FBT003 - the filler of bad rows
+
+
+def _label(
+    column: Column, raw: NDArray[Any], sink: _Sink, targets: Any
+) -> tuple[NDArray[np.int32], tuple[str, ...]]:
+    texts = _text(column, raw, sink, targets)
+    seen: dict[str, int] = {}
+    codes = np.fromiter(
+        (_NONE if t is None else seen.setdefault(t, len(seen)) for t in texts.tolist()),
+        dtype=np.int32,
+        count=len(texts),
+    )
+    return codes, tuple(seen)
+
+
+def _texts(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDArray[np.object_]:
+    name = column.external
+    out = np.empty(len(raw), dtype=object)
+    for row, value in enumerate(raw.tolist()):
+        if value is None:
+            out[row] = ()
+            continue
+        items = list(value) if isinstance(value, list | tuple | np.ndarray) else None
+        if items is None or not all(isinstance(i, str) for i in items):
+            sink.add(row, name, "wrong_type", f"{name} is {value!r}, expected a list of texts")
+            out[row] = ()
+            continue
+        lengths = [len(i) for i in items]
+        if not all(1 <= n <= column.max_length for n in lengths):
+            sink.add(
+                row,
+                name,
+                "text_length",
+                f"{name} holds texts of {lengths} characters, each must have 1 to {column.max_length}",
+            )
+            out[row] = ()
+            continue
+        out[row] = tuple(items)
+    return out
+
+
+_CONVERTERS: Final[Mapping[ColumnKind, Callable[..., Any]]] = {
+    K.ID: _ids,
+    K.REF: _ref,
+    K.CATEGORY: _category,
+    K.MONEY: _money,
+    K.DATE: _date,
+    K.INSTANT: _instant,
+    K.INT: _int,
+    K.FLOAT: _float,
+    K.BOOL: _bool,
+    K.TEXT: _text,
+    K.LABEL: _label,
+    K.TEXTS: _texts,
+}
+
+
+def cross_checks(
+    name: str, columns: Mapping[str, NDArray[Any]], sink: _Sink, extra: Sequence[Any] = ()
+) -> None:
+    """The rules that tie columns of one row together, as the records state them."""
+    if name in ("dealers", "customers"):
+        prefix = "" if name == "dealers" else "home_"
+        lat, lon = columns[f"{prefix}lat"], columns[f"{prefix}lon"]
+        half = np.flatnonzero(np.isnan(lat) != np.isnan(lon))
+        where = "location.lat" if name == "dealers" else "home_location.lat"  # the outside name
+        sink.rows(half, where, "partial_location", lambda r: "a location needs both lat and lon")
+    if name == "customers":
+        _national_id_agrees(columns, sink)
+    if name == "consents":
+        _consents_in_time_order(columns["customer"], columns["at"], sink)
+    if name == "vehicles":
+        bought, first = columns["purchase_date"], columns["first_visit_date"]
+        early = np.flatnonzero(first < bought)
+        sink.rows(
+            early,
+            "first_visit_date",
+            "before_purchase",
+            lambda r: f"first_visit_date {first[r]} is before purchase_date {bought[r]}",
+        )
+    if name == "ownerships":
+        start, end = columns["start"], columns["end"]
+        bad = np.flatnonzero(end <= start)
+        sink.rows(
+            bad,
+            "end",
+            "ends_before_start",
+            lambda r: f"ownership ends {end[r]}, not after it starts {start[r]}",
+        )
+    if name == "orders":
+        opened = columns["opened_at"]
+        for field in ("closed_at", "promised_at"):
+            _not_before(field, columns[field], opened, sink)
+        itself = np.flatnonzero(columns["comeback"] == np.arange(len(opened)))
+        sink.rows(
+            itself,
+            "comeback_of",
+            "comeback_of_itself",
+            lambda r: "an order cannot be a comeback of itself",
+        )
+
+
+def _national_id_agrees(columns: Mapping[str, NDArray[Any]], sink: _Sink) -> None:
+    """Birthday and gender must agree with the national ID, as :class:`Customer` requires."""
+    numbers, birthday, gender = columns["national_id"], columns["birthday"], columns["gender"]
+    given = np.fromiter((isinstance(v, str) for v in numbers), dtype=bool, count=len(numbers))
+    if not given.any():
+        return
+    # Validated numbers: 17 digits and a check character; YYYYMMDD at 6..13, the sex at 16.
+    text = np.asarray(numbers[given].tolist(), dtype=f"U{national_id.LENGTH}")
+    digits = text.view(np.uint32).reshape(len(text), -1)[:, :-1].astype(np.int64) - ord("0")
+    year, month, day = (
+        digits[:, a:b] @ 10 ** np.arange(b - a - 1, -1, -1)
+        for a, b in ((6, 10), (10, 12), (12, 14))
+    )
+    born = np.full(len(numbers), np.datetime64("NaT"), dtype="datetime64[D]")
+    born[given] = ((year - _EPOCH_YEAR) * _MONTHS + month - 1).astype("datetime64[M]").astype(
+        "datetime64[D]"
+    ) + (day - 1)
+    wrong_day = np.flatnonzero(given & ~np.isnat(birthday) & (birthday != born))
+    sink.rows(
+        wrong_day,
+        "birthday",
+        "national_id_birthday",
+        lambda r: f"birthday {birthday[r]} disagrees with the national ID, which says {born[r]}",
+    )
+    genders = list(Gender)
+    said = np.full(len(numbers), _NONE, dtype=np.int64)
+    said[given] = np.where(
+        digits[:, 16] % 2 == 1, genders.index(Gender.MALE), genders.index(Gender.FEMALE)
+    )
+    stated = given & (gender != genders.index(Gender.UNKNOWN)) & (gender != _NONE)
+    wrong_sex = np.flatnonzero(stated & (gender != said))
+    sink.rows(
+        wrong_sex,
+        "gender",
+        "national_id_gender",
+        lambda r: (
+            f"gender {genders[gender[r]].value} disagrees with the national ID, which says {genders[said[r]].value}"
+        ),
+    )
+
+
+def _consents_in_time_order(
+    customer: NDArray[np.int64], at: NDArray[np.datetime64], sink: _Sink
+) -> None:
+    """Each customer's consent changes must be in time order, oldest first, as :class:`Customer` requires."""
+    order = np.lexsort((np.arange(len(customer)), customer))  # by customer, then row
+    same = customer[order][1:] == customer[order][:-1]
+    earlier = at[order][1:] < at[order][:-1]
+    late = np.sort(order[1:][same & earlier])
+    sink.rows(
+        late,
+        "at",
+        "consents_out_of_order",
+        lambda r: (
+            f"consent at {at[r]} is earlier than the customer's consent in an earlier row; consents must be in time order"
+        ),
+    )
+
+
+def _not_before(
+    field: str, moment: NDArray[np.datetime64], opened: NDArray[np.datetime64], sink: _Sink
+) -> None:
+    early = np.flatnonzero(moment < opened)
+    sink.rows(
+        early,
+        field,
+        "before_opened",
+        lambda r: f"{field} {moment[r]} is before opened_at {opened[r]}",
+    )

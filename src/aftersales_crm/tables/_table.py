@@ -1,0 +1,162 @@
+"""One columnar table: equal-length, read-only numpy columns under a schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from aftersales_crm.tables._schema import ColumnKind, TableSchema
+
+__all__ = ["Table"]
+
+
+def _read_only(array: NDArray[Any]) -> NDArray[Any]:
+    if array.flags.writeable:
+        array = array.view()
+        array.flags.writeable = False
+    return array
+
+
+def _read_only_columns(columns: Mapping[str, Any]) -> Mapping[str, NDArray[Any]]:
+    return MappingProxyType({name: _read_only(values) for name, values in columns.items()})
+
+
+def _frozen_labels(labels: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
+    return MappingProxyType(dict(labels))
+
+
+def _same(a: NDArray[Any], b: NDArray[Any]) -> bool:
+    if a.dtype != b.dtype or a.shape != b.shape:
+        return False
+    if a.dtype.kind in "fmM":
+        return bool(np.array_equal(a, b, equal_nan=True))
+    return bool(np.array_equal(a, b))
+
+
+@attrs.frozen(eq=False, repr=False)
+class Table:
+    """A table of equal-length numpy columns described by a :class:`TableSchema`.
+
+    Tables are immutable: every column is a read-only array. Build them through
+    :class:`~aftersales_crm.tables.Tables`, which validates them; the row order is the
+    caller's and is kept.
+
+    Attributes:
+        schema: the columns and the record a row becomes.
+        columns: the arrays by inside column name.
+        labels: for each :attr:`~ColumnKind.LABEL` column, the distinct texts its codes
+            point into.
+
+    Examples:
+        >>> from aftersales_crm import synthetic
+        >>> orders = synthetic.columns(50, seed=1).tables().orders
+        >>> len(orders) > 0, orders["mileage"].dtype, orders["opened_at"].dtype
+        (True, dtype('int64'), dtype('<M8[us]'))
+    """
+
+    schema: TableSchema
+    columns: Mapping[str, NDArray[Any]] = attrs.field(converter=_read_only_columns)
+    labels: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_frozen_labels)
+
+    def __attrs_post_init__(self) -> None:
+        names = [c.name for c in self.schema.columns]
+        if list(self.columns) != names:
+            msg = (
+                f"{self.schema.name}: columns {list(self.columns)} differ from the schema's {names}"
+            )
+            raise ValueError(msg)
+        lengths = {len(v) for v in self.columns.values()}
+        if len(lengths) > 1:
+            msg = f"{self.schema.name}: columns have different lengths {sorted(lengths)}"
+            raise ValueError(msg)
+
+    @property
+    def name(self) -> str:
+        """The table's name.
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> synthetic.columns(5, seed=1).tables().lines.name
+            'lines'
+        """
+        return self.schema.name
+
+    def __len__(self) -> int:
+        """The number of rows."""
+        first = next(iter(self.columns.values()))
+        return len(first)
+
+    def __getitem__(self, name: str) -> NDArray[Any]:
+        """The column called ``name`` (read-only)."""
+        return self.columns[name]
+
+    def __iter__(self) -> Iterator[str]:
+        """The column names, in schema order."""
+        return iter(self.columns)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal schemas and columns, labels compared as texts (``NaN`` and ``NaT`` equal themselves)."""
+        if not isinstance(other, Table):
+            return NotImplemented
+        return self.schema == other.schema and all(
+            _same(self._plain(n), other._plain(n)) for n in self.columns
+        )
+
+    def __hash__(self) -> int:
+        """Tables hash by name and length (they are compared column by column)."""
+        return hash((self.schema.name, len(self)))
+
+    def __repr__(self) -> str:
+        """``Table('orders', 12 rows: id, dealer, …)``."""
+        return f"Table({self.name!r}, {len(self)} rows: {', '.join(self.columns)})"
+
+    def _plain(self, name: str) -> NDArray[Any]:
+        """The column with label codes replaced by their texts, for comparisons."""
+        column = self.columns[name]
+        if self.schema.column(name).kind is ColumnKind.LABEL:
+            texts = np.array([*self.labels[name], None], dtype=object)
+            plain: NDArray[Any] = texts[column]  # -1 picks the trailing None
+            return plain
+        return column
+
+    def label_texts(self, name: str) -> NDArray[np.object_]:
+        """A :attr:`~ColumnKind.LABEL` column as an object array of texts (``None`` for none).
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> vehicles = synthetic.columns(20, seed=1).tables().vehicles
+            >>> isinstance(vehicles.label_texts("model")[0], str)
+            True
+        """
+        if self.schema.column(name).kind is not ColumnKind.LABEL:
+            msg = f"{self.name}.{name} is not a label column"
+            raise KeyError(msg)
+        return self._plain(name)
+
+    def take(self, rows: NDArray[np.intp]) -> Table:
+        """The rows at the positions ``rows``, in that order (references are not remapped).
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> import numpy as np
+            >>> lines = synthetic.columns(20, seed=1).tables().lines
+            >>> len(lines.take(np.array([2, 0])))
+            2
+        """
+        return Table(self.schema, {k: v[rows] for k, v in self.columns.items()}, self.labels)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the columns' buffers (object columns count their pointers only).
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> synthetic.columns(20, seed=1).tables().lines.nbytes > 0
+            True
+        """
+        return sum(v.nbytes for v in self.columns.values())

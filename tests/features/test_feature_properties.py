@@ -1,0 +1,111 @@
+"""Properties: one customer's profile is their row of the batch, and kernels agree with plain rules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aftersales_crm import features
+from aftersales_crm.features import Segments, completed_years, group_order
+from aftersales_crm.records import Book
+from aftersales_crm.testing import strategies as st_crm
+
+AS_OF_DATES = st.dates(date(2015, 1, 1), date(2027, 12, 31))
+
+
+@settings(max_examples=40)
+@given(st_crm.books(max_customers=4), AS_OF_DATES)
+def test_profile_equals_the_batch_row(book: Book, as_of: date) -> None:
+    batch = features.compute(book, as_of=as_of)
+    assert batch.vehicles is not None
+    for customer_id in book.customers:
+        one = features.profile(book, customer_id, as_of=as_of)
+        assert len(one) == 1
+        assert one.row(customer_id) == batch.row(customer_id)
+        assert one.vehicles is not None
+        for vin in one.vehicles.ids:
+            assert one.vehicles.row(vin) == batch.vehicles.row(vin)
+
+
+@settings(max_examples=25)
+@given(st_crm.books(max_customers=4), AS_OF_DATES)
+def test_the_order_of_customers_does_not_change_their_features(book: Book, as_of: date) -> None:
+    batch = features.compute(book, as_of=as_of)
+    reversed_book = Book.from_records(reversed(list(book.records())))
+    again = features.compute(reversed_book, as_of=as_of)
+    for customer_id in book.customers:
+        # The dealer is a row of the dealer table, whose order changed too: compare ids.
+        mine, theirs = again.row(customer_id), batch.row(customer_id)
+        dealer_ids = list(reversed_book.dealers), list(book.dealers)
+        assert _dealer(mine, dealer_ids[0]) == _dealer(theirs, dealer_ids[1])
+        assert mine | {"dealer": 0} == theirs | {"dealer": 0}
+
+
+def _dealer(row: dict[str, object], ids: list[str]) -> str | None:
+    position = row["dealer"]
+    assert isinstance(position, int)
+    return ids[position] if position >= 0 else None
+
+
+@given(
+    st.dates(date(1900, 1, 1), date(2100, 12, 31)), st.dates(date(1900, 1, 1), date(2100, 12, 31))
+)
+def test_completed_years_is_relativedelta(born: date, as_of: date) -> None:
+    years = completed_years(np.array([born], dtype="datetime64[D]"), as_of)[0]
+    if born > as_of:
+        assert np.isnan(years)
+    else:
+        assert years == relativedelta(as_of, born).years
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 1000)), max_size=60))
+def test_segment_kernels_match_plain_python(rows: list[tuple[int, int]]) -> None:
+    groups = np.array([g for g, _ in rows], dtype=np.int64)
+    values = np.array([v for _, v in rows], dtype=np.int64)
+    perm = group_order(groups, values)
+    assert sorted(rows) == [rows[i] for i in perm.tolist()]
+    seg = Segments.of(groups[perm], 6)
+    by_group = {g: sorted(v for gg, v in rows if gg == g) for g in range(6)}
+    assert seg.sum(values[perm]).tolist() == [sum(by_group[g]) for g in range(6)]
+    medians = seg.median(values[perm])
+    for g in range(6):
+        if by_group[g]:
+            assert medians[g] == np.median(by_group[g])
+        else:
+            assert np.isnan(medians[g])
+    bits = seg.count_bits(values[perm], 10)
+    for g in range(6):
+        assert bits[g].tolist() == [sum(v >> b & 1 for v in by_group[g]) for b in range(10)]
+
+
+def test_bit_counts_of_groups_too_big_for_a_byte() -> None:
+    groups = np.repeat(np.array([0, 1], dtype=np.int64), [300, 2])
+    bits = np.full(302, 0b11, dtype=np.int64)
+    counts = Segments.of(groups, 2).count_bits(bits, 2)
+    assert counts.tolist() == [[300, 300], [2, 2]]
+
+
+def test_feature_table_to_pandas() -> None:
+    pd = pytest.importorskip("pandas")
+    from aftersales_crm import synthetic
+
+    feats = features.compute(synthetic.book(20, seed=3), as_of=date(2026, 6, 30))
+    frame = feats.to_pandas()
+    assert list(frame.columns) == list(feats)
+    assert frame.index.tolist() == feats.ids.tolist()
+    assert isinstance(frame["sector"].dtype, pd.CategoricalDtype)
+    assert feats.vehicles is not None
+    vehicles = feats.vehicles.to_pandas()
+    assert set(vehicles["km_per_day_method"].cat.categories) == {
+        "readings",
+        "model_median",
+        "default",
+    }
+    assert repr(feats).startswith("FeatureTable(20 customer_id rows")
+    with pytest.raises(ValueError, match="read-only"):
+        feats["visits"][0] = 1

@@ -1,0 +1,133 @@
+"""Valid outside arrays for every table, which each test then spoils in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+#: Outside columns by table (values typed loosely: tests spoil them).
+Arrays = dict[str, Any]
+
+VIN_1 = "LSVAU218XN2183294"
+VIN_2 = "LSVAU2181N2183295"
+VIN_3 = "LVGBC1235P0000001"
+#: Born 1949-12-31, female.
+NATIONAL_ID = "11010519491231002X"
+
+
+def _objects(*values: Any) -> NDArray[np.object_]:
+    """A writable object array holding ``values`` element by element."""
+    out = np.empty(len(values), dtype=object)
+    for row, value in enumerate(values):
+        out[row] = value
+    return out
+
+
+def _days(*values: str) -> NDArray[np.datetime64]:
+    return np.array(values, dtype="datetime64[D]")
+
+
+def _instants(*values: str) -> NDArray[np.datetime64]:
+    return np.array(values, dtype="datetime64[us]")
+
+
+def valid_arrays() -> Arrays:
+    """Three dealers' worth of valid outside columns: every table, every column kind.
+
+    The second row of most tables leaves every nullable column empty; there is a 29 February,
+    a consent at a microsecond past midnight and a comeback order.
+    """
+    return {
+        "dealers": {
+            "id": np.array(["D1", "D2"]),
+            "name": _objects("北京1号4S店", "上海2号4S店"),
+            "location.lat": np.array([39.9, np.nan]),
+            "location.lon": np.array([116.4, np.nan]),
+            "region": _objects("华北", None),
+            "full_after_sales": np.array([True, False]),
+        },
+        "customers": {
+            "id": np.array(["C1", "C2", "C3"]),
+            "kind": _objects("individual", "fleet", "individual"),
+            "name": _objects("王芳", "大众租车有限公司", "李华"),
+            "gender": _objects("female", "unknown", "male"),
+            "national_id": _objects(NATIONAL_ID, None, None),
+            "occupation": _objects("教师", None, None),
+            "birthday": _days("1949-12-31", "NaT", "1980-02-29"),
+            "home_address": _objects("北京市东城区1号", None, None),
+            "home_postcode": _objects("100010", None, None),
+            "home_location.lat": np.array([39.91, np.nan, 31.2]),
+            "home_location.lon": np.array([116.41, np.nan, 121.5]),
+            "work_address": _objects("北京市西城区2号", None, None),
+            "work_postcode": _objects("100032", None, None),
+            "mobile": _objects("+8613812345678", None, "+8615812345678"),
+            "home_phone": _objects("+861062345678", None, None),
+            "office_phone": _objects(None, None, None),
+            "email": _objects("wang.fang@example.cn", None, None),
+            "fax": _objects(None, None, None),
+            "income_band": _objects("B", None, None),
+            "hobbies": _objects(("自驾", "摄影"), (), ("钓鱼",)),
+            "family_notes": _objects("二孩", None, None),
+        },
+        "consents": {
+            "customer_id": _objects("C1", "C1", "C3"),
+            "purpose": _objects("marketing", "marketing", "survey"),
+            "channel": _objects("sms", "sms", "phone"),
+            "granted": np.array([True, False, True]),
+            "at": _instants(
+                "2024-01-01T08:00:00", "2024-03-01T08:00:00", "2024-02-29T00:00:00.000001"
+            ),
+        },
+        "vehicles": {
+            "vin": np.array([VIN_1, VIN_2, VIN_3]),
+            "plate": _objects("京A12345", None, "沪B12345"),
+            "model": _objects("Lavida", "Passat", "Lavida"),
+            "body_type": _objects("sedan", None, "suv"),
+            "colour": _objects("白", None, "黑"),
+            "fuel": _objects("petrol", "diesel", "battery_electric"),
+            "purchase_date": _days("2022-05-20", "NaT", "2024-02-29"),
+            "sold_here": np.array([True, False, True]),
+            "selling_dealer_id": _objects("D1", None, "D2"),
+            "first_visit_date": _days("2022-06-01", "NaT", "2024-03-01"),
+            "first_visit_mileage": _objects(800, None, 15),
+        },
+        "ownerships": {
+            "id": np.array(["O1", "O2"]),
+            "customer_id": _objects("C1", "C3"),
+            "vin": _objects(VIN_1, VIN_3),
+            "start": _days("2022-05-20", "2024-02-29"),
+            "end": _days("2024-01-01", "NaT"),
+        },
+        "orders": {
+            "id": np.array(["RO1", "RO2", "RO3"]),
+            "dealer_id": _objects("D1", "D1", "D2"),
+            "vin": _objects(VIN_1, VIN_1, VIN_2),
+            "customer_id": _objects("C1", "C1", "C2"),
+            "advisor": _objects("SA1", None, "SA2"),
+            "opened_at": _instants(
+                "2022-06-01T01:00:00", "2022-06-08T01:00:00.000007", "2024-02-29T23:59:59.999999"
+            ),
+            "closed_at": _instants("2022-06-01T05:00:00", "NaT", "2024-03-01T02:00:00"),
+            "promised_at": _instants("2022-06-01T09:00:00", "NaT", "2024-03-01T02:00:00"),
+            "mileage": np.array([800, 1500, 12000]),
+            "by_appointment": np.array([True, False, False]),
+            "comeback_of": _objects(None, "RO1", None),
+        },
+        "lines": {
+            "order_id": _objects("RO1", "RO1", "RO2", "RO3"),
+            "kind": _objects("first_maintenance", "minor_repair", "minor_repair", "maintenance"),
+            "pay": _objects("customer", "warranty", "goodwill", "customer"),
+            "labour": np.array([18_000, 0, 5_000, 100]),
+            "parts": np.array([42_050, 100, 0, 0]),
+            "description": _objects("换机油", None, None, None),
+        },
+    }
+
+
+@pytest.fixture
+def arrays() -> Arrays:
+    """Fresh valid outside columns for every table (each test may spoil them)."""
+    return valid_arrays()

@@ -1,0 +1,552 @@
+"""Checking on the way in: each rule names the bad row, the column and the rule; none is dropped."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pytest
+
+from aftersales_crm.errors import FloatMoneyError, InvalidValue, RowProblem, TableValidationError
+from aftersales_crm.tables import Tables
+
+#: Outside columns by table (values typed loosely: tests spoil them).
+Arrays = dict[str, Any]
+Found = tuple[int, str, str]
+
+VIN_1, VIN_2, VIN_3 = "LSVAU218XN2183294", "LSVAU2181N2183295", "LVGBC1235P0000001"
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+NAIVE = dt.datetime(2024, 1, 1, 8)  # noqa: DTZ001 - the mistake under test
+
+
+def _rejected(arrays: Arrays) -> TableValidationError:
+    with pytest.raises(TableValidationError) as info:
+        Tables.from_arrays(**arrays)
+    return info.value
+
+
+def _found(error: TableValidationError) -> list[Found]:
+    return [(p.row, p.column, p.code) for p in error.problems]
+
+
+def _days(*values: str) -> np.ndarray[Any, np.dtype[np.datetime64]]:
+    return np.array(values, dtype="datetime64[D]")
+
+
+def _instants(*values: str, unit: str = "us") -> np.ndarray[Any, np.dtype[np.datetime64]]:
+    return np.array(values, dtype=f"datetime64[{unit}]")
+
+
+# table, column, the spoilt column, the problems expected in that table
+ROW_RULES: list[tuple[str, str, Any, list[Found]]] = [
+    # an enum value that does not exist
+    (
+        "lines",
+        "kind",
+        ["maintenance", "repairs", "minor_repair", "maintenance"],
+        [(1, "kind", "unknown_code")],
+    ),
+    # enum positions: 99 is past the end, -2 before the start, -1 is none and kind is required
+    (
+        "lines",
+        "kind",
+        np.array([0, 99, -2, -1]),
+        [(1, "kind", "unknown_code"), (2, "kind", "unknown_code"), (3, "kind", "missing_value")],
+    ),
+    # an enum member itself is fine; a number in an object column is not a value
+    ("lines", "pay", ["customer", "warranty", 3, "customer"], [(2, "pay", "unknown_code")]),
+    # negative money
+    ("lines", "labour", np.array([18_000, -5, 0, 100]), [(1, "labour", "negative_money")]),
+    # a day that does not exist
+    (
+        "vehicles",
+        "purchase_date",
+        ["2022-05-20", None, "2023-02-30"],
+        [(2, "purchase_date", "invalid_date")],
+    ),
+    # a date with a time of day
+    (
+        "vehicles",
+        "purchase_date",
+        _instants("2022-05-20T10:00", "NaT", "2024-02-29", unit="s"),
+        [(0, "purchase_date", "date_has_time")],
+    ),
+    # a datetime where a date belongs, and a number
+    (
+        "vehicles",
+        "purchase_date",
+        [dt.datetime(2022, 5, 20, tzinfo=dt.UTC), 7, dt.date(2024, 2, 29)],
+        [(0, "purchase_date", "wrong_type"), (1, "purchase_date", "wrong_type")],
+    ),
+    # a naive datetime is refused; aware ones and ISO texts with an offset are fine
+    (
+        "consents",
+        "at",
+        [NAIVE, dt.datetime(2024, 3, 1, tzinfo=dt.UTC), "2024-03-02T00:00:00+08:00"],
+        [(0, "at", "naive_instant")],
+    ),
+    # text that is not ISO 8601, and a number
+    (
+        "consents",
+        "at",
+        ["2024-01-01T08:00:00Z", "yesterday", 1_700_000_000],
+        [(1, "at", "invalid_instant"), (2, "at", "wrong_type")],
+    ),
+    # nanoseconds do not fit an instant to the microsecond
+    (
+        "consents",
+        "at",
+        _instants("2024-01-01T08", "2024-03-01T08:00:00.000000001", "2024-03-02", unit="ns"),
+        [(1, "at", "instant_precision")],
+    ),
+    # a reference to nothing
+    ("orders", "customer_id", ["C1", "C9", "C2"], [(1, "customer_id", "dangling_reference")]),
+    # a repeated id is reported at the repeat
+    ("customers", "id", ["C1", "C2", "C1"], [(2, "id", "duplicate_id")]),
+    # an id with white space, and an empty numpy text id
+    (
+        "customers",
+        "id",
+        np.array(["C 1", "C2", ""]),
+        [(0, "id", "id_format"), (2, "id", "id_format")],
+    ),
+    # a VIN with a wrong check digit
+    ("vehicles", "vin", ["LSVAU2180N2183294", VIN_2, VIN_3], [(0, "vin", "vin_checksum")]),
+    # a national ID with a wrong check character
+    (
+        "customers",
+        "national_id",
+        ["110105194912310021", None, None],
+        [(0, "national_id", "national_id_checksum")],
+    ),
+    # a phone number without an area code
+    ("customers", "mobile", ["12345", None, None], [(0, "mobile", "phone_invalid")]),
+    # a plate, a postcode and an e-mail address that are not one
+    ("vehicles", "plate", ["XX", None, None], [(0, "plate", "plate_format")]),
+    ("customers", "home_postcode", ["1000", None, None], [(0, "home_postcode", "postcode_format")]),
+    ("customers", "email", ["wang.fang", None, None], [(0, "email", "email_format")]),
+    # an advisor is a staff id: no white space
+    ("orders", "advisor", ["SA 1", None, None], [(0, "advisor", "id_format")]),
+    # text too long (500 for a customer's, 200 for a vehicle's), and empty text
+    (
+        "customers",
+        "name",
+        ["王" * 501, "大众", ""],
+        [(0, "name", "text_length"), (2, "name", "text_length")],
+    ),
+    ("vehicles", "colour", ["白" * 201, None, None], [(0, "colour", "text_length")]),
+    ("vehicles", "model", ["L" * 201, "Passat", "Lavida"], [(0, "model", "text_length")]),
+    ("lines", "description", ["换" * 201, None, None, None], [(0, "description", "text_length")]),
+    # wrong types
+    ("customers", "name", [5, "大众", "李华"], [(0, "name", "wrong_type")]),
+    ("vehicles", "sold_here", ["yes", True, np.True_], [(0, "sold_here", "wrong_type")]),
+    ("orders", "mileage", ["abc", 1, 2], [(0, "mileage", "wrong_type")]),
+    ("dealers", "location.lat", [39.9, "x"], [(1, "location.lat", "wrong_type")]),
+    (
+        "customers",
+        "hobbies",
+        ["自驾", [1], None],
+        [(0, "hobbies", "wrong_type"), (1, "hobbies", "wrong_type")],
+    ),
+    ("orders", "customer_id", ["C1", 1, "C2"], [(1, "customer_id", "wrong_type")]),
+    # a hobby too long or empty
+    (
+        "customers",
+        "hobbies",
+        [("自驾", "摄" * 501), ("",), ()],
+        [(0, "hobbies", "text_length"), (1, "hobbies", "text_length")],
+    ),
+    # whole numbers only, never negative
+    ("orders", "mileage", np.array([1.5, 2.0, 3.0]), [(0, "mileage", "not_integer")]),
+    ("orders", "mileage", np.array([-1, 1, 2]), [(0, "mileage", "negative")]),
+    ("vehicles", "first_visit_mileage", [-3, None, 15], [(0, "first_visit_mileage", "negative")]),
+    # latitudes within ±90, no infinities
+    (
+        "customers",
+        "home_location.lat",
+        np.array([91.0, np.nan, -np.inf]),
+        [(0, "home_location.lat", "out_of_range"), (2, "home_location.lat", "out_of_range")],
+    ),
+    # a required value left empty, in each kind of column
+    ("customers", "name", [None, "大众", "李华"], [(0, "name", "missing_value")]),
+    ("customers", "name", np.array(["", "大众", "李华"]), [(0, "name", "missing_value")]),
+    ("customers", "id", [None, "C2", "C3"], [(0, "id", "missing_value")]),
+    ("orders", "customer_id", [None, "C1", "C2"], [(0, "customer_id", "missing_value")]),
+    ("orders", "customer_id", np.array(["", "C1", "C2"]), [(0, "customer_id", "missing_value")]),
+    (
+        "orders",
+        "opened_at",
+        _instants("NaT", "2022-06-08", "2024-02-29"),
+        [(0, "opened_at", "missing_value")],
+    ),
+    (
+        "orders",
+        "opened_at",
+        [None, "2022-06-08T00:00Z", "2024-02-29T00:00Z"],
+        [(0, "opened_at", "missing_value")],
+    ),
+    ("orders", "mileage", [None, 1, 2], [(0, "mileage", "missing_value")]),
+    ("orders", "mileage", np.array([np.nan, 1, 2]), [(0, "mileage", "missing_value")]),
+    ("ownerships", "start", [None, "2024-02-29"], [(0, "start", "missing_value")]),
+    ("ownerships", "start", _days("NaT", "2024-02-29"), [(0, "start", "missing_value")]),
+    (
+        "lines",
+        "kind",
+        [None, "maintenance", "maintenance", "maintenance"],
+        [(0, "kind", "missing_value")],
+    ),
+    ("lines", "labour", [None, 1, 1, 1], [(0, "labour", "missing_value")]),
+    ("vehicles", "sold_here", [None, True, False], [(0, "sold_here", "missing_value")]),
+    # rules across the columns of a row
+    (
+        "orders",
+        "closed_at",
+        _instants("2022-05-01", "NaT", "2024-03-01"),
+        [(0, "closed_at", "before_opened")],
+    ),
+    (
+        "orders",
+        "promised_at",
+        _instants("2022-06-01", "NaT", "2024-02-29T23:59:59.999998"),
+        [(0, "promised_at", "before_opened"), (2, "promised_at", "before_opened")],
+    ),
+    ("orders", "comeback_of", [None, "RO2", None], [(1, "comeback_of", "comeback_of_itself")]),
+    (
+        "ownerships",
+        "end",
+        _days("2022-05-20", "2024-02-28"),
+        [(0, "end", "ends_before_start"), (1, "end", "ends_before_start")],
+    ),
+    (
+        "vehicles",
+        "first_visit_date",
+        _days("2022-05-19", "NaT", "NaT"),
+        [(0, "first_visit_date", "before_purchase")],
+    ),
+    (
+        "dealers",
+        "location.lon",
+        np.array([np.nan, np.nan]),
+        [(0, "location.lat", "partial_location")],
+    ),
+    (
+        "customers",
+        "home_location.lat",
+        np.array([np.nan, np.nan, 31.2]),
+        [(0, "home_location.lat", "partial_location")],
+    ),
+    # the national ID says the birthday and the gender
+    (
+        "customers",
+        "birthday",
+        _days("1950-01-01", "NaT", "NaT"),
+        [(0, "birthday", "national_id_birthday")],
+    ),
+    ("customers", "gender", ["male", "unknown", "male"], [(0, "gender", "national_id_gender")]),
+    # a customer's consents are in time order
+    (
+        "consents",
+        "at",
+        _instants("2024-03-01T08", "2024-01-01T08", "2024-02-29"),
+        [(1, "at", "consents_out_of_order")],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "values", "expected"),
+    ROW_RULES,
+    ids=[f"{t}.{c}:{e[0][2]}" for t, c, _, e in ROW_RULES],
+)
+def test_each_rule_names_the_bad_rows_column_and_code(
+    arrays: Arrays, table: str, column: str, values: Any, expected: list[Found]
+) -> None:
+    arrays[table][column] = values
+    error = _rejected(arrays)
+    assert error.table == table
+    assert _found(error) == expected
+    assert all(p.message for p in error.problems)
+
+
+def test_a_duplicate_id_names_the_row_it_repeats(arrays: Arrays) -> None:
+    arrays["customers"]["id"] = np.array(["C1", "C2", "C1"])
+    (problem,) = _rejected(arrays).problems
+    assert problem == RowProblem(2, "id", "duplicate_id", "id C1 repeats row 0")
+
+
+def test_a_row_problem_message_names_the_value_and_the_rule(arrays: Arrays) -> None:
+    arrays["lines"]["labour"] = np.array([18_000, -5, 0, 100])
+    error = _rejected(arrays)
+    assert error.problems == (
+        RowProblem(1, "labour", "negative_money", "labour is -5, must be >= 0"),
+    )
+    assert "row 1, column 'labour' [negative_money]" in str(error)
+
+
+def test_an_identifier_problem_carries_the_identifier_rules_code(arrays: Arrays) -> None:
+    arrays["vehicles"]["vin"] = ["LSVAU2180N2183294", VIN_2, VIN_3]
+    (problem,) = _rejected(arrays).problems
+    assert problem.code == "vin_checksum"
+    assert "LSVAU2180N2183294" in problem.message
+
+
+def test_an_order_without_lines_is_reported_on_the_orders(arrays: Arrays) -> None:
+    arrays["lines"]["order_id"] = ["RO1", "RO1", "RO1", "RO3"]
+    error = _rejected(arrays)
+    assert error.table == "orders"
+    assert error.problems == (
+        RowProblem(
+            1, "id", "order_without_lines", "order RO2 has no lines; an order has at least one"
+        ),
+    )
+
+
+def test_orders_without_any_lines_table_are_all_reported(arrays: Arrays) -> None:
+    del arrays["lines"]
+    error = _rejected(arrays)
+    assert error.table == "orders"
+    assert _found(error) == [
+        (0, "id", "order_without_lines"),
+        (1, "id", "order_without_lines"),
+        (2, "id", "order_without_lines"),
+    ]
+
+
+def test_bad_lines_are_reported_before_the_orders_they_leave_bare(arrays: Arrays) -> None:
+    arrays["lines"]["order_id"] = ["RO1", "RO1", "RO1", "RO1"]
+    arrays["lines"]["labour"] = np.array([1, 1, -1, 1])
+    error = _rejected(arrays)
+    assert error.table == "lines"
+    assert _found(error) == [(2, "labour", "negative_money")]
+
+
+def test_every_bad_row_of_a_table_is_reported_at_once_in_row_order(arrays: Arrays) -> None:
+    orders = arrays["orders"]
+    orders["customer_id"] = ["C9", "C1", None]
+    orders["mileage"] = np.array([1, -1, 2])
+    orders["closed_at"] = _instants("2022-05-01", "NaT", "NaT")
+    orders["advisor"] = ["SA1", "S A", None]
+    error = _rejected(arrays)
+    assert _found(error) == [
+        (0, "customer_id", "dangling_reference"),
+        (0, "closed_at", "before_opened"),
+        (1, "advisor", "id_format"),
+        (1, "mileage", "negative"),
+        (2, "customer_id", "missing_value"),
+    ]
+    assert str(error).startswith("orders: 5 problems in 3 rows")
+
+
+def test_the_problems_cover_exactly_the_bad_rows_of_a_large_table() -> None:
+    n = 1_000
+    bad = np.arange(3, n, 7)
+    labour = np.arange(n, dtype=np.int64)
+    labour[bad] = -1
+    lines = {
+        "order_id": np.full(n, "RO1"),
+        "kind": np.zeros(n, dtype=np.int8),
+        "pay": np.zeros(n, dtype=np.int8),
+        "labour": labour,
+        "parts": np.zeros(n, dtype=np.int64),
+    }
+    orders = {
+        "id": ["RO1"],
+        "dealer_id": ["D1"],
+        "vin": [VIN_1],
+        "customer_id": ["C1"],
+        "opened_at": _instants("2024-01-01"),
+        "mileage": [10],
+    }
+    with pytest.raises(TableValidationError) as info:
+        Tables.from_arrays(
+            dealers={"id": ["D1"], "name": ["北京1号4S店"]},
+            customers={"id": ["C1"], "name": ["王芳"]},
+            vehicles={"vin": [VIN_1], "model": ["Lavida"]},
+            orders=orders,
+            lines=lines,
+        )
+    assert [p.row for p in info.value.problems] == bad.tolist()
+    assert "… and" in str(info.value)
+
+
+def test_the_first_table_with_problems_is_the_one_reported(arrays: Arrays) -> None:
+    arrays["vehicles"]["vin"] = ["LSVAU2180N2183294", VIN_2, VIN_3]
+    arrays["lines"]["labour"] = np.array([-1, 0, 0, 0])
+    arrays["customers"]["name"] = [None, "大众", "李华"]
+    error = _rejected(arrays)
+    assert error.table == "customers"
+    assert _found(error) == [(0, "name", "missing_value")]
+
+
+def test_the_callers_arrays_are_not_changed(arrays: Arrays) -> None:
+    arrays["vehicles"]["vin"] = np.array([VIN_1.lower(), VIN_2, VIN_3])
+    arrays["customers"]["mobile"] = np.array(["138 1234 5678", "", "+8615812345678"])
+    arrays["customers"]["occupation"] = np.array(["", "", "工程师"])
+    before = copy.deepcopy(arrays)
+    tables = Tables.from_arrays(**arrays)
+    assert tables.vehicles["vin"][0] == VIN_1
+    assert tables.customers["mobile"][0] == "+8613812345678"
+    for name, columns in arrays.items():
+        for column, values in columns.items():
+            assert np.array_equal(
+                values, before[name][column], equal_nan=values.dtype.kind in "fmM"
+            ), (name, column)
+            assert values.flags.writeable
+
+
+def test_the_callers_arrays_are_not_changed_when_rejected(arrays: Arrays) -> None:
+    arrays["orders"]["mileage"] = np.array([-1, 5, 7])
+    arrays["orders"]["customer_id"] = np.array(["C1", "", "C9"])
+    before = copy.deepcopy(arrays)
+    _rejected(arrays)
+    for column, values in arrays["orders"].items():
+        assert np.array_equal(
+            values, before["orders"][column], equal_nan=values.dtype.kind in "fmM"
+        ), column
+
+
+# -- structural mistakes raise at once -------------------------------------------------------
+
+
+def test_floats_in_a_money_column_raise_at_once(arrays: Arrays) -> None:
+    arrays["lines"]["labour"] = np.array([180.0, 0.0, 50.0, 1.0])
+    with pytest.raises(FloatMoneyError, match="'labour' holds floats"):
+        Tables.from_arrays(**arrays)
+
+
+def test_a_float_among_integers_in_a_money_column_raises_and_names_the_row(arrays: Arrays) -> None:
+    arrays["lines"]["parts"] = [1, 0.1, 0, 0]
+    with pytest.raises(FloatMoneyError, match=r"row 1"):
+        Tables.from_arrays(**arrays)
+
+
+@pytest.mark.parametrize(
+    ("spoil", "code", "match"),
+    [
+        # a required column left out
+        (lambda a: a["orders"].pop("opened_at"), "missing_column", "'opened_at' is missing"),
+        # a column the table does not have
+        (lambda a: a["orders"].update(colour=["a", "b", "c"]), "unknown_column", r"\['colour'\]"),
+        # an inside name where the outside one belongs
+        (lambda a: a["lines"].update(order=["RO1"] * 4), "unknown_column", r"\['order'\]"),
+        # a table that does not exist
+        (lambda a: a.update(contacts={"id": ["K1"]}), "unknown_table", r"\['contacts'\]"),
+        # columns of different lengths
+        (
+            lambda a: a["orders"].update(mileage=[1, 2]),
+            "column_length",
+            "'orders.mileage' has 2 rows",
+        ),
+        # a column that is not one-dimensional
+        (lambda a: a["orders"].update(mileage=np.ones((3, 2))), "column_length", "orders.mileage"),
+    ],
+)
+def test_structural_mistakes_raise_one_invalid_value(
+    arrays: Arrays, spoil: Any, code: str, match: str
+) -> None:
+    spoil(arrays)
+    with pytest.raises(InvalidValue, match=match) as info:
+        Tables.from_arrays(**arrays)
+    assert info.value.code == code
+    assert not isinstance(info.value, TableValidationError)
+
+
+def test_columns_with_a_record_default_may_be_left_out(arrays: Arrays) -> None:
+    for column in ("closed_at", "promised_at", "advisor", "comeback_of", "by_appointment"):
+        del arrays["orders"][column]
+    del arrays["vehicles"]["fuel"]
+    del arrays["customers"]["hobbies"]
+    tables = Tables.from_arrays(**arrays)
+    assert np.isnat(tables.orders["closed_at"]).all()
+    assert tables.orders["comeback"].tolist() == [-1, -1, -1]
+    assert not tables.orders["by_appointment"].any()
+    assert tables.vehicles["fuel"].tolist() == [0, 0, 0]  # petrol
+    assert tables.customers["hobbies"].tolist() == [(), (), ()]
+
+
+def test_tables_left_out_or_given_as_none_are_empty(arrays: Arrays) -> None:
+    tables = Tables.from_arrays(dealers=arrays["dealers"], customers=None, vehicles={})
+    assert [len(t) for t in tables] == [2, 0, 0, 0, 0, 0, 0]
+
+
+# -- what the ingest accepts -----------------------------------------------------------------
+
+
+def test_instants_are_kept_in_utc_whatever_zone_they_came_in(arrays: Arrays) -> None:
+    arrays["consents"]["at"] = [
+        dt.datetime(2024, 1, 1, 16, tzinfo=SHANGHAI),
+        "2024-03-01T08:00:00+00:00",
+        dt.datetime(2024, 2, 29, 0, 0, 0, 1, tzinfo=dt.UTC),
+    ]
+    at = Tables.from_arrays(**arrays).consents["at"]
+    assert (
+        at.tolist()
+        == _instants("2024-01-01T08:00", "2024-03-01T08:00", "2024-02-29T00:00:00.000001").tolist()
+    )
+
+
+def test_numpy_datetimes_are_read_as_utc_at_any_unit(arrays: Arrays) -> None:
+    arrays["consents"]["at"] = _instants("2024-01-01T08", "2024-03-01T08", "2024-03-02", unit="s")
+    assert Tables.from_arrays(**arrays).consents["at"].dtype == np.dtype("datetime64[us]")
+
+
+def test_dates_may_be_dates_iso_text_or_midnight_datetimes(arrays: Arrays) -> None:
+    arrays["vehicles"]["purchase_date"] = [dt.date(2022, 5, 20), None, "2024-02-29"]
+    first = Tables.from_arrays(**arrays).vehicles["purchase_date"]
+    arrays["vehicles"]["purchase_date"] = _instants("2022-05-20", "NaT", "2024-02-29", unit="ns")
+    second = Tables.from_arrays(**arrays).vehicles["purchase_date"]
+    assert np.array_equal(first, second, equal_nan=True)
+    assert first.dtype == np.dtype("datetime64[D]")
+
+
+def test_categoricals_may_be_values_members_or_positions(arrays: Arrays) -> None:
+    from aftersales_crm.values import BodyType
+
+    arrays["vehicles"]["body_type"] = [BodyType.SEDAN, None, "suv"]
+    by_value = Tables.from_arrays(**arrays)
+    arrays["vehicles"]["body_type"] = np.array([0, -1, 1])
+    by_position = Tables.from_arrays(**arrays)
+    assert by_value == by_position
+    assert by_value.vehicles["body_type"].tolist() == [0, -1, 1]
+
+
+def test_identifiers_are_stored_in_their_canonical_form(arrays: Arrays) -> None:
+    arrays["customers"]["mobile"] = ["138 1234 5678", None, "158-1234-5678"]
+    arrays["customers"]["national_id"] = ["11010519491231002x", None, None]
+    customers = Tables.from_arrays(**arrays).customers
+    assert customers["mobile"].tolist() == ["+8613812345678", None, "+8615812345678"]
+    assert customers["national_id"][0] == "11010519491231002X"
+
+
+def test_nan_counts_as_missing_in_object_columns(arrays: Arrays) -> None:
+    arrays["customers"]["occupation"] = ["教师", float("nan"), None]
+    arrays["vehicles"]["first_visit_mileage"] = [800, float("nan"), None]
+    tables = Tables.from_arrays(**arrays)
+    assert tables.customers["occupation"].tolist() == ["教师", None, None]
+    assert tables.vehicles["first_visit_mileage"].tolist() == [800, -1, -1]
+
+
+def test_lists_of_tuples_stay_a_column_of_tuples(arrays: Arrays) -> None:
+    arrays["customers"]["hobbies"] = [("自驾", "摄影"), ["钓鱼"], np.array(["露营"])]
+    hobbies = Tables.from_arrays(**arrays).customers["hobbies"]
+    assert hobbies.tolist() == [("自驾", "摄影"), ("钓鱼",), ("露营",)]
+
+
+def test_a_gender_left_unknown_is_not_checked_against_the_national_id(arrays: Arrays) -> None:
+    arrays["customers"]["gender"] = ["unknown", "unknown", "male"]
+    arrays["customers"]["birthday"] = _days("NaT", "NaT", "NaT")
+    assert len(Tables.from_arrays(**arrays).customers) == 3
+
+
+def test_consents_of_different_customers_may_interleave(arrays: Arrays) -> None:
+    consents = arrays["consents"]
+    consents["customer_id"] = ["C1", "C3", "C1"]
+    consents["at"] = _instants("2024-01-01", "2023-01-01", "2024-01-01")
+    assert len(Tables.from_arrays(**arrays).consents) == 3
+
+
+def test_an_empty_numpy_text_is_no_reference_where_none_is_allowed(arrays: Arrays) -> None:
+    arrays["orders"]["comeback_of"] = np.array(["", "RO1", ""])
+    assert Tables.from_arrays(**arrays).orders["comeback"].tolist() == [-1, 0, -1]
