@@ -20,7 +20,7 @@ from aftersales_crm.records import (
     Vehicle,
 )
 from aftersales_crm.tables import Tables
-from aftersales_crm.values import CompassSector, GeoPoint, Money, vin
+from aftersales_crm.values import CompassSector, Gender, GeoPoint, Money, vin
 
 AS_OF = date(2026, 2, 28)
 NORTH = list(CompassSector).index(CompassSector.NORTH)
@@ -427,3 +427,29 @@ def test_profile_of_an_unknown_customer(book: Book) -> None:
         features.profile(book, "nobody", as_of=AS_OF)
     with pytest.raises(KeyError):
         features.compute(book, as_of=AS_OF).row("nobody")
+
+
+def test_ownership_and_master_data_columns(feats: FeatureTable) -> None:
+    c1 = feats.row("C1")
+    assert c1["vehicles_owned"] == 1
+    assert c1["first_purchase"] == date(2024, 3, 1)
+    assert c1["gender"] == list(Gender).index(Gender.UNKNOWN)  # no national ID, none given
+    assert c1["hobbies"] == ()
+    assert feats.vehicles is not None
+    v1 = feats.vehicles.row(V1)
+    assert v1["sold_here"] is True
+    assert v1["body_type"] == -1  # not recorded
+
+
+def test_a_sold_vehicle_still_dates_the_first_purchase() -> None:
+    records = [r for r in base_records() if not isinstance(r, Ownership) or r.id != "O2"]
+    records += [
+        Ownership(id="O2", customer_id="C2", vin=V2, start=date(2025, 1, 1), end=date(2025, 6, 1)),
+        Ownership(id="O4", customer_id="C3", vin=V2, start=date(2025, 6, 1)),
+    ]
+    feats = features.compute(Book.from_records(records), as_of=AS_OF)
+    c2, c3 = feats.row("C2"), feats.row("C3")
+    assert c2["vehicles_owned"] == 0
+    assert c2["first_purchase"] == date(2025, 1, 1)
+    assert c3["vehicles_owned"] == 2
+    assert c3["first_purchase"] == date(2020, 2, 29)

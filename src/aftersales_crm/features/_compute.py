@@ -64,6 +64,7 @@ MIN_MODEL_VEHICLES: Final = 5
 
 _US_PER_DAY: Final = 86_400_000_000
 _NAT: Final = np.iinfo(np.int64).min
+_NEVER: Final = np.iinfo(np.int64).max
 _DAYS_PER_YEAR: Final = 365.0
 _FEBRUARY: Final = 2
 _MARCH: Final = 3
@@ -407,11 +408,11 @@ def _ownership_facts(
     started = start <= as_of_day
     current = started & ((end == _NAT) | (end > as_of_day))
     owned = np.bincount(w["customer"][current], minlength=n).astype(np.int64)
-    keep = np.flatnonzero(started)
-    bought = tables.vehicles["purchase_date"].view(np.int64)[w["vehicle"][keep]]
-    keep, bought = keep[bought != _NAT], bought[bought != _NAT]
-    order = group_order(w["customer"][keep], bought)
-    first = Segments.of(w["customer"][keep][order], n).first(bought[order], _NAT)
+    bought = tables.vehicles["purchase_date"].view(np.int64)[w["vehicle"]]
+    known = started & (bought != _NAT)
+    first = np.full(n, _NEVER, dtype=np.int64)
+    np.minimum.at(first, w["customer"][known], bought[known])
+    first[first == _NEVER] = _NAT
     return owned, _dates(first)
 
 
