@@ -550,3 +550,14 @@ def test_consents_of_different_customers_may_interleave(arrays: Arrays) -> None:
 def test_an_empty_numpy_text_is_no_reference_where_none_is_allowed(arrays: Arrays) -> None:
     arrays["orders"]["comeback_of"] = np.array(["", "RO1", ""])
     assert Tables.from_arrays(**arrays).orders["comeback"].tolist() == [-1, 0, -1]
+
+
+def test_a_loosely_written_vin_reference_finds_its_vehicle(arrays: Arrays) -> None:
+    # VIN_1 is stored upper case; an order written in lower case with spaces still points to it.
+    loose = VIN_1.lower()[:8] + " " + VIN_1.lower()[8:]
+    arrays["orders"]["vin"] = np.array([loose, VIN_1, VIN_2], dtype=object)
+    tables = Tables.from_arrays(**arrays)
+    assert tables.orders["vehicle"].tolist()[0] == 0
+    arrays["orders"]["vin"] = np.array(["not a vin", VIN_1, VIN_2], dtype=object)
+    (problem,) = _rejected(arrays).problems
+    assert (problem.row, problem.column, problem.code) == (0, "vin", "dangling_reference")

@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm.errors import FloatMoneyError, InvalidValue, RowProblem
-from aftersales_crm.tables._schema import Column, ColumnKind, TableSchema
+from aftersales_crm.tables._schema import SCHEMAS, Column, ColumnKind, TableSchema
 from aftersales_crm.values import Gender, national_id
 
 __all__ = ["cross_checks", "ingest", "resolve", "unique_problems"]
@@ -276,6 +276,14 @@ def _ref(
     rows = resolve(targets[column.target], wanted)
     rows[~present] = _NONE
     dangling = np.flatnonzero(present & (rows == _NONE))
+    key = SCHEMAS[column.target].key
+    if len(dangling) and key is not None and key.check is not None:
+        # The target's ids were normalised on the way in ("lsvau…" became "LSVAU…"):
+        # a reference written the same loose way points to the same row.
+        normal = np.asarray([_normal(key.check, values[r]) for r in dangling.tolist()], dtype=str)
+        found = resolve(targets[column.target], normal)
+        rows[dangling] = found
+        dangling = dangling[found == _NONE]
     sink.rows(
         dangling,
         name,
@@ -283,6 +291,14 @@ def _ref(
         lambda r: f"{name} {values[r]} is not in {column.target}",
     )
     return rows
+
+
+def _normal(check: Callable[[str], str], value: str) -> str:
+    """``value`` in the normal form of ``check``, or ``""`` when it breaks the rule."""
+    try:
+        return check(value)
+    except InvalidValue:
+        return ""
 
 
 def _category(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDArray[np.int8]:
