@@ -19,10 +19,18 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,pandas,arrow]'
 	@touch $@ $(VENV)/.installed-run
 
+# tests/plugin: a tiny package adding a policy through the "aftersales_crm.policies" entry
+# points, so the tests exercise the real plugin mechanism. It builds offline with the
+# hatchling of the dev extra (the project's build backend).
+PLUGIN := tests/plugin
+$(VENV)/.installed-plugin: $(VENV)/.installed-dev $(PLUGIN)/pyproject.toml $(wildcard $(PLUGIN)/aftersales_crm_test_plugin/*.py)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation ./$(PLUGIN)
+	@touch $@
+
 demo: $(VENV)/.installed-run
 	$(BIN)/python -m aftersales_crm demo
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev $(VENV)/.installed-plugin
 	$(MAKE) --no-print-directory lint typecheck imports pytest docs
 
 lint:

@@ -228,7 +228,9 @@ def _customers(tables: Tables, orders: pd.DataFrame, today: pd.Timestamp) -> pd.
     lat, lon = where["lat"].to_numpy(), where["lon"].to_numpy()
     home_lat, home_lon = people["home_lat"].to_numpy(), people["home_lon"].to_numpy()
     out["distance_km"] = _haversine_km(lat, lon, home_lat, home_lon)
-    out["sector"] = _sector(_bearing_deg(lat, lon, home_lat, home_lon))
+    bearing = _bearing_deg(lat, lon, home_lat, home_lon)
+    out["bearing_deg"] = bearing
+    out["sector"] = _sector(bearing)
     out["gender"] = pd.Categorical.from_codes(tables.customers["gender"], GENDERS)
     out["hobbies"] = tables.customers["hobbies"]
     owned = _frame(tables.ownerships, ["customer", "vehicle", "start", "end"])

@@ -21,6 +21,7 @@ from pathlib import Path
 
 QUICK = {
     "bench_features.py": ["--quick"],
+    "bench_policies.py": ["--quick"],
     "bench_validation.py": ["--n", "10000"],
 }
 """The arguments of each benchmark under ``--quick``; a benchmark not listed gets none."""

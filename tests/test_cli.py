@@ -48,3 +48,36 @@ def test_demo_summarises_a_synthetic_dealer_with_a_redacted_customer(
     masked = out.split("personal data masked):\n")[1]
     assert "****" in masked  # the phone is masked
     assert '"birthday":null' in masked
+
+
+def test_demo_prints_the_abc_table_and_the_loyalty_value_matrix(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    abc = out.split("Value classes (客户价值ABC分类)")[1].split("rule of thumb")[0]
+    rows = [line.split() for line in abc.splitlines() if "类" in line]
+    # 300 customers split 20 / 30 / 50 by customer count, with each class's value share
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        ("A类", "60", "20%"),
+        ("B类", "90", "30%"),
+        ("C类", "150", "50%"),
+    ]
+    shares = [float(r[4].rstrip("%")) for r in rows]
+    assert sum(shares) == pytest.approx(100, abs=0.2)
+    assert [r[5] for r in rows] == ["70%–80%", "20%–25%", "5%–10%"]
+    matrix = out.split("Loyalty × value matrix")[1]
+    cells = [line.split() for line in matrix.splitlines() if line.strip()[:2] in ("A ", "B ", "C ")]
+    counts = [[int(v) for v in row[2:5]] for row in cells[:3]]
+    unplaced = int(matrix.split(" customers without a status")[0].split()[-1])
+    assert sum(map(sum, counts)) + unplaced == 300
+    strategies = matrix.split("Strategy per cell")[1].splitlines()[1:]
+    covered = {
+        row[0]: int(row[1])
+        for row in map(str.split, strategies)
+        if len(row) > 1 and row[1].isdigit()
+    }
+    assert covered["AD,AG,AS"] == sum(counts[0])
+    assert covered["BD,BG,BS"] == sum(counts[1])
+    assert covered["CD,CG"] == counts[2][0] + counts[2][1]
+    assert covered["CS"] == counts[2][2]

@@ -47,3 +47,16 @@ except InvalidValue as err:
     assert_type(err.code, str)
 except AftersalesError:
     pass
+
+# Features and policies, as a notebook user writes them.
+from aftersales_crm import features, policies, synthetic  # noqa: E402
+from aftersales_crm.features import FeatureTable  # noqa: E402
+from aftersales_crm.tables import Tables  # noqa: E402
+
+tables = synthetic.columns(100, seed=1).tables()
+assert_type(tables, Tables)
+feats = features.compute(tables, as_of=date(2026, 6, 30))
+assert_type(feats, FeatureTable)
+assert_type(features.profile(tables, "C0000001", as_of=date(2026, 6, 30)), FeatureTable)
+assert_type(policies.get_policy("abc"), policies.Policy)
+assert_type(policies.get_policy("abc").fit(feats).assign(feats), policies.Labels)

@@ -22,7 +22,10 @@ from numpy.typing import NDArray
 import aftersales_crm
 from aftersales_crm import features, synthetic
 from aftersales_crm.errors import AftersalesError
+from aftersales_crm.features import FeatureTable
+from aftersales_crm.loyalty import LoyaltyValueMatrix, Strategy
 from aftersales_crm.records import Book, redacted
+from aftersales_crm.segmentation import ParetoABC
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import (
     CompassSector,
@@ -147,10 +150,8 @@ def _quantile_row(name: str, values: NDArray[Any], show: Callable[[float], str])
     return f"    {_pad(name, 26)}" + "".join(f"{c:>13}" for c in cells)
 
 
-def _feature_report(book: Book) -> Iterator[str]:
-    tables = Tables.from_book(book)
+def _feature_report(tables: Tables, feats: FeatureTable) -> Iterator[str]:
     as_of = synthetic.DEFAULT_AS_OF
-    feats = features.compute(tables, as_of=as_of)
     vehicles = feats.vehicles
     assert vehicles is not None
     yield f"Customer features on {as_of} ({len(feats)} customers, {len(feats.columns)} features each)"
@@ -203,6 +204,46 @@ def _feature_report(book: Book) -> Iterator[str]:
         yield "    " + "".join(_pad_left(str(c), 12) for c in cells)
 
 
+def _segment_report(tables: Tables, feats: FeatureTable) -> Iterator[str]:
+    abc = ParetoABC().fit(feats)
+    report = abc.report()
+    yield "Value classes (客户价值ABC分类): customers ranked by cumulative spend"
+    header = ("class", "customers", "share", "spend", "value share", "rule")
+    yield "    " + "".join(_pad_left(h, w) for h, w in zip(header, _ABC_WIDTHS, strict=True))
+    for i, name in enumerate(report.names):
+        low, high = report.rule[i]
+        cells = (
+            f"{name}类",
+            str(report.customers[i]),
+            f"{report.customer_shares[i]:.0%}",
+            Money.from_minor(int(report.values[i]), tables.currency).format(),
+            f"{report.value_shares[i]:.1%}",
+            f"{low:.0%}–{high:.0%}",
+        )
+        yield "    " + "".join(_pad_left(c, w) for c, w in zip(cells, _ABC_WIDTHS, strict=True))
+    verdict = "follows" if report.follows_rule() else "departs from"
+    yield f"  This base {verdict} the 70–80 / 20–25 / 5–10 rule of thumb."
+    yield ""
+    matrix = LoyaltyValueMatrix().fit(feats)
+    summary = matrix.matrix(feats)
+    yield "Loyalty × value matrix (忠诚度 × 价值矩阵): customers per cell"
+    yield "  rows: service-interval status; columns: the value classes above"
+    for line in summary.format("zh").splitlines():
+        yield "    " + line
+    if summary.unplaced:
+        yield f"  {summary.unplaced} customers without a status or a value class are not placed"
+    strategies = matrix.strategies(matrix.assign(feats)).counts()
+    yield "  Strategy per cell and customers it covers:"
+    for strategy in Strategy:
+        cells_of = [c for c in matrix.cells() if matrix.strategy_of(c) is strategy]
+        label = f"{strategy.label('en')}"
+        yield f"    {','.join(cells_of):<12}{strategies.get(strategy.value, 0):>5}  {label}"
+        yield f"    {'':<12}{'':>5}  {strategy.label('zh')}"
+
+
+_ABC_WIDTHS = (9, 11, 8, 18, 13, 10)
+
+
 def _pad_left(text: str, width: int) -> str:
     """Right-align text in a column, counting wide (CJK) characters as two cells."""
     cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
@@ -224,7 +265,11 @@ def demo() -> Iterator[str]:
     book = synthetic.book(n_customers=DEMO_CUSTOMERS, seed=DEMO_SEED)
     yield from _book_report(book)
     yield ""
-    yield from _feature_report(book)
+    tables = Tables.from_book(book)
+    feats = features.compute(tables, as_of=synthetic.DEFAULT_AS_OF)
+    yield from _feature_report(tables, feats)
+    yield ""
+    yield from _segment_report(tables, feats)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import inspect
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Literal, Protocol, Self, runtime_checkable
 
 import attrs
@@ -46,6 +46,14 @@ def _codes(codes: NDArray[Any]) -> NDArray[np.int16]:
     return out
 
 
+def _names(names: Iterable[str]) -> tuple[str, ...]:
+    return tuple(names)
+
+
+def _maybe_names(names: Iterable[str] | None) -> tuple[str, ...] | None:
+    return None if names is None else tuple(names)
+
+
 @attrs.frozen(eq=False)
 class Labels:
     """One label per row: small integer codes into a tuple of label names.
@@ -63,10 +71,8 @@ class Labels:
     """
 
     codes: NDArray[np.int16] = attrs.field(converter=_codes)
-    names: tuple[str, ...] = attrs.field(converter=tuple)
-    names_zh: tuple[str, ...] | None = attrs.field(
-        default=None, converter=attrs.converters.optional(tuple)
-    )
+    names: tuple[str, ...] = attrs.field(converter=_names)
+    names_zh: tuple[str, ...] | None = attrs.field(default=None, converter=_maybe_names)
 
     def __attrs_post_init__(self) -> None:
         if len(self.codes) and (self.codes.min() < _MISSING or self.codes.max() >= len(self.names)):

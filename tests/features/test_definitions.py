@@ -453,3 +453,70 @@ def test_a_sold_vehicle_still_dates_the_first_purchase() -> None:
     assert c2["first_purchase"] == date(2025, 1, 1)
     assert c3["vehicles_owned"] == 2
     assert c3["first_purchase"] == date(2020, 2, 29)
+
+
+def _outside(n: int = 40) -> tuple[Tables, dict[str, dict[str, Any]]]:
+    from aftersales_crm import synthetic
+
+    tables = synthetic.columns(n, seed=3).tables()
+    return tables, {name: dict(cols) for name, cols in tables.to_arrays().items()}
+
+
+def test_lines_in_any_order_give_the_same_features() -> None:
+    tables, outside = _outside()
+    lines = outside["lines"]
+    reverse = np.arange(len(lines["order_id"]))[::-1]
+    outside["lines"] = {name: np.asarray(col, dtype=object)[reverse] for name, col in lines.items()}
+    shuffled = Tables.from_arrays(currency=tables.currency, **outside)
+    assert not np.array_equal(shuffled.lines["order"], tables.lines["order"])
+    expected = features.compute(tables, as_of=AS_OF)
+    got = features.compute(shuffled, as_of=AS_OF)
+    for cid in expected.ids:
+        assert got.row(cid) == expected.row(cid)
+
+
+def test_without_dealers_there_is_no_distance_bearing_or_sector() -> None:
+    tables = Tables.from_arrays(
+        customers={
+            "id": np.array(["C1", "C2"]),
+            "name": np.array(["王芳", "李雷"]),
+            "home_location.lat": np.array([39.9, np.nan]),
+            "home_location.lon": np.array([116.4, np.nan]),
+        }
+    )
+    feats = features.compute(tables, as_of=AS_OF)
+    assert np.isnan(feats["distance_km"]).all()
+    assert np.isnan(feats["bearing_deg"]).all()
+    assert feats["sector"].tolist() == [NO_SECTOR, NO_SECTOR]
+    assert feats["dealer"].tolist() == [-1, -1]
+
+
+def test_profile_takes_the_model_rates_it_is_given() -> None:
+    tables, _ = _outside()
+    rates = features.model_rates(tables, as_of=AS_OF)
+    cid = str(tables.customers["id"][0])
+    batch = features.compute(tables, as_of=AS_OF, model_km_per_day=rates)
+    assert features.profile(tables, cid, as_of=AS_OF, model_km_per_day=rates).row(cid) == (
+        batch.row(cid)
+    )
+
+
+def test_profile_follows_a_comeback_to_another_vehicles_order() -> None:
+    tables, outside = _outside()
+    orders = outside["orders"]
+    vins, opened = orders["vin"], orders["opened_at"]
+    comeback = np.asarray(orders["comeback_of"], dtype=object).copy()
+    # an order pointing back to an earlier order of a different vehicle and owner
+    counted = np.asarray(opened, dtype="datetime64[us]") < np.datetime64(AS_OF)
+    late = int(np.flatnonzero(counted)[np.argmax(np.asarray(opened)[counted])])
+    early = next(
+        i for i in np.argsort(opened) if vins[i] != vins[late]
+        and orders["customer_id"][i] != orders["customer_id"][late]
+    )  # fmt: skip
+    comeback[late] = orders["id"][early]
+    outside["orders"] = orders | {"comeback_of": comeback}
+    linked = Tables.from_arrays(currency=tables.currency, **outside)
+    cid = str(orders["customer_id"][late])
+    batch = features.compute(linked, as_of=AS_OF)
+    assert batch.row(cid)["comebacks"] >= 1
+    assert features.profile(linked, cid, as_of=AS_OF).row(cid) == batch.row(cid)

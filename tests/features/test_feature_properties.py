@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pytest
@@ -29,7 +30,11 @@ def test_profile_equals_the_batch_row(book: Book, as_of: date) -> None:
         assert one.row(customer_id) == batch.row(customer_id)
         assert one.vehicles is not None
         for vin in one.vehicles.ids:
-            assert one.vehicles.row(vin) == batch.vehicles.row(vin)
+            mine, theirs = one.vehicles.row(vin), batch.vehicles.row(vin)
+            # owner is a row of the table's own customers: here the one customer, or -1
+            owned_here = theirs["owner"] >= 0 and batch.ids[theirs["owner"]] == customer_id
+            assert mine["owner"] == (0 if owned_here else -1)
+            assert mine | {"owner": 0} == theirs | {"owner": 0}
 
 
 @settings(max_examples=25)
@@ -109,3 +114,21 @@ def test_feature_table_to_pandas() -> None:
     assert repr(feats).startswith("FeatureTable(20 customer_id rows")
     with pytest.raises(ValueError, match="read-only"):
         feats["visits"][0] = 1
+
+
+@settings(max_examples=25)
+@given(st_crm.books(max_customers=4), st.randoms(use_true_random=False))
+def test_take_renumbers_vehicle_owners(book: Book, random: Any) -> None:
+    feats = features.compute(book, as_of=date(2026, 6, 30))
+    assert feats.vehicles is not None
+    rows = np.array(
+        random.sample(range(len(feats)), k=random.randint(0, len(feats))), dtype=np.intp
+    )
+    part = feats.take(rows)
+    assert part.vehicles is not None
+    for vin, owner in zip(feats.vehicles.ids, feats.vehicles["owner"], strict=True):
+        new = part.vehicles.row(vin)["owner"]
+        if owner >= 0 and owner in rows.tolist():
+            assert part.ids[new] == feats.ids[owner]
+        else:
+            assert new == -1

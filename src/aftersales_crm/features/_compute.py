@@ -487,7 +487,7 @@ def _customer_block(
 def _where_they_live(
     tables: Tables, dealer: NDArray[np.int64], first: int, stop: int
 ) -> dict[str, NDArray[Any]]:
-    """Distance and compass sector from each customer's dealer to their home."""
+    """Distance, bearing and compass sector from each customer's dealer to their home."""
     dealers = tables.dealers
     has = dealer >= 0
     if len(dealers):
@@ -497,9 +497,11 @@ def _where_they_live(
         d_lat = d_lon = np.full(len(dealer), np.nan)
     c_lat = tables.customers["home_lat"][first:stop]
     c_lon = tables.customers["home_lon"][first:stop]
+    bearing = bearing_deg(d_lat, d_lon, c_lat, c_lon)
     return {
         "distance_km": haversine_km(d_lat, d_lon, c_lat, c_lon),
-        "sector": sector_codes(bearing_deg(d_lat, d_lon, c_lat, c_lon), winds=8),
+        "bearing_deg": bearing,
+        "sector": sector_codes(bearing, winds=8),
     }
 
 
@@ -752,18 +754,13 @@ def profile(data: Tables | Book, customer_id: str, *, as_of: date, **params: Any
         raise KeyError(customer_id)
     if "model_km_per_day" not in params:
         params["model_km_per_day"] = model_rates(tables, as_of=as_of, **params)
-    part, row, vehicle_rows, customer_rows = _slice(tables, int(where[0]))
-    feats = compute(part, as_of=as_of, **params)
-    assert feats.vehicles is not None
-    vehicles = feats.vehicles.take(vehicle_rows)
-    owner = vehicles["owner"]
-    columns = dict(vehicles.columns)
-    columns["owner"] = np.where(owner >= 0, customer_rows[owner], -1)  # rows of the whole base
-    vehicles = attrs.evolve(vehicles, columns=columns)
-    return attrs.evolve(feats.take(np.array([row])), vehicles=vehicles)
+    part, row, vehicle_rows = _slice(tables, int(where[0]))
+    one = compute(part, as_of=as_of, **params).take(np.array([row]))
+    assert one.vehicles is not None
+    return attrs.evolve(one, vehicles=one.vehicles.take(vehicle_rows))
 
 
-def _slice(tables: Tables, customer: int) -> tuple[Tables, int, NDArray[np.intp], NDArray[np.intp]]:
+def _slice(tables: Tables, customer: int) -> tuple[Tables, int, NDArray[np.intp]]:
     """The part of ``tables`` one customer's features depend on, with references remapped."""
     o, w = tables.orders, tables.ownerships
     mine = np.zeros(len(tables.vehicles), dtype=bool)
@@ -797,7 +794,7 @@ def _slice(tables: Tables, customer: int) -> tuple[Tables, int, NDArray[np.intp]
     part = _subset(tables, keep)
     new_row = np.cumsum(keep_customers) - 1
     vehicle_rows = (np.cumsum(keep_vehicles) - 1)[mine]
-    return part, int(new_row[customer]), vehicle_rows, np.flatnonzero(keep_customers)
+    return part, int(new_row[customer]), vehicle_rows
 
 
 def _subset(tables: Tables, keep: Mapping[str, NDArray[np.bool_]]) -> Tables:

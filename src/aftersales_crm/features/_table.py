@@ -107,18 +107,36 @@ class FeatureTable:
         return {name: _python(column[i]) for name, column in self.columns.items()}
 
     def take(self, rows: NDArray[np.intp]) -> FeatureTable:
-        """The rows at positions ``rows`` (the vehicle table is kept whole).
+        """The rows at positions ``rows``, in that order.
+
+        The vehicle table is kept whole, but its ``owner`` column is renumbered to the new
+        rows: a vehicle whose owner is not among them gets ``-1``.
 
         Examples:
             >>> from datetime import date
             >>> import numpy as np
             >>> from aftersales_crm import features, synthetic
             >>> feats = features.compute(synthetic.columns(20, seed=1).tables(), as_of=date(2026, 6, 30))
-            >>> len(feats.take(np.array([0, 1])))
-            2
+            >>> two = feats.take(np.array([1, 0]))
+            >>> len(two), two.ids.tolist() == feats.ids[[1, 0]].tolist()
+            (2, True)
+            >>> owners = two.vehicles["owner"]
+            >>> sorted(set(two.ids[owners[owners >= 0]])) == sorted(set(two.ids))
+            True
         """
+        vehicles = self.vehicles
+        if vehicles is not None and "owner" in vehicles.columns:
+            renumber = np.full(len(self) + 1, -1, dtype=np.int64)  # the last slot keeps -1
+            renumber[rows] = np.arange(len(rows))
+            owner = vehicles["owner"]
+            columns = dict(vehicles.columns)
+            columns["owner"] = renumber[np.where(owner >= 0, owner, len(self))]
+            vehicles = attrs.evolve(vehicles, columns=columns)
         return attrs.evolve(
-            self, ids=self.ids[rows], columns={k: v[rows] for k, v in self.columns.items()}
+            self,
+            ids=self.ids[rows],
+            columns={k: v[rows] for k, v in self.columns.items()},
+            vehicles=vehicles,
         )
 
     def to_pandas(self) -> Any:

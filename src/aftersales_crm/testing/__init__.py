@@ -1,10 +1,13 @@
 """Tools for testing code built on aftersales_crm.
 
+* :func:`check_policy`, :func:`policy_checks` and :func:`parametrize_with_policy_checks`:
+  the conformance kit that checks a policy (yours or a built-in) against every rule of the
+  policy contract, as scikit-learn's ``check_estimator`` does for estimators.
 * :mod:`aftersales_crm.testing.strategies`: hypothesis strategies for every record and for
   consistent Books (every reference valid).
 
-Needs the ``testing`` extra (hypothesis); ``import aftersales_crm`` never imports this
-package.
+Needs the ``testing`` extra (hypothesis; pytest for the decorator, imported only when it
+is used); ``import aftersales_crm`` never imports this package.
 
 Examples:
     >>> from aftersales_crm.testing import strategies
@@ -19,5 +22,10 @@ from aftersales_crm._optional import require
 require("hypothesis", extra="testing")
 
 from aftersales_crm.testing import strategies  # noqa: E402 - after the dependency check
+from aftersales_crm.testing._checks import (  # noqa: E402 - after the dependency check
+    check_policy,
+    parametrize_with_policy_checks,
+    policy_checks,
+)
 
-__all__ = ["strategies"]
+__all__ = ["check_policy", "parametrize_with_policy_checks", "policy_checks", "strategies"]

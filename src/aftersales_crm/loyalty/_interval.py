@@ -1,0 +1,327 @@
+"""Loyal / swinging / lost by how overdue a vehicle's next service is (DOMAIN.md §3)."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Final, Self
+
+import numpy as np
+from numpy.typing import NDArray
+
+from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, feature
+from aftersales_crm.features import FeatureTable
+from aftersales_crm.segmentation._common import (
+    MISSING,
+    at_rows,
+    invalid,
+    is_number,
+    labels,
+    owner_rows,
+    vehicle_table,
+)
+
+__all__ = ["ServiceIntervalStatus"]
+
+_LOYAL: Final = 0
+_SWINGING: Final = 1
+_LOST: Final = 2
+"""The codes of the statuses, in the order of :attr:`ServiceIntervalStatus.NAMES`."""
+
+_NONE_YET: Final = np.iinfo(np.int16).max
+"""Roll-up start: worse than every status, so a customer with no status stays without one."""
+
+
+def add_months(days: NDArray[np.datetime64], months: int) -> NDArray[np.datetime64]:
+    """Dates plus whole calendar months, a month-end date clamped (31 January + 1 → 28/29 February).
+
+    The arithmetic of ``dateutil.relativedelta(months=…)``, vectorised; NaT stays NaT.
+
+    Examples:
+        >>> days = np.array(["2026-01-31", "2024-02-29", "NaT"], dtype="datetime64[D]")
+        >>> add_months(days, 1).tolist()
+        [datetime.date(2026, 2, 28), datetime.date(2024, 3, 29), None]
+    """
+    month = days.astype("datetime64[M]")
+    day = (days - month.astype("datetime64[D]")).astype(np.int64)  # 0 on the first
+    target = month + months
+    length = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(
+        np.int64
+    )
+    shifted: NDArray[np.datetime64] = target.astype("datetime64[D]") + np.minimum(day, length - 1)
+    return shifted
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
+class ServiceIntervalStatus(BasePolicy):
+    """Loyal, swinging or lost (忠诚 / 摇摆 / 流失) by how overdue the next service is.
+
+    Per vehicle, the next service is expected ``months`` after its last visit or when its
+    estimated odometer reaches the last reading plus ``km``, whichever comes first: the
+    day ``last_visit + ceil(km / km_per_day)`` (``km_per_day`` and ``last_mileage`` of
+    the vehicle features; without a reading only the months count). On ``as_of`` the
+    vehicle is
+
+    * loyal while ``as_of`` is no later than ``swinging_after`` calendar months past that
+      due date;
+    * swinging after that, while ``as_of`` is no later than ``lost_after`` months past it;
+    * lost after that.
+
+    Vehicles without a visit get ``-1`` (never serviced here: nothing to be loyal to), and
+    so does a vehicle that changed owner since its last visit: one with more than one
+    ownership whose current owner has no visit on or after the vehicle's last visit day
+    (the owner has no visit at all, or their last visit is earlier). The features do not
+    say when an ownership started, so this is the evidence there is; a new owner is not a
+    lost customer, and the earlier owner no longer owns the vehicle.
+
+    A customer's status is the best status among the vehicles they own on ``as_of``
+    (loyal before swinging before lost): a customer who keeps servicing one of two cars
+    here is still a loyal customer. Customers without such a vehicle get ``-1``. Owners are
+    found through ``features.vehicles["owner"]``, rows of ``features``; a vehicle whose
+    owner is not among them (rows picked with ``take``) is judged without the change-of-owner
+    check, which only matters for :meth:`assign_vehicles`.
+
+    The presets :meth:`recency_12_24`, :meth:`chinese_dealer_6_months` (the default) and
+    :meth:`missed_intervals` give the published definitions.
+
+    Attributes:
+        months: the service interval in calendar months (default 6,
+            :attr:`DEFAULT_MONTHS`).
+        km: the service interval in km, or None to go by time only (default 5,000,
+            :attr:`DEFAULT_KM`).
+        swinging_after: whole months past the due date after which a vehicle is swinging
+            (default 0: swinging the day after it falls due; :attr:`DEFAULT_SWINGING_AFTER`).
+        lost_after: whole months past the due date after which it is lost (default 6,
+            :attr:`DEFAULT_LOST_AFTER`).
+
+    Examples:
+        >>> from datetime import date
+        >>> from aftersales_crm import features, synthetic
+        >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
+        >>> ServiceIntervalStatus().assign(feats).counts()
+        {'loyal': 14, 'swinging': 4, 'lost': 10}
+        >>> ServiceIntervalStatus.recency_12_24().assign(feats).counts()
+        {'loyal': 18, 'swinging': 3, 'lost': 7}
+
+    References:
+        DOMAIN.md §3 (loyal / swinging / lost); automotive.md §6.1 (lapsed vs lost, the 4S
+        loss rate, active / inactive / lost by missed intervals), §7 (a Chinese family car
+        is serviced every 5,000 km or 6 months, whichever first) and §9 F3 (due date =
+        the earlier of the time and the mileage due dates), F7 and F8.
+    """
+
+    kind: ClassVar[PolicyKind] = "loyalty"
+    population_relative: ClassVar[bool] = False
+
+    DEFAULT_MONTHS: ClassVar[int] = 6
+    """A service every 6 months, the typical Chinese family car (automotive.md §7 [S56];
+    DOMAIN.md's seed gives 6–12 months)."""
+
+    DEFAULT_KM: ClassVar[int | None] = 5_000
+    """Or every 5,000 km, whichever first (automotive.md §7 [S56]; the seed: 5,000–10,000 km)."""
+
+    DEFAULT_SWINGING_AFTER: ClassVar[int] = 0
+    """Overdue at all is swinging: "lapsed, missed an expected service but may return"
+    (automotive.md §6.1 [S61]), the churn warning (流失预警) of DOMAIN.md §3."""
+
+    DEFAULT_LOST_AFTER: ClassVar[int] = 6
+    """Lost 6 months past due, a year without a visit at the 6-month interval: the Chinese
+    dealer's 6-month horizon (automotive.md §6.1, 4S loss rate and "6 months without a
+    store visit" [S53]) counted from the due date, so a customer is lost after missing a
+    whole further interval, and no later than F7's 12 months of activity."""
+
+    NAMES: ClassVar[tuple[str, str, str]] = ("loyal", "swinging", "lost")
+    """The labels in English (DOMAIN.md §3)."""
+
+    NAMES_ZH: ClassVar[tuple[str, str, str]] = ("忠诚", "摇摆", "流失")
+    """The labels in Chinese (DOMAIN.md §3)."""
+
+    def __init__(
+        self,
+        *,
+        months: int = DEFAULT_MONTHS,
+        km: int | None = DEFAULT_KM,
+        swinging_after: int = DEFAULT_SWINGING_AFTER,
+        lost_after: int = DEFAULT_LOST_AFTER,
+    ) -> None:
+        self.months = months
+        self.km = km
+        self.swinging_after = swinging_after
+        self.lost_after = lost_after
+
+    @classmethod
+    def recency_12_24(cls) -> Self:
+        """Active within 12 months of the last visit, lost after 24 (automotive.md §9 F7).
+
+        By time only: due 12 months after the last visit, swinging ("recently lost") the
+        day after, lost more than 24 months after the last visit (fullthrottle [S23]).
+
+        Returns:
+            ``ServiceIntervalStatus(months=12, km=None, swinging_after=0, lost_after=12)``.
+
+        Examples:
+            >>> ServiceIntervalStatus.recency_12_24()
+            ServiceIntervalStatus(months=12, km=None, lost_after=12)
+        """
+        return cls(months=12, km=None, swinging_after=0, lost_after=12)
+
+    @classmethod
+    def chinese_dealer_6_months(cls) -> Self:
+        """The Chinese 4S dealer's 6-month horizon (automotive.md §6.1 [S53]); the default.
+
+        Due 6 months or 5,000 km after the last visit, whichever first; swinging (churn
+        warning) once overdue; lost 6 months past due. The 4S loss-rate KPI counts a
+        customer as lost 6 months after a visit without return, which is
+        ``ServiceIntervalStatus(months=6, km=None, lost_after=0)`` (no swinging state).
+
+        Returns:
+            ``ServiceIntervalStatus()``.
+
+        Examples:
+            >>> ServiceIntervalStatus.chinese_dealer_6_months()
+            ServiceIntervalStatus()
+        """
+        return cls(months=6, km=5_000, swinging_after=0, lost_after=6)
+
+    @classmethod
+    def missed_intervals(cls) -> Self:
+        """Active / inactive / lost by missed intervals (automotive.md §9 F8, DME [S24]).
+
+        Due 6 months or 5,000 km after the last visit; inactive (swinging) once an interval
+        is missed; lost after four missed 6-month intervals, 24 months past due. F8 counts
+        the day exactly four intervals past due as lost; here it is the day after, as in
+        F7.
+
+        Returns:
+            ``ServiceIntervalStatus(months=6, km=5000, swinging_after=0, lost_after=24)``.
+
+        Examples:
+            >>> ServiceIntervalStatus.missed_intervals()
+            ServiceIntervalStatus(lost_after=24)
+        """
+        return cls(months=6, km=5_000, swinging_after=0, lost_after=24)
+
+    def _checked(self) -> tuple[int, float | None, int, int]:
+        if not _whole(self.months) or self.months < 1:
+            raise invalid(self, "months", self.months, "expected a whole number of months, >= 1")
+        if self.km is not None and (not is_number(self.km) or self.km <= 0):
+            raise invalid(self, "km", self.km, "expected a positive number of km, or None")
+        if not _whole(self.swinging_after) or self.swinging_after < 0:
+            raise invalid(
+                self, "swinging_after", self.swinging_after, "expected whole months, >= 0"
+            )
+        if not _whole(self.lost_after) or self.lost_after < self.swinging_after:
+            raise invalid(
+                self, "lost_after", self.lost_after, "expected whole months, >= swinging_after"
+            )
+        km = None if self.km is None else float(self.km)
+        return int(self.months), km, int(self.swinging_after), int(self.lost_after)
+
+    def due_dates(self, features: FeatureTable) -> NDArray[np.datetime64]:
+        """The day each vehicle's next service is expected (NaT without a visit).
+
+        Args:
+            features: the customers, with their vehicle features.
+
+        Returns:
+            datetime64[D] array of shape (n_vehicles,), aligned with ``features.vehicles``.
+
+        Raises:
+            InvalidValue: a parameter is invalid or the vehicle features are missing.
+
+        Examples:
+            >>> from datetime import date
+            >>> from aftersales_crm import features, synthetic
+            >>> feats = features.compute(synthetic.book(3, seed=1), as_of=date(2026, 6, 30))
+            >>> ServiceIntervalStatus().due_dates(feats)[:2].tolist()
+            [datetime.date(2026, 9, 7), datetime.date(2026, 1, 2)]
+        """
+        months, km, _, _ = self._checked()
+        vehicles = vehicle_table(features, self)
+        last = np.asarray(feature(vehicles, "last_visit"), dtype="datetime64[D]")
+        due = add_months(last, months)
+        if km is None:
+            return due
+        rate = np.asarray(feature(vehicles, "km_per_day"), dtype=np.float64)
+        mileage = np.asarray(feature(vehicles, "last_mileage"), dtype=np.float64)
+        by_time = (due - last).astype(np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            by_km = np.ceil(km / rate)
+        sooner = ~np.isnat(last) & ~np.isnan(mileage) & (rate > 0) & (by_km < by_time)
+        days = np.where(sooner, by_km, 0).astype(np.int64)
+        return np.where(sooner, last + days, due)
+
+    def _vehicle_codes(self, features: FeatureTable) -> tuple[NDArray[np.int16], NDArray[np.intp]]:
+        _, _, swinging_after, lost_after = self._checked()
+        vehicles = vehicle_table(features, self)
+        rows = owner_rows(features, self)
+        due = self.due_dates(features)
+        as_of = np.datetime64(features.as_of, "D")
+        codes = np.full(len(vehicles), _LOST, dtype=np.int16)
+        codes[as_of <= add_months(due, lost_after)] = _SWINGING
+        codes[as_of <= add_months(due, swinging_after)] = _LOYAL
+        last = np.asarray(feature(vehicles, "last_visit"), dtype="datetime64[D]")
+        owner_last = at_rows(
+            np.asarray(feature(features, "last_visit"), dtype="datetime64[D]"),
+            rows,
+            np.datetime64("NaT"),
+        )
+        changed = (
+            (np.asarray(feature(vehicles, "owners")) > 1)
+            & (rows >= 0)
+            & (np.isnat(owner_last) | (owner_last < last))
+        )
+        codes[np.isnat(last) | changed] = MISSING
+        return codes, rows
+
+    def assign_vehicles(self, features: FeatureTable) -> Labels:
+        """The status of each vehicle; ``-1`` without a visit or after a change of owner.
+
+        Args:
+            features: the customers, with their vehicle features.
+
+        Returns:
+            Labels aligned with the rows of ``features.vehicles``: loyal, swinging, lost.
+
+        Raises:
+            InvalidValue: a parameter is invalid, the vehicle features are missing, or their
+                owner rows do not match the rows of ``features``.
+
+        Examples:
+            >>> from datetime import date
+            >>> from aftersales_crm import features, synthetic
+            >>> feats = features.compute(synthetic.book(3, seed=1), as_of=date(2026, 6, 30))
+            >>> ServiceIntervalStatus().assign_vehicles(feats).values("zh").tolist()
+            ['忠诚', '摇摆', '流失', '忠诚']
+        """
+        codes, _ = self._vehicle_codes(features)
+        return labels(codes, self.NAMES, self.NAMES_ZH)
+
+    def assign(self, features: FeatureTable) -> Labels:
+        """The status of each customer: the best of the vehicles they own on ``as_of``.
+
+        Args:
+            features: the customers, with their vehicle features.
+
+        Returns:
+            Labels aligned with the rows of ``features``: loyal, swinging, lost; ``-1``
+            without an owned vehicle that has a status.
+
+        Raises:
+            InvalidValue: a parameter is invalid, the vehicle features are missing, or their
+                owner rows do not match the rows of ``features``.
+
+        Examples:
+            >>> from datetime import date
+            >>> from aftersales_crm import features, synthetic
+            >>> feats = features.compute(synthetic.book(3, seed=1), as_of=date(2026, 6, 30))
+            >>> ServiceIntervalStatus().assign(feats).values("zh").tolist()
+            ['忠诚', '忠诚', '流失']
+        """
+        codes, rows = self._vehicle_codes(features)
+        rated = (rows >= 0) & (codes >= 0)
+        best = np.full(len(features), _NONE_YET, dtype=np.int16)
+        np.minimum.at(best, rows[rated], codes[rated])
+        best[best == _NONE_YET] = MISSING
+        return labels(best, self.NAMES, self.NAMES_ZH)

@@ -1,0 +1,233 @@
+"""Policies by name: the policy contract, the registry of built-ins, and third-party plugins.
+
+Every segmentation, tiering and loyalty rule of the library is a *policy*: a small object
+with keyword-only parameters, ``get_params``/``set_params``, a ``fit`` that returns a fitted
+copy and an ``assign`` that returns one label per customer, in the input order (the
+contract of :mod:`aftersales_crm._policy`, re-exported here). :func:`get_policy` builds one
+from its name, for the command line, configuration files and quick notebook use.
+
+The registry is data: :data:`BUILT_INS` maps each name to ``"module:Class"`` and
+:data:`ALIASES` maps the other accepted names to it. Nothing is imported until a policy is
+asked for. Names are case-insensitive and ``-`` equals ``_``.
+
+Other packages add policies through the entry-point group ``aftersales_crm.policies``
+(:data:`ENTRY_POINT_GROUP`)::
+
+    [project.entry-points."aftersales_crm.policies"]
+    top_spenders = "my_package:TopSpenders"
+
+They are read the first time a name is not a built-in, or when :func:`policy_names` lists
+every name. A plugin name that equals a built-in name or alias, or another plugin's name, is
+a :class:`PolicyNameClash`: a policy name means one thing.
+
+Examples:
+    >>> from aftersales_crm.policies import BUILT_INS, get_policy
+    >>> BUILT_INS["pareto_abc"]
+    'aftersales_crm.segmentation:ParetoABC'
+    >>> get_policy("Pareto-ABX")
+    Traceback (most recent call last):
+    ...
+    aftersales_crm.errors.UnknownPolicyError: no policy is named 'Pareto-ABX'; did you mean 'pareto_abc' or 'pareto'?
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import importlib
+import importlib.metadata
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Final
+
+from aftersales_crm._policy import (
+    BasePolicy,
+    DimensionPolicy,
+    Labels,
+    LoyaltyRule,
+    Policy,
+    PolicyKind,
+    TierPolicy,
+    check_is_fitted,
+    feature,
+)
+from aftersales_crm.errors import AftersalesError, UnknownPolicyError
+
+__all__ = [
+    "ALIASES",
+    "BUILT_INS",
+    "ENTRY_POINT_GROUP",
+    "BasePolicy",
+    "DimensionPolicy",
+    "Labels",
+    "LoyaltyRule",
+    "Policy",
+    "PolicyKind",
+    "PolicyNameClash",
+    "TierPolicy",
+    "check_is_fitted",
+    "feature",
+    "get_policy",
+    "policy_names",
+]
+
+ENTRY_POINT_GROUP: Final = "aftersales_crm.policies"
+"""The entry-point group other packages register their policies under."""
+
+_SEGMENTATION: Final = "aftersales_crm.segmentation"
+_LOYALTY: Final = "aftersales_crm.loyalty"
+
+BUILT_INS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        # Value tiers (DOMAIN.md §2).
+        "pareto_abc": f"{_SEGMENTATION}:ParetoABC",
+        "threshold_tiers": f"{_SEGMENTATION}:ThresholdTiers",
+        "quantile_tiers": f"{_SEGMENTATION}:QuantileTiers",
+        "rfm": f"{_SEGMENTATION}:RFMScore",
+        "member_value": f"{_SEGMENTATION}:MemberValue",
+        # Segmentation dimensions (DOMAIN.md §2).
+        "vehicle_age_band": f"{_SEGMENTATION}:VehicleAgeBand",
+        "region_ring": f"{_SEGMENTATION}:RegionRing",
+        "sector": f"{_SEGMENTATION}:Sector",
+        "owner_age_band": f"{_SEGMENTATION}:OwnerAgeBand",
+        "gender": f"{_SEGMENTATION}:GenderDimension",
+        "hobby": f"{_SEGMENTATION}:Hobby",
+        "body_type": f"{_SEGMENTATION}:BodyTypeDimension",
+        "usage_habit": f"{_SEGMENTATION}:UsageHabit",
+        "consumption_level": f"{_SEGMENTATION}:ConsumptionLevel",
+        "new_or_returning": f"{_SEGMENTATION}:NewOrReturning",
+        # Loyalty (DOMAIN.md §3).
+        "first_maintenance_return": f"{_LOYALTY}:FirstMaintenanceReturn",
+        "service_interval_status": f"{_LOYALTY}:ServiceIntervalStatus",
+        "loyalty_value_matrix": f"{_LOYALTY}:LoyaltyValueMatrix",
+    }
+)
+"""Name → ``"module:Class"`` of every built-in policy, imported only when asked for."""
+
+ALIASES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "abc": "pareto_abc",
+        "pareto": "pareto_abc",
+        "thresholds": "threshold_tiers",
+        "quantiles": "quantile_tiers",
+        "rfm_score": "rfm",
+        "compass_sector": "sector",
+        "loyal_swinging_lost": "service_interval_status",
+        "matrix": "loyalty_value_matrix",
+    }
+)
+"""Other accepted name → the built-in name it stands for."""
+
+
+class PolicyNameClash(AftersalesError, LookupError):
+    """Two policies claim the same name: a plugin's and a built-in's, or two plugins'.
+
+    Rename the entry point of one of them; a policy name must mean one thing.
+
+    Examples:
+        >>> err = PolicyNameClash("plugin policy 'abc' clashes with the built-in alias 'abc'")
+        >>> isinstance(err, LookupError), err.code
+        (True, 'policy_name_clash')
+    """
+
+    code = "policy_name_clash"
+    message = "two policies are registered under the same name"
+
+
+def _normal(name: str) -> str:
+    return name.strip().lower().replace("-", "_")
+
+
+def _describe(entry_point: importlib.metadata.EntryPoint) -> str:
+    dist = entry_point.dist
+    where = f" of {dist.name} {dist.version}" if dist is not None else ""
+    return f"entry point {entry_point.name} = {entry_point.value!r}{where}"
+
+
+@functools.cache
+def _plugins() -> Mapping[str, importlib.metadata.EntryPoint]:
+    """The third-party policies, by normalised name, read once from the entry points."""
+    found: dict[str, importlib.metadata.EntryPoint] = {}
+    for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        name = _normal(entry_point.name)
+        if name in BUILT_INS:
+            msg = f"plugin policy {name!r} ({_describe(entry_point)}) clashes with the built-in policy {name!r}; rename the entry point"
+            raise PolicyNameClash(msg)
+        if name in ALIASES:
+            msg = f"plugin policy {name!r} ({_describe(entry_point)}) clashes with the built-in alias {name!r} of {ALIASES[name]!r}; rename the entry point"
+            raise PolicyNameClash(msg)
+        other = found.get(name)
+        if other is not None and other.value != entry_point.value:
+            msg = f"plugin policy {name!r} is registered twice: {_describe(other)} and {_describe(entry_point)}; rename one of them"
+            raise PolicyNameClash(msg)
+        found[name] = entry_point
+    return MappingProxyType(found)
+
+
+def _unknown(name: str) -> UnknownPolicyError:
+    known = [*BUILT_INS, *ALIASES, *_plugins()]
+    close = difflib.get_close_matches(_normal(name), known, n=3)
+    if close:
+        hint = "did you mean " + " or ".join(repr(c) for c in close) + "?"
+    else:
+        hint = "the policies are " + ", ".join(policy_names())
+    return UnknownPolicyError(f"no policy is named {name!r}; {hint}")
+
+
+def get_policy(name: str, **params: Any) -> Policy:
+    """A new policy built from its registered name and keyword parameters.
+
+    Built-in names and aliases are looked up first; the plugins of the entry-point group
+    :data:`ENTRY_POINT_GROUP` are read the first time a name is not one of them.
+
+    Args:
+        name: a built-in name, alias or plugin name; case-insensitive, ``-`` equals ``_``.
+        **params: the policy's constructor parameters; the rest keep their defaults.
+
+    Returns:
+        The unfitted policy, ``PolicyClass(**params)``.
+
+    Raises:
+        UnknownPolicyError: no policy has that name; the message suggests close names.
+        PolicyNameClash: the plugins clash with a built-in or with each other.
+
+    Examples:
+        >>> get_policy("pareto_abc", shares=(0.1, 0.2, 0.7))
+        ParetoABC(shares=(0.1, 0.2, 0.7))
+        >>> get_policy("ABC")  # an alias
+        ParetoABC()
+        >>> get_policy("RFM-scores")
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.UnknownPolicyError: no policy is named 'RFM-scores'; did you mean 'rfm_score'?
+    """
+    key = _normal(name)
+    key = ALIASES.get(key, key)
+    target = BUILT_INS.get(key)
+    if target is not None:
+        module, _, attribute = target.partition(":")
+        cls = getattr(importlib.import_module(module), attribute)
+    else:
+        entry_point = _plugins().get(key)
+        if entry_point is None:
+            raise _unknown(name)
+        cls = entry_point.load()
+    policy: Policy = cls(**params)
+    return policy
+
+
+def policy_names() -> list[str]:
+    """Every policy name, built-in and plugin, sorted (aliases are in :data:`ALIASES`).
+
+    Returns:
+        The names :func:`get_policy` accepts, without the aliases.
+
+    Raises:
+        PolicyNameClash: the plugins clash with a built-in or with each other.
+
+    Examples:
+        >>> names = policy_names()
+        >>> "pareto_abc" in names, "abc" in names, names == sorted(names)
+        (True, False, True)
+    """
+    return sorted({*BUILT_INS, *_plugins()})

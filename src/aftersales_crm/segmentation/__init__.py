@@ -1,0 +1,78 @@
+"""Customer segmentation (客户分类): value tiers, dimensions and cross-tabulation.
+
+Every class here is a policy (:mod:`aftersales_crm.policies`): keyword-only parameters
+with the domain's numbers as defaults, ``fit`` for the population-relative ones, and
+``assign(features)`` giving one label per row of a
+:class:`~aftersales_crm.features.FeatureTable`, in its order; ``-1`` marks a customer
+without the data the policy needs.
+
+* Value tiers (``kind = "tier"``): :class:`ParetoABC` (A/B/C by cumulative customer
+  share), :class:`ThresholdTiers` and :class:`QuantileTiers` (diamond … silver),
+  :class:`RFMScore` (recency, frequency, monetary scores and segments) and
+  :class:`MemberValue` (member levels from material value, loyalty and activity).
+* Dimensions (``kind = "dimension"``): :class:`VehicleAgeBand`, :class:`RegionRing`,
+  :class:`Sector`, :class:`OwnerAgeBand`, :class:`GenderDimension`, :class:`Hobby`,
+  :class:`BodyTypeDimension`, :class:`UsageHabit`, :class:`ConsumptionLevel` and
+  :class:`NewOrReturning`.
+* :func:`crosstab` counts customers and sums value over any of them.
+
+Ties are broken by the value and then the customer id, never by row order: permuting the
+rows permutes the labels the same way.
+
+The dimensions read from vehicles (:class:`VehicleAgeBand`, :class:`BodyTypeDimension`,
+:class:`UsageHabit`) find each vehicle's owner through ``features.vehicles["owner"]``, a
+row of the customer FeatureTable (kept so by :meth:`~aftersales_crm.features.FeatureTable.take`
+and :func:`~aftersales_crm.features.profile`). A hand-built table whose owner rows visibly
+do not match its rows (a customer owning more vehicles than their ``vehicles_owned``) is
+refused with ``InvalidValue`` code ``"vehicles_not_aligned"``.
+
+Examples:
+    >>> from datetime import date
+    >>> from aftersales_crm import features, synthetic
+    >>> from aftersales_crm.segmentation import ParetoABC, RegionRing, crosstab
+    >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
+    >>> abc = ParetoABC().fit(feats)
+    >>> abc.assign(feats).counts()
+    {'A': 6, 'B': 9, 'C': 15}
+    >>> crosstab(feats, abc, RegionRing()).counts.sum()
+    np.int64(30)
+"""
+
+from __future__ import annotations
+
+from aftersales_crm.segmentation._crosstab import Crosstab, crosstab
+from aftersales_crm.segmentation._dimensions import (
+    ConsumptionLevel,
+    GenderDimension,
+    Hobby,
+    NewOrReturning,
+    OwnerAgeBand,
+    RegionRing,
+    Sector,
+)
+from aftersales_crm.segmentation._member import MemberValue
+from aftersales_crm.segmentation._pareto import ParetoABC, ParetoReport
+from aftersales_crm.segmentation._rfm import RFMScore
+from aftersales_crm.segmentation._tiers import QuantileTiers, ThresholdTiers
+from aftersales_crm.segmentation._vehicles import BodyTypeDimension, UsageHabit, VehicleAgeBand
+
+__all__ = [
+    "BodyTypeDimension",
+    "ConsumptionLevel",
+    "Crosstab",
+    "GenderDimension",
+    "Hobby",
+    "MemberValue",
+    "NewOrReturning",
+    "OwnerAgeBand",
+    "ParetoABC",
+    "ParetoReport",
+    "QuantileTiers",
+    "RFMScore",
+    "RegionRing",
+    "Sector",
+    "ThresholdTiers",
+    "UsageHabit",
+    "VehicleAgeBand",
+    "crosstab",
+]

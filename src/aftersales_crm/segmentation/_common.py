@@ -1,0 +1,252 @@
+"""Helpers shared by the segmentation and loyalty policies: labels, checks, vehicles."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from typing import Any, Final
+
+import numpy as np
+from numpy.typing import NDArray
+
+from aftersales_crm._policy import Labels, feature
+from aftersales_crm.errors import InvalidValue
+from aftersales_crm.features import FeatureTable
+
+MISSING: Final = -1
+"""The code of a row without a label: the customer lacks the data the policy needs."""
+
+PARAMETER_CODE: Final = "invalid_parameter"
+"""Error code of a policy parameter that fails its check in ``fit`` or ``assign``."""
+
+SUM_TOLERANCE: Final = 1e-9
+"""How far from 1 shares and weights may sum (floating-point rounding of the user's numbers)."""
+
+DAYS_PER_YEAR: Final = 365.0
+"""Days in a year when km/day becomes km a year (the features' own convention)."""
+
+
+def labels(
+    codes: NDArray[Any], names: Sequence[str], names_zh: Sequence[str] | None = None
+) -> Labels:
+    """Labels from codes and names given as any sequences."""
+    # Passed as Any: older Labels converters (``tuple``) left mypy a free type variable.
+    untyped: Any = tuple(names)
+    untyped_zh: Any = None if names_zh is None else tuple(names_zh)
+    return Labels(codes, untyped, untyped_zh)
+
+
+def invalid(policy: object, parameter: str, value: object, rule: str) -> InvalidValue:
+    """The error for a parameter that breaks ``rule``, naming the policy and the parameter."""
+    who = getattr(policy, "__name__", None) or type(policy).__name__  # a function, or a policy
+    msg = f"{who}: {parameter}={value!r} is invalid: {rule}"
+    return InvalidValue(msg, code=PARAMETER_CODE)
+
+
+def is_number(value: object) -> bool:
+    """A real, finite number (not a bool, not NaN or infinite)."""
+    if isinstance(value, bool | np.bool_):
+        return False
+    if not isinstance(value, int | float | np.integer | np.floating):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
+def check_column(policy: object, parameter: str, value: object) -> str:
+    """``value`` as a feature name, or an error naming ``parameter``."""
+    if not isinstance(value, str) or not value:
+        raise invalid(policy, parameter, value, "expected the name of a feature column")
+    return value
+
+
+def check_names(policy: object, parameter: str, names: object, count: int) -> tuple[str, ...]:
+    """``names`` as ``count`` distinct non-empty texts, or an error naming ``parameter``."""
+    if (
+        not isinstance(names, Sequence)
+        or isinstance(names, str)
+        or len(names) != count
+        or not all(isinstance(n, str) and n for n in names)
+        or len(set(names)) != count
+    ):
+        raise invalid(policy, parameter, names, f"expected {count} distinct non-empty names")
+    return tuple(names)
+
+
+def check_numbers(
+    policy: object,
+    parameter: str,
+    values: object,
+    *,
+    order: str = "",
+    low: float | None = None,
+    high: float | None = None,
+    minimum_count: int = 1,
+) -> tuple[float, ...]:
+    """``values`` as a tuple of finite numbers, or an error naming ``parameter``.
+
+    ``order`` is ``"increasing"`` or ``"decreasing"`` (strictly) or ``""``; ``low`` and
+    ``high`` bound the numbers (inclusive).
+    """
+    if not isinstance(values, Sequence) or isinstance(values, str) or len(values) < minimum_count:
+        raise invalid(policy, parameter, values, f"expected at least {minimum_count} numbers")
+    if not all(is_number(v) for v in values):
+        raise invalid(policy, parameter, values, "expected finite numbers")
+    numbers = tuple(float(v) for v in values)
+    if low is not None and min(numbers, default=low) < low:
+        raise invalid(policy, parameter, values, f"numbers must be at least {low:g}")
+    if high is not None and max(numbers, default=high) > high:
+        raise invalid(policy, parameter, values, f"numbers must be at most {high:g}")
+    pairs = list(itertools.pairwise(numbers))
+    if order == "increasing" and not all(a < b for a, b in pairs):
+        raise invalid(policy, parameter, values, "numbers must be strictly increasing")
+    if order == "decreasing" and not all(a > b for a, b in pairs):
+        raise invalid(policy, parameter, values, "numbers must be strictly decreasing")
+    return numbers
+
+
+def numeric(features: FeatureTable, policy: object, parameter: str, name: object) -> NDArray[Any]:
+    """The numeric feature named by ``parameter``: bool and int as int64, floats as float64.
+
+    Raises:
+        InvalidValue: the name is not text, the column is missing or not numeric.
+    """
+    column = feature(features, check_column(policy, parameter, name))
+    if column.dtype.kind == "b":
+        return column.astype(np.int64)
+    if column.dtype.kind in "iu":
+        return column.astype(np.int64, copy=False)
+    if column.dtype.kind == "f":
+        return column.astype(np.float64, copy=False)
+    raise invalid(policy, parameter, name, f"the column holds {column.dtype}, not numbers")
+
+
+def present(values: NDArray[Any]) -> NDArray[np.bool_]:
+    """Where a numeric column has a value (not NaN)."""
+    if values.dtype.kind == "f":
+        known: NDArray[np.bool_] = ~np.isnan(values)
+        return known
+    return np.ones(len(values), dtype=bool)
+
+
+def python_number(value: Any) -> int | float:
+    """A numpy scalar as a plain int or float."""
+    item = value.item() if isinstance(value, np.generic) else value
+    return int(item) if isinstance(item, int | bool) else float(item)
+
+
+def bands(values: NDArray[Any], edges: Sequence[float]) -> NDArray[np.int16]:
+    """Band codes of ``values`` for increasing ``edges``: band i is [edges[i-1], edges[i]).
+
+    Codes run from 0 (below ``edges[0]``) to ``len(edges)``; NaN is :data:`MISSING`.
+    """
+    codes = np.searchsorted(np.asarray(edges, dtype=np.float64), values, side="right")
+    out = codes.astype(np.int16)
+    out[~present(values)] = MISSING
+    return out
+
+
+def quantile_cutoffs(values: NDArray[Any], quantiles: Sequence[float]) -> tuple[float, ...]:
+    """The population's quantiles of ``values`` (NaN ignored; NaN when nothing is left)."""
+    known = values[present(values)].astype(np.float64)
+    if not len(known):
+        return tuple(math.nan for _ in quantiles)
+    return tuple(float(q) for q in np.quantile(known, quantiles))
+
+
+def above_cutoffs(values: NDArray[Any], cutoffs: Sequence[float]) -> NDArray[np.int16]:
+    """Tier codes for decreasing ``cutoffs``: tier i when strictly above ``cutoffs[i]``.
+
+    A value above no cutoff gets the last tier (``len(cutoffs)``); NaN values and NaN
+    cutoffs (fitted on a population without values) give :data:`MISSING`.
+    """
+    codes = np.full(len(values), len(cutoffs), dtype=np.int16)
+    for i in reversed(range(len(cutoffs))):
+        codes[values > cutoffs[i]] = i
+    if any(math.isnan(c) for c in cutoffs):
+        codes[:] = MISSING
+    codes[~present(values)] = MISSING
+    return codes
+
+
+# -- vehicles -------------------------------------------------------------------------------
+
+
+def vehicle_table(features: FeatureTable, policy: object) -> FeatureTable:
+    """``features.vehicles``, or an error saying the policy needs them."""
+    if features.vehicles is None:
+        msg = f"{type(policy).__name__} needs the vehicle features (features.vehicles is None)"
+        raise InvalidValue(msg, code="missing_feature")
+    return features.vehicles
+
+
+def owner_rows(features: FeatureTable, policy: object) -> NDArray[np.intp]:
+    """Per vehicle, the row in ``features`` of its owner on ``as_of``; -1 for none.
+
+    ``features.vehicles["owner"]`` holds rows of the customer FeatureTable
+    (:meth:`~aftersales_crm.features.FeatureTable.take` renumbers them). Rows outside the
+    table count as none.
+
+    Raises:
+        InvalidValue: with code ``"vehicles_not_aligned"`` when some customer would own
+            more vehicles than their ``vehicles_owned``: the owner rows do not refer to the
+            rows of ``features`` (a table put together by hand).
+    """
+    vehicles = vehicle_table(features, policy)
+    n = len(features)
+    owner = np.asarray(feature(vehicles, "owner"), dtype=np.intp)
+    rows = np.where((owner >= 0) & (owner < n), owner, MISSING)
+    if n and "vehicles_owned" in features.columns:
+        owned = np.bincount(rows[rows >= 0], minlength=n)
+        if (owned > features["vehicles_owned"]).any():
+            msg = (
+                f"{type(policy).__name__}: the vehicles' owner rows do not match the customer"
+                " rows (some customer would own more vehicles than vehicles_owned); build the"
+                " table with features.compute and pick rows with FeatureTable.take"
+            )
+            raise InvalidValue(msg, code="vehicles_not_aligned")
+    return rows
+
+
+def latest_vehicles(features: FeatureTable, policy: object) -> NDArray[np.intp]:
+    """Per customer row, the vehicle row of their most recently bought vehicle; -1 for none.
+
+    Among the vehicles the customer owns on ``as_of``, the one with the fewest completed
+    years since purchase (``age_years``); vehicles without a purchase date come last, and
+    equal ages are broken by VIN, so the choice does not depend on row order.
+    """
+    vehicles = vehicle_table(features, policy)
+    rows = owner_rows(features, policy)
+    owned = np.flatnonzero(rows >= 0)
+    age = np.asarray(feature(vehicles, "age_years"), dtype=np.float64)[owned]
+    age[np.isnan(age)] = np.inf
+    order = np.lexsort((age, rows[owned]))
+    by_owner, by_age, vehicle = rows[owned][order], age[order], owned[order]
+    first = np.ones(len(by_owner), dtype=bool)
+    first[1:] = by_owner[1:] != by_owner[:-1]
+    out = np.full(len(features), MISSING, dtype=np.intp)
+    out[by_owner[first]] = vehicle[first]
+    # Owners whose newest vehicles share an age: the smallest VIN among those, sorting the
+    # few VINs involved rather than every VIN.
+    newest = by_age == by_age[first][np.cumsum(first) - 1]
+    tied_owner = np.zeros(len(features), dtype=bool)
+    tied_owner[by_owner[newest & ~first]] = True
+    tied = np.flatnonzero(newest & tied_owner[by_owner])
+    if len(tied):
+        again = np.lexsort((vehicles.ids[vehicle[tied]], by_owner[tied]))
+        ties = tied[again]
+        lead = np.ones(len(ties), dtype=bool)
+        lead[1:] = by_owner[ties][1:] != by_owner[ties][:-1]
+        out[by_owner[ties][lead]] = vehicle[ties][lead]
+    return out
+
+
+def at_rows(values: NDArray[Any], rows: NDArray[np.intp], fill: Any) -> NDArray[Any]:
+    """``values[rows]`` with ``fill`` where a row is -1."""
+    out = np.full(len(rows), fill, dtype=values.dtype)
+    found = rows >= 0
+    out[found] = values[rows[found]]
+    return out

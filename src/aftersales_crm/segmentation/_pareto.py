@@ -1,0 +1,300 @@
+"""Pareto ABC value classes (客户价值ABC分类), DOMAIN.md §2."""
+
+from __future__ import annotations
+
+import math
+import string
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any, ClassVar
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, check_is_fitted
+from aftersales_crm.features import FeatureTable
+from aftersales_crm.segmentation._common import (
+    MISSING,
+    SUM_TOLERANCE,
+    check_numbers,
+    invalid,
+    labels,
+    numeric,
+    present,
+    python_number,
+)
+
+__all__ = ["ParetoABC", "ParetoReport"]
+
+
+@attrs.frozen
+class ParetoReport:
+    """What each Pareto class holds in the population a :class:`ParetoABC` was fitted on.
+
+    Attributes:
+        names: the classes, highest value first (``("A", "B", "C")``).
+        customers: customers per class.
+        values: the value feature summed per class (int fen for money columns).
+        customer_shares: each class's share of the customers (NaN without customers).
+        value_shares: each class's share of the total value (NaN when the total is 0).
+        rule: the value share (low, high) each class is expected to hold by DOMAIN.md §2
+            (A 70–80%, B 20–25%, C 5–10%), for the default shares; empty otherwise.
+
+    Examples:
+        >>> report = ParetoReport(
+        ...     names=("A", "B", "C"), customers=(2, 3, 5), values=(750, 200, 50),
+        ...     customer_shares=(0.2, 0.3, 0.5), value_shares=(0.75, 0.2, 0.05),
+        ...     rule=ParetoABC.RULE_VALUE_SHARES,
+        ... )
+        >>> report.follows_rule()
+        True
+        >>> print(report)
+        A: 20.0% of customers, 75.0% of value (rule 70–80%)
+        B: 30.0% of customers, 20.0% of value (rule 20–25%)
+        C: 50.0% of customers, 5.0% of value (rule 5–10%)
+    """
+
+    names: tuple[str, ...]
+    customers: tuple[int, ...]
+    values: tuple[int | float, ...]
+    customer_shares: tuple[float, ...]
+    value_shares: tuple[float, ...]
+    rule: tuple[tuple[float, float], ...] = ()
+
+    def follows_rule(self) -> bool:
+        """Whether every class's value share lies in its expected range (False without one).
+
+        Examples:
+            >>> ParetoReport(("A",), (1,), (5,), (1.0,), (1.0,)).follows_rule()
+            False
+        """
+        return bool(self.rule) and all(
+            low <= share <= high
+            for share, (low, high) in zip(self.value_shares, self.rule, strict=True)
+        )
+
+    def __str__(self) -> str:
+        """One line per class: its shares of customers and value, and the rule's range."""
+        lines = []
+        for i, name in enumerate(self.names):
+            line = (
+                f"{name}: {self.customer_shares[i]:.1%} of customers,"
+                f" {self.value_shares[i]:.1%} of value"
+            )
+            if self.rule:
+                low, high = self.rule[i]
+                line += f" (rule {low * 100:.0f}–{high * 100:.0f}%)"
+            lines.append(line)
+        return "\n".join(lines)
+
+
+class ParetoABC(BasePolicy):
+    """Value classes A/B/C by cumulative customer share, highest value first (客户价值ABC分类).
+
+    Customers are ranked by the ``value`` feature, highest first, equal values by customer
+    id (ascending); a customer is in A when fewer than 20% of the ranked customers come
+    before them, in B when fewer than 50%, else in C. With 30 customers that is 6 A, 9 B and
+    15 C; a single customer is A. Customers without a value (NaN) are not ranked and get
+    ``-1``; so does everyone when the policy was fitted on a population without values.
+
+    ``fit`` learns, for each class but the last, the value and id of its last customer
+    (``cutoffs_``, ``cutoff_ids_``). ``assign`` compares each row with them, so on the fit
+    population it gives exactly the ranking's classes, and on any other table (new
+    customers, a subset) each row gets the class its (value, id) would have had in the fit
+    population: a value above a cutoff passes it, a value below does not, and a value equal
+    to a cutoff passes only when the customer's id sorts at or before the cutoff customer's
+    id. Ties at a cutoff are thus split by id order, the one row-order-independent key
+    there is.
+
+    The fitted policy reports what each class actually holds (``value_shares_``,
+    ``customer_shares_``, :meth:`report`) to compare with the 70–80% / 20–25% / 5–10% rule.
+
+    Attributes:
+        value: the feature to rank by, a numeric column (default ``"spend_fen"``,
+            cumulative spend; :attr:`DEFAULT_VALUE`).
+        shares: the customer share of each class, highest value first, summing to 1
+            (default 20% / 30% / 50%, :attr:`DEFAULT_SHARES`); the classes are named A, B,
+            C, … in order.
+        cutoffs_: fitted: per class but the last, the value of its last customer (NaN when
+            the class is empty in the fit population).
+        cutoff_ids_: fitted: the id of that customer (``""`` when the class is empty).
+        customer_shares_: fitted: each class's share of the ranked customers.
+        value_shares_: fitted: each class's share of their total value.
+        class_customers_: fitted: customers per class.
+        class_values_: fitted: the value summed per class.
+        n_customers_: fitted: how many customers were ranked.
+
+    Examples:
+        >>> from datetime import date
+        >>> from aftersales_crm import features, synthetic
+        >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
+        >>> abc = ParetoABC().fit(feats)
+        >>> abc.assign(feats).counts()
+        {'A': 6, 'B': 9, 'C': 15}
+        >>> abc.customer_shares_
+        (0.2, 0.3, 0.5)
+        >>> round(sum(abc.value_shares_), 6)
+        1.0
+
+    References:
+        DOMAIN.md §2 (value ABC: A = top 20% bringing 70–80% of value, B = next 30% with
+        20–25%, C = remaining 50% with 5–10%; focus on A, take care of B, attract C).
+    """
+
+    kind: ClassVar[PolicyKind] = "tier"
+    population_relative: ClassVar[bool] = True
+
+    DEFAULT_VALUE: ClassVar[str] = "spend_fen"
+    """Rank by cumulative spend (消费累计, DOMAIN.md §1 dynamic data), int64 fen."""
+
+    DEFAULT_SHARES: ClassVar[tuple[float, ...]] = (0.2, 0.3, 0.5)
+    """A = top 20% of customers, B = next 30%, C = remaining 50% (DOMAIN.md §2)."""
+
+    RULE_VALUE_SHARES: ClassVar[tuple[tuple[float, float], ...]] = (
+        (0.70, 0.80),
+        (0.20, 0.25),
+        (0.05, 0.10),
+    )
+    """The share of value A, B and C are expected to bring: 70–80%, 20–25%, 5–10% (DOMAIN.md §2)."""
+
+    NAMES_ZH: ClassVar[str] = "类"
+    """Suffix of the Chinese class names: A类, B类, C类."""
+
+    cutoffs_: tuple[int | float, ...]
+    cutoff_ids_: tuple[str, ...]
+    customer_shares_: tuple[float, ...]
+    value_shares_: tuple[float, ...]
+    class_customers_: tuple[int, ...]
+    class_values_: tuple[int | float, ...]
+    n_customers_: int
+
+    def __init__(
+        self, *, value: str = DEFAULT_VALUE, shares: tuple[float, ...] = DEFAULT_SHARES
+    ) -> None:
+        self.value = value
+        self.shares = shares
+
+    def _shares(self) -> tuple[Fraction, ...]:
+        letters = len(string.ascii_uppercase)
+        numbers = check_numbers(self, "shares", self.shares, low=0.0, high=1.0)
+        if len(numbers) > letters:
+            raise invalid(self, "shares", self.shares, f"at most {letters} classes")
+        if abs(sum(numbers) - 1.0) > SUM_TOLERANCE:
+            raise invalid(self, "shares", self.shares, "the shares must sum to 1")
+        # Exact decimal fractions, so 30 customers x 0.2 is 6, not 6.000000000000001.
+        return tuple(Fraction(str(n)) for n in numbers)
+
+    def _names(self) -> tuple[str, ...]:
+        return tuple(string.ascii_uppercase[: len(self._shares())])
+
+    def _fit(self, features: FeatureTable) -> None:
+        shares = self._shares()
+        values = numeric(features, self, "value", self.value)
+        known = present(values)
+        ranked, ids = values[known], features.ids[known]
+        n = len(ranked)
+        bounds, total = [], Fraction(0)
+        for share in shares[:-1]:
+            total += share
+            bounds.append(min(n, math.ceil(n * total)))
+        cutoffs: list[int | float] = []
+        cutoff_ids: list[str] = []
+        for bound in bounds:
+            if bound == 0:  # the class is empty: nobody passes its cutoff
+                cutoffs.append(math.nan)
+                cutoff_ids.append("")
+                continue
+            position = bound - 1  # the class's last customer, counted from the highest value
+            cutoff = np.partition(ranked, n - 1 - position)[n - 1 - position]
+            ahead = int(np.count_nonzero(ranked > cutoff))
+            tied = np.sort(ids[ranked == cutoff])
+            cutoffs.append(python_number(cutoff))
+            cutoff_ids.append(str(tied[position - ahead]))
+        self.cutoffs_ = tuple(cutoffs)
+        self.cutoff_ids_ = tuple(cutoff_ids)
+        codes = self._classify(ranked, ids)
+        self.n_customers_ = n
+        self.class_customers_ = tuple(int(np.count_nonzero(codes == k)) for k in range(len(shares)))
+        self.class_values_ = tuple(
+            python_number(ranked[codes == k].sum()) for k in range(len(shares))
+        )
+        whole = python_number(ranked.sum())
+        self.customer_shares_ = tuple(_share(c, n) for c in self.class_customers_)
+        self.value_shares_ = tuple(_share(v, whole) for v in self.class_values_)
+
+    def _classify(self, values: NDArray[Any], ids: NDArray[np.str_]) -> NDArray[np.int16]:
+        codes = np.zeros(len(values), dtype=np.int16)
+        for cutoff, cutoff_id in zip(self.cutoffs_, self.cutoff_ids_, strict=True):
+            passed = values > cutoff
+            tied = np.flatnonzero(values == cutoff)
+            passed[tied] = ids[tied] <= cutoff_id
+            codes += ~passed
+        return codes
+
+    def assign(self, features: FeatureTable) -> Labels:
+        """The class of each row: A, B, C, …; ``-1`` without a value.
+
+        Args:
+            features: the customers to classify (the fit population or any other).
+
+        Returns:
+            Labels aligned with the rows of ``features``.
+
+        Raises:
+            NotFittedError: before :meth:`fit`.
+            InvalidValue: a parameter is invalid or the value column is missing.
+
+        Examples:
+            >>> from datetime import date
+            >>> from aftersales_crm import features, synthetic
+            >>> feats = features.compute(synthetic.book(10, seed=1), as_of=date(2026, 6, 30))
+            >>> ParetoABC().fit(feats).assign(feats).values("zh")[:3].tolist()
+            ['A类', 'B类', 'C类']
+        """
+        check_is_fitted(self)
+        names = self._names()
+        values = numeric(features, self, "value", self.value)
+        known = present(values)
+        codes = np.full(len(values), MISSING, dtype=np.int16)
+        if self.n_customers_:  # fitted on nobody: there is no ranking to place anyone in
+            codes[known] = self._classify(values[known], features.ids[known])
+        return labels(codes, names, [f"{name}{self.NAMES_ZH}" for name in names])
+
+    def report(self) -> ParetoReport:
+        """What each class holds in the fit population, beside the rule of DOMAIN.md §2.
+
+        Returns:
+            A :class:`ParetoReport`; its ``rule`` is filled for the default shares only.
+
+        Raises:
+            NotFittedError: before :meth:`fit`.
+
+        Examples:
+            >>> from datetime import date
+            >>> from aftersales_crm import features, synthetic
+            >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
+            >>> report = ParetoABC().fit(feats).report()
+            >>> report.customers, report.follows_rule()
+            ((6, 9, 15), False)
+        """
+        check_is_fitted(self)
+        default = _same_numbers(self.shares, self.DEFAULT_SHARES)
+        return ParetoReport(
+            names=self._names(),
+            customers=self.class_customers_,
+            values=self.class_values_,
+            customer_shares=self.customer_shares_,
+            value_shares=self.value_shares_,
+            rule=self.RULE_VALUE_SHARES if default else (),
+        )
+
+
+def _share(part: float, whole: float) -> float:
+    return part / whole if whole else math.nan
+
+
+def _same_numbers(given: Sequence[float], default: Sequence[float]) -> bool:
+    return len(given) == len(default) and all(
+        math.isclose(a, b) for a, b in zip(given, default, strict=True)
+    )

@@ -1,0 +1,218 @@
+"""Member value levels by fixed thresholds or by population quantiles (DOMAIN.md §2)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import ClassVar, Final
+
+import numpy as np
+
+from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, check_is_fitted
+from aftersales_crm.features import FeatureTable
+from aftersales_crm.segmentation._common import (
+    MISSING,
+    above_cutoffs,
+    check_names,
+    check_numbers,
+    labels,
+    numeric,
+    quantile_cutoffs,
+)
+
+__all__ = ["QuantileTiers", "ThresholdTiers"]
+
+LEVEL_NAMES: Final = ("diamond", "platinum", "gold", "silver")
+"""The four member value levels, highest first (DOMAIN.md §2)."""
+
+LEVEL_NAMES_ZH: Final[Mapping[str, str]] = MappingProxyType(
+    {"diamond": "钻石", "platinum": "白金", "gold": "黄金", "silver": "白银"}
+)
+"""Chinese names of the member levels: 钻石 / 白金 / 黄金 / 白银 (DOMAIN.md §2)."""
+
+
+def names_zh(names: Sequence[str]) -> tuple[str, ...] | None:
+    """The Chinese names of level names, when every one is a known level."""
+    if all(name in LEVEL_NAMES_ZH for name in names):
+        return tuple(LEVEL_NAMES_ZH[name] for name in names)
+    return None
+
+
+class ThresholdTiers(BasePolicy):
+    """Member levels by fixed value thresholds: diamond / platinum / gold / silver.
+
+    A customer gets the first level whose threshold their value reaches (``>=``); a value
+    below every threshold gets ``-1`` (no level), as does a missing value (NaN). Nothing is
+    learnt from the population: the same customer gets the same level in any table.
+
+    Attributes:
+        value: the feature compared with the thresholds, a numeric column (default
+            ``"spend_window_fen"``, spend in the trailing 12 months; :attr:`DEFAULT_VALUE`).
+        thresholds: the lowest value of each level, strictly decreasing, one per name
+            (default ¥10,000 / ¥5,000 / ¥2,000 / ¥0 in fen, :attr:`DEFAULT_THRESHOLDS`).
+        names: the levels, highest first (default diamond, platinum, gold, silver; the
+            Chinese names 钻石 / 白金 / 黄金 / 白银 come with the known level names).
+
+    Examples:
+        >>> from datetime import date
+        >>> from aftersales_crm import features, synthetic
+        >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
+        >>> ThresholdTiers().assign(feats).counts()
+        {'platinum': 5, 'gold': 8, 'silver': 17}
+        >>> ThresholdTiers(thresholds=(500_000, 100_000), names=("vip", "member")).assign(feats).counts()
+        {'vip': 5, 'member': 11}
+
+    References:
+        DOMAIN.md §2 (member value levels from material value: spend in a period).
+    """
+
+    kind: ClassVar[PolicyKind] = "tier"
+    population_relative: ClassVar[bool] = False
+
+    DEFAULT_VALUE: ClassVar[str] = "spend_window_fen"
+    """Spend in a period (DOMAIN.md §2 material value): the trailing 12 months, in fen."""
+
+    DEFAULT_THRESHOLDS: ClassVar[tuple[int, ...]] = (1_000_000, 500_000, 200_000, 0)
+    """Diamond from ¥10,000 a year, platinum ¥5,000, gold ¥2,000, silver from ¥0 (in fen).
+
+    A design choice, not a published figure: DOMAIN.md names the levels but no amounts. In
+    the synthetic dealer's base about 2% of customers reach diamond, 13% platinum or more
+    and 37% gold or more; silver is every customer (the entry level of a membership card)."""
+
+    DEFAULT_NAMES: ClassVar[tuple[str, ...]] = LEVEL_NAMES
+    """Diamond / platinum / gold / silver (钻石/白金/黄金/白银, DOMAIN.md §2)."""
+
+    def __init__(
+        self,
+        *,
+        value: str = DEFAULT_VALUE,
+        thresholds: tuple[float, ...] = DEFAULT_THRESHOLDS,
+        names: tuple[str, ...] = DEFAULT_NAMES,
+    ) -> None:
+        self.value = value
+        self.thresholds = thresholds
+        self.names = names
+
+    def assign(self, features: FeatureTable) -> Labels:
+        """The level of each row; ``-1`` below every threshold or without a value.
+
+        Args:
+            features: the customers.
+
+        Returns:
+            Labels aligned with the rows of ``features``.
+
+        Raises:
+            InvalidValue: a parameter is invalid or the value column is missing.
+
+        Examples:
+            >>> from datetime import date
+            >>> from aftersales_crm import features, synthetic
+            >>> feats = features.compute(synthetic.book(5, seed=1), as_of=date(2026, 6, 30))
+            >>> ThresholdTiers().assign(feats).values("zh").tolist()
+            ['白银', '白银', '黄金', '白金', '白银']
+        """
+        thresholds = check_numbers(self, "thresholds", self.thresholds, order="decreasing")
+        names = check_names(self, "names", self.names, len(thresholds))
+        values = numeric(features, self, "value", self.value)
+        codes = np.full(len(values), MISSING, dtype=np.int16)
+        for i in reversed(range(len(thresholds))):
+            codes[values >= thresholds[i]] = i
+        return labels(codes, names, names_zh(names))
+
+
+class QuantileTiers(BasePolicy):
+    """Member levels by the population's quantiles of a value: top 5% / 15% / 30% / 50%.
+
+    ``fit`` learns the value at each quantile (``cutoffs_``); a customer gets the first
+    level whose cutoff their value is strictly above, else the last level. Equal values
+    therefore always share a level (ties fall to the lower level), and a population of equal
+    values is all in the last level. Missing values (NaN) get ``-1``, and so does everyone
+    when the policy was fitted on a population without values.
+
+    Attributes:
+        value: the feature, a numeric column (default ``"spend_window_fen"``, spend in the
+            trailing 12 months; :attr:`DEFAULT_VALUE`).
+        quantiles: the quantile each level but the last must be above, strictly decreasing
+            in [0, 1] (default 0.95 / 0.80 / 0.50, :attr:`DEFAULT_QUANTILES`).
+        names: the levels, highest first, one more than the quantiles (default diamond,
+            platinum, gold, silver).
+        cutoffs_: fitted: the population's value at each quantile (numpy's linear
+            interpolation).
+
+    Examples:
+        >>> from datetime import date
+        >>> from aftersales_crm import features, synthetic
+        >>> feats = features.compute(synthetic.book(40, seed=1), as_of=date(2026, 6, 30))
+        >>> tiers = QuantileTiers().fit(feats)
+        >>> tiers.assign(feats).counts()
+        {'diamond': 2, 'platinum': 6, 'gold': 10, 'silver': 22}
+
+    References:
+        DOMAIN.md §2 (member value levels; the Pareto split of 20% / 30% / 50%, whose top
+        20% the default divides into diamond and platinum).
+    """
+
+    kind: ClassVar[PolicyKind] = "tier"
+    population_relative: ClassVar[bool] = True
+
+    DEFAULT_VALUE: ClassVar[str] = "spend_window_fen"
+    """Spend in a period (DOMAIN.md §2 material value): the trailing 12 months, in fen."""
+
+    DEFAULT_QUANTILES: ClassVar[tuple[float, ...]] = (0.95, 0.80, 0.50)
+    """Diamond = top 5%, platinum = next 15%, gold = next 30%, silver = bottom 50%.
+
+    A design choice that keeps the Pareto split of DOMAIN.md §2 (top 20% / next 30% /
+    remaining 50%) and divides its top class into diamond and platinum."""
+
+    DEFAULT_NAMES: ClassVar[tuple[str, ...]] = LEVEL_NAMES
+    """Diamond / platinum / gold / silver (钻石/白金/黄金/白银, DOMAIN.md §2)."""
+
+    cutoffs_: tuple[float, ...]
+
+    def __init__(
+        self,
+        *,
+        value: str = DEFAULT_VALUE,
+        quantiles: tuple[float, ...] = DEFAULT_QUANTILES,
+        names: tuple[str, ...] = DEFAULT_NAMES,
+    ) -> None:
+        self.value = value
+        self.quantiles = quantiles
+        self.names = names
+
+    def _checked(self) -> tuple[tuple[float, ...], tuple[str, ...]]:
+        quantiles = check_numbers(
+            self, "quantiles", self.quantiles, order="decreasing", low=0.0, high=1.0
+        )
+        return quantiles, check_names(self, "names", self.names, len(quantiles) + 1)
+
+    def _fit(self, features: FeatureTable) -> None:
+        quantiles, _ = self._checked()
+        self.cutoffs_ = quantile_cutoffs(numeric(features, self, "value", self.value), quantiles)
+
+    def assign(self, features: FeatureTable) -> Labels:
+        """The level of each row; ``-1`` without a value.
+
+        Args:
+            features: the customers (the fit population or any other).
+
+        Returns:
+            Labels aligned with the rows of ``features``.
+
+        Raises:
+            NotFittedError: before :meth:`fit`.
+            InvalidValue: a parameter is invalid or the value column is missing.
+
+        Examples:
+            >>> from datetime import date
+            >>> from aftersales_crm import features, synthetic
+            >>> feats = features.compute(synthetic.book(40, seed=1), as_of=date(2026, 6, 30))
+            >>> tiers = QuantileTiers(quantiles=(0.5,), names=("upper", "lower")).fit(feats)
+            >>> tiers.assign(feats).counts()
+            {'upper': 18, 'lower': 22}
+        """
+        check_is_fitted(self)
+        _, names = self._checked()
+        codes = above_cutoffs(numeric(features, self, "value", self.value), self.cutoffs_)
+        return labels(codes, names, names_zh(names))

@@ -1,0 +1,269 @@
+"""Segmentation dimensions read from the customer's vehicles (DOMAIN.md §2)."""
+
+from __future__ import annotations
+
+import itertools
+from typing import ClassVar, Final
+
+import numpy as np
+
+from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, feature
+from aftersales_crm.features import FeatureTable, MileageMethod
+from aftersales_crm.segmentation._common import (
+    DAYS_PER_YEAR,
+    MISSING,
+    at_rows,
+    bands,
+    check_numbers,
+    invalid,
+    is_number,
+    labels,
+    latest_vehicles,
+    owner_rows,
+    vehicle_table,
+)
+from aftersales_crm.values import BodyType
+
+__all__ = ["BodyTypeDimension", "UsageHabit", "VehicleAgeBand"]
+
+_READINGS: Final = list(MileageMethod).index(MileageMethod.READINGS)
+
+_LONG_IDLE: Final = 2
+"""The code of "long idle" among :attr:`UsageHabit.NAMES`."""
+
+
+class VehicleAgeBand(BasePolicy):
+    """Vehicle age bands: 1–2 years, 3–4 years, 5+ years (车龄).
+
+    The age is that of the customer's most recently bought vehicle among those they own on
+    ``as_of``: the fewest completed years since purchase (``age_years`` of the vehicle
+    features), equal ages broken by VIN. A vehicle in its first year counts as "1–2 years"
+    (completed years 0, 1 and 2), 3 and 4 completed years as "3–4 years", 5 or more as
+    "5+ years". Customers who own no vehicle with a purchase date on ``as_of`` get ``-1``.
+
+    Attributes:
+        edges: the first completed year of each band but the first, strictly increasing
+            whole years (default 3 and 5, :attr:`DEFAULT_EDGES`).
+
+    Examples:
+        >>> from datetime import date
+        >>> from aftersales_crm import features, synthetic
+        >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
+        >>> VehicleAgeBand().assign(feats).counts()
+        {'1–2 years': 14, '3–4 years': 8, '5+ years': 8}
+
+    References:
+        DOMAIN.md §2 (vehicle age 1–2 years: visits often, depends on the dealer; 3–4
+        years: attention drops, faults increase; 5+ years: knows the car, price-focused);
+        automotive.md §9 F36 (define year 0 as part of "1–2").
+    """
+
+    kind: ClassVar[PolicyKind] = "dimension"
+    population_relative: ClassVar[bool] = False
+
+    DEFAULT_EDGES: ClassVar[tuple[int, ...]] = (3, 5)
+    """Bands 1–2 (with year 0), 3–4 and 5+ completed years (DOMAIN.md §2)."""
+
+    def __init__(self, *, edges: tuple[int, ...] = DEFAULT_EDGES) -> None:
+        self.edges = edges
+
+    def assign(self, features: FeatureTable) -> Labels:
+        """The age band of each row's most recently bought vehicle; ``-1`` without one.
+
+        Args:
+            features: the customers, with their vehicle features.
+
+        Returns:
+            Labels aligned with the rows of ``features``, newest band first.
+
+        Raises:
+            InvalidValue: ``edges`` is invalid, the vehicle features are missing, or their
+                owner rows do not match the rows of ``features``.
+
+        Examples:
+            >>> from datetime import date
+            >>> from aftersales_crm import features, synthetic
+            >>> feats = features.compute(synthetic.book(3, seed=1), as_of=date(2026, 6, 30))
+            >>> VehicleAgeBand().assign(feats).values("zh").tolist()
+            ['1–2年', '1–2年', '5年以上']
+        """
+        check_numbers(self, "edges", self.edges, order="increasing", low=1.0)
+        if not all(is_number(e) and float(e).is_integer() for e in self.edges):
+            raise invalid(self, "edges", self.edges, "expected whole years")
+        edges = [int(e) for e in self.edges]
+        vehicles = vehicle_table(features, self)
+        latest = latest_vehicles(features, self)
+        age = at_rows(np.asarray(feature(vehicles, "age_years"), dtype=np.float64), latest, np.nan)
+        codes = bands(age, edges)
+
+        return labels(codes, *_band_names(edges))
+
+
+def _band_names(edges: list[int]) -> tuple[list[str], list[str]]:
+    """Names of vehicle age bands in English and Chinese; year 0 joins the first band."""
+
+    def span(a: int, b: int) -> str:
+        return f"{a}–{b - 1}" if b - 1 > a else f"{a}"
+
+    def years(text: str) -> str:
+        return f"{text} year" if text == "1" else f"{text} years"
+
+    if edges[0] == 1:
+        names, names_zh = ["under 1 year"], ["不足1年"]
+    else:
+        names, names_zh = [years(span(1, edges[0]))], [f"{span(1, edges[0])}年"]
+    for a, b in itertools.pairwise(edges):
+        names.append(years(span(a, b)))
+        names_zh.append(f"{span(a, b)}年")
+    names.append(f"{edges[-1]}+ years")
+    names_zh.append(f"{edges[-1]}年以上")
+    return names, names_zh
+
+
+class BodyTypeDimension(BasePolicy):
+    """The body type of the customer's most recently bought vehicle (sedan, SUV, MPV, …).
+
+    The vehicle is chosen as in :class:`VehicleAgeBand` (fewest completed years since
+    purchase among those owned on ``as_of``, then VIN). Customers who own no vehicle on
+    ``as_of``, or whose vehicle has no recorded body type, get ``-1``.
+
+    Examples:
+        >>> from datetime import date
+        >>> from aftersales_crm import features, synthetic
+        >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
+        >>> BodyTypeDimension().assign(feats).counts()
+        {'sedan': 18, 'suv': 9, 'mpv': 1, 'sports': 2}
+
+    References:
+        DOMAIN.md §1 (vehicle master data: body type, sedan 轿车 / SUV / MPV / sports 跑车)
+        and §2 (vehicle type is a segmentation dimension).
+    """
+
+    kind: ClassVar[PolicyKind] = "dimension"
+    population_relative: ClassVar[bool] = False
+
+    def assign(self, features: FeatureTable) -> Labels:
+        """The body type of each row's most recently bought vehicle; ``-1`` without one.
+
+        Args:
+            features: the customers, with their vehicle features.
+
+        Returns:
+            Labels aligned with the rows of ``features``, in the order of ``BodyType``.
+
+        Raises:
+            InvalidValue: the vehicle features are missing, or their owner rows do not
+                match the rows of ``features``.
+
+        Examples:
+            >>> from datetime import date
+            >>> from aftersales_crm import features, synthetic
+            >>> feats = features.compute(synthetic.book(3, seed=1), as_of=date(2026, 6, 30))
+            >>> BodyTypeDimension().assign(feats).values("zh").tolist()
+            ['SUV', 'MPV', 'MPV']
+        """
+        vehicles = vehicle_table(features, self)
+        body = np.asarray(feature(vehicles, "body_type")).astype(np.int16)
+        codes = at_rows(body, latest_vehicles(features, self), MISSING)
+        return labels(codes, [b.value for b in BodyType], [b.label("zh") for b in BodyType])
+
+
+class UsageHabit(BasePolicy):
+    """Usage habit: frequent use, occasional use or long idle (频繁使用 / 偶尔使用 / 长期闲置).
+
+    From the km a year of the customer's most-driven vehicle among those they own on
+    ``as_of`` (``km_per_day`` × 365). Only estimates from the vehicle's own odometer
+    readings count (``km_per_day_method`` "readings"): a model median or the default
+    rate says nothing about this owner's habit. A customer driving at least
+    ``frequent_km_per_year`` is "frequent", below ``idle_km_per_year`` "long idle", in
+    between "occasional". Customers without a vehicle with its own estimate get ``-1``.
+
+    Attributes:
+        frequent_km_per_year: from this many km a year, frequent use (default 20,000,
+            :attr:`DEFAULT_FREQUENT_KM_PER_YEAR`).
+        idle_km_per_year: below this many km a year, long idle (default 5,000,
+            :attr:`DEFAULT_IDLE_KM_PER_YEAR`).
+
+    Examples:
+        >>> from datetime import date
+        >>> from aftersales_crm import features, synthetic
+        >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
+        >>> UsageHabit().assign(feats).counts()
+        {'frequent': 5, 'occasional': 19}
+
+    References:
+        DOMAIN.md §2 (usage habit: frequent / occasional / long idle). The thresholds are a
+        design choice around automotive.md §7: Chinese cars average about 18,900 km a year
+        (Tsinghua 2015), so 20,000 km is above average; 5,000 km is a third of the
+        features' 15,000 km default rate.
+    """
+
+    kind: ClassVar[PolicyKind] = "dimension"
+    population_relative: ClassVar[bool] = False
+
+    DEFAULT_FREQUENT_KM_PER_YEAR: ClassVar[float] = 20_000.0
+    """Frequent use from 20,000 km a year, above the Chinese average of about 18,900 km
+    (automotive.md §7, Tsinghua 2015)."""
+
+    DEFAULT_IDLE_KM_PER_YEAR: ClassVar[float] = 5_000.0
+    """Long idle below 5,000 km a year, a third of the 15,000 km default (automotive.md §7)."""
+
+    NAMES: ClassVar[tuple[str, ...]] = ("frequent", "occasional", "long_idle")
+    """The labels in English."""
+
+    NAMES_ZH: ClassVar[tuple[str, ...]] = ("频繁使用", "偶尔使用", "长期闲置")
+    """The labels in Chinese (DOMAIN.md §2)."""
+
+    def __init__(
+        self,
+        *,
+        frequent_km_per_year: float = DEFAULT_FREQUENT_KM_PER_YEAR,
+        idle_km_per_year: float = DEFAULT_IDLE_KM_PER_YEAR,
+    ) -> None:
+        self.frequent_km_per_year = frequent_km_per_year
+        self.idle_km_per_year = idle_km_per_year
+
+    def assign(self, features: FeatureTable) -> Labels:
+        """The usage habit of each row; ``-1`` without a vehicle with its own readings.
+
+        Args:
+            features: the customers, with their vehicle features.
+
+        Returns:
+            Labels aligned with the rows of ``features``: frequent, occasional, long idle.
+
+        Raises:
+            InvalidValue: a threshold is invalid (numbers >= 0, idle not above frequent),
+                the vehicle features are missing, or their owner rows do not match the rows
+                of ``features``.
+
+        Examples:
+            >>> from datetime import date
+            >>> from aftersales_crm import features, synthetic
+            >>> feats = features.compute(synthetic.book(3, seed=1), as_of=date(2026, 6, 30))
+            >>> UsageHabit().assign(feats).values("zh").tolist()
+            ['偶尔使用', '频繁使用', None]
+        """
+        (frequent,) = check_numbers(
+            self, "frequent_km_per_year", (self.frequent_km_per_year,), low=0.0
+        )
+        (idle,) = check_numbers(self, "idle_km_per_year", (self.idle_km_per_year,), low=0.0)
+        if idle > frequent:
+            raise invalid(
+                self,
+                "idle_km_per_year",
+                self.idle_km_per_year,
+                "must not exceed frequent_km_per_year",
+            )
+        vehicles = vehicle_table(features, self)
+        rows = owner_rows(features, self)
+        km_per_year = np.asarray(feature(vehicles, "km_per_day"), dtype=np.float64) * DAYS_PER_YEAR
+        method = np.asarray(feature(vehicles, "km_per_day_method"))
+        own = (rows >= 0) & (method == _READINGS) & ~np.isnan(km_per_year)
+        most = np.full(len(features), -np.inf)
+        np.maximum.at(most, rows[own], km_per_year[own])
+        codes = np.ones(len(features), dtype=np.int16)
+        codes[most >= frequent] = 0
+        codes[most < idle] = _LONG_IDLE
+        codes[np.isinf(most)] = MISSING
+        return labels(codes, self.NAMES, self.NAMES_ZH)

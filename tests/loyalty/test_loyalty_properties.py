@@ -1,0 +1,58 @@
+"""Properties of the loyalty policies on random customer bases: roll-up, horizons, the matrix.
+
+Alignment and row-order properties of every policy are in tests/test_policy_properties.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aftersales_crm import features, synthetic
+from aftersales_crm.loyalty import LoyaltyValueMatrix, ServiceIntervalStatus
+from aftersales_crm.records import Book
+from aftersales_crm.testing import strategies as st_crm
+
+AS_OF_DATES = st.dates(date(2018, 1, 1), date(2027, 12, 31))
+# Books and features take a while to build (more so under coverage): no deadline.
+SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SYNTHETIC = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SLOW
+@given(book=st_crm.books(max_customers=6), as_of=AS_OF_DATES)
+def test_a_customer_is_as_loyal_as_their_best_owned_vehicle(book: Book, as_of: date) -> None:
+    feats = features.compute(book, as_of=as_of)
+    assert feats.vehicles is not None
+    policy = ServiceIntervalStatus()
+    customers = policy.assign(feats).codes
+    vehicles = policy.assign_vehicles(feats).codes
+    owner = feats.vehicles["owner"]
+    for row in range(len(feats)):
+        mine = vehicles[(owner == row) & (vehicles >= 0)]
+        assert customers[row] == (mine.min() if len(mine) else -1)
+
+
+@SLOW
+@given(book=st_crm.books(max_customers=6), as_of=AS_OF_DATES)
+def test_a_longer_lost_horizon_never_loses_more_vehicles(book: Book, as_of: date) -> None:
+    feats = features.compute(book, as_of=as_of)
+    short = ServiceIntervalStatus(lost_after=3).assign_vehicles(feats).codes
+    long = ServiceIntervalStatus(lost_after=12).assign_vehicles(feats).codes
+    assert ((long == 2) <= (short == 2)).all()
+    assert ((short >= 0) == (long >= 0)).all()
+
+
+@SYNTHETIC
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 60))
+def test_the_matrix_counts_every_placed_customer_once(seed: int, n: int) -> None:
+    feats = features.compute(synthetic.book(n, seed=seed), as_of=synthetic.DEFAULT_AS_OF)
+    fitted = LoyaltyValueMatrix().fit(feats)
+    summary = fitted.matrix(feats)
+    assert summary.total + summary.unplaced == n
+    cells = fitted.assign(feats)
+    assert cells.counts() == {
+        cell: summary.count(cell) for cell in LoyaltyValueMatrix.cells() if summary.count(cell)
+    }

@@ -1,0 +1,330 @@
+"""ThresholdTiers, QuantileTiers, RFMScore and MemberValue on hand-computed tables."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pytest
+
+from aftersales_crm.errors import InvalidValue, NotFittedError
+from aftersales_crm.features import FeatureTable
+from aftersales_crm.segmentation import MemberValue, QuantileTiers, RFMScore, ThresholdTiers
+
+AS_OF = date(2026, 6, 30)
+
+
+def customers(**columns: Any) -> FeatureTable:
+    n = len(next(iter(columns.values())))
+    return FeatureTable(
+        "customer_id",
+        np.array([f"C{i}" for i in range(n)]),
+        {name: np.asarray(values) for name, values in columns.items()},
+        AS_OF,
+        "CNY",
+    )
+
+
+# ---------------------------------------------------------------- ThresholdTiers
+
+
+@pytest.mark.parametrize(
+    ("spend_fen", "expected"),
+    [
+        (2_000_000, "diamond"),
+        (1_000_000, "diamond"),  # exactly the threshold reaches the level
+        (999_999, "platinum"),
+        (500_000, "platinum"),
+        (200_000, "gold"),
+        (199_999, "silver"),
+        (0, "silver"),  # silver is every customer
+    ],
+)
+def test_the_first_threshold_reached_gives_the_level(spend_fen: int, expected: str) -> None:
+    table = customers(spend_window_fen=np.array([spend_fen], dtype=np.int64))
+    assert list(ThresholdTiers().assign(table).values()) == [expected]
+
+
+def test_below_every_threshold_there_is_no_level() -> None:
+    table = customers(spend_window_fen=np.array([100, 50, 49, -1]))
+    tiers = ThresholdTiers(thresholds=(100, 50), names=("vip", "member"))
+    labels = tiers.assign(table)
+    assert list(labels.values()) == ["vip", "member", None, None]
+    assert labels.names_zh is None  # names without known Chinese names
+
+
+def test_default_levels_come_with_chinese_names() -> None:
+    labels = ThresholdTiers().assign(customers(spend_window_fen=np.array([0])))
+    assert labels.names_zh == ("钻石", "白金", "黄金", "白银")
+
+
+def test_a_missing_value_has_no_level() -> None:
+    table = customers(score=np.array([np.nan, 2.5]))
+    assert list(
+        ThresholdTiers(value="score", thresholds=(2, 1), names=("a", "b")).assign(table).values()
+    ) == [None, "a"]
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"thresholds": (1, 2, 3, 4)}, "thresholds"),  # increasing
+        ({"thresholds": (3, 3, 2, 1)}, "thresholds"),  # not strictly decreasing
+        ({"thresholds": (10**400, 2, 1, 0)}, "thresholds"),  # too large for a float
+        ({"thresholds": (3, 2)}, "names"),  # four names for two thresholds
+        ({"names": ("a", "a", "b", "c")}, "names"),  # repeated
+        ({"names": ("a", "", "b", "c")}, "names"),  # empty
+        ({"value": None}, "value"),
+    ],
+)
+def test_threshold_parameters_are_checked_when_assigning(
+    params: dict[str, Any], parameter: str
+) -> None:
+    with pytest.raises(InvalidValue, match=f"ThresholdTiers: {parameter}="):
+        ThresholdTiers(**params).assign(customers(spend_window_fen=np.array([1])))
+
+
+# ---------------------------------------------------------------- QuantileTiers
+
+
+def test_quantile_tiers_split_5_15_30_50_percent() -> None:
+    table = customers(spend_window_fen=np.arange(1, 21))  # 1 ... 20
+    fitted = QuantileTiers().fit(table)
+    # numpy's linear quantiles of 1..20: 19.05, 16.2, 10.5
+    assert fitted.cutoffs_ == pytest.approx((19.05, 16.2, 10.5))
+    assert fitted.assign(table).counts() == {"diamond": 1, "platinum": 3, "gold": 6, "silver": 10}
+
+
+def test_equal_values_share_a_tier_and_all_equal_is_the_last_tier() -> None:
+    table = customers(spend_window_fen=np.array([7, 7, 7, 7]))
+    assert list(QuantileTiers().fit(table).assign(table).values()) == ["silver"] * 4
+    ties = customers(spend_window_fen=np.array([0, 0, 0, 0, 9, 9]))
+    fitted = QuantileTiers(quantiles=(0.5,), names=("upper", "lower")).fit(ties)
+    assert list(fitted.assign(ties).values()) == ["lower"] * 4 + ["upper"] * 2
+
+
+def test_quantile_tiers_place_other_customers_by_the_fitted_cutoffs() -> None:
+    fitted = QuantileTiers().fit(customers(spend_window_fen=np.arange(1, 21)))
+    newcomers = customers(spend_window_fen=np.array([100, 19, 10, 11]))
+    assert list(fitted.assign(newcomers).values()) == ["diamond", "platinum", "silver", "gold"]
+
+
+def test_quantile_tiers_without_values() -> None:
+    table = customers(spend_window_fen=np.array([1.0, np.nan]))
+    assert list(QuantileTiers().fit(table).assign(table).values()) == ["silver", None]
+    empty = table.take(np.array([], dtype=np.intp))
+    fitted = QuantileTiers().fit(empty)
+    assert all(math.isnan(c) for c in fitted.cutoffs_)
+    assert list(fitted.assign(table).values()) == [None, None]
+    assert len(fitted.assign(empty)) == 0
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"quantiles": (0.5, 0.8)}, "quantiles"),  # increasing
+        ({"quantiles": (1.5,), "names": ("a", "b")}, "quantiles"),  # beyond 1
+        ({"quantiles": (0.5,)}, "names"),  # four names for two levels
+    ],
+)
+def test_quantile_parameters_are_checked_when_fitting(
+    params: dict[str, Any], parameter: str
+) -> None:
+    with pytest.raises(InvalidValue, match=f"QuantileTiers: {parameter}="):
+        QuantileTiers(**params).fit(customers(spend_window_fen=np.array([1])))
+
+
+def test_quantile_tiers_must_be_fitted() -> None:
+    with pytest.raises(NotFittedError):
+        QuantileTiers().assign(customers(spend_window_fen=np.array([1])))
+
+
+# ---------------------------------------------------------------- RFMScore
+
+
+def rfm_table() -> FeatureTable:
+    # Five customers with visits, best first, and one without a visit.
+    return customers(
+        recency_days=np.array([10.0, 20.0, 30.0, 40.0, 50.0, np.nan]),
+        frequency=np.array([5, 4, 3, 2, 1, 0]),
+        spend_fen=np.array([500, 400, 300, 200, 100, 0]),
+    )
+
+
+def test_rfm_scores_are_quintiles_with_recency_reversed() -> None:
+    fitted = RFMScore().fit(rfm_table())
+    # Quintile edges of -recency: -42, -34, -26, -18; of frequency: 1.8, 2.6, 3.4, 4.2.
+    assert fitted.recency_edges_ == pytest.approx((-42, -34, -26, -18))
+    assert fitted.frequency_edges_ == pytest.approx((1.8, 2.6, 3.4, 4.2))
+    assert fitted.scores(rfm_table()).tolist() == [
+        [5, 5, 5], [4, 4, 4], [3, 3, 3], [2, 2, 2], [1, 1, 1], [0, 0, 0],
+    ]  # fmt: skip
+
+
+def test_rfm_segments_come_from_the_recency_frequency_grid() -> None:
+    labels = RFMScore().fit(rfm_table()).assign(rfm_table())
+    assert list(labels.values()) == [
+        "champions", "loyal_customers", "need_attention", "hibernating", "hibernating", None,
+    ]  # fmt: skip
+    assert labels.names_zh is not None
+    assert labels.names_zh[0] == "冠军客户"
+
+
+@pytest.mark.parametrize(
+    ("recency", "frequency", "segment"),
+    [
+        (1, 1, "hibernating"),
+        (2, 4, "at_risk"),
+        (1, 5, "cant_lose_them"),
+        (3, 2, "about_to_sleep"),
+        (3, 3, "need_attention"),
+        (4, 5, "loyal_customers"),
+        (4, 1, "promising"),
+        (5, 1, "new_customers"),
+        (5, 3, "potential_loyalists"),
+        (5, 4, "champions"),
+    ],
+)
+def test_the_grid_names_each_cell(recency: int, frequency: int, segment: str) -> None:
+    names = [name for name, _ in RFMScore.SEGMENTS]
+    assert names[RFMScore.GRID[recency - 1][frequency - 1]] == segment
+
+
+def test_equal_frequencies_share_the_lowest_score() -> None:
+    table = customers(
+        recency_days=np.array([1.0, 2.0, 3.0]),
+        frequency=np.array([3, 3, 3]),
+        spend_fen=np.array([1, 1, 1]),
+    )
+    scores = RFMScore().fit(table).scores(table)
+    assert scores[:, 1].tolist() == [1, 1, 1]
+    assert scores[:, 2].tolist() == [1, 1, 1]
+
+
+def test_other_bins_are_placed_in_the_grid_where_they_end() -> None:
+    fitted = RFMScore(bins=3).fit(rfm_table())
+    scores = fitted.scores(rfm_table())
+    assert scores[:, 0].tolist() == [3, 3, 2, 1, 1, 0]
+    # Scores 3, 2, 1 of three bins sit at grid scores 5, 4, 2.
+    assert list(fitted.assign(rfm_table()).values())[:4] == [
+        "champions", "champions", "loyal_customers", "hibernating",
+    ]  # fmt: skip
+
+
+def test_rfm_fitted_on_customers_without_visits_scores_nobody() -> None:
+    nobody = customers(
+        recency_days=np.array([np.nan]), frequency=np.array([0]), spend_fen=np.array([0])
+    )
+    fitted = RFMScore().fit(nobody)
+    assert fitted.scores(rfm_table()).tolist() == [[0, 0, 0]] * 6
+    assert list(fitted.assign(rfm_table()).values()) == [None] * 6
+
+
+@pytest.mark.parametrize("bins", [1, 101, 2.5, True, "5"])
+def test_bins_must_be_a_whole_number_from_2_to_100(bins: Any) -> None:
+    with pytest.raises(InvalidValue, match="RFMScore: bins="):
+        RFMScore(bins=bins).fit(rfm_table())
+
+
+def test_rfm_must_be_fitted() -> None:
+    with pytest.raises(NotFittedError):
+        RFMScore().scores(rfm_table())
+
+
+# ---------------------------------------------------------------- MemberValue
+
+
+def member_table() -> FeatureTable:
+    return customers(
+        spend_window_fen=np.array([100, 200, 300]),
+        avg_visit_spend_fen=np.array([10, 20, 30]),
+        avg_line_spend_fen=np.array([1, 2, 3]),
+        returned_after_first_maintenance=np.array([True, True, False]),
+        appointment_share=np.array([np.nan, 0.5, 0.5]),
+        frequency=np.array([0, 1, 2]),
+        events=np.array([0.0, 0.0, 4.0]),
+    )
+
+
+def test_the_material_score_is_the_mean_mid_rank_percentile() -> None:
+    fitted = MemberValue(weights=(1, 0, 0)).fit(member_table())
+    assert fitted.score(member_table()).tolist() == pytest.approx([1 / 6, 1 / 2, 5 / 6])
+
+
+def test_the_loyalty_score_ranks_ties_at_their_mid_rank_and_missing_lowest() -> None:
+    fitted = MemberValue(weights=(0, 1, 0)).fit(member_table())
+    returned = [4 / 6, 4 / 6, 1 / 6]  # True twice of three: (1 + 3) / 6
+    appointments = [0.0, 2 / 4, 2 / 4]  # NaN ranks 0; 0.5 is both known values: (0 + 2) / 4
+    visits = [1 / 6, 3 / 6, 5 / 6]
+    expected = [(a + b + c) / 3 for a, b, c in zip(returned, appointments, visits, strict=True)]
+    assert fitted.score(member_table()).tolist() == pytest.approx(expected)
+
+
+def test_activity_counts_only_when_a_column_is_named() -> None:
+    table = member_table()
+    with pytest.raises(InvalidValue, match=r"MemberValue: weights=.*sum to 0"):
+        MemberValue(weights=(0, 0, 1)).fit(table)
+    fitted = MemberValue(weights=(0, 0, 1), activity="events").fit(table)
+    assert fitted.score(table).tolist() == pytest.approx([1 / 3, 1 / 3, 5 / 6])
+
+
+def test_the_weights_in_use_are_scaled_to_sum_to_one() -> None:
+    table = member_table()
+    material = MemberValue(weights=(1, 0, 0)).fit(table).score(table)
+    loyalty = MemberValue(weights=(0, 1, 0)).fit(table).score(table)
+    mixed = MemberValue(weights=(0.5, 0.3, 0.2)).fit(table).score(table)
+    assert mixed.tolist() == pytest.approx((0.625 * material + 0.375 * loyalty).tolist())
+
+
+def test_member_levels_are_above_the_score_quantiles() -> None:
+    table = member_table()
+    fitted = MemberValue(weights=(1, 0, 0), levels=(0.5,), names=("high", "low")).fit(table)
+    assert fitted.cutoffs_ == pytest.approx((0.5,))
+    assert list(fitted.assign(table).values()) == ["low", "low", "high"]
+    default = MemberValue().fit(table).assign(table)
+    assert default.names == ("diamond", "platinum", "gold", "silver")
+    assert default.names_zh == ("钻石", "白金", "黄金", "白银")
+
+
+def test_a_member_gets_the_same_level_in_any_table() -> None:
+    table = member_table()
+    fitted = MemberValue().fit(table)
+    whole = fitted.assign(table)
+    for row in range(len(table)):
+        one = fitted.assign(table.take(np.array([row])))
+        assert one == whole.take(np.array([row]))
+
+
+def test_member_value_fitted_on_nobody_places_nobody() -> None:
+    empty = member_table().take(np.array([], dtype=np.intp))
+    fitted = MemberValue().fit(empty)
+    assert fitted.score(member_table()).tolist() == [0.0, 0.0, 0.0]
+    assert list(fitted.assign(member_table()).values()) == [None, None, None]
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"weights": (1, 1)}, "weights"),  # two weights
+        ({"weights": (-1, 1, 1)}, "weights"),
+        ({"levels": (0.2, 0.5)}, "levels"),
+        ({"names": ("a", "b")}, "names"),
+        ({"activity": 7}, "activity"),
+        ({"activity": "hobbies"}, "activity"),  # not a numeric column
+    ],
+)
+def test_member_value_parameters_are_checked_when_fitting(
+    params: dict[str, Any], parameter: str
+) -> None:
+    hobbies = np.empty(3, dtype=object)
+    hobbies[:] = [(), (), ()]
+    table = customers(**member_table().columns, hobbies=hobbies)
+    with pytest.raises(InvalidValue, match=f"MemberValue: {parameter}="):
+        MemberValue(**params).fit(table)
+
+
+def test_member_value_must_be_fitted() -> None:
+    with pytest.raises(NotFittedError):
+        MemberValue().assign(member_table())
