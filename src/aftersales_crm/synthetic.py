@@ -41,6 +41,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from aftersales_crm._frozen import frozen_reduce
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.records import (
     ActivityAttended,
@@ -257,6 +258,10 @@ class SyntheticColumns:
     lines: Columns
     currency: str
     as_of: date
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle by constructor arguments (a read-only mapping itself cannot be pickled)."""
+        return frozen_reduce(self)
 
     @property
     def n_customers(self) -> int:

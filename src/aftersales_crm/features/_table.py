@@ -12,6 +12,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from aftersales_crm._frozen import frozen_reduce
 from aftersales_crm._optional import require
 
 __all__ = ["FeatureTable"]
@@ -60,6 +61,10 @@ class FeatureTable:
         >>> len(feats), feats.key, feats.vehicles.key
         (50, 'customer_id', 'vin')
     """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle by constructor arguments (a read-only mapping itself cannot be pickled)."""
+        return frozen_reduce(self)
 
     key: str
     ids: NDArray[np.str_] = attrs.field(converter=_read_only)

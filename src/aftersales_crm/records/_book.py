@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from aftersales_crm._frozen import frozen_reduce
 from aftersales_crm.errors import IntegrityError, InvalidType
 from aftersales_crm.records._base import Record
 from aftersales_crm.records._contact import (
@@ -122,6 +123,10 @@ class Book:
     )
     referrals: Mapping[str, ReferralMade] = attrs.field(factory=_empty, converter=_frozen_map)
     activities: Mapping[str, ActivityAttended] = attrs.field(factory=_empty, converter=_frozen_map)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle by constructor arguments (a read-only mapping itself cannot be pickled)."""
+        return frozen_reduce(self)
 
     # ------------------------------------------------------------------ building
 

@@ -78,15 +78,22 @@ class ColumnKind(enum.Enum):
     """A tuple of texts per row, such as hobbies."""
 
 
-def _pattern(regex: str, code: str, what: str) -> Callable[[str], str]:
-    compiled = re.compile(regex)
+@attrs.frozen
+class _Pattern:
+    """A text check by regular expression (a class, so that schemas can be pickled)."""
 
-    def check(value: str) -> str:
-        if compiled.fullmatch(value) is None:
-            raise InvalidFormat(f"{value!r} is not {what}", code=code)
+    regex: str
+    code: str
+    what: str
+    compiled: re.Pattern[str] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "compiled", re.compile(self.regex))
+
+    def __call__(self, value: str) -> str:
+        if self.compiled.fullmatch(value) is None:
+            raise InvalidFormat(f"{value!r} is not {self.what}", code=self.code)
         return value
-
-    return check
 
 
 @attrs.frozen
@@ -202,9 +209,9 @@ _EMAIL_MAX: Final = 254
 #: than a customer's: the ``Text`` of ``records/_vehicle.py`` and ``records/_repair.py``.
 _SHORT_TEXT: Final = 200
 
-_postcode = _pattern(r"\d{6}", "postcode_format", "a postcode of six digits")
-_email = _pattern(r"[^@\s]+@[^@\s]+\.[^@\s]+", "email_format", "an e-mail address")
-_id = _pattern(r"\S{1,64}", "id_format", "an id (1 to 64 characters, no white space)")
+_postcode = _Pattern(r"\d{6}", "postcode_format", "a postcode of six digits")
+_email = _Pattern(r"[^@\s]+@[^@\s]+\.[^@\s]+", "email_format", "an e-mail address")
+_id = _Pattern(r"\S{1,64}", "id_format", "an id (1 to 64 characters, no white space)")
 
 
 def _phone(value: str) -> str:

@@ -10,6 +10,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from aftersales_crm._frozen import frozen_reduce
 from aftersales_crm.tables._schema import ColumnKind, TableSchema
 
 __all__ = ["Table"]
@@ -58,6 +59,10 @@ class Table:
         >>> len(orders) > 0, orders["mileage"].dtype, orders["opened_at"].dtype
         (True, dtype('int64'), dtype('<M8[us]'))
     """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle by constructor arguments (a read-only mapping itself cannot be pickled)."""
+        return frozen_reduce(self)
 
     schema: TableSchema
     columns: Mapping[str, NDArray[Any]] = attrs.field(converter=_read_only_columns)
