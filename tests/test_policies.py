@@ -230,6 +230,14 @@ def test_the_clone_check_applies_only_to_policies_with_clone() -> None:
     check_policy(NoClone())
 
 
+def test_the_pickle_check_applies_only_to_classes_pickle_can_find() -> None:
+    class DefinedHere(SpendTiers):
+        pass
+
+    assert "picklable" not in dict(policy_checks(DefinedHere()))
+    assert "picklable" in dict(policy_checks(SpendTiers()))
+
+
 def test_test_ids_name_the_policy_and_the_check() -> None:
     mark = parametrize_with_policy_checks([SpendTiers(threshold_fen=5)])
     ids = [param.id for param in mark.args[1]]
@@ -481,6 +489,12 @@ class CannotFitOneCustomer(MedianSplit):
         super()._fit(features)
 
 
+class FitKeepsALambda(MedianSplit):
+    def _fit(self, features: FeatureTable) -> None:
+        super()._fit(features)
+        self.above_ = lambda value: value > self.median_
+
+
 class RefusesAnEmptyPopulationBadly(MedianSplit):
     def _fit(self, features: FeatureTable) -> None:
         self.median_ = float(features[self.column].max())
@@ -545,6 +559,7 @@ BROKEN = [
     ),
     pytest.param(SortsItsOutput(), "row_order_invariance", id="reorders-output"),
     pytest.param(TieBreaksByPosition(), "row_order_invariance", id="fit-depends-on-row-order"),
+    pytest.param(FitKeepsALambda(), "picklable", id="fitted-state-holds-a-lambda"),
     pytest.param(BreaksOnEmptyTables(), "empty_and_single_row", id="fails-on-empty-table"),
     pytest.param(CannotFitOneCustomer(), "empty_and_single_row", id="cannot-fit-one-customer"),
     pytest.param(

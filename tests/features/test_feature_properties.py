@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aftersales_crm import features
-from aftersales_crm.features import Segments, completed_years, group_order
+from aftersales_crm.features import Segments, add_months, completed_years, group_order
 from aftersales_crm.records import Book
 from aftersales_crm.testing import strategies as st_crm
 
@@ -66,6 +66,15 @@ def test_completed_years_is_relativedelta(born: date, as_of: date) -> None:
         assert np.isnan(years)
     else:
         assert years == relativedelta(as_of, born).years
+
+
+@given(
+    st.lists(st.dates(date(1000, 1, 1), date(9000, 12, 31)), max_size=20),
+    st.integers(-12 * 500, 12 * 500),
+)
+def test_add_months_is_relativedelta(days: list[date], months: int) -> None:
+    got = add_months(np.array([*days, None], dtype="datetime64[D]"), months).tolist()
+    assert got == [*(day + relativedelta(months=months) for day in days), None]
 
 
 @given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 1000)), max_size=60))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -56,3 +57,33 @@ def test_the_matrix_counts_every_placed_customer_once(seed: int, n: int) -> None
     assert cells.counts() == {
         cell: summary.count(cell) for cell in LoyaltyValueMatrix.cells() if summary.count(cell)
     }
+
+
+@SLOW
+@given(
+    book=st_crm.books(max_customers=6),
+    as_of=AS_OF_DATES,
+    months=st.integers(1, 24),
+    km=st.none() | st.integers(1, 20_000),
+    grace=st.tuples(st.integers(0, 13), st.integers(0, 25)).map(sorted),
+)
+def test_vehicle_status_is_as_of_against_the_due_date_plus_whole_months(
+    book: Book, as_of: date, months: int, km: int | None, grace: list[int]
+) -> None:
+    feats = features.compute(book, as_of=as_of)
+    assert feats.vehicles is not None
+    policy = ServiceIntervalStatus(
+        months=months, km=km, swinging_after=grace[0], lost_after=grace[1]
+    )
+    due = policy.due_dates(feats).tolist()
+    codes = policy.assign_vehicles(feats).codes.tolist()
+    for vehicle, (day, code) in enumerate(zip(due, codes, strict=True)):
+        if code < 0:
+            continue  # no visit or a new owner: no status
+        assert day is not None, vehicle
+        expected = (
+            0 if as_of <= day + relativedelta(months=grace[0])
+            else 1 if as_of <= day + relativedelta(months=grace[1])
+            else 2
+        )  # fmt: skip
+        assert code == expected, (vehicle, day)

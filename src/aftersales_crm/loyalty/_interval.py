@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import ClassVar, Final, Self
 
 import numpy as np
+from dateutil.relativedelta import relativedelta
 from numpy.typing import NDArray
 
 from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, feature
-from aftersales_crm.features import FeatureTable
+from aftersales_crm.features import FeatureTable, add_months
 from aftersales_crm.segmentation._common import (
     MISSING,
     at_rows,
@@ -30,24 +32,28 @@ _NONE_YET: Final = np.iinfo(np.int16).max
 """Roll-up start: worse than every status, so a customer with no status stays without one."""
 
 
-def add_months(days: NDArray[np.datetime64], months: int) -> NDArray[np.datetime64]:
-    """Dates plus whole calendar months, a month-end date clamped (31 January + 1 → 28/29 February).
+_MONTH_DAYS: Final = 31
+"""No calendar month is longer: ``months`` months are at most ``31 * months`` days."""
 
-    The arithmetic of ``dateutil.relativedelta(months=…)``, vectorised; NaT stays NaT.
 
-    Examples:
-        >>> days = np.array(["2026-01-31", "2024-02-29", "NaT"], dtype="datetime64[D]")
-        >>> add_months(days, 1).tolist()
-        [datetime.date(2026, 2, 28), datetime.date(2024, 3, 29), None]
+def _first_day_reaching(as_of: date, *shifts: int) -> np.datetime64:
+    """The earliest day that, shifted by each of ``shifts`` months in turn, reaches ``as_of``.
+
+    Month ends are clamped as :func:`~aftersales_crm.features.add_months` clamps them.
+    Shifting never reorders days, so every later day reaches ``as_of`` too.
     """
-    month = days.astype("datetime64[M]")
-    day = (days - month.astype("datetime64[D]")).astype(np.int64)  # 0 on the first
-    target = month + months
-    length = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(
-        np.int64
-    )
-    shifted: NDArray[np.datetime64] = target.astype("datetime64[D]") + np.minimum(day, length - 1)
-    return shifted
+
+    def shifted(day: date) -> date:
+        for months in shifts:
+            day += relativedelta(months=months)
+        return day
+
+    day = as_of - relativedelta(months=sum(shifts))
+    while shifted(day) >= as_of:  # clamping can reach as_of from a few days earlier
+        day -= timedelta(days=1)
+    while shifted(day) < as_of:  # and leave it a few days short
+        day += timedelta(days=1)
+    return np.datetime64(day, "D")
 
 
 def _whole(value: object) -> bool:
@@ -253,15 +259,25 @@ class ServiceIntervalStatus(BasePolicy):
         return np.where(sooner, last + days, due)
 
     def _vehicle_codes(self, features: FeatureTable) -> tuple[NDArray[np.int16], NDArray[np.intp]]:
-        _, _, swinging_after, lost_after = self._checked()
+        months, km, swinging_after, lost_after = self._checked()
         vehicles = vehicle_table(features, self)
         rows = owner_rows(features, self)
-        due = self.due_dates(features)
-        as_of = np.datetime64(features.as_of, "D")
-        codes = np.full(len(vehicles), _LOST, dtype=np.int16)
-        codes[as_of <= add_months(due, lost_after)] = _SWINGING
-        codes[as_of <= add_months(due, swinging_after)] = _LOYAL
         last = np.asarray(feature(vehicles, "last_visit"), dtype="datetime64[D]")
+        by_km = None
+        if km is not None:
+            rate = np.asarray(feature(vehicles, "km_per_day"), dtype=np.float64)
+            mileage = np.asarray(feature(vehicles, "last_mileage"), dtype=np.float64)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                days = np.ceil(km / rate)
+            # Beyond the longest interval by time the mileage due date cannot come first.
+            applies = ~np.isnan(mileage) & (rate > 0)
+            by_km = last + np.where(applies, np.minimum(days, _MONTH_DAYS * months), 0).astype(
+                np.int64
+            )
+            by_km[~applies] = np.datetime64("NaT")
+        codes = np.full(len(vehicles), _LOST, dtype=np.int16)
+        codes[self._not_past(last, by_km, months, lost_after, features.as_of)] = _SWINGING
+        codes[self._not_past(last, by_km, months, swinging_after, features.as_of)] = _LOYAL
         owner_last = at_rows(
             np.asarray(feature(features, "last_visit"), dtype="datetime64[D]"),
             rows,
@@ -274,6 +290,27 @@ class ServiceIntervalStatus(BasePolicy):
         )
         codes[np.isnat(last) | changed] = MISSING
         return codes, rows
+
+    @staticmethod
+    def _not_past(
+        last: NDArray[np.datetime64],
+        by_km: NDArray[np.datetime64] | None,
+        months: int,
+        grace: int,
+        as_of: date,
+    ) -> NDArray[np.bool_]:
+        """Whether ``as_of`` is no later than ``grace`` months past each vehicle's due date.
+
+        The due date is the earlier of ``last + months`` and the mileage due day ``by_km``
+        (NaT where it does not apply). Adding months never moves a later date before an
+        earlier one, so "``as_of`` ≤ due + grace months" holds exactly when ``last`` and
+        ``by_km`` are on or after the first days whose shifted dates reach ``as_of``: two
+        scalar thresholds instead of calendar arithmetic on every vehicle.
+        """
+        ok = last >= _first_day_reaching(as_of, months, grace)
+        if by_km is not None:
+            ok &= np.isnat(by_km) | (by_km >= _first_day_reaching(as_of, grace))
+        return ok
 
     def assign_vehicles(self, features: FeatureTable) -> Labels:
         """The status of each vehicle; ``-1`` without a visit or after a change of owner.

@@ -221,26 +221,25 @@ def latest_vehicles(features: FeatureTable, policy: object) -> NDArray[np.intp]:
     vehicles = vehicle_table(features, policy)
     rows = owner_rows(features, policy)
     owned = np.flatnonzero(rows >= 0)
+    owner = rows[owned]
     age = np.asarray(feature(vehicles, "age_years"), dtype=np.float64)[owned]
     age[np.isnan(age)] = np.inf
-    order = np.lexsort((age, rows[owned]))
-    by_owner, by_age, vehicle = rows[owned][order], age[order], owned[order]
-    first = np.ones(len(by_owner), dtype=bool)
-    first[1:] = by_owner[1:] != by_owner[:-1]
+    newest_age = np.full(len(features), np.inf)
+    np.minimum.at(newest_age, owner, age)
+    newest = age == newest_age[owner]  # each owner's newest vehicles: one, or a tie
+    candidate, candidate_owner = owned[newest], owner[newest]
     out = np.full(len(features), MISSING, dtype=np.intp)
-    out[by_owner[first]] = vehicle[first]
+    out[candidate_owner] = candidate
     # Owners whose newest vehicles share an age: the smallest VIN among those, sorting the
     # few VINs involved rather than every VIN.
-    newest = by_age == by_age[first][np.cumsum(first) - 1]
-    tied_owner = np.zeros(len(features), dtype=bool)
-    tied_owner[by_owner[newest & ~first]] = True
-    tied = np.flatnonzero(newest & tied_owner[by_owner])
-    if len(tied):
-        again = np.lexsort((vehicles.ids[vehicle[tied]], by_owner[tied]))
-        ties = tied[again]
-        lead = np.ones(len(ties), dtype=bool)
-        lead[1:] = by_owner[ties][1:] != by_owner[ties][:-1]
-        out[by_owner[ties][lead]] = vehicle[ties][lead]
+    tied = np.bincount(candidate_owner, minlength=len(features))[candidate_owner] > 1
+    if tied.any():
+        vehicle, by_owner = candidate[tied], candidate_owner[tied]
+        order = np.lexsort((vehicles.ids[vehicle], by_owner))
+        vehicle, by_owner = vehicle[order], by_owner[order]
+        lead = np.ones(len(by_owner), dtype=bool)
+        lead[1:] = by_owner[1:] != by_owner[:-1]
+        out[by_owner[lead]] = vehicle[lead]
     return out
 
 

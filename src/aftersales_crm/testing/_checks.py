@@ -16,6 +16,7 @@ import inspect
 import math
 import pickle
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
@@ -453,6 +454,21 @@ def _check_empty_and_single_row(policy: Any, features: FeatureTable) -> None:
         _assign(fitted, empty, "assign after fit on an empty table")
 
 
+def _check_picklable(policy: Any, features: FeatureTable) -> None:
+    ready = _ready(policy, features)
+    expected = _assign(ready, features)
+    try:
+        loaded = pickle.loads(pickle.dumps(ready))
+    except Exception as exc:  # a lambda or an open handle among the parameters or state
+        msg = f"pickling the {'fitted ' * _relative(policy)}policy raised {exc!r}"
+        raise AssertionError(msg) from exc
+    _same_labels(_assign(loaded, features), expected, "the policy after a pickle round trip")
+    _require(
+        _equal(_params(loaded), _params(policy)),
+        f"parameters after a pickle round trip: {_params(loaded)!r}, before: {_params(policy)!r}",
+    )
+
+
 @attrs.frozen
 class _Check:
     name: str
@@ -467,6 +483,15 @@ def _relative(policy: Any) -> bool:
 
 def _has_clone(policy: Any) -> bool:
     return callable(getattr(policy, "clone", None))
+
+
+def _importable(policy: Any) -> bool:
+    """Whether pickle can find the policy's class by name (not defined inside a function)."""
+    cls = type(policy)
+    found: Any = sys.modules.get(cls.__module__)
+    for part in cls.__qualname__.split("."):
+        found = getattr(found, part, None)
+    return found is cls
 
 
 _CHECKS: Final = (
@@ -550,6 +575,13 @@ _CHECKS: Final = (
         "permuting the rows permutes the labels and nothing else, also when fitting on the"
         " permuted rows",
         _check_row_order_invariance,
+    ),
+    _Check(
+        "picklable",
+        "the policy, fitted if population-relative, survives pickle with its parameters and"
+        " labels (multiprocessing, dask and caches pickle it)",
+        _check_picklable,
+        _importable,
     ),
     _Check(
         "empty_and_single_row",
