@@ -333,25 +333,30 @@ def _vehicles(
     base = out["last_mileage"].fillna(0.0)
     out["mileage_at_as_of"] = base + out["km_per_day"] * elapsed_days
     out["age_years"] = _completed_years(cars["purchase_date"], today)
-    owner, owners = _owners(tables, today, out.index)
+    owner, owners, since = _owners(tables, today, out.index)
     out["owner"] = owner
     out["owners"] = owners
+    out["owned_since"] = since
     out["body_type"] = pd.Categorical.from_codes(tables.vehicles["body_type"], BODY_TYPES)
     out["fuel"] = pd.Categorical.from_codes(tables.vehicles["fuel"], FUELS)
     out["sold_here"] = tables.vehicles["sold_here"]
     return out
 
 
-def _owners(tables: Tables, today: pd.Timestamp, index: pd.Index) -> tuple[pd.Series, pd.Series]:
-    """Per vehicle, its owner on ``today`` (-1 for none) and how many owners it has had."""
+def _owners(
+    tables: Tables, today: pd.Timestamp, index: pd.Index
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Per vehicle: its owner on ``today`` (-1 for none), how many owners it has had, and
+    the day the current ownership started (NaT for none)."""
     owned = _frame(tables.ownerships, ["customer", "vehicle", "start", "end"])
     started = owned[owned["start"] <= today]
     current = started[started["end"].isna() | (started["end"] > today)]
-    owner = current.drop_duplicates("vehicle", keep="last").set_index("vehicle")["customer"]
+    latest = current.drop_duplicates("vehicle", keep="last").set_index("vehicle")
     owners = started["vehicle"].value_counts()
     return (
-        owner.reindex(index, fill_value=-1).astype(np.int64),
+        latest["customer"].reindex(index, fill_value=-1).astype(np.int64),
         owners.reindex(index, fill_value=0).astype(np.int64),
+        latest["start"].reindex(index),
     )
 
 

@@ -1,25 +1,44 @@
-"""Every built-in policy passes the conformance kit that third parties run on theirs."""
+"""Every built-in policy passes the conformance kit that third parties run on theirs.
+
+Each built-in runs with its defaults, and the presets and parameter choices that take a
+different path through the code run too.
+"""
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 
+from aftersales_crm.loyalty import LoyaltyValueMatrix, ServiceIntervalStatus
 from aftersales_crm.policies import BUILT_INS, Policy, get_policy
+from aftersales_crm.segmentation import (
+    MemberValue,
+    ParetoABC,
+    RFMScore,
+    Sector,
+    ThresholdTiers,
+    UsageHabit,
+)
 from aftersales_crm.testing import parametrize_with_policy_checks
 
+VARIANTS: list[Policy] = [
+    ParetoABC(value="spend_window_fen", shares=(0.1, 0.2, 0.7)),
+    ThresholdTiers(value="spend_fen", thresholds=(500_000, 0), names=("gold", "silver")),
+    RFMScore(bins=3),
+    MemberValue(weights=(1.0, 0.0, 0.0)),
+    Sector(winds=8),
+    UsageHabit(by="visits"),
+    ServiceIntervalStatus.recency_12_24(),
+    ServiceIntervalStatus.missed_intervals(),
+    ServiceIntervalStatus(km=None, lost_after=0),
+    LoyaltyValueMatrix(
+        loyalty=ServiceIntervalStatus.recency_12_24(),
+        value=ParetoABC(value="spend_window_fen"),
+        win_back=("D",),
+    ),
+]
 
-def _built_ins() -> list[Policy]:
-    # Every built-in whose module is written (segmentation and loyalty are being written);
-    # test_policies.py fails once a registered module exists without its classes.
-    return [
-        get_policy(name)
-        for name, target in BUILT_INS.items()
-        if importlib.util.find_spec(target.partition(":")[0]) is not None
-    ]
 
-
-@parametrize_with_policy_checks(_built_ins())
+@parametrize_with_policy_checks([get_policy(name) for name in BUILT_INS] + VARIANTS)
 def test_built_in_policy_follows_the_policy_contract(
     policy: Policy, check: Callable[[object], None]
 ) -> None:

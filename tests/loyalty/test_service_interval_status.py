@@ -24,7 +24,7 @@ def base(
     last_visit: list[str],
     *,
     owner: list[int] | None = None,
-    owners: list[int] | None = None,
+    owned_since: list[str] | None = None,
     km_per_day: list[float] | None = None,
     last_mileage: list[float] | None = None,
     customer_last_visit: list[str] | None = None,
@@ -39,7 +39,7 @@ def base(
         {
             "last_visit": days(*last_visit),
             "owner": np.array(owner, dtype=np.int64),
-            "owners": np.array(owners or [1] * n, dtype=np.int64),
+            "owned_since": days(*(owned_since or ["2018-01-01"] * n)),
             "km_per_day": np.array(km_per_day or [10.0] * n),
             "last_mileage": np.array(last_mileage or [np.nan] * n),
         },
@@ -155,21 +155,23 @@ def test_a_vehicle_without_a_visit_has_no_status() -> None:
 
 
 @pytest.mark.parametrize(
-    ("owners", "customer_last_visit", "expected"),
+    ("owned_since", "expected"),
     [
-        (1, "NaT", "lost"),  # one owner: their vehicle, whoever brought it
-        (2, "NaT", None),  # changed owner, the new one never came
-        (2, "2020-01-01", None),  # the new owner's visits all predate the vehicle's last
-        (2, "2021-01-01", "lost"),  # the owner was there that day: their visit
-        (2, "2026-06-01", "lost"),  # the owner visited later (with another car, say)
+        ("2020-01-01", "lost"),  # the owner had it then: their visit, and they did not return
+        ("2021-01-01", "lost"),  # bought on the day of the visit: the new owner brought it
+        ("2021-01-02", None),  # bought the day after: the new owner has not come yet
+        ("2026-06-30", None),  # bought on as_of
+        ("NaT", "lost"),  # nobody owns it on as_of: its own status, rolled up to no one
     ],
 )
 def test_a_vehicle_that_changed_owner_since_its_last_visit_is_not_lost(
-    owners: int, customer_last_visit: str, expected: str | None
+    owned_since: str, expected: str | None
 ) -> None:
-    table = base(["2021-01-01"], owners=[owners], customer_last_visit=[customer_last_visit])
+    owned = owned_since != "NaT"
+    table = base(["2021-01-01"], owner=[0 if owned else -1], owned_since=[owned_since])
     assert list(TIME_ONLY.assign_vehicles(table).values()) == [expected]
-    assert list(TIME_ONLY.assign(table).values()) == [expected]
+    if owned:  # the customer's status is that of their one vehicle
+        assert list(TIME_ONLY.assign(table).values()) == [expected]
 
 
 def test_a_customer_has_the_best_status_of_their_vehicles() -> None:

@@ -126,12 +126,52 @@ def test_usage_habit_default_thresholds_are_per_year() -> None:
     assert list(labels.values())[:2] == ["occasional", "long_idle"]  # 14,600 and 3,468 km a year
 
 
+def test_usage_habit_by_visits_a_year_over_at_least_a_year() -> None:
+    table = FeatureTable(
+        "customer_id",
+        np.array([f"C{i}" for i in range(6)]),
+        {
+            "visit_days": np.array([8, 4, 1, 3, 2, 0]),
+            "tenure_days": np.array([730.0, 365.0, 30.0, 1095.0, 1095.0, np.nan]),
+        },
+        AS_OF,
+        "CNY",
+    )
+    labels = UsageHabit(by="visits").assign(table)
+    assert list(labels.values()) == [
+        "frequent",  # 8 visits in 2 years: 4 a year, exactly the threshold
+        "frequent",  # 4 in a year
+        "occasional",  # one visit a month ago counts as one a year, not twelve
+        "occasional",  # 3 in 3 years: 1 a year, not below it
+        "long_idle",  # 2 in 3 years
+        None,  # never came
+    ]
+
+
+def test_usage_habit_by_visits_has_its_own_thresholds() -> None:
+    table = FeatureTable(
+        "customer_id",
+        np.array(["C0", "C1"]),
+        {"visit_days": np.array([6, 2]), "tenure_days": np.array([365.0, 365.0])},
+        AS_OF,
+        "CNY",
+    )
+    policy = UsageHabit(by="visits", frequent_visits_per_year=6, idle_visits_per_year=3)
+    assert list(policy.assign(table).values()) == ["frequent", "long_idle"]
+    assert repr(policy) == (
+        "UsageHabit(by='visits', frequent_visits_per_year=6, idle_visits_per_year=3)"
+    )
+
+
 @pytest.mark.parametrize(
     ("params", "parameter"),
     [
         ({"idle_km_per_year": 30_000}, "idle_km_per_year"),  # above frequent
         ({"frequent_km_per_year": -1}, "frequent_km_per_year"),
         ({"idle_km_per_year": "5000"}, "idle_km_per_year"),
+        ({"by": "hours"}, "by"),
+        ({"by": "visits", "idle_visits_per_year": 5}, "idle_visits_per_year"),
+        ({"by": "visits", "frequent_visits_per_year": None}, "frequent_visits_per_year"),
     ],
 )
 def test_usage_thresholds_are_checked(params: dict[str, Any], parameter: str) -> None:

@@ -628,7 +628,7 @@ def _vehicle_features(
     elapsed[elapsed < 0] = np.nan
     out["mileage_at_as_of"] = np.where(seen, out["last_mileage"], 0.0) + km_per_day * elapsed
     out["age_years"] = completed_years(v["purchase_date"], as_of)
-    out["owner"], out["owners"] = _owners(tables, as_of_day)
+    out["owner"], out["owners"], out["owned_since"] = _owners(tables, as_of_day)
     out["body_type"] = v["body_type"]
     out["fuel"] = v["fuel"]
     out["sold_here"] = v["sold_here"]
@@ -753,18 +753,25 @@ def model_rates(tables: Tables, *, as_of: date, **params: Any) -> dict[str, floa
     return {names[i]: float(medians[i]) for i in np.flatnonzero(~np.isnan(medians)).tolist()}
 
 
-def _owners(tables: Tables, as_of_day: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Per vehicle, the owner on ``as_of`` (-1 for none) and how many owners it has had."""
+def _owners(
+    tables: Tables, as_of_day: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.datetime64]]:
+    """Per vehicle: the owner on ``as_of``, the number of owners, the current owner's start.
+
+    The owner is -1 and the start NaT for a vehicle nobody owns on ``as_of``.
+    """
     w = tables.ownerships
     n = len(tables.vehicles)
     owner = np.full(n, -1, dtype=np.int64)
+    since = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     if not len(w):
-        return owner, np.zeros(n, dtype=np.int64)
+        return owner, np.zeros(n, dtype=np.int64), since
     start, end = w["start"].view(np.int64), w["end"].view(np.int64)
     started = start <= as_of_day
     current = np.flatnonzero(started & ((end == _NAT) | (end > as_of_day)))
     owner[w["vehicle"][current]] = w["customer"][current]
-    return owner, np.bincount(w["vehicle"][started], minlength=n).astype(np.int64)
+    since[w["vehicle"][current]] = w["start"][current]
+    return owner, np.bincount(w["vehicle"][started], minlength=n).astype(np.int64), since
 
 
 # -- one customer -------------------------------------------------------------------------

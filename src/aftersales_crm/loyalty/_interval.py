@@ -13,7 +13,6 @@ from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, feature
 from aftersales_crm.features import FeatureTable, add_months
 from aftersales_crm.segmentation._common import (
     MISSING,
-    at_rows,
     invalid,
     is_number,
     labels,
@@ -75,18 +74,15 @@ class ServiceIntervalStatus(BasePolicy):
     * lost after that.
 
     Vehicles without a visit get ``-1`` (never serviced here: nothing to be loyal to), and
-    so does a vehicle that changed owner since its last visit: one with more than one
-    ownership whose current owner has no visit on or after the vehicle's last visit day
-    (the owner has no visit at all, or their last visit is earlier). The features do not
-    say when an ownership started, so this is the evidence there is; a new owner is not a
-    lost customer, and the earlier owner no longer owns the vehicle.
+    so does a vehicle that changed owner since its last visit: its current ownership
+    started (``owned_since``) after the vehicle's last visit. A new owner who has not come
+    yet is not a lost customer, and the earlier owner no longer owns the vehicle. A visit
+    on the day the ownership started is the new owner's.
 
     A customer's status is the best status among the vehicles they own on ``as_of``
     (loyal before swinging before lost): a customer who keeps servicing one of two cars
     here is still a loyal customer. Customers without such a vehicle get ``-1``. Owners are
-    found through ``features.vehicles["owner"]``, rows of ``features``; a vehicle whose
-    owner is not among them (rows picked with ``take``) is judged without the change-of-owner
-    check, which only matters for :meth:`assign_vehicles`.
+    found through ``features.vehicles["owner"]``, rows of ``features``.
 
     The presets :meth:`recency_12_24`, :meth:`chinese_dealer_6_months` (the default) and
     :meth:`missed_intervals` give the published definitions.
@@ -278,16 +274,8 @@ class ServiceIntervalStatus(BasePolicy):
         codes = np.full(len(vehicles), _LOST, dtype=np.int16)
         codes[self._not_past(last, by_km, months, lost_after, features.as_of)] = _SWINGING
         codes[self._not_past(last, by_km, months, swinging_after, features.as_of)] = _LOYAL
-        owner_last = at_rows(
-            np.asarray(feature(features, "last_visit"), dtype="datetime64[D]"),
-            rows,
-            np.datetime64("NaT"),
-        )
-        changed = (
-            (np.asarray(feature(vehicles, "owners")) > 1)
-            & (rows >= 0)
-            & (np.isnat(owner_last) | (owner_last < last))
-        )
+        since = np.asarray(feature(vehicles, "owned_since"), dtype="datetime64[D]")
+        changed = since > last  # False where either is NaT
         codes[np.isnat(last) | changed] = MISSING
         return codes, rows
 

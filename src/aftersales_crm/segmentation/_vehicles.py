@@ -6,6 +6,7 @@ import itertools
 from typing import ClassVar, Final
 
 import numpy as np
+from numpy.typing import NDArray
 
 from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, feature
 from aftersales_crm.features import FeatureTable, MileageMethod
@@ -171,18 +172,29 @@ class BodyTypeDimension(BasePolicy):
 class UsageHabit(BasePolicy):
     """Usage habit: frequent use, occasional use or long idle (频繁使用 / 偶尔使用 / 长期闲置).
 
-    From the km a year of the customer's most-driven vehicle among those they own on
-    ``as_of`` (``km_per_day`` × 365). Only estimates from the vehicle's own odometer
-    readings count (``km_per_day_method`` "readings"): a model median or the default
-    rate says nothing about this owner's habit. A customer driving at least
-    ``frequent_km_per_year`` is "frequent", below ``idle_km_per_year`` "long idle", in
+    ``by="km"`` (the default) reads the km a year of the customer's most-driven vehicle
+    among those they own on ``as_of`` (``km_per_day`` × 365). Only estimates from the
+    vehicle's own odometer readings count (``km_per_day_method`` "readings"): a model
+    median or the default rate says nothing about this owner's habit. A customer driving at
+    least ``frequent_km_per_year`` is "frequent", below ``idle_km_per_year`` "long idle", in
     between "occasional". Customers without a vehicle with its own estimate get ``-1``.
 
+    ``by="visits"`` reads the customer's visits a year instead: their visit days over
+    their tenure (first visit to ``as_of``), counted as at least one year so that a new
+    customer's single visit is one a year, not many. At least
+    ``frequent_visits_per_year`` is "frequent", below ``idle_visits_per_year`` "long
+    idle". Customers without a visit get ``-1``.
+
     Attributes:
+        by: ``"km"`` or ``"visits"`` (default ``"km"``, :attr:`DEFAULT_BY`).
         frequent_km_per_year: from this many km a year, frequent use (default 20,000,
             :attr:`DEFAULT_FREQUENT_KM_PER_YEAR`).
         idle_km_per_year: below this many km a year, long idle (default 5,000,
             :attr:`DEFAULT_IDLE_KM_PER_YEAR`).
+        frequent_visits_per_year: from this many visits a year, frequent use (default 4,
+            :attr:`DEFAULT_FREQUENT_VISITS_PER_YEAR`).
+        idle_visits_per_year: below this many visits a year, long idle (default 1,
+            :attr:`DEFAULT_IDLE_VISITS_PER_YEAR`).
 
     Examples:
         >>> from datetime import date
@@ -190,6 +202,8 @@ class UsageHabit(BasePolicy):
         >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
         >>> UsageHabit().assign(feats).counts()
         {'frequent': 5, 'occasional': 19}
+        >>> UsageHabit(by="visits").assign(feats).counts()
+        {'frequent': 1, 'occasional': 22, 'long_idle': 5}
 
     References:
         DOMAIN.md §2 (usage habit: frequent / occasional / long idle). The thresholds are a
@@ -208,6 +222,17 @@ class UsageHabit(BasePolicy):
     DEFAULT_IDLE_KM_PER_YEAR: ClassVar[float] = 5_000.0
     """Long idle below 5,000 km a year, a third of the 15,000 km default (automotive.md §7)."""
 
+    DEFAULT_BY: ClassVar[str] = "km"
+    """Judge by the odometer: what a car is used for shows in the km it does."""
+
+    DEFAULT_FREQUENT_VISITS_PER_YEAR: ClassVar[float] = 4.0
+    """Frequent use from 4 visits a year: about 19,000 km a year serviced every 5,000 km
+    (automotive.md §7)."""
+
+    DEFAULT_IDLE_VISITS_PER_YEAR: ClassVar[float] = 1.0
+    """Long idle below one visit a year, fewer than even the yearly service by time
+    (DOMAIN.md §1: every 6–12 months)."""
+
     NAMES: ClassVar[tuple[str, ...]] = ("frequent", "occasional", "long_idle")
     """The labels in English."""
 
@@ -217,11 +242,17 @@ class UsageHabit(BasePolicy):
     def __init__(
         self,
         *,
+        by: str = DEFAULT_BY,
         frequent_km_per_year: float = DEFAULT_FREQUENT_KM_PER_YEAR,
         idle_km_per_year: float = DEFAULT_IDLE_KM_PER_YEAR,
+        frequent_visits_per_year: float = DEFAULT_FREQUENT_VISITS_PER_YEAR,
+        idle_visits_per_year: float = DEFAULT_IDLE_VISITS_PER_YEAR,
     ) -> None:
+        self.by = by
         self.frequent_km_per_year = frequent_km_per_year
         self.idle_km_per_year = idle_km_per_year
+        self.frequent_visits_per_year = frequent_visits_per_year
+        self.idle_visits_per_year = idle_visits_per_year
 
     def assign(self, features: FeatureTable) -> Labels:
         """The usage habit of each row; ``-1`` without a vehicle with its own readings.
@@ -244,17 +275,25 @@ class UsageHabit(BasePolicy):
             >>> UsageHabit().assign(feats).values("zh").tolist()
             ['偶尔使用', '频繁使用', None]
         """
-        (frequent,) = check_numbers(
-            self, "frequent_km_per_year", (self.frequent_km_per_year,), low=0.0
-        )
-        (idle,) = check_numbers(self, "idle_km_per_year", (self.idle_km_per_year,), low=0.0)
+        if self.by not in ("km", "visits"):
+            raise invalid(self, "by", self.by, "expected 'km' or 'visits'")
+        unit = f"{self.by}_per_year"
+        frequent_name, idle_name = f"frequent_{unit}", f"idle_{unit}"
+        (frequent,) = check_numbers(self, frequent_name, (getattr(self, frequent_name),), low=0.0)
+        (idle,) = check_numbers(self, idle_name, (getattr(self, idle_name),), low=0.0)
         if idle > frequent:
             raise invalid(
-                self,
-                "idle_km_per_year",
-                self.idle_km_per_year,
-                "must not exceed frequent_km_per_year",
+                self, idle_name, getattr(self, idle_name), f"must not exceed {frequent_name}"
             )
+        rate = self._km_per_year(features) if self.by == "km" else _visits_per_year(features)
+        codes = np.ones(len(features), dtype=np.int16)
+        codes[rate >= frequent] = 0
+        codes[rate < idle] = _LONG_IDLE
+        codes[np.isnan(rate)] = MISSING
+        return labels(codes, self.NAMES, self.NAMES_ZH)
+
+    def _km_per_year(self, features: FeatureTable) -> NDArray[np.float64]:
+        """Per customer, the km a year of their most-driven owned vehicle with readings."""
         vehicles = vehicle_table(features, self)
         rows = owner_rows(features, self)
         km_per_year = np.asarray(feature(vehicles, "km_per_day"), dtype=np.float64) * DAYS_PER_YEAR
@@ -262,8 +301,14 @@ class UsageHabit(BasePolicy):
         own = (rows >= 0) & (method == _READINGS) & ~np.isnan(km_per_year)
         most = np.full(len(features), -np.inf)
         np.maximum.at(most, rows[own], km_per_year[own])
-        codes = np.ones(len(features), dtype=np.int16)
-        codes[most >= frequent] = 0
-        codes[most < idle] = _LONG_IDLE
-        codes[np.isinf(most)] = MISSING
-        return labels(codes, self.NAMES, self.NAMES_ZH)
+        most[np.isinf(most)] = np.nan
+        return most
+
+
+def _visits_per_year(features: FeatureTable) -> NDArray[np.float64]:
+    """Visit days a year over the tenure, counted as at least a year; NaN without a visit."""
+    visit_days = np.asarray(feature(features, "visit_days"), dtype=np.float64)
+    tenure = np.asarray(feature(features, "tenure_days"), dtype=np.float64)
+    rate = visit_days * DAYS_PER_YEAR / np.fmax(tenure, DAYS_PER_YEAR)
+    rate[visit_days <= 0] = np.nan
+    return rate
