@@ -6,13 +6,16 @@ BasePolicy subclass, the plugin of tests/plugin) and to fail on a policy that br
 
 from __future__ import annotations
 
+import ast
 import copy
 import enum
 import importlib.metadata
 import importlib.util
 import itertools
+import re
 import sys
 import types
+import typing
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
@@ -1018,3 +1021,20 @@ def test_set_params_refuses_an_unknown_parameter() -> None:
     with pytest.raises(InvalidValue, match=r"ParetoABC has no parameters \['share'\]") as info:
         get_policy("pareto_abc").set_params(share=(0.5, 0.5))
     assert info.value.code == "unknown_parameter"
+
+
+def test_get_policy_overloads_give_each_built_in_name_and_alias_its_class() -> None:
+    # The typed overloads of get_policy are written out by hand: they must name every
+    # built-in and alias, each with the class the registry builds for it.
+    typed: dict[str, str] = {}
+    for overload in typing.get_overloads(get_policy):
+        annotations = overload.__annotations__
+        names = re.fullmatch(r"Literal\[(.*)\]", annotations["name"])
+        if names is None:
+            assert (annotations["name"], annotations["return"]) == ("str", "Policy")
+            continue
+        for name in ast.literal_eval(f"({names.group(1)},)"):
+            typed[name] = annotations["return"]
+    expected = {name: target.partition(":")[2] for name, target in BUILT_INS.items()}
+    expected |= {alias: expected[name] for alias, name in ALIASES.items()}
+    assert typed == expected

@@ -58,5 +58,14 @@ assert_type(tables, Tables)
 feats = features.compute(tables, as_of=date(2026, 6, 30))
 assert_type(feats, FeatureTable)
 assert_type(features.profile(tables, "C0000001", as_of=date(2026, 6, 30)), FeatureTable)
-assert_type(policies.get_policy("abc"), policies.Policy)
-assert_type(policies.get_policy("abc").fit(feats).assign(feats), policies.Labels)
+from aftersales_crm.loyalty import LoyaltyValueMatrix, MatrixSummary  # noqa: E402
+from aftersales_crm.segmentation import ParetoABC, ParetoReport  # noqa: E402
+
+# A built-in name gives its class; any other name gives the protocol.
+assert_type(policies.get_policy("abc"), ParetoABC)
+assert_type(policies.get_policy("pareto_abc").fit(feats).report(), ParetoReport)
+assert_type(policies.get_policy("matrix").fit(feats).matrix(feats), MatrixSummary)
+assert_type(policies.get_policy("matrix"), LoyaltyValueMatrix)
+configured: str = "Pareto-ABC"
+assert_type(policies.get_policy(configured), policies.Policy)
+assert_type(policies.get_policy(configured).fit(feats).assign(feats), policies.Labels)

@@ -38,7 +38,7 @@ import importlib
 import importlib.metadata
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
 from aftersales_crm._policy import (
     BasePolicy,
@@ -52,6 +52,30 @@ from aftersales_crm._policy import (
     feature,
 )
 from aftersales_crm.errors import AftersalesError, UnknownPolicyError
+
+if TYPE_CHECKING:  # for the return types of get_policy; imported when a policy is asked for
+    from aftersales_crm.loyalty import (
+        FirstMaintenanceReturn,
+        LoyaltyValueMatrix,
+        ServiceIntervalStatus,
+    )
+    from aftersales_crm.segmentation import (
+        BodyTypeDimension,
+        ConsumptionLevel,
+        GenderDimension,
+        Hobby,
+        MemberValue,
+        NewOrReturning,
+        OwnerAgeBand,
+        ParetoABC,
+        QuantileTiers,
+        RegionRing,
+        RFMScore,
+        Sector,
+        ThresholdTiers,
+        UsageHabit,
+        VehicleAgeBand,
+    )
 
 __all__ = [
     "ALIASES",
@@ -174,6 +198,54 @@ def _unknown(name: str) -> UnknownPolicyError:
     return UnknownPolicyError(f"no policy is named {name!r}; {hint}")
 
 
+# Built-in names (and aliases) written as they are registered get their class as the
+# return type; tests/test_policies.py keeps these in step with BUILT_INS and ALIASES.
+@overload
+def get_policy(name: Literal["pareto_abc", "abc", "pareto"], **params: Any) -> ParetoABC: ...
+@overload
+def get_policy(name: Literal["threshold_tiers", "thresholds"], **params: Any) -> ThresholdTiers: ...
+@overload
+def get_policy(name: Literal["quantile_tiers", "quantiles"], **params: Any) -> QuantileTiers: ...
+@overload
+def get_policy(name: Literal["rfm", "rfm_score"], **params: Any) -> RFMScore: ...
+@overload
+def get_policy(name: Literal["member_value"], **params: Any) -> MemberValue: ...
+@overload
+def get_policy(name: Literal["vehicle_age_band"], **params: Any) -> VehicleAgeBand: ...
+@overload
+def get_policy(name: Literal["region_ring"], **params: Any) -> RegionRing: ...
+@overload
+def get_policy(name: Literal["sector", "compass_sector"], **params: Any) -> Sector: ...
+@overload
+def get_policy(name: Literal["owner_age_band"], **params: Any) -> OwnerAgeBand: ...
+@overload
+def get_policy(name: Literal["gender"], **params: Any) -> GenderDimension: ...
+@overload
+def get_policy(name: Literal["hobby"], **params: Any) -> Hobby: ...
+@overload
+def get_policy(name: Literal["body_type"], **params: Any) -> BodyTypeDimension: ...
+@overload
+def get_policy(name: Literal["usage_habit"], **params: Any) -> UsageHabit: ...
+@overload
+def get_policy(name: Literal["consumption_level"], **params: Any) -> ConsumptionLevel: ...
+@overload
+def get_policy(name: Literal["new_or_returning"], **params: Any) -> NewOrReturning: ...
+@overload
+def get_policy(
+    name: Literal["first_maintenance_return"], **params: Any
+) -> FirstMaintenanceReturn: ...
+@overload
+def get_policy(
+    name: Literal["service_interval_status", "loyal_swinging_lost"], **params: Any
+) -> ServiceIntervalStatus: ...
+@overload
+def get_policy(
+    name: Literal["loyalty_value_matrix", "matrix"], **params: Any
+) -> LoyaltyValueMatrix: ...
+@overload
+def get_policy(name: str, **params: Any) -> Policy: ...
+
+
 def get_policy(name: str, **params: Any) -> Policy:
     """A new policy built from its registered name and keyword parameters.
 
@@ -185,7 +257,10 @@ def get_policy(name: str, **params: Any) -> Policy:
         **params: the policy's constructor parameters; the rest keep their defaults.
 
     Returns:
-        The unfitted policy, ``PolicyClass(**params)``.
+        The unfitted policy, ``PolicyClass(**params)``. For a built-in name or alias
+        written as registered (``"pareto_abc"``, ``"abc"``), type checkers see its class
+        (:class:`~aftersales_crm.segmentation.ParetoABC`); for any other string, the
+        :class:`Policy` protocol.
 
     Raises:
         UnknownPolicyError: no policy has that name; the message suggests close names.
