@@ -236,8 +236,8 @@ def _segment_report(tables: Tables, feats: FeatureTable) -> Iterator[str]:
     yield "  Strategy per cell and customers it covers:"
     for strategy in Strategy:
         cells_of = [c for c in matrix.cells() if matrix.strategy_of(c) is strategy]
-        label = f"{strategy.label('en')}"
-        yield f"    {','.join(cells_of):<12}{strategies.get(strategy.value, 0):>5}  {label}"
+        covered = strategies.get(strategy.value, 0)
+        yield f"    {','.join(cells_of):<12}{covered:>5}  {strategy.label('en')}"
         yield f"    {'':<12}{'':>5}  {strategy.label('zh')}"
 
 
