@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -37,6 +36,7 @@ from aftersales_crm.values import (
     plate,
     vin,
 )
+from aftersales_crm.values._text import pad_left, pad_right
 
 __all__ = ["main"]
 
@@ -70,21 +70,15 @@ _VALIDATORS: dict[str, Callable[[str], str]] = {
 }
 
 
-def _pad(text: str, width: int) -> str:
-    """Left-align text in a column, counting wide (CJK) characters as two cells."""
-    cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(width - cells, 0)
-
-
 def _identifier_report() -> Iterator[str]:
     yield "Identifiers (accepted in canonical form, or rejected with the rule that failed)"
     for what, raw in SAMPLE_IDENTIFIERS:
         try:
             canonical = _VALIDATORS[what](raw)
         except AftersalesError as err:
-            yield f"  ✗ {what:<12} {_pad(repr(raw), 24)} {err.code}: {err}"
+            yield f"  ✗ {what:<12} {pad_right(repr(raw), 24)} {err.code}: {err}"
         else:
-            yield f"  ✓ {what:<12} {_pad(repr(raw), 24)} → {canonical}"
+            yield f"  ✓ {what:<12} {pad_right(repr(raw), 24)} → {canonical}"
 
 
 def _money_report() -> Iterator[str]:
@@ -123,7 +117,7 @@ def _book_report(book: Book) -> Iterator[str]:
     yield "  Repair-order lines by service kind (服务类型)"
     for kind in ServiceKind:
         if kinds[kind]:
-            label = _pad(f"{kind.label('en')} {kind.label('zh')}", 38)
+            label = pad_right(f"{kind.label('en')} {kind.label('zh')}", 38)
             yield f"    {label} {kinds[kind]:>6} lines  {revenue_by_kind[kind].format():>16}"
     pays = Counter(line.pay for line in lines)
     yield "  Lines by pay type: " + ", ".join(
@@ -147,7 +141,7 @@ _PROFILE_SHOWN = 4
 
 def _quantile_row(name: str, values: NDArray[Any], show: Callable[[float], str]) -> str:
     cells = [show(float(q)) for q in np.quantile(values, _QUANTILES)] if len(values) else []
-    return f"    {_pad(name, 26)}" + "".join(f"{c:>13}" for c in cells)
+    return f"    {pad_right(name, 26)}" + "".join(f"{c:>13}" for c in cells)
 
 
 def _feature_report(tables: Tables, feats: FeatureTable) -> Iterator[str]:
@@ -163,7 +157,7 @@ def _feature_report(tables: Tables, feats: FeatureTable) -> Iterator[str]:
     yield "  Distributions over customers with visits (vehicles: all)"
     yield (
         "    "
-        + _pad("", 26)
+        + pad_right("", 26)
         + "".join(
             f"{'p' + str(round(q * 100)) if 0 < q < 1 else ('min' if q == 0 else 'max'):>13}"
             for q in _QUANTILES
@@ -201,7 +195,7 @@ def _feature_report(tables: Tables, feats: FeatureTable) -> Iterator[str]:
             "-" if row["distance_km"] is None else f"{row['distance_km']:.1f}",
             sector,
         )
-        yield "    " + "".join(_pad_left(str(c), 12) for c in cells)
+        yield "    " + "".join(pad_left(str(c), 12) for c in cells)
 
 
 def _segment_report(tables: Tables, feats: FeatureTable) -> Iterator[str]:
@@ -209,7 +203,7 @@ def _segment_report(tables: Tables, feats: FeatureTable) -> Iterator[str]:
     report = abc.report()
     yield "Value classes (客户价值ABC分类): customers ranked by cumulative spend"
     header = ("class", "customers", "share", "spend", "value share", "rule")
-    yield "    " + "".join(_pad_left(h, w) for h, w in zip(header, _ABC_WIDTHS, strict=True))
+    yield "    " + "".join(pad_left(h, w) for h, w in zip(header, _ABC_WIDTHS, strict=True))
     for i, name in enumerate(report.names):
         low, high = report.rule[i]
         cells = (
@@ -220,7 +214,7 @@ def _segment_report(tables: Tables, feats: FeatureTable) -> Iterator[str]:
             f"{report.value_shares[i]:.1%}",
             f"{low:.0%}–{high:.0%}",
         )
-        yield "    " + "".join(_pad_left(c, w) for c, w in zip(cells, _ABC_WIDTHS, strict=True))
+        yield "    " + "".join(pad_left(c, w) for c, w in zip(cells, _ABC_WIDTHS, strict=True))
     verdict = "follows" if report.follows_rule() else "departs from"
     yield f"  This base {verdict} the 70–80 / 20–25 / 5–10 rule of thumb."
     yield ""
@@ -242,12 +236,6 @@ def _segment_report(tables: Tables, feats: FeatureTable) -> Iterator[str]:
 
 
 _ABC_WIDTHS = (9, 11, 8, 18, 13, 10)
-
-
-def _pad_left(text: str, width: int) -> str:
-    """Right-align text in a column, counting wide (CJK) characters as two cells."""
-    cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return " " * max(width - cells, 0) + text
 
 
 def demo() -> Iterator[str]:

@@ -55,6 +55,25 @@ def _first_day_reaching(as_of: date, *shifts: int) -> np.datetime64:
     return np.datetime64(day, "D")
 
 
+def _mileage_due(
+    vehicles: FeatureTable, last: NDArray[np.datetime64], km: float, months: int
+) -> NDArray[np.datetime64]:
+    """The day each vehicle is expected to have done ``km`` since its last visit.
+
+    From the estimated ``km_per_day``; NaT without a reading after the last visit
+    (``last_mileage``) or without a positive rate. Capped at ``31 * months`` days after the
+    last visit, beyond which the due date by time always comes first.
+    """
+    rate = np.asarray(feature(vehicles, "km_per_day"), dtype=np.float64)
+    mileage = np.asarray(feature(vehicles, "last_mileage"), dtype=np.float64)
+    applies = ~np.isnan(mileage) & (rate > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        days = np.minimum(np.ceil(km / rate), _MONTH_DAYS * months)
+    by_km = last + np.where(applies, days, 0).astype(np.int64)
+    by_km[~applies] = np.datetime64("NaT")
+    return by_km
+
+
 def _whole(value: object) -> bool:
     return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
@@ -245,32 +264,15 @@ class ServiceIntervalStatus(BasePolicy):
         due = add_months(last, months)
         if km is None:
             return due
-        rate = np.asarray(feature(vehicles, "km_per_day"), dtype=np.float64)
-        mileage = np.asarray(feature(vehicles, "last_mileage"), dtype=np.float64)
-        by_time = (due - last).astype(np.float64)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            by_km = np.ceil(km / rate)
-        sooner = ~np.isnat(last) & ~np.isnan(mileage) & (rate > 0) & (by_km < by_time)
-        days = np.where(sooner, by_km, 0).astype(np.int64)
-        return np.where(sooner, last + days, due)
+        by_km = _mileage_due(vehicles, last, km, months)
+        return np.where(by_km < due, by_km, due)  # NaT never compares less
 
     def _vehicle_codes(self, features: FeatureTable) -> tuple[NDArray[np.int16], NDArray[np.intp]]:
         months, km, swinging_after, lost_after = self._checked()
         vehicles = vehicle_table(features, self)
         rows = owner_rows(features, self)
         last = np.asarray(feature(vehicles, "last_visit"), dtype="datetime64[D]")
-        by_km = None
-        if km is not None:
-            rate = np.asarray(feature(vehicles, "km_per_day"), dtype=np.float64)
-            mileage = np.asarray(feature(vehicles, "last_mileage"), dtype=np.float64)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                days = np.ceil(km / rate)
-            # Beyond the longest interval by time the mileage due date cannot come first.
-            applies = ~np.isnan(mileage) & (rate > 0)
-            by_km = last + np.where(applies, np.minimum(days, _MONTH_DAYS * months), 0).astype(
-                np.int64
-            )
-            by_km[~applies] = np.datetime64("NaT")
+        by_km = None if km is None else _mileage_due(vehicles, last, km, months)
         codes = np.full(len(vehicles), _LOST, dtype=np.int16)
         codes[self._not_past(last, by_km, months, lost_after, features.as_of)] = _SWINGING
         codes[self._not_past(last, by_km, months, swinging_after, features.as_of)] = _LOYAL

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any, ClassVar, Final
 
 import attrs
@@ -17,20 +16,12 @@ from aftersales_crm.loyalty._interval import ServiceIntervalStatus
 from aftersales_crm.segmentation import ParetoABC
 from aftersales_crm.segmentation._common import MISSING, invalid, labels
 from aftersales_crm.values import LabelledEnum, Lang
+from aftersales_crm.values._text import display_width, pad_left, pad_right
 
 __all__ = ["LoyaltyValueMatrix", "MatrixSummary", "Strategy"]
 
 _SIDE: Final = 3
 """Three loyalty rows and three value columns."""
-
-
-def _width(text: str) -> int:
-    """Columns ``text`` takes on a terminal: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _right(text: str, width: int) -> str:
-    return " " * (width - _width(text)) + text
 
 
 class Strategy(LabelledEnum):
@@ -130,16 +121,17 @@ class MatrixSummary:
         tops = [
             f"{c} ({name})" for c, name in zip(LoyaltyValueMatrix.COLUMNS, columns, strict=True)
         ]
-        left = max(_width(h) for h in heads)
+        left = max(display_width(h) for h in heads)
         widths = [
-            max(_width(t), *(len(str(v)) for v in self.counts[:, j])) for j, t in enumerate(tops)
+            max(display_width(t), *(len(str(v)) for v in self.counts[:, j]))
+            for j, t in enumerate(tops)
         ]
         lines = [
-            " " * left + "".join(f"  {_right(t, w)}" for t, w in zip(tops, widths, strict=True))
+            " " * left + "".join(f"  {pad_left(t, w)}" for t, w in zip(tops, widths, strict=True))
         ]
         for i, head in enumerate(heads):
             cells = "".join(f"  {int(v):>{w}}" for v, w in zip(self.counts[i], widths, strict=True))
-            lines.append(head + " " * (left - _width(head)) + cells)
+            lines.append(pad_right(head, left) + cells)
         return "\n".join(lines)
 
     def __str__(self) -> str:

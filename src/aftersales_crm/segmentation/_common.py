@@ -157,6 +157,17 @@ def quantile_cutoffs(values: NDArray[Any], quantiles: Sequence[float]) -> tuple[
     return tuple(float(q) for q in np.quantile(known, quantiles))
 
 
+def at_or_above(values: NDArray[Any], thresholds: Sequence[float], below: int) -> NDArray[np.int16]:
+    """Level codes for decreasing ``thresholds``: level i when at least ``thresholds[i]``.
+
+    A value below every threshold, and NaN, gets ``below``.
+    """
+    codes = np.full(len(values), below, dtype=np.int16)
+    for i in reversed(range(len(thresholds))):
+        codes[values >= thresholds[i]] = i
+    return codes
+
+
 def above_cutoffs(values: NDArray[Any], cutoffs: Sequence[float]) -> NDArray[np.int16]:
     """Tier codes for decreasing ``cutoffs``: tier i when strictly above ``cutoffs[i]``.
 

@@ -15,6 +15,7 @@ from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, feature
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.segmentation._common import (
     MISSING,
+    at_or_above,
     bands,
     check_names,
     check_numbers,
@@ -485,9 +486,7 @@ class ConsumptionLevel(BasePolicy):
         thresholds = check_numbers(self, "thresholds", self.thresholds, order="decreasing")
         names = check_names(self, "names", self.names, len(thresholds) + 1)
         values = numeric(features, self, "value", self.value)
-        codes = np.full(len(values), len(thresholds), dtype=np.int16)
-        for i in reversed(range(len(thresholds))):
-            codes[values >= thresholds[i]] = i
+        codes = at_or_above(values, thresholds, len(thresholds))
         codes[~present(values) | (feature(features, "visits") == 0)] = MISSING
         zh = self.NAMES_ZH if names == self.DEFAULT_NAMES else None
         return labels(codes, names, zh)

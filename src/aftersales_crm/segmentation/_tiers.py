@@ -6,13 +6,12 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import ClassVar, Final
 
-import numpy as np
-
 from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, check_is_fitted
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.segmentation._common import (
     MISSING,
     above_cutoffs,
+    at_or_above,
     check_names,
     check_numbers,
     labels,
@@ -115,10 +114,7 @@ class ThresholdTiers(BasePolicy):
         thresholds = check_numbers(self, "thresholds", self.thresholds, order="decreasing")
         names = check_names(self, "names", self.names, len(thresholds))
         values = numeric(features, self, "value", self.value)
-        codes = np.full(len(values), MISSING, dtype=np.int16)
-        for i in reversed(range(len(thresholds))):
-            codes[values >= thresholds[i]] = i
-        return labels(codes, names, names_zh(names))
+        return labels(at_or_above(values, thresholds, MISSING), names, names_zh(names))
 
 
 class QuantileTiers(BasePolicy):
