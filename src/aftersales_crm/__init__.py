@@ -14,7 +14,7 @@ Examples:
     >>> crm.values.Money.parse("¥1,234.50")
     Money('1234.50', 'CNY')
     >>> crm.Book.from_records(crm.synthetic.book(n_customers=3, seed=1).records())
-    Book(dealers=2, chapters=..., customers=3, vehicles=..., ownerships=..., repair_orders=..., contacts=...)
+    Book(dealers=2, chapters=..., customers=3, consents=..., vehicles=..., ownerships=..., repair_orders=..., contacts=...)
 """
 
 from __future__ import annotations

@@ -330,7 +330,6 @@ class SyntheticColumns:
                     "family_notes": _nones(n_c),
                 },
             ),
-            consents=_empty_consents(),
             vehicles=Table(
                 SCHEMAS["vehicles"],
                 {
@@ -398,17 +397,6 @@ def _empty_tuples(n: int) -> NDArray[np.object_]:
     out = np.empty(n, dtype=object)
     out.fill(())
     return out
-
-
-def _empty_consents() -> Table:
-    columns = {
-        "customer": np.empty(0, dtype=np.int64),
-        "purpose": np.empty(0, dtype=np.int8),
-        "channel": np.empty(0, dtype=np.int8),
-        "granted": np.empty(0, dtype=bool),
-        "at": np.empty(0, dtype="datetime64[us]"),
-    }
-    return Table(SCHEMAS["consents"], columns)
 
 
 def _frozen(columns: dict[str, NDArray[Any]]) -> Columns:
@@ -930,16 +918,24 @@ def _customer_records(cols: SyntheticColumns, rng: np.random.Generator) -> list[
         fleet = bool(c["kind"][i])
         since = purchase_by_owner.get(i, cols.as_of - timedelta(days=30))
         given = datetime(since.year, since.month, since.day, 10, tzinfo=UTC)
+        cid = str(c["id"][i])
         consents = [
             ConsentChanged(
-                purpose=purpose, channel=channel, granted=bool(rng.random() < share), at=given
+                id=f"CS{cid}-{n}",
+                customer_id=cid,
+                purpose=purpose,
+                channel=channel,
+                granted=bool(rng.random() < share),
+                at=given,
             )
-            for (purpose, channel), share in _CONSENT_SHARES.items()
+            for n, ((purpose, channel), share) in enumerate(_CONSENT_SHARES.items())
         ]
         withdrawn = given + timedelta(days=_WITHDRAW_AFTER_DAYS)
         if rng.random() < _WITHDRAW_MARKETING_SHARE and withdrawn.date() <= cols.as_of:
             consents.append(
                 ConsentChanged(
+                    id=f"CS{cid}-{len(consents)}",
+                    customer_id=cid,
                     purpose="marketing",
                     channel="sms",
                     granted=False,
@@ -965,9 +961,9 @@ def _customer_records(cols: SyntheticColumns, rng: np.random.Generator) -> list[
                         )
                     )
                 ),
-                consents=consents,
             )
         )
+        out += consents
     return out
 
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
-from aftersales_crm.errors import IntegrityError
+from aftersales_crm.errors import IntegrityError, InvalidType, InvalidValue
 from aftersales_crm.records import (
     ActivityAttended,
     Book,
     Chapter,
     ComplaintFiled,
     ComplaintUpdated,
+    ConsentChanged,
     ContactMade,
     Customer,
     Dealer,
@@ -221,3 +223,121 @@ def test_every_kind_of_record_can_live_in_a_book(base: Book) -> None:
     assert len(book) == len(base) + 6
     with pytest.raises(IntegrityError, match="chapter 'CH2': dealer_id 'D2' is not in the book"):
         book.add(Chapter(id="CH2", dealer_id="D2", name="x"))
+
+
+# ---------------------------------------------------------------- consent as facts
+
+
+def consent(change_id: str, month: int, *, granted: bool, **overrides: Any) -> ConsentChanged:
+    fields: dict[str, Any] = {
+        "id": change_id,
+        "customer_id": "C1",
+        "purpose": "marketing",
+        "channel": "sms",
+        "granted": granted,
+        "at": at(month),
+    }
+    return ConsentChanged(**(fields | overrides))
+
+
+def test_consent_follows_the_latest_change_per_purpose_and_channel(base: Book) -> None:
+    book = base.add(
+        consent("G1", 1, granted=True),
+        consent("G2", 2, granted=True, purpose="survey", channel="phone"),
+        consent("G3", 10, granted=False),
+    )
+    assert book.consents_to("C1", "marketing", "sms", as_of=at(5))
+    assert not book.consents_to("C1", "marketing", "sms", as_of=at(10))  # at the instant
+    assert not book.consents_to("C1", "marketing", "phone", as_of=at(5))  # per channel only
+    assert book.consents_to("C1", "survey", "phone", as_of=at(11))
+    assert not book.consents_to("C1", "survey", "phone", as_of=at(1))  # not yet given
+    assert not book.consents_to("C2", "marketing", "sms", as_of=at(5))  # never given
+
+
+def test_a_withdrawal_arriving_later_is_an_ordinary_add(base: Book) -> None:
+    granted = base.add(consent("G1", 1, granted=True))
+    withdrawn = granted.add(consent("G2", 3, granted=False))
+    assert granted.consents_to("C1", "marketing", "sms", as_of=at(4))  # the old Book is unchanged
+    assert not withdrawn.consents_to("C1", "marketing", "sms", as_of=at(4))
+    assert len(withdrawn.consents) == 2
+
+
+def test_the_order_consent_changes_arrive_in_does_not_matter(base: Book) -> None:
+    changes = [consent("G1", 1, granted=True), consent("G2", 3, granted=False)]
+    forwards, backwards = base.add(*changes), base.add(*reversed(changes))
+    for month in (2, 4):
+        assert forwards.consents_to("C1", "marketing", "sms", as_of=at(month)) == (
+            backwards.consents_to("C1", "marketing", "sms", as_of=at(month))
+        )
+
+
+def test_a_grant_and_a_withdrawal_at_the_same_instant_count_as_a_withdrawal(base: Book) -> None:
+    book = base.add(consent("G1", 2, granted=False), consent("G2", 2, granted=True))
+    assert not book.consents_to("C1", "marketing", "sms", as_of=at(3))
+
+
+def test_a_consent_change_of_an_unknown_customer_is_an_integrity_problem(base: Book) -> None:
+    with pytest.raises(IntegrityError, match="consent change 'G1': customer_id 'C9' is not"):
+        base.add(consent("G1", 1, granted=True, customer_id="C9"))
+
+
+@pytest.mark.parametrize(
+    ("arguments", "fragment"),
+    [
+        ({"as_of": date(2026, 5, 1)}, "as_of is datetime.date(2026, 5, 1), expected a timezone"),
+        ({"as_of": datetime(2026, 5, 1)}, "has no time zone"),  # noqa: DTZ001 - the naive case
+        ({"as_of": "2026-05-01"}, "as_of is '2026-05-01'"),
+        ({"purpose": "adverts"}, "purpose is 'adverts', expected one of service_reminder"),
+        ({"channel": "pigeon"}, "channel is 'pigeon', expected one of"),
+        ({"customer_id": "C9"}, "customer_id 'C9' is not in the book"),
+    ],
+)
+def test_a_bad_consent_question_names_the_parameter(
+    base: Book, arguments: dict[str, Any], fragment: str
+) -> None:
+    question: dict[str, Any] = {
+        "customer_id": "C1",
+        "purpose": "marketing",
+        "channel": "sms",
+        "as_of": at(5),
+    } | arguments
+    with pytest.raises(InvalidValue, match=re.escape(fragment)):
+        base.consents_to(**question)
+
+
+# ---------------------------------------------------------------- bad arguments
+
+
+@pytest.mark.parametrize("collection", [42, None, Customer(id="C1", name="王芳"), "C1"])
+def test_from_records_names_a_collection_that_is_not_an_iterable_of_records(
+    collection: Any,
+) -> None:
+    with pytest.raises(InvalidType, match=r"collections\[1\] is a \w+, expected an iterable"):
+        Book.from_records([], collection)
+
+
+def test_the_constructor_names_an_unknown_kind_with_a_suggestion() -> None:
+    with pytest.raises(InvalidValue, match=r"'customer', .* did you mean 'customers'"):
+        Book(customer={})
+
+
+def test_the_constructor_names_records_of_the_wrong_kind_or_key() -> None:
+    with pytest.raises(InvalidType, match="customers is a list"):
+        Book(customers=[Customer(id="C1", name="王芳")])  # type: ignore[arg-type]
+    with pytest.raises(InvalidType, match=r"customers\['D1'\] is a Dealer, expected a Customer"):
+        Book(customers={"D1": Dealer(id="D1", name="北京朝阳4S店")})
+    with pytest.raises(InvalidValue, match=r"customers\['C2'\] holds the record of 'C1'"):
+        Book(customers={"C2": Customer(id="C1", name="王芳")})
+
+
+def test_a_book_is_immutable_and_names_a_mistyped_kind(base: Book) -> None:
+    with pytest.raises(AttributeError):
+        base.customers = {}
+    with pytest.raises(AttributeError, match="did you mean 'customers'"):
+        _ = base.customer
+
+
+def test_facts_gives_a_kind_typed_by_its_record_class(base: Book) -> None:
+    assert base.facts(Customer) is base.customers
+    assert base.facts("repair_orders") is base.repair_orders
+    assert base.facts(ConsentChanged) == {}

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from hypothesis import given
 
 from aftersales_crm.records import (
     RECORD_TYPES,
-    ConsentChanged,
     Customer,
     ReferralMade,
     personal_fields,
@@ -32,11 +29,6 @@ FULL = Customer(
     income_band="20-30万",
     family_notes="两个孩子",
     occupation="工程师",
-    consents=[
-        ConsentChanged(
-            purpose="marketing", channel="sms", granted=True, at=datetime(2025, 1, 1, tzinfo=UTC)
-        )
-    ],
 )
 
 

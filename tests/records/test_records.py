@@ -111,38 +111,30 @@ def test_customer_is_frozen() -> None:
         c.name = "李伟"  # type: ignore[misc]
 
 
-def test_consent_follows_the_latest_change_per_purpose_and_channel() -> None:
-    c = Customer(
-        id="C1",
-        name="李娜",
-        consents=[
-            ConsentChanged(purpose="marketing", channel="sms", granted=True, at=at(1)),
-            ConsentChanged(purpose="survey", channel="phone", granted=True, at=at(2)),
-            ConsentChanged(purpose="marketing", channel="sms", granted=False, at=at(10)),
-        ],
+def test_consent_is_no_longer_nested_in_the_customer() -> None:
+    # Consent changes are facts of their own (ConsentChanged with customer_id), so that a
+    # withdrawal arriving later can be appended to a Book.
+    with pytest.raises(ValidationError, match="consents"):
+        Customer(id="C1", name="李娜", consents=[])  # type: ignore[call-arg]
+
+
+def test_a_consent_change_names_its_customer() -> None:
+    change = ConsentChanged(
+        id="G1", customer_id="C1", purpose="marketing", channel="sms", granted=False, at=at(1)
     )
-    assert c.consents_to("marketing", "sms", as_of=at(5))
-    assert not c.consents_to("marketing", "sms", as_of=at(10))
-    assert not c.consents_to("marketing", "phone", as_of=at(5))  # granted per channel only
-    assert c.consents_to("survey", "phone", as_of=at(30))
-    assert not c.consents_to("survey", "phone", as_of=at(1))  # not yet given
-
-
-def test_consents_out_of_time_order_are_rejected() -> None:
-    with pytest.raises(ValidationError, match="time order"):
-        Customer(
-            id="C1",
-            name="李娜",
-            consents=[
-                ConsentChanged(purpose="marketing", channel="sms", granted=True, at=at(5)),
-                ConsentChanged(purpose="marketing", channel="sms", granted=False, at=at(1)),
-            ],
-        )
+    assert (change.key, change.customer_id, change.granted) == ("G1", "C1", False)
 
 
 def test_consent_instant_must_be_timezone_aware() -> None:
     with pytest.raises(ValidationError, match="timezone"):
-        ConsentChanged(purpose="marketing", channel="sms", granted=True, at=datetime(2026, 1, 1))  # noqa: DTZ001
+        ConsentChanged(
+            id="G1",
+            customer_id="C1",
+            purpose="marketing",
+            channel="sms",
+            granted=True,
+            at=datetime(2026, 1, 1),  # noqa: DTZ001
+        )
 
 
 # ---------------------------------------------------------------- vehicle and ownership
@@ -296,8 +288,10 @@ def test_every_record_round_trips_through_json() -> None:
             name="张伟",
             national_id="110101199003074477",
             mobile="13812345678",
-            consents=[ConsentChanged(purpose="marketing", channel="sms", granted=True, at=at(1))],
             hobbies=("钓鱼", "自驾"),
+        ),
+        ConsentChanged(
+            id="G1", customer_id="C1", purpose="marketing", channel="sms", granted=True, at=at(1)
         ),
         Vehicle(
             vin=VIN,

@@ -37,8 +37,9 @@ def _instants(*values: str) -> NDArray[np.datetime64]:
 def valid_arrays() -> Arrays:
     """Three dealers' worth of valid outside columns: every table, every column kind.
 
-    The second row of most tables leaves every nullable column empty; there is a 29 February,
-    a consent at a microsecond past midnight and a comeback order.
+    Every registered table is there. The second row of most tables leaves every nullable
+    column empty; there is a 29 February, a consent at a microsecond past midnight and a
+    comeback order.
     """
     return {
         "dealers": {
@@ -73,6 +74,7 @@ def valid_arrays() -> Arrays:
             "family_notes": _objects("二孩", None, None),
         },
         "consents": {
+            "id": np.array(["G1", "G2", "G3"]),
             "customer_id": _objects("C1", "C1", "C3"),
             "purpose": _objects("marketing", "marketing", "survey"),
             "channel": _objects("sms", "sms", "phone"),
@@ -123,6 +125,59 @@ def valid_arrays() -> Arrays:
             "labour": np.array([18_000, 0, 5_000, 100]),
             "parts": np.array([42_050, 100, 0, 0]),
             "description": _objects("换机油", None, None, None),
+        },
+        "chapters": {
+            "id": np.array(["CH1", "CH2"]),
+            "dealer_id": _objects("D1", "D2"),
+            "name": _objects("北京车友会", "上海车友会"),
+            "founded_on": _days("2020-02-29", "NaT"),
+        },
+        "contacts": {
+            "id": np.array(["K1", "K2"]),
+            "customer_id": _objects("C1", "C2"),
+            "vin": _objects(VIN_1, None),
+            "channel": _objects("phone", "sms"),
+            "purpose": _objects("follow_up_3d", "care"),
+            "outcome": _objects("reached", "no_answer"),
+            "at": _instants("2022-06-04T02:00:00", "2024-02-29T00:00:00.000001"),
+            "staff": _objects("CC01", None),
+            "repair_order_id": _objects("RO1", None),
+            "note": _objects("满意", None),
+        },
+        "complaints": {
+            "id": np.array(["Q1", "Q2"]),
+            "customer_id": _objects("C1", "C3"),
+            "at": _instants("2022-06-02T03:00:00", "2024-03-02T00:00:00"),
+            "category": _objects("waiting_time", "price"),
+            "severity": _objects("high", "low"),
+            "channel": _objects("phone", "messaging_app"),
+            "repair_order_id": _objects("RO1", None),
+            "description": _objects("等了很久", None),
+        },
+        "complaint_updates": {
+            "id": np.array(["U1", "U2", "U3"]),
+            "complaint_id": _objects("Q1", "Q1", "Q2"),
+            "at": _instants("2022-06-02T05:00:00", "2022-06-05T05:00:00", "2024-03-03T00:00:00"),
+            "action": _objects("acknowledged", "closed", "escalated"),
+            "verdict": _objects(None, "satisfied", None),
+            "staff": _objects("CC02", None, None),
+            "note": _objects("已致歉", None, None),
+        },
+        "referrals": {
+            "id": np.array(["R1", "R2"]),
+            "referrer_id": _objects("C1", "C3"),
+            "referred_name": _objects("赵磊", "孙丽"),
+            "referred_phone": _objects("+8613912345678", None),
+            "referred_customer_id": _objects("C2", None),
+            "on": _days("2023-01-01", "2024-02-29"),
+            "delivered_on": _days("2023-02-01", "NaT"),
+        },
+        "activities": {
+            "id": np.array(["A1", "A2", "A3"]),
+            "activity_id": _objects("EV202405", "EV202405", "EV202406"),
+            "customer_id": _objects("C1", "C3", "C1"),
+            "on": _days("2024-05-18", "2024-05-18", "2024-06-01"),
+            "feedback": _objects("很好", None, None),
         },
     }
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from aftersales_crm.errors import FloatMoneyError, InvalidValue, RowProblem, TableValidationError
-from aftersales_crm.tables import Tables
+from aftersales_crm.tables import SCHEMAS, Tables
 
 #: Outside columns by table (values typed loosely: tests spoil them).
 Arrays = dict[str, Any]
@@ -245,12 +245,19 @@ ROW_RULES: list[tuple[str, str, Any, list[Found]]] = [
         [(0, "birthday", "national_id_birthday")],
     ),
     ("customers", "gender", ["male", "unknown", "male"], [(0, "gender", "national_id_gender")]),
-    # a customer's consents are in time order
+    # closing a complaint carries a verdict, and nothing else does
     (
-        "consents",
-        "at",
-        _instants("2024-03-01T08", "2024-01-01T08", "2024-02-29"),
-        [(1, "at", "consents_out_of_order")],
+        "complaint_updates",
+        "verdict",
+        [None, None, "neutral"],
+        [(1, "verdict", "verdict_missing"), (2, "verdict", "verdict_not_closing")],
+    ),
+    # a referral is delivered after it was made
+    (
+        "referrals",
+        "delivered_on",
+        _days("2022-12-31", "NaT"),
+        [(0, "delivered_on", "delivered_before_referral")],
     ),
 ]
 
@@ -432,7 +439,7 @@ def test_a_float_among_integers_in_a_money_column_raises_and_names_the_row(array
         # an inside name where the outside one belongs
         (lambda a: a["lines"].update(order=["RO1"] * 4), "unknown_column", r"\['order'\]"),
         # a table that does not exist
-        (lambda a: a.update(contacts={"id": ["K1"]}), "unknown_table", r"\['contacts'\]"),
+        (lambda a: a.update(surveys={"id": ["S1"]}), "unknown_table", r"\['surveys'\]"),
         # columns of different lengths
         (
             lambda a: a["orders"].update(mileage=[1, 2]),
@@ -468,7 +475,7 @@ def test_columns_with_a_record_default_may_be_left_out(arrays: Arrays) -> None:
 
 def test_tables_left_out_or_given_as_none_are_empty(arrays: Arrays) -> None:
     tables = Tables.from_arrays(dealers=arrays["dealers"], customers=None, vehicles={})
-    assert [len(t) for t in tables] == [2, 0, 0, 0, 0, 0, 0]
+    assert [len(t) for t in tables] == [2] + [0] * (len(SCHEMAS) - 1)
 
 
 # -- what the ingest accepts -----------------------------------------------------------------

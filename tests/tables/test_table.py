@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from aftersales_crm.errors import CurrencyMismatchError, InvalidValue
-from aftersales_crm.records import Book
+from aftersales_crm.errors import CurrencyMismatchError, InvalidType, InvalidValue
+from aftersales_crm.records import Book, RepairOrder
 from aftersales_crm.tables import SCHEMAS, Column, ColumnKind, Table, Tables, TableSchema, resolve
 from aftersales_crm.values import Money
 
@@ -147,10 +147,63 @@ def test_a_table_refuses_columns_that_do_not_fit_its_schema(
 
 def test_tables_repr_lists_the_currency_and_sizes(tables: Tables) -> None:
     assert repr(tables) == (
-        "Tables(CNY: 2 dealers, 3 customers, 3 consents, 3 vehicles, 2 ownerships, "
-        "3 orders, 4 lines)"
+        "Tables(CNY: 2 dealers, 2 chapters, 3 customers, 3 consents, 3 vehicles, 2 ownerships, "
+        "3 orders, 4 lines, 2 contacts, 2 complaints, 3 complaint_updates, 2 referrals, "
+        "3 activities)"
     )
     assert [t.name for t in tables] == list(SCHEMAS)
+    assert repr(Tables("EUR", dealers=tables.dealers)) == "Tables(EUR: 2 dealers)"  # no empties
+    assert repr(Tables("EUR")) == "Tables(EUR: empty)"
+
+
+def test_a_table_is_reached_by_attribute_or_by_name(tables: Tables) -> None:
+    assert tables["orders"] is tables.orders
+    assert "contacts" in tables
+    assert "surveys" not in tables
+    with pytest.raises(InvalidValue, match="no table 'order'; did you mean 'orders'") as info:
+        tables["order"]
+    assert info.value.code == "unknown_table"
+    with pytest.raises(AttributeError, match="did you mean 'orders'"):
+        _ = tables.order
+
+
+def test_tables_are_immutable(tables: Tables) -> None:
+    with pytest.raises(AttributeError):
+        tables.orders = tables.lines
+    with pytest.raises(AttributeError):
+        del tables.currency
+
+
+def test_tables_left_out_of_the_constructor_are_empty(tables: Tables) -> None:
+    only = Tables(currency="CNY", dealers=tables.dealers)
+    assert len(only.dealers) == 2
+    assert len(only.contacts) == 0
+    assert only.orders.schema == SCHEMAS["orders"]
+
+
+#: Stands for whatever a caller may wrongly pass (typed Any, as untyped callers are).
+FIVE: Any = 5
+A_DICT: Any = {"id": []}
+A_LIST: Any = [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("build", "error", "match"),
+    [
+        (lambda t: Tables(currency=FIVE), InvalidValue, "currency 5"),
+        (lambda t: Tables(currency="CNY", surveys=t.orders), InvalidValue, "no table 'surveys'"),
+        (lambda t: Tables(currency="CNY", orders=A_DICT), InvalidType, "orders is a dict"),
+        (lambda t: Tables.from_book(t), InvalidType, "book is a Tables, expected a Book"),
+        (lambda t: Tables.from_book(Book(), currency=FIVE), InvalidValue, "currency 5"),
+        (lambda t: Tables.from_arrays(currency=FIVE), InvalidValue, "currency 5"),
+        (lambda t: Tables.from_arrays(orders=A_LIST), InvalidType, "orders is a list"),
+    ],
+)
+def test_a_wrong_argument_is_named_in_the_librarys_error(
+    tables: Tables, build: Any, error: type[Exception], match: str
+) -> None:
+    with pytest.raises(error, match=match):
+        build(tables)
 
 
 def test_tables_in_another_currency_are_not_equal(arrays: Arrays, tables: Tables) -> None:
@@ -238,8 +291,8 @@ def test_from_book_takes_the_currency_of_the_first_order(arrays: Arrays) -> None
 
 def test_from_book_refuses_orders_in_several_currencies(arrays: Arrays) -> None:
     records = Tables.from_arrays(**arrays).to_records()
-    order = records[-1]
-    line = order.lines[0].model_copy(  # type: ignore[attr-defined]
+    order = next(r for r in reversed(records) if isinstance(r, RepairOrder))
+    line = order.lines[0].model_copy(
         update={"labour": Money.from_minor(1, "USD"), "parts": Money.from_minor(0, "USD")}
     )
     usd = order.model_copy(update={"id": "RO9", "lines": (line,), "comeback_of": None})

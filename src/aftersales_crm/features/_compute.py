@@ -860,6 +860,8 @@ def _subset(tables: Tables, keep: Mapping[str, NDArray[np.bool_]]) -> Tables:
     remap = {name: np.cumsum(mask) - 1 for name, mask in keep.items()}
     parts: dict[str, Table] = {}
     for table in tables:
+        if table.name not in keep:
+            continue  # a table features do not read stays empty
         rows = np.flatnonzero(keep[table.name])
         columns = {}
         for column in table.schema.columns:

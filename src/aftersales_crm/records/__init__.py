@@ -5,6 +5,13 @@ JSON exactly. Facts are named as nouns or past participles (``RepairOrder``,
 ``ContactMade``, ``ComplaintFiled``). Fields holding personal data are marked
 :class:`Personal`; :func:`redacted` masks them for display.
 
+Each kind of fact is declared once, beside its record, as a :class:`FactKind`: its record
+class, its table schema (whose reference columns are its references), the noun used in
+messages, its cross-record checks and how the test strategies and the synthetic generator
+produce it. The :class:`Book`, the tables of :mod:`aftersales_crm.tables`,
+:data:`RECORD_TYPES`, :func:`json_schema` and the test strategies are derived from the
+registry (:func:`fact_kinds`); :func:`register` adds a kind of your own.
+
 Examples:
     >>> from aftersales_crm.records import Customer, redacted
     >>> c = Customer(id="C1", name="王小明", mobile="138 1234 5678")
@@ -41,15 +48,30 @@ from aftersales_crm.records._enums import (
     CustomerVerdict,
     Severity,
 )
+from aftersales_crm.records._kinds import Child, FactKind, IntegrityCheck, load_producer
 from aftersales_crm.records._party import Chapter, ConsentChanged, Customer, Dealer
+from aftersales_crm.records._registry import (
+    BUILT_IN_KINDS,
+    fact_kind,
+    fact_kinds,
+    register,
+    registered,
+    table_schemas,
+    unregister,
+)
 from aftersales_crm.records._repair import RepairLine, RepairOrder
+from aftersales_crm.records._schema import Column, ColumnKind, RowCheck, TableSchema
 from aftersales_crm.records._vehicle import Ownership, Vehicle
 
 __all__ = [
+    "BUILT_IN_KINDS",
     "RECORD_TYPES",
     "ActivityAttended",
     "Book",
     "Chapter",
+    "Child",
+    "Column",
+    "ColumnKind",
     "ComplaintAction",
     "ComplaintCategory",
     "ComplaintFiled",
@@ -62,7 +84,9 @@ __all__ = [
     "CustomerKind",
     "CustomerVerdict",
     "Dealer",
+    "FactKind",
     "Id",
+    "IntegrityCheck",
     "Ownership",
     "Personal",
     "PersonalKind",
@@ -70,33 +94,36 @@ __all__ = [
     "ReferralMade",
     "RepairLine",
     "RepairOrder",
+    "RowCheck",
     "Severity",
+    "TableSchema",
     "Vehicle",
+    "fact_kind",
+    "fact_kinds",
     "json_schema",
+    "load_producer",
     "personal_fields",
     "redacted",
+    "register",
+    "registered",
+    "table_schemas",
+    "unregister",
 ]
 
-RECORD_TYPES: tuple[type[Record], ...] = (
-    Dealer,
-    Chapter,
-    Customer,
-    ConsentChanged,
-    Vehicle,
-    Ownership,
-    RepairOrder,
-    RepairLine,
-    ContactMade,
-    ComplaintFiled,
-    ComplaintUpdated,
-    ReferralMade,
-    ActivityAttended,
+RECORD_TYPES: tuple[type[Record], ...] = tuple(
+    record for kind in BUILT_IN_KINDS for record in kind.record_types
 )
-"""Every record class of the library, in dependency order."""
+"""Every record class of the library's built-in fact kinds (nested ones included), in
+dependency order.
+
+Examples:
+    >>> [cls.__name__ for cls in RECORD_TYPES][:4]
+    ['Dealer', 'Chapter', 'Customer', 'ConsentChanged']
+"""
 
 
 def json_schema() -> dict[str, dict[str, Any]]:
-    """Return the JSON schema of every record, by class name.
+    """Return the JSON schema of every record of every registered fact kind, by class name.
 
     Returns:
         A mapping from record class name to its JSON schema (validation mode).
@@ -106,4 +133,6 @@ def json_schema() -> dict[str, dict[str, Any]]:
         >>> schemas["RepairOrder"]["required"]
         ['id', 'dealer_id', 'vin', 'customer_id', 'opened_at', 'mileage', 'lines']
     """
-    return {cls.__name__: cls.model_json_schema() for cls in RECORD_TYPES}
+    return {
+        cls.__name__: cls.model_json_schema() for kind in fact_kinds() for cls in kind.record_types
+    }

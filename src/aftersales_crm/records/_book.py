@@ -1,19 +1,24 @@
-"""The Book: an immutable collection of records that keeps its references whole."""
+"""The Book: an immutable collection of records that keeps its references whole.
+
+Its kinds of records come from the registry of fact kinds: one mapping of records by key
+for each registered kind, reached as an attribute named after the kind.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar, overload
 
 import attrs
 
-from aftersales_crm._frozen import frozen_reduce
-from aftersales_crm.errors import IntegrityError, InvalidType
+from aftersales_crm.errors import IntegrityError, InvalidType, InvalidValue
 from aftersales_crm.records._base import Record
 from aftersales_crm.records._contact import (
     ActivityAttended,
@@ -22,61 +27,21 @@ from aftersales_crm.records._contact import (
     ContactMade,
     ReferralMade,
 )
-from aftersales_crm.records._party import Chapter, Customer, Dealer
+from aftersales_crm.records._enums import ConsentPurpose
+from aftersales_crm.records._kinds import FactKind
+from aftersales_crm.records._party import Chapter, ConsentChanged, Customer, Dealer
+from aftersales_crm.records._registry import fact_kind, fact_kinds, kind_of_table
 from aftersales_crm.records._repair import RepairOrder
 from aftersales_crm.records._vehicle import Ownership, Vehicle
+from aftersales_crm.values import ContactChannel
 
 __all__ = ["Book"]
 
 R = TypeVar("R", bound=Record)
 
-#: Each kind of record the Book holds: class → (attribute, noun used in messages).
-_KINDS: dict[type[Record], tuple[str, str]] = {
-    Dealer: ("dealers", "dealer"),
-    Chapter: ("chapters", "chapter"),
-    Customer: ("customers", "customer"),
-    Vehicle: ("vehicles", "vehicle"),
-    Ownership: ("ownerships", "ownership"),
-    RepairOrder: ("repair_orders", "repair order"),
-    ContactMade: ("contacts", "contact"),
-    ComplaintFiled: ("complaints", "complaint"),
-    ComplaintUpdated: ("complaint_updates", "complaint update"),
-    ReferralMade: ("referrals", "referral"),
-    ActivityAttended: ("activities", "activity attendance"),
-}
-
-#: The references each kind makes: (field, attribute of the Book it points into).
-_REFERENCES: dict[type[Record], tuple[tuple[str, str], ...]] = {
-    Chapter: (("dealer_id", "dealers"),),
-    Vehicle: (("selling_dealer_id", "dealers"),),
-    Ownership: (("customer_id", "customers"), ("vin", "vehicles")),
-    RepairOrder: (
-        ("dealer_id", "dealers"),
-        ("vin", "vehicles"),
-        ("customer_id", "customers"),
-        ("comeback_of", "repair_orders"),
-    ),
-    ContactMade: (
-        ("customer_id", "customers"),
-        ("vin", "vehicles"),
-        ("repair_order_id", "repair_orders"),
-    ),
-    ComplaintFiled: (("customer_id", "customers"), ("repair_order_id", "repair_orders")),
-    ComplaintUpdated: (("complaint_id", "complaints"),),
-    ReferralMade: (("referrer_id", "customers"), ("referred_customer_id", "customers")),
-    ActivityAttended: (("customer_id", "customers"),),
-}
+_EMPTY: Final[Mapping[str, Any]] = MappingProxyType({})
 
 
-def _frozen_map(records: Mapping[str, R]) -> Mapping[str, R]:
-    return MappingProxyType(dict(records))
-
-
-def _empty() -> Mapping[str, Any]:
-    return MappingProxyType({})
-
-
-@attrs.frozen(eq=False)
 class Book:
     """An immutable in-memory collection of records with referential integrity.
 
@@ -86,12 +51,16 @@ class Book:
     in one :class:`~aftersales_crm.errors.IntegrityError`, never the first only. Adding
     facts returns a new Book; the old one is unchanged.
 
-    Each attribute maps ids (VINs for vehicles) to records, in the order they were added.
+    The Book holds every registered fact kind (:func:`~aftersales_crm.records.fact_kinds`):
+    each is an attribute named after the kind that maps ids (VINs for vehicles) to records,
+    in the order they were added; :meth:`facts` gives the same mapping typed by record
+    class. A kind registered by you appears the same way.
 
     Attributes:
         dealers: dealers by id.
         chapters: owners'-club chapters by id.
         customers: customers by id.
+        consents: consent changes by id.
         vehicles: vehicles by VIN.
         ownerships: ownerships by id.
         repair_orders: repair orders by id.
@@ -110,23 +79,105 @@ class Book:
         True
     """
 
-    dealers: Mapping[str, Dealer] = attrs.field(factory=_empty, converter=_frozen_map)
-    chapters: Mapping[str, Chapter] = attrs.field(factory=_empty, converter=_frozen_map)
-    customers: Mapping[str, Customer] = attrs.field(factory=_empty, converter=_frozen_map)
-    vehicles: Mapping[str, Vehicle] = attrs.field(factory=_empty, converter=_frozen_map)
-    ownerships: Mapping[str, Ownership] = attrs.field(factory=_empty, converter=_frozen_map)
-    repair_orders: Mapping[str, RepairOrder] = attrs.field(factory=_empty, converter=_frozen_map)
-    contacts: Mapping[str, ContactMade] = attrs.field(factory=_empty, converter=_frozen_map)
-    complaints: Mapping[str, ComplaintFiled] = attrs.field(factory=_empty, converter=_frozen_map)
-    complaint_updates: Mapping[str, ComplaintUpdated] = attrs.field(
-        factory=_empty, converter=_frozen_map
-    )
-    referrals: Mapping[str, ReferralMade] = attrs.field(factory=_empty, converter=_frozen_map)
-    activities: Mapping[str, ActivityAttended] = attrs.field(factory=_empty, converter=_frozen_map)
+    # The built-in kinds, typed for type checkers; a test keeps them in step with the
+    # registry. Every registered kind, these and yours, is served by __getattr__.
+    dealers: Mapping[str, Dealer]
+    chapters: Mapping[str, Chapter]
+    customers: Mapping[str, Customer]
+    consents: Mapping[str, ConsentChanged]
+    vehicles: Mapping[str, Vehicle]
+    ownerships: Mapping[str, Ownership]
+    repair_orders: Mapping[str, RepairOrder]
+    contacts: Mapping[str, ContactMade]
+    complaints: Mapping[str, ComplaintFiled]
+    complaint_updates: Mapping[str, ComplaintUpdated]
+    referrals: Mapping[str, ReferralMade]
+    activities: Mapping[str, ActivityAttended]
+
+    _facts: Mapping[str, Mapping[str, Record]]
+
+    def __init__(self, **facts: Mapping[str, Record]) -> None:
+        """Hold records as given, by kind name; use :meth:`from_records` to have them checked.
+
+        Args:
+            **facts: for each kind, its records by key. Kinds left out are empty.
+
+        Raises:
+            InvalidValue: a keyword is not the name of a registered fact kind, or a record
+                is filed under a key that is not its own.
+            InvalidType: a kind's records are not a mapping of records of the kind.
+        """
+        held: dict[str, Mapping[str, Record]] = {}
+        for name, given in facts.items():
+            kind = _kind_named(name)
+            records: object = given  # callers may pass anything; the annotation is the contract
+            if not isinstance(records, Mapping):
+                msg = f"{name} is a {type(records).__name__}, expected a mapping of records by key"
+                raise InvalidType(msg)
+            for key, record in records.items():
+                if type(record) is not kind.record:
+                    msg = f"{name}[{key!r}] is a {type(record).__name__}, expected a {kind.record.__name__}"
+                    raise InvalidType(msg)
+                if record.key != key:
+                    msg = f"{name}[{key!r}] holds the record of {record.key!r}"
+                    raise InvalidValue(msg, code="wrong_key")
+            if records:
+                held[name] = MappingProxyType(dict(records))
+        object.__setattr__(self, "_facts", MappingProxyType(held))
+
+    def __getattr__(self, name: str) -> Mapping[str, Any]:
+        """The records of the registered kind ``name``, by key."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        facts: Mapping[str, Mapping[str, Record]] = self.__dict__.get("_facts", _EMPTY)
+        if name in facts:
+            return facts[name]
+        if any(kind.name == name for kind in fact_kinds()):
+            return _EMPTY
+        names = [kind.name for kind in fact_kinds()]
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        msg = f"a Book has no kind of records {name!r}{hint}"
+        raise AttributeError(msg)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise attrs.exceptions.FrozenInstanceError
+
+    def __delattr__(self, name: str) -> None:
+        raise attrs.exceptions.FrozenInstanceError
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle by constructor arguments (a read-only mapping itself cannot be pickled)."""
-        return frozen_reduce(self)
+        """Pickle by the records of each kind (a read-only mapping itself cannot be pickled)."""
+        return _rebuild, ({name: dict(records) for name, records in self._facts.items()},)
+
+    @overload
+    def facts(self, kind: type[R]) -> Mapping[str, R]: ...
+    @overload
+    def facts(self, kind: str) -> Mapping[str, Record]: ...
+    def facts(self, kind: type[Record] | str) -> Mapping[str, Record]:
+        """The records of one kind by key, typed by its record class.
+
+        Args:
+            kind: the record class (``RepairOrder``) or the kind's name (``"repair_orders"``).
+
+        Returns:
+            The read-only mapping of the kind's records by key.
+
+        Raises:
+            InvalidValue: no registered kind goes by ``kind``.
+
+        Examples:
+            >>> from aftersales_crm.records import Customer
+            >>> Book.from_records([Customer(id="C1", name="王芳")]).facts(Customer)["C1"].name
+            '王芳'
+        """
+        name = fact_kind(kind).name
+        return self._facts.get(name, _EMPTY)
+
+    def _kind_names(self) -> list[str]:
+        """The registered kinds' names, then any kind this Book holds that is no longer registered."""
+        names = [kind.name for kind in fact_kinds()]
+        return names + [name for name in self._facts if name not in names]
 
     # ------------------------------------------------------------------ building
 
@@ -144,7 +195,8 @@ class Book:
         Raises:
             IntegrityError: listing every dangling reference, every id used by two
                 different records, and every other cross-record rule that fails.
-            TypeError: an item is not a record kind the Book holds.
+            InvalidType: a collection is not an iterable of records, or an item is not a
+                record of a registered kind (a :class:`TypeError`).
 
         Examples:
             >>> from aftersales_crm.records import Customer, Ownership
@@ -156,24 +208,38 @@ class Book:
             aftersales_crm.errors.IntegrityError: 2 integrity problems:
               ownership 'O1': customer_id 'C2' is not in the book
               ownership 'O1': vin 'LSVAU218XN2183294' is not in the book
+            >>> Book.from_records(42)
+            Traceback (most recent call last):
+            ...
+            aftersales_crm.errors.InvalidType: collections[0] is a int, expected an iterable of records
         """
+        for position, given in enumerate(collections):
+            collection: object = given  # callers may pass anything; the annotation is the contract
+            if isinstance(collection, Record | str | bytes) or not isinstance(collection, Iterable):
+                msg = (
+                    f"collections[{position}] is a {type(collection).__name__}, "
+                    "expected an iterable of records"
+                )
+                raise InvalidType(msg)
         return cls().add(*itertools.chain.from_iterable(collections))
 
     def add(self, *records: Record) -> Book:
         """Return a new Book with more facts; this Book is unchanged.
 
         Adding a record identical to one already present is a no-op; a different record
-        under an existing id is an error.
+        under an existing id is an error. A later fact of an appendable kind, such as a
+        consent withdrawn, is simply added.
 
         Args:
-            *records: records of any kind the Book holds.
+            *records: records of any registered kind.
 
         Returns:
             The new Book.
 
         Raises:
             IntegrityError: every problem the new records bring, listed together.
-            TypeError: an item is not a record kind the Book holds.
+            InvalidType: an item is not a record of a registered kind (a
+                :class:`TypeError`).
 
         Examples:
             >>> from aftersales_crm.records import Customer
@@ -186,29 +252,30 @@ class Book:
             aftersales_crm.errors.IntegrityError: 1 integrity problem:
               customer 'C1': two different records under one id
         """
+        kinds = {kind.record: kind for kind in fact_kinds()}
         maps: dict[str, dict[str, Record]] = {
-            attribute: dict(getattr(self, attribute)) for attribute, _ in _KINDS.values()
+            name: dict(getattr(self, name)) for name in self._kind_names()
         }
         problems: list[str] = []
-        fresh: list[Record] = []
+        fresh: list[tuple[FactKind, Record]] = []
         for record in records:
-            try:
-                attribute, noun = _KINDS[type(record)]
-            except KeyError:
-                msg = f"a Book holds records of {sorted(c.__name__ for c in _KINDS)}, not {type(record).__name__}"
-                raise InvalidType(msg) from None
-            existing = maps[attribute].get(record.key)
+            kind = kinds.get(type(record))
+            if kind is None:
+                names = sorted(c.__name__ for c in kinds)
+                msg = f"a Book holds records of {names}, not {type(record).__name__}"
+                raise InvalidType(msg)
+            existing = maps[kind.name].get(record.key)
             if existing is None:
-                maps[attribute][record.key] = record
-                fresh.append(record)
+                maps[kind.name][record.key] = record
+                fresh.append((kind, record))
             elif existing != record:
-                problems.append(f"{noun} {record.key!r}: two different records under one id")
+                problems.append(f"{kind.noun} {record.key!r}: two different records under one id")
         if not fresh and not problems:
             return self
         problems += _check(fresh, maps)
         if problems:
             raise IntegrityError(problems)
-        return Book(**maps)  # type: ignore[arg-type]
+        return Book(**maps)
 
     def records(self) -> Iterator[Record]:
         """Iterate over every record, kind by kind, referenced kinds first.
@@ -223,28 +290,24 @@ class Book:
             >>> [r.key for r in Book().add(Customer(id="C1", name="王芳")).records()]
             ['C1']
         """
-        for attribute, _ in _KINDS.values():
-            yield from getattr(self, attribute).values()
+        for name in self._kind_names():
+            yield from getattr(self, name).values()
 
     def __len__(self) -> int:
-        return sum(len(getattr(self, attribute)) for attribute, _ in _KINDS.values())
+        return sum(len(records) for records in self._facts.values())
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Book):
             return NotImplemented
-        return all(
-            dict(getattr(self, attribute)) == dict(getattr(other, attribute))
-            for attribute, _ in _KINDS.values()
-        )
+        names = set(self._facts) | set(other._facts)
+        return all(dict(getattr(self, n)) == dict(getattr(other, n)) for n in names)
 
     def __hash__(self) -> int:
-        return hash(tuple(len(getattr(self, attribute)) for attribute, _ in _KINDS.values()))
+        return hash(tuple(sorted((n, len(r)) for n, r in self._facts.items())))
 
     def __repr__(self) -> str:
         counts = ", ".join(
-            f"{attribute}={len(getattr(self, attribute))}"
-            for attribute, _ in _KINDS.values()
-            if getattr(self, attribute)
+            f"{name}={len(self._facts[name])}" for name in self._kind_names() if name in self._facts
         )
         return f"Book({counts})"
 
@@ -262,6 +325,12 @@ class Book:
     @functools.cached_property
     def _ownerships_by_customer(self) -> Mapping[str, tuple[Ownership, ...]]:
         return _grouped(self.ownerships.values(), lambda o: o.customer_id)
+
+    @functools.cached_property
+    def _consents_by_customer(self) -> Mapping[str, tuple[ConsentChanged, ...]]:
+        # In time order; at one instant a withdrawal comes last, so it decides.
+        in_time_order = sorted(self.consents.values(), key=lambda c: (c.at, c.granted is False))
+        return _grouped(in_time_order, lambda c: c.customer_id)
 
     # ------------------------------------------------------------------ queries
 
@@ -327,6 +396,97 @@ class Book:
         """
         return self._orders_by_customer.get(customer_id, ())
 
+    def consents_to(
+        self,
+        customer_id: str,
+        purpose: ConsentPurpose | str,
+        channel: ContactChannel | str,
+        *,
+        as_of: dt.datetime,
+    ) -> bool:
+        """Tell whether a customer consented to this purpose over this channel at an instant.
+
+        The latest consent change for the purpose and channel at or before ``as_of``
+        decides; with none, there is no consent. Two changes at the same instant that
+        disagree count as a withdrawal. The order in which the changes were added does not
+        matter.
+
+        Args:
+            customer_id: the customer, who must be in the Book.
+            purpose: what the contact is for.
+            channel: how the contact would be made.
+            as_of: the instant of the contact: a timezone-aware ``datetime`` (consent is
+                given and withdrawn at instants, and a bare date would leave the time of
+                day and the zone open).
+
+        Returns:
+            True when the deciding change granted consent.
+
+        Raises:
+            InvalidValue: ``as_of`` is not an aware datetime, ``purpose`` or ``channel`` is
+                not one of its enum's values, or the customer is not in the Book.
+
+        Examples:
+            >>> from datetime import datetime, timezone
+            >>> from aftersales_crm.records import ConsentChanged, Customer
+            >>> t = lambda m: datetime(2025, m, 1, tzinfo=timezone.utc)
+            >>> book = Book.from_records([
+            ...     Customer(id="C1", name="李娜"),
+            ...     ConsentChanged(id="K1", customer_id="C1", purpose="marketing", channel="sms",
+            ...                    granted=True, at=t(1)),
+            ... ])
+            >>> later = book.add(ConsentChanged(id="K2", customer_id="C1", purpose="marketing",
+            ...                                 channel="sms", granted=False, at=t(6)))
+            >>> later.consents_to("C1", "marketing", "sms", as_of=t(3))
+            True
+            >>> later.consents_to("C1", "marketing", "sms", as_of=t(7))
+            False
+            >>> later.consents_to("C1", "marketing", "sms", as_of=datetime(2025, 7, 1))
+            Traceback (most recent call last):
+            ...
+            aftersales_crm.errors.InvalidValue: as_of is datetime.datetime(2025, 7, 1, 0, 0), which has no time zone; give a timezone-aware datetime
+        """
+        moment = _aware(as_of)
+        wanted = (
+            _member(ConsentPurpose, purpose, "purpose"),
+            _member(ContactChannel, channel, "channel"),
+        )
+        if customer_id not in self.customers:
+            msg = f"customer_id {customer_id!r} is not in the book"
+            raise InvalidValue(msg, code="unknown_customer")
+        decision = False
+        for change in self._consents_by_customer.get(customer_id, ()):
+            if change.at > moment:
+                break
+            if (change.purpose, change.channel) == wanted:
+                decision = change.granted
+        return decision
+
+
+E = TypeVar("E", ConsentPurpose, ContactChannel)
+
+
+def _member(enum: type[E], value: str, name: str) -> E:
+    """``value`` as a member of ``enum``, or the library's error naming the parameter."""
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum)
+        msg = f"{name} is {value!r}, expected one of {allowed}"
+        raise InvalidValue(msg, code=name) from None
+
+
+def _aware(given: dt.datetime) -> dt.datetime:
+    """``as_of`` checked to be a timezone-aware datetime."""
+    as_of: object = given  # callers may pass anything; the annotation is the contract
+    if not isinstance(as_of, dt.datetime):
+        msg = f"as_of is {as_of!r}, expected a timezone-aware datetime"
+        raise InvalidValue(msg, code="as_of")
+    if as_of.utcoffset() is None:
+        msg = f"as_of is {as_of!r}, which has no time zone; give a timezone-aware datetime"
+        raise InvalidValue(msg, code="as_of")
+    return as_of
+
 
 def _grouped(records: Iterable[R], key: Callable[[R], str]) -> dict[str, tuple[R, ...]]:
     """Group records by a key, keeping their order within each group."""
@@ -336,66 +496,41 @@ def _grouped(records: Iterable[R], key: Callable[[R], str]) -> dict[str, tuple[R
     return {name: tuple(members) for name, members in groups.items()}
 
 
-def _check(fresh: list[Record], maps: Mapping[str, Mapping[str, Record]]) -> list[str]:
+def _kind_named(name: str) -> FactKind:
+    """The registered kind ``name``, as a keyword of the Book's constructor names it."""
+    for kind in fact_kinds():
+        if kind.name == name:
+            return kind
+    names = [kind.name for kind in fact_kinds()]
+    close = difflib.get_close_matches(name, names, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else f"the kinds are {names}"
+    msg = f"Book() got {name!r}, which is no registered fact kind; {hint}"
+    raise InvalidValue(msg, code="unknown_kind")
+
+
+def _rebuild(facts: dict[str, dict[str, Record]]) -> Book:
+    return Book(**facts)
+
+
+def _check(
+    fresh: list[tuple[FactKind, Record]], maps: Mapping[str, Mapping[str, Record]]
+) -> list[str]:
     """Check the cross-record rules of the new records against the whole (merged) book."""
     problems: list[str] = []
-    for record in fresh:
-        noun = _KINDS[type(record)][1]
-        for field, target in _REFERENCES.get(type(record), ()):
+    targets: dict[str, list[tuple[str, str]]] = {}
+    by_kind: dict[str, list[Record]] = defaultdict(list)
+    for kind, record in fresh:
+        if kind.name not in targets:
+            targets[kind.name] = [
+                (field, kind_of_table(table).name) for field, table in kind.references.items()
+            ]
+        for field, target in targets[kind.name]:
             value = getattr(record, field)
             if value is not None and value not in maps[target]:
-                problems.append(f"{noun} {record.key!r}: {field} {value!r} is not in the book")
-        if isinstance(record, RepairOrder):
-            problems += _check_repair_order(record, maps)
-        elif isinstance(record, ComplaintUpdated):
-            complaint = maps["complaints"].get(record.complaint_id)
-            if isinstance(complaint, ComplaintFiled) and record.at < complaint.at:
-                problems.append(
-                    f"complaint update {record.key!r}: at {record.at.isoformat()} is before the "
-                    f"complaint was filed at {complaint.at.isoformat()}"
-                )
-    problems += _check_ownership_overlaps(fresh, maps)
-    return problems
-
-
-def _check_repair_order(order: RepairOrder, maps: Mapping[str, Mapping[str, Record]]) -> list[str]:
-    problems: list[str] = []
-    vehicle = maps["vehicles"].get(order.vin)
-    if (
-        isinstance(vehicle, Vehicle)
-        and vehicle.first_visit_mileage is not None
-        and order.mileage < vehicle.first_visit_mileage
-    ):
-        problems.append(
-            f"repair order {order.key!r}: mileage {int(order.mileage)} km is below the "
-            f"vehicle's first visit mileage {int(vehicle.first_visit_mileage)} km"
-        )
-    earlier = maps["repair_orders"].get(order.comeback_of or "")
-    if isinstance(earlier, RepairOrder) and earlier.opened_at > order.opened_at:
-        problems.append(
-            f"repair order {order.key!r}: comeback_of {earlier.id!r} was opened later, "
-            f"at {earlier.opened_at.isoformat()}"
-        )
-    return problems
-
-
-def _check_ownership_overlaps(
-    fresh: list[Record], maps: Mapping[str, Mapping[str, Record]]
-) -> list[str]:
-    touched = {r.vin for r in fresh if isinstance(r, Ownership)}
-    if not touched:
-        return []
-    by_vin: dict[str, list[Ownership]] = defaultdict(list)
-    for ownership in maps["ownerships"].values():
-        if isinstance(ownership, Ownership) and ownership.vin in touched:
-            by_vin[ownership.vin].append(ownership)
-    problems: list[str] = []
-    for vin in sorted(by_vin):
-        periods = sorted(by_vin[vin], key=lambda o: (o.start, o.id))
-        for before, after in itertools.pairwise(periods):
-            if before.end is None or before.end > after.start:
-                problems.append(
-                    f"ownership {after.key!r}: vehicle {vin!r} is still owned under "
-                    f"{before.key!r} on {after.start.isoformat()}"
-                )
+                problems.append(f"{kind.noun} {record.key!r}: {field} {value!r} is not in the book")
+        by_kind[kind.name].append(record)
+    for kind in fact_kinds():
+        if by_kind.get(kind.name):
+            for check in kind.checks:
+                problems += check(by_kind[kind.name], maps)
     return problems

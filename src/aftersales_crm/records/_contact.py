@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
+import numpy as np
+from numpy.typing import NDArray
 from pydantic import AwareDatetime, StringConstraints, model_validator
 
+from aftersales_crm.errors import RowProblem
+from aftersales_crm.records import _schema as s
 from aftersales_crm.records._base import Id, Personal, Record
 from aftersales_crm.records._enums import (
     ComplaintAction,
@@ -15,16 +20,26 @@ from aftersales_crm.records._enums import (
     CustomerVerdict,
     Severity,
 )
+from aftersales_crm.records._kinds import STRATEGIES, SYNTHETIC, FactKind
+from aftersales_crm.records._schema import Column, TableSchema
 from aftersales_crm.values import ContactChannel, ContactPurpose
 from aftersales_crm.values.types import PhoneNumber, Vin
 
 __all__ = [
+    "ACTIVITIES",
+    "COMPLAINTS",
+    "COMPLAINT_UPDATES",
+    "CONTACTS",
+    "REFERRALS",
     "ActivityAttended",
     "ComplaintFiled",
     "ComplaintUpdated",
     "ContactMade",
     "ReferralMade",
 ]
+
+K = s.ColumnKind
+_NONE = -1
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 
@@ -64,6 +79,32 @@ class ContactMade(Record):
     note: Text | None = None
 
 
+CONTACTS = FactKind(
+    name="contacts",
+    record=ContactMade,
+    noun="contact",
+    table=TableSchema(
+        "contacts",
+        (
+            Column("id", K.ID),
+            s.ref("customer", "customer_id", "customers"),
+            s.ref("vehicle", "vin", "vehicles", nullable=True),
+            Column("channel", K.CATEGORY, enum=ContactChannel),
+            Column("purpose", K.CATEGORY, enum=ContactPurpose),
+            Column("outcome", K.CATEGORY, enum=ContactOutcome),
+            Column("at", K.INSTANT),
+            s.id_text("staff"),
+            s.ref("order", "repair_order_id", "orders", nullable=True),
+            s.text("note", max_length=s.LONG_TEXT),
+        ),
+        ContactMade,
+    ),
+    strategy=f"{STRATEGIES}:contact_part",
+    synthetic=f"{SYNTHETIC}:_contact_records",
+)
+"""Contacts: the ``contacts`` table."""
+
+
 class ComplaintFiled(Record):
     """A customer filed a complaint (投诉).
 
@@ -92,6 +133,30 @@ class ComplaintFiled(Record):
     channel: ContactChannel
     repair_order_id: Id | None = None
     description: Text | None = None
+
+
+COMPLAINTS = FactKind(
+    name="complaints",
+    record=ComplaintFiled,
+    noun="complaint",
+    table=TableSchema(
+        "complaints",
+        (
+            Column("id", K.ID),
+            s.ref("customer", "customer_id", "customers"),
+            Column("at", K.INSTANT),
+            Column("category", K.CATEGORY, enum=ComplaintCategory),
+            Column("severity", K.CATEGORY, enum=Severity),
+            Column("channel", K.CATEGORY, enum=ContactChannel),
+            s.ref("order", "repair_order_id", "orders", nullable=True),
+            s.text("description", max_length=s.LONG_TEXT),
+        ),
+        ComplaintFiled,
+    ),
+    strategy=f"{STRATEGIES}:complaint_part",
+    synthetic=f"{SYNTHETIC}:_complaint_records",
+)
+"""Complaints as filed: the ``complaints`` table."""
 
 
 class ComplaintUpdated(Record):
@@ -133,6 +198,66 @@ class ComplaintUpdated(Record):
             msg = f"a verdict belongs to closing, not to {self.action.value}"
             raise ValueError(msg)
         return self
+
+
+def _updates_after_filing(
+    fresh: Sequence[ComplaintUpdated], book: Mapping[str, Mapping[str, Record]]
+) -> list[str]:
+    """An update is not earlier than the complaint it moves on."""
+    problems: list[str] = []
+    for update in fresh:
+        complaint = book["complaints"].get(update.complaint_id)
+        if isinstance(complaint, ComplaintFiled) and update.at < complaint.at:
+            problems.append(
+                f"complaint update {update.key!r}: at {update.at.isoformat()} is before the "
+                f"complaint was filed at {complaint.at.isoformat()}"
+            )
+    return problems
+
+
+def _verdicts_on_closing_only(columns: Mapping[str, NDArray[Any]]) -> list[RowProblem]:
+    """Closing carries a verdict and nothing else does, as :class:`ComplaintUpdated` requires."""
+    closing = columns["action"] == list(ComplaintAction).index(ComplaintAction.CLOSED)
+    given = columns["verdict"] != _NONE
+    return [
+        *s.problems(
+            np.flatnonzero(closing & ~given),
+            "verdict",
+            "verdict_missing",
+            lambda r: "closing a complaint needs the customer's verdict",
+        ),
+        *s.problems(
+            np.flatnonzero(~closing & given),
+            "verdict",
+            "verdict_not_closing",
+            lambda r: "a verdict belongs to closing a complaint only",
+        ),
+    ]
+
+
+COMPLAINT_UPDATES = FactKind(
+    name="complaint_updates",
+    record=ComplaintUpdated,
+    noun="complaint update",
+    table=TableSchema(
+        "complaint_updates",
+        (
+            Column("id", K.ID),
+            s.ref("complaint", "complaint_id", "complaints"),
+            Column("at", K.INSTANT),
+            Column("action", K.CATEGORY, enum=ComplaintAction),
+            Column("verdict", K.CATEGORY, nullable=True, enum=CustomerVerdict),
+            s.id_text("staff"),
+            s.text("note", max_length=s.LONG_TEXT),
+        ),
+        ComplaintUpdated,
+        checks=(_verdicts_on_closing_only,),
+    ),
+    checks=(_updates_after_filing,),
+    strategy=f"{STRATEGIES}:complaint_update_part",
+    synthetic=f"{SYNTHETIC}:_complaint_records",
+)
+"""Complaint updates: the ``complaint_updates`` table; an update follows its complaint."""
 
 
 class ReferralMade(Record):
@@ -178,6 +303,41 @@ class ReferralMade(Record):
         return self.delivered_on is not None
 
 
+def _delivered_after_referral(columns: Mapping[str, NDArray[Any]]) -> list[RowProblem]:
+    """Delivery is not before the referral, as :class:`ReferralMade` requires."""
+    on, delivered = columns["on"], columns["delivered_on"]
+    return s.problems(
+        np.flatnonzero(delivered < on),
+        "delivered_on",
+        "delivered_before_referral",
+        lambda r: f"delivered_on {delivered[r]} is before the referral on {on[r]}",
+    )
+
+
+REFERRALS = FactKind(
+    name="referrals",
+    record=ReferralMade,
+    noun="referral",
+    table=TableSchema(
+        "referrals",
+        (
+            Column("id", K.ID),
+            s.ref("referrer", "referrer_id", "customers"),
+            s.text("referred_name", nullable=False, max_length=s.LONG_TEXT),
+            s.phone_column("referred_phone"),
+            s.ref("referred_customer", "referred_customer_id", "customers", nullable=True),
+            Column("on", K.DATE),
+            Column("delivered_on", K.DATE, nullable=True),
+        ),
+        ReferralMade,
+        checks=(_delivered_after_referral,),
+    ),
+    strategy=f"{STRATEGIES}:referral_part",
+    synthetic=f"{SYNTHETIC}:_club_records",
+)
+"""Referrals: the ``referrals`` table."""
+
+
 class ActivityAttended(Record):
     """A customer took part in a club activity (owner class, outdoor event, party).
 
@@ -198,3 +358,24 @@ class ActivityAttended(Record):
     customer_id: Id
     on: date
     feedback: Text | None = None
+
+
+ACTIVITIES = FactKind(
+    name="activities",
+    record=ActivityAttended,
+    noun="activity attendance",
+    table=TableSchema(
+        "activities",
+        (
+            Column("id", K.ID),
+            Column("activity_id", K.LABEL, check=s.plain_id, max_length=s.ID_MAX),
+            s.ref("customer", "customer_id", "customers"),
+            Column("on", K.DATE),
+            s.text("feedback", max_length=s.LONG_TEXT),
+        ),
+        ActivityAttended,
+    ),
+    strategy=f"{STRATEGIES}:activity_part",
+    synthetic=f"{SYNTHETIC}:_club_records",
+)
+"""Club activity attendances: the ``activities`` table (activity ids as labels)."""

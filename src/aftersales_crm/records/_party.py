@@ -1,18 +1,32 @@
-"""Dealers, club chapters, customers and their consent to be contacted."""
+"""Dealers, club chapters, customers and their consent to be contacted, with their kinds."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Self
 
-from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import AwareDatetime, StringConstraints, model_validator
 
+from aftersales_crm.records import _schema as s
 from aftersales_crm.records._base import Id, Personal, Record
 from aftersales_crm.records._enums import ConsentPurpose, CustomerKind
+from aftersales_crm.records._kinds import STRATEGIES, SYNTHETIC, FactKind
+from aftersales_crm.records._schema import Column, TableSchema
 from aftersales_crm.values import ContactChannel, Gender, GeoPoint, national_id
 from aftersales_crm.values.types import NationalId, PhoneNumber
 
-__all__ = ["Chapter", "ConsentChanged", "Customer", "Dealer"]
+__all__ = [
+    "CHAPTERS",
+    "CONSENTS",
+    "CUSTOMERS",
+    "DEALERS",
+    "Chapter",
+    "ConsentChanged",
+    "Customer",
+    "Dealer",
+]
+
+K = s.ColumnKind
 
 Postcode = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
@@ -43,6 +57,28 @@ class Dealer(Record):
     full_after_sales: bool = True
 
 
+DEALERS = FactKind(
+    name="dealers",
+    record=Dealer,
+    noun="dealer",
+    table=TableSchema(
+        "dealers",
+        (
+            Column("id", K.ID),
+            s.text("name", nullable=False),
+            Column("lat", K.FLOAT, field="location.lat", nullable=True, limit=s.LAT),
+            Column("lon", K.FLOAT, field="location.lon", nullable=True, limit=s.LON),
+            s.text("region"),
+            Column("full_after_sales", K.BOOL),
+        ),
+        Dealer,
+    ),
+    strategy=f"{STRATEGIES}:dealer_part",
+    synthetic=f"{SYNTHETIC}:_dealer_records",
+)
+"""Dealers: the ``dealers`` table, keyed by id."""
+
+
 class Chapter(Record):
     """A dealer's chapter of the OEM owners' club (经销商分会).
 
@@ -63,29 +99,24 @@ class Chapter(Record):
     founded_on: date | None = None
 
 
-class ConsentChanged(Record):
-    """A customer gave or withdrew consent to be contacted for a purpose over a channel.
-
-    Consent is a history of facts: the latest change at or before a moment decides.
-
-    Attributes:
-        purpose: what the contact is for (service reminders, marketing, surveys).
-        channel: how the customer may be contacted.
-        granted: True when consent was given, False when it was withdrawn.
-        at: the instant of the change, timezone-aware.
-
-    Examples:
-        >>> from datetime import datetime, timezone
-        >>> c = ConsentChanged(purpose="marketing", channel="sms", granted=True,
-        ...                    at=datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc))
-        >>> c.purpose.label("zh")
-        '营销'
-    """
-
-    purpose: ConsentPurpose
-    channel: ContactChannel
-    granted: bool
-    at: AwareDatetime
+CHAPTERS = FactKind(
+    name="chapters",
+    record=Chapter,
+    noun="chapter",
+    table=TableSchema(
+        "chapters",
+        (
+            Column("id", K.ID),
+            s.ref("dealer", "dealer_id", "dealers"),
+            s.text("name", nullable=False),
+            Column("founded_on", K.DATE, nullable=True),
+        ),
+        Chapter,
+    ),
+    strategy=f"{STRATEGIES}:chapter_part",
+    synthetic=f"{SYNTHETIC}:_dealer_records",
+)
+"""Owners'-club chapters: the ``chapters`` table, each pointing to its dealer."""
 
 
 class Customer(Record):
@@ -116,7 +147,6 @@ class Customer(Record):
         income_band: income band as the dealer records it.
         hobbies: hobbies (爱好), for segmentation and activities.
         family_notes: family situation, free text.
-        consents: the history of consent changes, oldest first.
 
     Examples:
         >>> zhang = Customer(id="C1", name="张伟", national_id="11010519491231002X")
@@ -144,7 +174,6 @@ class Customer(Record):
     income_band: Annotated[Text | None, Personal("text")] = None
     hobbies: tuple[Text, ...] = ()
     family_notes: Annotated[Text | None, Personal("text")] = None
-    consents: tuple[ConsentChanged, ...] = Field(default=())
 
     @model_validator(mode="before")
     @classmethod
@@ -173,42 +202,101 @@ class Customer(Record):
             if self.gender not in (Gender.UNKNOWN, sex):
                 msg = f"gender {self.gender.value} disagrees with the national ID, which says {sex.value}"
                 raise ValueError(msg)
-        instants = [c.at for c in self.consents]
-        if instants != sorted(instants):
-            msg = "consents must be in time order, oldest first"
-            raise ValueError(msg)
         return self
 
-    def consents_to(
-        self, purpose: ConsentPurpose | str, channel: ContactChannel | str, *, as_of: datetime
-    ) -> bool:
-        """Tell whether the customer consented to this purpose over this channel at a moment.
 
-        The latest change at or before ``as_of`` decides; with none, there is no consent.
+CUSTOMERS = FactKind(
+    name="customers",
+    record=Customer,
+    noun="customer",
+    table=TableSchema(
+        "customers",
+        (
+            Column("id", K.ID),
+            Column("kind", K.CATEGORY, enum=CustomerKind),
+            s.text("name", nullable=False),
+            Column("gender", K.CATEGORY, enum=Gender),
+            Column(
+                "national_id",
+                K.TEXT,
+                nullable=True,
+                check=national_id.validate,
+                check_array=national_id.is_valid_array,
+            ),
+            s.text("occupation"),
+            Column("birthday", K.DATE, nullable=True),
+            s.text("home_address"),
+            Column("home_postcode", K.TEXT, nullable=True, check=s.postcode),
+            Column("home_lat", K.FLOAT, field="home_location.lat", nullable=True, limit=s.LAT),
+            Column("home_lon", K.FLOAT, field="home_location.lon", nullable=True, limit=s.LON),
+            s.text("work_address"),
+            Column("work_postcode", K.TEXT, nullable=True, check=s.postcode),
+            s.phone_column("mobile"),
+            s.phone_column("home_phone"),
+            s.phone_column("office_phone"),
+            Column("email", K.TEXT, nullable=True, check=s.email, max_length=s.EMAIL_MAX),
+            s.phone_column("fax"),
+            s.text("income_band"),
+            Column("hobbies", K.TEXTS),
+            s.text("family_notes"),
+        ),
+        Customer,
+    ),
+    strategy=f"{STRATEGIES}:customer_part",
+    synthetic=f"{SYNTHETIC}:_customer_records",
+)
+"""Customers: the ``customers`` table, keyed by id."""
 
-        Args:
-            purpose: what the contact is for.
-            channel: how the contact would be made.
-            as_of: the moment of the contact, timezone-aware.
 
-        Returns:
-            True when the latest change for this purpose and channel granted consent.
+class ConsentChanged(Record):
+    """A customer gave or withdrew consent to be contacted for a purpose over a channel.
 
-        Examples:
-            >>> from datetime import datetime, timezone
-            >>> t = lambda m: datetime(2025, m, 1, tzinfo=timezone.utc)
-            >>> c = Customer(id="C1", name="李娜", consents=[
-            ...     ConsentChanged(purpose="marketing", channel="sms", granted=True, at=t(1)),
-            ...     ConsentChanged(purpose="marketing", channel="sms", granted=False, at=t(6)),
-            ... ])
-            >>> c.consents_to("marketing", "sms", as_of=t(3)), c.consents_to("marketing", "sms", as_of=t(7))
-            (True, False)
-        """
-        wanted = (ConsentPurpose(purpose), ContactChannel(channel))
-        decision = False
-        for change in self.consents:
-            if change.at > as_of:
-                break
-            if (change.purpose, change.channel) == wanted:
-                decision = change.granted
-        return decision
+    Consent is a history of facts, each appended on its own: the latest change at or
+    before a moment decides (:meth:`Book.consents_to
+    <aftersales_crm.records.Book.consents_to>`); a withdrawal that arrives later is one
+    more fact.
+
+    Attributes:
+        id: the change's id.
+        customer_id: whose consent changed.
+        purpose: what the contact is for (service reminders, marketing, surveys).
+        channel: how the customer may be contacted.
+        granted: True when consent was given, False when it was withdrawn.
+        at: the instant of the change, timezone-aware.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> c = ConsentChanged(id="CC1", customer_id="C1", purpose="marketing", channel="sms",
+        ...                    granted=True, at=datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc))
+        >>> c.purpose.label("zh")
+        '营销'
+    """
+
+    id: Id
+    customer_id: Id
+    purpose: ConsentPurpose
+    channel: ContactChannel
+    granted: bool
+    at: AwareDatetime
+
+
+CONSENTS = FactKind(
+    name="consents",
+    record=ConsentChanged,
+    noun="consent change",
+    table=TableSchema(
+        "consents",
+        (
+            Column("id", K.ID),
+            s.ref("customer", "customer_id", "customers"),
+            Column("purpose", K.CATEGORY, enum=ConsentPurpose),
+            Column("channel", K.CATEGORY, enum=ContactChannel),
+            Column("granted", K.BOOL),
+            Column("at", K.INSTANT),
+        ),
+        ConsentChanged,
+    ),
+    strategy=f"{STRATEGIES}:consent_part",
+    synthetic=f"{SYNTHETIC}:_customer_records",
+)
+"""Consent changes: the ``consents`` table, each pointing to its customer."""

@@ -1,16 +1,23 @@
-"""Repair orders (工单): the service events dynamic data is derived from."""
+"""Repair orders (工单): the service events dynamic data is derived from, with their kind."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Self
 
 from pydantic import AwareDatetime, Field, StringConstraints, field_validator, model_validator
 
+from aftersales_crm.records import _schema as s
 from aftersales_crm.records._base import Id, Record
+from aftersales_crm.records._kinds import STRATEGIES, SYNTHETIC, Child, FactKind
+from aftersales_crm.records._schema import Column, TableSchema
+from aftersales_crm.records._vehicle import Vehicle
 from aftersales_crm.values import Mileage, Money, PayType, ServiceKind
 from aftersales_crm.values.types import Vin
 
-__all__ = ["RepairLine", "RepairOrder"]
+__all__ = ["REPAIR_ORDERS", "RepairLine", "RepairOrder"]
+
+K = s.ColumnKind
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
@@ -176,3 +183,75 @@ class RepairOrder(Record):
         if self.closed_at is None or self.promised_at is None:
             return None
         return self.closed_at <= self.promised_at
+
+
+def _orders_agree_with_their_vehicle_and_comeback(
+    fresh: Sequence[RepairOrder], book: Mapping[str, Mapping[str, Record]]
+) -> list[str]:
+    """An order's mileage is not below its vehicle's first visit; a comeback follows its order."""
+    problems: list[str] = []
+    for order in fresh:
+        vehicle = book["vehicles"].get(order.vin)
+        if (
+            isinstance(vehicle, Vehicle)
+            and vehicle.first_visit_mileage is not None
+            and order.mileage < vehicle.first_visit_mileage
+        ):
+            problems.append(
+                f"repair order {order.key!r}: mileage {int(order.mileage)} km is below the "
+                f"vehicle's first visit mileage {int(vehicle.first_visit_mileage)} km"
+            )
+        earlier = book["repair_orders"].get(order.comeback_of or "")
+        if isinstance(earlier, RepairOrder) and earlier.opened_at > order.opened_at:
+            problems.append(
+                f"repair order {order.key!r}: comeback_of {earlier.id!r} was opened later, "
+                f"at {earlier.opened_at.isoformat()}"
+            )
+    return problems
+
+
+REPAIR_ORDERS = FactKind(
+    name="repair_orders",
+    record=RepairOrder,
+    noun="repair order",
+    table=TableSchema(
+        "orders",
+        (
+            Column("id", K.ID),
+            s.ref("dealer", "dealer_id", "dealers"),
+            s.ref("vehicle", "vin", "vehicles"),
+            s.ref("customer", "customer_id", "customers"),
+            s.id_text("advisor"),
+            Column("opened_at", K.INSTANT),
+            Column("closed_at", K.INSTANT, nullable=True),
+            Column("promised_at", K.INSTANT, nullable=True),
+            Column("mileage", K.INT),
+            Column("by_appointment", K.BOOL),
+            s.ref("comeback", "comeback_of", "orders", nullable=True),
+        ),
+        RepairOrder,
+    ),
+    children=(
+        Child(
+            field="lines",
+            table=TableSchema(
+                "lines",
+                (
+                    s.ref("order", "order_id", "orders"),
+                    Column("kind", K.CATEGORY, enum=ServiceKind),
+                    Column("pay", K.CATEGORY, enum=PayType),
+                    Column("labour_fen", K.MONEY, field="labour"),
+                    Column("parts_fen", K.MONEY, field="parts"),
+                    s.text("description", max_length=s.SHORT_TEXT),
+                ),
+                RepairLine,
+            ),
+            parent="order",
+            required=True,
+        ),
+    ),
+    checks=(_orders_agree_with_their_vehicle_and_comeback,),
+    strategy=f"{STRATEGIES}:repair_order_part",
+    synthetic=f"{SYNTHETIC}:_order_records",
+)
+"""Repair orders: the ``orders`` table and the ``lines`` table of their lines."""

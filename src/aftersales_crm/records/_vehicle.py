@@ -1,17 +1,25 @@
-"""Vehicles and who owned them when."""
+"""Vehicles and who owned them when, with their kinds."""
 
 from __future__ import annotations
 
+import itertools
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Annotated, ClassVar, Self
 
 from pydantic import StringConstraints, model_validator
 
+from aftersales_crm.records import _schema as s
 from aftersales_crm.records._base import Id, Record
-from aftersales_crm.values import BodyType, FuelType, Mileage
+from aftersales_crm.records._kinds import STRATEGIES, SYNTHETIC, FactKind
+from aftersales_crm.records._schema import Column, TableSchema
+from aftersales_crm.values import BodyType, FuelType, Mileage, plate, vin
 from aftersales_crm.values.types import Plate, Vin
 
-__all__ = ["Ownership", "Vehicle"]
+__all__ = ["OWNERSHIPS", "VEHICLES", "Ownership", "Vehicle"]
+
+K = s.ColumnKind
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
@@ -70,6 +78,33 @@ class Vehicle(Record):
         return self
 
 
+VEHICLES = FactKind(
+    name="vehicles",
+    record=Vehicle,
+    noun="vehicle",
+    table=TableSchema(
+        "vehicles",
+        (
+            Column("vin", K.ID, check=vin.validate, check_array=vin.is_valid_array),
+            Column("plate", K.TEXT, nullable=True, check=plate.validate),
+            Column("model", K.LABEL, max_length=s.SHORT_TEXT),
+            Column("body_type", K.CATEGORY, nullable=True, enum=BodyType),
+            s.text("colour", max_length=s.SHORT_TEXT),
+            Column("fuel", K.CATEGORY, enum=FuelType),
+            Column("purchase_date", K.DATE, nullable=True),
+            Column("sold_here", K.BOOL),
+            s.ref("selling_dealer", "selling_dealer_id", "dealers", nullable=True),
+            Column("first_visit_date", K.DATE, nullable=True),
+            Column("first_visit_mileage", K.INT, nullable=True),
+        ),
+        Vehicle,
+    ),
+    strategy=f"{STRATEGIES}:vehicle_part",
+    synthetic=f"{SYNTHETIC}:_vehicle_records",
+)
+"""Vehicles: the ``vehicles`` table, keyed by VIN."""
+
+
 class Ownership(Record):
     """A customer owned a vehicle from a date, until a date or still.
 
@@ -121,3 +156,46 @@ class Ownership(Record):
             False
         """
         return self.start <= day and (self.end is None or day < self.end)
+
+
+def _periods_do_not_overlap(
+    fresh: Sequence[Ownership], book: Mapping[str, Mapping[str, Record]]
+) -> list[str]:
+    """No vehicle has two owners on one day: each new period against every period of its VIN."""
+    touched = {o.vin for o in fresh}
+    by_vin: dict[str, list[Ownership]] = defaultdict(list)
+    for ownership in book["ownerships"].values():
+        if isinstance(ownership, Ownership) and ownership.vin in touched:
+            by_vin[ownership.vin].append(ownership)
+    problems: list[str] = []
+    for number in sorted(by_vin):
+        periods = sorted(by_vin[number], key=lambda o: (o.start, o.id))
+        for before, after in itertools.pairwise(periods):
+            if before.end is None or before.end > after.start:
+                problems.append(
+                    f"ownership {after.key!r}: vehicle {number!r} is still owned under "
+                    f"{before.key!r} on {after.start.isoformat()}"
+                )
+    return problems
+
+
+OWNERSHIPS = FactKind(
+    name="ownerships",
+    record=Ownership,
+    noun="ownership",
+    table=TableSchema(
+        "ownerships",
+        (
+            Column("id", K.ID),
+            s.ref("customer", "customer_id", "customers"),
+            s.ref("vehicle", "vin", "vehicles"),
+            Column("start", K.DATE),
+            Column("end", K.DATE, nullable=True),
+        ),
+        Ownership,
+    ),
+    checks=(_periods_do_not_overlap,),
+    strategy=f"{STRATEGIES}:ownership_part",
+    synthetic=f"{SYNTHETIC}:_ownership_records",
+)
+"""Ownerships: the ``ownerships`` table; a vehicle's periods do not overlap."""

@@ -1,7 +1,9 @@
 """Columnar tables: the whole customer base as numpy columns, checked on the way in.
 
-:class:`Tables` holds seven tables (dealers, customers, consents, vehicles, ownerships,
-repair orders and their lines) as read-only numpy columns: categoricals as small integer
+:class:`Tables` holds one table for each registered fact kind (dealers, chapters, customers,
+consent changes, vehicles, ownerships, repair orders and their lines, contacts, complaints
+and their updates, referrals, club activities, and any kind you register) as read-only
+numpy columns: categoricals as small integer
 codes of their enum, money as int64 minor units with the currency kept once, dates as
 ``datetime64[D]`` and instants as ``datetime64[us]`` in UTC. Build them from a
 :class:`~aftersales_crm.records.Book`, from plain arrays, from pandas or from Arrow;
@@ -19,8 +21,9 @@ Examples:
 
 from __future__ import annotations
 
+from aftersales_crm.records import Column, ColumnKind, TableSchema
 from aftersales_crm.tables._ingest import resolve
-from aftersales_crm.tables._schema import SCHEMAS, Column, ColumnKind, TableSchema
+from aftersales_crm.tables._schemas import SCHEMAS
 from aftersales_crm.tables._table import Table
 from aftersales_crm.tables._tables import Tables
 

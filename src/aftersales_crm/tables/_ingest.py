@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from types import UnionType
 from typing import Any, Final
 
@@ -18,7 +18,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm.errors import FloatMoneyError, InvalidValue, RowProblem
-from aftersales_crm.tables._schema import SCHEMAS, Column, ColumnKind, TableSchema
+from aftersales_crm.records import Column, ColumnKind, TableSchema
+from aftersales_crm.tables._schemas import SCHEMAS
 from aftersales_crm.values import Gender, national_id
 
 __all__ = ["cross_checks", "ingest", "resolve", "unique_problems"]
@@ -558,10 +559,11 @@ _CONVERTERS: Final[Mapping[ColumnKind, Callable[..., Any]]] = {
 }
 
 
-def cross_checks(
-    name: str, columns: Mapping[str, NDArray[Any]], sink: _Sink, extra: Sequence[Any] = ()
-) -> None:
+def cross_checks(schema: TableSchema, columns: Mapping[str, NDArray[Any]], sink: _Sink) -> None:
     """The rules that tie columns of one row together, as the records state them."""
+    for check in schema.checks:
+        sink.problems += check(columns)
+    name = schema.name
     if name in ("dealers", "customers"):
         prefix = "" if name == "dealers" else "home_"
         lat, lon = columns[f"{prefix}lat"], columns[f"{prefix}lon"]
@@ -570,8 +572,6 @@ def cross_checks(
         sink.rows(half, where, "partial_location", lambda r: "a location needs both lat and lon")
     if name == "customers":
         _national_id_agrees(columns, sink)
-    if name == "consents":
-        _consents_in_time_order(columns["customer"], columns["at"], sink)
     if name == "vehicles":
         bought, first = columns["purchase_date"], columns["first_visit_date"]
         early = np.flatnonzero(first < bought)
@@ -640,24 +640,6 @@ def _national_id_agrees(columns: Mapping[str, NDArray[Any]], sink: _Sink) -> Non
         "national_id_gender",
         lambda r: (
             f"gender {genders[gender[r]].value} disagrees with the national ID, which says {genders[said[r]].value}"
-        ),
-    )
-
-
-def _consents_in_time_order(
-    customer: NDArray[np.int64], at: NDArray[np.datetime64], sink: _Sink
-) -> None:
-    """Each customer's consent changes must be in time order, oldest first, as :class:`Customer` requires."""
-    order = np.lexsort((np.arange(len(customer)), customer))  # by customer, then row
-    same = customer[order][1:] == customer[order][:-1]
-    earlier = at[order][1:] < at[order][:-1]
-    late = np.sort(order[1:][same & earlier])
-    sink.rows(
-        late,
-        "at",
-        "consents_out_of_order",
-        lambda r: (
-            f"consent at {at[r]} is earlier than the customer's consent in an earlier row; consents must be in time order"
         ),
     )
 

@@ -37,7 +37,8 @@ from numpy.typing import NDArray
 
 from aftersales_crm._optional import require
 from aftersales_crm.errors import InvalidType, InvalidValue
-from aftersales_crm.tables._schema import SCHEMAS, Column, ColumnKind
+from aftersales_crm.records import Column, ColumnKind
+from aftersales_crm.tables._schemas import SCHEMAS
 from aftersales_crm.tables._tables import _outside_column
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._frozen import frozen_reduce
-from aftersales_crm.tables._schema import ColumnKind, TableSchema
+from aftersales_crm.records import ColumnKind, TableSchema
 
 __all__ = ["Table"]
 

@@ -1,19 +1,39 @@
-"""Tables: the customer base as columns, built from a Book, arrays, pandas or Arrow."""
+"""Tables: the customer base as columns, built from a Book, arrays, pandas or Arrow.
+
+The tables are those of the registered fact kinds (:func:`~aftersales_crm.records.fact_kinds`):
+each kind's table and its children's tables, in the registry's order.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from aftersales_crm.errors import CurrencyMismatchError, InvalidValue, TableValidationError
-from aftersales_crm.records import Book, Customer, Record, RepairOrder
+from aftersales_crm.errors import (
+    CurrencyMismatchError,
+    InvalidType,
+    InvalidValue,
+    TableValidationError,
+)
+from aftersales_crm.records import (
+    Book,
+    Child,
+    Column,
+    ColumnKind,
+    FactKind,
+    Record,
+    TableSchema,
+    fact_kinds,
+    table_schemas,
+)
 from aftersales_crm.tables._ingest import _Sink, cross_checks, ingest
-from aftersales_crm.tables._schema import SCHEMAS, Column, ColumnKind, TableSchema
 from aftersales_crm.tables._table import Table
 from aftersales_crm.values import Mileage, Money, currency_exponent
 
@@ -22,7 +42,6 @@ __all__ = ["Tables"]
 K = ColumnKind
 _NONE: Final = -1
 _DEFAULT_CURRENCY: Final = "CNY"
-_TABLE_NAMES: Final = tuple(SCHEMAS)
 
 #: The dtype of each kind inside a table.
 _DTYPES: Final[Mapping[ColumnKind, str]] = {
@@ -49,32 +68,49 @@ def _empty_table(schema: TableSchema) -> Table:
     return Table(schema, columns, labels)
 
 
-@attrs.frozen(eq=False, repr=False)
+def _unknown_table(name: str, names: list[str]) -> InvalidValue:
+    close = difflib.get_close_matches(name, names, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else f"the tables are {names}"
+    return InvalidValue(f"no table {name!r}; {hint}", code="unknown_table")
+
+
 class Tables:
     """A customer base as columnar tables: the input of every analytic.
 
-    Seven tables, each a :class:`Table` of numpy columns: ``dealers``, ``customers``,
-    ``consents`` (one row per consent change), ``vehicles``, ``ownerships``, ``orders``
-    (repair orders) and ``lines`` (repair-order lines). Inside, references are row
-    positions named after the table they point to (``orders["customer"]``), categoricals
-    are the positions of enum members (``list(ServiceKind)``), money is int64 minor units
-    of :attr:`currency`, dates are ``datetime64[D]`` and instants ``datetime64[us]`` in UTC.
-    Outside (:meth:`from_arrays`, :meth:`to_arrays`, pandas, Arrow), references are ids
-    named like the record field (``customer_id``), and categoricals are enum values.
+    One :class:`Table` of numpy columns for each registered fact kind and for the records
+    nested in it: ``dealers``, ``chapters``, ``customers``, ``consents`` (consent changes),
+    ``vehicles``, ``ownerships``, ``orders`` (repair orders), ``lines`` (repair-order
+    lines), ``contacts``, ``complaints``, ``complaint_updates``, ``referrals`` and
+    ``activities``, then the tables of kinds you register. Reach a table as an attribute
+    (``tables.orders``) or by name (``tables["orders"]``); iterating gives the tables in
+    building order. Inside, references are row positions named after the table they point
+    to (``orders["customer"]``), categoricals are the positions of enum members
+    (``list(ServiceKind)``), money is int64 minor units of :attr:`currency`, dates are
+    ``datetime64[D]`` and instants ``datetime64[us]`` in UTC. Outside (:meth:`from_arrays`,
+    :meth:`to_arrays`, pandas, Arrow), references are ids named like the record field
+    (``customer_id``), and categoricals are enum values.
 
     Build them with :meth:`from_book`, :meth:`from_arrays`, :meth:`from_pandas` or
     :meth:`from_arrow`; every bad row of the first table with problems is reported in one
-    :class:`~aftersales_crm.errors.TableValidationError`. Nothing is dropped.
+    :class:`~aftersales_crm.errors.TableValidationError`. Nothing is dropped. The
+    constructor takes ready :class:`Table` s by name (tables left out are empty) and checks
+    only their schemas and references.
 
     Attributes:
         currency: the ISO 4217 code of every amount.
         dealers: dealers.
+        chapters: owners'-club chapters.
         customers: customers.
-        consents: consent changes, in each customer's time order.
+        consents: consent changes.
         vehicles: vehicles, keyed by VIN.
         ownerships: ownership periods.
         orders: repair orders.
         lines: repair-order lines, each pointing to its order.
+        contacts: contacts with customers.
+        complaints: complaints as filed.
+        complaint_updates: complaint updates, each pointing to its complaint.
+        referrals: referrals.
+        activities: club activity attendances.
 
     Examples:
         >>> from aftersales_crm import synthetic
@@ -82,35 +118,104 @@ class Tables:
         >>> tables = Tables.from_book(book)
         >>> len(tables.customers), tables.currency
         (20, 'CNY')
-        >>> Book.from_records(tables.to_records()) == Book.from_records(
-        ...     [*book.dealers.values(), *book.customers.values(), *book.vehicles.values(),
-        ...      *book.ownerships.values(), *book.repair_orders.values()])
+        >>> len(tables["contacts"]) == len(book.contacts)
+        True
+        >>> Book.from_records(tables.to_records()) == book
         True
     """
 
-    currency: str
-    dealers: Table
-    customers: Table
-    consents: Table
-    vehicles: Table
-    ownerships: Table
-    orders: Table
-    lines: Table
+    __slots__ = ("_currency", "_tables")
 
-    def __attrs_post_init__(self) -> None:
-        currency_exponent(self.currency)  # raises for an unknown code
-        for name in _TABLE_NAMES:
-            table = getattr(self, name)
-            if table.schema != SCHEMAS[name]:
+    _currency: str
+    _tables: Mapping[str, Table]
+
+    def __init__(self, currency: str, **tables: Table) -> None:
+        """Hold ready tables, checking their schemas and references.
+
+        Args:
+            currency: the ISO 4217 code of every amount.
+            **tables: tables by name; those left out are empty.
+
+        Raises:
+            InvalidValue: an unknown currency or table name, a table under another
+                table's name or with another schema, or a reference past its target.
+            InvalidType: a table is not a :class:`Table`.
+        """
+        currency_exponent(currency)  # raises for an unknown code, naming it
+        schemas = table_schemas()
+        for name, given in tables.items():
+            table: object = given  # callers may pass anything; the annotation is the contract
+            if name not in schemas:
+                raise _unknown_table(name, list(schemas))
+            if not isinstance(table, Table):
+                msg = f"{name} is a {type(table).__name__}, expected a Table"
+                raise InvalidType(msg)
+            if table.schema != schemas[name]:
                 msg = f"{name} has the schema of {table.schema.name}"
                 raise InvalidValue(msg, code="wrong_table")
+        held = {
+            name: tables[name] if name in tables else _empty_table(schema)
+            for name, schema in schemas.items()
+        }
+        for name, table in held.items():
             for column in table.schema.columns:
                 if column.kind is K.REF:
                     rows = table[column.name]
-                    target = len(getattr(self, column.target or ""))
+                    target = len(held[column.target or ""])
                     if len(rows) and (rows.min() < _NONE or rows.max() >= target):
                         msg = f"{name}.{column.name} points outside {column.target} (rows 0..{target - 1})"
                         raise InvalidValue(msg, code="dangling_reference")
+        object.__setattr__(self, "_currency", currency)
+        object.__setattr__(self, "_tables", MappingProxyType(held))
+
+    @property
+    def currency(self) -> str:
+        """The ISO 4217 code of every amount.
+
+        Examples:
+            >>> Tables("EUR").currency
+            'EUR'
+        """
+        return self._currency
+
+    def __getattr__(self, name: str) -> Table:
+        """The table called ``name``."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._tables[name]
+        except KeyError:
+            close = difflib.get_close_matches(name, list(self._tables), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise AttributeError(f"Tables have no table {name!r}{hint}") from None
+
+    def __getitem__(self, name: str) -> Table:
+        """The table called ``name``.
+
+        Raises:
+            InvalidValue: there is no such table; the message suggests a close name.
+
+        Examples:
+            >>> Tables("CNY")["orders"].name
+            'orders'
+        """
+        if not isinstance(name, str) or name not in self._tables:
+            raise _unknown_table(str(name), list(self._tables))
+        return self._tables[name]
+
+    def __contains__(self, name: object) -> bool:
+        """Whether there is a table called ``name``."""
+        return name in self._tables
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise attrs.exceptions.FrozenInstanceError
+
+    def __delattr__(self, name: str) -> None:
+        raise attrs.exceptions.FrozenInstanceError
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle by constructor arguments (a read-only mapping itself cannot be pickled)."""
+        return _rebuild, (self._currency, dict(self._tables))
 
     # -- building -------------------------------------------------------------------------
 
@@ -131,17 +236,18 @@ class Tables:
 
         Args:
             currency: the ISO 4217 code of every amount.
-            **tables: ``dealers``, ``customers``, ``consents``, ``vehicles``,
-                ``ownerships``, ``orders``, ``lines``.
+            **tables: any of the tables (``dealers``, ``customers``, ``orders``, ``lines``,
+                …), each a mapping of outside column name to array.
 
         Returns:
             The checked tables.
 
         Raises:
-            TableValidationError: listing every bad row of the first table (in the order
-                above) that has any.
-            InvalidValue: for an unknown table or column, a required column left out, or
-                columns of different lengths.
+            TableValidationError: listing every bad row of the first table (in building
+                order) that has any.
+            InvalidValue: for an unknown currency, table or column, a required column left
+                out, or columns of different lengths.
+            InvalidType: a table is not a mapping of columns.
             FloatMoneyError: for floats in a money column.
 
         Examples:
@@ -164,20 +270,27 @@ class Tables:
     def _build(
         cls, currency: str, data: Mapping[str, Mapping[str, Any] | None], *, trusted: bool
     ) -> Tables:
-        unknown = sorted(set(data) - set(_TABLE_NAMES))
+        currency_exponent(currency)  # before any work: raises for an unknown code
+        schemas = table_schemas()
+        unknown = sorted(set(data) - set(schemas))
         if unknown:
-            msg = f"unknown tables {unknown}; expected some of {list(_TABLE_NAMES)}"
+            msg = f"unknown tables {unknown}; expected some of {list(schemas)}"
             raise InvalidValue(msg, code="unknown_table")
+        for name, columns in data.items():
+            given: object = columns  # callers may pass anything; the annotation is the contract
+            if given is not None and not isinstance(given, Mapping):
+                msg = f"{name} is a {type(given).__name__}, expected a mapping of columns"
+                raise InvalidType(msg)
         built: dict[str, Table] = {}
         ids: dict[str, NDArray[np.str_]] = {}
-        for name, schema in SCHEMAS.items():
+        for name, schema in schemas.items():
             given = data.get(name)
             if not given:
                 built[name] = _empty_table(schema)
             else:
                 sink = _Sink(name)
                 columns, labels = ingest(schema, given, ids, sink, trusted=trusted)
-                cross_checks(name, columns, sink)
+                cross_checks(schema, columns, sink)
                 if sink.problems:
                     problems = sorted(sink.problems, key=lambda p: p.row)
                     raise TableValidationError(problems, table=name)
@@ -185,51 +298,59 @@ class Tables:
             key = schema.key
             if key is not None:
                 ids[name] = built[name][key.name]
-        # Known only once the lines are read, but a fault of the orders: report their rows.
-        sink = _Sink("orders")
-        _orders_need_lines(built["lines"]["order"], built["orders"]["id"], sink)
-        if sink.problems:
-            raise TableValidationError(sink.problems, table="orders")
+        for kind in fact_kinds():
+            for child in kind.children:
+                if child.required:
+                    _parents_need_children(kind, child, built)
         return cls(currency, **built)
 
     @classmethod
     def from_book(cls, book: Book, *, currency: str | None = None) -> Tables:
-        """The tables of a Book's dealers, customers, vehicles, ownerships and repair orders.
-
-        Contacts, complaints, referrals and activities are not tables (yet); they stay in
-        the Book.
+        """The tables of every fact a Book holds, one table per kind and nested record.
 
         Args:
             book: the records.
-            currency: the currency of every amount; by default that of the first order,
-                or CNY for a Book without orders.
+            currency: the currency of every amount; by default that of the first amount
+                (the first order's first line), or CNY for a Book without amounts.
 
         Raises:
-            CurrencyMismatchError: when the orders use more than one currency.
+            CurrencyMismatchError: when the records use more than one currency.
+            InvalidType: ``book`` is not a :class:`~aftersales_crm.records.Book`.
+            InvalidValue: ``currency`` is not a known ISO 4217 code.
 
         Examples:
             >>> from aftersales_crm import synthetic
             >>> t = Tables.from_book(synthetic.book(10, seed=2))
             >>> len(t.orders) == len(synthetic.book(10, seed=2).repair_orders)
             True
+            >>> Tables.from_book(synthetic.book(10, seed=2), currency=5)
+            Traceback (most recent call last):
+            ...
+            aftersales_crm.errors.InvalidComponent: currency 5 is not supported: ...
         """
-        orders = list(book.repair_orders.values())
+        given: object = book  # callers may pass anything; the annotation is the contract
+        if not isinstance(given, Book):
+            msg = f"book is a {type(given).__name__}, expected a Book"
+            raise InvalidType(msg)
+        if currency is not None:
+            currency_exponent(currency)
+        seen: dict[str, str] = {}  # currency → the table where it was first met
+        data: dict[str, dict[str, list[Any]]] = {}
+        for kind in fact_kinds():
+            records = list(getattr(book, kind.name).values())
+            data[kind.table.name] = _outside(kind.table, records, seen, kind.table.name)
+            for child in kind.children:
+                data[child.table.name] = _child_rows(kind, child, records, seen)
         if currency is None:
-            currency = orders[0].lines[0].labour.currency if orders else _DEFAULT_CURRENCY
-        others = sorted({line.labour.currency for o in orders for line in o.lines} - {currency})
+            currency = next(iter(seen), _DEFAULT_CURRENCY)
+        others = sorted(set(seen) - {currency})
         if others:
-            msg = f"the tables hold one currency, {currency}; the book's orders also use {others}"
+            where = sorted({seen[other] for other in others})
+            msg = (
+                f"the tables hold one currency, {currency}; the book's "
+                f"{' and '.join(where)} also use {others}"
+            )
             raise CurrencyMismatchError(msg)
-        customers = list(book.customers.values())
-        data = {
-            "dealers": _outside(SCHEMAS["dealers"], list(book.dealers.values())),
-            "customers": _outside(SCHEMAS["customers"], customers),
-            "consents": _consent_rows(customers),
-            "vehicles": _outside(SCHEMAS["vehicles"], list(book.vehicles.values())),
-            "ownerships": _outside(SCHEMAS["ownerships"], list(book.ownerships.values())),
-            "orders": _outside(SCHEMAS["orders"], orders),
-            "lines": _line_rows(orders),
-        }
         return cls._build(currency, data, trusted=True)
 
     @classmethod
@@ -266,8 +387,8 @@ class Tables:
     # -- reading --------------------------------------------------------------------------
 
     def __iter__(self) -> Iterator[Table]:
-        """The seven tables, in building order."""
-        return (getattr(self, name) for name in _TABLE_NAMES)
+        """The tables, in building order (referenced tables first)."""
+        return iter(self._tables.values())
 
     def __eq__(self, other: object) -> bool:
         """Same currency and equal tables."""
@@ -282,9 +403,9 @@ class Tables:
         return hash((self.currency, *(len(t) for t in self)))
 
     def __repr__(self) -> str:
-        """``Tables(CNY: 20 customers, 23 vehicles, …)``."""
-        sizes = ", ".join(f"{len(t)} {t.name}" for t in self)
-        return f"Tables({self.currency}: {sizes})"
+        """``Tables(CNY: 20 customers, 23 vehicles, …)``, naming the tables that have rows."""
+        sizes = ", ".join(f"{len(t)} {t.name}" for t in self if len(t))
+        return f"Tables({self.currency}: {sizes or 'empty'})"
 
     @property
     def nbytes(self) -> int:
@@ -343,10 +464,11 @@ class Tables:
         return to_arrow_tables(self)
 
     def to_records(self) -> list[Record]:
-        """The records the tables hold, in table order.
+        """The records the tables hold, kind by kind in building order.
 
-        Dealers, customers (with their consents), vehicles, ownerships, and repair orders
-        (with their lines).
+        Each table's rows become records of its kind, with their nested records (a repair
+        order's lines) put back in place. ``Book.from_records(tables.to_records())`` gives
+        the Book the tables were built from.
 
         Examples:
             >>> from aftersales_crm import synthetic
@@ -354,34 +476,42 @@ class Tables:
             >>> type(recs[0]).__name__
             'Dealer'
         """
-        consents = _group(self.consents["customer"], len(self.customers))
-        lines = _group(self.lines["order"], len(self.orders))
-        consent_rows = _python_rows(self, self.consents)
-        line_rows = _python_rows(self, self.lines)
         out: list[Record] = []
-        for name in ("dealers", "customers", "vehicles", "ownerships", "orders"):
-            table = getattr(self, name)
-            model = table.schema.model
-            for row, fields in enumerate(_python_rows(self, table)):
-                if name == "customers":
-                    fields["consents"] = [consent_rows[i] for i in consents[row]]
-                elif name == "orders":
-                    fields["lines"] = [line_rows[i] for i in lines[row]]
-                out.append(model.model_validate(fields))
+        for kind in fact_kinds():
+            table = self._tables[kind.table.name]
+            rows = _python_rows(self, table)
+            for child in kind.children:
+                nested = self._tables[child.table.name]
+                child_rows = _python_rows(self, nested, skip=child.parent)
+                for row, members in enumerate(_group(nested[child.parent], len(table))):
+                    rows[row][child.field] = [child_rows[i] for i in members]
+            out += [kind.record.model_validate(fields) for fields in rows]
         return out
 
 
-def _orders_need_lines(
-    order_of_line: NDArray[np.int64], order_ids: NDArray[np.str_], sink: _Sink
-) -> None:
-    counts = np.bincount(order_of_line[order_of_line >= 0], minlength=len(order_ids))
-    bare = np.flatnonzero(counts == 0)
+def _rebuild(currency: str, tables: dict[str, Table]) -> Tables:
+    return Tables(currency, **tables)
+
+
+def _parents_need_children(kind: FactKind, child: Child, built: Mapping[str, Table]) -> None:
+    """Report the parents without children, as rows of the parent's table."""
+    parents = built[kind.table.name]
+    parent_of_child = built[child.table.name][child.parent]
+    counts = np.bincount(parent_of_child[parent_of_child >= 0], minlength=len(parents))
+    key = parents.schema.key
+    assert key is not None  # a fact kind's table has an id column
+    ids = parents[key.name]
+    one = kind.table.name.removesuffix("s")  # "orders": "order"
+    article = "an" if one[:1] in "aeiou" else "a"
+    sink = _Sink(kind.table.name)
     sink.rows(
-        bare,
-        "id",
-        "order_without_lines",
-        lambda r: f"order {order_ids[r]} has no lines; an order has at least one",
+        np.flatnonzero(counts == 0),
+        key.external,
+        f"{one}_without_{child.field}",
+        lambda r: f"{one} {ids[r]} has no {child.field}; {article} {one} has at least one",
     )
+    if sink.problems:
+        raise TableValidationError(sink.problems, table=kind.table.name)
 
 
 def _group(owner: NDArray[np.int64], n: int) -> list[list[int]]:
@@ -394,36 +524,32 @@ def _group(owner: NDArray[np.int64], n: int) -> list[list[int]]:
 # -- records → outside columns ------------------------------------------------------------
 
 
-def _field_value(record: Record, column: Column) -> Any:
+def _field_value(record: Record, column: Column, seen: dict[str, str], where: str) -> Any:
     value: Any = record
     for part in (column.field or column.name).split("."):
         value = getattr(value, part, None) if value is not None else None
     if isinstance(value, Money):
+        seen.setdefault(value.currency, where)
         return value.to_minor()
     if isinstance(value, Mileage):
         return value.km
     return value
 
 
-def _outside(schema: TableSchema, rows: list[Any]) -> dict[str, list[Any]]:
-    return {c.external: [_field_value(r, c) for r in rows] for c in schema.columns}
+def _outside(
+    schema: TableSchema, rows: list[Any], seen: dict[str, str], where: str
+) -> dict[str, list[Any]]:
+    """The outside columns of records; ``seen`` collects each currency met and where."""
+    return {c.external: [_field_value(r, c, seen, where) for r in rows] for c in schema.columns}
 
 
-def _consent_rows(customers: list[Customer]) -> dict[str, list[Any]]:
-    pairs = [(c.id, k) for c in customers for k in c.consents]
-    return {
-        "customer_id": [c for c, _ in pairs],
-        "purpose": [k.purpose for _, k in pairs],
-        "channel": [k.channel for _, k in pairs],
-        "granted": [k.granted for _, k in pairs],
-        "at": [k.at for _, k in pairs],
-    }
-
-
-def _line_rows(orders: list[RepairOrder]) -> dict[str, list[Any]]:
-    pairs = [(o.id, line) for o in orders for line in o.lines]
-    out = _outside(SCHEMAS["lines"], [line for _, line in pairs])
-    out["order_id"] = [o for o, _ in pairs]
+def _child_rows(
+    kind: FactKind, child: Child, parents: list[Record], seen: dict[str, str]
+) -> dict[str, list[Any]]:
+    """The outside columns of the records nested in ``parents``, each naming its parent."""
+    pairs = [(parent.key, member) for parent in parents for member in getattr(parent, child.field)]
+    out = _outside(child.table, [member for _, member in pairs], seen, kind.table.name)
+    out[child.table.column(child.parent).external] = [key for key, _ in pairs]
     return out
 
 
@@ -433,8 +559,10 @@ def _line_rows(orders: list[RepairOrder]) -> dict[str, list[Any]]:
 def _outside_column(tables: Tables, table: Table, column: Column) -> NDArray[Any]:
     values = table[column.name]
     if column.kind is K.REF:
-        target = getattr(tables, column.target or "")
-        ids = target[target.schema.key.name].astype(object) if len(target) else np.empty(0, object)
+        target = tables[column.target or ""]
+        key = target.schema.key
+        assert key is not None  # a reference points into a table with ids
+        ids = target[key.name].astype(object) if len(target) else np.empty(0, object)
         out = np.empty(len(values), dtype=object)
         present = values >= 0
         out[present] = ids[values[present]]
@@ -456,8 +584,8 @@ def _outside_columns(tables: Tables, table: Table) -> dict[str, NDArray[Any]]:
     return {c.external: _outside_column(tables, table, c) for c in table.schema.columns}
 
 
-def _python_rows(tables: Tables, table: Table) -> list[dict[str, Any]]:
-    """Each row as the keyword arguments of its record."""
+def _python_rows(tables: Tables, table: Table, *, skip: str = "") -> list[dict[str, Any]]:
+    """Each row as the keyword arguments of its record (leaving out the column ``skip``)."""
     columns = _outside_columns(tables, table)
     lists: dict[str, list[Any]] = {}
     for column in table.schema.columns:
@@ -469,13 +597,12 @@ def _python_rows(tables: Tables, table: Table) -> list[dict[str, Any]]:
         elif column.kind is K.FLOAT:
             values = [None if v != v else v for v in values]  # NaN is none
         lists[column.external] = values
+    kept = [c for c in table.schema.columns if c.name != skip]
     rows: list[dict[str, Any]] = []
     for i in range(len(table)):
         fields: dict[str, Any] = {}
-        for column in table.schema.columns:
+        for column in kept:
             value = lists[column.external][i]
-            if table.schema.record in ("ConsentChanged", "RepairLine") and column.kind is K.REF:
-                continue
             path = (column.field or column.name).split(".")
             if len(path) == 1:
                 fields[path[0]] = value

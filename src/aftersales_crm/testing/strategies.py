@@ -3,7 +3,9 @@
 Every strategy draws *valid* data: VINs with their check digit, national IDs with theirs,
 real phone numbers and covered plate formats, amounts in fen, timezone-aware instants.
 :func:`books` draws a whole Book whose references all resolve, for property tests of code
-that reads Books.
+that reads Books. It is derived from the registry of fact kinds: each kind's declared
+``strategy`` draws its records into the Book drawn so far, so a kind you register with a
+strategy is drawn too; :func:`facts` draws the records of one kind the same way.
 
 Examples:
     >>> from hypothesis import given
@@ -16,10 +18,12 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import strategies as st
 
+from aftersales_crm.errors import InvalidValue
 from aftersales_crm.records import (
     ActivityAttended,
     Book,
@@ -36,6 +40,7 @@ from aftersales_crm.records import (
     CustomerKind,
     CustomerVerdict,
     Dealer,
+    FactKind,
     Ownership,
     Record,
     ReferralMade,
@@ -43,6 +48,9 @@ from aftersales_crm.records import (
     RepairOrder,
     Severity,
     Vehicle,
+    fact_kind,
+    fact_kinds,
+    load_producer,
 )
 from aftersales_crm.values import (
     BodyType,
@@ -69,6 +77,7 @@ __all__ = [
     "contacts",
     "customers",
     "dealers",
+    "facts",
     "geo_points",
     "ids",
     "instants",
@@ -206,14 +215,21 @@ def geo_points() -> st.SearchStrategy[GeoPoint]:
     return st.builds(GeoPoint, st.floats(18.0, 53.0), st.floats(73.0, 135.0))
 
 
-def consents() -> st.SearchStrategy[ConsentChanged]:
+def consents(
+    customer_id: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[ConsentChanged]:
     """Consent changes.
+
+    Args:
+        customer_id: a strategy for the customer; ``ids("C")`` by default.
 
     Returns:
         A strategy of :class:`~aftersales_crm.records.ConsentChanged`.
     """
     return st.builds(
         ConsentChanged,
+        id=ids("G"),
+        customer_id=_or(customer_id, ids("C")),
         purpose=st.sampled_from(ConsentPurpose),
         channel=st.sampled_from(ContactChannel),
         granted=st.booleans(),
@@ -257,7 +273,7 @@ def chapters(dealer_id: st.SearchStrategy[str]) -> st.SearchStrategy[Chapter]:
 
 
 def customers(customer_id: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Customer]:
-    """Customers with valid identifiers and consent histories in time order.
+    """Customers with valid identifiers.
 
     Args:
         customer_id: a strategy for the id; ``ids("C")`` by default.
@@ -277,9 +293,6 @@ def customers(customer_id: st.SearchStrategy[str] | None = None) -> st.SearchStr
         email=st.none() | st.sampled_from(["a@example.com", "wang.fang@example.cn"]),
         hobbies=st.lists(st.sampled_from(["自驾", "摄影", "钓鱼"]), max_size=2, unique=True).map(
             tuple
-        ),
-        consents=st.lists(consents(), max_size=4).map(
-            lambda cs: tuple(sorted(cs, key=lambda c: c.at))
         ),
     )
 
@@ -506,16 +519,46 @@ def activities(
     )
 
 
-def _unique_by_key(records: list[Record]) -> list[Record]:
-    seen: dict[tuple[type[Record], str], Record] = {}
-    for record in records:
-        seen.setdefault((type(record), record.key), record)
-    return list(seen.values())
+def facts(
+    kind: str | type[Record] | FactKind, within: Book | None = None, *, size: int = 6
+) -> st.SearchStrategy[Sequence[Record]]:
+    """Records of one registered fact kind, drawn as :func:`books` draws them.
+
+    Args:
+        kind: the kind, by name, record class or declaration.
+        within: the Book the records' references point into; empty by default (kinds
+            that refer to others then draw none).
+        size: the scale of the draw (the most customers of a Book).
+
+    Returns:
+        A strategy of sequences of records with unique keys.
+
+    Raises:
+        InvalidValue: the kind declares no strategy, or is not registered.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> @given(facts("dealers"))
+        ... def test_dealers_have_unique_ids(dealers):
+        ...     assert len({d.id for d in dealers}) == len(dealers) >= 1
+        >>> test_dealers_have_unique_ids()
+    """
+    declared = kind if isinstance(kind, FactKind) else fact_kind(kind)
+    if declared.strategy is None:
+        msg = f"fact kind {declared.name!r} declares no strategy"
+        raise InvalidValue(msg, code="no_strategy")
+    part: st.SearchStrategy[Sequence[Record]] = load_producer(declared.strategy)(
+        Book() if within is None else within, size
+    )
+    return part
 
 
 @st.composite
 def books(draw: st.DrawFn, *, max_customers: int = 6) -> Book:
     """Consistent Books: every reference resolves, ids are unique, ownerships do not overlap.
+
+    Each registered fact kind with a ``strategy`` draws its records in registry order, into
+    the Book drawn so far.
 
     Args:
         draw: supplied by hypothesis.
@@ -524,38 +567,8 @@ def books(draw: st.DrawFn, *, max_customers: int = 6) -> Book:
     Returns:
         A :class:`~aftersales_crm.records.Book`.
     """
-    dealer_list = draw(st.lists(dealers(), min_size=1, max_size=3, unique_by=lambda d: d.id))
-    customer_list = draw(
-        st.lists(customers(), min_size=1, max_size=max_customers, unique_by=lambda c: c.id)
-    )
-    vehicle_list = draw(
-        st.lists(vehicles(), min_size=1, max_size=max_customers + 2, unique_by=lambda v: v.vin)
-    )
-    dealer_ids = st.sampled_from([d.id for d in dealer_list])
-    customer_ids = st.sampled_from([c.id for c in customer_list])
-    vin_values = st.sampled_from([v.vin for v in vehicle_list])
-    records: list[Record] = [*dealer_list, *customer_list, *vehicle_list]
-    # At most one open-ended ownership per vehicle keeps periods from overlapping.
-    for index, vehicle in enumerate(vehicle_list):
-        if draw(st.booleans()):
-            start = draw(st.dates(date(2015, 1, 1), date(2026, 12, 31)))
-            records.append(
-                Ownership(
-                    id=f"O{index}", customer_id=draw(customer_ids), vin=vehicle.vin, start=start
-                )
-            )
-    records += draw(st.lists(chapters(dealer_ids), max_size=2))
-    records += draw(
-        st.lists(
-            repair_orders(dealer_id=dealer_ids, vin_strategy=vin_values, customer_id=customer_ids),
-            max_size=8,
-        )
-    )
-    records += draw(st.lists(contacts(customer_ids), max_size=4))
-    filed = draw(st.lists(complaints(customer_ids), max_size=3, unique_by=lambda q: q.id))
-    records += filed
-    for complaint in filed:
-        records += draw(st.lists(complaint_updates(complaint), max_size=2))
-    records += draw(st.lists(referrals(customer_ids), max_size=2))
-    records += draw(st.lists(activities(customer_ids), max_size=3))
-    return Book.from_records(_unique_by_key(records))
+    book = Book()
+    for kind in fact_kinds():
+        if kind.strategy is not None:
+            book = book.add(*draw(facts(kind, book, size=max_customers)))
+    return book

@@ -1,0 +1,242 @@
+"""Table schemas: the columns of each fact kind's table, declared beside its record.
+
+A schema names each column, how it is stored (:class:`ColumnKind`), the record field it
+holds and its rules. The schemas live with the records so that a fact kind declares its
+table in the same place as its record class; :mod:`aftersales_crm.tables` builds and checks
+the numpy columns from them (and re-exports these names).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+import attrs
+from numpy.typing import NDArray
+
+from aftersales_crm.errors import InvalidFormat, RowProblem
+from aftersales_crm.records._base import Record
+from aftersales_crm.values import phone
+
+__all__ = ["Column", "ColumnKind", "RowCheck", "TableSchema"]
+
+RowCheck = Callable[[Mapping[str, NDArray[Any]]], list[RowProblem]]
+"""A rule tying columns of one row together, as a record validator states it for one record.
+
+It takes the table's inside columns by name and returns a
+:class:`~aftersales_crm.errors.RowProblem` for every row that breaks the rule.
+"""
+
+
+class ColumnKind(enum.Enum):
+    """How a column is stored and checked.
+
+    Examples:
+        >>> ColumnKind.MONEY.value
+        'money'
+    """
+
+    ID = "id"
+    """The table's key: text ids, unique, non-empty, no whitespace, at most 64 characters."""
+    REF = "ref"
+    """A reference: inside the table the row position in the target table (``-1`` for
+    none); outside (pandas, Arrow, :meth:`~aftersales_crm.tables.Tables.from_arrays`) the
+    target's id."""
+    CATEGORY = "category"
+    """An enum member: inside the table its position in the enum's declaration order as a
+    small integer (``-1`` for none); outside the member's value."""
+    MONEY = "money"
+    """An amount as int64 minor units (fen for CNY) of the tables' one currency; never
+    negative."""
+    DATE = "date"
+    """A business date, ``datetime64[D]`` (``NaT`` for none)."""
+    INSTANT = "instant"
+    """A moment, ``datetime64[us]`` in UTC (``NaT`` for none)."""
+    INT = "int"
+    """A non-negative integer such as a mileage in km, int64 (``-1`` for none)."""
+    FLOAT = "float"
+    """A float such as a latitude, float64 (``NaN`` for none)."""
+    BOOL = "bool"
+    """A flag."""
+    TEXT = "text"
+    """Text, an object array of ``str`` (``None`` for none)."""
+    LABEL = "label"
+    """Repetitive text such as a model name, kept as int32 codes into the table's list of
+    distinct labels (``-1`` for none); outside, the text."""
+    TEXTS = "texts"
+    """A tuple of texts per row, such as hobbies."""
+
+
+@attrs.frozen
+class _Pattern:
+    """A text check by regular expression (a class, so that schemas can be pickled)."""
+
+    regex: str
+    code: str
+    what: str
+    compiled: re.Pattern[str] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "compiled", re.compile(self.regex))
+
+    def __call__(self, value: str) -> str:
+        if self.compiled.fullmatch(value) is None:
+            raise InvalidFormat(f"{value!r} is not {self.what}", code=self.code)
+        return value
+
+
+@attrs.frozen
+class Column:
+    """One column of a table.
+
+    Attributes:
+        name: the column's name inside the table (references are named after the table
+            they point to: ``customer``, ``vehicle``).
+        kind: how it is stored and checked.
+        field: the record field it holds, with a dot for a part of a value
+            (``home_location.lat``); outside the table a reference goes by this name.
+        nullable: whether a row may have no value.
+        enum: the enum of a :attr:`ColumnKind.CATEGORY` column.
+        target: the table a :attr:`ColumnKind.REF` column points into.
+        check: for text, the identifier rule (returns the normalised text or raises).
+        check_array: a vectorised test that is True for rows already valid and in normal
+            form; other rows go through ``check``.
+        limit: for floats, the largest magnitude allowed (90 for a latitude).
+        max_length: for text, the most characters allowed.
+
+    Examples:
+        >>> from aftersales_crm.tables import SCHEMAS
+        >>> SCHEMAS["orders"].column("customer").field
+        'customer_id'
+    """
+
+    name: str
+    kind: ColumnKind
+    field: str = ""
+    nullable: bool = False
+    enum: type[enum.Enum] | None = None
+    target: str | None = None
+    check: Callable[[str], str] | None = None
+    check_array: Callable[..., object] | None = None
+    limit: float | None = None
+    max_length: int = 500
+
+    @property
+    def external(self) -> str:
+        """The column's name outside the table: the record field (``customer_id``).
+
+        Examples:
+            >>> from aftersales_crm.tables import SCHEMAS
+            >>> SCHEMAS["orders"].column("vehicle").external
+            'vin'
+        """
+        return self.field or self.name
+
+
+@attrs.frozen
+class TableSchema:
+    """The columns of one table, in order, and the record each row becomes.
+
+    Attributes:
+        name: the table's name (``"orders"``).
+        columns: its columns.
+        record: the record class a row becomes (``RepairOrder``).
+        checks: the rules that tie columns of one row together (an order is not closed
+            before it was opened), each reporting every row that breaks it.
+
+    Examples:
+        >>> from aftersales_crm.tables import SCHEMAS
+        >>> [c.name for c in SCHEMAS["ownerships"].columns]
+        ['id', 'customer', 'vehicle', 'start', 'end']
+    """
+
+    name: str
+    columns: tuple[Column, ...]
+    record: type[Record]
+    checks: tuple[RowCheck, ...] = ()
+
+    @property
+    def model(self) -> type[Record]:
+        """The record class a row becomes (the same as :attr:`record`).
+
+        Examples:
+            >>> from aftersales_crm.tables import SCHEMAS
+            >>> SCHEMAS["orders"].model.__name__
+            'RepairOrder'
+        """
+        return self.record
+
+    def column(self, name: str) -> Column:
+        """The column called ``name`` (inside name).
+
+        Examples:
+            >>> from aftersales_crm.tables import SCHEMAS
+            >>> SCHEMAS["lines"].column("labour_fen").kind
+            <ColumnKind.MONEY: 'money'>
+        """
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+    @property
+    def key(self) -> Column | None:
+        """The :attr:`ColumnKind.ID` column, if the table has one.
+
+        Examples:
+            >>> from aftersales_crm.tables import SCHEMAS
+            >>> SCHEMAS["vehicles"].key.name, SCHEMAS["lines"].key
+            ('vin', None)
+        """
+        return next((c for c in self.columns if c.kind is ColumnKind.ID), None)
+
+
+# -- helpers for the built-in schemas -----------------------------------------------------------
+
+K = ColumnKind
+LAT: Final = 90.0
+LON: Final = 180.0
+ID_MAX: Final = 64
+EMAIL_MAX: Final = 254
+#: Vehicle and repair-order texts (a model, a colour, a line's description) are shorter
+#: than a customer's: the ``Text`` of ``records/_vehicle.py`` and ``records/_repair.py``.
+SHORT_TEXT: Final = 200
+#: Contact and complaint texts (a note, a description) are longer: ``records/_contact.py``.
+LONG_TEXT: Final = 2000
+
+postcode = _Pattern(r"\d{6}", "postcode_format", "a postcode of six digits")
+email = _Pattern(r"[^@\s]+@[^@\s]+\.[^@\s]+", "email_format", "an e-mail address")
+plain_id = _Pattern(r"\S{1,64}", "id_format", "an id (1 to 64 characters, no white space)")
+
+
+def _phone(value: str) -> str:
+    return phone.validate(value)
+
+
+def text(name: str, *, field: str = "", nullable: bool = True, max_length: int = 500) -> Column:
+    """A text column, nullable unless told."""
+    return Column(name, K.TEXT, field=field, nullable=nullable, max_length=max_length)
+
+
+def phone_column(name: str) -> Column:
+    """A nullable phone column, stored as E.164."""
+    return Column(name, K.TEXT, nullable=True, check=_phone)
+
+
+def id_text(name: str, *, nullable: bool = True) -> Column:
+    """A staff or activity id kept as text (it points to no table)."""
+    return Column(name, K.TEXT, nullable=nullable, check=plain_id, max_length=ID_MAX)
+
+
+def ref(name: str, field: str, target: str, *, nullable: bool = False) -> Column:
+    """A reference to the table ``target`` (outside, the record field ``field``)."""
+    return Column(name, K.REF, field=field, nullable=nullable, target=target)
+
+
+def problems(
+    rows: NDArray[Any], column: str, code: str, message: Callable[[int], str]
+) -> list[RowProblem]:
+    """A :class:`RowProblem` for each row position in ``rows``."""
+    return [RowProblem(int(row), column, code, message(int(row))) for row in rows.tolist()]

@@ -1,0 +1,138 @@
+"""How :func:`~aftersales_crm.testing.strategies.books` draws each built-in fact kind.
+
+Each function is the ``strategy`` of one built-in :class:`~aftersales_crm.records.FactKind`:
+given the Book drawn so far (the kinds before it) and the Book's size, it returns a
+strategy of records whose references resolve in that Book and whose ids are unique.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from hypothesis import strategies as st
+
+from aftersales_crm.records import Book, Ownership, Record
+from aftersales_crm.testing import strategies as crm
+
+__all__ = [
+    "activity_part",
+    "chapter_part",
+    "complaint_part",
+    "complaint_update_part",
+    "consent_part",
+    "contact_part",
+    "customer_part",
+    "dealer_part",
+    "ownership_part",
+    "referral_part",
+    "repair_order_part",
+    "vehicle_part",
+]
+
+Part = st.SearchStrategy[Sequence[Record]]
+
+
+def _key(record: Record) -> str:
+    return record.key
+
+
+def _keys(records: Sequence[str]) -> st.SearchStrategy[str]:
+    return st.sampled_from(sorted(records))
+
+
+def _some(book: Book, kind: str, make: st.SearchStrategy[Record], most: int) -> Part:
+    """Up to ``most`` records with unique keys, none when the Book has no ``kind`` to refer to."""
+    if not getattr(book, kind):
+        return st.just(())
+    return st.lists(make, max_size=most, unique_by=_key)
+
+
+def dealer_part(book: Book, size: int) -> Part:
+    """One to three dealers."""
+    return st.lists(crm.dealers(), min_size=1, max_size=3, unique_by=_key)
+
+
+def chapter_part(book: Book, size: int) -> Part:
+    """Up to two chapters of the Book's dealers."""
+    return _some(book, "dealers", crm.chapters(_keys(list(book.dealers))), 2)
+
+
+def customer_part(book: Book, size: int) -> Part:
+    """One to ``size`` customers."""
+    return st.lists(crm.customers(), min_size=1, max_size=size, unique_by=_key)
+
+
+def consent_part(book: Book, size: int) -> Part:
+    """Up to ``size`` consent changes of the Book's customers."""
+    return _some(book, "customers", crm.consents(_keys(list(book.customers))), size)
+
+
+def vehicle_part(book: Book, size: int) -> Part:
+    """One to ``size + 2`` vehicles."""
+    return st.lists(crm.vehicles(), min_size=1, max_size=size + 2, unique_by=_key)
+
+
+@st.composite
+def _ownerships(draw: st.DrawFn, book: Book) -> Sequence[Record]:
+    # At most one open-ended ownership per vehicle keeps periods from overlapping.
+    customers = _keys(list(book.customers))
+    out: list[Record] = []
+    for index, vehicle in enumerate(book.vehicles.values()):
+        if draw(st.booleans()):
+            start = draw(st.dates(date(2015, 1, 1), date(2026, 12, 31)))
+            out.append(
+                Ownership(id=f"O{index}", customer_id=draw(customers), vin=vehicle.vin, start=start)
+            )
+    return out
+
+
+def ownership_part(book: Book, size: int) -> Part:
+    """At most one open-ended ownership of each of the Book's vehicles."""
+    return _ownerships(book) if book.customers else st.just(())
+
+
+def repair_order_part(book: Book, size: int) -> Part:
+    """Up to eight repair orders at the Book's dealers, of its vehicles and customers."""
+    if not (book.dealers and book.vehicles and book.customers):
+        return st.just(())
+    orders = crm.repair_orders(
+        dealer_id=_keys(list(book.dealers)),
+        vin_strategy=_keys(list(book.vehicles)),
+        customer_id=_keys(list(book.customers)),
+    )
+    return st.lists(orders, max_size=8, unique_by=_key)
+
+
+def contact_part(book: Book, size: int) -> Part:
+    """Up to four contacts with the Book's customers."""
+    return _some(book, "customers", crm.contacts(_keys(list(book.customers))), 4)
+
+
+def complaint_part(book: Book, size: int) -> Part:
+    """Up to three complaints of the Book's customers."""
+    return _some(book, "customers", crm.complaints(_keys(list(book.customers))), 3)
+
+
+@st.composite
+def _updates(draw: st.DrawFn, book: Book) -> Sequence[Record]:
+    out: dict[str, Record] = {}
+    for complaint in book.complaints.values():
+        for update in draw(st.lists(crm.complaint_updates(complaint), max_size=2)):
+            out.setdefault(update.key, update)
+    return list(out.values())
+
+
+def complaint_update_part(book: Book, size: int) -> Part:
+    """Up to two updates of each of the Book's complaints, after it was filed."""
+    return _updates(book)
+
+
+def referral_part(book: Book, size: int) -> Part:
+    """Up to two referrals by the Book's customers."""
+    return _some(book, "customers", crm.referrals(_keys(list(book.customers))), 2)
+
+
+def activity_part(book: Book, size: int) -> Part:
+    """Up to three club activity attendances of the Book's customers."""
+    return _some(book, "customers", crm.activities(_keys(list(book.customers))), 3)
