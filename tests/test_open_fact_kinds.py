@@ -236,3 +236,54 @@ def test_a_built_in_kind_cannot_be_unregistered_nor_a_kind_in_use() -> None:
         unregister("customers")
     with pytest.raises(InvalidType, match="expected a FactKind"):
         register("washes")  # type: ignore[arg-type]
+
+
+class WashReview(Record):
+    """A customer's word on a wash: a kind that refers to another registered kind."""
+
+    id: Id
+    wash_id: Id
+    stars: int
+
+
+REVIEWS = FactKind(
+    name="wash_reviews",
+    record=WashReview,
+    noun="wash review",
+    table=TableSchema(
+        "wash_reviews",
+        (
+            Column("id", ColumnKind.ID),
+            Column("wash", ColumnKind.REF, field="wash_id", target="washes"),
+            Column("stars", ColumnKind.INT),
+        ),
+        WashReview,
+    ),
+)
+
+
+def test_register_and_unregister_for_good_and_in_dependency_order() -> None:
+    register(WASHES)
+    try:
+        register(REVIEWS)
+        with pytest.raises(InvalidValue, match=r"'washes' is referenced by \['wash_reviews'\]"):
+            unregister("washes")
+        assert unregister("wash_reviews") is REVIEWS
+    finally:
+        unregister("washes")
+    assert fact_kinds()[-1].name == "activities"
+
+
+def test_a_kind_without_a_strategy_is_left_out_of_drawn_books() -> None:
+    with registered(WASHES, REVIEWS):
+        assert "wash_reviews" in Tables("CNY")
+        with pytest.raises(InvalidValue, match="declares no strategy"):
+            st_crm.facts("wash_reviews")
+
+        @settings(max_examples=5, database=None)
+        @given(st_crm.books(max_customers=2), st_crm.facts(WASHES))
+        def check(book: Book, washes_of_no_one: Sequence[Record]) -> None:
+            assert book.wash_reviews == {}  # no strategy: none drawn
+            assert washes_of_no_one == ()  # an empty Book has no customers to wash for
+
+        check()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
+import numpy as np
+from numpy.typing import NDArray
 from pydantic import AwareDatetime, StringConstraints, model_validator
 
+from aftersales_crm.errors import RowProblem
 from aftersales_crm.records import _schema as s
 from aftersales_crm.records._base import Id, Personal, Record
 from aftersales_crm.records._enums import ConsentPurpose, CustomerKind
@@ -72,6 +76,7 @@ DEALERS = FactKind(
             Column("full_after_sales", K.BOOL),
         ),
         Dealer,
+        checks=(s.WholeLocation("lat", "lon", "location.lat"),),
     ),
     strategy=f"{STRATEGIES}:dealer_part",
     synthetic=f"{SYNTHETIC}:_dealer_records",
@@ -205,6 +210,52 @@ class Customer(Record):
         return self
 
 
+#: Year zero of ``datetime64`` and the months of a year, to build dates from digits.
+_EPOCH_YEAR, _MONTHS = 1970, 12
+_NONE = -1
+
+
+def _national_id_agrees(columns: Mapping[str, NDArray[Any]]) -> list[RowProblem]:
+    """Birthday and gender must agree with the national ID, as :class:`Customer` requires."""
+    numbers, birthday, gender = columns["national_id"], columns["birthday"], columns["gender"]
+    given = np.fromiter((isinstance(v, str) for v in numbers), dtype=bool, count=len(numbers))
+    if not given.any():
+        return []
+    # Validated numbers: 17 digits and a check character; YYYYMMDD at 6..13, the sex at 16.
+    text = np.asarray(numbers[given].tolist(), dtype=f"U{national_id.LENGTH}")
+    digits = text.view(np.uint32).reshape(len(text), -1)[:, :-1].astype(np.int64) - ord("0")
+    year, month, day = (
+        digits[:, a:b] @ 10 ** np.arange(b - a - 1, -1, -1)
+        for a, b in ((6, 10), (10, 12), (12, 14))
+    )
+    born = np.full(len(numbers), np.datetime64("NaT"), dtype="datetime64[D]")
+    born[given] = ((year - _EPOCH_YEAR) * _MONTHS + month - 1).astype("datetime64[M]").astype(
+        "datetime64[D]"
+    ) + (day - 1)
+    wrong_day = np.flatnonzero(given & ~np.isnat(birthday) & (birthday != born))
+    out = s.problems(
+        wrong_day,
+        "birthday",
+        "national_id_birthday",
+        lambda r: f"birthday {birthday[r]} disagrees with the national ID, which says {born[r]}",
+    )
+    genders = list(Gender)
+    said = np.full(len(numbers), _NONE, dtype=np.int64)
+    said[given] = np.where(
+        digits[:, 16] % 2 == 1, genders.index(Gender.MALE), genders.index(Gender.FEMALE)
+    )
+    stated = given & (gender != genders.index(Gender.UNKNOWN)) & (gender != _NONE)
+    wrong_sex = np.flatnonzero(stated & (gender != said))
+    return out + s.problems(
+        wrong_sex,
+        "gender",
+        "national_id_gender",
+        lambda r: (
+            f"gender {genders[gender[r]].value} disagrees with the national ID, which says {genders[said[r]].value}"
+        ),
+    )
+
+
 CUSTOMERS = FactKind(
     name="customers",
     record=Customer,
@@ -241,6 +292,10 @@ CUSTOMERS = FactKind(
             s.text("family_notes"),
         ),
         Customer,
+        checks=(
+            s.WholeLocation("home_lat", "home_lon", "home_location.lat"),
+            _national_id_agrees,
+        ),
     ),
     strategy=f"{STRATEGIES}:customer_part",
     synthetic=f"{SYNTHETIC}:_customer_records",

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
+import numpy as np
+from numpy.typing import NDArray
 from pydantic import AwareDatetime, Field, StringConstraints, field_validator, model_validator
 
+from aftersales_crm.errors import RowProblem
 from aftersales_crm.records import _schema as s
 from aftersales_crm.records._base import Id, Record
 from aftersales_crm.records._kinds import STRATEGIES, SYNTHETIC, Child, FactKind
@@ -210,6 +213,21 @@ def _orders_agree_with_their_vehicle_and_comeback(
     return problems
 
 
+def _order_rows_agree(columns: Mapping[str, NDArray[Any]]) -> list[RowProblem]:
+    """Closed and promised not before opened, and no comeback of itself, as :class:`RepairOrder` requires."""
+    out = [
+        *s.not_before(columns, "closed_at", "opened_at", "before_opened"),
+        *s.not_before(columns, "promised_at", "opened_at", "before_opened"),
+    ]
+    itself = np.flatnonzero(columns["comeback"] == np.arange(len(columns["opened_at"])))
+    return out + s.problems(
+        itself,
+        "comeback_of",
+        "comeback_of_itself",
+        lambda r: "an order cannot be a comeback of itself",
+    )
+
+
 REPAIR_ORDERS = FactKind(
     name="repair_orders",
     record=RepairOrder,
@@ -230,6 +248,7 @@ REPAIR_ORDERS = FactKind(
             s.ref("comeback", "comeback_of", "orders", nullable=True),
         ),
         RepairOrder,
+        checks=(_order_rows_agree,),
     ),
     children=(
         Child(

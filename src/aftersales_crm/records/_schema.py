@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 import attrs
+import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm.errors import InvalidFormat, RowProblem
@@ -240,3 +241,37 @@ def problems(
 ) -> list[RowProblem]:
     """A :class:`RowProblem` for each row position in ``rows``."""
     return [RowProblem(int(row), column, code, message(int(row))) for row in rows.tolist()]
+
+
+@attrs.frozen
+class WholeLocation:
+    """A row check: a location has both its latitude and its longitude, or neither.
+
+    (A class rather than a closure, so that schemas can be pickled.)
+    """
+
+    lat: str
+    lon: str
+    where: str
+
+    def __call__(self, columns: Mapping[str, NDArray[Any]]) -> list[RowProblem]:
+        lat, lon = columns[self.lat], columns[self.lon]
+        return problems(
+            np.flatnonzero(np.isnan(lat) != np.isnan(lon)),
+            self.where,
+            "partial_location",
+            lambda r: "a location needs both lat and lon",
+        )
+
+
+def not_before(
+    columns: Mapping[str, NDArray[Any]], field: str, than: str, code: str
+) -> list[RowProblem]:
+    """The rows where the column ``field`` is earlier than the column ``than``."""
+    moment, bound = columns[field], columns[than]
+    return problems(
+        np.flatnonzero(moment < bound),
+        field,
+        code,
+        lambda r: f"{field} {moment[r]} is before {than} {bound[r]}",
+    )

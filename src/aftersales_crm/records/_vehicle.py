@@ -6,10 +6,13 @@ import itertools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Annotated, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
+import numpy as np
+from numpy.typing import NDArray
 from pydantic import StringConstraints, model_validator
 
+from aftersales_crm.errors import RowProblem
 from aftersales_crm.records import _schema as s
 from aftersales_crm.records._base import Id, Record
 from aftersales_crm.records._kinds import STRATEGIES, SYNTHETIC, FactKind
@@ -78,6 +81,11 @@ class Vehicle(Record):
         return self
 
 
+def _first_visit_after_purchase(columns: Mapping[str, NDArray[Any]]) -> list[RowProblem]:
+    """The first visit is not before the purchase, as :class:`Vehicle` requires."""
+    return s.not_before(columns, "first_visit_date", "purchase_date", "before_purchase")
+
+
 VEHICLES = FactKind(
     name="vehicles",
     record=Vehicle,
@@ -98,6 +106,7 @@ VEHICLES = FactKind(
             Column("first_visit_mileage", K.INT, nullable=True),
         ),
         Vehicle,
+        checks=(_first_visit_after_purchase,),
     ),
     strategy=f"{STRATEGIES}:vehicle_part",
     synthetic=f"{SYNTHETIC}:_vehicle_records",
@@ -179,6 +188,17 @@ def _periods_do_not_overlap(
     return problems
 
 
+def _ends_after_start(columns: Mapping[str, NDArray[Any]]) -> list[RowProblem]:
+    """An ownership ends after it starts, as :class:`Ownership` requires."""
+    start, end = columns["start"], columns["end"]
+    return s.problems(
+        np.flatnonzero(end <= start),
+        "end",
+        "ends_before_start",
+        lambda r: f"ownership ends {end[r]}, not after it starts {start[r]}",
+    )
+
+
 OWNERSHIPS = FactKind(
     name="ownerships",
     record=Ownership,
@@ -193,6 +213,7 @@ OWNERSHIPS = FactKind(
             Column("end", K.DATE, nullable=True),
         ),
         Ownership,
+        checks=(_ends_after_start,),
     ),
     checks=(_periods_do_not_overlap,),
     strategy=f"{STRATEGIES}:ownership_part",

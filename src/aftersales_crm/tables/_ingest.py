@@ -20,7 +20,6 @@ from numpy.typing import NDArray
 from aftersales_crm.errors import FloatMoneyError, InvalidValue, RowProblem
 from aftersales_crm.records import Column, ColumnKind, TableSchema
 from aftersales_crm.tables._schemas import SCHEMAS
-from aftersales_crm.values import Gender, national_id
 
 __all__ = ["cross_checks", "ingest", "resolve", "unique_problems"]
 
@@ -29,8 +28,6 @@ _ID_MAX: Final = 64
 _ID_RE: Final = re.compile(r"\S{1,64}")
 _NONE: Final = -1
 _US_PER_S: Final = 1_000_000
-_EPOCH_YEAR: Final = 1970  # year zero of datetime64
-_MONTHS: Final = 12
 
 #: Record defaults for columns the caller may leave out.
 _NO_DEFAULT: Final = object()
@@ -560,97 +557,6 @@ _CONVERTERS: Final[Mapping[ColumnKind, Callable[..., Any]]] = {
 
 
 def cross_checks(schema: TableSchema, columns: Mapping[str, NDArray[Any]], sink: _Sink) -> None:
-    """The rules that tie columns of one row together, as the records state them."""
+    """The rules that tie columns of one row together, as the schema declares them."""
     for check in schema.checks:
         sink.problems += check(columns)
-    name = schema.name
-    if name in ("dealers", "customers"):
-        prefix = "" if name == "dealers" else "home_"
-        lat, lon = columns[f"{prefix}lat"], columns[f"{prefix}lon"]
-        half = np.flatnonzero(np.isnan(lat) != np.isnan(lon))
-        where = "location.lat" if name == "dealers" else "home_location.lat"  # the outside name
-        sink.rows(half, where, "partial_location", lambda r: "a location needs both lat and lon")
-    if name == "customers":
-        _national_id_agrees(columns, sink)
-    if name == "vehicles":
-        bought, first = columns["purchase_date"], columns["first_visit_date"]
-        early = np.flatnonzero(first < bought)
-        sink.rows(
-            early,
-            "first_visit_date",
-            "before_purchase",
-            lambda r: f"first_visit_date {first[r]} is before purchase_date {bought[r]}",
-        )
-    if name == "ownerships":
-        start, end = columns["start"], columns["end"]
-        bad = np.flatnonzero(end <= start)
-        sink.rows(
-            bad,
-            "end",
-            "ends_before_start",
-            lambda r: f"ownership ends {end[r]}, not after it starts {start[r]}",
-        )
-    if name == "orders":
-        opened = columns["opened_at"]
-        for field in ("closed_at", "promised_at"):
-            _not_before(field, columns[field], opened, sink)
-        itself = np.flatnonzero(columns["comeback"] == np.arange(len(opened)))
-        sink.rows(
-            itself,
-            "comeback_of",
-            "comeback_of_itself",
-            lambda r: "an order cannot be a comeback of itself",
-        )
-
-
-def _national_id_agrees(columns: Mapping[str, NDArray[Any]], sink: _Sink) -> None:
-    """Birthday and gender must agree with the national ID, as :class:`Customer` requires."""
-    numbers, birthday, gender = columns["national_id"], columns["birthday"], columns["gender"]
-    given = np.fromiter((isinstance(v, str) for v in numbers), dtype=bool, count=len(numbers))
-    if not given.any():
-        return
-    # Validated numbers: 17 digits and a check character; YYYYMMDD at 6..13, the sex at 16.
-    text = np.asarray(numbers[given].tolist(), dtype=f"U{national_id.LENGTH}")
-    digits = text.view(np.uint32).reshape(len(text), -1)[:, :-1].astype(np.int64) - ord("0")
-    year, month, day = (
-        digits[:, a:b] @ 10 ** np.arange(b - a - 1, -1, -1)
-        for a, b in ((6, 10), (10, 12), (12, 14))
-    )
-    born = np.full(len(numbers), np.datetime64("NaT"), dtype="datetime64[D]")
-    born[given] = ((year - _EPOCH_YEAR) * _MONTHS + month - 1).astype("datetime64[M]").astype(
-        "datetime64[D]"
-    ) + (day - 1)
-    wrong_day = np.flatnonzero(given & ~np.isnat(birthday) & (birthday != born))
-    sink.rows(
-        wrong_day,
-        "birthday",
-        "national_id_birthday",
-        lambda r: f"birthday {birthday[r]} disagrees with the national ID, which says {born[r]}",
-    )
-    genders = list(Gender)
-    said = np.full(len(numbers), _NONE, dtype=np.int64)
-    said[given] = np.where(
-        digits[:, 16] % 2 == 1, genders.index(Gender.MALE), genders.index(Gender.FEMALE)
-    )
-    stated = given & (gender != genders.index(Gender.UNKNOWN)) & (gender != _NONE)
-    wrong_sex = np.flatnonzero(stated & (gender != said))
-    sink.rows(
-        wrong_sex,
-        "gender",
-        "national_id_gender",
-        lambda r: (
-            f"gender {genders[gender[r]].value} disagrees with the national ID, which says {genders[said[r]].value}"
-        ),
-    )
-
-
-def _not_before(
-    field: str, moment: NDArray[np.datetime64], opened: NDArray[np.datetime64], sink: _Sink
-) -> None:
-    early = np.flatnonzero(moment < opened)
-    sink.rows(
-        early,
-        field,
-        "before_opened",
-        lambda r: f"{field} {moment[r]} is before opened_at {opened[r]}",
-    )
