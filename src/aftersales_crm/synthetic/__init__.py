@@ -32,6 +32,8 @@ Examples:
     >>> tables = synthetic.tables(n_customers=1_000, seed=42)
     >>> tables.customers["id"][:2]
     array(['C0000000', 'C0000001'], dtype='<U8')
+    >>> synthetic.DEFAULT_AS_OF  # the day the history ends unless told otherwise
+    datetime.date(2026, 6, 30)
 """
 
 from __future__ import annotations
