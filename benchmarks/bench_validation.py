@@ -79,36 +79,35 @@ def _utc(value: np.datetime64) -> str | None:
 def vendor_rows(n: int) -> list[dict[str, Any]]:
     """``n`` repair orders as a vendor's database hands them over: str, int, nested dicts.
 
-    Drawn from ``synthetic.columns(seed=0)``: ids and VINs as text, opening and promised
+    Drawn from ``synthetic.tables(seed=0)``: ids and VINs as text, opening and promised
     times in Beijing time (``+08:00``), closing times in UTC (``Z``), mileage as an int,
     enums as their values, money as ``{"amount": "123.45", "currency": "CNY"}``.
     """
     n_customers = max(n // 6, 10)
-    cols = synthetic.columns(n_customers=n_customers, seed=0)
-    while len(cols.orders["id"]) < n:
+    drawn = synthetic.tables(n_customers=n_customers, seed=0)
+    while len(drawn.orders) < n:
         n_customers *= 2
-        cols = synthetic.columns(n_customers=n_customers, seed=0)
-    o, ln, currency = cols.orders, cols.lines, cols.currency
+        drawn = synthetic.tables(n_customers=n_customers, seed=0)
+    o, ln, currency = drawn.orders, drawn.lines, drawn.currency
     starts = np.searchsorted(ln["order"], np.arange(n + 1))
     order_ids = o["id"].tolist()
-    dealer_ids = cols.dealers["id"].tolist()
-    vins = cols.vehicles["vin"].tolist()
-    customer_ids = cols.customers["id"].tolist()
+    dealer_ids = drawn.dealers["id"].tolist()
+    vins = drawn.vehicles["vin"].tolist()
+    customer_ids = drawn.customers["id"].tolist()
 
     def money(fen: int) -> dict[str, str]:
         return {"amount": f"{fen // 100}.{fen % 100:02d}", "currency": currency}
 
     rows = []
     for i in range(n):
-        dealer = int(o["dealer"][i])
-        back = int(o["comeback_of"][i])
+        back = int(o["comeback"][i])
         rows.append(
             {
                 "id": order_ids[i],
-                "dealer_id": dealer_ids[dealer],
+                "dealer_id": dealer_ids[o["dealer"][i]],
                 "vin": vins[o["vehicle"][i]],
                 "customer_id": customer_ids[o["customer"][i]],
-                "advisor": f"SA{dealer:04d}{i % 5}",
+                "advisor": o["advisor"][i],
                 "opened_at": _local(o["opened_at"][i]),
                 "closed_at": _utc(o["closed_at"][i]),
                 "promised_at": _local(o["promised_at"][i]),

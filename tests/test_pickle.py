@@ -51,7 +51,8 @@ def test_synthetic_columns_and_tables_pickle_read_only() -> None:
     cols = synthetic.columns(30, seed=2)
     loaded = again(cols)
     assert loaded.tables() == cols.tables()
-    assert all(not v.flags.writeable for v in loaded.orders.values())
+    assert all(not v.flags.writeable for v in loaded.tables().orders.columns.values())
+    assert not loaded.km_per_day.flags.writeable
     tables = cols.tables()
     back = again(tables)
     assert isinstance(back, Tables)

@@ -53,7 +53,7 @@ from aftersales_crm import features, policies, synthetic  # noqa: E402
 from aftersales_crm.features import FeatureTable  # noqa: E402
 from aftersales_crm.tables import Tables  # noqa: E402
 
-tables = synthetic.columns(100, seed=1).tables()
+tables = synthetic.tables(100, seed=1)
 assert_type(tables, Tables)
 feats = features.compute(tables, as_of=date(2026, 6, 30))
 assert_type(feats, FeatureTable)

@@ -31,11 +31,11 @@ def frozen_reduce(obj: Any) -> tuple[Callable[..., Any], tuple[Any, ...]]:
     Examples:
         >>> import pickle
         >>> from aftersales_crm import synthetic
-        >>> cols = synthetic.columns(5, seed=1)
-        >>> again = pickle.loads(pickle.dumps(cols))
-        >>> again.customers["id"].tolist() == cols.customers["id"].tolist()
+        >>> customers = synthetic.tables(5, seed=1).customers
+        >>> again = pickle.loads(pickle.dumps(customers))
+        >>> again.columns["id"].tolist() == customers.columns["id"].tolist()
         True
-        >>> again.customers["id"].flags.writeable
+        >>> again.columns["id"].flags.writeable
         False
     """
     cls = type(obj)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, TypeAdapter
 import aftersales_crm.values as values
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.values import (
+    FOLLOW_UP_DAYS,
     ROUTINE_SERVICE_KINDS,
     BodyType,
     CompassSector,
@@ -223,6 +224,21 @@ def test_the_routine_kinds_cannot_be_changed() -> None:
     assert isinstance(ROUTINE_SERVICE_KINDS, frozenset)
 
 
+# ------------------------------------------------------------------ follow-up calls
+
+
+def test_the_follow_up_calls_are_3dc_then_7dc_on_the_3rd_and_7th_day() -> None:
+    assert list(FOLLOW_UP_DAYS.items()) == [
+        (ContactPurpose.FOLLOW_UP_3D, 3),
+        (ContactPurpose.FOLLOW_UP_7D, 7),
+    ]
+
+
+def test_the_follow_up_days_cannot_be_changed() -> None:
+    with pytest.raises(TypeError):
+        FOLLOW_UP_DAYS[ContactPurpose.FOLLOW_UP] = 30  # type: ignore[index]
+
+
 # ------------------------------------------------------------------ fuel types
 
 
@@ -321,7 +337,7 @@ def _attribute_docstrings(module_name: str) -> dict[str, str]:
     return found
 
 
-@pytest.mark.parametrize("name", ["Lang", "ROUTINE_SERVICE_KINDS"])
+@pytest.mark.parametrize("name", ["FOLLOW_UP_DAYS", "Lang", "ROUTINE_SERVICE_KINDS"])
 def test_examples_in_constant_docstrings_run(name: str) -> None:
     module = sys.modules[ServiceKind.__module__]
     docstring = _attribute_docstrings(module.__name__)[name]

@@ -100,7 +100,7 @@ CONTACTS = FactKind(
         ContactMade,
     ),
     strategy=f"{STRATEGIES}:contact_part",
-    synthetic=f"{SYNTHETIC}:_contact_records",
+    synthetic=f"{SYNTHETIC}._facts:follow_up_calls",
 )
 """Contacts: the ``contacts`` table."""
 
@@ -154,7 +154,7 @@ COMPLAINTS = FactKind(
         ComplaintFiled,
     ),
     strategy=f"{STRATEGIES}:complaint_part",
-    synthetic=f"{SYNTHETIC}:_complaint_records",
+    synthetic=f"{SYNTHETIC}._facts:complaints",
 )
 """Complaints as filed: the ``complaints`` table."""
 
@@ -255,7 +255,7 @@ COMPLAINT_UPDATES = FactKind(
     ),
     checks=(_updates_after_filing,),
     strategy=f"{STRATEGIES}:complaint_update_part",
-    synthetic=f"{SYNTHETIC}:_complaint_records",
+    synthetic=f"{SYNTHETIC}._facts:complaints",
 )
 """Complaint updates: the ``complaint_updates`` table; an update follows its complaint."""
 
@@ -333,7 +333,7 @@ REFERRALS = FactKind(
         checks=(_delivered_after_referral,),
     ),
     strategy=f"{STRATEGIES}:referral_part",
-    synthetic=f"{SYNTHETIC}:_club_records",
+    synthetic=f"{SYNTHETIC}._facts:referrals_and_activities",
 )
 """Referrals: the ``referrals`` table."""
 
@@ -376,6 +376,6 @@ ACTIVITIES = FactKind(
         ActivityAttended,
     ),
     strategy=f"{STRATEGIES}:activity_part",
-    synthetic=f"{SYNTHETIC}:_club_records",
+    synthetic=f"{SYNTHETIC}._facts:referrals_and_activities",
 )
 """Club activity attendances: the ``activities`` table (activity ids as labels)."""

@@ -79,7 +79,7 @@ DEALERS = FactKind(
         checks=(s.WholeLocation("lat", "lon", "location.lat"),),
     ),
     strategy=f"{STRATEGIES}:dealer_part",
-    synthetic=f"{SYNTHETIC}:_dealer_records",
+    synthetic=f"{SYNTHETIC}._draws:draw_dealers",
 )
 """Dealers: the ``dealers`` table, keyed by id."""
 
@@ -119,7 +119,7 @@ CHAPTERS = FactKind(
         Chapter,
     ),
     strategy=f"{STRATEGIES}:chapter_part",
-    synthetic=f"{SYNTHETIC}:_dealer_records",
+    synthetic=f"{SYNTHETIC}._facts:chapters",
 )
 """Owners'-club chapters: the ``chapters`` table, each pointing to its dealer."""
 
@@ -298,7 +298,7 @@ CUSTOMERS = FactKind(
         ),
     ),
     strategy=f"{STRATEGIES}:customer_part",
-    synthetic=f"{SYNTHETIC}:_customer_records",
+    synthetic=f"{SYNTHETIC}._draws:draw_customers",
 )
 """Customers: the ``customers`` table, keyed by id."""
 
@@ -352,6 +352,6 @@ CONSENTS = FactKind(
         ConsentChanged,
     ),
     strategy=f"{STRATEGIES}:consent_part",
-    synthetic=f"{SYNTHETIC}:_customer_records",
+    synthetic=f"{SYNTHETIC}._customers:with_consents_and_hobbies",
 )
 """Consent changes: the ``consents`` table, each pointing to its customer."""

@@ -271,6 +271,6 @@ REPAIR_ORDERS = FactKind(
     ),
     checks=(_orders_agree_with_their_vehicle_and_comeback,),
     strategy=f"{STRATEGIES}:repair_order_part",
-    synthetic=f"{SYNTHETIC}:_order_records",
+    synthetic=f"{SYNTHETIC}._draws:draw_orders",
 )
 """Repair orders: the ``orders`` table and the ``lines`` table of their lines."""

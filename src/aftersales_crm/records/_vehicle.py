@@ -109,7 +109,7 @@ VEHICLES = FactKind(
         checks=(_first_visit_after_purchase,),
     ),
     strategy=f"{STRATEGIES}:vehicle_part",
-    synthetic=f"{SYNTHETIC}:_vehicle_records",
+    synthetic=f"{SYNTHETIC}._draws:draw_vehicles",
 )
 """Vehicles: the ``vehicles`` table, keyed by VIN."""
 
@@ -217,6 +217,6 @@ OWNERSHIPS = FactKind(
     ),
     checks=(_periods_do_not_overlap,),
     strategy=f"{STRATEGIES}:ownership_part",
-    synthetic=f"{SYNTHETIC}:_ownership_records",
+    synthetic=f"{SYNTHETIC}._draws:draw_vehicles",
 )
 """Ownerships: the ``ownerships`` table; a vehicle's periods do not overlap."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from aftersales_crm.values import national_id, phone, plate, types, vin
 from aftersales_crm.values._enums import (
+    FOLLOW_UP_DAYS,
     ROUTINE_SERVICE_KINDS,
     BodyType,
     CompassSector,
@@ -50,6 +51,7 @@ from aftersales_crm.values._money import CURRENCY_EXPONENTS, Money, currency_exp
 __all__ = [
     "CURRENCY_EXPONENTS",
     "EARTH_MEAN_RADIUS_KM",
+    "FOLLOW_UP_DAYS",
     "MISSING_SECTOR_CODE",
     "ROUTINE_SERVICE_KINDS",
     "BodyType",

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Final, Literal, Self, get_args
 from aftersales_crm.errors import InvalidValue
 
 __all__ = [
+    "FOLLOW_UP_DAYS",
     "ROUTINE_SERVICE_KINDS",
     "BodyType",
     "CompassSector",
@@ -343,6 +344,25 @@ class ContactPurpose(LabelledEnum):
     ACTIVITY_INVITATION = "activity_invitation", "activity invitation", "活动邀约"
     BIRTHDAY = "birthday", "birthday greeting", "生日关怀"
     REMINDER = "reminder", "reminder", "提醒"
+
+
+FOLLOW_UP_DAYS: Final[Mapping[ContactPurpose, int]] = MappingProxyType(
+    {ContactPurpose.FOLLOW_UP_3D: 3, ContactPurpose.FOLLOW_UP_7D: 7}
+)
+"""Days after a delivery on which each follow-up call is due: 3DC and 7DC (回访).
+
+After a vehicle is handed back, the dealer calls the customer on the 3rd and on the 7th
+day to ask how the car runs and how the service felt. The training deck for follow-up
+staff 《信息回访员基础培训分析报告》 lists, among the care woven into the workflow,
+"售出后的3DC7DC回访" (the 3DC and 7DC calls after the sale); the days are those the names
+3DC and 7DC stand for. Keys are in the order of the calls.
+
+Examples:
+    >>> FOLLOW_UP_DAYS[ContactPurpose.FOLLOW_UP_3D]
+    3
+    >>> [(purpose.label("zh"), days) for purpose, days in FOLLOW_UP_DAYS.items()]
+    [('三日回访', 3), ('七日回访', 7)]
+"""
 
 
 class CompassSector(LabelledEnum):

@@ -1,0 +1,60 @@
+"""The Book: the records of the tables, plus the facts only records carry."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from aftersales_crm.records import Book, RepairOrder
+from aftersales_crm.synthetic import _world as w
+from aftersales_crm.synthetic._customers import with_consents_and_hobbies
+from aftersales_crm.synthetic._facts import (
+    chapters,
+    complaints,
+    follow_up_calls,
+    referrals_and_activities,
+)
+from aftersales_crm.synthetic._tables import tables
+
+__all__ = ["book"]
+
+
+def book(n_customers: int = 200, *, seed: int = 0, as_of: date = w.DEFAULT_AS_OF) -> Book:
+    """Draw a realistic synthetic dealer network as a validated :class:`Book`.
+
+    The dealers, customers, vehicles, ownerships and repair orders are the records of
+    :func:`tables` with the same arguments (:meth:`Tables.to_records
+    <aftersales_crm.tables.Tables.to_records>`), with each customer's consents and hobbies
+    drawn. The Book adds 3-day and 7-day follow-up calls after deliveries, complaints with
+    their updates, referrals, club activities and one club chapter per full-function
+    dealer.
+
+    Args:
+        n_customers: how many customers; meant for thousands, not millions (use
+            :func:`tables` for scale).
+        seed: the seed of the random generator; the same seed gives an equal Book.
+        as_of: the day the history ends.
+
+    Returns:
+        The Book.
+
+    Raises:
+        InvalidValue: as :func:`tables` does.
+
+    Examples:
+        >>> b = book(n_customers=30, seed=5)
+        >>> sorted({line.kind.value for o in b.repair_orders.values() for line in o.lines})[:3]
+        ['accessories', 'body_paint', 'first_maintenance']
+        >>> len(b.customers), len(b.contacts) > 0
+        (30, True)
+    """
+    drawn = tables(n_customers, seed=seed, as_of=as_of)
+    rng = np.random.default_rng([seed, 1])  # the Book's own stream, after the tables'
+    records = with_consents_and_hobbies(drawn, rng, as_of).to_records()
+    orders = [r for r in records if isinstance(r, RepairOrder)]
+    records += chapters(drawn)
+    records += follow_up_calls(orders, rng, as_of)
+    records += complaints(orders, rng, as_of)
+    records += referrals_and_activities(drawn, rng, as_of)
+    return Book.from_records(records)

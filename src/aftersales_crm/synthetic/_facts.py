@@ -1,0 +1,145 @@
+"""Facts only a Book carries: chapters, follow-up calls, complaints, referrals, activities.
+
+They are drawn one record at a time from the repair orders and customers of the tables,
+after the consents, from the Book's own random stream.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+
+from aftersales_crm.records import (
+    ActivityAttended,
+    Chapter,
+    ComplaintFiled,
+    ComplaintUpdated,
+    ContactMade,
+    Record,
+    ReferralMade,
+    RepairOrder,
+)
+from aftersales_crm.synthetic import _world as w
+from aftersales_crm.synthetic._identifiers import pick
+from aftersales_crm.tables import Tables
+from aftersales_crm.values import FOLLOW_UP_DAYS
+
+
+def chapters(drawn: Tables) -> list[Record]:
+    """One club chapter per dealer with the full after-sales function."""
+    dealers = drawn.dealers
+    return [
+        Chapter(id=f"CH{dealer_id}", dealer_id=dealer_id, name=f"{name}车友会")
+        for dealer_id, name, full in zip(
+            dealers["id"].tolist(),
+            dealers["name"].tolist(),
+            dealers["full_after_sales"].tolist(),
+            strict=True,
+        )
+        if full
+    ]
+
+
+def follow_up_calls(
+    orders: list[RepairOrder], rng: np.random.Generator, as_of: date
+) -> list[Record]:
+    """The 3-day and 7-day calls after each delivery (:data:`FOLLOW_UP_DAYS`), where made."""
+    out: list[Record] = []
+    for order in orders:
+        if order.closed_at is None:
+            continue  # still in the workshop: no follow-up yet
+        for purpose, days in FOLLOW_UP_DAYS.items():
+            when = order.closed_at + timedelta(days=days)
+            if when.date() <= as_of and rng.random() < w.FOLLOW_UP_REACH[purpose]:
+                out.append(
+                    ContactMade(
+                        id=f"K{order.id}-{days}",
+                        customer_id=order.customer_id,
+                        vin=order.vin,
+                        channel="phone",
+                        purpose=purpose,
+                        outcome=w.CALL_OUTCOMES[int(rng.integers(0, len(w.CALL_OUTCOMES)))],
+                        at=when,
+                        staff=f"CC{int(rng.integers(1, w.CALL_STAFF + 1)):02d}",
+                        repair_order_id=order.id,
+                    )
+                )
+    return out
+
+
+def complaints(orders: list[RepairOrder], rng: np.random.Generator, as_of: date) -> list[Record]:
+    """Complaints after some deliveries (more after a late one or a comeback), and their steps."""
+    out: list[Record] = []
+    for order in orders:
+        late = order.on_time is False
+        if rng.random() >= (
+            w.COMPLAINT_SHARE_TROUBLED if late or order.comeback_of else w.COMPLAINT_SHARE_NORMAL
+        ):
+            continue
+        if order.closed_at is None:
+            continue
+        filed_at = order.closed_at + timedelta(hours=int(rng.integers(*w.COMPLAINT_DELAY_HOURS)))
+        if filed_at.date() > as_of:
+            continue
+        qid = f"Q{order.id}"
+        categories = w.COMPLAINT_CATEGORIES
+        category = "waiting_time" if late else categories[int(rng.integers(0, len(categories)))]
+        severities = w.COMPLAINT_SEVERITIES
+        out.append(
+            ComplaintFiled(
+                id=qid,
+                customer_id=order.customer_id,
+                at=filed_at,
+                category=category,
+                severity=severities[int(rng.integers(0, len(severities)))],
+                channel="phone",
+                repair_order_id=order.id,
+            )
+        )
+        stop = int(rng.integers(1, len(w.COMPLAINT_STEPS) + 1))
+        for n, (action, hours) in enumerate(w.COMPLAINT_STEPS[:stop]):
+            when = filed_at + timedelta(hours=hours * float(rng.uniform(*w.COMPLAINT_STEP_SPREAD)))
+            if when.date() > as_of:
+                break
+            verdicts = w.COMPLAINT_VERDICTS
+            verdict = verdicts[int(rng.integers(0, len(verdicts)))] if action == "closed" else None
+            out.append(
+                ComplaintUpdated(
+                    id=f"{qid}-{n}", complaint_id=qid, at=when, action=action, verdict=verdict
+                )
+            )
+    return out
+
+
+def referrals_and_activities(drawn: Tables, rng: np.random.Generator, as_of: date) -> list[Record]:
+    """Each customer's referral of a buyer, if any, and the club activities they attended."""
+    out: list[Record] = []
+    for customer_id in drawn.customers["id"].tolist():
+        if rng.random() < w.REFERRAL_SHARE:
+            on = as_of - timedelta(days=int(rng.integers(*w.REFERRAL_DAYS_AGO)))
+            delivered = on + timedelta(days=int(rng.integers(*w.REFERRAL_DELIVERY_DAYS)))
+            family = str(pick(rng, w.FAMILY_NAMES, 1)[0])
+            name = family + str(pick(rng, w.GIVEN_CHARS, 1)[0])
+            out.append(
+                ReferralMade(
+                    id=f"R{customer_id}",
+                    referrer_id=customer_id,
+                    referred_name=name,
+                    on=on,
+                    delivered_on=delivered
+                    if delivered <= as_of and rng.random() < w.REFERRAL_SUCCESS_SHARE
+                    else None,
+                )
+            )
+        for k in range(int(rng.poisson(w.ACTIVITIES_MEAN))):
+            on = as_of - timedelta(days=int(rng.integers(*w.ACTIVITY_DAYS_AGO)))
+            out.append(
+                ActivityAttended(
+                    id=f"A{customer_id}-{k}",
+                    activity_id=f"EV{on:%Y%m}",
+                    customer_id=customer_id,
+                    on=on,
+                )
+            )
+    return out

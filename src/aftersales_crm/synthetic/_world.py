@@ -1,0 +1,206 @@
+"""The synthetic dealer network's world: every number and list the draws read, in one place.
+
+Each constant is a share, a period or a distribution parameter of the generative model.
+They describe a plausible Chinese dealer network of a volume brand, not any real dealer;
+the rhythms follow the after-sales practice the library models (a first maintenance 3 to
+6 months after purchase, then a visit every 6 months or 5,000 to 10,000 km).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from types import MappingProxyType
+from typing import Final
+
+from aftersales_crm.values import BodyType, ContactPurpose, FuelType, PayType, ServiceKind
+
+DEFAULT_AS_OF: Final = date(2026, 6, 30)
+"""The day the synthetic history ends when no ``as_of`` is given (a fixed date: the library
+reads no clock).
+
+Examples:
+    >>> from aftersales_crm import synthetic
+    >>> synthetic.DEFAULT_AS_OF
+    datetime.date(2026, 6, 30)
+"""
+
+# ------------------------------------------------------------------ dealers and customers
+
+#: Customers per dealer when ``n_dealers`` is not given, and the bounds on the count.
+CUSTOMERS_PER_DEALER, MIN_DEALERS, MAX_DEALERS = 2_000, 2, 200
+#: Share of dealers with the full after-sales function (only those form club chapters).
+FULL_FUNCTION_SHARE = 0.9
+#: Share of customers that are fleets or companies.
+FLEET_SHARE = 0.03
+#: Share of individual customers who are men; share of given names with two characters.
+MALE_SHARE, TWO_CHAR_GIVEN_SHARE = 0.62, 0.7
+#: Mean and spread (normal) of customers' ages in years, and the youngest and oldest age.
+AGE_MEAN, AGE_SD, AGE_MIN, AGE_MAX = 41, 10, 20, 75
+#: Median (km) and spread (lognormal sigma) of the distance from home to the home dealer.
+HOME_DISTANCE_MEDIAN_KM, HOME_DISTANCE_SIGMA = 6.0, 0.7
+
+CITIES: Final = (
+    # name, latitude, longitude, plate prefix, national-ID county codes
+    ("北京", 39.9042, 116.4074, "京A", ("110101", "110105", "110108", "110106")),
+    ("上海", 31.2304, 121.4737, "沪A", ("310101", "310104", "310115", "310112")),
+    ("广州", 23.1291, 113.2644, "粤A", ("440103", "440106", "440111", "440113")),
+    ("深圳", 22.5431, 114.0579, "粤B", ("440303", "440304", "440305", "440306")),
+    ("杭州", 30.2741, 120.1551, "浙A", ("330102", "330106", "330108", "330110")),
+    ("南京", 32.0603, 118.7969, "苏A", ("320102", "320104", "320105", "320106")),
+    ("成都", 30.5728, 104.0668, "川A", ("510104", "510105", "510106", "510107")),
+    ("武汉", 30.5928, 114.3055, "鄂A", ("420102", "420103", "420106", "420111")),
+    ("重庆", 29.5630, 106.5516, "渝A", ("500103", "500104", "500105", "500106")),
+    ("西安", 34.3416, 108.9398, "陕A", ("610102", "610103", "610104", "610113")),
+)
+#: Spread (degrees, normal) of a dealer's position around its city centre.
+DEALER_SPREAD_DEG = 0.08
+FAMILY_NAMES: Final = tuple(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN_CHARS: Final = tuple(
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕鑫宇浩然子轩欣怡梓涵晨阳嘉"
+)
+COMPANY_NAMES: Final = ("顺达物流", "安捷租车", "华信出行", "恒通快运", "金桥商务")
+MOBILE_PREFIXES: Final = (
+    "130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "150", "151",
+    "152", "153", "155", "156", "157", "158", "159", "166", "173", "175", "176", "177",
+    "178", "180", "181", "182", "183", "185", "186", "187", "188", "189", "198", "199",
+)  # fmt: skip
+#: Hobbies a Book's customers may list (up to two).
+HOBBIES: Final = ("自驾", "摄影", "钓鱼", "骑行", "露营", "美食")
+
+# ------------------------------------------------------------------ consent
+
+#: Consent given at purchase, per (purpose, channel).
+CONSENT_SHARES: Final[Mapping[tuple[str, str], float]] = MappingProxyType(
+    {
+        ("service_reminder", "phone"): 0.9,
+        ("marketing", "sms"): 0.6,
+        ("survey", "phone"): 0.7,
+    }
+)
+#: Share of customers who later withdraw marketing by SMS, and how many days after purchase.
+WITHDRAW_MARKETING_SHARE, WITHDRAW_AFTER_DAYS = 0.05, 200
+#: Hour of the day (UTC) consents given at purchase are recorded.
+CONSENT_HOUR = 10
+#: Days before ``as_of`` consent is dated for a customer without a vehicle.
+CONSENT_DAYS_WITHOUT_VEHICLE = 30
+
+# ------------------------------------------------------------------ vehicles
+
+#: Years of sales history before ``as_of``.
+HISTORY_YEARS = 8
+#: Share of customers with a second vehicle.
+SECOND_VEHICLE_SHARE = 0.12
+#: Share of vehicles that change hands once (the buyer is another customer of the base).
+RESALE_SHARE = 0.03
+#: Vehicles younger than this many days are not resold.
+MIN_DAYS_BEFORE_RESALE = 400
+#: A resale happens between these fractions of the time from purchase to ``as_of``.
+RESALE_WINDOW = (0.3, 0.9)
+#: Share of vehicles that were not sold by the network (full record at first visit).
+NOT_SOLD_HERE_SHARE = 0.15
+#: Median and spread (lognormal sigma) of kilometres driven per day.
+KM_PER_DAY_MEDIAN, KM_PER_DAY_SIGMA = 38.0, 0.45
+WMIS: Final = ("LSV", "LFV", "LSG", "LVS", "LHG", "LVG", "LBV", "LE4", "LRW", "LGB")
+MODELS: Final = (
+    # model, body type, fuel, share
+    ("Lavida", BodyType.SEDAN, FuelType.PETROL, 0.22),
+    ("Tiguan L", BodyType.SUV, FuelType.PETROL, 0.16),
+    ("Passat", BodyType.SEDAN, FuelType.PETROL, 0.12),
+    ("Touran", BodyType.MPV, FuelType.PETROL, 0.07),
+    ("Sagitar", BodyType.SEDAN, FuelType.PETROL, 0.14),
+    ("ID.4", BodyType.SUV, FuelType.BATTERY_ELECTRIC, 0.10),
+    ("Magotan PHEV", BodyType.SEDAN, FuelType.PLUG_IN_HYBRID, 0.06),
+    ("Golf GTI", BodyType.HATCHBACK, FuelType.PETROL, 0.05),
+    ("Teramont", BodyType.SUV, FuelType.DIESEL, 0.05),
+    ("Scirocco", BodyType.SPORTS, FuelType.PETROL, 0.03),
+)
+COLOURS: Final = ("白", "黑", "银", "灰", "蓝", "红")
+
+# ------------------------------------------------------------------ visits and repair orders
+
+#: Mean years until an owner drifts away for good (exponential).
+MEAN_YEARS_TO_DRIFT = 4.5
+#: First maintenance: 3 to 6 months, or about 5,000 km, whichever comes first.
+FIRST_MAINTENANCE_DAYS, FIRST_MAINTENANCE_KM = (90, 180), 5_000
+#: The first maintenance is never sooner than this many days after purchase.
+MIN_FIRST_MAINTENANCE_DAYS = 7
+#: Routine service: every 6 months, or 5,000 to 10,000 km, whichever comes first.
+SERVICE_DAYS, SERVICE_KM = 182, (5_000, 10_000)
+#: The shortest gap between two routine visits, and the most visits one vehicle makes.
+MIN_GAP_DAYS, MAX_VISITS = 30, 50
+#: Days of slack, either way, around a due visit.
+VISIT_JITTER_DAYS = 21
+#: Share of visits that were booked by appointment.
+APPOINTMENT_SHARE = 0.35
+#: Share of repair visits that come back for the same fault, and within how many days.
+COMEBACK_SHARE, COMEBACK_DAYS = 0.04, (2, 15)
+#: Beijing time (UTC+8), in seconds: the synthetic dealers' business hours are local.
+UTC_OFFSET_S = 8 * 3600
+#: Workshops open orders between these local hours; the promise is this many hours later.
+OPENING_HOURS, PROMISED_HOURS = (8, 11), (2, 9)
+#: Share of orders delivered after the promised time, and by how many hours.
+LATE_SHARE, LATE_HOURS = 0.12, (1, 48)
+#: An order on time is handed back up to this many seconds early, and never sooner
+#: than this many seconds after it opened.
+EARLY_S, MIN_WORKSHOP_S = 2 * 3600, 1800
+#: The odometer reading of a visit is the vehicle's rate times its age, within this spread.
+MILEAGE_SPREAD = (0.92, 1.08)
+#: Extra lines per visit (Poisson mean) and the most lines on one order.
+EXTRA_LINES_MEAN, MAX_LINES = 0.8, 4
+#: Service advisors per dealer; an order's advisor is its row modulo this count.
+ADVISORS_PER_DEALER = 5
+
+# Service lines: kind, pay type, weight among extra lines, labour and parts (median fen).
+FIRST_LINE: Final = (ServiceKind.FIRST_MAINTENANCE, PayType.WARRANTY, 0.0, 15_000, 20_000)
+ROUTINE_LINE: Final = (ServiceKind.MAINTENANCE, PayType.CUSTOMER, 0.0, 25_000, 45_000)
+EXTRA_LINES: Final = (
+    (ServiceKind.MINOR_REPAIR, PayType.CUSTOMER, 0.30, 20_000, 35_000),
+    (ServiceKind.WARRANTY_CLAIM, PayType.WARRANTY, 0.15, 40_000, 60_000),
+    (ServiceKind.MAJOR_REPAIR, PayType.CUSTOMER, 0.05, 150_000, 300_000),
+    (ServiceKind.INSURANCE_REPAIR, PayType.INSURANCE, 0.08, 80_000, 160_000),
+    (ServiceKind.BODY_PAINT, PayType.CUSTOMER, 0.10, 60_000, 40_000),
+    (ServiceKind.ACCESSORIES, PayType.CUSTOMER, 0.12, 5_000, 60_000),
+    (ServiceKind.PARTS_SALE, PayType.CUSTOMER, 0.08, 0, 30_000),
+    (ServiceKind.INSURANCE_RENEWAL, PayType.CUSTOMER, 0.06, 30_000, 0),  # agency fee
+    (ServiceKind.INSPECTION_AGENCY, PayType.CUSTOMER, 0.04, 30_000, 0),
+    (ServiceKind.ROADSIDE_RESCUE, PayType.CUSTOMER, 0.02, 50_000, 10_000),
+)
+#: Spread (lognormal sigma) of line amounts around each kind's median.
+AMOUNT_SIGMA = 0.5
+
+# ------------------------------------------------------------------ facts only a Book carries
+
+#: Share of deliveries whose follow-up call was made, per call; the days after delivery
+#: are the care rule :data:`~aftersales_crm.values.FOLLOW_UP_DAYS`.
+FOLLOW_UP_REACH: Final[Mapping[ContactPurpose, float]] = MappingProxyType(
+    {ContactPurpose.FOLLOW_UP_3D: 0.85, ContactPurpose.FOLLOW_UP_7D: 0.5}
+)
+#: Outcomes of a follow-up call, repeated by their weight.
+CALL_OUTCOMES: Final = (
+    "reached", "reached", "reached", "no_answer", "no_answer", "refused", "wrong_number",
+)  # fmt: skip
+#: Call-centre staff who make the calls (``CC01`` to ``CC05``).
+CALL_STAFF = 5
+#: Share of orders that draw a complaint: after a late delivery or a comeback, otherwise.
+COMPLAINT_SHARE_TROUBLED, COMPLAINT_SHARE_NORMAL = 0.08, 0.015
+#: Hours after delivery a complaint is filed.
+COMPLAINT_DELAY_HOURS = (2, 72)
+COMPLAINT_CATEGORIES: Final = (
+    "repair_quality", "waiting_time", "price", "staff_attitude", "parts", "facility",
+)  # fmt: skip
+#: Severities of a complaint, repeated by their weight.
+COMPLAINT_SEVERITIES: Final = ("low", "low", "medium", "medium", "high", "critical")
+#: The steps of a complaint and their typical hours after filing (each 0.5 to 2 times that).
+COMPLAINT_STEPS: Final = (("acknowledged", 4), ("resolved", 72), ("closed", 120))
+COMPLAINT_STEP_SPREAD = (0.5, 2.0)
+#: Verdicts of a closed complaint, repeated by their weight.
+COMPLAINT_VERDICTS: Final = ("satisfied", "satisfied", "neutral", "dissatisfied")
+#: Share of customers who refer a buyer, and of referrals that end in a delivery.
+REFERRAL_SHARE, REFERRAL_SUCCESS_SHARE = 0.04, 0.5
+#: A referral is made this many days before ``as_of``; the delivery this many days later.
+REFERRAL_DAYS_AGO, REFERRAL_DELIVERY_DAYS = (30, 900), (7, 60)
+#: Mean number of club activities a customer attended, within this many days of ``as_of``.
+ACTIVITIES_MEAN, ACTIVITY_DAYS_AGO = 0.25, (1, 700)

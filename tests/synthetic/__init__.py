@@ -1,0 +1,1 @@
+"""Tests of aftersales_crm.synthetic, one file per module of the package."""
