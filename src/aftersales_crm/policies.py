@@ -40,6 +40,15 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
+from aftersales_crm._kinds import (
+    CheckFamily,
+    FactSample,
+    PolicyKindSpec,
+    Reads,
+    declare_kind,
+    policy_kind,
+    policy_kinds,
+)
 from aftersales_crm._policy import (
     BasePolicy,
     DimensionPolicy,
@@ -47,11 +56,12 @@ from aftersales_crm._policy import (
     LoyaltyRule,
     Policy,
     PolicyKind,
+    Scores,
     TierPolicy,
     check_is_fitted,
     feature,
 )
-from aftersales_crm.errors import AftersalesError, UnknownPolicyError
+from aftersales_crm.errors import PolicyNameClash, UnknownPolicyError
 
 if TYPE_CHECKING:  # for the return types of get_policy; imported when a policy is asked for
     from aftersales_crm.loyalty import (
@@ -82,16 +92,24 @@ __all__ = [
     "BUILT_INS",
     "ENTRY_POINT_GROUP",
     "BasePolicy",
+    "CheckFamily",
     "DimensionPolicy",
+    "FactSample",
     "Labels",
     "LoyaltyRule",
     "Policy",
     "PolicyKind",
+    "PolicyKindSpec",
     "PolicyNameClash",
+    "Reads",
+    "Scores",
     "TierPolicy",
     "check_is_fitted",
+    "declare_kind",
     "feature",
     "get_policy",
+    "policy_kind",
+    "policy_kinds",
     "policy_names",
 ]
 
@@ -141,21 +159,6 @@ ALIASES: Final[Mapping[str, str]] = MappingProxyType(
     }
 )
 """Other accepted name → the built-in name it stands for."""
-
-
-class PolicyNameClash(AftersalesError, LookupError):
-    """Two policies claim the same name: a plugin's and a built-in's, or two plugins'.
-
-    Rename the entry point of one of them; a policy name must mean one thing.
-
-    Examples:
-        >>> err = PolicyNameClash("plugin policy 'abc' clashes with the built-in alias 'abc'")
-        >>> isinstance(err, LookupError), err.code
-        (True, 'policy_name_clash')
-    """
-
-    code = "policy_name_clash"
-    message = "two policies are registered under the same name"
 
 
 def _normal(name: str) -> str:
