@@ -116,7 +116,9 @@ def test_rfm_scores_as_scores_are_the_sum_or_one_of_its_three_scores(feats: Feat
 
 
 def test_rfm_score_names_a_wrong_part(feats: FeatureTable) -> None:
-    with pytest.raises(InvalidValue, match=r"RFMScore.score: part='rfm' is invalid"):
+    with pytest.raises(
+        InvalidValue, match=r"RFMScore: part='rfm' is invalid: expected 'total' or 'recency'"
+    ):
         RFMScore().fit(feats).score(feats, "rfm")
 
 

@@ -13,6 +13,7 @@ import copy
 import inspect
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any, ClassVar, Literal, Protocol, Self, TypeAlias, runtime_checkable
 
 import attrs
@@ -20,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._optional import require
+from aftersales_crm._params import Constraint, validate_params
 from aftersales_crm.errors import InvalidValue, NotFittedError
 from aftersales_crm.features import FeatureTable
 
@@ -327,10 +329,12 @@ class BasePolicy:
     """Optional helper for policies: parameters, ``clone``, ``repr`` and ``fit`` plumbing.
 
     Subclasses declare keyword-only ``__init__`` parameters and store each unchanged under
-    its own name; everything else comes from here. ``fit`` clones the policy and calls
-    ``_fit(features)`` on the clone, which sets trailing-underscore state. A policy that
-    needs no population does not override ``_fit``. BasePolicy is a plain class (not attrs),
-    so a user's plain class works the same way without it.
+    its own name; everything else comes from here. ``fit`` checks the parameters against
+    the class's ``parameter_constraints`` (:func:`~aftersales_crm.policies.validate_params`),
+    clones the policy and calls ``_fit(features)`` on the clone, which sets
+    trailing-underscore state. A policy that needs no population does not override
+    ``_fit``. BasePolicy is a plain class (not attrs), so a user's plain class works the
+    same way without it.
 
     Examples:
         >>> class MinSpend(BasePolicy):
@@ -345,6 +349,8 @@ class BasePolicy:
 
     kind: ClassVar[PolicyKind]
     population_relative: ClassVar[bool] = False
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = MappingProxyType({})
+    """Each parameter's type and range (:class:`~aftersales_crm.policies.Constraint`)."""
 
     @classmethod
     def _param_names(cls) -> tuple[str, ...]:
@@ -425,6 +431,14 @@ class BasePolicy:
             >>> fitted is policy, hasattr(policy, "top_"), bool(fitted.top_ == feats["spend_fen"].max())
             (False, False, True)
         """
+        given: object = features  # typed, but callers may pass anything
+        if not isinstance(given, FeatureTable):
+            msg = (
+                f"{type(self).__name__}.fit: features must be a FeatureTable"
+                f" (features.compute gives one), not {type(given).__name__}"
+            )
+            raise InvalidValue(msg, code="invalid_argument")
+        validate_params(self)
         fitted = self.clone()
         fitted._fit(features)
         return fitted
@@ -464,6 +478,10 @@ def feature(features: FeatureTable, name: str) -> NDArray[Any]:
         ...
         aftersales_crm.errors.InvalidValue: the features have no column 'wealth'; ...
     """
+    given: object = features  # typed, but callers may pass anything
+    if not isinstance(given, FeatureTable):
+        msg = f"expected a FeatureTable of features, not {type(given).__name__}"
+        raise InvalidValue(msg, code="invalid_argument")
     try:
         return features[name]
     except KeyError:

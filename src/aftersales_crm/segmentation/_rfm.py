@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, Final
 
 import numpy as np
 from numpy.typing import NDArray
 
+from aftersales_crm._params import Constraint, OneOf, Whole, check_value, validate_params
 from aftersales_crm._policy import (
     BasePolicy,
     Labels,
@@ -15,11 +17,9 @@ from aftersales_crm._policy import (
     check_is_fitted,
     feature,
 )
-from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.segmentation._common import (
     MISSING,
-    invalid,
     labels,
     numeric,
     quantile_cutoffs,
@@ -111,6 +111,11 @@ class RFMScore(BasePolicy):
     """The segment (index into :attr:`SEGMENTS`) of each recency score (rows) and
     frequency score (columns), both 1–5."""
 
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "bins": Whole(low=_MIN_BINS, high=_MAX_BINS),
+    }
+    """A whole number of bins from 2 to 100."""
+
     recency_edges_: tuple[float, ...]
     frequency_edges_: tuple[float, ...]
     monetary_edges_: tuple[float, ...]
@@ -119,13 +124,8 @@ class RFMScore(BasePolicy):
         self.bins = bins
 
     def _bins(self) -> int:
-        bins = self.bins
-        whole = isinstance(bins, int | np.integer) and not isinstance(bins, bool)
-        if not whole or not _MIN_BINS <= bins <= _MAX_BINS:
-            raise invalid(
-                self, "bins", bins, f"expected a whole number from {_MIN_BINS} to {_MAX_BINS}"
-            )
-        return int(bins)
+        bins: int = validate_params(self)["bins"]
+        return bins
 
     def _columns(
         self, features: FeatureTable
@@ -204,9 +204,7 @@ class RFMScore(BasePolicy):
             {'C0000000': 9.0, 'C0000001': 8.0}
         """
         check_is_fitted(self)
-        if part != "total" and part not in _PARTS:
-            msg = f"RFMScore.score: part={part!r} is invalid: expected 'total' or one of {_PARTS}"
-            raise InvalidValue(msg, code="invalid_parameter")
+        part = check_value(self, "part", part, OneOf(("total", *_PARTS)))
         scores = self.scores(features).astype(np.float64)
         values = scores.sum(axis=1) if part == "total" else scores[:, _PARTS.index(part)]
         values[scores[:, 0] == 0] = np.nan
