@@ -247,8 +247,8 @@ class UsageHabit(BasePolicy):
         "frequent_visits_per_year": Number(low=0),
         "idle_visits_per_year": Number(low=0, high=Param("frequent_visits_per_year")),
     }
-    """By km or visits; thresholds >= 0, idle not above frequent (only the pair ``by``
-    names is checked and used)."""
+    """By km or visits; thresholds >= 0, idle not above frequent. ``assign`` checks the pair
+    that ``by`` names (the other pair is unused); ``fit`` and ``get_policy`` check all."""
 
     def __init__(
         self,
