@@ -257,7 +257,7 @@ def test_a_check_callable_reads_as_its_name() -> None:
 
 
 class NoKind(SpendTiers):
-    kind = "vip"  # type: ignore[assignment]
+    kind = "vip"
 
 
 class RelativeIsNotABool(SpendTiers):

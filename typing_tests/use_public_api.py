@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import assert_type
+from typing import Any, assert_type
 
 import aftersales_crm as crm
 from aftersales_crm.errors import AftersalesError, InvalidValue
@@ -69,3 +69,6 @@ assert_type(policies.get_policy("matrix"), LoyaltyValueMatrix)
 configured: str = "Pareto-ABC"
 assert_type(policies.get_policy(configured), policies.Policy)
 assert_type(policies.get_policy(configured).fit(feats).assign(feats), policies.Labels)
+assert_type(policies.get_policy("rfm").fit(feats).score(feats), policies.Scores)
+assert_type(policies.policy_kind("tier"), policies.PolicyKindSpec)
+assert_type(policies.validate_params(policies.get_policy("rfm")), dict[str, Any])

@@ -1,9 +1,10 @@
-"""The policy contract: protocols, the labels they return, and the optional BasePolicy helper.
+"""The policy contract: protocols, the results they return, and the optional BasePolicy helper.
 
 A policy is a small object with keyword-only parameters (the domain's numbers as defaults,
 stored unchanged, no work in ``__init__``), ``get_params``/``set_params``/``clone``, a
 ``fit`` that returns a fitted *copy* (state in trailing-underscore attributes) and an
-``assign`` that returns one label per input row, in input order.
+``assign`` that returns one label per input row, in input order. Per-row results are
+:class:`Labels` (categories) or :class:`Scores` (numbers).
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ import copy
 import inspect
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar, Literal, Protocol, Self, runtime_checkable
+from types import MappingProxyType
+from typing import Any, ClassVar, Literal, Protocol, Self, TypeAlias, runtime_checkable
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._optional import require
+from aftersales_crm._params import Constraint, validate_params
 from aftersales_crm.errors import InvalidValue, NotFittedError
 from aftersales_crm.features import FeatureTable
 
@@ -29,13 +32,15 @@ __all__ = [
     "LoyaltyRule",
     "Policy",
     "PolicyKind",
+    "Scores",
     "TierPolicy",
     "check_is_fitted",
     "feature",
 ]
 
-PolicyKind = Literal["tier", "dimension", "loyalty"]
-"""What a policy decides: a value tier, a segmentation dimension or a loyalty category."""
+PolicyKind: TypeAlias = str
+"""The name of a policy kind (``"tier"``, ``"dimension"``, ``"loyalty"``, or any kind declared
+with :func:`~aftersales_crm.policies.declare_kind`): the type of a policy's ``kind``."""
 
 _MISSING = -1
 
@@ -136,6 +141,108 @@ class Labels:
         return pd.Categorical.from_codes(self.codes, categories=list(self.names))
 
 
+def _floats(values: NDArray[Any]) -> NDArray[np.float64]:
+    out = np.asarray(values, dtype=np.float64).view()
+    out.flags.writeable = False
+    return out
+
+
+def _maybe_ids(ids: NDArray[Any] | None) -> NDArray[np.str_] | None:
+    if ids is None:
+        return None
+    out = np.asarray(ids, dtype=np.str_).view()
+    out.flags.writeable = False
+    return out
+
+
+@attrs.frozen(eq=False)
+class Scores:
+    """One number per row: the numeric sibling of :class:`Labels`.
+
+    A score, a probability or any measure a policy gives each customer, as a float64
+    array aligned with the rows the policy read, NaN where a row has none (the ``-1`` of
+    Labels). With the rows' ids, :meth:`to_pandas` gives a Series indexed by them.
+
+    Attributes:
+        values: float64 array of shape (n_rows,), NaN where a row has no score.
+        ids: the id of each row (customer ids), or None.
+        name: what the numbers are (``"rfm_total"``, ``"churn_probability"``).
+        key: the name of the ids (``"customer_id"``).
+
+    Examples:
+        >>> scores = Scores(np.array([3, 12, np.nan]), np.array(["C1", "C2", "C3"]), name="rfm")
+        >>> scores.values.tolist(), len(scores), scores.missing()
+        ([3.0, 12.0, nan], 3, 1)
+        >>> scores.take(np.array([1])).values.tolist()
+        [12.0]
+    """
+
+    values: NDArray[np.float64] = attrs.field(converter=_floats)
+    ids: NDArray[np.str_] | None = attrs.field(default=None, converter=_maybe_ids)
+    name: str = "score"
+    key: str = "customer_id"
+
+    def __attrs_post_init__(self) -> None:
+        if self.values.ndim != 1:
+            msg = f"scores are one number per row: values has shape {self.values.shape}"
+            raise InvalidValue(msg, code="score_shape")
+        if self.ids is not None and len(self.ids) != len(self.values):
+            msg = f"{len(self.ids)} ids for {len(self.values)} scores"
+            raise InvalidValue(msg, code="score_ids")
+
+    def __len__(self) -> int:
+        """Number of rows."""
+        return len(self.values)
+
+    def __eq__(self, other: object) -> bool:
+        """Same name, ids and values (NaN equals NaN)."""
+        if not isinstance(other, Scores):
+            return NotImplemented
+        same_ids = (self.ids is None and other.ids is None) or (
+            self.ids is not None and other.ids is not None and np.array_equal(self.ids, other.ids)
+        )
+        return (
+            self.name == other.name
+            and same_ids
+            and bool(np.array_equal(self.values, other.values, equal_nan=True))
+        )
+
+    def __hash__(self) -> int:
+        """Hash by name and length."""
+        return hash((self.name, len(self.values)))
+
+    def missing(self) -> int:
+        """Rows without a score (NaN).
+
+        Examples:
+            >>> Scores(np.array([np.nan, 1.0])).missing()
+            1
+        """
+        return int(np.count_nonzero(np.isnan(self.values)))
+
+    def take(self, rows: NDArray[np.intp]) -> Scores:
+        """The scores of rows ``rows``, with their ids.
+
+        Examples:
+            >>> Scores(np.array([0.5, 0.25]), np.array(["a", "b"])).take(np.array([1, 0])).ids.tolist()
+            ['b', 'a']
+        """
+        ids = None if self.ids is None else self.ids[rows]
+        return attrs.evolve(self, values=self.values[rows], ids=ids)
+
+    def to_pandas(self) -> Any:
+        """A pandas Series named :attr:`name`, indexed by the ids (needs the ``pandas`` extra).
+
+        Examples:
+            >>> series = Scores(np.array([0.5, np.nan]), np.array(["C1", "C2"]), name="p").to_pandas()
+            >>> series.index.name, series.name, series.loc["C1"]
+            ('customer_id', 'p', np.float64(0.5))
+        """
+        pd = require("pandas", extra="pandas")
+        index = None if self.ids is None else pd.Index(self.ids, name=self.key)
+        return pd.Series(self.values, index=index, name=self.name)
+
+
 @runtime_checkable
 class Policy(Protocol):
     """What every policy offers: parameters, a fitted copy, and one label per row.
@@ -222,10 +329,12 @@ class BasePolicy:
     """Optional helper for policies: parameters, ``clone``, ``repr`` and ``fit`` plumbing.
 
     Subclasses declare keyword-only ``__init__`` parameters and store each unchanged under
-    its own name; everything else comes from here. ``fit`` clones the policy and calls
-    ``_fit(features)`` on the clone, which sets trailing-underscore state. A policy that
-    needs no population does not override ``_fit``. BasePolicy is a plain class (not attrs),
-    so a user's plain class works the same way without it.
+    its own name; everything else comes from here. ``fit`` checks the parameters against
+    the class's ``parameter_constraints`` (:func:`~aftersales_crm.policies.validate_params`),
+    clones the policy and calls ``_fit(features)`` on the clone, which sets
+    trailing-underscore state. A policy that needs no population does not override
+    ``_fit``. BasePolicy is a plain class (not attrs), so a user's plain class works the
+    same way without it.
 
     Examples:
         >>> class MinSpend(BasePolicy):
@@ -240,6 +349,8 @@ class BasePolicy:
 
     kind: ClassVar[PolicyKind]
     population_relative: ClassVar[bool] = False
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = MappingProxyType({})
+    """Each parameter's type and range (:class:`~aftersales_crm.policies.Constraint`)."""
 
     @classmethod
     def _param_names(cls) -> tuple[str, ...]:
@@ -320,6 +431,14 @@ class BasePolicy:
             >>> fitted is policy, hasattr(policy, "top_"), bool(fitted.top_ == feats["spend_fen"].max())
             (False, False, True)
         """
+        given: object = features  # typed, but callers may pass anything
+        if not isinstance(given, FeatureTable):
+            msg = (
+                f"{type(self).__name__}.fit: features must be a FeatureTable"
+                f" (features.compute gives one), not {type(given).__name__}"
+            )
+            raise InvalidValue(msg, code="invalid_argument")
+        validate_params(self)
         fitted = self.clone()
         fitted._fit(features)
         return fitted
@@ -359,6 +478,10 @@ def feature(features: FeatureTable, name: str) -> NDArray[Any]:
         ...
         aftersales_crm.errors.InvalidValue: the features have no column 'wealth'; ...
     """
+    given: object = features  # typed, but callers may pass anything
+    if not isinstance(given, FeatureTable):
+        msg = f"expected a FeatureTable of features, not {type(given).__name__}"
+        raise InvalidValue(msg, code="invalid_argument")
     try:
         return features[name]
     except KeyError:

@@ -35,6 +35,7 @@ __all__ = [
     "InvalidValue",
     "MissingDependencyError",
     "NotFittedError",
+    "PolicyNameClash",
     "RowProblem",
     "TableValidationError",
     "UnknownPolicyError",
@@ -274,6 +275,22 @@ class UnknownPolicyError(AftersalesError, LookupError):
 
     code = "unknown_policy"
     message = "no policy is registered under that name"
+
+
+class PolicyNameClash(AftersalesError, LookupError):
+    """Two policies, or two policy kinds, claim the same name.
+
+    A plugin's policy name may clash with a built-in's or with another plugin's; a policy
+    kind may be declared twice under one name. Rename one of them: a name means one thing.
+
+    Examples:
+        >>> err = PolicyNameClash("plugin policy 'abc' clashes with the built-in alias 'abc'")
+        >>> isinstance(err, LookupError), err.code
+        (True, 'policy_name_clash')
+    """
+
+    code = "policy_name_clash"
+    message = "two policies are registered under the same name"
 
 
 class MissingDependencyError(AftersalesError, ImportError):

@@ -1,10 +1,18 @@
-"""Policies by name: the policy contract, the registry of built-ins, and third-party plugins.
+"""Policies by name: the policy contract, policy kinds, the built-ins, and third-party plugins.
 
 Every segmentation, tiering and loyalty rule of the library is a *policy*: a small object
 with keyword-only parameters, ``get_params``/``set_params``, a ``fit`` that returns a fitted
-copy and an ``assign`` that returns one label per customer, in the input order (the
-contract of :mod:`aftersales_crm._policy`, re-exported here). :func:`get_policy` builds one
-from its name, for the command line, configuration files and quick notebook use.
+copy and an ``assign`` that returns one label per customer, in the input order
+(:class:`Policy`; per-row results are :class:`Labels` or :class:`Scores`). Each policy
+states its parameters' types and ranges once, in ``parameter_constraints``
+(:class:`Whole`, :class:`Numbers`, :class:`Names`… checked by :func:`validate_params`).
+:func:`get_policy` builds one from its name, for the command line, configuration files and
+quick notebook use.
+
+What a policy reads, its verbs, its result and the conformance checks that apply to it
+come from its *kind*, declared as data (:class:`PolicyKindSpec`, :func:`declare_kind`,
+:func:`policy_kind`); ``tier``, ``dimension`` and ``loyalty`` are declared here, and a new
+kind is added by declaring it.
 
 The registry is data: :data:`BUILT_INS` maps each name to ``"module:Class"`` and
 :data:`ALIASES` maps the other accepted names to it. Nothing is imported until a policy is
@@ -36,10 +44,35 @@ import difflib
 import functools
 import importlib
 import importlib.metadata
+import inspect
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
+from aftersales_crm._kinds import (
+    CheckFamily,
+    FactSample,
+    PolicyKindSpec,
+    Reads,
+    declare_kind,
+    policy_kind,
+    policy_kinds,
+)
+from aftersales_crm._params import (
+    Column,
+    Constraint,
+    Instance,
+    LengthOf,
+    Names,
+    Number,
+    Numbers,
+    OneOf,
+    OrNone,
+    Param,
+    SubsetOf,
+    Whole,
+    validate_params,
+)
 from aftersales_crm._policy import (
     BasePolicy,
     DimensionPolicy,
@@ -47,11 +80,12 @@ from aftersales_crm._policy import (
     LoyaltyRule,
     Policy,
     PolicyKind,
+    Scores,
     TierPolicy,
     check_is_fitted,
     feature,
 )
-from aftersales_crm.errors import AftersalesError, UnknownPolicyError
+from aftersales_crm.errors import InvalidValue, PolicyNameClash, UnknownPolicyError
 
 if TYPE_CHECKING:  # for the return types of get_policy; imported when a policy is asked for
     from aftersales_crm.loyalty import (
@@ -82,17 +116,38 @@ __all__ = [
     "BUILT_INS",
     "ENTRY_POINT_GROUP",
     "BasePolicy",
+    "CheckFamily",
+    "Column",
+    "Constraint",
     "DimensionPolicy",
+    "FactSample",
+    "Instance",
     "Labels",
+    "LengthOf",
     "LoyaltyRule",
+    "Names",
+    "Number",
+    "Numbers",
+    "OneOf",
+    "OrNone",
+    "Param",
     "Policy",
     "PolicyKind",
+    "PolicyKindSpec",
     "PolicyNameClash",
+    "Reads",
+    "Scores",
+    "SubsetOf",
     "TierPolicy",
+    "Whole",
     "check_is_fitted",
+    "declare_kind",
     "feature",
     "get_policy",
+    "policy_kind",
+    "policy_kinds",
     "policy_names",
+    "validate_params",
 ]
 
 ENTRY_POINT_GROUP: Final = "aftersales_crm.policies"
@@ -141,21 +196,6 @@ ALIASES: Final[Mapping[str, str]] = MappingProxyType(
     }
 )
 """Other accepted name → the built-in name it stands for."""
-
-
-class PolicyNameClash(AftersalesError, LookupError):
-    """Two policies claim the same name: a plugin's and a built-in's, or two plugins'.
-
-    Rename the entry point of one of them; a policy name must mean one thing.
-
-    Examples:
-        >>> err = PolicyNameClash("plugin policy 'abc' clashes with the built-in alias 'abc'")
-        >>> isinstance(err, LookupError), err.code
-        (True, 'policy_name_clash')
-    """
-
-    code = "policy_name_clash"
-    message = "two policies are registered under the same name"
 
 
 def _normal(name: str) -> str:
@@ -265,6 +305,9 @@ def get_policy(name: str, **params: Any) -> Policy:
     Raises:
         UnknownPolicyError: no policy has that name; the message suggests close names.
         PolicyNameClash: the plugins clash with a built-in or with each other.
+        InvalidValue: ``name`` is not text, a parameter is not one of the policy's (the
+            message suggests close names), or a value breaks the policy's declared
+            ``parameter_constraints``; the message names the parameter.
 
     Examples:
         >>> get_policy("pareto_abc", shares=(0.1, 0.2, 0.7))
@@ -275,7 +318,19 @@ def get_policy(name: str, **params: Any) -> Policy:
         Traceback (most recent call last):
         ...
         aftersales_crm.errors.UnknownPolicyError: no policy is named 'RFM-scores'; did you mean 'rfm_score'?
+        >>> get_policy("pareto_abc", share=0.2)
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: ParetoABC has no parameter 'share'; did you mean 'shares'? It has value, shares
+        >>> get_policy("rfm", bins=1)
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: RFMScore: bins=1 is invalid: expected a whole number from 2 to 100
     """
+    given: object = name  # typed as text, but configuration files may give anything
+    if not isinstance(given, str):
+        msg = f"name: a policy name is text, not {type(given).__name__} {given!r}"
+        raise InvalidValue(msg, code="invalid_argument")
     key = _normal(name)
     key = ALIASES.get(key, key)
     target = BUILT_INS.get(key)
@@ -287,8 +342,24 @@ def get_policy(name: str, **params: Any) -> Policy:
         if entry_point is None:
             raise _unknown(name)
         cls = entry_point.load()
+    _known_params(cls, params)
     policy: Policy = cls(**params)
+    validate_params(policy)
     return policy
+
+
+def _known_params(cls: type, params: Mapping[str, Any]) -> None:
+    """Raise naming the first of ``params`` that ``cls``'s constructor does not take."""
+    parameters = inspect.signature(cls).parameters.values()
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        return
+    known = [p.name for p in parameters if p.kind is not inspect.Parameter.VAR_POSITIONAL]
+    for given in params:
+        if given not in known:
+            close = difflib.get_close_matches(given, known, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            msg = f"{cls.__name__} has no parameter {given!r}; {hint}It has {', '.join(known) or 'none'}"
+            raise InvalidValue(msg, code="unknown_parameter")
 
 
 def policy_names() -> list[str]:

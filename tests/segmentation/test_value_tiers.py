@@ -11,6 +11,7 @@ import pytest
 
 from aftersales_crm.errors import InvalidValue, NotFittedError
 from aftersales_crm.features import FeatureTable
+from aftersales_crm.loyalty import LoyaltyValueMatrix
 from aftersales_crm.segmentation import MemberValue, QuantileTiers, RFMScore, ThresholdTiers
 
 AS_OF = date(2026, 6, 30)
@@ -328,3 +329,12 @@ def test_member_value_parameters_are_checked_when_fitting(
 def test_member_value_must_be_fitted() -> None:
     with pytest.raises(NotFittedError):
         MemberValue().assign(member_table())
+
+
+def test_the_member_levels_and_the_matrix_columns_share_their_chinese_names() -> None:
+    # One home for 钻石/白金/黄金/白银: the tiers' names and the matrix's D/G/S columns.
+    table = customers(spend_window_fen=np.array([1_000_000, 500_000, 200_000, 0]))
+    levels = ThresholdTiers().assign(table)
+    assert levels.names_zh == ("钻石", "白金", "黄金", "白银")
+    diamond, _, gold, silver = levels.names_zh
+    assert (diamond, gold, silver) == LoyaltyValueMatrix.COLUMN_NAMES_ZH

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import ClassVar, Final, Self
 
@@ -9,12 +10,18 @@ import numpy as np
 from dateutil.relativedelta import relativedelta
 from numpy.typing import NDArray
 
+from aftersales_crm._params import (
+    Constraint,
+    Number,
+    OrNone,
+    Param,
+    Whole,
+    validate_params,
+)
 from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, feature
 from aftersales_crm.features import FeatureTable, add_months
 from aftersales_crm.segmentation._common import (
     MISSING,
-    invalid,
-    is_number,
     labels,
     owner_rows,
     vehicle_table,
@@ -72,10 +79,6 @@ def _mileage_due(
     by_km = last + np.where(applies, days, 0).astype(np.int64)
     by_km[~applies] = np.datetime64("NaT")
     return by_km
-
-
-def _whole(value: object) -> bool:
-    return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
 
 class ServiceIntervalStatus(BasePolicy):
@@ -158,6 +161,15 @@ class ServiceIntervalStatus(BasePolicy):
     NAMES_ZH: ClassVar[tuple[str, str, str]] = ("忠诚", "摇摆", "流失")
     """The labels in Chinese (DOMAIN.md §3)."""
 
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "months": Whole(low=1, unit="months"),
+        "km": OrNone(Number(above=0, unit="km")),
+        "swinging_after": Whole(low=0, unit="months"),
+        "lost_after": Whole(low=Param("swinging_after"), unit="months"),
+    }
+    """Whole months >= 1; km > 0 or None; whole months of grace, lost no earlier than
+    swinging."""
+
     def __init__(
         self,
         *,
@@ -223,21 +235,9 @@ class ServiceIntervalStatus(BasePolicy):
         """
         return cls(months=6, km=5_000, swinging_after=0, lost_after=24)
 
-    def _checked(self) -> tuple[int, float | None, int, int]:
-        if not _whole(self.months) or self.months < 1:
-            raise invalid(self, "months", self.months, "expected a whole number of months, >= 1")
-        if self.km is not None and (not is_number(self.km) or self.km <= 0):
-            raise invalid(self, "km", self.km, "expected a positive number of km, or None")
-        if not _whole(self.swinging_after) or self.swinging_after < 0:
-            raise invalid(
-                self, "swinging_after", self.swinging_after, "expected whole months, >= 0"
-            )
-        if not _whole(self.lost_after) or self.lost_after < self.swinging_after:
-            raise invalid(
-                self, "lost_after", self.lost_after, "expected whole months, >= swinging_after"
-            )
-        km = None if self.km is None else float(self.km)
-        return int(self.months), km, int(self.swinging_after), int(self.lost_after)
+    def _intervals(self) -> tuple[int, float | None, int, int]:
+        p = validate_params(self)
+        return p["months"], p["km"], p["swinging_after"], p["lost_after"]
 
     def due_dates(self, features: FeatureTable) -> NDArray[np.datetime64]:
         """The day each vehicle's next service is expected (NaT without a visit).
@@ -258,7 +258,7 @@ class ServiceIntervalStatus(BasePolicy):
             >>> ServiceIntervalStatus().due_dates(feats)[:2].tolist()
             [datetime.date(2026, 9, 7), datetime.date(2026, 1, 2)]
         """
-        months, km, _, _ = self._checked()
+        months, km, _, _ = self._intervals()
         vehicles = vehicle_table(features, self)
         last = np.asarray(feature(vehicles, "last_visit"), dtype="datetime64[D]")
         due = add_months(last, months)
@@ -268,7 +268,7 @@ class ServiceIntervalStatus(BasePolicy):
         return np.where(by_km < due, by_km, due)  # NaT never compares less
 
     def _vehicle_codes(self, features: FeatureTable) -> tuple[NDArray[np.int16], NDArray[np.intp]]:
-        months, km, swinging_after, lost_after = self._checked()
+        months, km, swinging_after, lost_after = self._intervals()
         vehicles = vehicle_table(features, self)
         rows = owner_rows(features, self)
         last = np.asarray(feature(vehicles, "last_visit"), dtype="datetime64[D]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, Final
 
 import attrs
@@ -9,12 +10,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._optional import require
+from aftersales_crm._params import Constraint, Instance, OrNone, SubsetOf, validate_params
 from aftersales_crm._policy import BasePolicy, Labels, Policy, PolicyKind, check_is_fitted
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.loyalty._interval import ServiceIntervalStatus
 from aftersales_crm.segmentation import ParetoABC
-from aftersales_crm.segmentation._common import MISSING, invalid, labels
+from aftersales_crm.segmentation._common import MISSING, labels
+from aftersales_crm.segmentation._levels import LEVEL_NAMES_ZH
 from aftersales_crm.values import LabelledEnum, Lang
 from aftersales_crm.values._text import display_width, pad_left, pad_right
 
@@ -213,13 +216,22 @@ class LoyaltyValueMatrix(BasePolicy):
     COLUMNS: ClassVar[tuple[str, str, str]] = ("D", "G", "S")
     """Column letters: D diamond, G gold, S silver (DOMAIN.md §3)."""
 
-    COLUMN_NAMES_ZH: ClassVar[tuple[str, str, str]] = ("钻石", "黄金", "白银")
-    """The Chinese names of the columns (DOMAIN.md §3)."""
+    COLUMN_NAMES_ZH: ClassVar[tuple[str, ...]] = tuple(
+        LEVEL_NAMES_ZH[level] for level in ("diamond", "gold", "silver")
+    )
+    """The Chinese names of the columns: those of the member levels diamond, gold, silver."""
 
     DEFAULT_WIN_BACK: ClassVar[tuple[str, ...]] = ("D", "G")
     """The lost customers worth a win-back programme: diamond and gold. DOMAIN.md §3 says
     "high value"; with the default Pareto columns D and G are the top half of customers,
     who bring 90–95% of value (§2), and S the price-driven rest."""
+
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "loyalty": OrNone(Instance(Policy, "a policy (fit and assign)")),
+        "value": OrNone(Instance(Policy, "a policy (fit and assign)")),
+        "win_back": SubsetOf(COLUMNS, what="column letters"),
+    }
+    """The two parts are policies (or None for the defaults); win_back holds column letters."""
 
     loyalty_: Policy
     value_: Policy
@@ -282,21 +294,13 @@ class LoyaltyValueMatrix(BasePolicy):
         return Strategy.WIN_BACK if cell[1] in self._win_back() else Strategy.NONE
 
     def _win_back(self) -> frozenset[str]:
-        columns: object = self.win_back
-        if (
-            isinstance(columns, str)
-            or not isinstance(columns, tuple | list | set | frozenset)
-            or not all(isinstance(c, str) and c in self.COLUMNS for c in columns)
-        ):
-            raise invalid(self, "win_back", columns, f"expected column letters of {self.COLUMNS}")
-        return frozenset(columns)
+        columns: frozenset[str] = validate_params(self, "win_back")["win_back"]
+        return columns
 
     def _parts(self) -> tuple[Policy, Policy]:
-        loyalty = ServiceIntervalStatus() if self.loyalty is None else self.loyalty
-        value = ParetoABC() if self.value is None else self.value
-        for name, part in (("loyalty", loyalty), ("value", value)):
-            if not isinstance(part, Policy):
-                raise invalid(self, name, part, "expected a policy (fit and assign)")
+        params = validate_params(self, "loyalty", "value")
+        loyalty = ServiceIntervalStatus() if params["loyalty"] is None else params["loyalty"]
+        value = ParetoABC() if params["value"] is None else params["value"]
         return loyalty, value
 
     def _fit(self, features: FeatureTable) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Sequence
 from typing import Any, Final
@@ -10,18 +9,13 @@ from typing import Any, Final
 import numpy as np
 from numpy.typing import NDArray
 
+from aftersales_crm._params import Column, check_value, invalid
 from aftersales_crm._policy import Labels, feature
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features import FeatureTable
 
 MISSING: Final = -1
 """The code of a row without a label: the customer lacks the data the policy needs."""
-
-PARAMETER_CODE: Final = "invalid_parameter"
-"""Error code of a policy parameter that fails its check in ``fit`` or ``assign``."""
-
-SUM_TOLERANCE: Final = 1e-9
-"""How far from 1 shares and weights may sum (floating-point rounding of the user's numbers)."""
 
 DAYS_PER_YEAR: Final = 365.0
 """Days in a year when km/day becomes km a year (the features' own convention)."""
@@ -37,75 +31,10 @@ def labels(
     return Labels(codes, untyped, untyped_zh)
 
 
-def invalid(policy: object, parameter: str, value: object, rule: str) -> InvalidValue:
-    """The error for a parameter that breaks ``rule``, naming the policy and the parameter."""
-    who = getattr(policy, "__name__", None) or type(policy).__name__  # a function, or a policy
-    msg = f"{who}: {parameter}={value!r} is invalid: {rule}"
-    return InvalidValue(msg, code=PARAMETER_CODE)
-
-
-def is_number(value: object) -> bool:
-    """A real, finite number (not a bool, not NaN or infinite)."""
-    if isinstance(value, bool | np.bool_):
-        return False
-    if not isinstance(value, int | float | np.integer | np.floating):
-        return False
-    try:
-        return math.isfinite(value)
-    except OverflowError:  # an int too large for a float
-        return False
-
-
 def check_column(policy: object, parameter: str, value: object) -> str:
     """``value`` as a feature name, or an error naming ``parameter``."""
-    if not isinstance(value, str) or not value:
-        raise invalid(policy, parameter, value, "expected the name of a feature column")
-    return value
-
-
-def check_names(policy: object, parameter: str, names: object, count: int) -> tuple[str, ...]:
-    """``names`` as ``count`` distinct non-empty texts, or an error naming ``parameter``."""
-    if (
-        not isinstance(names, Sequence)
-        or isinstance(names, str)
-        or len(names) != count
-        or not all(isinstance(n, str) and n for n in names)
-        or len(set(names)) != count
-    ):
-        raise invalid(policy, parameter, names, f"expected {count} distinct non-empty names")
-    return tuple(names)
-
-
-def check_numbers(
-    policy: object,
-    parameter: str,
-    values: object,
-    *,
-    order: str = "",
-    low: float | None = None,
-    high: float | None = None,
-    minimum_count: int = 1,
-) -> tuple[float, ...]:
-    """``values`` as a tuple of finite numbers, or an error naming ``parameter``.
-
-    ``order`` is ``"increasing"`` or ``"decreasing"`` (strictly) or ``""``; ``low`` and
-    ``high`` bound the numbers (inclusive).
-    """
-    if not isinstance(values, Sequence) or isinstance(values, str) or len(values) < minimum_count:
-        raise invalid(policy, parameter, values, f"expected at least {minimum_count} numbers")
-    if not all(is_number(v) for v in values):
-        raise invalid(policy, parameter, values, "expected finite numbers")
-    numbers = tuple(float(v) for v in values)
-    if low is not None and min(numbers, default=low) < low:
-        raise invalid(policy, parameter, values, f"numbers must be at least {low:g}")
-    if high is not None and max(numbers, default=high) > high:
-        raise invalid(policy, parameter, values, f"numbers must be at most {high:g}")
-    pairs = list(itertools.pairwise(numbers))
-    if order == "increasing" and not all(a < b for a, b in pairs):
-        raise invalid(policy, parameter, values, "numbers must be strictly increasing")
-    if order == "decreasing" and not all(a > b for a, b in pairs):
-        raise invalid(policy, parameter, values, "numbers must be strictly decreasing")
-    return numbers
+    name: str = check_value(policy, parameter, value, Column())
+    return name
 
 
 def numeric(features: FeatureTable, policy: object, parameter: str, name: object) -> NDArray[Any]:

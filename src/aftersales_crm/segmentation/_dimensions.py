@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping
 from datetime import date
 from typing import Any, ClassVar, Final
 
@@ -11,15 +11,22 @@ import numpy as np
 from dateutil.relativedelta import relativedelta
 from numpy.typing import NDArray
 
+from aftersales_crm._params import (
+    Column,
+    Constraint,
+    LengthOf,
+    Names,
+    Numbers,
+    OneOf,
+    Whole,
+    validate_params,
+)
 from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, feature
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.segmentation._common import (
     MISSING,
     at_or_above,
     bands,
-    check_names,
-    check_numbers,
-    invalid,
     labels,
     numeric,
     present,
@@ -39,10 +46,6 @@ __all__ = [
 _SECTORS: Final = tuple(CompassSector)
 _EIGHT: Final = 8
 _FOUR: Final = 4
-
-
-def _whole(value: object) -> bool:
-    return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
 
 class RegionRing(BasePolicy):
@@ -76,6 +79,11 @@ class RegionRing(BasePolicy):
     DEFAULT_RINGS_KM: ClassVar[tuple[float, ...]] = (5.0, 10.0)
     """Rings within 5 km, 5–10 km and beyond 10 km (DOMAIN.md §2)."""
 
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "rings_km": Numbers(order="increasing", low=0),
+    }
+    """Strictly increasing distances >= 0 km."""
+
     def __init__(self, *, rings_km: tuple[float, ...] = DEFAULT_RINGS_KM) -> None:
         self.rings_km = rings_km
 
@@ -98,7 +106,7 @@ class RegionRing(BasePolicy):
             >>> RegionRing(rings_km=(3,)).assign(feats).counts()
             {'within 3 km': 5, 'beyond 3 km': 25}
         """
-        edges = check_numbers(self, "rings_km", self.rings_km, order="increasing", low=0.0)
+        edges = validate_params(self)["rings_km"]
         distance = np.asarray(feature(features, "distance_km"), dtype=np.float64)
         codes = np.searchsorted(np.asarray(edges), distance, side="left").astype(np.int16)
         codes[np.isnan(distance)] = MISSING
@@ -150,6 +158,9 @@ class Sector(BasePolicy):
     DEFAULT_WINDS: ClassVar[int] = 4
     """North, east, south and west (DOMAIN.md §2)."""
 
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {"winds": OneOf((_FOUR, _EIGHT))}
+    """4 or 8 winds (whole numbers)."""
+
     def __init__(self, *, winds: int = DEFAULT_WINDS) -> None:
         self.winds = winds
 
@@ -172,13 +183,12 @@ class Sector(BasePolicy):
             >>> Sector().assign(feats).values().tolist()
             ['east', 'north', 'west', 'west', 'north']
         """
-        if not _whole(self.winds) or self.winds not in {_FOUR, _EIGHT}:
-            raise invalid(self, "winds", self.winds, "expected 4 or 8")
+        winds = validate_params(self)["winds"]
         bearings = np.asarray(feature(features, "bearing_deg"), dtype=np.float64)
-        codes = sector_codes(bearings, winds=_EIGHT if self.winds == _EIGHT else _FOUR)
+        codes = sector_codes(bearings, winds=_EIGHT if winds == _EIGHT else _FOUR)
         codes = codes.astype(np.int16)
         sectors = _SECTORS
-        if self.winds == _FOUR:
+        if winds == _FOUR:
             sectors = _SECTORS[::2]  # 4-wind codes are the even 8-wind ones
             codes = np.where(codes >= 0, codes // 2, codes).astype(np.int16)
         return labels(codes, [s.value for s in sectors], [s.label("zh") for s in sectors])
@@ -212,6 +222,11 @@ class OwnerAgeBand(BasePolicy):
     DEFAULT_EDGES: ClassVar[tuple[int, ...]] = (30, 40, 50, 60)
     """Ten-year bands from 30 to 60: a design choice (DOMAIN.md §2 names the dimension only)."""
 
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "edges": Numbers(order="increasing", low=0, whole=True, unit="years"),
+    }
+    """Strictly increasing whole years >= 0."""
+
     def __init__(self, *, edges: tuple[int, ...] = DEFAULT_EDGES) -> None:
         self.edges = edges
 
@@ -234,10 +249,7 @@ class OwnerAgeBand(BasePolicy):
             >>> OwnerAgeBand(edges=(40,)).assign(feats).values("zh")[:3].tolist()
             ['40岁及以上', '40岁及以上', '40岁以下']
         """
-        check_numbers(self, "edges", self.edges, order="increasing", low=0.0)
-        if not all(_whole(edge) for edge in self.edges):
-            raise invalid(self, "edges", self.edges, "expected whole years")
-        edges = [int(edge) for edge in self.edges]
+        edges = validate_params(self)["edges"]
         codes = bands(np.asarray(feature(features, "age_years"), dtype=np.float64), edges)
         names = [
             f"under {edges[0]}",
@@ -334,6 +346,11 @@ class Hobby(BasePolicy):
     OTHER: ClassVar[tuple[str, str]] = ("other", "其他")
     """The label of customers whose hobbies are none of ``hobbies`` (English, Chinese)."""
 
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "hobbies": Names(exclude=OTHER[:1]),
+    }
+    """Distinct non-empty hobbies, none of them the label "other"."""
+
     def __init__(self, *, hobbies: tuple[str, ...] = DEFAULT_HOBBIES) -> None:
         self.hobbies = hobbies
 
@@ -344,10 +361,7 @@ class Hobby(BasePolicy):
 
         The position is in ``hobbies``, ``len(hobbies)`` for other hobbies.
         """
-        given: object = self.hobbies  # typed as a tuple, but users may pass anything
-        if not isinstance(given, Sequence) or isinstance(given, str):
-            raise invalid(self, "hobbies", given, "expected a tuple of hobbies")
-        hobbies = check_names(self, "hobbies", given, len(given))
+        hobbies: tuple[str, ...] = validate_params(self)["hobbies"]
         recorded = feature(features, "hobbies")
         lists = [() if item is None else item for item in recorded]
         counts = np.fromiter(map(len, lists), dtype=np.intp, count=len(lists))
@@ -406,8 +420,7 @@ class Hobby(BasePolicy):
         best = np.full(len(features), none, dtype=np.intp)
         np.minimum.at(best, rows, found)
         codes = np.where(best == none, MISSING, best).astype(np.int16)
-        names = check_names(self, "hobbies", (*hobbies, self.OTHER[0]), len(hobbies) + 1)
-        return labels(codes, names, (*hobbies, self.OTHER[1]))
+        return labels(codes, (*hobbies, self.OTHER[0]), (*hobbies, self.OTHER[1]))
 
 
 class ConsumptionLevel(BasePolicy):
@@ -453,6 +466,13 @@ class ConsumptionLevel(BasePolicy):
     NAMES_ZH: ClassVar[tuple[str, ...]] = ("高消费", "中消费", "低消费")
     """The Chinese names of the default levels."""
 
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "value": Column(),
+        "thresholds": Numbers(order="decreasing"),
+        "names": Names(count=LengthOf("thresholds", plus=1)),
+    }
+    """A feature column; strictly decreasing thresholds; one more name than thresholds."""
+
     def __init__(
         self,
         *,
@@ -483,9 +503,9 @@ class ConsumptionLevel(BasePolicy):
             >>> ConsumptionLevel().assign(feats).values("zh").tolist()
             ['中消费', '中消费', '中消费', '中消费']
         """
-        thresholds = check_numbers(self, "thresholds", self.thresholds, order="decreasing")
-        names = check_names(self, "names", self.names, len(thresholds) + 1)
-        values = numeric(features, self, "value", self.value)
+        params = validate_params(self)
+        thresholds, names = params["thresholds"], params["names"]
+        values = numeric(features, self, "value", params["value"])
         codes = at_or_above(values, thresholds, len(thresholds))
         codes[~present(values) | (feature(features, "visits") == 0)] = MISSING
         zh = self.NAMES_ZH if names == self.DEFAULT_NAMES else None
@@ -531,13 +551,17 @@ class NewOrReturning(BasePolicy):
     NAMES_ZH: ClassVar[tuple[str, str]] = ("新客户", "老客户")
     """The labels in Chinese (DOMAIN.md §2: new / old customer)."""
 
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "months": Whole(low=0, unit="months"),
+    }
+    """A whole number of months >= 0."""
+
     def __init__(self, *, months: int = DEFAULT_MONTHS) -> None:
         self.months = months
 
     def _since(self, as_of: date) -> np.datetime64:
-        if not _whole(self.months) or self.months < 0:
-            raise invalid(self, "months", self.months, "expected a whole number of months, >= 0")
-        return np.datetime64(as_of - relativedelta(months=int(self.months)), "D")
+        months = validate_params(self)["months"]
+        return np.datetime64(as_of - relativedelta(months=months), "D")
 
     def assign(self, features: FeatureTable) -> Labels:
         """Whether each row is a new or an existing customer; ``-1`` without dates.

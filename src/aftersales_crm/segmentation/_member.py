@@ -8,20 +8,26 @@ from typing import Any, ClassVar, Final
 import numpy as np
 from numpy.typing import NDArray
 
+from aftersales_crm._params import (
+    Column,
+    Constraint,
+    LengthOf,
+    Names,
+    Numbers,
+    OrNone,
+    invalid,
+    validate_params,
+)
 from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, check_is_fitted
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.segmentation._common import (
     above_cutoffs,
-    check_column,
-    check_names,
-    check_numbers,
-    invalid,
     labels,
     numeric,
     present,
     quantile_cutoffs,
 )
-from aftersales_crm.segmentation._tiers import LEVEL_NAMES, names_zh
+from aftersales_crm.segmentation._levels import LEVEL_NAMES, names_zh
 
 __all__ = ["MemberValue"]
 
@@ -119,6 +125,15 @@ class MemberValue(BasePolicy):
     DEFAULT_NAMES: ClassVar[tuple[str, ...]] = LEVEL_NAMES
     """Diamond / platinum / gold / silver (钻石/白金/黄金/白银, DOMAIN.md §2)."""
 
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "weights": Numbers(count=_GROUPS, low=0),
+        "levels": Numbers(order="decreasing", low=0, high=1),
+        "names": Names(count=LengthOf("levels", plus=1)),
+        "activity": OrNone(Column()),
+    }
+    """Three weights >= 0; strictly decreasing levels in [0, 1]; one more name than levels;
+    an activity feature column or None."""
+
     distributions_: Mapping[str, _Distribution]
     cutoffs_: tuple[float, ...]
 
@@ -137,23 +152,18 @@ class MemberValue(BasePolicy):
 
     def _groups(self) -> list[tuple[float, tuple[str, ...]]]:
         """(scaled weight, features) of each kind of value in use."""
-        weights = check_numbers(self, "weights", self.weights, low=0.0)
-        if len(weights) != _GROUPS:
-            raise invalid(self, "weights", self.weights, "expected 3 weights")
+        params = validate_params(self)
+        weights, activity = params["weights"], params["activity"]
         groups = [(weights[0], self.MATERIAL), (weights[1], self.LOYALTY)]
-        if self.activity is not None:
-            groups.append((weights[2], (check_column(self, "activity", self.activity),)))
+        if activity is not None:
+            groups.append((weights[2], (activity,)))
         total = sum(weight for weight, _ in groups)
         if total <= 0:
             raise invalid(self, "weights", self.weights, "the weights in use sum to 0")
         return [(weight / total, columns) for weight, columns in groups if weight > 0]
 
-    def _checked(self) -> tuple[tuple[float, ...], tuple[str, ...]]:
-        levels = check_numbers(self, "levels", self.levels, order="decreasing", low=0.0, high=1.0)
-        return levels, check_names(self, "names", self.names, len(levels) + 1)
-
     def _fit(self, features: FeatureTable) -> None:
-        levels, _ = self._checked()
+        levels = validate_params(self)["levels"]
         distributions: dict[str, _Distribution] = {}
         for _, columns in self._groups():
             for name in columns:
@@ -230,6 +240,6 @@ class MemberValue(BasePolicy):
             ['白银', '白银', '白银', '黄金', '钻石']
         """
         check_is_fitted(self)
-        _, names = self._checked()
+        names = validate_params(self)["names"]
         codes = above_cutoffs(self._score(features), self.cutoffs_)
         return labels(codes, names, names_zh(names))

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import math
 import string
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from aftersales_crm._params import Column, Constraint, Numbers, validate_params
 from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, check_is_fitted
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.segmentation._common import (
     MISSING,
-    SUM_TOLERANCE,
-    check_numbers,
-    invalid,
     labels,
     numeric,
     present,
@@ -26,6 +24,9 @@ from aftersales_crm.segmentation._common import (
 )
 
 __all__ = ["ParetoABC", "ParetoReport"]
+
+_LETTERS: Final = len(string.ascii_uppercase)
+"""Classes are named A, B, C…: at most 26 of them."""
 
 
 @attrs.frozen
@@ -161,6 +162,14 @@ class ParetoABC(BasePolicy):
     NAMES_ZH: ClassVar[str] = "类"
     """Suffix of the Chinese class names: A类, B类, C类."""
 
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "value": Column(),
+        "shares": Numbers(
+            low=0, high=1, max_count=_LETTERS, too_many=f"at most {_LETTERS} classes", sum_to=1
+        ),
+    }
+    """A feature column; shares in [0, 1] summing to 1, at most one per letter A–Z."""
+
     cutoffs_: tuple[int | float, ...]
     cutoff_ids_: tuple[str, ...]
     customer_shares_: tuple[float, ...]
@@ -176,12 +185,7 @@ class ParetoABC(BasePolicy):
         self.shares = shares
 
     def _shares(self) -> tuple[Fraction, ...]:
-        letters = len(string.ascii_uppercase)
-        numbers = check_numbers(self, "shares", self.shares, low=0.0, high=1.0)
-        if len(numbers) > letters:
-            raise invalid(self, "shares", self.shares, f"at most {letters} classes")
-        if abs(sum(numbers) - 1.0) > SUM_TOLERANCE:
-            raise invalid(self, "shares", self.shares, "the shares must sum to 1")
+        numbers = validate_params(self)["shares"]
         # Exact decimal fractions, so 30 customers x 0.2 is 6, not 6.000000000000001.
         return tuple(Fraction(str(n)) for n in numbers)
 

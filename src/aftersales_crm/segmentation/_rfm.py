@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, Final
 
 import numpy as np
 from numpy.typing import NDArray
 
-from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, check_is_fitted, feature
+from aftersales_crm._params import Constraint, OneOf, Whole, check_value, validate_params
+from aftersales_crm._policy import (
+    BasePolicy,
+    Labels,
+    PolicyKind,
+    Scores,
+    check_is_fitted,
+    feature,
+)
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.segmentation._common import (
     MISSING,
-    invalid,
     labels,
     numeric,
     quantile_cutoffs,
@@ -28,6 +36,9 @@ _MIN_BINS: Final = 2
 _MAX_BINS: Final = 100
 """More bins than this is a mistake (percentiles are the finest useful scores)."""
 
+_PARTS: Final = ("recency", "frequency", "monetary")
+"""The three scores, in the columns of :meth:`RFMScore.scores`."""
+
 
 class RFMScore(BasePolicy):
     """Recency, frequency and monetary scores 1–5 by population quintiles, and RFM segments.
@@ -39,6 +50,8 @@ class RFMScore(BasePolicy):
     share a score whatever the row order, and heavily tied features (frequency) leave some
     scores unused rather than splitting equal customers. :meth:`scores` gives the three
     scores; customers without a visit have no recency and score 0 on all three.
+    :meth:`score` gives one number per customer as :class:`~aftersales_crm.policies.Scores`
+    (the total R + F + M, or one of the three), NaN without a visit.
 
     The label is the segment of the recency and frequency scores in the grid of
     :attr:`SEGMENTS` / :attr:`GRID`, a convention popular in open-source RFM analyses
@@ -98,6 +111,11 @@ class RFMScore(BasePolicy):
     """The segment (index into :attr:`SEGMENTS`) of each recency score (rows) and
     frequency score (columns), both 1–5."""
 
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "bins": Whole(low=_MIN_BINS, high=_MAX_BINS),
+    }
+    """A whole number of bins from 2 to 100."""
+
     recency_edges_: tuple[float, ...]
     frequency_edges_: tuple[float, ...]
     monetary_edges_: tuple[float, ...]
@@ -106,13 +124,8 @@ class RFMScore(BasePolicy):
         self.bins = bins
 
     def _bins(self) -> int:
-        bins = self.bins
-        whole = isinstance(bins, int | np.integer) and not isinstance(bins, bool)
-        if not whole or not _MIN_BINS <= bins <= _MAX_BINS:
-            raise invalid(
-                self, "bins", bins, f"expected a whole number from {_MIN_BINS} to {_MAX_BINS}"
-            )
-        return int(bins)
+        bins: int = validate_params(self)["bins"]
+        return bins
 
     def _columns(
         self, features: FeatureTable
@@ -161,6 +174,41 @@ class RFMScore(BasePolicy):
         for j, (values, cut) in enumerate(zip(columns, edges, strict=True)):
             out[visited, j] = 1 + np.searchsorted(np.asarray(cut), values[visited], side="left")
         return out
+
+    def score(self, features: FeatureTable, part: str = "total") -> Scores:
+        """One RFM number per row, as :class:`~aftersales_crm.policies.Scores`.
+
+        Args:
+            features: the customers (the fit population or any other).
+            part: ``"total"`` (the default) for R + F + M, 3 to ``3 * bins``; or
+                ``"recency"``, ``"frequency"`` or ``"monetary"`` for that score alone,
+                1 to ``bins``.
+
+        Returns:
+            Scores aligned with the rows of ``features``, indexed by their ids and named
+            ``rfm_<part>``; NaN for customers without a visit, and for everyone when the
+            policy was fitted on customers without visits.
+
+        Raises:
+            NotFittedError: before :meth:`fit`.
+            InvalidValue: ``part`` is not one of the four.
+
+        Examples:
+            >>> from datetime import date
+            >>> from aftersales_crm import features, synthetic
+            >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
+            >>> rfm = RFMScore().fit(feats)
+            >>> rfm.score(feats).values[:3].tolist(), rfm.score(feats, "monetary").values[:3].tolist()
+            ([9.0, 8.0, 14.0], [2.0, 3.0, 5.0])
+            >>> rfm.score(feats).to_pandas().head(2).to_dict()
+            {'C0000000': 9.0, 'C0000001': 8.0}
+        """
+        check_is_fitted(self)
+        part = check_value(self, "part", part, OneOf(("total", *_PARTS)))
+        scores = self.scores(features).astype(np.float64)
+        values = scores.sum(axis=1) if part == "total" else scores[:, _PARTS.index(part)]
+        values[scores[:, 0] == 0] = np.nan
+        return Scores(values, features.ids, name=f"rfm_{part}", key=features.key)
 
     def assign(self, features: FeatureTable) -> Labels:
         """The RFM segment of each row; ``-1`` without a visit.

@@ -2,39 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from types import MappingProxyType
-from typing import ClassVar, Final
+from collections.abc import Mapping
+from typing import ClassVar
 
+from aftersales_crm._params import Column, Constraint, LengthOf, Names, Numbers, validate_params
 from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, check_is_fitted
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.segmentation._common import (
     MISSING,
     above_cutoffs,
     at_or_above,
-    check_names,
-    check_numbers,
     labels,
     numeric,
     quantile_cutoffs,
 )
+from aftersales_crm.segmentation._levels import LEVEL_NAMES, names_zh
 
 __all__ = ["QuantileTiers", "ThresholdTiers"]
-
-LEVEL_NAMES: Final = ("diamond", "platinum", "gold", "silver")
-"""The four member value levels, highest first (DOMAIN.md §2)."""
-
-LEVEL_NAMES_ZH: Final[Mapping[str, str]] = MappingProxyType(
-    {"diamond": "钻石", "platinum": "白金", "gold": "黄金", "silver": "白银"}
-)
-"""Chinese names of the member levels: 钻石 / 白金 / 黄金 / 白银 (DOMAIN.md §2)."""
-
-
-def names_zh(names: Sequence[str]) -> tuple[str, ...] | None:
-    """The Chinese names of level names, when every one is a known level."""
-    if all(name in LEVEL_NAMES_ZH for name in names):
-        return tuple(LEVEL_NAMES_ZH[name] for name in names)
-    return None
 
 
 class ThresholdTiers(BasePolicy):
@@ -81,6 +65,13 @@ class ThresholdTiers(BasePolicy):
     DEFAULT_NAMES: ClassVar[tuple[str, ...]] = LEVEL_NAMES
     """Diamond / platinum / gold / silver (钻石/白金/黄金/白银, DOMAIN.md §2)."""
 
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "value": Column(),
+        "thresholds": Numbers(order="decreasing"),
+        "names": Names(count=LengthOf("thresholds")),
+    }
+    """A feature column; strictly decreasing thresholds; one distinct name per threshold."""
+
     def __init__(
         self,
         *,
@@ -111,10 +102,10 @@ class ThresholdTiers(BasePolicy):
             >>> ThresholdTiers().assign(feats).values("zh").tolist()
             ['白银', '白银', '黄金', '白金', '白银']
         """
-        thresholds = check_numbers(self, "thresholds", self.thresholds, order="decreasing")
-        names = check_names(self, "names", self.names, len(thresholds))
-        values = numeric(features, self, "value", self.value)
-        return labels(at_or_above(values, thresholds, MISSING), names, names_zh(names))
+        params = validate_params(self)
+        values = numeric(features, self, "value", params["value"])
+        codes = at_or_above(values, params["thresholds"], MISSING)
+        return labels(codes, params["names"], names_zh(params["names"]))
 
 
 class QuantileTiers(BasePolicy):
@@ -164,6 +155,13 @@ class QuantileTiers(BasePolicy):
     DEFAULT_NAMES: ClassVar[tuple[str, ...]] = LEVEL_NAMES
     """Diamond / platinum / gold / silver (钻石/白金/黄金/白银, DOMAIN.md §2)."""
 
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "value": Column(),
+        "quantiles": Numbers(order="decreasing", low=0, high=1),
+        "names": Names(count=LengthOf("quantiles", plus=1)),
+    }
+    """A feature column; strictly decreasing quantiles in [0, 1]; one more name than them."""
+
     cutoffs_: tuple[float, ...]
 
     def __init__(
@@ -177,15 +175,10 @@ class QuantileTiers(BasePolicy):
         self.quantiles = quantiles
         self.names = names
 
-    def _checked(self) -> tuple[tuple[float, ...], tuple[str, ...]]:
-        quantiles = check_numbers(
-            self, "quantiles", self.quantiles, order="decreasing", low=0.0, high=1.0
-        )
-        return quantiles, check_names(self, "names", self.names, len(quantiles) + 1)
-
     def _fit(self, features: FeatureTable) -> None:
-        quantiles, _ = self._checked()
-        self.cutoffs_ = quantile_cutoffs(numeric(features, self, "value", self.value), quantiles)
+        params = validate_params(self)
+        values = numeric(features, self, "value", params["value"])
+        self.cutoffs_ = quantile_cutoffs(values, params["quantiles"])
 
     def assign(self, features: FeatureTable) -> Labels:
         """The level of each row; ``-1`` without a value.
@@ -209,6 +202,6 @@ class QuantileTiers(BasePolicy):
             {'upper': 18, 'lower': 22}
         """
         check_is_fitted(self)
-        _, names = self._checked()
-        codes = above_cutoffs(numeric(features, self, "value", self.value), self.cutoffs_)
-        return labels(codes, names, names_zh(names))
+        params = validate_params(self)
+        codes = above_cutoffs(numeric(features, self, "value", params["value"]), self.cutoffs_)
+        return labels(codes, params["names"], names_zh(params["names"]))

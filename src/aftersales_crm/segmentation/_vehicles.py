@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from typing import ClassVar, Final
 
 import numpy as np
 from numpy.typing import NDArray
 
+from aftersales_crm._params import Constraint, Number, Numbers, OneOf, Param, validate_params
 from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, feature
 from aftersales_crm.features import FeatureTable, MileageMethod
 from aftersales_crm.segmentation._common import (
@@ -15,9 +17,6 @@ from aftersales_crm.segmentation._common import (
     MISSING,
     at_rows,
     bands,
-    check_numbers,
-    invalid,
-    is_number,
     labels,
     latest_vehicles,
     owner_rows,
@@ -65,6 +64,11 @@ class VehicleAgeBand(BasePolicy):
     DEFAULT_EDGES: ClassVar[tuple[int, ...]] = (3, 5)
     """Bands 1–2 (with year 0), 3–4 and 5+ completed years (DOMAIN.md §2)."""
 
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "edges": Numbers(order="increasing", low=1, whole=True, unit="years"),
+    }
+    """Strictly increasing whole years >= 1."""
+
     def __init__(self, *, edges: tuple[int, ...] = DEFAULT_EDGES) -> None:
         self.edges = edges
 
@@ -88,10 +92,7 @@ class VehicleAgeBand(BasePolicy):
             >>> VehicleAgeBand().assign(feats).values("zh").tolist()
             ['1–2年', '1–2年', '5年以上']
         """
-        check_numbers(self, "edges", self.edges, order="increasing", low=1.0)
-        if not all(is_number(e) and float(e).is_integer() for e in self.edges):
-            raise invalid(self, "edges", self.edges, "expected whole years")
-        edges = [int(e) for e in self.edges]
+        edges = list(validate_params(self)["edges"])
         vehicles = vehicle_table(features, self)
         latest = latest_vehicles(features, self)
         age = at_rows(np.asarray(feature(vehicles, "age_years"), dtype=np.float64), latest, np.nan)
@@ -239,6 +240,16 @@ class UsageHabit(BasePolicy):
     NAMES_ZH: ClassVar[tuple[str, ...]] = ("频繁使用", "偶尔使用", "长期闲置")
     """The labels in Chinese (DOMAIN.md §2)."""
 
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "by": OneOf(("km", "visits")),
+        "frequent_km_per_year": Number(low=0),
+        "idle_km_per_year": Number(low=0, high=Param("frequent_km_per_year")),
+        "frequent_visits_per_year": Number(low=0),
+        "idle_visits_per_year": Number(low=0, high=Param("frequent_visits_per_year")),
+    }
+    """By km or visits; thresholds >= 0, idle not above frequent. ``assign`` checks the pair
+    that ``by`` names (the other pair is unused); ``fit`` and ``get_policy`` check all."""
+
     def __init__(
         self,
         *,
@@ -275,17 +286,11 @@ class UsageHabit(BasePolicy):
             >>> UsageHabit().assign(feats).values("zh").tolist()
             ['偶尔使用', '频繁使用', None]
         """
-        if self.by not in ("km", "visits"):
-            raise invalid(self, "by", self.by, "expected 'km' or 'visits'")
-        unit = f"{self.by}_per_year"
-        frequent_name, idle_name = f"frequent_{unit}", f"idle_{unit}"
-        (frequent,) = check_numbers(self, frequent_name, (getattr(self, frequent_name),), low=0.0)
-        (idle,) = check_numbers(self, idle_name, (getattr(self, idle_name),), low=0.0)
-        if idle > frequent:
-            raise invalid(
-                self, idle_name, getattr(self, idle_name), f"must not exceed {frequent_name}"
-            )
-        rate = self._km_per_year(features) if self.by == "km" else _visits_per_year(features)
+        by = validate_params(self, "by")["by"]
+        unit = f"{by}_per_year"
+        thresholds = validate_params(self, f"frequent_{unit}", f"idle_{unit}")
+        frequent, idle = thresholds[f"frequent_{unit}"], thresholds[f"idle_{unit}"]
+        rate = self._km_per_year(features) if by == "km" else _visits_per_year(features)
         codes = np.ones(len(features), dtype=np.int16)
         codes[rate >= frequent] = 0
         codes[rate < idle] = _LONG_IDLE

@@ -2,7 +2,9 @@
 
 * :func:`check_policy`, :func:`policy_checks` and :func:`parametrize_with_policy_checks`:
   the conformance kit that checks a policy (yours or a built-in) against every rule of the
-  policy contract, as scikit-learn's ``check_estimator`` does for estimators.
+  policy contract, as scikit-learn's ``check_estimator`` does for estimators. The checks
+  that apply, and the sample input they run on, come from the declaration of the policy's
+  kind (:func:`aftersales_crm.policies.policy_kind`).
 * :mod:`aftersales_crm.testing.strategies`: hypothesis strategies for every record and for
   consistent Books (every reference valid).
 

@@ -2,8 +2,12 @@
 
 scikit-learn's ``check_estimator`` and ``parametrize_with_checks``, for policies. The checks
 use only the public protocol (``kind``, ``population_relative``, ``get_params``,
-``set_params``, ``fit``, ``assign``, and ``clone`` when there is one), so a plain class
-that does not inherit :class:`~aftersales_crm.policies.BasePolicy` is checked the same way.
+``set_params``, the verbs of the policy's kind, and ``clone`` when there is one), so a plain
+class that does not inherit :class:`~aftersales_crm.policies.BasePolicy` is checked the same
+way. Which checks run, on what input and how the policy is called come from the declaration
+of the policy's kind (:func:`~aftersales_crm.policies.policy_kind`): the shared checks apply
+to every kind, the ``rows`` checks to kinds that give one result per row and the ``folds``
+checks to kinds that fold facts into state.
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import enum
-import functools
 import inspect
 import math
 import pickle
@@ -20,41 +23,39 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, get_args
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import numpy as np
-from numpy.typing import NDArray
 
-from aftersales_crm import features as _features
-from aftersales_crm import synthetic
+from aftersales_crm import policies as _policies
 from aftersales_crm.errors import AftersalesError, InvalidValue, NotFittedError
 from aftersales_crm.features import FeatureTable
-from aftersales_crm.policies import Labels, Policy, PolicyKind
+from aftersales_crm.policies import (
+    CheckFamily,
+    FactSample,
+    Labels,
+    PolicyKindSpec,
+    Scores,
+    policy_kinds,
+)
 
 if TYPE_CHECKING:
     import pytest
 
 __all__ = ["check_policy", "parametrize_with_policy_checks", "policy_checks"]
 
-_CUSTOMERS: Final = 60
-"""Customers in the default FeatureTable: enough for ties and every label, fast to compute."""
-
-_BOOK_SEED: Final = 7
-"""Seed of the default synthetic Book."""
-
 _PERMUTATION_SEED: Final = 0
-"""Seed of the row permutations of the order checks."""
+"""Seed of the row and fact permutations of the order checks."""
 
-_KINDS: Final = frozenset(get_args(PolicyKind))
+_PERMUTATIONS: Final = 3
+"""How many orders of arrival the fold checks try."""
 
+_REPEATED: Final = 5
+"""How many single facts the fold checks repeat, spread over the sample."""
 
-@functools.cache
-def _default_features() -> FeatureTable:
-    """The FeatureTable the checks use when given none (computed once per process)."""
-    book = synthetic.book(_CUSTOMERS, seed=_BOOK_SEED)
-    return _features.compute(book, as_of=synthetic.DEFAULT_AS_OF, threads=1)
-
+_MISSING_INPUT: Final = frozenset({"missing_feature", "unknown_column"})
+"""Codes of the errors a policy raises when its input lacks what it reads."""
 
 # ---------------------------------------------------------------- helpers
 
@@ -170,22 +171,52 @@ def _fitted_state(policy: object) -> list[str]:
     )
 
 
-def _ready(policy: Any, features: FeatureTable) -> Any:
-    """The policy ready to assign: fitted on ``features`` if it is population-relative."""
-    return policy.fit(features) if policy.population_relative else policy
+def _ready(policy: Any, spec: PolicyKindSpec, sample: Any) -> Any:
+    """The policy ready to run: fitted on ``sample`` if it is population-relative."""
+    return spec.fit(policy, sample)
 
 
-def _assign(policy: Any, features: FeatureTable, what: str = "assign") -> Labels:
-    labels = policy.assign(features)
+def _public_name(cls: type) -> str:
+    """``aftersales_crm.policies.Labels`` for the result types the policies module exports."""
+    if getattr(_policies, cls.__name__, None) is cls:
+        return f"aftersales_crm.policies.{cls.__name__}"
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _nouns(result: object) -> str:
+    return "scores" if isinstance(result, Scores) else "labels"
+
+
+def _run(policy: Any, spec: PolicyKindSpec, sample: Any, what: str = "") -> Any:
+    """The result of the ready ``policy`` on ``sample``, checked against the kind's result type."""
+    what = what or spec.verbs[-1]
+    result = spec.run(policy, sample)
     _require(
-        isinstance(labels, Labels),
-        f"{what} returned {type(labels).__name__}, not aftersales_crm.policies.Labels",
+        isinstance(result, spec.result),
+        f"{what} returned {type(result).__name__}, not {_public_name(spec.result)}",
     )
-    _require(
-        len(labels) == len(features),
-        f"{what} returned {len(labels)} labels for {len(features)} rows",
-    )
-    return labels  # type: ignore[no-any-return]
+    if CheckFamily.ROWS in spec.checks:
+        _require(
+            len(result) == len(sample),
+            f"{what} returned {len(result)} {_nouns(result)} for {len(sample)} rows",
+        )
+    return result
+
+
+def _same_result(got: Any, expected: Any, what: str) -> None:
+    """Fail with the rows (or values) that differ unless ``got`` equals ``expected``."""
+    if isinstance(got, Labels) and isinstance(expected, Labels):
+        _same_labels(got, expected, what)
+    elif isinstance(got, Scores) and isinstance(expected, Scores):
+        _same_scores(got, expected, what)
+    elif not _equal(got, expected):
+        msg = f"{what}: got {_short(got)}, expected {_short(expected)}"
+        raise AssertionError(msg)
+
+
+def _short(value: Any, limit: int = 200) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _same_labels(got: Labels, expected: Labels, what: str) -> None:
@@ -203,6 +234,24 @@ def _same_labels(got: Labels, expected: Labels, what: str) -> None:
     raise AssertionError(msg)
 
 
+def _same_scores(got: Scores, expected: Scores, what: str) -> None:
+    if got == expected:
+        return
+    if len(got) != len(expected) or got.name != expected.name:
+        msg = f"{what}: {len(got)} scores named {got.name!r}, expected {len(expected)} named {expected.name!r}"
+        raise AssertionError(msg)
+    same = (got.values == expected.values) | (np.isnan(got.values) & np.isnan(expected.values))
+    if got.ids is not None and expected.ids is not None:
+        same &= got.ids == expected.ids
+    rows = np.flatnonzero(~same)
+    first = rows[:5]
+    msg = (
+        f"{what}: {len(rows)} of {len(got)} rows differ; rows {first.tolist()} got"
+        f" {got.values[first].tolist()}, expected {expected.values[first].tolist()}"
+    )
+    raise AssertionError(msg)
+
+
 def _snapshot(obj: Any) -> dict[str, Any]:
     state = dict(getattr(obj, "__dict__", {}))
     try:
@@ -211,10 +260,15 @@ def _snapshot(obj: Any) -> dict[str, Any]:
         return state
 
 
-def _features_snapshot(features: FeatureTable) -> list[tuple[str, NDArray[Any]]]:
-    tables = [("", features)]
-    if features.vehicles is not None:
-        tables.append(("vehicles.", features.vehicles))
+def _input_snapshot(sample: Any) -> list[tuple[str, Any]]:
+    """The columns of a FeatureTable (and its vehicles), or a copy of any other input."""
+    if not isinstance(sample, FeatureTable):
+        with contextlib.suppress(Exception):  # uncopyable input is compared by identity only
+            return [("input", copy.deepcopy(sample))]
+        return [("input", sample)]
+    tables = [("", sample)]
+    if sample.vehicles is not None:
+        tables.append(("vehicles.", sample.vehicles))
     return [
         (prefix + name, np.array(column, copy=True))
         for prefix, table in tables
@@ -232,28 +286,34 @@ def _unchanged(before: Any, after: Any, what: str) -> None:
         _require(not changed, f"{what} changed {changed}")
     else:
         changed = [a for (a, x), (_, y) in zip(before, after, strict=True) if not _equal(x, y)]
-        _require(not changed, f"{what} changed the feature columns {changed}")
+        _require(not changed, f"{what} changed the input {changed}")
 
 
-# ---------------------------------------------------------------- the checks
+# ---------------------------------------------------------------- the shared checks
 
 
-def _check_declares_kind(policy: Any, features: FeatureTable) -> None:
+def _check_declares_kind(policy: Any, spec: PolicyKindSpec | None, sample: Any) -> None:
     cls = type(policy)
     kind = getattr(cls, "kind", None)
-    _require(kind in _KINDS, f"kind is {kind!r}, expected one of {sorted(_KINDS)}")
+    if spec is None:
+        msg = f"kind is {kind!r}, expected one of {sorted(policy_kinds())}"
+        raise AssertionError(msg)
     relative = getattr(cls, "population_relative", None)
     _require(isinstance(relative, bool), f"population_relative is {relative!r}, not a bool")
     missing = [
         name
-        for name in ("get_params", "set_params", "fit", "assign")
+        for name in ("get_params", "set_params", *spec.verbs)
         if not callable(getattr(policy, name, None))
     ]
     _require(not missing, f"missing methods {missing}")
-    _require(isinstance(policy, Policy), "not an aftersales_crm.policies.Policy")
+    if spec.protocol is not None:
+        _require(
+            isinstance(policy, spec.protocol),
+            f"not a {_public_name(spec.protocol)}",
+        )
 
 
-def _check_default_constructible(policy: Any, features: FeatureTable) -> None:
+def _check_default_constructible(policy: Any, spec: PolicyKindSpec | None, sample: Any) -> None:
     cls = type(policy)
     positional = [
         p.name
@@ -270,7 +330,7 @@ def _check_default_constructible(policy: Any, features: FeatureTable) -> None:
     )
 
 
-def _check_no_work_in_init(policy: Any, features: FeatureTable) -> None:
+def _check_no_work_in_init(policy: Any, spec: PolicyKindSpec | None, sample: Any) -> None:
     cls = type(policy)
     params = _params(policy)
     odd = {name: _odd(value) for name, value in params.items()}
@@ -292,7 +352,7 @@ def _check_no_work_in_init(policy: Any, features: FeatureTable) -> None:
         _require(not state, f"__init__ set fitted state {state}")
 
 
-def _check_params_round_trip(policy: Any, features: FeatureTable) -> None:
+def _check_params_round_trip(policy: Any, spec: PolicyKindSpec | None, sample: Any) -> None:
     cls = type(policy)
     params = _params(policy)
     names, var_keyword = _keyword_names(cls)
@@ -305,7 +365,9 @@ def _check_params_round_trip(policy: Any, features: FeatureTable) -> None:
     _require(_equal(rebuilt, params), f"rebuilt with {rebuilt!r}, expected {params!r}")
 
 
-def _check_set_params_equivalent_to_init(policy: Any, features: FeatureTable) -> None:
+def _check_set_params_equivalent_to_init(
+    policy: Any, spec: PolicyKindSpec | None, sample: Any
+) -> None:
     cls = type(policy)
     params = _params(policy)
     before = _snapshot(policy)
@@ -326,9 +388,9 @@ def _check_set_params_equivalent_to_init(policy: Any, features: FeatureTable) ->
         _unchanged(before, _snapshot(policy), f"set_params(**{change!r})")
 
 
-def _check_clone(policy: Any, features: FeatureTable) -> None:
+def _check_clone(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
     cls = type(policy)
-    for source in (policy, _ready(policy, features)):
+    for source in (policy, _ready(policy, spec, sample)):
         clone = source.clone()
         _require(clone is not source, "clone() returned the policy itself")
         _require(type(clone) is cls, f"clone() returned a {type(clone).__name__}")
@@ -340,7 +402,7 @@ def _check_clone(policy: Any, features: FeatureTable) -> None:
         _require(not state, f"the clone of a fitted policy kept fitted state {state}")
 
 
-def _check_repr(policy: Any, features: FeatureTable) -> None:
+def _check_repr(policy: Any, spec: PolicyKindSpec | None, sample: Any) -> None:
     cls = type(policy)
     name = cls.__name__
     default = cls()
@@ -359,18 +421,18 @@ def _check_repr(policy: Any, features: FeatureTable) -> None:
         )
 
 
-def _check_unfitted_raises(policy: Any, features: FeatureTable) -> None:
+def _check_unfitted_raises(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
     unfitted = type(policy)(**_params(policy))
     try:
-        unfitted.assign(features)
+        spec.run(unfitted, sample)
     except NotFittedError:
         return
-    msg = "assign before fit did not raise aftersales_crm.errors.NotFittedError"
+    msg = f"{spec.verbs[-1]} before fit did not raise aftersales_crm.errors.NotFittedError"
     raise AssertionError(msg)
 
 
-def _check_fit_returns_fitted_copy(policy: Any, features: FeatureTable) -> None:
-    fitted = policy.fit(features)
+def _check_fit_returns_fitted_copy(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
+    fitted = policy.fit(sample)
     _require(fitted is not policy, "fit returned the receiver itself")
     _require(type(fitted) is type(policy), f"fit returned a {type(fitted).__name__}")
     _require(
@@ -382,110 +444,209 @@ def _check_fit_returns_fitted_copy(policy: Any, features: FeatureTable) -> None:
     _require(not state, f"fit set {state} on the receiver")
 
 
-def _check_fit_does_not_mutate(policy: Any, features: FeatureTable) -> None:
-    before, columns = _snapshot(policy), _features_snapshot(features)
-    fitted = policy.fit(features)
-    _unchanged(before, _snapshot(policy), "fit")
-    _unchanged(columns, _features_snapshot(features), "fit")
-    ready = _ready(policy, features)
+def _check_fit_does_not_mutate(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
+    verb = spec.verbs[-1]
+    columns = _input_snapshot(sample)
+    if spec.fits:
+        before = _snapshot(policy)
+        policy.fit(sample)
+        _unchanged(before, _snapshot(policy), "fit")
+        _unchanged(columns, _input_snapshot(sample), "fit")
+    ready = _ready(policy, spec, sample)
     before = _snapshot(ready)
-    ready.assign(features)
-    _unchanged(before, _snapshot(ready), "assign")
-    _unchanged(columns, _features_snapshot(features), "assign")
-    del fitted
+    spec.run(ready, sample)
+    _unchanged(before, _snapshot(ready), verb)
+    _unchanged(columns, _input_snapshot(sample), verb)
 
 
-def _check_output_aligned(policy: Any, features: FeatureTable) -> None:
-    ready = _ready(policy, features)
-    labels = _assign(ready, features)
-    rows = np.arange(0, len(features), 2)
-    _same_labels(
-        _assign(ready, features.take(rows), "assign on every other row"),
-        labels.take(rows),
-        "labels of every other row",
-    )
+def _check_deterministic(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
+    ready = _ready(policy, spec, sample)
+    first = _run(ready, spec, sample)
+    _same_result(_run(ready, spec, sample), first, f"{spec.verbs[-1]} again")
+    again = _ready(type(policy)(**_params(policy)), spec, sample)
+    _same_result(_run(again, spec, sample), first, "a new policy with the same parameters")
 
 
-def _check_deterministic(policy: Any, features: FeatureTable) -> None:
-    ready = _ready(policy, features)
-    first = _assign(ready, features)
-    _same_labels(_assign(ready, features), first, "assigning again")
-    again = _ready(type(policy)(**_params(policy)), features)
-    _same_labels(_assign(again, features), first, "a new policy with the same parameters")
-
-
-def _check_fit_idempotent(policy: Any, features: FeatureTable) -> None:
-    once = _assign(_ready(policy, features), features)
-    _same_labels(_assign(policy.fit(features).fit(features), features), once, "fitting twice")
-    half = features.take(np.arange(len(features) // 2))
-    _same_labels(
-        _assign(policy.fit(half).fit(features), features), once, "refitting on the whole table"
-    )
-
-
-def _check_row_order_invariance(policy: Any, features: FeatureTable) -> None:
-    perm = np.random.default_rng(_PERMUTATION_SEED).permutation(len(features))
-    shuffled = features.take(perm)
-    expected = _assign(_ready(policy, features), features).take(perm)
-    _same_labels(
-        _assign(_ready(policy, features), shuffled, "assign on permuted rows"),
-        expected,
-        "labels of permuted rows",
-    )
-    if policy.population_relative:
-        _same_labels(
-            _assign(policy.fit(shuffled), shuffled, "assign after fit on permuted rows"),
-            expected,
-            "labels after fitting on permuted rows",
-        )
-
-
-def _check_empty_and_single_row(policy: Any, features: FeatureTable) -> None:
-    empty = features.take(np.arange(0))
-    one = features.take(np.arange(min(1, len(features))))
-    _assign(_ready(policy, features), empty, "assign on an empty table")
-    _assign(_ready(policy, features), one, "assign on a one-customer table")
-    if policy.population_relative:
-        _assign(policy.fit(one), one, "assign after fit on a one-customer table")
-        try:
-            fitted = policy.fit(empty)
-        except AftersalesError:  # refusing an empty population with a clear error is fine
-            return
-        _assign(fitted, empty, "assign after fit on an empty table")
-
-
-def _check_picklable(policy: Any, features: FeatureTable) -> None:
-    ready = _ready(policy, features)
-    expected = _assign(ready, features)
+def _check_picklable(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
+    ready = _ready(policy, spec, sample)
+    expected = _run(ready, spec, sample)
     try:
         loaded = pickle.loads(pickle.dumps(ready))
     except Exception as exc:  # a lambda or an open handle among the parameters or state
         msg = f"pickling the {'fitted ' * _relative(policy)}policy raised {exc!r}"
         raise AssertionError(msg) from exc
-    _same_labels(_assign(loaded, features), expected, "the policy after a pickle round trip")
+    _same_result(_run(loaded, spec, sample), expected, "the policy after a pickle round trip")
     _require(
         _equal(_params(loaded), _params(policy)),
         f"parameters after a pickle round trip: {_params(loaded)!r}, before: {_params(policy)!r}",
     )
 
 
-@attrs.frozen
-class _Check:
-    name: str
-    rule: str
-    run: Callable[[Any, FeatureTable], None]
-    applies: Callable[[Any], bool] = lambda policy: True
+# ---------------------------------------------------------------- per-row kinds
+
+
+def _check_output_aligned(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
+    ready = _ready(policy, spec, sample)
+    result = _run(ready, spec, sample)
+    rows = np.arange(0, len(sample), 2)
+    _same_result(
+        _run(ready, spec, sample.take(rows), f"{spec.verbs[-1]} on every other row"),
+        result.take(rows),
+        f"{_nouns(result)} of every other row",
+    )
+
+
+def _check_fit_idempotent(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
+    once = _run(_ready(policy, spec, sample), spec, sample)
+    _same_result(_run(policy.fit(sample).fit(sample), spec, sample), once, "fitting twice")
+    middle = len(sample) // 2
+    for half in (np.arange(middle), np.arange(middle, len(sample))):
+        _same_result(
+            _run(policy.fit(sample.take(half)).fit(sample), spec, sample),
+            once,
+            "refitting on the whole table",
+        )
+
+
+def _check_row_order_invariance(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
+    verb = spec.verbs[-1]
+    result = _run(_ready(policy, spec, sample), spec, sample)
+    noun = _nouns(result)
+    # The reversed order puts every tie the other way round; the seeded one mixes the rest.
+    reversed_rows = np.arange(len(sample))[::-1]
+    seeded = np.random.default_rng(_PERMUTATION_SEED).permutation(len(sample))
+    for perm, how in ((seeded, "permuted"), (reversed_rows, "reversed")):
+        shuffled = sample.take(perm)
+        expected = result.take(perm)
+        _same_result(
+            _run(_ready(policy, spec, sample), spec, shuffled, f"{verb} on {how} rows"),
+            expected,
+            f"{noun} of {how} rows",
+        )
+        if _relative(policy) and spec.fits:
+            _same_result(
+                _run(policy.fit(shuffled), spec, shuffled, f"{verb} after fit on {how} rows"),
+                expected,
+                f"{noun} after fitting on {how} rows",
+            )
+
+
+def _check_empty_and_single_row(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
+    verb = spec.verbs[-1]
+    empty = sample.take(np.arange(0))
+    one = sample.take(np.arange(min(1, len(sample))))
+    _run(_ready(policy, spec, sample), spec, empty, f"{verb} on an empty table")
+    _run(_ready(policy, spec, sample), spec, one, f"{verb} on a one-customer table")
+    if _relative(policy) and spec.fits:
+        _run(policy.fit(one), spec, one, f"{verb} after fit on a one-customer table")
+        try:
+            fitted = policy.fit(empty)
+        except AftersalesError:  # refusing an empty population with a clear error is fine
+            return
+        _run(fitted, spec, empty, f"{verb} after fit on an empty table")
+
+
+# ---------------------------------------------------------------- kinds that fold facts
+
+
+def _facts(sample: Any) -> FactSample:
+    if not isinstance(sample, FactSample):  # _sample_fits refused it already
+        raise TypeError(type(sample).__name__)  # pragma: no cover
+    return sample
+
+
+def _fold_unchanged(
+    ready: Any, spec: PolicyKindSpec, facts: FactSample, variant: list[Any], how: str
+) -> None:
+    """Fail unless ``ready`` gives the same result on the ``variant`` facts as on the sample's."""
+    expected = _run(ready, spec, facts)
+    got = _run(ready, spec, facts.with_facts(variant), f"{spec.verbs[-1]} {how}")
+    _same_result(got, expected, f"{how}, the result changed")
+
+
+def _check_arrival_order(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
+    facts = _facts(sample)
+    ready = _ready(policy, spec, facts)
+    rng = np.random.default_rng(_PERMUTATION_SEED)
+    orders = [np.arange(len(facts))[::-1]] + [
+        rng.permutation(len(facts)) for _ in range(_PERMUTATIONS - 1)
+    ]
+    for order in orders:
+        variant = [facts.facts[i] for i in order]
+        _fold_unchanged(
+            ready, spec, facts, variant, f"with the facts in the order {order[:8].tolist()}…"
+        )
+
+
+def _check_repeated_fact(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
+    facts = _facts(sample)
+    ready = _ready(policy, spec, facts)
+    spread: list[int] = (
+        np.unique(np.linspace(0, len(facts) - 1, _REPEATED).astype(int)).tolist()
+        if len(facts)
+        else []
+    )
+    for i in spread:
+        fact = facts.facts[i]
+        _fold_unchanged(
+            ready,
+            spec,
+            facts,
+            [*facts.facts, fact],
+            f"with fact {i} delivered twice ({_short(fact, 80)})",
+        )
+    _fold_unchanged(
+        ready, spec, facts, [*facts.facts, *facts.facts], "with every fact delivered twice"
+    )
+
+
+def _check_as_of_cutoff(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
+    facts = _facts(sample)
+    _require(
+        facts.future,
+        "the kind's sample has no facts after as_of (FactSample.future), so nothing shows"
+        " that they are ignored",
+    )
+    mixed = [*facts.facts, *facts.future]
+    order = np.random.default_rng(_PERMUTATION_SEED).permutation(len(mixed))
+    _fold_unchanged(
+        _ready(policy, spec, facts),
+        spec,
+        facts,
+        [mixed[i] for i in order],
+        f"with {len(facts.future)} facts dated after as_of {facts.as_of.isoformat()}",
+    )
+
+
+def _check_no_facts(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
+    facts = _facts(sample)
+    _run(_ready(policy, spec, facts), spec, facts.with_facts(()), f"{spec.verbs[-1]} on no facts")
+
+
+# ---------------------------------------------------------------- the list of checks
+
+
+def _always(policy: Any, spec: PolicyKindSpec | None) -> bool:
+    return True
 
 
 def _relative(policy: Any) -> bool:
     return getattr(type(policy), "population_relative", False) is True
 
 
-def _has_clone(policy: Any) -> bool:
+def _fitting(policy: Any, spec: PolicyKindSpec | None) -> bool:
+    return spec is not None and spec.fits and _relative(policy)
+
+
+def _fits(policy: Any, spec: PolicyKindSpec | None) -> bool:
+    return spec is not None and spec.fits
+
+
+def _has_clone(policy: Any, spec: PolicyKindSpec | None) -> bool:
     return callable(getattr(policy, "clone", None))
 
 
-def _importable(policy: Any) -> bool:
+def _importable(policy: Any, spec: PolicyKindSpec | None) -> bool:
     """Whether pickle can find the policy's class by name (not defined inside a function)."""
     cls = type(policy)
     found: Any = sys.modules.get(cls.__module__)
@@ -494,35 +655,53 @@ def _importable(policy: Any) -> bool:
     return found is cls
 
 
+@attrs.frozen
+class _Check:
+    name: str
+    rule: str
+    run: Callable[[Any, Any, Any], None]
+    applies: Callable[[Any, PolicyKindSpec | None], bool] = _always
+    family: CheckFamily | None = None
+    """The family of checks this one belongs to; None for the checks every kind shares."""
+    runs_policy: bool = True
+    """Whether the check calls the policy's verbs (and so needs its kind and a sample)."""
+
+
 _CHECKS: Final = (
     _Check(
         "declares_kind",
-        "a policy declares the class attributes kind ('tier', 'dimension' or 'loyalty') and"
-        " population_relative (a bool) and has get_params, set_params, fit and assign",
+        "a policy declares the class attributes kind (the name of a declared policy kind:"
+        " 'tier', 'dimension', 'loyalty' or one declared with declare_kind) and"
+        " population_relative (a bool) and has get_params, set_params and its kind's verbs",
         _check_declares_kind,
+        runs_policy=False,
     ),
     _Check(
         "default_constructible",
         "every parameter is keyword-only with a default, so type(policy)() builds the policy",
         _check_default_constructible,
+        runs_policy=False,
     ),
     _Check(
         "no_work_in_init",
         "__init__ stores each parameter unchanged under its own name and does no work:"
         " no validation, conversion or computation (those belong in fit and assign)",
         _check_no_work_in_init,
+        runs_policy=False,
     ),
     _Check(
         "params_round_trip",
         "get_params() returns exactly the constructor parameters, so"
         " type(p)(**p.get_params()) has the same parameters",
         _check_params_round_trip,
+        runs_policy=False,
     ),
     _Check(
         "set_params_equivalent_to_init",
         "set_params(**changes) returns a new policy equal to"
         " type(p)(**(p.get_params() | changes)) and leaves the receiver unchanged",
         _check_set_params_equivalent_to_init,
+        runs_policy=False,
     ),
     _Check(
         "clone",
@@ -534,19 +713,20 @@ _CHECKS: Final = (
         "repr",
         "repr shows the class name and only the parameters that differ from their defaults",
         _check_repr,
+        runs_policy=False,
     ),
     _Check(
         "unfitted_raises",
         "a population-relative policy raises NotFittedError from assign before fit",
         _check_unfitted_raises,
-        _relative,
+        _fitting,
     ),
     _Check(
         "fit_returns_fitted_copy",
         "fit returns a new policy of the same class and parameters, with what it learned in"
         " trailing-underscore attributes; the receiver stays unfitted",
         _check_fit_returns_fitted_copy,
-        _relative,
+        _fitting,
     ),
     _Check(
         "fit_does_not_mutate",
@@ -555,13 +735,14 @@ _CHECKS: Final = (
     ),
     _Check(
         "output_aligned",
-        "assign returns Labels with one label per input row, in input order, and a row's"
-        " label depends on that row only (given the fitted state)",
+        "assign returns one result per input row, in input order (Labels, or the kind's"
+        " result type), and a row's result depends on that row only (given the fitted state)",
         _check_output_aligned,
+        family=CheckFamily.ROWS,
     ),
     _Check(
         "deterministic",
-        "the same parameters and features give the same labels, every time",
+        "the same parameters and input give the same result, every time",
         _check_deterministic,
     ),
     _Check(
@@ -569,17 +750,20 @@ _CHECKS: Final = (
         "fitting twice, or refitting a policy fitted on other rows, gives the labels of"
         " fitting once",
         _check_fit_idempotent,
+        _fits,
+        family=CheckFamily.ROWS,
     ),
     _Check(
         "row_order_invariance",
         "permuting the rows permutes the labels and nothing else, also when fitting on the"
-        " permuted rows",
+        " permuted rows (equal rows get equal labels, however the ties are ordered)",
         _check_row_order_invariance,
+        family=CheckFamily.ROWS,
     ),
     _Check(
         "picklable",
         "the policy, fitted if population-relative, survives pickle with its parameters and"
-        " labels (multiprocessing, dask and caches pickle it)",
+        " results (multiprocessing, dask and caches pickle it)",
         _check_picklable,
         _importable,
     ),
@@ -589,10 +773,87 @@ _CHECKS: Final = (
         " population-relative policy fits on one customer, and on none fits or raises an"
         " AftersalesError",
         _check_empty_and_single_row,
+        family=CheckFamily.ROWS,
+    ),
+    _Check(
+        "arrival_order",
+        "the order facts arrive in does not matter: the facts in any order give the same result",
+        _check_arrival_order,
+        family=CheckFamily.FOLDS,
+    ),
+    _Check(
+        "repeated_fact",
+        "a fact delivered twice changes nothing: facts are counted once, by identity",
+        _check_repeated_fact,
+        family=CheckFamily.FOLDS,
+    ),
+    _Check(
+        "as_of_cutoff",
+        "nothing after as_of counts: facts dated after it leave the result unchanged",
+        _check_as_of_cutoff,
+        family=CheckFamily.FOLDS,
+    ),
+    _Check(
+        "no_facts",
+        "a policy folds an empty history (no facts yet) into a result without failing",
+        _check_no_facts,
+        family=CheckFamily.FOLDS,
     ),
 )
 
 _CHECK_NAMES: Final = tuple(check.name for check in _CHECKS)
+
+
+def _kind_of(policy: object) -> PolicyKindSpec | None:
+    """The declaration of the policy's kind, or None when it names no declared kind."""
+    kind = getattr(type(policy), "kind", None)
+    return policy_kinds().get(kind) if isinstance(kind, str) else None
+
+
+def _applies(check: _Check, policy: object, spec: PolicyKindSpec | None) -> bool:
+    if check.runs_policy and spec is None:
+        return False  # without a declared kind the kit cannot run it; declares_kind fails
+    if check.family is not None and (spec is None or check.family not in spec.checks):
+        return False
+    return check.applies(policy, spec)
+
+
+def _refuse_fitted(policy: object) -> None:
+    """Raise when ``policy`` was fitted: the kit checks a policy from its unfitted state."""
+    state = _fitted_state(policy)
+    if not state:
+        return
+    try:
+        fresh = type(policy)(**_params(policy))
+    except Exception:  # a broken constructor is what the checks report
+        return
+    if _fitted_state(fresh):  # __init__ itself sets the state: no_work_in_init reports it
+        return
+    msg = (
+        f"{_label(policy)} is already fitted (it has {state}): pass an unfitted policy,"
+        " such as the one you called fit on, or policy.clone()"
+    )
+    raise InvalidValue(msg, code="fitted_policy")
+
+
+def _missing_input(exc: BaseException) -> BaseException | None:
+    """The error in ``exc``'s chain saying the input lacks a column the policy reads."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, AftersalesError) and seen.code in _MISSING_INPUT:
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _sample_fits(spec: PolicyKindSpec | None, sample: Any) -> None:
+    """Raise unless ``sample`` is the kind of input the kind's checks need."""
+    if spec is not None and CheckFamily.FOLDS in spec.checks and not isinstance(sample, FactSample):
+        msg = (
+            f"sample: the policy kind {spec.name!r} folds facts, so its checks run on a"
+            f" FactSample, not a {type(sample).__name__}"
+        )
+        raise InvalidValue(msg, code="invalid_sample")
 
 
 @attrs.frozen(repr=False)
@@ -600,7 +861,7 @@ class _BoundCheck:
     """One check, ready to run on a policy: ``check(policy)``."""
 
     check: _Check
-    features: FeatureTable | None = None
+    sample: Any = None
 
     @property
     def __name__(self) -> str:
@@ -610,10 +871,23 @@ class _BoundCheck:
         return self.__name__
 
     def __call__(self, policy: object) -> None:
-        features = self.features if self.features is not None else _default_features()
+        spec = _kind_of(policy)
+        sample = self.sample
+        if spec is not None and self.check.runs_policy:
+            if sample is None:
+                sample = spec.sample_input()
+            _sample_fits(spec, sample)
         try:
-            self.check.run(policy, features)
+            self.check.run(policy, spec, sample)
         except Exception as exc:
+            missing = _missing_input(exc)
+            if missing is not None:
+                msg = (
+                    f"{_label(policy)} cannot be checked on this sample: {missing}\n"
+                    "  the sample lacks an input the policy reads; pass a sample that has it:"
+                    " check_policy(policy, sample)"
+                )
+                raise AssertionError(msg) from exc
             detail = (
                 str(exc)
                 if isinstance(exc, AssertionError)
@@ -640,22 +914,33 @@ def _known(expected_failed_checks: Mapping[str, str] | None) -> Mapping[str, str
 
 
 def policy_checks(
-    policy: object, features: FeatureTable | None = None
+    policy: object, sample: Any = None
 ) -> Iterator[tuple[str, Callable[[object], None]]]:
     """Every check that applies to ``policy``, as ``(name, check)`` pairs; ``check(policy)``.
 
-    The checks of fitting (``unfitted_raises``, ``fit_returns_fitted_copy``) apply to
-    population-relative policies only, and ``clone`` to policies that have a ``clone``
-    method. Each check raises an :class:`AssertionError` naming itself and its rule.
+    Which checks apply comes from the declaration of the policy's kind
+    (:func:`~aftersales_crm.policies.policy_kind`): the shared checks always; the checks
+    of fitting (``unfitted_raises``, ``fit_returns_fitted_copy``) for population-relative
+    policies of a kind with a ``fit`` verb; the ``rows`` family (``output_aligned``,
+    ``row_order_invariance``…) and the ``folds`` family (``arrival_order``,
+    ``repeated_fact``, ``as_of_cutoff``, ``no_facts``) when the kind declares them; ``clone``
+    for policies that have a ``clone`` method. Each check raises an :class:`AssertionError`
+    naming itself and its rule.
 
     Args:
         policy: the policy to check, unfitted; any object, it need not inherit
             :class:`~aftersales_crm.policies.BasePolicy`.
-        features: the customer features the checks use; by default a FeatureTable of 60
-            synthetic customers (``synthetic.book(60, seed=7)``), computed once.
+        sample: the input the checks run the policy on; by default the sample its kind
+            declares (for the built-in kinds, 60 synthetic customers each appearing 2 to 4
+            times, 180 rows with ties at every cut-off, computed once).
 
-    Yields:
-        ``(name, check)``: the check's name (``"clone"``) and a callable taking the policy.
+    Returns:
+        An iterator of ``(name, check)``: the check's name (``"clone"``) and a callable
+        taking the policy.
+
+    Raises:
+        InvalidValue: ``policy`` is already fitted (pass an unfitted policy), or
+            ``sample`` is not the kind of input its kind reads.
 
     Examples:
         >>> import numpy as np
@@ -669,14 +954,22 @@ def policy_checks(
         >>> for name, check in policy_checks(Everyone()):
         ...     check(Everyone())
     """
-    for check in _CHECKS:
-        if check.applies(policy):
-            yield check.name, _BoundCheck(check, features)
+    _refuse_fitted(policy)
+    spec = _kind_of(policy)
+    if sample is not None:
+        _sample_fits(spec, sample)
+    return iter(
+        [
+            (check.name, _BoundCheck(check, sample))
+            for check in _CHECKS
+            if _applies(check, policy, spec)
+        ]
+    )
 
 
 def check_policy(
     policy: object,
-    features: FeatureTable | None = None,
+    sample: Any = None,
     *,
     expected_failed_checks: Mapping[str, str] | None = None,
 ) -> None:
@@ -686,18 +979,23 @@ def check_policy(
     pure): parameters keyword-only with defaults and stored unchanged, ``get_params`` and
     ``set_params`` that agree with the constructor, ``clone``, a ``repr`` of the changed
     parameters, ``fit`` returning a fitted copy without changing the receiver or the
-    features, and one label per row from ``assign`` that does not depend on row order,
-    on the other rows or on chance, on tables of any size including empty ones.
+    input; for per-row kinds, one result per row that does not depend on row order (ties
+    included), on the other rows or on chance, on tables of any size including empty
+    ones; for kinds that fold facts, a result that does not depend on the order facts
+    arrive in, on a fact delivered twice or on facts after ``as_of``.
 
     Args:
         policy: the policy to check, unfitted; it need not inherit
             :class:`~aftersales_crm.policies.BasePolicy`.
-        features: the customer features to use; by default 60 synthetic customers.
+        sample: the input to use; by default the sample its kind declares (for the
+            built-in kinds, 180 rows of synthetic customers with ties at the cut-offs).
         expected_failed_checks: check name → why it is known to fail; those are skipped.
 
     Raises:
-        AssertionError: naming the check that failed, its rule and what was found.
-        InvalidValue: ``expected_failed_checks`` names a check that does not exist.
+        AssertionError: naming the check that failed, its rule and what was found; or
+            saying the sample lacks a feature column the policy reads, naming it.
+        InvalidValue: ``policy`` is already fitted, or ``expected_failed_checks`` names a
+            check that does not exist.
 
     Examples:
         >>> import numpy as np
@@ -714,10 +1012,10 @@ def check_policy(
         Traceback (most recent call last):
         ...
         AssertionError: Shuffled() fails check 'output_aligned'
-          rule: assign returns Labels with one label per input row, in input order, ...
+          rule: assign returns one result per input row, in input order ...
     """
     expected = _known(expected_failed_checks)
-    for name, check in policy_checks(policy, features):
+    for name, check in policy_checks(policy, sample):
         if name not in expected:
             check(policy)
 
@@ -725,7 +1023,7 @@ def check_policy(
 def parametrize_with_policy_checks(
     policies: Iterable[object],
     *,
-    features: FeatureTable | None = None,
+    sample: Any = None,
     expected_failed_checks: Callable[[object], Mapping[str, str] | None] | None = None,
 ) -> pytest.MarkDecorator:
     """A pytest decorator running every applicable check on every policy, one test each.
@@ -735,7 +1033,7 @@ def parametrize_with_policy_checks(
 
     Args:
         policies: the policies to check, unfitted.
-        features: the customer features to use; by default 60 synthetic customers.
+        sample: the input to use; by default the sample each policy's kind declares.
         expected_failed_checks: a function from a policy to check name → reason for the
             checks known to fail on it; those tests are marked as strict ``xfail``.
 
@@ -743,7 +1041,8 @@ def parametrize_with_policy_checks(
         The ``pytest.mark.parametrize`` decorator.
 
     Raises:
-        InvalidValue: ``expected_failed_checks`` names a check that does not exist.
+        InvalidValue: a policy is already fitted, or ``expected_failed_checks`` names a
+            check that does not exist.
 
     Examples:
         >>> import numpy as np
@@ -763,7 +1062,7 @@ def parametrize_with_policy_checks(
     params = []
     for policy in policies:
         expected = _known(expected_failed_checks(policy) if expected_failed_checks else None)
-        for name, check in policy_checks(policy, features):
+        for name, check in policy_checks(policy, sample):
             marks = (
                 [pytest.mark.xfail(reason=expected[name], strict=True)] if name in expected else []
             )

@@ -1,0 +1,342 @@
+"""Policy kinds as data: what each kind of policy reads, its verbs, its result, its checks.
+
+A *policy kind* (tier, dimension, loyalty; later points rules, level rules, survey scorers,
+care and contact rules, churn models) is declared once as a :class:`PolicyKindSpec`. The
+conformance kit of :mod:`aftersales_crm.testing` reads the declaration to know how to run a
+policy of the kind on the kind's sample input, what type its result must have, and which
+families of checks apply. A new kind is added by declaring it with :func:`declare_kind`;
+neither the kit nor this module is edited.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any, Final
+
+import attrs
+
+from aftersales_crm._policy import (
+    DimensionPolicy,
+    Labels,
+    LoyaltyRule,
+    PolicyKind,
+    TierPolicy,
+)
+from aftersales_crm.errors import InvalidValue, PolicyNameClash, UnknownPolicyError
+
+__all__ = [
+    "CheckFamily",
+    "FactSample",
+    "PolicyKindSpec",
+    "Reads",
+    "declare_kind",
+    "policy_kind",
+    "policy_kinds",
+]
+
+
+class Reads(StrEnum):
+    """What a policy kind reads.
+
+    Examples:
+        >>> Reads.FEATURES.value, Reads("facts")
+        ('features', <Reads.FACTS: 'facts'>)
+    """
+
+    FEATURES = "features"
+    """A :class:`~aftersales_crm.features.FeatureTable`: one row per customer."""
+
+    FACTS = "facts"
+    """Facts (repair orders, contacts, points entries…) up to an ``as_of`` day."""
+
+    LEDGER = "ledger"
+    """A ledger or state built from earlier facts (a points balance, a member level)."""
+
+
+class CheckFamily(StrEnum):
+    """A family of conformance checks a policy kind declares, beside the shared ones.
+
+    Examples:
+        >>> [family.value for family in CheckFamily]
+        ['rows', 'folds']
+    """
+
+    ROWS = "rows"
+    """Per-row results: one result per input row, aligned, independent of row order and of
+    the other rows, on tables of any size."""
+
+    FOLDS = "folds"
+    """Facts folded into state: the order facts arrive in does not matter, a repeated fact
+    changes nothing, and no fact after ``as_of`` counts."""
+
+
+def _tuple(values: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(values)
+
+
+@attrs.frozen
+class FactSample:
+    """Sample input of a kind that folds facts: facts up to ``as_of``, and facts after it.
+
+    The conformance kit rearranges :attr:`facts` (permutes them, repeats some, adds the
+    :attr:`future` ones) with :meth:`evolve`-like copies and hands each copy to the kind's
+    ``run``, which turns it into whatever the policy reads (a tuple of records, a Book,
+    tables).
+
+    Attributes:
+        facts: the facts dated on or before ``as_of``, each an immutable value.
+        as_of: the day the state is asked for.
+        future: facts dated after ``as_of``; a conforming policy ignores them.
+
+    Examples:
+        >>> from datetime import date
+        >>> sample = FactSample(facts=[("C1", date(2026, 1, 5))], as_of=date(2026, 6, 30),
+        ...     future=[("C1", date(2026, 7, 1))])
+        >>> len(sample), sample.with_facts(()).facts
+        (1, ())
+    """
+
+    facts: tuple[Any, ...] = attrs.field(converter=_tuple)
+    as_of: date
+    future: tuple[Any, ...] = attrs.field(default=(), converter=_tuple)
+
+    def __len__(self) -> int:
+        """Number of facts up to ``as_of``."""
+        return len(self.facts)
+
+    def with_facts(self, facts: Sequence[Any]) -> FactSample:
+        """The same sample with other facts (``as_of`` and ``future`` kept).
+
+        Examples:
+            >>> from datetime import date
+            >>> FactSample(["a"], date(2026, 1, 1)).with_facts(["b", "b"]).facts
+            ('b', 'b')
+        """
+        return attrs.evolve(self, facts=tuple(facts))
+
+
+def _verbs(verbs: Sequence[str]) -> tuple[str, ...]:
+    return tuple(verbs)
+
+
+def _families(checks: Sequence[CheckFamily | str]) -> tuple[CheckFamily, ...]:
+    return tuple(CheckFamily(check) for check in checks)
+
+
+@attrs.frozen
+class PolicyKindSpec:
+    """The declaration of a policy kind: what it reads, its verbs, its result, its checks.
+
+    A policy says which kind it is with its class attribute ``kind`` (the spec's
+    :attr:`name`). The conformance kit runs every policy with the spec's :meth:`run`
+    (fitting it first with :meth:`fit` when it is population-relative and the kind has a
+    ``fit`` verb) on the spec's sample input, checks the result is a :attr:`result`, and
+    runs the shared checks plus the families in :attr:`checks`.
+
+    Attributes:
+        name: the kind's name, lower snake case (``"tier"``).
+        reads: what its policies read: features, facts or a ledger.
+        verbs: the methods its policies have besides ``get_params``/``set_params``, in
+            the order they are called (``("fit", "assign")``); the last one gives the result.
+        result: the type of the result (:class:`~aftersales_crm.policies.Labels`,
+            :class:`~aftersales_crm.policies.Scores`, or any class).
+        sample: the sample input of the conformance kit, a function of no arguments or
+            the ``"module:function"`` path of one (imported when first needed); for
+            :attr:`Reads.FACTS` a function returning a :class:`FactSample`.
+        checks: the check families that apply (:class:`CheckFamily`).
+        description: what a policy of the kind decides, in one sentence.
+        protocol: the ``typing.Protocol`` its policies satisfy, if there is one.
+        runner: how to run a ready policy on an input, ``runner(policy, input)``; by
+            default the last verb is called with the input.
+
+    Examples:
+        >>> spec = policy_kind("tier")
+        >>> spec.reads, spec.verbs, spec.result.__name__, [c.value for c in spec.checks]
+        (<Reads.FEATURES: 'features'>, ('fit', 'assign'), 'Labels', ['rows'])
+    """
+
+    name: str
+    reads: Reads = attrs.field(converter=Reads)
+    verbs: tuple[str, ...] = attrs.field(converter=_verbs)
+    result: type
+    sample: Callable[[], Any] | str = attrs.field(eq=False)
+    checks: tuple[CheckFamily, ...] = attrs.field(converter=_families)
+    description: str = ""
+    protocol: type | None = None
+    runner: Callable[[Any, Any], Any] | None = attrs.field(default=None, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.name.isidentifier() or self.name != self.name.lower():
+            msg = f"a policy kind's name is lower snake case, not {self.name!r}"
+            raise InvalidValue(msg, code="policy_kind_name")
+        if not self.verbs or not all(verb.isidentifier() for verb in self.verbs):
+            msg = (
+                f"policy kind {self.name!r} needs at least one verb (method name), got {self.verbs}"
+            )
+            raise InvalidValue(msg, code="policy_kind_verbs")
+
+    @property
+    def fits(self) -> bool:
+        """Whether the kind has a ``fit`` verb (population-relative policies fit first).
+
+        Examples:
+            >>> policy_kind("tier").fits
+            True
+        """
+        return "fit" in self.verbs
+
+    def sample_input(self) -> Any:
+        """The kind's sample input (calls :attr:`sample`, importing it first if it is a path).
+
+        Examples:
+            >>> spec = attrs.evolve(policy_kind("tier"), sample=lambda: "rows")
+            >>> spec.sample_input()
+            'rows'
+        """
+        sample = self.sample
+        if isinstance(sample, str):
+            module, _, attribute = sample.partition(":")
+            sample = getattr(importlib.import_module(module), attribute)
+        return sample()
+
+    def fit(self, policy: Any, data: Any) -> Any:
+        """``policy`` ready to run on inputs like ``data``: fitted when it is population-relative.
+
+        Examples:
+            >>> from aftersales_crm.segmentation import RegionRing
+            >>> policy = RegionRing()
+            >>> policy_kind("dimension").fit(policy, None) is policy  # nothing to learn
+            True
+        """
+        if self.fits and getattr(type(policy), "population_relative", False) is True:
+            return policy.fit(data)
+        return policy
+
+    def run(self, policy: Any, data: Any) -> Any:
+        """The result of the ready ``policy`` on ``data``.
+
+        Examples:
+            >>> from datetime import date
+            >>> from aftersales_crm import features, synthetic
+            >>> from aftersales_crm.segmentation import RegionRing
+            >>> feats = features.compute(synthetic.book(3, seed=1), as_of=date(2026, 6, 30))
+            >>> len(policy_kind("dimension").run(RegionRing(), feats))
+            3
+        """
+        if self.runner is not None:
+            return self.runner(policy, data)
+        return getattr(policy, self.verbs[-1])(data)
+
+
+_FEATURES_SAMPLE: Final = "aftersales_crm.testing._samples:customer_features"
+"""The conformance kit's customer features, with ties at every cut-off (in the testing extra)."""
+
+_REGISTRY: dict[str, PolicyKindSpec] = {}
+
+
+def declare_kind(spec: PolicyKindSpec) -> PolicyKindSpec:
+    """Register the policy kind ``spec``; policies of it name it in their ``kind``.
+
+    Declaring the same spec again is harmless (a module imported twice); declaring another
+    kind under a name already taken is an error, since a kind's name means one thing.
+
+    Args:
+        spec: the declaration.
+
+    Returns:
+        ``spec``, so a declaration can be kept in a module constant.
+
+    Raises:
+        PolicyNameClash: another kind is declared under ``spec.name``.
+
+    Examples:
+        >>> from aftersales_crm.policies import Scores
+        >>> spec = declare_kind(PolicyKindSpec(
+        ...     name="doc_churn_model", reads="features", verbs=("fit", "predict"),
+        ...     result=Scores, sample=policy_kind("tier").sample, checks=["rows"],
+        ...     description="the probability that a customer does not come back"))
+        >>> policy_kind("doc_churn_model") is spec
+        True
+        >>> declare_kind(attrs.evolve(spec, verbs=("fit", "score")))
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.PolicyNameClash: the policy kind 'doc_churn_model' is already declared ...
+    """
+    known = _REGISTRY.get(spec.name)
+    if known is not None and known != spec:
+        msg = f"the policy kind {spec.name!r} is already declared as {known!r}; choose another name"
+        raise PolicyNameClash(msg)
+    _REGISTRY.setdefault(spec.name, spec)
+    return _REGISTRY[spec.name]
+
+
+def policy_kind(name: PolicyKind) -> PolicyKindSpec:
+    """The declaration of the policy kind ``name``.
+
+    Raises:
+        UnknownPolicyError: no kind of that name is declared.
+
+    Examples:
+        >>> policy_kind("loyalty").description
+        'gives each customer a loyalty category (loyal / swinging / lost, or returned or not)'
+        >>> policy_kind("vip")
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.UnknownPolicyError: no policy kind is named 'vip'; the kinds are ...
+    """
+    spec = _REGISTRY.get(name) if isinstance(name, str) else None
+    if spec is None:
+        msg = f"no policy kind is named {name!r}; the kinds are {', '.join(sorted(_REGISTRY))}"
+        raise UnknownPolicyError(msg, code="unknown_policy_kind")
+    return spec
+
+
+def policy_kinds() -> Mapping[str, PolicyKindSpec]:
+    """Every declared policy kind, by name (a read-only view that follows new declarations).
+
+    Examples:
+        >>> {"dimension", "loyalty", "tier"} <= set(policy_kinds())
+        True
+    """
+    return MappingProxyType(_REGISTRY)
+
+
+TIER: Final = declare_kind(
+    PolicyKindSpec(
+        name="tier",
+        reads=Reads.FEATURES,
+        verbs=("fit", "assign"),
+        result=Labels,
+        sample=_FEATURES_SAMPLE,
+        checks=(CheckFamily.ROWS,),
+        description="assigns each customer a value tier (A/B/C, diamond…silver, an RFM segment)",
+        protocol=TierPolicy,
+    )
+)
+"""Value tiers: Pareto ABC, member levels, RFM segments."""
+
+DIMENSION: Final = declare_kind(
+    attrs.evolve(
+        TIER,
+        name="dimension",
+        description="places each customer along a segmentation dimension (vehicle age band,"
+        " region ring…)",
+        protocol=DimensionPolicy,
+    )
+)
+"""Segmentation dimensions: vehicle age, region ring and sector, owner age, usage…"""
+
+LOYALTY: Final = declare_kind(
+    attrs.evolve(
+        TIER,
+        name="loyalty",
+        description="gives each customer a loyalty category (loyal / swinging / lost, or"
+        " returned or not)",
+        protocol=LoyaltyRule,
+    )
+)
+"""Loyalty rules: first-maintenance return, service-interval status, the loyalty × value matrix."""
