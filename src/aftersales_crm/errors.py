@@ -37,6 +37,7 @@ __all__ = [
     "NotFittedError",
     "RowProblem",
     "TableValidationError",
+    "UnknownFeatureError",
     "UnknownPolicyError",
 ]
 
@@ -274,6 +275,26 @@ class UnknownPolicyError(AftersalesError, LookupError):
 
     code = "unknown_policy"
     message = "no policy is registered under that name"
+
+
+class UnknownFeatureError(InvalidValue, KeyError):
+    """A FeatureTable has no column (or no row) of that name.
+
+    Also a :class:`KeyError`, as a missing mapping key is; the message suggests close
+    names.
+
+    Examples:
+        >>> err = UnknownFeatureError("no feature column 'spend'; did you mean 'spend_fen'?")
+        >>> isinstance(err, KeyError), isinstance(err, ValueError), str(err)
+        (True, True, "no feature column 'spend'; did you mean 'spend_fen'?")
+    """
+
+    code = "unknown_feature"
+    message = "the features have no column of that name"
+
+    def __str__(self) -> str:
+        """The message as written (a KeyError would quote it)."""
+        return str(self.args[0]) if self.args else self.message
 
 
 class MissingDependencyError(AftersalesError, ImportError):

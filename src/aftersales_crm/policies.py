@@ -32,7 +32,6 @@ Examples:
 
 from __future__ import annotations
 
-import difflib
 import functools
 import importlib
 import importlib.metadata
@@ -51,6 +50,7 @@ from aftersales_crm._policy import (
     check_is_fitted,
     feature,
 )
+from aftersales_crm._suggest import did_you_mean
 from aftersales_crm.errors import AftersalesError, UnknownPolicyError
 
 if TYPE_CHECKING:  # for the return types of get_policy; imported when a policy is asked for
@@ -190,11 +190,7 @@ def _plugins() -> Mapping[str, importlib.metadata.EntryPoint]:
 
 def _unknown(name: str) -> UnknownPolicyError:
     known = [*BUILT_INS, *ALIASES, *_plugins()]
-    close = difflib.get_close_matches(_normal(name), known, n=3)
-    if close:
-        hint = "did you mean " + " or ".join(repr(c) for c in close) + "?"
-    else:
-        hint = "the policies are " + ", ".join(policy_names())
+    hint = did_you_mean(_normal(name), known) or "the policies are " + ", ".join(policy_names())
     return UnknownPolicyError(f"no policy is named {name!r}; {hint}")
 
 

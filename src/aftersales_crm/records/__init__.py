@@ -42,6 +42,12 @@ from aftersales_crm.records._enums import (
     Severity,
 )
 from aftersales_crm.records._party import Chapter, ConsentChanged, Customer, Dealer
+from aftersales_crm.records._predicates import (
+    customer_pay,
+    first_maintenance,
+    on_time,
+    routine_service,
+)
 from aftersales_crm.records._repair import RepairLine, RepairOrder
 from aftersales_crm.records._vehicle import Ownership, Vehicle
 
@@ -72,9 +78,13 @@ __all__ = [
     "RepairOrder",
     "Severity",
     "Vehicle",
+    "customer_pay",
+    "first_maintenance",
     "json_schema",
+    "on_time",
     "personal_fields",
     "redacted",
+    "routine_service",
 ]
 
 RECORD_TYPES: tuple[type[Record], ...] = (
