@@ -128,8 +128,7 @@ def _customer_block(
     last = seg.last(d, NAT)
     new_day = np.ones(len(d), dtype=bool)
     new_day[1:] = (g[1:] != g[:-1]) | (d[1:] != d[:-1])
-    in_window = d > window_start
-    counts = order_counts(seg, o["bits"], new_day, in_window)
+    counts = order_counts(seg, o["bits"], new_day)
     visit_days = counts["visit_days"]
     out["visits"] = seg.counts
     out["visit_days"] = visit_days
@@ -139,8 +138,9 @@ def _customer_block(
     out["tenure_days"] = days_between(as_of_day, first)
     out["span_days"] = days_between(last, first)
     out["frequency"] = np.maximum(visit_days - 1, 0)
-    out |= {k: v for k, v in counts.items() if k.startswith("visits_") and "window" not in k}
+    out |= {k: v for k, v in counts.items() if k.startswith("visits_")}
 
+    in_window = d > window_start
     spend = seg.sum(o["amount"])
     customer_pay = seg.sum(o["customer_pay"])
     lines, customer_pay_lines = line_counts(seg, o["lines"])
@@ -149,8 +149,10 @@ def _customer_block(
     out["spend_customer_pay_fen"] = customer_pay
     out["spend_window_fen"] = seg.sum(np.where(in_window, o["amount"], 0))
     out["spend_window_customer_pay_fen"] = seg.sum(np.where(in_window, o["customer_pay"], 0))
-    out["visits_window"] = counts["visits_window"]
-    out["visit_days_window"] = counts["visit_days_window"]
+    # The window holds the last months of a history of years: count only its rows.
+    recent = np.flatnonzero(in_window)
+    out["visits_window"] = np.bincount(g[recent], minlength=n)
+    out["visit_days_window"] = np.bincount(g[recent[new_day[recent]]], minlength=n)
     out["avg_visit_spend_fen"] = _half_up(spend, seg.counts)
     out["avg_line_spend_fen"] = _half_up(spend, lines)
     out["avg_visit_spend_customer_pay_fen"] = _half_up(

@@ -18,7 +18,7 @@ from typing import Any, Final
 import numpy as np
 from numpy.typing import NDArray
 
-from aftersales_crm.features._calendar import ZoneOffsets
+from aftersales_crm.features._calendar import NAT, ZoneOffsets
 from aftersales_crm.features._kernels import Segments, run_blocks
 from aftersales_crm.records import customer_pay, first_maintenance, on_time, routine_service
 from aftersales_crm.tables import Tables
@@ -48,11 +48,9 @@ _PROMISED_BIT: Final = _PAY_SHIFT + len(PAYS)
 _ON_TIME_BIT: Final = _PROMISED_BIT + 1
 _COMEBACK_BIT: Final = _PROMISED_BIT + 2
 _APPOINTMENT_BIT: Final = _PROMISED_BIT + 3
-# Flags of an order among a customer's orders, added by order_counts.
+# Whether an order is on a new day among its customer's orders, added by order_counts.
 _NEW_DAY_BIT: Final = _PROMISED_BIT + 4
-_WINDOW_BIT: Final = _PROMISED_BIT + 5
-_WINDOW_DAY_BIT: Final = _PROMISED_BIT + 6
-_N_BITS: Final = _WINDOW_DAY_BIT + 1
+_N_BITS: Final = _NEW_DAY_BIT + 1
 _LINE_BITS: Final = np.array(
     [(1 << k) | (1 << (_PAY_SHIFT + p)) for k in range(len(KINDS)) for p in range(len(PAYS))],
     dtype=np.int32,
@@ -112,7 +110,7 @@ def order_facts(
         closed_at = o["closed_at"][first:stop]
         promised_at = o["promised_at"][first:stop]
         closed = zone.days(closed_at.view(np.int64))
-        delivered = (closed <= as_of_day) & ~np.isnat(closed_at) & ~np.isnat(promised_at)
+        delivered = (closed <= as_of_day) & (closed != NAT) & (promised_at.view(np.int64) != NAT)
         flags = (
             (delivered.astype(np.int32) << _PROMISED_BIT)
             | ((delivered & on_time(closed_at, promised_at)).astype(np.int32) << _ON_TIME_BIT)
@@ -138,25 +136,15 @@ def order_facts(
 
 
 def order_counts(
-    seg: Segments,
-    bits: NDArray[np.int32],
-    new_day: NDArray[np.bool_],
-    in_window: NDArray[np.bool_],
+    seg: Segments, bits: NDArray[np.int32], new_day: NDArray[np.bool_]
 ) -> dict[str, NDArray[np.int64]]:
     """Per group of orders: orders by kind, pay type and flag, in one pass.
 
-    ``new_day`` marks an order on a business date the group has not had before, and
-    ``in_window`` one in the trailing window. Keys: ``visit_days``,
-    ``visits_<kind>``, ``visits_<pay>_pay``, ``promised`` (delivered with a promise),
-    ``on_time``, ``comebacks``, ``appointments``, ``visits_window`` and
-    ``visit_days_window``.
+    ``new_day`` marks an order on a business date the group has not had before. Keys:
+    ``visit_days``, ``visits_<kind>``, ``visits_<pay>_pay``, ``promised`` (delivered with
+    a promise), ``on_time``, ``comebacks`` and ``appointments``.
     """
-    flags = (
-        (new_day.astype(np.int32) << _NEW_DAY_BIT)
-        | (in_window.astype(np.int32) << _WINDOW_BIT)
-        | ((new_day & in_window).astype(np.int32) << _WINDOW_DAY_BIT)
-    )
-    counts = seg.count_bits(bits | flags, _N_BITS)
+    counts = seg.count_bits(bits | (new_day.astype(np.int32) << _NEW_DAY_BIT), _N_BITS)
     out = {f"visits_{kind.value}": counts[:, j] for j, kind in enumerate(KINDS)}
     out |= {f"visits_{pay.value}_pay": counts[:, _PAY_SHIFT + j] for j, pay in enumerate(PAYS)}
     named = {
@@ -165,8 +153,6 @@ def order_counts(
         "on_time": _ON_TIME_BIT,
         "comebacks": _COMEBACK_BIT,
         "appointments": _APPOINTMENT_BIT,
-        "visits_window": _WINDOW_BIT,
-        "visit_days_window": _WINDOW_DAY_BIT,
     }
     return out | {name: counts[:, bit] for name, bit in named.items()}
 

@@ -27,6 +27,7 @@ def _lookup(members: list[Any], chosen: Collection[Any]) -> NDArray[np.bool_]:
 _ROUTINE: Final = _lookup(list(ServiceKind), ROUTINE_SERVICE_KINDS)
 _FIRST_MAINTENANCE: Final = list(ServiceKind).index(ServiceKind.FIRST_MAINTENANCE)
 _CUSTOMER_PAY: Final = list(PayType).index(PayType.CUSTOMER)
+_NAT: Final = np.iinfo(np.int64).min  # NaT seen as int64
 
 
 def on_time(closed_at: ArrayLike, promised_at: ArrayLike) -> NDArray[np.bool_]:
@@ -47,9 +48,10 @@ def on_time(closed_at: ArrayLike, promised_at: ArrayLike) -> NDArray[np.bool_]:
         >>> on_time(closed, promised).tolist()
         [True, False, False]
     """
-    closed = np.asarray(closed_at, dtype="datetime64[us]")
-    promised = np.asarray(promised_at, dtype="datetime64[us]")
-    result: NDArray[np.bool_] = closed <= promised  # a comparison with NaT is False
+    closed = np.asarray(closed_at, dtype="datetime64[us]").view(np.int64)
+    promised = np.asarray(promised_at, dtype="datetime64[us]").view(np.int64)
+    # As integers (several times faster than datetime64 comparisons), NaT is the least.
+    result: NDArray[np.bool_] = (closed <= promised) & (closed != _NAT) & (promised != _NAT)
     return result
 
 
