@@ -44,6 +44,9 @@ UTC_OFFSET: Final = timedelta(hours=8)
 DEFAULT_KM_PER_DAY: Final = 15_000 / 365
 MAX_KM_PER_DAY: Final = 300.0
 MIN_MODEL_VEHICLES: Final = 5
+SERVICE_MONTHS: Final = 6
+SERVICE_KM: Final = 5_000
+MONTH_DAYS: Final = 31
 DAYS_PER_YEAR: Final = 365.0
 FEBRUARY: Final = 2
 LEAP_DAY: Final = 29
@@ -145,6 +148,7 @@ def _orders(
     orders["on_time"] = orders["promised"] & (orders["closed_at"] <= orders["promised_at"])
     orders["is_comeback"] = orders["comeback"] >= 0
     in_window = orders["day"] > window_start
+    orders["in_window"] = in_window
     orders["window_amount"] = orders["amount"].where(in_window, 0)
     orders["window_customer_pay"] = orders["customer_pay"].where(in_window, 0)
     return orders.reset_index()
@@ -170,8 +174,11 @@ def _customers(tables: Tables, orders: pd.DataFrame, today: pd.Timestamp) -> pd.
         comebacks=("is_comeback", "sum"),
         appointments=("by_appointment", "sum"),
         last_dealer=("dealer", "last"),
+        visits_window=("in_window", "sum"),
     )
     agg = agg.join(by_customer[KIND_COLUMNS + PAY_COLUMNS].sum())
+    recent = visits[visits["in_window"]]
+    agg["visit_days_window"] = recent.groupby("customer")["day"].nunique()
     # Gaps between successive distinct visit days.
     days = visits[["customer", "day"]].drop_duplicates()
     gaps = days.groupby("customer")["day"].diff().dt.days
@@ -188,6 +195,7 @@ def _customers(tables: Tables, orders: pd.DataFrame, today: pd.Timestamp) -> pd.
     spend += ["spend_window_fen", "spend_window_customer_pay_fen"]
     counts = ["visits", "visit_days", "lines", "customer_pay_lines", *spend, "promised"]
     counts += ["on_time", "comebacks", "appointments", *KIND_COLUMNS, *PAY_COLUMNS]
+    counts += ["visits_window", "visit_days_window"]
     c[counts] = c[counts].fillna(0).astype(np.int64)
 
     out = pd.DataFrame(index=c.index)
@@ -202,6 +210,8 @@ def _customers(tables: Tables, orders: pd.DataFrame, today: pd.Timestamp) -> pd.
     out[KIND_COLUMNS + PAY_COLUMNS] = c[KIND_COLUMNS + PAY_COLUMNS]
     out["lines"] = c["lines"]
     out[spend] = c[spend]
+    out["visits_window"] = c["visits_window"]
+    out["visit_days_window"] = c["visit_days_window"]
     out["avg_visit_spend_fen"] = _half_up(c["spend_fen"], c["visits"])
     out["avg_line_spend_fen"] = _half_up(c["spend_fen"], c["lines"])
     out["avg_visit_spend_customer_pay_fen"] = _half_up(
@@ -332,6 +342,15 @@ def _vehicles(
     elapsed_days = elapsed_days.where(elapsed_days >= 0)
     base = out["last_mileage"].fillna(0.0)
     out["mileage_at_as_of"] = base + out["km_per_day"] * elapsed_days
+    # Next service: 6 months after the last visit, or when 5,000 more km are driven (with
+    # a reading and a positive rate, at most 31 days a month later), whichever first.
+    by_time = out["last_visit"] + pd.DateOffset(months=SERVICE_MONTHS)
+    applies = out["last_mileage"].notna() & (out["km_per_day"] > 0)
+    days = np.ceil(SERVICE_KM / out["km_per_day"].where(applies)).clip(
+        upper=MONTH_DAYS * SERVICE_MONTHS
+    )
+    by_km = out["last_visit"] + pd.to_timedelta(days, unit="D")
+    out["service_due"] = by_time.where(~(by_km < by_time), by_km)
     out["age_years"] = _completed_years(cars["purchase_date"], today)
     owner, owners, since = _owners(tables, today, out.index)
     out["owner"] = owner

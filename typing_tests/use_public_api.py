@@ -58,6 +58,11 @@ assert_type(tables, Tables)
 feats = features.compute(tables, as_of=date(2026, 6, 30))
 assert_type(feats, FeatureTable)
 assert_type(features.profile(tables, "C0000001", as_of=date(2026, 6, 30)), FeatureTable)
+model = features.MileageModel(min_model_vehicles=3).fit(tables, as_of="2026-06-30")
+assert_type(model, features.MileageModel)
+assert_type(features.compute(tables, as_of="2026-06-30", mileage=model), FeatureTable)
+mine = FeatureTable.from_columns({"spend_fen": [1, 2]}, as_of=date(2026, 6, 30))
+assert_type(mine.with_columns(big=[False, True]), FeatureTable)
 from aftersales_crm.loyalty import LoyaltyValueMatrix, MatrixSummary  # noqa: E402
 from aftersales_crm.segmentation import ParetoABC, ParetoReport  # noqa: E402
 

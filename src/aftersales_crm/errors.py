@@ -38,6 +38,7 @@ __all__ = [
     "PolicyNameClash",
     "RowProblem",
     "TableValidationError",
+    "UnknownFeatureError",
     "UnknownPolicyError",
 ]
 
@@ -291,6 +292,26 @@ class PolicyNameClash(AftersalesError, LookupError):
 
     code = "policy_name_clash"
     message = "two policies are registered under the same name"
+
+
+class UnknownFeatureError(InvalidValue, KeyError):
+    """A FeatureTable has no column (or no row) of that name.
+
+    Also a :class:`KeyError`, as a missing mapping key is; the message suggests close
+    names.
+
+    Examples:
+        >>> err = UnknownFeatureError("no feature column 'spend'; did you mean 'spend_fen'?")
+        >>> isinstance(err, KeyError), isinstance(err, ValueError), str(err)
+        (True, True, "no feature column 'spend'; did you mean 'spend_fen'?")
+    """
+
+    code = "unknown_feature"
+    message = "the features have no column of that name"
+
+    def __str__(self) -> str:
+        """The message as written (a KeyError would quote it)."""
+        return str(self.args[0]) if self.args else self.message
 
 
 class MissingDependencyError(AftersalesError, ImportError):

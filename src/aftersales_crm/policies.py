@@ -40,7 +40,6 @@ Examples:
 
 from __future__ import annotations
 
-import difflib
 import functools
 import importlib
 import importlib.metadata
@@ -85,6 +84,7 @@ from aftersales_crm._policy import (
     check_is_fitted,
     feature,
 )
+from aftersales_crm._suggest import did_you_mean
 from aftersales_crm.errors import InvalidValue, PolicyNameClash, UnknownPolicyError
 
 if TYPE_CHECKING:  # for the return types of get_policy; imported when a policy is asked for
@@ -230,11 +230,7 @@ def _plugins() -> Mapping[str, importlib.metadata.EntryPoint]:
 
 def _unknown(name: str) -> UnknownPolicyError:
     known = [*BUILT_INS, *ALIASES, *_plugins()]
-    close = difflib.get_close_matches(_normal(name), known, n=3)
-    if close:
-        hint = "did you mean " + " or ".join(repr(c) for c in close) + "?"
-    else:
-        hint = "the policies are " + ", ".join(policy_names())
+    hint = did_you_mean(_normal(name), known) or "the policies are " + ", ".join(policy_names())
     return UnknownPolicyError(f"no policy is named {name!r}; {hint}")
 
 
@@ -356,8 +352,8 @@ def _known_params(cls: type, params: Mapping[str, Any]) -> None:
     known = [p.name for p in parameters if p.kind is not inspect.Parameter.VAR_POSITIONAL]
     for given in params:
         if given not in known:
-            close = difflib.get_close_matches(given, known, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
+            close = did_you_mean(given, known)
+            hint = f"{close} " if close else ""
             msg = f"{cls.__name__} has no parameter {given!r}; {hint}It has {', '.join(known) or 'none'}"
             raise InvalidValue(msg, code="unknown_parameter")
 

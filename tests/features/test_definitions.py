@@ -7,9 +7,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from dateutil.relativedelta import relativedelta
 
 from aftersales_crm import features
-from aftersales_crm.features import DEFAULT_KM_PER_DAY, FeatureTable, MileageMethod
+from aftersales_crm.features import DEFAULT_KM_PER_DAY, FeatureTable, MileageMethod, MileageModel
 from aftersales_crm.records import (
     Book,
     Customer,
@@ -341,12 +342,14 @@ def test_vehicle_rate_falls_back_to_the_default(feats: FeatureTable) -> None:
 
 
 def test_vehicle_rate_falls_back_to_the_model_median(book: Book) -> None:
-    one = features.compute(book, as_of=AS_OF, min_model_vehicles=1)
+    one = features.compute(book, as_of=AS_OF, mileage=MileageModel(min_model_vehicles=1))
     assert one.vehicles is not None
     v1, v2 = one.vehicles.row(V1), one.vehicles.row(V2)
     assert v2["km_per_day_method"] == list(MileageMethod).index(MileageMethod.MODEL_MEDIAN)
     assert v2["km_per_day"] == v1["km_per_day"]
-    given = features.compute(book, as_of=AS_OF, model_km_per_day={"轩逸": 12.5})
+    given = features.compute(
+        book, as_of=AS_OF, mileage=MileageModel(model_km_per_day={"轩逸": 12.5})
+    )
     assert given.vehicles is not None
     assert given.vehicles.row(V2)["km_per_day"] == 12.5
 
@@ -388,8 +391,8 @@ def test_nothing_after_as_of_counts(book: Book) -> None:
     assert features.compute(book, as_of=date(2024, 6, 1)).row("C1")["visits"] == 2
 
 
-def test_business_dates_follow_the_utc_offset(book: Book) -> None:
-    utc = features.compute(book, as_of=AS_OF, utc_offset=timedelta(0)).row("C1")
+def test_business_dates_follow_the_time_zone(book: Book) -> None:
+    utc = features.compute(book, as_of=AS_OF, time_zone="UTC").row("C1")
     assert utc["visits"] == 5  # RO5 opens at 17:00 UTC on 28 February
 
 
@@ -417,9 +420,9 @@ def test_threads_and_blocks_do_not_change_the_result(
 
 def test_bad_parameters_are_rejected(book: Book) -> None:
     with pytest.raises(ValueError, match="min_model_vehicles"):
-        features.compute(book, as_of=AS_OF, min_model_vehicles=0)
+        features.compute(book, as_of=AS_OF, mileage=MileageModel(min_model_vehicles=0))
     with pytest.raises(ValueError, match="max_km_per_day"):
-        features.compute(book, as_of=AS_OF, max_km_per_day=0)
+        features.compute(book, as_of=AS_OF, mileage=MileageModel(max_km_per_day=0))
 
 
 def test_profile_of_an_unknown_customer(book: Book) -> None:
@@ -495,10 +498,9 @@ def test_profile_takes_the_model_rates_it_is_given() -> None:
     tables, _ = _outside()
     rates = features.model_rates(tables, as_of=AS_OF)
     cid = str(tables.customers["id"][0])
-    batch = features.compute(tables, as_of=AS_OF, model_km_per_day=rates)
-    assert features.profile(tables, cid, as_of=AS_OF, model_km_per_day=rates).row(cid) == (
-        batch.row(cid)
-    )
+    model = MileageModel(model_km_per_day=rates)
+    batch = features.compute(tables, as_of=AS_OF, mileage=model)
+    assert features.profile(tables, cid, as_of=AS_OF, mileage=model).row(cid) == batch.row(cid)
 
 
 def test_profile_follows_a_comeback_to_another_vehicles_order() -> None:
@@ -520,3 +522,26 @@ def test_profile_follows_a_comeback_to_another_vehicles_order() -> None:
     batch = features.compute(linked, as_of=AS_OF)
     assert batch.row(cid)["comebacks"] >= 1
     assert features.profile(linked, cid, as_of=AS_OF).row(cid) == batch.row(cid)
+
+
+def test_visits_in_the_trailing_window(book: Book, feats: FeatureTable) -> None:
+    c1 = feats.row("C1")
+    # (2025-02-28, 2026-02-28]: RO3 on 2025-03-01 and RO4 on 2025-12-15
+    assert (c1["visits_window"], c1["visit_days_window"]) == (2, 2)
+    wide = features.compute(book, as_of=AS_OF, window=relativedelta(months=24)).row("C1")
+    # from 2024-02-28 on: RO1 and RO2 (both on 2024-06-01) as well, four visits on three days
+    assert (wide["visits_window"], wide["visit_days_window"]) == (4, 3)
+    early = features.compute(book, as_of=date(2025, 3, 1)).row("C1")
+    # (2024-03-01, 2025-03-01]: RO1, RO2 and RO3
+    assert (early["visits_window"], early["visit_days_window"]) == (3, 2)
+    assert (feats.row("C2")["visits_window"], feats.row("C2")["visit_days_window"]) == (0, 0)
+
+
+def test_the_next_service_is_due_by_time_or_mileage(feats: FeatureTable) -> None:
+    assert feats.vehicles is not None
+    # V1: last visit 2025-12-15 at about 23.9 km a day: 5,000 km take 209 days, so the
+    # 6 months come first
+    assert feats.vehicles.row(V1)["service_due"] == date(2026, 6, 15)
+    # V3: one reading on 2025-06-01, the default 41.1 km a day: 5,000 km in 122 days
+    assert feats.vehicles.row(V3)["service_due"] == date(2025, 10, 1)
+    assert feats.vehicles.row(V2)["service_due"] is None  # never serviced

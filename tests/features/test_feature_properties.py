@@ -12,7 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aftersales_crm import features
-from aftersales_crm.features import Segments, add_months, completed_years, group_order
+from aftersales_crm.features import (
+    Segments,
+    add_months,
+    business_date,
+    completed_years,
+    group_order,
+)
 from aftersales_crm.records import Book
 from aftersales_crm.testing import strategies as st_crm
 
@@ -141,3 +147,23 @@ def test_take_renumbers_vehicle_owners(book: Book, random: Any) -> None:
             assert part.ids[new] == feats.ids[owner]
         else:
             assert new == -1
+
+
+@settings(max_examples=25)
+@given(st_crm.books(max_customers=4), AS_OF_DATES)
+def test_windowed_visits_are_the_visits_of_the_trailing_twelve_months(
+    book: Book, as_of: date
+) -> None:
+    feats = features.compute(book, as_of=as_of)
+    start = as_of - relativedelta(months=12)
+    for customer_id in book.customers:
+        days = [
+            business_date(o.opened_at)
+            for o in book.repair_orders.values()
+            if o.customer_id == customer_id
+        ]
+        inside = [d for d in days if start < d <= as_of]
+        row = feats.row(customer_id)
+        assert row["visits_window"] == len(inside)
+        assert row["visit_days_window"] == len(set(inside))
+        assert row["visit_days_window"] <= row["visit_days"]

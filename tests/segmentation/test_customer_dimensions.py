@@ -25,14 +25,7 @@ AS_OF = date(2026, 6, 30)
 
 
 def customers(**columns: Any) -> FeatureTable:
-    n = len(next(iter(columns.values())))
-    return FeatureTable(
-        "customer_id",
-        np.array([f"C{i}" for i in range(n)]),
-        {name: np.asarray(values) for name, values in columns.items()},
-        AS_OF,
-        "CNY",
-    )
+    return FeatureTable.from_columns(columns, as_of=AS_OF)
 
 
 def objects(*values: Any) -> np.ndarray[Any, np.dtype[np.object_]]:

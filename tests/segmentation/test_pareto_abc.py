@@ -17,15 +17,7 @@ AS_OF = date(2026, 6, 30)
 
 
 def customers(ids: list[str] | None = None, **columns: Any) -> FeatureTable:
-    n = len(next(iter(columns.values())))
-    names = ids if ids is not None else [f"C{i}" for i in range(n)]
-    return FeatureTable(
-        "customer_id",
-        np.array(names, dtype=str),
-        {name: np.asarray(values) for name, values in columns.items()},
-        AS_OF,
-        "CNY",
-    )
+    return FeatureTable.from_columns(columns, ids=ids, as_of=AS_OF)
 
 
 def spenders(*spend: int, ids: list[str] | None = None) -> FeatureTable:

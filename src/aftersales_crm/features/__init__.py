@@ -3,8 +3,13 @@
 :func:`compute` turns :class:`~aftersales_crm.tables.Tables` (or a Book) into a
 :class:`FeatureTable` aligned with the customer table, with the vehicle features as
 ``.vehicles``. :func:`profile` gives one customer's features through the same kernels.
-Only facts up to ``as_of`` count: an order counts from its opening's business date (UTC+8
-by default).
+Only facts up to ``as_of`` count: an order counts from its opening's business date in the
+dealer's time zone (``Asia/Shanghai`` by default).
+
+The shared rules live here, each once: the calendar (:func:`add_months`,
+:func:`completed_years`, :func:`business_dates`), the km/day estimate
+(:class:`MileageModel`), the next service due (:func:`service_due`) and the owner
+roll-ups (:meth:`FeatureTable.newest_vehicles`, :meth:`FeatureTable.per_owner`).
 
 The catalogue is on the documentation page *Features*.
 
@@ -18,35 +23,47 @@ Examples:
 
 from __future__ import annotations
 
-from aftersales_crm.features._compute import (
+from aftersales_crm.features._calendar import (
     CHINA_STANDARD_TIME,
+    DEFAULT_TIME_ZONE,
+    add_months,
+    business_date,
+    business_dates,
+    completed_years,
+)
+from aftersales_crm.features._engine import DEFAULT_WINDOW, compute
+from aftersales_crm.features._kernels import Segments, group_order
+from aftersales_crm.features._mileage import (
     DEFAULT_KM_PER_DAY,
-    DEFAULT_WINDOW,
     MAX_KM_PER_DAY,
     MIN_MODEL_VEHICLES,
     MileageMethod,
-    add_months,
-    completed_years,
-    compute,
-    model_rates,
-    profile,
+    MileageModel,
 )
-from aftersales_crm.features._kernels import Segments, group_order
+from aftersales_crm.features._profile import model_rates, profile
+from aftersales_crm.features._service import SERVICE_KM, SERVICE_MONTHS, service_due
 from aftersales_crm.features._table import FeatureTable
 
 __all__ = [
     "CHINA_STANDARD_TIME",
     "DEFAULT_KM_PER_DAY",
+    "DEFAULT_TIME_ZONE",
     "DEFAULT_WINDOW",
     "MAX_KM_PER_DAY",
     "MIN_MODEL_VEHICLES",
+    "SERVICE_KM",
+    "SERVICE_MONTHS",
     "FeatureTable",
     "MileageMethod",
+    "MileageModel",
     "Segments",
     "add_months",
+    "business_date",
+    "business_dates",
     "completed_years",
     "compute",
     "group_order",
     "model_rates",
     "profile",
+    "service_due",
 ]

@@ -15,7 +15,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["BLOCK_ROWS", "Segments", "group_order", "run_blocks"]
+__all__ = ["BLOCK_ROWS", "Segments", "group_order", "grouping", "rows_of", "run_blocks"]
 
 BLOCK_ROWS: Final = 1 << 18
 """Rows per block: kernels run block by block so temporaries stay small (and in cache-sized
@@ -103,6 +103,32 @@ def group_order(group: NDArray[np.int64], time: NDArray[np.int64]) -> NDArray[np
     fixed = rows[np.lexsort((rows, t[rows], g[rows]))]
     by_group[rows] = by_group[fixed]
     return by_group
+
+
+def grouping(group: NDArray[np.int64], time: NDArray[np.int64]) -> NDArray[np.intp] | None:
+    """:func:`group_order`, or None when the rows are in (group, time) order already.
+
+    Examples:
+        >>> grouping(np.array([0, 0, 1]), np.array([1, 2, 0])) is None
+        True
+        >>> grouping(np.array([1, 0]), np.array([0, 0])).tolist()
+        [1, 0]
+    """
+    if len(group) > 1 and (
+        (group[1:] < group[:-1]).any() or ((group[1:] == group[:-1]) & (time[1:] < time[:-1])).any()
+    ):
+        return group_order(group, time)
+    return None
+
+
+def rows_of(perm: NDArray[np.intp] | None, lo: int, hi: int) -> NDArray[np.intp] | slice:
+    """Rows ``lo:hi`` of the grouped order: positions, or a slice when already grouped.
+
+    Examples:
+        >>> rows_of(None, 2, 4), rows_of(np.array([3, 2, 1, 0]), 2, 4).tolist()
+        (slice(2, 4, None), [1, 0])
+    """
+    return slice(lo, hi) if perm is None else perm[lo:hi]
 
 
 @attrs.frozen

@@ -19,11 +19,10 @@ from aftersales_crm._params import (
     validate_params,
 )
 from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, feature
-from aftersales_crm.features import FeatureTable, add_months
+from aftersales_crm.features import SERVICE_KM, SERVICE_MONTHS, FeatureTable, service_due
 from aftersales_crm.segmentation._common import (
     MISSING,
     labels,
-    owner_rows,
     vehicle_table,
 )
 
@@ -33,13 +32,6 @@ _LOYAL: Final = 0
 _SWINGING: Final = 1
 _LOST: Final = 2
 """The codes of the statuses, in the order of :attr:`ServiceIntervalStatus.NAMES`."""
-
-_NONE_YET: Final = np.iinfo(np.int16).max
-"""Roll-up start: worse than every status, so a customer with no status stays without one."""
-
-
-_MONTH_DAYS: Final = 31
-"""No calendar month is longer: ``months`` months are at most ``31 * months`` days."""
 
 
 def _first_day_reaching(as_of: date, *shifts: int) -> np.datetime64:
@@ -60,25 +52,6 @@ def _first_day_reaching(as_of: date, *shifts: int) -> np.datetime64:
     while shifted(day) < as_of:  # and leave it a few days short
         day += timedelta(days=1)
     return np.datetime64(day, "D")
-
-
-def _mileage_due(
-    vehicles: FeatureTable, last: NDArray[np.datetime64], km: float, months: int
-) -> NDArray[np.datetime64]:
-    """The day each vehicle is expected to have done ``km`` since its last visit.
-
-    From the estimated ``km_per_day``; NaT without a reading after the last visit
-    (``last_mileage``) or without a positive rate. Capped at ``31 * months`` days after the
-    last visit, beyond which the due date by time always comes first.
-    """
-    rate = np.asarray(feature(vehicles, "km_per_day"), dtype=np.float64)
-    mileage = np.asarray(feature(vehicles, "last_mileage"), dtype=np.float64)
-    applies = ~np.isnan(mileage) & (rate > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        days = np.minimum(np.ceil(km / rate), _MONTH_DAYS * months)
-    by_km = last + np.where(applies, days, 0).astype(np.int64)
-    by_km[~applies] = np.datetime64("NaT")
-    return by_km
 
 
 class ServiceIntervalStatus(BasePolicy):
@@ -260,47 +233,33 @@ class ServiceIntervalStatus(BasePolicy):
         """
         months, km, _, _ = self._intervals()
         vehicles = vehicle_table(features, self)
+        if months == SERVICE_MONTHS and km == SERVICE_KM and "service_due" in vehicles.columns:
+            return np.asarray(vehicles["service_due"], dtype="datetime64[D]")
         last = np.asarray(feature(vehicles, "last_visit"), dtype="datetime64[D]")
-        due = add_months(last, months)
         if km is None:
-            return due
-        by_km = _mileage_due(vehicles, last, km, months)
-        return np.where(by_km < due, by_km, due)  # NaT never compares less
+            return service_due(
+                last, np.zeros(len(last)), np.zeros(len(last)), months=months, km=None
+            )
+        rate = feature(vehicles, "km_per_day")
+        return service_due(last, rate, feature(vehicles, "last_mileage"), months=months, km=km)
 
-    def _vehicle_codes(self, features: FeatureTable) -> tuple[NDArray[np.int16], NDArray[np.intp]]:
-        months, km, swinging_after, lost_after = self._intervals()
+    def _vehicle_codes(self, features: FeatureTable) -> NDArray[np.int16]:
+        _, _, swinging_after, lost_after = self._intervals()
         vehicles = vehicle_table(features, self)
-        rows = owner_rows(features, self)
+        features.vehicle_owners()  # the owner rows must match the customer rows
+        due = self.due_dates(features)
         last = np.asarray(feature(vehicles, "last_visit"), dtype="datetime64[D]")
-        by_km = None if km is None else _mileage_due(vehicles, last, km, months)
         codes = np.full(len(vehicles), _LOST, dtype=np.int16)
-        codes[self._not_past(last, by_km, months, lost_after, features.as_of)] = _SWINGING
-        codes[self._not_past(last, by_km, months, swinging_after, features.as_of)] = _LOYAL
+        # Adding months never moves a later date before an earlier one, so "as_of is no
+        # later than grace months past the due date" holds exactly when the due date is on
+        # or after the first day whose shifted date reaches as_of: one scalar threshold
+        # instead of calendar arithmetic on every vehicle.
+        codes[due >= _first_day_reaching(features.as_of, lost_after)] = _SWINGING
+        codes[due >= _first_day_reaching(features.as_of, swinging_after)] = _LOYAL
         since = np.asarray(feature(vehicles, "owned_since"), dtype="datetime64[D]")
         changed = since > last  # False where either is NaT
         codes[np.isnat(last) | changed] = MISSING
-        return codes, rows
-
-    @staticmethod
-    def _not_past(
-        last: NDArray[np.datetime64],
-        by_km: NDArray[np.datetime64] | None,
-        months: int,
-        grace: int,
-        as_of: date,
-    ) -> NDArray[np.bool_]:
-        """Whether ``as_of`` is no later than ``grace`` months past each vehicle's due date.
-
-        The due date is the earlier of ``last + months`` and the mileage due day ``by_km``
-        (NaT where it does not apply). Adding months never moves a later date before an
-        earlier one, so "``as_of`` ≤ due + grace months" holds exactly when ``last`` and
-        ``by_km`` are on or after the first days whose shifted dates reach ``as_of``: two
-        scalar thresholds instead of calendar arithmetic on every vehicle.
-        """
-        ok = last >= _first_day_reaching(as_of, months, grace)
-        if by_km is not None:
-            ok &= np.isnat(by_km) | (by_km >= _first_day_reaching(as_of, grace))
-        return ok
+        return codes
 
     def assign_vehicles(self, features: FeatureTable) -> Labels:
         """The status of each vehicle; ``-1`` without a visit or after a change of owner.
@@ -322,8 +281,7 @@ class ServiceIntervalStatus(BasePolicy):
             >>> ServiceIntervalStatus().assign_vehicles(feats).values("zh").tolist()
             ['忠诚', '摇摆', '流失', '忠诚']
         """
-        codes, _ = self._vehicle_codes(features)
-        return labels(codes, self.NAMES, self.NAMES_ZH)
+        return labels(self._vehicle_codes(features), self.NAMES, self.NAMES_ZH)
 
     def assign(self, features: FeatureTable) -> Labels:
         """The status of each customer: the best of the vehicles they own on ``as_of``.
@@ -346,9 +304,6 @@ class ServiceIntervalStatus(BasePolicy):
             >>> ServiceIntervalStatus().assign(feats).values("zh").tolist()
             ['忠诚', '忠诚', '流失']
         """
-        codes, rows = self._vehicle_codes(features)
-        rated = (rows >= 0) & (codes >= 0)
-        best = np.full(len(features), _NONE_YET, dtype=np.int16)
-        np.minimum.at(best, rows[rated], codes[rated])
-        best[best == _NONE_YET] = MISSING
+        codes = self._vehicle_codes(features)
+        best = features.per_owner(codes, "min", where=codes >= 0, missing=MISSING)
         return labels(best, self.NAMES, self.NAMES_ZH)

@@ -50,6 +50,12 @@ from aftersales_crm.records._enums import (
 )
 from aftersales_crm.records._kinds import Child, FactKind, IntegrityCheck, load_producer
 from aftersales_crm.records._party import Chapter, ConsentChanged, Customer, Dealer
+from aftersales_crm.records._predicates import (
+    customer_pay,
+    first_maintenance,
+    on_time,
+    routine_service,
+)
 from aftersales_crm.records._registry import (
     BUILT_IN_KINDS,
     fact_kind,
@@ -98,14 +104,18 @@ __all__ = [
     "Severity",
     "TableSchema",
     "Vehicle",
+    "customer_pay",
     "fact_kind",
     "fact_kinds",
+    "first_maintenance",
     "json_schema",
     "load_producer",
+    "on_time",
     "personal_fields",
     "redacted",
     "register",
     "registered",
+    "routine_service",
     "table_schemas",
     "unregister",
 ]

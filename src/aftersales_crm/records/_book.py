@@ -7,7 +7,6 @@ for each registered kind, reached as an attribute named after the kind.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import itertools
 from collections import defaultdict
@@ -18,6 +17,7 @@ from typing import Any, Final, TypeVar, overload
 
 import attrs
 
+from aftersales_crm._suggest import did_you_mean
 from aftersales_crm.errors import IntegrityError, InvalidType, InvalidValue
 from aftersales_crm.records._base import Record
 from aftersales_crm.records._contact import (
@@ -135,8 +135,8 @@ class Book:
         if any(kind.name == name for kind in fact_kinds()):
             return _EMPTY
         names = [kind.name for kind in fact_kinds()]
-        close = difflib.get_close_matches(name, names, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        close = did_you_mean(name, names)
+        hint = f"; {close}" if close else ""
         msg = f"a Book has no kind of records {name!r}{hint}"
         raise AttributeError(msg)
 
@@ -502,8 +502,7 @@ def _kind_named(name: str) -> FactKind:
         if kind.name == name:
             return kind
     names = [kind.name for kind in fact_kinds()]
-    close = difflib.get_close_matches(name, names, n=1)
-    hint = f"did you mean {close[0]!r}?" if close else f"the kinds are {names}"
+    hint = did_you_mean(name, names) or f"the kinds are {names}"
     msg = f"Book() got {name!r}, which is no registered fact kind; {hint}"
     raise InvalidValue(msg, code="unknown_kind")
 

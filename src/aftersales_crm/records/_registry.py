@@ -7,11 +7,11 @@ references point only into kinds listed before it (or into itself).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Final
 
+from aftersales_crm._suggest import did_you_mean
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.records._base import Record
 from aftersales_crm.records._contact import (
@@ -108,8 +108,7 @@ def fact_kind(which: str | type[Record]) -> FactKind:
         msg = f"which is {given!r}, expected a kind's name or record class"
         raise InvalidType(msg)
     names = [kind.name for kind in _KINDS.values()] + list(table_schemas())
-    close = difflib.get_close_matches(given, names, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; the kinds are {list(_KINDS)}"
+    hint = "; " + (did_you_mean(given, names) or f"the kinds are {list(_KINDS)}")
     raise InvalidValue(f"no fact kind {given!r}{hint}", code="unknown_kind")
 
 

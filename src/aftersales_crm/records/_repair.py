@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Self
 
@@ -13,6 +14,7 @@ from aftersales_crm.errors import RowProblem
 from aftersales_crm.records import _schema as s
 from aftersales_crm.records._base import Id, Record
 from aftersales_crm.records._kinds import STRATEGIES, SYNTHETIC, Child, FactKind
+from aftersales_crm.records._predicates import customer_pay, on_time
 from aftersales_crm.records._schema import Column, TableSchema
 from aftersales_crm.records._vehicle import Vehicle
 from aftersales_crm.values import Mileage, Money, PayType, ServiceKind
@@ -23,6 +25,13 @@ __all__ = ["REPAIR_ORDERS", "RepairLine", "RepairOrder"]
 K = s.ColumnKind
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+_PAYS = list(PayType)
+
+
+def _utc(moment: dt.datetime) -> np.datetime64:
+    """An aware instant as a UTC ``datetime64[us]``, as the tables store it."""
+    return np.datetime64(moment.astimezone(dt.UTC).replace(tzinfo=None), "us")
 
 
 class RepairLine(Record):
@@ -170,8 +179,9 @@ class RepairOrder(Record):
     @property
     def customer_pay_total(self) -> Money:
         """What the customer paid: the lines with pay type ``customer``."""
+        pays = customer_pay([_PAYS.index(line.pay) for line in self.lines])
         return sum(
-            (line.total for line in self.lines if line.pay is PayType.CUSTOMER),
+            (line.total for line, paid in zip(self.lines, pays.tolist(), strict=True) if paid),
             Money.zero(self.currency),
         )
 
@@ -182,10 +192,13 @@ class RepairOrder(Record):
 
     @property
     def on_time(self) -> bool | None:
-        """Whether the vehicle was handed back by the promised time; None when unknown."""
+        """Whether the vehicle was handed back by the promised time; None when unknown.
+
+        The rule is :func:`~aftersales_crm.records.on_time`, applied to this one order.
+        """
         if self.closed_at is None or self.promised_at is None:
             return None
-        return self.closed_at <= self.promised_at
+        return bool(on_time([_utc(self.closed_at)], [_utc(self.promised_at)])[0])
 
 
 def _orders_agree_with_their_vehicle_and_comeback(

@@ -15,11 +15,8 @@ from aftersales_crm.features import FeatureTable, MileageMethod
 from aftersales_crm.segmentation._common import (
     DAYS_PER_YEAR,
     MISSING,
-    at_rows,
     bands,
     labels,
-    latest_vehicles,
-    owner_rows,
     vehicle_table,
 )
 from aftersales_crm.values import BodyType
@@ -93,9 +90,8 @@ class VehicleAgeBand(BasePolicy):
             ['1–2年', '1–2年', '5年以上']
         """
         edges = list(validate_params(self)["edges"])
-        vehicles = vehicle_table(features, self)
-        latest = latest_vehicles(features, self)
-        age = at_rows(np.asarray(feature(vehicles, "age_years"), dtype=np.float64), latest, np.nan)
+        vehicle_table(features, self)
+        age = np.asarray(features.newest_vehicle("age_years", np.nan), dtype=np.float64)
         codes = bands(age, edges)
 
         return labels(codes, *_band_names(edges))
@@ -164,9 +160,8 @@ class BodyTypeDimension(BasePolicy):
             >>> BodyTypeDimension().assign(feats).values("zh").tolist()
             ['SUV', 'MPV', 'MPV']
         """
-        vehicles = vehicle_table(features, self)
-        body = np.asarray(feature(vehicles, "body_type")).astype(np.int16)
-        codes = at_rows(body, latest_vehicles(features, self), MISSING)
+        vehicle_table(features, self)
+        codes = features.newest_vehicle("body_type").astype(np.int16)
         return labels(codes, [b.value for b in BodyType], [b.label("zh") for b in BodyType])
 
 
@@ -300,14 +295,10 @@ class UsageHabit(BasePolicy):
     def _km_per_year(self, features: FeatureTable) -> NDArray[np.float64]:
         """Per customer, the km a year of their most-driven owned vehicle with readings."""
         vehicles = vehicle_table(features, self)
-        rows = owner_rows(features, self)
         km_per_year = np.asarray(feature(vehicles, "km_per_day"), dtype=np.float64) * DAYS_PER_YEAR
         method = np.asarray(feature(vehicles, "km_per_day_method"))
-        own = (rows >= 0) & (method == _READINGS) & ~np.isnan(km_per_year)
-        most = np.full(len(features), -np.inf)
-        np.maximum.at(most, rows[own], km_per_year[own])
-        most[np.isinf(most)] = np.nan
-        return most
+        own = (method == _READINGS) & ~np.isnan(km_per_year)
+        return features.per_owner(km_per_year, "max", where=own, missing=np.nan)
 
 
 def _visits_per_year(features: FeatureTable) -> NDArray[np.float64]:

@@ -7,7 +7,6 @@ each kind's table and its children's tables, in the registry's order.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, Final
@@ -16,6 +15,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from aftersales_crm._suggest import did_you_mean
 from aftersales_crm.errors import (
     CurrencyMismatchError,
     InvalidType,
@@ -69,8 +69,7 @@ def _empty_table(schema: TableSchema) -> Table:
 
 
 def _unknown_table(name: str, names: list[str]) -> InvalidValue:
-    close = difflib.get_close_matches(name, names, n=1)
-    hint = f"did you mean {close[0]!r}?" if close else f"the tables are {names}"
+    hint = did_you_mean(name, names) or f"the tables are {names}"
     return InvalidValue(f"no table {name!r}; {hint}", code="unknown_table")
 
 
@@ -185,8 +184,8 @@ class Tables:
         try:
             return self._tables[name]
         except KeyError:
-            close = difflib.get_close_matches(name, list(self._tables), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            close = did_you_mean(name, self._tables)
+            hint = f"; {close}" if close else ""
             raise AttributeError(f"Tables have no table {name!r}{hint}") from None
 
     def __getitem__(self, name: str) -> Table:

@@ -54,7 +54,7 @@ _PERMUTATIONS: Final = 3
 _REPEATED: Final = 5
 """How many single facts the fold checks repeat, spread over the sample."""
 
-_MISSING_INPUT: Final = frozenset({"missing_feature", "unknown_column"})
+_MISSING_INPUT: Final = frozenset({"missing_feature", "unknown_column", "unknown_feature"})
 """Codes of the errors a policy raises when its input lacks what it reads."""
 
 # ---------------------------------------------------------------- helpers

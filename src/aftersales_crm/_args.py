@@ -1,0 +1,106 @@
+"""Checks of function arguments: a mistyped argument is named, with what was given.
+
+One place for the rules every public function shares, so ``as_of`` means the same in
+features, segmentation and loyalty. Each check returns the value in its canonical form or
+raises :class:`~aftersales_crm.errors.InvalidValue` with code ``"invalid_argument"``
+naming the parameter, the value and its type.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Final
+
+import numpy as np
+
+from aftersales_crm.errors import InvalidValue
+
+__all__ = ["ARGUMENT_CODE", "as_of_date", "real_number", "whole_number"]
+
+ARGUMENT_CODE: Final = "invalid_argument"
+"""Error code of an argument of the wrong type or out of range."""
+
+
+def _given(value: object) -> str:
+    return f"{value!r} ({type(value).__name__})"
+
+
+def as_of_date(value: object, *, parameter: str = "as_of") -> date:
+    """``value`` as a date: a :class:`datetime.date` that is not a datetime, or ISO text.
+
+    A datetime is refused rather than cut to its date: which date an instant falls on
+    depends on the time zone.
+
+    Raises:
+        InvalidValue: anything else, naming ``parameter`` and what was given.
+
+    Examples:
+        >>> as_of_date("2026-06-30")
+        datetime.date(2026, 6, 30)
+        >>> as_of_date(datetime(2026, 6, 30, 12, 0))
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: as_of is datetime.datetime(2026, 6, 30, 12, 0) (datetime), expected a datetime.date that is not a datetime, or an ISO date string such as '2026-06-30'
+    """
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    msg = (
+        f"{parameter} is {_given(value)}, expected a datetime.date that is not a datetime,"
+        " or an ISO date string such as '2026-06-30'"
+    )
+    raise InvalidValue(msg, code=ARGUMENT_CODE)
+
+
+def whole_number(value: object, *, parameter: str, minimum: int) -> int:
+    """``value`` as an int of at least ``minimum`` (bools are not numbers here).
+
+    Raises:
+        InvalidValue: not a whole number, or below ``minimum``.
+
+    Examples:
+        >>> whole_number(np.int64(3), parameter="threads", minimum=1)
+        3
+        >>> whole_number(0, parameter="threads", minimum=1)
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: threads is 0 (int), expected a whole number >= 1
+    """
+    if (
+        isinstance(value, int | np.integer)
+        and not isinstance(value, bool | np.bool_)
+        and value >= minimum
+    ):
+        return int(value)
+    msg = f"{parameter} is {_given(value)}, expected a whole number >= {minimum}"
+    raise InvalidValue(msg, code=ARGUMENT_CODE)
+
+
+def real_number(value: object, *, parameter: str, minimum: float, above: bool = False) -> float:
+    """``value`` as a finite float of at least ``minimum`` (greater, when ``above``).
+
+    Raises:
+        InvalidValue: not a finite real number, or out of range.
+
+    Examples:
+        >>> real_number(12, parameter="km", minimum=0, above=True)
+        12.0
+        >>> real_number("12", parameter="km", minimum=0)
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: km is '12' (str), expected a finite number >= 0
+    """
+    bound = f"> {minimum:g}" if above else f">= {minimum:g}"
+    if isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        value, bool | np.bool_
+    ):
+        number = float(value)
+        if math.isfinite(number) and (number > minimum if above else number >= minimum):
+            return number
+    msg = f"{parameter} is {_given(value)}, expected a finite number {bound}"
+    raise InvalidValue(msg, code=ARGUMENT_CODE)

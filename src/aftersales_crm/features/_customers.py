@@ -1,0 +1,227 @@
+"""Customer features: visits, spend, intervals, service mix, where they live, what they own."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any, Final
+
+import numpy as np
+from dateutil.relativedelta import relativedelta
+from numpy.typing import NDArray
+
+from aftersales_crm.features._calendar import (
+    NAT,
+    completed_years,
+    dates,
+    day_number,
+    days_between,
+)
+from aftersales_crm.features._kernels import Segments, group_order, rows_of, run_blocks
+from aftersales_crm.features._orders import (
+    first_maintenance_orders,
+    line_counts,
+    order_counts,
+    routine_orders,
+)
+from aftersales_crm.tables import Tables
+from aftersales_crm.values import PayType, bearing_deg, haversine_km, sector_codes
+
+__all__ = ["customer_features"]
+
+_NEVER: Final = np.iinfo(np.int64).max
+_ORDER_COLUMNS: Final = ("day", "amount", "customer_pay", "lines", "bits")
+
+
+def _at(values: NDArray[np.int64], rows: NDArray[np.int64]) -> NDArray[np.int64]:
+    """``values[rows]``, missing (NaT) where the row is -1."""
+    out = np.full(len(rows), NAT, dtype=np.int64)
+    found = rows >= 0
+    out[found] = values[rows[found]]
+    return out
+
+
+def _half_up(total: NDArray[np.int64], count: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Non-negative ``total / count`` rounded half up to a whole minor unit, 0 when count is 0."""
+    safe = np.maximum(count, 1)
+    return np.where(count > 0, (2 * total + safe) // (2 * safe), 0)
+
+
+def _ratio(part: NDArray[np.int64], whole: NDArray[np.int64]) -> NDArray[np.float64]:
+    out = np.full(len(whole), np.nan)
+    some = whole > 0
+    out[some] = part[some] / whole[some]
+    return out
+
+
+def customer_features(
+    tables: Tables,
+    orders: Mapping[str, NDArray[Any]],
+    perm: NDArray[np.intp] | None,
+    as_of: date,
+    window: relativedelta | timedelta,
+    threads: int,
+) -> dict[str, NDArray[Any]]:
+    """The feature columns of every customer of ``tables``, from the counted ``orders``.
+
+    ``perm`` puts the orders in (customer, time) order (None when they are).
+    """
+    n = len(tables.customers)
+    as_of_day = day_number(as_of)
+    window_start = day_number(as_of - window)
+    everyone = Segments.of(orders["customer"], n)
+    fallback = _selling_dealer(tables, as_of_day, without=everyone.counts == 0)
+
+    def block(first: int, stop: int) -> dict[str, NDArray[Any]]:
+        seg = everyone.part(first, stop)
+        lo = int(everyone.starts[first]) if first < n else 0
+        rows = rows_of(perm, lo, lo + int(seg.counts.sum()))
+        o = {k: orders[k][rows] for k in _ORDER_COLUMNS}
+        out = _customer_block(seg, o, as_of_day, window_start)
+        last = out.pop("last_row")
+        dealer = fallback[first:stop].copy()
+        seen = np.flatnonzero(last >= 0)
+        original = lo + last[seen] if isinstance(rows, slice) else rows[last[seen]]
+        dealer[seen] = orders["dealer"][original]
+        out["dealer"] = dealer
+        out |= _where_they_live(tables, dealer, first, stop)
+        out["age_years"] = completed_years(tables.customers["birthday"][first:stop], as_of)
+        return out
+
+    out = run_blocks(block, everyone.blocks(), threads)
+    out["gender"] = tables.customers["gender"]
+    out["hobbies"] = tables.customers["hobbies"]
+    out["vehicles_owned"], out["first_purchase"] = _ownership_facts(tables, as_of_day)
+    return out
+
+
+def _ownership_facts(
+    tables: Tables, as_of_day: int
+) -> tuple[NDArray[np.int64], NDArray[np.datetime64]]:
+    """Per customer, vehicles owned on ``as_of`` and the first purchase among their vehicles.
+
+    The purchase is the earliest purchase date of any vehicle they came to own by
+    ``as_of`` (``NaT`` when unknown).
+    """
+    w, n = tables.ownerships, len(tables.customers)
+    start, end = w["start"].view(np.int64), w["end"].view(np.int64)
+    started = start <= as_of_day
+    current = started & ((end == NAT) | (end > as_of_day))
+    owned = np.bincount(w["customer"][current], minlength=n).astype(np.int64)
+    bought = tables.vehicles["purchase_date"].view(np.int64)[w["vehicle"]]
+    known = started & (bought != NAT)
+    first = np.full(n, _NEVER, dtype=np.int64)
+    np.minimum.at(first, w["customer"][known], bought[known])
+    first[first == _NEVER] = NAT
+    return owned, dates(first)
+
+
+def _customer_block(
+    seg: Segments, o: Mapping[str, NDArray[Any]], as_of_day: int, window_start: int
+) -> dict[str, NDArray[Any]]:
+    """The order-based features of a block of customers whose orders are in (customer, time) order."""
+    n = len(seg.counts)
+    g, d = seg.group_of_rows(), o["day"]
+    out: dict[str, NDArray[Any]] = {}
+
+    first = seg.first(d, NAT)
+    last = seg.last(d, NAT)
+    new_day = np.ones(len(d), dtype=bool)
+    new_day[1:] = (g[1:] != g[:-1]) | (d[1:] != d[:-1])
+    counts = order_counts(seg, o["bits"], new_day)
+    visit_days = counts["visit_days"]
+    out["visits"] = seg.counts
+    out["visit_days"] = visit_days
+    out["first_visit"] = dates(first)
+    out["last_visit"] = dates(last)
+    out["recency_days"] = days_between(as_of_day, last)
+    out["tenure_days"] = days_between(as_of_day, first)
+    out["span_days"] = days_between(last, first)
+    out["frequency"] = np.maximum(visit_days - 1, 0)
+    out |= {k: v for k, v in counts.items() if k.startswith("visits_")}
+
+    in_window = d > window_start
+    spend = seg.sum(o["amount"])
+    customer_pay = seg.sum(o["customer_pay"])
+    lines, customer_pay_lines = line_counts(seg, o["lines"])
+    out["lines"] = lines
+    out["spend_fen"] = spend
+    out["spend_customer_pay_fen"] = customer_pay
+    out["spend_window_fen"] = seg.sum(np.where(in_window, o["amount"], 0))
+    out["spend_window_customer_pay_fen"] = seg.sum(np.where(in_window, o["customer_pay"], 0))
+    # The window holds the last months of a history of years: count only its rows.
+    recent = np.flatnonzero(in_window)
+    out["visits_window"] = np.bincount(g[recent], minlength=n)
+    out["visit_days_window"] = np.bincount(g[recent[new_day[recent]]], minlength=n)
+    out["avg_visit_spend_fen"] = _half_up(spend, seg.counts)
+    out["avg_line_spend_fen"] = _half_up(spend, lines)
+    out["avg_visit_spend_customer_pay_fen"] = _half_up(
+        customer_pay, out[f"visits_{PayType.CUSTOMER.value}_pay"]
+    )
+    out["avg_line_spend_customer_pay_fen"] = _half_up(customer_pay, customer_pay_lines)
+
+    distinct = np.flatnonzero(new_day)
+    dg, dd = g[distinct], d[distinct]
+    same = dg[1:] == dg[:-1]
+    gaps = (dd[1:] - dd[:-1])[same]
+    out["interval_mean_days"] = np.where(
+        visit_days > 1, out["span_days"] / np.maximum(visit_days - 1, 1), np.nan
+    )
+    out["interval_median_days"] = Segments.of(dg[1:][same], n).median(gaps)
+
+    fm_row = seg.first_where(first_maintenance_orders(o["bits"]))
+    fm_day = _at(d, fm_row)
+    after = (fm_day[g] != NAT) & (d > fm_day[g]) & routine_orders(o["bits"])
+    back_row = seg.first_where(after)
+    out["first_maintenance"] = dates(fm_day)
+    out["returned_after_first_maintenance"] = back_row >= 0
+    out["return_date"] = dates(_at(d, back_row))
+
+    out["on_time_rate"] = _ratio(counts["on_time"], counts["promised"])
+    out["comebacks"] = counts["comebacks"]
+    out["appointment_share"] = _ratio(counts["appointments"], seg.counts)
+    out["last_row"] = seg.last(np.arange(len(d)), -1)
+    return out
+
+
+def _where_they_live(
+    tables: Tables, dealer: NDArray[np.int64], first: int, stop: int
+) -> dict[str, NDArray[Any]]:
+    """Distance, bearing and compass sector from each customer's dealer to their home."""
+    dealers = tables.dealers
+    has = dealer >= 0
+    if len(dealers):
+        d_lat = np.where(has, dealers["lat"][np.maximum(dealer, 0)], np.nan)
+        d_lon = np.where(has, dealers["lon"][np.maximum(dealer, 0)], np.nan)
+    else:
+        d_lat = d_lon = np.full(len(dealer), np.nan)
+    c_lat = tables.customers["home_lat"][first:stop]
+    c_lon = tables.customers["home_lon"][first:stop]
+    bearing = bearing_deg(d_lat, d_lon, c_lat, c_lon)
+    return {
+        "distance_km": haversine_km(d_lat, d_lon, c_lat, c_lon),
+        "bearing_deg": bearing,
+        "sector": sector_codes(bearing, winds=8),
+    }
+
+
+def _selling_dealer(
+    tables: Tables, as_of_day: int, without: NDArray[np.bool_]
+) -> NDArray[np.int64]:
+    """The selling dealer of the earliest ownership's vehicle, for customers ``without`` one.
+
+    For the customers marked ``without`` (a servicing dealer): the selling dealer of the
+    vehicle of their earliest ownership that has one; -1 for everyone else.
+    """
+    w, v = tables.ownerships, tables.vehicles
+    n = len(tables.customers)
+    if not len(w) or not without.any():
+        return np.full(n, -1, dtype=np.int64)
+    start = w["start"].view(np.int64)
+    keep = np.flatnonzero(without[w["customer"]] & (start <= as_of_day))
+    selling = np.full(len(w), -1, dtype=np.int64)
+    selling[keep] = v["selling_dealer"][w["vehicle"][keep]]
+    keep = keep[selling[keep] >= 0]
+    perm = keep[group_order(w["customer"][keep], start[keep])]
+    seg = Segments.of(w["customer"][perm], n)
+    return seg.first(selling[perm], -1)

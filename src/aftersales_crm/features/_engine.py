@@ -1,0 +1,144 @@
+"""The feature engine: every feature of every customer and vehicle in a few numpy passes."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta, tzinfo
+from typing import Final
+
+from dateutil.relativedelta import relativedelta
+
+from aftersales_crm._args import ARGUMENT_CODE, as_of_date
+from aftersales_crm.errors import InvalidValue
+from aftersales_crm.features._calendar import DEFAULT_TIME_ZONE, day_number
+from aftersales_crm.features._customers import customer_features
+from aftersales_crm.features._inputs import as_tables, threads_of
+from aftersales_crm.features._kernels import grouping
+from aftersales_crm.features._mileage import MileageModel
+from aftersales_crm.features._orders import order_days, order_facts
+from aftersales_crm.features._table import FeatureTable
+from aftersales_crm.features._vehicles import vehicle_features
+from aftersales_crm.records import Book
+from aftersales_crm.tables import Tables
+from aftersales_crm.values import CompassSector, Gender
+
+__all__ = ["DEFAULT_WINDOW", "compute", "mileage_model", "window_of"]
+
+DEFAULT_WINDOW: Final = relativedelta(months=12)
+"""The trailing window of the ``spend_window_*`` and ``visit*_window`` features: 12 months."""
+
+
+def window_of(window: object, as_of: date) -> relativedelta | timedelta:
+    """``window`` checked: a relativedelta or timedelta reaching back before ``as_of``.
+
+    Raises:
+        InvalidValue: another type, or a window that does not reach back.
+
+    Examples:
+        >>> window_of(relativedelta(months=-1), date(2026, 6, 30))
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: window is relativedelta(months=-1) (relativedelta), expected a relativedelta or timedelta reaching back at least a day, such as relativedelta(months=12)
+    """
+    if isinstance(window, relativedelta | timedelta):
+        try:
+            if as_of - window < as_of:
+                return window
+        except (OverflowError, ValueError):  # a window reaching before year 1
+            pass
+    msg = (
+        f"window is {window!r} ({type(window).__name__}), expected a relativedelta or"
+        " timedelta reaching back at least a day, such as relativedelta(months=12)"
+    )
+    raise InvalidValue(msg, code=ARGUMENT_CODE)
+
+
+def mileage_model(mileage: object) -> MileageModel:
+    """``mileage`` checked: a MileageModel, or None for the default one.
+
+    Raises:
+        InvalidValue: another type, or a model with invalid parameters.
+    """
+    if mileage is None:
+        return MileageModel()
+    if not isinstance(mileage, MileageModel):
+        msg = f"mileage is {mileage!r:.80} ({type(mileage).__name__}), expected a MileageModel or None"
+        raise InvalidValue(msg, code=ARGUMENT_CODE)
+    mileage.checked()
+    return mileage
+
+
+def compute(
+    data: Tables | Book,
+    *,
+    as_of: date | str,
+    window: relativedelta | timedelta = DEFAULT_WINDOW,
+    time_zone: str | tzinfo = DEFAULT_TIME_ZONE,
+    mileage: MileageModel | None = None,
+    threads: int | None = None,
+) -> FeatureTable:
+    """Every customer's and vehicle's features on ``as_of``, from tables or a Book.
+
+    Only orders opened on or before ``as_of`` (as business dates in ``time_zone``) count;
+    the feature catalogue is on the documentation page *Features*. The work runs in
+    blocks of customers (and of vehicles), side by side on ``threads`` threads; the result
+    does not depend on the number of threads.
+
+    Args:
+        data: the customer base.
+        as_of: the day to describe: a :class:`datetime.date` (not a datetime) or an ISO
+            date string.
+        window: the trailing window of ``spend_window_*`` and ``visit*_window``.
+        time_zone: the IANA time zone of the dealers' business dates, or a tzinfo
+            (default ``Asia/Shanghai``).
+        mileage: the km/day model; a fitted one is used as it is, an unfitted one (and
+            None, the default :class:`MileageModel`) is fitted on ``data``.
+        threads: how many threads to use; by default one per CPU.
+
+    Returns:
+        The customer features, with the vehicle features as ``.vehicles``.
+
+    Raises:
+        InvalidValue: an argument of the wrong type or out of range, naming it.
+
+    Examples:
+        >>> from aftersales_crm import synthetic
+        >>> feats = compute(synthetic.columns(200, seed=1).tables(), as_of=date(2026, 6, 30))
+        >>> int(feats["visits"].sum()) > 0, bool(feats.vehicles["km_per_day"].min() > 0)
+        (True, True)
+        >>> compute(synthetic.columns(5, seed=1).tables(), as_of="30 June")
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: as_of is '30 June' (str), expected a datetime.date that is not a datetime, or an ISO date string such as '2026-06-30'
+    """
+    on = as_of_date(as_of)
+    span = window_of(window, on)
+    model = mileage_model(mileage)
+    workers = threads_of(threads)
+    tables = as_tables(data)
+    zone, day = order_days(tables, time_zone)
+    counted = day <= day_number(on)
+    keys = {"customer": tables.orders["customer"], "vehicle": tables.orders["vehicle"]}
+    time = tables.orders["opened_at"].view("int64")
+    if not counted.all():
+        keys = {k: v[counted] for k, v in keys.items()}
+        time = time[counted]
+    with ThreadPoolExecutor(max_workers=2 if workers > 1 else 1) as side:
+        # Orders are put in (customer, time) and (vehicle, time) order on the side while
+        # their lines are summed.
+        by_customer = side.submit(grouping, keys["customer"], time)
+        by_vehicle = side.submit(grouping, keys["vehicle"], time)
+        orders = order_facts(tables, day, counted, zone, day_number(on), workers)
+        vehicles = side.submit(
+            vehicle_features, tables, orders, by_vehicle.result(), on, model, workers
+        )
+        columns = customer_features(tables, orders, by_customer.result(), on, span, workers)
+    return FeatureTable(
+        "customer_id",
+        tables.customers["id"],
+        columns,
+        on,
+        tables.currency,
+        categories={"sector": CompassSector, "gender": Gender},
+        vehicles=vehicles.result(),
+    )

@@ -1,0 +1,93 @@
+"""Per-order predicates, each written once over columns.
+
+A repair order's record property (:attr:`RepairOrder.on_time`) calls these on one row; the
+feature engine calls them on whole tables. Service kinds and pay types are given as the
+int8 codes the tables store (the position in ``list(ServiceKind)`` / ``list(PayType)``,
+``-1`` for none); instants as ``datetime64`` in UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any, Final
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from aftersales_crm.values import ROUTINE_SERVICE_KINDS, PayType, ServiceKind
+
+__all__ = ["customer_pay", "first_maintenance", "on_time", "routine_service"]
+
+
+def _lookup(members: list[Any], chosen: Collection[Any]) -> NDArray[np.bool_]:
+    """A table from code to whether the member is ``chosen``; the last slot is code -1."""
+    return np.array([m in chosen for m in members] + [False], dtype=np.bool_)
+
+
+_ROUTINE: Final = _lookup(list(ServiceKind), ROUTINE_SERVICE_KINDS)
+_FIRST_MAINTENANCE: Final = list(ServiceKind).index(ServiceKind.FIRST_MAINTENANCE)
+_CUSTOMER_PAY: Final = list(PayType).index(PayType.CUSTOMER)
+_NAT: Final = np.iinfo(np.int64).min  # NaT seen as int64
+
+
+def on_time(closed_at: ArrayLike, promised_at: ArrayLike) -> NDArray[np.bool_]:
+    """Whether each vehicle was handed back by the promised time.
+
+    False where either instant is missing (NaT): whether it was on time is unknown.
+
+    Args:
+        closed_at: ``datetime64`` hand-back instants.
+        promised_at: ``datetime64`` promised instants, aligned with ``closed_at``.
+
+    Returns:
+        bool array of the shape of ``closed_at``.
+
+    Examples:
+        >>> closed = np.array(["2026-03-02T15:00", "2026-03-02T18:00", "NaT"], dtype="datetime64[us]")
+        >>> promised = np.array(["2026-03-02T17:00"] * 3, dtype="datetime64[us]")
+        >>> on_time(closed, promised).tolist()
+        [True, False, False]
+    """
+    closed = np.asarray(closed_at, dtype="datetime64[us]").view(np.int64)
+    promised = np.asarray(promised_at, dtype="datetime64[us]").view(np.int64)
+    # As integers (several times faster than datetime64 comparisons), NaT is the least.
+    result: NDArray[np.bool_] = (closed <= promised) & (closed != _NAT) & (promised != _NAT)
+    return result
+
+
+def first_maintenance(kind: ArrayLike) -> NDArray[np.bool_]:
+    """Whether each line is a first maintenance (首保), from ``ServiceKind`` codes.
+
+    Examples:
+        >>> codes = [list(ServiceKind).index(k) for k in ("first_maintenance", "maintenance")]
+        >>> first_maintenance(codes).tolist()
+        [True, False]
+    """
+    result: NDArray[np.bool_] = np.asarray(kind) == _FIRST_MAINTENANCE
+    return result
+
+
+def routine_service(kind: ArrayLike) -> NDArray[np.bool_]:
+    """Whether each line is routine service (:data:`~aftersales_crm.values.ROUTINE_SERVICE_KINDS`).
+
+    The services a customer returns for on schedule, from ``ServiceKind`` codes; ``-1``
+    (none) is not routine.
+
+    Examples:
+        >>> codes = [list(ServiceKind).index(k) for k in ("maintenance", "parts_sale")] + [-1]
+        >>> routine_service(codes).tolist()
+        [True, False, False]
+    """
+    found: NDArray[np.bool_] = _ROUTINE[np.asarray(kind)]
+    return found
+
+
+def customer_pay(pay: ArrayLike) -> NDArray[np.bool_]:
+    """Whether each line is paid by the customer (客户付费), from ``PayType`` codes.
+
+    Examples:
+        >>> customer_pay([list(PayType).index(p) for p in ("customer", "warranty")]).tolist()
+        [True, False]
+    """
+    result: NDArray[np.bool_] = np.asarray(pay) == _CUSTOMER_PAY
+    return result
