@@ -471,7 +471,7 @@ class TopByPosition(BasePolicy):
 
 def test_a_policy_breaking_ties_by_row_position_fails_on_the_default_sample() -> None:
     check = dict(policy_checks(TopByPosition()))["row_order_invariance"]
-    with pytest.raises(AssertionError, match="labels after fitting on reversed rows"):
+    with pytest.raises(AssertionError, match=r"labels after fitting on (permuted|reversed) rows"):
         check(TopByPosition())
 
 

@@ -16,10 +16,20 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import pytest
 
-from aftersales_crm import synthetic
+from aftersales_crm import features, synthetic
 from aftersales_crm.errors import InvalidValue
+from aftersales_crm.segmentation import ParetoABC
 from aftersales_crm.tables import Tables
-from aftersales_crm.values import FuelType, Gender, national_id, phone, plate, vin
+from aftersales_crm.values import (
+    FuelType,
+    Gender,
+    PayType,
+    ServiceKind,
+    national_id,
+    phone,
+    plate,
+    vin,
+)
 
 AS_OF = synthetic.DEFAULT_AS_OF
 
@@ -305,3 +315,35 @@ def test_a_hundred_thousand_customers_draw_three_to_twenty_lines_each() -> None:
     assert len(np.unique(drawn.vehicles["vin"])) == len(drawn.vehicles)
     assert len(np.unique(drawn.orders["id"])) == len(drawn.orders)
     assert (drawn.orders["opened_at"] < end_of(AS_OF)).all()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_synthetic_base_follows_the_pareto_rule_as_real_dealer_bases_do(seed: int) -> None:
+    # Each customer's spend propensity is drawn so that the top 20% bring 70-80% of spend.
+    drawn = synthetic.tables(n_customers=3_000, seed=seed)
+    feats = features.compute(drawn, as_of=synthetic.DEFAULT_AS_OF)
+    report = ParetoABC().fit(feats).report()
+    assert report.follows_rule(), str(report)
+
+
+def test_the_spend_propensity_scales_what_customers_pay_not_warranty_work() -> None:
+    drawn = synthetic.tables(n_customers=3_000, seed=4)
+    lines = drawn.lines
+    amount = (lines["labour_fen"] + lines["parts_fen"]).astype(np.float64)
+    customer = drawn.orders["customer"][lines["order"]]
+    spend = np.bincount(customer, weights=amount, minlength=len(drawn.customers))
+    big = spend >= np.quantile(spend, 0.8)
+    small = spend <= np.quantile(spend, 0.5)
+    pays, kinds = list(PayType), list(ServiceKind)
+
+    def mean_ratio(rows: np.ndarray) -> float:
+        return float(amount[rows & big[customer]].mean() / amount[rows & small[customer]].mean())
+
+    maintenance = lines["kind"] == kinds.index(ServiceKind.MAINTENANCE)
+    customer_pay = lines["pay"] == pays.index(PayType.CUSTOMER)
+    first = lines["kind"] == kinds.index(ServiceKind.FIRST_MAINTENANCE)
+    warranty = lines["pay"] == pays.index(PayType.WARRANTY)
+    # Big spenders pay several times more for the same routine service ...
+    assert mean_ratio(maintenance & customer_pay) > 2
+    # ... while the maker's warranty work on a first maintenance costs alike for everyone.
+    assert 0.8 < mean_ratio(first & warranty) < 1.25

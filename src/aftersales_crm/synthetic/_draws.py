@@ -334,11 +334,20 @@ def _owner_on(
     return owner
 
 
-def draw_lines(rng: np.random.Generator, visit: NDArray[np.int64]) -> Columns:
+def draw_spend_propensity(rng: np.random.Generator, n: int) -> NDArray[np.float64]:
+    """Each customer's spend propensity: lognormal with mean 1 (see ``SPEND_PROPENSITY_SIGMA``)."""
+    sigma = w.SPEND_PROPENSITY_SIGMA
+    return np.exp(sigma * rng.standard_normal(n) - sigma * sigma / 2)
+
+
+def draw_lines(
+    rng: np.random.Generator, visit: NDArray[np.int64], propensity: NDArray[np.float64]
+) -> Columns:
     """The lines of each order: a head line and a few extra lines.
 
     The head is the first maintenance, a routine service or, on a comeback, the repeated
-    repair.
+    repair. ``propensity`` is the spend propensity of each order's customer: it scales the
+    amounts of the lines of :data:`~_world.PROPENSITY_PAYS`.
     """
     m = len(visit)
     extra = np.minimum(rng.poisson(w.EXTRA_LINES_MEAN, m), w.MAX_LINES - 1)
@@ -358,12 +367,15 @@ def draw_lines(rng: np.random.Generator, visit: NDArray[np.int64]) -> Columns:
     labour_median = np.asarray([s[3] for s in table], dtype=np.float64)[spec]
     parts_median = np.asarray([s[4] for s in table], dtype=np.float64)[spec]
     n_lines = len(order)
+    # A comeback is redone at the dealer's cost: internal pay.
+    pay = np.where(comeback[order], _PAY_TYPES.index(PayType.INTERNAL), pays[spec])
+    scaled = np.isin(pay, [_PAY_TYPES.index(p) for p in w.PROPENSITY_PAYS])
+    labour_median = np.where(scaled, labour_median * propensity[order], labour_median)
+    parts_median = np.where(scaled, parts_median * propensity[order], parts_median)
     # Lognormal amounts around each kind's median; labour in whole yuan, parts in fen.
     spread = np.exp(w.AMOUNT_SIGMA * rng.standard_normal((2, n_lines), dtype=np.float32))
     labour = (np.rint(labour_median * spread[0] / 100) * 100).astype(np.int64)
     parts = np.rint(parts_median * spread[1]).astype(np.int64)
-    # A comeback is redone at the dealer's cost: internal pay.
-    pay = np.where(comeback[order], _PAY_TYPES.index(PayType.INTERNAL), pays[spec])
     return {
         "order": order.astype(np.int64),
         "kind": kinds[spec],

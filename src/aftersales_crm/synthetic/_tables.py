@@ -18,6 +18,7 @@ from aftersales_crm.synthetic._draws import (
     draw_dealers,
     draw_lines,
     draw_orders,
+    draw_spend_propensity,
     draw_vehicles,
     first_visits,
 )
@@ -135,7 +136,8 @@ def columns(
     customers = draw_customers(rng, n_customers, dealers, end)
     vehicles = draw_vehicles(rng, customers, dealers, end)
     orders, visit = draw_orders(rng, vehicles, n_dealers, end)
-    lines = draw_lines(rng, visit)
+    propensity = draw_spend_propensity(np.random.default_rng((seed, w.SPEND_STREAM)), n_customers)
+    lines = draw_lines(rng, visit, propensity[orders["customer"]])
     vehicle_columns = {**vehicles.columns, **first_visits(len(vehicles.dealer), orders)}
     drawn = Tables(
         currency=currency,
