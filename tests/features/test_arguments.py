@@ -138,3 +138,8 @@ def test_a_timedelta_window_counts_days(tables: Tables) -> None:
     months = features.compute(tables, as_of=AS_OF, window=relativedelta(days=365))
     assert days["spend_window_fen"].tolist() == months["spend_window_fen"].tolist()
     assert days["visits_window"].tolist() == months["visits_window"].tolist()
+
+
+def test_a_window_reaching_before_year_one_is_named(tables: Tables) -> None:
+    with pytest.raises(InvalidValue, match=r"window is relativedelta\(years=\+3000\)"):
+        features.compute(tables, as_of=AS_OF, window=relativedelta(years=3000))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
 import numpy as np
 import pytest
@@ -101,3 +101,23 @@ def test_many_dates_over_a_short_span_shift_as_relativedelta_shifts_them(
     got = add_months(days, months)
     expected = [None if d is None else d + relativedelta(months=months) for d in days.tolist()]
     assert got.tolist() == expected
+
+
+class FixedEight(tzinfo):
+    """A hand-written UTC+8 that cannot be hashed (so it is not cached)."""
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        return timedelta(hours=8)
+
+    def dst(self, dt: datetime | None) -> timedelta:
+        return timedelta(0)
+
+    def tzname(self, dt: datetime | None) -> str:
+        return "CST"
+
+
+def test_any_tzinfo_will_do_even_one_that_cannot_be_hashed() -> None:
+    raw = np.array(["2026-02-28T15:59", "2026-02-28T16:00"], dtype="datetime64[us]")
+    assert business_dates(raw, FixedEight()).tolist() == business_dates(raw).tolist()

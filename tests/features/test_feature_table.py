@@ -173,3 +173,36 @@ def test_roll_ups_need_vehicle_features_whose_owners_match() -> None:
     with pytest.raises(InvalidValue, match="owner rows do not match") as raised:
         wrong.per_owner("status", "min")
     assert raised.value.code == "vehicles_not_aligned"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "why"),
+    [
+        ({"key": ""}, "key is '', expected a non-empty text"),  # no id column name
+        ({"currency": 156}, "currency is 156, expected a non-empty text"),  # a numeric code
+        ({"vehicles": {"owner": [0]}}, r"vehicles is \{'owner': \[0\]\}, expected a FeatureTable"),
+    ],
+)
+def test_from_columns_names_a_wrong_argument(arguments: dict[str, object], why: str) -> None:
+    with pytest.raises(InvalidValue, match=why):
+        FeatureTable.from_columns({"a": [1]}, as_of=AS_OF, **arguments)  # type: ignore[arg-type]
+
+
+def test_a_ragged_column_is_not_an_array() -> None:
+    with pytest.raises(InvalidValue, match="column 'a' is not an array"):
+        FeatureTable.from_columns({"a": [[1, 2], [3]]}, as_of=AS_OF)
+
+
+def test_roll_ups_fill_dates_with_nat_and_other_values_with_none() -> None:
+    vehicles = fleet().vehicles
+    assert vehicles is not None
+    dated = vehicles.with_columns(
+        bought=np.array(
+            ["2019-01-01", "2024-01-01", "2024-02-01", "2025-01-01", "2026-01-01"],
+            dtype="datetime64[D]",
+        ),
+        name=np.array(["b", "c", "a", "d", "e"], dtype=object),
+    )
+    table = FeatureTable.from_columns({"vehicles_owned": [3, 1, 0]}, as_of=AS_OF, vehicles=dated)
+    assert table.per_owner("bought", "max").tolist() == [date(2024, 2, 1), date(2025, 1, 1), None]
+    assert table.newest_vehicle("name").tolist() == ["a", "d", None]

@@ -14,6 +14,7 @@ since 1991) costs the same one addition as a fixed UTC offset.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from datetime import date, timedelta, tzinfo
 from typing import Final
@@ -52,6 +53,7 @@ NAT: Final = np.iinfo(np.int64).min
 US_PER_DAY: Final = 86_400_000_000
 _US_PER_SECOND: Final = 1_000_000
 _SECONDS_PER_DAY: Final = 86_400
+_CACHED_RANGES: Final = 16  # the offsets of this many (zone, range) pairs are remembered
 _EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _FEBRUARY: Final = 2
 _MARCH: Final = 3
@@ -98,11 +100,38 @@ def to_time_zone(value: object, *, parameter: str = "time_zone") -> tzinfo:
     raise InvalidValue(msg, code=ARGUMENT_CODE)
 
 
-def _offset_us(zone: tzinfo, instant_us: int) -> int:
-    """The UTC offset of ``zone`` at an instant (µs since the epoch, UTC), in µs."""
-    moment = _EPOCH + timedelta(microseconds=instant_us)
-    offset = moment.astimezone(zone).utcoffset()
+def _offset_us(zone: tzinfo, second: int) -> int:
+    """The UTC offset of ``zone`` at an instant (whole seconds since the epoch, UTC), in µs."""
+    try:
+        moment = dt.datetime.fromtimestamp(second, zone)
+    except (OSError, OverflowError, ValueError):  # before 1970 on some platforms
+        moment = (_EPOCH + timedelta(seconds=second)).astimezone(zone)
+    offset = moment.utcoffset()
     return 0 if offset is None else offset // timedelta(microseconds=1)
+
+
+@functools.lru_cache(maxsize=_CACHED_RANGES)
+def _changes(zone: tzinfo, first: int, last: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """When the offset of ``zone`` changes from day ``first`` to day ``last`` (UTC days).
+
+    The zone is asked once at each UTC midnight; between two midnights with different
+    offsets the change is found to the second by bisection. Returns the start of each
+    offset (µs since the epoch, NaT for the first) and the offsets (µs).
+    """
+    starts, offsets = [NAT], [_offset_us(zone, first * _SECONDS_PER_DAY)]
+    for day in range(first + 1, last + 1):
+        offset = _offset_us(zone, day * _SECONDS_PER_DAY)
+        if offset != offsets[-1]:
+            low, high = (day - 1) * _SECONDS_PER_DAY, day * _SECONDS_PER_DAY
+            while high - low > 1:  # the first second with the new offset is in (low, high]
+                middle = (low + high) // 2
+                if _offset_us(zone, middle) == offsets[-1]:
+                    low = middle
+                else:
+                    high = middle
+            starts.append(high * _US_PER_SECOND)
+            offsets.append(offset)
+    return tuple(starts), tuple(offsets)
 
 
 @attrs.frozen
@@ -129,8 +158,7 @@ class ZoneOffsets:
     def over(cls, zone: str | tzinfo, *instants: NDArray[np.int64]) -> ZoneOffsets:
         """The offsets of ``zone`` over the range of ``instants`` (int64 µs, NaT ignored).
 
-        The zone is asked once at each UTC midnight of the range; between two midnights
-        with different offsets the change is found to the second by bisection.
+        See :meth:`between`.
         """
         lows, highs = [], []
         for raw in instants:
@@ -150,19 +178,10 @@ class ZoneOffsets:
         """
         tz = to_time_zone(zone)
         first, last = low // US_PER_DAY, high // US_PER_DAY + 1
-        starts, offsets = [NAT], [_offset_us(tz, first * US_PER_DAY)]
-        for day in range(first + 1, last + 1):
-            offset = _offset_us(tz, day * US_PER_DAY)
-            if offset != offsets[-1]:
-                low, high = (day - 1) * _SECONDS_PER_DAY, day * _SECONDS_PER_DAY
-                while high - low > 1:  # the first second with the new offset is in (low, high]
-                    middle = (low + high) // 2
-                    if _offset_us(tz, middle * _US_PER_SECOND) == offsets[-1]:
-                        low = middle
-                    else:
-                        high = middle
-                starts.append(high * _US_PER_SECOND)
-                offsets.append(offset)
+        try:
+            starts, offsets = _changes(tz, first, last)
+        except TypeError:  # a tzinfo that cannot be hashed is not cached
+            starts, offsets = _changes.__wrapped__(tz, first, last)
         return cls(np.array(starts, dtype=np.int64), np.array(offsets, dtype=np.int64))
 
     def days(self, raw: NDArray[np.int64], *, nullable: bool = True) -> NDArray[np.int64]:

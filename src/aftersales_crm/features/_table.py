@@ -510,15 +510,32 @@ class FeatureTable:
         if where is not None:
             take &= _column("where", where, len(vehicles)).astype(bool)
         owners, chosen = rows[take], column[take]
-        out = np.empty(len(self), dtype=column.dtype)
-        seen = np.bincount(owners, minlength=len(self)) > 0
-        if len(owners):
+        seen = np.zeros(len(self), dtype=bool)
+        seen[owners] = True
+        start = _identity(column.dtype, how)
+        if start is not None:  # numbers: start from the identity of min or max
+            out = np.full(len(self), start, dtype=column.dtype)
+        else:  # anything else: start from one of the owner's own values
+            out = np.empty(len(self), dtype=column.dtype)
             first = np.full(len(self), -1, dtype=np.intp)
-            first[owners[::-1]] = np.flatnonzero(take)[::-1]  # any owned vehicle's value
+            first[owners[::-1]] = np.flatnonzero(take)[::-1]
             out[seen] = column[first[seen]]
-            (np.minimum if how == "min" else np.maximum).at(out, owners, chosen)
+        (np.minimum if how == "min" else np.maximum).at(out, owners, chosen)
         out[~seen] = _missing(column, missing)
         return out
+
+
+def _identity(dtype: np.dtype[Any], how: str) -> Any:
+    """The start of a ``how`` roll-up that any value replaces, or None for other dtypes."""
+    low = how == "max"
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        return info.min if low else info.max
+    if dtype.kind == "f":
+        return -np.inf if low else np.inf
+    if dtype.kind == "b":
+        return not low
+    return None
 
 
 def _missing(values: NDArray[Any], missing: Any) -> Any:

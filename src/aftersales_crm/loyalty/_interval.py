@@ -246,7 +246,6 @@ class ServiceIntervalStatus(BasePolicy):
     def _vehicle_codes(self, features: FeatureTable) -> NDArray[np.int16]:
         _, _, swinging_after, lost_after = self._intervals()
         vehicles = vehicle_table(features, self)
-        features.vehicle_owners()  # the owner rows must match the customer rows
         due = self.due_dates(features)
         last = np.asarray(feature(vehicles, "last_visit"), dtype="datetime64[D]")
         codes = np.full(len(vehicles), _LOST, dtype=np.int16)
@@ -281,7 +280,9 @@ class ServiceIntervalStatus(BasePolicy):
             >>> ServiceIntervalStatus().assign_vehicles(feats).values("zh").tolist()
             ['忠诚', '摇摆', '流失', '忠诚']
         """
-        return labels(self._vehicle_codes(features), self.NAMES, self.NAMES_ZH)
+        codes = self._vehicle_codes(features)
+        features.vehicle_owners()  # the owner rows must match the customer rows
+        return labels(codes, self.NAMES, self.NAMES_ZH)
 
     def assign(self, features: FeatureTable) -> Labels:
         """The status of each customer: the best of the vehicles they own on ``as_of``.
