@@ -24,6 +24,7 @@ from aftersales_crm._optional import require
 from aftersales_crm._params import Constraint, validate_params
 from aftersales_crm.errors import InvalidValue, NotFittedError
 from aftersales_crm.features import FeatureTable
+from aftersales_crm.values import NONE_CODE
 
 __all__ = [
     "BasePolicy",
@@ -42,7 +43,7 @@ PolicyKind: TypeAlias = str
 """The name of a policy kind (``"tier"``, ``"dimension"``, ``"loyalty"``, or any kind declared
 with :func:`~aftersales_crm.policies.declare_kind`): the type of a policy's ``kind``."""
 
-_MISSING = -1
+_MISSING = NONE_CODE
 
 
 def _codes(codes: NDArray[Any]) -> NDArray[np.int16]:

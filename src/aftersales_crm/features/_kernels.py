@@ -15,6 +15,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from aftersales_crm.values import NONE_CODE
+
 __all__ = ["BLOCK_ROWS", "Segments", "group_order", "grouping", "rows_of", "run_blocks"]
 
 BLOCK_ROWS: Final = 1 << 18
@@ -268,12 +270,12 @@ class Segments:
         return self._spread(values[ends], missing)
 
     def first_where(self, flags: NDArray[np.bool_]) -> NDArray[np.int64]:
-        """Each group's first row where ``flags`` holds, ``-1`` where none does."""
+        """Each group's first row where ``flags`` holds, ``NONE_CODE`` (-1) where none does."""
         if not len(self.filled_groups):
-            return np.full(len(self.counts), -1, dtype=np.int64)
+            return np.full(len(self.counts), NONE_CODE, dtype=np.int64)
         position = np.where(flags, np.arange(len(flags), dtype=np.int64), _BIG)
         out = self._spread(np.minimum.reduceat(position, self.filled_starts), _BIG)
-        out[out == _BIG] = -1
+        out[out == _BIG] = NONE_CODE
         return out
 
     def median(self, values: NDArray[np.int64]) -> NDArray[np.float64]:

@@ -17,10 +17,11 @@ from aftersales_crm._frozen import frozen_reduce
 from aftersales_crm._optional import require
 from aftersales_crm._suggest import did_you_mean
 from aftersales_crm.errors import InvalidValue, UnknownFeatureError
+from aftersales_crm.values import NONE_CODE
 
 __all__ = ["MISSING_ROW", "FeatureTable", "unknown_row"]
 
-MISSING_ROW: Final = -1
+MISSING_ROW: Final = NONE_CODE
 """The row of no vehicle, or of no owner."""
 
 SUGGEST_AMONG_IDS: Final = 100_000

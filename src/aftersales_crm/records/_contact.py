@@ -22,7 +22,7 @@ from aftersales_crm.records._enums import (
 )
 from aftersales_crm.records._kinds import STRATEGIES, SYNTHETIC, FactKind
 from aftersales_crm.records._schema import Column, TableSchema
-from aftersales_crm.values import ContactChannel, ContactPurpose
+from aftersales_crm.values import NONE_CODE, ContactChannel, ContactPurpose
 from aftersales_crm.values.types import PhoneNumber, Vin
 
 __all__ = [
@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 K = s.ColumnKind
-_NONE = -1
+_NONE = NONE_CODE
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 

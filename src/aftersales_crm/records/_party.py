@@ -16,7 +16,7 @@ from aftersales_crm.records._base import Id, Personal, Record
 from aftersales_crm.records._enums import ConsentPurpose, CustomerKind
 from aftersales_crm.records._kinds import STRATEGIES, SYNTHETIC, FactKind
 from aftersales_crm.records._schema import Column, TableSchema
-from aftersales_crm.values import ContactChannel, Gender, GeoPoint, national_id
+from aftersales_crm.values import NONE_CODE, ContactChannel, Gender, GeoPoint, national_id
 from aftersales_crm.values.types import NationalId, PhoneNumber
 
 __all__ = [
@@ -212,7 +212,7 @@ class Customer(Record):
 
 #: Year zero of ``datetime64`` and the months of a year, to build dates from digits.
 _EPOCH_YEAR, _MONTHS = 1970, 12
-_NONE = -1
+_NONE = NONE_CODE
 
 
 def _national_id_agrees(columns: Mapping[str, NDArray[Any]]) -> list[RowProblem]:

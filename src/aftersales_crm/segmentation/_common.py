@@ -13,8 +13,9 @@ from aftersales_crm._params import Column, check_value, invalid
 from aftersales_crm._policy import Labels, feature
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features import FeatureTable
+from aftersales_crm.values import NONE_CODE
 
-MISSING: Final = -1
+MISSING: Final = NONE_CODE
 """The code of a row without a label: the customer lacks the data the policy needs."""
 
 DAYS_PER_YEAR: Final = 365.0

@@ -13,6 +13,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Final
 
+from aftersales_crm.features import CHINA_STANDARD_TIME
 from aftersales_crm.values import BodyType, ContactPurpose, FuelType, PayType, ServiceKind
 
 DEFAULT_AS_OF: Final = date(2026, 6, 30)
@@ -137,8 +138,8 @@ VISIT_JITTER_DAYS = 21
 APPOINTMENT_SHARE = 0.35
 #: Share of repair visits that come back for the same fault, and within how many days.
 COMEBACK_SHARE, COMEBACK_DAYS = 0.04, (2, 15)
-#: Beijing time (UTC+8), in seconds: the synthetic dealers' business hours are local.
-UTC_OFFSET_S = 8 * 3600
+#: Beijing time, in seconds east of UTC: the synthetic dealers' business hours are local.
+UTC_OFFSET_S = int(CHINA_STANDARD_TIME.total_seconds())
 #: Workshops open orders between these local hours; the promise is this many hours later.
 OPENING_HOURS, PROMISED_HOURS = (8, 11), (2, 9)
 #: Share of orders delivered after the promised time, and by how many hours.

@@ -20,13 +20,14 @@ from numpy.typing import NDArray
 from aftersales_crm.errors import FloatMoneyError, InvalidValue, RowProblem
 from aftersales_crm.records import Column, ColumnKind, TableSchema
 from aftersales_crm.tables._schemas import SCHEMAS
+from aftersales_crm.values import NONE_CODE
 
 __all__ = ["cross_checks", "ingest", "resolve", "unique_problems"]
 
 K = ColumnKind
 _ID_MAX: Final = 64
 _ID_RE: Final = re.compile(r"\S{1,64}")
-_NONE: Final = -1
+_NONE: Final = NONE_CODE
 _US_PER_S: Final = 1_000_000
 
 #: Record defaults for columns the caller may leave out.

@@ -40,6 +40,7 @@ from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.records import Column, ColumnKind
 from aftersales_crm.tables._schemas import SCHEMAS
 from aftersales_crm.tables._tables import _outside_column
+from aftersales_crm.values import NONE_CODE
 
 if TYPE_CHECKING:
     from aftersales_crm.tables._table import Table
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
 __all__ = ["from_arrow_tables", "from_frames", "to_arrow_tables", "to_frames"]
 
 K = ColumnKind
-_NONE: Final = -1
+_NONE: Final = NONE_CODE
 _UTC: Final = "UTC"
 #: pandas has no day unit; a date travels as midnight of that day, to the second.
 _PANDAS_DATE: Final = "datetime64[s]"

@@ -35,12 +35,12 @@ from aftersales_crm.records import (
 )
 from aftersales_crm.tables._ingest import _Sink, cross_checks, ingest
 from aftersales_crm.tables._table import Table
-from aftersales_crm.values import Mileage, Money, currency_exponent
+from aftersales_crm.values import NONE_CODE, Mileage, Money, currency_exponent
 
 __all__ = ["Tables"]
 
 K = ColumnKind
-_NONE: Final = -1
+_NONE: Final = NONE_CODE
 _DEFAULT_CURRENCY: Final = "CNY"
 
 #: The dtype of each kind inside a table.

@@ -21,6 +21,7 @@ Examples:
 from __future__ import annotations
 
 from aftersales_crm.values import national_id, phone, plate, types, vin
+from aftersales_crm.values._codes import NONE_CODE
 from aftersales_crm.values._enums import (
     FOLLOW_UP_DAYS,
     ROUTINE_SERVICE_KINDS,
@@ -53,6 +54,7 @@ __all__ = [
     "EARTH_MEAN_RADIUS_KM",
     "FOLLOW_UP_DAYS",
     "MISSING_SECTOR_CODE",
+    "NONE_CODE",
     "ROUTINE_SERVICE_KINDS",
     "BodyType",
     "CompassSector",

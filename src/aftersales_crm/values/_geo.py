@@ -38,6 +38,7 @@ from numpy.typing import ArrayLike, NDArray
 from pydantic_core import core_schema
 
 from aftersales_crm.errors import InvalidComponent, InvalidValue
+from aftersales_crm.values._codes import NONE_CODE
 from aftersales_crm.values._enums import CompassSector
 from aftersales_crm.values._schema import value_object_schema
 
@@ -70,7 +71,7 @@ References:
     table of derived geometric constants (mean radius R1).
 """
 
-MISSING_SECTOR_CODE: Final[int] = -1
+MISSING_SECTOR_CODE: Final[int] = NONE_CODE
 """The code :func:`sector_codes` gives a missing bearing (NaN), as pandas codes a missing category.
 
 Examples:
