@@ -57,20 +57,21 @@ def test_demo_prints_the_abc_table_and_the_loyalty_value_matrix(
     out = capsys.readouterr().out
     abc = out.split("Value classes (客户价值ABC分类)")[1].split("rule of thumb")[0]
     rows = [line.split() for line in abc.splitlines() if "类" in line]
-    # 300 customers split 20 / 30 / 50 by customer count, with each class's value share
+    # 2,000 customers split 20 / 30 / 50 by customer count, with each class's value share
     assert [(r[0], r[1], r[2]) for r in rows] == [
-        ("A类", "60", "20%"),
-        ("B类", "90", "30%"),
-        ("C类", "150", "50%"),
+        ("A类", "400", "20%"),
+        ("B类", "600", "30%"),
+        ("C类", "1000", "50%"),
     ]
     shares = [float(r[4].rstrip("%")) for r in rows]
     assert sum(shares) == pytest.approx(100, abs=0.2)
     assert [r[5] for r in rows] == ["70%–80%", "20%–25%", "5%–10%"]
+    assert "This base follows the 70–80 / 20–25 / 5–10 rule of thumb." in out
     matrix = out.split("Loyalty × value matrix")[1]
     cells = [line.split() for line in matrix.splitlines() if line.strip()[:2] in ("A ", "B ", "C ")]
     counts = [[int(v) for v in row[2:5]] for row in cells[:3]]
     unplaced = int(matrix.split(" customers without a status")[0].split()[-1])
-    assert sum(map(sum, counts)) + unplaced == 300
+    assert sum(map(sum, counts)) + unplaced == 2_000
     strategies = matrix.split("Strategy per cell")[1].splitlines()[1:]
     covered = {
         row[0]: int(row[1])

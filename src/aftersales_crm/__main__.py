@@ -98,7 +98,7 @@ def _money_report() -> Iterator[str]:
 
 
 #: Size and seed of the demo's synthetic dealer network.
-DEMO_CUSTOMERS, DEMO_SEED = 300, 2026
+DEMO_CUSTOMERS, DEMO_SEED = 2_000, 2026
 
 
 def _book_report(book: Book) -> Iterator[str]:

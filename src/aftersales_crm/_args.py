@@ -10,16 +10,50 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
-from typing import Final
+from typing import Any, Final, TypeGuard
 
 import numpy as np
 
 from aftersales_crm.errors import InvalidValue
 
-__all__ = ["ARGUMENT_CODE", "as_of_date", "real_number", "whole_number"]
+__all__ = [
+    "ARGUMENT_CODE",
+    "as_of_date",
+    "is_number",
+    "is_whole",
+    "real_number",
+    "whole_number",
+]
 
 ARGUMENT_CODE: Final = "invalid_argument"
 """Error code of an argument of the wrong type or out of range."""
+
+
+def is_number(value: object) -> TypeGuard[int | float | np.integer[Any] | np.floating[Any]]:
+    """A real, finite number: not a bool, not NaN or infinite, not too large for a float.
+
+    Examples:
+        >>> is_number(3), is_number(2.5), is_number(True), is_number(math.nan), is_number("3")
+        (True, True, False, False, False)
+    """
+    if isinstance(value, bool | np.bool_):
+        return False
+    if not isinstance(value, int | float | np.integer | np.floating):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
+def is_whole(value: object) -> TypeGuard[int | np.integer[Any]]:
+    """A whole number: a Python or numpy integer, not a bool and not a float such as ``6.0``.
+
+    Examples:
+        >>> is_whole(6), is_whole(np.int16(6)), is_whole(6.0), is_whole(True)
+        (True, True, False, False)
+    """
+    return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
 
 
 def _given(value: object) -> str:
@@ -71,11 +105,7 @@ def whole_number(value: object, *, parameter: str, minimum: int) -> int:
         ...
         aftersales_crm.errors.InvalidValue: threads is 0 (int), expected a whole number >= 1
     """
-    if (
-        isinstance(value, int | np.integer)
-        and not isinstance(value, bool | np.bool_)
-        and value >= minimum
-    ):
+    if is_whole(value) and value >= minimum:
         return int(value)
     msg = f"{parameter} is {_given(value)}, expected a whole number >= {minimum}"
     raise InvalidValue(msg, code=ARGUMENT_CODE)
@@ -96,11 +126,9 @@ def real_number(value: object, *, parameter: str, minimum: float, above: bool = 
         aftersales_crm.errors.InvalidValue: km is '12' (str), expected a finite number >= 0
     """
     bound = f"> {minimum:g}" if above else f">= {minimum:g}"
-    if isinstance(value, int | float | np.integer | np.floating) and not isinstance(
-        value, bool | np.bool_
-    ):
+    if is_number(value):
         number = float(value)
-        if math.isfinite(number) and (number > minimum if above else number >= minimum):
+        if number > minimum if above else number >= minimum:
             return number
     msg = f"{parameter} is {_given(value)}, expected a finite number {bound}"
     raise InvalidValue(msg, code=ARGUMENT_CODE)

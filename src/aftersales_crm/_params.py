@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import abc
 import itertools
-import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, Final, Literal
 
 import attrs
 import numpy as np
 
+from aftersales_crm._args import is_number, is_whole
 from aftersales_crm.errors import InvalidValue
 
 __all__ = [
@@ -64,33 +64,6 @@ def invalid(policy: object, parameter: str, value: object, rule: str) -> Invalid
     who = getattr(policy, "__name__", None) or type(policy).__name__  # a function, or a policy
     msg = f"{who}: {parameter}={value!r} is invalid: {rule}"
     return InvalidValue(msg, code=PARAMETER_CODE)
-
-
-def is_number(value: object) -> bool:
-    """A real, finite number: not a bool, not NaN or infinite, not too large for a float.
-
-    Examples:
-        >>> is_number(3), is_number(2.5), is_number(True), is_number(math.nan), is_number("3")
-        (True, True, False, False, False)
-    """
-    if isinstance(value, bool | np.bool_):
-        return False
-    if not isinstance(value, int | float | np.integer | np.floating):
-        return False
-    try:
-        return math.isfinite(value)
-    except OverflowError:  # an int too large for a float
-        return False
-
-
-def is_whole(value: object) -> bool:
-    """A whole number: a Python or numpy integer, not a bool and not a float such as ``6.0``.
-
-    Examples:
-        >>> is_whole(6), is_whole(np.int16(6)), is_whole(6.0), is_whole(True)
-        (True, True, False, False)
-    """
-    return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
 
 
 class _Broken(Exception):
@@ -196,7 +169,7 @@ def _expected(noun: str, unit: str, bounds: str) -> str:
     return f"expected {noun}{unit}" + (f", {bounds}" if bounds else "")
 
 
-def _in_range(value: float, low: Any, high: Any, above: Any = None) -> bool:
+def _in_range(value: float | np.integer[Any], low: Any, high: Any, above: Any = None) -> bool:
     return (
         (above is None or value > above)
         and (low is None or value >= low)
@@ -244,6 +217,7 @@ class Number(Constraint):
     Examples:
         >>> Number(above=0, unit="km").rule
         'expected a number of km, > 0'
+        >>> import numpy as np
         >>> Number(low=0).check(np.float32(2.5), {})
         2.5
     """
@@ -422,6 +396,7 @@ class OneOf(Constraint):
     Examples:
         >>> OneOf((4, 8)).rule, OneOf(("km", "visits")).rule
         ('expected 4 or 8', "expected 'km' or 'visits'")
+        >>> import numpy as np
         >>> OneOf((4, 8)).check(np.int64(8), {})
         8
     """

@@ -41,9 +41,9 @@ class ThresholdTiers(BasePolicy):
         >>> from aftersales_crm import features, synthetic
         >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
         >>> ThresholdTiers().assign(feats).counts()
-        {'diamond': 2, 'platinum': 2, 'gold': 6, 'silver': 20}
+        {'platinum': 3, 'gold': 3, 'silver': 24}
         >>> ThresholdTiers(thresholds=(500_000, 100_000), names=("vip", "member")).assign(feats).counts()
-        {'vip': 4, 'member': 9}
+        {'vip': 3, 'member': 8}
 
     References:
         DOMAIN.md §2 (member value levels from material value: spend in a period).

@@ -6,6 +6,7 @@ from datetime import date
 
 import numpy as np
 
+from aftersales_crm._args import as_of_date
 from aftersales_crm.records import Book, RepairOrder
 from aftersales_crm.synthetic import _world as w
 from aftersales_crm.synthetic._customers import with_consents_and_hobbies
@@ -20,7 +21,7 @@ from aftersales_crm.synthetic._tables import tables
 __all__ = ["book"]
 
 
-def book(n_customers: int = 200, *, seed: int = 0, as_of: date = w.DEFAULT_AS_OF) -> Book:
+def book(n_customers: int = 200, *, seed: int = 0, as_of: date | str = w.DEFAULT_AS_OF) -> Book:
     """Draw a realistic synthetic dealer network as a validated :class:`Book`.
 
     The dealers, customers, vehicles, ownerships and repair orders are the records of
@@ -34,7 +35,7 @@ def book(n_customers: int = 200, *, seed: int = 0, as_of: date = w.DEFAULT_AS_OF
         n_customers: how many customers; meant for thousands, not millions (use
             :func:`tables` for scale).
         seed: the seed of the random generator; the same seed gives an equal Book.
-        as_of: the day the history ends.
+        as_of: the day the history ends (a date, not a datetime, or ISO text).
 
     Returns:
         The Book.
@@ -49,8 +50,9 @@ def book(n_customers: int = 200, *, seed: int = 0, as_of: date = w.DEFAULT_AS_OF
         >>> len(b.customers), len(b.contacts) > 0
         (30, True)
     """
+    as_of = as_of_date(as_of)
     drawn = tables(n_customers, seed=seed, as_of=as_of)
-    rng = np.random.default_rng([seed, 1])  # the Book's own stream, after the tables'
+    rng = np.random.default_rng((seed, w.BOOK_STREAM))  # the Book's own stream
     records = with_consents_and_hobbies(drawn, rng, as_of).to_records()
     orders = [r for r in records if isinstance(r, RepairOrder)]
     records += chapters(drawn)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import operator
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from aftersales_crm._args import as_of_date, whole_number
 from aftersales_crm._frozen import frozen_reduce
-from aftersales_crm.errors import InvalidValue
 from aftersales_crm.synthetic import _world as w
 from aftersales_crm.synthetic._draws import (
     draw_customers,
@@ -81,31 +80,11 @@ class SyntheticColumns:
         return self.drawn
 
 
-def _whole(name: str, value: object, low: int) -> int:
-    """``value`` as an int of at least ``low``, or the library's error naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        msg = f"{name} is {value!r} ({type(value).__name__}), must be a whole number"
-        raise InvalidValue(msg, code=f"synthetic_{name}")
-    if value < low:
-        msg = f"{name} is {value}, must be >= {low}"
-        raise InvalidValue(msg, code=f"synthetic_{name}")
-    return operator.index(value)
-
-
-def _day(as_of: object) -> date:
-    if isinstance(as_of, datetime) or not isinstance(as_of, date):
-        msg = (
-            f"as_of is {as_of!r} ({type(as_of).__name__}), must be a datetime.date (not a datetime)"
-        )
-        raise InvalidValue(msg, code="synthetic_as_of")
-    return as_of
-
-
 def columns(
     n_customers: int = 1_000,
     *,
     seed: int = 0,
-    as_of: date = w.DEFAULT_AS_OF,
+    as_of: date | str = w.DEFAULT_AS_OF,
     n_dealers: int | None = None,
     currency: str = "CNY",
 ) -> SyntheticColumns:
@@ -124,12 +103,12 @@ def columns(
         >>> cols.tables() == tables(n_customers=100, seed=1)
         True
     """
-    n_customers = _whole("n_customers", n_customers, 0)
-    seed = _whole("seed", seed, 0)
-    as_of = _day(as_of)
+    n_customers = whole_number(n_customers, parameter="n_customers", minimum=0)
+    seed = whole_number(seed, parameter="seed", minimum=0)
+    as_of = as_of_date(as_of)
     if n_dealers is None:
         n_dealers = min(w.MAX_DEALERS, max(w.MIN_DEALERS, n_customers // w.CUSTOMERS_PER_DEALER))
-    n_dealers = _whole("n_dealers", n_dealers, 1)
+    n_dealers = whole_number(n_dealers, parameter="n_dealers", minimum=1)
     rng = np.random.default_rng(seed)
     end = np.datetime64(as_of, "D").astype(np.int64)
     dealers = draw_dealers(rng, n_dealers)
@@ -164,7 +143,7 @@ def tables(
     n_customers: int = 1_000,
     *,
     seed: int = 0,
-    as_of: date = w.DEFAULT_AS_OF,
+    as_of: date | str = w.DEFAULT_AS_OF,
     n_dealers: int | None = None,
     currency: str = "CNY",
 ) -> Tables:
@@ -178,7 +157,8 @@ def tables(
     Args:
         n_customers: how many customers.
         seed: the seed of the random generator; the same seed gives equal tables.
-        as_of: the day the history ends; nothing happens after it.
+        as_of: the day the history ends (a date, not a datetime, or ISO text such as
+            ``"2026-06-30"``); nothing happens after it.
         n_dealers: how many dealers; by default one per 2,000 customers, at least 2 and at
             most 200.
         currency: the currency of every amount.

@@ -174,15 +174,17 @@ AMOUNT_SIGMA = 0.5
 #: Spread (lognormal sigma) of each customer's spend propensity: a multiplier with mean 1 on
 #: the amounts of the lines the customer or their insurer pays. The library's choice: real
 #: dealer bases follow the Pareto rule (the top 20% of customers bring 70–80% of value);
-#: with this spread the synthetic base does too (its A class brings about 71–73% of spend
-#: from 1,000 customers up), where customers who all spend alike give only about 54%.
-SPEND_PROPENSITY_SIGMA = 1.15
+#: with this spread the synthetic base does too (its A class brings about 72% of spend and
+#: its B class about 21% on bases of ten thousand customers and more; small bases scatter
+#: around that), where customers who all spend alike give A only about 54%.
+SPEND_PROPENSITY_SIGMA = 1.2
 #: The pay types whose amounts follow the customer's spend propensity; warranty and
 #: internal work are paid by the maker and the dealer, whatever the customer is like.
 PROPENSITY_PAYS: Final = (PayType.CUSTOMER, PayType.INSURANCE)
-#: The random stream of the spend propensities, apart from the main stream, so that every
-#: other draw of a seed is the same with or without them.
-SPEND_STREAM = 1
+#: The random streams apart from the main one, each ``default_rng((seed, stream))``: the
+#: facts only a Book carries, and the spend propensities (so that every other draw of a
+#: seed is the same with or without them).
+BOOK_STREAM, SPEND_STREAM = 1, 2
 
 # ------------------------------------------------------------------ facts only a Book carries
 
