@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 QUICK = {
+    "bench_book_tables.py": ["--repeat", "2"],
     "bench_features.py": ["--quick"],
     "bench_policies.py": ["--quick"],
     "bench_validation.py": ["--n", "10000"],

@@ -87,6 +87,13 @@ ROW_RULES: list[tuple[str, str, Any, list[Found]]] = [
         [NAIVE, dt.datetime(2024, 3, 1, tzinfo=dt.UTC), "2024-03-02T00:00:00+08:00"],
         [(0, "at", "naive_instant")],
     ),
+    # a naive datetime among aware ones, with no text or number in the column
+    (
+        "consents",
+        "at",
+        [dt.datetime(2024, 3, 1, tzinfo=dt.UTC), NAIVE, dt.datetime(2024, 3, 2, tzinfo=SHANGHAI)],
+        [(1, "at", "naive_instant")],
+    ),
     # text that is not ISO 8601, and a number
     (
         "consents",
@@ -492,6 +499,16 @@ def test_instants_are_kept_in_utc_whatever_zone_they_came_in(arrays: Arrays) -> 
         at.tolist()
         == _instants("2024-01-01T08:00", "2024-03-01T08:00", "2024-02-29T00:00:00.000001").tolist()
     )
+
+
+def test_instants_near_the_ends_of_the_calendar_are_kept_in_utc(arrays: Arrays) -> None:
+    arrays["consents"]["at"] = [
+        dt.datetime(1, 1, 2, 2, tzinfo=SHANGHAI),
+        dt.datetime(2024, 3, 1, tzinfo=dt.UTC),
+        dt.datetime(9999, 12, 31, 8, tzinfo=SHANGHAI),
+    ]
+    at = Tables.from_arrays(**arrays).consents["at"]
+    assert at.tolist() == _instants("0001-01-01T18", "2024-03-01", "9999-12-31").tolist()
 
 
 def test_numpy_datetimes_are_read_as_utc_at_any_unit(arrays: Arrays) -> None:

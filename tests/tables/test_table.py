@@ -7,7 +7,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from aftersales_crm.errors import CurrencyMismatchError, InvalidType, InvalidValue
+from aftersales_crm.errors import (
+    CurrencyMismatchError,
+    InvalidType,
+    InvalidValue,
+    TableValidationError,
+)
 from aftersales_crm.records import Book, RepairOrder
 from aftersales_crm.tables import SCHEMAS, Column, ColumnKind, Table, Tables, TableSchema, resolve
 from aftersales_crm.values import Money
@@ -301,6 +306,21 @@ def test_from_book_refuses_orders_in_several_currencies(arrays: Arrays) -> None:
         Tables.from_book(book)
     with pytest.raises(CurrencyMismatchError, match=r"USD; the book's orders also use \['CNY'\]"):
         Tables.from_book(book, currency="USD")
+
+
+def test_from_book_checks_records_made_without_validation_like_outside_rows(
+    arrays: Arrays,
+) -> None:
+    records = Tables.from_arrays(**arrays).to_records()
+    order = next(r for r in records if isinstance(r, RepairOrder))
+    unchecked = order.lines[0].model_copy(update={"labour": None})  # model_copy validates nothing
+    spoilt = order.model_copy(update={"lines": (unchecked, *order.lines[1:])})
+    book = Book.from_records([spoilt if r is order else r for r in records])
+    with pytest.raises(TableValidationError) as info:
+        Tables.from_book(book)
+    assert [(p.row, p.column, p.code) for p in info.value.problems] == [
+        (0, "labour", "missing_value")
+    ]
 
 
 def test_a_schema_finds_its_columns_and_key_by_name() -> None:

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from types import UnionType
-from typing import Any, Final
+from typing import Any, Final, get_args
 
 import attrs
 import numpy as np
@@ -29,6 +29,18 @@ _ID_MAX: Final = 64
 _ID_RE: Final = re.compile(r"\S{1,64}")
 _NONE: Final = NONE_CODE
 _US_PER_S: Final = 1_000_000
+_SPACE: Final = re.compile(r"\s")
+_NONE_TYPE: Final = type(None)
+_NONE_OBJECT: Final = np.array(None, dtype=object)
+_EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_EPOCH_DAY: Final = dt.date(1970, 1, 1).toordinal()
+_MICROSECOND: Final = dt.timedelta(microseconds=1)
+#: The instants (µs since the epoch, UTC) the whole-column path converts: those of years 2
+#: to 9998, which ``datetime.astimezone`` moves to UTC without leaving its range.
+_SAFE_US: Final = (
+    (dt.datetime(2, 1, 1, tzinfo=dt.UTC) - _EPOCH) // _MICROSECOND,
+    (dt.datetime(9999, 1, 1, tzinfo=dt.UTC) - _EPOCH) // _MICROSECOND,
+)
 
 #: Record defaults for columns the caller may leave out.
 _NO_DEFAULT: Final = object()
@@ -59,6 +71,26 @@ def _as_array(values: Any, n: int, name: str) -> NDArray[Any]:
 
 def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and value != value)  # NaN from pandas
+
+
+def _types(values: NDArray[np.object_] | list[Any]) -> set[type]:
+    """The exact Python types of the values (one pass in C, for whole-column checks)."""
+    return set(map(type, values.tolist() if isinstance(values, np.ndarray) else values))
+
+
+def _nones(values: NDArray[Any]) -> NDArray[np.bool_]:
+    """The rows of an object array that hold ``None``, compared in C.
+
+    For values whose ``==`` with ``None`` is False (text, numbers, dates): the callers
+    check the types first.
+    """
+    nones: NDArray[np.bool_] = np.equal(values, _NONE_OBJECT)
+    return nones
+
+
+def _accepted(kinds: type | UnionType) -> set[type]:
+    """The types ``isinstance(value, kinds)`` names, each accepted exactly."""
+    return set(get_args(kinds)) if isinstance(kinds, UnionType) else {kinds}
 
 
 class _Sink:
@@ -138,10 +170,17 @@ def _objects(
 ) -> tuple[NDArray[np.object_], NDArray[np.bool_]]:
     """An object array of the given Python types with a mask of missing values."""
     values = raw.astype(object) if raw.dtype != object else raw
-    missing = np.fromiter((_is_missing(v) for v in values), dtype=bool, count=len(values))
-    bad = ~missing & ~np.fromiter(
-        (isinstance(v, kinds) for v in values), dtype=bool, count=len(values)
-    )
+    types = _types(values)
+    if float not in types and types <= _accepted(kinds) | {_NONE_TYPE}:
+        # Each value is None or of an accepted type (a float might be NaN, so floats take
+        # the row-by-row path): the missing rows are the None ones, and none is bad.
+        missing = _nones(values) if _NONE_TYPE in types else np.zeros(len(values), bool)
+        bad = np.zeros(len(values), dtype=bool)
+    else:
+        missing = np.fromiter((_is_missing(v) for v in values), dtype=bool, count=len(values))
+        bad = ~missing & ~np.fromiter(
+            (isinstance(v, kinds) for v in values), dtype=bool, count=len(values)
+        )
     name = column.external
     sink.rows(
         np.flatnonzero(bad),
@@ -165,6 +204,11 @@ def _text(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDArr
             )
     else:  # wrong types and missing values are reported here
         values, _ = _objects(column, raw, sink, str, "text")
+    if column.check is None and _types(values) <= {str, _NONE_TYPE}:
+        texts = values[~_nones(values)].tolist()
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        if ((lengths >= 1) & (lengths <= column.max_length)).all():
+            return values.copy()  # every text is good: the rows below would keep each one
     out = np.empty(len(values), dtype=object)
     for row, value in enumerate(values.tolist()):
         if not isinstance(value, str):
@@ -190,6 +234,12 @@ def _text(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDArr
 def _ids(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDArray[np.str_]:
     name = column.external
     values = raw if raw.dtype.kind == "U" else _objects(column, raw, sink, str, "an id")[0]
+    if column.check is None and column.check_array is None:
+        items = values.tolist()
+        if _types(items) <= {str} and _good_ids(items):
+            ids = np.asarray(items, dtype=str) if items else np.empty(0, dtype="<U1")
+            unique_problems(ids, name, sink)
+            return ids
     out: list[str] = []
     fast: NDArray[np.bool_] | None = None
     if column.check_array is not None and len(values):
@@ -221,6 +271,14 @@ def _ids(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDArra
     ids = np.asarray(out, dtype=str) if out else np.empty(0, dtype="<U1")
     unique_problems(ids, name, sink)
     return ids
+
+
+def _good_ids(ids: list[str]) -> bool:
+    """Whether every id has 1 to 64 characters and no white space, as ``_ID_RE`` asks."""
+    lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+    if not ((lengths >= 1) & (lengths <= _ID_MAX)).all():
+        return False
+    return _SPACE.search("".join(ids)) is None
 
 
 def unique_problems(ids: NDArray[np.str_], name: str, sink: _Sink) -> None:
@@ -261,17 +319,15 @@ def _ref(
     if raw.dtype.kind == "U":  # numpy text has no None: an empty string is none
         values = raw.astype(object)
         values[raw == ""] = None
+        present = raw != ""
         if not column.nullable:
             sink.rows(
                 np.flatnonzero(raw == ""), name, "missing_value", lambda r: f"{name} is required"
             )
     else:  # wrong types and missing values are reported here
-        values, _ = _objects(column, raw, sink, str, "an id")
-    present = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
-    wanted = np.asarray(
-        [v if ok else "" for v, ok in zip(values.tolist(), present.tolist(), strict=True)],
-        dtype=str,
-    )
+        values, absent = _objects(column, raw, sink, str, "an id")
+        present = ~absent  # neither missing nor of another type: the ids given as text
+    wanted = np.where(present, values, "").astype(str) if len(values) else np.empty(0, "<U1")
     rows = resolve(targets[column.target], wanted)
     rows[~present] = _NONE
     dangling = np.flatnonzero(present & (rows == _NONE))
@@ -321,7 +377,12 @@ def _category(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> N
         out[ok] = raw[ok]
         return out
     lookup = {m.value: i for i, m in enumerate(members)} | {m: i for i, m in enumerate(members)}
-    for row, value in enumerate(raw.tolist()):
+    items = raw.tolist()
+    if _types(items) <= ({str, column.enum, _NONE_TYPE} if column.nullable else {str, column.enum}):
+        codes = list(map((lookup | {None: _NONE}).get, items))
+        if None not in codes:  # every text names a member: the rows below would find each
+            return np.array(codes, dtype=np.int8) if codes else out
+    for row, value in enumerate(items):
         if _is_missing(value):
             if not column.nullable:
                 sink.add(row, name, "missing_value", f"{name} is required")
@@ -344,10 +405,10 @@ def _money(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDAr
         values = raw.astype(np.int64)
     else:
         objects, bad = _objects(column, raw, sink, int, "integer minor units")
-        floats = np.flatnonzero(
-            np.fromiter((isinstance(v, float) for v in objects), dtype=bool, count=len(objects))
-        )
-        if len(floats):
+        if any(issubclass(t, float) for t in _types(objects)):
+            floats = np.flatnonzero(
+                np.fromiter((isinstance(v, float) for v in objects), dtype=bool, count=len(objects))
+            )
             msg = f"column {name!r} holds floats (row {floats[0]}); money takes integer minor units (fen)"
             raise FloatMoneyError(msg)
         values = np.where(bad, 0, objects).astype(np.int64)
@@ -367,30 +428,40 @@ def _date(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDArr
             "date_has_time",
             lambda r: f"{name} {raw[r]} has a time of day; a date is expected",
         )
+        absent = np.isnat(days)
     else:
-        days = np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[D]")
-        for row, value in enumerate(raw.tolist()):
-            if _is_missing(value):
-                continue
-            if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
-                sink.add(row, name, "wrong_type", f"{name} is {value!r}, expected a date")
-                continue
-            try:
-                day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-            except ValueError:
-                sink.add(
-                    row, name, "invalid_date", f"{name} {value!r} is not a real date (YYYY-MM-DD)"
-                )
-                continue
-            days[row] = np.datetime64(day, "D")
+        items = raw.tolist()
+        if len(items) and _types(items) <= {dt.date, _NONE_TYPE}:
+            # dates and Nones only: every date is good, converted whole by its ordinal
+            absent = _nones(raw)
+            ordinals = np.fromiter(map(dt.date.toordinal, raw[~absent].tolist()), dtype=np.int64)
+            days = np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[D]")
+            days[~absent] = (ordinals - _EPOCH_DAY).astype("datetime64[D]")
+        else:
+            days = _dates_by_row(name, items, sink)
+            absent = np.isnat(days) & np.fromiter(
+                (_is_missing(v) for v in items), dtype=bool, count=len(items)
+            )
     if not column.nullable:
-        missing = np.flatnonzero(
-            np.isnat(days)
-            & np.fromiter((_is_missing(v) for v in raw.tolist()), dtype=bool, count=len(raw))
-            if raw.dtype.kind != "M"
-            else np.isnat(days)
-        )
-        sink.rows(missing, name, "missing_value", lambda r: f"{name} is required")
+        sink.rows(np.flatnonzero(absent), name, "missing_value", lambda r: f"{name} is required")
+    return days
+
+
+def _dates_by_row(name: str, items: list[Any], sink: _Sink) -> NDArray[np.datetime64]:
+    """Dates given as ``datetime.date`` or ISO text, checked one by one."""
+    days = np.full(len(items), np.datetime64("NaT"), dtype="datetime64[D]")
+    for row, value in enumerate(items):
+        if _is_missing(value):
+            continue
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
+            sink.add(row, name, "wrong_type", f"{name} is {value!r}, expected a date")
+            continue
+        try:
+            day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+        except ValueError:
+            sink.add(row, name, "invalid_date", f"{name} {value!r} is not a real date (YYYY-MM-DD)")
+            continue
+        days[row] = np.datetime64(day, "D")
     return days
 
 
@@ -407,42 +478,71 @@ def _instant(
             "instant_precision",
             lambda r: f"{name} {raw[r]} is finer than a microsecond",
         )
+        absent = np.isnat(raw)
     else:
-        out = np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[us]")
-        for row, value in enumerate(raw.tolist()):
-            if _is_missing(value):
-                continue
-            moment = value
-            if isinstance(value, str):
-                try:
-                    moment = dt.datetime.fromisoformat(value)
-                except ValueError:
-                    sink.add(
-                        row, name, "invalid_instant", f"{name} {value!r} is not an ISO 8601 instant"
-                    )
-                    continue
-            if not isinstance(moment, dt.datetime):
-                sink.add(row, name, "wrong_type", f"{name} is {value!r}, expected a datetime")
-                continue
-            if moment.tzinfo is None or moment.utcoffset() is None:
+        items = raw.tolist()
+        whole = _whole_instants(raw, items)
+        if whole is not None:
+            out, absent = whole
+        else:
+            out = _instants_by_row(name, items, sink)
+            absent = np.fromiter((_is_missing(v) for v in items), dtype=bool, count=len(items))
+    if not column.nullable:
+        sink.rows(np.flatnonzero(absent), name, "missing_value", lambda r: f"{name} is required")
+    return out
+
+
+def _whole_instants(
+    raw: NDArray[Any], items: list[Any]
+) -> tuple[NDArray[np.datetime64], NDArray[np.bool_]] | None:
+    """Aware datetimes and Nones converted whole, with the mask of Nones; else ``None``.
+
+    ``None`` when a value is of another type, naive, or too close to the ends of
+    ``datetime``'s range: the row-by-row path then reports or raises as it always has.
+    """
+    if not len(items) or not _types(items) <= {dt.datetime, _NONE_TYPE}:
+        return None
+    absent = _nones(raw)
+    try:  # subtracting an aware epoch raises for a naive datetime
+        since = [(moment - _EPOCH) // _MICROSECOND for moment in raw[~absent].tolist()]
+    except TypeError:
+        return None
+    micros = np.array(since, dtype=np.int64)
+    if len(micros) and (micros.min() < _SAFE_US[0] or micros.max() >= _SAFE_US[1]):
+        return None
+    out = np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[us]")
+    out[~absent] = micros.astype("datetime64[us]")
+    return out, absent
+
+
+def _instants_by_row(name: str, items: list[Any], sink: _Sink) -> NDArray[np.datetime64]:
+    """Instants given as aware datetimes or ISO text, checked one by one."""
+    out = np.full(len(items), np.datetime64("NaT"), dtype="datetime64[us]")
+    for row, value in enumerate(items):
+        if _is_missing(value):
+            continue
+        moment = value
+        if isinstance(value, str):
+            try:
+                moment = dt.datetime.fromisoformat(value)
+            except ValueError:
                 sink.add(
-                    row,
-                    name,
-                    "naive_instant",
-                    f"{name} {value!r} has no time zone; give an aware datetime",
+                    row, name, "invalid_instant", f"{name} {value!r} is not an ISO 8601 instant"
                 )
                 continue
-            utc = moment.astimezone(dt.UTC).replace(tzinfo=None)
-            out[row] = np.datetime64(utc, "us")
-    if not column.nullable:
-        was_missing = (
-            np.isnat(raw)
-            if raw.dtype.kind == "M"
-            else np.fromiter((_is_missing(v) for v in raw.tolist()), dtype=bool, count=len(raw))
-        )
-        sink.rows(
-            np.flatnonzero(was_missing), name, "missing_value", lambda r: f"{name} is required"
-        )
+        if not isinstance(moment, dt.datetime):
+            sink.add(row, name, "wrong_type", f"{name} is {value!r}, expected a datetime")
+            continue
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            sink.add(
+                row,
+                name,
+                "naive_instant",
+                f"{name} {value!r} has no time zone; give an aware datetime",
+            )
+            continue
+        utc = moment.astimezone(dt.UTC).replace(tzinfo=None)
+        out[row] = np.datetime64(utc, "us")
     return out
 
 

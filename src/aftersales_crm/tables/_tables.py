@@ -523,10 +523,30 @@ def _group(owner: NDArray[np.int64], n: int) -> list[list[int]]:
 # -- records → outside columns ------------------------------------------------------------
 
 
-def _field_value(record: Record, column: Column, seen: dict[str, str], where: str) -> Any:
-    value: Any = record
-    for part in (column.field or column.name).split("."):
-        value = getattr(value, part, None) if value is not None else None
+def _field_values(records: list[Any], column: Column) -> list[Any]:
+    """The value each record holds in ``column``'s field, ``None`` where it has none."""
+    first, *rest = (column.field or column.name).split(".")
+    values = [getattr(record, first, None) for record in records]
+    for part in rest:
+        values = [None if value is None else getattr(value, part, None) for value in values]
+    return values
+
+
+def _plain(values: list[Any], seen: dict[str, str], where: str) -> list[Any]:
+    """Money as minor units (``seen`` collects each currency met and where), mileage as km."""
+    types = set(map(type, values))
+    if types == {Money}:
+        for currency in dict.fromkeys(money.currency for money in values):
+            seen.setdefault(currency, where)
+        return [money.to_minor() for money in values]
+    if types == {Mileage}:
+        return [mileage.km for mileage in values]
+    if not any(issubclass(t, Money | Mileage) for t in types):
+        return values
+    return [_plain_value(value, seen, where) for value in values]
+
+
+def _plain_value(value: Any, seen: dict[str, str], where: str) -> Any:
     if isinstance(value, Money):
         seen.setdefault(value.currency, where)
         return value.to_minor()
@@ -536,20 +556,36 @@ def _field_value(record: Record, column: Column, seen: dict[str, str], where: st
 
 
 def _outside(
-    schema: TableSchema, rows: list[Any], seen: dict[str, str], where: str
+    schema: TableSchema, rows: list[Any], seen: dict[str, str], where: str, *, skip: str = ""
 ) -> dict[str, list[Any]]:
-    """The outside columns of records; ``seen`` collects each currency met and where."""
-    return {c.external: [_field_value(r, c, seen, where) for r in rows] for c in schema.columns}
+    """The outside columns of records, column by column, leaving out the column ``skip``.
+
+    ``seen`` collects each currency met and where, in the order met.
+    """
+    return {
+        c.external: _plain(_field_values(rows, c), seen, where)
+        for c in schema.columns
+        if c.name != skip
+    }
 
 
 def _child_rows(
     kind: FactKind, child: Child, parents: list[Record], seen: dict[str, str]
 ) -> dict[str, list[Any]]:
     """The outside columns of the records nested in ``parents``, each naming its parent."""
-    pairs = [(parent.key, member) for parent in parents for member in getattr(parent, child.field)]
-    out = _outside(child.table, [member for _, member in pairs], seen, kind.table.name)
-    out[child.table.column(child.parent).external] = [key for key, _ in pairs]
-    return out
+    members = [getattr(parent, child.field) for parent in parents]
+    out = _outside(
+        child.table,
+        [member for group in members for member in group],
+        seen,
+        kind.table.name,
+        skip=child.parent,
+    )
+    keys = [parent.key for parent in parents]
+    parent = child.table.column(child.parent).external
+    out[parent] = [key for key, group in zip(keys, members, strict=True) for _ in group]
+    # the parent column in its schema place, as the other columns are
+    return {c.external: out[c.external] for c in child.table.columns}
 
 
 # -- tables → outside columns and records ---------------------------------------------------
@@ -591,21 +627,30 @@ def _python_rows(tables: Tables, table: Table, *, skip: str = "") -> list[dict[s
         values = columns[column.external].tolist()
         if column.kind is K.INSTANT:
             values = [None if v is None else v.replace(tzinfo=dt.UTC) for v in values]
-        elif column.kind is K.MONEY:
-            values = [Money.from_minor(v, tables.currency) for v in values]
+        elif (
+            column.kind is K.MONEY
+        ):  # one Money per distinct amount: amounts repeat, and Money is frozen
+            made = {minor: Money.from_minor(minor, tables.currency) for minor in set(values)}
+            values = [made[v] for v in values]
         elif column.kind is K.FLOAT:
             values = [None if v != v else v for v in values]  # NaN is none
         lists[column.external] = values
     kept = [c for c in table.schema.columns if c.name != skip]
-    rows: list[dict[str, Any]] = []
-    for i in range(len(table)):
-        fields: dict[str, Any] = {}
-        for column in kept:
-            value = lists[column.external][i]
-            path = (column.field or column.name).split(".")
-            if len(path) == 1:
-                fields[path[0]] = value
-            elif value is not None:
-                fields.setdefault(path[0], {})[path[1]] = value
-        rows.append(fields)
+    paths = [(c.field or c.name).split(".") for c in kept]
+    flat = [
+        (path[0], lists[c.external]) for c, path in zip(kept, paths, strict=True) if len(path) == 1
+    ]
+    if flat:
+        names = [name for name, _ in flat]
+        rows = [
+            dict(zip(names, row, strict=True)) for row in zip(*(v for _, v in flat), strict=True)
+        ]
+    else:
+        rows = [{} for _ in range(len(table))]
+    for column, path in zip(kept, paths, strict=True):
+        if len(path) > 1:  # a part of a value (``home_location.lat``): the value only when given
+            head, part = path[0], path[1]
+            for fields, value in zip(rows, lists[column.external], strict=True):
+                if value is not None:
+                    fields.setdefault(head, {})[part] = value
     return rows
