@@ -166,7 +166,6 @@ def _subset(tables: Tables, keep: Mapping[str, NDArray[np.bool_]]) -> Tables:
             values = table[column.name][rows]
             if column.target is not None:
                 points = values >= 0  # -1 (no reference) stays -1, even into an empty table
-                values = values.copy()
                 values[points] = remap[column.target][values[points]]
             columns[column.name] = values
         parts[table.name] = Table(table.schema, columns, table.labels)

@@ -23,9 +23,9 @@ Examples:
     >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
     >>> print(LoyaltyValueMatrix().fit(feats).matrix(feats))
                 D (A)  G (B)  S (C)
-    A loyal         2      5      7
-    B swinging      2      0      2
-    C lost          2      4      4
+    A loyal         3      5      6
+    B swinging      2      1      1
+    C lost          1      3      6
 """
 
 from __future__ import annotations

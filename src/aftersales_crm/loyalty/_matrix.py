@@ -194,13 +194,13 @@ class LoyaltyValueMatrix(BasePolicy):
         >>> matrix = LoyaltyValueMatrix().fit(feats)
         >>> cells = matrix.assign(feats)
         >>> cells.counts()
-        {'AD': 2, 'AG': 5, 'AS': 7, 'BD': 2, 'BS': 2, 'CD': 2, 'CG': 4, 'CS': 4}
+        {'AD': 3, 'AG': 5, 'AS': 6, 'BD': 2, 'BG': 1, 'BS': 1, 'CD': 1, 'CG': 3, 'CS': 6}
         >>> matrix.strategy_of("CD").value, matrix.strategy_of("CS").label("zh")
         ('win_back', '低价值流失客户：不投入售后营销预算')
         >>> matrix.strategies(cells).counts()
-        {'keep': 14, 'invest': 4, 'win_back': 6, 'none': 4}
+        {'keep': 14, 'invest': 4, 'win_back': 4, 'none': 6}
         >>> LoyaltyValueMatrix(win_back=("D",)).strategies(cells).counts()
-        {'keep': 14, 'invest': 4, 'win_back': 2, 'none': 8}
+        {'keep': 14, 'invest': 4, 'win_back': 1, 'none': 9}
 
     References:
         DOMAIN.md §2 (value ABC) and §3 (the loyalty × value matrix, rows A loyal / B
@@ -341,7 +341,7 @@ class LoyaltyValueMatrix(BasePolicy):
             >>> from aftersales_crm import features, synthetic
             >>> feats = features.compute(synthetic.book(5, seed=1), as_of=date(2026, 6, 30))
             >>> LoyaltyValueMatrix().fit(feats).assign(feats).values("zh").tolist()
-            ['流失·黄金', '流失·白银', '忠诚·白银', '忠诚·黄金', '摇摆·钻石']
+            ['流失·白银', '流失·黄金', '忠诚·黄金', '忠诚·白银', '摇摆·钻石']
         """
         loyalty, value = self._both(features)
         placed = (loyalty.codes >= 0) & (value.codes >= 0)
@@ -396,9 +396,9 @@ class LoyaltyValueMatrix(BasePolicy):
             >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
             >>> print(LoyaltyValueMatrix().fit(feats).matrix(feats).format("zh"))
                     D (A类)  G (B类)  S (C类)
-            A 忠诚        2        5        7
-            B 摇摆        2        0        2
-            C 流失        2        4        4
+            A 忠诚        3        5        6
+            B 摇摆        2        1        1
+            C 流失        1        3        6
         """
         loyalty, value = self._both(features)
         placed = (loyalty.codes >= 0) & (value.codes >= 0)

@@ -153,7 +153,7 @@ def crosstab(
         >>> table.names
         (('A', 'B', 'C'), ('within 5 km', '5–10 km', 'beyond 10 km'))
         >>> table.counts.tolist()
-        [[2, 2, 2], [4, 4, 1], [7, 7, 1]]
+        [[3, 2, 1], [3, 5, 1], [7, 6, 2]]
         >>> int(table.values.sum()) == int(feats["spend_fen"].sum())
         True
     """

@@ -442,7 +442,7 @@ class ConsumptionLevel(BasePolicy):
         >>> from aftersales_crm import features, synthetic
         >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
         >>> ConsumptionLevel().assign(feats).counts()
-        {'high': 4, 'medium': 8, 'low': 16}
+        {'high': 6, 'medium': 10, 'low': 12}
 
     References:
         DOMAIN.md §2 (consumption ability is a segmentation dimension; average spend per
@@ -501,7 +501,7 @@ class ConsumptionLevel(BasePolicy):
             >>> from aftersales_crm import features, synthetic
             >>> feats = features.compute(synthetic.book(4, seed=1), as_of=date(2026, 6, 30))
             >>> ConsumptionLevel().assign(feats).values("zh").tolist()
-            ['高消费', '低消费', '低消费', '低消费']
+            ['低消费', '中消费', '中消费', '低消费']
         """
         params = validate_params(self)
         thresholds, names = params["thresholds"], params["names"]

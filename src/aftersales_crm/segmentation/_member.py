@@ -213,7 +213,7 @@ class MemberValue(BasePolicy):
             >>> from aftersales_crm import features, synthetic
             >>> feats = features.compute(synthetic.book(5, seed=1), as_of=date(2026, 6, 30))
             >>> MemberValue().fit(feats).score(feats).round(3).tolist()
-            [0.462, 0.367, 0.358, 0.621, 0.692]
+            [0.171, 0.492, 0.65, 0.454, 0.733]
         """
         check_is_fitted(self)
         return self._score(features)
@@ -237,7 +237,7 @@ class MemberValue(BasePolicy):
             >>> from aftersales_crm import features, synthetic
             >>> feats = features.compute(synthetic.book(5, seed=1), as_of=date(2026, 6, 30))
             >>> MemberValue().fit(feats).assign(feats).values("zh").tolist()
-            ['白银', '白银', '白银', '黄金', '钻石']
+            ['白银', '白银', '黄金', '白银', '钻石']
         """
         check_is_fitted(self)
         names = validate_params(self)["names"]

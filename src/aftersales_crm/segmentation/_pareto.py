@@ -254,7 +254,7 @@ class ParetoABC(BasePolicy):
             >>> from aftersales_crm import features, synthetic
             >>> feats = features.compute(synthetic.book(10, seed=1), as_of=date(2026, 6, 30))
             >>> ParetoABC().fit(feats).assign(feats).values("zh")[:3].tolist()
-            ['A类', 'B类', 'C类']
+            ['C类', 'A类', 'C类']
         """
         check_is_fitted(self)
         names = self._names()

@@ -71,7 +71,7 @@ class RFMScore(BasePolicy):
         >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
         >>> rfm = RFMScore().fit(feats)
         >>> rfm.scores(feats)[:3].tolist()
-        [[4, 3, 2], [2, 3, 3], [4, 5, 3]]
+        [[4, 3, 2], [2, 3, 4], [4, 5, 5]]
         >>> rfm.assign(feats).values()[:3].tolist()
         ['potential_loyalists', 'at_risk', 'loyal_customers']
 
@@ -199,9 +199,9 @@ class RFMScore(BasePolicy):
             >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
             >>> rfm = RFMScore().fit(feats)
             >>> rfm.score(feats).values[:3].tolist(), rfm.score(feats, "monetary").values[:3].tolist()
-            ([9.0, 8.0, 12.0], [2.0, 3.0, 3.0])
+            ([9.0, 9.0, 14.0], [2.0, 4.0, 5.0])
             >>> rfm.score(feats).to_pandas().head(2).to_dict()
-            {'C0000000': 9.0, 'C0000001': 8.0}
+            {'C0000000': 9.0, 'C0000001': 9.0}
         """
         check_is_fitted(self)
         part = check_value(self, "part", part, OneOf(("total", *_PARTS)))

@@ -41,9 +41,9 @@ class ThresholdTiers(BasePolicy):
         >>> from aftersales_crm import features, synthetic
         >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
         >>> ThresholdTiers().assign(feats).counts()
-        {'platinum': 3, 'gold': 3, 'silver': 24}
+        {'diamond': 1, 'platinum': 3, 'gold': 7, 'silver': 19}
         >>> ThresholdTiers(thresholds=(500_000, 100_000), names=("vip", "member")).assign(feats).counts()
-        {'vip': 3, 'member': 8}
+        {'vip': 4, 'member': 10}
 
     References:
         DOMAIN.md §2 (member value levels from material value: spend in a period).
@@ -100,7 +100,7 @@ class ThresholdTiers(BasePolicy):
             >>> from aftersales_crm import features, synthetic
             >>> feats = features.compute(synthetic.book(5, seed=1), as_of=date(2026, 6, 30))
             >>> ThresholdTiers().assign(feats).values("zh").tolist()
-            ['白银', '白银', '白银', '黄金', '白银']
+            ['白银', '白银', '黄金', '黄金', '黄金']
         """
         params = validate_params(self)
         values = numeric(features, self, "value", params["value"])

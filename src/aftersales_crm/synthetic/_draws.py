@@ -11,7 +11,6 @@ tables, so a draw is never moved, merged or split.
 
 from __future__ import annotations
 
-import math
 from typing import Any, Final, NamedTuple
 
 import numpy as np
@@ -335,22 +334,9 @@ def _owner_on(
     return owner
 
 
-#: Standard normal quantiles on a fine grid: z from -8 to 8 and its cumulative probability.
-_Z_GRID: Final = np.linspace(-8.0, 8.0, 4_001)
-_Z_CDF: Final = np.array([0.5 * math.erfc(-z / math.sqrt(2.0)) for z in _Z_GRID])
-
-
 def draw_spend_propensity(rng: np.random.Generator, n: int) -> NDArray[np.float64]:
-    """Each customer's spend propensity: lognormal with mean 1 (see ``SPEND_PROPENSITY_SIGMA``).
-
-    Drawn stratified: the ``n`` propensities fall one in each of ``n`` equally likely slices
-    of the distribution, at a random point of the slice, and are shuffled among the
-    customers. Each customer's draw is as random as an independent one, but a base of a few
-    hundred customers has the spread of a large one, so its value classes follow the same
-    rule instead of scattering around it.
-    """
-    u = (rng.permutation(n) + rng.random(n)) / max(n, 1)
-    z = np.interp(u, _Z_CDF, _Z_GRID)
+    """Each customer's spend propensity: lognormal with mean 1 (see ``SPEND_PROPENSITY_SIGMA``)."""
+    z = rng.standard_normal(n)
     sigma = w.SPEND_PROPENSITY_SIGMA
     return np.exp(sigma * z - sigma * sigma / 2)
 

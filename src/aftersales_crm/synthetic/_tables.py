@@ -168,7 +168,8 @@ def tables(
 
     Raises:
         InvalidValue: ``n_customers`` or ``seed`` is not a whole number >= 0,
-            ``n_dealers`` is not a whole number >= 1, or ``as_of`` is not a date.
+            ``n_dealers`` is not a whole number >= 1, or ``as_of`` is neither a date (not a
+            datetime) nor ISO date text.
 
     Examples:
         >>> t = tables(n_customers=100, seed=1)
