@@ -25,6 +25,7 @@ from aftersales_crm.values import (
     FuelType,
     Gender,
     LabelledEnum,
+    Material,
     PayType,
     ServiceKind,
 )
@@ -36,6 +37,7 @@ ENUMS: list[type[LabelledEnum]] = [
     ContactPurpose,
     FuelType,
     Gender,
+    Material,
     PayType,
     ServiceKind,
 ]
@@ -127,7 +129,7 @@ def test_each_enum_documents_an_example_and_its_source(enum: type[LabelledEnum])
     doc = inspect.getdoc(enum) or ""
     assert "Examples:" in doc
     assert ">>>" in doc
-    assert "DOMAIN.md §" in doc
+    assert "References:" in doc
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@
   :mod:`~aftersales_crm.values.plate` (Chinese licence plates, GA 36).
 * :class:`Mileage` and :class:`GeoPoint` (WGS-84 distances, bearings, compass sectors).
 * Enumerations with stable English values and Chinese/English labels.
+* :class:`Material` and :class:`Quote`: the dealer training material and its own words.
 * :mod:`~aftersales_crm.values.types`: ``Annotated`` field types for pydantic models.
 
 Examples:
@@ -46,6 +47,7 @@ from aftersales_crm.values._geo import (
     sector_codes,
 )
 from aftersales_crm.values._identifier import IdentifierModule
+from aftersales_crm.values._material import Material, Quote
 from aftersales_crm.values._mileage import Mileage
 from aftersales_crm.values._money import CURRENCY_EXPONENTS, Money, currency_exponent
 
@@ -66,9 +68,11 @@ __all__ = [
     "IdentifierModule",
     "LabelledEnum",
     "Lang",
+    "Material",
     "Mileage",
     "Money",
     "PayType",
+    "Quote",
     "ServiceKind",
     "Winds",
     "bearing_deg",
