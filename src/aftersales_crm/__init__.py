@@ -1,9 +1,11 @@
 """aftersales_crm: automotive after-sales customer relationship management, as pure domain logic.
 
-The library models the work of keeping car owners coming back after the sale: validated
-records of customers, vehicles and repair orders; analytics over many customers; the
-owners' club and its points; satisfaction; care and follow-up. It reads no clock, opens
-no files and draws no unseeded random numbers; every time-dependent call takes ``as_of``.
+The library models the work of keeping car owners coming back after the sale. This
+release holds exact values and identifiers; validated records of customers, vehicles,
+repair orders, contacts, complaints and club activities, kept whole by a ``Book``;
+columnar tables and the feature engine over many customers; segmentation; and loyalty
+with the loyalty × value matrix. It reads no clock, opens no files and draws no unseeded
+random numbers; every time-dependent call takes ``as_of``.
 
 The top level exports only the entry points; everything else lives in a subpackage.
 

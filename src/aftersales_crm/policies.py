@@ -158,13 +158,13 @@ _LOYALTY: Final = "aftersales_crm.loyalty"
 
 BUILT_INS: Final[Mapping[str, str]] = MappingProxyType(
     {
-        # Value tiers (DOMAIN.md §2).
+        # Value tiers.
         "pareto_abc": f"{_SEGMENTATION}:ParetoABC",
         "threshold_tiers": f"{_SEGMENTATION}:ThresholdTiers",
         "quantile_tiers": f"{_SEGMENTATION}:QuantileTiers",
         "rfm": f"{_SEGMENTATION}:RFMScore",
         "member_value": f"{_SEGMENTATION}:MemberValue",
-        # Segmentation dimensions (DOMAIN.md §2).
+        # Segmentation dimensions.
         "vehicle_age_band": f"{_SEGMENTATION}:VehicleAgeBand",
         "region_ring": f"{_SEGMENTATION}:RegionRing",
         "sector": f"{_SEGMENTATION}:Sector",
@@ -175,7 +175,7 @@ BUILT_INS: Final[Mapping[str, str]] = MappingProxyType(
         "usage_habit": f"{_SEGMENTATION}:UsageHabit",
         "consumption_level": f"{_SEGMENTATION}:ConsumptionLevel",
         "new_or_returning": f"{_SEGMENTATION}:NewOrReturning",
-        # Loyalty (DOMAIN.md §3).
+        # Loyalty.
         "first_maintenance_return": f"{_LOYALTY}:FirstMaintenanceReturn",
         "service_interval_status": f"{_LOYALTY}:ServiceIntervalStatus",
         "loyalty_value_matrix": f"{_LOYALTY}:LoyaltyValueMatrix",

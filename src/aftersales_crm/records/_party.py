@@ -46,7 +46,8 @@ class Dealer(Record):
         location: where the workshop is, WGS-84 (convert GCJ-02/BD-09 map coordinates first).
         region: the OEM's sales region, free text.
         full_after_sales: whether the dealer has the full after-sales function; the OEM's
-            club enrolment rate counts only those (DOMAIN.md §4).
+            club enrolment rate counts only those (《斯柯达车友汇客户关爱总监培训教材》:
+            "经销商入会率计算公式:截至X月经销商分会/截至X月具备完整售后功能的经销商数量").
 
     Examples:
         >>> from aftersales_crm.values import GeoPoint
@@ -127,8 +128,9 @@ CHAPTERS = FactKind(
 class Customer(Record):
     """A customer (客户): an owner of one or more vehicles, a person or a company.
 
-    Holds the static data of DOMAIN.md §1. Personal data fields are marked and masked by
-    :func:`~aftersales_crm.records.redacted`.
+    Holds the owner's fixed data (固定的信息) of 《信息回访员基础培训分析报告》: "姓名/性别/
+    身份证号/职业/生日", addresses, postcodes and phones. Personal data fields are marked
+    and masked by :func:`~aftersales_crm.records.redacted`.
 
     Attributes:
         id: the customer's id in the dealer system.

@@ -76,15 +76,16 @@ class RFMScore(BasePolicy):
         ['potential_loyalists', 'at_risk', 'loyal_customers']
 
     References:
-        automotive.md §9 F35 (R, F and M scored on quintiles 1–5, R inverted, cells mapped
-        to tiers) and §6.1 (a churn-warning tier in a five-tier RFM scheme).
+        Arthur M. Hughes, *Strategic Database Marketing* (1994): recency, frequency and
+        monetary value each scored in quintiles 1–5, the most recent scoring 5. The named
+        tiers and the cells mapped to them are the library's choice.
     """
 
     kind: ClassVar[PolicyKind] = "tier"
     population_relative: ClassVar[bool] = True
 
     DEFAULT_BINS: ClassVar[int] = 5
-    """Quintile scores 1–5 (automotive.md §9 F35)."""
+    """Quintile scores 1–5 (Hughes, *Strategic Database Marketing*, 1994)."""
 
     SEGMENTS: ClassVar[tuple[tuple[str, str], ...]] = (
         ("champions", "冠军客户"),

@@ -1,7 +1,8 @@
 """Places on the Earth: WGS-84 points, great-circle distances, bearings and compass sectors.
 
-Region segmentation (DOMAIN.md §2) places each customer in a compass sector around the
-dealer and in a distance ring. :class:`GeoPoint` is one point; :func:`haversine_km`,
+Region segmentation places each customer in a compass sector around the dealer and in a
+distance ring (the CSI course's 区域分类: 东方/南方/西方/北方区域客户, "服务店覆盖的范围" of 5公里 and
+10公里). :class:`GeoPoint` is one point; :func:`haversine_km`,
 :func:`bearing_deg` and :func:`sector_codes` do the same work over whole numpy columns, and
 the methods of :class:`GeoPoint` call them, so each formula is written once.
 

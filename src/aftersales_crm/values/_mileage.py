@@ -1,8 +1,9 @@
 """Odometer readings in whole kilometres.
 
 A repair order records the mileage on the odometer (行驶里程) when the vehicle came in;
-master data records the mileage at the first visit (首次来厂里程), and mileage bands are a
-dynamic attribute of every vehicle (DOMAIN.md §1). Odometers show whole kilometres, so a
+master data records the mileage at the first visit (首次来厂里程), and the mileage band is a
+dynamic attribute of every vehicle (《信息回访员基础培训分析报告》 lists "首次来厂日期/首次来厂里程"
+among the fixed data and "行使里程分类/完成该里程的时间间隔" among the changing data). Odometers show whole kilometres, so a
 :class:`Mileage` is a non-negative ``int``: never a float, never negative.
 
 Examples:
@@ -86,7 +87,8 @@ class Mileage:
         (Mileage(km=15000), '{"mileage":15000}')
 
     References:
-        DOMAIN.md §1 (mileage at first visit, mileage bands, repair-order mileage).
+        《信息回访员基础培训分析报告》: "首次来厂里程" (mileage at the first visit) and
+        "行使里程分类" (mileage band); whole kilometres because odometers show them.
     """
 
     km: int = attrs.field(converter=_kilometres)

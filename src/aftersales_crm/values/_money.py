@@ -16,8 +16,10 @@ those of :data:`CURRENCY_EXPONENTS` (ISO 4217).
 
 References:
     ISO 4217:2015, *Codes for the representation of currencies*, List One, minor-unit
-    column, for the number of decimal places of each currency. The half-up invoice rule
-    and the float pitfalls: research/ecosystem.md section 7 of this project.
+    column, for the number of decimal places of each currency. Invoices round half up
+    (四舍五入), where Python's decimal context defaults to half even: the ``decimal``
+    module documentation, *Rounding modes*. Why never float: the Python tutorial,
+    *Floating-Point Arithmetic: Issues and Limitations*.
 
 Examples:
     >>> from decimal import Decimal
