@@ -190,7 +190,8 @@ def test_consumption_level_by_spend_per_visit() -> None:
     )
     labels = ConsumptionLevel().assign(table)
     assert list(labels.values()) == ["high", "medium", "medium", "low", None]
-    assert labels.names_zh == ("高消费", "中消费", "低消费")
+    # 《汽车售后客户关系管理》: "高价值客户、中价值客户、低价值客户" (was 高消费/中消费/低消费).
+    assert labels.names_zh == ("高价值客户", "中价值客户", "低价值客户")
 
 
 def test_consumption_level_with_other_names_has_no_chinese_names() -> None:

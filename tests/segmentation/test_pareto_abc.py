@@ -109,6 +109,8 @@ def test_the_report_compares_value_shares_with_the_rule() -> None:
         customer_shares=(0.2, 0.3, 0.5),
         value_shares=(0.75, 0.2, 0.05),
         rule=((0.7, 0.8), (0.2, 0.25), (0.05, 0.1)),
+        strategies=ParetoABC.STRATEGIES,
+        traits=ParetoABC.TRAITS,
     )
     assert follows.follows_rule()
     assert not ParetoABC().fit(spenders(800, 100, 50, 30, 20)).report().follows_rule()

@@ -118,7 +118,8 @@ def test_usage_habit_is_the_most_driven_vehicle_with_its_own_readings() -> None:
         "long_idle",
         "occasional",  # 39.9 km/day
     ]
-    assert labels.names_zh == ("频繁使用", "偶尔使用", "长期闲置")
+    # 《汽车售后客户关系管理》: "频繁使用者、偶尔使用者、长期闲置者" (the 者 was dropped before).
+    assert labels.names_zh == ("频繁使用者", "偶尔使用者", "长期闲置者")
 
 
 def test_usage_habit_default_thresholds_are_per_year() -> None:

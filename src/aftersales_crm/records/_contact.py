@@ -53,7 +53,8 @@ class ContactMade(Record):
         vin: the vehicle the contact was about, if any.
         channel: phone, SMS, messaging app, e-mail, post or visit.
         purpose: care, follow-up, solicitation, inquiry, appointment, complaint call, …
-        outcome: reached, no answer, refused, wrong number, or asked not to be contacted.
+        outcome: reached, no answer, refused, wrong number, asked not to be contacted, or
+            one of the four hard-to-reach customers (:class:`ContactOutcome`).
         at: when, timezone-aware.
         staff: who made the contact, a staff id.
         repair_order_id: the order a follow-up is about.

@@ -10,7 +10,8 @@ without the data the policy needs.
   share), :class:`ThresholdTiers` and :class:`QuantileTiers` (diamond … silver),
   :class:`RFMScore` (recency, frequency, monetary scores and segments) and
   :class:`MemberValue` (member levels from material value, loyalty and activity).
-* Dimensions (``kind = "dimension"``): :class:`VehicleAgeBand`, :class:`RegionRing`,
+* Dimensions (``kind = "dimension"``): :class:`VehicleAgeBand` (with its
+  :class:`VehicleAgeReport`), :class:`RegionRing`,
   :class:`Sector`, :class:`OwnerAgeBand`, :class:`GenderDimension`, :class:`Hobby`,
   :class:`BodyTypeDimension`, :class:`UsageHabit`, :class:`ConsumptionLevel` and
   :class:`NewOrReturning`.
@@ -54,7 +55,12 @@ from aftersales_crm.segmentation._member import MemberValue
 from aftersales_crm.segmentation._pareto import ParetoABC, ParetoReport
 from aftersales_crm.segmentation._rfm import RFMScore
 from aftersales_crm.segmentation._tiers import QuantileTiers, ThresholdTiers
-from aftersales_crm.segmentation._vehicles import BodyTypeDimension, UsageHabit, VehicleAgeBand
+from aftersales_crm.segmentation._vehicles import (
+    BodyTypeDimension,
+    UsageHabit,
+    VehicleAgeBand,
+    VehicleAgeReport,
+)
 
 __all__ = [
     "BodyTypeDimension",
@@ -74,5 +80,6 @@ __all__ = [
     "ThresholdTiers",
     "UsageHabit",
     "VehicleAgeBand",
+    "VehicleAgeReport",
     "crosstab",
 ]

@@ -1,4 +1,10 @@
-"""Segmentation dimensions read from customer features (DOMAIN.md §2)."""
+"""Segmentation dimensions read from customer features.
+
+The CSI course classifies customers by "价值分类性别分类爱好分类区域分类车龄分类年龄分类"
+(value, gender, hobby, region, vehicle age and owner age), and 《汽车售后客户关系管理》 adds
+consumption ability, purchase time and usage habit; each class docstring says which of its
+names and numbers are the material's and which the library's.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +37,7 @@ from aftersales_crm.segmentation._common import (
     numeric,
     present,
 )
-from aftersales_crm.values import CompassSector, Gender, sector_codes
+from aftersales_crm.values import CompassSector, Gender, Material, Quote, sector_codes
 
 __all__ = [
     "ConsumptionLevel",
@@ -68,16 +74,19 @@ class RegionRing(BasePolicy):
         >>> RegionRing().assign(feats).names_zh
         ('5公里以内', '5–10公里', '10公里以外')
 
+    The CSI course draws the range a service shop covers as rings at 5 and 10 km
+    ("服务店覆盖的范围5公里10公里", slide 区域分类); the edges are its numbers. Which ring a
+    distance of exactly 5 or 10 km falls in, and the ring names, are the library's choice.
+
     References:
-        DOMAIN.md §2 (region: distance rings within 5 km, 5–10 km, beyond 10 km);
-        automotive.md §9 F37 (rings ≤ 5, (5, 10], > 10 km).
+        The CSI course (第五章 客户信息分析与利用, 客户分类–区域分类).
     """
 
     kind: ClassVar[PolicyKind] = "dimension"
     population_relative: ClassVar[bool] = False
 
     DEFAULT_RINGS_KM: ClassVar[tuple[float, ...]] = (5.0, 10.0)
-    """Rings within 5 km, 5–10 km and beyond 10 km (DOMAIN.md §2)."""
+    """Rings within 5 km, 5–10 km and beyond 10 km (the CSI course: "5公里10公里")."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
         "rings_km": Numbers(order="increasing", low=0),
@@ -147,16 +156,19 @@ class Sector(BasePolicy):
         >>> Sector(winds=8).assign(feats).values("zh")[:3].tolist()
         ['东北', '北', '西南']
 
+    The CSI course divides customers around the dealer into "东方区域客户", "南方区域客户",
+    "西方区域客户" and "北方区域客户" (east, south, west and north), the four sectors of the
+    default; where the boundaries lie, and the 8-wind option, are the library's choice.
+
     References:
-        DOMAIN.md §2 (region: compass sector, north/south/east/west, around the dealer);
-        automotive.md §9 F38 (4- and 8-point compass indexes).
+        The CSI course (第五章 客户信息分析与利用, 客户分类–区域分类).
     """
 
     kind: ClassVar[PolicyKind] = "dimension"
     population_relative: ClassVar[bool] = False
 
     DEFAULT_WINDS: ClassVar[int] = 4
-    """North, east, south and west (DOMAIN.md §2)."""
+    """North, east, south and west (the CSI course: 东方/南方/西方/北方区域客户)."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {"winds": OneOf((_FOUR, _EIGHT))}
     """4 or 8 winds (whole numbers)."""
@@ -212,15 +224,15 @@ class OwnerAgeBand(BasePolicy):
         {'under 30': 5, '30–39': 7, '40–49': 15, '50–59': 3}
 
     References:
-        DOMAIN.md §2 (owner age is a segmentation dimension; the material gives no bands,
-        so the ten-year bands are a design choice).
+        The CSI course names owner age as a segmentation dimension ("年龄分类") but gives no
+        bands; the ten-year bands are the library's choice.
     """
 
     kind: ClassVar[PolicyKind] = "dimension"
     population_relative: ClassVar[bool] = False
 
     DEFAULT_EDGES: ClassVar[tuple[int, ...]] = (30, 40, 50, 60)
-    """Ten-year bands from 30 to 60: a design choice (DOMAIN.md §2 names the dimension only)."""
+    """Ten-year bands from 30 to 60: the library's choice (the material names no bands)."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
         "edges": Numbers(order="increasing", low=0, whole=True, unit="years"),
@@ -278,7 +290,8 @@ class GenderDimension(BasePolicy):
         {'male': 13, 'female': 17}
 
     References:
-        DOMAIN.md §1 (owner master data: gender) and §2 (gender is a segmentation dimension).
+        The CSI course ("性别分类", gender as a segmentation dimension);
+        《信息回访员基础培训分析报告》 (车主信息: "姓名/性别/身份证号/职业/生日").
     """
 
     kind: ClassVar[PolicyKind] = "dimension"
@@ -331,17 +344,16 @@ class Hobby(BasePolicy):
         {'钓鱼': 8, 'other': 16}
 
     References:
-        DOMAIN.md §1 (owner master data: hobbies), §2 (hobby is a segmentation dimension)
-        and §4 (club activities: screen invitees). The default list is a design choice:
-        the themes of owners' club activities (self-drive, camping, photography, fishing,
-        cycling, food).
+        The CSI course ("爱好分类", hobby as a segmentation dimension). The default list is
+        the library's choice: common themes of owners' club activities (self-drive,
+        camping, photography, fishing, cycling, food); the material names none.
     """
 
     kind: ClassVar[PolicyKind] = "dimension"
     population_relative: ClassVar[bool] = False
 
     DEFAULT_HOBBIES: ClassVar[tuple[str, ...]] = ("自驾", "露营", "摄影", "钓鱼", "骑行", "美食")
-    """Themes of owners' club activities (DOMAIN.md §4), self-drive touring first."""
+    """Themes of owners' club activities (the library's choice), self-drive touring first."""
 
     OTHER: ClassVar[tuple[str, str]] = ("other", "其他")
     """The label of customers whose hobbies are none of ``hobbies`` (English, Chinese)."""
@@ -424,7 +436,14 @@ class Hobby(BasePolicy):
 
 
 class ConsumptionLevel(BasePolicy):
-    """Consumption ability (消费能力): high, medium or low spend per visit.
+    """Consumption ability (消费能力): high-, medium- or low-value customers.
+
+    《汽车售后客户关系管理》 segments customers by consumption ability into
+    "高价值客户、中价值客户、低价值客户" (high-, medium- and low-value customers,
+    :attr:`MATERIAL_NAMES`); the Chinese names of the default levels are its words, and the
+    codes stay ``"high"``, ``"medium"`` and ``"low"``. The material names the levels but
+    not how to tell them apart: the measure (spend per visit) and the thresholds are the
+    library's choice.
 
     A customer is "high" when the ``value`` feature reaches the first threshold, "medium"
     when it reaches the second, else "low". Customers without a visit (``visits`` 0) and
@@ -435,7 +454,8 @@ class ConsumptionLevel(BasePolicy):
             spend per visit; :attr:`DEFAULT_VALUE`).
         thresholds: the lowest value of each level but the last, strictly decreasing
             (default ¥2,000 and ¥800 per visit, in fen; :attr:`DEFAULT_THRESHOLDS`).
-        names: the levels, highest first (default high, medium, low; 高 / 中 / 低消费).
+        names: the levels, highest first (default high, medium, low: 高价值客户 /
+            中价值客户 / 低价值客户).
 
     Examples:
         >>> from datetime import date
@@ -445,8 +465,7 @@ class ConsumptionLevel(BasePolicy):
         {'high': 6, 'medium': 10, 'low': 12}
 
     References:
-        DOMAIN.md §2 (consumption ability is a segmentation dimension; average spend per
-        visit is one of the material values of §2).
+        《汽车售后客户关系管理》 (客户细分方法与标准, by consumption ability, 消费能力).
     """
 
     kind: ClassVar[PolicyKind] = "dimension"
@@ -456,15 +475,22 @@ class ConsumptionLevel(BasePolicy):
     """Average spend per visit (客单价), in fen: ability to pay rather than how often one comes."""
 
     DEFAULT_THRESHOLDS: ClassVar[tuple[int, ...]] = (200_000, 80_000)
-    """High from ¥2,000 a visit, medium from ¥800 (in fen): a design choice (DOMAIN.md gives
-    no amounts); in the synthetic dealer's base about the top 18% and the bottom 13% of
-    customers with a visit."""
+    """High from ¥2,000 a visit, medium from ¥800 (in fen): the library's choice (the
+    material gives no amounts); in the synthetic dealer's base about the top 18% and the
+    bottom 13% of customers with a visit."""
 
     DEFAULT_NAMES: ClassVar[tuple[str, ...]] = ("high", "medium", "low")
-    """High / medium / low consumption (高消费 / 中消费 / 低消费)."""
+    """High-, medium- and low-value customers (高价值客户 / 中价值客户 / 低价值客户)."""
 
-    NAMES_ZH: ClassVar[tuple[str, ...]] = ("高消费", "中消费", "低消费")
-    """The Chinese names of the default levels."""
+    NAMES_ZH: ClassVar[tuple[str, ...]] = ("高价值客户", "中价值客户", "低价值客户")
+    """The Chinese names of the default levels, the material's words."""
+
+    MATERIAL_NAMES: ClassVar[Quote] = Quote(
+        Material.AFTERSALES_CRM,
+        "高价值客户、中价值客户、低价值客户",
+        "high-value customers, medium-value customers, low-value customers",
+    )
+    """The levels as 《汽车售后客户关系管理》 names them, segmenting by consumption ability."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
         "value": Column(),
@@ -501,7 +527,7 @@ class ConsumptionLevel(BasePolicy):
             >>> from aftersales_crm import features, synthetic
             >>> feats = features.compute(synthetic.book(4, seed=1), as_of=date(2026, 6, 30))
             >>> ConsumptionLevel().assign(feats).values("zh").tolist()
-            ['低消费', '中消费', '中消费', '低消费']
+            ['低价值客户', '中价值客户', '中价值客户', '低价值客户']
         """
         params = validate_params(self)
         thresholds, names = params["thresholds"], params["names"]
@@ -534,9 +560,10 @@ class NewOrReturning(BasePolicy):
         {'new': 3, 'existing': 27}
 
     References:
-        DOMAIN.md §2 (purchase time: new or old customer) and §3 (customer lifecycle: buyer,
-        then service customer). The 12-month window is a design choice, the trailing window
-        of the spend features.
+        《汽车售后客户关系管理》 segments by purchase time ("按照购车时间细分") into new and
+        existing customers ("老客户"; the copy's "新客户" is lost in its text extraction).
+        The 12-month window is the library's choice, the trailing window of the spend
+        features.
     """
 
     kind: ClassVar[PolicyKind] = "dimension"
@@ -549,7 +576,7 @@ class NewOrReturning(BasePolicy):
     """The labels in English."""
 
     NAMES_ZH: ClassVar[tuple[str, str]] = ("新客户", "老客户")
-    """The labels in Chinese (DOMAIN.md §2: new / old customer)."""
+    """The labels in Chinese (《汽车售后客户关系管理》: new and old customers)."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
         "months": Whole(low=0, unit="months"),

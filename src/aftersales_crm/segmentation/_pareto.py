@@ -1,4 +1,4 @@
-"""Pareto ABC value classes (客户价值ABC分类), DOMAIN.md §2."""
+"""Pareto ABC value classes (客户价值ABC分类) of the CSI course, with its strategies and traits."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 import string
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, Literal
 
 import attrs
 import numpy as np
@@ -22,11 +22,16 @@ from aftersales_crm.segmentation._common import (
     present,
     python_number,
 )
+from aftersales_crm.values import Material, Quote
 
 __all__ = ["ParetoABC", "ParetoReport"]
 
 _LETTERS: Final = len(string.ascii_uppercase)
 """Classes are named A, B, C…: at most 26 of them."""
+
+_COURSE: Final = Material.CSI_COURSE
+_MATERIAL_CLASSES: Final = 3
+"""The course's strategies and traits are for three classes, A, B and C."""
 
 
 @attrs.frozen
@@ -39,8 +44,12 @@ class ParetoReport:
         values: the value feature summed per class (int fen for money columns).
         customer_shares: each class's share of the customers (NaN without customers).
         value_shares: each class's share of the total value (NaN when the total is 0).
-        rule: the value share (low, high) each class is expected to hold by DOMAIN.md §2
+        rule: the value share (low, high) each class is expected to hold by the CSI course
             (A 70–80%, B 20–25%, C 5–10%), for the default shares; empty otherwise.
+        strategies: per class, the course's strategy for it (:attr:`ParetoABC.STRATEGIES`),
+            for three classes; empty otherwise.
+        traits: per class, the course's traits of its customers (:attr:`ParetoABC.TRAITS`),
+            for three classes; empty otherwise.
 
     Examples:
         >>> report = ParetoReport(
@@ -54,6 +63,20 @@ class ParetoReport:
         A: 20.0% of customers, 75.0% of value (rule 70–80%)
         B: 30.0% of customers, 20.0% of value (rule 20–25%)
         C: 50.0% of customers, 5.0% of value (rule 5–10%)
+        >>> import attrs
+        >>> report = attrs.evolve(
+        ...     report, strategies=ParetoABC.STRATEGIES, traits=ParetoABC.TRAITS
+        ... )
+        >>> print(report.format("zh"))
+        A类: 客户占20.0%, 价值占75.0% (规则70–80%)
+          策略: 重点抓A类客户
+          特点: 价值贡献大、客户数量小; 依赖度较高,宽容度大
+        B类: 客户占30.0%, 价值占20.0% (规则20–25%)
+          策略: 照顾B类客户
+          特点: 界于A、C类客户之间; 理性客观、不满情绪不易表现
+        C类: 客户占50.0%, 价值占5.0% (规则5–10%)
+          策略: 吸引C类客户
+          特点: 客户数量众多、价值贡献低; 价格倾向严重,不信任感强
     """
 
     names: tuple[str, ...]
@@ -62,6 +85,8 @@ class ParetoReport:
     customer_shares: tuple[float, ...]
     value_shares: tuple[float, ...]
     rule: tuple[tuple[float, float], ...] = ()
+    strategies: tuple[Quote, ...] = ()
+    traits: tuple[tuple[Quote, ...], ...] = ()
 
     def follows_rule(self) -> bool:
         """Whether every class's value share lies in its expected range (False without one).
@@ -75,19 +100,47 @@ class ParetoReport:
             for share, (low, high) in zip(self.value_shares, self.rule, strict=True)
         )
 
-    def __str__(self) -> str:
-        """One line per class: its shares of customers and value, and the rule's range."""
+    def format(self, lang: Literal["en", "zh"] = "en", *, material: bool = True) -> str:
+        """The report as text, one class after the other.
+
+        A line per class gives its shares of customers and value and the rule's range;
+        below it, where the report has them, come the course's strategy and traits.
+
+        Args:
+            lang: ``"en"`` for English (the translations), ``"zh"`` for Chinese (the
+                course's own words).
+            material: whether to show the course's strategy and traits under each line; ``str()``
+                leaves them out.
+
+        Examples:
+            >>> report = ParetoReport(("A",), (1,), (5,), (1.0,), (1.0,))
+            >>> report.format("zh")
+            'A类: 客户占100.0%, 价值占100.0%'
+        """
+        zh = lang == "zh"
         lines = []
         for i, name in enumerate(self.names):
-            line = (
-                f"{name}: {self.customer_shares[i]:.1%} of customers,"
-                f" {self.value_shares[i]:.1%} of value"
-            )
+            customers, value = f"{self.customer_shares[i]:.1%}", f"{self.value_shares[i]:.1%}"
+            if zh:
+                line = f"{name}{ParetoABC.NAMES_ZH}: 客户占{customers}, 价值占{value}"
+            else:
+                line = f"{name}: {customers} of customers, {value} of value"
             if self.rule:
                 low, high = self.rule[i]
-                line += f" (rule {low * 100:.0f}–{high * 100:.0f}%)"
+                shown = f"{low * 100:.0f}–{high * 100:.0f}%"
+                line += f" (规则{shown})" if zh else f" (rule {shown})"
             lines.append(line)
+            if material and self.strategies:
+                label = "策略" if zh else "strategy"
+                lines.append(f"  {label}: {self.strategies[i].in_(lang)}")
+            if material and self.traits:
+                label = "特点" if zh else "traits"
+                lines.append(f"  {label}: {'; '.join(t.in_(lang) for t in self.traits[i])}")
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        """The report in English, without the course's strategy and traits: one line per class."""
+        return self.format("en", material=False)
 
 
 class ParetoABC(BasePolicy):
@@ -110,6 +163,16 @@ class ParetoABC(BasePolicy):
 
     The fitted policy reports what each class actually holds (``value_shares_``,
     ``customer_shares_``, :meth:`report`) to compare with the 70–80% / 20–25% / 5–10% rule.
+
+    The classes, their shares and the rule are the CSI course's (slide 客户分类(价值):
+    "客户数量比重20%30%50%5-10%20-25%70-80%客户价值比例", :attr:`RULE_SOURCE`). The slide's
+    chart lists the customer shares from A down and the value shares from C up; the library
+    reads them as pairs, A 20% of customers with 70–80% of the value, B 30% with 20–25%, C
+    50% with 5–10%, the only pairing that adds up. Ranking by cumulative spend, and splitting
+    ties by customer id, are the library's choice: the course does not say how value is
+    measured. The course also gives each class its traits (:attr:`TRAITS`) and its strategy,
+    "重点抓A类客户", "照顾B类客户", "吸引C类客户" (:attr:`STRATEGIES`); :meth:`report` shows
+    them beside the shares.
 
     Attributes:
         value: the feature to rank by, a numeric column (default ``"spend_fen"``,
@@ -139,25 +202,59 @@ class ParetoABC(BasePolicy):
         1.0
 
     References:
-        DOMAIN.md §2 (value ABC: A = top 20% bringing 70–80% of value, B = next 30% with
-        20–25%, C = remaining 50% with 5–10%; focus on A, take care of B, attract C).
+        The CSI course (第五章 客户信息分析与利用, 客户分类(价值)).
     """
 
     kind: ClassVar[PolicyKind] = "tier"
     population_relative: ClassVar[bool] = True
 
     DEFAULT_VALUE: ClassVar[str] = "spend_fen"
-    """Rank by cumulative spend (消费累计, DOMAIN.md §1 dynamic data), int64 fen."""
+    """Rank by cumulative spend, int64 fen: the library's choice of value measure; cumulative
+    spend (消费累计) is among the dynamic customer data of 《信息回访员基础培训分析报告》."""
 
     DEFAULT_SHARES: ClassVar[tuple[float, ...]] = (0.2, 0.3, 0.5)
-    """A = top 20% of customers, B = next 30%, C = remaining 50% (DOMAIN.md §2)."""
+    """A = top 20% of customers, B = next 30%, C = remaining 50% (the CSI course)."""
 
     RULE_VALUE_SHARES: ClassVar[tuple[tuple[float, float], ...]] = (
         (0.70, 0.80),
         (0.20, 0.25),
         (0.05, 0.10),
     )
-    """The share of value A, B and C are expected to bring: 70–80%, 20–25%, 5–10% (DOMAIN.md §2)."""
+    """The share of value A, B and C are expected to bring: 70–80%, 20–25%, 5–10% (the CSI course)."""
+
+    RULE_SOURCE: ClassVar[Quote] = Quote(
+        _COURSE,
+        "客户数量比重20%30%50%5-10%20-25%70-80%客户价值比例",
+        "share of customers 20% 30% 50%; 5–10% 20–25% 70–80% share of customer value",
+    )
+    """The CSI course's chart of the classes' shares, as its text has it."""
+
+    STRATEGIES: ClassVar[tuple[Quote, ...]] = (
+        Quote(_COURSE, "重点抓A类客户", "focus on class A customers"),
+        Quote(_COURSE, "照顾B类客户", "take care of class B customers"),
+        Quote(_COURSE, "吸引C类客户", "attract class C customers"),
+    )
+    """Per class, A first, the CSI course's focus for it ("A、B、C三类客户信息管理重点")."""
+
+    TRAITS: ClassVar[tuple[tuple[Quote, ...], ...]] = (
+        (
+            Quote(_COURSE, "价值贡献大、客户数量小", "large value contribution, few customers"),
+            Quote(_COURSE, "依赖度较高,宽容度大", "fairly high dependence, great tolerance"),
+        ),
+        (
+            Quote(_COURSE, "界于A、C类客户之间", "between class A and class C customers"),
+            Quote(
+                _COURSE,
+                "理性客观、不满情绪不易表现",
+                "rational and objective, dissatisfaction does not show easily",
+            ),
+        ),
+        (
+            Quote(_COURSE, "客户数量众多、价值贡献低", "many customers, low value contribution"),
+            Quote(_COURSE, "价格倾向严重,不信任感强", "strongly price-minded, strong distrust"),
+        ),
+    )
+    """Per class, A first, the CSI course's traits of its customers ("A类客户的特点", …)."""
 
     NAMES_ZH: ClassVar[str] = "类"
     """Suffix of the Chinese class names: A类, B类, C类."""
@@ -266,10 +363,11 @@ class ParetoABC(BasePolicy):
         return labels(codes, names, [f"{name}{self.NAMES_ZH}" for name in names])
 
     def report(self) -> ParetoReport:
-        """What each class holds in the fit population, beside the rule of DOMAIN.md §2.
+        """What each class holds in the fit population, beside the CSI course's rule.
 
         Returns:
-            A :class:`ParetoReport`; its ``rule`` is filled for the default shares only.
+            A :class:`ParetoReport`; its ``rule`` is filled for the default shares only, its
+            ``strategies`` and ``traits`` (the course's) whenever there are three classes.
 
         Raises:
             NotFittedError: before :meth:`fit`.
@@ -281,9 +379,23 @@ class ParetoABC(BasePolicy):
             >>> report = ParetoABC().fit(feats).report()
             >>> report.customers, report.follows_rule()
             ((6, 9, 15), False)
+            >>> print(report.format("en"))  # doctest: +NORMALIZE_WHITESPACE
+            A: 20.0% of customers, 65.1% of value (rule 70–80%)
+              strategy: focus on class A customers
+              traits: large value contribution, few customers; fairly high dependence, great
+                tolerance
+            B: 30.0% of customers, 28.9% of value (rule 20–25%)
+              strategy: take care of class B customers
+              traits: between class A and class C customers; rational and objective,
+                dissatisfaction does not show easily
+            C: 50.0% of customers, 6.1% of value (rule 5–10%)
+              strategy: attract class C customers
+              traits: many customers, low value contribution; strongly price-minded, strong
+                distrust
         """
         check_is_fitted(self)
         default = _same_numbers(self.shares, self.DEFAULT_SHARES)
+        three = len(self.class_customers_) == _MATERIAL_CLASSES
         return ParetoReport(
             names=self._names(),
             customers=self.class_customers_,
@@ -291,6 +403,8 @@ class ParetoABC(BasePolicy):
             customer_shares=self.customer_shares_,
             value_shares=self.value_shares_,
             rule=self.RULE_VALUE_SHARES if default else (),
+            strategies=self.STRATEGIES if three else (),
+            traits=self.TRAITS if three else (),
         )
 
 

@@ -1,11 +1,13 @@
-"""Segmentation dimensions read from the customer's vehicles (DOMAIN.md §2)."""
+"""Segmentation dimensions read from the customer's vehicles: age band, body type, usage."""
 
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping
-from typing import ClassVar, Final
+from typing import ClassVar, Final, Literal
 
+import attrs
 import numpy as np
 from numpy.typing import NDArray
 
@@ -19,14 +21,94 @@ from aftersales_crm.segmentation._common import (
     labels,
     vehicle_table,
 )
-from aftersales_crm.values import BodyType
+from aftersales_crm.values import BodyType, Material, Quote
 
-__all__ = ["BodyTypeDimension", "UsageHabit", "VehicleAgeBand"]
+__all__ = ["BodyTypeDimension", "UsageHabit", "VehicleAgeBand", "VehicleAgeReport"]
+
+_COURSE: Final = Material.CSI_COURSE
 
 _READINGS: Final = list(MileageMethod).index(MileageMethod.READINGS)
 
 _LONG_IDLE: Final = 2
 """The code of "long idle" among :attr:`UsageHabit.NAMES`."""
+
+
+@attrs.frozen
+class VehicleAgeReport:
+    """How many customers each vehicle age band holds, beside the CSI course's traits.
+
+    Attributes:
+        names: the bands, newest first (``("1–2 years", "3–4 years", "5+ years")``).
+        names_zh: the bands in Chinese (``("1–2年", "3–4年", "5年以上")``).
+        customers: customers per band.
+        customer_shares: each band's share of the customers with a band (NaN without any).
+        unplaced: customers without a band (no owned vehicle with a purchase date).
+        traits: per band, the course's traits of its customers
+            (:attr:`VehicleAgeBand.TRAITS`), for the default bands; empty otherwise.
+
+    Examples:
+        >>> report = VehicleAgeReport(
+        ...     names=("1–2 years", "3+ years"), names_zh=("1–2年", "3年以上"),
+        ...     customers=(3, 1), customer_shares=(0.75, 0.25), unplaced=2,
+        ... )
+        >>> print(report)
+        1–2 years: 3 customers, 75.0%
+        3+ years: 1 customer, 25.0%
+        without a band: 2 customers
+        >>> print(report.format("zh"))
+        1–2年: 3位客户, 75.0%
+        3年以上: 1位客户, 25.0%
+        无车龄: 2位客户
+    """
+
+    names: tuple[str, ...]
+    names_zh: tuple[str, ...]
+    customers: tuple[int, ...]
+    customer_shares: tuple[float, ...]
+    unplaced: int = 0
+    traits: tuple[tuple[Quote, ...], ...] = ()
+
+    def format(self, lang: Literal["en", "zh"] = "en", *, material: bool = True) -> str:
+        """One line per band with its customers and share; below it, the course's traits.
+
+        Args:
+            lang: ``"en"`` for English (the translations), ``"zh"`` for Chinese (the
+                course's own words).
+            material: whether to show the course's traits under each line; ``str()``
+                leaves them out.
+
+        Examples:
+            >>> report = VehicleAgeReport(("5+ years",), ("5年以上",), (2,), (1.0,))
+            >>> report.format("zh")
+            '5年以上: 2位客户, 100.0%'
+        """
+        zh = lang == "zh"
+        lines = []
+        for i, (name, name_zh) in enumerate(zip(self.names, self.names_zh, strict=True)):
+            count, share = self.customers[i], f"{self.customer_shares[i]:.1%}"
+            lines.append(
+                f"{name_zh}: {count}位客户, {share}"
+                if zh
+                else f"{name}: {_customers(count)}, {share}"
+            )
+            if material and self.traits:
+                label = "特点" if zh else "traits"
+                lines.append(f"  {label}: {'; '.join(t.in_(lang) for t in self.traits[i])}")
+        if self.unplaced:
+            lines.append(
+                f"无车龄: {self.unplaced}位客户"
+                if zh
+                else f"without a band: {_customers(self.unplaced)}"
+            )
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        """The report in English, without the course's traits: one line per band."""
+        return self.format("en", material=False)
+
+
+def _customers(count: int) -> str:
+    return f"{count} customer" if count == 1 else f"{count} customers"
 
 
 class VehicleAgeBand(BasePolicy):
@@ -37,6 +119,15 @@ class VehicleAgeBand(BasePolicy):
     features), equal ages broken by VIN. A vehicle in its first year counts as "1–2 years"
     (completed years 0, 1 and 2), 3 and 4 completed years as "3–4 years", 5 or more as
     "5+ years". Customers who own no vehicle with a purchase date on ``as_of`` get ``-1``.
+
+    The bands are the CSI course's (slide 客户分类–车龄分类: "1-2年的客户", "3-4年的客户",
+    "5年以上的客户", :attr:`MATERIAL_BANDS`), and so are the traits of each band's customers
+    (:attr:`TRAITS`), which :meth:`report` shows beside the counts. Reading the bands as
+    completed years, and putting a vehicle in its first year (0 completed years, which the
+    course leaves out) in the first band, is the library's reading: the traits the course
+    gives that band (frequent visits, reliance on the dealer) are those of a new car under
+    warranty. The Chinese labels write the course's "1-2年" with an en dash, as the English
+    ones do.
 
     Attributes:
         edges: the first completed year of each band but the first, strictly increasing
@@ -50,16 +141,56 @@ class VehicleAgeBand(BasePolicy):
         {'1–2 years': 14, '3–4 years': 8, '5+ years': 8}
 
     References:
-        DOMAIN.md §2 (vehicle age 1–2 years: visits often, depends on the dealer; 3–4
-        years: attention drops, faults increase; 5+ years: knows the car, price-focused);
-        automotive.md §9 F36 (define year 0 as part of "1–2").
+        The CSI course (第五章 客户信息分析与利用, 客户分类–车龄分类, 客户信息管理的步骤).
     """
 
     kind: ClassVar[PolicyKind] = "dimension"
     population_relative: ClassVar[bool] = False
 
     DEFAULT_EDGES: ClassVar[tuple[int, ...]] = (3, 5)
-    """Bands 1–2 (with year 0), 3–4 and 5+ completed years (DOMAIN.md §2)."""
+    """Bands 1–2 (with year 0), 3–4 and 5+ completed years (the CSI course)."""
+
+    MATERIAL_BANDS: ClassVar[tuple[Quote, ...]] = (
+        Quote(_COURSE, "1-2年车龄客户的特点", "traits of customers with 1–2-year-old vehicles"),
+        Quote(_COURSE, "3-4年车龄客户的特点", "traits of customers with 3–4-year-old vehicles"),
+        Quote(_COURSE, "5年以上车龄客户的特点", "traits of customers with vehicles over 5 years"),
+    )
+    """The CSI course's headings of the default bands, newest first."""
+
+    TRAITS: ClassVar[tuple[tuple[Quote, ...], ...]] = (
+        (
+            Quote(
+                _COURSE,
+                "车辆进店维修的次数较高(是忠诚客户吗?)",
+                "their vehicles come in for repair fairly often (are they loyal customers?)",
+            ),
+            Quote(
+                _COURSE,
+                "关于车辆问题对特约售后服务中心依赖度较高",
+                "they rely heavily on the authorised after-sales service centre for vehicle"
+                " problems",
+            ),
+        ),
+        (
+            Quote(
+                _COURSE, "对车辆的关注程度明显下降", "their attention to the vehicle drops markedly"
+            ),
+            Quote(_COURSE, "车辆的故障逐渐增多", "the vehicle's faults gradually increase"),
+        ),
+        (
+            Quote(
+                _COURSE,
+                "对车辆的使用维护非常熟悉",
+                "they know the use and upkeep of the vehicle very well",
+            ),
+            Quote(
+                _COURSE,
+                "更加关注活动中价格变化",
+                "they pay more attention to price changes in promotions",
+            ),
+        ),
+    )
+    """Per default band, newest first, the CSI course's traits of its customers."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
         "edges": Numbers(order="increasing", low=1, whole=True, unit="years"),
@@ -95,6 +226,44 @@ class VehicleAgeBand(BasePolicy):
         codes = bands(age, edges)
 
         return labels(codes, *_band_names(edges))
+
+    def report(self, features: FeatureTable) -> VehicleAgeReport:
+        """Customers per band and their share, beside the CSI course's traits of each band.
+
+        Args:
+            features: the customers, with their vehicle features.
+
+        Returns:
+            A :class:`VehicleAgeReport`; its ``traits`` are filled for the default edges only.
+
+        Raises:
+            InvalidValue: as :meth:`assign`.
+
+        Examples:
+            >>> from datetime import date
+            >>> from aftersales_crm import features, synthetic
+            >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
+            >>> print(VehicleAgeBand().report(feats).format("zh"))
+            1–2年: 14位客户, 46.7%
+              特点: 车辆进店维修的次数较高(是忠诚客户吗?); 关于车辆问题对特约售后服务中心依赖度较高
+            3–4年: 8位客户, 26.7%
+              特点: 对车辆的关注程度明显下降; 车辆的故障逐渐增多
+            5年以上: 8位客户, 26.7%
+              特点: 对车辆的使用维护非常熟悉; 更加关注活动中价格变化
+        """
+        assigned = self.assign(features)
+        codes = assigned.codes
+        counts = np.bincount(codes[codes >= 0], minlength=len(assigned.names))
+        placed = int(counts.sum())
+        default = tuple(validate_params(self)["edges"]) == self.DEFAULT_EDGES
+        return VehicleAgeReport(
+            names=assigned.names,
+            names_zh=assigned.names_zh or assigned.names,
+            customers=tuple(int(c) for c in counts),
+            customer_shares=tuple(int(c) / placed if placed else math.nan for c in counts),
+            unplaced=len(codes) - placed,
+            traits=self.TRAITS if default else (),
+        )
 
 
 def _band_names(edges: list[int]) -> tuple[list[str], list[str]]:
@@ -133,8 +302,8 @@ class BodyTypeDimension(BasePolicy):
         {'sedan': 18, 'suv': 9, 'mpv': 1, 'sports': 2}
 
     References:
-        DOMAIN.md §1 (vehicle master data: body type, sedan 轿车 / SUV / MPV / sports 跑车)
-        and §2 (vehicle type is a segmentation dimension).
+        《汽车售后客户关系管理》 segments by the type of car bought ("轿车、SUV、MPV、跑车等。
+        按照购车类型细分": sedan, SUV, MPV, sports car and so on).
     """
 
     kind: ClassVar[PolicyKind] = "dimension"
@@ -166,7 +335,12 @@ class BodyTypeDimension(BasePolicy):
 
 
 class UsageHabit(BasePolicy):
-    """Usage habit: frequent use, occasional use or long idle (频繁使用 / 偶尔使用 / 长期闲置).
+    """Usage habit: frequent, occasional or long-idle users (频繁使用者 / 偶尔使用者 / 长期闲置者).
+
+    《汽车售后客户关系管理》 segments customers by usage habit into "频繁使用者、偶尔使用者、
+    长期闲置者" (frequent users, occasional users, long-idle users, :attr:`MATERIAL_NAMES`);
+    the Chinese labels are its words. The material names the habits but not how to tell
+    them apart: the measures and thresholds below are the library's choice.
 
     ``by="km"`` (the default) reads the km a year of the customer's most-driven vehicle
     among those they own on ``as_of`` (``km_per_day`` × 365). Only estimates from the
@@ -202,10 +376,13 @@ class UsageHabit(BasePolicy):
         {'frequent': 1, 'occasional': 22, 'long_idle': 5}
 
     References:
-        DOMAIN.md §2 (usage habit: frequent / occasional / long idle). The thresholds are a
-        design choice around automotive.md §7: Chinese cars average about 18,900 km a year
-        (Tsinghua 2015), so 20,000 km is above average; 5,000 km is a third of the
-        features' 15,000 km default rate.
+        《汽车售后客户关系管理》 (客户细分方法与标准: "按照用车习惯细分"). The thresholds are
+        the library's choice: Chinese cars average about 18,900 km a year (Liu et al.,
+        Tsinghua University, 2015, as reported by newgeography.com, "Average Chinese car
+        travels much more than American car",
+        http://www.newgeography.com/content/006420-average-chinese-car-travels-much-american-car),
+        so 20,000 km is above average; 5,000 km is a third of the features' 15,000 km
+        default rate.
     """
 
     kind: ClassVar[PolicyKind] = "dimension"
@@ -213,27 +390,37 @@ class UsageHabit(BasePolicy):
 
     DEFAULT_FREQUENT_KM_PER_YEAR: ClassVar[float] = 20_000.0
     """Frequent use from 20,000 km a year, above the Chinese average of about 18,900 km
-    (automotive.md §7, Tsinghua 2015)."""
+    (Liu et al., Tsinghua University, 2015)."""
 
     DEFAULT_IDLE_KM_PER_YEAR: ClassVar[float] = 5_000.0
-    """Long idle below 5,000 km a year, a third of the 15,000 km default (automotive.md §7)."""
+    """Long idle below 5,000 km a year, a third of the features' 15,000 km default rate (the
+    library's choice)."""
 
     DEFAULT_BY: ClassVar[str] = "km"
     """Judge by the odometer: what a car is used for shows in the km it does."""
 
     DEFAULT_FREQUENT_VISITS_PER_YEAR: ClassVar[float] = 4.0
-    """Frequent use from 4 visits a year: about 19,000 km a year serviced every 5,000 km
-    (automotive.md §7)."""
+    """Frequent use from 4 visits a year: about 19,000 km a year serviced every 5,000 km (a
+    typical Chinese family car is due every 5,000 km or 6 months, whichever comes first, as
+    the maintenance-interval pages of pcauto.com.cn put it)."""
 
     DEFAULT_IDLE_VISITS_PER_YEAR: ClassVar[float] = 1.0
-    """Long idle below one visit a year, fewer than even the yearly service by time
-    (DOMAIN.md §1: every 6–12 months)."""
+    """Long idle below one visit a year, half the two services a year of a family car due
+    every 6 months (pcauto.com.cn's maintenance-interval pages, e.g.
+    https://pcauto.com.cn/wd/2343618.html)."""
 
     NAMES: ClassVar[tuple[str, ...]] = ("frequent", "occasional", "long_idle")
     """The labels in English."""
 
-    NAMES_ZH: ClassVar[tuple[str, ...]] = ("频繁使用", "偶尔使用", "长期闲置")
-    """The labels in Chinese (DOMAIN.md §2)."""
+    NAMES_ZH: ClassVar[tuple[str, ...]] = ("频繁使用者", "偶尔使用者", "长期闲置者")
+    """The labels in Chinese, the material's words."""
+
+    MATERIAL_NAMES: ClassVar[Quote] = Quote(
+        Material.AFTERSALES_CRM,
+        "频繁使用者、偶尔使用者、长期闲置者",
+        "frequent users, occasional users, long-idle users",
+    )
+    """The habits as 《汽车售后客户关系管理》 names them, segmenting by usage habit."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
         "by": OneOf(("km", "visits")),
@@ -279,7 +466,7 @@ class UsageHabit(BasePolicy):
             >>> from aftersales_crm import features, synthetic
             >>> feats = features.compute(synthetic.book(3, seed=1), as_of=date(2026, 6, 30))
             >>> UsageHabit().assign(feats).values("zh").tolist()
-            ['偶尔使用', '频繁使用', None]
+            ['偶尔使用者', '频繁使用者', None]
         """
         by = validate_params(self, "by")["by"]
         unit = f"{by}_per_year"

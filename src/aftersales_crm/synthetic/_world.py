@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Final
 
 from aftersales_crm.features import CHINA_STANDARD_TIME
+from aftersales_crm.records import ComplaintCategory, ContactOutcome
 from aftersales_crm.values import BodyType, ContactPurpose, FuelType, PayType, ServiceKind
 
 DEFAULT_AS_OF: Final = date(2026, 6, 30)
@@ -193,19 +194,31 @@ BOOK_STREAM, SPEND_STREAM = 1, 2
 FOLLOW_UP_REACH: Final[Mapping[ContactPurpose, float]] = MappingProxyType(
     {ContactPurpose.FOLLOW_UP_3D: 0.85, ContactPurpose.FOLLOW_UP_7D: 0.5}
 )
-#: Outcomes of a follow-up call, repeated by their weight.
-CALL_OUTCOMES: Final = (
-    "reached", "reached", "reached", "no_answer", "no_answer", "refused", "wrong_number",
-)  # fmt: skip
+#: Outcomes of a follow-up call, each with its weight: about 43% are reached, and each
+#: of the four hard-to-reach customers of the follow-up deck comes up as often as a refusal.
+CALL_OUTCOME_WEIGHTS: Final[Mapping[ContactOutcome, int]] = MappingProxyType(
+    {
+        ContactOutcome.REACHED: 6,
+        ContactOutcome.NO_ANSWER: 2,
+        ContactOutcome.REFUSED: 1,
+        ContactOutcome.WRONG_NUMBER: 1,
+        **{outcome: 1 for outcome in ContactOutcome if outcome.is_hard_to_reach},
+    }
+)
+#: The outcomes of :data:`CALL_OUTCOME_WEIGHTS`, each repeated by its weight.
+CALL_OUTCOMES: Final = tuple(
+    outcome.value for outcome, weight in CALL_OUTCOME_WEIGHTS.items() for _ in range(weight)
+)
 #: Call-centre staff who make the calls (``CC01`` to ``CC05``).
 CALL_STAFF = 5
 #: Share of orders that draw a complaint: after a late delivery or a comeback, otherwise.
 COMPLAINT_SHARE_TROUBLED, COMPLAINT_SHARE_NORMAL = 0.08, 0.015
 #: Hours after delivery a complaint is filed.
 COMPLAINT_DELAY_HOURS = (2, 72)
-COMPLAINT_CATEGORIES: Final = (
-    "repair_quality", "waiting_time", "price", "staff_attitude", "parts", "facility",
-)  # fmt: skip
+#: What complaints are about: every category but "other".
+COMPLAINT_CATEGORIES: Final = tuple(
+    category.value for category in ComplaintCategory if category is not ComplaintCategory.OTHER
+)
 #: Severities of a complaint, repeated by their weight.
 COMPLAINT_SEVERITIES: Final = ("low", "low", "medium", "medium", "high", "critical")
 #: The steps of a complaint and their typical hours after filing (each 0.5 to 2 times that).

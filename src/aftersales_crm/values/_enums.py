@@ -3,8 +3,10 @@
 Every enumeration is a :class:`LabelledEnum`: a :class:`~enum.StrEnum` whose *value* is a
 stable English snake_case string (what records store and JSON carries, never translated
 and never renamed between releases) and whose *labels* are words for people, in English
-and in Chinese. The vocabulary follows DOMAIN.md; the glossary page of the documentation
-lists the same terms.
+and in Chinese. Where the dealer training material (:class:`Material`) names a thing, the
+Chinese label is its word; each enumeration's docstring says which labels are the
+material's and which the library's. The glossary page of the documentation lists the same
+terms.
 
 Examples:
     >>> from aftersales_crm.values._enums import ServiceKind
@@ -114,8 +116,11 @@ class LabelledEnum(StrEnum):
 class ServiceKind(LabelledEnum):
     """The kind of service a repair-order line delivers (接受服务类型).
 
-    The twelve service types dealers record, from DOMAIN.md §1. A repair order may carry
-    several kinds, one per line.
+    The twelve service types the training deck for follow-up staff lists among the dynamic
+    customer data, in its words and order (《信息回访员基础培训分析报告》, 接受服务类型:
+    "首保/保养/索赔/小修/大修/保险维修/钣喷自费/装饰/零件外购/救援/保险续保/代办年检"). The
+    deck ends the list with "…"; the library stops at these twelve. A repair order may
+    carry several kinds, one per line.
 
     Examples:
         >>> ServiceKind.FIRST_MAINTENANCE.label("zh")
@@ -126,7 +131,7 @@ class ServiceKind(LabelledEnum):
         (True, False)
 
     References:
-        DOMAIN.md §1 (dynamic data: service types received).
+        《信息回访员基础培训分析报告》 (变动的信息和动态管理: 接受服务类型).
     """
 
     FIRST_MAINTENANCE = "first_maintenance", "first maintenance", "首保"
@@ -167,10 +172,13 @@ ROUTINE_SERVICE_KINDS: Final[frozenset[ServiceKind]] = frozenset(
 )
 """Service kinds that count as "came back for routine maintenance and repair".
 
-DOMAIN.md §3 defines a loyal customer as one who, after the first (free) maintenance,
-comes back to the dealer for routine maintenance and repair. A visit counts when the
-vehicle is in the workshop to be serviced or repaired, whoever pays: maintenance, minor and
-major repair, warranty claims, insurance repair and self-pay body and paint.
+The training deck for follow-up staff judges loyalty by whether, after the first
+maintenance, routine maintenance and repair come back to the workshop
+(《信息回访员基础培训分析报告》: "以首保后,日常保养\\维修是否来厂为判断忠诚度依据"). Which of
+its twelve service types count as 日常保养\\维修 is the library's reading: a visit counts
+when the vehicle is in the workshop to be serviced or repaired, whoever pays:
+maintenance, minor and major repair, warranty claims, insurance repair and self-pay body
+and paint.
 
 Left out on purpose: the first maintenance itself (the visit loyalty is measured *after*);
 accessories and parts counter sales (retail, the car need not come in); roadside rescue
@@ -185,7 +193,7 @@ Examples:
     False
 
 References:
-    DOMAIN.md §3 (loyalty category), §1 (service types).
+    《信息回访员基础培训分析报告》 (忠诚度类别; 接受服务类型).
 """
 
 
@@ -196,8 +204,13 @@ class PayType(LabelledEnum):
         >>> PayType.CUSTOMER.label("zh"), PayType("goodwill").label("en")
         ('客户自费', 'goodwill')
 
+    The payers are the library's choice, the split dealer management systems keep. Three
+    of them stand behind service types of the material (《信息回访员基础培训分析报告》:
+    "索赔", "保险维修", "钣喷自费": warranty claim, insurance repair, self-pay body and
+    paint); internal, goodwill and recall work are the library's additions.
+
     References:
-        DOMAIN.md §1 (repair orders: labour and parts amounts, service types).
+        《信息回访员基础培训分析报告》 (接受服务类型); otherwise the library's choice.
     """
 
     CUSTOMER = "customer", "customer pay", "客户自费"
@@ -219,7 +232,8 @@ class Gender(LabelledEnum):
         ('女', 'unknown')
 
     References:
-        DOMAIN.md §1 (owner master data), §2 (gender as a segmentation dimension).
+        《信息回访员基础培训分析报告》 (车主信息: "姓名/性别/身份证号/职业/生日"); the CSI
+        course (客户分类: "性别分类", gender as a segmentation dimension).
     """
 
     MALE = "male", "male", "男"
@@ -234,8 +248,12 @@ class BodyType(LabelledEnum):
         >>> BodyType.SEDAN.label("zh"), BodyType.SUV.label("zh"), BodyType.WAGON.label("en")
         ('轿车', 'SUV', 'estate (wagon)')
 
+    The first four are the material's (《汽车售后客户关系管理》, segmentation by type of car
+    bought: "轿车、SUV、MPV、跑车等"); the others, which its "等" leaves open, are the
+    library's choice.
+
     References:
-        DOMAIN.md §1 (vehicle master data: sedan / SUV / MPV / sports), §2 (vehicle type).
+        《汽车售后客户关系管理》 (客户细分方法与标准: 按照购车类型细分).
     """
 
     SEDAN = "sedan", "sedan", "轿车"
@@ -257,9 +275,12 @@ class FuelType(LabelledEnum):
         >>> FuelType.HYBRID.is_new_energy
         False
 
+    The material does not name fuel types; the list is the library's choice, and which of
+    them are new-energy vehicles is China's definition.
+
     References:
-        DOMAIN.md §1 (vehicle master data), §2 (vehicle type); MIIT Order No. 39 (2017),
-        新能源汽车生产企业及产品准入管理规定, Article 3 (definition of new-energy vehicles).
+        MIIT Order No. 39 (2017), 新能源汽车生产企业及产品准入管理规定, Article 3 (definition
+        of new-energy vehicles).
     """
 
     PETROL = "petrol", "petrol", "汽油"
@@ -306,8 +327,9 @@ class ContactChannel(LabelledEnum):
         ('短信', 'messaging app')
 
     References:
-        DOMAIN.md §1 (owner contact data: mobile, phones, e-mail, addresses), §6 (care and
-        follow-up), §8 (consent per channel).
+        《信息回访员基础培训分析报告》 (车主信息: "手机/家庭电话/办公电话/E-MAIL/传真"; care
+        calls and 3DC/7DC follow-up calls). Messaging apps and visits are the library's
+        additions.
     """
 
     PHONE = "phone", "phone", "电话"
@@ -329,7 +351,10 @@ class ContactPurpose(LabelledEnum):
         ('三日回访', '3-day follow-up (3DC)')
 
     References:
-        DOMAIN.md §1 (contact records), §6 (care and follow-up), §7 (complaints).
+        The CSI course (客户信息库: "关怀记录、访问记录", "投诉记录、招揽记录",
+        "问询记录、预约记录"); 《信息回访员基础培训分析报告》 ("售出后的3DC7DC回访",
+        "车主生日祝贺"). Surveys, activity invitations and reminders are the library's names for
+        care the material describes in prose.
     """
 
     CARE = "care", "care", "关怀"
@@ -379,7 +404,9 @@ class CompassSector(LabelledEnum):
         'north-east'
 
     References:
-        DOMAIN.md §2 (region: compass sector around the dealer).
+        The CSI course (客户分类–区域分类: "东方区域客户", "南方区域客户", "西方区域客户",
+        "北方区域客户", the four sectors around the dealer). The intercardinal sectors are
+        the library's addition.
     """
 
     NORTH = "north", "north", "北"
