@@ -88,6 +88,7 @@ def features(
         min_model_vehicles=min_model_vehicles,
     )
     customers = _customers(tables, orders, today)
+    customers = customers.join(_engagement(tables, orders, today, pd.Timestamp(as_of - window)))
     return customers, vehicles
 
 
@@ -256,6 +257,47 @@ def _customers(tables: Tables, orders: pd.DataFrame, today: pd.Timestamp) -> pd.
         .min()
     )
     out["first_purchase"] = first.reindex(out.index)
+    return out
+
+
+def _engagement(
+    tables: Tables, orders: pd.DataFrame, today: pd.Timestamp, window_start: pd.Timestamp
+) -> pd.DataFrame:
+    """On-time arrival, dealers visited and activities attended, per customer."""
+    index = pd.RangeIndex(len(tables.customers), name="customer")
+    # On-time arrival: each service visit of a vehicle after the customer's previous one of
+    # it on an earlier day, on time by 6 months or 5,000 km at the pace between the two.
+    service = orders[orders[[*ROUTINE_COLUMNS, FIRST_MAINTENANCE]].any(axis=1)]
+    service = service.sort_values(["customer", "vehicle"], kind="stable")
+    previous = service.groupby(["customer", "vehicle"])[["day", "mileage"]].shift()
+    returns = service[service["day"] > previous["day"]]
+    before = previous.loc[returns.index]
+    elapsed = (returns["day"] - before["day"]).dt.days
+    rate = (returns["mileage"] - before["mileage"]) / elapsed
+    by_time = before["day"] + pd.DateOffset(months=SERVICE_MONTHS)
+    days = np.ceil(SERVICE_KM / rate.where(rate > 0)).clip(upper=MONTH_DAYS * SERVICE_MONTHS)
+    by_km = before["day"] + pd.to_timedelta(days, unit="D")
+    due = by_time.where(~(by_km < by_time), by_km)
+    out = pd.DataFrame(index=index)
+    out["service_returns"] = returns.groupby("customer").size()
+    out["on_time_returns"] = returns[returns["day"] <= due].groupby("customer").size()
+    # Dealers: visit days at each dealer, and the share at the dealer with the most.
+    days_at = orders[["customer", "dealer", "day"]].drop_duplicates()
+    per_dealer = days_at.groupby(["customer", "dealer"]).size()
+    out["dealers_visited"] = per_dealer.groupby("customer").size()
+    most = per_dealer.groupby("customer").max()
+    visit_days = orders.groupby("customer")["day"].nunique()
+    attended = _frame(tables.activities, ["customer", "on"])
+    attended = attended[attended["on"] <= today]
+    out["activities"] = attended.groupby("customer").size()
+    out["activities_window"] = attended[attended["on"] > window_start].groupby("customer").size()
+    counts = ["service_returns", "on_time_returns", "dealers_visited"]
+    counts += ["activities", "activities_window"]
+    out[counts] = out[counts].fillna(0).astype(np.int64)
+    out["on_time_arrival_rate"] = out["on_time_returns"] / out["service_returns"].where(
+        out["service_returns"] > 0
+    )
+    out["main_dealer_share"] = (most / visit_days).reindex(index)
     return out
 
 

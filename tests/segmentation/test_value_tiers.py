@@ -1,4 +1,4 @@
-"""ThresholdTiers, QuantileTiers, RFMScore and MemberValue on hand-computed tables."""
+"""ThresholdTiers, QuantileTiers and RFMScore on hand-computed tables."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from aftersales_crm.errors import InvalidValue, NotFittedError
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.loyalty import LoyaltyValueMatrix
-from aftersales_crm.segmentation import MemberValue, QuantileTiers, RFMScore, ThresholdTiers
+from aftersales_crm.segmentation import QuantileTiers, RFMScore, ThresholdTiers
 
 AS_OF = date(2026, 6, 30)
 
@@ -225,103 +225,6 @@ def test_bins_must_be_a_whole_number_from_2_to_100(bins: Any) -> None:
 def test_rfm_must_be_fitted() -> None:
     with pytest.raises(NotFittedError):
         RFMScore().scores(rfm_table())
-
-
-# ---------------------------------------------------------------- MemberValue
-
-
-def member_table() -> FeatureTable:
-    return customers(
-        spend_window_fen=np.array([100, 200, 300]),
-        avg_visit_spend_fen=np.array([10, 20, 30]),
-        avg_line_spend_fen=np.array([1, 2, 3]),
-        returned_after_first_maintenance=np.array([True, True, False]),
-        appointment_share=np.array([np.nan, 0.5, 0.5]),
-        frequency=np.array([0, 1, 2]),
-        events=np.array([0.0, 0.0, 4.0]),
-    )
-
-
-def test_the_material_score_is_the_mean_mid_rank_percentile() -> None:
-    fitted = MemberValue(weights=(1, 0, 0)).fit(member_table())
-    assert fitted.score(member_table()).tolist() == pytest.approx([1 / 6, 1 / 2, 5 / 6])
-
-
-def test_the_loyalty_score_ranks_ties_at_their_mid_rank_and_missing_lowest() -> None:
-    fitted = MemberValue(weights=(0, 1, 0)).fit(member_table())
-    returned = [4 / 6, 4 / 6, 1 / 6]  # True twice of three: (1 + 3) / 6
-    appointments = [0.0, 2 / 4, 2 / 4]  # NaN ranks 0; 0.5 is both known values: (0 + 2) / 4
-    visits = [1 / 6, 3 / 6, 5 / 6]
-    expected = [(a + b + c) / 3 for a, b, c in zip(returned, appointments, visits, strict=True)]
-    assert fitted.score(member_table()).tolist() == pytest.approx(expected)
-
-
-def test_activity_counts_only_when_a_column_is_named() -> None:
-    table = member_table()
-    with pytest.raises(InvalidValue, match=r"MemberValue: weights=.*sum to 0"):
-        MemberValue(weights=(0, 0, 1)).fit(table)
-    fitted = MemberValue(weights=(0, 0, 1), activity="events").fit(table)
-    assert fitted.score(table).tolist() == pytest.approx([1 / 3, 1 / 3, 5 / 6])
-
-
-def test_the_weights_in_use_are_scaled_to_sum_to_one() -> None:
-    table = member_table()
-    material = MemberValue(weights=(1, 0, 0)).fit(table).score(table)
-    loyalty = MemberValue(weights=(0, 1, 0)).fit(table).score(table)
-    mixed = MemberValue(weights=(0.5, 0.3, 0.2)).fit(table).score(table)
-    assert mixed.tolist() == pytest.approx((0.625 * material + 0.375 * loyalty).tolist())
-
-
-def test_member_levels_are_above_the_score_quantiles() -> None:
-    table = member_table()
-    fitted = MemberValue(weights=(1, 0, 0), levels=(0.5,), names=("high", "low")).fit(table)
-    assert fitted.cutoffs_ == pytest.approx((0.5,))
-    assert list(fitted.assign(table).values()) == ["low", "low", "high"]
-    default = MemberValue().fit(table).assign(table)
-    assert default.names == ("diamond", "platinum", "gold", "silver")
-    assert default.names_zh == ("钻石", "白金", "黄金", "白银")
-
-
-def test_a_member_gets_the_same_level_in_any_table() -> None:
-    table = member_table()
-    fitted = MemberValue().fit(table)
-    whole = fitted.assign(table)
-    for row in range(len(table)):
-        one = fitted.assign(table.take(np.array([row])))
-        assert one == whole.take(np.array([row]))
-
-
-def test_member_value_fitted_on_nobody_places_nobody() -> None:
-    empty = member_table().take(np.array([], dtype=np.intp))
-    fitted = MemberValue().fit(empty)
-    assert fitted.score(member_table()).tolist() == [0.0, 0.0, 0.0]
-    assert list(fitted.assign(member_table()).values()) == [None, None, None]
-
-
-@pytest.mark.parametrize(
-    ("params", "parameter"),
-    [
-        ({"weights": (1, 1)}, "weights"),  # two weights
-        ({"weights": (-1, 1, 1)}, "weights"),
-        ({"levels": (0.2, 0.5)}, "levels"),
-        ({"names": ("a", "b")}, "names"),
-        ({"activity": 7}, "activity"),
-        ({"activity": "hobbies"}, "activity"),  # not a numeric column
-    ],
-)
-def test_member_value_parameters_are_checked_when_fitting(
-    params: dict[str, Any], parameter: str
-) -> None:
-    hobbies = np.empty(3, dtype=object)
-    hobbies[:] = [(), (), ()]
-    table = customers(**member_table().columns, hobbies=hobbies)
-    with pytest.raises(InvalidValue, match=f"MemberValue: {parameter}="):
-        MemberValue(**params).fit(table)
-
-
-def test_member_value_must_be_fitted() -> None:
-    with pytest.raises(NotFittedError):
-        MemberValue().assign(member_table())
 
 
 def test_the_member_levels_and_the_matrix_columns_share_their_chinese_names() -> None:

@@ -17,6 +17,7 @@ from aftersales_crm.features._calendar import (
     day_number,
     days_between,
 )
+from aftersales_crm.features._engagement import activity_features, order_engagement
 from aftersales_crm.features._kernels import Segments, group_order, rows_of, run_blocks
 from aftersales_crm.features._orders import (
     first_maintenance_orders,
@@ -86,12 +87,13 @@ def customer_features(
         out["dealer"] = dealer
         out |= _where_they_live(tables, dealer, first, stop)
         out["age_years"] = completed_years(tables.customers["birthday"][first:stop], as_of)
-        return out
+        return out | order_engagement(seg, orders, rows)
 
     out = run_blocks(block, everyone.blocks(), threads)
     out["gender"] = tables.customers["gender"]
     out["hobbies"] = tables.customers["hobbies"]
     out["vehicles_owned"], out["first_purchase"] = _ownership_facts(tables, as_of_day)
+    out |= activity_features(tables, as_of_day, window_start)
     return out
 
 

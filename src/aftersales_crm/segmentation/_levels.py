@@ -3,7 +3,10 @@
 Value tiers (:class:`~aftersales_crm.segmentation.ThresholdTiers`,
 :class:`~aftersales_crm.segmentation.QuantileTiers`,
 :class:`~aftersales_crm.segmentation.MemberValue`) and the columns of the loyalty × value
-matrix read the level names and their Chinese names from here.
+matrix read the level names and their Chinese names from here, and the material's own
+names of the classes: 《斯柯达车友汇客户关爱总监培训教材》 lists the value classes
+"钻石级客户 白金级客户 黄金级客户……" and heads the matrix's columns "D钻石客户 G黄金客户
+S白银客户".
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Final
 
-__all__ = ["LEVEL_NAMES", "LEVEL_NAMES_ZH", "names_zh"]
+from aftersales_crm.values import Material, Quote
+
+__all__ = ["LEVEL_NAMES", "LEVEL_NAMES_ZH", "MATRIX_CLASSES", "VALUE_CLASSES", "names_zh"]
 
 LEVEL_NAMES_ZH: Final[Mapping[str, str]] = MappingProxyType(
     {"diamond": "钻石", "platinum": "白金", "gold": "黄金", "silver": "白银"}
@@ -21,6 +26,26 @@ LEVEL_NAMES_ZH: Final[Mapping[str, str]] = MappingProxyType(
 
 LEVEL_NAMES: Final = tuple(LEVEL_NAMES_ZH)
 """The four member value levels, highest first."""
+
+VALUE_CLASSES: Final[Mapping[str, Quote]] = MappingProxyType(
+    {
+        "diamond": Quote(Material.OWNERS_CLUB, "钻石级客户", "diamond-class customers"),
+        "platinum": Quote(Material.OWNERS_CLUB, "白金级客户", "platinum-class customers"),
+        "gold": Quote(Material.OWNERS_CLUB, "黄金级客户", "gold-class customers"),
+    }
+)
+"""The value classes of seed 001's value model, by level, as the material names them (its
+list ends in "……": silver is not named there)."""
+
+MATRIX_CLASSES: Final[Mapping[str, Quote]] = MappingProxyType(
+    {
+        "diamond": Quote(Material.OWNERS_CLUB, "D钻石客户", "D: diamond customers"),
+        "gold": Quote(Material.OWNERS_CLUB, "G黄金客户", "G: gold customers"),
+        "silver": Quote(Material.OWNERS_CLUB, "S白银客户", "S: silver customers"),
+    }
+)
+"""The value columns of seed 001's loyalty × value matrix, by level, as the material heads
+them (letter and class)."""
 
 
 def names_zh(names: Sequence[str]) -> tuple[str, ...] | None:

@@ -1,4 +1,4 @@
-"""Member value levels from material value, dealer loyalty and activity (DOMAIN.md §2)."""
+"""Member value levels from seed 001's value model: material value, dealer loyalty, activity."""
 
 from __future__ import annotations
 
@@ -8,16 +8,7 @@ from typing import Any, ClassVar, Final
 import numpy as np
 from numpy.typing import NDArray
 
-from aftersales_crm._params import (
-    Column,
-    Constraint,
-    LengthOf,
-    Names,
-    Numbers,
-    OrNone,
-    invalid,
-    validate_params,
-)
+from aftersales_crm._params import Constraint, LengthOf, Names, Numbers, invalid, validate_params
 from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, check_is_fitted
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.segmentation._common import (
@@ -31,7 +22,10 @@ from aftersales_crm.segmentation._levels import LEVEL_NAMES, names_zh
 
 __all__ = ["MemberValue"]
 
-_GROUPS: Final = 3
+_KINDS: Final = ("material", "loyalty", "activity")
+"""The kinds of value, each a parameter naming its feature columns, in weight order."""
+
+_GROUPS: Final = len(_KINDS)
 """Material value, dealer loyalty and activity participation: one weight each."""
 
 _Distribution = tuple[NDArray[Any], NDArray[np.int64]]
@@ -50,26 +44,35 @@ def _positions(distinct: NDArray[Any], values: NDArray[Any]) -> NDArray[np.intp]
 
 
 class MemberValue(BasePolicy):
-    """Member levels diamond / platinum / gold / silver from a weighted value score.
+    """Member levels diamond / platinum / gold / silver from seed 001's customer value model.
 
-    The score of DOMAIN.md §2 weighs three kinds of value, each the mean of its features'
-    population percentile ranks (mid-ranks, so equal values share a rank; 0 to 1):
+    《斯柯达车友汇客户关爱总监培训教材》 splits customer value (客户价值) into material
+    value, "费用贡献: 时间段的总费用 单次的平均费用 单个项目的平均费用" (spend: the total
+    in a period, the average per visit, the average per item), dealer loyalty,
+    "经销店忠诚: 按时到店 多店变换" (arriving on time, moving between dealers), and
+    activity participation, "活动参与: 积极参与经销店活动" (taking an active part in the
+    dealer's activities); it ranks customers into value classes "钻石级客户 白金级客户
+    黄金级客户……". The score follows it with three kinds of value, each the mean of its
+    features' population percentile ranks (mid-ranks, so equal values share a rank; 0 to 1):
 
-    * material value: spend in the trailing 12 months (``spend_window_fen``), average
-      spend per visit (``avg_visit_spend_fen``) and per line (``avg_line_spend_fen``);
-    * dealer loyalty: came back after the first maintenance
-      (``returned_after_first_maintenance``), share of visits booked by appointment
-      (``appointment_share``) and repeat visit days (``frequency``), for the material's
-      "on-time visits, switching between dealers", which the features do not hold;
-    * activity participation (emotional value): the feature column named by ``activity``
-      (club activities attended, say), which the dealer adds to the features; without one
-      (``activity=None``, the default) its weight counts as 0.
+    * ``material``: spend in the trailing 12 months (``spend_window_fen``), average spend
+      per visit (``avg_visit_spend_fen``) and per line (``avg_line_spend_fen``);
+    * ``loyalty``: the share of service returns that came by the service due date
+      (``on_time_arrival_rate``, 按时到店) and the share of visit days at the customer's
+      main dealer (``main_dealer_share``, 多店变换: the more they move, the lower);
+    * ``activity``: club activities attended in the trailing 12 months
+      (``activities_window``, from the ``activities`` table).
 
-    The weights of the kinds in use are scaled to sum to 1. A missing value (NaN) ranks
-    lowest. ``fit`` keeps each feature's distribution in the population and the score's
-    quantiles at ``levels``; a customer gets the first level whose quantile their score is
-    strictly above, else the last, so the same customer gets the same level in any table
-    assigned with the same fitted policy.
+    Each kind reads the feature columns its parameter names, so a preset or a dealer can
+    score other features; a kind with no column is not in use. The weights of the kinds in
+    use are scaled to sum to 1. A missing value (NaN: a customer without a service return
+    has no on-time rate) ranks lowest. ``fit`` keeps each feature's distribution in the
+    population and the score's quantiles at ``levels``; a customer gets the first level
+    whose quantile their score is strictly above, else the last, so the same customer gets
+    the same level in any table assigned with the same fitted policy.
+
+    Presets: :meth:`diamond_gold_silver` (the D/G/S value columns of the loyalty × value
+    matrix) and :meth:`loyalty_and_cumulative_spend` (seed 003's member-level update).
 
     Attributes:
         weights: the weight of material value, dealer loyalty and activity participation
@@ -77,7 +80,10 @@ class MemberValue(BasePolicy):
         levels: the score quantile each level but the last must be above, strictly
             decreasing in [0, 1] (default 0.95 / 0.80 / 0.50, :attr:`DEFAULT_LEVELS`).
         names: the levels, highest first (default diamond, platinum, gold, silver).
-        activity: the feature column of activity participation, or None.
+        material: the feature columns of material value (default :attr:`MATERIAL`).
+        loyalty: the feature columns of dealer loyalty (default :attr:`LOYALTY`).
+        activity: the feature columns of activity participation (default
+            :attr:`ACTIVITY`).
         distributions_: fitted: per feature, its sorted distinct values and the count of
             population values below each.
         cutoffs_: fitted: the population's score at each level's quantile.
@@ -91,10 +97,14 @@ class MemberValue(BasePolicy):
         {'diamond': 2, 'platinum': 6, 'gold': 12, 'silver': 20}
         >>> float(members.score(feats).max()) <= 1.0
         True
+        >>> MemberValue(activity=()).fit(feats).assign(feats).counts()["diamond"]
+        2
 
     References:
-        DOMAIN.md §2 (member value levels from material value, dealer loyalty and activity
-        participation); §3 (the loyalty category: return after the first maintenance).
+        《斯柯达车友汇客户关爱总监培训教材》, 斯柯达客户价值细分 (the value model and its
+        classes); 《信息回访员基础培训分析报告》: "会员级别更新(依据忠诚度级别和消费累计)"
+        for :meth:`loyalty_and_cumulative_spend`. Weights and level cuts are the
+        library's choice (the material gives neither).
     """
 
     kind: ClassVar[PolicyKind] = "tier"
@@ -105,34 +115,41 @@ class MemberValue(BasePolicy):
         "avg_visit_spend_fen",
         "avg_line_spend_fen",
     )
-    """Material value: spend in a period, average per visit, average per item (DOMAIN.md §2)."""
+    """Material value: "时间段的总费用 单次的平均费用 单个项目的平均费用" (seed 001), the
+    period being the features' trailing 12 months."""
 
-    LOYALTY: ClassVar[tuple[str, ...]] = (
-        "returned_after_first_maintenance",
-        "appointment_share",
-        "frequency",
-    )
-    """Dealer loyalty, as far as the features tell (DOMAIN.md §2 and §3)."""
+    LOYALTY: ClassVar[tuple[str, ...]] = ("on_time_arrival_rate", "main_dealer_share")
+    """Dealer loyalty: "按时到店 多店变换" (seed 001), on-time arrival and main-dealer share."""
+
+    ACTIVITY: ClassVar[tuple[str, ...]] = ("activities_window",)
+    """Activity participation: "积极参与经销店活动" (seed 001), activities in 12 months."""
 
     DEFAULT_WEIGHTS: ClassVar[tuple[float, ...]] = (0.5, 0.3, 0.2)
-    """Material 50%, loyalty 30%, activity 20%: a design choice (DOMAIN.md §2 names the
-    three kinds of value without weights), with money first as in the material's order."""
+    """Material 50%, loyalty 30%, activity 20%: the library's choice. The material names the
+    three kinds of value without weights; money comes first as in its order, and activity
+    keeps a share large enough to move a customer between neighbouring levels."""
 
     DEFAULT_LEVELS: ClassVar[tuple[float, ...]] = (0.95, 0.80, 0.50)
-    """Diamond = top 5% of scores, platinum = next 15%, gold = next 30%, silver = the rest
-    (the Pareto split of DOMAIN.md §2 with its top 20% divided, as in QuantileTiers)."""
+    """Diamond = top 5% of scores, platinum = next 15%, gold = next 30%, silver = the rest:
+    the library's choice. Seed 001 names the classes but no shares; the cuts keep the
+    customer shares of the CSI course's value classes, "客户数量比重20%30%50%" (as
+    :meth:`diamond_gold_silver` does), and divide the top 20%, as
+    :class:`~aftersales_crm.segmentation.QuantileTiers` does."""
 
     DEFAULT_NAMES: ClassVar[tuple[str, ...]] = LEVEL_NAMES
-    """Diamond / platinum / gold / silver (钻石/白金/黄金/白银, DOMAIN.md §2)."""
+    """Diamond / platinum / gold / silver (钻石/白金/黄金/白银; seed 001's value classes
+    "钻石级客户 白金级客户 黄金级客户……", silver the matrix's "S白银客户")."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
         "weights": Numbers(count=_GROUPS, low=0),
         "levels": Numbers(order="decreasing", low=0, high=1),
         "names": Names(count=LengthOf("levels", plus=1)),
-        "activity": OrNone(Column()),
+        "material": Names(),
+        "loyalty": Names(),
+        "activity": Names(),
     }
     """Three weights >= 0; strictly decreasing levels in [0, 1]; one more name than levels;
-    an activity feature column or None."""
+    for each kind of value, distinct feature column names (none: the kind is not in use)."""
 
     distributions_: Mapping[str, _Distribution]
     cutoffs_: tuple[float, ...]
@@ -143,24 +160,81 @@ class MemberValue(BasePolicy):
         weights: tuple[float, ...] = DEFAULT_WEIGHTS,
         levels: tuple[float, ...] = DEFAULT_LEVELS,
         names: tuple[str, ...] = DEFAULT_NAMES,
-        activity: str | None = None,
+        material: tuple[str, ...] = MATERIAL,
+        loyalty: tuple[str, ...] = LOYALTY,
+        activity: tuple[str, ...] = ACTIVITY,
     ) -> None:
         self.weights = weights
         self.levels = levels
         self.names = names
+        self.material = material
+        self.loyalty = loyalty
         self.activity = activity
+
+    @classmethod
+    def diamond_gold_silver(cls, **params: Any) -> MemberValue:
+        """Three value classes D 钻石 / G 黄金 / S 白银: top 20%, next 30%, the rest 50%.
+
+        Seed 001's loyalty × value matrix has the columns "D钻石客户 G黄金客户 S白银客户";
+        this preset gives them from the value model: ``levels=(0.8, 0.5)``,
+        ``names=("diamond", "gold", "silver")``. Seed 001 gives no shares; the cuts take
+        those of the A/B/C value classes of 《客户关系与CSI培训课程(原件无标题)》,
+        "客户数量比重20%30%50%" (20%, 30% and 50% of customers).
+
+        Args:
+            **params: other parameters, or these overridden.
+
+        Examples:
+            >>> from datetime import date
+            >>> from aftersales_crm import features, synthetic
+            >>> feats = features.compute(synthetic.book(40, seed=1), as_of=date(2026, 6, 30))
+            >>> dgs = MemberValue.diamond_gold_silver().fit(feats).assign(feats)
+            >>> dgs.counts(), dgs.names_zh
+            ({'diamond': 8, 'gold': 12, 'silver': 20}, ('钻石', '黄金', '白银'))
+        """
+        return cls(**({"levels": (0.8, 0.5), "names": ("diamond", "gold", "silver")} | params))
+
+    @classmethod
+    def loyalty_and_cumulative_spend(cls, **params: Any) -> MemberValue:
+        """Seed 003's member-level update: from the loyalty category and cumulative spend.
+
+        《信息回访员基础培训分析报告》: "会员级别更新(依据忠诚度级别和消费累计)" (update the
+        member level by the loyalty category and the cumulative spend). Material value is
+        all spend to date (``spend_fen``), loyalty the loyalty category (came back after the
+        first maintenance, ``returned_after_first_maintenance``), activity not used; the two
+        weigh the same (``weights=(0.5, 0.5, 0)``, the library's choice: the material names
+        both and no weights). Levels and names are the defaults.
+
+        Args:
+            **params: other parameters, or these overridden.
+
+        Examples:
+            >>> from datetime import date
+            >>> from aftersales_crm import features, synthetic
+            >>> feats = features.compute(synthetic.book(40, seed=1), as_of=date(2026, 6, 30))
+            >>> members = MemberValue.loyalty_and_cumulative_spend()
+            >>> members.material, members.loyalty, members.activity
+            (('spend_fen',), ('returned_after_first_maintenance',), ())
+            >>> members.fit(feats).assign(feats).counts()["diamond"]
+            2
+        """
+        preset: dict[str, Any] = {
+            "weights": (0.5, 0.5, 0.0),
+            "material": ("spend_fen",),
+            "loyalty": ("returned_after_first_maintenance",),
+            "activity": (),
+        }
+        return cls(**(preset | params))
 
     def _groups(self) -> list[tuple[float, tuple[str, ...]]]:
         """(scaled weight, features) of each kind of value in use."""
         params = validate_params(self)
-        weights, activity = params["weights"], params["activity"]
-        groups = [(weights[0], self.MATERIAL), (weights[1], self.LOYALTY)]
-        if activity is not None:
-            groups.append((weights[2], (activity,)))
-        total = sum(weight for weight, _ in groups)
+        kinds = (params["material"], params["loyalty"], params["activity"])
+        groups = [(w, columns) for w, columns in zip(params["weights"], kinds, strict=True)]
+        total = sum(weight for weight, columns in groups if columns)
         if total <= 0:
             raise invalid(self, "weights", self.weights, "the weights in use sum to 0")
-        return [(weight / total, columns) for weight, columns in groups if weight > 0]
+        return [(weight / total, columns) for weight, columns in groups if weight > 0 and columns]
 
     def _fit(self, features: FeatureTable) -> None:
         levels = validate_params(self)["levels"]
@@ -176,7 +250,7 @@ class MemberValue(BasePolicy):
         self.cutoffs_ = quantile_cutoffs(self._score(features), levels)
 
     def _column(self, features: FeatureTable, name: str) -> NDArray[Any]:
-        parameter = "activity" if name == self.activity else "weights"
+        parameter = next(p for p in _KINDS if name in getattr(self, p))
         return numeric(features, self, parameter, name)
 
     def _score(self, features: FeatureTable) -> NDArray[np.float64]:
@@ -213,7 +287,7 @@ class MemberValue(BasePolicy):
             >>> from aftersales_crm import features, synthetic
             >>> feats = features.compute(synthetic.book(5, seed=1), as_of=date(2026, 6, 30))
             >>> MemberValue().fit(feats).score(feats).round(3).tolist()
-            [0.171, 0.492, 0.65, 0.454, 0.733]
+            [0.252, 0.523, 0.58, 0.468, 0.677]
         """
         check_is_fitted(self)
         return self._score(features)

@@ -1,4 +1,4 @@
-"""Member value levels by fixed thresholds or by population quantiles (DOMAIN.md §2)."""
+"""Member value levels by fixed thresholds or by population quantiles of a value."""
 
 from __future__ import annotations
 
@@ -46,24 +46,28 @@ class ThresholdTiers(BasePolicy):
         {'vip': 4, 'member': 10}
 
     References:
-        DOMAIN.md §2 (member value levels from material value: spend in a period).
+        《斯柯达车友汇客户关爱总监培训教材》: material value "时间段的总费用" (the total
+        spend in a period) and the value classes "钻石级客户 白金级客户 黄金级客户……".
+        The amounts are the library's choice.
     """
 
     kind: ClassVar[PolicyKind] = "tier"
     population_relative: ClassVar[bool] = False
 
     DEFAULT_VALUE: ClassVar[str] = "spend_window_fen"
-    """Spend in a period (DOMAIN.md §2 material value): the trailing 12 months, in fen."""
+    """Spend in a period (seed 001's "时间段的总费用"): the trailing 12 months, in fen."""
 
     DEFAULT_THRESHOLDS: ClassVar[tuple[int, ...]] = (1_000_000, 500_000, 200_000, 0)
     """Diamond from ¥10,000 a year, platinum ¥5,000, gold ¥2,000, silver from ¥0 (in fen).
 
-    A design choice, not a published figure: DOMAIN.md names the levels but no amounts. In
+    The library's choice, not a published figure: the material names the levels but no
+    amounts. In
     the synthetic dealer's base about 2% of customers reach diamond, 13% platinum or more
     and 37% gold or more; silver is every customer (the entry level of a membership card)."""
 
     DEFAULT_NAMES: ClassVar[tuple[str, ...]] = LEVEL_NAMES
-    """Diamond / platinum / gold / silver (钻石/白金/黄金/白银, DOMAIN.md §2)."""
+    """Diamond / platinum / gold / silver (钻石/白金/黄金/白银): seed 001's value classes
+    "钻石级客户 白金级客户 黄金级客户……", silver its matrix's "S白银客户"."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
         "value": Column(),
@@ -136,24 +140,28 @@ class QuantileTiers(BasePolicy):
         {'diamond': 2, 'platinum': 6, 'gold': 10, 'silver': 22}
 
     References:
-        DOMAIN.md §2 (member value levels; the Pareto split of 20% / 30% / 50%, whose top
-        20% the default divides into diamond and platinum).
+        《客户关系与CSI培训课程(原件无标题)》, 客户分类(价值): "客户数量比重20%30%50%"
+        (the A/B/C classes hold 20%, 30% and 50% of customers), whose top 20% the default
+        divides into diamond and platinum; 《斯柯达车友汇客户关爱总监培训教材》 for the
+        value classes.
     """
 
     kind: ClassVar[PolicyKind] = "tier"
     population_relative: ClassVar[bool] = True
 
     DEFAULT_VALUE: ClassVar[str] = "spend_window_fen"
-    """Spend in a period (DOMAIN.md §2 material value): the trailing 12 months, in fen."""
+    """Spend in a period (seed 001's "时间段的总费用"): the trailing 12 months, in fen."""
 
     DEFAULT_QUANTILES: ClassVar[tuple[float, ...]] = (0.95, 0.80, 0.50)
     """Diamond = top 5%, platinum = next 15%, gold = next 30%, silver = bottom 50%.
 
-    A design choice that keeps the Pareto split of DOMAIN.md §2 (top 20% / next 30% /
-    remaining 50%) and divides its top class into diamond and platinum."""
+    The library's choice: it keeps the customer shares of the CSI course's value classes,
+    "客户数量比重20%30%50%" (top 20% / next 30% / remaining 50%), and divides its top class
+    into diamond and platinum."""
 
     DEFAULT_NAMES: ClassVar[tuple[str, ...]] = LEVEL_NAMES
-    """Diamond / platinum / gold / silver (钻石/白金/黄金/白银, DOMAIN.md §2)."""
+    """Diamond / platinum / gold / silver (钻石/白金/黄金/白银): seed 001's value classes
+    "钻石级客户 白金级客户 黄金级客户……", silver its matrix's "S白银客户"."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
         "value": Column(),
