@@ -18,7 +18,7 @@ Examples:
     >>> from aftersales_crm import features, synthetic
     >>> feats = features.compute(synthetic.columns(100, seed=2).tables(), as_of=date(2026, 6, 30))
     >>> sorted(feats)[:3]
-    ['age_years', 'appointment_share', 'avg_line_spend_customer_pay_fen']
+    ['age_years', 'any_vehicle_first_maintenance', 'any_vehicle_network_return_date']
 """
 
 from __future__ import annotations
