@@ -87,7 +87,7 @@ def features(
         max_km_per_day=max_km_per_day,
         min_model_vehicles=min_model_vehicles,
     )
-    customers = _customers(tables, orders, today)
+    customers = _customers(tables, orders, today, vehicles)
     customers = customers.join(_engagement(tables, orders, today, pd.Timestamp(as_of - window)))
     return customers, vehicles
 
@@ -155,7 +155,9 @@ def _orders(
     return orders.reset_index()
 
 
-def _customers(tables: Tables, orders: pd.DataFrame, today: pd.Timestamp) -> pd.DataFrame:
+def _customers(
+    tables: Tables, orders: pd.DataFrame, today: pd.Timestamp, vehicles: pd.DataFrame
+) -> pd.DataFrame:
     n = len(tables.customers)
     visits = orders
     by_customer = visits.groupby("customer")
@@ -184,12 +186,26 @@ def _customers(tables: Tables, orders: pd.DataFrame, today: pd.Timestamp) -> pd.
     days = visits[["customer", "day"]].drop_duplicates()
     gaps = days.groupby("customer")["day"].diff().dt.days
     agg["interval_median_days"] = gaps.groupby(days["customer"]).median()
-    # Loyalty: the first first-maintenance visit, then the first routine visit on a later day.
-    first_maintenance = visits[visits[FIRST_MAINTENANCE]].groupby("customer")["day"].min()
-    since = visits["customer"].map(first_maintenance)
-    routine = visits[ROUTINE_COLUMNS].any(axis=1)
-    agg["first_maintenance"] = first_maintenance
-    agg["return_date"] = visits[routine & (visits["day"] > since)].groupby("customer")["day"].min()
+    # Loyalty widened to any vehicle: the customer's first first-maintenance visit, then
+    # their first routine visit on a later day (at that dealer, and anywhere).
+    first_visit = visits[visits[FIRST_MAINTENANCE]].groupby("customer")[["day", "dealer"]].first()
+    since = visits["customer"].map(first_visit["day"])
+    at = visits["customer"].map(first_visit["dealer"])
+    later = visits[ROUTINE_COLUMNS].any(axis=1) & (visits["day"] > since)
+    agg["any_vehicle_first_maintenance"] = first_visit["day"]
+    agg["any_vehicle_return_date"] = (
+        visits[later & (visits["dealer"] == at)].groupby("customer")["day"].min()
+    )
+    agg["any_vehicle_network_return_date"] = visits[later].groupby("customer")["day"].min()
+    # The material's category: the owned vehicles that had their first maintenance while
+    # their owner had them, earliest first maintenance and returns.
+    counted = vehicles[
+        (vehicles["owner"] >= 0)
+        & vehicles["first_maintenance"].notna()
+        & (vehicles["owned_since"] <= vehicles["first_maintenance"])
+    ]
+    rolled = counted.groupby("owner")[["first_maintenance", "return_date", "network_return_date"]]
+    agg = agg.join(rolled.min(), how="outer")
 
     c = agg.reindex(pd.RangeIndex(n, name="customer"))
     spend = ["spend_fen", "spend_customer_pay_fen"]
@@ -223,9 +239,13 @@ def _customers(tables: Tables, orders: pd.DataFrame, today: pd.Timestamp) -> pd.
     )
     out["interval_mean_days"] = out["span_days"] / (c["visit_days"] - 1).where(c["visit_days"] > 1)
     out["interval_median_days"] = c["interval_median_days"].astype(float)
+    out["any_vehicle_first_maintenance"] = c["any_vehicle_first_maintenance"]
+    out["any_vehicle_return_date"] = c["any_vehicle_return_date"]
+    out["any_vehicle_network_return_date"] = c["any_vehicle_network_return_date"]
     out["first_maintenance"] = c["first_maintenance"]
     out["returned_after_first_maintenance"] = c["return_date"].notna()
     out["return_date"] = c["return_date"]
+    out["network_return_date"] = c["network_return_date"]
     out["on_time_rate"] = c["on_time"] / c["promised"].where(c["promised"] > 0)
     out["comebacks"] = c["comebacks"]
     out["appointment_share"] = c["appointments"] / c["visits"].where(c["visits"] > 0)
@@ -384,14 +404,16 @@ def _vehicles(
     elapsed_days = elapsed_days.where(elapsed_days >= 0)
     base = out["last_mileage"].fillna(0.0)
     out["mileage_at_as_of"] = base + out["km_per_day"] * elapsed_days
-    # Next service: 6 months after the last visit, or when 5,000 more km are driven (with
-    # a reading and a positive rate, at most 31 days a month later), whichever first.
-    by_time = out["last_visit"] + pd.DateOffset(months=SERVICE_MONTHS)
-    applies = out["last_mileage"].notna() & (out["km_per_day"] > 0)
+    out = out.join(_service_history(orders, out.index))
+    # Next service: 6 months after the last workshop service at the vehicle's dealer, or
+    # when 5,000 more km are driven (with a positive rate, at most 31 days a month later),
+    # whichever first.
+    by_time = out["last_service"] + pd.DateOffset(months=SERVICE_MONTHS)
+    applies = out["last_service_mileage"].notna() & (out["km_per_day"] > 0)
     days = np.ceil(SERVICE_KM / out["km_per_day"].where(applies)).clip(
         upper=MONTH_DAYS * SERVICE_MONTHS
     )
-    by_km = out["last_visit"] + pd.to_timedelta(days, unit="D")
+    by_km = out["last_service"] + pd.to_timedelta(days, unit="D")
     out["service_due"] = by_time.where(~(by_km < by_time), by_km)
     out["age_years"] = _completed_years(cars["purchase_date"], today)
     owner, owners, since = _owners(tables, today, out.index)
@@ -402,6 +424,32 @@ def _vehicles(
     out["fuel"] = pd.Categorical.from_codes(tables.vehicles["fuel"], FUELS)
     out["sold_here"] = tables.vehicles["sold_here"]
     return out
+
+
+def _service_history(orders: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+    """Per vehicle: first maintenance and its dealer, returns, and the last workshop service."""
+    o = orders[["vehicle", "day", "dealer", "mileage"]].copy()
+    first = o[orders[FIRST_MAINTENANCE]].groupby("vehicle")[["day", "dealer"]].first()
+    routine = orders[ROUTINE_COLUMNS].any(axis=1)
+    service = routine | orders[FIRST_MAINTENANCE]
+    later = routine & (o["day"] > o["vehicle"].map(first["day"]))
+    same = o["dealer"] == o["vehicle"].map(first["dealer"])
+    first_service = o[service].groupby("vehicle")["dealer"].first()
+    home = first["dealer"].reindex(index).fillna(first_service.reindex(index))
+    at_home = service & (o["dealer"] == o["vehicle"].map(home))
+    last_home = o[at_home].groupby("vehicle")[["day", "mileage"]].last()
+    last_any = o[service].groupby("vehicle")[["day", "mileage"]].last()
+    h = pd.DataFrame(index=index)
+    h["first_maintenance"] = first["day"]
+    h["first_maintenance_dealer"] = first["dealer"].reindex(index).fillna(-1).astype(np.int64)
+    h["return_date"] = o[later & same].groupby("vehicle")["day"].first()
+    h["network_return_date"] = o[later].groupby("vehicle")["day"].first()
+    h["service_dealer"] = home.fillna(-1).astype(np.int64)
+    h["last_service"] = last_home["day"]
+    h["last_service_mileage"] = last_home["mileage"].astype(float)
+    h["last_network_service"] = last_any["day"]
+    h["last_network_service_mileage"] = last_any["mileage"].astype(float)
+    return h
 
 
 def _owners(

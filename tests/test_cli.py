@@ -82,3 +82,26 @@ def test_demo_prints_the_abc_table_and_the_loyalty_value_matrix(
     assert covered["BD,BG,BS"] == sum(counts[1])
     assert covered["CD,CG"] == counts[2][0] + counts[2][1]
     assert covered["CS"] == counts[2][2]
+
+
+def test_the_demo_matrix_has_the_material_rows_value_columns_and_strategies(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["demo"]) == 0
+    matrix = capsys.readouterr().out.split("Loyalty × value matrix (客户细分矩阵)")[1]
+    lines = matrix.splitlines()
+    assert "back after the first maintenance (首保后回厂)" in lines[1]
+    assert lines[3].split() == ["D", "钻石", "G", "黄金", "S", "白银"]
+    assert [line.split()[:2] for line in lines[4:7]] == [
+        ["A", "忠诚"],
+        ["B", "摇摆"],
+        ["C", "流失"],
+    ]
+    assert "D (" not in matrix
+    for number, text in [
+        (1, "最具保留价值的客户,以预防为主,开展有效的客户关怀,适当的营销费用即可"),
+        (2, "亟待保留的客户,已处于摇摆状态,最需要投入营销预算,鼓励延长消费的群体"),
+        (3, "价值高已流失,着重通过客户赢回方案促进再次入网消费"),
+        (3, "已流失,不需要投入售后营销预算"),
+    ]:
+        assert f"策略{number} {text}" in matrix

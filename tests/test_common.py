@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from aftersales_crm.loyalty import LoyaltyValueMatrix, ServiceIntervalStatus
+from aftersales_crm.loyalty import (
+    FirstMaintenanceReturn,
+    LoyaltyStatus,
+    LoyaltyValueMatrix,
+    ServiceIntervalStatus,
+)
 from aftersales_crm.policies import BUILT_INS, Policy, get_policy
 from aftersales_crm.segmentation import (
     MemberValue,
@@ -30,6 +35,10 @@ VARIANTS: list[Policy] = [
     ServiceIntervalStatus.recency_12_24(),
     ServiceIntervalStatus.missed_intervals(),
     ServiceIntervalStatus(km=None, lost_after=0),
+    ServiceIntervalStatus(where="network"),
+    FirstMaintenanceReturn(dealer="network", vehicle="any"),
+    LoyaltyStatus(interval=ServiceIntervalStatus(where="network"), not_yet_due="unplaced"),
+    LoyaltyValueMatrix(loyalty=FirstMaintenanceReturn(), value=ParetoABC()),
     LoyaltyValueMatrix(
         loyalty=ServiceIntervalStatus.recency_12_24(),
         value=ParetoABC(value="spend_window_fen"),

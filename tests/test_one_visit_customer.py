@@ -80,9 +80,12 @@ EXPECTED = {
     # take ceil(5000 / 41.1) = 122 days, so the service fell due on 12 May 2026, before the
     # 6 months (10 July). On 30 June it is overdue, but by less than 6 more months.
     "service_interval_status": "swinging",
-    # the only customer is the top 20%: class A, column D; swinging is row B
+    # back after the first maintenance? Not yet, and overdue since 12 May: lost
+    "loyalty_status": "lost",
+    # the only customer is the top 20%: class A
     "pareto_abc": "A",
-    "loyalty_value_matrix": "BD",
+    # lost (row C); alone she is above no member-value quantile: silver, column S
+    "loyalty_value_matrix": "CS",
     # ¥100 in the last 12 months is under every threshold but the last (¥0)
     "threshold_tiers": "silver",
     # alone, she is at every quantile and above none
@@ -132,6 +135,6 @@ def test_each_built_in_labels_the_one_visit_customer(feats: FeatureTable, name: 
     assert fitted.assign(feats).values().tolist() == [EXPECTED[name]]
 
 
-def test_her_strategy_is_to_invest(feats: FeatureTable) -> None:
+def test_her_strategy_is_no_after_sales_budget(feats: FeatureTable) -> None:
     matrix = LoyaltyValueMatrix().fit(feats)
-    assert matrix.strategies(matrix.assign(feats)).values().tolist() == [Strategy.INVEST.value]
+    assert matrix.strategies(matrix.assign(feats)).values().tolist() == [Strategy.NONE.value]

@@ -13,7 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aftersales_crm import features, synthetic
-from aftersales_crm.loyalty import FirstMaintenanceReturn, LoyaltyValueMatrix, ServiceIntervalStatus
+from aftersales_crm.loyalty import (
+    FirstMaintenanceReturn,
+    LoyaltyStatus,
+    LoyaltyValueMatrix,
+    ServiceIntervalStatus,
+)
 from aftersales_crm.policies import Policy
 from aftersales_crm.records import Book
 from aftersales_crm.segmentation import (
@@ -55,10 +60,15 @@ POLICIES: list[Policy] = [
     ConsumptionLevel(),
     NewOrReturning(),
     FirstMaintenanceReturn(),
+    FirstMaintenanceReturn(dealer="network", vehicle="any"),
     ServiceIntervalStatus(),
+    ServiceIntervalStatus(where="network"),
     ServiceIntervalStatus.recency_12_24(),
     ServiceIntervalStatus.missed_intervals(),
+    LoyaltyStatus(),
+    LoyaltyStatus(not_yet_due="unplaced"),
     LoyaltyValueMatrix(),
+    LoyaltyValueMatrix(loyalty=FirstMaintenanceReturn()),
 ]
 AS_OF_DATES = st.dates(date(2018, 1, 1), date(2027, 12, 31))
 # Books and features take a while to build (more so under coverage): no deadline.

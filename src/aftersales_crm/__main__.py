@@ -220,8 +220,9 @@ def _segment_report(tables: Tables, feats: FeatureTable) -> Iterator[str]:
     yield ""
     matrix = LoyaltyValueMatrix().fit(feats)
     summary = matrix.matrix(feats)
-    yield "Loyalty × value matrix (忠诚度 × 价值矩阵): customers per cell"
-    yield "  rows: service-interval status; columns: the value classes above"
+    yield "Loyalty × value matrix (客户细分矩阵): customers per cell"
+    yield "  rows: back after the first maintenance (首保后回厂), then the service interval"
+    yield "  columns: member value, D 钻石 top 20% / G 黄金 next 30% / S 白银 the rest"
     for line in summary.format("zh").splitlines():
         yield "    " + line
     if summary.unplaced:
@@ -231,8 +232,8 @@ def _segment_report(tables: Tables, feats: FeatureTable) -> Iterator[str]:
     for strategy in Strategy:
         cells_of = [c for c in matrix.cells() if matrix.strategy_of(c) is strategy]
         covered = strategies.get(strategy.value, 0)
-        yield f"    {','.join(cells_of):<12}{covered:>5}  {strategy.label('en')}"
-        yield f"    {'':<12}{'':>5}  {strategy.label('zh')}"
+        yield f"    {','.join(cells_of):<12}{covered:>5}  {strategy.heading('zh')} {strategy.label('zh')}"
+        yield f"    {'':<12}{'':>5}  {strategy.label('en')}"
 
 
 _ABC_WIDTHS = (9, 11, 8, 18, 13, 10)

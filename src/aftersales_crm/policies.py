@@ -90,6 +90,7 @@ from aftersales_crm.errors import InvalidValue, PolicyNameClash, UnknownPolicyEr
 if TYPE_CHECKING:  # for the return types of get_policy; imported when a policy is asked for
     from aftersales_crm.loyalty import (
         FirstMaintenanceReturn,
+        LoyaltyStatus,
         LoyaltyValueMatrix,
         ServiceIntervalStatus,
     )
@@ -178,6 +179,7 @@ BUILT_INS: Final[Mapping[str, str]] = MappingProxyType(
         # Loyalty.
         "first_maintenance_return": f"{_LOYALTY}:FirstMaintenanceReturn",
         "service_interval_status": f"{_LOYALTY}:ServiceIntervalStatus",
+        "loyalty_status": f"{_LOYALTY}:LoyaltyStatus",
         "loyalty_value_matrix": f"{_LOYALTY}:LoyaltyValueMatrix",
     }
 )
@@ -274,6 +276,8 @@ def get_policy(
 def get_policy(
     name: Literal["service_interval_status", "loyal_swinging_lost"], **params: Any
 ) -> ServiceIntervalStatus: ...
+@overload
+def get_policy(name: Literal["loyalty_status"], **params: Any) -> LoyaltyStatus: ...
 @overload
 def get_policy(
     name: Literal["loyalty_value_matrix", "matrix"], **params: Any

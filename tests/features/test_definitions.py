@@ -255,6 +255,53 @@ def test_non_routine_visits_are_not_a_return() -> None:
     assert row["returned_after_first_maintenance"] is False
 
 
+def test_each_vehicle_has_its_first_maintenance_return_and_last_service(
+    feats: FeatureTable,
+) -> None:
+    assert feats.vehicles is not None
+    v1 = feats.vehicles.row(V1)
+    assert (v1["first_maintenance"], v1["first_maintenance_dealer"]) == (date(2024, 6, 1), 0)
+    assert v1["return_date"] == v1["network_return_date"] == date(2025, 3, 1)
+    assert v1["service_dealer"] == 0
+    # RO4's minor repair is the last workshop service; RO5 opens after as_of
+    assert (v1["last_service"], v1["last_service_mileage"]) == (date(2025, 12, 15), 16_000.0)
+    assert v1["last_network_service"] == date(2025, 12, 15)
+    v3 = feats.vehicles.row(V3)  # serviced at D1 but never had its first maintenance
+    assert (v3["first_maintenance"], v3["first_maintenance_dealer"]) == (None, -1)
+    assert (v3["service_dealer"], v3["last_service"]) == (0, date(2025, 6, 1))
+    v2 = feats.vehicles.row(V2)  # never serviced
+    assert (v2["service_dealer"], v2["last_service"], v2["return_date"]) == (-1, None, None)
+    assert v2["last_service_mileage"] is None
+    c1 = feats.row("C1")
+    assert c1["any_vehicle_first_maintenance"] == date(2024, 6, 1)
+    assert c1["any_vehicle_return_date"] == c1["any_vehicle_network_return_date"]
+
+
+def test_a_return_to_another_dealer_is_a_network_return_only() -> None:
+    records = [
+        r for r in base_records() if not isinstance(r, RepairOrder) or r.id in {"RO1", "RO2"}
+    ]
+    records += [
+        order("RO8", date(2025, 1, 1), line("maintenance", "customer", "10"), mileage=5000,
+              dealer_id="D2"),
+        order("RO9", date(2025, 2, 1), line("parts_sale", "customer", "10"), mileage=5100),
+    ]  # fmt: skip
+    feats = features.compute(Book.from_records(records), as_of=AS_OF)
+    assert feats.vehicles is not None
+    v1 = feats.vehicles.row(V1)
+    assert v1["return_date"] is None  # D1 did the first maintenance
+    assert v1["network_return_date"] == date(2025, 1, 1)
+    assert v1["last_visit"] == date(2025, 2, 1)  # the parts sale
+    assert v1["last_service"] == date(2024, 6, 1)  # at D1: the first maintenance
+    assert v1["last_network_service"] == date(2025, 1, 1)
+    assert v1["service_due"] == date(2024, 12, 1)  # from the last service at D1
+    row = feats.row("C1")
+    assert (row["returned_after_first_maintenance"], row["return_date"]) == (False, None)
+    assert row["network_return_date"] == date(2025, 1, 1)
+    assert row["any_vehicle_return_date"] is None
+    assert row["any_vehicle_network_return_date"] == date(2025, 1, 1)
+
+
 def test_delivery_comebacks_and_appointments(feats: FeatureTable) -> None:
     c1 = feats.row("C1")
     # RO1 on time, RO2 late, RO3 not closed yet, RO4 closed before its promise.

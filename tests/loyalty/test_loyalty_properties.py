@@ -7,12 +7,18 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aftersales_crm import features, synthetic
-from aftersales_crm.loyalty import LoyaltyValueMatrix, ServiceIntervalStatus
+from aftersales_crm.loyalty import (
+    FirstMaintenanceReturn,
+    LoyaltyStatus,
+    LoyaltyValueMatrix,
+    ServiceIntervalStatus,
+)
 from aftersales_crm.records import Book
 from aftersales_crm.testing import strategies as st_crm
 
@@ -87,3 +93,42 @@ def test_vehicle_status_is_as_of_against_the_due_date_plus_whole_months(
             else 2
         )  # fmt: skip
         assert code == expected, (vehicle, day)
+
+
+@SLOW
+@given(book=st_crm.books(max_customers=6), as_of=AS_OF_DATES)
+def test_the_rows_follow_the_material_category(book: Book, as_of: date) -> None:
+    feats = features.compute(book, as_of=as_of)
+    category = FirstMaintenanceReturn().assign(feats).codes
+    status = LoyaltyStatus().assign(feats).codes
+    # placed exactly when the category applies, and loyal or swinging only after a return
+    assert ((status >= 0) == (category >= 0)).all()
+    assert (category[(status == 0) | (status == 1)] == 0).all()
+    assert (status[category == 1] == 2).all()  # never returned: lost
+    vehicles = LoyaltyStatus().assign_vehicles(feats).codes
+    owner = feats.vehicles["owner"] if feats.vehicles is not None else None
+    assert owner is not None
+    for row in range(len(feats)):
+        mine = vehicles[(owner == row) & (vehicles >= 0)]
+        assert status[row] == (mine.min() if len(mine) else -1)
+
+
+@SLOW
+@given(book=st_crm.books(max_customers=6), as_of=AS_OF_DATES)
+def test_widening_the_category_never_loses_a_loyal_customer(book: Book, as_of: date) -> None:
+    feats = features.compute(book, as_of=as_of)
+    same = FirstMaintenanceReturn().assign(feats).codes
+    network = FirstMaintenanceReturn(dealer="network").assign(feats).codes
+    assert (network[same == 0] == 0).all()
+    assert ((same >= 0) == (network >= 0)).all()
+    any_same = FirstMaintenanceReturn(vehicle="any").assign(feats).codes
+    any_network = FirstMaintenanceReturn(dealer="network", vehicle="any").assign(feats).codes
+    assert (any_network[any_same == 0] == 0).all()
+    assert feats.vehicles is not None
+    back = feats.vehicles["return_date"]
+    anywhere = feats.vehicles["network_return_date"]
+    returned = ~np.isnat(back)
+    assert (anywhere[returned] <= back[returned]).all()
+    assert (feats.vehicles["first_maintenance"][returned] < back[returned]).all()
+    last = feats.vehicles["last_service"]
+    assert (feats.vehicles["last_network_service"][~np.isnat(last)] >= last[~np.isnat(last)]).all()

@@ -37,11 +37,11 @@ def base(
         "vin",
         np.array([f"V{i}" for i in range(n)]),
         {
-            "last_visit": days(*last_visit),
+            "last_service": days(*last_visit),
             "owner": np.array(owner, dtype=np.int64),
             "owned_since": days(*(owned_since or ["2018-01-01"] * n)),
             "km_per_day": np.array(km_per_day or [10.0] * n),
-            "last_mileage": np.array(last_mileage or [np.nan] * n),
+            "last_service_mileage": np.array(last_mileage or [np.nan] * n),
         },
         AS_OF,
         "CNY",
@@ -105,13 +105,13 @@ def test_the_missed_intervals_preset(last_visit: str, expected: str) -> None:
 
 def test_the_presets_are_the_documented_parameters() -> None:
     assert ServiceIntervalStatus.recency_12_24().get_params() == {
-        "months": 12, "km": None, "swinging_after": 0, "lost_after": 12,
+        "months": 12, "km": None, "swinging_after": 0, "lost_after": 12, "where": "dealer",
     }  # fmt: skip
     assert ServiceIntervalStatus.chinese_dealer_6_months().get_params() == (
         ServiceIntervalStatus().get_params()
     )
     assert ServiceIntervalStatus.missed_intervals().get_params() == {
-        "months": 6, "km": 5000, "swinging_after": 0, "lost_after": 24,
+        "months": 6, "km": 5000, "swinging_after": 0, "lost_after": 24, "where": "dealer",
     }  # fmt: skip
 
 

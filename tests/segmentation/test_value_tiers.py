@@ -11,7 +11,7 @@ import pytest
 
 from aftersales_crm.errors import InvalidValue, NotFittedError
 from aftersales_crm.features import FeatureTable
-from aftersales_crm.loyalty import LoyaltyValueMatrix
+from aftersales_crm.loyalty import MatrixSummary
 from aftersales_crm.segmentation import QuantileTiers, RFMScore, ThresholdTiers
 
 AS_OF = date(2026, 6, 30)
@@ -233,4 +233,8 @@ def test_the_member_levels_and_the_matrix_columns_share_their_chinese_names() ->
     levels = ThresholdTiers().assign(table)
     assert levels.names_zh == ("钻石", "白金", "黄金", "白银")
     diamond, _, gold, silver = levels.names_zh
-    assert (diamond, gold, silver) == LoyaltyValueMatrix.COLUMN_NAMES_ZH
+    summary = MatrixSummary(
+        np.ones((3, 3), dtype=np.int64), ("l", "s", "x"), None,
+        ("diamond", "gold", "silver"), (diamond, gold, silver), 0,
+    )  # fmt: skip
+    assert summary.column_heads("zh") == ["D 钻石", "G 黄金", "S 白银"]

@@ -25,21 +25,14 @@ from aftersales_crm.features._orders import (
     order_counts,
     routine_orders,
 )
+from aftersales_crm.features._service import at_rows
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import PayType, bearing_deg, haversine_km, sector_codes
 
 __all__ = ["customer_features"]
 
 _NEVER: Final = np.iinfo(np.int64).max
-_ORDER_COLUMNS: Final = ("day", "amount", "customer_pay", "lines", "bits")
-
-
-def _at(values: NDArray[np.int64], rows: NDArray[np.int64]) -> NDArray[np.int64]:
-    """``values[rows]``, missing (NaT) where the row is -1."""
-    out = np.full(len(rows), NAT, dtype=np.int64)
-    found = rows >= 0
-    out[found] = values[rows[found]]
-    return out
+_ORDER_COLUMNS: Final = ("day", "amount", "customer_pay", "lines", "bits", "dealer")
 
 
 def _half_up(total: NDArray[np.int64], count: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -171,13 +164,17 @@ def _customer_block(
     )
     out["interval_median_days"] = Segments.of(dg[1:][same], n).median(gaps)
 
+    # The loyalty category widened to any vehicle: the customer's own orders, after
+    # their first first-maintenance visit (the material's per-vehicle rule is rolled up
+    # from the vehicle features by owner_first_maintenance).
     fm_row = seg.first_where(first_maintenance_orders(o["bits"]))
-    fm_day = _at(d, fm_row)
+    fm_day = at_rows(d, fm_row, NAT)
+    fm_dealer = at_rows(o["dealer"], fm_row, -1)
     after = (fm_day[g] != NAT) & (d > fm_day[g]) & routine_orders(o["bits"])
-    back_row = seg.first_where(after)
-    out["first_maintenance"] = dates(fm_day)
-    out["returned_after_first_maintenance"] = back_row >= 0
-    out["return_date"] = dates(_at(d, back_row))
+    same = o["dealer"] == fm_dealer[g]
+    out["any_vehicle_first_maintenance"] = dates(fm_day)
+    out["any_vehicle_return_date"] = dates(at_rows(d, seg.first_where(after & same), NAT))
+    out["any_vehicle_network_return_date"] = dates(at_rows(d, seg.first_where(after), NAT))
 
     out["on_time_rate"] = _ratio(counts["on_time"], counts["promised"])
     out["comebacks"] = counts["comebacks"]

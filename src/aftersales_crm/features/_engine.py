@@ -16,6 +16,7 @@ from aftersales_crm.features._inputs import as_tables, threads_of
 from aftersales_crm.features._kernels import grouping
 from aftersales_crm.features._mileage import MileageModel
 from aftersales_crm.features._orders import order_days, order_facts
+from aftersales_crm.features._service import owner_first_maintenance
 from aftersales_crm.features._table import FeatureTable
 from aftersales_crm.features._vehicles import vehicle_features
 from aftersales_crm.records import Book
@@ -133,6 +134,7 @@ def compute(
             vehicle_features, tables, orders, by_vehicle.result(), on, model, workers
         )
         columns = customer_features(tables, orders, by_customer.result(), on, span, workers)
+    columns |= owner_first_maintenance(vehicles.result().columns, len(tables.customers))
     return FeatureTable(
         "customer_id",
         tables.customers["id"],

@@ -5,7 +5,8 @@ service kind and of its pay type; the order's flags (delivered with a promise, o
 comeback, by appointment) sit beside them, so counting orders by kind, pay type and flag
 for a group of orders is one :meth:`~aftersales_crm.features.Segments.count_bits` pass.
 The layout never leaves this module: callers ask :func:`order_counts`,
-:func:`first_maintenance_orders` and :func:`routine_orders` by meaning. The rules
+:func:`first_maintenance_orders`, :func:`routine_orders` and :func:`service_orders` by
+meaning. The rules
 themselves (on time, first maintenance, routine service, customer pay) are the
 predicates of :mod:`aftersales_crm.records`.
 """
@@ -33,6 +34,7 @@ __all__ = [
     "order_days",
     "order_facts",
     "routine_orders",
+    "service_orders",
 ]
 
 KINDS: Final = tuple(ServiceKind)
@@ -43,6 +45,7 @@ _FIRST_MAINTENANCE_BITS: Final = sum(
     1 << int(k) for k in np.flatnonzero(first_maintenance(_KIND_CODES))
 )
 _ROUTINE_BITS: Final = sum(1 << int(k) for k in np.flatnonzero(routine_service(_KIND_CODES)))
+_SERVICE_BITS: Final = _ROUTINE_BITS | _FIRST_MAINTENANCE_BITS
 # Flags of an order kept beside its service kinds and pay types, counted in one pass.
 _PROMISED_BIT: Final = _PAY_SHIFT + len(PAYS)
 _ON_TIME_BIT: Final = _PROMISED_BIT + 1
@@ -166,6 +169,17 @@ def first_maintenance_orders(bits: NDArray[np.int32]) -> NDArray[np.bool_]:
 def routine_orders(bits: NDArray[np.int32]) -> NDArray[np.bool_]:
     """Orders with a routine-service line."""
     found: NDArray[np.bool_] = (bits & _ROUTINE_BITS) != 0
+    return found
+
+
+def service_orders(bits: NDArray[np.int32]) -> NDArray[np.bool_]:
+    """Workshop service: orders with a routine-service or a first-maintenance line.
+
+    The visits that reset the service interval: the first maintenance is itself a
+    maintenance visit, so it counts beside ``ROUTINE_SERVICE_KINDS``; parts-counter sales,
+    accessories, insurance renewal, inspection agency and rescue do not.
+    """
+    found: NDArray[np.bool_] = (bits & _SERVICE_BITS) != 0
     return found
 
 

@@ -1,27 +1,50 @@
-"""The next service due: by time or by mileage, whichever comes first.
+"""Each vehicle's service history and its next service due, by time or mileage.
 
-One rule, read by the ``service_due`` vehicle feature, the loyal / swinging / lost status
-(:class:`~aftersales_crm.loyalty.ServiceIntervalStatus`) and, later, the care agenda.
+The rules read by the vehicle features, the loyalty category
+(:class:`~aftersales_crm.loyalty.FirstMaintenanceReturn`), the loyal / swinging / lost
+status (:class:`~aftersales_crm.loyalty.ServiceIntervalStatus`) and, later, the care
+agenda:
+
+* :func:`service_history`: per vehicle, its first maintenance (首保) and the dealer that
+  did it, the first return for routine maintenance or repair after it (at that dealer, and
+  anywhere in the network), and its last workshop service (at its dealer, and anywhere);
+* :func:`owner_first_maintenance`: the roll-up of the loyalty category to the customers;
+* :func:`service_due`: the day the next service falls due.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from aftersales_crm._args import real_number, whole_number
-from aftersales_crm.features._calendar import add_months
+from aftersales_crm.features._calendar import NAT, add_months, dates
+from aftersales_crm.features._kernels import Segments
+from aftersales_crm.features._orders import (
+    first_maintenance_orders,
+    routine_orders,
+    service_orders,
+)
 
-__all__ = ["SERVICE_KM", "SERVICE_MONTHS", "service_due"]
+__all__ = [
+    "SERVICE_KM",
+    "SERVICE_MONTHS",
+    "at_rows",
+    "owner_first_maintenance",
+    "service_due",
+    "service_history",
+]
 
 SERVICE_MONTHS: Final = 6
-"""A service every 6 calendar months: the typical Chinese family car (the seed range is
-6–12 months)."""
+"""A service every 6 calendar months: the interval Chinese makers commonly give a family
+car (PCauto 太平洋汽车网 maintenance-interval pages, pcauto.com.cn; the training material
+gives no interval)."""
 
 SERVICE_KM: Final = 5_000
-"""Or every 5,000 km, whichever comes first (the seed range is 5,000–10,000 km)."""
+"""Or every 5,000 km, whichever comes first (the same PCauto maintenance-interval pages)."""
 
 _MONTH_DAYS: Final = 31
 """No calendar month is longer: ``months`` months are at most ``31 * months`` days."""
@@ -80,3 +103,101 @@ def service_due(
     by_km[~applies] = np.datetime64("NaT")
     due_first: NDArray[np.datetime64] = np.where(by_km < due, by_km, due)  # NaT never less
     return due_first
+
+
+def at_rows(values: NDArray[Any], rows: NDArray[np.int64], missing: Any) -> NDArray[Any]:
+    """``values[rows]``, ``missing`` where the row is -1."""
+    out = np.full(len(rows), missing, dtype=values.dtype)
+    found = rows >= 0
+    out[found] = values[rows[found]]
+    return out
+
+
+def _last_where(seg: Segments, flags: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Each group's last row where ``flags`` holds, -1 where none does."""
+    out = np.full(len(seg.counts), -1, dtype=np.int64)
+    if len(seg.filled_groups):
+        position = np.where(flags, np.arange(len(flags), dtype=np.int64), -1)
+        out[seg.filled_groups] = np.maximum.reduceat(position, seg.filled_starts)
+    return out
+
+
+def service_history(
+    seg: Segments,
+    day: NDArray[np.int64],
+    bits: NDArray[np.int32],
+    dealer: NDArray[np.int64],
+    mileage: NDArray[np.int64],
+) -> dict[str, NDArray[Any]]:
+    """The service history of a block of vehicles whose orders are in (vehicle, time) order.
+
+    Keys (one value per vehicle):
+
+    * ``first_maintenance``: the day of its first visit with a first-maintenance line;
+      ``first_maintenance_dealer``, the dealer row of that visit (-1 without one);
+    * ``return_date``: its first visit for routine maintenance or repair
+      (``ROUTINE_SERVICE_KINDS``) on a later day at that same dealer, the return the
+      loyalty category asks about; ``network_return_date``, the same at any dealer;
+    * ``service_dealer``: the vehicle's dealer for the service interval, the
+      first-maintenance dealer, else the dealer of its first workshop service (-1 without
+      one); workshop service is routine service or the first maintenance itself;
+    * ``last_service`` and ``last_service_mileage``: its last workshop service at that
+      dealer and the odometer reading then; ``last_network_service`` and
+      ``last_network_service_mileage``, the same at any dealer.
+
+    Dates are ``datetime64[D]`` (NaT for none), mileages float (NaN for none).
+    """
+    g = seg.group_of_rows()
+    fm_row = seg.first_where(first_maintenance_orders(bits))
+    fm_day = at_rows(day, fm_row, NAT)
+    fm_dealer = at_rows(dealer, fm_row, -1)
+    later = (fm_day[g] != NAT) & (day > fm_day[g]) & routine_orders(bits)
+    service = service_orders(bits)
+    first_service = at_rows(dealer, seg.first_where(service), -1)
+    home = np.where(fm_dealer >= 0, fm_dealer, first_service)
+    last_row = _last_where(seg, service & (dealer == home[g]))
+    last_network_row = _last_where(seg, service)
+    km = mileage.astype(np.float64)
+    return {
+        "first_maintenance": dates(fm_day),
+        "first_maintenance_dealer": fm_dealer,
+        "return_date": dates(at_rows(day, seg.first_where(later & (dealer == fm_dealer[g])), NAT)),
+        "network_return_date": dates(at_rows(day, seg.first_where(later), NAT)),
+        "service_dealer": home,
+        "last_service": dates(at_rows(day, last_row, NAT)),
+        "last_service_mileage": at_rows(km, last_row, np.nan),
+        "last_network_service": dates(at_rows(day, last_network_row, NAT)),
+        "last_network_service_mileage": at_rows(km, last_network_row, np.nan),
+    }
+
+
+def owner_first_maintenance(
+    vehicles: Mapping[str, NDArray[Any]], n_customers: int
+) -> dict[str, NDArray[Any]]:
+    """The loyalty category of each customer, rolled up from the vehicles they own.
+
+    A vehicle counts for its owner on ``as_of`` when it had its first maintenance while
+    they owned it (the ownership started no later than that day): the category asks
+    whether the customer who brought the car to its first maintenance comes back, and a
+    second-hand buyer did not. Per customer, over the vehicles that count:
+
+    * ``first_maintenance``: the earliest first maintenance (NaT when none counts);
+    * ``return_date``: the earliest return to the first-maintenance dealer (NaT for none);
+    * ``returned_after_first_maintenance``: whether there is one, so a customer is loyal
+      when any vehicle of theirs is;
+    * ``network_return_date``: the earliest return to any dealer of the network.
+    """
+    owner = vehicles["owner"]
+    first = vehicles["first_maintenance"].view(np.int64)
+    since = vehicles["owned_since"].view(np.int64)
+    counts = np.flatnonzero((owner >= 0) & (first != NAT) & (since != NAT) & (since <= first))
+    whose = owner[counts]
+    out: dict[str, NDArray[Any]] = {}
+    for name in ("first_maintenance", "return_date", "network_return_date"):
+        values = vehicles[name].view(np.int64)[counts]
+        earliest = np.full(n_customers, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(earliest, whose[values != NAT], values[values != NAT])
+        earliest[earliest == np.iinfo(np.int64).max] = NAT
+        out[name] = dates(earliest)
+    out["returned_after_first_maintenance"] = ~np.isnat(out["return_date"])
+    return out

@@ -18,7 +18,7 @@ from aftersales_crm.features._calendar import (
 )
 from aftersales_crm.features._kernels import Segments, rows_of, run_blocks
 from aftersales_crm.features._mileage import MileageMethod, MileageModel, vehicle_rates
-from aftersales_crm.features._service import service_due
+from aftersales_crm.features._service import service_due, service_history
 from aftersales_crm.features._table import FeatureTable
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import BodyType, FuelType
@@ -59,6 +59,9 @@ def vehicle_features(
             "first_visit": dates(start),
             "last_visit": dates(last),
             **readings,
+            **service_history(
+                seg, d, orders["bits"][rows], orders["dealer"][rows], orders["mileage"][rows]
+            ),
         }
 
     out = run_blocks(block, everyone.blocks(), threads)
@@ -73,7 +76,7 @@ def vehicle_features(
     elapsed = days_between(as_of_day, np.where(seen, last, purchase))
     elapsed[elapsed < 0] = np.nan
     out["mileage_at_as_of"] = np.where(seen, out["last_mileage"], 0.0) + km_per_day * elapsed
-    out["service_due"] = service_due(out["last_visit"], km_per_day, out["last_mileage"])
+    out["service_due"] = service_due(out["last_service"], km_per_day, out["last_service_mileage"])
     out["age_years"] = completed_years(v["purchase_date"], as_of)
     out["owner"], out["owners"], out["owned_since"] = _owners(tables, as_of_day)
     out["body_type"] = v["body_type"]

@@ -4,17 +4,19 @@ Every class here is a policy (:mod:`aftersales_crm.policies`, ``kind = "loyalty"
 one label per customer row of a :class:`~aftersales_crm.features.FeatureTable`, in its
 order; ``-1`` marks a customer without the data the rule needs.
 
-* :class:`FirstMaintenanceReturn`: the material's loyalty category, a return after the
-  first (free) maintenance.
+* :class:`FirstMaintenanceReturn`: the material's loyalty category (忠诚度类别): after its
+  first maintenance, does the vehicle come back to the same dealer for routine
+  maintenance or repair?
 * :class:`ServiceIntervalStatus`: loyal / swinging / lost per vehicle by how overdue its
-  next service is (by time or mileage, whichever first), rolled up to the customer; with
-  the presets of the published definitions.
-* :class:`LoyaltyValueMatrix`: loyalty rows A / B / C × value columns D / G / S, the
-  cells AD … CS and their :class:`Strategy`, summarised by :class:`MatrixSummary`.
+  next workshop service is (by time or mileage, whichever first), rolled up to the
+  customer; with the presets of the published definitions.
+* :class:`LoyaltyStatus`: the rows of the matrix: the category first, then the interval.
+* :class:`LoyaltyValueMatrix`: the material's 客户细分矩阵, loyalty rows A / B / C ×
+  value columns D / G / S, the cells AD … CS and their :class:`Strategy` (策略1/2/3),
+  summarised by :class:`MatrixSummary`.
 
-:class:`ServiceIntervalStatus` (and so the default matrix) reads the vehicle features and
-finds each vehicle's owner through ``features.vehicles["owner"]``, a row of the customer
-FeatureTable.
+The rules read the vehicle features and find each vehicle's owner through
+``features.vehicles["owner"]``, a row of the customer FeatureTable.
 
 Examples:
     >>> from datetime import date
@@ -22,10 +24,10 @@ Examples:
     >>> from aftersales_crm.loyalty import LoyaltyValueMatrix
     >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
     >>> print(LoyaltyValueMatrix().fit(feats).matrix(feats))
-                D (A)  G (B)  S (C)
-    A loyal         3      5      6
-    B swinging      2      1      1
-    C lost          1      3      6
+                D diamond  G gold  S silver
+    A loyal             2       8         3
+    B swinging          3       0         1
+    C lost              1       1         9
 """
 
 from __future__ import annotations
@@ -33,9 +35,11 @@ from __future__ import annotations
 from aftersales_crm.loyalty._first_maintenance import FirstMaintenanceReturn
 from aftersales_crm.loyalty._interval import ServiceIntervalStatus
 from aftersales_crm.loyalty._matrix import LoyaltyValueMatrix, MatrixSummary, Strategy
+from aftersales_crm.loyalty._status import LoyaltyStatus
 
 __all__ = [
     "FirstMaintenanceReturn",
+    "LoyaltyStatus",
     "LoyaltyValueMatrix",
     "MatrixSummary",
     "ServiceIntervalStatus",

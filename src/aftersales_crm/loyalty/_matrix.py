@@ -1,4 +1,4 @@
-"""The loyalty × value matrix and its three strategies (DOMAIN.md §3)."""
+"""The loyalty × value matrix of the material (客户细分矩阵) and its strategies 策略1/2/3."""
 
 from __future__ import annotations
 
@@ -14,11 +14,10 @@ from aftersales_crm._params import Constraint, Instance, OrNone, SubsetOf, valid
 from aftersales_crm._policy import BasePolicy, Labels, Policy, PolicyKind, check_is_fitted
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features import FeatureTable
-from aftersales_crm.loyalty._interval import ServiceIntervalStatus
-from aftersales_crm.segmentation import ParetoABC
+from aftersales_crm.loyalty._status import LoyaltyStatus
+from aftersales_crm.segmentation import MemberValue
 from aftersales_crm.segmentation._common import MISSING, labels
-from aftersales_crm.segmentation._levels import LEVEL_NAMES_ZH
-from aftersales_crm.values import LabelledEnum, Lang
+from aftersales_crm.values import LabelledEnum, Lang, Material, Quote
 from aftersales_crm.values._text import display_width, pad_left, pad_right
 
 __all__ = ["LoyaltyValueMatrix", "MatrixSummary", "Strategy"]
@@ -26,46 +25,127 @@ __all__ = ["LoyaltyValueMatrix", "MatrixSummary", "Strategy"]
 _SIDE: Final = 3
 """Three loyalty rows and three value columns."""
 
+_ROW_LETTERS: Final = ("A", "B", "C")
+_COLUMN_LETTERS: Final = ("D", "G", "S")
+_DGS: Final = ("diamond", "gold", "silver")
+"""The value classes the letters D / G / S stand for (D钻石客户, G黄金客户, S白银客户)."""
+
+_EMPTY_ROW: Final = "—"
+"""The name of the swinging row under a two-label loyalty rule, which leaves it empty."""
+
+
+def _default_value() -> Policy:
+    """The default value part: member value in three classes, diamond / gold / silver."""
+    return MemberValue.diamond_gold_silver()
+
 
 class Strategy(LabelledEnum):
-    """What to do with the customers of a cell of the loyalty × value matrix (DOMAIN.md §3).
+    """The strategies of the material's matrix (策略1/2/3), in its own words.
+
+    《斯柯达车友汇客户关爱总监培训教材》 puts three numbered strategies beside the
+    客户细分矩阵 and four texts: one for the loyal row, one for the swinging row, and two
+    for the lost row, split by value. Each member's Chinese label is the text word for
+    word (the document's ASCII commas included), its English label a faithful
+    translation; :attr:`quote` gives both as a :class:`~aftersales_crm.values.Quote`.
+
+    The extracted slide lists "策略3策略2策略1" before the texts without tying each number
+    to a row; the library reads 策略1 as the loyal row (A), 策略2 as the swinging row (B)
+    and 策略3 as the lost row (C), which has the two lost texts (:attr:`number`). The
+    values ``keep`` / ``invest`` / ``win_back`` / ``none`` are the library's stable names.
 
     Examples:
         >>> Strategy.INVEST.label("zh")
-        '投入主要营销预算，鼓励持续消费'
-        >>> [s.value for s in Strategy]
-        ['keep', 'invest', 'win_back', 'none']
+        '亟待保留的客户,已处于摇摆状态,最需要投入营销预算,鼓励延长消费的群体'
+        >>> [(s.value, s.number) for s in Strategy]
+        [('keep', 1), ('invest', 2), ('win_back', 3), ('none', 3)]
+        >>> print(Strategy.NONE.quote)
+        《斯柯达车友汇客户关爱总监培训教材》: “已流失,不需要投入售后营销预算”
     """
 
     KEEP = (
         "keep",
-        "loyal: most worth keeping; prevent churn, care, modest marketing budget",
-        "维系：最值得保持；预防流失、关怀，少量营销预算",
+        (
+            "customers most worth keeping: prevention first, effective customer care;"
+            " appropriate marketing spending is enough"
+        ),
+        "最具保留价值的客户,以预防为主,开展有效的客户关怀,适当的营销费用即可",
     )
     INVEST = (
         "invest",
-        "swinging: most of the marketing budget; encourage continued spending",
-        "投入主要营销预算，鼓励持续消费",
+        (
+            "customers urgently to be kept, already swinging: the group that most needs the"
+            " marketing budget, encouraged to extend their spending"
+        ),
+        "亟待保留的客户,已处于摇摆状态,最需要投入营销预算,鼓励延长消费的群体",
     )
     WIN_BACK = (
         "win_back",
-        "lost, high value: win-back programme",
-        "高价值流失客户：开展挽回计划",
+        (
+            "high value, already lost: focus on customer win-back programmes to bring them"
+            " back to spend in the network"
+        ),
+        "价值高已流失,着重通过客户赢回方案促进再次入网消费",
     )
     NONE = (
         "none",
-        "lost, low value: no after-sales marketing budget",
-        "低价值流失客户：不投入售后营销预算",
+        "already lost: no after-sales marketing budget needs to be invested",
+        "已流失,不需要投入售后营销预算",
     )
+
+    @property
+    def number(self) -> int:
+        """The material's number of the strategy: 1 loyal, 2 swinging, 3 lost (both texts).
+
+        Examples:
+            >>> Strategy.WIN_BACK.number, Strategy.WIN_BACK.heading("zh")
+            (3, '策略3')
+        """
+        return {"keep": 1, "invest": 2}.get(self.value, 3)
+
+    def heading(self, lang: Lang = "en") -> str:
+        """The strategy's number as the material writes it ("策略1"), or in English.
+
+        Examples:
+            >>> Strategy.KEEP.heading(), Strategy.KEEP.heading("zh")
+            ('strategy 1', '策略1')
+        """
+        return f"策略{self.number}" if lang == "zh" else f"strategy {self.number}"
+
+    @property
+    def quote(self) -> Quote:
+        """The text as a quote of the material, with its translation.
+
+        Examples:
+            >>> Strategy.KEEP.quote.source.citation
+            '《斯柯达车友汇客户关爱总监培训教材》'
+        """
+        return Quote(Material.OWNERS_CLUB, self.label("zh"), self.label("en"))
+
+
+def _column_heads(
+    names: tuple[str, ...], names_zh: tuple[str, ...] | None, lang: Lang
+) -> list[str]:
+    """The column headers: "D 钻石" for the member classes, else the value part's own names."""
+    shown = names_zh if lang == "zh" and names_zh else names
+    if names == _DGS:
+        return [f"{c} {name}" for c, name in zip(_COLUMN_LETTERS, shown, strict=True)]
+    return [f"class {name}" if len(name) == 1 and name.isascii() else name for name in shown]
 
 
 @attrs.frozen(eq=False)
 class MatrixSummary:
     """Customers per cell of the loyalty × value matrix.
 
+    Headers: the rows are the row letter and the loyalty rule's name ("A 忠诚",
+    "B swinging"); the columns are the column letter and the class name when the value
+    part gives the member classes diamond / gold / silver ("D 钻石", "D diamond"), and
+    otherwise the value part's own names ("A类"; a one-letter Latin name reads "class A",
+    so that it is not taken for a row letter). The cell letters D / G / S
+    stand for the column positions either way.
+
     Attributes:
         counts: int64 array of shape (3, 3): rows A loyal / B swinging / C lost, columns
-            D / G / S.
+            highest value first.
         row_names: the loyalty labels of the rows, in English.
         row_names_zh: the same in Chinese, when the loyalty rule has them.
         column_names: the value labels of the columns, in English.
@@ -75,15 +155,16 @@ class MatrixSummary:
     Examples:
         >>> summary = MatrixSummary(
         ...     counts=np.arange(9).reshape(3, 3), row_names=("loyal", "swinging", "lost"),
-        ...     row_names_zh=None, column_names=("A", "B", "C"), column_names_zh=None, unplaced=2,
+        ...     row_names_zh=None, column_names=("diamond", "gold", "silver"),
+        ...     column_names_zh=("钻石", "黄金", "白银"), unplaced=2,
         ... )
         >>> summary.count("BG"), summary.total
         (4, 36)
         >>> print(summary)
-                   D (A)  G (B)  S (C)
-        A loyal        0      1      2
-        B swinging     3      4      5
-        C lost         6      7      8
+                    D diamond  G gold  S silver
+        A loyal             0       1         2
+        B swinging          3       4         5
+        C lost              6       7         8
     """
 
     counts: NDArray[np.int64]
@@ -107,23 +188,38 @@ class MatrixSummary:
         row, column = LoyaltyValueMatrix.position(cell)
         return int(self.counts[row, column])
 
+    def row_heads(self, lang: Lang = "en") -> list[str]:
+        """The row headers in ``lang``: letter and loyalty label.
+
+        Examples:
+            >>> MatrixSummary(np.ones((3, 3), dtype=np.int64), ("l", "s", "x"), ("忠", "摇", "流"),
+            ...     ("A", "B", "C"), None, 0).row_heads("zh")
+            ['A 忠', 'B 摇', 'C 流']
+        """
+        rows = self.row_names_zh if lang == "zh" and self.row_names_zh else self.row_names
+        return [f"{r} {name}" for r, name in zip(_ROW_LETTERS, rows, strict=True)]
+
+    def column_heads(self, lang: Lang = "en") -> list[str]:
+        """The column headers in ``lang`` (see the class for the scheme).
+
+        Examples:
+            >>> MatrixSummary(np.ones((3, 3), dtype=np.int64), ("l", "s", "x"), None,
+            ...     ("A", "B", "C"), ("A类", "B类", "C类"), 0).column_heads()
+            ['class A', 'class B', 'class C']
+        """
+        return _column_heads(self.column_names, self.column_names_zh, lang)
+
     def format(self, lang: Lang = "en") -> str:
         """The matrix as a small text table, with the row and column labels in ``lang``.
 
         Examples:
             >>> summary = MatrixSummary(np.ones((3, 3), dtype=np.int64), ("忠", "摇", "流"),
-            ...     None, ("x", "y", "z"), ("甲", "乙", "丙"), 0)
+            ...     None, ("A", "B", "C"), ("A类", "B类", "C类"), 0)
             >>> print(summary.format("zh").splitlines()[0])
-                 D (甲)  G (乙)  S (丙)
+                    A类  B类  C类
         """
-        rows = self.row_names_zh if lang == "zh" and self.row_names_zh else self.row_names
-        columns = (
-            self.column_names_zh if lang == "zh" and self.column_names_zh else self.column_names
-        )
-        heads = [f"{r} {name}" for r, name in zip(LoyaltyValueMatrix.ROWS, rows, strict=True)]
-        tops = [
-            f"{c} ({name})" for c, name in zip(LoyaltyValueMatrix.COLUMNS, columns, strict=True)
-        ]
+        heads = self.row_heads(lang)
+        tops = self.column_heads(lang)
         left = max(display_width(h) for h in heads)
         widths = [
             max(display_width(t), *(len(str(v)) for v in self.counts[:, j]))
@@ -141,49 +237,62 @@ class MatrixSummary:
         """The matrix as text, labels in English."""
         return self.format()
 
-    def to_pandas(self) -> Any:
-        """The counts as a DataFrame, rows A/B/C and columns D/G/S (extra ``pandas``).
+    def to_pandas(self, lang: Lang = "en") -> Any:
+        """The counts as a DataFrame, labelled by the headers of :meth:`format` (extra ``pandas``).
 
         Examples:
             >>> summary = MatrixSummary(np.ones((3, 3), dtype=np.int64), ("a", "b", "c"),
-            ...     None, ("x", "y", "z"), None, 0)
-            >>> summary.to_pandas().loc["B", "S"]
+            ...     None, ("diamond", "gold", "silver"), None, 0)
+            >>> summary.to_pandas().loc["B b", "S silver"]
             np.int64(1)
         """
         pd = require("pandas", extra="pandas")
         return pd.DataFrame(
             self.counts,
-            index=pd.Index(LoyaltyValueMatrix.ROWS, name="loyalty"),
-            columns=pd.Index(LoyaltyValueMatrix.COLUMNS, name="value"),
+            index=pd.Index(self.row_heads(lang), name="loyalty"),
+            columns=pd.Index(self.column_heads(lang), name="value"),
         )
 
 
 class LoyaltyValueMatrix(BasePolicy):
-    """The loyalty × value matrix (忠诚度 × 价值矩阵): cells AD … CS and their strategies.
+    """The loyalty × value matrix (客户细分矩阵): cells AD … CS and their strategies.
 
-    Rows are the loyalty rule's three labels, A loyal (忠诚) / B swinging (摇摆) / C lost
-    (流失); columns are the value policy's three classes, D / G / S (diamond 钻石 / gold
-    黄金 / silver 白银). A customer's cell is the row letter followed by the column letter
-    ("AD", "BG", "CS"…); a customer without a loyalty status or a value class gets ``-1``.
+    The matrix of 《斯柯达车友汇客户关爱总监培训教材》: rows "A忠诚客户", "B摇摆客户",
+    "C流失客户" (A loyal / B swinging / C lost) and columns "D钻石客户", "G黄金客户",
+    "S白银客户" (D diamond / G gold / S silver), the customer-value classes of its value
+    model. A customer's cell is the row letter followed by the column letter ("AD", "BG",
+    "CS"…); a customer without a loyalty status or a value class gets ``-1``.
 
-    Each cell has a strategy (:meth:`strategy_of`, :meth:`strategies`): loyal rows are
-    kept with care (:attr:`Strategy.KEEP`), swinging rows get most of the marketing budget
-    (:attr:`Strategy.INVEST`), lost customers of the ``win_back`` columns get a win-back
-    programme (:attr:`Strategy.WIN_BACK`) and the other lost customers none
-    (:attr:`Strategy.NONE`).
+    Rows (``loyalty``): any loyalty rule with three labels, best first, or with two
+    labels, read as first label → row A and second label → row C, row B staying empty,
+    so that the material's own category :class:`FirstMaintenanceReturn` (loyal /
+    not_loyal) plugs in. The default is :class:`LoyaltyStatus`, the material's category
+    combined with the service interval (the library's reading of where the rows end).
 
-    The default value policy is :class:`~aftersales_crm.segmentation.ParetoABC` read as
-    A → D, B → G, C → S, which makes the matrix population-relative: ``fit`` fits both
-    parts (a part that is not population-relative is fitted as a plain copy).
+    Columns (``value``): any policy with three value classes, highest first. The default
+    is member value in three classes, ``MemberValue(levels=(0.8, 0.5),
+    names=("diamond", "gold", "silver"))``: material value, dealer loyalty and activity
+    as the material's value model lists them, with D the top 20% of scores, G the next
+    30% and S the other 50% (the library's choice, mirroring the 20 / 30 / 50 split of
+    the value ABC classes). :class:`~aftersales_crm.segmentation.ParetoABC` works as a
+    value part too, shown under its own names (A类 / B类 / C类). Since the default value
+    part is population-relative, ``fit`` fits both parts (a part that is not
+    population-relative is fitted as a plain copy).
+
+    Each cell has a strategy of the material (:class:`Strategy`, :meth:`strategy_of`):
+    the loyal row 策略1 (:attr:`Strategy.KEEP`), the swinging row 策略2
+    (:attr:`Strategy.INVEST`), and in the lost row 策略3, a win-back programme for the
+    high-value ``win_back`` columns (:attr:`Strategy.WIN_BACK`) and no after-sales
+    marketing budget for the others (:attr:`Strategy.NONE`).
 
     Attributes:
-        loyalty: a loyalty rule with three labels, best first (default None: a
-            :class:`ServiceIntervalStatus` with its defaults).
-        value: a policy with three value classes, highest first (default None: a
-            :class:`~aftersales_crm.segmentation.ParetoABC` with its defaults).
-        win_back: the value columns whose lost customers are worth a win-back programme
-            (default D and G, :attr:`DEFAULT_WIN_BACK`); ``("D",)`` keeps the programme
-            for the diamond column alone.
+        loyalty: a loyalty rule with three labels (or two), best first (default None: a
+            :class:`LoyaltyStatus` with its defaults).
+        value: a policy with three value classes, highest first (default None: member
+            value in diamond / gold / silver).
+        win_back: the value columns whose lost customers count as high value, worth a
+            win-back programme (default D and G, :attr:`DEFAULT_WIN_BACK`); ``("D",)``
+            keeps the programme for the diamond column alone.
         loyalty_: fitted: the fitted loyalty rule.
         value_: fitted: the fitted value policy.
 
@@ -194,42 +303,33 @@ class LoyaltyValueMatrix(BasePolicy):
         >>> matrix = LoyaltyValueMatrix().fit(feats)
         >>> cells = matrix.assign(feats)
         >>> cells.counts()
-        {'AD': 3, 'AG': 5, 'AS': 6, 'BD': 2, 'BG': 1, 'BS': 1, 'CD': 1, 'CG': 3, 'CS': 6}
+        {'AD': 2, 'AG': 8, 'AS': 3, 'BD': 3, 'BS': 1, 'CD': 1, 'CG': 1, 'CS': 9}
         >>> matrix.strategy_of("CD").value, matrix.strategy_of("CS").label("zh")
-        ('win_back', '低价值流失客户：不投入售后营销预算')
+        ('win_back', '已流失,不需要投入售后营销预算')
         >>> matrix.strategies(cells).counts()
-        {'keep': 14, 'invest': 4, 'win_back': 4, 'none': 6}
+        {'keep': 13, 'invest': 4, 'win_back': 2, 'none': 9}
         >>> LoyaltyValueMatrix(win_back=("D",)).strategies(cells).counts()
-        {'keep': 14, 'invest': 4, 'win_back': 1, 'none': 9}
-
-    References:
-        DOMAIN.md §2 (value ABC) and §3 (the loyalty × value matrix, rows A loyal / B
-        swinging / C lost, columns D / G / S, and its three strategies).
+        {'keep': 13, 'invest': 4, 'win_back': 1, 'none': 10}
     """
 
     kind: ClassVar[PolicyKind] = "loyalty"
     population_relative: ClassVar[bool] = True
 
-    ROWS: ClassVar[tuple[str, str, str]] = ("A", "B", "C")
-    """Row letters: A loyal, B swinging, C lost (DOMAIN.md §3)."""
+    ROWS: ClassVar[tuple[str, str, str]] = _ROW_LETTERS
+    """Row letters: A loyal, B swinging, C lost (A忠诚客户, B摇摆客户, C流失客户)."""
 
-    COLUMNS: ClassVar[tuple[str, str, str]] = ("D", "G", "S")
-    """Column letters: D diamond, G gold, S silver (DOMAIN.md §3)."""
-
-    COLUMN_NAMES_ZH: ClassVar[tuple[str, ...]] = tuple(
-        LEVEL_NAMES_ZH[level] for level in ("diamond", "gold", "silver")
-    )
-    """The Chinese names of the columns: those of the member levels diamond, gold, silver."""
+    COLUMNS: ClassVar[tuple[str, str, str]] = _COLUMN_LETTERS
+    """Column letters: D diamond, G gold, S silver (D钻石客户, G黄金客户, S白银客户)."""
 
     DEFAULT_WIN_BACK: ClassVar[tuple[str, ...]] = ("D", "G")
-    """The lost customers worth a win-back programme: diamond and gold. DOMAIN.md §3 says
-    "high value"; with the default Pareto columns D and G are the top half of customers,
-    who bring 90–95% of value (§2), and S the price-driven rest."""
+    """The lost customers worth a win-back programme: diamond and gold. The material says
+    "价值高已流失" (high value, already lost) without naming the columns; the library reads
+    the two upper classes, the top half of customers by value score, as high value."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
         "loyalty": OrNone(Instance(Policy, "a policy (fit and assign)")),
         "value": OrNone(Instance(Policy, "a policy (fit and assign)")),
-        "win_back": SubsetOf(COLUMNS, what="column letters"),
+        "win_back": SubsetOf(_COLUMN_LETTERS, what="column letters"),
     }
     """The two parts are policies (or None for the defaults); win_back holds column letters."""
 
@@ -299,8 +399,8 @@ class LoyaltyValueMatrix(BasePolicy):
 
     def _parts(self) -> tuple[Policy, Policy]:
         params = validate_params(self, "loyalty", "value")
-        loyalty = ServiceIntervalStatus() if params["loyalty"] is None else params["loyalty"]
-        value = ParetoABC() if params["value"] is None else params["value"]
+        loyalty = LoyaltyStatus() if params["loyalty"] is None else params["loyalty"]
+        value = _default_value() if params["value"] is None else params["value"]
         return loyalty, value
 
     def _fit(self, features: FeatureTable) -> None:
@@ -308,20 +408,32 @@ class LoyaltyValueMatrix(BasePolicy):
         self.loyalty_ = loyalty.fit(features)
         self.value_ = value.fit(features)
 
-    def _three(self, parameter: str, found: Labels, rows: int) -> Labels:
-        if len(found.names) != _SIDE or len(found) != rows:
+    def _check(self, parameter: str, found: Labels, counts: tuple[int, ...], rows: int) -> None:
+        if len(found.names) not in counts or len(found) != rows:
+            wanted = " or ".join(map(str, counts))
             msg = (
-                f"{type(self).__name__}: {parameter} must give 3 labels per row, best first;"
-                f" it gave names {found.names} for {len(found)} of {rows} rows"
+                f"{type(self).__name__}: {parameter} must give {wanted} labels per row, best"
+                f" first; it gave names {found.names} for {len(found)} of {rows} rows"
             )
             raise InvalidValue(msg, code="invalid_parameter")
-        return found
 
     def _both(self, features: FeatureTable) -> tuple[Labels, Labels]:
+        """The loyalty rows (two labels spread to rows A and C) and the value columns."""
         check_is_fitted(self)
-        loyalty = self._three("loyalty", self.loyalty_.assign(features), len(features))
-        value = self._three("value", self.value_.assign(features), len(features))
-        return loyalty, value
+        loyalty = self.loyalty_.assign(features)
+        self._check("loyalty", loyalty, (2, _SIDE), len(features))
+        value = self.value_.assign(features)
+        self._check("value", value, (_SIDE,), len(features))
+        if len(loyalty.names) == _SIDE:
+            return loyalty, value
+        codes = np.where(loyalty.codes > 0, loyalty.codes * 2, loyalty.codes)
+        zh = loyalty.names_zh
+        rows = labels(
+            codes.astype(np.int16),
+            (loyalty.names[0], _EMPTY_ROW, loyalty.names[1]),
+            None if zh is None else (zh[0], _EMPTY_ROW, zh[1]),
+        )
+        return rows, value
 
     def assign(self, features: FeatureTable) -> Labels:
         """The cell of each row, AD … CS; ``-1`` without a loyalty status or value class.
@@ -330,24 +442,26 @@ class LoyaltyValueMatrix(BasePolicy):
             features: the customers.
 
         Returns:
-            Labels aligned with the rows of ``features``, named by :meth:`cells`.
+            Labels aligned with the rows of ``features``, named by :meth:`cells`; the
+            Chinese names join the two parts' names ("忠诚·钻石").
 
         Raises:
             NotFittedError: before :meth:`fit`.
-            InvalidValue: a part does not give three labels, or fails on ``features``.
+            InvalidValue: a part gives another number of labels, or fails on ``features``.
 
         Examples:
             >>> from datetime import date
             >>> from aftersales_crm import features, synthetic
             >>> feats = features.compute(synthetic.book(5, seed=1), as_of=date(2026, 6, 30))
             >>> LoyaltyValueMatrix().fit(feats).assign(feats).values("zh").tolist()
-            ['流失·白银', '流失·黄金', '忠诚·黄金', '忠诚·白银', '摇摆·钻石']
+            ['流失·白银', '流失·白银', '忠诚·黄金', '忠诚·白银', '摇摆·钻石']
         """
         loyalty, value = self._both(features)
         placed = (loyalty.codes >= 0) & (value.codes >= 0)
         codes = np.where(placed, loyalty.codes * _SIDE + value.codes, MISSING).astype(np.int16)
         rows_zh = loyalty.names_zh or loyalty.names
-        names_zh = [f"{r}·{c}" for r in rows_zh for c in self.COLUMN_NAMES_ZH]
+        columns_zh = value.names_zh or value.names
+        names_zh = [f"{r}·{c}" for r in rows_zh for c in columns_zh]
         return labels(codes, self.cells(), names_zh)
 
     def strategies(self, cells: Labels) -> Labels:
@@ -388,17 +502,17 @@ class LoyaltyValueMatrix(BasePolicy):
 
         Raises:
             NotFittedError: before :meth:`fit`.
-            InvalidValue: a part does not give three labels, or fails on ``features``.
+            InvalidValue: a part gives another number of labels, or fails on ``features``.
 
         Examples:
             >>> from datetime import date
             >>> from aftersales_crm import features, synthetic
             >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
             >>> print(LoyaltyValueMatrix().fit(feats).matrix(feats).format("zh"))
-                    D (A类)  G (B类)  S (C类)
-            A 忠诚        3        5        6
-            B 摇摆        2        1        1
-            C 流失        1        3        6
+                    D 钻石  G 黄金  S 白银
+            A 忠诚       2       8       3
+            B 摇摆       3       0       1
+            C 流失       1       1       9
         """
         loyalty, value = self._both(features)
         placed = (loyalty.codes >= 0) & (value.codes >= 0)
