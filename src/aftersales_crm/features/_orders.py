@@ -5,7 +5,8 @@ service kind and of its pay type; the order's flags (delivered with a promise, o
 comeback, by appointment) sit beside them, so counting orders by kind, pay type and flag
 for a group of orders is one :meth:`~aftersales_crm.features.Segments.count_bits` pass.
 The layout never leaves this module: callers ask :func:`order_counts`,
-:func:`first_maintenance_orders` and :func:`routine_orders` by meaning. The rules
+:func:`first_maintenance_orders`, :func:`routine_orders` and :func:`repair_job_orders` by
+meaning. The rules
 themselves (on time, first maintenance, routine service, customer pay) are the
 predicates of :mod:`aftersales_crm.records`.
 """
@@ -20,7 +21,13 @@ from numpy.typing import NDArray
 
 from aftersales_crm.features._calendar import NAT, ZoneOffsets
 from aftersales_crm.features._kernels import Segments, run_blocks
-from aftersales_crm.records import customer_pay, first_maintenance, on_time, routine_service
+from aftersales_crm.records import (
+    customer_pay,
+    first_maintenance,
+    on_time,
+    repair,
+    routine_service,
+)
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import PayType, ServiceKind
 
@@ -32,6 +39,7 @@ __all__ = [
     "order_counts",
     "order_days",
     "order_facts",
+    "repair_job_orders",
     "routine_orders",
 ]
 
@@ -43,6 +51,7 @@ _FIRST_MAINTENANCE_BITS: Final = sum(
     1 << int(k) for k in np.flatnonzero(first_maintenance(_KIND_CODES))
 )
 _ROUTINE_BITS: Final = sum(1 << int(k) for k in np.flatnonzero(routine_service(_KIND_CODES)))
+_REPAIR_BITS: Final = sum(1 << int(k) for k in np.flatnonzero(repair(_KIND_CODES)))
 # Flags of an order kept beside its service kinds and pay types, counted in one pass.
 _PROMISED_BIT: Final = _PAY_SHIFT + len(PAYS)
 _ON_TIME_BIT: Final = _PROMISED_BIT + 1
@@ -85,7 +94,9 @@ def order_facts(
     ``amount`` and ``customer_pay`` (minor units),
     ``lines`` (packed line counts, read with :func:`line_counts`), ``bits`` (read with
     :func:`order_counts` and friends), and the order's ``customer``, ``vehicle``,
-    ``dealer``, ``mileage`` and ``time`` (opening, µs).
+    ``dealer``, ``mileage``, ``comeback`` (the row of the order it comes back to, -1 for
+    none), ``row`` (its own row in ``tables.orders``), ``parts`` (parts replaced on its
+    lines) and ``time`` (opening, µs).
     """
     o, ln = tables.orders, tables.lines
     order_of_line = ln["order"]
@@ -127,12 +138,25 @@ def order_facts(
     facts = run_blocks(
         block, Segments.from_counts(np.ones(len(o), dtype=np.int64)).blocks(), threads
     )
-    facts |= {k: o[k] for k in ("customer", "vehicle", "dealer", "mileage")}
+    facts |= {k: o[k] for k in ("customer", "vehicle", "dealer", "mileage", "comeback")}
+    facts["row"] = np.arange(len(o))
+    facts["parts"] = _parts_per_order(tables)
     facts["time"] = o["opened_at"].view(np.int64)
     facts["day"] = day
     if not counted.all():
         facts = {k: v[counted] for k, v in facts.items()}
     return facts
+
+
+def _parts_per_order(tables: Tables) -> NDArray[np.int64]:
+    """Per order, how many parts its lines replaced (the lengths of ``parts_replaced``)."""
+    ln = tables.lines
+    replaced = ln["parts_replaced"].tolist()
+    lengths = np.fromiter(map(len, replaced), dtype=np.int64, count=len(replaced))
+    some = np.flatnonzero(lengths)
+    out = np.zeros(len(tables.orders), dtype=np.int64)
+    np.add.at(out, ln["order"][some], lengths[some])
+    return out
 
 
 def order_counts(
@@ -166,6 +190,12 @@ def first_maintenance_orders(bits: NDArray[np.int32]) -> NDArray[np.bool_]:
 def routine_orders(bits: NDArray[np.int32]) -> NDArray[np.bool_]:
     """Orders with a routine-service line."""
     found: NDArray[np.bool_] = (bits & _ROUTINE_BITS) != 0
+    return found
+
+
+def repair_job_orders(bits: NDArray[np.int32]) -> NDArray[np.bool_]:
+    """Orders with a repair line (:data:`~aftersales_crm.records.REPAIR_KINDS`)."""
+    found: NDArray[np.bool_] = (bits & _REPAIR_BITS) != 0
     return found
 
 
