@@ -138,9 +138,9 @@ def order_facts(
     facts = run_blocks(
         block, Segments.from_counts(np.ones(len(o), dtype=np.int64)).blocks(), threads
     )
+    facts["parts"] = _parts_per_order(tables)
     facts |= {k: o[k] for k in ("customer", "vehicle", "dealer", "mileage", "comeback")}
     facts["row"] = np.arange(len(o))
-    facts["parts"] = _parts_per_order(tables)
     facts["time"] = o["opened_at"].view(np.int64)
     facts["day"] = day
     if not counted.all():
@@ -153,10 +153,8 @@ def _parts_per_order(tables: Tables) -> NDArray[np.int64]:
     ln = tables.lines
     replaced = ln["parts_replaced"].tolist()
     lengths = np.fromiter(map(len, replaced), dtype=np.int64, count=len(replaced))
-    some = np.flatnonzero(lengths)
-    out = np.zeros(len(tables.orders), dtype=np.int64)
-    np.add.at(out, ln["order"][some], lengths[some])
-    return out
+    # Weights as float64 are exact: a count of parts is far below 2**53.
+    return np.bincount(ln["order"], weights=lengths, minlength=len(tables.orders)).astype(np.int64)
 
 
 def order_counts(
