@@ -25,6 +25,7 @@ import pandas as pd
 from dateutil.relativedelta import relativedelta
 
 from aftersales_crm.features import MileageMethod
+from aftersales_crm.records import REPAIR_KINDS
 from aftersales_crm.tables import Table, Tables
 from aftersales_crm.values import (
     EARTH_MEAN_RADIUS_KM,
@@ -59,6 +60,9 @@ KIND_COLUMNS: Final = [f"visits_{kind}" for kind in KINDS]
 PAY_COLUMNS: Final = [f"visits_{pay}_pay" for pay in PAYS]
 ROUTINE_COLUMNS: Final = [f"visits_{kind.value}" for kind in ROUTINE_SERVICE_KINDS]
 FIRST_MAINTENANCE: Final = f"visits_{ServiceKind.FIRST_MAINTENANCE.value}"
+REPAIR_COLUMNS: Final = [f"visits_{kind.value}" for kind in REPAIR_KINDS]
+FIX_WINDOW_DAYS: Final = 30
+MILEAGE_EDGES: Final = [0, 10_000, 30_000, 60_000, 100_000]
 SECTORS: Final = [sector.value for sector in CompassSector]
 METHODS: Final = [method.value for method in MileageMethod]
 GENDERS: Final = [gender.value for gender in Gender]
@@ -89,6 +93,11 @@ def features(
     )
     customers = _customers(tables, orders, today, vehicles)
     customers = customers.join(_engagement(tables, orders, today, pd.Timestamp(as_of - window)))
+    jobs = _first_time_fix(orders, today)
+    parts = _parts_per_order(tables, orders)
+    customers = customers.join(_quality(jobs, parts, orders, "customer", customers.index))
+    vehicles = vehicles.join(_quality(jobs, parts, orders, "vehicle", vehicles.index))
+    vehicles = vehicles.join(_brand_and_mileage_band(tables, vehicles))
     return customers, vehicles
 
 
@@ -318,6 +327,68 @@ def _engagement(
         out["service_returns"] > 0
     )
     out["main_dealer_share"] = (most / visit_days).reindex(index)
+    return out
+
+
+def _first_time_fix(orders: pd.DataFrame, today: pd.Timestamp) -> pd.DataFrame:
+    """The settled repair jobs (a repair line, not a comeback, opened 30+ days before
+    ``today``) with ``fixed``: no comeback to them opened within 30 days."""
+    window = pd.Timedelta(days=FIX_WINDOW_DAYS)
+    is_job = orders[REPAIR_COLUMNS].any(axis=1) & (orders["comeback"] < 0)
+    jobs = orders.loc[
+        is_job & (orders["day"] + window <= today), ["order", "customer", "vehicle", "day"]
+    ]
+    backs = orders.loc[orders["comeback"] >= 0, ["comeback", "day"]]
+    hits = jobs.merge(backs, left_on="order", right_on="comeback", suffixes=("", "_back"))
+    failed = hits.loc[hits["day_back"] - hits["day"] <= window, "order"]
+    return jobs.assign(fixed=~jobs["order"].isin(failed))
+
+
+def _parts_per_order(tables: Tables, orders: pd.DataFrame) -> pd.Series:
+    """Parts replaced on the lines of each counted order, aligned with ``orders``."""
+    lines = pd.DataFrame(
+        {
+            "order": tables.lines["order"],
+            "parts": pd.Series(tables.lines["parts_replaced"]).map(len),
+        }
+    )
+    per_order = lines.groupby("order")["parts"].sum()
+    return per_order.reindex(orders["order"], fill_value=0).set_axis(orders.index).astype(np.int64)
+
+
+def _quality(
+    jobs: pd.DataFrame, parts: pd.Series, orders: pd.DataFrame, key: str, index: pd.Index
+) -> pd.DataFrame:
+    """First-time fix and parts replaced per ``key`` (customer or vehicle)."""
+    by = jobs.groupby(key)["fixed"].agg(["size", "sum"]).reindex(index, fill_value=0)
+    out = pd.DataFrame(index=index)
+    out["repair_jobs"] = by["size"].astype(np.int64)
+    out["fixed_first_time"] = by["sum"].astype(np.int64)
+    out["first_time_fix_rate"] = out["fixed_first_time"] / out["repair_jobs"].where(
+        out["repair_jobs"] > 0
+    )
+    out["parts_replaced"] = (
+        parts.groupby(orders[key]).sum().reindex(index, fill_value=0).astype(np.int64)
+    )
+    if key == "customer":
+        recent = parts.where(orders["in_window"], 0)
+        out["parts_replaced_window"] = (
+            recent.groupby(orders[key]).sum().reindex(index, fill_value=0).astype(np.int64)
+        )
+    return out
+
+
+def _brand_and_mileage_band(tables: Tables, vehicles: pd.DataFrame) -> pd.DataFrame:
+    """The brand as text, the mileage band's lower edge and the days it took to reach it."""
+    out = pd.DataFrame(index=vehicles.index)
+    names = np.array([*tables.vehicles.labels["brand"], None], dtype=object)
+    out["brand"] = names[tables.vehicles["brand"]]  # code -1 picks the None
+    edges = [*MILEAGE_EDGES, np.inf]
+    lower = pd.cut(vehicles["mileage_at_as_of"], edges, right=False, labels=MILEAGE_EDGES[:])
+    edge = lower.astype(float)
+    out["mileage_band_km"] = edge.fillna(-1).astype(np.int64)
+    rate = vehicles["km_per_day"].where(vehicles["km_per_day"] > 0)
+    out["days_to_mileage_band"] = (edge / rate).mask(edge == 0, 0.0)
     return out
 
 

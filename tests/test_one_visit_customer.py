@@ -106,6 +106,8 @@ EXPECTED = {
     "body_type": "sedan",
     # the only rate is the default, which says nothing of her driving
     "usage_habit": None,
+    # 3,000 km on 10 January, then 171 days at 15,000 km a year: 3,000 + 7,027 km
+    "mileage_band": "10,000–30,000 km",
 }
 
 

@@ -100,6 +100,7 @@ if TYPE_CHECKING:  # for the return types of get_policy; imported when a policy 
         GenderDimension,
         Hobby,
         MemberValue,
+        MileageBand,
         NewOrReturning,
         OwnerAgeBand,
         ParetoABC,
@@ -174,6 +175,7 @@ BUILT_INS: Final[Mapping[str, str]] = MappingProxyType(
         "hobby": f"{_SEGMENTATION}:Hobby",
         "body_type": f"{_SEGMENTATION}:BodyTypeDimension",
         "usage_habit": f"{_SEGMENTATION}:UsageHabit",
+        "mileage_band": f"{_SEGMENTATION}:MileageBand",
         "consumption_level": f"{_SEGMENTATION}:ConsumptionLevel",
         "new_or_returning": f"{_SEGMENTATION}:NewOrReturning",
         # Loyalty.
@@ -264,6 +266,8 @@ def get_policy(name: Literal["hobby"], **params: Any) -> Hobby: ...
 def get_policy(name: Literal["body_type"], **params: Any) -> BodyTypeDimension: ...
 @overload
 def get_policy(name: Literal["usage_habit"], **params: Any) -> UsageHabit: ...
+@overload
+def get_policy(name: Literal["mileage_band"], **params: Any) -> MileageBand: ...
 @overload
 def get_policy(name: Literal["consumption_level"], **params: Any) -> ConsumptionLevel: ...
 @overload

@@ -89,7 +89,7 @@ def test_labels_come_back_as_the_same_texts_whatever_their_list(
     recoded = Table(
         vehicles.schema,
         {**vehicles.columns, "model": np.array([2, 1, 2], dtype=np.int32)},
-        {"model": labels},
+        {**vehicles.labels, "model": labels},
     )
     relabelled = Tables(**{**{t.name: t for t in tables}, "vehicles": recoded}, currency="CNY")
     assert relabelled == tables

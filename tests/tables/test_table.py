@@ -79,10 +79,12 @@ def test_labels_are_compared_as_texts(tables: Tables) -> None:
     recoded = Table(
         vehicles.schema,
         {**vehicles.columns, "model": np.array([0, 2, 0], dtype=np.int32)},
-        {"model": ("Lavida", "Tiguan L", "Passat")},
+        {**vehicles.labels, "model": ("Lavida", "Tiguan L", "Passat")},
     )
     assert recoded == vehicles
-    renamed = Table(vehicles.schema, vehicles.columns, {"model": ("Lavida", "Tiguan L")})
+    renamed = Table(
+        vehicles.schema, vehicles.columns, {**vehicles.labels, "model": ("Lavida", "Tiguan L")}
+    )
     assert renamed != vehicles
 
 

@@ -2,7 +2,8 @@
 
 :func:`compute` turns :class:`~aftersales_crm.tables.Tables` (or a Book) into a
 :class:`FeatureTable` aligned with the customer table, with the vehicle features as
-``.vehicles``. :func:`profile` gives one customer's features through the same kernels.
+``.vehicles``. :func:`profile` gives one customer's features through the same kernels, and
+:func:`dealer_features` each dealer's first-time-fix rate.
 Only facts up to ``as_of`` count: an order counts from its opening's business date in the
 dealer's time zone (``Asia/Shanghai`` by default).
 
@@ -41,6 +42,13 @@ from aftersales_crm.features._mileage import (
     MileageModel,
 )
 from aftersales_crm.features._profile import model_rates, profile
+from aftersales_crm.features._quality import (
+    FIRST_TIME_FIX,
+    FIRST_TIME_FIX_WINDOW,
+    MILEAGE_BAND_EDGES_KM,
+    MILEAGE_CLASS,
+    dealer_features,
+)
 from aftersales_crm.features._service import SERVICE_KM, SERVICE_MONTHS, service_due
 from aftersales_crm.features._table import FeatureTable
 
@@ -49,7 +57,11 @@ __all__ = [
     "DEFAULT_KM_PER_DAY",
     "DEFAULT_TIME_ZONE",
     "DEFAULT_WINDOW",
+    "FIRST_TIME_FIX",
+    "FIRST_TIME_FIX_WINDOW",
     "MAX_KM_PER_DAY",
+    "MILEAGE_BAND_EDGES_KM",
+    "MILEAGE_CLASS",
     "MIN_MODEL_VEHICLES",
     "SERVICE_KM",
     "SERVICE_MONTHS",
@@ -62,6 +74,7 @@ __all__ = [
     "business_dates",
     "completed_years",
     "compute",
+    "dealer_features",
     "group_order",
     "model_rates",
     "profile",

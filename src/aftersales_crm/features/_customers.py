@@ -25,6 +25,7 @@ from aftersales_crm.features._orders import (
     order_counts,
     routine_orders,
 )
+from aftersales_crm.features._quality import customer_quality
 from aftersales_crm.features._service import at_rows
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import PayType, bearing_deg, haversine_km, sector_codes
@@ -83,6 +84,7 @@ def customer_features(
         return out | order_engagement(seg, orders, rows)
 
     out = run_blocks(block, everyone.blocks(), threads)
+    out |= customer_quality(orders, n, as_of_day, window_start)
     out["gender"] = tables.customers["gender"]
     out["hobbies"] = tables.customers["hobbies"]
     out["vehicles_owned"], out["first_purchase"] = _ownership_facts(tables, as_of_day)

@@ -1,4 +1,4 @@
-"""Engagement features of seed 001's value model: on-time arrival, main dealer, activities.
+"""Engagement features of the owners' club's value model: on time, main dealer, activities.
 
 《斯柯达车友汇客户关爱总监培训教材》 scores a customer's value partly from "经销店忠诚:
 按时到店 多店变换" (dealer loyalty: arriving on time, moving between dealers) and

@@ -5,10 +5,9 @@ service kind and of its pay type; the order's flags (delivered with a promise, o
 comeback, by appointment) sit beside them, so counting orders by kind, pay type and flag
 for a group of orders is one :meth:`~aftersales_crm.features.Segments.count_bits` pass.
 The layout never leaves this module: callers ask :func:`order_counts`,
-:func:`first_maintenance_orders`, :func:`routine_orders` and :func:`service_orders` by
-meaning. The rules
-themselves (on time, first maintenance, routine service, customer pay) are the
-predicates of :mod:`aftersales_crm.records`.
+:func:`first_maintenance_orders`, :func:`routine_orders`, :func:`service_orders` and
+:func:`repair_job_orders` by meaning. The rules themselves (on time, first maintenance,
+routine service, repair, customer pay) are the predicates of :mod:`aftersales_crm.records`.
 """
 
 from __future__ import annotations
@@ -21,7 +20,13 @@ from numpy.typing import NDArray
 
 from aftersales_crm.features._calendar import NAT, ZoneOffsets
 from aftersales_crm.features._kernels import Segments, run_blocks
-from aftersales_crm.records import customer_pay, first_maintenance, on_time, routine_service
+from aftersales_crm.records import (
+    customer_pay,
+    first_maintenance,
+    on_time,
+    repair,
+    routine_service,
+)
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import PayType, ServiceKind
 
@@ -33,6 +38,7 @@ __all__ = [
     "order_counts",
     "order_days",
     "order_facts",
+    "repair_job_orders",
     "routine_orders",
     "service_orders",
 ]
@@ -46,6 +52,7 @@ _FIRST_MAINTENANCE_BITS: Final = sum(
 )
 _ROUTINE_BITS: Final = sum(1 << int(k) for k in np.flatnonzero(routine_service(_KIND_CODES)))
 _SERVICE_BITS: Final = _ROUTINE_BITS | _FIRST_MAINTENANCE_BITS
+_REPAIR_BITS: Final = sum(1 << int(k) for k in np.flatnonzero(repair(_KIND_CODES)))
 # Flags of an order kept beside its service kinds and pay types, counted in one pass.
 _PROMISED_BIT: Final = _PAY_SHIFT + len(PAYS)
 _ON_TIME_BIT: Final = _PROMISED_BIT + 1
@@ -88,7 +95,9 @@ def order_facts(
     ``amount`` and ``customer_pay`` (minor units),
     ``lines`` (packed line counts, read with :func:`line_counts`), ``bits`` (read with
     :func:`order_counts` and friends), and the order's ``customer``, ``vehicle``,
-    ``dealer``, ``mileage`` and ``time`` (opening, µs).
+    ``dealer``, ``mileage``, ``comeback`` (the row of the order it comes back to, -1 for
+    none), ``row`` (its own row in ``tables.orders``), ``parts`` (parts replaced on its
+    lines) and ``time`` (opening, µs).
     """
     o, ln = tables.orders, tables.lines
     order_of_line = ln["order"]
@@ -130,12 +139,23 @@ def order_facts(
     facts = run_blocks(
         block, Segments.from_counts(np.ones(len(o), dtype=np.int64)).blocks(), threads
     )
-    facts |= {k: o[k] for k in ("customer", "vehicle", "dealer", "mileage")}
+    facts["parts"] = _parts_per_order(tables)
+    facts |= {k: o[k] for k in ("customer", "vehicle", "dealer", "mileage", "comeback")}
+    facts["row"] = np.arange(len(o))
     facts["time"] = o["opened_at"].view(np.int64)
     facts["day"] = day
     if not counted.all():
         facts = {k: v[counted] for k, v in facts.items()}
     return facts
+
+
+def _parts_per_order(tables: Tables) -> NDArray[np.int64]:
+    """Per order, how many parts its lines replaced (the lengths of ``parts_replaced``)."""
+    ln = tables.lines
+    replaced = ln["parts_replaced"].tolist()
+    lengths = np.fromiter(map(len, replaced), dtype=np.int64, count=len(replaced))
+    # Weights as float64 are exact: a count of parts is far below 2**53.
+    return np.bincount(ln["order"], weights=lengths, minlength=len(tables.orders)).astype(np.int64)
 
 
 def order_counts(
@@ -180,6 +200,12 @@ def service_orders(bits: NDArray[np.int32]) -> NDArray[np.bool_]:
     accessories, insurance renewal, inspection agency and rescue do not.
     """
     found: NDArray[np.bool_] = (bits & _SERVICE_BITS) != 0
+    return found
+
+
+def repair_job_orders(bits: NDArray[np.int32]) -> NDArray[np.bool_]:
+    """Orders with a repair line (:data:`~aftersales_crm.records.REPAIR_KINDS`)."""
+    found: NDArray[np.bool_] = (bits & _REPAIR_BITS) != 0
     return found
 
 

@@ -26,7 +26,8 @@ CATEGORY: Final = Quote(
     "loyalty category: whether, after the first maintenance, routine maintenance\\repair"
     " come to the workshop is the basis for judging loyalty",
 )
-"""The material's definition of the loyalty category, as seed 003 has it (the space before
+"""The material's definition of the loyalty category, as 《信息回访员基础培训分析报告》
+has it (the space before
 判断 is the document's line break)."""
 
 _COLUMNS: Final[Mapping[tuple[str, str], tuple[str, str]]] = {
@@ -41,7 +42,8 @@ _COLUMNS: Final[Mapping[tuple[str, str], tuple[str, str]]] = {
 class FirstMaintenanceReturn(BasePolicy):
     r"""Loyal when the car came back to the workshop after its first maintenance (首保后回厂).
 
-    The loyalty category of 《信息回访员基础培训分析报告》: "以首保后,日常保养\维修是否来厂为
+    The loyalty category of 《信息回访员基础培训分析报告》:
+    "以首保后,日常保养\维修是否来厂为
     判断忠诚度依据" (:attr:`CATEGORY`). With the defaults it follows the material: per
     vehicle, after its first maintenance (首保), did it come back on a later day to the
     same dealer (the one that did the first maintenance) for routine maintenance or repair

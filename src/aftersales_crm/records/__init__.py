@@ -25,6 +25,7 @@ from typing import Any
 
 from aftersales_crm.records._base import (
     Id,
+    Name,
     Personal,
     PersonalKind,
     Record,
@@ -51,9 +52,11 @@ from aftersales_crm.records._enums import (
 from aftersales_crm.records._kinds import Child, FactKind, IntegrityCheck, load_producer
 from aftersales_crm.records._party import Chapter, ConsentChanged, Customer, Dealer
 from aftersales_crm.records._predicates import (
+    REPAIR_KINDS,
     customer_pay,
     first_maintenance,
     on_time,
+    repair,
     routine_service,
 )
 from aftersales_crm.records._registry import (
@@ -72,6 +75,7 @@ from aftersales_crm.records._vehicle import Ownership, Vehicle
 __all__ = [
     "BUILT_IN_KINDS",
     "RECORD_TYPES",
+    "REPAIR_KINDS",
     "ActivityAttended",
     "Book",
     "Chapter",
@@ -93,6 +97,7 @@ __all__ = [
     "FactKind",
     "Id",
     "IntegrityCheck",
+    "Name",
     "Ownership",
     "Personal",
     "PersonalKind",
@@ -115,6 +120,7 @@ __all__ = [
     "redacted",
     "register",
     "registered",
+    "repair",
     "routine_service",
     "table_schemas",
     "unregister",

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, ClassVar, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Final, Literal, TypeVar
 
 import attrs
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from aftersales_crm.errors import InvalidFormat
 from aftersales_crm.values import national_id, phone
 
-__all__ = ["Id", "Personal", "PersonalKind", "Record", "personal_fields", "redacted"]
+__all__ = [
+    "Id",
+    "Name",
+    "Personal",
+    "PersonalKind",
+    "Record",
+    "personal_fields",
+    "redacted",
+    "stripped_name",
+]
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^\S+$")]
 """An identifier of a record: 1 to 64 characters, no white space.
@@ -18,6 +28,38 @@ Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^\S
 Ids are the caller's own (a dealer management system's keys); the library only requires
 them to be unique per kind of record within a `Book`.
 """
+
+NAME_MAX: Final = 200
+"""The most characters of a :data:`Name` (a vehicle's texts and a repair line's)."""
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX)]
+"""A short name given as free text (a vehicle brand, a part): white space around it is
+stripped, and 1 to 200 characters must remain."""
+
+
+def stripped_name(value: str) -> str:
+    """A :data:`Name` checked as tables check it: stripped, and not empty.
+
+    The table columns holding a :data:`Name` use this as their text rule, so that a table
+    and a record accept and normalise the same texts (the length is checked apart).
+
+    Raises:
+        InvalidFormat: nothing but white space is left (code ``"blank_text"``).
+
+    Examples:
+        >>> stripped_name("  上汽大众 ")
+        '上汽大众'
+        >>> stripped_name("   ")
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidFormat: '   ' is blank; a name needs a character that is not white space
+    """
+    name = value.strip()
+    if not name:
+        msg = f"{value!r} is blank; a name needs a character that is not white space"
+        raise InvalidFormat(msg, code="blank_text")
+    return name
+
 
 PersonalKind = Literal[
     "name", "phone", "national_id", "email", "address", "text", "date", "location"

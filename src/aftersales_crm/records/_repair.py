@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, Field, StringConstraints, field_validator, m
 
 from aftersales_crm.errors import RowProblem
 from aftersales_crm.records import _schema as s
-from aftersales_crm.records._base import Id, Record
+from aftersales_crm.records._base import Id, Name, Record, stripped_name
 from aftersales_crm.records._kinds import STRATEGIES, SYNTHETIC, Child, FactKind
 from aftersales_crm.records._predicates import customer_pay, on_time
 from aftersales_crm.records._schema import Column, TableSchema
@@ -43,6 +43,10 @@ class RepairLine(Record):
         labour: labour amount, not negative.
         parts: parts amount, not negative, in the same currency as labour.
         description: what was done.
+        parts_replaced: the parts replaced (更换零部件), by part number or name, each
+            stripped of surrounding white space and not empty; none by default.
+            《汽车售后客户关系管理》 keeps them in the repair history: "维修时间、维修项目、
+            更换零部件、维修费用". The ``parts`` amount is what they cost.
 
     Examples:
         >>> from aftersales_crm.values import Money
@@ -50,6 +54,9 @@ class RepairLine(Record):
         ...                   labour=Money.parse("180", "CNY"), parts=Money.parse("420.50", "CNY"))
         >>> line.total
         Money('600.50', 'CNY')
+        >>> RepairLine(kind="maintenance", pay="customer", labour=Money.parse("180", "CNY"),
+        ...            parts=Money.parse("60", "CNY"), parts_replaced=[" 机油滤清器 "]).parts_replaced
+        ('机油滤清器',)
     """
 
     kind: ServiceKind
@@ -57,6 +64,7 @@ class RepairLine(Record):
     labour: Money
     parts: Money
     description: Text | None = None
+    parts_replaced: tuple[Name, ...] = ()
 
     @field_validator("labour", "parts")
     @classmethod
@@ -275,6 +283,7 @@ REPAIR_ORDERS = FactKind(
                     Column("labour_fen", K.MONEY, field="labour"),
                     Column("parts_fen", K.MONEY, field="parts"),
                     s.text("description", max_length=s.SHORT_TEXT),
+                    Column("parts_replaced", K.TEXTS, check=stripped_name, max_length=s.SHORT_TEXT),
                 ),
                 RepairLine,
             ),

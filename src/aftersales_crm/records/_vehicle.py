@@ -14,7 +14,7 @@ from pydantic import StringConstraints, model_validator
 
 from aftersales_crm.errors import RowProblem
 from aftersales_crm.records import _schema as s
-from aftersales_crm.records._base import Id, Record
+from aftersales_crm.records._base import Id, Name, Record, stripped_name
 from aftersales_crm.records._kinds import STRATEGIES, SYNTHETIC, FactKind
 from aftersales_crm.records._schema import Column, TableSchema
 from aftersales_crm.values import BodyType, FuelType, Mileage, plate, vin
@@ -34,6 +34,9 @@ class Vehicle(Record):
         vin: vehicle identification number (ISO 3779; check digit enforced for North
             American and Chinese VINs).
         plate: Chinese licence plate (车牌号).
+        brand: the vehicle brand (车辆品牌), free text such as ``"上汽大众"``; white space
+            around it is stripped and something must remain. 《汽车售后客户关系管理》 lists
+            it first among the vehicle facts: "车辆品牌、型号、颜色、购买日期".
         model: the model name.
         body_type: sedan, SUV, MPV, sports car, …
         colour: body colour.
@@ -46,16 +49,17 @@ class Vehicle(Record):
         first_visit_mileage: odometer at the first visit (首次来厂里程).
 
     Examples:
-        >>> car = Vehicle(vin="LSVAU218XN2183294", plate="京A12345", model="Lavida",
-        ...               purchase_date="2022-05-20")
-        >>> car.key, car.fuel.value
-        ('LSVAU218XN2183294', 'petrol')
+        >>> car = Vehicle(vin="LSVAU218XN2183294", plate="京A12345", brand=" 上汽大众 ",
+        ...               model="Lavida", purchase_date="2022-05-20")
+        >>> car.key, car.brand, car.fuel.value
+        ('LSVAU218XN2183294', '上汽大众', 'petrol')
     """
 
     key_field: ClassVar[str] = "vin"
 
     vin: Vin
     plate: Plate | None = None
+    brand: Name | None = None
     model: Text
     body_type: BodyType | None = None
     colour: Text | None = None
@@ -95,6 +99,7 @@ VEHICLES = FactKind(
         (
             Column("vin", K.ID, check=vin.validate, check_array=vin.is_valid_array),
             Column("plate", K.TEXT, nullable=True, check=plate.validate),
+            Column("brand", K.LABEL, nullable=True, check=stripped_name, max_length=s.SHORT_TEXT),
             Column("model", K.LABEL, max_length=s.SHORT_TEXT),
             Column("body_type", K.CATEGORY, nullable=True, enum=BodyType),
             s.text("colour", max_length=s.SHORT_TEXT),

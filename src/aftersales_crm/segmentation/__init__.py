@@ -13,7 +13,8 @@ without the data the policy needs.
 * Dimensions (``kind = "dimension"``): :class:`VehicleAgeBand` (with its
   :class:`VehicleAgeReport`), :class:`RegionRing`,
   :class:`Sector`, :class:`OwnerAgeBand`, :class:`GenderDimension`, :class:`Hobby`,
-  :class:`BodyTypeDimension`, :class:`UsageHabit`, :class:`ConsumptionLevel` and
+  :class:`BodyTypeDimension`, :class:`UsageHabit`, :class:`MileageBand`,
+  :class:`ConsumptionLevel` and
   :class:`NewOrReturning`.
 * :func:`crosstab` counts customers and sums value over any of them.
 
@@ -21,7 +22,7 @@ Ties are broken by the value and then the customer id, never by row order: permu
 rows permutes the labels the same way.
 
 The dimensions read from vehicles (:class:`VehicleAgeBand`, :class:`BodyTypeDimension`,
-:class:`UsageHabit`) find each vehicle's owner through ``features.vehicles["owner"]``, a
+:class:`UsageHabit`, :class:`MileageBand`) find each vehicle's owner through ``features.vehicles["owner"]``, a
 row of the customer FeatureTable (kept so by :meth:`~aftersales_crm.features.FeatureTable.take`
 and :func:`~aftersales_crm.features.profile`). A hand-built table whose owner rows visibly
 do not match its rows (a customer owning more vehicles than their ``vehicles_owned``) is
@@ -52,6 +53,7 @@ from aftersales_crm.segmentation._dimensions import (
     Sector,
 )
 from aftersales_crm.segmentation._member import MemberValue
+from aftersales_crm.segmentation._mileage import MileageBand
 from aftersales_crm.segmentation._pareto import ParetoABC, ParetoReport
 from aftersales_crm.segmentation._rfm import RFMScore
 from aftersales_crm.segmentation._tiers import QuantileTiers, ThresholdTiers
@@ -69,6 +71,7 @@ __all__ = [
     "GenderDimension",
     "Hobby",
     "MemberValue",
+    "MileageBand",
     "NewOrReturning",
     "OwnerAgeBand",
     "ParetoABC",

@@ -122,3 +122,17 @@ def vehicle_table(features: FeatureTable, policy: object) -> FeatureTable:
         msg = f"{type(policy).__name__} needs the vehicle features (features.vehicles is None)"
         raise InvalidValue(msg, code="missing_feature")
     return features.vehicles
+
+
+def newest_vehicle_bands(
+    features: FeatureTable, policy: object, name: str, edges: Sequence[float]
+) -> NDArray[np.int16]:
+    """Band codes (:func:`bands`) of the vehicle feature ``name`` of each row's newest vehicle.
+
+    The vehicle is the customer's most recently bought among those they own on ``as_of``
+    (:meth:`~aftersales_crm.features.FeatureTable.newest_vehicle`); rows without one, or
+    without a value, get :data:`MISSING`.
+    """
+    vehicle_table(features, policy)
+    values = np.asarray(features.newest_vehicle(name, np.nan), dtype=np.float64)
+    return bands(values, edges)

@@ -34,7 +34,8 @@ VALUE_CLASSES: Final[Mapping[str, Quote]] = MappingProxyType(
         "gold": Quote(Material.OWNERS_CLUB, "黄金级客户", "gold-class customers"),
     }
 )
-"""The value classes of seed 001's value model, by level, as the material names them (its
+"""The value classes of the value model of 《斯柯达车友汇客户关爱总监培训教材》, by level,
+as the material names them (its
 list ends in "……": silver is not named there)."""
 
 MATRIX_CLASSES: Final[Mapping[str, Quote]] = MappingProxyType(
@@ -44,7 +45,8 @@ MATRIX_CLASSES: Final[Mapping[str, Quote]] = MappingProxyType(
         "silver": Quote(Material.OWNERS_CLUB, "S白银客户", "S: silver customers"),
     }
 )
-"""The value columns of seed 001's loyalty × value matrix, by level, as the material heads
+"""The value columns of the loyalty × value matrix of
+《斯柯达车友汇客户关爱总监培训教材》, by level, as the material heads
 them (letter and class)."""
 
 

@@ -1,4 +1,4 @@
-"""Member value levels from seed 001's value model: material value, dealer loyalty, activity."""
+"""Member value levels from the owners' club's value model: money, loyalty, activity."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def _positions(distinct: NDArray[Any], values: NDArray[Any]) -> NDArray[np.intp]
 
 
 class MemberValue(BasePolicy):
-    """Member levels diamond / platinum / gold / silver from seed 001's customer value model.
+    """Member levels diamond / platinum / gold / silver from the owners' club's value model.
 
     《斯柯达车友汇客户关爱总监培训教材》 splits customer value (客户价值) into material
     value, "费用贡献: 时间段的总费用 单次的平均费用 单个项目的平均费用" (spend: the total
@@ -72,7 +72,8 @@ class MemberValue(BasePolicy):
     the same level in any table assigned with the same fitted policy.
 
     Presets: :meth:`diamond_gold_silver` (the D/G/S value columns of the loyalty × value
-    matrix) and :meth:`loyalty_and_cumulative_spend` (seed 003's member-level update).
+    matrix) and :meth:`loyalty_and_cumulative_spend` (the member-level update of
+    《信息回访员基础培训分析报告》).
 
     Attributes:
         weights: the weight of material value, dealer loyalty and activity participation
@@ -115,14 +116,16 @@ class MemberValue(BasePolicy):
         "avg_visit_spend_fen",
         "avg_line_spend_fen",
     )
-    """Material value: "时间段的总费用 单次的平均费用 单个项目的平均费用" (seed 001), the
-    period being the features' trailing 12 months."""
+    """Material value: "时间段的总费用 单次的平均费用 单个项目的平均费用"
+    (《斯柯达车友汇客户关爱总监培训教材》), the period being the features' trailing 12 months."""
 
     LOYALTY: ClassVar[tuple[str, ...]] = ("on_time_arrival_rate", "main_dealer_share")
-    """Dealer loyalty: "按时到店 多店变换" (seed 001), on-time arrival and main-dealer share."""
+    """Dealer loyalty: "按时到店 多店变换" (《斯柯达车友汇客户关爱总监培训教材》), on-time
+    arrival and main-dealer share."""
 
     ACTIVITY: ClassVar[tuple[str, ...]] = ("activities_window",)
-    """Activity participation: "积极参与经销店活动" (seed 001), activities in 12 months."""
+    """Activity participation: "积极参与经销店活动" (《斯柯达车友汇客户关爱总监培训教材》),
+    activities in 12 months."""
 
     DEFAULT_WEIGHTS: ClassVar[tuple[float, ...]] = (0.5, 0.3, 0.2)
     """Material 50%, loyalty 30%, activity 20%: the library's choice. The material names the
@@ -131,13 +134,14 @@ class MemberValue(BasePolicy):
 
     DEFAULT_LEVELS: ClassVar[tuple[float, ...]] = (0.95, 0.80, 0.50)
     """Diamond = top 5% of scores, platinum = next 15%, gold = next 30%, silver = the rest:
-    the library's choice. Seed 001 names the classes but no shares; the cuts keep the
-    customer shares of the CSI course's value classes, "客户数量比重20%30%50%" (as
+    the library's choice. The owners'-club training names the classes but no shares; the
+    cuts keep the customer shares of the CSI course's value classes, "客户数量比重20%30%50%" (as
     :meth:`diamond_gold_silver` does), and divide the top 20%, as
     :class:`~aftersales_crm.segmentation.QuantileTiers` does."""
 
     DEFAULT_NAMES: ClassVar[tuple[str, ...]] = LEVEL_NAMES
-    """Diamond / platinum / gold / silver (钻石/白金/黄金/白银; seed 001's value classes
+    """Diamond / platinum / gold / silver (钻石/白金/黄金/白银; the value classes of
+    《斯柯达车友汇客户关爱总监培训教材》
     "钻石级客户 白金级客户 黄金级客户……", silver the matrix's "S白银客户")."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
@@ -175,9 +179,9 @@ class MemberValue(BasePolicy):
     def diamond_gold_silver(cls, **params: Any) -> MemberValue:
         """Three value classes D 钻石 / G 黄金 / S 白银: top 20%, next 30%, the rest 50%.
 
-        Seed 001's loyalty × value matrix has the columns "D钻石客户 G黄金客户 S白银客户";
-        this preset gives them from the value model: ``levels=(0.8, 0.5)``,
-        ``names=("diamond", "gold", "silver")``. Seed 001 gives no shares; the cuts take
+        The loyalty × value matrix of 《斯柯达车友汇客户关爱总监培训教材》 has the columns
+        "D钻石客户 G黄金客户 S白银客户"; this preset gives them from the value model: ``levels=(0.8, 0.5)``,
+        ``names=("diamond", "gold", "silver")``. It gives no shares; the cuts take
         those of the A/B/C value classes of 《客户关系与CSI培训课程(原件无标题)》,
         "客户数量比重20%30%50%" (20%, 30% and 50% of customers).
 
@@ -196,7 +200,7 @@ class MemberValue(BasePolicy):
 
     @classmethod
     def loyalty_and_cumulative_spend(cls, **params: Any) -> MemberValue:
-        """Seed 003's member-level update: from the loyalty category and cumulative spend.
+        """The follow-up callers' member-level update: from loyalty and cumulative spend.
 
         《信息回访员基础培训分析报告》: "会员级别更新(依据忠诚度级别和消费累计)" (update the
         member level by the loyalty category and the cumulative spend). Material value is

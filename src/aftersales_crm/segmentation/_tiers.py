@@ -55,7 +55,7 @@ class ThresholdTiers(BasePolicy):
     population_relative: ClassVar[bool] = False
 
     DEFAULT_VALUE: ClassVar[str] = "spend_window_fen"
-    """Spend in a period (seed 001's "时间段的总费用"): the trailing 12 months, in fen."""
+    """Spend in a period (the owners' club's "时间段的总费用"): the trailing 12 months, in fen."""
 
     DEFAULT_THRESHOLDS: ClassVar[tuple[int, ...]] = (1_000_000, 500_000, 200_000, 0)
     """Diamond from ¥10,000 a year, platinum ¥5,000, gold ¥2,000, silver from ¥0 (in fen).
@@ -66,7 +66,8 @@ class ThresholdTiers(BasePolicy):
     and 37% gold or more; silver is every customer (the entry level of a membership card)."""
 
     DEFAULT_NAMES: ClassVar[tuple[str, ...]] = LEVEL_NAMES
-    """Diamond / platinum / gold / silver (钻石/白金/黄金/白银): seed 001's value classes
+    """Diamond / platinum / gold / silver (钻石/白金/黄金/白银): the value classes of
+    《斯柯达车友汇客户关爱总监培训教材》
     "钻石级客户 白金级客户 黄金级客户……", silver its matrix's "S白银客户"."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
@@ -150,7 +151,7 @@ class QuantileTiers(BasePolicy):
     population_relative: ClassVar[bool] = True
 
     DEFAULT_VALUE: ClassVar[str] = "spend_window_fen"
-    """Spend in a period (seed 001's "时间段的总费用"): the trailing 12 months, in fen."""
+    """Spend in a period (the owners' club's "时间段的总费用"): the trailing 12 months, in fen."""
 
     DEFAULT_QUANTILES: ClassVar[tuple[float, ...]] = (0.95, 0.80, 0.50)
     """Diamond = top 5%, platinum = next 15%, gold = next 30%, silver = bottom 50%.
@@ -160,7 +161,8 @@ class QuantileTiers(BasePolicy):
     into diamond and platinum."""
 
     DEFAULT_NAMES: ClassVar[tuple[str, ...]] = LEVEL_NAMES
-    """Diamond / platinum / gold / silver (钻石/白金/黄金/白银): seed 001's value classes
+    """Diamond / platinum / gold / silver (钻石/白金/黄金/白银): the value classes of
+    《斯柯达车友汇客户关爱总监培训教材》
     "钻石级客户 白金级客户 黄金级客户……", silver its matrix's "S白银客户"."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {

@@ -17,8 +17,8 @@ from aftersales_crm.features import FeatureTable, MileageMethod
 from aftersales_crm.segmentation._common import (
     DAYS_PER_YEAR,
     MISSING,
-    bands,
     labels,
+    newest_vehicle_bands,
     vehicle_table,
 )
 from aftersales_crm.values import BodyType, Material, Quote
@@ -221,10 +221,7 @@ class VehicleAgeBand(BasePolicy):
             ['1–2年', '1–2年', '5年以上']
         """
         edges = list(validate_params(self)["edges"])
-        vehicle_table(features, self)
-        age = np.asarray(features.newest_vehicle("age_years", np.nan), dtype=np.float64)
-        codes = bands(age, edges)
-
+        codes = newest_vehicle_bands(features, self, "age_years", edges)
         return labels(codes, *_band_names(edges))
 
     def report(self, features: FeatureTable) -> VehicleAgeReport:

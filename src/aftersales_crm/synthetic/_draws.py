@@ -37,6 +37,9 @@ _EMPTY_CUSTOMER_TEXTS: Final = (
     "home_phone", "office_phone", "email", "fax", "income_band", "family_notes",
 )  # fmt: skip
 _NAT_DAY: Final = np.datetime64("NaT", "D")
+#: The brands of the vehicles table, and each model's row among them.
+BRANDS: Final = tuple(dict.fromkeys(w.MODEL_BRANDS[m[0]] for m in w.MODELS))
+BRAND_OF_MODEL: Final = tuple(BRANDS.index(w.MODEL_BRANDS[m[0]]) for m in w.MODELS)
 
 
 class Dealers(NamedTuple):
@@ -182,6 +185,7 @@ def draw_vehicles(
     columns: Columns = {
         "vin": number,
         "plate": plate.astype(object),
+        "brand": np.asarray(BRAND_OF_MODEL, dtype=np.int32)[model],
         "model": model.astype(np.int32),
         "body_type": np.asarray([_BODY_TYPES.index(m[1]) for m in w.MODELS], dtype=np.int8)[model],
         "colour": colour,
@@ -384,7 +388,29 @@ def draw_lines(
         "labour_fen": labour,
         "parts_fen": parts,
         "description": nones(n_lines),
+        "parts_replaced": _empty_tuples(n_lines),  # drawn on their own stream
     }
+
+
+def draw_parts_replaced(
+    rng: np.random.Generator, kind: NDArray[np.int8], parts_fen: NDArray[np.int64]
+) -> NDArray[np.object_]:
+    """The parts each line replaced: a set of :data:`~_world.PARTS_REPLACED` for its kind.
+
+    A line without a parts amount replaces nothing. One draw per line, on the caller's
+    stream, whatever its kind.
+    """
+    choice = rng.random(len(kind))
+    sets = [w.PARTS_REPLACED.get(k, ((),)) for k in _SERVICE_KINDS]
+    offset = np.cumsum([0] + [len(c) for c in sets])[:-1]
+    count = np.asarray([len(c) for c in sets])
+    flat = np.empty(int(count.sum()) + 1, dtype=object)
+    flat[:-1] = [parts for c in sets for parts in c]
+    flat[-1] = ()
+    pick = offset[kind] + (choice * count[kind]).astype(np.int64)
+    pick[parts_fen <= 0] = len(flat) - 1
+    out: NDArray[np.object_] = flat[pick]
+    return out
 
 
 def first_visits(n_vehicles: int, orders: Columns) -> Columns:

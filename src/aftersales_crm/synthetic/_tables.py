@@ -13,10 +13,12 @@ from aftersales_crm._args import as_of_date, whole_number
 from aftersales_crm._frozen import frozen_reduce
 from aftersales_crm.synthetic import _world as w
 from aftersales_crm.synthetic._draws import (
+    BRANDS,
     draw_customers,
     draw_dealers,
     draw_lines,
     draw_orders,
+    draw_parts_replaced,
     draw_spend_propensity,
     draw_vehicles,
     first_visits,
@@ -117,13 +119,18 @@ def columns(
     orders, visit = draw_orders(rng, vehicles, n_dealers, end)
     propensity = draw_spend_propensity(np.random.default_rng((seed, w.SPEND_STREAM)), n_customers)
     lines = draw_lines(rng, visit, propensity[orders["customer"]])
+    lines["parts_replaced"] = draw_parts_replaced(
+        np.random.default_rng((seed, w.PARTS_STREAM)), lines["kind"], lines["parts_fen"]
+    )
     vehicle_columns = {**vehicles.columns, **first_visits(len(vehicles.dealer), orders)}
     drawn = Tables(
         currency=currency,
         dealers=Table(SCHEMAS["dealers"], dealers.columns),
         customers=Table(SCHEMAS["customers"], customers.columns),
         vehicles=Table(
-            SCHEMAS["vehicles"], vehicle_columns, {"model": tuple(m[0] for m in w.MODELS)}
+            SCHEMAS["vehicles"],
+            vehicle_columns,
+            {"brand": BRANDS, "model": tuple(m[0] for m in w.MODELS)},
         ),
         ownerships=Table(SCHEMAS["ownerships"], vehicles.ownerships),
         orders=Table(SCHEMAS["orders"], orders),

@@ -119,6 +119,23 @@ MODELS: Final = (
     ("Teramont", BodyType.SUV, FuelType.DIESEL, 0.05),
     ("Scirocco", BodyType.SPORTS, FuelType.PETROL, 0.03),
 )
+#: The brand (车辆品牌) of each model of :data:`MODELS`, as Chinese dealers record it: the
+#: joint venture that makes it, or the importer. Read from the model, so brands draw no
+#: random number.
+MODEL_BRANDS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "Lavida": "上汽大众",
+        "Tiguan L": "上汽大众",
+        "Passat": "上汽大众",
+        "Touran": "上汽大众",
+        "Sagitar": "一汽-大众",
+        "ID.4": "上汽大众",
+        "Magotan PHEV": "一汽-大众",
+        "Golf GTI": "一汽-大众",
+        "Teramont": "上汽大众",
+        "Scirocco": "大众进口",
+    }
+)
 COLOURS: Final = ("白", "黑", "银", "灰", "蓝", "红")
 
 # ------------------------------------------------------------------ visits and repair orders
@@ -170,6 +187,37 @@ EXTRA_LINES: Final = (
     (ServiceKind.INSPECTION_AGENCY, PayType.CUSTOMER, 0.04, 30_000, 0),
     (ServiceKind.ROADSIDE_RESCUE, PayType.CUSTOMER, 0.02, 50_000, 10_000),
 )
+#: The parts a line of each service kind may replace (更换零部件), one set drawn per line
+#: with a parts amount; kinds not listed replace none (agency fees, for instance).
+PARTS_REPLACED: Final[Mapping[ServiceKind, tuple[tuple[str, ...], ...]]] = MappingProxyType(
+    {
+        ServiceKind.FIRST_MAINTENANCE: (("机油", "机油滤清器"),),
+        ServiceKind.MAINTENANCE: (
+            ("机油", "机油滤清器"),
+            ("机油", "机油滤清器", "空气滤清器"),
+            ("机油", "机油滤清器", "空调滤清器"),
+            ("机油", "机油滤清器", "火花塞"),
+            ("机油", "机油滤清器", "刹车油"),
+        ),
+        ServiceKind.MINOR_REPAIR: (("前刹车片",), ("后刹车片",), ("雨刮片",), ("蓄电池",)),
+        ServiceKind.WARRANTY_CLAIM: (("水泵",), ("车窗升降器",), ("氧传感器",), ("点火线圈",)),
+        ServiceKind.MAJOR_REPAIR: (
+            ("离合器片", "离合器压盘"),
+            ("正时皮带", "张紧轮"),
+            ("涡轮增压器",),
+        ),
+        ServiceKind.INSURANCE_REPAIR: (
+            ("前保险杠",),
+            ("前大灯",),
+            ("后视镜",),
+            ("前保险杠", "前大灯"),
+        ),
+        ServiceKind.BODY_PAINT: (("车漆",),),
+        ServiceKind.ACCESSORIES: (("脚垫",), ("行车记录仪",), ("座椅套",)),
+        ServiceKind.PARTS_SALE: (("雨刮片",), ("蓄电池",), ("轮胎",)),
+        ServiceKind.ROADSIDE_RESCUE: (("蓄电池",), ("轮胎",)),
+    }
+)
 #: Spread (lognormal sigma) of line amounts around each kind's median.
 AMOUNT_SIGMA = 0.5
 #: Spread (lognormal sigma) of each customer's spend propensity: a multiplier with mean 1 on
@@ -183,9 +231,9 @@ SPEND_PROPENSITY_SIGMA = 1.2
 #: internal work are paid by the maker and the dealer, whatever the customer is like.
 PROPENSITY_PAYS: Final = (PayType.CUSTOMER, PayType.INSURANCE)
 #: The random streams apart from the main one, each ``default_rng((seed, stream))``: the
-#: facts only a Book carries, and the spend propensities (so that every other draw of a
-#: seed is the same with or without them).
-BOOK_STREAM, SPEND_STREAM = 1, 2
+#: facts only a Book carries, the spend propensities and the parts replaced (so that every
+#: other draw of a seed is the same with or without them).
+BOOK_STREAM, SPEND_STREAM, PARTS_STREAM = 1, 2, 3
 
 # ------------------------------------------------------------------ facts only a Book carries
 

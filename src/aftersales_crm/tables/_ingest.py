@@ -637,6 +637,13 @@ def _texts(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDAr
             )
             out[row] = ()
             continue
+        if column.check is not None:
+            try:
+                items = [column.check(i) for i in items]
+            except InvalidValue as err:
+                sink.add(row, name, err.code, f"{name} {value!r}: {err}")
+                out[row] = ()
+                continue
         out[row] = tuple(items)
     return out
 

@@ -12,7 +12,7 @@ from datetime import date
 
 from hypothesis import strategies as st
 
-from aftersales_crm.records import Book, Ownership, Record
+from aftersales_crm.records import Book, Ownership, Record, RepairOrder
 from aftersales_crm.testing import strategies as crm
 
 __all__ = [
@@ -92,8 +92,29 @@ def ownership_part(book: Book, size: int) -> Part:
     return _ownerships(book) if book.customers else st.just(())
 
 
+@st.composite
+def _with_comebacks(draw: st.DrawFn, orders: list[RepairOrder]) -> Sequence[Record]:
+    """``orders``, some marked as a comeback to an order of their vehicle opened before."""
+    out: list[Record] = []
+    for order in orders:
+        earlier = sorted(
+            o.id
+            for o in orders
+            if o.vin == order.vin and (o.opened_at, o.id) < (order.opened_at, order.id)
+        )
+        marked: bool = bool(earlier) and draw(st.booleans())
+        if marked:
+            back = draw(st.sampled_from(earlier))
+            order = RepairOrder.model_validate({**dict(order), "comeback_of": back})
+        out.append(order)
+    return out
+
+
 def repair_order_part(book: Book, size: int) -> Part:
-    """Up to eight repair orders at the Book's dealers, of its vehicles and customers."""
+    """Up to eight repair orders at the Book's dealers, of its vehicles and customers.
+
+    Some are comebacks (``comeback_of``) to an earlier order of the same vehicle.
+    """
     if not (book.dealers and book.vehicles and book.customers):
         return st.just(())
     orders = crm.repair_orders(
@@ -101,7 +122,7 @@ def repair_order_part(book: Book, size: int) -> Part:
         vin_strategy=_keys(list(book.vehicles)),
         customer_id=_keys(list(book.customers)),
     )
-    return st.lists(orders, max_size=8, unique_by=_key)
+    return st.lists(orders, max_size=8, unique_by=_key).flatmap(_with_comebacks)
 
 
 def contact_part(book: Book, size: int) -> Part:

@@ -82,6 +82,7 @@ __all__ = [
     "ids",
     "instants",
     "money",
+    "names",
     "national_ids",
     "ownerships",
     "phones",
@@ -117,6 +118,23 @@ def ids(prefix: str = "X") -> st.SearchStrategy[str]:
         A strategy of ids such as ``"C17"``.
     """
     return st.integers(0, 10**6).map(lambda n: f"{prefix}{n}")
+
+
+def names() -> st.SearchStrategy[str]:
+    """Short names as :data:`~aftersales_crm.records.Name` keeps them: stripped, not empty.
+
+    Brands and parts, Chinese or Latin, some with inner spaces or punctuation.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> @given(names())
+        ... def test_names_are_stripped(name):
+        ...     assert name == name.strip() and name
+        >>> test_names_are_stripped()
+    """
+    return st.sampled_from(
+        ["上汽大众", "一汽-大众", "Volkswagen", "机油滤清器", "06L 115 562 B", "前刹车片"]
+    ) | st.text(st.characters(codec="utf-8", categories=("L", "N", "P")), min_size=1, max_size=20)
 
 
 def vins() -> st.SearchStrategy[str]:
@@ -310,6 +328,7 @@ def vehicles(vin_strategy: st.SearchStrategy[str] | None = None) -> st.SearchStr
         Vehicle,
         vin=_or(vin_strategy, vins()),
         plate=st.none() | plates(),
+        brand=st.none() | names(),
         model=st.sampled_from(["Lavida", "Passat", "ID.4", "Tiguan L"]),
         body_type=st.none() | st.sampled_from(BodyType),
         fuel=st.sampled_from(FuelType),
@@ -360,6 +379,7 @@ def repair_lines(currency: str = "CNY") -> st.SearchStrategy[RepairLine]:
         pay=st.sampled_from(PayType),
         labour=money(currency=currency),
         parts=money(currency=currency),
+        parts_replaced=st.lists(names(), max_size=3).map(tuple),
     )
 
 
