@@ -184,7 +184,7 @@ def test_the_book_holds_the_rows_of_the_tables_with_the_same_arguments(book: Boo
     assert list(book.ownerships) == drawn.ownerships["id"].tolist()
     assert list(book.repair_orders) == drawn.orders["id"].tolist()
     again = Tables.from_book(book)
-    for name in ("dealers", "vehicles", "ownerships", "orders", "lines"):
+    for name in ("dealers", "vehicles", "ownerships", "orders", "lines", "activities"):
         assert getattr(again, name) == getattr(drawn, name), name
     # The customers differ only by what the Book draws: consents and hobbies.
     assert len(again.consents) > len(again.customers)

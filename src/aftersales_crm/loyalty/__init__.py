@@ -25,9 +25,9 @@ Examples:
     >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
     >>> print(LoyaltyValueMatrix().fit(feats).matrix(feats))
                 D diamond  G gold  S silver
-    A loyal             2       8         3
-    B swinging          3       0         1
-    C lost              1       1         9
+    A loyal             3       6         4
+    B swinging          2       1         1
+    C lost              1       2         8
 """
 
 from __future__ import annotations

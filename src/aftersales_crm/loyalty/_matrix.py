@@ -303,11 +303,11 @@ class LoyaltyValueMatrix(BasePolicy):
         >>> matrix = LoyaltyValueMatrix().fit(feats)
         >>> cells = matrix.assign(feats)
         >>> cells.counts()
-        {'AD': 2, 'AG': 8, 'AS': 3, 'BD': 3, 'BS': 1, 'CD': 1, 'CG': 1, 'CS': 9}
+        {'AD': 3, 'AG': 6, 'AS': 4, 'BD': 2, 'BG': 1, 'BS': 1, 'CD': 1, 'CG': 2, 'CS': 8}
         >>> matrix.strategy_of("CD").value, matrix.strategy_of("CS").label("zh")
         ('win_back', '已流失,不需要投入售后营销预算')
         >>> matrix.strategies(cells).counts()
-        {'keep': 13, 'invest': 4, 'win_back': 2, 'none': 9}
+        {'keep': 13, 'invest': 4, 'win_back': 3, 'none': 8}
         >>> LoyaltyValueMatrix(win_back=("D",)).strategies(cells).counts()
         {'keep': 13, 'invest': 4, 'win_back': 1, 'none': 10}
     """
@@ -454,7 +454,7 @@ class LoyaltyValueMatrix(BasePolicy):
             >>> from aftersales_crm import features, synthetic
             >>> feats = features.compute(synthetic.book(5, seed=1), as_of=date(2026, 6, 30))
             >>> LoyaltyValueMatrix().fit(feats).assign(feats).values("zh").tolist()
-            ['流失·白银', '流失·白银', '忠诚·黄金', '忠诚·白银', '摇摆·钻石']
+            ['流失·白银', '流失·白银', '忠诚·钻石', '忠诚·白银', '摇摆·黄金']
         """
         loyalty, value = self._both(features)
         placed = (loyalty.codes >= 0) & (value.codes >= 0)
@@ -510,9 +510,9 @@ class LoyaltyValueMatrix(BasePolicy):
             >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
             >>> print(LoyaltyValueMatrix().fit(feats).matrix(feats).format("zh"))
                     D 钻石  G 黄金  S 白银
-            A 忠诚       2       8       3
-            B 摇摆       3       0       1
-            C 流失       1       1       9
+            A 忠诚       3       6       4
+            B 摇摆       2       1       1
+            C 流失       1       2       8
         """
         loyalty, value = self._both(features)
         placed = (loyalty.codes >= 0) & (value.codes >= 0)

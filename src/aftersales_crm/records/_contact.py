@@ -334,7 +334,7 @@ REFERRALS = FactKind(
         checks=(_delivered_after_referral,),
     ),
     strategy=f"{STRATEGIES}:referral_part",
-    synthetic=f"{SYNTHETIC}._facts:referrals_and_activities",
+    synthetic=f"{SYNTHETIC}._facts:referrals",
 )
 """Referrals: the ``referrals`` table."""
 
@@ -377,6 +377,6 @@ ACTIVITIES = FactKind(
         ActivityAttended,
     ),
     strategy=f"{STRATEGIES}:activity_part",
-    synthetic=f"{SYNTHETIC}._facts:referrals_and_activities",
+    synthetic=f"{SYNTHETIC}._activities:draw_activities",
 )
 """Club activity attendances: the ``activities`` table (activity ids as labels)."""

@@ -291,7 +291,7 @@ class MemberValue(BasePolicy):
             >>> from aftersales_crm import features, synthetic
             >>> feats = features.compute(synthetic.book(5, seed=1), as_of=date(2026, 6, 30))
             >>> MemberValue().fit(feats).score(feats).round(3).tolist()
-            [0.252, 0.523, 0.58, 0.468, 0.677]
+            [0.252, 0.523, 0.68, 0.368, 0.677]
         """
         check_is_fitted(self)
         return self._score(features)
@@ -315,7 +315,7 @@ class MemberValue(BasePolicy):
             >>> from aftersales_crm import features, synthetic
             >>> feats = features.compute(synthetic.book(5, seed=1), as_of=date(2026, 6, 30))
             >>> MemberValue().fit(feats).assign(feats).values("zh").tolist()
-            ['白银', '白银', '黄金', '白银', '钻石']
+            ['白银', '白银', '钻石', '白银', '黄金']
         """
         check_is_fitted(self)
         names = validate_params(self)["names"]

@@ -14,7 +14,7 @@ from aftersales_crm.synthetic._facts import (
     chapters,
     complaints,
     follow_up_calls,
-    referrals_and_activities,
+    referrals,
 )
 from aftersales_crm.synthetic._tables import tables
 
@@ -24,12 +24,12 @@ __all__ = ["book"]
 def book(n_customers: int = 200, *, seed: int = 0, as_of: date | str = w.DEFAULT_AS_OF) -> Book:
     """Draw a realistic synthetic dealer network as a validated :class:`Book`.
 
-    The dealers, customers, vehicles, ownerships and repair orders are the records of
-    :func:`tables` with the same arguments (:meth:`Tables.to_records
-    <aftersales_crm.tables.Tables.to_records>`), with each customer's consents and hobbies
-    drawn. The Book adds 3-day and 7-day follow-up calls after deliveries, complaints with
-    their updates, referrals, club activities and one club chapter per full-function
-    dealer.
+    The dealers, customers, vehicles, ownerships, repair orders and club activity
+    attendances are the records of :func:`tables` with the same arguments
+    (:meth:`Tables.to_records <aftersales_crm.tables.Tables.to_records>`), with each
+    customer's consents and hobbies drawn. The Book adds 3-day and 7-day follow-up calls
+    after deliveries, complaints with their updates, referrals and one club chapter per
+    full-function dealer.
 
     Args:
         n_customers: how many customers; meant for thousands, not millions (use
@@ -58,5 +58,5 @@ def book(n_customers: int = 200, *, seed: int = 0, as_of: date | str = w.DEFAULT
     records += chapters(drawn)
     records += follow_up_calls(orders, rng, as_of)
     records += complaints(orders, rng, as_of)
-    records += referrals_and_activities(drawn, rng, as_of)
+    records += referrals(drawn, rng, as_of)
     return Book.from_records(records)

@@ -1,7 +1,8 @@
-"""Facts only a Book carries: chapters, follow-up calls, complaints, referrals, activities.
+"""Facts only a Book carries: chapters, follow-up calls, complaints and referrals.
 
 They are drawn one record at a time from the repair orders and customers of the tables,
-after the consents, from the Book's own random stream.
+after the consents, from the Book's own random stream. Club activities are not among
+them: the tables draw those (:mod:`._activities`), and the Book takes them from there.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from datetime import date, timedelta
 import numpy as np
 
 from aftersales_crm.records import (
-    ActivityAttended,
     Chapter,
     ComplaintFiled,
     ComplaintUpdated,
@@ -112,8 +112,8 @@ def complaints(orders: list[RepairOrder], rng: np.random.Generator, as_of: date)
     return out
 
 
-def referrals_and_activities(drawn: Tables, rng: np.random.Generator, as_of: date) -> list[Record]:
-    """Each customer's referral of a buyer, if any, and the club activities they attended."""
+def referrals(drawn: Tables, rng: np.random.Generator, as_of: date) -> list[Record]:
+    """Each customer's referral of a buyer, if any."""
     out: list[Record] = []
     for customer_id in drawn.customers["id"].tolist():
         if rng.random() < w.REFERRAL_SHARE:
@@ -130,16 +130,6 @@ def referrals_and_activities(drawn: Tables, rng: np.random.Generator, as_of: dat
                     delivered_on=delivered
                     if delivered <= as_of and rng.random() < w.REFERRAL_SUCCESS_SHARE
                     else None,
-                )
-            )
-        for k in range(int(rng.poisson(w.ACTIVITIES_MEAN))):
-            on = as_of - timedelta(days=int(rng.integers(*w.ACTIVITY_DAYS_AGO)))
-            out.append(
-                ActivityAttended(
-                    id=f"A{customer_id}-{k}",
-                    activity_id=f"EV{on:%Y%m}",
-                    customer_id=customer_id,
-                    on=on,
                 )
             )
     return out

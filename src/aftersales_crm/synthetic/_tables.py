@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 from aftersales_crm._args import as_of_date, whole_number
 from aftersales_crm._frozen import frozen_reduce
 from aftersales_crm.synthetic import _world as w
+from aftersales_crm.synthetic._activities import draw_activities
 from aftersales_crm.synthetic._draws import (
     BRANDS,
     draw_customers,
@@ -123,6 +124,13 @@ def columns(
         np.random.default_rng((seed, w.PARTS_STREAM)), lines["kind"], lines["parts_fen"]
     )
     vehicle_columns = {**vehicles.columns, **first_visits(len(vehicles.dealer), orders)}
+    activities, activity_labels = draw_activities(
+        np.random.default_rng((seed, w.ACTIVITY_STREAM)),
+        customers.columns["id"],
+        vehicles.ownerships,
+        orders,
+        end,
+    )
     drawn = Tables(
         currency=currency,
         dealers=Table(SCHEMAS["dealers"], dealers.columns),
@@ -135,6 +143,7 @@ def columns(
         ownerships=Table(SCHEMAS["ownerships"], vehicles.ownerships),
         orders=Table(SCHEMAS["orders"], orders),
         lines=Table(SCHEMAS["lines"], lines),
+        activities=Table(SCHEMAS["activities"], activities, activity_labels),
     )
     return SyntheticColumns(
         drawn, _read_only(vehicles.km_per_day), _read_only(customers.home_dealer), as_of
@@ -158,8 +167,11 @@ def tables(
 
     The draws write the columns of the tables directly, building no Python object per row
     beyond the text columns: a million customers and about ten million repair-order lines
-    take seconds. Consents and hobbies are drawn only by :func:`book`; here the consents
-    table is empty and every customer's hobbies are ``()``.
+    take seconds. The club activities customers attended in about the last two years are
+    drawn from their own random stream: most customers attend none, a few attend often,
+    and those who visit the workshop more attend more (the generator's choice). Consents
+    and hobbies are drawn only by :func:`book`; here the consents table is empty and every
+    customer's hobbies are ``()``.
 
     Args:
         n_customers: how many customers.
@@ -185,6 +197,8 @@ def tables(
         True
         >>> len(t.customers), len(t.consents)
         (100, 0)
+        >>> bool((t.activities["on"] < np.datetime64("2026-06-30")).all())
+        True
     """
     return columns(
         n_customers, seed=seed, as_of=as_of, n_dealers=n_dealers, currency=currency
