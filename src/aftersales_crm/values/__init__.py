@@ -22,6 +22,17 @@ Examples:
 from __future__ import annotations
 
 from aftersales_crm.values import national_id, phone, plate, types, vin
+from aftersales_crm.values._bounds import (
+    EARLIEST_DATE,
+    EARLIEST_INSTANT,
+    LATEST_DATE,
+    LATEST_INSTANT,
+    MAX_MINOR_UNITS,
+    MAX_SUMMED_ROWS,
+    normalise_id,
+    normalise_ids,
+    normalise_postcode,
+)
 from aftersales_crm.values._codes import NONE_CODE
 from aftersales_crm.values._enums import (
     FOLLOW_UP_DAYS,
@@ -53,8 +64,14 @@ from aftersales_crm.values._money import CURRENCY_EXPONENTS, Money, currency_exp
 
 __all__ = [
     "CURRENCY_EXPONENTS",
+    "EARLIEST_DATE",
+    "EARLIEST_INSTANT",
     "EARTH_MEAN_RADIUS_KM",
     "FOLLOW_UP_DAYS",
+    "LATEST_DATE",
+    "LATEST_INSTANT",
+    "MAX_MINOR_UNITS",
+    "MAX_SUMMED_ROWS",
     "MISSING_SECTOR_CODE",
     "NONE_CODE",
     "ROUTINE_SERVICE_KINDS",
@@ -79,6 +96,9 @@ __all__ = [
     "currency_exponent",
     "haversine_km",
     "national_id",
+    "normalise_id",
+    "normalise_ids",
+    "normalise_postcode",
     "phone",
     "plate",
     "sector_codes",
