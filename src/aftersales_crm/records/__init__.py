@@ -3,7 +3,8 @@
 Every record is a frozen pydantic model that forbids unknown fields and round-trips through
 JSON exactly. Facts are named as nouns or past participles (``RepairOrder``,
 ``ContactMade``, ``ComplaintFiled``). Fields holding personal data are marked
-:class:`Personal`; :func:`redacted` masks them for display.
+:class:`Personal`, and free text is personal unless marked :class:`NotPersonal`;
+:func:`redacted` masks them for display, in a copy that a :class:`Book` refuses to store.
 
 Each kind of fact is declared once, beside its record, as a :class:`FactKind`: its record
 class, its table schema (whose reference columns are its references), the noun used in
@@ -26,11 +27,15 @@ from typing import Any
 from aftersales_crm.records._base import (
     Id,
     Name,
+    NotPersonal,
     Personal,
     PersonalKind,
     Record,
+    is_redacted,
     personal_fields,
+    personal_kinds,
     redacted,
+    refuse_redacted,
 )
 from aftersales_crm.records._book import Book
 from aftersales_crm.records._contact import (
@@ -98,6 +103,7 @@ __all__ = [
     "Id",
     "IntegrityCheck",
     "Name",
+    "NotPersonal",
     "Ownership",
     "Personal",
     "PersonalKind",
@@ -113,11 +119,14 @@ __all__ = [
     "fact_kind",
     "fact_kinds",
     "first_maintenance",
+    "is_redacted",
     "json_schema",
     "load_producer",
     "on_time",
     "personal_fields",
+    "personal_kinds",
     "redacted",
+    "refuse_redacted",
     "register",
     "registered",
     "repair",

@@ -1,32 +1,96 @@
-"""The record base class, identifiers, and the personal-data marker with its redacted view."""
+"""The record base class, identifiers, and the personal-data marker with its redacted view.
+
+Which fields are personal data (个人信息) is decided field by field, in this order:
+
+1. a field marked :class:`Personal` is personal, masked by the marker's kind;
+2. a field marked :class:`NotPersonal` is not (an :data:`Id` carries that mark: ids and
+   references are the caller's keys, not facts about a person);
+3. a field of a validated identifier type of :mod:`aftersales_crm.values.types` is what
+   its type says: a VIN is not personal (it is the vehicle's key), a phone number, a
+   national ID and a plate are, each masked in its own way;
+4. any other field holding text (``str``, alone, optional or in a tuple) is free text,
+   and **free text is personal by default**, masked whole (``"text"``): notes,
+   descriptions, feedback, occupations and hobbies may name or reach a person, and a new
+   kind of record is covered without anyone remembering to mark it;
+5. every other field (numbers, dates, instants, enums, money) is not personal unless
+   marked.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import types
+import typing
+import weakref
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
 from typing import Annotated, Any, ClassVar, Final, Literal, TypeVar
 
 import attrs
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, StringConstraints
+from pydantic.fields import FieldInfo
 
-from aftersales_crm.errors import InvalidFormat
-from aftersales_crm.values import national_id, phone
+from aftersales_crm.errors import InvalidFormat, InvalidValue
+from aftersales_crm.values import national_id, normalise_id, phone
+from aftersales_crm.values import types as value_types
 
 __all__ = [
     "Id",
     "Name",
+    "NotPersonal",
     "Personal",
     "PersonalKind",
     "Record",
+    "is_redacted",
     "personal_fields",
+    "personal_kinds",
     "redacted",
+    "refuse_redacted",
     "stripped_name",
 ]
 
-Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^\S+$")]
+
+@attrs.frozen
+class NotPersonal:
+    """Marks a text field as not personal data: :func:`redacted` shows it whole.
+
+    Free text is personal by default (see :mod:`aftersales_crm.records`); a text field
+    that can hold nothing about a person (a dealer's trading name, a car model, a part)
+    says so with this mark, with the reason, in its ``Annotated`` metadata. Every
+    :data:`Id` carries it.
+
+    Attributes:
+        reason: why the field holds nothing personal.
+
+    Examples:
+        >>> from typing import Annotated
+        >>> class Part(Record):
+        ...     name: Annotated[str, NotPersonal("a part's catalogue name")]
+        ...     remark: str | None = None
+        >>> personal_fields(Part)
+        ('remark',)
+    """
+
+    reason: str
+
+
+def _normal_id(value: object) -> object:
+    """An id in its normal form; anything but text is left for the id rule to refuse."""
+    return normalise_id(value) if isinstance(value, str) else value
+
+
+Id = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64, pattern=r"^\S+$"),
+    BeforeValidator(_normal_id),
+    NotPersonal("an id: the caller's key of a record"),
+]
 """An identifier of a record: 1 to 64 characters, no white space.
 
 Ids are the caller's own (a dealer management system's keys); the library only requires
-them to be unique per kind of record within a `Book`.
+them to be unique per kind of record within a `Book`. An id is normalised before the rule
+(:func:`aftersales_crm.values.normalise_id`: NFKC, zero-width characters removed, white
+space trimmed), so ``"C1"``, ``"Ｃ１"`` and ``"C1\u200b"`` are one id. Every reference
+(``customer_id``, ``dealer_id``, …) is an ``Id`` too.
 """
 
 NAME_MAX: Final = 200
@@ -62,7 +126,16 @@ def stripped_name(value: str) -> str:
 
 
 PersonalKind = Literal[
-    "name", "phone", "national_id", "email", "address", "text", "date", "location"
+    "name",
+    "phone",
+    "national_id",
+    "email",
+    "address",
+    "plate",
+    "text",
+    "date",
+    "location",
+    "category",
 ]
 """How a personal field is masked in the redacted view."""
 
@@ -71,15 +144,19 @@ PersonalKind = Literal[
 class Personal:
     """Marks a record field as personal data (个人信息), to be masked when shown.
 
-    Put it in the field's ``Annotated`` metadata; :func:`personal_fields` finds the marked
-    fields and :func:`redacted` masks them by ``kind``.
+    Put it in the field's ``Annotated`` metadata; :func:`personal_fields` finds the
+    personal fields and :func:`redacted` masks them by ``kind``. Free text needs no mark:
+    it is personal by default, masked whole (see :mod:`aftersales_crm.records`).
 
     Attributes:
         kind: how to mask the value: ``"name"`` keeps the family name, ``"phone"`` keeps
             the first three and last four digits, ``"national_id"`` keeps the region and the
             check digit, ``"email"`` keeps the first character and the domain,
-            ``"address"`` keeps the first six characters, ``"text"`` hides everything,
-            ``"date"`` and ``"location"`` drop the value.
+            ``"address"`` keeps the first six characters but never more than half of them,
+            ``"plate"`` keeps the province and the issuing office (``京A*****``),
+            ``"text"`` hides everything, ``"date"`` and ``"location"`` drop the value, and
+            ``"category"`` puts the field's default in its place (a gender becomes
+            unknown).
 
     Examples:
         >>> from typing import Annotated
@@ -114,6 +191,9 @@ class Record(BaseModel):
     key_field: ClassVar[str] = "id"
     """The field that identifies the record within a `Book`."""
 
+    _redacted: bool = PrivateAttr(default=False)
+    """Set by :func:`redacted` on the copies it makes; kept by ``model_copy`` and pickling."""
+
     @property
     def key(self) -> str:
         """The record's identity within a `Book` (its ``id`` unless the class says otherwise).
@@ -128,33 +208,131 @@ class Record(BaseModel):
         return str(value)
 
 
+#: The identifier types of :mod:`aftersales_crm.values.types` and how each is masked
+#: (``None``: not personal). A field of one of them needs no mark; each is known by its
+#: validator, the first item of its metadata.
+_IDENTIFIER_TYPES: Final[tuple[tuple[Any, PersonalKind | None], ...]] = (
+    (value_types.Vin, None),
+    (value_types.Plate, "plate"),
+    (value_types.PhoneNumber, "phone"),
+    (value_types.NationalId, "national_id"),
+)
+
+
+def _mark(meta: object) -> Personal | NotPersonal | None:
+    """The privacy mark an item of a field's metadata amounts to, if any."""
+    if isinstance(meta, Personal | NotPersonal):
+        return meta
+    for known, kind in _IDENTIFIER_TYPES:
+        if meta is known.__metadata__[0]:
+            return Personal(kind) if kind else NotPersonal("a validated identifier")
+    return None
+
+
+def _markers(annotation: object) -> tuple[list[Personal | NotPersonal], bool]:
+    """The marks inside a field's type, outermost first, and whether it holds free text."""
+    if annotation is str:
+        return [], True
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is Annotated:
+        inner, text = _markers(args[0])
+        own = [m for m in map(_mark, annotation.__metadata__) if m is not None]  # type: ignore[attr-defined]
+        return own + inner, text
+    if origin in (typing.Union, types.UnionType, tuple):
+        found: list[Personal | NotPersonal] = []
+        text = False
+        for arg in args:
+            if arg is not Ellipsis:
+                marks, holds = _markers(arg)
+                found += marks
+                text = text or holds
+        return found, text
+    return [], False
+
+
+def _personal_kind(info: FieldInfo) -> PersonalKind | None:
+    """How a field is masked, or None when it holds no personal data (the module's rules)."""
+    inner, text = _markers(info.annotation)
+    own = [m for m in map(_mark, info.metadata) if m is not None]
+    for mark in [*own, *inner]:
+        if isinstance(mark, Personal):
+            return mark.kind
+        return None
+    return "text" if text else None
+
+
+def _personal(cls: type[BaseModel]) -> dict[str, PersonalKind]:
+    """The personal fields of a record class and their kinds, in declaration order."""
+    cached = _PERSONAL_CACHE.get(cls)
+    if cached is None:
+        cached = {}
+        for name, info in cls.model_fields.items():
+            kind = _personal_kind(info)
+            if kind is not None:
+                cached[name] = kind
+        _PERSONAL_CACHE[cls] = cached
+    return cached
+
+
+_PERSONAL_CACHE: weakref.WeakKeyDictionary[type[BaseModel], dict[str, PersonalKind]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def personal_fields(model: type[BaseModel] | BaseModel) -> tuple[str, ...]:
     """Name the fields of a record class that hold personal data.
+
+    A field is personal when marked :class:`Personal`, when its type is a personal
+    identifier (a phone number, a national ID, a plate), or when it holds free text not
+    marked :class:`NotPersonal` (see :mod:`aftersales_crm.records`).
 
     Args:
         model: a record class or instance.
 
     Returns:
-        The names of the fields marked :class:`Personal`, in declaration order.
+        The names of the personal fields, in declaration order.
 
     Examples:
-        >>> from aftersales_crm.records import Customer
-        >>> "mobile" in personal_fields(Customer)
-        True
+        >>> from aftersales_crm.records import ContactMade, Customer
+        >>> "mobile" in personal_fields(Customer), "hobbies" in personal_fields(Customer)
+        (True, True)
+        >>> personal_fields(ContactMade)
+        ('note',)
     """
     cls = model if isinstance(model, type) else type(model)
-    return tuple(
-        name
-        for name, info in cls.model_fields.items()
-        if any(isinstance(meta, Personal) for meta in info.metadata)
-    )
+    return tuple(_personal(cls))
+
+
+def personal_kinds(model: type[BaseModel] | BaseModel) -> Mapping[str, PersonalKind]:
+    """How each personal field of a record class is masked, by field name.
+
+    The fields are those of :func:`personal_fields`; a free-text field without a mark
+    is masked as ``"text"``.
+
+    Args:
+        model: a record class or instance.
+
+    Returns:
+        A read-only mapping from field name to :data:`PersonalKind`, in declaration order.
+
+    Examples:
+        >>> from aftersales_crm.records import Vehicle
+        >>> dict(personal_kinds(Vehicle))
+        {'plate': 'plate'}
+    """
+    cls = model if isinstance(model, type) else type(model)
+    return MappingProxyType(_personal(cls))
 
 
 def _mask_name(value: str) -> str:
     # Chinese names keep the family name (one character); Latin names keep the first word.
+    # A name of one character or one word shows nothing whole.
     if " " in value.strip():
         first, _, rest = value.strip().partition(" ")
         return first + " " + "*" * len(rest.replace(" ", ""))
+    if len(value) < 2:  # noqa: PLR2004 - a family name alone would be the whole name
+        return "*"
     return value[:1] + "*" * (len(value) - 1)
 
 
@@ -171,12 +349,20 @@ def _mask_email(value: str) -> str:
     return local[:1] + "***" + at + domain if at else _mask_text(value)
 
 
-#: How many leading characters of an address stay visible (province and city, roughly).
+#: How many leading characters of an address stay visible (province and city, roughly);
+#: never more than half of the address, so that a short address is not shown whole.
 ADDRESS_VISIBLE_CHARS = 6
+
+#: How many leading characters of a plate stay visible: the province and the issuing office.
+PLATE_VISIBLE_CHARS = 2
 
 
 def _mask_address(value: str) -> str:
-    return value[:ADDRESS_VISIBLE_CHARS] + "***"
+    return value[: min(ADDRESS_VISIBLE_CHARS, len(value) // 2)] + "***"
+
+
+def _mask_plate(value: str) -> str:
+    return value[:PLATE_VISIBLE_CHARS] + "*" * max(len(value) - PLATE_VISIBLE_CHARS, 1)
 
 
 def _mask_text(value: str) -> str:
@@ -189,19 +375,23 @@ _MASKS: dict[str, Callable[[str], str]] = {
     "national_id": _mask_national_id,
     "email": _mask_email,
     "address": _mask_address,
+    "plate": _mask_plate,
     "text": _mask_text,
 }
+
+#: The kinds whose value is dropped: replaced by the field's default (None for most).
+_DROPPED: Final = frozenset({"date", "location", "category"})
 
 R = TypeVar("R", bound=BaseModel)
 
 
-def _mask_value(kind: str, value: Any) -> Any:
+def _mask_value(kind: str, value: Any, info: FieldInfo) -> Any:
     if value is None:
         return None
-    if kind in ("date", "location"):
-        return None
+    if kind in _DROPPED:
+        return None if info.is_required() else info.get_default(call_default_factory=True)
     if isinstance(value, tuple):
-        return tuple(_mask_value(kind, item) for item in value)
+        return tuple(_MASKS[kind](str(item)) for item in value)
     return _MASKS[kind](str(value))
 
 
@@ -209,9 +399,16 @@ def redacted(record: R) -> R:
     """Return a copy of a record with every personal field masked, for display and logs.
 
     Phones show as ``138****5678``, national IDs keep the region and the check digit, names
-    keep the family name, dates of birth are dropped. Nested records are redacted too. The
-    copy is for showing, not for storing: masked values are not valid identifiers, so the
-    copy is built without validation.
+    keep the family name, plates the province and office (``京A*****``), addresses their
+    first characters, dates of birth and homes are dropped, the gender becomes unknown,
+    and free text (notes, descriptions, feedback, hobbies, occupation) shows as ``***``.
+    Nested records are redacted too. Ids, VINs, enums, amounts and instants are kept.
+
+    The copy is for showing, not for storing: masked values are not valid identifiers, so
+    the copy is built without validation, and it carries a mark (:func:`is_redacted`,
+    kept by ``model_copy`` and pickling, not by JSON) that makes a
+    :class:`~aftersales_crm.records.Book` and :class:`~aftersales_crm.tables.Tables`
+    refuse it.
 
     Args:
         record: any record.
@@ -220,27 +417,94 @@ def redacted(record: R) -> R:
         A record of the same class with the personal fields masked.
 
     Examples:
-        >>> from aftersales_crm.records import Customer
+        >>> from datetime import datetime, timezone
+        >>> from aftersales_crm.records import ContactMade, Customer
         >>> alice = Customer(id="C1", name="王小明", mobile="13812345678")
         >>> shown = redacted(alice)
-        >>> shown.name, shown.mobile
-        ('王**', '138****5678')
+        >>> shown.name, shown.mobile, is_redacted(shown)
+        ('王**', '138****5678', True)
         >>> alice.mobile
         '+8613812345678'
+        >>> call = ContactMade(id="K1", customer_id="C1", channel="phone", purpose="care",
+        ...                    outcome="reached", at=datetime(2026, 3, 5, tzinfo=timezone.utc),
+        ...                    note="新手机13987654321")
+        >>> redacted(call).note
+        '***'
     """
+    cls = type(record)
+    kinds = _personal(cls)
     update: dict[str, Any] = {}
-    personal = {
-        name: meta.kind
-        for name, info in type(record).model_fields.items()
-        for meta in info.metadata
-        if isinstance(meta, Personal)
-    }
-    for name in type(record).model_fields:
+    for name, info in cls.model_fields.items():
         value = getattr(record, name)
-        if name in personal:
-            update[name] = _mask_value(personal[name], value)
+        if name in kinds:
+            update[name] = _mask_value(kinds[name], value, info)
         elif isinstance(value, BaseModel):
             update[name] = redacted(value)
         elif isinstance(value, tuple) and value and isinstance(value[0], BaseModel):
             update[name] = tuple(redacted(item) for item in value)
-    return record.model_copy(update=update)
+    shown = record.model_copy(update=update)
+    if isinstance(shown, Record):
+        shown._redacted = True
+    return shown
+
+
+def is_redacted(record: object) -> bool:
+    """Tell whether a record is a redacted copy, or holds one among its nested records.
+
+    Args:
+        record: any record (anything else is not redacted).
+
+    Returns:
+        True for a copy made by :func:`redacted` (and copies of it).
+
+    Examples:
+        >>> from aftersales_crm.records import Customer
+        >>> c = Customer(id="C1", name="王小明")
+        >>> is_redacted(c), is_redacted(redacted(c)), is_redacted(redacted(c).model_copy())
+        (False, True, True)
+    """
+    if not isinstance(record, BaseModel):
+        return False
+    if isinstance(record, Record) and record._redacted:
+        return True
+    for name in type(record).model_fields:
+        value = getattr(record, name)
+        if is_redacted(value) or (
+            isinstance(value, tuple) and any(is_redacted(item) for item in value)
+        ):
+            return True
+    return False
+
+
+def refuse_redacted(records: Iterable[object], *, into: str) -> None:
+    """Refuse redacted copies where records are stored, naming each one and why.
+
+    Args:
+        records: the records to store.
+        into: where they were to go, for the message (``"a Book"``).
+
+    Raises:
+        InvalidValue: some records are redacted copies (code ``"redacted_record"``).
+
+    Examples:
+        >>> from aftersales_crm.records import Customer
+        >>> c = Customer(id="C1", name="王小明")
+        >>> refuse_redacted([c], into="a Book")
+        >>> refuse_redacted([c, redacted(c)], into="a Book")
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: a Book cannot take redacted records, whose personal fields are masked for display: Customer 'C1'; store the original records instead
+    """
+    shown = [
+        f"{type(record).__name__} {_key(record)!r}" for record in records if is_redacted(record)
+    ]
+    if shown:
+        msg = (
+            f"{into} cannot take redacted records, whose personal fields are masked for "
+            f"display: {', '.join(shown)}; store the original records instead"
+        )
+        raise InvalidValue(msg, code="redacted_record")
+
+
+def _key(record: object) -> str:
+    return record.key if isinstance(record, Record) else repr(record)

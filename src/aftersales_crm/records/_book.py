@@ -19,7 +19,7 @@ import attrs
 
 from aftersales_crm._suggest import did_you_mean
 from aftersales_crm.errors import IntegrityError, InvalidType, InvalidValue
-from aftersales_crm.records._base import Record
+from aftersales_crm.records._base import Record, refuse_redacted
 from aftersales_crm.records._contact import (
     ActivityAttended,
     ComplaintFiled,
@@ -103,8 +103,9 @@ class Book:
             **facts: for each kind, its records by key. Kinds left out are empty.
 
         Raises:
-            InvalidValue: a keyword is not the name of a registered fact kind, or a record
-                is filed under a key that is not its own.
+            InvalidValue: a keyword is not the name of a registered fact kind, a record
+                is filed under a key that is not its own, or records are redacted copies
+                (:func:`~aftersales_crm.records.redacted`, code ``"redacted_record"``).
             InvalidType: a kind's records are not a mapping of records of the kind.
         """
         held: dict[str, Mapping[str, Record]] = {}
@@ -121,6 +122,7 @@ class Book:
                 if record.key != key:
                     msg = f"{name}[{key!r}] holds the record of {record.key!r}"
                     raise InvalidValue(msg, code="wrong_key")
+            refuse_redacted(_shown(kind, records.values()), into="a Book")
             if records:
                 held[name] = MappingProxyType(dict(records))
         object.__setattr__(self, "_facts", MappingProxyType(held))
@@ -195,6 +197,7 @@ class Book:
         Raises:
             IntegrityError: listing every dangling reference, every id used by two
                 different records, and every other cross-record rule that fails.
+            InvalidValue: records are redacted copies (code ``"redacted_record"``).
             InvalidType: a collection is not an iterable of records, or an item is not a
                 record of a registered kind (a :class:`TypeError`).
 
@@ -238,6 +241,8 @@ class Book:
 
         Raises:
             IntegrityError: every problem the new records bring, listed together.
+            InvalidValue: records are redacted copies (code ``"redacted_record"``): their
+                personal fields are masked for display, they are not facts.
             InvalidType: an item is not a record of a registered kind (a
                 :class:`TypeError`).
 
@@ -252,6 +257,7 @@ class Book:
             aftersales_crm.errors.IntegrityError: 1 integrity problem:
               customer 'C1': two different records under one id
         """
+        refuse_redacted(records, into="a Book")
         kinds = {kind.record: kind for kind in fact_kinds()}
         maps: dict[str, dict[str, Record]] = {
             name: dict(getattr(self, name)) for name in self._kind_names()
@@ -505,6 +511,15 @@ def _kind_named(name: str) -> FactKind:
     hint = did_you_mean(name, names) or f"the kinds are {names}"
     msg = f"Book() got {name!r}, which is no registered fact kind; {hint}"
     raise InvalidValue(msg, code="unknown_kind")
+
+
+def _shown(kind: FactKind, records: Iterable[Record]) -> Iterator[Record]:
+    """The records that are redacted copies or hold one among their children."""
+    for record in records:
+        if record._redacted or any(
+            child._redacted for nested in kind.children for child in getattr(record, nested.field)
+        ):
+            yield record
 
 
 def _rebuild(facts: dict[str, dict[str, Record]]) -> Book:

@@ -8,15 +8,22 @@ from typing import Annotated, Any, Self
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import AwareDatetime, StringConstraints, model_validator
+from pydantic import AwareDatetime, BeforeValidator, StringConstraints, model_validator
 
 from aftersales_crm.errors import RowProblem
 from aftersales_crm.records import _schema as s
-from aftersales_crm.records._base import Id, Personal, Record
+from aftersales_crm.records._base import Id, NotPersonal, Personal, Record
 from aftersales_crm.records._enums import ConsentPurpose, CustomerKind
 from aftersales_crm.records._kinds import STRATEGIES, SYNTHETIC, FactKind
 from aftersales_crm.records._schema import Column, TableSchema
-from aftersales_crm.values import NONE_CODE, ContactChannel, Gender, GeoPoint, national_id
+from aftersales_crm.values import (
+    NONE_CODE,
+    ContactChannel,
+    Gender,
+    GeoPoint,
+    national_id,
+    normalise_postcode,
+)
 from aftersales_crm.values.types import NationalId, PhoneNumber
 
 __all__ = [
@@ -32,7 +39,18 @@ __all__ = [
 
 K = s.ColumnKind
 
-Postcode = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
+
+def _normal_postcode(value: object) -> object:
+    """A postcode with ASCII digits; anything but text is left for the rule to refuse."""
+    return normalise_postcode(value) if isinstance(value, str) else value
+
+
+Postcode = Annotated[
+    str, StringConstraints(pattern=r"^[0-9]{6}$"), BeforeValidator(_normal_postcode)
+]
+"""A Chinese postcode (邮政编码): six ASCII digits, once normalised
+(:func:`aftersales_crm.values.normalise_postcode`: full-width and other scripts' digits
+become ``0``–``9``, white space around is trimmed)."""
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 
@@ -56,9 +74,9 @@ class Dealer(Record):
     """
 
     id: Id
-    name: Text
+    name: Annotated[Text, NotPersonal("a dealer's trading name")]
     location: GeoPoint | None = None
-    region: Text | None = None
+    region: Annotated[Text | None, NotPersonal("an OEM sales region")] = None
     full_after_sales: bool = True
 
 
@@ -101,7 +119,7 @@ class Chapter(Record):
 
     id: Id
     dealer_id: Id
-    name: Text
+    name: Annotated[Text, NotPersonal("a club chapter's name")]
     founded_on: date | None = None
 
 
@@ -164,7 +182,7 @@ class Customer(Record):
     id: Id
     kind: CustomerKind = CustomerKind.INDIVIDUAL
     name: Annotated[Text, Personal("name")]
-    gender: Gender = Gender.UNKNOWN
+    gender: Annotated[Gender, Personal("category")] = Gender.UNKNOWN
     national_id: Annotated[NationalId | None, Personal("national_id")] = None
     occupation: Text | None = None
     birthday: Annotated[date | None, Personal("date")] = None

@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, Field, StringConstraints, field_validator, m
 
 from aftersales_crm.errors import RowProblem
 from aftersales_crm.records import _schema as s
-from aftersales_crm.records._base import Id, Name, Record, stripped_name
+from aftersales_crm.records._base import Id, Name, NotPersonal, Record, stripped_name
 from aftersales_crm.records._kinds import STRATEGIES, SYNTHETIC, Child, FactKind
 from aftersales_crm.records._predicates import customer_pay, on_time
 from aftersales_crm.records._schema import Column, TableSchema
@@ -64,7 +64,7 @@ class RepairLine(Record):
     labour: Money
     parts: Money
     description: Text | None = None
-    parts_replaced: tuple[Name, ...] = ()
+    parts_replaced: Annotated[tuple[Name, ...], NotPersonal("part numbers and names")] = ()
 
     @field_validator("labour", "parts")
     @classmethod

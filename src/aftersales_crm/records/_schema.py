@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from aftersales_crm.errors import InvalidFormat, RowProblem
 from aftersales_crm.records._base import Record
-from aftersales_crm.values import phone
+from aftersales_crm.values import normalise_postcode, phone
 
 __all__ = ["Column", "ColumnKind", "RowCheck", "TableSchema"]
 
@@ -207,7 +207,19 @@ SHORT_TEXT: Final = 200
 #: Contact and complaint texts (a note, a description) are longer: ``records/_contact.py``.
 LONG_TEXT: Final = 2000
 
-postcode = _Pattern(r"\d{6}", "postcode_format", "a postcode of six digits")
+
+@attrs.frozen
+class _Postcode(_Pattern):
+    """The postcode rule of the records: normalised, then six ASCII digits.
+
+    The text is normalised with :func:`~aftersales_crm.values.normalise_postcode` first.
+    """
+
+    def __call__(self, value: str) -> str:
+        return super().__call__(normalise_postcode(value))
+
+
+postcode = _Postcode(r"[0-9]{6}", "postcode_format", "a postcode of six digits")
 email = _Pattern(r"[^@\s]+@[^@\s]+\.[^@\s]+", "email_format", "an e-mail address")
 plain_id = _Pattern(r"\S{1,64}", "id_format", "an id (1 to 64 characters, no white space)")
 

@@ -14,7 +14,7 @@ from pydantic import StringConstraints, model_validator
 
 from aftersales_crm.errors import RowProblem
 from aftersales_crm.records import _schema as s
-from aftersales_crm.records._base import Id, Name, Record, stripped_name
+from aftersales_crm.records._base import Id, Name, NotPersonal, Record, stripped_name
 from aftersales_crm.records._kinds import STRATEGIES, SYNTHETIC, FactKind
 from aftersales_crm.records._schema import Column, TableSchema
 from aftersales_crm.values import BodyType, FuelType, Mileage, plate, vin
@@ -59,10 +59,10 @@ class Vehicle(Record):
 
     vin: Vin
     plate: Plate | None = None
-    brand: Name | None = None
-    model: Text
+    brand: Annotated[Name | None, NotPersonal("a vehicle brand")] = None
+    model: Annotated[Text, NotPersonal("a vehicle model")]
     body_type: BodyType | None = None
-    colour: Text | None = None
+    colour: Annotated[Text | None, NotPersonal("a body colour")] = None
     fuel: FuelType = FuelType.PETROL
     purchase_date: date | None = None
     sold_here: bool = True

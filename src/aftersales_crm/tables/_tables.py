@@ -31,6 +31,7 @@ from aftersales_crm.records import (
     Record,
     TableSchema,
     fact_kinds,
+    refuse_redacted,
     table_schemas,
 )
 from aftersales_crm.tables._ingest import _Sink, cross_checks, ingest
@@ -315,7 +316,8 @@ class Tables:
         Raises:
             CurrencyMismatchError: when the records use more than one currency.
             InvalidType: ``book`` is not a :class:`~aftersales_crm.records.Book`.
-            InvalidValue: ``currency`` is not a known ISO 4217 code.
+            InvalidValue: ``currency`` is not a known ISO 4217 code, or a record is a
+                redacted copy (code ``"redacted_record"``).
 
         Examples:
             >>> from aftersales_crm import synthetic
@@ -331,6 +333,7 @@ class Tables:
         if not isinstance(given, Book):
             msg = f"book is a {type(given).__name__}, expected a Book"
             raise InvalidType(msg)
+        refuse_redacted(book.records(), into="Tables")  # masked values are not data
         if currency is not None:
             currency_exponent(currency)
         seen: dict[str, str] = {}  # currency → the table where it was first met
