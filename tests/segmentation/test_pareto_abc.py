@@ -46,7 +46,7 @@ def test_the_top_20_percent_are_a_the_next_30_percent_b_the_rest_c() -> None:
 def test_class_sizes_are_the_ceiling_of_the_cumulative_shares(
     n: int, expected: tuple[int, int, int]
 ) -> None:
-    fitted = ParetoABC().fit(spenders(*range(n)))
+    fitted = ParetoABC().fit(spenders(*range(1, n + 1)))
     assert fitted.class_customers_ == expected
     assert fitted.n_customers_ == n
 
@@ -84,12 +84,50 @@ def test_other_customers_get_the_class_their_value_and_id_would_have_had(
 
 
 def test_all_equal_values_are_ranked_by_id() -> None:
-    table = spenders(*([0] * 10), ids=[f"C{i}" for i in reversed(range(10))])
+    table = spenders(*([7] * 10), ids=[f"C{i}" for i in reversed(range(10))])
     fitted = ParetoABC().fit(table)
     # Rows hold C9 ... C0; C0 and C1 rank first.
     assert list(fitted.assign(table).values()) == ["C"] * 5 + ["B"] * 3 + ["A"] * 2
-    assert all(math.isnan(share) for share in fitted.value_shares_)  # no value at all
-    assert fitted.customer_shares_ == (0.2, 0.3, 0.5)
+    # Each class holds the share of the value that it holds of the customers.
+    assert fitted.value_shares_ == fitted.customer_shares_ == (0.2, 0.3, 0.5)
+
+
+@pytest.mark.parametrize(
+    "spend",
+    [
+        [0] * 10,  # nobody has spent anything
+        [0],  # one customer, without spend
+        [0, -5, 0],  # a refund is no value either
+    ],
+)
+def test_when_nobody_has_value_everyone_is_in_the_lowest_class(spend: list[int]) -> None:
+    table = spenders(*spend)
+    fitted = ParetoABC().fit(table)
+    assert list(fitted.assign(table).values()) == ["C"] * len(spend)
+    assert fitted.class_customers_ == (0, 0, len(spend))
+    assert fitted.customer_shares_ == (0.0, 0.0, 1.0)
+    assert fitted.n_with_value_ == 0
+    assert not any(math.isnan(s) for s in fitted.value_shares_ + fitted.customer_shares_)
+    report = fitted.report()
+    for text in (str(report), report.format("en"), report.format("zh")):
+        assert "nan" not in text.lower()
+    assert str(report).splitlines()[0] == (
+        f"No customer has value: all {len(spend)} customers are in C."
+    )
+    assert report.format("zh").splitlines()[0] == f"没有客户有价值: 全部{len(spend)}位客户归入C类。"
+
+
+def test_customers_without_value_never_rank_above_the_lowest_class() -> None:
+    # One spender among ten: A holds them alone, not a zero spender beside them.
+    table = spenders(0, 0, 500, 0, 0, 0, 0, 0, 0, 0)
+    fitted = ParetoABC().fit(table)
+    assert list(fitted.assign(table).values()) == ["C", "C", "A"] + ["C"] * 7
+    assert fitted.class_customers_ == (1, 0, 9)
+    assert fitted.value_shares_ == (1.0, 0.0, 0.0)
+    assert fitted.n_with_value_ == 1
+    assert "No customer has value" not in str(fitted.report())
+    # A newcomer with spend passes the one spender only with more.
+    assert list(fitted.assign(spenders(501, 499, 0)).values()) == ["A", "C", "C"]
 
 
 def test_value_and_customer_shares_are_what_each_class_holds() -> None:
@@ -111,6 +149,7 @@ def test_the_report_compares_value_shares_with_the_rule() -> None:
         rule=((0.7, 0.8), (0.2, 0.25), (0.05, 0.1)),
         strategies=ParetoABC.STRATEGIES,
         traits=ParetoABC.TRAITS,
+        with_value=10,
     )
     assert follows.follows_rule()
     assert not ParetoABC().fit(spenders(800, 100, 50, 30, 20)).report().follows_rule()
@@ -161,7 +200,8 @@ def test_an_empty_table_fits_and_gives_no_classes() -> None:
     empty = table.take(np.array([], dtype=np.intp))
     fitted = ParetoABC().fit(empty)
     assert fitted.n_customers_ == 0
-    assert all(math.isnan(s) for s in fitted.customer_shares_)
+    assert fitted.customer_shares_ == fitted.value_shares_ == (0.0, 0.0, 0.0)
+    assert str(fitted.report()).splitlines()[0] == "No customer to rank: every class is empty."
     assert len(fitted.assign(empty)) == 0
     assert list(fitted.assign(table).values()) == [None, None, None]  # nobody to rank against
     assert len(ParetoABC().fit(table).assign(empty)) == 0

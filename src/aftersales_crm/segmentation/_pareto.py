@@ -42,14 +42,18 @@ class ParetoReport:
         names: the classes, highest value first (``("A", "B", "C")``).
         customers: customers per class.
         values: the value feature summed per class (int fen for money columns).
-        customer_shares: each class's share of the customers (NaN without customers).
-        value_shares: each class's share of the total value (NaN when the total is 0).
+        customer_shares: each class's share of the customers (0 for every class without
+            customers).
+        value_shares: each class's share of the total value (0 for every class when the
+            total is 0: there is no value to share).
         rule: the value share (low, high) each class is expected to hold by the CSI course
             (A 70–80%, B 20–25%, C 5–10%), for the default shares; empty otherwise.
         strategies: per class, the course's strategy for it (:attr:`ParetoABC.STRATEGIES`),
             for three classes; empty otherwise.
         traits: per class, the course's traits of its customers (:attr:`ParetoABC.TRAITS`),
             for three classes; empty otherwise.
+        with_value: how many customers have a value above zero; ``None`` when not told.
+            When none has, the text says so first: everyone is in the lowest class.
 
     Examples:
         >>> report = ParetoReport(
@@ -87,6 +91,7 @@ class ParetoReport:
     rule: tuple[tuple[float, float], ...] = ()
     strategies: tuple[Quote, ...] = ()
     traits: tuple[tuple[Quote, ...], ...] = ()
+    with_value: int | None = None
 
     def follows_rule(self) -> bool:
         """Whether every class's value share lies in its expected range (False without one).
@@ -116,9 +121,28 @@ class ParetoReport:
             >>> report = ParetoReport(("A",), (1,), (5,), (1.0,), (1.0,))
             >>> report.format("zh")
             'A类: 客户占100.0%, 价值占100.0%'
+            >>> nobody = ParetoReport(("A", "B"), (0, 3), (0, 0), (0.0, 1.0), (0.0, 0.0), with_value=0)
+            >>> print(nobody.format("en"))
+            No customer has value: all 3 customers are in B.
+            A: 0.0% of customers, 0.0% of value
+            B: 100.0% of customers, 0.0% of value
+            >>> print(nobody.format("zh").splitlines()[0])
+            没有客户有价值: 全部3位客户归入B类。
         """
         zh = lang == "zh"
         lines = []
+        if self.with_value == 0 and self.names:
+            n, last = sum(self.customers), self.names[-1]
+            if n == 0:
+                lines.append(
+                    "没有可排名的客户: 各类均为空。"
+                    if zh
+                    else "No customer to rank: every class is empty."
+                )
+            elif zh:
+                lines.append(f"没有客户有价值: 全部{n}位客户归入{last}{ParetoABC.NAMES_ZH}。")
+            else:
+                lines.append(f"No customer has value: all {n} customers are in {last}.")
         for i, name in enumerate(self.names):
             customers, value = f"{self.customer_shares[i]:.1%}", f"{self.value_shares[i]:.1%}"
             if zh:
@@ -152,6 +176,13 @@ class ParetoABC(BasePolicy):
     15 C; a single customer is A. Customers without a value (NaN) are not ranked and get
     ``-1``; so does everyone when the policy was fitted on a population without values.
 
+    A customer whose value is not above zero (no spend) has no value to rank, and is in
+    the lowest class whatever the shares: when nobody has spent anything, every customer
+    is in C and the report says so; when only 2 of 30 customers have spent, A holds those
+    2, B nobody and C the other 28. Equal values above zero are split by customer id, so
+    30 customers who all spent the same are 6 A, 9 B and 15 C, each class holding the
+    share of the value that it holds of the customers.
+
     ``fit`` learns, for each class but the last, the value and id of its last customer
     (``cutoffs_``, ``cutoff_ids_``). ``assign`` compares each row with them, so on the fit
     population it gives exactly the ranking's classes, and on any other table (new
@@ -180,14 +211,15 @@ class ParetoABC(BasePolicy):
         shares: the customer share of each class, highest value first, summing to 1
             (default 20% / 30% / 50%, :attr:`DEFAULT_SHARES`); the classes are named A, B,
             C, … in order.
-        cutoffs_: fitted: per class but the last, the value of its last customer (NaN when
-            the class is empty in the fit population).
+        cutoffs_: fitted: per class but the last, the value of the last customer in it or
+            above it (NaN when nobody is, in the fit population: nobody passes).
         cutoff_ids_: fitted: the id of that customer (``""`` when the class is empty).
         customer_shares_: fitted: each class's share of the ranked customers.
         value_shares_: fitted: each class's share of their total value.
         class_customers_: fitted: customers per class.
         class_values_: fitted: the value summed per class.
         n_customers_: fitted: how many customers were ranked.
+        n_with_value_: fitted: how many of them have a value above zero.
 
     Examples:
         >>> from datetime import date
@@ -274,6 +306,7 @@ class ParetoABC(BasePolicy):
     class_customers_: tuple[int, ...]
     class_values_: tuple[int | float, ...]
     n_customers_: int
+    n_with_value_: int
 
     def __init__(
         self, *, value: str = DEFAULT_VALUE, shares: tuple[float, ...] = DEFAULT_SHARES
@@ -295,10 +328,12 @@ class ParetoABC(BasePolicy):
         known = present(values)
         ranked, ids = values[known], features.ids[known]
         n = len(ranked)
+        # Customers without value (not above zero) never rank above the lowest class.
+        with_value = int(np.count_nonzero(ranked > 0))
         bounds, total = [], Fraction(0)
         for share in shares[:-1]:
             total += share
-            bounds.append(min(n, math.ceil(n * total)))
+            bounds.append(min(with_value, math.ceil(n * total)))
         cutoffs: list[int | float] = []
         cutoff_ids: list[str] = []
         for bound in bounds:
@@ -316,6 +351,7 @@ class ParetoABC(BasePolicy):
         self.cutoff_ids_ = tuple(cutoff_ids)
         codes = self._classify(ranked, ids)
         self.n_customers_ = n
+        self.n_with_value_ = with_value
         self.class_customers_ = tuple(int(np.count_nonzero(codes == k)) for k in range(len(shares)))
         self.class_values_ = tuple(
             python_number(ranked[codes == k].sum()) for k in range(len(shares))
@@ -405,11 +441,13 @@ class ParetoABC(BasePolicy):
             rule=self.RULE_VALUE_SHARES if default else (),
             strategies=self.STRATEGIES if three else (),
             traits=self.TRAITS if three else (),
+            with_value=self.n_with_value_,
         )
 
 
 def _share(part: float, whole: float) -> float:
-    return part / whole if whole else math.nan
+    # Nothing to share (no customers, or no value): every class holds none of it.
+    return part / whole if whole else 0.0
 
 
 def _same_numbers(given: Sequence[float], default: Sequence[float]) -> bool:
