@@ -259,9 +259,9 @@ def _order_rows_agree(columns: Mapping[str, NDArray[Any]]) -> list[RowProblem]:
     )
     out += s.problems(
         np.flatnonzero((vehicle == NONE_CODE) & (mileage != NONE_CODE)),
-        "mileage",
+        "vin",
         "mileage_without_vehicle",
-        lambda r: "mileage is given but vin is not; an odometer belongs to a vehicle",
+        lambda r: "vin is missing but mileage is given; an odometer belongs to a vehicle",
     )
     itself = np.flatnonzero(columns["comeback"] == np.arange(len(columns["opened_at"])))
     return out + s.problems(
