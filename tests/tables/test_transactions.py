@@ -410,3 +410,20 @@ def test_cdnow_features_equal_the_published_summary(cdnow_features: features.Fea
 
     assert weeks("span_days") == summary["t_x"].tolist()
     assert weeks("tenure_days") == summary["T"].tolist()
+
+
+def test_an_orders_table_pairs_vin_and_mileage_row_by_row() -> None:
+    log = dict(
+        THREE_ROWS,
+        vin=["LSVAU218XN2183294", None, "LSVAU218XN2183294"],
+        km=[1000, 2000, None],
+    )
+    assert _rejected(log, vin="vin", mileage="km") == [
+        (1, "vin", "mileage_without_vehicle"),
+        (2, "km", "missing_value"),
+    ]
+
+
+def test_a_bad_mileage_is_reported_once() -> None:
+    log = dict(THREE_ROWS, vin=["LSVAU218XN2183294"] * 3, km=[1000, "far", 3000])
+    assert _rejected(log, vin="vin", mileage="km") == [(1, "km", "wrong_type")]

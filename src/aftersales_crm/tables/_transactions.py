@@ -20,13 +20,16 @@ What the library makes of a log, and why:
   type is the mapped ``pay`` column or ``customer``; the whole amount is the line's
   ``parts`` amount and its labour is 0;
 - customers are the distinct customer ids, in the order of their first row, each named by
-  its id (a log holds no names); vehicles are the distinct VINs with the record defaults.
+  its id (a log holds no names); ids are first put in normal form (NFKC, zero-width
+  characters removed, trimmed; integers as their text); vehicles are the distinct VINs
+  with the record defaults and model ``unknown``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import unicodedata
 import zoneinfo
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
@@ -65,6 +68,8 @@ _EPOCH_DAY: Final = dt.date(1970, 1, 1).toordinal()
 #: Amounts beyond 10**18 minor units do not fit the int64 columns.
 _MAX_DIGITS: Final = 18
 _TABLE: Final = "transactions"
+#: Zero-width space, non-joiner, joiner, word joiner and byte-order mark.
+_ZERO_WIDTH: Final = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 
 def from_transactions(
@@ -257,17 +262,29 @@ def _zone(value: object) -> dt.tzinfo:
 
 
 def _ids(values: NDArray[Any]) -> NDArray[Any]:
-    """Ids as given, integers as their decimal text (CDNOW numbers its customers)."""
+    """Ids in normal form (:func:`_normal_id`), integers as their decimal text.
+
+    CDNOW numbers its customers; spreadsheets pad ids with spaces.
+    """
     if values.dtype.kind in "iu":
         return values.astype(str).astype(object)
-    if values.dtype.kind != "O":
-        return values
     items = values.tolist()
-    if not any(type(v) is int for v in items):
-        return values
     out = np.empty(len(items), dtype=object)
-    out[:] = [str(v) if type(v) is int else v for v in items]
+    out[:] = [
+        str(v) if type(v) is int else _normal_id(v) if isinstance(v, str) else v for v in items
+    ]
     return out
+
+
+def _normal_id(text: str) -> str:
+    """An id as the tables keep it: NFKC, without zero-width characters, trimmed.
+
+    The same rule as the ids of every table, applied before the log's distinct customers
+    and dealers are taken, so that ``" C1 "`` and ``"C1"`` are one customer.
+    """
+    if text.isascii():
+        return text.strip()
+    return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).strip()
 
 
 def _distinct(values: NDArray[Any]) -> tuple[NDArray[np.object_], NDArray[np.intp]]:
