@@ -8,7 +8,7 @@ from typing import Annotated, Any, Self
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import AwareDatetime, Field, StringConstraints, field_validator, model_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from aftersales_crm.errors import RowProblem
 from aftersales_crm.records import _schema as s
@@ -18,7 +18,7 @@ from aftersales_crm.records._predicates import customer_pay, on_time
 from aftersales_crm.records._schema import Column, TableSchema
 from aftersales_crm.records._vehicle import Vehicle
 from aftersales_crm.values import NONE_CODE, Mileage, Money, PayType, ServiceKind
-from aftersales_crm.values.types import Vin
+from aftersales_crm.values.types import Amount, Instant, Vin
 
 __all__ = ["REPAIR_ORDERS", "RepairLine", "RepairOrder"]
 
@@ -61,8 +61,8 @@ class RepairLine(Record):
 
     kind: ServiceKind
     pay: PayType
-    labour: Money
-    parts: Money
+    labour: Amount
+    parts: Amount
     description: Text | None = None
     parts_replaced: tuple[Name, ...] = ()
 
@@ -139,9 +139,9 @@ class RepairOrder(Record):
     vin: Vin | None = None
     customer_id: Id
     advisor: Id | None = None
-    opened_at: AwareDatetime
-    closed_at: AwareDatetime | None = None
-    promised_at: AwareDatetime | None = None
+    opened_at: Instant
+    closed_at: Instant | None = None
+    promised_at: Instant | None = None
     mileage: Mileage | None = None
     by_appointment: bool = False
     comeback_of: Id | None = None
