@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from aftersales_crm import synthetic
-from aftersales_crm.errors import InvalidValue
+from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.records import (
     RECORD_TYPES,
     ActivityAttended,
@@ -420,3 +420,18 @@ def test_refuse_redacted_lists_every_redacted_record() -> None:
     other = FULL.model_copy(update={"id": "C2"})
     with pytest.raises(InvalidValue, match=r"Customer 'C1', Customer 'C2'"):
         refuse_redacted([redacted(FULL), FULL, redacted(other)], into="a Book")
+
+
+@pytest.mark.parametrize("junk", [None, 42, "Customer", object(), [FULL]])
+def test_the_personal_field_lists_refuse_what_is_not_a_record(junk: object) -> None:
+    with pytest.raises(InvalidType, match="expected a record class or a record"):
+        personal_fields(junk)  # type: ignore[arg-type]
+    with pytest.raises(InvalidType, match="expected a record class or a record"):
+        personal_kinds(junk)  # type: ignore[arg-type]
+    assert not is_redacted(junk)
+
+
+@pytest.mark.parametrize("junk", [None, 42, FULL, "C1"])
+def test_refuse_redacted_names_what_is_not_an_iterable_of_records(junk: object) -> None:
+    with pytest.raises(InvalidType, match="expected an iterable of records"):
+        refuse_redacted(junk, into="a Book")  # type: ignore[arg-type]

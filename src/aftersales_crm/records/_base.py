@@ -29,7 +29,7 @@ import attrs
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, StringConstraints
 from pydantic.fields import FieldInfo
 
-from aftersales_crm.errors import InvalidFormat, InvalidValue
+from aftersales_crm.errors import InvalidFormat, InvalidType, InvalidValue
 from aftersales_crm.values import national_id, normalise_id, phone
 from aftersales_crm.values import types as value_types
 
@@ -293,6 +293,9 @@ def personal_fields(model: type[BaseModel] | BaseModel) -> tuple[str, ...]:
     Returns:
         The names of the personal fields, in declaration order.
 
+    Raises:
+        InvalidType: ``model`` is neither a record class nor a record.
+
     Examples:
         >>> from aftersales_crm.records import ContactMade, Customer
         >>> "mobile" in personal_fields(Customer), "hobbies" in personal_fields(Customer)
@@ -300,8 +303,7 @@ def personal_fields(model: type[BaseModel] | BaseModel) -> tuple[str, ...]:
         >>> personal_fields(ContactMade)
         ('note',)
     """
-    cls = model if isinstance(model, type) else type(model)
-    return tuple(_personal(cls))
+    return tuple(_personal(_model_class(model)))
 
 
 def personal_kinds(model: type[BaseModel] | BaseModel) -> Mapping[str, PersonalKind]:
@@ -316,13 +318,24 @@ def personal_kinds(model: type[BaseModel] | BaseModel) -> Mapping[str, PersonalK
     Returns:
         A read-only mapping from field name to :data:`PersonalKind`, in declaration order.
 
+    Raises:
+        InvalidType: ``model`` is neither a record class nor a record.
+
     Examples:
         >>> from aftersales_crm.records import Vehicle
         >>> dict(personal_kinds(Vehicle))
         {'plate': 'plate'}
     """
+    return MappingProxyType(_personal(_model_class(model)))
+
+
+def _model_class(model: object) -> type[BaseModel]:
+    """The record class given, or the class of the record given."""
     cls = model if isinstance(model, type) else type(model)
-    return MappingProxyType(_personal(cls))
+    if not issubclass(cls, BaseModel):
+        msg = f"model is a {cls.__name__}, expected a record class or a record"
+        raise InvalidType(msg)
+    return cls
 
 
 def _mask_name(value: str) -> str:
@@ -485,6 +498,7 @@ def refuse_redacted(records: Iterable[object], *, into: str) -> None:
 
     Raises:
         InvalidValue: some records are redacted copies (code ``"redacted_record"``).
+        InvalidType: ``records`` is not an iterable of records.
 
     Examples:
         >>> from aftersales_crm.records import Customer
@@ -495,6 +509,10 @@ def refuse_redacted(records: Iterable[object], *, into: str) -> None:
         ...
         aftersales_crm.errors.InvalidValue: a Book cannot take redacted records, whose personal fields are masked for display: Customer 'C1'; store the original records instead
     """
+    given: object = records  # callers may pass anything; the annotation is the contract
+    if isinstance(given, BaseModel | str | bytes) or not isinstance(given, Iterable):
+        msg = f"records is a {type(given).__name__}, expected an iterable of records"
+        raise InvalidType(msg)
     shown = [
         f"{type(record).__name__} {_key(record)!r}" for record in records if is_redacted(record)
     ]

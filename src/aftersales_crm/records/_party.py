@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Annotated, Any, Self
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import AwareDatetime, BeforeValidator, StringConstraints, model_validator
+from pydantic import BeforeValidator, StringConstraints, model_validator
 
 from aftersales_crm.errors import RowProblem
 from aftersales_crm.records import _schema as s
@@ -24,7 +23,7 @@ from aftersales_crm.values import (
     national_id,
     normalise_postcode,
 )
-from aftersales_crm.values.types import NationalId, PhoneNumber
+from aftersales_crm.values.types import Date, Instant, NationalId, PhoneNumber
 
 __all__ = [
     "CHAPTERS",
@@ -120,7 +119,7 @@ class Chapter(Record):
     id: Id
     dealer_id: Id
     name: Annotated[Text, NotPersonal("a club chapter's name")]
-    founded_on: date | None = None
+    founded_on: Date | None = None
 
 
 CHAPTERS = FactKind(
@@ -185,7 +184,7 @@ class Customer(Record):
     gender: Annotated[Gender, Personal("category")] = Gender.UNKNOWN
     national_id: Annotated[NationalId | None, Personal("national_id")] = None
     occupation: Text | None = None
-    birthday: Annotated[date | None, Personal("date")] = None
+    birthday: Annotated[Date | None, Personal("date")] = None
     home_address: Annotated[Text | None, Personal("address")] = None
     home_postcode: Annotated[Postcode | None, Personal("text")] = None
     home_location: Annotated[GeoPoint | None, Personal("location")] = None
@@ -352,7 +351,7 @@ class ConsentChanged(Record):
     purpose: ConsentPurpose
     channel: ContactChannel
     granted: bool
-    at: AwareDatetime
+    at: Instant
 
 
 CONSENTS = FactKind(

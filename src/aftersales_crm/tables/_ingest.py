@@ -665,6 +665,11 @@ _CONVERTERS: Final[Mapping[ColumnKind, Callable[..., Any]]] = {
 
 
 def cross_checks(schema: TableSchema, columns: Mapping[str, NDArray[Any]], sink: _Sink) -> None:
-    """The rules that tie columns of one row together, as the schema declares them."""
+    """The rules that tie columns of one row together, as the schema declares them.
+
+    A rule's problem in a cell already reported (a mileage of the wrong type, a dangling
+    VIN) is left out: the cell holds a placeholder where the bad value was.
+    """
+    reported = {(p.row, p.column) for p in sink.problems}
     for check in schema.checks:
-        sink.problems += check(columns)
+        sink.problems += [p for p in check(columns) if (p.row, p.column) not in reported]
