@@ -9,7 +9,9 @@ naming the parameter, the value and its type.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import math
+import zoneinfo
 from datetime import date, datetime
 from typing import Any, Final, TypeGuard
 
@@ -25,6 +27,7 @@ __all__ = [
     "is_number",
     "is_whole",
     "real_number",
+    "to_time_zone",
     "whole_number",
 ]
 
@@ -188,4 +191,41 @@ def real_number(value: object, *, parameter: str, minimum: float, above: bool = 
         if number > minimum if above else number >= minimum:
             return number
     msg = f"{parameter} is {_given(value)}, expected a finite number {bound}"
+    raise InvalidValue(msg, code=ARGUMENT_CODE)
+
+
+def to_time_zone(value: object, *, parameter: str = "time_zone") -> dt.tzinfo:
+    """A time zone from an IANA name (``"Asia/Shanghai"``) or a :class:`~datetime.tzinfo`.
+
+    Args:
+        value: the IANA name, or a tzinfo such as ``datetime.UTC``.
+        parameter: the name of the argument, for the error message.
+
+    Returns:
+        The zone.
+
+    Raises:
+        InvalidValue: ``value`` is not a known IANA name nor a tzinfo.
+
+    Examples:
+        >>> to_time_zone("Asia/Shanghai")
+        zoneinfo.ZoneInfo(key='Asia/Shanghai')
+        >>> to_time_zone("Asia/Shangai")
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: time_zone is 'Asia/Shangai', not a known IANA time zone ...
+    """
+    if isinstance(value, dt.tzinfo):
+        return value
+    if isinstance(value, str):
+        try:
+            return zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+        msg = (
+            f"{parameter} is {value!r}, not a known IANA time zone (such as 'Asia/Shanghai');"
+            " the zone rules come from the system or the tzdata package"
+        )
+        raise InvalidValue(msg, code=ARGUMENT_CODE)
+    msg = f"{parameter} is {value!r} ({type(value).__name__}), expected an IANA time zone name or a datetime.tzinfo"
     raise InvalidValue(msg, code=ARGUMENT_CODE)

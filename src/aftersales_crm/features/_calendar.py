@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import zoneinfo
 from datetime import date, timedelta, tzinfo
 from typing import Final
 
@@ -23,7 +22,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from aftersales_crm._args import ARGUMENT_CODE, as_of_date
+from aftersales_crm._args import as_of_date, to_time_zone
 from aftersales_crm.errors import InvalidValue
 
 __all__ = [
@@ -61,43 +60,6 @@ _LEAP_DAY: Final = 29
 _SMALL: Final = 4096  # arrays up to this size are shifted directly
 _SPAN_SHARE: Final = 4  # look dates up when they span under a quarter as many days
 _MONTH_DAYS: Final = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
-
-
-def to_time_zone(value: object, *, parameter: str = "time_zone") -> tzinfo:
-    """A time zone from an IANA name (``"Asia/Shanghai"``) or a :class:`~datetime.tzinfo`.
-
-    Args:
-        value: the IANA name, or a tzinfo such as ``datetime.UTC``.
-        parameter: the name of the argument, for the error message.
-
-    Returns:
-        The zone.
-
-    Raises:
-        InvalidValue: ``value`` is not a known IANA name nor a tzinfo.
-
-    Examples:
-        >>> to_time_zone("Asia/Shanghai")
-        zoneinfo.ZoneInfo(key='Asia/Shanghai')
-        >>> to_time_zone("Asia/Shangai")
-        Traceback (most recent call last):
-        ...
-        aftersales_crm.errors.InvalidValue: time_zone is 'Asia/Shangai', not a known IANA time zone ...
-    """
-    if isinstance(value, tzinfo):
-        return value
-    if isinstance(value, str):
-        try:
-            return zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            pass
-        msg = (
-            f"{parameter} is {value!r}, not a known IANA time zone (such as 'Asia/Shanghai');"
-            " the zone rules come from the system or the tzdata package"
-        )
-        raise InvalidValue(msg, code=ARGUMENT_CODE)
-    msg = f"{parameter} is {value!r} ({type(value).__name__}), expected an IANA time zone name or a datetime.tzinfo"
-    raise InvalidValue(msg, code=ARGUMENT_CODE)
 
 
 def _offset_us(zone: tzinfo, second: int) -> int:

@@ -29,15 +29,13 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import unicodedata
-import zoneinfo
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 from numpy.typing import NDArray
 
-from aftersales_crm._args import ARGUMENT_CODE
+from aftersales_crm._args import to_time_zone
 from aftersales_crm._optional import require
 from aftersales_crm._suggest import did_you_mean
 from aftersales_crm.errors import (
@@ -47,7 +45,7 @@ from aftersales_crm.errors import (
     RowProblem,
     TableValidationError,
 )
-from aftersales_crm.values import PayType, ServiceKind, currency_exponent
+from aftersales_crm.values import PayType, ServiceKind, currency_exponent, normalise_id
 
 if TYPE_CHECKING:
     from aftersales_crm.tables._tables import Tables
@@ -68,8 +66,6 @@ _EPOCH_DAY: Final = dt.date(1970, 1, 1).toordinal()
 #: Amounts beyond 10**18 minor units do not fit the int64 columns.
 _MAX_DIGITS: Final = 18
 _TABLE: Final = "transactions"
-#: Zero-width space, non-joiner, joiner, word joiner and byte-order mark.
-_ZERO_WIDTH: Final = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 
 def from_transactions(
@@ -82,7 +78,7 @@ def from_transactions(
 ) -> Tables:
     """Build the tables of a transaction log; see :meth:`Tables.from_transactions`."""
     currency_exponent(currency)  # raises for an unknown code, naming it
-    zone = _zone(time_zone)
+    zone = to_time_zone(time_zone)
     mapped: dict[str, str] = {}
     for role, name in roles.items():  # callers may pass anything: the annotations are the contract
         if name is not None and not isinstance(name, str):
@@ -249,20 +245,8 @@ def _arrow_columns(frame: Any, mapped: Mapping[str, str]) -> dict[str, NDArray[A
 # -- values -----------------------------------------------------------------------------------
 
 
-def _zone(value: object) -> dt.tzinfo:
-    if isinstance(value, dt.tzinfo):
-        return value
-    if isinstance(value, str):
-        try:
-            return zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            pass
-    msg = f"time_zone is {value!r}, expected an IANA time zone name (such as 'Asia/Shanghai') or a datetime.tzinfo"
-    raise InvalidValue(msg, code=ARGUMENT_CODE)
-
-
 def _ids(values: NDArray[Any]) -> NDArray[Any]:
-    """Ids in normal form (:func:`_normal_id`), integers as their decimal text.
+    """Ids in normal form (:func:`~aftersales_crm.values.normalise_id`), integers as their decimal text.
 
     CDNOW numbers its customers; spreadsheets pad ids with spaces.
     """
@@ -271,20 +255,9 @@ def _ids(values: NDArray[Any]) -> NDArray[Any]:
     items = values.tolist()
     out = np.empty(len(items), dtype=object)
     out[:] = [
-        str(v) if type(v) is int else _normal_id(v) if isinstance(v, str) else v for v in items
+        str(v) if type(v) is int else normalise_id(v) if isinstance(v, str) else v for v in items
     ]
     return out
-
-
-def _normal_id(text: str) -> str:
-    """An id as the tables keep it: NFKC, without zero-width characters, trimmed.
-
-    The same rule as the ids of every table, applied before the log's distinct customers
-    and dealers are taken, so that ``" C1 "`` and ``"C1"`` are one customer.
-    """
-    if text.isascii():
-        return text.strip()
-    return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).strip()
 
 
 def _distinct(values: NDArray[Any]) -> tuple[NDArray[np.object_], NDArray[np.intp]]:
