@@ -23,7 +23,13 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from aftersales_crm._args import ARGUMENT_CODE, as_of_date
+from aftersales_crm._args import (
+    ARGUMENT_CODE,
+    as_of_date,
+    date_array,
+    instant_array,
+    whole_number,
+)
 from aftersales_crm.errors import InvalidValue
 
 __all__ = [
@@ -218,7 +224,7 @@ def business_dates(
         >>> business_dates(at, "UTC").tolist()
         [datetime.date(2026, 2, 28), None]
     """
-    raw = np.asarray(instants).astype("datetime64[us]").view(np.int64)
+    raw = instant_array(instants, parameter="instants").view(np.int64)
     return ZoneOffsets.over(time_zone, raw).days(raw).view("datetime64[D]")
 
 
@@ -310,6 +316,11 @@ def _days_from_civil(
     return days
 
 
+_MAX_MONTHS: Final = 12 * 100
+"""The most months :func:`add_months` shifts by, either way: a century keeps every date it
+makes inside what ``datetime64[D]`` and the calendar arithmetic handle."""
+
+
 def add_months(days: NDArray[np.datetime64], months: int) -> NDArray[np.datetime64]:
     """Dates plus whole calendar months, as :class:`relativedelta` ``(months=…)`` adds them.
 
@@ -324,6 +335,10 @@ def add_months(days: NDArray[np.datetime64], months: int) -> NDArray[np.datetime
     Returns:
         ``datetime64[D]`` array of the shape of ``days``.
 
+    Raises:
+        InvalidValue: ``days`` are not dates from 1900 to 2199 (the library's range), or
+            ``months`` is not a whole number from -1200 to 1200.
+
     Examples:
         >>> days = np.array(["2026-01-31", "2024-02-29", "NaT"], dtype="datetime64[D]")
         >>> add_months(days, 1).tolist()
@@ -331,7 +346,8 @@ def add_months(days: NDArray[np.datetime64], months: int) -> NDArray[np.datetime
         >>> add_months(days, -12)[:2].tolist()
         [datetime.date(2025, 1, 31), datetime.date(2023, 2, 28)]
     """
-    days = np.asarray(days, dtype="datetime64[D]")
+    days = date_array(days, parameter="days")
+    months = whole_number(months, parameter="months", minimum=-_MAX_MONTHS, maximum=_MAX_MONTHS)
     missing = np.isnat(days)
     raw = days.view(np.int64)
     if days.ndim == 1 and len(days) > _SMALL:
@@ -375,7 +391,7 @@ def completed_years(born: NDArray[np.datetime64], as_of: date | str) -> NDArray[
         [1.0, 0.0, nan]
     """
     on = as_of_date(as_of)
-    year, month, day = _civil(born.view(np.int64))
+    year, month, day = _civil(date_array(born, parameter="born").view(np.int64))
     leap = on.year % 4 == 0 and (on.year % 100 != 0 or on.year % 400 == 0)
     if not leap:
         day = np.where((month == _FEBRUARY) & (day == _LEAP_DAY), _LEAP_DAY - 1, day)

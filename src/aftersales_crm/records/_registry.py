@@ -95,6 +95,9 @@ def fact_kind(which: str | type[Record]) -> FactKind:
         aftersales_crm.errors.InvalidValue: no fact kind 'customer'; did you mean 'customers'?
     """
     given: object = which  # callers may pass anything; the annotation is the contract
+    if not isinstance(given, str | type):
+        msg = f"which is {given!r:.80}, expected a kind's name or record class"
+        raise InvalidType(msg)
     for kind in _KINDS.values():
         if given in (kind.name, kind.record) or (
             isinstance(given, str) and given in (t.name for t in kind.tables)
