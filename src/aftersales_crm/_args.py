@@ -322,8 +322,12 @@ def number_array(value: object, *, parameter: str, dtype: str = "float64") -> ND
     return _array(value, parameter=parameter, dtype=dtype, expected=f"an array of {dtype} numbers")
 
 
-def date_array(value: object, *, parameter: str) -> NDArray[np.datetime64]:
-    """``value`` as ``datetime64[D]`` dates in the library's range (NaT for none).
+def date_array(
+    value: object, *, parameter: str, earliest: date = EARLIEST_DATE, latest: date = LATEST_DATE
+) -> NDArray[np.datetime64]:
+    """``value`` as ``datetime64[D]`` dates from ``earliest`` to ``latest`` (NaT for none).
+
+    By default the library's range; a calendar kernel may allow all of ``datetime.date``.
 
     Raises:
         InvalidValue: not dates, or a date outside
@@ -339,7 +343,7 @@ def date_array(value: object, *, parameter: str) -> NDArray[np.datetime64]:
         aftersales_crm.errors.InvalidValue: days holds 0001-01-01, outside the dates the library handles, 1900-01-01 to 2199-12-31
     """
     days = _array(value, parameter=parameter, dtype="datetime64[D]", expected="an array of dates")
-    _in_range(days, np.datetime64(EARLIEST_DATE, "D"), np.datetime64(LATEST_DATE, "D"), parameter)
+    _in_range(days, np.datetime64(earliest, "D"), np.datetime64(latest, "D"), parameter)
     return days
 
 

@@ -165,7 +165,8 @@ def _floats(values: NDArray[Any]) -> NDArray[np.float64]:
 def _maybe_ids(ids: NDArray[Any] | None) -> NDArray[np.str_] | None:
     if ids is None:
         return None
-    if isinstance(ids, str | bytes) or not isinstance(ids, np.ndarray | list | tuple):
+    given: object = ids
+    if isinstance(given, str | bytes) or not isinstance(given, np.ndarray | list | tuple):
         msg = f"Scores ids is {ids!r:.80} ({type(ids).__name__}), expected an array of ids"
         raise InvalidValue(msg, code=ARGUMENT_CODE)
     out = np.asarray(ids, dtype=np.str_).view()

@@ -316,9 +316,9 @@ def _days_from_civil(
     return days
 
 
-_MAX_MONTHS: Final = 12 * 100
-"""The most months :func:`add_months` shifts by, either way: a century keeps every date it
-makes inside what ``datetime64[D]`` and the calendar arithmetic handle."""
+_MAX_MONTHS: Final = 12 * 10_000
+"""The most months :func:`add_months` shifts by, either way: ten thousand years keep every
+date it makes far inside what ``datetime64[D]`` and its integer arithmetic handle."""
 
 
 def add_months(days: NDArray[np.datetime64], months: int) -> NDArray[np.datetime64]:
@@ -336,8 +336,8 @@ def add_months(days: NDArray[np.datetime64], months: int) -> NDArray[np.datetime
         ``datetime64[D]`` array of the shape of ``days``.
 
     Raises:
-        InvalidValue: ``days`` are not dates from 1900 to 2199 (the library's range), or
-            ``months`` is not a whole number from -1200 to 1200.
+        InvalidValue: ``days`` are not dates of ``datetime.date`` (years 1 to 9999), or
+            ``months`` is not a whole number from -120,000 to 120,000.
 
     Examples:
         >>> days = np.array(["2026-01-31", "2024-02-29", "NaT"], dtype="datetime64[D]")
@@ -346,7 +346,7 @@ def add_months(days: NDArray[np.datetime64], months: int) -> NDArray[np.datetime
         >>> add_months(days, -12)[:2].tolist()
         [datetime.date(2025, 1, 31), datetime.date(2023, 2, 28)]
     """
-    days = date_array(days, parameter="days")
+    days = date_array(days, parameter="days", earliest=date.min, latest=date.max)
     months = whole_number(months, parameter="months", minimum=-_MAX_MONTHS, maximum=_MAX_MONTHS)
     missing = np.isnat(days)
     raw = days.view(np.int64)

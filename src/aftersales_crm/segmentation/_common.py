@@ -118,10 +118,11 @@ def above_cutoffs(values: NDArray[Any], cutoffs: Sequence[float]) -> NDArray[np.
 
 def vehicle_table(features: FeatureTable, policy: object) -> FeatureTable:
     """``features.vehicles``, or an error saying the policy needs them."""
-    if feature_table(features, policy).vehicles is None:
+    vehicles = feature_table(features, policy).vehicles
+    if vehicles is None:
         msg = f"{type(policy).__name__} needs the vehicle features (features.vehicles is None)"
         raise InvalidValue(msg, code="missing_feature")
-    return features.vehicles
+    return vehicles
 
 
 def newest_vehicle_bands(
