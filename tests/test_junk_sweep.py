@@ -106,7 +106,6 @@ OWNED_ELSEWHERE: dict[str, str] = {
     # once that part lands.
     "aftersales_crm.tables.Table": "issue 12 ingest: Table(None) raises AttributeError",
     "aftersales_crm.tables.resolve": "issue 12 ingest: resolve(None) raises TypeError",
-    "aftersales_crm.tables.Tables": "issue 12 ingest: the tables' constructors and methods",
     "aftersales_crm.records.redacted": "issue 12 records: redacted(None) raises AttributeError",
     "aftersales_crm.records.personal_fields": (
         "issue 12 records: personal_fields(None) raises AttributeError"
@@ -203,6 +202,7 @@ def _instance_methods(instance: object) -> Iterator[tuple[str, Callable[..., Any
 
 AS_OF = date(2026, 6, 30)
 BOOK = synthetic.book(8, seed=3)
+TABLES = synthetic.tables(8, seed=3)
 FEATURES = features.compute(BOOK, as_of=AS_OF)
 
 
@@ -212,6 +212,7 @@ def _instances() -> Iterator[tuple[str, object]]:
     yield "Mileage", Mileage(15_000)
     yield "GeoPoint", GeoPoint(31.2, 121.5)
     yield "Book", BOOK
+    yield "Tables", TABLES
     yield "FeatureTable", FEATURES
     yield "Labels", Labels(np.array([0, 1, -1]), ("A", "B"))
     yield "Scores", Scores(np.array([0.5, 1.0, math.nan]))

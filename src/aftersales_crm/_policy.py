@@ -49,12 +49,16 @@ _MISSING = NONE_CODE
 
 
 def _codes(codes: NDArray[Any]) -> NDArray[np.int16]:
+    given: object = codes
+    if isinstance(given, np.ndarray) and given.dtype == np.bool_:
+        codes = given.astype(np.int64)  # a mask as codes: False is label 0, True label 1
     wide = number_array(codes, parameter="Labels codes", dtype="int64")
     if wide.ndim != 1:
         msg = f"label codes are one per row: codes has shape {wide.shape}"
         raise InvalidValue(msg, code="label_code")
-    if len(wide) and (wide.min() < _MISSING or wide.max() > np.iinfo(np.int16).max):
-        msg = f"label codes run from {wide.min()} to {wide.max()}; each must be -1 or a label's position"
+    limits = np.iinfo(np.int16)
+    if len(wide) and (wide.min() < limits.min or wide.max() > limits.max):
+        msg = f"label codes run from {wide.min()} to {wide.max()}, beyond int16"
         raise InvalidValue(msg, code="label_code")
     out = wide.astype(np.int16)
     out.flags.writeable = False
@@ -497,14 +501,11 @@ def feature_table(features: object, reader: object = None) -> FeatureTable:
         >>> feature_table(None)
         Traceback (most recent call last):
         ...
-        aftersales_crm.errors.InvalidValue: expected a FeatureTable of features (features.compute gives one), not NoneType
+        aftersales_crm.errors.InvalidValue: expected a FeatureTable of features, not NoneType
     """
     if not isinstance(features, FeatureTable):
         who = "" if reader is None else f"{type(reader).__name__}: "
-        msg = (
-            f"{who}expected a FeatureTable of features (features.compute gives one), "
-            f"not {type(features).__name__}"
-        )
+        msg = f"{who}expected a FeatureTable of features, not {type(features).__name__}"
         raise InvalidValue(msg, code="invalid_argument")
     return features
 
