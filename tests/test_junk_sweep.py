@@ -347,7 +347,7 @@ def test_the_sweep_finds_the_public_surface() -> None:
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=lambda target: target.name)
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_junk_raises_only_the_librarys_errors(target: Target, data: st.DataObject) -> None:
     args, kwargs = _arguments(target.call, data)
