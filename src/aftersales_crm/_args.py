@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import enum
 import math
 import zoneinfo
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, Final, TypeGuard
+from typing import Any, Final, TypeGuard, TypeVar
 
 import numpy as np
+from numpy.typing import NDArray
 
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.values import EARLIEST_DATE, EARLIEST_INSTANT, LATEST_DATE, LATEST_INSTANT
@@ -24,12 +27,24 @@ __all__ = [
     "ARGUMENT_CODE",
     "as_of_date",
     "as_of_instant",
+    "date_array",
+    "instant_array",
     "is_number",
     "is_whole",
+    "language",
+    "member",
+    "number_array",
+    "positions",
     "real_number",
     "to_time_zone",
+    "tuple_of",
     "whole_number",
 ]
+
+_INT64_MAX: Final = 2**63 - 1
+"""The largest whole number an argument may be: every count the library keeps is int64."""
+
+E = TypeVar("E", bound=enum.Enum)
 
 ARGUMENT_CODE: Final = "invalid_argument"
 """Error code of an argument of the wrong type or out of range."""
@@ -63,7 +78,19 @@ def is_whole(value: object) -> TypeGuard[int | np.integer[Any]]:
 
 
 def _given(value: object) -> str:
-    return f"{value!r} ({type(value).__name__})"
+    return f"{_short(value)} ({type(value).__name__})"
+
+
+def _short(value: object) -> str:
+    """``repr(value)``, cut to 80 characters (an argument may be a whole column)."""
+    if isinstance(value, int) and value.bit_length() > _SHORT_BITS:
+        return f"an int of {value.bit_length()} bits"
+    text = repr(value)
+    return text if len(text) <= _SHORT_CHARS else text[: _SHORT_CHARS - 1] + "…"
+
+
+_SHORT_BITS: Final = 256
+_SHORT_CHARS: Final = 80
 
 
 def as_of_date(value: object, *, parameter: str = "as_of") -> date:
@@ -151,11 +178,13 @@ def as_of_instant(value: object, *, parameter: str = "as_of") -> datetime:
     return value
 
 
-def whole_number(value: object, *, parameter: str, minimum: int) -> int:
-    """``value`` as an int of at least ``minimum`` (bools are not numbers here).
+def whole_number(value: object, *, parameter: str, minimum: int, maximum: int = _INT64_MAX) -> int:
+    """``value`` as an int from ``minimum`` to ``maximum`` (bools are not numbers here).
+
+    The maximum defaults to the largest int64: no count the library keeps is larger.
 
     Raises:
-        InvalidValue: not a whole number, or below ``minimum``.
+        InvalidValue: not a whole number, or out of range.
 
     Examples:
         >>> whole_number(np.int64(3), parameter="threads", minimum=1)
@@ -165,9 +194,10 @@ def whole_number(value: object, *, parameter: str, minimum: int) -> int:
         ...
         aftersales_crm.errors.InvalidValue: threads is 0 (int), expected a whole number >= 1
     """
-    if is_whole(value) and value >= minimum:
+    if is_whole(value) and minimum <= value <= maximum:
         return int(value)
-    msg = f"{parameter} is {_given(value)}, expected a whole number >= {minimum}"
+    bound = f">= {minimum}" if maximum == _INT64_MAX else f"from {minimum} to {maximum}"
+    msg = f"{parameter} is {_given(value)}, expected a whole number {bound}"
     raise InvalidValue(msg, code=ARGUMENT_CODE)
 
 
@@ -228,4 +258,217 @@ def to_time_zone(value: object, *, parameter: str = "time_zone") -> dt.tzinfo:
         )
         raise InvalidValue(msg, code=ARGUMENT_CODE)
     msg = f"{parameter} is {value!r} ({type(value).__name__}), expected an IANA time zone name or a datetime.tzinfo"
+    raise InvalidValue(msg, code=ARGUMENT_CODE)
+
+
+def tuple_of(values: object, *, parameter: str) -> tuple[Any, ...]:
+    """``values`` as a tuple: any iterable but text, bytes or a mapping.
+
+    Raises:
+        InvalidValue: ``values`` is not such an iterable.
+
+    Examples:
+        >>> tuple_of(["a", "b"], parameter="names")
+        ('a', 'b')
+        >>> tuple_of(None, parameter="names")
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: names is None (NoneType), expected a list or tuple
+    """
+    if isinstance(values, Iterable) and not isinstance(values, str | bytes | dict):
+        return tuple(values)
+    msg = f"{parameter} is {_given(values)}, expected a list or tuple"
+    raise InvalidValue(msg, code=ARGUMENT_CODE)
+
+
+def member(kind: type[E], value: object, *, parameter: str) -> E:
+    """``value`` as a member of the enum ``kind``: a member or a member's value.
+
+    Raises:
+        InvalidValue: ``value`` is neither, naming the values allowed.
+
+    Examples:
+        >>> class Colour(enum.Enum):
+        ...     RED = "red"
+        >>> member(Colour, "red", parameter="colour")
+        <Colour.RED: 'red'>
+        >>> member(Colour, None, parameter="colour")
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: colour is None (NoneType), expected one of 'red'
+    """
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value)
+    except (ValueError, TypeError):
+        allowed = ", ".join(repr(m.value) for m in kind)
+        msg = f"{parameter} is {_given(value)}, expected one of {allowed}"
+        raise InvalidValue(msg, code=ARGUMENT_CODE) from None
+
+
+def _array(value: object, *, parameter: str, dtype: str, expected: str) -> NDArray[Any]:
+    """``value`` as a numpy array of ``dtype`` with at least one dimension, or our error.
+
+    Object arrays are read item by item only when every item is of a kind the dtype takes
+    (numbers for numbers; dates, datetimes, ISO text and None for dates), so a Decimal of
+    a billion digits is refused before numpy tries to convert it.
+    """
+    failure = f"{parameter} is {_given(value)}, expected {expected}"
+    if isinstance(value, str | bytes | dict | set) or value is None:
+        raise InvalidValue(failure, code=ARGUMENT_CODE)
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidValue(failure, code=ARGUMENT_CODE) from None
+    if array.ndim == 0:
+        raise InvalidValue(failure + " (one value per row)", code=ARGUMENT_CODE)
+    if array.dtype.kind == "b":
+        raise InvalidValue(failure + " (booleans are not numbers or dates)", code=ARGUMENT_CODE)
+    if array.dtype == object:
+        kinds = _DATE_ITEMS if dtype.startswith("datetime64") else _NUMBER_ITEMS
+        if not all(
+            isinstance(item, kinds) and not isinstance(item, bool | np.bool_) for item in array.flat
+        ):
+            raise InvalidValue(failure, code=ARGUMENT_CODE)
+    try:
+        with np.errstate(invalid="raise", over="raise"):
+            return array.astype(dtype, copy=False)
+    except (TypeError, ValueError, OverflowError, ArithmeticError):
+        raise InvalidValue(failure, code=ARGUMENT_CODE) from None
+
+
+_NUMBER_ITEMS: Final = (int, float, np.integer, np.floating)
+"""What an object array of numbers may hold."""
+
+_DATE_ITEMS: Final = (str, date, np.datetime64, type(None))
+"""What an object array of dates or instants may hold (None for none)."""
+
+
+def number_array(value: object, *, parameter: str, dtype: str = "float64") -> NDArray[Any]:
+    """``value`` as a numeric array of ``dtype`` (``"float64"`` or ``"int64"``), one per row.
+
+    Raises:
+        InvalidValue: not numbers (text, booleans, None alone, values beyond the dtype).
+
+    Examples:
+        >>> number_array([1, 2.5], parameter="km_per_day").tolist()
+        [1.0, 2.5]
+        >>> number_array([10**30], parameter="group", dtype="int64")
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: group is [1000000000000000000000000000000] (list), expected an array of int64 numbers
+    """
+    return _array(value, parameter=parameter, dtype=dtype, expected=f"an array of {dtype} numbers")
+
+
+def date_array(
+    value: object, *, parameter: str, earliest: date = EARLIEST_DATE, latest: date = LATEST_DATE
+) -> NDArray[np.datetime64]:
+    """``value`` as ``datetime64[D]`` dates from ``earliest`` to ``latest`` (NaT for none).
+
+    By default the library's range; a calendar kernel may allow all of ``datetime.date``.
+
+    Raises:
+        InvalidValue: not dates, or a date outside
+            :data:`~aftersales_crm.values.EARLIEST_DATE` …
+            :data:`~aftersales_crm.values.LATEST_DATE` (code ``"date_range"``).
+
+    Examples:
+        >>> date_array(["2026-01-31", "NaT"], parameter="days").tolist()
+        [datetime.date(2026, 1, 31), None]
+        >>> date_array(["0001-01-01"], parameter="days")
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: days holds 0001-01-01, outside the dates the library handles, 1900-01-01 to 2199-12-31
+    """
+    days = _array(value, parameter=parameter, dtype="datetime64[D]", expected="an array of dates")
+    _in_range(days, np.datetime64(earliest, "D"), np.datetime64(latest, "D"), parameter)
+    return days
+
+
+def instant_array(value: object, *, parameter: str) -> NDArray[np.datetime64]:
+    """``value`` as ``datetime64[us]`` UTC instants in the library's range (NaT for none).
+
+    Raises:
+        InvalidValue: not instants, or one outside
+            :data:`~aftersales_crm.values.EARLIEST_INSTANT` …
+            :data:`~aftersales_crm.values.LATEST_INSTANT` (code ``"instant_range"``).
+
+    Examples:
+        >>> instant_array(["2026-01-31T10:00"], parameter="at").dtype
+        dtype('<M8[us]')
+    """
+    moments = _array(
+        value, parameter=parameter, dtype="datetime64[us]", expected="an array of instants"
+    )
+    last = np.datetime64(LATEST_INSTANT.replace(tzinfo=None), "us") - np.timedelta64(1, "us")
+    _in_range(moments, np.datetime64(EARLIEST_INSTANT.replace(tzinfo=None), "us"), last, parameter)
+    return moments
+
+
+def _in_range(
+    values: NDArray[np.datetime64], low: np.datetime64, high: np.datetime64, parameter: str
+) -> None:
+    known = values[~np.isnat(values)]
+    if not len(known):
+        return
+    for extreme in (known.min(), known.max()):
+        if not low <= extreme <= high:
+            what = "dates" if values.dtype == np.dtype("datetime64[D]") else "instants"
+            msg = (
+                f"{parameter} holds {extreme}, outside the {what} the library handles, "
+                f"{low} to {high}"
+            )
+            raise InvalidValue(msg, code=f"{what[:-1]}_range")
+
+
+def positions(rows: object, length: int, *, parameter: str = "rows") -> NDArray[np.intp]:
+    """``rows`` as positions into a table of ``length`` rows: whole numbers 0 to length - 1.
+
+    Numpy's negative positions and boolean masks are not positions here.
+
+    Raises:
+        InvalidValue: ``rows`` is not such an array.
+
+    Examples:
+        >>> positions([2, 0], 3).tolist()
+        [2, 0]
+        >>> positions([3], 3)
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: rows holds 3, not a row of a table of 3 rows (0 to 2)
+    """
+    found = number_array(rows, parameter=parameter, dtype="int64")
+    if found.ndim != 1:
+        msg = f"{parameter} has shape {found.shape}, expected one position per row"
+        raise InvalidValue(msg, code=ARGUMENT_CODE)
+    if len(found):
+        for extreme in (int(found.min()), int(found.max())):
+            if not 0 <= extreme < length:
+                msg = (
+                    f"{parameter} holds {extreme}, not a row of a table of {length} rows "
+                    f"(0 to {length - 1})"
+                )
+                raise InvalidValue(msg, code=ARGUMENT_CODE)
+    return found.astype(np.intp, copy=False)
+
+
+def language(value: object, *, parameter: str = "lang") -> str:
+    """``value`` if it is a language labels come in: ``"en"`` or ``"zh"``.
+
+    Raises:
+        InvalidValue: anything else.
+
+    Examples:
+        >>> language("zh")
+        'zh'
+        >>> language("fr")
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: lang is 'fr' (str), expected 'en' or 'zh'
+    """
+    if isinstance(value, str) and value in ("en", "zh"):
+        return value
+    msg = f"{parameter} is {_given(value)}, expected 'en' or 'zh'"
     raise InvalidValue(msg, code=ARGUMENT_CODE)

@@ -19,6 +19,7 @@ from typing import Any, Final
 
 import attrs
 
+from aftersales_crm._args import member, tuple_of
 from aftersales_crm._policy import (
     DimensionPolicy,
     Labels,
@@ -26,7 +27,7 @@ from aftersales_crm._policy import (
     PolicyKind,
     TierPolicy,
 )
-from aftersales_crm.errors import InvalidValue, PolicyNameClash, UnknownPolicyError
+from aftersales_crm.errors import InvalidType, InvalidValue, PolicyNameClash, UnknownPolicyError
 
 __all__ = [
     "CheckFamily",
@@ -75,7 +76,7 @@ class CheckFamily(StrEnum):
 
 
 def _tuple(values: Sequence[Any]) -> tuple[Any, ...]:
-    return tuple(values)
+    return tuple_of(values, parameter="facts")
 
 
 @attrs.frozen
@@ -120,11 +121,22 @@ class FactSample:
 
 
 def _verbs(verbs: Sequence[str]) -> tuple[str, ...]:
-    return tuple(verbs)
+    found = tuple_of(verbs, parameter="verbs")
+    if not all(isinstance(verb, str) and verb.isidentifier() for verb in found):
+        msg = f"verbs are method names, got {found!r:.80}"
+        raise InvalidValue(msg, code="policy_kind_verbs")
+    return found
 
 
 def _families(checks: Sequence[CheckFamily | str]) -> tuple[CheckFamily, ...]:
-    return tuple(CheckFamily(check) for check in checks)
+    return tuple(
+        member(CheckFamily, check, parameter="checks")
+        for check in tuple_of(checks, parameter="checks")
+    )
+
+
+def _reads(reads: Reads | str) -> Reads:
+    return member(Reads, reads, parameter="reads")
 
 
 @attrs.frozen
@@ -160,7 +172,7 @@ class PolicyKindSpec:
     """
 
     name: str
-    reads: Reads = attrs.field(converter=Reads)
+    reads: Reads = attrs.field(converter=_reads)
     verbs: tuple[str, ...] = attrs.field(converter=_verbs)
     result: type
     sample: Callable[[], Any] | str = attrs.field(eq=False)
@@ -170,7 +182,8 @@ class PolicyKindSpec:
     runner: Callable[[Any, Any], Any] | None = attrs.field(default=None, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        if not self.name.isidentifier() or self.name != self.name.lower():
+        name: object = self.name
+        if not isinstance(name, str) or not name.isidentifier() or name != name.lower():
             msg = f"a policy kind's name is lower snake case, not {self.name!r}"
             raise InvalidValue(msg, code="policy_kind_name")
         if not self.verbs or not all(verb.isidentifier() for verb in self.verbs):
@@ -178,6 +191,14 @@ class PolicyKindSpec:
                 f"policy kind {self.name!r} needs at least one verb (method name), got {self.verbs}"
             )
             raise InvalidValue(msg, code="policy_kind_verbs")
+        result: object = self.result
+        if not isinstance(result, type):
+            msg = f"policy kind {self.name!r}: result is {result!r:.80}, expected a class"
+            raise InvalidType(msg)
+        sample: object = self.sample
+        if not (callable(sample) or isinstance(sample, str)):
+            msg = f"policy kind {self.name!r}: sample is {sample!r:.80}, expected a function"
+            raise InvalidType(msg)
 
     @property
     def fits(self) -> bool:
@@ -266,6 +287,10 @@ def declare_kind(spec: PolicyKindSpec) -> PolicyKindSpec:
         ...
         aftersales_crm.errors.PolicyNameClash: the policy kind 'doc_churn_model' is already declared ...
     """
+    given: object = spec  # callers may pass anything; the annotation is the contract
+    if not isinstance(given, PolicyKindSpec):
+        msg = f"declare_kind takes a PolicyKindSpec, got {type(given).__name__} {given!r:.80}"
+        raise InvalidType(msg)
     known = _REGISTRY.get(spec.name)
     if known is not None and known != spec:
         msg = f"the policy kind {spec.name!r} is already declared as {known!r}; choose another name"

@@ -23,7 +23,7 @@ from typing import Any, Final, Literal
 import attrs
 import numpy as np
 
-from aftersales_crm._args import is_number, is_whole
+from aftersales_crm._args import is_number, is_whole, tuple_of
 from aftersales_crm.errors import InvalidValue
 
 __all__ = [
@@ -379,7 +379,7 @@ class Column(Constraint):
 
 
 def _tuple(values: Iterable[Any]) -> tuple[Any, ...]:
-    return tuple(values)
+    return tuple_of(values, parameter="options")
 
 
 def _same_kind(a: object, b: object) -> bool:

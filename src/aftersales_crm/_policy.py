@@ -20,6 +20,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from aftersales_crm._args import ARGUMENT_CODE, language, number_array, positions, tuple_of
 from aftersales_crm._optional import require
 from aftersales_crm._params import Constraint, validate_params
 from aftersales_crm.errors import InvalidValue, NotFittedError
@@ -37,6 +38,7 @@ __all__ = [
     "TierPolicy",
     "check_is_fitted",
     "feature",
+    "feature_table",
 ]
 
 PolicyKind: TypeAlias = str
@@ -47,17 +49,32 @@ _MISSING = NONE_CODE
 
 
 def _codes(codes: NDArray[Any]) -> NDArray[np.int16]:
-    out = np.asarray(codes, dtype=np.int16).view()
+    given: object = codes
+    if isinstance(given, np.ndarray) and given.dtype == np.bool_:
+        codes = given.astype(np.int64)  # a mask as codes: False is label 0, True label 1
+    wide = number_array(codes, parameter="Labels codes", dtype="int64")
+    if wide.ndim != 1:
+        msg = f"label codes are one per row: codes has shape {wide.shape}"
+        raise InvalidValue(msg, code="label_code")
+    limits = np.iinfo(np.int16)
+    if len(wide) and (wide.min() < limits.min or wide.max() > limits.max):
+        msg = f"label codes run from {wide.min()} to {wide.max()}, beyond int16"
+        raise InvalidValue(msg, code="label_code")
+    out = wide.astype(np.int16)
     out.flags.writeable = False
     return out
 
 
 def _names(names: Iterable[str]) -> tuple[str, ...]:
-    return tuple(names)
+    found = tuple_of(names, parameter="Labels names")
+    if not all(isinstance(name, str) for name in found):
+        msg = f"label names must be texts, got {found!r:.80}"
+        raise InvalidValue(msg, code=ARGUMENT_CODE)
+    return found
 
 
 def _maybe_names(names: Iterable[str] | None) -> tuple[str, ...] | None:
-    return None if names is None else tuple(names)
+    return None if names is None else _names(names)
 
 
 @attrs.frozen(eq=False)
@@ -109,7 +126,8 @@ class Labels:
             >>> Labels(np.array([1, 0]), ("loyal", "lost"), ("忠诚", "流失")).values("zh").tolist()
             ['流失', '忠诚']
         """
-        names = self.names_zh if lang == "zh" and self.names_zh is not None else self.names
+        zh = language(lang) == "zh"
+        names = self.names_zh if zh and self.names_zh is not None else self.names
         return np.array([*names, None], dtype=object)[self.codes]
 
     def counts(self) -> dict[str, int]:
@@ -129,7 +147,7 @@ class Labels:
             >>> Labels(np.array([0, 1]), ("A", "B")).take(np.array([1])).values().tolist()
             ['B']
         """
-        return attrs.evolve(self, codes=self.codes[rows])
+        return attrs.evolve(self, codes=self.codes[positions(rows, len(self))])
 
     def to_pandas(self) -> Any:
         """A pandas ``Categorical`` of the labels (needs the ``pandas`` extra).
@@ -143,7 +161,7 @@ class Labels:
 
 
 def _floats(values: NDArray[Any]) -> NDArray[np.float64]:
-    out = np.asarray(values, dtype=np.float64).view()
+    out = number_array(values, parameter="Scores values").view()
     out.flags.writeable = False
     return out
 
@@ -151,6 +169,10 @@ def _floats(values: NDArray[Any]) -> NDArray[np.float64]:
 def _maybe_ids(ids: NDArray[Any] | None) -> NDArray[np.str_] | None:
     if ids is None:
         return None
+    given: object = ids
+    if isinstance(given, str | bytes) or not isinstance(given, np.ndarray | list | tuple):
+        msg = f"Scores ids is {ids!r:.80} ({type(ids).__name__}), expected an array of ids"
+        raise InvalidValue(msg, code=ARGUMENT_CODE)
     out = np.asarray(ids, dtype=np.str_).view()
     out.flags.writeable = False
     return out
@@ -228,6 +250,7 @@ class Scores:
             >>> Scores(np.array([0.5, 0.25]), np.array(["a", "b"])).take(np.array([1, 0])).ids.tolist()
             ['b', 'a']
         """
+        rows = positions(rows, len(self))
         ids = None if self.ids is None else self.ids[rows]
         return attrs.evolve(self, values=self.values[rows], ids=ids)
 
@@ -320,7 +343,13 @@ def check_is_fitted(policy: object) -> None:
         ...
         aftersales_crm.errors.NotFittedError: Plain is not fitted yet: call fit() first
     """
-    fitted = [name for name in vars(policy) if name.endswith("_") and not name.startswith("_")]
+    state = getattr(policy, "__dict__", None)
+    if state is None:
+        msg = (
+            f"{type(policy).__name__} is not a policy with state (no attributes): it is not fitted"
+        )
+        raise NotFittedError(msg)
+    fitted = [name for name in state if name.endswith("_") and not name.startswith("_")]
     if not fitted:
         msg = f"{type(policy).__name__} is not fitted yet: call fit() first"
         raise NotFittedError(msg)
@@ -465,6 +494,22 @@ def _same(a: Any, b: Any) -> bool:
         return a is b
 
 
+def feature_table(features: object, reader: object = None) -> FeatureTable:
+    """``features`` if it is a FeatureTable; else the library's error, naming ``reader``.
+
+    Examples:
+        >>> feature_table(None)
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: expected a FeatureTable of features, not NoneType
+    """
+    if not isinstance(features, FeatureTable):
+        who = "" if reader is None else f"{type(reader).__name__}: "
+        msg = f"{who}expected a FeatureTable of features, not {type(features).__name__}"
+        raise InvalidValue(msg, code="invalid_argument")
+    return features
+
+
 def feature(features: FeatureTable, name: str) -> NDArray[Any]:
     """The feature column ``name``, or an error naming the missing input and what there is.
 
@@ -479,10 +524,7 @@ def feature(features: FeatureTable, name: str) -> NDArray[Any]:
         ...
         aftersales_crm.errors.InvalidValue: the features have no column 'wealth'; ...
     """
-    given: object = features  # typed, but callers may pass anything
-    if not isinstance(given, FeatureTable):
-        msg = f"expected a FeatureTable of features, not {type(given).__name__}"
-        raise InvalidValue(msg, code="invalid_argument")
+    feature_table(features)
     try:
         return features[name]
     except KeyError:

@@ -39,6 +39,7 @@ __all__ = [
     "RowProblem",
     "TableValidationError",
     "UnknownFeatureError",
+    "UnknownNameError",
     "UnknownPolicyError",
 ]
 
@@ -308,6 +309,25 @@ class UnknownFeatureError(InvalidValue, KeyError):
 
     code = "unknown_feature"
     message = "the features have no column of that name"
+
+    def __str__(self) -> str:
+        """The message as written (a KeyError would quote it)."""
+        return str(self.args[0]) if self.args else self.message
+
+
+class UnknownNameError(InvalidValue, KeyError):
+    """A name looked up among a fixed set of names is not one of them (a matrix cell).
+
+    Also a :class:`KeyError`, as a missing mapping key is.
+
+    Examples:
+        >>> err = UnknownNameError("'XY' is not a cell of the matrix; the cells are AD, AG, ...")
+        >>> isinstance(err, KeyError), isinstance(err, ValueError), err.code
+        (True, True, 'unknown_name')
+    """
+
+    code = "unknown_name"
+    message = "no such name"
 
     def __str__(self) -> str:
         """The message as written (a KeyError would quote it)."""

@@ -842,3 +842,117 @@ def test_the_json_schema_of_money_is_pinned() -> None:
         "title": "Price",
         "type": "object",
     }
+
+
+# ---------------------------------------------------------------- bounds: no operation takes long
+
+LARGEST = Decimal("9" * Money.MAX_INTEGER_DIGITS + "." + "9" * Money.MAX_DECIMAL_PLACES)
+"""The amount of most digits Money holds: 24 nines before the point, 18 after."""
+
+
+@pytest.mark.parametrize(
+    ("amount", "code"),
+    [
+        (Decimal("1e999999999"), "money_range"),  # a billion digits before the point
+        (Decimal("-1e999999999"), "money_range"),  # and negative
+        (Decimal("1e-999999999"), "money_range"),  # a billion decimal places
+        (Decimal(10) ** 24, "money_range"),  # one more integer digit than the bound
+        (Decimal("1e-19"), "money_range"),  # one more decimal place than the bound
+        (Decimal("0E-30"), "money_range"),  # zero with too many places
+        (10**24, "money_range"),  # an int beyond the bound
+        (-(10**1000), "money_range"),  # a huge int, refused without converting it
+        (Decimal("NaN"), "money_not_finite"),  # quiet NaN
+        (Decimal("sNaN"), "money_not_finite"),  # signalling NaN
+        (Decimal("Infinity"), "money_not_finite"),  # +inf
+        (Decimal("-Infinity"), "money_not_finite"),  # -inf
+    ],
+)
+def test_money_refuses_amounts_out_of_its_bounds(amount: Decimal | int, code: str) -> None:
+    with pytest.raises(InvalidValue) as caught:
+        Money(amount, "CNY")
+    assert caught.value.code == code
+
+
+def test_the_message_of_a_huge_amount_stays_short() -> None:
+    with pytest.raises(InvalidValue) as caught:
+        Money(Decimal("1e999999999"), "CNY")
+    assert len(str(caught.value)) < 120
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [
+        Decimal("9" * 24 + ".99"),  # the largest amount of whole fen
+        Decimal("-" + "9" * 24 + ".99"),  # negative
+        Decimal("1e23"),  # the largest power of ten
+        Decimal("1e-18"),  # the smallest step
+        Decimal("0E+30"),  # zero written with a large exponent is zero
+    ],
+)
+def test_money_holds_amounts_at_its_bounds_and_every_operation_works(amount: Decimal) -> None:
+    money = Money(amount, "CNY")
+    assert Money.parse(money.format(), "CNY") == money  # str/format read back
+    rounded = money.round()
+    assert sum(rounded.allocate(3)) == rounded  # allocate splits exactly
+    assert Money.from_minor(rounded.to_minor(), "CNY") == rounded
+    assert money - money == Money.zero("CNY")
+    assert money <= money
+    assert not money < money
+    assert Priced.model_validate_json(Priced(price=money).model_dump_json()).price == money
+
+
+def test_the_amount_of_most_digits_formats_but_rounds_out_of_range() -> None:
+    money = Money(LARGEST, "CNY")
+    assert Money.parse(money.format(), "CNY") == money
+    with pytest.raises(InvalidValue, match="below 10\\*\\*24"):
+        money.round()  # 999…9.999… rounds up to 10**24, one digit too many
+
+
+def test_zero_with_a_large_exponent_is_plain_zero() -> None:
+    assert repr(Money(Decimal("0E+30"), "CNY")) == "Money('0', 'CNY')"
+
+
+@pytest.mark.parametrize(
+    ("operation", "fragment"),
+    [
+        (lambda: Money(LARGEST, "CNY") + Money(Decimal(1), "CNY"), "below 10\\*\\*24"),  # sum
+        (lambda: sum([Money(Decimal("6e23"), "CNY")] * 2), "below 10\\*\\*24"),  # sum()
+        (lambda: Money(Decimal("1e20"), "CNY") * 10_000, "below 10\\*\\*24"),  # product
+        (lambda: Money(Decimal("1e-18"), "CNY") * Decimal("0.1"), "19 decimal places"),  # places
+        (lambda: Money(Decimal(1), "CNY") * 10**24, "factor"),  # a factor out of range
+        (lambda: Money(Decimal(1), "CNY") * Decimal("1e999999999"), "factor"),  # huge factor
+        (lambda: Money.from_minor(10**26, "CNY"), "minor units"),  # minor units out of range
+        (lambda: Money.parse("1" * 25, "CNY"), "below 10\\*\\*24"),  # text out of range
+        (lambda: Money.parse("1" * 101, "CNY"), "101 characters"),  # text too long to read
+        (lambda: Money(Decimal(1), "CNY").allocate(10**30), "allocate into"),  # parts
+        (lambda: Money(Decimal(1), "CNY").allocate([10**30, 1]), "ratio"),  # a huge ratio
+    ],
+)
+def test_a_result_leaving_the_bounds_raises_a_clear_error(
+    operation: Callable[[], object], fragment: str
+) -> None:
+    with pytest.raises(InvalidValue, match=fragment):
+        operation()
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [
+        "1" * 25,  # 25 integer digits
+        "0." + "0" * 18 + "1",  # 19 decimal places
+        "1" * 10_000,  # a very long number
+    ],
+)
+def test_json_money_out_of_bounds_is_a_validation_error(amount: str) -> None:
+    with pytest.raises(ValidationError, match="pattern"):
+        Priced.model_validate_json(f'{{"price": {{"amount": "{amount}", "currency": "CNY"}}}}')
+
+
+@given(
+    units=st.integers(min_value=-(10**24) + 1, max_value=10**24 - 1),
+    places=st.integers(min_value=0, max_value=18),
+)
+def test_every_amount_in_bounds_formats_and_converts(units: int, places: int) -> None:
+    money = Money(Decimal(units).scaleb(-places), "CNY")
+    assert Money.parse(str(money).removesuffix(" CNY"), "CNY") == money
+    assert money.round().to_minor() == int(money.round().amount.scaleb(2))

@@ -22,7 +22,13 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from aftersales_crm._args import as_of_date, to_time_zone
+from aftersales_crm._args import (
+    as_of_date,
+    date_array,
+    instant_array,
+    to_time_zone,
+    whole_number,
+)
 from aftersales_crm.errors import InvalidValue
 
 __all__ = [
@@ -180,7 +186,7 @@ def business_dates(
         >>> business_dates(at, "UTC").tolist()
         [datetime.date(2026, 2, 28), None]
     """
-    raw = np.asarray(instants).astype("datetime64[us]").view(np.int64)
+    raw = instant_array(instants, parameter="instants").view(np.int64)
     return ZoneOffsets.over(time_zone, raw).days(raw).view("datetime64[D]")
 
 
@@ -272,6 +278,11 @@ def _days_from_civil(
     return days
 
 
+_MAX_MONTHS: Final = 12 * 10_000
+"""The most months :func:`add_months` shifts by, either way: ten thousand years keep every
+date it makes far inside what ``datetime64[D]`` and its integer arithmetic handle."""
+
+
 def add_months(days: NDArray[np.datetime64], months: int) -> NDArray[np.datetime64]:
     """Dates plus whole calendar months, as :class:`relativedelta` ``(months=…)`` adds them.
 
@@ -286,6 +297,10 @@ def add_months(days: NDArray[np.datetime64], months: int) -> NDArray[np.datetime
     Returns:
         ``datetime64[D]`` array of the shape of ``days``.
 
+    Raises:
+        InvalidValue: ``days`` are not dates of ``datetime.date`` (years 1 to 9999), or
+            ``months`` is not a whole number from -120,000 to 120,000.
+
     Examples:
         >>> days = np.array(["2026-01-31", "2024-02-29", "NaT"], dtype="datetime64[D]")
         >>> add_months(days, 1).tolist()
@@ -293,7 +308,8 @@ def add_months(days: NDArray[np.datetime64], months: int) -> NDArray[np.datetime
         >>> add_months(days, -12)[:2].tolist()
         [datetime.date(2025, 1, 31), datetime.date(2023, 2, 28)]
     """
-    days = np.asarray(days, dtype="datetime64[D]")
+    days = date_array(days, parameter="days", earliest=date.min, latest=date.max)
+    months = whole_number(months, parameter="months", minimum=-_MAX_MONTHS, maximum=_MAX_MONTHS)
     missing = np.isnat(days)
     raw = days.view(np.int64)
     if days.ndim == 1 and len(days) > _SMALL:
@@ -337,7 +353,7 @@ def completed_years(born: NDArray[np.datetime64], as_of: date | str) -> NDArray[
         [1.0, 0.0, nan]
     """
     on = as_of_date(as_of)
-    year, month, day = _civil(born.view(np.int64))
+    year, month, day = _civil(date_array(born, parameter="born").view(np.int64))
     leap = on.year % 4 == 0 and (on.year % 100 != 0 or on.year % 400 == 0)
     if not leap:
         day = np.where((month == _FEBRUARY) & (day == _LEAP_DAY), _LEAP_DAY - 1, day)

@@ -15,6 +15,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from aftersales_crm._args import ARGUMENT_CODE, number_array, whole_number
+from aftersales_crm.errors import InvalidValue
 from aftersales_crm.values import NONE_CODE
 
 __all__ = ["BLOCK_ROWS", "Segments", "group_order", "grouping", "rows_of", "run_blocks"]
@@ -79,6 +81,13 @@ def run_blocks(
     return out
 
 
+_MAX_GROUPS: Final = 10**9
+"""The most groups :meth:`Segments.of` counts rows into (a billion customers)."""
+
+_DENSE_GROUPS: Final = 4
+"""Group numbers up to this many times the rows are flagged in an array; beyond, looked up."""
+
+
 def group_order(group: NDArray[np.int64], time: NDArray[np.int64]) -> NDArray[np.intp]:
     """The permutation that sorts rows by group, then time, then position.
 
@@ -88,7 +97,19 @@ def group_order(group: NDArray[np.int64], time: NDArray[np.int64]) -> NDArray[np
     Examples:
         >>> group_order(np.array([1, 0, 1, 0]), np.array([5, 9, 2, 3])).tolist()
         [3, 1, 2, 0]
+
+    Raises:
+        InvalidValue: ``group`` and ``time`` are not int64 arrays of one length, or a
+            group is negative.
     """
+    group = number_array(group, parameter="group", dtype="int64")
+    time = number_array(time, parameter="time", dtype="int64")
+    if group.shape != time.shape or group.ndim != 1:
+        msg = f"group and time have shapes {group.shape} and {time.shape}; give one of each per row"
+        raise InvalidValue(msg, code=ARGUMENT_CODE)
+    if len(group) and group.min() < 0:
+        msg = f"group holds {group.min()}; groups are numbered from 0"
+        raise InvalidValue(msg, code=ARGUMENT_CODE)
     if len(group) > 1 and (group[1:] < group[:-1]).any():
         by_group = np.argsort(group, kind="stable")
         g, t = group[by_group], time[by_group]
@@ -99,9 +120,12 @@ def group_order(group: NDArray[np.int64], time: NDArray[np.int64]) -> NDArray[np
     if not unsorted.any():
         return by_group
     # Re-sort only the groups whose times are out of order.
-    bad = np.zeros(int(g[-1]) + 1, dtype=bool)
-    bad[g[1:][unsorted]] = True
-    rows = np.flatnonzero(bad[g])
+    if int(g[-1]) < _DENSE_GROUPS * len(g):  # group numbers dense: a flag per group
+        bad = np.zeros(int(g[-1]) + 1, dtype=bool)
+        bad[g[1:][unsorted]] = True
+        rows = np.flatnonzero(bad[g])
+    else:  # sparse numbers (a caller's own): look them up instead of allocating per number
+        rows = np.flatnonzero(np.isin(g, g[1:][unsorted]))
     fixed = rows[np.lexsort((rows, t[rows], g[rows]))]
     by_group[rows] = by_group[fixed]
     return by_group
@@ -154,8 +178,18 @@ class Segments:
 
     @classmethod
     def of(cls, sorted_groups: NDArray[np.int64], n_groups: int) -> Segments:
-        """Segments of rows already sorted by group (``0 <= group < n_groups``)."""
-        return cls.from_counts(np.bincount(sorted_groups, minlength=n_groups).astype(np.int64))
+        """Segments of rows already sorted by group (``0 <= group < n_groups``).
+
+        Raises:
+            InvalidValue: ``sorted_groups`` is not an int64 array of groups in
+                ``0 .. n_groups - 1``, or ``n_groups`` is not a whole number up to a billion.
+        """
+        groups = number_array(sorted_groups, parameter="sorted_groups", dtype="int64")
+        n = whole_number(n_groups, parameter="n_groups", minimum=0, maximum=_MAX_GROUPS)
+        if groups.ndim != 1 or (len(groups) and (groups.min() < 0 or groups.max() >= n)):
+            msg = f"sorted_groups must be one group per row, each in 0 .. {n - 1}"
+            raise InvalidValue(msg, code=ARGUMENT_CODE)
+        return cls.from_counts(np.bincount(groups, minlength=n).astype(np.int64))
 
     @classmethod
     def from_counts(cls, counts: NDArray[np.int64]) -> Segments:
@@ -164,7 +198,14 @@ class Segments:
         Examples:
             >>> Segments.from_counts(np.array([2, 0, 1])).starts.tolist()
             [0, 2, 2]
+
+        Raises:
+            InvalidValue: ``counts`` is not a one-dimensional array of non-negative int64.
         """
+        counts = number_array(counts, parameter="counts", dtype="int64")
+        if counts.ndim != 1 or (len(counts) and counts.min() < 0):
+            msg = "counts must be one non-negative count per group"
+            raise InvalidValue(msg, code=ARGUMENT_CODE)
         starts = np.cumsum(counts) - counts
         filled = np.flatnonzero(counts)
         return cls(starts, counts, filled, starts[filled])

@@ -20,7 +20,14 @@ from typing import Any, Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from aftersales_crm._args import real_number, whole_number
+from aftersales_crm._args import (
+    ARGUMENT_CODE,
+    date_array,
+    number_array,
+    real_number,
+    whole_number,
+)
+from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features._calendar import NAT, add_months, dates
 from aftersales_crm.features._kernels import Segments
 from aftersales_crm.features._orders import (
@@ -90,13 +97,20 @@ def service_due(
         [datetime.date(2026, 7, 31), datetime.date(2026, 7, 31)]
     """
     months = whole_number(months, parameter="months", minimum=1)
-    last = np.asarray(last_visit, dtype="datetime64[D]")
+    last = date_array(last_visit, parameter="last_visit")
     due = add_months(last, months)
     if km is None:
         return due
     distance = real_number(km, parameter="km", minimum=0, above=True)
-    rate = np.asarray(km_per_day, dtype=np.float64)
-    applies = ~np.isnan(np.asarray(last_mileage, dtype=np.float64)) & (rate > 0)
+    rate = number_array(km_per_day, parameter="km_per_day")
+    reading = number_array(last_mileage, parameter="last_mileage")
+    if not len(rate) == len(reading) == len(last):
+        msg = (
+            f"last_visit, km_per_day and last_mileage have {len(last)}, {len(rate)} and "
+            f"{len(reading)} values; give one per vehicle"
+        )
+        raise InvalidValue(msg, code=ARGUMENT_CODE)
+    applies = ~np.isnan(reading) & (rate > 0)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         days = np.minimum(np.ceil(distance / rate), _MONTH_DAYS * months)
     by_km = last + np.where(applies, days, 0).astype(np.int64)

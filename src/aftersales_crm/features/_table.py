@@ -12,7 +12,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from aftersales_crm._args import ARGUMENT_CODE, as_of_date
+from aftersales_crm._args import ARGUMENT_CODE, as_of_date, positions
 from aftersales_crm._frozen import frozen_reduce
 from aftersales_crm._optional import require
 from aftersales_crm._suggest import did_you_mean
@@ -80,16 +80,30 @@ def _columns(columns: object, rows: int | None) -> dict[str, NDArray[Any]]:
 
 
 def _read_only(array: NDArray[Any]) -> NDArray[Any]:
+    given: object = array
+    if not isinstance(given, np.ndarray) or given.ndim != 1:
+        msg = f"expected a one-dimensional numpy array, got {type(given).__name__} {given!r:.80}"
+        raise InvalidValue(msg, code=ARGUMENT_CODE)
     array = array.view()
     array.flags.writeable = False
     return array
 
 
 def _frozen_columns(columns: Mapping[str, NDArray[Any]]) -> Mapping[str, NDArray[Any]]:
+    given: object = columns
+    if not isinstance(given, Mapping):
+        msg = f"columns is {given!r:.80} ({type(given).__name__}), expected a mapping of name to array"
+        raise InvalidValue(msg, code=ARGUMENT_CODE)
     return MappingProxyType({name: _read_only(values) for name, values in columns.items()})
 
 
 def _frozen_enums(enums: Mapping[str, type[enum.Enum]]) -> Mapping[str, type[enum.Enum]]:
+    given: object = enums
+    if not isinstance(given, Mapping) or not all(
+        isinstance(kind, type) and issubclass(kind, enum.Enum) for kind in given.values()
+    ):
+        msg = f"categories is {given!r:.80}, expected a mapping of column name to enum class"
+        raise InvalidValue(msg, code=ARGUMENT_CODE)
     return MappingProxyType(dict(enums))
 
 
@@ -135,6 +149,22 @@ class FeatureTable:
     categories: Mapping[str, type[enum.Enum]] = attrs.field(factory=dict, converter=_frozen_enums)
     vehicles: FeatureTable | None = None
 
+    def __attrs_post_init__(self) -> None:
+        checks: tuple[tuple[str, object, type | tuple[type, ...]], ...] = (
+            ("key", self.key, str),
+            ("as_of", self.as_of, date),
+            ("currency", self.currency, str),
+            ("vehicles", self.vehicles, (FeatureTable, type(None))),
+        )
+        for name, value, expected in checks:
+            if not isinstance(value, expected):
+                msg = f"FeatureTable {name} is {value!r:.80} ({type(value).__name__}), of the wrong type"
+                raise InvalidValue(msg, code=ARGUMENT_CODE)
+        for name, column in self.columns.items():
+            if not isinstance(column, np.ndarray) or column.shape != self.ids.shape:
+                msg = f"FeatureTable column {name!r} is not an array of one value per id"
+                raise InvalidValue(msg, code=ARGUMENT_CODE)
+
     def __len__(self) -> int:
         """Number of rows."""
         return len(self.ids)
@@ -156,7 +186,7 @@ class FeatureTable:
         """
         try:
             return self.columns[name]
-        except KeyError:
+        except (KeyError, TypeError):  # TypeError: a name that cannot be a key (a list)
             raise _unknown_column(name, list(self.columns)) from None
 
     def __iter__(self) -> Iterator[str]:
@@ -185,6 +215,8 @@ class FeatureTable:
             >>> feats.row(feats.ids[0])["visits"] >= 0
             True
         """
+        if not isinstance(id_, str):
+            raise unknown_row(id_, self.ids, self.key)
         where = np.flatnonzero(self.ids == id_)
         if not len(where):
             raise unknown_row(id_, self.ids, self.key)
@@ -209,6 +241,7 @@ class FeatureTable:
             >>> sorted(set(two.ids[owners[owners >= 0]])) == sorted(set(two.ids))
             True
         """
+        rows = positions(rows, len(self), parameter="rows")
         vehicles = self.vehicles
         if vehicles is not None and "owner" in vehicles.columns:
             renumber = np.full(len(self) + 1, -1, dtype=np.int64)  # the last slot keeps -1
@@ -339,6 +372,10 @@ class FeatureTable:
             >>> rich.row("C1"), sorted(feats)
             ({'spend_fen': 300, 'big': True}, ['spend_fen'])
         """
+        given: object = columns
+        if given is not None and not isinstance(given, Mapping):
+            msg = f"columns is {given!r:.80} ({type(given).__name__}), expected a mapping of name to array"
+            raise InvalidValue(msg, code=ARGUMENT_CODE)
         added = _columns({**(columns or {}), **named}, len(self))
         kinds = {k: v for k, v in self.categories.items() if k not in added}
         return attrs.evolve(self, columns={**self.columns, **added}, categories=kinds)

@@ -9,10 +9,11 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from aftersales_crm._args import language
 from aftersales_crm._optional import require
 from aftersales_crm._params import Constraint, Instance, OrNone, SubsetOf, validate_params
 from aftersales_crm._policy import BasePolicy, Labels, Policy, PolicyKind, check_is_fitted
-from aftersales_crm.errors import InvalidValue
+from aftersales_crm.errors import InvalidValue, UnknownNameError
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.loyalty._status import LoyaltyStatus
 from aftersales_crm.segmentation import MemberValue
@@ -109,7 +110,7 @@ class Strategy(LabelledEnum):
             >>> Strategy.KEEP.heading(), Strategy.KEEP.heading("zh")
             ('strategy 1', '策略1')
         """
-        return f"策略{self.number}" if lang == "zh" else f"strategy {self.number}"
+        return f"策略{self.number}" if language(lang) == "zh" else f"strategy {self.number}"
 
     @property
     def quote(self) -> Quote:
@@ -126,7 +127,7 @@ def _column_heads(
     names: tuple[str, ...], names_zh: tuple[str, ...] | None, lang: Lang
 ) -> list[str]:
     """The column headers: "D 钻石" for the member classes, else the value part's own names."""
-    shown = names_zh if lang == "zh" and names_zh else names
+    shown = names_zh if language(lang) == "zh" and names_zh else names
     if names == _DGS:
         return [f"{c} {name}" for c, name in zip(_COLUMN_LETTERS, shown, strict=True)]
     return [f"class {name}" if len(name) == 1 and name.isascii() else name for name in shown]
@@ -183,7 +184,7 @@ class MatrixSummary:
         """Customers in ``cell`` ("AD" … "CS").
 
         Raises:
-            KeyError: not a cell of the matrix.
+            UnknownNameError: not a cell of the matrix (a ``KeyError``).
         """
         row, column = LoyaltyValueMatrix.position(cell)
         return int(self.counts[row, column])
@@ -196,7 +197,8 @@ class MatrixSummary:
             ...     ("A", "B", "C"), None, 0).row_heads("zh")
             ['A 忠', 'B 摇', 'C 流']
         """
-        rows = self.row_names_zh if lang == "zh" and self.row_names_zh else self.row_names
+        zh = language(lang) == "zh"
+        rows = self.row_names_zh if zh and self.row_names_zh else self.row_names
         return [f"{r} {name}" for r, name in zip(_ROW_LETTERS, rows, strict=True)]
 
     def column_heads(self, lang: Lang = "en") -> list[str]:
@@ -362,21 +364,24 @@ class LoyaltyValueMatrix(BasePolicy):
         """The row and column index of ``cell``.
 
         Raises:
-            KeyError: not a cell of the matrix.
+            UnknownNameError: not a cell of the matrix (a ``KeyError``).
 
         Examples:
             >>> LoyaltyValueMatrix.position("BS")
             (1, 2)
         """
         if not isinstance(cell, str) or cell not in cls.cells():
-            raise KeyError(cell)
+            msg = (
+                f"{cell!r:.40} is not a cell of the matrix; the cells are {', '.join(cls.cells())}"
+            )
+            raise UnknownNameError(msg)
         return cls.ROWS.index(cell[0]), cls.COLUMNS.index(cell[1])
 
     def strategy_of(self, cell: str) -> Strategy:
         """The strategy for the customers of ``cell``.
 
         Raises:
-            KeyError: not a cell of the matrix.
+            UnknownNameError: not a cell of the matrix (a ``KeyError``).
             InvalidValue: ``win_back`` is not a collection of column letters.
 
         Examples:
@@ -483,6 +488,10 @@ class LoyaltyValueMatrix(BasePolicy):
             >>> LoyaltyValueMatrix().strategies(cells).values().tolist()
             ['keep', 'invest', 'win_back', 'none', None]
         """
+        given: object = cells
+        if not isinstance(given, Labels):
+            msg = f"cells is {type(given).__name__} {given!r:.80}, expected the Labels of assign()"
+            raise InvalidValue(msg, code="invalid_argument")
         if cells.names != self.cells():
             msg = f"expected labels of the cells {self.cells()}, got names {cells.names}"
             raise InvalidValue(msg, code="invalid_parameter")

@@ -359,7 +359,8 @@ class Book:
             >>> owner.vin in [v.vin for v in book.vehicles_of(owner.customer_id, on=owner.start)]
             True
         """
-        owned = self._ownerships_by_customer.get(customer_id, ())
+        _day(on)
+        owned = self._ownerships_by_customer.get(_text(customer_id, "customer_id"), ())
         vins = sorted(o.vin for o in owned if o.covers(on))
         return tuple(self.vehicles[vin] for vin in vins)
 
@@ -380,7 +381,8 @@ class Book:
             >>> book.owner_of(o.vin, on=o.start).id == o.customer_id
             True
         """
-        for ownership in self._ownerships_by_vin.get(vin, ()):
+        _day(on)
+        for ownership in self._ownerships_by_vin.get(_text(vin, "vin"), ()):
             if ownership.covers(on):
                 return self.customers[ownership.customer_id]
         return None
@@ -401,7 +403,7 @@ class Book:
             >>> [o.opened_at for o in orders] == sorted(o.opened_at for o in orders)
             True
         """
-        return self._orders_by_customer.get(customer_id, ())
+        return self._orders_by_customer.get(_text(customer_id, "customer_id"), ())
 
     def consents_to(
         self,
@@ -458,7 +460,7 @@ class Book:
             _member(ConsentPurpose, purpose, "purpose"),
             _member(ContactChannel, channel, "channel"),
         )
-        if customer_id not in self.customers:
+        if _text(customer_id, "customer_id") not in self.customers:
             msg = f"customer_id {customer_id!r} is not in the book"
             raise InvalidValue(msg, code="unknown_customer")
         decision = False
@@ -470,6 +472,21 @@ class Book:
         return decision
 
 
+def _text(value: object, parameter: str) -> str:
+    """An id asked about, checked to be text (a list is no id)."""
+    if not isinstance(value, str):
+        msg = f"{parameter} is {type(value).__name__} {value!r:.80}, expected a str"
+        raise InvalidType(msg)
+    return value
+
+
+def _day(value: object) -> None:
+    """A day asked about, checked to be a date (not a datetime: its date depends on a zone)."""
+    if not isinstance(value, date) or isinstance(value, dt.datetime):
+        msg = f"on is {type(value).__name__} {value!r:.80}, expected a datetime.date"
+        raise InvalidType(msg)
+
+
 E = TypeVar("E", ConsentPurpose, ContactChannel)
 
 
@@ -477,7 +494,7 @@ def _member(enum: type[E], value: str, name: str) -> E:
     """``value`` as a member of ``enum``, or the library's error naming the parameter."""
     try:
         return enum(value)
-    except ValueError:
+    except (ValueError, TypeError):
         allowed = ", ".join(m.value for m in enum)
         msg = f"{name} is {value!r}, expected one of {allowed}"
         raise InvalidValue(msg, code=name) from None

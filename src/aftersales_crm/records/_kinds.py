@@ -15,7 +15,7 @@ from typing import Any, Final
 
 import attrs
 
-from aftersales_crm.errors import InvalidValue
+from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.records._base import Record
 from aftersales_crm.records._schema import ColumnKind, TableSchema
 
@@ -108,9 +108,27 @@ class FactKind:
     synthetic: Producer | None = None
 
     def __attrs_post_init__(self) -> None:
-        if not self.name.isidentifier() or self.name.startswith("_"):
+        name: object = self.name
+        if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
             msg = f"a fact kind's name must be a public identifier, not {self.name!r}"
             raise InvalidValue(msg, code="kind_name")
+        record: object = self.record
+        if not (isinstance(record, type) and issubclass(record, Record)):
+            msg = f"fact kind {name!r}: record is {record!r:.80}, expected a Record class"
+            raise InvalidType(msg)
+        table: object = self.table
+        if not isinstance(table, TableSchema):
+            msg = f"fact kind {name!r}: table is {table!r:.80}, expected a TableSchema"
+            raise InvalidType(msg)
+        for field, expected in (
+            ("noun", str),
+            ("children", tuple | list),
+            ("checks", tuple | list),
+        ):
+            value: object = getattr(self, field)
+            if not isinstance(value, expected):
+                msg = f"fact kind {name!r}: {field} is {value!r:.80}, expected {expected}"
+                raise InvalidType(msg)
         if self.table.record is not self.record:
             msg = (
                 f"fact kind {self.name!r}: its table holds {self.table.record.__name__}, "
@@ -198,11 +216,19 @@ def load_producer(producer: Producer) -> Callable[..., Any]:
     """
     if callable(producer):
         return producer
+    given: object = producer
+    if not isinstance(given, str):
+        msg = f"a producer is a function or a 'module:function' text, got {given!r:.80}"
+        raise InvalidType(msg)
     module, _, attribute = producer.partition(":")
     if not module or not attribute:
         msg = f"{producer!r} is not a 'module:function' reference"
         raise InvalidValue(msg, code="producer_reference")
-    target: Any = importlib.import_module(module)
+    try:
+        target: Any = importlib.import_module(module)
+    except ImportError:
+        msg = f"{producer!r} names the module {module!r}, which cannot be imported"
+        raise InvalidValue(msg, code="producer_reference") from None
     for part in attribute.split("."):
         target = getattr(target, part, None)
     if not callable(target):

@@ -14,6 +14,8 @@ from typing import Any, Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from aftersales_crm._args import instant_array, number_array
+from aftersales_crm.errors import InvalidValue
 from aftersales_crm.values import ROUTINE_SERVICE_KINDS, PayType, ServiceKind
 
 __all__ = [
@@ -65,6 +67,18 @@ _CUSTOMER_PAY: Final = list(PayType).index(PayType.CUSTOMER)
 _NAT: Final = np.iinfo(np.int64).min  # NaT seen as int64
 
 
+def _codes(values: ArrayLike, kind: type[ServiceKind | PayType]) -> NDArray[np.int64]:
+    """Codes of an enum column checked: int64, each -1 (none) or a member's position."""
+    codes = number_array(values, parameter=f"{kind.__name__} codes", dtype="int64")
+    if len(codes) and (codes.min() < -1 or codes.max() >= len(kind)):
+        msg = (
+            f"{kind.__name__} codes run from {codes.min()} to {codes.max()}; each must be -1 "
+            f"(none) or a position in {kind.__name__}, 0 to {len(kind) - 1}"
+        )
+        raise InvalidValue(msg, code="invalid_argument")
+    return codes
+
+
 def on_time(closed_at: ArrayLike, promised_at: ArrayLike) -> NDArray[np.bool_]:
     """Whether each vehicle was handed back by the promised time.
 
@@ -83,8 +97,11 @@ def on_time(closed_at: ArrayLike, promised_at: ArrayLike) -> NDArray[np.bool_]:
         >>> on_time(closed, promised).tolist()
         [True, False, False]
     """
-    closed = np.asarray(closed_at, dtype="datetime64[us]").view(np.int64)
-    promised = np.asarray(promised_at, dtype="datetime64[us]").view(np.int64)
+    closed = instant_array(closed_at, parameter="closed_at").view(np.int64)
+    promised = instant_array(promised_at, parameter="promised_at").view(np.int64)
+    if closed.shape != promised.shape:
+        msg = f"closed_at has {len(closed)} instants and promised_at {len(promised)}; align them"
+        raise InvalidValue(msg, code="invalid_argument")
     # As integers (several times faster than datetime64 comparisons), NaT is the least.
     result: NDArray[np.bool_] = (closed <= promised) & (closed != _NAT) & (promised != _NAT)
     return result
@@ -98,7 +115,7 @@ def first_maintenance(kind: ArrayLike) -> NDArray[np.bool_]:
         >>> first_maintenance(codes).tolist()
         [True, False]
     """
-    result: NDArray[np.bool_] = np.asarray(kind) == _FIRST_MAINTENANCE
+    result: NDArray[np.bool_] = _codes(kind, ServiceKind) == _FIRST_MAINTENANCE
     return result
 
 
@@ -113,7 +130,7 @@ def routine_service(kind: ArrayLike) -> NDArray[np.bool_]:
         >>> routine_service(codes).tolist()
         [True, False, False]
     """
-    found: NDArray[np.bool_] = _ROUTINE[np.asarray(kind)]
+    found: NDArray[np.bool_] = _ROUTINE[_codes(kind, ServiceKind)]
     return found
 
 
@@ -128,7 +145,7 @@ def repair(kind: ArrayLike) -> NDArray[np.bool_]:
         >>> repair(codes).tolist()
         [True, False, False]
     """
-    found: NDArray[np.bool_] = _REPAIR[np.asarray(kind)]
+    found: NDArray[np.bool_] = _REPAIR[_codes(kind, ServiceKind)]
     return found
 
 
@@ -139,5 +156,5 @@ def customer_pay(pay: ArrayLike) -> NDArray[np.bool_]:
         >>> customer_pay([list(PayType).index(p) for p in ("customer", "warranty")]).tolist()
         [True, False]
     """
-    result: NDArray[np.bool_] = np.asarray(pay) == _CUSTOMER_PAY
+    result: NDArray[np.bool_] = _codes(pay, PayType) == _CUSTOMER_PAY
     return result

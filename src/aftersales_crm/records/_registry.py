@@ -95,6 +95,9 @@ def fact_kind(which: str | type[Record]) -> FactKind:
         aftersales_crm.errors.InvalidValue: no fact kind 'customer'; did you mean 'customers'?
     """
     given: object = which  # callers may pass anything; the annotation is the contract
+    if not isinstance(given, str | type):
+        msg = f"which is {given!r:.80}, expected a kind's name or record class"
+        raise InvalidType(msg)
     for kind in _KINDS.values():
         if given in (kind.name, kind.record) or (
             isinstance(given, str) and given in (t.name for t in kind.tables)
@@ -104,9 +107,6 @@ def fact_kind(which: str | type[Record]) -> FactKind:
         known = sorted(kind.record.__name__ for kind in _KINDS.values())
         msg = f"{given.__name__} is not the record of a registered fact kind; those are {known}"
         raise InvalidValue(msg, code="unknown_kind")
-    if not isinstance(given, str):
-        msg = f"which is {given!r}, expected a kind's name or record class"
-        raise InvalidType(msg)
     names = [kind.name for kind in _KINDS.values()] + list(table_schemas())
     hint = "; " + (did_you_mean(given, names) or f"the kinds are {list(_KINDS)}")
     raise InvalidValue(f"no fact kind {given!r}{hint}", code="unknown_kind")

@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._params import Column, check_value, invalid
-from aftersales_crm._policy import Labels, feature
+from aftersales_crm._policy import Labels, feature, feature_table
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.values import NONE_CODE
@@ -118,10 +118,11 @@ def above_cutoffs(values: NDArray[Any], cutoffs: Sequence[float]) -> NDArray[np.
 
 def vehicle_table(features: FeatureTable, policy: object) -> FeatureTable:
     """``features.vehicles``, or an error saying the policy needs them."""
-    if features.vehicles is None:
+    vehicles = feature_table(features, policy).vehicles
+    if vehicles is None:
         msg = f"{type(policy).__name__} needs the vehicle features (features.vehicles is None)"
         raise InvalidValue(msg, code="missing_feature")
-    return features.vehicles
+    return vehicles
 
 
 def newest_vehicle_bands(

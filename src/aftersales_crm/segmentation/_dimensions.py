@@ -27,7 +27,7 @@ from aftersales_crm._params import (
     Whole,
     validate_params,
 )
-from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, feature
+from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, feature, feature_table
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.segmentation._common import (
     MISSING,
@@ -538,6 +538,11 @@ class ConsumptionLevel(BasePolicy):
         return labels(codes, names, zh)
 
 
+MAX_MONTHS: Final = 1_200
+"""The longest look-back of :class:`NewOrReturning`, a century: the library's choice, so
+that ``as_of`` minus the months stays a date every kernel handles."""
+
+
 class NewOrReturning(BasePolicy):
     """New or existing customer (新客户 / 老客户) by the time since their first purchase.
 
@@ -579,9 +584,9 @@ class NewOrReturning(BasePolicy):
     """The labels in Chinese (《汽车售后客户关系管理》: new and old customers)."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
-        "months": Whole(low=0, unit="months"),
+        "months": Whole(low=0, high=MAX_MONTHS, unit="months"),
     }
-    """A whole number of months >= 0."""
+    """A whole number of months from 0 to 1,200 (a century, :data:`MAX_MONTHS`)."""
 
     def __init__(self, *, months: int = DEFAULT_MONTHS) -> None:
         self.months = months
@@ -609,7 +614,7 @@ class NewOrReturning(BasePolicy):
             >>> NewOrReturning(months=36).assign(feats).counts()
             {'new': 11, 'existing': 19}
         """
-        since = self._since(features.as_of)
+        since = self._since(feature_table(features, self).as_of)
         start: NDArray[Any] = np.asarray(feature(features, "first_purchase"), dtype="datetime64[D]")
         visit = np.asarray(feature(features, "first_visit"), dtype="datetime64[D]")
         start = np.where(np.isnat(start), visit, start)

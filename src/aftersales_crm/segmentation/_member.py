@@ -9,7 +9,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._params import Constraint, LengthOf, Names, Numbers, invalid, validate_params
-from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, check_is_fitted
+from aftersales_crm._policy import (
+    BasePolicy,
+    Labels,
+    PolicyKind,
+    check_is_fitted,
+    feature_table,
+)
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.segmentation._common import (
     above_cutoffs,
@@ -258,7 +264,7 @@ class MemberValue(BasePolicy):
         return numeric(features, self, parameter, name)
 
     def _score(self, features: FeatureTable) -> NDArray[np.float64]:
-        score = np.zeros(len(features), dtype=np.float64)
+        score = np.zeros(len(feature_table(features, self)), dtype=np.float64)
         for weight, columns in self._groups():
             for name in columns:
                 values = self._column(features, name)

@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm import policies as _policies
+from aftersales_crm._args import tuple_of
 from aftersales_crm.errors import AftersalesError, InvalidValue, NotFittedError
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.policies import (
@@ -922,7 +923,18 @@ class _BoundCheck:
 
 
 def _known(expected_failed_checks: Mapping[str, str] | None) -> Mapping[str, str]:
-    expected = dict(expected_failed_checks or {})
+    given: object = expected_failed_checks
+    if given is None:
+        return {}
+    if not isinstance(given, Mapping) or not all(
+        isinstance(key, str) and isinstance(reason, str) for key, reason in given.items()
+    ):
+        msg = (
+            f"expected_failed_checks is {given!r:.80}, expected a mapping of check name to "
+            "the reason it fails"
+        )
+        raise InvalidValue(msg, code="unknown_check")
+    expected = dict(given)
     unknown = sorted(set(expected) - set(_CHECK_NAMES))
     if unknown:
         msg = f"no checks are named {unknown}; the checks are {list(_CHECK_NAMES)}"
@@ -1079,8 +1091,12 @@ def parametrize_with_policy_checks(
     """
     import pytest  # pytest is needed only by this decorator
 
+    given: object = expected_failed_checks
+    if given is not None and not callable(given):
+        msg = f"expected_failed_checks is {given!r:.80}, expected a function of a policy"
+        raise InvalidValue(msg, code="unknown_check")
     params = []
-    for policy in policies:
+    for policy in tuple_of(policies, parameter="policies"):
         expected = _known(expected_failed_checks(policy) if expected_failed_checks else None)
         for name, check in policy_checks(policy, sample):
             marks = (

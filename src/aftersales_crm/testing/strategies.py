@@ -20,9 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Final
 
 from hypothesis import strategies as st
 
+from aftersales_crm._args import as_of_instant, whole_number
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.records import (
     ActivityAttended,
@@ -211,6 +213,10 @@ def money(*, max_fen: int = 10**7, currency: str = "CNY") -> st.SearchStrategy[M
     return st.integers(0, max_fen).map(lambda fen: Money.from_minor(fen, currency))
 
 
+_MAX_SPAN_DAYS: Final = 100 * 366
+"""The longest span :func:`instants` draws from: a century keeps every instant in range."""
+
+
 def instants(*, start: datetime = _EPOCH, days: int = _HORIZON_DAYS) -> st.SearchStrategy[datetime]:
     """Timezone-aware instants, to the second, in UTC.
 
@@ -221,7 +227,9 @@ def instants(*, start: datetime = _EPOCH, days: int = _HORIZON_DAYS) -> st.Searc
     Returns:
         A strategy of aware datetimes.
     """
-    return st.integers(0, days * 86_400).map(lambda s: start + timedelta(seconds=s))
+    first = as_of_instant(start, parameter="start")
+    span = whole_number(days, parameter="days", minimum=0, maximum=_MAX_SPAN_DAYS)
+    return st.integers(0, span * 86_400).map(lambda s: first + timedelta(seconds=s))
 
 
 def geo_points() -> st.SearchStrategy[GeoPoint]:

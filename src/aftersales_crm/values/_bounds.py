@@ -31,6 +31,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Final
 
+from aftersales_crm.errors import InvalidType
 from aftersales_crm.values._identifier import INVISIBLE
 
 __all__ = [
@@ -86,6 +87,12 @@ _PLAIN_SEPARATOR: Final = "\x00"
 _EDGE_SPACE: Final = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)")
 
 
+def _check_text(value: object, what: str) -> None:
+    if not isinstance(value, str):
+        msg = f"{what} must be a str, got {type(value).__name__} {value!r:.80}"
+        raise InvalidType(msg)
+
+
 def normalise_id(value: str) -> str:
     r"""The normal form of an id: NFKC, invisible characters removed, white space trimmed.
 
@@ -99,12 +106,16 @@ def normalise_id(value: str) -> str:
     Returns:
         The id in normal form (possibly empty, which the id rule refuses).
 
+    Raises:
+        InvalidType: ``value`` is not a str.
+
     Examples:
         >>> normalise_id("\ufeffＲＯ－００１ ")
         'RO-001'
         >>> normalise_id("C1") == normalise_id("C1\u200b")
         True
     """
+    _check_text(value, "an id")
     if value.isascii():
         return value.strip()
     return unicodedata.normalize("NFKC", value.translate(_REMOVE)).strip()
@@ -119,12 +130,24 @@ def normalise_ids(values: Sequence[str]) -> list[str]:
     Returns:
         A new list of the normal forms, in the same order.
 
+    Raises:
+        InvalidType: ``values`` is not a sequence of str.
+
     Examples:
         >>> normalise_ids(["C1", " C2", "Ｃ3"])
         ['C1', 'C2', 'C3']
     """
+    given: object = values
+    if not isinstance(given, Sequence) or isinstance(given, str):
+        msg = f"normalise_ids takes a sequence of str, got {type(given).__name__} {given!r:.80}"
+        raise InvalidType(msg)
     items = list(values)
-    joined = _PLAIN_SEPARATOR.join(items)
+    try:
+        joined = _PLAIN_SEPARATOR.join(items)
+    except TypeError:  # an item is not a str: name it
+        for item in items:
+            _check_text(item, "an id")
+        raise
     if joined.isascii() and _EDGE_SPACE.search(joined) is None:
         return items  # ASCII without white space at either end: already normal
     return [normalise_id(item) for item in items]
@@ -142,10 +165,14 @@ def normalise_postcode(value: str) -> str:
     Returns:
         The postcode with ASCII digits.
 
+    Raises:
+        InvalidType: ``value`` is not a str.
+
     Examples:
         >>> normalise_postcode(" １０００８３")
         '100083'
     """
+    _check_text(value, "a postcode")
     text = unicodedata.normalize("NFKC", value.translate(_REMOVE)).strip()
     if text.isascii():
         return text

@@ -38,7 +38,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from pydantic_core import core_schema
 
-from aftersales_crm.errors import InvalidComponent, InvalidValue
+from aftersales_crm.errors import InvalidComponent, InvalidType, InvalidValue
 from aftersales_crm.values._codes import NONE_CODE
 from aftersales_crm.values._enums import CompassSector
 from aftersales_crm.values._schema import value_object_schema
@@ -325,6 +325,13 @@ def _longitude(value: float) -> float:
     return _coordinate(value, axis="longitude", limit=_LONGITUDE_LIMIT_DEG)
 
 
+def _point(other: object) -> None:
+    """Refuse, with the library's error, anything but a :class:`GeoPoint` to measure to."""
+    if not isinstance(other, GeoPoint):
+        msg = f"expected a GeoPoint, got {type(other).__name__} {other!r:.80}"
+        raise InvalidType(msg)
+
+
 @attrs.frozen
 class GeoPoint:
     """A point on the Earth in WGS-84 degrees (not GCJ-02 or BD-09: see the module notes).
@@ -380,6 +387,7 @@ class GeoPoint:
             >>> round(dealer.distance_km(home), 2)
             4.6
         """
+        _point(other)
         return float(haversine_km(self.lat, self.lon, other.lat, other.lon))
 
     def bearing_deg(self, other: GeoPoint) -> float:
@@ -395,6 +403,7 @@ class GeoPoint:
             >>> round(GeoPoint(39.9087, 116.3975).bearing_deg(GeoPoint(39.95, 116.40)), 1)
             2.7
         """
+        _point(other)
         return float(bearing_deg(self.lat, self.lon, other.lat, other.lon))
 
     def sector(self, other: GeoPoint, *, winds: Winds = 4) -> CompassSector:

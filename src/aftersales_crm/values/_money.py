@@ -552,7 +552,7 @@ class Money:
             >>> Money.parse("1.5", "CNY").round(), Money.parse("1234.5", "JPY").round()
             (Money('1.50', 'CNY'), Money('1235', 'JPY'))
         """
-        if rounding not in _ROUNDING_MODES:
+        if not isinstance(rounding, str) or rounding not in _ROUNDING_MODES:
             msg = f"rounding {rounding!r} is not one of {sorted(_ROUNDING_MODES)}"
             raise InvalidValue(msg, code="money_rounding")
         quantum = _quantum(self.currency)
@@ -635,8 +635,14 @@ class Money:
             >>> Money.parse("1234", "JPY").format(), Money.parse("1.5", "KWD").format()
             ('JP¥1,234', '1.500 KWD')
         """
+        flags: tuple[tuple[str, object], ...] = (("symbol", symbol), ("grouping", grouping))
+        for name, flag in flags:
+            if not isinstance(flag, bool):
+                msg = f"Money.format {name} is {flag!r:.40}, expected True or False"
+                raise InvalidType(msg)
         padded = self._padded()
-        digits = f"{abs(padded):,f}" if grouping else f"{abs(padded):f}"
+        magnitude = padded.copy_abs()  # exact: abs() would round to the thread's context
+        digits = f"{magnitude:,f}" if grouping else f"{magnitude:f}"
         sign = "-" if padded < 0 else ""
         mark = DISPLAY_SYMBOLS.get(self.currency) if symbol else None
         if mark is None:

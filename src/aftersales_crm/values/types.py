@@ -36,6 +36,7 @@ import datetime as dt
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import (
@@ -255,11 +256,12 @@ Examples:
 
 def _amount_in_range(money: Money) -> Money:
     """``money`` if it is within :data:`MAX_MINOR_UNITS` minor units of zero."""
-    minor = abs(money.amount).scaleb(currency_exponent(money.currency))
-    if minor > MAX_MINOR_UNITS:
+    # Exact comparisons only: abs() and scaleb() would round to the thread's context.
+    bound = Decimal(MAX_MINOR_UNITS).scaleb(-currency_exponent(money.currency))
+    if money.amount.copy_abs() > bound:
         msg = (
-            f"{money} is {minor:.3E} minor units, more than the {MAX_MINOR_UNITS:,} "
-            "a record holds (aftersales_crm.values.MAX_MINOR_UNITS)"
+            f"{money} is more than the {MAX_MINOR_UNITS:,} minor units a record holds "
+            f"({bound:f} {money.currency}; aftersales_crm.values.MAX_MINOR_UNITS)"
         )
         raise PydanticCustomError("money_range", msg)
     return money
