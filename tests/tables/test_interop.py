@@ -279,8 +279,11 @@ def test_from_pandas_reports_unknown_tables_and_columns(frames: dict[str, Any]) 
         Tables.from_pandas(**frames, surveys=pd.DataFrame({"id": ["S1"]}))
     assert info.value.code == "unknown_table"
     frames["orders"][0] = 1
-    with pytest.raises(InvalidValue, match=r"unknown columns \['0'\]"):
+    with pytest.raises(TableValidationError, match=r"orders has no column '0'") as rejected:
         Tables.from_pandas(**frames)
+    assert [(p.table, p.row, p.code) for p in rejected.value.problems] == [
+        ("orders", -1, "unknown_column")
+    ]
 
 
 def test_from_pandas_skips_tables_given_as_none(frames: dict[str, Any]) -> None:

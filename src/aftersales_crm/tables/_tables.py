@@ -20,6 +20,7 @@ from aftersales_crm.errors import (
     CurrencyMismatchError,
     InvalidType,
     InvalidValue,
+    RowProblem,
     TableValidationError,
 )
 from aftersales_crm.records import (
@@ -33,7 +34,7 @@ from aftersales_crm.records import (
     fact_kinds,
     table_schemas,
 )
-from aftersales_crm.tables._ingest import _Sink, cross_checks, ingest
+from aftersales_crm.tables._ingest import Keys, _Sink, cross_checks, ingest
 from aftersales_crm.tables._table import Table
 from aftersales_crm.values import NONE_CODE, Mileage, Money, currency_exponent
 
@@ -65,7 +66,7 @@ def _empty_table(schema: TableSchema) -> Table:
         for c in schema.columns
     }
     labels = {c.name: () for c in schema.columns if c.kind is K.LABEL}
-    return Table(schema, columns, labels)
+    return Table._owned(schema, columns, labels)
 
 
 def _unknown_table(name: str, names: list[str]) -> InvalidValue:
@@ -280,27 +281,38 @@ class Tables:
             if given is not None and not isinstance(given, Mapping):
                 msg = f"{name} is a {type(given).__name__}, expected a mapping of columns"
                 raise InvalidType(msg)
-        built: dict[str, Table] = {}
-        ids: dict[str, NDArray[np.str_]] = {}
+        parts: dict[str, tuple[dict[str, NDArray[Any]], dict[str, tuple[str, ...]]]] = {}
+        ids: dict[str, Keys | None] = {}
+        sinks = {name: _Sink(name) for name in schemas}
         for name, schema in schemas.items():
             given = data.get(name)
             if not given:
-                built[name] = _empty_table(schema)
-            else:
-                sink = _Sink(name)
-                columns, labels = ingest(schema, given, ids, sink, trusted=trusted)
-                cross_checks(schema, columns, sink)
-                if sink.problems:
-                    problems = sorted(sink.problems, key=lambda p: p.row)
-                    raise TableValidationError(problems, table=name)
-                built[name] = Table(schema, columns, labels)
-            key = schema.key
-            if key is not None:
-                ids[name] = built[name][key.name]
+                empty = _empty_table(schema)
+                parts[name] = (dict(empty.columns), dict(empty.labels))
+                ids[name] = Keys([]) if schema.key is not None else None
+                continue
+            sink = sinks[name]
+            columns, labels, keys = ingest(schema, given, ids, sink, trusted=trusted)
+            cross_checks(schema, columns, sink)
+            parts[name] = (columns, labels)
+            ids[name] = keys
         for kind in fact_kinds():
             for child in kind.children:
-                if child.required:
-                    _parents_need_children(kind, child, built)
+                unread = {
+                    p.column for p in sinks[child.table.name].problems if p.row < 0
+                }  # a parent column that could not be read says nothing of the parents
+                parent = child.table.column(child.parent).external
+                if child.required and parent not in unread and ids[kind.table.name] is not None:
+                    sinks[kind.table.name].problems += _parents_need_children(
+                        kind, child, {name: columns for name, (columns, _) in parts.items()}
+                    )
+        problems = [p for sink in sinks.values() for p in sink.problems]
+        if problems:
+            raise TableValidationError(problems)
+        built = {
+            name: Table._owned(schemas[name], columns, labels)
+            for name, (columns, labels) in parts.items()
+        }
         return cls(currency, **built)
 
     @classmethod
@@ -492,14 +504,16 @@ def _rebuild(currency: str, tables: dict[str, Table]) -> Tables:
     return Tables(currency, **tables)
 
 
-def _parents_need_children(kind: FactKind, child: Child, built: Mapping[str, Table]) -> None:
-    """Report the parents without children, as rows of the parent's table."""
-    parents = built[kind.table.name]
-    parent_of_child = built[child.table.name][child.parent]
-    counts = np.bincount(parent_of_child[parent_of_child >= 0], minlength=len(parents))
-    key = parents.schema.key
+def _parents_need_children(
+    kind: FactKind, child: Child, columns: Mapping[str, Mapping[str, NDArray[Any]]]
+) -> list[RowProblem]:
+    """A problem for each parent without children, as rows of the parent's table."""
+    parents = columns[kind.table.name]
+    parent_of_child = columns[child.table.name][child.parent]
+    key = kind.table.key
     assert key is not None  # a fact kind's table has an id column
     ids = parents[key.name]
+    counts = np.bincount(parent_of_child[parent_of_child >= 0], minlength=len(ids))
     one = kind.table.name.removesuffix("s")  # "orders": "order"
     article = "an" if one[:1] in "aeiou" else "a"
     sink = _Sink(kind.table.name)
@@ -509,8 +523,7 @@ def _parents_need_children(kind: FactKind, child: Child, built: Mapping[str, Tab
         f"{one}_without_{child.field}",
         lambda r: f"{one} {ids[r]} has no {child.field}; {article} {one} has at least one",
     )
-    if sink.problems:
-        raise TableValidationError(sink.problems, table=kind.table.name)
+    return sink.problems
 
 
 def _group(owner: NDArray[np.int64], n: int) -> list[list[int]]:
