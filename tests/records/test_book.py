@@ -284,7 +284,10 @@ def test_a_consent_change_of_an_unknown_customer_is_an_integrity_problem(base: B
 @pytest.mark.parametrize(
     ("arguments", "fragment"),
     [
-        ({"as_of": date(2026, 5, 1)}, "as_of is datetime.date(2026, 5, 1), expected a timezone"),
+        (
+            {"as_of": date(2026, 5, 1)},
+            "as_of is datetime.date(2026, 5, 1) (date), expected a timezone",
+        ),
         ({"as_of": datetime(2026, 5, 1)}, "has no time zone"),  # noqa: DTZ001 - the naive case
         ({"as_of": "2026-05-01"}, "as_of is '2026-05-01'"),
         ({"purpose": "adverts"}, "purpose is 'adverts', expected one of service_reminder"),

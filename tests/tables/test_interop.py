@@ -70,7 +70,7 @@ def test_pandas_gets_the_types_pandas_users_expect(frames: dict[str, Any]) -> No
     assert orders["closed_at"].isna().tolist() == [False, True, False]
     assert str(vehicles["first_visit_mileage"].dtype) == "Int64"
     assert vehicles["first_visit_mileage"].isna().tolist() == [False, True, False]
-    assert str(orders["mileage"].dtype) == "int64"
+    assert str(orders["mileage"].dtype) == "Int64"  # none for an order without a vehicle
     assert vehicles["purchase_date"].dtype == np.dtype("datetime64[s]")
     assert vehicles["purchase_date"][2] == pd.Timestamp("2024-02-29")
     assert frames["lines"]["labour"].dtype == np.dtype(np.int64)

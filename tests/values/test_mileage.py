@@ -243,6 +243,7 @@ def test_python_dumps_keep_the_mileage() -> None:
 def test_the_json_schema_is_pinned() -> None:
     assert Visit.model_json_schema()["properties"]["mileage"] == {
         "minimum": 0,
+        "maximum": 10**9,  # values.MAX_KILOMETRES
         "title": "Mileage",
         "type": "integer",
     }

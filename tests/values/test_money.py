@@ -361,7 +361,7 @@ def test_parse_reads_text_only(value: object) -> None:
         (-5, "KWD", "Money('-0.005', 'KWD')"),  # fils, negative
         (1, "BHD", "Money('0.001', 'BHD')"),  # one fils
         (0, "CNY", "Money('0.00', 'CNY')"),  # zero keeps the places
-        (10**30, "CNY", f"Money('1{'0' * 28}.00', 'CNY')"),  # beyond 28-digit default precision
+        (10**25, "CNY", f"Money('1{'0' * 23}.00', 'CNY')"),  # near the bound of 10**24 yuan
         (np.int64(250), "USD", "Money('2.50', 'USD')"),  # numpy integers from table columns
     ],
 )
@@ -378,7 +378,7 @@ def test_from_minor_builds_money_exactly(minor: int, currency: str, expected: st
         (Money.parse("5", "JPY"), 5),  # yen
         (Money.parse("5.0", "JPY"), 5),  # written with a zero fraction
         (Money.parse("-0.005", "KWD"), -5),  # fils, negative
-        (Money.from_minor(10**30, "CNY"), 10**30),  # no precision limit
+        (Money.from_minor(10**26 - 1, "CNY"), 10**26 - 1),  # the largest amount in fen
     ],
 )
 def test_to_minor_gives_exact_minor_units(money: Money, minor: int) -> None:
@@ -831,7 +831,11 @@ def test_the_json_schema_of_money_is_pinned() -> None:
     assert schema["properties"]["price"] == {
         "additionalProperties": False,
         "properties": {
-            "amount": {"pattern": r"^-?[0-9]+(\.[0-9]+)?$", "title": "Amount", "type": "string"},
+            "amount": {
+                "pattern": r"^-?[0-9]{1,24}(\.[0-9]{1,18})?$",
+                "title": "Amount",
+                "type": "string",
+            },
             "currency": {"pattern": "^[A-Z]{3}$", "title": "Currency", "type": "string"},
         },
         "required": ["amount", "currency"],

@@ -210,12 +210,14 @@ def test_the_json_schema_of_every_type_is_pinned() -> None:
         "title": "Paid Fen",
         "type": "integer",
         "minimum": 0,
+        "maximum": 10**11,  # values.MAX_MINOR_UNITS
         "default": 0,
     }
     assert properties["points"] == {
         "title": "Points",
         "type": "integer",
         "minimum": 0,
+        "maximum": 10**11,  # values.MAX_MINOR_UNITS
         "default": 0,
     }
 

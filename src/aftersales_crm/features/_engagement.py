@@ -23,6 +23,7 @@ from aftersales_crm.features._kernels import Segments
 from aftersales_crm.features._orders import first_maintenance_orders, routine_orders
 from aftersales_crm.features._service import service_due
 from aftersales_crm.tables import Tables
+from aftersales_crm.values import NONE_CODE
 
 __all__ = ["activity_features", "order_engagement"]
 
@@ -63,8 +64,11 @@ def _on_time_arrival(
     """
     n = len(seg.counts)
     bits = orders["bits"][rows]
-    service = np.flatnonzero(routine_orders(bits) | first_maintenance_orders(bits))
-    vehicle = orders["vehicle"][rows][service]
+    vehicles = orders["vehicle"][rows]
+    service = np.flatnonzero(
+        (routine_orders(bits) | first_maintenance_orders(bits)) & (vehicles != NONE_CODE)
+    )
+    vehicle = vehicles[service]
     # By customer, vehicle, then time: a stable sort keeps each customer's time order.
     key = g[service] * (int(vehicle.max(initial=0)) + 1) + vehicle
     order = np.argsort(key, kind="stable")

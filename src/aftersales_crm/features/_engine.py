@@ -21,7 +21,7 @@ from aftersales_crm.features._table import FeatureTable
 from aftersales_crm.features._vehicles import vehicle_features
 from aftersales_crm.records import Book
 from aftersales_crm.tables import Tables
-from aftersales_crm.values import CompassSector, Gender
+from aftersales_crm.values import NONE_CODE, CompassSector, Gender
 
 __all__ = ["DEFAULT_WINDOW", "compute", "mileage_model", "window_of"]
 
@@ -86,7 +86,8 @@ def compute(
     does not depend on the number of threads.
 
     Args:
-        data: the customer base.
+        data: the customer base. Orders without a vehicle count in the customer
+            features only.
         as_of: the day to describe: a :class:`datetime.date` (not a datetime) or an ISO
             date string.
         window: the trailing window of ``spend_window_*`` and ``visit*_window``.
@@ -124,14 +125,23 @@ def compute(
     if not counted.all():
         keys = {k: v[counted] for k, v in keys.items()}
         time = time[counted]
+    # Orders without a vehicle (a plain transaction log) count for their customer only.
+    with_vehicle = keys["vehicle"] != NONE_CODE
+    everyone_has_one = bool(with_vehicle.all())
+    if not everyone_has_one:
+        time_v = time[with_vehicle]
+        keys["vehicle"] = keys["vehicle"][with_vehicle]
     with ThreadPoolExecutor(max_workers=2 if workers > 1 else 1) as side:
         # Orders are put in (customer, time) and (vehicle, time) order on the side while
         # their lines are summed.
         by_customer = side.submit(grouping, keys["customer"], time)
-        by_vehicle = side.submit(grouping, keys["vehicle"], time)
+        by_vehicle = side.submit(grouping, keys["vehicle"], time if everyone_has_one else time_v)
         orders = order_facts(tables, day, counted, zone, day_number(on), workers)
+        vehicle_orders = (
+            orders if everyone_has_one else {k: v[with_vehicle] for k, v in orders.items()}
+        )
         vehicles = side.submit(
-            vehicle_features, tables, orders, by_vehicle.result(), on, model, workers
+            vehicle_features, tables, vehicle_orders, by_vehicle.result(), on, model, workers
         )
         columns = customer_features(tables, orders, by_customer.result(), on, span, workers)
     columns |= owner_first_maintenance(vehicles.result().columns, len(tables.customers))

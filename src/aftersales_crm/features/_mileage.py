@@ -26,7 +26,7 @@ from aftersales_crm.features._kernels import Segments, grouping, rows_of, run_bl
 from aftersales_crm.features._orders import order_days
 from aftersales_crm.records import Book
 from aftersales_crm.tables import Tables
-from aftersales_crm.values import LabelledEnum
+from aftersales_crm.values import NONE_CODE, LabelledEnum
 
 __all__ = [
     "DEFAULT_KM_PER_DAY",
@@ -269,6 +269,7 @@ class MileageModel:
         counted = day <= day_number(on)
         o = tables.orders
         vehicle, time, mileage = o["vehicle"], o["opened_at"].view(np.int64), o["mileage"]
+        counted &= vehicle != NONE_CODE  # an order without a vehicle has no reading
         if not counted.all():
             vehicle, time, mileage, day = (x[counted] for x in (vehicle, time, mileage, day))
         perm = grouping(vehicle, time)

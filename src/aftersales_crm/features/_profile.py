@@ -18,6 +18,7 @@ from aftersales_crm.features._mileage import MileageModel
 from aftersales_crm.features._table import FeatureTable, unknown_row
 from aftersales_crm.records import Book
 from aftersales_crm.tables import Table, Tables
+from aftersales_crm.values import NONE_CODE
 
 __all__ = ["model_rates", "profile"]
 
@@ -107,10 +108,14 @@ def profile(
 def _slice(tables: Tables, customer: int) -> tuple[Tables, int, NDArray[np.intp]]:
     """The part of ``tables`` one customer's features depend on, with references remapped."""
     o, w = tables.orders, tables.ownerships
+    vehicle = o["vehicle"]
+    has = vehicle != NONE_CODE  # orders without a vehicle belong to their customer only
+    theirs = o["customer"] == customer
     mine = np.zeros(len(tables.vehicles), dtype=bool)
-    mine[o["vehicle"][o["customer"] == customer]] = True
+    mine[vehicle[theirs & has]] = True
     mine[w["vehicle"][w["customer"] == customer]] = True
-    keep_orders = mine[o["vehicle"]]
+    keep_orders = theirs.copy()
+    keep_orders[has] |= mine[vehicle[has]]
     while True:  # comebacks may point to orders of other vehicles: follow them
         targets = o["comeback"][keep_orders]
         targets = targets[targets >= 0]
@@ -119,7 +124,7 @@ def _slice(tables: Tables, customer: int) -> tuple[Tables, int, NDArray[np.intp]
             break
         keep_orders[missing] = True
     keep_vehicles = mine.copy()
-    keep_vehicles[o["vehicle"][keep_orders]] = True
+    keep_vehicles[vehicle[keep_orders & has]] = True
     keep_ownerships = keep_vehicles[w["vehicle"]] | (w["customer"] == customer)
     keep_vehicles[w["vehicle"][keep_ownerships]] = True
     keep_customers = np.zeros(len(tables.customers), dtype=bool)

@@ -147,7 +147,7 @@ def json_schema() -> dict[str, dict[str, Any]]:
     Examples:
         >>> schemas = json_schema()
         >>> schemas["RepairOrder"]["required"]
-        ['id', 'dealer_id', 'vin', 'customer_id', 'opened_at', 'mileage', 'lines']
+        ['id', 'dealer_id', 'customer_id', 'opened_at', 'lines']
     """
     return {
         cls.__name__: cls.model_json_schema() for kind in fact_kinds() for cls in kind.record_types

@@ -17,6 +17,7 @@ from typing import Any, Final, TypeVar, overload
 
 import attrs
 
+from aftersales_crm._args import as_of_instant
 from aftersales_crm._suggest import did_you_mean
 from aftersales_crm.errors import IntegrityError, InvalidType, InvalidValue
 from aftersales_crm.records._base import Record
@@ -446,7 +447,7 @@ class Book:
             ...
             aftersales_crm.errors.InvalidValue: as_of is datetime.datetime(2025, 7, 1, 0, 0), which has no time zone; give a timezone-aware datetime
         """
-        moment = _aware(as_of)
+        moment = as_of_instant(as_of)
         wanted = (
             _member(ConsentPurpose, purpose, "purpose"),
             _member(ContactChannel, channel, "channel"),
@@ -474,18 +475,6 @@ def _member(enum: type[E], value: str, name: str) -> E:
         allowed = ", ".join(m.value for m in enum)
         msg = f"{name} is {value!r}, expected one of {allowed}"
         raise InvalidValue(msg, code=name) from None
-
-
-def _aware(given: dt.datetime) -> dt.datetime:
-    """``as_of`` checked to be a timezone-aware datetime."""
-    as_of: object = given  # callers may pass anything; the annotation is the contract
-    if not isinstance(as_of, dt.datetime):
-        msg = f"as_of is {as_of!r}, expected a timezone-aware datetime"
-        raise InvalidValue(msg, code="as_of")
-    if as_of.utcoffset() is None:
-        msg = f"as_of is {as_of!r}, which has no time zone; give a timezone-aware datetime"
-        raise InvalidValue(msg, code="as_of")
-    return as_of
 
 
 def _grouped(records: Iterable[R], key: Callable[[R], str]) -> dict[str, tuple[R, ...]]:

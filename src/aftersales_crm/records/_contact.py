@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Annotated, Any, Self
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import AwareDatetime, StringConstraints, model_validator
+from pydantic import StringConstraints, model_validator
 
 from aftersales_crm.errors import RowProblem
 from aftersales_crm.records import _schema as s
@@ -23,7 +22,7 @@ from aftersales_crm.records._enums import (
 from aftersales_crm.records._kinds import STRATEGIES, SYNTHETIC, FactKind
 from aftersales_crm.records._schema import Column, TableSchema
 from aftersales_crm.values import NONE_CODE, ContactChannel, ContactPurpose
-from aftersales_crm.values.types import PhoneNumber, Vin
+from aftersales_crm.values.types import Date, Instant, PhoneNumber, Vin
 
 __all__ = [
     "ACTIVITIES",
@@ -74,7 +73,7 @@ class ContactMade(Record):
     channel: ContactChannel
     purpose: ContactPurpose
     outcome: ContactOutcome
-    at: AwareDatetime
+    at: Instant
     staff: Id | None = None
     repair_order_id: Id | None = None
     note: Text | None = None
@@ -128,7 +127,7 @@ class ComplaintFiled(Record):
 
     id: Id
     customer_id: Id
-    at: AwareDatetime
+    at: Instant
     category: ComplaintCategory
     severity: Severity
     channel: ContactChannel
@@ -183,7 +182,7 @@ class ComplaintUpdated(Record):
 
     id: Id
     complaint_id: Id
-    at: AwareDatetime
+    at: Instant
     action: ComplaintAction
     verdict: CustomerVerdict | None = None
     staff: Id | None = None
@@ -285,8 +284,8 @@ class ReferralMade(Record):
     referred_name: Annotated[Text, Personal("name")]
     referred_phone: Annotated[PhoneNumber | None, Personal("phone")] = None
     referred_customer_id: Id | None = None
-    on: date
-    delivered_on: date | None = None
+    on: Date
+    delivered_on: Date | None = None
 
     @model_validator(mode="after")
     def _delivered_after_referral(self) -> Self:
@@ -357,7 +356,7 @@ class ActivityAttended(Record):
     id: Id
     activity_id: Id
     customer_id: Id
-    on: date
+    on: Date
     feedback: Text | None = None
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Annotated, Any, Self
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import AwareDatetime, StringConstraints, model_validator
+from pydantic import StringConstraints, model_validator
 
 from aftersales_crm.errors import RowProblem
 from aftersales_crm.records import _schema as s
@@ -17,7 +16,7 @@ from aftersales_crm.records._enums import ConsentPurpose, CustomerKind
 from aftersales_crm.records._kinds import STRATEGIES, SYNTHETIC, FactKind
 from aftersales_crm.records._schema import Column, TableSchema
 from aftersales_crm.values import NONE_CODE, ContactChannel, Gender, GeoPoint, national_id
-from aftersales_crm.values.types import NationalId, PhoneNumber
+from aftersales_crm.values.types import Date, Instant, NationalId, PhoneNumber
 
 __all__ = [
     "CHAPTERS",
@@ -102,7 +101,7 @@ class Chapter(Record):
     id: Id
     dealer_id: Id
     name: Text
-    founded_on: date | None = None
+    founded_on: Date | None = None
 
 
 CHAPTERS = FactKind(
@@ -167,7 +166,7 @@ class Customer(Record):
     gender: Gender = Gender.UNKNOWN
     national_id: Annotated[NationalId | None, Personal("national_id")] = None
     occupation: Text | None = None
-    birthday: Annotated[date | None, Personal("date")] = None
+    birthday: Annotated[Date | None, Personal("date")] = None
     home_address: Annotated[Text | None, Personal("address")] = None
     home_postcode: Annotated[Postcode | None, Personal("text")] = None
     home_location: Annotated[GeoPoint | None, Personal("location")] = None
@@ -334,7 +333,7 @@ class ConsentChanged(Record):
     purpose: ConsentPurpose
     channel: ContactChannel
     granted: bool
-    at: AwareDatetime
+    at: Instant
 
 
 CONSENTS = FactKind(

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Self
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import AwareDatetime, Field, StringConstraints, field_validator, model_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from aftersales_crm.errors import RowProblem
 from aftersales_crm.records import _schema as s
@@ -17,8 +17,8 @@ from aftersales_crm.records._kinds import STRATEGIES, SYNTHETIC, Child, FactKind
 from aftersales_crm.records._predicates import customer_pay, on_time
 from aftersales_crm.records._schema import Column, TableSchema
 from aftersales_crm.records._vehicle import Vehicle
-from aftersales_crm.values import Mileage, Money, PayType, ServiceKind
-from aftersales_crm.values.types import Vin
+from aftersales_crm.values import NONE_CODE, Mileage, Money, PayType, ServiceKind
+from aftersales_crm.values.types import Amount, Instant, Vin
 
 __all__ = ["REPAIR_ORDERS", "RepairLine", "RepairOrder"]
 
@@ -61,8 +61,8 @@ class RepairLine(Record):
 
     kind: ServiceKind
     pay: PayType
-    labour: Money
-    parts: Money
+    labour: Amount
+    parts: Amount
     description: Text | None = None
     parts_replaced: tuple[Name, ...] = ()
 
@@ -102,13 +102,16 @@ class RepairOrder(Record):
     Attributes:
         id: the order number.
         dealer_id: the dealer that opened the order.
-        vin: the vehicle serviced.
+        vin: the vehicle serviced; None for an order that names no vehicle (a plain
+            transaction log, a parts-counter sale): such an order counts in every
+            customer feature and in no vehicle feature.
         customer_id: the customer who brought it (the owner, or a fleet's driver).
         advisor: the service advisor (服务顾问), a staff id.
         opened_at: when the order was opened, timezone-aware.
         closed_at: when the vehicle was handed back; not before ``opened_at``.
         promised_at: the delivery time promised; not before ``opened_at``.
-        mileage: odometer reading at the visit.
+        mileage: odometer reading at the visit; given exactly when ``vin`` is (an
+            odometer belongs to a vehicle).
         by_appointment: whether the visit was booked ahead (预约).
         comeback_of: the id of an earlier order for the same fault: this order is a repeat
             repair (返修), the first-time-fix measure.
@@ -133,13 +136,13 @@ class RepairOrder(Record):
 
     id: Id
     dealer_id: Id
-    vin: Vin
+    vin: Vin | None = None
     customer_id: Id
     advisor: Id | None = None
-    opened_at: AwareDatetime
-    closed_at: AwareDatetime | None = None
-    promised_at: AwareDatetime | None = None
-    mileage: Mileage
+    opened_at: Instant
+    closed_at: Instant | None = None
+    promised_at: Instant | None = None
+    mileage: Mileage | None = None
     by_appointment: bool = False
     comeback_of: Id | None = None
     lines: tuple[RepairLine, ...] = Field(min_length=1)
@@ -159,6 +162,12 @@ class RepairOrder(Record):
                     currencies = {line.labour.currency for line in lines}
                     msg = f"lines mix currencies {sorted(currencies)}; one order has one currency"
                     raise ValueError(msg)
+        if self.vin is not None and self.mileage is None:
+            msg = f"order {self.id} names vehicle {self.vin} but no mileage; give its odometer reading"
+            raise ValueError(msg)
+        if self.vin is None and self.mileage is not None:
+            msg = f"order {self.id} has a mileage but no vehicle; an odometer belongs to a vehicle"
+            raise ValueError(msg)
         if self.comeback_of is not None and self.comeback_of == self.id:
             msg = f"order {self.id} cannot be a comeback of itself"
             raise ValueError(msg)
@@ -215,10 +224,11 @@ def _orders_agree_with_their_vehicle_and_comeback(
     """An order's mileage is not below its vehicle's first visit; a comeback follows its order."""
     problems: list[str] = []
     for order in fresh:
-        vehicle = book["vehicles"].get(order.vin)
+        vehicle = None if order.vin is None else book["vehicles"].get(order.vin)
         if (
             isinstance(vehicle, Vehicle)
             and vehicle.first_visit_mileage is not None
+            and order.mileage is not None
             and order.mileage < vehicle.first_visit_mileage
         ):
             problems.append(
@@ -235,11 +245,24 @@ def _orders_agree_with_their_vehicle_and_comeback(
 
 
 def _order_rows_agree(columns: Mapping[str, NDArray[Any]]) -> list[RowProblem]:
-    """Closed and promised not before opened, and no comeback of itself, as :class:`RepairOrder` requires."""
+    """Closed and promised not before opened, a mileage exactly with a vehicle, and no comeback of itself, as :class:`RepairOrder` requires."""
     out = [
         *s.not_before(columns, "closed_at", "opened_at", "before_opened"),
         *s.not_before(columns, "promised_at", "opened_at", "before_opened"),
     ]
+    vehicle, mileage = columns["vehicle"], columns["mileage"]
+    out += s.problems(
+        np.flatnonzero((vehicle != NONE_CODE) & (mileage == NONE_CODE)),
+        "mileage",
+        "missing_value",
+        lambda r: "mileage is required for an order with a vehicle",
+    )
+    out += s.problems(
+        np.flatnonzero((vehicle == NONE_CODE) & (mileage != NONE_CODE)),
+        "vin",
+        "mileage_without_vehicle",
+        lambda r: "vin is missing but mileage is given; an odometer belongs to a vehicle",
+    )
     itself = np.flatnonzero(columns["comeback"] == np.arange(len(columns["opened_at"])))
     return out + s.problems(
         itself,
@@ -258,13 +281,13 @@ REPAIR_ORDERS = FactKind(
         (
             Column("id", K.ID),
             s.ref("dealer", "dealer_id", "dealers"),
-            s.ref("vehicle", "vin", "vehicles"),
+            s.ref("vehicle", "vin", "vehicles", nullable=True),
             s.ref("customer", "customer_id", "customers"),
             s.id_text("advisor"),
             Column("opened_at", K.INSTANT),
             Column("closed_at", K.INSTANT, nullable=True),
             Column("promised_at", K.INSTANT, nullable=True),
-            Column("mileage", K.INT),
+            Column("mileage", K.INT, nullable=True),
             Column("by_appointment", K.BOOL),
             s.ref("comeback", "comeback_of", "orders", nullable=True),
         ),

@@ -18,7 +18,7 @@ from aftersales_crm.records._base import Id, Name, Record, stripped_name
 from aftersales_crm.records._kinds import STRATEGIES, SYNTHETIC, FactKind
 from aftersales_crm.records._schema import Column, TableSchema
 from aftersales_crm.values import BodyType, FuelType, Mileage, plate, vin
-from aftersales_crm.values.types import Plate, Vin
+from aftersales_crm.values.types import Date, Plate, Vin
 
 __all__ = ["OWNERSHIPS", "VEHICLES", "Ownership", "Vehicle"]
 
@@ -64,10 +64,10 @@ class Vehicle(Record):
     body_type: BodyType | None = None
     colour: Text | None = None
     fuel: FuelType = FuelType.PETROL
-    purchase_date: date | None = None
+    purchase_date: Date | None = None
     sold_here: bool = True
     selling_dealer_id: Id | None = None
-    first_visit_date: date | None = None
+    first_visit_date: Date | None = None
     first_visit_mileage: Mileage | None = None
 
     @model_validator(mode="after")
@@ -143,8 +143,8 @@ class Ownership(Record):
     id: Id
     customer_id: Id
     vin: Vin
-    start: date
-    end: date | None = None
+    start: Date
+    end: Date | None = None
 
     @model_validator(mode="after")
     def _check_period(self) -> Self:

@@ -1060,5 +1060,15 @@ _CONVERTERS: Final[Mapping[ColumnKind, Callable[..., Any]]] = {
 
 
 def cross_checks(schema: TableSchema, columns: Mapping[str, NDArray[Any]], sink: _Sink) -> None:
-    """The rules that tie columns of one row together, as the schema declares them."""
-    sink.extend(list(chain.from_iterable(check(columns) for check in schema.checks)))
+    """The rules that tie columns of one row together, as the schema declares them.
+
+    A rule's problem in a cell already reported (a mileage of the wrong type, a dangling
+    VIN), or in a column reported whole (booleans where numbers belong), is left out: the
+    cell holds a placeholder where the bad value was.
+    """
+    reported = {(p.row, p.column) for p in sink.problems}
+    whole = {p.column for p in sink.problems if p.row < 0}
+    found = chain.from_iterable(check(columns) for check in schema.checks)
+    sink.extend(
+        [p for p in found if (p.row, p.column) not in reported and p.column not in whole]
+    )

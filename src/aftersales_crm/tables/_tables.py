@@ -395,6 +395,122 @@ class Tables:
 
         return cls.from_arrays(currency=currency, **from_arrow_tables(arrow_tables))
 
+    @classmethod
+    def from_transactions(
+        cls,
+        frame: Any,
+        *,
+        customer: str,
+        at: str,
+        amount: str,
+        currency: str,
+        order: str | None = None,
+        vin: str | None = None,
+        mileage: str | None = None,
+        dealer: str | None = None,
+        service_kind: str | None = None,
+        pay: str | None = None,
+        time_zone: str | dt.tzinfo = "Asia/Shanghai",
+    ) -> Tables:
+        """Build and check tables from a plain transaction log: one repair order per row.
+
+        The way in for data that is only a log of customer, date or instant, and amount
+        (such as the CDNOW purchase log of the churn literature). The keyword arguments
+        name the log's columns; the optional ones are mapped when given.
+
+        What the tables hold:
+
+        - **orders**: one per row, never merged. Their id is the ``order`` column, or
+          ``T<row>`` from the row's position (``T0``, ``T1``, …).
+        - **vehicles**: none, unless ``vin`` (and ``mileage``, its odometer reading) are
+          mapped. An order without a vehicle is a first-class order: it counts in every
+          customer feature and in no vehicle feature; no VIN is made up.
+        - **dealers**: the distinct ``dealer`` ids; without that column, every order names
+          one placeholder dealer, ``"LOG"``.
+        - **customers**: the distinct customer ids in order of first appearance, each
+          named by its id, since a log holds no names.
+        - **lines**: one per order, of kind ``service_kind`` (default ``parts_sale``, a
+          counter sale that moves no service interval) and pay type ``pay`` (default
+          ``customer``), with the whole amount as its ``parts`` amount and labour 0.
+
+        Amounts are exact. Integers are minor units, as in every table (cents for USD, fen
+        for CNY); :class:`~decimal.Decimal` values and decimal text are major units as
+        printed on the invoice (``"29.33"`` dollars is 2,933 cents), refused when they
+        have more decimal places than the currency. Floats are refused. ``at`` holds
+        dates (``datetime.date``, ``datetime64[D]``, Arrow ``date32``, ISO text
+        ``"1997-01-01"`` or ``"19970101"``) or tz-aware instants; a date becomes noon of
+        that day in ``time_zone``, so the feature engine, which reads business dates in
+        the same zone, gives back the same day. Integer ids (customer, order, dealer)
+        become their decimal text.
+
+        Args:
+            frame: the log: a mapping of column name to array, a numpy structured array,
+                a pandas DataFrame (``pandas`` extra) or a ``pyarrow.Table`` (``arrow``
+                extra).
+            customer: the column of customer ids.
+            at: the column of dates or tz-aware instants.
+            amount: the column of amounts.
+            currency: the ISO 4217 code of every amount.
+            order: the column of order ids.
+            vin: the column of VINs (ISO 3779); needs ``mileage``.
+            mileage: the column of odometer readings in km; needs ``vin``.
+            dealer: the column of dealer ids.
+            service_kind: the column of service kinds (``ServiceKind`` values).
+            pay: the column of pay types (``PayType`` values).
+            time_zone: the zone the dates are days of: an IANA name or a tzinfo (default
+                ``Asia/Shanghai``, the feature engine's).
+
+        Returns:
+            The checked tables; ``len(tables.orders)`` and ``len(tables.lines)`` equal the
+            log's rows.
+
+        Raises:
+            TableValidationError: listing every bad row of the log, as table
+                ``transactions`` with the log's row numbers and column names.
+            InvalidValue: a mapped column the log lacks (all of them named at once),
+                ``vin`` without ``mileage`` or the reverse, naive datetimes in a pandas
+                or Arrow ``at`` column, columns of different lengths, an unknown currency
+                or time zone.
+            InvalidType: the log is not one of the accepted types, or a mapping is not a
+                column name.
+            FloatMoneyError: floats in the amount column.
+            MissingDependencyError: a pandas or Arrow log without the extra installed.
+
+        Examples:
+            >>> import datetime as dt
+            >>> from decimal import Decimal
+            >>> log = {
+            ...     "cust": ["A", "A", "B"],
+            ...     "day": [dt.date(1997, 1, 1), dt.date(1997, 1, 8), dt.date(1997, 1, 3)],
+            ...     "usd": [Decimal("29.33"), Decimal("12.00"), Decimal("5.5")],
+            ... }
+            >>> t = Tables.from_transactions(log, customer="cust", at="day", amount="usd",
+            ...                              currency="USD")
+            >>> t
+            Tables(USD: 1 dealers, 2 customers, 3 orders, 3 lines)
+            >>> t.lines["parts_fen"].tolist(), t.orders["vehicle"].tolist()
+            ([2933, 1200, 550], [-1, -1, -1])
+            >>> Tables.from_transactions({"cust": ["A"], "day": ["1997-01-01"], "usd": [9.99]},
+            ...                          customer="cust", at="day", amount="usd", currency="USD")
+            Traceback (most recent call last):
+            ...
+            aftersales_crm.errors.FloatMoneyError: column 'usd' holds floats (row 0); money never goes through float: give integer minor units, decimal.Decimal or decimal text
+        """
+        from aftersales_crm.tables._transactions import from_transactions  # a cycle otherwise
+
+        roles = {
+            "customer": customer,
+            "at": at,
+            "amount": amount,
+            "order": order,
+            "vin": vin,
+            "mileage": mileage,
+            "dealer": dealer,
+            "service_kind": service_kind,
+            "pay": pay,
+        }
+        return from_transactions(cls, frame, roles, currency=currency, time_zone=time_zone)
+
     # -- reading --------------------------------------------------------------------------
 
     def __iter__(self) -> Iterator[Table]:

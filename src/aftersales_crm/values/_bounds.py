@@ -9,6 +9,8 @@ compared by every kernel without overflowing:
   :data:`LATEST_INSTANT` bound the calendar: every month and day arithmetic a kernel does
   (a service interval, a lost horizon, an anniversary) stays inside what ``datetime`` and
   ``datetime64`` represent.
+* :data:`MAX_KILOMETRES` bounds an odometer reading, so that readings and the distances
+  between them stay far inside a signed 64-bit integer.
 * :func:`normalise_id` is the normal form of the caller's own ids (``customer_id``,
   ``order_id``, …), so that the same id cannot arrive twice in disguise.
 
@@ -36,6 +38,7 @@ __all__ = [
     "EARLIEST_INSTANT",
     "LATEST_DATE",
     "LATEST_INSTANT",
+    "MAX_KILOMETRES",
     "MAX_MINOR_UNITS",
     "MAX_SUMMED_ROWS",
     "normalise_id",
@@ -53,6 +56,14 @@ library's choice: no invoice of a dealer comes near it.
 
 MAX_SUMMED_ROWS: Final = 10**7
 """The number of amounts at :data:`MAX_MINOR_UNITS` whose sum is guaranteed to fit int64."""
+
+MAX_KILOMETRES: Final = 10**9
+"""The largest odometer reading, in km, a record or a table holds (a billion kilometres).
+
+The most any car is known to have been driven is a few million kilometres, so no real
+reading comes near the bound, and :data:`MAX_SUMMED_ROWS` readings at the bound sum to
+``10**16``, inside a signed 64-bit integer. The bound is the library's choice.
+"""
 
 EARLIEST_DATE: Final = dt.date(1900, 1, 1)
 """The earliest date a record or a table holds (a birthday, a registration, a visit)."""

@@ -24,6 +24,7 @@ import attrs
 from pydantic_core import core_schema
 
 from aftersales_crm.errors import InvalidValue
+from aftersales_crm.values._bounds import MAX_KILOMETRES
 from aftersales_crm.values._schema import value_object_schema
 
 if TYPE_CHECKING:
@@ -46,7 +47,18 @@ def _kilometres(value: int) -> int:
     km = operator.index(candidate)
     if km < 0:
         raise InvalidValue(f"mileage is {km} km, must be >= 0", code="mileage_negative")
+    if km > MAX_KILOMETRES:
+        shown = f"{km:,}" if km.bit_length() <= _SHOWN_BITS else f"about 2**{km.bit_length()}"
+        raise InvalidValue(
+            f"mileage is {shown} km, more than the {MAX_KILOMETRES:,} km an odometer reading "
+            "may be (aftersales_crm.values.MAX_KILOMETRES)",
+            code="mileage_range",
+        )
     return km
+
+
+_SHOWN_BITS: Final = 128
+"""Readings up to this many bits are written out whole in error messages."""
 
 
 @attrs.frozen(order=True)
@@ -59,13 +71,14 @@ class Mileage:
     additive identity, so ``sum()`` of distances works.
 
     Attributes:
-        km: whole kilometres, >= 0. Any integral number (``int``, ``numpy.int64``) is
-            accepted and stored as ``int``; ``bool`` and ``float`` are not, not even
-            ``15000.0``.
+        km: whole kilometres, from 0 to :data:`~aftersales_crm.values.MAX_KILOMETRES`
+            (a billion). Any integral number (``int``, ``numpy.int64``) is accepted and
+            stored as ``int``; ``bool`` and ``float`` are not, not even ``15000.0``.
 
     Raises:
-        InvalidValue: with code ``"mileage_type"`` when ``km`` is not an integer, and
-            ``"mileage_negative"`` when it is negative.
+        InvalidValue: with code ``"mileage_type"`` when ``km`` is not an integer,
+            ``"mileage_negative"`` when it is negative, and ``"mileage_range"`` when it
+            is above :data:`~aftersales_crm.values.MAX_KILOMETRES`.
 
     Examples:
         >>> Mileage(15_000), int(Mileage(15_000))
@@ -124,7 +137,7 @@ class Mileage:
             cls,
             parse=_from_checked,
             dump=int,
-            json_schema=core_schema.int_schema(ge=0, strict=True),
+            json_schema=core_schema.int_schema(ge=0, le=MAX_KILOMETRES, strict=True),
             fast=_fast,
         )
 
@@ -142,7 +155,7 @@ def _from_checked(km: int) -> Mileage:
 
 def _fast(value: object) -> Mileage | None:
     """The hot path of validating records: a plain non-negative int; None for the rest."""
-    if type(value) is int and value >= 0:
+    if type(value) is int and 0 <= value <= MAX_KILOMETRES:
         return _from_checked(value)
     return None
 

@@ -10,6 +10,14 @@ default (:meth:`Money.round`), as Chinese invoices round to the fen (四舍五�
 half-even rounding of :mod:`decimal`'s default context (and of babel and py-moneyed) would
 turn ¥2.665 into ¥2.66 instead of ¥2.67.
 
+Amounts are bounded, so that every operation (construction, arithmetic, ``str``,
+:meth:`Money.to_minor`, :meth:`Money.allocate`, :meth:`Money.parse`, comparisons, ``sum``)
+works on numbers of at most 42 digits and takes microseconds: an amount is below
+``10**24`` in magnitude (at most :attr:`Money.MAX_INTEGER_DIGITS` digits before the
+point) and has at most :attr:`Money.MAX_DECIMAL_PLACES` digits after it. A ``Decimal`` such as
+``1E+999999999`` is refused at once (formatting it would write a billion digits), and so
+is an arithmetic result that leaves the range, with code ``"money_range"``.
+
 Records hold ``Money``; tables hold integer minor units (fen), converted exactly by
 :meth:`Money.from_minor` and :meth:`Money.to_minor`. Currencies and their minor units are
 those of :data:`CURRENCY_EXPONENTS` (ISO 4217).
@@ -42,7 +50,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 from pydantic_core import core_schema
@@ -68,6 +76,34 @@ if TYPE_CHECKING:
     from pydantic_core import CoreSchema
 
 __all__ = ["CURRENCY_EXPONENTS", "Money", "currency_exponent"]
+
+MAX_INTEGER_DIGITS: Final = 24
+"""The most digits an amount of :class:`Money` has before the decimal point.
+
+Amounts are below ``10**24`` in magnitude. The library's choice: the largest sums anyone
+counts, a country's yearly output in the minor unit of a currency worth a ten-thousandth
+of a dollar, stay under ``10**22``, so the bound never refuses real money; and it keeps
+every number Money computes with short, so no operation can take more than microseconds.
+"""
+
+MAX_DECIMAL_PLACES: Final = 18
+"""The most digits an amount of :class:`Money` has after the decimal point.
+
+The library's choice: ISO 4217 minor units have at most 4 places, and unit prices, tax
+bases and exchange rates a few more; 18 places leave room for products of such numbers.
+"""
+
+_MAX_ADJUSTED: Final = MAX_INTEGER_DIGITS - 1
+"""The largest ``Decimal.adjusted()`` (exponent of the leading digit) of an amount."""
+
+_SHOWN_BITS: Final = 128
+_SHOWN_CHARS: Final = 40
+_LOG10_2: Final = 0.30103
+"""How error messages show long numbers: ints up to 128 bits and texts up to 40
+characters whole, the rest cut short (a number with a billion digits stays a short message)."""
+
+_RANGE_CODE: Final = "money_range"
+"""Error code of an amount, a factor or a result out of magnitude or places."""
 
 _EXACT: Final = decimal.Context(
     prec=decimal.MAX_PREC,
@@ -104,11 +140,21 @@ _ROUNDING_MODES: Final = frozenset(
 )
 """The rounding modes of :mod:`decimal`, the values :meth:`Money.round` accepts."""
 
-_AMOUNT_TEXT: Final = re.compile(r"-?[0-9]+(\.[0-9]+)?")
-"""An amount in JSON: a plain decimal string, no exponent, no grouping (``"-1234.50"``)."""
+_AMOUNT_TEXT: Final = re.compile(
+    rf"-?[0-9]{{1,{MAX_INTEGER_DIGITS}}}(\.[0-9]{{1,{MAX_DECIMAL_PLACES}}})?"
+)
+"""An amount in JSON: a plain decimal string, no exponent, no grouping (``"-1234.50"``),
+with at most 24 digits before the point and 18 after it."""
 
 _AMOUNT_PATTERN: Final = f"^{_AMOUNT_TEXT.pattern}$"
 """:data:`_AMOUNT_TEXT` anchored, for the core schema (whose ``$`` is the end of the text)."""
+
+_MAX_PARTS: Final = 1_000_000
+"""The most parts :meth:`Money.allocate` splits an amount into."""
+
+_MAX_TEXT: Final = 100
+"""The longest text :meth:`Money.parse` reads: any amount in range, written with grouping,
+signs and a currency, is far shorter."""
 
 _CODE_PATTERN: Final = r"^[A-Z]{3}$"
 """A currency in JSON: an ISO 4217 alphabetic code."""
@@ -152,12 +198,61 @@ def _integer(value: object, where: str) -> int:
         raise InvalidType(msg) from None
 
 
+def _shown(number: Decimal | int) -> str:
+    """A number for an error message, cut short when it has many digits."""
+    if isinstance(number, int):
+        if number.bit_length() <= _SHOWN_BITS:
+            return str(number)
+        sign = "negative " if number < 0 else ""
+        return f"a {sign}{int(number.bit_length() * _LOG10_2) + 1}-digit int"
+    text = str(number)
+    return text if len(text) <= _SHOWN_CHARS else f"{text[:18]}…{text[-18:]}"
+
+
+def _whole_in_range(value: int, what: str, digits: int = MAX_INTEGER_DIGITS) -> int:
+    """``value`` if its magnitude is below ``10**digits``; raise naming ``what`` otherwise.
+
+    The test is on the bit length first, so a huge int is refused without converting it.
+    """
+    if value.bit_length() > digits * 4 or abs(value) >= 10**digits:
+        msg = f"{what} {_shown(value)} is out of range: money is below 10**{digits} in magnitude"
+        raise InvalidValue(msg, code=_RANGE_CODE)
+    return value
+
+
+def _decimal_in_range(value: Decimal, what: str) -> Decimal:
+    """``value`` if it is finite and within the digits money allows; raise otherwise.
+
+    Both tests read only the exponents, so even ``1E+999999999`` is refused in constant
+    time.
+    """
+    if not value.is_finite():
+        msg = f"{what} must be a finite number, got {value}"
+        raise InvalidComponent(msg, code="money_not_finite")
+    if value.adjusted() > _MAX_ADJUSTED and not value.is_zero():
+        msg = (
+            f"{what} {_shown(value)} is out of range: money is below 10**{MAX_INTEGER_DIGITS} "
+            "in magnitude"
+        )
+        raise InvalidValue(msg, code=_RANGE_CODE)
+    exponent = _exponent_of(value)
+    if exponent < -MAX_DECIMAL_PLACES:
+        msg = (
+            f"{what} {_shown(value)} has {-exponent} decimal places; money keeps at most "
+            f"{MAX_DECIMAL_PLACES} (round it first)"
+        )
+        raise InvalidValue(msg, code=_RANGE_CODE)
+    if exponent > _MAX_ADJUSTED:  # zero written with a large exponent, "0E+30"
+        return Decimal(0)
+    return value
+
+
 def _to_amount(value: Decimal | int) -> Decimal:
-    """Converter of :attr:`Money.amount`: a finite Decimal, or an int made one; never -0."""
+    """Converter of :attr:`Money.amount`: a finite Decimal in range, or an int made one; never -0."""
     candidate: object = value
     _reject_float(candidate, "Money amount")
     if isinstance(candidate, int) and not isinstance(candidate, bool):
-        return Decimal(candidate)
+        return Decimal(_whole_in_range(candidate, "Money amount"))
     if not isinstance(candidate, Decimal):
         hint = " (use Money.parse for text)" if isinstance(candidate, str) else ""
         msg = (
@@ -165,9 +260,7 @@ def _to_amount(value: Decimal | int) -> Decimal:
             f"got {type(candidate).__name__} {candidate!r}{hint}"
         )
         raise InvalidType(msg)
-    if not candidate.is_finite():
-        msg = f"Money amount must be a finite number, got {candidate}"
-        raise InvalidComponent(msg, code="money_not_finite")
+    candidate = _decimal_in_range(candidate, "Money amount")
     # -0 and 0 are the same amount; keep one spelling so repr and JSON never show "-0.00".
     return candidate.copy_abs() if candidate.is_zero() else candidate
 
@@ -205,7 +298,13 @@ class Money:
         additive identity, so ``0 + a == a``; no other number adds to money),
         ``a * n`` and ``n * a`` for an int or Decimal ``n`` (not money times money, and
         no division: use :meth:`allocate`), ``< <= > >=`` within one currency, and
-        ``bool(a)``, false for a zero amount.
+        ``bool(a)``, false for a zero amount. A factor is bounded like an amount, and a
+        result out of range raises (code ``"money_range"``) rather than grow without end.
+
+    Bounds:
+        An amount is below ``10**24`` in magnitude (:attr:`MAX_INTEGER_DIGITS`) and has at
+        most 18 decimal places (:attr:`MAX_DECIMAL_PLACES`), so no operation takes more
+        than microseconds; see the module docstring for why.
 
     Attributes:
         amount: the amount, a :class:`~decimal.Decimal` or an ``int``; never a float,
@@ -218,6 +317,8 @@ class Money:
         TypeError: if ``amount`` is a bool, a str or another type.
         InvalidComponent: with code ``"money_not_finite"`` for a NaN or infinite amount,
             or ``"currency_unknown"`` for a currency not in :data:`CURRENCY_EXPONENTS`.
+        InvalidValue: with code ``"money_range"`` for an amount of ``10**24`` or more in
+            magnitude, or with more than 18 decimal places.
 
     Examples:
         >>> from decimal import Decimal
@@ -234,10 +335,28 @@ class Money:
         Traceback (most recent call last):
         ...
         aftersales_crm.errors.InvalidComponent: currency 'CNH' is not supported: CNH is ...
+        >>> Money(Decimal("1e999999999"), "CNY")
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: Money amount 1E+999999999 is out of range: money is below 10**24 in magnitude
     """
 
     amount: Decimal = attrs.field(converter=_to_amount)
     currency: str = attrs.field(validator=_check_currency)
+
+    MAX_INTEGER_DIGITS: ClassVar[int] = MAX_INTEGER_DIGITS
+    """The most digits before the decimal point: amounts are below ``10**24`` in magnitude.
+
+    The library's choice: the largest sums anyone counts (a country's yearly output in the
+    minor unit of a currency worth a ten-thousandth of a dollar) stay under ``10**22``.
+    """
+
+    MAX_DECIMAL_PLACES: ClassVar[int] = MAX_DECIMAL_PLACES
+    """The most digits after the decimal point (18).
+
+    The library's choice: ISO 4217 minor units have at most 4 places, and unit prices, tax
+    bases and exchange rates a few more; 18 leave room for products of such numbers.
+    """
 
     # ------------------------------------------------------------ named constructors
 
@@ -274,6 +393,8 @@ class Money:
         Raises:
             FloatMoneyError: if ``minor`` is a float.
             TypeError: if ``minor`` is not an integer (a bool, a str, a Decimal).
+            InvalidValue: with code ``"money_range"`` when the amount would be out of
+                :class:`Money`'s bounds.
             InvalidComponent: with code ``"currency_unknown"`` for an unknown currency.
 
         Examples:
@@ -283,7 +404,11 @@ class Money:
             Money('-0.005', 'KWD')
         """
         units = _integer(minor, "Money.from_minor")
-        return cls(Decimal(units).scaleb(-currency_exponent(currency), context=_EXACT), currency)
+        exponent = currency_exponent(currency)
+        _whole_in_range(
+            units, f"Money.from_minor: {currency} minor units", MAX_INTEGER_DIGITS + exponent
+        )
+        return cls(Decimal(units).scaleb(-exponent, context=_EXACT), currency)
 
     @classmethod
     def parse(cls, text: str, default_currency: str | None = None) -> Money:
@@ -342,6 +467,9 @@ class Money:
             raise InvalidType(msg)
         if default_currency is not None:
             currency_exponent(default_currency)
+        if len(given) > _MAX_TEXT:
+            msg = f"{given[:20]!r}… has {len(given)} characters; money is written in at most {_MAX_TEXT}"
+            raise InvalidFormat(msg, code="money_format")
         normal = unicodedata.normalize("NFKC", text).strip().upper().replace("\N{MINUS SIGN}", "-")
         match = _MONEY_TEXT.fullmatch(normal)
         if match is None or (match["before"] and match["after"]):
@@ -454,7 +582,8 @@ class Money:
         Raises:
             InvalidValue: with code ``"money_sub_minor"`` when the amount is not a whole
                 number of minor units (round it first), or ``"money_allocation"`` for
-                fewer than one part, a negative ratio or ratios summing to 0.
+                fewer than one part or more than a million, a negative ratio or ratios
+                summing to 0; ``"money_range"`` for a ratio of ``10**24`` or more.
             FloatMoneyError: if a ratio is a float.
             TypeError: if ``parts`` or a ratio is not an integer.
 
@@ -578,10 +707,11 @@ class Money:
         _reject_float(value, "Money multiplication")
         if isinstance(value, bool) or not isinstance(value, int | Decimal):
             return NotImplemented
-        if isinstance(value, Decimal) and not value.is_finite():
-            msg = f"cannot multiply money by {value}: the factor must be finite"
-            raise InvalidComponent(msg, code="money_not_finite")
-        return Money(_EXACT.multiply(self.amount, Decimal(value)), self.currency)
+        if isinstance(value, Decimal):
+            factor_amount = _decimal_in_range(value, "Money multiplication factor")
+        else:
+            factor_amount = Decimal(_whole_in_range(value, "Money multiplication factor"))
+        return Money(_EXACT.multiply(self.amount, factor_amount), self.currency)
 
     __rmul__ = __mul__
 
@@ -714,14 +844,20 @@ def _ratios(parts: object) -> list[int]:
     """The ratios of :meth:`Money.allocate`, checked: non-negative ints, positive sum."""
     _reject_float(parts, "Money.allocate")
     if isinstance(parts, int) and not isinstance(parts, bool):
-        if parts < 1:
-            msg = f"cannot allocate into {parts} parts; need at least 1"
+        if not 1 <= parts <= _MAX_PARTS:
+            msg = f"cannot allocate into {_shown(parts)} parts; need 1 to {_MAX_PARTS:,}"
             raise InvalidValue(msg, code="money_allocation")
         return [1] * parts
     if not isinstance(parts, Sequence) or isinstance(parts, str):
         msg = f"Money.allocate takes an int or a sequence of int ratios, got {parts!r}"
         raise InvalidType(msg)
-    ratios = [_integer(ratio, "Money.allocate ratio") for ratio in parts]
+    if len(parts) > _MAX_PARTS:
+        msg = f"cannot allocate into {len(parts):,} parts; need 1 to {_MAX_PARTS:,}"
+        raise InvalidValue(msg, code="money_allocation")
+    ratios = [
+        _whole_in_range(_integer(ratio, "Money.allocate ratio"), "Money.allocate ratio")
+        for ratio in parts
+    ]
     if any(ratio < 0 for ratio in ratios) or sum(ratios) == 0:
         msg = f"allocation ratios {ratios} must be >= 0 with a positive sum"
         raise InvalidValue(msg, code="money_allocation")

@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import MINYEAR, date
+from datetime import MINYEAR, date, datetime
 from types import MappingProxyType
 from typing import Final, Literal
 
@@ -236,7 +236,31 @@ def _birth_date(number: str) -> date:
         raise InvalidComponent(msg, code="national_id_birth_date") from None
 
 
-def validate(number: str, *, as_of: date | None = None) -> str:
+def _as_of_day(as_of: object) -> date | None:
+    """``as_of`` checked: None, a date that is not a datetime, or ISO date text.
+
+    A datetime is refused rather than cut to its date, as everywhere in the library: which
+    date an instant falls on depends on the time zone.
+    """
+    if as_of is None or (isinstance(as_of, date) and not isinstance(as_of, datetime)):
+        return as_of
+    if isinstance(as_of, str) and len(as_of) <= _ISO_DATE_MAX:
+        try:
+            return date.fromisoformat(as_of)
+        except ValueError:
+            pass
+    msg = (
+        f"national ID as_of is {as_of!r} ({type(as_of).__name__}); expected None, a "
+        "datetime.date that is not a datetime, or ISO text such as '2026-06-30'"
+    )
+    raise InvalidFormat(msg, code="national_id_as_of")
+
+
+_ISO_DATE_MAX: Final = 10
+"""The length of an ISO date, ``YYYY-MM-DD``; longer text is refused unread."""
+
+
+def validate(number: str, *, as_of: date | str | None = None) -> str:
     """Check a resident identity number and return its canonical form.
 
     The checks run in this order, so the first failing rule is the one reported: length,
@@ -244,15 +268,17 @@ def validate(number: str, *, as_of: date | None = None) -> str:
 
     Args:
         number: the number as typed.
-        as_of: the day the number is checked on; a birth date after it is rejected. When
-            None (the default) the birth date is not compared with any day.
+        as_of: the day the number is checked on, a ``date`` (not a datetime) or ISO text;
+            a birth date after it is rejected. When None (the default) the birth date is
+            not compared with any day.
 
     Returns:
         The 18-character number, with an upper-case ``X`` if it has one.
 
     Raises:
         InvalidFormat: not a str (``national_id_type``), or not 17 digits and a check
-            character (``national_id_format``).
+            character (``national_id_format``); ``as_of`` is not a date, ISO date text
+            or None (``national_id_as_of``).
         InvalidLength: not 18 characters (``national_id_length``).
         InvalidComponent: the first two digits are not in :data:`PROVINCES`
             (``national_id_region``); the birth date does not exist
@@ -272,6 +298,7 @@ def validate(number: str, *, as_of: date | None = None) -> str:
         ...
         aftersales_crm.errors.InvalidComponent: national ID birth date 2099-12-31 is after 2026-01-01
     """
+    day = _as_of_day(as_of)
     number = compact(number)
     if len(number) != LENGTH:
         msg = f"national ID has {len(number)} characters, expected {LENGTH}"
@@ -287,8 +314,8 @@ def validate(number: str, *, as_of: date | None = None) -> str:
         )
         raise InvalidComponent(msg, code="national_id_region")
     born = _birth_date(number)
-    if as_of is not None and born > as_of:
-        msg = f"national ID birth date {born.isoformat()} is after {as_of.isoformat()}"
+    if day is not None and born > day:
+        msg = f"national ID birth date {born.isoformat()} is after {day.isoformat()}"
         raise InvalidComponent(msg, code="national_id_future_birth")
     expected = calc_check_digit(number)
     if number[-1] != expected:
@@ -297,12 +324,12 @@ def validate(number: str, *, as_of: date | None = None) -> str:
     return number
 
 
-def is_valid(number: object, *, as_of: date | None = None) -> bool:
+def is_valid(number: object, *, as_of: object = None) -> bool:
     """Tell whether a value is a valid resident identity number; never raises.
 
     Args:
         number: anything.
-        as_of: as for :func:`validate`.
+        as_of: as for :func:`validate`; anything else (a datetime, junk) gives False.
 
     Returns:
         True when :func:`validate` accepts the value.
@@ -310,6 +337,8 @@ def is_valid(number: object, *, as_of: date | None = None) -> bool:
     Examples:
         >>> is_valid("11010519491231002X"), is_valid(11010519491231002), is_valid("")
         (True, False, False)
+        >>> is_valid("11010519491231002X", as_of="1949-12-30"), is_valid("11010519491231002X", as_of=1)
+        (False, False)
     """
     try:
         validate(number, as_of=as_of)  # type: ignore[arg-type]  # any input is allowed
@@ -471,7 +500,7 @@ def check_digits(numbers: ArrayLike | Sequence[object]) -> NDArray[np.str_]:
 
 
 def is_valid_array(
-    values: ArrayLike | Sequence[object], *, as_of: date | None = None
+    values: ArrayLike | Sequence[object], *, as_of: date | str | None = None
 ) -> NDArray[np.bool_]:
     """Tell which values are valid numbers already in canonical form, all at once.
 
@@ -511,8 +540,9 @@ def is_valid_array(
     valid = syntax & _IS_PROVINCE[_number(digits, _PROVINCE)]
     born, real = _birth_dates(digits)
     valid &= real
-    if as_of is not None:
-        valid &= born <= np.datetime64(as_of, "D")
+    day = _as_of_day(as_of)
+    if day is not None:
+        valid &= born <= np.datetime64(day, "D")
     valid &= codes[:, LENGTH - 1] == _computed_check_codes(digits)
     return valid.reshape(array.shape)
 

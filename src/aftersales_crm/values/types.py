@@ -1,4 +1,4 @@
-"""Field types for pydantic models: the identifiers, fen and points, with our error codes.
+"""Field types for pydantic models: identifiers, amounts, dates and instants, with our codes.
 
 Each identifier alias validates with its module's ``validate`` and stores the canonical
 form. A failure becomes a pydantic error whose ``type`` is our stable code
@@ -7,6 +7,13 @@ the rule and the values, and whose ``loc`` names the field.
 
 The published JSON schema gives the *canonical* form's pattern; validation is more
 forgiving (lower case, full-width characters, separators) and normalises.
+
+Numbers, dates and instants are bounded by the limits of
+:mod:`~aftersales_crm.values` (:data:`~aftersales_crm.values.MAX_MINOR_UNITS`,
+:data:`~aftersales_crm.values.EARLIEST_DATE` … :data:`~aftersales_crm.values.LATEST_DATE`,
+:data:`~aftersales_crm.values.EARLIEST_INSTANT` …
+:data:`~aftersales_crm.values.LATEST_INSTANT`), so whatever a record holds every kernel
+can sum and date without overflowing, and booleans are never taken for numbers.
 
 Examples:
     >>> from pydantic import BaseModel, ValidationError
@@ -25,6 +32,7 @@ Examples:
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +40,7 @@ from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BeforeValidator,
     Field,
     GetCoreSchemaHandler,
@@ -42,8 +51,28 @@ from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.values import national_id, phone, plate, vin
+from aftersales_crm.values._bounds import (
+    EARLIEST_DATE,
+    EARLIEST_INSTANT,
+    LATEST_DATE,
+    LATEST_INSTANT,
+    MAX_MINOR_UNITS,
+)
+from aftersales_crm.values._currencies import currency_exponent
+from aftersales_crm.values._money import Money
 
-__all__ = ["Fen", "NationalId", "PhoneNumber", "PhoneValidator", "Plate", "Points", "Vin"]
+__all__ = [
+    "Amount",
+    "Date",
+    "Fen",
+    "Instant",
+    "NationalId",
+    "PhoneNumber",
+    "PhoneValidator",
+    "Plate",
+    "Points",
+    "Vin",
+]
 
 _E164_PATTERN = r"^\+[1-9][0-9]{1,14}$"  # E.164: + and at most 15 digits
 
@@ -188,11 +217,12 @@ Examples:
     '粤BD12345'
 """
 
-Fen = Annotated[int, Field(ge=0, strict=True), BeforeValidator(_exact_integer)]
+Fen = Annotated[int, Field(ge=0, le=MAX_MINOR_UNITS, strict=True), BeforeValidator(_exact_integer)]
 """A non-negative amount of money in minor units (fen for CNY), as tables store it.
 
 Only integers are accepted (numpy integers included); floats, bools and numeric strings
-are rejected, because money never goes through binary floating point.
+are rejected, because money never goes through binary floating point, and ``True`` is
+not one fen. At most :data:`~aftersales_crm.values.MAX_MINOR_UNITS`.
 
 Examples:
     >>> from pydantic import TypeAdapter
@@ -202,13 +232,108 @@ Examples:
     Traceback (most recent call last):
     ...
     pydantic_core._pydantic_core.ValidationError: 1 validation error for ...
+    >>> TypeAdapter(Fen).validate_python(True)
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for ...
 """
 
-Points = Annotated[int, Field(ge=0, strict=True), BeforeValidator(_exact_integer)]
+Points = Annotated[
+    int, Field(ge=0, le=MAX_MINOR_UNITS, strict=True), BeforeValidator(_exact_integer)
+]
 """A non-negative whole number of loyalty points; integers only, as for :data:`Fen`.
+
+At most :data:`~aftersales_crm.values.MAX_MINOR_UNITS`, for the same reason: any sum of
+ten million balances fits a signed 64-bit integer.
 
 Examples:
     >>> from pydantic import TypeAdapter
     >>> TypeAdapter(Points).validate_python(500)
     500
+"""
+
+
+def _amount_in_range(money: Money) -> Money:
+    """``money`` if it is within :data:`MAX_MINOR_UNITS` minor units of zero."""
+    minor = abs(money.amount).scaleb(currency_exponent(money.currency))
+    if minor > MAX_MINOR_UNITS:
+        msg = (
+            f"{money} is {minor:.3E} minor units, more than the {MAX_MINOR_UNITS:,} "
+            "a record holds (aftersales_crm.values.MAX_MINOR_UNITS)"
+        )
+        raise PydanticCustomError("money_range", msg)
+    return money
+
+
+Amount = Annotated[Money, AfterValidator(_amount_in_range)]
+"""Money as a record holds it: at most :data:`~aftersales_crm.values.MAX_MINOR_UNITS` minor
+units either side of zero (¥1,000,000,000.00), so ten million amounts sum inside int64.
+
+Error code: ``money_range``.
+
+Examples:
+    >>> from pydantic import TypeAdapter
+    >>> TypeAdapter(Amount).validate_python(Money.parse("¥1,234.50"))
+    Money('1234.50', 'CNY')
+    >>> TypeAdapter(Amount).validate_python(Money.parse("¥100000000000"))
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for ...
+"""
+
+
+def _date_in_range(day: dt.date) -> dt.date:
+    """``day`` if it lies in ``EARLIEST_DATE .. LATEST_DATE``."""
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        msg = (
+            f"{day.isoformat()} is outside the dates a record holds, "
+            f"{EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}"
+        )
+        raise PydanticCustomError("date_range", msg)
+    return day
+
+
+def _instant_in_range(moment: dt.datetime) -> dt.datetime:
+    """``moment`` if it lies in ``EARLIEST_INSTANT`` (inclusive) .. ``LATEST_INSTANT``."""
+    if not EARLIEST_INSTANT <= moment < LATEST_INSTANT:
+        msg = (
+            f"{moment.isoformat()} is outside the instants a record holds, from "
+            f"{EARLIEST_INSTANT.isoformat()} up to {LATEST_INSTANT.isoformat()} (excluded)"
+        )
+        raise PydanticCustomError("instant_range", msg)
+    return moment
+
+
+Date = Annotated[dt.date, AfterValidator(_date_in_range)]
+"""A business date of a record (a visit, a birthday, a purchase), bounded.
+
+From :data:`~aftersales_crm.values.EARLIEST_DATE` to
+:data:`~aftersales_crm.values.LATEST_DATE`, so every kernel's calendar arithmetic stays
+inside what ``datetime.date`` and ``datetime64`` represent. Error code: ``date_range``.
+
+Examples:
+    >>> from pydantic import TypeAdapter
+    >>> TypeAdapter(Date).validate_python("2026-03-05")
+    datetime.date(2026, 3, 5)
+    >>> TypeAdapter(Date).validate_python("0001-01-01")
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for ...
+"""
+
+Instant = Annotated[AwareDatetime, AfterValidator(_instant_in_range)]
+"""A moment of a record (a contact, a repair order opening), timezone-aware and bounded.
+
+From :data:`~aftersales_crm.values.EARLIEST_INSTANT` up to (excluded)
+:data:`~aftersales_crm.values.LATEST_INSTANT`. A naive datetime is refused, because which
+moment it names depends on a time zone. Error code: ``instant_range``.
+
+Examples:
+    >>> from pydantic import TypeAdapter
+    >>> TypeAdapter(Instant).validate_python("2026-03-05T10:00:00+08:00")
+    datetime.datetime(2026, 3, 5, 10, 0, tzinfo=TzInfo(28800))
+    >>> TypeAdapter(Instant).validate_python("9999-12-31T23:00:00Z")
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for ...
 """

@@ -202,6 +202,13 @@ def _check_character(number: str) -> str:
     return _CHECK_CHARACTERS[total % _MODULUS]
 
 
+def _check_strict(strict: object) -> None:
+    """Refuse a ``strict=`` that is not True, False or None (a truthy string is no answer)."""
+    if strict is not None and not isinstance(strict, bool):
+        msg = f"VIN strict is {strict!r} ({type(strict).__name__}); expected True, False or None"
+        raise InvalidFormat(msg, code="vin_strict")
+
+
 def validate(number: str, *, strict: bool | None = None) -> str:
     """Check a VIN and return its canonical form.
 
@@ -220,6 +227,7 @@ def validate(number: str, *, strict: bool | None = None) -> str:
         InvalidLength: not 17 characters (``vin_length``).
         InvalidChecksum: the check character is wrong where it is required
             (``vin_checksum``).
+        InvalidFormat: ``strict`` is not True, False or None (``vin_strict``).
 
     Examples:
         >>> validate("１ＨＧＣＭ８２６３３Ａ００４３５２")
@@ -236,6 +244,7 @@ def validate(number: str, *, strict: bool | None = None) -> str:
     if type(number) is not str or not _PATTERN.fullmatch(number):
         # Canonical input (the common case) is its own compact form: skip normalising.
         number = _check_syntax(compact(number))
+    _check_strict(strict)
     required = number[0] in CHECK_DIGIT_REGIONS if strict is None else strict
     if required:
         found, expected = number[CHECK_POSITION], _check_character(number)
@@ -245,7 +254,7 @@ def validate(number: str, *, strict: bool | None = None) -> str:
     return number
 
 
-def is_valid(number: object, *, strict: bool | None = None) -> bool:
+def is_valid(number: object, *, strict: object = None) -> bool:
     """Tell whether a value is a valid VIN; never raises, whatever it is given.
 
     Args:
@@ -402,6 +411,7 @@ def is_valid_array(
         >>> is_valid_array(europe), is_valid_array(europe, strict=True)
         (array([ True, False]), array([False, False]))
     """
+    _check_strict(strict)
     array = as_column(values)
     codes, fits = ascii_rows(array, LENGTH)
     valid = fits & _IN_ALPHABET[codes].all(axis=1)
