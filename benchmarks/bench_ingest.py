@@ -107,8 +107,16 @@ def main() -> None:
 
         cur = source.currency
         runs: list[tuple[str, Callable[[], Any], Callable[[], Any]]] = [
-            ("from_pandas", lambda: Tables.from_pandas(currency=cur, **frames), lambda: floor_pandas(frames)),
-            ("from_arrow", lambda: Tables.from_arrow(currency=cur, **arrow), lambda: floor_arrow(arrow)),
+            (
+                "from_pandas",
+                lambda: Tables.from_pandas(currency=cur, **frames),
+                lambda: floor_pandas(frames),
+            ),
+            (
+                "from_arrow",
+                lambda: Tables.from_arrow(currency=cur, **arrow),
+                lambda: floor_arrow(arrow),
+            ),
         ]
         for name, ingest, floor in runs:
             floor_s, _ = best_seconds(floor, args.repeat)

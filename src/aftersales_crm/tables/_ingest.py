@@ -429,17 +429,24 @@ def _objects(items: Sequence[Any]) -> NDArray[np.object_]:
 
 def _texts(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDArray[np.object_]:
     name = column.external
-    items = (raw.astype(object) if raw.dtype != object else raw).tolist()
+    values = raw.astype(object) if raw.dtype != object else raw
+    items = values.tolist()
     n = len(items)
-    if not _types(items) <= {tuple, list, _NONE_TYPE}:  # a rare mixture: row by row
+    types = _types(items)
+    if not types <= {tuple, list, _NONE_TYPE}:  # a rare mixture: row by row
         for row, value in enumerate(items):
             if isinstance(value, np.ndarray):
                 items[row] = value.tolist()
             elif value is not None and not isinstance(value, list | tuple):
                 sink.add(row, name, "wrong_type", f"{name} is {value!r}, expected a list of texts")
                 items[row] = None
-    present = np.flatnonzero(_mask(_NONE_TYPE.__instancecheck__, items) == 0)
-    groups: list[Sequence[Any]] = list(map(items.__getitem__, present.tolist()))
+        values = _objects(items)
+    if _NONE_TYPE in types or not types <= {tuple, list}:
+        present = np.flatnonzero(~_nones(values))
+        groups: list[Sequence[Any]] = list(map(items.__getitem__, present.tolist()))
+    else:  # every row holds a list or tuple
+        present = np.arange(n)
+        groups = items
     counts = _lengths(groups)  # type: ignore[arg-type]
     starts = np.concatenate(([0], np.cumsum(counts)))
     flat: list[Any] = list(chain.from_iterable(groups))
@@ -462,11 +469,11 @@ def _texts(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDAr
             f"{name} holds texts of {sizes} characters, each must have 1 to {column.max_length}",
         )
     bad[long] = True
+    changed: set[int] = set()
     if column.check is not None and flat:
         normal = _fast_normal(column, flat)
         position = np.zeros(n, dtype=np.intp)
         position[present] = np.arange(len(present))
-        changed: set[int] = set()
         for i, text in enumerate(normal):
             if text is not None:
                 continue
@@ -483,6 +490,11 @@ def _texts(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDAr
         for r in changed - set(np.flatnonzero(bad).tolist()):
             j = position[r]
             items[r] = tuple(normal[starts[j] : starts[j + 1]])
+    if types <= {tuple, _NONE_TYPE} and not changed and not bad.any():
+        out = values.copy()  # every row is already a tuple of good texts, or none
+        if len(present) < n:
+            out[_nones(values)] = _blank(column, n - len(present))
+        return out
     good = present[~bad[present]]
     out = np.empty(n, dtype=object)
     out.fill(())
@@ -1069,6 +1081,4 @@ def cross_checks(schema: TableSchema, columns: Mapping[str, NDArray[Any]], sink:
     reported = {(p.row, p.column) for p in sink.problems}
     whole = {p.column for p in sink.problems if p.row < 0}
     found = chain.from_iterable(check(columns) for check in schema.checks)
-    sink.extend(
-        [p for p in found if (p.row, p.column) not in reported and p.column not in whole]
-    )
+    sink.extend([p for p in found if (p.row, p.column) not in reported and p.column not in whole])

@@ -362,17 +362,17 @@ def _fast_pattern() -> re.Pattern[str] | None:
     general = _desc_pattern(metadata.general_desc)
     kinds = [
         _desc_pattern(getattr(metadata, name))
-        for name in (
-            "premium_rate",
+        for name in (  # any one matching makes a number valid: the common ones first
+            "mobile",
+            "fixed_line",
             "toll_free",
+            "premium_rate",
             "shared_cost",
             "voip",
             "personal_number",
             "pager",
             "uan",
             "voicemail",
-            "fixed_line",
-            "mobile",
         )
     ]
     known = [kind for kind in kinds if kind is not None]
