@@ -76,6 +76,51 @@ def floor_arrow(arrow: dict[str, pa.Table]) -> int:
     return _floor_columns(arrow)
 
 
+def measure(n: int, repeat: int, *, end_to_end: bool, profile: bool) -> None:
+    """Time every step on ``n`` synthetic customers and print one line each."""
+    start = time.perf_counter()
+    source = synthetic.tables(n, seed=SEED)
+    frames = source.to_pandas()
+    arrow = source.to_arrow()
+    rows = sum(len(t) for t in source)
+    drawn = time.perf_counter() - start
+    currency = source.currency
+
+    def line(step: str, seconds: float, floor: float | None = None) -> None:
+        ratio = f"{seconds / floor:>8.2f}×" if floor else f"{'':>9}"
+        print(f"{n:>10,}{rows:>12,}  {step:<34}{seconds:>8.2f}{rows / seconds:>12,.0f}{ratio}")
+
+    def from_pandas() -> Tables:
+        return Tables.from_pandas(currency=currency, **frames)
+
+    def from_arrow() -> Tables:
+        return Tables.from_arrow(currency=currency, **arrow)
+
+    runs: list[tuple[str, Callable[[], Tables], Callable[[], Any]]] = [
+        ("from_pandas", from_pandas, lambda: floor_pandas(frames)),
+        ("from_arrow", from_arrow, lambda: floor_arrow(arrow)),
+    ]
+    for name, ingest, floor in runs:
+        floor_s, _ = best_seconds(floor, repeat)
+        ingest_s, built = best_seconds(ingest, repeat)
+        if built != source:
+            raise SystemExit(f"Tables.{name} did not give the tables back at {n:,} customers")
+        del built
+        line(f"floor of {name}", floor_s)
+        line(f"Tables.{name}", ingest_s, floor_s)
+    if end_to_end:
+        for name, ingest, _ in runs:
+            seconds, _ = best_seconds(
+                lambda ingest=ingest: features.compute(ingest(), as_of=AS_OF), 1
+            )
+            line(f"{name} → features.compute", seconds)
+    if profile:
+        stats = cProfile.Profile()
+        stats.runcall(from_pandas)
+        pstats.Stats(stats).sort_stats("tottime").print_stats(15)
+    print(f"{'':>24}(drawing the base took {drawn:.0f} s, not timed)")
+
+
 def main() -> None:
     """Run the benchmark and print its table."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
@@ -91,52 +136,9 @@ def main() -> None:
         f"numpy {np.__version__}, pandas {pd.__version__}, pyarrow {pa.__version__}, "
         f"{os.cpu_count()} CPUs; best of {args.repeat}, GC paused"
     )
-    header = f"{'customers':>10}{'rows':>12}  {'step':<34}{'s':>8}{'rows/s':>12}{'× floor':>9}"
-    print(header)
+    print(f"{'customers':>10}{'rows':>12}  {'step':<34}{'s':>8}{'rows/s':>12}{'× floor':>9}")
     for n in sizes:
-        start = time.perf_counter()
-        source = synthetic.tables(n, seed=SEED)
-        frames = source.to_pandas()
-        arrow = source.to_arrow()
-        rows = sum(len(t) for t in source)
-        drawn = time.perf_counter() - start
-
-        def line(step: str, seconds: float, floor: float | None = None) -> None:
-            ratio = f"{seconds / floor:>8.2f}×" if floor else f"{'':>9}"
-            print(f"{n:>10,}{rows:>12,}  {step:<34}{seconds:>8.2f}{rows / seconds:>12,.0f}{ratio}")
-
-        cur = source.currency
-        runs: list[tuple[str, Callable[[], Any], Callable[[], Any]]] = [
-            (
-                "from_pandas",
-                lambda: Tables.from_pandas(currency=cur, **frames),
-                lambda: floor_pandas(frames),
-            ),
-            (
-                "from_arrow",
-                lambda: Tables.from_arrow(currency=cur, **arrow),
-                lambda: floor_arrow(arrow),
-            ),
-        ]
-        for name, ingest, floor in runs:
-            floor_s, _ = best_seconds(floor, args.repeat)
-            ingest_s, built = best_seconds(ingest, args.repeat)
-            if built != source:
-                raise SystemExit(f"Tables.{name} did not give the tables back at {n:,} customers")
-            del built
-            line(f"floor of {name}", floor_s)
-            line(f"Tables.{name}", ingest_s, floor_s)
-        if not args.no_features:
-            for name, ingest, _ in runs:
-                seconds, _ = best_seconds(
-                    lambda ingest=ingest: features.compute(ingest(), as_of=AS_OF), 1
-                )
-                line(f"{name} → features.compute", seconds)
-        if args.profile:
-            profile = cProfile.Profile()
-            profile.runcall(lambda: Tables.from_pandas(currency=cur, **frames))
-            pstats.Stats(profile).sort_stats("tottime").print_stats(15)
-        print(f"{'':>24}(drawing the base took {drawn:.0f} s, not timed)")
+        measure(n, args.repeat, end_to_end=not args.no_features, profile=args.profile)
     print("notes: wall time; rows count every table; timings on a shared machine are noisy")
 
 

@@ -472,3 +472,10 @@ def test_without_the_extra_the_error_names_it(
         call(tables)
     assert (info.value.package, info.value.extra) == (module, extra)
     assert isinstance(info.value, ImportError)
+
+
+def test_a_slice_of_an_arrow_table_is_read_as_its_own_rows(arrow: dict[str, Any]) -> None:
+    lines = arrow["lines"].slice(1, 3)  # list and nullable columns at an offset
+    tables = Tables.from_arrow(**dict(arrow, lines=lines, orders=arrow["orders"]))
+    whole = Tables.from_arrow(**arrow).lines
+    assert tables.lines == whole.take(np.array([1, 2, 3]))

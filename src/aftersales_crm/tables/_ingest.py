@@ -43,6 +43,7 @@ K = ColumnKind
 _ID_MAX: Final = 64
 _SPACE: Final = re.compile(r"\s")
 _NONE: Final = NONE_CODE
+_FEW: Final = 16  # fewer references than 1/16 of the target's rows: look up only theirs
 _UNKNOWN: Final = -2  # a category lookup's answer for a value that names no member
 _NONE_TYPE: Final = type(None)
 _NONE_OBJECT: Final = np.array(None, dtype=object)
@@ -158,6 +159,17 @@ class Keys:
     texts: list[str]
     check: Callable[[str], str] | None = None
     _index: dict[str, int] | None = attrs.field(default=None, alias="_index")
+
+    def index_of(self, wanted: list[str]) -> dict[str, int]:
+        """Id → its first row, for the ``wanted`` ids only: one pass of set look-ups in C."""
+        if self._index is not None:
+            return self._index
+        sought = set(wanted)
+        hits = np.flatnonzero(np.fromiter(map(sought.__contains__, self.texts), bool)).tolist()
+        found: dict[str, int] = {}
+        for row in hits:
+            found.setdefault(self.texts[row], row)
+        return found
 
     def index(self) -> dict[str, int]:
         """Id → its first row, built once (the hash table of the join)."""
@@ -350,7 +362,11 @@ def _fast_normal(column: Column, texts: list[str]) -> list[str | None]:
         test = _FAST_TESTS.get(column.check)
     if test is None:
         return [None] * len(texts)
-    good = np.asarray(test(texts), dtype=bool)
+    if test == getattr(column.check, "array", None) or column.check in _FAST_TESTS:
+        good = np.asarray(test(texts), dtype=bool)  # a test over a list of texts
+    else:  # an identifier's array test (VIN, national ID): numpy text, read in C
+        given = np.array(texts, dtype=str) if texts else np.empty(0, dtype="<U1")
+        good = np.asarray(test(given), dtype=bool)
     if good.all():
         return list(texts)
     return [t if ok else None for t, ok in zip(texts, good.tolist(), strict=True)]
@@ -599,7 +615,7 @@ def _ref(
         return out
     rows = np.flatnonzero(~(missing | bad))
     wanted = _normal_ids(values[rows].tolist())
-    index = keys.index()
+    index = keys.index() if len(rows) * _FEW > len(keys.texts) else keys.index_of(wanted)
     found = np.fromiter(map(index.get, wanted, repeat(_NONE)), dtype=np.int64, count=len(rows))
     out[rows] = found
     lost = np.flatnonzero(found == _NONE)

@@ -29,6 +29,7 @@ arriving as datetimes keep their day; a time of day is reported as a row problem
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import pairwise
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final
 
@@ -362,10 +363,7 @@ def _tuples(array: Any) -> NDArray[np.object_]:
         first = offsets[0]
         offsets = [o - first for o in offsets]
     empty = ()
-    tuples = [
-        tuple(texts[a:b]) if a != b else empty
-        for a, b in zip(offsets[:-1], offsets[1:], strict=True)
-    ]
+    tuples = [tuple(texts[a:b]) if a != b else empty for a, b in pairwise(offsets)]
     out = _object_array(tuples)
     if array.null_count:
         out[array.is_null().to_numpy(zero_copy_only=False)] = None

@@ -91,7 +91,7 @@ class Tables:
     (``customer_id``), and categoricals are enum values.
 
     Build them with :meth:`from_book`, :meth:`from_arrays`, :meth:`from_pandas` or
-    :meth:`from_arrow`; every bad row of the first table with problems is reported in one
+    :meth:`from_arrow`; every problem of every table is reported in one
     :class:`~aftersales_crm.errors.TableValidationError`. Nothing is dropped. The
     constructor takes ready :class:`Table` s by name (tables left out are empty) and checks
     only their schemas and references.
@@ -242,11 +242,26 @@ class Tables:
         Returns:
             The checked tables.
 
+        Every column is checked whole (a null mask, one vectorised pass per rule, one hash
+        join per reference column); only the rows that need a message take a Python step
+        of their own. Ids and references are normalised with
+        :func:`~aftersales_crm.values.normalise_ids`, so ``"C1"`` and ``"C1\u200b"`` are
+        one id. The bounds of :mod:`aftersales_crm.values` hold: amounts from 0 to
+        :data:`~aftersales_crm.values.MAX_MINOR_UNITS`, whole numbers within int64,
+        dates and instants within their documented range, and no booleans where numbers
+        belong.
+
+        Problems of a whole column (a required column left out, an unknown column, a
+        column of another length than the table's key column, booleans where numbers
+        belong) have row ``-1``; such a column is not read further. References into a
+        table are checked against its ids as read, even those that broke their rule (a
+        bad VIN is reported once, in ``vehicles``); references into a table whose id
+        column could not be read are not checked.
+
         Raises:
-            TableValidationError: listing every bad row of the first table (in building
-                order) that has any.
-            InvalidValue: for an unknown currency, table or column, a required column left
-                out, or columns of different lengths.
+            TableValidationError: listing every problem of every table, grouped by table
+                in building order.
+            InvalidValue: for an unknown currency or table.
             InvalidType: a table is not a mapping of columns.
             FloatMoneyError: for floats in a money column.
 
@@ -263,6 +278,18 @@ class Tables:
             aftersales_crm.errors.TableValidationError: lines: 2 problems in 1 row
               row 0, column 'order_id' [dangling_reference]: order_id RO1 is not in orders
               row 0, column 'parts' [negative_money]: parts is -5, must be >= 0
+            >>> Tables.from_arrays(
+            ...     dealers={"id": ["D1"]},
+            ...     customers={"id": ["C1", "C1\u200b"], "name": ["王明", "李华"], "age": [30, 40]},
+            ... )
+            Traceback (most recent call last):
+            ...
+            aftersales_crm.errors.TableValidationError: 2 tables with problems: dealers, customers
+            dealers: 1 problem in the columns
+              column 'name' [missing_column]: dealers: required column 'name' is missing
+            customers: 2 problems in 1 row and the columns
+              column 'age' [unknown_column]: customers has no column 'age'; expected some of [...]
+              row 1, column 'id' [duplicate_id]: id C1 repeats row 0
         """
         return cls._build(currency, tables, trusted=False)
 
