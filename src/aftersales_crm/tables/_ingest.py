@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from itertools import chain, repeat
 from types import UnionType
-from typing import Any, Final, get_args
+from typing import Any, ClassVar, Final, get_args
 
 import attrs
 import numpy as np
@@ -37,7 +37,7 @@ from aftersales_crm.values import (
     plate,
 )
 
-__all__ = ["Keys", "cross_checks", "ingest", "resolve", "unique_problems"]
+__all__ = ["ArrowText", "Keys", "cross_checks", "ingest", "resolve", "unique_problems"]
 
 K = ColumnKind
 _ID_MAX: Final = 64
@@ -159,6 +159,13 @@ class Keys:
     texts: list[str]
     check: Callable[[str], str] | None = None
     _index: dict[str, int] | None = attrs.field(default=None, alias="_index")
+    _arrow: Any = attrs.field(default=None, alias="_arrow")
+
+    def arrow(self, pa: Any) -> Any:
+        """The ids as an Arrow string array (built once), the value set of an Arrow join."""
+        if self._arrow is None:
+            self._arrow = pa.array(self.texts, type=pa.string())
+        return self._arrow
 
     def index_of(self, wanted: list[str]) -> dict[str, int]:
         """Id → its first row, for the ``wanted`` ids only: one pass of set look-ups in C."""
@@ -179,9 +186,36 @@ class Keys:
         return self._index
 
 
-def _as_array(values: Any) -> NDArray[Any] | None:
-    """A column as a numpy array; ``None`` when it is not a sequence at all."""
-    if isinstance(values, np.ndarray):
+@attrs.frozen
+class ArrowText:
+    """A reference column of Arrow text, handed over whole so that it is joined in Arrow.
+
+    :func:`~aftersales_crm.tables._interop.from_arrow_tables` wraps the reference columns
+    it reads; the join (``pyarrow.compute.index_in``) then needs no Python text per row.
+    Ids that are not plain ASCII without white space take the numpy path instead, where
+    they are normalised.
+    """
+
+    array: Any  # a pyarrow string array, in one chunk
+    pa: Any  # the pyarrow module
+    compute: Any  # the pyarrow.compute module
+    ndim: ClassVar[int] = 1
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    def to_numpy(self) -> NDArray[np.object_]:
+        """The texts as an object array, ``None`` where null."""
+        out: NDArray[np.object_] = self.array.to_numpy(zero_copy_only=False)
+        return out
+
+
+def _as_array(values: Any) -> NDArray[Any] | ArrowText | None:
+    """A column as a numpy array; ``None`` when it is not a sequence at all.
+
+    An :class:`ArrowText` stays as it is, for the reference column it is.
+    """
+    if isinstance(values, np.ndarray | ArrowText):
         return values
     try:
         items = list(values)
@@ -191,7 +225,7 @@ def _as_array(values: Any) -> NDArray[Any] | None:
     return np.fromiter(items, dtype=object, count=len(items))
 
 
-def _table_length(schema: TableSchema, arrays: Mapping[str, NDArray[Any]]) -> int:
+def _table_length(schema: TableSchema, arrays: Mapping[str, NDArray[Any] | ArrowText]) -> int:
     """The length of the table: its key column's, else the most common one (the first on a tie)."""
     key = schema.key
     if key is not None and key.external in arrays:
@@ -261,13 +295,13 @@ def ingest(
                 "unknown_column",
                 f"{schema.name} has no column {name!r}; expected some of {list(externals)}",
             )
-    arrays: dict[str, NDArray[Any]] = {}
+    arrays: dict[str, NDArray[Any] | ArrowText] = {}
     for name, values in data.items():
         if name not in externals:
             continue
         array = _as_array(values)
         if array is None or array.ndim != 1:
-            shape = "not a sequence" if array is None else f"of shape {array.shape}"
+            shape = "not a sequence" if array is None else f"of {array.ndim} dimensions"
             sink.column(
                 name, "column_length", f"column {schema.name}.{name} is {shape}, not a column"
             )
@@ -288,7 +322,10 @@ def ingest(
             column = attrs.evolve(column, check=None, check_array=None, normalise_array=None)
         name = column.external
         if name in arrays:
-            converted = _CONVERTERS[column.kind](column, arrays[name], sink, targets)
+            raw = arrays[name]
+            if isinstance(raw, ArrowText) and column.kind is not K.REF:
+                raw = raw.to_numpy()
+            converted = _CONVERTERS[column.kind](column, raw, sink, targets)
         elif name in data:  # given, but not as a column of this table's length
             converted = _blank(column, n)
         else:
@@ -604,10 +641,18 @@ def resolve(ids: NDArray[np.str_], wanted: NDArray[Any]) -> NDArray[np.int64]:
 
 
 def _ref(
-    column: Column, raw: NDArray[Any], sink: _Sink, targets: Mapping[str, Keys | None]
+    column: Column,
+    raw: NDArray[Any] | ArrowText,
+    sink: _Sink,
+    targets: Mapping[str, Keys | None],
 ) -> NDArray[np.int64]:
     name = column.external
     assert column.target is not None  # a schema invariant
+    if isinstance(raw, ArrowText):
+        joined = _arrow_ref(column, raw, sink, targets.get(column.target))
+        if joined is not None:
+            return joined
+        raw = raw.to_numpy()
     values, missing, bad = _strings(column, raw, sink, "an id")
     out = np.full(len(values), _NONE, dtype=np.int64)
     keys = targets.get(column.target)
@@ -631,6 +676,39 @@ def _ref(
         "dangling_reference",
         lambda r: f"{name} {values[r]} is not in {column.target}",
     )
+    return out
+
+
+def _arrow_ref(
+    column: Column, raw: ArrowText, sink: _Sink, keys: Keys | None
+) -> NDArray[np.int64] | None:
+    """A reference column joined in Arrow; ``None`` when some id needs normalising first."""
+    pc, array = raw.compute, raw.array
+    if (
+        pc.all(pc.string_is_ascii(array)).as_py() is False
+        or pc.any(pc.match_substring_regex(array, r"\s")).as_py()
+    ):
+        return None
+    name = column.external
+    missing = np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    if not column.nullable:
+        sink.rows(np.flatnonzero(missing), name, "missing_value", lambda r: f"{name} is required")
+    out = np.full(len(array), _NONE, dtype=np.int64)
+    if keys is None:  # the target's ids could not be read: nothing to check against
+        return out
+    found = pc.index_in(array, value_set=keys.arrow(raw.pa))
+    out[:] = found.fill_null(_NONE).to_numpy(zero_copy_only=False)
+    lost = np.flatnonzero(~missing & (out == _NONE))
+    if not len(lost):
+        return out
+    given: list[str] = array.take(lost).to_pylist()
+    if keys.check is not None:  # written the loose way the target's ids were normalised
+        normal = [_normal(keys.check, text) for text in given]
+        index = keys.index_of(normal)
+        out[lost] = [index.get(text, _NONE) for text in normal]
+    for row, text in zip(lost.tolist(), given, strict=True):
+        if out[row] == _NONE:
+            sink.add(row, name, "dangling_reference", f"{name} {text} is not in {column.target}")
     return out
 
 

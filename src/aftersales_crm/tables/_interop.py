@@ -39,6 +39,7 @@ from numpy.typing import NDArray
 from aftersales_crm._optional import require
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.records import Column, ColumnKind
+from aftersales_crm.tables._ingest import ArrowText
 from aftersales_crm.tables._schemas import SCHEMAS
 from aftersales_crm.tables._tables import _outside_column
 from aftersales_crm.values import NONE_CODE
@@ -325,6 +326,9 @@ def _from_arrow_data(pa: ModuleType, data: Any, column: Column | None, where: st
             codes[array.is_null().to_numpy(zero_copy_only=False)] = _NONE
             return words[codes]
         array = array.dictionary_decode()
+    if kind is K.REF and (types.is_string(array.type) or types.is_large_string(array.type)):
+        compute = require("pyarrow.compute", extra="arrow")
+        return ArrowText(array.cast(pa.string()), pa, compute)  # type: ignore[return-value]  # joined in Arrow
     if types.is_timestamp(array.type):
         if kind is K.INSTANT and array.type.tz is None and array.null_count < len(array):
             raise _naive_instants(where)
