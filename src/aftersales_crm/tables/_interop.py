@@ -362,12 +362,12 @@ def _from_arrow_data(pa: ModuleType, data: Any, column: Column | None, where: st
 def _tuples(array: Any) -> NDArray[np.object_]:
     """A list<string> array as an object array of tuples of texts (``None`` where null)."""
     offsets = array.offsets.to_numpy().tolist()
-    texts = array.flatten().to_numpy(zero_copy_only=False).tolist()
+    texts = tuple(array.flatten().to_numpy(zero_copy_only=False).tolist())  # slices are tuples
     if array.offset or (offsets and offsets[0]):  # a slice: flatten starts at its first list
         first = offsets[0]
         offsets = [o - first for o in offsets]
     empty = ()
-    tuples = [tuple(texts[a:b]) if a != b else empty for a, b in pairwise(offsets)]
+    tuples = [texts[a:b] if a != b else empty for a, b in pairwise(offsets)]
     out = _object_array(tuples)
     if array.null_count:
         out[array.is_null().to_numpy(zero_copy_only=False)] = None
