@@ -685,3 +685,30 @@ def test_a_loosely_written_vin_reference_finds_its_vehicle(arrays: Arrays) -> No
     arrays["orders"]["vin"] = np.array(["not a vin", VIN_1, VIN_2], dtype=object)
     (problem,) = _rejected(arrays).problems
     assert (problem.row, problem.column, problem.code) == (0, "vin", "dangling_reference")
+
+
+def test_a_loose_reference_among_few_into_a_large_table_finds_its_row() -> None:
+    # one reference into many vehicles: the look-up takes only the ids it needs
+    vins = synthetic_vins(40)
+    tables = Tables.from_arrays(
+        dealers={"id": ["D1"], "name": ["北店"]},
+        customers={"id": ["C1"], "name": ["王芳"]},
+        vehicles={"vin": vins, "model": ["Lavida"] * len(vins)},
+        contacts={
+            "id": ["K1"],
+            "customer_id": ["C1"],
+            "vin": [vins[7].lower()],
+            "channel": ["phone"],
+            "purpose": ["care"],
+            "outcome": ["reached"],
+            "at": _instants("2024-01-01"),
+        },
+    )
+    assert tables.contacts["vehicle"].tolist() == [7]
+
+
+def synthetic_vins(n: int) -> list[str]:
+    """``n`` distinct valid VINs of the synthetic bases."""
+    from aftersales_crm import synthetic
+
+    return synthetic.columns(n, seed=5).tables().vehicles["vin"].tolist()[:n]

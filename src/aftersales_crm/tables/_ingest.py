@@ -667,8 +667,9 @@ def _ref(
     if len(lost) and keys.check is not None:
         # The target's ids were normalised on the way in ("lsvau…" became "LSVAU…"):
         # a reference written the same loose way points to the same row.
-        for i in lost.tolist():
-            out[rows[i]] = index.get(_normal(keys.check, wanted[i]), _NONE)
+        normal = [_normal(keys.check, wanted[i]) for i in lost.tolist()]
+        loose = keys.index_of(normal)
+        out[rows[lost]] = [loose.get(text, _NONE) for text in normal]
     dangling = rows[lost][out[rows[lost]] == _NONE]
     sink.rows(
         dangling,
