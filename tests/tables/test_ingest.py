@@ -711,4 +711,5 @@ def synthetic_vins(n: int) -> list[str]:
     """``n`` distinct valid VINs of the synthetic bases."""
     from aftersales_crm import synthetic
 
-    return synthetic.columns(n, seed=5).tables().vehicles["vin"].tolist()[:n]
+    vins: list[str] = synthetic.columns(n, seed=5).tables().vehicles["vin"].tolist()
+    return vins
