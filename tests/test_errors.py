@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 
+import attrs
 import pytest
 
 from aftersales_crm import errors
@@ -86,8 +87,31 @@ def test_table_validation_error_lists_every_problem_up_to_the_limit() -> None:
     assert "row 19, column 'labour_fen'" in text
     assert "row 20, column" not in text
     assert "… and 5 more" in text
-    assert err.problems == tuple(problems)
+    assert err.problems == tuple(attrs.evolve(p, table="lines") for p in problems)
     assert err.table == "lines"
+
+
+def test_table_validation_error_groups_the_problems_of_every_table() -> None:
+    problems = [
+        RowProblem(3, "labour", "negative_money", "labour is -1", "lines"),
+        RowProblem(0, "id", "duplicate_id", "id C1 repeats row 0", "customers"),
+        RowProblem(-1, "name", "missing_column", "name is missing", "lines"),
+    ]
+    err = TableValidationError(problems)
+    assert err.tables == ("lines", "customers")
+    assert [(p.table, p.row) for p in err.problems] == [
+        ("lines", -1),
+        ("lines", 3),
+        ("customers", 0),
+    ]
+    assert str(err).splitlines() == [
+        "2 tables with problems: lines, customers",
+        "lines: 2 problems in 1 row and the columns",
+        "  column 'name' [missing_column]: name is missing",
+        "  row 3, column 'labour' [negative_money]: labour is -1",
+        "customers: 1 problem in 1 row",
+        "  row 0, column 'id' [duplicate_id]: id C1 repeats row 0",
+    ]
 
 
 def test_table_validation_error_counts_rows_not_problems() -> None:

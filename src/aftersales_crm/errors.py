@@ -134,31 +134,44 @@ class InvalidComponent(InvalidValue):
 
 @attrs.frozen
 class RowProblem:
-    """One problem found in one row of a table.
+    """One problem found in one row of a table, or in a table's columns.
 
     Attributes:
-        row: zero-based row index in the input.
-        column: name of the offending column.
+        row: zero-based row index in the input, or ``-1`` for a problem of a whole column
+            (a column missing, unknown, of another length, or holding booleans).
+        column: name of the offending column (the outside name, as given).
         code: stable machine code of the rule that failed.
         message: human-readable explanation naming the rule and the value.
+        table: the name of the table (``""`` while a rule has not been told it).
 
     Examples:
-        >>> RowProblem(3, "labour_fen", "negative_money", "labour_fen is -100, must be >= 0")
-        RowProblem(row=3, column='labour_fen', code='negative_money', message='labour_fen is -100, must be >= 0')
+        >>> RowProblem(3, "labour_fen", "negative_money", "labour_fen is -100, must be >= 0", "lines")
+        RowProblem(row=3, column='labour_fen', code='negative_money', message='labour_fen is -100, must be >= 0', table='lines')
     """
 
     row: int
     column: str
     code: str
     message: str
+    table: str = ""
 
 
 class TableValidationError(InvalidValue):
-    """A table failed validation; ``problems`` lists every bad row, not only the first.
+    """Tables failed validation; ``problems`` lists every problem of every table at once.
+
+    Problems are grouped by table (in the order the tables are named, building order for
+    :class:`~aftersales_crm.tables.Tables`), each table's in row order, problems of whole
+    columns (row ``-1``) first. The message lists up to :attr:`max_listed` problems of
+    each table.
 
     Args:
-        problems: every problem found, in row order.
-        table: the name of the table, for the message.
+        problems: every problem found.
+        table: the table of problems that do not name one.
+
+    Attributes:
+        problems: every problem, grouped by table.
+        tables: the names of the tables with problems, in order.
+        table: the first of them.
 
     Examples:
         >>> err = TableValidationError(
@@ -168,30 +181,59 @@ class TableValidationError(InvalidValue):
         >>> print(err)
         vehicles: 1 problem in 1 row
           row 0, column 'vin' [vin_checksum]: check digit is 0, expected X
-        >>> err.problems[0].row
-        0
+        >>> err.problems[0].row, err.problems[0].table
+        (0, 'vehicles')
+        >>> err = TableValidationError([
+        ...     RowProblem(-1, "name", "missing_column", "required column 'name' is missing", "dealers"),
+        ...     RowProblem(2, "labour", "negative_money", "labour is -5, must be >= 0", "lines"),
+        ... ])
+        >>> print(err)
+        2 tables with problems: dealers, lines
+        dealers: 1 problem in the columns
+          column 'name' [missing_column]: required column 'name' is missing
+        lines: 1 problem in 1 row
+          row 2, column 'labour' [negative_money]: labour is -5, must be >= 0
     """
 
     code = "table_invalid"
     message = "the table is invalid"
 
-    #: How many problems the message lists before summarising the rest.
+    #: How many problems of each table the message lists before summarising the rest.
     max_listed: ClassVar[int] = 20
 
-    def __init__(self, problems: list[RowProblem] | tuple[RowProblem, ...], *, table: str) -> None:
-        self.problems: tuple[RowProblem, ...] = tuple(problems)
-        self.table = table
-        n_rows = len({p.row for p in self.problems})
-        noun = "problem" if len(self.problems) == 1 else "problems"
-        rows = "row" if n_rows == 1 else "rows"
-        lines = [f"{table}: {len(self.problems)} {noun} in {n_rows} {rows}"]
-        lines += [
-            f"  row {p.row}, column {p.column!r} [{p.code}]: {p.message}"
-            for p in self.problems[: self.max_listed]
-        ]
-        if len(self.problems) > self.max_listed:
-            lines.append(f"  … and {len(self.problems) - self.max_listed} more")
+    def __init__(
+        self, problems: list[RowProblem] | tuple[RowProblem, ...], *, table: str | None = None
+    ) -> None:
+        named = [p if p.table or table is None else attrs.evolve(p, table=table) for p in problems]
+        groups: dict[str, list[RowProblem]] = {}
+        for problem in named:
+            groups.setdefault(problem.table, []).append(problem)
+        for group in groups.values():
+            group.sort(key=lambda p: p.row)  # stable: a row's problems keep their order
+        self.problems: tuple[RowProblem, ...] = tuple(p for g in groups.values() for p in g)
+        self.tables: tuple[str, ...] = tuple(groups)
+        self.table = self.tables[0] if self.tables else (table or "")
+        lines = []
+        if len(groups) > 1:
+            lines.append(f"{len(groups)} tables with problems: {', '.join(groups)}")
+        for name, group in groups.items():
+            lines += self._describe(name, group)
         super().__init__("\n".join(lines))
+
+    @classmethod
+    def _describe(cls, table: str, problems: list[RowProblem]) -> list[str]:
+        n_rows = len({p.row for p in problems if p.row >= 0})
+        noun = "problem" if len(problems) == 1 else "problems"
+        where = f"in {n_rows} {'row' if n_rows == 1 else 'rows'}" if n_rows else "in the columns"
+        if n_rows and any(p.row < 0 for p in problems):
+            where += " and the columns"
+        lines = [f"{table}: {len(problems)} {noun} {where}"]
+        for p in problems[: cls.max_listed]:
+            at = f"row {p.row}, " if p.row >= 0 else ""
+            lines.append(f"  {at}column {p.column!r} [{p.code}]: {p.message}")
+        if len(problems) > cls.max_listed:
+            lines.append(f"  … and {len(problems) - cls.max_listed} more")
+        return lines
 
 
 class IntegrityError(AftersalesError, ValueError):

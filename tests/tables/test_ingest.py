@@ -27,8 +27,9 @@ def _rejected(arrays: Arrays) -> TableValidationError:
     return info.value
 
 
-def _found(error: TableValidationError) -> list[Found]:
-    return [(p.row, p.column, p.code) for p in error.problems]
+def _found(error: TableValidationError, table: str | None = None) -> list[Found]:
+    """The problems (of one table, if named) as (row, column, code)."""
+    return [(p.row, p.column, p.code) for p in error.problems if table in (None, p.table)]
 
 
 def _days(*values: str) -> np.ndarray[Any, np.dtype[np.datetime64]]:
@@ -112,12 +113,12 @@ ROW_RULES: list[tuple[str, str, Any, list[Found]]] = [
     ("orders", "customer_id", ["C1", "C9", "C2"], [(1, "customer_id", "dangling_reference")]),
     # a repeated id is reported at the repeat
     ("customers", "id", ["C1", "C2", "C1"], [(2, "id", "duplicate_id")]),
-    # an id with white space, and an empty numpy text id
+    # an id with white space, and an empty numpy text id (numpy text has no None)
     (
         "customers",
         "id",
         np.array(["C 1", "C2", ""]),
-        [(0, "id", "id_format"), (2, "id", "id_format")],
+        [(0, "id", "id_format"), (2, "id", "missing_value")],
     ),
     # a VIN with a wrong check digit
     ("vehicles", "vin", ["LSVAU2180N2183294", VIN_2, VIN_3], [(0, "vin", "vin_checksum")]),
@@ -280,30 +281,44 @@ def test_each_rule_names_the_bad_rows_column_and_code(
     arrays[table][column] = values
     error = _rejected(arrays)
     assert error.table == table
-    assert _found(error) == expected
-    assert all(p.message for p in error.problems)
+    assert _found(error, table) == expected
+    assert all(p.message and p.table for p in error.problems)
 
 
 def test_a_duplicate_id_names_the_row_it_repeats(arrays: Arrays) -> None:
     arrays["customers"]["id"] = np.array(["C1", "C2", "C1"])
-    (problem,) = _rejected(arrays).problems
-    assert problem == RowProblem(2, "id", "duplicate_id", "id C1 repeats row 0")
+    error = _rejected(arrays)
+    assert error.problems[0] == RowProblem(
+        2, "id", "duplicate_id", "id C1 repeats row 0", "customers"
+    )
+    # C3 is gone, so the references to it are reported too, in their own tables
+    assert {p.code for p in error.problems[1:]} == {"dangling_reference"}
 
 
 def test_a_row_problem_message_names_the_value_and_the_rule(arrays: Arrays) -> None:
     arrays["lines"]["labour"] = np.array([18_000, -5, 0, 100])
     error = _rejected(arrays)
     assert error.problems == (
-        RowProblem(1, "labour", "negative_money", "labour is -5, must be >= 0"),
+        RowProblem(1, "labour", "negative_money", "labour is -5, must be >= 0", "lines"),
     )
     assert "row 1, column 'labour' [negative_money]" in str(error)
 
 
 def test_an_identifier_problem_carries_the_identifier_rules_code(arrays: Arrays) -> None:
     arrays["vehicles"]["vin"] = ["LSVAU2180N2183294", VIN_2, VIN_3]
-    (problem,) = _rejected(arrays).problems
-    assert problem.code == "vin_checksum"
+    error = _rejected(arrays)
+    problem = error.problems[0]
+    assert (problem.table, problem.code) == ("vehicles", "vin_checksum")
     assert "LSVAU2180N2183294" in problem.message
+
+
+def test_a_reference_to_an_id_that_broke_its_rule_is_not_reported_again(arrays: Arrays) -> None:
+    bad_vin = "LSVAU2180N2183294"  # a wrong check digit
+    arrays["vehicles"]["vin"] = [bad_vin, VIN_2, VIN_3]
+    for table in ("ownerships", "orders", "contacts"):
+        vins = list(arrays[table]["vin"])
+        arrays[table]["vin"] = [bad_vin if v == VIN_1 else v for v in vins]
+    assert _found(_rejected(arrays)) == [(0, "vin", "vin_checksum")]
 
 
 def test_an_order_without_lines_is_reported_on_the_orders(arrays: Arrays) -> None:
@@ -312,7 +327,11 @@ def test_an_order_without_lines_is_reported_on_the_orders(arrays: Arrays) -> Non
     assert error.table == "orders"
     assert error.problems == (
         RowProblem(
-            1, "id", "order_without_lines", "order RO2 has no lines; an order has at least one"
+            1,
+            "id",
+            "order_without_lines",
+            "order RO2 has no lines; an order has at least one",
+            "orders",
         ),
     )
 
@@ -328,12 +347,16 @@ def test_orders_without_any_lines_table_are_all_reported(arrays: Arrays) -> None
     ]
 
 
-def test_bad_lines_are_reported_before_the_orders_they_leave_bare(arrays: Arrays) -> None:
+def test_bad_lines_are_reported_with_the_orders_they_leave_bare(arrays: Arrays) -> None:
     arrays["lines"]["order_id"] = ["RO1", "RO1", "RO1", "RO1"]
     arrays["lines"]["labour"] = np.array([1, 1, -1, 1])
     error = _rejected(arrays)
-    assert error.table == "lines"
-    assert _found(error) == [(2, "labour", "negative_money")]
+    assert error.tables == ("orders", "lines")
+    assert _found(error, "lines") == [(2, "labour", "negative_money")]
+    assert _found(error, "orders") == [
+        (1, "id", "order_without_lines"),
+        (2, "id", "order_without_lines"),
+    ]
 
 
 def test_every_bad_row_of_a_table_is_reported_at_once_in_row_order(arrays: Arrays) -> None:
@@ -385,13 +408,26 @@ def test_the_problems_cover_exactly_the_bad_rows_of_a_large_table() -> None:
     assert "… and" in str(info.value)
 
 
-def test_the_first_table_with_problems_is_the_one_reported(arrays: Arrays) -> None:
+def test_every_table_with_problems_is_reported_in_one_error(arrays: Arrays) -> None:
     arrays["vehicles"]["vin"] = ["LSVAU2180N2183294", VIN_2, VIN_3]
     arrays["lines"]["labour"] = np.array([-1, 0, 0, 0])
     arrays["customers"]["name"] = [None, "大众", "李华"]
     error = _rejected(arrays)
-    assert error.table == "customers"
-    assert _found(error) == [(0, "name", "missing_value")]
+    # in building order; the VIN changed, so the references to the old one dangle
+    assert error.tables == ("customers", "vehicles", "ownerships", "orders", "lines", "contacts")
+    assert [(p.table, p.row, p.column, p.code) for p in error.problems] == [
+        ("customers", 0, "name", "missing_value"),
+        ("vehicles", 0, "vin", "vin_checksum"),
+        ("ownerships", 0, "vin", "dangling_reference"),
+        ("orders", 0, "vin", "dangling_reference"),
+        ("orders", 1, "vin", "dangling_reference"),
+        ("lines", 0, "labour", "negative_money"),
+        ("contacts", 0, "vin", "dangling_reference"),
+    ]
+    text = str(error)
+    assert text.startswith("6 tables with problems: customers, vehicles, ownerships, orders,")
+    assert "\ncustomers: 1 problem in 1 row\n  row 0, column 'name'" in text
+    assert "\nlines: 1 problem in 1 row\n  row 0, column 'labour'" in text
 
 
 def test_the_callers_arrays_are_not_changed(arrays: Arrays) -> None:
@@ -437,33 +473,70 @@ def test_a_float_among_integers_in_a_money_column_raises_and_names_the_row(array
 
 
 @pytest.mark.parametrize(
-    ("spoil", "code", "match"),
+    ("spoil", "expected", "match"),
     [
         # a required column left out
-        (lambda a: a["orders"].pop("opened_at"), "missing_column", "'opened_at' is missing"),
+        (
+            lambda a: a["orders"].pop("opened_at"),
+            [("opened_at", "missing_column")],
+            "'opened_at' is missing",
+        ),
         # a column the table does not have
-        (lambda a: a["orders"].update(colour=["a", "b", "c"]), "unknown_column", r"\['colour'\]"),
-        # an inside name where the outside one belongs
-        (lambda a: a["lines"].update(order=["RO1"] * 4), "unknown_column", r"\['order'\]"),
-        # a table that does not exist
-        (lambda a: a.update(surveys={"id": ["S1"]}), "unknown_table", r"\['surveys'\]"),
-        # columns of different lengths
+        (
+            lambda a: a["orders"].update(colour=["a", "b", "c"]),
+            [("colour", "unknown_column")],
+            "no column 'colour'",
+        ),
+        # columns of different lengths: the key column says how long the table is
         (
             lambda a: a["orders"].update(mileage=[1, 2]),
-            "column_length",
-            "'orders.mileage' has 2 rows",
+            [("mileage", "column_length")],
+            "orders.mileage has 2 rows, the table has 3",
         ),
         # a column that is not one-dimensional
-        (lambda a: a["orders"].update(mileage=np.ones((3, 2))), "column_length", "orders.mileage"),
+        (
+            lambda a: a["orders"].update(mileage=np.ones((3, 2))),
+            [("mileage", "column_length")],
+            "orders.mileage",
+        ),
+        # a column that is not a sequence
+        (lambda a: a["orders"].update(mileage=5), [("mileage", "column_length")], "not a sequence"),
     ],
 )
-def test_structural_mistakes_raise_one_invalid_value(
-    arrays: Arrays, spoil: Any, code: str, match: str
+def test_structural_mistakes_are_problems_of_the_whole_column(
+    arrays: Arrays, spoil: Any, expected: list[tuple[str, str]], match: str
 ) -> None:
     spoil(arrays)
-    with pytest.raises(InvalidValue, match=match) as info:
+    with pytest.raises(TableValidationError, match=match) as info:
         Tables.from_arrays(**arrays)
-    assert info.value.code == code
+    assert [(p.table, p.row, p.column, p.code) for p in info.value.problems] == [
+        ("orders", -1, column, code) for column, code in expected
+    ]
+
+
+def test_every_missing_and_unknown_column_of_every_table_is_reported(arrays: Arrays) -> None:
+    del arrays["orders"]["opened_at"], arrays["orders"]["customer_id"]
+    arrays["orders"]["colour"] = ["a", "b", "c"]
+    del arrays["customers"]["name"]
+    arrays["lines"]["order"] = ["RO1"] * 4  # an inside name where the outside one belongs
+    arrays["lines"]["labour"] = [1, 2]
+    error = _rejected(arrays)
+    assert [(p.table, p.row, p.column, p.code) for p in error.problems] == [
+        ("customers", -1, "name", "missing_column"),
+        ("orders", -1, "colour", "unknown_column"),
+        ("orders", -1, "customer_id", "missing_column"),
+        ("orders", -1, "opened_at", "missing_column"),
+        ("lines", -1, "order", "unknown_column"),
+        ("lines", -1, "labour", "column_length"),
+    ]
+    assert "customers: 1 problem in the columns\n  column 'name' [missing_column]" in str(error)
+
+
+def test_an_unknown_table_raises_at_once(arrays: Arrays) -> None:
+    arrays["surveys"] = {"id": ["S1"]}
+    with pytest.raises(InvalidValue, match=r"unknown tables \['surveys'\]") as info:
+        Tables.from_arrays(**arrays)
+    assert info.value.code == "unknown_table"
     assert not isinstance(info.value, TableValidationError)
 
 
@@ -501,14 +574,41 @@ def test_instants_are_kept_in_utc_whatever_zone_they_came_in(arrays: Arrays) -> 
     )
 
 
-def test_instants_near_the_ends_of_the_calendar_are_kept_in_utc(arrays: Arrays) -> None:
+def test_instants_at_the_ends_of_the_range_are_kept_in_utc(arrays: Arrays) -> None:
     arrays["consents"]["at"] = [
-        dt.datetime(1, 1, 2, 2, tzinfo=SHANGHAI),
+        dt.datetime(1900, 1, 1, 8, tzinfo=SHANGHAI),
         dt.datetime(2024, 3, 1, tzinfo=dt.UTC),
-        dt.datetime(9999, 12, 31, 8, tzinfo=SHANGHAI),
+        dt.datetime(2200, 1, 1, 7, 59, 59, 999999, tzinfo=SHANGHAI),
     ]
     at = Tables.from_arrays(**arrays).consents["at"]
-    assert at.tolist() == _instants("0001-01-01T18", "2024-03-01", "9999-12-31").tolist()
+    assert (
+        at.tolist() == _instants("1900-01-01", "2024-03-01", "2199-12-31T23:59:59.999999").tolist()
+    )
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        # aware datetimes near the ends of datetime's own range: no OverflowError
+        [
+            dt.datetime(1, 1, 2, 2, tzinfo=SHANGHAI),
+            None,
+            dt.datetime(9999, 12, 31, 8, tzinfo=SHANGHAI),
+        ],
+        # ISO texts
+        ["0001-01-01T00:00Z", None, "2200-01-01T00:00Z"],
+        # numpy datetimes, at another unit
+        _instants("1899-12-31T23:59:59", "NaT", "2200-01-01", unit="s"),
+    ],
+)
+def test_instants_outside_the_range_are_row_problems(arrays: Arrays, values: Any) -> None:
+    arrays["consents"]["at"] = values
+    error = _rejected(arrays)
+    assert _found(error, "consents") == [
+        (0, "at", "instant_range"),
+        (1, "at", "missing_value"),
+        (2, "at", "instant_range"),
+    ]
 
 
 def test_numpy_datetimes_are_read_as_utc_at_any_unit(arrays: Arrays) -> None:
@@ -585,3 +685,31 @@ def test_a_loosely_written_vin_reference_finds_its_vehicle(arrays: Arrays) -> No
     arrays["orders"]["vin"] = np.array(["not a vin", VIN_1, VIN_2], dtype=object)
     (problem,) = _rejected(arrays).problems
     assert (problem.row, problem.column, problem.code) == (0, "vin", "dangling_reference")
+
+
+def test_a_loose_reference_among_few_into_a_large_table_finds_its_row() -> None:
+    # one reference into many vehicles: the look-up takes only the ids it needs
+    vins = synthetic_vins(40)
+    tables = Tables.from_arrays(
+        dealers={"id": ["D1"], "name": ["北店"]},
+        customers={"id": ["C1"], "name": ["王芳"]},
+        vehicles={"vin": vins, "model": ["Lavida"] * len(vins)},
+        contacts={
+            "id": ["K1"],
+            "customer_id": ["C1"],
+            "vin": [vins[7].lower()],
+            "channel": ["phone"],
+            "purpose": ["care"],
+            "outcome": ["reached"],
+            "at": _instants("2024-01-01"),
+        },
+    )
+    assert tables.contacts["vehicle"].tolist() == [7]
+
+
+def synthetic_vins(n: int) -> list[str]:
+    """``n`` distinct valid VINs of the synthetic bases."""
+    from aftersales_crm import synthetic
+
+    vins: list[str] = synthetic.columns(n, seed=5).tables().vehicles["vin"].tolist()
+    return vins

@@ -87,6 +87,69 @@ class _Pattern:
             raise InvalidFormat(f"{value!r} is not {self.what}", code=self.code)
         return value
 
+    def array(self, values: list[str]) -> NDArray[np.bool_]:
+        """Which texts match, one C match each: those :meth:`__call__` returns unchanged."""
+        matches = map(self.compiled.fullmatch, values)
+        return np.fromiter(map(bool, matches), dtype=np.bool_, count=len(values))
+
+
+_WHITE_SPACE: Final = re.compile(r"\s")
+
+
+@attrs.frozen
+class _NoSpace(_Pattern):
+    r"""A pattern of the form ``\S{1,n}``: its array test needs no match per text."""
+
+    longest: int = 64
+
+    def array(self, values: list[str]) -> NDArray[np.bool_]:
+        """Which texts have 1 to ``longest`` characters and no white space (one pass in C)."""
+        lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+        fits = (lengths >= 1) & (lengths <= self.longest)
+        if fits.all() and _WHITE_SPACE.search("".join(values)) is None:
+            return fits
+        return super().array(values)
+
+
+@attrs.frozen
+class _Postcode:
+    """A postcode: digits of any script made ASCII (``１０００８３``), then six of them."""
+
+    pattern: _Pattern
+
+    def __call__(self, value: str) -> str:
+        return self.pattern(normalise_postcode(value))
+
+    def array(self, values: list[str]) -> NDArray[np.bool_]:
+        """Which texts are six ASCII digits already (the others go through the rule)."""
+        return self.pattern.array(values)
+
+
+@attrs.frozen
+class _Phone:
+    """A phone number in the default region, stored as E.164 (``values.phone``)."""
+
+    def __call__(self, value: str) -> str:
+        return phone.validate(value)
+
+    def normalise_array(self, values: list[str]) -> list[str | None]:
+        """The E.164 form of the numbers the vectorised path vouches for, else ``None``."""
+        return phone._fast_e164(values)
+
+
+def _check_array_of(column: Column) -> Callable[..., object] | None:
+    """A check's own vectorised test, when it has one (a pattern, a postcode)."""
+    test: Callable[..., object] | None = getattr(column.check, "array", None)
+    return test
+
+
+def _normalise_array_of(column: Column) -> Callable[[list[str]], list[str | None]] | None:
+    """A check's own vectorised normal form, when it has one (a phone number)."""
+    normal: Callable[[list[str]], list[str | None]] | None = getattr(
+        column.check, "normalise_array", None
+    )
+    return normal
+
 
 @attrs.frozen
 class Column:
@@ -103,7 +166,12 @@ class Column:
         target: the table a :attr:`ColumnKind.REF` column points into.
         check: for text, the identifier rule (returns the normalised text or raises).
         check_array: a vectorised test that is True for rows already valid and in normal
-            form; other rows go through ``check``.
+            form; other rows go through ``check``. By default the ``array`` method of
+            ``check``, if it has one. Columns compare without it (it is a faster form of
+            ``check``, which they compare).
+        normalise_array: a vectorised ``check`` over a list of texts: the normal form of
+            each text it vouches for, ``None`` for the rows that must go through
+            ``check``. By default the ``normalise_array`` method of ``check``, if any.
         limit: for floats, the largest magnitude allowed (90 for a latitude).
         max_length: for text, the most characters allowed.
 
@@ -120,9 +188,14 @@ class Column:
     enum: type[enum.Enum] | None = None
     target: str | None = None
     check: Callable[[str], str] | None = None
-    check_array: Callable[..., object] | None = None
+    check_array: Callable[..., object] | None = attrs.field(
+        default=attrs.Factory(_check_array_of, takes_self=True), eq=False
+    )
     limit: float | None = None
     max_length: int = 500
+    normalise_array: Callable[[list[str]], list[str | None]] | None = attrs.field(
+        default=attrs.Factory(_normalise_array_of, takes_self=True), eq=False
+    )
 
     @property
     def external(self) -> str:
@@ -207,25 +280,14 @@ SHORT_TEXT: Final = 200
 #: Contact and complaint texts (a note, a description) are longer: ``records/_contact.py``.
 LONG_TEXT: Final = 2000
 
-
-@attrs.frozen
-class _Postcode(_Pattern):
-    """The postcode rule of the records: normalised, then six ASCII digits.
-
-    The text is normalised with :func:`~aftersales_crm.values.normalise_postcode` first.
-    """
-
-    def __call__(self, value: str) -> str:
-        return super().__call__(normalise_postcode(value))
-
-
-postcode = _Postcode(r"[0-9]{6}", "postcode_format", "a postcode of six digits")
+postcode = _Postcode(_Pattern(r"[0-9]{6}", "postcode_format", "a postcode of six digits"))
 email = _Pattern(r"[^@\s]+@[^@\s]+\.[^@\s]+", "email_format", "an e-mail address")
-plain_id = _Pattern(r"\S{1,64}", "id_format", "an id (1 to 64 characters, no white space)")
+plain_id = _NoSpace(
+    r"\S{1,64}", "id_format", "an id (1 to 64 characters, no white space)", longest=ID_MAX
+)
 
 
-def _phone(value: str) -> str:
-    return phone.validate(value)
+_phone: Final = _Phone()
 
 
 def text(name: str, *, field: str = "", nullable: bool = True, max_length: int = 500) -> Column:

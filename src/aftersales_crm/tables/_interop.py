@@ -29,6 +29,7 @@ arriving as datetimes keep their day; a time of day is reported as a row problem
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import pairwise
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final
 
@@ -38,6 +39,7 @@ from numpy.typing import NDArray
 from aftersales_crm._optional import require
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.records import Column, ColumnKind
+from aftersales_crm.tables._ingest import ArrowText
 from aftersales_crm.tables._schemas import SCHEMAS
 from aftersales_crm.tables._tables import _outside_column
 from aftersales_crm.values import NONE_CODE
@@ -65,10 +67,7 @@ def _pyarrow() -> ModuleType:
 
 def _object_array(items: list[Any]) -> NDArray[np.object_]:
     """An object array of ``items``, element by element (tuples and lists stay whole)."""
-    out = np.empty(len(items), dtype=object)
-    for row, item in enumerate(items):
-        out[row] = item
-    return out
+    return np.fromiter(items, dtype=object, count=len(items))
 
 
 def _with_none(values: NDArray[Any]) -> NDArray[np.object_]:
@@ -327,6 +326,9 @@ def _from_arrow_data(pa: ModuleType, data: Any, column: Column | None, where: st
             codes[array.is_null().to_numpy(zero_copy_only=False)] = _NONE
             return words[codes]
         array = array.dictionary_decode()
+    if kind is K.REF and (types.is_string(array.type) or types.is_large_string(array.type)):
+        compute = require("pyarrow.compute", extra="arrow")
+        return ArrowText(array.cast(pa.string()), pa, compute)  # type: ignore[return-value]  # joined in Arrow
     if types.is_timestamp(array.type):
         if kind is K.INSTANT and array.type.tz is None and array.null_count < len(array):
             raise _naive_instants(where)
@@ -343,6 +345,30 @@ def _from_arrow_data(pa: ModuleType, data: Any, column: Column | None, where: st
         )
     ):
         return array.to_numpy(zero_copy_only=False)  # type: ignore[no-any-return]
-    if types.is_list(array.type) or types.is_large_list(array.type):
-        return _object_array([None if v is None else tuple(v) for v in array.to_pylist()])
+    if (types.is_list(array.type) or types.is_large_list(array.type)) and (
+        types.is_string(array.type.value_type) or types.is_large_string(array.type.value_type)
+    ):
+        return _tuples(array)
+    if (types.is_integer(array.type) or types.is_boolean(array.type)) and not (
+        types.is_uint64(array.type)
+    ):  # with nulls: the values as Python objects, None where null, converted whole
+        filler = False if types.is_boolean(array.type) else 0
+        out = array.fill_null(filler).to_numpy(zero_copy_only=False).astype(object)
+        out[array.is_null().to_numpy(zero_copy_only=False)] = None
+        return out  # type: ignore[no-any-return]
     return _object_array(array.to_pylist())
+
+
+def _tuples(array: Any) -> NDArray[np.object_]:
+    """A list<string> array as an object array of tuples of texts (``None`` where null)."""
+    offsets = array.offsets.to_numpy().tolist()
+    texts = tuple(array.flatten().to_numpy(zero_copy_only=False).tolist())  # slices are tuples
+    if array.offset or (offsets and offsets[0]):  # a slice: flatten starts at its first list
+        first = offsets[0]
+        offsets = [o - first for o in offsets]
+    empty = ()
+    tuples = [texts[a:b] if a != b else empty for a, b in pairwise(offsets)]
+    out = _object_array(tuples)
+    if array.null_count:
+        out[array.is_null().to_numpy(zero_copy_only=False)] = None
+    return out

@@ -16,15 +16,21 @@ from aftersales_crm.records import ColumnKind, TableSchema
 __all__ = ["Table"]
 
 
-def _read_only(array: NDArray[Any]) -> NDArray[Any]:
-    if array.flags.writeable:
-        array = array.view()
-        array.flags.writeable = False
-    return array
+def _read_only(array: Any) -> NDArray[Any]:
+    """A read-only copy of ``array``: what the caller holds can change without changing it."""
+    copy = np.array(array, copy=True)
+    copy.flags.writeable = False
+    return copy
 
 
 def _read_only_columns(columns: Mapping[str, Any]) -> Mapping[str, NDArray[Any]]:
     return MappingProxyType({name: _read_only(values) for name, values in columns.items()})
+
+
+def _frozen(array: NDArray[Any]) -> NDArray[Any]:
+    """``array`` made read-only in place: for arrays no one else holds."""
+    array.flags.writeable = False
+    return array
 
 
 def _frozen_labels(labels: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
@@ -43,7 +49,8 @@ def _same(a: NDArray[Any], b: NDArray[Any]) -> bool:
 class Table:
     """A table of equal-length numpy columns described by a :class:`TableSchema`.
 
-    Tables are immutable: every column is a read-only array. Build them through
+    Tables are immutable: every column is a read-only array, a copy of the one given, so
+    that changing the caller's array afterwards changes nothing here. Build them through
     :class:`~aftersales_crm.tables.Tables`, which validates them; the row order is the
     caller's and is kept.
 
@@ -79,6 +86,22 @@ class Table:
         if len(lengths) > 1:
             msg = f"{self.schema.name}: columns have different lengths {sorted(lengths)}"
             raise ValueError(msg)
+
+    @classmethod
+    def _owned(
+        cls,
+        schema: TableSchema,
+        columns: Mapping[str, NDArray[Any]],
+        labels: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> Table:
+        """A table of arrays no one else holds (ingest's own): frozen in place, not copied."""
+        table = cls.__new__(cls)
+        object.__setattr__(table, "schema", schema)
+        frozen = {name: _frozen(values) for name, values in columns.items()}
+        object.__setattr__(table, "columns", MappingProxyType(frozen))
+        object.__setattr__(table, "labels", _frozen_labels(labels or {}))
+        table.__attrs_post_init__()
+        return table
 
     @property
     def name(self) -> str:
@@ -153,7 +176,7 @@ class Table:
             >>> len(lines.take(np.array([2, 0])))
             2
         """
-        return Table(self.schema, {k: v[rows] for k, v in self.columns.items()}, self.labels)
+        return Table._owned(self.schema, {k: v[rows] for k, v in self.columns.items()}, self.labels)
 
     @property
     def nbytes(self) -> int:

@@ -20,6 +20,7 @@ from aftersales_crm.errors import (
     CurrencyMismatchError,
     InvalidType,
     InvalidValue,
+    RowProblem,
     TableValidationError,
 )
 from aftersales_crm.records import (
@@ -34,7 +35,7 @@ from aftersales_crm.records import (
     refuse_redacted,
     table_schemas,
 )
-from aftersales_crm.tables._ingest import _Sink, cross_checks, ingest
+from aftersales_crm.tables._ingest import Keys, _Sink, cross_checks, ingest
 from aftersales_crm.tables._table import Table
 from aftersales_crm.values import NONE_CODE, Mileage, Money, currency_exponent
 
@@ -66,7 +67,7 @@ def _empty_table(schema: TableSchema) -> Table:
         for c in schema.columns
     }
     labels = {c.name: () for c in schema.columns if c.kind is K.LABEL}
-    return Table(schema, columns, labels)
+    return Table._owned(schema, columns, labels)
 
 
 def _unknown_table(name: str, names: list[str]) -> InvalidValue:
@@ -91,7 +92,7 @@ class Tables:
     (``customer_id``), and categoricals are enum values.
 
     Build them with :meth:`from_book`, :meth:`from_arrays`, :meth:`from_pandas` or
-    :meth:`from_arrow`; every bad row of the first table with problems is reported in one
+    :meth:`from_arrow`; every problem of every table is reported in one
     :class:`~aftersales_crm.errors.TableValidationError`. Nothing is dropped. The
     constructor takes ready :class:`Table` s by name (tables left out are empty) and checks
     only their schemas and references.
@@ -242,11 +243,26 @@ class Tables:
         Returns:
             The checked tables.
 
+        Every column is checked whole (a null mask, one vectorised pass per rule, one hash
+        join per reference column); only the rows that need a message take a Python step
+        of their own. Ids and references are normalised with
+        :func:`~aftersales_crm.values.normalise_ids`, so ``"C1"`` and ``"C1\u200b"`` are
+        one id. The bounds of :mod:`aftersales_crm.values` hold: amounts from 0 to
+        :data:`~aftersales_crm.values.MAX_MINOR_UNITS`, whole numbers within int64,
+        dates and instants within their documented range, and no booleans where numbers
+        belong.
+
+        Problems of a whole column (a required column left out, an unknown column, a
+        column of another length than the table's key column, booleans where numbers
+        belong) have row ``-1``; such a column is not read further. References into a
+        table are checked against its ids as read, even those that broke their rule (a
+        bad VIN is reported once, in ``vehicles``); references into a table whose id
+        column could not be read are not checked.
+
         Raises:
-            TableValidationError: listing every bad row of the first table (in building
-                order) that has any.
-            InvalidValue: for an unknown currency, table or column, a required column left
-                out, or columns of different lengths.
+            TableValidationError: listing every problem of every table, grouped by table
+                in building order.
+            InvalidValue: for an unknown currency or table.
             InvalidType: a table is not a mapping of columns.
             FloatMoneyError: for floats in a money column.
 
@@ -263,6 +279,18 @@ class Tables:
             aftersales_crm.errors.TableValidationError: lines: 2 problems in 1 row
               row 0, column 'order_id' [dangling_reference]: order_id RO1 is not in orders
               row 0, column 'parts' [negative_money]: parts is -5, must be >= 0
+            >>> Tables.from_arrays(
+            ...     dealers={"id": ["D1"]},
+            ...     customers={"id": ["C1", "C1\u200b"], "name": ["王明", "李华"], "age": [30, 40]},
+            ... )
+            Traceback (most recent call last):
+            ...
+            aftersales_crm.errors.TableValidationError: 2 tables with problems: dealers, customers
+            dealers: 1 problem in the columns
+              column 'name' [missing_column]: dealers: required column 'name' is missing
+            customers: 2 problems in 1 row and the columns
+              column 'age' [unknown_column]: customers has no column 'age'; expected some of [...]
+              row 1, column 'id' [duplicate_id]: id C1 repeats row 0
         """
         return cls._build(currency, tables, trusted=False)
 
@@ -281,27 +309,38 @@ class Tables:
             if given is not None and not isinstance(given, Mapping):
                 msg = f"{name} is a {type(given).__name__}, expected a mapping of columns"
                 raise InvalidType(msg)
-        built: dict[str, Table] = {}
-        ids: dict[str, NDArray[np.str_]] = {}
+        parts: dict[str, tuple[dict[str, NDArray[Any]], dict[str, tuple[str, ...]]]] = {}
+        ids: dict[str, Keys | None] = {}
+        sinks = {name: _Sink(name) for name in schemas}
         for name, schema in schemas.items():
             given = data.get(name)
             if not given:
-                built[name] = _empty_table(schema)
-            else:
-                sink = _Sink(name)
-                columns, labels = ingest(schema, given, ids, sink, trusted=trusted)
-                cross_checks(schema, columns, sink)
-                if sink.problems:
-                    problems = sorted(sink.problems, key=lambda p: p.row)
-                    raise TableValidationError(problems, table=name)
-                built[name] = Table(schema, columns, labels)
-            key = schema.key
-            if key is not None:
-                ids[name] = built[name][key.name]
+                empty = _empty_table(schema)
+                parts[name] = (dict(empty.columns), dict(empty.labels))
+                ids[name] = Keys([]) if schema.key is not None else None
+                continue
+            sink = sinks[name]
+            columns, labels, keys = ingest(schema, given, ids, sink, trusted=trusted)
+            cross_checks(schema, columns, sink)
+            parts[name] = (columns, labels)
+            ids[name] = keys
         for kind in fact_kinds():
             for child in kind.children:
-                if child.required:
-                    _parents_need_children(kind, child, built)
+                unread = {
+                    p.column for p in sinks[child.table.name].problems if p.row < 0
+                }  # a parent column that could not be read says nothing of the parents
+                parent = child.table.column(child.parent).external
+                if child.required and parent not in unread and ids[kind.table.name] is not None:
+                    sinks[kind.table.name].problems += _parents_need_children(
+                        kind, child, {name: columns for name, (columns, _) in parts.items()}
+                    )
+        problems = [p for sink in sinks.values() for p in sink.problems]
+        if problems:
+            raise TableValidationError(problems)
+        built = {
+            name: Table._owned(schemas[name], columns, labels)
+            for name, (columns, labels) in parts.items()
+        }
         return cls(currency, **built)
 
     @classmethod
@@ -611,14 +650,16 @@ def _rebuild(currency: str, tables: dict[str, Table]) -> Tables:
     return Tables(currency, **tables)
 
 
-def _parents_need_children(kind: FactKind, child: Child, built: Mapping[str, Table]) -> None:
-    """Report the parents without children, as rows of the parent's table."""
-    parents = built[kind.table.name]
-    parent_of_child = built[child.table.name][child.parent]
-    counts = np.bincount(parent_of_child[parent_of_child >= 0], minlength=len(parents))
-    key = parents.schema.key
+def _parents_need_children(
+    kind: FactKind, child: Child, columns: Mapping[str, Mapping[str, NDArray[Any]]]
+) -> list[RowProblem]:
+    """A problem for each parent without children, as rows of the parent's table."""
+    parents = columns[kind.table.name]
+    parent_of_child = columns[child.table.name][child.parent]
+    key = kind.table.key
     assert key is not None  # a fact kind's table has an id column
     ids = parents[key.name]
+    counts = np.bincount(parent_of_child[parent_of_child >= 0], minlength=len(ids))
     one = kind.table.name.removesuffix("s")  # "orders": "order"
     article = "an" if one[:1] in "aeiou" else "a"
     sink = _Sink(kind.table.name)
@@ -628,8 +669,7 @@ def _parents_need_children(kind: FactKind, child: Child, built: Mapping[str, Tab
         f"{one}_without_{child.field}",
         lambda r: f"{one} {ids[r]} has no {child.field}; {article} {one} has at least one",
     )
-    if sink.problems:
-        raise TableValidationError(sink.problems, table=kind.table.name)
+    return sink.problems
 
 
 def _group(owner: NDArray[np.int64], n: int) -> list[list[int]]:

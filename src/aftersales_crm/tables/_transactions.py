@@ -441,9 +441,9 @@ def _in_log_terms(
     first_rows: Mapping[str, NDArray[np.intp]],
 ) -> list[RowProblem]:
     """The problems of a built table as problems of the log: its rows, its column names."""
-    table = str(getattr(err, "table", ""))
     out = []
     for problem in err.problems:
+        table = problem.table or err.table  # one error holds the problems of every table
         row = problem.row
         if table in first_rows and 0 <= row < len(first_rows[table]):
             row = int(first_rows[table][row])

@@ -37,9 +37,12 @@ Examples:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import Final, Literal
+from typing import Any, Final, Literal, cast
+
+import numpy as np
+from numpy.typing import NDArray
 
 from aftersales_crm.errors import InvalidFormat, InvalidValue
 from aftersales_crm.values._identifier import DASHES, normalise, shown
@@ -54,6 +57,7 @@ __all__ = [
     "compact",
     "format",
     "is_valid",
+    "is_valid_array",
     "kind",
     "province",
     "validate",
@@ -100,6 +104,7 @@ _PATTERNS: Final[tuple[tuple[PlateKind, re.Pattern[str]], ...]] = (
     ("special", re.compile(f"{_P}[{_LETTER}0-9]{{4}}[{''.join(SPECIAL_SUFFIXES)}]")),
     ("embassy", re.compile(f"{EMBASSY_MARK}[0-9]{{6}}|[0-9]{{6}}{EMBASSY_MARK}")),
 )
+_CANONICAL: Final = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in _PATTERNS))
 _OFFICE_END: Final = 2  # the display dot goes after province and office letter
 
 
@@ -246,3 +251,30 @@ def format(number: str) -> str:
     if found == "embassy":
         return plate
     return f"{plate[:_OFFICE_END]}·{plate[_OFFICE_END:]}"
+
+
+def is_valid_array(values: Sequence[object] | NDArray[Any]) -> NDArray[np.bool_]:
+    """Tell which values are valid plates already in compact form, all at once.
+
+    Meant for bulk ingest: a value is True when it is a str that :func:`validate` returns
+    unchanged (compact, upper case, a covered format). False means invalid *or* not
+    compact (a separator, lower case, full-width characters, not a str); run
+    :func:`validate` on those rows to get the compact form or the error. One regular
+    expression match per value, in C; no Python call per row.
+
+    Args:
+        values: a sequence of values (a list, or a one-dimensional object array).
+
+    Returns:
+        A bool array of shape (len(values),).
+
+    Examples:
+        >>> is_valid_array(["京A12345", "京a12345", "京I12345", None]).tolist()
+        [True, False, False, False]
+    """
+    items = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    texts = cast("list[str]", items)
+    if not all(map(str.__instancecheck__, items)):  # "" matches no format
+        texts = [item if isinstance(item, str) else "" for item in items]
+    matches = map(_CANONICAL.fullmatch, texts)
+    return np.fromiter(map(bool, matches), dtype=np.bool_, count=len(texts))
