@@ -100,28 +100,9 @@ HANG_SECONDS = 5.0
 SKIPPED: dict[str, str] = {}
 """Targets left out on purpose, by qualified name (a module name leaves out all of it)."""
 
-OWNED_ELSEWHERE: dict[str, str] = {
-    # Issue 12 splits its work: these targets' junk bugs belong to the parts that own the
-    # files (tables ingest; redaction). Each is listed with what the sweep found, and goes
-    # once that part lands.
-    "aftersales_crm.tables.Table": "issue 12 ingest: Table(None) raises AttributeError",
-    "aftersales_crm.tables.resolve": "issue 12 ingest: resolve(None) raises TypeError",
-    "aftersales_crm.records.redacted": "issue 12 records: redacted(None) raises AttributeError",
-    "aftersales_crm.records.personal_fields": (
-        "issue 12 records: personal_fields(None) raises AttributeError"
-    ),
-    "pareto_abc.report().format": (
-        "issue 12 records (ParetoABC): format(lang=<array>) raises ValueError"
-    ),
-}
-"""Targets whose bugs other parts of issue 12 fix in files they own."""
-
 
 def _excluded(name: str) -> bool:
-    return any(
-        name == skipped or name.startswith(skipped + ".")
-        for skipped in (*SKIPPED, *OWNED_ELSEWHERE)
-    )
+    return any(name == skipped or name.startswith(skipped + ".") for skipped in SKIPPED)
 
 
 # ------------------------------------------------------------------ the targets
@@ -356,5 +337,5 @@ def test_junk_raises_only_the_librarys_errors(target: Target, data: st.DataObjec
 
 def test_every_skip_names_a_target() -> None:
     everything = {target.name for target in _targets(skip=False)}
-    for name in (*SKIPPED, *OWNED_ELSEWHERE):
+    for name in SKIPPED:
         assert name in everything, f"{name} is skipped but is no target (a stale skip)"

@@ -28,6 +28,7 @@ __all__ = [
     "as_of_date",
     "as_of_instant",
     "date_array",
+    "flag",
     "instant_array",
     "is_number",
     "is_whole",
@@ -452,6 +453,26 @@ def positions(rows: object, length: int, *, parameter: str = "rows") -> NDArray[
                 )
                 raise InvalidValue(msg, code=ARGUMENT_CODE)
     return found.astype(np.intp, copy=False)
+
+
+def flag(value: object, *, parameter: str) -> bool:
+    """``value`` if it is True or False (numpy's booleans too); numbers are not flags here.
+
+    Raises:
+        InvalidValue: anything else.
+
+    Examples:
+        >>> flag(False, parameter="material")
+        False
+        >>> flag(1, parameter="material")
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: material is 1 (int), expected True or False
+    """
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    msg = f"{parameter} is {_given(value)}, expected True or False"
+    raise InvalidValue(msg, code=ARGUMENT_CODE)
 
 
 def language(value: object, *, parameter: str = "lang") -> str:

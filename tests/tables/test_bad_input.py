@@ -12,7 +12,7 @@ from aftersales_crm import synthetic
 from aftersales_crm.errors import TableValidationError
 from aftersales_crm.tables import SCHEMAS, ColumnKind, Table, Tables
 from aftersales_crm.tables._ingest import first_overflow
-from aftersales_crm.values import MAX_MINOR_UNITS
+from aftersales_crm.values import MAX_KILOMETRES, MAX_MINOR_UNITS
 
 pd = pytest.importorskip("pandas")
 pa = pytest.importorskip("pyarrow")
@@ -122,6 +122,13 @@ HUGE: list[tuple[str, str, Any, list[Found]]] = [
         "labour",
         np.array([MAX_MINOR_UNITS + 1, 0, MAX_MINOR_UNITS, 1]),
         [(0, "labour", "money_range")],
+    ),
+    # a mileage within int64 but above the bound of every record, and one just at it
+    (
+        "orders",
+        "mileage",
+        np.array([MAX_KILOMETRES + 1, MAX_KILOMETRES, 12000]),
+        [(0, "mileage", "mileage_range")],
     ),
     # two amounts of 5 * 10**18 fen: each is out of range, so no sum can wrap
     (

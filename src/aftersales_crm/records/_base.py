@@ -429,6 +429,9 @@ def redacted(record: R) -> R:
     Returns:
         A record of the same class with the personal fields masked.
 
+    Raises:
+        InvalidType: ``record`` is not a record.
+
     Examples:
         >>> from datetime import datetime, timezone
         >>> from aftersales_crm.records import ContactMade, Customer
@@ -444,6 +447,9 @@ def redacted(record: R) -> R:
         >>> redacted(call).note
         '***'
     """
+    if not isinstance(record, BaseModel):
+        msg = f"record is a {type(record).__name__}, expected a record"  # type: ignore[unreachable]  # junk at run time
+        raise InvalidType(msg)
     cls = type(record)
     kinds = _personal(cls)
     update: dict[str, Any] = {}

@@ -287,7 +287,7 @@ REPAIR_ORDERS = FactKind(
             Column("opened_at", K.INSTANT),
             Column("closed_at", K.INSTANT, nullable=True),
             Column("promised_at", K.INSTANT, nullable=True),
-            Column("mileage", K.INT, nullable=True),
+            s.mileage("mileage"),
             Column("by_appointment", K.BOOL),
             s.ref("comeback", "comeback_of", "orders", nullable=True),
         ),

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from aftersales_crm.errors import InvalidFormat, RowProblem
 from aftersales_crm.records._base import Record
-from aftersales_crm.values import normalise_postcode, phone
+from aftersales_crm.values import MAX_KILOMETRES, normalise_postcode, phone
 
 __all__ = ["Column", "ColumnKind", "RowCheck", "TableSchema"]
 
@@ -172,7 +172,11 @@ class Column:
         normalise_array: a vectorised ``check`` over a list of texts: the normal form of
             each text it vouches for, ``None`` for the rows that must go through
             ``check``. By default the ``normalise_array`` method of ``check``, if any.
-        limit: for floats, the largest magnitude allowed (90 for a latitude).
+        limit: for floats, the largest magnitude allowed (90 for a latitude); for
+            integers, the largest value (:data:`~aftersales_crm.values.MAX_KILOMETRES` for
+            a mileage).
+        range_code: the error code of a value beyond ``limit`` (the records' code for the
+            same rule, such as ``"mileage_range"``).
         max_length: for text, the most characters allowed.
 
     Examples:
@@ -192,6 +196,7 @@ class Column:
         default=attrs.Factory(_check_array_of, takes_self=True), eq=False
     )
     limit: float | None = None
+    range_code: str = "out_of_range"
     max_length: int = 500
     normalise_array: Callable[[list[str]], list[str | None]] | None = attrs.field(
         default=attrs.Factory(_normalise_array_of, takes_self=True), eq=False
@@ -298,6 +303,13 @@ def text(name: str, *, field: str = "", nullable: bool = True, max_length: int =
 def phone_column(name: str) -> Column:
     """A nullable phone column, stored as E.164."""
     return Column(name, K.TEXT, nullable=True, check=_phone)
+
+
+def mileage(name: str) -> Column:
+    """An odometer reading in km, optional, at most :data:`~aftersales_crm.values.MAX_KILOMETRES`."""
+    return Column(
+        name, ColumnKind.INT, nullable=True, limit=MAX_KILOMETRES, range_code="mileage_range"
+    )
 
 
 def id_text(name: str, *, nullable: bool = True) -> Column:

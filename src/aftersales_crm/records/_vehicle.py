@@ -108,7 +108,7 @@ VEHICLES = FactKind(
             Column("sold_here", K.BOOL),
             s.ref("selling_dealer", "selling_dealer_id", "dealers", nullable=True),
             Column("first_visit_date", K.DATE, nullable=True),
-            Column("first_visit_mileage", K.INT, nullable=True),
+            s.mileage("first_visit_mileage"),
         ),
         Vehicle,
         checks=(_first_visit_after_purchase,),

@@ -12,6 +12,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from aftersales_crm._args import flag, language
 from aftersales_crm._params import Column, Constraint, Numbers, validate_params
 from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, check_is_fitted
 from aftersales_crm.features import FeatureTable
@@ -129,7 +130,8 @@ class ParetoReport:
             >>> print(nobody.format("zh").splitlines()[0])
             没有客户有价值: 全部3位客户归入B类。
         """
-        zh = lang == "zh"
+        zh = language(lang) == "zh"
+        material = flag(material, parameter="material")
         lines = []
         if self.with_value == 0 and self.names:
             n, last = sum(self.customers), self.names[-1]

@@ -11,6 +11,7 @@ row ``-1``. Floats in a money column raise :class:`FloatMoneyError` at once.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections import Counter
@@ -631,13 +632,30 @@ def resolve(ids: NDArray[np.str_], wanted: NDArray[Any]) -> NDArray[np.int64]:
     One hash join: a table of ``ids`` (the first row of an id that repeats), then one
     look-up per wanted id, in C.
 
+    Raises:
+        InvalidValue: ``ids`` or ``wanted`` is not a column of texts (a one-dimensional
+            array or list), code ``"invalid_argument"``.
+
     Examples:
         >>> resolve(np.array(["b", "a", "c"]), np.array(["a", "x", "c"])).tolist()
         [1, -1, 2]
     """
-    index = Keys(np.asarray(ids).tolist()).index()
-    items = np.asarray(wanted).tolist()
+    index = Keys(_column_texts(ids, "ids")).index()
+    items = _column_texts(wanted, "wanted")
     return np.fromiter(map(index.get, items, repeat(_NONE)), dtype=np.int64, count=len(items))
+
+
+def _column_texts(values: object, parameter: str) -> list[str]:
+    """``values`` as a list of texts, one per row, or our error."""
+    array = None
+    if not isinstance(values, str | bytes | dict):
+        with contextlib.suppress(ValueError, TypeError):  # a ragged list is no column
+            array = np.asarray(values)
+    if array is None or array.ndim != 1 or not all(isinstance(v, str) for v in array.tolist()):
+        msg = f"{parameter} is {values!r:.80}, expected a one-dimensional column of texts"
+        raise InvalidValue(msg, code="invalid_argument")
+    texts: list[str] = array.tolist()
+    return texts
 
 
 def _ref(
@@ -931,6 +949,16 @@ def _int(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDArra
         values, missing, unusable = _whole_numbers(column, raw, sink, "a whole number")
     negative = np.flatnonzero(~missing & ~unusable & (values < 0))
     sink.rows(negative, name, "negative", lambda r: f"{name} is {values[r]}, must be >= 0")
+    if column.limit is not None:
+        limit = int(column.limit)
+        above = ~missing & ~unusable & (values > limit)
+        sink.rows(
+            np.flatnonzero(above),
+            name,
+            column.range_code,
+            lambda r: f"{name} is {values[r]:,}, more than the largest allowed, {limit:,}",
+        )
+        unusable |= above
     if not column.nullable:
         sink.rows(np.flatnonzero(missing), name, "missing_value", lambda r: f"{name} is required")
     values[missing | unusable] = _NONE

@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._frozen import frozen_reduce
+from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.records import ColumnKind, TableSchema
 
 __all__ = ["Table"]
@@ -24,7 +25,17 @@ def _read_only(array: Any) -> NDArray[Any]:
 
 
 def _read_only_columns(columns: Mapping[str, Any]) -> Mapping[str, NDArray[Any]]:
-    return MappingProxyType({name: _read_only(values) for name, values in columns.items()})
+    if not isinstance(columns, Mapping):
+        msg = f"columns is a {type(columns).__name__}, expected a mapping from name to array"  # type: ignore[unreachable]  # junk at run time
+        raise InvalidType(msg)
+    frozen = {}
+    for name, values in columns.items():
+        copy = _read_only(values)
+        if copy.ndim != 1:
+            msg = f"column {name!r} has shape {copy.shape}, expected one value per row"
+            raise InvalidValue(msg, code="invalid_argument")
+        frozen[name] = copy
+    return MappingProxyType(frozen)
 
 
 def _frozen(array: NDArray[Any]) -> NDArray[Any]:
@@ -34,7 +45,19 @@ def _frozen(array: NDArray[Any]) -> NDArray[Any]:
 
 
 def _frozen_labels(labels: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
+    if not isinstance(labels, Mapping) or not all(
+        isinstance(texts, tuple) and all(isinstance(t, str) for t in texts)
+        for texts in labels.values()
+    ):
+        msg = f"labels is {labels!r:.80}, expected a mapping from column name to a tuple of texts"
+        raise InvalidType(msg)
     return MappingProxyType(dict(labels))
+
+
+def _is_schema(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, TableSchema):
+        msg = f"{attribute.name} is a {type(value).__name__}, expected a records.TableSchema"
+        raise InvalidType(msg)
 
 
 def _same(a: NDArray[Any], b: NDArray[Any]) -> bool:
@@ -60,6 +83,12 @@ class Table:
         labels: for each :attr:`~ColumnKind.LABEL` column, the distinct texts its codes
             point into.
 
+    Raises:
+        InvalidType: ``schema`` is not a :class:`~aftersales_crm.records.TableSchema`, or
+            ``columns`` or ``labels`` is not a mapping of the kind described.
+        InvalidValue: a column is not one-dimensional, the columns are not the schema's,
+            or they differ in length (code ``"invalid_argument"``).
+
     Examples:
         >>> from aftersales_crm import synthetic
         >>> orders = synthetic.columns(50, seed=1).tables().orders
@@ -71,7 +100,7 @@ class Table:
         """Pickle by constructor arguments (a read-only mapping itself cannot be pickled)."""
         return frozen_reduce(self)
 
-    schema: TableSchema
+    schema: TableSchema = attrs.field(validator=_is_schema)
     columns: Mapping[str, NDArray[Any]] = attrs.field(converter=_read_only_columns)
     labels: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_frozen_labels)
 
@@ -81,11 +110,11 @@ class Table:
             msg = (
                 f"{self.schema.name}: columns {list(self.columns)} differ from the schema's {names}"
             )
-            raise ValueError(msg)
+            raise InvalidValue(msg, code="invalid_argument")
         lengths = {len(v) for v in self.columns.values()}
         if len(lengths) > 1:
             msg = f"{self.schema.name}: columns have different lengths {sorted(lengths)}"
-            raise ValueError(msg)
+            raise InvalidValue(msg, code="invalid_argument")
 
     @classmethod
     def _owned(

@@ -22,12 +22,13 @@ from typing import Any, Final, Protocol
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from aftersales_crm.errors import InvalidFormat
+from aftersales_crm.errors import InvalidFormat, InvalidValue
 
 __all__ = [
     "DASHES",
     "INVISIBLE",
     "IdentifierModule",
+    "column_items",
     "normalise",
     "shown",
     "unexpected_characters",
@@ -184,6 +185,23 @@ def as_column(values: ArrayLike | Sequence[object]) -> NDArray[Any]:
     if isinstance(values, np.ndarray):
         return values
     return np.asarray(values, dtype=object)
+
+
+def column_items(values: object) -> list[object]:
+    """The values of a column, one per row, as a list: a one-dimensional array or sequence.
+
+    Raises:
+        InvalidValue: ``values`` is not such a column (None, a lone text, a mapping, an
+            array of another shape), code ``"invalid_argument"``.
+    """
+    if isinstance(values, Sequence) and not isinstance(values, str | bytes):
+        return list(values)
+    if hasattr(values, "__array__") and not isinstance(values, np.generic):  # a Series too
+        array = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
+        if array.ndim == 1:
+            return list(array.tolist())
+    msg = f"values is {type(values).__name__}, expected a column: a list or a one-dimensional array"
+    raise InvalidValue(msg, code="invalid_argument")
 
 
 def ascii_rows(

@@ -48,7 +48,7 @@ import phonenumbers
 from numpy.typing import NDArray
 
 from aftersales_crm.errors import InvalidComponent, InvalidFormat, InvalidLength, InvalidValue
-from aftersales_crm.values._identifier import DASHES, normalise, shown
+from aftersales_crm.values._identifier import DASHES, column_items, normalise, shown
 
 __all__ = [
     "DEFAULT_REGION",
@@ -424,6 +424,7 @@ def validate_array(
     Raises:
         InvalidComponent: ``region`` is not a region with a numbering plan
             (``phone_region``).
+        InvalidValue: ``values`` is not a column (``invalid_argument``).
 
     Examples:
         >>> validate_array(["138 1234 5678", "010-12345678", "+852 9123 4567", "95588", None])
@@ -431,7 +432,7 @@ def validate_array(
               dtype=object)
     """
     region = check_region(region)
-    items = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    items = column_items(values)
     found: list[str | None] = _fast_e164(items) if region == _CN else [None] * len(items)
     for row, number in enumerate(found):
         if number is None:

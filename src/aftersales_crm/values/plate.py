@@ -45,7 +45,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm.errors import InvalidFormat, InvalidValue
-from aftersales_crm.values._identifier import DASHES, normalise, shown
+from aftersales_crm.values._identifier import DASHES, column_items, normalise, shown
 
 __all__ = [
     "EMBASSY_MARK",
@@ -268,11 +268,14 @@ def is_valid_array(values: Sequence[object] | NDArray[Any]) -> NDArray[np.bool_]
     Returns:
         A bool array of shape (len(values),).
 
+    Raises:
+        InvalidValue: ``values`` is not a column (``invalid_argument``).
+
     Examples:
         >>> is_valid_array(["京A12345", "京a12345", "京I12345", None]).tolist()
         [True, False, False, False]
     """
-    items = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    items = column_items(values)
     texts = cast("list[str]", items)
     if not all(map(str.__instancecheck__, items)):  # "" matches no format
         texts = [item if isinstance(item, str) else "" for item in items]
