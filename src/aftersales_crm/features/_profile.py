@@ -62,9 +62,9 @@ def profile(
 ) -> FeatureTable:
     """One customer's features, computed by the same kernels on a slice of the base.
 
-    The slice holds the customer, every vehicle they owned or brought in, every order of
-    those vehicles (earlier owners' readings count for km/day) and what those orders
-    point to. The mileage model is fitted on the whole base (unless a fitted one is
+    The slice holds the customer, every vehicle they owned or brought in, their orders
+    (with or without a vehicle), every order of those vehicles (earlier owners' readings
+    count for km/day) and what those orders point to. The mileage model is fitted on the whole base (unless a fitted one is
     given), so the result equals the customer's row of :func:`compute` on the whole base;
     no whole-base :func:`compute` runs.
 

@@ -92,7 +92,8 @@ class Tables:
     (``customer_id``), and categoricals are enum values.
 
     Build them with :meth:`from_book`, :meth:`from_arrays`, :meth:`from_pandas` or
-    :meth:`from_arrow`; every problem of every table is reported in one
+    :meth:`from_arrow`, or from a plain transaction log with :meth:`from_transactions`;
+    every problem of every table is reported in one
     :class:`~aftersales_crm.errors.TableValidationError`. Nothing is dropped. The
     constructor takes ready :class:`Table` s by name (tables left out are empty) and checks
     only their schemas and references.
