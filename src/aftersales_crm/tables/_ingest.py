@@ -481,9 +481,29 @@ def _objects(items: Sequence[Any]) -> NDArray[np.object_]:
     return np.fromiter(items, dtype=object, count=len(items))
 
 
+#: A list column with this many rows or more is checked once per distinct object first.
+_SHARED_MIN: Final = 10_000
+
+
 def _texts(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDArray[np.object_]:
-    name = column.external
     values = raw.astype(object) if raw.dtype != object else raw
+    if len(values) >= _SHARED_MIN:
+        # Lists of texts repeat (the same few parts replaced, hobbies): rows holding the
+        # same object are checked once. Any problem sends the column down the row-by-row
+        # way, so that each problem names its own row.
+        keys = np.fromiter(map(id, values.tolist()), dtype=np.uint64, count=len(values))
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        if len(first) * 4 <= len(values):
+            trial = _Sink(sink.table)
+            distinct = _texts_by_row(column, values[first], trial)
+            if not trial.problems:
+                shared: NDArray[np.object_] = distinct[inverse]
+                return shared
+    return _texts_by_row(column, values, sink)
+
+
+def _texts_by_row(column: Column, values: NDArray[np.object_], sink: _Sink) -> NDArray[np.object_]:
+    name = column.external
     items = values.tolist()
     n = len(items)
     types = _types(items)

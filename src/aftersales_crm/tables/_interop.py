@@ -359,8 +359,21 @@ def _from_arrow_data(pa: ModuleType, data: Any, column: Column | None, where: st
     return _object_array(array.to_pylist())
 
 
+#: The most distinct texts and the widest list :func:`_tuples` encodes as one int64 per row.
+_SHARED_WORDS: Final = 4_096
+_SHARED_WIDTH: Final = 5
+
+
 def _tuples(array: Any) -> NDArray[np.object_]:
-    """A list<string> array as an object array of tuples of texts (``None`` where null)."""
+    """A list<string> array as an object array of tuples of texts (``None`` where null).
+
+    Lists of a few distinct texts (parts replaced, hobbies) come out as one tuple object
+    per distinct list, shared by the rows that hold it (tuples are immutable): far fewer
+    Python objects to make. Other lists are sliced row by row.
+    """
+    shared = _shared_tuples(array)
+    if shared is not None:
+        return shared
     offsets = array.offsets.to_numpy().tolist()
     texts = tuple(array.flatten().to_numpy(zero_copy_only=False).tolist())  # slices are tuples
     if array.offset or (offsets and offsets[0]):  # a slice: flatten starts at its first list
@@ -369,6 +382,36 @@ def _tuples(array: Any) -> NDArray[np.object_]:
     empty = ()
     tuples = [texts[a:b] if a != b else empty for a, b in pairwise(offsets)]
     out = _object_array(tuples)
+    if array.null_count:
+        out[array.is_null().to_numpy(zero_copy_only=False)] = None
+    return out
+
+
+def _shared_tuples(array: Any) -> NDArray[np.object_] | None:
+    """:func:`_tuples` by distinct list, or ``None`` when the lists are not of that kind."""
+    flat = array.flatten()
+    offsets = np.asarray(array.offsets, dtype=np.int64)
+    offsets = offsets - offsets[0] if len(offsets) else offsets
+    lengths = np.diff(offsets)
+    if flat.null_count or not len(flat) or int(lengths.max()) > _SHARED_WIDTH:
+        return None
+    compute = require("pyarrow.compute", extra="arrow")
+    encoded = compute.dictionary_encode(flat)
+    words: list[str] = encoded.dictionary.to_pylist()
+    if len(words) >= _SHARED_WORDS:
+        return None
+    codes = np.asarray(encoded.indices, dtype=np.int64) + 1  # 0: no text in that place
+    rows = np.repeat(np.arange(len(lengths)), lengths)
+    places = np.zeros((len(lengths), int(lengths.max())), dtype=np.int64)
+    places[rows, np.arange(len(codes)) - offsets[rows]] = codes
+    key = np.zeros(len(lengths), dtype=np.int64)
+    for place in places.T:  # base len(words) + 1, at most 5 places: below 2**63
+        key = key * (len(words) + 1) + place
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    distinct = np.empty(len(first), dtype=object)
+    for i, row in enumerate(places[first].tolist()):
+        distinct[i] = tuple(words[code - 1] for code in row if code)
+    out: NDArray[np.object_] = distinct[inverse]
     if array.null_count:
         out[array.is_null().to_numpy(zero_copy_only=False)] = None
     return out
