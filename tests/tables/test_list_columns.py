@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,6 +18,8 @@ from aftersales_crm.errors import TableValidationError
 from aftersales_crm.tables import Tables
 from aftersales_crm.tables._ingest import _SHARED_MIN
 from aftersales_crm.tables._interop import _tuples
+
+pa = pytest.importorskip("pyarrow")
 
 WORDS = st.sampled_from(["机油滤清器", "空气滤清器", "刹车片", "火花塞", "a", "b c"])
 LISTS = st.one_of(st.none(), st.lists(st.one_of(WORDS, st.text(max_size=3)), max_size=7))
