@@ -172,6 +172,8 @@ class Keys:
         """Id → its first row, for the ``wanted`` ids only: one pass of set look-ups in C."""
         if self._index is not None:
             return self._index
+        if not wanted:
+            return {}
         sought = set(wanted)
         hits = np.flatnonzero(np.fromiter(map(sought.__contains__, self.texts), bool)).tolist()
         found: dict[str, int] = {}
@@ -735,8 +737,14 @@ def _arrow_ref(
     out = np.full(len(array), _NONE, dtype=np.int64)
     if keys is None:  # the target's ids could not be read: nothing to check against
         return out
-    found = pc.index_in(array, value_set=keys.arrow(raw.pa))
-    out[:] = found.fill_null(_NONE).to_numpy(zero_copy_only=False)
+    present = np.flatnonzero(~missing)
+    if len(present) * _FEW <= len(keys.texts):  # few references: no hash of every target id
+        wanted: list[str] = array.drop_null().to_pylist()
+        index = keys.index_of(wanted)
+        out[present] = np.fromiter(map(index.get, wanted, repeat(_NONE)), np.int64, len(wanted))
+    else:
+        found = pc.index_in(array, value_set=keys.arrow(raw.pa))
+        out[:] = found.fill_null(_NONE).to_numpy(zero_copy_only=False)
     lost = np.flatnonzero(~missing & (out == _NONE))
     if not len(lost):
         return out

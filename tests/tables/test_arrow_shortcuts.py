@@ -1,4 +1,4 @@
-"""List columns (parts replaced, hobbies) from Arrow and through the checks, at scale.
+"""List and reference columns from Arrow, and list columns through the checks, at scale.
 
 Large list columns take two shortcuts: from Arrow, one tuple per distinct list, shared by
 the rows that hold it; in the checks, each distinct object checked once. Both must give
@@ -80,3 +80,24 @@ def test_shared_lists_are_checked_and_kept_like_any_others() -> None:
     hobbies = [kinds[i % 3] for i in range(2 * _SHARED_MIN)]
     tables = Tables.from_arrays(customers=_customers(hobbies))
     assert tables.customers["hobbies"].tolist() == hobbies
+
+
+@pytest.mark.parametrize("few", [True, False])
+def test_arrow_references_are_joined_whether_few_or_many(few: bool) -> None:
+    # Few references into a large table are looked up one by one, many are hash-joined
+    # in Arrow: both find every row and name every dangling reference.
+    from aftersales_crm import synthetic
+
+    arrow = synthetic.tables(200, seed=5).to_arrow()
+    orders = arrow["orders"]
+    n = orders.num_rows
+    ids = orders.column("id").to_pylist()
+    comeback = [None] * n if few else ids[1:] + ids[:1]
+    comeback[3], comeback[5] = ids[0], "RO-NOWHERE"
+    arrow["orders"] = orders.set_column(
+        orders.schema.get_field_index("comeback_of"), "comeback_of", pa.array(comeback)
+    )
+    with pytest.raises(TableValidationError) as info:
+        Tables.from_arrow(**arrow)
+    found = [(p.table, p.row, p.column, p.code) for p in info.value.problems]
+    assert found == [("orders", 5, "comeback_of", "dangling_reference")]
