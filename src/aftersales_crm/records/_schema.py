@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from aftersales_crm.errors import InvalidFormat, RowProblem
 from aftersales_crm.records._base import Record
 from aftersales_crm.values import MAX_KILOMETRES, normalise_postcode, phone
+from aftersales_crm.values._text import has_white_space
 
 __all__ = ["Column", "ColumnKind", "RowCheck", "TableSchema"]
 
@@ -93,9 +94,6 @@ class _Pattern:
         return np.fromiter(map(bool, matches), dtype=np.bool_, count=len(values))
 
 
-_WHITE_SPACE: Final = re.compile(r"\s")
-
-
 @attrs.frozen
 class _NoSpace(_Pattern):
     r"""A pattern of the form ``\S{1,n}``: its array test needs no match per text."""
@@ -106,7 +104,7 @@ class _NoSpace(_Pattern):
         """Which texts have 1 to ``longest`` characters and no white space (one pass in C)."""
         lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
         fits = (lengths >= 1) & (lengths <= self.longest)
-        if fits.all() and _WHITE_SPACE.search("".join(values)) is None:
+        if fits.all() and not has_white_space("".join(values)):
             return fits
         return super().array(values)
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from itertools import chain, repeat
@@ -37,12 +36,12 @@ from aftersales_crm.values import (
     normalise_ids,
     plate,
 )
+from aftersales_crm.values._text import has_white_space
 
 __all__ = ["ArrowText", "Keys", "cross_checks", "ingest", "resolve", "unique_problems"]
 
 K = ColumnKind
 _ID_MAX: Final = 64
-_SPACE: Final = re.compile(r"\s")
 _NONE: Final = NONE_CODE
 _FEW: Final = 16  # fewer references than 1/16 of the target's rows: look up only theirs
 _UNKNOWN: Final = -2  # a category lookup's answer for a value that names no member
@@ -66,14 +65,14 @@ _NO_DEFAULT: Final = object()
 def _normal_ids(values: list[str]) -> list[str]:
     """:func:`normalise_ids`, with a quicker test for the usual column of plain ASCII ids."""
     joined = "".join(values)
-    if joined.isascii() and _SPACE.search(joined) is None:
+    if joined.isascii() and not has_white_space(joined):
         return values
     return normalise_ids(values)
 
 
 def _stripped(values: list[str]) -> NDArray[np.bool_]:
     """Which texts :func:`stripped_name` returns unchanged: no white space at either end."""
-    if _SPACE.search("".join(values)) is None:  # no white space at all
+    if not has_white_space("".join(values)):  # no white space at all
         return np.ones(len(values), dtype=bool)
     stripped = map(str.strip, values)
     return np.fromiter(map(str.__eq__, values, stripped), dtype=bool, count=len(values))
@@ -624,9 +623,9 @@ def _plain_ids(
     """The ids that have 1 to 64 characters and no white space, with their rows."""
     lengths = _lengths(ids)
     fits = (lengths >= 1) & (lengths <= _ID_MAX)
-    if fits.all() and _SPACE.search("".join(ids)) is None:
+    if fits.all() and not has_white_space("".join(ids)):
         return rows, ids
-    fits &= ~_mask(lambda t: _SPACE.search(t) is not None, ids)
+    fits &= ~_mask(has_white_space, ids)
     for i in np.flatnonzero(~fits).tolist():
         sink.add(
             int(rows[i]),
