@@ -1,0 +1,14 @@
+"""The owners' club (车友会): members and their chapters, the points ledger, earning, level
+and card rules, HQ–dealer settlement and the club's KPIs.
+
+Every state here is folded from immutable facts at an explicit ``as_of``.
+
+Examples:
+    >>> import aftersales_crm.membership as membership
+    >>> membership.__name__
+    'aftersales_crm.membership'
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []
