@@ -43,6 +43,12 @@ from aftersales_crm.records import (
     CustomerVerdict,
     Dealer,
     FactKind,
+    LapseReason,
+    MemberApplied,
+    MemberJoined,
+    MemberLapsed,
+    MemberReactivated,
+    MemberTransferred,
     Ownership,
     Record,
     ReferralMade,
@@ -83,6 +89,8 @@ __all__ = [
     "geo_points",
     "ids",
     "instants",
+    "member_lives",
+    "members",
     "money",
     "names",
     "national_ids",
@@ -545,6 +553,84 @@ def activities(
         customer_id=_or(customer_id, ids("C")),
         on=st.dates(date(2015, 1, 1), date(2026, 12, 31)),
     )
+
+
+def members(
+    customer_id: st.SearchStrategy[str] | None = None,
+    chapter_id: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[MemberApplied]:
+    """Club members as they applied.
+
+    Args:
+        customer_id: a strategy for the applying customer; ``ids("C")`` by default.
+        chapter_id: a strategy for the chapter applied to; ``ids("CH")`` by default.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.MemberApplied`.
+    """
+    return st.builds(
+        MemberApplied,
+        id=ids("M"),
+        customer_id=_or(customer_id, ids("C")),
+        chapter_id=_or(chapter_id, ids("CH")),
+        at=instants(),
+    )
+
+
+#: The longest gap, in seconds, between two steps of a member's life drawn by
+#: :func:`member_lives`: about a year.
+_STEP_SECONDS: Final = 366 * 86_400
+
+
+@st.composite
+def member_lives(
+    draw: st.DrawFn, applied: MemberApplied, chapter_ids: Sequence[str] = ()
+) -> list[Record]:
+    """One member's later facts, a possible life after ``applied``: every step is allowed.
+
+    The member may join (or withdraw the application), then move to one of
+    ``chapter_ids`` other than the chapter they are in, lapse and come back, a few times
+    over; each step is dated after the one before (ties included), and the ids are the
+    member id with the step's number.
+
+    Args:
+        draw: supplied by hypothesis.
+        applied: the member's application.
+        chapter_ids: the chapters a member may move to; no transfer when there is none
+            besides the member's own.
+
+    Returns:
+        The facts after the application, in the order they happened.
+    """
+    out: list[Record] = []
+    at, chapter, state = applied.at, applied.chapter_id, "applying"
+    for step in range(draw(st.integers(0, 6))):
+        at += timedelta(seconds=draw(st.integers(0, _STEP_SECONDS)))
+        fid = f"{applied.id}-{step}"
+        if state == "applying":
+            if draw(st.booleans()):
+                out.append(MemberJoined(id=fid, member_id=applied.id, at=at))
+                state = "active"
+            else:
+                out.append(
+                    MemberLapsed(id=fid, member_id=applied.id, at=at, reason=LapseReason.WITHDRAWN)
+                )
+                state = "lapsed"
+        elif state == "active":
+            others = sorted(set(chapter_ids) - {chapter})
+            if others and draw(st.booleans()):
+                chapter = draw(st.sampled_from(others))
+                out.append(
+                    MemberTransferred(id=fid, member_id=applied.id, to_chapter_id=chapter, at=at)
+                )
+            else:
+                reason = draw(st.sampled_from(LapseReason))
+                out.append(MemberLapsed(id=fid, member_id=applied.id, at=at, reason=reason))
+                state = "lapsed"
+        else:
+            out.append(MemberReactivated(id=fid, member_id=applied.id, at=at))
+            state = "active"
+    return out
 
 
 def facts(
