@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 K = s.ColumnKind
-_SYNTHETIC_MEMBERS = f"{SYNTHETIC}._members:member_facts"
+_SYNTHETIC_MEMBERS = f"{SYNTHETIC}._members:draw_club"
 
 
 class MemberApplied(Record):

@@ -10,12 +10,7 @@ from aftersales_crm._args import as_of_date
 from aftersales_crm.records import Book, RepairOrder
 from aftersales_crm.synthetic import _world as w
 from aftersales_crm.synthetic._customers import with_consents_and_hobbies
-from aftersales_crm.synthetic._facts import (
-    chapters,
-    complaints,
-    follow_up_calls,
-    referrals,
-)
+from aftersales_crm.synthetic._facts import complaints, follow_up_calls, referrals
 from aftersales_crm.synthetic._tables import tables
 
 __all__ = ["book"]
@@ -55,7 +50,6 @@ def book(n_customers: int = 200, *, seed: int = 0, as_of: date | str = w.DEFAULT
     rng = np.random.default_rng((seed, w.BOOK_STREAM))  # the Book's own stream
     records = with_consents_and_hobbies(drawn, rng, as_of).to_records()
     orders = [r for r in records if isinstance(r, RepairOrder)]
-    records += chapters(drawn)
     records += follow_up_calls(orders, rng, as_of)
     records += complaints(orders, rng, as_of)
     records += referrals(drawn, rng, as_of)

@@ -24,6 +24,7 @@ from aftersales_crm.synthetic._draws import (
     draw_vehicles,
     first_visits,
 )
+from aftersales_crm.synthetic._members import draw_club
 from aftersales_crm.tables import SCHEMAS, Table, Tables
 
 __all__ = ["SyntheticColumns", "columns", "tables"]
@@ -131,9 +132,18 @@ def columns(
         orders,
         end,
     )
+    club = draw_club(
+        np.random.default_rng((seed, w.CLUB_STREAM)),
+        dealers.columns,
+        customers.columns,
+        customers.home_dealer,
+        vehicles.ownerships,
+        end,
+    )
     drawn = Tables(
         currency=currency,
         dealers=Table(SCHEMAS["dealers"], dealers.columns),
+        chapters=Table(SCHEMAS["chapters"], club.chapters),
         customers=Table(SCHEMAS["customers"], customers.columns),
         vehicles=Table(
             SCHEMAS["vehicles"],
@@ -144,6 +154,11 @@ def columns(
         orders=Table(SCHEMAS["orders"], orders),
         lines=Table(SCHEMAS["lines"], lines),
         activities=Table(SCHEMAS["activities"], activities, activity_labels),
+        members=Table(SCHEMAS["members"], club.members),
+        member_joins=Table(SCHEMAS["member_joins"], club.joins),
+        member_transfers=Table(SCHEMAS["member_transfers"], club.transfers),
+        member_lapses=Table(SCHEMAS["member_lapses"], club.lapses),
+        member_reactivations=Table(SCHEMAS["member_reactivations"], club.reactivations),
     )
     return SyntheticColumns(
         drawn, _read_only(vehicles.km_per_day), _read_only(customers.home_dealer), as_of
