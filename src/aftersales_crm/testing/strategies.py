@@ -582,6 +582,16 @@ def members(
 _STEP_SECONDS: Final = 366 * 86_400
 
 
+#: The kinds of member fact in the order a life takes them at one instant.
+_LIFE_ORDER: Final = (
+    MemberApplied,
+    MemberJoined,
+    MemberTransferred,
+    MemberLapsed,
+    MemberReactivated,
+)
+
+
 @st.composite
 def member_lives(
     draw: st.DrawFn, applied: MemberApplied, chapter_ids: Sequence[str] = ()
@@ -590,8 +600,10 @@ def member_lives(
 
     The member may join (or withdraw the application), then move to one of
     ``chapter_ids`` other than the chapter they are in, lapse and come back, a few times
-    over; each step is dated after the one before (ties included), and the ids are the
-    member id with the step's number.
+    over. Each step is dated at or after the one before; two steps share an instant only
+    when the order the library gives facts of one instant (applied, joined, transferred,
+    lapsed, reactivated, then by id) keeps them in the order drawn. The ids are the member
+    id, ``-`` and the step's number.
 
     Args:
         draw: supplied by hypothesis.
@@ -604,32 +616,35 @@ def member_lives(
     """
     out: list[Record] = []
     at, chapter, state = applied.at, applied.chapter_id, "applying"
+    before: Record = applied
     for step in range(draw(st.integers(0, 6))):
-        at += timedelta(seconds=draw(st.integers(0, _STEP_SECONDS)))
         fid = f"{applied.id}-{step}"
+        fact: Record
         if state == "applying":
             if draw(st.booleans()):
-                out.append(MemberJoined(id=fid, member_id=applied.id, at=at))
-                state = "active"
+                fact, state = MemberJoined(id=fid, member_id=applied.id, at=at), "active"
             else:
-                out.append(
-                    MemberLapsed(id=fid, member_id=applied.id, at=at, reason=LapseReason.WITHDRAWN)
-                )
+                reason = LapseReason.WITHDRAWN
+                fact = MemberLapsed(id=fid, member_id=applied.id, at=at, reason=reason)
                 state = "lapsed"
         elif state == "active":
             others = sorted(set(chapter_ids) - {chapter})
             if others and draw(st.booleans()):
                 chapter = draw(st.sampled_from(others))
-                out.append(
-                    MemberTransferred(id=fid, member_id=applied.id, to_chapter_id=chapter, at=at)
-                )
+                fact = MemberTransferred(id=fid, member_id=applied.id, to_chapter_id=chapter, at=at)
             else:
                 reason = draw(st.sampled_from(LapseReason))
-                out.append(MemberLapsed(id=fid, member_id=applied.id, at=at, reason=reason))
+                fact = MemberLapsed(id=fid, member_id=applied.id, at=at, reason=reason)
                 state = "lapsed"
         else:
-            out.append(MemberReactivated(id=fid, member_id=applied.id, at=at))
-            state = "active"
+            fact, state = MemberReactivated(id=fid, member_id=applied.id, at=at), "active"
+        # A tie keeps the drawn order only if the kinds' order (then the ids') agrees.
+        rank, last = _LIFE_ORDER.index(type(fact)), _LIFE_ORDER.index(type(before))
+        least = 0 if (rank, fact.key) > (last, before.key) else 1
+        at += timedelta(seconds=draw(st.integers(least, _STEP_SECONDS)))
+        fact = fact.model_copy(update={"at": at})
+        out.append(fact)
+        before = fact
     return out
 
 
