@@ -286,7 +286,11 @@ def test_joins_per_month_start_at_the_first_join_by_default(tables: Tables) -> N
             InvalidValue,
             "Mars",
         ),
-        (lambda t: club_kpis(network(), as_of="2026-06-30"), InvalidType, "expected Tables"),
+        (
+            lambda t: club_kpis(network(), as_of="2026-06-30"),  # type: ignore[arg-type]
+            InvalidType,
+            "expected Tables",
+        ),
     ],
 )
 def test_bad_arguments_are_named(tables: Tables, call: object, error: type, match: str) -> None:

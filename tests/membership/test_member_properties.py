@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from random import Random
 
 import numpy as np
 import pytest
@@ -78,7 +79,7 @@ def snapshot(log: MemberLog, when: datetime) -> list[tuple[str, int, str | None]
 @SLOW
 @given(lives(), st.randoms(use_true_random=False))
 def test_the_state_does_not_depend_on_the_order_of_arrival(
-    facts: list[Record], random: st.Random
+    facts: list[Record], random: Random
 ) -> None:
     shuffled = list(facts)
     random.shuffle(shuffled)

@@ -262,32 +262,38 @@ def _owner_pairs(
     """The distinct (dealer, customer) pairs of individual owners on ``day``.
 
     A vehicle belongs to its selling dealer, or, when that is unknown, to the dealer of
-    its latest repair order opened by the end of ``day``; its owner on ``day`` is the
-    customer of an ownership covering the day.
+    its latest repair order opened by the end of ``day`` (of orders opened at the same
+    instant, the dealer with the highest row); its owner on ``day`` is the customer of an
+    ownership covering the day.
     """
     vehicles, ownerships, orders = tables.vehicles, tables.ownerships, tables.orders
-    dealer_of = vehicles["selling_dealer"].astype(np.int64).copy()
-    opened = business_dates(orders["opened_at"], zone) <= np.datetime64(day, "D")
-    if opened.any():
+    dealer_of = vehicles["selling_dealer"].astype(np.int64)
+    unsold = dealer_of < 0
+    # The vehicles whose seller is unknown: the dealer of their latest order by the day.
+    vin = orders["vehicle"]
+    asked = (vin >= 0) & unsold[np.maximum(vin, 0)]
+    asked[asked] = business_dates(orders["opened_at"][asked], zone) <= np.datetime64(day, "D")
+    if asked.any():
         vin, at, dealer = (
-            orders["vehicle"][opened],
-            orders["opened_at"][opened],
-            orders["dealer"][opened],
+            vin[asked],
+            orders["opened_at"][asked].view(np.int64),
+            orders["dealer"][asked],
         )
-        order = np.lexsort((at, vin))
-        last = np.ones(len(order), dtype=bool)
-        last[:-1] = vin[order][1:] != vin[order][:-1]
-        latest = np.full(len(vehicles), _NONE, dtype=np.int64)
-        latest[vin[order][last]] = dealer[order][last]
-        dealer_of = np.where(dealer_of >= 0, dealer_of, latest)
+        latest_at = np.full(len(dealer_of), np.iinfo(np.int64).min, dtype=np.int64)
+        np.maximum.at(latest_at, vin, at)
+        last = at == latest_at[vin]
+        latest = np.full(len(dealer_of), _NONE, dtype=np.int64)
+        np.maximum.at(latest, vin[last], dealer[last])  # orders at one instant: the last dealer
+        dealer_of = np.where(unsold, latest, dealer_of)
     d = np.datetime64(day, "D")
     covers = (ownerships["start"] <= d) & (np.isnat(ownerships["end"]) | (d < ownerships["end"]))
-    customer = ownerships["customer"][covers]
+    customer = ownerships["customer"][covers].astype(np.int64)
     dealer = dealer_of[ownerships["vehicle"][covers]]
     individual = tables.customers["kind"] == list(CustomerKind).index(CustomerKind.INDIVIDUAL)
     keep = (dealer >= 0) & individual[customer]
-    pairs = np.unique(np.stack([dealer[keep], customer[keep]]), axis=1)
-    return pairs[0].astype(np.int64), pairs[1].astype(np.int64)
+    n_customers = max(len(tables.customers), 1)
+    pairs = np.unique(dealer[keep] * n_customers + customer[keep])
+    return pairs // n_customers, pairs % n_customers
 
 
 def club_kpis(

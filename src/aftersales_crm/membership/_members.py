@@ -512,7 +512,7 @@ class MemberLog:
                 raise InvalidType(msg)
             key = (event, fact.key)
             held = kept.setdefault(key, fact)
-            if held != fact and key not in dict.fromkeys(conflicts):
+            if held != fact:
                 conflicts.append(f"{type(fact).__name__} {fact.key!r}")
         if conflicts:
             msg = f"{', '.join(dict.fromkeys(conflicts))} arrived twice with different contents"
@@ -715,7 +715,8 @@ def _fold(
 ) -> MemberLog:
     """The kernel: order the facts, check every transition, carry state and chapter."""
     order = np.lexsort((fact_id, event, at, member))
-    member, event, at, fact_id, target = (a[order] for a in (member, event, at, fact_id, target))
+    member, event, at = member[order], event[order], at[order]
+    fact_id, target = fact_id[order], target[order]
     n = len(member)
     first = np.ones(n, dtype=bool)
     first[1:] = member[1:] != member[:-1]

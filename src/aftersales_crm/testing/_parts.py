@@ -244,7 +244,8 @@ def _transfers(draw: st.DrawFn, book: Book) -> Sequence[Record]:
     out: list[Record] = []
     for member_id, at in _joined(book).items():
         others = sorted(set(book.chapters) - {book.members[member_id].chapter_id})
-        if others and draw(st.booleans()):
+        moves: bool = draw(st.booleans()) if others else False
+        if moves:
             out.append(
                 MemberTransferred(
                     id=f"T{member_id}",

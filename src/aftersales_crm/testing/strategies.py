@@ -629,7 +629,8 @@ def member_lives(
                 state = "lapsed"
         elif state == "active":
             others = sorted(set(chapter_ids) - {chapter})
-            if others and draw(st.booleans()):
+            moves: bool = draw(st.booleans()) if others else False
+            if moves:
                 chapter = draw(st.sampled_from(others))
                 fact = MemberTransferred(id=fid, member_id=applied.id, to_chapter_id=chapter, at=at)
             else:
