@@ -19,12 +19,12 @@ __all__ = ["book"]
 def book(n_customers: int = 200, *, seed: int = 0, as_of: date | str = w.DEFAULT_AS_OF) -> Book:
     """Draw a realistic synthetic dealer network as a validated :class:`Book`.
 
-    The dealers, customers, vehicles, ownerships, repair orders and club activity
-    attendances are the records of :func:`tables` with the same arguments
-    (:meth:`Tables.to_records <aftersales_crm.tables.Tables.to_records>`), with each
-    customer's consents and hobbies drawn. The Book adds 3-day and 7-day follow-up calls
-    after deliveries, complaints with their updates, referrals and one club chapter per
-    full-function dealer.
+    The dealers, club chapters, customers, vehicles, ownerships, repair orders, club
+    activity attendances and club members' facts are the records of :func:`tables` with
+    the same arguments (:meth:`Tables.to_records
+    <aftersales_crm.tables.Tables.to_records>`), with each customer's consents and hobbies
+    drawn. The Book adds 3-day and 7-day follow-up calls after deliveries, complaints with
+    their updates and referrals.
 
     Args:
         n_customers: how many customers; meant for thousands, not millions (use

@@ -184,7 +184,11 @@ def tables(
     beyond the text columns: a million customers and about ten million repair-order lines
     take seconds. The club activities customers attended in about the last two years are
     drawn from their own random stream: most customers attend none, a few attend often,
-    and those who visit the workshop more attend more (the generator's choice). Consents
+    and those who visit the workshop more attend more (the generator's choice). The owners'
+    club has a stream of its own too: one chapter per dealer with the full after-sales
+    function, and individual owners applying to their dealer's chapter after their first
+    purchase, most joining, some moving to another chapter, lapsing and coming back, so
+    that about 55% of the owners are members or applicants at the end. Consents
     and hobbies are drawn only by :func:`book`; here the consents table is empty and every
     customer's hobbies are ``()``.
 
