@@ -154,6 +154,10 @@ class KpiCounts:
             >>> KpiCounts(np.array(["CH1"]), *(one,) * 10).row("CH1")["recruitment_rate"]
             2.0
         """
+        given: object = id_
+        if not isinstance(given, str):
+            msg = f"id_ is {given!r:.80}, expected a chapter or dealer id, or 'network'"
+            raise InvalidType(msg)
         rows = np.flatnonzero(self.ids == id_)
         if not len(rows):
             msg = f"no row {id_!r}; the rows are {self.ids.tolist()[:10]}"

@@ -27,7 +27,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from aftersales_crm._args import as_of_instant
+from aftersales_crm._args import as_of_instant, language
 from aftersales_crm._optional import require
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.records import (
@@ -39,7 +39,7 @@ from aftersales_crm.records import (
     Record,
 )
 from aftersales_crm.tables import Tables
-from aftersales_crm.values import NONE_CODE, LabelledEnum
+from aftersales_crm.values import NONE_CODE, LabelledEnum, Lang
 
 __all__ = [
     "TRANSITIONS",
@@ -281,7 +281,7 @@ class MemberStates:
         found = np.bincount(self.state[self.state >= 0], minlength=len(_STATES))
         return {state.value: int(n) for state, n in zip(_STATES, found, strict=True) if n}
 
-    def values(self, lang: str = "en") -> NDArray[np.object_]:
+    def values(self, lang: Lang = "en") -> NDArray[np.object_]:
         """Each member's state as a label for people (``None`` before applying).
 
         Examples:
@@ -290,7 +290,8 @@ class MemberStates:
             ... ).values().tolist()
             []
         """
-        labels = [state.label("zh" if lang == "zh" else "en") for state in _STATES]
+        chosen: Lang = "zh" if language(lang) == "zh" else "en"
+        labels = [state.label(chosen) for state in _STATES]
         return np.array([*labels, None], dtype=object)[self.state]
 
     def status(self, member_id: str) -> MemberStatus:
@@ -503,6 +504,10 @@ class MemberLog:
             ...
             aftersales_crm.errors.InvalidValue: MemberApplied 'M1' arrived twice with different contents
         """
+        given: object = facts
+        if isinstance(given, str | bytes | Mapping) or not isinstance(given, Iterable):
+            msg = f"facts is {given!r:.80} ({type(given).__name__}), expected an iterable of member facts"
+            raise InvalidType(msg)
         kept: dict[tuple[MemberEvent, str], Record] = {}
         conflicts: list[str] = []
         for fact in facts:
