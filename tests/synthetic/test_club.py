@@ -88,3 +88,11 @@ def test_the_book_holds_the_club(drawn: Tables) -> None:
     assert book.members
     assert book.member_joins
     assert all(m.chapter_id in book.chapters for m in book.members.values())
+
+
+@pytest.mark.parametrize("n", [0, 10, 500])  # no member, a few, every kind of step
+def test_the_drawn_club_round_trips_through_outside_arrays(n: int) -> None:
+    drawn = synthetic.tables(n, seed=1)
+    again = Tables.from_arrays(currency=drawn.currency, **drawn.to_arrays())
+    for name in ("chapters", *CLUB):
+        assert again[name] == drawn[name], name

@@ -114,7 +114,7 @@ def draw_club(
     earlier = np.floor(rng.random(m) * rank).astype(np.int64)
     referred_by[referred] = by_day[earlier[referred]]
     members: Columns = {
-        "id": digits(who, max(7, len(str(max(n - 1, 0)))), "M"),
+        "id": _ids(who, max(7, len(str(max(n - 1, 0)))), "M"),
         "customer": who.astype(np.int64),
         "chapter": member_chapter,
         "at": _instants(rng, applied),
@@ -159,7 +159,7 @@ def draw_club(
             to_chapter[is_transferred],
         ),
         lapses={
-            "id": digits(who[lapse_rows], width, "L"),
+            "id": _ids(who[lapse_rows], width, "L"),
             "member": lapse_rows.astype(np.int64),
             "at": _instants(rng, lapse_day),
             "reason": lapse_reason,
@@ -179,7 +179,7 @@ def _facts(
     """The id, member and instant columns of one kind of fact, for the members it happens to."""
     rows = np.flatnonzero(happens)
     return {
-        "id": digits(who[rows], width, prefix),
+        "id": _ids(who[rows], width, prefix),
         "member": rows.astype(np.int64),
         "at": _instants(rng, day[rows]),
     }
@@ -189,3 +189,8 @@ def _with(columns: Columns, name: str, values: NDArray[Any]) -> Columns:
     """``columns`` with one more column, put before the instant as the schema has it."""
     at = columns.pop("at")
     return {**columns, name: values, "at": at}
+
+
+def _ids(rows: NDArray[np.int64], width: int, prefix: str) -> NDArray[np.str_]:
+    """Ids of ``prefix`` and the customer's row; an empty column is as narrow as the ingest's."""
+    return digits(rows, width, prefix) if len(rows) else np.empty(0, dtype="<U1")
