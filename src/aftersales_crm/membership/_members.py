@@ -596,11 +596,11 @@ class MemberLog:
         state[has] = self.state[last[has]]
         chapter[has] = self.chapter[last[has]]
         since[has] = self.at[last[has]]
-        joined_at = np.full(n, _NAT)
         joins = upto & (self.event == _EVENTS.index(MemberEvent.JOINED))
-        # Facts are in order within a member: the first join is the last written in reverse.
-        rows = np.flatnonzero(joins)[::-1]
-        joined_at[self.member[rows]] = self.at[rows]
+        never = np.iinfo(np.int64).max
+        first_join = np.full(n, never, dtype=np.int64)
+        np.minimum.at(first_join, self.member[joins], self.at[joins].view(np.int64))
+        joined_at = np.where(first_join == never, _NAT, first_join.view("datetime64[us]"))
         return MemberStates(
             member_ids=self.member_ids,
             chapter_ids=self.chapter_ids,
