@@ -273,9 +273,16 @@ class MemberStates:
         """Members per state, in the order of :class:`MemberState`, empty states left out.
 
         Examples:
-            >>> MemberLog.from_records([]).states(
-            ...     __import__("datetime").datetime(2026, 1, 1, tzinfo=__import__("datetime").UTC)
-            ... ).counts()
+            >>> from datetime import datetime, timezone
+            >>> from aftersales_crm.records import MemberApplied, MemberLapsed
+            >>> at = datetime(2026, 3, 1, tzinfo=timezone.utc)
+            >>> log = MemberLog.from_records([
+            ...     MemberApplied(id="M1", customer_id="C1", chapter_id="CH1", at=at),
+            ...     MemberApplied(id="M2", customer_id="C2", chapter_id="CH1", at=at),
+            ...     MemberLapsed(id="L2", member_id="M2", at=at, reason="withdrawn")])
+            >>> log.states(at).counts()
+            {'applying': 1, 'lapsed': 1}
+            >>> log.states(at.replace(year=2025)).counts()  # nobody had applied yet
             {}
         """
         found = np.bincount(self.state[self.state >= 0], minlength=len(_STATES))
@@ -285,10 +292,12 @@ class MemberStates:
         """Each member's state as a label for people (``None`` before applying).
 
         Examples:
-            >>> MemberLog.from_records([]).states(
-            ...     __import__("datetime").datetime(2026, 1, 1, tzinfo=__import__("datetime").UTC)
-            ... ).values().tolist()
-            []
+            >>> from datetime import datetime, timezone
+            >>> from aftersales_crm.records import MemberApplied
+            >>> at = datetime(2026, 3, 1, tzinfo=timezone.utc)
+            >>> log = MemberLog.from_records([MemberApplied(id="M1", customer_id="C1", chapter_id="CH1", at=at)])
+            >>> log.states(at).values("zh").tolist(), log.states(at.replace(year=2025)).values().tolist()
+            (['申请中'], [None])
         """
         chosen: Lang = "zh" if language(lang) == "zh" else "en"
         labels = [state.label(chosen) for state in _STATES]
