@@ -260,10 +260,12 @@ def test_money_columns_are_int64_fen_and_never_negative(drawn: Tables) -> None:
         assert (amounts >= 0).all(), column
 
 
-def test_tables_of_no_customers_are_empty_but_for_the_dealers() -> None:
+def test_tables_of_no_customers_are_empty_but_for_the_dealers_and_their_chapters() -> None:
     drawn = synthetic.tables(0)
     assert len(drawn.dealers) >= 1
-    assert [len(t) for t in drawn if t.name != "dealers"] == [0] * (len(list(drawn)) - 1)
+    assert len(drawn.chapters) == int(drawn.dealers["full_after_sales"].sum())
+    kept = ("dealers", "chapters")
+    assert [len(t) for t in drawn if t.name not in kept] == [0] * (len(list(drawn)) - 2)
 
 
 def test_consents_and_hobbies_are_left_to_the_book() -> None:

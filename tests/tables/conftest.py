@@ -179,6 +179,35 @@ def valid_arrays() -> Arrays:
             "on": _days("2024-05-18", "2024-05-18", "2024-06-01"),
             "feedback": _objects("很好", None, None),
         },
+        "members": {
+            "id": np.array(["M1", "M2"]),
+            "customer_id": _objects("C1", "C3"),
+            "chapter_id": _objects("CH1", "CH2"),
+            "at": _instants("2023-03-01T02:00:00", "2024-02-29T00:00:00"),
+            "referred_by": _objects(None, "M1"),
+        },
+        "member_joins": {
+            "id": np.array(["J1", "J2"]),
+            "member_id": _objects("M1", "M2"),
+            "at": _instants("2023-03-08T02:00:00", "2024-03-01T00:00:00"),
+        },
+        "member_transfers": {
+            "id": np.array(["T1"]),
+            "member_id": _objects("M1"),
+            "to_chapter_id": _objects("CH2"),
+            "at": _instants("2024-06-01T02:00:00"),
+        },
+        "member_lapses": {
+            "id": np.array(["L1"]),
+            "member_id": _objects("M2"),
+            "at": _instants("2024-09-01T02:00:00"),
+            "reason": _objects("lost"),
+        },
+        "member_reactivations": {
+            "id": np.array(["V1"]),
+            "member_id": _objects("M2"),
+            "at": _instants("2025-01-01T02:00:00"),
+        },
     }
 
 

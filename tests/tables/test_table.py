@@ -156,7 +156,8 @@ def test_tables_repr_lists_the_currency_and_sizes(tables: Tables) -> None:
     assert repr(tables) == (
         "Tables(CNY: 2 dealers, 2 chapters, 3 customers, 3 consents, 3 vehicles, 2 ownerships, "
         "3 orders, 4 lines, 2 contacts, 2 complaints, 3 complaint_updates, 2 referrals, "
-        "3 activities)"
+        "3 activities, 2 members, 2 member_joins, 1 member_transfers, 1 member_lapses, "
+        "1 member_reactivations)"
     )
     assert [t.name for t in tables] == list(SCHEMAS)
     assert repr(Tables("EUR", dealers=tables.dealers)) == "Tables(EUR: 2 dealers)"  # no empties

@@ -1,7 +1,7 @@
-"""The owners' club (车友会): members and their chapters, the points ledger, earning, level
-and card rules, HQ–dealer settlement and the club's KPIs.
+"""The owners' club (车友会): members, points, levels, cards, settlement and KPIs.
 
-Every state here is folded from immutable facts at an explicit ``as_of``.
+Members and their chapters, the points ledger, earning, level and card rules, HQ–dealer
+settlement and the club's KPIs. Every state here is folded from immutable facts at an explicit ``as_of``.
 
 Examples:
     >>> import aftersales_crm.membership as membership
@@ -11,4 +11,39 @@ Examples:
 
 from __future__ import annotations
 
-__all__: list[str] = []
+# -- members and club KPIs (part 1 of the owners' club) -------------------------------------
+from aftersales_crm.membership._kpis import (
+    RECRUITMENT_TARGET,
+    ClubKpis,
+    JoinsPerMonth,
+    KpiCounts,
+    club_kpis,
+    joins_per_month,
+)
+from aftersales_crm.membership._members import (
+    TRANSITIONS,
+    MemberEvent,
+    MemberLog,
+    MemberState,
+    MemberStates,
+    MemberStatus,
+    MemberStep,
+    member_status,
+)
+
+__all__: list[str] = [
+    "RECRUITMENT_TARGET",
+    "TRANSITIONS",
+    "ClubKpis",
+    "JoinsPerMonth",
+    "KpiCounts",
+    "MemberEvent",
+    "MemberLog",
+    "MemberState",
+    "MemberStates",
+    "MemberStatus",
+    "MemberStep",
+    "club_kpis",
+    "joins_per_month",
+    "member_status",
+]

@@ -38,6 +38,13 @@ from aftersales_crm.records._base import (
     refuse_redacted,
 )
 from aftersales_crm.records._book import Book
+from aftersales_crm.records._club import (
+    MemberApplied,
+    MemberJoined,
+    MemberLapsed,
+    MemberReactivated,
+    MemberTransferred,
+)
 from aftersales_crm.records._contact import (
     ActivityAttended,
     ComplaintFiled,
@@ -52,6 +59,7 @@ from aftersales_crm.records._enums import (
     ContactOutcome,
     CustomerKind,
     CustomerVerdict,
+    LapseReason,
     Severity,
 )
 from aftersales_crm.records._kinds import Child, FactKind, IntegrityCheck, load_producer
@@ -102,6 +110,12 @@ __all__ = [
     "FactKind",
     "Id",
     "IntegrityCheck",
+    "LapseReason",
+    "MemberApplied",
+    "MemberJoined",
+    "MemberLapsed",
+    "MemberReactivated",
+    "MemberTransferred",
     "Name",
     "NotPersonal",
     "Ownership",

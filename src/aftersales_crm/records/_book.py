@@ -21,6 +21,13 @@ from aftersales_crm._args import as_of_instant
 from aftersales_crm._suggest import did_you_mean
 from aftersales_crm.errors import IntegrityError, InvalidType, InvalidValue
 from aftersales_crm.records._base import Record, refuse_redacted
+from aftersales_crm.records._club import (
+    MemberApplied,
+    MemberJoined,
+    MemberLapsed,
+    MemberReactivated,
+    MemberTransferred,
+)
 from aftersales_crm.records._contact import (
     ActivityAttended,
     ComplaintFiled,
@@ -70,6 +77,11 @@ class Book:
         complaint_updates: complaint updates by id.
         referrals: referrals by id.
         activities: activity attendances by id.
+        members: club members as they applied, by member id.
+        member_joins: members joining, by id.
+        member_transfers: members moving between chapters, by id.
+        member_lapses: members lapsing, by id.
+        member_reactivations: lapsed members coming back, by id.
 
     Examples:
         >>> from aftersales_crm import synthetic
@@ -94,6 +106,11 @@ class Book:
     complaint_updates: Mapping[str, ComplaintUpdated]
     referrals: Mapping[str, ReferralMade]
     activities: Mapping[str, ActivityAttended]
+    members: Mapping[str, MemberApplied]
+    member_joins: Mapping[str, MemberJoined]
+    member_transfers: Mapping[str, MemberTransferred]
+    member_lapses: Mapping[str, MemberLapsed]
+    member_reactivations: Mapping[str, MemberReactivated]
 
     _facts: Mapping[str, Mapping[str, Record]]
 

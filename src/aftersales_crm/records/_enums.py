@@ -1,4 +1,4 @@
-"""Enumerations that belong to records: customer kinds, consent, contact outcomes, complaints."""
+"""Enumerations of records: customer kinds, consent, contact outcomes, complaints, club lapses."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ __all__ = [
     "ContactOutcome",
     "CustomerKind",
     "CustomerVerdict",
+    "LapseReason",
     "Severity",
 ]
 
@@ -207,3 +208,22 @@ _HARD_TO_REACH: frozenset[ContactOutcome] = frozenset(
         ContactOutcome.SEES_NO_BENEFIT,
     }
 )
+
+
+class LapseReason(LabelledEnum):
+    """Why a member left the owners' club, or an application ended without joining.
+
+    The training material watches members who are lost (《斯柯达车友汇客户关爱总监培训教材》:
+    "会员流失状况的监控") but names no reasons; the reasons are the library's choice, so that
+    a chapter can tell a member who asked to leave from one who drifted away.
+
+    Examples:
+        >>> LapseReason.LOST.label("zh"), LapseReason.WITHDRAWN.label("en")
+        ('流失', 'application withdrawn')
+    """
+
+    LEFT = "left", "left the club", "主动退会"
+    LOST = "lost", "lost touch", "流失"
+    VEHICLE_SOLD = "vehicle_sold", "sold the vehicle", "车辆转让"
+    WITHDRAWN = "withdrawn", "application withdrawn", "撤回申请"
+    OTHER = "other", "other", "其他"

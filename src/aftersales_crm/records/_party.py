@@ -137,7 +137,7 @@ CHAPTERS = FactKind(
         Chapter,
     ),
     strategy=f"{STRATEGIES}:chapter_part",
-    synthetic=f"{SYNTHETIC}._facts:chapters",
+    synthetic=f"{SYNTHETIC}._members:draw_club",
 )
 """Owners'-club chapters: the ``chapters`` table, each pointing to its dealer."""
 

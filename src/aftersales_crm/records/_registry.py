@@ -1,7 +1,7 @@
 """The registry of fact kinds: the built-in kinds in dependency order, open to new ones.
 
 The built-in kinds are declared beside their records (``_party.py``, ``_vehicle.py``,
-``_repair.py``, ``_contact.py``) and listed here once, in dependency order: a kind's
+``_repair.py``, ``_contact.py``, ``_club.py``) and listed here once, in dependency order: a kind's
 references point only into kinds listed before it (or into itself).
 """
 
@@ -14,6 +14,13 @@ from typing import Final
 from aftersales_crm._suggest import did_you_mean
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.records._base import Record
+from aftersales_crm.records._club import (
+    MEMBER_JOINS,
+    MEMBER_LAPSES,
+    MEMBER_REACTIVATIONS,
+    MEMBER_TRANSFERS,
+    MEMBERS,
+)
 from aftersales_crm.records._contact import (
     ACTIVITIES,
     COMPLAINT_UPDATES,
@@ -51,6 +58,12 @@ BUILT_IN_KINDS: Final[tuple[FactKind, ...]] = (
     COMPLAINT_UPDATES,
     REFERRALS,
     ACTIVITIES,
+    # The owners' club's member facts.
+    MEMBERS,
+    MEMBER_JOINS,
+    MEMBER_TRANSFERS,
+    MEMBER_LAPSES,
+    MEMBER_REACTIVATIONS,
 )
 """The library's own fact kinds, in dependency order."""
 
@@ -267,7 +280,7 @@ def registered(*kinds: FactKind) -> Iterator[tuple[FactKind, ...]]:
         >>> from aftersales_crm.records import fact_kind
         >>> with registered():
         ...     len(fact_kinds())
-        12
+        17
     """
     done: list[FactKind] = []
     try:

@@ -4,14 +4,16 @@ One generative model, two outputs:
 
 * :func:`tables` draws the whole customer base straight into
   :class:`~aftersales_crm.tables.Tables` (dealers, customers, vehicles, ownerships, repair
-  orders and their lines, club activity attendances). It builds no record, so a million
+  orders and their lines, club activity attendances, and the owners' club: a chapter per
+  full-function dealer and its members applying, joining, moving, lapsing and coming
+  back). It builds no record, so a million
   customers and ten million repair-order lines take seconds. :func:`columns` gives the
   same tables together with the hidden truths of the model (each vehicle's km/day, each
   customer's home dealer).
 * :func:`book` turns the tables of a small base into records
   (:meth:`~aftersales_crm.tables.Tables.to_records`), with consents and hobbies, adds the
   facts that only records carry (3-day and 7-day follow-up calls, complaints and their
-  updates, referrals, chapters) and returns a validated
+  updates, referrals) and returns a validated
   :class:`~aftersales_crm.records.Book`.
 
 The model follows the rhythms of after-sales service: a first maintenance 3–6 months after

@@ -10,12 +10,7 @@ from aftersales_crm._args import as_of_date
 from aftersales_crm.records import Book, RepairOrder
 from aftersales_crm.synthetic import _world as w
 from aftersales_crm.synthetic._customers import with_consents_and_hobbies
-from aftersales_crm.synthetic._facts import (
-    chapters,
-    complaints,
-    follow_up_calls,
-    referrals,
-)
+from aftersales_crm.synthetic._facts import complaints, follow_up_calls, referrals
 from aftersales_crm.synthetic._tables import tables
 
 __all__ = ["book"]
@@ -24,12 +19,12 @@ __all__ = ["book"]
 def book(n_customers: int = 200, *, seed: int = 0, as_of: date | str = w.DEFAULT_AS_OF) -> Book:
     """Draw a realistic synthetic dealer network as a validated :class:`Book`.
 
-    The dealers, customers, vehicles, ownerships, repair orders and club activity
-    attendances are the records of :func:`tables` with the same arguments
-    (:meth:`Tables.to_records <aftersales_crm.tables.Tables.to_records>`), with each
-    customer's consents and hobbies drawn. The Book adds 3-day and 7-day follow-up calls
-    after deliveries, complaints with their updates, referrals and one club chapter per
-    full-function dealer.
+    The dealers, club chapters, customers, vehicles, ownerships, repair orders, club
+    activity attendances and club members' facts are the records of :func:`tables` with
+    the same arguments (:meth:`Tables.to_records
+    <aftersales_crm.tables.Tables.to_records>`), with each customer's consents and hobbies
+    drawn. The Book adds 3-day and 7-day follow-up calls after deliveries, complaints with
+    their updates and referrals.
 
     Args:
         n_customers: how many customers; meant for thousands, not millions (use
@@ -55,7 +50,6 @@ def book(n_customers: int = 200, *, seed: int = 0, as_of: date | str = w.DEFAULT
     rng = np.random.default_rng((seed, w.BOOK_STREAM))  # the Book's own stream
     records = with_consents_and_hobbies(drawn, rng, as_of).to_records()
     orders = [r for r in records if isinstance(r, RepairOrder)]
-    records += chapters(drawn)
     records += follow_up_calls(orders, rng, as_of)
     records += complaints(orders, rng, as_of)
     records += referrals(drawn, rng, as_of)

@@ -1,8 +1,9 @@
-"""Facts only a Book carries: chapters, follow-up calls, complaints and referrals.
+"""Facts only a Book carries: follow-up calls, complaints and referrals.
 
 They are drawn one record at a time from the repair orders and customers of the tables,
-after the consents, from the Book's own random stream. Club activities are not among
-them: the tables draw those (:mod:`._activities`), and the Book takes them from there.
+after the consents, from the Book's own random stream. The club's activities, chapters
+and members are not among them: the tables draw those (:mod:`._activities`,
+:mod:`._members`), and the Book takes them from there.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from datetime import date, timedelta
 import numpy as np
 
 from aftersales_crm.records import (
-    Chapter,
     ComplaintFiled,
     ComplaintUpdated,
     ContactMade,
@@ -24,21 +24,6 @@ from aftersales_crm.synthetic import _world as w
 from aftersales_crm.synthetic._identifiers import pick
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import FOLLOW_UP_DAYS
-
-
-def chapters(drawn: Tables) -> list[Record]:
-    """One club chapter per dealer with the full after-sales function."""
-    dealers = drawn.dealers
-    return [
-        Chapter(id=f"CH{dealer_id}", dealer_id=dealer_id, name=f"{name}车友会")
-        for dealer_id, name, full in zip(
-            dealers["id"].tolist(),
-            dealers["name"].tolist(),
-            dealers["full_after_sales"].tolist(),
-            strict=True,
-        )
-        if full
-    ]
 
 
 def follow_up_calls(

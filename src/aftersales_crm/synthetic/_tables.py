@@ -24,6 +24,7 @@ from aftersales_crm.synthetic._draws import (
     draw_vehicles,
     first_visits,
 )
+from aftersales_crm.synthetic._members import draw_club
 from aftersales_crm.tables import SCHEMAS, Table, Tables
 
 __all__ = ["SyntheticColumns", "columns", "tables"]
@@ -131,9 +132,18 @@ def columns(
         orders,
         end,
     )
+    club = draw_club(
+        np.random.default_rng((seed, w.CLUB_STREAM)),
+        dealers.columns,
+        customers.columns,
+        customers.home_dealer,
+        vehicles.ownerships,
+        end,
+    )
     drawn = Tables(
         currency=currency,
         dealers=Table(SCHEMAS["dealers"], dealers.columns),
+        chapters=Table(SCHEMAS["chapters"], club.chapters),
         customers=Table(SCHEMAS["customers"], customers.columns),
         vehicles=Table(
             SCHEMAS["vehicles"],
@@ -144,6 +154,11 @@ def columns(
         orders=Table(SCHEMAS["orders"], orders),
         lines=Table(SCHEMAS["lines"], lines),
         activities=Table(SCHEMAS["activities"], activities, activity_labels),
+        members=Table(SCHEMAS["members"], club.members),
+        member_joins=Table(SCHEMAS["member_joins"], club.joins),
+        member_transfers=Table(SCHEMAS["member_transfers"], club.transfers),
+        member_lapses=Table(SCHEMAS["member_lapses"], club.lapses),
+        member_reactivations=Table(SCHEMAS["member_reactivations"], club.reactivations),
     )
     return SyntheticColumns(
         drawn, _read_only(vehicles.km_per_day), _read_only(customers.home_dealer), as_of
@@ -169,7 +184,11 @@ def tables(
     beyond the text columns: a million customers and about ten million repair-order lines
     take seconds. The club activities customers attended in about the last two years are
     drawn from their own random stream: most customers attend none, a few attend often,
-    and those who visit the workshop more attend more (the generator's choice). Consents
+    and those who visit the workshop more attend more (the generator's choice). The owners'
+    club has a stream of its own too: one chapter per dealer with the full after-sales
+    function, and individual owners applying to their dealer's chapter after their first
+    purchase, most joining, some moving to another chapter, lapsing and coming back, so
+    that about 55% of the owners are members or applicants at the end. Consents
     and hobbies are drawn only by :func:`book`; here the consents table is empty and every
     customer's hobbies are ``()``.
 

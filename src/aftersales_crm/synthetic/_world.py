@@ -301,3 +301,38 @@ ACTIVITY_PROPENSITY_SHAPE = 0.25
 #: the library's choice). With the model's visits, about one customer in five attends at
 #: least one activity in the window.
 ACTIVITY_BASE, ACTIVITY_PER_VISIT = 0.15, 0.2
+
+# ------------------------------------------------------------------ the owners' club
+
+#: The random stream of the owners' club (:mod:`._members`), apart from the others so that
+#: the other tables of a seed are the same with or without it.
+CLUB_STREAM = 5
+#: The club opened this many days before ``as_of``: nobody applies earlier.
+CLUB_OPEN_DAYS = 6 * 365
+#: Share of the individual owners served by a dealer with a chapter who apply, at some
+#: point, to join it. With the joins and lapses below, about 55% of the owners are members
+#: or applicants at the end, near the "会员招募率56.6%" that 《斯柯达车友汇客户关爱总监培训教材》
+#: reports nationally.
+APPLY_SHARE = 0.62
+#: Mean days from the later of the first purchase and the club's opening to applying
+#: (exponential).
+APPLY_MEAN_DAYS = 120
+#: Share of applicants who join, and the days from applying to joining (uniform, the last
+#: bound excluded).
+JOIN_SHARE, JOIN_DAYS = 0.92, (1, 31)
+#: Share of the applicants who do not join that withdraw, and after how many days.
+WITHDRAW_SHARE, WITHDRAW_DAYS = 0.5, (15, 61)
+#: Share of members who move once to another chapter, and the days after joining.
+TRANSFER_SHARE, TRANSFER_DAYS = 0.03, (30, 1_500)
+#: Share of members who lapse, and the days after their last step (join or transfer).
+LAPSE_SHARE, LAPSE_DAYS = 0.12, (60, 1_500)
+#: Why members lapse (:class:`~aftersales_crm.records.LapseReason` values) and how often.
+LAPSE_REASONS: Final[Mapping[str, float]] = MappingProxyType(
+    {"lost": 0.6, "left": 0.2, "vehicle_sold": 0.15, "other": 0.05}
+)
+#: Share of lapsed members who come back, and the days after lapsing.
+REACTIVATE_SHARE, REACTIVATE_DAYS = 0.25, (30, 600)
+#: Share of applicants brought in by an earlier member (推荐入会).
+REFERRED_SHARE = 0.05
+#: Club facts happen in business hours, Beijing time: this hour range (the last excluded).
+CLUB_HOURS = (9, 18)

@@ -81,8 +81,9 @@ class Tables:
     One :class:`Table` of numpy columns for each registered fact kind and for the records
     nested in it: ``dealers``, ``chapters``, ``customers``, ``consents`` (consent changes),
     ``vehicles``, ``ownerships``, ``orders`` (repair orders), ``lines`` (repair-order
-    lines), ``contacts``, ``complaints``, ``complaint_updates``, ``referrals`` and
-    ``activities``, then the tables of kinds you register. Reach a table as an attribute
+    lines), ``contacts``, ``complaints``, ``complaint_updates``, ``referrals``,
+    ``activities``, and the club's ``members``, ``member_joins``, ``member_transfers``,
+    ``member_lapses`` and ``member_reactivations``, then the tables of kinds you register. Reach a table as an attribute
     (``tables.orders``) or by name (``tables["orders"]``); iterating gives the tables in
     building order. Inside, references are row positions named after the table they point
     to (``orders["customer"]``), categoricals are the positions of enum members
@@ -113,6 +114,11 @@ class Tables:
         complaint_updates: complaint updates, each pointing to its complaint.
         referrals: referrals.
         activities: club activity attendances.
+        members: club members as they applied, keyed by member id.
+        member_joins: members joining.
+        member_transfers: members moving to another chapter.
+        member_lapses: members lapsing.
+        member_reactivations: lapsed members coming back.
 
     Examples:
         >>> from aftersales_crm import synthetic

@@ -8,11 +8,23 @@ strategy of records whose references resolve in that Book and whose ids are uniq
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
+from typing import Final
 
 from hypothesis import strategies as st
 
-from aftersales_crm.records import Book, Ownership, Record, RepairOrder
+from aftersales_crm.records import (
+    Book,
+    LapseReason,
+    MemberApplied,
+    MemberJoined,
+    MemberLapsed,
+    MemberReactivated,
+    MemberTransferred,
+    Ownership,
+    Record,
+    RepairOrder,
+)
 from aftersales_crm.testing import strategies as crm
 
 __all__ = [
@@ -24,6 +36,11 @@ __all__ = [
     "contact_part",
     "customer_part",
     "dealer_part",
+    "member_join_part",
+    "member_lapse_part",
+    "member_part",
+    "member_reactivation_part",
+    "member_transfer_part",
     "ownership_part",
     "referral_part",
     "repair_order_part",
@@ -157,3 +174,128 @@ def referral_part(book: Book, size: int) -> Part:
 def activity_part(book: Book, size: int) -> Part:
     """Up to three club activity attendances of the Book's customers."""
     return _some(book, "customers", crm.activities(_keys(list(book.customers))), 3)
+
+
+@st.composite
+def _members(draw: st.DrawFn, book: Book, size: int) -> Sequence[Record]:
+    """Applications of the Book's customers to its chapters; some referred by an earlier one."""
+    drawn = draw(
+        st.lists(
+            crm.members(_keys(list(book.customers)), _keys(list(book.chapters))),
+            max_size=size,
+            unique_by=_key,
+        )
+    )
+    out: list[Record] = []
+    for index, member in enumerate(drawn):
+        if index and draw(st.booleans()):
+            referrer = draw(st.sampled_from([m.id for m in drawn[:index]]))
+            member = MemberApplied.model_validate({**dict(member), "referred_by": referrer})
+        out.append(member)
+    return out
+
+
+def member_part(book: Book, size: int) -> Part:
+    """Up to ``size`` club members of the Book's customers, applying to its chapters."""
+    if not (book.customers and book.chapters):
+        return st.just(())
+    return _members(book, size)
+
+
+#: The longest gap, in seconds, between two steps of a drawn member's life: about a year.
+_STEP: Final = 366 * 86_400
+
+
+def _after(earlier: datetime) -> st.SearchStrategy[datetime]:
+    """An instant at or after ``earlier``, by up to about a year (ties included)."""
+    return st.integers(0, _STEP).map(lambda s: earlier + timedelta(seconds=s))
+
+
+def _last_at(book: Book, member_id: str, *kinds: str) -> datetime:
+    """The latest instant of the member's facts of ``kinds`` (its application at least)."""
+    at = book.members[member_id].at
+    for kind in kinds:
+        for fact in getattr(book, kind).values():
+            if fact.member_id == member_id and fact.at > at:
+                at = fact.at
+    return at
+
+
+def _joined(book: Book) -> dict[str, datetime]:
+    return {join.member_id: join.at for join in book.member_joins.values()}
+
+
+@st.composite
+def _joins(draw: st.DrawFn, book: Book) -> Sequence[Record]:
+    return [
+        MemberJoined(id=f"J{m.id}", member_id=m.id, at=draw(_after(m.at)))
+        for m in book.members.values()
+        if draw(st.booleans())
+    ]
+
+
+def member_join_part(book: Book, size: int) -> Part:
+    """Some of the Book's members join, each once, after applying."""
+    return _joins(book) if book.members else st.just(())
+
+
+@st.composite
+def _transfers(draw: st.DrawFn, book: Book) -> Sequence[Record]:
+    out: list[Record] = []
+    for member_id, at in _joined(book).items():
+        others = sorted(set(book.chapters) - {book.members[member_id].chapter_id})
+        moves: bool = draw(st.booleans()) if others else False
+        if moves:
+            out.append(
+                MemberTransferred(
+                    id=f"T{member_id}",
+                    member_id=member_id,
+                    to_chapter_id=draw(st.sampled_from(others)),
+                    at=draw(_after(at)),
+                )
+            )
+    return out
+
+
+def member_transfer_part(book: Book, size: int) -> Part:
+    """Some joined members move once to another of the Book's chapters, after joining."""
+    return _transfers(book) if book.member_joins else st.just(())
+
+
+@st.composite
+def _lapses(draw: st.DrawFn, book: Book) -> Sequence[Record]:
+    joined = _joined(book)
+    out: list[Record] = []
+    for member_id in book.members:
+        if draw(st.booleans()):
+            last = _last_at(book, member_id, "member_joins", "member_transfers")
+            reason = (
+                draw(st.sampled_from(LapseReason)) if member_id in joined else LapseReason.WITHDRAWN
+            )
+            out.append(
+                MemberLapsed(
+                    id=f"L{member_id}", member_id=member_id, at=draw(_after(last)), reason=reason
+                )
+            )
+    return out
+
+
+def member_lapse_part(book: Book, size: int) -> Part:
+    """Some members lapse after their last step; an applicant who lapses withdrew."""
+    return _lapses(book) if book.members else st.just(())
+
+
+@st.composite
+def _reactivations(draw: st.DrawFn, book: Book) -> Sequence[Record]:
+    return [
+        MemberReactivated(
+            id=f"V{lapse.member_id}", member_id=lapse.member_id, at=draw(_after(lapse.at))
+        )
+        for lapse in book.member_lapses.values()
+        if draw(st.booleans())
+    ]
+
+
+def member_reactivation_part(book: Book, size: int) -> Part:
+    """Some lapsed members come back after lapsing."""
+    return _reactivations(book) if book.member_lapses else st.just(())

@@ -43,6 +43,12 @@ from aftersales_crm.records import (
     CustomerVerdict,
     Dealer,
     FactKind,
+    LapseReason,
+    MemberApplied,
+    MemberJoined,
+    MemberLapsed,
+    MemberReactivated,
+    MemberTransferred,
     Ownership,
     Record,
     ReferralMade,
@@ -83,6 +89,8 @@ __all__ = [
     "geo_points",
     "ids",
     "instants",
+    "member_lives",
+    "members",
     "money",
     "names",
     "national_ids",
@@ -545,6 +553,100 @@ def activities(
         customer_id=_or(customer_id, ids("C")),
         on=st.dates(date(2015, 1, 1), date(2026, 12, 31)),
     )
+
+
+def members(
+    customer_id: st.SearchStrategy[str] | None = None,
+    chapter_id: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[MemberApplied]:
+    """Club members as they applied.
+
+    Args:
+        customer_id: a strategy for the applying customer; ``ids("C")`` by default.
+        chapter_id: a strategy for the chapter applied to; ``ids("CH")`` by default.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.MemberApplied`.
+    """
+    return st.builds(
+        MemberApplied,
+        id=ids("M"),
+        customer_id=_or(customer_id, ids("C")),
+        chapter_id=_or(chapter_id, ids("CH")),
+        at=instants(),
+    )
+
+
+#: The longest gap, in seconds, between two steps of a member's life drawn by
+#: :func:`member_lives`: about a year.
+_STEP_SECONDS: Final = 366 * 86_400
+
+
+#: The kinds of member fact in the order a life takes them at one instant.
+_LIFE_ORDER: Final = (
+    MemberApplied,
+    MemberJoined,
+    MemberTransferred,
+    MemberLapsed,
+    MemberReactivated,
+)
+
+
+@st.composite
+def member_lives(
+    draw: st.DrawFn, applied: MemberApplied, chapter_ids: Sequence[str] = ()
+) -> list[Record]:
+    """One member's later facts, a possible life after ``applied``: every step is allowed.
+
+    The member may join (or withdraw the application), then move to one of
+    ``chapter_ids`` other than the chapter they are in, lapse and come back, a few times
+    over. Each step is dated at or after the one before; two steps share an instant only
+    when the order the library gives facts of one instant (applied, joined, transferred,
+    lapsed, reactivated, then by id) keeps them in the order drawn. The ids are the member
+    id, ``-`` and the step's number.
+
+    Args:
+        draw: supplied by hypothesis.
+        applied: the member's application.
+        chapter_ids: the chapters a member may move to; no transfer when there is none
+            besides the member's own.
+
+    Returns:
+        The facts after the application, in the order they happened.
+    """
+    out: list[Record] = []
+    at, chapter, state = applied.at, applied.chapter_id, "applying"
+    before: Record = applied
+    for step in range(draw(st.integers(0, 6))):
+        fid = f"{applied.id}-{step}"
+        fact: Record
+        if state == "applying":
+            if draw(st.booleans()):
+                fact, state = MemberJoined(id=fid, member_id=applied.id, at=at), "active"
+            else:
+                reason = LapseReason.WITHDRAWN
+                fact = MemberLapsed(id=fid, member_id=applied.id, at=at, reason=reason)
+                state = "lapsed"
+        elif state == "active":
+            others = sorted(set(chapter_ids) - {chapter})
+            moves: bool = draw(st.booleans()) if others else False
+            if moves:
+                chapter = draw(st.sampled_from(others))
+                fact = MemberTransferred(id=fid, member_id=applied.id, to_chapter_id=chapter, at=at)
+            else:
+                reason = draw(st.sampled_from(LapseReason))
+                fact = MemberLapsed(id=fid, member_id=applied.id, at=at, reason=reason)
+                state = "lapsed"
+        else:
+            fact, state = MemberReactivated(id=fid, member_id=applied.id, at=at), "active"
+        # A tie keeps the drawn order only if the kinds' order (then the ids') agrees.
+        rank, last = _LIFE_ORDER.index(type(fact)), _LIFE_ORDER.index(type(before))
+        least = 0 if (rank, fact.key) > (last, before.key) else 1
+        at += timedelta(seconds=draw(st.integers(least, _STEP_SECONDS)))
+        fact = fact.model_copy(update={"at": at})
+        out.append(fact)
+        before = fact
+    return out
 
 
 def facts(
