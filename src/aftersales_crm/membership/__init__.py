@@ -1,5 +1,7 @@
-"""The owners' club (车友会): members and their chapters, the points ledger, earning, level
-and card rules, HQ–dealer settlement and the club's KPIs.
+"""The owners' club (车友会).
+
+Members and their chapters, the points ledger, earning, level and card rules, HQ–dealer
+settlement and the club's KPIs.
 
 Every state here is folded from immutable facts at an explicit ``as_of``.
 
@@ -11,4 +13,12 @@ Examples:
 
 from __future__ import annotations
 
-__all__: list[str] = []
+# settlement
+from aftersales_crm.membership._settlement import USE_KINDS, PointFlows, Settlement
+
+__all__ = [
+    # settlement
+    "USE_KINDS",
+    "PointFlows",
+    "Settlement",
+]
