@@ -1,7 +1,8 @@
-"""The owners' club (车友会): members, points, levels, cards, settlement and KPIs.
+"""The owners' club (车友会).
 
 Members and their chapters, the points ledger, earning, level and card rules, HQ–dealer
-settlement and the club's KPIs. Every state here is folded from immutable facts at an explicit ``as_of``.
+settlement and the club's KPIs. Every state here is folded from immutable facts at an
+explicit ``as_of``.
 
 Examples:
     >>> import aftersales_crm.membership as membership
@@ -31,9 +32,13 @@ from aftersales_crm.membership._members import (
     member_status,
 )
 
+# -- settlement (part 3) ----------------------------------------------------------------------
+from aftersales_crm.membership._settlement import USE_KINDS, PointFlows, Settlement
+
 __all__: list[str] = [
     "RECRUITMENT_TARGET",
     "TRANSITIONS",
+    "USE_KINDS",
     "ClubKpis",
     "JoinsPerMonth",
     "KpiCounts",
@@ -43,6 +48,8 @@ __all__: list[str] = [
     "MemberStates",
     "MemberStatus",
     "MemberStep",
+    "PointFlows",
+    "Settlement",
     "club_kpis",
     "joins_per_month",
     "member_status",
