@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Final
 
 import numpy as np
@@ -21,10 +21,10 @@ from aftersales_crm.segmentation._common import (
     above_cutoffs,
     labels,
     numeric,
-    present,
     quantile_cutoffs,
 )
 from aftersales_crm.segmentation._levels import LEVEL_NAMES, names_zh
+from aftersales_crm.segmentation._ranks import distribution_and_ranks, mid_ranks
 
 __all__ = ["MemberValue"]
 
@@ -35,18 +35,6 @@ _GROUPS: Final = len(_KINDS)
 """Material value, dealer loyalty and activity participation: one weight each."""
 
 _Distribution = tuple[NDArray[Any], NDArray[np.int64]]
-
-
-def _positions(distinct: NDArray[Any], values: NDArray[Any]) -> NDArray[np.intp]:
-    """``np.searchsorted(distinct, values)``, searching the values in sorted order.
-
-    Sorted queries walk ``distinct`` once instead of jumping around it: on a million
-    customers about twice as fast, even counting the sort.
-    """
-    order = np.argsort(values)
-    at = np.empty(len(values), dtype=np.intp)
-    at[order] = np.searchsorted(distinct, values[order])
-    return at
 
 
 class MemberValue(BasePolicy):
@@ -249,35 +237,39 @@ class MemberValue(BasePolicy):
     def _fit(self, features: FeatureTable) -> None:
         levels = validate_params(self)["levels"]
         distributions: dict[str, _Distribution] = {}
+        ranks: dict[str, NDArray[np.float64]] = {}
         for _, columns in self._groups():
             for name in columns:
-                values = self._column(features, name)
-                distinct, counts = np.unique(values[present(values)], return_counts=True)
-                below = np.zeros(len(distinct) + 1, dtype=np.int64)
-                np.cumsum(counts, out=below[1:])
-                distributions[name] = (distinct, below)
+                if name not in distributions:  # one sort gives the distribution and ranks
+                    distributions[name], ranks[name] = distribution_and_ranks(
+                        self._column(features, name)
+                    )
         self.distributions_ = distributions
-        self.cutoffs_ = quantile_cutoffs(self._score(features), levels)
+        self.cutoffs_ = quantile_cutoffs(self._weighted(len(features), ranks.__getitem__), levels)
 
     def _column(self, features: FeatureTable, name: str) -> NDArray[Any]:
         parameter = next(p for p in _KINDS if name in getattr(self, p))
         return numeric(features, self, parameter, name)
 
-    def _score(self, features: FeatureTable) -> NDArray[np.float64]:
-        score = np.zeros(len(feature_table(features, self)), dtype=np.float64)
+    def _weighted(
+        self, rows: int, rank: Callable[[str], NDArray[np.float64]]
+    ) -> NDArray[np.float64]:
+        """The weighted sum of each kind's mean rank, in one fixed order of additions."""
+        score = np.zeros(rows, dtype=np.float64)
         for weight, columns in self._groups():
             for name in columns:
-                values = self._column(features, name)
-                distinct, below = self.distributions_[name]
-                total = below[-1]
-                if not total:  # no value in the population: nobody ranks above anyone
-                    continue
-                at = _positions(distinct, values)
-                found = distinct[np.minimum(at, len(distinct) - 1)] == values
-                rank = (below[at] + below[at + found]) / (2 * total)  # the mid-rank of ties
-                rank[~present(values)] = 0.0
-                score += weight * rank / len(columns)
+                if self.distributions_[name][1][-1]:  # an empty population ranks nobody
+                    score += weight * rank(name) / len(columns)
         return score
+
+    def _score(self, features: FeatureTable) -> NDArray[np.float64]:
+        rows = len(feature_table(features, self))
+
+        def rank(name: str) -> NDArray[np.float64]:
+            distinct, below = self.distributions_[name]
+            return mid_ranks(distinct, below, self._column(features, name))
+
+        return self._weighted(rows, rank)
 
     def score(self, features: FeatureTable) -> NDArray[np.float64]:
         """Each row's weighted value score, 0 (lowest) to 1 (highest) in the fit population.
