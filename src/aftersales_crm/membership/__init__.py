@@ -11,4 +11,12 @@ Examples:
 
 from __future__ import annotations
 
-__all__: list[str] = []
+# -- policies (points, level and card rules) --------------------------------------------
+from aftersales_crm.membership._earning import SOURCE_KINDS, Awards, PointsRule
+
+__all__: list[str] = [
+    # policies
+    "SOURCE_KINDS",
+    "Awards",
+    "PointsRule",
+]

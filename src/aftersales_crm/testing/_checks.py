@@ -194,8 +194,8 @@ def _run(policy: Any, spec: PolicyKindSpec, sample: Any, what: str = "") -> Any:
     what = what or spec.verbs[-1]
     result = spec.run(policy, sample)
     _require(
-        isinstance(result, spec.result),
-        f"{what} returned {type(result).__name__}, not {_public_name(spec.result)}",
+        isinstance(result, spec.result_type),
+        f"{what} returned {type(result).__name__}, not {_public_name(spec.result_type)}",
     )
     if CheckFamily.ROWS in spec.checks:
         _require(
