@@ -12,11 +12,26 @@ Examples:
 from __future__ import annotations
 
 # -- policies (points, level and card rules) --------------------------------------------
+from aftersales_crm.membership._cards import CARD_NAMES_ZH, MembershipCards
 from aftersales_crm.membership._earning import SOURCE_KINDS, Awards, PointsRule
+from aftersales_crm.membership._levels import (
+    LevelChanges,
+    Levels,
+    Qualifying,
+    QualifyingLevels,
+    value_levels,
+)
 
 __all__: list[str] = [
     # policies
+    "CARD_NAMES_ZH",
     "SOURCE_KINDS",
     "Awards",
+    "LevelChanges",
+    "Levels",
+    "MembershipCards",
     "PointsRule",
+    "Qualifying",
+    "QualifyingLevels",
+    "value_levels",
 ]

@@ -135,7 +135,7 @@ class Awards:
             raise InvalidValue(msg, code="awards_amount")
         ids, counts = np.unique(self.source_id, return_counts=True)
         if len(ids) and counts.max() > 1:
-            msg = f"Awards: source {ids[np.argmax(counts)]!r} is awarded {counts.max()} times; a source earns once"
+            msg = f"Awards: source {str(ids[np.argmax(counts)])!r} is awarded {counts.max()} times; a source earns once"
             raise InvalidValue(msg, code="awards_source")
 
     @classmethod
@@ -893,10 +893,10 @@ def _once(found: _Candidates, member: NDArray[np.str_]) -> tuple[_Candidates, ND
         row = int(np.flatnonzero(differ)[0])
         a, b = int(head[row]), row
         msg = (
-            f"source {found.source_id[a]!r} arrives twice with different awards:"
-            f" {int(found.amount[a])} points to {member[a]!r} at"
+            f"source {str(found.source_id[a])!r} arrives twice with different awards:"
+            f" {int(found.amount[a])} points to {str(member[a])!r} at"
             f" {found.at[a:a + 1].view('datetime64[us]')[0]} and {int(found.amount[b])} points"
-            f" to {member[b]!r} at {found.at[b:b + 1].view('datetime64[us]')[0]};"
+            f" to {str(member[b])!r} at {found.at[b:b + 1].view('datetime64[us]')[0]};"
             " a source earns once, so its deliveries must agree"
         )
         raise InvalidValue(msg, code="conflicting_source")

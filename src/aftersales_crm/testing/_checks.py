@@ -644,6 +644,59 @@ def _check_no_facts(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
     _run(_ready(policy, spec, facts), spec, facts.with_facts(()), f"{spec.verbs[-1]} on no facts")
 
 
+# ---------------------------------------------------------------- ledger-shaped results
+
+
+_LATEST_OFFSET: Final = np.timedelta64(36, "h")
+"""The end of the day ``as_of`` is at most 36 h after its UTC midnight (UTC−12 zones)."""
+
+
+def _ledger_columns(result: Any, *names: str) -> list[NDArray[Any]]:
+    missing = [name for name in names if not isinstance(getattr(result, name, None), np.ndarray)]
+    _require(
+        not missing,
+        f"the result {type(result).__name__} has no array columns {missing}; a ledger-shaped"
+        " result has one array per entry field",
+    )
+    return [np.asarray(getattr(result, name)) for name in names]
+
+
+def _check_conservation(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
+    facts = _facts(sample)
+    result = _run(_ready(policy, spec, facts), spec, facts)
+    source, amount = _ledger_columns(result, "source_id", "amount")
+    _require(len(source) == len(amount), f"{len(source)} source ids for {len(amount)} amounts")
+    _require(amount.dtype.kind in "iu", f"amounts are {amount.dtype}, not whole points")
+    if len(amount):
+        low = int(amount.min())
+        _require(low > 0, f"an award of {low} points: every award is a whole number above 0")
+    ids, counts = np.unique(source, return_counts=True)
+    twice = ids[counts > 1]
+    _require(
+        not len(twice), f"sources {twice[:5].tolist()} are awarded more than once; a source earns once"
+    )
+    total = getattr(result, "total", None)
+    if callable(total):
+        summed = int(amount.sum(dtype=np.int64))
+        _require(total() == summed, f"total() is {total()}, the awards add up to {summed}")
+
+
+def _check_no_entry_after_as_of(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
+    facts = _facts(sample)
+    mixed = [*facts.facts, *facts.future]
+    result = _run(_ready(policy, spec, facts), spec, facts.with_facts(mixed))
+    (at,) = _ledger_columns(result, "at")
+    latest = np.datetime64(facts.as_of, "us") + _LATEST_OFFSET
+    late = np.flatnonzero(at.astype("datetime64[us]") > latest)
+    _require(
+        not len(late),
+        f"{len(late)} awards are dated after the end of as_of {facts.as_of.isoformat()}"
+        f" (first: {at[late[:1]].astype('datetime64[s]').tolist()})",
+    )
+    missing = np.flatnonzero(np.isnat(at.astype("datetime64[us]")))
+    _require(not len(missing), f"{len(missing)} awards have no instant (NaT)")
+
+
 # ---------------------------------------------------------------- the list of checks
 
 
@@ -813,6 +866,20 @@ _CHECKS: Final = (
         "nothing after as_of counts: facts dated after it leave the result unchanged",
         _check_as_of_cutoff,
         family=CheckFamily.FOLDS,
+    ),
+    _Check(
+        "conservation",
+        "every point awarded is in exactly one award: source ids are unique, amounts are"
+        " whole and above 0, and the result's total() is the sum of its amounts",
+        _check_conservation,
+        family=CheckFamily.LEDGER,
+    ),
+    _Check(
+        "no_entry_after_as_of",
+        "no award is dated after the end of as_of, even with facts after as_of in the"
+        " input, and every award has an instant",
+        _check_no_entry_after_as_of,
+        family=CheckFamily.LEDGER,
     ),
     _Check(
         "no_facts",
