@@ -523,7 +523,7 @@ def _unique_sources(qualifying: Qualifying) -> NDArray[np.intp]:
     if differ.any():
         row = order[int(np.flatnonzero(differ)[0])]
         msg = (
-            f"qualifying source {qualifying.source_id[row]!r} arrives twice with different"
+            f"qualifying source {str(qualifying.source_id[row])!r} arrives twice with different"
             " values; a source counts once, so its deliveries must agree"
         )
         raise InvalidValue(msg, code="conflicting_source")
