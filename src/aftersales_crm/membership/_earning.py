@@ -47,7 +47,14 @@ _SAFE: Final = 1 << 62
 
 
 def _text(values: Any, *, parameter: str) -> NDArray[np.str_]:
-    out = np.asarray(values, dtype=np.str_)
+    if isinstance(values, str | bytes) or not isinstance(values, np.ndarray | list | tuple):
+        msg = f"Awards {parameter}: expected an array of texts, got {type(values).__name__}"
+        raise InvalidValue(msg, code="awards_value")
+    try:
+        out = np.array(values, dtype=np.str_)
+    except (TypeError, ValueError) as exc:
+        msg = f"Awards {parameter}: {exc}"
+        raise InvalidValue(msg, code="awards_value") from None
     if out.ndim != 1:
         msg = f"Awards {parameter}: expected one text per award, got shape {out.shape}"
         raise InvalidValue(msg, code="awards_shape")
@@ -56,6 +63,9 @@ def _text(values: Any, *, parameter: str) -> NDArray[np.str_]:
 
 
 def _frozen(values: Any, dtype: str, parameter: str) -> NDArray[Any]:
+    if isinstance(values, str | bytes) or not isinstance(values, np.ndarray | list | tuple):
+        msg = f"Awards {parameter}: expected an array, got {type(values).__name__}"
+        raise InvalidValue(msg, code="awards_value")
     try:
         out = np.array(values, dtype=dtype)
     except (TypeError, ValueError) as exc:
@@ -111,15 +121,21 @@ class Awards:
         (1, 120, datetime.date(2027, 12, 31))
     """
 
-    member_id: NDArray[np.str_]
-    source_id: NDArray[np.str_]
-    source_kind: NDArray[np.str_]
-    amount: NDArray[np.int64]
-    at: NDArray[np.datetime64]
-    funder: NDArray[np.str_]
-    dealer_id: NDArray[np.str_]
-    pending_until: NDArray[np.datetime64]
-    expires_on: NDArray[np.datetime64]
+    member_id: NDArray[np.str_] = attrs.field(converter=lambda v: _text(v, parameter="member_id"))
+    source_id: NDArray[np.str_] = attrs.field(converter=lambda v: _text(v, parameter="source_id"))
+    source_kind: NDArray[np.str_] = attrs.field(
+        converter=lambda v: _text(v, parameter="source_kind")
+    )
+    amount: NDArray[np.int64] = attrs.field(converter=lambda v: _frozen(v, "int64", "amount"))
+    at: NDArray[np.datetime64] = attrs.field(converter=lambda v: _frozen(v, "datetime64[us]", "at"))
+    funder: NDArray[np.str_] = attrs.field(converter=lambda v: _text(v, parameter="funder"))
+    dealer_id: NDArray[np.str_] = attrs.field(converter=lambda v: _text(v, parameter="dealer_id"))
+    pending_until: NDArray[np.datetime64] = attrs.field(
+        converter=lambda v: _frozen(v, "datetime64[us]", "pending_until")
+    )
+    expires_on: NDArray[np.datetime64] = attrs.field(
+        converter=lambda v: _frozen(v, "datetime64[D]", "expires_on")
+    )
 
     def __attrs_post_init__(self) -> None:
         lengths = {name: len(getattr(self, name)) for name in _COLUMNS}
@@ -159,17 +175,7 @@ class Awards:
                 f" and has no columns {unknown}" if unknown else ""
             )
             raise InvalidValue(msg, code="awards_columns")
-        return cls(
-            member_id=_text(columns["member_id"], parameter="member_id"),
-            source_id=_text(columns["source_id"], parameter="source_id"),
-            source_kind=_text(columns["source_kind"], parameter="source_kind"),
-            amount=_frozen(columns["amount"], "int64", "amount"),
-            at=_frozen(columns["at"], "datetime64[us]", "at"),
-            funder=_text(columns["funder"], parameter="funder"),
-            dealer_id=_text(columns["dealer_id"], parameter="dealer_id"),
-            pending_until=_frozen(columns["pending_until"], "datetime64[us]", "pending_until"),
-            expires_on=_frozen(columns["expires_on"], "datetime64[D]", "expires_on"),
-        )
+        return cls(**{name: columns[name] for name in _COLUMNS})
 
     @classmethod
     def empty(cls) -> Awards:

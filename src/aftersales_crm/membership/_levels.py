@@ -41,9 +41,12 @@ _WINDOWS: Final = ("rolling_12_months", "calendar_year")
 
 
 def _read_only(values: Any, dtype: Any, what: str) -> NDArray[Any]:
+    if isinstance(values, str | bytes) or not isinstance(values, np.ndarray | list | tuple):
+        msg = f"{what}: expected an array, got {type(values).__name__}"
+        raise InvalidValue(msg, code="invalid_argument")
     try:
         out = np.array(values, dtype=dtype)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         msg = f"{what}: {exc}"
         raise InvalidValue(msg, code="invalid_argument") from None
     if out.ndim != 1:
@@ -75,10 +78,18 @@ class Qualifying:
         (2, 7000)
     """
 
-    member_id: NDArray[np.str_]
-    source_id: NDArray[np.str_]
-    at: NDArray[np.datetime64]
-    value: NDArray[np.int64]
+    member_id: NDArray[np.str_] = attrs.field(
+        converter=lambda v: _read_only(v, np.str_, "Qualifying member_id")
+    )
+    source_id: NDArray[np.str_] = attrs.field(
+        converter=lambda v: _read_only(v, np.str_, "Qualifying source_id")
+    )
+    at: NDArray[np.datetime64] = attrs.field(
+        converter=lambda v: _read_only(v, "datetime64[us]", "Qualifying at")
+    )
+    value: NDArray[np.int64] = attrs.field(
+        converter=lambda v: _read_only(v, np.int64, "Qualifying value")
+    )
 
     def __attrs_post_init__(self) -> None:
         lengths = {len(self.member_id), len(self.source_id), len(self.at), len(self.value)}
@@ -101,12 +112,7 @@ class Qualifying:
             ...
             aftersales_crm.errors.InvalidValue: Qualifying at: ...
         """
-        return cls(
-            member_id=_read_only(member_id, np.str_, "Qualifying member_id"),
-            source_id=_read_only(source_id, np.str_, "Qualifying source_id"),
-            at=_read_only(at, "datetime64[us]", "Qualifying at"),
-            value=_read_only(value, np.int64, "Qualifying value"),
-        )
+        return cls(member_id=member_id, source_id=source_id, at=at, value=value)
 
     @classmethod
     def from_awards(cls, awards: Awards) -> Qualifying:
@@ -158,7 +164,13 @@ class LevelChanges:
             >>> LevelChanges.from_rows([("M1", dt.date(2026, 1, 5), "", "gold", "r", 5)]).rows()[0][3]
             'gold'
         """
-        columns = list(zip(*rows, strict=True)) if rows else [[]] * 6
+        given: object = rows
+        if not isinstance(given, list | tuple) or not all(
+            isinstance(row, tuple) and len(row) == 6 for row in rows
+        ):
+            msg = "LevelChanges.from_rows takes a list of 6-tuples (member_id, on, from, to, reason, value)"
+            raise InvalidValue(msg, code="invalid_argument")
+        columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[]] * 6
         return cls(
             member_id=_read_only(columns[0], np.str_, "member_id"),
             on=_read_only(columns[1], "datetime64[D]", "on"),
