@@ -130,8 +130,10 @@ def _is_path(value: object) -> bool:
     if not isinstance(value, str):
         return False
     module, colon, attribute = value.partition(":")
-    return bool(colon) and attribute.isidentifier() and all(
-        part.isidentifier() for part in module.split(".")
+    return (
+        bool(colon)
+        and attribute.isidentifier()
+        and all(part.isidentifier() for part in module.split("."))
     )
 
 

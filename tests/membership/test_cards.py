@@ -55,7 +55,9 @@ def test_cards_by_spend_alone_when_loyalty_is_not_used() -> None:
         (None, "¥100.00", "0.00"),
     ],
 )
-def test_discounts_are_exact_money_rounded_half_up(card: str | None, amount: str, expected: str) -> None:
+def test_discounts_are_exact_money_rounded_half_up(
+    card: str | None, amount: str, expected: str
+) -> None:
     got = MembershipCards().discount(card, Money.parse(amount))
     assert got == Money(Decimal(expected), "CNY")
 

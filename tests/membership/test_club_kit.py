@@ -86,7 +86,14 @@ class CountsEveryDelivery(PointsRule):
                 merged[source] = merged.get(source, 0) + int(got.amount[i])
                 first.setdefault(source, got.take(np.array([i])))
         rows = [first[s] for s in sorted(first)]
-        columns = {f.name: np.concatenate([getattr(r, f.name) for r in rows]) for f in attrs.fields(Awards)} if rows else None
+        columns = (
+            {
+                f.name: np.concatenate([getattr(r, f.name) for r in rows])
+                for f in attrs.fields(Awards)
+            }
+            if rows
+            else None
+        )
         if columns is None:
             return Awards.empty()
         columns["amount"] = np.array([merged[s] for s in sorted(first)])
@@ -99,15 +106,20 @@ class FirstTwentyOrdersOnly(PointsRule):
     def award(self, tables: Any, **kwargs: Any) -> Awards:
         got = super().award(tables, **kwargs)
         early = {f"service:{i}" for i in _deliveries(tables)[0]["orders"]["id"][:20].tolist()}
-        keep = [i for i, s in enumerate(got.source_id.tolist()) if not s.startswith("service:") or s in early]
+        keep = [
+            i
+            for i, s in enumerate(got.source_id.tolist())
+            if not s.startswith("service:") or s in early
+        ]
         return got.take(np.array(keep, dtype=np.intp))
 
 
 class ForgetsAsOf(PointsRule):
     """Awards every fact it is given, up to a year after as_of."""
 
-    def award(self, tables: Any, *, as_of: dt.date, **kwargs: Any) -> Awards:
-        return super().award(tables, as_of=as_of + dt.timedelta(days=365), **kwargs)
+    def award(self, tables: Any, *, as_of: dt.date | str, **kwargs: Any) -> Awards:
+        later = dt.date.fromisoformat(str(as_of)) + dt.timedelta(days=365)
+        return super().award(tables, as_of=later, **kwargs)
 
 
 class DatesAtExpiry(PointsRule):
@@ -162,8 +174,9 @@ class SumsRepeatedValue(QualifyingLevels):
 
 
 class LevelsFromTheFuture(QualifyingLevels):
-    def levels(self, qualifying: Qualifying, *, as_of: dt.date, **kwargs: Any) -> Levels:
-        return super().levels(qualifying, as_of=as_of + dt.timedelta(days=2), **kwargs)
+    def levels(self, qualifying: Qualifying, *, as_of: dt.date | str, **kwargs: Any) -> Levels:
+        later = dt.date.fromisoformat(str(as_of)) + dt.timedelta(days=2)
+        return super().levels(qualifying, as_of=later, **kwargs)
 
 
 class CardsByPosition(MembershipCards):
@@ -211,7 +224,9 @@ def test_a_points_rule_with_zero_point_awards_fails_conservation() -> None:
     class AwardsNothingToo(PointsRule):
         def award(self, tables: Any, **kwargs: Any) -> Awards:
             got = super().award(tables, **kwargs)
-            columns: Mapping[str, Any] = {f.name: getattr(got, f.name) for f in attrs.fields(Awards)}
+            columns: Mapping[str, Any] = {
+                f.name: getattr(got, f.name) for f in attrs.fields(Awards)
+            }
             return LooseAwards(**{**columns, "amount": np.zeros(len(got), dtype=np.int64)})
 
     check = dict(policy_checks(AwardsNothingToo()))["conservation"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,7 @@ def at(text: str) -> np.datetime64:
 
 def club(
     lines: list[tuple[str, str, str, int, int]],
-    orders: list[tuple[str, str, str | None]] | None = None,
+    orders: Sequence[tuple[str, str, str | None]] | None = None,
     activities: list[tuple[str, str, str]] = (),  # type: ignore[assignment]
     referrals: list[tuple[str, str, str | None]] = (),  # type: ignore[assignment]
 ) -> Tables:
@@ -39,7 +40,9 @@ def club(
             "dealer_id": ["D1"] * len(orders),
             "customer_id": [o[1] for o in orders],
             "opened_at": np.array([at("2020-01-01T00:00")] * len(orders), dtype="datetime64[us]"),
-            "closed_at": np.array([at(o[2]) if o[2] else np.datetime64("NaT") for o in orders], dtype="datetime64[us]"),
+            "closed_at": np.array(
+                [at(o[2]) if o[2] else np.datetime64("NaT") for o in orders], dtype="datetime64[us]"
+            ),
         },
         "lines": {
             "order_id": [line[0] for line in lines],
@@ -95,7 +98,9 @@ def test_customer_pay_lines_earn_a_point_per_whole_yuan_and_other_payers_nothing
 
 
 def test_rates_by_service_kind_are_exact_fractions_rounded_down_per_order() -> None:
-    tables = club([("RO1", "accessories", "customer", 333, 0), ("RO1", "maintenance", "customer", 100, 0)])
+    tables = club(
+        [("RO1", "accessories", "customer", 333, 0), ("RO1", "maintenance", "customer", 100, 0)]
+    )
     rule = PointsRule(points_per_unit=1.5, kind_rates={"accessories": 3})
     # ¥3.33 × 3 + ¥1.00 × 1.5 = 9.99 + 1.5 = 11.49 -> 11, computed in fen without float
     assert amounts(rule.award(tables, as_of=AS_OF)) == {"service:RO1": 11}
@@ -105,7 +110,10 @@ def test_rates_by_service_kind_are_exact_fractions_rounded_down_per_order() -> N
 
 def test_level_multipliers_apply_to_service_points_of_members_at_that_level() -> None:
     tables = club(
-        [("RO1", "maintenance", "customer", 10_000, 0), ("RO2", "maintenance", "customer", 10_000, 0)],
+        [
+            ("RO1", "maintenance", "customer", 10_000, 0),
+            ("RO2", "maintenance", "customer", 10_000, 0),
+        ],
         orders=[("RO1", "C1", "2026-03-01T02:00"), ("RO2", "C2", "2026-03-02T02:00")],
         activities=[("A1", "C1", "2026-03-05")],
     )
@@ -144,7 +152,10 @@ def test_answered_surveys_earn_through_their_own_columns() -> None:
 
 def test_only_members_earn_and_under_their_member_id() -> None:
     tables = club(
-        [("RO1", "maintenance", "customer", 10_000, 0), ("RO2", "maintenance", "customer", 10_000, 0)],
+        [
+            ("RO1", "maintenance", "customer", 10_000, 0),
+            ("RO2", "maintenance", "customer", 10_000, 0),
+        ],
         orders=[("RO1", "C1", "2026-03-01T02:00"), ("RO2", "C2", "2026-03-02T02:00")],
     )
     awards = PointsRule().award(tables, as_of=AS_OF, members={"C2": "M-7"})
@@ -154,8 +165,11 @@ def test_only_members_earn_and_under_their_member_id() -> None:
 
 def test_open_orders_and_facts_after_as_of_earn_nothing_yet() -> None:
     tables = club(
-        [("RO1", "maintenance", "customer", 100, 0), ("RO2", "maintenance", "customer", 100, 0),
-         ("RO3", "maintenance", "customer", 100, 0)],
+        [
+            ("RO1", "maintenance", "customer", 100, 0),
+            ("RO2", "maintenance", "customer", 100, 0),
+            ("RO3", "maintenance", "customer", 100, 0),
+        ],
         orders=[
             ("RO1", "C1", None),  # still open
             ("RO2", "C1", "2026-06-30T15:59"),  # 23:59 in Beijing on as_of: counts
@@ -178,14 +192,21 @@ def test_a_source_in_several_deliveries_is_awarded_once() -> None:
 def test_a_source_delivered_twice_with_different_amounts_is_refused_naming_it() -> None:
     first = club([("RO1", "maintenance", "customer", 10_000, 0)])
     corrected = club([("RO1", "maintenance", "customer", 20_000, 0)])
-    with pytest.raises(InvalidValue, match=r"source 'service:RO1' arrives twice with different awards: 100 points .* 200 points"):
+    with pytest.raises(
+        InvalidValue,
+        match=r"source 'service:RO1' arrives twice with different awards: 100 points .* 200 points",
+    ):
         PointsRule().award([first, corrected], as_of=AS_OF)
 
 
 def test_caps_take_awards_in_time_order_within_a_members_month() -> None:
     tables = club(
-        [("RO1", "maintenance", "customer", 30_000, 0), ("RO2", "maintenance", "customer", 30_000, 0),
-         ("RO3", "maintenance", "customer", 30_000, 0), ("RO4", "maintenance", "customer", 30_000, 0)],
+        [
+            ("RO1", "maintenance", "customer", 30_000, 0),
+            ("RO2", "maintenance", "customer", 30_000, 0),
+            ("RO3", "maintenance", "customer", 30_000, 0),
+            ("RO4", "maintenance", "customer", 30_000, 0),
+        ],
         orders=[
             ("RO3", "C1", "2026-03-20T02:00"),
             ("RO1", "C1", "2026-03-01T02:00"),
@@ -215,7 +236,9 @@ def test_expiry_methods_give_the_last_day_in_the_programmes_time_zone(
     expiry: str, months: int, expected: dt.date | None
 ) -> None:
     # 2026-01-30T17:00 UTC is 31 January 01:00 in Beijing
-    tables = club([("RO1", "maintenance", "customer", 100, 0)], orders=[("RO1", "C1", "2026-01-30T17:00")])
+    tables = club(
+        [("RO1", "maintenance", "customer", 100, 0)], orders=[("RO1", "C1", "2026-01-30T17:00")]
+    )
     awards = PointsRule(expiry=expiry, expiry_months=months).award(tables, as_of=AS_OF)
     assert awards.row(0)["expires_on"] == expected
 

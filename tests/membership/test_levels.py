@@ -86,8 +86,14 @@ def test_a_calendar_year_window_resets_on_the_first_of_january() -> None:
 
 def test_redeeming_points_never_lowers_a_level_because_only_earned_points_qualify() -> None:
     earned = Awards.from_columns(
-        member_id=["M1"], source_id=["service:RO1"], source_kind=["service"], amount=[6_000],
-        at=["2026-03-01T02:00"], funder=["hq"], dealer_id=["D1"], pending_until=["NaT"],
+        member_id=["M1"],
+        source_id=["service:RO1"],
+        source_kind=["service"],
+        amount=[6_000],
+        at=["2026-03-01T02:00"],
+        funder=["hq"],
+        dealer_id=["D1"],
+        pending_until=["NaT"],
         expires_on=["2027-12-31"],
     )
     levels = QualifyingLevels().levels(Qualifying.from_awards(earned), as_of=AS_OF)
@@ -112,14 +118,19 @@ def test_a_source_counts_once_and_must_agree_when_repeated() -> None:
     q = qualifying(("M1", "a", "2026-01-05T02:00", 3_000), ("M1", "a", "2026-01-05T02:00", 3_000))
     assert QualifyingLevels().levels(q, as_of=AS_OF).value.tolist() == [3_000]
     bad = qualifying(("M1", "a", "2026-01-05T02:00", 3_000), ("M1", "a", "2026-01-05T02:00", 9_000))
-    with pytest.raises(InvalidValue, match="qualifying source 'a' arrives twice with different values"):
+    with pytest.raises(
+        InvalidValue, match="qualifying source 'a' arrives twice with different values"
+    ):
         QualifyingLevels().levels(bad, as_of=AS_OF)
 
 
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"thresholds": (0, 5_000, 20_000, 50_000)}, "thresholds=.* is invalid: numbers must be strictly decreasing"),
+        (
+            {"thresholds": (0, 5_000, 20_000, 50_000)},
+            "thresholds=.* is invalid: numbers must be strictly decreasing",
+        ),
         ({"names": ("gold",)}, "names=.* is invalid"),
         ({"window": "lifetime"}, "window='lifetime' is invalid"),
     ],

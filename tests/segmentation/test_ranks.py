@@ -45,7 +45,7 @@ def reference_ranks(
         return np.zeros(len(values))
     at = np.searchsorted(distinct, values)
     found = distinct[np.minimum(at, len(distinct) - 1)] == values
-    rank = (below[at] + below[at + found]) / (2 * total)
+    rank: NDArray[np.float64] = (below[at] + below[at + found]) / (2 * total)
     if values.dtype.kind == "f":
         rank[np.isnan(values)] = 0.0
     return rank

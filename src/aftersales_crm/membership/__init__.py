@@ -1,5 +1,7 @@
-"""The owners' club (车友会): members and their chapters, the points ledger, earning, level
-and card rules, HQ–dealer settlement and the club's KPIs.
+"""The owners' club (车友会): members, points, levels, cards, settlement and KPIs.
+
+Members and their chapters, the points ledger, earning, level and card rules, HQ–dealer
+settlement and the club's KPIs.
 
 Every state here is folded from immutable facts at an explicit ``as_of``.
 

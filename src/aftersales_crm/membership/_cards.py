@@ -40,7 +40,7 @@ _HUNDRED: Final = Decimal(100)
 
 
 class MembershipCards(BasePolicy):
-    """Membership cards by loyalty and cumulative spend: silver card 10% off, member card 5%.
+    r"""Membership cards by loyalty and cumulative spend: silver card 10% off, member card 5%.
 
     A customer gets the first card (highest first) whose cumulative-spend threshold they
     reach, if they are loyal; a customer who is not loyal gets no card. Loyalty is the
@@ -151,7 +151,9 @@ class MembershipCards(BasePolicy):
             codes[~loyal] = -1
         names = params["names"]
         zh: Any = (
-            tuple(CARD_NAMES_ZH[n] for n in names) if all(n in CARD_NAMES_ZH for n in names) else None
+            tuple(CARD_NAMES_ZH[n] for n in names)
+            if all(n in CARD_NAMES_ZH for n in names)
+            else None
         )
         untyped: Any = tuple(names)
         return Labels(codes, untyped, zh)
@@ -176,8 +178,9 @@ class MembershipCards(BasePolicy):
             Money('0.00', 'CNY')
         """
         params = validate_params(self)
-        if not isinstance(amount, Money):
-            msg = f"discount: amount is {type(amount).__name__}, expected Money"
+        given: object = amount  # typed, but callers may pass anything
+        if not isinstance(given, Money):
+            msg = f"discount: amount is {type(given).__name__}, expected Money"
             raise InvalidValue(msg, code="invalid_argument")
         if card is None:
             return Money.zero(amount.currency)

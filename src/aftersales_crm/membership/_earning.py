@@ -42,6 +42,7 @@ _NAT: Final = np.iinfo(np.int64).min
 _FUNDERS: Final = ("hq", "dealer", "partner")
 _EXPIRY: Final = ("after_months", "month_end", "year_end", "never")
 _PERIODS: Final = ("month", "year")
+_PAIR: Final = 2
 _SAFE: Final = 1 << 62
 """Products of fen and a rate numerator below this stay exact in int64."""
 
@@ -76,6 +77,22 @@ def _frozen(values: Any, dtype: str, parameter: str) -> NDArray[Any]:
         raise InvalidValue(msg, code="awards_shape")
     out.flags.writeable = False
     return out
+
+
+def _texts(values: Any) -> NDArray[np.str_]:
+    return _text(values, parameter="texts")
+
+
+def _points(values: Any) -> NDArray[np.int64]:
+    return _frozen(values, "int64", "amount")
+
+
+def _instants_column(values: Any) -> NDArray[np.datetime64]:
+    return _frozen(values, "datetime64[us]", "instants")
+
+
+def _days_column(values: Any) -> NDArray[np.datetime64]:
+    return _frozen(values, "datetime64[D]", "expires_on")
 
 
 _COLUMNS: Final = (
@@ -121,21 +138,15 @@ class Awards:
         (1, 120, datetime.date(2027, 12, 31))
     """
 
-    member_id: NDArray[np.str_] = attrs.field(converter=lambda v: _text(v, parameter="member_id"))
-    source_id: NDArray[np.str_] = attrs.field(converter=lambda v: _text(v, parameter="source_id"))
-    source_kind: NDArray[np.str_] = attrs.field(
-        converter=lambda v: _text(v, parameter="source_kind")
-    )
-    amount: NDArray[np.int64] = attrs.field(converter=lambda v: _frozen(v, "int64", "amount"))
-    at: NDArray[np.datetime64] = attrs.field(converter=lambda v: _frozen(v, "datetime64[us]", "at"))
-    funder: NDArray[np.str_] = attrs.field(converter=lambda v: _text(v, parameter="funder"))
-    dealer_id: NDArray[np.str_] = attrs.field(converter=lambda v: _text(v, parameter="dealer_id"))
-    pending_until: NDArray[np.datetime64] = attrs.field(
-        converter=lambda v: _frozen(v, "datetime64[us]", "pending_until")
-    )
-    expires_on: NDArray[np.datetime64] = attrs.field(
-        converter=lambda v: _frozen(v, "datetime64[D]", "expires_on")
-    )
+    member_id: NDArray[np.str_] = attrs.field(converter=_texts)
+    source_id: NDArray[np.str_] = attrs.field(converter=_texts)
+    source_kind: NDArray[np.str_] = attrs.field(converter=_texts)
+    amount: NDArray[np.int64] = attrs.field(converter=_points)
+    at: NDArray[np.datetime64] = attrs.field(converter=_instants_column)
+    funder: NDArray[np.str_] = attrs.field(converter=_texts)
+    dealer_id: NDArray[np.str_] = attrs.field(converter=_texts)
+    pending_until: NDArray[np.datetime64] = attrs.field(converter=_instants_column)
+    expires_on: NDArray[np.datetime64] = attrs.field(converter=_days_column)
 
     def __attrs_post_init__(self) -> None:
         lengths = {name: len(getattr(self, name)) for name in _COLUMNS}
@@ -301,8 +312,9 @@ class _Pairs(Constraint):
         if isinstance(items, str) or not isinstance(items, Sequence | type({}.items())):
             raise Broken(self.rule)
         out: dict[str, Any] = {}
+        item: object
         for item in items:
-            if not isinstance(item, tuple | list) or len(item) != 2:
+            if not isinstance(item, tuple | list) or len(item) != _PAIR:
                 raise Broken(self.rule)
             name, number = item
             if not isinstance(name, str) or (self.options and name not in self.options):
@@ -312,8 +324,11 @@ class _Pairs(Constraint):
 
 
 class _Rate(Constraint):
-    """A number of points >= 0 as an exact fraction: an int, a Decimal, a Fraction or a float
-    read as its shortest decimal text (``1.5`` is 3/2)."""
+    """A number of points >= 0 as an exact fraction.
+
+    An int, a Decimal, a Fraction, or a float read as its shortest decimal text (``1.5`` is
+    3/2).
+    """
 
     def __init__(self, *, above_zero: bool = False) -> None:
         self.above_zero = above_zero
@@ -323,8 +338,9 @@ class _Rate(Constraint):
         return "expected a number " + ("> 0" if self.above_zero else ">= 0")
 
     def check(self, value: Any, params: Mapping[str, Any]) -> Fraction:
-        if isinstance(value, bool) or not isinstance(value, int | float | Fraction | np.number) and (
-            type(value).__name__ != "Decimal"
+        if isinstance(value, bool) or (
+            not isinstance(value, int | float | Fraction | np.number)
+            and (type(value).__name__ != "Decimal")
         ):
             raise Broken(self.rule)
         if isinstance(value, float | np.floating):
@@ -371,7 +387,9 @@ def _day_starts(days: NDArray[np.int64], zone: dt.tzinfo) -> NDArray[np.int64]:
     if not len(days):
         return days.astype(np.int64)
     naive = days * _US_PER_DAY
-    offsets = ZoneOffsets.between(zone, int(naive.min()) - _US_PER_DAY, int(naive.max()) + _US_PER_DAY)
+    offsets = ZoneOffsets.between(
+        zone, int(naive.min()) - _US_PER_DAY, int(naive.max()) + _US_PER_DAY
+    )
     guess = naive - offsets.offsets[0] if len(offsets.offsets) == 1 else naive
     if len(offsets.offsets) > 1:
         which = np.searchsorted(offsets.starts, naive, side="right") - 1
@@ -396,7 +414,6 @@ class _Zone(Constraint):
         except InvalidValue:
             raise Broken(self.rule) from None
         return value
-
 
 
 class PointsRule(BasePolicy):
@@ -535,8 +552,8 @@ class PointsRule(BasePolicy):
         *,
         points_per_unit: int | float | Fraction = POINTS_PER_UNIT,
         pays: tuple[str, ...] = PAYS,
-        kind_rates: tuple[tuple[str, Any], ...] = (),
-        multipliers: tuple[tuple[str, Any], ...] = (),
+        kind_rates: tuple[tuple[str, Any], ...] | Mapping[str, Any] = (),
+        multipliers: tuple[tuple[str, Any], ...] | Mapping[str, Any] = (),
         activity_points: int = ACTIVITY_POINTS,
         referral_points: int = REFERRAL_POINTS,
         survey_points: int = SURVEY_POINTS,
@@ -546,7 +563,7 @@ class PointsRule(BasePolicy):
         expiry_months: int = EXPIRY_MONTHS,
         pending_days: int = 0,
         funder: str = FUNDER,
-        funders: tuple[tuple[str, str], ...] = (),
+        funders: tuple[tuple[str, str], ...] | Mapping[str, str] = (),
         time_zone: str = DEFAULT_TIME_ZONE,
     ) -> None:
         self.points_per_unit = points_per_unit
@@ -612,7 +629,9 @@ class PointsRule(BasePolicy):
         zone: dt.tzinfo,
     ) -> _Candidates:
         raw = days.astype("datetime64[D]").view(np.int64)
-        keep = (raw != _NAT) & (np.asarray(customer) != "") if points > 0 else np.zeros(len(ids), bool)
+        keep = (
+            (raw != _NAT) & (np.asarray(customer) != "") if points > 0 else np.zeros(len(ids), bool)
+        )
         rows = np.flatnonzero(keep)
         return _Candidates(
             customer=np.asarray(customer, dtype=np.str_)[rows],
@@ -623,15 +642,27 @@ class PointsRule(BasePolicy):
             dealer_id=np.full(len(rows), "", dtype=np.str_),
         )
 
-    def _activities(self, tables: Tables, params: Mapping[str, Any], zone: dt.tzinfo) -> _Candidates:
+    def _activities(
+        self, tables: Tables, params: Mapping[str, Any], zone: dt.tzinfo
+    ) -> _Candidates:
         table, customers = tables["activities"], tables["customers"]["id"]
-        who = np.where(table["customer"] >= 0, customers[np.maximum(table["customer"], 0)], "") if len(customers) else np.full(len(table), "")
+        who = (
+            np.where(table["customer"] >= 0, customers[np.maximum(table["customer"], 0)], "")
+            if len(customers)
+            else np.full(len(table), "")
+        )
         return self._dated(1, table["id"], who, table["on"], params["activity_points"], zone)
 
     def _referrals(self, tables: Tables, params: Mapping[str, Any], zone: dt.tzinfo) -> _Candidates:
         table, customers = tables["referrals"], tables["customers"]["id"]
-        who = np.where(table["referrer"] >= 0, customers[np.maximum(table["referrer"], 0)], "") if len(customers) else np.full(len(table), "")
-        return self._dated(2, table["id"], who, table["delivered_on"], params["referral_points"], zone)
+        who = (
+            np.where(table["referrer"] >= 0, customers[np.maximum(table["referrer"], 0)], "")
+            if len(customers)
+            else np.full(len(table), "")
+        )
+        return self._dated(
+            2, table["id"], who, table["delivered_on"], params["referral_points"], zone
+        )
 
     def _surveys(self, surveys: Mapping[str, Any] | None, params: Mapping[str, Any]) -> _Candidates:
         if surveys is None:
@@ -759,13 +790,21 @@ class PointsRule(BasePolicy):
         if not isinstance(given, Mapping):
             msg = f"levels is a {type(given).__name__}, expected a mapping of member id to level"
             raise InvalidType(msg)
-        level = np.array([str(levels.get(str(m), "")) for m in member]) if len(member) else np.array([], dtype=str)
+        level = (
+            np.array([str(levels.get(str(m), "")) for m in member])
+            if len(member)
+            else np.array([], dtype=str)
+        )
         for name, factor in multipliers.items():
             rows = np.flatnonzero((level == name) & (found.kind == 0))
-            amount[rows] = np.array(
-                [int(a) * factor.numerator // factor.denominator for a in amount[rows]],
-                dtype=np.int64,
-            ) if len(rows) else amount[rows]
+            amount[rows] = (
+                np.array(
+                    [int(a) * factor.numerator // factor.denominator for a in amount[rows]],
+                    dtype=np.int64,
+                )
+                if len(rows)
+                else amount[rows]
+            )
         return amount
 
     def _capped(
@@ -780,21 +819,33 @@ class PointsRule(BasePolicy):
         if cap is None or not len(amount):
             return amount
         days = business_dates(at.view("datetime64[us]"), zone)
-        period = days.astype("datetime64[M]" if params["cap_period"] == "month" else "datetime64[Y]").view(np.int64)
+        period = days.astype(
+            "datetime64[M]" if params["cap_period"] == "month" else "datetime64[Y]"
+        ).view(np.int64)
         order = np.lexsort((np.arange(len(amount)), at, period, member))
         # rows are already unique by source id and sorted by it, so the index breaks ties by id
         sorted_amount = amount[order]
-        group = np.concatenate(([True], (member[order][1:] != member[order][:-1]) | (period[order][1:] != period[order][:-1])))
+        group = np.concatenate(
+            (
+                [True],
+                (member[order][1:] != member[order][:-1])
+                | (period[order][1:] != period[order][:-1]),
+            )
+        )
         running = np.cumsum(sorted_amount)
         starts = np.flatnonzero(group)
-        before = np.repeat(running[starts] - sorted_amount[starts], np.diff(np.append(starts, len(order))))
+        before = np.repeat(
+            running[starts] - sorted_amount[starts], np.diff(np.append(starts, len(order)))
+        )
         used = running - sorted_amount - before  # points of the period before this award
         allowed = np.clip(cap - used, 0, sorted_amount)
         out = np.empty_like(amount)
         out[order] = allowed
         return out
 
-    def _expiry(self, at: NDArray[np.int64], params: Mapping[str, Any], zone: dt.tzinfo) -> NDArray[np.datetime64]:
+    def _expiry(
+        self, at: NDArray[np.int64], params: Mapping[str, Any], zone: dt.tzinfo
+    ) -> NDArray[np.datetime64]:
         days = business_dates(at.view("datetime64[us]"), zone)
         method, months = params["expiry"], params["expiry_months"]
         if method == "never":
@@ -803,9 +854,11 @@ class PointsRule(BasePolicy):
             return add_months(days, months)
         if method == "month_end":
             month = days.astype("datetime64[M]") + (months + 1)
-            return month.astype("datetime64[D]") - 1
+            ends: NDArray[np.datetime64] = month.astype("datetime64[D]") - 1
+            return ends
         year = days.astype("datetime64[Y]") + 2
-        return year.astype("datetime64[D]") - 1
+        out: NDArray[np.datetime64] = year.astype("datetime64[D]") - 1
+        return out
 
 
 def _no_candidates() -> _Candidates:
@@ -849,8 +902,10 @@ def _instants(values: Any) -> NDArray[np.int64]:
 def _deliveries(tables: object) -> tuple[Tables, ...]:
     if isinstance(tables, Tables):
         return (tables,)
-    if isinstance(tables, Sequence) and not isinstance(tables, str) and all(
-        isinstance(t, Tables) for t in tables
+    if (
+        isinstance(tables, Sequence)
+        and not isinstance(tables, str)
+        and all(isinstance(t, Tables) for t in tables)
     ):
         currencies = {t.currency for t in tables}
         if len(currencies) > 1:
@@ -901,8 +956,8 @@ def _once(found: _Candidates, member: NDArray[np.str_]) -> tuple[_Candidates, ND
         msg = (
             f"source {str(found.source_id[a])!r} arrives twice with different awards:"
             f" {int(found.amount[a])} points to {str(member[a])!r} at"
-            f" {found.at[a:a + 1].view('datetime64[us]')[0]} and {int(found.amount[b])} points"
-            f" to {str(member[b])!r} at {found.at[b:b + 1].view('datetime64[us]')[0]};"
+            f" {found.at[a : a + 1].view('datetime64[us]')[0]} and {int(found.amount[b])} points"
+            f" to {str(member[b])!r} at {found.at[b : b + 1].view('datetime64[us]')[0]};"
             " a source earns once, so its deliveries must agree"
         )
         raise InvalidValue(msg, code="conflicting_source")

@@ -38,6 +38,7 @@ __all__ = ["LevelChanges", "Levels", "Qualifying", "QualifyingLevels", "value_le
 
 _NAT: Final = np.iinfo(np.int64).min
 _WINDOWS: Final = ("rolling_12_months", "calendar_year")
+_CHANGE_FIELDS: Final = 6
 
 
 def _read_only(values: Any, dtype: Any, what: str) -> NDArray[Any]:
@@ -54,6 +55,22 @@ def _read_only(values: Any, dtype: Any, what: str) -> NDArray[Any]:
         raise InvalidValue(msg, code="invalid_argument")
     out.flags.writeable = False
     return out
+
+
+def _member_ids(values: Any) -> NDArray[np.str_]:
+    return _read_only(values, np.str_, "Qualifying member_id")
+
+
+def _source_ids(values: Any) -> NDArray[np.str_]:
+    return _read_only(values, np.str_, "Qualifying source_id")
+
+
+def _at(values: Any) -> NDArray[np.datetime64]:
+    return _read_only(values, "datetime64[us]", "Qualifying at")
+
+
+def _values(values: Any) -> NDArray[np.int64]:
+    return _read_only(values, np.int64, "Qualifying value")
 
 
 @attrs.frozen(eq=False)
@@ -78,18 +95,10 @@ class Qualifying:
         (2, 7000)
     """
 
-    member_id: NDArray[np.str_] = attrs.field(
-        converter=lambda v: _read_only(v, np.str_, "Qualifying member_id")
-    )
-    source_id: NDArray[np.str_] = attrs.field(
-        converter=lambda v: _read_only(v, np.str_, "Qualifying source_id")
-    )
-    at: NDArray[np.datetime64] = attrs.field(
-        converter=lambda v: _read_only(v, "datetime64[us]", "Qualifying at")
-    )
-    value: NDArray[np.int64] = attrs.field(
-        converter=lambda v: _read_only(v, np.int64, "Qualifying value")
-    )
+    member_id: NDArray[np.str_] = attrs.field(converter=_member_ids)
+    source_id: NDArray[np.str_] = attrs.field(converter=_source_ids)
+    at: NDArray[np.datetime64] = attrs.field(converter=_at)
+    value: NDArray[np.int64] = attrs.field(converter=_values)
 
     def __attrs_post_init__(self) -> None:
         lengths = {len(self.member_id), len(self.source_id), len(self.at), len(self.value)}
@@ -101,9 +110,7 @@ class Qualifying:
             raise InvalidValue(msg, code="column_length")
 
     @classmethod
-    def from_columns(
-        cls, *, member_id: Any, source_id: Any, at: Any, value: Any
-    ) -> Qualifying:
+    def from_columns(cls, *, member_id: Any, source_id: Any, at: Any, value: Any) -> Qualifying:
         """Qualifying value from array-likes (texts; ISO texts or UTC ``datetime64``; ints).
 
         Examples:
@@ -122,8 +129,9 @@ class Qualifying:
             >>> len(Qualifying.from_awards(Awards.empty()))
             0
         """
-        if not isinstance(awards, Awards):
-            msg = f"from_awards takes Awards, not {type(awards).__name__}"
+        given: object = awards  # typed, but callers may pass anything
+        if not isinstance(given, Awards):
+            msg = f"from_awards takes Awards, not {type(given).__name__}"
             raise InvalidValue(msg, code="invalid_argument")
         return cls(awards.member_id, awards.source_id, awards.at, awards.amount)
 
@@ -166,11 +174,11 @@ class LevelChanges:
         """
         given: object = rows
         if not isinstance(given, list | tuple) or not all(
-            isinstance(row, tuple) and len(row) == 6 for row in rows
+            isinstance(row, tuple) and len(row) == _CHANGE_FIELDS for row in rows
         ):
             msg = "LevelChanges.from_rows takes a list of 6-tuples (member_id, on, from, to, reason, value)"
             raise InvalidValue(msg, code="invalid_argument")
-        columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[]] * 6
+        columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[]] * _CHANGE_FIELDS
         return cls(
             member_id=_read_only(columns[0], np.str_, "member_id"),
             on=_read_only(columns[1], "datetime64[D]", "on"),
@@ -396,8 +404,9 @@ class QualifyingLevels(BasePolicy):
         """
         params = validate_params(self)
         day = as_of_date(as_of)
-        if not isinstance(qualifying, Qualifying):
-            msg = f"levels reads Qualifying value, not {type(qualifying).__name__}"
+        given: object = qualifying  # typed, but callers may pass anything
+        if not isinstance(given, Qualifying):
+            msg = f"levels reads Qualifying value, not {type(given).__name__}"
             raise InvalidValue(msg, code="invalid_argument")
         zone = to_time_zone(self.time_zone)
         rows = _unique_sources(qualifying)
@@ -451,9 +460,11 @@ class QualifyingLevels(BasePolicy):
         if rolling:
             leaves = add_months(days.view("datetime64[D]"), 12).view(np.int64)
         else:
-            leaves = (days.view("datetime64[D]").astype("datetime64[Y]") + 1).astype(
-                "datetime64[D]"
-            ).view(np.int64)
+            leaves = (
+                (days.view("datetime64[D]").astype("datetime64[Y]") + 1)
+                .astype("datetime64[D]")
+                .view(np.int64)
+            )
         points = sorted({*days.tolist(), *leaves.tolist()})
         level, pending = -1, None  # pending: (grace end day, the day the value fell short)
 
@@ -486,9 +497,7 @@ class QualifyingLevels(BasePolicy):
             if level < 0 and earned < 0:  # no level reached yet
                 continue
             if level < 0 or (earned >= 0 and earned < level):  # a higher level: lower code
-                why = (
-                    f"qualifying value {amount} reached {names[earned]} ({thresholds[earned]})"
-                )
+                why = f"qualifying value {amount} reached {names[earned]} ({thresholds[earned]})"
                 note(on, earned, why, amount)
                 level, pending = earned, None
             elif earned == level:
@@ -499,7 +508,9 @@ class QualifyingLevels(BasePolicy):
                     note(on, earned, why, amount)
                     level = earned
                 else:
-                    grace_end = _day(add_months(np.array([on], dtype="datetime64[D]"), grace)[0].astype(dt.date))
+                    grace_end = _day(
+                        add_months(np.array([on], dtype="datetime64[D]"), grace)[0].astype(dt.date)
+                    )
                     pending = (grace_end, on)
             elif on == pending[0]:
                 why = (
@@ -523,7 +534,9 @@ def _unique_sources(qualifying: Qualifying) -> NDArray[np.intp]:
     """One row per source id (the first in source order); a repeated source must agree."""
     if not len(qualifying):
         return np.arange(0)
-    order = np.lexsort((qualifying.value, qualifying.at, qualifying.member_id, qualifying.source_id))
+    order = np.lexsort(
+        (qualifying.value, qualifying.at, qualifying.member_id, qualifying.source_id)
+    )
     source = qualifying.source_id[order]
     first = np.concatenate(([True], source[1:] != source[:-1]))
     head = order[np.flatnonzero(first)[np.cumsum(first) - 1]]
@@ -579,8 +592,9 @@ def value_levels(
         'silver'
     """
     day = as_of_date(as_of)
-    if not isinstance(labels, Labels):
-        msg = f"value_levels takes Labels, not {type(labels).__name__}"
+    given: object = labels  # typed, but callers may pass anything
+    if not isinstance(given, Labels):
+        msg = f"value_levels takes Labels, not {type(given).__name__}"
         raise InvalidValue(msg, code="invalid_argument")
     ids = np.asarray(member_ids, dtype=np.str_)
     if len(ids) != len(labels):
@@ -607,7 +621,11 @@ def value_levels(
             codes[i] = old
             continue
         since = held_since.get(member, _day(previous.as_of) if previous is not None else on)
-        grace_end = _day(add_months(np.array([_date(since)], dtype="datetime64[D]"), grace_months)[0].astype(dt.date))
+        grace_end = _day(
+            add_months(np.array([_date(since)], dtype="datetime64[D]"), grace_months)[0].astype(
+                dt.date
+            )
+        )
         if old < 0 or new < old:
             why = f"value level {names[new]}" + ("" if old < 0 else f" above {names[old]}")
             changes.append((member, day, names[old] if old >= 0 else "", names[new], why, 0))
@@ -625,5 +643,3 @@ def value_levels(
         changes=LevelChanges.from_rows(changes),
         as_of=day,
     )
-
-

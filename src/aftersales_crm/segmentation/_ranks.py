@@ -34,6 +34,8 @@ enough for integer columns spanning four million values and for any column with 
 distinct values, small enough to build in a few milliseconds."""
 
 _SIGN: Final = np.uint64(1 << 63)
+_KEY_BITS: Final = 64
+_PAIR: Final = 2
 
 _WORD_SHIFT: Final = 6
 _WORD_MASK: Final = 63
@@ -54,7 +56,9 @@ def _keys(values: NDArray[Any]) -> NDArray[np.uint64]:
     return values.view(np.uint64) ^ _SIGN
 
 
-def _float_buckets(values: NDArray[np.float64], low: float, scale: float, buckets: int) -> NDArray[np.intp]:
+def _float_buckets(
+    values: NDArray[np.float64], low: float, scale: float, buckets: int
+) -> NDArray[np.intp]:
     """Bucket of each float: ``floor((v - low) * scale)`` clipped to the buckets.
 
     Rounding is monotone, so the bucket never decreases as the value grows; values and
@@ -67,10 +71,12 @@ def _float_buckets(values: NDArray[np.float64], low: float, scale: float, bucket
 
 
 def _bucket_index(distinct: NDArray[np.float64]) -> tuple[float, float, NDArray[np.int64]] | None:
-    """``(low, scale, first)`` putting each of the sorted ``distinct`` floats in its own
-    bucket (``first[b]``: distinct values in the buckets before ``b``), or None when that
-    needs more than :data:`DENSE_LIMIT` buckets or the values are not finite."""
-    if len(distinct) < 2 or not np.isfinite(distinct[[0, -1]]).all():
+    """``(low, scale, first)``: one bucket for each of the sorted ``distinct`` floats.
+
+    ``first[b]`` counts the distinct values in the buckets before ``b``. None when that
+    needs more than :data:`DENSE_LIMIT` buckets or the values are not finite.
+    """
+    if len(distinct) < _PAIR or not np.isfinite(distinct[[0, -1]]).all():
         return None
     low, span = float(distinct[0]), float(distinct[-1] - distinct[0])
     gap = float(np.diff(distinct).min())
@@ -115,9 +121,9 @@ def _packed_order(keys: NDArray[np.uint64]) -> NDArray[np.uint64] | None:
     bits = max(int(n - 1).bit_length(), 1)
     low = keys.min()
     span = int(keys.max() - low)
-    if span.bit_length() + bits > 64:
+    if span.bit_length() + bits > _KEY_BITS:
         return None
-    packed = ((keys - low) << np.uint64(bits)) | np.arange(n, dtype=np.uint64)
+    packed: NDArray[np.uint64] = ((keys - low) << np.uint64(bits)) | np.arange(n, dtype=np.uint64)
     packed.sort()
     return packed
 
@@ -133,10 +139,7 @@ def _sorted_counts(
 ) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
     """``at`` and ``found`` by searching the queries in sorted order, then putting them back."""
     packed = _packed_order(keys) if values.dtype.kind in "iu" and len(keys) else None
-    if packed is None:
-        order = np.argsort(values)
-    else:
-        order = _rows(packed, len(keys))
+    order = np.argsort(values) if packed is None else _rows(packed, len(keys))
     ordered = values[order]
     at = np.empty(len(values), dtype=np.intp)
     at[order] = np.searchsorted(distinct, ordered)
@@ -231,7 +234,7 @@ def mid_ranks(
 
 
 def _formula(
-    below: NDArray[np.int64], at: NDArray[Any], found: NDArray[np.bool_] | bool
+    below: NDArray[np.int64], at: NDArray[Any], found: NDArray[np.bool_] | int
 ) -> NDArray[np.float64]:
     """The mid-rank ``(below[at] + below[at + found]) / (2 * total)``."""
     rank: NDArray[np.float64] = (below[at] + below[at + found]) / (2 * int(below[-1]))
@@ -280,7 +283,7 @@ def distribution_and_ranks(values: NDArray[Any]) -> tuple[_Distribution, NDArray
             counts = np.diff(np.append(starts, n))
         below = _below(counts)
         at, _ = _bitmap_counts(distinct, present, members=True)
-        ranks_known = _formula(below, at, True)
+        ranks_known = _formula(below, at, 1)  # every value is one of the distinct
         if known is None:
             return (distinct, below), ranks_known
         ranks = np.zeros(len(values), dtype=np.float64)

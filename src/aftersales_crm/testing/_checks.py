@@ -673,7 +673,8 @@ def _check_conservation(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
     ids, counts = np.unique(source, return_counts=True)
     twice = ids[counts > 1]
     _require(
-        not len(twice), f"sources {twice[:5].tolist()} are awarded more than once; a source earns once"
+        not len(twice),
+        f"sources {twice[:5].tolist()} are awarded more than once; a source earns once",
     )
     total = getattr(result, "total", None)
     if callable(total):

@@ -132,6 +132,9 @@ CLUB_CUSTOMERS: Final = 12
 CLUB_SEED: Final = 5
 """Seed of the points sample's synthetic network."""
 
+_REFERRALS: Final = 6
+"""Referrals of the points sample, the last not delivered yet."""
+
 _MASTER: Final = ("dealers", "customers", "vehicles", "ownerships")
 _SOURCES: Final = ("orders", "activities", "referrals")
 
@@ -176,20 +179,24 @@ def _club() -> tuple[dict[str, dict[str, NDArray[Any]]], tuple[Source, ...], tup
     line_of: dict[str, list[int]] = {}
     for j, order_id in enumerate(lines["order_id"].tolist()):
         line_of.setdefault(str(order_id), []).append(j)
-    as_of_end = np.datetime64(synthetic.DEFAULT_AS_OF) + np.timedelta64(1, "D")
+    as_of_end = np.datetime64(synthetic.DEFAULT_AS_OF, "us") + np.timedelta64(1, "D")
     for i, order_id in enumerate(orders["id"].tolist()):
-        own = (("orders", _row(orders, i)),) + tuple(
-            ("lines", _row(lines, j)) for j in line_of.get(str(order_id), [])
+        own = (
+            ("orders", _row(orders, i)),
+            *(("lines", _row(lines, j)) for j in line_of.get(str(order_id), [])),
         )
         facts.append(Source("orders", str(order_id), own))
     for i in range(0, len(orders["id"]), 7):  # some orders again, closed after as_of
-        late = np.datetime64(as_of_end, "us") + np.timedelta64(i + 1, "h")
+        late = as_of_end + np.timedelta64(i + 1, "h")
         order_id = f"{orders['id'][i]}-late"
         moved = {"closed_at": late.item(), "opened_at": late.item(), "promised_at": late.item()}
         head = _shifted(_row(orders, i), id=order_id, comeback_of=None, **moved)
-        own = (("orders", head),) + tuple(
-            ("lines", _shifted(_row(lines, j), order_id=order_id))
-            for j in line_of.get(str(orders["id"][i]), [])
+        own = (
+            ("orders", head),
+            *(
+                ("lines", _shifted(_row(lines, j), order_id=order_id))
+                for j in line_of.get(str(orders["id"][i]), [])
+            ),
         )
         future.append(Source("orders", order_id, own))
     activities = arrays["activities"]
@@ -197,8 +204,9 @@ def _club() -> tuple[dict[str, dict[str, NDArray[Any]]], tuple[Source, ...], tup
         facts.append(Source("activities", str(attendance), (("activities", _row(activities, i)),)))
     customers = master["customers"]["id"].tolist()
     on = synthetic.DEFAULT_AS_OF
-    for i, referrer in enumerate(customers[:6]):
-        delivered = None if i == 5 else dt.date(on.year, 1 + i, 15)  # one not delivered yet
+    for i, referrer in enumerate(customers[:_REFERRALS]):
+        last = i == _REFERRALS - 1  # not delivered yet
+        delivered = None if last else dt.date(on.year, 1 + i, 15)
         row = (
             ("id", f"RF{i}"),
             ("referrer_id", referrer),
@@ -284,8 +292,7 @@ def club_tables(facts: Sequence[Source]) -> list[Tables]:
         for table, found in rows.items():
             names = [name for name, _ in found[0]]
             given[table] = {
-                name: _column([dict(r)[name] for r in found], master, table, name)
-                for name in names
+                name: _column([dict(r)[name] for r in found], master, table, name) for name in names
             }
         out.append(Tables.from_arrays(**given))
     return out
@@ -293,9 +300,13 @@ def club_tables(facts: Sequence[Source]) -> list[Tables]:
 
 def _column(values: list[Any], master: Mapping[str, Any], table: str, name: str) -> Any:
     if name in ("opened_at", "closed_at", "promised_at"):
-        return np.array([np.datetime64("NaT") if v is None else v for v in values], dtype="datetime64[us]")
+        return np.array(
+            [np.datetime64("NaT") if v is None else v for v in values], dtype="datetime64[us]"
+        )
     if name in ("on", "delivered_on"):
-        return np.array([np.datetime64("NaT") if v is None else v for v in values], dtype="datetime64[D]")
+        return np.array(
+            [np.datetime64("NaT") if v is None else v for v in values], dtype="datetime64[D]"
+        )
     return values
 
 
@@ -336,12 +347,13 @@ def qualifying_sample() -> FactSample:
     as_of = synthetic.DEFAULT_AS_OF
     facts = []
     paces = (400, 1500, 3000, 6000, 900, 12000)
+    stops = len(paces) - 2  # this member stops earning two years before as_of
     for m, pace in enumerate(paces):
         for k in range(12):
             month = 1 + (k * 3) % 12
             year = as_of.year - 2 + (k * 3) // 12
             at = dt.datetime(year, month, 1 + m, 3, 0, tzinfo=dt.UTC)
-            value = pace * (1 + (k + m) % 3) if m != 4 or year < as_of.year - 1 else 0
+            value = pace * (1 + (k + m) % 3) if m != stops or year < as_of.year - 1 else 0
             facts.append(Qualified(f"M{m}", f"S{m}-{k}", at, value))
     after = dt.datetime(as_of.year, as_of.month, as_of.day, 23, 0, tzinfo=dt.UTC)
     future = [Qualified(f"M{m}", f"F{m}", after, 100_000) for m in (0, 1, 2)]
