@@ -108,11 +108,13 @@ def _bucket_ranks(
     same = (below_at + below_next) / (2 * total)  # the formula with found = has
     over = (below_next + below_next) / (2 * total)
     candidate = np.where(has, distinct[np.minimum(at, len(distinct) - 1)], np.nan)
+    ranks = np.stack([under, same, over], axis=1).ravel()  # bucket b: 3b, 3b + 1, 3b + 2
     bucket = _float_buckets(values, low, scale, len(at))
     held = candidate[bucket]
-    return np.where(
-        values == held, same[bucket], np.where(values < held, under[bucket], over[bucket])
-    )
+    # 0 below the bucket's value, 1 at it, 2 above (an empty bucket's three ranks are equal)
+    side = (values > held).view(np.int8) + (values >= held).view(np.int8)
+    out: NDArray[np.float64] = ranks[bucket * 3 + side]
+    return out
 
 
 def _packed_order(keys: NDArray[np.uint64]) -> NDArray[np.uint64] | None:
@@ -170,27 +172,43 @@ def _bitmap(distinct: NDArray[np.int64]) -> tuple[int, NDArray[np.uint64], NDArr
     return low, bitmap, first
 
 
-def _bitmap_counts(
-    distinct: NDArray[np.int64], values: NDArray[np.int64], *, members: bool = False
-) -> tuple[NDArray[np.int64], NDArray[np.bool_] | bool]:
-    """``at`` and ``found`` of integer ``values`` by the bitmap of ``distinct``.
+_BELOW_BIT: Final = np.array([(1 << b) - 1 for b in range(64)], dtype=np.uint64)
+"""The mask of the bits below bit ``b`` of a word, for each ``b``."""
+
+
+def _bitmap_ranks(
+    distinct: NDArray[np.int64],
+    below: NDArray[np.int64],
+    values: NDArray[np.int64],
+    *,
+    members: bool = False,
+) -> NDArray[np.float64]:
+    """The mid-ranks of integer ``values`` by the bitmap of ``distinct``.
 
     ``members=True`` says every value is one of ``distinct`` (the population itself).
+    The ranks of each distinct value (found, or not found at its place) are tabulated
+    once, so a value costs two lookups and a popcount.
     """
     low, bitmap, first = _bitmap(distinct)
     high = int(distinct[-1])
-    offsets = (values if members else np.clip(values, low, high)) - low
+    total = 2 * int(below[-1])
+    found_rank = (below[:-1] + below[1:]) / total  # the formula with found = 1
+    inside = members or not len(values) or (int(values.min()) >= low and int(values.max()) <= high)
+    offsets = (values if inside else np.clip(values, low, high)) - low
     word = offsets >> _WORD_SHIFT
-    bit = (offsets & _WORD_MASK).astype(np.uint64)
+    bit = (offsets & _WORD_MASK).view(np.uint64)
     held = bitmap[word]
-    at = first[word] + np.bitwise_count(held & ((np.uint64(1) << bit) - np.uint64(1)))
+    at = first[word]
+    at += np.bitwise_count(held & _BELOW_BIT[bit])
     if members:
-        return at, True
+        return found_rank[at]
     found = ((held >> bit) & np.uint64(1)).astype(bool)
-    found &= values >= low
-    found &= values <= high
-    at[values > high] = len(distinct)
-    return at, found
+    if not inside:
+        found &= values >= low
+        found &= values <= high
+        at[values > high] = len(distinct)
+    missing_rank = (below + below) / total  # the formula with found = 0
+    return np.where(found, found_rank[np.minimum(at, len(distinct) - 1)], missing_rank[at])
 
 
 def mid_ranks(
@@ -221,7 +239,7 @@ def mid_ranks(
         at = np.searchsorted(distinct, safe)
         rank = _formula(below, at, distinct[np.minimum(at, len(distinct) - 1)] == safe)
     elif safe.dtype == np.int64 and int(distinct[-1]) - int(distinct[0]) < _BITMAP_SPAN:
-        rank = _formula(below, *_bitmap_counts(distinct, safe))
+        rank = _bitmap_ranks(distinct, below, safe)
     else:
         index = _bucket_index(distinct) if safe.dtype == np.float64 else None
         if index is None:
@@ -282,8 +300,7 @@ def distribution_and_ranks(values: NDArray[Any]) -> tuple[_Distribution, NDArray
             distinct = ordered[starts]
             counts = np.diff(np.append(starts, n))
         below = _below(counts)
-        at, _ = _bitmap_counts(distinct, present, members=True)
-        ranks_known = _formula(below, at, 1)  # every value is one of the distinct
+        ranks_known = _bitmap_ranks(distinct, below, present, members=True)
         if known is None:
             return (distinct, below), ranks_known
         ranks = np.zeros(len(values), dtype=np.float64)
