@@ -1,7 +1,7 @@
 """Policy kinds as data: what each kind of policy reads, its verbs, its result, its checks.
 
-A *policy kind* (tier, dimension, loyalty; later points rules, level rules, survey scorers,
-care and contact rules, churn models) is declared once as a :class:`PolicyKindSpec`. The
+A *policy kind* (tier, dimension, loyalty, the club's points, level and card rules; later
+survey scorers, care and contact rules, churn models) is declared once as a :class:`PolicyKindSpec`. The
 conformance kit of :mod:`aftersales_crm.testing` reads the declaration to know how to run a
 policy of the kind on the kind's sample input, what type its result must have, and which
 families of checks apply. A new kind is added by declaring it with :func:`declare_kind`;

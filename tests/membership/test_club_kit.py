@@ -232,3 +232,30 @@ def test_a_points_rule_with_zero_point_awards_fails_conservation() -> None:
     check = dict(policy_checks(AwardsNothingToo()))["conservation"]
     with pytest.raises(AssertionError, match="an award of 0 points"):
         check(AwardsNothingToo())
+
+
+def test_a_points_rule_returning_another_type_is_named_with_the_public_result_type() -> None:
+    class GivesADict(PointsRule):
+        def award(self, tables: Any, **kwargs: Any) -> Awards:
+            return dict(super().award(tables, **kwargs).by("member_id"))  # type: ignore[return-value]
+
+    with pytest.raises(
+        AssertionError, match=r"award returned dict, not aftersales_crm.membership.Awards"
+    ):
+        check_policy(GivesADict())
+
+
+def test_a_kind_names_its_result_and_runner_by_path_and_refuses_other_text() -> None:
+    from aftersales_crm.errors import InvalidType
+
+    spec = policy_kind("points")
+    assert spec.result == "aftersales_crm.membership:Awards"
+    assert isinstance(spec.runner, str)
+    with pytest.raises(InvalidType, match="expected a class or its 'module:Class' path"):
+        attrs.evolve(spec, result="Awards")
+    with pytest.raises(InvalidType, match="runner is 42"):
+        attrs.evolve(spec, runner=42)  # type: ignore[arg-type]
+    with pytest.raises(
+        InvalidType, match="result 'aftersales_crm.membership:SOURCE_KINDS' is not a class"
+    ):
+        attrs.evolve(spec, result="aftersales_crm.membership:SOURCE_KINDS").result_type  # noqa: B018

@@ -201,14 +201,18 @@ def _bitmap_ranks(
     at = first[word]
     at += np.bitwise_count(held & _BELOW_BIT[bit])
     if members:
-        return found_rank[at]
+        ranks: NDArray[np.float64] = found_rank[at]
+        return ranks
     found = ((held >> bit) & np.uint64(1)).astype(bool)
     if not inside:
         found &= values >= low
         found &= values <= high
         at[values > high] = len(distinct)
     missing_rank = (below + below) / total  # the formula with found = 0
-    return np.where(found, found_rank[np.minimum(at, len(distinct) - 1)], missing_rank[at])
+    placed: NDArray[np.float64] = np.where(
+        found, found_rank[np.minimum(at, len(distinct) - 1)], missing_rank[at]
+    )
+    return placed
 
 
 def mid_ranks(

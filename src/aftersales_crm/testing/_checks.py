@@ -7,7 +7,8 @@ class that does not inherit :class:`~aftersales_crm.policies.BasePolicy` is chec
 way. Which checks run, on what input and how the policy is called come from the declaration
 of the policy's kind (:func:`~aftersales_crm.policies.policy_kind`): the shared checks apply
 to every kind, the ``rows`` checks to kinds that give one result per row and the ``folds``
-checks to kinds that fold facts into state.
+checks to kinds that fold facts into state, and the ``ledger`` checks to kinds whose results
+are ledger-shaped (points awards: one per source, none after ``as_of``).
 """
 
 from __future__ import annotations
@@ -179,9 +180,16 @@ def _ready(policy: Any, spec: PolicyKindSpec, sample: Any) -> Any:
 
 
 def _public_name(cls: type) -> str:
-    """``aftersales_crm.policies.Labels`` for the result types the policies module exports."""
+    """The name users import a result type by.
+
+    ``aftersales_crm.policies.Labels`` for the result types the policies module exports,
+    ``aftersales_crm.membership.Awards`` for those a package exports from a private module.
+    """
     if getattr(_policies, cls.__name__, None) is cls:
         return f"aftersales_crm.policies.{cls.__name__}"
+    package, _, module = cls.__module__.rpartition(".")
+    if module.startswith("_") and getattr(sys.modules.get(package), cls.__name__, None) is cls:
+        return f"{package}.{cls.__qualname__}"
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
@@ -1022,8 +1030,9 @@ def policy_checks(
     (:func:`~aftersales_crm.policies.policy_kind`): the shared checks always; the checks
     of fitting (``unfitted_raises``, ``fit_returns_fitted_copy``) for population-relative
     policies of a kind with a ``fit`` verb; the ``rows`` family (``output_aligned``,
-    ``row_order_invariance``…) and the ``folds`` family (``arrival_order``,
-    ``repeated_fact``, ``as_of_cutoff``, ``no_facts``) when the kind declares them; ``clone``
+    ``row_order_invariance``…), the ``folds`` family (``arrival_order``,
+    ``repeated_fact``, ``as_of_cutoff``, ``no_facts``) and the ``ledger`` family
+    (``conservation``, ``no_entry_after_as_of``) when the kind declares them; ``clone``
     for policies that have a ``clone`` method. Each check raises an :class:`AssertionError`
     naming itself and its rule.
 
