@@ -299,3 +299,13 @@ def test_awards_do_not_depend_on_row_order_or_repeated_deliveries(
     shuffled = [rows[i] for i in order]
     deliveries = [club([lines[i] for i in order], shuffled)] * max(copies)
     assert rule.award(deliveries, as_of=AS_OF) == expected
+
+
+def test_a_fine_multiplier_stays_exact_beyond_int64_products() -> None:
+    from decimal import Decimal
+
+    tables = club([("RO1", "maintenance", "customer", 10**11, 10**11)])  # 2e9 points
+    rule = PointsRule(multipliers={"gold": Decimal("1.0000000005")})
+    awards = rule.award(tables, as_of=AS_OF, levels={"C1": "gold"})
+    # 2e9 × 10,000,000,005 passes int64; the product is taken in Python ints
+    assert awards.total() == 2 * 10**9 * 10_000_000_005 // 10**10  # 2,000,000,001

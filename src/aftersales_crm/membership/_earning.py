@@ -790,21 +790,18 @@ class PointsRule(BasePolicy):
         if not isinstance(given, Mapping):
             msg = f"levels is a {type(given).__name__}, expected a mapping of member id to level"
             raise InvalidType(msg)
-        level = (
-            np.array([str(levels.get(str(m), "")) for m in member])
-            if len(member)
-            else np.array([], dtype=str)
-        )
+        level = _members(member, {str(m): str(lv) for m, lv in levels.items()})
+        service = found.kind == 0
         for name, factor in multipliers.items():
-            rows = np.flatnonzero((level == name) & (found.kind == 0))
-            amount[rows] = (
-                np.array(
-                    [int(a) * factor.numerator // factor.denominator for a in amount[rows]],
-                    dtype=np.int64,
-                )
-                if len(rows)
-                else amount[rows]
-            )
+            rows = np.flatnonzero((level == name) & service)
+            if not len(rows):
+                continue
+            base = amount[rows]
+            if int(base.max()) * factor.numerator < _SAFE:
+                amount[rows] = base * factor.numerator // factor.denominator
+            else:  # exact beyond int64, then back: a member's points stay within int64
+                exact = base.astype(object) * factor.numerator // factor.denominator
+                amount[rows] = np.array(exact.tolist(), dtype=np.int64)
         return amount
 
     def _capped(
