@@ -171,3 +171,17 @@ def test_member_value_scores_and_cutoffs_are_those_of_the_plain_search(
     assert fitted.cutoffs_ == tuple(float(c) for c in cutoffs)
     half = feats.take(np.arange(0, len(feats), 2))
     assert same_bits(fitted.score(half), score[::2])
+
+
+def test_member_value_ranks_the_same_on_threads_as_one_after_the_other(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from aftersales_crm.segmentation import _member
+
+    feats = features.compute(synthetic.columns(2_000, seed=4).tables(), as_of=date(2026, 6, 30))
+    alone = MemberValue().fit(feats)
+    monkeypatch.setattr(_member, "_PARALLEL_ROWS", 0)  # every table on threads
+    threaded = MemberValue().fit(feats)
+    assert threaded.cutoffs_ == alone.cutoffs_
+    assert same_bits(threaded.score(feats), alone.score(feats))
+    assert threaded.assign(feats) == alone.assign(feats)

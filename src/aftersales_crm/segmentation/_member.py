@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar, Final
 
 import numpy as np
@@ -35,6 +37,22 @@ _GROUPS: Final = len(_KINDS)
 """Material value, dealer loyalty and activity participation: one weight each."""
 
 _Distribution = tuple[NDArray[Any], NDArray[np.int64]]
+
+
+_PARALLEL_ROWS: Final = 100_000
+"""Rows from which the columns are ranked side by side on two threads (numpy sorts and
+gathers release the GIL); below, one after the other. The result is the same."""
+
+_THREADS: Final = 2
+"""Threads for the columns: the machines the benchmarks run on have two cores."""
+
+
+def _each(work: Callable[[Any], Any], items: list[Any], rows: int) -> list[Any]:
+    """``[work(item) for item in items]``, on threads when the table is large."""
+    if rows < _PARALLEL_ROWS or len(items) < _THREADS:
+        return [work(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(_THREADS, os.cpu_count() or 1)) as pool:
+        return list(pool.map(work, items))
 
 
 class MemberValue(BasePolicy):
@@ -234,42 +252,44 @@ class MemberValue(BasePolicy):
             raise invalid(self, "weights", self.weights, "the weights in use sum to 0")
         return [(weight / total, columns) for weight, columns in groups if weight > 0 and columns]
 
+    def _names(self) -> list[str]:
+        """The feature columns in use, each once, in weight order."""
+        return list(dict.fromkeys(name for _, columns in self._groups() for name in columns))
+
     def _fit(self, features: FeatureTable) -> None:
         levels = validate_params(self)["levels"]
-        distributions: dict[str, _Distribution] = {}
-        ranks: dict[str, NDArray[np.float64]] = {}
-        for _, columns in self._groups():
-            for name in columns:
-                if name not in distributions:  # one sort gives the distribution and ranks
-                    distributions[name], ranks[name] = distribution_and_ranks(
-                        self._column(features, name)
-                    )
-        self.distributions_ = distributions
-        self.cutoffs_ = quantile_cutoffs(self._weighted(len(features), ranks.__getitem__), levels)
+        names = self._names()
+        columns = [self._column(features, name) for name in names]
+        # one sort (or count) per column gives its distribution and its rows' ranks
+        found = _each(distribution_and_ranks, columns, len(features))
+        self.distributions_ = {name: got[0] for name, got in zip(names, found, strict=True)}
+        ranks = {name: got[1] for name, got in zip(names, found, strict=True)}
+        self.cutoffs_ = quantile_cutoffs(self._weighted(len(features), ranks), levels)
 
     def _column(self, features: FeatureTable, name: str) -> NDArray[Any]:
         parameter = next(p for p in _KINDS if name in getattr(self, p))
         return numeric(features, self, parameter, name)
 
-    def _weighted(
-        self, rows: int, rank: Callable[[str], NDArray[np.float64]]
-    ) -> NDArray[np.float64]:
+    def _weighted(self, rows: int, ranks: Mapping[str, NDArray[np.float64]]) -> NDArray[np.float64]:
         """The weighted sum of each kind's mean rank, in one fixed order of additions."""
         score = np.zeros(rows, dtype=np.float64)
         for weight, columns in self._groups():
             for name in columns:
                 if self.distributions_[name][1][-1]:  # an empty population ranks nobody
-                    score += weight * rank(name) / len(columns)
+                    score += weight * ranks[name] / len(columns)
         return score
 
     def _score(self, features: FeatureTable) -> NDArray[np.float64]:
         rows = len(feature_table(features, self))
+        names = self._names()
+        columns = [self._column(features, name) for name in names]
 
-        def rank(name: str) -> NDArray[np.float64]:
+        def rank(name: str, values: NDArray[Any]) -> NDArray[np.float64]:
             distinct, below = self.distributions_[name]
-            return mid_ranks(distinct, below, self._column(features, name))
+            return mid_ranks(distinct, below, values)
 
-        return self._weighted(rows, rank)
+        placed = _each(lambda pair: rank(*pair), list(zip(names, columns, strict=True)), rows)
+        return self._weighted(rows, dict(zip(names, placed, strict=True)))
 
     def score(self, features: FeatureTable) -> NDArray[np.float64]:
         """Each row's weighted value score, 0 (lowest) to 1 (highest) in the fit population.
