@@ -178,3 +178,14 @@ def test_value_levels_let_member_value_serve_as_the_level_rule() -> None:
     )
     assert third.level_of("M2") == "silver"
     assert changes(third)[-1] == ("M2", "2026-05-31", "gold", "silver")
+
+
+@given(day=st.dates(dt.date(1990, 1, 1), dt.date(2090, 12, 31)), months=st.integers(0, 120))
+def test_the_grace_calendar_agrees_with_the_features_month_arithmetic(
+    day: dt.date, months: int
+) -> None:
+    from aftersales_crm.features import add_months
+    from aftersales_crm.membership._levels import _add_months
+
+    expected = add_months(np.array([day], dtype="datetime64[D]"), months)[0].astype(dt.date)
+    assert _add_months(day, months) == expected

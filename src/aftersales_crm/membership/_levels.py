@@ -10,6 +10,7 @@ period during which the value stayed below the member's level.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Final
@@ -424,10 +425,15 @@ class QualifyingLevels(BasePolicy):
         codes = np.full(len(ids), -1, dtype=np.int16)
         values = np.zeros(len(ids), dtype=np.int64)
         changes: list[tuple[str, dt.date, str, str, str, int]] = []
+        if params["window"] == "rolling_12_months":
+            leaves = add_months(days.view("datetime64[D]"), 12).view(np.int64)
+        else:
+            year = days.view("datetime64[D]").astype("datetime64[Y]") + 1
+            leaves = year.astype("datetime64[D]").view(np.int64)
+        day_list, leave_list, value_list = days.tolist(), leaves.tolist(), value.tolist()
         for i, (lo, hi) in enumerate(zip(starts.tolist(), stops.tolist(), strict=True)):
-            codes[i], values[i] = self._fold(
-                str(ids[i]), days[lo:hi], value[lo:hi], ends, params, changes
-            )
+            events = list(zip(day_list[lo:hi], leave_list[lo:hi], value_list[lo:hi], strict=True))
+            codes[i], values[i] = self._fold(str(ids[i]), events, ends, params, changes)
         names = params["names"]
         untyped: Any = tuple(names)
         return Levels(
@@ -447,36 +453,26 @@ class QualifyingLevels(BasePolicy):
     def _fold(
         self,
         member: str,
-        days: NDArray[np.int64],
-        values: NDArray[np.int64],
+        events: list[tuple[int, int, int]],
         end: int,
         params: Mapping[str, Any],
         changes: list[tuple[str, dt.date, str, str, str, int]],
     ) -> tuple[int, int]:
+        """Fold one member's ``(day, day it leaves the window, value)`` events, in day order."""
         names: tuple[str, ...] = params["names"]
         thresholds = tuple(int(t) for t in params["thresholds"])
-        rolling = params["window"] == "rolling_12_months"
         grace = params["grace_months"]
-        if rolling:
-            leaves = add_months(days.view("datetime64[D]"), 12).view(np.int64)
-        else:
-            leaves = (
-                (days.view("datetime64[D]").astype("datetime64[Y]") + 1)
-                .astype("datetime64[D]")
-                .view(np.int64)
-            )
-        points = sorted({*days.tolist(), *leaves.tolist()})
+        points = sorted({day for day, _, _ in events} | {leave for _, leave, _ in events})
         level, pending = -1, None  # pending: (grace end day, the day the value fell short)
 
         def total(on: int) -> int:
-            inside = (days <= on) & (leaves > on)
-            return int(values[inside].sum())
+            return sum(value for day, leave, value in events if day <= on < leave)
 
         def note(on: int, new: int, why: str, amount: int) -> None:
             old = names[level] if level >= 0 else ""
             changes.append((member, _date(on), old, names[new] if new >= 0 else "", why, amount))
 
-        if not len(days):
+        if not events:
             earned = self._earned(0, thresholds)
             return earned, 0
         i = 0
@@ -508,10 +504,7 @@ class QualifyingLevels(BasePolicy):
                     note(on, earned, why, amount)
                     level = earned
                 else:
-                    grace_end = _day(
-                        add_months(np.array([on], dtype="datetime64[D]"), grace)[0].astype(dt.date)
-                    )
-                    pending = (grace_end, on)
+                    pending = (_day(_add_months(_date(on), grace)), on)
             elif on == pending[0]:
                 why = (
                     f"qualifying value {amount} below {names[level]} ({thresholds[level]})"
@@ -520,6 +513,14 @@ class QualifyingLevels(BasePolicy):
                 note(on, earned, why, amount)
                 level, pending = earned, None
         return level, total(end)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus whole months, clamped to the end of the month (as ``add_months``)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
 
 
 def _day(day: dt.date) -> int:
@@ -621,11 +622,7 @@ def value_levels(
             codes[i] = old
             continue
         since = held_since.get(member, _day(previous.as_of) if previous is not None else on)
-        grace_end = _day(
-            add_months(np.array([_date(since)], dtype="datetime64[D]"), grace_months)[0].astype(
-                dt.date
-            )
-        )
+        grace_end = _day(_add_months(_date(since), grace_months))
         if old < 0 or new < old:
             why = f"value level {names[new]}" + ("" if old < 0 else f" above {names[old]}")
             changes.append((member, day, names[old] if old >= 0 else "", names[new], why, 0))
