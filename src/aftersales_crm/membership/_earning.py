@@ -745,10 +745,9 @@ class PointsRule(BasePolicy):
             ]
         found = _Candidates.join(parts)
         end = int(_day_starts(np.array([_day_number(day) + 1]), zone)[0])
-        found = found.take(np.flatnonzero(found.at < end))
         member = _members(found.customer, members)
-        found = found.take(np.flatnonzero(member != ""))
-        member = member[member != ""]
+        keep = np.flatnonzero((found.at < end) & (member != ""))
+        found, member = found.take(keep), member[keep]
         found, member = _once(found, member)
         amount = self._multiplied(found, member, levels, params)
         amount = self._capped(amount, found.at, member, params, zone)
@@ -819,16 +818,12 @@ class PointsRule(BasePolicy):
         period = days.astype(
             "datetime64[M]" if params["cap_period"] == "month" else "datetime64[Y]"
         ).view(np.int64)
-        order = np.lexsort((np.arange(len(amount)), at, period, member))
+        _, who = np.unique(member, return_inverse=True)  # members as numbers
+        order = np.lexsort((np.arange(len(amount)), at, period, who))
         # rows are already unique by source id and sorted by it, so the index breaks ties by id
         sorted_amount = amount[order]
-        group = np.concatenate(
-            (
-                [True],
-                (member[order][1:] != member[order][:-1])
-                | (period[order][1:] != period[order][:-1]),
-            )
-        )
+        who, period = who[order], period[order]
+        group = np.concatenate(([True], (who[1:] != who[:-1]) | (period[1:] != period[:-1])))
         running = np.cumsum(sorted_amount)
         starts = np.flatnonzero(group)
         before = np.repeat(
@@ -935,6 +930,10 @@ def _once(found: _Candidates, member: NDArray[np.str_]) -> tuple[_Candidates, ND
     """One row per source id, in source-id order; a source found twice must agree."""
     if not len(member):
         return found, member
+    order = np.argsort(found.source_id, kind="stable")
+    source = found.source_id[order]
+    if not (source[1:] == source[:-1]).any():  # no source twice: the common case
+        return found.take(order), member[order]
     order = np.lexsort((member, found.amount, found.at, found.source_id))
     found, member = found.take(order), member[order]
     first = np.concatenate(([True], found.source_id[1:] != found.source_id[:-1]))
