@@ -1,7 +1,7 @@
 """Policy kinds as data: what each kind of policy reads, its verbs, its result, its checks.
 
-A *policy kind* (tier, dimension, loyalty; later points rules, level rules, survey scorers,
-care and contact rules, churn models) is declared once as a :class:`PolicyKindSpec`. The
+A *policy kind* (tier, dimension, loyalty, the club's points, level and card rules; later
+survey scorers, care and contact rules, churn models) is declared once as a :class:`PolicyKindSpec`. The
 conformance kit of :mod:`aftersales_crm.testing` reads the declaration to know how to run a
 policy of the kind on the kind's sample input, what type its result must have, and which
 families of checks apply. A new kind is added by declaring it with :func:`declare_kind`;
@@ -63,7 +63,7 @@ class CheckFamily(StrEnum):
 
     Examples:
         >>> [family.value for family in CheckFamily]
-        ['rows', 'folds']
+        ['rows', 'folds', 'ledger']
     """
 
     ROWS = "rows"
@@ -73,6 +73,11 @@ class CheckFamily(StrEnum):
     FOLDS = "folds"
     """Facts folded into state: the order facts arrive in does not matter, a repeated fact
     changes nothing, and no fact after ``as_of`` counts."""
+
+    LEDGER = "ledger"
+    """Ledger-shaped results (points awards, entries): each source is awarded once, in
+    whole points above zero, and no point is lost or made twice when the facts arrive in
+    several deliveries (conservation)."""
 
 
 def _tuple(values: Sequence[Any]) -> tuple[Any, ...]:
@@ -120,6 +125,24 @@ class FactSample:
         return attrs.evolve(self, facts=tuple(facts))
 
 
+def _is_path(value: object) -> bool:
+    """Whether ``value`` reads like ``"package.module:attribute"``."""
+    if not isinstance(value, str):
+        return False
+    module, colon, attribute = value.partition(":")
+    return (
+        bool(colon)
+        and attribute.isidentifier()
+        and all(part.isidentifier() for part in module.split("."))
+    )
+
+
+def _resolve(path: str) -> Any:
+    """The object at ``"module:attribute"``, importing the module."""
+    module, _, attribute = path.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
 def _verbs(verbs: Sequence[str]) -> tuple[str, ...]:
     found = tuple_of(verbs, parameter="verbs")
     if not all(isinstance(verb, str) and verb.isidentifier() for verb in found):
@@ -155,15 +178,19 @@ class PolicyKindSpec:
         verbs: the methods its policies have besides ``get_params``/``set_params``, in
             the order they are called (``("fit", "assign")``); the last one gives the result.
         result: the type of the result (:class:`~aftersales_crm.policies.Labels`,
-            :class:`~aftersales_crm.policies.Scores`, or any class).
+            :class:`~aftersales_crm.policies.Scores`, or any class), or the
+            ``"module:Class"`` path of one, imported when first needed (so a kind is
+            declared before the package of its result is imported); see
+            :attr:`result_type`.
         sample: the sample input of the conformance kit, a function of no arguments or
             the ``"module:function"`` path of one (imported when first needed); for
             :attr:`Reads.FACTS` a function returning a :class:`FactSample`.
         checks: the check families that apply (:class:`CheckFamily`).
         description: what a policy of the kind decides, in one sentence.
         protocol: the ``typing.Protocol`` its policies satisfy, if there is one.
-        runner: how to run a ready policy on an input, ``runner(policy, input)``; by
-            default the last verb is called with the input.
+        runner: how to run a ready policy on an input, ``runner(policy, input)``, or the
+            ``"module:function"`` path of one; by default the last verb is called with the
+            input.
 
     Examples:
         >>> spec = policy_kind("tier")
@@ -174,12 +201,12 @@ class PolicyKindSpec:
     name: str
     reads: Reads = attrs.field(converter=_reads)
     verbs: tuple[str, ...] = attrs.field(converter=_verbs)
-    result: type
+    result: type | str
     sample: Callable[[], Any] | str = attrs.field(eq=False)
     checks: tuple[CheckFamily, ...] = attrs.field(converter=_families)
     description: str = ""
     protocol: type | None = None
-    runner: Callable[[Any, Any], Any] | None = attrs.field(default=None, eq=False)
+    runner: Callable[[Any, Any], Any] | str | None = attrs.field(default=None, eq=False)
 
     def __attrs_post_init__(self) -> None:
         name: object = self.name
@@ -192,13 +219,37 @@ class PolicyKindSpec:
             )
             raise InvalidValue(msg, code="policy_kind_verbs")
         result: object = self.result
-        if not isinstance(result, type):
-            msg = f"policy kind {self.name!r}: result is {result!r:.80}, expected a class"
+        if not isinstance(result, type) and not _is_path(result):
+            msg = (
+                f"policy kind {self.name!r}: result is {result!r:.80}, expected a class"
+                " or its 'module:Class' path"
+            )
+            raise InvalidType(msg)
+        runner: object = self.runner
+        if not (runner is None or callable(runner) or _is_path(runner)):
+            msg = f"policy kind {self.name!r}: runner is {runner!r:.80}, expected a function"
             raise InvalidType(msg)
         sample: object = self.sample
         if not (callable(sample) or isinstance(sample, str)):
             msg = f"policy kind {self.name!r}: sample is {sample!r:.80}, expected a function"
             raise InvalidType(msg)
+
+    @property
+    def result_type(self) -> type:
+        """The class of the kind's results (:attr:`result`, imported if it is a path).
+
+        Examples:
+            >>> policy_kind("tier").result_type.__name__, policy_kind("points").result_type.__name__
+            ('Labels', 'Awards')
+        """
+        result = self.result
+        if isinstance(result, str):
+            found = _resolve(result)
+            if not isinstance(found, type):
+                msg = f"policy kind {self.name!r}: result {result!r} is not a class"
+                raise InvalidType(msg)
+            return found
+        return result
 
     @property
     def fits(self) -> bool:
@@ -220,8 +271,7 @@ class PolicyKindSpec:
         """
         sample = self.sample
         if isinstance(sample, str):
-            module, _, attribute = sample.partition(":")
-            sample = getattr(importlib.import_module(module), attribute)
+            sample = _resolve(sample)
         return sample()
 
     def fit(self, policy: Any, data: Any) -> Any:
@@ -248,8 +298,11 @@ class PolicyKindSpec:
             >>> len(policy_kind("dimension").run(RegionRing(), feats))
             3
         """
-        if self.runner is not None:
-            return self.runner(policy, data)
+        runner = self.runner
+        if isinstance(runner, str):
+            runner = _resolve(runner)
+        if runner is not None:
+            return runner(policy, data)
         return getattr(policy, self.verbs[-1])(data)
 
 
@@ -365,3 +418,45 @@ LOYALTY: Final = declare_kind(
     )
 )
 """Loyalty rules: first-maintenance return, service-interval status, the loyalty × value matrix."""
+
+POINTS: Final = declare_kind(
+    PolicyKindSpec(
+        name="points",
+        reads=Reads.FACTS,
+        verbs=("award",),
+        result="aftersales_crm.membership:Awards",
+        sample="aftersales_crm.testing._samples:club_sources",
+        checks=(CheckFamily.FOLDS, CheckFamily.LEDGER),
+        description="awards club members points for the facts that earn them (customer-pay"
+        " service, activities, referrals, surveys), once per source",
+        runner="aftersales_crm.testing._samples:run_points",
+    )
+)
+"""Points rules: what earns points, how many, funded by whom, pending and expiring when."""
+
+LEVEL: Final = declare_kind(
+    PolicyKindSpec(
+        name="level",
+        reads=Reads.LEDGER,
+        verbs=("levels",),
+        result="aftersales_crm.membership:Levels",
+        sample="aftersales_crm.testing._samples:qualifying_sample",
+        checks=(CheckFamily.FOLDS,),
+        description="gives each club member a level from their qualifying value, with every"
+        " level change and its reason",
+        runner="aftersales_crm.testing._samples:run_levels",
+    )
+)
+"""Member level rules: qualifying value, window, promotion, grace and downgrade."""
+
+CARD: Final = declare_kind(
+    attrs.evolve(
+        TIER,
+        name="card",
+        verbs=("fit", "discount", "assign"),
+        description="gives each customer a membership card by loyalty and cumulative spend,"
+        " and the discount each card gives",
+        protocol=None,
+    )
+)
+"""Membership cards: the card of each customer and its discount on an amount of money."""

@@ -12,6 +12,10 @@ Examples:
 
 from __future__ import annotations
 
+# -- policies (points, level and card rules) --------------------------------------------
+from aftersales_crm.membership._cards import CARD_NAMES_ZH, MembershipCards
+from aftersales_crm.membership._earning import SOURCE_KINDS, Awards, PointsRule
+
 # -- members and club KPIs (part 1 of the owners' club) -------------------------------------
 from aftersales_crm.membership._kpis import (
     RECRUITMENT_TARGET,
@@ -20,6 +24,13 @@ from aftersales_crm.membership._kpis import (
     KpiCounts,
     club_kpis,
     joins_per_month,
+)
+from aftersales_crm.membership._levels import (
+    LevelChanges,
+    Levels,
+    Qualifying,
+    QualifyingLevels,
+    value_levels,
 )
 from aftersales_crm.membership._members import (
     TRANSITIONS,
@@ -36,21 +47,31 @@ from aftersales_crm.membership._members import (
 from aftersales_crm.membership._settlement import USE_KINDS, PointFlows, Settlement
 
 __all__: list[str] = [
+    "CARD_NAMES_ZH",
     "RECRUITMENT_TARGET",
+    "SOURCE_KINDS",
     "TRANSITIONS",
     "USE_KINDS",
+    "Awards",
     "ClubKpis",
     "JoinsPerMonth",
     "KpiCounts",
+    "LevelChanges",
+    "Levels",
     "MemberEvent",
     "MemberLog",
     "MemberState",
     "MemberStates",
     "MemberStatus",
     "MemberStep",
+    "MembershipCards",
     "PointFlows",
+    "PointsRule",
+    "Qualifying",
+    "QualifyingLevels",
     "Settlement",
     "club_kpis",
     "joins_per_month",
     "member_status",
+    "value_levels",
 ]

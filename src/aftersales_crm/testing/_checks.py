@@ -7,7 +7,8 @@ class that does not inherit :class:`~aftersales_crm.policies.BasePolicy` is chec
 way. Which checks run, on what input and how the policy is called come from the declaration
 of the policy's kind (:func:`~aftersales_crm.policies.policy_kind`): the shared checks apply
 to every kind, the ``rows`` checks to kinds that give one result per row and the ``folds``
-checks to kinds that fold facts into state.
+checks to kinds that fold facts into state, and the ``ledger`` checks to kinds whose results
+are ledger-shaped (points awards: one per source, none after ``as_of``).
 """
 
 from __future__ import annotations
@@ -179,9 +180,16 @@ def _ready(policy: Any, spec: PolicyKindSpec, sample: Any) -> Any:
 
 
 def _public_name(cls: type) -> str:
-    """``aftersales_crm.policies.Labels`` for the result types the policies module exports."""
+    """The name users import a result type by.
+
+    ``aftersales_crm.policies.Labels`` for the result types the policies module exports,
+    ``aftersales_crm.membership.Awards`` for those a package exports from a private module.
+    """
     if getattr(_policies, cls.__name__, None) is cls:
         return f"aftersales_crm.policies.{cls.__name__}"
+    package, _, module = cls.__module__.rpartition(".")
+    if module.startswith("_") and getattr(sys.modules.get(package), cls.__name__, None) is cls:
+        return f"{package}.{cls.__qualname__}"
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
@@ -194,8 +202,8 @@ def _run(policy: Any, spec: PolicyKindSpec, sample: Any, what: str = "") -> Any:
     what = what or spec.verbs[-1]
     result = spec.run(policy, sample)
     _require(
-        isinstance(result, spec.result),
-        f"{what} returned {type(result).__name__}, not {_public_name(spec.result)}",
+        isinstance(result, spec.result_type),
+        f"{what} returned {type(result).__name__}, not {_public_name(spec.result_type)}",
     )
     if CheckFamily.ROWS in spec.checks:
         _require(
@@ -644,6 +652,60 @@ def _check_no_facts(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
     _run(_ready(policy, spec, facts), spec, facts.with_facts(()), f"{spec.verbs[-1]} on no facts")
 
 
+# ---------------------------------------------------------------- ledger-shaped results
+
+
+_LATEST_OFFSET: Final = np.timedelta64(36, "h")
+"""The end of the day ``as_of`` is at most 36 h after its UTC midnight (UTC−12 zones)."""
+
+
+def _ledger_columns(result: Any, *names: str) -> list[NDArray[Any]]:
+    missing = [name for name in names if not isinstance(getattr(result, name, None), np.ndarray)]
+    _require(
+        not missing,
+        f"the result {type(result).__name__} has no array columns {missing}; a ledger-shaped"
+        " result has one array per entry field",
+    )
+    return [np.asarray(getattr(result, name)) for name in names]
+
+
+def _check_conservation(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
+    facts = _facts(sample)
+    result = _run(_ready(policy, spec, facts), spec, facts)
+    source, amount = _ledger_columns(result, "source_id", "amount")
+    _require(len(source) == len(amount), f"{len(source)} source ids for {len(amount)} amounts")
+    _require(amount.dtype.kind in "iu", f"amounts are {amount.dtype}, not whole points")
+    if len(amount):
+        low = int(amount.min())
+        _require(low > 0, f"an award of {low} points: every award is a whole number above 0")
+    ids, counts = np.unique(source, return_counts=True)
+    twice = ids[counts > 1]
+    _require(
+        not len(twice),
+        f"sources {twice[:5].tolist()} are awarded more than once; a source earns once",
+    )
+    total = getattr(result, "total", None)
+    if callable(total):
+        summed = int(amount.sum(dtype=np.int64))
+        _require(total() == summed, f"total() is {total()}, the awards add up to {summed}")
+
+
+def _check_no_entry_after_as_of(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
+    facts = _facts(sample)
+    mixed = [*facts.facts, *facts.future]
+    result = _run(_ready(policy, spec, facts), spec, facts.with_facts(mixed))
+    (at,) = _ledger_columns(result, "at")
+    latest = np.datetime64(facts.as_of, "us") + _LATEST_OFFSET
+    late = np.flatnonzero(at.astype("datetime64[us]") > latest)
+    _require(
+        not len(late),
+        f"{len(late)} awards are dated after the end of as_of {facts.as_of.isoformat()}"
+        f" (first: {at[late[:1]].astype('datetime64[s]').tolist()})",
+    )
+    missing = np.flatnonzero(np.isnat(at.astype("datetime64[us]")))
+    _require(not len(missing), f"{len(missing)} awards have no instant (NaT)")
+
+
 # ---------------------------------------------------------------- the list of checks
 
 
@@ -815,6 +877,20 @@ _CHECKS: Final = (
         family=CheckFamily.FOLDS,
     ),
     _Check(
+        "conservation",
+        "every point awarded is in exactly one award: source ids are unique, amounts are"
+        " whole and above 0, and the result's total() is the sum of its amounts",
+        _check_conservation,
+        family=CheckFamily.LEDGER,
+    ),
+    _Check(
+        "no_entry_after_as_of",
+        "no award is dated after the end of as_of, even with facts after as_of in the"
+        " input, and every award has an instant",
+        _check_no_entry_after_as_of,
+        family=CheckFamily.LEDGER,
+    ),
+    _Check(
         "no_facts",
         "a policy folds an empty history (no facts yet) into a result without failing",
         _check_no_facts,
@@ -954,8 +1030,9 @@ def policy_checks(
     (:func:`~aftersales_crm.policies.policy_kind`): the shared checks always; the checks
     of fitting (``unfitted_raises``, ``fit_returns_fitted_copy``) for population-relative
     policies of a kind with a ``fit`` verb; the ``rows`` family (``output_aligned``,
-    ``row_order_invariance``…) and the ``folds`` family (``arrival_order``,
-    ``repeated_fact``, ``as_of_cutoff``, ``no_facts``) when the kind declares them; ``clone``
+    ``row_order_invariance``…), the ``folds`` family (``arrival_order``,
+    ``repeated_fact``, ``as_of_cutoff``, ``no_facts``) and the ``ledger`` family
+    (``conservation``, ``no_entry_after_as_of``) when the kind declares them; ``clone``
     for policies that have a ``clone`` method. Each check raises an :class:`AssertionError`
     naming itself and its rule.
 

@@ -6,8 +6,10 @@ so that declaring a kind imports neither the synthetic generator nor the testing
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
-from typing import Any, Final
+from collections.abc import Mapping, Sequence
+from typing import Any, Final, NamedTuple
 
 import attrs
 import numpy as np
@@ -15,9 +17,24 @@ from numpy.typing import NDArray
 
 from aftersales_crm import features as _features
 from aftersales_crm import synthetic
+from aftersales_crm._kinds import FactSample
 from aftersales_crm.features import FeatureTable
+from aftersales_crm.tables import Tables
 
-__all__ = ["customer_features", "with_twins"]
+__all__ = [
+    "Qualified",
+    "Source",
+    "club_members",
+    "club_sources",
+    "club_tables",
+    "customer_features",
+    "qualifying_sample",
+    "run_levels",
+    "run_points",
+    "with_twins",
+]
+
+_ONE_DAY: Final = dt.timedelta(days=1)
 
 CUSTOMERS: Final = 60
 """Distinct customers in the default sample: enough for every label, fast to compute."""
@@ -104,3 +121,260 @@ def _vehicle_twins(
     columns["owner"] = np.concatenate(new_owner).astype(owner.dtype)
     ids = _copy_ids(vehicles.ids[taken], np.concatenate(vehicle_copy))
     return attrs.evolve(vehicles, ids=ids, columns=columns)
+
+
+# ---------------------------------------------------------------- the owners' club
+
+
+CLUB_CUSTOMERS: Final = 12
+"""Customers of the points sample: a few dozen repair orders, activities and referrals."""
+
+CLUB_SEED: Final = 5
+"""Seed of the points sample's synthetic network."""
+
+_REFERRALS: Final = 6
+"""Referrals of the points sample, the last not delivered yet."""
+
+_MASTER: Final = ("dealers", "customers", "vehicles", "ownerships")
+_SOURCES: Final = ("orders", "activities", "referrals")
+
+
+class Source(NamedTuple):
+    """A fact of the points sample: a source of points and its rows.
+
+    Attributes:
+        table: ``orders``, ``activities`` or ``referrals``.
+        id: the source's id in its table.
+        rows: ``(table, ((column, value), ...))`` pairs: the row itself and, for an
+            order, its lines.
+    """
+
+    table: str
+    id: str
+    rows: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]
+
+
+def _row(columns: Mapping[str, NDArray[Any]], i: int) -> tuple[tuple[str, Any], ...]:
+    return tuple((name, _plain(values[i])) for name, values in columns.items())
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as a Python value (NaT as None), anything else as it is."""
+    if isinstance(value, np.generic):
+        return None if isinstance(value, np.datetime64) and np.isnat(value) else value.item()
+    return value
+
+
+def _shifted(row: tuple[tuple[str, Any], ...], **changes: Any) -> tuple[tuple[str, Any], ...]:
+    return tuple((name, changes.get(name, value)) for name, value in row)
+
+
+@functools.cache
+def _club() -> tuple[dict[str, dict[str, NDArray[Any]]], tuple[Source, ...], tuple[Source, ...]]:
+    arrays = synthetic.columns(CLUB_CUSTOMERS, seed=CLUB_SEED).tables().to_arrays()
+    master = {name: arrays[name] for name in _MASTER}
+    orders, lines = arrays["orders"], arrays["lines"]
+    facts: list[Source] = []
+    future: list[Source] = []
+    line_of: dict[str, list[int]] = {}
+    for j, order_id in enumerate(lines["order_id"].tolist()):
+        line_of.setdefault(str(order_id), []).append(j)
+    as_of_end = np.datetime64(synthetic.DEFAULT_AS_OF, "us") + np.timedelta64(1, "D")
+    for i, order_id in enumerate(orders["id"].tolist()):
+        own = (
+            ("orders", _row(orders, i)),
+            *(("lines", _row(lines, j)) for j in line_of.get(str(order_id), [])),
+        )
+        facts.append(Source("orders", str(order_id), own))
+    for i in range(0, len(orders["id"]), 7):  # some orders again, closed after as_of
+        late = as_of_end + np.timedelta64(i + 1, "h")
+        order_id = f"{orders['id'][i]}-late"
+        moved = {"closed_at": late.item(), "opened_at": late.item(), "promised_at": late.item()}
+        head = _shifted(_row(orders, i), id=order_id, comeback_of=None, **moved)
+        own = (
+            ("orders", head),
+            *(
+                ("lines", _shifted(_row(lines, j), order_id=order_id))
+                for j in line_of.get(str(orders["id"][i]), [])
+            ),
+        )
+        future.append(Source("orders", order_id, own))
+    activities = arrays["activities"]
+    for i, attendance in enumerate(activities["id"].tolist()):
+        facts.append(Source("activities", str(attendance), (("activities", _row(activities, i)),)))
+    customers = master["customers"]["id"].tolist()
+    on = synthetic.DEFAULT_AS_OF
+    for i, referrer in enumerate(customers[:_REFERRALS]):
+        last = i == _REFERRALS - 1  # not delivered yet
+        delivered = None if last else dt.date(on.year, 1 + i, 15)
+        row = (
+            ("id", f"RF{i}"),
+            ("referrer_id", referrer),
+            ("referred_name", "张三"),
+            ("on", dt.date(on.year, 1, 2)),
+            ("delivered_on", delivered),
+        )
+        facts.append(Source("referrals", f"RF{i}", (("referrals", row),)))
+    late_referral = (
+        ("id", "RF9"),
+        ("referrer_id", customers[0]),
+        ("referred_name", "李四"),
+        ("on", on),
+        ("delivered_on", on + _ONE_DAY),
+    )
+    future.append(Source("referrals", "RF9", (("referrals", late_referral),)))
+    return master, tuple(facts), tuple(future)
+
+
+def club_sources() -> FactSample:
+    """The facts the kit checks points rules on: orders with lines, activities, referrals.
+
+    A synthetic network of 12 customers (seed 5) up to ``synthetic.DEFAULT_AS_OF``: each
+    repair order with its lines, each activity attendance and six referrals (one not
+    delivered yet) are facts; some orders again, closed after ``as_of``, and a referral
+    delivered after it are the future facts. :func:`run_points` turns them into Tables.
+
+    Examples:
+        >>> sample = club_sources()
+        >>> len(sample) > 20, {fact.table for fact in sample.facts} == {"orders", "activities", "referrals"}
+        (True, True)
+    """
+    _, facts, future = _club()
+    return FactSample(facts, synthetic.DEFAULT_AS_OF, future=future)
+
+
+CLUB_MEMBERS: Final = "M-"
+"""The member id of a customer of the sample is ``"M-" + customer id``."""
+
+
+def club_members() -> tuple[dict[str, str], dict[str, str]]:
+    """The sample's members (every customer but the last) and their levels (cycling).
+
+    Examples:
+        >>> members, levels = club_members()
+        >>> len(members) == CLUB_CUSTOMERS - 1, sorted(set(levels.values()))
+        (True, ['diamond', 'gold', 'platinum', 'silver'])
+    """
+    master, _, _ = _club()
+    customers = [str(c) for c in master["customers"]["id"].tolist()]
+    members = {c: CLUB_MEMBERS + c for c in customers[:-1]}
+    cycle = ("diamond", "platinum", "gold", "silver")
+    levels = {m: cycle[i % 4] for i, m in enumerate(members.values())}
+    return members, levels
+
+
+def club_tables(facts: Sequence[Source]) -> list[Tables]:
+    """The facts as deliveries of Tables: a fact's n-th arrival goes in the n-th delivery.
+
+    Each delivery holds the whole master data (dealers, customers, vehicles, ownerships)
+    and its facts' rows in arrival order; no facts give one delivery of master data.
+
+    Examples:
+        >>> len(club_tables([])), len(club_tables([*club_sources().facts[:2], club_sources().facts[0]]))
+        (1, 2)
+    """
+    master, _, _ = _club()
+    seen: dict[tuple[str, str], int] = {}
+    batches: list[list[Source]] = [[]]
+    for fact in facts:
+        n = seen.get((fact.table, fact.id), 0)
+        seen[(fact.table, fact.id)] = n + 1
+        while len(batches) <= n:
+            batches.append([])
+        batches[n].append(fact)
+    out = []
+    for batch in batches:
+        rows: dict[str, list[tuple[tuple[str, Any], ...]]] = {}
+        for fact in batch:
+            for table, row in fact.rows:
+                rows.setdefault(table, []).append(row)
+        given: dict[str, Any] = dict(master)
+        for table, found in rows.items():
+            names = [name for name, _ in found[0]]
+            given[table] = {
+                name: _column([dict(r)[name] for r in found], master, table, name) for name in names
+            }
+        out.append(Tables.from_arrays(**given))
+    return out
+
+
+def _column(values: list[Any], master: Mapping[str, Any], table: str, name: str) -> Any:
+    if name in ("opened_at", "closed_at", "promised_at"):
+        return np.array(
+            [np.datetime64("NaT") if v is None else v for v in values], dtype="datetime64[us]"
+        )
+    if name in ("on", "delivered_on"):
+        return np.array(
+            [np.datetime64("NaT") if v is None else v for v in values], dtype="datetime64[D]"
+        )
+    return values
+
+
+def run_points(policy: Any, sample: FactSample) -> Any:
+    """How the kit runs a points rule: ``policy.award(deliveries, as_of=…, members=…, levels=…)``.
+
+    Examples:
+        >>> from aftersales_crm.membership import PointsRule
+        >>> run_points(PointsRule(), club_sources()).total() > 0
+        True
+    """
+    members, levels = club_members()
+    return policy.award(
+        club_tables(sample.facts), as_of=sample.as_of, members=members, levels=levels
+    )
+
+
+class Qualified(NamedTuple):
+    """A fact of the level sample: qualifying value of a member from a source."""
+
+    member_id: str
+    source_id: str
+    at: dt.datetime
+    value: int
+
+
+def qualifying_sample() -> FactSample:
+    """The facts the kit checks level rules on: qualifying value of six members over 3 years.
+
+    Members earn at different paces, so that the defaults promote, keep in grace and
+    downgrade some of them before ``synthetic.DEFAULT_AS_OF``; a few facts come after it.
+
+    Examples:
+        >>> sample = qualifying_sample()
+        >>> len(sample), len(sample.future)
+        (72, 3)
+    """
+    as_of = synthetic.DEFAULT_AS_OF
+    facts = []
+    paces = (400, 1500, 3000, 6000, 900, 12000)
+    stops = len(paces) - 2  # this member stops earning two years before as_of
+    for m, pace in enumerate(paces):
+        for k in range(12):
+            month = 1 + (k * 3) % 12
+            year = as_of.year - 2 + (k * 3) // 12
+            at = dt.datetime(year, month, 1 + m, 3, 0, tzinfo=dt.UTC)
+            value = pace * (1 + (k + m) % 3) if m != stops or year < as_of.year - 1 else 0
+            facts.append(Qualified(f"M{m}", f"S{m}-{k}", at, value))
+    after = dt.datetime(as_of.year, as_of.month, as_of.day, 23, 0, tzinfo=dt.UTC)
+    future = [Qualified(f"M{m}", f"F{m}", after, 100_000) for m in (0, 1, 2)]
+    return FactSample(facts, as_of, future=future)
+
+
+def run_levels(policy: Any, sample: FactSample) -> Any:
+    """How the kit runs a level rule: ``policy.levels(qualifying, as_of=…)``.
+
+    Examples:
+        >>> from aftersales_crm.membership import QualifyingLevels
+        >>> len(run_levels(QualifyingLevels(), qualifying_sample()))
+        6
+    """
+    from aftersales_crm.membership import Qualifying
+
+    facts: Sequence[Qualified] = sample.facts
+    qualifying = Qualifying.from_columns(
+        member_id=[f.member_id for f in facts],
+        source_id=[f.source_id for f in facts],
+        at=[np.datetime64(f.at.astimezone(dt.UTC).replace(tzinfo=None), "us") for f in facts],
+        value=[f.value for f in facts],
+    )
+    return policy.levels(qualifying, as_of=sample.as_of)
