@@ -23,10 +23,10 @@ RECORD_ENUMS: list[type[LabelledEnum]] = sorted(
 )
 
 
-def test_the_records_package_exports_its_seven_enumerations() -> None:
+def test_the_records_package_exports_its_eight_enumerations() -> None:
     assert [enum.__name__ for enum in RECORD_ENUMS] == [
         "ComplaintAction", "ComplaintCategory", "ConsentPurpose", "ContactOutcome",
-        "CustomerKind", "CustomerVerdict", "Severity",
+        "CustomerKind", "CustomerVerdict", "Funder", "Severity",
     ]  # fmt: skip
 
 

@@ -11,4 +11,23 @@ Examples:
 
 from __future__ import annotations
 
-__all__: list[str] = []
+# -- part 2, the points ledger (issue 13, H2) --
+from aftersales_crm.membership._ledger import (
+    Entry,
+    Ledger,
+    LedgerState,
+    Lot,
+    Redemption,
+    Reversal,
+)
+
+# -- end of part 2 --
+
+__all__ = [
+    "Entry",
+    "Ledger",
+    "LedgerState",
+    "Lot",
+    "Redemption",
+    "Reversal",
+]

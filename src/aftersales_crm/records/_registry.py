@@ -23,6 +23,13 @@ from aftersales_crm.records._contact import (
 )
 from aftersales_crm.records._kinds import FactKind
 from aftersales_crm.records._party import CHAPTERS, CONSENTS, CUSTOMERS, DEALERS
+from aftersales_crm.records._points import (
+    POINTS_ADJUSTED,
+    POINTS_EARNED,
+    POINTS_EXPIRED,
+    POINTS_REDEEMED,
+    POINTS_REVERSED,
+)
 from aftersales_crm.records._repair import REPAIR_ORDERS
 from aftersales_crm.records._schema import ColumnKind, TableSchema
 from aftersales_crm.records._vehicle import OWNERSHIPS, VEHICLES
@@ -51,6 +58,11 @@ BUILT_IN_KINDS: Final[tuple[FactKind, ...]] = (
     COMPLAINT_UPDATES,
     REFERRALS,
     ACTIVITIES,
+    POINTS_EARNED,
+    POINTS_REDEEMED,
+    POINTS_EXPIRED,
+    POINTS_REVERSED,
+    POINTS_ADJUSTED,
 )
 """The library's own fact kinds, in dependency order."""
 
@@ -267,7 +279,7 @@ def registered(*kinds: FactKind) -> Iterator[tuple[FactKind, ...]]:
         >>> from aftersales_crm.records import fact_kind
         >>> with registered():
         ...     len(fact_kinds())
-        12
+        17
     """
     done: list[FactKind] = []
     try:

@@ -16,6 +16,7 @@ from aftersales_crm.synthetic._facts import (
     follow_up_calls,
     referrals,
 )
+from aftersales_crm.synthetic._points import points_entries
 from aftersales_crm.synthetic._tables import tables
 
 __all__ = ["book"]
@@ -28,8 +29,8 @@ def book(n_customers: int = 200, *, seed: int = 0, as_of: date | str = w.DEFAULT
     attendances are the records of :func:`tables` with the same arguments
     (:meth:`Tables.to_records <aftersales_crm.tables.Tables.to_records>`), with each
     customer's consents and hobbies drawn. The Book adds 3-day and 7-day follow-up calls
-    after deliveries, complaints with their updates, referrals and one club chapter per
-    full-function dealer.
+    after deliveries, complaints with their updates, referrals, one club chapter per
+    full-function dealer and the points entries of the club's members.
 
     Args:
         n_customers: how many customers; meant for thousands, not millions (use
@@ -59,4 +60,5 @@ def book(n_customers: int = 200, *, seed: int = 0, as_of: date | str = w.DEFAULT
     records += follow_up_calls(orders, rng, as_of)
     records += complaints(orders, rng, as_of)
     records += referrals(drawn, rng, as_of)
+    records += points_entries(drawn, np.random.default_rng((seed, w.BOOK_STREAM, 13)), as_of)
     return Book.from_records(records)

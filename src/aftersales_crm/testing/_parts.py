@@ -25,6 +25,11 @@ __all__ = [
     "customer_part",
     "dealer_part",
     "ownership_part",
+    "points_adjusted_part",
+    "points_earned_part",
+    "points_expired_part",
+    "points_redeemed_part",
+    "points_reversed_part",
     "referral_part",
     "repair_order_part",
     "vehicle_part",
@@ -157,3 +162,33 @@ def referral_part(book: Book, size: int) -> Part:
 def activity_part(book: Book, size: int) -> Part:
     """Up to three club activity attendances of the Book's customers."""
     return _some(book, "customers", crm.activities(_keys(list(book.customers))), 3)
+
+
+def _members(book: Book) -> st.SearchStrategy[str]:
+    """Members named after the Book's customers (a member id references no table yet)."""
+    return _keys(list(book.customers))
+
+
+def points_earned_part(book: Book, size: int) -> Part:
+    """Up to three points awards to the Book's customers as members."""
+    return _some(book, "customers", crm.points_earned(_members(book)), 3)
+
+
+def points_redeemed_part(book: Book, size: int) -> Part:
+    """Up to two redemptions by the Book's customers as members."""
+    return _some(book, "customers", crm.points_redeemed(_members(book)), 2)
+
+
+def points_expired_part(book: Book, size: int) -> Part:
+    """Up to two expiry records of the Book's customers as members."""
+    return _some(book, "customers", crm.points_expired(_members(book)), 2)
+
+
+def points_reversed_part(book: Book, size: int) -> Part:
+    """Up to two reversals for the Book's customers as members."""
+    return _some(book, "customers", crm.points_reversed(_members(book)), 2)
+
+
+def points_adjusted_part(book: Book, size: int) -> Part:
+    """Up to two adjustments of the Book's customers as members."""
+    return _some(book, "customers", crm.points_adjusted(_members(book)), 2)
