@@ -12,6 +12,7 @@ Examples:
 from __future__ import annotations
 
 # -- part 2, the points ledger (issue 13, H2) --
+from aftersales_crm.membership._batch import Balances, balances
 from aftersales_crm.membership._ledger import (
     Entry,
     Ledger,
@@ -24,10 +25,12 @@ from aftersales_crm.membership._ledger import (
 # -- end of part 2 --
 
 __all__ = [
+    "Balances",
     "Entry",
     "Ledger",
     "LedgerState",
     "Lot",
     "Redemption",
     "Reversal",
+    "balances",
 ]

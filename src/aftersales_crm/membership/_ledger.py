@@ -441,12 +441,17 @@ class _Fold:
                 )
                 raise InvalidValue(msg, code="insufficient_points")
 
-    def apply(self, item: _Item) -> None:
-        """Apply ``item`` (checked) and the expiries and activations up to its instant."""
+    def apply(self, item: _Item, *, more_awards: bool = False) -> None:
+        """Apply ``item`` (checked) and the expiries and activations up to its instant.
+
+        ``more_awards``: the next item registers an award at the same instant; the awards
+        of one instant activate together, after all are registered.
+        """
         t, rank, entry_id, entry = item
         if rank == REGISTER:
             self.register(t, entry)  # type: ignore[arg-type]
-        self.advance(t)
+        if not more_awards:
+            self.advance(t)
         if rank == REVERSE:
             self.reverse(t, entry)  # type: ignore[arg-type]
         elif rank == DEBIT:
@@ -566,9 +571,14 @@ def _fold(
     """Fold the items (those at or before ``until``, then advanced to it) in order."""
     fold = _Fold(member_id, allow_debt, zone)
     chosen = items if until is None else (i for i in items if i[0] <= until)
-    for item in sorted(chosen):
+    ordered = sorted(chosen)
+    for i, item in enumerate(ordered):
         fold.check(item)
-        fold.apply(item)
+        after = ordered[i + 1] if i + 1 < len(ordered) else None
+        fold.apply(
+            item,
+            more_awards=after is not None and after[1] == REGISTER == item[1] and after[0] == item[0],
+        )
     if until is not None:
         fold.advance(until)
     return fold

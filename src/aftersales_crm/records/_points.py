@@ -7,7 +7,11 @@ derived from the entries at an explicit ``as_of`` by :mod:`aftersales_crm.member
 
 Amounts are whole points, at most :data:`MAX_POINTS` per entry, so that the sums of ten
 million entries stay exact in int64. A member is named by a plain ``member_id`` column
-(not a reference), so that points can be held before the member's own facts arrive.
+(not a reference), so that points can be held before the member's own facts arrive; member,
+dealer and source ids are label columns (int codes into the distinct texts), which is what
+lets the batch kernels group ten million entries without hashing a string. Reversals and
+expiry records refer to their award by a reference column: a reversal of an award the
+tables do not hold is refused when the tables are built.
 """
 
 from __future__ import annotations
@@ -179,7 +183,7 @@ POINTS_EARNED = FactKind(
             _label_id("member_id"),
             _points(),
             Column("at", K.INSTANT),
-            s.id_text("source_id", nullable=False),
+            _label_id("source_id"),
             Column("funder", K.CATEGORY, enum=Funder),
             _label_id("dealer_id"),
             Column("pending_until", K.INSTANT, nullable=True),
@@ -232,7 +236,7 @@ POINTS_REDEEMED = FactKind(
             _points(),
             Column("at", K.INSTANT),
             _label_id("dealer_id"),
-            s.id_text("source_id"),
+            _label_id("source_id", nullable=True),
         ),
         PointsRedeemed,
         checks=(_positive("amount"),),
@@ -283,7 +287,7 @@ POINTS_EXPIRED = FactKind(
             _label_id("member_id"),
             _points(),
             Column("at", K.INSTANT),
-            s.id_text("earned_id", nullable=False),
+            s.ref("earned", "earned_id", "points_earned"),
         ),
         PointsExpired,
         checks=(_positive("amount"),),
@@ -418,7 +422,7 @@ POINTS_REVERSED = FactKind(
             Column("id", K.ID),
             _label_id("member_id"),
             Column("at", K.INSTANT),
-            s.id_text("earned_id", nullable=False),
+            s.ref("earned", "earned_id", "points_earned"),
             Column("amount", K.INT, nullable=True, limit=MAX_POINTS, range_code="points_range"),
             Column("share_numerator", K.INT, field="share.numerator", nullable=True),
             Column("share_denominator", K.INT, field="share.denominator", nullable=True),

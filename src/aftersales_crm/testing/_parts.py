@@ -180,13 +180,15 @@ def points_redeemed_part(book: Book, size: int) -> Part:
 
 
 def points_expired_part(book: Book, size: int) -> Part:
-    """Up to two expiry records of the Book's customers as members."""
-    return _some(book, "customers", crm.points_expired(_members(book)), 2)
+    """Up to two expiry records of the Book's awards."""
+    awards = _keys(list(book.points_earned))
+    return _some(book, "points_earned", crm.points_expired(_members(book), awards), 2)
 
 
 def points_reversed_part(book: Book, size: int) -> Part:
-    """Up to two reversals for the Book's customers as members."""
-    return _some(book, "customers", crm.points_reversed(_members(book)), 2)
+    """Up to two reversals of the Book's awards."""
+    awards = _keys(list(book.points_earned))
+    return _some(book, "points_earned", crm.points_reversed(_members(book), awards), 2)
 
 
 def points_adjusted_part(book: Book, size: int) -> Part:

@@ -615,11 +615,13 @@ def points_redeemed(
 
 def points_expired(
     member_id: st.SearchStrategy[str] | None = None,
+    earned_id: st.SearchStrategy[str] | None = None,
 ) -> st.SearchStrategy[PointsExpired]:
     """Records of expiry runs.
 
     Args:
         member_id: a strategy for the member; ``ids("M")`` by default.
+        earned_id: a strategy for the award; ``ids("PE")`` by default.
 
     Returns:
         A strategy of :class:`~aftersales_crm.records.PointsExpired`.
@@ -630,17 +632,19 @@ def points_expired(
         member_id=_or(member_id, ids("M")),
         amount=st.integers(1, 5_000),
         at=instants(),
-        earned_id=ids("PE"),
+        earned_id=_or(earned_id, ids("PE")),
     )
 
 
 def points_reversed(
     member_id: st.SearchStrategy[str] | None = None,
+    earned_id: st.SearchStrategy[str] | None = None,
 ) -> st.SearchStrategy[PointsReversed]:
     """Reversals of awards, by amount or by a refunded share.
 
     Args:
         member_id: a strategy for the member; ``ids("M")`` by default.
+        earned_id: a strategy for the award; ``ids("PE")`` by default.
 
     Returns:
         A strategy of :class:`~aftersales_crm.records.PointsReversed`.
@@ -653,7 +657,7 @@ def points_reversed(
         id=ids("PV"),
         member_id=_or(member_id, ids("M")),
         at=instants(),
-        earned_id=ids("PE"),
+        earned_id=_or(earned_id, ids("PE")),
         amount=st.integers(1, 5_000),
     )
     by_share = st.builds(
@@ -661,7 +665,7 @@ def points_reversed(
         id=ids("PV"),
         member_id=_or(member_id, ids("M")),
         at=instants(),
-        earned_id=ids("PE"),
+        earned_id=_or(earned_id, ids("PE")),
         share=shares,
     )
     return by_amount | by_share
