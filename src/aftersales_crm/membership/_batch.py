@@ -31,6 +31,7 @@ from aftersales_crm.membership._rules import (
     expiry_instants,
     micros,
     reversal_target,
+    reversal_targets,
 )
 from aftersales_crm.records import Funder
 from aftersales_crm.tables import Tables
@@ -164,14 +165,21 @@ def _members(tables: Tables) -> tuple[NDArray[np.object_], dict[str, _I64]]:
     """The members of all entry tables, and each table's member column as member numbers."""
     number: dict[str, int] = {}
     codes: dict[str, _I64] = {}
+    seen: list[tuple[tuple[str, ...], _I64]] = []
     for name in ("points_earned", "points_redeemed", "points_reversed", "points_adjusted"):
         table = tables[name]
         labels = table.labels["member_id"]
-        mapped = np.fromiter(
-            (number.setdefault(text, len(number)) for text in labels),
-            dtype=np.int64,
-            count=len(labels),
+        same = next((m for texts, m in seen if texts == labels), None)  # shared labels
+        mapped = (
+            same
+            if same is not None
+            else np.fromiter(
+                (number.setdefault(text, len(number)) for text in labels),
+                dtype=np.int64,
+                count=len(labels),
+            )
         )
+        seen.append((labels, mapped))
         codes[name] = mapped[table["member_id"]] if len(labels) else np.zeros(0, np.int64)
     return np.array(list(number), dtype=object), codes
 
@@ -181,21 +189,43 @@ def _us(column: NDArray[Any]) -> _I64:
 
 
 def _ordered(keys: tuple[NDArray[Any], ...], ids: NDArray[Any]) -> NDArray[np.intp]:
-    """The permutation sorting by ``keys`` (last the primary, as ``np.lexsort``), ties by id."""
-    order = np.lexsort(keys)
-    if len(order) < 2:  # noqa: PLR2004 - nothing to tie
-        return order
-    sorted_keys = [key[order] for key in keys]
-    tied = np.ones(len(order) - 1, dtype=bool)
-    for key in sorted_keys:
-        tied &= key[1:] == key[:-1]
+    """The permutation sorting by ``keys`` (the primary first), ties by id.
+
+    The keys are packed into one int64, as many as fit in 62 bits, the first that does not
+    fit coarsened to the bits left; one sort; then the runs the packing left tied (rare)
+    are put in order by the full keys and the ids.
+    """
+    n = len(ids)
+    if n < 2:  # noqa: PLR2004 - nothing to order
+        return np.arange(n, dtype=np.intp)
+    rels: list[NDArray[np.int64]] = []
+    for key in keys:
+        key = np.asarray(key, dtype=np.int64)
+        finite = key != NEVER
+        top = int(key[finite].max()) if finite.any() else 0
+        key = np.where(finite, key, top + 1)
+        rels.append(key - int(key.min()))
+    packed = np.zeros(n, dtype=np.int64)
+    room = 62
+    for rel in rels:
+        width = int(rel.max()).bit_length()
+        if width <= room:
+            packed = (packed << width) | rel
+            room -= width
+            continue
+        packed = (packed << room) | (rel >> (width - room))
+        break
+    order = np.argsort(packed)
+    tied = packed[order][1:] == packed[order][:-1]
     if not tied.any():
         return order
-    starts = np.flatnonzero(np.diff(np.concatenate(([0], tied.view(np.int8), [0]))) == 1)
-    ends = np.flatnonzero(np.diff(np.concatenate(([0], tied.view(np.int8), [0]))) == -1)
-    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-        run = order[start : end + 1]
-        order[start : end + 1] = run[np.argsort(ids[run].astype(str), kind="stable")]
+    edges = np.diff(np.concatenate(([0], tied.view(np.int8), [0])))
+    for start, end in zip(
+        np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True
+    ):
+        run = order[start : end + 1].tolist()
+        run.sort(key=lambda r: (*(int(rel[r]) for rel in rels), str(ids[r])))
+        order[start : end + 1] = run
     return order
 
 
@@ -287,6 +317,19 @@ def balances(
     until = micros(as_of)
     members, member_of = _members(tables)
     state = _fold(tables, member_of, len(members), until, allow_debt=allow_debt, zone=zone)
+    if state.ran_short is not None and state.ran_short.any():
+        # Debt repayment needs the activations of the members whose redemptions ran into
+        # debt; members are independent, so folding again with those gives every member
+        # right (the others' rounds are the same).
+        state = _fold(
+            tables,
+            member_of,
+            len(members),
+            until,
+            allow_debt=allow_debt,
+            zone=zone,
+            owing=state.ran_short,
+        )
     return _result(state, members, as_of, until, within_days)
 
 
@@ -304,6 +347,7 @@ class _State:
     redeemed: _I64
     reversed: _I64
     adjusted: _I64
+    ran_short: NDArray[np.bool_] | None
 
 
 def _fold(  # noqa: PLR0915 - one fold, read top to bottom
@@ -314,7 +358,10 @@ def _fold(  # noqa: PLR0915 - one fold, read top to bottom
     *,
     allow_debt: bool,
     zone: dt.tzinfo,
+    owing: NDArray[np.bool_] | None = None,
 ) -> _State:
+    """Fold the entries; ``owing``: members whose redemptions may run into debt (the
+    activations that repay debt are rounds of theirs from their first redemption on)."""
     earned_t = tables["points_earned"]
     e_at = _us(earned_t["at"])
     e_keep = e_at <= until
@@ -323,17 +370,28 @@ def _fold(  # noqa: PLR0915 - one fold, read top to bottom
     e_source = earned_t["source_id"][e_rows].astype(np.int64)
     e_ids = earned_t["id"]
     e_at = e_at[e_rows]
-    # one award per (member, source): the first by instant, then id
-    order = _ordered((e_at, e_source, e_member), e_ids[e_rows])
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = (e_member[order][1:] != e_member[order][:-1]) | (
-        e_source[order][1:] != e_source[order][:-1]
-    )
-    group = np.cumsum(first) - 1
-    kept_sorted = order[first]  # positions in e_rows of the kept awards
+    # one award per (member, source): the first by instant, then id; only sources met
+    # more than once need looking at
     alias = np.full(len(earned_t), -1, dtype=np.int64)  # earned row → kept earned row
-    alias[e_rows[order]] = e_rows[kept_sorted[group]]
-    kept = e_rows[np.sort(kept_sorted)]
+    alias[e_rows] = e_rows
+    counts = np.bincount(e_source, minlength=1) if len(e_source) else np.zeros(1, np.int64)
+    repeated = np.flatnonzero(counts[e_source] > 1)
+    dropped = np.zeros(len(e_rows), dtype=bool)
+    if len(repeated):
+        order = repeated[
+            _ordered(
+                (e_member[repeated], e_source[repeated], e_at[repeated]),
+                e_ids[e_rows[repeated]],
+            )
+        ]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = (e_member[order][1:] != e_member[order][:-1]) | (
+            e_source[order][1:] != e_source[order][:-1]
+        )
+        group = np.cumsum(first) - 1
+        alias[e_rows[order]] = e_rows[order[first][group]]
+        dropped[order[~first]] = True
+    kept = e_rows[~dropped]
 
     pending = _us(earned_t["pending_until"])[kept]
     k_at = _us(earned_t["at"])[kept]
@@ -368,7 +426,12 @@ def _fold(  # noqa: PLR0915 - one fold, read top to bottom
         (earned_t["funder"][kept].astype(np.int64), adjusted_t["funder"][credit].astype(np.int64))
     )
     lot_ids = np.concatenate((e_ids[kept], adjusted_t["id"][credit]))
-    lot_order = _ordered((lot_at, lot_expires, lot_member), lot_ids)
+    # expiry days order lots as their expiry instants do, in far fewer bits
+    k_day = earned_t["expires_on"][kept].view(np.int64)
+    lot_day = np.concatenate(
+        (np.where(k_day == _NAT, NEVER, k_day), np.full(len(credit), NEVER, dtype=np.int64))
+    )
+    lot_order = _ordered((lot_member, lot_day, lot_at), lot_ids)
     lot_member, lot_at, lot_active, lot_expires, lot_grant, lot_funder = (
         a[lot_order] for a in (lot_member, lot_at, lot_active, lot_expires, lot_grant, lot_funder)
     )
@@ -400,16 +463,25 @@ def _fold(  # noqa: PLR0915 - one fold, read top to bottom
     o_member = a_member_all[o_rows]
     redeemed = _sum_by(r_member, redeemed_t["amount"][r_rows], n)
 
-    may_owe = np.zeros(n, dtype=bool)
-    may_owe[v_member] = True
-    may_owe[o_member] = True
-    if allow_debt:
-        may_owe[r_member] = True
-    owing_lots = np.flatnonzero(may_owe[lot_member] & (lot_active <= until))
+    # activations repay debt: only members who may owe need them, and only from the first
+    # entry that may put them in debt
+    first_owe = np.full(n, NEVER, dtype=np.int64)
+    np.minimum.at(first_owe, v_member, v_at[v_rows])
+    np.minimum.at(first_owe, o_member, a_at[o_rows])
+    if owing is not None:
+        mine = owing[r_member]
+        np.minimum.at(first_owe, r_member[mine], r_at[r_rows][mine])
+    ran_short = np.zeros(n, dtype=bool) if allow_debt and owing is None else None
+    owing_lots = np.flatnonzero(
+        (lot_active >= first_owe[lot_member]) & (lot_active <= until)
+    )
     act_member, act_at = lot_member[owing_lots], lot_active[owing_lots]
     if len(act_member):
-        pairs = np.unique(np.stack((act_member, act_at), axis=1), axis=0)
-        act_member, act_at = pairs[:, 0], pairs[:, 1]
+        order = _ordered((act_member, act_at), np.zeros(len(act_member), dtype=object))
+        act_member, act_at = act_member[order], act_at[order]
+        new = np.ones(len(order), dtype=bool)
+        new[1:] = (act_member[1:] != act_member[:-1]) | (act_at[1:] != act_at[:-1])
+        act_member, act_at = act_member[new], act_at[new]
 
     # kinds: 0 redemption, 1 reversal, 2 debit adjustment, 3 activation
     ev_member = np.concatenate((r_member, v_member, o_member, act_member))
@@ -440,14 +512,15 @@ def _fold(  # noqa: PLR0915 - one fold, read top to bottom
             np.full(len(act_member), "", dtype=object),
         )
     )
-    ev_order = _ordered((ev_rank, ev_at, ev_member), ev_ids)
+    ev_order = _ordered((ev_member, ev_at, ev_rank), ev_ids)
     ev_member, ev_at, ev_kind, ev_row, ev_amount = (
         a[ev_order] for a in (ev_member, ev_at, ev_kind, ev_row, ev_amount)
     )
     ev_ids = ev_ids[ev_order]
     ev_start, _ = _segments(ev_member, n)
     step = np.arange(len(ev_member), dtype=np.int64) - ev_start[ev_member]
-    by_step = np.argsort(step, kind="stable")
+    narrow = np.int16 if step.max(initial=0) < np.iinfo(np.int16).max else np.int64
+    by_step = np.argsort(step.astype(narrow), kind="stable")
     step_bounds = np.searchsorted(step[by_step], np.arange(int(step.max(initial=-1)) + 2))
 
     # reversals: the award each reverses (through duplicates), checked
@@ -467,11 +540,37 @@ def _fold(  # noqa: PLR0915 - one fold, read top to bottom
             "unknown_award",
         )
         v_lot[v_rows] = lot
-    shares: dict[int, Any] = {}
-    share_top = reversed_t["share_numerator"]
-    share_bottom = reversed_t["share_denominator"]
-    v_amount = reversed_t["amount"]
-    lot_target = np.zeros(len(lot_grant), dtype=np.int64)
+    # what each reversal is due to take back: it depends only on the earlier reversals of
+    # the same award, so it is worked out before the rounds
+    v_due = np.zeros(len(reversed_t), dtype=np.int64)
+    if len(v_rows):
+        top = reversed_t["share_numerator"][v_rows].astype(np.int64)
+        bottom = reversed_t["share_denominator"][v_rows].astype(np.int64)
+        by_amount = np.where(top < 0, reversed_t["amount"][v_rows].astype(np.int64), 0)
+        lots_of = v_lot[v_rows]
+        order = _ordered((lots_of, v_at[v_rows]), reversed_t["id"][v_rows])
+        lots_sorted = lots_of[order]
+        alone = np.ones(len(order), dtype=bool)
+        alone[1:] &= lots_sorted[1:] != lots_sorted[:-1]
+        alone[:-1] &= lots_sorted[:-1] != lots_sorted[1:]
+        single = order[alone]
+        v_due[v_rows[single]] = reversal_targets(
+            lot_grant[lots_of[single]],
+            np.maximum(top[single], 0),
+            np.where(top[single] < 0, 1, bottom[single]),
+            by_amount[single],
+        )
+        previous: dict[int, tuple[Fraction, int, int]] = {}
+        for i in order[~alone].tolist():  # awards reversed more than once: exact fractions
+            lot = int(lots_of[i])
+            got_shares, got_amounts, before = previous.get(lot, (Fraction(0), 0, 0))
+            if top[i] >= 0:
+                got_shares += Fraction(int(top[i]), int(bottom[i]))
+            else:
+                got_amounts += int(by_amount[i])
+            target = reversal_target(int(lot_grant[lot]), got_shares, got_amounts)
+            v_due[v_rows[i]] = target - before
+            previous[lot] = (got_shares, got_amounts, target)
     lot_charged = np.zeros(len(lot_grant), dtype=np.int64)
     reversed_total = np.zeros(n, dtype=np.int64)
     debt = np.zeros(n, dtype=np.int64)
@@ -480,25 +579,18 @@ def _fold(  # noqa: PLR0915 - one fold, read top to bottom
         sel = by_step[step_bounds[k] : step_bounds[k + 1]]
         member, t, kind = ev_member[sel], ev_at[sel], ev_kind[sel]
         need = ev_amount[sel].copy()
-        for i in np.flatnonzero(kind == 1).tolist():  # reversals: few, exact fractions
-            row = int(ev_row[sel[i]])
-            lot = int(v_lot[row])
-            got_shares, got_amounts = shares.get(lot, (Fraction(0), 0))
-            if share_top[row] >= 0:
-                got_shares += Fraction(int(share_top[row]), int(share_bottom[row]))
-            else:
-                got_amounts += int(v_amount[row])
-            shares[lot] = (got_shares, got_amounts)
-            target = reversal_target(int(lot_grant[lot]), got_shares, got_amounts)
-            due = target - int(lot_target[lot])
-            lot_target[lot] = target
-            held = int(remaining[lot]) if lot_expires[lot] > t[i] else 0
-            taken = min(due, held)
+        back = np.flatnonzero(kind == 1)
+        if len(back):  # reversals: from the award's own lot, then charge what was spent
+            rows = ev_row[sel[back]]
+            lot = v_lot[rows]
+            due = v_due[rows]
+            held = np.where(lot_expires[lot] > t[back], remaining[lot], 0)
+            taken = np.minimum(due, held)
             remaining[lot] -= taken
-            charged = min(due - taken, int(spent[lot] - lot_charged[lot]))
+            charged = np.minimum(due - taken, spent[lot] - lot_charged[lot])
             lot_charged[lot] += charged
-            reversed_total[member[i]] += taken + charged
-            need[i] = charged
+            reversed_total[member[back]] += taken + charged
+            need[back] = charged
         repay = kind == 3  # noqa: PLR2004 - activation
         need[repay] = debt[member[repay]]
         counts = lot_count[member]
@@ -523,6 +615,8 @@ def _fold(  # noqa: PLR0915 - one fold, read top to bottom
                 ),
                 "insufficient_points",
             )
+        elif ran_short is not None:
+            ran_short[member[(kind == 0) & (short > 0)]] = True
         remaining[idx] -= take
         spent[idx] += take
         debt[member] += np.where(repay, -got, short)
@@ -538,6 +632,7 @@ def _fold(  # noqa: PLR0915 - one fold, read top to bottom
         redeemed=redeemed,
         reversed=reversed_total,
         adjusted=adjusted,
+        ran_short=ran_short,
     )
 
 

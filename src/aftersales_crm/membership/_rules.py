@@ -23,7 +23,6 @@ hold them; :data:`NEVER` stands for "no expiry".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, Final
 
@@ -46,6 +45,7 @@ __all__ = [
     "expiry_instants",
     "micros",
     "reversal_target",
+    "reversal_targets",
 ]
 
 NEVER: Final = int(np.iinfo(np.int64).max)
@@ -116,17 +116,20 @@ def expiry_instants(
         True
     """
     zone = to_time_zone(time_zone)
-    days = np.asarray(days, dtype="datetime64[D]")
-    distinct, where = np.unique(days.view(np.int64), return_inverse=True)
-    nat = int(np.iinfo(np.int64).min)
-    ends = np.array(
-        [
-            NEVER if d == nat else expiry_instant(dt.date(1970, 1, 1) + dt.timedelta(days=d), zone)
-            for d in distinct.tolist()
-        ],
-        dtype=np.int64,
-    )
-    return ends[where.reshape(-1)] if len(days) else np.empty(0, dtype=np.int64)
+    raw = np.asarray(days, dtype="datetime64[D]").view(np.int64)
+    out = np.full(len(raw), NEVER, dtype=np.int64)
+    known = raw != np.iinfo(np.int64).min
+    if not known.any():
+        return out
+    given = raw[known]
+    low = int(given.min())
+    present = np.flatnonzero(np.bincount(given - low))  # each distinct day once
+    ends = np.zeros(int(present[-1]) + 1, dtype=np.int64)
+    epoch = dt.date(1970, 1, 1)
+    for offset in present.tolist():
+        ends[offset] = expiry_instant(epoch + dt.timedelta(days=low + offset), zone)
+    out[known] = ends[given - low]
+    return out
 
 
 def consumption_key(expires: int, at: int, lot_id: str) -> tuple[int, int, str]:
@@ -183,7 +186,32 @@ def reversal_target(grant: int, shares: Fraction, amounts: int) -> int:
     return min(grant, by_share + amounts)
 
 
-def _sorted_text_ranks(texts: Sequence[str]) -> list[int]:
-    """Dense ranks of texts in sorted order (used to break ties by id)."""
-    order = {text: i for i, text in enumerate(sorted(set(texts)))}
-    return [order[text] for text in texts]
+def reversal_targets(
+    grant: NDArray[np.int64],
+    numerator: NDArray[np.int64],
+    denominator: NDArray[np.int64],
+    amounts: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """:func:`reversal_target` for arrays, the shares given as ``numerator / denominator``.
+
+    The same rule, in integers: ``min(grant, grant * numerator // denominator + amounts)``
+    with the share capped at 1; rows whose product would not fit in int64 go through
+    :func:`reversal_target` itself.
+
+    Examples:
+        >>> reversal_targets(np.array([100, 100]), np.array([1, 0]), np.array([3, 1]),
+        ...                  np.array([0, 80])).tolist()
+        [33, 80]
+    """
+    grant, numerator, denominator, amounts = (
+        np.asarray(a, dtype=np.int64) for a in (grant, numerator, denominator, amounts)
+    )
+    numerator = np.minimum(numerator, denominator)
+    big = (grant.astype(np.float64) * numerator.astype(np.float64)) >= 2.0**62
+    safe_numerator = np.where(big, 0, numerator)
+    out = np.minimum(grant, grant * safe_numerator // denominator + amounts)
+    for row in np.flatnonzero(big).tolist():
+        out[row] = reversal_target(
+            int(grant[row]), Fraction(int(numerator[row]), int(denominator[row])), int(amounts[row])
+        )
+    return out
