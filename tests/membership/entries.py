@@ -42,7 +42,9 @@ def member_entries(
         at = draw(INSTANTS)
         eid = f"{prefix}{member}-{i:02d}"
         if what == "earn" or (what == "reverse" and not awards):
-            expires = draw(st.none() | DAYS.filter(lambda d, at=at: d >= at.date()))
+            # a day not before the award's day in Beijing (the ledger refuses such awards)
+            local = (at + timedelta(hours=8)).date()
+            expires = draw(st.none() | DAYS.filter(lambda d, local=local: d >= local))
             pending = draw(st.none() | st.integers(0, 72).map(lambda h, at=at: at + timedelta(hours=h)))
             award = PointsEarned(
                 id=f"E{eid}",
