@@ -334,12 +334,12 @@ def pandas_apply(tables: Tables, sample: int) -> float:
     debits = debits[(debits["member"] < sample) & (debits["at"] <= cut)]
     by_member = dict(tuple(debits.groupby("member")))
 
-    def fold(group: pd.DataFrame) -> int:
+    def fold(member: int, group: pd.DataFrame) -> int:
         group = group.sort_values(["expires", "at"])
         remaining = group["amount"].to_numpy().copy()
         at = group["at"].to_numpy().astype(np.int64)
         expires = group["expires"].to_numpy()
-        mine = by_member.get(group.name)
+        mine = by_member.get(member)
         if mine is not None:
             for t, amount in zip(mine["at"].to_numpy().astype(np.int64), mine["amount"]):
                 avail = np.where((at <= t) & (expires > t), remaining, 0)
@@ -348,13 +348,9 @@ def pandas_apply(tables: Tables, sample: int) -> float:
         return int(remaining.sum())
 
     start = time.perf_counter()
-    lots.groupby("member").apply(fold, include_groups=False) if _has_include_groups() else (
-        lots.groupby("member").apply(fold))
+    for member, group in lots.groupby("member"):
+        fold(member, group)
     return time.perf_counter() - start
-
-
-def _has_include_groups() -> bool:
-    return tuple(int(p) for p in pd.__version__.split(".")[:2]) >= (2, 2)
 
 
 def main() -> None:

@@ -317,11 +317,12 @@ def balances(
     until = micros(as_of)
     members, member_of = _members(tables)
     state = _fold(tables, member_of, len(members), until, allow_debt=allow_debt, zone=zone)
+    result = _result(state, members, as_of, until, within_days)
     if state.ran_short is not None and state.ran_short.any():
-        # Debt repayment needs the activations of the members whose redemptions ran into
-        # debt; members are independent, so folding again with those gives every member
-        # right (the others' rounds are the same).
-        state = _fold(
+        # Repaying debt needs the activations of the members whose redemptions ran into
+        # debt. Members are independent: fold those again, with their activations, and
+        # take their rows from that fold.
+        again = _fold(
             tables,
             member_of,
             len(members),
@@ -330,7 +331,20 @@ def balances(
             zone=zone,
             owing=state.ran_short,
         )
-    return _result(state, members, as_of, until, within_days)
+        redone = _result(again, members, as_of, until, within_days)
+        fields = {
+            name: np.where(
+                state.ran_short[:, None] if name == "liability" else state.ran_short,
+                getattr(redone, name),
+                getattr(result, name),
+            )
+            for name in (
+                "balance", "available", "pending", "debt", "earned", "redeemed", "expired",
+                "reversed", "adjusted", "expiring", "liability",
+            )
+        }  # fmt: skip
+        result = attrs.evolve(result, **fields)
+    return result
 
 
 @attrs.define
@@ -364,7 +378,10 @@ def _fold(  # noqa: PLR0915 - one fold, read top to bottom
     activations that repay debt are rounds of theirs from their first redemption on)."""
     earned_t = tables["points_earned"]
     e_at = _us(earned_t["at"])
+    only = owing  # a second fold covers the members who owe only
     e_keep = e_at <= until
+    if only is not None:
+        e_keep &= only[member_of["points_earned"]]
     e_rows = np.flatnonzero(e_keep)
     e_member = member_of["points_earned"][e_rows]
     e_source = earned_t["source_id"][e_rows].astype(np.int64)
@@ -410,8 +427,11 @@ def _fold(  # noqa: PLR0915 - one fold, read top to bottom
     a_at = _us(adjusted_t["at"])
     a_amount = adjusted_t["amount"].astype(np.int64)
     a_member_all = member_of["points_adjusted"]
-    a_in = (a_at <= until) & (a_amount > 0)
-    a_out = (a_at <= until) & (a_amount < 0)
+    a_mine = a_at <= until
+    if only is not None:
+        a_mine &= only[a_member_all]
+    a_in = a_mine & (a_amount > 0)
+    a_out = a_mine & (a_amount < 0)
     credit = np.flatnonzero(a_in)
 
     # -- the lots, sorted by member and consumption order ------------------------------
@@ -452,10 +472,16 @@ def _fold(  # noqa: PLR0915 - one fold, read top to bottom
     # -- the debits, reversals and (for members who may owe) activations ---------------
     redeemed_t = tables["points_redeemed"]
     r_at = _us(redeemed_t["at"])
-    r_rows = np.flatnonzero(r_at <= until)
+    r_mine = r_at <= until
+    if only is not None:
+        r_mine &= only[member_of["points_redeemed"]]
+    r_rows = np.flatnonzero(r_mine)
     reversed_t = tables["points_reversed"]
     v_at = _us(reversed_t["at"])
-    v_rows = np.flatnonzero(v_at <= until)
+    v_mine = v_at <= until
+    if only is not None:
+        v_mine &= only[member_of["points_reversed"]]
+    v_rows = np.flatnonzero(v_mine)
     o_rows = np.flatnonzero(a_out)
 
     r_member = member_of["points_redeemed"][r_rows]

@@ -26,11 +26,11 @@ from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm._args import to_time_zone
 from aftersales_crm.features import DEFAULT_TIME_ZONE
 from aftersales_crm.membership._rules import (
+    cached_expiry_instant,
     DEBIT,
     NEVER,
     REGISTER,
     REVERSE,
-    expiry_instant,
     micros,
     reversal_target,
 )
@@ -328,7 +328,7 @@ class _Lot:
         self.funder, self.dealer_id, self.source_id = funder, dealer_id, source_id
         self.spent = self.expired = self.reversed = self.charged = self.target = 0
         self.amounts = 0
-        self.shares = Fraction(0)
+        self.shares: Fraction | int = 0
         self.active = self.gone = False
 
 
@@ -346,7 +346,7 @@ class _Fold:
         self.expiring: list[tuple[int, str]] = []  # (expires, id)
         self.available = self.pending = self.debt = 0
         self.earned = self.redeemed = self.expired = self.reversed = self.adjusted = 0
-        self.redemptions: dict[str, Redemption] = {}
+        self.redemptions: dict[str, tuple[int, dt.datetime, list[tuple[str, int]], int]] = {}
         self.reversals: dict[str, Reversal] = {}
         self.audit: list[PointsExpired] = []
         self.last: _Key = (-(2**63), -1, "")
@@ -416,7 +416,7 @@ class _Fold:
         if isinstance(entry, PointsEarned):
             if entry.source_id in self.sources:
                 return
-            expires = expiry_instant(entry.expires_on, self.zone)
+            expires = cached_expiry_instant(entry.expires_on, self.zone)
             if expires <= t:
                 msg = (
                     f"award {entry_id!r}: expires_on {entry.expires_on} ends at "
@@ -477,7 +477,7 @@ class _Fold:
                 entry.amount,
                 t,
                 max(t, pending),
-                expiry_instant(entry.expires_on, self.zone),
+                cached_expiry_instant(entry.expires_on, self.zone),
                 entry.funder,
                 entry.dealer_id,
                 entry.source_id,
@@ -521,7 +521,7 @@ class _Fold:
             self.redeemed += amount
         else:
             self.adjusted -= amount
-        self.redemptions[entry.id] = Redemption(entry.id, amount, entry.at, tuple(paid), short)
+        self.redemptions[entry.id] = (amount, entry.at, paid, short)
 
     def state(self, as_of: dt.datetime) -> LedgerState:
         lots = sorted(self.lots.values(), key=lambda lot: (lot.expires, lot.at, lot.id))
@@ -554,7 +554,12 @@ class _Fold:
                 )
                 for lot in lots
             ),
-            redemptions=MappingProxyType(dict(self.redemptions)),
+            redemptions=MappingProxyType(
+                {
+                    key: Redemption(key, amount, at, tuple(paid), short)
+                    for key, (amount, at, paid, short) in self.redemptions.items()
+                }
+            ),
             reversals=MappingProxyType(dict(self.reversals)),
             duplicates=tuple(self.duplicates),
             expiry_records=tuple(self.audit),
@@ -734,7 +739,7 @@ class Ledger:
             ids[entry.id] = (entry, len(log))
             log.append((micros(entry.at), _rank(entry), entry.id, entry))
         fold = _fold(member_id, allow_debt, ledger.time_zone, log)
-        return attrs.evolve(ledger, _log=log, _n=len(log), _ids=ids, _tip=_Tip(fold, len(log)))
+        return ledger._next(log, len(log), ids, _Tip(fold, len(log)))
 
     def _known(self, entry: Entry, ids: Mapping[str, tuple[Entry, int]]) -> bool:
         """Whether ``entry`` is held already (same id, same entry); raise on a clash."""
@@ -787,12 +792,30 @@ class Ledger:
             self._ids[entry.id] = (entry, n)  # the log's owner: others see only positions < n
             self._log.append(item)
             tip.n += 1
-            return attrs.evolve(self, _n=n + 1, _tip=tip)
+            return self._next(self._log, n + 1, self._ids, tip)
         log = [*self._log[:n], item]
         fold = _fold(self.member_id, self.allow_debt, self.time_zone, log)
         ids = {key: found for key, found in self._ids.items() if found[1] < n}
         ids[entry.id] = (entry, n)
-        return attrs.evolve(self, _log=log, _n=n + 1, _ids=ids, _tip=_Tip(fold, n + 1))
+        return self._next(log, n + 1, ids, _Tip(fold, n + 1))
+
+    def _next(
+        self, log: list[_Item], n: int, ids: dict[str, tuple[Entry, int]], tip: _Tip | None
+    ) -> Ledger:
+        """A ledger like this one over ``log[:n]`` (made without ``__init__``: the fields are
+        checked already, and the verbs are the hot path)."""
+        made = object.__new__(Ledger)
+        for name, value in (
+            ("member_id", self.member_id),
+            ("allow_debt", self.allow_debt),
+            ("time_zone", self.time_zone),
+            ("_log", log),
+            ("_n", n),
+            ("_ids", ids),
+            ("_tip", tip),
+        ):
+            object.__setattr__(made, name, value)
+        return made
 
     def earn(
         self,

@@ -23,6 +23,7 @@ hold them; :data:`NEVER` stands for "no expiry".
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from fractions import Fraction
 from typing import Any, Final
 
@@ -39,6 +40,7 @@ __all__ = [
     "NEVER",
     "REGISTER",
     "REVERSE",
+    "cached_expiry_instant",
     "consumption_key",
     "consumption_order",
     "expiry_instant",
@@ -101,6 +103,25 @@ def expiry_instant(day: dt.date | None, time_zone: str | dt.tzinfo = DEFAULT_TIM
     zone = to_time_zone(time_zone)
     midnight = dt.datetime.combine(day + _DAY, dt.time(0), tzinfo=zone)
     return micros(midnight)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached(day: dt.date | None, zone: dt.tzinfo) -> int:
+    return expiry_instant(day, zone)
+
+
+def cached_expiry_instant(day: dt.date | None, zone: dt.tzinfo) -> int:
+    """:func:`expiry_instant`, remembered for the last few thousand (day, zone) pairs.
+
+    Examples:
+        >>> cached_expiry_instant(dt.date(2026, 12, 31), dt.UTC) == expiry_instant(
+        ...     dt.date(2026, 12, 31), dt.UTC)
+        True
+    """
+    try:
+        return _cached(day, zone)
+    except TypeError:  # a zone that cannot be hashed
+        return expiry_instant(day, zone)
 
 
 def expiry_instants(
