@@ -127,9 +127,7 @@ def draw_tables(n_members: int, n_entries: int, seed: int = SEED) -> Tables:
         {
             "id": _ids("V", n),
             "member_id": e_member[award],
-            "at": (e_at[award] + rng.integers(0, 60 * 86_400_000_000, n)).astype(
-                "datetime64[us]"
-            ),
+            "at": (e_at[award] + rng.integers(0, 60 * 86_400_000_000, n)).astype("datetime64[us]"),
             "earned": award,
             "amount": np.where(by_share, -1, rng.integers(1, 400, n)),
             "share_numerator": np.where(by_share, rng.integers(1, denominator + 1), -1),
@@ -192,8 +190,13 @@ def one_member_entries(n: int, seed: int = SEED) -> list[Any]:
             amount = int(rng.integers(1, 500))
             out.append(
                 PointsEarned(
-                    id=f"E{i}", member_id="M1", amount=amount, at=at, source_id=f"S{i}",
-                    funder="hq", dealer_id="D1",
+                    id=f"E{i}",
+                    member_id="M1",
+                    amount=amount,
+                    at=at,
+                    source_id=f"S{i}",
+                    funder="hq",
+                    dealer_id="D1",
                     expires_on=(at + dt.timedelta(days=int(rng.integers(1, 400)))).date(),
                 )
             )
@@ -201,15 +204,30 @@ def one_member_entries(n: int, seed: int = SEED) -> list[Any]:
             balance += amount
         elif kinds[i] < 0.95:
             amount = int(rng.integers(1, max(2, balance // 20)))
-            out.append(PointsRedeemed(id=f"R{i}", member_id="M1", amount=amount, at=at,
-                                      dealer_id="D1"))
+            out.append(
+                PointsRedeemed(id=f"R{i}", member_id="M1", amount=amount, at=at, dealer_id="D1")
+            )
             balance -= amount
         elif kinds[i] < 0.98:
-            out.append(PointsReversed(id=f"V{i}", member_id="M1", at=at, earned_id=awards[-1],
-                                      amount=int(rng.integers(1, 50))))
+            out.append(
+                PointsReversed(
+                    id=f"V{i}",
+                    member_id="M1",
+                    at=at,
+                    earned_id=awards[-1],
+                    amount=int(rng.integers(1, 50)),
+                )
+            )
         else:
-            out.append(PointsAdjusted(id=f"J{i}", member_id="M1", amount=int(rng.integers(1, 50)),
-                                      at=at, reason="goodwill"))
+            out.append(
+                PointsAdjusted(
+                    id=f"J{i}",
+                    member_id="M1",
+                    amount=int(rng.integers(1, 50)),
+                    at=at,
+                    reason="goodwill",
+                )
+            )
     return out
 
 
@@ -219,15 +237,17 @@ def pandas_one_member(entries: list[Any], as_of: dt.datetime) -> int:
     rows = [e for e in entries if e.at <= as_of]
     lots = pd.DataFrame(
         [
-            {"id": e.id, "at": e.at, "amount": e.amount,
-             "expires": pd.Timestamp(e.expires_on) if isinstance(e, PointsEarned) else pd.NaT}
+            {
+                "id": e.id,
+                "at": e.at,
+                "amount": e.amount,
+                "expires": pd.Timestamp(e.expires_on) if isinstance(e, PointsEarned) else pd.NaT,
+            }
             for e in rows
             if isinstance(e, PointsEarned) or (isinstance(e, PointsAdjusted) and e.amount > 0)
         ]
     )
-    lots["expires_at"] = (
-        expiry_instants(lots["expires"].to_numpy("datetime64[D]"))
-    )
+    lots["expires_at"] = expiry_instants(lots["expires"].to_numpy("datetime64[D]"))
     lots["at_us"] = lots["at"].map(lambda t: int(t.timestamp() * 1e6))
     lots = lots.sort_values(["expires_at", "at_us", "id"]).reset_index(drop=True)
     lots["remaining"] = lots["amount"]
@@ -282,10 +302,11 @@ def bench_one(n: int, repeat: int) -> None:
 
 def pandas_floor(tables: Tables) -> pd.Series:
     """Σ earned − Σ redeemed ± Σ adjusted per member with groupby sums: no lots, no expiry."""
+
     def frame(name: str, amount: str = "amount") -> pd.DataFrame:
         t = tables[name]
-        return pd.DataFrame({"member": t["member_id"], "amount": t[amount],
-                             "at": t["at"]})
+        return pd.DataFrame({"member": t["member_id"], "amount": t[amount], "at": t["at"]})
+
     cut = np.datetime64(AS_OF.replace(tzinfo=None), "us")
     parts = []
     for name, sign in (("points_earned", 1), ("points_redeemed", -1), ("points_adjusted", 1)):
@@ -306,14 +327,18 @@ def bench_batch(n_members: int, n_entries: int, repeat: int) -> None:
     )
     floor_s, _ = best_seconds(lambda: pandas_floor(tables), repeat)
     print(f"{'':<52}{'seconds':>9}{'vs floor':>10}")
-    print(f"{'membership.balances (lots, expiry, debt, liabilities)':<52}{batch_s:>9.2f}"
-          f"{batch_s / floor_s:>9.1f}×")
+    print(
+        f"{'membership.balances (lots, expiry, debt, liabilities)':<52}{batch_s:>9.2f}"
+        f"{batch_s / floor_s:>9.1f}×"
+    )
     print(f"{'pandas floor: groupby sums, no lots':<52}{floor_s:>9.2f}{1:>9.1f}×")
     sample = min(2_000, n_members)
     pandas_s = pandas_apply(tables, sample)
     whole = pandas_s * n_members / sample
-    print(f"{f'pandas groupby.apply of the fold ({sample:,} members)':<52}{pandas_s:>9.2f}"
-          f"   → {whole:,.0f} s for all, {whole / batch_s:,.0f}× the batch")
+    print(
+        f"{f'pandas groupby.apply of the fold ({sample:,} members)':<52}{pandas_s:>9.2f}"
+        f"   → {whole:,.0f} s for all, {whole / batch_s:,.0f}× the batch"
+    )
     liab = result.liabilities()
     print(
         f"totals: balance {int(result.balance.sum()):,}, debt {int(result.debt.sum()):,}, "
@@ -327,8 +352,14 @@ def pandas_apply(tables: Tables, sample: int) -> float:
     members' awards and redemptions (each group: lots sorted, each redemption a cumsum)."""
     cut = np.datetime64(AS_OF.replace(tzinfo=None), "us")
     e, r = tables["points_earned"], tables["points_redeemed"]
-    lots = pd.DataFrame({"member": e["member_id"], "amount": e["amount"], "at": e["at"],
-                         "expires": expiry_instants(e["expires_on"])})
+    lots = pd.DataFrame(
+        {
+            "member": e["member_id"],
+            "amount": e["amount"],
+            "at": e["at"],
+            "expires": expiry_instants(e["expires_on"]),
+        }
+    )
     lots = lots[(lots["member"] < sample) & (lots["at"] <= cut)]
     debits = pd.DataFrame({"member": r["member_id"], "amount": r["amount"], "at": r["at"]})
     debits = debits[(debits["member"] < sample) & (debits["at"] <= cut)]
@@ -341,7 +372,9 @@ def pandas_apply(tables: Tables, sample: int) -> float:
         expires = group["expires"].to_numpy()
         mine = by_member.get(member)
         if mine is not None:
-            for t, amount in zip(mine["at"].to_numpy().astype(np.int64), mine["amount"]):
+            for t, amount in zip(
+                mine["at"].to_numpy().astype(np.int64), mine["amount"], strict=True
+            ):
                 avail = np.where((at <= t) & (expires > t), remaining, 0)
                 before = avail.cumsum() - avail
                 remaining = remaining - np.clip(amount - before, 0, avail)
@@ -359,14 +392,18 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=MEMBERS)
     parser.add_argument("--entries", type=int, default=ENTRIES)
     parser.add_argument("--one", type=int, default=ONE_MEMBER, help="entries of one member")
-    parser.add_argument("--quick", action="store_true",
-                        help=f"{QUICK_MEMBERS:,} members, {QUICK_ENTRIES:,} entries")
+    parser.add_argument(
+        "--quick", action="store_true", help=f"{QUICK_MEMBERS:,} members, {QUICK_ENTRIES:,} entries"
+    )
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    members, entries = (QUICK_MEMBERS, QUICK_ENTRIES) if args.quick else (args.members,
-                                                                          args.entries)
-    print(f"Python {platform.python_version()}, numpy {np.__version__}, pandas "
-          f"{pd.__version__}, {os.cpu_count()} CPUs")
+    members, entries = (
+        (QUICK_MEMBERS, QUICK_ENTRIES) if args.quick else (args.members, args.entries)
+    )
+    print(
+        f"Python {platform.python_version()}, numpy {np.__version__}, pandas "
+        f"{pd.__version__}, {os.cpu_count()} CPUs"
+    )
     bench_one(args.one // (10 if args.quick else 1), args.repeat)
     print()
     bench_batch(members, entries, args.repeat)

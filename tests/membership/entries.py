@@ -26,7 +26,6 @@ INSTANTS = st.one_of(
     st.integers(0, 10).map(lambda d: START + timedelta(days=d, hours=16)),
     st.integers(0, 10).map(lambda d: START + timedelta(days=d, hours=16, microseconds=-1)),
 )
-DAYS = st.integers(0, 12).map(lambda d: date(2026, 3, 1) + timedelta(days=d))
 
 
 @st.composite
@@ -44,8 +43,9 @@ def member_entries(
         if what == "earn" or (what == "reverse" and not awards):
             # a day not before the award's day in Beijing (the ledger refuses such awards)
             local = (at + timedelta(hours=8)).date()
-            expires = draw(st.none() | DAYS.filter(lambda d, local=local: d >= local))
-            pending = draw(st.none() | st.integers(0, 72).map(lambda h, at=at: at + timedelta(hours=h)))
+            expires = draw(st.none() | st.dates(local, date(2026, 3, 13)))
+            hours = draw(st.none() | st.integers(0, 72))
+            pending = None if hours is None else at + timedelta(hours=hours)
             award = PointsEarned(
                 id=f"E{eid}",
                 member_id=member,
@@ -62,7 +62,10 @@ def member_entries(
         elif what == "redeem":
             out.append(
                 PointsRedeemed(
-                    id=f"R{eid}", member_id=member, amount=draw(st.integers(1, 80)), at=at,
+                    id=f"R{eid}",
+                    member_id=member,
+                    amount=draw(st.integers(1, 80)),
+                    at=at,
                     dealer_id="D2",
                 )
             )
@@ -70,21 +73,40 @@ def member_entries(
             award = draw(st.sampled_from(awards))
             later = award.at + (at - START)
             if draw(st.booleans()):
-                share = draw(st.integers(1, 6).flatmap(
-                    lambda d: st.integers(1, d).map(lambda k, d=d: Fraction(k, d))))
-                out.append(PointsReversed(
-                    id=f"V{eid}", member_id=member, at=later, earned_id=award.id,
-                    share=Share(numerator=share.numerator, denominator=share.denominator)))
+                whole = draw(st.integers(1, 6))
+                share = Fraction(draw(st.integers(1, whole)), whole)
+                out.append(
+                    PointsReversed(
+                        id=f"V{eid}",
+                        member_id=member,
+                        at=later,
+                        earned_id=award.id,
+                        share=Share(numerator=share.numerator, denominator=share.denominator),
+                    )
+                )
             else:
-                out.append(PointsReversed(
-                    id=f"V{eid}", member_id=member, at=later, earned_id=award.id,
-                    amount=draw(st.integers(1, 80))))
+                out.append(
+                    PointsReversed(
+                        id=f"V{eid}",
+                        member_id=member,
+                        at=later,
+                        earned_id=award.id,
+                        amount=draw(st.integers(1, 80)),
+                    )
+                )
         else:
             amount = draw(st.integers(-50, 50).filter(bool))
-            out.append(PointsAdjusted(
-                id=f"J{eid}", member_id=member, amount=amount, at=at, reason="correction"))
-    if awards and draw(st.booleans()):
+            out.append(
+                PointsAdjusted(
+                    id=f"J{eid}", member_id=member, amount=amount, at=at, reason="correction"
+                )
+            )
+    record_a_run = draw(st.booleans())
+    if awards and record_a_run:
         award = awards[0]
-        out.append(PointsExpired(id=f"X{member}", member_id=member, amount=1, at=award.at,
-                                 earned_id=award.id))
+        out.append(
+            PointsExpired(
+                id=f"X{member}", member_id=member, amount=1, at=award.at, earned_id=award.id
+            )
+        )
     return draw(st.permutations(out))

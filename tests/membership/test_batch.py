@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aftersales_crm.errors import InvalidType, InvalidValue
-from aftersales_crm.membership import Ledger, balances
-from aftersales_crm.records import Book, Funder, PointsEarned, PointsRedeemed
+from aftersales_crm.membership import Entry, Ledger, balances
+from aftersales_crm.records import Book, Funder, PointsEarned, PointsRedeemed, Record
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import Money
 
@@ -28,7 +28,10 @@ MEMBERS = st.lists(st.sampled_from(["M1", "M2", "M3", "M4"]), min_size=1, max_si
     st.integers(0, 5),
 )
 def test_the_batch_gives_every_member_the_state_of_their_own_ledger(
-    groups: tuple[list, ...], allow_debt: bool, hours: int, days: int  # type: ignore[type-arg]
+    groups: tuple[list[Entry], ...],
+    allow_debt: bool,
+    hours: int,
+    days: int,
 ) -> None:
     as_of = START + timedelta(hours=hours)
     tables = Tables.from_book(Book.from_records([e for g in groups for e in g]))
@@ -66,14 +69,16 @@ def test_the_batch_gives_every_member_the_state_of_their_own_ledger(
         assert batch.liability[row].tolist() == list(s.liabilities().values())
 
 
-def _tables(*records: object) -> Tables:
+def _tables(*records: Record) -> Tables:
     return Tables.from_book(Book.from_records(list(records)))
 
 
 def _award(eid: str, member: str, amount: int, **more: object) -> PointsEarned:
-    fields: dict[str, object] = dict(id=eid, member_id=member, amount=amount, at=T0,
-                                     source_id=f"S{eid}", funder="hq", dealer_id="D1")  # fmt: skip
-    return PointsEarned(**{**fields, **more})  # type: ignore[arg-type]
+    fields: dict[str, object] = {
+        "id": eid, "member_id": member, "amount": amount, "at": T0, "source_id": f"S{eid}",
+        "funder": "hq", "dealer_id": "D1",
+    }  # fmt: skip
+    return PointsEarned.model_validate({**fields, **more})
 
 
 def test_balances_liabilities_and_worth_by_hand() -> None:
@@ -99,7 +104,9 @@ def test_the_batch_refuses_a_redemption_beyond_the_balance_naming_it() -> None:
         _award("E1", "M1", 10),
         PointsRedeemed(id="R1", member_id="M1", amount=20, at=T0, dealer_id="D2"),
     )
-    with pytest.raises(InvalidValue, match="redemption 'R1' of 20 points exceeds the balance of 10"):
+    with pytest.raises(
+        InvalidValue, match="redemption 'R1' of 20 points exceeds the balance of 10"
+    ):
         balances(tables, T0)
     assert balances(tables, T0, allow_debt=True).debt.tolist() == [10]
 
@@ -108,7 +115,7 @@ def test_the_batch_refuses_a_redemption_beyond_the_balance_naming_it() -> None:
     ("kwargs", "error"),
     [
         ({"tables": "no"}, InvalidType),  # not Tables
-        ({"as_of": datetime(2026, 3, 1)}, InvalidValue),  # naive as_of
+        ({"as_of": datetime(2026, 3, 1)}, InvalidValue),  # noqa: DTZ001 - a naive as_of
         ({"within_days": -1}, InvalidValue),  # a negative horizon
         ({"allow_debt": "yes"}, InvalidType),  # not a bool
     ],

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from aftersales_crm.errors import InvalidValue
-from aftersales_crm.membership import Ledger, LedgerState
+from aftersales_crm.membership import Entry, Ledger, LedgerState
 from aftersales_crm.records import Funder, PointsAdjusted, PointsEarned, PointsRedeemed
 from aftersales_crm.values import Money
 
@@ -21,7 +21,7 @@ T0 = datetime(2026, 3, 1, 10, tzinfo=UTC)
 LATER = START + timedelta(days=30)
 
 
-def _ledger(entries: list, *, allow_debt: bool = True) -> Ledger:  # type: ignore[type-arg]
+def _ledger(entries: list[Entry], *, allow_debt: bool = True) -> Ledger:
     return Ledger.replay(entries, member_id="M1", allow_debt=allow_debt)
 
 
@@ -43,7 +43,8 @@ def _identity_holds(s: LedgerState) -> bool:
 
 @given(member_entries(), INSTANTS)
 def test_the_balance_is_earned_less_redeemed_expired_and_reversed_plus_adjustments(
-    entries: list, as_of: datetime  # type: ignore[type-arg]
+    entries: list[Entry],
+    as_of: datetime,
 ) -> None:
     s = _ledger(entries).state(as_of)
     assert _identity_holds(s)
@@ -54,7 +55,8 @@ def test_the_balance_is_earned_less_redeemed_expired_and_reversed_plus_adjustmen
 
 @given(member_entries(), INSTANTS)
 def test_every_lot_stays_between_zero_and_its_grant_and_accounts_for_every_point(
-    entries: list, as_of: datetime  # type: ignore[type-arg]
+    entries: list[Entry],
+    as_of: datetime,
 ) -> None:
     for lot in _ledger(entries).state(as_of).lots:
         assert 0 <= lot.remaining <= lot.grant
@@ -63,18 +65,22 @@ def test_every_lot_stays_between_zero_and_its_grant_and_accounts_for_every_point
 
 @given(member_entries(), INSTANTS)
 def test_each_redemption_records_the_lots_that_paid_for_it(
-    entries: list, as_of: datetime  # type: ignore[type-arg]
+    entries: list[Entry],
+    as_of: datetime,
 ) -> None:
     s = _ledger(entries).state(as_of)
     lots = {lot.id: lot for lot in s.lots}
     for redemption in s.redemptions.values():
-        assert sum(points for _, points in redemption.paid_by) + redemption.debt == redemption.amount
+        assert (
+            sum(points for _, points in redemption.paid_by) + redemption.debt == redemption.amount
+        )
         assert all(lot in lots and points > 0 for lot, points in redemption.paid_by)
 
 
 @given(member_entries(), INSTANTS)
 def test_spendable_points_and_debt_are_never_both_positive(
-    entries: list, as_of: datetime  # type: ignore[type-arg]
+    entries: list[Entry],
+    as_of: datetime,
 ) -> None:
     s = _ledger(entries).state(as_of)
     assert s.available == 0 or s.debt == 0
@@ -82,7 +88,9 @@ def test_spendable_points_and_debt_are_never_both_positive(
 
 @given(member_entries(), INSTANTS, st.randoms(use_true_random=False))
 def test_replaying_the_entries_in_any_order_and_with_repeats_gives_the_same_state(
-    entries: list, as_of: datetime, random: object  # type: ignore[type-arg]
+    entries: list[Entry],
+    as_of: datetime,
+    random: object,
 ) -> None:
     again = [*entries, *entries[: len(entries) // 2]]
     random.shuffle(again)  # type: ignore[attr-defined]
@@ -90,14 +98,15 @@ def test_replaying_the_entries_in_any_order_and_with_repeats_gives_the_same_stat
 
 
 @given(member_entries(), INSTANTS)
-def test_no_entry_after_as_of_counts(entries: list, as_of: datetime) -> None:  # type: ignore[type-arg]
+def test_no_entry_after_as_of_counts(entries: list[Entry], as_of: datetime) -> None:
     before = [e for e in entries if e.at <= as_of]
     assert _signature(_ledger(entries).state(as_of)) == _signature(_ledger(before).state(as_of))
 
 
 @given(member_entries(), st.randoms(use_true_random=False))
 def test_entries_applied_one_by_one_give_the_state_of_the_replay(
-    entries: list, random: object  # type: ignore[type-arg]
+    entries: list[Entry],
+    random: object,
 ) -> None:
     # in order of instant, an award before what refers to it, otherwise as it comes: each
     # ledger on the way must be valid, so a reversal cannot come before its award
@@ -114,13 +123,17 @@ def test_entries_applied_one_by_one_give_the_state_of_the_replay(
 
 @given(member_entries(), INSTANTS)
 def test_without_debt_a_ledger_never_goes_below_zero_or_refuses_the_redemption(
-    entries: list, as_of: datetime  # type: ignore[type-arg]
+    entries: list[Entry],
+    as_of: datetime,
 ) -> None:
-    plain = [e for e in entries if isinstance(e, PointsEarned | PointsRedeemed)]
+    plain: list[Entry] = [e for e in entries if isinstance(e, PointsEarned | PointsRedeemed)]
+    refused: InvalidValue | None = None
     try:
         s = _ledger(plain, allow_debt=False).state(as_of)
     except InvalidValue as error:
-        assert error.code == "insufficient_points"
+        refused = error
+    if refused is not None:
+        assert refused.code == "insufficient_points"
     else:
         assert s.balance >= 0
         assert s.debt == 0
@@ -136,7 +149,7 @@ def test_extending_an_older_ledger_leaves_the_newer_one_as_it_was() -> None:
     assert (base.state(T0).balance, spent.state(T0).balance, other.state(T0).balance) == (
         100, 40, 70,
     )  # fmt: skip
-    assert len(base) == 1 and len(spent) == 2 and len(other) == 2
+    assert (len(base), len(spent), len(other)) == (1, 2, 2)
 
 
 # -- adversarial cases of research on loyalty engines ----------------------------------------
@@ -152,7 +165,7 @@ def test_a_refund_after_redemption_turns_the_spent_points_into_tracked_debt() ->
     )
     s = ledger.state(T0 + timedelta(days=3))
     assert (s.balance, s.available, s.debt, s.reversed) == (-80, 0, 80, 100)
-    assert s.reversals["V1"].taken == 20 and s.reversals["V1"].charged == 80
+    assert (s.reversals["V1"].taken, s.reversals["V1"].charged) == (20, 80)
     # the next points pay the debt off first
     s = ledger.earn(id="E2", amount=50, at=T0 + timedelta(days=4), source_id="RO2",
                     dealer_id="D1").state(T0 + timedelta(days=5))  # fmt: skip
@@ -299,9 +312,11 @@ def test_pending_points_cannot_be_spent_before_their_time() -> None:
 
 def test_a_redemption_beyond_the_balance_names_the_entry_the_points_and_the_rule() -> None:
     ledger = Ledger.open("M1").earn(id="E1", amount=30, at=T0, source_id="S", dealer_id="D")
-    with pytest.raises(InvalidValue, match=r"redemption 'R1' of 50 points .* balance of 30 .* no debt"):
+    with pytest.raises(
+        InvalidValue, match=r"redemption 'R1' of 50 points .* balance of 30 .* no debt"
+    ):
         ledger.redeem(id="R1", amount=50, at=T0, dealer_id="D")
-    with pytest.raises(InvalidValue, match="insufficient|exceeds"):
+    with pytest.raises(InvalidValue, match=r"exceeds the balance"):
         Ledger.replay([*ledger.entries, PointsRedeemed(id="R1", member_id="M1", amount=50, at=T0,
                                                        dealer_id="D")])  # fmt: skip
 
@@ -310,15 +325,15 @@ def test_a_redemption_beyond_the_balance_names_the_entry_the_points_and_the_rule
     ("make", "match"),
     [
         # a reversal of an award the ledger does not hold
-        (lambda l: l.reverse(id="V1", earned_id="E9", at=T0, amount=1), "does not hold"),
+        (lambda led: led.reverse(id="V1", earned_id="E9", at=T0, amount=1), "does not hold"),
         # an award expiring before it was earned
-        (lambda l: l.earn(id="E2", amount=1, at=T0, source_id="S2", dealer_id="D",
+        (lambda led: led.earn(id="E2", amount=1, at=T0, source_id="S2", dealer_id="D",
                           expires_on=date(2026, 2, 1)), "not after it was earned"),
         # an entry of another member
-        (lambda l: l.apply(PointsRedeemed(id="R1", member_id="M2", amount=1, at=T0,
+        (lambda led: led.apply(PointsRedeemed(id="R1", member_id="M2", amount=1, at=T0,
                                           dealer_id="D")), "of member 'M2'"),
         # one id for two different entries
-        (lambda l: l.redeem(id="E1", amount=1, at=T0, dealer_id="D"), "held already"),
+        (lambda led: led.redeem(id="E1", amount=1, at=T0, dealer_id="D"), "held already"),
     ],
 )  # fmt: skip
 def test_impossible_entries_are_refused_with_a_clear_error(make: object, match: str) -> None:

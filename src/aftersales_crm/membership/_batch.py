@@ -122,8 +122,9 @@ class Balances:
             >>> b.worth(Money.parse("0.01 CNY")).currency
             'CNY'
         """
-        if not isinstance(per_point, Money):
-            msg = f"per_point is {per_point!r:.80}, expected a Money"
+        given: object = per_point  # callers may pass anything; the annotation is the contract
+        if not isinstance(given, Money):
+            msg = f"per_point is {given!r:.80}, expected a Money"
             raise InvalidType(msg)
         return per_point * int(self.balance.sum())
 
@@ -250,6 +251,20 @@ def _segments(member: _I64, n_members: int) -> tuple[_I64, _I64]:
     return starts, counts
 
 
+def _refuse_redemptions(
+    names: NDArray[Any], amounts: NDArray[np.int64], balances: NDArray[np.int64]
+) -> None:
+    """Raise for redemptions beyond the balance, naming them (the first five)."""
+    _refuse(
+        np.arange(len(names)),
+        lambda r: (
+            f"redemption {names[r]!r} of {amounts[r]} points exceeds the balance of "
+            f"{int(balances[r])} points; the points policy allows no debt"
+        ),
+        "insufficient_points",
+    )
+
+
 def _refuse(rows: NDArray[Any], message: Any, code: str) -> None:
     if len(rows):
         shown = [message(int(r)) for r in rows[:5].tolist()]
@@ -301,8 +316,9 @@ def balances(
         >>> b.member_id.tolist(), b.balance.tolist(), b.liability.tolist()
         (['M1'], [70], [[70, 0, 0]])
     """
-    if not isinstance(tables, Tables):
-        msg = f"tables is {tables!r:.80}, expected a Tables"
+    given: object = tables  # callers may pass anything; the annotation is the contract
+    if not isinstance(given, Tables):
+        msg = f"tables is {given!r:.80}, expected a Tables"
         raise InvalidType(msg)
     if not isinstance(as_of, dt.datetime) or as_of.utcoffset() is None:
         msg = f"as_of is {as_of!r:.80}, expected an aware datetime"
@@ -310,8 +326,9 @@ def balances(
     if isinstance(within_days, bool) or not isinstance(within_days, int) or within_days < 0:
         msg = f"within_days is {within_days!r}, expected a whole number of days >= 0"
         raise InvalidValue(msg, code="days")
-    if not isinstance(allow_debt, bool):
-        msg = f"allow_debt is {allow_debt!r:.80}, expected True or False"
+    flag: object = allow_debt  # callers may pass anything; the annotation is the contract
+    if not isinstance(flag, bool):
+        msg = f"allow_debt is {flag!r:.80}, expected True or False"
         raise InvalidType(msg)
     zone = to_time_zone(time_zone)
     until = micros(as_of)
@@ -364,7 +381,7 @@ class _State:
     ran_short: NDArray[np.bool_] | None
 
 
-def _fold(  # noqa: PLR0915 - one fold, read top to bottom
+def _fold(
     tables: Tables,
     member_of: dict[str, _I64],
     n: int,
@@ -374,8 +391,11 @@ def _fold(  # noqa: PLR0915 - one fold, read top to bottom
     zone: dt.tzinfo,
     owing: NDArray[np.bool_] | None = None,
 ) -> _State:
-    """Fold the entries; ``owing``: members whose redemptions may run into debt (the
-    activations that repay debt are rounds of theirs from their first redemption on)."""
+    """Fold the entries into lots, debt and totals.
+
+    ``owing``: members whose redemptions may run into debt; the activations that repay
+    debt are rounds of theirs from their first redemption on, and only they are folded.
+    """
     earned_t = tables["points_earned"]
     e_at = _us(earned_t["at"])
     only = owing  # a second fold covers the members who owe only
@@ -439,9 +459,7 @@ def _fold(  # noqa: PLR0915 - one fold, read top to bottom
     lot_at = np.concatenate((k_at, a_at[credit]))
     lot_active = np.concatenate((k_active, a_at[credit]))
     lot_expires = np.concatenate((k_expires, np.full(len(credit), NEVER, dtype=np.int64)))
-    lot_grant = np.concatenate(
-        (earned_t["amount"][kept].astype(np.int64), a_amount[credit])
-    )
+    lot_grant = np.concatenate((earned_t["amount"][kept].astype(np.int64), a_amount[credit]))
     lot_funder = np.concatenate(
         (earned_t["funder"][kept].astype(np.int64), adjusted_t["funder"][credit].astype(np.int64))
     )
@@ -498,9 +516,7 @@ def _fold(  # noqa: PLR0915 - one fold, read top to bottom
         mine = owing[r_member]
         np.minimum.at(first_owe, r_member[mine], r_at[r_rows][mine])
     ran_short = np.zeros(n, dtype=bool) if allow_debt and owing is None else None
-    owing_lots = np.flatnonzero(
-        (lot_active >= first_owe[lot_member]) & (lot_active <= until)
-    )
+    owing_lots = np.flatnonzero((lot_active >= first_owe[lot_member]) & (lot_active <= until))
     act_member, act_at = lot_member[owing_lots], lot_active[owing_lots]
     if len(act_member):
         order = _ordered((act_member, act_at), np.zeros(len(act_member), dtype=object))
@@ -588,15 +604,15 @@ def _fold(  # noqa: PLR0915 - one fold, read top to bottom
         )
         previous: dict[int, tuple[Fraction, int, int]] = {}
         for i in order[~alone].tolist():  # awards reversed more than once: exact fractions
-            lot = int(lots_of[i])
-            got_shares, got_amounts, before = previous.get(lot, (Fraction(0), 0, 0))
+            award_lot = int(lots_of[i])
+            got_shares, got_amounts, before = previous.get(award_lot, (Fraction(0), 0, 0))
             if top[i] >= 0:
                 got_shares += Fraction(int(top[i]), int(bottom[i]))
             else:
                 got_amounts += int(by_amount[i])
-            target = reversal_target(int(lot_grant[lot]), got_shares, got_amounts)
+            target = reversal_target(int(lot_grant[award_lot]), got_shares, got_amounts)
             v_due[v_rows[i]] = target - before
-            previous[lot] = (got_shares, got_amounts, target)
+            previous[award_lot] = (got_shares, got_amounts, target)
     lot_charged = np.zeros(len(lot_grant), dtype=np.int64)
     reversed_total = np.zeros(n, dtype=np.int64)
     debt = np.zeros(n, dtype=np.int64)
@@ -633,14 +649,8 @@ def _fold(  # noqa: PLR0915 - one fold, read top to bottom
         short = need - got
         if not allow_debt:
             over = np.flatnonzero((kind == 0) & (short > 0))
-            _refuse(
-                over,
-                lambda r: (
-                    f"redemption {ev_ids[sel[r]]!r} of {ev_amount[sel[r]]} points exceeds "
-                    f"the balance of {int(got[r])} points; the points policy allows no debt"
-                ),
-                "insufficient_points",
-            )
+            if len(over):
+                _refuse_redemptions(ev_ids[sel[over]], ev_amount[sel[over]], got[over])
         elif ran_short is not None:
             ran_short[member[(kind == 0) & (short > 0)]] = True
         remaining[idx] -= take

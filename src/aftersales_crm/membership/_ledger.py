@@ -22,15 +22,15 @@ from typing import Final, Self
 
 import attrs
 
-from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm._args import to_time_zone
+from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.features import DEFAULT_TIME_ZONE
 from aftersales_crm.membership._rules import (
-    cached_expiry_instant,
     DEBIT,
     NEVER,
     REGISTER,
     REVERSE,
+    cached_expiry_instant,
     micros,
     reversal_target,
 )
@@ -284,8 +284,9 @@ class LedgerState:
             >>> str(s.worth(Money.parse("0.01 CNY")))
             '1.50 CNY'
         """
-        if not isinstance(per_point, Money):
-            msg = f"per_point is {per_point!r:.80}, expected a Money"
+        given: object = per_point  # callers may pass anything; the annotation is the contract
+        if not isinstance(given, Money):
+            msg = f"per_point is {given!r:.80}, expected a Money"
             raise InvalidType(msg)
         return per_point * self.balance
 
@@ -335,7 +336,7 @@ class _Lot:
 class _Fold:
     """The mutable fold behind a ledger: entries applied in (instant, rank, id) order."""
 
-    def __init__(self, member_id: str, allow_debt: bool, zone: dt.tzinfo) -> None:
+    def __init__(self, member_id: str, *, allow_debt: bool, zone: dt.tzinfo) -> None:
         self.member_id, self.allow_debt, self.zone = member_id, allow_debt, zone
         self.lots: dict[str, _Lot] = {}
         self.sources: dict[str, str] = {}
@@ -389,8 +390,10 @@ class _Fold:
                 self.repaid_at = a
 
     def consume(self, need: int) -> tuple[list[tuple[str, int]], int]:
-        """Take ``need`` points from the active lots in consumption order; return the
-        ``(lot, points)`` taken and the shortfall."""
+        """Take ``need`` points from the active lots in consumption order.
+
+        Returns the ``(lot, points)`` taken and the shortfall.
+        """
         out: list[tuple[str, int]] = []
         ready, lots = self.ready, self.lots
         while need and ready:
@@ -412,7 +415,7 @@ class _Fold:
 
     def check(self, item: _Item) -> None:
         """Raise if ``item`` cannot be applied next; change nothing."""
-        t, rank, entry_id, entry = item
+        t, _, entry_id, entry = item
         if isinstance(entry, PointsEarned):
             if entry.source_id in self.sources:
                 return
@@ -495,7 +498,7 @@ class _Fold:
             lot.shares += entry.share.fraction
         else:
             lot.amounts += entry.amount or 0
-        target = reversal_target(lot.grant, lot.shares, lot.amounts)
+        target = reversal_target(lot.grant, Fraction(lot.shares), lot.amounts)
         due, lot.target = target - lot.target, target
         taken = min(due, lot.remaining)
         lot.remaining -= taken
@@ -568,13 +571,14 @@ class _Fold:
 
 def _fold(
     member_id: str,
-    allow_debt: bool,
-    zone: dt.tzinfo,
     items: Iterable[_Item],
     until: int | None = None,
+    *,
+    allow_debt: bool,
+    zone: dt.tzinfo,
 ) -> _Fold:
     """Fold the items (those at or before ``until``, then advanced to it) in order."""
-    fold = _Fold(member_id, allow_debt, zone)
+    fold = _Fold(member_id, allow_debt=allow_debt, zone=zone)
     chosen = items if until is None else (i for i in items if i[0] <= until)
     ordered = sorted(chosen)
     for i, item in enumerate(ordered):
@@ -582,7 +586,9 @@ def _fold(
         after = ordered[i + 1] if i + 1 < len(ordered) else None
         fold.apply(
             item,
-            more_awards=after is not None and after[1] == REGISTER == item[1] and after[0] == item[0],
+            more_awards=after is not None
+            and after[1] == REGISTER == item[1]
+            and after[0] == item[0],
         )
     if until is not None:
         fold.advance(until)
@@ -662,7 +668,7 @@ class Ledger:
     member_id: str
     allow_debt: bool = False
     time_zone: dt.tzinfo = attrs.field(
-        default=DEFAULT_TIME_ZONE, converter=to_time_zone, repr=False
+        default=to_time_zone(DEFAULT_TIME_ZONE), converter=to_time_zone, repr=False
     )
     _log: list[_Item] = attrs.field(factory=list, repr=False, alias="_log")
     _n: int = attrs.field(default=0, repr=False, alias="_n")
@@ -686,10 +692,11 @@ class Ledger:
         if not isinstance(member_id, str) or not member_id.strip():
             msg = f"member_id is {member_id!r:.80}, expected a member's id"
             raise InvalidValue(msg, code="member_id")
-        if not isinstance(allow_debt, bool):
-            msg = f"allow_debt is {allow_debt!r:.80}, expected True or False"
+        flag: object = allow_debt  # callers may pass anything; the annotation is the contract
+        if not isinstance(flag, bool):
+            msg = f"allow_debt is {flag!r:.80}, expected True or False"
             raise InvalidType(msg)
-        return cls(member_id, allow_debt, to_time_zone(time_zone))  # type: ignore[arg-type]
+        return cls(member_id, allow_debt, to_time_zone(time_zone))
 
     @classmethod
     def replay(
@@ -724,9 +731,10 @@ class Ledger:
             60
         """
         given = list(entries)
-        for entry in given:
-            if not isinstance(entry, _ENTRY_TYPES):
-                msg = f"entry is {entry!r:.80}, expected a points entry (PointsEarned, …)"
+        for each in given:
+            seen: object = each  # callers may pass anything; the annotation is the contract
+            if not isinstance(seen, _ENTRY_TYPES):
+                msg = f"entry is {seen!r:.80}, expected a points entry (PointsEarned, …)"
                 raise InvalidType(msg)
         if member_id is None:
             member_id = given[0].member_id if given else ""
@@ -738,7 +746,7 @@ class Ledger:
                 continue
             ids[entry.id] = (entry, len(log))
             log.append((micros(entry.at), _rank(entry), entry.id, entry))
-        fold = _fold(member_id, allow_debt, ledger.time_zone, log)
+        fold = _fold(member_id, log, allow_debt=allow_debt, zone=ledger.time_zone)
         return ledger._next(log, len(log), ids, _Tip(fold, len(log)))
 
     def _known(self, entry: Entry, ids: Mapping[str, tuple[Entry, int]]) -> bool:
@@ -750,7 +758,7 @@ class Ledger:
             )
             raise InvalidValue(msg, code="other_member")
         found = ids.get(entry.id)
-        if found is None or found[1] >= self._n and ids is self._ids:
+        if found is None or (found[1] >= self._n and ids is self._ids):
             return False
         held = found[0]
         if held == entry:
@@ -774,15 +782,16 @@ class Ledger:
             >>> Ledger.open("M1").apply(j).apply(j).state(t).balance
             25
         """
-        if not isinstance(entry, _ENTRY_TYPES):
-            msg = f"entry is {entry!r:.80}, expected a points entry (PointsEarned, …)"
+        seen: object = entry  # callers may pass anything; the annotation is the contract
+        if not isinstance(seen, _ENTRY_TYPES):
+            msg = f"entry is {seen!r:.80}, expected a points entry (PointsEarned, …)"
             raise InvalidType(msg)
         tip, n = self._tip, self._n
         mine = tip is not None and tip.n == n and len(self._log) == n
         if self._known(entry, self._ids):
             return self
         item: _Item = (micros(entry.at), _rank(entry), entry.id, entry)
-        if mine and tip is not None and _incremental(tip.fold, item[:3]):  # type: ignore[arg-type]
+        if mine and tip is not None and _incremental(tip.fold, item[:3]):
             try:
                 tip.fold.check(item)
                 tip.fold.apply(item)
@@ -794,7 +803,7 @@ class Ledger:
             tip.n += 1
             return self._next(self._log, n + 1, self._ids, tip)
         log = [*self._log[:n], item]
-        fold = _fold(self.member_id, self.allow_debt, self.time_zone, log)
+        fold = _fold(self.member_id, log, allow_debt=self.allow_debt, zone=self.time_zone)
         ids = {key: found for key, found in self._ids.items() if found[1] < n}
         ids[entry.id] = (entry, n)
         return self._next(log, n + 1, ids, _Tip(fold, n + 1))
@@ -802,8 +811,11 @@ class Ledger:
     def _next(
         self, log: list[_Item], n: int, ids: dict[str, tuple[Entry, int]], tip: _Tip | None
     ) -> Ledger:
-        """A ledger like this one over ``log[:n]`` (made without ``__init__``: the fields are
-        checked already, and the verbs are the hot path)."""
+        """A ledger like this one over ``log[:n]``.
+
+        Made without ``__init__``: the fields are checked already, and the verbs are the
+        hot path.
+        """
         made = object.__new__(Ledger)
         for name, value in (
             ("member_id", self.member_id),
@@ -820,7 +832,7 @@ class Ledger:
     def earn(
         self,
         *,
-        id: str,  # noqa: A002 - the records' field name
+        id: str,
         amount: int,
         at: dt.datetime,
         source_id: str,
@@ -846,7 +858,7 @@ class Ledger:
                 amount=amount,
                 at=at,
                 source_id=source_id,
-                funder=funder,  # type: ignore[arg-type]
+                funder=funder,
                 dealer_id=dealer_id,
                 pending_until=pending_until,
                 expires_on=expires_on,
@@ -856,7 +868,7 @@ class Ledger:
     def redeem(
         self,
         *,
-        id: str,  # noqa: A002 - the records' field name
+        id: str,
         amount: int,
         at: dt.datetime,
         dealer_id: str,
@@ -888,7 +900,7 @@ class Ledger:
     def reverse(
         self,
         *,
-        id: str,  # noqa: A002 - the records' field name
+        id: str,
         earned_id: str,
         at: dt.datetime,
         amount: int | None = None,
@@ -919,7 +931,7 @@ class Ledger:
     def adjust(
         self,
         *,
-        id: str,  # noqa: A002 - the records' field name
+        id: str,
         amount: int,
         at: dt.datetime,
         reason: str,
@@ -940,7 +952,7 @@ class Ledger:
                 amount=amount,
                 at=at,
                 reason=reason,
-                funder=funder,  # type: ignore[arg-type]
+                funder=funder,
             )
         )
 
@@ -974,7 +986,13 @@ class Ledger:
             msg = f"as_of is {as_of!r:.80}, expected an aware datetime"
             raise InvalidValue(msg, code="as_of")
         until = micros(as_of)
-        fold = _fold(self.member_id, self.allow_debt, self.time_zone, self._log[: self._n], until)
+        fold = _fold(
+            self.member_id,
+            self._log[: self._n],
+            until,
+            allow_debt=self.allow_debt,
+            zone=self.time_zone,
+        )
         return fold.state(as_of)
 
     def expiry_run(self, as_of: dt.datetime) -> tuple[PointsExpired, ...]:
@@ -998,7 +1016,7 @@ class Ledger:
                 id=f"{lot.id}-expired",
                 member_id=self.member_id,
                 amount=lot.expired,
-                at=lot.expires_at,  # type: ignore[arg-type]
+                at=lot.expires_at,
                 earned_id=lot.id,
             )
             for lot in state.lots
@@ -1026,5 +1044,3 @@ class Ledger:
         """
         log = self._log[: self._n]
         return attrs.evolve(self, time_zone=to_time_zone(time_zone), _log=log, _tip=None)
-
-

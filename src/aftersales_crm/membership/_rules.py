@@ -230,7 +230,7 @@ def reversal_targets(
     numerator = np.minimum(numerator, denominator)
     big = (grant.astype(np.float64) * numerator.astype(np.float64)) >= 2.0**62
     safe_numerator = np.where(big, 0, numerator)
-    out = np.minimum(grant, grant * safe_numerator // denominator + amounts)
+    out: NDArray[np.int64] = np.minimum(grant, grant * safe_numerator // denominator + amounts)
     for row in np.flatnonzero(big).tolist():
         out[row] = reversal_target(
             int(grant[row]), Fraction(int(numerator[row]), int(denominator[row])), int(amounts[row])

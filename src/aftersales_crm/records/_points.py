@@ -381,7 +381,11 @@ class PointsReversed(Record):
 
 def _amount_or_share(columns: Mapping[str, NDArray[Any]]) -> list[RowProblem]:
     """Exactly one of amount and share, and a whole share in (0, 1], as the record requires."""
-    amount, top, bottom = columns["amount"], columns["share_numerator"], columns["share_denominator"]
+    amount, top, bottom = (
+        columns["amount"],
+        columns["share_numerator"],
+        columns["share_denominator"],
+    )
     none = NONE_CODE
     has_amount, has_top, has_bottom = amount != none, top != none, bottom != none
     return [

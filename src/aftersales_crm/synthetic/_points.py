@@ -16,7 +16,7 @@ from typing import Final
 import numpy as np
 
 from aftersales_crm.membership import Entry, Ledger
-from aftersales_crm.records import PointsAdjusted, PointsEarned, PointsRedeemed, Record, Share
+from aftersales_crm.records import PointsAdjusted, PointsEarned, Record, Share
 from aftersales_crm.tables import Tables
 
 __all__ = ["points_entries"]
