@@ -730,7 +730,11 @@ class Ledger:
             >>> Ledger.replay([r, e, e]).state(t).balance
             60
         """
-        given = list(entries)
+        try:
+            given = list(entries)
+        except TypeError:
+            msg = f"entries is {entries!r:.80}, expected an iterable of points entries"
+            raise InvalidType(msg) from None
         for each in given:
             seen: object = each  # callers may pass anything; the annotation is the contract
             if not isinstance(seen, _ENTRY_TYPES):
