@@ -40,6 +40,7 @@ from aftersales_crm.values import Money
 __all__ = ["Balances", "balances"]
 
 _NAT: Final = int(np.iinfo(np.int64).min)
+_EXACT_FLOAT: Final = 2**52  # below 2**53 with room for the rounding of the check
 _US_PER_DAY: Final = 86_400_000_000
 _FUNDERS: Final = tuple(Funder)
 _I64 = NDArray[np.int64]
@@ -171,15 +172,17 @@ def _members(tables: Tables) -> tuple[NDArray[np.object_], dict[str, _I64]]:
         table = tables[name]
         labels = table.labels["member_id"]
         same = next((m for texts, m in seen if texts == labels), None)  # shared labels
-        mapped = (
-            same
-            if same is not None
-            else np.fromiter(
+        if same is not None:
+            mapped = same
+        elif not number:  # the first table's labels are distinct: number them at once
+            number = dict(zip(labels, range(len(labels)), strict=True))
+            mapped = np.arange(len(labels), dtype=np.int64)
+        else:
+            mapped = np.fromiter(
                 (number.setdefault(text, len(number)) for text in labels),
                 dtype=np.int64,
                 count=len(labels),
             )
-        )
         seen.append((labels, mapped))
         codes[name] = mapped[table["member_id"]] if len(labels) else np.zeros(0, np.int64)
     return np.array(list(number), dtype=object), codes
@@ -233,6 +236,9 @@ def _ordered(keys: tuple[NDArray[Any], ...], ids: NDArray[Any]) -> NDArray[np.in
 def _sum_by(group: NDArray[Any], values: NDArray[Any], n: int) -> _I64:
     """Exact int64 sums of ``values`` by ``group`` (0 to n - 1), without floats."""
     values = np.asarray(values, dtype=np.int64)
+    if len(values) and int(np.abs(values).sum(dtype=np.float64)) < _EXACT_FLOAT:
+        # every partial sum stays below 2**53, where float64 holds integers exactly
+        return np.bincount(group, values, minlength=n).astype(np.int64)
     if len(group) and (np.diff(group) < 0).any():
         order = np.argsort(group, kind="stable")
         group, values = group[order], values[order]
@@ -645,7 +651,10 @@ def _fold(
         running = np.concatenate(([0], np.cumsum(avail)))
         before = running[:-1] - running[firsts][owner]  # available ahead in the member's lots
         take = np.clip(need[owner] - before, 0, avail)
-        got = _sum_by(owner, take, len(sel))
+        got = np.zeros(len(sel), dtype=np.int64)
+        some = counts > 0
+        if total:
+            got[some] = np.add.reduceat(take, firsts[some])
         short = need - got
         if not allow_debt:
             over = np.flatnonzero((kind == 0) & (short > 0))
