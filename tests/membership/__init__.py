@@ -1,0 +1,1 @@
+"""Tests of aftersales_crm.membership."""

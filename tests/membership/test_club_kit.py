@@ -255,7 +255,5 @@ def test_a_kind_names_its_result_and_runner_by_path_and_refuses_other_text() -> 
         attrs.evolve(spec, result="Awards")
     with pytest.raises(InvalidType, match="runner is 42"):
         attrs.evolve(spec, runner=42)  # type: ignore[arg-type]
-    with pytest.raises(
-        InvalidType, match=r"result '\S+:SOURCE_KINDS' is not a class"
-    ):
+    with pytest.raises(InvalidType, match=r"result '\S+:SOURCE_KINDS' is not a class"):
         attrs.evolve(spec, result="aftersales_crm.membership:SOURCE_KINDS").result_type  # noqa: B018

@@ -165,6 +165,12 @@ def test_every_record_class_has_its_personal_fields_found() -> None:
         "MemberTransferred": (),
         "MemberLapsed": (),
         "MemberReactivated": (),
+        # Points entries hold ids and numbers; an adjustment's reason is marked NotPersonal.
+        "PointsEarned": (),
+        "PointsRedeemed": (),
+        "PointsExpired": (),
+        "PointsReversed": (),
+        "PointsAdjusted": (),
     }
 
 

@@ -12,6 +12,9 @@ Examples:
 
 from __future__ import annotations
 
+# -- the points ledger (part 2) -------------------------------------------------------------
+from aftersales_crm.membership._batch import Balances, balances
+
 # -- policies (points, level and card rules) --------------------------------------------
 from aftersales_crm.membership._cards import CARD_NAMES_ZH, MembershipCards
 from aftersales_crm.membership._earning import SOURCE_KINDS, Awards, PointsRule
@@ -24,6 +27,14 @@ from aftersales_crm.membership._kpis import (
     KpiCounts,
     club_kpis,
     joins_per_month,
+)
+from aftersales_crm.membership._ledger import (
+    Entry,
+    Ledger,
+    LedgerState,
+    Lot,
+    Redemption,
+    Reversal,
 )
 from aftersales_crm.membership._levels import (
     LevelChanges,
@@ -53,11 +64,16 @@ __all__: list[str] = [
     "TRANSITIONS",
     "USE_KINDS",
     "Awards",
+    "Balances",
     "ClubKpis",
+    "Entry",
     "JoinsPerMonth",
     "KpiCounts",
+    "Ledger",
+    "LedgerState",
     "LevelChanges",
     "Levels",
+    "Lot",
     "MemberEvent",
     "MemberLog",
     "MemberState",
@@ -69,7 +85,10 @@ __all__: list[str] = [
     "PointsRule",
     "Qualifying",
     "QualifyingLevels",
+    "Redemption",
+    "Reversal",
     "Settlement",
+    "balances",
     "club_kpis",
     "joins_per_month",
     "member_status",

@@ -64,6 +64,16 @@ from aftersales_crm.records._enums import (
 )
 from aftersales_crm.records._kinds import Child, FactKind, IntegrityCheck, load_producer
 from aftersales_crm.records._party import Chapter, ConsentChanged, Customer, Dealer
+from aftersales_crm.records._points import (
+    MAX_POINTS,
+    Funder,
+    PointsAdjusted,
+    PointsEarned,
+    PointsExpired,
+    PointsRedeemed,
+    PointsReversed,
+    Share,
+)
 from aftersales_crm.records._predicates import (
     REPAIR_KINDS,
     customer_pay,
@@ -87,6 +97,7 @@ from aftersales_crm.records._vehicle import Ownership, Vehicle
 
 __all__ = [
     "BUILT_IN_KINDS",
+    "MAX_POINTS",
     "RECORD_TYPES",
     "REPAIR_KINDS",
     "ActivityAttended",
@@ -108,6 +119,7 @@ __all__ = [
     "CustomerVerdict",
     "Dealer",
     "FactKind",
+    "Funder",
     "Id",
     "IntegrityCheck",
     "LapseReason",
@@ -121,12 +133,18 @@ __all__ = [
     "Ownership",
     "Personal",
     "PersonalKind",
+    "PointsAdjusted",
+    "PointsEarned",
+    "PointsExpired",
+    "PointsRedeemed",
+    "PointsReversed",
     "Record",
     "ReferralMade",
     "RepairLine",
     "RepairOrder",
     "RowCheck",
     "Severity",
+    "Share",
     "TableSchema",
     "Vehicle",
     "customer_pay",

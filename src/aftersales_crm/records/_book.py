@@ -38,6 +38,13 @@ from aftersales_crm.records._contact import (
 from aftersales_crm.records._enums import ConsentPurpose
 from aftersales_crm.records._kinds import FactKind
 from aftersales_crm.records._party import Chapter, ConsentChanged, Customer, Dealer
+from aftersales_crm.records._points import (
+    PointsAdjusted,
+    PointsEarned,
+    PointsExpired,
+    PointsRedeemed,
+    PointsReversed,
+)
 from aftersales_crm.records._registry import fact_kind, fact_kinds, kind_of_table
 from aftersales_crm.records._repair import RepairOrder
 from aftersales_crm.records._vehicle import Ownership, Vehicle
@@ -111,6 +118,11 @@ class Book:
     member_transfers: Mapping[str, MemberTransferred]
     member_lapses: Mapping[str, MemberLapsed]
     member_reactivations: Mapping[str, MemberReactivated]
+    points_earned: Mapping[str, PointsEarned]
+    points_redeemed: Mapping[str, PointsRedeemed]
+    points_expired: Mapping[str, PointsExpired]
+    points_reversed: Mapping[str, PointsReversed]
+    points_adjusted: Mapping[str, PointsAdjusted]
 
     _facts: Mapping[str, Mapping[str, Record]]
 

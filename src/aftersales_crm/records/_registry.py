@@ -30,6 +30,13 @@ from aftersales_crm.records._contact import (
 )
 from aftersales_crm.records._kinds import FactKind
 from aftersales_crm.records._party import CHAPTERS, CONSENTS, CUSTOMERS, DEALERS
+from aftersales_crm.records._points import (
+    POINTS_ADJUSTED,
+    POINTS_EARNED,
+    POINTS_EXPIRED,
+    POINTS_REDEEMED,
+    POINTS_REVERSED,
+)
 from aftersales_crm.records._repair import REPAIR_ORDERS
 from aftersales_crm.records._schema import ColumnKind, TableSchema
 from aftersales_crm.records._vehicle import OWNERSHIPS, VEHICLES
@@ -64,6 +71,11 @@ BUILT_IN_KINDS: Final[tuple[FactKind, ...]] = (
     MEMBER_TRANSFERS,
     MEMBER_LAPSES,
     MEMBER_REACTIVATIONS,
+    POINTS_EARNED,
+    POINTS_REDEEMED,
+    POINTS_EXPIRED,
+    POINTS_REVERSED,
+    POINTS_ADJUSTED,
 )
 """The library's own fact kinds, in dependency order."""
 

@@ -17,7 +17,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from aftersales_crm.errors import InvalidFormat, RowProblem
+from aftersales_crm.errors import InvalidFormat, InvalidValue, RowProblem
 from aftersales_crm.records._base import Record
 from aftersales_crm.values import MAX_KILOMETRES, normalise_postcode, phone
 from aftersales_crm.values._text import has_white_space
@@ -176,6 +176,9 @@ class Column:
         range_code: the error code of a value beyond ``limit`` (the records' code for the
             same rule, such as ``"mileage_range"``).
         max_length: for text, the most characters allowed.
+        signed: for a required integer, whether it may be negative (a points adjustment);
+            ``limit`` then bounds its magnitude. A signed column cannot be nullable, as
+            ``-1`` would be a value.
 
     Examples:
         >>> from aftersales_crm.tables import SCHEMAS
@@ -199,6 +202,12 @@ class Column:
     normalise_array: Callable[[list[str]], list[str | None]] | None = attrs.field(
         default=attrs.Factory(_normalise_array_of, takes_self=True), eq=False
     )
+    signed: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.signed and (self.nullable or self.kind is not ColumnKind.INT):
+            msg = f"column {self.name!r}: only a required int column can be signed"
+            raise InvalidValue(msg, code="signed_column")
 
     @property
     def external(self) -> str:

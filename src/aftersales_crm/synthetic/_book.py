@@ -11,6 +11,7 @@ from aftersales_crm.records import Book, RepairOrder
 from aftersales_crm.synthetic import _world as w
 from aftersales_crm.synthetic._customers import with_consents_and_hobbies
 from aftersales_crm.synthetic._facts import complaints, follow_up_calls, referrals
+from aftersales_crm.synthetic._points import points_entries
 from aftersales_crm.synthetic._tables import tables
 
 __all__ = ["book"]
@@ -24,7 +25,7 @@ def book(n_customers: int = 200, *, seed: int = 0, as_of: date | str = w.DEFAULT
     the same arguments (:meth:`Tables.to_records
     <aftersales_crm.tables.Tables.to_records>`), with each customer's consents and hobbies
     drawn. The Book adds 3-day and 7-day follow-up calls after deliveries, complaints with
-    their updates and referrals.
+    their updates, referrals and the points entries of the club's members.
 
     Args:
         n_customers: how many customers; meant for thousands, not millions (use
@@ -53,4 +54,5 @@ def book(n_customers: int = 200, *, seed: int = 0, as_of: date | str = w.DEFAULT
     records += follow_up_calls(orders, rng, as_of)
     records += complaints(orders, rng, as_of)
     records += referrals(drawn, rng, as_of)
+    records += points_entries(drawn, np.random.default_rng((seed, w.BOOK_STREAM, 13)), as_of)
     return Book.from_records(records)

@@ -974,11 +974,12 @@ def _int(column: Column, raw: NDArray[Any], sink: _Sink, targets: Any) -> NDArra
         return np.full(len(raw), _NONE, dtype=np.int64)
     else:
         values, missing, unusable = _whole_numbers(column, raw, sink, "a whole number")
-    negative = np.flatnonzero(~missing & ~unusable & (values < 0))
-    sink.rows(negative, name, "negative", lambda r: f"{name} is {values[r]}, must be >= 0")
+    if not column.signed:
+        negative = np.flatnonzero(~missing & ~unusable & (values < 0))
+        sink.rows(negative, name, "negative", lambda r: f"{name} is {values[r]}, must be >= 0")
     if column.limit is not None:
         limit = int(column.limit)
-        above = ~missing & ~unusable & (values > limit)
+        above = ~missing & ~unusable & ((np.abs(values) if column.signed else values) > limit)
         sink.rows(
             np.flatnonzero(above),
             name,

@@ -267,7 +267,9 @@ def _to_arrow_array(pa: ModuleType, tables: Tables, table: Table, column: Column
     if kind is K.INSTANT:
         return pa.array(values, type=pa.timestamp("us", tz=_UTC), mask=np.isnat(values))
     if kind is K.INT:
-        return pa.array(values, type=pa.int64(), mask=values == _NONE)
+        return pa.array(
+            values, type=pa.int64(), mask=(values == _NONE) if column.nullable else None
+        )
     if kind is K.FLOAT:
         return pa.array(values, type=pa.float64(), mask=np.isnan(values))
     if kind in (K.MONEY, K.BOOL):

@@ -42,6 +42,11 @@ __all__ = [
     "member_reactivation_part",
     "member_transfer_part",
     "ownership_part",
+    "points_adjusted_part",
+    "points_earned_part",
+    "points_expired_part",
+    "points_redeemed_part",
+    "points_reversed_part",
     "referral_part",
     "repair_order_part",
     "vehicle_part",
@@ -299,3 +304,35 @@ def _reactivations(draw: st.DrawFn, book: Book) -> Sequence[Record]:
 def member_reactivation_part(book: Book, size: int) -> Part:
     """Some lapsed members come back after lapsing."""
     return _reactivations(book) if book.member_lapses else st.just(())
+
+
+def _member_ids(book: Book) -> st.SearchStrategy[str]:
+    """The ids of the Book's club members."""
+    return _keys(list(book.members))
+
+
+def points_earned_part(book: Book, size: int) -> Part:
+    """Up to three points awards to the Book's club members."""
+    return _some(book, "members", crm.points_earned(_member_ids(book)), 3)
+
+
+def points_redeemed_part(book: Book, size: int) -> Part:
+    """Up to two redemptions by the Book's club members."""
+    return _some(book, "members", crm.points_redeemed(_member_ids(book)), 2)
+
+
+def points_expired_part(book: Book, size: int) -> Part:
+    """Up to two expiry records of the Book's awards."""
+    awards = _keys(list(book.points_earned))
+    return _some(book, "points_earned", crm.points_expired(_member_ids(book), awards), 2)
+
+
+def points_reversed_part(book: Book, size: int) -> Part:
+    """Up to two reversals of the Book's awards."""
+    awards = _keys(list(book.points_earned))
+    return _some(book, "points_earned", crm.points_reversed(_member_ids(book), awards), 2)
+
+
+def points_adjusted_part(book: Book, size: int) -> Part:
+    """Up to two adjustments of the Book's club members."""
+    return _some(book, "members", crm.points_adjusted(_member_ids(book)), 2)

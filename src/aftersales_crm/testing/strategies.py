@@ -43,6 +43,7 @@ from aftersales_crm.records import (
     CustomerVerdict,
     Dealer,
     FactKind,
+    Funder,
     LapseReason,
     MemberApplied,
     MemberJoined,
@@ -50,11 +51,17 @@ from aftersales_crm.records import (
     MemberReactivated,
     MemberTransferred,
     Ownership,
+    PointsAdjusted,
+    PointsEarned,
+    PointsExpired,
+    PointsRedeemed,
+    PointsReversed,
     Record,
     ReferralMade,
     RepairLine,
     RepairOrder,
     Severity,
+    Share,
     Vehicle,
     fact_kind,
     fact_kinds,
@@ -97,6 +104,11 @@ __all__ = [
     "ownerships",
     "phones",
     "plates",
+    "points_adjusted",
+    "points_earned",
+    "points_expired",
+    "points_redeemed",
+    "points_reversed",
     "referrals",
     "repair_lines",
     "repair_orders",
@@ -647,6 +659,140 @@ def member_lives(
         out.append(fact)
         before = fact
     return out
+
+
+def points_earned(
+    member_id: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[PointsEarned]:
+    """Points awards (lots), some pending, some expiring.
+
+    Args:
+        member_id: a strategy for the member; ``ids("M")`` by default.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.PointsEarned`.
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> PointsEarned:
+        at = draw(instants())
+        pending = draw(st.none() | st.integers(0, 30 * 86_400))
+        expires = draw(st.none() | st.integers(0, 3 * 365))
+        return PointsEarned(
+            id=draw(ids("PE")),
+            member_id=draw(_or(member_id, ids("M"))),
+            amount=draw(st.integers(1, 5_000)),
+            at=at,
+            source_id=draw(ids("S")),
+            funder=draw(st.sampled_from(Funder)),
+            dealer_id=draw(ids("D")),
+            pending_until=None if pending is None else at + timedelta(seconds=pending),
+            expires_on=None if expires is None else at.date() + timedelta(days=expires),
+        )
+
+    return build()
+
+
+def points_redeemed(
+    member_id: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[PointsRedeemed]:
+    """Points redemptions.
+
+    Args:
+        member_id: a strategy for the member; ``ids("M")`` by default.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.PointsRedeemed`.
+    """
+    return st.builds(
+        PointsRedeemed,
+        id=ids("PR"),
+        member_id=_or(member_id, ids("M")),
+        amount=st.integers(1, 5_000),
+        at=instants(),
+        dealer_id=ids("D"),
+        source_id=st.none() | ids("RO"),
+    )
+
+
+def points_expired(
+    member_id: st.SearchStrategy[str] | None = None,
+    earned_id: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[PointsExpired]:
+    """Records of expiry runs.
+
+    Args:
+        member_id: a strategy for the member; ``ids("M")`` by default.
+        earned_id: a strategy for the award; ``ids("PE")`` by default.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.PointsExpired`.
+    """
+    return st.builds(
+        PointsExpired,
+        id=ids("PX"),
+        member_id=_or(member_id, ids("M")),
+        amount=st.integers(1, 5_000),
+        at=instants(),
+        earned_id=_or(earned_id, ids("PE")),
+    )
+
+
+def points_reversed(
+    member_id: st.SearchStrategy[str] | None = None,
+    earned_id: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[PointsReversed]:
+    """Reversals of awards, by amount or by a refunded share.
+
+    Args:
+        member_id: a strategy for the member; ``ids("M")`` by default.
+        earned_id: a strategy for the award; ``ids("PE")`` by default.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.PointsReversed`.
+    """
+    shares = st.integers(1, 1_000).flatmap(
+        lambda d: st.builds(Share, numerator=st.integers(1, d), denominator=st.just(d))
+    )
+    by_amount = st.builds(
+        PointsReversed,
+        id=ids("PV"),
+        member_id=_or(member_id, ids("M")),
+        at=instants(),
+        earned_id=_or(earned_id, ids("PE")),
+        amount=st.integers(1, 5_000),
+    )
+    by_share = st.builds(
+        PointsReversed,
+        id=ids("PV"),
+        member_id=_or(member_id, ids("M")),
+        at=instants(),
+        earned_id=_or(earned_id, ids("PE")),
+        share=shares,
+    )
+    return by_amount | by_share
+
+
+def points_adjusted(
+    member_id: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[PointsAdjusted]:
+    """Manual adjustments, credits and debits.
+
+    Args:
+        member_id: a strategy for the member; ``ids("M")`` by default.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.PointsAdjusted`.
+    """
+    return st.builds(
+        PointsAdjusted,
+        id=ids("PJ"),
+        member_id=_or(member_id, ids("M")),
+        amount=st.integers(-5_000, 5_000).filter(bool),
+        at=instants(),
+        reason=st.sampled_from(["correction", "goodwill", "double award"]),
+        funder=st.sampled_from(Funder),
+    )
 
 
 def facts(

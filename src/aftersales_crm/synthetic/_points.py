@@ -1,0 +1,103 @@
+"""Points entries of a synthetic club: awards on orders, redemptions, refunds, expiries.
+
+Each customer with repair orders is a member (named by the customer's id). Every order
+earns an award that expires two years on; some members redeem part of their points; a few
+awards are refunded in part after redemption, a few members get a goodwill credit, and the
+lapsed points are recorded by an expiry run of the member's ledger.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from fractions import Fraction
+from typing import Final
+
+import numpy as np
+
+from aftersales_crm.membership import Entry, Ledger
+from aftersales_crm.records import PointsAdjusted, PointsEarned, Record, Share
+from aftersales_crm.tables import Tables
+
+__all__ = ["points_entries"]
+
+#: The library's choices for a small, plausible sample, not rules of the training material.
+_POINTS_RANGE: Final = (50, 800)
+_VALID_DAYS: Final = 730
+_REDEEM_SHARE: Final = 0.4
+_REFUND_SHARE: Final = 0.15
+_GOODWILL_SHARE: Final = 0.1
+_GOODWILL_POINTS: Final = 200
+
+
+def points_entries(drawn: Tables, rng: np.random.Generator, as_of: date) -> list[Record]:
+    """The points entries of the members (customers with orders) of a drawn base.
+
+    Examples:
+        >>> import numpy as np
+        >>> from aftersales_crm import synthetic
+        >>> entries = points_entries(synthetic.tables(n_customers=40, seed=1),
+        ...                          np.random.default_rng(1), date(2026, 11, 22))
+        >>> sorted({type(e).__name__ for e in entries})  # doctest: +NORMALIZE_WHITESPACE
+        ['PointsAdjusted', 'PointsEarned', 'PointsExpired', 'PointsRedeemed',
+         'PointsReversed']
+    """
+    orders = drawn.orders
+    customers, dealers = drawn.customers["id"], drawn.dealers["id"]
+    end = datetime.combine(as_of, time(12), tzinfo=UTC)
+    by_member: dict[str, list[Entry]] = defaultdict(list)
+    for order_id, customer, dealer, opened in zip(
+        orders["id"].tolist(),
+        orders["customer"].tolist(),
+        orders["dealer"].tolist(),
+        orders["opened_at"].tolist(),
+        strict=True,
+    ):
+        at = opened.replace(tzinfo=UTC)
+        member = str(customers[customer])
+        by_member[member].append(
+            PointsEarned(
+                id=f"PE{order_id}",
+                member_id=member,
+                amount=int(rng.integers(*_POINTS_RANGE)),
+                at=at,
+                source_id=str(order_id),
+                funder="hq",
+                dealer_id=str(dealers[dealer]),
+                expires_on=at.date() + timedelta(days=_VALID_DAYS),
+            )
+        )
+    out: list[Record] = []
+    for member, entries in by_member.items():
+        ledger = Ledger.replay(entries)
+        last = max(e.at for e in entries)
+        when = last + (end - last) / 2
+        available = ledger.state(when).available
+        if available > 1 and rng.random() < _REDEEM_SHARE:
+            amount = int(rng.integers(1, available // 2 + 1))
+            ledger = ledger.redeem(
+                id=f"PR{member}", amount=amount, at=when, dealer_id=str(dealers[0])
+            )
+            if rng.random() < _REFUND_SHARE:
+                award = entries[-1]
+                ledger = ledger.reverse(
+                    id=f"PV{member}",
+                    earned_id=award.id,
+                    at=when + timedelta(days=1),
+                    share=Share(numerator=1, denominator=2)
+                    if rng.random() < 0.5  # noqa: PLR2004 - half by share, half whole
+                    else Fraction(1),
+                )
+        if rng.random() < _GOODWILL_SHARE:
+            ledger = ledger.apply(
+                PointsAdjusted(
+                    id=f"PJ{member}",
+                    member_id=member,
+                    amount=_GOODWILL_POINTS,
+                    at=end,
+                    reason="goodwill after a complaint",
+                )
+            )
+        out += ledger.entries
+        out += ledger.expiry_run(end)
+    return out
