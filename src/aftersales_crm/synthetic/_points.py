@@ -1,7 +1,7 @@
 """Points entries of a synthetic club: awards on orders, redemptions, refunds, expiries.
 
-Each customer with repair orders is a member (named by the customer's id). Every order
-earns an award that expires two years on; some members redeem part of their points; a few
+Each order a club member opened after joining earns an award, funded by HQ, that expires
+two years on; some members redeem part of their points; a few
 awards are refunded in part after redemption, a few members get a goodwill credit, and the
 lapsed points are recorded by an expiry run of the member's ledger.
 """
@@ -30,20 +30,32 @@ _GOODWILL_SHARE: Final = 0.1
 _GOODWILL_POINTS: Final = 200
 
 
+def _joined(drawn: Tables) -> dict[int, tuple[str, datetime]]:
+    """Customer row → (member id, the instant the member first joined), for joined members."""
+    members, joins = drawn.members, drawn.member_joins
+    out: dict[int, tuple[str, datetime]] = {}
+    for member_row, at in sorted(
+        zip(joins["member"].tolist(), joins["at"].tolist(), strict=True), key=lambda j: j[1]
+    ):
+        customer = int(members["customer"][member_row])
+        out.setdefault(customer, (str(members["id"][member_row]), at))
+    return out
+
+
 def points_entries(drawn: Tables, rng: np.random.Generator, as_of: date) -> list[Record]:
-    """The points entries of the members (customers with orders) of a drawn base.
+    """The points entries of the club members of a drawn base (orders after they joined).
 
     Examples:
         >>> import numpy as np
         >>> from aftersales_crm import synthetic
-        >>> entries = points_entries(synthetic.tables(n_customers=40, seed=1),
+        >>> entries = points_entries(synthetic.tables(n_customers=200, seed=1),
         ...                          np.random.default_rng(1), date(2026, 11, 22))
         >>> sorted({type(e).__name__ for e in entries})  # doctest: +NORMALIZE_WHITESPACE
         ['PointsAdjusted', 'PointsEarned', 'PointsExpired', 'PointsRedeemed',
          'PointsReversed']
     """
-    orders = drawn.orders
-    customers, dealers = drawn.customers["id"], drawn.dealers["id"]
+    orders, dealers = drawn.orders, drawn.dealers["id"]
+    joined = _joined(drawn)
     end = datetime.combine(as_of, time(12), tzinfo=UTC)
     by_member: dict[str, list[Entry]] = defaultdict(list)
     for order_id, customer, dealer, opened in zip(
@@ -53,8 +65,10 @@ def points_entries(drawn: Tables, rng: np.random.Generator, as_of: date) -> list
         orders["opened_at"].tolist(),
         strict=True,
     ):
+        if customer not in joined or opened < joined[customer][1]:
+            continue
         at = opened.replace(tzinfo=UTC)
-        member = str(customers[customer])
+        member = joined[customer][0]
         by_member[member].append(
             PointsEarned(
                 id=f"PE{order_id}",
