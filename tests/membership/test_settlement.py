@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aftersales_crm.errors import InvalidValue
-from aftersales_crm.membership import USE_KINDS, PointFlows, Settlement
+from aftersales_crm.membership import USE_KINDS, Ledger, PointFlows, Settlement
 from aftersales_crm.values import Money
 
 JAN, FEB = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC)
@@ -64,6 +64,7 @@ def test_a_month_settled_by_hand() -> None:
         "redeemed": 80,
         "expired": 0,
         "reversed": 40,
+        "adjusted": 0,
         "outstanding": 70,
         "issued": 190,
     }
@@ -213,3 +214,34 @@ def test_every_point_issued_is_accounted_for_exactly_once(
     total = sum(s.reimbursement.values(), Money.zero("CNY"))
     assert total == (price * hq_points).round(ROUND_HALF_UP) if hq_points else not s.reimbursement
     assert sum(s.redeemed.values()) >= sum(s.cross.values())
+
+
+def _ledgers_of(book: Any) -> list[Ledger]:
+    by_member: dict[str, list[Any]] = {}
+    for kind in ("points_earned", "points_redeemed", "points_reversed", "points_adjusted"):
+        for entry in getattr(book, kind).values():
+            by_member.setdefault(entry.member_id, []).append(entry)
+    return [Ledger.replay(entries) for _, entries in sorted(by_member.items())]
+
+
+def test_the_flows_of_ledgers_account_for_every_lot() -> None:
+    from aftersales_crm import synthetic
+
+    book = synthetic.book(300, seed=2)
+    as_of = datetime(2026, 11, 22, 12, tzinfo=UTC)
+    ledgers = _ledgers_of(book)
+    flows = PointFlows.from_ledgers(ledgers, as_of=as_of)
+    remaining = {lot.id: lot.remaining for ledger in ledgers for lot in ledger.state(as_of).lots}
+    used = np.zeros(len(flows.lot_id), dtype=np.int64)
+    np.add.at(used, flows.use_lot, flows.use_points)
+    for lot_id, grant, out in zip(flows.lot_id, flows.lot_points, used, strict=True):
+        assert grant == remaining[lot_id] + out, lot_id
+    assert set(flows.use_kind.tolist()) >= {"redeemed", "expired", "reversed"}
+    year = Settlement.of(
+        flows,
+        start=datetime(2025, 11, 22, tzinfo=UTC),
+        end=as_of,
+        cost_per_point=FEN,
+    )
+    assert year.accounts_for()
+    assert sum(year.liability.values()) == sum(remaining.values())

@@ -13,12 +13,14 @@ settlement of a period says, in whole points and exact money:
 * breakage: the points that expired in the period, by funder.
 
 Every point issued in the period is accounted for exactly once: redeemed, expired,
-reversed, or outstanding at the end of the period (:meth:`Settlement.accounts_for`).
+reversed, adjusted away, or outstanding at the end of the period
+(:meth:`Settlement.accounts_for`).
 
 The settlement reads :class:`PointFlows`: the lots (earned entries) and each use of a
-lot's points (a redemption, an expiry or a reversal, with how many of the lot's points it
-took). Which lots paid a redemption is the ledger's rule; the settlement never re-decides
-it.
+lot's points (a redemption, an expiry, a reversal or an adjustment, with how many of the
+lot's points it took), built from the members' ledgers by
+:meth:`PointFlows.from_ledgers`. Which lots paid a redemption is the ledger's rule; the
+settlement never re-decides it.
 
 The training material names the settlement (《斯柯达车友汇客户关爱总监培训教材》: "与总部进行
 积分结算") but not its terms; the cost per point, and who owes whom for a cross-chapter
@@ -30,7 +32,7 @@ that redeems its currency.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP
 from typing import Any, ClassVar, Final
@@ -41,12 +43,15 @@ from numpy.typing import ArrayLike, NDArray
 
 from aftersales_crm._args import as_of_instant
 from aftersales_crm.errors import InvalidValue
+from aftersales_crm.membership._ledger import Ledger
+from aftersales_crm.records import PointsRedeemed
 from aftersales_crm.values import Material, Money, Quote
 
 __all__ = ["USE_KINDS", "PointFlows", "Settlement"]
 
-USE_KINDS: Final = ("redeemed", "expired", "reversed")
-"""What may take a lot's points: a redemption, an expiry (breakage), a reversal."""
+USE_KINDS: Final = ("redeemed", "expired", "reversed", "adjusted")
+"""What may take a lot's points: a redemption at a dealer, an expiry (breakage), a
+reversal, or an adjustment (a debit adjustment, or the repayment of tracked debt)."""
 
 _CODE: Final = "settlement_flows"
 
@@ -174,6 +179,53 @@ class PointFlows:
             "is less than the points its uses took",
         )
 
+    @classmethod
+    def from_ledgers(cls, ledgers: Iterable[Ledger], *, as_of: datetime) -> PointFlows:
+        """The flows of members' ledgers at ``as_of``: their lots and every use of them.
+
+        Each lot is an award or a credit adjustment (a credit has no dealer: ``""``).
+        The uses are what each ledger's state says went out of each lot: the lots that
+        paid each redemption (at its dealer) and each debit adjustment; the points each
+        reversal took back, from the award's own lot or charged to others; the points
+        that expired (at the lot's expiry instant); and whatever else a lot spent, which
+        is the repayment of tracked debt, dated when the lot became spendable.
+
+        Args:
+            ledgers: one :class:`~aftersales_crm.membership.Ledger` per member.
+            as_of: the instant of the states, timezone-aware.
+
+        Returns:
+            The flows, lots in the order of the ledgers and their consumption order.
+
+        Examples:
+            >>> from datetime import datetime, timezone
+            >>> from aftersales_crm.membership import Ledger
+            >>> t = datetime(2026, 3, 1, tzinfo=timezone.utc)
+            >>> ledger = (Ledger.open("M1")
+            ...           .earn(id="E1", amount=100, at=t, source_id="RO1", dealer_id="D1")
+            ...           .redeem(id="R1", amount=30, at=t, dealer_id="D2"))
+            >>> flows = PointFlows.from_ledgers([ledger], as_of=t)
+            >>> flows.lot_id.tolist(), flows.use_points.tolist(), flows.use_dealer.tolist()
+            (['E1'], [30], ['D2'])
+        """
+        moment = as_of_instant(as_of)
+        lots: list[tuple[str, str, str, int, datetime]] = []
+        uses: list[tuple[int, int, str, str, datetime]] = []
+        for ledger in ledgers:
+            _flows_of(ledger, moment, lots, uses)
+        return cls(
+            lot_id=[lot[0] for lot in lots],
+            lot_dealer=[lot[1] for lot in lots],
+            lot_funder=[lot[2] for lot in lots],
+            lot_points=np.array([lot[3] for lot in lots], dtype=np.int64),
+            lot_at=_utc_array([lot[4] for lot in lots]),
+            use_lot=np.array([use[0] for use in uses], dtype=np.int64),
+            use_points=np.array([use[1] for use in uses], dtype=np.int64),
+            use_kind=[use[2] for use in uses],
+            use_dealer=[use[3] for use in uses],
+            use_at=_utc_array([use[4] for use in uses]),
+        )
+
 
 _READERS: Final[Mapping[Any, Callable[[Any, str], NDArray[Any]]]] = {
     "NDArray[np.object_]": _texts,
@@ -194,6 +246,51 @@ def _sum_by(
         starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
         out[ordered[starts]] = np.add.reduceat(values[order], starts)
     return out
+
+
+def _utc_array(instants: list[datetime]) -> NDArray[np.datetime64]:
+    """Aware instants as naive UTC ``datetime64[us]``."""
+    naive = [moment.astimezone(UTC).replace(tzinfo=None) for moment in instants]
+    return np.array(naive, dtype="datetime64[us]")
+
+
+def _flows_of(
+    ledger: Ledger,
+    as_of: datetime,
+    lots: list[tuple[str, str, str, int, datetime]],
+    uses: list[tuple[int, int, str, str, datetime]],
+) -> None:
+    """Append the lots of one member's ledger and the uses of their points."""
+    state = ledger.state(as_of)
+    entries = {entry.id: entry for entry in ledger.entries}
+    row = {lot.id: len(lots) + i for i, lot in enumerate(state.lots)}
+    took = dict.fromkeys(row, 0)
+
+    def use(lot_id: str, points: int, kind: str, dealer: str, at: datetime) -> None:
+        if points:
+            uses.append((row[lot_id], points, kind, dealer, at))
+            if kind != "expired":
+                took[lot_id] += points
+
+    for redemption in state.redemptions.values():
+        entry = entries[redemption.id]
+        redeemed = isinstance(entry, PointsRedeemed)
+        for lot_id, points in redemption.paid_by:
+            if redeemed:
+                use(lot_id, points, "redeemed", entry.dealer_id, redemption.at)  # type: ignore[union-attr]  # a redemption has a dealer
+            else:
+                use(lot_id, points, "adjusted", "", redemption.at)
+    for reversal in state.reversals.values():
+        at = entries[reversal.id].at
+        use(reversal.earned_id, reversal.taken, "reversed", "", at)
+        for lot_id, points in reversal.paid_by:
+            use(lot_id, points, "reversed", "", at)
+    for lot in state.lots:
+        lots.append((lot.id, lot.dealer_id or "", lot.funder.value, lot.grant, lot.at))
+        if lot.expired:
+            use(lot.id, lot.expired, "expired", "", lot.expires_at or as_of)
+        repaid = lot.grant - lot.remaining - lot.expired - took[lot.id]
+        use(lot.id, repaid, "adjusted", "", lot.active_from)
 
 
 def _first_bad(bad: NDArray[np.bool_], name: str, values: NDArray[Any], rule: str) -> None:
@@ -234,7 +331,7 @@ class Settlement:
         liability: points outstanding at ``end`` by funder (every lot issued before ``end``).
         breakage: points that expired in the period by funder.
         accounted: for the points issued in the period, how many were redeemed, expired,
-            reversed, and are outstanding at ``end``.
+            reversed and adjusted away, and are outstanding at ``end``.
 
     Examples:
         >>> from datetime import datetime, timezone
@@ -360,7 +457,7 @@ class Settlement:
         )
 
     def accounts_for(self) -> bool:
-        """Whether every point issued in the period is redeemed, expired, reversed or outstanding.
+        """Whether every point issued in the period is used (:data:`USE_KINDS`) or outstanding.
 
         Examples:
             See :class:`Settlement`.
