@@ -13,6 +13,7 @@ import argparse
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime, time
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,17 @@ from aftersales_crm import features, synthetic
 from aftersales_crm.errors import AftersalesError
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.loyalty import LoyaltyValueMatrix, Strategy
+from aftersales_crm.membership import (
+    RECRUITMENT_TARGET,
+    Entry,
+    Ledger,
+    PointFlows,
+    PointsRule,
+    Qualifying,
+    QualifyingLevels,
+    Settlement,
+    club_kpis,
+)
 from aftersales_crm.records import Book, redacted
 from aftersales_crm.segmentation import ParetoABC
 from aftersales_crm.tables import Tables
@@ -237,6 +249,84 @@ def _segment_report(tables: Tables, feats: FeatureTable) -> Iterator[str]:
 
 
 _ABC_WIDTHS = (9, 11, 8, 18, 13, 10)
+_KPI_WIDTHS = (10, 9, 10, 8, 12, 8)
+#: What HQ pays a dealer per point in the demo: the programme's number, not the material's.
+_DEMO_COST_PER_POINT = "¥0.01"
+
+
+def _ledgers(book: Book) -> list[Ledger]:
+    """One ledger per club member, from the Book's points entries."""
+    by_member: dict[str, list[Entry]] = {}
+    for kind in ("points_earned", "points_redeemed", "points_reversed", "points_adjusted"):
+        for entry in getattr(book, kind).values():
+            by_member.setdefault(entry.member_id, []).append(entry)
+    return [Ledger.replay(entries) for _, entries in sorted(by_member.items())]
+
+
+def _club_report(tables: Tables, book: Book) -> Iterator[str]:
+    as_of = synthetic.DEFAULT_AS_OF
+    kpis = club_kpis(tables, as_of=as_of)
+    chapters = kpis.chapters
+    yield "Owners' club (车友会): members per chapter, against the 55% recruitment target"
+    header = ("chapter", "members", "applying", "owners", "recruitment", "target")
+    yield "    " + "".join(pad_left(h, w) for h, w in zip(header, _KPI_WIDTHS, strict=True))
+    for i, rate in enumerate(chapters.recruitment_rate.tolist()):
+        cells = (
+            str(chapters.ids[i]),
+            str(chapters.members[i]),
+            str(chapters.applying[i]),
+            str(chapters.owners[i]),
+            f"{rate:.1%}",
+            "met" if rate >= RECRUITMENT_TARGET else "below",
+        )
+        yield "    " + "".join(pad_left(c, w) for c, w in zip(cells, _KPI_WIDTHS, strict=True))
+    yield (
+        f"  Dealer enrolment (经销商入会率): {kpis.chapters_open} chapters of "
+        f"{kpis.full_function_dealers} full-function dealers, {kpis.enrolment_rate:.1%}"
+    )
+    yield ""
+    ledgers = _ledgers(book)
+    moment = datetime.combine(as_of, time(23, 59), tzinfo=UTC)
+    states = [ledger.state(moment) for ledger in ledgers]
+    customer_ids = tables.customers["id"][tables.members["customer"]]
+    members = dict(zip(customer_ids, tables.members["id"], strict=True))
+    awards = PointsRule().award(tables, as_of=as_of, members=members)
+    qualifying = Qualifying.from_awards(awards)
+    levels = QualifyingLevels().levels(qualifying, as_of=as_of)
+    shown = ", ".join(f"{name} {count}" for name, count in levels.counts().items())
+    yield f"Member levels (会员等级) by points a PointsRule awards over 12 months: {shown}"
+    totals = {
+        name: sum(getattr(state, name) for state in states)
+        for name in ("earned", "redeemed", "expired", "reversed", "available", "debt")
+    }
+    yield (
+        f"Points (积分) of {len(states)} members: issued {totals['earned']:,}, redeemed "
+        f"{totals['redeemed']:,}, expired {totals['expired']:,}, reversed {totals['reversed']:,}; "
+        f"{totals['available']:,} still to spend, {totals['debt']:,} owed back"
+    )
+    yield ""
+    cost = Money.parse(_DEMO_COST_PER_POINT)
+    start = datetime.combine(as_of.replace(year=as_of.year - 1), time(0), tzinfo=UTC)
+    settled = Settlement.of(
+        PointFlows.from_ledgers(ledgers, as_of=moment), start=start, end=moment, cost_per_point=cost
+    )
+    yield (
+        f"Settlement with HQ (与总部进行积分结算), {start.date()} to {as_of}, "
+        f"at {cost.format()} a point"
+    )
+    busiest = sorted(settled.redeemed, key=lambda d: -settled.redeemed[d])[:2]
+    for dealer in busiest:
+        paid = settled.reimbursement.get(dealer, Money.zero(cost.currency))
+        issued = sum(n for (_, d), n in settled.issued.items() if d == dealer)
+        yield (
+            f"    {dealer}: issued {issued:,} points, redeemed {settled.redeemed[dealer]:,}; "
+            f"HQ reimburses {paid.format()}"
+        )
+    for (earned_at, spent_at), points in settled.cross.items():
+        yield f"    earned at {earned_at}, redeemed at {spent_at}: {points:,} points"
+    accounted = "every point accounted for" if settled.accounts_for() else "points unaccounted for"
+    outstanding = sum(settled.liability.values())
+    yield f"  Outstanding at the end: {outstanding:,} points; {accounted}."
 
 
 def demo() -> Iterator[str]:
@@ -259,6 +349,8 @@ def demo() -> Iterator[str]:
     yield from _feature_report(tables, feats)
     yield ""
     yield from _segment_report(tables, feats)
+    yield ""
+    yield from _club_report(tables, book)
 
 
 def _parser() -> argparse.ArgumentParser:

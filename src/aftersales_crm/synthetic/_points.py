@@ -15,7 +15,7 @@ from typing import Final
 
 import numpy as np
 
-from aftersales_crm.membership import Entry, Ledger
+from aftersales_crm.membership import Ledger
 from aftersales_crm.records import PointsAdjusted, PointsEarned, Record, Share
 from aftersales_crm.tables import Tables
 
@@ -28,6 +28,7 @@ _REDEEM_SHARE: Final = 0.4
 _REFUND_SHARE: Final = 0.15
 _GOODWILL_SHARE: Final = 0.1
 _GOODWILL_POINTS: Final = 200
+_ELSEWHERE_SHARE: Final = 0.2
 
 
 def _joined(drawn: Tables) -> dict[int, tuple[str, datetime]]:
@@ -57,7 +58,7 @@ def points_entries(drawn: Tables, rng: np.random.Generator, as_of: date) -> list
     orders, dealers = drawn.orders, drawn.dealers["id"]
     joined = _joined(drawn)
     end = datetime.combine(as_of, time(12), tzinfo=UTC)
-    by_member: dict[str, list[Entry]] = defaultdict(list)
+    by_member: dict[str, list[PointsEarned]] = defaultdict(list)
     for order_id, customer, dealer, opened in zip(
         orders["id"].tolist(),
         orders["customer"].tolist(),
@@ -89,9 +90,11 @@ def points_entries(drawn: Tables, rng: np.random.Generator, as_of: date) -> list
         available = ledger.state(when).available
         if available > 1 and rng.random() < _REDEEM_SHARE:
             amount = int(rng.integers(1, available // 2 + 1))
-            ledger = ledger.redeem(
-                id=f"PR{member}", amount=amount, at=when, dealer_id=str(dealers[0])
-            )
+            # Mostly where the member earned last; now and then at another dealer.
+            where = entries[-1].dealer_id
+            if len(dealers) > 1 and rng.random() < _ELSEWHERE_SHARE:
+                where = str(dealers[int(rng.integers(len(dealers)))])
+            ledger = ledger.redeem(id=f"PR{member}", amount=amount, at=when, dealer_id=where)
             if rng.random() < _REFUND_SHARE:
                 award = entries[-1]
                 ledger = ledger.reverse(
