@@ -292,7 +292,7 @@ def registered(*kinds: FactKind) -> Iterator[tuple[FactKind, ...]]:
         >>> from aftersales_crm.records import fact_kind
         >>> with registered():
         ...     len(fact_kinds())
-        17
+        22
     """
     done: list[FactKind] = []
     try:
