@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
+
 import pytest
 
 import aftersales_crm
 from aftersales_crm.__main__ import main
 
 
-def test_demo_prints_accepted_and_rejected_identifiers(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo"]) == 0
-    out = capsys.readouterr().out
+@pytest.fixture(scope="module")
+def out() -> str:
+    """What ``python -m aftersales_crm demo`` prints (run once: it takes seconds)."""
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert main(["demo"]) == 0
+    return printed.getvalue()
+
+
+def test_demo_prints_accepted_and_rejected_identifiers(out: str) -> None:
     assert "✓ VIN" in out
     assert "vin_checksum" in out  # the wrong check digit is reported with its rule
     assert "expected X" in out
@@ -37,11 +48,7 @@ def test_help_lists_the_demo_command(capsys: pytest.CaptureFixture[str]) -> None
     assert "demo" in capsys.readouterr().out
 
 
-def test_demo_summarises_a_synthetic_dealer_with_a_redacted_customer(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    assert main(["demo"]) == 0
-    out = capsys.readouterr().out
+def test_demo_summarises_a_synthetic_dealer_with_a_redacted_customer(out: str) -> None:
     assert "Synthetic dealer network" in out
     assert "first maintenance 首保" in out
     assert "Revenue ¥" in out
@@ -50,11 +57,7 @@ def test_demo_summarises_a_synthetic_dealer_with_a_redacted_customer(
     assert '"birthday":null' in masked
 
 
-def test_demo_prints_the_abc_table_and_the_loyalty_value_matrix(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    assert main(["demo"]) == 0
-    out = capsys.readouterr().out
+def test_demo_prints_the_abc_table_and_the_loyalty_value_matrix(out: str) -> None:
     abc = out.split("Value classes (客户价值ABC分类)")[1].split("rule of thumb")[0]
     rows = [line.split() for line in abc.splitlines() if "类" in line]
     # 2,000 customers split 20 / 30 / 50 by customer count, with each class's value share
@@ -84,11 +87,8 @@ def test_demo_prints_the_abc_table_and_the_loyalty_value_matrix(
     assert covered["CS"] == counts[2][2]
 
 
-def test_the_demo_matrix_has_the_material_rows_value_columns_and_strategies(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    assert main(["demo"]) == 0
-    matrix = capsys.readouterr().out.split("Loyalty × value matrix (客户细分矩阵)")[1]
+def test_the_demo_matrix_has_the_material_rows_value_columns_and_strategies(out: str) -> None:
+    matrix = out.split("Loyalty × value matrix (客户细分矩阵)")[1]
     lines = matrix.splitlines()
     assert "back after the first maintenance (首保后回厂)" in lines[1]
     assert lines[3].split() == ["D", "钻石", "G", "黄金", "S", "白银"]
@@ -105,3 +105,17 @@ def test_the_demo_matrix_has_the_material_rows_value_columns_and_strategies(
         (3, "已流失,不需要投入售后营销预算"),
     ]:
         assert f"策略{number} {text}" in matrix
+
+
+def test_the_demo_reports_the_owners_club(out: str) -> None:
+    club = out.split("Owners' club (车友会)")[1]
+    rates = re.findall(r"(\d+\.\d)%\s+(met|below)", club)
+    assert rates  # one row per chapter, each against the 55% target
+    assert all((float(rate) >= 55.0) == (verdict == "met") for rate, verdict in rates)
+    assert "Member levels (会员等级)" in club
+    issued = re.search(r"issued ([\d,]+), redeemed ([\d,]+), expired ([\d,]+)", club)
+    assert issued is not None
+    assert int(issued[1].replace(",", "")) > int(issued[2].replace(",", "")) > 0
+    settlement = club.split("Settlement with HQ (与总部进行积分结算)")[1]
+    assert len(re.findall(r"HQ reimburses ¥", settlement)) == 2  # two dealers
+    assert "every point accounted for" in settlement
