@@ -33,14 +33,20 @@ def _via_arrow(tables: Tables) -> Tables:
 ROUTES: list[Callable[[Tables], Tables]] = [_via_arrays, _via_pandas, _via_arrow]
 
 
+#: Each drawn Book holds every kind of fact and goes through every door: fewer examples
+#: keep the suite quick while each still draws a whole network.
+BOOKS = settings(max_examples=40, deadline=None)
+
+
 @given(st_crm.books())
+@BOOKS
 def test_a_book_comes_back_from_its_tables_as_equal_records(book: Book) -> None:
     tables = Tables.from_book(book)
     assert Book.from_records(tables.to_records()) == book
 
 
 @given(st_crm.books())
-@settings(deadline=None)
+@BOOKS
 def test_the_tables_of_any_book_survive_arrays_pandas_and_arrow(book: Book) -> None:
     tables = Tables.from_book(book)
     assert _via_arrays(tables) == tables
