@@ -119,6 +119,7 @@ def test_a_cost_below_one_fen_loses_no_fen() -> None:
         ({"use_points": [120, 30, 50, 81, 40, 10]}, "lot_points at row 0 is 200"),
         ({"lot_at": _at("2026-01-01", "NaT", "2026-01-01", "2026-01-01")}, "lot_at holds NaT"),
         ({"lot_id": ["E1", "E2", "E3"]}, "differ"),
+        ({"lot_funder": ["hq", "hq", "oem", "hq"]}, "lot_funder at row 2 is 'oem'"),
         ({"lot_points": [1.5, 100, 50, 40]}, "lot_points must be whole numbers"),
     ],
 )

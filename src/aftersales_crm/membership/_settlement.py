@@ -44,7 +44,7 @@ from numpy.typing import ArrayLike, NDArray
 from aftersales_crm._args import as_of_instant
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.membership._ledger import Ledger
-from aftersales_crm.records import PointsRedeemed
+from aftersales_crm.records import Funder, PointsRedeemed
 from aftersales_crm.values import Material, Money, Quote
 
 __all__ = ["USE_KINDS", "PointFlows", "Settlement"]
@@ -112,7 +112,7 @@ class PointFlows:
     A lot is an earned entry: its id, the dealer where it was earned, its funder
     (``"hq"``, ``"dealer"`` or ``"partner"``), its points and its instant. A use takes
     ``points`` of one lot (``lot``, a row of the lots) at an instant: a redemption at a
-    dealer, an expiry, or a reversal (``dealer`` is ``""`` for the last two).
+    dealer, an expiry, a reversal or an adjustment (``dealer`` is ``""`` for the last three).
 
     Checked on construction: equal lengths, positive points, uses pointing at lots, and no
     lot used beyond its points.
@@ -162,6 +162,8 @@ class PointFlows:
             self.use_lot,
             f"is not a row of the {n} lots",
         )
+        funders = np.isin(self.lot_funder, [funder.value for funder in Funder])
+        _first_bad(~funders, "lot_funder", self.lot_funder, "is not hq, dealer or partner")
         kinds = np.isin(self.use_kind, USE_KINDS)
         _first_bad(~kinds, "use_kind", self.use_kind, f"is not one of {USE_KINDS}")
         redeemed = self.use_kind == "redeemed"
