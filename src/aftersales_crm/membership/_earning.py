@@ -28,6 +28,7 @@ from aftersales_crm._policy import BasePolicy, PolicyKind
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.features import DEFAULT_TIME_ZONE, add_months, business_dates
 from aftersales_crm.features._calendar import ZoneOffsets
+from aftersales_crm.records import PointsEarned
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import PayType, ServiceKind, currency_exponent
 
@@ -242,6 +243,58 @@ class Awards:
         sums = np.zeros(len(keys), dtype=np.int64)
         np.add.at(sums, where, self.amount)
         return {str(k): int(v) for k, v in zip(keys, sums, strict=True)}
+
+    def to_entries(
+        self, *, dealer_id: str | Mapping[str, str] | None = None
+    ) -> tuple[PointsEarned, ...]:
+        """The awards as ledger entries: one :class:`~aftersales_crm.records.PointsEarned` each.
+
+        An entry's id is ``"PE:"`` and the award's source id, so the same source gives the
+        same entry however often the awards are made, and a ledger takes it once. An award
+        tied to no dealer (an activity, a survey) is booked to ``dealer_id``: one dealer
+        for all, or a mapping from member id to dealer (the member's chapter's dealer).
+
+        Args:
+            dealer_id: where awards without a dealer are booked.
+
+        Returns:
+            The entries, in the order of the awards.
+
+        Raises:
+            InvalidValue: an award has no dealer and ``dealer_id`` names none for its
+                member, or an entry breaks a rule of ``PointsEarned``.
+
+        Examples:
+            >>> from datetime import datetime, timezone
+            >>> awards = Awards.from_columns(
+            ...     member_id=["M1", "M2"], source_id=["service:RO1", "activity:A1"],
+            ...     source_kind=["service", "activity"], amount=[120, 50],
+            ...     at=np.array(["2026-03-01T02:00", "2026-03-02T08:00"], "datetime64[us]"),
+            ...     funder=["hq", "hq"], dealer_id=["D1", ""],
+            ...     pending_until=np.array(["NaT", "NaT"], "datetime64[us]"),
+            ...     expires_on=np.array(["2027-12-31", "2027-12-31"], "datetime64[D]"),
+            ... )
+            >>> [(e.id, e.dealer_id) for e in awards.to_entries(dealer_id={"M2": "D2"})]
+            [('PE:service:RO1', 'D1'), ('PE:activity:A1', 'D2')]
+        """
+        out = []
+        for i in range(len(self)):
+            row = self.row(i)
+            if not row["dealer_id"]:
+                where = (
+                    dealer_id.get(row["member_id"]) if isinstance(dealer_id, Mapping) else dealer_id
+                )
+                if not where:
+                    msg = (
+                        f"award {row['source_id']} of member {row['member_id']} has no dealer: "
+                        "give dealer_id, one dealer or one per member"
+                    )
+                    raise InvalidValue(msg, code="award_dealer")
+                row["dealer_id"] = where
+            source = row.pop("source_id")
+            row.pop("source_kind")
+            out.append(PointsEarned(id=f"PE:{source}", source_id=source, **row))
+        return tuple(out)
 
     def row(self, i: int) -> dict[str, Any]:
         """Award ``i`` as plain Python values (dates, aware UTC datetimes, None for NaT).
