@@ -233,7 +233,7 @@ def _ordered(keys: tuple[NDArray[Any], ...], ids: NDArray[Any]) -> NDArray[np.in
     return order
 
 
-def _sum_by(group: NDArray[Any], values: NDArray[Any], n: int) -> _I64:
+def sum_by(group: NDArray[Any], values: NDArray[Any], n: int) -> _I64:
     """Exact int64 sums of ``values`` by ``group`` (0 to n - 1), without floats."""
     values = np.asarray(values, dtype=np.int64)
     if len(values) and int(np.abs(values).sum(dtype=np.float64)) < _EXACT_FLOAT:
@@ -488,8 +488,8 @@ def _fold(
     spent = np.zeros(len(lot_grant), dtype=np.int64)
 
     earned_lots = lot_of_kept[: len(kept)]
-    earned = _sum_by(lot_member[earned_lots], lot_grant[earned_lots], n)
-    adjusted = _sum_by(a_member_all[credit], a_amount[credit], n) - _sum_by(
+    earned = sum_by(lot_member[earned_lots], lot_grant[earned_lots], n)
+    adjusted = sum_by(a_member_all[credit], a_amount[credit], n) - sum_by(
         a_member_all[a_out], -a_amount[a_out], n
     )
 
@@ -511,7 +511,7 @@ def _fold(
     r_member = member_of["points_redeemed"][r_rows]
     v_member = member_of["points_reversed"][v_rows]
     o_member = a_member_all[o_rows]
-    redeemed = _sum_by(r_member, redeemed_t["amount"][r_rows], n)
+    redeemed = sum_by(r_member, redeemed_t["amount"][r_rows], n)
 
     # activations repay debt: only members who may owe need them, and only from the first
     # entry that may put them in debt
@@ -689,14 +689,14 @@ def _result(
     held = np.where(live, state.remaining, 0)
     active = state.lot_active <= until
     member = state.lot_member
-    available = _sum_by(member, np.where(active, held, 0), n)
-    pending = _sum_by(member, np.where(active, 0, held), n)
-    expired = _sum_by(member, np.where(live, 0, state.remaining), n)
+    available = sum_by(member, np.where(active, held, 0), n)
+    pending = sum_by(member, np.where(active, 0, held), n)
+    expired = sum_by(member, np.where(live, 0, state.remaining), n)
     horizon = until + days * _US_PER_DAY
-    expiring = _sum_by(member, np.where(state.lot_expires <= horizon, held, 0), n)
+    expiring = sum_by(member, np.where(state.lot_expires <= horizon, held, 0), n)
     liability = np.zeros((n, len(_FUNDERS)), dtype=np.int64)
     for i in range(len(_FUNDERS)):
-        liability[:, i] = _sum_by(member, np.where(state.lot_funder == i, held, 0), n)
+        liability[:, i] = sum_by(member, np.where(state.lot_funder == i, held, 0), n)
     return Balances(
         as_of=as_of,
         within_days=days,

@@ -43,6 +43,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from aftersales_crm._args import as_of_instant
 from aftersales_crm.errors import InvalidValue
+from aftersales_crm.membership._batch import sum_by
 from aftersales_crm.membership._ledger import Ledger
 from aftersales_crm.records import Funder, PointsRedeemed
 from aftersales_crm.values import Material, Money, Quote
@@ -173,7 +174,7 @@ class PointFlows:
             self.use_dealer,
             "is no dealer for a redemption",
         )
-        used = _sum_by(self.use_lot, self.use_points, n)
+        used = sum_by(self.use_lot, self.use_points, n)
         _first_bad(
             used > self.lot_points,
             "lot_points",
@@ -237,19 +238,6 @@ _READERS: Final[Mapping[Any, Callable[[Any, str], NDArray[Any]]]] = {
 """How each column of :class:`PointFlows` is read, by its annotation."""
 
 
-def _sum_by(
-    groups: NDArray[np.integer[Any]], values: NDArray[np.int64], n: int
-) -> NDArray[np.int64]:
-    """Exact int64 sums of ``values`` by group ``0 … n - 1`` (no float on the way)."""
-    order = np.argsort(groups, kind="stable")
-    ordered = groups[order]
-    out = np.zeros(n, dtype=np.int64)
-    if len(ordered):
-        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-        out[ordered[starts]] = np.add.reduceat(values[order], starts)
-    return out
-
-
 def _utc_array(instants: list[datetime]) -> NDArray[np.datetime64]:
     """Aware instants as naive UTC ``datetime64[us]``."""
     naive = [moment.astimezone(UTC).replace(tzinfo=None) for moment in instants]
@@ -307,7 +295,7 @@ def _counts(keys: NDArray[np.object_], points: NDArray[np.int64]) -> dict[str, i
     if not len(keys):
         return {}
     names, inverse = np.unique(keys.astype(str), return_inverse=True)
-    sums = _sum_by(inverse, points, len(names))
+    sums = sum_by(inverse, points, len(names))
     return {str(k): int(v) for k, v in zip(names.tolist(), sums.tolist(), strict=True)}
 
 
@@ -432,7 +420,7 @@ class Settlement:
             _pairs(lot_dealer[owed], f.use_dealer[owed], f.use_points[owed]), cost_per_point
         )
         before_end = f.use_at < after
-        used = _sum_by(f.use_lot[before_end], f.use_points[before_end], len(f.lot_id))
+        used = sum_by(f.use_lot[before_end], f.use_points[before_end], len(f.lot_id))
         existing = f.lot_at < after
         liability = _counts(f.lot_funder[existing], (f.lot_points - used)[existing])
         liability = {k: v for k, v in liability.items() if v}
@@ -554,7 +542,7 @@ def _pairs(
     names_2, codes_2 = np.unique(second.astype(str), return_inverse=True)
     pair = codes_1.astype(np.int64) * len(names_2) + codes_2
     keys, inverse = np.unique(pair, return_inverse=True)
-    sums = _sum_by(inverse, points, len(keys))
+    sums = sum_by(inverse, points, len(keys))
     return {
         (str(names_1[k // len(names_2)]), str(names_2[k % len(names_2)])): int(total)
         for k, total in zip(keys.tolist(), sums.tolist(), strict=True)

@@ -11,13 +11,12 @@ row ``-1``. Floats in a money column raise :class:`FloatMoneyError` at once.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from itertools import chain, repeat
 from types import UnionType
-from typing import Any, ClassVar, Final, get_args
+from typing import Any, ClassVar, Final, cast, get_args
 
 import attrs
 import numpy as np
@@ -36,6 +35,7 @@ from aftersales_crm.values import (
     normalise_ids,
     plate,
 )
+from aftersales_crm.values._identifier import column_items
 from aftersales_crm.values._text import has_white_space
 
 __all__ = ["ArrowText", "Keys", "cross_checks", "ingest", "resolve", "unique_problems"]
@@ -668,15 +668,11 @@ def resolve(ids: NDArray[np.str_], wanted: NDArray[Any]) -> NDArray[np.int64]:
 
 def _column_texts(values: object, parameter: str) -> list[str]:
     """``values`` as a list of texts, one per row, or our error."""
-    array = None
-    if not isinstance(values, str | bytes | dict):
-        with contextlib.suppress(ValueError, TypeError):  # a ragged list is no column
-            array = np.asarray(values)
-    if array is None or array.ndim != 1 or not all(isinstance(v, str) for v in array.tolist()):
+    items = column_items(values, parameter=parameter)
+    if not all(isinstance(v, str) for v in items):
         msg = f"{parameter} is {values!r:.80}, expected a one-dimensional column of texts"
         raise InvalidValue(msg, code="invalid_argument")
-    texts: list[str] = array.tolist()
-    return texts
+    return cast("list[str]", items)
 
 
 def _ref(

@@ -187,12 +187,12 @@ def as_column(values: ArrayLike | Sequence[object]) -> NDArray[Any]:
     return np.asarray(values, dtype=object)
 
 
-def column_items(values: object) -> list[object]:
+def column_items(values: object, *, parameter: str = "values") -> list[object]:
     """The values of a column, one per row, as a list: a one-dimensional array or sequence.
 
     Raises:
         InvalidValue: ``values`` is not such a column (None, a lone text, a mapping, an
-            array of another shape), code ``"invalid_argument"``.
+            array of another shape), code ``"invalid_argument"``, naming ``parameter``.
     """
     if isinstance(values, Sequence) and not isinstance(values, str | bytes):
         return list(values)
@@ -200,7 +200,10 @@ def column_items(values: object) -> list[object]:
         array = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
         if array.ndim == 1:
             return list(array.tolist())
-    msg = f"values is {type(values).__name__}, expected a column: a list or a one-dimensional array"
+    msg = (
+        f"{parameter} is {type(values).__name__}, expected a column: a list or a "
+        "one-dimensional array"
+    )
     raise InvalidValue(msg, code="invalid_argument")
 
 
