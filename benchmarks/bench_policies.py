@@ -2,7 +2,8 @@
 
 Draws ``synthetic.columns(n, seed=1).tables()``, computes its features once (not timed),
 then times ``get_policy(name).fit(features)`` and the fitted policy's ``assign(features)``
-for every built-in of the registry, best of a few runs each, and prints them in seconds and
+for every built-in of the registry whose kind reads features (points and level rules
+fold facts and are timed in bench_levels.py and bench_ledger.py), best of a few runs each, and prints them in seconds and
 their sum as a multiple of one ``np.sort`` of the ``spend_fen`` column (the cost a
 value-tier policy cannot avoid).
 Timing is never asserted.
@@ -53,7 +54,12 @@ def main() -> None:
     print(f"baseline: one np.sort of spend_fen: {sort_s:.3f} s (one np.argsort: {argsort_s:.3f} s)")
     print(f"{'policy':<26}{'fit s':>8}{'assign s':>10}{'total s':>9}{'× sort':>9}  labels")
     worst = 0.0
-    for name in sorted(args.policies or policies.BUILT_INS):
+    reading = [
+        name
+        for name in sorted(policies.BUILT_INS)
+        if policies.policy_kind(policies.get_policy(name).kind).reads is policies.Reads.FEATURES
+    ]
+    for name in args.policies or reading:
         policy = policies.get_policy(name)
         fit_s, fitted = best_seconds(lambda p=policy: p.fit(feats), REPEATS)
         assign_s, labels = best_seconds(lambda f=fitted: f.assign(feats), REPEATS)

@@ -24,7 +24,7 @@ from typing import Any, ClassVar, NamedTuple, Self
 import numpy as np
 import pytest
 
-from aftersales_crm import features, policies, synthetic
+from aftersales_crm import _kinds, features, policies, synthetic
 from aftersales_crm.errors import (
     AftersalesError,
     InvalidValue,
@@ -40,7 +40,10 @@ from aftersales_crm.policies import (
     Policy,
     PolicyKind,
     PolicyNameClash,
+    Reads,
     get_policy,
+    policy_kind,
+    policy_kinds,
     policy_names,
 )
 from aftersales_crm.testing import check_policy, parametrize_with_policy_checks, policy_checks
@@ -769,17 +772,35 @@ def test_the_registry_cannot_be_changed() -> None:
 
 
 @pytest.mark.parametrize("name", list(BUILT_INS))
-def test_every_built_in_resolves_to_a_policy_class_with_a_kind(name: str) -> None:
+def test_every_built_in_resolves_to_a_policy_class_of_a_declared_kind(name: str) -> None:
     module, _, attribute = BUILT_INS[name].partition(":")
     cls = getattr(importlib.import_module(module), attribute)
     assert isinstance(cls, type)
-    assert getattr(cls, "kind", None) in {"tier", "dimension", "loyalty"}
+    assert getattr(cls, "kind", None) in policy_kinds()
     policy = get_policy(name)
     assert type(policy) is cls
-    assert isinstance(policy, Policy)
+    # the verbs of its kind, whatever the kind reads (features, facts, a ledger)
+    verbs = ("get_params", "set_params", *policy_kind(cls.kind).verbs)
+    assert all(callable(getattr(policy, verb, None)) for verb in verbs)
+    if policy_kind(cls.kind).reads is Reads.FEATURES:
+        assert isinstance(policy, Policy)
 
 
-@pytest.mark.parametrize("module", ["aftersales_crm.segmentation", "aftersales_crm.loyalty"])
+def _policy_modules() -> list[str]:
+    """The modules the built-ins live in, read from the registry."""
+    return sorted({target.partition(":")[0] for target in BUILT_INS.values()})
+
+
+def test_every_kind_the_library_declares_has_a_built_in() -> None:
+    # the library's kinds are the module constants of the kinds registry
+    declared = {
+        spec.name for spec in vars(_kinds).values() if isinstance(spec, policies.PolicyKindSpec)
+    }
+    assert declared >= {"tier", "points", "level", "card"}
+    assert declared <= {get_policy(name).kind for name in BUILT_INS}
+
+
+@pytest.mark.parametrize("module", _policy_modules())
 def test_every_policy_class_a_module_exports_is_registered(module: str) -> None:
     exported = importlib.import_module(module)
     registered = {t for t in BUILT_INS.values() if t.startswith(f"{module}:")}
@@ -787,7 +808,7 @@ def test_every_policy_class_a_module_exports_is_registered(module: str) -> None:
         f"{module}:{name}"
         for name in exported.__all__
         if isinstance(getattr(exported, name), type)
-        and getattr(getattr(exported, name), "kind", None) in {"tier", "dimension", "loyalty"}
+        and getattr(getattr(exported, name), "kind", None) in policy_kinds()
     }
     assert classes == registered
 

@@ -3,7 +3,11 @@
 Every segmentation, tiering and loyalty rule of the library is a *policy*: a small object
 with keyword-only parameters, ``get_params``/``set_params``, a ``fit`` that returns a fitted
 copy and an ``assign`` that returns one label per customer, in the input order
-(:class:`Policy`; per-row results are :class:`Labels` or :class:`Scores`). Each policy
+(:class:`Policy`; per-row results are :class:`Labels` or :class:`Scores`). The owners'
+club's rules are policies too, with the verbs of their kinds: a points rule (kind
+``points``) folds facts into awards with ``award``, a level rule (``level``) folds
+qualifying value into ``levels``, and a card policy (``card``) gives one card per
+customer with ``assign``. Each policy
 states its parameters' types and ranges once, in ``parameter_constraints``
 (:class:`Whole`, :class:`Numbers`, :class:`Names`… checked by :func:`validate_params`).
 :func:`get_policy` builds one from its name, for the command line, configuration files and
@@ -11,8 +15,8 @@ quick notebook use.
 
 What a policy reads, its verbs, its result and the conformance checks that apply to it
 come from its *kind*, declared as data (:class:`PolicyKindSpec`, :func:`declare_kind`,
-:func:`policy_kind`); ``tier``, ``dimension`` and ``loyalty`` are declared here, and a new
-kind is added by declaring it.
+:func:`policy_kind`); ``tier``, ``dimension``, ``loyalty``, ``points``, ``level`` and
+``card`` are declared by the library, and a new kind is added by declaring it.
 
 The registry is data: :data:`BUILT_INS` maps each name to ``"module:Class"`` and
 :data:`ALIASES` maps the other accepted names to it. Nothing is imported until a policy is
@@ -94,6 +98,7 @@ if TYPE_CHECKING:  # for the return types of get_policy; imported when a policy 
         LoyaltyValueMatrix,
         ServiceIntervalStatus,
     )
+    from aftersales_crm.membership import MembershipCards, PointsRule, QualifyingLevels
     from aftersales_crm.segmentation import (
         BodyTypeDimension,
         ConsumptionLevel,
@@ -157,6 +162,7 @@ ENTRY_POINT_GROUP: Final = "aftersales_crm.policies"
 
 _SEGMENTATION: Final = "aftersales_crm.segmentation"
 _LOYALTY: Final = "aftersales_crm.loyalty"
+_MEMBERSHIP: Final = "aftersales_crm.membership"
 
 BUILT_INS: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -183,6 +189,10 @@ BUILT_INS: Final[Mapping[str, str]] = MappingProxyType(
         "service_interval_status": f"{_LOYALTY}:ServiceIntervalStatus",
         "loyalty_status": f"{_LOYALTY}:LoyaltyStatus",
         "loyalty_value_matrix": f"{_LOYALTY}:LoyaltyValueMatrix",
+        # The owners' club: points (kind "points"), levels ("level") and cards ("card").
+        "points_rule": f"{_MEMBERSHIP}:PointsRule",
+        "qualifying_levels": f"{_MEMBERSHIP}:QualifyingLevels",
+        "membership_cards": f"{_MEMBERSHIP}:MembershipCards",
     }
 )
 """Name → ``"module:Class"`` of every built-in policy, imported only when asked for."""
@@ -287,10 +297,16 @@ def get_policy(
     name: Literal["loyalty_value_matrix", "matrix"], **params: Any
 ) -> LoyaltyValueMatrix: ...
 @overload
+def get_policy(name: Literal["points_rule"], **params: Any) -> PointsRule: ...
+@overload
+def get_policy(name: Literal["qualifying_levels"], **params: Any) -> QualifyingLevels: ...
+@overload
+def get_policy(name: Literal["membership_cards"], **params: Any) -> MembershipCards: ...
+@overload
 def get_policy(name: str, **params: Any) -> Policy: ...
 
 
-def get_policy(name: str, **params: Any) -> Policy:
+def get_policy(name: str, **params: Any) -> Any:
     """A new policy built from its registered name and keyword parameters.
 
     Built-in names and aliases are looked up first; the plugins of the entry-point group
@@ -303,7 +319,8 @@ def get_policy(name: str, **params: Any) -> Policy:
     Returns:
         The unfitted policy, ``PolicyClass(**params)``. For a built-in name or alias
         written as registered (``"pareto_abc"``, ``"abc"``), type checkers see its class
-        (:class:`~aftersales_crm.segmentation.ParetoABC`); for any other string, the
+        (:class:`~aftersales_crm.segmentation.ParetoABC`,
+        :class:`~aftersales_crm.membership.PointsRule`); for any other string, the
         :class:`Policy` protocol.
 
     Raises:
@@ -347,7 +364,7 @@ def get_policy(name: str, **params: Any) -> Policy:
             raise _unknown(name)
         cls = entry_point.load()
     _known_params(cls, params)
-    policy: Policy = cls(**params)
+    policy = cls(**params)
     validate_params(policy)
     return policy
 

@@ -10,11 +10,16 @@ from hypothesis import strategies as st
 
 from aftersales_crm.membership import Entry
 from aftersales_crm.records import (
+    Chapter,
+    Customer,
+    Dealer,
+    MemberApplied,
     PointsAdjusted,
     PointsEarned,
     PointsExpired,
     PointsRedeemed,
     PointsReversed,
+    Record,
     Share,
 )
 
@@ -110,3 +115,18 @@ def member_entries(
             )
         )
     return draw(st.permutations(out))
+
+
+def with_members(entries: list[Record]) -> list[Record]:
+    """``entries`` with the club their members belong to: a points entry names a member of
+    the ``members`` table, so a Book of entries holds each member's application (one dealer,
+    one chapter, one customer per member, applied at :data:`START`)."""
+    members = sorted({getattr(entry, "member_id", "") for entry in entries} - {""})
+    club: list[Record] = [
+        Dealer(id="D1", name="一号店"),
+        Chapter(id="CH1", dealer_id="D1", name="一号车友会"),
+    ]
+    for member in members:
+        club.append(Customer(id=f"C-{member}", name="王明"))
+        club.append(MemberApplied(id=member, customer_id=f"C-{member}", chapter_id="CH1", at=START))
+    return [*club, *entries]

@@ -14,7 +14,7 @@ from aftersales_crm.records import Book, Funder, PointsEarned, PointsRedeemed, R
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import Money
 
-from .entries import START, member_entries
+from .entries import START, member_entries, with_members
 
 T0 = datetime(2026, 3, 1, 10, tzinfo=UTC)
 MEMBERS = st.lists(st.sampled_from(["M1", "M2", "M3", "M4"]), min_size=1, max_size=4, unique=True)
@@ -34,7 +34,7 @@ def test_the_batch_gives_every_member_the_state_of_their_own_ledger(
     days: int,
 ) -> None:
     as_of = START + timedelta(hours=hours)
-    tables = Tables.from_book(Book.from_records([e for g in groups for e in g]))
+    tables = Tables.from_book(Book.from_records(with_members([e for g in groups for e in g])))
     try:
         batch = balances(tables, as_of, allow_debt=allow_debt, within_days=days)
     except InvalidValue as error:
@@ -70,7 +70,7 @@ def test_the_batch_gives_every_member_the_state_of_their_own_ledger(
 
 
 def _tables(*records: Record) -> Tables:
-    return Tables.from_book(Book.from_records(list(records)))
+    return Tables.from_book(Book.from_records(with_members(list(records))))
 
 
 def _award(eid: str, member: str, amount: int, **more: object) -> PointsEarned:

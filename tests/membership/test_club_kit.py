@@ -29,14 +29,12 @@ from aftersales_crm.policies import Labels, policy_kind
 from aftersales_crm.tables import Tables
 from aftersales_crm.testing import check_policy, parametrize_with_policy_checks, policy_checks
 
+# The defaults run in tests/test_common.py with every built-in; these take other paths.
 CLUB_POLICIES = [
-    PointsRule(),
     PointsRule(cap=2_000, cap_period="year", pending_days=14, expiry="after_months"),
     PointsRule(multipliers={"gold": 2, "diamond": 1.5}, funders={"activity": "dealer"}),
     PointsRule(expiry="never", points_per_unit=0.5, kind_rates={"accessories": 0}),
-    QualifyingLevels(),
     QualifyingLevels(window="calendar_year", grace_months=0),
-    MembershipCards(),
     MembershipCards(loyalty=None, discounts=(12, 8), spend_fen=(5_000_000, 100_000)),
 ]
 

@@ -742,3 +742,45 @@ def _columns(data: Any) -> list[Any]:
     if hasattr(data, "columns") and hasattr(data, "num_rows"):  # Arrow
         return list(data.columns)
     return [data[name] for name in data.columns]  # pandas
+
+
+# -- a points entry names a member of the club ------------------------------------------------
+
+
+def _points_earned(*members: str) -> Arrays:
+    n = len(members)
+    return {
+        "id": [f"E{i}" for i in range(n)],
+        "member_id": list(members),
+        "amount": [100] * n,
+        "at": _instants(*["2026-03-01T02:00"] * n),
+        "source_id": [f"RO{i}" for i in range(n)],
+        "funder": ["hq"] * n,
+        "dealer_id": ["D1"] * n,
+    }
+
+
+def test_a_points_entry_of_an_unknown_member_is_refused_naming_table_row_column_and_rule() -> None:
+    from aftersales_crm import synthetic
+
+    arrays = synthetic.tables(30, seed=1).to_arrays()
+    known = str(arrays["members"]["id"][0])
+    error = _rejected({**arrays, "points_earned": _points_earned(known, "M-NOBODY", known)})
+    (problem,) = error.problems
+    assert (problem.table, problem.row, problem.column, problem.code) == (
+        "points_earned", 1, "member_id", "dangling_reference",
+    )  # fmt: skip
+    assert problem.message == "member_id M-NOBODY is not in members"
+    assert "points_earned" in str(error)
+    assert "row 1, column 'member_id' [dangling_reference]" in str(error)
+    # the known members' entries are kept, as their members' rows
+    given: Arrays = {**arrays, "points_earned": _points_earned(known, known)}
+    tables = Tables.from_arrays(**given)
+    assert tables["points_earned"]["member"].tolist() == [0, 0]
+
+
+def test_points_entries_without_their_members_are_refused_as_every_reference_is() -> None:
+    # A reference into a table left out points at nothing (as an order's customer does):
+    # points tables come with the members they belong to.
+    error = _rejected({"points_earned": _points_earned("M1")})
+    assert _found(error, "points_earned") == [(0, "member_id", "dangling_reference")]

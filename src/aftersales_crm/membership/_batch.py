@@ -164,28 +164,19 @@ class Balances:
 
 
 def _members(tables: Tables) -> tuple[NDArray[np.object_], dict[str, _I64]]:
-    """The members of all entry tables, and each table's member column as member numbers."""
-    number: dict[str, int] = {}
-    codes: dict[str, _I64] = {}
-    seen: list[tuple[tuple[str, ...], _I64]] = []
-    for name in ("points_earned", "points_redeemed", "points_reversed", "points_adjusted"):
-        table = tables[name]
-        labels = table.labels["member_id"]
-        same = next((m for texts, m in seen if texts == labels), None)  # shared labels
-        if same is not None:
-            mapped = same
-        elif not number:  # the first table's labels are distinct: number them at once
-            number = dict(zip(labels, range(len(labels)), strict=True))
-            mapped = np.arange(len(labels), dtype=np.int64)
-        else:
-            mapped = np.fromiter(
-                (number.setdefault(text, len(number)) for text in labels),
-                dtype=np.int64,
-                count=len(labels),
-            )
-        seen.append((labels, mapped))
-        codes[name] = mapped[table["member_id"]] if len(labels) else np.zeros(0, np.int64)
-    return np.array(list(number), dtype=object), codes
+    """The members of all entry tables, and each table's member column as member numbers.
+
+    An entry's member is its row in the ``members`` table; the members met in any entry
+    table are numbered in the order of that table.
+    """
+    names = ("points_earned", "points_redeemed", "points_reversed", "points_adjusted")
+    rows = {name: np.asarray(tables[name]["member"], dtype=np.int64) for name in names}
+    met = np.zeros(len(tables["members"]), dtype=bool)
+    for found in rows.values():
+        met[found] = True
+    number = np.cumsum(met, dtype=np.int64) - 1
+    ids = np.asarray(tables["members"]["id"], dtype=object)[met]
+    return ids, {name: number[found] for name, found in rows.items()}
 
 
 def _us(column: NDArray[Any]) -> _I64:
@@ -312,9 +303,13 @@ def balances(
 
     Examples:
         >>> from datetime import datetime, timezone
-        >>> from aftersales_crm.records import Book, PointsEarned, PointsRedeemed
+        >>> from aftersales_crm.records import (Book, Chapter, Customer, Dealer, MemberApplied,
+        ...     PointsEarned, PointsRedeemed)
         >>> t = datetime(2026, 3, 1, tzinfo=timezone.utc)
         >>> book = Book.from_records([
+        ...     Dealer(id="D1", name="一号店"), Chapter(id="CH1", dealer_id="D1", name="车友会"),
+        ...     Customer(id="C1", name="王明"),  # the member: their application
+        ...     MemberApplied(id="M1", customer_id="C1", chapter_id="CH1", at=t),
         ...     PointsEarned(id="E1", member_id="M1", amount=100, at=t, source_id="RO1",
         ...                  funder="hq", dealer_id="D1"),
         ...     PointsRedeemed(id="R1", member_id="M1", amount=30, at=t, dealer_id="D1")])

@@ -203,6 +203,10 @@ class MembershipCards(BasePolicy):
             [12346, 500, 0]
         """
         params = validate_params(self)
+        given: object = labels  # typed, but callers may pass anything
+        if not isinstance(given, Labels):
+            msg = f"discounts_fen: labels is a {type(given).__name__}, expected Labels"
+            raise InvalidValue(msg, code="invalid_argument")
         amounts = np.asarray(amounts_fen)
         if amounts.dtype.kind not in "iu" or amounts.shape != labels.codes.shape:
             msg = "discounts_fen: amounts_fen must be whole fen, one per label"

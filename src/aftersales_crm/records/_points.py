@@ -6,12 +6,17 @@ refund) and a manual adjustment. No entry stores a balance or a lot's remainder:
 derived from the entries at an explicit ``as_of`` by :mod:`aftersales_crm.membership`.
 
 Amounts are whole points, at most :data:`MAX_POINTS` per entry, so that the sums of ten
-million entries stay exact in int64. A member is named by a plain ``member_id`` column
-(not a reference), so that points can be held before the member's own facts arrive; member,
-dealer and source ids are label columns (int codes into the distinct texts), which is what
-lets the batch kernels group ten million entries without hashing a string. Reversals and
-expiry records refer to their award by a reference column: a reversal of an award the
-tables do not hold is refused when the tables are built.
+million entries stay exact in int64. An entry's member is a reference to the ``members``
+table (``member_id`` outside, the member's row inside), as every reference of the library
+is: an entry of a member the Book or tables do not hold is refused, naming the table, the
+row, the column and the rule, and points tables come with the members they belong to
+(their application, :class:`~aftersales_crm.records.MemberApplied`). A member's ledger
+(:class:`~aftersales_crm.membership.Ledger`) still reads one member's entries as records,
+without the members table. The row numbers are also what lets the batch kernels group ten
+million entries without hashing a string; dealer and source ids are label columns (int
+codes into the distinct texts) for the same reason. Reversals and expiry records refer to
+their award by a reference column: a reversal of an award the tables do not hold is
+refused when the tables are built.
 """
 
 from __future__ import annotations
@@ -167,8 +172,13 @@ def _points(name: str = "amount") -> Column:
     return Column(name, K.INT, limit=MAX_POINTS, range_code="points_range")
 
 
+def _member() -> Column:
+    """The entry's member: a reference to the ``members`` table, ``member_id`` outside."""
+    return s.ref("member", "member_id", "members")
+
+
 def _label_id(name: str, *, nullable: bool = False) -> Column:
-    """An id kept as a label (member and dealer ids repeat over a member's entries)."""
+    """An id kept as a label (dealer and source ids repeat over the entries)."""
     return Column(name, K.LABEL, nullable=nullable, check=s.plain_id, max_length=s.ID_MAX)
 
 
@@ -180,7 +190,7 @@ POINTS_EARNED = FactKind(
         "points_earned",
         (
             Column("id", K.ID),
-            _label_id("member_id"),
+            _member(),
             _points(),
             Column("at", K.INSTANT),
             _label_id("source_id"),
@@ -232,7 +242,7 @@ POINTS_REDEEMED = FactKind(
         "points_redeemed",
         (
             Column("id", K.ID),
-            _label_id("member_id"),
+            _member(),
             _points(),
             Column("at", K.INSTANT),
             _label_id("dealer_id"),
@@ -284,7 +294,7 @@ POINTS_EXPIRED = FactKind(
         "points_expired",
         (
             Column("id", K.ID),
-            _label_id("member_id"),
+            _member(),
             _points(),
             Column("at", K.INSTANT),
             s.ref("earned", "earned_id", "points_earned"),
@@ -424,7 +434,7 @@ POINTS_REVERSED = FactKind(
         "points_reversed",
         (
             Column("id", K.ID),
-            _label_id("member_id"),
+            _member(),
             Column("at", K.INSTANT),
             s.ref("earned", "earned_id", "points_earned"),
             Column("amount", K.INT, nullable=True, limit=MAX_POINTS, range_code="points_range"),
@@ -485,7 +495,7 @@ POINTS_ADJUSTED = FactKind(
         "points_adjusted",
         (
             Column("id", K.ID),
-            _label_id("member_id"),
+            _member(),
             Column("amount", K.INT, limit=MAX_POINTS, range_code="points_range", signed=True),
             Column("at", K.INSTANT),
             s.text("reason", nullable=False),

@@ -754,7 +754,7 @@ _CHECKS: Final = (
     _Check(
         "declares_kind",
         "a policy declares the class attributes kind (the name of a declared policy kind:"
-        " 'tier', 'dimension', 'loyalty' or one declared with declare_kind) and"
+        " one of policy_kinds(), the library's or one declared with declare_kind) and"
         " population_relative (a bool) and has get_params, set_params and its kind's verbs",
         _check_declares_kind,
         runs_policy=False,
@@ -813,7 +813,8 @@ _CHECKS: Final = (
     ),
     _Check(
         "fit_does_not_mutate",
-        "fit and assign change neither the policy they are called on nor the features",
+        "fit and its kind's verbs (assign, award…) change neither the policy they are called"
+        " on nor their input",
         _check_fit_does_not_mutate,
     ),
     _Check(
