@@ -24,6 +24,7 @@ QUICK = {
     "bench_features.py": ["--quick"],
     "bench_ingest.py": ["--quick", "--repeat", "1"],
     "bench_ledger.py": ["--quick", "--repeat", "1"],
+    "bench_levels.py": ["--quick"],
     "bench_policies.py": ["--quick"],
     "bench_validation.py": ["--n", "10000"],
 }

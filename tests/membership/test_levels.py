@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aftersales_crm.errors import InvalidValue
@@ -189,3 +190,115 @@ def test_the_grace_calendar_agrees_with_the_features_month_arithmetic(
 
     expected = add_months(np.array([day], dtype="datetime64[D]"), months)[0].astype(dt.date)
     assert _add_months(day, months) == expected
+
+
+# -- the columnar fold equals the rule, member by member, day by day -----------------------
+
+
+def _months_later(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def _reference_member(
+    member: str,
+    facts: list[tuple[dt.date, int]],
+    as_of: dt.date,
+    rule: QualifyingLevels,
+    rows: list[tuple[str, dt.date, str, str, str, int]],
+) -> tuple[str | None, int]:
+    """One member's level and value on ``as_of``, walking the days the value changes."""
+    names, limits, grace = rule.names, rule.thresholds, rule.grace_months
+    if rule.window == "rolling_12_months":
+        spans = [(day, _months_later(day, 12), v) for day, v in facts]
+    else:
+        spans = [(day, dt.date(day.year + 1, 1, 1), v) for day, v in facts]
+
+    def total(on: dt.date) -> int:
+        return sum(v for start, stop, v in spans if start <= on < stop)
+
+    def earned(amount: int) -> int:
+        return next((code for code, limit in enumerate(limits) if amount >= limit), -1)
+
+    if not facts:
+        found = earned(0)
+        return (names[found] if found >= 0 else None), 0
+    days = sorted({start for start, _, _ in spans} | {stop for _, stop, _ in spans})
+    level, grace_end, since = -1, None, None
+    queue = [d for d in days if d <= as_of]
+    while queue or (grace_end is not None and grace_end <= as_of):
+        on = (
+            grace_end
+            if grace_end is not None and (not queue or grace_end <= queue[0])
+            else queue[0]
+        )
+        if queue and queue[0] == on:
+            queue.pop(0)
+        amount = total(on)
+        new = earned(amount)
+        label = names[level] if level >= 0 else ""
+        if level < 0 and new < 0:
+            continue
+        if level < 0 or 0 <= new < level:
+            why = f"qualifying value {amount} reached {names[new]} ({limits[new]})"
+            rows.append((member, on, label, names[new], why, amount))
+            level, grace_end = new, None
+        elif new == level:
+            grace_end = None
+        elif grace_end is None and grace == 0:
+            why = f"qualifying value {amount} below {label} ({limits[level]})"
+            rows.append((member, on, label, names[new] if new >= 0 else "", why, amount))
+            level = new
+        elif grace_end is None:
+            grace_end, since = _months_later(on, grace), on
+        elif on == grace_end:
+            why = (
+                f"qualifying value {amount} below {label} ({limits[level]}) since"
+                f" {since}; {grace} months of grace ended"
+            )
+            rows.append((member, on, label, names[new] if new >= 0 else "", why, amount))
+            level, grace_end = new, None
+    return (names[level] if level >= 0 else None), total(as_of)
+
+
+FACTS = st.lists(
+    st.tuples(
+        st.sampled_from(["M1", "M2", "M3", "M4", "M5"]),
+        st.dates(dt.date(2023, 1, 1), dt.date(2026, 6, 30)),
+        st.sampled_from([0, 40, 90, 150, 260, 400]),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    facts=FACTS,
+    window=st.sampled_from(["rolling_12_months", "calendar_year"]),
+    grace=st.integers(0, 5),
+    floor=st.sampled_from([0, 30]),
+    as_of=st.dates(dt.date(2023, 6, 1), dt.date(2027, 12, 31)),
+)
+def test_the_columnar_levels_equal_the_rule_walked_member_by_member(
+    facts: list[tuple[str, dt.date, int]], window: str, grace: int, floor: int, as_of: dt.date
+) -> None:
+    rule = QualifyingLevels(
+        names=("gold", "silver", "bronze"),
+        thresholds=(400, 150, floor),
+        window=window,
+        grace_months=grace,
+    )
+    q = qualifying(
+        *[(m, f"s{i}", f"{day.isoformat()}T02:00", v) for i, (m, day, v) in enumerate(facts)]
+    )
+    got = rule.levels(q, as_of=as_of, members=["M6"])
+    expected_rows: list[tuple[str, dt.date, str, str, str, int]] = []
+    expected = []
+    for member in got.ids.tolist():
+        mine = [(day, v) for m, day, v in facts if m == member and day <= as_of]
+        expected.append(_reference_member(member, sorted(mine), as_of, rule, expected_rows))
+    assert got.labels.values().tolist() == [level for level, _ in expected]
+    assert got.value.tolist() == [value for _, value in expected]
+    assert got.changes.rows() == expected_rows

@@ -5,7 +5,9 @@ so spending points never lowers a level) and folds it, day by day in the program
 zone, into each member's level at ``as_of`` and every level change before it, with its
 reason (:class:`Levels`, :class:`LevelChanges`). A promotion takes effect the day the
 qualifying value reaches a level's threshold; a downgrade only at the end of a grace
-period during which the value stayed below the member's level.
+period during which the value stayed below the member's level. The fold is columnar: all
+members at once, over the days their value changes (:func:`_fold`), with no Python loop per
+member.
 """
 
 from __future__ import annotations
@@ -418,101 +420,198 @@ class QualifyingLevels(BasePolicy):
         member = qualifying.member_id[rows]
         value = qualifying.value[rows]
         ids = np.unique(np.concatenate([member, np.asarray(list(members or ()), dtype=np.str_)]))
-        order = np.lexsort((days, member))
-        member, days, value = member[order], days[order], value[order]
-        starts = np.searchsorted(member, ids, side="left")
-        stops = np.searchsorted(member, ids, side="right")
-        codes = np.full(len(ids), -1, dtype=np.int16)
-        values = np.zeros(len(ids), dtype=np.int64)
-        changes: list[tuple[str, dt.date, str, str, str, int]] = []
         if params["window"] == "rolling_12_months":
             leaves = add_months(days.view("datetime64[D]"), 12).view(np.int64)
         else:
             year = days.view("datetime64[D]").astype("datetime64[Y]") + 1
             leaves = year.astype("datetime64[D]").view(np.int64)
-        day_list, leave_list, value_list = days.tolist(), leaves.tolist(), value.tolist()
-        for i, (lo, hi) in enumerate(zip(starts.tolist(), stops.tolist(), strict=True)):
-            events = list(zip(day_list[lo:hi], leave_list[lo:hi], value_list[lo:hi], strict=True))
-            codes[i], values[i] = self._fold(str(ids[i]), events, ends, params, changes)
+        who = np.searchsorted(ids, member)
+        codes, values, changes = _fold(who, days, leaves, value, len(ids), ends, params)
         names = params["names"]
         untyped: Any = tuple(names)
         return Levels(
             ids=ids,
             labels=Labels(codes, untyped, names_zh(names)),
             value=values,
-            changes=LevelChanges.from_rows(changes),
+            changes=_changes(ids, changes, params),
             as_of=day,
         )
 
-    def _earned(self, total: int, thresholds: tuple[int, ...]) -> int:
-        for code, threshold in enumerate(thresholds):
-            if total >= threshold:
-                return code
-        return -1
 
-    def _fold(
-        self,
-        member: str,
-        events: list[tuple[int, int, int]],
-        end: int,
-        params: Mapping[str, Any],
-        changes: list[tuple[str, dt.date, str, str, str, int]],
-    ) -> tuple[int, int]:
-        """Fold one member's ``(day, day it leaves the window, value)`` events, in day order."""
-        names: tuple[str, ...] = params["names"]
-        thresholds = tuple(int(t) for t in params["thresholds"])
-        grace = params["grace_months"]
-        points = sorted({day for day, _, _ in events} | {leave for _, leave, _ in events})
-        level, pending = -1, None  # pending: (grace end day, the day the value fell short)
+def _earned(totals: NDArray[np.int64], thresholds: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The level code each total earns: the first (highest) threshold it reaches, else -1."""
+    above = len(thresholds) - np.searchsorted(thresholds[::-1], totals, side="right")
+    return np.where(above < len(thresholds), above, -1).astype(np.int64)
 
-        def total(on: int) -> int:
-            return sum(value for day, leave, value in events if day <= on < leave)
 
-        def note(on: int, new: int, why: str, amount: int) -> None:
-            old = names[level] if level >= 0 else ""
-            changes.append((member, _date(on), old, names[new] if new >= 0 else "", why, amount))
+_PROMOTED, _SHORT, _GRACE_ENDED = 0, 1, 2
+"""Why a level changed: the value reached a higher level; it fell short with no grace;
+the grace period ended with the value still short."""
 
-        if not events:
-            earned = self._earned(0, thresholds)
-            return earned, 0
-        i = 0
-        while True:
-            upcoming = points[i] if i < len(points) else None
-            if pending is not None and (upcoming is None or pending[0] <= upcoming):
-                on = pending[0]
-                i += upcoming == on if upcoming is not None else 0
-            elif upcoming is not None:
-                on = upcoming
-                i += 1
-            else:
-                break
-            if on > end:
-                break
-            amount = total(on)
-            earned = self._earned(amount, thresholds)
-            if level < 0 and earned < 0:  # no level reached yet
-                continue
-            if level < 0 or (earned >= 0 and earned < level):  # a higher level: lower code
-                why = f"qualifying value {amount} reached {names[earned]} ({thresholds[earned]})"
-                note(on, earned, why, amount)
-                level, pending = earned, None
-            elif earned == level:
-                pending = None
-            elif pending is None:
-                if grace == 0:
-                    why = f"qualifying value {amount} below {names[level]} ({thresholds[level]})"
-                    note(on, earned, why, amount)
-                    level = earned
-                else:
-                    pending = (_day(_add_months(_date(on), grace)), on)
-            elif on == pending[0]:
-                why = (
-                    f"qualifying value {amount} below {names[level]} ({thresholds[level]})"
-                    f" since {_date(pending[1]).isoformat()}; {grace} months of grace ended"
-                )
-                note(on, earned, why, amount)
-                level, pending = earned, None
-        return level, total(end)
+
+@attrs.frozen
+class _Changes:
+    """Level changes as columns (member number, day, from, to, why, value, since, order)."""
+
+    member: NDArray[np.int64]
+    day: NDArray[np.int64]
+    old: NDArray[np.int64]
+    new: NDArray[np.int64]
+    why: NDArray[np.int64]
+    value: NDArray[np.int64]
+    since: NDArray[np.int64]
+    step: NDArray[np.int64]
+
+
+def _fold(
+    member: NDArray[np.intp],
+    days: NDArray[np.int64],
+    leaves: NDArray[np.int64],
+    value: NDArray[np.int64],
+    n: int,
+    end: int,
+    params: Mapping[str, Any],
+) -> tuple[NDArray[np.int16], NDArray[np.int64], _Changes]:
+    """Every member's level on ``end`` and every change, folded over all members at once.
+
+    A member's qualifying value changes only on the days a fact enters or leaves the
+    window (the *points*); between points it is constant. The fold walks the points in
+    rounds: round ``j`` takes the ``j``-th point of every member who has one (members
+    sorted by their number of points, so those are a prefix), first ending any grace
+    period that ran out in the gap before it (at the value of the point before), then
+    comparing the level earned that day with the member's level. Each round is a few
+    array operations over the members still going.
+    """
+    thresholds = np.asarray([int(t) for t in params["thresholds"]], dtype=np.int64)
+    grace = int(params["grace_months"])
+    # the points: +value the day a fact counts, -value the day it leaves; totals per day
+    at = np.concatenate((days, leaves))
+    who = np.concatenate((member, member))
+    delta = np.concatenate((value, -value))
+    order = np.lexsort((at, who))
+    at, who, delta = at[order], who[order], delta[order]
+    # every fact enters and leaves, so the running sum is back at 0 after each member
+    running = np.cumsum(delta)
+    last = np.ones(len(at), dtype=bool)  # the last row of each (member, day)
+    last[:-1] = (who[1:] != who[:-1]) | (at[1:] != at[:-1])
+    keep = last & (at <= end)
+    p_day, p_who, p_total = at[keep], who[keep], running[keep]
+    p_earned = _earned(p_total, thresholds)
+    p_grace_end = add_months(p_day.view("datetime64[D]"), grace).view(np.int64)
+    counts = np.bincount(p_who, minlength=n)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    # members by their number of points, most first: round j's members are a prefix
+    rank = np.argsort(-counts, kind="stable")
+    rounds = int(counts.max(initial=0))
+    going = np.searchsorted(-counts[rank], -np.arange(rounds), "left")  # how many have > j
+    level = np.full(n, -1, dtype=np.int64)
+    pend_end = np.full(n, _NAT, dtype=np.int64)
+    pend_since = np.full(n, _NAT, dtype=np.int64)
+    last_total = np.zeros(n, dtype=np.int64)
+    last_earned = _earned(np.zeros(n, dtype=np.int64), thresholds)
+    parts: list[tuple[NDArray[Any], ...]] = []
+
+    def change(
+        rows: NDArray[Any],
+        on: NDArray[Any],
+        new: NDArray[Any],
+        why: int,
+        amount: NDArray[Any],
+        step: int,
+    ) -> None:
+        parts.append(
+            (
+                rows,
+                on,
+                level[rows],
+                new,
+                np.full(len(rows), why),
+                amount,
+                pend_since[rows],
+                np.full(len(rows), step),
+            )
+        )
+        level[rows] = new
+        pend_end[rows] = _NAT
+        pend_since[rows] = _NAT
+
+    for j in range(rounds):
+        rows = rank[: going[j]]  # the members with a j-th point
+        point = starts[rows] + j
+        on, earned, amount = p_day[point], p_earned[point], p_total[point]
+        # a grace period that ended in the gap before this point, at the value before it
+        ran_out = (pend_end[rows] != _NAT) & (pend_end[rows] < on)
+        out = rows[ran_out]
+        change(out, pend_end[out], last_earned[out], _GRACE_ENDED, last_total[out], 2 * j)
+        # the point itself
+        mine = level[rows]
+        counted = ~((mine < 0) & (earned < 0))
+        up = counted & ((mine < 0) | ((earned >= 0) & (earned < mine)))
+        change(rows[up], on[up], earned[up], _PROMOTED, amount[up], 2 * j + 1)
+        same = counted & ~up & (earned == mine)
+        pend_end[rows[same]] = _NAT
+        pend_since[rows[same]] = _NAT
+        short = counted & ~up & ~same
+        waiting = pend_end[rows] != _NAT
+        if grace == 0:
+            now = short
+            change(rows[now], on[now], earned[now], _SHORT, amount[now], 2 * j + 1)
+        else:
+            fresh = short & ~waiting
+            pend_since[rows[fresh]] = on[fresh]
+            pend_end[rows[fresh]] = p_grace_end[point[fresh]]
+            ends_now = short & waiting & (pend_end[rows] == on)
+            change(
+                rows[ends_now],
+                on[ends_now],
+                earned[ends_now],
+                _GRACE_ENDED,
+                amount[ends_now],
+                2 * j + 1,
+            )
+        last_total[rows], last_earned[rows] = amount, earned
+    # a grace period that ends after a member's last point, by the end
+    out = np.flatnonzero((pend_end != _NAT) & (pend_end <= end))
+    change(out, pend_end[out], last_earned[out], _GRACE_ENDED, last_total[out], 2 * rounds)
+    quiet = counts == 0  # no value at all: the level 0 earns, and no change
+    level[quiet] = last_earned[quiet]
+    columns = [np.concatenate(c) for c in zip(*parts, strict=True)]  # parts is never empty
+    return level.astype(np.int16), last_total, _Changes(*columns)
+
+
+def _changes(ids: NDArray[np.str_], found: _Changes, params: Mapping[str, Any]) -> LevelChanges:
+    """The changes in member then day order, with their reasons in words."""
+    names: tuple[str, ...] = tuple(params["names"])
+    thresholds = [int(t) for t in params["thresholds"]]
+    grace = int(params["grace_months"])
+    order = np.lexsort((found.step, found.member))
+    old, new, amount = found.old[order], found.new[order], found.value[order]
+    since = found.since[order].view("datetime64[D]").astype(str).tolist()
+    label = np.array([*names, ""], dtype=np.str_)  # code -1 is no level
+    reasons = []
+    for why, was, now, value, day in zip(
+        found.why[order].tolist(), old.tolist(), new.tolist(), amount.tolist(), since, strict=True
+    ):
+        if why == _PROMOTED:
+            reasons.append(f"qualifying value {value} reached {names[now]} ({thresholds[now]})")
+            continue
+        reason = f"qualifying value {value} below {names[was]} ({thresholds[was]})"
+        if why == _GRACE_ENDED:
+            reason += f" since {day}; {grace} months of grace ended"
+        reasons.append(reason)
+
+    def frozen(values: NDArray[Any]) -> NDArray[Any]:
+        values.flags.writeable = False
+        return values
+
+    return LevelChanges(
+        member_id=frozen(ids[found.member[order]]),
+        on=frozen(found.day[order].view("datetime64[D]")),
+        from_level=frozen(label[old]),
+        to_level=frozen(label[new]),
+        reason=frozen(np.array(reasons, dtype=np.str_)),
+        value=frozen(amount.astype(np.int64)),
+    )
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
