@@ -28,6 +28,7 @@ from aftersales_crm.membership import (
     RECRUITMENT_TARGET,
     Entry,
     Ledger,
+    MemberLog,
     PointFlows,
     PointsRule,
     Qualifying,
@@ -307,23 +308,26 @@ def _club_report(tables: Tables, book: Book) -> Iterator[str]:
     yield ""
     cost = Money.parse(_DEMO_COST_PER_POINT)
     start = datetime.combine(as_of.replace(year=as_of.year - 1), time(0), tzinfo=UTC)
-    settled = Settlement.of(
-        PointFlows.from_ledgers(ledgers, as_of=moment), start=start, end=moment, cost_per_point=cost
-    )
+    flows = PointFlows.from_ledgers(ledgers, as_of=moment, members=MemberLog.from_tables(tables))
+    settled = Settlement.of(flows, start=start, end=moment, cost_per_point=cost)
     yield (
         f"Settlement with HQ (与总部进行积分结算), {start.date()} to {as_of}, "
         f"at {cost.format()} a point"
     )
-    busiest = sorted(settled.redeemed, key=lambda d: -settled.redeemed[d])[:2]
-    for dealer in busiest:
-        paid = settled.reimbursement.get(dealer, Money.zero(cost.currency))
-        issued = sum(n for (_, d), n in settled.issued.items() if d == dealer)
+    for chapter in sorted(settled.redeemed, key=lambda c: -settled.redeemed[c])[:2]:
+        issued = sum(n for (_, c), n in settled.issued.items() if c == chapter)
         yield (
-            f"    {dealer}: issued {issued:,} points, redeemed {settled.redeemed[dealer]:,}; "
-            f"HQ reimburses {paid.format()}"
+            f"    chapter {chapter}: issued {issued:,} points, redeemed"
+            f" {settled.redeemed[chapter]:,}"
         )
-    for (earned_at, spent_at), points in settled.cross.items():
-        yield f"    earned at {earned_at}, redeemed at {spent_at}: {points:,} points"
+    for (earned_in, spent_in), points in settled.cross.items():
+        yield f"    earned in chapter {earned_in}, redeemed in {spent_in}: {points:,} points"
+    for dealer in sorted(settled.redeemed_at, key=lambda d: -settled.redeemed_at[d])[:2]:
+        paid = settled.reimbursement.get(dealer, Money.zero(cost.currency))
+        yield (
+            f"    dealer {dealer}: redeemed {settled.redeemed_at[dealer]:,} points;"
+            f" HQ reimburses {paid.format()}"
+        )
     accounted = "every point accounted for" if settled.accounts_for() else "points unaccounted for"
     outstanding = sum(settled.liability.values())
     yield f"  Outstanding at the end: {outstanding:,} points; {accounted}."

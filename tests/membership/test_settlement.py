@@ -52,6 +52,8 @@ def test_a_month_settled_by_hand() -> None:
     assert month.issued == {("dealer", "D2"): 50, ("hq", "D1"): 100, ("partner", "D2"): 40}
     assert month.redeemed == {"D1": 170, "D2": 30}
     assert month.cross == {("D1", "D2"): 30, ("D2", "D1"): 50}
+    # no chapters given: each dealer stands for its one chapter
+    assert (month.redeemed_at, month.honoured) == (month.redeemed, month.cross)
     # HQ pays for its points where they were spent: 120 at D1 (E1), 30 at D2 (E2).
     assert month.reimbursement == {"D1": Money.parse("¥1.20"), "D2": Money.parse("¥0.30")}
     # D2 funded E3; D1 honoured 50 of its points.
@@ -75,9 +77,6 @@ def test_the_statement_per_dealer() -> None:
     statement = Settlement.of(_month(), start=JAN, end=FEB, cost_per_point=FEN).to_pandas()
     assert statement.index.tolist() == ["D1", "D2"]
     assert statement.loc["D1"].to_dict() == {
-        "issued_hq": 100,
-        "issued_dealer": 0,
-        "issued_partner": 0,
         "redeemed": 170,
         "redeemed_from_others": 50,
         "honoured_elsewhere": 30,
@@ -178,7 +177,12 @@ def flows(draw: st.DrawFn) -> PointFlows:
         use_kind=kinds,
         use_dealer=dealers,
         use_at=np.array(use_at, dtype="datetime64[us]"),
+        lot_chapter=draw(st.lists(st.sampled_from(CHAPTERS), min_size=n, max_size=n)),
+        use_chapter=[draw(st.sampled_from(CHAPTERS)) if d else "" for d in dealers],
     )
+
+
+CHAPTERS = ["CH1", "CH2", "CH3", "CH4"]  # chapters of the dealers D1 (two), D2 and D3
 
 
 @given(
@@ -215,6 +219,9 @@ def test_every_point_issued_is_accounted_for_exactly_once(
     total = sum(s.reimbursement.values(), Money.zero("CNY"))
     assert total == (price * hq_points).round(ROUND_HALF_UP) if hq_points else not s.reimbursement
     assert sum(s.redeemed.values()) >= sum(s.cross.values())
+    # every point redeemed counts once per chapter and once per dealer
+    assert sum(s.redeemed.values()) == sum(s.redeemed_at.values())
+    assert sum(s.redeemed_at.values()) >= sum(s.honoured.values())
 
 
 def _ledgers_of(book: Any) -> list[Ledger]:
@@ -246,3 +253,81 @@ def test_the_flows_of_ledgers_account_for_every_lot() -> None:
     )
     assert year.accounts_for()
     assert sum(year.liability.values()) == sum(remaining.values())
+
+
+# -- chapters: one dealer with two, a member who moves between them ------------------------
+
+
+def _club_month() -> Settlement:
+    """D1 fronts chapters CH1 and CH2, D2 fronts CH3.
+
+    M1 joins CH1, earns E1 (100, HQ) at D1 on 5 January, moves to CH2 on 15 January, earns
+    E2 (60, dealer-funded) at D1 on 20 January, then redeems 130 at D2 on 25 January (E1
+    pays first: both never expire, E1 is older). M2 of CH3 earns E3 (40, HQ) at D2 and
+    redeems 10 of it at D1.
+    """
+    from aftersales_crm.membership import MemberLog
+    from aftersales_crm.records import MemberApplied, MemberJoined, MemberTransferred
+
+    def day(d: int) -> datetime:
+        return datetime(2026, 1, d, 2, tzinfo=UTC)
+
+    members = MemberLog.from_records(
+        [
+            MemberApplied(id="M1", customer_id="C1", chapter_id="CH1", at=day(1)),
+            MemberJoined(id="J1", member_id="M1", at=day(2)),
+            MemberTransferred(id="T1", member_id="M1", to_chapter_id="CH2", at=day(15)),
+            MemberApplied(id="M2", customer_id="C2", chapter_id="CH3", at=day(1)),
+            MemberJoined(id="J2", member_id="M2", at=day(2)),
+        ]
+    )
+    m1 = (
+        Ledger.open("M1")
+        .earn(id="E1", amount=100, at=day(5), source_id="RO1", dealer_id="D1")
+        .earn(id="E2", amount=60, at=day(20), source_id="RO2", dealer_id="D1", funder="dealer")
+        .redeem(id="R1", amount=130, at=day(25), dealer_id="D2")
+    )
+    m2 = (
+        Ledger.open("M2")
+        .earn(id="E3", amount=40, at=day(6), source_id="RO3", dealer_id="D2")
+        .redeem(id="R2", amount=10, at=day(26), dealer_id="D1")
+    )
+    flows = PointFlows.from_ledgers([m1, m2], as_of=FEB, members=members)
+    return Settlement.of(flows, start=JAN, end=FEB, cost_per_point=FEN)
+
+
+def test_a_chapter_move_in_mid_period_settled_by_hand() -> None:
+    month = _club_month()
+    # E1 was earned before the move: it counts for CH1, E2 for CH2
+    assert month.issued == {("dealer", "CH2"): 60, ("hq", "CH1"): 100, ("hq", "CH3"): 40}
+    # R1 was spent by a member of CH2, R2 by a member of CH3
+    assert month.redeemed == {"CH2": 130, "CH3": 10}
+    # of R1, E1's 100 points were earned in CH1: a cross-chapter redemption within D1's club
+    assert month.cross == {("CH1", "CH2"): 100}
+    # money moves between dealers: R1 was spent at D2, out of points earned at D1
+    assert month.redeemed_at == {"D1": 10, "D2": 130}
+    assert month.honoured == {("D1", "D2"): 130, ("D2", "D1"): 10}
+    # HQ pays for its points where they were spent: E1's 100 at D2, E3's 10 at D1
+    assert month.reimbursement == {"D1": Money.parse("¥0.10"), "D2": Money.parse("¥1.00")}
+    # D1 funded E2; D2 honoured 30 of its points
+    assert month.clearing == {("D1", "D2"): Money.parse("¥0.30")}
+    # E2 keeps 30 points, E3 30
+    assert month.liability == {"dealer": 30, "hq": 30}
+    assert month.accounted["issued"] == 200
+    assert (month.accounted["redeemed"], month.accounted["outstanding"]) == (140, 60)
+    assert month.accounts_for()
+
+
+def test_without_members_each_dealer_stands_for_its_chapter() -> None:
+    t = datetime(2026, 1, 5, tzinfo=UTC)
+    ledger = Ledger.open("M1").earn(id="E1", amount=5, at=t, source_id="S", dealer_id="D1")
+    flows = PointFlows.from_ledgers([ledger], as_of=FEB)
+    assert flows.lot_chapter.tolist() == ["D1"]
+    assert Settlement.of(flows, start=JAN, end=FEB, cost_per_point=FEN).issued == {("hq", "D1"): 5}
+
+
+def test_a_redemption_needs_a_chapter() -> None:
+    fields = {f.name: getattr(_month(), f.name) for f in PointFlows.__attrs_attrs__}
+    fields["use_chapter"] = ["D1", "D2", "D1", "", "", ""]
+    with pytest.raises(InvalidValue, match="use_chapter at row 5 is '', which is no chapter"):
+        PointFlows(**fields)

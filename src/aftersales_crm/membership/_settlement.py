@@ -4,9 +4,14 @@ The club is HQ's and the dealers front it: HQ funds points (积分买单), deale
 fund some too, and a member may spend at one dealer the points earned at another. The
 settlement of a period says, in whole points and exact money:
 
-* the points issued, by funder and by the dealer where they were earned;
-* the points redeemed, by the dealer where they were spent, and of those the points
-  earned at another dealer (cross-chapter redemptions), cleared between the dealers;
+* the points issued, by funder and by the chapter the member belonged to when they were
+  earned (a member who moves chapter takes their points along, but the points earned
+  before the move count for the old chapter);
+* the points redeemed, by the chapter the member belonged to when they spent them, and of
+  those the points earned in another chapter (cross-chapter redemptions);
+* the points redeemed at each dealer, and those earned at another dealer, cleared between
+  the dealers: chapters belong to dealers (a dealer may front several), and money moves
+  between dealers;
 * what HQ reimburses each dealer for HQ-funded points redeemed there, at a cost per
   point, allocated so that the dealers' amounts add up to the rounded total to the fen;
 * the points still outstanding at the end of the period (the liability), by funder;
@@ -45,6 +50,7 @@ from aftersales_crm._args import as_of_instant
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.membership._batch import sum_by
 from aftersales_crm.membership._ledger import Ledger
+from aftersales_crm.membership._members import MemberLog
 from aftersales_crm.records import Funder, PointsRedeemed
 from aftersales_crm.values import Material, Money, Quote
 
@@ -98,6 +104,15 @@ def _objects(values: ArrayLike) -> NDArray[Any]:
         return np.array(None, dtype=object)  # refused by the check: not one value per row
 
 
+_DEALERS: Final = np.array(None, dtype=object)
+"""Marks chapters left out of :class:`PointFlows`: each dealer stands for its chapter."""
+
+
+def _chapters(values: ArrayLike | None) -> NDArray[Any]:
+    """Chapters as :func:`_objects`, or :data:`_DEALERS` when they are left out."""
+    return _DEALERS if values is None else _objects(values)
+
+
 def _array(values: ArrayLike) -> NDArray[Any]:
     """A copy of ``values`` as an array; checked, with its name, after ``__init__``."""
     try:
@@ -111,9 +126,14 @@ class PointFlows:
     """The lots of points and every use of them: what a settlement reads.
 
     A lot is an earned entry: its id, the dealer where it was earned, its funder
-    (``"hq"``, ``"dealer"`` or ``"partner"``), its points and its instant. A use takes
-    ``points`` of one lot (``lot``, a row of the lots) at an instant: a redemption at a
-    dealer, an expiry, a reversal or an adjustment (``dealer`` is ``""`` for the last three).
+    (``"hq"``, ``"dealer"`` or ``"partner"``), its points, its instant and the chapter the
+    member belonged to then. A use takes ``points`` of one lot (``lot``, a row of the lots)
+    at an instant: a redemption at a dealer, by a member of a chapter, an expiry, a reversal
+    or an adjustment (``dealer`` and ``chapter`` are ``""`` for the last three).
+
+    The chapters may be left out (``lot_chapter``, ``use_chapter``): each dealer then
+    stands for its one chapter, the lot's chapter is its dealer and a redemption's chapter
+    the dealer where it was spent.
 
     Checked on construction: equal lengths, positive points, uses pointing at lots, and no
     lot used beyond its points.
@@ -142,15 +162,21 @@ class PointFlows:
     use_kind: NDArray[np.object_] = attrs.field(converter=_objects)
     use_dealer: NDArray[np.object_] = attrs.field(converter=_objects)
     use_at: NDArray[np.datetime64] = attrs.field(converter=_array)
+    lot_chapter: NDArray[np.object_] = attrs.field(default=None, converter=_chapters)
+    use_chapter: NDArray[np.object_] = attrs.field(default=None, converter=_chapters)
 
     def __attrs_post_init__(self) -> None:
+        if self.lot_chapter is _DEALERS:  # one chapter per dealer: the dealer stands for it
+            object.__setattr__(self, "lot_chapter", _objects(self.lot_dealer))
+        if self.use_chapter is _DEALERS:
+            object.__setattr__(self, "use_chapter", _objects(self.use_dealer))
         for field in attrs.fields(type(self)):
             read = _READERS[field.type]
             object.__setattr__(self, field.name, read(getattr(self, field.name), field.name))
         lots = {len(self.lot_id), len(self.lot_dealer), len(self.lot_funder)}
-        lots |= {len(self.lot_points), len(self.lot_at)}
+        lots |= {len(self.lot_points), len(self.lot_at), len(self.lot_chapter)}
         uses = {len(self.use_lot), len(self.use_points), len(self.use_kind)}
-        uses |= {len(self.use_dealer), len(self.use_at)}
+        uses |= {len(self.use_dealer), len(self.use_at), len(self.use_chapter)}
         if len(lots) > 1 or len(uses) > 1:
             msg = f"the lot columns ({sorted(lots)} rows) or use columns ({sorted(uses)}) differ"
             raise InvalidValue(msg, code=_CODE)
@@ -174,6 +200,12 @@ class PointFlows:
             self.use_dealer,
             "is no dealer for a redemption",
         )
+        _first_bad(
+            redeemed & (self.use_chapter == ""),
+            "use_chapter",
+            self.use_chapter,
+            "is no chapter for a redemption",
+        )
         used = sum_by(self.use_lot, self.use_points, n)
         _first_bad(
             used > self.lot_points,
@@ -183,7 +215,9 @@ class PointFlows:
         )
 
     @classmethod
-    def from_ledgers(cls, ledgers: Iterable[Ledger], *, as_of: datetime) -> PointFlows:
+    def from_ledgers(
+        cls, ledgers: Iterable[Ledger], *, as_of: datetime, members: MemberLog | None = None
+    ) -> PointFlows:
         """The flows of members' ledgers at ``as_of``: their lots and every use of them.
 
         Each lot is an award or a credit adjustment (a credit has no dealer: ``""``).
@@ -193,9 +227,16 @@ class PointFlows:
         that expired (at the lot's expiry instant); and whatever else a lot spent, which
         is the repayment of tracked debt, dated when the lot became spendable.
 
+        With ``members``, each lot is booked to the chapter its member belonged to when it
+        was earned, and each redemption to the member's chapter when it was made (``""``
+        before the member applied, or for a member the log does not hold); without, each
+        dealer stands for its one chapter.
+
         Args:
             ledgers: one :class:`~aftersales_crm.membership.Ledger` per member.
             as_of: the instant of the states, timezone-aware.
+            members: the members' facts (:class:`~aftersales_crm.membership.MemberLog`),
+                for their chapters over time.
 
         Returns:
             The flows, lots in the order of the ledgers and their consumption order.
@@ -214,8 +255,17 @@ class PointFlows:
         moment = as_of_instant(as_of)
         lots: list[tuple[str, str, str, int, datetime]] = []
         uses: list[tuple[int, int, str, str, datetime]] = []
+        lot_chapter: list[str] = []
+        use_chapter: list[str] = []
         for ledger in ledgers:
+            first_lot, first_use = len(lots), len(uses)
             _flows_of(ledger, moment, lots, uses)
+            if members is not None:
+                chapter = _chapters_of(members, ledger.member_id)
+                lot_chapter += [chapter(lot[4]) for lot in lots[first_lot:]]
+                use_chapter += [
+                    chapter(use[4]) if use[2] == "redeemed" else "" for use in uses[first_use:]
+                ]
         return cls(
             lot_id=[lot[0] for lot in lots],
             lot_dealer=[lot[1] for lot in lots],
@@ -227,7 +277,29 @@ class PointFlows:
             use_kind=[use[2] for use in uses],
             use_dealer=[use[3] for use in uses],
             use_at=_utc_array([use[4] for use in uses]),
+            lot_chapter=None if members is None else lot_chapter,
+            use_chapter=None if members is None else use_chapter,
         )
+
+
+def _chapters_of(members: MemberLog, member_id: str) -> Callable[[datetime], str]:
+    """The chapter ``member_id`` belonged to at an instant (``""`` before they applied)."""
+    row = int(np.searchsorted(members.member_ids, member_id))
+    if members.member_ids[row : row + 1].tolist() != [member_id]:  # ids sorted or table order
+        found = np.flatnonzero(members.member_ids == member_id)
+        if not len(found):
+            return lambda at: ""
+        row = int(found[0])
+    start, stop = np.searchsorted(members.member, [row, row + 1])
+    times = members.at[start:stop]
+    chapters = [str(members.chapter_ids[c]) for c in members.chapter[start:stop].tolist()]
+
+    def chapter(at: datetime) -> str:
+        moment = np.datetime64(at.astimezone(UTC).replace(tzinfo=None), "us")
+        i = int(np.searchsorted(times, moment, side="right")) - 1
+        return chapters[i] if i >= 0 else ""
+
+    return chapter
 
 
 _READERS: Final[Mapping[Any, Callable[[Any, str], NDArray[Any]]]] = {
@@ -311,10 +383,15 @@ class Settlement:
         end: the instant after the period.
         cost_per_point: what HQ pays a dealer per HQ-funded point redeemed there (and what
             a dealer owes another per point of its own honoured there).
-        issued: points issued in the period by ``(funder, dealer)``.
-        redeemed: points redeemed in the period by the dealer where they were spent.
-        cross: points redeemed in the period at one dealer out of lots earned at another,
-            by ``(earned at, redeemed at)``.
+        issued: points issued in the period by ``(funder, chapter)``: the chapter the
+            member belonged to when they earned them.
+        redeemed: points redeemed in the period by the chapter the member belonged to when
+            they spent them.
+        cross: cross-chapter redemptions: points redeemed in the period by a member of one
+            chapter out of lots earned in another, by ``(earned in, redeemed in)``.
+        redeemed_at: points redeemed in the period by the dealer where they were spent.
+        honoured: points redeemed in the period at one dealer out of lots earned at
+            another, by ``(earned at, redeemed at)``: what the clearing settles.
         reimbursement: HQ's payment to each dealer for the HQ-funded points redeemed there.
         clearing: what each dealer owes each other, by ``(payer, payee)``: the value of the
             dealer-funded points the payer issued and the payee honoured.
@@ -340,7 +417,7 @@ class Settlement:
         ...     end=datetime(2026, 2, 1, tzinfo=timezone.utc),
         ...     cost_per_point=Money.parse("¥0.01"),
         ... )
-        >>> january.issued
+        >>> january.issued  # no chapters given: each dealer stands for its chapter
         {('dealer', 'D2'): 50, ('hq', 'D1'): 100}
         >>> january.reimbursement, january.clearing
         ({'D2': Money('0.30', 'CNY')}, {('D2', 'D1'): Money('0.50', 'CNY')})
@@ -363,6 +440,8 @@ class Settlement:
     issued: Mapping[tuple[str, str], int]
     redeemed: Mapping[str, int]
     cross: Mapping[tuple[str, str], int]
+    redeemed_at: Mapping[str, int]
+    honoured: Mapping[tuple[str, str], int]
     reimbursement: Mapping[str, Money]
     clearing: Mapping[tuple[str, str], Money]
     liability: Mapping[str, int]
@@ -405,14 +484,18 @@ class Settlement:
         f = flows
         issued_now = (f.lot_at >= first) & (f.lot_at < after)
         issued = _pairs(
-            f.lot_funder[issued_now], f.lot_dealer[issued_now], f.lot_points[issued_now]
+            f.lot_funder[issued_now], f.lot_chapter[issued_now], f.lot_points[issued_now]
         )
         in_period = (f.use_at >= first) & (f.use_at < after)
         lot_dealer, lot_funder = f.lot_dealer[f.use_lot], f.lot_funder[f.use_lot]
+        lot_chapter = f.lot_chapter[f.use_lot]
         spent = in_period & (f.use_kind == "redeemed")
-        redeemed = _counts(f.use_dealer[spent], f.use_points[spent])
+        redeemed = _counts(f.use_chapter[spent], f.use_points[spent])
+        moved = spent & (lot_chapter != f.use_chapter)
+        cross = _pairs(lot_chapter[moved], f.use_chapter[moved], f.use_points[moved])
+        redeemed_at = _counts(f.use_dealer[spent], f.use_points[spent])
         crossing = spent & (lot_dealer != f.use_dealer)
-        cross = _pairs(lot_dealer[crossing], f.use_dealer[crossing], f.use_points[crossing])
+        honoured = _pairs(lot_dealer[crossing], f.use_dealer[crossing], f.use_points[crossing])
         by_hq = spent & (lot_funder == "hq")
         reimbursement = _valued(_counts(f.use_dealer[by_hq], f.use_points[by_hq]), cost_per_point)
         owed = crossing & (lot_funder == "dealer")
@@ -439,6 +522,8 @@ class Settlement:
             issued=issued,
             redeemed=redeemed,
             cross=cross,
+            redeemed_at=redeemed_at,
+            honoured=honoured,
             reimbursement=reimbursement,
             clearing=clearing,
             liability=liability,
@@ -459,8 +544,7 @@ class Settlement:
     def to_pandas(self) -> Any:
         """The statement per dealer, as a pandas DataFrame indexed by dealer.
 
-        Columns: points issued by funder (``issued_hq``, ``issued_dealer``,
-        ``issued_partner``), ``redeemed``, ``redeemed_from_others`` (earned at another
+        Columns: points ``redeemed`` there, ``redeemed_from_others`` (earned at another
         dealer), ``honoured_elsewhere`` (earned here, redeemed at another dealer), and
         money in minor units (``reimbursed_by_hq``, ``owed_to_others``,
         ``owed_by_others``, ``net``: what the dealer receives, net).
@@ -490,9 +574,8 @@ class Settlement:
 
         pd = require("pandas", extra="pandas")
         dealers = sorted(
-            {d for _, d in self.issued}
-            | set(self.redeemed)
-            | {d for pair in self.cross for d in pair}
+            set(self.redeemed_at)
+            | {d for pair in self.honoured for d in pair}
             | set(self.reimbursement)
         )
         rows = []
@@ -504,18 +587,12 @@ class Settlement:
             rows.append(
                 {
                     "dealer": dealer,
-                    **{
-                        f"issued_{funder}": sum(
-                            v for (f, d), v in self.issued.items() if f == funder and d == dealer
-                        )
-                        for funder in ("hq", "dealer", "partner")
-                    },
-                    "redeemed": self.redeemed.get(dealer, 0),
+                    "redeemed": self.redeemed_at.get(dealer, 0),
                     "redeemed_from_others": sum(
-                        v for (_, at), v in self.cross.items() if at == dealer
+                        v for (_, at), v in self.honoured.items() if at == dealer
                     ),
                     "honoured_elsewhere": sum(
-                        v for (earned, _), v in self.cross.items() if earned == dealer
+                        v for (earned, _), v in self.honoured.items() if earned == dealer
                     ),
                     "reimbursed_by_hq": hq_minor,
                     "owed_to_others": paid,
