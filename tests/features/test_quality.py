@@ -356,3 +356,29 @@ def test_the_quotes_name_their_documents() -> None:
     assert FIRST_TIME_FIX.text == "高质量的维修服务(一次修复率)"
     assert MILEAGE_CLASS.source is Material.FOLLOW_UP_CALLS
     assert MILEAGE_CLASS.text == "行使里程分类/完成该里程的时间间隔"
+
+
+def test_the_dealer_keeps_a_promise_when_the_car_is_delivered_by_the_promised_time() -> None:
+    def promised(number: str, closed: int | None, promise: int | None) -> RepairOrder:
+        """An order opened at 10:00 Beijing time on 2 March, closed and promised at hours."""
+        order = _ro(number, date(2026, 3, 2), "maintenance")
+        at = order.opened_at
+        return order.model_copy(
+            update={
+                "closed_at": None if closed is None else at + timedelta(hours=closed),
+                "promised_at": None if promise is None else at + timedelta(hours=promise),
+            }
+        )
+
+    book = _book(
+        promised("P1", 3, 4),  # delivered an hour early: kept
+        promised("P2", 4, 4),  # delivered on the promised minute: kept
+        promised("P3", 6, 4),  # two hours late
+        promised("P4", None, 4),  # still in the workshop: no verdict yet
+        promised("P5", 2, None),  # no promise made: not counted
+    )
+    dealers = features.dealer_features(book, as_of=date(2026, 3, 3))
+    assert dealers["promised"].tolist() == [3, 0]
+    assert dealers["on_time"].tolist() == [2, 0]
+    assert dealers["on_time_rate"][0] == pytest.approx(2 / 3)
+    assert np.isnan(dealers["on_time_rate"][1])  # D2 made no promise

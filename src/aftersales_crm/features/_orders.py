@@ -209,6 +209,13 @@ def repair_job_orders(bits: NDArray[np.int32]) -> NDArray[np.bool_]:
     return found
 
 
+def promise_outcomes(bits: NDArray[np.int32]) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Orders delivered by ``as_of`` with a promised time, and those of them on time."""
+    promised: NDArray[np.bool_] = (bits & (1 << _PROMISED_BIT)) != 0
+    kept: NDArray[np.bool_] = (bits & (1 << _ON_TIME_BIT)) != 0
+    return promised, kept
+
+
 def line_counts(
     seg: Segments, packed: NDArray[np.int64]
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:

@@ -18,7 +18,12 @@ from aftersales_crm._args import ARGUMENT_CODE, as_of_date
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features._calendar import DEFAULT_TIME_ZONE, day_number
 from aftersales_crm.features._inputs import as_tables, threads_of
-from aftersales_crm.features._orders import order_days, order_facts, repair_job_orders
+from aftersales_crm.features._orders import (
+    order_days,
+    order_facts,
+    promise_outcomes,
+    repair_job_orders,
+)
 from aftersales_crm.features._table import FeatureTable
 from aftersales_crm.records import Book
 from aftersales_crm.tables import Tables
@@ -219,7 +224,7 @@ def dealer_features(
     time_zone: str | tzinfo = DEFAULT_TIME_ZONE,
     threads: int | None = None,
 ) -> FeatureTable:
-    """Each dealer's first-time-fix rate and workshop counts on ``as_of``.
+    """Each dealer's first-time-fix rate, on-time delivery and workshop counts on ``as_of``.
 
     The rule is the customers' and vehicles' (:data:`FIRST_TIME_FIX`,
     :data:`FIRST_TIME_FIX_WINDOW`): a repair job is an order with a repair line
@@ -230,8 +235,10 @@ def dealer_features(
 
     Columns, one row per dealer in the order of ``tables.dealers`` (key ``dealer_id``):
     ``visits`` (orders opened by ``as_of``), ``comebacks`` (those marked as a comeback),
-    ``repair_jobs``, ``fixed_first_time``, ``first_time_fix_rate`` (NaN without a job) and
-    ``parts_replaced``.
+    ``repair_jobs``, ``fixed_first_time``, ``first_time_fix_rate`` (NaN without a job),
+    ``promised`` (orders delivered by ``as_of`` with a promised time), ``on_time`` (those
+    delivered by the promise, the rule of :func:`~aftersales_crm.records.on_time`),
+    ``on_time_rate`` (NaN without a promise) and ``parts_replaced``.
 
     Args:
         data: the customer base.
@@ -270,6 +277,9 @@ def dealer_features(
     job, fixed = fix_outcomes(orders, as_of_day, window_days)
     dealer = orders["dealer"]
     jobs = np.bincount(dealer[job], minlength=n).astype(np.int64)
+    promised, kept = promise_outcomes(orders["bits"])
+    promises = np.bincount(dealer[promised], minlength=n).astype(np.int64)
+    on_time = np.bincount(dealer[kept], minlength=n).astype(np.int64)
     first_time = np.bincount(dealer[fixed], minlength=n).astype(np.int64)
     return FeatureTable(
         "dealer_id",
@@ -280,6 +290,9 @@ def dealer_features(
             "repair_jobs": jobs,
             "fixed_first_time": first_time,
             "first_time_fix_rate": _rate(first_time, jobs),
+            "promised": promises,
+            "on_time": on_time,
+            "on_time_rate": _rate(on_time, promises),
             "parts_replaced": _parts(dealer, orders["parts"], n),
         },
         on,
