@@ -23,8 +23,9 @@ from aftersales_crm.records import Book
 from aftersales_crm.testing import strategies as st_crm
 
 AS_OF_DATES = st.dates(date(2018, 1, 1), date(2027, 12, 31))
-# Books and features take a while to build (more so under coverage): no deadline.
-SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Books and features take a while to build (more so under coverage): no deadline, and 30
+# examples of each property (derandomised in CI) to keep the suite within its budget.
+SLOW = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SYNTHETIC = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
