@@ -23,6 +23,7 @@ QUICK = {
     "bench_book_tables.py": ["--repeat", "2"],
     "bench_features.py": ["--quick"],
     "bench_ingest.py": ["--quick", "--repeat", "1"],
+    "bench_key_drivers.py": ["--repeat", "1", "--floor-max", "8"],
     "bench_ledger.py": ["--quick", "--repeat", "1"],
     "bench_levels.py": ["--quick"],
     "bench_policies.py": ["--quick"],

@@ -32,6 +32,7 @@ __all__ = [
     "DimensionPolicy",
     "Labels",
     "LoyaltyRule",
+    "Parameterised",
     "Policy",
     "PolicyKind",
     "Scores",
@@ -355,30 +356,22 @@ def check_is_fitted(policy: object) -> None:
         raise NotFittedError(msg)
 
 
-class BasePolicy:
-    """Optional helper for policies: parameters, ``clone``, ``repr`` and ``fit`` plumbing.
+class Parameterised:
+    """Parameters as scikit-learn keeps them: ``get_params``, ``set_params``, ``clone``, ``repr``.
 
+    The base of :class:`BasePolicy`, and of estimators that are not policies (a fit on other
+    inputs than a FeatureTable, such as :class:`~aftersales_crm.satisfaction.KeyDrivers`).
     Subclasses declare keyword-only ``__init__`` parameters and store each unchanged under
-    its own name; everything else comes from here. ``fit`` checks the parameters against
-    the class's ``parameter_constraints`` (:func:`~aftersales_crm.policies.validate_params`),
-    clones the policy and calls ``_fit(features)`` on the clone, which sets
-    trailing-underscore state. A policy that needs no population does not override
-    ``_fit``. BasePolicy is a plain class (not attrs), so a user's plain class works the
-    same way without it.
+    its own name, and may state each parameter's rule in ``parameter_constraints``.
 
     Examples:
-        >>> class MinSpend(BasePolicy):
-        ...     kind = "tier"
-        ...     def __init__(self, *, fen: int = 100_000) -> None:
-        ...         self.fen = fen
-        ...     def assign(self, features):
-        ...         return Labels((features["spend_fen"] < self.fen).astype(int), ("big", "small"))
-        >>> MinSpend(fen=5), MinSpend().get_params(), MinSpend().set_params(fen=1).fen
-        (MinSpend(fen=5), {'fen': 100000}, 1)
+        >>> class Window(Parameterised):
+        ...     def __init__(self, *, days: int = 30) -> None:
+        ...         self.days = days
+        >>> Window(days=7), Window().get_params(), Window().set_params(days=1).days
+        (Window(days=7), {'days': 30}, 1)
     """
 
-    kind: ClassVar[PolicyKind]
-    population_relative: ClassVar[bool] = False
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = MappingProxyType({})
     """Each parameter's type and range (:class:`~aftersales_crm.policies.Constraint`)."""
 
@@ -413,7 +406,7 @@ class BasePolicy:
         return {name: getattr(self, name) for name in self._param_names()}
 
     def set_params(self, **params: Any) -> Self:
-        """A new, unfitted policy with ``params`` changed; the receiver is not changed.
+        """A new, unfitted copy with ``params`` changed; the receiver is not changed.
 
         Raises:
             InvalidValue: for a name that is not a parameter.
@@ -432,7 +425,7 @@ class BasePolicy:
         return type(self)(**(self.get_params() | params))
 
     def clone(self) -> Self:
-        """A new, unfitted policy with the same parameters.
+        """A new, unfitted copy with the same parameters.
 
         Examples:
             >>> class Band(BasePolicy):
@@ -442,6 +435,42 @@ class BasePolicy:
             (3,)
         """
         return type(self)(**copy.deepcopy(self.get_params()))
+
+    def __repr__(self) -> str:
+        """``ClassName(param=value)`` with only the parameters that differ from the defaults."""
+        defaults = self._defaults()
+        shown = ", ".join(
+            f"{name}={value!r}"
+            for name, value in self.get_params().items()
+            if not _same(value, defaults.get(name, inspect.Parameter.empty))
+        )
+        return f"{type(self).__name__}({shown})"
+
+
+class BasePolicy(Parameterised):
+    """Optional helper for policies: parameters, ``clone``, ``repr`` and ``fit`` plumbing.
+
+    Subclasses declare keyword-only ``__init__`` parameters and store each unchanged under
+    its own name; everything else comes from here. ``fit`` checks the parameters against
+    the class's ``parameter_constraints`` (:func:`~aftersales_crm.policies.validate_params`),
+    clones the policy and calls ``_fit(features)`` on the clone, which sets
+    trailing-underscore state. A policy that needs no population does not override
+    ``_fit``. BasePolicy is a plain class (not attrs), so a user's plain class works the
+    same way without it.
+
+    Examples:
+        >>> class MinSpend(BasePolicy):
+        ...     kind = "tier"
+        ...     def __init__(self, *, fen: int = 100_000) -> None:
+        ...         self.fen = fen
+        ...     def assign(self, features):
+        ...         return Labels((features["spend_fen"] < self.fen).astype(int), ("big", "small"))
+        >>> MinSpend(fen=5), MinSpend().get_params(), MinSpend().set_params(fen=1).fen
+        (MinSpend(fen=5), {'fen': 100000}, 1)
+    """
+
+    kind: ClassVar[PolicyKind]
+    population_relative: ClassVar[bool] = False
 
     def fit(self, features: FeatureTable) -> Self:
         """A fitted copy of the policy; the receiver is not changed.
@@ -475,16 +504,6 @@ class BasePolicy:
 
     def _fit(self, features: FeatureTable) -> None:
         """Set fitted state (trailing-underscore attributes) from ``features``."""
-
-    def __repr__(self) -> str:
-        """``ClassName(param=value)`` with only the parameters that differ from the defaults."""
-        defaults = self._defaults()
-        shown = ", ".join(
-            f"{name}={value!r}"
-            for name, value in self.get_params().items()
-            if not _same(value, defaults.get(name, inspect.Parameter.empty))
-        )
-        return f"{type(self).__name__}({shown})"
 
 
 def _same(a: Any, b: Any) -> bool:
