@@ -88,6 +88,7 @@ from aftersales_crm._suggest import did_you_mean
 from aftersales_crm.errors import InvalidValue, PolicyNameClash, UnknownPolicyError
 
 if TYPE_CHECKING:  # for the return types of get_policy; imported when a policy is asked for
+    from aftersales_crm.complaints import ComplaintSla
     from aftersales_crm.loyalty import (
         FirstMaintenanceReturn,
         LoyaltyStatus,
@@ -183,6 +184,8 @@ BUILT_INS: Final[Mapping[str, str]] = MappingProxyType(
         "service_interval_status": f"{_LOYALTY}:ServiceIntervalStatus",
         "loyalty_status": f"{_LOYALTY}:LoyaltyStatus",
         "loyalty_value_matrix": f"{_LOYALTY}:LoyaltyValueMatrix",
+        # Complaint service levels.
+        "complaint_sla": "aftersales_crm.complaints:ComplaintSla",
     }
 )
 """Name → ``"module:Class"`` of every built-in policy, imported only when asked for."""
@@ -287,10 +290,12 @@ def get_policy(
     name: Literal["loyalty_value_matrix", "matrix"], **params: Any
 ) -> LoyaltyValueMatrix: ...
 @overload
+def get_policy(name: Literal["complaint_sla"], **params: Any) -> ComplaintSla: ...
+@overload
 def get_policy(name: str, **params: Any) -> Policy: ...
 
 
-def get_policy(name: str, **params: Any) -> Policy:
+def get_policy(name: str, **params: Any) -> Any:
     """A new policy built from its registered name and keyword parameters.
 
     Built-in names and aliases are looked up first; the plugins of the entry-point group
@@ -347,7 +352,7 @@ def get_policy(name: str, **params: Any) -> Policy:
             raise _unknown(name)
         cls = entry_point.load()
     _known_params(cls, params)
-    policy: Policy = cls(**params)
+    policy = cls(**params)
     validate_params(policy)
     return policy
 
