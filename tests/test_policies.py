@@ -835,7 +835,10 @@ def test_names_are_case_insensitive_and_aliases_resolve(name: str, canonical: st
         ("pareto-abx", "did you mean 'pareto_abc' or 'pareto'?"),  # a typo
         ("thresholds_tier", "did you mean 'threshold_tiers' or 'thresholds'?"),  # a plural
         ("RFM-scores", "did you mean 'rfm_score'?"),
-        ("xyzzy", "the policies are body_type, consumption_level, "),  # nothing close: all
+        (
+            "xyzzy",
+            "the policies are body_type, complaint_sla, consumption_level, ",
+        ),  # nothing close: all
     ],
 )
 def test_an_unknown_name_is_a_lookup_error_suggesting_close_names(

@@ -1,7 +1,7 @@
 """Policy kinds as data: what each kind of policy reads, its verbs, its result, its checks.
 
 A *policy kind* (tier, dimension, loyalty, the club's points, level and card rules; later
-survey scorers, care and contact rules, churn models) is declared once as a :class:`PolicyKindSpec`. The
+survey scorers, complaint service levels, care and contact rules, churn models) is declared once as a :class:`PolicyKindSpec`. The
 conformance kit of :mod:`aftersales_crm.testing` reads the declaration to know how to run a
 policy of the kind on the kind's sample input, what type its result must have, and which
 families of checks apply. A new kind is added by declaring it with :func:`declare_kind`;
@@ -460,3 +460,18 @@ CARD: Final = declare_kind(
     )
 )
 """Membership cards: the card of each customer and its discount on an amount of money."""
+
+COMPLAINT_SLA: Final = declare_kind(
+    PolicyKindSpec(
+        name="complaint_sla",
+        reads=Reads.FACTS,
+        verbs=("assess",),
+        result="aftersales_crm.complaints:SlaStatus",
+        sample="aftersales_crm.testing._samples:complaint_facts",
+        checks=(CheckFamily.FOLDS,),
+        description="tells, for every open complaint, whether its first response and its"
+        " resolution breach their allowed times, and the hours left before each breach",
+        runner="aftersales_crm.testing._samples:run_complaint_sla",
+    )
+)
+"""Complaint service levels: first response within hours, resolution within days, by severity."""

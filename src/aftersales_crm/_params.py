@@ -23,7 +23,7 @@ from typing import Any, Final, Literal
 import attrs
 import numpy as np
 
-from aftersales_crm._args import is_number, is_whole, tuple_of
+from aftersales_crm._args import is_number, is_whole, to_time_zone, tuple_of
 from aftersales_crm.errors import InvalidValue
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "OrNone",
     "Param",
     "SubsetOf",
+    "TimeZone",
     "Whole",
     "check_value",
     "invalid",
@@ -465,6 +466,32 @@ class Instance(Constraint):
         """``value`` itself."""
         if not isinstance(value, self.cls):
             raise _Broken(self.rule)
+        return value
+
+
+class TimeZone(Constraint):
+    """An IANA time zone name (``"Asia/Shanghai"``), the programme's zone of a policy.
+
+    Examples:
+        >>> TimeZone().check("Asia/Shanghai", {})
+        'Asia/Shanghai'
+        >>> TimeZone().rule
+        "expected an IANA time zone name such as 'Asia/Shanghai'"
+    """
+
+    @property
+    def rule(self) -> str:
+        """What the constraint expects, in words."""
+        return "expected an IANA time zone name such as 'Asia/Shanghai'"
+
+    def check(self, value: Any, params: Mapping[str, Any]) -> str:
+        """``value`` itself, once :func:`zoneinfo` knows it."""
+        if not isinstance(value, str):
+            raise _Broken(self.rule)
+        try:
+            to_time_zone(value)
+        except InvalidValue:
+            raise _Broken(self.rule) from None
         return value
 
 

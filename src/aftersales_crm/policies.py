@@ -92,6 +92,7 @@ from aftersales_crm._suggest import did_you_mean
 from aftersales_crm.errors import InvalidValue, PolicyNameClash, UnknownPolicyError
 
 if TYPE_CHECKING:  # for the return types of get_policy; imported when a policy is asked for
+    from aftersales_crm.complaints import ComplaintSla
     from aftersales_crm.loyalty import (
         FirstMaintenanceReturn,
         LoyaltyStatus,
@@ -193,6 +194,8 @@ BUILT_INS: Final[Mapping[str, str]] = MappingProxyType(
         "points_rule": f"{_MEMBERSHIP}:PointsRule",
         "qualifying_levels": f"{_MEMBERSHIP}:QualifyingLevels",
         "membership_cards": f"{_MEMBERSHIP}:MembershipCards",
+        # Complaint service levels.
+        "complaint_sla": "aftersales_crm.complaints:ComplaintSla",
     }
 )
 """Name → ``"module:Class"`` of every built-in policy, imported only when asked for."""
@@ -302,6 +305,7 @@ def get_policy(name: Literal["points_rule"], **params: Any) -> PointsRule: ...
 def get_policy(name: Literal["qualifying_levels"], **params: Any) -> QualifyingLevels: ...
 @overload
 def get_policy(name: Literal["membership_cards"], **params: Any) -> MembershipCards: ...
+def get_policy(name: Literal["complaint_sla"], **params: Any) -> ComplaintSla: ...
 @overload
 def get_policy(name: str, **params: Any) -> Policy: ...
 

@@ -22,7 +22,15 @@ from numpy.typing import NDArray
 
 from aftersales_crm._args import as_of_date, to_time_zone
 from aftersales_crm._optional import require
-from aftersales_crm._params import Constraint, OneOf, OrNone, SubsetOf, Whole, validate_params
+from aftersales_crm._params import (
+    Constraint,
+    OneOf,
+    OrNone,
+    SubsetOf,
+    TimeZone,
+    Whole,
+    validate_params,
+)
 from aftersales_crm._params import _Broken as Broken
 from aftersales_crm._policy import BasePolicy, PolicyKind
 from aftersales_crm.errors import InvalidType, InvalidValue
@@ -452,23 +460,6 @@ def _day_starts(days: NDArray[np.int64], zone: dt.tzinfo) -> NDArray[np.int64]:
     return guess
 
 
-class _Zone(Constraint):
-    """An IANA time zone name."""
-
-    @property
-    def rule(self) -> str:
-        return "expected an IANA time zone name such as 'Asia/Shanghai'"
-
-    def check(self, value: Any, params: Mapping[str, Any]) -> str:
-        if not isinstance(value, str):
-            raise Broken(self.rule)
-        try:
-            to_time_zone(value)
-        except InvalidValue:
-            raise Broken(self.rule) from None
-        return value
-
-
 class PointsRule(BasePolicy):
     """Club points for customer-pay service, activities, referrals and answered surveys.
 
@@ -593,7 +584,7 @@ class PointsRule(BasePolicy):
         "pending_days": Whole(low=0, high=3660),
         "funder": OneOf(_FUNDERS),
         "funders": _Pairs(SOURCE_KINDS, OneOf(_FUNDERS), "funders by source kind"),
-        "time_zone": _Zone(),
+        "time_zone": TimeZone(),
     }
     """Rates and multipliers: numbers >= 0 (exact; floats read as their decimal text); pay
     types and service kinds: values of :class:`~aftersales_crm.values.PayType` and

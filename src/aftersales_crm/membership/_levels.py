@@ -28,13 +28,14 @@ from aftersales_crm._params import (
     Names,
     Numbers,
     OneOf,
+    TimeZone,
     Whole,
     validate_params,
 )
 from aftersales_crm._policy import BasePolicy, Labels, PolicyKind
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features import DEFAULT_TIME_ZONE, add_months, business_dates
-from aftersales_crm.membership._earning import Awards, _Zone
+from aftersales_crm.membership._earning import Awards
 from aftersales_crm.segmentation._levels import LEVEL_NAMES, names_zh
 
 __all__ = ["LevelChanges", "Levels", "Qualifying", "QualifyingLevels", "value_levels"]
@@ -358,7 +359,7 @@ class QualifyingLevels(BasePolicy):
         "thresholds": Numbers(order="decreasing", whole=True),
         "window": OneOf(_WINDOWS),
         "grace_months": Whole(low=0, high=120),
-        "time_zone": _Zone(),
+        "time_zone": TimeZone(),
     }
 
     def __init__(

@@ -29,6 +29,15 @@ from numpy.typing import NDArray
 
 from aftersales_crm._args import as_of_instant, language
 from aftersales_crm._optional import require
+from aftersales_crm._transitions import (
+    Transitions,
+    last_upto,
+    read_only,
+    utc,
+)
+from aftersales_crm._transitions import aware as _aware
+from aftersales_crm._transitions import ids as _ids
+from aftersales_crm._transitions import instant_or_none as _instant
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.records import (
     MemberApplied,
@@ -136,15 +145,7 @@ Examples:
 
 _STATES: Final = list(MemberState)
 _EVENTS: Final = list(MemberEvent)
-#: The state code after each event code.
-_AFTER: Final = np.array([_STATES.index(TRANSITIONS[e][1]) for e in _EVENTS], dtype=np.int8)
-#: ``_ALLOWED[state + 1, event]``: may the event follow the state (row 0: no state yet)?
-_ALLOWED: Final = np.array(
-    [
-        [(None if s < 0 else _STATES[s]) in TRANSITIONS[e][0] for e in _EVENTS]
-        for s in range(-1, len(_STATES))
-    ]
-)
+_TABLE: Final = Transitions(_STATES, _EVENTS, TRANSITIONS, opening=MemberEvent.APPLIED)
 _WHO: Final = {
     MemberEvent.APPLIED: "a member applies once, before any other fact",
     MemberEvent.JOINED: "only an applicant joins",
@@ -152,16 +153,6 @@ _WHO: Final = {
     MemberEvent.LAPSED: "only an applicant or an active member lapses",
     MemberEvent.REACTIVATED: "only a lapsed member is reactivated",
 }
-
-
-def _read_only(array: NDArray[Any]) -> NDArray[Any]:
-    array.flags.writeable = False
-    return array
-
-
-def _ids(values: Any) -> NDArray[np.str_]:
-    out = np.asarray(values, dtype=str)
-    return out if out.size else np.empty(0, dtype="<U1")
 
 
 @attrs.frozen(eq=False)
@@ -212,17 +203,6 @@ class MemberStatus:
     chapter_id: str | None
     since: dt.datetime | None
     joined_at: dt.datetime | None
-
-
-def _aware(value: np.datetime64) -> dt.datetime:
-    """A ``datetime64`` instant in UTC (not NaT) as an aware datetime."""
-    micros = int(value.astype("datetime64[us]").astype(np.int64))
-    return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=micros)
-
-
-def _instant(value: np.datetime64) -> dt.datetime | None:
-    """An aware datetime, or ``None`` for NaT."""
-    return None if np.isnat(value) else _aware(value)
 
 
 @attrs.frozen(eq=False)
@@ -562,7 +542,7 @@ class MemberLog:
             _ids(chapter_ids),
             np.array([members[m] for m in member_of], dtype=np.int64),
             np.array([_EVENTS.index(_RECORDS[type(r)]) for r in records], dtype=np.int8),
-            _utc(instants),
+            utc(instants),
             _ids([r.key for r in records]),
             np.array(target, dtype=np.int64),
         )
@@ -592,13 +572,10 @@ class MemberLog:
             [None, 'applying', 'lapsed']
         """
         moment = as_of_instant(as_of)
-        cut = np.datetime64(_utc([moment])[0])
+        cut = np.datetime64(utc([moment])[0])
         n = self.n_members
         upto = self.at <= cut
-        count = np.bincount(self.member[upto], minlength=n)
-        start = np.searchsorted(self.member, np.arange(n), side="left")
-        last = start + count - 1
-        has = count > 0
+        has, last = last_upto(self.member, upto, n)
         state = np.full(n, _NONE, dtype=np.int8)
         chapter = np.full(n, _NONE, dtype=np.int64)
         since = np.full(n, _NAT)
@@ -613,10 +590,10 @@ class MemberLog:
         return MemberStates(
             member_ids=self.member_ids,
             chapter_ids=self.chapter_ids,
-            state=_read_only(state),
-            chapter=_read_only(chapter),
-            since=_read_only(since),
-            joined_at=_read_only(joined_at),
+            state=read_only(state),
+            chapter=read_only(chapter),
+            since=read_only(since),
+            joined_at=read_only(joined_at),
             as_of=moment,
         )
 
@@ -712,12 +689,6 @@ def member_status(facts: Iterable[Record], as_of: dt.datetime) -> MemberStatus:
     return log.states(as_of).status(str(log.member_ids[0]))
 
 
-def _utc(instants: list[dt.datetime]) -> NDArray[np.datetime64]:
-    """Aware datetimes as ``datetime64[us]`` in UTC."""
-    naive = [moment.astimezone(dt.UTC).replace(tzinfo=None) for moment in instants]
-    return np.array(naive, dtype="datetime64[us]").reshape(len(naive))
-
-
 def _fold(
     member_ids: NDArray[np.str_],
     chapter_ids: NDArray[np.str_],
@@ -728,38 +699,32 @@ def _fold(
     target: NDArray[np.int64],
 ) -> MemberLog:
     """The kernel: order the facts, check every transition, carry state and chapter."""
-    order = np.lexsort((fact_id, event, at, member))
+    folded = _TABLE.fold(entity=member, event=event, at=at, fact_id=fact_id)
+    order = folded.order
     member, event, at = member[order], event[order], at[order]
     fact_id, target = fact_id[order], target[order]
     n = len(member)
-    first = np.ones(n, dtype=bool)
-    first[1:] = member[1:] != member[:-1]
-    state = _AFTER[event] if n else np.empty(0, dtype=np.int8)
-    before = np.full(n, _NONE, dtype=np.int8)
-    before[1:] = state[:-1]
-    before[first] = _NONE
+    first, state, before = folded.first, folded.state, folded.before
     sets = target >= 0
     last_set = np.maximum.accumulate(np.where(sets, np.arange(n), 0)) if n else np.empty(0, int)
     chapter = np.where(sets | ~first, target[last_set], _NONE)
     chapter_before = np.full(n, _NONE, dtype=np.int64)
     chapter_before[1:] = chapter[:-1]
     chapter_before[first] = _NONE
-    wrong = ~_ALLOWED[before.astype(np.int64) + 1, event]
-    # An application after another fact of its member: that earlier fact is the one refused.
-    wrong &= first | (event != _EVENTS.index(MemberEvent.APPLIED))
+    wrong = folded.wrong  # an application after another fact: that fact is the one refused
     same = (event == _EVENTS.index(MemberEvent.TRANSFERRED)) & (target == chapter_before) & ~wrong
     bad = np.flatnonzero(wrong | same)
     if len(bad):
         _refuse(bad, member_ids, chapter_ids, member, event, at, fact_id, before, target, wrong)
     return MemberLog(
-        member_ids=_read_only(member_ids),
-        chapter_ids=_read_only(chapter_ids),
-        member=_read_only(member),
-        event=_read_only(event),
-        at=_read_only(at),
-        fact_id=_read_only(fact_id),
-        chapter=_read_only(chapter.astype(np.int64)),
-        state=_read_only(state.astype(np.int8)),
+        member_ids=read_only(member_ids),
+        chapter_ids=read_only(chapter_ids),
+        member=read_only(member),
+        event=read_only(event),
+        at=read_only(at),
+        fact_id=read_only(fact_id),
+        chapter=read_only(chapter.astype(np.int64)),
+        state=read_only(state.astype(np.int8)),
     )
 
 

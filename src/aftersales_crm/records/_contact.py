@@ -160,7 +160,7 @@ COMPLAINTS = FactKind(
 
 
 class ComplaintUpdated(Record):
-    """A complaint moved on: acknowledged, escalated, resolved, reopened or closed.
+    """A complaint moved on: acknowledged, in progress, escalated, resolved, reopened or closed.
 
     Closing carries the customer's verdict; the other actions do not.
 

@@ -165,16 +165,25 @@ class Severity(LabelledEnum):
 
 
 class ComplaintAction(LabelledEnum):
-    """A step in a complaint's life: acknowledged, escalated, resolved, reopened, closed.
+    """A step in a complaint's life: acknowledged, in progress, escalated, resolved, reopened, closed.
 
     The steps follow the handling 《汽车售后客户关系管理》 describes: a channel that takes
     complaints in and answers promptly ("设立专门的客户抱怨受理渠道,及时响应客户投诉"), a
     hand-over to the department concerned ("将客户抱怨反馈给相关部门进行处理"), and a
     satisfaction check once handled ("满意度跟踪调查"). Reopening is the library's choice.
 
+    ``IN_PROGRESS`` (处理中) is the hand-over: the department concerned is working on the
+    complaint. ``ESCALATED`` (已升级) is a step *within* in progress, not a state of its
+    own: the complaint goes up to a manager or the maker and stays in progress, so an
+    escalated complaint is still waiting for its resolution and its SLA clock runs on.
+    The library chose this so that escalating is recorded (who, when) without adding a
+    state every rule would have to handle. ``IN_PROGRESS`` comes last so that the table
+    codes of the older members are unchanged. Which step may follow which is the table
+    :data:`aftersales_crm.complaints.TRANSITIONS`.
+
     Examples:
-        >>> ComplaintAction.ESCALATED.label("zh")
-        '已升级'
+        >>> ComplaintAction.ESCALATED.label("zh"), ComplaintAction.IN_PROGRESS.label("zh")
+        ('已升级', '处理中')
 
     References:
         《汽车售后客户关系管理》 (客户抱怨处理与满意度提升).
@@ -185,6 +194,7 @@ class ComplaintAction(LabelledEnum):
     RESOLVED = "resolved", "resolved", "已解决"
     REOPENED = "reopened", "reopened", "重新打开"
     CLOSED = "closed", "closed", "已关闭"
+    IN_PROGRESS = "in_progress", "in progress", "处理中"
 
 
 class CustomerVerdict(LabelledEnum):

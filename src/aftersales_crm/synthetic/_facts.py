@@ -83,10 +83,19 @@ def complaints(orders: list[RepairOrder], rng: np.random.Generator, as_of: date)
             )
         )
         stop = int(rng.integers(1, len(w.COMPLAINT_STEPS) + 1))
+        last = filed_at
         for n, (action, hours) in enumerate(w.COMPLAINT_STEPS[:stop]):
-            when = filed_at + timedelta(hours=hours * float(rng.uniform(*w.COMPLAINT_STEP_SPREAD)))
+            drawn = filed_at + timedelta(hours=hours * float(rng.uniform(*w.COMPLAINT_STEP_SPREAD)))
+            when = max(drawn, last + w.COMPLAINT_STEP_GAP)  # each step after the one before
             if when.date() > as_of:
                 break
+            if action == "resolved":  # handed to the department concerned, halfway there
+                middle = last + (when - last) / 2
+                out.append(
+                    ComplaintUpdated(
+                        id=f"{qid}-p", complaint_id=qid, at=middle, action="in_progress"
+                    )
+                )
             verdicts = w.COMPLAINT_VERDICTS
             verdict = verdicts[int(rng.integers(0, len(verdicts)))] if action == "closed" else None
             out.append(
@@ -94,6 +103,7 @@ def complaints(orders: list[RepairOrder], rng: np.random.Generator, as_of: date)
                     id=f"{qid}-{n}", complaint_id=qid, at=when, action=action, verdict=verdict
                 )
             )
+            last = when
     return out
 
 

@@ -9,7 +9,7 @@ the rhythms follow the after-sales practice the library models (a first maintena
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Final
 
@@ -273,8 +273,12 @@ COMPLAINT_CATEGORIES: Final = tuple(
 #: Severities of a complaint, repeated by their weight.
 COMPLAINT_SEVERITIES: Final = ("low", "low", "medium", "medium", "high", "critical")
 #: The steps of a complaint and their typical hours after filing (each 0.5 to 2 times that).
+#: A resolved complaint was in progress (处理中) halfway between its acknowledgement and
+#: its resolution.
 COMPLAINT_STEPS: Final = (("acknowledged", 4), ("resolved", 72), ("closed", 120))
 COMPLAINT_STEP_SPREAD = (0.5, 2.0)
+#: The least time between two steps of a complaint: a step follows the one before it.
+COMPLAINT_STEP_GAP: Final = timedelta(minutes=30)
 #: Verdicts of a closed complaint, repeated by their weight.
 COMPLAINT_VERDICTS: Final = ("satisfied", "satisfied", "neutral", "dissatisfied")
 #: Share of customers who refer a buyer, and of referrals that end in a delivery.

@@ -27,8 +27,10 @@ __all__ = [
     "club_members",
     "club_sources",
     "club_tables",
+    "complaint_facts",
     "customer_features",
     "qualifying_sample",
+    "run_complaint_sla",
     "run_levels",
     "run_points",
     "with_twins",
@@ -378,3 +380,130 @@ def run_levels(policy: Any, sample: FactSample) -> Any:
         value=[f.value for f in facts],
     )
     return policy.levels(qualifying, as_of=sample.as_of)
+
+
+# ---------------------------------------------------------------- complaints
+
+#: A complaint of the SLA sample: id, severity, hours before the end of ``as_of`` it was
+#: filed, and its updates as (action, hours after filing).
+_COMPLAINTS: Final = (
+    (
+        "Q01",
+        "low",
+        20 * 24,
+        (("acknowledged", 3), ("in_progress", 20), ("resolved", 100), ("closed", 130)),
+    ),
+    ("Q02", "medium", 10 * 24, (("acknowledged", 10), ("resolved", 200))),
+    ("Q03", "high", 3 * 24, (("acknowledged", 1), ("in_progress", 5), ("escalated", 30))),
+    ("Q04", "critical", 14, ()),
+    (
+        "Q05",
+        "low",
+        30 * 24,
+        (("acknowledged", 2), ("resolved", 100), ("closed", 120), ("reopened", 600)),
+    ),
+    ("Q06", "medium", 15, ()),
+    ("Q07", "high", 8 * 24, (("acknowledged", 2), ("resolved", 30))),
+    ("Q08", "critical", 5 * 24, (("acknowledged", 1), ("in_progress", 1), ("resolved", 90))),
+)
+#: Facts after ``as_of``: (complaint, action or "filed", hours after the end of ``as_of``).
+_LATE: Final = (
+    ("Q04", "acknowledged", 2),
+    ("Q06", "acknowledged", 10),
+    ("Q09", "filed", 3),
+    ("Q03", "resolved", 20),
+)
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    """The last microsecond of ``day`` in the programme's default time zone."""
+    from aftersales_crm.features import DEFAULT_TIME_ZONE
+    from aftersales_crm.features._calendar import to_time_zone
+
+    zone = to_time_zone(DEFAULT_TIME_ZONE)
+    return dt.datetime.combine(day + _ONE_DAY, dt.time(), tzinfo=zone) - dt.timedelta(
+        microseconds=1
+    )
+
+
+def complaint_facts() -> FactSample:
+    """The facts the kit checks complaint-SLA policies on: eight complaints and their steps.
+
+    Complaints of every severity and state up to the end of ``synthetic.DEFAULT_AS_OF``
+    (Beijing time): closed, resolved, in progress (one escalated, one reopened),
+    acknowledged late and not acknowledged at all; after it, acknowledgements, a
+    resolution and a new complaint. :func:`run_complaint_sla` folds them.
+
+    Examples:
+        >>> sample = complaint_facts()
+        >>> len(sample), len(sample.future)
+        (26, 4)
+    """
+    from aftersales_crm.records import ComplaintFiled, ComplaintUpdated
+
+    end = _end_of(synthetic.DEFAULT_AS_OF) + dt.timedelta(microseconds=1)  # next midnight
+    hours = dt.timedelta(hours=1)
+    facts: list[Any] = []
+    filed_at: dict[str, dt.datetime] = {}
+    for complaint_id, severity, before, steps in _COMPLAINTS:
+        at = end - before * hours
+        filed_at[complaint_id] = at
+        facts.append(
+            ComplaintFiled(
+                id=complaint_id,
+                customer_id=f"C{complaint_id[1:]}",
+                at=at,
+                category="repair_quality",
+                severity=severity,
+                channel="phone",
+            )
+        )
+        for k, (action, after) in enumerate(steps):
+            verdict = "satisfied" if action == "closed" else None
+            facts.append(
+                ComplaintUpdated(
+                    id=f"{complaint_id}-{k}",
+                    complaint_id=complaint_id,
+                    at=at + after * hours,
+                    action=action,
+                    verdict=verdict,
+                )
+            )
+    future: list[Any] = []
+    for complaint_id, action, after in _LATE:
+        at = end + after * hours
+        if action == "filed":
+            future.append(
+                ComplaintFiled(
+                    id=complaint_id,
+                    customer_id="C09",
+                    at=at,
+                    category="price",
+                    severity="low",
+                    channel="phone",
+                )
+            )
+        else:
+            future.append(
+                ComplaintUpdated(
+                    id=f"{complaint_id}-late", complaint_id=complaint_id, at=at, action=action
+                )
+            )
+    return FactSample(facts, synthetic.DEFAULT_AS_OF, future=future)
+
+
+def run_complaint_sla(policy: Any, sample: FactSample) -> Any:
+    """How the kit runs a complaint-SLA policy: ``policy.assess(log, as_of=…)``.
+
+    The facts are folded into a :class:`~aftersales_crm.complaints.ComplaintLog`; the
+    moment is the end of the sample's ``as_of`` day in Beijing time.
+
+    Examples:
+        >>> from aftersales_crm.complaints import ComplaintSla
+        >>> run_complaint_sla(ComplaintSla(), complaint_facts()).breaches()
+        {'open': 7, 'response': 3, 'resolution': 2}
+    """
+    from aftersales_crm.complaints import ComplaintLog
+
+    log = ComplaintLog.from_records(sample.facts)
+    return policy.assess(log, as_of=_end_of(sample.as_of))
