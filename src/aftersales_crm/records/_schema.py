@@ -205,6 +205,11 @@ class Column:
     signed: bool = False
 
     def __attrs_post_init__(self) -> None:
+        for name in ("nullable", "signed"):
+            given: object = getattr(self, name)
+            if not isinstance(given, bool):
+                msg = f"column {self.name!r}: {name} is {given!r:.60}, expected True or False"
+                raise InvalidValue(msg, code="invalid_column")
         if self.signed and (self.nullable or self.kind is not ColumnKind.INT):
             msg = f"column {self.name!r}: only a required int column can be signed"
             raise InvalidValue(msg, code="signed_column")

@@ -11,6 +11,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from aftersales_crm._args import flag, language
 from aftersales_crm._params import Constraint, Number, Numbers, OneOf, Param, validate_params
 from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, feature
 from aftersales_crm.features import FeatureTable, MileageMethod
@@ -82,7 +83,8 @@ class VehicleAgeReport:
             >>> report.format("zh")
             '5年以上: 2位客户, 100.0%'
         """
-        zh = lang == "zh"
+        zh = language(lang) == "zh"
+        material = flag(material, parameter="material")
         lines = []
         for i, (name, name_zh) in enumerate(zip(self.names, self.names_zh, strict=True)):
             count, share = self.customers[i], f"{self.customer_shares[i]:.1%}"
