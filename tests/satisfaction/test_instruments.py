@@ -10,15 +10,15 @@ from aftersales_crm.satisfaction import (
     CSI_CHINA_2014,
     CSI_CHINA_2015,
     CSI_CHINA_2024,
+    ELEVEN_POINT,
     INSTRUMENTS,
     LIKERT_5,
     NPS_SURVEY,
-    SCALE_0_10,
-    SCALE_1_7,
-    SCALE_1_10,
     SERVQUAL,
     SERVQUAL_1988,
+    SEVEN_POINT,
     SSI_SIX_FACTOR,
+    TEN_POINT,
     Asks,
     Factor,
     Instrument,
@@ -28,7 +28,7 @@ from aftersales_crm.satisfaction import (
 )
 
 
-def _item(item_id: str = "a", scale: Scale = SCALE_1_10) -> Item:
+def _item(item_id: str = "a", scale: Scale = TEN_POINT) -> Item:
     return Item(item_id, "问", "question", scale)
 
 
@@ -38,9 +38,9 @@ def _item(item_id: str = "a", scale: Scale = SCALE_1_10) -> Item:
 @pytest.mark.parametrize(
     ("scale", "low", "high", "points"),
     [
-        (SCALE_1_10, 1, 10, 10),  # J.D. Power attribute ratings
-        (SCALE_0_10, 0, 10, 11),  # the recommend question
-        (SCALE_1_7, 1, 7, 7),  # SERVQUAL
+        (TEN_POINT, 1, 10, 10),  # J.D. Power attribute ratings
+        (ELEVEN_POINT, 0, 10, 11),  # the recommend question
+        (SEVEN_POINT, 1, 7, 7),  # SERVQUAL
         (LIKERT_5, 1, 5, 5),  # one label per point
     ],
 )
@@ -53,17 +53,17 @@ def test_the_four_built_in_scales_have_their_points(
 
 def test_the_percent_mapping_puts_the_lowest_point_at_0_and_the_highest_at_100() -> None:
     # 1–10: (x − 1) / 9; 0–10: x / 10. A 7 is 66.67 on one and 70 on the other.
-    assert SCALE_1_10.to_percent(np.array([1, 7, 10])).round(2).tolist() == [0.0, 66.67, 100.0]
-    assert SCALE_0_10.to_percent(np.array([0, 7, 10])).tolist() == [0.0, 70.0, 100.0]
+    assert TEN_POINT.to_percent(np.array([1, 7, 10])).round(2).tolist() == [0.0, 66.67, 100.0]
+    assert ELEVEN_POINT.to_percent(np.array([0, 7, 10])).tolist() == [0.0, 70.0, 100.0]
 
 
 def test_reverse_scoring_on_seven_points_is_eight_minus_x() -> None:
-    assert SCALE_1_7.reverse(np.arange(1, 8)).tolist() == [7, 6, 5, 4, 3, 2, 1]
-    assert SCALE_0_10.reverse(np.array([0, 3])).tolist() == [10, 7]
+    assert SEVEN_POINT.reverse(np.arange(1, 8)).tolist() == [7, 6, 5, 4, 3, 2, 1]
+    assert ELEVEN_POINT.reverse(np.array([0, 3])).tolist() == [10, 7]
 
 
 def test_a_scale_contains_only_its_whole_points() -> None:
-    assert SCALE_1_7.contains(np.array([1, 7, 0, 8, 2.5, np.nan])).tolist() == [
+    assert SEVEN_POINT.contains(np.array([1, 7, 0, 8, 2.5, np.nan])).tolist() == [
         True,
         True,
         False,
@@ -98,15 +98,15 @@ def test_a_fractional_point_is_refused() -> None:
 
 
 def test_an_item_takes_asks_by_value_and_refuses_other_values() -> None:
-    assert Item("a", "问", "q", SCALE_1_7, asks="both").asks is Asks.BOTH  # type: ignore[arg-type]
+    assert Item("a", "问", "q", SEVEN_POINT, asks="both").asks is Asks.BOTH  # type: ignore[arg-type]
     with pytest.raises(InvalidValue, match="asks is 'hope'"):
-        Item("a", "问", "q", SCALE_1_7, asks="hope")  # type: ignore[arg-type]
+        Item("a", "问", "q", SEVEN_POINT, asks="hope")  # type: ignore[arg-type]
     with pytest.raises(InvalidType, match="scale"):
         Item("a", "问", "q", (1, 7))  # type: ignore[arg-type]
     with pytest.raises(InvalidType, match="reverse"):
-        Item("a", "问", "q", SCALE_1_7, reverse=1)  # type: ignore[arg-type]
+        Item("a", "问", "q", SEVEN_POINT, reverse=1)  # type: ignore[arg-type]
     with pytest.raises(InvalidValue, match="text_en"):
-        Item("a", "问", " ", SCALE_1_7)
+        Item("a", "问", " ", SEVEN_POINT)
 
 
 def test_item_weights_are_normalised_and_equal_by_default() -> None:
@@ -177,7 +177,7 @@ def test_the_csi_factor_names_are_the_materials() -> None:
     assert names == ["服务启动", "服务顾问", "服务设施", "服务后取车", "服务质量"]
     attributes = [i.text_zh for i in CSI_CHINA_2015.factor("service_initiation").items]
     assert attributes == ["预约简单方便", "灵活地配合您需要的预约时间", "接车过程迅速"]
-    assert all(item.scale is SCALE_1_10 for item in CSI_CHINA_2015.items)
+    assert all(item.scale is TEN_POINT for item in CSI_CHINA_2015.items)
 
 
 def test_the_2024_set_has_six_factors_and_no_weights() -> None:
@@ -210,7 +210,7 @@ def test_servqual_maps_its_22_items_to_the_five_dimensions(dimension: str, numbe
     for instrument in (SERVQUAL, SERVQUAL_1988):
         items = instrument.factor(dimension).items
         assert [i.id for i in items] == [f"sq{n:02d}" for n in numbers]
-        assert all(i.scale is SCALE_1_7 and i.asks is Asks.BOTH for i in items)
+        assert all(i.scale is SEVEN_POINT and i.asks is Asks.BOTH for i in items)
 
 
 def test_only_the_1988_wording_reverse_scores_responsiveness_and_empathy() -> None:
@@ -221,7 +221,7 @@ def test_only_the_1988_wording_reverse_scores_responsiveness_and_empathy() -> No
 
 def test_nps_is_one_item_on_zero_to_ten() -> None:
     (item,) = NPS_SURVEY.items
-    assert item.scale is SCALE_0_10
+    assert item.scale is ELEVEN_POINT
 
 
 def test_the_registry_holds_each_preset_under_its_key() -> None:

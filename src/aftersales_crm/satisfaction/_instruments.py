@@ -20,23 +20,21 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm.errors import InvalidType, InvalidValue
+from aftersales_crm.records import MAX_RATING
 from aftersales_crm.values import LabelledEnum
 
 __all__ = [
+    "ELEVEN_POINT",
     "LIKERT_5",
     "MAX_RATING",
-    "SCALE_0_10",
-    "SCALE_1_7",
-    "SCALE_1_10",
+    "SEVEN_POINT",
+    "TEN_POINT",
     "Asks",
     "Factor",
     "Instrument",
     "Item",
     "Scale",
 ]
-
-MAX_RATING: Final = 100
-"""The highest point any scale may have (a 0–100 slider); a survey fact's ratings are at most this."""
 
 _ID: Final = re.compile(r"[^\s@]{1,64}")
 """Item, factor and instrument ids: 1 to 64 characters, no white space and no ``@``."""
@@ -153,9 +151,9 @@ class Scale:
             labels do not fit the points.
 
     Examples:
-        >>> SCALE_1_7.points, SCALE_1_7.labels
+        >>> SEVEN_POINT.points, SEVEN_POINT.labels
         (7, ('strongly disagree', 'strongly agree'))
-        >>> SCALE_1_10.to_percent(np.array([1, 10, 5.5])).tolist()
+        >>> TEN_POINT.to_percent(np.array([1, 10, 5.5])).tolist()
         [0.0, 100.0, 50.0]
         >>> Scale(low=5, high=5)
         Traceback (most recent call last):
@@ -198,7 +196,7 @@ class Scale:
         """How many points the scale has.
 
         Examples:
-            >>> SCALE_0_10.points, LIKERT_5.points
+            >>> ELEVEN_POINT.points, LIKERT_5.points
             (11, 5)
         """
         return self.high - self.low + 1
@@ -207,7 +205,7 @@ class Scale:
         """Which ratings are points of the scale (whole and within its range; NaN is not).
 
         Examples:
-            >>> SCALE_1_7.contains(np.array([0, 1, 7, 8, 3.5, np.nan])).tolist()
+            >>> SEVEN_POINT.contains(np.array([0, 1, 7, 8, 3.5, np.nan])).tolist()
             [False, True, True, False, False, False]
         """
         x = np.asarray(values, dtype=np.float64)
@@ -219,7 +217,7 @@ class Scale:
         """Reverse-scored ratings: ``low + high − x`` (``8 − x`` on a 1–7 scale).
 
         Examples:
-            >>> SCALE_1_7.reverse(np.array([1, 4, 7])).tolist()
+            >>> SEVEN_POINT.reverse(np.array([1, 4, 7])).tolist()
             [7.0, 4.0, 1.0]
         """
         out: NDArray[np.float64] = self.low + self.high - np.asarray(values, dtype=np.float64)
@@ -232,9 +230,9 @@ class Scale:
         1–10, 0 → 0 and 10 → 100 on 0–10 (so a 7 is 66.7 on 1–10 and 70 on 0–10).
 
         Examples:
-            >>> SCALE_0_10.to_percent(np.array([0, 7, 10])).tolist()
+            >>> ELEVEN_POINT.to_percent(np.array([0, 7, 10])).tolist()
             [0.0, 70.0, 100.0]
-            >>> SCALE_1_10.to_percent(np.array([7])).round(1).tolist()
+            >>> TEN_POINT.to_percent(np.array([7])).round(1).tolist()
             [66.7]
         """
         x = np.asarray(values, dtype=np.float64)
@@ -242,13 +240,13 @@ class Scale:
         return out
 
 
-SCALE_1_10: Final = Scale(1, 10, "1–10", ("very dissatisfied", "very satisfied"))
+TEN_POINT: Final = Scale(1, 10, "1–10", ("very dissatisfied", "very satisfied"))
 """The 10-point rating scale of J.D. Power's attribute ratings (1 = worst, 10 = best)."""
 
-SCALE_0_10: Final = Scale(0, 10, "0–10", ("not at all likely", "extremely likely"))
+ELEVEN_POINT: Final = Scale(0, 10, "0–10", ("not at all likely", "extremely likely"))
 """The 11-point scale of the likelihood-to-recommend question (Reichheld 2003)."""
 
-SCALE_1_7: Final = Scale(1, 7, "1–7", ("strongly disagree", "strongly agree"))
+SEVEN_POINT: Final = Scale(1, 7, "1–7", ("strongly disagree", "strongly agree"))
 """SERVQUAL's 7-point agreement scale (Parasuraman, Zeithaml & Berry 1988)."""
 
 LIKERT_5: Final = Scale(
@@ -278,10 +276,10 @@ class Item:
             :class:`Scale`.
 
     Examples:
-        >>> item = Item("sq_fixed_first_time", "一次修好", "fixed right the first time", SCALE_1_10)
+        >>> item = Item("sq_fixed_first_time", "一次修好", "fixed right the first time", TEN_POINT)
         >>> item.asks, item.reverse
         (<Asks.PERCEPTION: 'perception'>, False)
-        >>> Item("my item", "问", "q", SCALE_1_10)
+        >>> Item("my item", "问", "q", TEN_POINT)
         Traceback (most recent call last):
         ...
         aftersales_crm.errors.InvalidValue: Item: id is 'my item', expected 1 to 64 characters without white space or '@'
@@ -331,7 +329,7 @@ class Factor:
 
     Examples:
         >>> f = Factor("advisor", "服务顾问", "service advisor",
-        ...            [Item("a1", "礼貌", "courtesy", SCALE_1_10), Item("a2", "解释", "explanation", SCALE_1_10)],
+        ...            [Item("a1", "礼貌", "courtesy", TEN_POINT), Item("a2", "解释", "explanation", TEN_POINT)],
         ...            weights=(3, 1))
         >>> f.item_weights().tolist()
         [0.75, 0.25]

@@ -14,9 +14,9 @@ from typing import Final
 from aftersales_crm._suggest import did_you_mean
 from aftersales_crm.errors import UnknownNameError
 from aftersales_crm.satisfaction._instruments import (
-    SCALE_0_10,
-    SCALE_1_7,
-    SCALE_1_10,
+    ELEVEN_POINT,
+    SEVEN_POINT,
+    TEN_POINT,
     Asks,
     Factor,
     Instrument,
@@ -37,7 +37,7 @@ __all__ = [
 
 
 def _items(prefix: str, *texts: tuple[str, str, str]) -> tuple[Item, ...]:
-    return tuple(Item(f"{prefix}_{key}", zh, en, SCALE_1_10) for key, zh, en in texts)
+    return tuple(Item(f"{prefix}_{key}", zh, en, TEN_POINT) for key, zh, en in texts)
 
 
 _CSI_FACTORS: Final = (
@@ -167,7 +167,7 @@ def _overall(key: str, zh: str, en: str) -> Factor:
         key,
         zh,
         en,
-        (Item(f"{key}_overall", f"对{zh}的总体评价", f"overall rating of {en}", SCALE_1_10),),
+        (Item(f"{key}_overall", f"对{zh}的总体评价", f"overall rating of {en}", TEN_POINT),),
     )
 
 
@@ -283,7 +283,7 @@ def _servqual(negative: Mapping[int, tuple[str, str]]) -> tuple[Factor, ...]:
         for n in range(number, number + count):
             text_zh, text_en = negative.get(n, _SERVQUAL_TEXTS[n - 1])
             items.append(
-                Item(f"sq{n:02d}", text_zh, text_en, SCALE_1_7, Asks.BOTH, reverse=n in negative)
+                Item(f"sq{n:02d}", text_zh, text_en, SEVEN_POINT, Asks.BOTH, reverse=n in negative)
             )
         factors.append(Factor(key, zh, en, items))
         number += count
@@ -345,7 +345,7 @@ NPS_SURVEY: Final = Instrument(
                     "recommend",
                     "您向亲友推荐本店的可能性有多大?",
                     "How likely are you to recommend this dealer to a friend or colleague?",
-                    SCALE_0_10,
+                    ELEVEN_POINT,
                 ),
             ),
         ),
