@@ -41,6 +41,7 @@ from aftersales_crm.policies import (
     PolicyKind,
     PolicyNameClash,
     get_policy,
+    policy_kind,
     policy_names,
 )
 from aftersales_crm.testing import check_policy, parametrize_with_policy_checks, policy_checks
@@ -773,13 +774,16 @@ def test_every_built_in_resolves_to_a_policy_class_with_a_kind(name: str) -> Non
     module, _, attribute = BUILT_INS[name].partition(":")
     cls = getattr(importlib.import_module(module), attribute)
     assert isinstance(cls, type)
-    assert getattr(cls, "kind", None) in {"tier", "dimension", "loyalty"}
+    assert getattr(cls, "kind", None) in {"tier", "dimension", "loyalty", "satisfaction_scorer"}
     policy = get_policy(name)
     assert type(policy) is cls
-    assert isinstance(policy, Policy)
+    assert isinstance(policy, policy_kind(cls.kind).protocol or Policy)
 
 
-@pytest.mark.parametrize("module", ["aftersales_crm.segmentation", "aftersales_crm.loyalty"])
+@pytest.mark.parametrize(
+    "module",
+    ["aftersales_crm.segmentation", "aftersales_crm.loyalty", "aftersales_crm.satisfaction"],
+)
 def test_every_policy_class_a_module_exports_is_registered(module: str) -> None:
     exported = importlib.import_module(module)
     registered = {t for t in BUILT_INS.values() if t.startswith(f"{module}:")}
@@ -787,7 +791,8 @@ def test_every_policy_class_a_module_exports_is_registered(module: str) -> None:
         f"{module}:{name}"
         for name in exported.__all__
         if isinstance(getattr(exported, name), type)
-        and getattr(getattr(exported, name), "kind", None) in {"tier", "dimension", "loyalty"}
+        and getattr(getattr(exported, name), "kind", None)
+        in {"tier", "dimension", "loyalty", "satisfaction_scorer"}
     }
     assert classes == registered
 

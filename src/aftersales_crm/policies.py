@@ -79,6 +79,7 @@ from aftersales_crm._policy import (
     LoyaltyRule,
     Policy,
     PolicyKind,
+    SatisfactionScorer,
     Scores,
     TierPolicy,
     check_is_fitted,
@@ -94,6 +95,7 @@ if TYPE_CHECKING:  # for the return types of get_policy; imported when a policy 
         LoyaltyValueMatrix,
         ServiceIntervalStatus,
     )
+    from aftersales_crm.satisfaction import NPS, CsiIndex, ExpectationGap, Servqual
     from aftersales_crm.segmentation import (
         BodyTypeDimension,
         ConsumptionLevel,
@@ -138,6 +140,7 @@ __all__ = [
     "PolicyKindSpec",
     "PolicyNameClash",
     "Reads",
+    "SatisfactionScorer",
     "Scores",
     "SubsetOf",
     "TierPolicy",
@@ -157,6 +160,7 @@ ENTRY_POINT_GROUP: Final = "aftersales_crm.policies"
 
 _SEGMENTATION: Final = "aftersales_crm.segmentation"
 _LOYALTY: Final = "aftersales_crm.loyalty"
+_SATISFACTION: Final = "aftersales_crm.satisfaction"
 
 BUILT_INS: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -183,6 +187,11 @@ BUILT_INS: Final[Mapping[str, str]] = MappingProxyType(
         "service_interval_status": f"{_LOYALTY}:ServiceIntervalStatus",
         "loyalty_status": f"{_LOYALTY}:LoyaltyStatus",
         "loyalty_value_matrix": f"{_LOYALTY}:LoyaltyValueMatrix",
+        # Satisfaction scorers.
+        "expectation_gap": f"{_SATISFACTION}:ExpectationGap",
+        "servqual": f"{_SATISFACTION}:Servqual",
+        "csi_index": f"{_SATISFACTION}:CsiIndex",
+        "nps": f"{_SATISFACTION}:NPS",
     }
 )
 """Name → ``"module:Class"`` of every built-in policy, imported only when asked for."""
@@ -287,10 +296,18 @@ def get_policy(
     name: Literal["loyalty_value_matrix", "matrix"], **params: Any
 ) -> LoyaltyValueMatrix: ...
 @overload
+def get_policy(name: Literal["expectation_gap"], **params: Any) -> ExpectationGap: ...
+@overload
+def get_policy(name: Literal["servqual"], **params: Any) -> Servqual: ...
+@overload
+def get_policy(name: Literal["csi_index"], **params: Any) -> CsiIndex: ...
+@overload
+def get_policy(name: Literal["nps"], **params: Any) -> NPS: ...
+@overload
 def get_policy(name: str, **params: Any) -> Policy: ...
 
 
-def get_policy(name: str, **params: Any) -> Policy:
+def get_policy(name: str, **params: Any) -> Policy | SatisfactionScorer:
     """A new policy built from its registered name and keyword parameters.
 
     Built-in names and aliases are looked up first; the plugins of the entry-point group
@@ -347,7 +364,7 @@ def get_policy(name: str, **params: Any) -> Policy:
             raise _unknown(name)
         cls = entry_point.load()
     _known_params(cls, params)
-    policy: Policy = cls(**params)
+    policy: Policy | SatisfactionScorer = cls(**params)
     validate_params(policy)
     return policy
 

@@ -12,6 +12,14 @@ Examples:
 
 from __future__ import annotations
 
+from aftersales_crm.satisfaction._aggregate import (
+    DEFAULT_LEVEL,
+    DEFAULT_MIN_N,
+    DIMENSIONS,
+    Figure,
+    GroupFigures,
+    aggregate,
+)
 from aftersales_crm.satisfaction._instruments import (
     ELEVEN_POINT,
     LIKERT_5,
@@ -35,15 +43,29 @@ from aftersales_crm.satisfaction._presets import (
     SSI_SIX_FACTOR,
     get_instrument,
 )
+from aftersales_crm.satisfaction._responses import Ratings, Responses
+from aftersales_crm.satisfaction._scorers import (
+    DEFAULT_MIN_ANSWERED,
+    NPS,
+    CsiIndex,
+    ExpectationGap,
+    Servqual,
+)
+from aftersales_crm.satisfaction._scores import SurveyScores
 
 __all__ = [
     "CSI_CHINA_2014",
     "CSI_CHINA_2015",
     "CSI_CHINA_2024",
+    "DEFAULT_LEVEL",
+    "DEFAULT_MIN_ANSWERED",
+    "DEFAULT_MIN_N",
+    "DIMENSIONS",
     "ELEVEN_POINT",
     "INSTRUMENTS",
     "LIKERT_5",
     "MAX_RATING",
+    "NPS",
     "NPS_SURVEY",
     "SERVQUAL",
     "SERVQUAL_1988",
@@ -51,9 +73,18 @@ __all__ = [
     "SSI_SIX_FACTOR",
     "TEN_POINT",
     "Asks",
+    "CsiIndex",
+    "ExpectationGap",
     "Factor",
+    "Figure",
+    "GroupFigures",
     "Instrument",
     "Item",
+    "Ratings",
+    "Responses",
     "Scale",
+    "Servqual",
+    "SurveyScores",
+    "aggregate",
     "get_instrument",
 ]
