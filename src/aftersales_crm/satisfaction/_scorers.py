@@ -115,7 +115,11 @@ def _factor_means(
         block = matrix[:, start : start + k]
         start += k
         answered = ~np.isnan(block)
-        weights = factor.item_weights()
+        # Raw weights: dividing by the answered items' sum normalises them (and equal
+        # weights of 1 keep a mean of equal ratings exact).
+        weights = (
+            np.ones(k) if factor.weights is None else np.asarray(factor.weights, dtype=np.float64)
+        )
         weight = answered @ weights
         total = np.where(answered, block, 0.0) @ weights
         enough = (answered.sum(axis=1) >= min_answers(k, share)) & (weight > 0)
