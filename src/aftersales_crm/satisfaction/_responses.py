@@ -528,7 +528,11 @@ class Responses:
                     f" (its items: {', '.join(instrument.item_ids[:4])}…)"
                 ),
             )
-        twice = _repeated(self.answer_of, where)
+        # A cell written twice keeps the later answer's position: the earlier one is a repeat.
+        order = np.arange(len(where), dtype=np.float64)
+        perception = np.full((n, len(items)), np.nan)
+        perception[self.answer_of, where] = order
+        twice = np.flatnonzero(perception[self.answer_of, where] != order)
         if len(twice):
             self._refuse(
                 instrument, twice, lambda k: f"item {items[where[k]].id} is answered twice"
@@ -563,7 +567,6 @@ class Responses:
                         f" scale {items[where[k]].scale.name}"
                     ),
                 )
-        perception = np.full((n, len(items)), np.nan)
         expectation = np.full((n, len(items)), np.nan)
         perception[self.answer_of, where] = self.perception
         expectation[self.answer_of, where] = self.expectation
@@ -620,17 +623,6 @@ class Responses:
         with np.errstate(invalid="ignore", divide="ignore"):
             out: NDArray[np.float64] = np.where(total > 0, points / total, np.nan)
         return out
-
-
-def _repeated(owner: NDArray[np.int64], key: NDArray[np.intp]) -> NDArray[np.intp]:
-    """The rows whose (owner, key) pair an earlier row has already."""
-    if not len(owner):
-        return np.zeros(0, dtype=np.intp)
-    combined = owner.astype(np.int64) * (int(key.max()) + 1) + key
-    _, first = np.unique(combined, return_index=True)
-    repeated = np.ones(len(owner), dtype=bool)
-    repeated[first] = False
-    return np.flatnonzero(repeated)
 
 
 def scale_bounds(scales: Sequence[Scale]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

@@ -128,15 +128,6 @@ def _factor_means(
     return out
 
 
-def _needs_expectations(policy: BasePolicy, instrument: Instrument) -> None:
-    if not any(item.asks.expectation and item.asks.perception for item in instrument.items):
-        msg = (
-            f"{type(policy).__name__}: instrument {instrument.key} has no item asking both an"
-            " expectation and a perception; the gap P − E needs paired items"
-        )
-        raise InvalidValue(msg, code="no_expectations")
-
-
 def _gap_bound(instrument: Instrument) -> float:
     low, high = scale_bounds([item.scale for item in instrument.items])
     return float((high - low).max())
@@ -168,7 +159,26 @@ class _Scorer(BasePolicy):
         return responses
 
 
-class ExpectationGap(_Scorer):
+class _GapScorer(_Scorer):
+    """A scorer of paired items: the gap P − E per item and its factor means."""
+
+    def _gaps(
+        self, responses: Responses
+    ) -> tuple[dict[str, Any], Ratings, NDArray[np.float64], NDArray[np.float64]]:
+        params = validate_params(self)
+        instrument: Instrument = params["instrument"]
+        if not any(item.asks.expectation and item.asks.perception for item in instrument.items):
+            msg = (
+                f"{type(self).__name__}: instrument {instrument.key} has no item asking both an"
+                " expectation and a perception; the gap P − E needs paired items"
+            )
+            raise InvalidValue(msg, code="no_expectations")
+        ratings = self._responses(responses).ratings(instrument)
+        gaps = ratings.perception - ratings.expectation
+        return params, ratings, gaps, _factor_means(gaps, instrument, params["min_answered"])
+
+
+class ExpectationGap(_GapScorer):
     """Satisfaction = perceived − expected (客户满意度 = 客户实际获得值 − 客户的期望值).
 
     Per item, each respondent's gap ``G = P − E`` on the item's scale (reverse-scored items
@@ -247,13 +257,8 @@ class ExpectationGap(_Scorer):
             >>> ExpectationGap().score(Responses.from_records([])).values.tolist()
             []
         """
-        params = validate_params(self)
-        instrument: Instrument = params["instrument"]
-        _needs_expectations(self, instrument)
-        ratings = self._responses(responses).ratings(instrument)
-        share = params["min_answered"]
-        gaps = ratings.perception - ratings.expectation
-        factors = _factor_means(gaps, instrument, share)
+        params, ratings, gaps, factors = self._gaps(responses)
+        instrument, share = ratings.instrument, params["min_answered"]
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio = np.where(
                 ratings.expectation > 0, ratings.perception / ratings.expectation, np.nan
@@ -275,7 +280,7 @@ class ExpectationGap(_Scorer):
         )
 
 
-class Servqual(_Scorer):
+class Servqual(_GapScorer):
     """SERVQUAL: item gaps, dimension scores, the unweighted and weighted SERVQUAL, SERVPERF.
 
     For each respondent ``r`` and dimension ``d`` (F20–F24):
@@ -349,13 +354,8 @@ class Servqual(_Scorer):
             >>> len(Servqual().score(Responses.from_records([])))
             0
         """
-        params = validate_params(self)
-        instrument: Instrument = params["instrument"]
-        _needs_expectations(self, instrument)
-        ratings = self._responses(responses).ratings(instrument)
-        share = params["min_answered"]
-        gaps = ratings.perception - ratings.expectation
-        dimensions = _factor_means(gaps, instrument, share)
+        params, ratings, gaps, dimensions = self._gaps(responses)
+        instrument, share = ratings.instrument, params["min_answered"]
         bound = _gap_bound(instrument)
         return SurveyScores(
             "servqual",
