@@ -784,6 +784,9 @@ def test_every_built_in_resolves_to_a_policy_class_of_a_declared_kind(name: str)
     assert all(callable(getattr(policy, verb, None)) for verb in verbs)
     if policy_kind(cls.kind).reads is Reads.FEATURES:
         assert isinstance(policy, Policy)
+    protocol = policy_kind(cls.kind).protocol
+    if protocol is not None:  # a kind with a protocol: its built-ins satisfy it
+        assert isinstance(policy, protocol)
 
 
 def _policy_modules() -> list[str]:

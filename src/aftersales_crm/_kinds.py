@@ -1,7 +1,8 @@
 """Policy kinds as data: what each kind of policy reads, its verbs, its result, its checks.
 
-A *policy kind* (tier, dimension, loyalty, the club's points, level and card rules; later
-survey scorers, complaint service levels, care and contact rules, churn models) is declared once as a :class:`PolicyKindSpec`. The
+A *policy kind* (tier, dimension, loyalty, the club's points, level and card rules,
+satisfaction scorers, complaint service levels; later care and contact rules, churn models)
+is declared once as a :class:`PolicyKindSpec`. The
 conformance kit of :mod:`aftersales_crm.testing` reads the declaration to know how to run a
 policy of the kind on the kind's sample input, what type its result must have, and which
 families of checks apply. A new kind is added by declaring it with :func:`declare_kind`;
@@ -25,6 +26,7 @@ from aftersales_crm._policy import (
     Labels,
     LoyaltyRule,
     PolicyKind,
+    SatisfactionScorer,
     TierPolicy,
 )
 from aftersales_crm.errors import InvalidType, InvalidValue, PolicyNameClash, UnknownPolicyError
@@ -63,7 +65,7 @@ class CheckFamily(StrEnum):
 
     Examples:
         >>> [family.value for family in CheckFamily]
-        ['rows', 'folds', 'ledger']
+        ['rows', 'folds', 'ledger', 'scores']
     """
 
     ROWS = "rows"
@@ -78,6 +80,11 @@ class CheckFamily(StrEnum):
     """Ledger-shaped results (points awards, entries): each source is awarded once, in
     whole points above zero, and no point is lost or made twice when the facts arrive in
     several deliveries (conservation)."""
+
+    SCORES = "scores"
+    """Survey scores: every score lies within the bounds its result declares, and a response
+    without answers is scored as missing (NaN), leaving the other responses' scores as they
+    were."""
 
 
 def _tuple(values: Sequence[Any]) -> tuple[Any, ...]:
@@ -475,3 +482,19 @@ COMPLAINT_SLA: Final = declare_kind(
     )
 )
 """Complaint service levels: first response within hours, resolution within days, by severity."""
+
+SATISFACTION_SCORER: Final = declare_kind(
+    PolicyKindSpec(
+        name="satisfaction_scorer",
+        reads=Reads.FACTS,
+        verbs=("score",),
+        result="aftersales_crm.satisfaction:SurveyScores",
+        sample="aftersales_crm.testing._samples:survey_sample",
+        checks=(CheckFamily.ROWS, CheckFamily.SCORES),
+        description="scores each survey response from its answers (an expectation gap,"
+        " SERVQUAL, a CSI index, NPS), with its factor and item scores",
+        runner="aftersales_crm.testing._samples:run_scorer",
+        protocol=SatisfactionScorer,
+    )
+)
+"""Satisfaction scorers: expectation gap, SERVQUAL, CSI index, NPS (one score per response)."""

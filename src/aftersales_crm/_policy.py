@@ -35,6 +35,7 @@ __all__ = [
     "Parameterised",
     "Policy",
     "PolicyKind",
+    "SatisfactionScorer",
     "Scores",
     "TierPolicy",
     "check_is_fitted",
@@ -329,6 +330,35 @@ class LoyaltyRule(Policy, Protocol):
         >>> LoyaltyRule.__name__
         'LoyaltyRule'
     """
+
+
+@runtime_checkable
+class SatisfactionScorer(Protocol):
+    """Scores each survey response from its answers (an expectation gap, SERVQUAL, a CSI, NPS).
+
+    A scorer reads survey responses, not customer features: it has parameters and a
+    ``score`` verb giving one score per response, in input order
+    (:class:`~aftersales_crm.satisfaction.SurveyScores`).
+
+    Examples:
+        >>> from aftersales_crm.satisfaction import CsiIndex
+        >>> isinstance(CsiIndex(), SatisfactionScorer)
+        True
+    """
+
+    kind: ClassVar[PolicyKind]
+
+    def get_params(self) -> dict[str, Any]:
+        """The constructor parameters."""
+        ...
+
+    def set_params(self, **params: Any) -> Self:
+        """A new policy with ``params`` changed."""
+        ...
+
+    def score(self, responses: Any) -> Any:
+        """One score per response, in input order."""
+        ...
 
 
 def check_is_fitted(policy: object) -> None:

@@ -83,6 +83,7 @@ from aftersales_crm._policy import (
     LoyaltyRule,
     Policy,
     PolicyKind,
+    SatisfactionScorer,
     Scores,
     TierPolicy,
     check_is_fitted,
@@ -100,6 +101,7 @@ if TYPE_CHECKING:  # for the return types of get_policy; imported when a policy 
         ServiceIntervalStatus,
     )
     from aftersales_crm.membership import MembershipCards, PointsRule, QualifyingLevels
+    from aftersales_crm.satisfaction import NPS, CsiIndex, ExpectationGap, Servqual
     from aftersales_crm.segmentation import (
         BodyTypeDimension,
         ConsumptionLevel,
@@ -144,6 +146,7 @@ __all__ = [
     "PolicyKindSpec",
     "PolicyNameClash",
     "Reads",
+    "SatisfactionScorer",
     "Scores",
     "SubsetOf",
     "TierPolicy",
@@ -164,6 +167,7 @@ ENTRY_POINT_GROUP: Final = "aftersales_crm.policies"
 _SEGMENTATION: Final = "aftersales_crm.segmentation"
 _LOYALTY: Final = "aftersales_crm.loyalty"
 _MEMBERSHIP: Final = "aftersales_crm.membership"
+_SATISFACTION: Final = "aftersales_crm.satisfaction"
 
 BUILT_INS: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -196,6 +200,11 @@ BUILT_INS: Final[Mapping[str, str]] = MappingProxyType(
         "membership_cards": f"{_MEMBERSHIP}:MembershipCards",
         # Complaint service levels.
         "complaint_sla": "aftersales_crm.complaints:ComplaintSla",
+        # Satisfaction scorers.
+        "expectation_gap": f"{_SATISFACTION}:ExpectationGap",
+        "servqual": f"{_SATISFACTION}:Servqual",
+        "csi_index": f"{_SATISFACTION}:CsiIndex",
+        "nps": f"{_SATISFACTION}:NPS",
     }
 )
 """Name → ``"module:Class"`` of every built-in policy, imported only when asked for."""
@@ -307,6 +316,14 @@ def get_policy(name: Literal["qualifying_levels"], **params: Any) -> QualifyingL
 def get_policy(name: Literal["membership_cards"], **params: Any) -> MembershipCards: ...
 @overload
 def get_policy(name: Literal["complaint_sla"], **params: Any) -> ComplaintSla: ...
+@overload
+def get_policy(name: Literal["expectation_gap"], **params: Any) -> ExpectationGap: ...
+@overload
+def get_policy(name: Literal["servqual"], **params: Any) -> Servqual: ...
+@overload
+def get_policy(name: Literal["csi_index"], **params: Any) -> CsiIndex: ...
+@overload
+def get_policy(name: Literal["nps"], **params: Any) -> NPS: ...
 @overload
 def get_policy(name: str, **params: Any) -> Policy: ...
 

@@ -77,7 +77,7 @@ def test_a_bad_producer_reference_is_named(producer: str, match: str) -> None:
 
 def test_a_kind_is_found_by_name_table_or_record_and_a_bad_name_gets_a_suggestion() -> None:
     assert fact_kind("lines").name == "repair_orders"
-    assert list(table_schemas())[-1] == BUILT_IN_KINDS[-1].table.name
+    assert list(table_schemas())[-1] == BUILT_IN_KINDS[-1].tables[-1].name
     with pytest.raises(InvalidValue, match="did you mean 'complaints'"):
         fact_kind("complaint")
     with pytest.raises(InvalidValue, match="int is not the record of a registered fact kind"):

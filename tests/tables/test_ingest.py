@@ -533,8 +533,8 @@ def test_every_missing_and_unknown_column_of_every_table_is_reported(arrays: Arr
 
 
 def test_an_unknown_table_raises_at_once(arrays: Arrays) -> None:
-    arrays["surveys"] = {"id": ["S1"]}
-    with pytest.raises(InvalidValue, match=r"unknown tables \['surveys'\]") as info:
+    arrays["warranties"] = {"id": ["S1"]}
+    with pytest.raises(InvalidValue, match=r"unknown tables \['warranties'\]") as info:
         Tables.from_arrays(**arrays)
     assert info.value.code == "unknown_table"
     assert not isinstance(info.value, TableValidationError)

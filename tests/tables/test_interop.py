@@ -276,7 +276,7 @@ def test_from_pandas_refuses_a_repeated_column(frames: dict[str, Any]) -> None:
 
 def test_from_pandas_reports_unknown_tables_and_columns(frames: dict[str, Any]) -> None:
     with pytest.raises(InvalidValue, match="unknown tables") as info:
-        Tables.from_pandas(**frames, surveys=pd.DataFrame({"id": ["S1"]}))
+        Tables.from_pandas(**frames, warranties=pd.DataFrame({"id": ["S1"]}))
     assert info.value.code == "unknown_table"
     frames["orders"][0] = 1
     with pytest.raises(TableValidationError, match=r"orders has no column '0'") as rejected:

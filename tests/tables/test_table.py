@@ -167,7 +167,7 @@ def test_tables_repr_lists_the_currency_and_sizes(tables: Tables) -> None:
 def test_a_table_is_reached_by_attribute_or_by_name(tables: Tables) -> None:
     assert tables["orders"] is tables.orders
     assert "contacts" in tables
-    assert "surveys" not in tables
+    assert "warranties" not in tables
     with pytest.raises(InvalidValue, match="no table 'order'; did you mean 'orders'") as info:
         tables["order"]
     assert info.value.code == "unknown_table"
@@ -199,7 +199,11 @@ A_LIST: Any = [1, 2]
     ("build", "error", "match"),
     [
         (lambda t: Tables(currency=FIVE), InvalidValue, "currency 5"),
-        (lambda t: Tables(currency="CNY", surveys=t.orders), InvalidValue, "no table 'surveys'"),
+        (
+            lambda t: Tables(currency="CNY", warranties=t.orders),
+            InvalidValue,
+            "no table 'warranties'",
+        ),
         (lambda t: Tables(currency="CNY", orders=A_DICT), InvalidType, "orders is a dict"),
         (lambda t: Tables.from_book(t), InvalidType, "book is a Tables, expected a Book"),
         (lambda t: Tables.from_book(Book(), currency=FIVE), InvalidValue, "currency 5"),

@@ -93,14 +93,26 @@ from aftersales_crm.records._registry import (
 )
 from aftersales_crm.records._repair import RepairLine, RepairOrder
 from aftersales_crm.records._schema import Column, ColumnKind, RowCheck, TableSchema
+from aftersales_crm.records._survey import (
+    IMPORTANCE_POINTS,
+    MAX_RATING,
+    RECOMMEND_HIGH,
+    Answer,
+    ImportancePoints,
+    SurveyAnswered,
+)
 from aftersales_crm.records._vehicle import Ownership, Vehicle
 
 __all__ = [
     "BUILT_IN_KINDS",
+    "IMPORTANCE_POINTS",
     "MAX_POINTS",
+    "MAX_RATING",
+    "RECOMMEND_HIGH",
     "RECORD_TYPES",
     "REPAIR_KINDS",
     "ActivityAttended",
+    "Answer",
     "Book",
     "Chapter",
     "Child",
@@ -121,6 +133,7 @@ __all__ = [
     "FactKind",
     "Funder",
     "Id",
+    "ImportancePoints",
     "IntegrityCheck",
     "LapseReason",
     "MemberApplied",
@@ -145,6 +158,7 @@ __all__ = [
     "RowCheck",
     "Severity",
     "Share",
+    "SurveyAnswered",
     "TableSchema",
     "Vehicle",
     "customer_pay",

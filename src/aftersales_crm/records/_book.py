@@ -47,6 +47,7 @@ from aftersales_crm.records._points import (
 )
 from aftersales_crm.records._registry import fact_kind, fact_kinds, kind_of_table
 from aftersales_crm.records._repair import RepairOrder
+from aftersales_crm.records._survey import SurveyAnswered
 from aftersales_crm.records._vehicle import Ownership, Vehicle
 from aftersales_crm.values import ContactChannel
 
@@ -89,6 +90,7 @@ class Book:
         member_transfers: members moving between chapters, by id.
         member_lapses: members lapsing, by id.
         member_reactivations: lapsed members coming back, by id.
+        surveys: survey responses by id.
 
     Examples:
         >>> from aftersales_crm import synthetic
@@ -123,6 +125,7 @@ class Book:
     points_expired: Mapping[str, PointsExpired]
     points_reversed: Mapping[str, PointsReversed]
     points_adjusted: Mapping[str, PointsAdjusted]
+    surveys: Mapping[str, SurveyAnswered]
 
     _facts: Mapping[str, Mapping[str, Record]]
 

@@ -1,7 +1,7 @@
 """The registry of fact kinds: the built-in kinds in dependency order, open to new ones.
 
 The built-in kinds are declared beside their records (``_party.py``, ``_vehicle.py``,
-``_repair.py``, ``_contact.py``, ``_club.py``) and listed here once, in dependency order: a kind's
+``_repair.py``, ``_contact.py``, ``_club.py``, ``_points.py``, ``_survey.py``) and listed here once, in dependency order: a kind's
 references point only into kinds listed before it (or into itself).
 """
 
@@ -39,6 +39,7 @@ from aftersales_crm.records._points import (
 )
 from aftersales_crm.records._repair import REPAIR_ORDERS
 from aftersales_crm.records._schema import ColumnKind, TableSchema
+from aftersales_crm.records._survey import SURVEYS
 from aftersales_crm.records._vehicle import OWNERSHIPS, VEHICLES
 
 __all__ = [
@@ -76,6 +77,8 @@ BUILT_IN_KINDS: Final[tuple[FactKind, ...]] = (
     POINTS_EXPIRED,
     POINTS_REVERSED,
     POINTS_ADJUSTED,
+    # Satisfaction surveys.
+    SURVEYS,
 )
 """The library's own fact kinds, in dependency order."""
 
@@ -292,7 +295,7 @@ def registered(*kinds: FactKind) -> Iterator[tuple[FactKind, ...]]:
         >>> from aftersales_crm.records import fact_kind
         >>> with registered():
         ...     len(fact_kinds())
-        22
+        23
     """
     done: list[FactKind] = []
     try:

@@ -1,16 +1,24 @@
-"""Satisfaction (客户满意度): key drivers, the importance–performance grid and the gap model.
+"""Satisfaction (满意度): surveys and their scorers, key drivers, and the gap model.
 
+* Instruments are data (:class:`Instrument`, with :class:`Factor`, :class:`Item` and
+  :class:`Scale`), with versioned presets (the China CSI sets, the SSI, SERVQUAL, NPS) in
+  the registry :data:`INSTRUMENTS`; answers are :class:`Responses` in columns.
+* Scorers (:class:`ExpectationGap`, :class:`Servqual`, :class:`CsiIndex`, :class:`NPS`)
+  score each response; :func:`aggregate` gives figures by dealer, advisor, period, segment
+  and instrument version, each with its n and interval.
 * :class:`KeyDrivers`: which factors move overall satisfaction, by five measures
   (:data:`METHODS`): bivariate correlation shares, standardised OLS betas, Pratt's measure,
-  the exact Shapley (LMG) decomposition of R² and Johnson's relative weights.
-* :func:`importance_performance` and :class:`ImportancePerformance`: each factor's
-  importance against its performance, in the four :class:`Quadrant` of Martilla & James
-  (1977).
+  the exact Shapley (LMG) decomposition of R² and Johnson's relative weights;
+  :func:`importance_performance` places each factor in the four :class:`Quadrant` of
+  Martilla & James (1977).
 * :data:`SERVICE_GAPS`: the five gaps of the service-quality gap model, with their causes
   and remedies in the training material's words; :func:`delivery_gaps` measures gaps 3 and
   4 per dealer from the repair orders.
 
 Examples:
+    >>> from aftersales_crm.satisfaction import INSTRUMENTS
+    >>> list(INSTRUMENTS)[:3]
+    ['china_csi@2014', 'china_csi@2015', 'china_csi@2024']
     >>> import numpy as np
     >>> from aftersales_crm.satisfaction import KeyDrivers
     >>> rng = np.random.default_rng(1)
@@ -25,6 +33,14 @@ Examples:
 
 from __future__ import annotations
 
+from aftersales_crm.satisfaction._aggregate import (
+    DEFAULT_LEVEL,
+    DEFAULT_MIN_N,
+    DIMENSIONS,
+    Figure,
+    GroupFigures,
+    aggregate,
+)
 from aftersales_crm.satisfaction._drivers import MAX_SHAPLEY_PREDICTORS, METHODS, KeyDrivers
 from aftersales_crm.satisfaction._gaps import (
     DELIVERY_STANDARDS,
@@ -33,18 +49,83 @@ from aftersales_crm.satisfaction._gaps import (
     ServiceGap,
     delivery_gaps,
 )
+from aftersales_crm.satisfaction._instruments import (
+    ELEVEN_POINT,
+    LIKERT_5,
+    MAX_RATING,
+    SEVEN_POINT,
+    TEN_POINT,
+    Asks,
+    Factor,
+    Instrument,
+    Item,
+    Scale,
+)
 from aftersales_crm.satisfaction._ipa import ImportancePerformance, Quadrant, importance_performance
+from aftersales_crm.satisfaction._presets import (
+    CSI_CHINA_2014,
+    CSI_CHINA_2015,
+    CSI_CHINA_2024,
+    INSTRUMENTS,
+    NPS_SURVEY,
+    SERVQUAL,
+    SERVQUAL_1988,
+    SSI_SIX_FACTOR,
+    get_instrument,
+)
+from aftersales_crm.satisfaction._responses import Ratings, Responses
+from aftersales_crm.satisfaction._scorers import (
+    DEFAULT_MIN_ANSWERED,
+    NPS,
+    CsiIndex,
+    ExpectationGap,
+    Servqual,
+)
+from aftersales_crm.satisfaction._scores import SurveyScores
 
 __all__ = [
+    "CSI_CHINA_2014",
+    "CSI_CHINA_2015",
+    "CSI_CHINA_2024",
+    "DEFAULT_LEVEL",
+    "DEFAULT_MIN_ANSWERED",
+    "DEFAULT_MIN_N",
     "DELIVERY_STANDARDS",
+    "DIMENSIONS",
+    "ELEVEN_POINT",
+    "INSTRUMENTS",
+    "LIKERT_5",
+    "MAX_RATING",
     "MAX_SHAPLEY_PREDICTORS",
     "METHODS",
+    "NPS",
+    "NPS_SURVEY",
     "SERVICE_GAPS",
+    "SERVQUAL",
+    "SERVQUAL_1988",
+    "SEVEN_POINT",
+    "SSI_SIX_FACTOR",
+    "TEN_POINT",
+    "Asks",
+    "CsiIndex",
     "DeliveryStandards",
+    "ExpectationGap",
+    "Factor",
+    "Figure",
+    "GroupFigures",
     "ImportancePerformance",
+    "Instrument",
+    "Item",
     "KeyDrivers",
     "Quadrant",
+    "Ratings",
+    "Responses",
+    "Scale",
     "ServiceGap",
+    "Servqual",
+    "SurveyScores",
+    "aggregate",
     "delivery_gaps",
+    "get_instrument",
     "importance_performance",
 ]

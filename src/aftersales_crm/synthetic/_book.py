@@ -12,6 +12,7 @@ from aftersales_crm.synthetic import _world as w
 from aftersales_crm.synthetic._customers import with_consents_and_hobbies
 from aftersales_crm.synthetic._facts import complaints, follow_up_calls, referrals
 from aftersales_crm.synthetic._points import points_entries
+from aftersales_crm.synthetic._surveys import survey_responses
 from aftersales_crm.synthetic._tables import tables
 
 __all__ = ["book"]
@@ -25,7 +26,8 @@ def book(n_customers: int = 200, *, seed: int = 0, as_of: date | str = w.DEFAULT
     the same arguments (:meth:`Tables.to_records
     <aftersales_crm.tables.Tables.to_records>`), with each customer's consents and hobbies
     drawn. The Book adds 3-day and 7-day follow-up calls after deliveries, complaints with
-    their updates, referrals and the points entries of the club's members.
+    their updates, referrals, the points entries of the club's members and the answers
+    to the China CSI survey after some deliveries.
 
     Args:
         n_customers: how many customers; meant for thousands, not millions (use
@@ -55,4 +57,5 @@ def book(n_customers: int = 200, *, seed: int = 0, as_of: date | str = w.DEFAULT
     records += complaints(orders, rng, as_of)
     records += referrals(drawn, rng, as_of)
     records += points_entries(drawn, np.random.default_rng((seed, w.BOOK_STREAM, 13)), as_of)
+    records += survey_responses(orders, np.random.default_rng((seed, w.SURVEY_STREAM)), as_of)
     return Book.from_records(records)

@@ -340,3 +340,19 @@ REACTIVATE_SHARE, REACTIVATE_DAYS = 0.25, (30, 600)
 REFERRED_SHARE = 0.05
 #: Club facts happen in business hours, Beijing time: this hour range (the last excluded).
 CLUB_HOURS = (9, 18)
+
+# -- satisfaction surveys (the Book's, from its own stream) ---------------------------------
+#: The random stream of the survey responses, apart from the Book's other facts so that
+#: adding surveys moved none of them.
+SURVEY_STREAM = 14
+#: Share of delivered repair orders whose customer answers the CSI survey, and the days
+#: after delivery it is answered (uniform, the last bound excluded): J.D. Power China fields
+#: its CSI study by interview, the dealer's own survey rides on the 3-day and 7-day calls.
+SURVEY_SHARE, SURVEY_DAYS = 0.3, (3, 8)
+#: The mean rating on 1–10 of a visit delivered on time and fixed the first time, the
+#: spread of respondents around it, and the spread of one item around its respondent.
+SURVEY_MEAN, SURVEY_RESPONDENT_SD, SURVEY_ITEM_SD = 8.3, 0.9, 0.7
+#: How much lower a late or repeated repair is rated, on the 1–10 scale.
+SURVEY_TROUBLE_PENALTY = 1.5
+#: Share of items a respondent leaves unanswered.
+SURVEY_SKIP_SHARE = 0.04

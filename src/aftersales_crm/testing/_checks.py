@@ -7,8 +7,9 @@ class that does not inherit :class:`~aftersales_crm.policies.BasePolicy` is chec
 way. Which checks run, on what input and how the policy is called come from the declaration
 of the policy's kind (:func:`~aftersales_crm.policies.policy_kind`): the shared checks apply
 to every kind, the ``rows`` checks to kinds that give one result per row and the ``folds``
-checks to kinds that fold facts into state, and the ``ledger`` checks to kinds whose results
-are ledger-shaped (points awards: one per source, none after ``as_of``).
+checks to kinds that fold facts into state, the ``ledger`` checks to kinds whose results
+are ledger-shaped (points awards: one per source, none after ``as_of``), and the ``scores``
+checks to survey scorers (scores within their bounds, a response without answers missing).
 """
 
 from __future__ import annotations
@@ -706,6 +707,49 @@ def _check_no_entry_after_as_of(policy: Any, spec: PolicyKindSpec, sample: Any) 
     _require(not len(missing), f"{len(missing)} awards have no instant (NaT)")
 
 
+# ---------------------------------------------------------------- survey scores
+
+
+def _check_bounded(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
+    result = _run(_ready(policy, spec, sample), spec, sample)
+    bounds = getattr(result, "bounds", None)
+    if not (isinstance(bounds, tuple) and len(bounds) == len(("low", "high"))):
+        msg = f"the result's bounds are {bounds!r}, not a (lowest, highest) pair"
+        raise AssertionError(msg)
+    low, high = float(bounds[0]), float(bounds[1])
+    _require(low <= high, f"the result's bounds {bounds!r} are reversed")
+    for what in ("values", "factor_scores"):
+        found = np.asarray(getattr(result, what, np.empty(0)), dtype=np.float64).ravel()
+        given = found[~np.isnan(found)]
+        outside = given[(given < low) | (given > high)]
+        _require(
+            not len(outside),
+            f"{len(outside)} {what} lie outside the bounds {bounds}: {outside[:5].tolist()}",
+        )
+
+
+def _check_unanswered_is_missing(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
+    strip = getattr(sample, "without_answers", None)
+    if not callable(strip):
+        msg = (
+            "the sample has no without_answers(rows); a scorer's sample can strip responses of"
+            " their answers (Responses.without_answers)"
+        )
+        raise AssertionError(msg)
+    ready = _ready(policy, spec, sample)
+    result = _run(ready, spec, sample)
+    rows = np.arange(0, len(sample), 3)
+    got = _run(ready, spec, strip(rows), f"{spec.verbs[-1]} with answers removed")
+    values = np.asarray(got.values, dtype=np.float64)[rows]
+    scored = values[~np.isnan(values)]
+    _require(
+        not len(scored),
+        f"{len(scored)} responses without answers were scored {scored[:5].tolist()}, not NaN",
+    )
+    others = np.setdiff1d(np.arange(len(sample)), rows)
+    _same_result(got.take(others), result.take(others), "the other responses' scores")
+
+
 # ---------------------------------------------------------------- the list of checks
 
 
@@ -890,6 +934,19 @@ _CHECKS: Final = (
         " input, and every award has an instant",
         _check_no_entry_after_as_of,
         family=CheckFamily.LEDGER,
+    ),
+    _Check(
+        "bounded",
+        "every score (and factor score) lies within the bounds the result declares, or is NaN",
+        _check_bounded,
+        family=CheckFamily.SCORES,
+    ),
+    _Check(
+        "unanswered_is_missing",
+        "a response without answers is scored NaN (missing), not 0 and not an error, and the"
+        " other responses keep their scores",
+        _check_unanswered_is_missing,
+        family=CheckFamily.SCORES,
     ),
     _Check(
         "no_facts",

@@ -49,6 +49,7 @@ __all__ = [
     "points_reversed_part",
     "referral_part",
     "repair_order_part",
+    "survey_part",
     "vehicle_part",
 ]
 
@@ -336,3 +337,17 @@ def points_reversed_part(book: Book, size: int) -> Part:
 def points_adjusted_part(book: Book, size: int) -> Part:
     """Up to two adjustments of the Book's club members."""
     return _some(book, "members", crm.points_adjusted(_member_ids(book)), 2)
+
+
+def survey_part(book: Book, size: int) -> Part:
+    """Up to four survey responses of the Book's customers at its dealers, some about its orders."""
+    if not (book.dealers and book.customers):
+        return st.just(())
+    orders = sorted(book.repair_orders.values(), key=_key)
+    about = st.none() | st.sampled_from(orders) if orders else st.none()
+    responses = crm.surveys(
+        customer_id=_keys(list(book.customers)),
+        dealer_id=_keys(list(book.dealers)),
+        order=about,
+    )
+    return st.lists(responses, max_size=4, unique_by=_key)

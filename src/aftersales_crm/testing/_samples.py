@@ -24,6 +24,7 @@ from aftersales_crm.tables import Tables
 __all__ = [
     "Qualified",
     "Source",
+    "SurveySample",
     "club_members",
     "club_sources",
     "club_tables",
@@ -33,6 +34,8 @@ __all__ = [
     "run_complaint_sla",
     "run_levels",
     "run_points",
+    "run_scorer",
+    "survey_sample",
     "with_twins",
 ]
 
@@ -507,3 +510,198 @@ def run_complaint_sla(policy: Any, sample: FactSample) -> Any:
 
     log = ComplaintLog.from_records(sample.facts)
     return policy.assess(log, as_of=_end_of(sample.as_of))
+
+
+# ---------------------------------------------------------------- satisfaction surveys
+
+
+SURVEY_RESPONDENTS: Final = 40
+"""Respondents of the scorer sample; each answers every instrument of the sample once."""
+
+SURVEY_SEED: Final = 11
+"""Seed of the scorer sample's ratings."""
+
+_TWIN_EVERY: Final = 10
+"""Every tenth respondent of the scorer sample answers exactly as the one before (ties)."""
+
+_NO_RECOMMEND_EVERY: Final = 7
+_NO_RECOMMEND_AT: Final = 3
+"""Respondents ``i`` with ``i % 7 == 3`` give no recommend score."""
+
+_SURVEY_INSTRUMENTS: Final = ("china_csi@2015", "servqual@1991", "ssi@six_factor", "nps@1")
+"""The instruments of the sample; every fourth CSI response answers the 2014 version."""
+
+
+@attrs.define(frozen=True, eq=False, slots=False)
+class SurveySample:
+    """The scorer kit's input: the same respondents' responses to several instruments.
+
+    Row ``i`` of every instrument's :class:`~aftersales_crm.satisfaction.Responses` is
+    respondent ``i``, so :meth:`take` and :meth:`without_answers` select the same
+    respondents everywhere, and a scorer runs on the responses to its own instrument
+    (:meth:`for_policy`).
+
+    Attributes:
+        responses: the responses by instrument id, each with the same number of rows.
+
+    Examples:
+        >>> sample = survey_sample()
+        >>> len(sample), sorted(sample.responses)
+        (40, ['china_csi', 'nps', 'servqual', 'ssi'])
+    """
+
+    responses: Mapping[str, Any]
+
+    def __len__(self) -> int:
+        """The number of respondents."""
+        return len(next(iter(self.responses.values())))
+
+    def take(self, rows: NDArray[np.intp]) -> SurveySample:
+        """The respondents at ``rows``, in every instrument's responses.
+
+        Examples:
+            >>> len(survey_sample().take(np.arange(3)))
+            3
+        """
+        return SurveySample({k: r.take(rows) for k, r in self.responses.items()})
+
+    def without_answers(self, rows: NDArray[np.intp]) -> SurveySample:
+        """The respondents at ``rows`` stripped of their answers, in every instrument's responses.
+
+        Examples:
+            >>> sample = survey_sample().without_answers(np.array([0]))
+            >>> bool((sample.responses["nps"].answer_of == 0).any())
+            False
+        """
+        return SurveySample({k: r.without_answers(rows) for k, r in self.responses.items()})
+
+    def for_policy(self, policy: Any) -> Any:
+        """The responses ``policy`` scores: those to its ``instrument``, or to the NPS question.
+
+        A policy without an ``instrument`` reads the recommend score, which every response
+        of the sample carries; one reading an ``item`` reads the NPS question's.
+
+        Examples:
+            >>> from aftersales_crm.satisfaction import CsiIndex, NPS
+            >>> survey_sample().for_policy(CsiIndex()).instruments
+            ('china_csi@2015', 'china_csi@2014')
+            >>> survey_sample().for_policy(NPS(item="recommend")).instruments
+            ('nps@1',)
+        """
+        from aftersales_crm.satisfaction import Instrument, get_instrument
+
+        instrument = getattr(policy, "instrument", None)
+        if isinstance(instrument, str | Instrument):
+            found = self.responses.get(get_instrument(instrument).id)
+            if found is not None:
+                return found
+        if getattr(policy, "item", None) is not None:
+            return self.responses["nps"]
+        return next(iter(self.responses.values()))
+
+
+@functools.cache
+def _survey_responses() -> Mapping[str, Any]:
+    from aftersales_crm.records import Answer, ImportancePoints, SurveyAnswered
+    from aftersales_crm.satisfaction import Responses, get_instrument
+
+    rng = np.random.default_rng(SURVEY_SEED)
+    at = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
+    level = rng.normal(0.0, 1.0, SURVEY_RESPONDENTS)
+    twins = (
+        np.arange(SURVEY_RESPONDENTS) % _TWIN_EVERY == _TWIN_EVERY - 1
+    )  # respondent i answers as i − 1: ties
+    out: dict[str, Any] = {}
+    for key in _SURVEY_INSTRUMENTS:
+        instrument = get_instrument(key)
+        records = []
+        previous: tuple[Any, ...] = ()
+        for i in range(SURVEY_RESPONDENTS):
+            answers = []
+            for item in instrument.items:
+                span = item.scale.high - item.scale.low
+                mid = item.scale.low + 0.7 * span
+                p = int(
+                    np.clip(
+                        np.rint(mid + level[i] * span / 6 + rng.normal(0, 1)),
+                        item.scale.low,
+                        item.scale.high,
+                    )
+                )
+                e = int(
+                    np.clip(
+                        np.rint(mid + span / 8 + rng.normal(0, 1)), item.scale.low, item.scale.high
+                    )
+                )
+                if rng.random() < 0.15 * (i % 3):  # some respondents skip items
+                    continue
+                answers.append(
+                    Answer(
+                        item=item.id, perception=p, expectation=e if item.asks.expectation else None
+                    )
+                )
+            points = rng.multinomial(
+                100, np.full(len(instrument.factors), 1 / len(instrument.factors))
+            )
+            importance = (
+                tuple(
+                    ImportancePoints(factor=f, points=int(n))
+                    for f, n in zip(instrument.factor_ids, points, strict=True)
+                )
+                if i % 4
+                else ()
+            )
+            recommend = (
+                None
+                if i % _NO_RECOMMEND_EVERY == _NO_RECOMMEND_AT
+                else int(np.clip(np.rint(8 + 2 * level[i]), 0, 10))
+            )
+            fields = (tuple(answers), importance, recommend)
+            if twins[i]:
+                fields = previous
+            previous = fields
+            version = "2014" if key.startswith("china_csi") and i % 4 == 1 else instrument.version
+            records.append(
+                SurveyAnswered(
+                    id=f"S{instrument.id}-{i:02d}",
+                    instrument=instrument.id,
+                    version=version,
+                    customer_id=f"C{i:02d}",
+                    dealer_id=f"D{i % 3}",
+                    advisor=f"SA{i % 5}",
+                    at=at + dt.timedelta(days=i),
+                    answers=fields[0],
+                    importance=fields[1],
+                    recommend=fields[2],
+                )
+            )
+        out[instrument.id] = Responses.from_records(records)
+    return out
+
+
+def survey_sample() -> SurveySample:
+    """The responses the kit checks scorers on: 40 respondents answering four instruments.
+
+    Each respondent answers the China CSI (every fourth the 2014 version), SERVQUAL, the
+    six-factor SSI and the NPS question, with a level of satisfaction of their own, some
+    items skipped (a third of the respondents skip none, the others up to 30 %), importance
+    points from three respondents in four, recommend scores from most, and every tenth
+    respondent answering exactly as the one before (ties). Seeded (11); computed once.
+
+    Examples:
+        >>> len(survey_sample().responses["servqual"].ids)
+        40
+    """
+    return SurveySample(_survey_responses())
+
+
+def run_scorer(policy: Any, sample: Any) -> Any:
+    """How the kit runs a scorer: ``policy.score(responses)``, on a :class:`SurveySample` the responses to its instrument.
+
+    Examples:
+        >>> from aftersales_crm.satisfaction import NPS
+        >>> len(run_scorer(NPS(), survey_sample()))
+        40
+    """
+    responses = sample.for_policy(policy) if isinstance(sample, SurveySample) else sample
+    return policy.score(responses)

@@ -28,6 +28,7 @@ from aftersales_crm._args import as_of_instant, whole_number
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.records import (
     ActivityAttended,
+    Answer,
     Book,
     Chapter,
     ComplaintAction,
@@ -44,6 +45,7 @@ from aftersales_crm.records import (
     Dealer,
     FactKind,
     Funder,
+    ImportancePoints,
     LapseReason,
     MemberApplied,
     MemberJoined,
@@ -62,6 +64,7 @@ from aftersales_crm.records import (
     RepairOrder,
     Severity,
     Share,
+    SurveyAnswered,
     Vehicle,
     fact_kind,
     fact_kinds,
@@ -112,6 +115,8 @@ __all__ = [
     "referrals",
     "repair_lines",
     "repair_orders",
+    "survey_answers",
+    "surveys",
     "vehicles",
     "vins",
 ]
@@ -445,6 +450,86 @@ def repair_orders(
             mileage=Mileage(draw(st.integers(0, 400_000))),
             by_appointment=draw(st.booleans()),
             lines=tuple(draw(st.lists(repair_lines(), min_size=1, max_size=4))),
+        )
+
+    return build()
+
+
+SURVEY_ITEMS: Final = tuple(f"Q{n}" for n in range(1, 7))
+"""Item ids :func:`surveys` answers: a few, so that two responses share items."""
+
+SURVEY_FACTORS: Final = ("F1", "F2", "F3")
+"""Factor ids :func:`surveys` gives importance points to."""
+
+
+@st.composite
+def _importance(draw: st.DrawFn) -> tuple[ImportancePoints, ...]:
+    factors = draw(st.lists(st.sampled_from(SURVEY_FACTORS), min_size=1, unique=True))
+    cuts = sorted(
+        draw(st.lists(st.integers(0, 100), min_size=len(factors) - 1, max_size=len(factors) - 1))
+    )
+    edges = [0, *cuts, 100]
+    return tuple(
+        ImportancePoints(factor=factor, points=edges[i + 1] - edges[i])
+        for i, factor in enumerate(factors)
+    )
+
+
+def survey_answers() -> st.SearchStrategy[Answer]:
+    """Answers to one of :data:`SURVEY_ITEMS`: a perception, an expectation or both, 0–10.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.Answer`.
+    """
+    rating = st.integers(0, 10)
+    return st.one_of(
+        st.builds(Answer, item=st.sampled_from(SURVEY_ITEMS), perception=rating),
+        st.builds(
+            Answer, item=st.sampled_from(SURVEY_ITEMS), perception=rating, expectation=rating
+        ),
+        st.builds(Answer, item=st.sampled_from(SURVEY_ITEMS), expectation=rating),
+    )
+
+
+def surveys(
+    *,
+    customer_id: st.SearchStrategy[str] | None = None,
+    dealer_id: st.SearchStrategy[str] | None = None,
+    order: st.SearchStrategy[RepairOrder | None] | None = None,
+) -> st.SearchStrategy[SurveyAnswered]:
+    """Survey responses: up to six answers (each item once), importance points, a recommend score.
+
+    A response about a repair order drawn from ``order`` has the order's dealer and
+    customer and is answered after the order was opened; the others take ``dealer_id`` and
+    ``customer_id``.
+
+    Args:
+        customer_id: a strategy for the customer; ``ids("C")`` by default.
+        dealer_id: a strategy for the dealer; ``ids("D")`` by default.
+        order: a strategy for the repair order surveyed, or None; none by default.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.SurveyAnswered`.
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> SurveyAnswered:
+        about = draw(order) if order is not None else None
+        answers = draw(st.lists(survey_answers(), max_size=6, unique_by=lambda a: a.item))
+        return SurveyAnswered(
+            id=draw(ids("S")),
+            instrument=draw(st.sampled_from(("mine", "china_csi"))),
+            version=draw(st.sampled_from(("1", "2015"))),
+            customer_id=about.customer_id if about else draw(_or(customer_id, ids("C"))),
+            repair_order_id=about.id if about else None,
+            dealer_id=about.dealer_id if about else draw(_or(dealer_id, ids("D"))),
+            advisor=about.advisor if about else draw(st.none() | ids("SA")),
+            at=(about.opened_at + timedelta(days=draw(st.integers(0, 30))))
+            if about
+            else draw(instants()),
+            answers=tuple(answers),
+            importance=draw(st.just(()) | _importance()),
+            recommend=draw(st.none() | st.integers(0, 10)),
         )
 
     return build()
