@@ -12,6 +12,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.membership import Entry, Ledger, LedgerState
+from aftersales_crm.membership import _ledger as the_fold  # its switch of the shortcuts
 from aftersales_crm.records import Funder, PointsAdjusted, PointsEarned, PointsRedeemed
 from aftersales_crm.values import Money
 
@@ -137,6 +138,42 @@ def test_without_debt_a_ledger_never_goes_below_zero_or_refuses_the_redemption(
     else:
         assert s.balance >= 0
         assert s.debt == 0
+
+
+def _states_on_the_way(
+    entries: list[Entry], instants: list[datetime], *, allow_debt: bool
+) -> list[object]:
+    """Each state (or refusal) of the fluent ledger as entries arrive in time order, read
+    at ``instants`` on the way (after or before the entries still to come), then the
+    state of the replay of them all."""
+    out: list[object] = []
+    ledger = Ledger.open("M1", allow_debt=allow_debt)
+    for entry, instant in zip(sorted(entries, key=lambda e: e.at), instants, strict=False):
+        try:
+            ledger = ledger.apply(entry)
+        except InvalidValue as error:
+            out.append(error.code)
+        out.append(_signature(ledger.state(instant)))
+    try:
+        out.append(_signature(_ledger(entries, allow_debt=allow_debt).state(LATER)))
+    except InvalidValue as error:
+        out.append(error.code)
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(member_entries(), st.lists(INSTANTS, min_size=15, max_size=15), st.booleans())
+def test_the_folds_shortcuts_give_the_states_of_its_general_path(
+    entries: list[Entry], instants: list[datetime], allow_debt: bool
+) -> None:
+    # the shortcuts: a lot spendable at once activated on the spot, a debit paid by its
+    # first lot, a state read from the newest fold advanced (then refolded for an entry
+    # before the instant read)
+    fast = _states_on_the_way(entries, instants, allow_debt=allow_debt)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(the_fold, "_SHORTCUTS", False)
+        general = _states_on_the_way(entries, instants, allow_debt=allow_debt)
+    assert fast == general
 
 
 # -- the ledger stays immutable --------------------------------------------------------------

@@ -50,33 +50,46 @@ __all__ = ["Entry", "Ledger", "LedgerState", "Lot", "Redemption", "Reversal"]
 Entry = PointsEarned | PointsRedeemed | PointsExpired | PointsReversed | PointsAdjusted
 """A points entry: one of the five points facts."""
 
-_ENTRY_TYPES: Final = (PointsEarned, PointsRedeemed, PointsExpired, PointsReversed, PointsAdjusted)
 _AUDIT: Final = DEBIT + 1  # expiry records come last at their instant and move nothing
 _EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_US_PER_DAY: Final = 86_400_000_000
+_MICROSECOND: Final = dt.timedelta(microseconds=1)
+
+# What the fold does with an entry (its *code*), and the entry's rank at its instant.
+_EARN, _CREDIT, _REVERSE, _REDEEM, _DEBIT, _RECORD = range(6)
+_RANKS: Final = (REGISTER, REGISTER, REVERSE, DEBIT, DEBIT, _AUDIT)
+#: the code of each entry type, looked up by ``type(entry)``; an adjustment's code depends
+#: on its sign and a subclass is not listed, so both go through :func:`_code`
+_CODES: Final[dict[type, int]] = {
+    PointsEarned: _EARN,
+    PointsRedeemed: _REDEEM,
+    PointsReversed: _REVERSE,
+    PointsExpired: _RECORD,
+}
 
 
 def _instant(us: int) -> dt.datetime:
     return _EPOCH + dt.timedelta(microseconds=us)
 
 
-def _rank(entry: Entry) -> int:
-    if isinstance(entry, PointsEarned):
-        return REGISTER
+def _code(entry: object) -> int:
+    """What the fold does with ``entry``; raise if it is not a points entry."""
     if isinstance(entry, PointsAdjusted):
-        return REGISTER if entry.amount > 0 else DEBIT
-    if isinstance(entry, PointsReversed):
-        return REVERSE
-    if isinstance(entry, PointsRedeemed):
-        return DEBIT
-    return _AUDIT
+        return _CREDIT if entry.amount > 0 else _DEBIT
+    for kind, code in _CODES.items():
+        if isinstance(entry, kind):
+            return code
+    msg = f"entry is {entry!r:.80}, expected a points entry (PointsEarned, …)"
+    raise InvalidType(msg)
 
 
 _Key = tuple[int, int, str]
-_Item = tuple[int, int, str, Entry]  # (instant µs, rank at the instant, id, entry)
+#: (instant µs, rank at the instant, id, position, code): ordered by the first three, the
+#: ids of a ledger being distinct; the entry is at ``position`` in the ledger's entries.
+#: Only atomic values, so that the garbage collector soon stops tracking the tuple.
+_Item = tuple[int, int, str, int, int]
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # a dict class: its __init__ is twice as fast
 class Lot:
     """One award (or credit) and where its points went, at the state's ``as_of``.
 
@@ -120,7 +133,7 @@ class Lot:
     source_id: str | None
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # a dict class: its __init__ is twice as fast
 class Redemption:
     """A redemption (or a debit adjustment) and the lots that paid for it.
 
@@ -291,63 +304,108 @@ class LedgerState:
         return per_point * self.balance
 
 
-class _Lot:
-    __slots__ = (
-        "active",
-        "active_at",
-        "amounts",
-        "at",
-        "charged",
-        "dealer_id",
-        "expired",
-        "expires",
-        "funder",
-        "gone",
-        "grant",
-        "id",
-        "remaining",
-        "reversed",
-        "shares",
-        "source_id",
-        "spent",
-        "target",
-    )
+# -- the fold -------------------------------------------------------------------------------
+#
+# The fold keeps instants as int microseconds and a lot as its *number* into a few lists:
+# lots are numbered in the order they are registered, which is the order of (instant, id),
+# so a lot's consumption key (expires, at, id) is (expires, number), packed into one int
+# for the heap. The hot path makes no container that outlives it, as each one costs the
+# garbage collector again on every full pass over the caller's entries; datetimes and
+# the public records are made only by ``state``.
 
-    def __init__(
-        self,
-        lot_id: str,
-        grant: int,
-        at: int,
-        active_at: int,
-        expires: int,
-        funder: Funder,
-        dealer_id: str | None,
-        source_id: str | None,
-    ) -> None:
-        self.id, self.grant, self.remaining = lot_id, grant, grant
-        self.at, self.active_at, self.expires = at, active_at, expires
-        self.funder, self.dealer_id, self.source_id = funder, dealer_id, source_id
-        self.spent = self.expired = self.reversed = self.charged = self.target = 0
-        self.amounts = 0
-        self.shares: Fraction | int = 0
-        self.active = self.gone = False
+_SHORTCUTS = True
+"""Whether the fold takes its shortcuts (a lot spendable at once activated on the spot, a
+debit paid by one lot, a state from the newest fold advanced); the tests turn them off
+to check that the general path agrees."""
+_BITS: Final = 32  # a heap key is instant << _BITS | lot number
+_MASK: Final = (1 << _BITS) - 1
+_PENDING, _ACTIVE, _GONE = range(3)
+_Paid = int | list[tuple[str, int]]  # the lot that paid a debit in full, or the lots
+
+
+class _Refunds:
+    """What the reversals of one lot add up to so far."""
+
+    __slots__ = ("amounts", "charged", "shares", "target")
+
+    def __init__(self) -> None:
+        self.amounts = self.charged = self.target = 0
+        self.shares = Fraction(0)
 
 
 class _Fold:
-    """The mutable fold behind a ledger: entries applied in (instant, rank, id) order."""
+    """The mutable fold behind a ledger: entries applied in (instant, rank, id) order.
+
+    With :data:`_SHORTCUTS`, a lot registered spendable while no debt waits for it is
+    activated at once rather than through the activation queue (only debt repayment
+    depends on which lots activate together), and a debit the first lot pays in full is
+    recorded as that lot's number rather than a list.
+    """
+
+    __slots__ = (
+        "adjusted",
+        "allow_debt",
+        "audit",
+        "available",
+        "days",
+        "debits",
+        "debt",
+        "duplicates",
+        "earned",
+        "expired",
+        "expiring",
+        "expiry_heap",
+        "lapsed",
+        "last",
+        "lot_entry",
+        "lot_expires",
+        "member_id",
+        "next_event",
+        "number",
+        "paid",
+        "pending",
+        "ready",
+        "redeemed",
+        "refunds",
+        "remaining",
+        "repaid_at",
+        "reversals",
+        "reversed",
+        "shortcuts",
+        "shorts",
+        "sources",
+        "status",
+        "taken_back",
+        "waiting",
+        "zone",
+    )
 
     def __init__(self, member_id: str, *, allow_debt: bool, zone: dt.tzinfo) -> None:
         self.member_id, self.allow_debt, self.zone = member_id, allow_debt, zone
-        self.lots: dict[str, _Lot] = {}
-        self.sources: dict[str, str] = {}
-        self.alias: dict[str, str] = {}
+        self.shortcuts = _SHORTCUTS
+        # the lots, by number
+        self.lot_entry: list[PointsEarned | PointsAdjusted] = []  # the award or credit
+        self.lot_expires: list[int] = []  # NEVER for none
+        self.remaining: list[int] = []
+        self.status: list[int] = []  # _PENDING, _ACTIVE or _GONE (expired)
+        self.lapsed: dict[int, int] = {}  # points expired, of the lots with some
+        self.taken_back: dict[int, int] = {}  # points reversed, of the lots with some
+        self.refunds: dict[int, _Refunds] = {}
+        self.number: dict[str, int] = {}  # award (or credit, or duplicate award) id → lot
+        self.sources: dict[str, str] = {}  # source id → the award kept
         self.duplicates: list[str] = []
-        self.ready: list[tuple[int, int, str]] = []  # (expires, at, id) of active lots
-        self.waiting: list[tuple[int, str]] = []  # (active_at, id) of lots not active yet
-        self.expiring: list[tuple[int, str]] = []  # (expires, id)
+        self.ready: list[int] = []  # heap: (expires, number) keys of the active lots
+        self.waiting: list[int] = []  # heap: (active_at, number) keys of pending lots
+        self.expiring: dict[int, list[int]] = {}  # instant → the lots expiring then
+        self.expiry_heap: list[int] = []  # the instants of ``expiring``
+        self.next_event = NEVER  # the first instant either queue acts at
+        self.days: dict[dt.date | None, int] = {}  # expiry day → instant, in ``zone``
         self.available = self.pending = self.debt = 0
         self.earned = self.redeemed = self.expired = self.reversed = self.adjusted = 0
-        self.redemptions: dict[str, tuple[int, dt.datetime, list[tuple[str, int]], int]] = {}
+        # the debits (redemptions and debit adjustments) in order, what paid, any debt
+        self.debits: list[PointsRedeemed | PointsAdjusted] = []
+        self.paid: list[_Paid] = []
+        self.shorts: dict[int, int] = {}
         self.reversals: dict[str, Reversal] = {}
         self.audit: list[PointsExpired] = []
         self.last: _Key = (-(2**63), -1, "")
@@ -357,37 +415,48 @@ class _Fold:
 
     def advance(self, t: int) -> None:
         """Apply the expiries and activations up to and including the instant ``t``."""
-        expiring, waiting = self.expiring, self.waiting
-        while True:
-            e = expiring[0][0] if expiring else NEVER
-            a = waiting[0][0] if waiting else NEVER
-            if e > t and a > t:
-                return
+        expiry_heap, waiting, remaining, status = (
+            self.expiry_heap,
+            self.waiting,
+            self.remaining,
+            self.status,
+        )
+        e = expiry_heap[0] if expiry_heap else NEVER
+        a = waiting[0] >> _BITS if waiting else NEVER
+        while e <= t or a <= t:
             if e <= a:  # at one instant, lots lapse before others activate
-                lot = self.lots[heapq.heappop(expiring)[1]]
-                if lot.remaining:
-                    if lot.active:
-                        self.available -= lot.remaining
-                    else:
-                        self.pending -= lot.remaining
-                    lot.expired += lot.remaining
-                    self.expired += lot.remaining
-                    lot.remaining = 0
-                lot.gone = True
+                heapq.heappop(expiry_heap)
+                for number in self.expiring.pop(e):
+                    left = remaining[number]
+                    if left:
+                        if status[number] == _ACTIVE:
+                            self.available -= left
+                        else:
+                            self.pending -= left
+                        self.lapsed[number] = left
+                        self.expired += left
+                        remaining[number] = 0
+                    status[number] = _GONE
+                e = expiry_heap[0] if expiry_heap else NEVER
                 continue
-            while waiting and waiting[0][0] == a:
-                lot = self.lots[heapq.heappop(waiting)[1]]
-                if lot.gone:
-                    continue
-                lot.active = True
-                self.pending -= lot.remaining
-                self.available += lot.remaining
-                if lot.remaining:
-                    heapq.heappush(self.ready, (lot.expires, lot.at, lot.id))
+            while waiting and waiting[0] >> _BITS == a:
+                number = heapq.heappop(waiting) & _MASK
+                if status[number] == _PENDING:
+                    self.activate(number)
             if self.debt and self.available:
                 paid, _ = self.consume(min(self.debt, self.available))
                 self.debt -= sum(points for _, points in paid)
                 self.repaid_at = a
+            a = waiting[0] >> _BITS if waiting else NEVER
+        self.next_event = min(e, a)
+
+    def activate(self, number: int) -> None:
+        self.status[number] = _ACTIVE
+        left = self.remaining[number]
+        self.pending -= left
+        self.available += left
+        if left:
+            heapq.heappush(self.ready, self.lot_expires[number] << _BITS | number)
 
     def consume(self, need: int) -> tuple[list[tuple[str, int]], int]:
         """Take ``need`` points from the active lots in consumption order.
@@ -395,139 +464,228 @@ class _Fold:
         Returns the ``(lot, points)`` taken and the shortfall.
         """
         out: list[tuple[str, int]] = []
-        ready, lots = self.ready, self.lots
+        ready, remaining, lot_entry = self.ready, self.remaining, self.lot_entry
+        taken = 0
         while need and ready:
-            lot = lots[ready[0][2]]
-            if not lot.remaining:
-                heapq.heappop(ready)
-                continue
-            take = min(need, lot.remaining)
-            lot.remaining -= take
-            lot.spent += take
-            self.available -= take
-            need -= take
-            out.append((lot.id, take))
-            if not lot.remaining:
-                heapq.heappop(ready)
+            number = ready[0] & _MASK
+            left = remaining[number]
+            if left > need:
+                remaining[number] = left - need
+                out.append((lot_entry[number].id, need))
+                taken += need
+                need = 0
+                break
+            heapq.heappop(ready)
+            if left:
+                remaining[number] = 0
+                out.append((lot_entry[number].id, left))
+                taken += left
+                need -= left
+        self.available -= taken
         return out, need
 
     # -- entries ------------------------------------------------------------------------
 
-    def check(self, item: _Item) -> None:
-        """Raise if ``item`` cannot be applied next; change nothing."""
-        t, _, entry_id, entry = item
-        if isinstance(entry, PointsEarned):
-            if entry.source_id in self.sources:
+    def run(self, ordered: list[_Item], entries: list[Entry]) -> None:
+        """Apply the sorted items and the expiries and activations on the way.
+
+        Each item's entry is at its position in ``entries``. Raises (perhaps half applied)
+        at an entry that cannot be applied. The awards of one instant activate together, after all are registered.
+        """
+        last = len(ordered) - 1
+        register, debit = self.register, self.debit
+        for i, (t, rank, _, position, code) in enumerate(ordered):
+            entry = entries[position]
+            if code <= _CREDIT:
+                register(t, entry, code)  # type: ignore[arg-type]
+                if t >= self.next_event and (
+                    i == last or ordered[i + 1][0] != t or ordered[i + 1][1] != rank
+                ):
+                    self.advance(t)
+                continue
+            if t >= self.next_event:
+                self.advance(t)
+            if code in (_REDEEM, _DEBIT):
+                debit(entry, code)  # type: ignore[arg-type]
+            elif code == _REVERSE:
+                self.reverse(entry)  # type: ignore[arg-type]
+            else:
+                self.audit.append(entry)  # type: ignore[arg-type]
+        if ordered:
+            self.last = ordered[-1][:3]
+
+    def register(self, t: int, entry: PointsEarned | PointsAdjusted, code: int) -> None:
+        grant = entry.amount
+        if code == _CREDIT:
+            active_at, expires = t, NEVER
+            self.adjusted += grant
+        else:
+            assert isinstance(entry, PointsEarned)  # narrowing, for mypy
+            kept = self.sources.get(entry.source_id)
+            if kept is not None:
+                self.number[entry.id] = self.number[kept]
+                self.duplicates.append(entry.id)
                 return
-            expires = cached_expiry_instant(entry.expires_on, self.zone)
+            day = entry.expires_on
+            expires = self.days.get(day, -1)
+            if expires < 0:
+                expires = self.days[day] = cached_expiry_instant(day, self.zone)
             if expires <= t:
                 msg = (
-                    f"award {entry_id!r}: expires_on {entry.expires_on} ends at "
+                    f"award {entry.id!r}: expires_on {day} ends at "
                     f"{_instant(expires).isoformat()}, not after it was earned at "
                     f"{entry.at.isoformat()}"
                 )
                 raise InvalidValue(msg, code="expiry_before_award")
-        elif isinstance(entry, PointsReversed):
-            if self.alias.get(entry.earned_id, entry.earned_id) not in self.lots:
-                msg = (
-                    f"reversal {entry_id!r} reverses award {entry.earned_id!r}, which the "
-                    f"ledger of {self.member_id!r} does not hold at {entry.at.isoformat()}"
-                )
-                raise InvalidValue(msg, code="unknown_award")
-        elif isinstance(entry, PointsRedeemed) and not self.allow_debt:
-            self.advance(t)
-            if entry.amount > self.available:
-                msg = (
-                    f"redemption {entry_id!r} of {entry.amount} points at "
-                    f"{entry.at.isoformat()} exceeds the balance of {self.available - self.debt} "
-                    f"points of member {self.member_id!r}; the points policy allows no debt"
-                )
-                raise InvalidValue(msg, code="insufficient_points")
-
-    def apply(self, item: _Item, *, more_awards: bool = False) -> None:
-        """Apply ``item`` (checked) and the expiries and activations up to its instant.
-
-        ``more_awards``: the next item registers an award at the same instant; the awards
-        of one instant activate together, after all are registered.
-        """
-        t, rank, entry_id, entry = item
-        if rank == REGISTER:
-            self.register(t, entry)  # type: ignore[arg-type]
-        if not more_awards:
-            self.advance(t)
-        if rank == REVERSE:
-            self.reverse(t, entry)  # type: ignore[arg-type]
-        elif rank == DEBIT:
-            self.debit(t, entry)  # type: ignore[arg-type]
-        elif rank == _AUDIT:
-            self.audit.append(entry)  # type: ignore[arg-type]
-        self.last = (t, rank, entry_id)
-
-    def register(self, t: int, entry: PointsEarned | PointsAdjusted) -> None:
-        if isinstance(entry, PointsAdjusted):
-            lot = _Lot(entry.id, entry.amount, t, t, NEVER, entry.funder, None, None)
-            self.adjusted += entry.amount
-        else:
-            kept = self.sources.get(entry.source_id)
-            if kept is not None:
-                self.alias[entry.id] = kept
-                self.duplicates.append(entry.id)
-                return
             self.sources[entry.source_id] = entry.id
-            pending = t if entry.pending_until is None else micros(entry.pending_until)
-            lot = _Lot(
-                entry.id,
-                entry.amount,
-                t,
-                max(t, pending),
-                cached_expiry_instant(entry.expires_on, self.zone),
-                entry.funder,
-                entry.dealer_id,
-                entry.source_id,
-            )
-            self.earned += entry.amount
-        self.lots[lot.id] = lot
-        self.pending += lot.grant
-        heapq.heappush(self.waiting, (lot.active_at, lot.id))
-        if lot.expires != NEVER:
-            heapq.heappush(self.expiring, (lot.expires, lot.id))
-
-    def reverse(self, t: int, entry: PointsReversed) -> None:
-        lot = self.lots[self.alias.get(entry.earned_id, entry.earned_id)]
-        if entry.share is not None:
-            lot.shares += entry.share.fraction
+            until = entry.pending_until
+            active_at = t if until is None else max(t, micros(until))
+            self.earned += grant
+        number = len(self.remaining)
+        self.number[entry.id] = number
+        self.lot_entry.append(entry)
+        self.lot_expires.append(expires)
+        self.remaining.append(grant)
+        if active_at == t and not self.debt and self.shortcuts:
+            self.status.append(_ACTIVE)
+            self.available += grant
+            heapq.heappush(self.ready, expires << _BITS | number)
         else:
-            lot.amounts += entry.amount or 0
-        target = reversal_target(lot.grant, Fraction(lot.shares), lot.amounts)
-        due, lot.target = target - lot.target, target
-        taken = min(due, lot.remaining)
-        lot.remaining -= taken
-        lot.reversed += taken
-        if lot.active:
+            self.status.append(_PENDING)
+            self.pending += grant
+            heapq.heappush(self.waiting, active_at << _BITS | number)
+            self.next_event = min(self.next_event, active_at)
+        if expires != NEVER:
+            bucket = self.expiring.get(expires)
+            if bucket is None:
+                self.expiring[expires] = [number]
+                heapq.heappush(self.expiry_heap, expires)
+                self.next_event = min(self.next_event, expires)
+            else:
+                bucket.append(number)
+
+    def reverse(self, entry: PointsReversed) -> None:
+        number = self.number.get(entry.earned_id)
+        if number is None:
+            msg = (
+                f"reversal {entry.id!r} reverses award {entry.earned_id!r}, which the "
+                f"ledger of {self.member_id!r} does not hold at {entry.at.isoformat()}"
+            )
+            raise InvalidValue(msg, code="unknown_award")
+        grant = self.lot_entry[number].amount
+        refunds = self.refunds.get(number)
+        if refunds is None:
+            refunds = self.refunds[number] = _Refunds()
+        if entry.share is not None:
+            refunds.shares += entry.share.fraction
+        else:
+            refunds.amounts += entry.amount or 0
+        target = reversal_target(grant, refunds.shares, refunds.amounts)
+        due, refunds.target = target - refunds.target, target
+        left = self.remaining[number]
+        taken = min(due, left)
+        self.remaining[number] = left - taken
+        taken_back = self.taken_back[number] = self.taken_back.get(number, 0) + taken
+        if self.status[number] == _ACTIVE:
             self.available -= taken
         else:
             self.pending -= taken
-        charged = min(due - taken, lot.spent - lot.charged)
-        lot.charged += charged
+        spent = grant - (left - taken) - self.lapsed.get(number, 0) - taken_back
+        charged = min(due - taken, spent - refunds.charged)
+        refunds.charged += charged
         paid, short = self.consume(charged)
         self.debt += short
         self.reversed += taken + charged
         self.reversals[entry.id] = Reversal(
-            entry.id, lot.id, taken, charged, due - taken - charged, tuple(paid), short
+            entry.id,
+            self.lot_entry[number].id,
+            taken,
+            charged,
+            due - taken - charged,
+            tuple(paid),
+            short,
         )
 
-    def debit(self, t: int, entry: PointsRedeemed | PointsAdjusted) -> None:
-        amount = abs(entry.amount)
-        paid, short = self.consume(amount)
-        self.debt += short
-        if isinstance(entry, PointsRedeemed):
+    def debit(self, entry: PointsRedeemed | PointsAdjusted, code: int) -> None:
+        amount = entry.amount
+        if code == _REDEEM:
+            if amount > self.available and not self.allow_debt:
+                msg = (
+                    f"redemption {entry.id!r} of {amount} points at "
+                    f"{entry.at.isoformat()} exceeds the balance of {self.available - self.debt} "
+                    f"points of member {self.member_id!r}; the points policy allows no debt"
+                )
+                raise InvalidValue(msg, code="insufficient_points")
             self.redeemed += amount
         else:
+            amount = -amount
             self.adjusted -= amount
-        self.redemptions[entry.id] = (amount, entry.at, paid, short)
+        self.debits.append(entry)
+        ready = self.ready
+        if ready and self.shortcuts:  # most often the first lot pays it all: no list
+            number = ready[0] & _MASK
+            left = self.remaining[number]
+            if left >= amount:
+                self.remaining[number] = left - amount  # a lot left empty goes in consume
+                self.available -= amount
+                self.paid.append(number)
+                return
+        paid, short = self.consume(amount)
+        self.paid.append(paid)
+        if short:
+            self.debt += short
+            self.shorts[len(self.debits) - 1] = short
 
     def state(self, as_of: dt.datetime) -> LedgerState:
-        lots = sorted(self.lots.values(), key=lambda lot: (lot.expires, lot.at, lot.id))
+        lot_entry, remaining = self.lot_entry, self.remaining
+        ends: dict[int, dt.datetime | None] = {NEVER: None}
+
+        def utc(given: dt.datetime) -> dt.datetime:
+            """The instant ``given`` in UTC: itself if it is so already."""
+            if given.tzinfo is dt.UTC and not given.fold:
+                return given
+            return _EPOCH + (given - _EPOCH)
+
+        def lot(number: int) -> Lot:
+            entry, left = lot_entry[number], remaining[number]
+            expired = self.lapsed.get(number, 0)
+            reversed_ = self.taken_back.get(number, 0)
+            at = active_from = utc(entry.at)
+            expires = self.lot_expires[number]
+            if expires not in ends:
+                ends[expires] = _instant(expires)
+            dealer_id = source_id = None
+            if isinstance(entry, PointsEarned):
+                dealer_id, source_id = entry.dealer_id, entry.source_id
+                until = entry.pending_until
+                if until is not None and until > entry.at:
+                    active_from = utc(until)
+            return Lot(
+                entry.id,
+                entry.amount,
+                left,
+                entry.amount - left - expired - reversed_,
+                expired,
+                reversed_,
+                at,
+                active_from,
+                ends[expires],
+                entry.funder,
+                dealer_id,
+                source_id,
+            )
+
+        def redemption(i: int, entry: PointsRedeemed | PointsAdjusted) -> Redemption:
+            amount, paid = abs(entry.amount), self.paid[i]
+            return Redemption(
+                entry.id,
+                amount,
+                entry.at,
+                ((lot_entry[paid].id, amount),) if isinstance(paid, int) else tuple(paid),
+                self.shorts.get(i, 0),
+            )
+
+        order = sorted(expires << _BITS | number for number, expires in enumerate(self.lot_expires))
         return LedgerState(
             member_id=self.member_id,
             as_of=as_of,
@@ -540,28 +698,9 @@ class _Fold:
             expired=self.expired,
             reversed=self.reversed,
             adjusted=self.adjusted,
-            lots=tuple(
-                Lot(
-                    id=lot.id,
-                    grant=lot.grant,
-                    remaining=lot.remaining,
-                    spent=lot.spent,
-                    expired=lot.expired,
-                    reversed=lot.reversed,
-                    at=_instant(lot.at),
-                    active_from=_instant(lot.active_at),
-                    expires_at=None if lot.expires == NEVER else _instant(lot.expires),
-                    funder=lot.funder,
-                    dealer_id=lot.dealer_id,
-                    source_id=lot.source_id,
-                )
-                for lot in lots
-            ),
+            lots=tuple([lot(key & _MASK) for key in order]),
             redemptions=MappingProxyType(
-                {
-                    key: Redemption(key, amount, at, tuple(paid), short)
-                    for key, (amount, at, paid, short) in self.redemptions.items()
-                }
+                {entry.id: redemption(i, entry) for i, entry in enumerate(self.debits)}
             ),
             reversals=MappingProxyType(dict(self.reversals)),
             duplicates=tuple(self.duplicates),
@@ -571,7 +710,8 @@ class _Fold:
 
 def _fold(
     member_id: str,
-    items: Iterable[_Item],
+    items: list[_Item],
+    entries: list[Entry],
     until: int | None = None,
     *,
     allow_debt: bool,
@@ -579,17 +719,7 @@ def _fold(
 ) -> _Fold:
     """Fold the items (those at or before ``until``, then advanced to it) in order."""
     fold = _Fold(member_id, allow_debt=allow_debt, zone=zone)
-    chosen = items if until is None else (i for i in items if i[0] <= until)
-    ordered = sorted(chosen)
-    for i, item in enumerate(ordered):
-        fold.check(item)
-        after = ordered[i + 1] if i + 1 < len(ordered) else None
-        fold.apply(
-            item,
-            more_awards=after is not None
-            and after[1] == REGISTER == item[1]
-            and after[0] == item[0],
-        )
+    fold.run(sorted(items if until is None else [i for i in items if i[0] <= until]), entries)
     if until is not None:
         fold.advance(until)
     return fold
@@ -604,21 +734,34 @@ class _Tip:
         self.fold, self.n = fold, n
 
 
-def _incremental(fold: _Fold, key: _Key) -> bool:
-    """Whether an entry with ``key`` can be applied on top of ``fold`` as it stands.
+def _other_member(entry: Entry, member_id: str) -> InvalidValue:
+    msg = (
+        f"entry {entry.id!r} is of member {entry.member_id!r}, not of this "
+        f"ledger's member {member_id!r}"
+    )
+    return InvalidValue(msg, code="other_member")
+
+
+def _clash(entry: Entry, held: Entry) -> InvalidValue:
+    msg = f"entry id {entry.id!r} is held already for a different entry: {held!r:.200}"
+    return InvalidValue(msg, code="entry_id_clash")
+
+
+def _incremental(fold: _Fold, item: _Item) -> bool:
+    """Whether ``item`` can be applied on top of ``fold`` as it stands.
 
     Awards registered at one instant activate together; applying one more at an instant
     where debt was repaid would split that group, so such an entry is folded afresh.
     """
-    t, rank, _ = key
-    if key <= fold.last:
+    t, rank, entry_id, _, _ = item
+    if (t, rank, entry_id) <= fold.last:
         return False
     if t > fold.last[0]:
         return True
     return rank != REGISTER or (fold.repaid_at != t and not fold.debt)
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, slots=False)
 class Ledger:
     """One member's points ledger: immutable, built from entries, state derived at ``as_of``.
 
@@ -671,8 +814,9 @@ class Ledger:
         default=to_time_zone(DEFAULT_TIME_ZONE), converter=to_time_zone, repr=False
     )
     _log: list[_Item] = attrs.field(factory=list, repr=False, alias="_log")
+    _entries: list[Entry] = attrs.field(factory=list, repr=False, alias="_entries")
     _n: int = attrs.field(default=0, repr=False, alias="_n")
-    _ids: dict[str, tuple[Entry, int]] = attrs.field(factory=dict, repr=False, alias="_ids")
+    _ids: dict[str, int] = attrs.field(factory=dict, repr=False, alias="_ids")  # id → position
     _tip: _Tip | None = attrs.field(default=None, repr=False, alias="_tip")
 
     @classmethod
@@ -735,40 +879,30 @@ class Ledger:
         except TypeError:
             msg = f"entries is {entries!r:.80}, expected an iterable of points entries"
             raise InvalidType(msg) from None
-        for each in given:
-            seen: object = each  # callers may pass anything; the annotation is the contract
-            if not isinstance(seen, _ENTRY_TYPES):
-                msg = f"entry is {seen!r:.80}, expected a points entry (PointsEarned, …)"
-                raise InvalidType(msg)
+        codes = [_CODES.get(type(each), -1) for each in given]
+        for i, code in enumerate(codes):
+            if code < 0:
+                codes[i] = _code(given[i])  # an adjustment, a subclass, or not an entry
         if member_id is None:
             member_id = given[0].member_id if given else ""
         ledger = cls.open(member_id, allow_debt=allow_debt, time_zone=time_zone)
-        ids: dict[str, tuple[Entry, int]] = {}
+        ids: dict[str, int] = {}
         log: list[_Item] = []
-        for entry in given:
-            if ledger._known(entry, ids):
-                continue
-            ids[entry.id] = (entry, len(log))
-            log.append((micros(entry.at), _rank(entry), entry.id, entry))
-        fold = _fold(member_id, log, allow_debt=allow_debt, zone=ledger.time_zone)
-        return ledger._next(log, len(log), ids, _Tip(fold, len(log)))
-
-    def _known(self, entry: Entry, ids: Mapping[str, tuple[Entry, int]]) -> bool:
-        """Whether ``entry`` is held already (same id, same entry); raise on a clash."""
-        if entry.member_id != self.member_id:
-            msg = (
-                f"entry {entry.id!r} is of member {entry.member_id!r}, not of this "
-                f"ledger's member {self.member_id!r}"
-            )
-            raise InvalidValue(msg, code="other_member")
-        found = ids.get(entry.id)
-        if found is None or (found[1] >= self._n and ids is self._ids):
-            return False
-        held = found[0]
-        if held == entry:
-            return True
-        msg = f"entry id {entry.id!r} is held already for a different entry: {held!r:.200}"
-        raise InvalidValue(msg, code="entry_id_clash")
+        kept: list[Entry] = []
+        for entry, code in zip(given, codes, strict=True):
+            if entry.member_id != member_id:
+                raise _other_member(entry, member_id)
+            found = ids.get(entry.id)
+            if found is not None:
+                if kept[found] == entry:
+                    continue
+                raise _clash(entry, kept[found])
+            ids[entry.id] = position = len(log)
+            kept.append(entry)
+            at = (entry.at - _EPOCH) // _MICROSECOND  # micros(entry.at), inline: the hot path
+            log.append((at, _RANKS[code], entry.id, position, code))
+        fold = _fold(member_id, log, kept, allow_debt=allow_debt, zone=ledger.time_zone)
+        return ledger._next(log, kept, len(log), ids, _Tip(fold, len(log)))
 
     # -- the verbs ------------------------------------------------------------------------
 
@@ -786,51 +920,63 @@ class Ledger:
             >>> Ledger.open("M1").apply(j).apply(j).state(t).balance
             25
         """
-        seen: object = entry  # callers may pass anything; the annotation is the contract
-        if not isinstance(seen, _ENTRY_TYPES):
-            msg = f"entry is {seen!r:.80}, expected a points entry (PointsEarned, …)"
-            raise InvalidType(msg)
-        tip, n = self._tip, self._n
-        mine = tip is not None and tip.n == n and len(self._log) == n
-        if self._known(entry, self._ids):
-            return self
-        item: _Item = (micros(entry.at), _rank(entry), entry.id, entry)
-        if mine and tip is not None and _incremental(tip.fold, item[:3]):
+        code = _CODES.get(type(entry), -1)
+        if code < 0:
+            code = _code(entry)  # an adjustment, a subclass, or not an entry at all
+        if entry.member_id != self.member_id:
+            raise _other_member(entry, self.member_id)
+        tip, n, ids = self._tip, self._n, self._ids
+        found = ids.get(entry.id)
+        if found is not None and found < n:  # positions from n on are newer ledgers'
+            if self._entries[found] == entry:
+                return self
+            raise _clash(entry, self._entries[found])
+        at = (entry.at - _EPOCH) // _MICROSECOND  # micros(entry.at), inline: the hot path
+        rank = _RANKS[code]
+        item: _Item = (at, rank, entry.id, n, code)
+        if tip is not None and tip.n == n and len(self._log) == n and _incremental(tip.fold, item):
+            self._entries.append(entry)  # the log's owner: others see only positions < n
             try:
-                tip.fold.check(item)
-                tip.fold.apply(item)
+                tip.fold.run([item], self._entries)
             except BaseException:
-                tip.n = -1  # perhaps advanced in time: the next verb folds afresh
+                tip.n = -1  # perhaps half applied: the next verb folds afresh
+                del self._entries[n:]
                 raise
-            self._ids[entry.id] = (entry, n)  # the log's owner: others see only positions < n
+            ids[entry.id] = n  # the log's owner: others see only positions < n
             self._log.append(item)
             tip.n += 1
-            return self._next(self._log, n + 1, self._ids, tip)
+            return self._next(self._log, self._entries, n + 1, ids, tip)
         log = [*self._log[:n], item]
-        fold = _fold(self.member_id, log, allow_debt=self.allow_debt, zone=self.time_zone)
-        ids = {key: found for key, found in self._ids.items() if found[1] < n}
-        ids[entry.id] = (entry, n)
-        return self._next(log, n + 1, ids, _Tip(fold, n + 1))
+        entries = [*self._entries[:n], entry]
+        fold = _fold(self.member_id, log, entries, allow_debt=self.allow_debt, zone=self.time_zone)
+        ids = {key: found for key, found in ids.items() if found < n}
+        ids[entry.id] = n
+        return self._next(log, entries, n + 1, ids, _Tip(fold, n + 1))
 
     def _next(
-        self, log: list[_Item], n: int, ids: dict[str, tuple[Entry, int]], tip: _Tip | None
+        self,
+        log: list[_Item],
+        entries: list[Entry],
+        n: int,
+        ids: dict[str, int],
+        tip: _Tip | None,
     ) -> Ledger:
-        """A ledger like this one over ``log[:n]``.
+        """A ledger like this one over ``log[:n]`` (and ``entries[:n]``).
 
         Made without ``__init__``: the fields are checked already, and the verbs are the
-        hot path.
+        hot path (the class keeps its fields in a ``__dict__`` to make this one update).
         """
         made = object.__new__(Ledger)
-        for name, value in (
-            ("member_id", self.member_id),
-            ("allow_debt", self.allow_debt),
-            ("time_zone", self.time_zone),
-            ("_log", log),
-            ("_n", n),
-            ("_ids", ids),
-            ("_tip", tip),
-        ):
-            object.__setattr__(made, name, value)
+        made.__dict__.update(
+            member_id=self.member_id,
+            allow_debt=self.allow_debt,
+            time_zone=self.time_zone,
+            _log=log,
+            _entries=entries,
+            _n=n,
+            _ids=ids,
+            _tip=tip,
+        )
         return made
 
     def earn(
@@ -970,7 +1116,7 @@ class Ledger:
             >>> Ledger.open("M1").entries
             ()
         """
-        return tuple(item[3] for item in sorted(self._log[: self._n]))
+        return tuple(self._entries[item[3]] for item in sorted(self._log[: self._n]))
 
     def state(self, as_of: dt.datetime) -> LedgerState:
         """The member's points at ``as_of``: entries after it do not count.
@@ -990,9 +1136,20 @@ class Ledger:
             msg = f"as_of is {as_of!r:.80}, expected an aware datetime"
             raise InvalidValue(msg, code="as_of")
         until = micros(as_of)
+        tip = self._tip
+        if tip is not None and tip.n == self._n and tip.fold.last[0] <= until and _SHORTCUTS:
+            # the newest ledger's fold holds every entry: advance it instead of refolding;
+            # an entry applied later before ``until`` then refolds (see _incremental)
+            fold = tip.fold
+            if until >= fold.next_event:
+                fold.advance(until)
+            if until > fold.last[0]:
+                fold.last = (until, -1, "")
+            return fold.state(as_of)
         fold = _fold(
             self.member_id,
             self._log[: self._n],
+            self._entries,
             until,
             allow_debt=self.allow_debt,
             zone=self.time_zone,
@@ -1046,5 +1203,7 @@ class Ledger:
             >>> Ledger.open("M1").with_time_zone("UTC").time_zone
             zoneinfo.ZoneInfo(key='UTC')
         """
-        log = self._log[: self._n]
-        return attrs.evolve(self, time_zone=to_time_zone(time_zone), _log=log, _tip=None)
+        log, entries = self._log[: self._n], self._entries[: self._n]
+        return attrs.evolve(
+            self, time_zone=to_time_zone(time_zone), _log=log, _entries=entries, _tip=None
+        )
