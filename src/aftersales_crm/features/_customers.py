@@ -25,7 +25,7 @@ from aftersales_crm.features._orders import (
     order_counts,
     routine_orders,
 )
-from aftersales_crm.features._quality import customer_quality
+from aftersales_crm.features._quality import customer_quality, rate
 from aftersales_crm.features._service import at_rows
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import PayType, bearing_deg, haversine_km, sector_codes
@@ -40,13 +40,6 @@ def _half_up(total: NDArray[np.int64], count: NDArray[np.int64]) -> NDArray[np.i
     """Non-negative ``total / count`` rounded half up to a whole minor unit, 0 when count is 0."""
     safe = np.maximum(count, 1)
     return np.where(count > 0, (2 * total + safe) // (2 * safe), 0)
-
-
-def _ratio(part: NDArray[np.int64], whole: NDArray[np.int64]) -> NDArray[np.float64]:
-    out = np.full(len(whole), np.nan)
-    some = whole > 0
-    out[some] = part[some] / whole[some]
-    return out
 
 
 def customer_features(
@@ -178,9 +171,9 @@ def _customer_block(
     out["any_vehicle_return_date"] = dates(at_rows(d, seg.first_where(after & same), NAT))
     out["any_vehicle_network_return_date"] = dates(at_rows(d, seg.first_where(after), NAT))
 
-    out["on_time_rate"] = _ratio(counts["on_time"], counts["promised"])
+    out["on_time_rate"] = rate(counts["on_time"], counts["promised"])
     out["comebacks"] = counts["comebacks"]
-    out["appointment_share"] = _ratio(counts["appointments"], seg.counts)
+    out["appointment_share"] = rate(counts["appointments"], seg.counts)
     out["last_row"] = seg.last(np.arange(len(d)), -1)
     return out
 

@@ -38,6 +38,7 @@ __all__ = [
     "dealer_features",
     "fix_outcomes",
     "mileage_band_edges",
+    "rate",
     "vehicle_quality",
 ]
 
@@ -137,8 +138,8 @@ def fix_outcomes(
     return job, job & ~failed
 
 
-def _rate(part: NDArray[np.int64], whole: NDArray[np.int64]) -> NDArray[np.float64]:
-    """``part / whole``, NaN where ``whole`` is 0."""
+def rate(part: NDArray[np.int64], whole: NDArray[np.int64]) -> NDArray[np.float64]:
+    """``part / whole``, NaN where ``whole`` is 0: the one rule of the rates features report."""
     rate: NDArray[np.float64] = np.divide(
         part, whole, out=np.full(len(whole), np.nan), where=whole > 0
     )
@@ -156,7 +157,7 @@ def _fix_columns(
     return {
         "repair_jobs": jobs,
         "fixed_first_time": first_time,
-        "first_time_fix_rate": _rate(first_time, jobs),
+        "first_time_fix_rate": rate(first_time, jobs),
     }
 
 
@@ -289,10 +290,10 @@ def dealer_features(
             "comebacks": np.bincount(dealer[orders["comeback"] >= 0], minlength=n).astype(np.int64),
             "repair_jobs": jobs,
             "fixed_first_time": first_time,
-            "first_time_fix_rate": _rate(first_time, jobs),
+            "first_time_fix_rate": rate(first_time, jobs),
             "promised": promises,
             "on_time": on_time,
-            "on_time_rate": _rate(on_time, promises),
+            "on_time_rate": rate(on_time, promises),
             "parts_replaced": _parts(dealer, orders["parts"], n),
         },
         on,

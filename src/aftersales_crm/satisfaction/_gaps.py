@@ -26,7 +26,6 @@ others are measured where the data allows:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from datetime import date, timedelta, tzinfo
 from typing import Final
@@ -41,8 +40,10 @@ from aftersales_crm.features import (
     DEFAULT_TIME_ZONE,
     FIRST_TIME_FIX_WINDOW,
     FeatureTable,
+    business_dates,
     dealer_features,
 )
+from aftersales_crm.features._quality import rate
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import Material, Quote, ServiceKind
 
@@ -313,7 +314,6 @@ Examples:
 """
 
 _KINDS: Final = list(ServiceKind)
-_NAT: Final = np.iinfo(np.int64).min
 _US_PER_MINUTE: Final = 60_000_000
 
 
@@ -336,18 +336,6 @@ def _advertised_us(advertised: object) -> NDArray[np.int64]:
             msg = f"advertised[{kind.value!r}] is {wait!r}, expected a positive timedelta"
             raise InvalidValue(msg, code=ARGUMENT_CODE)
         out[_KINDS.index(kind)] = wait // timedelta(microseconds=1)
-    return out
-
-
-def _end_of_day_us(day: date, zone: tzinfo) -> int:
-    midnight = dt.datetime.combine(day + timedelta(days=1), dt.time(), tzinfo=zone)
-    return (midnight - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // timedelta(microseconds=1) - 1
-
-
-def _rate(part: NDArray[np.int64], whole: NDArray[np.int64]) -> NDArray[np.float64]:
-    out: NDArray[np.float64] = np.divide(
-        part, whole, out=np.full(len(whole), np.nan), where=whole > 0
-    )
     return out
 
 
@@ -425,14 +413,16 @@ def delivery_gaps(
     np.maximum.at(wait, lines["order"], waits[lines["kind"]])
     opened = orders["opened_at"].view(np.int64)
     closed = orders["closed_at"].view(np.int64)
-    delivered = (closed != _NAT) & (closed <= _end_of_day_us(day, zone)) & (wait >= 0)
+    # Delivered by ``as_of``: closed on a business day up to it (NaT, still open, is not).
+    closed_on = business_dates(orders["closed_at"], zone)
+    delivered = (closed_on <= np.datetime64(day, "D")) & (wait >= 0)
     took = closed[delivered] - opened[delivered]
     overrun = np.maximum(took - wait[delivered], 0)
     dealer = orders["dealer"][delivered]
     measured = np.bincount(dealer, minlength=n_dealers).astype(np.int64)
     within = np.bincount(dealer[overrun == 0], minlength=n_dealers).astype(np.int64)
     overrun_us = np.bincount(dealer, weights=overrun, minlength=n_dealers)
-    within_rate = _rate(within, measured)
+    within_rate = rate(within, measured)
     columns = {
         "promised": dealers["promised"],
         "on_time": dealers["on_time"],
