@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -253,6 +254,9 @@ def test_pending_days_delay_spending_from_the_instant_earned() -> None:
     ("params", "message"),
     [
         ({"points_per_unit": -1}, "points_per_unit=-1 is invalid: expected a number >= 0"),
+        ({"points_per_unit": Decimal("NaN")}, "expected a number >= 0 and at most"),
+        ({"points_per_unit": Decimal("1E+999999999")}, "expected a number >= 0 and at most"),
+        ({"points_per_unit": 10**10}, r"at most 1,000,000,000 \(MAX_POINTS\)"),
         ({"pays": ("cash",)}, r"pays=\('cash',\) is invalid: expected pay types of"),
         ({"kind_rates": {"oil": 2}}, "kind_rates=.* is invalid: expected service kind rates"),
         ({"expiry": "soon"}, "expiry='soon' is invalid"),

@@ -36,7 +36,7 @@ from aftersales_crm._policy import BasePolicy, PolicyKind
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.features import DEFAULT_TIME_ZONE, add_months, business_dates
 from aftersales_crm.features._calendar import ZoneOffsets
-from aftersales_crm.records import PointsEarned
+from aftersales_crm.records import MAX_POINTS, PointsEarned
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import PayType, ServiceKind, currency_exponent
 
@@ -396,7 +396,8 @@ class _Rate(Constraint):
 
     @property
     def rule(self) -> str:
-        return "expected a number " + ("> 0" if self.above_zero else ">= 0")
+        low = "> 0" if self.above_zero else ">= 0"
+        return f"expected a number {low} and at most {MAX_POINTS:,} (MAX_POINTS)"
 
     def check(self, value: Any, params: Mapping[str, Any]) -> Fraction:
         if isinstance(value, bool) or (
@@ -408,9 +409,14 @@ class _Rate(Constraint):
             if not math.isfinite(value):
                 raise Broken(self.rule)
             exact = Fraction(repr(float(value)))
+        elif type(value).__name__ == "Decimal":
+            # NaN and infinities have no ratio; a huge exponent would take ages to expand.
+            if not value.is_finite() or value.adjusted() > len(str(MAX_POINTS)):
+                raise Broken(self.rule)
+            exact = Fraction(value)
         else:
             exact = Fraction(value)
-        if exact < 0 or (self.above_zero and exact == 0):
+        if exact < 0 or (self.above_zero and exact == 0) or exact > MAX_POINTS:
             raise Broken(self.rule)
         return exact
 
