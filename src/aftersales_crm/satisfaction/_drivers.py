@@ -443,6 +443,40 @@ class KeyDrivers(Parameterised):
         fitted.shares_ = MappingProxyType({m: _read_only(v / v.sum()) for m, v in measures.items()})
         return fitted
 
+    def weights(self, method: Method = "shapley") -> tuple[float, ...]:
+        """One measure's shares as factor weights, in the predictors' order, summing to 1.
+
+        What ``CsiIndex(weights=...)`` takes when its weights are derived by key-driver
+        analysis (:meth:`CsiIndex.key_drivers`): each predictor's share of the measure.
+        Shapley and Johnson shares are never negative; a measure with a negative share
+        (Pratt's, for a suppressor) cannot serve as weights and is refused.
+
+        Args:
+            method: the measure (default ``"shapley"``), one of those computed.
+
+        Raises:
+            NotFittedError: before :meth:`fit`.
+            InvalidValue: a measure that was not computed, or a negative share.
+
+        Examples:
+            >>> x = {"advisor": [7, 9, 8, 6, 9, 8], "facility": [8, 8, 9, 7, 6, 9]}
+            >>> KeyDrivers().fit(x, [7, 9, 9, 6, 8, 9]).weights("johnson")
+            (0.68..., 0.31...)
+        """
+        check_is_fitted(self)
+        if not (isinstance(method, str) and method in self.shares_):
+            msg = f"weights: method={method!r:.80} is not among the measures computed, {tuple(self.shares_)}"
+            raise InvalidValue(msg, code=ARGUMENT_CODE)
+        shares = self.shares_[method]
+        negative = [name for name, share in zip(self.names_, shares, strict=True) if share < 0]
+        if negative:
+            msg = (
+                f"weights: the {method} shares of {negative} are negative, and a weight cannot"
+                " be; take 'shapley' or 'johnson'"
+            )
+            raise InvalidValue(msg, code=ARGUMENT_CODE)
+        return tuple(float(share) for share in shares)
+
     def ipa(
         self,
         method: Method = "shapley",

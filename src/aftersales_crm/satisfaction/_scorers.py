@@ -14,8 +14,8 @@ over the items answered.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar, Final
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Final, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,6 +35,7 @@ from aftersales_crm._params import _Broken as Broken
 from aftersales_crm._policy import BasePolicy, PolicyKind
 from aftersales_crm.errors import AftersalesError, InvalidValue
 from aftersales_crm.records import RECOMMEND_HIGH
+from aftersales_crm.satisfaction._drivers import METHODS, KeyDrivers, Method
 from aftersales_crm.satisfaction._instruments import Instrument, min_answers
 from aftersales_crm.satisfaction._presets import get_instrument
 from aftersales_crm.satisfaction._responses import Ratings, Responses, scale_bounds
@@ -485,11 +486,7 @@ class CsiIndex(_Scorer):
         params = validate_params(self)
         instrument: Instrument = params["instrument"]
         weights = self.factor_weights()
-        ratings = self._responses(responses).ratings(instrument)
-        low, high = scale_bounds([item.scale for item in instrument.items])
-        x = ratings.perception
-        percent = 100.0 * ((x - low) / (high - low) if params["mapping"] == "range" else x / high)
-        factors = _factor_means(percent, instrument, params["min_answered"])
+        percent, factors = self._percent(params, responses)
         return SurveyScores(
             "csi_index",
             responses.ids,
@@ -500,6 +497,83 @@ class CsiIndex(_Scorer):
             items=instrument.item_ids,
             item_scores=percent,
         )
+
+    def key_drivers(
+        self,
+        responses: Responses,
+        *,
+        outcome: str | object = "recommend",
+        methods: Iterable[Method] = METHODS,
+        missing: Literal["listwise", "raise"] = "listwise",
+    ) -> KeyDrivers:
+        """Key-driver analysis of the factor scores on an overall outcome: weights a CSI can take.
+
+        Each response's 0–100 factor scores (as :meth:`score` gives them, with this
+        scorer's ``mapping`` and ``min_answered``) are the predictors; the outcome is the
+        response's recommend score or a figure given per response. J.D. Power derives its
+        factor weights statistically from how the factors explain overall satisfaction;
+        this is the same idea with the measures of :class:`KeyDrivers`, and
+        :meth:`KeyDrivers.weights` turns the result into weights for
+        ``CsiIndex(weights=...)``. Needs no factor weights, so it serves an instrument that
+        has none (the 2024 set).
+
+        Args:
+            responses: responses to the instrument.
+            outcome: ``"recommend"`` (default: each response's 0–10 recommend score), or a
+                float array of shape (n,) aligned with ``responses`` (an overall
+                satisfaction item, say); NaN is a missing answer.
+            methods: the measures to compute (:data:`METHODS`).
+            missing: :class:`KeyDrivers`' rule for a response with a factor not scored or
+                no outcome: ``"listwise"`` (default) leaves it out and counts it in
+                ``dropped_``; ``"raise"`` refuses the data.
+
+        Returns:
+            A fitted :class:`KeyDrivers` whose predictors are the instrument's factors, in
+            order.
+
+        Raises:
+            InvalidValue: a parameter is invalid, an answer breaks the instrument, the
+                outcome is not ``"recommend"`` or one number per response, or the analysis
+                refuses the data (too few complete responses, a constant factor…).
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> from aftersales_crm.satisfaction import Responses
+            >>> book = synthetic.book(600, seed=1)
+            >>> responses = Responses.from_records(book.surveys.values())
+            >>> drivers = CsiIndex().key_drivers(responses)
+            >>> drivers.names_[int(drivers.shares_["shapley"].argmax())]
+            'service_quality'
+            >>> derived = CsiIndex(weights=drivers.weights("shapley"))
+            >>> round(float(derived.factor_weights().sum()), 12)
+            1.0
+        """
+        params = validate_params(self)
+        instrument: Instrument = params["instrument"]
+        _, factors = self._percent(params, responses)
+        if isinstance(outcome, str):
+            if outcome != "recommend":
+                msg = (
+                    f"CsiIndex.key_drivers: outcome={outcome!r:.80} is invalid: expected"
+                    " 'recommend' or one number per response"
+                )
+                raise InvalidValue(msg, code="invalid_argument")
+            target: object = responses.recommend
+        else:
+            target = outcome
+        predictors = dict(zip(instrument.factor_ids, factors.T, strict=True))
+        return KeyDrivers(methods=methods, missing=missing).fit(predictors, target)
+
+    def _percent(
+        self, params: Mapping[str, Any], responses: Responses
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Each answer on 0–100 (responses × items) and the factor scores (responses × factors)."""
+        instrument: Instrument = params["instrument"]
+        ratings = self._responses(responses).ratings(instrument)
+        low, high = scale_bounds([item.scale for item in instrument.items])
+        x = ratings.perception
+        percent = 100.0 * ((x - low) / (high - low) if params["mapping"] == "range" else x / high)
+        return percent, _factor_means(percent, instrument, params["min_answered"])
 
 
 class NPS(_Scorer):

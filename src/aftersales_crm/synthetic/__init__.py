@@ -13,8 +13,10 @@ One generative model, two outputs:
 * :func:`book` turns the tables of a small base into records
   (:meth:`~aftersales_crm.tables.Tables.to_records`), with consents and hobbies, adds the
   facts that only records carry (3-day and 7-day follow-up calls, complaints and their
-  updates, referrals) and returns a validated
-  :class:`~aftersales_crm.records.Book`.
+  updates, referrals, points entries, survey answers) and returns a validated
+  :class:`~aftersales_crm.records.Book`. The survey answers follow known dealer and
+  advisor effects and key drivers, which :func:`survey_effects` gives, so that what the
+  satisfaction analytics find can be checked against the truth.
 
 The model follows the rhythms of after-sales service: a first maintenance 3–6 months after
 purchase (or at about 5,000 km, whichever comes first), then a visit every 6 months or
@@ -42,7 +44,16 @@ Examples:
 from __future__ import annotations
 
 from aftersales_crm.synthetic._book import book
+from aftersales_crm.synthetic._surveys import SurveyEffects, survey_effects
 from aftersales_crm.synthetic._tables import SyntheticColumns, columns, tables
 from aftersales_crm.synthetic._world import DEFAULT_AS_OF
 
-__all__ = ["DEFAULT_AS_OF", "SyntheticColumns", "book", "columns", "tables"]
+__all__ = [
+    "DEFAULT_AS_OF",
+    "SurveyEffects",
+    "SyntheticColumns",
+    "book",
+    "columns",
+    "survey_effects",
+    "tables",
+]

@@ -12,13 +12,19 @@ from aftersales_crm.synthetic import _world as w
 from aftersales_crm.synthetic._customers import with_consents_and_hobbies
 from aftersales_crm.synthetic._facts import complaints, follow_up_calls, referrals
 from aftersales_crm.synthetic._points import points_entries
-from aftersales_crm.synthetic._surveys import survey_responses
+from aftersales_crm.synthetic._surveys import survey_effects, survey_responses
 from aftersales_crm.synthetic._tables import tables
 
 __all__ = ["book"]
 
 
-def book(n_customers: int = 200, *, seed: int = 0, as_of: date | str = w.DEFAULT_AS_OF) -> Book:
+def book(
+    n_customers: int = 200,
+    *,
+    seed: int = 0,
+    as_of: date | str = w.DEFAULT_AS_OF,
+    n_dealers: int | None = None,
+) -> Book:
     """Draw a realistic synthetic dealer network as a validated :class:`Book`.
 
     The dealers, club chapters, customers, vehicles, ownerships, repair orders, club
@@ -27,13 +33,15 @@ def book(n_customers: int = 200, *, seed: int = 0, as_of: date | str = w.DEFAULT
     <aftersales_crm.tables.Tables.to_records>`), with each customer's consents and hobbies
     drawn. The Book adds 3-day and 7-day follow-up calls after deliveries, complaints with
     their updates, referrals, the points entries of the club's members and the answers
-    to the China CSI survey after some deliveries.
+    to the China CSI survey after some deliveries, drawn with the known dealer and advisor
+    effects and key drivers of :func:`survey_effects` (same ``seed``).
 
     Args:
         n_customers: how many customers; meant for thousands, not millions (use
             :func:`tables` for scale).
         seed: the seed of the random generator; the same seed gives an equal Book.
         as_of: the day the history ends (a date, not a datetime, or ISO text).
+        n_dealers: how many dealers, as :func:`tables` takes it (at least 2 by default).
 
     Returns:
         The Book.
@@ -49,7 +57,7 @@ def book(n_customers: int = 200, *, seed: int = 0, as_of: date | str = w.DEFAULT
         (30, True)
     """
     as_of = as_of_date(as_of)
-    drawn = tables(n_customers, seed=seed, as_of=as_of)
+    drawn = tables(n_customers, seed=seed, as_of=as_of, n_dealers=n_dealers)
     rng = np.random.default_rng((seed, w.BOOK_STREAM))  # the Book's own stream
     records = with_consents_and_hobbies(drawn, rng, as_of).to_records()
     orders = [r for r in records if isinstance(r, RepairOrder)]
@@ -57,5 +65,7 @@ def book(n_customers: int = 200, *, seed: int = 0, as_of: date | str = w.DEFAULT
     records += complaints(orders, rng, as_of)
     records += referrals(drawn, rng, as_of)
     records += points_entries(drawn, np.random.default_rng((seed, w.BOOK_STREAM, 13)), as_of)
-    records += survey_responses(orders, np.random.default_rng((seed, w.SURVEY_STREAM)), as_of)
+    effects = survey_effects(len(drawn.dealers), seed=seed)
+    survey_rng = np.random.default_rng((seed, w.SURVEY_STREAM))
+    records += survey_responses(orders, survey_rng, as_of, effects)
     return Book.from_records(records)

@@ -1,31 +1,144 @@
-"""Survey responses after deliveries: the China CSI 2015 questionnaire, answered by some customers.
+"""Survey responses after deliveries: the China CSI 2015 questionnaire, with known effects.
 
 Each delivered repair order's customer answers with probability ``SURVEY_SHARE`` a few days
-later, from the Book's survey stream. A respondent has a level of satisfaction drawn around
-``SURVEY_MEAN``, lower after a late delivery or a repeat repair; each item is that level
-plus noise, rounded onto 1–10, and a few items are left unanswered. The recommend score
-follows the same level on 0–10.
+later, from the Book's survey stream. The answers follow a small latent model whose effects
+are known (:func:`survey_effects`), so that tests and docs can check what the satisfaction
+analytics find:
+
+* the respondent's level on 1–10 lies around ``SURVEY_MEAN``;
+* each factor of the China CSI set lies around that level, moved by the dealer's effect
+  on the factor, by the service advisor's effect (on the service-advisor factor), and
+  lower after a late delivery (pick-up) or a repeat repair (quality);
+* each item lies around its factor, rounded onto 1–10; a few are left unanswered;
+* the recommend score (0–10) is the factors weighted by ``SURVEY_DRIVERS``, the true key
+  drivers, plus noise.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
+from types import MappingProxyType
 
+import attrs
 import numpy as np
+from numpy.typing import NDArray
 
+from aftersales_crm._args import whole_number
 from aftersales_crm.records import Answer, Record, RepairOrder, SurveyAnswered
-from aftersales_crm.satisfaction import CSI_CHINA_2015, NPS_SURVEY
+from aftersales_crm.satisfaction import CSI_CHINA_2015, NPS_SURVEY, Instrument
 from aftersales_crm.synthetic import _world as w
+from aftersales_crm.synthetic._identifiers import ids
 
-__all__ = ["survey_responses"]
+__all__ = ["SurveyEffects", "survey_effects", "survey_responses"]
+
+_DEALER_EFFECTS, _ADVISOR_EFFECTS = 1, 2
+"""Sub-streams of the survey stream the effects are drawn from, apart from the answers."""
+
+
+def _read_only(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    values.flags.writeable = False
+    return values
+
+
+@attrs.frozen(eq=False)
+class SurveyEffects:
+    """The known effects behind the synthetic survey answers: what the analytics should find.
+
+    Attributes:
+        instrument: the instrument answered (:data:`~aftersales_crm.satisfaction.CSI_CHINA_2015`).
+        drivers: each factor's weight in the recommend score (summing to 1): the true key
+            drivers, in the instrument's factor order.
+        dealers: the dealers' ids, ``D0000`` onwards.
+        dealer: float64 array of shape (dealers, factors): each dealer's effect on each
+            factor's level, on the 1–10 scale.
+        advisors: the service advisors' ids (``SA`` + the dealer's row + a desk).
+        advisor: float64 array of shape (advisors,): each advisor's effect on the
+            service-advisor factor.
+
+    Examples:
+        >>> effects = survey_effects(3, seed=1)
+        >>> effects.dealer.shape, len(effects.advisors), effects.advisors[:2]
+        ((3, 5), 15, ('SA00000', 'SA00001'))
+        >>> max(effects.drivers, key=effects.drivers.get)
+        'service_quality'
+    """
+
+    instrument: Instrument
+    drivers: Mapping[str, float]
+    dealers: tuple[str, ...]
+    dealer: NDArray[np.float64]
+    advisors: tuple[str, ...]
+    advisor: NDArray[np.float64]
+
+    def of_dealer(self, dealer_id: str) -> dict[str, float]:
+        """One dealer's effect on each factor, by factor id.
+
+        Raises:
+            KeyError: no such dealer.
+
+        Examples:
+            >>> effects = survey_effects(2, seed=1)
+            >>> sorted(effects.of_dealer("D0001")) == sorted(effects.drivers)
+            True
+        """
+        row = self.dealers.index(dealer_id)
+        return dict(zip(self.instrument.factor_ids, self.dealer[row].tolist(), strict=True))
+
+
+def survey_effects(n_dealers: int = w.MIN_DEALERS, *, seed: int = 0) -> SurveyEffects:
+    """The dealer and advisor effects and the key drivers of the synthetic survey answers.
+
+    The same as :func:`~aftersales_crm.synthetic.book` uses with the same ``seed`` for a
+    network of ``n_dealers`` dealers; a dealer's effects do not depend on how many dealers
+    there are.
+
+    Args:
+        n_dealers: how many dealers (2 by default: the Book's count below 4,000 customers).
+        seed: the seed of the Book.
+
+    Returns:
+        The effects.
+
+    Raises:
+        InvalidValue: ``n_dealers`` or ``seed`` is not a whole number ≥ 0.
+
+    Examples:
+        >>> a, b = survey_effects(2, seed=3), survey_effects(5, seed=3)
+        >>> bool((a.dealer == b.dealer[:2]).all())
+        True
+    """
+    n_dealers = whole_number(n_dealers, parameter="n_dealers", minimum=0)
+    seed = whole_number(seed, parameter="seed", minimum=0)
+    instrument = CSI_CHINA_2015
+    factors = instrument.factor_ids
+    desks = w.ADVISORS_PER_DEALER
+    dealer_rng = np.random.default_rng((seed, w.SURVEY_STREAM, _DEALER_EFFECTS))
+    advisor_rng = np.random.default_rng((seed, w.SURVEY_STREAM, _ADVISOR_EFFECTS))
+    return SurveyEffects(
+        instrument=instrument,
+        drivers=MappingProxyType({f: w.SURVEY_DRIVERS[f] for f in factors}),
+        dealers=tuple(ids("D", n_dealers, 4).tolist()),
+        dealer=_read_only(dealer_rng.normal(0.0, w.SURVEY_DEALER_SD, (n_dealers, len(factors)))),
+        advisors=tuple(f"SA{d:04d}{k}" for d in range(n_dealers) for k in range(desks)),
+        advisor=_read_only(advisor_rng.normal(0.0, w.SURVEY_ADVISOR_SD, n_dealers * desks)),
+    )
 
 
 def survey_responses(
-    orders: list[RepairOrder], rng: np.random.Generator, as_of: date
+    orders: list[RepairOrder], rng: np.random.Generator, as_of: date, effects: SurveyEffects
 ) -> list[Record]:
     """The CSI responses to some delivered orders, answered on or before ``as_of``."""
-    instrument = CSI_CHINA_2015
-    items = instrument.items
+    instrument = effects.instrument
+    factor_ids = instrument.factor_ids
+    size = np.array([len(f.items) for f in instrument.factors])
+    of_item = np.repeat(np.arange(len(factor_ids)), size)
+    pickup, quality, advisor_factor = (
+        factor_ids.index(f) for f in ("vehicle_pickup", "service_quality", "service_advisor")
+    )
+    drivers = np.array([effects.drivers[f] for f in factor_ids])
+    dealer_row = {d: i for i, d in enumerate(effects.dealers)}
+    advisor_row = {a: i for i, a in enumerate(effects.advisors)}
     (recommend_scale,) = (item.scale for item in NPS_SURVEY.items)
     out: list[Record] = []
     for order in orders:
@@ -34,21 +147,24 @@ def survey_responses(
         at = order.closed_at + timedelta(days=int(rng.integers(*w.SURVEY_DAYS)))
         if at.date() > as_of:
             continue
-        trouble = order.on_time is False or order.comeback_of is not None
-        level = w.SURVEY_MEAN - w.SURVEY_TROUBLE_PENALTY * trouble
-        level += float(rng.normal(0.0, w.SURVEY_RESPONDENT_SD))
-        ratings = np.rint(level + rng.normal(0.0, w.SURVEY_ITEM_SD, len(items)))
-        skipped = rng.random(len(items)) < w.SURVEY_SKIP_SHARE
+        level = w.SURVEY_MEAN + float(rng.normal(0.0, w.SURVEY_RESPONDENT_SD))
+        factors = level + rng.normal(0.0, w.SURVEY_FACTOR_SD, len(factor_ids))
+        factors += effects.dealer[dealer_row[order.dealer_id]]
+        if order.advisor is not None:
+            factors[advisor_factor] += effects.advisor[advisor_row[order.advisor]]
+        factors[pickup] -= w.SURVEY_LATE_PENALTY * (order.on_time is False)
+        factors[quality] -= w.SURVEY_COMEBACK_PENALTY * (order.comeback_of is not None)
+        ratings = np.rint(factors[of_item] + rng.normal(0.0, w.SURVEY_ITEM_SD, len(of_item)))
+        skipped = rng.random(len(of_item)) < w.SURVEY_SKIP_SHARE
         answers = [
             Answer(item=item.id, perception=int(np.clip(r, item.scale.low, item.scale.high)))
-            for item, r, skip in zip(items, ratings.tolist(), skipped.tolist(), strict=True)
+            for item, r, skip in zip(
+                instrument.items, ratings.tolist(), skipped.tolist(), strict=True
+            )
             if not skip
         ]
-        recommend = int(
-            np.clip(
-                np.rint(level + rng.normal(0.0, 1.0)), recommend_scale.low, recommend_scale.high
-            )
-        )
+        overall = float(drivers @ factors) + float(rng.normal(0.0, w.SURVEY_RECOMMEND_SD))
+        recommend = int(np.clip(np.rint(overall), recommend_scale.low, recommend_scale.high))
         out.append(
             SurveyAnswered(
                 id=f"S{order.id}",

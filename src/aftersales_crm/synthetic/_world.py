@@ -349,10 +349,32 @@ SURVEY_STREAM = 14
 #: after delivery it is answered (uniform, the last bound excluded): J.D. Power China fields
 #: its CSI study by interview, the dealer's own survey rides on the 3-day and 7-day calls.
 SURVEY_SHARE, SURVEY_DAYS = 0.3, (3, 8)
-#: The mean rating on 1–10 of a visit delivered on time and fixed the first time, the
-#: spread of respondents around it, and the spread of one item around its respondent.
-SURVEY_MEAN, SURVEY_RESPONDENT_SD, SURVEY_ITEM_SD = 8.3, 0.9, 0.7
-#: How much lower a late or repeated repair is rated, on the 1–10 scale.
-SURVEY_TROUBLE_PENALTY = 1.5
+#: The satisfaction model behind each answer (the generator's choice, not a published
+#: figure): a respondent's level on 1–10 around this mean, with this spread; each factor of
+#: the China CSI set lies around the level with a spread of its own (so the factors are
+#: correlated through the level, as factor scores of one respondent are); each item lies
+#: around its factor with the last spread.
+SURVEY_MEAN, SURVEY_RESPONDENT_SD, SURVEY_FACTOR_SD, SURVEY_ITEM_SD = 8.3, 0.9, 0.7, 0.7
+#: Each dealer's effect on each factor, and each service advisor's effect on the
+#: service-advisor factor (normal, mean 0, these spreads): the known effects a test of the
+#: satisfaction analytics looks for (``synthetic.survey_effects``).
+SURVEY_DEALER_SD, SURVEY_ADVISOR_SD = 0.4, 0.6
+#: How much lower the pick-up factor is rated after a late delivery, and the quality factor
+#: after a repeat repair, on the 1–10 scale.
+SURVEY_LATE_PENALTY, SURVEY_COMEBACK_PENALTY = 1.5, 2.0
+#: The weight of each China CSI factor in the recommend score (0–10): the true key drivers,
+#: unequal on purpose so that a key-driver analysis has an order to find; quality first, as
+#: in the published 2014 and 2015 China CSI weights. The recommend score is the weighted factor levels plus
+#: noise of the last spread.
+SURVEY_DRIVERS: Final[Mapping[str, float]] = MappingProxyType(
+    {
+        "service_initiation": 0.13,
+        "service_advisor": 0.26,
+        "service_facility": 0.06,
+        "vehicle_pickup": 0.19,
+        "service_quality": 0.36,
+    }
+)
+SURVEY_RECOMMEND_SD = 0.6
 #: Share of items a respondent leaves unanswered.
 SURVEY_SKIP_SHARE = 0.04
