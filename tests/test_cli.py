@@ -119,3 +119,49 @@ def test_the_demo_reports_the_owners_club(out: str) -> None:
     settlement = club.split("Settlement with HQ (与总部进行积分结算)")[1]
     assert len(re.findall(r"HQ reimburses ¥", settlement)) == 2  # two dealers
     assert "every point accounted for" in settlement
+
+
+def test_the_demo_reports_satisfaction_by_dealer_and_advisor_with_intervals(out: str) -> None:
+    part = out.split("Customer satisfaction (客户满意度)")[1].split("Key drivers")[0]
+    rows = re.findall(
+        r"^\s+(D\d{4}|SA\d{5})\s+(\d+)\s+(\d+\.\d)\s+(\d+\.\d)–(\d+\.\d)\s+#(\d+)$", part, re.M
+    )
+    dealers = [r for r in rows if r[0].startswith("D")]
+    advisors = [r for r in rows if r[0].startswith("SA")]
+    assert len(dealers) == 2
+    assert len(advisors) == 10
+    for _, n, mean, low, high, _ in rows:
+        assert int(n) > 0
+        assert float(low) <= float(mean) <= float(high) <= 1000
+    # Ranked best first.
+    assert [int(r[5]) for r in advisors] == list(range(1, 11))
+    assert [float(r[2]) for r in advisors] == sorted((float(r[2]) for r in advisors), reverse=True)
+    nps = re.search(
+        r"NPS \(净推荐值\): ([+-]\d+\.\d) \(95% CI ([+-]\d+\.\d) to ([+-]\d+\.\d)", part
+    )
+    assert nps is not None
+    assert float(nps[2]) <= float(nps[1]) <= float(nps[3])
+
+
+def test_the_demo_reports_key_drivers_and_complaint_recovery(out: str) -> None:
+    drivers = out.split("Key drivers (关键驱动因素)")[1].split("Complaint recovery")[0]
+    shares = re.findall(r"^\s{4}(\w[\w -]+?)\s+(\d+\.\d)%\s+(\d+\.\d)%\s+\S+ ", drivers, re.M)
+    assert [name for name, _, _ in shares] == [
+        "service initiation",
+        "service advisor",
+        "service facility",
+        "vehicle pick-up",
+        "service quality",
+    ]
+    assert sum(float(s) for _, s, _ in shares) == pytest.approx(100, abs=0.3)
+    assert max(shares, key=lambda row: float(row[1]))[0] == "service quality"
+    recovered = out.split("Complaint recovery")[1]
+    for outcome, material in [
+        ("had a problem, did not complain", "9%"),
+        ("complained, not resolved", "19%"),
+        ("complained, resolved", "54%"),
+        ("complained, resolved quickly", "82%"),
+    ]:
+        row = next(line for line in recovered.splitlines() if outcome in line)
+        assert row.rstrip().endswith(material)
+    assert "《信息回访员基础培训分析报告》" in recovered

@@ -36,7 +36,16 @@ from aftersales_crm.membership import (
     Settlement,
     club_kpis,
 )
+from aftersales_crm.complaints import recovery
 from aftersales_crm.records import Book, redacted
+from aftersales_crm.satisfaction import (
+    CSI_CHINA_2015,
+    NPS,
+    CsiIndex,
+    GroupFigures,
+    Responses,
+    aggregate,
+)
 from aftersales_crm.segmentation import ParetoABC
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import (
@@ -333,6 +342,88 @@ def _club_report(tables: Tables, book: Book) -> Iterator[str]:
     yield f"  Outstanding at the end: {outstanding:,} points; {accounted}."
 
 
+_CSI_WIDTHS = (10, 6, 8, 14, 6)
+
+
+def _figure_rows(figures: GroupFigures, key: str, measure: str) -> Iterator[str]:
+    """One line per group: its key, n, mean and interval, and its rank (or why none)."""
+    figure = figures.figures[measure]
+    names = figures.keys[key].tolist()
+    # Ranked groups best first, then the flagged ones by name.
+    order = sorted(
+        range(len(names)), key=lambda i: (figures.rank[i] == 0, figures.rank[i], names[i])
+    )
+    for i in order:
+        name = names[i]
+        cells = (
+            str(name),
+            str(int(figure.n[i])),
+            f"{figure.mean[i]:.1f}",
+            f"{figure.low[i]:.1f}–{figure.high[i]:.1f}",
+            f"n<{figures.min_n}" if figures.flagged[i] else f"#{int(figures.rank[i])}",
+        )
+        yield "    " + "".join(pad_left(c, w) for c, w in zip(cells, _CSI_WIDTHS, strict=True))
+
+
+def _satisfaction_report(tables: Tables) -> Iterator[str]:
+    as_of = synthetic.DEFAULT_AS_OF
+    responses = Responses.from_tables(tables)
+    scorer = CsiIndex(instrument=CSI_CHINA_2015)
+    scores = scorer.score(responses)
+    head = "".join(
+        pad_left(h, w) for h, w in zip(("", "n", "CSI", "95% CI", "rank"), _CSI_WIDTHS, strict=True)
+    )
+    yield (
+        f"Customer satisfaction (客户满意度): {len(responses):,} answers to the China CSI "
+        "survey, 0–1000 index with the 2015 weights"
+    )
+    for key in ("dealer", "advisor"):
+        yield f"  by {key}:"
+        yield "    " + head
+        yield from _figure_rows(aggregate(scores, responses, by=[key]), key, "csi_index")
+    network = aggregate(scores, responses)
+    factors = "; ".join(
+        f"{factor.name_en} {network.figures[f'factor:{factor.id}'].mean[0]:.1f}"
+        for factor in CSI_CHINA_2015.factors
+    )
+    yield f"  factor scores (0–100), whole network: {factors}"
+    promoters = aggregate(NPS().score(responses), responses, by=["dealer"])
+    whole = aggregate(NPS().score(responses), responses)
+    yield (
+        f"  NPS (净推荐值): {whole.mean[0]:+.1f} (95% CI {whole.low[0]:+.1f} to "
+        f"{whole.high[0]:+.1f}, n {int(whole.n[0]):,}); "
+        + ", ".join(
+            f"{d} {m:+.1f}"
+            for d, m in zip(promoters.keys["dealer"].tolist(), promoters.mean.tolist(), strict=True)
+        )
+    )
+    yield ""
+    drivers = scorer.key_drivers(responses)
+    table = drivers.ipa()
+    published = CSI_CHINA_2015.factor_weights()
+    yield (
+        f"Key drivers (关键驱动因素) of the recommend score: R² {drivers.r2_:.2f} over "
+        f"{drivers.n_:,} answers ({drivers.dropped_} with a factor or the score missing)"
+    )
+    yield "    factor               Shapley share  2015 weight  quadrant"
+    for i, factor in enumerate(CSI_CHINA_2015.factors):
+        quadrant = table.quadrants[i]
+        yield (
+            f"    {pad_right(factor.name_en, 20)}"
+            f"{drivers.shares_['shapley'][i]:>14.1%}{published[i]:>13.1%}"
+            f"  {quadrant.label('zh')} {quadrant.label()}"
+        )
+    yield ""
+    yield "Complaint recovery (投诉处理与客户回厂): who came back within a year, by outcome"
+    moment = datetime.combine(as_of, time(23, 59), tzinfo=UTC)
+    for line in recovery(tables, as_of=moment).report().splitlines():
+        yield "    " + line
+    yield (
+        "  (The synthetic network's complaints do not change whether a customer comes back,"
+        " so its shares are flat: the table shows the method, the material shows the effect.)"
+    )
+
+
 def demo() -> Iterator[str]:
     """Yield the lines of the demo report.
 
@@ -355,6 +446,8 @@ def demo() -> Iterator[str]:
     yield from _segment_report(tables, feats)
     yield ""
     yield from _club_report(tables, book)
+    yield ""
+    yield from _satisfaction_report(tables)
 
 
 def _parser() -> argparse.ArgumentParser:
