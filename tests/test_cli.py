@@ -165,3 +165,18 @@ def test_the_demo_reports_key_drivers_and_complaint_recovery(out: str) -> None:
         row = next(line for line in recovered.splitlines() if outcome in line)
         assert row.rstrip().endswith(material)
     assert "《信息回访员基础培训分析报告》" in recovered
+
+
+def test_the_demo_reports_servqual_gaps_per_dimension_and_dealer(out: str) -> None:
+    part = out.split("Factor gaps (期望与感知差距)")[1].split("Key drivers")[0]
+    rows = {
+        line.split()[1]: re.findall(r"([+-]\d\.\d\d) \[([+-]\d\.\d\d), ([+-]\d\.\d\d)\]", line)
+        for line in part.splitlines()[2:]
+        if line.strip()
+    }
+    for dimension in ("tangibles", "reliability", "responsiveness", "assurance", "empathy"):
+        cells = rows[dimension]
+        assert len(cells) == 2  # two dealers
+        for mean, low, high in cells:
+            assert float(low) <= float(mean) <= float(high) < 0  # perceived below expected
+    assert "SERVPERF" in part

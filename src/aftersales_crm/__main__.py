@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 import aftersales_crm
 from aftersales_crm import features, synthetic
+from aftersales_crm.complaints import recovery
 from aftersales_crm.errors import AftersalesError
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.loyalty import LoyaltyValueMatrix, Strategy
@@ -36,14 +37,15 @@ from aftersales_crm.membership import (
     Settlement,
     club_kpis,
 )
-from aftersales_crm.complaints import recovery
 from aftersales_crm.records import Book, redacted
 from aftersales_crm.satisfaction import (
     CSI_CHINA_2015,
     NPS,
+    SERVQUAL,
     CsiIndex,
     GroupFigures,
     Responses,
+    Servqual,
     aggregate,
 )
 from aftersales_crm.segmentation import ParetoABC
@@ -365,9 +367,40 @@ def _figure_rows(figures: GroupFigures, key: str, measure: str) -> Iterator[str]
         yield "    " + "".join(pad_left(c, w) for c, w in zip(cells, _CSI_WIDTHS, strict=True))
 
 
+def _gap_report(responses: Responses) -> Iterator[str]:
+    """SERVQUAL's gaps (perceived − expected) per dimension and dealer, and the totals."""
+    scores = Servqual().score(responses)
+    by_dealer = aggregate(scores, responses, by=["dealer"])
+    dealers = by_dealer.keys["dealer"].tolist()
+    yield (
+        f"Factor gaps (期望与感知差距), SERVQUAL: perceived − expected on 1–7, "
+        f"{len(responses):,} answers, with 95% CIs"
+    )
+    yield "    " + pad_right("dimension", 24) + "".join(pad_left(d, 22) for d in dealers)
+
+    def cell(measure: str, i: int) -> str:
+        figure = by_dealer.figures[measure]
+        return f"{figure.mean[i]:+.2f} [{figure.low[i]:+.2f}, {figure.high[i]:+.2f}]"
+
+    for dimension in SERVQUAL.factors:
+        label = f"{dimension.name_zh} {dimension.name_en}"
+        cells = "".join(
+            pad_left(cell(f"factor:{dimension.id}", i), 22) for i in range(len(dealers))
+        )
+        yield "    " + pad_right(label, 24) + cells
+    for measure, label in (
+        ("servqual", "SERVQUAL"),
+        ("weighted", "weighted (重要性)"),
+        ("servperf", "SERVPERF (1–7)"),
+    ):
+        cells = "".join(pad_left(cell(measure, i), 22) for i in range(len(dealers)))
+        yield "    " + pad_right(label, 24) + cells
+
+
 def _satisfaction_report(tables: Tables) -> Iterator[str]:
     as_of = synthetic.DEFAULT_AS_OF
-    responses = Responses.from_tables(tables)
+    everyone = Responses.from_tables(tables)
+    responses = everyone.of(CSI_CHINA_2015)
     scorer = CsiIndex(instrument=CSI_CHINA_2015)
     scores = scorer.score(responses)
     head = "".join(
@@ -397,6 +430,8 @@ def _satisfaction_report(tables: Tables) -> Iterator[str]:
             for d, m in zip(promoters.keys["dealer"].tolist(), promoters.mean.tolist(), strict=True)
         )
     )
+    yield ""
+    yield from _gap_report(everyone.of(SERVQUAL))
     yield ""
     drivers = scorer.key_drivers(responses)
     table = drivers.ipa()

@@ -12,10 +12,14 @@ from aftersales_crm.errors import InvalidValue
 from aftersales_crm.records import Book
 from aftersales_crm.satisfaction import (
     CSI_CHINA_2015,
+    SERVQUAL,
     CsiIndex,
     KeyDrivers,
     Responses,
+    Servqual,
+    aggregate,
 )
+from aftersales_crm.synthetic import _world as w
 
 SEED, DEALERS = 4, 6
 
@@ -26,7 +30,7 @@ def network() -> tuple[Book, Responses, synthetic.SurveyEffects]:
     book = synthetic.book(1_500, seed=SEED, n_dealers=DEALERS)
     return (
         book,
-        Responses.from_records(book.surveys.values()),
+        Responses.from_records(book.surveys.values()).of("china_csi"),
         synthetic.survey_effects(DEALERS, seed=SEED),
     )
 
@@ -145,3 +149,30 @@ def test_a_csi_can_take_weights_derived_by_key_driver_analysis() -> None:
     perfect = CsiIndex().key_drivers(responses, outcome=own, methods=["beta"])
     assert perfect.r2_ == pytest.approx(1.0)
     assert isinstance(perfect, KeyDrivers)
+
+
+def test_servqual_answers_carry_each_dealers_known_gaps_and_importance_points() -> None:
+    book, _, effects = network()
+    answers = Responses.from_records(book.surveys.values()).of(SERVQUAL)
+    assert len(answers) > 100
+    scores = Servqual().score(answers)
+    by_dealer = aggregate(scores, answers, by=["dealer"], min_n=1)
+    dimensions = SERVQUAL.factor_ids
+    found = np.array([by_dealer.figures[f"factor:{d}"].mean for d in dimensions]).T
+    rows = [effects.dealers.index(d) for d in by_dealer.keys["dealer"].tolist()]
+    shortfall = np.array([w.SERVQUAL_SHORTFALL[d] for d in dimensions])
+    truth = effects.servqual[rows] - shortfall
+    assert np.corrcoef(found.ravel(), truth.ravel())[0, 1] > 0.85
+    # Perceptions fall below expectations on every dimension.
+    network_gap = np.array([np.nanmean(scores.factor_scores[:, j]) for j in range(5)])
+    assert np.all(network_gap < 0)
+    # Importance points: most respondents give them, 100 each, reliability weighs most.
+    given = np.bincount(answers.importance_of, minlength=len(answers)) > 0
+    assert 0.6 < given.mean() < 0.95
+    per_response = np.bincount(answers.importance_of, weights=answers.points)
+    assert set(per_response[given].tolist()) == {100.0}
+    mean_points = {
+        factor: answers.points[answers.factor == k].mean()
+        for k, factor in enumerate(answers.factors)
+    }
+    assert max(mean_points, key=lambda factor: mean_points[factor]) == "reliability"

@@ -187,7 +187,7 @@ class Responses:
         >>> from aftersales_crm import synthetic
         >>> responses = Responses.from_tables(Tables.from_book(synthetic.book(30, seed=2)))
         >>> len(responses) > 0, responses.instruments
-        (True, ('china_csi@2015',))
+        (True, ('china_csi@2015', 'servqual@1991'))
     """
 
     ids: NDArray[np.object_]
@@ -428,7 +428,8 @@ class Responses:
         Examples:
             >>> from aftersales_crm import synthetic
             >>> responses = Responses.from_tables(Tables.from_book(synthetic.book(30, seed=2)))
-            >>> len(responses.of("china_csi")) == len(responses), len(responses.of("nps@1"))
+            >>> csi, servqual = responses.of("china_csi"), responses.of("servqual@1991")
+            >>> len(csi) + len(servqual) == len(responses), len(responses.of("nps@1"))
             (True, 0)
         """
         given: object = instrument

@@ -540,7 +540,7 @@ class CsiIndex(_Scorer):
             >>> from aftersales_crm import synthetic
             >>> from aftersales_crm.satisfaction import Responses
             >>> book = synthetic.book(600, seed=1)
-            >>> responses = Responses.from_records(book.surveys.values())
+            >>> responses = Responses.from_records(book.surveys.values()).of("china_csi")
             >>> drivers = CsiIndex().key_drivers(responses)
             >>> drivers.names_[int(drivers.shares_["shapley"].argmax())]
             'service_quality'

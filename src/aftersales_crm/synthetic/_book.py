@@ -12,7 +12,11 @@ from aftersales_crm.synthetic import _world as w
 from aftersales_crm.synthetic._customers import with_consents_and_hobbies
 from aftersales_crm.synthetic._facts import complaints, follow_up_calls, referrals
 from aftersales_crm.synthetic._points import points_entries
-from aftersales_crm.synthetic._surveys import survey_effects, survey_responses
+from aftersales_crm.synthetic._surveys import (
+    servqual_responses,
+    survey_effects,
+    survey_responses,
+)
 from aftersales_crm.synthetic._tables import tables
 
 __all__ = ["book"]
@@ -33,8 +37,9 @@ def book(
     <aftersales_crm.tables.Tables.to_records>`), with each customer's consents and hobbies
     drawn. The Book adds 3-day and 7-day follow-up calls after deliveries, complaints with
     their updates, referrals, the points entries of the club's members and the answers
-    to the China CSI survey after some deliveries, drawn with the known dealer and advisor
-    effects and key drivers of :func:`survey_effects` (same ``seed``).
+    to the China CSI survey (and, from a few customers, to SERVQUAL) after some
+    deliveries, drawn with the known dealer and advisor effects and key drivers of
+    :func:`survey_effects` (same ``seed``).
 
     Args:
         n_customers: how many customers; meant for thousands, not millions (use
@@ -68,4 +73,5 @@ def book(
     effects = survey_effects(len(drawn.dealers), seed=seed)
     survey_rng = np.random.default_rng((seed, w.SURVEY_STREAM))
     records += survey_responses(orders, survey_rng, as_of, effects)
+    records += servqual_responses(orders, seed, as_of, effects)
     return Book.from_records(records)

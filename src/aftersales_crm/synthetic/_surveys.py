@@ -12,6 +12,10 @@ analytics find:
 * each item lies around its factor, rounded onto 1–10; a few are left unanswered;
 * the recommend score (0–10) is the factors weighted by ``SURVEY_DRIVERS``, the true key
   drivers, plus noise.
+
+A few customers answer SERVQUAL too (:func:`servqual_responses`): an expectation and a
+perception per item on 1–7, the perception below the expectation by each dimension's
+shortfall, moved by the dealer's SERVQUAL effect, and most give 100 importance points.
 """
 
 from __future__ import annotations
@@ -25,15 +29,21 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._args import whole_number
-from aftersales_crm.records import Answer, Record, RepairOrder, SurveyAnswered
-from aftersales_crm.satisfaction import CSI_CHINA_2015, NPS_SURVEY, Instrument
+from aftersales_crm.records import (
+    Answer,
+    ImportancePoints,
+    Record,
+    RepairOrder,
+    SurveyAnswered,
+)
+from aftersales_crm.satisfaction import CSI_CHINA_2015, NPS_SURVEY, SERVQUAL, Instrument
 from aftersales_crm.synthetic import _world as w
 from aftersales_crm.synthetic._identifiers import ids
 
-__all__ = ["SurveyEffects", "survey_effects", "survey_responses"]
+__all__ = ["SurveyEffects", "servqual_responses", "survey_effects", "survey_responses"]
 
-_DEALER_EFFECTS, _ADVISOR_EFFECTS = 1, 2
-"""Sub-streams of the survey stream the effects are drawn from, apart from the answers."""
+_DEALER_EFFECTS, _ADVISOR_EFFECTS, _SERVQUAL_EFFECTS, _SERVQUAL_ANSWERS = 1, 2, 3, 4
+"""Sub-streams of the survey stream: the effects, and the SERVQUAL answers, each apart."""
 
 
 def _read_only(values: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -55,6 +65,9 @@ class SurveyEffects:
         advisors: the service advisors' ids (``SA`` + the dealer's row + a desk).
         advisor: float64 array of shape (advisors,): each advisor's effect on the
             service-advisor factor.
+        servqual: float64 array of shape (dealers, 5): each dealer's effect on the
+            perception of each SERVQUAL dimension, on the 1–7 scale (a positive effect
+            narrows the dealer's gap).
 
     Examples:
         >>> effects = survey_effects(3, seed=1)
@@ -70,6 +83,7 @@ class SurveyEffects:
     dealer: NDArray[np.float64]
     advisors: tuple[str, ...]
     advisor: NDArray[np.float64]
+    servqual: NDArray[np.float64]
 
     def of_dealer(self, dealer_id: str) -> dict[str, float]:
         """One dealer's effect on each factor, by factor id.
@@ -115,6 +129,8 @@ def survey_effects(n_dealers: int = w.MIN_DEALERS, *, seed: int = 0) -> SurveyEf
     desks = w.ADVISORS_PER_DEALER
     dealer_rng = np.random.default_rng((seed, w.SURVEY_STREAM, _DEALER_EFFECTS))
     advisor_rng = np.random.default_rng((seed, w.SURVEY_STREAM, _ADVISOR_EFFECTS))
+    servqual_rng = np.random.default_rng((seed, w.SURVEY_STREAM, _SERVQUAL_EFFECTS))
+    dimensions = len(SERVQUAL.factors)
     return SurveyEffects(
         instrument=instrument,
         drivers=MappingProxyType({f: w.SURVEY_DRIVERS[f] for f in factors}),
@@ -122,6 +138,7 @@ def survey_effects(n_dealers: int = w.MIN_DEALERS, *, seed: int = 0) -> SurveyEf
         dealer=_read_only(dealer_rng.normal(0.0, w.SURVEY_DEALER_SD, (n_dealers, len(factors)))),
         advisors=tuple(f"SA{d:04d}{k}" for d in range(n_dealers) for k in range(desks)),
         advisor=_read_only(advisor_rng.normal(0.0, w.SURVEY_ADVISOR_SD, n_dealers * desks)),
+        servqual=_read_only(servqual_rng.normal(0.0, w.SURVEY_DEALER_SD, (n_dealers, dimensions))),
     )
 
 
@@ -177,6 +194,75 @@ def survey_responses(
                 at=at,
                 answers=tuple(answers),
                 recommend=recommend,
+            )
+        )
+    return out
+
+
+def _points(rng: np.random.Generator, mean: NDArray[np.float64]) -> list[int]:
+    """100 whole importance points around ``mean`` (shares), by largest remainder."""
+    shares = rng.dirichlet(mean * w.SERVQUAL_IMPORTANCE_CONCENTRATION) * 100
+    points = np.floor(shares).astype(np.int64)
+    short = 100 - int(points.sum())
+    points[np.argsort(points - shares, kind="stable")[:short]] += 1
+    return [int(p) for p in points]
+
+
+def servqual_responses(
+    orders: list[RepairOrder], seed: int, as_of: date, effects: SurveyEffects
+) -> list[Record]:
+    """SERVQUAL answers (expectation and perception) to some delivered orders, by ``as_of``."""
+    rng = np.random.default_rng((seed, w.SURVEY_STREAM, _SERVQUAL_ANSWERS))
+    instrument = SERVQUAL
+    dimensions = instrument.factor_ids
+    size = np.array([len(f.items) for f in instrument.factors])
+    of_item = np.repeat(np.arange(len(dimensions)), size)
+    expected = np.array([w.SERVQUAL_EXPECTED[d] for d in dimensions])
+    shortfall = np.array([w.SERVQUAL_SHORTFALL[d] for d in dimensions])
+    importance = np.array([w.SERVQUAL_IMPORTANCE[d] for d in dimensions]) / 100
+    dealer_row = {d: i for i, d in enumerate(effects.dealers)}
+    low, high = SERVQUAL.items[0].scale.low, SERVQUAL.items[0].scale.high
+    out: list[Record] = []
+    for order in orders:
+        if order.closed_at is None or rng.random() >= w.SERVQUAL_SHARE:
+            continue
+        at = order.closed_at + timedelta(days=int(rng.integers(*w.SURVEY_DAYS)))
+        if at.date() > as_of:
+            continue
+        hopes = expected + float(rng.normal(0.0, w.SERVQUAL_EXPECTED_SD))
+        felt = expected - shortfall + effects.servqual[dealer_row[order.dealer_id]]
+        felt = felt + rng.normal(0.0, w.SERVQUAL_PERCEIVED_SD, len(dimensions))
+        e = np.clip(
+            np.rint(hopes[of_item] + rng.normal(0, w.SERVQUAL_ITEM_SD, len(of_item))), low, high
+        )
+        p = np.clip(
+            np.rint(felt[of_item] + rng.normal(0, w.SERVQUAL_ITEM_SD, len(of_item))), low, high
+        )
+        skipped = rng.random(len(of_item)) < w.SURVEY_SKIP_SHARE
+        answers = tuple(
+            Answer(item=item.id, perception=int(pi), expectation=int(ei))
+            for item, pi, ei, skip in zip(
+                instrument.items, p.tolist(), e.tolist(), skipped.tolist(), strict=True
+            )
+            if not skip
+        )
+        given = rng.random() < w.SERVQUAL_IMPORTANCE_SHARE
+        points = _points(rng, importance) if given else []
+        allocation = tuple(
+            ImportancePoints(factor=d, points=n) for d, n in zip(dimensions, points, strict=False)
+        )
+        out.append(
+            SurveyAnswered(
+                id=f"SQ{order.id}",
+                instrument=instrument.id,
+                version=instrument.version,
+                customer_id=order.customer_id,
+                repair_order_id=order.id,
+                dealer_id=order.dealer_id,
+                advisor=order.advisor,
+                at=at,
+                answers=answers,
+                importance=allocation,
             )
         )
     return out

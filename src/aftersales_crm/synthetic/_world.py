@@ -378,3 +378,36 @@ SURVEY_DRIVERS: Final[Mapping[str, float]] = MappingProxyType(
 SURVEY_RECOMMEND_SD = 0.6
 #: Share of items a respondent leaves unanswered.
 SURVEY_SKIP_SHARE = 0.04
+#: Share of delivered repair orders whose customer also answers SERVQUAL (1991, 22 paired
+#: items on 1–7, expectation and perception), and the share of those who give importance
+#: points. The SERVQUAL model is the generator's choice, shaped as SERVQUAL studies report
+#: their results (expectations near the top of the scale, perceptions below them): each
+#: dimension's mean expectation, and how far the mean perception falls below it.
+SERVQUAL_SHARE, SERVQUAL_IMPORTANCE_SHARE = 0.05, 0.8
+SERVQUAL_EXPECTED: Final[Mapping[str, float]] = MappingProxyType(
+    {
+        "tangibles": 5.6,
+        "reliability": 6.5,
+        "responsiveness": 6.2,
+        "assurance": 6.3,
+        "empathy": 5.9,
+    }
+)
+SERVQUAL_SHORTFALL: Final[Mapping[str, float]] = MappingProxyType(
+    {
+        "tangibles": 0.3,
+        "reliability": 1.0,
+        "responsiveness": 0.8,
+        "assurance": 0.5,
+        "empathy": 0.6,
+    }
+)
+#: Spreads: a respondent's expectations (shared by the dimensions), a dimension's
+#: perception around its mean, and an item around its dimension, on 1–7.
+SERVQUAL_EXPECTED_SD, SERVQUAL_PERCEIVED_SD, SERVQUAL_ITEM_SD = 0.4, 0.6, 0.5
+#: The mean importance points a respondent gives each dimension (summing to 100), and how
+#: closely respondents follow them (a Dirichlet's concentration).
+SERVQUAL_IMPORTANCE: Final[Mapping[str, int]] = MappingProxyType(
+    {"tangibles": 11, "reliability": 32, "responsiveness": 22, "assurance": 19, "empathy": 16}
+)
+SERVQUAL_IMPORTANCE_CONCENTRATION = 30.0
