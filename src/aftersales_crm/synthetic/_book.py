@@ -7,12 +7,12 @@ from datetime import date
 import numpy as np
 
 from aftersales_crm._args import as_of_date
-from aftersales_crm.records import Book, RepairOrder
+from aftersales_crm.records import Book, Dealer, RepairOrder
 from aftersales_crm.synthetic import _world as w
 from aftersales_crm.synthetic._customers import with_consents_and_hobbies
 from aftersales_crm.synthetic._facts import complaints, follow_up_calls, referrals
 from aftersales_crm.synthetic._points import points_entries
-from aftersales_crm.synthetic._surveys import survey_responses
+from aftersales_crm.synthetic._surveys import staff_survey_responses, survey_responses
 from aftersales_crm.synthetic._tables import tables
 
 __all__ = ["book"]
@@ -27,7 +27,8 @@ def book(n_customers: int = 200, *, seed: int = 0, as_of: date | str = w.DEFAULT
     <aftersales_crm.tables.Tables.to_records>`), with each customer's consents and hobbies
     drawn. The Book adds 3-day and 7-day follow-up calls after deliveries, complaints with
     their updates, referrals, the points entries of the club's members and the answers
-    to the China CSI survey after some deliveries.
+    to the China CSI survey after some deliveries, and the SERVQUAL expectations each dealer's
+    manager and one or two advisors believe customers hold.
 
     Args:
         n_customers: how many customers; meant for thousands, not millions (use
@@ -58,4 +59,7 @@ def book(n_customers: int = 200, *, seed: int = 0, as_of: date | str = w.DEFAULT
     records += referrals(drawn, rng, as_of)
     records += points_entries(drawn, np.random.default_rng((seed, w.BOOK_STREAM, 13)), as_of)
     records += survey_responses(orders, np.random.default_rng((seed, w.SURVEY_STREAM)), as_of)
+    dealers = [r for r in records if isinstance(r, Dealer)]
+    staff_rng = np.random.default_rng((seed, w.STAFF_SURVEY_STREAM))
+    records += staff_survey_responses(dealers, staff_rng, as_of)
     return Book.from_records(records)
