@@ -180,3 +180,14 @@ def test_the_demo_reports_servqual_gaps_per_dimension_and_dealer(out: str) -> No
         for mean, low, high in cells:
             assert float(low) <= float(mean) <= float(high) < 0  # perceived below expected
     assert "SERVPERF" in part
+
+
+def test_the_demo_sets_the_gaps_side_by_side_with_the_remedies_of_those_exceeded(out: str) -> None:
+    part = out.split("The gap model (服务质量差距模型)")[1].split("Key drivers")[0]
+    lines = part.splitlines()
+    assert lines[1].split()[:3] == ["dealer", "gap", "1"]
+    assert [line.split()[0] for line in lines[2:4]] == ["D0000", "D0001"]
+    flagged = [line for line in lines if line.strip().startswith("above the threshold")]
+    assert flagged
+    assert all(not line.endswith(": none") for line in flagged)
+    assert "remedies: 1." in part

@@ -39,9 +39,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import aftersales_crm
-from aftersales_crm import features, synthetic
+from aftersales_crm import features, satisfaction, synthetic
 from aftersales_crm.errors import AftersalesError
 from aftersales_crm.policies import BUILT_INS, Labels, Reads, Scores, get_policy, policy_kind
+from aftersales_crm.tables import Tables
 from aftersales_crm.testing import check_policy
 from aftersales_crm.values import GeoPoint, Mileage, Money
 
@@ -185,6 +186,7 @@ AS_OF = date(2026, 6, 30)
 BOOK = synthetic.book(8, seed=3)
 TABLES = synthetic.tables(8, seed=3)
 FEATURES = features.compute(BOOK, as_of=AS_OF)
+BOOK_TABLES = Tables.from_book(BOOK)
 
 
 def _input(kind: str) -> Any:
@@ -203,6 +205,14 @@ def _instances() -> Iterator[tuple[str, object]]:
     yield "FeatureTable", FEATURES
     yield "Labels", Labels(np.array([0, 1, -1]), ("A", "B"))
     yield "Scores", Scores(np.array([0.5, 1.0, math.nan]))
+    yield "GapReport", satisfaction.gap_report(BOOK_TABLES, as_of=AS_OF)
+    yield (
+        "BeliefGap",
+        satisfaction.belief_gap(
+            satisfaction.Responses.from_tables(BOOK_TABLES),
+            satisfaction.Responses.from_staff_tables(BOOK_TABLES),
+        ),
+    )
     for name in BUILT_INS:
         policy = get_policy(name)
         yield f"policy {name}", policy

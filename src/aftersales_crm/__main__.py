@@ -13,8 +13,8 @@ import argparse
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime, time
-from typing import Any
+from datetime import UTC, datetime, time, timedelta
+from typing import Any, Final
 
 import numpy as np
 from numpy.typing import NDArray
@@ -47,6 +47,7 @@ from aftersales_crm.satisfaction import (
     Responses,
     Servqual,
     aggregate,
+    gap_report,
 )
 from aftersales_crm.segmentation import ParetoABC
 from aftersales_crm.tables import Tables
@@ -345,6 +346,11 @@ def _club_report(tables: Tables, book: Book) -> Iterator[str]:
 
 
 _CSI_WIDTHS = (10, 6, 8, 14, 6)
+#: The demo dealer's advertised waiting time for a maintenance, and the gaps it flags.
+_DEMO_ADVERTISED: Final[dict[ServiceKind | str, timedelta]] = {
+    ServiceKind.MAINTENANCE: timedelta(hours=2)
+}
+_DEMO_THRESHOLDS: Final = {"gap1": 0.5, "gap5": 0.75}
 
 
 def _figure_rows(figures: GroupFigures, key: str, measure: str) -> Iterator[str]:
@@ -432,6 +438,17 @@ def _satisfaction_report(tables: Tables) -> Iterator[str]:
     )
     yield ""
     yield from _gap_report(everyone.of(SERVQUAL))
+    yield ""
+    report = gap_report(
+        tables, as_of=as_of, advertised=_DEMO_ADVERTISED, thresholds=_DEMO_THRESHOLDS
+    )
+    gaps, _, _, *advice = report.format("en").split("\n\n")
+    yield "The gap model (服务质量差距模型), per dealer:"
+    yield from ("    " + line for line in gaps.splitlines()[1:])
+    for paragraph in advice:
+        last = paragraph.splitlines()[-1]
+        if last.startswith("above the threshold") and not last.endswith(": none"):
+            yield from ("    " + line for line in paragraph.splitlines())
     yield ""
     drivers = scorer.key_drivers(responses)
     table = drivers.ipa()

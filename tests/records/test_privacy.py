@@ -175,6 +175,9 @@ def test_every_record_class_has_its_personal_fields_found() -> None:
         "SurveyAnswered": (),
         "Answer": (),
         "ImportancePoints": (),
+        # Staff survey responses hold ids, a role and believed expectations.
+        "StaffSurveyAnswered": (),
+        "StaffAnswer": (),
     }
 
 

@@ -23,10 +23,10 @@ RECORD_ENUMS: list[type[LabelledEnum]] = sorted(
 )
 
 
-def test_the_records_package_exports_its_nine_enumerations() -> None:
+def test_the_records_package_exports_its_ten_enumerations() -> None:
     assert [enum.__name__ for enum in RECORD_ENUMS] == [
         "ComplaintAction", "ComplaintCategory", "ConsentPurpose", "ContactOutcome",
-        "CustomerKind", "CustomerVerdict", "Funder", "LapseReason", "Severity",
+        "CustomerKind", "CustomerVerdict", "Funder", "LapseReason", "Severity", "StaffRole",
     ]  # fmt: skip
 
 

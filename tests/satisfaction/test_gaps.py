@@ -8,7 +8,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from aftersales_crm.errors import InvalidType, InvalidValue
-from aftersales_crm.records import Book, Customer, Dealer, RepairLine, RepairOrder, Vehicle
+from aftersales_crm.records import (
+    Book,
+    Customer,
+    Dealer,
+    Record,
+    RepairLine,
+    RepairOrder,
+    Vehicle,
+)
 from aftersales_crm.satisfaction import (
     DELIVERY_STANDARDS,
     SERVICE_GAPS,
@@ -74,7 +82,8 @@ ORDERS = (
 )
 
 
-def _tables() -> Tables:
+def _tables(*more: Record) -> Tables:
+    """Two dealers, a customer with a vehicle, :data:`ORDERS`, and ``more`` records."""
     return Tables.from_book(
         Book.from_records(
             [
@@ -83,6 +92,7 @@ def _tables() -> Tables:
                 Customer(id="C1", name="王芳"),
                 Vehicle(vin=_vin(1), model="Lavida", purchase_date=date(2024, 3, 1)),
                 *ORDERS,
+                *more,
             ]
         )
     )

@@ -116,6 +116,38 @@ def test_the_columns_of_the_tables_are_the_columns_of_the_records() -> None:
     assert Book.from_records(Tables.from_book(book).to_records()).surveys == book.surveys
 
 
+@pytest.mark.parametrize("roles", [None, ["advisor"], ["manager", "other"]])
+def test_staff_responses_read_the_same_from_the_tables_and_the_records(
+    roles: list[str] | None,
+) -> None:
+    book = synthetic.book(20, seed=4)
+    from_tables = Responses.from_staff_tables(Tables.from_book(book), roles=roles)
+    from_records = Responses.from_staff_records(book.staff_surveys.values(), roles=roles)
+    assert from_tables.noun == from_records.noun == "staff survey response"
+    wanted = [s.id for s in book.staff_surveys.values() if roles is None or s.role in roles]
+    assert from_tables.ids.tolist() == from_records.ids.tolist() == wanted
+    for name in ("customer", "order", "at"):
+        assert getattr(from_tables, name).tolist() == getattr(from_records, name).tolist(), name
+    assert [from_tables.advisors[a] for a in from_tables.advisor] == [
+        book.staff_surveys[i].staff for i in wanted
+    ]
+    tables_beliefs = from_tables.ratings(SERVQUAL)
+    np.testing.assert_array_equal(
+        tables_beliefs.expectation, from_records.ratings(SERVQUAL).expectation
+    )
+    assert np.isnan(tables_beliefs.perception).all()
+    assert len(from_tables.points) == 0
+
+
+def test_staff_roles_must_be_staff_roles() -> None:
+    with pytest.raises(InvalidValue, match="roles names 'owner', not a staff role"):
+        Responses.from_staff_records([], roles=["owner"])
+    with pytest.raises(InvalidType, match="expected StaffSurveyAnswered records"):
+        Responses.from_staff_records([response(SERVQUAL, {"sq01": (1, 1)})])  # type: ignore[list-item]
+    with pytest.raises(InvalidType, match="tables: expected Tables"):
+        Responses.from_staff_tables("tables")  # type: ignore[arg-type]
+
+
 def test_take_carries_each_responses_answers_and_repeats_them_for_repeated_rows() -> None:
     given = many(NPS_SURVEY, [{"answers": {"recommend": r}} for r in (1, 2, 3)])
     taken = given.take(np.array([2, 2, 0]))

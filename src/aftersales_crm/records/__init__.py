@@ -61,6 +61,7 @@ from aftersales_crm.records._enums import (
     CustomerVerdict,
     LapseReason,
     Severity,
+    StaffRole,
 )
 from aftersales_crm.records._kinds import Child, FactKind, IntegrityCheck, load_producer
 from aftersales_crm.records._party import Chapter, ConsentChanged, Customer, Dealer
@@ -99,6 +100,8 @@ from aftersales_crm.records._survey import (
     RECOMMEND_HIGH,
     Answer,
     ImportancePoints,
+    StaffAnswer,
+    StaffSurveyAnswered,
     SurveyAnswered,
 )
 from aftersales_crm.records._vehicle import Ownership, Vehicle
@@ -158,6 +161,9 @@ __all__ = [
     "RowCheck",
     "Severity",
     "Share",
+    "StaffAnswer",
+    "StaffRole",
+    "StaffSurveyAnswered",
     "SurveyAnswered",
     "TableSchema",
     "Vehicle",

@@ -47,7 +47,7 @@ from aftersales_crm.records._points import (
 )
 from aftersales_crm.records._registry import fact_kind, fact_kinds, kind_of_table
 from aftersales_crm.records._repair import RepairOrder
-from aftersales_crm.records._survey import SurveyAnswered
+from aftersales_crm.records._survey import StaffSurveyAnswered, SurveyAnswered
 from aftersales_crm.records._vehicle import Ownership, Vehicle
 from aftersales_crm.values import ContactChannel
 
@@ -91,6 +91,7 @@ class Book:
         member_lapses: members lapsing, by id.
         member_reactivations: lapsed members coming back, by id.
         surveys: survey responses by id.
+        staff_surveys: staff survey responses (staff's beliefs of customers' expectations) by id.
 
     Examples:
         >>> from aftersales_crm import synthetic
@@ -126,6 +127,7 @@ class Book:
     points_reversed: Mapping[str, PointsReversed]
     points_adjusted: Mapping[str, PointsAdjusted]
     surveys: Mapping[str, SurveyAnswered]
+    staff_surveys: Mapping[str, StaffSurveyAnswered]
 
     _facts: Mapping[str, Mapping[str, Record]]
 

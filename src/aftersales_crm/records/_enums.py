@@ -13,6 +13,7 @@ __all__ = [
     "CustomerVerdict",
     "LapseReason",
     "Severity",
+    "StaffRole",
 ]
 
 
@@ -237,3 +238,22 @@ class LapseReason(LabelledEnum):
     VEHICLE_SOLD = "vehicle_sold", "sold the vehicle", "车辆转让"
     WITHDRAWN = "withdrawn", "application withdrawn", "撤回申请"
     OTHER = "other", "other", "其他"
+
+
+class StaffRole(LabelledEnum):
+    """The part a dealer's staff member plays, as a staff survey response records it.
+
+    Gap 1 of the gap model (《客户服务关系管理》) sets customers' expectations against
+    "管理层对顾客期望的直觉", management's perception of them, and its remedies ask managers
+    to talk with customers ("要求经理们同顾客交流"); the front line that meets customers is the
+    service advisor (服务顾问, a factor of the CSI course). The roles are the library's choice,
+    so that the staff answers can be read for managers alone or with the front line.
+
+    Examples:
+        >>> StaffRole.MANAGER.label("zh"), StaffRole("advisor").label()
+        ('经理', 'service advisor')
+    """
+
+    MANAGER = "manager", "manager", "经理"
+    ADVISOR = "advisor", "service advisor", "服务顾问"
+    OTHER = "other", "other staff", "其他员工"

@@ -39,7 +39,7 @@ from aftersales_crm.records._points import (
 )
 from aftersales_crm.records._repair import REPAIR_ORDERS
 from aftersales_crm.records._schema import ColumnKind, TableSchema
-from aftersales_crm.records._survey import SURVEYS
+from aftersales_crm.records._survey import STAFF_SURVEYS, SURVEYS
 from aftersales_crm.records._vehicle import OWNERSHIPS, VEHICLES
 
 __all__ = [
@@ -77,8 +77,9 @@ BUILT_IN_KINDS: Final[tuple[FactKind, ...]] = (
     POINTS_EXPIRED,
     POINTS_REVERSED,
     POINTS_ADJUSTED,
-    # Satisfaction surveys.
+    # Satisfaction surveys: customers' answers, and staff's beliefs of customers' expectations.
     SURVEYS,
+    STAFF_SURVEYS,
 )
 """The library's own fact kinds, in dependency order."""
 
@@ -295,7 +296,7 @@ def registered(*kinds: FactKind) -> Iterator[tuple[FactKind, ...]]:
         >>> from aftersales_crm.records import fact_kind
         >>> with registered():
         ...     len(fact_kinds())
-        23
+        24
     """
     done: list[FactKind] = []
     try:

@@ -1,4 +1,4 @@
-"""Survey answers (问卷): a customer answered a satisfaction survey, with its fact kind.
+"""Survey answers (问卷): customers and staff answered a satisfaction survey, with their fact kinds.
 
 A :class:`SurveyAnswered` fact names the instrument it answers (its id and version), the
 customer, repair order, dealer and service advisor, and the instant; it holds one
@@ -8,12 +8,17 @@ allocation of 100 importance points over the instrument's factors
 instrument has and their scales are checked against the instrument when the answers are
 scored (:mod:`aftersales_crm.satisfaction`): the record checks only what holds for every
 instrument.
+
+A :class:`StaffSurveyAnswered` fact is a staff member's answers to a customers' instrument
+about what they believe customers expect: one :class:`StaffAnswer` (an expectation, never a
+perception) per item. Set against the customers' own expectations, they measure gap 1 of
+the gap model (:func:`aftersales_crm.satisfaction.belief_gap`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any, Final, Self
 
 import numpy as np
@@ -23,6 +28,7 @@ from pydantic import Field, model_validator
 from aftersales_crm.errors import RowProblem
 from aftersales_crm.records import _schema as s
 from aftersales_crm.records._base import Id, Record
+from aftersales_crm.records._enums import StaffRole
 from aftersales_crm.records._kinds import STRATEGIES, SYNTHETIC, Child, FactKind
 from aftersales_crm.records._repair import RepairOrder
 from aftersales_crm.records._schema import Column, TableSchema
@@ -33,9 +39,12 @@ __all__ = [
     "IMPORTANCE_POINTS",
     "MAX_RATING",
     "RECOMMEND_HIGH",
+    "STAFF_SURVEYS",
     "SURVEYS",
     "Answer",
     "ImportancePoints",
+    "StaffAnswer",
+    "StaffSurveyAnswered",
     "SurveyAnswered",
 ]
 
@@ -105,6 +114,12 @@ class ImportancePoints(Record):
     points: Annotated[int, Field(strict=True, ge=0, le=IMPORTANCE_POINTS)]
 
 
+def _first_repeat(keys: Iterable[str]) -> tuple[str, int] | None:
+    """The first key (in sorted order) given more than once, and how often; None if none is."""
+    twice = {key: n for key, n in Counter(keys).items() if n > 1}
+    return min(twice.items()) if twice else None
+
+
 class SurveyAnswered(Record):
     """A customer answered a satisfaction survey (满意度调查): one response.
 
@@ -158,9 +173,9 @@ class SurveyAnswered(Record):
             ("item", [a.item for a in self.answers]),
             ("factor", [p.factor for p in self.importance]),
         ):
-            twice = {key: n for key, n in Counter(keys).items() if n > 1}
-            if twice:
-                key, n = sorted(twice.items())[0]
+            repeat = _first_repeat(keys)
+            if repeat:
+                key, n = repeat
                 verb = "answers" if what == "item" else "gives importance points to"
                 one = "one answer per item" if what == "item" else "one allocation per factor"
                 msg = f"survey response {self.id} {verb} {what} {key} {n} times; {one}"
@@ -332,3 +347,149 @@ SURVEYS = FactKind(
 """Survey responses: the ``surveys`` table, one row per response, with the long tables
 ``survey_answers`` (one row per answer) and ``survey_importance`` (one row per factor given
 importance points)."""
+
+
+class StaffAnswer(Record):
+    """What a staff member believes customers expect of one item: an expectation, never a perception.
+
+    Gap 1 of the gap model sets the expectations customers state against the expectations
+    staff believe they hold, so a staff answer holds only the believed expectation; an answer
+    with a perception is refused, naming the rule. An :class:`Answer` holding only an
+    expectation is taken as a staff answer.
+
+    Attributes:
+        item: the item's id in the customers' instrument.
+        expectation: the rating the staff member believes customers expect (期望值).
+
+    Examples:
+        >>> StaffAnswer(item="sq01", expectation=6).expectation
+        6
+        >>> StaffAnswer(item="sq01", perception=5, expectation=6)
+        Traceback (most recent call last):
+        ...
+        pydantic_core._pydantic_core.ValidationError: 1 validation error for StaffAnswer
+          Value error, the staff answer to item sq01 holds a perception (5); a staff answer holds only the expectation staff believe customers hold, as gap 1 compares those beliefs with customers' own expectations ...
+    """
+
+    item: Id
+    expectation: Rating
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_perception(cls, data: Any) -> Any:
+        if isinstance(data, Answer):
+            data = data.model_dump()
+        if not isinstance(data, Mapping) or "perception" not in data:
+            return data
+        perception = data["perception"]
+        if perception is not None:
+            msg = (
+                f"the staff answer to item {data.get('item')} holds a perception"
+                f" ({perception!r:.20}); a staff answer holds only the expectation staff believe"
+                " customers hold, as gap 1 compares those beliefs with customers' own expectations"
+            )
+            raise ValueError(msg)
+        return {key: value for key, value in data.items() if key != "perception"}
+
+
+class StaffSurveyAnswered(Record):
+    """A staff member answered a customers' instrument about what customers expect: one response.
+
+    The staff member rates each item as they believe the dealer's customers expect it, on
+    the item's scale; the customers' mean expectation less the staff's is gap 1 of the gap
+    model (顾客差距, :func:`aftersales_crm.satisfaction.belief_gap`).
+
+    Attributes:
+        id: the response's id.
+        instrument: the id of the customers' instrument answered (``"servqual"``).
+        version: its version (``"1991"``).
+        dealer_id: the dealer the staff member works at.
+        staff: who answered, a staff id.
+        role: their role (a manager, a service advisor, other staff).
+        at: when the survey was answered, timezone-aware.
+        answers: one per item answered, each item at most once, at least one.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> staff = StaffSurveyAnswered(
+        ...     id="SS1", instrument="servqual", version="1991", dealer_id="D1", staff="SM01",
+        ...     role="manager", at=datetime(2026, 3, 9, 10, tzinfo=timezone.utc),
+        ...     answers=[StaffAnswer(item="sq01", expectation=6)])
+        >>> staff.role.label("zh"), staff.answers[0].expectation
+        ('经理', 6)
+        >>> StaffSurveyAnswered.model_validate({**staff.model_dump(), "answers": [
+        ...     {"item": "sq01", "expectation": 6}, {"item": "sq01", "expectation": 7}]})
+        Traceback (most recent call last):
+        ...
+        pydantic_core._pydantic_core.ValidationError: 1 validation error for StaffSurveyAnswered
+          Value error, staff survey response SS1 answers item sq01 2 times; one answer per item ...
+    """
+
+    id: Id
+    instrument: Id
+    version: Id
+    dealer_id: Id
+    staff: Id
+    role: StaffRole
+    at: Instant
+    answers: tuple[StaffAnswer, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _once_each(self) -> Self:
+        repeat = _first_repeat(a.item for a in self.answers)
+        if repeat:
+            item, n = repeat
+            msg = f"staff survey response {self.id} answers item {item} {n} times; one answer per item"
+            raise ValueError(msg)
+        return self
+
+
+def _staff_answer_rows_agree(columns: Mapping[str, NDArray[Any]]) -> list[RowProblem]:
+    """Each staff answer answers its item once per response, as :class:`StaffSurveyAnswered` requires."""
+    return s.problems(
+        _twice(columns["staff_survey"], columns["item"]),
+        "item",
+        "duplicate_answer",
+        lambda r: "the staff response answers this item already; one answer per item",
+    )
+
+
+STAFF_SURVEYS = FactKind(
+    name="staff_surveys",
+    record=StaffSurveyAnswered,
+    noun="staff survey response",
+    table=TableSchema(
+        "staff_surveys",
+        (
+            Column("id", K.ID),
+            _label_id("instrument"),
+            _label_id("version"),
+            s.ref("dealer", "dealer_id", "dealers"),
+            s.id_text("staff", nullable=False),
+            Column("role", K.CATEGORY, enum=StaffRole),
+            Column("at", K.INSTANT),
+        ),
+        StaffSurveyAnswered,
+    ),
+    children=(
+        Child(
+            field="answers",
+            table=TableSchema(
+                "staff_survey_answers",
+                (
+                    s.ref("staff_survey", "staff_survey_id", "staff_surveys"),
+                    _label_id("item"),
+                    Column("expectation", K.INT, limit=MAX_RATING, range_code="rating_range"),
+                ),
+                StaffAnswer,
+                checks=(_staff_answer_rows_agree,),
+            ),
+            parent="staff_survey",
+            required=True,
+        ),
+    ),
+    strategy=f"{STRATEGIES}:staff_survey_part",
+    synthetic=f"{SYNTHETIC}._surveys:staff_survey_responses",
+)
+"""Staff survey responses: the ``staff_surveys`` table, one row per response, with the long
+table ``staff_survey_answers`` (one row per believed expectation)."""

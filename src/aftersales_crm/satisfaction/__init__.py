@@ -12,8 +12,10 @@
   :func:`importance_performance` places each factor in the four :class:`Quadrant` of
   Martilla & James (1977).
 * :data:`SERVICE_GAPS`: the five gaps of the service-quality gap model, with their causes
-  and remedies in the training material's words; :func:`delivery_gaps` measures gaps 3 and
-  4 per dealer from the repair orders.
+  and remedies in the training material's words; :func:`belief_gap` measures gap 1 per
+  dealer and factor from customers' and staff's answers, :func:`delivery_gaps` gaps 3 and 4
+  from the repair orders, and :func:`gap_report` sets gaps 1 to 5 side by side per dealer
+  with the material's remedies.
 
 Examples:
     >>> from aftersales_crm.satisfaction import INSTRUMENTS
@@ -42,6 +44,7 @@ from aftersales_crm.satisfaction._aggregate import (
     aggregate,
 )
 from aftersales_crm.satisfaction._drivers import MAX_SHAPLEY_PREDICTORS, METHODS, KeyDrivers
+from aftersales_crm.satisfaction._gap_report import BeliefGap, GapReport, belief_gap, gap_report
 from aftersales_crm.satisfaction._gaps import (
     DELIVERY_STANDARDS,
     SERVICE_GAPS,
@@ -107,11 +110,13 @@ __all__ = [
     "SSI_SIX_FACTOR",
     "TEN_POINT",
     "Asks",
+    "BeliefGap",
     "CsiIndex",
     "DeliveryStandards",
     "ExpectationGap",
     "Factor",
     "Figure",
+    "GapReport",
     "GroupFigures",
     "ImportancePerformance",
     "Instrument",
@@ -125,7 +130,9 @@ __all__ = [
     "Servqual",
     "SurveyScores",
     "aggregate",
+    "belief_gap",
     "delivery_gaps",
+    "gap_report",
     "get_instrument",
     "importance_performance",
 ]

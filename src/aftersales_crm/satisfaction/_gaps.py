@@ -17,11 +17,18 @@ others are measured where the data allows:
 * **gap 4** (promises to customers against what they got), also by :func:`delivery_gaps`,
   from the waiting times a dealer advertises per service kind against the orders' actual
   time in the workshop;
-* **gap 1** (customers' expectations against what managers believe they expect) from the
-  staff's answers to the customers' instrument;
+* **gap 1** (customers' expectations against what managers believe they expect) by
+  :func:`~aftersales_crm.satisfaction.belief_gap`, from the staff's answers to the
+  customers' instrument about what they believe customers expect
+  (:class:`~aftersales_crm.records.StaffSurveyAnswered`): customers' mean expectation less
+  staff's, so that a positive gap is staff underestimating customers;
 * **gap 2** (managers' beliefs against the standards they set) compares two things only
   the dealer's own documents hold, so the library lists its causes and remedies but does
   not measure it.
+
+:func:`~aftersales_crm.satisfaction.gap_report` sets them side by side per dealer. Every
+gap is the side that sets the bar (:attr:`ServiceGap.expected`) less the side measured
+against it (:attr:`ServiceGap.delivered`): a positive gap is a shortfall.
 """
 
 from __future__ import annotations
@@ -149,8 +156,8 @@ SERVICE_GAPS: Final[tuple[ServiceGap, ...]] = (
             _q("改善向上沟通", "improve upward communication"),
             _q("减少组织的管理层", "remove layers of management"),
         ),
-        measured_by="the mean expectation staff believe customers hold, less the mean "
-        "expectation customers state, on the same instrument",
+        measured_by="survey answers: the mean expectation customers state, less the mean "
+        "expectation staff believe customers hold, on the same instrument (belief_gap)",
     ),
     ServiceGap(
         2,
@@ -254,7 +261,8 @@ SERVICE_GAPS: Final[tuple[ServiceGap, ...]] = (
             ),
         ),
         measured_by="customers' answers: perceived less expected, per item, factor and "
-        "respondent (the satisfaction scorers)",
+        "respondent (the satisfaction scorers); gap_report shows expected less perceived, a "
+        "shortfall like the other gaps",
     ),
 )
 """The five gaps of the service-quality gap model, as 《客户服务关系管理》 teaches them.

@@ -3,6 +3,9 @@
 :class:`Responses` is the scorers' input, read from the ``surveys``, ``survey_answers`` and
 ``survey_importance`` tables (:meth:`Responses.from_tables`) or from
 :class:`~aftersales_crm.records.SurveyAnswered` records (:meth:`Responses.from_records`).
+Staff's answers about what customers expect read the same way
+(:meth:`Responses.from_staff_tables`, :meth:`Responses.from_staff_records`), so that both
+sides of gap 1 are checked against the instrument by one rule.
 Repeated texts (instruments, dealers, advisors, items, factors) are kept as codes into
 their distinct values, so that aggregating a million responses groups integers.
 
@@ -15,7 +18,7 @@ the value and the scale.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, Final
 
 import attrs
@@ -24,7 +27,7 @@ from numpy.typing import NDArray
 
 from aftersales_crm._args import positions, tuple_of
 from aftersales_crm.errors import InvalidType, InvalidValue
-from aftersales_crm.records import SurveyAnswered
+from aftersales_crm.records import StaffRole, StaffSurveyAnswered, SurveyAnswered
 from aftersales_crm.satisfaction._columns import Kind, frozen, text_tuple
 from aftersales_crm.satisfaction._instruments import Instrument, Scale
 from aftersales_crm.tables import Tables
@@ -34,6 +37,10 @@ __all__ = ["Ratings", "Responses"]
 
 _SHOWN: Final = 3
 """How many offending answers an error message names before counting the rest."""
+
+CUSTOMERS: Final = "survey response"
+STAFF: Final = "staff survey response"
+"""What a response is called in messages: a customer's, or a staff member's."""
 
 
 _KINDS: Final[dict[str, Kind]] = {
@@ -84,10 +91,71 @@ def _floats(values: Sequence[int | None]) -> NDArray[np.float64]:
     return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
 
 
+def _utc(instants: Sequence[dt.datetime]) -> NDArray[np.datetime64]:
+    return np.array(
+        [at.astimezone(dt.UTC).replace(tzinfo=None) for at in instants], dtype="datetime64[us]"
+    )
+
+
 def _ints_or_nan(column: NDArray[Any]) -> NDArray[np.float64]:
     out = column.astype(np.float64)
     out[column == NONE_CODE] = np.nan
     return out
+
+
+def _instrument_codes(table: Any) -> tuple[NDArray[np.int64], tuple[str, ...]]:
+    """Each row's code into the distinct ``"<id>@<version>"`` keys of a table's label columns."""
+    instrument_codes = np.asarray(table["instrument"])
+    version_codes = np.asarray(table["version"])
+    pairs = (
+        np.stack([instrument_codes, version_codes], axis=1)
+        if len(instrument_codes)
+        else np.zeros((0, 2))
+    )
+    distinct, inverse = np.unique(pairs, axis=0, return_inverse=True)
+    instrument_names, version_names = table.labels["instrument"], table.labels["version"]
+    keys = tuple(
+        f"{instrument_names[int(a)]}@{version_names[int(b)]}" for a, b in distinct.tolist()
+    )
+    return inverse.reshape(-1).astype(np.int64), keys
+
+
+def _checked_tables(tables: object) -> Tables:
+    if not isinstance(tables, Tables):
+        msg = f"tables: expected Tables, got {type(tables).__name__}"
+        raise InvalidType(msg)
+    return tables
+
+
+def _read(tables: Tables, responses: Any, answers: Any, *, parent: str) -> dict[str, Any]:
+    """The columns customers' and staff's response tables share, and their answers' rows."""
+    instrument, keys = _instrument_codes(responses)
+    return {
+        "ids": np.asarray(responses["id"], dtype=object),
+        "instrument": instrument,
+        "instruments": keys,
+        "dealer": np.asarray(responses["dealer"]).astype(np.int64),
+        "dealers": tuple(str(d) for d in np.asarray(tables.dealers["id"]).tolist()),
+        "at": np.asarray(responses["at"], dtype="datetime64[us]"),
+        "answer_of": np.asarray(answers[parent]).astype(np.int64),
+        "item": np.asarray(answers["item"]).astype(np.int64),
+        "items": tuple(answers.labels["item"]),
+    }
+
+
+def _roles(roles: object) -> tuple[StaffRole, ...] | None:
+    """The staff roles asked for, checked; None for every role."""
+    if roles is None:
+        return None
+    wanted = tuple_of(roles, parameter="roles")
+    out = []
+    for role in wanted:
+        try:
+            out.append(StaffRole(role))
+        except ValueError:
+            msg = f"roles names {role!r:.40}, not a staff role; the roles are {[r.value for r in StaffRole]}"
+            raise InvalidValue(msg, code="invalid_argument") from None
+    return tuple(out)
 
 
 def _gather(
@@ -182,6 +250,9 @@ class Responses:
         factor: int64 codes into :attr:`factors`.
         factors: the factor ids.
         points: float64 array of shape (k,): each allocation's importance points.
+        noun: what a response is called in messages: ``"survey response"`` for customers'
+            answers, ``"staff survey response"`` for staff's (whose :attr:`advisor` is the
+            staff member who answered and whose answers hold expectations only).
 
     Examples:
         >>> from aftersales_crm import synthetic
@@ -210,9 +281,15 @@ class Responses:
     factor: NDArray[np.int64]
     factors: tuple[str, ...]
     points: NDArray[np.float64]
+    noun: str = CUSTOMERS
 
     def __attrs_post_init__(self) -> None:
+        if not isinstance(self.noun, str) or self.noun not in (CUSTOMERS, STAFF):
+            msg = f"Responses: noun is {self.noun!r:.60}, expected {CUSTOMERS!r} or {STAFF!r}"
+            raise InvalidValue(msg, code="invalid_responses")
         for field in attrs.fields(Responses):
+            if field.name == "noun":
+                continue
             value = getattr(self, field.name)
             kind = _KINDS.get(field.name)
             checked = (
@@ -254,7 +331,7 @@ class Responses:
             return NotImplemented
         for field in attrs.fields(Responses):
             a, b = getattr(self, field.name), getattr(other, field.name)
-            if isinstance(a, tuple):
+            if isinstance(a, tuple | str):
                 if a != b:
                     return False
             elif a.shape != b.shape or not (
@@ -307,10 +384,7 @@ class Responses:
             dealers=dealers,
             advisor=advisor,
             advisors=advisors,
-            at=np.array(
-                [r.at.astimezone(dt.UTC).replace(tzinfo=None) for r in found],
-                dtype="datetime64[us]",
-            ),
+            at=_utc([r.at for r in found]),
             recommend=_floats([r.recommend for r in found]),
             answer_of=np.array([i for i, _ in answers], dtype=np.int64),
             item=item,
@@ -338,53 +412,146 @@ class Responses:
             >>> len(Responses.from_tables(tables)) == len(tables.surveys)
             True
         """
-        given: object = tables
-        if not isinstance(given, Tables):
-            msg = f"tables: expected Tables, got {type(given).__name__}"
-            raise InvalidType(msg)
+        tables = _checked_tables(tables)
         surveys, answers, importance = (
             tables.surveys,
             tables.survey_answers,
             tables.survey_importance,
         )
-        ids = np.asarray(surveys["id"], dtype=object)
-        instrument_codes = np.asarray(surveys["instrument"])
-        version_codes = np.asarray(surveys["version"])
-        pairs = (
-            np.stack([instrument_codes, version_codes], axis=1) if len(ids) else np.zeros((0, 2))
-        )
-        distinct, inverse = np.unique(pairs, axis=0, return_inverse=True)
-        instrument_names, version_names = surveys.labels["instrument"], surveys.labels["version"]
-        keys = tuple(
-            f"{instrument_names[int(a)]}@{version_names[int(b)]}" for a, b in distinct.tolist()
-        )
         customers = np.asarray(tables.customers["id"], dtype=object)
         orders = np.asarray(tables.orders["id"], dtype=object)
         advisor, advisors = _codes(list(surveys["advisor"]))
         order_rows = np.asarray(surveys["order"])
-        order = np.full(len(ids), None, dtype=object)
+        order = np.full(len(order_rows), None, dtype=object)
         order[order_rows >= 0] = orders[order_rows[order_rows >= 0]]
         return cls(
-            ids=ids,
-            instrument=inverse.reshape(-1).astype(np.int64),
-            instruments=keys,
+            **_read(tables, surveys, answers, parent="survey"),
             customer=customers[np.asarray(surveys["customer"])],
             order=order,
-            dealer=np.asarray(surveys["dealer"]).astype(np.int64),
-            dealers=tuple(str(d) for d in np.asarray(tables.dealers["id"]).tolist()),
             advisor=advisor,
             advisors=advisors,
-            at=np.asarray(surveys["at"], dtype="datetime64[us]"),
             recommend=_ints_or_nan(np.asarray(surveys["recommend"])),
-            answer_of=np.asarray(answers["survey"]).astype(np.int64),
-            item=np.asarray(answers["item"]).astype(np.int64),
-            items=tuple(answers.labels["item"]),
             perception=_ints_or_nan(np.asarray(answers["perception"])),
             expectation=_ints_or_nan(np.asarray(answers["expectation"])),
             importance_of=np.asarray(importance["survey"]).astype(np.int64),
             factor=np.asarray(importance["factor"]).astype(np.int64),
             factors=tuple(importance.labels["factor"]),
             points=np.asarray(importance["points"]).astype(np.float64),
+        )
+
+    @classmethod
+    def from_staff_tables(
+        cls, tables: Tables, *, roles: Collection[StaffRole | str] | None = None
+    ) -> Responses:
+        """Staff's beliefs of customers' expectations: the ``staff_surveys`` and ``staff_survey_answers`` of ``tables``.
+
+        Each staff response becomes a response with no customer, order, recommend score
+        or importance points; :attr:`advisor` holds the staff member who answered, and
+        each answer its expectation (perceptions are NaN). Columnar throughout.
+
+        Args:
+            tables: the tables.
+            roles: the staff roles to read (such as ``["manager"]``); every role by default.
+
+        Raises:
+            InvalidType: ``tables`` is not a :class:`~aftersales_crm.tables.Tables`.
+            InvalidValue: ``roles`` names something that is not a
+                :class:`~aftersales_crm.records.StaffRole`.
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> tables = Tables.from_book(synthetic.book(30, seed=2))
+            >>> staff = Responses.from_staff_tables(tables, roles=["manager"])
+            >>> staff.noun, len(staff) == len(tables.dealers), staff.instruments
+            ('staff survey response', True, ('servqual@1991',))
+        """
+        tables = _checked_tables(tables)
+        wanted = _roles(roles)
+        staff, answers = tables.staff_surveys, tables.staff_survey_answers
+        who, whos = _codes(list(staff["staff"]))
+        out = cls._of_staff(
+            **_read(tables, staff, answers, parent="staff_survey"),
+            advisor=who,
+            advisors=whos,
+            expectation=np.asarray(answers["expectation"]).astype(np.float64),
+        )
+        if wanted is None:
+            return out
+        codes = [list(StaffRole).index(role) for role in wanted]
+        return out.take(np.flatnonzero(np.isin(np.asarray(staff["role"]), codes)))
+
+    @classmethod
+    def from_staff_records(
+        cls,
+        records: Iterable[StaffSurveyAnswered],
+        *,
+        roles: Collection[StaffRole | str] | None = None,
+    ) -> Responses:
+        """Staff's beliefs of customers' expectations from :class:`~aftersales_crm.records.StaffSurveyAnswered` records, in order.
+
+        Read as :meth:`from_staff_tables` reads the tables.
+
+        Raises:
+            InvalidType: an item is not a StaffSurveyAnswered.
+            InvalidValue: ``roles`` names something that is not a staff role.
+
+        Examples:
+            >>> from datetime import datetime, timezone
+            >>> from aftersales_crm.records import StaffAnswer, StaffSurveyAnswered
+            >>> r = StaffSurveyAnswered(id="SS1", instrument="servqual", version="1991",
+            ...     dealer_id="D1", staff="SM1", role="manager",
+            ...     at=datetime(2026, 3, 1, tzinfo=timezone.utc),
+            ...     answers=[StaffAnswer(item="sq01", expectation=6)])
+            >>> staff = Responses.from_staff_records([r])
+            >>> staff.expectation.tolist(), staff.perception.tolist(), staff.advisors
+            ([6.0], [nan], ('SM1',))
+        """
+        found = tuple_of(records, parameter="records")
+        wrong = [type(r).__name__ for r in found if not isinstance(r, StaffSurveyAnswered)]
+        if wrong:
+            msg = f"records: expected StaffSurveyAnswered records, got {sorted(set(wrong))}"
+            raise InvalidType(msg)
+        wanted = _roles(roles)
+        kept = [r for r in found if wanted is None or r.role in wanted]
+        instrument, instruments = _codes([f"{r.instrument}@{r.version}" for r in kept])
+        dealer, dealers = _codes([r.dealer_id for r in kept])
+        who, whos = _codes([r.staff for r in kept])
+        answers = [(i, a) for i, r in enumerate(kept) for a in r.answers]
+        item, items = _codes([a.item for _, a in answers])
+        return cls._of_staff(
+            ids=np.array([r.id for r in kept], dtype=object),
+            instrument=instrument,
+            instruments=instruments,
+            dealer=dealer,
+            dealers=dealers,
+            advisor=who,
+            advisors=whos,
+            at=_utc([r.at for r in kept]),
+            answer_of=np.array([i for i, _ in answers], dtype=np.int64),
+            item=item,
+            items=items,
+            expectation=_floats([a.expectation for _, a in answers]),
+        )
+
+    @classmethod
+    def _of_staff(
+        cls, *, ids: NDArray[np.object_], answer_of: NDArray[np.int64], **columns: Any
+    ) -> Responses:
+        """Staff responses: no customer, order, recommend score, perception or importance."""
+        n, m = len(ids), len(answer_of)
+        return cls(
+            ids=ids,
+            customer=np.full(n, None, dtype=object),
+            order=np.full(n, None, dtype=object),
+            recommend=np.full(n, np.nan),
+            answer_of=answer_of,
+            perception=np.full(m, np.nan),
+            importance_of=np.zeros(0, dtype=np.int64),
+            factor=np.zeros(0, dtype=np.int64),
+            factors=(),
+            points=np.zeros(0),
+            noun=STAFF,
+            **columns,
         )
 
     # -- selecting -----------------------------------------------------------------------
@@ -589,14 +756,14 @@ class Responses:
         first = int(rows[0])
         msg = (
             f"{len(rows)} responses answer another instrument than {instrument.id}; the first:"
-            f" survey response {self.ids[first]} answers {self.instruments[self.instrument[first]]}."
+            f" {self.noun} {self.ids[first]} answers {self.instruments[self.instrument[first]]}."
             f" Select the responses of one instrument with Responses.of({instrument.id!r})"
         )
         raise InvalidValue(msg, code="other_instrument")
 
     def _refuse(self, instrument: Instrument, answers: NDArray[np.intp], what: Any) -> None:
         shown = "; ".join(
-            f"survey response {self.ids[self.answer_of[k]]}, {what(int(k))}"
+            f"{self.noun} {self.ids[self.answer_of[k]]}, {what(int(k))}"
             for k in answers[:_SHOWN].tolist()
         )
         more = f" (and {len(answers) - _SHOWN} more)" if len(answers) > _SHOWN else ""
@@ -613,7 +780,7 @@ class Responses:
         if len(unknown):
             k = int(unknown[0])
             msg = (
-                f"survey response {self.ids[self.importance_of[k]]} gives importance points to"
+                f"{self.noun} {self.ids[self.importance_of[k]]} gives importance points to"
                 f" factor {self.factors[self.factor[k]]}, which instrument {instrument.key} does"
                 f" not have; its factors are {list(factors)}"
             )

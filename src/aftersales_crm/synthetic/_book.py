@@ -7,13 +7,14 @@ from datetime import date
 import numpy as np
 
 from aftersales_crm._args import as_of_date
-from aftersales_crm.records import Book, RepairOrder
+from aftersales_crm.records import Book, Dealer, RepairOrder
 from aftersales_crm.synthetic import _world as w
 from aftersales_crm.synthetic._customers import with_consents_and_hobbies
 from aftersales_crm.synthetic._facts import complaints, follow_up_calls, referrals
 from aftersales_crm.synthetic._points import points_entries
 from aftersales_crm.synthetic._surveys import (
     servqual_responses,
+    staff_survey_responses,
     survey_effects,
     survey_responses,
 )
@@ -39,7 +40,8 @@ def book(
     their updates, referrals, the points entries of the club's members and the answers
     to the China CSI survey (and, from a few customers, to SERVQUAL) after some
     deliveries, drawn with the known dealer and advisor effects and key drivers of
-    :func:`survey_effects` (same ``seed``).
+    :func:`survey_effects` (same ``seed``), and the SERVQUAL expectations each dealer's
+    manager and one or two advisors believe customers hold.
 
     Args:
         n_customers: how many customers; meant for thousands, not millions (use
@@ -74,4 +76,7 @@ def book(
     survey_rng = np.random.default_rng((seed, w.SURVEY_STREAM))
     records += survey_responses(orders, survey_rng, as_of, effects)
     records += servqual_responses(orders, seed, as_of, effects)
+    dealers = [r for r in records if isinstance(r, Dealer)]
+    staff_rng = np.random.default_rng((seed, w.STAFF_SURVEY_STREAM))
+    records += staff_survey_responses(dealers, staff_rng, as_of)
     return Book.from_records(records)

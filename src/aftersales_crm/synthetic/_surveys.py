@@ -16,12 +16,16 @@ analytics find:
 A few customers answer SERVQUAL too (:func:`servqual_responses`): an expectation and a
 perception per item on 1–7, the perception below the expectation by each dimension's
 shortfall, moved by the dealer's SERVQUAL effect, and most give 100 importance points.
+
+Each dealer's service manager and one or two of its service advisors answer SERVQUAL's
+expectation items once, as they believe customers expect them (gap 1 of the gap model,
+:func:`staff_survey_responses`): a little below what customers state, on purpose.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
 
 import attrs
@@ -31,16 +35,26 @@ from numpy.typing import NDArray
 from aftersales_crm._args import whole_number
 from aftersales_crm.records import (
     Answer,
+    Dealer,
     ImportancePoints,
     Record,
     RepairOrder,
+    StaffAnswer,
+    StaffRole,
+    StaffSurveyAnswered,
     SurveyAnswered,
 )
 from aftersales_crm.satisfaction import CSI_CHINA_2015, NPS_SURVEY, SERVQUAL, Instrument
 from aftersales_crm.synthetic import _world as w
 from aftersales_crm.synthetic._identifiers import ids
 
-__all__ = ["SurveyEffects", "servqual_responses", "survey_effects", "survey_responses"]
+__all__ = [
+    "SurveyEffects",
+    "servqual_responses",
+    "staff_survey_responses",
+    "survey_effects",
+    "survey_responses",
+]
 
 _DEALER_EFFECTS, _ADVISOR_EFFECTS, _SERVQUAL_EFFECTS, _SERVQUAL_ANSWERS = 1, 2, 3, 4
 """Sub-streams of the survey stream: the effects, and the SERVQUAL answers, each apart."""
@@ -265,4 +279,44 @@ def servqual_responses(
                 importance=allocation,
             )
         )
+    return out
+
+
+def staff_survey_responses(
+    dealers: list[Dealer], rng: np.random.Generator, as_of: date
+) -> list[Record]:
+    """Each dealer's manager and one or two advisors state the SERVQUAL expectations they believe customers hold.
+
+    The advisors are the dealer's service desks (``SA`` + its row + a desk, as the orders
+    have them); the manager is ``SM`` + the row. Each answers once, before ``as_of``.
+    """
+    instrument = SERVQUAL
+    items = [item for item in instrument.items if item.asks.expectation]
+    end = datetime.combine(as_of, time(w.STAFF_SURVEY_HOUR), tzinfo=UTC)
+    out: list[Record] = []
+    for row, dealer in enumerate(dealers):
+        advisors = int(rng.integers(*w.STAFF_ADVISORS))
+        staff = [(f"SM{row:04d}", StaffRole.MANAGER)]
+        staff += [(f"SA{row:04d}{desk}", StaffRole.ADVISOR) for desk in range(advisors)]
+        for who, role in staff:
+            level = w.STAFF_BELIEF_MEAN + float(rng.normal(0.0, w.STAFF_BELIEF_SD))
+            beliefs = np.rint(level + rng.normal(0.0, w.STAFF_BELIEF_ITEM_SD, len(items)))
+            out.append(
+                StaffSurveyAnswered(
+                    id=f"SS{dealer.id}-{who}",
+                    instrument=instrument.id,
+                    version=instrument.version,
+                    dealer_id=dealer.id,
+                    staff=who,
+                    role=role,
+                    at=end - timedelta(days=int(rng.integers(*w.STAFF_SURVEY_DAYS))),
+                    answers=tuple(
+                        StaffAnswer(
+                            item=item.id,
+                            expectation=int(np.clip(b, item.scale.low, item.scale.high)),
+                        )
+                        for item, b in zip(items, beliefs.tolist(), strict=True)
+                    ),
+                )
+            )
     return out

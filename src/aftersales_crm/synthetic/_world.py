@@ -411,3 +411,16 @@ SERVQUAL_IMPORTANCE: Final[Mapping[str, int]] = MappingProxyType(
     {"tangibles": 11, "reliability": 32, "responsiveness": 22, "assurance": 19, "empathy": 16}
 )
 SERVQUAL_IMPORTANCE_CONCENTRATION = 30.0
+
+# -- staff beliefs of customers' expectations (the Book's, from their own stream) -------------
+#: The random stream of the staff survey responses, apart from the customers' surveys.
+STAFF_SURVEY_STREAM = 15
+#: Each dealer's service manager answers, and from this many of its service advisors
+#: (uniform, the last bound excluded), within this many days before ``as_of``.
+STAFF_ADVISORS, STAFF_SURVEY_DAYS = (1, 3), (1, 91)
+#: The hour (UTC) staff answer at: 10:00 Beijing time.
+STAFF_SURVEY_HOUR = 2
+#: The mean believed expectation on SERVQUAL's 1–7 scale, the spread of staff members
+#: around it and of one item around its staff member: the library's choice, a little below
+#: the top of the scale, where customers' stated expectations cluster.
+STAFF_BELIEF_MEAN, STAFF_BELIEF_SD, STAFF_BELIEF_ITEM_SD = 5.6, 0.4, 0.6

@@ -49,6 +49,7 @@ __all__ = [
     "points_reversed_part",
     "referral_part",
     "repair_order_part",
+    "staff_survey_part",
     "survey_part",
     "vehicle_part",
 ]
@@ -351,3 +352,8 @@ def survey_part(book: Book, size: int) -> Part:
         order=about,
     )
     return st.lists(responses, max_size=4, unique_by=_key)
+
+
+def staff_survey_part(book: Book, size: int) -> Part:
+    """Up to three staff survey responses at the Book's dealers."""
+    return _some(book, "dealers", crm.staff_surveys(_keys(list(book.dealers))), 3)

@@ -64,6 +64,9 @@ from aftersales_crm.records import (
     RepairOrder,
     Severity,
     Share,
+    StaffAnswer,
+    StaffRole,
+    StaffSurveyAnswered,
     SurveyAnswered,
     Vehicle,
     fact_kind,
@@ -115,6 +118,7 @@ __all__ = [
     "referrals",
     "repair_lines",
     "repair_orders",
+    "staff_surveys",
     "survey_answers",
     "surveys",
     "vehicles",
@@ -533,6 +537,40 @@ def surveys(
         )
 
     return build()
+
+
+def staff_surveys(
+    dealer_id: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[StaffSurveyAnswered]:
+    """Staff survey responses: one to six believed expectations (each item once), 0–10.
+
+    Args:
+        dealer_id: a strategy for the dealer; ``ids("D")`` by default.
+
+    Returns:
+        A strategy of :class:`~aftersales_crm.records.StaffSurveyAnswered`.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> @given(staff_surveys())
+        ... def test_staff_answer_no_perception(response):
+        ...     assert all(a.expectation <= 10 for a in response.answers)
+        >>> test_staff_answer_no_perception()
+    """
+    answer = st.builds(
+        StaffAnswer, item=st.sampled_from(SURVEY_ITEMS), expectation=st.integers(0, 10)
+    )
+    return st.builds(
+        StaffSurveyAnswered,
+        id=ids("SS"),
+        instrument=st.sampled_from(("mine", "servqual")),
+        version=st.sampled_from(("1", "1991")),
+        dealer_id=_or(dealer_id, ids("D")),
+        staff=ids("SM") | ids("SA"),
+        role=st.sampled_from(StaffRole),
+        at=instants(),
+        answers=st.lists(answer, min_size=1, max_size=6, unique_by=lambda a: a.item).map(tuple),
+    )
 
 
 def contacts(
