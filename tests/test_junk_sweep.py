@@ -19,6 +19,7 @@ policy).
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import importlib
 import inspect
@@ -39,8 +40,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import aftersales_crm
-from aftersales_crm import features, synthetic
-from aftersales_crm.errors import AftersalesError
+from aftersales_crm import calendars, features, synthetic
+from aftersales_crm.errors import AftersalesError, MissingDependencyError
 from aftersales_crm.policies import BUILT_INS, Labels, Reads, Scores, get_policy, policy_kind
 from aftersales_crm.testing import check_policy
 from aftersales_crm.values import GeoPoint, Mileage, Money
@@ -203,6 +204,11 @@ def _instances() -> Iterator[tuple[str, object]]:
     yield "FeatureTable", FEATURES
     yield "Labels", Labels(np.array([0, 1, -1]), ("A", "B"))
     yield "Scores", Scores(np.array([0.5, 1.0, math.nan]))
+    yield "WeekendCalendar", calendars.WeekendCalendar()
+    yield "LunarDate", calendars.LunarDate(2020, 4, 8, leap=True)
+    yield "Festival", calendars.Festival.MID_AUTUMN
+    with contextlib.suppress(MissingDependencyError):  # the holidays extra
+        yield "PublicHolidays", calendars.PublicHolidays("CN")
     for name in BUILT_INS:
         policy = get_policy(name)
         yield f"policy {name}", policy
