@@ -174,9 +174,6 @@ class WeekendCalendar:
         return off
 
 
-_WEEKEND: Final = WeekendCalendar()
-
-
 def _day_numbers(first: int, last: int, calendar: object) -> NDArray[np.bool_]:
     """Whether each day from ``first`` to ``last`` (days since 1970-01-01) is off."""
     if not isinstance(calendar, DaysOff):
@@ -204,7 +201,12 @@ def _any_date(value: object, parameter: str) -> dt.date:
     )
 
 
-def days_off(first: object, last: object, *, calendar: DaysOff = _WEEKEND) -> NDArray[np.bool_]:
+def days_off(
+    first: object,
+    last: object,
+    *,
+    calendar: DaysOff = WeekendCalendar(),
+) -> NDArray[np.bool_]:
     """Whether each day from ``first`` to ``last`` (both included) is a day off.
 
     Args:
@@ -277,13 +279,16 @@ def _steps(n: object, shape: tuple[int, ...]) -> NDArray[np.int64]:
 
 
 @overload
-def add_business_days(days: dt.date | str, n: int, *, calendar: DaysOff = _WEEKEND) -> dt.date: ...
+def add_business_days(days: dt.date | str, n: int, *, calendar: DaysOff = ...) -> dt.date: ...
 @overload
 def add_business_days(
-    days: Dates, n: int | Steps, *, calendar: DaysOff = _WEEKEND
+    days: Dates, n: int | Steps, *, calendar: DaysOff = ...
 ) -> NDArray[np.datetime64]: ...
 def add_business_days(
-    days: object, n: object, *, calendar: DaysOff = _WEEKEND
+    days: object,
+    n: object,
+    *,
+    calendar: DaysOff = WeekendCalendar(),
 ) -> dt.date | NDArray[np.datetime64]:
     """The ``n``-th business day after each day (before it when ``n`` is negative).
 
@@ -330,11 +335,13 @@ def _add_business_days(days: object, n: object, calendar: DaysOff) -> dt.date | 
 
 
 @overload
-def next_business_day(days: dt.date | str, *, calendar: DaysOff = _WEEKEND) -> dt.date: ...
+def next_business_day(days: dt.date | str, *, calendar: DaysOff = ...) -> dt.date: ...
 @overload
-def next_business_day(days: Dates, *, calendar: DaysOff = _WEEKEND) -> NDArray[np.datetime64]: ...
+def next_business_day(days: Dates, *, calendar: DaysOff = ...) -> NDArray[np.datetime64]: ...
 def next_business_day(
-    days: object, *, calendar: DaysOff = _WEEKEND
+    days: object,
+    *,
+    calendar: DaysOff = WeekendCalendar(),
 ) -> dt.date | NDArray[np.datetime64]:
     """Each day if it is a business day, else the first business day after it.
 
