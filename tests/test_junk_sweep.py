@@ -19,6 +19,7 @@ policy).
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import importlib
 import inspect
@@ -39,8 +40,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import aftersales_crm
-from aftersales_crm import features, satisfaction, synthetic
-from aftersales_crm.errors import AftersalesError
+from aftersales_crm import calendars, features, satisfaction, synthetic
+from aftersales_crm.errors import AftersalesError, MissingDependencyError
 from aftersales_crm.policies import BUILT_INS, Labels, Reads, Scores, get_policy, policy_kind
 from aftersales_crm.tables import Tables
 from aftersales_crm.testing import check_policy
@@ -213,6 +214,11 @@ def _instances() -> Iterator[tuple[str, object]]:
             satisfaction.Responses.from_staff_tables(BOOK_TABLES),
         ),
     )
+    yield "WeekendCalendar", calendars.WeekendCalendar()
+    yield "LunarDate", calendars.LunarDate(2020, 4, 8, leap=True)
+    yield "Festival", calendars.Festival.MID_AUTUMN
+    with contextlib.suppress(MissingDependencyError):  # the holidays extra
+        yield "PublicHolidays", calendars.PublicHolidays("CN")
     for name in BUILT_INS:
         policy = get_policy(name)
         yield f"policy {name}", policy

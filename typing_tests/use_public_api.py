@@ -77,3 +77,25 @@ assert_type(policies.get_policy(configured).fit(feats).assign(feats), policies.L
 assert_type(policies.get_policy("rfm").fit(feats).score(feats), policies.Scores)
 assert_type(policies.policy_kind("tier"), policies.PolicyKindSpec)
 assert_type(policies.validate_params(policies.get_policy("rfm")), dict[str, Any])
+
+# Calendars: one date gives a date, a column gives a column.
+import numpy as np  # noqa: E402
+from numpy.typing import NDArray  # noqa: E402
+
+from aftersales_crm import calendars  # noqa: E402
+
+weekends = calendars.WeekendCalendar(holidays=[date(2026, 10, 1)])
+assert_type(calendars.add_business_days(date(2026, 3, 7), 3, calendar=weekends), date)
+assert_type(calendars.next_business_day("2026-03-07"), date)
+due = calendars.add_business_days(np.array(["2026-03-07"], "datetime64[D]"), [3])
+assert_type(due, NDArray[np.datetime64])
+assert_type(calendars.days_off(date(2026, 3, 1), date(2026, 3, 31)), NDArray[np.bool_])
+assert_type(calendars.solar_to_lunar(date(2026, 2, 17)), calendars.LunarDate)
+assert_type(calendars.LunarDate(2020, 4, 8, leap=True).in_year(2021), date)
+births = calendars.lunar_dates(["1990-01-26"])
+assert_type(
+    calendars.lunar_birthdays(births.month, births.day, births.leap, 2026), NDArray[np.datetime64]
+)
+assert_type(calendars.festivals(2026), tuple[tuple[calendars.Festival, date], ...])
+calendar: calendars.HolidayCalendar = weekends
+assert_type(calendar.name(date(2026, 10, 1)), str | None)

@@ -39,6 +39,7 @@ __all__ = [
     "real_number",
     "to_time_zone",
     "tuple_of",
+    "whole_array",
     "whole_number",
 ]
 
@@ -361,6 +362,37 @@ def number_array(value: object, *, parameter: str, dtype: str = "float64") -> ND
         aftersales_crm.errors.InvalidValue: group is [1000000000000000000000000000000] (list), expected an array of int64 numbers
     """
     return _array(value, parameter=parameter, dtype=dtype, expected=f"an array of {dtype} numbers")
+
+
+def whole_array(value: object, *, parameter: str) -> NDArray[np.int64]:
+    """``value`` as int64 whole numbers: one whole number for all rows, or one per row.
+
+    Unlike ``number_array(..., dtype="int64")``, a number with a fraction is refused, not
+    cut to its whole part.
+
+    Raises:
+        InvalidValue: not whole numbers (``1.5``, NaN, text, booleans).
+
+    Examples:
+        >>> whole_array(3, parameter="n").tolist(), whole_array([1, -2.0], parameter="n").tolist()
+        ([3], [1, -2])
+        >>> whole_array([1.5], parameter="n")
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: n holds 1.5, expected whole numbers
+    """
+    if is_whole(value):
+        value = [value]
+    numbers = number_array(value, parameter=parameter, dtype="float64")
+    bad = numbers[(numbers != np.round(numbers)) | (np.abs(numbers) > _EXACT_FLOAT)]
+    if len(bad):
+        msg = f"{parameter} holds {float(bad[0])!r}, expected whole numbers"
+        raise InvalidValue(msg, code=ARGUMENT_CODE)
+    return numbers.astype(np.int64)
+
+
+_EXACT_FLOAT: Final = 2**53
+"""The largest whole number a float64 holds exactly: beyond it whole_array refuses."""
 
 
 def date_array(

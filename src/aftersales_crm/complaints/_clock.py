@@ -8,7 +8,6 @@ of the programme's time zone, so the opening hours of a day are local hours.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any, Final, Protocol, runtime_checkable
 
 import attrs
@@ -16,12 +15,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._args import to_time_zone
+from aftersales_crm.calendars import DaysOff, WeekendCalendar, days_off
 from aftersales_crm.errors import InvalidValue
 
 __all__ = ["BusinessCalendar", "WeekdayCalendar"]
 
 US_PER_HOUR: Final = 3_600_000_000
-_SATURDAY: Final = 5
 _FIRST_SPAN: Final = 16
 """Days past the last instant the business days first cover; doubled until they cover every
 deadline."""
@@ -30,11 +29,13 @@ _LONGEST_SPAN: Final = 366 * 20
 
 
 @runtime_checkable
-class BusinessCalendar(Protocol):
+class BusinessCalendar(DaysOff, Protocol):
     """A business calendar: which days are off, and the opening hours of the other days.
 
-    Any object with these three members will do, a dealer's holiday list for instance;
-    :class:`WeekdayCalendar` is the default.
+    It builds on the days off of :class:`~aftersales_crm.calendars.DaysOff`
+    (``is_day_off(day)``, the one member every calendar of the library shares) and adds
+    the opening hours. Any object with these three members will do, a dealer's holiday
+    list for instance; :class:`WeekdayCalendar` is the default.
 
     Attributes:
         opens: the local time the dealer opens on a business day.
@@ -55,23 +56,6 @@ class BusinessCalendar(Protocol):
         """The closing time on a business day (local)."""
         ...
 
-    def is_day_off(self, day: dt.date) -> bool:
-        """Whether ``day`` has no opening hours."""
-        ...
-
-
-def _days(values: object) -> frozenset[dt.date]:
-    """``values`` as a set of days, or a clear error naming ``holidays``."""
-    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        msg = f"holidays is {values!r:.80}, expected dates (datetime.date)"
-        raise InvalidValue(msg, code="business_calendar")
-    days = frozenset(values)
-    wrong = [d for d in days if not isinstance(d, dt.date) or isinstance(d, dt.datetime)]
-    if wrong:
-        msg = f"holidays holds {wrong[0]!r:.80}, expected dates (datetime.date)"
-        raise InvalidValue(msg, code="business_calendar")
-    return days
-
 
 def _time_of_day(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, dt.time):
@@ -80,19 +64,23 @@ def _time_of_day(_: object, attribute: attrs.Attribute[Any], value: object) -> N
 
 
 @attrs.frozen
-class WeekdayCalendar:
+class WeekdayCalendar(WeekendCalendar):
     """Monday to Friday, open 08:30–17:30; Saturdays, Sundays and ``holidays`` are off.
 
     The weekend-only default of the service levels, the library's choice: the material
     gives no opening hours, and many dealers open at weekends, so pass your own calendar
-    (any :class:`BusinessCalendar`) when you count business hours. China's public
-    holidays move every year (and bring working weekends), so none is built in: give
-    them as ``holidays``.
+    (any :class:`BusinessCalendar`) when you count business hours. It is the
+    :class:`~aftersales_crm.calendars.WeekendCalendar` of the days off with opening
+    hours added: China's public holidays move every year (and bring working weekends),
+    so none is built in: give them as ``holidays`` and the weekend days worked as
+    ``workdays``.
 
     Attributes:
         opens: opening time, default 08:30.
         closes: closing time, default 17:30 (nine opening hours a day).
-        holidays: further days off.
+        holidays: further days off (keyword only).
+        workdays: Saturdays and Sundays that are working days (keyword only).
+        weekend: the weekdays off, Monday 0 to Sunday 6 (keyword only; default 5 and 6).
 
     Examples:
         >>> calendar = WeekdayCalendar(holidays=[dt.date(2026, 10, 1)])
@@ -102,11 +90,6 @@ class WeekdayCalendar:
 
     opens: dt.time = attrs.field(default=dt.time(8, 30), validator=_time_of_day)
     closes: dt.time = attrs.field(default=dt.time(17, 30), validator=_time_of_day)
-    holidays: frozenset[dt.date] = attrs.field(default=frozenset(), converter=_days)
-
-    def is_day_off(self, day: dt.date) -> bool:
-        """Whether ``day`` is a Saturday, a Sunday or one of :attr:`holidays`."""
-        return day.weekday() >= _SATURDAY or day in self.holidays
 
 
 def _utc_us(moment: dt.datetime) -> int:
@@ -153,15 +136,15 @@ class BusinessClock:
             msg = f"calendar: it closes at {closes_at} but opens at {opens_at}; it must close after it opens"
             raise InvalidValue(msg, code="business_calendar")
         n = (last - first).days + 1
+        off = days_off(first, last, calendar=calendar)
         opens = np.empty(n, dtype=np.int64)
         length = np.empty(n, dtype=np.int64)
         for i in range(n):
             day = first + dt.timedelta(days=i)
             start = _utc_us(dt.datetime.combine(day, opens_at, tzinfo=tz))
             opens[i] = start
-            off = calendar.is_day_off(day)
             length[i] = (
-                0 if off else _utc_us(dt.datetime.combine(day, closes_at, tzinfo=tz)) - start
+                0 if off[i] else _utc_us(dt.datetime.combine(day, closes_at, tzinfo=tz)) - start
             )
         before = np.concatenate([[0], np.cumsum(length)]).astype(np.int64)
         return cls(opens, length, before)
