@@ -351,7 +351,7 @@ class FollowUpKpis:
             group  on time / due  reached / attempted  complaints / grievances
             all          – (0/0)              – (0/0)                  – (0/0)
             Outcome mix of 0 attempts: reached – (0/0), no answer – (0/0), ...
-            Hard to reach (描述电话客户会有哪些情况比较难对付?): has no time – (0/0), ...
+            Hard to reach (描述电话客户会有哪些情况比较难对付?): has no time (没时间) – (0/0), ...
             《信息回访员基础培训分析报告》: “售出后的3DC7DC回访”
         """
         chosen: Lang = "zh" if language(lang) == "zh" else "en"
@@ -390,20 +390,25 @@ class FollowUpKpis:
         total = self.outcomes.sum(axis=0)
         attempts = int(self.attempts.sum())
 
-        def mix(outcomes: Sequence[ContactOutcome]) -> str:
+        def mix(outcomes: Sequence[ContactOutcome], *, words: bool = False) -> str:
+            # The hard-to-reach customers keep the material's words in English too.
+            both = words and chosen == "en"
             return ", ".join(
-                f"{o.label(chosen)} {figure_text(total[_OUTCOMES.index(o)], attempts)}"
+                o.label(chosen)
+                + (" (" + o.label("zh") + ")" if both else "")
+                + " "
+                + figure_text(total[_OUTCOMES.index(o)], attempts)
                 for o in outcomes
             )
 
         plain = [o for o in _OUTCOMES if not o.is_hard_to_reach]
         if chosen == "zh":
             lines.append(f"{attempts}次回访的结果: {mix(plain)}")
-            lines.append(f"{HARD_TO_REACH_QUOTE.text} {mix(HARD_TO_REACH_OUTCOMES)}")
+            lines.append(f"{HARD_TO_REACH_QUOTE.text} {mix(HARD_TO_REACH_OUTCOMES, words=True)}")
         else:
             lines.append(f"Outcome mix of {attempts} attempts: {mix(plain)}")
             lines.append(
-                f"Hard to reach ({HARD_TO_REACH_QUOTE.text}): {mix(HARD_TO_REACH_OUTCOMES)}"
+                f"Hard to reach ({HARD_TO_REACH_QUOTE.text}): {mix(HARD_TO_REACH_OUTCOMES, words=True)}"
             )
         lines.append(str(FOLLOW_UP_QUOTE))
         return "\n".join(lines)

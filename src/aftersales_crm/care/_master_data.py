@@ -492,7 +492,7 @@ class MasterDataQuality:
         Examples:
             >>> from aftersales_crm import synthetic
             >>> text = master_data_quality(synthetic.book(100, seed=2), as_of="2026-06-30").report()
-            >>> print(text.splitlines()[2])
+            >>> print(text.splitlines()[3])
             真实 true: 《信息回访员基础培训分析报告》: “重要的原始信息的提供 -- 真实”
         """
         i = 1 if language(lang) == "zh" else 0
@@ -514,6 +514,10 @@ class MasterDataQuality:
             f" unconfirmed after {self.stale_months} months)"
         )
         lines = [title, pad_right("", first) + "  ".join(pad_left(c, width) for c in columns)]
+        if _MISSING_ROW in self.dealers.tolist():
+            lines.insert(
+                1, "(-: 无经销商服务过的客户和车辆)" if i else "(-: records no dealer has served)"
+            )
         for principle in DataPrinciple:
             name = principle.label("zh") + ("" if i else f" {principle.label('en')}")
             lines.append(f"{name}: {principle.quote}")
