@@ -104,9 +104,13 @@ TABLES = _tables()
 QUALITY = master_data_quality(TABLES, as_of=AS_OF)
 
 
-def figure(name: str) -> tuple[list[int], list[int]]:
-    counts, totals, _ = QUALITY.figure(name)
+def figure_of(quality: MasterDataQuality, name: str) -> tuple[list[int], list[int]]:
+    counts, totals, _ = quality.figure(name)
     return counts.tolist(), totals.tolist()
+
+
+def figure(name: str) -> tuple[list[int], list[int]]:
+    return figure_of(QUALITY, name)
 
 
 def test_rows_are_the_dealers_then_the_records_no_dealer_has() -> None:
@@ -245,3 +249,16 @@ def test_counts_never_exceed_totals_and_each_record_counts_once(seed: int, day: 
     assert totals["customers.mobile"] == len(book.customers)
     assert totals["unconfirmed"] == len(book.customers)
     assert totals["vin_unconfirmed"] == len(book.vehicles)
+
+
+def test_records_without_orders_or_ownerships_fall_in_the_row_without_a_dealer() -> None:
+    tables = Tables.from_arrays(
+        dealers={"id": ["D1"], "name": ["North"]},
+        customers={"id": ["C1"], "name": ["王明"]},
+        vehicles={"vin": ["LSVAU218XN2183294"], "model": ["Lavida"], "sold_here": [False]},
+    )
+    quality = master_data_quality(tables, as_of=AS_OF)
+    assert quality.dealers.tolist() == ["D1", ""]
+    assert figure_of(quality, "customers.mobile") == ([0, 0], [0, 1])
+    assert figure_of(quality, "vehicles.plate") == ([0, 0], [0, 1])
+    assert figure_of(quality, "incomplete_first_visit") == ([0, 0], [0, 0])  # never visited

@@ -554,16 +554,24 @@ def _shared(values: NDArray[Any], given: NDArray[np.bool_]) -> NDArray[np.bool_]
     return out
 
 
-def _last_per(
-    owner: NDArray[np.int64], when: NDArray[np.int64], n: int, *, first: bool = False
+def _latest(
+    owner: NDArray[np.int64],
+    when: NDArray[np.int64],
+    values: NDArray[np.int64],
+    n: int,
+    *,
+    first: bool = False,
 ) -> NDArray[np.int64]:
-    """The row of each owner's latest (or earliest) event, ``-1`` for none; ties: the last row."""
-    out = np.full(n, -1, dtype=np.int64)
+    """Per owner ``0..n-1``, the value of its latest (or earliest) event; ``-1`` for none.
+
+    Events at the same instant: the last row's.
+    """
+    out = np.full(n, _NONE, dtype=np.int64)
     if len(owner):
         rows = np.arange(len(owner))
         order = np.lexsort((rows, -when if first else when, owner))
         ends = np.r_[owner[order][1:] != owner[order][:-1], True]
-        out[owner[order][ends]] = order[ends]
+        out[owner[order][ends]] = values[order][ends]
     return out
 
 
@@ -572,29 +580,29 @@ def _dealers_of(
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]:
     """Each customer's and each vehicle's dealer row (``-1`` for none), and visited vehicles."""
     orders, vehicles, ownerships = tables.orders, tables.vehicles, tables.ownerships
-    dealer = np.asarray(orders["dealer"], dtype=np.int64)
-    opened = np.asarray(orders["opened_at"], dtype="datetime64[us]").view(np.int64)
-    rows = np.flatnonzero(counted)
-    vehicle = np.asarray(orders["vehicle"], dtype=np.int64)[rows]
+    dealer = np.asarray(orders["dealer"], dtype=np.int64)[counted]
+    opened = np.asarray(orders["opened_at"], dtype="datetime64[us]").view(np.int64)[counted]
+    vehicle = np.asarray(orders["vehicle"], dtype=np.int64)[counted]
     with_vehicle = vehicle >= 0
-    n_vehicles = len(vehicles)
-    first_order = _last_per(
-        vehicle[with_vehicle], opened[rows][with_vehicle], n_vehicles, first=True
+    n_vehicles, n_customers = len(vehicles), len(tables.customers)
+    first_dealer = _latest(
+        vehicle[with_vehicle],
+        opened[with_vehicle],
+        dealer[with_vehicle],
+        n_vehicles,
+        first=True,
     )
     seller = np.asarray(vehicles["selling_dealer"], dtype=np.int64)
-    first_dealer = np.where(first_order >= 0, dealer[rows][with_vehicle][first_order], _NONE)
     vehicle_dealer = np.where(seller >= 0, seller, first_dealer)
-    visited = first_order >= 0
-    customer = np.asarray(orders["customer"], dtype=np.int64)[rows]
-    n_customers = len(tables.customers)
-    latest = _last_per(customer, opened[rows], n_customers)
-    by_order = np.where(latest >= 0, dealer[rows][latest], _NONE)
+    visited = np.zeros(n_vehicles, dtype=bool)
+    visited[vehicle[with_vehicle]] = True
+    customer = np.asarray(orders["customer"], dtype=np.int64)[counted]
+    by_order = _latest(customer, opened, dealer, n_customers)
     owner = np.asarray(ownerships["customer"], dtype=np.int64)
-    owned = np.asarray(ownerships["vehicle"], dtype=np.int64)
+    owned_dealer = vehicle_dealer[np.asarray(ownerships["vehicle"], dtype=np.int64)]
     start = np.asarray(ownerships["start"], dtype="datetime64[D]").astype(np.int64)
-    known = vehicle_dealer[owned] >= 0
-    last_owned = _last_per(owner[known], start[known], n_customers)
-    by_vehicle = np.where(last_owned >= 0, vehicle_dealer[owned[known]][last_owned], _NONE)
+    known = owned_dealer >= 0
+    by_vehicle = _latest(owner[known], start[known], owned_dealer[known], n_customers)
     return np.where(by_order >= 0, by_order, by_vehicle), vehicle_dealer, visited
 
 
@@ -715,10 +723,9 @@ def master_data_quality(
     who = np.asarray(contacts["customer"], dtype=np.int64)
     outcome = np.asarray(contacts["outcome"], dtype=np.int64)
     phone = by_then & (np.asarray(contacts["channel"]) == _PHONE)
-    last_call = _last_per(who[phone], at[phone], n_customers)
-    called = last_call >= 0
-    wrong = np.zeros(n_customers, dtype=bool)
-    wrong[called] = outcome[phone][last_call[called]] == _WRONG_NUMBER
+    last_outcome = _latest(who[phone], at[phone], outcome[phone], n_customers)
+    called = last_outcome != _NONE
+    wrong = last_outcome == _WRONG_NUMBER
     measures["wrong_number"] = ("customers", wrong, called)
     sold_elsewhere = ~np.asarray(vehicles["sold_here"], dtype=bool) & visited
     full = (
