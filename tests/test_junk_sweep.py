@@ -39,7 +39,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import aftersales_crm
-from aftersales_crm import features, synthetic
+from aftersales_crm import care, features, synthetic
 from aftersales_crm.errors import AftersalesError
 from aftersales_crm.policies import BUILT_INS, Labels, Reads, Scores, get_policy, policy_kind
 from aftersales_crm.testing import check_policy
@@ -203,6 +203,8 @@ def _instances() -> Iterator[tuple[str, object]]:
     yield "FeatureTable", FEATURES
     yield "Labels", Labels(np.array([0, 1, -1]), ("A", "B"))
     yield "Scores", Scores(np.array([0.5, 1.0, math.nan]))
+    yield "FollowUpKpis", care.followup_kpis(BOOK, as_of=date(2026, 6, 30), by=["dealer"])
+    yield "MasterDataQuality", care.master_data_quality(BOOK, as_of=date(2026, 6, 30))
     for name in BUILT_INS:
         policy = get_policy(name)
         yield f"policy {name}", policy
