@@ -191,3 +191,29 @@ def test_the_demo_sets_the_gaps_side_by_side_with_the_remedies_of_those_exceeded
     assert flagged
     assert all(not line.endswith(": none") for line in flagged)
     assert "remedies: 1." in part
+
+
+def test_the_demo_reports_follow_up_calls_and_master_data_quality(out: str) -> None:
+    calls = out.split("Follow-up calls (3DC/7DC 回访)")[1].split("Master-data quality")[0]
+    rows = re.findall(
+        r"^\s+(D\d{4}) (follow_up_[37]d)\s+(\d+)% \((\d+)/(\d+)\)\s+(\d+)% \((\d+)/(\d+)\)",
+        calls,
+        re.M,
+    )
+    assert [(dealer, call) for dealer, call, *_ in rows] == [
+        ("D0000", "follow_up_3d"),
+        ("D0000", "follow_up_7d"),
+        ("D0001", "follow_up_3d"),
+        ("D0001", "follow_up_7d"),
+    ]
+    for _, _, _, on_time, due, _, reached, attempted in rows:
+        assert 0 < int(reached) <= int(attempted)
+        assert int(on_time) <= int(due)
+    assert "对不熟悉的电话不接" in calls
+    assert "心存抱怨又不想投诉" in calls
+    assert re.search(r"per caller, calls reaching the customer: CC01 \d+% of [\d,]+", calls)
+    quality = out.split("Master-data quality")[1]
+    for principle in ("真实", "完整", "准确", "及时", "更新"):
+        assert f"\n    {principle} " in quality
+    wrong = next(line for line in quality.splitlines() if "wrong number" in line)
+    assert len(re.findall(r"\d+% \(\d+/\d+\)", wrong)) == 3  # two dealers and the network

@@ -40,7 +40,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import aftersales_crm
-from aftersales_crm import calendars, features, satisfaction, synthetic
+from aftersales_crm import calendars, care, features, satisfaction, synthetic
 from aftersales_crm.errors import AftersalesError, MissingDependencyError
 from aftersales_crm.policies import BUILT_INS, Labels, Reads, Scores, get_policy, policy_kind
 from aftersales_crm.tables import Tables
@@ -219,6 +219,8 @@ def _instances() -> Iterator[tuple[str, object]]:
     yield "Festival", calendars.Festival.MID_AUTUMN
     with contextlib.suppress(MissingDependencyError):  # the holidays extra
         yield "PublicHolidays", calendars.PublicHolidays("CN")
+    yield "FollowUpKpis", care.followup_kpis(BOOK, as_of=date(2026, 6, 30), by=["dealer"])
+    yield "MasterDataQuality", care.master_data_quality(BOOK, as_of=date(2026, 6, 30))
     for name in BUILT_INS:
         policy = get_policy(name)
         yield f"policy {name}", policy

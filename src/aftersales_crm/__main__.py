@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 import aftersales_crm
 from aftersales_crm import features, synthetic
+from aftersales_crm.care import followup_kpis, master_data_quality
 from aftersales_crm.complaints import recovery
 from aftersales_crm.errors import AftersalesError
 from aftersales_crm.features import FeatureTable
@@ -476,6 +477,30 @@ def _satisfaction_report(tables: Tables) -> Iterator[str]:
     )
 
 
+def _care_report(tables: Tables) -> Iterator[str]:
+    """The follow-up calls per dealer and caller, and master-data quality per dealer."""
+    as_of = synthetic.DEFAULT_AS_OF
+    yield ""
+    yield f"Follow-up calls (3DC/7DC 回访) due by {as_of}, per dealer and call"
+    kpis = followup_kpis(tables, as_of=as_of, by=("dealer", "purpose"))
+    yield from ("    " + line for line in kpis.report().splitlines()[1:])
+    callers = followup_kpis(tables, as_of=as_of, by=("caller",))
+    yield "  per caller, calls reaching the customer: " + ", ".join(
+        f"{name} {rate:.0%} of {n:,}"
+        for name, rate, n in zip(
+            callers.keys["caller"].tolist(),
+            callers.reach_rate.tolist(),
+            callers.attempted.tolist(),
+            strict=True,
+        )
+        if name
+    )
+    yield ""
+    yield "Master-data quality (客户信息: 真实、完整、准确、及时、更新)"
+    for line in master_data_quality(tables, as_of=as_of).report().splitlines()[1:]:
+        yield "    " + line
+
+
 def demo() -> Iterator[str]:
     """Yield the lines of the demo report.
 
@@ -500,6 +525,7 @@ def demo() -> Iterator[str]:
     yield from _club_report(tables, book)
     yield ""
     yield from _satisfaction_report(tables)
+    yield from _care_report(tables)
 
 
 def _parser() -> argparse.ArgumentParser:
