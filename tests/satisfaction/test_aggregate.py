@@ -11,10 +11,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.policies import Labels
 from aftersales_crm.satisfaction import NPS, SurveyScores, aggregate
+from aftersales_crm.satisfaction._aggregate import _factorise
 
 from .build import many
 
@@ -167,3 +169,18 @@ def test_the_responses_must_be_those_scored() -> None:
         aggregate(NPS().score(scored), scored.take(np.array([1, 0])), by=["dealer"])
     with pytest.raises(InvalidValue, match="needs the responses scored"):
         aggregate(NPS().score(scored), by=["dealer"])
+
+
+@given(
+    hnp.arrays(
+        np.int64,
+        st.integers(0, 30),
+        elements=st.integers(-5, 40) | st.integers(-(2**40), 2**40),
+    )
+)
+def test_group_codes_counted_or_sorted_are_those_of_np_unique(values: np.ndarray) -> None:
+    # Narrow spans are counted, wide ones (the second kind of element) sorted.
+    distinct, inverse = _factorise(values)
+    expected, expected_inverse = np.unique(values, return_inverse=True)
+    assert distinct.tolist() == expected.tolist()
+    assert inverse.tolist() == expected_inverse.reshape(-1).tolist()

@@ -35,6 +35,9 @@ __all__ = ["Ratings", "Responses"]
 _SHOWN: Final = 3
 """How many offending answers an error message names before counting the rest."""
 
+_CHUNK: Final = 1 << 16
+"""Values checked at a time by a whole-column test: 512 KiB of float64, held in cache."""
+
 
 _KINDS: Final[dict[str, Kind]] = {
     "ids": "o",
@@ -104,6 +107,26 @@ def _gather(
     picked = order[np.repeat(starts[rows], taken) + within]
     new_owner = np.repeat(np.arange(len(rows), dtype=np.int64), taken)
     return picked, new_owner
+
+
+def _distinct(cells: NDArray[Any], size: int) -> bool:
+    """Whether no cell of ``0 .. size - 1`` repeats.
+
+    At a glance when the cells ascend (answers stored response by response, item by
+    item), else by counting them.
+    """
+    if bool((cells[1:] > cells[:-1]).all()):
+        return True
+    return int(np.bincount(cells, minlength=size).max()) <= 1
+
+
+def _whole(values: NDArray[np.float64]) -> bool:
+    """Whether every finite value is a whole number (NaN is none), a cache-sized chunk at a time."""
+    for start in range(0, len(values), _CHUNK):
+        chunk = values[start : start + _CHUNK]
+        if np.fmax.reduce(chunk - np.floor(chunk)) > 0:
+            return False
+    return True
 
 
 @attrs.frozen(eq=False)
@@ -515,9 +538,60 @@ class Responses:
             raise InvalidType(msg)
         n, items = len(self), instrument.items
         self._check_instrument(instrument)
-        position = {item_id: j for j, item_id in enumerate(instrument.item_ids)}
-        known = np.array([position.get(name, -1) for name in self.items] + [-1], dtype=np.intp)
-        where = known[self.item] if len(self.item) else np.zeros(0, dtype=np.intp)
+        if self.items == instrument.item_ids[: len(self.items)]:  # the codes are the positions
+            where = self.item.astype(np.intp, copy=False)
+        else:
+            position = {item_id: j for j, item_id in enumerate(instrument.item_ids)}
+            known = np.array([position.get(i, -1) for i in self.items] + [-1], dtype=np.intp)
+            where = known[self.item] if len(self.item) else np.zeros(0, dtype=np.intp)
+        # Each answer's cell in the (response, item) matrices, row after row.
+        cell = self.answer_of * len(items)
+        cell += where
+        if not self._fits(instrument, where, cell):
+            self._explain(instrument, where)
+        perception = np.full((n, len(items)), np.nan)
+        expectation = np.full((n, len(items)), np.nan)
+        perception.reshape(-1)[cell] = self.perception
+        if len(cell) and not np.isnan(np.fmax.reduce(self.expectation)):
+            expectation.reshape(-1)[cell] = self.expectation
+        for j, item in enumerate(items):
+            if item.reverse:
+                perception[:, j] = item.scale.reverse(perception[:, j])
+                expectation[:, j] = item.scale.reverse(expectation[:, j])
+        return Ratings(instrument, perception, expectation, self._importance(instrument))
+
+    def _fits(self, instrument: Instrument, where: NDArray[np.intp], cell: NDArray[Any]) -> bool:
+        """Whether every answer plainly fits ``instrument``: the quick proof before :meth:`_explain`.
+
+        True when every item is known, no cell is answered twice, and the perceptions and
+        expectations lie on the one scale all the items share, where asked for. False
+        when it cannot tell so at a glance (items on different scales, some asking for
+        expectations and some not): :meth:`_explain` then checks answer by answer.
+        """
+        if not len(where):
+            return True
+        if int(where.min()) < 0 or not _distinct(cell, len(self) * len(instrument.items)):
+            return False
+        items = instrument.items
+        if len({item.scale for item in items}) > 1:
+            return False
+        scale = items[0].scale
+        for values, asks in (
+            (self.perception, {item.asks.perception for item in items}),
+            (self.expectation, {item.asks.expectation for item in items}),
+        ):
+            low, high = np.fmin.reduce(values), np.fmax.reduce(values)  # NaN: none given
+            if np.isnan(low):
+                continue
+            if asks != {True} or not (scale.low <= low and high <= scale.high):
+                return False
+            if not _whole(values):
+                return False
+        return True
+
+    def _explain(self, instrument: Instrument, where: NDArray[np.intp]) -> None:
+        """Check the answers one by one and refuse the first rule broken, naming its answers."""
+        n, items = len(self), instrument.items
         unknown = np.flatnonzero(where < 0)
         if len(unknown):
             self._refuse(
@@ -530,9 +604,9 @@ class Responses:
             )
         # A cell written twice keeps the later answer's position: the earlier one is a repeat.
         order = np.arange(len(where), dtype=np.float64)
-        perception = np.full((n, len(items)), np.nan)
-        perception[self.answer_of, where] = order
-        twice = np.flatnonzero(perception[self.answer_of, where] != order)
+        cells = np.full((n, len(items)), np.nan)
+        cells[self.answer_of, where] = order
+        twice = np.flatnonzero(cells[self.answer_of, where] != order)
         if len(twice):
             self._refuse(
                 instrument, twice, lambda k: f"item {items[where[k]].id} is answered twice"
@@ -567,14 +641,6 @@ class Responses:
                         f" scale {items[where[k]].scale.name}"
                     ),
                 )
-        expectation = np.full((n, len(items)), np.nan)
-        perception[self.answer_of, where] = self.perception
-        expectation[self.answer_of, where] = self.expectation
-        for j, item in enumerate(items):
-            if item.reverse:
-                perception[:, j] = item.scale.reverse(perception[:, j])
-                expectation[:, j] = item.scale.reverse(expectation[:, j])
-        return Ratings(instrument, perception, expectation, self._importance(instrument))
 
     def _check_instrument(self, instrument: Instrument) -> None:
         other = [
@@ -617,8 +683,12 @@ class Responses:
                 f" not have; its factors are {list(factors)}"
             )
             raise InvalidValue(msg, code="survey_answer")
-        points = np.zeros((n, len(factors)))
-        np.add.at(points, (self.importance_of, where), self.points)
+        if not len(where):
+            return np.full((n, len(factors)), np.nan)
+        # Each respondent's points by factor, summed in the order given (as np.add.at does).
+        cells = self.importance_of * len(factors) + where
+        points = np.bincount(cells, weights=self.points, minlength=n * len(factors))
+        points = points.reshape(n, len(factors))
         total = points.sum(axis=1, keepdims=True)
         with np.errstate(invalid="ignore", divide="ignore"):
             out: NDArray[np.float64] = np.where(total > 0, points / total, np.nan)

@@ -106,23 +106,34 @@ class _WeightsParam(Constraint):
 def _factor_means(
     matrix: NDArray[np.float64], instrument: Instrument, share: float
 ) -> NDArray[np.float64]:
-    """Each respondent's weighted mean over each factor's answered items; NaN below the minimum."""
+    """Each respondent's weighted mean over each factor's answered items; NaN below the minimum.
+
+    The factors' items are adjacent columns, so each factor is a slice of one masked copy
+    of ``matrix``, summed by a matrix-vector product.
+    """
     n = matrix.shape[0]
     out = np.full((n, len(instrument.factors)), np.nan)
+    matrix = np.ascontiguousarray(matrix)
+    answered = ~np.isnan(matrix)
+    filled = np.where(answered, matrix, 0.0)
     start = 0
     for f, factor in enumerate(instrument.factors):
         k = len(factor.items)
-        block = matrix[:, start : start + k]
+        items = slice(start, start + k)
         start += k
-        answered = ~np.isnan(block)
+        count = np.zeros(n, dtype=np.intp)
+        for j in range(items.start, items.stop):
+            count += answered[:, j]
         # Raw weights: dividing by the answered items' sum normalises them (and equal
-        # weights of 1 keep a mean of equal ratings exact).
-        weights = (
-            np.ones(k) if factor.weights is None else np.asarray(factor.weights, dtype=np.float64)
-        )
-        weight = answered @ weights
-        total = np.where(answered, block, 0.0) @ weights
-        enough = (answered.sum(axis=1) >= min_answers(k, share)) & (weight > 0)
+        # weights of 1 keep a mean of equal ratings exact, their sum being the count).
+        if factor.weights is None:
+            weights = np.ones(k)
+            weight = count.astype(np.float64)
+        else:
+            weights = np.asarray(factor.weights, dtype=np.float64)
+            weight = answered[:, items] @ weights
+        total = filled[:, items] @ weights
+        enough = (count >= min_answers(k, share)) & (weight > 0)
         with np.errstate(invalid="ignore", divide="ignore"):
             out[:, f] = np.where(enough, total / weight, np.nan)
     return out
@@ -487,8 +498,13 @@ class CsiIndex(_Scorer):
         weights = self.factor_weights()
         ratings = self._responses(responses).ratings(instrument)
         low, high = scale_bounds([item.scale for item in instrument.items])
-        x = ratings.perception
-        percent = 100.0 * ((x - low) / (high - low) if params["mapping"] == "range" else x / high)
+        # 100 · ((x − low) / (high − low)), or 100 · (x / high), in one array.
+        if params["mapping"] == "range":
+            percent = np.subtract(ratings.perception, low)
+            percent /= high - low
+        else:
+            percent = np.divide(ratings.perception, high)
+        percent *= 100.0
         factors = _factor_means(percent, instrument, params["min_answered"])
         return SurveyScores(
             "csi_index",
