@@ -350,8 +350,9 @@ def aggregate(
     the responses with a score, the mean, ``se = sqrt(var / n)`` with the variance's
     ``ddof`` from the scores (1 for ratings; 0 for NPS, which gives its published standard
     error ``100 · sqrt((p_P + p_D − (p_P − p_D)²) / n)``), and the interval
-    ``mean ± z · se`` with ``z`` the normal quantile of ``level``, clipped to the scores'
-    bounds. Groups with n below ``min_n`` are flagged and get rank 0; the others are ranked
+    ``mean ± z · se`` with ``z`` the normal quantile of ``level``, clipped to the
+    measure's bounds (:meth:`SurveyScores.bounds_of`: 0–100 for the factors of a 0–1000
+    CSI). Groups with n below ``min_n`` are flagged and get rank 0; the others are ranked
     by mean, 1 the best.
 
     Args:
@@ -425,7 +426,7 @@ def aggregate(
         measures[f"factor:{factor}"] = scores.factor_scores[:, j]
     measures.update(scores.columns)
     figures = {
-        name: _figure(values, group, n_groups, scores.ddof, z, scores.bounds)
+        name: _figure(values, group, n_groups, scores.ddof, z, scores.bounds_of(name))
         for name, values in measures.items()
     }
     head = figures[scores.name]

@@ -144,6 +144,22 @@ def _gap_bound(instrument: Instrument) -> float:
     return float((high - low).max())
 
 
+def _rating_bounds(instrument: Instrument) -> tuple[float, float]:
+    """The lowest and highest rating of any item: the bounds of a mean of ratings."""
+    low, high = scale_bounds([item.scale for item in instrument.items])
+    return float(low.min()), float(high.max())
+
+
+def _ratio_bounds(instrument: Instrument) -> tuple[float, float]:
+    """The bounds of a mean of ratios P / E.
+
+    The lowest P over the highest E, and the highest P over the lowest E above 0 (a whole
+    point, so at least 1).
+    """
+    low, high = scale_bounds([item.scale for item in instrument.items])
+    return float((low / high).min()), float((high / np.maximum(low, 1.0)).max())
+
+
 def _top_box(ratings: Ratings, k: int) -> NDArray[np.float64]:
     """Each respondent's share of answered perceptions in the top ``k`` points of their scale."""
     _, high = scale_bounds([item.scale for item in ratings.instrument.items])
@@ -288,6 +304,7 @@ class ExpectationGap(_GapScorer):
                 "ratio": _factor_means(ratio, instrument, share).mean(axis=1),
                 "top_box": _top_box(ratings, params["top_box"]),
             },
+            column_bounds={"ratio": _ratio_bounds(instrument), "top_box": (0.0, 1.0)},
         )
 
 
@@ -381,6 +398,7 @@ class Servqual(_GapScorer):
                 "weighted": (ratings.importance * dimensions).sum(axis=1),
                 "servperf": _factor_means(ratings.perception, instrument, share).mean(axis=1),
             },
+            column_bounds={"weighted": (-bound, bound), "servperf": _rating_bounds(instrument)},
         )
 
 
@@ -515,6 +533,7 @@ class CsiIndex(_Scorer):
             factor_scores=factors,
             items=instrument.item_ids,
             item_scores=percent,
+            factor_bounds=(0.0, 100.0),
         )
 
 
@@ -615,6 +634,7 @@ class NPS(_Scorer):
             factors=self.FACTORS,
             factor_scores=classes,
             ddof=0,
+            factor_bounds=(0.0, 100.0),
         )
 
 
