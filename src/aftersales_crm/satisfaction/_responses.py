@@ -15,7 +15,7 @@ the value and the scale.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final
 
 import attrs
@@ -109,15 +109,17 @@ def _gather(
     return picked, new_owner
 
 
-def _distinct(cells: NDArray[Any], size: int) -> bool:
-    """Whether no cell of ``0 .. size - 1`` repeats.
+def _ascending(chunks: Iterable[NDArray[np.int64]]) -> bool:
+    """Whether cells given chunk after chunk ascend, so that none repeats.
 
-    At a glance when the cells ascend (answers stored response by response, item by
-    item), else by counting them.
+    They do when the answers are stored response by response, item by item.
     """
-    if bool((cells[1:] > cells[:-1]).all()):
-        return True
-    return int(np.bincount(cells, minlength=size).max()) <= 1
+    last = -1
+    for chunk in chunks:
+        if chunk[0] <= last or not bool((chunk[1:] > chunk[:-1]).all()):
+            return False
+        last = int(chunk[-1])
+    return True
 
 
 def _whole(values: NDArray[np.float64]) -> bool:
@@ -544,23 +546,30 @@ class Responses:
             position = {item_id: j for j, item_id in enumerate(instrument.item_ids)}
             known = np.array([position.get(i, -1) for i in self.items] + [-1], dtype=np.intp)
             where = known[self.item] if len(self.item) else np.zeros(0, dtype=np.intp)
-        # Each answer's cell in the (response, item) matrices, row after row.
-        cell = self.answer_of * len(items)
-        cell += where
-        if not self._fits(instrument, where, cell):
+        if not self._fits(instrument, where):
             self._explain(instrument, where)
         perception = np.full((n, len(items)), np.nan)
         expectation = np.full((n, len(items)), np.nan)
-        perception.reshape(-1)[cell] = self.perception
-        if len(cell) and not np.isnan(np.fmax.reduce(self.expectation)):
-            expectation.reshape(-1)[cell] = self.expectation
+        expected = len(where) > 0 and not np.isnan(np.fmax.reduce(self.expectation))
+        for part, cells in self._cells(where, len(items)):
+            perception.reshape(-1)[cells] = self.perception[part]
+            if expected:
+                expectation.reshape(-1)[cells] = self.expectation[part]
         for j, item in enumerate(items):
             if item.reverse:
                 perception[:, j] = item.scale.reverse(perception[:, j])
                 expectation[:, j] = item.scale.reverse(expectation[:, j])
         return Ratings(instrument, perception, expectation, self._importance(instrument))
 
-    def _fits(self, instrument: Instrument, where: NDArray[np.intp], cell: NDArray[Any]) -> bool:
+    def _cells(
+        self, where: NDArray[np.intp], width: int
+    ) -> Iterator[tuple[slice, NDArray[np.int64]]]:
+        """Each answer's cell in the (response, item) matrices, row after row, by chunks."""
+        for start in range(0, len(where), _CHUNK):
+            part = slice(start, start + _CHUNK)
+            yield part, self.answer_of[part] * width + where[part]
+
+    def _fits(self, instrument: Instrument, where: NDArray[np.intp]) -> bool:
         """Whether every answer plainly fits ``instrument``: the quick proof before :meth:`_explain`.
 
         True when every item is known, no cell is answered twice, and the perceptions and
@@ -570,8 +579,13 @@ class Responses:
         """
         if not len(where):
             return True
-        if int(where.min()) < 0 or not _distinct(cell, len(self) * len(instrument.items)):
+        if int(where.min()) < 0:
             return False
+        width = len(instrument.items)
+        if not _ascending(cells for _, cells in self._cells(where, width)):
+            counts = np.bincount(self.answer_of * width + where, minlength=len(self) * width)
+            if int(counts.max()) > 1:  # a cell answered twice
+                return False
         items = instrument.items
         if len({item.scale for item in items}) > 1:
             return False
