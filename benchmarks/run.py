@@ -28,6 +28,7 @@ QUICK = {
     "bench_ledger.py": ["--quick", "--repeat", "1"],
     "bench_levels.py": ["--quick"],
     "bench_policies.py": ["--quick"],
+    "bench_satisfaction.py": ["--quick"],
     "bench_validation.py": ["--n", "10000"],
 }
 """The arguments of each benchmark under ``--quick``; a benchmark not listed gets none."""

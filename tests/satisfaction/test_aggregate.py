@@ -11,10 +11,21 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
-from aftersales_crm.errors import InvalidValue
+from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.policies import Labels
-from aftersales_crm.satisfaction import NPS, SurveyScores, aggregate
+from aftersales_crm.satisfaction import (
+    CSI_CHINA_2015,
+    NPS,
+    SERVQUAL,
+    CsiIndex,
+    ExpectationGap,
+    Servqual,
+    SurveyScores,
+    aggregate,
+)
+from aftersales_crm.satisfaction._aggregate import _factorise
 
 from .build import many
 
@@ -167,3 +178,56 @@ def test_the_responses_must_be_those_scored() -> None:
         aggregate(NPS().score(scored), scored.take(np.array([1, 0])), by=["dealer"])
     with pytest.raises(InvalidValue, match="needs the responses scored"):
         aggregate(NPS().score(scored), by=["dealer"])
+
+
+def test_each_interval_is_clipped_to_the_bounds_of_its_own_measure() -> None:
+    # Two respondents far apart: every interval below runs past what its measure can reach.
+    csi = many(
+        "china_csi@2015",
+        [{"answers": dict.fromkeys(CSI_CHINA_2015.item_ids, r)} for r in (10, 2)],
+    )
+    factor = aggregate(CsiIndex().score(csi), min_n=1).figures["factor:service_advisor"]
+    assert factor.mean[0] == pytest.approx(100 * (1 + 1 / 9) / 2)  # 100 and 11.1
+    assert factor.high.tolist() == [100.0]  # a factor is 0–100, not 0–1000 as the index
+    promoters = aggregate(NPS().score(many("nps@1", [{"recommend": r} for r in (10, 3)])))
+    assert promoters.figures["factor:promoters"].low.tolist() == [0.0]  # a share, not −100
+    paired = many(
+        "servqual@1991",
+        [{"answers": dict.fromkeys(SERVQUAL.item_ids, (p, 7))} for p in (7, 1)],
+    )
+    servperf = aggregate(Servqual().score(paired)).figures["servperf"]
+    assert servperf.high.tolist() == [7.0]  # perceptions on 1–7, not gaps on ±6
+    assert servperf.low.tolist() == [1.0]
+    gap = aggregate(ExpectationGap().score(paired)).figures
+    assert gap["top_box"].high.tolist() == [1.0]
+    assert gap["ratio"].low.tolist() == [1 / 7]
+
+
+def test_bounds_are_declared_for_the_columns_there_are() -> None:
+    ids = np.array(["S1"], dtype=object)
+    with pytest.raises(InvalidType, match=r"column_bounds is .*a column of \['ratio'\]"):
+        SurveyScores(
+            "gap",
+            ids,
+            np.array([0.5]),
+            (-6.0, 6.0),
+            columns={"ratio": np.array([1.0])},
+            column_bounds={"top_box": (0.0, 1.0)},
+        )
+    with pytest.raises(InvalidType, match=r"factor_bounds is \(1\.0, 0\.0\)"):
+        SurveyScores("gap", ids, np.array([0.5]), (-6.0, 6.0), factor_bounds=(1.0, 0.0))
+
+
+@given(
+    hnp.arrays(
+        np.int64,
+        st.integers(0, 30),
+        elements=st.integers(-5, 40) | st.integers(-(2**40), 2**40),
+    )
+)
+def test_group_codes_counted_or_sorted_are_those_of_np_unique(values: np.ndarray) -> None:
+    # Narrow spans are counted, wide ones (the second kind of element) sorted.
+    distinct, inverse = _factorise(values)
+    expected, expected_inverse = np.unique(values, return_inverse=True)
+    assert distinct.tolist() == expected.tolist()
+    assert inverse.tolist() == expected_inverse.reshape(-1).tolist()

@@ -7,11 +7,25 @@ from typing import Any
 import attrs
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aftersales_crm import synthetic
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.records import Book
-from aftersales_crm.satisfaction import CSI_CHINA_2015, NPS_SURVEY, SERVQUAL, Responses
+from aftersales_crm.satisfaction import (
+    CSI_CHINA_2015,
+    ELEVEN_POINT,
+    NPS_SURVEY,
+    SERVQUAL,
+    SERVQUAL_1988,
+    TEN_POINT,
+    Asks,
+    Factor,
+    Instrument,
+    Item,
+    Responses,
+)
 from aftersales_crm.tables import Tables
 
 from .build import many, response, responses
@@ -179,3 +193,83 @@ def test_hand_built_columns_are_checked() -> None:
 
 def _fields(given: Responses) -> dict[str, Any]:
     return {f.name: getattr(given, f.name) for f in attrs.fields(Responses)}
+
+
+_MIXED = Instrument(
+    "mixed",
+    "1",
+    (
+        Factor(
+            "f",
+            "甲",
+            "f",
+            (
+                Item("ten", "十", "ten", TEN_POINT),
+                Item("eleven", "十一", "eleven", ELEVEN_POINT, asks=Asks.BOTH, reverse=True),
+            ),
+        ),
+    ),
+)
+"""Items on two scales, one asking for an expectation: the quick check cannot vouch for it."""
+
+_RATINGS = st.sampled_from([np.nan, np.nan, 0.0, 1.0, 4.0, 7.0, 10.0, 11.0, 2.5, np.inf, -np.inf])
+
+
+@settings(max_examples=300)
+@given(data=st.data())
+def test_the_quick_check_refuses_what_the_answer_by_answer_check_refuses(
+    data: st.DataObject,
+) -> None:
+    # The reference: the answer-by-answer check, then each answer put in its cell.
+    instrument = data.draw(st.sampled_from([SERVQUAL, SERVQUAL_1988, CSI_CHINA_2015, _MIXED]))
+    known = list(instrument.item_ids[:5])
+    names = data.draw(st.permutations([*known, "not_an_item"]) | st.just(known))
+    n = data.draw(st.integers(1, 4))
+    rows = data.draw(
+        st.lists(
+            st.tuples(st.integers(0, n - 1), st.integers(0, len(names) - 1), _RATINGS, _RATINGS),
+            max_size=12,
+        )
+    )
+    if data.draw(st.booleans()):  # stored response by response, item by item
+        rows = sorted({(r, i): (r, i, p, e) for r, i, p, e in rows}.values())
+    one = responses(response(NPS_SURVEY, {}))
+    given_ = Responses(
+        **_fields(one)
+        | {
+            "ids": np.array([f"S{i}" for i in range(n)], dtype=object),
+            "instrument": np.zeros(n, dtype=np.int64),
+            "instruments": (instrument.key,),
+            "customer": np.full(n, "C1", dtype=object),
+            "order": np.full(n, None, dtype=object),
+            "dealer": np.zeros(n, dtype=np.int64),
+            "advisor": np.zeros(n, dtype=np.int64),
+            "at": np.repeat(one.at, n),
+            "recommend": np.full(n, np.nan),
+            "answer_of": np.array([r for r, *_ in rows], dtype=np.int64),
+            "item": np.array([i for _, i, *_ in rows], dtype=np.int64),
+            "items": tuple(names),
+            "perception": np.array([p for *_, p, _ in rows], dtype=np.float64),
+            "expectation": np.array([e for *_, e in rows], dtype=np.float64),
+        }
+    )
+    position = {item: j for j, item in enumerate(instrument.item_ids)}
+    where = np.array([position.get(names[i], -1) for _, i, *_ in rows], dtype=np.intp)
+    refused = None
+    try:
+        given_._explain(instrument, where)
+    except InvalidValue as exc:
+        refused = str(exc)
+    if refused is not None:
+        with pytest.raises(InvalidValue) as info:
+            given_.ratings(instrument)
+        assert str(info.value) == refused
+        return
+    ratings = given_.ratings(instrument)
+    for name, values in (("perception", given_.perception), ("expectation", given_.expectation)):
+        expected = np.full((n, len(instrument.items)), np.nan)
+        expected[given_.answer_of, where] = values
+        for j, item in enumerate(instrument.items):
+            if item.reverse:
+                expected[:, j] = item.scale.reverse(expected[:, j])
+        np.testing.assert_array_equal(getattr(ratings, name), expected)

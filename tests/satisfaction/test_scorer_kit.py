@@ -26,6 +26,21 @@ class RecommendScore(BasePolicy):
         )
 
 
+class PercentFactor(RecommendScore):
+    """Breaks a rule: a factor score of 0–100 declared on the score's 0–10."""
+
+    def score(self, responses: Responses) -> SurveyScores:
+        return SurveyScores(
+            "recommend",
+            responses.ids,
+            responses.recommend,
+            (0.0, 10.0),
+            factors=("percent",),
+            factor_scores=10.0 * responses.recommend[:, None],
+            factor_bounds=(0.0, 10.0),
+        )
+
+
 class ZeroForMissing(RecommendScore):
     """Breaks a rule: a response without a recommend score gets 0."""
 
@@ -51,6 +66,7 @@ def test_the_scorer_kind_runs_the_rows_and_scores_checks() -> None:
     ("policy", "check", "found"),
     [
         (RecommendScore(offset=5.0), "bounded", "lie outside the bounds (0.0, 10.0)"),
+        (PercentFactor(), "bounded", "factor_scores lie outside the bounds (0.0, 10.0)"),
         (ZeroForMissing(), "unanswered_is_missing", "responses without answers were scored [0.0"),
     ],
 )

@@ -39,6 +39,9 @@ material gives no minimum, so the default is the library's choice.
 DEFAULT_LEVEL: Final = 0.95
 """The confidence level of the intervals."""
 
+_COUNTED: Final = 1 << 20
+"""Group codes spanning fewer values than this (or than the responses) are counted, not sorted."""
+
 DIMENSIONS: Final = ("dealer", "advisor", "month", "quarter", "instrument", "segment")
 """What responses can be grouped by: ``instrument`` is the instrument's key with its version
 (``"china_csi@2015"``); ``month`` and ``quarter`` are those of the response's business
@@ -198,7 +201,7 @@ def _periods(
     days = business_dates(responses.at, time_zone)
     months = days.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
     index = months // 3 if quarter else months
-    distinct, codes = np.unique(index, return_inverse=True)
+    distinct, codes = _factorise(index)
     years = 1970 + (distinct * (3 if quarter else 1)) // 12
     if quarter:
         names = [f"{y}Q{q % 4 + 1}" for y, q in zip(years.tolist(), distinct.tolist(), strict=True)]
@@ -206,7 +209,7 @@ def _periods(
         names = [
             f"{y}-{m % 12 + 1:02d}" for y, m in zip(years.tolist(), distinct.tolist(), strict=True)
         ]
-    return codes.reshape(-1).astype(np.int64), np.asarray(names, dtype=object)
+    return codes, np.asarray(names, dtype=object)
 
 
 def _segment(
@@ -252,6 +255,24 @@ def _dimension(
     return _segment(responses, segment, customers)
 
 
+def _factorise(values: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The distinct values in ascending order, and the position of each value among them.
+
+    What ``np.unique(values, return_inverse=True)`` gives; values spanning no more than
+    :data:`_COUNTED` or their own number are counted (a mark per value), not sorted.
+    """
+    if not len(values):
+        return values.astype(np.int64), np.zeros(0, dtype=np.int64)
+    low, high = int(values.min()), int(values.max())
+    if high - low < max(_COUNTED, len(values)):
+        seen = np.zeros(high - low + 1, dtype=bool)
+        seen[values - low] = True
+        rank = np.cumsum(seen, dtype=np.int64) - 1
+        return np.flatnonzero(seen).astype(np.int64) + low, rank[values - low]
+    distinct, inverse = np.unique(values, return_inverse=True)
+    return distinct.astype(np.int64), inverse.reshape(-1).astype(np.int64)
+
+
 def _group_codes(
     dimensions: list[tuple[NDArray[np.int64], NDArray[np.object_]]], n: int
 ) -> tuple[NDArray[np.intp], list[NDArray[np.object_]]]:
@@ -259,12 +280,13 @@ def _group_codes(
     combined = np.zeros(n, dtype=np.int64)
     for codes, names in dimensions:
         combined = combined * (len(names) + 1) + (codes + 1)
-    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    distinct, inverse = _factorise(combined)
     keys = []
-    for codes, names in dimensions:
+    for _, names in reversed(dimensions):
         table = np.asarray([None, *names.tolist()], dtype=object)
-        keys.append(table[codes[first] + 1])
-    return inverse.reshape(-1).astype(np.intp), keys
+        distinct, digit = np.divmod(distinct, len(names) + 1)
+        keys.append(table[digit])
+    return inverse.astype(np.intp), keys[::-1]
 
 
 def _figure(
@@ -293,6 +315,16 @@ def _figure(
     )
 
 
+def _same_ids(a: NDArray[np.object_], b: NDArray[np.object_]) -> bool:
+    """Whether two id columns are equal: at once when they are views of the same memory."""
+    same_memory = (
+        a.shape == b.shape
+        and a.strides == b.strides
+        and a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
+    )
+    return same_memory or bool(np.array_equal(a, b))
+
+
 def _ranks(mean: NDArray[np.float64], flagged: NDArray[np.bool_]) -> NDArray[np.int64]:
     """1 + the number of unflagged groups with a higher mean; 0 for flagged groups."""
     ranked = ~flagged & ~np.isnan(mean)
@@ -318,8 +350,9 @@ def aggregate(
     the responses with a score, the mean, ``se = sqrt(var / n)`` with the variance's
     ``ddof`` from the scores (1 for ratings; 0 for NPS, which gives its published standard
     error ``100 · sqrt((p_P + p_D − (p_P − p_D)²) / n)``), and the interval
-    ``mean ± z · se`` with ``z`` the normal quantile of ``level``, clipped to the scores'
-    bounds. Groups with n below ``min_n`` are flagged and get rank 0; the others are ranked
+    ``mean ± z · se`` with ``z`` the normal quantile of ``level``, clipped to the
+    measure's bounds (:meth:`SurveyScores.bounds_of`: 0–100 for the factors of a 0–1000
+    CSI). Groups with n below ``min_n`` are flagged and get rank 0; the others are ranked
     by mean, 1 the best.
 
     Args:
@@ -378,9 +411,7 @@ def aggregate(
     if source is not None and not isinstance(source, Responses):
         msg = f"responses: expected Responses, got {type(source).__name__}"
         raise InvalidType(msg)
-    if responses is not None and (
-        len(responses) != n or not np.array_equal(responses.ids, scores.ids)
-    ):
+    if responses is not None and (len(responses) != n or not _same_ids(responses.ids, scores.ids)):
         msg = "responses: not the responses scored (their ids differ from the scores')"
         raise InvalidValue(msg, code="invalid_argument")
     if wanted and responses is not None:
@@ -395,7 +426,7 @@ def aggregate(
         measures[f"factor:{factor}"] = scores.factor_scores[:, j]
     measures.update(scores.columns)
     figures = {
-        name: _figure(values, group, n_groups, scores.ddof, z, scores.bounds)
+        name: _figure(values, group, n_groups, scores.ddof, z, scores.bounds_of(name))
         for name, values in measures.items()
     }
     head = figures[scores.name]

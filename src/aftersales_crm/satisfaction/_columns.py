@@ -68,12 +68,13 @@ def frozen(owner: str, name: str, value: Any, kind: Kind, ndim: int = 1) -> NDAr
         ...
         aftersales_crm.errors.InvalidType: Scores: values is None, expected an array of numbers with 1 dimension
     """
-    expected = f"{owner}: {name} is {value!r:.60}, expected an array of {_EXPECTED[kind]} with {ndim} dimension{'s' * (ndim > 1)}"
     try:
         array = _convert(value, kind, f"{owner}: {name}")
     except (AftersalesError, TypeError, ValueError, OverflowError):
-        raise InvalidType(expected) from None
-    if array.ndim != ndim:
+        array = None
+    if array is None or array.ndim != ndim:
+        # The message is written only when needed: the repr of a large array is not free.
+        expected = f"{owner}: {name} is {value!r:.60}, expected an array of {_EXPECTED[kind]} with {ndim} dimension{'s' * (ndim > 1)}"
         raise InvalidType(expected)
     return read_only(array)
 

@@ -18,7 +18,7 @@ the value and the scale.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any, Final
 
 import attrs
@@ -41,6 +41,9 @@ _SHOWN: Final = 3
 CUSTOMERS: Final = "survey response"
 STAFF: Final = "staff survey response"
 """What a response is called in messages: a customer's, or a staff member's."""
+
+_CHUNK: Final = 1 << 16
+"""Values checked at a time by a whole-column test: 512 KiB of float64, held in cache."""
 
 
 _KINDS: Final[dict[str, Kind]] = {
@@ -172,6 +175,28 @@ def _gather(
     picked = order[np.repeat(starts[rows], taken) + within]
     new_owner = np.repeat(np.arange(len(rows), dtype=np.int64), taken)
     return picked, new_owner
+
+
+def _ascending(chunks: Iterable[NDArray[np.int64]]) -> bool:
+    """Whether cells given chunk after chunk ascend, so that none repeats.
+
+    They do when the answers are stored response by response, item by item.
+    """
+    last = -1
+    for chunk in chunks:
+        if chunk[0] <= last or not bool((chunk[1:] > chunk[:-1]).all()):
+            return False
+        last = int(chunk[-1])
+    return True
+
+
+def _whole(values: NDArray[np.float64]) -> bool:
+    """Whether every finite value is a whole number (NaN is none), a cache-sized chunk at a time."""
+    for start in range(0, len(values), _CHUNK):
+        chunk = values[start : start + _CHUNK]
+        if np.fmax.reduce(chunk - np.floor(chunk)) > 0:
+            return False
+    return True
 
 
 @attrs.frozen(eq=False)
@@ -683,9 +708,72 @@ class Responses:
             raise InvalidType(msg)
         n, items = len(self), instrument.items
         self._check_instrument(instrument)
-        position = {item_id: j for j, item_id in enumerate(instrument.item_ids)}
-        known = np.array([position.get(name, -1) for name in self.items] + [-1], dtype=np.intp)
-        where = known[self.item] if len(self.item) else np.zeros(0, dtype=np.intp)
+        if self.items == instrument.item_ids[: len(self.items)]:  # the codes are the positions
+            where = self.item.astype(np.intp, copy=False)
+        else:
+            position = {item_id: j for j, item_id in enumerate(instrument.item_ids)}
+            known = np.array([position.get(i, -1) for i in self.items] + [-1], dtype=np.intp)
+            where = known[self.item] if len(self.item) else np.zeros(0, dtype=np.intp)
+        if not self._fits(instrument, where):
+            self._explain(instrument, where)
+        perception = np.full((n, len(items)), np.nan)
+        expectation = np.full((n, len(items)), np.nan)
+        expected = len(where) > 0 and not np.isnan(np.fmax.reduce(self.expectation))
+        for part, cells in self._cells(where, len(items)):
+            perception.reshape(-1)[cells] = self.perception[part]
+            if expected:
+                expectation.reshape(-1)[cells] = self.expectation[part]
+        for j, item in enumerate(items):
+            if item.reverse:
+                perception[:, j] = item.scale.reverse(perception[:, j])
+                expectation[:, j] = item.scale.reverse(expectation[:, j])
+        return Ratings(instrument, perception, expectation, self._importance(instrument))
+
+    def _cells(
+        self, where: NDArray[np.intp], width: int
+    ) -> Iterator[tuple[slice, NDArray[np.int64]]]:
+        """Each answer's cell in the (response, item) matrices, row after row, by chunks."""
+        for start in range(0, len(where), _CHUNK):
+            part = slice(start, start + _CHUNK)
+            yield part, self.answer_of[part] * width + where[part]
+
+    def _fits(self, instrument: Instrument, where: NDArray[np.intp]) -> bool:
+        """Whether every answer plainly fits ``instrument``: the quick proof before :meth:`_explain`.
+
+        True when every item is known, no cell is answered twice, and the perceptions and
+        expectations lie on the one scale all the items share, where asked for. False
+        when it cannot tell so at a glance (items on different scales, some asking for
+        expectations and some not): :meth:`_explain` then checks answer by answer.
+        """
+        if not len(where):
+            return True
+        if int(where.min()) < 0:
+            return False
+        width = len(instrument.items)
+        if not _ascending(cells for _, cells in self._cells(where, width)):
+            counts = np.bincount(self.answer_of * width + where, minlength=len(self) * width)
+            if int(counts.max()) > 1:  # a cell answered twice
+                return False
+        items = instrument.items
+        if len({item.scale for item in items}) > 1:
+            return False
+        scale = items[0].scale
+        for values, asks in (
+            (self.perception, {item.asks.perception for item in items}),
+            (self.expectation, {item.asks.expectation for item in items}),
+        ):
+            low, high = np.fmin.reduce(values), np.fmax.reduce(values)  # NaN: none given
+            if np.isnan(low):
+                continue
+            if asks != {True} or not (scale.low <= low and high <= scale.high):
+                return False
+            if not _whole(values):
+                return False
+        return True
+
+    def _explain(self, instrument: Instrument, where: NDArray[np.intp]) -> None:
+        """Check the answers one by one and refuse the first rule broken, naming its answers."""
+        n, items = len(self), instrument.items
         unknown = np.flatnonzero(where < 0)
         if len(unknown):
             self._refuse(
@@ -698,9 +786,9 @@ class Responses:
             )
         # A cell written twice keeps the later answer's position: the earlier one is a repeat.
         order = np.arange(len(where), dtype=np.float64)
-        perception = np.full((n, len(items)), np.nan)
-        perception[self.answer_of, where] = order
-        twice = np.flatnonzero(perception[self.answer_of, where] != order)
+        cells = np.full((n, len(items)), np.nan)
+        cells[self.answer_of, where] = order
+        twice = np.flatnonzero(cells[self.answer_of, where] != order)
         if len(twice):
             self._refuse(
                 instrument, twice, lambda k: f"item {items[where[k]].id} is answered twice"
@@ -735,14 +823,6 @@ class Responses:
                         f" scale {items[where[k]].scale.name}"
                     ),
                 )
-        expectation = np.full((n, len(items)), np.nan)
-        perception[self.answer_of, where] = self.perception
-        expectation[self.answer_of, where] = self.expectation
-        for j, item in enumerate(items):
-            if item.reverse:
-                perception[:, j] = item.scale.reverse(perception[:, j])
-                expectation[:, j] = item.scale.reverse(expectation[:, j])
-        return Ratings(instrument, perception, expectation, self._importance(instrument))
 
     def _check_instrument(self, instrument: Instrument) -> None:
         other = [
@@ -785,8 +865,12 @@ class Responses:
                 f" not have; its factors are {list(factors)}"
             )
             raise InvalidValue(msg, code="survey_answer")
-        points = np.zeros((n, len(factors)))
-        np.add.at(points, (self.importance_of, where), self.points)
+        if not len(where):
+            return np.full((n, len(factors)), np.nan)
+        # Each respondent's points by factor, summed in the order given (as np.add.at does).
+        cells = self.importance_of * len(factors) + where
+        points = np.bincount(cells, weights=self.points, minlength=n * len(factors))
+        points = points.reshape(n, len(factors))
         total = points.sum(axis=1, keepdims=True)
         with np.errstate(invalid="ignore", divide="ignore"):
             out: NDArray[np.float64] = np.where(total > 0, points / total, np.nan)

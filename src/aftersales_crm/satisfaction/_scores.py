@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final
@@ -32,6 +33,19 @@ def _same(a: NDArray[Any], b: NDArray[Any]) -> bool:
     return bool(np.array_equal(a, b))
 
 
+def _check_bounds(name: str, bounds: object) -> None:
+    if not (
+        isinstance(bounds, tuple)
+        and len(bounds) == _MATRIX
+        and all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
+        and bounds[0] <= bounds[1]
+    ):
+        msg = (
+            f"SurveyScores: {name} is {bounds!r:.60}, expected a (lowest, highest) pair of numbers"
+        )
+        raise InvalidType(msg)
+
+
 @attrs.frozen(eq=False)
 class SurveyScores:
     """One satisfaction score per response, in input order, with its factor and item scores.
@@ -45,8 +59,7 @@ class SurveyScores:
         ids: object array of shape (n,): each response's id.
         values: float64 array of shape (n,): each response's score; ``NaN`` when the
             response cannot be scored (too few answers, no recommend score).
-        bounds: the lowest and highest score possible, for :attr:`values` and
-            :attr:`factor_scores` alike.
+        bounds: the lowest and highest score possible, for :attr:`values`.
         factors: the factor ids, in the instrument's order.
         factor_scores: float64 array of shape (n, n_factors); ``NaN`` for a factor the
             respondent answered too few items of.
@@ -57,12 +70,20 @@ class SurveyScores:
         ddof: the delta degrees of freedom of the standard error of a mean of these
             scores: 1 for ratings and gaps (the sample variance), 0 for NPS, whose
             published standard error treats the ±100 scores with the population variance.
+        factor_bounds: the lowest and highest factor score possible (0–100 for the factor
+            scores of a 0–1000 CSI); None, the default, gives :attr:`bounds`.
+        column_bounds: the lowest and highest value possible of further columns, by name
+            (the top-box share lies in 0–1). A column not named has no bounds.
+
+    Intervals of means are clipped to these bounds (:func:`~aftersales_crm.satisfaction.aggregate`).
 
     Examples:
         >>> scores = SurveyScores("nps", np.array(["S1", "S2"], dtype=object),
         ...     np.array([100.0, -100.0]), (-100.0, 100.0), ddof=0)
         >>> len(scores), scores.take(np.array([1])).values.tolist()
         (2, [-100.0])
+        >>> scores.factor_bounds, scores.bounds_of("nps")
+        ((-100.0, 100.0), (-100.0, 100.0))
     """
 
     name: str
@@ -75,6 +96,8 @@ class SurveyScores:
     item_scores: NDArray[np.float64] = attrs.field(factory=lambda: _NONE)
     columns: Mapping[str, NDArray[np.float64]] = attrs.field(factory=dict)
     ddof: int = 1
+    factor_bounds: tuple[float, float] | None = None
+    column_bounds: Mapping[str, tuple[float, float]] = attrs.field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
         owner = "SurveyScores"
@@ -108,15 +131,20 @@ class SurveyScores:
                 {k: frozen(owner, f"columns[{k!r}]", v, "f") for k, v in columns.items()}
             ),
         )
-        bounds: object = self.bounds
-        if not (
-            isinstance(bounds, tuple)
-            and len(bounds) == _MATRIX
-            and all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
-            and bounds[0] <= bounds[1]
-        ):
-            msg = f"{owner}: bounds is {bounds!r:.60}, expected a (lowest, highest) pair of numbers"
+        _check_bounds("bounds", self.bounds)
+        if self.factor_bounds is None:
+            set_(self, "factor_bounds", self.bounds)
+        _check_bounds("factor_bounds", self.factor_bounds)
+        given_bounds: object = self.column_bounds
+        if not isinstance(given_bounds, Mapping) or not set(given_bounds) <= set(self.columns):
+            msg = (
+                f"{owner}: column_bounds is {given_bounds!r:.60}, expected bounds by the name"
+                f" of a column of {sorted(self.columns)}"
+            )
             raise InvalidType(msg)
+        for column, pair in given_bounds.items():
+            _check_bounds(f"column_bounds[{column!r}]", pair)
+        set_(self, "column_bounds", MappingProxyType(dict(given_bounds)))
         ddof: object = self.ddof
         if ddof not in (0, 1) or isinstance(ddof, bool):
             msg = f"{owner}: ddof is {ddof!r:.60}, expected 0 or 1"
@@ -139,6 +167,29 @@ class SurveyScores:
             msg = f"SurveyScores: {problems} do not fit {n} scores"
             raise InvalidValue(msg, code="invalid_scores")
 
+    def bounds_of(self, measure: str) -> tuple[float, float]:
+        """The lowest and highest value of a measure: the score, ``factor:<id>`` or a column.
+
+        Raises:
+            InvalidValue: no such measure.
+
+        Examples:
+            >>> scores = SurveyScores("gap", np.array(["S1"], dtype=object), np.array([0.5]),
+            ...     (-6.0, 6.0), columns={"top_box": [1.0], "ratio": [1.2]},
+            ...     column_bounds={"top_box": (0.0, 1.0)})
+            >>> scores.bounds_of("gap"), scores.bounds_of("top_box"), scores.bounds_of("ratio")
+            ((-6.0, 6.0), (0.0, 1.0), (-inf, inf))
+        """
+        if measure == self.name:
+            return self.bounds
+        if measure.startswith("factor:") and measure.removeprefix("factor:") in self.factors:
+            assert self.factor_bounds is not None  # set by __attrs_post_init__
+            return self.factor_bounds
+        if measure in self.columns:
+            return self.column_bounds.get(measure, (-math.inf, math.inf))
+        msg = f"SurveyScores: no measure {measure!r}; the score is {self.name!r}"
+        raise InvalidValue(msg, code="invalid_argument")
+
     def __len__(self) -> int:
         """The number of responses scored."""
         return len(self.values)
@@ -148,8 +199,16 @@ class SurveyScores:
         if not isinstance(other, SurveyScores):
             return NotImplemented
         return (
-            (self.name, self.bounds, self.factors, self.items, self.ddof)
-            == (other.name, other.bounds, other.factors, other.items, other.ddof)
+            (self.name, self.bounds, self.factor_bounds, self.factors, self.items, self.ddof)
+            == (
+                other.name,
+                other.bounds,
+                other.factor_bounds,
+                other.factors,
+                other.items,
+                other.ddof,
+            )
+            and dict(self.column_bounds) == dict(other.column_bounds)
             and self.columns.keys() == other.columns.keys()
             and _same(self.ids, other.ids)
             and _same(self.values, other.values)

@@ -716,15 +716,21 @@ def _check_bounded(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
     if not (isinstance(bounds, tuple) and len(bounds) == len(("low", "high"))):
         msg = f"the result's bounds are {bounds!r}, not a (lowest, highest) pair"
         raise AssertionError(msg)
-    low, high = float(bounds[0]), float(bounds[1])
-    _require(low <= high, f"the result's bounds {bounds!r} are reversed")
-    for what in ("values", "factor_scores"):
-        found = np.asarray(getattr(result, what, np.empty(0)), dtype=np.float64).ravel()
-        given = found[~np.isnan(found)]
+    _require(float(bounds[0]) <= float(bounds[1]), f"the result's bounds {bounds!r} are reversed")
+    factor_bounds = getattr(result, "factor_bounds", None) or bounds
+    columns = getattr(result, "columns", {})
+    column_bounds = getattr(result, "column_bounds", {})
+    for what, found, (low, high) in (
+        ("values", getattr(result, "values", np.empty(0)), bounds),
+        ("factor_scores", getattr(result, "factor_scores", np.empty(0)), factor_bounds),
+        *((f"columns[{k!r}]", columns[k], column_bounds[k]) for k in column_bounds),
+    ):
+        given = np.asarray(found, dtype=np.float64).ravel()
+        given = given[~np.isnan(given)]
         outside = given[(given < low) | (given > high)]
         _require(
             not len(outside),
-            f"{len(outside)} {what} lie outside the bounds {bounds}: {outside[:5].tolist()}",
+            f"{len(outside)} {what} lie outside the bounds {(low, high)}: {outside[:5].tolist()}",
         )
 
 
@@ -937,7 +943,8 @@ _CHECKS: Final = (
     ),
     _Check(
         "bounded",
-        "every score (and factor score) lies within the bounds the result declares, or is NaN",
+        "every score, factor score and bounded column lies within the bounds the result"
+        " declares, or is NaN",
         _check_bounded,
         family=CheckFamily.SCORES,
     ),
