@@ -26,7 +26,7 @@ from aftersales_crm.segmentation._common import (
     quantile_cutoffs,
 )
 from aftersales_crm.segmentation._levels import LEVEL_NAMES, names_zh
-from aftersales_crm.segmentation._ranks import distribution_and_ranks, mid_ranks
+from aftersales_crm.segmentation._ranks import places, population_places, rank_table
 
 __all__ = ["MemberValue"]
 
@@ -260,36 +260,48 @@ class MemberValue(BasePolicy):
         levels = validate_params(self)["levels"]
         names = self._names()
         columns = [self._column(features, name) for name in names]
-        # one sort (or count) per column gives its distribution and its rows' ranks
-        found = _each(distribution_and_ranks, columns, len(features))
+        # one pass per column gives its distribution and its rows' places in it
+        found = _each(population_places, columns, len(features))
         self.distributions_ = {name: got[0] for name, got in zip(names, found, strict=True)}
-        ranks = {name: got[1] for name, got in zip(names, found, strict=True)}
-        self.cutoffs_ = quantile_cutoffs(self._weighted(len(features), ranks), levels)
+        placed = {name: got[1] for name, got in zip(names, found, strict=True)}
+        self.cutoffs_ = quantile_cutoffs(self._weighted(len(features), placed), levels)
 
     def _column(self, features: FeatureTable, name: str) -> NDArray[Any]:
         parameter = next(p for p in _KINDS if name in getattr(self, p))
         return numeric(features, self, parameter, name)
 
-    def _weighted(self, rows: int, ranks: Mapping[str, NDArray[np.float64]]) -> NDArray[np.float64]:
-        """The weighted sum of each kind's mean rank, in one fixed order of additions."""
-        score = np.zeros(rows, dtype=np.float64)
+    def _weighted(self, rows: int, placed: Mapping[str, NDArray[np.intp]]) -> NDArray[np.float64]:
+        """The weighted sum of each kind's mean rank, in one fixed order of additions.
+
+        Each feature adds ``weight * rank / len(columns)``; the three operations are done
+        once per place (:func:`rank_table`), and each row looks its term up.
+        """
+        score: NDArray[np.float64] | None = None
         for weight, columns in self._groups():
             for name in columns:
-                if self.distributions_[name][1][-1]:  # an empty population ranks nobody
-                    score += weight * ranks[name] / len(columns)
-        return score
+                below = self.distributions_[name][1]
+                if not below[-1]:  # an empty population ranks nobody
+                    continue
+                terms: NDArray[np.float64] = (weight * rank_table(below) / len(columns))[
+                    placed[name]
+                ]
+                if score is None:  # 0.0 + term is the term: every term is at least +0.0
+                    score = terms
+                else:
+                    score += terms
+        return np.zeros(rows, dtype=np.float64) if score is None else score
 
     def _score(self, features: FeatureTable) -> NDArray[np.float64]:
         rows = len(feature_table(features, self))
         names = self._names()
         columns = [self._column(features, name) for name in names]
 
-        def rank(name: str, values: NDArray[Any]) -> NDArray[np.float64]:
+        def place(name: str, values: NDArray[Any]) -> NDArray[np.intp]:
             distinct, below = self.distributions_[name]
-            return mid_ranks(distinct, below, values)
+            return places(distinct, below, values)
 
-        placed = _each(lambda pair: rank(*pair), list(zip(names, columns, strict=True)), rows)
-        return self._weighted(rows, dict(zip(names, placed, strict=True)))
+        found = _each(lambda pair: place(*pair), list(zip(names, columns, strict=True)), rows)
+        return self._weighted(rows, dict(zip(names, found, strict=True)))
 
     def score(self, features: FeatureTable) -> NDArray[np.float64]:
         """Each row's weighted value score, 0 (lowest) to 1 (highest) in the fit population.
