@@ -45,6 +45,7 @@ from numpy.typing import NDArray
 __all__ = [
     "DENSE_LIMIT",
     "distribution_and_ranks",
+    "float_buckets",
     "mid_ranks",
     "places",
     "population_places",
@@ -200,13 +201,18 @@ def _bitmap_places(distinct: NDArray[np.int64], values: NDArray[np.int64]) -> _P
     return placed
 
 
-def _float_buckets(
+def float_buckets(
     values: NDArray[np.float64], low: float, scale: float, buckets: int
 ) -> NDArray[np.intp]:
     """Bucket of each float: ``floor((v - low) * scale)`` clipped to the buckets; NaN in 0.
 
     Rounding is monotone, so the bucket never decreases as the value grows; values and
     the distinct values go through the same operations, so they agree on every bucket.
+
+    Examples:
+        >>> import numpy as np
+        >>> float_buckets(np.array([0.0, 0.26, 0.5, 7.0, -1.0, np.nan]), 0.0, 4.0, 3).tolist()
+        [0, 1, 2, 2, 0, 0]
     """
     with np.errstate(over="ignore"):  # far-off values become ±inf
         where = values - low
@@ -231,7 +237,7 @@ def _bucket_index(distinct: NDArray[np.float64]) -> tuple[float, float, NDArray[
         return None
     buckets = int(span / gap) * 2 + 2
     scale = (buckets - 1) / span
-    where = _float_buckets(distinct, low, scale, buckets)
+    where = float_buckets(distinct, low, scale, buckets)
     if not (np.diff(where) > 0).all():  # rounding put two values together
         return None
     first = np.zeros(buckets + 1, dtype=np.int64)
@@ -251,7 +257,7 @@ def _bucket_places(
     low, scale, first = index
     at = first[:-1]
     candidate = np.where(first[1:] > at, distinct[np.minimum(at, len(distinct) - 1)], np.nan)
-    bucket = _float_buckets(values, low, scale, len(at))
+    bucket = float_buckets(values, low, scale, len(at))
     held = candidate[bucket]
     placed: _Places = (at + at)[bucket]  # 2 * at: below the bucket's value, or no value
     placed += (values > held).view(np.int8)  # above it: 2 * at + 2
