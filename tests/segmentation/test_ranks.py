@@ -28,6 +28,7 @@ from aftersales_crm.segmentation._ranks import (
     distribution_and_ranks,
     mid_ranks,
     places,
+    population_placed,
     population_places,
     rank_table,
 )
@@ -79,6 +80,8 @@ def assert_kernel_matches(population: NDArray[Any], queries: NDArray[Any]) -> No
     )
     (_, _), placed = population_places(population)
     assert placed.tolist() == reference_places(ref_distinct, population).tolist()
+    table = np.arange(2 * len(distinct) + 1) * 0.5  # a table of places, looked up as kept
+    assert population_placed(population)[1].take(table).tolist() == table[placed].tolist()
     assert (
         places(distinct, below, queries).tolist()
         == reference_places(ref_distinct, queries).tolist()

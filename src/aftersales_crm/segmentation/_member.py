@@ -28,7 +28,7 @@ from aftersales_crm.segmentation._common import (
     quantile_cutoffs,
 )
 from aftersales_crm.segmentation._levels import LEVEL_NAMES, names_zh
-from aftersales_crm.segmentation._ranks import places, population_places, rank_table
+from aftersales_crm.segmentation._ranks import Placed, places, population_placed, rank_table
 
 __all__ = ["MemberValue"]
 
@@ -305,17 +305,20 @@ class MemberValue(BasePolicy):
     def _fit(self, features: FeatureTable) -> None:
         levels = validate_params(self)["levels"]
         names = self._names()
-        columns = [(self._column(features, name), features[name]) for name in names]
+        columns = [(name, self._column(features, name), features[name]) for name in names]
 
-        def fit(pair: tuple[NDArray[Any], NDArray[Any]]) -> tuple[Any, ...]:
-            values, stored = pair  # the column as ranked, and as the table holds it
-            return *population_places(values), _fingerprint(stored)
+        def fit(column: tuple[str, NDArray[Any], NDArray[Any]]) -> tuple[Any, ...]:
+            name, values, stored = column  # stored: as the table holds it
+            distribution, placed = population_placed(values)
+            terms = self._terms(name, distribution[1], placed)
+            return distribution, terms, _fingerprint(stored)
 
-        # one pass per column gives its distribution and its rows' places in it
+        # one pass per column gives its distribution, its rows' places and their terms
         found = _each(fit, columns, len(features))
         self.distributions_ = {name: got[0] for name, got in zip(names, found, strict=True)}
-        placed = {name: got[1] for name, got in zip(names, found, strict=True)}
-        score = self._weighted(len(features), placed)
+        score = self._sum(
+            len(features), {name: got[1] for name, got in zip(names, found, strict=True)}
+        )
         self.cutoffs_ = quantile_cutoffs(score, levels)
         prints = tuple(got[2] for got in found)
         if None not in prints:
@@ -331,32 +334,51 @@ class MemberValue(BasePolicy):
         parameter = next(p for p in _KINDS if name in getattr(self, p))
         return numeric(features, self, parameter, name)
 
-    def _weighted(self, rows: int, placed: Mapping[str, NDArray[np.intp]]) -> NDArray[np.float64]:
-        """The weighted sum of each kind's mean rank, in one fixed order of additions.
+    def _order(self) -> list[tuple[str, float, int]]:
+        """Each term of the score, in the order it is added: feature, weight, columns."""
+        return [
+            (name, weight, len(columns)) for weight, columns in self._groups() for name in columns
+        ]
 
-        Each feature adds ``weight * rank / len(columns)``; the three operations are done
-        once per place (:func:`rank_table`), and each row looks its term up.
+    def _terms(
+        self, name: str, below: NDArray[np.int64], placed: Placed
+    ) -> list[NDArray[np.float64]]:
+        """Each row's ``weight * rank / len(columns)`` for each use of feature ``name``.
+
+        The three operations are done once per place (:func:`rank_table`), bit for bit as
+        on each row, and each row looks its term up. No terms for an empty population,
+        which ranks nobody.
         """
+        if not below[-1]:
+            return []
+        ranks = rank_table(below)
+        return [
+            placed.take(weight * ranks / count)
+            for used, weight, count in self._order()
+            if used == name
+        ]
+
+    def _sum(
+        self, rows: int, terms: Mapping[str, list[NDArray[np.float64]]]
+    ) -> NDArray[np.float64]:
+        """The score: the terms added in one fixed order."""
+        left = {name: iter(found) for name, found in terms.items()}
         score: NDArray[np.float64] | None = None
-        for weight, columns in self._groups():
-            for name in columns:
-                below = self.distributions_[name][1]
-                if not below[-1]:  # an empty population ranks nobody
-                    continue
-                terms: NDArray[np.float64] = (weight * rank_table(below) / len(columns))[
-                    placed[name]
-                ]
-                if score is None:  # 0.0 + term is the term: every term is at least +0.0
-                    score = terms
-                else:
-                    score += terms
+        for name, _, _ in self._order():
+            term = next(left[name], None)
+            if term is None:
+                continue
+            if score is None:  # 0.0 + term is the term: every term is at least +0.0
+                score = term
+            else:
+                score += term
         return np.zeros(rows, dtype=np.float64) if score is None else score
 
     def _score(self, features: FeatureTable) -> NDArray[np.float64]:
         """The scores; those of the fit population (read-only) when it is given again."""
         rows = len(feature_table(features, self))
         names = self._names()
-        columns = [self._column(features, name) for name in names]
+        columns = [(name, self._column(features, name)) for name in names]
         population: _Population | None = getattr(self, "_population", None)
         if population is not None and population.holds(features):
             prints = _each(_fingerprint, [features[name] for name in names], rows)
@@ -364,12 +386,13 @@ class MemberValue(BasePolicy):
             if kept is not None:
                 return kept
 
-        def place(name: str, values: NDArray[Any]) -> NDArray[np.intp]:
+        def score(column: tuple[str, NDArray[Any]]) -> list[NDArray[np.float64]]:
+            name, values = column
             distinct, below = self.distributions_[name]
-            return places(distinct, below, values)
+            return self._terms(name, below, Placed(places(distinct, below, values)))
 
-        found = _each(lambda pair: place(*pair), list(zip(names, columns, strict=True)), rows)
-        return self._weighted(rows, dict(zip(names, found, strict=True)))
+        found = _each(score, columns, rows)
+        return self._sum(rows, dict(zip(names, found, strict=True)))
 
     def score(self, features: FeatureTable) -> NDArray[np.float64]:
         """Each row's weighted value score, 0 (lowest) to 1 (highest) in the fit population.

@@ -44,10 +44,12 @@ from numpy.typing import NDArray
 
 __all__ = [
     "DENSE_LIMIT",
+    "Placed",
     "distribution_and_ranks",
     "float_buckets",
     "mid_ranks",
     "places",
+    "population_placed",
     "population_places",
     "rank_table",
 ]
@@ -83,10 +85,6 @@ tried first: a sort of so few costs about a millisecond."""
 _FEW: Final = 8
 """A sample with more than one distinct value in 8 suggests many distinct values: the
 population is sorted whole instead."""
-
-_ROUNDS: Final = 2
-"""Tries of a sample's distinct values, the second completed with the values the first
-missed, before the population is sorted whole."""
 
 _Distribution = tuple[NDArray[Any], NDArray[np.int64]]
 _Places = NDArray[np.intp]
@@ -379,32 +377,32 @@ def _counted_places(
     return (distinct, _below(counts[held])), placed
 
 
-def _radix_order(offsets: NDArray[np.uint64], span: int) -> NDArray[np.intp]:
+def _radix_order(offsets: NDArray[np.unsignedinteger[Any]], span: int) -> NDArray[np.intp]:
     """The stable order of ``offsets`` (each at most ``span``), one 16-bit digit at a time."""
     order: NDArray[np.intp] = np.argsort(offsets.astype(np.uint16), kind="stable")
     for shift in range(_DIGIT_BITS, span.bit_length(), _DIGIT_BITS):
-        digit = (offsets >> np.uint64(shift)).astype(np.uint16)
+        digit = (offsets >> offsets.dtype.type(shift)).astype(np.uint16)
         order = order[np.argsort(digit[order], kind="stable")]
     return order
 
 
-def _radix_places(values: NDArray[np.int64], low: int, high: int) -> tuple[_Distribution, _Places]:
+def _radix_places(values: NDArray[np.int64], low: int, high: int) -> tuple[_Distribution, Placed]:
     n = len(values)
     base = np.uint64(low % (1 << _KEY_BITS))
-    offsets = values.view(np.uint64) - base  # modulo 2**64: 0 .. high - low
+    offsets: NDArray[np.unsignedinteger[Any]] = values.view(np.uint64) - base  # mod 2**64
+    if high - low <= np.iinfo(np.uint32).max:
+        offsets = offsets.astype(np.uint32)  # half the bytes to move
     order = _radix_order(offsets, high - low)
     ordered = offsets[order]
     starts = np.empty(n, dtype=bool)
     starts[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
     first = np.flatnonzero(starts)
-    distinct = (ordered[first] + base).view(np.int64)
+    distinct = (ordered[first].astype(np.uint64) + base).view(np.int64)
     table = np.cumsum(starts, dtype=np.intp)
     table += table
     table -= 1  # 2 * at + 1, in sorted order
-    placed = np.empty(n, dtype=np.intp)
-    placed[order] = table
-    return (distinct, _below(np.diff(np.append(first, n)))), placed
+    return (distinct, _below(np.diff(np.append(first, n)))), Placed(table, order)
 
 
 def _sampled_places(
@@ -412,24 +410,97 @@ def _sampled_places(
 ) -> tuple[_Distribution, _Places] | None:
     """Places among the distinct values of a sample, completed with those it missed.
 
-    None when the values look many or the bucket index cannot hold them.
+    None when the values look many or the bucket index cannot hold the sample's.
     """
     sample = values[:: max(len(values) // _SAMPLE, 1)]
     distinct = np.unique(sample[~np.isnan(sample)] + 0.0)
     if len(distinct) * _FEW > len(sample):
         return None
-    for _ in range(_ROUNDS):
-        index = _bucket_index(distinct)
-        if index is None:
-            return None
-        placed = _bucket_places(distinct, values, index)
-        counts = np.bincount(placed, minlength=2 * len(distinct) + 1)
-        if int(counts[0::2].sum()) == missing:  # every value is one of the distinct
-            return (distinct, _below(counts[1::2])), placed
+    index = _bucket_index(distinct)
+    if index is None:
+        return None
+    placed = _bucket_places(distinct, values, index)
+    counts = np.bincount(placed, minlength=2 * len(distinct) + 1)
+    if int(counts[0::2].sum()) > missing:  # values the sample missed: add them
         outside = (placed & 1) == 0
         outside &= ~np.isnan(values)
-        distinct = np.union1d(distinct, values[outside] + 0.0)
-    return None
+        rows = np.flatnonzero(outside)
+        more = values[rows] + 0.0
+        every = np.union1d(distinct, more)
+        moved = np.zeros(len(counts), dtype=np.intp)  # 0 stays 0 (NaN)
+        moved[1::2] = 2 * np.searchsorted(every, distinct) + 1
+        placed = moved[placed]
+        placed[rows] = 2 * np.searchsorted(every, more) + 1
+        distinct = every
+        counts = np.bincount(placed, minlength=2 * len(distinct) + 1)
+    return (distinct, _below(counts[1::2])), placed
+
+
+class Placed:
+    """Each row's place in its population, kept as cheap to look a table up with as it is.
+
+    Either the places, or (radix-sorted populations) the places in sorted order and the
+    row of each: a table is then read in sorted order, nearly sequentially, and its
+    entries sent to their rows.
+
+    Examples:
+        >>> import numpy as np
+        >>> Placed(np.array([1, 3, 3]), np.array([2, 0, 1])).take(np.arange(5.0)).tolist()
+        [3.0, 3.0, 1.0]
+    """
+
+    __slots__ = ("_places", "_rows")
+
+    def __init__(self, places: _Places, rows: NDArray[np.intp] | None = None) -> None:
+        self._places = places
+        self._rows = rows
+
+    def take(self, table: NDArray[Any]) -> NDArray[Any]:
+        """``table[places]``: each row's entry of a table of places."""
+        if self._rows is None:
+            taken: NDArray[Any] = table[self._places]
+            return taken
+        out = np.empty(len(self._rows), dtype=table.dtype)
+        out[self._rows] = table[self._places]
+        return out
+
+    def places(self) -> _Places:
+        """Each row's place."""
+        if self._rows is None:
+            return self._places
+        out = np.empty(len(self._rows), dtype=np.intp)
+        out[self._rows] = self._places
+        return out
+
+
+def population_placed(values: NDArray[Any]) -> tuple[_Distribution, Placed]:
+    """The population's distribution and each of its values' place in it, in one pass.
+
+    As :func:`population_places`, the places kept as :class:`Placed`.
+
+    Examples:
+        >>> import numpy as np
+        >>> (distinct, below), placed = population_placed(np.array([30, 10, 30] * 30_000))
+        >>> distinct.tolist(), placed.take(np.array([0.0, 0.1, 0.2, 0.3, 0.4]))[:3].tolist()
+        ([10, 30], [0.3, 0.1, 0.3])
+    """
+    if values.dtype.kind == "f":
+        missing = int(np.count_nonzero(np.isnan(values)))
+        if missing < len(values):
+            sampled = _sampled_places(values, missing)
+            if sampled is not None:
+                return sampled[0], Placed(sampled[1])
+        present = values[~np.isnan(values)] if missing else values
+        distinct, counts = np.unique(present + 0.0, return_counts=True)
+        below = _below(counts)
+        return (distinct, below), Placed(places(distinct, below, values))
+    if not len(values):
+        return (values[:0].copy(), _below(values[:0])), Placed(np.zeros(0, dtype=np.intp))
+    low, high = int(values.min()), int(values.max())
+    if _counted(high - low, len(values)):
+        distribution, placed = _counted_places(values, low, high)
+        return distribution, Placed(placed)
+    return _radix_places(values, low, high)
 
 
 def population_places(values: NDArray[Any]) -> tuple[_Distribution, _Places]:
@@ -448,22 +519,8 @@ def population_places(values: NDArray[Any]) -> tuple[_Distribution, _Places]:
         >>> distinct.tolist(), below.tolist(), at.tolist()
         ([1.0, 3.0], [0, 1, 3], [3, 0, 1, 3])
     """
-    if values.dtype.kind == "f":
-        missing = int(np.count_nonzero(np.isnan(values)))
-        if missing < len(values):
-            sampled = _sampled_places(values, missing)
-            if sampled is not None:
-                return sampled
-        present = values[~np.isnan(values)] if missing else values
-        distinct, counts = np.unique(present + 0.0, return_counts=True)
-        below = _below(counts)
-        return (distinct, below), places(distinct, below, values)
-    if not len(values):
-        return (values[:0].copy(), _below(values[:0])), np.zeros(0, dtype=np.intp)
-    low, high = int(values.min()), int(values.max())
-    if _counted(high - low, len(values)):
-        return _counted_places(values, low, high)
-    return _radix_places(values, low, high)
+    distribution, placed = population_placed(values)
+    return distribution, placed.places()
 
 
 def distribution_and_ranks(values: NDArray[Any]) -> tuple[_Distribution, NDArray[np.float64]]:
@@ -483,6 +540,6 @@ def distribution_and_ranks(values: NDArray[Any]) -> tuple[_Distribution, NDArray
         >>> distinct.tolist(), below.tolist(), ranks.tolist()
         ([1.0, 3.0], [0, 1, 3], [0.6666666666666666, 0.0, 0.16666666666666666, 0.6666666666666666])
     """
-    distribution, placed = population_places(values)
-    ranks: NDArray[np.float64] = rank_table(distribution[1])[placed]
+    distribution, placed = population_placed(values)
+    ranks: NDArray[np.float64] = placed.take(rank_table(distribution[1]))
     return distribution, ranks
