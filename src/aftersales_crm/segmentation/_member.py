@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import weakref
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar, Final
 
@@ -49,12 +49,17 @@ _THREADS: Final = 2
 """Threads for the columns: the machines the benchmarks run on have two cores."""
 
 
-def _each(work: Callable[[Any], Any], items: list[Any], rows: int) -> list[Any]:
-    """``[work(item) for item in items]``, on threads when the table is large."""
+def _each(work: Callable[[Any], Any], items: list[Any], rows: int) -> Iterator[Any]:
+    """``work(item)`` for each item in order, on threads when the table is large.
+
+    Lazily: one thread computes each item as it is taken, so what the caller is done with
+    is freed before the next is made.
+    """
     if rows < _PARALLEL_ROWS or len(items) < _THREADS:
-        return [work(item) for item in items]
+        yield from map(work, items)
+        return
     with ThreadPoolExecutor(max_workers=min(_THREADS, os.cpu_count() or 1)) as pool:
-        return list(pool.map(work, items))
+        yield from pool.map(work, items)
 
 
 _Fingerprint = tuple[int, str, tuple[int, ...], int]
@@ -314,15 +319,21 @@ class MemberValue(BasePolicy):
             return distribution, terms, _fingerprint(stored)
 
         # one pass per column gives its distribution, its rows' places and their terms
-        found = _each(fit, columns, len(features))
-        self.distributions_ = {name: got[0] for name, got in zip(names, found, strict=True)}
-        score = self._sum(
-            len(features), {name: got[1] for name, got in zip(names, found, strict=True)}
-        )
+        distributions: dict[str, _Distribution] = {}
+        prints: list[_Fingerprint | None] = []
+
+        def arrived() -> Iterator[tuple[str, list[NDArray[np.float64]]]]:
+            found = _each(fit, columns, len(features))
+            for name, (distribution, terms, fingerprint) in zip(names, found, strict=True):
+                distributions[name] = distribution
+                prints.append(fingerprint)
+                yield name, terms
+
+        score = self._sum(len(features), arrived())
+        self.distributions_ = distributions
         self.cutoffs_ = quantile_cutoffs(score, levels)
-        prints = tuple(got[2] for got in found)
         if None not in prints:
-            self._population = _Population(features, (self._groups(), prints), score)
+            self._population = _Population(features, (self._groups(), tuple(prints)), score)
 
     def __getstate__(self) -> dict[str, Any]:
         """Parameters and fitted state, without the scores kept for the fit table."""
@@ -359,12 +370,19 @@ class MemberValue(BasePolicy):
         ]
 
     def _sum(
-        self, rows: int, terms: Mapping[str, list[NDArray[np.float64]]]
+        self, rows: int, arrived: Iterable[tuple[str, list[NDArray[np.float64]]]]
     ) -> NDArray[np.float64]:
-        """The score: the terms added in one fixed order."""
-        left = {name: iter(found) for name, found in terms.items()}
+        """The score: the terms added in one fixed order, each as soon as it has arrived.
+
+        ``arrived`` gives each feature's terms once, in the order of :meth:`_names`.
+        """
+        coming = iter(arrived)
+        left: dict[str, Iterator[NDArray[np.float64]]] = {}
         score: NDArray[np.float64] | None = None
         for name, _, _ in self._order():
+            while name not in left:
+                got, terms = next(coming)
+                left[got] = iter(terms)
             term = next(left[name], None)
             if term is None:
                 continue
@@ -372,6 +390,8 @@ class MemberValue(BasePolicy):
                 score = term
             else:
                 score += term
+        for _ in coming:  # every feature is in the order: nothing is left
+            pass
         return np.zeros(rows, dtype=np.float64) if score is None else score
 
     def _score(self, features: FeatureTable) -> NDArray[np.float64]:
@@ -381,8 +401,8 @@ class MemberValue(BasePolicy):
         columns = [(name, self._column(features, name)) for name in names]
         population: _Population | None = getattr(self, "_population", None)
         if population is not None and population.holds(features):
-            prints = _each(_fingerprint, [features[name] for name in names], rows)
-            kept = population.score(features, (self._groups(), tuple(prints)))
+            prints = tuple(_each(_fingerprint, [features[name] for name in names], rows))
+            kept = population.score(features, (self._groups(), prints))
             if kept is not None:
                 return kept
 
@@ -392,7 +412,7 @@ class MemberValue(BasePolicy):
             return self._terms(name, below, Placed(places(distinct, below, values)))
 
         found = _each(score, columns, rows)
-        return self._sum(rows, dict(zip(names, found, strict=True)))
+        return self._sum(rows, zip(names, found, strict=True))
 
     def score(self, features: FeatureTable) -> NDArray[np.float64]:
         """Each row's weighted value score, 0 (lowest) to 1 (highest) in the fit population.
