@@ -285,9 +285,19 @@ def test_the_kept_scores_go_with_the_fit_table_and_not_into_a_pickle() -> None:
     fitted = MemberValue().fit(table)
     loaded = pickle.loads(pickle.dumps(fitted))
     assert "_population" not in vars(loaded)
+    assert "_placers" not in vars(loaded)
     assert loaded.assign(table) == fitted.assign(table)
     kept = vars(fitted)["_population"]
     assert kept.holds(table)
     del table
     gc.collect()
     assert not len(kept._kept)
+
+
+def test_another_table_is_placed_alike_with_the_lookups_kept_from_the_first() -> None:
+    table = member_table()
+    fitted = MemberValue().fit(table)
+    other = table.take(np.array([2, 0, 1, 1]))
+    first = fitted.score(other)
+    assert same_bits(fitted.score(other), first)  # the kept lookups place it the same
+    assert same_bits(fitted.score(table)[[2, 0, 1, 1]], first)

@@ -25,6 +25,7 @@ from aftersales_crm.features import FeatureTable
 from aftersales_crm.segmentation import MemberValue, _ranks
 from aftersales_crm.segmentation._ranks import (
     DENSE_LIMIT,
+    Placer,
     distribution_and_ranks,
     mid_ranks,
     places,
@@ -82,6 +83,9 @@ def assert_kernel_matches(population: NDArray[Any], queries: NDArray[Any]) -> No
     assert placed.tolist() == reference_places(ref_distinct, population).tolist()
     table = np.arange(2 * len(distinct) + 1) * 0.5  # a table of places, looked up as kept
     assert population_placed(population)[1].take(table).tolist() == table[placed].tolist()
+    placer = Placer(distinct)  # its lookups built by the first call, kept for the others
+    for values in (queries, population, queries):
+        assert placer.places(values).tolist() == reference_places(ref_distinct, values).tolist()
     assert (
         places(distinct, below, queries).tolist()
         == reference_places(ref_distinct, queries).tolist()

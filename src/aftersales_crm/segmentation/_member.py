@@ -28,7 +28,7 @@ from aftersales_crm.segmentation._common import (
     quantile_cutoffs,
 )
 from aftersales_crm.segmentation._levels import LEVEL_NAMES, names_zh
-from aftersales_crm.segmentation._ranks import Placed, places, population_placed, rank_table
+from aftersales_crm.segmentation._ranks import Placed, Placer, population_placed, rank_table
 
 __all__ = ["MemberValue"]
 
@@ -74,6 +74,11 @@ def _fingerprint(column: NDArray[Any]) -> _Fingerprint | None:
     if not column.flags.c_contiguous:
         return None
     return id(column), column.dtype.str, column.shape, zlib.crc32(column.data)
+
+
+def _placers(distributions: Mapping[str, _Distribution]) -> dict[str, Placer]:
+    """A :class:`Placer` for each fitted feature: its lookups are built once, when used."""
+    return {name: Placer(distinct) for name, (distinct, _) in distributions.items()}
 
 
 class _Population:
@@ -131,8 +136,9 @@ class MemberValue(BasePolicy):
     the same level in any table assigned with the same fitted policy. It also keeps the
     score of each row of the table it was fitted on, as long as that table lives, so that
     assigning that very table again does not rank it again: the same table object, whose
-    columns hold the same bytes (a CRC-32 of each, about 2 ms a million rows); a pickled
-    policy goes without them.
+    columns hold the same bytes (a CRC-32 of each, about 2 ms a million rows). Placing
+    another table builds a lookup of each feature's distinct values (a bitmap, buckets or
+    a table of places), kept for the next. A pickled policy goes without either.
 
     Presets: :meth:`diamond_gold_silver` (the D/G/S value columns of the loyalty × value
     matrix) and :meth:`loyalty_and_cumulative_spend` (the member-level update of
@@ -331,14 +337,16 @@ class MemberValue(BasePolicy):
 
         score = self._sum(len(features), arrived())
         self.distributions_ = distributions
+        self._placers = _placers(distributions)
         self.cutoffs_ = quantile_cutoffs(score, levels)
         if None not in prints:
             self._population = _Population(features, (self._groups(), tuple(prints)), score)
 
     def __getstate__(self) -> dict[str, Any]:
-        """Parameters and fitted state, without the scores kept for the fit table."""
+        """Parameters and fitted state, without the scores and lookups kept alongside."""
         state = dict(vars(self))
         state.pop("_population", None)
+        state.pop("_placers", None)
         return state
 
     def _column(self, features: FeatureTable, name: str) -> NDArray[Any]:
@@ -406,10 +414,14 @@ class MemberValue(BasePolicy):
             if kept is not None:
                 return kept
 
+        placers: Mapping[str, Placer] = getattr(self, "_placers", None) or _placers(
+            self.distributions_
+        )
+
         def score(column: tuple[str, NDArray[Any]]) -> list[NDArray[np.float64]]:
             name, values = column
-            distinct, below = self.distributions_[name]
-            return self._terms(name, below, Placed(places(distinct, below, values)))
+            below = self.distributions_[name][1]
+            return self._terms(name, below, Placed(placers[name].places(values)))
 
         found = _each(score, columns, rows)
         return self._sum(rows, zip(names, found, strict=True))

@@ -37,6 +37,7 @@ are bit-for-bit the ones of the plain computation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final
 
 import numpy as np
@@ -45,6 +46,7 @@ from numpy.typing import NDArray
 __all__ = [
     "DENSE_LIMIT",
     "Placed",
+    "Placer",
     "distribution_and_ranks",
     "float_buckets",
     "mid_ranks",
@@ -147,15 +149,22 @@ def _offsets(values: NDArray[np.int64], low: int, high: int) -> NDArray[np.int64
 # -- other values among a population ---------------------------------------------------------
 
 
-def _table_places(distinct: NDArray[np.int64], values: NDArray[np.int64]) -> _Places:
-    """Places by a table of every integer from ``distinct[0] - 1`` to ``distinct[-1] + 1``."""
+def _place_table(distinct: NDArray[np.int64]) -> _Places:
+    """The place of every integer from ``distinct[0] - 1`` to ``distinct[-1] + 1``."""
     low, high = int(distinct[0]), int(distinct[-1])
-    held = np.zeros(high - low + 3, dtype=np.int64)
+    held = np.zeros(high - low + 3, dtype=np.intp)
     held[distinct - low + 1] = 1
     table = np.cumsum(held)  # the distinct values up to each slot, itself included
     table += table  # twice that count, minus one where found: 2 * at + found
     table -= held
-    placed: _Places = table[_offsets(values, low, high)]
+    return table
+
+
+def _table_places(
+    distinct: NDArray[np.int64], values: NDArray[np.int64], table: _Places
+) -> _Places:
+    """Places by :func:`_place_table`."""
+    placed: _Places = table[_offsets(values, int(distinct[0]), int(distinct[-1]))]
     return placed
 
 
@@ -178,14 +187,18 @@ def _bitmap(distinct: NDArray[np.int64]) -> tuple[NDArray[np.uint64], NDArray[np
     return bitmap, first
 
 
-def _bitmap_places(distinct: NDArray[np.int64], values: NDArray[np.int64]) -> _Places:
-    """Places by the bitmap of ``distinct``: two lookups and two popcounts a value.
+def _bitmap_places(
+    distinct: NDArray[np.int64],
+    values: NDArray[np.int64],
+    built: tuple[NDArray[np.uint64], NDArray[np.int64]],
+) -> _Places:
+    """Places by the bitmap of ``distinct`` (:func:`_bitmap`): two lookups and two popcounts.
 
     The word holding a value's bit, shifted so that the bit is its top one, holds the
     distinct values up to the value's (their popcount: ``at + found``); shifted once more,
     those below it (``at``): the two add up to the place within the word.
     """
-    bitmap, first = _bitmap(distinct)
+    bitmap, first = built
     offsets = _offsets(values, int(distinct[0]), int(distinct[-1]))
     shift = np.invert(offsets)
     shift &= _WORD_MASK  # 63 - the bit
@@ -295,6 +308,69 @@ def _rows(packed: NDArray[np.uint64], n: int) -> NDArray[np.intp]:
     return (packed & ((np.uint64(1) << bits) - np.uint64(1))).astype(np.intp)
 
 
+class Placer:
+    """A population's distinct values, ready to place other values among (:meth:`places`).
+
+    The lookup a call needs (a table of places, a bitmap or a bucket index) is built on
+    its first use and kept, so that placing several tables builds it once. It is no state:
+    a copy (``copy.deepcopy``) shares it.
+
+    Examples:
+        >>> import numpy as np
+        >>> Placer(np.array([1, 5, 9])).places(np.array([5, 9, 0, 7, 10])).tolist()
+        [3, 5, 0, 4, 6]
+    """
+
+    __slots__ = ("_built", "distinct")
+
+    def __init__(self, distinct: NDArray[Any]) -> None:
+        self.distinct = distinct
+        self._built: dict[str, Any] = {}
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Placer:
+        return self  # the values never change; the lookups follow from them
+
+    def _lookup(self, kind: str, build: Callable[[NDArray[Any]], Any]) -> Any:
+        if kind not in self._built:  # two threads may both build it: the same lookup
+            self._built[kind] = build(self.distinct)
+        return self._built[kind]
+
+    def places(self, values: NDArray[Any]) -> _Places:
+        """Each value's place ``2 * at + found`` among the distinct values; NaN is 0.
+
+        Args:
+            values: int64 or float64 array of the values to place.
+
+        Returns:
+            intp array of ``len(values)``, each from 0 to ``2 * len(distinct)``.
+        """
+        distinct = self.distinct
+        if not len(distinct):
+            return np.zeros(len(values), dtype=np.intp)
+        if distinct.dtype == values.dtype == np.int64:
+            span = int(distinct[-1]) - int(distinct[0])
+            if _counted(span, len(values)):
+                return _table_places(distinct, values, self._lookup("table", _place_table))
+            if span < _BITMAP_SPAN:
+                return _bitmap_places(distinct, values, self._lookup("bitmap", _bitmap))
+        if distinct.dtype == values.dtype == np.float64:
+            index = self._lookup("buckets", _bucket_index)
+            if index is not None:
+                return _bucket_places(distinct, values, index)
+        known = _known(values)
+        safe = values if known is None else np.where(known, values, distinct[0])
+        if distinct.dtype == safe.dtype:
+            at, found = _sorted_counts(distinct, safe, _keys(safe))
+        else:  # an integer population, float queries or the reverse
+            at = np.searchsorted(distinct, safe)
+            found = distinct[np.minimum(at, len(distinct) - 1)] == safe
+        placed: _Places = at + at
+        placed += found
+        if known is not None:
+            placed[~known] = 0
+        return placed
+
+
 def places(distinct: NDArray[Any], below: NDArray[np.int64], values: NDArray[Any]) -> _Places:
     """Each value's place ``2 * at + found`` among a population's distinct values; NaN is 0.
 
@@ -312,30 +388,7 @@ def places(distinct: NDArray[Any], below: NDArray[np.int64], values: NDArray[Any
         >>> places(distinct, below, np.array([5, 9, 0, 7, 10])).tolist()
         [3, 5, 0, 4, 6]
     """
-    if not len(distinct):
-        return np.zeros(len(values), dtype=np.intp)
-    if distinct.dtype == values.dtype == np.int64:
-        span = int(distinct[-1]) - int(distinct[0])
-        if _counted(span, len(values)):
-            return _table_places(distinct, values)
-        if span < _BITMAP_SPAN:
-            return _bitmap_places(distinct, values)
-    if distinct.dtype == values.dtype == np.float64:
-        index = _bucket_index(distinct)
-        if index is not None:
-            return _bucket_places(distinct, values, index)
-    known = _known(values)
-    safe = values if known is None else np.where(known, values, distinct[0])
-    if distinct.dtype == safe.dtype:
-        at, found = _sorted_counts(distinct, safe, _keys(safe))
-    else:  # an integer population, float queries or the reverse
-        at = np.searchsorted(distinct, safe)
-        found = distinct[np.minimum(at, len(distinct) - 1)] == safe
-    placed: _Places = at + at
-    placed += found
-    if known is not None:
-        placed[~known] = 0
-    return placed
+    return Placer(distinct).places(values)
 
 
 def mid_ranks(
