@@ -414,14 +414,15 @@ class MemberValue(BasePolicy):
             if kept is not None:
                 return kept
 
-        placers: Mapping[str, Placer] = getattr(self, "_placers", None) or _placers(
-            self.distributions_
-        )
+        placers: Mapping[str, Placer] = getattr(self, "_placers", {})
 
         def score(column: tuple[str, NDArray[Any]]) -> list[NDArray[np.float64]]:
             name, values = column
-            below = self.distributions_[name][1]
-            return self._terms(name, below, Placed(placers[name].places(values)))
+            distinct, below = self.distributions_[name]
+            placer = placers.get(name)
+            if placer is None or placer.distinct is not distinct:  # none kept for these
+                placer = Placer(distinct)
+            return self._terms(name, below, Placed(placer.places(values)))
 
         found = _each(score, columns, rows)
         return self._sum(rows, zip(names, found, strict=True))
