@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import gc
+import pickle
 from datetime import date
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from numpy.typing import NDArray
 
 from aftersales_crm.errors import InvalidValue, NotFittedError
 from aftersales_crm.features import FeatureTable
@@ -198,3 +204,100 @@ def test_the_value_classes_are_the_materials_words() -> None:
     }
     quotes = [*VALUE_CLASSES.values(), *MATRIX_CLASSES.values()]
     assert {quote.source for quote in quotes} == {Material.OWNERS_CLUB}
+
+
+# -- the fit table's scores, kept for an assign of that very table ----------------------------
+
+row_counts = st.integers(1, 40)
+
+
+@st.composite
+def member_columns(draw: st.DrawFn) -> dict[str, NDArray[Any]]:
+    """The default features of MemberValue: money, rates with NaN, counts, ties likely."""
+    n = draw(row_counts)
+    money = hnp.arrays(np.int64, n, elements=st.integers(0, 10**6) | st.sampled_from([0, 500]))
+    rates = hnp.arrays(
+        np.float64, n, elements=st.sampled_from([np.nan, 0.0, 0.5, 1.0]) | st.floats(0, 1)
+    )
+    counts = hnp.arrays(np.int64, n, elements=st.integers(0, 5))
+    names = (*MemberValue.MATERIAL, *MemberValue.LOYALTY, *MemberValue.ACTIVITY)
+    kinds = (money, money, money, rates, rates, counts)
+    return {name: draw(kind) for name, kind in zip(names, kinds, strict=True)}
+
+
+def own_table(columns: dict[str, NDArray[Any]]) -> FeatureTable:
+    """A table over the caller's own arrays (read-only views of them, no copies)."""
+    n = len(next(iter(columns.values())))
+    ids = np.array([f"C{i}" for i in range(n)])
+    return FeatureTable("customer_id", ids, columns, AS_OF, "CNY")
+
+
+def same_bits(got: NDArray[np.float64], expected: NDArray[np.float64]) -> bool:
+    return got.dtype == expected.dtype and got.tobytes() == expected.tobytes()
+
+
+@given(columns=member_columns(), weights=st.sampled_from([(0.5, 0.3, 0.2), (1.0, 0.0, 0.0)]))
+def test_the_fit_table_assigned_again_gets_the_scores_and_levels_of_any_equal_table(
+    columns: dict[str, NDArray[Any]], weights: tuple[float, ...]
+) -> None:
+    table = own_table(columns)
+    fitted = MemberValue(weights=weights).fit(table)
+    twin = own_table({name: values.copy() for name, values in columns.items()})
+    assert same_bits(fitted.score(table), fitted.score(twin))
+    assert fitted.assign(table) == fitted.assign(twin)
+    assert fitted.cutoffs_ == MemberValue(weights=weights).fit(twin).cutoffs_
+
+
+@given(columns=member_columns(), data=st.data())
+def test_the_fit_table_changed_in_place_is_scored_anew(
+    columns: dict[str, NDArray[Any]], data: st.DataObject
+) -> None:
+    table = own_table(columns)
+    fitted = MemberValue().fit(table)
+    name = data.draw(st.sampled_from(sorted(columns)))
+    row = data.draw(st.integers(0, len(table) - 1))
+    changed = columns[name]
+    changed[row] = changed[row] + 1 if changed.dtype.kind == "i" else 0.25  # the caller's array
+    twin = own_table({name: values.copy() for name, values in columns.items()})
+    assert same_bits(fitted.score(table), fitted.score(twin))
+    assert fitted.assign(table) == fitted.assign(twin)
+
+
+def test_the_kept_scores_are_not_the_callers_to_change() -> None:
+    table = member_table()
+    fitted = MemberValue().fit(table)
+    score = fitted.score(table)
+    expected = score.copy()
+    score[:] = 5.0  # the caller's copy
+    assert same_bits(fitted.score(table), expected)
+
+
+def test_a_fitted_policy_whose_weights_are_changed_scores_with_them() -> None:
+    table = member_table()
+    fitted = MemberValue().fit(table)
+    fitted.weights = (1.0, 0.0, 0.0)  # not set_params: changed on the fitted object
+    expected = MemberValue(weights=(1.0, 0.0, 0.0)).fit(table).score(table)
+    assert same_bits(fitted.score(table), expected)
+
+
+def test_the_kept_scores_go_with_the_fit_table_and_not_into_a_pickle() -> None:
+    table = member_table()
+    fitted = MemberValue().fit(table)
+    loaded = pickle.loads(pickle.dumps(fitted))
+    assert "_population" not in vars(loaded)
+    assert "_placers" not in vars(loaded)
+    assert loaded.assign(table) == fitted.assign(table)
+    kept = vars(fitted)["_population"]
+    assert kept.holds(table)
+    del table
+    gc.collect()
+    assert not len(kept._kept)
+
+
+def test_another_table_is_placed_alike_with_the_lookups_kept_from_the_first() -> None:
+    table = member_table()
+    fitted = MemberValue().fit(table)
+    other = table.take(np.array([2, 0, 1, 1]))
+    first = fitted.score(other)
+    assert same_bits(fitted.score(other), first)  # the kept lookups place it the same
+    assert same_bits(fitted.score(table)[[2, 0, 1, 1]], first)

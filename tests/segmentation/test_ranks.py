@@ -2,9 +2,10 @@
 
 The reference is the computation MemberValue did before the kernel: ``np.unique`` for the
 population's distribution, ``np.searchsorted`` for each value's place, and the mid-rank
-``(below[at] + below[at + found]) / (2 * total)``. Every path of the kernel (counted
-integers, integers by bitmap, integers sorted with their rows, floats by buckets, floats
-argsorted) is driven here by the span and the gaps of the values.
+``(below[at] + below[at + found]) / (2 * total)``. Every path of the kernel is driven here
+by the span and the gaps of the values: for a population, counted or radix-sorted
+integers, floats placed among a sample's distinct values or sorted; for other values, a
+table of places, a bitmap, buckets, or a sorted search (packed or argsorted).
 """
 
 from __future__ import annotations
@@ -21,11 +22,16 @@ from numpy.typing import NDArray
 
 from aftersales_crm import features, synthetic
 from aftersales_crm.features import FeatureTable
-from aftersales_crm.segmentation import MemberValue
+from aftersales_crm.segmentation import MemberValue, _ranks
 from aftersales_crm.segmentation._ranks import (
     DENSE_LIMIT,
+    Placer,
     distribution_and_ranks,
     mid_ranks,
+    places,
+    population_placed,
+    population_places,
+    rank_table,
 )
 
 
@@ -51,6 +57,15 @@ def reference_ranks(
     return rank
 
 
+def reference_places(distinct: NDArray[Any], values: NDArray[Any]) -> NDArray[np.intp]:
+    at = np.searchsorted(distinct, values)
+    found = distinct[np.minimum(at, len(distinct) - 1)] == values if len(distinct) else 0
+    placed: NDArray[np.intp] = 2 * at + found
+    if values.dtype.kind == "f":
+        placed[np.isnan(values)] = 0
+    return placed
+
+
 def same_bits(got: NDArray[np.float64], expected: NDArray[np.float64]) -> bool:
     return got.dtype == np.float64 and got.tobytes() == expected.astype(np.float64).tobytes()
 
@@ -64,14 +79,25 @@ def assert_kernel_matches(population: NDArray[Any], queries: NDArray[Any]) -> No
     assert same_bits(
         mid_ranks(distinct, below, queries), reference_ranks(ref_distinct, ref_below, queries)
     )
+    (_, _), placed = population_places(population)
+    assert placed.tolist() == reference_places(ref_distinct, population).tolist()
+    table = np.arange(2 * len(distinct) + 1) * 0.5  # a table of places, looked up as kept
+    assert population_placed(population)[1].take(table).tolist() == table[placed].tolist()
+    placer = Placer(distinct)  # its lookups built by the first call, kept for the others
+    for values in (queries, population, queries):
+        assert placer.places(values).tolist() == reference_places(ref_distinct, values).tolist()
+    assert (
+        places(distinct, below, queries).tolist()
+        == reference_places(ref_distinct, queries).tolist()
+    )
 
 
 # Integer columns of every span: the kernel's path follows from the span.
 INT_SPANS = [
-    10,  # a handful of values: counted
-    DENSE_LIMIT + 5,  # beyond counting: sorted once, placed by bitmap
-    (DENSE_LIMIT << 6) + 5,  # beyond the bitmap: sorted with the rows packed in
-    2**62,  # beyond packing: argsorted
+    10,  # a handful of values: counted, placed by a table
+    DENSE_LIMIT + 5,  # beyond counting: radix-sorted, placed by bitmap
+    (DENSE_LIMIT << 6) + 5,  # beyond the bitmap: queries sorted with their rows packed in
+    2**62,  # beyond packing: queries argsorted; four radix digits
 ]
 
 
@@ -108,6 +134,37 @@ def test_float_ranks_equal_the_plain_search_with_nan_ranked_lowest(
         dtype=np.float64,
     )
     assert_kernel_matches(population, queries)
+
+
+@pytest.mark.parametrize(
+    "elements", [ratios, signed_zeros, floats], ids=["ratios", "signed-zeros", "any-float"]
+)
+@given(data=st.data())
+def test_a_float_population_placed_from_a_small_sample_is_placed_as_by_the_plain_search(
+    elements: st.SearchStrategy[float], data: st.DataObject
+) -> None:
+    # A sample of one row in every few misses values: the second round adds them, or
+    # the population is sorted whole; either way the places are those of the search.
+    population = np.array(
+        data.draw(st.lists(st.one_of(elements, st.just(np.nan)), max_size=80)), dtype=np.float64
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_ranks, "_SAMPLE", data.draw(st.integers(1, 8)))
+        patch.setattr(_ranks, "_FEW", 1)
+        (distinct, below), placed = population_places(population)
+    ref_distinct, ref_below = reference_distribution(population)
+    assert np.array_equal(distinct, ref_distinct)
+    assert below.tolist() == ref_below.tolist()
+    assert placed.tolist() == reference_places(ref_distinct, population).tolist()
+
+
+@given(hnp.arrays(np.int64, st.integers(0, 60), elements=st.integers(-9, 9)))
+def test_the_rank_table_holds_the_mid_rank_of_every_place(values: NDArray[np.int64]) -> None:
+    (distinct, below), _ = population_places(values)
+    table = rank_table(below)
+    assert len(table) == 2 * len(distinct) + 1
+    grid = np.arange(-10, 11)
+    assert same_bits(table[places(distinct, below, grid)], reference_ranks(distinct, below, grid))
 
 
 @given(hnp.arrays(np.int64, st.integers(0, 200), elements=st.integers(-5, 5)))

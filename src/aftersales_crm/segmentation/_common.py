@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from typing import Any, Final
@@ -13,6 +14,7 @@ from aftersales_crm._params import Column, check_value, invalid
 from aftersales_crm._policy import Labels, feature, feature_table
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features import FeatureTable
+from aftersales_crm.segmentation._ranks import float_buckets
 from aftersales_crm.values import NONE_CODE
 
 MISSING: Final = NONE_CODE
@@ -79,12 +81,106 @@ def bands(values: NDArray[Any], edges: Sequence[float]) -> NDArray[np.int16]:
     return out
 
 
+SELECT_ROWS: Final = 1 << 16
+"""From this many values (65,536), :func:`quantile_cutoffs` reads the few values it needs
+from the buckets of a histogram instead of partitioning every value: a few passes over the
+values instead of a dozen."""
+
+_SELECT_BUCKETS: Final = 1 << 14
+"""Buckets of that histogram (16,384): a few dozen values each in a million."""
+
+_HALF: Final = 0.5
+"""From this fraction of the way to the next value, numpy interpolates back from it."""
+
+_SELECTED_SHARE: Final = 4
+"""When the buckets read hold more than a quarter of the values (many ties, or a range
+too wide to divide), the values are partitioned instead."""
+
+
 def quantile_cutoffs(values: NDArray[Any], quantiles: Sequence[float]) -> tuple[float, ...]:
-    """The population's quantiles of ``values`` (NaN ignored; NaN when nothing is left)."""
-    known = values[present(values)].astype(np.float64)
+    """The population's quantiles of ``values`` (NaN ignored; NaN when nothing is left).
+
+    Bit for bit those of ``np.quantile`` (its default linear method) of the known values.
+    """
+    known = values.astype(np.float64, copy=False)
+    unknown = np.isnan(known)
+    if unknown.any():
+        known = known[~unknown]
     if not len(known):
         return tuple(math.nan for _ in quantiles)
+    wanted = np.asarray(quantiles)
+    if (
+        len(known) >= SELECT_ROWS
+        and wanted.dtype == np.float64
+        and wanted.ndim == 1
+        and bool(((wanted >= 0) & (wanted <= 1)).all())
+    ):
+        picked = _linear_quantiles(known, wanted)
+        if picked is not None:
+            return tuple(float(q) for q in picked)
     return tuple(float(q) for q in np.quantile(known, quantiles))
+
+
+def _linear_quantiles(
+    values: NDArray[np.float64], quantiles: NDArray[np.float64]
+) -> NDArray[np.float64] | None:
+    """``np.quantile(values, quantiles)`` from the order statistics it interpolates.
+
+    The same operations as numpy's linear method (Hyndman and Fan's 7th): the virtual
+    index ``(n - 1) * q``, its floor and the next index (the last value past the end),
+    and the interpolation ``a + (b - a) * g``, or ``b - (b - a) * (1 - g)`` from
+    ``g >= 0.5``. None when the values needed are not cheap to find.
+    """
+    n = len(values)
+    virtual = (n - 1) * quantiles
+    previous = np.floor(virtual)
+    following = previous + 1
+    past = virtual >= n - 1
+    previous[past] = -1
+    following[past] = -1
+    before = previous.astype(np.intp)
+    gamma = virtual - before
+    ranks = np.concatenate((before, following.astype(np.intp))) % n
+    ordered = _order_statistics(values, ranks)
+    if ordered is None:
+        return None
+    a, b = ordered[: len(quantiles)], ordered[len(quantiles) :]
+    diff = b - a
+    result = a + diff * gamma
+    np.subtract(b, diff * (1 - gamma), out=result, where=gamma >= _HALF)
+    return result
+
+
+def _order_statistics(
+    values: NDArray[np.float64], ranks: NDArray[np.intp]
+) -> NDArray[np.float64] | None:
+    """The values at places ``ranks`` of the sorted ``values``, read from a histogram.
+
+    Each value falls in a bucket by :func:`~aftersales_crm.segmentation._ranks.float_buckets`
+    (monotone: a bucket's values are above every earlier bucket's); the buckets holding
+    the ranks are sorted alone. None for values that are not finite or when those buckets
+    hold more than a :data:`_SELECTED_SHARE` of the values.
+    """
+    low, high = float(values.min()), float(values.max())
+    if low == high:
+        return np.full(len(ranks), low)
+    scale = (_SELECT_BUCKETS - 1) / (high - low)
+    if not (math.isfinite(high - low) and math.isfinite(scale)):
+        return None
+    bucket = float_buckets(values, low, scale, _SELECT_BUCKETS)
+    ends = np.cumsum(np.bincount(bucket, minlength=_SELECT_BUCKETS))
+    holding = np.searchsorted(ends, ranks, side="right")  # the bucket of each rank
+    chosen = np.zeros(_SELECT_BUCKETS, dtype=bool)
+    chosen[holding] = True
+    selected = values[chosen[bucket]]
+    if len(selected) * _SELECTED_SHARE > len(values):
+        return None
+    selected.sort()
+    sizes = np.where(chosen, np.diff(ends, prepend=0), 0)
+    before_chosen = np.cumsum(sizes) - sizes  # selected values in chosen buckets before
+    first = ends[holding] - np.diff(ends, prepend=0)[holding]  # the bucket's first rank
+    picked: NDArray[np.float64] = selected[before_chosen[holding] + ranks - first]
+    return picked
 
 
 def at_or_above(values: NDArray[Any], thresholds: Sequence[float], below: int) -> NDArray[np.int16]:
@@ -105,11 +201,20 @@ def above_cutoffs(values: NDArray[Any], cutoffs: Sequence[float]) -> NDArray[np.
     cutoffs (fitted on a population without values) give :data:`MISSING`.
     """
     codes = np.full(len(values), len(cutoffs), dtype=np.int16)
-    for i in reversed(range(len(cutoffs))):
-        codes[values > cutoffs[i]] = i
     if any(math.isnan(c) for c in cutoffs):
         codes[:] = MISSING
-    codes[~present(values)] = MISSING
+        return codes
+    if all(a >= b for a, b in itertools.pairwise(cutoffs)):
+        # above cutoff i, then above every later one: the tier is the count not above
+        for cutoff in cutoffs:
+            codes -= values > cutoff
+    else:
+        for i in reversed(range(len(cutoffs))):
+            codes[values > cutoffs[i]] = i
+    if values.dtype.kind == "f":
+        unknown = np.isnan(values)
+        if unknown.any():
+            codes[unknown] = MISSING
     return codes
 
 
