@@ -24,9 +24,10 @@ expectation items once, as they believe customers expect them (gap 1 of the gap 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
+from typing import Any
 
 import attrs
 import numpy as np
@@ -156,6 +157,35 @@ def survey_effects(n_dealers: int = w.MIN_DEALERS, *, seed: int = 0) -> SurveyEf
     )
 
 
+def _answering(
+    orders: list[RepairOrder], rng: np.random.Generator, share: float, as_of: date
+) -> Iterator[tuple[RepairOrder, datetime]]:
+    """Each delivered order whose customer answers (probability ``share``), and when, by ``as_of``."""
+    for order in orders:
+        if order.closed_at is None or rng.random() >= share:
+            continue
+        at = order.closed_at + timedelta(days=int(rng.integers(*w.SURVEY_DAYS)))
+        if at.date() <= as_of:
+            yield order, at
+
+
+def _response(
+    prefix: str, order: RepairOrder, at: datetime, instrument: Instrument, **answered: Any
+) -> SurveyAnswered:
+    """The response of ``order``'s customer to ``instrument``, about the order."""
+    return SurveyAnswered(
+        id=f"{prefix}{order.id}",
+        instrument=instrument.id,
+        version=instrument.version,
+        customer_id=order.customer_id,
+        repair_order_id=order.id,
+        dealer_id=order.dealer_id,
+        advisor=order.advisor,
+        at=at,
+        **answered,
+    )
+
+
 def survey_responses(
     orders: list[RepairOrder], rng: np.random.Generator, as_of: date, effects: SurveyEffects
 ) -> list[Record]:
@@ -172,12 +202,7 @@ def survey_responses(
     advisor_row = {a: i for i, a in enumerate(effects.advisors)}
     (recommend_scale,) = (item.scale for item in NPS_SURVEY.items)
     out: list[Record] = []
-    for order in orders:
-        if order.closed_at is None or rng.random() >= w.SURVEY_SHARE:
-            continue
-        at = order.closed_at + timedelta(days=int(rng.integers(*w.SURVEY_DAYS)))
-        if at.date() > as_of:
-            continue
+    for order, at in _answering(orders, rng, w.SURVEY_SHARE, as_of):
         level = w.SURVEY_MEAN + float(rng.normal(0.0, w.SURVEY_RESPONDENT_SD))
         factors = level + rng.normal(0.0, w.SURVEY_FACTOR_SD, len(factor_ids))
         factors += effects.dealer[dealer_row[order.dealer_id]]
@@ -197,18 +222,7 @@ def survey_responses(
         overall = float(drivers @ factors) + float(rng.normal(0.0, w.SURVEY_RECOMMEND_SD))
         recommend = int(np.clip(np.rint(overall), recommend_scale.low, recommend_scale.high))
         out.append(
-            SurveyAnswered(
-                id=f"S{order.id}",
-                instrument=instrument.id,
-                version=instrument.version,
-                customer_id=order.customer_id,
-                repair_order_id=order.id,
-                dealer_id=order.dealer_id,
-                advisor=order.advisor,
-                at=at,
-                answers=tuple(answers),
-                recommend=recommend,
-            )
+            _response("S", order, at, instrument, answers=tuple(answers), recommend=recommend)
         )
     return out
 
@@ -237,12 +251,7 @@ def servqual_responses(
     dealer_row = {d: i for i, d in enumerate(effects.dealers)}
     low, high = SERVQUAL.items[0].scale.low, SERVQUAL.items[0].scale.high
     out: list[Record] = []
-    for order in orders:
-        if order.closed_at is None or rng.random() >= w.SERVQUAL_SHARE:
-            continue
-        at = order.closed_at + timedelta(days=int(rng.integers(*w.SURVEY_DAYS)))
-        if at.date() > as_of:
-            continue
+    for order, at in _answering(orders, rng, w.SERVQUAL_SHARE, as_of):
         hopes = expected + float(rng.normal(0.0, w.SERVQUAL_EXPECTED_SD))
         felt = expected - shortfall + effects.servqual[dealer_row[order.dealer_id]]
         felt = felt + rng.normal(0.0, w.SERVQUAL_PERCEIVED_SD, len(dimensions))
@@ -265,20 +274,7 @@ def servqual_responses(
         allocation = tuple(
             ImportancePoints(factor=d, points=n) for d, n in zip(dimensions, points, strict=False)
         )
-        out.append(
-            SurveyAnswered(
-                id=f"SQ{order.id}",
-                instrument=instrument.id,
-                version=instrument.version,
-                customer_id=order.customer_id,
-                repair_order_id=order.id,
-                dealer_id=order.dealer_id,
-                advisor=order.advisor,
-                at=at,
-                answers=answers,
-                importance=allocation,
-            )
-        )
+        out.append(_response("SQ", order, at, instrument, answers=answers, importance=allocation))
     return out
 
 
