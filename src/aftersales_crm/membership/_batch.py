@@ -13,6 +13,7 @@ of the members it touches. There is no Python loop per member: the loops run ove
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any, Final
 
@@ -177,77 +178,142 @@ def _members(tables: Tables) -> tuple[NDArray[np.object_], dict[str, _I64]]:
     met = np.zeros(len(tables["members"]), dtype=bool)
     for found in rows.values():
         met[found] = True
+    ids = tables["members"]["id"]
+    if met.all():  # every member has entries: their numbers are their rows
+        return ids.astype(object), rows
     number = np.cumsum(met, dtype=np.int64) - 1
-    ids = np.asarray(tables["members"]["id"], dtype=object)[met]
-    return ids, {name: number[found] for name, found in rows.items()}
+    return ids[met].astype(object, copy=False), {
+        name: number[found] for name, found in rows.items()
+    }
 
 
 def _us(column: NDArray[Any]) -> _I64:
     return np.asarray(column, dtype="datetime64[us]").view(np.int64)
 
 
-def _ordered(keys: tuple[NDArray[Any], ...], ids: NDArray[Any]) -> NDArray[np.intp]:
-    """The permutation sorting by ``keys`` (the primary first), ties by id.
+_Ids = Callable[[NDArray[np.intp]], NDArray[Any]]
+"""The ids of some of the rows being ordered (asked for only to break ties)."""
 
-    The keys are packed into one uint64 above each row's number, as many as fit, the
-    first that does not fit coarsened to the bits left; one ``np.sort`` of the values
-    (several times faster than an argsort) orders them and carries the rows. The runs the
-    packing left tied are then put in order by the full keys (one lexsort of those rows)
-    and, where the keys are equal (rare), by id.
+
+def _ids_of(*parts: tuple[NDArray[Any], NDArray[np.int64]]) -> _Ids:
+    """The ids of positions in the concatenation of each part's ``column[rows]``."""
+    ends = np.cumsum([len(rows) for _, rows in parts])
+
+    def ids(positions: NDArray[np.intp]) -> NDArray[Any]:
+        part = np.searchsorted(ends, positions, side="right")
+        out = np.empty(len(positions), dtype=object)
+        for k, (column, rows) in enumerate(parts):
+            mine = part == k
+            out[mine] = column[rows[positions[mine] - (int(ends[k]) - len(rows))]]
+        return out
+
+    return ids
+
+
+@attrs.frozen
+class _Order:
+    """A permutation sorting rows by keys, and the keys it packed whole, for reading back.
+
+    Attributes:
+        order: the rows in order.
+        packed: the packed keys in that order (``None`` for fewer than two rows).
+        fields: for each key packed whole, its bit shift in ``packed``, its width and the
+            value its code 0 stands for (``None`` for the others).
     """
-    n = len(ids)
+
+    order: NDArray[np.intp]
+    packed: NDArray[np.uint64] | None = None
+    fields: tuple[tuple[int, int, int] | None, ...] = ()
+
+    def key(self, i: int, key: NDArray[Any]) -> _I64:
+        """Key ``i`` (given as ``key``) in order: read from the packed bits if whole."""
+        field = self.fields[i] if i < len(self.fields) else None
+        if field is None or self.packed is None:
+            return np.asarray(key, dtype=np.int64)[self.order]
+        shift, width, low = field
+        out = (self.packed >> np.uint64(shift)).view(np.int64)
+        out &= (1 << width) - 1
+        out += low
+        return out
+
+
+def _ordered(keys: tuple[NDArray[Any], ...], ids: _Ids) -> _Order:
+    """The permutation sorting by ``keys`` (integers, the primary first), ties by id.
+
+    The keys, less their minimum, are packed into one uint64 above each row's number, as
+    many as fit, the first that does not fit coarsened to the bits left; one ``np.sort``
+    of the values (several times faster than an argsort) orders them and carries the
+    rows. The runs the packing left tied are then put in order by the full keys (one
+    lexsort of those rows) and, where the keys are equal (rare), by id.
+    """
+    n = len(keys[0])
     if n < 2:  # noqa: PLR2004 - nothing to order
-        return np.arange(n, dtype=np.intp)
-    rels: list[NDArray[np.int64]] = []
-    for key in keys:
-        key = np.asarray(key, dtype=np.int64)
-        finite = key != NEVER
-        top = int(key[finite].max()) if finite.any() else 0
-        key = np.where(finite, key, top + 1)
-        rels.append(key - int(key.min()))
+        return _Order(np.arange(n, dtype=np.intp))
     row_bits = (n - 1).bit_length()
-    packed = np.zeros(n, dtype=np.uint64)
     room = 64 - row_bits
-    whole = True  # every key packed in full
-    for rel in rels:
-        width = int(rel.max()).bit_length()
-        if width <= room:
-            packed = (packed << np.uint64(width)) | rel.view(np.uint64)
-            room -= width
-            continue
-        packed = (packed << np.uint64(room)) | (rel >> (width - room)).view(np.uint64)
-        whole = False
-        break
+    packed = np.zeros(n, dtype=np.uint64)
+    work = np.empty(n, dtype=np.int64)
+    fields: list[tuple[int, int, int] | None] = []  # shifts filled in at the end
+    widths: list[int] = []
+    for key in keys:
+        low = int(key.min())
+        width = (int(key.max()) - low).bit_length()
+        np.subtract(key, low, out=work, casting="unsafe")
+        whole = width <= room
+        if not whole:  # the first key that does not fit, coarsened to the bits left
+            work >>= width - room
+            width = room
+        packed <<= np.uint64(width)
+        packed |= work.view(np.uint64)
+        fields.append((0, width, low) if whole else None)
+        widths.append(width)
+        room -= width
+        if not whole:
+            break
+    del work
     packed <<= np.uint64(row_bits)
     packed |= np.arange(n, dtype=np.uint64)
     packed.sort()
-    order = (packed & np.uint64((1 << row_bits) - 1)).astype(np.intp)
+    order = (packed & np.uint64((1 << row_bits) - 1)).view(np.intp)
     packed >>= np.uint64(row_bits)
     tied = packed[1:] == packed[:-1]
-    if not tied.any():
-        return order
-    in_run = np.zeros(n, dtype=bool)
+    if tied.any():
+        _break_ties(order, tied, keys, ids)
+    shifted = tuple(
+        None if field is None else (sum(widths[i + 1 :]), *field[1:])
+        for i, field in enumerate(fields)
+    )
+    return _Order(order, packed, shifted)
+
+
+def _break_ties(
+    order: NDArray[np.intp], tied: NDArray[np.bool_], keys: tuple[NDArray[Any], ...], ids: _Ids
+) -> None:
+    """Order the runs of ``order`` whose packed keys tie by the full keys, then by id."""
+    in_run = np.zeros(len(order), dtype=bool)
     in_run[1:] = tied
     in_run[:-1] |= tied
     at = np.flatnonzero(in_run)  # positions in runs of equal packed keys
     run = np.cumsum(np.concatenate(([True], ~tied[at[:-1]])))
-    rows = order[at]
-    if not whole:  # by the full keys within each run
-        rows = rows[np.lexsort((*(rel[rows] for rel in reversed(rels)), run))]
-        order[at] = rows
-    same = run[1:] == run[:-1]  # neighbours in one run: equal full keys yet?
-    for rel in rels:
-        same &= rel[rows[1:]] == rel[rows[:-1]]
-    if not same.any():
-        return order
-    edges = np.diff(np.concatenate(([0], same.view(np.int8), [0])))
-    for start, end in zip(
-        np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True
-    ):
-        tie = rows[start : end + 1].tolist()
-        tie.sort(key=lambda r: str(ids[r]))
-        order[at[start : end + 1]] = tie
-    return order
+    rows = order[at]  # each run in row order
+    full = [np.asarray(key)[rows] for key in keys]
+    by_keys = np.lexsort((*reversed(full), run))
+    rows = rows[by_keys]
+    same = run[1:] == run[:-1]  # neighbours in one run: equal full keys too?
+    for values in full:
+        values = values[by_keys]
+        same &= values[1:] == values[:-1]
+    if same.any():  # by id, then row
+        in_group = np.zeros(len(rows), dtype=bool)
+        in_group[1:] = same
+        in_group[:-1] |= same
+        where = np.flatnonzero(in_group)
+        group = np.cumsum(np.concatenate(([True], ~same[where[:-1]])))
+        tie = rows[where]
+        names = np.array([str(name) for name in ids(tie).tolist()], dtype=object)
+        rank = np.unique(names, return_inverse=True)[1]
+        rows[where] = tie[np.lexsort((tie, rank, group))]
+    order[at] = rows
 
 
 def sum_by(group: NDArray[Any], values: NDArray[Any], n: int) -> _I64:
@@ -304,6 +370,13 @@ def _takes(
     return idx, take, got, owner
 
 
+def _refuse(rows: NDArray[Any], message: Any, code: str) -> None:
+    if len(rows):
+        shown = [message(int(r)) for r in rows[:5].tolist()]
+        more = f" (and {len(rows) - 5} more)" if len(rows) > 5 else ""  # noqa: PLR2004
+        raise InvalidValue("; ".join(shown) + more, code=code)
+
+
 def _refuse_redemptions(
     names: NDArray[Any], amounts: NDArray[np.int64], balances: NDArray[np.int64]
 ) -> None:
@@ -318,11 +391,67 @@ def _refuse_redemptions(
     )
 
 
-def _refuse(rows: NDArray[Any], message: Any, code: str) -> None:
-    if len(rows):
-        shown = [message(int(r)) for r in rows[:5].tolist()]
-        more = f" (and {len(rows) - 5} more)" if len(rows) > 5 else ""  # noqa: PLR2004
-        raise InvalidValue("; ".join(shown) + more, code=code)
+@attrs.frozen
+class _Lots:
+    """The lots, sorted by member and consumption order.
+
+    ``active``, ``expires`` and ``grant`` hold one more lot at the end, ``len(member)``:
+    never active, with nothing in it, where a debit with no lot left looks.
+    """
+
+    member: _I64
+    active: _I64
+    expires: _I64
+    grant: _I64
+    funder: NDArray[np.int8]
+    start: _I64  # each member's first lot
+    end: _I64  # and one past their last
+
+
+def _with_spent_lot(values: _I64, rows: NDArray[np.intp], last: int) -> _I64:
+    """``values[rows]`` followed by ``last`` (the spent lot's value)."""
+    out = np.empty(len(rows) + 1, dtype=np.int64)
+    np.take(values, rows, out=out[:-1])
+    out[-1] = last
+    return out
+
+
+@attrs.frozen
+class _Events:
+    """Debits, reversals and repayments, in rounds.
+
+    Round ``k``, ``bounds[k]`` to ``bounds[k + 1]``, holds each member's ``k``-th event,
+    the members in order. ``kind``: 0 redemption, 1 reversal, 2 debit adjustment, 3 activation (repays debt);
+    ``row``: the event's row among the redemptions, reversals or debit adjustments folded.
+    """
+
+    member: _I64
+    at: _I64
+    kind: NDArray[np.int8]
+    amount: _I64
+    row: _I64
+    bounds: _I64
+    repays: bool
+
+
+def _rounds_of(member: _I64) -> tuple[NDArray[np.intp], _I64]:
+    """The rounds of events sorted by member, and where each round starts.
+
+    The order takes every member's first event, then every member's second, and so on,
+    the members in order within each round.
+    """
+    m = len(member)
+    if not m:
+        return np.zeros(0, dtype=np.intp), np.zeros(1, dtype=np.int64)
+    new = np.ones(m, dtype=bool)
+    new[1:] = member[1:] != member[:-1]
+    starts = np.flatnonzero(new)
+    counts = np.diff(np.append(starts, m))
+    step = np.arange(m) - np.repeat(starts, counts)
+    narrow = np.int16 if counts.max() <= np.iinfo(np.int16).max else np.int64
+    by_step = np.argsort(step.astype(narrow), kind="stable")  # a radix sort when narrow
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(step))))
+    return by_step, bounds
 
 
 def balances(
@@ -390,393 +519,510 @@ def balances(
     zone = to_time_zone(time_zone)
     until = micros(as_of)
     members, member_of = _members(tables)
-    state = _fold(tables, member_of, len(members), until, allow_debt=allow_debt, zone=zone)
-    result = _result(state, members, as_of, until, within_days)
-    if state.ran_short is not None and state.ran_short.any():
-        # Repaying debt needs the activations of the members whose redemptions ran into
-        # debt. Members are independent: fold those again, with their activations, and
-        # take their rows from that fold.
-        again = _fold(
-            tables,
-            member_of,
-            len(members),
-            until,
-            allow_debt=allow_debt,
-            zone=zone,
-            owing=state.ran_short,
+    n = len(members)
+    prep = _prepare(tables, member_of, n, until, zone)
+    remaining, debt, reversed_total, short = _rounds(
+        prep.lots, _first_events(prep), prep.rev_lot, prep.rev_due, n
+    )
+    if short.any():
+        # Debt is repaid by the activations of the members who fell short; until they
+        # fall short, activations change nothing. Members are independent: fold those
+        # again, with their activations, and take their lots and totals from that fold.
+        lots, events, rev_lot, lot_rows = _again(prep, short, n, until, from_any_debit=allow_debt)
+
+        def refuse(rows: _I64, amounts: _I64, got: _I64) -> None:
+            _refuse_redemptions(prep.redeemed_ids[rows].astype(object), amounts, got)
+
+        left, owed, taken, _ = _rounds(
+            lots, events, rev_lot, prep.rev_due, n, None if allow_debt else refuse
         )
-        redone = _result(again, members, as_of, until, within_days)
-        fields = {
-            name: np.where(
-                state.ran_short[:, None] if name == "liability" else state.ran_short,
-                getattr(redone, name),
-                getattr(result, name),
-            )
-            for name in (
-                "balance", "available", "pending", "debt", "earned", "redeemed", "expired",
-                "reversed", "adjusted", "expiring", "liability",
-            )
-        }  # fmt: skip
-        result = attrs.evolve(result, **fields)
-    return result
+        remaining[lot_rows] = left[:-1]
+        debt = np.where(short, owed, debt)
+        reversed_total = np.where(short, taken, reversed_total)
+    return _result(
+        prep.lots, remaining, prep, debt, reversed_total, members, as_of, until, within_days
+    )
 
 
-@attrs.define
-class _State:
-    """The arrays of the fold: lots in consumption order, and the per-member totals."""
+@attrs.frozen
+class _Prepared:
+    """What the rounds need, read from the tables once.
 
-    lot_member: _I64
-    lot_active: _I64
-    lot_expires: _I64
-    lot_funder: _I64
-    remaining: _I64
-    debt: _I64
+    The events are kept sorted by member, instant, rank and id as positions into the
+    concatenation of the redemptions, reversals and debit adjustments folded (``parts``
+    long each), with those columns (``at``, ``amount``) concatenated.
+    """
+
+    lots: _Lots
+    ev_member: _I64
+    ev_pos: NDArray[np.intp]
+    at: _I64
+    amount: _I64
+    parts: tuple[int, int, int]
+    redeemed_ids: NDArray[Any]  # the ids of the redemptions folded
+    rev_lot: _I64  # the lot each reversal folded reverses
+    rev_due: _I64  # and the points it is due to take back
     earned: _I64
     redeemed: _I64
-    reversed: _I64
     adjusted: _I64
-    ran_short: NDArray[np.bool_] | None
+
+    def kinds(self, pos: NDArray[np.intp]) -> tuple[NDArray[np.int8], _I64]:
+        """The kind of the events at ``pos`` and their rows among those of their kind."""
+        r, v, _ = self.parts
+        kind = (pos >= r).astype(np.int8)
+        kind += pos >= r + v
+        return kind, pos - np.array([0, r, r + v])[kind]
 
 
-def _fold(
-    tables: Tables,
-    member_of: dict[str, _I64],
-    n: int,
-    until: int,
-    *,
-    allow_debt: bool,
-    zone: dt.tzinfo,
-    owing: NDArray[np.bool_] | None = None,
-) -> _State:
-    """Fold the entries into lots, debt and totals.
+def _awards(
+    tables: Tables, member_of: dict[str, _I64], until: int
+) -> tuple[_I64, _I64, _I64, NDArray[np.bool_]]:
+    """The awards folded: one per (member, source), the first by instant, then id.
 
-    ``owing``: members whose redemptions may run into debt; the activations that repay
-    debt are rounds of theirs from their first redemption on, and only they are folded.
+    Returns their rows, the rows of the awards left out as duplicates (sorted) with the
+    row of the award each duplicates, and which rows fall on or before ``until``.
     """
     earned_t = tables["points_earned"]
-    e_at = _us(earned_t["at"])
-    only = owing  # a second fold covers the members who owe only
-    e_keep = e_at <= until
-    if only is not None:
-        e_keep &= only[member_of["points_earned"]]
-    e_rows = np.flatnonzero(e_keep)
-    e_member = member_of["points_earned"][e_rows]
-    e_source = earned_t["source_id"][e_rows].astype(np.int64)
-    e_ids = earned_t["id"]
-    e_at = e_at[e_rows]
-    # one award per (member, source): the first by instant, then id; only sources met
-    # more than once need looking at
-    alias = np.full(len(earned_t), -1, dtype=np.int64)  # earned row → kept earned row
-    alias[e_rows] = e_rows
+    in_time = _us(earned_t["at"]) <= until
+    e_rows = np.flatnonzero(in_time)
+    e_source = earned_t["source_id"][e_rows]
     counts = np.bincount(e_source, minlength=1) if len(e_source) else np.zeros(1, np.int64)
-    repeated = np.flatnonzero(counts[e_source] > 1)
-    dropped = np.zeros(len(e_rows), dtype=bool)
-    if len(repeated):
-        order = repeated[
-            _ordered(
-                (e_member[repeated], e_source[repeated], e_at[repeated]),
-                e_ids[e_rows[repeated]],
-            )
-        ]
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = (e_member[order][1:] != e_member[order][:-1]) | (
-            e_source[order][1:] != e_source[order][:-1]
-        )
-        group = np.cumsum(first) - 1
-        alias[e_rows[order]] = e_rows[order[first][group]]
-        dropped[order[~first]] = True
-    kept = e_rows[~dropped]
+    rows = e_rows[counts[e_source] > 1]  # only sources met more than once need looking at
+    if not len(rows):
+        return e_rows, np.zeros(0, np.int64), np.zeros(0, np.int64), in_time
+    member = member_of["points_earned"][rows]
+    source = earned_t["source_id"][rows].astype(np.int64)
+    order = _ordered(
+        (member, source, _us(earned_t["at"])[rows]), lambda r: earned_t["id"][rows[r]]
+    ).order
+    rows, member, source = rows[order], member[order], source[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (member[1:] != member[:-1]) | (source[1:] != source[:-1])
+    kept_as = rows[first][np.cumsum(first) - 1][~first]
+    dropped = rows[~first]
+    keep = in_time.copy()
+    keep[dropped] = False
+    by_row = np.argsort(dropped)
+    return np.flatnonzero(keep), dropped[by_row], kept_as[by_row], in_time
 
-    pending = _us(earned_t["pending_until"])[kept]
+
+def _lots(
+    tables: Tables,
+    member_of: dict[str, _I64],
+    kept: _I64,
+    n: int,
+    until: int,
+    zone: dt.tzinfo,
+) -> tuple[_Lots, NDArray[np.intp]]:
+    """The lots (the awards kept, then the credits), and the positions they were sorted from."""
+    earned_t, adjusted_t = tables["points_earned"], tables["points_adjusted"]
+    a_at = _us(adjusted_t["at"])
+    credit = np.flatnonzero((a_at <= until) & (adjusted_t["amount"] > 0))
     k_at = _us(earned_t["at"])[kept]
-    k_active = np.where(pending == _NAT, k_at, np.maximum(k_at, pending))
-    k_expires = expiry_instants(earned_t["expires_on"][kept], zone)
+    # expiry days, as codes from the first day on (no day: the code after the last), order
+    # lots as their expiry instants do, in far fewer bits; each day's instant is a lookup
+    days = earned_t["expires_on"].view(np.int64)[kept]
+    known = days != _NAT
+    low = int(np.min(days, where=known, initial=NEVER)) if known.any() else 0
+    span = int(np.max(days, where=known, initial=low)) - low + 1 if known.any() else 0
+    code = np.subtract(days, low)
+    np.copyto(code, span, where=~known)
+    ends = np.full(span + 1, NEVER, dtype=np.int64)
+    present = np.flatnonzero(np.bincount(code, minlength=span + 1)[:span])
+    ends[present] = expiry_instants((present + low).astype("datetime64[D]"), zone)
     _refuse(
-        np.flatnonzero(k_expires <= k_at),
+        np.flatnonzero(ends[code] <= k_at),
         lambda r: (
-            f"award {e_ids[kept[r]]!r} expires on {earned_t['expires_on'][kept[r]]}, which "
-            "ends before it was earned"
+            f"award {earned_t['id'][kept[r]]!r} expires on {earned_t['expires_on'][kept[r]]}, "
+            "which ends before it was earned"
         ),
         "expiry_before_award",
     )
+    n_credit = len(credit)
+    member = np.concatenate(
+        (member_of["points_earned"][kept], member_of["points_adjusted"][credit])
+    )
+    code = np.concatenate((code, np.full(n_credit, span, dtype=np.int64)))
+    at = np.concatenate((k_at, a_at[credit]))
+    sorted_ = _ordered(
+        (member, code, at), _ids_of((earned_t["id"], kept), (adjusted_t["id"], credit))
+    )
+    order = sorted_.order
+    member = sorted_.key(0, member)
+    expires = np.empty(len(order) + 1, dtype=np.int64)
+    np.take(ends, sorted_.key(1, code), out=expires[:-1])
+    expires[-1] = NEVER
+    del code
+    pending = _us(earned_t["pending_until"])[kept]
+    active = np.concatenate((np.maximum(k_at, pending), a_at[credit]))  # NaT: no pending
+    del at, k_at, pending
+    grant = np.concatenate((earned_t["amount"][kept], adjusted_t["amount"][credit]))
+    funder = np.concatenate((earned_t["funder"][kept], adjusted_t["funder"][credit]))
+    start, count = _segments(member, n)
+    lots = _Lots(
+        member=member,
+        active=_with_spent_lot(active, order, NEVER),
+        expires=expires,
+        grant=_with_spent_lot(grant.astype(np.int64, copy=False), order, 0),
+        funder=funder.astype(np.int8, copy=False)[order],
+        start=start,
+        end=start + count,
+    )
+    return lots, order
+
+
+def _prepare(
+    tables: Tables, member_of: dict[str, _I64], n: int, until: int, zone: dt.tzinfo
+) -> _Prepared:
+    """Read the entries on or before ``until``: the lots, the events, the reversals' dues."""
+    earned_t = tables["points_earned"]
+    kept, dropped, kept_as, in_time = _awards(tables, member_of, until)
+    lots, lot_order = _lots(tables, member_of, kept, n, until, zone)
+    earned = sum_by(member_of["points_earned"][kept], earned_t["amount"][kept], n)
 
     adjusted_t = tables["points_adjusted"]
     a_at = _us(adjusted_t["at"])
     a_amount = adjusted_t["amount"].astype(np.int64)
-    a_member_all = member_of["points_adjusted"]
+    a_member = member_of["points_adjusted"]
     a_mine = a_at <= until
-    if only is not None:
-        a_mine &= only[a_member_all]
-    a_in = a_mine & (a_amount > 0)
-    a_out = a_mine & (a_amount < 0)
-    credit = np.flatnonzero(a_in)
-
-    # -- the lots, sorted by member and consumption order ------------------------------
-    lot_member = np.concatenate((member_of["points_earned"][kept], a_member_all[credit]))
-    lot_at = np.concatenate((k_at, a_at[credit]))
-    lot_active = np.concatenate((k_active, a_at[credit]))
-    lot_expires = np.concatenate((k_expires, np.full(len(credit), NEVER, dtype=np.int64)))
-    lot_grant = np.concatenate((earned_t["amount"][kept].astype(np.int64), a_amount[credit]))
-    lot_funder = np.concatenate(
-        (earned_t["funder"][kept].astype(np.int64), adjusted_t["funder"][credit].astype(np.int64))
-    )
-    lot_ids = np.concatenate((e_ids[kept], adjusted_t["id"][credit]))
-    # expiry days order lots as their expiry instants do, in far fewer bits
-    k_day = earned_t["expires_on"][kept].view(np.int64)
-    lot_day = np.concatenate(
-        (np.where(k_day == _NAT, NEVER, k_day), np.full(len(credit), NEVER, dtype=np.int64))
-    )
-    lot_order = _ordered((lot_member, lot_day, lot_at), lot_ids)
-    lot_member, lot_at, lot_active, lot_expires, lot_grant, lot_funder = (
-        a[lot_order] for a in (lot_member, lot_at, lot_active, lot_expires, lot_grant, lot_funder)
-    )
-    lot_of_kept = np.empty(len(lot_order), dtype=np.int64)
-    lot_of_kept[lot_order] = np.arange(len(lot_order))
-    lot_of_earned = np.full(len(earned_t), -1, dtype=np.int64)  # earned row → lot position
-    lot_of_earned[kept] = lot_of_kept[: len(kept)]
-    lot_start, lot_count = _segments(lot_member, n)
-    remaining = lot_grant.copy()
-    spent = np.zeros(len(lot_grant), dtype=np.int64)
-
-    earned_lots = lot_of_kept[: len(kept)]
-    earned = sum_by(lot_member[earned_lots], lot_grant[earned_lots], n)
-    adjusted = sum_by(a_member_all[credit], a_amount[credit], n) - sum_by(
-        a_member_all[a_out], -a_amount[a_out], n
+    credit, debit = a_mine & (a_amount > 0), a_mine & (a_amount < 0)
+    adjusted = sum_by(a_member[credit], a_amount[credit], n) - sum_by(
+        a_member[debit], -a_amount[debit], n
     )
 
-    # -- the debits, reversals and (for members who may owe) activations ---------------
-    redeemed_t = tables["points_redeemed"]
-    r_at = _us(redeemed_t["at"])
-    r_mine = r_at <= until
-    if only is not None:
-        r_mine &= only[member_of["points_redeemed"]]
-    r_rows = np.flatnonzero(r_mine)
-    reversed_t = tables["points_reversed"]
-    v_at = _us(reversed_t["at"])
-    v_mine = v_at <= until
-    if only is not None:
-        v_mine &= only[member_of["points_reversed"]]
-    v_rows = np.flatnonzero(v_mine)
-    o_rows = np.flatnonzero(a_out)
-
-    r_member = member_of["points_redeemed"][r_rows]
-    v_member = member_of["points_reversed"][v_rows]
-    o_member = a_member_all[o_rows]
-    redeemed = sum_by(r_member, redeemed_t["amount"][r_rows], n)
-
-    # activations repay debt: only members who may owe need them, and only from the first
-    # entry that may put them in debt
-    first_owe = np.full(n, NEVER, dtype=np.int64)
-    np.minimum.at(first_owe, v_member, v_at[v_rows])
-    np.minimum.at(first_owe, o_member, a_at[o_rows])
-    if owing is not None:
-        mine = owing[r_member]
-        np.minimum.at(first_owe, r_member[mine], r_at[r_rows][mine])
-    ran_short = np.zeros(n, dtype=bool) if allow_debt and owing is None else None
-    owing_lots = np.flatnonzero((lot_active >= first_owe[lot_member]) & (lot_active <= until))
-    act_member, act_at = lot_member[owing_lots], lot_active[owing_lots]
-    if len(act_member):
-        order = _ordered((act_member, act_at), np.zeros(len(act_member), dtype=object))
-        act_member, act_at = act_member[order], act_at[order]
-        new = np.ones(len(order), dtype=bool)
-        new[1:] = (act_member[1:] != act_member[:-1]) | (act_at[1:] != act_at[:-1])
-        act_member, act_at = act_member[new], act_at[new]
-
-    # kinds: 0 redemption, 1 reversal, 2 debit adjustment, 3 activation
-    ev_member = np.concatenate((r_member, v_member, o_member, act_member))
-    ev_at = np.concatenate((r_at[r_rows], v_at[v_rows], a_at[o_rows], act_at))
-    ev_kind = np.concatenate(
+    # -- the events: redemptions, reversals and debit adjustments, sorted ----------------
+    redeemed_t, reversed_t = tables["points_redeemed"], tables["points_reversed"]
+    r_at, v_at = _us(redeemed_t["at"]), _us(reversed_t["at"])
+    r_rows = np.flatnonzero(r_at <= until)
+    v_rows = np.flatnonzero(v_at <= until)
+    o_rows = np.flatnonzero(debit)
+    parts = (len(r_rows), len(v_rows), len(o_rows))
+    member = np.concatenate(
         (
-            np.zeros(len(r_rows), np.int64),
-            np.ones(len(v_rows), np.int64),
-            np.full(len(o_rows), 2, np.int64),
-            np.full(len(act_member), 3, np.int64),
+            member_of["points_redeemed"][r_rows],
+            member_of["points_reversed"][v_rows],
+            a_member[o_rows],
         )
     )
-    ev_row = np.concatenate((r_rows, v_rows, o_rows, np.zeros(len(act_member), np.int64)))
-    ev_rank = np.choose(ev_kind, (DEBIT, REVERSE, DEBIT, ACTIVATE))
-    ev_amount = np.concatenate(
+    at = np.concatenate((r_at[r_rows], v_at[v_rows], a_at[o_rows]))
+    rank = np.concatenate(
+        [
+            np.full(size, rank, dtype=np.int8)
+            for size, rank in zip(parts, (DEBIT, REVERSE, DEBIT), strict=True)
+        ]
+    )
+    amount = np.concatenate(
         (
             redeemed_t["amount"][r_rows].astype(np.int64),
             np.zeros(len(v_rows), np.int64),
             -a_amount[o_rows],
-            np.zeros(len(act_member), np.int64),
         )
     )
-    ev_ids = np.concatenate(
-        (
-            redeemed_t["id"][r_rows],
-            reversed_t["id"][v_rows],
-            adjusted_t["id"][o_rows],
-            np.full(len(act_member), "", dtype=object),
-        )
+    redeemed = sum_by(member[: parts[0]], amount[: parts[0]], n)
+    sorted_ = _ordered(
+        (member, at, rank),
+        _ids_of((redeemed_t["id"], r_rows), (reversed_t["id"], v_rows), (adjusted_t["id"], o_rows)),
     )
-    ev_order = _ordered((ev_member, ev_at, ev_rank), ev_ids)
-    ev_member, ev_at, ev_kind, ev_row, ev_amount = (
-        a[ev_order] for a in (ev_member, ev_at, ev_kind, ev_row, ev_amount)
+    ev_member = sorted_.key(0, member)
+    del rank
+
+    # -- reversals: the award each reverses (through duplicates), checked ----------------
+    v_member = member[parts[0] : parts[0] + parts[1]]
+    v_at = at[parts[0] : parts[0] + parts[1]]
+    award = reversed_t["earned"][v_rows].astype(np.int64)
+    award = np.where(award < 0, award + len(earned_t), award)
+    ok = in_time[award] if len(award) else np.zeros(0, dtype=bool)
+    if len(dropped):  # a duplicate award stands for the award it duplicates
+        hit = np.minimum(np.searchsorted(dropped, award), len(dropped) - 1)
+        alias = dropped[hit] == award
+        award[alias] = kept_as[hit[alias]]
+    award_at = _us(earned_t["at"])[award]
+    bad = ~ok | (member_of["points_earned"][award] != v_member) | (award_at > v_at)
+    _refuse(
+        np.flatnonzero(bad),
+        lambda r: (
+            f"reversal {reversed_t['id'][v_rows[r]]!r} reverses award "
+            f"{earned_t['id'][reversed_t['earned'][v_rows[r]]]!r}, which its member's ledger "
+            f"does not hold at {reversed_t['at'][v_rows[r]]}"
+        ),
+        "unknown_award",
     )
-    ev_ids = ev_ids[ev_order]
-    ev_start, _ = _segments(ev_member, n)
-    step = np.arange(len(ev_member), dtype=np.int64) - ev_start[ev_member]
-    narrow = np.int16 if step.max(initial=0) < np.iinfo(np.int16).max else np.int64
-    by_step = np.argsort(step.astype(narrow), kind="stable")
-    step_bounds = np.searchsorted(step[by_step], np.arange(int(step.max(initial=-1)) + 2))
-
-    # reversals: the award each reverses (through duplicates), checked
-    v_lot = np.full(len(reversed_t), -1, dtype=np.int64)
-    if len(v_rows):
-        award = alias[reversed_t["earned"][v_rows]]
-        lot = np.where(award >= 0, lot_of_earned[np.maximum(award, 0)], -1)
-        bad = (lot < 0) | (lot_member[np.maximum(lot, 0)] != v_member)
-        bad |= lot_at[np.maximum(lot, 0)] > v_at[v_rows]
-        _refuse(
-            np.flatnonzero(bad),
-            lambda r: (
-                f"reversal {reversed_t['id'][v_rows[r]]!r} reverses award "
-                f"{e_ids[reversed_t['earned'][v_rows[r]]]!r}, which its member's ledger "
-                f"does not hold at {reversed_t['at'][v_rows[r]]}"
-            ),
-            "unknown_award",
-        )
-        v_lot[v_rows] = lot
-    # what each reversal is due to take back: it depends only on the earlier reversals of
-    # the same award, so it is worked out before the rounds
-    v_due = np.zeros(len(reversed_t), dtype=np.int64)
-    if len(v_rows):
-        top = reversed_t["share_numerator"][v_rows].astype(np.int64)
-        bottom = reversed_t["share_denominator"][v_rows].astype(np.int64)
-        by_amount = np.where(top < 0, reversed_t["amount"][v_rows].astype(np.int64), 0)
-        lots_of = v_lot[v_rows]
-        order = _ordered((lots_of, v_at[v_rows]), reversed_t["id"][v_rows])
-        lots_sorted = lots_of[order]
-        alone = np.ones(len(order), dtype=bool)
-        alone[1:] &= lots_sorted[1:] != lots_sorted[:-1]
-        alone[:-1] &= lots_sorted[:-1] != lots_sorted[1:]
-        single = order[alone]
-        v_due[v_rows[single]] = reversal_targets(
-            lot_grant[lots_of[single]],
-            np.maximum(top[single], 0),
-            np.where(top[single] < 0, 1, bottom[single]),
-            by_amount[single],
-        )
-        previous: dict[int, tuple[Fraction, int, int]] = {}
-        for i in order[~alone].tolist():  # awards reversed more than once: exact fractions
-            award_lot = int(lots_of[i])
-            got_shares, got_amounts, before = previous.get(award_lot, (Fraction(0), 0, 0))
-            if top[i] >= 0:
-                got_shares += Fraction(int(top[i]), int(bottom[i]))
-            else:
-                got_amounts += int(by_amount[i])
-            target = reversal_target(int(lot_grant[award_lot]), got_shares, got_amounts)
-            v_due[v_rows[i]] = target - before
-            previous[award_lot] = (got_shares, got_amounts, target)
-    lot_charged = np.zeros(len(lot_grant), dtype=np.int64)
-    head = lot_start.copy()  # each member's first lot neither spent nor expired (so far)
-    lot_ends = lot_start + lot_count
-    reversed_total = np.zeros(n, dtype=np.int64)
-    debt = np.zeros(n, dtype=np.int64)
-
-    for k in range(len(step_bounds) - 1):
-        sel = by_step[step_bounds[k] : step_bounds[k + 1]]
-        member, t, kind = ev_member[sel], ev_at[sel], ev_kind[sel]
-        need = ev_amount[sel].copy()
-        back = np.flatnonzero(kind == 1)
-        if len(back):  # reversals: from the award's own lot, then charge what was spent
-            rows = ev_row[sel[back]]
-            lot = v_lot[rows]
-            due = v_due[rows]
-            held = np.where(lot_expires[lot] > t[back], remaining[lot], 0)
-            taken = np.minimum(due, held)
-            remaining[lot] -= taken
-            charged = np.minimum(due - taken, spent[lot] - lot_charged[lot])
-            lot_charged[lot] += charged
-            reversed_total[member[back]] += taken + charged
-            need[back] = charged
-        repay = kind == 3  # noqa: PLR2004 - activation
-        need[repay] = debt[member[repay]]
-        # the first few lots from the member's first live one, then (rarely) the rest
-        first, end = head[member], lot_ends[member]
-        width = np.minimum(end - first, _WINDOW)
-        idx, take, got, owner = _takes(first, width, t, need, lot_active, lot_expires, remaining)
-        more = np.flatnonzero((got < need) & (end - first > width))
-        if len(more):
-            idx_more, take_more, got_more, _ = _takes(
-                first[more] + width[more],
-                end[more] - first[more] - width[more],
-                t[more],
-                need[more] - got[more],
-                lot_active,
-                lot_expires,
-                remaining,
-            )
-            got[more] += got_more
-        short = need - got
-        if not allow_debt:
-            over = np.flatnonzero((kind == 0) & (short > 0))
-            if len(over):
-                _refuse_redemptions(ev_ids[sel[over]], ev_amount[sel[over]], got[over])
-        elif ran_short is not None:
-            ran_short[member[(kind == 0) & (short > 0)]] = True
-        remaining[idx] -= take
-        spent[idx] += take
-        if len(more):
-            remaining[idx_more] -= take_more
-            spent[idx_more] += take_more
-        debt[member] += np.where(repay, -got, short)
-        if len(idx):  # a lot spent or expired stays so (the member's time only moves on)
-            alive = (remaining[idx] > 0) & (lot_expires[idx] > t[owner])
-            seen = np.cumsum(alive)
-            starts = np.cumsum(width) - width
-            some = width > 0
-            ahead = np.zeros(len(width), dtype=np.int64)
-            ahead[some] = seen[starts[some]] - alive[starts[some]]  # alive before the window
-            dead_lead = (seen - ahead[owner]) == 0
-            head[member[some]] += np.add.reduceat(dead_lead, starts[some])
-
-    return _State(
-        lot_member=lot_member,
-        lot_active=lot_active,
-        lot_expires=lot_expires,
-        lot_funder=lot_funder,
-        remaining=remaining,
-        debt=debt,
+    # the lot of each award reversed: where its position among the lots was sorted to
+    position = np.searchsorted(kept, award)
+    marked = np.zeros(len(lot_order), dtype=bool)
+    marked[position] = True
+    lot = np.flatnonzero(marked[lot_order])
+    from_ = lot_order[lot]
+    by_from = np.argsort(from_)
+    rev_lot = lot[by_from][np.searchsorted(from_[by_from], position)]
+    return _Prepared(
+        lots=lots,
+        ev_member=ev_member,
+        ev_pos=sorted_.order,
+        at=at,
+        amount=amount,
+        parts=parts,
+        redeemed_ids=redeemed_t["id"][r_rows],
+        rev_lot=rev_lot,
+        rev_due=_dues(reversed_t, v_rows, v_at, rev_lot, lots.grant),
         earned=earned,
         redeemed=redeemed,
-        reversed=reversed_total,
         adjusted=adjusted,
-        ran_short=ran_short,
     )
+
+
+def _dues(reversed_t: Any, v_rows: _I64, v_at: _I64, lots_of: _I64, grant: _I64) -> _I64:
+    """What each reversal is due to take back.
+
+    It depends only on the earlier reversals of the same award, so it is worked out
+    before the rounds.
+    """
+    due = np.zeros(len(v_rows), dtype=np.int64)
+    if not len(v_rows):
+        return due
+    top = reversed_t["share_numerator"][v_rows].astype(np.int64)
+    bottom = reversed_t["share_denominator"][v_rows].astype(np.int64)
+    by_amount = np.where(top < 0, reversed_t["amount"][v_rows].astype(np.int64), 0)
+    order = _ordered((lots_of, v_at), lambda r: reversed_t["id"][v_rows[r]]).order
+    lots_sorted = lots_of[order]
+    alone = np.ones(len(order), dtype=bool)
+    alone[1:] &= lots_sorted[1:] != lots_sorted[:-1]
+    alone[:-1] &= lots_sorted[:-1] != lots_sorted[1:]
+    single = order[alone]
+    due[single] = reversal_targets(
+        grant[lots_of[single]],
+        np.maximum(top[single], 0),
+        np.where(top[single] < 0, 1, bottom[single]),
+        by_amount[single],
+    )
+    previous: dict[int, tuple[Fraction, int, int]] = {}
+    for i in order[~alone].tolist():  # awards reversed more than once: exact fractions
+        award_lot = int(lots_of[i])
+        got_shares, got_amounts, before = previous.get(award_lot, (Fraction(0), 0, 0))
+        if top[i] >= 0:
+            got_shares += Fraction(int(top[i]), int(bottom[i]))
+        else:
+            got_amounts += int(by_amount[i])
+        target = reversal_target(int(grant[award_lot]), got_shares, got_amounts)
+        due[i] = target - before
+        previous[award_lot] = (got_shares, got_amounts, target)
+    return due
+
+
+def _first_events(prep: _Prepared) -> _Events:
+    """Every member's events in rounds, without activations (they repay debt only)."""
+    by_step, bounds = _rounds_of(prep.ev_member)
+    pos = prep.ev_pos[by_step]
+    kind, row = prep.kinds(pos)
+    return _Events(
+        member=prep.ev_member[by_step],
+        at=prep.at[pos],
+        kind=kind,
+        amount=prep.amount[pos],
+        row=row,
+        bounds=bounds,
+        repays=False,
+    )
+
+
+def _again(
+    prep: _Prepared, owing: NDArray[np.bool_], n: int, until: int, *, from_any_debit: bool
+) -> tuple[_Lots, _Events, _I64, NDArray[np.intp]]:
+    """The lots and events of the members ``owing``, with the activations that repay debt.
+
+    Activations run from the member's first reversal or debit adjustment on, and with
+    ``from_any_debit`` from their first redemption too. Returns the lots, the events, the
+    lot each reversal reverses among these lots, and where these lots are among all.
+    """
+    lots = prep.lots
+    lot_rows = np.flatnonzero(owing[lots.member])
+    member = lots.member[lot_rows]
+    start, count = _segments(member, n)
+    mine = _Lots(
+        member=member,
+        active=_with_spent_lot(lots.active, lot_rows, NEVER),
+        expires=_with_spent_lot(lots.expires, lot_rows, NEVER),
+        grant=_with_spent_lot(lots.grant, lot_rows, 0),
+        funder=lots.funder[lot_rows],
+        start=start,
+        end=start + count,
+    )
+    renumber = np.full(len(lots.grant), len(lot_rows), dtype=np.int64)
+    renumber[lot_rows] = np.arange(len(lot_rows))
+
+    chosen = np.flatnonzero(owing[prep.ev_member])
+    pos = prep.ev_pos[chosen]
+    ev_member = prep.ev_member[chosen]
+    kind, row = prep.kinds(pos)
+    at = prep.at[pos]
+    first_owe = np.full(n, NEVER, dtype=np.int64)
+    counted = np.ones(len(pos), dtype=bool) if from_any_debit else kind != 0
+    np.minimum.at(first_owe, ev_member[counted], at[counted])
+    due = np.flatnonzero((mine.active[:-1] >= first_owe[member]) & (mine.active[:-1] <= until))
+    act_member, act_at = member[due], mine.active[due]
+    by = np.lexsort((act_at, act_member))
+    act_member, act_at = act_member[by], act_at[by]
+    new = np.ones(len(by), dtype=bool)
+    new[1:] = (act_member[1:] != act_member[:-1]) | (act_at[1:] != act_at[:-1])
+    act_member, act_at = act_member[new], act_at[new]
+
+    n_act = len(act_member)
+    ev_member = np.concatenate((ev_member, act_member))
+    at = np.concatenate((at, act_at))
+    kind = np.concatenate((kind, np.full(n_act, 3, dtype=np.int8)))
+    rank = np.array([DEBIT, REVERSE, DEBIT, ACTIVATE])[kind]
+    order = np.lexsort(
+        (np.concatenate((np.arange(len(pos)), np.zeros(n_act, np.int64))), rank, at, ev_member)
+    )
+    by_step, bounds = _rounds_of(ev_member[order])
+    order = order[by_step]
+    events = _Events(
+        member=ev_member[order],
+        at=at[order],
+        kind=kind[order],
+        amount=np.concatenate((prep.amount[pos], np.zeros(n_act, np.int64)))[order],
+        row=np.concatenate((row, np.full(n_act, -1, np.int64)))[order],
+        bounds=bounds,
+        repays=n_act > 0,
+    )
+    return mine, events, renumber[prep.rev_lot], lot_rows
+
+
+_Refusal = Callable[[_I64, _I64, _I64], None]
+
+
+def _rounds(
+    lots: _Lots,
+    ev: _Events,
+    rev_lot: _I64,
+    rev_due: _I64,
+    n: int,
+    refuse: _Refusal | None = None,
+) -> tuple[_I64, _I64, _I64, NDArray[np.bool_]]:
+    """Apply the events round by round.
+
+    Each debit looks first at the two lots from its member's first live lot (plain
+    columns, no segments), then, if they do not cover it (rarely), at the member's other
+    lots in order. ``refuse`` is called with the rows, amounts and points got of the
+    redemptions of a round that fall short.
+
+    Returns what is left of each lot, each member's debt and points reversed, and the
+    members who fell short (owed points) at some point.
+    """
+    spent_lot = len(lots.member)
+    remaining = lots.grant.copy()
+    active, expires = lots.active, lots.expires
+    head = lots.start.copy()  # each member's first lot neither spent nor expired (so far)
+    reversed_total = np.zeros(n, dtype=np.int64)
+    debt = np.zeros(n, dtype=np.int64)
+    short = np.zeros(n, dtype=bool)
+    taken_back = np.zeros(spent_lot + 1, dtype=np.int64)
+    charged_so_far = np.zeros(spent_lot + 1, dtype=np.int64)
+    for k in range(len(ev.bounds) - 1):
+        round_ = slice(int(ev.bounds[k]), int(ev.bounds[k + 1]))
+        member, t, kind = ev.member[round_], ev.at[round_], ev.kind[round_]
+        need = ev.amount[round_].copy()
+        back = np.flatnonzero(kind == 1)
+        if len(back):  # reversals: from the award's own lot, then charge what was spent
+            rows = ev.row[round_][back]
+            lot, due = rev_lot[rows], rev_due[rows]
+            held = np.where(expires[lot] > t[back], remaining[lot], 0)
+            taken = np.minimum(due, held)
+            remaining[lot] -= taken
+            taken_back[lot] += taken
+            spent = lots.grant[lot] - remaining[lot] - taken_back[lot]
+            charged = np.minimum(due - taken, spent - charged_so_far[lot])
+            charged_so_far[lot] += charged
+            reversed_total[member[back]] += taken + charged
+            need[back] = charged
+        repay = np.flatnonzero(kind == 3) if ev.repays else None  # noqa: PLR2004 - activation
+        if repay is not None:
+            need[repay] = debt[member[repay]]
+        # the two lots from the member's first live one (the spent lot if none), then
+        # (rarely) the rest
+        first = head[member]
+        left = lots.end[member] - first
+        lot0 = np.where(left > 0, first, spent_lot)
+        lot1 = np.where(left > 1, first + 1, spent_lot)
+        left0, left1 = remaining[lot0], remaining[lot1]
+        ends0, ends1 = expires[lot0], expires[lot1]
+        take0 = np.minimum(need, np.where((active[lot0] <= t) & (ends0 > t), left0, 0))
+        rest = need - take0
+        take1 = np.minimum(rest, np.where((active[lot1] <= t) & (ends1 > t), left1, 0))
+        rest -= take1
+        left0 -= take0
+        left1 -= take1
+        remaining[lot0] = left0
+        remaining[lot1] = left1
+        more = np.flatnonzero((rest > 0) & (left > 2))  # noqa: PLR2004 - the two looked at
+        if len(more):
+            idx, take, got, _ = _takes(
+                first[more] + 2, left[more] - 2, t[more], rest[more], active, expires, remaining
+            )
+            remaining[idx] -= take
+            rest[more] -= got
+        # a lot spent or expired stays so (the member's time only moves on)
+        dead0 = (left > 0) & ((left0 == 0) | (ends0 <= t))
+        head[member] = first + dead0 + (dead0 & (left > 1) & ((left1 == 0) | (ends1 <= t)))
+        if refuse is not None:
+            over = np.flatnonzero((kind == 0) & (rest > 0))
+            if len(over):
+                refuse(ev.row[round_][over], need[over], need[over] - rest[over])
+        if repay is not None:  # a repayment takes what it can; the rest stays owed
+            change = rest.copy()
+            change[repay] = rest[repay] - need[repay]
+            rest[repay] = 0
+            debt[member] += change
+        else:
+            lacking = np.flatnonzero(rest)
+            debt[member[lacking]] += rest[lacking]
+        short[member[rest > 0]] = True
+    return remaining, debt, reversed_total, short
 
 
 def _result(
-    state: _State, members: NDArray[np.object_], as_of: dt.datetime, until: int, days: int
+    lots: _Lots,
+    remaining: _I64,
+    prep: _Prepared,
+    debt: _I64,
+    reversed_total: _I64,
+    members: NDArray[np.object_],
+    as_of: dt.datetime,
+    until: int,
+    days: int,
 ) -> Balances:
     n = len(members)
-    live = state.lot_expires > until
-    held = np.where(live, state.remaining, 0)
-    active = state.lot_active <= until
-    member = state.lot_member
-    available = sum_by(member, np.where(active, held, 0), n)
-    pending = sum_by(member, np.where(active, 0, held), n)
-    expired = sum_by(member, np.where(live, 0, state.remaining), n)
+    size = len(lots.member)
+    some = lots.end > lots.start
+    starts = lots.start[some]
+
+    def total(values: _I64) -> _I64:  # by member, exactly (the lots are by member)
+        out = np.zeros(n, dtype=np.int64)
+        if size:
+            out[some] = np.add.reduceat(values, starts)
+        return out
+
+    left, expires = remaining[:size], lots.expires[:size]
+    held = np.where(expires > until, left, 0)
+    held_total = total(held)
+    available = total(np.where(lots.active[:size] <= until, held, 0))
     horizon = until + days * _US_PER_DAY
-    expiring = sum_by(member, np.where(state.lot_expires <= horizon, held, 0), n)
     liability = np.zeros((n, len(_FUNDERS)), dtype=np.int64)
     for i in range(len(_FUNDERS)):
-        liability[:, i] = sum_by(member, np.where(state.lot_funder == i, held, 0), n)
+        liability[:, i] = total(np.where(lots.funder == i, held, 0))
     return Balances(
         as_of=as_of,
         within_days=days,
         member_id=members,
-        balance=available - state.debt,
+        balance=available - debt,
         available=available,
-        pending=pending,
-        debt=state.debt,
-        earned=state.earned,
-        redeemed=state.redeemed,
-        expired=expired,
-        reversed=state.reversed,
-        adjusted=state.adjusted,
-        expiring=expiring,
+        pending=held_total - available,
+        debt=debt,
+        earned=prep.earned,
+        redeemed=prep.redeemed,
+        expired=total(left) - held_total,
+        reversed=reversed_total,
+        adjusted=prep.adjusted,
+        expiring=total(np.where(expires <= horizon, held, 0)),
         liability=liability,
     )
