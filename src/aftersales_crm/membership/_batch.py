@@ -47,6 +47,10 @@ _WINDOW: Final = 2
 """Lots a debit looks at first, from its member's first live lot (a speed knob, not a
 rule: a debit the window does not cover reads the member's other lots in order)."""
 _FUNDERS: Final = tuple(Funder)
+_SMALL_DENOMINATOR: Final = 1000
+_SMALL_GROUP: Final = 5
+"""Reversals of one award whose shares add up in int64 over their common denominator: at
+most five, each share's denominator at most 1,000 (else they add up as fractions)."""
 _I64 = NDArray[np.int64]
 
 
@@ -60,7 +64,8 @@ class Balances:
     Attributes:
         as_of: the instant of the state.
         within_days: the horizon of ``expiring``.
-        member_id: object array of the members' ids, shape (n_members,).
+        member_id: the members' ids, shape (n_members,), as the ``members`` table holds
+            them.
         balance: int64 spendable points less debt.
         available: int64 spendable points.
         pending: int64 points not yet spendable.
@@ -85,7 +90,7 @@ class Balances:
 
     as_of: dt.datetime
     within_days: int
-    member_id: NDArray[np.object_]
+    member_id: NDArray[Any]
     balance: _I64
     available: _I64
     pending: _I64
@@ -167,7 +172,7 @@ class Balances:
         return pd.DataFrame(columns, index=pd.Index(self.member_id, name="member_id"))
 
 
-def _members(tables: Tables) -> tuple[NDArray[np.object_], dict[str, _I64]]:
+def _members(tables: Tables) -> tuple[NDArray[Any], dict[str, _I64]]:
     """The members of all entry tables, and each table's member column as member numbers.
 
     An entry's member is its row in the ``members`` table; the members met in any entry
@@ -178,13 +183,11 @@ def _members(tables: Tables) -> tuple[NDArray[np.object_], dict[str, _I64]]:
     met = np.zeros(len(tables["members"]), dtype=bool)
     for found in rows.values():
         met[found] = True
-    ids = tables["members"]["id"]
+    ids = tables["members"]["id"]  # kept as the table holds them (no object per id)
     if met.all():  # every member has entries: their numbers are their rows
-        return ids.astype(object), rows
+        return ids.copy(), rows
     number = np.cumsum(met, dtype=np.int64) - 1
-    return ids[met].astype(object, copy=False), {
-        name: number[found] for name, found in rows.items()
-    }
+    return ids[met], {name: number[found] for name, found in rows.items()}
 
 
 def _us(column: NDArray[Any]) -> _I64:
@@ -195,16 +198,21 @@ _Ids = Callable[[NDArray[np.intp]], NDArray[Any]]
 """The ids of some of the rows being ordered (asked for only to break ties)."""
 
 
-def _ids_of(*parts: tuple[NDArray[Any], NDArray[np.int64]]) -> _Ids:
-    """The ids of positions in the concatenation of each part's ``column[rows]``."""
-    ends = np.cumsum([len(rows) for _, rows in parts])
+def _ids_of(*parts: tuple[NDArray[Any], NDArray[np.int64] | None]) -> _Ids:
+    """The ids of positions in the concatenation of each part's ``column[rows]``.
+
+    ``rows`` ``None`` stands for the whole column.
+    """
+    sizes = [len(column if rows is None else rows) for column, rows in parts]
+    ends = np.cumsum(sizes)
 
     def ids(positions: NDArray[np.intp]) -> NDArray[Any]:
         part = np.searchsorted(ends, positions, side="right")
         out = np.empty(len(positions), dtype=object)
         for k, (column, rows) in enumerate(parts):
             mine = part == k
-            out[mine] = column[rows[positions[mine] - (int(ends[k]) - len(rows))]]
+            at = positions[mine] - (int(ends[k]) - sizes[k])
+            out[mine] = column[at if rows is None else rows[at]]
         return out
 
     return ids
@@ -522,26 +530,38 @@ def balances(
     n = len(members)
     prep = _prepare(tables, member_of, n, until, zone)
     remaining, debt, reversed_total, short = _rounds(
-        prep.lots, _first_events(prep), prep.rev_lot, prep.rev_due, n
+        prep.lots, _first_events(prep), prep.reversals, n
     )
     if short.any():
         # Debt is repaid by the activations of the members who fell short; until they
         # fall short, activations change nothing. Members are independent: fold those
         # again, with their activations, and take their lots and totals from that fold.
-        lots, events, rev_lot, lot_rows = _again(prep, short, n, until, from_any_debit=allow_debt)
+        lots, events, reversals, lot_rows = _again(prep, short, n, until, from_any_debit=allow_debt)
 
         def refuse(rows: _I64, amounts: _I64, got: _I64) -> None:
             _refuse_redemptions(prep.redeemed_ids[rows].astype(object), amounts, got)
 
-        left, owed, taken, _ = _rounds(
-            lots, events, rev_lot, prep.rev_due, n, None if allow_debt else refuse
-        )
+        left, owed, taken, _ = _rounds(lots, events, reversals, n, None if allow_debt else refuse)
         remaining[lot_rows] = left[:-1]
         debt = np.where(short, owed, debt)
         reversed_total = np.where(short, taken, reversed_total)
     return _result(
         prep.lots, remaining, prep, debt, reversed_total, members, as_of, until, within_days
     )
+
+
+@attrs.frozen
+class _Reversals:
+    """The reversals folded.
+
+    The lot each reverses, the points it is due to take back, and the number of that lot
+    among the lots reversed (``slots`` of them).
+    """
+
+    lot: _I64
+    due: _I64
+    slot: _I64
+    slots: int
 
 
 @attrs.frozen
@@ -560,8 +580,7 @@ class _Prepared:
     amount: _I64
     parts: tuple[int, int, int]
     redeemed_ids: NDArray[Any]  # the ids of the redemptions folded
-    rev_lot: _I64  # the lot each reversal folded reverses
-    rev_due: _I64  # and the points it is due to take back
+    reversals: _Reversals
     earned: _I64
     redeemed: _I64
     adjusted: _I64
@@ -574,22 +593,50 @@ class _Prepared:
         return kind, pos - np.array([0, r, r + v])[kind]
 
 
-def _awards(
-    tables: Tables, member_of: dict[str, _I64], until: int
-) -> tuple[_I64, _I64, _I64, NDArray[np.bool_]]:
-    """The awards folded: one per (member, source), the first by instant, then id.
+@attrs.frozen
+class _Awards:
+    """The awards on or before the instant folded, and the duplicates among them.
 
-    Returns their rows, the rows of the awards left out as duplicates (sorted) with the
-    row of the award each duplicates, and which rows fall on or before ``until``.
+    One award per (member, source) counts, the first by instant, then id; a duplicate is
+    a lot of no points, never active, and a reversal of it reverses the award it
+    duplicates.
+
+    Attributes:
+        rows: the rows of the earned table on or before the instant (``None``: all).
+        in_time: which rows of the earned table those are.
+        dropped: the rows of the duplicates, sorted.
+        kept_as: the row of the award each duplicates.
     """
+
+    rows: _I64 | None
+    in_time: NDArray[np.bool_]
+    dropped: _I64
+    kept_as: _I64
+
+    def take(self, column: NDArray[Any]) -> NDArray[Any]:
+        """The column's values for the awards in time, in row order."""
+        return column if self.rows is None else column[self.rows]
+
+    def position(self, rows: _I64) -> _I64:
+        """Where the awards of ``rows`` (in time) stand among the awards in time."""
+        if self.rows is None:
+            return rows
+        return (np.cumsum(self.in_time) - 1)[rows]
+
+
+def _awards(tables: Tables, member_of: dict[str, _I64], until: int) -> _Awards:
+    """The awards on or before ``until``, and which of them duplicate another."""
     earned_t = tables["points_earned"]
     in_time = _us(earned_t["at"]) <= until
-    e_rows = np.flatnonzero(in_time)
-    e_source = earned_t["source_id"][e_rows]
+    every = bool(in_time.all())
+    e_rows = None if every else np.flatnonzero(in_time)
+    e_source = earned_t["source_id"] if e_rows is None else earned_t["source_id"][e_rows]
     counts = np.bincount(e_source, minlength=1) if len(e_source) else np.zeros(1, np.int64)
-    rows = e_rows[counts[e_source] > 1]  # only sources met more than once need looking at
+    rows = np.flatnonzero(counts[e_source] > 1)  # only sources met more than once matter
+    if e_rows is not None:
+        rows = e_rows[rows]
     if not len(rows):
-        return e_rows, np.zeros(0, np.int64), np.zeros(0, np.int64), in_time
+        return _Awards(e_rows, in_time, np.zeros(0, np.int64), np.zeros(0, np.int64))
     member = member_of["points_earned"][rows]
     source = earned_t["source_id"][rows].astype(np.int64)
     order = _ordered(
@@ -600,52 +647,62 @@ def _awards(
     first[1:] = (member[1:] != member[:-1]) | (source[1:] != source[:-1])
     kept_as = rows[first][np.cumsum(first) - 1][~first]
     dropped = rows[~first]
-    keep = in_time.copy()
-    keep[dropped] = False
     by_row = np.argsort(dropped)
-    return np.flatnonzero(keep), dropped[by_row], kept_as[by_row], in_time
+    return _Awards(e_rows, in_time, dropped[by_row], kept_as[by_row])
 
 
 def _lots(
     tables: Tables,
     member_of: dict[str, _I64],
-    kept: _I64,
+    awards: _Awards,
     n: int,
     until: int,
     zone: dt.tzinfo,
-) -> tuple[_Lots, NDArray[np.intp]]:
-    """The lots (the awards kept, then the credits), and the positions they were sorted from."""
+) -> tuple[_Lots, NDArray[np.intp], _I64]:
+    """The lots, the positions they were sorted from, and each member's points earned.
+
+    The lots are the awards in time, then the credits, sorted by member and consumption
+    order.
+    """
     earned_t, adjusted_t = tables["points_earned"], tables["points_adjusted"]
     a_at = _us(adjusted_t["at"])
     credit = np.flatnonzero((a_at <= until) & (adjusted_t["amount"] > 0))
-    k_at = _us(earned_t["at"])[kept]
+    k_at = awards.take(_us(earned_t["at"]))
+    dropped = awards.position(awards.dropped)
     # expiry days, as codes from the first day on (no day: the code after the last), order
     # lots as their expiry instants do, in far fewer bits; each day's instant is a lookup
-    days = earned_t["expires_on"].view(np.int64)[kept]
+    days = awards.take(earned_t["expires_on"].view(np.int64))
     known = days != _NAT
     low = int(np.min(days, where=known, initial=NEVER)) if known.any() else 0
     span = int(np.max(days, where=known, initial=low)) - low + 1 if known.any() else 0
-    code = np.subtract(days, low)
-    np.copyto(code, span, where=~known)
+    code = np.empty(len(days) + len(credit), dtype=np.int64)
+    np.subtract(days, low, out=code[: len(days)])
+    np.copyto(code[: len(days)], span, where=~known)
+    code[len(days) :] = span
     ends = np.full(span + 1, NEVER, dtype=np.int64)
     present = np.flatnonzero(np.bincount(code, minlength=span + 1)[:span])
     ends[present] = expiry_instants((present + low).astype("datetime64[D]"), zone)
+    early = ends[code[: len(days)]] <= k_at
+    early[dropped] = False
+    rows = awards.rows
     _refuse(
-        np.flatnonzero(ends[code] <= k_at),
+        np.flatnonzero(early),
         lambda r: (
-            f"award {earned_t['id'][kept[r]]!r} expires on {earned_t['expires_on'][kept[r]]}, "
-            "which ends before it was earned"
+            f"award {earned_t['id'][r if rows is None else rows[r]]!r} expires on "
+            f"{earned_t['expires_on'][r if rows is None else rows[r]]}, which ends before "
+            "it was earned"
         ),
         "expiry_before_award",
     )
-    n_credit = len(credit)
-    member = np.concatenate(
-        (member_of["points_earned"][kept], member_of["points_adjusted"][credit])
-    )
-    code = np.concatenate((code, np.full(n_credit, span, dtype=np.int64)))
-    at = np.concatenate((k_at, a_at[credit]))
+    del early, days, known
+    e_member = awards.take(member_of["points_earned"])
+    member = np.concatenate((e_member, member_of["points_adjusted"][credit]))
     sorted_ = _ordered(
-        (member, code, at), _ids_of((earned_t["id"], kept), (adjusted_t["id"], credit))
+        (member, code, np.concatenate((k_at, a_at[credit]))),
+        _ids_of(
+            (earned_t["id"], rows),
+            (adjusted_t["id"], credit),
+        ),
     )
     order = sorted_.order
     member = sorted_.key(0, member)
@@ -653,22 +710,28 @@ def _lots(
     np.take(ends, sorted_.key(1, code), out=expires[:-1])
     expires[-1] = NEVER
     del code
-    pending = _us(earned_t["pending_until"])[kept]
-    active = np.concatenate((np.maximum(k_at, pending), a_at[credit]))  # NaT: no pending
-    del at, k_at, pending
-    grant = np.concatenate((earned_t["amount"][kept], adjusted_t["amount"][credit]))
-    funder = np.concatenate((earned_t["funder"][kept], adjusted_t["funder"][credit]))
+    active = np.concatenate(
+        (np.maximum(k_at, awards.take(_us(earned_t["pending_until"]))), a_at[credit])
+    )  # NaT (no pending) is the smallest int64
+    active[dropped] = NEVER
+    del k_at
+    grant = np.concatenate((awards.take(earned_t["amount"]), adjusted_t["amount"][credit])).astype(
+        np.int64, copy=False
+    )
+    grant[dropped] = 0
+    earned = sum_by(e_member, grant[: len(e_member)], n)
+    funder = np.concatenate((awards.take(earned_t["funder"]), adjusted_t["funder"][credit]))
     start, count = _segments(member, n)
     lots = _Lots(
         member=member,
         active=_with_spent_lot(active, order, NEVER),
         expires=expires,
-        grant=_with_spent_lot(grant.astype(np.int64, copy=False), order, 0),
+        grant=_with_spent_lot(grant, order, 0),
         funder=funder.astype(np.int8, copy=False)[order],
         start=start,
         end=start + count,
     )
-    return lots, order
+    return lots, order, earned
 
 
 def _prepare(
@@ -676,9 +739,8 @@ def _prepare(
 ) -> _Prepared:
     """Read the entries on or before ``until``: the lots, the events, the reversals' dues."""
     earned_t = tables["points_earned"]
-    kept, dropped, kept_as, in_time = _awards(tables, member_of, until)
-    lots, lot_order = _lots(tables, member_of, kept, n, until, zone)
-    earned = sum_by(member_of["points_earned"][kept], earned_t["amount"][kept], n)
+    awards = _awards(tables, member_of, until)
+    lots, lot_order, earned = _lots(tables, member_of, awards, n, until, zone)
 
     adjusted_t = tables["points_adjusted"]
     a_at = _us(adjusted_t["at"])
@@ -731,11 +793,12 @@ def _prepare(
     v_at = at[parts[0] : parts[0] + parts[1]]
     award = reversed_t["earned"][v_rows].astype(np.int64)
     award = np.where(award < 0, award + len(earned_t), award)
-    ok = in_time[award] if len(award) else np.zeros(0, dtype=bool)
+    ok = awards.in_time[award] if len(award) else np.zeros(0, dtype=bool)
+    dropped = awards.dropped
     if len(dropped):  # a duplicate award stands for the award it duplicates
         hit = np.minimum(np.searchsorted(dropped, award), len(dropped) - 1)
         alias = dropped[hit] == award
-        award[alias] = kept_as[hit[alias]]
+        award[alias] = awards.kept_as[hit[alias]]
     award_at = _us(earned_t["at"])[award]
     bad = ~ok | (member_of["points_earned"][award] != v_member) | (award_at > v_at)
     _refuse(
@@ -748,13 +811,14 @@ def _prepare(
         "unknown_award",
     )
     # the lot of each award reversed: where its position among the lots was sorted to
-    position = np.searchsorted(kept, award)
+    position = awards.position(award)
     marked = np.zeros(len(lot_order), dtype=bool)
     marked[position] = True
     lot = np.flatnonzero(marked[lot_order])
     from_ = lot_order[lot]
     by_from = np.argsort(from_)
     rev_lot = lot[by_from][np.searchsorted(from_[by_from], position)]
+    reversed_lots, slot = np.unique(rev_lot, return_inverse=True)
     return _Prepared(
         lots=lots,
         ev_member=ev_member,
@@ -763,8 +827,12 @@ def _prepare(
         amount=amount,
         parts=parts,
         redeemed_ids=redeemed_t["id"][r_rows],
-        rev_lot=rev_lot,
-        rev_due=_dues(reversed_t, v_rows, v_at, rev_lot, lots.grant),
+        reversals=_Reversals(
+            lot=rev_lot,
+            due=_dues(reversed_t, v_rows, v_at, rev_lot, lots.grant),
+            slot=slot,
+            slots=len(reversed_lots),
+        ),
         earned=earned,
         redeemed=redeemed,
         adjusted=adjusted,
@@ -795,18 +863,58 @@ def _dues(reversed_t: Any, v_rows: _I64, v_at: _I64, lots_of: _I64, grant: _I64)
         np.where(top[single] < 0, 1, bottom[single]),
         by_amount[single],
     )
+    multi = order[~alone]  # awards reversed more than once, in order award by award
+    if len(multi):
+        due[multi] = _repeated_dues(
+            grant[lots_of[multi]], lots_of[multi], top[multi], bottom[multi], by_amount[multi]
+        )
+    return due
+
+
+def _repeated_dues(grant: _I64, award: _I64, top: _I64, bottom: _I64, by_amount: _I64) -> _I64:
+    """The dues of the reversals of awards reversed more than once, in order award by award.
+
+    Each is the target of the award's reversals so far less the target before it. Shares
+    add up exactly over their common denominator where it is small (the targets then one
+    :func:`reversal_targets`), and as fractions elsewhere.
+    """
+    m = len(award)
+    new = np.ones(m, dtype=bool)
+    new[1:] = award[1:] != award[:-1]
+    starts = np.flatnonzero(new)
+    group = np.cumsum(new) - 1
+    share = top >= 0
+    num, den = np.where(share, top, 0), np.where(share, bottom, 1)
+    small = (den >= 1) & (den <= _SMALL_DENOMINATOR) & (num <= den)
+    sizes = np.diff(np.append(starts, m))
+    fast = (np.logical_and.reduceat(small, starts) & (sizes <= _SMALL_GROUP))[group]
+    den = np.where(fast, den, 1)
+    common = np.lcm.reduceat(den, starts)[group]
+    targets = reversal_targets(
+        grant,
+        _running_sums(np.where(fast, num * (common // den), 0), starts, group),
+        common,
+        _running_sums(by_amount, starts, group),
+    )
+    due = targets - np.concatenate(([0], targets[:-1]))
+    due[new] = targets[new]
     previous: dict[int, tuple[Fraction, int, int]] = {}
-    for i in order[~alone].tolist():  # awards reversed more than once: exact fractions
-        award_lot = int(lots_of[i])
-        got_shares, got_amounts, before = previous.get(award_lot, (Fraction(0), 0, 0))
+    for i in np.flatnonzero(~fast).tolist():
+        got_shares, got_amounts, before = previous.get(int(award[i]), (Fraction(0), 0, 0))
         if top[i] >= 0:
             got_shares += Fraction(int(top[i]), int(bottom[i]))
         else:
             got_amounts += int(by_amount[i])
-        target = reversal_target(int(grant[award_lot]), got_shares, got_amounts)
+        target = reversal_target(int(grant[i]), got_shares, got_amounts)
         due[i] = target - before
-        previous[award_lot] = (got_shares, got_amounts, target)
+        previous[int(award[i])] = (got_shares, got_amounts, target)
     return due
+
+
+def _running_sums(values: _I64, starts: _I64, group: _I64) -> _I64:
+    """Cumulative sums of ``values`` within groups of consecutive rows."""
+    total = np.cumsum(values)
+    return total - (total[starts] - values[starts])[group]
 
 
 def _first_events(prep: _Prepared) -> _Events:
@@ -825,9 +933,14 @@ def _first_events(prep: _Prepared) -> _Events:
     )
 
 
+def _unnamed(rows: NDArray[np.intp]) -> NDArray[Any]:
+    """Ids for rows whose keys never tie in full (or whose order in a tie is moot)."""
+    return rows
+
+
 def _again(
     prep: _Prepared, owing: NDArray[np.bool_], n: int, until: int, *, from_any_debit: bool
-) -> tuple[_Lots, _Events, _I64, NDArray[np.intp]]:
+) -> tuple[_Lots, _Events, _Reversals, NDArray[np.intp]]:
     """The lots and events of the members ``owing``, with the activations that repay debt.
 
     Activations run from the member's first reversal or debit adjustment on, and with
@@ -860,7 +973,7 @@ def _again(
     np.minimum.at(first_owe, ev_member[counted], at[counted])
     due = np.flatnonzero((mine.active[:-1] >= first_owe[member]) & (mine.active[:-1] <= until))
     act_member, act_at = member[due], mine.active[due]
-    by = np.lexsort((act_at, act_member))
+    by = _ordered((act_member, act_at), _unnamed).order
     act_member, act_at = act_member[by], act_at[by]
     new = np.ones(len(by), dtype=bool)
     new[1:] = (act_member[1:] != act_member[:-1]) | (act_at[1:] != act_at[:-1])
@@ -871,9 +984,8 @@ def _again(
     at = np.concatenate((at, act_at))
     kind = np.concatenate((kind, np.full(n_act, 3, dtype=np.int8)))
     rank = np.array([DEBIT, REVERSE, DEBIT, ACTIVATE])[kind]
-    order = np.lexsort(
-        (np.concatenate((np.arange(len(pos)), np.zeros(n_act, np.int64))), rank, at, ev_member)
-    )
+    seq = np.concatenate((np.arange(len(pos)), np.zeros(n_act, np.int64)))  # as they were
+    order = _ordered((ev_member, at, rank, seq), _unnamed).order
     by_step, bounds = _rounds_of(ev_member[order])
     order = order[by_step]
     events = _Events(
@@ -885,7 +997,8 @@ def _again(
         bounds=bounds,
         repays=n_act > 0,
     )
-    return mine, events, renumber[prep.rev_lot], lot_rows
+    reversals = attrs.evolve(prep.reversals, lot=renumber[prep.reversals.lot])
+    return mine, events, reversals, lot_rows
 
 
 _Refusal = Callable[[_I64, _I64, _I64], None]
@@ -894,8 +1007,7 @@ _Refusal = Callable[[_I64, _I64, _I64], None]
 def _rounds(
     lots: _Lots,
     ev: _Events,
-    rev_lot: _I64,
-    rev_due: _I64,
+    reversals: _Reversals,
     n: int,
     refuse: _Refusal | None = None,
 ) -> tuple[_I64, _I64, _I64, NDArray[np.bool_]]:
@@ -916,8 +1028,8 @@ def _rounds(
     reversed_total = np.zeros(n, dtype=np.int64)
     debt = np.zeros(n, dtype=np.int64)
     short = np.zeros(n, dtype=bool)
-    taken_back = np.zeros(spent_lot + 1, dtype=np.int64)
-    charged_so_far = np.zeros(spent_lot + 1, dtype=np.int64)
+    taken_back = np.zeros(reversals.slots, dtype=np.int64)  # by lot reversed
+    charged_so_far = np.zeros(reversals.slots, dtype=np.int64)
     for k in range(len(ev.bounds) - 1):
         round_ = slice(int(ev.bounds[k]), int(ev.bounds[k + 1]))
         member, t, kind = ev.member[round_], ev.at[round_], ev.kind[round_]
@@ -925,14 +1037,14 @@ def _rounds(
         back = np.flatnonzero(kind == 1)
         if len(back):  # reversals: from the award's own lot, then charge what was spent
             rows = ev.row[round_][back]
-            lot, due = rev_lot[rows], rev_due[rows]
+            lot, due, slot = reversals.lot[rows], reversals.due[rows], reversals.slot[rows]
             held = np.where(expires[lot] > t[back], remaining[lot], 0)
             taken = np.minimum(due, held)
             remaining[lot] -= taken
-            taken_back[lot] += taken
-            spent = lots.grant[lot] - remaining[lot] - taken_back[lot]
-            charged = np.minimum(due - taken, spent - charged_so_far[lot])
-            charged_so_far[lot] += charged
+            taken_back[slot] += taken
+            spent = lots.grant[lot] - remaining[lot] - taken_back[slot]
+            charged = np.minimum(due - taken, spent - charged_so_far[slot])
+            charged_so_far[slot] += charged
             reversed_total[member[back]] += taken + charged
             need[back] = charged
         repay = np.flatnonzero(kind == 3) if ev.repays else None  # noqa: PLR2004 - activation
@@ -986,7 +1098,7 @@ def _result(
     prep: _Prepared,
     debt: _I64,
     reversed_total: _I64,
-    members: NDArray[np.object_],
+    members: NDArray[Any],
     as_of: dt.datetime,
     until: int,
     days: int,
@@ -1008,8 +1120,9 @@ def _result(
     available = total(np.where(lots.active[:size] <= until, held, 0))
     horizon = until + days * _US_PER_DAY
     liability = np.zeros((n, len(_FUNDERS)), dtype=np.int64)
-    for i in range(len(_FUNDERS)):
+    for i in range(len(_FUNDERS) - 1):
         liability[:, i] = total(np.where(lots.funder == i, held, 0))
+    liability[:, -1] = held_total - liability[:, :-1].sum(axis=1)
     return Balances(
         as_of=as_of,
         within_days=days,
