@@ -367,7 +367,7 @@ def _takes(
     firsts = np.cumsum(counts) - counts
     idx = first[owner] + (np.arange(total) - firsts[owner])
     when = t[owner]
-    avail = np.where((lot_active[idx] <= when) & (lot_expires[idx] > when), remaining[idx], 0)
+    avail = remaining[idx] * ((lot_active[idx] <= when) & (lot_expires[idx] > when))
     running = np.concatenate(([0], np.cumsum(avail)))
     before = running[:-1] - running[firsts][owner]  # available ahead in the member's lots
     take = np.clip(need[owner] - before, 0, avail)
@@ -1054,13 +1054,13 @@ def _rounds(
         # (rarely) the rest
         first = head[member]
         left = lots.end[member] - first
-        lot0 = np.where(left > 0, first, spent_lot)
-        lot1 = np.where(left > 1, first + 1, spent_lot)
+        lot0 = first + (left < 1) * (spent_lot - first)  # (arithmetic: np.where is slower)
+        lot1 = first + 1 + (left < 2) * (spent_lot - first - 1)  # noqa: PLR2004
         left0, left1 = remaining[lot0], remaining[lot1]
         ends0, ends1 = expires[lot0], expires[lot1]
-        take0 = np.minimum(need, np.where((active[lot0] <= t) & (ends0 > t), left0, 0))
+        take0 = np.minimum(need, left0 * ((active[lot0] <= t) & (ends0 > t)))
         rest = need - take0
-        take1 = np.minimum(rest, np.where((active[lot1] <= t) & (ends1 > t), left1, 0))
+        take1 = np.minimum(rest, left1 * ((active[lot1] <= t) & (ends1 > t)))
         rest -= take1
         left0 -= take0
         left1 -= take1
@@ -1115,13 +1115,13 @@ def _result(
         return out
 
     left, expires = remaining[:size], lots.expires[:size]
-    held = np.where(expires > until, left, 0)
+    held = left * (expires > until)
     held_total = total(held)
-    available = total(np.where(lots.active[:size] <= until, held, 0))
+    available = total(held * (lots.active[:size] <= until))
     horizon = until + days * _US_PER_DAY
     liability = np.zeros((n, len(_FUNDERS)), dtype=np.int64)
     for i in range(len(_FUNDERS) - 1):
-        liability[:, i] = total(np.where(lots.funder == i, held, 0))
+        liability[:, i] = total(held * (lots.funder == i))
     liability[:, -1] = held_total - liability[:, :-1].sum(axis=1)
     return Balances(
         as_of=as_of,
@@ -1136,6 +1136,6 @@ def _result(
         expired=total(left) - held_total,
         reversed=reversed_total,
         adjusted=prep.adjusted,
-        expiring=total(np.where(expires <= horizon, held, 0)),
+        expiring=total(held * (expires <= horizon)),
         liability=liability,
     )
