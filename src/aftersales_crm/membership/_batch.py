@@ -532,21 +532,42 @@ def balances(
     remaining, debt, reversed_total, short = _rounds(
         prep.lots, _first_events(prep), prep.reversals, n
     )
+    horizon = until + within_days * _US_PER_DAY
+    totals = _totals(prep.lots, remaining, n, until, horizon)
+    if len(prep.idle):  # lots no event can touch: as granted
+        totals += _idle_totals(prep.candidates, prep.idle, n, until, horizon)
     if short.any():
         # Debt is repaid by the activations of the members who fell short; until they
         # fall short, activations change nothing. Members are independent: fold those
-        # again, with their activations, and take their lots and totals from that fold.
-        lots, events, reversals, lot_rows = _again(prep, short, n, until, from_any_debit=allow_debt)
+        # again, with all their lots and their activations, and take their rows from it.
+        lots, events, reversals = _again(prep, short, n, until, from_any_debit=allow_debt)
 
         def refuse(rows: _I64, amounts: _I64, got: _I64) -> None:
             _refuse_redemptions(prep.redeemed_ids[rows].astype(object), amounts, got)
 
         left, owed, taken, _ = _rounds(lots, events, reversals, n, None if allow_debt else refuse)
-        remaining[lot_rows] = left[:-1]
+        totals = np.where(short, _totals(lots, left, n, until, horizon), totals)
         debt = np.where(short, owed, debt)
         reversed_total = np.where(short, taken, reversed_total)
-    return _result(
-        prep.lots, remaining, prep, debt, reversed_total, members, as_of, until, within_days
+    held, available, expiring, left_total = totals[:4]
+    liability = np.empty((n, len(_FUNDERS)), dtype=np.int64)
+    liability[:, :-1] = totals[4:].T
+    liability[:, -1] = held - totals[4:].sum(axis=0)
+    return Balances(
+        as_of=as_of,
+        within_days=within_days,
+        member_id=members,
+        balance=available - debt,
+        available=available,
+        pending=held - available,
+        debt=debt,
+        earned=prep.earned,
+        redeemed=prep.redeemed,
+        expired=left_total - held,
+        reversed=reversed_total,
+        adjusted=prep.adjusted,
+        expiring=expiring,
+        liability=liability,
     )
 
 
@@ -562,6 +583,7 @@ class _Reversals:
     due: _I64
     slot: _I64
     slots: int
+    position: _I64  # the lot each reverses, among the candidates
 
 
 @attrs.frozen
@@ -570,13 +592,15 @@ class _Prepared:
 
     The events are kept sorted by member, instant, rank and id as positions into the
     concatenation of the redemptions, reversals and debit adjustments folded (``parts``
-    long each), with those columns (``at``, ``amount``) concatenated.
+    long each), with their instants in that order and their amounts concatenated.
     """
 
-    lots: _Lots
+    candidates: _Candidates
+    lots: _Lots  # the candidates some event may touch, sorted
+    idle: _I64  # the others
     ev_member: _I64
     ev_pos: NDArray[np.intp]
-    at: _I64
+    ev_at: _I64
     amount: _I64
     parts: tuple[int, int, int]
     redeemed_ids: NDArray[Any]  # the ids of the redemptions folded
@@ -651,38 +675,54 @@ def _awards(tables: Tables, member_of: dict[str, _I64], until: int) -> _Awards:
     return _Awards(e_rows, in_time, dropped[by_row], kept_as[by_row])
 
 
-def _lots(
+@attrs.frozen
+class _Candidates:
+    """Every lot, unsorted.
+
+    The awards in time (duplicates empty and never active), then the credits. ``code`` numbers the expiry days from the first (no day: the code after the last), so
+    it orders lots as their expiry instants, ``ends[code]``, do, in far fewer bits.
+    """
+
+    member: _I64
+    code: _I64
+    at: _I64
+    active: _I64
+    expires: _I64
+    grant: _I64
+    funder: NDArray[np.int8]
+    ends: _I64
+    ids: _Ids
+
+
+def _candidates(
     tables: Tables,
     member_of: dict[str, _I64],
     awards: _Awards,
     n: int,
     until: int,
     zone: dt.tzinfo,
-) -> tuple[_Lots, NDArray[np.intp], _I64]:
-    """The lots, the positions they were sorted from, and each member's points earned.
-
-    The lots are the awards in time, then the credits, sorted by member and consumption
-    order.
-    """
+) -> tuple[_Candidates, _I64]:
+    """Every lot, unsorted, and each member's points earned."""
     earned_t, adjusted_t = tables["points_earned"], tables["points_adjusted"]
     a_at = _us(adjusted_t["at"])
     credit = np.flatnonzero((a_at <= until) & (adjusted_t["amount"] > 0))
     k_at = awards.take(_us(earned_t["at"]))
     dropped = awards.position(awards.dropped)
-    # expiry days, as codes from the first day on (no day: the code after the last), order
-    # lots as their expiry instants do, in far fewer bits; each day's instant is a lookup
     days = awards.take(earned_t["expires_on"].view(np.int64))
     known = days != _NAT
     low = int(np.min(days, where=known, initial=NEVER)) if known.any() else 0
     span = int(np.max(days, where=known, initial=low)) - low + 1 if known.any() else 0
-    code = np.empty(len(days) + len(credit), dtype=np.int64)
-    np.subtract(days, low, out=code[: len(days)])
-    np.copyto(code[: len(days)], span, where=~known)
-    code[len(days) :] = span
+    size = len(days)
+    code = np.empty(size + len(credit), dtype=np.int64)
+    np.subtract(days, low, out=code[:size])
+    np.copyto(code[:size], span, where=~known)
+    code[size:] = span
+    del days, known
     ends = np.full(span + 1, NEVER, dtype=np.int64)
     present = np.flatnonzero(np.bincount(code, minlength=span + 1)[:span])
     ends[present] = expiry_instants((present + low).astype("datetime64[D]"), zone)
-    early = ends[code[: len(days)]] <= k_at
+    expires = ends[code]
+    early = expires[:size] <= k_at
     early[dropped] = False
     rows = awards.rows
     _refuse(
@@ -694,44 +734,72 @@ def _lots(
         ),
         "expiry_before_award",
     )
-    del early, days, known
+    del early
     e_member = awards.take(member_of["points_earned"])
-    member = np.concatenate((e_member, member_of["points_adjusted"][credit]))
-    sorted_ = _ordered(
-        (member, code, np.concatenate((k_at, a_at[credit]))),
-        _ids_of(
-            (earned_t["id"], rows),
-            (adjusted_t["id"], credit),
-        ),
-    )
-    order = sorted_.order
-    member = sorted_.key(0, member)
-    expires = np.empty(len(order) + 1, dtype=np.int64)
-    np.take(ends, sorted_.key(1, code), out=expires[:-1])
-    expires[-1] = NEVER
-    del code
     active = np.concatenate(
         (np.maximum(k_at, awards.take(_us(earned_t["pending_until"]))), a_at[credit])
     )  # NaT (no pending) is the smallest int64
     active[dropped] = NEVER
-    del k_at
     grant = np.concatenate((awards.take(earned_t["amount"]), adjusted_t["amount"][credit])).astype(
         np.int64, copy=False
     )
     grant[dropped] = 0
-    earned = sum_by(e_member, grant[: len(e_member)], n)
     funder = np.concatenate((awards.take(earned_t["funder"]), adjusted_t["funder"][credit]))
+    candidates = _Candidates(
+        member=np.concatenate((e_member, member_of["points_adjusted"][credit])),
+        code=code,
+        at=np.concatenate((k_at, a_at[credit])),
+        active=active,
+        expires=expires,
+        grant=grant,
+        funder=funder.astype(np.int8, copy=False),
+        ends=ends,
+        ids=_ids_of((earned_t["id"], rows), (adjusted_t["id"], credit)),
+    )
+    return candidates, sum_by(e_member, grant[:size], n)
+
+
+def _sorted_lots(candidates: _Candidates, rows: _I64, n: int) -> tuple[_Lots, NDArray[np.intp]]:
+    """The candidates at ``rows`` as lots, and where each lot comes from.
+
+    The lots are sorted by member and consumption order.
+    """
+    member, code = candidates.member[rows], candidates.code[rows]
+    sorted_ = _ordered((member, code, candidates.at[rows]), lambda r: candidates.ids(rows[r]))
+    source = rows[sorted_.order]
+    member = sorted_.key(0, member)
+    expires = np.empty(len(source) + 1, dtype=np.int64)
+    np.take(candidates.ends, sorted_.key(1, code), out=expires[:-1])
+    expires[-1] = NEVER
     start, count = _segments(member, n)
     lots = _Lots(
         member=member,
-        active=_with_spent_lot(active, order, NEVER),
+        active=_with_spent_lot(candidates.active, source, NEVER),
         expires=expires,
-        grant=_with_spent_lot(grant, order, 0),
-        funder=funder.astype(np.int8, copy=False)[order],
+        grant=_with_spent_lot(candidates.grant, source, 0),
+        funder=candidates.funder[source],
         start=start,
         end=start + count,
     )
-    return lots, order, earned
+    return lots, source
+
+
+def _lot_of(source: NDArray[np.intp], size: int, positions: _I64) -> _I64:
+    """Where the candidates at ``positions`` stand among the lots sorted from ``source``.
+
+    ``size`` is the number of candidates; those not among the lots get the spent lot,
+    ``len(source)``.
+    """
+    marked = np.zeros(size, dtype=bool)
+    marked[positions] = True
+    lot = np.flatnonzero(marked[source])
+    found = source[lot]
+    by = np.argsort(found)
+    found, lot = found[by], lot[by]
+    if not len(found):
+        return np.full(len(positions), len(source), dtype=np.int64)
+    at = np.minimum(np.searchsorted(found, positions), len(found) - 1)
+    return np.where(found[at] == positions, lot[at], len(source))
 
 
 def _prepare(
@@ -740,7 +808,7 @@ def _prepare(
     """Read the entries on or before ``until``: the lots, the events, the reversals' dues."""
     earned_t = tables["points_earned"]
     awards = _awards(tables, member_of, until)
-    lots, lot_order, earned = _lots(tables, member_of, awards, n, until, zone)
+    candidates, earned = _candidates(tables, member_of, awards, n, until, zone)
 
     adjusted_t = tables["points_adjusted"]
     a_at = _us(adjusted_t["at"])
@@ -786,6 +854,7 @@ def _prepare(
         _ids_of((redeemed_t["id"], r_rows), (reversed_t["id"], v_rows), (adjusted_t["id"], o_rows)),
     )
     ev_member = sorted_.key(0, member)
+    ev_at = at[sorted_.order]
     del rank
 
     # -- reversals: the award each reverses (through duplicates), checked ----------------
@@ -810,28 +879,39 @@ def _prepare(
         ),
         "unknown_award",
     )
-    # the lot of each award reversed: where its position among the lots was sorted to
-    position = awards.position(award)
-    marked = np.zeros(len(lot_order), dtype=bool)
-    marked[position] = True
-    lot = np.flatnonzero(marked[lot_order])
-    from_ = lot_order[lot]
-    by_from = np.argsort(from_)
-    rev_lot = lot[by_from][np.searchsorted(from_[by_from], position)]
-    reversed_lots, slot = np.unique(rev_lot, return_inverse=True)
+    position = awards.position(award)  # the lot of each award reversed, among candidates
+
+    # -- the lots some event may touch: active by the member's last event, unexpired at
+    # their first, or reversed; the others stay as granted ------------------------------
+    new = np.ones(len(ev_member), dtype=bool)
+    new[1:] = ev_member[1:] != ev_member[:-1]
+    starts = np.flatnonzero(new)
+    lasts = np.append(starts[1:], len(ev_member))[: len(starts)] - 1
+    first_at = np.full(n, NEVER, dtype=np.int64)
+    first_at[ev_member[starts]] = ev_at[starts]
+    last_at = np.full(n, _NAT, dtype=np.int64)
+    last_at[ev_member[lasts]] = ev_at[lasts]
+    touched = candidates.active <= last_at[candidates.member]
+    touched &= candidates.expires > first_at[candidates.member]
+    touched[position] = True
+    lots, source = _sorted_lots(candidates, np.flatnonzero(touched), n)
+    reversed_lots, slot = np.unique(position, return_inverse=True)
     return _Prepared(
+        candidates=candidates,
         lots=lots,
+        idle=np.flatnonzero(~touched),
         ev_member=ev_member,
         ev_pos=sorted_.order,
-        at=at,
+        ev_at=ev_at,
         amount=amount,
         parts=parts,
         redeemed_ids=redeemed_t["id"][r_rows],
         reversals=_Reversals(
-            lot=rev_lot,
-            due=_dues(reversed_t, v_rows, v_at, rev_lot, lots.grant),
+            lot=_lot_of(source, len(touched), position),
+            due=_dues(reversed_t, v_rows, v_at, position, candidates.grant),
             slot=slot,
             slots=len(reversed_lots),
+            position=position,
         ),
         earned=earned,
         redeemed=redeemed,
@@ -924,7 +1004,7 @@ def _first_events(prep: _Prepared) -> _Events:
     kind, row = prep.kinds(pos)
     return _Events(
         member=prep.ev_member[by_step],
-        at=prep.at[pos],
+        at=prep.ev_at[by_step],
         kind=kind,
         amount=prep.amount[pos],
         row=row,
@@ -940,34 +1020,21 @@ def _unnamed(rows: NDArray[np.intp]) -> NDArray[Any]:
 
 def _again(
     prep: _Prepared, owing: NDArray[np.bool_], n: int, until: int, *, from_any_debit: bool
-) -> tuple[_Lots, _Events, _Reversals, NDArray[np.intp]]:
-    """The lots and events of the members ``owing``, with the activations that repay debt.
+) -> tuple[_Lots, _Events, _Reversals]:
+    """All the lots and the events of the members ``owing``, with activations.
 
-    Activations run from the member's first reversal or debit adjustment on, and with
-    ``from_any_debit`` from their first redemption too. Returns the lots, the events, the
-    lot each reversal reverses among these lots, and where these lots are among all.
+    Activations repay debt; they run from the member's first reversal or debit
+    adjustment on, and with ``from_any_debit`` from their first redemption too.
     """
-    lots = prep.lots
-    lot_rows = np.flatnonzero(owing[lots.member])
-    member = lots.member[lot_rows]
-    start, count = _segments(member, n)
-    mine = _Lots(
-        member=member,
-        active=_with_spent_lot(lots.active, lot_rows, NEVER),
-        expires=_with_spent_lot(lots.expires, lot_rows, NEVER),
-        grant=_with_spent_lot(lots.grant, lot_rows, 0),
-        funder=lots.funder[lot_rows],
-        start=start,
-        end=start + count,
-    )
-    renumber = np.full(len(lots.grant), len(lot_rows), dtype=np.int64)
-    renumber[lot_rows] = np.arange(len(lot_rows))
+    candidates = prep.candidates
+    mine, source = _sorted_lots(candidates, np.flatnonzero(owing[candidates.member]), n)
+    member = mine.member
 
     chosen = np.flatnonzero(owing[prep.ev_member])
     pos = prep.ev_pos[chosen]
     ev_member = prep.ev_member[chosen]
     kind, row = prep.kinds(pos)
-    at = prep.at[pos]
+    at = prep.ev_at[chosen]
     first_owe = np.full(n, NEVER, dtype=np.int64)
     counted = np.ones(len(pos), dtype=bool) if from_any_debit else kind != 0
     np.minimum.at(first_owe, ev_member[counted], at[counted])
@@ -997,8 +1064,8 @@ def _again(
         bounds=bounds,
         repays=n_act > 0,
     )
-    reversals = attrs.evolve(prep.reversals, lot=renumber[prep.reversals.lot])
-    return mine, events, reversals, lot_rows
+    lots_of = _lot_of(source, len(candidates.member), prep.reversals.position)
+    return mine, events, attrs.evolve(prep.reversals, lot=lots_of)
 
 
 _Refusal = Callable[[_I64, _I64, _I64], None]
@@ -1092,18 +1159,12 @@ def _rounds(
     return remaining, debt, reversed_total, short
 
 
-def _result(
-    lots: _Lots,
-    remaining: _I64,
-    prep: _Prepared,
-    debt: _I64,
-    reversed_total: _I64,
-    members: NDArray[Any],
-    as_of: dt.datetime,
-    until: int,
-    days: int,
-) -> Balances:
-    n = len(members)
+def _totals(lots: _Lots, remaining: _I64, n: int, until: int, horizon: int) -> _I64:
+    """Each member's points in the lots, one row for each figure.
+
+    The points held, available, expiring by ``horizon``, left (held or expired), and held
+    for each funder but the last.
+    """
     size = len(lots.member)
     some = lots.end > lots.start
     starts = lots.start[some]
@@ -1114,28 +1175,49 @@ def _result(
             out[some] = np.add.reduceat(values, starts)
         return out
 
-    left, expires = remaining[:size], lots.expires[:size]
-    held = left * (expires > until)
-    held_total = total(held)
-    available = total(held * (lots.active[:size] <= until))
-    horizon = until + days * _US_PER_DAY
-    liability = np.zeros((n, len(_FUNDERS)), dtype=np.int64)
-    for i in range(len(_FUNDERS) - 1):
-        liability[:, i] = total(held * (lots.funder == i))
-    liability[:, -1] = held_total - liability[:, :-1].sum(axis=1)
-    return Balances(
-        as_of=as_of,
-        within_days=days,
-        member_id=members,
-        balance=available - debt,
-        available=available,
-        pending=held_total - available,
-        debt=debt,
-        earned=prep.earned,
-        redeemed=prep.redeemed,
-        expired=total(left) - held_total,
-        reversed=reversed_total,
-        adjusted=prep.adjusted,
-        expiring=total(held * (expires <= horizon)),
-        liability=liability,
+    return _sums(
+        total,
+        remaining[:size],
+        lots.active[:size],
+        lots.expires[:size],
+        lots.funder,
+        until,
+        horizon,
     )
+
+
+def _idle_totals(candidates: _Candidates, rows: _I64, n: int, until: int, horizon: int) -> _I64:
+    """:func:`_totals` of the candidates at ``rows``, untouched (their points as granted)."""
+    member = candidates.member[rows]
+    grant = candidates.grant[rows]
+    exact = int(grant.sum(dtype=np.float64)) < _EXACT_FLOAT  # the grants are not negative
+
+    def total(values: _I64) -> _I64:
+        if exact:  # every partial sum below 2**53, where float64 holds integers exactly
+            return np.bincount(member, values, minlength=n).astype(np.int64)
+        return sum_by(member, values, n)
+
+    return _sums(
+        total,
+        grant,
+        candidates.active[rows],
+        candidates.expires[rows],
+        candidates.funder[rows],
+        until,
+        horizon,
+    )
+
+
+def _sums(
+    total: Callable[[_I64], _I64],
+    left: _I64,
+    active: _I64,
+    expires: _I64,
+    funder: NDArray[np.int8],
+    until: int,
+    horizon: int,
+) -> _I64:
+    held = left * (expires > until)
+    rows = [held, held * (active <= until), held * (expires <= horizon), left]
+    rows += [held * (funder == i) for i in range(len(_FUNDERS) - 1)]
+    return np.stack([total(values) for values in rows])
