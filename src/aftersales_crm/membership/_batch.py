@@ -172,11 +172,12 @@ class Balances:
         return pd.DataFrame(columns, index=pd.Index(self.member_id, name="member_id"))
 
 
-def _members(tables: Tables) -> tuple[NDArray[Any], dict[str, _I64]]:
-    """The members of all entry tables, and each table's member column as member numbers.
+def _members(tables: Tables) -> tuple[NDArray[Any], NDArray[np.bool_] | None, dict[str, _I64]]:
+    """The members of all entry tables, and each table's member column.
 
-    An entry's member is its row in the ``members`` table; the members met in any entry
-    table are numbered in the order of that table.
+    An entry's member is its row in the ``members`` table, and the batch works on those
+    rows; the members met in any entry table (``None``: all) are the rows of the result,
+    in the order of that table.
     """
     names = ("points_earned", "points_redeemed", "points_reversed", "points_adjusted")
     rows = {name: np.asarray(tables[name]["member"], dtype=np.int64) for name in names}
@@ -184,10 +185,9 @@ def _members(tables: Tables) -> tuple[NDArray[Any], dict[str, _I64]]:
     for found in rows.values():
         met[found] = True
     ids = tables["members"]["id"]  # kept as the table holds them (no object per id)
-    if met.all():  # every member has entries: their numbers are their rows
-        return ids.copy(), rows
-    number = np.cumsum(met, dtype=np.int64) - 1
-    return ids[met], {name: number[found] for name, found in rows.items()}
+    if met.all():
+        return ids.copy(), None, rows
+    return ids[met], met, rows
 
 
 def _us(column: NDArray[Any]) -> _I64:
@@ -245,8 +245,12 @@ class _Order:
         return out
 
 
-def _ordered(keys: tuple[NDArray[Any], ...], ids: _Ids) -> _Order:
+def _ordered(
+    keys: tuple[NDArray[Any], ...], ids: _Ids, rows: NDArray[np.intp] | None = None
+) -> _Order:
     """The permutation sorting by ``keys`` (integers, the primary first), ties by id.
+
+    With ``rows`` (ascending), only those rows are sorted, and the order gives rows.
 
     The keys, less their minimum, are packed into one uint64 above each row's number, as
     many as fit, the first that does not fit coarsened to the bits left; one ``np.sort``
@@ -254,16 +258,17 @@ def _ordered(keys: tuple[NDArray[Any], ...], ids: _Ids) -> _Order:
     rows. The runs the packing left tied are then put in order by the full keys (one
     lexsort of those rows) and, where the keys are equal (rare), by id.
     """
-    n = len(keys[0])
+    n = len(keys[0]) if rows is None else len(rows)
     if n < 2:  # noqa: PLR2004 - nothing to order
-        return _Order(np.arange(n, dtype=np.intp))
-    row_bits = (n - 1).bit_length()
+        return _Order(np.arange(n, dtype=np.intp) if rows is None else rows.copy())
+    row_bits = (n - 1 if rows is None else int(rows[-1])).bit_length()
     room = 64 - row_bits
     packed = np.zeros(n, dtype=np.uint64)
     work = np.empty(n, dtype=np.int64)
     fields: list[tuple[int, int, int] | None] = []  # shifts filled in at the end
     widths: list[int] = []
-    for key in keys:
+    for full in keys:
+        key = full if rows is None else full[rows]
         low = int(key.min())
         width = (int(key.max()) - low).bit_length()
         np.subtract(key, low, out=work, casting="unsafe")
@@ -278,9 +283,9 @@ def _ordered(keys: tuple[NDArray[Any], ...], ids: _Ids) -> _Order:
         room -= width
         if not whole:
             break
-    del work
+    del work, key
     packed <<= np.uint64(row_bits)
-    packed |= np.arange(n, dtype=np.uint64)
+    packed |= np.arange(n, dtype=np.uint64) if rows is None else rows.view(np.uint64)
     packed.sort()
     order = (packed & np.uint64((1 << row_bits) - 1)).view(np.intp)
     packed >>= np.uint64(row_bits)
@@ -526,8 +531,8 @@ def balances(
         raise InvalidType(msg)
     zone = to_time_zone(time_zone)
     until = micros(as_of)
-    members, member_of = _members(tables)
-    n = len(members)
+    members, met, member_of = _members(tables)
+    n = len(tables["members"])
     prep = _prepare(tables, member_of, n, until, zone)
     remaining, debt, reversed_total, short = _rounds(
         prep.lots, _first_events(prep), prep.reversals, n
@@ -549,8 +554,13 @@ def balances(
         totals = np.where(short, _totals(lots, left, n, until, horizon), totals)
         debt = np.where(short, owed, debt)
         reversed_total = np.where(short, taken, reversed_total)
+    if met is not None:  # the members with entries only
+        totals, debt, reversed_total = totals[:, met], debt[met], reversed_total[met]
+    earned, redeemed, adjusted = (
+        a if met is None else a[met] for a in (prep.earned, prep.redeemed, prep.adjusted)
+    )
     held, available, expiring, left_total = totals[:4]
-    liability = np.empty((n, len(_FUNDERS)), dtype=np.int64)
+    liability = np.empty((len(members), len(_FUNDERS)), dtype=np.int64)
     liability[:, :-1] = totals[4:].T
     liability[:, -1] = held - totals[4:].sum(axis=0)
     return Balances(
@@ -561,11 +571,11 @@ def balances(
         available=available,
         pending=held - available,
         debt=debt,
-        earned=prep.earned,
-        redeemed=prep.redeemed,
+        earned=earned,
+        redeemed=redeemed,
         expired=left_total - held,
         reversed=reversed_total,
-        adjusted=prep.adjusted,
+        adjusted=adjusted,
         expiring=expiring,
         liability=liability,
     )
@@ -764,12 +774,11 @@ def _sorted_lots(candidates: _Candidates, rows: _I64, n: int) -> tuple[_Lots, ND
 
     The lots are sorted by member and consumption order.
     """
-    member, code = candidates.member[rows], candidates.code[rows]
-    sorted_ = _ordered((member, code, candidates.at[rows]), lambda r: candidates.ids(rows[r]))
-    source = rows[sorted_.order]
-    member = sorted_.key(0, member)
+    sorted_ = _ordered((candidates.member, candidates.code, candidates.at), candidates.ids, rows)
+    source = sorted_.order
+    member = sorted_.key(0, candidates.member)
     expires = np.empty(len(source) + 1, dtype=np.int64)
-    np.take(candidates.ends, sorted_.key(1, code), out=expires[:-1])
+    np.take(candidates.ends, sorted_.key(1, candidates.code), out=expires[:-1])
     expires[-1] = NEVER
     start, count = _segments(member, n)
     lots = _Lots(
