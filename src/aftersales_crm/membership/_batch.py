@@ -5,9 +5,18 @@ does, with the same rules (:mod:`aftersales_crm.membership._rules`: the consumpt
 the expiry instant, the reversal share) but over arrays: the lots are sorted once by member
 and consumption order, and the debits (redemptions, debit adjustments, reversals charging
 spent points, and debt repayments when points activate) are applied in rounds, the k-th
-debit of every member in round k, each round one segmented cumulative sum over the lots
-of the members it touches. There is no Python loop per member: the loops run over rounds
-(as many as the busiest member has debits) and over reversals (rare, and exact fractions).
+debit of every member in round k. A debit looks at the two lots from its member's first
+live one as plain columns, and only when those fall short at the member's other lots, as
+one segmented cumulative sum. There is no Python loop per member: the loops run over
+rounds (as many as the busiest member has debits) and over repeated reversals of one award
+whose shares do not add up in int64 (rare; exact fractions).
+
+Three shortcuts keep it fast and change no figure. Lots that no event of their member can
+touch (active only after the member's last event, or expired by their first, and never
+reversed) are not sorted: they count as granted. Debt repayments are left out of the
+first fold: until a member falls short they repay nothing, so only the members who fell
+short are folded again, with all their lots and their repayments. And ids are read only
+to break ties of instants, never carried.
 """
 
 from __future__ import annotations
