@@ -755,9 +755,9 @@ def _candidates(
     )
     del early
     e_member = awards.take(member_of["points_earned"])
-    active = np.concatenate(
-        (np.maximum(k_at, awards.take(_us(earned_t["pending_until"]))), a_at[credit])
-    )  # NaT (no pending) is the smallest int64
+    active = np.empty(len(code), dtype=np.int64)  # NaT (no pending) is the smallest int64
+    np.maximum(k_at, awards.take(_us(earned_t["pending_until"])), out=active[:size])
+    active[size:] = a_at[credit]
     active[dropped] = NEVER
     grant = np.concatenate((awards.take(earned_t["amount"]), adjusted_t["amount"][credit])).astype(
         np.int64, copy=False
@@ -1236,6 +1236,8 @@ def _sums(
     horizon: int,
 ) -> _I64:
     held = left * (expires > until)
-    rows = [held, held * (active <= until), held * (expires <= horizon), left]
-    rows += [held * (funder == i) for i in range(len(_FUNDERS) - 1)]
-    return np.stack([total(values) for values in rows])
+    part = np.empty_like(held)  # one buffer for the masked parts (fewer fresh pages)
+    sums = [total(held), total(np.multiply(held, active <= until, out=part))]
+    sums += [total(np.multiply(held, expires <= horizon, out=part)), total(left)]
+    sums += [total(np.multiply(held, funder == i, out=part)) for i in range(len(_FUNDERS) - 1)]
+    return np.stack(sums)
