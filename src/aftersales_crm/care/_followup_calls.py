@@ -13,7 +13,7 @@ from aftersales_crm._params import Constraint, OneOf, SubsetOf, Whole, validate_
 from aftersales_crm._policy import BasePolicy, PolicyKind
 from aftersales_crm.care._calendar import add_business_days
 from aftersales_crm.care._inputs import CareInputs
-from aftersales_crm.care._rule import TASK_PARAMETERS, care_inputs, meets_range, rows_of
+from aftersales_crm.care._rule import TASK_PARAMETERS, care_inputs, rows_of
 from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, TaskKind
 from aftersales_crm.values import FOLLOW_UP_DAYS, ContactChannel, ContactPurpose
 
@@ -163,7 +163,7 @@ class FollowUpCalls(BasePolicy):
                 else:
                     due = (day + np.timedelta64(days, "D")).astype("datetime64[D]")
                 end = due + np.timedelta64(params["window_days"], "D")
-                keep = meets_range(due, end, inputs)
+                keep = inputs.meets(due, end)
                 parts.append(
                     CareTasks.build(
                         FOLLOW_UP_KINDS[purpose],

@@ -65,7 +65,7 @@ class CareInputs:
     """The input of care rules and contact rules.
 
     A care rule gives every task whose window meets the days from :attr:`start` to
-    :attr:`end`; facts count when their business date (in :attr:`time_zone`) is no later
+    :attr:`end` (:meth:`meets`); facts count when their business date (in :attr:`time_zone`) is no later
     than :attr:`as_of`, the day the agenda knows facts up to. The customer and vehicle
     features are computed on ``as_of`` the first time a rule reads :attr:`features`, then
     shared.
@@ -164,6 +164,24 @@ class CareInputs:
         """:attr:`as_of` as ``datetime64[D]``."""
         return np.datetime64(self.as_of, "D")
 
+    def meets(
+        self, start: NDArray[np.datetime64], end: NDArray[np.datetime64]
+    ) -> NDArray[np.bool_]:
+        """Whether each window from ``start`` to ``end`` meets the days asked for.
+
+        A care rule gives every task whose window meets them: this is its filter.
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> inputs = CareInputs.of(synthetic.book(2, seed=1), start=date(2026, 7, 1))
+            >>> days = np.array(["2026-06-30", "2026-07-01", "2026-07-02"], dtype="datetime64[D]")
+            >>> inputs.meets(days, days).tolist()
+            [False, True, False]
+        """
+        first = np.datetime64(self.start, "D")
+        last = np.datetime64(self.end, "D")
+        return ~np.isnat(start) & ~np.isnat(end) & (end >= first) & (start <= last)
+
     def days_of(self, instants: NDArray[np.datetime64]) -> NDArray[np.datetime64]:
         """The business dates of UTC instants in :attr:`time_zone` (NaT stays NaT).
 
@@ -232,9 +250,7 @@ class CareInputs:
         found[found] = known[at[found]] == ids[found]
         if not found.all():
             missing = np.asarray(ids)[~found]
-            msg = (
-                f"{len(missing)} tasks are for customers not in the tables, such as {missing[0]!r}"
-            )
+            msg = f"{len(missing)} tasks are for customers not in the tables, such as {str(missing[0])!r}"
             raise InvalidValue(msg, code="unknown_customer")
         return order[at].astype(np.int64)
 

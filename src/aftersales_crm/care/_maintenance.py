@@ -32,7 +32,6 @@ from aftersales_crm.care._inputs import CareInputs
 from aftersales_crm.care._rule import (
     TASK_PARAMETERS,
     care_inputs,
-    meets_range,
     vehicle_features,
 )
 from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, TaskKind
@@ -196,7 +195,7 @@ def _touches(
         following = touch[k + 1] if k + 1 < len(touch) else after
         end = following - np.timedelta64(1, "D")
         keep = ~np.isnat(due) & (due <= end) & (due >= earliest)
-        keep &= meets_range(due, end, inputs)
+        keep &= inputs.meets(due, end)
         parts.append(
             CareTasks.build(
                 kind,

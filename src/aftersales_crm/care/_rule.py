@@ -26,7 +26,6 @@ __all__ = [
     "PolicyOf",
     "care_inputs",
     "care_tasks",
-    "meets_range",
     "rows_of",
     "vehicle_features",
 ]
@@ -164,24 +163,6 @@ def care_tasks(tasks: object, reader: object) -> CareTasks:
         msg = f"{_name(reader)}: tasks is {type(tasks).__name__}, expected CareTasks"
         raise InvalidType(msg)
     return tasks
-
-
-def meets_range(
-    start: NDArray[np.datetime64], end: NDArray[np.datetime64], inputs: CareInputs
-) -> NDArray[np.bool_]:
-    """Whether each window from ``start`` to ``end`` meets the days of ``inputs``.
-
-    Examples:
-        >>> from datetime import date
-        >>> from aftersales_crm import synthetic
-        >>> inputs = CareInputs.of(synthetic.book(2, seed=1), start=date(2026, 7, 1))
-        >>> days = np.array(["2026-06-30", "2026-07-01", "2026-07-02"], dtype="datetime64[D]")
-        >>> meets_range(days, days, inputs).tolist()
-        [False, True, False]
-    """
-    first = np.datetime64(inputs.start, "D")
-    last = np.datetime64(inputs.end, "D")
-    return ~np.isnat(start) & ~np.isnat(end) & (end >= first) & (start <= last)
 
 
 def rows_of(values: NDArray[Any], rows: NDArray[np.int64], missing: Any) -> NDArray[Any]:
