@@ -315,28 +315,33 @@ def _array(value: object, *, parameter: str, dtype: str, expected: str) -> NDArr
     (numbers for numbers; dates, datetimes, ISO text and None for dates), so a Decimal of
     a billion digits is refused before numpy tries to convert it.
     """
-    failure = f"{parameter} is {_given(value)}, expected {expected}"
+
+    def failure(why: str = "") -> InvalidValue:
+        # Written only on failure: the repr of a large array costs milliseconds.
+        msg = f"{parameter} is {_given(value)}, expected {expected}{why}"
+        return InvalidValue(msg, code=ARGUMENT_CODE)
+
     if isinstance(value, str | bytes | dict | set) or value is None:
-        raise InvalidValue(failure, code=ARGUMENT_CODE)
+        raise failure()
     try:
         array = np.asarray(value)
     except (TypeError, ValueError, OverflowError):
-        raise InvalidValue(failure, code=ARGUMENT_CODE) from None
+        raise failure() from None
     if array.ndim == 0:
-        raise InvalidValue(failure + " (one value per row)", code=ARGUMENT_CODE)
+        raise failure(" (one value per row)")
     if array.dtype.kind == "b":
-        raise InvalidValue(failure + " (booleans are not numbers or dates)", code=ARGUMENT_CODE)
+        raise failure(" (booleans are not numbers or dates)")
     if array.dtype == object:
         kinds = _DATE_ITEMS if dtype.startswith("datetime64") else _NUMBER_ITEMS
         if not all(
             isinstance(item, kinds) and not isinstance(item, bool | np.bool_) for item in array.flat
         ):
-            raise InvalidValue(failure, code=ARGUMENT_CODE)
+            raise failure()
     try:
         with np.errstate(invalid="raise", over="raise"):
             return array.astype(dtype, copy=False)
     except (TypeError, ValueError, OverflowError, ArithmeticError):
-        raise InvalidValue(failure, code=ARGUMENT_CODE) from None
+        raise failure() from None
 
 
 _NUMBER_ITEMS: Final = (int, float, np.integer, np.floating)

@@ -53,7 +53,7 @@ from aftersales_crm.care._maintenance import (
 )
 from aftersales_crm.care._planner import BOOSTS, LOOKBACK_DAYS, Planner
 from aftersales_crm.care._rule import CareRule
-from aftersales_crm.care._tasks import REACHED_OUTCOMES, CareTasks, Reason, TaskKind
+from aftersales_crm.care._tasks import REACHED_OUTCOMES, CareTasks, Reason, TaskKind, Texts
 
 __all__ = [
     "BOOSTS",
@@ -87,6 +87,7 @@ __all__ = [
     "Reason",
     "TaskKind",
     "TaskStatus",
+    "Texts",
     "Verdicts",
     "WeekendCalendar",
     "all_of",

@@ -321,6 +321,7 @@ class Agenda:
         reasons = self.tasks.reasons_text(lang_)
         blocked = self.blocked_text(lang_)
         channels = np.array([c.label(lang_) for c in CHANNELS], dtype=object)
+        customers, vehicles = self.tasks.customer, self.tasks.vehicle
         for code, kind in enumerate(self.tasks.kinds):
             of_kind = self.tasks.kind == code
             if not of_kind.any():
@@ -334,8 +335,8 @@ class Agenda:
             for status in (OVERDUE, OPEN, BLOCKED, CLOSED):
                 picked = np.flatnonzero(of_kind & (self.status == status))
                 for row in picked[:limit].tolist():
-                    who = pad_right(str(self.tasks.customer[row]), 10)
-                    vin = pad_right(str(self.tasks.vehicle[row]) or "-", 17)
+                    who = pad_right(str(customers[row]), 10)
+                    vin = pad_right(str(vehicles[row]) or "-", 17)
                     what = pad_right(STATUSES[status].label(lang_), max(display_width("逾期 "), 8))
                     text = f"  {self.tasks.due[row]}  {what} {who} {vin} {channels[self.tasks.channel[row]]}  {reasons[row]}"
                     if status == BLOCKED:
@@ -381,10 +382,12 @@ def renumber(call: NDArray[np.int64]) -> NDArray[np.int64]:
         [0, -1, 1, 0]
     """
     out = np.full(len(call), -1, dtype=np.int64)
-    given = call >= 0
-    if given.any():
-        ids, first, inverse = np.unique(call[given], return_index=True, return_inverse=True)
-        rank = np.empty(len(ids), dtype=np.int64)
-        rank[np.argsort(first, kind="stable")] = np.arange(len(ids))
-        out[given] = rank[inverse.ravel()]
+    given = np.flatnonzero(call >= 0)
+    if len(given):
+        first = np.full(int(call[given].max()) + 1, len(call), dtype=np.int64)
+        np.minimum.at(first, call[given], given)  # where each call first appears
+        present = np.flatnonzero(first < len(call))
+        rank = np.empty(len(first), dtype=np.int64)
+        rank[present[np.argsort(first[present])]] = np.arange(len(present))
+        out[given] = rank[call[given]]
     return out

@@ -355,7 +355,7 @@ class Consent(_ContactRule):
     """Why a task without consent is blocked."""
 
     def _judge(self, params: Mapping[str, Any], tasks: CareTasks, inputs: CareInputs) -> Verdicts:
-        customers = inputs.customer_rows(tasks.customer)
+        customers = inputs.customer_rows(tasks)
         ok = consented(
             inputs,
             customers,
@@ -386,7 +386,7 @@ class DoNotContact(_ContactRule):
     """Why a task is blocked after a do-not-contact answer."""
 
     def _judge(self, params: Mapping[str, Any], tasks: CareTasks, inputs: CareInputs) -> Verdicts:
-        customers = inputs.customer_rows(tasks.customer)
+        customers = inputs.customer_rows(tasks)
         stopped = do_not_contact(inputs, customers, _consent_of(tasks))
         return Verdicts.blocking(tasks, stopped, self.REASON)
 
@@ -429,7 +429,7 @@ class CoolingOff(_ContactRule):
         self.purposes = purposes
 
     def _judge(self, params: Mapping[str, Any], tasks: CareTasks, inputs: CareInputs) -> Verdicts:
-        customers = inputs.customer_rows(tasks.customer)
+        customers = inputs.customer_rows(tasks)
         on = judged_on(tasks, inputs)
         filed = last_complaint(inputs, customers, on)
         cooled = np.array([p.value in params["purposes"] for p in _CONSENTS] or [False])
@@ -496,7 +496,7 @@ class FrequencyCap(_ContactRule):
         self.per_month = per_month
 
     def _judge(self, params: Mapping[str, Any], tasks: CareTasks, inputs: CareInputs) -> Verdicts:
-        customers = inputs.customer_rows(tasks.customer)
+        customers = inputs.customer_rows(tasks)
         day = tasks.due.view(np.int64)
         # One contact per customer and day: its priority is its most important task's.
         key = customers * (1 << 32) + (day - (day.min() if len(day) else 0))
@@ -630,7 +630,7 @@ class PreferredChannel(_ContactRule):
         self.order = order
 
     def _judge(self, params: Mapping[str, Any], tasks: CareTasks, inputs: CareInputs) -> Verdicts:
-        customers = inputs.customer_rows(tasks.customer)
+        customers = inputs.customer_rows(tasks)
         consent = _consent_of(tasks)
         on = judged_on(tasks, inputs)
         channel = tasks.channel.astype(np.int64)
@@ -698,7 +698,7 @@ class AllOf(_ContactRule):
             rows = np.flatnonzero(allowed)
             if not len(rows):
                 break
-            some = attrs.evolve(tasks.take(rows), channel=channel[rows])
+            some = tasks.take(rows)._replaced(channel=channel[rows])
             verdicts = _aligned(rule.check(some, inputs), len(rows), rule)
             codes = _merge(reasons, verdicts.reasons)
             blocked = rows[~verdicts.allowed]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar, Final
@@ -13,8 +14,8 @@ from aftersales_crm._params import Constraint, OneOf, SubsetOf, Whole, validate_
 from aftersales_crm._policy import BasePolicy, PolicyKind
 from aftersales_crm.care._calendar import add_business_days
 from aftersales_crm.care._inputs import CareInputs
-from aftersales_crm.care._rule import TASK_PARAMETERS, care_inputs, rows_of
-from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, TaskKind
+from aftersales_crm.care._rule import TASK_PARAMETERS, care_inputs
+from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, TaskKind, Texts
 from aftersales_crm.values import FOLLOW_UP_DAYS, ContactChannel, ContactPurpose
 
 __all__ = ["FOLLOW_UP_KINDS", "FollowUpCalls"]
@@ -63,6 +64,18 @@ _REASONS: Final[Mapping[tuple[str, str], Reason]] = MappingProxyType(
 )
 
 _DELIVERIES: Final = ("service", "sale")
+
+
+def _due(
+    day: NDArray[np.datetime64], days: int, clock: str, inputs: CareInputs
+) -> NDArray[np.datetime64]:
+    """``days`` calendar or working days after each delivery day."""
+    if clock == "business":
+        return add_business_days(day, days, inputs.calendar)
+    due: NDArray[np.datetime64] = (day + np.timedelta64(days, "D")).astype("datetime64[D]")
+    return due
+
+
 _CLOCKS: Final = ("calendar", "business")
 
 
@@ -152,31 +165,36 @@ class FollowUpCalls(BasePolicy):
         deliveries = [d for d in _DELIVERIES if d in params["after"]]
         parts = []
         for delivery in deliveries:
-            customer, vehicle, day, source = (
-                self._services(inputs) if delivery == "service" else self._sales(inputs)
+            deliveries_of = self._services if delivery == "service" else self._sales
+            customer, vehicle, day, source = inputs.memo(
+                ("follow_up_calls", delivery), functools.partial(deliveries_of, inputs)
             )
             for purpose, days in FOLLOW_UP_DAYS.items():
                 if purpose.value not in params["calls"]:
                     continue
-                if params["clock"] == "business":
-                    due = add_business_days(day, days, inputs.calendar)
-                else:
-                    due = (day + np.timedelta64(days, "D")).astype("datetime64[D]")
+                due = inputs.memo(
+                    ("follow_up_calls", delivery, params["clock"], days),
+                    functools.partial(_due, day, days, params["clock"], inputs),
+                )
                 end = due + np.timedelta64(params["window_days"], "D")
-                keep = inputs.meets(due, end)
+                keep = np.flatnonzero(inputs.meets(due, end))
+                vins = inputs.texts("vehicles", "vin")
                 parts.append(
                     CareTasks.build(
                         FOLLOW_UP_KINDS[purpose],
                         _REASONS[(delivery, params["clock"])],
-                        customer=customer[keep],
-                        vehicle=vehicle[keep],
+                        customer=Texts(customer[keep].astype(np.int64), inputs.customer_ids),
+                        vehicle=Texts(vehicle[keep].astype(np.int64), vins),
                         due=due[keep],
                         window_end=end[keep],
                         channel=CHANNELS.index(ContactChannel(params["channel"])),
                         priority=params["priority"],
                         detail=days,
                         anchor=day[keep],
-                        source=source[keep],
+                        source=Texts(
+                            source[keep].astype(np.int64),
+                            inputs.texts("orders") if delivery == "service" else vins,
+                        ),
                         source_table="orders" if delivery == "service" else "vehicles",
                     )
                 )
@@ -184,18 +202,15 @@ class FollowUpCalls(BasePolicy):
 
     @staticmethod
     def _services(inputs: CareInputs) -> tuple[NDArray[Any], ...]:
-        """Customer, VIN, delivery day and order id of every order closed by ``as_of``."""
-        tables = inputs.tables
-        orders = tables.orders
+        """Customer, vehicle, delivery day and order (rows) of every order closed by ``as_of``."""
+        orders = inputs.tables.orders
         rows = np.flatnonzero(inputs.known("orders", "closed_at"))
         day = inputs.table_days("orders", "closed_at")[rows]
-        customer = inputs.customer_ids[orders["customer"][rows]]
-        vehicle = rows_of(tables.vehicles["vin"], orders["vehicle"][rows], "")
-        return customer, vehicle, day, np.asarray(orders["id"][rows]).astype(np.str_)
+        return orders["customer"][rows], orders["vehicle"][rows], day, rows
 
     @staticmethod
     def _sales(inputs: CareInputs) -> tuple[NDArray[Any], ...]:
-        """Customer, VIN, delivery day and VIN of every vehicle the network sold by ``as_of``.
+        """Customer, vehicle, delivery day and vehicle (rows) of every vehicle sold by ``as_of``.
 
         The customer is the one who owned the vehicle on its purchase date.
         """
@@ -209,6 +224,4 @@ class FollowUpCalls(BasePolicy):
         sold = vehicles["sold_here"][owned] & (on <= inputs.as_of_day)
         rows = np.flatnonzero(covers & sold & ~np.isnat(on))
         vehicle_rows = owned[rows]
-        vins = np.asarray(vehicles["vin"]).astype(np.str_)[vehicle_rows]
-        customer = inputs.customer_ids[ownerships["customer"][rows]]
-        return customer, vins, bought[vehicle_rows], vins
+        return ownerships["customer"][rows], vehicle_rows, bought[vehicle_rows], vehicle_rows

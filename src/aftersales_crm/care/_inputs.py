@@ -8,8 +8,9 @@ rule asks for them), and the business dates of the facts.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Hashable
 from datetime import date, tzinfo
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import numpy as np
@@ -17,13 +18,28 @@ from numpy.typing import NDArray
 
 from aftersales_crm._args import ARGUMENT_CODE, as_of_date, to_time_zone
 from aftersales_crm.care._calendar import HolidayCalendar, WeekendCalendar
+from aftersales_crm.care._tasks import CareTasks
 from aftersales_crm.errors import InvalidType, InvalidValue
-from aftersales_crm.features import DEFAULT_TIME_ZONE, FeatureTable, business_dates, compute
+from aftersales_crm.features import (
+    DEFAULT_TIME_ZONE,
+    FeatureTable,
+    business_dates,
+    compute,
+    compute_vehicles,
+)
 from aftersales_crm.features._inputs import as_tables
 from aftersales_crm.records import Book
 from aftersales_crm.tables import Tables
 
 __all__ = ["CareInputs", "as_of_day", "end_day", "start_day"]
+
+T = TypeVar("T")
+
+
+def _texts(values: NDArray[Any]) -> NDArray[np.str_]:
+    out = np.asarray(values).astype(np.str_) if len(values) else np.empty(0, dtype="<U1")
+    out.flags.writeable = False
+    return out
 
 
 def _tables(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -160,6 +176,24 @@ class CareInputs:
         return compute(self.tables, as_of=self.as_of, time_zone=self.time_zone)
 
     @functools.cached_property
+    def vehicles(self) -> FeatureTable:
+        """The vehicle features on :attr:`as_of`, computed once.
+
+        The customer features' ``.vehicles`` when those were computed already; else the
+        vehicle features alone (:func:`~aftersales_crm.features.compute_vehicles`), faster.
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> inputs = CareInputs.of(synthetic.book(3, seed=1), start=date(2026, 7, 1))
+            >>> "service_due" in inputs.vehicles
+            True
+        """
+        known = self.__dict__.get("features")
+        if isinstance(known, FeatureTable) and known.vehicles is not None:
+            return known.vehicles
+        return compute_vehicles(self.tables, as_of=self.as_of, time_zone=self.time_zone)
+
+    @functools.cached_property
     def as_of_day(self) -> np.datetime64:
         """:attr:`as_of` as ``datetime64[D]``."""
         return np.datetime64(self.as_of, "D")
@@ -222,6 +256,35 @@ class CareInputs:
         days = self.table_days(table, column)
         return ~np.isnat(days) & (days <= self.as_of_day)
 
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, computed once per key for these facts and ``as_of``, then shared.
+
+        A rule keeps here what it derives from the facts before the days asked for
+        narrow it (every vehicle's due days, say): :meth:`with_days` keeps it.
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> inputs = CareInputs.of(synthetic.book(2, seed=1), start=date(2026, 7, 1))
+            >>> inputs.memo("x", lambda: [1]) is inputs.with_days(date(2026, 6, 1), date(2026, 7, 1)).memo("x", list)
+            True
+        """
+        cache: dict[Hashable, Any] = self.__dict__.setdefault("_memo", {})
+        if key not in cache:
+            cache[key] = compute()
+        found: T = cache[key]
+        return found
+
+    def texts(self, table: str, column: str = "id") -> NDArray[np.str_]:
+        """The texts of ``tables[table][column]`` (ids, VINs) as a str array (made once).
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> inputs = CareInputs.of(synthetic.book(2, seed=1), start=date(2026, 7, 1))
+            >>> inputs.texts("vehicles", "vin").dtype.kind
+            'U'
+        """
+        return self.memo(("texts", table, column), lambda: _texts(self.tables[table][column]))
+
     @functools.cached_property
     def customer_ids(self) -> NDArray[np.str_]:
         """The customers' ids, in table order."""
@@ -231,8 +294,17 @@ class CareInputs:
     def _id_order(self) -> NDArray[np.intp]:
         return np.argsort(self.customer_ids, kind="stable")
 
-    def customer_rows(self, ids: NDArray[np.str_]) -> NDArray[np.int64]:
-        """The customer table's row of each id.
+    @property
+    def customer_rank_order(self) -> NDArray[np.intp]:
+        """The customer rows in the order of their ids (a stable sort, made once)."""
+        return self._id_order
+
+    def customer_rows(self, tasks: CareTasks | NDArray[np.str_]) -> NDArray[np.int64]:
+        """The customer table's row of each task's customer (or of each id).
+
+        Tasks whose customers point into these inputs' :attr:`customer_ids` (a rule's
+        ``customer=Texts(rows, inputs.customer_ids)``) give their rows at once; other ids
+        are looked up.
 
         Raises:
             InvalidValue: an id is not a customer of the tables (the message names it).
@@ -243,6 +315,13 @@ class CareInputs:
             >>> inputs.customer_rows(inputs.customer_ids[::-1]).tolist()
             [2, 1, 0]
         """
+        if isinstance(tasks, CareTasks):
+            texts = tasks.texts("customer")
+            if texts.ids is self.customer_ids and (not len(texts) or texts.codes.min() >= 0):
+                return texts.codes
+            ids = tasks.customer
+        else:
+            ids = tasks
         order = self._id_order
         known = self.customer_ids[order]
         at = np.searchsorted(known, ids)
@@ -255,5 +334,16 @@ class CareInputs:
         return order[at].astype(np.int64)
 
 
-_SHARED = frozenset({"features", "as_of_day", "customer_ids", "_id_order", "_table_days"})
+_SHARED = frozenset(
+    {
+        "features",
+        "vehicles",
+        "as_of_day",
+        "customer_ids",
+        "_id_order",
+        "_table_days",
+        "_memo",
+        "_facts",
+    }
+)
 """What :meth:`CareInputs.with_days` keeps: everything derived from the facts and ``as_of``."""

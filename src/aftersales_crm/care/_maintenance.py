@@ -13,7 +13,7 @@ service due on the 31st stays on the month's last day and February is never skip
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -32,9 +32,8 @@ from aftersales_crm.care._inputs import CareInputs
 from aftersales_crm.care._rule import (
     TASK_PARAMETERS,
     care_inputs,
-    vehicle_features,
 )
-from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, TaskKind
+from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, TaskKind, Texts
 from aftersales_crm.features import SERVICE_KM, SERVICE_MONTHS, add_months, service_due
 from aftersales_crm.values import ContactChannel, ContactPurpose, Material, Quote
 
@@ -127,17 +126,17 @@ _INTERVAL: Final[Mapping[str, Constraint]] = {
 
 def _vehicle_tasks(
     inputs: CareInputs, rows: NDArray[np.intp], params: Mapping[str, Any]
-) -> dict[str, NDArray[Any]]:
+) -> dict[str, Any]:
     """The columns every reminder of the vehicles at ``rows`` shares: owner, VIN, channel."""
-    vehicles = vehicle_features(inputs)
-    vins = np.asarray(vehicles.ids[rows]).astype(np.str_)
+    vehicles = inputs.vehicles
+    vins = Texts(rows.astype(np.int64), inputs.texts("vehicles", "vin"))
     return {
-        "customer": inputs.customer_ids[vehicles["owner"][rows]],
+        "customer": Texts(vehicles["owner"][rows].astype(np.int64), inputs.customer_ids),
         "vehicle": vins,
         "channel": np.full(len(rows), CHANNELS.index(ContactChannel(params["channel"]))),
         "priority": np.full(len(rows), params["priority"]),
         "source": vins,
-        "source_table": np.full(len(rows), "vehicles"),
+        "source_table": "vehicles",
     }
 
 
@@ -176,33 +175,62 @@ def _add_months(days: NDArray[np.datetime64], months: NDArray[np.int64]) -> NDAr
     return out
 
 
-def _touches(
-    kind: TaskKind,
-    reasons: tuple[Reason, ...],
-    inputs: CareInputs,
+class _Cadence(NamedTuple):
+    """A rule's reminders of every vehicle, before the days asked for narrow them."""
+
+    rows: NDArray[np.intp]
+    """The vehicle rows."""
+    touches: tuple[tuple[NDArray[np.intp], NDArray[np.datetime64], NDArray[np.datetime64]], ...]
+    """Per touch: the positions in ``rows`` that have it, its due day and its window end."""
+    target: NDArray[np.datetime64]
+    reason: NDArray[np.int64]
+    detail: NDArray[np.int64]
+    anchor: NDArray[np.datetime64]
+
+
+def _cadence(
+    rows: NDArray[np.intp],
     touch: list[NDArray[np.datetime64]],
     after: NDArray[np.datetime64],
     earliest: NDArray[np.datetime64],
     **columns: NDArray[Any],
-) -> CareTasks:
-    """Tasks for each touch of a cadence, each open until the day before the next.
+) -> _Cadence:
+    """Each touch, open until the day before the next (the last until before ``after``).
 
-    The last touch is open until the day before ``after``; touches without a day of their
-    own or before ``earliest`` are left out.
+    Touches without a day of their own, or before ``earliest``, are left out.
     """
-    parts = []
+    touches = []
     for k, due in enumerate(touch):
         following = touch[k + 1] if k + 1 < len(touch) else after
         end = following - np.timedelta64(1, "D")
-        keep = ~np.isnat(due) & (due <= end) & (due >= earliest)
-        keep &= inputs.meets(due, end)
+        has = np.flatnonzero(~np.isnat(due) & (due <= end) & (due >= earliest))
+        touches.append((has, due[has], end[has].astype("datetime64[D]")))
+    return _Cadence(rows, tuple(touches), **columns)
+
+
+def _touches(
+    kind: TaskKind,
+    reasons: tuple[Reason, ...],
+    inputs: CareInputs,
+    cadence: _Cadence,
+    params: Mapping[str, Any],
+) -> CareTasks:
+    """The touches of ``cadence`` whose window meets the days of ``inputs``."""
+    parts = []
+    for has, due, end in cadence.touches:
+        keep = np.flatnonzero(inputs.meets(due, end))
+        which = has[keep]
         parts.append(
             CareTasks.build(
                 kind,
                 reasons,
                 due=due[keep],
                 window_end=end[keep],
-                **{name: values[keep] for name, values in columns.items()},
+                target=cadence.target[which],
+                reason=cadence.reason[which],
+                detail=cadence.detail[which],
+                anchor=cadence.anchor[which],
+                **_vehicle_tasks(inputs, cadence.rows[which], params),
             )
         )
     return CareTasks.concat(parts)
@@ -312,7 +340,16 @@ class FirstMaintenanceDue(BasePolicy):
         """
         params = validate_params(self)
         inputs = care_inputs(inputs, self)
-        vehicles = vehicle_features(inputs)
+        key = (
+            "first_maintenance_due",
+            *(params[n] for n in ("months", "km", "models", "reminders")),
+        )
+        cadence = inputs.memo(key, lambda: self._cadence(inputs, params))
+        return _touches(FIRST_MAINTENANCE_DUE, self.REASONS, inputs, cadence, params)
+
+    @staticmethod
+    def _cadence(inputs: CareInputs, params: Mapping[str, Any]) -> _Cadence:
+        vehicles = inputs.vehicles
         bought = inputs.tables.vehicles["purchase_date"]
         owner = vehicles["owner"]
         rows = np.flatnonzero(
@@ -339,10 +376,8 @@ class FirstMaintenanceDue(BasePolicy):
             np.maximum(deadline - np.timedelta64(d, "D"), bought + np.timedelta64(1, "D"))
             for d in params["reminders"]
         ]
-        return _touches(
-            FIRST_MAINTENANCE_DUE,
-            self.REASONS,
-            inputs,
+        return _cadence(
+            rows,
             touch,
             _days_after(deadline, 1),
             _days_after(bought, 1),
@@ -350,7 +385,6 @@ class FirstMaintenanceDue(BasePolicy):
             reason=reach.astype(np.int64),
             detail=np.where(reach, km, months).astype(np.int64),
             anchor=bought,
-            **_vehicle_tasks(inputs, rows, params),
         )
 
 
@@ -450,7 +484,13 @@ class MaintenanceDue(BasePolicy):
         """
         params = validate_params(self)
         inputs = care_inputs(inputs, self)
-        vehicles = vehicle_features(inputs)
+        key = ("maintenance_due", *(params[n] for n in ("months", "km", "models", "cadence")))
+        cadence = inputs.memo(key, lambda: self._cadence(inputs, params))
+        return _touches(MAINTENANCE_DUE, self.REASONS, inputs, cadence, params)
+
+    @staticmethod
+    def _cadence(inputs: CareInputs, params: Mapping[str, Any]) -> _Cadence:
+        vehicles = inputs.vehicles
         owner = vehicles["owner"]
         last = vehicles["last_service"]
         rows = np.flatnonzero((owner >= 0) & ~np.isnat(last))
@@ -458,15 +498,15 @@ class MaintenanceDue(BasePolicy):
         months, km, last = months[rows], km[rows], last[rows]
         by_time = _add_months(last, months)
         due = np.full(len(rows), _NAT)
-        settings = np.unique(np.c_[months, np.nan_to_num(km, nan=-1.0)], axis=0)
-        for step, distance in settings.tolist():
-            same = (months == step) & (np.nan_to_num(km, nan=-1.0) == distance)
+        settings = {(params["months"], params["km"])} | {(m, k) for _, m, k in params["models"]}
+        for step, distance in sorted(settings, key=repr):
+            same = (months == step) & (np.isnan(km) if distance is None else km == distance)
             due[same] = service_due(
                 last[same],
                 vehicles["km_per_day"][rows][same],
                 vehicles["last_service_mileage"][rows][same],
                 months=int(step),
-                km=None if distance < 0 else distance,
+                km=distance,
             )
         by_km = due < by_time
         touch = [
@@ -478,10 +518,8 @@ class MaintenanceDue(BasePolicy):
             add_months(due, params["cadence"][-1] + 1),
             _add_months(last, months + params["cadence"][-1] + 1),
         )
-        return _touches(
-            MAINTENANCE_DUE,
-            self.REASONS,
-            inputs,
+        return _cadence(
+            rows,
             touch,
             after,
             add_months(last, 1),
@@ -489,5 +527,4 @@ class MaintenanceDue(BasePolicy):
             reason=by_km.astype(np.int64),
             detail=np.where(by_km, np.nan_to_num(km), months).astype(np.int64),
             anchor=last,
-            **_vehicle_tasks(inputs, rows, params),
         )

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any, ClassVar, Final
 
-import attrs
 import numpy as np
 from numpy.typing import NDArray
 
@@ -223,11 +222,10 @@ class Planner(Parameterised):
         if wider is not None:
             tasks = _plan(rules, wider)
             inputs = wider
-        tasks = _merged(tasks)
         if len(tasks):
-            rows = inputs.customer_rows(tasks.customer)
+            rows = inputs.customer_rows(tasks)
             boost = _boosts(segments, params["boosts"], len(tables.customers))
-            tasks = _with(tasks, priority=tasks.priority + boost[rows])
+            tasks = _with(tasks, priority=(tasks.priority + boost[rows]).astype(np.int64))
         verdicts = params["contact"].check(tasks, inputs)
         if not isinstance(verdicts, Verdicts) or len(verdicts) != len(tasks):
             msg = f"the contact rule {type(params['contact']).__name__} gave no verdict per task"
@@ -235,7 +233,7 @@ class Planner(Parameterised):
         lowest = np.datetime64(first - lookback, "D")
         highest = np.datetime64(last, "D")
         shown = np.flatnonzero((tasks.window_end >= lowest) & (tasks.window_start <= highest))
-        tasks = _with(tasks.take(shown), channel=verdicts.channel[shown])
+        tasks = _with(tasks.take(shown), channel=verdicts.channel[shown].astype(np.int8))
         verdicts = verdicts.take(shown)
         done = closed_tasks(tasks, inputs)
         status = np.where(
@@ -248,14 +246,15 @@ class Planner(Parameterised):
             ),
         ).astype(np.int8)
         blocked_by = np.where(status == BLOCKED, verdicts.reason, -1)
-        order = _agenda_order(tasks)
+        customers = inputs.customer_rows(tasks)
+        order = _agenda_order(tasks, customers, inputs)
         tasks, status, blocked_by = tasks.take(order), status[order], blocked_by[order]
         return Agenda(
             tasks=tasks,
             status=status,
             blocked_by=blocked_by,
             block_reasons=verdicts.reasons,
-            call=_calls(tasks, status),
+            call=_calls(tasks, status, customers[order]),
             start=first,
             end=last,
             as_of=known,
@@ -302,6 +301,7 @@ def _boosts(segments: tuple[Labels, ...], boosts: Mapping[str, int], n: int) -> 
 
 
 def _plan(rules: tuple[CareRule, ...], inputs: CareInputs) -> CareTasks:
+    """The tasks of every rule, one task per kind, source, customer, vehicle and due day."""
     parts = []
     for rule in rules:
         tasks: object = rule.plan(inputs)  # a user's rule may give anything
@@ -309,7 +309,16 @@ def _plan(rules: tuple[CareRule, ...], inputs: CareInputs) -> CareTasks:
             msg = f"{type(rule).__name__}.plan gave {type(tasks).__name__}, expected CareTasks"
             raise InvalidType(msg)
         parts.append(tasks)
-    return CareTasks.concat(parts)
+    made = [
+        {kind.name for code, kind in enumerate(p.kinds) if (p.kind == code).any()} for p in parts
+    ]
+    shared = {
+        name
+        for i, names in enumerate(made)
+        for name in names
+        if any(name in other for other in made[i + 1 :])
+    }
+    return _merged(CareTasks.concat(parts), shared)
 
 
 def _whole_periods(tasks: CareTasks, inputs: CareInputs) -> CareInputs | None:
@@ -331,40 +340,70 @@ def _whole_periods(tasks: CareTasks, inputs: CareInputs) -> CareInputs | None:
     return inputs.with_days(first, last)
 
 
-def _with(tasks: CareTasks, **columns: Any) -> CareTasks:
-    return attrs.evolve(tasks, **columns)
+def _with(tasks: CareTasks, **columns: NDArray[Any]) -> CareTasks:
+    """``tasks`` with columns the planner computed (of the right type and length) replaced."""
+    return tasks._replaced(**columns)
 
 
-def _merged(tasks: CareTasks) -> CareTasks:
-    """One task per kind, source, customer, vehicle and due day: the most important one."""
-    if not len(tasks):
+def _merged(tasks: CareTasks, shared: set[str]) -> CareTasks:
+    """One task per kind, source, customer, vehicle and due day, the most important one.
+
+    A rule gives each of its tasks once; two rules (or one rule listed twice) may make the
+    same task, so the tasks of the ``shared`` kinds, made by more than one rule, are merged.
+    """
+    if not shared:
         return tasks
-    order = tasks.canonical_order()
-    kind = tasks.kind_names()
-    keys = (tasks.source_table, tasks.source, tasks.vehicle, kind, tasks.customer, tasks.due)
+    of_shared = np.isin(tasks.kind_names(), sorted(shared))
+    rows = np.flatnonzero(of_shared)
+    some = tasks.take(rows)
+    order = some.canonical_order()
+    rank = np.empty(len(some), dtype=np.int64)
+    rank[order] = np.arange(len(some))
+    keys = (
+        some.source_table,
+        some.source,
+        some.vehicle,
+        some.kind_names(),
+        some.customer,
+        some.due,
+    )
     # Within a key, the highest priority first, then the canonical order.
-    rank = np.empty(len(tasks), dtype=np.int64)
-    rank[order] = np.arange(len(tasks))
-    by_key = np.lexsort((rank, -tasks.priority, *keys))
-    same = np.r_[False, np.ones(len(tasks) - 1, dtype=bool)]
+    by_key = np.lexsort((rank, -some.priority, *keys))
+    same = np.r_[False, np.ones(len(some) - 1, dtype=bool)]
     for column in keys:
         ordered = column[by_key]
         same[1:] &= ordered[1:] == ordered[:-1]
-    first = ~same
-    return tasks.take(np.sort(by_key[first]))
+    kept = rows[by_key[~same]]
+    return tasks.take(np.sort(np.r_[np.flatnonzero(~of_shared), kept]))
 
 
-def _agenda_order(tasks: CareTasks) -> NDArray[np.intp]:
-    """By due day, priority (highest first), customer, kind name, then canonically."""
-    canonical = tasks.canonical_order()
-    rank = np.empty(len(tasks), dtype=np.int64)
-    rank[canonical] = np.arange(len(tasks))
-    return np.lexsort(
-        (rank, tasks.kind_names(), tasks.customer, -tasks.priority, tasks.due)
-    ).astype(np.intp)
+def _agenda_order(
+    tasks: CareTasks, customers: NDArray[np.int64], inputs: CareInputs
+) -> NDArray[np.intp]:
+    """By due day, priority (highest first), customer id and kind name; ties canonically."""
+    id_rank = np.empty(len(inputs.customer_ids), dtype=np.int64)
+    id_rank[inputs.customer_rank_order] = np.arange(len(id_rank))
+    kind_rank = np.argsort(np.argsort([kind.name for kind in tasks.kinds] or [""]))[tasks.kind]
+    keys = (tasks.due.view(np.int64), -tasks.priority, id_rank[customers], kind_rank)
+    order = np.lexsort(keys[::-1]).astype(np.intp)
+    tie = np.ones(len(order), dtype=bool)
+    tie[0:1] = False
+    for key in keys:
+        ordered = key[order]
+        tie[1:] &= ordered[1:] == ordered[:-1]
+    if tie.any():  # the same customer, kind, day and priority: two vehicles, say
+        group = np.cumsum(~tie)
+        tied = np.flatnonzero(tie | np.r_[tie[1:], False])
+        some = tasks.take(order[tied])
+        canonical = np.empty(len(some), dtype=np.int64)
+        canonical[some.canonical_order()] = np.arange(len(some))
+        order[tied] = order[tied][np.lexsort((canonical, group[tied]))]
+    return order
 
 
-def _calls(tasks: CareTasks, status: NDArray[np.int8]) -> NDArray[np.int64]:
+def _calls(
+    tasks: CareTasks, status: NDArray[np.int8], customers: NDArray[np.int64]
+) -> NDArray[np.int64]:
     """Open and overdue tasks of one customer and channel with overlapping windows: one call."""
     call = np.full(len(tasks), -1, dtype=np.int64)
     rows = np.flatnonzero((status == OPEN) | (status == OVERDUE))
@@ -372,8 +411,8 @@ def _calls(tasks: CareTasks, status: NDArray[np.int8]) -> NDArray[np.int64]:
         return call
     start = tasks.window_start[rows].view(np.int64)
     end = tasks.window_end[rows].view(np.int64)
-    order = np.lexsort((end, start, tasks.channel[rows], tasks.customer[rows]))
-    customer, channel = tasks.customer[rows][order], tasks.channel[rows][order]
+    order = np.lexsort((end, start, tasks.channel[rows], customers[rows]))
+    customer, channel = customers[rows][order], tasks.channel[rows][order]
     start, end = start[order], end[order]
     same = np.r_[False, (customer[1:] == customer[:-1]) & (channel[1:] == channel[:-1])]
     group = np.cumsum(~same)
@@ -411,7 +450,7 @@ def closed_tasks(tasks: CareTasks, inputs: CareInputs) -> NDArray[np.bool_]:
     out = np.zeros(len(tasks), dtype=bool)
     if not len(tasks):
         return out
-    customers = inputs.customer_rows(tasks.customer)
+    customers = inputs.customer_rows(tasks)
     frm = _close_from(tasks)
     tables = inputs.tables
     contacts = tables.contacts
@@ -421,8 +460,10 @@ def closed_tasks(tasks: CareTasks, inputs: CareInputs) -> NDArray[np.bool_]:
     c_key = (
         contacts["customer"][c_rows].astype(np.int64) * len(_PURPOSES) + contacts["purpose"][c_rows]
     )
-    c_vin = rows_of(tables.vehicles["vin"], contacts["vehicle"][c_rows], "")
-    c_order = rows_of(tables.orders["id"], contacts["order"][c_rows], "")
+    c_vin = rows_of(inputs.texts("vehicles", "vin"), contacts["vehicle"][c_rows], "")
+    c_order = rows_of(inputs.texts("orders"), contacts["order"][c_rows], "")
+    t_vehicle, t_source = tasks.texts("vehicle"), tasks.texts("source")
+    t_table = tasks.texts("source_table")
     for code, kind in enumerate(tasks.kinds):
         of_kind = np.flatnonzero(tasks.kind == code)
         if not len(of_kind):
@@ -433,13 +474,13 @@ def closed_tasks(tasks: CareTasks, inputs: CareInputs) -> NDArray[np.bool_]:
             task = of_kind[left]
             day = c_day[right]
             fits = (day >= frm[task]) & (day <= inputs.as_of_day)
-            vin = c_vin[right]
-            fits &= (vin == "") | (tasks.vehicle[task] == "") | (vin == tasks.vehicle[task])
+            vin, theirs = c_vin[right], t_vehicle.take(task).values()
+            fits &= (vin == "") | (theirs == "") | (vin == theirs)
             order = c_order[right]
             fits &= (
                 (order == "")
-                | (tasks.source_table[task] != "orders")
-                | (order == tasks.source[task])
+                | (t_table.take(task).values() != "orders")
+                | (order == t_source.take(task).values())
             )
             out[task[fits]] = True
         if kind.closed_by_visit:
@@ -464,11 +505,12 @@ def _visited(
     orders = inputs.tables.orders
     o_rows = np.flatnonzero(inputs.known("orders", "opened_at"))
     o_day = inputs.table_days("orders", "opened_at")[o_rows]
-    o_vin = rows_of(inputs.tables.vehicles["vin"], orders["vehicle"][o_rows], "")
+    o_vin = rows_of(inputs.texts("vehicles", "vin"), orders["vehicle"][o_rows], "")
     left, right = join(customers[rows], orders["customer"][o_rows].astype(np.int64))
     task = rows[left]
     fits = (o_day[right] >= frm[task]) & (o_day[right] <= inputs.as_of_day)
-    fits &= (tasks.vehicle[task] == "") | (o_vin[right] == tasks.vehicle[task])
+    theirs = tasks.texts("vehicle").take(task).values()
+    fits &= (theirs == "") | (o_vin[right] == theirs)
     out = np.zeros(len(tasks), dtype=bool)
     out[task[fits]] = True
     return out[rows]

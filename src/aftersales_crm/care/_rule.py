@@ -13,8 +13,7 @@ from aftersales_crm._params import _Broken as Broken
 from aftersales_crm._policy import PolicyKind
 from aftersales_crm.care._inputs import CareInputs
 from aftersales_crm.care._tasks import CareTasks
-from aftersales_crm.errors import InvalidType, InvalidValue
-from aftersales_crm.features import FeatureTable
+from aftersales_crm.errors import InvalidType
 from aftersales_crm.values import ContactChannel
 
 __all__ = [
@@ -27,7 +26,6 @@ __all__ = [
     "care_inputs",
     "care_tasks",
     "rows_of",
-    "vehicle_features",
 ]
 
 CHANNEL_VALUES: Final = tuple(channel.value for channel in ContactChannel)
@@ -172,25 +170,10 @@ def rows_of(values: NDArray[Any], rows: NDArray[np.int64], missing: Any) -> NDAr
         >>> rows_of(np.array(["V1", "V2"]), np.array([1, -1]), "").tolist()
         ['V2', '']
     """
-    texts = np.asarray(values).astype(np.str_)
+    texts = np.asarray(values)
+    if texts.dtype.kind != "U":
+        texts = texts.astype(np.str_)
     out = np.full(len(rows), missing, dtype=texts.dtype if len(texts) else "<U1")
     found = rows >= 0
     out[found] = texts[rows[found]]
     return out
-
-
-def vehicle_features(inputs: CareInputs) -> FeatureTable:
-    """The vehicle features of ``inputs`` (computed on ``as_of`` the first time they are read).
-
-    Examples:
-        >>> from datetime import date
-        >>> from aftersales_crm import synthetic
-        >>> inputs = CareInputs.of(synthetic.book(3, seed=1), start=date(2026, 7, 1))
-        >>> "service_due" in vehicle_features(inputs)
-        True
-    """
-    vehicles = inputs.features.vehicles
-    if vehicles is None:  # pragma: no cover - features.compute always gives them
-        msg = "the features have no vehicle features"
-        raise InvalidValue(msg, code="missing_feature")
-    return vehicles

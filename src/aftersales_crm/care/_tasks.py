@@ -8,6 +8,7 @@ that makes it) and with a :class:`Reason` people can read, in Chinese and in Eng
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import string
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final, Literal
@@ -280,20 +281,141 @@ def _as_ints(values: object, name: str, dtype: str = "int64") -> NDArray[Any]:
     return out
 
 
-def _customer(values: object) -> NDArray[np.str_]:
-    return _as_ids(values, "customer")
+@attrs.frozen(eq=False)
+class Texts:
+    """A column of texts (ids, VINs) as codes into an array of texts: ``ids[codes]``.
+
+    Rules point into the texts of the tables (every customer's id, every VIN) without
+    copying a text per task; the texts themselves are made only when asked for
+    (:meth:`values`). A code of -1 stands for no text (``""``).
+
+    Attributes:
+        codes: int64 array, positions in ``ids``, -1 for none.
+        ids: the texts (a str array), as many as you like, in any order.
+
+    Examples:
+        >>> Texts(np.array([1, -1, 0]), np.array(["V1", "V2"])).values().tolist()
+        ['V2', '', 'V1']
+    """
+
+    codes: NDArray[np.int64]
+    ids: NDArray[np.str_]
+
+    def __attrs_post_init__(self) -> None:
+        codes: object = self.codes
+        ids: object = self.ids
+        if not isinstance(codes, np.ndarray) or codes.ndim != 1 or codes.dtype != np.int64:
+            msg = "Texts codes must be a one-dimensional int64 array"
+            raise InvalidValue(msg, code=ARGUMENT_CODE)
+        if not isinstance(ids, np.ndarray) or ids.ndim != 1 or (len(ids) and ids.dtype.kind != "U"):
+            msg = "Texts ids must be a one-dimensional str array"
+            raise InvalidValue(msg, code=ARGUMENT_CODE)
+        if len(codes) and (codes.min() < -1 or codes.max() >= len(ids)):
+            msg = f"Texts codes must lie in -1..{len(ids) - 1}"
+            raise InvalidValue(msg, code=ARGUMENT_CODE)
+
+    @classmethod
+    def of(cls, values: object, name: str) -> Texts:
+        """Texts as they are given: each one its own code.
+
+        Raises:
+            InvalidValue: not one text per row (naming ``name``).
+
+        Examples:
+            >>> Texts.of(["C1", "C2"], "customer").codes.tolist()
+            [0, 1]
+        """
+        if isinstance(values, Texts):
+            return values
+        ids = _as_ids(values, name)
+        return cls(np.arange(len(ids), dtype=np.int64), ids)
+
+    def __len__(self) -> int:
+        """Number of rows."""
+        return len(self.codes)
+
+    def values(self) -> NDArray[np.str_]:
+        """The texts, one per row (``""`` for none).
+
+        Examples:
+            >>> Texts.of(["a"], "x").values().tolist()
+            ['a']
+        """
+        if not len(self.ids):
+            return np.full(len(self.codes), "", dtype="<U1")
+        out = self.ids[np.maximum(self.codes, 0)]
+        if (self.codes < 0).any():
+            out = np.where(self.codes < 0, "", out)
+        out.flags.writeable = False
+        return out
+
+    def take(self, rows: NDArray[np.intp]) -> Texts:
+        """The rows at ``rows``, pointing into the same texts.
+
+        Examples:
+            >>> Texts.of(["a", "b"], "x").take(np.array([1])).values().tolist()
+            ['b']
+        """
+        return Texts(self.codes[positions(rows, len(self))], self.ids)
+
+    @staticmethod
+    def concat(parts: Sequence[Texts]) -> Texts:
+        """The rows of every part, in order.
+
+        Parts that point into the same texts keep pointing into them; otherwise only the
+        texts the rows use are gathered, so the cost follows the rows, not the texts.
+
+        Raises:
+            InvalidType: a part is not :class:`Texts`.
+        """
+        parts = tuple_of(parts, parameter="parts")
+        if not all(isinstance(part, Texts) for part in parts):
+            msg = "Texts.concat takes Texts"
+            raise InvalidType(msg)
+        if not parts:
+            return Texts(np.empty(0, dtype=np.int64), np.empty(0, dtype="<U1"))
+        ids = parts[0].ids
+        if all(part.ids is ids for part in parts):
+            return Texts(np.concatenate([part.codes for part in parts]), ids)
+        sources: dict[int, NDArray[np.str_]] = {}
+        for part in parts:
+            sources.setdefault(id(part.ids), part.ids)
+        # Per source of texts, the texts some row uses, and each one's new position: a
+        # count, not a sort, so the cost follows the rows and the texts linearly.
+        remap: dict[int, NDArray[np.int64]] = {}
+        gathered = []
+        offset = 0
+        for key, texts in sources.items():
+            uses = np.zeros(len(texts) + 1, dtype=bool)
+            for part in parts:
+                if part.ids is texts:
+                    uses[part.codes] = True  # -1 marks the spare last slot
+            used = np.flatnonzero(uses[:-1])
+            remap[key] = np.cumsum(uses[:-1]) - 1 + offset
+            gathered.append(texts[used].astype(np.str_))
+            offset += len(used)
+        codes = [
+            np.where(part.codes < 0, -1, remap[id(part.ids)][np.maximum(part.codes, 0)])
+            for part in parts
+        ]
+        joined = np.concatenate(gathered) if offset else np.empty(0, dtype="<U1")
+        return Texts(np.concatenate(codes).astype(np.int64), joined)
 
 
-def _vehicle(values: object) -> NDArray[np.str_]:
-    return _as_ids(values, "vehicle")
+def _customer(values: object) -> Texts:
+    return Texts.of(values, "customer")
 
 
-def _source(values: object) -> NDArray[np.str_]:
-    return _as_ids(values, "source")
+def _vehicle(values: object) -> Texts:
+    return Texts.of(values, "vehicle")
 
 
-def _source_table(values: object) -> NDArray[np.str_]:
-    return _as_ids(values, "source_table")
+def _source(values: object) -> Texts:
+    return Texts.of(values, "source")
+
+
+def _source_table(values: object) -> Texts:
+    return Texts.of(values, "source_table")
 
 
 def _kind(values: object) -> NDArray[np.int16]:
@@ -355,6 +477,9 @@ def _reasons(values: object) -> tuple[Reason, ...]:
         raise InvalidType(msg)
     return found
 
+
+_TEXTS: Final = ("customer", "vehicle", "source", "source_table")
+"""The columns of texts, held as :class:`Texts`."""
 
 _COLUMNS: Final = (
     "customer",
@@ -421,8 +546,8 @@ class CareTasks:
         (2, ['自2026-06-01', '自2026-06-03'])
     """
 
-    customer: NDArray[np.str_] = attrs.field(converter=_customer)
-    vehicle: NDArray[np.str_] = attrs.field(converter=_vehicle)
+    _customer: Texts = attrs.field(converter=_customer, alias="customer")
+    _vehicle: Texts = attrs.field(converter=_vehicle, alias="vehicle")
     kind: NDArray[np.int16] = attrs.field(converter=_kind)
     due: NDArray[np.datetime64] = attrs.field(converter=_due)
     window_start: NDArray[np.datetime64] = attrs.field(converter=_window_start)
@@ -433,13 +558,48 @@ class CareTasks:
     reason: NDArray[np.int16] = attrs.field(converter=_reason)
     detail: NDArray[np.int64] = attrs.field(converter=_detail)
     anchor: NDArray[np.datetime64] = attrs.field(converter=_anchor)
-    source: NDArray[np.str_] = attrs.field(converter=_source)
-    source_table: NDArray[np.str_] = attrs.field(converter=_source_table)
+    _source: Texts = attrs.field(converter=_source, alias="source")
+    _source_table: Texts = attrs.field(converter=_source_table, alias="source_table")
     kinds: tuple[TaskKind, ...] = attrs.field(converter=_kinds)
     reasons: tuple[Reason, ...] = attrs.field(converter=_reasons)
 
+    @property
+    def customer(self) -> NDArray[np.str_]:
+        """Str array of shape (n_tasks,): each task's customer id."""
+        return self._customer.values()
+
+    @property
+    def vehicle(self) -> NDArray[np.str_]:
+        """Str array: the VIN each task is about, ``""`` for none."""
+        return self._vehicle.values()
+
+    @property
+    def source(self) -> NDArray[np.str_]:
+        """Str array: the id of the fact that caused each task."""
+        return self._source.values()
+
+    @property
+    def source_table(self) -> NDArray[np.str_]:
+        """Str array: the table of that fact."""
+        return self._source_table.values()
+
+    def texts(self, name: str) -> Texts:
+        """A text column as codes into texts, without making a text per task.
+
+        ``name`` is ``customer``, ``vehicle``, ``source`` or ``source_table``.
+
+        Examples:
+            >>> CareTasks.empty().texts("customer").codes.tolist()
+            []
+        """
+        if name not in _TEXTS:
+            msg = f"{name!r} is not a text column; they are {', '.join(_TEXTS)}"
+            raise InvalidValue(msg, code=ARGUMENT_CODE)
+        found: Texts = getattr(self, f"_{name}")
+        return found
+
     def __attrs_post_init__(self) -> None:
-        lengths = {name: len(getattr(self, name)) for name in _COLUMNS}
+        lengths = {name: len(self._field(name)) for name in _COLUMNS}
         if len(set(lengths.values())) > 1:
             msg = f"care task columns differ in length: {lengths}"
             raise InvalidValue(msg, code="care_task")
@@ -537,7 +697,7 @@ class CareTasks:
             channel = CHANNELS.index(member(ContactChannel, channel, parameter="channel"))
         return cls(
             customer=customers,
-            vehicle=_broadcast(vehicle, n, "vehicle"),
+            vehicle=_broadcast_texts(vehicle, n, "vehicle"),
             kind=np.zeros(n, dtype=np.int16),
             due=due_days,
             window_start=days(window_start, "window_start"),
@@ -548,8 +708,8 @@ class CareTasks:
             reason=_broadcast(reason, n, "reason"),
             detail=_broadcast(detail, n, "detail"),
             anchor=np.full(n, _NAT) if anchor is None else _broadcast(anchor, n, "anchor"),
-            source=_broadcast(source, n, "source"),
-            source_table=_broadcast(source_table, n, "source_table"),
+            source=_broadcast_texts(source, n, "source"),
+            source_table=_broadcast_texts(source_table, n, "source_table"),
             kinds=(kind,),
             reasons=(reasons,) if isinstance(reasons, Reason) else reasons,
         )
@@ -592,22 +752,57 @@ class CareTasks:
             )
             kind_codes.append(kind_map[part.kind])
             reason_codes.append(reason_map[part.reason])
-        columns = {
-            name: np.concatenate([getattr(part, name) for part in found])
+        columns: dict[str, Any] = {
+            name: np.concatenate([part._field(name) for part in found])
             for name in _COLUMNS
-            if name not in ("kind", "reason")
+            if name not in ("kind", "reason", *_TEXTS)
         }
-        return cls(
-            **columns,
-            kind=np.concatenate(kind_codes),
-            reason=np.concatenate(reason_codes),
-            kinds=tuple(kinds.values()),
-            reasons=tuple(reasons),
+        columns |= {name: Texts.concat([part.texts(name) for part in found]) for name in _TEXTS}
+        # The parts were checked when they were made: their columns need no second look.
+        return cls._unchecked(
+            {
+                **columns,
+                "kind": np.concatenate(kind_codes).astype(np.int16),
+                "reason": np.concatenate(reason_codes).astype(np.int16),
+            },
+            tuple(kinds.values()),
+            tuple(reasons),
         )
+
+    @classmethod
+    def _unchecked(
+        cls,
+        columns: Mapping[str, Any],
+        kinds: tuple[TaskKind, ...],
+        reasons: tuple[Reason, ...],
+    ) -> CareTasks:
+        """Tasks from columns known to be valid (taken from checked tasks), read-only."""
+        out = object.__new__(cls)
+        for name in _COLUMNS:
+            column = columns[name]
+            if name in _TEXTS:
+                object.__setattr__(out, f"_{name}", column)
+                continue
+            column.flags.writeable = False
+            object.__setattr__(out, name, column)
+        object.__setattr__(out, "kinds", kinds)
+        object.__setattr__(out, "reasons", reasons)
+        return out
+
+    def _field(self, name: str) -> Any:
+        """The column ``name`` as held: an array, or :class:`Texts`."""
+        return getattr(self, f"_{name}" if name in _TEXTS else name)
+
+    def _fields(self) -> dict[str, Any]:
+        return {name: self._field(name) for name in _COLUMNS}
+
+    def _replaced(self, **columns: Any) -> CareTasks:
+        """The tasks with columns of the right type and length replaced, unchecked."""
+        return self._unchecked(self._fields() | columns, self.kinds, self.reasons)
 
     def __len__(self) -> int:
         """Number of tasks."""
-        return len(self.customer)
+        return len(self._customer)
 
     def columns(self) -> dict[str, NDArray[Any]]:
         """The columns by name (kind and reason as codes).
@@ -629,7 +824,31 @@ class CareTasks:
             ['C2']
         """
         picked = positions(rows, len(self))
-        return attrs.evolve(self, **{name: getattr(self, name)[picked] for name in _COLUMNS})
+        return self._unchecked(
+            {
+                name: self._field(name)[picked]
+                if name not in _TEXTS
+                else self._field(name).take(picked)
+                for name in _COLUMNS
+            },
+            self.kinds,
+            self.reasons,
+        )
+
+    def with_columns(self, **columns: Any) -> CareTasks:
+        """The same tasks with some columns replaced (checked as new tasks are).
+
+        Examples:
+            >>> call = TaskKind("doc_call", "call", "电话", purpose="care")
+            >>> tasks = CareTasks.build(call, Reason("a", "甲"), customer=["C1"], due=["2026-07-01"])
+            >>> tasks.with_columns(priority=[9]).priority.tolist()
+            [9]
+        """
+        unknown = sorted(set(columns) - set(_COLUMNS))
+        if unknown:
+            msg = f"CareTasks have no columns {unknown}; they have {list(_COLUMNS)}"
+            raise InvalidValue(msg, code=ARGUMENT_CODE)
+        return attrs.evolve(self, **columns)
 
     def kind_names(self) -> NDArray[np.str_]:
         """Each task's kind name.
@@ -788,6 +1007,24 @@ def _rank(values: Sequence[Any]) -> NDArray[np.int64]:
     out = np.zeros(max(len(values), 1), dtype=np.int64)
     out[order] = np.arange(len(values))
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def _one_text(value: str) -> NDArray[np.str_]:
+    """A read-only array of the one text ``value``, the same array each time.
+
+    Columns of that one text then stay codes into one array when put together.
+    """
+    out = np.array([value])
+    out.flags.writeable = False
+    return out
+
+
+def _broadcast_texts(values: Any, n: int, name: str) -> Any:
+    """One text for every row as codes into that one text; texts as they are."""
+    if isinstance(values, str):
+        return Texts(np.zeros(n, dtype=np.int64), _one_text(values))
+    return values
 
 
 def _broadcast(values: Any, n: int, name: str) -> Any:
