@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 QUICK = {
+    "bench_agenda.py": ["--quick", "--repeat", "1"],
     "bench_book_tables.py": ["--repeat", "2"],
     "bench_features.py": ["--quick"],
     "bench_ingest.py": ["--quick", "--repeat", "1"],
