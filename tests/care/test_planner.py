@@ -260,3 +260,33 @@ def test_the_frequency_cap_sees_the_whole_week_whatever_days_are_asked_for() -> 
     )
     assert rows(monday) == [("C1", "doc_fixed", "blocked", FrequencyCap.WEEK.text())]
     assert rows(week) == [*rows(monday), ("C1", "doc_fixed", "open", None)]
+
+
+class Visit(Fixed):
+    """C1's task of the tests, closed by a visit to the workshop."""
+
+    def plan(self, inputs: CareInputs) -> CareTasks:
+        return CareTasks.build(
+            TaskKind("doc_visit", "visit", "到店", purpose="care", closed_by_visit=True),
+            Reason("visit", "到店"),
+            customer=["C1"],
+            vehicle=[VINS[0]],
+            due=["2026-06-27"],
+            window_end=["2026-07-10"],
+            source=["A"],
+        )
+
+
+def test_a_visit_in_the_window_closes_a_task_closed_by_visits() -> None:
+    planner = Planner(rules=(Visit(),), contact=AllOf())
+    on = date(2026, 7, 1)
+    before = book(*LIFE)  # C1's only order was opened on 26 June, before the window
+    assert rows(planner.agenda(before, on=on)) == [("C1", "doc_visit", "open", None)]
+    came = book(*LIFE, order("RO9", date(2026, 6, 30), customer="C1", vehicle=VINS[0]))
+    assert rows(planner.agenda(came, on=on)) == [("C1", "doc_visit", "closed", None)]
+    other = book(
+        *LIFE,
+        car(5, "C1", date(2024, 1, 10)),
+        order("RO9", date(2026, 6, 30), customer="C1", vehicle=VINS[5]),
+    )
+    assert rows(planner.agenda(other, on=on)) == [("C1", "doc_visit", "open", None)]
