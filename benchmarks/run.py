@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 QUICK = {
+    "bench_agenda.py": ["--quick", "--repeat", "1"],
     "bench_book_tables.py": ["--repeat", "2"],
     "bench_calendars.py": ["--customers", "100000", "--sample", "5000"],
     "bench_features.py": ["--quick"],

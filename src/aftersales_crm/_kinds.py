@@ -1,7 +1,7 @@
 """Policy kinds as data: what each kind of policy reads, its verbs, its result, its checks.
 
 A *policy kind* (tier, dimension, loyalty, the club's points, level and card rules,
-satisfaction scorers, complaint service levels; later care and contact rules, churn models)
+satisfaction scorers, complaint service levels, care and contact rules; later churn models)
 is declared once as a :class:`PolicyKindSpec`. The
 conformance kit of :mod:`aftersales_crm.testing` reads the declaration to know how to run a
 policy of the kind on the kind's sample input, what type its result must have, and which
@@ -498,3 +498,33 @@ SATISFACTION_SCORER: Final = declare_kind(
     )
 )
 """Satisfaction scorers: expectation gap, SERVQUAL, CSI index, NPS (one score per response)."""
+
+CARE_RULE: Final = declare_kind(
+    PolicyKindSpec(
+        name="care_rule",
+        reads=Reads.FACTS,
+        verbs=("plan",),
+        result="aftersales_crm.care:CareTasks",
+        sample="aftersales_crm.testing._samples:care_facts",
+        checks=(CheckFamily.FOLDS,),
+        description="turns facts and features into dated care tasks (who to contact, when,"
+        " why and how), every task whose window meets the days asked for",
+        runner="aftersales_crm.testing._samples:run_care_rule",
+    )
+)
+"""Care rules: 3DC/7DC follow-up calls, first maintenance and maintenance reminders…"""
+
+CONTACT_RULE: Final = declare_kind(
+    PolicyKindSpec(
+        name="contact_rule",
+        reads=Reads.FACTS,
+        verbs=("check",),
+        result="aftersales_crm.care:Verdicts",
+        sample="aftersales_crm.testing._samples:care_facts",
+        checks=(CheckFamily.FOLDS,),
+        description="gives each care task a verdict: allowed, or blocked with the reason"
+        " why (consent, do not contact, cooling off, a frequency cap), and its channel",
+        runner="aftersales_crm.testing._samples:run_contact_rule",
+    )
+)
+"""Contact rules: consent, do not contact, cooling off, frequency cap, and their combinations."""

@@ -93,6 +93,20 @@ from aftersales_crm._suggest import did_you_mean
 from aftersales_crm.errors import InvalidValue, PolicyNameClash, UnknownPolicyError
 
 if TYPE_CHECKING:  # for the return types of get_policy; imported when a policy is asked for
+    from aftersales_crm.care import (
+        AllOf,
+        AnyOf,
+        Consent,
+        CoolingOff,
+        DoNotContact,
+        FirstMaintenanceDue,
+        FollowUpCalls,
+        FrequencyCap,
+        MaintenanceDue,
+        Not,
+        PreferredChannel,
+        QuietDays,
+    )
     from aftersales_crm.complaints import ComplaintSla
     from aftersales_crm.loyalty import (
         FirstMaintenanceReturn,
@@ -168,6 +182,7 @@ _SEGMENTATION: Final = "aftersales_crm.segmentation"
 _LOYALTY: Final = "aftersales_crm.loyalty"
 _MEMBERSHIP: Final = "aftersales_crm.membership"
 _SATISFACTION: Final = "aftersales_crm.satisfaction"
+_CARE: Final = "aftersales_crm.care"
 
 BUILT_INS: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -205,6 +220,19 @@ BUILT_INS: Final[Mapping[str, str]] = MappingProxyType(
         "servqual": f"{_SATISFACTION}:Servqual",
         "csi_index": f"{_SATISFACTION}:CsiIndex",
         "nps": f"{_SATISFACTION}:NPS",
+        # Care rules (kind "care_rule") and contact rules ("contact_rule").
+        "follow_up_calls": f"{_CARE}:FollowUpCalls",
+        "first_maintenance_due": f"{_CARE}:FirstMaintenanceDue",
+        "maintenance_due": f"{_CARE}:MaintenanceDue",
+        "consent": f"{_CARE}:Consent",
+        "do_not_contact": f"{_CARE}:DoNotContact",
+        "cooling_off": f"{_CARE}:CoolingOff",
+        "frequency_cap": f"{_CARE}:FrequencyCap",
+        "quiet_days": f"{_CARE}:QuietDays",
+        "preferred_channel": f"{_CARE}:PreferredChannel",
+        "all_of": f"{_CARE}:AllOf",
+        "any_of": f"{_CARE}:AnyOf",
+        "not": f"{_CARE}:Not",
     }
 )
 """Name → ``"module:Class"`` of every built-in policy, imported only when asked for."""
@@ -219,6 +247,9 @@ ALIASES: Final[Mapping[str, str]] = MappingProxyType(
         "compass_sector": "sector",
         "loyal_swinging_lost": "service_interval_status",
         "matrix": "loyalty_value_matrix",
+        "follow_up": "follow_up_calls",
+        "first_maintenance": "first_maintenance_due",
+        "maintenance": "maintenance_due",
     }
 )
 """Other accepted name → the built-in name it stands for."""
@@ -324,6 +355,34 @@ def get_policy(name: Literal["servqual"], **params: Any) -> Servqual: ...
 def get_policy(name: Literal["csi_index"], **params: Any) -> CsiIndex: ...
 @overload
 def get_policy(name: Literal["nps"], **params: Any) -> NPS: ...
+@overload
+def get_policy(name: Literal["follow_up_calls", "follow_up"], **params: Any) -> FollowUpCalls: ...
+@overload
+def get_policy(
+    name: Literal["first_maintenance_due", "first_maintenance"], **params: Any
+) -> FirstMaintenanceDue: ...
+@overload
+def get_policy(
+    name: Literal["maintenance_due", "maintenance"], **params: Any
+) -> MaintenanceDue: ...
+@overload
+def get_policy(name: Literal["consent"], **params: Any) -> Consent: ...
+@overload
+def get_policy(name: Literal["do_not_contact"], **params: Any) -> DoNotContact: ...
+@overload
+def get_policy(name: Literal["cooling_off"], **params: Any) -> CoolingOff: ...
+@overload
+def get_policy(name: Literal["frequency_cap"], **params: Any) -> FrequencyCap: ...
+@overload
+def get_policy(name: Literal["quiet_days"], **params: Any) -> QuietDays: ...
+@overload
+def get_policy(name: Literal["preferred_channel"], **params: Any) -> PreferredChannel: ...
+@overload
+def get_policy(name: Literal["all_of"], **params: Any) -> AllOf: ...
+@overload
+def get_policy(name: Literal["any_of"], **params: Any) -> AnyOf: ...
+@overload
+def get_policy(name: Literal["not"], **params: Any) -> Not: ...
 @overload
 def get_policy(name: str, **params: Any) -> Policy: ...
 

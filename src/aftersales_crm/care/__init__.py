@@ -1,4 +1,17 @@
-"""Care and follow-up (客户关怀 / 回访): the follow-up calls' KPIs and master-data quality.
+"""Care and follow-up (客户关怀 / 回访): the care agenda, honouring consent, and the follow-up work.
+
+Care rules (policy kind ``care_rule``) turn facts and features into dated care tasks
+(:class:`CareTasks`): the 3DC and 7DC follow-up calls after each delivery
+(:class:`FollowUpCalls`), the first maintenance before its free window closes
+(:class:`FirstMaintenanceDue`) and routine maintenance by time or mileage
+(:class:`MaintenanceDue`). Contact rules (policy kind ``contact_rule``) give each task a
+verdict: consent per purpose and channel (:class:`Consent`), do not contact
+(:class:`DoNotContact`), cooling off after a complaint (:class:`CoolingOff`), a frequency
+cap (:class:`FrequencyCap`), quiet days (:class:`QuietDays`) and a consented channel
+(:class:`PreferredChannel`), combined with :func:`all_of`, :func:`any_of` and
+:func:`not_`. The :class:`Planner` puts them together into an :class:`Agenda`: tasks with
+their status (open, closed, overdue, blocked), reasons in Chinese and English, and calls.
+The calendar of days off is any :class:`~aftersales_crm.calendars.HolidayCalendar`.
 
 :func:`followup_kpis` measures the 3DC and 7DC calls after each delivery per dealer,
 caller and week: made on time, reaching the customer, how the attempts ended (the
@@ -8,14 +21,38 @@ records per dealer against the material's five principles: true, complete, accur
 timely, updated (真实、完整、准确、及时、更新).
 
 Examples:
+    >>> from datetime import date
     >>> from aftersales_crm import care, synthetic
-    >>> kpis = care.followup_kpis(synthetic.book(100, seed=1), as_of="2026-06-30", by=())
+    >>> book = synthetic.book(60, seed=1)
+    >>> agenda = care.Planner().agenda(book, on=date(2026, 6, 30))
+    >>> "follow_up_3d" in agenda.counts()
+    True
+    >>> kpis = care.followup_kpis(book, as_of="2026-06-30", by=())
     >>> int(kpis.due[0]) > 0
     True
 """
 
 from __future__ import annotations
 
+from aftersales_crm.care._agenda import Agenda, TaskStatus
+from aftersales_crm.care._contact import (
+    DEFAULT_CONTACT_RULES,
+    AllOf,
+    AnyOf,
+    Consent,
+    ContactRule,
+    CoolingOff,
+    DoNotContact,
+    FrequencyCap,
+    Not,
+    PreferredChannel,
+    QuietDays,
+    Verdicts,
+    all_of,
+    any_of,
+    not_,
+)
+from aftersales_crm.care._facts import CONSENT_PURPOSES
 from aftersales_crm.care._followup import (
     COMPLAINT_WINDOW_DAYS,
     FOLLOW_UP_KEYS,
@@ -23,9 +60,17 @@ from aftersales_crm.care._followup import (
     GRACE_DAYS,
     HARD_TO_REACH_OUTCOMES,
     HARD_TO_REACH_QUOTE,
-    REACHED_OUTCOMES,
     FollowUpKpis,
     followup_kpis,
+)
+from aftersales_crm.care._followup_calls import FOLLOW_UP_KINDS, FollowUpCalls
+from aftersales_crm.care._inputs import CareInputs
+from aftersales_crm.care._maintenance import (
+    CARE_BY_DATE,
+    FIRST_MAINTENANCE_DUE,
+    MAINTENANCE_DUE,
+    FirstMaintenanceDue,
+    MaintenanceDue,
 )
 from aftersales_crm.care._master_data import (
     CHECKS,
@@ -39,25 +84,62 @@ from aftersales_crm.care._master_data import (
     QualityCheck,
     master_data_quality,
 )
+from aftersales_crm.care._planner import BOOSTS, LOOKBACK_DAYS, Planner
+from aftersales_crm.care._rule import CareRule
+from aftersales_crm.care._tasks import REACHED_OUTCOMES, CareTasks, Reason, TaskKind, Texts
 
 __all__ = [
+    "BOOSTS",
+    "CARE_BY_DATE",
     "CHECKS",
     "COMPLAINT_WINDOW_DAYS",
+    "CONSENT_PURPOSES",
     "CUSTOMER_FIELDS",
+    "DEFAULT_CONTACT_RULES",
+    "FIRST_MAINTENANCE_DUE",
     "FOLLOW_UP_KEYS",
+    "FOLLOW_UP_KINDS",
     "FOLLOW_UP_QUOTE",
     "FULL_VEHICLE_FIELDS",
     "GRACE_DAYS",
     "HARD_TO_REACH_OUTCOMES",
     "HARD_TO_REACH_QUOTE",
     "INDIVIDUAL_FIELDS",
+    "LOOKBACK_DAYS",
+    "MAINTENANCE_DUE",
     "REACHED_OUTCOMES",
     "STALE_MONTHS",
     "VEHICLE_FIELDS",
+    "Agenda",
+    "AllOf",
+    "AnyOf",
+    "CareInputs",
+    "CareRule",
+    "CareTasks",
+    "Consent",
+    "ContactRule",
+    "CoolingOff",
     "DataPrinciple",
+    "DoNotContact",
+    "FirstMaintenanceDue",
+    "FollowUpCalls",
     "FollowUpKpis",
+    "FrequencyCap",
+    "MaintenanceDue",
     "MasterDataQuality",
+    "Not",
+    "Planner",
+    "PreferredChannel",
     "QualityCheck",
+    "QuietDays",
+    "Reason",
+    "TaskKind",
+    "TaskStatus",
+    "Texts",
+    "Verdicts",
+    "all_of",
+    "any_of",
     "followup_kpis",
     "master_data_quality",
+    "not_",
 ]

@@ -32,6 +32,7 @@ from aftersales_crm._args import (
 )
 from aftersales_crm._optional import require
 from aftersales_crm._transitions import read_only
+from aftersales_crm.care._tasks import REACHED_OUTCOMES
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features import DEFAULT_TIME_ZONE, business_dates
 from aftersales_crm.features._inputs import as_tables
@@ -48,7 +49,6 @@ __all__ = [
     "GRACE_DAYS",
     "HARD_TO_REACH_OUTCOMES",
     "HARD_TO_REACH_QUOTE",
-    "REACHED_OUTCOMES",
     "FollowUpKpis",
     "followup_kpis",
 ]
@@ -88,31 +88,6 @@ complain (心存抱怨又不想投诉), and feels the call does them no good (�
 Examples:
     >>> [o.label("zh") for o in HARD_TO_REACH_OUTCOMES]
     ['没时间', '对不熟悉的电话不接', '心存抱怨又不想投诉', '觉得回访对自己无益处']
-"""
-
-REACHED_OUTCOMES: Final[frozenset[ContactOutcome]] = frozenset(
-    {
-        ContactOutcome.REACHED,
-        ContactOutcome.REFUSED,
-        ContactOutcome.DO_NOT_CONTACT,
-        ContactOutcome.NO_TIME,
-        ContactOutcome.UNSPOKEN_GRIEVANCE,
-        ContactOutcome.SEES_NO_BENEFIT,
-    }
-)
-"""The outcomes of a contact in which the customer was on the line: the library's reading.
-
-A customer who refused, asked not to be called again, had no time, kept a grievance to
-themselves or saw no use in the call still answered on the number the dealer keeps; only no
-answer, a wrong number and a customer who does not pick up unfamiliar numbers did not reach
-them. The outcome ``reached`` itself is the call that went as planned; the outcome mix
-shows it on its own.
-
-Examples:
-    >>> ContactOutcome.NO_TIME in REACHED_OUTCOMES, ContactOutcome.WRONG_NUMBER in REACHED_OUTCOMES
-    (True, False)
-    >>> ContactOutcome.IGNORES_UNKNOWN_NUMBERS in REACHED_OUTCOMES
-    False
 """
 
 GRACE_DAYS: Final = 0

@@ -25,7 +25,8 @@ from aftersales_crm._args import ARGUMENT_CODE, as_of_date, language, to_time_zo
 from aftersales_crm._optional import require
 from aftersales_crm._suggest import did_you_mean
 from aftersales_crm._transitions import read_only
-from aftersales_crm.care._followup import REACHED_OUTCOMES, end_of_day_us, figure_text
+from aftersales_crm.care._followup import end_of_day_us, figure_text
+from aftersales_crm.care._tasks import REACHED_OUTCOMES
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features import DEFAULT_TIME_ZONE, SERVICE_MONTHS, business_dates
 from aftersales_crm.features._inputs import as_tables

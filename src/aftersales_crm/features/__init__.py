@@ -32,7 +32,7 @@ from aftersales_crm.features._calendar import (
     business_dates,
     completed_years,
 )
-from aftersales_crm.features._engine import DEFAULT_WINDOW, compute
+from aftersales_crm.features._engine import DEFAULT_WINDOW, compute, compute_vehicles
 from aftersales_crm.features._kernels import Segments, group_order
 from aftersales_crm.features._mileage import (
     DEFAULT_KM_PER_DAY,
@@ -74,6 +74,7 @@ __all__ = [
     "business_dates",
     "completed_years",
     "compute",
+    "compute_vehicles",
     "dealer_features",
     "group_order",
     "model_rates",

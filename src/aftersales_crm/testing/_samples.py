@@ -25,13 +25,18 @@ __all__ = [
     "Qualified",
     "Source",
     "SurveySample",
+    "care_facts",
+    "care_tables",
+    "care_tasks",
     "club_members",
     "club_sources",
     "club_tables",
     "complaint_facts",
     "customer_features",
     "qualifying_sample",
+    "run_care_rule",
     "run_complaint_sla",
+    "run_contact_rule",
     "run_levels",
     "run_points",
     "run_scorer",
@@ -174,27 +179,45 @@ def _shifted(row: tuple[tuple[str, Any], ...], **changes: Any) -> tuple[tuple[st
     return tuple((name, changes.get(name, value)) for name, value in row)
 
 
-@functools.cache
-def _club() -> tuple[dict[str, dict[str, NDArray[Any]]], tuple[Source, ...], tuple[Source, ...]]:
-    arrays = synthetic.columns(CLUB_CUSTOMERS, seed=CLUB_SEED).tables().to_arrays()
-    master = {name: arrays[name] for name in _MASTER}
-    orders, lines = arrays["orders"], arrays["lines"]
-    facts: list[Source] = []
-    future: list[Source] = []
-    line_of: dict[str, list[int]] = {}
+def _lines_of(lines: Mapping[str, NDArray[Any]]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
     for j, order_id in enumerate(lines["order_id"].tolist()):
-        line_of.setdefault(str(order_id), []).append(j)
-    as_of_end = np.datetime64(synthetic.DEFAULT_AS_OF, "us") + np.timedelta64(1, "D")
-    for i, order_id in enumerate(orders["id"].tolist()):
-        own = (
-            ("orders", _row(orders, i)),
-            *(("lines", _row(lines, j)) for j in line_of.get(str(order_id), [])),
+        out.setdefault(str(order_id), []).append(j)
+    return out
+
+
+def _order_facts(
+    orders: Mapping[str, NDArray[Any]], lines: Mapping[str, NDArray[Any]]
+) -> list[Source]:
+    """Each repair order with its lines, as one fact."""
+    line_of = _lines_of(lines)
+    return [
+        Source(
+            "orders",
+            str(order_id),
+            (
+                ("orders", _row(orders, i)),
+                *(("lines", _row(lines, j)) for j in line_of.get(str(order_id), [])),
+            ),
         )
-        facts.append(Source("orders", str(order_id), own))
-    for i in range(0, len(orders["id"]), 7):  # some orders again, closed after as_of
-        late = as_of_end + np.timedelta64(i + 1, "h")
+        for i, order_id in enumerate(orders["id"].tolist())
+    ]
+
+
+def _late_orders(
+    orders: Mapping[str, NDArray[Any]],
+    lines: Mapping[str, NDArray[Any]],
+    after: dt.datetime,
+    *,
+    every: int,
+) -> list[Source]:
+    """Every ``every``-th order again, opened and closed ``i + 1`` hours after ``after`` (UTC)."""
+    line_of = _lines_of(lines)
+    late_orders = []
+    for i in range(0, len(orders["id"]), every):
+        late = after + dt.timedelta(hours=i + 1)
         order_id = f"{orders['id'][i]}-late"
-        moved = {"closed_at": late.item(), "opened_at": late.item(), "promised_at": late.item()}
+        moved = {"closed_at": late, "opened_at": late, "promised_at": late}
         head = _shifted(_row(orders, i), id=order_id, comeback_of=None, **moved)
         own = (
             ("orders", head),
@@ -203,7 +226,18 @@ def _club() -> tuple[dict[str, dict[str, NDArray[Any]]], tuple[Source, ...], tup
                 for j in line_of.get(str(orders["id"][i]), [])
             ),
         )
-        future.append(Source("orders", order_id, own))
+        late_orders.append(Source("orders", order_id, own))
+    return late_orders
+
+
+@functools.cache
+def _club() -> tuple[dict[str, dict[str, NDArray[Any]]], tuple[Source, ...], tuple[Source, ...]]:
+    arrays = synthetic.columns(CLUB_CUSTOMERS, seed=CLUB_SEED).tables().to_arrays()
+    master = {name: arrays[name] for name in _MASTER}
+    orders, lines = arrays["orders"], arrays["lines"]
+    facts = _order_facts(orders, lines)
+    as_of_end = dt.datetime.combine(synthetic.DEFAULT_AS_OF + _ONE_DAY, dt.time())
+    future = _late_orders(orders, lines, as_of_end, every=7)
     activities = arrays["activities"]
     for i, attendance in enumerate(activities["id"].tolist()):
         facts.append(Source("activities", str(attendance), (("activities", _row(activities, i)),)))
@@ -304,7 +338,7 @@ def club_tables(facts: Sequence[Source]) -> list[Tables]:
 
 
 def _column(values: list[Any], master: Mapping[str, Any], table: str, name: str) -> Any:
-    if name in ("opened_at", "closed_at", "promised_at"):
+    if name in ("opened_at", "closed_at", "promised_at", "at"):
         return np.array(
             [np.datetime64("NaT") if v is None else v for v in values], dtype="datetime64[us]"
         )
@@ -705,3 +739,226 @@ def run_scorer(policy: Any, sample: Any) -> Any:
     """
     responses = sample.for_policy(policy) if isinstance(sample, SurveySample) else sample
     return policy.score(responses)
+
+
+# ---------------------------------------------------------------- care and contact rules
+
+
+CARE_CUSTOMERS: Final = 30
+"""Customers of the care sample: their repair orders, consents, contacts and complaints."""
+
+CARE_SEED: Final = 13
+"""Seed of the care sample's synthetic Book."""
+
+CARE_DAYS: Final = (-30, 60)
+"""The days the care kit asks for: from 30 days before ``as_of`` to 60 days after it."""
+
+_CARE_MASTER: Final = ("dealers", "customers", "vehicles", "ownerships")
+_CARE_FACTS: Final = ("orders", "consents", "contacts", "complaints")
+
+
+@functools.cache
+def _care() -> tuple[dict[str, dict[str, NDArray[Any]]], tuple[Source, ...], tuple[Source, ...]]:
+    book = synthetic.book(CARE_CUSTOMERS, seed=CARE_SEED)
+    arrays = Tables.from_book(book).to_arrays()
+    master = {name: arrays[name] for name in _CARE_MASTER}
+    orders, lines = arrays["orders"], arrays["lines"]
+    facts = _order_facts(orders, lines)
+    for table in ("consents", "contacts", "complaints"):
+        rows = arrays[table]
+        for i, fact_id in enumerate(rows["id"].tolist()):
+            facts.append(Source(table, str(fact_id), ((table, _row(rows, i)),)))
+    end = dt.datetime.combine(synthetic.DEFAULT_AS_OF + _ONE_DAY, dt.time())  # UTC, as stored
+    customers = [str(c) for c in master["customers"]["id"].tolist()]
+    before = end - dt.timedelta(days=10)
+    for i, customer in enumerate(customers[13:17]):  # asked not to be called
+        facts.append(_do_not_contact(f"KD{i}", customer, ("survey", "reminder")[i % 2], before))
+    row = (  # the last of them grants consent again after asking not to be called
+        ("id", "CG0"),
+        ("customer_id", customers[16]),
+        ("purpose", "service_reminder"),
+        ("channel", "sms"),
+        ("granted", True),
+        ("at", before + dt.timedelta(days=2)),
+    )
+    facts.append(Source("consents", "CG0", (("consents", row),)))
+    facts.append(_complaint("QE0", customers[17], end - dt.timedelta(days=5)))
+    future = _late_orders(orders, lines, end, every=5)
+    late = end + dt.timedelta(hours=3)
+    for i, customer in enumerate(customers[:6]):  # consent withdrawn after as_of
+        for purpose in ("survey", "service_reminder"):
+            row = (
+                ("id", f"CW{i}{purpose[:2]}"),
+                ("customer_id", customer),
+                ("purpose", purpose),
+                ("channel", "phone"),
+                ("granted", False),
+                ("at", late),
+            )
+            future.append(Source("consents", f"CW{i}{purpose[:2]}", (("consents", row),)))
+    for i, customer in enumerate(customers[6:10]):  # asked not to be called, after as_of
+        future.append(_do_not_contact(f"KL{i}", customer, "reminder", late))
+    for i, customer in enumerate(customers[10:13]):  # complaints after as_of
+        future.append(_complaint(f"QL{i}", customer, late))
+    return master, tuple(facts), tuple(future)
+
+
+def _do_not_contact(fact_id: str, customer: str, purpose: str, at: dt.datetime) -> Source:
+    row = (
+        ("id", fact_id),
+        ("customer_id", customer),
+        ("vin", None),
+        ("channel", "phone"),
+        ("purpose", purpose),
+        ("outcome", "do_not_contact"),
+        ("at", at),
+        ("staff", None),
+        ("repair_order_id", None),
+        ("note", None),
+    )
+    return Source("contacts", fact_id, (("contacts", row),))
+
+
+def _complaint(fact_id: str, customer: str, at: dt.datetime) -> Source:
+    row = (
+        ("id", fact_id),
+        ("customer_id", customer),
+        ("at", at),
+        ("category", "price"),
+        ("severity", "low"),
+        ("channel", "phone"),
+        ("repair_order_id", None),
+        ("description", None),
+    )
+    return Source("complaints", fact_id, (("complaints", row),))
+
+
+def care_facts() -> FactSample:
+    """The facts the kit checks care rules and contact rules on.
+
+    A synthetic Book of 30 customers (seed 13) up to ``synthetic.DEFAULT_AS_OF``: each
+    repair order with its lines, each consent change, contact and complaint is a fact, and
+    four customers asked not to be called ten days before (one of them granting consent
+    again since) and one filed a complaint five days before. After ``as_of``: some orders again, consents withdrawn, customers asking not to be
+    called and complaints; a conforming rule ignores them. :func:`run_care_rule` and
+    :func:`run_contact_rule` turn the facts into tables.
+
+    Examples:
+        >>> sample = care_facts()
+        >>> {fact.table for fact in sample.facts} == {"orders", "consents", "contacts", "complaints"}
+        True
+    """
+    _, facts, future = _care()
+    return FactSample(facts, synthetic.DEFAULT_AS_OF, future=future)
+
+
+def care_tables(facts: Sequence[Source]) -> Tables:
+    """The master data of the care sample and ``facts``, each fact once, in arrival order.
+
+    A table holds each id once, so a fact delivered twice is kept once.
+
+    Examples:
+        >>> tables = care_tables(care_facts().facts[:3])
+        >>> len(tables.customers), len(tables.orders)
+        (30, 3)
+    """
+    master, _, _ = _care()
+    seen: set[tuple[str, str]] = set()
+    rows: dict[str, list[tuple[tuple[str, Any], ...]]] = {}
+    for fact in facts:
+        if (fact.table, fact.id) in seen:
+            continue
+        seen.add((fact.table, fact.id))
+        for table, row in fact.rows:
+            rows.setdefault(table, []).append(row)
+    given: dict[str, Any] = dict(master)
+    for table, found in rows.items():
+        names = [name for name, _ in found[0]]
+        given[table] = {
+            name: _column([dict(r)[name] for r in found], master, table, name) for name in names
+        }
+    return Tables.from_arrays(**given)
+
+
+def _care_inputs(sample: FactSample) -> Any:
+    from aftersales_crm.care import CareInputs
+
+    before, after = CARE_DAYS
+    return CareInputs(
+        tables=care_tables(sample.facts),
+        start=sample.as_of + dt.timedelta(days=before),
+        end=sample.as_of + dt.timedelta(days=after),
+        as_of=sample.as_of,
+    )
+
+
+def run_care_rule(policy: Any, sample: FactSample) -> Any:
+    """How the kit runs a care rule: ``policy.plan(inputs)`` over the days of :data:`CARE_DAYS`.
+
+    Examples:
+        >>> from aftersales_crm.care import FollowUpCalls
+        >>> len(run_care_rule(FollowUpCalls(), care_facts())) > 0
+        True
+    """
+    return policy.plan(_care_inputs(sample))
+
+
+def care_tasks(customers: Sequence[str], as_of: dt.date) -> Any:
+    """The tasks the kit has contact rules judge: the same for any facts.
+
+    For each customer, a 3DC call, a maintenance reminder, a greeting by SMS and a second
+    reminder, due on days that bunch up in some weeks (so that a frequency cap has work)
+    around ``as_of``.
+
+    Examples:
+        >>> len(care_tasks(["C1", "C2"], synthetic.DEFAULT_AS_OF))
+        8
+    """
+    from aftersales_crm.care import (
+        FOLLOW_UP_KINDS,
+        MAINTENANCE_DUE,
+        CareTasks,
+        Reason,
+        TaskKind,
+    )
+    from aftersales_crm.values import ContactPurpose
+
+    greeting = TaskKind("kit_greeting", "greeting", "问候", purpose=ContactPurpose.CARE)
+    reason = Reason("the kit's task", "测试任务")
+    n = len(customers)
+    offsets = np.arange(n)
+    day = np.datetime64(as_of, "D")
+    parts = []
+    for kind, shift, channel in (
+        (FOLLOW_UP_KINDS[ContactPurpose.FOLLOW_UP_3D], -5, "phone"),
+        (MAINTENANCE_DUE, 0, "phone"),
+        (greeting, 1, "sms"),
+        (MAINTENANCE_DUE, 3, "phone"),
+    ):
+        due = day + (offsets % 20 - 6 + shift).astype("timedelta64[D]")
+        parts.append(
+            CareTasks.build(
+                kind,
+                reason,
+                customer=np.asarray(customers),
+                due=due,
+                window_end=due + np.timedelta64(2, "D"),
+                channel=channel,
+                priority=offsets % 7,
+                source=np.char.add(f"{kind.name}-{shift}-", np.asarray(customers)),
+                source_table="kit",
+            )
+        )
+    return CareTasks.concat(parts)
+
+
+def run_contact_rule(policy: Any, sample: FactSample) -> Any:
+    """How the kit runs a contact rule: ``policy.check(tasks, inputs)`` on :func:`care_tasks`.
+
+    Examples:
+        >>> from aftersales_crm.care import Consent
+        >>> len(run_contact_rule(Consent(), care_facts())) == 4 * CARE_CUSTOMERS
+        True
+    """
+    inputs = _care_inputs(sample)
+    return policy.check(care_tasks(inputs.customer_ids.tolist(), sample.as_of), inputs)

@@ -1,0 +1,816 @@
+"""Contact rules: who may be contacted, when, and how, honouring consent.
+
+A contact rule (policy kind ``contact_rule``) gives each care task a verdict: allowed, or
+blocked with the reason why, and the channel it is to be made on (:class:`Verdicts`). A
+blocked task stays on the agenda with its reason: nothing a rule produced is dropped.
+Rules combine with :func:`all_of`, :func:`any_of` and :func:`not_`.
+
+The day a task is judged on is the day it would be made: its due day, or ``as_of`` for a
+task already due (an overdue task is called today). Only facts known by the end of
+``as_of`` count, so a consent withdrawn yesterday wins over the consent given at purchase.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar, Final, Protocol, runtime_checkable
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from aftersales_crm._args import language, positions
+from aftersales_crm._optional import require
+from aftersales_crm._params import (
+    Constraint,
+    OneOf,
+    SubsetOf,
+    Whole,
+    validate_params,
+)
+from aftersales_crm._params import _Broken as Broken
+from aftersales_crm._policy import BasePolicy, PolicyKind
+from aftersales_crm.calendars import days_off
+from aftersales_crm.care._facts import (
+    consent_purposes,
+    consented,
+    do_not_contact,
+    last_complaint,
+)
+from aftersales_crm.care._inputs import CareInputs
+from aftersales_crm.care._rule import (
+    CHANNEL_VALUES,
+    PoliciesOf,
+    PolicyOf,
+    care_inputs,
+    care_tasks,
+)
+from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, as_codes
+from aftersales_crm.errors import InvalidType, InvalidValue
+from aftersales_crm.records import ConsentPurpose
+from aftersales_crm.values import ContactChannel, Lang
+
+__all__ = [
+    "DEFAULT_CONTACT_RULES",
+    "AllOf",
+    "AnyOf",
+    "Consent",
+    "ContactRule",
+    "CoolingOff",
+    "DoNotContact",
+    "FrequencyCap",
+    "Not",
+    "PreferredChannel",
+    "QuietDays",
+    "Verdicts",
+    "all_of",
+    "any_of",
+    "judged_on",
+    "not_",
+]
+
+_CONSENTS: Final = tuple(ConsentPurpose)
+
+
+def _frozen(array: NDArray[Any]) -> NDArray[Any]:
+    array.flags.writeable = False
+    return array
+
+
+def _bools(values: object) -> NDArray[np.bool_]:
+    array = np.asarray(values)
+    if array.ndim != 1 or (len(array) and array.dtype != np.bool_):
+        msg = (
+            f"allowed holds {array.dtype} values of shape {array.shape}, expected one bool per task"
+        )
+        raise InvalidValue(msg, code="verdicts")
+    return _frozen(array.astype(bool, copy=True))
+
+
+def _reason_codes(values: object) -> NDArray[np.int16]:
+    return as_codes(values, "reason", "int16", "verdicts")
+
+
+def _channel_codes(values: object) -> NDArray[np.int8]:
+    return as_codes(values, "channel", "int8", "verdicts")
+
+
+def _reasons(values: object) -> tuple[Reason, ...]:
+    if not isinstance(values, tuple | list) or not all(isinstance(r, Reason) for r in values):
+        msg = f"reasons is {values!r:.80}, expected a tuple of Reason"
+        raise InvalidType(msg)
+    return tuple(values)
+
+
+@attrs.frozen(eq=False)
+class Verdicts:
+    """A contact rule's verdict on each task: allowed or blocked, why, and on which channel.
+
+    Attributes:
+        allowed: bool array of shape (n_tasks,), aligned with the tasks judged.
+        reason: int16 array, the position in :attr:`reasons` of why a task is blocked,
+            -1 for an allowed task.
+        channel: int8 array, the channel each task is to be made on (positions in
+            ``list(ContactChannel)``): the task's own, unless a rule changed it.
+        reasons: why tasks are blocked, in words.
+
+    Raises:
+        InvalidValue: columns of different lengths, a blocked task without a reason or an
+            allowed one with a reason, or a code outside its tuple.
+
+    Examples:
+        >>> no = Reason("no consent", "未同意")
+        >>> verdicts = Verdicts(np.array([True, False]), np.array([-1, 0]), np.array([0, 0]), (no,))
+        >>> verdicts.reasons_text().tolist(), verdicts.counts()
+        ([None, 'no consent'], {'no consent': 1})
+    """
+
+    allowed: NDArray[np.bool_] = attrs.field(converter=_bools)
+    reason: NDArray[np.int16] = attrs.field(converter=_reason_codes)
+    channel: NDArray[np.int8] = attrs.field(converter=_channel_codes)
+    reasons: tuple[Reason, ...] = attrs.field(converter=_reasons)
+
+    def __attrs_post_init__(self) -> None:
+        if not len(self.allowed) == len(self.reason) == len(self.channel):
+            msg = (
+                f"allowed, reason and channel have {len(self.allowed)}, {len(self.reason)} and"
+                f" {len(self.channel)} values; give one per task"
+            )
+            raise InvalidValue(msg, code="verdicts")
+        wrong = np.flatnonzero(self.allowed != (self.reason < 0))
+        if len(wrong):
+            msg = f"task {int(wrong[0])}: a blocked task needs a reason, an allowed one has none"
+            raise InvalidValue(msg, code="verdicts")
+        if len(self.reason) and self.reason.max() >= len(self.reasons):
+            msg = f"reason codes must lie in -1..{len(self.reasons) - 1}"
+            raise InvalidValue(msg, code="verdicts")
+        if len(self.channel) and (self.channel.min() < 0 or self.channel.max() >= len(CHANNELS)):
+            msg = f"channel codes must lie in 0..{len(CHANNELS) - 1}"
+            raise InvalidValue(msg, code="verdicts")
+
+    @classmethod
+    def allow(cls, tasks: CareTasks) -> Verdicts:
+        """Every task allowed, on its own channel.
+
+        Examples:
+            >>> len(Verdicts.allow(CareTasks.empty()))
+            0
+        """
+        tasks = care_tasks(tasks, cls)
+        n = len(tasks)
+        return cls(np.ones(n, dtype=bool), np.full(n, -1), tasks.channel, ())
+
+    @classmethod
+    def blocking(cls, tasks: CareTasks, blocked: NDArray[np.bool_], reason: Reason) -> Verdicts:
+        """The tasks where ``blocked`` holds blocked for ``reason``, the others allowed.
+
+        Examples:
+            >>> len(Verdicts.blocking(CareTasks.empty(), np.zeros(0, bool), Reason("x", "x")))
+            0
+        """
+        tasks = care_tasks(tasks, cls)
+        stops = _bools(blocked)
+        if len(stops) != len(tasks):
+            msg = f"blocked has {len(stops)} values for {len(tasks)} tasks; give one per task"
+            raise InvalidValue(msg, code="verdicts")
+        return cls(~stops, np.where(stops, 0, -1), tasks.channel, (reason,))
+
+    def __len__(self) -> int:
+        """Number of tasks judged."""
+        return len(self.allowed)
+
+    def __eq__(self, other: object) -> bool:
+        """The same verdicts for the same tasks (reasons compared by value)."""
+        if not isinstance(other, Verdicts):
+            return NotImplemented
+        return (
+            np.array_equal(self.allowed, other.allowed)
+            and np.array_equal(self.channel, other.channel)
+            and self.reasons_text().tolist() == other.reasons_text().tolist()
+        )
+
+    def __hash__(self) -> int:
+        """Hash by the number of tasks and of blocked ones."""
+        return hash((len(self), int((~self.allowed).sum())))
+
+    def take(self, rows: Any) -> Verdicts:
+        """The verdicts at ``rows``.
+
+        Examples:
+            >>> no = Reason("no", "否")
+            >>> v = Verdicts(np.array([True, False]), np.array([-1, 0]), np.array([0, 1]), (no,))
+            >>> v.take([1]).allowed.tolist()
+            [False]
+        """
+        picked = positions(rows, len(self))
+        return attrs.evolve(
+            self,
+            allowed=self.allowed[picked],
+            reason=self.reason[picked],
+            channel=self.channel[picked],
+        )
+
+    def reasons_text(self, lang: Lang = "en") -> NDArray[np.object_]:
+        """Why each task is blocked, in words (None for an allowed task).
+
+        Examples:
+            >>> Verdicts.allow(CareTasks.empty()).reasons_text().tolist()
+            []
+        """
+        lang = language(lang)  # type: ignore[assignment]
+        texts = np.array([r.text(lang) for r in self.reasons] + [None], dtype=object)
+        return texts[self.reason]
+
+    def counts(self, lang: Lang = "en") -> dict[str, int]:
+        """Blocked tasks per reason.
+
+        Examples:
+            >>> Verdicts.allow(CareTasks.empty()).counts()
+            {}
+        """
+        found = np.bincount(self.reason[self.reason >= 0], minlength=len(self.reasons))
+        return {r.text(lang): int(n) for r, n in zip(self.reasons, found, strict=True) if n}
+
+    def to_pandas(self) -> Any:
+        """A DataFrame with one row per task (needs the ``pandas`` extra).
+
+        Examples:
+            >>> list(Verdicts.allow(CareTasks.empty()).to_pandas())
+            ['allowed', 'channel', 'blocked_by']
+        """
+        pd = require("pandas", extra="pandas")
+        channels = np.array(CHANNEL_VALUES, dtype=object)
+        return pd.DataFrame(
+            {
+                "allowed": self.allowed,
+                "channel": channels[self.channel],
+                "blocked_by": self.reasons_text(),
+            }
+        )
+
+
+@runtime_checkable
+class ContactRule(Protocol):
+    """A contact rule (policy kind ``contact_rule``): a verdict on each care task.
+
+    Examples:
+        >>> isinstance(Consent(), ContactRule)
+        True
+    """
+
+    kind: ClassVar[PolicyKind]
+
+    def get_params(self) -> dict[str, Any]:
+        """The constructor parameters."""
+        ...
+
+    def set_params(self, **params: Any) -> Any:
+        """A new rule with ``params`` changed."""
+        ...
+
+    def check(self, tasks: CareTasks, inputs: CareInputs) -> Verdicts:
+        """One verdict per task, aligned with ``tasks``."""
+        ...
+
+
+def judged_on(tasks: CareTasks, inputs: CareInputs) -> NDArray[np.datetime64]:
+    """The day each task would be made: its due day, or ``as_of`` once it is due.
+
+    Examples:
+        >>> from datetime import date
+        >>> from aftersales_crm import synthetic
+        >>> from aftersales_crm.care import TaskKind
+        >>> inputs = CareInputs.of(synthetic.book(2, seed=1), start=date(2026, 7, 1))
+        >>> kind = TaskKind("doc_call", "call", "电话", purpose="care")
+        >>> tasks = CareTasks.build(kind, Reason("x", "x"), customer=["C1", "C1"],
+        ...                         due=["2026-06-01", "2026-08-01"])
+        >>> judged_on(tasks, inputs).tolist()
+        [datetime.date(2026, 7, 1), datetime.date(2026, 8, 1)]
+    """
+    return np.maximum(tasks.due, inputs.as_of_day)
+
+
+class _ContactRule(BasePolicy):
+    """The plumbing of the built-in contact rules: check the inputs, then judge."""
+
+    kind: ClassVar[PolicyKind] = "contact_rule"
+    population_relative: ClassVar[bool] = False
+
+    def check(self, tasks: CareTasks, inputs: CareInputs) -> Verdicts:
+        """One verdict per task, aligned with ``tasks``.
+
+        Raises:
+            InvalidValue: a parameter breaks its constraint (naming it), or a task is for a
+                customer the tables do not hold.
+            InvalidType: ``tasks`` are not CareTasks or ``inputs`` not CareInputs.
+        """
+        params = validate_params(self)
+        tasks = care_tasks(tasks, self)
+        inputs = care_inputs(inputs, self)
+        return self._judge(params, tasks, inputs)
+
+    def _judge(self, params: Mapping[str, Any], tasks: CareTasks, inputs: CareInputs) -> Verdicts:
+        raise NotImplementedError  # pragma: no cover - every built-in judges
+
+
+def _consent_of(tasks: CareTasks) -> NDArray[np.int64]:
+    return consent_purposes(tasks.purposes())
+
+
+class Consent(_ContactRule):
+    """Contact only customers who consented to the purpose over the channel.
+
+    The consent a task needs is the one its purpose maps to in
+    :data:`~aftersales_crm.care.CONSENT_PURPOSES` (a 3DC call needs consent to surveys, a
+    maintenance reminder consent to service reminders). The latest consent change known by
+    the end of ``as_of``, made by the end of the day the task is judged on (its due day,
+    or ``as_of`` for a task already due), decides: a consent withdrawn the day before the
+    call wins over the one given at purchase. Without any change there is no consent. The
+    material asks for contact only to customers who agreed; the rule has no parameters.
+
+    Examples:
+        >>> from datetime import date, datetime, timezone
+        >>> from aftersales_crm.records import Book, ConsentChanged, Customer
+        >>> from aftersales_crm.care import CareInputs, FOLLOW_UP_KINDS
+        >>> from aftersales_crm.values import ContactPurpose
+        >>> at = lambda d: datetime(2026, 6, d, 2, tzinfo=timezone.utc)
+        >>> book = Book.from_records([Customer(id="C1", name="李娜"), Customer(id="C2", name="王芳"),
+        ...     ConsentChanged(id="K1", customer_id="C1", purpose="survey", channel="phone",
+        ...                    granted=True, at=at(1)),
+        ...     ConsentChanged(id="K2", customer_id="C2", purpose="survey", channel="phone",
+        ...                    granted=True, at=at(1)),
+        ...     ConsentChanged(id="K3", customer_id="C2", purpose="survey", channel="phone",
+        ...                    granted=False, at=at(9))])
+        >>> call = FOLLOW_UP_KINDS[ContactPurpose.FOLLOW_UP_3D]
+        >>> tasks = CareTasks.build(call, Reason("3DC", "三日回访"), customer=["C1", "C2"],
+        ...                         due=["2026-06-10", "2026-06-10"])
+        >>> verdicts = Consent().check(tasks, CareInputs.of(book, start=date(2026, 6, 10)))
+        >>> verdicts.allowed.tolist(), verdicts.reasons_text().tolist()
+        ([True, False], [None, 'no consent to this purpose over this channel'])
+    """
+
+    REASON: ClassVar[Reason] = Reason(
+        "no consent to this purpose over this channel", "客户未同意以此渠道进行此类联系"
+    )
+    """Why a task without consent is blocked."""
+
+    def _judge(self, params: Mapping[str, Any], tasks: CareTasks, inputs: CareInputs) -> Verdicts:
+        customers = inputs.customer_rows(tasks)
+        ok = consented(
+            inputs,
+            customers,
+            _consent_of(tasks),
+            tasks.channel.astype(np.int64),
+            judged_on(tasks, inputs),
+        )
+        return Verdicts.blocking(tasks, ~ok, self.REASON)
+
+
+class DoNotContact(_ContactRule):
+    """No further task for a purpose once the customer asked not to be contacted for it.
+
+    A contact whose outcome is "asked not to be contacted" (要求勿扰) blocks every task
+    whose purpose needs the same consent (a "do not call again" in a 3DC call stops the 7DC
+    call and every other survey-type call), over every channel, until the customer grants
+    that consent again after it. The task the answer was given in is closed by that very
+    contact, which reached the customer. The rule has no parameters.
+
+    Examples:
+        >>> DoNotContact.REASON.text("zh")
+        '客户已要求不再联系'
+    """
+
+    REASON: ClassVar[Reason] = Reason(
+        "the customer asked not to be contacted for this", "客户已要求不再联系"
+    )
+    """Why a task is blocked after a do-not-contact answer."""
+
+    def _judge(self, params: Mapping[str, Any], tasks: CareTasks, inputs: CareInputs) -> Verdicts:
+        customers = inputs.customer_rows(tasks)
+        stopped = do_not_contact(inputs, customers, _consent_of(tasks))
+        return Verdicts.blocking(tasks, stopped, self.REASON)
+
+
+_COOLED: Final = (ConsentPurpose.MARKETING.value, ConsentPurpose.SURVEY.value)
+
+
+class CoolingOff(_ContactRule):
+    """No marketing or survey contact for ``days`` days after the customer filed a complaint.
+
+    A task is blocked when the customer filed a complaint (known by the end of
+    ``as_of``) at most ``days`` days before the day the task is judged on (its due day, or
+    ``as_of`` once due), and its purpose needs one of the consents in ``purposes``. Service
+    reminders still go out, and the complaint's own handling is not a care task.
+
+    Attributes:
+        days: days of quiet after a complaint (default 30, the library's choice: the
+            material gives no number; a month covers the 14 days the complaint SLA allows
+            for a resolution, and two weeks after it for the customer to calm down).
+        purposes: the consent purposes kept quiet (default marketing and surveys).
+
+    Examples:
+        >>> CoolingOff().days, CoolingOff().purposes
+        (30, ('marketing', 'survey'))
+    """
+
+    DAYS: ClassVar[int] = 30
+    """Thirty days of quiet after a complaint: the library's choice (see the class)."""
+
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "days": Whole(low=0, high=3650, unit="days"),
+        "purposes": SubsetOf(tuple(p.value for p in _CONSENTS), what="consent purposes"),
+    }
+
+    REASON: ClassVar[Reason] = Reason("cooling off after a complaint", "客户投诉后的冷静期内")
+    """Why a task is blocked after a complaint."""
+
+    def __init__(self, *, days: int = DAYS, purposes: tuple[str, ...] = _COOLED) -> None:
+        self.days = days
+        self.purposes = purposes
+
+    def _judge(self, params: Mapping[str, Any], tasks: CareTasks, inputs: CareInputs) -> Verdicts:
+        customers = inputs.customer_rows(tasks)
+        on = judged_on(tasks, inputs)
+        filed = last_complaint(inputs, customers, on)
+        cooled = np.array([p.value in params["purposes"] for p in _CONSENTS] or [False])
+        recent = ~np.isnat(filed) & ((on - filed).astype(np.int64) <= params["days"])
+        return Verdicts.blocking(tasks, recent & cooled[_consent_of(tasks)], self.REASON)
+
+
+def _rank_within(groups: NDArray[np.int64], order: NDArray[np.intp]) -> NDArray[np.int64]:
+    """Each row's position within its group, rows taken in ``order`` (groups contiguous)."""
+    ordered = groups[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(order) else order
+    first = np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - first
+    return rank
+
+
+class FrequencyCap(_ContactRule):
+    """At most ``per_week`` contact days per customer in an ISO week, ``per_month`` in a month.
+
+    Tasks of one customer due on the same day are one contact (one call can carry several
+    reasons). When a customer has more contact days in an ISO week (Monday to Sunday) than
+    ``per_week``, the days with the most important task (highest priority, then earliest)
+    are kept and the others' tasks blocked; then, among the days kept, the same in each
+    calendar month with ``per_month``. A contact rule of :func:`all_of` sees only the
+    tasks the rules before it allowed, so put the cap last.
+
+    Attributes:
+        per_week: contact days a customer may have in an ISO week (default 2).
+        per_month: contact days a customer may have in a calendar month (default 4).
+
+    The defaults are the library's choice: the material asks that contact be well timed
+    and respectful without a number; two calls a week leaves room for the 3DC and 7DC
+    calls of one visit, four a month for them and a reminder or greeting.
+
+    Examples:
+        >>> FrequencyCap().per_week, FrequencyCap().per_month
+        (2, 4)
+    """
+
+    PER_WEEK: ClassVar[int] = 2
+    """Two contact days a week: the library's choice (see the class)."""
+
+    PER_MONTH: ClassVar[int] = 4
+    """Four contact days a month: the library's choice (see the class)."""
+
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "per_week": Whole(low=1, high=7, unit="days"),
+        "per_month": Whole(low=1, high=31, unit="days"),
+    }
+
+    WEEK: ClassVar[Reason] = Reason(
+        "more contacts this week than the frequency cap allows", "本周联系次数已达上限"
+    )
+    """Why a task beyond the weekly cap is blocked."""
+
+    MONTH: ClassVar[Reason] = Reason(
+        "more contacts this month than the frequency cap allows", "本月联系次数已达上限"
+    )
+    """Why a task beyond the monthly cap is blocked."""
+
+    def __init__(self, *, per_week: int = PER_WEEK, per_month: int = PER_MONTH) -> None:
+        self.per_week = per_week
+        self.per_month = per_month
+
+    def _judge(self, params: Mapping[str, Any], tasks: CareTasks, inputs: CareInputs) -> Verdicts:
+        customers = inputs.customer_rows(tasks)
+        day = tasks.due.view(np.int64)
+        # One contact per customer and day: its priority is its most important task's.
+        key = customers * (1 << 32) + (day - (day.min() if len(day) else 0))
+        days, which = np.unique(key, return_inverse=True)
+        which = which.ravel()
+        best = np.full(len(days), np.iinfo(np.int64).min, dtype=np.int64)
+        np.maximum.at(best, which, tasks.priority)
+        owner = days // (1 << 32)
+        on = (days % (1 << 32)) + (day.min() if len(day) else 0)
+        week = (on + 3) // 7  # 1970-01-01 was a Thursday: weeks start on Mondays
+        month = on.astype("datetime64[D]").astype("datetime64[M]").view(np.int64)
+        kept = np.ones(len(days), dtype=bool)
+        over: list[NDArray[np.bool_]] = []
+        for period, cap in ((week, params["per_week"]), (month, params["per_month"])):
+            rows = np.flatnonzero(kept)
+            group = owner[rows] * (1 << 32) + period[rows]
+            order = np.lexsort((on[rows], -best[rows], group)).astype(np.intp)
+            beyond = rows[_rank_within(group, order) >= cap]
+            kept[beyond] = False
+            over.append(np.isin(np.arange(len(days)), beyond))
+        blocked_week, blocked_month = over[0][which], over[1][which]
+        reason = np.where(blocked_week, 0, np.where(blocked_month, 1, -1))
+        blocked = blocked_week | blocked_month
+        return Verdicts(~blocked, reason, tasks.channel, (self.WEEK, self.MONTH))
+
+
+class QuietDays(_ContactRule):
+    """No contact on days off, or on quiet weekdays: a task whose whole window is quiet is blocked.
+
+    A day is quiet when the calendar has it off (``days_off=True``) or it is one of
+    ``weekdays`` (0 Monday … 6 Sunday). A task may be made on any day of its window, so it
+    is blocked only when every day from its window's start to its end is quiet. Not in the
+    default contact rule: many dealers call at weekends.
+
+    Attributes:
+        days_off: whether the calendar's days off are quiet (default True).
+        weekdays: further quiet weekdays (default none).
+
+    Examples:
+        >>> QuietDays(weekdays=(6,)).weekdays
+        (6,)
+    """
+
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "days_off": OneOf((True, False)),
+        "weekdays": SubsetOf(tuple(range(7)), what="weekdays (0 Monday to 6 Sunday)"),
+    }
+
+    REASON: ClassVar[Reason] = Reason(
+        "every day of its window is a quiet day", "可联系期间均为免打扰日"
+    )
+    """Why a task whose window is all quiet days is blocked."""
+
+    def __init__(self, *, days_off: bool = True, weekdays: tuple[int, ...] = ()) -> None:
+        self.days_off = days_off
+        self.weekdays = weekdays
+
+    def _judge(self, params: Mapping[str, Any], tasks: CareTasks, inputs: CareInputs) -> Verdicts:
+        if not len(tasks):
+            return Verdicts.allow(tasks)
+        first, last = tasks.window_start.min(), tasks.window_end.max()
+        span = np.arange(first, last + np.timedelta64(1, "D"))
+        quiet = np.zeros(len(span), dtype=bool)
+        if params["days_off"]:
+            quiet |= days_off(first.item(), last.item(), calendar=inputs.calendar)
+        weekday = (span.view(np.int64) + 3) % 7
+        quiet |= np.isin(weekday, list(params["weekdays"]))
+        open_days = np.r_[0, np.cumsum(~quiet)]
+        start = (tasks.window_start - first).astype(np.int64)
+        end = (tasks.window_end - first).astype(np.int64) + 1
+        return Verdicts.blocking(tasks, open_days[end] == open_days[start], self.REASON)
+
+
+class _Channels(Constraint):
+    """Distinct channels, by value (``"phone"``, ``"sms"``…), in order."""
+
+    @property
+    def rule(self) -> str:
+        """What the constraint expects, in words."""
+        return f"expected distinct channels of {CHANNEL_VALUES}"
+
+    def check(self, value: Any, params: Mapping[str, Any]) -> tuple[str, ...]:
+        """``value`` as a tuple of channel values."""
+        if (
+            isinstance(value, str)
+            or not isinstance(value, tuple | list)
+            or not all(isinstance(v, str) and v in CHANNEL_VALUES for v in value)
+            or len(set(value)) != len(value)
+        ):
+            raise Broken(self.rule)
+        return tuple(value)
+
+
+_FALLBACK: Final = (
+    ContactChannel.PHONE.value,
+    ContactChannel.MESSAGING_APP.value,
+    ContactChannel.SMS.value,
+    ContactChannel.EMAIL.value,
+    ContactChannel.POST.value,
+)
+
+
+class PreferredChannel(_ContactRule):
+    """Make each task on a channel the customer consented to: the suggested one, else another.
+
+    A task keeps its suggested channel when the customer consented to its purpose over it
+    (as :class:`Consent` reads consent). Otherwise it moves to the first channel of
+    ``order`` the customer consented to; with none, it is blocked. Put it before
+    :class:`Consent` in :func:`all_of`, which then checks the channel it chose.
+
+    Attributes:
+        order: the channels to fall back on, most wanted first (default phone, messaging
+            app, SMS, e-mail, post: the library's choice, from the most personal to the
+            least; visits are not a fallback).
+
+    Examples:
+        >>> PreferredChannel().order[:2]
+        ('phone', 'messaging_app')
+    """
+
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "order": _Channels(),
+    }
+
+    REASON: ClassVar[Reason] = Reason(
+        "no channel the customer consented to for this purpose", "客户未同意任何渠道的此类联系"
+    )
+    """Why a task without any consented channel is blocked."""
+
+    def __init__(self, *, order: tuple[str, ...] = _FALLBACK) -> None:
+        self.order = order
+
+    def _judge(self, params: Mapping[str, Any], tasks: CareTasks, inputs: CareInputs) -> Verdicts:
+        customers = inputs.customer_rows(tasks)
+        consent = _consent_of(tasks)
+        on = judged_on(tasks, inputs)
+        channel = tasks.channel.astype(np.int64)
+        found = consented(inputs, customers, consent, channel, on)
+        for value in params["order"]:
+            if found.all():
+                break
+            other = np.full(len(tasks), CHANNELS.index(ContactChannel(value)), dtype=np.int64)
+            fits = ~found & consented(inputs, customers, consent, other, on)
+            channel[fits] = other[fits]
+            found |= fits
+        verdicts = Verdicts.blocking(tasks, ~found, self.REASON)
+        return attrs.evolve(verdicts, channel=channel)
+
+
+def _aligned(verdicts: object, n: int, rule: object) -> Verdicts:
+    """``verdicts`` if they are Verdicts for ``n`` tasks; else an error naming ``rule``."""
+    if not isinstance(verdicts, Verdicts) or len(verdicts) != n:
+        got = len(verdicts) if isinstance(verdicts, Verdicts) else type(verdicts).__name__
+        msg = (
+            f"{type(rule).__name__}.check gave {got} for {n} tasks, expected Verdicts, one per task"
+        )
+        raise InvalidValue(msg, code="verdicts")
+    return verdicts
+
+
+def _merge(reasons: list[Reason], new: Sequence[Reason]) -> NDArray[np.int16]:
+    """Positions of ``new`` in ``reasons``, appending those not there yet."""
+    out = []
+    for reason in new:
+        if reason not in reasons:
+            reasons.append(reason)
+        out.append(reasons.index(reason))
+    return np.array([*out, -1], dtype=np.int16)
+
+
+class AllOf(_ContactRule):
+    """A task is allowed when every rule allows it; the first rule that blocks it says why.
+
+    The rules run in order, each on the tasks the rules before it allowed, on the
+    channels they chose: put :class:`PreferredChannel` before :class:`Consent` and
+    :class:`FrequencyCap` last. With no rule every task is allowed.
+
+    Attributes:
+        rules: the contact rules, in order.
+
+    Examples:
+        >>> all_of(Consent(), FrequencyCap())
+        AllOf(rules=(Consent(), FrequencyCap()))
+    """
+
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "rules": PoliciesOf("contact_rule", "check")
+    }
+
+    def __init__(self, *, rules: tuple[ContactRule, ...] = ()) -> None:
+        self.rules = rules
+
+    def _judge(self, params: Mapping[str, Any], tasks: CareTasks, inputs: CareInputs) -> Verdicts:
+        allowed = np.ones(len(tasks), dtype=bool)
+        reason = np.full(len(tasks), -1, dtype=np.int16)
+        channel = tasks.channel.copy()
+        reasons: list[Reason] = []
+        for rule in params["rules"]:
+            rows = np.flatnonzero(allowed)
+            if not len(rows):
+                break
+            some = tasks.take(rows)._replaced(channel=channel[rows])
+            verdicts = _aligned(rule.check(some, inputs), len(rows), rule)
+            codes = _merge(reasons, verdicts.reasons)
+            blocked = rows[~verdicts.allowed]
+            reason[blocked] = codes[verdicts.reason[~verdicts.allowed]]
+            allowed[blocked] = False
+            channel[rows] = verdicts.channel
+        return Verdicts(allowed, reason, channel, tuple(reasons))
+
+
+class AnyOf(_ContactRule):
+    """A task is allowed when any rule allows it, on the channel of the first that does.
+
+    A task no rule allows is blocked for the first rule's reason. With no rule every task
+    is blocked.
+
+    Attributes:
+        rules: the contact rules, in order.
+
+    Examples:
+        >>> any_of(Consent(), not_(CoolingOff()))
+        AnyOf(rules=(Consent(), Not(rule=CoolingOff())))
+    """
+
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "rules": PoliciesOf("contact_rule", "check")
+    }
+
+    REASON: ClassVar[Reason] = Reason("no contact rule allows it", "没有联系规则允许此联系")
+    """Why a task is blocked when there is no rule to allow it."""
+
+    def __init__(self, *, rules: tuple[ContactRule, ...] = ()) -> None:
+        self.rules = rules
+
+    def _judge(self, params: Mapping[str, Any], tasks: CareTasks, inputs: CareInputs) -> Verdicts:
+        rules = params["rules"]
+        if not rules:
+            return Verdicts.blocking(tasks, np.ones(len(tasks), dtype=bool), self.REASON)
+        reasons: list[Reason] = []
+        verdicts = _aligned(rules[0].check(tasks, inputs), len(tasks), rules[0])
+        first = _merge(reasons, verdicts.reasons)[verdicts.reason]
+        allowed = verdicts.allowed.copy()
+        channel = verdicts.channel.copy()
+        for rule in rules[1:]:
+            verdicts = _aligned(rule.check(tasks, inputs), len(tasks), rule)
+            fresh = verdicts.allowed & ~allowed
+            channel[fresh] = verdicts.channel[fresh]
+            allowed |= verdicts.allowed
+        return Verdicts(allowed, np.where(allowed, -1, first), channel, tuple(reasons))
+
+
+class Not(_ContactRule):
+    """A task is allowed when ``rule`` blocks it, and blocked when ``rule`` allows it.
+
+    Attributes:
+        rule: the contact rule to turn round (default :class:`AllOf` of no rules, which
+            allows everything, so that ``Not()`` blocks everything).
+
+    Examples:
+        >>> not_(QuietDays())
+        Not(rule=QuietDays())
+    """
+
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "rule": PolicyOf("contact_rule", "check")
+    }
+
+    def __init__(self, *, rule: ContactRule = AllOf()) -> None:  # noqa: B008 - never mutated
+        self.rule = rule
+
+    def _judge(self, params: Mapping[str, Any], tasks: CareTasks, inputs: CareInputs) -> Verdicts:
+        rule = params["rule"]
+        verdicts = _aligned(rule.check(tasks, inputs), len(tasks), rule)
+        name = type(rule).__name__
+        reason = Reason(f"{name} allows it", f"{name}允许此联系")
+        return Verdicts.blocking(tasks, verdicts.allowed, reason)
+
+
+def all_of(*rules: ContactRule) -> AllOf:
+    """A contact rule that allows a task when every one of ``rules`` does (:class:`AllOf`).
+
+    Examples:
+        >>> all_of(Consent(), DoNotContact())
+        AllOf(rules=(Consent(), DoNotContact()))
+    """
+    return AllOf(rules=rules)
+
+
+def any_of(*rules: ContactRule) -> AnyOf:
+    """A contact rule that allows a task when any of ``rules`` does (:class:`AnyOf`).
+
+    Examples:
+        >>> any_of(Consent())
+        AnyOf(rules=(Consent(),))
+    """
+    return AnyOf(rules=rules)
+
+
+def not_(rule: ContactRule) -> Not:
+    """A contact rule that allows what ``rule`` blocks, and blocks what it allows (:class:`Not`).
+
+    Examples:
+        >>> not_(Consent())
+        Not(rule=Consent())
+    """
+    return Not(rule=rule)
+
+
+DEFAULT_CONTACT_RULES: Final = (Consent(), DoNotContact(), CoolingOff(), FrequencyCap())
+"""The contact rules of the planner's default, in order: consent, do not contact, cooling
+off after a complaint, then the frequency cap over the tasks they allowed.
+
+Examples:
+    >>> all_of(*DEFAULT_CONTACT_RULES)
+    AllOf(rules=(Consent(), DoNotContact(), CoolingOff(), FrequencyCap()))
+"""

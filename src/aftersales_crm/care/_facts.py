@@ -1,0 +1,264 @@
+"""Columnar kernels over the facts the agenda reads: consent, do-not-contact, complaints.
+
+Each answers a question for many tasks at once from the tables of a
+:class:`~aftersales_crm.care.CareInputs`, counting only facts known by the end of
+``as_of``. They are built once per planner run and shared (cached on the inputs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
+import numpy as np
+from numpy.typing import NDArray
+
+from aftersales_crm.care._inputs import CareInputs
+from aftersales_crm.records import ConsentPurpose, ContactOutcome
+from aftersales_crm.values import ContactPurpose
+
+__all__ = [
+    "CONSENT_PURPOSES",
+    "consent_purposes",
+    "consented",
+    "do_not_contact",
+    "join",
+    "last_complaint",
+]
+
+CONSENT_PURPOSES: Final[Mapping[ContactPurpose, ConsentPurpose]] = MappingProxyType(
+    {
+        ContactPurpose.CARE: ConsentPurpose.MARKETING,
+        ContactPurpose.FOLLOW_UP_3D: ConsentPurpose.SURVEY,
+        ContactPurpose.FOLLOW_UP_7D: ConsentPurpose.SURVEY,
+        ContactPurpose.FOLLOW_UP: ConsentPurpose.SURVEY,
+        ContactPurpose.SOLICITATION: ConsentPurpose.MARKETING,
+        ContactPurpose.INQUIRY: ConsentPurpose.SERVICE_REMINDER,
+        ContactPurpose.APPOINTMENT: ConsentPurpose.SERVICE_REMINDER,
+        ContactPurpose.COMPLAINT: ConsentPurpose.SURVEY,
+        ContactPurpose.SURVEY: ConsentPurpose.SURVEY,
+        ContactPurpose.ACTIVITY_INVITATION: ConsentPurpose.MARKETING,
+        ContactPurpose.BIRTHDAY: ConsentPurpose.MARKETING,
+        ContactPurpose.REMINDER: ConsentPurpose.SERVICE_REMINDER,
+    }
+)
+"""The consent each contact purpose needs: the library's reading, one table.
+
+Customers consent per :class:`~aftersales_crm.records.ConsentPurpose` (service
+reminders, marketing, surveys), the contacts a dealer makes have a
+:class:`~aftersales_crm.values.ContactPurpose`. Reminders, appointments and answers to a
+customer's inquiry need consent to service reminders; the follow-up calls (3DC, 7DC), the
+calls after a complaint and surveys ask how the service felt, so they need consent to
+surveys; care, birthday greetings, solicitations and invitations are marketing. The
+material asks for contact "only to customers who agreed" without naming purposes; China's
+Personal Information Protection Law (2021, Article 13) makes consent the ordinary basis.
+
+Examples:
+    >>> CONSENT_PURPOSES[ContactPurpose.FOLLOW_UP_3D].value
+    'survey'
+    >>> set(CONSENT_PURPOSES) == set(ContactPurpose)
+    True
+"""
+
+_PURPOSES: Final = tuple(ContactPurpose)
+_CONSENTS: Final = tuple(ConsentPurpose)
+_N_CHANNELS: Final = 16
+"""Room for the channel codes in a key (more than there are channels)."""
+_DAY_BITS: Final = 20
+"""Bits of the day offset in a (key, day) pair: 2**20 days is almost three thousand years."""
+_TO_CONSENT: Final = np.array(
+    [_CONSENTS.index(CONSENT_PURPOSES[purpose]) for purpose in _PURPOSES], dtype=np.int64
+)
+_DO_NOT_CONTACT: Final = list(ContactOutcome).index(ContactOutcome.DO_NOT_CONTACT)
+
+
+def consent_purposes(purposes: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The consent purpose (position in ``list(ConsentPurpose)``) of contact purposes (codes).
+
+    Examples:
+        >>> codes = np.array([list(ContactPurpose).index(ContactPurpose.REMINDER)])
+        >>> [list(ConsentPurpose)[c].value for c in consent_purposes(codes)]
+        ['service_reminder']
+    """
+    return _TO_CONSENT[purposes]
+
+
+def join(left: NDArray[np.int64], right: NDArray[np.int64]) -> tuple[NDArray[np.intp], ...]:
+    """Every pair of positions ``(i, j)`` with ``left[i] == right[j]``: an equi-join of keys.
+
+    Examples:
+        >>> i, j = join(np.array([1, 2, 3]), np.array([3, 1, 1]))
+        >>> list(zip(i.tolist(), j.tolist()))
+        [(0, 1), (0, 2), (2, 0)]
+    """
+    order = np.argsort(right, kind="stable")
+    ordered = right[order]
+    low = np.searchsorted(ordered, left, side="left")
+    counts = np.searchsorted(ordered, left, side="right") - low
+    total = int(counts.sum())
+    lefts = np.repeat(np.arange(len(left), dtype=np.intp), counts)
+    offsets = np.arange(total, dtype=np.intp) - np.repeat(np.cumsum(counts) - counts, counts)
+    rights = order[np.repeat(low, counts) + offsets].astype(np.intp)
+    return lefts, rights
+
+
+def _day_numbers(days: NDArray[np.datetime64]) -> NDArray[np.int64]:
+    return days.astype("datetime64[D]").view(np.int64)
+
+
+class _Timeline:
+    """The latest fact at or before a day, per key: facts sorted by (key, instant)."""
+
+    def __init__(self, keys: NDArray[np.int64], days: NDArray[np.int64], order: NDArray[np.intp]):
+        self.keys = keys[order]
+        self.base = int(days.min()) if len(days) else 0
+        offset = np.clip(days[order] - self.base, 0, (1 << _DAY_BITS) - 1)
+        self.packed = (self.keys << _DAY_BITS) | offset
+        self.order = order
+
+    def latest(self, keys: NDArray[np.int64], days: NDArray[np.int64]) -> NDArray[np.intp]:
+        """The position (in the sorted facts) of each key's latest fact on or before each day.
+
+        -1 where there is none.
+        """
+        offset = days - self.base
+        before = offset < 0
+        packed = (keys << _DAY_BITS) | np.clip(offset, 0, (1 << _DAY_BITS) - 1)
+        at = np.searchsorted(self.packed, packed, side="right") - 1
+        found = (at >= 0) & ~before
+        found[found] = self.keys[at[found]] == keys[found]
+        return np.where(found, at, -1)
+
+
+def _consent_timeline(inputs: CareInputs) -> tuple[_Timeline, NDArray[np.bool_]]:
+    cache = inputs.__dict__.setdefault("_facts", {})
+    if "consents" not in cache:
+        consents = inputs.tables.consents
+        rows = np.flatnonzero(inputs.known("consents", "at"))
+        key = (
+            consents["customer"][rows].astype(np.int64) * len(_CONSENTS) + consents["purpose"][rows]
+        ) * _N_CHANNELS + consents["channel"][rows]
+        at = consents["at"][rows].view(np.int64)
+        granted = consents["granted"][rows]
+        # By key, then instant; at one instant a withdrawal comes last, so it wins.
+        order = np.lexsort((~granted, at, key)) if len(rows) else np.arange(0)
+        days = _day_numbers(inputs.table_days("consents", "at")[rows])
+        timeline = _Timeline(key, days, order.astype(np.intp))
+        cache["consents"] = (timeline, granted[order])
+    found: tuple[_Timeline, NDArray[np.bool_]] = cache["consents"]
+    return found
+
+
+def consented(
+    inputs: CareInputs,
+    customers: NDArray[np.int64],
+    consent: NDArray[np.int64],
+    channels: NDArray[np.int64],
+    days: NDArray[np.datetime64],
+) -> NDArray[np.bool_]:
+    """Whether each customer (row) had consented to the purpose over the channel on the day.
+
+    The latest consent change for the customer, purpose and channel made by the end of
+    the day decides; without one there is no consent. Two changes at the same instant
+    that disagree count as a withdrawal (as :meth:`~aftersales_crm.records.Book.consents_to`
+    reads them). Only changes known by the end of ``as_of`` count.
+
+    Args:
+        inputs: the care inputs.
+        customers: customer rows.
+        consent: consent purposes, positions in ``list(ConsentPurpose)``.
+        channels: channels, positions in ``list(ContactChannel)``.
+        days: the days asked about (``datetime64[D]``).
+
+    Examples:
+        >>> from datetime import date
+        >>> from aftersales_crm import synthetic
+        >>> inputs = CareInputs.of(synthetic.book(20, seed=1), start=date(2026, 6, 30))
+        >>> n = len(inputs.customer_ids)
+        >>> phone = np.zeros(n, dtype=np.int64)  # ContactChannel.PHONE
+        >>> reminders = np.zeros(n, dtype=np.int64)  # ConsentPurpose.SERVICE_REMINDER
+        >>> day = np.full(n, np.datetime64("2026-06-30"))
+        >>> int(consented(inputs, np.arange(n), reminders, phone, day).sum()) > n // 2
+        True
+    """
+    timeline, granted = _consent_timeline(inputs)
+    key = (customers.astype(np.int64) * len(_CONSENTS) + consent) * _N_CHANNELS + channels
+    at = timeline.latest(key, _day_numbers(days))
+    return (at >= 0) & granted[np.maximum(at, 0)] if len(granted) else np.zeros(len(key), bool)
+
+
+def do_not_contact(
+    inputs: CareInputs, customers: NDArray[np.int64], consent: NDArray[np.int64]
+) -> NDArray[np.bool_]:
+    """Whether each customer asked not to be contacted for the consent purpose, and still does.
+
+    A contact whose outcome is "asked not to be contacted" (要求勿扰,
+    :attr:`~aftersales_crm.records.ContactOutcome.DO_NOT_CONTACT`) stops every contact
+    whose purpose needs the same consent (:data:`CONSENT_PURPOSES`), over every channel,
+    until the customer grants that consent again, over any channel, after it. Facts known
+    by the end of ``as_of`` count.
+
+    Examples:
+        >>> from datetime import date
+        >>> from aftersales_crm import synthetic
+        >>> inputs = CareInputs.of(synthetic.book(5, seed=1), start=date(2026, 6, 30))
+        >>> do_not_contact(inputs, np.array([0, 1]), np.array([2, 2])).dtype
+        dtype('bool')
+    """
+    cache = inputs.__dict__.setdefault("_facts", {})
+    if "do_not_contact" not in cache:
+        width = len(inputs.customer_ids) * len(_CONSENTS)
+        contacts, consents = inputs.tables.contacts, inputs.tables.consents
+        asked = np.flatnonzero(
+            inputs.known("contacts", "at") & (contacts["outcome"] == _DO_NOT_CONTACT)
+        )
+        latest_ask = np.full(width, np.iinfo(np.int64).min, dtype=np.int64)
+        key = (
+            contacts["customer"][asked].astype(np.int64) * len(_CONSENTS)
+            + _TO_CONSENT[contacts["purpose"][asked]]
+        )
+        np.maximum.at(latest_ask, key, contacts["at"][asked].view(np.int64))
+        granted = np.flatnonzero(inputs.known("consents", "at") & consents["granted"])
+        latest_grant = np.full(width, np.iinfo(np.int64).min, dtype=np.int64)
+        key = (
+            consents["customer"][granted].astype(np.int64) * len(_CONSENTS)
+            + consents["purpose"][granted]
+        )
+        np.maximum.at(latest_grant, key, consents["at"][granted].view(np.int64))
+        cache["do_not_contact"] = (latest_ask > np.iinfo(np.int64).min) & (
+            latest_grant <= latest_ask
+        )
+    stopped: NDArray[np.bool_] = cache["do_not_contact"]
+    out: NDArray[np.bool_] = stopped[customers.astype(np.int64) * len(_CONSENTS) + consent]
+    return out
+
+
+def last_complaint(
+    inputs: CareInputs, customers: NDArray[np.int64], days: NDArray[np.datetime64]
+) -> NDArray[np.datetime64]:
+    """The day of each customer's latest complaint filed on or before the day (NaT for none).
+
+    Only complaints filed by the end of ``as_of`` count.
+
+    Examples:
+        >>> from datetime import date
+        >>> from aftersales_crm import synthetic
+        >>> inputs = CareInputs.of(synthetic.book(5, seed=1), start=date(2026, 6, 30))
+        >>> last_complaint(inputs, np.array([0]), np.array(["2026-06-30"], dtype="datetime64[D]")).dtype
+        dtype('<M8[D]')
+    """
+    cache = inputs.__dict__.setdefault("_facts", {})
+    if "complaints" not in cache:
+        complaints = inputs.tables.complaints
+        rows = np.flatnonzero(inputs.known("complaints", "at"))
+        key = complaints["customer"][rows].astype(np.int64)
+        on = _day_numbers(inputs.table_days("complaints", "at")[rows])
+        order = np.lexsort((on, key)).astype(np.intp) if len(rows) else np.arange(0)
+        cache["complaints"] = (_Timeline(key, on, order), on[order])
+    timeline, filed = cache["complaints"]
+    at = timeline.latest(customers.astype(np.int64), _day_numbers(days))
+    out = np.full(len(at), np.datetime64("NaT"), dtype="datetime64[D]")
+    found = at >= 0
+    out[found] = filed[at[found]].astype("datetime64[D]")
+    return out

@@ -1,0 +1,349 @@
+"""What care rules and contact rules read: the tables, the days asked for, the calendar.
+
+:class:`CareInputs` bundles them with what is derived from the facts once per planner run
+and shared by every rule: the customer and vehicle features (computed the first time a
+rule asks for them), and the business dates of the facts.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Hashable
+from datetime import date, tzinfo
+from typing import Any, TypeVar
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from aftersales_crm._args import ARGUMENT_CODE, as_of_date, to_time_zone
+from aftersales_crm.calendars import HolidayCalendar, WeekendCalendar
+from aftersales_crm.care._tasks import CareTasks
+from aftersales_crm.errors import InvalidType, InvalidValue
+from aftersales_crm.features import (
+    DEFAULT_TIME_ZONE,
+    FeatureTable,
+    business_dates,
+    compute,
+    compute_vehicles,
+)
+from aftersales_crm.features._inputs import as_tables
+from aftersales_crm.records import Book
+from aftersales_crm.tables import Tables
+
+__all__ = ["CareInputs", "as_of_day", "end_day", "start_day"]
+
+T = TypeVar("T")
+
+
+def _texts(values: NDArray[Any]) -> NDArray[np.str_]:
+    out = np.asarray(values).astype(np.str_) if len(values) else np.empty(0, dtype="<U1")
+    out.flags.writeable = False
+    return out
+
+
+def _tables(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Tables):
+        msg = f"{attribute.name} is {type(value).__name__}, expected Tables (CareInputs.of takes a Book too)"
+        raise InvalidType(msg)
+
+
+def start_day(value: object) -> date:
+    """``value`` as the first day asked for (a date or ISO text), or an error naming ``start``."""
+    return as_of_date(value, parameter="start")
+
+
+def end_day(value: object) -> date:
+    """``value`` as the last day asked for, or an error naming ``end``."""
+    return as_of_date(value, parameter="end")
+
+
+def as_of_day(value: object) -> date:
+    """``value`` as the day facts are known up to, or an error naming ``as_of``."""
+    return as_of_date(value, parameter="as_of")
+
+
+def _calendar(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, HolidayCalendar):
+        msg = (
+            f"calendar is {value!r:.80} ({type(value).__name__}), expected a holiday calendar"
+            " with is_day_off(day) and name(day)"
+        )
+        raise InvalidValue(msg, code=ARGUMENT_CODE)
+
+
+def _zone(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    to_time_zone(value)
+
+
+@attrs.frozen(eq=False, slots=False)
+class CareInputs:
+    """The input of care rules and contact rules.
+
+    A care rule gives every task whose window meets the days from :attr:`start` to
+    :attr:`end` (:meth:`meets`); facts count when their business date (in :attr:`time_zone`) is no later
+    than :attr:`as_of`, the day the agenda knows facts up to. The customer and vehicle
+    features are computed on ``as_of`` the first time a rule reads :attr:`features`, then
+    shared.
+
+    Attributes:
+        tables: the customer base.
+        start: the first day asked for.
+        end: the last day asked for (not before ``start``).
+        as_of: facts up to the end of this day count.
+        calendar: the holiday calendar (default weekends off).
+        time_zone: the dealers' time zone (default ``Asia/Shanghai``).
+
+    Examples:
+        >>> from aftersales_crm import synthetic
+        >>> inputs = CareInputs.of(synthetic.book(5, seed=1), start=date(2026, 7, 1))
+        >>> inputs.end, inputs.as_of, len(inputs.features)
+        (datetime.date(2026, 7, 1), datetime.date(2026, 7, 1), 5)
+    """
+
+    tables: Tables = attrs.field(validator=_tables)
+    start: date = attrs.field(converter=start_day)
+    end: date = attrs.field(converter=end_day)
+    as_of: date = attrs.field(converter=as_of_day)
+    calendar: HolidayCalendar = attrs.field(factory=WeekendCalendar, validator=_calendar)
+    time_zone: str | tzinfo = attrs.field(default=DEFAULT_TIME_ZONE, validator=_zone)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            msg = f"end {self.end.isoformat()} is before start {self.start.isoformat()}"
+            raise InvalidValue(msg, code=ARGUMENT_CODE)
+
+    @classmethod
+    def of(
+        cls,
+        data: Tables | Book,
+        *,
+        start: date | str,
+        end: date | str | None = None,
+        as_of: date | str | None = None,
+        calendar: HolidayCalendar | None = None,
+        time_zone: str | tzinfo = DEFAULT_TIME_ZONE,
+    ) -> CareInputs:
+        """Inputs from tables or a Book; ``end`` and ``as_of`` default to ``start``.
+
+        Raises:
+            InvalidValue: ``data`` is neither tables nor a Book, a day is not a date, or
+                ``end`` comes before ``start``.
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> CareInputs.of(synthetic.book(3, seed=1), start="2026-07-01", end="2026-06-01")
+            Traceback (most recent call last):
+            ...
+            aftersales_crm.errors.InvalidValue: end 2026-06-01 is before start 2026-07-01
+        """
+        first = as_of_date(start, parameter="start")
+        return cls(
+            tables=as_tables(data),
+            start=first,
+            end=first if end is None else end,
+            as_of=first if as_of is None else as_of,
+            calendar=WeekendCalendar() if calendar is None else calendar,
+            time_zone=time_zone,
+        )
+
+    def with_days(self, start: date, end: date) -> CareInputs:
+        """The same inputs over other days, sharing what was derived from the facts.
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> inputs = CareInputs.of(synthetic.book(3, seed=1), start=date(2026, 7, 1))
+            >>> wider = inputs.with_days(date(2026, 6, 1), date(2026, 8, 1))
+            >>> wider.start, wider.as_of
+            (datetime.date(2026, 6, 1), datetime.date(2026, 7, 1))
+        """
+        wider = attrs.evolve(self, start=start, end=end)
+        wider.__dict__.update(
+            {name: value for name, value in self.__dict__.items() if name in _SHARED}
+        )
+        return wider
+
+    @functools.cached_property
+    def features(self) -> FeatureTable:
+        """The customer features on :attr:`as_of`, with the vehicle features as ``.vehicles``.
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> inputs = CareInputs.of(synthetic.book(3, seed=1), start=date(2026, 7, 1))
+            >>> inputs.features is inputs.features
+            True
+        """
+        return compute(self.tables, as_of=self.as_of, time_zone=self.time_zone)
+
+    @functools.cached_property
+    def vehicles(self) -> FeatureTable:
+        """The vehicle features on :attr:`as_of`, computed once.
+
+        The customer features' ``.vehicles`` when those were computed already; else the
+        vehicle features alone (:func:`~aftersales_crm.features.compute_vehicles`), faster.
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> inputs = CareInputs.of(synthetic.book(3, seed=1), start=date(2026, 7, 1))
+            >>> "service_due" in inputs.vehicles
+            True
+        """
+        known = self.__dict__.get("features")
+        if isinstance(known, FeatureTable) and known.vehicles is not None:
+            return known.vehicles
+        return compute_vehicles(self.tables, as_of=self.as_of, time_zone=self.time_zone)
+
+    @functools.cached_property
+    def as_of_day(self) -> np.datetime64:
+        """:attr:`as_of` as ``datetime64[D]``."""
+        return np.datetime64(self.as_of, "D")
+
+    def meets(
+        self, start: NDArray[np.datetime64], end: NDArray[np.datetime64]
+    ) -> NDArray[np.bool_]:
+        """Whether each window from ``start`` to ``end`` meets the days asked for.
+
+        A care rule gives every task whose window meets them: this is its filter.
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> inputs = CareInputs.of(synthetic.book(2, seed=1), start=date(2026, 7, 1))
+            >>> days = np.array(["2026-06-30", "2026-07-01", "2026-07-02"], dtype="datetime64[D]")
+            >>> inputs.meets(days, days).tolist()
+            [False, True, False]
+        """
+        first = np.datetime64(self.start, "D")
+        last = np.datetime64(self.end, "D")
+        return ~np.isnat(start) & ~np.isnat(end) & (end >= first) & (start <= last)
+
+    def days_of(self, instants: NDArray[np.datetime64]) -> NDArray[np.datetime64]:
+        """The business dates of UTC instants in :attr:`time_zone` (NaT stays NaT).
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> inputs = CareInputs.of(synthetic.book(3, seed=1), start=date(2026, 7, 1))
+            >>> inputs.days_of(np.array(["2026-06-30T17:00"], dtype="datetime64[us]")).tolist()
+            [datetime.date(2026, 7, 1)]
+        """
+        return business_dates(instants, self.time_zone)
+
+    def table_days(self, table: str, column: str) -> NDArray[np.datetime64]:
+        """The business dates of the instants of ``tables[table][column]`` (computed once).
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> inputs = CareInputs.of(synthetic.book(3, seed=1), start=date(2026, 7, 1))
+            >>> inputs.table_days("orders", "closed_at").dtype
+            dtype('<M8[D]')
+        """
+        cache: dict[tuple[str, str], NDArray[np.datetime64]] = self.__dict__.setdefault(
+            "_table_days", {}
+        )
+        key = (table, column)
+        if key not in cache:
+            cache[key] = self.days_of(self.tables[table][column])
+        return cache[key]
+
+    def known(self, table: str, column: str) -> NDArray[np.bool_]:
+        """Whether each row of ``table`` happened by the end of :attr:`as_of` (by ``column``).
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> inputs = CareInputs.of(synthetic.book(3, seed=1), start=date(2026, 7, 1))
+            >>> bool(inputs.known("orders", "opened_at").all())
+            True
+        """
+        days = self.table_days(table, column)
+        return ~np.isnat(days) & (days <= self.as_of_day)
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, computed once per key for these facts and ``as_of``, then shared.
+
+        A rule keeps here what it derives from the facts before the days asked for
+        narrow it (every vehicle's due days, say): :meth:`with_days` keeps it.
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> inputs = CareInputs.of(synthetic.book(2, seed=1), start=date(2026, 7, 1))
+            >>> inputs.memo("x", lambda: [1]) is inputs.with_days(date(2026, 6, 1), date(2026, 7, 1)).memo("x", list)
+            True
+        """
+        cache: dict[Hashable, Any] = self.__dict__.setdefault("_memo", {})
+        if key not in cache:
+            cache[key] = compute()
+        found: T = cache[key]
+        return found
+
+    def texts(self, table: str, column: str = "id") -> NDArray[np.str_]:
+        """The texts of ``tables[table][column]`` (ids, VINs) as a str array (made once).
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> inputs = CareInputs.of(synthetic.book(2, seed=1), start=date(2026, 7, 1))
+            >>> inputs.texts("vehicles", "vin").dtype.kind
+            'U'
+        """
+        return self.memo(("texts", table, column), lambda: _texts(self.tables[table][column]))
+
+    @functools.cached_property
+    def customer_ids(self) -> NDArray[np.str_]:
+        """The customers' ids, in table order."""
+        return np.asarray(self.tables.customers["id"]).astype(np.str_)
+
+    @functools.cached_property
+    def _id_order(self) -> NDArray[np.intp]:
+        return np.argsort(self.customer_ids, kind="stable")
+
+    @property
+    def customer_rank_order(self) -> NDArray[np.intp]:
+        """The customer rows in the order of their ids (a stable sort, made once)."""
+        return self._id_order
+
+    def customer_rows(self, tasks: CareTasks | NDArray[np.str_]) -> NDArray[np.int64]:
+        """The customer table's row of each task's customer (or of each id).
+
+        Tasks whose customers point into these inputs' :attr:`customer_ids` (a rule's
+        ``customer=Texts(rows, inputs.customer_ids)``) give their rows at once; other ids
+        are looked up.
+
+        Raises:
+            InvalidValue: an id is not a customer of the tables (the message names it).
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> inputs = CareInputs.of(synthetic.book(3, seed=1), start=date(2026, 7, 1))
+            >>> inputs.customer_rows(inputs.customer_ids[::-1]).tolist()
+            [2, 1, 0]
+        """
+        if isinstance(tasks, CareTasks):
+            texts = tasks.texts("customer")
+            if texts.ids is self.customer_ids and (not len(texts) or texts.codes.min() >= 0):
+                return texts.codes
+            ids = tasks.customer
+        else:
+            ids = tasks
+        order = self._id_order
+        known = self.customer_ids[order]
+        at = np.searchsorted(known, ids)
+        found = at < len(known)
+        found[found] = known[at[found]] == ids[found]
+        if not found.all():
+            missing = np.asarray(ids)[~found]
+            msg = f"{len(missing)} tasks are for customers not in the tables, such as {str(missing[0])!r}"
+            raise InvalidValue(msg, code="unknown_customer")
+        return order[at].astype(np.int64)
+
+
+_SHARED = frozenset(
+    {
+        "features",
+        "vehicles",
+        "as_of_day",
+        "customer_ids",
+        "_id_order",
+        "_table_days",
+        "_memo",
+        "_facts",
+    }
+)
+"""What :meth:`CareInputs.with_days` keeps: everything derived from the facts and ``as_of``."""

@@ -1,0 +1,519 @@
+"""The planner: care rules and contact rules over the customer base, into an agenda."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from types import MappingProxyType
+from typing import Any, ClassVar, Final
+
+import numpy as np
+from numpy.typing import NDArray
+
+from aftersales_crm._args import ARGUMENT_CODE, as_of_date, tuple_of
+from aftersales_crm._params import (
+    Constraint,
+    Instance,
+    OrNone,
+    TimeZone,
+    Whole,
+    validate_params,
+)
+from aftersales_crm._params import _Broken as Broken
+from aftersales_crm._policy import Labels, Parameterised
+from aftersales_crm.calendars import HolidayCalendar, WeekendCalendar
+from aftersales_crm.care._agenda import BLOCKED, CLOSED, OPEN, OVERDUE, Agenda, renumber
+from aftersales_crm.care._contact import DEFAULT_CONTACT_RULES, AllOf, ContactRule, Verdicts
+from aftersales_crm.care._facts import join
+from aftersales_crm.care._followup_calls import FollowUpCalls
+from aftersales_crm.care._inputs import CareInputs
+from aftersales_crm.care._maintenance import FirstMaintenanceDue, MaintenanceDue
+from aftersales_crm.care._rule import PRIORITY_RANGE, CareRule, PoliciesOf, PolicyOf, rows_of
+from aftersales_crm.care._tasks import REACHED_OUTCOMES, CareTasks
+from aftersales_crm.errors import InvalidType, InvalidValue
+from aftersales_crm.features import DEFAULT_TIME_ZONE
+from aftersales_crm.features._inputs import as_tables
+from aftersales_crm.records import Book, ContactOutcome
+from aftersales_crm.tables import Tables
+from aftersales_crm.values import ContactPurpose
+
+__all__ = ["BOOSTS", "LOOKBACK_DAYS", "Planner", "closed_tasks"]
+
+LOOKBACK_DAYS: Final = 14
+"""Days before the first day asked for whose tasks the agenda shows too: two weeks, the
+library's choice, so that the follow-up calls and reminders missed in the last fortnight
+show as overdue rather than vanish."""
+
+BOOSTS: Final[Mapping[str, int]] = MappingProxyType(
+    {"A": 20, "B": 10, "diamond": 20, "platinum": 15, "gold": 10, "swinging": 10}
+)
+"""Priority added to the tasks of customers with these labels (value tier, member level,
+loyalty status), the library's choice after the material's strategies: focus on class A,
+take care of class B (重点抓A类客户, 照顾B类客户, the CSI course), members by level, and
+"most of the marketing budget" on swinging customers (the loyalty × value matrix of
+《斯柯达车友汇客户关爱总监培训教材》). Labels not listed add nothing.
+
+Examples:
+    >>> BOOSTS["A"], BOOSTS.get("C", 0)
+    (20, 0)
+"""
+
+_REACHED: Final = np.array([o in REACHED_OUTCOMES for o in ContactOutcome], dtype=bool)
+_PURPOSES: Final = tuple(ContactPurpose)
+
+
+class _Boosts(Constraint):
+    """Label name → whole priority points."""
+
+    @property
+    def rule(self) -> str:
+        """What the constraint expects, in words."""
+        return f"expected a mapping of label name to whole points from -{PRIORITY_RANGE} to {PRIORITY_RANGE}"
+
+    def check(self, value: Any, params: Mapping[str, Any]) -> Mapping[str, int]:
+        """``value`` as a dict."""
+        if not isinstance(value, Mapping) or not all(
+            isinstance(k, str)
+            and isinstance(v, int | np.integer)
+            and not isinstance(v, bool)
+            and abs(int(v)) <= PRIORITY_RANGE
+            for k, v in value.items()
+        ):
+            raise Broken(self.rule)
+        return {k: int(v) for k, v in value.items()}
+
+
+class Planner(Parameterised):
+    """The care agenda: who to contact, when, why and how, honouring consent.
+
+    :meth:`agenda` runs every care rule over the customer base for the days asked for
+    (and :attr:`lookback` days before, so that overdue tasks show), merges tasks that the
+    same rule made twice for the same source and day, raises the priority of valued
+    customers (``segments`` and :attr:`boosts`), gives each task the contact rule's
+    verdict, and tells each task's status on ``as_of``: closed when a contact that counts
+    for it was made (:class:`~aftersales_crm.care.TaskKind` says which), blocked when the
+    contact rule blocks it, overdue when its window ended before ``as_of``, open
+    otherwise. Open and overdue tasks of one customer on one channel whose windows
+    overlap are one call.
+
+    The result depends on the facts and the days only: the same facts in any order give
+    the same agenda, and the agenda of a range of days holds the tasks of each day's
+    agenda (asked on the same ``as_of``). A contact rule may look at every task due in the
+    same ISO week and calendar month as a task (the frequency cap does): the planner gives
+    it them all, whatever days were asked for.
+
+    Attributes:
+        rules: the care rules (default :class:`~aftersales_crm.care.FollowUpCalls`,
+            :class:`~aftersales_crm.care.FirstMaintenanceDue`,
+            :class:`~aftersales_crm.care.MaintenanceDue`).
+        contact: the contact rule (default ``all_of(*DEFAULT_CONTACT_RULES)``: consent,
+            do not contact, cooling off, frequency cap).
+        calendar: the holiday calendar (default weekends off).
+        time_zone: the dealers' time zone (default ``Asia/Shanghai``).
+        lookback: days before the first day asked for whose tasks show too (default
+            :data:`LOOKBACK_DAYS`).
+        boosts: priority added per label of the ``segments`` passed to :meth:`agenda`
+            (default :data:`BOOSTS`).
+
+    Examples:
+        >>> from datetime import date
+        >>> from aftersales_crm import synthetic
+        >>> planner = Planner()
+        >>> agenda = planner.agenda(synthetic.book(60, seed=1), on=date(2026, 6, 30))
+        >>> len(agenda) > 0, agenda.start
+        (True, datetime.date(2026, 6, 30))
+    """
+
+    RULES: ClassVar[tuple[CareRule, ...]] = ()
+    """The default care rules (set below, once the rules are defined)."""
+
+    CONTACT: ClassVar[ContactRule] = AllOf(rules=DEFAULT_CONTACT_RULES)
+    """The default contact rule: :data:`~aftersales_crm.care.DEFAULT_CONTACT_RULES`, all of them."""
+
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "rules": OrNone(PoliciesOf("care_rule", "plan")),
+        "contact": OrNone(PolicyOf("contact_rule", "check")),
+        "calendar": Instance(HolidayCalendar, "a holiday calendar (is_day_off(day) and name(day))"),
+        "time_zone": TimeZone(),
+        "lookback": Whole(low=0, high=366, unit="days"),
+        "boosts": _Boosts(),
+    }
+
+    def __init__(
+        self,
+        *,
+        rules: Sequence[CareRule] | None = None,
+        contact: ContactRule | None = None,
+        calendar: HolidayCalendar = WeekendCalendar(),  # noqa: B008 - frozen, shared safely
+        time_zone: str = DEFAULT_TIME_ZONE,
+        lookback: int = LOOKBACK_DAYS,
+        boosts: Mapping[str, int] = BOOSTS,
+    ) -> None:
+        self.rules = rules
+        self.contact = contact
+        self.calendar = calendar
+        self.time_zone = time_zone
+        self.lookback = lookback
+        self.boosts = boosts
+
+    def agenda(
+        self,
+        data: Tables | Book,
+        on: date | str | None = None,
+        *,
+        start: date | str | None = None,
+        end: date | str | None = None,
+        as_of: date | str | None = None,
+        segments: Sequence[Labels] = (),
+    ) -> Agenda:
+        """The agenda of one day (``on``) or of the days from ``start`` to ``end``.
+
+        Args:
+            data: the customer base, as tables or a Book.
+            on: the day; or give ``start`` (and ``end``, default ``start``) instead.
+            start: the first day of a range.
+            end: the last day of a range.
+            as_of: facts known by the end of this day count, and statuses are on it
+                (default ``on`` or ``start``).
+            segments: per-customer labels aligned with the customer table (value tiers,
+                member levels, loyalty statuses: a policy's ``assign`` on the features
+                of ``data``); each label listed in :attr:`boosts` raises the priority of
+                its customers' tasks.
+
+        Returns:
+            The :class:`~aftersales_crm.care.Agenda`.
+
+        Raises:
+            InvalidValue: a parameter breaks its constraint (naming it), the days are not
+                dates or run backwards, ``on`` is given with ``start``/``end``, or a
+                segment does not have one label per customer.
+
+        Examples:
+            >>> from datetime import date
+            >>> from aftersales_crm import features, synthetic
+            >>> from aftersales_crm.segmentation import ParetoABC
+            >>> book = synthetic.book(60, seed=1)
+            >>> tiers = ParetoABC().fit(features.compute(book, as_of=date(2026, 6, 30)))
+            >>> feats = features.compute(book, as_of=date(2026, 6, 30))
+            >>> agenda = Planner().agenda(book, on=date(2026, 6, 30), segments=[tiers.assign(feats)])
+            >>> bool((agenda.tasks.priority >= 50).all())
+            True
+        """
+        params = validate_params(self)
+        if params["rules"] is None:
+            params["rules"] = type(self).RULES
+        if params["contact"] is None:
+            params["contact"] = type(self).CONTACT
+        first, last, known = _days(on, start, end, as_of)
+        tables = as_tables(data)
+        segments = _segments(segments, len(tables.customers))
+        lookback = timedelta(days=params["lookback"])
+        inputs = CareInputs(
+            tables=tables,
+            start=first - lookback,
+            end=last,
+            as_of=known,
+            calendar=params["calendar"],
+            time_zone=params["time_zone"],
+        )
+        rules: tuple[CareRule, ...] = params["rules"]
+        tasks = _plan(rules, inputs)
+        wider = _whole_periods(tasks, inputs)
+        if wider is not None:
+            tasks = _plan(rules, wider)
+            inputs = wider
+        if len(tasks):
+            rows = inputs.customer_rows(tasks)
+            boost = _boosts(segments, params["boosts"], len(tables.customers))
+            tasks = _with(tasks, priority=(tasks.priority + boost[rows]).astype(np.int64))
+        verdicts = params["contact"].check(tasks, inputs)
+        if not isinstance(verdicts, Verdicts) or len(verdicts) != len(tasks):
+            msg = f"the contact rule {type(params['contact']).__name__} gave no verdict per task"
+            raise InvalidValue(msg, code="verdicts")
+        lowest = np.datetime64(first - lookback, "D")
+        highest = np.datetime64(last, "D")
+        shown = np.flatnonzero((tasks.window_end >= lowest) & (tasks.window_start <= highest))
+        tasks = _with(tasks.take(shown), channel=verdicts.channel[shown].astype(np.int8))
+        verdicts = verdicts.take(shown)
+        done = closed_tasks(tasks, inputs)
+        status = np.where(
+            done,
+            CLOSED,
+            np.where(
+                ~verdicts.allowed,
+                BLOCKED,
+                np.where(tasks.window_end < inputs.as_of_day, OVERDUE, OPEN),
+            ),
+        ).astype(np.int8)
+        blocked_by = np.where(status == BLOCKED, verdicts.reason, -1)
+        customers = inputs.customer_rows(tasks)
+        order = _agenda_order(tasks, customers, inputs)
+        tasks, status, blocked_by = tasks.take(order), status[order], blocked_by[order]
+        return Agenda(
+            tasks=tasks,
+            status=status,
+            blocked_by=blocked_by,
+            block_reasons=verdicts.reasons,
+            call=_calls(tasks, status, customers[order]),
+            start=first,
+            end=last,
+            as_of=known,
+            lookback=params["lookback"],
+        )
+
+
+def _days(on: object, start: object, end: object, as_of: object) -> tuple[date, date, date]:
+    if on is not None and (start is not None or end is not None):
+        msg = "give either on (one day) or start and end (a range), not both"
+        raise InvalidValue(msg, code=ARGUMENT_CODE)
+    if on is None and start is None:
+        msg = "give the day (on) or the first day of a range (start)"
+        raise InvalidValue(msg, code=ARGUMENT_CODE)
+    first = as_of_date(
+        on if on is not None else start, parameter="on" if on is not None else "start"
+    )
+    last = first if end is None else as_of_date(end, parameter="end")
+    if last < first:
+        msg = f"end {last.isoformat()} is before start {first.isoformat()}"
+        raise InvalidValue(msg, code=ARGUMENT_CODE)
+    known = first if as_of is None else as_of_date(as_of)
+    return first, last, known
+
+
+def _segments(segments: object, n: int) -> tuple[Labels, ...]:
+    found = tuple_of(segments, parameter="segments")
+    for i, labels in enumerate(found):
+        if not isinstance(labels, Labels):
+            msg = f"segments[{i}] is {type(labels).__name__}, expected Labels (a policy's assign)"
+            raise InvalidValue(msg, code=ARGUMENT_CODE)
+        if len(labels) != n:
+            msg = f"segments[{i}] has {len(labels)} labels for {n} customers; give one per customer"
+            raise InvalidValue(msg, code=ARGUMENT_CODE)
+    return found
+
+
+def _boosts(segments: tuple[Labels, ...], boosts: Mapping[str, int], n: int) -> NDArray[np.int64]:
+    out = np.zeros(n, dtype=np.int64)
+    for labels in segments:
+        points = np.array([boosts.get(name, 0) for name in labels.names] + [0], dtype=np.int64)
+        out += points[labels.codes]
+    return out
+
+
+def _plan(rules: tuple[CareRule, ...], inputs: CareInputs) -> CareTasks:
+    """The tasks of every rule, one task per kind, source, customer, vehicle and due day."""
+    parts = []
+    for rule in rules:
+        tasks: object = rule.plan(inputs)  # a user's rule may give anything
+        if not isinstance(tasks, CareTasks):
+            msg = f"{type(rule).__name__}.plan gave {type(tasks).__name__}, expected CareTasks"
+            raise InvalidType(msg)
+        parts.append(tasks)
+    made = [
+        {kind.name for code, kind in enumerate(p.kinds) if (p.kind == code).any()} for p in parts
+    ]
+    shared = {
+        name
+        for i, names in enumerate(made)
+        for name in names
+        if any(name in other for other in made[i + 1 :])
+    }
+    return _merged(CareTasks.concat(parts), shared)
+
+
+def _whole_periods(tasks: CareTasks, inputs: CareInputs) -> CareInputs | None:
+    """The inputs widened to the whole ISO weeks and months of the tasks' due days, if wider."""
+    if not len(tasks):
+        return None
+    earliest = tasks.due.min()
+    latest = tasks.due.max()
+    month_start = earliest.astype("datetime64[M]").astype("datetime64[D]")
+    week_start = earliest - np.timedelta64(int((earliest.view(np.int64) + 3) % 7), "D")
+    month_end = (latest.astype("datetime64[M]") + 1).astype("datetime64[D]") - np.timedelta64(
+        1, "D"
+    )
+    week_end = latest + np.timedelta64(6 - int((latest.view(np.int64) + 3) % 7), "D")
+    first = min(np.datetime64(inputs.start, "D"), month_start, week_start).item()
+    last = max(np.datetime64(inputs.end, "D"), month_end, week_end).item()
+    if (first, last) == (inputs.start, inputs.end):
+        return None
+    return inputs.with_days(first, last)
+
+
+def _with(tasks: CareTasks, **columns: NDArray[Any]) -> CareTasks:
+    """``tasks`` with columns the planner computed (of the right type and length) replaced."""
+    return tasks._replaced(**columns)
+
+
+def _merged(tasks: CareTasks, shared: set[str]) -> CareTasks:
+    """One task per kind, source, customer, vehicle and due day, the most important one.
+
+    A rule gives each of its tasks once; two rules (or one rule listed twice) may make the
+    same task, so the tasks of the ``shared`` kinds, made by more than one rule, are merged.
+    """
+    if not shared:
+        return tasks
+    of_shared = np.isin(tasks.kind_names(), sorted(shared))
+    rows = np.flatnonzero(of_shared)
+    some = tasks.take(rows)
+    order = some.canonical_order()
+    rank = np.empty(len(some), dtype=np.int64)
+    rank[order] = np.arange(len(some))
+    keys = (
+        some.source_table,
+        some.source,
+        some.vehicle,
+        some.kind_names(),
+        some.customer,
+        some.due,
+    )
+    # Within a key, the highest priority first, then the canonical order.
+    by_key = np.lexsort((rank, -some.priority, *keys))
+    same = np.r_[False, np.ones(len(some) - 1, dtype=bool)]
+    for column in keys:
+        ordered = column[by_key]
+        same[1:] &= ordered[1:] == ordered[:-1]
+    kept = rows[by_key[~same]]
+    return tasks.take(np.sort(np.r_[np.flatnonzero(~of_shared), kept]))
+
+
+def _agenda_order(
+    tasks: CareTasks, customers: NDArray[np.int64], inputs: CareInputs
+) -> NDArray[np.intp]:
+    """By due day, priority (highest first), customer id and kind name; ties canonically."""
+    id_rank = np.empty(len(inputs.customer_ids), dtype=np.int64)
+    id_rank[inputs.customer_rank_order] = np.arange(len(id_rank))
+    kind_rank = np.argsort(np.argsort([kind.name for kind in tasks.kinds] or [""]))[tasks.kind]
+    keys = (tasks.due.view(np.int64), -tasks.priority, id_rank[customers], kind_rank)
+    order = np.lexsort(keys[::-1]).astype(np.intp)
+    tie = np.ones(len(order), dtype=bool)
+    tie[0:1] = False
+    for key in keys:
+        ordered = key[order]
+        tie[1:] &= ordered[1:] == ordered[:-1]
+    if tie.any():  # the same customer, kind, day and priority: two vehicles, say
+        group = np.cumsum(~tie)
+        tied = np.flatnonzero(tie | np.r_[tie[1:], False])
+        some = tasks.take(order[tied])
+        canonical = np.empty(len(some), dtype=np.int64)
+        canonical[some.canonical_order()] = np.arange(len(some))
+        order[tied] = order[tied][np.lexsort((canonical, group[tied]))]
+    return order
+
+
+def _calls(
+    tasks: CareTasks, status: NDArray[np.int8], customers: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """Open and overdue tasks of one customer and channel with overlapping windows: one call."""
+    call = np.full(len(tasks), -1, dtype=np.int64)
+    rows = np.flatnonzero((status == OPEN) | (status == OVERDUE))
+    if not len(rows):
+        return call
+    start = tasks.window_start[rows].view(np.int64)
+    end = tasks.window_end[rows].view(np.int64)
+    order = np.lexsort((end, start, tasks.channel[rows], customers[rows]))
+    customer, channel = customers[rows][order], tasks.channel[rows][order]
+    start, end = start[order], end[order]
+    same = np.r_[False, (customer[1:] == customer[:-1]) & (channel[1:] == channel[:-1])]
+    group = np.cumsum(~same)
+    # The latest window end so far within each (customer, channel) group.
+    shift = end.max() - end.min() + 1 if len(end) else 0
+    reach = np.maximum.accumulate(end + group * shift) - group * shift
+    overlaps = same & (start <= np.r_[np.iinfo(np.int64).min, reach[:-1]])
+    ids = np.cumsum(~overlaps) - 1
+    call[rows[order]] = ids
+    return renumber(call)
+
+
+def closed_tasks(tasks: CareTasks, inputs: CareInputs) -> NDArray[np.bool_]:
+    """Whether a contact (or a visit) that counts for each task was made by ``as_of``.
+
+    A contact counts for a task when it is with the task's customer, of one of the
+    purposes the task's kind is closed by, reached the customer
+    (:data:`~aftersales_crm.care.REACHED_OUTCOMES`), was made (its business date) from
+    the task's anchor or window start (as its kind says) to ``as_of``, and is not about
+    another vehicle or another repair order than the task. For kinds closed by a visit, a
+    repair order of the customer (for that vehicle, if the task has one) opened in the same
+    days counts too.
+
+    Examples:
+        >>> from datetime import date
+        >>> from aftersales_crm import synthetic
+        >>> from aftersales_crm.care import CareInputs, FollowUpCalls
+        >>> inputs = CareInputs.of(synthetic.book(40, seed=1), start=date(2026, 6, 1),
+        ...                        end=date(2026, 6, 30), as_of=date(2026, 6, 30))
+        >>> tasks = FollowUpCalls().plan(inputs)
+        >>> done = closed_tasks(tasks, inputs)
+        >>> 0 < int(done.sum()) < len(tasks)
+        True
+    """
+    out = np.zeros(len(tasks), dtype=bool)
+    if not len(tasks):
+        return out
+    customers = inputs.customer_rows(tasks)
+    frm = _close_from(tasks)
+    tables = inputs.tables
+    contacts = tables.contacts
+    useful = inputs.known("contacts", "at") & _REACHED[contacts["outcome"]]
+    c_rows = np.flatnonzero(useful)
+    c_day = inputs.table_days("contacts", "at")[c_rows]
+    c_key = (
+        contacts["customer"][c_rows].astype(np.int64) * len(_PURPOSES) + contacts["purpose"][c_rows]
+    )
+    c_vin = rows_of(inputs.texts("vehicles", "vin"), contacts["vehicle"][c_rows], "")
+    c_order = rows_of(inputs.texts("orders"), contacts["order"][c_rows], "")
+    t_vehicle, t_source = tasks.texts("vehicle"), tasks.texts("source")
+    t_table = tasks.texts("source_table")
+    for code, kind in enumerate(tasks.kinds):
+        of_kind = np.flatnonzero(tasks.kind == code)
+        if not len(of_kind):
+            continue
+        for purpose in kind.closed_by:
+            t_key = customers[of_kind] * len(_PURPOSES) + _PURPOSES.index(purpose)
+            left, right = join(t_key, c_key)
+            task = of_kind[left]
+            day = c_day[right]
+            fits = (day >= frm[task]) & (day <= inputs.as_of_day)
+            vin, theirs = c_vin[right], t_vehicle.take(task).values()
+            fits &= (vin == "") | (theirs == "") | (vin == theirs)
+            order = c_order[right]
+            fits &= (
+                (order == "")
+                | (t_table.take(task).values() != "orders")
+                | (order == t_source.take(task).values())
+            )
+            out[task[fits]] = True
+        if kind.closed_by_visit:
+            out[of_kind] |= _visited(tasks, of_kind, customers, frm, inputs)
+    return out
+
+
+def _close_from(tasks: CareTasks) -> NDArray[np.datetime64]:
+    """The first day a contact counts for each task: its anchor or its window's start."""
+    from_anchor = np.array([kind.closes_from == "anchor" for kind in tasks.kinds] or [False])
+    use_anchor = from_anchor[tasks.kind] & ~np.isnat(tasks.anchor)
+    return np.where(use_anchor, tasks.anchor, tasks.window_start)
+
+
+def _visited(
+    tasks: CareTasks,
+    rows: NDArray[np.intp],
+    customers: NDArray[np.int64],
+    frm: NDArray[np.datetime64],
+    inputs: CareInputs,
+) -> NDArray[np.bool_]:
+    orders = inputs.tables.orders
+    o_rows = np.flatnonzero(inputs.known("orders", "opened_at"))
+    o_day = inputs.table_days("orders", "opened_at")[o_rows]
+    o_vin = rows_of(inputs.texts("vehicles", "vin"), orders["vehicle"][o_rows], "")
+    left, right = join(customers[rows], orders["customer"][o_rows].astype(np.int64))
+    task = rows[left]
+    fits = (o_day[right] >= frm[task]) & (o_day[right] <= inputs.as_of_day)
+    theirs = tasks.texts("vehicle").take(task).values()
+    fits &= (theirs == "") | (o_vin[right] == theirs)
+    out = np.zeros(len(tasks), dtype=bool)
+    out[task[fits]] = True
+    return out[rows]
+
+
+Planner.RULES = (FollowUpCalls(), FirstMaintenanceDue(), MaintenanceDue())

@@ -1,0 +1,1 @@
+"""Tests of the care agenda: rules, contact rules, the planner."""

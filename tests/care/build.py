@@ -1,0 +1,162 @@
+"""Small builders of customer bases for the care tests: one dealer, customers, their cars,
+repair orders, contacts, consents and complaints, on days in Beijing time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from aftersales_crm.care import CareInputs
+from aftersales_crm.records import (
+    Book,
+    ComplaintFiled,
+    ConsentChanged,
+    ContactMade,
+    Customer,
+    Dealer,
+    Ownership,
+    Record,
+    RepairLine,
+    RepairOrder,
+    Vehicle,
+)
+from aftersales_crm.tables import Tables
+from aftersales_crm.values import Money, vin
+
+CUSTOMERS = ("C1", "C2", "C3", "C4")
+CHANNELS = ("phone", "sms", "messaging_app", "email", "post")
+PURPOSES = ("service_reminder", "marketing", "survey")
+
+
+def make_vin(serial: int) -> str:
+    body = f"LSVAU2180N{serial:07d}"
+    return body[:8] + vin.calc_check_digit(body) + body[9:]
+
+
+VINS = tuple(make_vin(i) for i in range(1, 9))
+
+
+def beijing(day: date, hour: int = 10) -> datetime:
+    """``hour`` o'clock in Beijing (UTC+8) on ``day``, as a UTC instant."""
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC) - timedelta(hours=8)
+
+
+def line(kind: str = "maintenance", pay: str = "customer") -> RepairLine:
+    return RepairLine(
+        kind=kind, pay=pay, labour=Money.parse("100", "CNY"), parts=Money.parse("0", "CNY")
+    )
+
+
+def order(
+    order_id: str,
+    opened: date,
+    *,
+    customer: str = "C1",
+    vehicle: str | None = VINS[0],
+    closed: date | None = None,
+    km: int | None = 1000,
+    kind: str = "maintenance",
+) -> RepairOrder:
+    """A repair order opened at 09:00 on ``opened``, closed at 17:00 on ``closed``."""
+    return RepairOrder(
+        id=order_id,
+        dealer_id="D1",
+        vin=vehicle,
+        customer_id=customer,
+        opened_at=beijing(opened, 9),
+        closed_at=None if closed is None else beijing(closed, 17),
+        mileage=km if vehicle is not None else None,
+        lines=(line(kind),),
+    )
+
+
+def car(
+    serial: int, owner: str, bought: date | None, *, model: str = "Lavida", sold_here: bool = True
+) -> list[Record]:
+    """Vehicle ``VINS[serial]``, owned by ``owner`` since it was bought."""
+    start = bought or date(2020, 1, 1)
+    return [
+        Vehicle(vin=VINS[serial], model=model, purchase_date=bought, sold_here=sold_here),
+        Ownership(id=f"O{serial}", customer_id=owner, vin=VINS[serial], start=start),
+    ]
+
+
+def consent(
+    consent_id: str,
+    customer: str,
+    on: date,
+    *,
+    purpose: str = "survey",
+    channel: str = "phone",
+    granted: bool = True,
+    hour: int = 10,
+) -> ConsentChanged:
+    return ConsentChanged(
+        id=consent_id,
+        customer_id=customer,
+        purpose=purpose,
+        channel=channel,
+        granted=granted,
+        at=beijing(on, hour),
+    )
+
+
+def everything(customers: Iterable[str] = CUSTOMERS, on: date = date(2020, 1, 1)) -> list[Record]:
+    """Consent to every purpose over every channel for ``customers`` since ``on``."""
+    return [
+        consent(f"K-{c}-{p}-{ch}", c, on, purpose=p, channel=ch)
+        for c in customers
+        for p in PURPOSES
+        for ch in CHANNELS
+    ]
+
+
+def contact(
+    contact_id: str,
+    customer: str,
+    on: date,
+    *,
+    purpose: str = "follow_up_3d",
+    outcome: str = "reached",
+    vehicle: str | None = None,
+    order_id: str | None = None,
+    channel: str = "phone",
+) -> ContactMade:
+    return ContactMade(
+        id=contact_id,
+        customer_id=customer,
+        vin=vehicle,
+        channel=channel,
+        purpose=purpose,
+        outcome=outcome,
+        at=beijing(on, 11),
+        repair_order_id=order_id,
+    )
+
+
+def complaint(complaint_id: str, customer: str, on: date) -> ComplaintFiled:
+    return ComplaintFiled(
+        id=complaint_id,
+        customer_id=customer,
+        at=beijing(on, 12),
+        category="price",
+        severity="low",
+        channel="phone",
+    )
+
+
+def book(*records: Any, customers: Sequence[str] = CUSTOMERS) -> Book:
+    """A Book of one dealer, ``customers`` and ``records`` (lists of records flattened)."""
+    flat: list[Record] = []
+    for item in records:
+        flat.extend(item if isinstance(item, list | tuple) else [item])
+    base: list[Record] = [Dealer(id="D1", name="朝阳店")]
+    base += [Customer(id=c, name="王芳") for c in customers]
+    return Book.from_records([*base, *flat])
+
+
+def inputs(
+    data: Book | Tables, start: date, end: date | None = None, as_of: date | None = None, **kw: Any
+) -> CareInputs:
+    return CareInputs.of(data, start=start, end=end, as_of=as_of, **kw)

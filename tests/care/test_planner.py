@@ -1,0 +1,292 @@
+"""The planner: a task's life (closed, overdue, blocked), merging, calls, priority, days."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pytest
+
+from aftersales_crm.care import (
+    AllOf,
+    CareInputs,
+    CareTasks,
+    Consent,
+    FollowUpCalls,
+    FrequencyCap,
+    MaintenanceDue,
+    Planner,
+    Reason,
+    TaskKind,
+    TaskStatus,
+)
+from aftersales_crm.errors import InvalidValue
+from aftersales_crm.policies import BasePolicy, Labels
+
+from .build import VINS, book, car, contact, everything, order
+
+FRIDAY = date(2026, 6, 26)
+CALLS_ONLY = Planner(rules=(FollowUpCalls(),))
+JULY: dict[str, Any] = {"start": date(2026, 7, 2), "end": date(2026, 7, 3)}
+"""Two days: the 3DC windows (to 1 July) are over, the 7DC ones (from 3 July) begin."""
+
+LIFE = [
+    everything(("C1", "C3", "C4")),  # C2 never consented
+    *(car(i, c, date(2024, 1, 10)) for i, c in enumerate(("C1", "C2", "C3", "C4"))),
+    order("RO1", FRIDAY, customer="C1", vehicle=VINS[0], closed=FRIDAY),
+    order("RO2", FRIDAY, customer="C2", vehicle=VINS[1], closed=FRIDAY),
+    order("RO3", FRIDAY, customer="C3", vehicle=VINS[2], closed=FRIDAY),
+    order("RO4", date(2026, 5, 1), customer="C3", vehicle=VINS[2], closed=date(2026, 5, 1)),
+    # C1's 3DC call was made a day early and reached them: it counts.
+    contact("X1", "C1", date(2026, 6, 28), order_id="RO1", vehicle=VINS[0]),
+    # C3 did not answer; a call about another, older order reached them.
+    contact("X2", "C3", date(2026, 6, 29), outcome="no_answer", order_id="RO3"),
+    contact("X3", "C3", date(2026, 6, 30), order_id="RO4"),
+]
+
+
+def rows(agenda: Any) -> list[tuple[str, str, str, str | None]]:
+    """(customer, kind, status, why blocked) in agenda order."""
+    return list(
+        zip(
+            agenda.tasks.customer.tolist(),
+            agenda.tasks.kind_names().tolist(),
+            [list(TaskStatus)[s].value for s in agenda.status],
+            agenda.blocked_text().tolist(),
+            strict=True,
+        )
+    )
+
+
+def test_a_task_is_closed_blocked_overdue_or_open_on_as_of() -> None:
+    agenda = CALLS_ONLY.agenda(book(*LIFE), **JULY)
+    assert rows(agenda) == [
+        # the 3DC calls, due 29 June, their windows to 1 July: over by 2 July
+        ("C1", "follow_up_3d", "closed", None),
+        ("C2", "follow_up_3d", "blocked", Consent.REASON.text()),
+        ("C3", "follow_up_3d", "overdue", None),
+        # the 7DC calls, due 3 July
+        ("C1", "follow_up_7d", "open", None),
+        ("C2", "follow_up_7d", "blocked", Consent.REASON.text()),
+        ("C3", "follow_up_7d", "open", None),
+    ]
+    assert agenda.status_counts() == {"open": 2, "closed": 1, "overdue": 1, "blocked": 2}
+
+
+def test_facts_after_as_of_do_not_close_a_task() -> None:
+    agenda = CALLS_ONLY.agenda(
+        book(*LIFE), start=date(2026, 6, 27), end=date(2026, 7, 5)
+    )  # before C1's call
+    assert ("C1", "follow_up_3d", "open", None) in rows(agenda)
+
+
+def test_a_call_that_reached_the_customer_closes_the_task_even_if_a_rule_now_blocks_it() -> None:
+    from .build import consent
+
+    withdrawn = consent("KW", "C1", date(2026, 6, 30), granted=False)
+    agenda = CALLS_ONLY.agenda(book(*LIFE, withdrawn), **JULY)
+    assert rows(agenda)[0] == ("C1", "follow_up_3d", "closed", None)
+    assert rows(agenda)[3] == ("C1", "follow_up_7d", "blocked", Consent.REASON.text())
+
+
+def test_a_rule_firing_twice_for_the_same_source_and_day_gives_one_task() -> None:
+    twice = Planner(rules=(FollowUpCalls(), FollowUpCalls(priority=90)), contact=AllOf())
+    agenda = twice.agenda(book(*LIFE), **JULY)
+    assert len(agenda) == 6
+    assert set(agenda.tasks.priority.tolist()) == {90}
+
+
+def test_overlapping_windows_of_one_customer_and_channel_are_one_call() -> None:
+    wide = Planner(rules=(FollowUpCalls(window_days=10),), contact=AllOf())
+    data = book(
+        everything(("C1",)), car(0, "C1", date(2024, 1, 10)), order("RO1", FRIDAY, closed=FRIDAY)
+    )
+    agenda = wide.agenda(data, start=date(2026, 6, 29), end=date(2026, 7, 3))
+    assert agenda.call.tolist() == [0, 0]  # 3DC [29 Jun, 9 Jul] and 7DC [3, 13 Jul]
+    narrow = Planner(rules=(FollowUpCalls(),), contact=AllOf()).agenda(
+        data, start=date(2026, 6, 29), end=date(2026, 7, 3)
+    )
+    assert narrow.call.tolist() == [0, 1]  # [29 Jun, 1 Jul] and [3, 5 Jul] do not overlap
+    assert narrow.calls() == 2
+
+
+def test_closed_and_blocked_tasks_are_in_no_call() -> None:
+    agenda = CALLS_ONLY.agenda(book(*LIFE), **JULY)
+    status = np.array([list(TaskStatus)[s] for s in agenda.status])
+    done = (status == TaskStatus.CLOSED) | (status == TaskStatus.BLOCKED)
+    assert (agenda.call[done] == -1).all()
+    assert (agenda.call[~done] >= 0).all()
+
+
+def test_segments_raise_the_priority_of_valued_customers() -> None:
+    data = book(*LIFE)
+    tiers = Labels(np.array([0, 1, 2, -1]), ("A", "B", "C"))  # C1 A, C2 B, C3 C, C4 none
+    agenda = CALLS_ONLY.agenda(data, **JULY, segments=[tiers])
+    by_customer = dict(
+        zip(agenda.tasks.customer.tolist(), agenda.tasks.priority.tolist(), strict=False)
+    )
+    assert by_customer == {"C1": 70, "C2": 60, "C3": 50}
+    custom = Planner(rules=(FollowUpCalls(),), boosts={"C": 5})
+    again = custom.agenda(data, **JULY, segments=[tiers])
+    assert (
+        dict(zip(again.tasks.customer.tolist(), again.tasks.priority.tolist(), strict=False))["C3"]
+        == 55
+    )
+
+
+def test_the_agenda_is_sorted_by_due_day_then_priority() -> None:
+    agenda = Planner().agenda(
+        book(*LIFE), start=date(2026, 6, 1), end=date(2026, 12, 31), as_of=date(2026, 7, 2)
+    )
+    due = agenda.tasks.due.view(np.int64)
+    assert (np.diff(due) >= 0).all()
+    same_day = np.diff(due) == 0
+    assert (np.diff(agenda.tasks.priority)[same_day] <= 0).all()
+    assert "maintenance_due" in agenda.counts()
+
+
+def test_the_lookback_shows_tasks_whose_window_ended_before_the_first_day() -> None:
+    on = date(2026, 7, 10)
+    assert len(Planner(rules=(FollowUpCalls(),), lookback=0).agenda(book(*LIFE), on=on)) == 0
+    assert (
+        len(Planner(rules=(FollowUpCalls(),), lookback=9).agenda(book(*LIFE), on=on)) == 6
+    )  # 3DC ends 1 July
+
+
+def test_one_day_of_a_range_is_that_days_agenda() -> None:
+    data = book(*LIFE)
+    week = Planner().agenda(
+        data, start=date(2026, 6, 29), end=date(2026, 7, 5), as_of=date(2026, 7, 2)
+    )
+    for day in (date(2026, 6, 29), date(2026, 7, 2), date(2026, 7, 5)):
+        alone = Planner().agenda(data, on=day, as_of=date(2026, 7, 2))
+        part = week.for_day(day)
+        assert part.tasks == alone.tasks
+        assert rows(part) == rows(alone)
+
+
+def test_the_report_shows_each_kind_with_its_reasons_and_what_was_blocked() -> None:
+    agenda = CALLS_ONLY.agenda(book(*LIFE), **JULY)
+    text = agenda.report()
+    assert "3-day follow-up call (3DC) (follow_up_3d): open 0" not in text
+    assert "(follow_up_3d): closed 1, overdue 1, blocked 1" in text
+    assert "blocked: no consent to this purpose over this channel" in text
+    zh = agenda.report("zh", rows=0)
+    assert "三日回访 (follow_up_3d): 已完成 1, 逾期 1, 已拦截 1" in zh
+    assert "… 另有 1 条" in zh
+
+
+def test_to_pandas_and_iteration_give_one_row_per_task() -> None:
+    agenda = CALLS_ONLY.agenda(book(*LIFE), **JULY)
+    frame = agenda.to_pandas("zh")
+    assert frame["status"].tolist() == ["closed", "blocked", "overdue", "open", "blocked", "open"]
+    assert frame["reason"].iloc[0] == "2026-06-26维修保养交车后第3天回访"
+    first = next(iter(agenda))
+    assert first["customer_id"] == "C1"
+    assert first["status"] == "closed"
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        ({"on": date(2026, 7, 2), "start": date(2026, 7, 1)}, "either on .* or start and end"),
+        ({}, "give the day"),
+        ({"start": date(2026, 7, 2), "end": date(2026, 7, 1)}, "end 2026-07-01 is before start"),
+        ({"on": "2 July"}, "on is '2 July'"),
+        (
+            {"on": date(2026, 7, 2), "segments": [Labels(np.array([0]), ("A",))]},
+            "1 labels for 4 customers",
+        ),
+    ],
+)
+def test_bad_days_and_segments_are_named(call: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidValue, match=message):
+        CALLS_ONLY.agenda(book(*LIFE), **call)
+
+
+@pytest.mark.parametrize(
+    ("planner", "message"),
+    [
+        (
+            Planner(rules=(Consent(),)),  # type: ignore[arg-type]
+            "Planner: rules=.* is invalid: expected a tuple of policies of the kind 'care_rule'",
+        ),
+        (
+            Planner(contact=MaintenanceDue()),  # type: ignore[arg-type]
+            "Planner: contact=.* is invalid: expected a policy of the kind 'contact_rule'",
+        ),
+        (Planner(lookback=-1), "Planner: lookback=-1 is invalid"),
+        (Planner(boosts={"A": 1.5}), "Planner: boosts=.* is invalid"),  # type: ignore[dict-item]
+        (Planner(calendar="weekends"), "Planner: calendar='weekends' is invalid"),  # type: ignore[arg-type]
+    ],
+)
+def test_bad_parameters_are_named(planner: Planner, message: str) -> None:
+    with pytest.raises(InvalidValue, match=message):
+        planner.agenda(book(*LIFE), on=date(2026, 7, 2))
+
+
+def test_the_planner_keeps_its_parameters_as_given() -> None:
+    planner = Planner(lookback=3)
+    assert repr(planner) == "Planner(lookback=3)"
+    assert planner.set_params(lookback=5).lookback == 5
+    assert planner.lookback == 3
+
+
+class Fixed(BasePolicy):
+    """A care rule of the tests: C1 is to be called on Monday 29 June (priority 50) and on
+    Friday 3 July (priority 60), each on its day only."""
+
+    kind = "care_rule"
+
+    def plan(self, inputs: CareInputs) -> CareTasks:
+        tasks = CareTasks.build(
+            TaskKind("doc_fixed", "fixed", "固定", purpose="reminder"),
+            Reason("fixed", "固定"),
+            customer=["C1", "C1"],
+            due=["2026-06-29", "2026-07-03"],
+            priority=[50, 60],
+            source=["A", "B"],
+        )
+        return tasks.take(np.flatnonzero(inputs.meets(tasks.window_start, tasks.window_end)))
+
+
+def test_the_frequency_cap_sees_the_whole_week_whatever_days_are_asked_for() -> None:
+    planner = Planner(rules=(Fixed(),), contact=FrequencyCap(per_week=1), lookback=0)
+    data = book(*LIFE)
+    monday = planner.agenda(data, on=date(2026, 6, 29), as_of=date(2026, 6, 28))
+    week = planner.agenda(
+        data, start=date(2026, 6, 29), end=date(2026, 7, 5), as_of=date(2026, 6, 28)
+    )
+    assert rows(monday) == [("C1", "doc_fixed", "blocked", FrequencyCap.WEEK.text())]
+    assert rows(week) == [*rows(monday), ("C1", "doc_fixed", "open", None)]
+
+
+class Visit(Fixed):
+    """C1's task of the tests, closed by a visit to the workshop."""
+
+    def plan(self, inputs: CareInputs) -> CareTasks:
+        return CareTasks.build(
+            TaskKind("doc_visit", "visit", "到店", purpose="care", closed_by_visit=True),
+            Reason("visit", "到店"),
+            customer=["C1"],
+            vehicle=[VINS[0]],
+            due=["2026-06-27"],
+            window_end=["2026-07-10"],
+            source=["A"],
+        )
+
+
+def test_a_visit_in_the_window_closes_a_task_closed_by_visits() -> None:
+    planner = Planner(rules=(Visit(),), contact=AllOf())
+    on = date(2026, 7, 1)
+    before = book(*LIFE)  # C1's only order was opened on 26 June, before the window
+    assert rows(planner.agenda(before, on=on)) == [("C1", "doc_visit", "open", None)]
+    came = book(*LIFE, order("RO9", date(2026, 6, 30), customer="C1", vehicle=VINS[0]))
+    assert rows(planner.agenda(came, on=on)) == [("C1", "doc_visit", "closed", None)]
+    other = book(
+        *LIFE,
+        car(5, "C1", date(2024, 1, 10)),
+        order("RO9", date(2026, 6, 30), customer="C1", vehicle=VINS[5]),
+    )
+    assert rows(planner.agenda(other, on=on)) == [("C1", "doc_visit", "open", None)]

@@ -1,0 +1,166 @@
+"""Care tasks: kinds, reasons and the columns, with errors naming the rows and fields."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from aftersales_crm.care import CareTasks, Reason, TaskKind
+from aftersales_crm.errors import InvalidType, InvalidValue
+from aftersales_crm.values import ContactPurpose
+
+CALL = TaskKind("doc_call", "call", "电话", purpose="care")
+OTHER = TaskKind("doc_other", "other", "其他", purpose="reminder")
+SINCE = Reason("since {anchor}, due {due}, {detail} km", "自{anchor}起,{due}到期,{detail}公里")
+
+
+def tasks(**fields: object) -> CareTasks:
+    base: dict[str, object] = {
+        "customer": ["C2", "C1"],
+        "due": ["2026-07-03", "2026-07-01"],
+        "anchor": ["2026-06-03", "2026-06-01"],
+        "detail": [5000, 3000],
+        "source": ["R2", "R1"],
+        "source_table": "orders",
+    }
+    return CareTasks.build(CALL, SINCE, **(base | fields))
+
+
+def test_a_kind_is_closed_by_its_own_purpose_unless_told() -> None:
+    assert CALL.closed_by == (ContactPurpose.CARE,)
+    both = TaskKind("doc_x", "x", "x", purpose="reminder", closed_by=("reminder", "appointment"))
+    assert both.closed_by == (ContactPurpose.REMINDER, ContactPurpose.APPOINTMENT)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"name": "Doc-Call"}, "lower snake case"),  # not an identifier
+        ({"purpose": "gossip"}, "purpose is 'gossip'"),  # no such purpose
+        ({"closes_from": "due"}, "closes_from is 'due'"),  # neither anchor nor window
+        ({"en": " "}, "en is ' '"),  # empty label
+        ({"closed_by_visit": 1}, "closed_by_visit is 1"),  # not a bool
+    ],
+)
+def test_a_kind_refuses_bad_fields_naming_them(fields: dict[str, object], message: str) -> None:
+    base: dict[str, object] = {"name": "doc", "en": "a", "zh": "甲", "purpose": "care"}
+    with pytest.raises(InvalidValue, match=message):
+        TaskKind(**(base | fields))  # type: ignore[arg-type]
+
+
+def test_a_reason_fills_its_fields_in_either_language() -> None:
+    assert SINCE.text("en", anchor="A", due="D", detail=7) == "since A, due D, 7 km"
+    assert SINCE.text("zh", anchor="A", due="D", detail=7) == "自A起,D到期,7公里"
+    assert Reason("x {due}", "x").text() == "x "  # a field not given is left blank
+
+
+def test_a_reason_refuses_a_template_that_does_not_parse() -> None:
+    with pytest.raises(InvalidValue, match="does not parse"):
+        Reason("due {", "x")
+
+
+def test_reasons_text_fills_each_row_from_its_own_columns() -> None:
+    assert tasks().reasons_text().tolist() == [
+        "since 2026-06-03, due 2026-07-03, 5000 km",
+        "since 2026-06-01, due 2026-07-01, 3000 km",
+    ]
+
+
+def test_build_defaults_the_window_and_target_to_the_due_day() -> None:
+    built = tasks()
+    assert built.window_start.tolist() == built.due.tolist() == built.window_end.tolist()
+    assert built.target.tolist() == built.due.tolist()
+    assert built.vehicle.tolist() == ["", ""]
+
+
+def test_columns_are_read_only() -> None:
+    built = tasks()
+    with pytest.raises(ValueError, match="read-only"):
+        built.priority[0] = 3
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        # the window must hold the due day
+        (
+            {"window_start": ["2026-07-04", "2026-07-01"]},
+            r"does not hold the due day in 1 rows \(\[0\]\)",
+        ),
+        (
+            {"window_end": ["2026-07-03", "2026-06-30"]},
+            r"does not hold the due day in 1 rows \(\[1\]\)",
+        ),
+        ({"due": ["2026-07-03", "NaT"]}, r"due is missing in 1 rows \(\[1\]\)"),
+        ({"reason": [0, 1]}, r"reason codes must lie in 0..0: 1 rows \(\[1\]\) do not"),
+        ({"channel": 9}, r"channel codes must lie in 0..5"),
+        ({"customer": "C1"}, "customer is 'C1'"),  # one text, not one per task
+        ({"priority": [1.5, 2]}, "priority"),  # not whole numbers
+    ],
+)
+def test_bad_columns_are_refused_naming_the_rows(fields: dict[str, object], message: str) -> None:
+    with pytest.raises(InvalidValue, match=message):
+        tasks(**fields)
+
+
+def test_columns_of_different_lengths_are_refused() -> None:
+    with pytest.raises(InvalidValue, match="differ in length"):
+        tasks(detail=[1, 2, 3])
+
+
+def test_build_needs_a_task_kind() -> None:
+    with pytest.raises(InvalidType, match="expected a TaskKind"):
+        CareTasks.build("doc_call", SINCE, customer=["C1"], due=["2026-07-01"])  # type: ignore[arg-type]
+
+
+def test_concat_merges_kinds_by_name_and_reasons_by_value() -> None:
+    other = CareTasks.build(OTHER, SINCE, customer=["C3"], due=["2026-07-02"])
+    again = CareTasks.build(CALL, Reason("b", "乙"), customer=["C4"], due=["2026-07-02"])
+    both = CareTasks.concat([tasks(), other, again])
+    assert [k.name for k in both.kinds] == ["doc_call", "doc_other"]
+    assert len(both.reasons) == 2
+    assert both.kind_names().tolist() == ["doc_call", "doc_call", "doc_other", "doc_call"]
+    assert both.reasons_text()[2:].tolist() == ["since NaT, due 2026-07-02, 0 km", "b"]
+    assert both.counts() == {"doc_call": 3, "doc_other": 1}
+
+
+def test_concat_refuses_two_kinds_under_one_name() -> None:
+    clash = TaskKind("doc_call", "call", "电话", purpose="reminder")
+    other = CareTasks.build(clash, SINCE, customer=["C3"], due=["2026-07-02"])
+    with pytest.raises(InvalidValue, match="two task kinds are named 'doc_call'"):
+        CareTasks.concat([tasks(), other])
+
+
+def test_equal_tasks_in_any_order_are_equal() -> None:
+    built = tasks()
+    assert built == built.take([1, 0])
+    assert built != built.take([0])
+    assert built != tasks(detail=[5000, 3001])
+    assert CareTasks.concat([built.take([1]), built.take([0])]) == built
+
+
+def test_the_canonical_order_sorts_by_due_day_then_customer() -> None:
+    built = tasks(due=["2026-07-01", "2026-07-01"])
+    assert built.customer[built.canonical_order()].tolist() == ["C1", "C2"]
+
+
+def test_to_pandas_gives_one_row_per_task_with_texts() -> None:
+    frame = tasks().to_pandas()
+    assert frame["kind"].tolist() == ["doc_call", "doc_call"]
+    assert frame["channel"].tolist() == ["phone", "phone"]
+    assert frame["due"].dt.date.tolist() == [date(2026, 7, 3), date(2026, 7, 1)]
+
+
+def test_purposes_are_the_kinds_purposes() -> None:
+    both = CareTasks.concat(
+        [tasks(), CareTasks.build(OTHER, SINCE, customer=["C3"], due=["2026-07-02"])]
+    )
+    purposes = list(ContactPurpose)
+    assert [purposes[p] for p in both.purposes()] == [
+        ContactPurpose.CARE,
+        ContactPurpose.CARE,
+        ContactPurpose.REMINDER,
+    ]
+    assert np.array_equal(CareTasks.empty().purposes(), np.zeros(0))
