@@ -99,13 +99,17 @@ if TYPE_CHECKING:  # for the return types of get_policy; imported when a policy 
         Consent,
         CoolingOff,
         DoNotContact,
+        FestivalGreetings,
         FirstMaintenanceDue,
         FollowUpCalls,
         FrequencyCap,
+        LunarBirthday,
         MaintenanceDue,
         Not,
+        OwnerBirthday,
         PreferredChannel,
         QuietDays,
+        VehicleAnniversary,
     )
     from aftersales_crm.complaints import ComplaintSla
     from aftersales_crm.loyalty import (
@@ -224,6 +228,10 @@ BUILT_INS: Final[Mapping[str, str]] = MappingProxyType(
         "follow_up_calls": f"{_CARE}:FollowUpCalls",
         "first_maintenance_due": f"{_CARE}:FirstMaintenanceDue",
         "maintenance_due": f"{_CARE}:MaintenanceDue",
+        "owner_birthday": f"{_CARE}:OwnerBirthday",
+        "lunar_birthday": f"{_CARE}:LunarBirthday",
+        "vehicle_anniversary": f"{_CARE}:VehicleAnniversary",
+        "festival_greetings": f"{_CARE}:FestivalGreetings",
         "consent": f"{_CARE}:Consent",
         "do_not_contact": f"{_CARE}:DoNotContact",
         "cooling_off": f"{_CARE}:CoolingOff",
@@ -365,6 +373,14 @@ def get_policy(
 def get_policy(
     name: Literal["maintenance_due", "maintenance"], **params: Any
 ) -> MaintenanceDue: ...
+@overload
+def get_policy(name: Literal["owner_birthday"], **params: Any) -> OwnerBirthday: ...
+@overload
+def get_policy(name: Literal["lunar_birthday"], **params: Any) -> LunarBirthday: ...
+@overload
+def get_policy(name: Literal["vehicle_anniversary"], **params: Any) -> VehicleAnniversary: ...
+@overload
+def get_policy(name: Literal["festival_greetings"], **params: Any) -> FestivalGreetings: ...
 @overload
 def get_policy(name: Literal["consent"], **params: Any) -> Consent: ...
 @overload

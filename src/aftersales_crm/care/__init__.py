@@ -4,7 +4,9 @@ Care rules (policy kind ``care_rule``) turn facts and features into dated care t
 (:class:`CareTasks`): the 3DC and 7DC follow-up calls after each delivery
 (:class:`FollowUpCalls`), the first maintenance before its free window closes
 (:class:`FirstMaintenanceDue`) and routine maintenance by time or mileage
-(:class:`MaintenanceDue`). Contact rules (policy kind ``contact_rule``) give each task a
+(:class:`MaintenanceDue`), and greetings: the owner's birthday (:class:`OwnerBirthday`) or
+lunar birthday (:class:`LunarBirthday`), the vehicle's purchase anniversary
+(:class:`VehicleAnniversary`) and the major festivals (:class:`FestivalGreetings`). Contact rules (policy kind ``contact_rule``) give each task a
 verdict: consent per purpose and channel (:class:`Consent`), do not contact
 (:class:`DoNotContact`), cooling off after a complaint (:class:`CoolingOff`), a frequency
 cap (:class:`FrequencyCap`), quiet days (:class:`QuietDays`) and a consented channel
@@ -64,6 +66,17 @@ from aftersales_crm.care._followup import (
     followup_kpis,
 )
 from aftersales_crm.care._followup_calls import FOLLOW_UP_KINDS, FollowUpCalls
+from aftersales_crm.care._greetings import (
+    FESTIVAL_GREETING,
+    LEAP_DAYS,
+    LUNAR_BIRTHDAY,
+    OWNER_BIRTHDAY,
+    VEHICLE_ANNIVERSARY,
+    FestivalGreetings,
+    LunarBirthday,
+    OwnerBirthday,
+    VehicleAnniversary,
+)
 from aftersales_crm.care._inputs import CareInputs
 from aftersales_crm.care._maintenance import (
     CARE_BY_DATE,
@@ -96,6 +109,7 @@ __all__ = [
     "CONSENT_PURPOSES",
     "CUSTOMER_FIELDS",
     "DEFAULT_CONTACT_RULES",
+    "FESTIVAL_GREETING",
     "FIRST_MAINTENANCE_DUE",
     "FOLLOW_UP_KEYS",
     "FOLLOW_UP_KINDS",
@@ -105,10 +119,14 @@ __all__ = [
     "HARD_TO_REACH_OUTCOMES",
     "HARD_TO_REACH_QUOTE",
     "INDIVIDUAL_FIELDS",
+    "LEAP_DAYS",
     "LOOKBACK_DAYS",
+    "LUNAR_BIRTHDAY",
     "MAINTENANCE_DUE",
+    "OWNER_BIRTHDAY",
     "REACHED_OUTCOMES",
     "STALE_MONTHS",
+    "VEHICLE_ANNIVERSARY",
     "VEHICLE_FIELDS",
     "Agenda",
     "AllOf",
@@ -121,13 +139,16 @@ __all__ = [
     "CoolingOff",
     "DataPrinciple",
     "DoNotContact",
+    "FestivalGreetings",
     "FirstMaintenanceDue",
     "FollowUpCalls",
     "FollowUpKpis",
     "FrequencyCap",
+    "LunarBirthday",
     "MaintenanceDue",
     "MasterDataQuality",
     "Not",
+    "OwnerBirthday",
     "Planner",
     "PreferredChannel",
     "QualityCheck",
@@ -136,6 +157,7 @@ __all__ = [
     "TaskKind",
     "TaskStatus",
     "Texts",
+    "VehicleAnniversary",
     "Verdicts",
     "all_of",
     "any_of",

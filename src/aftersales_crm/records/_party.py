@@ -171,6 +171,8 @@ class Customer(Record):
         income_band: income band as the dealer records it.
         hobbies: hobbies (爱好), for segmentation and activities.
         family_notes: family situation, free text.
+        lunar_birthday: whether the customer celebrates the lunar birthday (农历生日), so
+            that birthday greetings follow the lunar calendar (default False).
 
     Examples:
         >>> zhang = Customer(id="C1", name="张伟", national_id="11010519491231002X")
@@ -198,6 +200,7 @@ class Customer(Record):
     income_band: Annotated[Text | None, Personal("text")] = None
     hobbies: tuple[Text, ...] = ()
     family_notes: Annotated[Text | None, Personal("text")] = None
+    lunar_birthday: bool = False
 
     @model_validator(mode="before")
     @classmethod
@@ -309,6 +312,7 @@ CUSTOMERS = FactKind(
             s.text("income_band"),
             Column("hobbies", K.TEXTS),
             s.text("family_notes"),
+            Column("lunar_birthday", K.BOOL),
         ),
         Customer,
         checks=(

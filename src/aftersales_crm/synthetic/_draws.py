@@ -146,6 +146,7 @@ def draw_customers(rng: np.random.Generator, n: int, dealers: Dealers, end: np.i
         "home_lon": lon,
         "mobile": mobile.astype(object),
         "hobbies": _empty_tuples(n),  # drawn only for a Book
+        "lunar_birthday": np.zeros(n, dtype=bool),  # not drawn: the random stream is unchanged
     }
     columns.update({name: nones(n) for name in _EMPTY_CUSTOMER_TEXTS})
     return Customers(_in_schema_order("customers", columns), dealer)
