@@ -161,9 +161,14 @@ def anniversaries(
 
 
 def _owners(inputs: CareInputs) -> NDArray[np.intp]:
-    """The customer rows that own a vehicle on ``as_of``, in row order."""
-    owner = np.asarray(inputs.vehicles["owner"], dtype=np.int64)
-    return np.unique(owner[owner >= 0]).astype(np.intp)
+    """The customer rows that own a vehicle on ``as_of``, in row order (computed once)."""
+
+    def owners() -> NDArray[np.intp]:
+        owner = np.asarray(inputs.vehicles["owner"], dtype=np.int64)
+        counts = np.bincount(owner[owner >= 0], minlength=len(inputs.customer_ids))
+        return np.flatnonzero(counts)
+
+    return inputs.memo(("greetings", "owners"), owners)
 
 
 def _lunar_preference(inputs: CareInputs) -> NDArray[np.bool_]:
@@ -613,7 +618,7 @@ class FestivalGreetings(_Greeting):
         """
         params = validate_params(self)
         inputs = care_inputs(inputs, self)
-        owners = inputs.memo(("greetings", "owners"), lambda: _owners(inputs))
+        owners = _owners(inputs)
         first, last = _greeting_days(inputs, params["days_before"], 0)
         parts = []
         for year in range(int(_year(np.array([first]))[0]), int(_year(np.array([last]))[0]) + 1):
