@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
 import pytest
 
+from aftersales_crm import synthetic
 from aftersales_crm.care import (
     FestivalGreetings,
     LunarBirthday,
     OwnerBirthday,
+    Planner,
+    TaskStatus,
     VehicleAnniversary,
 )
 from aftersales_crm.care._greetings import anniversaries
@@ -19,7 +22,7 @@ from aftersales_crm.errors import InvalidValue
 from aftersales_crm.policies import get_policy
 from aftersales_crm.records import Customer, CustomerKind
 
-from .build import VINS, book, car, inputs
+from .build import VINS, book, car, consent, contact, inputs
 
 
 def person(cid: str, born: date | None, *, lunar: bool = False, company: bool = False) -> Customer:
@@ -254,3 +257,87 @@ def test_the_rules_are_built_in_policies() -> None:
     assert isinstance(get_policy("lunar_birthday"), LunarBirthday)
     assert isinstance(get_policy("vehicle_anniversary"), VehicleAnniversary)
     assert get_policy("festival_greetings", days_before=5).days_before == 5
+
+
+def _status(agenda: Any) -> list[tuple[str, str, str]]:
+    return list(
+        zip(
+            agenda.tasks.customer.tolist(),
+            agenda.tasks.kind_names().tolist(),
+            [list(TaskStatus)[s].value for s in agenda.status],
+            strict=True,
+        )
+    )
+
+
+BIRTHDAY_DAY = date(2026, 6, 10)
+GREETED = [
+    person("C1", date(1980, 6, 10)),
+    person("C2", date(1980, 6, 10)),
+    car(0, "C1", date(2020, 5, 1)),
+    car(1, "C2", date(2020, 5, 1)),
+    consent("K1", "C1", date(2020, 1, 1), purpose="marketing", channel="sms"),
+    consent("K2", "C2", date(2020, 1, 1), purpose="marketing", channel="sms"),
+]
+
+
+def test_birthday_greetings_need_marketing_consent_on_their_day() -> None:
+    planner = Planner(rules=(OwnerBirthday(),))
+    # C2 withdrew the consent to marketing by text the day before the birthday.
+    withdrawn = consent(
+        "K3",
+        "C2",
+        BIRTHDAY_DAY - timedelta(days=1),
+        purpose="marketing",
+        channel="sms",
+        granted=False,
+    )
+    agenda = planner.agenda(book(*GREETED, withdrawn, customers=()), on=BIRTHDAY_DAY)
+    assert _status(agenda) == [
+        ("C1", "owner_birthday", "open"),
+        ("C2", "owner_birthday", "blocked"),
+    ]
+
+
+def test_a_birthday_call_that_reached_the_customer_closes_the_greeting() -> None:
+    called = contact("X1", "C1", BIRTHDAY_DAY, purpose="birthday", channel="sms")
+    agenda = Planner(rules=(OwnerBirthday(),)).agenda(
+        book(*GREETED, called, customers=()), on=BIRTHDAY_DAY
+    )
+    assert _status(agenda) == [
+        ("C1", "owner_birthday", "closed"),
+        ("C2", "owner_birthday", "open"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        OwnerBirthday(days_before=2, window_days=3),
+        VehicleAnniversary(leap_day="mar_1", window_days=1),
+        FestivalGreetings(festivals=("new_year", "spring_festival", "mid_autumn")),
+    ],
+    ids=lambda rule: type(rule).__name__,
+)
+def test_the_tasks_of_a_range_are_the_union_of_those_of_its_days(rule: Any) -> None:
+    data = synthetic.book(150, seed=2)
+    start, end = date(2026, 12, 20), date(2027, 1, 12)
+    whole = rule.plan(inputs(data, start, end, as_of=date(2026, 6, 30)))
+
+    def keys(tasks: Any) -> set[tuple[Any, ...]]:
+        return set(
+            zip(
+                tasks.customer.tolist(),
+                tasks.vehicle.tolist(),
+                tasks.due.tolist(),
+                tasks.source.tolist(),
+                strict=True,
+            )
+        )
+
+    days: set[tuple[Any, ...]] = set()
+    for k in range((end - start).days + 1):
+        day = start + timedelta(days=k)
+        days |= keys(rule.plan(inputs(data, day, as_of=date(2026, 6, 30))))
+    assert days == keys(whole)
+    assert len(whole) > 0
