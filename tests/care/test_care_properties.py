@@ -17,13 +17,17 @@ from aftersales_crm.care import (
     Consent,
     CoolingOff,
     DoNotContact,
+    FestivalGreetings,
     FrequencyCap,
+    LunarBirthday,
+    OwnerBirthday,
     Planner,
     PreferredChannel,
     TaskStatus,
+    VehicleAnniversary,
     all_of,
 )
-from aftersales_crm.records import Book
+from aftersales_crm.records import Book, Customer
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import ContactChannel
 
@@ -55,6 +59,13 @@ PLANNERS = (
             FrequencyCap(per_week=1, per_month=2),
         ),
         lookback=5,
+        rules=(
+            *Planner.RULES,
+            OwnerBirthday(days_before=1),
+            LunarBirthday(window_days=2),
+            VehicleAnniversary(leap_day="mar_1"),
+            FestivalGreetings(festivals=("qixi",), days_before=55),  # 19 August 2026
+        ),
     ),
 )
 
@@ -118,7 +129,18 @@ def bases(draw: st.DrawFn) -> Book:
         records.append(
             complaint(f"Q{n}", draw(st.sampled_from(CUSTOMERS)), AS_OF + timedelta(days=draw(days)))
         )
-    return book(*records)
+    # Birthdays near the days asked for, a few celebrated on the lunar calendar.
+    people = [
+        Customer(
+            id=customer,
+            name="王芳",
+            birthday=date(draw(st.integers(min_value=1950, max_value=2000)), 1, 1)
+            + timedelta(days=draw(st.integers(min_value=150, max_value=230))),
+            lunar_birthday=draw(st.booleans()),
+        )
+        for customer in CUSTOMERS
+    ]
+    return book(*people, *records, customers=())
 
 
 def _rows(agenda: Agenda) -> set[tuple[Any, ...]]:
@@ -221,7 +243,7 @@ def test_every_task_a_rule_made_is_on_the_agenda_whatever_the_contact_rules_say(
         data, start=start - timedelta(days=planner.lookback), end=end, as_of=AS_OF
     )
     made = set()
-    for rule in Planner.RULES:
+    for rule in planner.rules or Planner.RULES:
         tasks = rule.plan(inputs)
         made |= set(
             zip(tasks.kind_names().tolist(), tasks.source.tolist(), tasks.due.tolist(), strict=True)
