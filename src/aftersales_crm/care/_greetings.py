@@ -548,10 +548,10 @@ class FestivalGreetings(_Greeting):
         channel: the suggested channel (default ``"sms"``).
         priority: the tasks' priority (default 20).
 
-    Defaults, each the library's choice: the four festivals are the major holidays of
-    China's national holiday regulations (《全国年节及纪念日放假办法》) that issue 15
-    names, less New Year's Day and Labour Day (a greeting there reads as advertising) and
-    Qingming (a day of mourning); three days before, the greeting arrives before the
+    Defaults, each the library's choice: the four festivals are the public holidays of
+    China's national holiday regulations (《全国年节及纪念日放假办法》), less New Year's
+    Day and Labour Day (a greeting there reads as advertising) and Qingming (a day of
+    mourning); three days before, the greeting arrives before the
     customer leaves for the holiday and before the flood of greetings on the day.
 
     Examples:
