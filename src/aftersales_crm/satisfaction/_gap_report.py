@@ -714,6 +714,8 @@ class GapReport:
             text = f"{100 * value:.1f}%"
         else:
             text = f"{value:.0f}" if column.dtype.kind == "i" else f"{value:.2f}"
+        if text.startswith("-") and not text.strip("-0.%"):
+            text = text[1:]  # a value that rounds to zero shows no sign
         flags = self.flagged.get(name)
         return text + "*" if flags is not None and flags[row] else text
 
