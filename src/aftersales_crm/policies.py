@@ -95,17 +95,22 @@ from aftersales_crm.errors import InvalidValue, PolicyNameClash, UnknownPolicyEr
 if TYPE_CHECKING:  # for the return types of get_policy; imported when a policy is asked for
     from aftersales_crm.care import (
         AllOf,
+        AnnualInspection,
         AnyOf,
+        ComplaintFollowUp,
         Consent,
         CoolingOff,
         DoNotContact,
         FirstMaintenanceDue,
         FollowUpCalls,
         FrequencyCap,
+        InsuranceRenewal,
         MaintenanceDue,
         Not,
         PreferredChannel,
         QuietDays,
+        WarrantyEnding,
+        WinBack,
     )
     from aftersales_crm.complaints import ComplaintSla
     from aftersales_crm.loyalty import (
@@ -224,6 +229,11 @@ BUILT_INS: Final[Mapping[str, str]] = MappingProxyType(
         "follow_up_calls": f"{_CARE}:FollowUpCalls",
         "first_maintenance_due": f"{_CARE}:FirstMaintenanceDue",
         "maintenance_due": f"{_CARE}:MaintenanceDue",
+        "insurance_renewal": f"{_CARE}:InsuranceRenewal",
+        "annual_inspection": f"{_CARE}:AnnualInspection",
+        "warranty_ending": f"{_CARE}:WarrantyEnding",
+        "complaint_follow_up": f"{_CARE}:ComplaintFollowUp",
+        "win_back": f"{_CARE}:WinBack",
         "consent": f"{_CARE}:Consent",
         "do_not_contact": f"{_CARE}:DoNotContact",
         "cooling_off": f"{_CARE}:CoolingOff",
@@ -365,6 +375,16 @@ def get_policy(
 def get_policy(
     name: Literal["maintenance_due", "maintenance"], **params: Any
 ) -> MaintenanceDue: ...
+@overload
+def get_policy(name: Literal["insurance_renewal"], **params: Any) -> InsuranceRenewal: ...
+@overload
+def get_policy(name: Literal["annual_inspection"], **params: Any) -> AnnualInspection: ...
+@overload
+def get_policy(name: Literal["warranty_ending"], **params: Any) -> WarrantyEnding: ...
+@overload
+def get_policy(name: Literal["complaint_follow_up"], **params: Any) -> ComplaintFollowUp: ...
+@overload
+def get_policy(name: Literal["win_back"], **params: Any) -> WinBack: ...
 @overload
 def get_policy(name: Literal["consent"], **params: Any) -> Consent: ...
 @overload
