@@ -232,7 +232,9 @@ def test_demo_prints_tomorrows_agenda_by_kind_with_what_the_contact_rules_blocke
     assert 0 < int(head.group(4).replace(",", "")) <= tasks
     rows = re.findall(r"^    \S+ (\w+)\s+([\d,]+)\s+([\d,]+)\s+([\d,]+)\s+([\d,]+)$", section, re.M)
     kinds = {kind: [int(n.replace(",", "")) for n in ns] for kind, *ns in rows}
-    assert {"follow_up_3d", "follow_up_7d", "maintenance_due"} <= set(kinds)
+    assert {"follow_up_3d", "maintenance_due", "insurance_renewal", "annual_inspection"} <= set(
+        kinds
+    )
     assert sum(sum(ns) for ns in kinds.values()) == tasks  # every task counted once
     blocked = re.search(r"blocked by the contact rules \(被联系规则拦截\): ([\d,]+) tasks", section)
     assert blocked is not None

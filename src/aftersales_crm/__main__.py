@@ -21,7 +21,17 @@ from numpy.typing import NDArray
 
 import aftersales_crm
 from aftersales_crm import features, synthetic
-from aftersales_crm.care import Planner, TaskStatus, followup_kpis, master_data_quality
+from aftersales_crm.care import (
+    AnnualInspection,
+    ComplaintFollowUp,
+    InsuranceRenewal,
+    Planner,
+    TaskStatus,
+    WarrantyEnding,
+    WinBack,
+    followup_kpis,
+    master_data_quality,
+)
 from aftersales_crm.complaints import recovery
 from aftersales_crm.errors import AftersalesError
 from aftersales_crm.features import FeatureTable
@@ -66,8 +76,16 @@ from aftersales_crm.values._text import pad_left, pad_right
 
 __all__ = ["main"]
 
-#: The care rules of the demo's agenda: the planner's defaults.
-AGENDA_RULES: Final = Planner.RULES
+#: The care rules of the demo's agenda: the planner's defaults and the renewals, the
+#: inspection, the warranty, the complaint follow-up and win-back.
+AGENDA_RULES: Final = (
+    *Planner.RULES,
+    InsuranceRenewal(),
+    AnnualInspection(),
+    WarrantyEnding(),
+    ComplaintFollowUp(),
+    WinBack(),
+)
 
 #: Built-in sample: (what, raw input) pairs, some deliberately wrong.
 SAMPLE_IDENTIFIERS: tuple[tuple[str, str], ...] = (
@@ -505,7 +523,7 @@ def _care_report(tables: Tables) -> Iterator[str]:
 
 
 #: Example tasks the demo's agenda shows: the most urgent open one of each kind, at most.
-AGENDA_EXAMPLES: Final = 4
+AGENDA_EXAMPLES: Final = 5
 
 
 def _agenda_report(tables: Tables) -> Iterator[str]:

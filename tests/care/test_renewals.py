@@ -9,13 +9,18 @@ import numpy as np
 import pytest
 
 from aftersales_crm import features, synthetic
+from aftersales_crm._policy import BasePolicy
 from aftersales_crm.care import (
     INSPECTION_SCHEDULE,
     AnnualInspection,
+    CareInputs,
+    CareTasks,
     ComplaintFollowUp,
     InspectionStep,
     InsuranceRenewal,
     Planner,
+    Reason,
+    TaskKind,
     WarrantyEnding,
     WinBack,
 )
@@ -406,3 +411,37 @@ def test_the_new_rules_run_in_the_planner_with_the_default_ones() -> None:
     kinds = set(agenda.counts())
     assert {"insurance_renewal", "annual_inspection", "win_back"} <= kinds
     assert np.all(agenda.tasks.priority >= 40)
+
+
+class SurveyCall(BasePolicy):
+    """A care rule of the tests: a survey call to C1 on 12 March 2026."""
+
+    kind = "care_rule"
+
+    def plan(self, inputs: CareInputs) -> CareTasks:
+        tasks = CareTasks.build(
+            TaskKind("survey_call", "survey", "调查", purpose="survey"),
+            Reason("survey", "调查"),
+            customer=["C1"],
+            due=["2026-03-12"],
+            source=["S1"],
+        )
+        return tasks.take(np.flatnonzero(inputs.meets(tasks.window_start, tasks.window_end)))
+
+
+def test_the_call_after_a_resolution_is_not_cooled_off_by_its_own_complaint() -> None:
+    records = [
+        complaint("Q1", "C1", date(2026, 3, 1)),
+        resolved("U1", "Q1", date(2026, 3, 5)),
+        *everything(),
+    ]
+    agenda = Planner(rules=(ComplaintFollowUp(),)).agenda(book(*records), on=date(2026, 3, 12))
+    assert agenda.status_counts() == {"open": 1}
+    # A survey task of the same customer in the same days is still cooled off.
+    survey = Planner(rules=(ComplaintFollowUp(), SurveyCall())).agenda(
+        book(*records), on=date(2026, 3, 12)
+    )
+    assert sorted(survey.counts().items()) == [
+        ("complaint_follow_up", {"open": 1}),
+        ("survey_call", {"blocked": 1}),
+    ]
