@@ -29,42 +29,19 @@ from aftersales_crm.loyalty import LoyaltyValueMatrix
 from aftersales_crm.records import ComplaintUpdated
 from aftersales_crm.tables import Tables
 
-from .build import VINS, beijing, book, car, complaint, contact, everything, inputs, order
-
-Row = tuple[date, date, date, int, int]
-
-
-def plan(rule: object, *records: object, start: date, end: date, as_of: date) -> list[Row]:
-    """Each task as (due, window end, target, reason code, detail), by due day."""
-    tasks = rule.plan(inputs(book(*records), start, end, as_of=as_of))  # type: ignore[attr-defined]
-    rows = tasks.canonical_order()
-    return list(
-        zip(
-            tasks.due[rows].tolist(),
-            tasks.window_end[rows].tolist(),
-            tasks.target[rows].tolist(),
-            tasks.reason[rows].tolist(),
-            tasks.detail[rows].tolist(),
-            strict=True,
-        )
-    )
-
-
-def readings(serial: int, customer: str, *days_km: tuple[date, int]) -> list[object]:
-    """Visits of car ``serial`` with these odometer readings (accessories: not a service)."""
-    return [
-        order(
-            f"R{serial}-{i}",
-            day,
-            customer=customer,
-            vehicle=VINS[serial],
-            km=km,
-            closed=day,
-            kind="accessories",
-        )
-        for i, (day, km) in enumerate(days_km)
-    ]
-
+from .build import (
+    VINS,
+    beijing,
+    book,
+    car,
+    complaint,
+    contact,
+    everything,
+    inputs,
+    order,
+    plan,
+    readings,
+)
 
 # ---------------------------------------------------------------- insurance renewal
 
@@ -96,20 +73,23 @@ def test_insurance_bought_on_29_february_runs_out_on_28_february_then_29_in_leap
     ]
 
 
+def renewed(closed: date) -> list[object]:
+    """Car 1 of C2, bought 31 January 2023, its insurance renewed here on 20 January 2025."""
+    renewal = order(
+        "IR1",
+        date(2025, 1, 20),
+        customer="C2",
+        vehicle=VINS[1],
+        closed=closed,
+        kind="insurance_renewal",
+    )
+    return [*car(1, "C2", date(2023, 1, 31)), renewal]
+
+
 def test_a_renewal_sold_here_restarts_the_insurance_year() -> None:
     # Bought 31 January 2023, renewal sold on 20 January 2025: the next runs out on
     # 20 January 2026 (not the purchase anniversary, 31 January).
-    records = [
-        car(1, "C2", date(2023, 1, 31)),
-        order(
-            "IR1",
-            date(2025, 1, 20),
-            customer="C2",
-            vehicle=VINS[1],
-            closed=date(2025, 1, 20),
-            kind="insurance_renewal",
-        ),
-    ]
+    records = renewed(closed=date(2025, 1, 20))
     assert plan(
         InsuranceRenewal(),
         *records,
@@ -123,17 +103,7 @@ def test_a_renewal_sold_here_restarts_the_insurance_year() -> None:
 
 
 def test_a_renewal_not_closed_by_as_of_does_not_count_and_reminders_are_a_parameter() -> None:
-    records = [
-        car(1, "C2", date(2023, 1, 31)),
-        order(
-            "IR1",
-            date(2025, 1, 20),
-            customer="C2",
-            vehicle=VINS[1],
-            closed=date(2025, 1, 22),
-            kind="insurance_renewal",
-        ),
-    ]
+    records = renewed(closed=date(2025, 1, 22))
     assert plan(
         InsuranceRenewal(reminders=(10,)),
         *records,
