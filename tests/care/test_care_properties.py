@@ -13,14 +13,19 @@ from hypothesis import strategies as st
 from aftersales_crm.care import (
     CONSENT_PURPOSES,
     Agenda,
+    AnnualInspection,
     CareInputs,
+    ComplaintFollowUp,
     Consent,
     CoolingOff,
     DoNotContact,
     FrequencyCap,
+    InsuranceRenewal,
     Planner,
     PreferredChannel,
     TaskStatus,
+    WarrantyEnding,
+    WinBack,
     all_of,
 )
 from aftersales_crm.records import Book
@@ -57,6 +62,19 @@ PLANNERS = (
         lookback=5,
     ),
 )
+EVERY_RULE = Planner(
+    rules=(
+        *Planner.RULES,
+        InsuranceRenewal(),
+        AnnualInspection(),
+        WarrantyEnding(),
+        ComplaintFollowUp(),
+        WinBack(),
+    ),
+    contact=PLANNERS[1].contact,
+    lookback=5,
+)
+PLANNERS = (*PLANNERS, EVERY_RULE)
 
 
 @st.composite
@@ -171,11 +189,11 @@ def test_no_task_is_to_be_done_without_consent_for_its_purpose_and_channel(
     data=bases(),
     first=st.integers(min_value=-10, max_value=25),
     length=st.integers(min_value=0, max_value=6),
+    planner=st.sampled_from(PLANNERS[1:]),
 )
 def test_the_agenda_of_a_range_is_the_union_of_its_days_agendas(
-    data: Book, first: int, length: int
+    data: Book, first: int, length: int, planner: Planner
 ) -> None:
-    planner = PLANNERS[1]
     start = AS_OF + timedelta(days=first)
     end = start + timedelta(days=length)
     whole = planner.agenda(data, start=start, end=end, as_of=AS_OF)
@@ -214,14 +232,14 @@ def test_the_same_facts_in_any_order_give_the_same_agenda(
 @FEW
 @given(data=bases())
 def test_every_task_a_rule_made_is_on_the_agenda_whatever_the_contact_rules_say(data: Book) -> None:
-    planner = PLANNERS[1]
+    planner = EVERY_RULE
     start, end = AS_OF, AS_OF + timedelta(days=30)
     agenda = planner.agenda(data, start=start, end=end, as_of=AS_OF)
     inputs = CareInputs.of(
         data, start=start - timedelta(days=planner.lookback), end=end, as_of=AS_OF
     )
     made = set()
-    for rule in Planner.RULES:
+    for rule in planner.rules or ():
         tasks = rule.plan(inputs)
         made |= set(
             zip(tasks.kind_names().tolist(), tasks.source.tolist(), tasks.due.tolist(), strict=True)
