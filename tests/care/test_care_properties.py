@@ -49,7 +49,7 @@ AS_OF = date(2026, 6, 30)
 FEW = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SHANGHAI = timezone(timedelta(hours=8))
 
-PLANNERS = (
+PLANNERS: tuple[Planner, ...] = (
     Planner(),
     Planner(
         contact=all_of(
