@@ -531,10 +531,11 @@ class WarrantyEnding(BasePolicy):
 
     China's rules on the repair, replacement and return of household cars
     (《家用汽车产品修理、更换、退货责任规定》, AQSIQ order No. 150 of 2012, in force from
-    1 October 2013; the SAMR revision, order No. 43 of 2021, in force from 1 January 2022,
-    kept the figures) give a warranty (包修期) of no less than 3 years or 60,000 km,
-    whichever comes first, from the day the invoice is issued: the defaults, ``months``
-    36 and ``km`` 60,000. Makers often give more; set them per rule. The warranty ends
+    1 October 2013, article 17) give a warranty (包修期) of no less than 3 years or
+    60,000 km, whichever comes first, from the day the invoice is issued: the defaults,
+    ``months`` 36 and ``km`` 60,000. The library reads the SAMR revision of the rules
+    (order No. 43 of 2021, in force from 1 January 2022) as keeping these figures; check
+    its text if you rely on them. Makers often give more; set them per rule. The warranty ends
     ``months`` after the purchase (from the purchase itself, month ends kept) or on the
     day the odometer is estimated to reach ``km`` (the features' mileage model: the latest
     reading plus the vehicle's km a day), whichever comes first. Each vehicle owned by a
