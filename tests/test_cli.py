@@ -217,3 +217,32 @@ def test_the_demo_reports_follow_up_calls_and_master_data_quality(out: str) -> N
         assert f"\n    {principle} " in quality
     wrong = next(line for line in quality.splitlines() if "wrong number" in line)
     assert len(re.findall(r"\d+% \(\d+/\d+\)", wrong)) == 3  # two dealers and the network
+
+
+def test_demo_prints_tomorrows_agenda_by_kind_with_what_the_contact_rules_blocked(
+    out: str,
+) -> None:
+    section = out.split("Tomorrow's care agenda")[1]
+    head = re.search(
+        r"^ \(明日关怀日程\) (\S+), facts to (\S+): ([\d,]+) tasks, ([\d,]+) calls", section
+    )
+    assert head is not None
+    assert head.group(1) > head.group(2)  # tomorrow, after the facts' last day
+    tasks = int(head.group(3).replace(",", ""))
+    assert 0 < int(head.group(4).replace(",", "")) <= tasks
+    rows = re.findall(r"^    \S+ (\w+)\s+([\d,]+)\s+([\d,]+)\s+([\d,]+)\s+([\d,]+)$", section, re.M)
+    kinds = {kind: [int(n.replace(",", "")) for n in ns] for kind, *ns in rows}
+    assert {"follow_up_3d", "maintenance_due", "insurance_renewal", "annual_inspection"} <= set(
+        kinds
+    )
+    assert sum(sum(ns) for ns in kinds.values()) == tasks  # every task counted once
+    blocked = re.search(r"blocked by the contact rules \(被联系规则拦截\): ([\d,]+) tasks", section)
+    assert blocked is not None
+    total = int(blocked.group(1).replace(",", ""))
+    assert total == sum(ns[3] for ns in kinds.values()) > 0
+    reasons = re.findall(r"^ +([\d,]+)  (.+) \((.+)\)$", section.split("被联系规则拦截")[1], re.M)
+    assert sum(int(n.replace(",", "")) for n, _, _ in reasons) == total
+    assert any("consent" in en for _, en, _ in reasons)
+    assert all(re.search(r"[\u4e00-\u9fff]", zh) for _, _, zh in reasons)
+    assert "维修保养交车后第3天回访" in section  # a reason in Chinese
+    assert "follow-up call 3 days after" in section  # and in English

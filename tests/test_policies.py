@@ -840,7 +840,7 @@ def test_names_are_case_insensitive_and_aliases_resolve(name: str, canonical: st
         ("RFM-scores", "did you mean 'rfm_score'?"),
         (
             "xyzzy",
-            "the policies are all_of, any_of, body_type, complaint_sla, consent, ",
+            "the policies are all_of, annual_inspection, any_of, ",
         ),  # nothing close: all
     ],
 )

@@ -21,7 +21,21 @@ from numpy.typing import NDArray
 
 import aftersales_crm
 from aftersales_crm import features, synthetic
-from aftersales_crm.care import followup_kpis, master_data_quality
+from aftersales_crm.care import (
+    AnnualInspection,
+    ComplaintFollowUp,
+    FestivalGreetings,
+    InsuranceRenewal,
+    LunarBirthday,
+    OwnerBirthday,
+    Planner,
+    TaskStatus,
+    VehicleAnniversary,
+    WarrantyEnding,
+    WinBack,
+    followup_kpis,
+    master_data_quality,
+)
 from aftersales_crm.complaints import recovery
 from aftersales_crm.errors import AftersalesError
 from aftersales_crm.features import FeatureTable
@@ -65,6 +79,21 @@ from aftersales_crm.values import (
 from aftersales_crm.values._text import pad_left, pad_right
 
 __all__ = ["main"]
+
+#: The care rules of the demo's agenda: the planner's defaults and the renewals, the
+#: inspection, the warranty, the complaint follow-up and win-back.
+AGENDA_RULES: Final = (
+    *Planner.RULES,
+    InsuranceRenewal(),
+    AnnualInspection(),
+    WarrantyEnding(),
+    ComplaintFollowUp(),
+    WinBack(),
+    OwnerBirthday(),
+    LunarBirthday(),
+    VehicleAnniversary(),
+    FestivalGreetings(),
+)
 
 #: Built-in sample: (what, raw input) pairs, some deliberately wrong.
 SAMPLE_IDENTIFIERS: tuple[tuple[str, str], ...] = (
@@ -501,6 +530,49 @@ def _care_report(tables: Tables) -> Iterator[str]:
         yield "    " + line
 
 
+#: Example tasks the demo's agenda shows: the most urgent open one of each kind, at most.
+AGENDA_EXAMPLES: Final = 5
+
+
+def _agenda_report(tables: Tables) -> Iterator[str]:
+    """Tomorrow's care agenda: tasks per kind and status, examples, what consent blocked."""
+    as_of = synthetic.DEFAULT_AS_OF
+    tomorrow = as_of + timedelta(days=1)
+    agenda = Planner(rules=AGENDA_RULES).agenda(tables, on=tomorrow, as_of=as_of)
+    statuses = tuple(TaskStatus)
+    yield ""
+    yield (
+        f"Tomorrow's care agenda (明日关怀日程) {tomorrow}, facts to {as_of}:"
+        f" {len(agenda):,} tasks, {agenda.calls():,} calls to make"
+    )
+    yield "    " + pad_right("kind", 34) + "".join(pad_left(s.value, 9) for s in statuses)
+    counts = agenda.counts()
+    for kind in agenda.tasks.kinds:
+        if kind.name in counts:
+            cells = "".join(pad_left(f"{counts[kind.name].get(s.value, 0):,}", 9) for s in statuses)
+            yield "    " + pad_right(f"{kind.label('zh')} {kind.name}", 34) + cells
+    yield "  examples (the first open task of each kind, in agenda order):"
+    status = agenda.status
+    open_ = statuses.index(TaskStatus.OPEN)
+    en, zh = agenda.tasks.reasons_text("en"), agenda.tasks.reasons_text("zh")
+    shown = 0
+    for code in range(len(agenda.tasks.kinds)):
+        rows = np.flatnonzero((agenda.tasks.kind == code) & (status == open_))
+        if len(rows) and shown < AGENDA_EXAMPLES:
+            row = int(rows[0])
+            head = f"    {agenda.tasks.customer[row]} due {agenda.tasks.due[row]}: "
+            yield head + str(zh[row])
+            yield " " * len(head) + str(en[row])
+            shown += 1
+    blocked = agenda.blocked_by[agenda.blocked_by >= 0]
+    yield f"  blocked by the contact rules (被联系规则拦截): {len(blocked):,} tasks"
+    found = np.bincount(blocked, minlength=len(agenda.block_reasons))
+    for code in np.argsort(-found, kind="stable").tolist():
+        if found[code]:
+            reason = agenda.block_reasons[code]
+            yield f"    {pad_left(f'{int(found[code]):,}', 6)}  {reason.text('en')} ({reason.text('zh')})"
+
+
 def demo() -> Iterator[str]:
     """Yield the lines of the demo report.
 
@@ -526,6 +598,7 @@ def demo() -> Iterator[str]:
     yield ""
     yield from _satisfaction_report(tables)
     yield from _care_report(tables)
+    yield from _agenda_report(tables)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -95,7 +95,9 @@ from aftersales_crm.errors import InvalidValue, PolicyNameClash, UnknownPolicyEr
 if TYPE_CHECKING:  # for the return types of get_policy; imported when a policy is asked for
     from aftersales_crm.care import (
         AllOf,
+        AnnualInspection,
         AnyOf,
+        ComplaintFollowUp,
         Consent,
         CoolingOff,
         DoNotContact,
@@ -103,6 +105,7 @@ if TYPE_CHECKING:  # for the return types of get_policy; imported when a policy 
         FirstMaintenanceDue,
         FollowUpCalls,
         FrequencyCap,
+        InsuranceRenewal,
         LunarBirthday,
         MaintenanceDue,
         Not,
@@ -110,6 +113,8 @@ if TYPE_CHECKING:  # for the return types of get_policy; imported when a policy 
         PreferredChannel,
         QuietDays,
         VehicleAnniversary,
+        WarrantyEnding,
+        WinBack,
     )
     from aftersales_crm.complaints import ComplaintSla
     from aftersales_crm.loyalty import (
@@ -232,6 +237,11 @@ BUILT_INS: Final[Mapping[str, str]] = MappingProxyType(
         "lunar_birthday": f"{_CARE}:LunarBirthday",
         "vehicle_anniversary": f"{_CARE}:VehicleAnniversary",
         "festival_greetings": f"{_CARE}:FestivalGreetings",
+        "insurance_renewal": f"{_CARE}:InsuranceRenewal",
+        "annual_inspection": f"{_CARE}:AnnualInspection",
+        "warranty_ending": f"{_CARE}:WarrantyEnding",
+        "complaint_follow_up": f"{_CARE}:ComplaintFollowUp",
+        "win_back": f"{_CARE}:WinBack",
         "consent": f"{_CARE}:Consent",
         "do_not_contact": f"{_CARE}:DoNotContact",
         "cooling_off": f"{_CARE}:CoolingOff",
@@ -381,6 +391,16 @@ def get_policy(name: Literal["lunar_birthday"], **params: Any) -> LunarBirthday:
 def get_policy(name: Literal["vehicle_anniversary"], **params: Any) -> VehicleAnniversary: ...
 @overload
 def get_policy(name: Literal["festival_greetings"], **params: Any) -> FestivalGreetings: ...
+@overload
+def get_policy(name: Literal["insurance_renewal"], **params: Any) -> InsuranceRenewal: ...
+@overload
+def get_policy(name: Literal["annual_inspection"], **params: Any) -> AnnualInspection: ...
+@overload
+def get_policy(name: Literal["warranty_ending"], **params: Any) -> WarrantyEnding: ...
+@overload
+def get_policy(name: Literal["complaint_follow_up"], **params: Any) -> ComplaintFollowUp: ...
+@overload
+def get_policy(name: Literal["win_back"], **params: Any) -> WinBack: ...
 @overload
 def get_policy(name: Literal["consent"], **params: Any) -> Consent: ...
 @overload

@@ -160,3 +160,42 @@ def inputs(
     data: Book | Tables, start: date, end: date | None = None, as_of: date | None = None, **kw: Any
 ) -> CareInputs:
     return CareInputs.of(data, start=start, end=end, as_of=as_of, **kw)
+
+
+Row = tuple[date, date, date, int, int]
+
+
+def plan(rule: object, *records: object, start: date, end: date, as_of: date) -> list[Row]:
+    """Each task as (due, window end, target, reason code, detail), by due day."""
+    tasks = rule.plan(inputs(book(*records), start, end, as_of=as_of))  # type: ignore[attr-defined]
+    assert set(tasks.vehicle.tolist()) <= set(VINS)
+    assert (tasks.anchor < tasks.due).all()
+    rows = tasks.canonical_order()
+    return list(
+        zip(
+            tasks.due[rows].tolist(),
+            tasks.window_end[rows].tolist(),
+            tasks.target[rows].tolist(),
+            tasks.reason[rows].tolist(),
+            tasks.detail[rows].tolist(),
+            strict=True,
+        )
+    )
+
+
+def readings(
+    serial: int, customer: str, *days_km: tuple[date, int], kind: str = "accessories"
+) -> list[object]:
+    """Visits of car ``serial`` with these odometer readings (accessories: not a service)."""
+    return [
+        order(
+            f"R{serial}-{i}",
+            day,
+            customer=customer,
+            vehicle=VINS[serial],
+            km=km,
+            closed=day,
+            kind=kind,
+        )
+        for i, (day, km) in enumerate(days_km)
+    ]

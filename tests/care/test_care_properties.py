@@ -13,18 +13,23 @@ from hypothesis import strategies as st
 from aftersales_crm.care import (
     CONSENT_PURPOSES,
     Agenda,
+    AnnualInspection,
     CareInputs,
+    ComplaintFollowUp,
     Consent,
     CoolingOff,
     DoNotContact,
     FestivalGreetings,
     FrequencyCap,
+    InsuranceRenewal,
     LunarBirthday,
     OwnerBirthday,
     Planner,
     PreferredChannel,
     TaskStatus,
     VehicleAnniversary,
+    WarrantyEnding,
+    WinBack,
     all_of,
 )
 from aftersales_crm.records import Book, Customer
@@ -48,7 +53,7 @@ AS_OF = date(2026, 6, 30)
 FEW = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SHANGHAI = timezone(timedelta(hours=8))
 
-PLANNERS = (
+PLANNERS: tuple[Planner, ...] = (
     Planner(),
     Planner(
         contact=all_of(
@@ -68,6 +73,19 @@ PLANNERS = (
         ),
     ),
 )
+EVERY_RULE = Planner(
+    rules=(
+        *Planner.RULES,
+        InsuranceRenewal(),
+        AnnualInspection(),
+        WarrantyEnding(),
+        ComplaintFollowUp(),
+        WinBack(),
+    ),
+    contact=PLANNERS[1].contact,
+    lookback=5,
+)
+PLANNERS = (*PLANNERS, EVERY_RULE)
 
 
 @st.composite
@@ -193,11 +211,11 @@ def test_no_task_is_to_be_done_without_consent_for_its_purpose_and_channel(
     data=bases(),
     first=st.integers(min_value=-10, max_value=25),
     length=st.integers(min_value=0, max_value=6),
+    planner=st.sampled_from(PLANNERS[1:]),
 )
 def test_the_agenda_of_a_range_is_the_union_of_its_days_agendas(
-    data: Book, first: int, length: int
+    data: Book, first: int, length: int, planner: Planner
 ) -> None:
-    planner = PLANNERS[1]
     start = AS_OF + timedelta(days=first)
     end = start + timedelta(days=length)
     whole = planner.agenda(data, start=start, end=end, as_of=AS_OF)
@@ -236,7 +254,7 @@ def test_the_same_facts_in_any_order_give_the_same_agenda(
 @FEW
 @given(data=bases())
 def test_every_task_a_rule_made_is_on_the_agenda_whatever_the_contact_rules_say(data: Book) -> None:
-    planner = PLANNERS[1]
+    planner = EVERY_RULE
     start, end = AS_OF, AS_OF + timedelta(days=30)
     agenda = planner.agenda(data, start=start, end=end, as_of=AS_OF)
     inputs = CareInputs.of(

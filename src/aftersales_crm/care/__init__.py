@@ -3,10 +3,14 @@
 Care rules (policy kind ``care_rule``) turn facts and features into dated care tasks
 (:class:`CareTasks`): the 3DC and 7DC follow-up calls after each delivery
 (:class:`FollowUpCalls`), the first maintenance before its free window closes
-(:class:`FirstMaintenanceDue`) and routine maintenance by time or mileage
-(:class:`MaintenanceDue`), and greetings: the owner's birthday (:class:`OwnerBirthday`) or
-lunar birthday (:class:`LunarBirthday`), the vehicle's purchase anniversary
-(:class:`VehicleAnniversary`) and the major festivals (:class:`FestivalGreetings`). Contact rules (policy kind ``contact_rule``) give each task a
+(:class:`FirstMaintenanceDue`), routine maintenance by time or mileage
+(:class:`MaintenanceDue`), the insurance renewal (:class:`InsuranceRenewal`), the annual
+inspection from a schedule table (:class:`AnnualInspection`), the end of the warranty
+(:class:`WarrantyEnding`), a call after a resolved complaint (:class:`ComplaintFollowUp`), a
+call to win back lost customers of high value (:class:`WinBack`), and greetings: the
+owner's birthday (:class:`OwnerBirthday`) or lunar birthday (:class:`LunarBirthday`), the
+vehicle's purchase anniversary (:class:`VehicleAnniversary`) and the major festivals
+(:class:`FestivalGreetings`). Contact rules (policy kind ``contact_rule``) give each task a
 verdict: consent per purpose and channel (:class:`Consent`), do not contact
 (:class:`DoNotContact`), cooling off after a complaint (:class:`CoolingOff`), a frequency
 cap (:class:`FrequencyCap`), quiet days (:class:`QuietDays`) and a consented channel
@@ -98,13 +102,29 @@ from aftersales_crm.care._master_data import (
     master_data_quality,
 )
 from aftersales_crm.care._planner import BOOSTS, LOOKBACK_DAYS, Planner
+from aftersales_crm.care._renewals import (
+    ANNUAL_INSPECTION,
+    COMPLAINT_FOLLOW_UP,
+    INSPECTION_SCHEDULE,
+    INSURANCE_RENEWAL,
+    WARRANTY_ENDING,
+    WIN_BACK,
+    AnnualInspection,
+    ComplaintFollowUp,
+    InspectionStep,
+    InsuranceRenewal,
+    WarrantyEnding,
+    WinBack,
+)
 from aftersales_crm.care._rule import CareRule
 from aftersales_crm.care._tasks import REACHED_OUTCOMES, CareTasks, Reason, TaskKind, Texts
 
 __all__ = [
+    "ANNUAL_INSPECTION",
     "BOOSTS",
     "CARE_BY_DATE",
     "CHECKS",
+    "COMPLAINT_FOLLOW_UP",
     "COMPLAINT_WINDOW_DAYS",
     "CONSENT_PURPOSES",
     "CUSTOMER_FIELDS",
@@ -119,6 +139,8 @@ __all__ = [
     "HARD_TO_REACH_OUTCOMES",
     "HARD_TO_REACH_QUOTE",
     "INDIVIDUAL_FIELDS",
+    "INSPECTION_SCHEDULE",
+    "INSURANCE_RENEWAL",
     "LEAP_DAYS",
     "LOOKBACK_DAYS",
     "LUNAR_BIRTHDAY",
@@ -128,12 +150,16 @@ __all__ = [
     "STALE_MONTHS",
     "VEHICLE_ANNIVERSARY",
     "VEHICLE_FIELDS",
+    "WARRANTY_ENDING",
+    "WIN_BACK",
     "Agenda",
     "AllOf",
+    "AnnualInspection",
     "AnyOf",
     "CareInputs",
     "CareRule",
     "CareTasks",
+    "ComplaintFollowUp",
     "Consent",
     "ContactRule",
     "CoolingOff",
@@ -144,6 +170,8 @@ __all__ = [
     "FollowUpCalls",
     "FollowUpKpis",
     "FrequencyCap",
+    "InspectionStep",
+    "InsuranceRenewal",
     "LunarBirthday",
     "MaintenanceDue",
     "MasterDataQuality",
@@ -159,6 +187,8 @@ __all__ = [
     "Texts",
     "VehicleAnniversary",
     "Verdicts",
+    "WarrantyEnding",
+    "WinBack",
     "all_of",
     "any_of",
     "followup_kpis",

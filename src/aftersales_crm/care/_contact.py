@@ -400,7 +400,9 @@ class CoolingOff(_ContactRule):
     A task is blocked when the customer filed a complaint (known by the end of
     ``as_of``) at most ``days`` days before the day the task is judged on (its due day, or
     ``as_of`` once due), and its purpose needs one of the consents in ``purposes``. Service
-    reminders still go out, and the complaint's own handling is not a care task.
+    reminders still go out, and so does a task a complaint itself caused (its source is in
+    the ``complaints`` table: the call after its resolution,
+    :class:`~aftersales_crm.care.ComplaintFollowUp`), which is the complaint's own handling.
 
     Attributes:
         days: days of quiet after a complaint (default 30, the library's choice: the
@@ -434,7 +436,10 @@ class CoolingOff(_ContactRule):
         filed = last_complaint(inputs, customers, on)
         cooled = np.array([p.value in params["purposes"] for p in _CONSENTS] or [False])
         recent = ~np.isnat(filed) & ((on - filed).astype(np.int64) <= params["days"])
-        return Verdicts.blocking(tasks, recent & cooled[_consent_of(tasks)], self.REASON)
+        handling = tasks.texts("source_table").values() == "complaints"
+        return Verdicts.blocking(
+            tasks, recent & cooled[_consent_of(tasks)] & ~handling, self.REASON
+        )
 
 
 def _rank_within(groups: NDArray[np.int64], order: NDArray[np.intp]) -> NDArray[np.int64]:

@@ -175,6 +175,34 @@ def _add_months(days: NDArray[np.datetime64], months: NDArray[np.int64]) -> NDAr
     return out
 
 
+def km_reached(
+    inputs: CareInputs,
+    rows: NDArray[np.intp],
+    since: NDArray[np.datetime64],
+    km: NDArray[np.float64],
+) -> NDArray[np.datetime64]:
+    """The day each vehicle at ``rows`` is estimated to have driven ``km`` since ``since``.
+
+    With the features' mileage model: ``ceil((km - reading) / km_per_day)`` days after the
+    vehicle's latest odometer reading, or ``ceil(km / km_per_day)`` days after ``since``
+    without one (a reading before ``since`` is not one: the distance counts from
+    ``since``); NaT where ``km`` is NaN or the vehicle has no estimated km a day.
+    """
+    vehicles = inputs.vehicles
+    rate = vehicles["km_per_day"][rows]
+    reading = vehicles["last_mileage"][rows]
+    read_on = vehicles["last_visit"][rows]
+    read = ~np.isnan(reading) & ~np.isnat(read_on) & (read_on >= since)
+    start = np.where(read, read_on, since)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        days = np.ceil(np.maximum(km - np.where(read, reading, 0.0), 0.0) / rate)
+    unknown = np.isnan(days) | ~(rate > 0)
+    out: NDArray[np.datetime64] = np.where(
+        unknown, _NAT, start + np.where(unknown, 0, days).astype(np.int64)
+    ).astype("datetime64[D]")
+    return out
+
+
 class _Cadence(NamedTuple):
     """A rule's reminders of every vehicle, before the days asked for narrow them."""
 
@@ -361,16 +389,8 @@ class FirstMaintenanceDue(BasePolicy):
         months, km = _intervals(inputs, params["months"], params["km"], params["models"])
         months, km, bought = months[rows], km[rows], bought[rows]
         by_time = _add_months(bought, months)
-        rate = vehicles["km_per_day"][rows]
-        reading = vehicles["last_mileage"][rows]
-        read_on = vehicles["last_visit"][rows]
-        read = ~np.isnan(reading) & ~np.isnat(read_on)
-        start = np.where(read, read_on, bought)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            days = np.ceil(np.maximum(km - np.where(read, reading, 0.0), 0.0) / rate)
-        days[~(rate > 0)] = np.nan
-        by_km = start + np.where(np.isnan(days), 0, days).astype(np.int64)
-        reach = ~np.isnan(days) & (by_km < by_time)
+        by_km = km_reached(inputs, rows, bought, km)
+        reach = ~np.isnat(by_km) & (by_km < by_time)
         deadline = np.where(reach, by_km, by_time)
         touch = [
             np.maximum(deadline - np.timedelta64(d, "D"), bought + np.timedelta64(1, "D"))
