@@ -221,6 +221,53 @@ def test_the_monthly_cap_counts_the_days_the_weekly_cap_kept() -> None:
     assert judge(FrequencyCap(per_week=7, per_month=2), todo) == [MONTH, None, None, None]
 
 
+def test_two_contacts_made_this_week_block_a_new_task_with_per_week_2() -> None:
+    # as_of is Wednesday 10 June 2026; its ISO week runs from Monday 8 to Sunday 14 June.
+    made = [
+        contact("X1", "C1", date(2026, 6, 8)),
+        contact("X2", "C1", date(2026, 6, 9), outcome="no_answer"),  # counts all the same
+        contact("X3", "C2", date(2026, 6, 9)),
+    ]
+    todo = tasks(
+        ("remind", "C1", "2026-06-12", "2026-06-12", 99, "phone"),  # third day this week
+        ("remind", "C1", "2026-06-15"),  # next week
+        ("remind", "C2", "2026-06-12"),  # C2 was contacted once: room for one more
+    )
+    assert judge(FrequencyCap(per_week=2), todo, *made) == [WEEK, None, None]
+    # Counting only the contacts that reached the customer, C1 has had one this week.
+    assert judge(FrequencyCap(per_week=2, reached_only=True), todo, *made) == [None] * 3
+
+
+def test_a_task_due_on_a_day_already_contacted_joins_that_contact() -> None:
+    made = [contact("X1", "C1", date(2026, 6, 8)), contact("X2", "C1", date(2026, 6, 10))]
+    todo = tasks(("remind", "C1", "2026-06-10"), ("remind", "C1", "2026-06-11"))
+    assert judge(FrequencyCap(per_week=2), todo, *made) == [None, WEEK]
+
+
+def test_a_contact_after_as_of_is_not_known_yet() -> None:
+    made = [contact("X1", "C1", date(2026, 6, 9)), contact("X2", "C1", date(2026, 6, 11))]
+    todo = tasks(("remind", "C1", "2026-06-12"))
+    assert judge(FrequencyCap(per_week=2), todo, *made) == [None]
+    assert judge(FrequencyCap(per_week=2), todo, *made, as_of=date(2026, 6, 11)) == [WEEK]
+
+
+def test_a_contact_last_week_counts_for_the_month_not_the_week() -> None:
+    # Tuesday 2 and Friday 5 June 2026 fall in the ISO week before as_of's, in June.
+    made = [contact("X1", "C1", date(2026, 6, 2)), contact("X2", "C1", date(2026, 6, 5))]
+    todo = tasks(("remind", "C1", "2026-06-11"), ("remind", "C1", "2026-06-12"))
+    assert judge(FrequencyCap(per_week=2, per_month=4), todo, *made) == [None, None]
+    assert judge(FrequencyCap(per_week=2, per_month=3), todo, *made) == [None, MONTH]
+
+
+def test_a_contact_in_the_same_iso_week_but_the_month_before_counts_for_the_week_only() -> None:
+    # Monday 29 June to Sunday 5 July 2026 is one ISO week across two months.
+    made = [contact("X1", "C1", date(2026, 6, 29)), contact("X2", "C1", date(2026, 6, 30))]
+    todo = tasks(("remind", "C1", "2026-07-01"))
+    july_1 = date(2026, 7, 1)
+    assert judge(FrequencyCap(per_week=2), todo, *made, as_of=july_1) == [WEEK]
+    assert judge(FrequencyCap(per_week=3, per_month=1), todo, *made, as_of=july_1) == [None]
+
+
 # ---------------------------------------------------------------- quiet days
 
 

@@ -69,9 +69,10 @@ def test_a_task_is_closed_blocked_overdue_or_open_on_as_of() -> None:
         # the 7DC calls, due 3 July
         ("C1", "follow_up_7d", "open", None),
         ("C2", "follow_up_7d", "blocked", Consent.REASON.text()),
-        ("C3", "follow_up_7d", "open", None),
+        # C3 was called on Monday 29 and Tuesday 30 June: a third day in that ISO week
+        ("C3", "follow_up_7d", "blocked", FrequencyCap.WEEK.text()),
     ]
-    assert agenda.status_counts() == {"open": 2, "closed": 1, "overdue": 1, "blocked": 2}
+    assert agenda.status_counts() == {"open": 1, "closed": 1, "overdue": 1, "blocked": 3}
 
 
 def test_facts_after_as_of_do_not_close_a_task() -> None:
@@ -180,7 +181,14 @@ def test_the_report_shows_each_kind_with_its_reasons_and_what_was_blocked() -> N
 def test_to_pandas_and_iteration_give_one_row_per_task() -> None:
     agenda = CALLS_ONLY.agenda(book(*LIFE), **JULY)
     frame = agenda.to_pandas("zh")
-    assert frame["status"].tolist() == ["closed", "blocked", "overdue", "open", "blocked", "open"]
+    assert frame["status"].tolist() == [
+        "closed",
+        "blocked",
+        "overdue",
+        "open",
+        "blocked",
+        "blocked",
+    ]
     assert frame["reason"].iloc[0] == "2026-06-26维修保养交车后第3天回访"
     first = next(iter(agenda))
     assert first["customer_id"] == "C1"

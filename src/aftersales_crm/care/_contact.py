@@ -34,6 +34,7 @@ from aftersales_crm.calendars import days_off
 from aftersales_crm.care._facts import (
     consent_purposes,
     consented,
+    contact_days,
     do_not_contact,
     last_complaint,
 )
@@ -456,23 +457,37 @@ class FrequencyCap(_ContactRule):
     """At most ``per_week`` contact days per customer in an ISO week, ``per_month`` in a month.
 
     Tasks of one customer due on the same day are one contact (one call can carry several
-    reasons). When a customer has more contact days in an ISO week (Monday to Sunday) than
-    ``per_week``, the days with the most important task (highest priority, then earliest)
-    are kept and the others' tasks blocked; then, among the days kept, the same in each
-    calendar month with ``per_month``. A contact rule of :func:`all_of` sees only the
-    tasks the rules before it allowed, so put the cap last.
+    reasons). The contacts already made count too: every contact of the ``contacts`` table
+    (:class:`~aftersales_crm.records.ContactMade`) known by the end of ``as_of``, one
+    contact day per customer and day, whatever its purpose and outcome. An unanswered call
+    or a refusal still rang the customer's phone, and the training deck for follow-up staff
+    names nuisance calls as why customers stop answering unfamiliar numbers
+    (:attr:`~aftersales_crm.records.ContactOutcome.IGNORES_UNKNOWN_NUMBERS`); the table
+    does not say who called whom, so a contact the customer started counts as well. With
+    ``reached_only=True`` only contacts whose outcome is "reached" count. Contacts after
+    ``as_of`` are not known yet and do not count.
+
+    The days already contacted are kept first; then, when a customer has more contact days
+    in an ISO week (Monday to Sunday) than ``per_week``, the days with the most important
+    task (highest priority, then earliest) are kept and the others' tasks blocked; then,
+    among the days kept, the same in each calendar month with ``per_month`` (a day already
+    contacted always counts for its month). A task due on a day the customer was already
+    contacted joins that contact. A contact rule of :func:`all_of` sees only the tasks the
+    rules before it allowed, so put the cap last.
 
     Attributes:
         per_week: contact days a customer may have in an ISO week (default 2).
         per_month: contact days a customer may have in a calendar month (default 4).
+        reached_only: count only the contacts made that reached the customer (default
+            False: every contact made counts).
 
     The defaults are the library's choice: the material asks that contact be well timed
     and respectful without a number; two calls a week leaves room for the 3DC and 7DC
     calls of one visit, four a month for them and a reminder or greeting.
 
     Examples:
-        >>> FrequencyCap().per_week, FrequencyCap().per_month
-        (2, 4)
+        >>> FrequencyCap().per_week, FrequencyCap().per_month, FrequencyCap().reached_only
+        (2, 4, False)
     """
 
     PER_WEEK: ClassVar[int] = 2
@@ -484,6 +499,7 @@ class FrequencyCap(_ContactRule):
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
         "per_week": Whole(low=1, high=7, unit="days"),
         "per_month": Whole(low=1, high=31, unit="days"),
+        "reached_only": OneOf((False, True)),
     }
 
     WEEK: ClassVar[Reason] = Reason(
@@ -496,21 +512,37 @@ class FrequencyCap(_ContactRule):
     )
     """Why a task beyond the monthly cap is blocked."""
 
-    def __init__(self, *, per_week: int = PER_WEEK, per_month: int = PER_MONTH) -> None:
+    def __init__(
+        self, *, per_week: int = PER_WEEK, per_month: int = PER_MONTH, reached_only: bool = False
+    ) -> None:
         self.per_week = per_week
         self.per_month = per_month
+        self.reached_only = reached_only
 
     def _judge(self, params: Mapping[str, Any], tasks: CareTasks, inputs: CareInputs) -> Verdicts:
+        if not len(tasks):
+            return Verdicts.allow(tasks)
         customers = inputs.customer_rows(tasks)
         day = tasks.due.view(np.int64)
-        # One contact per customer and day: its priority is its most important task's.
-        key = customers * (1 << 32) + (day - (day.min() if len(day) else 0))
+        made, made_on = contact_days(
+            inputs, customers, day.min(), reached_only=params["reached_only"]
+        )
+        # One contact per customer and day: its priority is its most important task's; a
+        # day already contacted ranks above every task.
+        who = np.r_[customers, made]
+        on_all = np.r_[day, made_on]
+        low = on_all.min()
+        key = who * (1 << 32) + (on_all - low)
         days, which = np.unique(key, return_inverse=True)
         which = which.ravel()
+        top = np.iinfo(np.int64).max
         best = np.full(len(days), np.iinfo(np.int64).min, dtype=np.int64)
-        np.maximum.at(best, which, tasks.priority)
+        np.maximum.at(best, which, np.r_[tasks.priority, np.full(len(made), top)])
+        past = np.zeros(len(days), dtype=bool)
+        past[which[len(tasks) :]] = True
+        which = which[: len(tasks)]
         owner = days // (1 << 32)
-        on = (days % (1 << 32)) + (day.min() if len(day) else 0)
+        on = (days % (1 << 32)) + low
         week = (on + 3) // 7  # 1970-01-01 was a Thursday: weeks start on Mondays
         month = on.astype("datetime64[D]").astype("datetime64[M]").view(np.int64)
         kept = np.ones(len(days), dtype=bool)
@@ -519,9 +551,10 @@ class FrequencyCap(_ContactRule):
             rows = np.flatnonzero(kept)
             group = owner[rows] * (1 << 32) + period[rows]
             order = np.lexsort((on[rows], -best[rows], group)).astype(np.intp)
-            beyond = rows[_rank_within(group, order) >= cap]
-            kept[beyond] = False
-            over.append(np.isin(np.arange(len(days)), beyond))
+            beyond = np.zeros(len(days), dtype=bool)
+            beyond[rows[_rank_within(group, order) >= cap]] = True
+            kept &= ~beyond | past  # a day already contacted counts for its month
+            over.append(beyond)
         blocked_week, blocked_month = over[0][which], over[1][which]
         reason = np.where(blocked_week, 0, np.where(blocked_month, 1, -1))
         blocked = blocked_week | blocked_month

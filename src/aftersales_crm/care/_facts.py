@@ -1,4 +1,4 @@
-"""Columnar kernels over the facts the agenda reads: consent, do-not-contact, complaints.
+"""Columnar kernels over the facts the agenda reads: consent, do-not-contact, complaints, contacts.
 
 Each answers a question for many tasks at once from the tables of a
 :class:`~aftersales_crm.care.CareInputs`, counting only facts known by the end of
@@ -22,6 +22,7 @@ __all__ = [
     "CONSENT_PURPOSES",
     "consent_purposes",
     "consented",
+    "contact_days",
     "do_not_contact",
     "join",
     "last_complaint",
@@ -71,6 +72,7 @@ _TO_CONSENT: Final = np.array(
     [_CONSENTS.index(CONSENT_PURPOSES[purpose]) for purpose in _PURPOSES], dtype=np.int64
 )
 _DO_NOT_CONTACT: Final = list(ContactOutcome).index(ContactOutcome.DO_NOT_CONTACT)
+_REACHED: Final = list(ContactOutcome).index(ContactOutcome.REACHED)
 
 
 def consent_purposes(purposes: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -262,3 +264,34 @@ def last_complaint(
     found = at >= 0
     out[found] = filed[at[found]].astype("datetime64[D]")
     return out
+
+
+def contact_days(
+    inputs: CareInputs, customers: NDArray[np.int64], first: np.int64, *, reached_only: bool
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The customer rows and day numbers of the contacts made that the cap counts.
+
+    Contacts known by the end of ``as_of`` to the ``customers``, from the Monday of the
+    ISO week or the first of the month of day ``first`` (a day number), whichever comes
+    first: the contacts that share a week or a month with a task due on or after it.
+
+    Examples:
+        >>> from datetime import date
+        >>> from aftersales_crm import synthetic
+        >>> inputs = CareInputs.of(synthetic.book(5, seed=1), start=date(2026, 6, 30))
+        >>> who, on = contact_days(inputs, np.arange(5), np.int64(20634), reached_only=False)
+        >>> who.dtype, on.dtype
+        (dtype('int64'), dtype('int64'))
+    """
+    contacts = inputs.tables.contacts
+    on = inputs.table_days("contacts", "at").view(np.int64)
+    monday = first - (first + 3) % 7
+    month = np.array([first], dtype=np.int64).view("datetime64[D]").astype("datetime64[M]")
+    since = min(int(monday), int(month.astype("datetime64[D]").view(np.int64)[0]))
+    wanted = np.zeros(len(inputs.customer_ids), dtype=bool)
+    wanted[customers] = True
+    who = contacts["customer"].astype(np.int64)
+    counted = inputs.known("contacts", "at") & (on >= since) & wanted[who]
+    if reached_only:
+        counted &= contacts["outcome"] == _REACHED
+    return who[counted], on[counted]
