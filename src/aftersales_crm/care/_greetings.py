@@ -511,18 +511,11 @@ class VehicleAnniversary(_Anniversary):
 
     @staticmethod
     def _anchors(inputs: CareInputs) -> _Anchors:
-        rows = inputs.memo(("greetings", "owned_vehicles"), lambda: _owned(inputs))
+        rows = inputs.owned_vehicles()
         owner = np.asarray(inputs.vehicles["owner"], dtype=np.int64)[rows]
         vins = Texts(rows.astype(np.int64), inputs.texts("vehicles", "vin"))
         bought = inputs.tables.vehicles["purchase_date"][rows]
         return _Anchors(owner.astype(np.intp), bought, vins, "vehicles", vins)
-
-
-def _owned(inputs: CareInputs) -> NDArray[np.intp]:
-    """The vehicle rows with an owner on ``as_of`` and a purchase date by then."""
-    owner = np.asarray(inputs.vehicles["owner"])
-    bought = inputs.tables.vehicles["purchase_date"]
-    return np.flatnonzero((owner >= 0) & ~np.isnat(bought) & (bought <= inputs.as_of_day))
 
 
 _FESTIVALS: Final = tuple(Festival)

@@ -198,6 +198,28 @@ class CareInputs:
         """:attr:`as_of` as ``datetime64[D]``."""
         return np.datetime64(self.as_of, "D")
 
+    def owned_vehicles(self) -> NDArray[np.intp]:
+        """The vehicle rows owned by a customer on :attr:`as_of` and bought by then (made once).
+
+        The vehicles the greeting and renewal rules count from their purchase date.
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> inputs = CareInputs.of(synthetic.book(3, seed=1), start=date(2026, 7, 1))
+            >>> rows = inputs.owned_vehicles()
+            >>> bool((inputs.tables.vehicles["purchase_date"][rows] <= inputs.as_of_day).all())
+            True
+        """
+
+        def owned() -> NDArray[np.intp]:
+            bought = self.tables.vehicles["purchase_date"]
+            owner = np.asarray(self.vehicles["owner"])
+            rows = np.flatnonzero((owner >= 0) & ~np.isnat(bought) & (bought <= self.as_of_day))
+            rows.setflags(write=False)  # shared by every rule of the agenda
+            return rows
+
+        return self.memo(("owned_vehicles",), owned)
+
     def meets(
         self, start: NDArray[np.datetime64], end: NDArray[np.datetime64]
     ) -> NDArray[np.bool_]:

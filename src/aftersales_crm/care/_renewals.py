@@ -110,14 +110,6 @@ _REMINDERS: Final = Numbers(low=0, high=3650, order="decreasing", whole=True, un
 _KM_LIMIT: Final = 1_000_000
 
 
-def _owned(inputs: CareInputs) -> NDArray[np.intp]:
-    """The vehicle rows owned by a customer on ``as_of`` and bought by then."""
-    bought = inputs.tables.vehicles["purchase_date"]
-    return np.flatnonzero(
-        (inputs.vehicles["owner"] >= 0) & ~np.isnat(bought) & (bought <= inputs.as_of_day)
-    )
-
-
 def _months_between(anchor: NDArray[np.datetime64], day: np.datetime64) -> NDArray[np.int64]:
     """Whole calendar months from each anchor's month to ``day``'s month."""
     months: NDArray[np.int64] = (
@@ -283,7 +275,7 @@ class InsuranceRenewal(BasePolicy):
         inputs: CareInputs,
     ) -> tuple[NDArray[np.intp], NDArray[np.datetime64], NDArray[np.bool_]]:
         """The vehicles, the day each one's insurance year runs from, and whether it is a renewal."""
-        rows = _owned(inputs)
+        rows = inputs.owned_vehicles()
         anchor = inputs.tables.vehicles["purchase_date"][rows].astype("datetime64[D]")
         lines, orders = inputs.tables.lines, inputs.tables.orders
         renewal = lines["kind"] == list(ServiceKind).index(ServiceKind.INSURANCE_RENEWAL)
@@ -498,7 +490,7 @@ class AnnualInspection(BasePolicy):
         """
         params = validate_params(self)
         inputs = care_inputs(inputs, self)
-        rows = inputs.memo(("owned_vehicles",), lambda: _owned(inputs))
+        rows = inputs.owned_vehicles()
         bought = inputs.tables.vehicles["purchase_date"][rows].astype("datetime64[D]")
         first = np.datetime64(inputs.start, "D")
         last = np.datetime64(inputs.end, "D") + np.timedelta64(params["reminders"][0] + 1, "D")
@@ -642,7 +634,7 @@ class WarrantyEnding(BasePolicy):
         inputs: CareInputs, params: Mapping[str, Any]
     ) -> tuple[NDArray[np.intp], NDArray[np.datetime64], NDArray[np.bool_]]:
         """The vehicles, the day each one's warranty ends, and whether by mileage."""
-        rows = _owned(inputs)
+        rows = inputs.owned_vehicles()
         bought = inputs.tables.vehicles["purchase_date"][rows].astype("datetime64[D]")
         by_time = _add_months(bought, np.full(len(rows), params["months"], dtype=np.int64))
         km = np.nan if params["km"] is None else float(params["km"])
