@@ -21,7 +21,14 @@ import numpy as np
 from dateutil.relativedelta import relativedelta
 from numpy.typing import NDArray
 
-from aftersales_crm._args import ARGUMENT_CODE, as_of_date, language, to_time_zone, whole_number
+from aftersales_crm._args import (
+    ARGUMENT_CODE,
+    as_of_date,
+    flag,
+    language,
+    to_time_zone,
+    whole_number,
+)
 from aftersales_crm._optional import require
 from aftersales_crm._suggest import did_you_mean
 from aftersales_crm._transitions import read_only
@@ -497,6 +504,9 @@ class MasterDataQuality:
         named on a line per principle (none found; given for every record; given for no
         record; nothing to count), and the principles' quotes are left out.
 
+        Raises:
+            InvalidValue: ``lang`` is not ``"en"`` or ``"zh"``, or ``brief`` is not a bool.
+
         Examples:
             >>> from aftersales_crm import synthetic
             >>> quality = master_data_quality(synthetic.book(100, seed=2), as_of="2026-06-30")
@@ -506,6 +516,7 @@ class MasterDataQuality:
               none found: national ID refused on the day, national ID another customer also has,
         """
         i = 1 if language(lang) == "zh" else 0
+        brief = flag(brief, parameter="brief")
         whole = self.network()
         columns = [*(d or "-" for d in self.dealers.tolist()), "network"]
         counts = np.vstack([self.counts, whole.counts])
