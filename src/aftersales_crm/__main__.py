@@ -525,8 +525,12 @@ def _care_report(tables: Tables) -> Iterator[str]:
         if name
     )
     yield ""
-    yield "Master-data quality (客户信息: 真实、完整、准确、及时、更新)"
-    for line in master_data_quality(tables, as_of=as_of).report().splitlines()[1:]:
+    yield (
+        "Master-data quality (客户信息: 真实、完整、准确、及时、更新): the measures with"
+        " something to tell, the others named"
+    )
+    quality = master_data_quality(tables, as_of=as_of)
+    for line in quality.report(brief=True).splitlines()[1:]:
         yield "    " + line
 
 

@@ -20,7 +20,7 @@ from typing import Any, Final
 
 import attrs
 
-from aftersales_crm._args import member, tuple_of
+from aftersales_crm._args import as_of_date, member, tuple_of
 from aftersales_crm._policy import (
     DimensionPolicy,
     Labels,
@@ -65,7 +65,7 @@ class CheckFamily(StrEnum):
 
     Examples:
         >>> [family.value for family in CheckFamily]
-        ['rows', 'folds', 'ledger', 'scores']
+        ['rows', 'folds', 'ledger', 'scores', 'agenda']
     """
 
     ROWS = "rows"
@@ -86,9 +86,30 @@ class CheckFamily(StrEnum):
     without answers is scored as missing (NaN), leaving the other responses' scores as they
     were."""
 
+    AGENDA = "agenda"
+    """Results over a range of days (care tasks): the result of a range is the union of the
+    results of two halves that split it (``[a, c]`` from ``[a, b]`` and ``[b+1, c]``), so an
+    agenda asked day by day, week by week or all at once holds the same tasks. Needs a
+    :class:`FactSample` with :attr:`~FactSample.days`."""
+
 
 def _tuple(values: Sequence[Any]) -> tuple[Any, ...]:
     return tuple_of(values, parameter="facts")
+
+
+def _days(value: object) -> tuple[date, date] | None:
+    """``(first, last)`` days, checked: two dates, the first not after the last."""
+    if value is None:
+        return None
+    pair = tuple_of(value, parameter="days")
+    if len(pair) != len(("first", "last")):
+        msg = f"days is {value!r:.80}, expected (first, last): two dates"
+        raise InvalidValue(msg, code="invalid_days")
+    first, last = (as_of_date(day, parameter="days") for day in pair)
+    if last < first:
+        msg = f"days: the last day {last.isoformat()} is before the first {first.isoformat()}"
+        raise InvalidValue(msg, code="invalid_days")
+    return first, last
 
 
 @attrs.frozen
@@ -98,12 +119,15 @@ class FactSample:
     The conformance kit rearranges :attr:`facts` (permutes them, repeats some, adds the
     :attr:`future` ones) with :meth:`evolve`-like copies and hands each copy to the kind's
     ``run``, which turns it into whatever the policy reads (a tuple of records, a Book,
-    tables).
+    tables). Kinds whose policies plan over a range of days (care rules) also read
+    :attr:`days`, which the ``agenda`` checks split (:meth:`with_days`).
 
     Attributes:
         facts: the facts dated on or before ``as_of``, each an immutable value.
         as_of: the day the state is asked for.
         future: facts dated after ``as_of``; a conforming policy ignores them.
+        days: the first and last day asked for, for kinds that plan over days; ``None``
+            (the default) for the others.
 
     Examples:
         >>> from datetime import date
@@ -116,6 +140,7 @@ class FactSample:
     facts: tuple[Any, ...] = attrs.field(converter=_tuple)
     as_of: date
     future: tuple[Any, ...] = attrs.field(default=(), converter=_tuple)
+    days: tuple[date, date] | None = attrs.field(default=None, converter=_days)
 
     def __len__(self) -> int:
         """Number of facts up to ``as_of``."""
@@ -130,6 +155,20 @@ class FactSample:
             ('b', 'b')
         """
         return attrs.evolve(self, facts=tuple(facts))
+
+    def with_days(self, first: date, last: date) -> FactSample:
+        """The same sample asking for the days from ``first`` to ``last``.
+
+        Raises:
+            InvalidValue: ``last`` is before ``first``, or either is not a date.
+
+        Examples:
+            >>> from datetime import date
+            >>> sample = FactSample(["a"], date(2026, 6, 30))
+            >>> sample.with_days(date(2026, 7, 1), date(2026, 7, 3)).days
+            (datetime.date(2026, 7, 1), datetime.date(2026, 7, 3))
+        """
+        return attrs.evolve(self, days=(first, last))
 
 
 def _is_path(value: object) -> bool:
@@ -506,7 +545,7 @@ CARE_RULE: Final = declare_kind(
         verbs=("plan",),
         result="aftersales_crm.care:CareTasks",
         sample="aftersales_crm.testing._samples:care_facts",
-        checks=(CheckFamily.FOLDS,),
+        checks=(CheckFamily.FOLDS, CheckFamily.AGENDA),
         description="turns facts and features into dated care tasks (who to contact, when,"
         " why and how), every task whose window meets the days asked for",
         runner="aftersales_crm.testing._samples:run_care_rule",

@@ -262,3 +262,43 @@ def test_records_without_orders_or_ownerships_fall_in_the_row_without_a_dealer()
     assert figure_of(quality, "customers.mobile") == ([0, 0], [0, 1])
     assert figure_of(quality, "vehicles.plate") == ([0, 0], [0, 1])
     assert figure_of(quality, "incomplete_first_visit") == ([0, 0], [0, 0])  # never visited
+
+
+def test_the_brief_report_names_the_measures_without_a_finding_and_shows_the_others() -> None:
+    text = QUALITY.report(brief=True)
+    lines = text.splitlines()
+    # National IDs are shared by no one: named, not shown; the other problems are shown.
+    assert "  none found: national ID another customer also has" in lines
+    assert not any(line.startswith("  national ID another customer also has ") for line in lines)
+    shown = [line.split("  ")[1] for line in lines if "%" in line]
+    assert "national ID refused on the day" in shown
+    # A problem found in every record it counts (the one vehicle sold elsewhere) is shown.
+    assert "not full after the first visit" in shown
+    # Fields filled nowhere are named (wrapped); fields filled somewhere keep their figures.
+    named = text.split("given for no record: ")[1].split("\n准确")[0]
+    assert " ".join(named.split()).split(", ") == [
+        "customer occupation",
+        "customer birthday",
+        "customer home address",
+        "customer home postcode",
+        "customer work address",
+        "customer work postcode",
+        "customer home phone",
+        "customer office phone",
+        "customer email",
+        "customer fax",
+        "vehicle brand",
+        "vehicle body type",
+    ]
+    assert "customer gender given" in shown
+    assert "given for every record" not in text
+    assert all(len(line) <= 100 for line in lines if "given for" in line or line.startswith("    "))
+    # 13 measures named instead of shown, on 1 line (none found) and 3 (given for no record).
+    assert len(lines) == len(QUALITY.report().splitlines()) - 13 + 1 + 3
+    assert "《" not in text  # the principles' quotes are in the full report
+
+
+def test_the_brief_report_in_chinese_names_fields_without_their_suffix() -> None:
+    text = QUALITY.report("zh", brief=True)
+    assert "  均未发现: 身份证号与他人重复" in text.splitlines()
+    assert "均未填写: 客户职业、客户生日、" in text

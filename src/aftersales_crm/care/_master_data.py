@@ -21,7 +21,14 @@ import numpy as np
 from dateutil.relativedelta import relativedelta
 from numpy.typing import NDArray
 
-from aftersales_crm._args import ARGUMENT_CODE, as_of_date, language, to_time_zone, whole_number
+from aftersales_crm._args import (
+    ARGUMENT_CODE,
+    as_of_date,
+    flag,
+    language,
+    to_time_zone,
+    whole_number,
+)
 from aftersales_crm._optional import require
 from aftersales_crm._suggest import did_you_mean
 from aftersales_crm._transitions import read_only
@@ -288,12 +295,16 @@ def _problem(
     )
 
 
+_GIVEN: Final = (" given", "已填")
+"""What a completeness measure's label ends with, in English and Chinese."""
+
+
 def _field(table: str, field: str, zh: str, over: str, over_zh: str) -> QualityCheck:
     noun, noun_zh = ("customer", "客户") if table == "customers" else ("vehicle", "车辆")
     return QualityCheck(
         f"{table}.{field}",
         DataPrinciple.COMPLETE,
-        (f"{noun} {field.replace('_', ' ')} given", f"{noun_zh}{zh}已填"),
+        (f"{noun} {field.replace('_', ' ')}{_GIVEN[0]}", f"{noun_zh}{zh}{_GIVEN[1]}"),
         (over, over_zh),
         higher_is_better=True,
     )
@@ -484,19 +495,28 @@ class MasterDataQuality:
             }
         )
 
-    def report(self, lang: Lang = "en") -> str:
+    def report(self, lang: Lang = "en", *, brief: bool = False) -> str:
         """The measures as text, grouped by principle, one column per dealer and the network.
 
         Each cell is the rate with its count and total; ``–`` stands for a rate without a
-        total.
+        total. With ``brief=True`` only the measures with something to tell get a row: a
+        problem found somewhere, a field given for some records but not all; the others are
+        named on a line per principle (none found; given for every record; given for no
+        record; nothing to count), and the principles' quotes are left out.
+
+        Raises:
+            InvalidValue: ``lang`` is not ``"en"`` or ``"zh"``, or ``brief`` is not a bool.
 
         Examples:
             >>> from aftersales_crm import synthetic
-            >>> text = master_data_quality(synthetic.book(100, seed=2), as_of="2026-06-30").report()
-            >>> print(text.splitlines()[3])
+            >>> quality = master_data_quality(synthetic.book(100, seed=2), as_of="2026-06-30")
+            >>> print(quality.report().splitlines()[3])
             真实 true: 《信息回访员基础培训分析报告》: “重要的原始信息的提供 -- 真实”
+            >>> print(quality.report(brief=True).splitlines()[4])
+              none found: national ID refused on the day, national ID another customer also has,
         """
         i = 1 if language(lang) == "zh" else 0
+        brief = flag(brief, parameter="brief")
         whole = self.network()
         columns = [*(d or "-" for d in self.dealers.tolist()), "network"]
         counts = np.vstack([self.counts, whole.counts])
@@ -506,7 +526,9 @@ class MasterDataQuality:
             [figure_text(counts[r, j], totals[r, j]) for r in range(len(columns))]
             for j in range(len(self.checks))
         ]
-        first = max(display_width(label) for label in labels) + 2
+        summary = _summary(self.checks, counts, totals) if brief else [None] * len(self.checks)
+        shown = [j for j, named in enumerate(summary) if named is None]
+        first = max((display_width(labels[j]) for j in shown), default=0) + 2
         width = max(display_width(cell) for row in [columns, *cells] for cell in row)
         title = (
             f"客户信息质量 {self.as_of.isoformat()}(联系方式{self.stale_months}个月未确认即为过期)"
@@ -521,13 +543,75 @@ class MasterDataQuality:
             )
         for principle in DataPrinciple:
             name = principle.label("zh") + ("" if i else f" {principle.label('en')}")
-            lines.append(f"{name}: {principle.quote}")
+            lines.append(name if brief else f"{name}: {principle.quote}")
+            mine = [j for j, check in enumerate(self.checks) if check.principle is principle]
             lines += [
                 pad_right(labels[j], first) + "  ".join(pad_left(c, width) for c in cells[j])
-                for j, check in enumerate(self.checks)
-                if check.principle is principle
+                for j in mine
+                if summary[j] is None
             ]
+            for heading in _SUMMARIES.values():
+                named = [
+                    self.checks[j].counts[i].removesuffix(_GIVEN[i])
+                    for j in mine
+                    if summary[j] == heading
+                ]
+                if named:
+                    lines += _wrapped(f"  {heading[i]}: ", named, "、" if i else ", ")
         return "\n".join(lines)
+
+
+_REPORT_WIDTH: Final = 100
+"""The display width a brief report wraps its lists of measures at."""
+
+
+def _wrapped(head: str, items: list[str], separator: str) -> list[str]:
+    """``head`` and the ``items``, wrapped at :data:`_REPORT_WIDTH`, continued indented."""
+    lines, line = [], head
+    for k, item in enumerate(items):
+        piece = item + (separator if k < len(items) - 1 else "")
+        if display_width(line + piece.rstrip()) > _REPORT_WIDTH and line.strip():
+            lines.append(line.rstrip())
+            line = "    "
+        line += piece
+    return [*lines, line.rstrip()]
+
+
+_SUMMARIES: Final = MappingProxyType(
+    {
+        (False, False): ("none found", "均未发现"),
+        (True, True): ("given for every record", "全部已填"),
+        (True, False): ("given for no record", "均未填写"),
+        None: ("nothing to count", "无可统计"),
+    }
+)
+"""The lists a brief report names measures in instead of showing their figures, by
+(``higher_is_better``, every record counted) of the measure, or ``None`` for a measure
+with nothing to count. A problem found in every record is not among them: it is shown."""
+
+
+def _summary(
+    checks: tuple[QualityCheck, ...], counts: NDArray[np.int64], totals: NDArray[np.int64]
+) -> list[tuple[str, str] | None]:
+    """Per measure, the heading of the list a brief report names it in, or None to show it.
+
+    A measure is named when it has nothing to count, or when, wherever it has something to
+    count, it counts nothing, or everything (``counts`` and ``totals`` have one row per
+    dealer, one column per measure).
+    """
+    measured = totals > 0
+    some: NDArray[np.bool_] = np.asarray(measured.any(axis=0))
+    none = some & ((counts == 0) | ~measured).all(axis=0)
+    every = some & ((counts == totals) | ~measured).all(axis=0)
+    out: list[tuple[str, str] | None] = []
+    for j, check in enumerate(checks):
+        if not some[j]:
+            out.append(_SUMMARIES[None])
+        elif none[j] == every[j]:  # some records counted, not all
+            out.append(None)
+        else:
+            out.append(_SUMMARIES.get((check.higher_is_better, bool(every[j]))))
+    return out
 
 
 def _given(table: Table, name: str) -> NDArray[np.bool_]:

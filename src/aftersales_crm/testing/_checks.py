@@ -23,7 +23,7 @@ import pickle
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
@@ -57,6 +57,8 @@ _PERMUTATIONS: Final = 3
 
 _REPEATED: Final = 5
 """How many single facts the fold checks repeat, spread over the sample."""
+
+_ONE_DAY: Final = timedelta(days=1)
 
 _MISSING_INPUT: Final = frozenset({"missing_feature", "unknown_column", "unknown_feature"})
 """Codes of the errors a policy raises when its input lacks what it reads."""
@@ -653,6 +655,105 @@ def _check_no_facts(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
     _run(_ready(policy, spec, facts), spec, facts.with_facts(()), f"{spec.verbs[-1]} on no facts")
 
 
+# ---------------------------------------------------------------- results over days
+
+
+_SHOWN_TASK_COLUMNS: Final = ("customer", "vehicle", "kind", "due", "window_end", "source")
+"""The columns a failure of ``halves_compose`` shows of a task it found on one side only."""
+
+
+_CROSSING_CUTS: Final = 2
+"""How many cuts ``halves_compose`` makes inside the windows of the whole range's tasks."""
+
+
+def _task_rows(result: Any) -> tuple[tuple[str, ...], set[tuple[Any, ...]]]:
+    """The column names of a task list and its tasks as rows: kinds by name, reasons as text.
+
+    Codes into a result's own ``kinds`` and ``reasons`` are replaced by what they point to,
+    so that two results listing the same kinds in another order hold equal rows.
+    """
+    columns: Any = getattr(result, "columns", None)
+    _require(
+        callable(columns),
+        f"the result {type(result).__name__} has no columns(); a result over days is a"
+        " table of tasks (aftersales_crm.care.CareTasks)",
+    )
+    found = {name: np.asarray(values) for name, values in columns().items()}
+    if callable(getattr(result, "kind_names", None)):
+        found["kind"] = np.asarray(result.kind_names())
+    if callable(getattr(result, "reasons_text", None)):
+        found["reason"] = np.asarray(result.reasons_text())
+    names = tuple(found)
+    return names, set(zip(*(found[name].tolist() for name in names), strict=True))
+
+
+def _show_task(names: tuple[str, ...], row: tuple[Any, ...]) -> str:
+    shown: list[str] = [name for name in _SHOWN_TASK_COLUMNS if name in names] or list(names)
+    return ", ".join(f"{name} {row[names.index(name)]}" for name in shown)
+
+
+def _days_text(first: date, last: date) -> str:
+    return f"{first.isoformat()}..{last.isoformat()}"
+
+
+def _cuts(result: Any, first: date, last: date) -> list[date]:
+    """The days ``b`` after which ``halves_compose`` splits ``[first, last]``.
+
+    The first day, the middle one, the last but one, and a few days inside the windows of
+    ``result``'s tasks: a window that holds ``b`` and ``b + 1`` meets both halves, and
+    neither if a rule mishandles it.
+    """
+    cuts = {first, first + (last - first) // 2, last - _ONE_DAY}
+    columns = result.columns()
+    if "window_start" in columns and "window_end" in columns:
+        low = np.datetime64(first, "D")
+        start = np.maximum(np.asarray(columns["window_start"], dtype="datetime64[D]"), low)
+        end = np.asarray(columns["window_end"], dtype="datetime64[D]")
+        inside = np.unique(start[(start < end) & (start < np.datetime64(last, "D"))])
+        if len(inside):
+            picks = np.linspace(0, len(inside) - 1, _CROSSING_CUTS).round().astype(np.intp)
+            cuts.update(inside[np.unique(picks)].tolist())
+    return sorted(cuts)
+
+
+def _check_halves_compose(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
+    facts = _facts(sample)
+    _require(
+        facts.days is not None,
+        "the kind's sample asks for no days (FactSample.days), so there is no range to split",
+    )
+    assert facts.days is not None  # for mypy: _require raised otherwise
+    first, last = facts.days
+    _require(
+        last > first, f"the sample asks for one day only ({first.isoformat()}): nothing to split"
+    )
+    ready = _ready(policy, spec, facts)
+    result = _run(ready, spec, facts, f"{spec.verbs[-1]} of the whole range")
+    names, whole = _task_rows(result)
+    span = (last - first).days
+    for cut in _cuts(result, first, last):
+        halves = ((first, cut), (cut + _ONE_DAY, last))
+        union: set[tuple[Any, ...]] = set()
+        for a, b in halves:
+            what = f"{spec.verbs[-1]} of {_days_text(a, b)}"
+            part_names, rows = _task_rows(_run(ready, spec, facts.with_days(a, b), what))
+            _require(part_names == names, f"{what} has the columns {part_names}, not {names}")
+            union |= rows
+        if union == whole:
+            continue
+        extra, missing = sorted(union - whole, key=repr), sorted(whole - union, key=repr)
+        shown = [
+            f"{len(rows)} task(s) only in {where} (first: {_show_task(names, rows[0])})"
+            for rows, where in ((extra, "the halves"), (missing, "the whole range"))
+            if rows
+        ]
+        msg = (
+            f"the tasks of the {span + 1} days {_days_text(first, last)} are not those of"
+            f" {_days_text(*halves[0])} and {_days_text(*halves[1])} together: " + "; ".join(shown)
+        )
+        raise AssertionError(msg)
+
+
 # ---------------------------------------------------------------- ledger-shaped results
 
 
@@ -960,6 +1061,14 @@ _CHECKS: Final = (
         "a policy folds an empty history (no facts yet) into a result without failing",
         _check_no_facts,
         family=CheckFamily.FOLDS,
+    ),
+    _Check(
+        "halves_compose",
+        "the tasks of a range of days [a, c] are the union of the tasks of [a, b] and"
+        " [b+1, c]: a task does not depend on how the days are asked for (day by day, a"
+        " week, a month) but only on its window meeting them",
+        _check_halves_compose,
+        family=CheckFamily.AGENDA,
     ),
 )
 

@@ -841,15 +841,22 @@ def care_facts() -> FactSample:
     four customers asked not to be called ten days before (one of them granting consent
     again since) and one filed a complaint five days before. After ``as_of``: some orders again, consents withdrawn, customers asking not to be
     called and complaints; a conforming rule ignores them. :func:`run_care_rule` and
-    :func:`run_contact_rule` turn the facts into tables.
+    :func:`run_contact_rule` turn the facts into tables. The days asked for
+    (:attr:`FactSample.days`) are those of :data:`CARE_DAYS` around ``as_of``; the kit's
+    ``halves_compose`` check splits them.
 
     Examples:
         >>> sample = care_facts()
         >>> {fact.table for fact in sample.facts} == {"orders", "consents", "contacts", "complaints"}
         True
+        >>> [day.isoformat() for day in sample.days]
+        ['2026-05-31', '2026-08-29']
     """
     _, facts, future = _care()
-    return FactSample(facts, synthetic.DEFAULT_AS_OF, future=future)
+    as_of = synthetic.DEFAULT_AS_OF
+    before, after = CARE_DAYS
+    days = (as_of + dt.timedelta(days=before), as_of + dt.timedelta(days=after))
+    return FactSample(facts, as_of, future=future, days=days)
 
 
 def care_tables(facts: Sequence[Source]) -> Tables:
@@ -884,16 +891,18 @@ def _care_inputs(sample: FactSample) -> Any:
     from aftersales_crm.care import CareInputs
 
     before, after = CARE_DAYS
-    return CareInputs(
-        tables=care_tables(sample.facts),
-        start=sample.as_of + dt.timedelta(days=before),
-        end=sample.as_of + dt.timedelta(days=after),
-        as_of=sample.as_of,
+    start, end = sample.days or (
+        sample.as_of + dt.timedelta(days=before),
+        sample.as_of + dt.timedelta(days=after),
     )
+    return CareInputs(tables=care_tables(sample.facts), start=start, end=end, as_of=sample.as_of)
 
 
 def run_care_rule(policy: Any, sample: FactSample) -> Any:
-    """How the kit runs a care rule: ``policy.plan(inputs)`` over the days of :data:`CARE_DAYS`.
+    """How the kit runs a care rule: ``policy.plan(inputs)`` over the sample's days.
+
+    The days are the sample's :attr:`~aftersales_crm.policies.FactSample.days`, or those
+    of :data:`CARE_DAYS` around its ``as_of`` when it has none.
 
     Examples:
         >>> from aftersales_crm.care import FollowUpCalls
