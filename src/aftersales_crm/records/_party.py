@@ -173,6 +173,9 @@ class Customer(Record):
         family_notes: family situation, free text.
         lunar_birthday: whether the customer celebrates the lunar birthday (农历生日), so
             that birthday greetings follow the lunar calendar (default False).
+        preferred_channel: the channel the customer asked to be contacted on (default
+            none); the care planner's ``PreferredChannel`` tries it first, when the
+            customer consented to the purpose over it.
 
     Examples:
         >>> zhang = Customer(id="C1", name="张伟", national_id="11010519491231002X")
@@ -201,6 +204,7 @@ class Customer(Record):
     hobbies: tuple[Text, ...] = ()
     family_notes: Annotated[Text | None, Personal("text")] = None
     lunar_birthday: bool = False
+    preferred_channel: ContactChannel | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -313,6 +317,7 @@ CUSTOMERS = FactKind(
             Column("hobbies", K.TEXTS),
             s.text("family_notes"),
             Column("lunar_birthday", K.BOOL),
+            Column("preferred_channel", K.CATEGORY, nullable=True, enum=ContactChannel),
         ),
         Customer,
         checks=(
