@@ -115,15 +115,14 @@ def call_window(masks: NDArray[np.int64]) -> tuple[NDArray[np.object_], NDArray[
         >>> [f.tolist() for f in call_window(masks)]
         [['00:00', '09:00', None], ['24:00', '18:00', None]]
     """
-    masks = np.asarray(masks, dtype=np.int64)
-    on = (masks[:, None] & _BITS) != 0
+    kinds, which = np.unique(np.asarray(masks, dtype=np.int64), return_inverse=True)
+    on = (kinds[:, None] & _BITS) != 0
     some = on.any(axis=1)
-    first = np.argmax(on, axis=1)
-    last = SLOTS - np.argmax(on[:, ::-1], axis=1)
-    start, end = _TIMES[first], _TIMES[last]
-    start[~some] = None
+    start: NDArray[np.object_] = _TIMES[np.argmax(on, axis=1)]
+    end: NDArray[np.object_] = _TIMES[SLOTS - np.argmax(on[:, ::-1], axis=1)]
+    start[~some] = None  # fancy indexing made copies: _TIMES is untouched
     end[~some] = None
-    return start, end
+    return start[which.ravel()], end[which.ravel()]
 
 
 def hours_text(masks: NDArray[np.int64]) -> NDArray[np.object_]:
@@ -133,16 +132,10 @@ def hours_text(masks: NDArray[np.int64]) -> NDArray[np.object_]:
         >>> hours_text(np.array([hours_mask([("09:00", "12:00"), ("14:00", "18:00")]), 0])).tolist()
         ['09:00-12:00, 14:00-18:00', '']
     """
-    masks = np.asarray(masks, dtype=np.int64)
-    out = np.empty(len(masks), dtype=object)
-    known: dict[int, str] = {}
-    for row, mask in enumerate(masks.tolist()):
-        if mask not in known:
-            on = np.r_[False, (mask & _BITS) != 0, False]
-            edges = np.flatnonzero(on[1:] != on[:-1])
-            times = _TIMES[edges].tolist()
-            known[mask] = ", ".join(
-                f"{a}-{b}" for a, b in zip(times[::2], times[1::2], strict=True)
-            )
-        out[row] = known[mask]
-    return out
+    kinds, which = np.unique(np.asarray(masks, dtype=np.int64), return_inverse=True)
+    texts = np.empty(len(kinds), dtype=object)
+    for row, mask in enumerate(kinds.tolist()):
+        on = np.r_[False, (mask & _BITS) != 0, False]
+        times = _TIMES[np.flatnonzero(on[1:] != on[:-1])].tolist()
+        texts[row] = ", ".join(f"{a}-{b}" for a, b in zip(times[::2], times[1::2], strict=True))
+    return texts[which.ravel()]
