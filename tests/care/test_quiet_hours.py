@@ -4,11 +4,13 @@ the invariants: no task is dropped, and the hours lie inside the day, outside th
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from aftersales_crm.care import (
     FOLLOW_UP_KINDS,
@@ -23,9 +25,11 @@ from aftersales_crm.care import (
     all_of,
     any_of,
 )
-from aftersales_crm.care._hours import ALL_DAY, SLOTS, call_window, hours_mask, hours_text
 from aftersales_crm.errors import InvalidValue
+from aftersales_crm.records import Customer
+from aftersales_crm.tables import Tables
 from aftersales_crm.values import ContactChannel, ContactPurpose
+from aftersales_crm.values._hours import ALL_DAY, SLOTS, call_window, hours_mask, hours_text
 
 from .build import VINS, book, car, consent, everything, inputs, order
 
@@ -49,7 +53,9 @@ def calls(*channels: str) -> CareTasks:
 
 def hours_of(rule: object, todo: CareTasks, *records: object) -> list[str]:
     """The permitted hours of each task in words, ``"-"`` for a blocked one."""
-    verdicts = rule.check(todo, inputs(book(*records), AS_OF))  # type: ignore[attr-defined]
+    own = any(isinstance(r, Customer) for r in records)  # the customer is given
+    data = book(*records, customers=() if own else ("C1",))
+    verdicts = rule.check(todo, inputs(data, AS_OF))  # type: ignore[attr-defined]
     assert len(verdicts) == len(todo)
     text = hours_text(verdicts.hours).tolist()
     return [t if ok else "-" for t, ok in zip(text, verdicts.allowed, strict=True)]
@@ -95,6 +101,50 @@ def test_all_of_keeps_the_hours_every_rule_permits_and_any_of_the_first_allowing
     assert hours_of(any_of(morning, Consent()), todo, *consented) == ["10:00-24:00"]
     assert hours_of(any_of(Consent(), morning), todo) == ["10:00-24:00"]  # no consent
     assert hours_of(any_of(Consent(), morning), todo, *consented) == ["00:00-24:00"]
+
+
+def _customer(*spans: str) -> Customer:
+    return Customer(id="C1", name="王芳", quiet_hours=spans)
+
+
+def test_a_customers_own_quiet_hours_are_taken_out_on_the_channels_that_reach_them_at_once() -> (
+    None
+):
+    todo = calls("phone", "sms", "email")
+    own = _customer("00:00-10:00", "17:00-24:00")
+    late = "10:00-12:00, 14:00-17:00"
+    assert hours_of(QuietHours(), todo, own) == [late, late, "00:00-24:00"]
+    assert hours_of(QuietHours(own_channels=("email",)), todo, own) == [
+        DAYTIME,
+        DAYTIME,
+        "10:00-17:00",
+    ]
+    assert hours_of(QuietHours(own_channels=()), todo, own) == [DAYTIME, DAYTIME, "00:00-24:00"]
+
+
+def test_a_customer_quiet_over_the_channels_hours_is_blocked_on_it() -> None:
+    todo = calls("phone", "email")
+    own = _customer("09:00-12:00", "13:30-18:00")  # overlapping the lunch break is fine
+    assert hours_of(QuietHours(), todo, own) == ["-", "00:00-24:00"]
+
+
+@pytest.mark.parametrize(
+    "span", ["12:15-14:00", "14:00-12:00", "12:00", "12:00-14:00-15:00", "8:00-9:00"]
+)
+def test_a_customers_quiet_hours_must_be_spans_on_the_half_hour(span: str) -> None:
+    with pytest.raises(ValidationError, match="quiet_hours"):
+        _customer(span)
+
+
+def test_a_malformed_span_in_the_tables_is_refused_naming_the_customer() -> None:
+    arrays: dict[str, Any] = dict(
+        Tables.from_book(book(_customer("12:00-14:00"), customers=())).to_arrays()
+    )
+    spans = np.empty(1, dtype=object)
+    spans[0] = ("14:00-12:00",)
+    arrays["customers"] = {**arrays["customers"], "quiet_hours": spans}
+    with pytest.raises(InvalidValue, match="customer C1's quiet_hours"):
+        QuietHours().check(calls("phone"), inputs(Tables.from_arrays(**arrays), AS_OF))
 
 
 @pytest.mark.parametrize(

@@ -12,11 +12,11 @@ from numpy.typing import NDArray
 
 from aftersales_crm._args import as_of_date, language, positions, whole_number
 from aftersales_crm._optional import require
-from aftersales_crm.care._hours import ALL_DAY, call_window, hours_text
 from aftersales_crm.care._inputs import as_of_day, end_day, start_day
 from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, as_codes
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.values import LabelledEnum, Lang
+from aftersales_crm.values._hours import ALL_DAY, call_window, hours_text
 from aftersales_crm.values._text import display_width, pad_right
 
 __all__ = ["Agenda", "TaskStatus"]

@@ -38,7 +38,6 @@ from aftersales_crm.care._facts import (
     do_not_contact,
     last_complaint,
 )
-from aftersales_crm.care._hours import ALL_DAY, hours_mask, hours_text
 from aftersales_crm.care._inputs import CareInputs
 from aftersales_crm.care._rule import (
     CHANNEL_VALUES,
@@ -51,6 +50,7 @@ from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, as_codes
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.records import ConsentPurpose
 from aftersales_crm.values import ContactChannel, Lang
+from aftersales_crm.values._hours import ALL_DAY, hours_mask, hours_text, span_text
 
 __all__ = [
     "DEFAULT_CONTACT_RULES",
@@ -629,6 +629,26 @@ class QuietDays(_ContactRule):
         return Verdicts.blocking(tasks, open_days[end] == open_days[start], self.REASON)
 
 
+class _Channels(Constraint):
+    """Distinct channels, by value (``"phone"``, ``"sms"``…), in order."""
+
+    @property
+    def rule(self) -> str:
+        """What the constraint expects, in words."""
+        return f"expected distinct channels of {CHANNEL_VALUES}"
+
+    def check(self, value: Any, params: Mapping[str, Any]) -> tuple[str, ...]:
+        """``value`` as a tuple of channel values."""
+        if (
+            isinstance(value, str)
+            or not isinstance(value, tuple | list)
+            or not all(isinstance(v, str) and v in CHANNEL_VALUES for v in value)
+            or len(set(value)) != len(value)
+        ):
+            raise Broken(self.rule)
+        return tuple(value)
+
+
 class _QuietSpans(Constraint):
     """Rows ``(channel, start, end)``: a channel's quiet span in ``"HH:MM"`` on the half hour."""
 
@@ -660,12 +680,31 @@ class _QuietSpans(Constraint):
         return ALL_DAY & ~quiet
 
 
+def _own_quiet_hours(inputs: CareInputs, customers: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The slots each customer (row) asked not to be contacted in, 0 for none."""
+    spans = inputs.tables.customers["quiet_hours"][customers]
+    out = np.zeros(len(customers), dtype=np.int64)
+    given = np.flatnonzero(np.fromiter(map(len, spans), dtype=np.int64, count=len(spans)))
+    known: dict[tuple[str, ...], int] = {}
+    for row in given.tolist():
+        texts = tuple(spans[row])
+        if texts not in known:
+            name = f"customer {inputs.customer_ids[customers[row]]}'s quiet_hours"
+            pairs = [tuple(span_text(t, parameter=name).split("-")) for t in texts]
+            known[texts] = hours_mask(pairs, parameter=name)  # type: ignore[arg-type]
+        out[row] = known[texts]
+    return out
+
+
+_AT_ONCE: Final = (
+    ContactChannel.PHONE.value,
+    ContactChannel.MESSAGING_APP.value,
+    ContactChannel.SMS.value,
+)
 _SPEAKING: Final = (("00:00", "09:00"), ("12:00", "14:00"), ("18:00", "24:00"))
 
 QUIET_HOURS: Final[tuple[tuple[str, str, str], ...]] = tuple(
-    (channel.value, start, end)
-    for channel in (ContactChannel.PHONE, ContactChannel.MESSAGING_APP, ContactChannel.SMS)
-    for start, end in _SPEAKING
+    (channel, start, end) for channel in _AT_ONCE for start, end in _SPEAKING
 )
 """The default quiet hours of :class:`QuietHours`: rows (channel, start, end), local time.
 
@@ -691,9 +730,10 @@ class QuietHours(_ContactRule):
     ``call_from``, ``call_until`` and ``call_hours``): every hour outside the channel's
     quiet spans in ``quiet``. A task whose channel is quiet all day is blocked with the
     reason, never dropped. Times are the dealer's local time (the planner's time zone),
-    on the half hour. Put it after :class:`PreferredChannel` in :func:`all_of`: the hours
-    are those of the channel the task is made on. A customer's own quiet hours are not
-    held by the records yet: the hours are per channel only.
+    on the half hour. A customer's own quiet hours
+    (:attr:`~aftersales_crm.records.Customer.quiet_hours`, ``"12:00-14:00"``) are taken
+    out too, on the channels of ``own_channels``. Put it after :class:`PreferredChannel`
+    in :func:`all_of`: the hours are those of the channel the task is made on.
 
     Attributes:
         quiet: rows ``(channel, start, end)``, each a quiet span of a channel in
@@ -701,6 +741,9 @@ class QuietHours(_ContactRule):
             :data:`QUIET_HOURS`: phone, messaging app and SMS from 09:00 to 12:00 and from
             14:00 to 18:00 only, the library's choice). Channels without a row are not
             restricted.
+        own_channels: the channels a customer's own quiet hours apply to (default phone,
+            messaging app and SMS, those that reach the customer at once; ``()`` ignores
+            them).
 
     Examples:
         >>> from datetime import date
@@ -717,42 +760,44 @@ class QuietHours(_ContactRule):
         >>> night = QuietHours(quiet=(("phone", "00:00", "24:00"),))
         >>> night.check(tasks, CareInputs.of(book, start=date(2026, 6, 10))).reasons_text("zh").tolist()
         ['此渠道全天均为免打扰时段', None]
+
+        A customer who asked not to be called before 10:00 or after 17:00:
+
+        >>> book = Book.from_records([Customer(id="C1", name="李娜",
+        ...                                    quiet_hours=("00:00-10:00", "17:00-24:00"))])
+        >>> verdicts = QuietHours().check(tasks, CareInputs.of(book, start=date(2026, 6, 10)))
+        >>> verdicts.to_pandas().call_hours.tolist()
+        ['10:00-12:00, 14:00-17:00', '00:00-24:00']
     """
 
-    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {"quiet": _QuietSpans()}
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "quiet": _QuietSpans(),
+        "own_channels": _Channels(),
+    }
 
     REASON: ClassVar[Reason] = Reason(
         "no hour of the day is open for contact on this channel", "此渠道全天均为免打扰时段"
     )
     """Why a task whose channel is quiet all day is blocked."""
 
-    def __init__(self, *, quiet: tuple[tuple[str, str, str], ...] = QUIET_HOURS) -> None:
+    def __init__(
+        self,
+        *,
+        quiet: tuple[tuple[str, str, str], ...] = QUIET_HOURS,
+        own_channels: tuple[str, ...] = _AT_ONCE,
+    ) -> None:
         self.quiet = quiet
+        self.own_channels = own_channels
 
     def _judge(self, params: Mapping[str, Any], tasks: CareTasks, inputs: CareInputs) -> Verdicts:
         hours = params["quiet"][tasks.channel]
+        own = [CHANNELS.index(ContactChannel(c)) for c in params["own_channels"]]
+        rows = np.flatnonzero(np.isin(tasks.channel, own))
+        if len(rows):
+            customers = inputs.customer_rows(tasks)[rows]
+            hours[rows] &= ~_own_quiet_hours(inputs, customers)
         verdicts = Verdicts.blocking(tasks, hours == 0, self.REASON)
         return attrs.evolve(verdicts, hours=hours)
-
-
-class _Channels(Constraint):
-    """Distinct channels, by value (``"phone"``, ``"sms"``…), in order."""
-
-    @property
-    def rule(self) -> str:
-        """What the constraint expects, in words."""
-        return f"expected distinct channels of {CHANNEL_VALUES}"
-
-    def check(self, value: Any, params: Mapping[str, Any]) -> tuple[str, ...]:
-        """``value`` as a tuple of channel values."""
-        if (
-            isinstance(value, str)
-            or not isinstance(value, tuple | list)
-            or not all(isinstance(v, str) and v in CHANNEL_VALUES for v in value)
-            or len(set(value)) != len(value)
-        ):
-            raise Broken(self.rule)
-        return tuple(value)
 
 
 _FALLBACK: Final = (

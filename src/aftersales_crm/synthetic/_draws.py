@@ -149,6 +149,7 @@ def draw_customers(rng: np.random.Generator, n: int, dealers: Dealers, end: np.i
         "hobbies": _empty_tuples(n),  # drawn only for a Book
         "lunar_birthday": np.zeros(n, dtype=bool),  # drawn by draw_preferences
         "preferred_channel": np.full(n, -1, dtype=np.int8),  # drawn by draw_preferences
+        "quiet_hours": _empty_tuples(n),  # not drawn
     }
     columns.update({name: nones(n) for name in _EMPTY_CUSTOMER_TEXTS})
     return Customers(_in_schema_order("customers", columns), dealer)

@@ -1,10 +1,11 @@
-"""Hours of the day a contact may be made in, as half-hour slots.
+"""Hours of the day, as half-hour slots: when a customer may be contacted.
 
-The agenda is day-level: a task may be made on any day of its window. The contact rules
-also say in which hours of the day (the dealer's local time): the day is cut into 48
-half-hour slots and a task's permitted hours are the bits of one int64, slot ``i``
-running from ``i * 30`` to ``(i + 1) * 30`` minutes after midnight. Rules combine their
-hours with a bitwise and; no bit left means no hour to call in.
+The care agenda is day-level: a task may be made on any day of its window. The contact
+rules also say in which hours of the day (local time): the day is cut into 48 half-hour
+slots and a set of hours is the bits of one int64, slot ``i`` running from ``i * 30`` to
+``(i + 1) * 30`` minutes after midnight. Sets combine with a bitwise and; no bit left
+means no hour. A span is written ``"HH:MM-HH:MM"`` (end excluded, ``"24:00"`` for
+midnight) in records, or as a pair of times.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-from aftersales_crm._params import PARAMETER_CODE
-from aftersales_crm.errors import InvalidValue
+from aftersales_crm.errors import InvalidFormat, InvalidValue
 
 __all__ = [
     "ALL_DAY",
@@ -27,7 +27,10 @@ __all__ = [
     "hours_mask",
     "hours_text",
     "minutes",
+    "span_text",
 ]
+
+_CODE: Final = "hours"
 
 SLOT_MINUTES: Final = 30
 """Minutes in a slot: contact hours run on the half hour."""
@@ -66,7 +69,7 @@ def minutes(value: object, *, parameter: str) -> int:
             f'{parameter}: {value!r:.40} is not a time of day "HH:MM" on the half hour'
             ' from "00:00" to "24:00"'
         )
-        raise InvalidValue(msg, code=PARAMETER_CODE)
+        raise InvalidValue(msg, code=_CODE)
     return total
 
 
@@ -87,13 +90,39 @@ def hours_mask(spans: Sequence[tuple[str, str]], *, parameter: str = "spans") ->
     for span in given:
         if not isinstance(span, tuple | list) or len(span) != _SPAN_ENDS:
             msg = f"{parameter}: {span!r:.60} is not a span (start, end)"
-            raise InvalidValue(msg, code=PARAMETER_CODE)
+            raise InvalidValue(msg, code=_CODE)
         start, end = (minutes(t, parameter=parameter) // SLOT_MINUTES for t in span)
         if end <= start:
             msg = f"{parameter}: the span {tuple(span)!r} ends before it starts"
-            raise InvalidValue(msg, code=PARAMETER_CODE)
+            raise InvalidValue(msg, code=_CODE)
         out |= ((1 << (end - start)) - 1) << start
     return out
+
+
+def span_text(value: object, *, parameter: str = "span") -> str:
+    """``value`` if it is a span ``"HH:MM-HH:MM"`` on the half hour, end after start.
+
+    Raises:
+        InvalidFormat: not two times joined by ``-``, a time off the half hour or beyond
+            ``"24:00"``, or an end not after the start (naming ``parameter``).
+
+    Examples:
+        >>> span_text("12:00-14:00")
+        '12:00-14:00'
+        >>> span_text("14:00-12:00")
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidFormat: span: the span ('14:00', '12:00') ends before it starts
+    """
+    parts = value.split("-") if isinstance(value, str) else []
+    if len(parts) != len(("start", "end")):
+        msg = f'{parameter}: {value!r:.40} is not a span "HH:MM-HH:MM"'
+        raise InvalidFormat(msg, code=_CODE)
+    try:
+        hours_mask([(parts[0], parts[1])], parameter=parameter)
+    except InvalidValue as err:
+        raise InvalidFormat(str(err), code=_CODE) from None
+    return str(value)
 
 
 _TIMES: Final = np.array(
