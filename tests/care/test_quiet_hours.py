@@ -22,6 +22,7 @@ from aftersales_crm.care import (
     PreferredChannel,
     QuietHours,
     Reason,
+    Verdicts,
     all_of,
     any_of,
 )
@@ -233,3 +234,15 @@ def test_quiet_hours_never_drop_a_task_and_keep_the_hours_inside_the_day(
         assert (a is None) == (b is None) == (mask == 0)
         if a is not None:
             assert "00:00" <= a < b <= "24:00"
+
+
+def test_verdicts_check_their_hours_and_carry_them_through_take_and_equality() -> None:
+    allowed, reason, channel = np.array([True, True]), np.array([-1, -1]), np.array([0, 0])
+    assert Verdicts(allowed, reason, channel, ()).hours.tolist() == [ALL_DAY, ALL_DAY]
+    some = Verdicts(allowed, reason, channel, (), np.array([1, 2]))
+    assert some.take([1]).hours.tolist() == [2]
+    assert some != Verdicts(allowed, reason, channel, ())
+    with pytest.raises(InvalidValue, match="hours"):
+        Verdicts(allowed, reason, channel, (), np.array([1]))
+    with pytest.raises(InvalidValue, match="slots of the day"):
+        Verdicts(allowed, reason, channel, (), np.array([1, ALL_DAY + 1]))
