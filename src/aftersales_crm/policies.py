@@ -112,6 +112,7 @@ if TYPE_CHECKING:  # for the return types of get_policy; imported when a policy 
         OwnerBirthday,
         PreferredChannel,
         QuietDays,
+        QuietHours,
         VehicleAnniversary,
         WarrantyEnding,
         WinBack,
@@ -247,6 +248,7 @@ BUILT_INS: Final[Mapping[str, str]] = MappingProxyType(
         "cooling_off": f"{_CARE}:CoolingOff",
         "frequency_cap": f"{_CARE}:FrequencyCap",
         "quiet_days": f"{_CARE}:QuietDays",
+        "quiet_hours": f"{_CARE}:QuietHours",
         "preferred_channel": f"{_CARE}:PreferredChannel",
         "all_of": f"{_CARE}:AllOf",
         "any_of": f"{_CARE}:AnyOf",
@@ -411,6 +413,8 @@ def get_policy(name: Literal["cooling_off"], **params: Any) -> CoolingOff: ...
 def get_policy(name: Literal["frequency_cap"], **params: Any) -> FrequencyCap: ...
 @overload
 def get_policy(name: Literal["quiet_days"], **params: Any) -> QuietDays: ...
+@overload
+def get_policy(name: Literal["quiet_hours"], **params: Any) -> QuietHours: ...
 @overload
 def get_policy(name: Literal["preferred_channel"], **params: Any) -> PreferredChannel: ...
 @overload

@@ -3,7 +3,7 @@ repair orders, contacts, consents and complaints, on days in Beijing time."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -146,13 +146,19 @@ def complaint(complaint_id: str, customer: str, on: date) -> ComplaintFiled:
     )
 
 
-def book(*records: Any, customers: Sequence[str] = CUSTOMERS) -> Book:
-    """A Book of one dealer, ``customers`` and ``records`` (lists of records flattened)."""
+def book(
+    *records: Any, customers: Sequence[str] = CUSTOMERS, prefers: Mapping[str, str] | None = None
+) -> Book:
+    """A Book of one dealer, ``customers`` and ``records`` (lists of records flattened).
+
+    ``prefers`` maps a customer to their own preferred channel.
+    """
     flat: list[Record] = []
     for item in records:
         flat.extend(item if isinstance(item, list | tuple) else [item])
     base: list[Record] = [Dealer(id="D1", name="朝阳店")]
-    base += [Customer(id=c, name="王芳") for c in customers]
+    own = prefers or {}
+    base += [Customer(id=c, name="王芳", preferred_channel=own.get(c)) for c in customers]
     return Book.from_records([*base, *flat])
 
 

@@ -26,6 +26,7 @@ from aftersales_crm.care import (
     OwnerBirthday,
     Planner,
     PreferredChannel,
+    QuietHours,
     TaskStatus,
     VehicleAnniversary,
     WarrantyEnding,
@@ -61,6 +62,8 @@ PLANNERS: tuple[Planner, ...] = (
             Consent(),
             DoNotContact(),
             CoolingOff(),
+            # E-mail is quiet all day (its tasks blocked), the phone at lunch.
+            QuietHours(quiet=(("email", "00:00", "24:00"), ("phone", "12:00", "14:00"))),
             FrequencyCap(per_week=1, per_month=2),
         ),
         lookback=5,
@@ -155,6 +158,7 @@ def bases(draw: st.DrawFn) -> Book:
             birthday=date(draw(st.integers(min_value=1950, max_value=2000)), 1, 1)
             + timedelta(days=draw(st.integers(min_value=150, max_value=230))),
             lunar_birthday=draw(st.booleans()),
+            preferred_channel=draw(st.sampled_from((None, *CHANNELS[:4]))),
         )
         for customer in CUSTOMERS
     ]
@@ -174,6 +178,7 @@ def _rows(agenda: Agenda) -> set[tuple[Any, ...]]:
             agenda.tasks.priority.tolist(),
             agenda.status.tolist(),
             texts.tolist(),
+            agenda.hours.tolist(),
             strict=True,
         )
     )
@@ -204,6 +209,7 @@ def test_no_task_is_to_be_done_without_consent_for_its_purpose_and_channel(
             channels[agenda.tasks.channel[row]],
             as_of=moment,
         ), f"task {row} is {statuses[agenda.status[row]].value} without consent"
+        assert agenda.hours[row] != 0, f"task {row} is to be done in no hour of the day"
 
 
 @FEW

@@ -317,6 +317,77 @@ def test_a_task_moves_to_a_channel_the_customer_consented_to() -> None:
     ]
 
 
+def _channels(
+    rule: PreferredChannel, todo: CareTasks, *records: object, **prefers: str
+) -> list[str]:
+    """The channel each task is to be made on, ``"-"`` for a blocked one."""
+    found = rule.check(todo, inputs(book(*records, prefers=prefers), AS_OF))
+    channels = list(ContactChannel)
+    return [
+        channels[c].value if ok else "-" for c, ok in zip(found.channel, found.allowed, strict=True)
+    ]
+
+
+def test_the_customers_own_channel_comes_first_when_consented_for_the_purpose() -> None:
+    records = [
+        consent("K1", "C1", date(2026, 6, 1)),  # survey by phone, the task's own channel
+        consent("K2", "C1", date(2026, 6, 1), channel="sms"),
+        consent("K3", "C2", date(2026, 6, 1)),
+        consent("K4", "C2", date(2026, 6, 1), purpose="marketing", channel="sms"),  # not surveys
+        consent("K5", "C3", date(2026, 6, 1), channel="messaging_app"),
+    ]
+    todo = tasks(
+        ("call", "C1", "2026-06-10"),
+        ("call", "C2", "2026-06-10"),
+        ("call", "C3", "2026-06-10"),
+        ("call", "C4", "2026-06-10"),  # prefers SMS, consented to nothing
+    )
+    prefers = {"C1": "sms", "C2": "sms", "C3": "email", "C4": "sms"}
+    # C1 on SMS, their own; C2 keeps the phone (SMS is consented for marketing only); C3's
+    # e-mail is not consented, the phone neither: the first of the order, messaging app.
+    assert _channels(PreferredChannel(), todo, *records, **prefers) == [
+        "sms",
+        "phone",
+        "messaging_app",
+        "-",
+    ]
+    assert _channels(PreferredChannel(own_channel=False), todo, *records, **prefers) == [
+        "phone",
+        "phone",
+        "messaging_app",
+        "-",
+    ]
+
+
+def test_the_own_channel_withdrawn_the_day_before_falls_back() -> None:
+    given = [
+        consent("K1", "C1", date(2026, 6, 1), channel="sms"),
+        consent("K2", "C1", date(2026, 6, 1)),
+        consent("K3", "C2", date(2026, 6, 1), channel="sms"),
+        consent("K4", "C2", date(2026, 6, 1), channel="email"),
+    ]
+    withdrawn = [
+        consent("K5", "C1", date(2026, 6, 9), channel="sms", granted=False),
+        consent("K6", "C2", date(2026, 6, 9), channel="sms", granted=False),
+    ]
+    todo = tasks(("call", "C1", "2026-06-10"), ("call", "C2", "2026-06-10"))
+    assert _channels(PreferredChannel(), todo, *given, C1="sms", C2="sms") == ["sms", "sms"]
+    # C1 back to the suggested phone; C2 has no phone consent: the fallback order's e-mail.
+    assert _channels(PreferredChannel(), todo, *given, *withdrawn, C1="sms", C2="sms") == [
+        "phone",
+        "email",
+    ]
+    # A task due after the withdrawal is judged on its own day: the withdrawal counts.
+    later = tasks(("call", "C1", "2026-06-20"))
+    assert _channels(PreferredChannel(), later, *given, *withdrawn, C1="sms") == ["phone"]
+
+
+def test_the_customers_own_channel_is_a_column_of_the_customers_table() -> None:
+    data = book(prefers={"C1": "messaging_app"})
+    column = inputs(data, AS_OF).tables.customers["preferred_channel"].tolist()
+    assert column[:2] == [list(ContactChannel).index(ContactChannel.MESSAGING_APP), -1]
+
+
 # ---------------------------------------------------------------- combinations
 
 SMS_ONLY = [consent("K1", "C1", date(2026, 6, 1), channel="sms")]

@@ -21,6 +21,7 @@ from aftersales_crm.errors import InvalidValue
 from aftersales_crm.segmentation import ParetoABC
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import (
+    ContactChannel,
     FuelType,
     Gender,
     PayType,
@@ -354,3 +355,37 @@ def test_the_spend_propensity_scales_what_customers_pay_not_warranty_work() -> N
     assert mean_ratio(maintenance & customer_pay) > 2
     # ... while the maker's warranty work on a first maintenance costs alike for everyone.
     assert 0.8 < mean_ratio(first & warranty) < 1.25
+
+
+def test_preferences_come_from_their_own_stream_and_change_no_other_column(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from aftersales_crm.synthetic import _world
+
+    drawn = synthetic.tables(n_customers=2_000, seed=5)
+    monkeypatch.setattr(_world, "PREFERENCE_STREAM", 99)
+    other = synthetic.tables(n_customers=2_000, seed=5)
+    new = {"lunar_birthday", "preferred_channel"}
+    for table in drawn:
+        for name, column in table.columns.items():
+            if table.name == "customers" and name in new:
+                continue
+            assert np.array_equal(
+                column, other[table.name][name], equal_nan=column.dtype.kind in "fmM"
+            ), (table.name, name)
+    assert not np.array_equal(
+        drawn.customers["preferred_channel"], other.customers["preferred_channel"]
+    )
+
+
+def test_a_small_share_of_owners_prefer_the_lunar_birthday_and_a_channel() -> None:
+    customers = synthetic.tables(n_customers=20_000, seed=2).customers
+    lunar = customers["lunar_birthday"]
+    individual = customers["kind"] == 0
+    assert not lunar[~individual].any()  # a company has no birthday
+    assert 0.08 < lunar[individual].mean() < 0.12  # the share, 0.1
+    preferred = customers["preferred_channel"]
+    assert 0.18 < (preferred >= 0).mean() < 0.22  # the share, 0.2
+    channels = list(ContactChannel)
+    named = {channels[c] for c in preferred[preferred >= 0].tolist()}
+    assert named == {ContactChannel.PHONE, ContactChannel.SMS, ContactChannel.MESSAGING_APP}

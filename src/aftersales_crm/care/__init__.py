@@ -13,7 +13,8 @@ vehicle's purchase anniversary (:class:`VehicleAnniversary`) and the major festi
 (:class:`FestivalGreetings`). Contact rules (policy kind ``contact_rule``) give each task a
 verdict: consent per purpose and channel (:class:`Consent`), do not contact
 (:class:`DoNotContact`), cooling off after a complaint (:class:`CoolingOff`), a frequency
-cap (:class:`FrequencyCap`), quiet days (:class:`QuietDays`) and a consented channel
+cap (:class:`FrequencyCap`), quiet days (:class:`QuietDays`), quiet hours
+(:class:`QuietHours`) and a consented channel, the customer's own first
 (:class:`PreferredChannel`), combined with :func:`all_of`, :func:`any_of` and
 :func:`not_`. The :class:`Planner` puts them together into an :class:`Agenda`: tasks with
 their status (open, closed, overdue, blocked), reasons in Chinese and English, and calls.
@@ -43,6 +44,7 @@ from __future__ import annotations
 from aftersales_crm.care._agenda import Agenda, TaskStatus
 from aftersales_crm.care._contact import (
     DEFAULT_CONTACT_RULES,
+    QUIET_HOURS,
     AllOf,
     AnyOf,
     Consent,
@@ -53,6 +55,7 @@ from aftersales_crm.care._contact import (
     Not,
     PreferredChannel,
     QuietDays,
+    QuietHours,
     Verdicts,
     all_of,
     any_of,
@@ -146,6 +149,7 @@ __all__ = [
     "LUNAR_BIRTHDAY",
     "MAINTENANCE_DUE",
     "OWNER_BIRTHDAY",
+    "QUIET_HOURS",
     "REACHED_OUTCOMES",
     "STALE_MONTHS",
     "VEHICLE_ANNIVERSARY",
@@ -181,6 +185,7 @@ __all__ = [
     "PreferredChannel",
     "QualityCheck",
     "QuietDays",
+    "QuietHours",
     "Reason",
     "TaskKind",
     "TaskStatus",

@@ -16,6 +16,7 @@ from aftersales_crm.care._inputs import as_of_day, end_day, start_day
 from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, as_codes
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.values import LabelledEnum, Lang
+from aftersales_crm.values._hours import ALL_DAY, call_window, hours_text
 from aftersales_crm.values._text import display_width, pad_right
 
 __all__ = ["Agenda", "TaskStatus"]
@@ -61,6 +62,10 @@ def _call(values: object) -> NDArray[np.int64]:
     return as_codes(values, "call", "int64", "agenda")
 
 
+def _hours_or_none(values: object) -> Any:
+    return None if values is None else as_codes(values, "hours", "int64", "agenda")
+
+
 def _lookback(value: object) -> int:
     return whole_number(value, parameter="lookback", minimum=0)
 
@@ -102,6 +107,10 @@ class Agenda:
         as_of: the day facts are known up to; statuses are on this day.
         lookback: days before ``start`` whose tasks are shown too (so that overdue ones
             show).
+        hours: int64 array, the hours of the day each task may be made in, as the
+            contact rules gave them (half-hour slots, see
+            :class:`~aftersales_crm.care.QuietHours`); default every hour. The pandas frame
+            shows them as ``call_from``, ``call_until`` and ``call_hours``.
 
     Examples:
         >>> from datetime import date
@@ -123,11 +132,20 @@ class Agenda:
     end: date = attrs.field(converter=end_day)
     as_of: date = attrs.field(converter=as_of_day)
     lookback: int = attrs.field(converter=_lookback)
+    hours: NDArray[np.int64] = attrs.field(default=None, converter=_hours_or_none)
 
     def __attrs_post_init__(self) -> None:
         n = len(self.tasks)
-        if not len(self.status) == len(self.blocked_by) == len(self.call) == n:
-            msg = "status, blocked_by and call need one value per task"
+        hours: object = self.hours  # None until filled in: the default
+        if hours is None:
+            every = np.full(n, ALL_DAY, dtype=np.int64)
+            every.flags.writeable = False
+            object.__setattr__(self, "hours", every)
+        if not len(self.status) == len(self.blocked_by) == len(self.call) == len(self.hours) == n:
+            msg = "status, blocked_by, call and hours need one value per task"
+            raise InvalidValue(msg, code="agenda")
+        if n and (self.hours.min() < 0 or self.hours.max() > ALL_DAY):
+            msg = f"hours must be slots of the day, from 0 to {ALL_DAY}"
             raise InvalidValue(msg, code="agenda")
         if n and (self.status.min() < 0 or self.status.max() >= len(STATUSES)):
             msg = f"status codes must lie in 0..{len(STATUSES) - 1}"
@@ -175,6 +193,7 @@ class Agenda:
             self.status,
             self.blocked_text("en"),
             self.call,
+            self.hours,
         ]
 
     def take(self, rows: Any) -> Agenda:
@@ -195,6 +214,7 @@ class Agenda:
             status=self.status[picked],
             blocked_by=self.blocked_by[picked],
             call=renumber(self.call[picked]),
+            hours=self.hours[picked],
         )
 
     def for_day(self, day: date | str) -> Agenda:
@@ -321,6 +341,7 @@ class Agenda:
         reasons = self.tasks.reasons_text(lang_)
         blocked = self.blocked_text(lang_)
         channels = np.array([c.label(lang_) for c in CHANNELS], dtype=object)
+        hours = hours_text(self.hours)
         customers, vehicles = self.tasks.customer, self.tasks.vehicle
         for code, kind in enumerate(self.tasks.kinds):
             of_kind = self.tasks.kind == code
@@ -338,7 +359,10 @@ class Agenda:
                     who = pad_right(str(customers[row]), 10)
                     vin = pad_right(str(vehicles[row]) or "-", 17)
                     what = pad_right(STATUSES[status].label(lang_), max(display_width("逾期 "), 8))
-                    text = f"  {self.tasks.due[row]}  {what} {who} {vin} {channels[self.tasks.channel[row]]}  {reasons[row]}"
+                    how = channels[self.tasks.channel[row]]
+                    if status in (OPEN, OVERDUE) and self.hours[row] != ALL_DAY:
+                        how += f" {hours[row]}"
+                    text = f"  {self.tasks.due[row]}  {what} {who} {vin} {how}  {reasons[row]}"
                     if status == BLOCKED:
                         text += f" — {'拦截' if zh else 'blocked'}: {blocked[row]}"
                     lines.append(text)
@@ -363,10 +387,14 @@ class Agenda:
 
     def _frame(self, lang: Lang) -> dict[str, Any]:
         statuses = np.array([s.value for s in STATUSES], dtype=object)
+        call_from, call_until = call_window(self.hours)
         return self.tasks._frame(lang) | {
             "status": statuses[self.status],
             "blocked_by": self.blocked_text(lang),
             "call": self.call,
+            "call_from": call_from,
+            "call_until": call_until,
+            "call_hours": hours_text(self.hours),
         }
 
 

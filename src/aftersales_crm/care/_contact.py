@@ -50,9 +50,11 @@ from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, as_codes
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.records import ConsentPurpose
 from aftersales_crm.values import ContactChannel, Lang
+from aftersales_crm.values._hours import ALL_DAY, hours_mask, hours_text, span_text
 
 __all__ = [
     "DEFAULT_CONTACT_RULES",
+    "QUIET_HOURS",
     "AllOf",
     "AnyOf",
     "Consent",
@@ -63,6 +65,7 @@ __all__ = [
     "Not",
     "PreferredChannel",
     "QuietDays",
+    "QuietHours",
     "Verdicts",
     "all_of",
     "any_of",
@@ -96,6 +99,10 @@ def _channel_codes(values: object) -> NDArray[np.int8]:
     return as_codes(values, "channel", "int8", "verdicts")
 
 
+def _hours_or_none(values: object) -> Any:
+    return None if values is None else as_codes(values, "hours", "int64", "verdicts")
+
+
 def _reasons(values: object) -> tuple[Reason, ...]:
     if not isinstance(values, tuple | list) or not all(isinstance(r, Reason) for r in values):
         msg = f"reasons is {values!r:.80}, expected a tuple of Reason"
@@ -114,10 +121,13 @@ class Verdicts:
         channel: int8 array, the channel each task is to be made on (positions in
             ``list(ContactChannel)``): the task's own, unless a rule changed it.
         reasons: why tasks are blocked, in words.
+        hours: int64 array, the hours of the day each task may be made in, as half-hour
+            slots (bit ``i`` from ``i * 30`` minutes after midnight; see
+            :class:`QuietHours`); default every hour of the day.
 
     Raises:
         InvalidValue: columns of different lengths, a blocked task without a reason or an
-            allowed one with a reason, or a code outside its tuple.
+            allowed one with a reason, a code outside its tuple, or hours beyond the day.
 
     Examples:
         >>> no = Reason("no consent", "未同意")
@@ -130,13 +140,21 @@ class Verdicts:
     reason: NDArray[np.int16] = attrs.field(converter=_reason_codes)
     channel: NDArray[np.int8] = attrs.field(converter=_channel_codes)
     reasons: tuple[Reason, ...] = attrs.field(converter=_reasons)
+    hours: NDArray[np.int64] = attrs.field(default=None, converter=_hours_or_none)
 
     def __attrs_post_init__(self) -> None:
-        if not len(self.allowed) == len(self.reason) == len(self.channel):
+        hours: object = self.hours  # None until filled in: the default
+        if hours is None:
+            object.__setattr__(self, "hours", _frozen(np.full(len(self.allowed), ALL_DAY)))
+        if not len(self.allowed) == len(self.reason) == len(self.channel) == len(self.hours):
             msg = (
-                f"allowed, reason and channel have {len(self.allowed)}, {len(self.reason)} and"
-                f" {len(self.channel)} values; give one per task"
+                f"allowed, reason, channel and hours have {len(self.allowed)},"
+                f" {len(self.reason)}, {len(self.channel)} and {len(self.hours)} values;"
+                " give one per task"
             )
+            raise InvalidValue(msg, code="verdicts")
+        if len(self.hours) and (self.hours.min() < 0 or self.hours.max() > ALL_DAY):
+            msg = f"hours must be slots of the day, from 0 to {ALL_DAY}"
             raise InvalidValue(msg, code="verdicts")
         wrong = np.flatnonzero(self.allowed != (self.reason < 0))
         if len(wrong):
@@ -187,6 +205,7 @@ class Verdicts:
         return (
             np.array_equal(self.allowed, other.allowed)
             and np.array_equal(self.channel, other.channel)
+            and np.array_equal(self.hours, other.hours)
             and self.reasons_text().tolist() == other.reasons_text().tolist()
         )
 
@@ -209,6 +228,7 @@ class Verdicts:
             allowed=self.allowed[picked],
             reason=self.reason[picked],
             channel=self.channel[picked],
+            hours=self.hours[picked],
         )
 
     def reasons_text(self, lang: Lang = "en") -> NDArray[np.object_]:
@@ -237,7 +257,7 @@ class Verdicts:
 
         Examples:
             >>> list(Verdicts.allow(CareTasks.empty()).to_pandas())
-            ['allowed', 'channel', 'blocked_by']
+            ['allowed', 'channel', 'call_hours', 'blocked_by']
         """
         pd = require("pandas", extra="pandas")
         channels = np.array(CHANNEL_VALUES, dtype=object)
@@ -245,6 +265,7 @@ class Verdicts:
             {
                 "allowed": self.allowed,
                 "channel": channels[self.channel],
+                "call_hours": hours_text(self.hours),
                 "blocked_by": self.reasons_text(),
             }
         )
@@ -628,6 +649,157 @@ class _Channels(Constraint):
         return tuple(value)
 
 
+class _QuietSpans(Constraint):
+    """Rows ``(channel, start, end)``: a channel's quiet span in ``"HH:MM"`` on the half hour."""
+
+    @property
+    def rule(self) -> str:
+        """What the constraint expects, in words."""
+        return (
+            f"expected rows (channel, start, end), a channel of {CHANNEL_VALUES} and"
+            ' times "HH:MM" on the half hour, end after start'
+        )
+
+    def check(self, value: Any, params: Mapping[str, Any]) -> NDArray[np.int64]:
+        """The permitted slots of each channel, by channel code."""
+        if isinstance(value, str) or not isinstance(value, tuple | list):
+            raise Broken(self.rule)
+        quiet = np.zeros(len(CHANNELS), dtype=np.int64)
+        for row in value:
+            if (
+                not isinstance(row, tuple | list)
+                or len(row) != len(("channel", "start", "end"))
+                or row[0] not in CHANNEL_VALUES
+            ):
+                raise Broken(f"{self.rule}; found {row!r:.60}")
+            try:
+                span = hours_mask([tuple(row[1:])], parameter=f"quiet row {tuple(row)!r}")
+            except InvalidValue as err:
+                raise Broken(str(err)) from None
+            quiet[CHANNELS.index(ContactChannel(row[0]))] |= span
+        return ALL_DAY & ~quiet
+
+
+def _own_quiet_hours(inputs: CareInputs, customers: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The slots each customer (row) asked not to be contacted in, 0 for none."""
+    spans = inputs.tables.customers["quiet_hours"][customers]
+    out = np.zeros(len(customers), dtype=np.int64)
+    given = np.flatnonzero(np.fromiter(map(len, spans), dtype=np.int64, count=len(spans)))
+    known: dict[tuple[str, ...], int] = {}
+    for row in given.tolist():
+        texts = tuple(spans[row])
+        if texts not in known:
+            name = f"customer {inputs.customer_ids[customers[row]]}'s quiet_hours"
+            pairs = [tuple(span_text(t, parameter=name).split("-")) for t in texts]
+            known[texts] = hours_mask(pairs, parameter=name)  # type: ignore[arg-type]
+        out[row] = known[texts]
+    return out
+
+
+_AT_ONCE: Final = (
+    ContactChannel.PHONE.value,
+    ContactChannel.MESSAGING_APP.value,
+    ContactChannel.SMS.value,
+)
+_SPEAKING: Final = (("00:00", "09:00"), ("12:00", "14:00"), ("18:00", "24:00"))
+
+QUIET_HOURS: Final[tuple[tuple[str, str, str], ...]] = tuple(
+    (channel, start, end) for channel in _AT_ONCE for start, end in _SPEAKING
+)
+"""The default quiet hours of :class:`QuietHours`: rows (channel, start, end), local time.
+
+Phone calls, messaging-app messages and SMS, which reach the customer at once, are quiet
+before 09:00, from 12:00 to 14:00 (lunch and the midday rest, 午休) and from 18:00
+(dinner and the evening): they may be made from 09:00 to 12:00 and from 14:00 to 18:00.
+E-mail, post and visits are not restricted. The library's choice: the training material
+(《信息回访员基础培训分析报告》, 《客户服务关系管理》) gives no hours to call in, only that
+customers who have no time (没时间) are hard to reach; the permitted hours are a dealer's
+working day less its lunch break, when the staff who call are at work.
+
+Examples:
+    >>> QUIET_HOURS[:2]
+    (('phone', '00:00', '09:00'), ('phone', '12:00', '14:00'))
+"""
+
+
+class QuietHours(_ContactRule):
+    """Contact on each channel only in its permitted hours of the day: not at meal times or at night.
+
+    The agenda is day-level; this rule gives each task the hours of the day it may be
+    made in on its channel (:attr:`Verdicts.hours`; the agenda shows them as
+    ``call_from``, ``call_until`` and ``call_hours``): every hour outside the channel's
+    quiet spans in ``quiet``. A task whose channel is quiet all day is blocked with the
+    reason, never dropped. Times are the dealer's local time (the planner's time zone),
+    on the half hour. A customer's own quiet hours
+    (:attr:`~aftersales_crm.records.Customer.quiet_hours`, ``"12:00-14:00"``) are taken
+    out too, on the channels of ``own_channels``. Put it after :class:`PreferredChannel`
+    in :func:`all_of`: the hours are those of the channel the task is made on.
+
+    Attributes:
+        quiet: rows ``(channel, start, end)``, each a quiet span of a channel in
+            ``"HH:MM"``, end excluded, ``"24:00"`` for midnight (default
+            :data:`QUIET_HOURS`: phone, messaging app and SMS from 09:00 to 12:00 and from
+            14:00 to 18:00 only, the library's choice). Channels without a row are not
+            restricted.
+        own_channels: the channels a customer's own quiet hours apply to (default phone,
+            messaging app and SMS, those that reach the customer at once; ``()`` ignores
+            them).
+
+    Examples:
+        >>> from datetime import date
+        >>> from aftersales_crm.records import Book, Customer
+        >>> from aftersales_crm.care import CareInputs, FOLLOW_UP_KINDS
+        >>> from aftersales_crm.values import ContactPurpose
+        >>> book = Book.from_records([Customer(id="C1", name="李娜")])
+        >>> call = FOLLOW_UP_KINDS[ContactPurpose.FOLLOW_UP_3D]
+        >>> tasks = CareTasks.build(call, Reason("3DC", "三日回访"), customer=["C1", "C1"],
+        ...                         due=["2026-06-10", "2026-06-10"], channel=[0, 3])
+        >>> verdicts = QuietHours().check(tasks, CareInputs.of(book, start=date(2026, 6, 10)))
+        >>> verdicts.to_pandas()[["channel", "call_hours"]].values.tolist()
+        [['phone', '09:00-12:00, 14:00-18:00'], ['email', '00:00-24:00']]
+        >>> night = QuietHours(quiet=(("phone", "00:00", "24:00"),))
+        >>> night.check(tasks, CareInputs.of(book, start=date(2026, 6, 10))).reasons_text("zh").tolist()
+        ['此渠道全天均为免打扰时段', None]
+
+        A customer who asked not to be called before 10:00 or after 17:00:
+
+        >>> book = Book.from_records([Customer(id="C1", name="李娜",
+        ...                                    quiet_hours=("00:00-10:00", "17:00-24:00"))])
+        >>> verdicts = QuietHours().check(tasks, CareInputs.of(book, start=date(2026, 6, 10)))
+        >>> verdicts.to_pandas().call_hours.tolist()
+        ['10:00-12:00, 14:00-17:00', '00:00-24:00']
+    """
+
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "quiet": _QuietSpans(),
+        "own_channels": _Channels(),
+    }
+
+    REASON: ClassVar[Reason] = Reason(
+        "no hour of the day is open for contact on this channel", "此渠道全天均为免打扰时段"
+    )
+    """Why a task whose channel is quiet all day is blocked."""
+
+    def __init__(
+        self,
+        *,
+        quiet: tuple[tuple[str, str, str], ...] = QUIET_HOURS,
+        own_channels: tuple[str, ...] = _AT_ONCE,
+    ) -> None:
+        self.quiet = quiet
+        self.own_channels = own_channels
+
+    def _judge(self, params: Mapping[str, Any], tasks: CareTasks, inputs: CareInputs) -> Verdicts:
+        hours = params["quiet"][tasks.channel]
+        own = [CHANNELS.index(ContactChannel(c)) for c in params["own_channels"]]
+        rows = np.flatnonzero(np.isin(tasks.channel, own))
+        if len(rows):
+            customers = inputs.customer_rows(tasks)[rows]
+            hours[rows] &= ~_own_quiet_hours(inputs, customers)
+        verdicts = Verdicts.blocking(tasks, hours == 0, self.REASON)
+        return attrs.evolve(verdicts, hours=hours)
+
+
 _FALLBACK: Final = (
     ContactChannel.PHONE.value,
     ContactChannel.MESSAGING_APP.value,
@@ -638,25 +810,47 @@ _FALLBACK: Final = (
 
 
 class PreferredChannel(_ContactRule):
-    """Make each task on a channel the customer consented to: the suggested one, else another.
+    """Make each task on a channel the customer consented to: theirs, the suggested one, else another.
 
-    A task keeps its suggested channel when the customer consented to its purpose over it
-    (as :class:`Consent` reads consent). Otherwise it moves to the first channel of
-    ``order`` the customer consented to; with none, it is blocked. Put it before
-    :class:`Consent` in :func:`all_of`, which then checks the channel it chose.
+    A task moves to the customer's own preferred channel (the customer's
+    ``preferred_channel``, :class:`~aftersales_crm.records.Customer`) when they consented
+    to its purpose over it (as :class:`Consent` reads consent, on the day the task is
+    judged on). Otherwise it keeps its suggested channel when the customer consented to
+    its purpose over that; otherwise it moves to the first channel of ``order`` the
+    customer consented to; with none, it is blocked. A customer who withdrew consent over
+    their preferred channel the day before is contacted on the suggested channel (or the
+    fallback) instead. Put it before :class:`Consent` in :func:`all_of`, which then checks
+    the channel it chose.
 
     Attributes:
         order: the channels to fall back on, most wanted first (default phone, messaging
             app, SMS, e-mail, post: the library's choice, from the most personal to the
             least; visits are not a fallback).
+        own_channel: whether the customer's own preferred channel comes first (default
+            True: the customer said how they wish to be reached).
 
     Examples:
-        >>> PreferredChannel().order[:2]
-        ('phone', 'messaging_app')
+        >>> from datetime import date, datetime, timezone
+        >>> from aftersales_crm.records import Book, ConsentChanged, Customer
+        >>> from aftersales_crm.care import CareInputs, FOLLOW_UP_KINDS
+        >>> from aftersales_crm.values import ContactPurpose
+        >>> at = datetime(2026, 6, 1, 2, tzinfo=timezone.utc)
+        >>> book = Book.from_records([Customer(id="C1", name="李娜", preferred_channel="sms"),
+        ...     *(ConsentChanged(id=f"K{c}", customer_id="C1", purpose="survey", channel=c,
+        ...                      granted=True, at=at) for c in ("phone", "sms"))])
+        >>> call = FOLLOW_UP_KINDS[ContactPurpose.FOLLOW_UP_3D]
+        >>> tasks = CareTasks.build(call, Reason("3DC", "三日回访"), customer=["C1"],
+        ...                         due=["2026-06-10"])
+        >>> inputs = CareInputs.of(book, start=date(2026, 6, 10))
+        >>> PreferredChannel().check(tasks, inputs).to_pandas().channel.tolist()
+        ['sms']
+        >>> PreferredChannel(own_channel=False).check(tasks, inputs).to_pandas().channel.tolist()
+        ['phone']
     """
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
         "order": _Channels(),
+        "own_channel": OneOf((True, False)),
     }
 
     REASON: ClassVar[Reason] = Reason(
@@ -664,15 +858,21 @@ class PreferredChannel(_ContactRule):
     )
     """Why a task without any consented channel is blocked."""
 
-    def __init__(self, *, order: tuple[str, ...] = _FALLBACK) -> None:
+    def __init__(self, *, order: tuple[str, ...] = _FALLBACK, own_channel: bool = True) -> None:
         self.order = order
+        self.own_channel = own_channel
 
     def _judge(self, params: Mapping[str, Any], tasks: CareTasks, inputs: CareInputs) -> Verdicts:
         customers = inputs.customer_rows(tasks)
         consent = _consent_of(tasks)
         on = judged_on(tasks, inputs)
         channel = tasks.channel.astype(np.int64)
-        found = consented(inputs, customers, consent, channel, on)
+        found = np.zeros(len(tasks), dtype=bool)
+        if params["own_channel"]:
+            own = inputs.tables.customers["preferred_channel"].astype(np.int64)[customers]
+            found = (own >= 0) & consented(inputs, customers, consent, np.maximum(own, 0), on)
+            channel[found] = own[found]
+        found |= consented(inputs, customers, consent, channel, on)
         for value in params["order"]:
             if found.all():
                 break
@@ -710,7 +910,8 @@ class AllOf(_ContactRule):
 
     The rules run in order, each on the tasks the rules before it allowed, on the
     channels they chose: put :class:`PreferredChannel` before :class:`Consent` and
-    :class:`FrequencyCap` last. With no rule every task is allowed.
+    :class:`QuietHours`, and :class:`FrequencyCap` last. A task may be made in the hours
+    every rule permits (their slots in common). With no rule every task is allowed.
 
     Attributes:
         rules: the contact rules, in order.
@@ -731,6 +932,7 @@ class AllOf(_ContactRule):
         allowed = np.ones(len(tasks), dtype=bool)
         reason = np.full(len(tasks), -1, dtype=np.int16)
         channel = tasks.channel.copy()
+        hours = np.full(len(tasks), ALL_DAY, dtype=np.int64)
         reasons: list[Reason] = []
         for rule in params["rules"]:
             rows = np.flatnonzero(allowed)
@@ -743,11 +945,12 @@ class AllOf(_ContactRule):
             reason[blocked] = codes[verdicts.reason[~verdicts.allowed]]
             allowed[blocked] = False
             channel[rows] = verdicts.channel
-        return Verdicts(allowed, reason, channel, tuple(reasons))
+            hours[rows] &= verdicts.hours
+        return Verdicts(allowed, reason, channel, tuple(reasons), hours)
 
 
 class AnyOf(_ContactRule):
-    """A task is allowed when any rule allows it, on the channel of the first that does.
+    """A task is allowed when any rule allows it, on the channel and in the hours of the first that does.
 
     A task no rule allows is blocked for the first rule's reason. With no rule every task
     is blocked.
@@ -779,12 +982,14 @@ class AnyOf(_ContactRule):
         first = _merge(reasons, verdicts.reasons)[verdicts.reason]
         allowed = verdicts.allowed.copy()
         channel = verdicts.channel.copy()
+        hours = verdicts.hours.copy()
         for rule in rules[1:]:
             verdicts = _aligned(rule.check(tasks, inputs), len(tasks), rule)
             fresh = verdicts.allowed & ~allowed
             channel[fresh] = verdicts.channel[fresh]
+            hours[fresh] = verdicts.hours[fresh]
             allowed |= verdicts.allowed
-        return Verdicts(allowed, np.where(allowed, -1, first), channel, tuple(reasons))
+        return Verdicts(allowed, np.where(allowed, -1, first), channel, tuple(reasons), hours)
 
 
 class Not(_ContactRule):

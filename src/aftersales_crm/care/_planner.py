@@ -249,6 +249,7 @@ class Planner(Parameterised):
         customers = inputs.customer_rows(tasks)
         order = _agenda_order(tasks, customers, inputs)
         tasks, status, blocked_by = tasks.take(order), status[order], blocked_by[order]
+        hours = verdicts.hours[order]
         return Agenda(
             tasks=tasks,
             status=status,
@@ -259,6 +260,7 @@ class Planner(Parameterised):
             end=last,
             as_of=known,
             lookback=params["lookback"],
+            hours=hours,
         )
 
 

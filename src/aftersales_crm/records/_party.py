@@ -7,7 +7,7 @@ from typing import Annotated, Any, Self
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BeforeValidator, StringConstraints, model_validator
+from pydantic import AfterValidator, BeforeValidator, StringConstraints, model_validator
 
 from aftersales_crm.errors import RowProblem
 from aftersales_crm.records import _schema as s
@@ -23,6 +23,7 @@ from aftersales_crm.values import (
     national_id,
     normalise_postcode,
 )
+from aftersales_crm.values._hours import span_text
 from aftersales_crm.values.types import Date, Instant, NationalId, PhoneNumber
 
 __all__ = [
@@ -50,6 +51,11 @@ Postcode = Annotated[
 """A Chinese postcode (邮政编码): six ASCII digits, once normalised
 (:func:`aftersales_crm.values.normalise_postcode`: full-width and other scripts' digits
 become ``0``–``9``, white space around is trimmed)."""
+QuietSpan = Annotated[
+    str, AfterValidator(span_text), NotPersonal("a contact preference: a span of the day")
+]
+"""A span of the day ``"HH:MM-HH:MM"`` on the half hour, end excluded, ``"24:00"`` for
+midnight, the end after the start: ``"12:00-14:00"``."""
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 
@@ -173,6 +179,12 @@ class Customer(Record):
         family_notes: family situation, free text.
         lunar_birthday: whether the customer celebrates the lunar birthday (农历生日), so
             that birthday greetings follow the lunar calendar (default False).
+        preferred_channel: the channel the customer asked to be contacted on (default
+            none); the care planner's ``PreferredChannel`` tries it first, when the
+            customer consented to the purpose over it.
+        quiet_hours: spans of the day the customer asked not to be called in, local time,
+            ``"HH:MM-HH:MM"`` on the half hour (``"12:00-14:00"``; default none); the care
+            planner's ``QuietHours`` keeps phone, messaging and SMS contact out of them.
 
     Examples:
         >>> zhang = Customer(id="C1", name="张伟", national_id="11010519491231002X")
@@ -201,6 +213,8 @@ class Customer(Record):
     hobbies: tuple[Text, ...] = ()
     family_notes: Annotated[Text | None, Personal("text")] = None
     lunar_birthday: bool = False
+    preferred_channel: ContactChannel | None = None
+    quiet_hours: tuple[QuietSpan, ...] = ()
 
     @model_validator(mode="before")
     @classmethod
@@ -313,6 +327,8 @@ CUSTOMERS = FactKind(
             Column("hobbies", K.TEXTS),
             s.text("family_notes"),
             Column("lunar_birthday", K.BOOL),
+            Column("preferred_channel", K.CATEGORY, nullable=True, enum=ContactChannel),
+            Column("quiet_hours", K.TEXTS),
         ),
         Customer,
         checks=(

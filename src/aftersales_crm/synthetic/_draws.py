@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from aftersales_crm.synthetic import _world as w
 from aftersales_crm.synthetic._identifiers import advisors, digits, ids, national_ids, pick, vins
 from aftersales_crm.tables import SCHEMAS
-from aftersales_crm.values import BodyType, FuelType, Gender, PayType, ServiceKind
+from aftersales_crm.values import BodyType, ContactChannel, FuelType, Gender, PayType, ServiceKind
 
 Columns = dict[str, NDArray[Any]]
 
@@ -28,6 +28,7 @@ _PAY_TYPES: Final = list(PayType)
 _GENDERS: Final = list(Gender)
 _BODY_TYPES: Final = list(BodyType)
 _FUEL_TYPES: Final = list(FuelType)
+_CHANNELS: Final = list(ContactChannel)
 _PLATE_ALPHABET: Final = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 #: Days since 1970 fit in 16 bits after this offset (1900-01-01), for compact sort keys.
 _DAY_OFFSET: Final = -25_567
@@ -146,10 +147,35 @@ def draw_customers(rng: np.random.Generator, n: int, dealers: Dealers, end: np.i
         "home_lon": lon,
         "mobile": mobile.astype(object),
         "hobbies": _empty_tuples(n),  # drawn only for a Book
-        "lunar_birthday": np.zeros(n, dtype=bool),  # not drawn: the random stream is unchanged
+        "lunar_birthday": np.zeros(n, dtype=bool),  # drawn by draw_preferences
+        "preferred_channel": np.full(n, -1, dtype=np.int8),  # drawn by draw_preferences
+        "quiet_hours": _empty_tuples(n),  # not drawn
     }
     columns.update({name: nones(n) for name in _EMPTY_CUSTOMER_TEXTS})
     return Customers(_in_schema_order("customers", columns), dealer)
+
+
+def draw_preferences(rng: np.random.Generator, customers: Customers) -> Customers:
+    """``customers`` with their own preferences drawn from ``rng``, a stream of their own.
+
+    A share of the individual owners celebrates the lunar birthday
+    (:data:`~_world.LUNAR_BIRTHDAY_SHARE`) and a share of all customers names a preferred
+    channel (:data:`~_world.PREFERRED_CHANNEL_SHARE`, the channels weighted by
+    :data:`~_world.PREFERRED_CHANNELS`). Both shares are the library's choice. The stream
+    is apart from the main one, so every other column of a seed stays as it was.
+    """
+    columns = customers.columns
+    n = len(columns["id"])
+    individual = columns["kind"] == 0  # the kind codes: 0 individual, 1 fleet
+    lunar = individual & (rng.random(n) < w.LUNAR_BIRTHDAY_SHARE)
+    prefers = rng.random(n) < w.PREFERRED_CHANNEL_SHARE
+    weights = np.array(list(w.PREFERRED_CHANNELS.values()))
+    codes = np.array([_CHANNELS.index(c) for c in w.PREFERRED_CHANNELS], dtype=np.int8)
+    channel = codes[rng.choice(len(codes), size=n, p=weights / weights.sum())]
+    preferred = np.where(prefers, channel, -1).astype(np.int8)
+    return customers._replace(
+        columns={**columns, "lunar_birthday": lunar, "preferred_channel": preferred}
+    )
 
 
 def draw_vehicles(

@@ -20,6 +20,7 @@ from aftersales_crm.synthetic._draws import (
     draw_lines,
     draw_orders,
     draw_parts_replaced,
+    draw_preferences,
     draw_spend_propensity,
     draw_vehicles,
     first_visits,
@@ -117,6 +118,7 @@ def columns(
     end = np.datetime64(as_of, "D").astype(np.int64)
     dealers = draw_dealers(rng, n_dealers)
     customers = draw_customers(rng, n_customers, dealers, end)
+    customers = draw_preferences(np.random.default_rng((seed, w.PREFERENCE_STREAM)), customers)
     vehicles = draw_vehicles(rng, customers, dealers, end)
     orders, visit = draw_orders(rng, vehicles, n_dealers, end)
     propensity = draw_spend_propensity(np.random.default_rng((seed, w.SPEND_STREAM)), n_customers)

@@ -15,7 +15,14 @@ from typing import Final
 
 from aftersales_crm.features import CHINA_STANDARD_TIME
 from aftersales_crm.records import ComplaintCategory, ContactOutcome
-from aftersales_crm.values import BodyType, ContactPurpose, FuelType, PayType, ServiceKind
+from aftersales_crm.values import (
+    BodyType,
+    ContactChannel,
+    ContactPurpose,
+    FuelType,
+    PayType,
+    ServiceKind,
+)
 
 DEFAULT_AS_OF: Final = date(2026, 6, 30)
 """The day the synthetic history ends when no ``as_of`` is given (a fixed date: the library
@@ -424,3 +431,18 @@ STAFF_SURVEY_HOUR = 2
 #: around it and of one item around its staff member: the library's choice, a little below
 #: the top of the scale, where customers' stated expectations cluster.
 STAFF_BELIEF_MEAN, STAFF_BELIEF_SD, STAFF_BELIEF_ITEM_SD = 5.6, 0.4, 0.6
+
+# -- the customers' own preferences (from their own stream) -------------------------------------
+#: The random stream of the customers' preferences (lunar birthday, preferred channel), apart
+#: from the others so that every other draw of a seed is the same with or without them.
+PREFERENCE_STREAM = 16
+#: Share of the individual owners who celebrate the lunar birthday (农历生日): the
+#: library's choice, a small share, so that the lunar greeting has customers to greet.
+LUNAR_BIRTHDAY_SHARE = 0.1
+#: Share of the customers who name a channel they prefer, and the channels they name with
+#: their weights: the library's choice, the phone and SMS that the consents cover most,
+#: and messaging apps.
+PREFERRED_CHANNEL_SHARE = 0.2
+PREFERRED_CHANNELS: Final[Mapping[ContactChannel, float]] = MappingProxyType(
+    {ContactChannel.PHONE: 0.5, ContactChannel.SMS: 0.3, ContactChannel.MESSAGING_APP: 0.2}
+)
