@@ -87,6 +87,7 @@ from aftersales_crm.care._maintenance import (
     FIRST_MAINTENANCE_DUE,
     MAINTENANCE_DUE,
     FirstMaintenanceDue,
+    HandOver,
     MaintenanceDue,
 )
 from aftersales_crm.care._master_data import (
@@ -116,7 +117,7 @@ from aftersales_crm.care._renewals import (
     WarrantyEnding,
     WinBack,
 )
-from aftersales_crm.care._rule import CareRule
+from aftersales_crm.care._rule import READS_FEATURES, CareRule
 from aftersales_crm.care._tasks import REACHED_OUTCOMES, CareTasks, Reason, TaskKind, Texts
 
 __all__ = [
@@ -147,6 +148,7 @@ __all__ = [
     "MAINTENANCE_DUE",
     "OWNER_BIRTHDAY",
     "REACHED_OUTCOMES",
+    "READS_FEATURES",
     "STALE_MONTHS",
     "VEHICLE_ANNIVERSARY",
     "VEHICLE_FIELDS",
@@ -170,6 +172,7 @@ __all__ = [
     "FollowUpCalls",
     "FollowUpKpis",
     "FrequencyCap",
+    "HandOver",
     "InspectionStep",
     "InsuranceRenewal",
     "LunarBirthday",
