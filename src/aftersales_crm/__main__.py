@@ -22,17 +22,8 @@ from numpy.typing import NDArray
 import aftersales_crm
 from aftersales_crm import features, synthetic
 from aftersales_crm.care import (
-    AnnualInspection,
-    ComplaintFollowUp,
-    FestivalGreetings,
-    InsuranceRenewal,
-    LunarBirthday,
-    OwnerBirthday,
     Planner,
     TaskStatus,
-    VehicleAnniversary,
-    WarrantyEnding,
-    WinBack,
     followup_kpis,
     master_data_quality,
 )
@@ -79,21 +70,6 @@ from aftersales_crm.values import (
 from aftersales_crm.values._text import pad_left, pad_right
 
 __all__ = ["main"]
-
-#: The care rules of the demo's agenda: the planner's defaults and the renewals, the
-#: inspection, the warranty, the complaint follow-up and win-back.
-AGENDA_RULES: Final = (
-    *Planner.RULES,
-    InsuranceRenewal(),
-    AnnualInspection(),
-    WarrantyEnding(),
-    ComplaintFollowUp(),
-    WinBack(),
-    OwnerBirthday(),
-    LunarBirthday(),
-    VehicleAnniversary(),
-    FestivalGreetings(),
-)
 
 #: Built-in sample: (what, raw input) pairs, some deliberately wrong.
 SAMPLE_IDENTIFIERS: tuple[tuple[str, str], ...] = (
@@ -542,7 +518,7 @@ def _agenda_report(tables: Tables) -> Iterator[str]:
     """Tomorrow's care agenda: tasks per kind and status, examples, what consent blocked."""
     as_of = synthetic.DEFAULT_AS_OF
     tomorrow = as_of + timedelta(days=1)
-    agenda = Planner(rules=AGENDA_RULES).agenda(tables, on=tomorrow, as_of=as_of)
+    agenda = Planner().agenda(tables, on=tomorrow, as_of=as_of)  # every built-in rule
     statuses = tuple(TaskStatus)
     yield ""
     yield (

@@ -23,6 +23,7 @@ from aftersales_crm.care import (
     FrequencyCap,
     InsuranceRenewal,
     LunarBirthday,
+    MaintenanceDue,
     OwnerBirthday,
     Planner,
     PreferredChannel,
@@ -33,6 +34,7 @@ from aftersales_crm.care import (
     WinBack,
     all_of,
 )
+from aftersales_crm.loyalty import LoyaltyValueMatrix
 from aftersales_crm.records import Book, Customer
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import ContactChannel
@@ -68,7 +70,7 @@ PLANNERS: tuple[Planner, ...] = (
         ),
         lookback=5,
         rules=(
-            *Planner.RULES,
+            *Planner.RULES[:3],
             OwnerBirthday(days_before=1),
             LunarBirthday(window_days=2),
             VehicleAnniversary(leap_day="mar_1"),
@@ -78,12 +80,12 @@ PLANNERS: tuple[Planner, ...] = (
 )
 EVERY_RULE = Planner(
     rules=(
-        *Planner.RULES,
+        *Planner.RULES[:3],
         InsuranceRenewal(),
         AnnualInspection(),
         WarrantyEnding(),
         ComplaintFollowUp(),
-        WinBack(),
+        WinBack(matrix=LoyaltyValueMatrix(win_back=("D",)), maintenance=MaintenanceDue(km=None)),
     ),
     contact=PLANNERS[1].contact,
     lookback=5,

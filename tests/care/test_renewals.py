@@ -18,6 +18,7 @@ from aftersales_crm.care import (
     ComplaintFollowUp,
     InspectionStep,
     InsuranceRenewal,
+    MaintenanceDue,
     Planner,
     Reason,
     TaskKind,
@@ -25,8 +26,9 @@ from aftersales_crm.care import (
     WinBack,
 )
 from aftersales_crm.errors import InvalidValue
-from aftersales_crm.loyalty import LoyaltyValueMatrix
-from aftersales_crm.records import ComplaintUpdated
+from aftersales_crm.loyalty import LoyaltyStatus, LoyaltyValueMatrix, ServiceIntervalStatus
+from aftersales_crm.records import ComplaintUpdated, Record
+from aftersales_crm.segmentation import ParetoABC
 from aftersales_crm.tables import Tables
 
 from .build import (
@@ -343,7 +345,7 @@ def test_a_reopened_or_unresolved_complaint_gets_no_call_and_a_reached_call_clos
 def test_win_back_calls_exactly_the_lost_customers_of_the_win_back_cells_once() -> None:
     data = synthetic.book(300, seed=1)
     on = date(2026, 6, 30)
-    tasks = WinBack().plan(inputs(data, on))
+    tasks = WinBack(hand_over=False).plan(inputs(data, on))
     feats = features.compute(data, as_of=on)
     matrix = LoyaltyValueMatrix().fit(feats)
     cells = matrix.assign(feats)
@@ -357,9 +359,194 @@ def test_win_back_calls_exactly_the_lost_customers_of_the_win_back_cells_once() 
     assert set(tasks.customer.tolist()) == wanted
     assert set(tasks.due.tolist()) == {on}
     assert set(tasks.window_end.tolist()) == {date(2026, 7, 30)}
-    fewer = WinBack(matrix=LoyaltyValueMatrix(win_back=("D",))).plan(inputs(data, on))
+    fewer = WinBack(matrix=LoyaltyValueMatrix(win_back=("D",)), hand_over=False).plan(
+        inputs(data, on)
+    )
     assert set(fewer.customer.tolist()) < set(tasks.customer.tolist())
-    assert set(WinBack().plan(inputs(data, date(2026, 8, 1), as_of=on)).customer.tolist()) == set()
+    later = inputs(data, date(2026, 8, 1), as_of=on)
+    assert set(WinBack(hand_over=False).plan(later).customer.tolist()) == set()
+
+
+FIVE = ("C1", "C2", "C3", "C4", "C5")
+BOUGHT = date(2024, 1, 10)
+
+
+def visits(customer: str, serial: int, *days: date, kind: str = "maintenance") -> list[Record]:
+    """Orders of 100 CNY (the builder's one line) for car ``serial``, 10 km apart."""
+    return [
+        order(
+            f"{customer}-{kind}-{i}",
+            day,
+            customer=customer,
+            vehicle=VINS[serial],
+            km=1000 + 10 * i,
+            closed=day,
+            kind=kind,
+        )
+        for i, day in enumerate(days)
+    ]
+
+
+def first(customer: str, serial: int) -> list[Record]:
+    """Car ``serial`` of ``customer``, bought 10 January 2024, first maintenance 10 June 2024."""
+    return [
+        *car(serial, customer, BOUGHT),
+        *visits(customer, serial, date(2024, 6, 10), kind="first_maintenance"),
+    ]
+
+
+LOST_AND_VALUED = [
+    # C1: returned after the first maintenance, last service 10 June 2025 → due 10 December
+    # 2025, lost 6 months past it (10 June 2026). Spend 3 × 100 = 300 CNY.
+    *first("C1", 0),
+    *visits("C1", 0, date(2024, 12, 10), date(2025, 6, 10)),
+    # C2: returned, last service 20 October 2025 → due 20 April 2026: swinging. 200 CNY.
+    *first("C2", 1),
+    *visits("C2", 1, date(2025, 10, 20)),
+    # C3: never returned for service after the first maintenance (accessories are not a
+    # return) → lost. 4 × 100 = 400 CNY.
+    *first("C3", 2),
+    *visits("C3", 2, date(2024, 9, 1), date(2025, 3, 1), date(2025, 9, 1), kind="accessories"),
+    # C4: returned 1 March 2026 → due 1 September 2026: loyal. 200 CNY.
+    *first("C4", 3),
+    *visits("C4", 3, date(2026, 3, 1)),
+    # C5: a car, no visit: no loyalty status, outside the matrix.
+    *car(4, "C5", BOUGHT),
+]
+
+
+def spend_matrix(lost_after: int = 6) -> LoyaltyValueMatrix:
+    """Loyalty by time alone (6 months), value by cumulative spend (A 20 %, B 30 %, C 50 %)."""
+    interval = ServiceIntervalStatus(km=None, lost_after=lost_after)
+    return LoyaltyValueMatrix(loyalty=LoyaltyStatus(interval=interval), value=ParetoABC())
+
+
+def test_win_back_calls_the_lost_customers_of_high_value_worked_out_by_hand() -> None:
+    # On 30 June 2026. Loyalty: C1 lost (10 June 2026 passed), C2 swinging, C3 lost, C4
+    # loyal, C5 none. Spend ranks C3 400, C1 300, C2 200, C4 200 (ties by id), C5 0:
+    # C3 first of five (0 before it, < 20 %) → A, column D; C1 (1 of 5 before it, 20 %)
+    # and C2 (40 %) → B, column G; C4 and C5 → C, column S. Cells: C1 CG, C2 BG, C3 CD,
+    # C4 AS, C5 none. Win back CD and CG: C3 and C1, due 30 June, open 30 days.
+    # The hand-over: C2's last service 20 October 2025, due 20 April 2026, touches 20
+    # February, 20 March, 20 April, 20 May (open to 19 June): handed over 20 June, open
+    # to 20 July, meeting 30 June. C1's was 10 February 2026 (open to 12 March): gone.
+    data = book(*LOST_AND_VALUED, customers=FIVE)
+    on = date(2026, 6, 30)
+    feats = features.compute(data, as_of=on)
+    assert feats["spend_fen"].tolist() == [30000, 20000, 40000, 20000, 0]
+    tasks = WinBack(matrix=spend_matrix()).plan(inputs(data, on))
+    rows = tasks.canonical_order()
+    got = list(
+        zip(
+            tasks.customer[rows].tolist(),
+            tasks.vehicle[rows].tolist(),
+            tasks.due[rows].tolist(),
+            tasks.window_end[rows].tolist(),
+            tasks.reason[rows].tolist(),
+            strict=True,
+        )
+    )
+    assert sorted(got) == [
+        ("C1", "", on, date(2026, 7, 30), 0),
+        ("C2", VINS[1], date(2026, 6, 20), date(2026, 7, 20), 1),
+        ("C3", "", on, date(2026, 7, 30), 0),
+    ]
+    handed = int(np.flatnonzero(tasks.reason == 1)[0])
+    assert (tasks.target[handed], tasks.anchor[handed], tasks.detail[handed]) == (
+        np.datetime64("2026-04-20"),
+        np.datetime64("2025-10-20"),
+        6,
+    )
+    assert tasks.reasons_text("en")[handed] == (
+        "no service after the maintenance reminders: due 2026-04-20, 6 months after the last"
+        " service on 2025-10-20"
+    )
+    # Without the hand-over, the matrix's two alone; the default value part (member
+    # value) puts C1 and C3 in the silver column: nobody to win back.
+    alone = WinBack(matrix=spend_matrix(), hand_over=False).plan(inputs(data, on))
+    assert sorted(alone.customer.tolist()) == ["C1", "C3"]
+    assert len(WinBack(hand_over=False).plan(inputs(data, on))) == 0
+
+
+BY_TIME = MaintenanceDue(km=None)
+
+
+@pytest.mark.parametrize(
+    ("maintenance", "serviced", "due", "handed", "limb", "detail"),
+    [
+        # 31 August + 6 months: 28 February; touches 31 Dec, 31 Jan, 28 Feb, 31 Mar, the
+        # last open to 29 April; handed over at 8 months, 30 April.
+        (BY_TIME, date(2025, 8, 31), date(2026, 2, 28), date(2026, 4, 30), 1, 6),
+        # 30 June + 6 months: 30 December; + 8 months: 28 February (30 February clamps).
+        (BY_TIME, date(2025, 6, 30), date(2025, 12, 30), date(2026, 2, 28), 1, 6),
+        # 29 June 2023 + 8 months: 29 February 2024, a leap year.
+        (BY_TIME, date(2023, 6, 29), date(2023, 12, 29), date(2024, 2, 29), 1, 6),
+        # By mileage: one reading, so the mileage model's default 15,000 km a year (41.1 km
+        # a day): 5,000 km in 122 days, 31 December; touches 31 Oct, 30 Nov, 31 Dec, 31 Jan;
+        # handed over 2 months after the due day, 28 February.
+        (MaintenanceDue(), date(2025, 8, 31), date(2025, 12, 31), date(2026, 2, 28), 2, 5000),
+    ],
+)
+def test_maintenance_hands_over_the_day_after_its_last_touch_counted_from_the_anchor(
+    maintenance: MaintenanceDue, serviced: date, due: date, handed: date, limb: int, detail: int
+) -> None:
+    data = book(car(0, "C1", date(2023, 1, 10)), *visits("C1", 0, serviced))
+    day_before = date.fromordinal(handed.toordinal() - 1)
+    touches = maintenance.plan(inputs(data, day_before, as_of=serviced))
+    assert touches.window_end.tolist() == [day_before]  # the last touch ends the day before
+    rule = WinBack(matrix=spend_matrix(), maintenance=maintenance)
+    tasks = rule.plan(inputs(data, handed, as_of=serviced))
+    assert list(
+        zip(
+            tasks.customer.tolist(),
+            tasks.vehicle.tolist(),
+            tasks.due.tolist(),
+            tasks.window_end.tolist(),
+            tasks.target.tolist(),
+            tasks.reason.tolist(),
+            tasks.detail.tolist(),
+            strict=True,
+        )
+    ) == [("C1", VINS[0], handed, date.fromordinal(handed.toordinal() + 30), due, limb, detail)]
+    assert len(rule.plan(inputs(data, day_before, as_of=serviced))) == 0
+
+
+def test_a_service_moves_the_hand_over_and_a_visit_in_its_window_closes_it() -> None:
+    # Serviced 31 August 2025: handed over 30 April 2026. Serviced again 15 March 2026:
+    # due 15 September, handed over 15 November 2026; nothing on 30 April.
+    lapsed = [car(0, "C1", date(2023, 1, 10)), *visits("C1", 0, date(2025, 8, 31))]
+    again = [*lapsed, order("S2", date(2026, 3, 15), km=1500, closed=date(2026, 3, 15))]
+    rule = WinBack(matrix=spend_matrix(), maintenance=BY_TIME)
+    on = date(2026, 4, 30)
+    assert len(rule.plan(inputs(book(*again), on))) == 0
+    later = rule.plan(inputs(book(*again), date(2026, 11, 15), as_of=on))
+    assert later.due.tolist() == [date(2026, 11, 15)]
+    # An accessory fitting on 5 May (not a service) closes the hand-over's call.
+    fitted = [*lapsed, *everything(), *readings(0, "C1", (date(2026, 5, 5), 1200))]
+    agenda = Planner(rules=(rule,)).agenda(book(*fitted), on=on, as_of=date(2026, 5, 6))
+    assert agenda.status_counts() == {"closed": 1}
+
+
+def test_a_customer_lost_and_handed_over_is_called_once_for_both_reasons() -> None:
+    # Lost 2 months past due: C1 (due 10 December 2025) lost from 10 February 2026, the
+    # day maintenance hands the car over (the last touch, 10 January, open to 9
+    # February). On 20 February C1 has two win-back tasks (the matrix's, due 20
+    # February; the hand-over's, due 10 February, open to 12 March) and one call; C3 is
+    # lost too (its own call); C2 (due 20 April) is loyal.
+    data = book(*LOST_AND_VALUED, *everything(FIVE), customers=FIVE)
+    on = date(2026, 2, 20)
+    agenda = Planner(rules=(WinBack(matrix=spend_matrix(lost_after=2)),)).agenda(data, on=on)
+    tasks = agenda.tasks
+    assert sorted(zip(tasks.customer.tolist(), tasks.due.tolist(), strict=True)) == [
+        ("C1", date(2026, 2, 10)),
+        ("C1", on),
+        ("C3", on),
+    ]
+    assert agenda.status_counts() == {"open": 3}
+    assert agenda.calls() == 2
+    c1 = tasks.customer == "C1"
+    assert len(set(agenda.call[c1].tolist())) == 1
+    assert sorted(tasks.reason[c1].tolist()) == [0, 1]
 
 
 def test_win_back_names_a_broken_matrix() -> None:
@@ -367,20 +554,19 @@ def test_win_back_names_a_broken_matrix() -> None:
         WinBack(matrix="CD").plan(inputs(synthetic.book(5, seed=1), date(2026, 6, 30)))  # type: ignore[arg-type]
 
 
-def test_the_new_rules_run_in_the_planner_with_the_default_ones() -> None:
+def test_the_default_planner_runs_every_built_in_rule_and_a_rule_listed_twice_adds_nothing() -> (
+    None
+):
     data = synthetic.book(200, seed=3)
-    rules = (
-        *Planner.RULES,
-        InsuranceRenewal(),
-        AnnualInspection(),
-        WarrantyEnding(),
-        ComplaintFollowUp(),
-        WinBack(),
-    )
-    agenda = Planner(rules=rules).agenda(data, on=date(2026, 7, 1), as_of=date(2026, 6, 30))
+    agenda = Planner().agenda(data, on=date(2026, 7, 1), as_of=date(2026, 6, 30))
     kinds = set(agenda.counts())
-    assert {"insurance_renewal", "annual_inspection", "win_back"} <= kinds
-    assert np.all(agenda.tasks.priority >= 40)
+    assert {"insurance_renewal", "annual_inspection", "win_back", "maintenance_due"} <= kinds
+    assert {type(rule).__name__ for rule in Planner.RULES} >= {"WinBack", "FestivalGreetings"}
+    twice = Planner(rules=(*Planner.RULES, WinBack(), InsuranceRenewal())).agenda(
+        data, on=date(2026, 7, 1), as_of=date(2026, 6, 30)
+    )
+    assert twice.counts() == agenda.counts()
+    assert np.all(agenda.tasks.priority >= 20)  # the festivals' 20 is the lowest
 
 
 class SurveyCall(BasePolicy):

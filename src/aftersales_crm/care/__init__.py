@@ -90,6 +90,7 @@ from aftersales_crm.care._maintenance import (
     FIRST_MAINTENANCE_DUE,
     MAINTENANCE_DUE,
     FirstMaintenanceDue,
+    HandOver,
     MaintenanceDue,
 )
 from aftersales_crm.care._master_data import (
@@ -119,7 +120,7 @@ from aftersales_crm.care._renewals import (
     WarrantyEnding,
     WinBack,
 )
-from aftersales_crm.care._rule import CareRule
+from aftersales_crm.care._rule import READS_FEATURES, CareRule
 from aftersales_crm.care._tasks import REACHED_OUTCOMES, CareTasks, Reason, TaskKind, Texts
 
 __all__ = [
@@ -151,6 +152,7 @@ __all__ = [
     "OWNER_BIRTHDAY",
     "QUIET_HOURS",
     "REACHED_OUTCOMES",
+    "READS_FEATURES",
     "STALE_MONTHS",
     "VEHICLE_ANNIVERSARY",
     "VEHICLE_FIELDS",
@@ -174,6 +176,7 @@ __all__ = [
     "FollowUpCalls",
     "FollowUpKpis",
     "FrequencyCap",
+    "HandOver",
     "InspectionStep",
     "InsuranceRenewal",
     "LunarBirthday",

@@ -117,8 +117,8 @@ class Agenda:
         >>> from aftersales_crm import synthetic
         >>> from aftersales_crm.care import Planner
         >>> agenda = Planner().agenda(synthetic.book(60, seed=1), on=date(2026, 6, 30))
-        >>> sorted(agenda.counts())
-        ['first_maintenance_due', 'follow_up_3d', 'follow_up_7d', 'maintenance_due']
+        >>> sorted(agenda.counts())[:4]
+        ['annual_inspection', 'festival_greeting', 'first_maintenance_due', 'follow_up_3d']
         >>> set(agenda.status_counts()) <= {"open", "closed", "overdue", "blocked"}
         True
     """

@@ -42,6 +42,7 @@ __all__ = [
     "FIRST_MAINTENANCE_DUE",
     "MAINTENANCE_DUE",
     "FirstMaintenanceDue",
+    "HandOver",
     "MaintenanceDue",
 ]
 
@@ -201,6 +202,38 @@ def km_reached(
         unknown, _NAT, start + np.where(unknown, 0, days).astype(np.int64)
     ).astype("datetime64[D]")
     return out
+
+
+class HandOver(NamedTuple):
+    """The vehicles a maintenance cadence hands over to win-back (:meth:`MaintenanceDue.hand_over`).
+
+    Examples:
+        >>> HandOver._fields
+        ('rows', 'day', 'target', 'reason', 'detail', 'anchor')
+    """
+
+    rows: NDArray[np.intp]
+    """The vehicle rows."""
+    day: NDArray[np.datetime64]
+    """The day of the hand-over: the day after the last touch's window ends."""
+    target: NDArray[np.datetime64]
+    """The due day the reminders were about."""
+    reason: NDArray[np.int64]
+    """Which limb made the due day: 0 time, 1 mileage."""
+    detail: NDArray[np.int64]
+    """The interval, in months or km as the limb says."""
+    anchor: NDArray[np.datetime64]
+    """The last service."""
+
+
+_HAND_OVER_TYPES: Final = (
+    np.intp,
+    "datetime64[D]",
+    "datetime64[D]",
+    np.int64,
+    np.int64,
+    "datetime64[D]",
+)
 
 
 class _Cadence(NamedTuple):
@@ -419,8 +452,10 @@ class MaintenanceDue(BasePolicy):
     reminders follow a cadence of ``cadence`` months around the due day (two months and
     one month before, on it, and a month after by default), each counted from the
     original anchor: by time, touch ``k`` is the last service plus ``months + k`` months;
-    by mileage, the due day plus ``k`` months. Each touch stays open until the next; after
-    the last, the vehicle is handed over to win-back (a customer who does not come is
+    by mileage, the due day plus ``k`` months. Each touch stays open until the next, the
+    last until the day before the next would have fallen; on that day the vehicle is
+    handed over to win-back (:meth:`hand_over`): :class:`~aftersales_crm.care.WinBack`
+    calls its owner once, and its reminders stop (a customer who does not come is
     swinging, then lost: :class:`~aftersales_crm.loyalty.ServiceIntervalStatus`). Which
     limb made the due day shows in the reason and :attr:`CareTasks.detail` (months, or
     km). No reminder falls in the month after the service itself (a touch that would is
@@ -504,9 +539,52 @@ class MaintenanceDue(BasePolicy):
         """
         params = validate_params(self)
         inputs = care_inputs(inputs, self)
-        key = ("maintenance_due", *(params[n] for n in ("months", "km", "models", "cadence")))
-        cadence = inputs.memo(key, lambda: self._cadence(inputs, params))
+        cadence = self._memo(inputs, params)
         return _touches(MAINTENANCE_DUE, self.REASONS, inputs, cadence, params)
+
+    def hand_over(self, inputs: CareInputs) -> HandOver:
+        """The vehicles handed over to win-back: the day after each last touch's window.
+
+        Every vehicle whose cadence has a last touch (a reminder ``cadence[-1]`` months
+        from the due day) is handed over the day after that touch's window ends, the day
+        the next touch would have fallen on: by time, the last service plus ``months +
+        cadence[-1] + 1`` months; by mileage, the due day plus ``cadence[-1] + 1`` months.
+        A service visit moves the due day, and with it the hand-over: what is handed over
+        on a day is a vehicle that had no service since the reminders began. The rows are
+        those of every vehicle, whatever days are asked for (the caller filters), computed
+        once per inputs and shared with :meth:`plan`.
+
+        Raises:
+            InvalidValue: a parameter breaks its constraint (naming it).
+            InvalidType: ``inputs`` is not :class:`~aftersales_crm.care.CareInputs`.
+
+        Examples:
+            >>> from datetime import date
+            >>> from aftersales_crm import synthetic
+            >>> from aftersales_crm.care import CareInputs
+            >>> inputs = CareInputs.of(synthetic.book(60, seed=1), start=date(2026, 6, 1))
+            >>> handed = MaintenanceDue().hand_over(inputs)
+            >>> bool((handed.day > handed.target).all()), len(handed.rows) > 0
+            (True, True)
+        """
+        params = validate_params(self)
+        inputs = care_inputs(inputs, self)
+        cadence = self._memo(inputs, params)
+        if not cadence.touches:
+            return HandOver(*(np.empty(0, dtype=t) for t in _HAND_OVER_TYPES))
+        has, _, end = cadence.touches[-1]
+        return HandOver(
+            rows=cadence.rows[has],
+            day=_days_after(end, 1),
+            target=cadence.target[has],
+            reason=cadence.reason[has],
+            detail=cadence.detail[has],
+            anchor=cadence.anchor[has],
+        )
+
+    def _memo(self, inputs: CareInputs, params: Mapping[str, Any]) -> _Cadence:
+        key = ("maintenance_due", *(params[n] for n in ("months", "km", "models", "cadence")))
+        return inputs.memo(key, lambda: self._cadence(inputs, params))
 
     @staticmethod
     def _cadence(inputs: CareInputs, params: Mapping[str, Any]) -> _Cadence:

@@ -26,9 +26,29 @@ from aftersales_crm.care._agenda import BLOCKED, CLOSED, OPEN, OVERDUE, Agenda, 
 from aftersales_crm.care._contact import DEFAULT_CONTACT_RULES, AllOf, ContactRule, Verdicts
 from aftersales_crm.care._facts import join
 from aftersales_crm.care._followup_calls import FollowUpCalls
+from aftersales_crm.care._greetings import (
+    FestivalGreetings,
+    LunarBirthday,
+    OwnerBirthday,
+    VehicleAnniversary,
+)
 from aftersales_crm.care._inputs import CareInputs
 from aftersales_crm.care._maintenance import FirstMaintenanceDue, MaintenanceDue
-from aftersales_crm.care._rule import PRIORITY_RANGE, CareRule, PoliciesOf, PolicyOf, rows_of
+from aftersales_crm.care._renewals import (
+    AnnualInspection,
+    ComplaintFollowUp,
+    InsuranceRenewal,
+    WarrantyEnding,
+    WinBack,
+)
+from aftersales_crm.care._rule import (
+    PRIORITY_RANGE,
+    READS_FEATURES,
+    CareRule,
+    PoliciesOf,
+    PolicyOf,
+    rows_of,
+)
 from aftersales_crm.care._tasks import REACHED_OUTCOMES, CareTasks
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.features import DEFAULT_TIME_ZONE
@@ -103,9 +123,8 @@ class Planner(Parameterised):
     it them all, whatever days were asked for.
 
     Attributes:
-        rules: the care rules (default :class:`~aftersales_crm.care.FollowUpCalls`,
-            :class:`~aftersales_crm.care.FirstMaintenanceDue`,
-            :class:`~aftersales_crm.care.MaintenanceDue`).
+        rules: the care rules (default :attr:`RULES`: every built-in rule with its
+            defaults, the full agenda).
         contact: the contact rule (default ``all_of(*DEFAULT_CONTACT_RULES)``: consent,
             do not contact, cooling off, frequency cap).
         calendar: the holiday calendar (default weekends off).
@@ -125,7 +144,21 @@ class Planner(Parameterised):
     """
 
     RULES: ClassVar[tuple[CareRule, ...]] = ()
-    """The default care rules (set below, once the rules are defined)."""
+    """The default care rules: every built-in rule, each with its defaults (set below,
+    once the rules are defined). The follow-up calls, the first and routine maintenance,
+    the insurance renewal, the annual inspection, the end of the warranty, the call after
+    a complaint, win-back (the matrix's lost customers of high value, and the vehicles
+    routine maintenance hands over), the birthdays (solar and lunar), the vehicle's
+    anniversary and the festivals: the agenda a dealer expects from ``Planner()``. The
+    library's choice; pass ``rules=`` to run fewer (the maintenance reminders alone, say)
+    or others.
+
+    Examples:
+        >>> sorted(type(rule).__name__ for rule in Planner.RULES)[:3]
+        ['AnnualInspection', 'ComplaintFollowUp', 'FestivalGreetings']
+        >>> len(Planner.RULES)
+        12
+    """
 
     CONTACT: ClassVar[ContactRule] = AllOf(rules=DEFAULT_CONTACT_RULES)
     """The default contact rule: :data:`~aftersales_crm.care.DEFAULT_CONTACT_RULES`, all of them."""
@@ -196,7 +229,8 @@ class Planner(Parameterised):
             >>> tiers = ParetoABC().fit(features.compute(book, as_of=date(2026, 6, 30)))
             >>> feats = features.compute(book, as_of=date(2026, 6, 30))
             >>> agenda = Planner().agenda(book, on=date(2026, 6, 30), segments=[tiers.assign(feats)])
-            >>> bool((agenda.tasks.priority >= 50).all())
+            >>> plain = Planner().agenda(book, on=date(2026, 6, 30))
+            >>> int(agenda.tasks.priority.sum()) > int(plain.tasks.priority.sum())
             True
         """
         params = validate_params(self)
@@ -303,7 +337,14 @@ def _boosts(segments: tuple[Labels, ...], boosts: Mapping[str, int], n: int) -> 
 
 
 def _plan(rules: tuple[CareRule, ...], inputs: CareInputs) -> CareTasks:
-    """The tasks of every rule, one task per kind, source, customer, vehicle and due day."""
+    """The tasks of every rule, one task per kind, source, customer, vehicle and due day.
+
+    When a rule reads the customer features (:data:`~aftersales_crm.care.READS_FEATURES`),
+    they are computed first, once, and the vehicle features with them: every rule then
+    shares both.
+    """
+    if any(getattr(rule, READS_FEATURES, False) for rule in rules):
+        _ = inputs.features
     parts = []
     for rule in rules:
         tasks: object = rule.plan(inputs)  # a user's rule may give anything
@@ -518,4 +559,17 @@ def _visited(
     return out[rows]
 
 
-Planner.RULES = (FollowUpCalls(), FirstMaintenanceDue(), MaintenanceDue())
+Planner.RULES = (
+    FollowUpCalls(),
+    FirstMaintenanceDue(),
+    MaintenanceDue(),
+    InsuranceRenewal(),
+    AnnualInspection(),
+    WarrantyEnding(),
+    ComplaintFollowUp(),
+    WinBack(),
+    OwnerBirthday(),
+    LunarBirthday(),
+    VehicleAnniversary(),
+    FestivalGreetings(),
+)

@@ -25,6 +25,7 @@ from aftersales_crm._params import (
     Instance,
     Number,
     Numbers,
+    OneOf,
     OrNone,
     Whole,
     validate_params,
@@ -34,6 +35,7 @@ from aftersales_crm._policy import BasePolicy, PolicyKind
 from aftersales_crm.care._followup import end_of_day_us
 from aftersales_crm.care._inputs import CareInputs
 from aftersales_crm.care._maintenance import (
+    MaintenanceDue,
     _add_months,
     _cadence,
     _days_after,
@@ -762,20 +764,39 @@ class ComplaintFollowUp(BasePolicy):
 
 
 class WinBack(BasePolicy):
-    """Call the lost customers worth winning back, once, on the planning day (客户赢回).
+    """Call the lost customers worth winning back, and the owners maintenance handed over (客户赢回).
 
-    The loyalty × value matrix (:class:`~aftersales_crm.loyalty.LoyaltyValueMatrix`,
-    fitted on the customer features on ``as_of``) puts each customer in a cell; those of
-    the cells whose strategy is :attr:`~aftersales_crm.loyalty.Strategy.WIN_BACK`
-    (策略3, "价值高已流失,着重通过客户赢回方案促进再次入网消费": the lost row's
-    high-value columns, CD and CG by default) get one call, due on ``as_of`` and open for
-    ``window_days``. A solicitation (招揽) that reached the customer in that window, or a
-    visit, closes it. The task is about the customer, not a vehicle.
+    Two ways into win-back, one task kind (:data:`WIN_BACK`):
+
+    * **The matrix.** The loyalty × value matrix
+      (:class:`~aftersales_crm.loyalty.LoyaltyValueMatrix`, fitted on the customer
+      features on ``as_of``, :attr:`CareInputs.features
+      <aftersales_crm.care.CareInputs.features>`, computed once per agenda and shared)
+      puts each customer in a cell; those of the cells whose strategy is
+      :attr:`~aftersales_crm.loyalty.Strategy.WIN_BACK` (策略3,
+      "价值高已流失,着重通过客户赢回方案促进再次入网消费": the lost row's high-value
+      columns, CD and CG by default) get one call, due on ``as_of`` and open for
+      ``window_days``. The task is about the customer, not a vehicle.
+    * **The hand-over of maintenance** (``hand_over``, on by default). When the last
+      reminder of :class:`~aftersales_crm.care.MaintenanceDue`'s cadence (``maintenance``:
+      its months, km, models and cadence) has passed without a service, the vehicle is
+      handed over (:meth:`MaintenanceDue.hand_over
+      <aftersales_crm.care.MaintenanceDue.hand_over>`): its owner gets one call about it,
+      due the day after the last touch's window ends and open for ``window_days``. A
+      service moves the due day and so the hand-over: one lapse, one task.
+
+    A solicitation (招揽) that reached the customer in the window, or a visit, closes a
+    task. A customer both lost and handed over (or handed over for two cars) has one task
+    per reason, and the planner makes one call of those whose windows overlap: the
+    customer is called once, for every reason.
 
     Attributes:
         matrix: the matrix (default None: ``LoyaltyValueMatrix()`` with its defaults).
-        window_days: days after ``as_of`` the call may be made (default 30, the library's
-            choice: a win-back programme runs over weeks, not a day).
+        hand_over: whether maintenance hands vehicles over (default True).
+        maintenance: the maintenance rule whose cadence hands over (default None:
+            ``MaintenanceDue()``; give the one the planner runs, if not the default).
+        window_days: days after the due day the call may be made (default 30, the
+            library's choice: a win-back programme runs over weeks, not a day).
         channel: the suggested channel (default ``"phone"``).
         priority: the tasks' priority (default 40: below the reminders of customers who
             still come, the library's choice).
@@ -785,13 +806,20 @@ class WinBack(BasePolicy):
         >>> from aftersales_crm import synthetic
         >>> from aftersales_crm.care import CareInputs
         >>> inputs = CareInputs.of(synthetic.book(300, seed=1), start=date(2026, 6, 30))
-        >>> tasks = WinBack().plan(inputs)
+        >>> tasks = WinBack(hand_over=False).plan(inputs)
         >>> tasks.counts()["win_back"] > 0, set(tasks.due.tolist())
         (True, {datetime.date(2026, 6, 30)})
+        >>> handed = WinBack().plan(inputs)
+        >>> bool((handed.reason > 0).any()), bool((handed.due <= date(2026, 6, 30)).all())
+        (True, True)
     """
 
     kind: ClassVar[PolicyKind] = "care_rule"
     population_relative: ClassVar[bool] = False
+
+    reads_features: ClassVar[bool] = True
+    """The matrix reads the customer features: the planner computes them once, first
+    (:data:`~aftersales_crm.care.READS_FEATURES`)."""
 
     WINDOW_DAYS: ClassVar[int] = 30
     """A month for the programme's call: the library's choice (see the class)."""
@@ -803,10 +831,27 @@ class WinBack(BasePolicy):
         "lost, of high value: " + Strategy.WIN_BACK.label("en"),
         "已流失的高价值客户:" + Strategy.WIN_BACK.label("zh"),
     )
-    """Why: the material's strategy for the lost, high-value cells, in its own words."""
+    """Why (reason 0): the material's strategy for the lost, high-value cells, in its own words."""
+
+    HANDED_OVER: ClassVar[tuple[Reason, Reason]] = (
+        Reason(
+            "no service after the maintenance reminders: due {target}, {detail} months after"
+            " the last service on {anchor}",
+            "保养提醒后未回厂:上次保养{anchor}后{detail}个月,{target}到期",
+        ),
+        Reason(
+            "no service after the maintenance reminders: due about {target}, at {detail} km"
+            " driven since the last service on {anchor} (estimated)",
+            "保养提醒后未回厂:预计{target}前后行驶满{detail}公里到期(上次保养{anchor})",
+        ),
+    )
+    """Why (reasons 1 and 2): maintenance handed the vehicle over, its due day by time or
+    by mileage."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
         "matrix": OrNone(Instance(LoyaltyValueMatrix, "a LoyaltyValueMatrix")),
+        "hand_over": OneOf((True, False)),
+        "maintenance": OrNone(Instance(MaintenanceDue, "a MaintenanceDue rule")),
         "window_days": Whole(low=0, high=366, unit="days"),
         **TASK_PARAMETERS,
     }
@@ -815,17 +860,21 @@ class WinBack(BasePolicy):
         self,
         *,
         matrix: LoyaltyValueMatrix | None = None,
+        hand_over: bool = True,
+        maintenance: MaintenanceDue | None = None,
         window_days: int = WINDOW_DAYS,
         channel: str = ContactChannel.PHONE.value,
         priority: int = PRIORITY,
     ) -> None:
         self.matrix = matrix
+        self.hand_over = hand_over
+        self.maintenance = maintenance
         self.window_days = window_days
         self.channel = channel
         self.priority = priority
 
     def plan(self, inputs: CareInputs) -> CareTasks:
-        """The win-back calls, if their window meets the days of ``inputs``.
+        """The win-back calls whose window meets the days of ``inputs``.
 
         Raises:
             InvalidValue: a parameter breaks its constraint (naming it).
@@ -839,16 +888,51 @@ class WinBack(BasePolicy):
         end = _days_after(due, params["window_days"])
         keep = np.flatnonzero(inputs.meets(due, end))
         customers = Texts(rows[keep].astype(np.int64), inputs.customer_ids)
-        return CareTasks.build(
+        channel = CHANNELS.index(ContactChannel(params["channel"]))
+        reasons = (self.REASON, *self.HANDED_OVER)
+        lost = CareTasks.build(
             WIN_BACK,
-            self.REASON,
+            reasons,
             customer=customers,
             due=due[keep],
             window_end=end[keep],
-            channel=CHANNELS.index(ContactChannel(params["channel"])),
+            channel=channel,
             priority=params["priority"],
             source=customers,
             source_table="customers",
+        )
+        if not params["hand_over"]:
+            return lost
+        maintenance = params["maintenance"]
+        if maintenance is None:
+            maintenance = MaintenanceDue()
+        handed = maintenance.hand_over(inputs)
+        due = handed.day
+        end = _days_after(due, params["window_days"])
+        keep = np.flatnonzero(inputs.meets(due, end))
+        vehicle = handed.rows[keep].astype(np.int64)
+        vins = Texts(vehicle, inputs.texts("vehicles", "vin"))
+        owner = inputs.vehicles["owner"][vehicle].astype(np.int64)
+        return CareTasks.concat(
+            [
+                lost,
+                CareTasks.build(
+                    WIN_BACK,
+                    reasons,
+                    customer=Texts(owner, inputs.customer_ids),
+                    vehicle=vins,
+                    due=due[keep],
+                    window_end=end[keep],
+                    channel=channel,
+                    priority=params["priority"],
+                    target=handed.target[keep],
+                    reason=handed.reason[keep] + 1,
+                    detail=handed.detail[keep],
+                    anchor=handed.anchor[keep],
+                    source=vins,
+                    source_table="vehicles",
+                ),
+            ]
         )
 
     @staticmethod

@@ -19,6 +19,7 @@ from aftersales_crm.values import ContactChannel
 __all__ = [
     "CHANNEL_VALUES",
     "PRIORITY_RANGE",
+    "READS_FEATURES",
     "TASK_PARAMETERS",
     "CareRule",
     "PoliciesOf",
@@ -34,6 +35,21 @@ CHANNEL_VALUES: Final = tuple(channel.value for channel in ContactChannel)
 PRIORITY_RANGE: Final = 1_000_000
 """Priorities and boosts lie from minus to plus this: far beyond any scale in use, far
 inside int64 when added up."""
+
+
+READS_FEATURES: Final = "reads_features"
+"""The class attribute by which a care rule says it reads the customer features
+(:attr:`CareInputs.features <aftersales_crm.care.CareInputs.features>`): when one of its
+rules sets it true, the planner computes the customer features first, once, and every
+rule shares them and the vehicle features computed with them (else the vehicle features
+alone are computed, faster, and a rule that reads the customer features later computes
+the order facts a second time). A hint for speed only: the tasks are the same without it.
+
+Examples:
+    >>> from aftersales_crm.care import MaintenanceDue, WinBack
+    >>> getattr(WinBack, READS_FEATURES), getattr(MaintenanceDue, READS_FEATURES, False)
+    (True, False)
+"""
 
 
 TASK_PARAMETERS: Final[Mapping[str, Constraint]] = {
