@@ -582,7 +582,14 @@ def test_a_fitted_analysis_pickles_with_its_results_read_only() -> None:
         loaded.shares_["shapley"] = np.zeros(3)
 
 
-JUNK: tuple[object, ...] = (None, "", "junk", 1.5, math.nan, [], {}, True, object(), b"x")
+class _Opaque:
+    """An object of no type the library knows, with a stable repr for the test ids."""
+
+    def __repr__(self) -> str:
+        return "<opaque>"
+
+
+JUNK: tuple[object, ...] = (None, "", "junk", 1.5, math.nan, [], {}, True, _Opaque(), b"x")
 JUNK += (np.array([1, 2]), np.array([], dtype=object), [None], {"x": None}, Decimal("NaN"))
 
 
