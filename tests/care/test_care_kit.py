@@ -84,6 +84,22 @@ def test_every_built_in_care_rule_composes_its_halves(rule: Any) -> None:
     halves_compose(rule)(rule)
 
 
+@pytest.mark.parametrize("rule", CARE_RULES, ids=lambda rule: type(rule).__name__)
+def test_every_built_in_care_rule_has_tasks_in_the_sample_so_no_check_passes_on_nothing(
+    rule: Any,
+) -> None:
+    # The lunar greetings need the sample's lunar-birthday customers, the complaint
+    # follow-up its complaints' resolutions (each complaint fact carries its updates).
+    sample = care_facts()
+    inputs = CareInputs(
+        tables=care_tables(sample.facts),
+        start=sample.days[0],
+        end=sample.days[1],
+        as_of=sample.as_of,
+    )
+    assert len(rule.plan(inputs)) > 0
+
+
 def test_a_rule_whose_window_meets_the_days_passes_every_check() -> None:
     check_policy(EveryTenDays())
     # On the sample's days, 31 May to 29 August, it makes the calls of 1 June to 20 August,

@@ -218,11 +218,13 @@ class InsuranceRenewal(BasePolicy):
 
     REASONS: ClassVar[tuple[Reason, ...]] = (
         Reason(
-            "the insurance runs out {target}, {detail} years after the purchase on {anchor}",
+            "the insurance runs out {target}, the end of year {detail}"
+            " after the purchase on {anchor}",
             "车辆保险将于{target}到期(购车{anchor}后第{detail}年)",
         ),
         Reason(
-            "the insurance runs out {target}, {detail} years after the renewal on {anchor}",
+            "the insurance runs out {target}, the end of year {detail}"
+            " after the renewal on {anchor}",
             "车辆保险将于{target}到期({anchor}续保后第{detail}年)",
         ),
     )

@@ -179,10 +179,11 @@ def _shifted(row: tuple[tuple[str, Any], ...], **changes: Any) -> tuple[tuple[st
     return tuple((name, changes.get(name, value)) for name, value in row)
 
 
-def _lines_of(lines: Mapping[str, NDArray[Any]]) -> dict[str, list[int]]:
+def _children_of(rows: Mapping[str, NDArray[Any]], key: str) -> dict[str, list[int]]:
+    """The rows of a child table (lines, updates) by the id of their parent."""
     out: dict[str, list[int]] = {}
-    for j, order_id in enumerate(lines["order_id"].tolist()):
-        out.setdefault(str(order_id), []).append(j)
+    for j, parent in enumerate(rows[key].tolist()):
+        out.setdefault(str(parent), []).append(j)
     return out
 
 
@@ -190,7 +191,7 @@ def _order_facts(
     orders: Mapping[str, NDArray[Any]], lines: Mapping[str, NDArray[Any]]
 ) -> list[Source]:
     """Each repair order with its lines, as one fact."""
-    line_of = _lines_of(lines)
+    line_of = _children_of(lines, "order_id")
     return [
         Source(
             "orders",
@@ -204,6 +205,27 @@ def _order_facts(
     ]
 
 
+def _complaint_facts(
+    complaints: Mapping[str, NDArray[Any]], updates: Mapping[str, NDArray[Any]]
+) -> list[Source]:
+    """Each complaint with its updates (acknowledged, resolved, closed…), as one fact."""
+    update_of = _children_of(updates, "complaint_id")
+    return [
+        Source(
+            "complaints",
+            str(complaint_id),
+            (
+                ("complaints", _row(complaints, i)),
+                *(
+                    ("complaint_updates", _row(updates, j))
+                    for j in update_of.get(str(complaint_id), [])
+                ),
+            ),
+        )
+        for i, complaint_id in enumerate(complaints["id"].tolist())
+    ]
+
+
 def _late_orders(
     orders: Mapping[str, NDArray[Any]],
     lines: Mapping[str, NDArray[Any]],
@@ -212,7 +234,7 @@ def _late_orders(
     every: int,
 ) -> list[Source]:
     """Every ``every``-th order again, opened and closed ``i + 1`` hours after ``after`` (UTC)."""
-    line_of = _lines_of(lines)
+    line_of = _children_of(lines, "order_id")
     late_orders = []
     for i in range(0, len(orders["id"]), every):
         late = after + dt.timedelta(hours=i + 1)
@@ -754,7 +776,9 @@ CARE_DAYS: Final = (-30, 60)
 """The days the care kit asks for: from 30 days before ``as_of`` to 60 days after it."""
 
 _CARE_MASTER: Final = ("dealers", "customers", "vehicles", "ownerships")
-_CARE_FACTS: Final = ("orders", "consents", "contacts", "complaints")
+_CARE_LUNAR: Final = slice(0, None, 3)
+"""The customers of the care sample who keep the lunar birthday, beside the synthetic ones:
+every third, so that the lunar greetings have tasks in the sample's days."""
 
 
 @functools.cache
@@ -762,9 +786,14 @@ def _care() -> tuple[dict[str, dict[str, NDArray[Any]]], tuple[Source, ...], tup
     book = synthetic.book(CARE_CUSTOMERS, seed=CARE_SEED)
     arrays = Tables.from_book(book).to_arrays()
     master = {name: arrays[name] for name in _CARE_MASTER}
+    lunar = master["customers"]["lunar_birthday"].copy()
+    lunar[_CARE_LUNAR] = True
+    master["customers"] = {**master["customers"], "lunar_birthday": lunar}
     orders, lines = arrays["orders"], arrays["lines"]
-    facts = _order_facts(orders, lines)
-    for table in ("consents", "contacts", "complaints"):
+    facts = _order_facts(orders, lines) + _complaint_facts(
+        arrays["complaints"], arrays["complaint_updates"]
+    )
+    for table in ("consents", "contacts"):
         rows = arrays[table]
         for i, fact_id in enumerate(rows["id"].tolist()):
             facts.append(Source(table, str(fact_id), ((table, _row(rows, i)),)))
@@ -836,8 +865,9 @@ def _complaint(fact_id: str, customer: str, at: dt.datetime) -> Source:
 def care_facts() -> FactSample:
     """The facts the kit checks care rules and contact rules on.
 
-    A synthetic Book of 30 customers (seed 13) up to ``synthetic.DEFAULT_AS_OF``: each
-    repair order with its lines, each consent change, contact and complaint is a fact, and
+    A synthetic Book of 30 customers (seed 13, every third keeping the lunar birthday) up
+    to ``synthetic.DEFAULT_AS_OF``: each repair order with its lines, each complaint with
+    its updates, each consent change and contact is a fact, and
     four customers asked not to be called ten days before (one of them granting consent
     again since) and one filed a complaint five days before. After ``as_of``: some orders again, consents withdrawn, customers asking not to be
     called and complaints; a conforming rule ignores them. :func:`run_care_rule` and
