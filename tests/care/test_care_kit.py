@@ -91,11 +91,10 @@ def test_every_built_in_care_rule_has_tasks_in_the_sample_so_no_check_passes_on_
     # The lunar greetings need the sample's lunar-birthday customers, the complaint
     # follow-up its complaints' resolutions (each complaint fact carries its updates).
     sample = care_facts()
+    assert sample.days is not None
+    first, last = sample.days
     inputs = CareInputs(
-        tables=care_tables(sample.facts),
-        start=sample.days[0],
-        end=sample.days[1],
-        as_of=sample.as_of,
+        tables=care_tables(sample.facts), start=first, end=last, as_of=sample.as_of
     )
     assert len(rule.plan(inputs)) > 0
 

@@ -25,6 +25,7 @@ from aftersales_crm.care import (
     Verdicts,
     all_of,
     any_of,
+    not_,
 )
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.records import Customer
@@ -246,3 +247,30 @@ def test_verdicts_check_their_hours_and_carry_them_through_take_and_equality() -
         Verdicts(allowed, reason, channel, (), np.array([1]))
     with pytest.raises(InvalidValue, match="slots of the day"):
         Verdicts(allowed, reason, channel, (), np.array([1, ALL_DAY + 1]))
+
+
+# ---------------------------------------------------------------- the order of all_of
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        all_of(QuietHours(), PreferredChannel()),
+        all_of(Consent(), all_of(QuietHours()), any_of(PreferredChannel())),
+    ],
+    ids=["flat", "nested"],
+)
+def test_all_of_refuses_a_channel_move_after_the_hours_were_given(rule: Any) -> None:
+    todo = calls("phone", "email")
+    given = inputs(book(customers=("C1",)), AS_OF)
+    with pytest.raises(InvalidValue, match="moves tasks to other channels after .* put") as info:
+        rule.check(todo, given)
+    assert info.value.code == "contact_order"
+
+
+def test_all_of_takes_the_channel_move_before_the_hours_and_not_of_a_move() -> None:
+    todo = calls("phone", "email")
+    given = inputs(book(customers=("C1",)), AS_OF)
+    assert len(all_of(PreferredChannel(), QuietHours()).check(todo, given)) == 2
+    # Not keeps every channel and hour, so it may come anywhere.
+    assert len(all_of(QuietHours(), not_(PreferredChannel())).check(todo, given)) == 2

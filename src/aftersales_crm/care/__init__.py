@@ -44,6 +44,8 @@ from __future__ import annotations
 from aftersales_crm.care._agenda import Agenda, TaskStatus
 from aftersales_crm.care._contact import (
     DEFAULT_CONTACT_RULES,
+    GIVES_HOURS,
+    MOVES_CHANNEL,
     QUIET_HOURS,
     AllOf,
     AnyOf,
@@ -139,6 +141,7 @@ __all__ = [
     "FOLLOW_UP_KINDS",
     "FOLLOW_UP_QUOTE",
     "FULL_VEHICLE_FIELDS",
+    "GIVES_HOURS",
     "GRACE_DAYS",
     "HARD_TO_REACH_OUTCOMES",
     "HARD_TO_REACH_QUOTE",
@@ -149,6 +152,7 @@ __all__ = [
     "LOOKBACK_DAYS",
     "LUNAR_BIRTHDAY",
     "MAINTENANCE_DUE",
+    "MOVES_CHANNEL",
     "OWNER_BIRTHDAY",
     "QUIET_HOURS",
     "REACHED_OUTCOMES",

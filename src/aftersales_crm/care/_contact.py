@@ -54,6 +54,8 @@ from aftersales_crm.values._hours import ALL_DAY, hours_mask, hours_text, span_t
 
 __all__ = [
     "DEFAULT_CONTACT_RULES",
+    "GIVES_HOURS",
+    "MOVES_CHANNEL",
     "QUIET_HOURS",
     "AllOf",
     "AnyOf",
@@ -733,7 +735,8 @@ class QuietHours(_ContactRule):
     on the half hour. A customer's own quiet hours
     (:attr:`~aftersales_crm.records.Customer.quiet_hours`, ``"12:00-14:00"``) are taken
     out too, on the channels of ``own_channels``. Put it after :class:`PreferredChannel`
-    in :func:`all_of`: the hours are those of the channel the task is made on.
+    in :func:`all_of` (which refuses the other order): the hours are those of the channel
+    the task is made on.
 
     Attributes:
         quiet: rows ``(channel, start, end)``, each a quiet span of a channel in
@@ -769,6 +772,9 @@ class QuietHours(_ContactRule):
         >>> verdicts.to_pandas().call_hours.tolist()
         ['10:00-12:00, 14:00-17:00', '00:00-24:00']
     """
+
+    gives_hours: ClassVar[bool] = True
+    """It gives each task the hours of its channel (:data:`GIVES_HOURS`)."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
         "quiet": _QuietSpans(),
@@ -820,7 +826,8 @@ class PreferredChannel(_ContactRule):
     customer consented to; with none, it is blocked. A customer who withdrew consent over
     their preferred channel the day before is contacted on the suggested channel (or the
     fallback) instead. Put it before :class:`Consent` in :func:`all_of`, which then checks
-    the channel it chose.
+    the channel it chose; :func:`all_of` refuses it after a rule that gives hours
+    (:class:`QuietHours`).
 
     Attributes:
         order: the channels to fall back on, most wanted first (default phone, messaging
@@ -847,6 +854,9 @@ class PreferredChannel(_ContactRule):
         >>> PreferredChannel(own_channel=False).check(tasks, inputs).to_pandas().channel.tolist()
         ['phone']
     """
+
+    moves_channel: ClassVar[bool] = True
+    """It moves tasks to other channels (:data:`MOVES_CHANNEL`)."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
         "order": _Channels(),
@@ -884,6 +894,59 @@ class PreferredChannel(_ContactRule):
         return attrs.evolve(verdicts, channel=channel)
 
 
+MOVES_CHANNEL: Final = "moves_channel"
+"""The class attribute by which a contact rule says it may move tasks to other channels
+(:class:`PreferredChannel`). :func:`all_of` runs its rules in order on the channels chosen
+so far, so it refuses such a rule after one that gives hours (:data:`GIVES_HOURS`): those
+hours would be of a channel the task is no longer made on.
+
+Examples:
+    >>> getattr(PreferredChannel, MOVES_CHANNEL), getattr(Consent, MOVES_CHANNEL, False)
+    (True, False)
+"""
+
+GIVES_HOURS: Final = "gives_hours"
+"""The class attribute by which a contact rule says it gives tasks the hours of the day of
+their channel (:class:`QuietHours`, :attr:`Verdicts.hours`).
+
+Examples:
+    >>> getattr(QuietHours, GIVES_HOURS), getattr(FrequencyCap, GIVES_HOURS, False)
+    (True, False)
+"""
+
+
+def _declares(rule: object, name: str) -> bool:
+    """Whether ``rule``, or a rule it combines, sets the class attribute ``name``.
+
+    ``name`` is :data:`MOVES_CHANNEL` or :data:`GIVES_HOURS`; :func:`all_of` and
+    :func:`any_of` declare what their rules declare. :class:`Not` does neither: its verdicts keep each task's channel and every hour.
+
+    Examples:
+        >>> _declares(all_of(Consent(), QuietHours()), GIVES_HOURS)
+        True
+        >>> _declares(not_(PreferredChannel()), MOVES_CHANNEL)
+        False
+    """
+    if isinstance(rule, AllOf | AnyOf):
+        return any(_declares(inner, name) for inner in rule.rules)
+    return bool(getattr(type(rule), name, False))
+
+
+def _in_order(rules: Sequence[object]) -> None:
+    """Refuse a rule that moves channels after one that gave hours (naming both)."""
+    for i, rule in enumerate(rules):
+        if not _declares(rule, MOVES_CHANNEL):
+            continue
+        for before in rules[:i]:
+            if _declares(before, GIVES_HOURS):
+                mover, giver = type(rule).__name__, type(before).__name__
+                msg = (
+                    f"all_of: {mover} moves tasks to other channels after {giver} gave them"
+                    f" the hours of theirs; put {mover} before {giver}"
+                )
+                raise InvalidValue(msg, code="contact_order")
+
+
 def _aligned(verdicts: object, n: int, rule: object) -> Verdicts:
     """``verdicts`` if they are Verdicts for ``n`` tasks; else an error naming ``rule``."""
     if not isinstance(verdicts, Verdicts) or len(verdicts) != n:
@@ -911,7 +974,9 @@ class AllOf(_ContactRule):
     The rules run in order, each on the tasks the rules before it allowed, on the
     channels they chose: put :class:`PreferredChannel` before :class:`Consent` and
     :class:`QuietHours`, and :class:`FrequencyCap` last. A task may be made in the hours
-    every rule permits (their slots in common). With no rule every task is allowed.
+    every rule permits (their slots in common), so a rule that moves tasks to other
+    channels (:data:`MOVES_CHANNEL`) after one that gave hours (:data:`GIVES_HOURS`) is
+    refused when it judges. With no rule every task is allowed.
 
     Attributes:
         rules: the contact rules, in order.
@@ -929,6 +994,7 @@ class AllOf(_ContactRule):
         self.rules = rules
 
     def _judge(self, params: Mapping[str, Any], tasks: CareTasks, inputs: CareInputs) -> Verdicts:
+        _in_order(params["rules"])
         allowed = np.ones(len(tasks), dtype=bool)
         reason = np.full(len(tasks), -1, dtype=np.int16)
         channel = tasks.channel.copy()
