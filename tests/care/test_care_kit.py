@@ -93,9 +93,7 @@ def test_every_built_in_care_rule_has_tasks_in_the_sample_so_no_check_passes_on_
     sample = care_facts()
     assert sample.days is not None
     first, last = sample.days
-    inputs = CareInputs(
-        tables=care_tables(sample.facts), start=first, end=last, as_of=sample.as_of
-    )
+    inputs = CareInputs(tables=care_tables(sample.facts), start=first, end=last, as_of=sample.as_of)
     assert len(rule.plan(inputs)) > 0
 
 

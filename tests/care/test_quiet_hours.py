@@ -263,7 +263,7 @@ def test_verdicts_check_their_hours_and_carry_them_through_take_and_equality() -
 def test_all_of_refuses_a_channel_move_after_the_hours_were_given(rule: Any) -> None:
     todo = calls("phone", "email")
     given = inputs(book(customers=("C1",)), AS_OF)
-    with pytest.raises(InvalidValue, match="moves tasks to other channels after .* put") as info:
+    with pytest.raises(InvalidValue, match=r"moves tasks to other channels after .* put") as info:
         rule.check(todo, given)
     assert info.value.code == "contact_order"
 
