@@ -45,6 +45,7 @@ SHARES = (
     (ConsentPurpose.SURVEY, ContactChannel.PHONE, 0.7),
 )
 OFFSET = pd.Timedelta(hours=8)  # Beijing business dates of UTC instants
+TOP = np.iinfo(np.int64).max  # the priority of a day already contacted: above every task
 
 
 # ------------------------------------------------------------------ the data
@@ -365,25 +366,28 @@ def baseline(
         tasks["ok"] &= ~(
             cooled & (tasks["consent"] == list(ConsentPurpose).index(ConsentPurpose.SURVEY))
         )
-    # Frequency cap over the allowed tasks: 2 contact days a week, then 4 a month.
+    # Frequency cap over the allowed tasks: 2 contact days a week, then 4 a month. The days
+    # already contacted (every contact known by as_of) rank first and always count for
+    # their month; a task on such a day joins that contact.
     allowed = tasks[tasks["ok"]]
-    days = allowed.groupby(["customer", "due"], as_index=False)["priority"].max()
+    made = pd.DataFrame(
+        {"customer": calls["customer"], "due": day_of(calls["at"]), "priority": TOP}
+    )
+    days = (
+        pd.concat([allowed[["customer", "due", "priority"]], made])
+        .groupby(["customer", "due"], as_index=False)["priority"]
+        .max()
+    )
     days["week"] = (days["due"] - pd.Timestamp("1970-01-05")).dt.days // 7
-    days["rank"] = (
-        days.sort_values(["priority", "due"], ascending=[False, True])
-        .groupby(["customer", "week"])
-        .cumcount()
-    )
-    days = days[days["rank"] < 2].copy()
     days["month"] = days["due"].dt.to_period("M")
-    days["rank"] = (
-        days.sort_values(["priority", "due"], ascending=[False, True])
-        .groupby(["customer", "month"])
-        .cumcount()
-    )
-    kept = days[days["rank"] < 4][["customer", "due"]].assign(capped=False)
-    tasks = tasks.merge(kept, on=["customer", "due"], how="left")
-    tasks["ok"] &= tasks["capped"].notna()
+    days = days.sort_values(["priority", "due"], ascending=[False, True])
+    days["over"] = days.groupby(["customer", "week"]).cumcount() >= 2
+    counted = days[~days["over"] | (days["priority"] == TOP)]
+    over_month = counted.groupby(["customer", "month"]).cumcount() >= 4
+    days["over"] |= over_month.reindex(days.index, fill_value=False)
+    capped = days.loc[days["over"], ["customer", "due"]].assign(capped=True)
+    tasks = tasks.merge(capped, on=["customer", "due"], how="left")
+    tasks["ok"] &= tasks["capped"].isna()
     tasks = tasks[(tasks["end"] >= low) & (tasks["due"] <= high)].copy()
     # Closed by a reached call of the purpose since the anchor (3DC) or the window (reminders).
     calls = f["contacts"]
