@@ -4,17 +4,18 @@ Draws ``synthetic.tables(n, seed=1)`` and adds, column by column, what the colum
 leaves to the Book: consent at each customer's first purchase (service reminders by phone
 90 %, marketing by SMS 60 %, surveys by phone 70 %, the shares of the synthetic Book) and the
 3DC call of 85 % of the orders closed in the last 40 days (80 % of them reaching the
-customer). Times the planner with the rules the baseline has (``BASELINE_RULES``: nine of
-the twelve built-in rules, all but the lunar birthday, the call after a complaint and
-win-back; with the default contact rules: consent, do not contact, cooling off, frequency
-cap), and ``Planner()`` with every built-in rule, for one day on 100,000 customers and for
-30 days on 1,000,000, best of a few runs.
+customer). Times the planner with the rules the baseline has (``BASELINE_RULES``: ten of
+the twelve built-in rules, all but the lunar birthday and the call after a complaint; with
+the default contact rules: consent, do not contact, cooling off, frequency cap), and
+``Planner()`` with every built-in rule, for one day on 100,000 customers and for 30 days on
+1,000,000, best of a few runs.
 
 Baseline, timed in the same run: the same rules written in idiomatic pandas
 (``merge``, ``merge_asof``, ``groupby().cumcount()``, ``pd.DateOffset``; the festival
 dates are the library's, read as data), on DataFrames made before the clock starts and on
-the same vehicle features (the time of ``features.compute_vehicles``, which both need, is
-added to the baseline's). The baseline's tasks and statuses must equal the planner's.
+the same features: the vehicle features, and the customers the loyalty × value matrix
+(fitted on the customer features) says to win back, which the planner computes too (the
+time of ``features.compute`` and of the matrix is added to the baseline's). The baseline's tasks and statuses must equal the planner's.
 Timing is never asserted.
 
     .venv/bin/python benchmarks/bench_agenda.py [--quick] [--repeat 2]
@@ -33,6 +34,7 @@ import pandas as pd
 from aftersales_crm import features, synthetic
 from aftersales_crm.calendars import Festival
 from aftersales_crm.care import CONSENT_PURPOSES, INSPECTION_SCHEDULE, Planner, TaskStatus
+from aftersales_crm.loyalty import LoyaltyValueMatrix, Strategy
 from aftersales_crm.records import ConsentPurpose, ContactOutcome, CustomerKind
 from aftersales_crm.tables import Table, Tables
 from aftersales_crm.values import FOLLOW_UP_DAYS, ContactChannel, ContactPurpose, ServiceKind
@@ -123,16 +125,27 @@ def draw(n: int, seed: int = 1) -> Tables:
     return Tables(base.currency, **(held | {"consents": consents, "contacts": contacts}))
 
 
-def frames(tables: Tables, vehicles: Any) -> dict[str, pd.DataFrame]:
+def features_of(tables: Tables) -> tuple[Any, np.ndarray]:
+    """What the baseline reads from the library: the vehicle features, and the customers
+    the loyalty × value matrix (fitted on the customer features) says to win back."""
+    feats = features.compute(tables, as_of=AS_OF)
+    fitted = LoyaltyValueMatrix().fit(feats)
+    strategies = fitted.strategies(fitted.assign(feats))
+    lost = np.flatnonzero(strategies.codes == strategies.names.index(Strategy.WIN_BACK.value))
+    return feats.vehicles, lost
+
+
+def frames(tables: Tables, vehicles: Any, lost: np.ndarray) -> dict[str, pd.DataFrame]:
     """The DataFrames the pandas baseline starts from (rows as positions, as in the tables)."""
     t = tables
     return {
+        "lost": pd.DataFrame({"customer": lost}),
         "customers": pd.DataFrame(
             {k: t.customers[k] for k in ("id", "kind", "birthday", "lunar_birthday")}
         ),
         "lines": pd.DataFrame({k: t.lines[k] for k in ("order", "kind")}),
         "orders": pd.DataFrame(
-            {k: t.orders[k] for k in ("id", "customer", "vehicle", "closed_at")}
+            {k: t.orders[k] for k in ("id", "customer", "vehicle", "opened_at", "closed_at")}
         ),
         "vehicles": pd.DataFrame(
             {
@@ -421,6 +434,35 @@ def vehicle_anniversary(f: dict[str, pd.DataFrame], s: Span) -> list[pd.DataFram
     return greetings(rows, rows["anchor"], "vehicle_anniversary", s)
 
 
+def win_back(f: dict[str, pd.DataFrame], s: Span) -> list[pd.DataFrame]:
+    """The matrix's lost customers of high value, a call due on as_of; and each vehicle
+    maintenance hands over, the day after its last reminder's window (the day the touch 2
+    months after the due day would fall), its owner called; both open for 30 days."""
+    lost = f["lost"].assign(vehicle=-1, table="customers")
+    lost["source"] = "c" + lost["customer"].astype(str)
+    v = f["vehicles"]
+    mt = v[(v["owner"] >= 0) & v["last_service"].notna()]
+    by_time = mt["last_service"] + pd.DateOffset(months=6)
+    km_limb = mt["service_due"] < by_time
+    last, day = (
+        (mt["service_due"] + pd.DateOffset(months=k)).where(
+            km_limb, mt["last_service"] + pd.DateOffset(months=6 + k)
+        )
+        for k in (1, 2)
+    )
+    handed = (last <= day - DAY) & (last >= mt["last_service"] + pd.DateOffset(months=1))
+    mt = mt[handed]
+    rows = pd.DataFrame(
+        {"customer": mt["owner"], "vehicle": mt.index, "source": "v" + mt.index.astype(str)},
+        index=mt.index,
+    ).assign(table="vehicles")
+    window = pd.Timedelta(days=30)
+    return [
+        task_frame(lost, "win_back", s.as_of, s.as_of + window, pd.NaT, 40),
+        task_frame(rows, "win_back", day[handed], day[handed] + window, mt["last_service"], 40),
+    ]
+
+
 def festival_greetings(f: dict[str, pd.DataFrame], s: Span) -> list[pd.DataFrame]:
     """Every owner, 3 days before each of the four festivals (the library's dates as data)."""
     rows = owners(f)
@@ -443,6 +485,7 @@ RULES: dict[str, Any] = {
     "OwnerBirthday": owner_birthday,
     "VehicleAnniversary": vehicle_anniversary,
     "FestivalGreetings": festival_greetings,
+    "WinBack": win_back,
 }
 """The baseline's rules in pandas, by the name of the planner's rule each stands for."""
 
@@ -463,6 +506,7 @@ KINDS: dict[str, tuple[ContactPurpose, tuple[ContactPurpose, ...], str, ContactC
     "owner_birthday": (ContactPurpose.BIRTHDAY, (ContactPurpose.BIRTHDAY,), "window", SMS),
     "vehicle_anniversary": (ContactPurpose.CARE, (ContactPurpose.CARE,), "window", SMS),
     "festival_greeting": (ContactPurpose.CARE, (ContactPurpose.CARE,), "window", SMS),
+    "win_back": (ContactPurpose.SOLICITATION, (ContactPurpose.SOLICITATION,), "window", PHONE),
 }
 """Per task kind: its purpose, the purposes of the contacts that close it, from its anchor
 or its window, and its channel (the rules' defaults)."""
@@ -621,7 +665,19 @@ def baseline(
         | (pairs["order"] < 0)
         | ("o" + pairs["order"].astype(str) == pairs["source"])
     )
-    tasks["closed"] = tasks["row"].isin(pairs.loc[match, "row"])
+    # Win-back is closed by a visit too: an order of the customer (for the task's vehicle,
+    # if it has one) opened from the task's due day to as_of.
+    o = f["orders"].assign(visit=day_of(f["orders"]["opened_at"]))
+    o = o[o["visit"] <= as_of]
+    back = tasks[tasks["kind"] == "win_back"].merge(
+        o[["customer", "vehicle", "visit"]], on="customer", suffixes=("", "_o")
+    )
+    visited = (back["visit"] >= back["due"]) & (
+        (back["vehicle"] < 0) | (back["vehicle_o"] == back["vehicle"])
+    )
+    tasks["closed"] = tasks["row"].isin(pairs.loc[match, "row"]) | tasks["row"].isin(
+        back.loc[visited, "row"]
+    )
     tasks["status"] = np.select(
         [tasks["closed"], ~tasks["ok"], tasks["end"] < as_of],
         ["closed", "blocked", "overdue"],
@@ -676,8 +732,8 @@ def measure(n: int, days: int, repeat: int) -> tuple[Any, float, float, float, b
     every_s, every = best_seconds(
         lambda: Planner().agenda(tables, start=start, end=end, as_of=AS_OF), repeat
     )
-    feat_s, vehicles = best_seconds(lambda: features.compute_vehicles(tables, as_of=AS_OF), repeat)
-    given = frames(tables, vehicles)
+    feat_s, (vehicles, lost) = best_seconds(lambda: features_of(tables), repeat)
+    given = frames(tables, vehicles, lost)
     base_s, frame = best_seconds(lambda: baseline(given, start, end), repeat)
     return agenda, seconds, feat_s, base_s + feat_s, same(agenda, frame), every, every_s
 
@@ -694,7 +750,7 @@ def main() -> None:
     print(f"baseline rules ({len(names)} of {len(Planner.RULES)}): {', '.join(names)}")
     print(f"not in the baseline (Planner() only): {', '.join(others) or 'none'}")
     print(
-        f"{'customers':>10} {'days':>5} {'tasks':>9} {'planner s':>10} {'vehicle feat. s':>16}"
+        f"{'customers':>10} {'days':>5} {'tasks':>9} {'planner s':>10} {'features s':>16}"
         f" {'pandas s':>9} {'pandas/planner':>15} {'all-rule tasks':>15} {'Planner() s':>12}"
         f" {'÷ subset':>9}"
     )
@@ -708,8 +764,9 @@ def main() -> None:
             f" {every_s / seconds:>8.1f}×" + ("" if ok else "  (tasks differ!)")
         )
     print(
-        f"notes: wall time, best of {args.repeat}; the pandas figure adds the vehicle features'"
-        " time to its rules'; the planner and pandas columns run the baseline's rules"
+        f"notes: wall time, best of {args.repeat}; the pandas figure adds the time of the"
+        " features (customer and vehicle features, the matrix's win-back customers) to its"
+        " rules'; the planner and pandas columns run the baseline's rules"
         " (Planner(rules=BASELINE_RULES)), Planner() every built-in rule, '÷ subset' its time"
         " over the planner's with the baseline's rules; drawing and DataFrames not timed;"
         f" numpy {np.__version__}, pandas {pd.__version__}"
