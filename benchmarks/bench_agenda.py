@@ -4,15 +4,16 @@ Draws ``synthetic.tables(n, seed=1)`` and adds, column by column, what the colum
 leaves to the Book: consent at each customer's first purchase (service reminders by phone
 90 %, marketing by SMS 60 %, surveys by phone 70 %, the shares of the synthetic Book) and the
 3DC call of 85 % of the orders closed in the last 40 days (80 % of them reaching the
-customer). Times the planner with the rules the baseline has (``BASELINE_RULES``: ten of
-the twelve built-in rules, all but the lunar birthday and the call after a complaint; with
-the default contact rules: consent, do not contact, cooling off, frequency cap), and
+customer). Times the planner with the rules the baseline has (``BASELINE_RULES``: eleven of
+the twelve built-in rules, all but the call after a complaint, for which the draw has no
+complaints; with the default contact rules: consent, do not contact, cooling off,
+frequency cap), and
 ``Planner()`` with every built-in rule, for one day on 100,000 customers and for 30 days on
 1,000,000, best of a few runs.
 
 Baseline, timed in the same run: the same rules written in idiomatic pandas
 (``merge``, ``merge_asof``, ``groupby().cumcount()``, ``pd.DateOffset``; the festival
-dates are the library's, read as data), on DataFrames made before the clock starts and on
+dates and the lunar date of each day are the library's tables, read as data), on DataFrames made before the clock starts and on
 the same features: the vehicle features, and the customers the loyalty × value matrix
 (fitted on the customer features) says to win back, which the planner computes too (the
 time of ``features.compute`` and of the matrix is added to the baseline's). The baseline's tasks and statuses must equal the planner's.
@@ -32,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from aftersales_crm import features, synthetic
-from aftersales_crm.calendars import Festival
+from aftersales_crm.calendars import Festival, lunar_dates
 from aftersales_crm.care import CONSENT_PURPOSES, INSPECTION_SCHEDULE, Planner, TaskStatus
 from aftersales_crm.loyalty import LoyaltyValueMatrix, Strategy
 from aftersales_crm.records import ConsentPurpose, ContactOutcome, CustomerKind
@@ -60,6 +61,7 @@ FESTIVALS = (
     Festival.MID_AUTUMN,
     Festival.NATIONAL_DAY,
 )
+FIRST_LUNAR, LAST_LUNAR = pd.Timestamp("1900-01-31"), pd.Timestamp("2101-01-28")  # the table's
 TOP = np.iinfo(np.int64).max  # the priority of a day already contacted: above every task
 
 
@@ -319,14 +321,19 @@ def first_maintenance(f: dict[str, pd.DataFrame], s: Span) -> list[pd.DataFrame]
     ]
 
 
-def maintenance(f: dict[str, pd.DataFrame], s: Span) -> list[pd.DataFrame]:
-    """Maintenance: the features' due day, touches 2 and 1 months before, on it, 1 after."""
+def cadence(f: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, list[pd.Series]]:
+    """The vehicles with a last service, as task rows, and the days of their maintenance
+    touches 2 and 1 months before the features' due day, on it, 1 and 2 months after (by
+    time from the last service, by mileage from the due day). Made once per run (the
+    planner shares it between maintenance and win-back too)."""
+    if "cadence" in f:
+        return f["cadence"]  # type: ignore[return-value]
     v = f["vehicles"]
     mt = v[(v["owner"] >= 0) & v["last_service"].notna()]
     rows = pd.DataFrame(
         {"customer": mt["owner"], "vehicle": mt.index, "source": "v" + mt.index.astype(str)},
         index=mt.index,
-    ).assign(table="vehicles")
+    ).assign(table="vehicles", anchor=mt["last_service"])
     by_time = mt["last_service"] + pd.DateOffset(months=6)
     km_limb = mt["service_due"] < by_time
     touch = [
@@ -335,13 +342,18 @@ def maintenance(f: dict[str, pd.DataFrame], s: Span) -> list[pd.DataFrame]:
         )
         for k in (-2, -1, 0, 1, 2)
     ]
-    earliest = mt["last_service"] + pd.DateOffset(months=1)
+    f["cadence"] = (rows, touch)  # type: ignore[assignment]
+    return rows, touch
+
+
+def maintenance(f: dict[str, pd.DataFrame], s: Span) -> list[pd.DataFrame]:
+    """Maintenance: a touch open until the next, the first a month after the last service."""
+    rows, touch = cadence(f)
+    earliest = rows["anchor"] + pd.DateOffset(months=1)
     parts = []
     for k in range(4):
-        due, stop = touch[k], touch[k + 1] - pd.Timedelta(days=1)
-        parts.append(
-            task_frame(rows, "maintenance_due", due, stop, mt["last_service"], 60, earliest)
-        )
+        due, stop = touch[k], touch[k + 1] - DAY
+        parts.append(task_frame(rows, "maintenance_due", due, stop, rows["anchor"], 60, earliest))
     return parts
 
 
@@ -428,6 +440,35 @@ def owner_birthday(f: dict[str, pd.DataFrame], s: Span) -> list[pd.DataFrame]:
     return greetings(rows, rows["anchor"], "owner_birthday", s)
 
 
+def lunar_birthday(f: dict[str, pd.DataFrame], s: Span) -> list[pd.DataFrame]:
+    """Individual owners who keep the lunar birthday, greeted on it: its lunar month and
+    day in each lunar year, a leap-month birthday in the ordinary month in years without
+    that leap month, a 30th on the 29th of a 29-day month. The lunar date of each day is
+    the library's lunar table, read as data (``calendars.lunar_dates``)."""
+    c = f["customers"]
+    rows = owners(f)
+    keep = (c["kind"] == INDIVIDUAL) & c["birthday"].between(FIRST_LUNAR, LAST_LUNAR)
+    rows = rows[(keep & c["lunar_birthday"]).iloc[rows.index].to_numpy()]
+    born = lunar_dates(rows["anchor"].to_numpy().astype("datetime64[D]"))
+    rows = rows.assign(born=born.year, month=born.month, day=born.day, leap=born.leap)
+    days = pd.date_range(s.low, s.high)
+    cal = lunar_dates(days.to_numpy().astype("datetime64[D]"))
+    cal = pd.DataFrame(
+        {"on": days, "year": cal.year, "month": cal.month, "day": cal.day, "leap": cal.leap}
+    )
+    months = cal.groupby(["year", "month", "leap"], as_index=False)["day"].max()
+    months["has_leap"] = months.groupby(["year", "month"])["leap"].transform("any")
+    # Each birthday's month in each lunar year: the leap month when it is a leap-month
+    # birthday and the year has one, else the ordinary month.
+    pairs = rows.merge(months, on="month", suffixes=("", "_m"))
+    pairs = pairs[
+        (pairs["year"] > pairs["born"]) & (pairs["leap_m"] == (pairs["leap"] & pairs["has_leap"]))
+    ]
+    pairs = pairs.assign(day=np.minimum(pairs["day"], pairs["day_m"]), leap=pairs["leap_m"])
+    found = pairs.merge(cal, on=["year", "month", "leap", "day"])
+    return [task_frame(found, "lunar_birthday", found["on"], found["on"], found["anchor"], 30)]
+
+
 def vehicle_anniversary(f: dict[str, pd.DataFrame], s: Span) -> list[pd.DataFrame]:
     """Each owned vehicle greeted on its purchase anniversaries."""
     rows = owned(f["vehicles"], s.as_of)
@@ -440,26 +481,14 @@ def win_back(f: dict[str, pd.DataFrame], s: Span) -> list[pd.DataFrame]:
     months after the due day would fall), its owner called; both open for 30 days."""
     lost = f["lost"].assign(vehicle=-1, table="customers")
     lost["source"] = "c" + lost["customer"].astype(str)
-    v = f["vehicles"]
-    mt = v[(v["owner"] >= 0) & v["last_service"].notna()]
-    by_time = mt["last_service"] + pd.DateOffset(months=6)
-    km_limb = mt["service_due"] < by_time
-    last, day = (
-        (mt["service_due"] + pd.DateOffset(months=k)).where(
-            km_limb, mt["last_service"] + pd.DateOffset(months=6 + k)
-        )
-        for k in (1, 2)
-    )
-    handed = (last <= day - DAY) & (last >= mt["last_service"] + pd.DateOffset(months=1))
-    mt = mt[handed]
-    rows = pd.DataFrame(
-        {"customer": mt["owner"], "vehicle": mt.index, "source": "v" + mt.index.astype(str)},
-        index=mt.index,
-    ).assign(table="vehicles")
+    rows, touch = cadence(f)
+    last, day = touch[3], touch[4]
+    rows = rows[(last <= day - DAY) & (last >= rows["anchor"] + pd.DateOffset(months=1))]
+    day = day[rows.index]
     window = pd.Timedelta(days=30)
     return [
         task_frame(lost, "win_back", s.as_of, s.as_of + window, pd.NaT, 40),
-        task_frame(rows, "win_back", day[handed], day[handed] + window, mt["last_service"], 40),
+        task_frame(rows, "win_back", day, day + window, rows["anchor"], 40),
     ]
 
 
@@ -483,6 +512,7 @@ RULES: dict[str, Any] = {
     "AnnualInspection": annual_inspection,
     "WarrantyEnding": warranty_ending,
     "OwnerBirthday": owner_birthday,
+    "LunarBirthday": lunar_birthday,
     "VehicleAnniversary": vehicle_anniversary,
     "FestivalGreetings": festival_greetings,
     "WinBack": win_back,
@@ -504,6 +534,7 @@ KINDS: dict[str, tuple[ContactPurpose, tuple[ContactPurpose, ...], str, ContactC
         (ContactPurpose.REMINDER, _REMINDED, "window", PHONE),
     ),
     "owner_birthday": (ContactPurpose.BIRTHDAY, (ContactPurpose.BIRTHDAY,), "window", SMS),
+    "lunar_birthday": (ContactPurpose.BIRTHDAY, (ContactPurpose.BIRTHDAY,), "window", SMS),
     "vehicle_anniversary": (ContactPurpose.CARE, (ContactPurpose.CARE,), "window", SMS),
     "festival_greeting": (ContactPurpose.CARE, (ContactPurpose.CARE,), "window", SMS),
     "win_back": (ContactPurpose.SOLICITATION, (ContactPurpose.SOLICITATION,), "window", PHONE),
@@ -523,6 +554,7 @@ def baseline(
     as_of = pd.Timestamp(AS_OF)
     low, high = pd.Timestamp(start) - pd.Timedelta(days=lookback), pd.Timestamp(end)
     span = Span(as_of, low - pd.Timedelta(days=120), high + pd.Timedelta(days=120))
+    f = dict(f)  # what one run makes for several rules (the maintenance cadence)
     parts = [part for name in rules for part in RULES[name](f, span)]
     tasks = pd.concat(parts, ignore_index=True)
     shown = (tasks["end"] >= low) & (tasks["due"] <= high)
