@@ -2,22 +2,23 @@
 
 Draws ``synthetic.tables(n, seed=1)`` and adds, column by column, what the columnar draw
 leaves to the Book: consent at each customer's first purchase (service reminders by phone
-90 %, marketing by SMS 60 %, surveys by phone 70 %, the shares of the synthetic Book) and the
+90 %, marketing by SMS 60 %, surveys by phone 70 %, the shares of the synthetic Book), the
 3DC call of 85 % of the orders closed in the last 40 days (80 % of them reaching the
-customer). Times the planner with the rules the baseline has (``BASELINE_RULES``: eleven of
-the twelve built-in rules, all but the call after a complaint, for which the draw has no
-complaints; with the default contact rules: consent, do not contact, cooling off,
-frequency cap), and
-``Planner()`` with every built-in rule, for one day on 100,000 customers and for 30 days on
-1,000,000, best of a few runs.
+customer), and complaints of 1 % of the customers in the last 90 days with their
+acknowledgements, resolutions, reopenings and closings. Times the planner with the rules
+the baseline has (``BASELINE_RULES``: every built-in rule, with the default contact rules:
+consent, do not contact, cooling off, frequency cap) and ``Planner()`` (the same rules,
+its default), for one day on 100,000 customers and for 30 days on 1,000,000, best of a
+few runs.
 
-Baseline, timed in the same run: the same rules written in idiomatic pandas
-(``merge``, ``merge_asof``, ``groupby().cumcount()``, ``pd.DateOffset``; the festival
-dates and the lunar date of each day are the library's tables, read as data), on DataFrames made before the clock starts and on
-the same features: the vehicle features, and the customers the loyalty × value matrix
-(fitted on the customer features) says to win back, which the planner computes too (the
-time of ``features.compute`` and of the matrix is added to the baseline's). The baseline's tasks and statuses must equal the planner's.
-Timing is never asserted.
+Baseline, timed in the same run: the same rules written in idiomatic pandas (``merge``,
+``merge_asof``, ``groupby().cumcount()``, ``pd.DateOffset``; the festival dates and the
+lunar date of each day are the library's tables, read as data), on DataFrames made before
+the clock starts and on the same features: the vehicle features, and the customers the
+loyalty × value matrix (fitted on the customer features) says to win back, which the
+planner computes too (the time of ``features.compute`` and of the matrix is added to the
+baseline's). The baseline's tasks and statuses must equal the planner's. Timing is never
+asserted.
 
     .venv/bin/python benchmarks/bench_agenda.py [--quick] [--repeat 2]
 """
@@ -36,7 +37,7 @@ from aftersales_crm import features, synthetic
 from aftersales_crm.calendars import Festival, lunar_dates
 from aftersales_crm.care import CONSENT_PURPOSES, INSPECTION_SCHEDULE, Planner, TaskStatus
 from aftersales_crm.loyalty import LoyaltyValueMatrix, Strategy
-from aftersales_crm.records import ConsentPurpose, ContactOutcome, CustomerKind
+from aftersales_crm.records import ComplaintAction, ConsentPurpose, ContactOutcome, CustomerKind
 from aftersales_crm.tables import Table, Tables
 from aftersales_crm.values import FOLLOW_UP_DAYS, ContactChannel, ContactPurpose, ServiceKind
 from bench_features import best_seconds  # the same clock for every benchmark
@@ -62,6 +63,8 @@ FESTIVALS = (
     Festival.NATIONAL_DAY,
 )
 FIRST_LUNAR, LAST_LUNAR = pd.Timestamp("1900-01-31"), pd.Timestamp("2101-01-28")  # the table's
+RESOLVED = list(ComplaintAction).index(ComplaintAction.RESOLVED)
+SETTLED = [RESOLVED, list(ComplaintAction).index(ComplaintAction.CLOSED)]
 TOP = np.iinfo(np.int64).max  # the priority of a day already contacted: above every task
 
 
@@ -124,7 +127,62 @@ def draw(n: int, seed: int = 1) -> Tables:
         },
     )
     held = {table.schema.name: table for table in base}
-    return Tables(base.currency, **(held | {"consents": consents, "contacts": contacts}))
+    made = {"consents": consents, "contacts": contacts}
+    return Tables(base.currency, **(held | made | complaints(base, rng)))
+
+
+def complaints(base: Tables, rng: np.random.Generator) -> dict[str, Table]:
+    """1 % of the customers file a complaint in the 90 days before AS_OF; each is
+    acknowledged an hour later, 80 % resolved 1 to 20 days after, a fifth of those
+    reopened 2 days later and resolved again 5 days after that, half of the resolved
+    closed 3 days after their last resolution (some of these facts fall after AS_OF)."""
+    n = len(base.customers)
+    who = np.flatnonzero(rng.random(n) < 0.01)
+    m = len(who)
+    end = np.datetime64(AS_OF, "us") + np.timedelta64(16, "h")  # the end of AS_OF in Beijing
+    filed = end - rng.integers(3_600, 90 * 86_400, m).astype("timedelta64[s]")
+    filed = filed.astype("datetime64[us]")
+    hour, day = np.timedelta64(1, "h"), np.timedelta64(1, "D")
+    resolved = rng.random(m) < 0.8
+    reopened = resolved & (rng.random(m) < 0.2)
+    first = filed + rng.integers(1, 21, m) * day
+    last = np.where(reopened, first + 7 * day, first)
+    closed = resolved & (rng.random(m) < 0.5)
+    actions = list(ComplaintAction)
+    steps = [
+        (np.ones(m, bool), filed + hour, ComplaintAction.ACKNOWLEDGED),
+        (resolved, first, ComplaintAction.RESOLVED),
+        (reopened, first + 2 * day, ComplaintAction.REOPENED),
+        (reopened, last, ComplaintAction.RESOLVED),
+        (closed, last + 3 * day, ComplaintAction.CLOSED),
+    ]
+    complaint = np.concatenate([np.flatnonzero(rows) for rows, _, _ in steps])
+    k = len(complaint)
+    kept = {
+        "id": np.char.add("Q", np.arange(m).astype(str)),
+        "customer": who.astype(np.int64),
+        "at": filed,
+        "category": np.zeros(m, np.int8),
+        "severity": np.zeros(m, np.int8),
+        "channel": np.zeros(m, np.int8),
+        "order": np.full(m, -1, np.int64),
+        "description": np.full(m, None, dtype=object),
+    }
+    updates = {
+        "id": np.char.add("U", np.arange(k).astype(str)),
+        "complaint": complaint.astype(np.int64),
+        "at": np.concatenate([at[rows] for rows, at, _ in steps]),
+        "action": np.concatenate(
+            [np.full(int(rows.sum()), actions.index(a), np.int8) for rows, _, a in steps]
+        ),
+        "verdict": np.full(k, -1, np.int8),
+        "staff": np.full(k, None, dtype=object),
+        "note": np.full(k, None, dtype=object),
+    }
+    return {
+        "complaints": Table(base.complaints.schema, kept),
+        "complaint_updates": Table(base.complaint_updates.schema, updates),
+    }
 
 
 def features_of(tables: Tables) -> tuple[Any, np.ndarray]:
@@ -172,7 +230,8 @@ def frames(tables: Tables, vehicles: Any, lost: np.ndarray) -> dict[str, pd.Data
         "contacts": pd.DataFrame(
             {k: t.contacts[k] for k in ("customer", "vehicle", "purpose", "outcome", "at", "order")}
         ),
-        "complaints": pd.DataFrame({k: t.complaints[k] for k in ("customer", "at")}),
+        "complaints": pd.DataFrame({k: t.complaints[k] for k in ("customer", "at", "order")}),
+        "updates": pd.DataFrame({k: t.complaint_updates[k] for k in ("complaint", "at", "action")}),
     }
 
 
@@ -492,6 +551,30 @@ def win_back(f: dict[str, pd.DataFrame], s: Span) -> list[pd.DataFrame]:
     ]
 
 
+def complaint_follow_up(f: dict[str, pd.DataFrame], s: Span) -> list[pd.DataFrame]:
+    """A call 7 days after each complaint's resolution, open 3 more days: complaints whose
+    latest step known by as_of resolved or closed them, from their latest resolution."""
+    u = f["updates"]
+    u = u[day_of(u["at"]) <= s.as_of].sort_values("at", kind="stable")
+    latest = u.groupby("complaint")["action"].last()
+    settled = latest[latest.isin(SETTLED)].index
+    resolved = u[u["action"] == RESOLVED].groupby("complaint")["at"].max()
+    anchor = day_of(resolved.reindex(settled).dropna())
+    q = f["complaints"].loc[anchor.index]
+    vehicle = f["orders"]["vehicle"].reindex(q["order"]).fillna(-1).astype(np.int64)
+    rows = pd.DataFrame(
+        {
+            "customer": q["customer"],
+            "vehicle": vehicle.to_numpy(),
+            "source": "q" + q.index.astype(str),
+            "table": "complaints",
+        },
+        index=q.index,
+    )
+    due = anchor + pd.Timedelta(days=7)
+    return [task_frame(rows, "complaint_follow_up", due, due + pd.Timedelta(days=3), anchor, 75)]
+
+
 def festival_greetings(f: dict[str, pd.DataFrame], s: Span) -> list[pd.DataFrame]:
     """Every owner, 3 days before each of the four festivals (the library's dates as data)."""
     rows = owners(f)
@@ -515,6 +598,7 @@ RULES: dict[str, Any] = {
     "LunarBirthday": lunar_birthday,
     "VehicleAnniversary": vehicle_anniversary,
     "FestivalGreetings": festival_greetings,
+    "ComplaintFollowUp": complaint_follow_up,
     "WinBack": win_back,
 }
 """The baseline's rules in pandas, by the name of the planner's rule each stands for."""
@@ -537,6 +621,7 @@ KINDS: dict[str, tuple[ContactPurpose, tuple[ContactPurpose, ...], str, ContactC
     "lunar_birthday": (ContactPurpose.BIRTHDAY, (ContactPurpose.BIRTHDAY,), "window", SMS),
     "vehicle_anniversary": (ContactPurpose.CARE, (ContactPurpose.CARE,), "window", SMS),
     "festival_greeting": (ContactPurpose.CARE, (ContactPurpose.CARE,), "window", SMS),
+    "complaint_follow_up": (ContactPurpose.FOLLOW_UP, (ContactPurpose.FOLLOW_UP,), "anchor", PHONE),
     "win_back": (ContactPurpose.SOLICITATION, (ContactPurpose.SOLICITATION,), "window", PHONE),
 }
 """Per task kind: its purpose, the purposes of the contacts that close it, from its anchor
