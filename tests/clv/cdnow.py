@@ -10,8 +10,9 @@ check them on the 39 weeks after it, to 1998-06-30. Import from a test of this p
 transaction, dollars to cents exactly through ``Decimal``); ``calibration()`` gives
 ``features.calibration_holdout`` at the paper's split, whose ``features`` hold ``frequency``
 (the paper's *x*), ``span_days`` (*t_x* in days), ``tenure_days`` (*T* in days) and
-``avg_repeat_day_spend_fen`` (*z̄* in cents), and ``holdout_visit_days``; ``summary()``
-reads the published summary in weeks, in the same customer order.
+``avg_repeat_day_spend_fen`` (*z̄* in cents), and ``holdout_visit_days``; ``model_inputs()`` gives x, t_x, T in
+weeks and z̄ in dollars from them; ``summary()`` reads the published summary in weeks, in
+the same customer order.
 """
 
 from __future__ import annotations
@@ -85,3 +86,23 @@ def weeks(days: NDArray[np.float64]) -> NDArray[np.float64]:
     """Days as the summary's weeks: ``days / 7`` rounded to 2 decimals."""
     rounded: NDArray[np.float64] = np.round(days / DAYS_PER_WEEK, 2)
     return rounded
+
+
+def model_inputs(*, as_printed: bool = False) -> dict[str, NDArray[np.float64]]:
+    """The models' inputs from the raw log: ``x``, ``t_x``, ``T`` in weeks, ``zbar`` in dollars.
+
+    In the order of ``calibration().features.ids``. Weeks are ``days / 7``, unrounded; with
+    ``as_printed`` rounded to 2 decimals, which gives the published summary exactly. ``zbar``
+    is the repeat-day mean in whole cents (rounded half up), as printed.
+    """
+    feats = calibration().features
+    t_x = feats["span_days"] / DAYS_PER_WEEK
+    big_t = feats["tenure_days"] / DAYS_PER_WEEK
+    if as_printed:
+        t_x, big_t = weeks(feats["span_days"]), weeks(feats["tenure_days"])
+    return {
+        "x": feats["frequency"].astype(np.float64),
+        "t_x": t_x,
+        "T": big_t,
+        "zbar": feats["avg_repeat_day_spend_fen"] / 100,
+    }

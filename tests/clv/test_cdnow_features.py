@@ -44,6 +44,17 @@ def test_the_features_reproduce_the_summary_for_every_customer() -> None:
     assert int((feats["frequency"] > 0).sum()) == 946  # the Gamma-Gamma repeat buyers
 
 
+def test_the_model_inputs_as_printed_are_the_summary() -> None:
+    ids = cdnow.calibration().features.ids
+    published = cdnow.summary(ids)
+    printed = cdnow.model_inputs(as_printed=True)
+    for name in ("x", "t_x", "T", "zbar"):
+        assert printed[name].tolist() == published[name].tolist(), name
+    exact = cdnow.model_inputs()
+    assert np.abs(exact["T"] - published["T"]).max() <= 0.005  # only the rounding differs
+    assert exact["T"][0] == 272 / 7  # ID 1's T: 38.857… weeks, printed 38.86
+
+
 def test_the_features_equal_plain_python_on_the_raw_log(log: dict[str, list[object]]) -> None:
     spend: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
     holdout: dict[str, set[date]] = defaultdict(set)
