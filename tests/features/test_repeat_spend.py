@@ -16,7 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aftersales_crm import features
+from aftersales_crm.records import Book
 from aftersales_crm.tables import Tables
+from aftersales_crm.testing import strategies as st_crm
 
 AS_OF = date(1997, 9, 30)
 BASELINE = Path(__file__).resolve().parents[2] / "benchmarks" / "pandas_features.py"
@@ -112,6 +114,14 @@ def _agree(baseline: Any, tables: Tables, as_of: date) -> features.FeatureTable:
     assert ((repeat >= 0) & (repeat <= feats["spend_fen"])).all()
     assert (repeat[feats["frequency"] == 0] == 0).all()
     return feats
+
+
+@settings(max_examples=25)
+@given(book=st_crm.books(max_customers=4), as_of=st.dates(date(2015, 1, 1), date(2027, 12, 31)))
+def test_the_engine_equals_the_pandas_baseline_on_books(
+    baseline: Any, book: Book, as_of: date
+) -> None:
+    _agree(baseline, Tables.from_book(book), as_of)
 
 
 @settings(max_examples=40)
