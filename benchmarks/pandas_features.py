@@ -195,11 +195,15 @@ def _customers(
     days = visits[["customer", "day"]].drop_duplicates()
     gaps = days.groupby("customer")["day"].diff().dt.days
     agg["interval_median_days"] = gaps.groupby(days["customer"]).median()
+    # Spend per distinct visit day; the repeat days are all but the first.
+    per_day = visits.groupby(["customer", "day"])["amount"].sum()
+    by_day = per_day.groupby("customer")
+    agg["repeat_spend_fen"] = by_day.sum() - by_day.first()
     # Loyalty widened to any vehicle: the customer's first first-maintenance visit, then
     # their first routine visit on a later day (at that dealer, and anywhere).
     first_visit = visits[visits[FIRST_MAINTENANCE]].groupby("customer")[["day", "dealer"]].first()
-    since = visits["customer"].map(first_visit["day"])
-    at = visits["customer"].map(first_visit["dealer"])
+    since = first_visit["day"].reindex(visits["customer"]).to_numpy()
+    at = first_visit["dealer"].reindex(visits["customer"]).to_numpy()
     later = visits[ROUTINE_COLUMNS].any(axis=1) & (visits["day"] > since)
     agg["any_vehicle_first_maintenance"] = first_visit["day"]
     agg["any_vehicle_return_date"] = (
@@ -218,7 +222,7 @@ def _customers(
 
     c = agg.reindex(pd.RangeIndex(n, name="customer"))
     spend = ["spend_fen", "spend_customer_pay_fen"]
-    spend += ["spend_window_fen", "spend_window_customer_pay_fen"]
+    spend += ["spend_window_fen", "spend_window_customer_pay_fen", "repeat_spend_fen"]
     counts = ["visits", "visit_days", "lines", "customer_pay_lines", *spend, "promised"]
     counts += ["on_time", "comebacks", "appointments", *KIND_COLUMNS, *PAY_COLUMNS]
     counts += ["visits_window", "visit_days_window"]
@@ -246,6 +250,7 @@ def _customers(
     out["avg_line_spend_customer_pay_fen"] = _half_up(
         c["spend_customer_pay_fen"], c["customer_pay_lines"]
     )
+    out["avg_repeat_day_spend_fen"] = _half_up(c["repeat_spend_fen"], out["frequency"])
     out["interval_mean_days"] = out["span_days"] / (c["visit_days"] - 1).where(c["visit_days"] > 1)
     out["interval_median_days"] = c["interval_median_days"].astype(float)
     out["any_vehicle_first_maintenance"] = c["any_vehicle_first_maintenance"]
@@ -395,9 +400,10 @@ def _brand_and_mileage_band(tables: Tables, vehicles: pd.DataFrame) -> pd.DataFr
 def _selling_dealer(tables: Tables, today: pd.Timestamp) -> pd.Series:
     """Per customer, the selling dealer of the vehicle of their earliest started ownership
     that has one (ownerships by start date, then table order)."""
-    owned = _frame(tables.ownerships, ["customer", "vehicle", "start"]).rename_axis("ownership")
+    owned = _frame(tables.ownerships, ["customer", "vehicle", "start"])
+    owned["ownership"] = np.arange(len(owned))  # a column: merge drops an empty index's name
     selling = pd.Series(tables.vehicles["selling_dealer"], name="selling_dealer")
-    owned = owned.merge(selling, left_on="vehicle", right_index=True).reset_index()
+    owned = owned.merge(selling, left_on="vehicle", right_index=True)
     owned = owned[(owned["start"] <= today) & (owned["selling_dealer"] >= 0)]
     owned = owned.sort_values(["customer", "start", "ownership"])
     return owned.groupby("customer")["selling_dealer"].first()
@@ -503,8 +509,9 @@ def _service_history(orders: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     first = o[orders[FIRST_MAINTENANCE]].groupby("vehicle")[["day", "dealer"]].first()
     routine = orders[ROUTINE_COLUMNS].any(axis=1)
     service = routine | orders[FIRST_MAINTENANCE]
-    later = routine & (o["day"] > o["vehicle"].map(first["day"]))
-    same = o["dealer"] == o["vehicle"].map(first["dealer"])
+    # reindex, not map: map casts an empty datetime Series to float (a log without vehicles)
+    later = routine & (o["day"] > first["day"].reindex(o["vehicle"]).to_numpy())
+    same = o["dealer"] == first["dealer"].reindex(o["vehicle"]).to_numpy()
     first_service = o[service].groupby("vehicle")["dealer"].first()
     home = first["dealer"].reindex(index).fillna(first_service.reindex(index))
     at_home = service & (o["dealer"] == o["vehicle"].map(home))

@@ -1,11 +1,10 @@
-"""A plain transaction log as tables: exact features, every mistake named, CDNOW as the golden case."""
+"""A plain transaction log as tables: exact features, every mistake named (CDNOW, the golden case, is in tests/clv)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,7 +25,6 @@ from aftersales_crm.tables import Tables
 pd = pytest.importorskip("pandas")
 pa = pytest.importorskip("pyarrow")
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 UTC = dt.UTC
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 AS_OF = dt.date(1997, 9, 30)
@@ -341,75 +339,6 @@ def test_frequency_and_spend_equal_a_plain_python_groupby(
     assert feats["spend_fen"].tolist() == [spend[c] for c in ids]
     assert feats["visits"].tolist() == [visits[c] for c in ids]
     assert feats["span_days"].tolist() == [(max(days[c]) - min(days[c])).days for c in ids]
-
-
-# -- CDNOW, the golden case -------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def cdnow() -> Any:
-    return pd.read_csv(
-        DATA / "CDNOW_sample.txt",
-        sep=r"\s+",
-        header=None,
-        names=["original_id", "customer", "date", "cds", "dollars"],
-        dtype={"original_id": str, "customer": int, "date": str, "cds": int, "dollars": str},
-    )
-
-
-@pytest.fixture(scope="module")
-def cdnow_features(cdnow: Any) -> features.FeatureTable:
-    log = cdnow.assign(day=pd.to_datetime(cdnow["date"], format="%Y%m%d").dt.date)
-    tables = Tables.from_transactions(
-        log, customer="customer", at="day", amount="dollars", currency="USD"
-    )
-    assert len(tables.orders) == len(cdnow) == 6919  # rows in = rows out
-    assert len(tables.customers) == 2357
-    # features on 1997-09-30 count only the orders of the 39-week calibration period
-    return features.compute(tables, as_of=AS_OF)
-
-
-def test_cdnow_amounts_are_cents_exactly(cdnow: Any) -> None:
-    tables = Tables.from_transactions(
-        cdnow, customer="customer", at="date", amount="dollars", currency="USD"
-    )
-    cents = [int(Decimal(d) * 100) for d in cdnow["dollars"]]
-    assert tables.lines["parts_fen"].tolist() == cents
-
-
-def test_cdnow_features_equal_a_pandas_computation(
-    cdnow: Any, cdnow_features: features.FeatureTable
-) -> None:
-    day = pd.to_datetime(cdnow["date"], format="%Y%m%d")
-    calibration = cdnow.assign(day=day)[day <= pd.Timestamp(AS_OF)]
-    by = calibration.assign(customer=calibration["customer"].astype(str)).groupby("customer")["day"]
-    expected = pd.DataFrame(
-        {
-            "frequency": by.nunique() - 1,
-            "span_days": (by.max() - by.min()).dt.days,
-            "tenure_days": (pd.Timestamp(AS_OF) - by.min()).dt.days,
-            "visits": by.size(),
-        }
-    )
-    ids = cdnow_features.ids.tolist()
-    assert len(ids) == 2357
-    expected = expected.loc[ids]  # every customer bought in the calibration period
-    for name in expected.columns:
-        assert cdnow_features[name].astype(np.int64).tolist() == expected[name].tolist(), name
-
-
-def test_cdnow_features_equal_the_published_summary(cdnow_features: features.FeatureTable) -> None:
-    summary = pd.read_csv(DATA / "cdnow_summary_weeks.csv", dtype={"ID": str})
-    summary = summary.set_index("ID").loc[cdnow_features.ids.tolist()]
-    # x counts repeat purchases by distinct days, as frequency does
-    assert cdnow_features["frequency"].tolist() == summary["x"].tolist()
-
-    def weeks(name: str) -> list[float]:
-        rounded: list[float] = np.round(cdnow_features[name] / 7, 2).tolist()
-        return rounded
-
-    assert weeks("span_days") == summary["t_x"].tolist()
-    assert weeks("tenure_days") == summary["T"].tolist()
 
 
 def test_an_orders_table_pairs_vin_and_mileage_row_by_row() -> None:

@@ -2,8 +2,9 @@
 
 :func:`compute` turns :class:`~aftersales_crm.tables.Tables` (or a Book) into a
 :class:`FeatureTable` aligned with the customer table, with the vehicle features as
-``.vehicles``. :func:`profile` gives one customer's features through the same kernels, and
-:func:`dealer_features` each dealer's first-time-fix rate.
+``.vehicles``. :func:`profile` gives one customer's features through the same kernels,
+:func:`dealer_features` each dealer's first-time-fix rate, and
+:func:`calibration_holdout` the features at a split date beside the visits after it.
 Only facts up to ``as_of`` count: an order counts from its opening's business date in the
 dealer's time zone (``Asia/Shanghai`` by default).
 
@@ -33,6 +34,11 @@ from aftersales_crm.features._calendar import (
     completed_years,
 )
 from aftersales_crm.features._engine import DEFAULT_WINDOW, compute, compute_vehicles
+from aftersales_crm.features._holdout import (
+    DEFAULT_CENSOR,
+    CalibrationHoldout,
+    calibration_holdout,
+)
 from aftersales_crm.features._kernels import Segments, group_order
 from aftersales_crm.features._mileage import (
     DEFAULT_KM_PER_DAY,
@@ -54,6 +60,7 @@ from aftersales_crm.features._table import FeatureTable
 
 __all__ = [
     "CHINA_STANDARD_TIME",
+    "DEFAULT_CENSOR",
     "DEFAULT_KM_PER_DAY",
     "DEFAULT_TIME_ZONE",
     "DEFAULT_WINDOW",
@@ -65,6 +72,7 @@ __all__ = [
     "MIN_MODEL_VEHICLES",
     "SERVICE_KM",
     "SERVICE_MONTHS",
+    "CalibrationHoldout",
     "FeatureTable",
     "MileageMethod",
     "MileageModel",
@@ -72,6 +80,7 @@ __all__ = [
     "add_months",
     "business_date",
     "business_dates",
+    "calibration_holdout",
     "completed_years",
     "compute",
     "compute_vehicles",

@@ -144,6 +144,11 @@ def _customer_block(
     out["visits_window"] = np.bincount(g[recent], minlength=n)
     out["visit_days_window"] = np.bincount(g[recent[new_day[recent]]], minlength=n)
     out["avg_visit_spend_fen"] = _half_up(spend, seg.counts)
+    # Gamma-Gamma's monetary value: the spend of the repeat visit days (orders of one day
+    # are one visit day), without the first visit day, per repeat visit day.
+    first_day_spend = seg.sum(np.where(d == first[g], o["amount"], 0))
+    out["repeat_spend_fen"] = spend - first_day_spend
+    out["avg_repeat_day_spend_fen"] = _half_up(out["repeat_spend_fen"], out["frequency"])
     out["avg_line_spend_fen"] = _half_up(spend, lines)
     out["avg_visit_spend_customer_pay_fen"] = _half_up(
         customer_pay, out[f"visits_{PayType.CUSTOMER.value}_pay"]
