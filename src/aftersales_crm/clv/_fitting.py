@@ -1,0 +1,276 @@
+"""Maximum likelihood over log-parameters: the optimiser, the Hessian, and convergence in words."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from aftersales_crm._optional import require
+from aftersales_crm.errors import ConvergenceError
+
+__all__ = ["Convergence", "Estimate", "compress", "maximise", "scipy_special"]
+
+Vector = NDArray[np.float64]
+Objective = Callable[[Vector], tuple[float, Vector | None]]
+"""Log-parameters → (negative mean log-likelihood, its gradient or None)."""
+
+LOG_BOUND: Final = 15.0
+"""The optimiser searches each log-parameter in [-15, 15] (on rescaled data, where the
+parameters are of order 1): a parameter pressed against that bound is running away."""
+
+RUNAWAY: Final = 11.0
+"""A fitted |log-parameter| above 11 (a parameter beyond e¹¹ ≈ 60,000 or below its inverse
+on rescaled data) is a parameter running to 0 or infinity: the model is not identified."""
+
+GRADIENT_TOLERANCE: Final = 1e-5
+"""Largest gradient of the mean log-likelihood (per customer) accepted at an optimum when the
+optimiser stops for another reason (a line search that cannot improve, lifetimes #396)."""
+
+Z_95: Final = 1.959963984540054
+"""The 97.5% quantile of the standard normal: 95% confidence intervals."""
+
+
+def scipy_special() -> Any:
+    """``scipy.special``, or an error naming the ``clv`` extra.
+
+    Examples:
+        >>> float(scipy_special().gammaln(3.0))  # log 2!
+        0.6931471805599...
+    """
+    return require("scipy.special", extra="clv")
+
+
+def _scipy_optimize() -> Any:
+    return require("scipy.optimize", extra="clv")
+
+
+@attrs.frozen
+class Convergence:
+    """How a maximum-likelihood fit ended.
+
+    Attributes:
+        converged: whether the optimiser reached an optimum (gradient small).
+        iterations: optimiser iterations.
+        evaluations: likelihood evaluations.
+        gradient_norm: the largest gradient of the mean log-likelihood per customer, with
+            respect to the log-parameters, at the optimum.
+        message: the optimiser's own words.
+
+    Examples:
+        >>> Convergence(True, 12, 15, 3e-7, "CONVERGENCE").converged
+        True
+    """
+
+    converged: bool
+    iterations: int
+    evaluations: int
+    gradient_norm: float
+    message: str
+
+
+@attrs.frozen
+class Estimate:
+    """A fitted parameter vector with its log-likelihood, standard errors and intervals.
+
+    Attributes:
+        params: parameter name → value (on the scale the objective was given).
+        log_likelihood: the total weighted log-likelihood at ``params``.
+        standard_errors: name → standard error from the observed information (the inverse
+            Hessian of the log-likelihood in log-parameters, carried to the parameter by
+            the delta method: se(θ) = θ · se(log θ)).
+        intervals: name → 95% interval exp(log θ ± 1.96 se(log θ)), always positive.
+        convergence: how the optimiser ended.
+
+    Examples:
+        >>> e = Estimate({"r": 1.0}, -3.0, {"r": 0.1}, {"r": (0.8, 1.2)}, Convergence(True, 1, 1, 0.0, ""))
+        >>> e.params["r"]
+        1.0
+    """
+
+    params: Mapping[str, float]
+    log_likelihood: float
+    standard_errors: Mapping[str, float]
+    intervals: Mapping[str, tuple[float, float]]
+    convergence: Convergence
+
+
+def compress(
+    columns: tuple[NDArray[np.float64], ...], weights: NDArray[np.float64] | None = None
+) -> tuple[tuple[NDArray[np.float64], ...], NDArray[np.float64]]:
+    """The distinct rows of ``columns`` (sorted) and how many customers each stands for.
+
+    Identical customers contribute identical likelihood terms: the models evaluate each
+    distinct row once, weighted. Rows are sorted, so the result does not depend on the
+    input order.
+
+    Examples:
+        >>> (x, t), w = compress((np.array([1.0, 0, 1]), np.array([2.0, 0, 2])))
+        >>> x.tolist(), t.tolist(), w.tolist()
+        ([0.0, 1.0], [0.0, 2.0], [1.0, 2.0])
+    """
+    stacked = np.column_stack(columns) if columns[0].size else np.empty((0, len(columns)))
+    unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    given = np.ones(len(stacked)) if weights is None else weights
+    counts = np.bincount(inverse.ravel(), weights=given, minlength=len(unique))
+    keep = counts > 0
+    kept = np.asarray(counts[keep], dtype=np.float64)
+    return tuple(unique[keep, i].copy() for i in range(len(columns))), kept
+
+
+def _central_gradient(function: Objective, point: Vector, step: float = 1e-5) -> Vector:
+    grad = np.empty_like(point)
+    for i in range(len(point)):
+        up, down = point.copy(), point.copy()
+        up[i] += step
+        down[i] -= step
+        grad[i] = (function(up)[0] - function(down)[0]) / (2 * step)
+    return grad
+
+
+def with_numeric_gradient(function: Callable[[Vector], float]) -> Objective:
+    """An objective whose gradient is taken by central differences of ``function``.
+
+    Examples:
+        >>> f = with_numeric_gradient(lambda p: float((p**2).sum()))
+        >>> [round(float(g), 6) for g in f(np.array([1.0, -2.0]))[1]]
+        [2.0, -4.0]
+    """
+
+    def value_only(point: Vector) -> tuple[float, Vector | None]:
+        return function(point), None
+
+    def objective(point: Vector) -> tuple[float, Vector | None]:
+        return function(point), _central_gradient(value_only, point)
+
+    return objective
+
+
+def _gradient(objective: Objective, point: Vector) -> Vector:
+    grad = objective(point)[1]
+    return _central_gradient(objective, point) if grad is None else grad
+
+
+def _hessian(objective: Objective, point: Vector, step: float = 1e-4) -> Vector:
+    """The Hessian of the objective by central differences of its gradient."""
+    k = len(point)
+    out = np.empty((k, k))
+    for j in range(k):
+        up, down = point.copy(), point.copy()
+        up[j] += step
+        down[j] -= step
+        out[:, j] = (_gradient(objective, up) - _gradient(objective, down)) / (2 * step)
+    return (out + out.T) / 2
+
+
+def maximise(
+    objective: Objective,
+    start: Vector,
+    names: tuple[str, ...],
+    *,
+    total: float,
+    runaway: Callable[[dict[str, int]], str],
+) -> tuple[Vector, Estimate]:
+    """Minimise ``objective`` (a negative *mean* log-likelihood) over log-parameters.
+
+    Args:
+        objective: log-parameters → (negative mean log-likelihood, gradient or None).
+        start: the deterministic starting log-parameters.
+        names: the parameters' names, in order.
+        total: the number of customers (the sum of the weights): the mean times it is the
+            total log-likelihood.
+        runaway: given each runaway parameter's direction (+1 to infinity, -1 to zero),
+            the plain-words reason and advice for the error.
+
+    Returns:
+        The log-parameters at the optimum, and the estimate (on the objective's scale).
+
+    Raises:
+        ConvergenceError: the optimiser failed, a parameter ran away, or the likelihood
+            is flat in some direction (the Hessian is not positive definite).
+
+    Examples:
+        >>> f = lambda p: (float(((p - 1.0) ** 2).sum()), 2 * (p - 1.0))
+        >>> point, est = maximise(f, np.zeros(2), ("u", "v"), total=1.0, runaway=str)
+        >>> [round(v, 4) for v in est.params.values()]
+        [2.7183, 2.7183]
+    """
+    optimize = _scipy_optimize()
+    numeric = objective(start)[1] is None
+
+    def fun(p: Vector) -> tuple[float, Vector]:
+        value, grad = objective(p)
+        return value, _central_gradient(objective, p) if grad is None else grad
+
+    bounds = [(-LOG_BOUND, LOG_BOUND)] * len(start)
+    result = optimize.minimize(
+        fun,
+        start,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=bounds,
+        options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-8 if numeric else 1e-9},
+    )
+    point = np.asarray(result.x, dtype=np.float64)
+    value = float(result.fun)
+    grad_norm = float(np.max(np.abs(fun(point)[1]))) if len(point) else 0.0
+    away = {
+        name: int(np.sign(p))
+        for name, p in zip(names, point, strict=True)
+        if abs(p) > RUNAWAY or not np.isfinite(p)
+    }
+    if away:
+        shown = ", ".join(
+            f"{name} {'→ ∞' if d > 0 else '→ 0'} ({np.exp(p):.3g})"
+            for (name, d), p in zip(
+                away.items(), point[[names.index(n) for n in away]], strict=True
+            )
+        )
+        msg = f"{runaway(away)} [runaway parameters on the rescaled data: {shown}]"
+        raise ConvergenceError(msg)
+    if not np.isfinite(value):
+        msg = "the log-likelihood is not finite at the optimum: the data cannot be fitted"
+        raise ConvergenceError(msg)
+    converged = bool(result.success) or grad_norm <= GRADIENT_TOLERANCE
+    if not converged:
+        msg = (
+            f"the optimiser stopped without reaching an optimum ({result.message}; largest"
+            f" gradient {grad_norm:.2g} per customer): check the data (units, a few customers"
+            " with extreme histories) or fit on more customers"
+        )
+        raise ConvergenceError(msg)
+    hessian = _hessian(objective, point) * total
+    try:
+        eigen = np.linalg.eigvalsh(hessian)
+    except np.linalg.LinAlgError:
+        eigen = np.array([np.nan])
+    if not np.all(np.isfinite(eigen)) or eigen.min() <= 0:
+        msg = (
+            "the likelihood is flat in some direction at the optimum (its Hessian is not"
+            " positive definite): the parameters are not identified by these data; fit on"
+            " more customers or a longer observation period"
+        )
+        raise ConvergenceError(msg)
+    se_log = np.sqrt(np.diag(np.linalg.inv(hessian)))
+    params = np.exp(point)
+    convergence = Convergence(
+        converged=True,
+        iterations=int(result.nit),
+        evaluations=int(result.nfev),
+        gradient_norm=grad_norm,
+        message=str(result.message),
+    )
+    estimate = Estimate(
+        params=dict(zip(names, params.tolist(), strict=True)),
+        log_likelihood=-value * total,
+        standard_errors=dict(zip(names, (params * se_log).tolist(), strict=True)),
+        intervals={
+            name: (float(np.exp(p - Z_95 * s)), float(np.exp(p + Z_95 * s)))
+            for name, p, s in zip(names, point, se_log, strict=True)
+        },
+        convergence=convergence,
+    )
+    return point, estimate
