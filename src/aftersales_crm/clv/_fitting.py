@@ -30,6 +30,9 @@ GRADIENT_TOLERANCE: Final = 1e-5
 """Largest gradient of the mean log-likelihood (per customer) accepted at an optimum when the
 optimiser stops for another reason (a line search that cannot improve, lifetimes #396)."""
 
+_FLAT_SHARE: Final = 0.3
+"""A parameter whose share of the flattest direction is above 0.3 is named as flat."""
+
 Z_95: Final = 1.959963984540054
 """The 97.5% quantile of the standard normal: 95% confidence intervals."""
 
@@ -244,14 +247,17 @@ def maximise(
         raise ConvergenceError(msg)
     hessian = _hessian(objective, point) * total
     try:
-        eigen = np.linalg.eigvalsh(hessian)
+        eigen, vectors = np.linalg.eigh(hessian)
     except np.linalg.LinAlgError:
-        eigen = np.array([np.nan])
+        eigen, vectors = np.array([np.nan]), np.ones((len(names), 1))
     if not np.all(np.isfinite(eigen)) or eigen.min() <= 0:
+        flat = vectors[:, int(np.argmin(np.nan_to_num(eigen, nan=-np.inf)))]
+        along = " and ".join(n for n, c in zip(names, flat, strict=True) if abs(c) > _FLAT_SHARE)
         msg = (
-            "the likelihood is flat in some direction at the optimum (its Hessian is not"
-            " positive definite): the parameters are not identified by these data; fit on"
-            " more customers or a longer observation period"
+            f"the likelihood is flat along {along} at the optimum (its Hessian is not"
+            " positive definite): these parameters are not identified by the data (often"
+            " drop-out that looks the same for every customer); fit on more customers or a"
+            " longer observation period, or try the other visit model"
         )
         raise ConvergenceError(msg)
     se_log = np.sqrt(np.diag(np.linalg.inv(hessian)))

@@ -81,10 +81,11 @@ def _objective(x: Vector, m: Vector, w: Vector) -> Objective:
 
 
 def _runaway(away: dict[str, int]) -> str:
-    if away.get("q", 0) > 0 and away.get("v", 0) > 0:
+    if away.get("q", 0) > 0:
+        which = "q and v diverge" if away.get("v", 0) > 0 else "q diverges"
         why = (
-            "spend looks the same across customers: q and v diverge (every customer has the"
-            " same mean spend per visit)"
+            f"spend looks the same across customers: {which} (every customer has the same"
+            " mean spend per visit)"
         )
     elif away.get("p", 0) > 0:
         why = "spend per visit barely varies around each customer's mean: p diverges"
