@@ -69,8 +69,8 @@ def _objective(x: Vector, t_x: Vector, T: Vector, w: Vector) -> Objective:  # no
             + np.where(repeat, w2 * (sp.digamma(bx1) - dabx), 0.0)
             - (sp.digamma(b) - dab)
         )
-        grad = np.array([w @ d for d in (d_r, d_alpha, d_a, d_b)]) * p
-        return -float(w @ ll), -grad
+        grad = np.array([np.sum(w * d) for d in (d_r, d_alpha, d_a, d_b)]) * p
+        return -float(np.sum(w * ll)), -grad
 
     return objective
 

@@ -74,8 +74,8 @@ def _objective(x: Vector, m: Vector, w: Vector) -> Objective:
         d_p = x * (dpq - sp.digamma(px) + np.log(m) + np.log(x) - lvxm)
         d_q = dpq - sp.digamma(q_) + np.log(v) - lvxm
         d_v = q_ / v - (px + q_) / (v + x * m)
-        grad = np.array([w @ d for d in (d_p, d_q, d_v)]) * p
-        return -float(w @ ll), -grad
+        grad = np.array([np.sum(w * d) for d in (d_p, d_q, d_v)]) * p
+        return -float(np.sum(w * ll)), -grad
 
     return objective
 

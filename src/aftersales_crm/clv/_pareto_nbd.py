@@ -113,7 +113,7 @@ def _rows_expected(p: Vector, t: float, x: Vector, t_x: Vector, T: Vector) -> Ve
 
 def _objective(x: Vector, t_x: Vector, T: Vector, w: Vector) -> Objective:  # noqa: N803
     def value(log_p: Vector) -> float:
-        return -float(w @ _rows_ll(np.exp(log_p), x, t_x, T))
+        return -float(np.sum(w * _rows_ll(np.exp(log_p), x, t_x, T)))
 
     return with_numeric_gradient(value)
 
