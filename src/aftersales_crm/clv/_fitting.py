@@ -16,7 +16,13 @@ __all__ = ["Convergence", "Estimate", "compress", "maximise", "scipy_special"]
 
 Vector = NDArray[np.float64]
 Objective = Callable[[Vector], tuple[float, Vector | None]]
-"""Log-parameters → (negative mean log-likelihood, its gradient or None)."""
+"""Log-parameters → (negative mean log-likelihood, its gradient or None). Without a
+gradient, the search takes forward differences, the final check and the Hessian central
+ones."""
+
+_FORWARD_STEP: Final = 1e-7
+"""The step of forward differences in a log-parameter (relative beyond 1): about the square
+root of the float64 epsilon, the step that balances truncation and rounding error."""
 
 LOG_BOUND: Final = 15.0
 """The optimiser searches each log-parameter in [-15, 15] (on rescaled data, where the
@@ -27,8 +33,9 @@ RUNAWAY: Final = 11.0
 on rescaled data) is a parameter running to 0 or infinity: the model is not identified."""
 
 GRADIENT_TOLERANCE: Final = 1e-5
-"""Largest gradient of the mean log-likelihood (per customer) accepted at an optimum when the
-optimiser stops for another reason (a line search that cannot improve, lifetimes #396)."""
+"""Largest gradient of the mean log-likelihood (per customer) accepted at an optimum, whatever
+the optimiser reports: it may stop on a line search that cannot improve at a true optimum
+(lifetimes #396), or on a flat ridge far from one; the gradient tells which."""
 
 _FLAT_SHARE: Final = 0.3
 """A parameter whose share of the flattest direction is above 0.3 is named as flat."""
@@ -134,22 +141,15 @@ def _central_gradient(function: Objective, point: Vector, step: float = 1e-5) ->
     return grad
 
 
-def with_numeric_gradient(function: Callable[[Vector], float]) -> Objective:
-    """An objective whose gradient is taken by central differences of ``function``.
-
-    Examples:
-        >>> f = with_numeric_gradient(lambda p: float((p**2).sum()))
-        >>> [round(float(g), 6) for g in f(np.array([1.0, -2.0]))[1]]
-        [2.0, -4.0]
-    """
-
-    def value_only(point: Vector) -> tuple[float, Vector | None]:
-        return function(point), None
-
-    def objective(point: Vector) -> tuple[float, Vector | None]:
-        return function(point), _central_gradient(value_only, point)
-
-    return objective
+def _forward_gradient(objective: Objective, point: Vector, value: float) -> Vector:
+    """The gradient by forward differences: one evaluation per parameter (during the search)."""
+    grad = np.empty_like(point)
+    for i in range(len(point)):
+        step = _FORWARD_STEP * max(1.0, abs(point[i]))
+        moved = point.copy()
+        moved[i] += step
+        grad[i] = (objective(moved)[0] - value) / step
+    return grad
 
 
 def _gradient(objective: Objective, point: Vector) -> Vector:
@@ -158,15 +158,35 @@ def _gradient(objective: Objective, point: Vector) -> Vector:
 
 
 def _hessian(objective: Objective, point: Vector, step: float = 1e-4) -> Vector:
-    """The Hessian of the objective by central differences of its gradient."""
+    """The Hessian by central differences of the gradient, or of the value without one.
+
+    Without a gradient: f(±h e_i) for the diagonal and f(±h e_i ± h e_j) for the rest,
+    1 + 2k + 2k(k-1) evaluations (33 for four parameters).
+    """
     k = len(point)
     out = np.empty((k, k))
-    for j in range(k):
-        up, down = point.copy(), point.copy()
-        up[j] += step
-        down[j] -= step
-        out[:, j] = (_gradient(objective, up) - _gradient(objective, down)) / (2 * step)
-    return (out + out.T) / 2
+    if objective(point)[1] is not None:
+        for j in range(k):
+            up, down = point.copy(), point.copy()
+            up[j] += step
+            down[j] -= step
+            out[:, j] = (_gradient(objective, up) - _gradient(objective, down)) / (2 * step)
+        return (out + out.T) / 2
+
+    def f(*moves: tuple[int, float]) -> float:
+        moved = point.copy()
+        for i, sign in moves:
+            moved[i] += sign * step
+        return objective(moved)[0]
+
+    centre = f()
+    for i in range(k):
+        out[i, i] = (f((i, 1)) - 2 * centre + f((i, -1))) / step**2
+        for j in range(i):
+            out[i, j] = out[j, i] = (
+                f((i, 1), (j, 1)) - f((i, 1), (j, -1)) - f((i, -1), (j, 1)) + f((i, -1), (j, -1))
+            ) / (4 * step**2)
+    return out
 
 
 def maximise(
@@ -204,22 +224,33 @@ def maximise(
     optimize = _scipy_optimize()
     numeric = objective(start)[1] is None
 
-    def fun(p: Vector) -> tuple[float, Vector]:
+    def forward(p: Vector) -> tuple[float, Vector]:
         value, grad = objective(p)
-        return value, _central_gradient(objective, p) if grad is None else grad
+        return value, _forward_gradient(objective, p, value) if grad is None else grad
+
+    def central(p: Vector) -> tuple[float, Vector]:
+        return objective(p)[0], _gradient(objective, p)
 
     bounds = [(-LOG_BOUND, LOG_BOUND)] * len(start)
-    result = optimize.minimize(
-        fun,
-        start,
-        jac=True,
-        method="L-BFGS-B",
-        bounds=bounds,
-        options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-8 if numeric else 1e-9},
-    )
-    point = np.asarray(result.x, dtype=np.float64)
+    point, evaluations, iterations = start, 0, 0
+    # Without a gradient, forward differences first; if the search stops short of a flat
+    # gradient (their noise can stop it on a ridge), a second round with central ones.
+    for fun in (forward, central) if numeric else (forward,):
+        result = optimize.minimize(
+            fun,
+            point,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=bounds,
+            options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-8 if numeric else 1e-9},
+        )
+        point = np.asarray(result.x, dtype=np.float64)
+        evaluations += int(result.nfev)
+        iterations += int(result.nit)
+        grad_norm = float(np.max(np.abs(_gradient(objective, point)))) if len(point) else 0.0
+        if grad_norm <= GRADIENT_TOLERANCE:
+            break
     value = float(result.fun)
-    grad_norm = float(np.max(np.abs(fun(point)[1]))) if len(point) else 0.0
     away = {
         name: int(np.sign(p))
         for name, p in zip(names, point, strict=True)
@@ -237,8 +268,7 @@ def maximise(
     if not np.isfinite(value):
         msg = "the log-likelihood is not finite at the optimum: the data cannot be fitted"
         raise ConvergenceError(msg)
-    converged = bool(result.success) or grad_norm <= GRADIENT_TOLERANCE
-    if not converged:
+    if grad_norm > GRADIENT_TOLERANCE:
         msg = (
             f"the optimiser stopped without reaching an optimum ({result.message}; largest"
             f" gradient {grad_norm:.2g} per customer): check the data (units, a few customers"
@@ -264,8 +294,8 @@ def maximise(
     params = np.exp(point)
     convergence = Convergence(
         converged=True,
-        iterations=int(result.nit),
-        evaluations=int(result.nfev),
+        iterations=iterations,
+        evaluations=evaluations,
         gradient_norm=grad_norm,
         message=str(result.message),
     )

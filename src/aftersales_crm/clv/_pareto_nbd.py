@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Final
 import numpy as np
 from numpy.typing import NDArray
 
-from aftersales_crm.clv._fitting import Objective, scipy_special, with_numeric_gradient
+from aftersales_crm.clv._fitting import Objective, scipy_special
 from aftersales_crm.clv._model import VisitModel
 from aftersales_crm.clv._quadrature import log_beta_expectation
 
@@ -112,10 +112,12 @@ def _rows_expected(p: Vector, t: float, x: Vector, t_x: Vector, T: Vector) -> Ve
 
 
 def _objective(x: Vector, t_x: Vector, T: Vector, w: Vector) -> Objective:  # noqa: N803
-    def value(log_p: Vector) -> float:
-        return -float(np.sum(w * _rows_ll(np.exp(log_p), x, t_x, T)))
+    def objective(log_p: Vector) -> tuple[float, Vector | None]:
+        # no analytic gradient: the hypergeometric term's derivatives in its parameters
+        # have no closed form; the optimiser takes differences (maximise)
+        return -float(np.sum(w * _rows_ll(np.exp(log_p), x, t_x, T))), None
 
-    return with_numeric_gradient(value)
+    return objective
 
 
 class ParetoNbd(VisitModel):
@@ -129,7 +131,8 @@ class ParetoNbd(VisitModel):
     Euler's transformation to a function bounded by 1/(1-z), and the difference of the two
     tail integrals is taken as log(-expm1(·)), so recency equal to age, hundreds of visits,
     tiny or huge ages give finite numbers (lifetimes returns NaN there on scipy ≥ 1.16).
-    Gradients are central differences of the exact log-likelihood.
+    Gradients are forward differences of the exact log-likelihood during the search,
+    central ones at the optimum; the Hessian is taken from second differences.
 
     Attributes:
         r_: shape of the visit-rate distribution (fitted).
