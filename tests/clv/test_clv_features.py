@@ -86,3 +86,15 @@ def test_the_conformance_kit_passes(cls: type[BgNbd]) -> None:
             " raises ConvergenceError"
         },
     )
+
+
+def test_without_scipy_the_error_names_the_clv_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    import aftersales_crm.clv  # importing the package needs no scipy
+
+    monkeypatch.setitem(sys.modules, "scipy.special", None)  # import fails
+    monkeypatch.setitem(sys.modules, "scipy.optimize", None)
+    assert aftersales_crm.clv.BgNbd().kind == "churn_model"
+    with pytest.raises(ImportError, match=r"aftersales-crm\[clv\]"):
+        BgNbd().fit_arrays([1, 0], [2.0, 0.0], [5.0, 5.0])
