@@ -30,43 +30,68 @@ _ADVICE: Final = (
 )
 
 
-def _terms(p: Vector, x: Vector, t_x: Vector, T: Vector) -> tuple[Any, ...]:  # noqa: N803
+def _distinct(x: Vector) -> tuple[Vector, NDArray[np.intp]]:
+    """The distinct visit counts, and each row's position among them.
+
+    The special functions depend on x alone: they are evaluated once per count (a few
+    hundred) instead of once per row.
+    """
+    ux, inverse = np.unique(x, return_inverse=True)
+    return ux, inverse.ravel()
+
+
+def _terms(
+    p: Vector,
+    x: Vector,
+    t_x: Vector,
+    T: Vector,  # noqa: N803
+    distinct: tuple[Vector, NDArray[np.intp]],
+) -> tuple[Any, ...]:
     sp = scipy_special()
     r, alpha, a, b = p
+    ux, at = distinct
     repeat = x > 0
     base = sp.betaln(a, b)
-    head = sp.gammaln(r + x) - sp.gammaln(r) + r * np.log(alpha)
-    t1 = sp.betaln(a, b + x) - base - (r + x) * np.log(alpha + T)
-    bx1 = np.where(repeat, b + x - 1, b)  # b + x - 1 only where x > 0
-    t2 = np.where(repeat, sp.betaln(a + 1, bx1) - base - (r + x) * np.log(alpha + t_x), -np.inf)
+    bx1 = np.where(ux > 0, b + ux - 1, b)  # b + x - 1 only where x > 0
+    head = (sp.gammaln(r + ux) - sp.gammaln(r))[at] + r * np.log(alpha)
+    t1 = (sp.betaln(a, b + ux) - base)[at] - (r + x) * np.log(alpha + T)
+    t2 = np.where(
+        repeat, (sp.betaln(a + 1, bx1) - base)[at] - (r + x) * np.log(alpha + t_x), -np.inf
+    )
     return head, t1, t2, bx1, repeat
 
 
 def _rows_ll(p: Vector, x: Vector, t_x: Vector, T: Vector) -> Vector:  # noqa: N803
-    head, t1, t2, _, _ = _terms(p, x, t_x, T)
+    head, t1, t2, _, _ = _terms(p, x, t_x, T, _distinct(x))
     return np.asarray(head + np.logaddexp(t1, t2), dtype=np.float64)
 
 
 def _objective(x: Vector, t_x: Vector, T: Vector, w: Vector) -> Objective:  # noqa: N803
     sp = scipy_special()
+    distinct = _distinct(x)
+    ux, at = distinct
 
     def objective(log_p: Vector) -> tuple[float, Vector]:
         p = np.exp(log_p)
         r, alpha, a, b = p
-        head, t1, t2, bx1, repeat = _terms(p, x, t_x, T)
+        head, t1, t2, bx1, repeat = _terms(p, x, t_x, T, distinct)
         both = np.logaddexp(t1, t2)
         ll = head + both
         w1 = np.exp(t1 - both)
         w2 = np.exp(t2 - both)  # 0 where x == 0
         la_T, la_tx = np.log(alpha + T), np.log(alpha + t_x)  # noqa: N806
-        d_r = sp.digamma(r + x) - sp.digamma(r) + np.log(alpha) - w1 * la_T - w2 * la_tx
+        d_r = (sp.digamma(r + ux) - sp.digamma(r))[at] + np.log(alpha) - w1 * la_T - w2 * la_tx
         d_alpha = r / alpha - (r + x) * (w1 / (alpha + T) + w2 / (alpha + t_x))
         dab = sp.digamma(a + b)
-        dabx = sp.digamma(a + b + x)
-        d_a = w1 * (sp.digamma(a) - dabx) + w2 * (sp.digamma(a + 1) - dabx) - (sp.digamma(a) - dab)
+        dabx = sp.digamma(a + b + ux)
+        d_a = (
+            w1 * (sp.digamma(a) - dabx)[at]
+            + w2 * (sp.digamma(a + 1) - dabx)[at]
+            - (sp.digamma(a) - dab)
+        )
         d_b = (
-            w1 * (sp.digamma(b + x) - dabx)
-            + np.where(repeat, w2 * (sp.digamma(bx1) - dabx), 0.0)
+            w1 * (sp.digamma(b + ux) - dabx)[at]
+            + np.where(repeat, w2 * (sp.digamma(bx1) - dabx)[at], 0.0)
             - (sp.digamma(b) - dab)
         )
         grad = np.array([np.sum(w * d) for d in (d_r, d_alpha, d_a, d_b)]) * p

@@ -122,13 +122,19 @@ def compress(
         >>> x.tolist(), t.tolist(), w.tolist()
         ([0.0, 1.0], [0.0, 2.0], [1.0, 2.0])
     """
-    stacked = np.column_stack(columns) if columns[0].size else np.empty((0, len(columns)))
-    unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    given = np.ones(len(stacked)) if weights is None else weights
-    counts = np.bincount(inverse.ravel(), weights=given, minlength=len(unique))
+    n = len(columns[0])
+    given = np.ones(n) if weights is None else weights
+    if n == 0:
+        return tuple(c.copy() for c in columns), given.copy()
+    order = np.lexsort(columns[::-1])  # sorted by the first column, then the next…
+    ordered = [c[order] for c in columns]
+    new = np.ones(n, dtype=bool)
+    new[1:] = np.any([c[1:] != c[:-1] for c in ordered], axis=0)
+    starts = np.flatnonzero(new)
+    counts = np.add.reduceat(given[order], starts)
     keep = counts > 0
     kept = np.asarray(counts[keep], dtype=np.float64)
-    return tuple(unique[keep, i].copy() for i in range(len(columns))), kept
+    return tuple(c[starts][keep] for c in ordered), kept
 
 
 def _central_gradient(function: Objective, point: Vector, step: float = 1e-5) -> Vector:
