@@ -53,7 +53,17 @@ VARIANTS: list[object] = [
 ]
 
 
-@parametrize_with_policy_checks([get_policy(name) for name in BUILT_INS] + VARIANTS)
+def _known_failures(policy: object) -> dict[str, str] | None:
+    if getattr(policy, "kind", None) == "churn_model":
+        # Four parameters are not identified by one customer's history: the fit raises a
+        # ConvergenceError saying so, as it should, instead of fitting.
+        return {"empty_and_single_row": "a maximum-likelihood model cannot fit on one customer"}
+    return None
+
+
+@parametrize_with_policy_checks(
+    [get_policy(name) for name in BUILT_INS] + VARIANTS, expected_failed_checks=_known_failures
+)
 def test_built_in_policy_follows_the_policy_contract(
     policy: object, check: Callable[[object], None]
 ) -> None:

@@ -1,7 +1,7 @@
 """Policy kinds as data: what each kind of policy reads, its verbs, its result, its checks.
 
 A *policy kind* (tier, dimension, loyalty, the club's points, level and card rules,
-satisfaction scorers, complaint service levels, care and contact rules; later churn models)
+satisfaction scorers, complaint service levels, care and contact rules, churn models)
 is declared once as a :class:`PolicyKindSpec`. The
 conformance kit of :mod:`aftersales_crm.testing` reads the declaration to know how to run a
 policy of the kind on the kind's sample input, what type its result must have, and which
@@ -27,6 +27,7 @@ from aftersales_crm._policy import (
     LoyaltyRule,
     PolicyKind,
     SatisfactionScorer,
+    Scores,
     TierPolicy,
 )
 from aftersales_crm.errors import InvalidType, InvalidValue, PolicyNameClash, UnknownPolicyError
@@ -567,3 +568,17 @@ CONTACT_RULE: Final = declare_kind(
     )
 )
 """Contact rules: consent, do not contact, cooling off, frequency cap, and their combinations."""
+
+CHURN_MODEL: Final = declare_kind(
+    PolicyKindSpec(
+        name="churn_model",
+        reads=Reads.FEATURES,
+        verbs=("fit", "score"),
+        result=Scores,
+        sample=_FEATURES_SAMPLE,
+        checks=(CheckFamily.ROWS,),
+        description="gives each customer the probability that they are still an active"
+        " customer (P(alive)), from their repeat visits, recency and age",
+    )
+)
+"""Churn models: BG/NBD and Pareto/NBD (:mod:`aftersales_crm.clv`), scoring P(alive)."""

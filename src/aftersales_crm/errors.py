@@ -24,6 +24,7 @@ import attrs
 
 __all__ = [
     "AftersalesError",
+    "ConvergenceError",
     "CurrencyMismatchError",
     "FloatMoneyError",
     "IntegrityError",
@@ -268,6 +269,23 @@ class NotFittedError(AftersalesError, ValueError, AttributeError):
 
     code = "not_fitted"
     message = "the policy is not fitted yet: call fit() first"
+
+
+class ConvergenceError(AftersalesError, ArithmeticError):
+    """A model's maximum-likelihood fit did not reach a usable optimum.
+
+    The message says why in plain words (which parameters ran away, or what the optimiser
+    reported) and what to try instead; nothing is returned, so no garbage parameters are
+    used silently.
+
+    Examples:
+        >>> err = ConvergenceError("drop-out looks homogeneous: a and b diverge")
+        >>> isinstance(err, ArithmeticError), err.code
+        (True, 'convergence')
+    """
+
+    code = "convergence"
+    message = "the fit did not converge"
 
 
 class CurrencyMismatchError(AftersalesError, TypeError):

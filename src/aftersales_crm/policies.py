@@ -39,7 +39,7 @@ Examples:
     >>> get_policy("Pareto-ABX")
     Traceback (most recent call last):
     ...
-    aftersales_crm.errors.UnknownPolicyError: no policy is named 'Pareto-ABX'; did you mean 'pareto_abc' or 'pareto'?
+    aftersales_crm.errors.UnknownPolicyError: no policy is named 'Pareto-ABX'; did you mean 'pareto_abc' or 'pareto_nbd' or 'pareto'?
 """
 
 from __future__ import annotations
@@ -117,6 +117,7 @@ if TYPE_CHECKING:  # for the return types of get_policy; imported when a policy 
         WarrantyEnding,
         WinBack,
     )
+    from aftersales_crm.clv import BgNbd, ParetoNbd
     from aftersales_crm.complaints import ComplaintSla
     from aftersales_crm.loyalty import (
         FirstMaintenanceReturn,
@@ -219,6 +220,9 @@ BUILT_INS: Final[Mapping[str, str]] = MappingProxyType(
         "service_interval_status": f"{_LOYALTY}:ServiceIntervalStatus",
         "loyalty_status": f"{_LOYALTY}:LoyaltyStatus",
         "loyalty_value_matrix": f"{_LOYALTY}:LoyaltyValueMatrix",
+        # Churn models (kind "churn_model", scipy through the clv extra).
+        "bg_nbd": "aftersales_crm.clv:BgNbd",
+        "pareto_nbd": "aftersales_crm.clv:ParetoNbd",
         # The owners' club: points (kind "points"), levels ("level") and cards ("card").
         "points_rule": f"{_MEMBERSHIP}:PointsRule",
         "qualifying_levels": f"{_MEMBERSHIP}:QualifyingLevels",
@@ -261,6 +265,8 @@ ALIASES: Final[Mapping[str, str]] = MappingProxyType(
     {
         "abc": "pareto_abc",
         "pareto": "pareto_abc",
+        "bgnbd": "bg_nbd",
+        "paretonbd": "pareto_nbd",
         "thresholds": "threshold_tiers",
         "quantiles": "quantile_tiers",
         "rfm_score": "rfm",
@@ -321,6 +327,10 @@ def get_policy(name: Literal["threshold_tiers", "thresholds"], **params: Any) ->
 def get_policy(name: Literal["quantile_tiers", "quantiles"], **params: Any) -> QuantileTiers: ...
 @overload
 def get_policy(name: Literal["rfm", "rfm_score"], **params: Any) -> RFMScore: ...
+@overload
+def get_policy(name: Literal["bg_nbd", "bgnbd"], **params: Any) -> BgNbd: ...
+@overload
+def get_policy(name: Literal["pareto_nbd", "paretonbd"], **params: Any) -> ParetoNbd: ...
 @overload
 def get_policy(name: Literal["member_value"], **params: Any) -> MemberValue: ...
 @overload

@@ -1,0 +1,38 @@
+"""Churn and lifetime value: the BG/NBD, Pareto/NBD and Gamma-Gamma models (the ``clv`` extra).
+
+Service visits are non-contractual: a customer who stops coming does not say so. The
+"buy till you die" models estimate, from each customer's repeat visits, recency and age
+(the feature table's ``frequency``, ``span_days`` and ``tenure_days``), the probability
+that they are still active (:meth:`BgNbd.p_alive`) and how often they will come back
+(:meth:`BgNbd.expected_visits`); :class:`GammaGamma` adds how much they spend per visit,
+and :func:`lifetime_value` combines the two into a discounted value. The visit models are
+policies of the ``churn_model`` kind: their ``score`` gives P(alive) as Scores.
+
+scipy is imported when a model is first fitted or used; without it the error names the
+extra: ``pip install 'aftersales-crm[clv]'``.
+
+Examples:
+    >>> from aftersales_crm.clv import BgNbd
+    >>> BgNbd().kind
+    'churn_model'
+"""
+
+from __future__ import annotations
+
+from aftersales_crm.clv._bgnbd import BgNbd
+from aftersales_crm.clv._fitting import Convergence
+from aftersales_crm.clv._gamma_gamma import GammaGamma
+from aftersales_crm.clv._history import History
+from aftersales_crm.clv._pareto_nbd import ParetoNbd
+from aftersales_crm.clv._simulate import simulate_bgnbd
+from aftersales_crm.clv._value import lifetime_value
+
+__all__ = [
+    "BgNbd",
+    "Convergence",
+    "GammaGamma",
+    "History",
+    "ParetoNbd",
+    "lifetime_value",
+    "simulate_bgnbd",
+]
