@@ -41,7 +41,7 @@ from hypothesis import strategies as st
 
 import aftersales_crm
 from aftersales_crm import calendars, care, features, satisfaction, synthetic
-from aftersales_crm.errors import AftersalesError, MissingDependencyError
+from aftersales_crm.errors import AftersalesError, ConvergenceError, MissingDependencyError
 from aftersales_crm.policies import BUILT_INS, Labels, Reads, Scores, get_policy, policy_kind
 from aftersales_crm.tables import Tables
 from aftersales_crm.testing import check_policy
@@ -226,7 +226,10 @@ def _instances() -> Iterator[tuple[str, object]]:
         yield f"policy {name}", policy
         if not policy_kind(policy.kind).fits:  # a points or level rule: nothing to fit
             continue
-        fitted = policy.fit(_input(policy.kind))
+        try:
+            fitted = policy.fit(_input(policy.kind))
+        except ConvergenceError:  # a churn model on the kit's small sample says why it cannot
+            continue
         yield f"fitted policy {name}", fitted
         for verb in ("report", "matrix"):  # the reports policies give, with their own methods
             if hasattr(fitted, verb):

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from aftersales_crm import features
+from aftersales_crm.errors import ConvergenceError
 from aftersales_crm.features import DEFAULT_KM_PER_DAY, FeatureTable, MileageMethod
 from aftersales_crm.loyalty import LoyaltyValueMatrix, ServiceIntervalStatus, Strategy
 from aftersales_crm.policies import BUILT_INS, Reads, get_policy, policy_kind
@@ -115,10 +116,25 @@ EXPECTED = {
 
 def test_the_table_covers_every_built_in_that_reads_features() -> None:
     # points and level rules fold facts, not a customer's features: they are not labels
+    # churn models score rather than label: one customer cannot fit them (below)
     reading = {
-        name for name in BUILT_INS if policy_kind(get_policy(name).kind).reads is Reads.FEATURES
+        name
+        for name in BUILT_INS
+        if policy_kind(get_policy(name).kind).reads is Reads.FEATURES
+        and "assign" in policy_kind(get_policy(name).kind).verbs
     }
     assert set(EXPECTED) == reading
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n in BUILT_INS if get_policy(n).kind == "churn_model")
+)
+def test_a_churn_model_refuses_to_fit_one_visit_customer_saying_why(
+    feats: FeatureTable, name: str
+) -> None:
+    pytest.importorskip("scipy")
+    with pytest.raises(ConvergenceError):
+        get_policy(name).fit(feats)
 
 
 def test_the_features_behind_the_expectations(feats: FeatureTable) -> None:

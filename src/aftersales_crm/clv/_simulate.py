@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike
 
-from aftersales_crm._args import number_array
+from aftersales_crm._args import number_array, whole_number
 from aftersales_crm.clv._history import History
 from aftersales_crm.errors import InvalidValue
 
@@ -36,13 +38,13 @@ def simulate_bgnbd(
     """
     ages = np.array(number_array(age, parameter="age"), dtype=np.float64, ndmin=1)
     params = {"r": r, "alpha": alpha, "a": a, "b": b}
-    if not all(isinstance(v, int | float) and np.isfinite(v) and v > 0 for v in params.values()):
+    if not all(_positive(v) for v in params.values()):
         msg = f"the parameters are numbers above 0, got {params}"
         raise InvalidValue(msg, code="invalid_parameter")
     if not np.all(np.isfinite(ages) & (ages >= 0)):
         msg = "ages are finite times >= 0"
         raise InvalidValue(msg, code="invalid_history")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(whole_number(seed, parameter="seed", minimum=0))
     n = len(ages)
     rate = rng.gamma(r, 1 / alpha, n)
     drop = rng.beta(a, b, n)
@@ -57,3 +59,13 @@ def simulate_bgnbd(
         t_x[active] = nxt[came]
         active = active[rng.random(active.size) >= drop[active]]
     return History(x, t_x, ages)
+
+
+def _positive(value: object) -> bool:
+    """Whether ``value`` is a finite number above 0 (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value) and value > 0
+    except OverflowError:  # an int too large for a float
+        return False

@@ -11,7 +11,7 @@ from numpy.typing import ArrayLike, NDArray
 from aftersales_crm._args import number_array
 from aftersales_crm.clv._history import History
 from aftersales_crm.clv._model import VisitModel, horizon
-from aftersales_crm.errors import InvalidValue
+from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.features import FeatureTable
 
 __all__ = ["lifetime_value"]
@@ -60,6 +60,7 @@ def lifetime_value(
     Raises:
         NotFittedError: ``visits`` is not fitted.
         InvalidValue: bad periods, period, rate, or spend of the wrong length.
+        InvalidType: ``visits`` is not a visit model.
 
     Examples:
         >>> import numpy as np
@@ -81,7 +82,10 @@ def lifetime_value(
     if not (math.isfinite(discount_rate) and discount_rate > -1):
         msg = f"discount_rate is {discount_rate!r}, expected a finite rate above -1 per period"
         raise InvalidValue(msg, code="invalid_rate")
-    n = len(data)
+    if not callable(getattr(visits, "expected_visits", None)):
+        msg = f"visits is {type(visits).__name__}, expected a fitted BgNbd or ParetoNbd"
+        raise InvalidType(msg)
+    n = len(np.asarray(visits.expected_visits(data, length)))  # checks the model and data
     amount = np.broadcast_to(number_array(spend, parameter="spend"), (n,)).astype(np.float64)
     total = np.zeros(n)
     before = np.zeros(n)
