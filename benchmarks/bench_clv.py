@@ -26,7 +26,7 @@ import platform
 
 import numpy as np
 
-from aftersales_crm.clv import BgNbd, GammaGamma, History, ParetoNbd, lifetime_value
+from aftersales_crm.clv import BgNbd, GammaGamma, History, ParetoNbd, lifetime_value, simulate_bgnbd
 from aftersales_crm.clv._bgnbd import _objective
 from bench_features import best_seconds  # the same clock for every benchmark
 
@@ -54,18 +54,9 @@ def draw(n: int) -> tuple[History, np.ndarray]:
     """n customers of the known BG/NBD process, in whole days, and their mean spend per visit."""
     rng = np.random.default_rng(SEED)
     age = rng.uniform(0, YEARS * 365.25, n)
-    rate = rng.gamma(TRUTH["r"], 1 / TRUTH["alpha"], n)
-    drop = rng.beta(TRUTH["a"], TRUTH["b"], n)
-    x, t_x = np.zeros(n), np.zeros(n)
-    active = np.arange(n)
-    while active.size:
-        nxt = t_x[active] + rng.exponential(1.0, active.size) / rate[active]
-        came = nxt <= age[active]
-        active = active[came]
-        x[active] += 1
-        t_x[active] = nxt[came]
-        active = active[rng.random(active.size) >= drop[active]]
-    history = History(x, np.floor(t_x), np.floor(age))
+    drawn = simulate_bgnbd(age, **TRUTH, seed=SEED + 1)
+    x = drawn.x
+    history = History(x, np.floor(drawn.t_x), np.floor(age))
     nu = rng.gamma(SPEND["q"], 1 / SPEND["v"], n)
     spend = rng.gamma(SPEND["p"] * np.maximum(x, 1), 1 / (nu * np.maximum(x, 1)))
     return history, np.where(x > 0, spend, 0.0)
