@@ -24,7 +24,7 @@ from aftersales_crm._policy import Labels, Parameterised
 from aftersales_crm.calendars import HolidayCalendar, WeekendCalendar
 from aftersales_crm.care._agenda import BLOCKED, CLOSED, OPEN, OVERDUE, Agenda, renumber
 from aftersales_crm.care._contact import DEFAULT_CONTACT_RULES, AllOf, ContactRule, Verdicts
-from aftersales_crm.care._facts import join
+from aftersales_crm.care._facts import join, sort_rows
 from aftersales_crm.care._followup_calls import FollowUpCalls
 from aftersales_crm.care._greetings import (
     FestivalGreetings,
@@ -427,7 +427,7 @@ def _agenda_order(
     id_rank[inputs.customer_rank_order] = np.arange(len(id_rank))
     kind_rank = np.argsort(np.argsort([kind.name for kind in tasks.kinds] or [""]))[tasks.kind]
     keys = (tasks.due.view(np.int64), -tasks.priority, id_rank[customers], kind_rank)
-    order = np.lexsort(keys[::-1]).astype(np.intp)
+    order = sort_rows(*keys)
     tie = np.ones(len(order), dtype=bool)
     tie[0:1] = False
     for key in keys:
@@ -453,7 +453,7 @@ def _calls(
         return call
     start = tasks.window_start[rows].view(np.int64)
     end = tasks.window_end[rows].view(np.int64)
-    order = np.lexsort((end, start, tasks.channel[rows], customers[rows]))
+    order = sort_rows(customers[rows], tasks.channel[rows].astype(np.int64), start, end)
     customer, channel = customers[rows][order], tasks.channel[rows][order]
     start, end = start[order], end[order]
     same = np.r_[False, (customer[1:] == customer[:-1]) & (channel[1:] == channel[:-1])]
