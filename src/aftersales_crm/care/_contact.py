@@ -965,7 +965,8 @@ class AllOf(_ContactRule):
             rows = np.flatnonzero(allowed)
             if not len(rows):
                 break
-            some = tasks.take(rows)._replaced(channel=channel[rows])
+            every = len(rows) == len(tasks)  # no task blocked yet: no copy of every column
+            some = (tasks if every else tasks.take(rows))._replaced(channel=channel[rows])
             verdicts = _aligned(rule.check(some, inputs), len(rows), rule)
             codes = _merge(reasons, verdicts.reasons)
             blocked = rows[~verdicts.allowed]
