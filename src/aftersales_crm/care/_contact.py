@@ -458,7 +458,7 @@ class CoolingOff(_ContactRule):
         filed = last_complaint(inputs, customers, on)
         cooled = np.array([p.value in params["purposes"] for p in _CONSENTS] or [False])
         recent = ~np.isnat(filed) & ((on - filed).astype(np.int64) <= params["days"])
-        handling = tasks.texts("source_table").values() == "complaints"
+        handling = tasks.texts("source_table").matches("complaints")
         return Verdicts.blocking(
             tasks, recent & cooled[_consent_of(tasks)] & ~handling, self.REASON
         )

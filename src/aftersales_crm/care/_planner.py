@@ -507,7 +507,7 @@ def closed_tasks(tasks: CareTasks, inputs: CareInputs) -> NDArray[np.bool_]:
     c_order = _pointing(contacts["order"][c_rows], inputs.texts("orders"))
     t_vehicle, t_source = tasks.texts("vehicle"), tasks.texts("source")
     t_no_vehicle = _blank(t_vehicle)
-    t_of_orders = _is_text(tasks.texts("source_table"), "orders")
+    t_of_orders = tasks.texts("source_table").matches("orders")
     c_no_vin, c_no_order = _blank(c_vin), _blank(c_order)
     visit_rows = []
     for code, kind in enumerate(tasks.kinds):
@@ -549,14 +549,7 @@ def _pointing(rows: NDArray[np.integer[Any]], ids: NDArray[np.str_]) -> Texts:
 
 def _blank(texts: Texts) -> NDArray[np.bool_]:
     """Whether each row's text is ``""``."""
-    return _is_text(texts, "")
-
-
-def _is_text(texts: Texts, text: str) -> NDArray[np.bool_]:
-    """Whether each row's text is ``text`` (no text counting as ``""``)."""
-    hits = np.append(texts.ids == text, text == "")  # the spare last slot for code -1
-    found: NDArray[np.bool_] = hits[texts.codes]
-    return found
+    return texts.matches("")
 
 
 def _same_where(

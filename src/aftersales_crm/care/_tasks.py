@@ -352,6 +352,17 @@ class Texts:
         out.flags.writeable = False
         return out
 
+    def matches(self, text: str) -> NDArray[np.bool_]:
+        """Whether each row's text is ``text`` (no text counting as ``""``), without making the texts.
+
+        Examples:
+            >>> Texts(np.array([1, -1, 0]), np.array(["V1", "V2"])).matches("V1").tolist()
+            [False, False, True]
+        """
+        hits = np.append(self.ids == text, text == "")  # the spare last slot for code -1
+        found: NDArray[np.bool_] = hits[self.codes]
+        return found
+
     def take(self, rows: NDArray[np.intp]) -> Texts:
         """The rows at ``rows``, pointing into the same texts.
 
