@@ -460,10 +460,37 @@ class CoolingOff(_ContactRule):
         filed = last_complaint(inputs, customers, on)
         cooled = np.array([p.value in params["purposes"] for p in _CONSENTS] or [False])
         recent = ~np.isnat(filed) & ((on - filed).astype(np.int64) <= params["days"])
-        handling = tasks.texts("source_table").values() == "complaints"
+        handling = tasks.texts("source_table").matches("complaints")
         return Verdicts.blocking(
             tasks, recent & cooled[_consent_of(tasks)] & ~handling, self.REASON
         )
+
+
+def _most_important_first(
+    group: NDArray[np.int64], best: NDArray[np.int64], on: NDArray[np.int64]
+) -> NDArray[np.intp]:
+    """The rows by group, highest ``best`` first, then by day: ``lexsort((on, -best, group))``.
+
+    The rows come in (group, day) order, so a stable sort by group and ``best`` alone
+    keeps the days in order; group and ``best`` packed into one whole number when they
+    fit make it one sort of nearly sorted numbers.
+    """
+    if not len(group):
+        return np.empty(0, dtype=np.intp)
+    top = np.iinfo(np.int64).max  # a day already contacted, above every task
+    is_top = best == top
+    below = best[~is_top]
+    high = int(below.max()) + 1 if len(below) else 0
+    ranked = np.where(is_top, high, best)
+    low = int(ranked.min())
+    span = high - low + 1
+    starts = np.r_[False, group[1:] != group[:-1]]
+    index = np.cumsum(starts, dtype=np.int64)
+    in_order = bool((group[1:] >= group[:-1]).all() and (~starts[1:] <= (on[1:] > on[:-1])).all())
+    if not in_order or (int(index[-1]) + 1) * span >= 1 << 62:
+        return np.lexsort((on, -best, group)).astype(np.intp)
+    packed = index * span + (high - ranked)
+    return np.argsort(packed, kind="stable").astype(np.intp)
 
 
 def _rank_within(groups: NDArray[np.int64], order: NDArray[np.intp]) -> NDArray[np.int64]:
@@ -573,7 +600,7 @@ class FrequencyCap(_ContactRule):
         for period, cap in ((week, params["per_week"]), (month, params["per_month"])):
             rows = np.flatnonzero(kept)
             group = owner[rows] * (1 << 32) + period[rows]
-            order = np.lexsort((on[rows], -best[rows], group)).astype(np.intp)
+            order = _most_important_first(group, best[rows], on[rows])
             beyond = np.zeros(len(days), dtype=bool)
             beyond[rows[_rank_within(group, order) >= cap]] = True
             kept &= ~beyond | past  # a day already contacted counts for its month
@@ -1004,7 +1031,8 @@ class AllOf(_ContactRule):
             rows = np.flatnonzero(allowed)
             if not len(rows):
                 break
-            some = tasks.take(rows)._replaced(channel=channel[rows])
+            every = len(rows) == len(tasks)  # no task blocked yet: no copy of every column
+            some = (tasks if every else tasks.take(rows))._replaced(channel=channel[rows])
             verdicts = _aligned(rule.check(some, inputs), len(rows), rule)
             codes = _merge(reasons, verdicts.reasons)
             blocked = rows[~verdicts.allowed]

@@ -7,6 +7,7 @@ Each answers a question for many tasks at once from the tables of a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
@@ -26,6 +27,7 @@ __all__ = [
     "do_not_contact",
     "join",
     "last_complaint",
+    "sort_rows",
 ]
 
 CONSENT_PURPOSES: Final[Mapping[ContactPurpose, ConsentPurpose]] = MappingProxyType(
@@ -103,6 +105,29 @@ def join(left: NDArray[np.int64], right: NDArray[np.int64]) -> tuple[NDArray[np.
     offsets = np.arange(total, dtype=np.intp) - np.repeat(np.cumsum(counts) - counts, counts)
     rights = order[np.repeat(low, counts) + offsets].astype(np.intp)
     return lefts, rights
+
+
+def sort_rows(*keys: NDArray[np.int64]) -> NDArray[np.intp]:
+    """The rows sorted by ``keys``, the first the most significant, ties in row order.
+
+    ``np.lexsort(keys[::-1])``, as one stable sort of the keys packed into one whole
+    number when their ranges fit (one sort instead of one per key); else the lexsort.
+
+    Examples:
+        >>> sort_rows(np.array([2, 1, 2, 1]), np.array([0, 5, -1, 5])).tolist()
+        [1, 3, 2, 0]
+    """
+    if not len(keys[0]):
+        return np.empty(0, dtype=np.intp)
+    lows = [int(key.min()) for key in keys]
+    spans = [int(key.max()) - low + 1 for key, low in zip(keys, lows, strict=True)]
+    if math.prod(spans) >= 1 << 62:
+        return np.lexsort(keys[::-1]).astype(np.intp)
+    packed = np.zeros(len(keys[0]), dtype=np.int64)
+    for key, low, span in zip(keys, lows, spans, strict=True):
+        packed *= span
+        packed += key - low
+    return np.argsort(packed, kind="stable").astype(np.intp)
 
 
 def _day_numbers(days: NDArray[np.datetime64]) -> NDArray[np.int64]:

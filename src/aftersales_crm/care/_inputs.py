@@ -37,7 +37,10 @@ T = TypeVar("T")
 
 
 def _texts(values: NDArray[Any]) -> NDArray[np.str_]:
-    out = np.asarray(values).astype(np.str_) if len(values) else np.empty(0, dtype="<U1")
+    given = np.asarray(values)
+    if given.dtype.kind == "U" and not given.flags.writeable:
+        return given  # a table's column of texts: read-only, held by the table alone
+    out = given.astype(np.str_) if len(values) else np.empty(0, dtype="<U1")
     out.flags.writeable = False
     return out
 

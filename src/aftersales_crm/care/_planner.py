@@ -24,7 +24,7 @@ from aftersales_crm._policy import Labels, Parameterised
 from aftersales_crm.calendars import HolidayCalendar, WeekendCalendar
 from aftersales_crm.care._agenda import BLOCKED, CLOSED, OPEN, OVERDUE, Agenda, renumber
 from aftersales_crm.care._contact import DEFAULT_CONTACT_RULES, AllOf, ContactRule, Verdicts
-from aftersales_crm.care._facts import join
+from aftersales_crm.care._facts import join, sort_rows
 from aftersales_crm.care._followup_calls import FollowUpCalls
 from aftersales_crm.care._greetings import (
     FestivalGreetings,
@@ -47,9 +47,8 @@ from aftersales_crm.care._rule import (
     CareRule,
     PoliciesOf,
     PolicyOf,
-    rows_of,
 )
-from aftersales_crm.care._tasks import REACHED_OUTCOMES, CareTasks
+from aftersales_crm.care._tasks import REACHED_OUTCOMES, CareTasks, Texts
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.features import DEFAULT_TIME_ZONE
 from aftersales_crm.features._inputs import as_tables
@@ -428,7 +427,7 @@ def _agenda_order(
     id_rank[inputs.customer_rank_order] = np.arange(len(id_rank))
     kind_rank = np.argsort(np.argsort([kind.name for kind in tasks.kinds] or [""]))[tasks.kind]
     keys = (tasks.due.view(np.int64), -tasks.priority, id_rank[customers], kind_rank)
-    order = np.lexsort(keys[::-1]).astype(np.intp)
+    order = sort_rows(*keys)
     tie = np.ones(len(order), dtype=bool)
     tie[0:1] = False
     for key in keys:
@@ -454,7 +453,7 @@ def _calls(
         return call
     start = tasks.window_start[rows].view(np.int64)
     end = tasks.window_end[rows].view(np.int64)
-    order = np.lexsort((end, start, tasks.channel[rows], customers[rows]))
+    order = sort_rows(customers[rows], tasks.channel[rows].astype(np.int64), start, end)
     customer, channel = customers[rows][order], tasks.channel[rows][order]
     start, end = start[order], end[order]
     same = np.r_[False, (customer[1:] == customer[:-1]) & (channel[1:] == channel[:-1])]
@@ -503,10 +502,14 @@ def closed_tasks(tasks: CareTasks, inputs: CareInputs) -> NDArray[np.bool_]:
     c_key = (
         contacts["customer"][c_rows].astype(np.int64) * len(_PURPOSES) + contacts["purpose"][c_rows]
     )
-    c_vin = rows_of(inputs.texts("vehicles", "vin"), contacts["vehicle"][c_rows], "")
-    c_order = rows_of(inputs.texts("orders"), contacts["order"][c_rows], "")
+    # Texts as rows into the tables' texts: compared as rows, as texts only where rows differ.
+    c_vin = _pointing(contacts["vehicle"][c_rows], inputs.texts("vehicles", "vin"))
+    c_order = _pointing(contacts["order"][c_rows], inputs.texts("orders"))
     t_vehicle, t_source = tasks.texts("vehicle"), tasks.texts("source")
-    t_table = tasks.texts("source_table")
+    t_no_vehicle = _blank(t_vehicle)
+    t_of_orders = tasks.texts("source_table").matches("orders")
+    c_no_vin, c_no_order = _blank(c_vin), _blank(c_order)
+    visit_rows = []
     for code, kind in enumerate(tasks.kinds):
         of_kind = np.flatnonzero(tasks.kind == code)
         if not len(of_kind):
@@ -516,18 +519,18 @@ def closed_tasks(tasks: CareTasks, inputs: CareInputs) -> NDArray[np.bool_]:
             left, right = join(t_key, c_key)
             task = of_kind[left]
             day = c_day[right]
-            fits = (day >= frm[task]) & (day <= inputs.as_of_day)
-            vin, theirs = c_vin[right], t_vehicle.take(task).values()
-            fits &= (vin == "") | (theirs == "") | (vin == theirs)
-            order = c_order[right]
-            fits &= (
-                (order == "")
-                | (t_table.take(task).values() != "orders")
-                | (order == t_source.take(task).values())
-            )
-            out[task[fits]] = True
+            fits = np.flatnonzero((day >= frm[task]) & (day <= inputs.as_of_day))
+            task, right = task[fits], right[fits]
+            ok = c_no_vin[right] | t_no_vehicle[task]
+            ok |= _same_where(~ok, c_vin, right, t_vehicle, task)
+            mine = c_no_order[right] | ~t_of_orders[task]
+            ok &= mine | _same_where(ok & ~mine, c_order, right, t_source, task)
+            out[task[ok]] = True
         if kind.closed_by_visit:
-            out[of_kind] |= _visited(tasks, of_kind, customers, frm, inputs)
+            visit_rows.append(of_kind)
+    if visit_rows:
+        rows = np.concatenate(visit_rows)
+        out[rows] |= _visited(tasks, rows, customers, frm, inputs, t_no_vehicle)
     return out
 
 
@@ -538,24 +541,57 @@ def _close_from(tasks: CareTasks) -> NDArray[np.datetime64]:
     return np.where(use_anchor, tasks.anchor, tasks.window_start)
 
 
+def _pointing(rows: NDArray[np.integer[Any]], ids: NDArray[np.str_]) -> Texts:
+    """Rows of a table (negative for none) as :class:`Texts` into its ``ids``."""
+    codes = rows.astype(np.int64)
+    return Texts(np.where(codes >= 0, codes, -1) if len(ids) else np.full(len(codes), -1), ids)
+
+
+def _blank(texts: Texts) -> NDArray[np.bool_]:
+    """Whether each row's text is ``""``."""
+    return texts.matches("")
+
+
+def _same_where(
+    where: NDArray[np.bool_], a: Texts, a_rows: NDArray[np.intp], b: Texts, b_rows: NDArray[np.intp]
+) -> NDArray[np.bool_]:
+    """Whether the texts of ``a`` at ``a_rows`` equal those of ``b`` at ``b_rows``, where asked.
+
+    Rows into the same texts that are the same row are equal; the texts themselves are
+    made only for the other pairs asked about.
+    """
+    out = np.zeros(len(where), dtype=bool)
+    ask = np.flatnonzero(where)
+    codes_a, codes_b = a.codes[a_rows[ask]], b.codes[b_rows[ask]]
+    if a.ids is b.ids:
+        same = codes_a == codes_b
+        out[ask[same]] = True
+        ask, codes_a, codes_b = ask[~same], codes_a[~same], codes_b[~same]
+    if len(ask):
+        out[ask] = Texts(codes_a, a.ids).values() == Texts(codes_b, b.ids).values()
+    return out
+
+
 def _visited(
     tasks: CareTasks,
     rows: NDArray[np.intp],
     customers: NDArray[np.int64],
     frm: NDArray[np.datetime64],
     inputs: CareInputs,
+    no_vehicle: NDArray[np.bool_],
 ) -> NDArray[np.bool_]:
     orders = inputs.tables.orders
     o_rows = np.flatnonzero(inputs.known("orders", "opened_at"))
     o_day = inputs.table_days("orders", "opened_at")[o_rows]
-    o_vin = rows_of(inputs.texts("vehicles", "vin"), orders["vehicle"][o_rows], "")
+    o_vin = _pointing(orders["vehicle"][o_rows], inputs.texts("vehicles", "vin"))
     left, right = join(customers[rows], orders["customer"][o_rows].astype(np.int64))
     task = rows[left]
-    fits = (o_day[right] >= frm[task]) & (o_day[right] <= inputs.as_of_day)
-    theirs = tasks.texts("vehicle").take(task).values()
-    fits &= (theirs == "") | (o_vin[right] == theirs)
+    fits = np.flatnonzero((o_day[right] >= frm[task]) & (o_day[right] <= inputs.as_of_day))
+    task, right = task[fits], right[fits]
+    ok = no_vehicle[task]
+    ok |= _same_where(~ok, o_vin, right, tasks.texts("vehicle"), task)
     out = np.zeros(len(tasks), dtype=bool)
-    out[task[fits]] = True
+    out[task[ok]] = True
     return out[rows]
 
 

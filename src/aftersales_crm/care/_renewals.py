@@ -736,14 +736,14 @@ class ComplaintFollowUp(BasePolicy):
         vehicle = np.full(len(order), -1, dtype=np.int64)
         named = order >= 0
         vehicle[named] = inputs.tables.orders["vehicle"][order[named]]
-        vins = np.append(inputs.texts("vehicles", "vin"), "")
+        vins = inputs.texts("vehicles", "vin")
         return CareTasks.build(
             COMPLAINT_FOLLOW_UP,
             self.REASON,
             customer=Texts(
                 complaints["customer"][rows[keep]].astype(np.int64), inputs.customer_ids
             ),
-            vehicle=Texts(np.where(vehicle >= 0, vehicle, len(vins) - 1), vins),
+            vehicle=Texts(np.where(vehicle >= 0, vehicle, -1), vins),
             due=due[keep],
             window_end=end[keep],
             channel=CHANNELS.index(ContactChannel(params["channel"])),

@@ -352,6 +352,17 @@ class Texts:
         out.flags.writeable = False
         return out
 
+    def matches(self, text: str) -> NDArray[np.bool_]:
+        """Whether each row's text is ``text`` (no text counting as ``""``), without making the texts.
+
+        Examples:
+            >>> Texts(np.array([1, -1, 0]), np.array(["V1", "V2"])).matches("V1").tolist()
+            [False, False, True]
+        """
+        hits = np.append(self.ids == text, text == "")  # the spare last slot for code -1
+        found: NDArray[np.bool_] = hits[self.codes]
+        return found
+
     def take(self, rows: NDArray[np.intp]) -> Texts:
         """The rows at ``rows``, pointing into the same texts.
 
@@ -377,9 +388,17 @@ class Texts:
             raise InvalidType(msg)
         if not parts:
             return Texts(np.empty(0, dtype=np.int64), np.empty(0, dtype="<U1"))
-        ids = parts[0].ids
-        if all(part.ids is ids for part in parts):
-            return Texts(np.concatenate([part.codes for part in parts]), ids)
+        # Parts without a text in any row ("" throughout, a rule's default) point nowhere
+        # (-1) into the texts of the others when those are all the same texts.
+        full = [part for part in parts if not _blank_only(part)]
+        ids = full[0].ids if full else parts[0].ids
+        if all(part.ids is ids for part in full):
+            return Texts(
+                np.concatenate(
+                    [part.codes if part.ids is ids else np.full(len(part), -1) for part in parts]
+                ),
+                ids,
+            )
         sources: dict[int, NDArray[np.str_]] = {}
         for part in parts:
             sources.setdefault(id(part.ids), part.ids)
@@ -395,7 +414,7 @@ class Texts:
                     uses[part.codes] = True  # -1 marks the spare last slot
             used = np.flatnonzero(uses[:-1])
             remap[key] = np.cumsum(uses[:-1]) - 1 + offset
-            gathered.append(texts[used].astype(np.str_))
+            gathered.append(texts[used])
             offset += len(used)
         codes = [
             np.where(part.codes < 0, -1, remap[id(part.ids)][np.maximum(part.codes, 0)])
@@ -403,6 +422,11 @@ class Texts:
         ]
         joined = np.concatenate(gathered) if offset else np.empty(0, dtype="<U1")
         return Texts(np.concatenate(codes).astype(np.int64), joined)
+
+
+def _blank_only(texts: Texts) -> bool:
+    """Whether every row of ``texts`` is ``""``: no code, or codes into ``[""]`` alone."""
+    return (len(texts.ids) == 1 and texts.ids[0] == "") or not len(texts.ids)
 
 
 def _customer(values: object) -> Texts:
