@@ -187,43 +187,36 @@ def _children_of(rows: Mapping[str, NDArray[Any]], key: str) -> dict[str, list[i
     return out
 
 
+def _facts_with(
+    table: str,
+    rows: Mapping[str, NDArray[Any]],
+    child_table: str,
+    children: Mapping[str, NDArray[Any]],
+    key: str,
+) -> list[Source]:
+    """Each row of ``table`` with its rows of ``child_table`` (by ``key``), as one fact.
+
+    A repair order with its lines, a complaint with its updates.
+    """
+    child_of = _children_of(children, key)
+    return [
+        Source(
+            table,
+            str(parent),
+            (
+                (table, _row(rows, i)),
+                *((child_table, _row(children, j)) for j in child_of.get(str(parent), [])),
+            ),
+        )
+        for i, parent in enumerate(rows["id"].tolist())
+    ]
+
+
 def _order_facts(
     orders: Mapping[str, NDArray[Any]], lines: Mapping[str, NDArray[Any]]
 ) -> list[Source]:
     """Each repair order with its lines, as one fact."""
-    line_of = _children_of(lines, "order_id")
-    return [
-        Source(
-            "orders",
-            str(order_id),
-            (
-                ("orders", _row(orders, i)),
-                *(("lines", _row(lines, j)) for j in line_of.get(str(order_id), [])),
-            ),
-        )
-        for i, order_id in enumerate(orders["id"].tolist())
-    ]
-
-
-def _complaint_facts(
-    complaints: Mapping[str, NDArray[Any]], updates: Mapping[str, NDArray[Any]]
-) -> list[Source]:
-    """Each complaint with its updates (acknowledged, resolved, closed…), as one fact."""
-    update_of = _children_of(updates, "complaint_id")
-    return [
-        Source(
-            "complaints",
-            str(complaint_id),
-            (
-                ("complaints", _row(complaints, i)),
-                *(
-                    ("complaint_updates", _row(updates, j))
-                    for j in update_of.get(str(complaint_id), [])
-                ),
-            ),
-        )
-        for i, complaint_id in enumerate(complaints["id"].tolist())
-    ]
+    return _facts_with("orders", orders, "lines", lines, "order_id")
 
 
 def _late_orders(
@@ -790,8 +783,12 @@ def _care() -> tuple[dict[str, dict[str, NDArray[Any]]], tuple[Source, ...], tup
     lunar[_CARE_LUNAR] = True
     master["customers"] = {**master["customers"], "lunar_birthday": lunar}
     orders, lines = arrays["orders"], arrays["lines"]
-    facts = _order_facts(orders, lines) + _complaint_facts(
-        arrays["complaints"], arrays["complaint_updates"]
+    facts = _order_facts(orders, lines) + _facts_with(
+        "complaints",
+        arrays["complaints"],
+        "complaint_updates",
+        arrays["complaint_updates"],
+        "complaint_id",
     )
     for table in ("consents", "contacts"):
         rows = arrays[table]
