@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import sys
 
 import pytest
 
 import aftersales_crm
-from aftersales_crm.__main__ import main
+from aftersales_crm import features, synthetic
+from aftersales_crm.__main__ import _churn_report, main
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +107,52 @@ def test_the_demo_matrix_has_the_material_rows_value_columns_and_strategies(out:
         (3, "已流失,不需要投入售后营销预算"),
     ]:
         assert f"策略{number} {text}" in matrix
+
+
+def test_the_demo_sets_churn_risk_beside_the_loyalty_status(out: str) -> None:
+    part = out.split("Churn risk (流失预警)")[1].split("Top 10 customers")[0]
+    rows = {
+        name: (int(line.split()[-2]), int(line.split()[-1]))
+        for line in part.splitlines()
+        for name in ("loyal", "swinging", "lost", "not placed")
+        if line.startswith(f"    {name} ")
+    }
+    assert set(rows) == {"loyal", "swinging", "lost", "not placed"}
+    for column in (0, 1):  # ChurnRisk, LoyaltyStatus: every customer once
+        assert sum(counts[column] for counts in rows.values()) == 2_000
+    assert ">= 0.8" in part
+    assert "< 0.5" in part
+    reasons = re.search(r"(\d+) customers without a visit and (\d+) seen on\s+one day", part)
+    assert reasons is not None
+    assert int(reasons[1]) + int(reasons[2]) == rows["not placed"][0]
+    agree = re.search(r"agree on ([\d,]+) of the ([\d,]+) customers", part)
+    assert agree is not None
+    assert int(agree[1].replace(",", "")) <= int(agree[2].replace(",", ""))
+
+
+def test_the_demo_ranks_the_top_ten_customers_by_lifetime_value(out: str) -> None:
+    part = out.split("Top 10 customers by lifetime value (客户终身价值)")[1].split("Owners'")[0]
+    assert "next 12 months of 30 days, discounted 1% a month" in part
+    rows = re.findall(r"^\s{4}(C\d+)\s+(\d+)\s+\d+ d\s+(0\.\d{3}|1\.000)\s.*¥([\d,]+)$", part, re.M)
+    assert len(rows) == 10
+    values = [int(r[3].replace(",", "")) for r in rows]
+    assert values == sorted(values, reverse=True)
+    assert len({r[0] for r in rows}) == 10
+    share = re.search(r"class A \((\d+)% of the ([\d,]+) customers with a visit\) holds", part)
+    assert share is not None
+    assert share[1] == "20"
+
+
+def test_the_demo_says_what_to_install_for_churn_risk_without_scipy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for module in ("scipy", "scipy.special", "scipy.optimize"):
+        monkeypatch.setitem(sys.modules, module, None)
+    feats = features.compute(synthetic.book(30, seed=1), as_of=synthetic.DEFAULT_AS_OF)
+    lines = list(_churn_report(feats))
+    assert len(lines) == 1
+    assert "skipped" in lines[0]
+    assert "pip install 'aftersales-crm[clv]'" in lines[0]
 
 
 def test_the_demo_reports_the_owners_club(out: str) -> None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from aftersales_crm.clv import ParetoNbd
 from aftersales_crm.loyalty import (
+    ChurnRisk,
     FirstMaintenanceReturn,
     LoyaltyStatus,
     LoyaltyValueMatrix,
@@ -40,6 +42,8 @@ VARIANTS: list[object] = [
     FirstMaintenanceReturn(dealer="network", vehicle="any"),
     LoyaltyStatus(interval=ServiceIntervalStatus(where="network"), not_yet_due="unplaced"),
     LoyaltyValueMatrix(loyalty=FirstMaintenanceReturn(), value=ParetoABC()),
+    ChurnRisk(model=ParetoNbd(), cutoffs=(0.9, 0.2), no_repeat="scored"),
+    LoyaltyValueMatrix(loyalty=ChurnRisk(), value=ParetoABC(value="spend_window_fen")),
     LoyaltyValueMatrix(
         loyalty=ServiceIntervalStatus.recency_12_24(),
         value=ParetoABC(value="spend_window_fen"),
@@ -54,7 +58,10 @@ VARIANTS: list[object] = [
 
 
 def _known_failures(policy: object) -> dict[str, str] | None:
-    if getattr(policy, "kind", None) == "churn_model":
+    fits_a_churn_model = isinstance(policy, ChurnRisk) or isinstance(
+        getattr(policy, "loyalty", None), ChurnRisk
+    )
+    if getattr(policy, "kind", None) == "churn_model" or fits_a_churn_model:
         # Four parameters are not identified by one customer's history: the fit raises a
         # ConvergenceError saying so, as it should, instead of fitting.
         return {"empty_and_single_row": "a maximum-likelihood model cannot fit on one customer"}

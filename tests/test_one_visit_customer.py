@@ -114,26 +114,31 @@ EXPECTED = {
 }
 
 
+# Fitted by maximum likelihood: one customer cannot fit them (below).
+CHURN_FITTED = [
+    *sorted(n for n in BUILT_INS if get_policy(n).kind == "churn_model"),
+    "churn_risk",  # a loyalty rule that fits a churn model
+]
+
+
 def test_the_table_covers_every_built_in_that_reads_features() -> None:
     # points and level rules fold facts, not a customer's features: they are not labels
-    # churn models score rather than label: one customer cannot fit them (below)
+    # churn models score rather than label
     reading = {
         name
         for name in BUILT_INS
         if policy_kind(get_policy(name).kind).reads is Reads.FEATURES
         and "assign" in policy_kind(get_policy(name).kind).verbs
     }
-    assert set(EXPECTED) == reading
+    assert set(EXPECTED) == reading - set(CHURN_FITTED)
 
 
-@pytest.mark.parametrize(
-    "name", sorted(n for n in BUILT_INS if get_policy(n).kind == "churn_model")
-)
+@pytest.mark.parametrize("name", CHURN_FITTED)
 def test_a_churn_model_refuses_to_fit_one_visit_customer_saying_why(
     feats: FeatureTable, name: str
 ) -> None:
     pytest.importorskip("scipy")
-    with pytest.raises(ConvergenceError):
+    with pytest.raises(ConvergenceError, match=r"not identified|flat|diverge|run to"):
         get_policy(name).fit(feats)
 
 

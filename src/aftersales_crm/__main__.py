@@ -27,10 +27,11 @@ from aftersales_crm.care import (
     followup_kpis,
     master_data_quality,
 )
+from aftersales_crm.clv import GammaGamma, lifetime_value
 from aftersales_crm.complaints import recovery
-from aftersales_crm.errors import AftersalesError
+from aftersales_crm.errors import AftersalesError, MissingDependencyError
 from aftersales_crm.features import FeatureTable
-from aftersales_crm.loyalty import LoyaltyValueMatrix, Strategy
+from aftersales_crm.loyalty import ChurnRisk, LoyaltyStatus, LoyaltyValueMatrix, Strategy
 from aftersales_crm.membership import (
     RECRUITMENT_TARGET,
     Entry,
@@ -265,6 +266,106 @@ def _segment_report(tables: Tables, feats: FeatureTable) -> Iterator[str]:
         covered = strategies.get(strategy.value, 0)
         yield f"    {','.join(cells_of):<12}{covered:>5}  {strategy.heading('zh')} {strategy.label('zh')}"
         yield f"    {'':<12}{'':>5}  {strategy.label('en')}"
+
+
+#: The demo's lifetime value: 12 months of 30 days, discounted 1% a month (the defaults
+#: of clv.lifetime_value, lifetimes' own; about 12.7% a year).
+_CLV_MONTHS, _CLV_MONTH_DAYS, _CLV_MONTHLY_RATE = 12, 30.0, 0.01
+#: Customers shown in the demo's lifetime-value ranking.
+_CLV_SHOWN = 10
+_RISK_WIDTHS = (16, 12, 11, 15)
+_CLV_WIDTHS = (10, 8, 11, 10, 14, 13, 12)
+
+
+def _row(cells: Sequence[str], widths: Sequence[int]) -> str:
+    """A row of a demo table: the first cell left-aligned, the others right-aligned."""
+    first, *rest = cells
+    right = "".join(pad_left(c, w) for c, w in zip(rest, widths[1:], strict=True))
+    return "    " + pad_right(first, widths[0]) + right
+
+
+def _churn_report(feats: FeatureTable) -> Iterator[str]:
+    """Churn risk beside LoyaltyStatus, and the top customers by lifetime value (clv extra)."""
+    try:
+        risk = ChurnRisk().fit(feats)
+        spend = GammaGamma().fit(feats).expected_spend(feats)
+    except MissingDependencyError as err:
+        yield f"Churn risk and lifetime value (流失预警, 客户终身价值): skipped, {err}"
+        return
+    model = risk.model_
+    params = ", ".join(f"{name} {value:.4g}" for name, value in model.params_.items())
+    yield (
+        "Churn risk (流失预警): P(alive) of a BG/NBD model fitted on the repeat visits,"
+        " recency and age of the customers"
+    )
+    yield f"  fitted in days: {params}; log-likelihood {model.log_likelihood_:,.1f}"
+    by_risk, by_status = risk.assign(feats), LoyaltyStatus().assign(feats)
+    high, low = risk.cutoffs
+    bands = (f">= {high:g}", f"{low:g} to {high:g}", f"< {low:g}")
+    header = ("", "P(alive)", "ChurnRisk", "LoyaltyStatus")
+    yield _row(header, _RISK_WIDTHS)
+    risk_counts, status_counts = by_risk.counts(), by_status.counts()
+    rows: list[tuple[str, ...]] = [
+        (
+            f"{name} {ChurnRisk.NAMES_ZH[i]}",
+            bands[i],
+            str(risk_counts.get(name, 0)),
+            str(status_counts.get(name, 0)),
+        )
+        for i, name in enumerate(ChurnRisk.NAMES)
+    ]
+    outside = (int(np.count_nonzero(by_risk.codes < 0)), int(np.count_nonzero(by_status.codes < 0)))
+    rows.append(("not placed", "", *map(str, outside)))
+    yield from (_row(cells, _RISK_WIDTHS) for cells in rows)
+    once = int(np.count_nonzero((feats["frequency"] == 0) & (feats["visits"] > 0)))
+    never = int(np.count_nonzero(feats["visits"] == 0))
+    yield (
+        f"  not placed by ChurnRisk: {never} customers without a visit and {once} seen on"
+        " one day only (BG/NBD gives those P(alive) 1 however long ago they came)"
+    )
+    both = (by_risk.codes >= 0) & (by_status.codes >= 0)
+    same = int(np.count_nonzero(both & (by_risk.codes == by_status.codes)))
+    yield f"  the two rules agree on {same:,} of the {int(both.sum()):,} customers both place"
+    yield ""
+    clv = lifetime_value(
+        model,
+        feats,
+        spend,
+        periods=_CLV_MONTHS,
+        period=_CLV_MONTH_DAYS,
+        discount_rate=_CLV_MONTHLY_RATE,
+    )
+    horizon = _CLV_MONTHS * _CLV_MONTH_DAYS
+    visits = model.expected_visits(feats, horizon)
+    p_alive = risk.p_alive(feats).values
+    yield (
+        f"Top {_CLV_SHOWN} customers by lifetime value (客户终身价值): expected spend over the"
+        f" next {_CLV_MONTHS} months of {_CLV_MONTH_DAYS:g} days, discounted"
+        f" {_CLV_MONTHLY_RATE:.0%} a month (BG/NBD visits x Gamma-Gamma spend per visit)"
+    )
+    yield _row(
+        ("customer", "repeats", "recency", "P(alive)", "visits ahead", "spend/visit", "CLV"),
+        _CLV_WIDTHS,
+    )
+    valued = np.flatnonzero(~np.isnan(clv))
+    top = valued[np.lexsort((feats.ids[valued], -clv[valued]))][:_CLV_SHOWN]
+    for row in top.tolist():
+        cells = (
+            str(feats.ids[row]),
+            str(int(feats["frequency"][row])),
+            f"{feats['recency_days'][row]:.0f} d",
+            f"{p_alive[row]:.3f}",
+            f"{visits[row]:.2f}",
+            f"¥{spend[row] / 100:,.0f}",
+            f"¥{clv[row] / 100:,.0f}",
+        )
+        yield _row(cells, _CLV_WIDTHS)
+    abc = ParetoABC(value="clv").fit(feats.with_columns(clv=clv)).report()
+    yield (
+        f"  ranked by lifetime value, ParetoABC's class A ({abc.customer_shares[0]:.0%} of"
+        f" the {sum(abc.customers):,} customers with a visit) holds {abc.value_shares[0]:.1%}"
+        " of the value"
+    )
 
 
 _ABC_WIDTHS = (9, 11, 8, 18, 13, 10)
@@ -573,6 +674,8 @@ def demo() -> Iterator[str]:
     yield from _feature_report(tables, feats)
     yield ""
     yield from _segment_report(tables, feats)
+    yield ""
+    yield from _churn_report(feats)
     yield ""
     yield from _club_report(tables, book)
     yield ""

@@ -120,6 +120,7 @@ if TYPE_CHECKING:  # for the return types of get_policy; imported when a policy 
     from aftersales_crm.clv import BgNbd, ParetoNbd
     from aftersales_crm.complaints import ComplaintSla
     from aftersales_crm.loyalty import (
+        ChurnRisk,
         FirstMaintenanceReturn,
         LoyaltyStatus,
         LoyaltyValueMatrix,
@@ -220,6 +221,7 @@ BUILT_INS: Final[Mapping[str, str]] = MappingProxyType(
         "service_interval_status": f"{_LOYALTY}:ServiceIntervalStatus",
         "loyalty_status": f"{_LOYALTY}:LoyaltyStatus",
         "loyalty_value_matrix": f"{_LOYALTY}:LoyaltyValueMatrix",
+        "churn_risk": f"{_LOYALTY}:ChurnRisk",
         # Churn models (kind "churn_model", scipy through the clv extra).
         "bg_nbd": "aftersales_crm.clv:BgNbd",
         "pareto_nbd": "aftersales_crm.clv:ParetoNbd",
@@ -369,6 +371,8 @@ def get_policy(name: Literal["loyalty_status"], **params: Any) -> LoyaltyStatus:
 def get_policy(
     name: Literal["loyalty_value_matrix", "matrix"], **params: Any
 ) -> LoyaltyValueMatrix: ...
+@overload
+def get_policy(name: Literal["churn_risk"], **params: Any) -> ChurnRisk: ...
 @overload
 def get_policy(name: Literal["points_rule"], **params: Any) -> PointsRule: ...
 @overload

@@ -11,6 +11,8 @@ order; ``-1`` marks a customer without the data the rule needs.
   next workshop service is (by time or mileage, whichever first), rolled up to the
   customer; with the presets of the published definitions.
 * :class:`LoyaltyStatus`: the rows of the matrix: the category first, then the interval.
+* :class:`ChurnRisk`: the same rows from a churn model's probability that the customer
+  is still active (P(alive), :mod:`aftersales_crm.clv`, the ``clv`` extra).
 * :class:`LoyaltyValueMatrix`: the material's 客户细分矩阵, loyalty rows A / B / C ×
   value columns D / G / S, the cells AD … CS and their :class:`Strategy` (策略1/2/3),
   summarised by :class:`MatrixSummary`.
@@ -32,12 +34,15 @@ Examples:
 
 from __future__ import annotations
 
+from aftersales_crm.loyalty._churn import ChurnModel, ChurnRisk
 from aftersales_crm.loyalty._first_maintenance import FirstMaintenanceReturn
 from aftersales_crm.loyalty._interval import ServiceIntervalStatus
 from aftersales_crm.loyalty._matrix import LoyaltyValueMatrix, MatrixSummary, Strategy
 from aftersales_crm.loyalty._status import LoyaltyStatus
 
 __all__ = [
+    "ChurnModel",
+    "ChurnRisk",
     "FirstMaintenanceReturn",
     "LoyaltyStatus",
     "LoyaltyValueMatrix",
