@@ -5,7 +5,8 @@ Service visits are non-contractual: a customer who stops coming does not say so.
 (the feature table's ``frequency``, ``span_days`` and ``tenure_days``), the probability
 that they are still active (:meth:`BgNbd.p_alive`) and how often they will come back
 (:meth:`BgNbd.expected_visits`); :class:`GammaGamma` adds how much they spend per visit,
-and :func:`lifetime_value` combines the two into a discounted value. The visit models are
+and :func:`lifetime_value` combines the two into a discounted value; :func:`calibration_table`
+checks a model on the visits that followed a split date. The visit models are
 policies of the ``churn_model`` kind: their ``score`` gives P(alive) as Scores.
 
 scipy is imported when a model is first fitted or used; without it the error names the
@@ -20,6 +21,7 @@ Examples:
 from __future__ import annotations
 
 from aftersales_crm.clv._bgnbd import BgNbd
+from aftersales_crm.clv._calibration import CalibrationTable, calibration_table
 from aftersales_crm.clv._fitting import Convergence
 from aftersales_crm.clv._gamma_gamma import GammaGamma
 from aftersales_crm.clv._history import History
@@ -29,10 +31,12 @@ from aftersales_crm.clv._value import lifetime_value
 
 __all__ = [
     "BgNbd",
+    "CalibrationTable",
     "Convergence",
     "GammaGamma",
     "History",
     "ParetoNbd",
+    "calibration_table",
     "lifetime_value",
     "simulate_bgnbd",
 ]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any, ClassVar, Final
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from aftersales_crm.clv._fitting import Objective, scipy_special
 from aftersales_crm.clv._model import VisitModel
+from aftersales_crm.clv._pareto_pmf import log_probability_of_visits
 from aftersales_crm.clv._quadrature import log_beta_expectation
 
 __all__ = ["ParetoNbd"]
@@ -174,3 +175,27 @@ class ParetoNbd(VisitModel):
     _rows_alive = staticmethod(_rows_alive)
     _rows_expected = staticmethod(_rows_expected)
     _objective = staticmethod(_objective)
+
+    def probability_of_visits(self, n: ArrayLike, t: float) -> Vector:
+        """P(X(t) = n): the probability that a new customer makes ``n`` repeat visits in ``t``.
+
+        The distribution of Fader & Hardie's note "Deriving an expression for P(X(t) = x)
+        under the Pareto/NBD model" (2006), computed in logs with the integral over the
+        time of death taken by quadrature: finite for every ``n`` and ``t``; the
+        probabilities over n = 0, 1, … sum to 1 and their mean is
+        :meth:`population_visits`.
+
+        The arguments, the shape of the result and the errors are those of
+        :meth:`BgNbd.probability_of_visits`: ``n`` one or many whole numbers ≥ 0, ``t`` a
+        horizon in the fit's time unit; NotFittedError before fitting, InvalidValue for a
+        bad ``n`` or ``t``.
+
+        Examples:
+            >>> from aftersales_crm.clv import simulate_bgnbd
+            >>> h = simulate_bgnbd(np.full(2000, 52.0), r=0.5, alpha=5.0, a=0.8, b=2.5, seed=1)
+            >>> model = ParetoNbd().fit_arrays(h.x, h.t_x, h.T, unit="weeks")
+            >>> p = model.probability_of_visits(np.arange(2000), 52)
+            >>> round(float(p.sum()), 9), bool(p[0] > p[1] > p[2])
+            (1.0, True)
+        """
+        return np.exp(log_probability_of_visits(self._params(), n, t))

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from aftersales_crm._args import number_array
-from aftersales_crm.clv._history import History
+from aftersales_crm.clv._history import History, history
 from aftersales_crm.clv._model import VisitModel, horizon
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.features import FeatureTable
@@ -21,6 +21,9 @@ DEFAULT_PERIODS: Final = 12
 
 DEFAULT_PERIOD_DAYS: Final = 30.0
 """A period of 30 days, a month (lifetimes' default, ``freq="D"``, ``time`` in months)."""
+
+_DENSE: Final = 4
+"""Whole (x, T) pairs are counted in a table when it has at most 4 cells per customer."""
 
 DEFAULT_DISCOUNT_RATE: Final = 0.01
 """1% per period (per month: about 12.7% a year), lifetimes' default monthly rate."""
@@ -82,15 +85,89 @@ def lifetime_value(
     if not (math.isfinite(discount_rate) and discount_rate > -1):
         msg = f"discount_rate is {discount_rate!r}, expected a finite rate above -1 per period"
         raise InvalidValue(msg, code="invalid_rate")
-    if not callable(getattr(visits, "expected_visits", None)):
+    given: object = visits  # typed, but callers may pass anything
+    if not isinstance(given, VisitModel):
         msg = f"visits is {type(visits).__name__}, expected a fitted BgNbd or ParetoNbd"
         raise InvalidType(msg)
-    n = len(np.asarray(visits.expected_visits(data, length)))  # checks the model and data
-    amount = np.broadcast_to(number_array(spend, parameter="spend"), (n,)).astype(np.float64)
-    total = np.zeros(n)
-    before = np.zeros(n)
-    for k in range(1, periods + 1):
-        upto = visits.expected_visits(data, k * length)
-        total += (upto - before) / (1 + discount_rate) ** k
-        before = upto
+    alive = visits.p_alive(data)  # checks the model, its unit and the data
+    n = len(alive)
+    one_or_many = spend if np.ndim(spend) else [spend]
+    amount = np.array(number_array(one_or_many, parameter="spend"), dtype=np.float64, ndmin=1)
+    if amount.shape not in {(1,), (n,)}:
+        msg = f"spend is one amount, or one per customer: {n} customers, {amount.size} amounts"
+        raise InvalidValue(msg, code="invalid_spend")
+    h = history(data)
+    known = h.known()
+    total = np.full(n, np.nan)
+    if not known.all():
+        h, alive = h.take(np.flatnonzero(known)), alive[known]
+    total[known] = _discounted_visits(visits, h, alive, periods, length, discount_rate)
     return np.asarray(total * amount, dtype=np.float64)
+
+
+def _discounted_visits(
+    visits: VisitModel,
+    h: History,
+    alive: NDArray[np.float64],
+    periods: int,
+    length: float,
+    rate: float,
+) -> NDArray[np.float64]:
+    """Σ_k (E[Y(k L)] - E[Y((k-1) L)]) / (1 + d)^k for customers with a history.
+
+    The conditional expectation is P(alive) times the expectation given alive, which
+    depends on x and T only (Fader, Hardie & Lee 2005, eq. 10; Schmittlein, Morrison &
+    Colombo 1987): the sum is taken once per distinct (x, T), as the expectation of a
+    customer last seen at T (t_x = T; t_x = 0 without repeat visits), divided by that
+    customer's P(alive) and multiplied by each customer's own, computed once. Feature tables count days in whole numbers, so
+    a million customers share far fewer pairs.
+    """
+    x, T, at = _pairs(h.x, h.T)  # noqa: N806
+    last_seen = History(x, np.where(x > 0, T, 0.0), T)
+    total = np.zeros(len(x))
+    before = np.zeros(len(x))
+    for k in range(1, periods + 1):
+        upto = visits.expected_visits(last_seen, k * length)
+        total += (upto - before) / (1 + rate) ** k
+        before = upto
+    # P(alive) grows with recency: where it underflows to 0 at t_x = T, it is 0 for every
+    # customer of the pair, and so is their value
+    per_alive = np.zeros(len(x))
+    np.divide(total, visits.p_alive(last_seen), out=per_alive, where=total != 0)
+    return np.asarray(per_alive[at] * alive, dtype=np.float64)
+
+
+def _pairs(
+    x: NDArray[np.float64],
+    T: NDArray[np.float64],  # noqa: N803
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.intp]]:
+    """The distinct (x, T) pairs, and each row's position among them.
+
+    Ages in whole numbers (days from a feature table) are counted in a table of every
+    possible pair, without sorting; other ages are sorted.
+
+    Examples:
+        >>> ux, uT, at = _pairs(np.array([1.0, 0, 1]), np.array([5.0, 5, 5]))
+        >>> ux.tolist(), uT.tolist(), at.tolist()
+        ([0.0, 1.0], [5.0, 5.0], [1, 0, 1])
+        >>> ux, uT, at = _pairs(np.array([1.0, 0, 1]), np.array([0.5, 5, 0.5]))
+        >>> ux.tolist(), uT.tolist(), at.tolist()
+        ([0.0, 1.0], [5.0, 0.5], [1, 0, 1])
+    """
+    if len(x) == 0:
+        return x, T, np.zeros(0, dtype=np.intp)
+    ages = float(T.max()) + 1
+    if (np.floor(T) == T).all() and (float(x.max()) + 1) * ages <= max(_DENSE * len(x), 1 << 20):
+        key = (x * ages + T).astype(np.intp)
+        seen = np.bincount(key) > 0
+        place = np.cumsum(seen) - 1
+        key_of = np.flatnonzero(seen)
+        return (key_of // ages).astype(np.float64), (key_of % ages).astype(np.float64), place[key]
+    order = np.lexsort((T, x))
+    xs, ts = x[order], T[order]
+    first = np.empty(len(x), dtype=bool)
+    first[0] = True
+    first[1:] = (xs[1:] != xs[:-1]) | (ts[1:] != ts[:-1])
+    at = np.empty(len(x), dtype=np.intp)
+    at[order] = np.cumsum(first) - 1
+    return xs[first], ts[first], at

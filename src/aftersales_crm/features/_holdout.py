@@ -8,9 +8,9 @@ from typing import Any, Final
 import attrs
 import numpy as np
 from dateutil.relativedelta import relativedelta
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
-from aftersales_crm._args import ARGUMENT_CODE, as_of_date, whole_number
+from aftersales_crm._args import ARGUMENT_CODE, as_of_date, number_array, whole_number
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features._calendar import DEFAULT_TIME_ZONE, day_number
 from aftersales_crm.features._engine import DEFAULT_WINDOW, compute
@@ -76,23 +76,29 @@ class CalibrationHoldout:
         """
         return (self.end - self.split).days
 
-    def by_frequency(self, censor: int = DEFAULT_CENSOR) -> dict[str, NDArray[Any]]:
-        """The actual half of the comparison table: holdout visits by calibration frequency.
+    def by_frequency(
+        self, censor: int = DEFAULT_CENSOR, *, predicted: ArrayLike | None = None
+    ) -> dict[str, NDArray[Any]]:
+        """The comparison table: holdout visits by calibration frequency.
 
         One row per calibration ``frequency`` 0, 1, …, ``censor``, the last row holding
-        every frequency from ``censor`` up (``7+``). A model's predicted mean of holdout
-        repeat visits, per row, goes beside ``actual``.
+        every frequency from ``censor`` up (``7+``). A model's prediction of each
+        customer's holdout repeat visits, given as ``predicted``, is averaged per row
+        beside ``actual`` (``clv.calibration_table`` does it from a fitted model).
 
         Args:
             censor: the frequency from which the rows are pooled (at least 1).
+            predicted: optional, one predicted number of holdout visits per customer of
+                ``features``, in their order.
 
         Returns:
             ``frequency`` (0 … ``censor``), ``customers`` (how many calibration customers
             have it) and ``actual`` (their mean ``holdout_visit_days``, NaN for a row
-            without customers).
+            without customers); with ``predicted``, also ``predicted``, its mean per row.
 
         Raises:
-            InvalidValue: ``censor`` is not a whole number of at least 1.
+            InvalidValue: ``censor`` is not a whole number of at least 1, or
+                ``predicted`` does not hold one finite number per customer.
 
         Examples:
             >>> table = FeatureTable.from_columns(
@@ -102,18 +108,42 @@ class CalibrationHoldout:
             >>> rows = CalibrationHoldout(table, date(1997, 9, 30), date(1998, 6, 30), 0, 0)
             >>> {k: v.tolist() for k, v in rows.by_frequency(censor=2).items()}
             {'frequency': [0, 1, 2], 'customers': [2, 1, 1], 'actual': [0.5, 2.0, 6.0]}
+            >>> rows.by_frequency(censor=2, predicted=[0.25, 0.75, 1.5, 5.0])["predicted"].tolist()
+            [0.5, 1.5, 5.0]
         """
         top = whole_number(censor, parameter="censor", minimum=1)
         row = np.minimum(self.features["frequency"], top).astype(np.intp)
         customers = np.bincount(row, minlength=top + 1)
-        visits = np.bincount(row, weights=self.features["holdout_visit_days"], minlength=top + 1)
-        actual = np.full(top + 1, np.nan)
-        np.divide(visits, customers, out=actual, where=customers > 0)
-        return {
+
+        def mean(values: NDArray[Any]) -> NDArray[np.float64]:
+            out = np.full(top + 1, np.nan)
+            np.divide(
+                np.bincount(row, weights=values, minlength=top + 1),
+                customers,
+                out=out,
+                where=customers > 0,
+            )
+            return out
+
+        table = {
             "frequency": np.arange(top + 1),
             "customers": customers.astype(np.int64),
-            "actual": actual,
+            "actual": mean(self.features["holdout_visit_days"]),
         }
+        if predicted is not None:
+            table["predicted"] = mean(self._per_customer(predicted))
+        return table
+
+    def _per_customer(self, values: ArrayLike) -> NDArray[np.float64]:
+        out = np.array(number_array(values, parameter="predicted"), dtype=np.float64, ndmin=1)
+        n = len(self.features)
+        if out.shape != (n,) or not np.isfinite(out).all():
+            msg = (
+                f"predicted holds one finite number per calibration customer: expected {n},"
+                f" got {out.size} value(s){'' if np.isfinite(out).all() else ', not all finite'}"
+            )
+            raise InvalidValue(msg, code=ARGUMENT_CODE)
+        return out
 
 
 def calibration_holdout(
