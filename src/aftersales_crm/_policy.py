@@ -10,17 +10,18 @@ stored unchanged, no work in ``__init__``), ``get_params``/``set_params``/``clon
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, ClassVar, Literal, Protocol, Self, TypeAlias, runtime_checkable
+from typing import Any, ClassVar, Final, Literal, Protocol, Self, TypeAlias, runtime_checkable
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._args import ARGUMENT_CODE, language, number_array, positions, tuple_of
+from aftersales_crm._display import Displayed, Head, snake_name
 from aftersales_crm._optional import require
 from aftersales_crm._params import Constraint, validate_params
 from aftersales_crm.errors import InvalidValue, NotFittedError
@@ -48,6 +49,9 @@ PolicyKind: TypeAlias = str
 with :func:`~aftersales_crm.policies.declare_kind`): the type of a policy's ``kind``."""
 
 _MISSING = NONE_CODE
+
+_SHOWN_COUNTS: Final = 6
+"""Labels a Labels' ``repr`` counts in its first line."""
 
 
 def _codes(codes: NDArray[Any]) -> NDArray[np.int16]:
@@ -79,25 +83,87 @@ def _maybe_names(names: Iterable[str] | None) -> tuple[str, ...] | None:
     return None if names is None else _names(names)
 
 
-@attrs.frozen(eq=False)
-class Labels:
+def _maybe_ids(ids: NDArray[Any] | None) -> NDArray[np.str_] | None:
+    if ids is None:
+        return None
+    given: object = ids
+    if isinstance(given, str | bytes) or not isinstance(given, np.ndarray | list | tuple):
+        msg = f"ids is {ids!r:.80} ({type(ids).__name__}), expected an array of ids"
+        raise InvalidValue(msg, code=ARGUMENT_CODE)
+    out = np.asarray(ids, dtype=np.str_).view()
+    out.flags.writeable = False
+    return out
+
+
+def _maybe_name(name: object) -> str | None:
+    if name is None or isinstance(name, str):
+        return name
+    msg = f"name is {name!r:.80} ({type(name).__name__}), expected a text or None"
+    raise InvalidValue(msg, code=ARGUMENT_CODE)
+
+
+def _same_ids(a: NDArray[np.str_] | None, b: NDArray[np.str_] | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return bool(np.array_equal(a, b))
+
+
+def _index(pd: Any, ids: NDArray[np.str_] | None, key: str) -> Any:
+    return None if ids is None else pd.Index(ids.astype(object), name=key)
+
+
+@attrs.frozen(eq=False, repr=False)
+class Labels(Displayed):
     """One label per row: small integer codes into a tuple of label names.
+
+    A policy's ``assign`` gives Labels that know their rows and their name: ``ids`` are
+    the customer ids of the FeatureTable read (``key`` names them), and ``name`` is the
+    policy's short name (``"pareto_abc"``, :attr:`BasePolicy.short_name`). Labels built
+    by hand have neither until given.
+
+    Two Labels are equal when their names and codes are: the same labelling, row by row.
+    The ids, name, key and Chinese names do not take part, so the labels of a plain-class
+    policy (which has no ``short_name`` and sets no ids) equal those of the same policy
+    written on :class:`BasePolicy`; compare ``ids`` too where the rows' identity matters.
 
     Attributes:
         codes: int16 array of shape (n_rows,), the position of each row's label in
             ``names``, ``-1`` where a row has none (a customer without the data).
-        names: the labels, in their natural order (A, B, C; loyal, swinging, lost).
+        names: the labels, in their natural order, best first (A, B, C; loyal,
+            swinging, lost).
         names_zh: the labels in Chinese, when the policy has them.
+        ids: the id of each row (customer ids), or None.
+        name: what the labels are (the policy's short name, ``"pareto_abc"``), or None.
+        key: the name of the ids (``"customer_id"``).
 
     Examples:
         >>> labels = Labels(np.array([0, 1, 0, -1]), ("A", "B"))
         >>> labels.values().tolist(), labels.counts()
         (['A', 'B', 'A', None], {'A': 2, 'B': 1})
+        >>> from datetime import date
+        >>> from aftersales_crm import features, synthetic
+        >>> from aftersales_crm.segmentation import ParetoABC
+        >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
+        >>> tiers = ParetoABC().fit(feats).assign(feats)
+        >>> tiers.name, tiers.key, tiers.ids.tolist() == feats.ids.tolist()
+        ('pareto_abc', 'customer_id', True)
+        >>> tiers
+        Labels 'pareto_abc': 30 rows (A 6, B 9, C 15)
+        customer_id  pareto_abc
+        C0000000     C
+        C0000001     B
+        C0000002     A
+        C0000003     B
+        C0000004     C
+        … 25 more rows
     """
 
     codes: NDArray[np.int16] = attrs.field(converter=_codes)
     names: tuple[str, ...] = attrs.field(converter=_names)
     names_zh: tuple[str, ...] | None = attrs.field(default=None, converter=_maybe_names)
+    ids: NDArray[np.str_] | None = attrs.field(default=None, converter=_maybe_ids)
+    name: str | None = attrs.field(default=None, converter=_maybe_name)
+    key: str = "customer_id"
 
     def __attrs_post_init__(self) -> None:
         if len(self.codes) and (self.codes.min() < _MISSING or self.codes.max() >= len(self.names)):
@@ -106,13 +172,16 @@ class Labels:
         if self.names_zh is not None and len(self.names_zh) != len(self.names):
             msg = f"{len(self.names_zh)} Chinese names for {len(self.names)} labels"
             raise InvalidValue(msg, code="label_names")
+        if self.ids is not None and len(self.ids) != len(self.codes):
+            msg = f"{len(self.ids)} ids for {len(self.codes)} labels"
+            raise InvalidValue(msg, code="label_ids")
 
     def __len__(self) -> int:
         """Number of rows."""
         return len(self.codes)
 
     def __eq__(self, other: object) -> bool:
-        """Same names and codes."""
+        """Same names and codes (ids, name, key and Chinese names aside)."""
         if not isinstance(other, Labels):
             return NotImplemented
         return self.names == other.names and bool(np.array_equal(self.codes, other.codes))
@@ -128,9 +197,17 @@ class Labels:
             >>> Labels(np.array([1, 0]), ("loyal", "lost"), ("忠诚", "流失")).values("zh").tolist()
             ['流失', '忠诚']
         """
+        return np.array([*self.label_names(lang), None], dtype=object)[self.codes]
+
+    def label_names(self, lang: Literal["en", "zh"] = "en") -> tuple[str, ...]:
+        """The label names in ``lang``, best first (the English ones without Chinese names).
+
+        Examples:
+            >>> Labels(np.array([1, 0]), ("loyal", "lost"), ("忠诚", "流失")).label_names("zh")
+            ('忠诚', '流失')
+        """
         zh = language(lang) == "zh"
-        names = self.names_zh if zh and self.names_zh is not None else self.names
-        return np.array([*names, None], dtype=object)[self.codes]
+        return self.names_zh if zh and self.names_zh is not None else self.names
 
     def counts(self) -> dict[str, int]:
         """Rows per label, in label order, labels without rows left out.
@@ -139,27 +216,56 @@ class Labels:
             >>> Labels(np.array([2, 2, 0]), ("A", "B", "C")).counts()
             {'A': 1, 'C': 2}
         """
-        found = Counter(self.codes[self.codes >= 0].tolist())
+        found = np.bincount(self.codes[self.codes >= 0], minlength=len(self.names)).tolist()
         return {name: found[i] for i, name in enumerate(self.names) if found[i]}
 
     def take(self, rows: NDArray[np.intp]) -> Labels:
-        """The labels of rows ``rows``.
+        """The labels of rows ``rows``, with their ids.
 
         Examples:
             >>> Labels(np.array([0, 1]), ("A", "B")).take(np.array([1])).values().tolist()
             ['B']
         """
-        return attrs.evolve(self, codes=self.codes[positions(rows, len(self))])
+        rows = positions(rows, len(self))
+        ids = None if self.ids is None else self.ids[rows]
+        return attrs.evolve(self, codes=self.codes[rows], ids=ids)
 
-    def to_pandas(self) -> Any:
-        """A pandas ``Categorical`` of the labels (needs the ``pandas`` extra).
+    def to_pandas(self, lang: Literal["en", "zh"] = "en") -> Any:
+        """A pandas Series of an ordered Categorical, indexed by the ids (extra ``pandas``).
+
+        The categories are the label names in ``lang``, in the labels' order, best first,
+        so ``series.sort_values()`` puts A before B and ``series < "C"`` works; a row
+        without a label is NaN. The index is the ids, named :attr:`key` (a plain row
+        number without ids); the Series is named :attr:`name`.
 
         Examples:
-            >>> Labels(np.array([0, -1]), ("A", "B")).to_pandas().tolist()
-            ['A', nan]
+            >>> labels = Labels(np.array([2, 0, -1]), ("A", "B", "C"), ("A类", "B类", "C类"),
+            ...                 ids=np.array(["C1", "C2", "C3"]), name="pareto_abc")
+            >>> series = labels.to_pandas()
+            >>> series.name, series.index.name, series.tolist()
+            ('pareto_abc', 'customer_id', ['C', 'A', nan])
+            >>> series.cat.categories.tolist(), series.cat.ordered
+            (['A', 'B', 'C'], True)
+            >>> labels.to_pandas("zh").loc["C2"]
+            'A类'
         """
         pd = require("pandas", extra="pandas")
-        return pd.Categorical.from_codes(self.codes, categories=list(self.names))
+        values = pd.Categorical.from_codes(
+            self.codes, categories=list(self.label_names(lang)), ordered=True
+        )
+        return pd.Series(values, index=_index(pd, self.ids, self.key), name=self.name)
+
+    def _display_title(self) -> str:
+        named = "" if self.name is None else f" {self.name!r}"
+        return f"Labels{named}"
+
+    def _display_size(self, head: Head) -> str:
+        counts = self.counts()
+        if not counts:
+            return super()._display_size(head)
+        shown = ", ".join(f"{name} {n:,}" for name, n in list(counts.items())[:_SHOWN_COUNTS])
+        more = ", …" if len(counts) > _SHOWN_COUNTS else ""
+        return f"{super()._display_size(head)} ({shown}{more})"
 
 
 def _floats(values: NDArray[Any]) -> NDArray[np.float64]:
@@ -168,20 +274,8 @@ def _floats(values: NDArray[Any]) -> NDArray[np.float64]:
     return out
 
 
-def _maybe_ids(ids: NDArray[Any] | None) -> NDArray[np.str_] | None:
-    if ids is None:
-        return None
-    given: object = ids
-    if isinstance(given, str | bytes) or not isinstance(given, np.ndarray | list | tuple):
-        msg = f"Scores ids is {ids!r:.80} ({type(ids).__name__}), expected an array of ids"
-        raise InvalidValue(msg, code=ARGUMENT_CODE)
-    out = np.asarray(ids, dtype=np.str_).view()
-    out.flags.writeable = False
-    return out
-
-
-@attrs.frozen(eq=False)
-class Scores:
+@attrs.frozen(eq=False, repr=False)
+class Scores(Displayed):
     """One number per row: the numeric sibling of :class:`Labels`.
 
     A score, a probability or any measure a policy gives each customer, as a float64
@@ -223,12 +317,9 @@ class Scores:
         """Same name, ids and values (NaN equals NaN)."""
         if not isinstance(other, Scores):
             return NotImplemented
-        same_ids = (self.ids is None and other.ids is None) or (
-            self.ids is not None and other.ids is not None and np.array_equal(self.ids, other.ids)
-        )
         return (
             self.name == other.name
-            and same_ids
+            and _same_ids(self.ids, other.ids)
             and bool(np.array_equal(self.values, other.values, equal_nan=True))
         )
 
@@ -265,8 +356,10 @@ class Scores:
             ('customer_id', 'p', np.float64(0.5))
         """
         pd = require("pandas", extra="pandas")
-        index = None if self.ids is None else pd.Index(self.ids, name=self.key)
-        return pd.Series(self.values, index=index, name=self.name)
+        return pd.Series(self.values, index=_index(pd, self.ids, self.key), name=self.name)
+
+    def _display_title(self) -> str:
+        return f"Scores {self.name!r}"
 
 
 @runtime_checkable
@@ -501,6 +594,36 @@ class BasePolicy(Parameterised):
 
     kind: ClassVar[PolicyKind]
     population_relative: ClassVar[bool] = False
+    short_name: ClassVar[str] = "base_policy"
+    """The policy's short name: the ``name`` of the Labels its ``assign`` gives. By default
+    the class name in snake case (``ParetoABC`` → ``"pareto_abc"``); the built-ins whose
+    registered name is shorter set it (``RFMScore.short_name == "rfm"``)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Name the subclass and have its ``assign`` and ``score`` results know their rows.
+
+        The Labels (or Scores) an ``assign`` (or ``score``) returns without ids get the
+        ids and key of the FeatureTable read, and Labels without a name get the policy's
+        :attr:`short_name`; what the method set itself is kept.
+
+        Examples:
+            >>> class Everyone(BasePolicy):
+            ...     kind = "tier"
+            ...     def assign(self, features):
+            ...         return Labels(np.zeros(len(features), dtype=int), ("all",))
+            >>> from datetime import date
+            >>> feats = FeatureTable.from_columns({"visits": [1, 2]}, as_of=date(2026, 6, 30))
+            >>> labels = Everyone().assign(feats)
+            >>> Everyone.short_name, labels.name, labels.ids.tolist()
+            ('everyone', 'everyone', ['C0', 'C1'])
+        """
+        super().__init_subclass__(**kwargs)
+        if "short_name" not in cls.__dict__:
+            cls.short_name = snake_name(cls.__name__)
+        for verb in ("assign", "score"):
+            method = cls.__dict__.get(verb)
+            if inspect.isfunction(method) and method not in _NAMING:
+                setattr(cls, verb, _naming_rows(method))
 
     def fit(self, features: FeatureTable) -> Self:
         """A fitted copy of the policy; the receiver is not changed.
@@ -534,6 +657,31 @@ class BasePolicy(Parameterised):
 
     def _fit(self, features: FeatureTable) -> None:
         """Set fitted state (trailing-underscore attributes) from ``features``."""
+
+
+_NAMING: Final[set[Callable[..., Any]]] = set()
+"""The ``assign`` and ``score`` methods that name their rows (wrapped once)."""
+
+
+def _naming_rows(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def named(self: BasePolicy, features: Any, *args: Any, **kwargs: Any) -> Any:
+        return _with_rows(method(self, features, *args, **kwargs), self, features)
+
+    _NAMING.add(named)
+    return named
+
+
+def _with_rows(result: object, policy: BasePolicy, features: object) -> object:
+    """``result`` with the ids of ``features`` and the policy's name, where it has none."""
+    if not isinstance(result, Labels | Scores) or not isinstance(features, FeatureTable):
+        return result
+    changes: dict[str, Any] = {}
+    if result.ids is None and len(result) == len(features):
+        changes.update(ids=features.ids, key=features.key)
+    if isinstance(result, Labels) and result.name is None:
+        changes["name"] = type(policy).short_name
+    return attrs.evolve(result, **changes) if changes else result
 
 
 def _same(a: Any, b: Any) -> bool:

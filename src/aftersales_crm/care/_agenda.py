@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._args import as_of_date, language, positions, whole_number
+from aftersales_crm._display import Displayed
 from aftersales_crm._optional import require
 from aftersales_crm.care._inputs import as_of_day, end_day, start_day
 from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, as_codes
@@ -83,8 +84,8 @@ def _reasons(values: object) -> tuple[Reason, ...]:
     return tuple(values)
 
 
-@attrs.frozen(eq=False)
-class Agenda:
+@attrs.frozen(eq=False, repr=False)
+class Agenda(Displayed):
     """The care agenda: every task the rules made, with its status, in working order.
 
     Rows are sorted by due day, priority (highest first), customer and kind. Nothing a

@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._args import language, positions
+from aftersales_crm._display import Displayed
 from aftersales_crm._optional import require
 from aftersales_crm._params import (
     Constraint,
@@ -112,8 +113,8 @@ def _reasons(values: object) -> tuple[Reason, ...]:
     return tuple(values)
 
 
-@attrs.frozen(eq=False)
-class Verdicts:
+@attrs.frozen(eq=False, repr=False)
+class Verdicts(Displayed):
     """A contact rule's verdict on each task: allowed or blocked, why, and on which channel.
 
     Attributes:

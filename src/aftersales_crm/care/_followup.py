@@ -30,6 +30,7 @@ from aftersales_crm._args import (
     tuple_of,
     whole_number,
 )
+from aftersales_crm._display import Displayed
 from aftersales_crm._optional import require
 from aftersales_crm._transitions import read_only
 from aftersales_crm.care._tasks import REACHED_OUTCOMES
@@ -140,8 +141,8 @@ _GRIEVANCE: Final = _OUTCOMES.index(ContactOutcome.UNSPOKEN_GRIEVANCE)
 _REACHING: Final = np.array([o in REACHED_OUTCOMES for o in _OUTCOMES], dtype=bool)
 
 
-@attrs.frozen(eq=False)
-class FollowUpKpis:
+@attrs.frozen(eq=False, repr=False)
+class FollowUpKpis(Displayed):
     """The follow-up work per group: calls due, made, reached, their outcomes, and complaints.
 
     A *due call* is one follow-up call (3DC or 7DC) of one delivery (a repair order with a

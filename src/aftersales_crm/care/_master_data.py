@@ -29,6 +29,7 @@ from aftersales_crm._args import (
     to_time_zone,
     whole_number,
 )
+from aftersales_crm._display import Displayed
 from aftersales_crm._optional import require
 from aftersales_crm._suggest import did_you_mean
 from aftersales_crm._transitions import read_only
@@ -373,8 +374,8 @@ Examples:
 _CHECK_INDEX: Final = MappingProxyType({check.name: i for i, check in enumerate(CHECKS)})
 
 
-@attrs.frozen(eq=False)
-class MasterDataQuality:
+@attrs.frozen(eq=False, repr=False)
+class MasterDataQuality(Displayed):
     """Master-data quality per dealer: each measure of :data:`CHECKS` as a count over a total.
 
     A customer belongs to the dealer of their latest repair order by ``as_of`` or, without

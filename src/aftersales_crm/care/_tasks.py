@@ -27,6 +27,7 @@ from aftersales_crm._args import (
     positions,
     tuple_of,
 )
+from aftersales_crm._display import Displayed
 from aftersales_crm._optional import require
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.records import ContactOutcome
@@ -531,8 +532,8 @@ def _rows_text(rows: NDArray[np.intp]) -> str:
     return f"{len(rows)} rows ({shown}{'…' if len(rows) > len(shown) else ''})"
 
 
-@attrs.frozen(eq=False)
-class CareTasks:
+@attrs.frozen(eq=False, repr=False)
+class CareTasks(Displayed):
     """Care tasks as columns: one row per task.
 
     Attributes:

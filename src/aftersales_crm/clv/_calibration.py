@@ -8,6 +8,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from aftersales_crm._display import Displayed
 from aftersales_crm._optional import require
 from aftersales_crm.clv._model import VisitModel
 from aftersales_crm.errors import InvalidType
@@ -16,8 +17,8 @@ from aftersales_crm.features import DEFAULT_CENSOR, CalibrationHoldout
 __all__ = ["CalibrationTable", "calibration_table"]
 
 
-@attrs.frozen(eq=False)
-class CalibrationTable:
+@attrs.frozen(eq=False, repr=False)
+class CalibrationTable(Displayed):
     """Mean holdout repeat visits, actual and predicted, by calibration frequency.
 
     The comparison of Fader, Hardie & Lee (2005), "'Counting your customers' the easy

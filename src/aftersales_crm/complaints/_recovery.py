@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._args import language, number_array, real_number
+from aftersales_crm._display import Displayed
 from aftersales_crm._optional import require
 from aftersales_crm.complaints._status import NO_INSTANT, ComplaintLog
 from aftersales_crm.errors import InvalidType, InvalidValue
@@ -143,8 +144,8 @@ def wilson_interval(
     return np.where(total > 0, centre - half, np.nan), np.where(total > 0, centre + half, np.nan)
 
 
-@attrs.frozen(eq=False)
-class RecoveryTable:
+@attrs.frozen(eq=False, repr=False)
+class RecoveryTable(Displayed):
     """The share of customers who came back for service, by outcome, beside the material's.
 
     Attributes:

@@ -17,6 +17,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from aftersales_crm._display import Displayed
 from aftersales_crm._optional import require
 from aftersales_crm._params import (
     Constraint,
@@ -52,8 +53,8 @@ def _frozen(array: NDArray[Any]) -> NDArray[Any]:
     return array
 
 
-@attrs.frozen(eq=False)
-class SlaStatus:
+@attrs.frozen(eq=False, repr=False)
+class SlaStatus(Displayed):
     """Each open complaint's service levels at ``as_of``: breached or not, and time left.
 
     A complaint is open when it was filed by ``as_of`` and is not closed. Its *response

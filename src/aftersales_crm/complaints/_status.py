@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._args import as_of_instant, language
+from aftersales_crm._display import Displayed
 from aftersales_crm._optional import require
 from aftersales_crm._transitions import (
     Transitions,
@@ -210,8 +211,8 @@ class ComplaintStatus:
         return self.state is not None and self.state is not ComplaintState.CLOSED
 
 
-@attrs.frozen(eq=False)
-class ComplaintStates:
+@attrs.frozen(eq=False, repr=False)
+class ComplaintStates(Displayed):
     """Every complaint's state at one moment, aligned with :attr:`ComplaintLog.complaint_ids`.
 
     Attributes:

@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from aftersales_crm._args import ARGUMENT_CODE, as_of_date, positions
+from aftersales_crm._display import Displayed
 from aftersales_crm._frozen import frozen_reduce
 from aftersales_crm._optional import require
 from aftersales_crm._suggest import did_you_mean
@@ -113,7 +114,7 @@ def _python(value: Any) -> Any:
 
 
 @attrs.frozen(eq=False, repr=False)
-class FeatureTable:
+class FeatureTable(Displayed):
     """Features, one row per customer (or per vehicle), in the order of the input table.
 
     Columns are numpy arrays (read-only); what each one means is listed in

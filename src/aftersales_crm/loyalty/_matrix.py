@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._args import language
+from aftersales_crm._display import Displayed, Head
 from aftersales_crm._optional import require
 from aftersales_crm._params import Constraint, Instance, OrNone, SubsetOf, validate_params
 from aftersales_crm._policy import BasePolicy, Labels, Policy, PolicyKind, check_is_fitted
@@ -133,8 +134,8 @@ def _column_heads(
     return [f"class {name}" if len(name) == 1 and name.isascii() else name for name in shown]
 
 
-@attrs.frozen(eq=False)
-class MatrixSummary:
+@attrs.frozen(eq=False, repr=False)
+class MatrixSummary(Displayed):
     """Customers per cell of the loyalty × value matrix.
 
     Headers: the rows are the row letter and the loyalty rule's name ("A 忠诚",
@@ -242,18 +243,27 @@ class MatrixSummary:
     def to_pandas(self, lang: Lang = "en") -> Any:
         """The counts as a DataFrame, labelled by the headers of :meth:`format` (extra ``pandas``).
 
+        The rows keep the loyalty names beside their letters ("A loyal", "B 摇摆"), the
+        columns the value classes ("D diamond"); both are ordered categoricals, best
+        first, named ``loyalty`` and ``value``.
+
         Examples:
-            >>> summary = MatrixSummary(np.ones((3, 3), dtype=np.int64), ("a", "b", "c"),
+            >>> summary = MatrixSummary(np.ones((3, 3), dtype=np.int64), ("loyal", "swinging", "lost"),
             ...     None, ("diamond", "gold", "silver"), None, 0)
-            >>> summary.to_pandas().loc["B b", "S silver"]
-            np.int64(1)
+            >>> frame = summary.to_pandas()
+            >>> frame.index.tolist(), frame.loc["B swinging", "S silver"]
+            (['A loyal', 'B swinging', 'C lost'], np.int64(1))
         """
         pd = require("pandas", extra="pandas")
+        rows, columns = self.row_heads(lang), self.column_heads(lang)
         return pd.DataFrame(
             self.counts,
-            index=pd.Index(self.row_heads(lang), name="loyalty"),
-            columns=pd.Index(self.column_heads(lang), name="value"),
+            index=pd.CategoricalIndex(rows, categories=rows, ordered=True, name="loyalty"),
+            columns=pd.CategoricalIndex(columns, categories=columns, ordered=True, name="value"),
         )
+
+    def _display_size(self, head: Head) -> str:
+        return f"{self.total:,} customers in the matrix, {self.unplaced:,} outside"
 
 
 class LoyaltyValueMatrix(BasePolicy):

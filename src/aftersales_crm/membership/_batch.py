@@ -31,6 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._args import to_time_zone
+from aftersales_crm._display import Displayed
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.features import DEFAULT_TIME_ZONE
 from aftersales_crm.membership._rules import (
@@ -63,8 +64,8 @@ most five, each share's denominator at most 1,000 (else they add up as fractions
 _I64 = NDArray[np.int64]
 
 
-@attrs.frozen(eq=False)
-class Balances:
+@attrs.frozen(eq=False, repr=False)
+class Balances(Displayed):
     """Every member's points at ``as_of``: one row per member, arrays aligned.
 
     The balance identity holds row by row:

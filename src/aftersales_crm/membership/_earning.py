@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._args import as_of_date, to_time_zone
+from aftersales_crm._display import Displayed
 from aftersales_crm._optional import require
 from aftersales_crm._params import (
     Constraint,
@@ -117,8 +118,8 @@ _COLUMNS: Final = (
 )
 
 
-@attrs.frozen(eq=False)
-class Awards:
+@attrs.frozen(eq=False, repr=False)
+class Awards(Displayed):
     """Points awarded: one row per source, in source-id order, as columns.
 
     The arrays carry the names of the fields of a points-earned entry, so each row

@@ -37,6 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._args import as_of_date, to_time_zone
+from aftersales_crm._display import Displayed
 from aftersales_crm._optional import require
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.features import DEFAULT_TIME_ZONE, business_dates
@@ -86,8 +87,8 @@ def _frozen(array: NDArray[Any]) -> NDArray[Any]:
     return array
 
 
-@attrs.frozen(eq=False)
-class KpiCounts:
+@attrs.frozen(eq=False, repr=False)
+class KpiCounts(Displayed):
     """The club's counts at one level: one row per chapter, per dealer, or the network.
 
     Attributes:
@@ -476,8 +477,8 @@ def _referrals(
     return _count(credited, n_chapters)
 
 
-@attrs.frozen(eq=False)
-class JoinsPerMonth:
+@attrs.frozen(eq=False, repr=False)
+class JoinsPerMonth(Displayed):
     """Members joining per calendar month and chapter (月入会).
 
     Attributes:

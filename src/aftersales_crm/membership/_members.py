@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._args import as_of_instant, language
+from aftersales_crm._display import Displayed
 from aftersales_crm._optional import require
 from aftersales_crm._transitions import (
     Transitions,
@@ -205,8 +206,8 @@ class MemberStatus:
     joined_at: dt.datetime | None
 
 
-@attrs.frozen(eq=False)
-class MemberStates:
+@attrs.frozen(eq=False, repr=False)
+class MemberStates(Displayed):
     """Every member's state and chapter at one moment, aligned with :attr:`MemberLog.member_ids`.
 
     Attributes:

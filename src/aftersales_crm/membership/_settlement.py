@@ -47,6 +47,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from aftersales_crm._args import as_of_instant
+from aftersales_crm._display import Displayed
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.membership._batch import sum_by
 from aftersales_crm.membership._ledger import Ledger
@@ -371,8 +372,8 @@ def _counts(keys: NDArray[np.object_], points: NDArray[np.int64]) -> dict[str, i
     return {str(k): int(v) for k, v in zip(names.tolist(), sums.tolist(), strict=True)}
 
 
-@attrs.frozen
-class Settlement:
+@attrs.frozen(repr=False)
+class Settlement(Displayed):
     """The settlement of the club's points between HQ and the dealers for one period.
 
     Build it with :meth:`of`. Amounts of money are exact :class:`~aftersales_crm.values.Money`;

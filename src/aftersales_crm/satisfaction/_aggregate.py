@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._args import tuple_of
+from aftersales_crm._display import Displayed
 from aftersales_crm._optional import require
 from aftersales_crm._policy import Labels
 from aftersales_crm.errors import InvalidType, InvalidValue
@@ -83,8 +84,8 @@ class Figure:
             raise InvalidValue(msg, code="invalid_argument")
 
 
-@attrs.frozen(eq=False)
-class GroupFigures:
+@attrs.frozen(eq=False, repr=False)
+class GroupFigures(Displayed):
     """Survey figures by group: keys, the headline figure and one per factor and column.
 
     Attributes:

@@ -29,6 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._args import as_of_date, language, real_number, to_time_zone
+from aftersales_crm._display import Displayed
 from aftersales_crm._optional import require
 from aftersales_crm._params import check_value
 from aftersales_crm._suggest import did_you_mean
@@ -121,8 +122,8 @@ def _checked_responses(name: str, value: object, noun: str) -> Responses:
     return value
 
 
-@attrs.frozen(eq=False)
-class BeliefGap:
+@attrs.frozen(eq=False, repr=False)
+class BeliefGap(Displayed):
     """Gap 1 per dealer: the expectations customers state less those staff believe they hold.
 
     A positive gap is a shortfall: staff believe customers expect less than they do. Each
@@ -439,8 +440,8 @@ def _named(dealers: list[str], *, zh: bool) -> str:
     return shown
 
 
-@attrs.frozen(eq=False)
-class GapReport:
+@attrs.frozen(eq=False, repr=False)
+class GapReport(Displayed):
     """The gaps of the service-quality gap model side by side, one row per dealer.
 
     Every gap is the bar less what meets it, so a positive gap is a shortfall; NaN where

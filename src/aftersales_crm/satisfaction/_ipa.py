@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._args import ARGUMENT_CODE, language, number_array, tuple_of
+from aftersales_crm._display import Displayed
 from aftersales_crm._optional import require
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.values import LabelledEnum, Lang
@@ -63,8 +64,8 @@ def _quadrant(*, important: bool, performing: bool) -> Quadrant:
     return Quadrant.POSSIBLE_OVERKILL if performing else Quadrant.LOW_PRIORITY
 
 
-@attrs.frozen(eq=False)
-class ImportancePerformance:
+@attrs.frozen(eq=False, repr=False)
+class ImportancePerformance(Displayed):
     """An importance–performance table: each factor's importance, performance and quadrant.
 
     Attributes:

@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._args import positions
+from aftersales_crm._display import Displayed
 from aftersales_crm._optional import require
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.satisfaction._columns import frozen, text_tuple
@@ -46,8 +47,8 @@ def _check_bounds(name: str, bounds: object) -> None:
         raise InvalidType(msg)
 
 
-@attrs.frozen(eq=False)
-class SurveyScores:
+@attrs.frozen(eq=False, repr=False)
+class SurveyScores(Displayed):
     """One satisfaction score per response, in input order, with its factor and item scores.
 
     A scorer's population figures (a dimension's mean gap, the CSI index of a dealer, the

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from aftersales_crm._args import language
+from aftersales_crm._display import Displayed, Head, MoneyUnit, major_units, snake_name
 from aftersales_crm._optional import require
 from aftersales_crm._policy import Labels, Policy
 from aftersales_crm.errors import InvalidValue, NotFittedError
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.segmentation._common import numeric, present, python_number
+from aftersales_crm.values import Lang
 
 __all__ = ["Crosstab", "crosstab"]
 
@@ -25,13 +27,14 @@ def _shares(part: NDArray[Any]) -> NDArray[np.float64]:
     return np.asarray(part / total, dtype=np.float64)
 
 
-@attrs.frozen(eq=False)
-class Crosstab:
+@attrs.frozen(eq=False, repr=False)
+class Crosstab(Displayed):
     """Customers and the sum of a value in each cell of one or more dimensions.
 
     Attributes:
-        dimensions: a name per dimension (the policy's repr, or ``labels_<i>`` for labels
-            given directly).
+        dimensions: a name per dimension: the policy's short name (``"pareto_abc"``,
+            ``"region_ring"``), the name of labels given directly, else ``labels_<i>``;
+            ``#2``, ``#3`` follow a name given again.
         names: per dimension, its label names (the cells' coordinates).
         names_zh: per dimension, its Chinese label names, or None.
         value: the feature summed (``"spend_fen"``).
@@ -40,6 +43,7 @@ class Crosstab:
             columns such as fen, float64 otherwise; NaN values count as 0).
         unplaced: customers outside every cell (``-1`` in some dimension).
         unplaced_value: the value those customers hold.
+        currency: the currency of a money value (``*_fen``, minor units).
 
     Examples:
         >>> table = Crosstab(
@@ -60,6 +64,7 @@ class Crosstab:
     values: NDArray[Any]
     unplaced: int
     unplaced_value: int | float
+    currency: str = "CNY"
 
     @property
     def customer_shares(self) -> NDArray[np.float64]:
@@ -88,28 +93,61 @@ class Crosstab:
         at = tuple(where)
         return int(self.counts[at]), python_number(self.values[at])
 
-    def to_pandas(self) -> Any:
-        """One row per cell: the labels, customers, value and both shares (extra ``pandas``).
+    def to_pandas(self, lang: Lang = "en", *, money: MoneyUnit = "minor") -> Any:
+        """One row per cell: customers, value and both shares (extra ``pandas``).
+
+        The index holds the cell: one level per dimension, named by :attr:`dimensions`,
+        each an ordered categorical of its label names in ``lang`` in the labels' order
+        (best first), so ``frame["customers"].unstack()`` gives the table. The columns
+        are ``customers``, the value under its feature name (``spend_fen``, integer fen;
+        ``spend``, Decimal yuan, with ``money="major"``), ``customer_share`` and
+        ``value_share``.
 
         Examples:
             >>> from datetime import date
             >>> from aftersales_crm import features, synthetic
-            >>> from aftersales_crm.segmentation import RegionRing, Sector, crosstab
+            >>> from aftersales_crm.segmentation import ParetoABC, RegionRing, crosstab
             >>> feats = features.compute(synthetic.book(30, seed=1), as_of=date(2026, 6, 30))
-            >>> df = crosstab(feats, RegionRing(), Sector()).to_pandas()
-            >>> list(df.columns), len(df)
-            (['RegionRing()', 'Sector()', 'customers', 'value', 'customer_share', 'value_share'], 12)
+            >>> df = crosstab(feats, ParetoABC(), RegionRing()).to_pandas()
+            >>> list(df.index.names), list(df.columns), len(df)
+            (['pareto_abc', 'region_ring'], ['customers', 'spend_fen', 'customer_share', 'value_share'], 9)
+            >>> print(df["customers"].unstack())
+            region_ring  within 5 km  5–10 km  beyond 10 km
+            pareto_abc
+            A                      3        2             1
+            B                      3        5             1
+            C                      7        6             2
+            >>> crosstab(feats, ParetoABC()).to_pandas("zh", money="major").loc["A类", "spend"]
+            Decimal('204034.42')
         """
         pd = require("pandas", extra="pandas")
-        cells = list(itertools.product(*self.names))
-        data: dict[str, Any] = {
-            dimension: [cell[i] for cell in cells] for i, dimension in enumerate(self.dimensions)
-        }
-        data["customers"] = self.counts.reshape(-1)
-        data["value"] = self.values.reshape(-1)
-        data["customer_share"] = self.customer_shares.reshape(-1)
-        data["value_share"] = self.value_shares.reshape(-1)
-        return pd.DataFrame(data)
+        zh = language(lang) == "zh"
+        shown = [
+            list(names_zh if zh and names_zh is not None else names)
+            for names, names_zh in zip(self.names, self.names_zh, strict=True)
+        ]
+        levels = [
+            pd.CategoricalIndex(names, categories=names, ordered=True, name=dimension)
+            for dimension, names in zip(self.dimensions, shown, strict=True)
+        ]
+        index = levels[0] if len(levels) == 1 else pd.MultiIndex.from_product(levels)
+        frame = pd.DataFrame(
+            {
+                "customers": self.counts.reshape(-1),
+                self.value: self.values.reshape(-1),
+                "customer_share": self.customer_shares.reshape(-1),
+                "value_share": self.value_shares.reshape(-1),
+            },
+            index=index,
+        )
+        return major_units(frame, money, currency=self.currency)
+
+    def _display_title(self) -> str:
+        return f"Crosstab of {' × '.join(self.dimensions)}"
+
+    def _display_size(self, head: Head) -> str:
+        placed = int(self.counts.sum())
+        return f"{head.total:,} cells, {placed:,} customers, {self.unplaced:,} unplaced"
 
 
 def _labels_of(dimension: Policy | Labels, features: FeatureTable) -> Labels:
@@ -119,6 +157,14 @@ def _labels_of(dimension: Policy | Labels, features: FeatureTable) -> Labels:
         return dimension.assign(features)
     except NotFittedError:
         return dimension.fit(features).assign(features)
+
+
+def _name_of(dimension: Policy | Labels, labels: Labels, i: int) -> str:
+    if isinstance(dimension, Labels):
+        return labels.name or f"labels_{i}"
+    return labels.name or getattr(
+        type(dimension), "short_name", snake_name(type(dimension).__name__)
+    )
 
 
 def crosstab(
@@ -166,7 +212,9 @@ def crosstab(
         if len(labels) != len(features):
             msg = f"dimension {i} has {len(labels)} labels for {len(features)} rows"
             raise InvalidValue(msg, code="invalid_parameter")
-    names = [f"labels_{i}" if isinstance(d, Labels) else repr(d) for i, d in enumerate(dimensions)]
+    names = [
+        _name_of(d, labels, i) for i, (d, labels) in enumerate(zip(dimensions, found, strict=True))
+    ]
     seen: dict[str, int] = {}
     for i, name in enumerate(names):
         seen[name] = seen.get(name, 0) + 1
@@ -190,4 +238,5 @@ def crosstab(
         values=sums.reshape(shape),
         unplaced=int(np.count_nonzero(~placed)),
         unplaced_value=python_number(amounts[~placed].sum()),
+        currency=features.currency,
     )

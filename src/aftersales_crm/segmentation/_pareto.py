@@ -13,6 +13,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._args import flag, language
+from aftersales_crm._display import Displayed, MoneyUnit, major_units
+from aftersales_crm._optional import require
 from aftersales_crm._params import Column, Constraint, Numbers, validate_params
 from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, check_is_fitted
 from aftersales_crm.features import FeatureTable
@@ -23,7 +25,7 @@ from aftersales_crm.segmentation._common import (
     present,
     python_number,
 )
-from aftersales_crm.values import Material, Quote
+from aftersales_crm.values import Lang, Material, Quote
 
 __all__ = ["ParetoABC", "ParetoReport"]
 
@@ -35,8 +37,8 @@ _MATERIAL_CLASSES: Final = 3
 """The course's strategies and traits are for three classes, A, B and C."""
 
 
-@attrs.frozen
-class ParetoReport:
+@attrs.frozen(repr=False)
+class ParetoReport(Displayed):
     """What each Pareto class holds in the population a :class:`ParetoABC` was fitted on.
 
     Attributes:
@@ -55,6 +57,8 @@ class ParetoReport:
             for three classes; empty otherwise.
         with_value: how many customers have a value above zero; ``None`` when not told.
             When none has, the text says so first: everyone is in the lowest class.
+        measure: the feature the classes rank by and ``values`` sum (``"spend_fen"``).
+        currency: the currency of a money measure (``*_fen``, minor units).
 
     Examples:
         >>> report = ParetoReport(
@@ -93,6 +97,8 @@ class ParetoReport:
     strategies: tuple[Quote, ...] = ()
     traits: tuple[tuple[Quote, ...], ...] = ()
     with_value: int | None = None
+    measure: str = "spend_fen"
+    currency: str = "CNY"
 
     def follows_rule(self) -> bool:
         """Whether every class's value share lies in its expected range (False without one).
@@ -167,6 +173,49 @@ class ParetoReport:
     def __str__(self) -> str:
         """The report in English, without the course's strategy and traits: one line per class."""
         return self.format("en", material=False)
+
+    def to_pandas(self, lang: Lang = "en", *, money: MoneyUnit = "minor") -> Any:
+        """One row per class, indexed by the class, highest value first (extra ``pandas``).
+
+        The index ``tier`` is an ordered categorical of the class names in ``lang``
+        (``A`` or ``A类``). The columns are ``customers``, the value summed under the
+        measure's name (``spend_fen``, integer fen; ``spend``, Decimal yuan, with
+        ``money="major"``), ``customer_share``, ``value_share``, and where the report has
+        them the rule's ``rule_low`` and ``rule_high`` and the course's ``strategy`` in
+        ``lang``.
+
+        Examples:
+            >>> report = ParetoReport(
+            ...     names=("A", "B", "C"), customers=(2, 3, 5), values=(75_000, 20_050, 5_000),
+            ...     customer_shares=(0.2, 0.3, 0.5), value_shares=(0.75, 0.2, 0.05),
+            ...     rule=ParetoABC.RULE_VALUE_SHARES, strategies=ParetoABC.STRATEGIES,
+            ... )
+            >>> print(report.to_pandas()[["customers", "spend_fen", "rule_low"]])
+                  customers  spend_fen  rule_low
+            tier
+            A             2      75000      0.70
+            B             3      20050      0.20
+            C             5       5000      0.05
+            >>> frame = report.to_pandas("zh", money="major")
+            >>> frame.loc["B类", "spend"], frame.loc["A类", "strategy"]
+            (Decimal('200.50'), '重点抓A类客户')
+        """
+        pd = require("pandas", extra="pandas")
+        zh = language(lang) == "zh"
+        names = [f"{n}{ParetoABC.NAMES_ZH}" if zh else n for n in self.names]
+        columns: dict[str, Any] = {
+            "customers": np.array(self.customers, dtype=np.int64),
+            self.measure: np.array(self.values),
+            "customer_share": np.array(self.customer_shares, dtype=np.float64),
+            "value_share": np.array(self.value_shares, dtype=np.float64),
+        }
+        if self.rule:
+            columns["rule_low"] = [low for low, _ in self.rule]
+            columns["rule_high"] = [high for _, high in self.rule]
+        if self.strategies:
+            columns["strategy"] = [s.in_(lang) for s in self.strategies]
+        index = pd.CategoricalIndex(names, categories=names, ordered=True, name="tier")
+        return major_units(pd.DataFrame(columns, index=index), money, currency=self.currency)
 
 
 class ParetoABC(BasePolicy):
@@ -444,6 +493,7 @@ class ParetoABC(BasePolicy):
             strategies=self.STRATEGIES if three else (),
             traits=self.TRAITS if three else (),
             with_value=self.n_with_value_,
+            measure=self.value,
         )
 
 

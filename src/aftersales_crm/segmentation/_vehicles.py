@@ -5,13 +5,15 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping
-from typing import ClassVar, Final, Literal
+from typing import Any, ClassVar, Final, Literal
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._args import flag, language
+from aftersales_crm._display import Displayed
+from aftersales_crm._optional import require
 from aftersales_crm._params import Constraint, Number, Numbers, OneOf, Param, validate_params
 from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, feature
 from aftersales_crm.features import FeatureTable, MileageMethod
@@ -22,7 +24,7 @@ from aftersales_crm.segmentation._common import (
     newest_vehicle_bands,
     vehicle_table,
 )
-from aftersales_crm.values import BodyType, Material, Quote
+from aftersales_crm.values import BodyType, Lang, Material, Quote
 
 __all__ = ["BodyTypeDimension", "UsageHabit", "VehicleAgeBand", "VehicleAgeReport"]
 
@@ -34,8 +36,8 @@ _LONG_IDLE: Final = 2
 """The code of "long idle" among :attr:`UsageHabit.NAMES`."""
 
 
-@attrs.frozen
-class VehicleAgeReport:
+@attrs.frozen(repr=False)
+class VehicleAgeReport(Displayed):
     """How many customers each vehicle age band holds, beside the CSI course's traits.
 
     Attributes:
@@ -107,6 +109,35 @@ class VehicleAgeReport:
     def __str__(self) -> str:
         """The report in English, without the course's traits: one line per band."""
         return self.format("en", material=False)
+
+    def to_pandas(self, lang: Lang = "en") -> Any:
+        """One row per band, newest first, indexed by the band (extra ``pandas``).
+
+        The index ``vehicle_age_band`` is an ordered categorical of the band names in
+        ``lang``; the columns are ``customers`` and ``customer_share``. The customers
+        without a band (:attr:`unplaced`) are not a row.
+
+        Examples:
+            >>> report = VehicleAgeReport(("1–2 years", "3+ years"), ("1–2年", "3年以上"), (3, 1),
+            ...                           (0.75, 0.25), unplaced=2)
+            >>> print(report.to_pandas("zh"))
+                              customers  customer_share
+            vehicle_age_band
+            1–2年                     3            0.75
+            3年以上                   1            0.25
+        """
+        pd = require("pandas", extra="pandas")
+        names = list(self.names_zh if language(lang) == "zh" else self.names)
+        index = pd.CategoricalIndex(
+            names, categories=names, ordered=True, name=VehicleAgeBand.short_name
+        )
+        return pd.DataFrame(
+            {
+                "customers": np.array(self.customers, dtype=np.int64),
+                "customer_share": np.array(self.customer_shares, dtype=np.float64),
+            },
+            index=index,
+        )
 
 
 def _customers(count: int) -> str:
