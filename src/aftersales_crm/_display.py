@@ -22,7 +22,8 @@ from __future__ import annotations
 import html
 import importlib
 import math
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Sequence, Sized
 from decimal import Decimal
 from typing import Any, Final, Literal, TypeAlias
 
@@ -32,7 +33,7 @@ import numpy as np
 from aftersales_crm._args import ARGUMENT_CODE
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.values import currency_exponent
-from aftersales_crm.values._text import display_width, pad_right
+from aftersales_crm.values._text import display_width, pad_left, pad_right
 
 __all__ = [
     "HEAD_ROWS",
@@ -53,6 +54,9 @@ MAX_COLUMNS: Final = 8
 
 MAX_CELL: Final = 24
 """Characters of a cell the text ``repr`` shows; longer texts end in "…"."""
+
+_NUMBER: Final = re.compile(r"-?[0-9][0-9.,e+-]*|NaN|-?inf")
+"""A cell the text table aligns right: a number (or a missing one)."""
 
 MONEY_SUFFIX: Final = "_fen"
 """The suffix of money columns in integer minor units (fen of the yuan)."""
@@ -75,7 +79,7 @@ def money_unit(value: object) -> MoneyUnit:
         ...
         aftersales_crm.errors.InvalidValue: money is 'yuan' (str), expected 'minor' (integer fen) or 'major' (Decimal yuan)
     """
-    if value == "minor" or value == "major":  # noqa: PLR1714 (narrows the type for mypy)
+    if value == "minor" or value == "major":
         return value
     msg = (
         f"money is {value!r:.40} ({type(value).__name__}),"
@@ -210,8 +214,16 @@ class Head:
             *([_clip(c) for c in row[:shown]] for row in self.rows),
         ]
         widths = [max(display_width(row[j]) for row in table) for j in range(shown)]
+        right = [
+            j >= len(self.index)
+            and bool(table[1:])
+            and all(_NUMBER.fullmatch(r[j]) for r in table[1:])
+            for j in range(shown)
+        ]
         lines = [
-            "  ".join(pad_right(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            "  ".join(
+                (pad_left if right[j] else pad_right)(cell, widths[j]) for j, cell in enumerate(row)
+            ).rstrip()
             + ("  …" if cut else "")
             for row in table
         ]
@@ -279,16 +291,20 @@ def _frame_head(frame: Any, pd: Any, total: int | None) -> Head:
     return Head(index, tuple(str(c) for c in top.columns), tuple(rows), size)
 
 
+def _fields(result: object) -> tuple[Any, ...]:
+    kind: Any = type(result)
+    return tuple(attrs.fields(kind)) if attrs.has(kind) else ()
+
+
 def _array_head(result: object, total: int | None) -> Head:
     arrays: dict[str, Any] = {}
-    if attrs.has(type(result)):
-        for field in attrs.fields(type(result)):
-            value = getattr(result, field.name)
-            if isinstance(value, np.ndarray) and value.ndim == 1:
-                if total is None:
-                    total = len(value)
-                if len(value) == total:
-                    arrays[field.name] = value
+    for field in _fields(result):
+        value = getattr(result, field.name)
+        if isinstance(value, np.ndarray) and value.ndim == 1:
+            if total is None:
+                total = len(value)
+            if len(value) == total:
+                arrays[field.name] = value
     n = min(HEAD_ROWS, total or 0)
     rows = tuple(tuple(cell(a[i]) for a in arrays.values()) for i in range(n))
     return Head((), tuple(arrays), rows, total or 0)
@@ -331,7 +347,7 @@ class Displayed:
 
     def _display_total(self) -> int | None:
         """How many rows the result has (None: as many as its DataFrame)."""
-        return len(self) if hasattr(self, "__len__") else None  # type: ignore[arg-type]
+        return len(self) if isinstance(self, Sized) else None
 
     def _display_sample(self, n: int) -> object:
         """The result cut to its first ``n`` rows (itself for a small summary)."""
@@ -341,16 +357,16 @@ class Displayed:
         take = getattr(self, "take", None)
         if callable(take):
             return take(np.arange(n))
-        if attrs.has(type(self)):
-            cut = {
-                f.name: getattr(self, f.name)[:n]
-                for f in attrs.fields(type(self))
-                if f.init
-                and isinstance(getattr(self, f.name), np.ndarray)
-                and getattr(self, f.name).shape[:1] == (total,)
-            }
-            return attrs.evolve(self, **cut)  # type: ignore[misc]
-        return self  # pragma: no cover - every result type is an attrs class
+        fields = _fields(self)
+        cut = {
+            f.name: getattr(self, f.name)[:n]
+            for f in fields
+            if f.init
+            and isinstance(getattr(self, f.name), np.ndarray)
+            and getattr(self, f.name).shape[:1] == (total,)
+        }
+        untyped: Any = self
+        return attrs.evolve(untyped, **cut) if fields else self
 
     def _display_head(self) -> Head:
         """The first rows as text: from ``to_pandas`` with pandas, else from the arrays."""

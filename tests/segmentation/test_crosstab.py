@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 
@@ -36,7 +38,7 @@ def table() -> FeatureTable:
 def test_counts_and_value_sums_per_cell() -> None:
     kind = labelled([0, 1, 0, 1, 0, -1], ("new", "old"))
     result = crosstab(table(), RegionRing(), kind)
-    assert result.dimensions == ("RegionRing()", "labels_1")
+    assert result.dimensions == ("region_ring", "labels_1")
     assert result.names == (("within 5 km", "5–10 km", "beyond 10 km"), ("new", "old"))
     assert result.names_zh == (("5公里以内", "5–10公里", "10公里以外"), None)
     # C0 within/new, C1 within/old, C2 5-10/new, C3 beyond/old; C4 no ring, C5 no kind.
@@ -72,7 +74,7 @@ def test_an_unfitted_population_relative_policy_is_fitted_on_the_table() -> None
 
 def test_the_same_dimension_twice_gets_distinct_names() -> None:
     result = crosstab(table(), RegionRing(), RegionRing())
-    assert result.dimensions == ("RegionRing()", "RegionRing()#2")
+    assert result.dimensions == ("region_ring", "region_ring#2")
     assert int(np.trace(result.counts)) == 5
 
 
@@ -106,18 +108,46 @@ def test_a_cell_is_found_by_one_label_per_dimension() -> None:
         result.cell("within 5 km", "new")
 
 
-def test_one_row_per_cell_in_pandas() -> None:
+def test_one_row_per_cell_in_pandas_indexed_by_the_ordered_cells() -> None:
     pytest.importorskip("pandas")
-    kind = labelled([0, 1, 0, 1, 0, 1], ("new", "old"))
+    kind = labelled([0, 1, 0, 1, 0, 1], ("old", "new"))
     frame = crosstab(table(), RegionRing(), kind).to_pandas()
-    assert list(frame.columns) == [
-        "RegionRing()", "labels_1", "customers", "value", "customer_share", "value_share",
-    ]  # fmt: skip
+    assert list(frame.index.names) == ["region_ring", "labels_1"]
+    assert list(frame.columns) == ["customers", "spend_fen", "customer_share", "value_share"]
     assert len(frame) == 6
-    first = frame.iloc[0]
-    assert (first["RegionRing()"], first["labels_1"], first["customers"], first["value"]) == (
-        "within 5 km", "new", 1, 100,
-    )  # fmt: skip
+    assert (frame.iloc[0]["customers"], frame.iloc[0]["spend_fen"]) == (1, 100)
+    assert frame.index[0] == ("within 5 km", "old")
+    # The labels' own order, not the alphabet: "old" before "new", the nearest ring first.
+    table_ = frame["customers"].unstack()
+    assert table_.columns.tolist() == ["old", "new"]
+    assert table_.index.tolist() == ["within 5 km", "5–10 km", "beyond 10 km"]
+    assert frame.index.levels[0].ordered
+    assert frame.index.levels[1].ordered
+
+
+def test_the_crosstab_in_pandas_has_chinese_labels_and_yuan_on_request() -> None:
+    pytest.importorskip("pandas")
+    frame = crosstab(table(), RegionRing()).to_pandas("zh", money="major")
+    assert frame.index.tolist() == ["5公里以内", "5–10公里", "10公里以外"]
+    assert frame.loc["5公里以内", "spend"] == Decimal("9.00")  # 100 + 200 + 600 fen
+    assert str(frame.loc["5公里以内", "spend"]) == "9.00"
+
+
+def test_dimensions_are_named_by_the_labels_name_and_repeats_are_numbered() -> None:
+    named = attrs.evolve(labelled([0, 1, 0, 1, 0, 1], ("x", "y")), name="kind")
+    result = crosstab(table(), RegionRing(), RegionRing(), named)
+    assert result.dimensions == ("region_ring", "region_ring#2", "kind")
+
+
+def test_a_plain_class_dimension_is_named_by_its_class_in_snake_case() -> None:
+    class TwoBins:
+        kind = "dimension"
+
+        def assign(self, features: FeatureTable) -> Labels:
+            return labelled([0, 1] * 3, ("low", "high"))
+
+    result = crosstab(table(), TwoBins())  # type: ignore[arg-type]
+    assert result.dimensions == ("two_bins",)
 
 
 def test_a_crosstab_can_be_built_directly() -> None:

@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from aftersales_crm._args import ARGUMENT_CODE, as_of_date, positions
-from aftersales_crm._display import Displayed
+from aftersales_crm._display import Displayed, MoneyUnit, major_units
 from aftersales_crm._frozen import frozen_reduce
 from aftersales_crm._optional import require
 from aftersales_crm._suggest import did_you_mean
@@ -258,10 +258,13 @@ class FeatureTable(Displayed):
             vehicles=vehicles,
         )
 
-    def to_pandas(self) -> Any:
+    def to_pandas(self, *, money: MoneyUnit = "minor") -> Any:
         """A pandas DataFrame indexed by id (needs the ``pandas`` extra).
 
-        Categorical columns become pandas ``Categorical`` of the enum values.
+        Categorical columns become pandas ``Categorical`` of the enum values. Money
+        columns stay integer minor units (``spend_fen``) unless ``money="major"``, which
+        gives the integer ones in the table's currency as exact Decimal amounts, without
+        the suffix (``spend``, yuan); averages (float fen) keep their unit and name.
 
         Examples:
             >>> from datetime import date
@@ -270,6 +273,8 @@ class FeatureTable(Displayed):
             >>> df = feats.to_pandas()
             >>> df.index.name, len(df) == 20, str(df["sector"].dtype)
             ('customer_id', True, 'category')
+            >>> feats["spend_fen"][0], feats.to_pandas(money="major")["spend"].iloc[0]
+            (np.int64(328442), Decimal('3284.42'))
         """
         pd = require("pandas", extra="pandas")
         data: dict[str, Any] = {}
@@ -281,7 +286,8 @@ class FeatureTable(Displayed):
                 data[name] = pd.Categorical.from_codes(
                     column, categories=[m.value for m in kind], validate=False
                 )
-        return pd.DataFrame(data, index=pd.Index(self.ids.astype(object), name=self.key))
+        frame = pd.DataFrame(data, index=pd.Index(self.ids.astype(object), name=self.key))
+        return major_units(frame, money, currency=self.currency)
 
     @classmethod
     def from_columns(

@@ -47,7 +47,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from aftersales_crm._args import as_of_instant
-from aftersales_crm._display import Displayed
+from aftersales_crm._display import Displayed, MoneyUnit, major_units
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.membership._batch import sum_by
 from aftersales_crm.membership._ledger import Ledger
@@ -542,13 +542,15 @@ class Settlement(Displayed):
         used = sum(a[kind] for kind in USE_KINDS) + a["outstanding"]
         return used == a["issued"]
 
-    def to_pandas(self) -> Any:
+    def to_pandas(self, *, money: MoneyUnit = "minor") -> Any:
         """The statement per dealer, as a pandas DataFrame indexed by dealer.
 
         Columns: points ``redeemed`` there, ``redeemed_from_others`` (earned at another
         dealer), ``honoured_elsewhere`` (earned here, redeemed at another dealer), and
         money in minor units (``reimbursed_by_hq``, ``owed_to_others``,
-        ``owed_by_others``, ``net``: what the dealer receives, net).
+        ``owed_by_others``, ``net``: what the dealer receives, net); with
+        ``money="major"`` these four hold exact Decimal amounts in the currency's major
+        unit (yuan) instead.
 
         Raises:
             MissingDependencyError: pandas is not installed (``pip install
@@ -570,6 +572,12 @@ class Settlement(Displayed):
             ... ).to_pandas()
             >>> statement.loc["D2", ["redeemed", "reimbursed_by_hq", "net"]].tolist()
             [30, 30, 30]
+            >>> Settlement.of(
+            ...     flows, start=datetime(2026, 1, 1, tzinfo=timezone.utc),
+            ...     end=datetime(2026, 2, 1, tzinfo=timezone.utc),
+            ...     cost_per_point=Money.parse("¥0.01"),
+            ... ).to_pandas(money="major").loc["D2", "net"]
+            Decimal('0.30')
         """
         from aftersales_crm._optional import require
 
@@ -601,7 +609,12 @@ class Settlement(Displayed):
                     "net": hq_minor + got - paid,
                 }
             )
-        return pd.DataFrame(rows).set_index("dealer")
+        return major_units(
+            pd.DataFrame(rows).set_index("dealer"),
+            money,
+            currency=self.cost_per_point.currency,
+            columns=("reimbursed_by_hq", "owed_to_others", "owed_by_others", "net"),
+        )
 
 
 def _moment(value: datetime, name: str) -> np.datetime64:

@@ -162,8 +162,8 @@ def _labels_of(dimension: Policy | Labels, features: FeatureTable) -> Labels:
 def _name_of(dimension: Policy | Labels, labels: Labels, i: int) -> str:
     if isinstance(dimension, Labels):
         return labels.name or f"labels_{i}"
-    return labels.name or getattr(
-        type(dimension), "short_name", snake_name(type(dimension).__name__)
+    return labels.name or str(
+        getattr(type(dimension), "short_name", snake_name(type(dimension).__name__))
     )
 
 

@@ -295,6 +295,8 @@ class GenderDimension(BasePolicy):
     """
 
     kind: ClassVar[PolicyKind] = "dimension"
+    short_name: ClassVar[str] = "gender"
+    """Its registered name, the name of the Labels it gives."""
     population_relative: ClassVar[bool] = False
 
     def assign(self, features: FeatureTable) -> Labels:

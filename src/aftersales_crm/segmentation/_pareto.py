@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._args import flag, language
-from aftersales_crm._display import Displayed, MoneyUnit, major_units
+from aftersales_crm._display import Displayed, Head, MoneyUnit, major_units
 from aftersales_crm._optional import require
 from aftersales_crm._params import Column, Constraint, Numbers, validate_params
 from aftersales_crm._policy import BasePolicy, Labels, PolicyKind, check_is_fitted
@@ -216,6 +216,9 @@ class ParetoReport(Displayed):
             columns["strategy"] = [s.in_(lang) for s in self.strategies]
         index = pd.CategoricalIndex(names, categories=names, ordered=True, name="tier")
         return major_units(pd.DataFrame(columns, index=index), money, currency=self.currency)
+
+    def _display_size(self, head: Head) -> str:
+        return f"{len(self.names)} classes, {sum(self.customers):,} customers"
 
 
 class ParetoABC(BasePolicy):

@@ -82,6 +82,8 @@ class RFMScore(BasePolicy):
     """
 
     kind: ClassVar[PolicyKind] = "tier"
+    short_name: ClassVar[str] = "rfm"
+    """Its registered name, the name of the Labels it gives."""
     population_relative: ClassVar[bool] = True
 
     DEFAULT_BINS: ClassVar[int] = 5

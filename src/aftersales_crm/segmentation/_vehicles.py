@@ -337,6 +337,8 @@ class BodyTypeDimension(BasePolicy):
     """
 
     kind: ClassVar[PolicyKind] = "dimension"
+    short_name: ClassVar[str] = "body_type"
+    """Its registered name, the name of the Labels it gives."""
     population_relative: ClassVar[bool] = False
 
     def assign(self, features: FeatureTable) -> Labels:
