@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
+import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -262,9 +263,28 @@ def test_each_result_displays_in_a_notebook_and_its_repr_is_short(kind: type) ->
 @pytest.mark.parametrize("kind", cases())
 def test_each_result_displays_without_pandas(kind: type, monkeypatch: pytest.MonkeyPatch) -> None:
     result = instance(kind)
-    monkeypatch.setattr(_display, "_pandas", lambda: None)
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas fails
     assert "<table" in result._repr_html_()  # type: ignore[attr-defined]
     assert len(repr(result)) < SHORT
+
+
+def test_labels_and_scores_without_pandas_show_their_ids_and_values(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    labels = Labels(np.array([1, -1]), ("A", "B"), ids=np.array(["C1", "C2"]), name="abc")
+    assert repr(labels).splitlines() == [
+        "Labels 'abc': 2 rows (B 1)",
+        "customer_id  abc",
+        "C1           B",
+        "C2           NaN",
+    ]
+    assert repr(Labels(np.array([0]), ("A",))).splitlines()[1:] == ["label", "A"]
+    scores = Scores(np.array([0.25]), np.array(["C1"]), name="p")
+    assert repr(scores).splitlines()[1:] == ["customer_id     p", "C1           0.25"]
+    table = FeatureTable.from_columns({"spend_fen": [5] * 7}, as_of=AS_OF)
+    assert table._display_head().rows[0] == ("C0", "5")
+    assert "… 2 more rows" in table._display_head().text()
 
 
 @pytest.mark.parametrize("kind", cases(taking="lang"))
@@ -330,6 +350,9 @@ def test_a_missing_amount_stays_missing_in_major_units() -> None:
     assert _display.major_units(pd.Series([1], name="net"), columns=("net",)).tolist() == [
         Decimal("0.01")
     ]
+    owed = pd.DataFrame({"net": pd.Series([1, None], dtype=object)})
+    assert _display.major_units(owed, columns=("net",))["net"].tolist() == [Decimal("0.01"), None]
+    assert _display.major_units(pd.Series([1], name="visits")).tolist() == [1]
 
 
 # --- at scale: short and quick, never all rows as text ----------------------------------

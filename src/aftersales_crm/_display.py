@@ -23,7 +23,7 @@ import html
 import importlib
 import math
 import re
-from collections.abc import Sequence, Sized
+from collections.abc import Mapping, Sequence, Sized
 from decimal import Decimal
 from typing import Any, Final, Literal, TypeAlias
 
@@ -41,8 +41,10 @@ __all__ = [
     "Displayed",
     "Head",
     "MoneyUnit",
+    "cell",
     "major_units",
     "money_unit",
+    "per_row_arrays",
     "snake_name",
 ]
 
@@ -296,18 +298,24 @@ def _fields(result: object) -> tuple[Any, ...]:
     return tuple(attrs.fields(kind)) if attrs.has(kind) else ()
 
 
-def _array_head(result: object, total: int | None) -> Head:
+def per_row_arrays(result: object) -> dict[str, Any]:
+    """The one-dimensional arrays among the attrs fields of ``result``, as long as the first."""
     arrays: dict[str, Any] = {}
     for field in _fields(result):
         value = getattr(result, field.name)
         if isinstance(value, np.ndarray) and value.ndim == 1:
-            if total is None:
-                total = len(value)
-            if len(value) == total:
-                arrays[field.name] = value
-    n = min(HEAD_ROWS, total or 0)
+            if arrays and len(value) != len(next(iter(arrays.values()))):
+                continue
+            arrays[field.name] = value
+    return arrays
+
+
+def _array_head(arrays: Mapping[str, Any], total: int | None) -> Head:
+    lengths = [len(a) for a in arrays.values()]
+    size = (lengths[0] if lengths else 0) if total is None else total
+    n = min(HEAD_ROWS, *lengths) if lengths else 0
     rows = tuple(tuple(cell(a[i]) for a in arrays.values()) for i in range(n))
-    return Head((), tuple(arrays), rows, total or 0)
+    return Head((), tuple(arrays), rows, size)
 
 
 class Displayed:
@@ -368,14 +376,20 @@ class Displayed:
         untyped: Any = self
         return attrs.evolve(untyped, **cut) if fields else self
 
+    def _display_arrays(self) -> Mapping[str, Any]:
+        """The per-row arrays shown without pandas, by column name (the attrs fields')."""
+        return per_row_arrays(self)
+
     def _display_head(self) -> Head:
         """The first rows as text: from ``to_pandas`` with pandas, else from the arrays."""
         total = self._display_total()
+        sample = self._display_sample(HEAD_ROWS)
         pd = _pandas()
-        to_pandas = getattr(self._display_sample(HEAD_ROWS), "to_pandas", None)
+        to_pandas = getattr(sample, "to_pandas", None)
         if pd is not None and callable(to_pandas):
             return _frame_head(to_pandas(), pd, total)
-        return _array_head(self, total)
+        shown = sample if isinstance(sample, Displayed) else self
+        return _array_head(shown._display_arrays(), total)
 
     def _display_size(self, head: Head) -> str:
         rows = "row" if head.total == 1 else "rows"

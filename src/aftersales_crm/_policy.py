@@ -259,6 +259,10 @@ class Labels(Displayed):
         named = "" if self.name is None else f" {self.name!r}"
         return f"Labels{named}"
 
+    def _display_arrays(self) -> Mapping[str, Any]:
+        ids = {} if self.ids is None else {self.key: self.ids}
+        return ids | {self.name or "label": self.values()}
+
     def _display_size(self, head: Head) -> str:
         counts = self.counts()
         if not counts:
@@ -360,6 +364,10 @@ class Scores(Displayed):
 
     def _display_title(self) -> str:
         return f"Scores {self.name!r}"
+
+    def _display_arrays(self) -> Mapping[str, Any]:
+        ids = {} if self.ids is None else {self.key: self.ids}
+        return ids | {self.name: self.values}
 
 
 @runtime_checkable

@@ -201,6 +201,9 @@ class FeatureTable(Displayed):
             f" as of {self.as_of.isoformat()})"
         )
 
+    def _display_arrays(self) -> Mapping[str, Any]:
+        return {self.key: self.ids, **self.columns}
+
     def row(self, id_: str) -> dict[str, Any]:
         """The features of the row with id ``id_`` as a dict of Python values.
 
