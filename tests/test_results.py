@@ -35,9 +35,12 @@ from aftersales_crm.features import CalibrationHoldout, FeatureTable
 from aftersales_crm.loyalty import LoyaltyValueMatrix
 from aftersales_crm.membership import (
     Ledger,
+    Levels,
     MemberLog,
     PointFlows,
     PointsRule,
+    Qualifying,
+    QualifyingLevels,
     Settlement,
     balances,
     club_kpis,
@@ -137,6 +140,16 @@ def responses() -> Responses:
     return Responses.from_tables(tables())
 
 
+@functools.cache
+def qualifying() -> Qualifying:
+    return Qualifying.from_awards(PointsRule().award(tables(), as_of=AS_OF))
+
+
+@functools.cache
+def levels() -> Levels:
+    return QualifyingLevels().levels(qualifying(), as_of=AS_OF)
+
+
 def _calibration() -> Any:
     h = simulate_bgnbd(np.full(300, 273.0), r=0.5, alpha=35.0, a=0.8, b=2.5, seed=1)
     later = np.random.default_rng(2).poisson(h.x / 2)
@@ -191,6 +204,10 @@ FACTORIES: dict[str, Callable[[], object]] = {
     ),
     "JoinsPerMonth": lambda: joins_per_month(tables(), as_of=AS_OF, since="2026-01-01"),
     "KpiCounts": lambda: club_kpis(tables(), as_of=AS_OF, since="2026-01-01").chapters,
+    "ClubKpis": lambda: club_kpis(tables(), as_of=AS_OF, since="2026-01-01"),
+    "Qualifying": qualifying,
+    "Levels": levels,
+    "LevelChanges": lambda: levels().changes,
     "Labels": lambda: abc().assign(feats()),
     "MasterDataQuality": lambda: master_data_quality(book(), as_of=AS_OF),
     "MatrixSummary": lambda: LoyaltyValueMatrix().fit(feats()).matrix(feats()),
@@ -205,7 +222,7 @@ FACTORIES: dict[str, Callable[[], object]] = {
     "VehicleAgeReport": lambda: VehicleAgeBand().report(feats()),
 }
 
-LABELLED = ("Labels", "Crosstab", "ParetoReport", "VehicleAgeReport", "MatrixSummary")
+LABELLED = ("Labels", "Crosstab", "ParetoReport", "VehicleAgeReport", "MatrixSummary", "Levels")
 """Types whose rows or cells are labels with an order: pandas gets ordered categoricals."""
 
 
@@ -313,17 +330,23 @@ def test_each_result_with_money_gives_exact_yuan_on_request(kind: type) -> None:
         assert [int(v * 100) for v in yuan] == minor[column].tolist()
 
 
+def categoricals(frame: Any) -> list[Any]:
+    """The categoricals of a Series or DataFrame: its values, index levels and columns."""
+    if isinstance(frame, pd.Series):
+        return [frame.cat]
+    levels = getattr(frame.index, "levels", [frame.index])
+    found = [level for level in levels if isinstance(level, pd.CategoricalIndex)]
+    return found + [frame[c].cat for c in frame.columns if frame[c].dtype == "category"]
+
+
 @pytest.mark.parametrize("name", LABELLED)
 def test_labels_in_pandas_are_ordered_categoricals_best_first(name: str) -> None:
     frame = FACTORIES[name]().to_pandas()  # type: ignore[attr-defined]
-    if isinstance(frame, pd.Series):
-        assert frame.cat.ordered
-        categories = frame.cat.categories
-    else:
-        levels = getattr(frame.index, "levels", [frame.index])
-        assert all(level.ordered for level in levels)
-        categories = levels[0].categories
-    assert len(categories) >= 2
+    found = categoricals(frame)
+    assert found, f"{name} has no categorical"
+    for categorical in found:
+        assert categorical.ordered
+        assert len(categorical.categories) >= 2
 
 
 def test_money_in_major_units_is_exact_beyond_float_precision() -> None:

@@ -37,7 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._args import as_of_date, to_time_zone
-from aftersales_crm._display import Displayed
+from aftersales_crm._display import Displayed, Head
 from aftersales_crm._optional import require
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.features import DEFAULT_TIME_ZONE, business_dates
@@ -182,8 +182,8 @@ class KpiCounts(Displayed):
         return pd.DataFrame(columns, index=pd.Index(self.ids, name="id"))
 
 
-@attrs.frozen(eq=False)
-class ClubKpis:
+@attrs.frozen(eq=False, repr=False)
+class ClubKpis(Displayed):
     """The club's KPIs at a date, per chapter, per dealer and network-wide.
 
     Attributes:
@@ -214,6 +214,30 @@ class ClubKpis:
     full_function_dealers: int
     as_of: date
     since: date | None
+
+    def to_pandas(self) -> Any:
+        """The counts of every chapter, every dealer and the network in one DataFrame.
+
+        Indexed by ``scope`` (``chapter``, ``dealer``, ``network``) and ``id``; the
+        columns are those of :meth:`KpiCounts.to_pandas` (needs the ``pandas`` extra).
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> frame = club_kpis(synthetic.tables(500, seed=2), as_of="2026-06-30").to_pandas()
+            >>> list(frame.index.names), bool(frame.loc[("network", "network"), "members"] > 0)
+            (['scope', 'id'], True)
+        """
+        pd = require("pandas", extra="pandas")
+        parts = {"chapter": self.chapters, "dealer": self.dealers, "network": self.network}
+        return pd.concat(
+            {scope: counts.to_pandas() for scope, counts in parts.items()}, names=["scope", "id"]
+        )
+
+    def _display_size(self, head: Head) -> str:
+        return (
+            f"{len(self.chapters):,} chapters, {len(self.dealers):,} dealers"
+            f" at {self.as_of.isoformat()}"
+        )
 
     @property
     def enrolment_rate(self) -> float:

@@ -21,7 +21,9 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from aftersales_crm._args import as_of_date, to_time_zone
+from aftersales_crm._args import as_of_date, positions, to_time_zone
+from aftersales_crm._display import Displayed
+from aftersales_crm._optional import require
 from aftersales_crm._params import (
     Constraint,
     LengthOf,
@@ -37,6 +39,7 @@ from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features import DEFAULT_TIME_ZONE, add_months, business_dates
 from aftersales_crm.membership._earning import Awards
 from aftersales_crm.segmentation._levels import LEVEL_NAMES, names_zh
+from aftersales_crm.values import Lang
 
 __all__ = ["LevelChanges", "Levels", "Qualifying", "QualifyingLevels", "value_levels"]
 
@@ -77,8 +80,8 @@ def _values(values: Any) -> NDArray[np.int64]:
     return _read_only(values, np.int64, "Qualifying value")
 
 
-@attrs.frozen(eq=False)
-class Qualifying:
+@attrs.frozen(eq=False, repr=False)
+class Qualifying(Displayed):
     """Qualifying value: what counts towards a member's level, one row per source.
 
     Kept apart from spendable points: a redemption is not a qualifying fact, so spending
@@ -143,9 +146,42 @@ class Qualifying:
         """Number of rows."""
         return len(self.source_id)
 
+    def take(self, rows: NDArray[np.intp]) -> Qualifying:
+        """The rows at positions ``rows``.
 
-@attrs.frozen(eq=False)
-class LevelChanges:
+        Examples:
+            >>> q = Qualifying.from_columns(member_id=["M1", "M2"], source_id=["a", "b"],
+            ...     at=["2026-01-05T02:00", "2026-03-01T02:00"], value=[3000, 4000])
+            >>> q.take(np.array([1])).member_id.tolist()
+            ['M2']
+        """
+        rows = positions(rows, len(self))
+        return Qualifying(
+            self.member_id[rows], self.source_id[rows], self.at[rows], self.value[rows]
+        )
+
+    def to_pandas(self) -> Any:
+        """A DataFrame, one row per source: member, source, when (UTC) and value (``pandas`` extra).
+
+        Examples:
+            >>> q = Qualifying.from_columns(member_id=["M1"], source_id=["a"],
+            ...     at=["2026-01-05T02:00"], value=[3000])
+            >>> q.to_pandas().columns.tolist()
+            ['member_id', 'source_id', 'at', 'value']
+        """
+        pd = require("pandas", extra="pandas")
+        return pd.DataFrame(
+            {
+                "member_id": self.member_id,
+                "source_id": self.source_id,
+                "at": self.at,
+                "value": self.value,
+            }
+        )
+
+
+@attrs.frozen(eq=False, repr=False)
+class LevelChanges(Displayed):
     """Level changes, derived from the qualifying value: one row per change, with its reason.
 
     Attributes:
@@ -211,6 +247,25 @@ class LevelChanges:
         """Hash by the number of changes."""
         return hash(len(self))
 
+    def to_pandas(self) -> Any:
+        """A DataFrame, one row per change, in member then day order (``pandas`` extra).
+
+        Examples:
+            >>> LevelChanges.from_rows([("M1", dt.date(2026, 1, 5), "", "gold", "r", 5)]).to_pandas().loc[0, "to_level"]
+            'gold'
+        """
+        pd = require("pandas", extra="pandas")
+        return pd.DataFrame(
+            {
+                "member_id": self.member_id,
+                "on": self.on,
+                "from_level": self.from_level,
+                "to_level": self.to_level,
+                "reason": self.reason,
+                "value": self.value,
+            }
+        )
+
     def rows(self) -> list[tuple[str, dt.date, str, str, str, int]]:
         """The changes as plain tuples, in member then day order.
 
@@ -232,8 +287,8 @@ class LevelChanges:
         ]
 
 
-@attrs.frozen(eq=False)
-class Levels:
+@attrs.frozen(eq=False, repr=False)
+class Levels(Displayed):
     """Each member's level at ``as_of`` and the changes that led there.
 
     Attributes:
@@ -289,6 +344,40 @@ class Levels:
             raise InvalidValue(msg, code="unknown_member")
         found = self.labels.values()[at]
         return None if found is None else str(found)
+
+    def to_pandas(self, lang: Lang = "en") -> Any:
+        """A DataFrame indexed by member id: the ``level`` and the qualifying ``value``.
+
+        The level is an ordered categorical of the level names in ``lang``, highest
+        first, NaN for a member without a level (needs the ``pandas`` extra).
+
+        Examples:
+            >>> q = Qualifying.from_columns(member_id=["M1", "M2"], source_id=["a", "b"],
+            ...     at=["2026-03-01T02:00", "2026-03-01T02:00"], value=[6000, 10])
+            >>> frame = QualifyingLevels().levels(q, as_of=dt.date(2026, 6, 30)).to_pandas("zh")
+            >>> frame.loc["M1", "level"], frame.index.name, frame["level"].cat.ordered
+            ('黄金', 'member_id', True)
+        """
+        pd = require("pandas", extra="pandas")
+        level = self.labels.to_pandas(lang)
+        return pd.DataFrame(
+            {"level": level.array, "value": self.value},
+            index=pd.Index(self.ids.astype(object), name="member_id"),
+        )
+
+    def take(self, rows: NDArray[np.intp]) -> Levels:
+        """The members at positions ``rows``, with every change (for a look at a few).
+
+        Examples:
+            >>> q = Qualifying.from_columns(member_id=["M1", "M2"], source_id=["a", "b"],
+            ...     at=["2026-03-01T02:00", "2026-03-01T02:00"], value=[6000, 10])
+            >>> QualifyingLevels().levels(q, as_of=dt.date(2026, 6, 30)).take(np.array([1])).ids.tolist()
+            ['M2']
+        """
+        rows = positions(rows, len(self))
+        return attrs.evolve(
+            self, ids=self.ids[rows], labels=self.labels.take(rows), value=self.value[rows]
+        )
 
     def counts(self) -> dict[str, int]:
         """Members per level, highest first.
@@ -432,7 +521,9 @@ class QualifyingLevels(BasePolicy):
         untyped: Any = tuple(names)
         return Levels(
             ids=ids,
-            labels=Labels(codes, untyped, names_zh(names)),
+            labels=Labels(
+                codes, untyped, names_zh(names), ids=ids, name=self.short_name, key="member_id"
+            ),
             value=values,
             changes=_changes(ids, changes, params),
             as_of=day,
@@ -735,7 +826,9 @@ def value_levels(
     untyped: Any = tuple(names)
     return Levels(
         ids=ids,
-        labels=Labels(codes, untyped, labels.names_zh),
+        labels=Labels(
+            codes, untyped, labels.names_zh, ids=ids, name="value_levels", key="member_id"
+        ),
         value=np.zeros(len(ids), dtype=np.int64),
         changes=LevelChanges.from_rows(changes),
         as_of=day,
