@@ -99,3 +99,13 @@ assert_type(
 assert_type(calendars.festivals(2026), tuple[tuple[calendars.Festival, date], ...])
 calendar: calendars.HolidayCalendar = weekends
 assert_type(calendar.name(date(2026, 10, 1)), str | None)
+
+# Results in a notebook: labels know their rows and name; money in yuan on request.
+tiers = policies.get_policy("pareto_abc").fit(feats).assign(feats)
+assert_type(tiers.name, str | None)
+assert_type(tiers.ids, NDArray[np.str_] | None)
+assert_type(tiers.label_names("zh"), tuple[str, ...])
+tiers.to_pandas(lang="zh")
+feats.to_pandas(money="major")
+assert_type(tiers._repr_html_(), str)
+assert_type(ParetoABC.short_name, str)
