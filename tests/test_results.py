@@ -533,3 +533,14 @@ def test_a_wide_result_shows_some_columns_in_text_and_all_in_html() -> None:
 
 def test_aftersales_crm_exports_no_display_internals() -> None:
     assert "Displayed" not in aftersales_crm.__all__
+
+
+@pytest.mark.parametrize("rows", [1, _display.HEAD_ROWS])
+@pytest.mark.parametrize("kind", cases())
+def test_the_rows_shown_are_the_first_rows_of_the_whole_frame(
+    kind: type, rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_display, "HEAD_ROWS", rows)  # 1: every result with rows is cut
+    result: Any = instance(kind)
+    whole = _display._frame_head(result.to_pandas(), pd, result._display_total())
+    assert result._display_head() == whole

@@ -25,7 +25,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence, Sized
 from decimal import Decimal
-from typing import Any, Final, Literal, TypeAlias
+from typing import Any, ClassVar, Final, Literal, TypeAlias
 
 import attrs
 import numpy as np
@@ -293,6 +293,27 @@ def _frame_head(frame: Any, pd: Any, total: int | None) -> Head:
     return Head(index, tuple(str(c) for c in top.columns), tuple(rows), size)
 
 
+def _cut(value: Any, n: int, total: int) -> Any:
+    """``value`` with every array of ``total`` rows cut to its first ``n``, however nested.
+
+    Arrays in mappings (keys by column) and in attrs fields (figures per measure) are cut
+    too; whatever holds no such array is returned as it is.
+    """
+    if isinstance(value, np.ndarray):
+        return value[:n] if value.shape[:1] == (total,) else value
+    if isinstance(value, Mapping):
+        cut = {key: _cut(item, n, total) for key, item in value.items()}
+        same = all(cut[key] is item for key, item in value.items())
+        return value if same else cut
+    changes = {
+        f.name: _cut(getattr(value, f.name), n, total)
+        for f in _fields(value)
+        if f.init and not f.name.startswith("_")
+    }
+    changes = {name: item for name, item in changes.items() if item is not getattr(value, name)}
+    return attrs.evolve(value, **changes) if changes else value
+
+
 def _fields(result: object) -> tuple[Any, ...]:
     kind: Any = type(result)
     return tuple(attrs.fields(kind)) if attrs.has(kind) else ()
@@ -349,6 +370,10 @@ class Displayed:
 
     __slots__ = ()
 
+    _display_whole: ClassVar[bool] = False
+    """Convert the whole result for display: for results of a row per dealer or group,
+    few enough, whose rows are held in ways the generic cut cannot see (tuples)."""
+
     def _display_title(self) -> str:
         """The first words of the display: the type's name (and the result's own name)."""
         return type(self).__name__
@@ -360,21 +385,12 @@ class Displayed:
     def _display_sample(self, n: int) -> object:
         """The result cut to its first ``n`` rows (itself for a small summary)."""
         total = self._display_total()
-        if total is None or total <= n:
+        if total is None or total <= n or self._display_whole:
             return self
         take = getattr(self, "take", None)
         if callable(take):
             return take(np.arange(n))
-        fields = _fields(self)
-        cut = {
-            f.name: getattr(self, f.name)[:n]
-            for f in fields
-            if f.init
-            and isinstance(getattr(self, f.name), np.ndarray)
-            and getattr(self, f.name).shape[:1] == (total,)
-        }
-        untyped: Any = self
-        return attrs.evolve(untyped, **cut) if fields else self
+        return _cut(self, n, total)
 
     def _display_arrays(self) -> Mapping[str, Any]:
         """The per-row arrays shown without pandas, by column name (the attrs fields')."""

@@ -170,6 +170,8 @@ class RecoveryTable(Displayed):
         ([0, 0, 0, 0], [0.09, 0.19, 0.54, 0.82])
     """
 
+    _display_whole = True  # a row per outcome, the outcomes a tuple
+
     outcomes: tuple[RecoveryOutcome, ...]
     n: NDArray[np.int64]
     returned: NDArray[np.int64]

@@ -27,7 +27,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from aftersales_crm._args import as_of_instant, language
+from aftersales_crm._args import as_of_instant, language, positions
 from aftersales_crm._display import Displayed
 from aftersales_crm._optional import require
 from aftersales_crm._transitions import (
@@ -249,6 +249,28 @@ class MemberStates(Displayed):
     def __len__(self) -> int:
         """Number of members."""
         return len(self.state)
+
+    def take(self, rows: NDArray[np.intp]) -> MemberStates:
+        """The members at positions ``rows`` (the chapters they may belong to kept whole).
+
+        Examples:
+            >>> from datetime import datetime, timezone
+            >>> from aftersales_crm.records import MemberApplied
+            >>> at = datetime(2026, 3, 1, tzinfo=timezone.utc)
+            >>> log = MemberLog.from_records([
+            ...     MemberApplied(id=f"M{i}", customer_id=f"C{i}", chapter_id="CH1", at=at) for i in (1, 2)])
+            >>> log.states(at).take(np.array([1])).member_ids.tolist()
+            ['M2']
+        """
+        rows = positions(rows, len(self))
+        return attrs.evolve(
+            self,
+            member_ids=self.member_ids[rows],
+            state=self.state[rows],
+            chapter=self.chapter[rows],
+            since=self.since[rows],
+            joined_at=self.joined_at[rows],
+        )
 
     def counts(self) -> dict[str, int]:
         """Members per state, in the order of :class:`MemberState`, empty states left out.

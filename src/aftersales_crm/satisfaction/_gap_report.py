@@ -161,6 +161,8 @@ class BeliefGap(Displayed):
         ([1], [1])
     """
 
+    _display_whole = True  # a row per dealer, the dealers a tuple
+
     instrument: Instrument
     dealers: tuple[str, ...]
     expected: Mapping[str, Figure]
@@ -479,6 +481,8 @@ class GapReport(Displayed):
         >>> bool((report.flagged["gap3_on_time"] == (report["gap3_on_time"] > 0.1)).all())
         True
     """
+
+    _display_whole = True  # a row per dealer, the dealers a tuple
 
     GAPS: ClassVar[tuple[str, ...]] = (
         "gap1",
