@@ -50,8 +50,11 @@ pytest:
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --hypothesis-profile=ci --cov=aftersales_crm --cov-branch \
 		--cov-report=term --cov-fail-under=95 $(PYTEST_ARGS)
 
+# The site builds with --strict (a broken Markdown link or unknown cross-reference fails),
+# then tools/check_site.py reads every built page for a raw Sphinx role or a broken link.
 docs:
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	$(BIN)/python tools/check_site.py site
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/run.py
