@@ -464,7 +464,8 @@ LOYALTY: Final = declare_kind(
         protocol=LoyaltyRule,
     )
 )
-"""Loyalty rules: first-maintenance return, service-interval status, the loyalty × value matrix."""
+"""Loyalty rules: first-maintenance return, service-interval status, churn risk (P(alive)
+bands), the loyalty × value matrix."""
 
 POINTS: Final = declare_kind(
     PolicyKindSpec(
