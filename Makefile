@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint typecheck imports pytest docs bench clean
+.PHONY: demo test lint typecheck imports pytest docs bench dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,11 +50,21 @@ pytest:
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --hypothesis-profile=ci --cov=aftersales_crm --cov-branch \
 		--cov-report=term --cov-fail-under=95 $(PYTEST_ARGS)
 
+# The site builds with --strict (a broken Markdown link or unknown cross-reference fails),
+# then tools/check_site.py reads every built page for a raw Sphinx role or a broken link.
 docs:
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	$(BIN)/python tools/check_site.py site
+
+# The sdist and the wheel in dist/, with CHANGELOG.md built from changelog.d/ first (the sdist
+# carries it). tests/test_wheel.py installs a wheel built the same way in a fresh environment.
+dist: $(VENV)/.installed-dev
+	rm -rf dist
+	$(BIN)/python tools/changelog.py CHANGELOG.md
+	$(BIN)/python -m hatchling build -d dist
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) site .coverage
+	rm -rf $(VENV) site dist CHANGELOG.md .coverage

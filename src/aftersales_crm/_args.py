@@ -2,7 +2,7 @@
 
 One place for the rules every public function shares, so ``as_of`` means the same in
 features, segmentation and loyalty. Each check returns the value in its canonical form or
-raises :class:`~aftersales_crm.errors.InvalidValue` with code ``"invalid_argument"``
+raises [`InvalidValue`][aftersales_crm.errors.InvalidValue] with code ``"invalid_argument"``
 naming the parameter, the value and its type.
 """
 
@@ -96,11 +96,11 @@ _SHORT_CHARS: Final = 80
 
 
 def as_of_date(value: object, *, parameter: str = "as_of") -> date:
-    """``value`` as a date: a :class:`datetime.date` that is not a datetime, or ISO text.
+    """``value`` as a date: a ``datetime.date`` that is not a datetime, or ISO text.
 
     A datetime is refused rather than cut to its date: which date an instant falls on
     depends on the time zone. The day must lie in
-    :data:`~aftersales_crm.values.EARLIEST_DATE` … :data:`~aftersales_crm.values.LATEST_DATE`,
+    [`EARLIEST_DATE`][aftersales_crm.values.EARLIEST_DATE] … [`LATEST_DATE`][aftersales_crm.values.LATEST_DATE],
     the dates records and tables hold, so that every kernel's calendar arithmetic stays
     inside what ``datetime.date`` and ``datetime64`` represent.
 
@@ -149,8 +149,8 @@ def as_of_instant(value: object, *, parameter: str = "as_of") -> datetime:
     """``value`` as a timezone-aware datetime in the instants the library handles.
 
     A naive datetime is refused: which moment it names depends on a time zone. The instant
-    must lie from :data:`~aftersales_crm.values.EARLIEST_INSTANT` up to (excluded)
-    :data:`~aftersales_crm.values.LATEST_INSTANT`.
+    must lie from [`EARLIEST_INSTANT`][aftersales_crm.values.EARLIEST_INSTANT] up to (excluded)
+    [`LATEST_INSTANT`][aftersales_crm.values.LATEST_INSTANT].
 
     Raises:
         InvalidValue: not an aware datetime (code ``"as_of"``), or out of range (code
@@ -227,7 +227,7 @@ def real_number(value: object, *, parameter: str, minimum: float, above: bool = 
 
 
 def to_time_zone(value: object, *, parameter: str = "time_zone") -> dt.tzinfo:
-    """A time zone from an IANA name (``"Asia/Shanghai"``) or a :class:`~datetime.tzinfo`.
+    """A time zone from an IANA name (``"Asia/Shanghai"``) or a ``tzinfo``.
 
     Args:
         value: the IANA name, or a tzinfo such as ``datetime.UTC``.
@@ -409,8 +409,8 @@ def date_array(
 
     Raises:
         InvalidValue: not dates, or a date outside
-            :data:`~aftersales_crm.values.EARLIEST_DATE` …
-            :data:`~aftersales_crm.values.LATEST_DATE` (code ``"date_range"``).
+            [`EARLIEST_DATE`][aftersales_crm.values.EARLIEST_DATE] …
+            [`LATEST_DATE`][aftersales_crm.values.LATEST_DATE] (code ``"date_range"``).
 
     Examples:
         >>> date_array(["2026-01-31", "NaT"], parameter="days").tolist()
@@ -430,8 +430,8 @@ def instant_array(value: object, *, parameter: str) -> NDArray[np.datetime64]:
 
     Raises:
         InvalidValue: not instants, or one outside
-            :data:`~aftersales_crm.values.EARLIEST_INSTANT` …
-            :data:`~aftersales_crm.values.LATEST_INSTANT` (code ``"instant_range"``).
+            [`EARLIEST_INSTANT`][aftersales_crm.values.EARLIEST_INSTANT] …
+            [`LATEST_INSTANT`][aftersales_crm.values.LATEST_INSTANT] (code ``"instant_range"``).
 
     Examples:
         >>> instant_array(["2026-01-31T10:00"], parameter="at").dtype

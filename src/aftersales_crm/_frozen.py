@@ -1,8 +1,8 @@
 """Pickling for the frozen classes that hold read-only mappings (``MappingProxyType``).
 
-A ``MappingProxyType`` cannot be pickled, so :class:`~aftersales_crm.records.Book`,
-:class:`~aftersales_crm.tables.Tables`, :class:`~aftersales_crm.features.FeatureTable` and
-the synthetic columns pickle through :func:`frozen_reduce`: the constructor arguments, each
+A ``MappingProxyType`` cannot be pickled, so [`Book`][aftersales_crm.records.Book],
+[`Tables`][aftersales_crm.tables.Tables], [`FeatureTable`][aftersales_crm.features.FeatureTable] and
+the synthetic columns pickle through ``frozen_reduce``: the constructor arguments, each
 read-only mapping as a plain dict, rebuilt on load with the same read-only mappings and
 read-only arrays. Pickling is what ``multiprocessing``, dask and result caches use.
 """

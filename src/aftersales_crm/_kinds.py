@@ -2,10 +2,10 @@
 
 A *policy kind* (tier, dimension, loyalty, the club's points, level and card rules,
 satisfaction scorers, complaint service levels, care and contact rules, churn models)
-is declared once as a :class:`PolicyKindSpec`. The
-conformance kit of :mod:`aftersales_crm.testing` reads the declaration to know how to run a
+is declared once as a [`PolicyKindSpec`][aftersales_crm.policies.PolicyKindSpec]. The
+conformance kit of [`aftersales_crm.testing`][aftersales_crm.testing] reads the declaration to know how to run a
 policy of the kind on the kind's sample input, what type its result must have, and which
-families of checks apply. A new kind is added by declaring it with :func:`declare_kind`;
+families of checks apply. A new kind is added by declaring it with [`declare_kind`][aftersales_crm.policies.declare_kind];
 neither the kit nor this module is edited.
 """
 
@@ -52,7 +52,7 @@ class Reads(StrEnum):
     """
 
     FEATURES = "features"
-    """A :class:`~aftersales_crm.features.FeatureTable`: one row per customer."""
+    """A [`FeatureTable`][aftersales_crm.features.FeatureTable]: one row per customer."""
 
     FACTS = "facts"
     """Facts (repair orders, contacts, points entries…) up to an ``as_of`` day."""
@@ -91,7 +91,7 @@ class CheckFamily(StrEnum):
     """Results over a range of days (care tasks): the result of a range is the union of the
     results of two halves that split it (``[a, c]`` from ``[a, b]`` and ``[b+1, c]``), so an
     agenda asked day by day, week by week or all at once holds the same tasks. Needs a
-    :class:`FactSample` with :attr:`~FactSample.days`."""
+    [`FactSample`][aftersales_crm.policies.FactSample] with [`days`][aftersales_crm.policies.FactSample]."""
 
 
 def _tuple(values: Sequence[Any]) -> tuple[Any, ...]:
@@ -117,11 +117,11 @@ def _days(value: object) -> tuple[date, date] | None:
 class FactSample:
     """Sample input of a kind that folds facts: facts up to ``as_of``, and facts after it.
 
-    The conformance kit rearranges :attr:`facts` (permutes them, repeats some, adds the
-    :attr:`future` ones) with :meth:`evolve`-like copies and hands each copy to the kind's
+    The conformance kit rearranges ``facts`` (permutes them, repeats some, adds the
+    ``future`` ones) with ``evolve``-like copies and hands each copy to the kind's
     ``run``, which turns it into whatever the policy reads (a tuple of records, a Book,
     tables). Kinds whose policies plan over a range of days (care rules) also read
-    :attr:`days`, which the ``agenda`` checks split (:meth:`with_days`).
+    ``days``, which the ``agenda`` checks split ([`with_days`][aftersales_crm.policies.FactSample.with_days]).
 
     Attributes:
         facts: the facts dated on or before ``as_of``, each an immutable value.
@@ -214,25 +214,25 @@ class PolicyKindSpec:
     """The declaration of a policy kind: what it reads, its verbs, its result, its checks.
 
     A policy says which kind it is with its class attribute ``kind`` (the spec's
-    :attr:`name`). The conformance kit runs every policy with the spec's :meth:`run`
-    (fitting it first with :meth:`fit` when it is population-relative and the kind has a
-    ``fit`` verb) on the spec's sample input, checks the result is a :attr:`result`, and
-    runs the shared checks plus the families in :attr:`checks`.
+    ``name``). The conformance kit runs every policy with the spec's [`run`][aftersales_crm.policies.PolicyKindSpec.run]
+    (fitting it first with [`fit`][aftersales_crm.policies.PolicyKindSpec.fit] when it is population-relative and the kind has a
+    ``fit`` verb) on the spec's sample input, checks the result is a ``result``, and
+    runs the shared checks plus the families in ``checks``.
 
     Attributes:
         name: the kind's name, lower snake case (``"tier"``).
         reads: what its policies read: features, facts or a ledger.
         verbs: the methods its policies have besides ``get_params``/``set_params``, in
             the order they are called (``("fit", "assign")``); the last one gives the result.
-        result: the type of the result (:class:`~aftersales_crm.policies.Labels`,
-            :class:`~aftersales_crm.policies.Scores`, or any class), or the
+        result: the type of the result ([`Labels`][aftersales_crm.policies.Labels],
+            [`Scores`][aftersales_crm.policies.Scores], or any class), or the
             ``"module:Class"`` path of one, imported when first needed (so a kind is
             declared before the package of its result is imported); see
-            :attr:`result_type`.
+            [`result_type`][aftersales_crm.policies.PolicyKindSpec.result_type].
         sample: the sample input of the conformance kit, a function of no arguments or
             the ``"module:function"`` path of one (imported when first needed); for
-            :attr:`Reads.FACTS` a function returning a :class:`FactSample`.
-        checks: the check families that apply (:class:`CheckFamily`).
+            [`Reads.FACTS`][aftersales_crm.policies.Reads.FACTS] a function returning a [`FactSample`][aftersales_crm.policies.FactSample].
+        checks: the check families that apply ([`CheckFamily`][aftersales_crm.policies.CheckFamily]).
         description: what a policy of the kind decides, in one sentence.
         protocol: the ``typing.Protocol`` its policies satisfy, if there is one.
         runner: how to run a ready policy on an input, ``runner(policy, input)``, or the
@@ -283,7 +283,7 @@ class PolicyKindSpec:
 
     @property
     def result_type(self) -> type:
-        """The class of the kind's results (:attr:`result`, imported if it is a path).
+        """The class of the kind's results (``result``, imported if it is a path).
 
         Examples:
             >>> policy_kind("tier").result_type.__name__, policy_kind("points").result_type.__name__
@@ -309,7 +309,7 @@ class PolicyKindSpec:
         return "fit" in self.verbs
 
     def sample_input(self) -> Any:
-        """The kind's sample input (calls :attr:`sample`, importing it first if it is a path).
+        """The kind's sample input (calls ``sample``, importing it first if it is a path).
 
         Examples:
             >>> spec = attrs.evolve(policy_kind("tier"), sample=lambda: "rows")
@@ -464,7 +464,8 @@ LOYALTY: Final = declare_kind(
         protocol=LoyaltyRule,
     )
 )
-"""Loyalty rules: first-maintenance return, service-interval status, the loyalty × value matrix."""
+"""Loyalty rules: first-maintenance return, service-interval status, churn risk (P(alive)
+bands), the loyalty × value matrix."""
 
 POINTS: Final = declare_kind(
     PolicyKindSpec(
@@ -581,4 +582,4 @@ CHURN_MODEL: Final = declare_kind(
         " customer (P(alive)), from their repeat visits, recency and age",
     )
 )
-"""Churn models: BG/NBD and Pareto/NBD (:mod:`aftersales_crm.clv`), scoring P(alive)."""
+"""Churn models: BG/NBD and Pareto/NBD ([`aftersales_crm.clv`][aftersales_crm.clv]), scoring P(alive)."""

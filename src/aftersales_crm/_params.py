@@ -1,16 +1,16 @@
 """Declarative parameter constraints: a policy states each parameter's type and range once.
 
 As scikit-learn's ``_parameter_constraints``: a policy class holds a mapping
-``parameter_constraints`` from each constructor parameter to a :class:`Constraint`, and
-:func:`validate_params` checks the stored values against it, in ``fit`` and ``assign``
+``parameter_constraints`` from each constructor parameter to a [`Constraint`][aftersales_crm.policies.Constraint], and
+[`validate_params`][aftersales_crm.policies.validate_params] checks the stored values against it, in ``fit`` and ``assign``
 (never in ``__init__``, which stores values unchanged). A broken rule raises one
-:class:`~aftersales_crm.errors.InvalidValue` naming the policy, the parameter, what was
+[`InvalidValue`][aftersales_crm.errors.InvalidValue] naming the policy, the parameter, what was
 given and the rule, with the code ``"invalid_parameter"``::
 
     ParetoABC: shares=(0.2, 0.3, 0.4) is invalid: the shares must sum to 1
 
-A constraint may refer to another parameter: :class:`Param` for its value (``lost_after``
-at least ``swinging_after``), :class:`LengthOf` for its length (one name per threshold).
+A constraint may refer to another parameter: [`Param`][aftersales_crm.policies.Param] for its value (``lost_after``
+at least ``swinging_after``), [`LengthOf`][aftersales_crm.policies.LengthOf] for its length (one name per threshold).
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def invalid(policy: object, parameter: str, value: object, rule: str) -> Invalid
 
 
 class _Broken(Exception):
-    """A value breaks its constraint; the validator turns it into :class:`InvalidValue`."""
+    """A value breaks its constraint; the validator turns it into [`InvalidValue`][aftersales_crm.errors.InvalidValue]."""
 
     def __init__(self, rule: str) -> None:
         super().__init__(rule)
@@ -131,8 +131,8 @@ def _g(bound: Any) -> str:
 class Constraint(abc.ABC):
     """The type and range of one policy parameter.
 
-    :meth:`check` returns the value in the form the policy computes with (a tuple of
-    floats, an int) or raises; :attr:`rule` says what is expected, for messages and docs.
+    [`check`][aftersales_crm.policies.Constraint.check] returns the value in the form the policy computes with (a tuple of
+    floats, an int) or raises; [`rule`][aftersales_crm.policies.Constraint.rule] says what is expected, for messages and docs.
 
     Examples:
         >>> Numbers(order="decreasing", low=0).rule
@@ -249,7 +249,7 @@ class Numbers(Constraint):
         low: the smallest number allowed (inclusive).
         high: the largest number allowed (inclusive).
         order: ``"increasing"`` or ``"decreasing"`` (strictly), or ``""`` for any order.
-        count: exactly this many numbers (an int or a :class:`LengthOf`).
+        count: exactly this many numbers (an int or a [`LengthOf`][aftersales_crm.policies.LengthOf]).
         min_count: at least this many numbers (default 1).
         max_count: at most this many numbers.
         too_many: the rule when there are more than ``max_count`` (default "expected at
@@ -288,7 +288,7 @@ class Numbers(Constraint):
         return text + (f", {bounds}" if bounds else "")
 
     def check(self, value: Any, params: Mapping[str, Any]) -> tuple[Any, ...]:
-        """``value`` as a tuple of floats (of ints when :attr:`whole`)."""
+        """``value`` as a tuple of floats (of ints when ``whole``)."""
         count = _resolve(self.count, params)
         if not isinstance(value, Sequence) or isinstance(value, str):
             raise _Broken(f"expected at least {self.min_count} numbers")
@@ -485,7 +485,7 @@ class TimeZone(Constraint):
         return "expected an IANA time zone name such as 'Asia/Shanghai'"
 
     def check(self, value: Any, params: Mapping[str, Any]) -> str:
-        """``value`` itself, once :func:`zoneinfo` knows it."""
+        """``value`` itself, once ``zoneinfo`` knows it."""
         if not isinstance(value, str):
             raise _Broken(self.rule)
         try:
@@ -527,12 +527,12 @@ def validate_params(policy: object, *names: str) -> dict[str, Any]:
     """The policy's parameters checked against its ``parameter_constraints``, normalised.
 
     Parameters are checked in the order the constraints are declared; a constraint that
-    refers to another parameter (:class:`Param`, :class:`LengthOf`) sees that parameter
+    refers to another parameter ([`Param`][aftersales_crm.policies.Param], [`LengthOf`][aftersales_crm.policies.LengthOf]) sees that parameter
     checked when it comes earlier, as given otherwise.
 
     Args:
         policy: a policy whose class declares ``parameter_constraints``, a mapping from
-            each parameter name to its :class:`Constraint`; a class without them has
+            each parameter name to its [`Constraint`][aftersales_crm.policies.Constraint]; a class without them has
             nothing to check.
         *names: check only these parameters (default: all of them).
 

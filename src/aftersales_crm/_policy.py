@@ -4,7 +4,7 @@ A policy is a small object with keyword-only parameters (the domain's numbers as
 stored unchanged, no work in ``__init__``), ``get_params``/``set_params``/``clone``, a
 ``fit`` that returns a fitted *copy* (state in trailing-underscore attributes) and an
 ``assign`` that returns one label per input row, in input order. Per-row results are
-:class:`Labels` (categories) or :class:`Scores` (numbers).
+[`Labels`][aftersales_crm.policies.Labels] (categories) or [`Scores`][aftersales_crm.policies.Scores] (numbers).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ __all__ = [
 
 PolicyKind: TypeAlias = str
 """The name of a policy kind (``"tier"``, ``"dimension"``, ``"loyalty"``, or any kind declared
-with :func:`~aftersales_crm.policies.declare_kind`): the type of a policy's ``kind``."""
+with [`declare_kind`][aftersales_crm.policies.declare_kind]): the type of a policy's ``kind``."""
 
 _MISSING = NONE_CODE
 
@@ -280,11 +280,11 @@ def _floats(values: NDArray[Any]) -> NDArray[np.float64]:
 
 @attrs.frozen(eq=False, repr=False)
 class Scores(Displayed):
-    """One number per row: the numeric sibling of :class:`Labels`.
+    """One number per row: the numeric sibling of [`Labels`][aftersales_crm.policies.Labels].
 
     A score, a probability or any measure a policy gives each customer, as a float64
     array aligned with the rows the policy read, NaN where a row has none (the ``-1`` of
-    Labels). With the rows' ids, :meth:`to_pandas` gives a Series indexed by them.
+    Labels). With the rows' ids, [`to_pandas`][aftersales_crm.policies.Scores.to_pandas] gives a Series indexed by them.
 
     Attributes:
         values: float64 array of shape (n_rows,), NaN where a row has no score.
@@ -352,7 +352,7 @@ class Scores(Displayed):
         return attrs.evolve(self, values=self.values[rows], ids=ids)
 
     def to_pandas(self) -> Any:
-        """A pandas Series named :attr:`name`, indexed by the ids (needs the ``pandas`` extra).
+        """A pandas Series named ``name``, indexed by the ids (needs the ``pandas`` extra).
 
         Examples:
             >>> series = Scores(np.array([0.5, np.nan]), np.array(["C1", "C2"]), name="p").to_pandas()
@@ -439,7 +439,7 @@ class SatisfactionScorer(Protocol):
 
     A scorer reads survey responses, not customer features: it has parameters and a
     ``score`` verb giving one score per response, in input order
-    (:class:`~aftersales_crm.satisfaction.SurveyScores`).
+    ([`SurveyScores`][aftersales_crm.satisfaction.SurveyScores]).
 
     Examples:
         >>> from aftersales_crm.satisfaction import CsiIndex
@@ -463,7 +463,7 @@ class SatisfactionScorer(Protocol):
 
 
 def check_is_fitted(policy: object) -> None:
-    """Raise :class:`~aftersales_crm.errors.NotFittedError` unless ``policy`` has fitted state.
+    """Raise [`NotFittedError`][aftersales_crm.errors.NotFittedError] unless ``policy`` has fitted state.
 
     Fitted state is any attribute whose name ends with an underscore (``cutoffs_``).
 
@@ -490,8 +490,8 @@ def check_is_fitted(policy: object) -> None:
 class Parameterised:
     """Parameters as scikit-learn keeps them: ``get_params``, ``set_params``, ``clone``, ``repr``.
 
-    The base of :class:`BasePolicy`, and of estimators that are not policies (a fit on other
-    inputs than a FeatureTable, such as :class:`~aftersales_crm.satisfaction.KeyDrivers`).
+    The base of [`BasePolicy`][aftersales_crm.policies.BasePolicy], and of estimators that are not policies (a fit on other
+    inputs than a FeatureTable, such as ``KeyDrivers``).
     Subclasses declare keyword-only ``__init__`` parameters and store each unchanged under
     its own name, and may state each parameter's rule in ``parameter_constraints``.
 
@@ -504,7 +504,7 @@ class Parameterised:
     """
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = MappingProxyType({})
-    """Each parameter's type and range (:class:`~aftersales_crm.policies.Constraint`)."""
+    """Each parameter's type and range ([`Constraint`][aftersales_crm.policies.Constraint])."""
 
     @classmethod
     def _param_names(cls) -> tuple[str, ...]:
@@ -583,7 +583,7 @@ class BasePolicy(Parameterised):
 
     Subclasses declare keyword-only ``__init__`` parameters and store each unchanged under
     its own name; everything else comes from here. ``fit`` checks the parameters against
-    the class's ``parameter_constraints`` (:func:`~aftersales_crm.policies.validate_params`),
+    the class's ``parameter_constraints`` ([`validate_params`][aftersales_crm.policies.validate_params]),
     clones the policy and calls ``_fit(features)`` on the clone, which sets
     trailing-underscore state. A policy that needs no population does not override
     ``_fit``. BasePolicy is a plain class (not attrs), so a user's plain class works the

@@ -1,12 +1,12 @@
 """Folding facts through a transition table: the one kernel of every state folded from facts.
 
 A *transition table* says, for each kind of fact (an *event*), which states it may follow
-(``None``: before any fact) and which state it leads to. :class:`Transitions` compiles
-such a table to arrays once; :meth:`Transitions.fold` then orders the facts of many
+(``None``: before any fact) and which state it leads to. ``Transitions`` compiles
+such a table to arrays once; ``Transitions.fold`` then orders the facts of many
 entities at once (by entity, instant, the rank of the event at the same instant, fact
 id), gives the state after each fact and flags every fact that cannot follow the one
-before it. The club's members (:mod:`aftersales_crm.membership`) and complaints
-(:mod:`aftersales_crm.complaints`) both fold through it; each names its own states,
+before it. The club's members ([`aftersales_crm.membership`][aftersales_crm.membership]) and complaints
+([`aftersales_crm.complaints`][aftersales_crm.complaints]) both fold through it; each names its own states,
 events and error messages.
 """
 
@@ -118,7 +118,7 @@ def last_upto(
 
 @attrs.frozen(eq=False)
 class Folded:
-    """Facts folded through a :class:`Transitions` table, in their order.
+    """Facts folded through a ``Transitions`` table, in their order.
 
     Attributes:
         order: int array of shape (n_facts,): the given facts' positions, in fold order
@@ -224,7 +224,7 @@ class Transitions(Generic[S, E]):
 
         Args:
             entity: each fact's entity (an int code).
-            event: each fact's event code (its position in :attr:`events`).
+            event: each fact's event code (its position in ``events``).
             at: each fact's instant (any sortable array).
             fact_id: each fact's id, the last tie-breaker.
 

@@ -1,9 +1,9 @@
 """The one error family of aftersales_crm.
 
-Every error the library raises on purpose derives from :class:`AftersalesError` and also
-from the builtin exception callers already catch: an invalid VIN is a :class:`ValueError`,
-adding yuan to dollars is a :class:`TypeError`, an unknown policy name is a
-:class:`LookupError`. Each class has a stable machine ``code`` (a short snake_case string
+Every error the library raises on purpose derives from [`AftersalesError`][aftersales_crm.errors.AftersalesError] and also
+from the builtin exception callers already catch: an invalid VIN is a ``ValueError``,
+adding yuan to dollars is a ``TypeError``, an unknown policy name is a
+``LookupError``. Each class has a stable machine ``code`` (a short snake_case string
 that never changes between releases), and each raised instance may refine it with a more
 specific code such as ``"vin_checksum"``. Messages name the rule and the values involved.
 
@@ -161,8 +161,8 @@ class TableValidationError(InvalidValue):
     """Tables failed validation; ``problems`` lists every problem of every table at once.
 
     Problems are grouped by table (in the order the tables are named, building order for
-    :class:`~aftersales_crm.tables.Tables`), each table's in row order, problems of whole
-    columns (row ``-1``) first. The message lists up to :attr:`max_listed` problems of
+    [`Tables`][aftersales_crm.tables.Tables]), each table's in row order, problems of whole
+    columns (row ``-1``) first. The message lists up to ``max_listed`` problems of
     each table.
 
     Args:
@@ -358,7 +358,7 @@ class PolicyNameClash(AftersalesError, LookupError):
 class UnknownFeatureError(InvalidValue, KeyError):
     """A FeatureTable has no column (or no row) of that name.
 
-    Also a :class:`KeyError`, as a missing mapping key is; the message suggests close
+    Also a ``KeyError``, as a missing mapping key is; the message suggests close
     names.
 
     Examples:
@@ -378,7 +378,7 @@ class UnknownFeatureError(InvalidValue, KeyError):
 class UnknownNameError(InvalidValue, KeyError):
     """A name looked up among a fixed set of names is not one of them (a matrix cell).
 
-    Also a :class:`KeyError`, as a missing mapping key is.
+    Also a ``KeyError``, as a missing mapping key is.
 
     Examples:
         >>> err = UnknownNameError("'XY' is not a cell of the matrix; the cells are AD, AG, ...")

@@ -3,34 +3,34 @@
 Every segmentation, tiering and loyalty rule of the library is a *policy*: a small object
 with keyword-only parameters, ``get_params``/``set_params``, a ``fit`` that returns a fitted
 copy and an ``assign`` that returns one label per customer, in the input order
-(:class:`Policy`; per-row results are :class:`Labels` or :class:`Scores`). The owners'
+([`Policy`][aftersales_crm.policies.Policy]; per-row results are [`Labels`][aftersales_crm.policies.Labels] or [`Scores`][aftersales_crm.policies.Scores]). The owners'
 club's rules are policies too, with the verbs of their kinds: a points rule (kind
 ``points``) folds facts into awards with ``award``, a level rule (``level``) folds
 qualifying value into ``levels``, and a card policy (``card``) gives one card per
 customer with ``assign``. Each policy
 states its parameters' types and ranges once, in ``parameter_constraints``
-(:class:`Whole`, :class:`Numbers`, :class:`Names`… checked by :func:`validate_params`).
-:func:`get_policy` builds one from its name, for the command line, configuration files and
+([`Whole`][aftersales_crm.policies.Whole], [`Numbers`][aftersales_crm.policies.Numbers], [`Names`][aftersales_crm.policies.Names]… checked by [`validate_params`][aftersales_crm.policies.validate_params]).
+[`get_policy`][aftersales_crm.policies.get_policy] builds one from its name, for the command line, configuration files and
 quick notebook use.
 
 What a policy reads, its verbs, its result and the conformance checks that apply to it
-come from its *kind*, declared as data (:class:`PolicyKindSpec`, :func:`declare_kind`,
-:func:`policy_kind`); ``tier``, ``dimension``, ``loyalty``, ``points``, ``level`` and
+come from its *kind*, declared as data ([`PolicyKindSpec`][aftersales_crm.policies.PolicyKindSpec], [`declare_kind`][aftersales_crm.policies.declare_kind],
+[`policy_kind`][aftersales_crm.policies.policy_kind]); ``tier``, ``dimension``, ``loyalty``, ``points``, ``level`` and
 ``card`` are declared by the library, and a new kind is added by declaring it.
 
-The registry is data: :data:`BUILT_INS` maps each name to ``"module:Class"`` and
-:data:`ALIASES` maps the other accepted names to it. Nothing is imported until a policy is
+The registry is data: [`BUILT_INS`][aftersales_crm.policies.BUILT_INS] maps each name to ``"module:Class"`` and
+[`ALIASES`][aftersales_crm.policies.ALIASES] maps the other accepted names to it. Nothing is imported until a policy is
 asked for. Names are case-insensitive and ``-`` equals ``_``.
 
 Other packages add policies through the entry-point group ``aftersales_crm.policies``
-(:data:`ENTRY_POINT_GROUP`)::
+([`ENTRY_POINT_GROUP`][aftersales_crm.policies.ENTRY_POINT_GROUP])::
 
     [project.entry-points."aftersales_crm.policies"]
     top_spenders = "my_package:TopSpenders"
 
-They are read the first time a name is not a built-in, or when :func:`policy_names` lists
+They are read the first time a name is not a built-in, or when [`policy_names`][aftersales_crm.policies.policy_names] lists
 every name. A plugin name that equals a built-in name or alias, or another plugin's name, is
-a :class:`PolicyNameClash`: a policy name means one thing.
+a [`PolicyNameClash`][aftersales_crm.policies.PolicyNameClash]: a policy name means one thing.
 
 Examples:
     >>> from aftersales_crm.policies import BUILT_INS, get_policy
@@ -445,7 +445,7 @@ def get_policy(name: str, **params: Any) -> Any:
     """A new policy built from its registered name and keyword parameters.
 
     Built-in names and aliases are looked up first; the plugins of the entry-point group
-    :data:`ENTRY_POINT_GROUP` are read the first time a name is not one of them.
+    [`ENTRY_POINT_GROUP`][aftersales_crm.policies.ENTRY_POINT_GROUP] are read the first time a name is not one of them.
 
     Args:
         name: a built-in name, alias or plugin name; case-insensitive, ``-`` equals ``_``.
@@ -454,9 +454,9 @@ def get_policy(name: str, **params: Any) -> Any:
     Returns:
         The unfitted policy, ``PolicyClass(**params)``. For a built-in name or alias
         written as registered (``"pareto_abc"``, ``"abc"``), type checkers see its class
-        (:class:`~aftersales_crm.segmentation.ParetoABC`,
-        :class:`~aftersales_crm.membership.PointsRule`); for any other string, the
-        :class:`Policy` protocol.
+        ([`ParetoABC`][aftersales_crm.segmentation.ParetoABC],
+        [`PointsRule`][aftersales_crm.membership.PointsRule]); for any other string, the
+        [`Policy`][aftersales_crm.policies.Policy] protocol.
 
     Raises:
         UnknownPolicyError: no policy has that name; the message suggests close names.
@@ -519,10 +519,10 @@ def _known_params(cls: type, params: Mapping[str, Any]) -> None:
 
 
 def policy_names() -> list[str]:
-    """Every policy name, built-in and plugin, sorted (aliases are in :data:`ALIASES`).
+    """Every policy name, built-in and plugin, sorted (aliases are in [`ALIASES`][aftersales_crm.policies.ALIASES]).
 
     Returns:
-        The names :func:`get_policy` accepts, without the aliases.
+        The names [`get_policy`][aftersales_crm.policies.get_policy] accepts, without the aliases.
 
     Raises:
         PolicyNameClash: the plugins clash with a built-in or with each other.

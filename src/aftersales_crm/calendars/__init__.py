@@ -3,19 +3,19 @@
 The neutral home of every calendar rule the other packages use:
 
 * **Days off.** A calendar is passed in by the caller: anything with ``is_day_off(day)``
-  (:class:`DaysOff`) and, for a :class:`HolidayCalendar`, ``name(day)``. The default,
-  :class:`WeekendCalendar`, has Saturdays and Sundays off plus the days the caller gives;
-  :class:`PublicHolidays` reads a country's public holidays and make-up working days
-  (调休) from the ``holidays`` package (the ``holidays`` extra). :func:`days_off`,
-  :func:`add_business_days` and :func:`next_business_day` count business days over one
+  ([`DaysOff`][aftersales_crm.calendars.DaysOff]) and, for a [`HolidayCalendar`][aftersales_crm.calendars.HolidayCalendar], ``name(day)``. The default,
+  [`WeekendCalendar`][aftersales_crm.calendars.WeekendCalendar], has Saturdays and Sundays off plus the days the caller gives;
+  [`PublicHolidays`][aftersales_crm.calendars.PublicHolidays] reads a country's public holidays and make-up working days
+  (调休) from the ``holidays`` package (the ``holidays`` extra). [`days_off`][aftersales_crm.calendars.days_off],
+  [`add_business_days`][aftersales_crm.calendars.add_business_days] and [`next_business_day`][aftersales_crm.calendars.next_business_day] count business days over one
   date or a whole column of dates.
 * **The lunar calendar (农历), 1900–2100.** The library's own month table, computed from
-  astronomy under GB/T 33661-2017: :func:`lunar_to_solar`, :func:`solar_to_lunar`,
-  :class:`LunarDate`, :func:`lunar_year`, and for many customers at once
-  :func:`lunar_dates` and :func:`lunar_birthdays` (a leap-month birthday falls in the
+  astronomy under GB/T 33661-2017: [`lunar_to_solar`][aftersales_crm.calendars.lunar_to_solar], [`solar_to_lunar`][aftersales_crm.calendars.solar_to_lunar],
+  [`LunarDate`][aftersales_crm.calendars.LunarDate], [`lunar_year`][aftersales_crm.calendars.lunar_year], and for many customers at once
+  [`lunar_dates`][aftersales_crm.calendars.lunar_dates] and [`lunar_birthdays`][aftersales_crm.calendars.lunar_birthdays] (a leap-month birthday falls in the
   ordinary month in years without that leap month, a 30th on the 29th in a 29-day month).
-* **Festivals.** :class:`Festival` names the greeting days in Chinese and English with
-  the rule that dates them; :func:`festivals` lists a year's.
+* **Festivals.** [`Festival`][aftersales_crm.calendars.Festival] names the greeting days in Chinese and English with
+  the rule that dates them; [`festivals`][aftersales_crm.calendars.festivals] lists a year's.
 
 Examples:
     >>> import datetime as dt

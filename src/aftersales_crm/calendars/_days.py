@@ -1,10 +1,10 @@
 """Days off and business days: the calendar protocols, the weekend default, and arithmetic.
 
 A calendar is passed in by the caller; the library never looks one up. Anything with
-``is_day_off(day)`` is a :class:`DaysOff`; a :class:`HolidayCalendar` also names its
-holidays. :class:`WeekendCalendar` (Saturdays and Sundays off, plus the days the caller
-gives) is the default. The arithmetic (:func:`days_off`, :func:`add_business_days`,
-:func:`next_business_day`) works on one date or on a whole column of dates at once.
+``is_day_off(day)`` is a [`DaysOff`][aftersales_crm.calendars.DaysOff]; a [`HolidayCalendar`][aftersales_crm.calendars.HolidayCalendar] also names its
+holidays. [`WeekendCalendar`][aftersales_crm.calendars.WeekendCalendar] (Saturdays and Sundays off, plus the days the caller
+gives) is the default. The arithmetic ([`days_off`][aftersales_crm.calendars.days_off], [`add_business_days`][aftersales_crm.calendars.add_business_days],
+[`next_business_day`][aftersales_crm.calendars.next_business_day]) works on one date or on a whole column of dates at once.
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ class DaysOff(Protocol):
     """Anything that tells whether a day is off: the one member every calendar shares.
 
     The business-day arithmetic of this package needs no more; a
-    :class:`HolidayCalendar` adds the holidays' names, and the service levels' business
-    calendar (:class:`~aftersales_crm.complaints.BusinessCalendar`) adds opening hours.
+    [`HolidayCalendar`][aftersales_crm.calendars.HolidayCalendar] adds the holidays' names, and the service levels' business
+    calendar ([`BusinessCalendar`][aftersales_crm.complaints.BusinessCalendar]) adds opening hours.
 
     Examples:
         >>> isinstance(WeekendCalendar(), DaysOff)
@@ -62,8 +62,8 @@ class HolidayCalendar(DaysOff, Protocol):
     """A calendar of days off and the names of its holidays, passed in by the caller.
 
     Any object with these two methods will do: a dealer's own list, a country's public
-    holidays (:class:`~aftersales_crm.calendars.PublicHolidays`, on the ``holidays``
-    package), or the weekend-only default :class:`WeekendCalendar`.
+    holidays ([`PublicHolidays`][aftersales_crm.calendars.PublicHolidays], on the ``holidays``
+    package), or the weekend-only default [`WeekendCalendar`][aftersales_crm.calendars.WeekendCalendar].
 
     Examples:
         >>> class Dealer:
@@ -83,7 +83,7 @@ class HolidayCalendar(DaysOff, Protocol):
 
 
 def a_day(value: object, parameter: str = "day") -> dt.date:
-    """``value`` if it is a day: a :class:`datetime.date` that is not a datetime.
+    """``value`` if it is a day: a ``datetime.date`` that is not a datetime.
 
     Raises:
         InvalidType: anything else.
@@ -131,7 +131,7 @@ class WeekendCalendar:
     The library's weekend-only default. China's public holidays move every year and
     bring weekend days that are worked (调休, announced each year by the State Council's
     General Office), so none is built in: give them as ``holidays`` and ``workdays``, or
-    use :class:`~aftersales_crm.calendars.PublicHolidays` (the ``holidays`` extra).
+    use [`PublicHolidays`][aftersales_crm.calendars.PublicHolidays] (the ``holidays`` extra).
 
     Attributes:
         holidays: further days off.
@@ -152,7 +152,7 @@ class WeekendCalendar:
     weekend: frozenset[int] = attrs.field(default=frozenset((5, 6)), converter=_weekend)
 
     def is_day_off(self, day: dt.date) -> bool:
-        """Whether ``day`` is one of :attr:`holidays`, or a weekend day not among :attr:`workdays`."""
+        """Whether ``day`` is one of ``holidays``, or a weekend day not among ``workdays``."""
         day = a_day(day)
         if day in self.holidays:
             return True
@@ -164,7 +164,7 @@ class WeekendCalendar:
         return None
 
     def _days_off(self, days: NDArray[np.int64]) -> NDArray[np.bool_]:
-        """:meth:`is_day_off` of each day (days since 1970-01-01), as arrays."""
+        """[`is_day_off`][aftersales_crm.calendars.WeekendCalendar.is_day_off] of each day (days since 1970-01-01), as arrays."""
         weekday = (days + _THURSDAY) % 7
         off = np.isin(weekday, np.fromiter(self.weekend, np.int64, len(self.weekend)))
         for listed, value in ((self.workdays, False), (self.holidays, True)):
@@ -212,7 +212,7 @@ def days_off(
     Args:
         first: the first day (a date or ISO text).
         last: the last day, not before ``first``.
-        calendar: the days off (default :class:`WeekendCalendar`).
+        calendar: the days off (default [`WeekendCalendar`][aftersales_crm.calendars.WeekendCalendar]).
 
     Returns:
         A bool array of shape ``(days,)``, True on days off.
@@ -232,7 +232,7 @@ def days_off(
 
 
 def _offset(days: NDArray[np.int64], steps: NDArray[np.int64], calendar: DaysOff) -> NDArray[Any]:
-    """The kernel: each day moved by its number of business days (see :func:`add_business_days`)."""
+    """The kernel: each day moved by its number of business days (see [`add_business_days`][aftersales_crm.calendars.add_business_days])."""
     known = days != np.iinfo(np.int64).min
     found = days.copy()
     if not known.any():
@@ -294,12 +294,12 @@ def add_business_days(
 
     The day itself does not count, whether or not it is off: three business days after a
     Saturday delivery is the Wednesday. With ``n = 0`` a day off moves forward to the next
-    business day (:func:`next_business_day`).
+    business day ([`next_business_day`][aftersales_crm.calendars.next_business_day]).
 
     Args:
         days: one date (or ISO text), or an array of dates (``NaT`` stays ``NaT``).
         n: the number of business days, one for all or one per day.
-        calendar: the days off (default :class:`WeekendCalendar`).
+        calendar: the days off (default [`WeekendCalendar`][aftersales_crm.calendars.WeekendCalendar]).
 
     Returns:
         A date for a date, else a ``datetime64[D]`` array of the shape of ``days``.
@@ -320,7 +320,7 @@ def add_business_days(
 
 
 def _add_business_days(days: object, n: object, calendar: DaysOff) -> dt.date | NDArray[Any]:
-    """:func:`add_business_days` for any arguments, checked here."""
+    """[`add_business_days`][aftersales_crm.calendars.add_business_days] for any arguments, checked here."""
     if isinstance(days, dt.date | str):
         day = as_of_date(days, parameter="days")
         step = whole_number(n, parameter="n", minimum=-_LONGEST_SPAN, maximum=_LONGEST_SPAN)
@@ -347,7 +347,7 @@ def next_business_day(
 
     Args:
         days: one date (or ISO text), or an array of dates (``NaT`` stays ``NaT``).
-        calendar: the days off (default :class:`WeekendCalendar`).
+        calendar: the days off (default [`WeekendCalendar`][aftersales_crm.calendars.WeekendCalendar]).
 
     Returns:
         A date for a date, else a ``datetime64[D]`` array of the shape of ``days``.

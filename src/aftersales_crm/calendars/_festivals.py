@@ -2,7 +2,7 @@
 
 Greetings follow the festival, not the day off: Mid-Autumn is the 15th of the 8th lunar
 month whatever the holiday arrangement of that year. The lunar festivals are dated by
-the library's lunar table (:func:`~aftersales_crm.calendars.lunar_to_solar`), Qingming by
+the library's lunar table ([`lunar_to_solar`][aftersales_crm.calendars.lunar_to_solar]), Qingming by
 the solar term tabulated beside it, and the others by their fixed Gregorian dates.
 """
 
@@ -23,7 +23,7 @@ Rule = Literal["solar", "lunar", "lunar_eve", "solar_term"]
 class Festival(LabelledEnum):
     """A festival customers are greeted on (节日), with its English and Chinese name.
 
-    Each member carries its rule (:attr:`rule`, :attr:`month`, :attr:`day`):
+    Each member carries its rule ([`rule`][aftersales_crm.calendars.Festival.rule], [`month`][aftersales_crm.calendars.Festival.month], [`day`][aftersales_crm.calendars.Festival.day]):
 
     * ``"solar"``: a fixed Gregorian date (元旦 1 January, 劳动节 1 May, 国庆节 1 October);
     * ``"lunar"``: a day of the lunar year that starts in the Gregorian year asked for
@@ -110,7 +110,7 @@ class Festival(LabelledEnum):
 
 
 def festivals(year: int) -> tuple[tuple[Festival, dt.date], ...]:
-    """Every :class:`Festival` of the Gregorian year ``year`` with its date, in date order.
+    """Every [`Festival`][aftersales_crm.calendars.Festival] of the Gregorian year ``year`` with its date, in date order.
 
     Raises:
         InvalidValue: the year is outside 1900 to 2100 (code ``"lunar_range"``).

@@ -122,7 +122,7 @@ class PublicHolidays:
         )
 
     def name(self, day: dt.date) -> str | None:
-        """The name of the holiday on ``day`` in :attr:`language`, or None.
+        """The name of the holiday on ``day`` in ``language``, or None.
 
         A day off moved by the arrangement has a name saying from which day it moved;
         the Saturdays and Sundays of a holiday week are weekend days, and have none.

@@ -7,7 +7,7 @@ national standard GB/T 33661-2017 《农历的编算和颁行》 by ``tools/gene
 and the tests cross-check it against two independent lunar calendar libraries. Nothing
 is looked up at run time, and the conversions work on whole columns of dates at once.
 
-Anniversaries of a lunar date (:func:`lunar_birthdays`, :meth:`LunarDate.in_year`) follow
+Anniversaries of a lunar date ([`lunar_birthdays`][aftersales_crm.calendars.lunar_birthdays], [`LunarDate.in_year`][aftersales_crm.calendars.LunarDate.in_year]) follow
 two rules, the library's choice where a lunar date does not recur:
 
 * a birthday in a leap month (闰月) is kept in that leap month in the years that have it,
@@ -173,7 +173,7 @@ class LunarDate:
 
     Raises:
         InvalidValue: the year is out of the table (code ``"lunar_range"``), or the
-            month or day does not exist (:class:`~aftersales_crm.errors.InvalidComponent`).
+            month or day does not exist ([`InvalidComponent`][aftersales_crm.errors.InvalidComponent]).
 
     Examples:
         >>> birth = LunarDate(2020, 4, 8, leap=True)
@@ -218,7 +218,7 @@ class LunarDate:
 
         Under the two rules of the module: a leap-month date falls in the ordinary month
         in years without that leap month, and a 30th on the 29th in a 29-day month. The
-        kernel is :func:`lunar_birthdays`.
+        kernel is [`lunar_birthdays`][aftersales_crm.calendars.lunar_birthdays].
 
         Examples:
             >>> LunarDate(2020, 4, 8, leap=True).in_year(2021)  # 2021 has no leap 4th month
@@ -301,7 +301,7 @@ def lunar_to_solar(year: int, month: int, day: int, *, leap: bool = False) -> dt
         leap: whether the month is the leap month of that number.
 
     Raises:
-        InvalidValue: the date does not exist or is outside the table (see :class:`LunarDate`).
+        InvalidValue: the date does not exist or is outside the table (see [`LunarDate`][aftersales_crm.calendars.LunarDate]).
 
     Examples:
         >>> lunar_to_solar(2024, 8, 15)  # 中秋
@@ -352,10 +352,10 @@ def solar_to_lunar(day: dt.date) -> LunarDate:
 
 @attrs.frozen(eq=False)
 class LunarDates:
-    """Lunar dates as columns, one row per Gregorian date given to :func:`lunar_dates`.
+    """Lunar dates as columns, one row per Gregorian date given to [`lunar_dates`][aftersales_crm.calendars.lunar_dates].
 
     A missing date (``NaT``) has 0 in ``year``, ``month`` and ``day`` and False in
-    ``leap``; :func:`lunar_birthdays` turns a month of 0 back into ``NaT``.
+    ``leap``; [`lunar_birthdays`][aftersales_crm.calendars.lunar_birthdays] turns a month of 0 back into ``NaT``.
 
     Attributes:
         year: int64 array, the lunar year.

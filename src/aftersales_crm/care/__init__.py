@@ -1,29 +1,29 @@
 """Care and follow-up (客户关怀 / 回访): the care agenda, honouring consent, and the follow-up work.
 
 Care rules (policy kind ``care_rule``) turn facts and features into dated care tasks
-(:class:`CareTasks`): the 3DC and 7DC follow-up calls after each delivery
-(:class:`FollowUpCalls`), the first maintenance before its free window closes
-(:class:`FirstMaintenanceDue`), routine maintenance by time or mileage
-(:class:`MaintenanceDue`), the insurance renewal (:class:`InsuranceRenewal`), the annual
-inspection from a schedule table (:class:`AnnualInspection`), the end of the warranty
-(:class:`WarrantyEnding`), a call after a resolved complaint (:class:`ComplaintFollowUp`), a
-call to win back lost customers of high value (:class:`WinBack`), and greetings: the
-owner's birthday (:class:`OwnerBirthday`) or lunar birthday (:class:`LunarBirthday`), the
-vehicle's purchase anniversary (:class:`VehicleAnniversary`) and the major festivals
-(:class:`FestivalGreetings`). Contact rules (policy kind ``contact_rule``) give each task a
-verdict: consent per purpose and channel (:class:`Consent`), do not contact
-(:class:`DoNotContact`), cooling off after a complaint (:class:`CoolingOff`), a frequency
-cap (:class:`FrequencyCap`), quiet days (:class:`QuietDays`), quiet hours
-(:class:`QuietHours`) and a consented channel, the customer's own first
-(:class:`PreferredChannel`), combined with :func:`all_of`, :func:`any_of` and
-:func:`not_`. The :class:`Planner` puts them together into an :class:`Agenda`: tasks with
+([`CareTasks`][aftersales_crm.care.CareTasks]): the 3DC and 7DC follow-up calls after each delivery
+([`FollowUpCalls`][aftersales_crm.care.FollowUpCalls]), the first maintenance before its free window closes
+([`FirstMaintenanceDue`][aftersales_crm.care.FirstMaintenanceDue]), routine maintenance by time or mileage
+([`MaintenanceDue`][aftersales_crm.care.MaintenanceDue]), the insurance renewal ([`InsuranceRenewal`][aftersales_crm.care.InsuranceRenewal]), the annual
+inspection from a schedule table ([`AnnualInspection`][aftersales_crm.care.AnnualInspection]), the end of the warranty
+([`WarrantyEnding`][aftersales_crm.care.WarrantyEnding]), a call after a resolved complaint ([`ComplaintFollowUp`][aftersales_crm.care.ComplaintFollowUp]), a
+call to win back lost customers of high value ([`WinBack`][aftersales_crm.care.WinBack]), and greetings: the
+owner's birthday (``OwnerBirthday``) or lunar birthday (``LunarBirthday``), the
+vehicle's purchase anniversary (``VehicleAnniversary``) and the major festivals
+(``FestivalGreetings``). Contact rules (policy kind ``contact_rule``) give each task a
+verdict: consent per purpose and channel ([`Consent`][aftersales_crm.care.Consent]), do not contact
+([`DoNotContact`][aftersales_crm.care.DoNotContact]), cooling off after a complaint ([`CoolingOff`][aftersales_crm.care.CoolingOff]), a frequency
+cap ([`FrequencyCap`][aftersales_crm.care.FrequencyCap]), quiet days ([`QuietDays`][aftersales_crm.care.QuietDays]), quiet hours
+([`QuietHours`][aftersales_crm.care.QuietHours]) and a consented channel, the customer's own first
+([`PreferredChannel`][aftersales_crm.care.PreferredChannel]), combined with [`all_of`][aftersales_crm.care.all_of], [`any_of`][aftersales_crm.care.any_of] and
+[`not_`][aftersales_crm.care.not_]. The [`Planner`][aftersales_crm.care.Planner] puts them together into an [`Agenda`][aftersales_crm.care.Agenda]: tasks with
 their status (open, closed, overdue, blocked), reasons in Chinese and English, and calls.
-The calendar of days off is any :class:`~aftersales_crm.calendars.HolidayCalendar`.
+The calendar of days off is any [`HolidayCalendar`][aftersales_crm.calendars.HolidayCalendar].
 
-:func:`followup_kpis` measures the 3DC and 7DC calls after each delivery per dealer,
+[`followup_kpis`][aftersales_crm.care.followup_kpis] measures the 3DC and 7DC calls after each delivery per dealer,
 caller and week: made on time, reaching the customer, how the attempts ended (the
 hard-to-reach customers of the training material among them) and how many grievances told
-in a call became complaints. :func:`master_data_quality` measures the customer and vehicle
+in a call became complaints. [`master_data_quality`][aftersales_crm.care.master_data_quality] measures the customer and vehicle
 records per dealer against the material's five principles: true, complete, accurate,
 timely, updated (真实、完整、准确、及时、更新).
 

@@ -91,14 +91,14 @@ class Agenda(Displayed):
     Rows are sorted by due day, priority (highest first), customer and kind. Nothing a
     rule produced is dropped: closed and blocked tasks stay, with their status and, for
     blocked ones, the contact rule's reason. Tasks for the same customer on the same
-    channel whose windows overlap are one call (:attr:`call`): a call can carry several
+    channel whose windows overlap are one call (``call``): a call can carry several
     reasons.
 
     Attributes:
         tasks: the tasks, their channel the one the contact rules chose, their priority
             after the planner's boosts.
         status: int8 array, positions in ``list(TaskStatus)``.
-        blocked_by: int16 array, the position in :attr:`block_reasons` of why a blocked
+        blocked_by: int16 array, the position in ``block_reasons`` of why a blocked
             task is blocked, -1 for the others.
         block_reasons: the contact rules' reasons.
         call: int64 array, the call each open or overdue task belongs to (0, 1, … in the
@@ -110,7 +110,7 @@ class Agenda(Displayed):
             show).
         hours: int64 array, the hours of the day each task may be made in, as the
             contact rules gave them (half-hour slots, see
-            :class:`~aftersales_crm.care.QuietHours`); default every hour. The pandas frame
+            [`QuietHours`][aftersales_crm.care.QuietHours]); default every hour. The pandas frame
             shows them as ``call_from``, ``call_until`` and ``call_hours``.
 
     Examples:
@@ -221,7 +221,7 @@ class Agenda(Displayed):
     def for_day(self, day: date | str) -> Agenda:
         """The agenda of one day: the tasks whose window meets ``day`` or the lookback before it.
 
-        The statuses stay those on :attr:`as_of`: the agenda of a range is the union of
+        The statuses stay those on ``as_of``: the agenda of a range is the union of
         the agendas of its days, each asked on the same ``as_of``.
 
         Raises:

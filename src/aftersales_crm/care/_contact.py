@@ -1,9 +1,9 @@
 """Contact rules: who may be contacted, when, and how, honouring consent.
 
 A contact rule (policy kind ``contact_rule``) gives each care task a verdict: allowed, or
-blocked with the reason why, and the channel it is to be made on (:class:`Verdicts`). A
+blocked with the reason why, and the channel it is to be made on ([`Verdicts`][aftersales_crm.care.Verdicts]). A
 blocked task stays on the agenda with its reason: nothing a rule produced is dropped.
-Rules combine with :func:`all_of`, :func:`any_of` and :func:`not_`.
+Rules combine with [`all_of`][aftersales_crm.care.all_of], [`any_of`][aftersales_crm.care.any_of] and [`not_`][aftersales_crm.care.not_].
 
 The day a task is judged on is the day it would be made: its due day, or ``as_of`` for a
 task already due (an overdue task is called today). Only facts known by the end of
@@ -119,14 +119,14 @@ class Verdicts(Displayed):
 
     Attributes:
         allowed: bool array of shape (n_tasks,), aligned with the tasks judged.
-        reason: int16 array, the position in :attr:`reasons` of why a task is blocked,
+        reason: int16 array, the position in ``reasons`` of why a task is blocked,
             -1 for an allowed task.
         channel: int8 array, the channel each task is to be made on (positions in
             ``list(ContactChannel)``): the task's own, unless a rule changed it.
         reasons: why tasks are blocked, in words.
         hours: int64 array, the hours of the day each task may be made in, as half-hour
             slots (bit ``i`` from ``i * 30`` minutes after midnight; see
-            :class:`QuietHours`); default every hour of the day.
+            [`QuietHours`][aftersales_crm.care.QuietHours]); default every hour of the day.
 
     Raises:
         InvalidValue: columns of different lengths, a blocked task without a reason or an
@@ -346,7 +346,7 @@ class Consent(_ContactRule):
     """Contact only customers who consented to the purpose over the channel.
 
     The consent a task needs is the one its purpose maps to in
-    :data:`~aftersales_crm.care.CONSENT_PURPOSES` (a 3DC call needs consent to surveys, a
+    [`CONSENT_PURPOSES`][aftersales_crm.care.CONSENT_PURPOSES] (a 3DC call needs consent to surveys, a
     maintenance reminder consent to service reminders). The latest consent change known by
     the end of ``as_of``, made by the end of the day the task is judged on (its due day,
     or ``as_of`` for a task already due), decides: a consent withdrawn the day before the
@@ -427,7 +427,7 @@ class CoolingOff(_ContactRule):
     ``as_of`` once due), and its purpose needs one of the consents in ``purposes``. Service
     reminders still go out, and so does a task a complaint itself caused (its source is in
     the ``complaints`` table: the call after its resolution,
-    :class:`~aftersales_crm.care.ComplaintFollowUp`), which is the complaint's own handling.
+    [`ComplaintFollowUp`][aftersales_crm.care.ComplaintFollowUp]), which is the complaint's own handling.
 
     Attributes:
         days: days of quiet after a complaint (default 30, the library's choice: the
@@ -509,11 +509,11 @@ class FrequencyCap(_ContactRule):
 
     Tasks of one customer due on the same day are one contact (one call can carry several
     reasons). The contacts already made count too: every contact of the ``contacts`` table
-    (:class:`~aftersales_crm.records.ContactMade`) known by the end of ``as_of``, one
+    ([`ContactMade`][aftersales_crm.records.ContactMade]) known by the end of ``as_of``, one
     contact day per customer and day, whatever its purpose and outcome. An unanswered call
     or a refusal still rang the customer's phone, and the training deck for follow-up staff
     names nuisance calls as why customers stop answering unfamiliar numbers
-    (:attr:`~aftersales_crm.records.ContactOutcome.IGNORES_UNKNOWN_NUMBERS`); the table
+    ([`IGNORES_UNKNOWN_NUMBERS`][aftersales_crm.records.ContactOutcome]); the table
     does not say who called whom, so a contact the customer started counts as well. With
     ``reached_only=True`` only contacts whose outcome is "reached" count. Contacts after
     ``as_of`` are not known yet and do not count.
@@ -523,7 +523,7 @@ class FrequencyCap(_ContactRule):
     task (highest priority, then earliest) are kept and the others' tasks blocked; then,
     among the days kept, the same in each calendar month with ``per_month`` (a day already
     contacted always counts for its month). A task due on a day the customer was already
-    contacted joins that contact. A contact rule of :func:`all_of` sees only the tasks the
+    contacted joins that contact. A contact rule of [`all_of`][aftersales_crm.care.all_of] sees only the tasks the
     rules before it allowed, so put the cap last.
 
     Attributes:
@@ -736,7 +736,7 @@ _SPEAKING: Final = (("00:00", "09:00"), ("12:00", "14:00"), ("18:00", "24:00"))
 QUIET_HOURS: Final[tuple[tuple[str, str, str], ...]] = tuple(
     (channel, start, end) for channel in _AT_ONCE for start, end in _SPEAKING
 )
-"""The default quiet hours of :class:`QuietHours`: rows (channel, start, end), local time.
+"""The default quiet hours of [`QuietHours`][aftersales_crm.care.QuietHours]: rows (channel, start, end), local time.
 
 Phone calls, messaging-app messages and SMS, which reach the customer at once, are quiet
 before 09:00, from 12:00 to 14:00 (lunch and the midday rest, 午休) and from 18:00
@@ -756,20 +756,20 @@ class QuietHours(_ContactRule):
     """Contact on each channel only in its permitted hours of the day: not at meal times or at night.
 
     The agenda is day-level; this rule gives each task the hours of the day it may be
-    made in on its channel (:attr:`Verdicts.hours`; the agenda shows them as
+    made in on its channel ([`Verdicts.hours`][aftersales_crm.care.Verdicts]; the agenda shows them as
     ``call_from``, ``call_until`` and ``call_hours``): every hour outside the channel's
     quiet spans in ``quiet``. A task whose channel is quiet all day is blocked with the
     reason, never dropped. Times are the dealer's local time (the planner's time zone),
     on the half hour. A customer's own quiet hours
-    (:attr:`~aftersales_crm.records.Customer.quiet_hours`, ``"12:00-14:00"``) are taken
-    out too, on the channels of ``own_channels``. Put it after :class:`PreferredChannel`
-    in :func:`all_of` (which refuses the other order): the hours are those of the channel
+    ([`quiet_hours`][aftersales_crm.records.Customer], ``"12:00-14:00"``) are taken
+    out too, on the channels of ``own_channels``. Put it after [`PreferredChannel`][aftersales_crm.care.PreferredChannel]
+    in [`all_of`][aftersales_crm.care.all_of] (which refuses the other order): the hours are those of the channel
     the task is made on.
 
     Attributes:
         quiet: rows ``(channel, start, end)``, each a quiet span of a channel in
             ``"HH:MM"``, end excluded, ``"24:00"`` for midnight (default
-            :data:`QUIET_HOURS`: phone, messaging app and SMS from 09:00 to 12:00 and from
+            [`QUIET_HOURS`][aftersales_crm.care.QUIET_HOURS]: phone, messaging app and SMS from 09:00 to 12:00 and from
             14:00 to 18:00 only, the library's choice). Channels without a row are not
             restricted.
         own_channels: the channels a customer's own quiet hours apply to (default phone,
@@ -802,7 +802,7 @@ class QuietHours(_ContactRule):
     """
 
     gives_hours: ClassVar[bool] = True
-    """It gives each task the hours of its channel (:data:`GIVES_HOURS`)."""
+    """It gives each task the hours of its channel ([`GIVES_HOURS`][aftersales_crm.care.GIVES_HOURS])."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
         "quiet": _QuietSpans(),
@@ -847,15 +847,15 @@ class PreferredChannel(_ContactRule):
     """Make each task on a channel the customer consented to: theirs, the suggested one, else another.
 
     A task moves to the customer's own preferred channel (the customer's
-    ``preferred_channel``, :class:`~aftersales_crm.records.Customer`) when they consented
-    to its purpose over it (as :class:`Consent` reads consent, on the day the task is
+    ``preferred_channel``, [`Customer`][aftersales_crm.records.Customer]) when they consented
+    to its purpose over it (as [`Consent`][aftersales_crm.care.Consent] reads consent, on the day the task is
     judged on). Otherwise it keeps its suggested channel when the customer consented to
     its purpose over that; otherwise it moves to the first channel of ``order`` the
     customer consented to; with none, it is blocked. A customer who withdrew consent over
     their preferred channel the day before is contacted on the suggested channel (or the
-    fallback) instead. Put it before :class:`Consent` in :func:`all_of`, which then checks
-    the channel it chose; :func:`all_of` refuses it after a rule that gives hours
-    (:class:`QuietHours`).
+    fallback) instead. Put it before [`Consent`][aftersales_crm.care.Consent] in [`all_of`][aftersales_crm.care.all_of], which then checks
+    the channel it chose; [`all_of`][aftersales_crm.care.all_of] refuses it after a rule that gives hours
+    ([`QuietHours`][aftersales_crm.care.QuietHours]).
 
     Attributes:
         order: the channels to fall back on, most wanted first (default phone, messaging
@@ -884,7 +884,7 @@ class PreferredChannel(_ContactRule):
     """
 
     moves_channel: ClassVar[bool] = True
-    """It moves tasks to other channels (:data:`MOVES_CHANNEL`)."""
+    """It moves tasks to other channels ([`MOVES_CHANNEL`][aftersales_crm.care.MOVES_CHANNEL])."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
         "order": _Channels(),
@@ -924,8 +924,8 @@ class PreferredChannel(_ContactRule):
 
 MOVES_CHANNEL: Final = "moves_channel"
 """The class attribute by which a contact rule says it may move tasks to other channels
-(:class:`PreferredChannel`). :func:`all_of` runs its rules in order on the channels chosen
-so far, so it refuses such a rule after one that gives hours (:data:`GIVES_HOURS`): those
+([`PreferredChannel`][aftersales_crm.care.PreferredChannel]). [`all_of`][aftersales_crm.care.all_of] runs its rules in order on the channels chosen
+so far, so it refuses such a rule after one that gives hours ([`GIVES_HOURS`][aftersales_crm.care.GIVES_HOURS]): those
 hours would be of a channel the task is no longer made on.
 
 Examples:
@@ -935,7 +935,7 @@ Examples:
 
 GIVES_HOURS: Final = "gives_hours"
 """The class attribute by which a contact rule says it gives tasks the hours of the day of
-their channel (:class:`QuietHours`, :attr:`Verdicts.hours`).
+their channel ([`QuietHours`][aftersales_crm.care.QuietHours], [`Verdicts.hours`][aftersales_crm.care.Verdicts]).
 
 Examples:
     >>> getattr(QuietHours, GIVES_HOURS), getattr(FrequencyCap, GIVES_HOURS, False)
@@ -946,8 +946,8 @@ Examples:
 def _declares(rule: object, name: str) -> bool:
     """Whether ``rule``, or a rule it combines, sets the class attribute ``name``.
 
-    ``name`` is :data:`MOVES_CHANNEL` or :data:`GIVES_HOURS`; :func:`all_of` and
-    :func:`any_of` declare what their rules declare. :class:`Not` does neither: its verdicts keep each task's channel and every hour.
+    ``name`` is [`MOVES_CHANNEL`][aftersales_crm.care.MOVES_CHANNEL] or [`GIVES_HOURS`][aftersales_crm.care.GIVES_HOURS]; [`all_of`][aftersales_crm.care.all_of] and
+    [`any_of`][aftersales_crm.care.any_of] declare what their rules declare. [`Not`][aftersales_crm.care.Not] does neither: its verdicts keep each task's channel and every hour.
 
     Examples:
         >>> _declares(all_of(Consent(), QuietHours()), GIVES_HOURS)
@@ -1000,10 +1000,10 @@ class AllOf(_ContactRule):
     """A task is allowed when every rule allows it; the first rule that blocks it says why.
 
     The rules run in order, each on the tasks the rules before it allowed, on the
-    channels they chose: put :class:`PreferredChannel` before :class:`Consent` and
-    :class:`QuietHours`, and :class:`FrequencyCap` last. A task may be made in the hours
+    channels they chose: put [`PreferredChannel`][aftersales_crm.care.PreferredChannel] before [`Consent`][aftersales_crm.care.Consent] and
+    [`QuietHours`][aftersales_crm.care.QuietHours], and [`FrequencyCap`][aftersales_crm.care.FrequencyCap] last. A task may be made in the hours
     every rule permits (their slots in common), so a rule that moves tasks to other
-    channels (:data:`MOVES_CHANNEL`) after one that gave hours (:data:`GIVES_HOURS`) is
+    channels ([`MOVES_CHANNEL`][aftersales_crm.care.MOVES_CHANNEL]) after one that gave hours ([`GIVES_HOURS`][aftersales_crm.care.GIVES_HOURS]) is
     refused when it judges. With no rule every task is allowed.
 
     Attributes:
@@ -1091,7 +1091,7 @@ class Not(_ContactRule):
     """A task is allowed when ``rule`` blocks it, and blocked when ``rule`` allows it.
 
     Attributes:
-        rule: the contact rule to turn round (default :class:`AllOf` of no rules, which
+        rule: the contact rule to turn round (default [`AllOf`][aftersales_crm.care.AllOf] of no rules, which
             allows everything, so that ``Not()`` blocks everything).
 
     Examples:
@@ -1115,7 +1115,7 @@ class Not(_ContactRule):
 
 
 def all_of(*rules: ContactRule) -> AllOf:
-    """A contact rule that allows a task when every one of ``rules`` does (:class:`AllOf`).
+    """A contact rule that allows a task when every one of ``rules`` does ([`AllOf`][aftersales_crm.care.AllOf]).
 
     Examples:
         >>> all_of(Consent(), DoNotContact())
@@ -1125,7 +1125,7 @@ def all_of(*rules: ContactRule) -> AllOf:
 
 
 def any_of(*rules: ContactRule) -> AnyOf:
-    """A contact rule that allows a task when any of ``rules`` does (:class:`AnyOf`).
+    """A contact rule that allows a task when any of ``rules`` does ([`AnyOf`][aftersales_crm.care.AnyOf]).
 
     Examples:
         >>> any_of(Consent())
@@ -1135,7 +1135,7 @@ def any_of(*rules: ContactRule) -> AnyOf:
 
 
 def not_(rule: ContactRule) -> Not:
-    """A contact rule that allows what ``rule`` blocks, and blocks what it allows (:class:`Not`).
+    """A contact rule that allows what ``rule`` blocks, and blocks what it allows ([`Not`][aftersales_crm.care.Not]).
 
     Examples:
         >>> not_(Consent())

@@ -1,7 +1,7 @@
 """Columnar kernels over the facts the agenda reads: consent, do-not-contact, complaints, contacts.
 
 Each answers a question for many tasks at once from the tables of a
-:class:`~aftersales_crm.care.CareInputs`, counting only facts known by the end of
+[`CareInputs`][aftersales_crm.care.CareInputs], counting only facts known by the end of
 ``as_of``. They are built once per planner run and shared (cached on the inputs).
 """
 
@@ -48,9 +48,9 @@ CONSENT_PURPOSES: Final[Mapping[ContactPurpose, ConsentPurpose]] = MappingProxyT
 )
 """The consent each contact purpose needs: the library's reading, one table.
 
-Customers consent per :class:`~aftersales_crm.records.ConsentPurpose` (service
+Customers consent per [`ConsentPurpose`][aftersales_crm.records.ConsentPurpose] (service
 reminders, marketing, surveys), the contacts a dealer makes have a
-:class:`~aftersales_crm.values.ContactPurpose`. Reminders, appointments and answers to a
+[`ContactPurpose`][aftersales_crm.values.ContactPurpose]. Reminders, appointments and answers to a
 customer's inquiry need consent to service reminders; the follow-up calls (3DC, 7DC), the
 calls after a complaint and surveys ask how the service felt, so they need consent to
 surveys; care, birthday greetings, solicitations and invitations are marketing. The
@@ -188,7 +188,7 @@ def consented(
 
     The latest consent change for the customer, purpose and channel made by the end of
     the day decides; without one there is no consent. Two changes at the same instant
-    that disagree count as a withdrawal (as :meth:`~aftersales_crm.records.Book.consents_to`
+    that disagree count as a withdrawal (as [`consents_to`][aftersales_crm.records.Book.consents_to]
     reads them). Only changes known by the end of ``as_of`` count.
 
     Args:
@@ -221,8 +221,8 @@ def do_not_contact(
     """Whether each customer asked not to be contacted for the consent purpose, and still does.
 
     A contact whose outcome is "asked not to be contacted" (要求勿扰,
-    :attr:`~aftersales_crm.records.ContactOutcome.DO_NOT_CONTACT`) stops every contact
-    whose purpose needs the same consent (:data:`CONSENT_PURPOSES`), over every channel,
+    [`DO_NOT_CONTACT`][aftersales_crm.records.ContactOutcome]) stops every contact
+    whose purpose needs the same consent ([`CONSENT_PURPOSES`][aftersales_crm.care.CONSENT_PURPOSES]), over every channel,
     until the customer grants that consent again, over any channel, after it. Facts known
     by the end of ``as_of`` count.
 

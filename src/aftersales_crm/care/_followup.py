@@ -2,13 +2,13 @@
 
 After a vehicle is handed back the dealer calls the customer on the 3rd and the 7th day
 (《信息回访员基础培训分析报告》: "售出后的3DC7DC回访"; the days are
-:data:`~aftersales_crm.values.FOLLOW_UP_DAYS`). :func:`followup_kpis` measures that work
+[`FOLLOW_UP_DAYS`][aftersales_crm.values.FOLLOW_UP_DAYS]). [`followup_kpis`][aftersales_crm.care.followup_kpis] measures that work
 from the ``orders`` and ``contacts`` tables, per dealer, caller, ISO week and call, in a
 few numpy passes: how many calls were made on time, how many reached the customer, how
 the attempts ended, and how many grievances told in a call became complaints. The same
 deck lists the customers who are hard to deal with on the phone
-(:data:`HARD_TO_REACH_QUOTE`); each of them is an outcome of its own, and a figure of its
-own in :class:`FollowUpKpis`.
+([`HARD_TO_REACH_QUOTE`][aftersales_crm.care.HARD_TO_REACH_QUOTE]); each of them is an outcome of its own, and a figure of its
+own in [`FollowUpKpis`][aftersales_crm.care.FollowUpKpis].
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ HARD_TO_REACH_QUOTE: Final = Quote(
     "describe the situations in which phone customers are hard to deal with",
 )
 """The deck's question before it lists the hard-to-reach customers (the four
-:data:`HARD_TO_REACH_OUTCOMES`, each labelled in its words).
+[`HARD_TO_REACH_OUTCOMES`][aftersales_crm.care.HARD_TO_REACH_OUTCOMES], each labelled in its words).
 
 Examples:
     >>> HARD_TO_REACH_QUOTE.source.citation
@@ -94,7 +94,7 @@ Examples:
 GRACE_DAYS: Final = 0
 """Days after its due day a follow-up call still counts as made on time: none by default.
 
-The material names the calls by their day (3DC, 7DC: :data:`~aftersales_crm.values.FOLLOW_UP_DAYS`)
+The material names the calls by their day (3DC, 7DC: [`FOLLOW_UP_DAYS`][aftersales_crm.values.FOLLOW_UP_DAYS])
 and gives no tolerance; the library reads the day as the last one for the call, so a call
 made by the end of the due day, in the dealer's time zone, is on time (an early call is
 too: the customer was called). ``grace_days`` sets a call centre's own tolerance.
@@ -111,7 +111,7 @@ COMPLAINT_WINDOW_DAYS: Final = 30
 The material gives no window. A follow-up call is about the service just delivered, and a
 problem with one visit shows within weeks: 30 days is also the library's window for a
 comeback to count against the visit before it
-(:data:`~aftersales_crm.features.FIRST_TIME_FIX_WINDOW`). A grievance counts once its
+([`FIRST_TIME_FIX_WINDOW`][aftersales_crm.features.FIRST_TIME_FIX_WINDOW]). A grievance counts once its
 30 days have passed by ``as_of``.
 
 Examples:
@@ -146,24 +146,24 @@ class FollowUpKpis(Displayed):
     """The follow-up work per group: calls due, made, reached, their outcomes, and complaints.
 
     A *due call* is one follow-up call (3DC or 7DC) of one delivery (a repair order with a
-    ``closed_at``), due :data:`~aftersales_crm.values.FOLLOW_UP_DAYS` days after the
+    ``closed_at``), due [`FOLLOW_UP_DAYS`][aftersales_crm.values.FOLLOW_UP_DAYS] days after the
     delivery's business date and counted once its due day plus ``grace_days`` has ended by
     ``as_of``. An *attempt* is a contact with that purpose naming that repair order, made
     by the end of ``as_of``. Each figure comes with its numerator and its denominator;
     a rate is NaN where its denominator is 0.
 
     Attributes:
-        by: the keys the rows are grouped by (:data:`FOLLOW_UP_KEYS`).
+        by: the keys the rows are grouped by ([`FOLLOW_UP_KEYS`][aftersales_crm.care.FOLLOW_UP_KEYS]).
         keys: for each key, str array of shape (n_rows,): the group's value.
         due: int64 array: calls due.
         on_time: int64 array: due calls with an attempt by the end of the due day plus
             ``grace_days``.
         late: int64 array: due calls first attempted after that, by ``as_of``.
         reached: int64 array: due calls with an attempt that reached the customer
-            (:data:`REACHED_OUTCOMES`).
+            ([`REACHED_OUTCOMES`][aftersales_crm.care.REACHED_OUTCOMES]).
         attempts: int64 array: the attempts on due calls.
         outcomes: int64 array of shape (n_rows, len(ContactOutcome)): the attempts by
-            outcome, in the order of :class:`~aftersales_crm.records.ContactOutcome`.
+            outcome, in the order of [`ContactOutcome`][aftersales_crm.records.ContactOutcome].
         issues: int64 array: attempts whose customer told a grievance but did not want to
             complain (``unspoken_grievance``) and whose complaint window has ended by
             ``as_of``.
@@ -251,7 +251,7 @@ class FollowUpKpis(Displayed):
         """The attempts that ended with ``outcome``, per row.
 
         Raises:
-            InvalidValue: ``outcome`` is not a :class:`~aftersales_crm.records.ContactOutcome`.
+            InvalidValue: ``outcome`` is not a [`ContactOutcome`][aftersales_crm.records.ContactOutcome].
 
         Examples:
             >>> from aftersales_crm.tables import Tables
@@ -499,21 +499,21 @@ def followup_kpis(
     The rules, each documented where it lives:
 
     * a **delivery** is a repair order with a ``closed_at``; its 3DC and 7DC calls are due
-      :data:`~aftersales_crm.values.FOLLOW_UP_DAYS` days after the delivery's business
+      [`FOLLOW_UP_DAYS`][aftersales_crm.values.FOLLOW_UP_DAYS] days after the delivery's business
       date, and **count** once the due day plus ``grace_days`` has ended by ``as_of``;
     * an **attempt** is a contact whose purpose is that call (``follow_up_3d``,
       ``follow_up_7d``) and whose ``repair_order_id`` is the delivery, made by the end of
       ``as_of``, whatever its channel; a call is **on time** when attempted by the end of
-      the due day plus ``grace_days`` (:data:`GRACE_DAYS`), **late** when first attempted
+      the due day plus ``grace_days`` ([`GRACE_DAYS`][aftersales_crm.care.GRACE_DAYS]), **late** when first attempted
       after that;
     * a call **reached** the customer when one of its attempts did
-      (:data:`REACHED_OUTCOMES`); the **outcome mix** counts attempts, each of the nine
-      :class:`~aftersales_crm.records.ContactOutcome` values on its own, the four
-      hard-to-reach customers of the material among them (:data:`HARD_TO_REACH_OUTCOMES`);
+      ([`REACHED_OUTCOMES`][aftersales_crm.care.REACHED_OUTCOMES]); the **outcome mix** counts attempts, each of the nine
+      [`ContactOutcome`][aftersales_crm.records.ContactOutcome] values on its own, the four
+      hard-to-reach customers of the material among them ([`HARD_TO_REACH_OUTCOMES`][aftersales_crm.care.HARD_TO_REACH_OUTCOMES]);
     * an **issue** is an attempt whose outcome is ``unspoken_grievance`` (the customer
       holds a grievance but does not want to complain: the one outcome that tells of a
       problem); it **became a complaint** when the contact's customer filed one after the
-      call and within ``complaint_window_days`` (:data:`COMPLAINT_WINDOW_DAYS`), and
+      call and within ``complaint_window_days`` ([`COMPLAINT_WINDOW_DAYS`][aftersales_crm.care.COMPLAINT_WINDOW_DAYS]), and
       counts once that window has ended by ``as_of``.
 
     Business dates are those of ``time_zone``. Every unit falls in exactly one group, so
@@ -522,7 +522,7 @@ def followup_kpis(
     Args:
         data: the tables (``orders``, ``contacts``, ``complaints``, ``dealers``), or a Book.
         as_of: the day (a date or an ISO date string); nothing after its end counts.
-        by: keys from :data:`FOLLOW_UP_KEYS`, in the order the rows are sorted by; ``()``
+        by: keys from [`FOLLOW_UP_KEYS`][aftersales_crm.care.FOLLOW_UP_KEYS], in the order the rows are sorted by; ``()``
             for one row, the whole network.
         grace_days: whole days after the due day a call still counts as on time.
         complaint_window_days: whole days, at least 1, after a call within which a

@@ -33,7 +33,7 @@ FOLLOW_UP_KINDS: Final[Mapping[ContactPurpose, TaskKind]] = MappingProxyType(
     }
 )
 """The task kinds of the follow-up calls, one per call of
-:data:`~aftersales_crm.values.FOLLOW_UP_DAYS`: ``follow_up_3d`` (三日回访) and
+[`FOLLOW_UP_DAYS`][aftersales_crm.values.FOLLOW_UP_DAYS]: ``follow_up_3d`` (三日回访) and
 ``follow_up_7d`` (七日回访). A call of the same purpose that reached the customer, made
 after the delivery (however early), closes the task.
 
@@ -84,7 +84,7 @@ class FollowUpCalls(BasePolicy):
 
     《信息回访员基础培训分析报告》 lists, among the care woven into the workflow,
     "售出后的3DC7DC回访" (the 3DC and 7DC calls after the sale). The days are
-    :data:`~aftersales_crm.values.FOLLOW_UP_DAYS`, the one home of the rule that the
+    [`FOLLOW_UP_DAYS`][aftersales_crm.values.FOLLOW_UP_DAYS], the one home of the rule that the
     synthetic generator reads too. A delivery is a repair order closed by ``as_of``
     (``"service"``), or a new vehicle the network sold, delivered on its purchase date to
     the customer who owned it that day (``"sale"``). Each call is due ``days`` after the
@@ -158,7 +158,7 @@ class FollowUpCalls(BasePolicy):
 
         Raises:
             InvalidValue: a parameter breaks its constraint (naming it).
-            InvalidType: ``inputs`` is not :class:`~aftersales_crm.care.CareInputs`.
+            InvalidType: ``inputs`` is not [`CareInputs`][aftersales_crm.care.CareInputs].
         """
         params = validate_params(self)
         inputs = care_inputs(inputs, self)

@@ -4,7 +4,7 @@
 vehicle's birthday and its reminders), "车主生日祝贺" (birthday greetings to owners) and
 "主要节日祝贺" (greetings on the major festivals). Every date is counted from the original anchor (the
 birth date, the purchase date) in the year asked for, never by chaining one year onto the
-last, so a 29 February anchor is greeted on the day :data:`LEAP_DAYS` names in common
+last, so a 29 February anchor is greeted on the day ``LEAP_DAYS`` names in common
 years and on 29 February again in leap years.
 """
 
@@ -257,7 +257,7 @@ class _Anniversary(_Greeting):
     """A greeting on each anniversary of a date, with the 29 February rule by parameter."""
 
     LEAP_DAY: ClassVar[str] = "feb_28"
-    """A 29 February anchor on 28 February in common years (see :class:`OwnerBirthday`)."""
+    """A 29 February anchor on 28 February in common years (see ``OwnerBirthday``)."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
         "leap_day": OneOf(LEAP_DAYS),
@@ -292,7 +292,7 @@ class _Anniversary(_Greeting):
 
         Raises:
             InvalidValue: a parameter breaks its constraint (naming it).
-            InvalidType: ``inputs`` is not :class:`~aftersales_crm.care.CareInputs`.
+            InvalidType: ``inputs`` is not [`CareInputs`][aftersales_crm.care.CareInputs].
         """
         params = validate_params(self)
         inputs = care_inputs(inputs, self)
@@ -321,8 +321,8 @@ class OwnerBirthday(_Anniversary):
     the care woven into the dealer's work. Every individual customer (not a company) who
     owns a vehicle on ``as_of`` and has a birth date (the customers table's ``birthday``,
     which the national ID fills when only that was given) is greeted on each birthday;
-    the age shows in :attr:`CareTasks.detail`. A customer who celebrates the lunar
-    birthday (``lunar_birthday`` on the customer) is :class:`LunarBirthday`'s, never
+    the age shows in [`CareTasks.detail`][aftersales_crm.care.CareTasks]. A customer who celebrates the lunar
+    birthday (``lunar_birthday`` on the customer) is ``LunarBirthday``'s, never
     this rule's: one rule greets each customer. Someone born on 29 February is greeted
     on 28 February in common years (``leap_day="feb_28"``) or on 1 March (``"mar_1"``).
 
@@ -371,13 +371,13 @@ class LunarBirthday(_Greeting):
     """Greet the owners who celebrate their lunar birthday (农历生日) on it.
 
     The customers whose record says ``lunar_birthday`` (individual owners on ``as_of``
-    with a birth date, as for :class:`OwnerBirthday`, which leaves them out) are greeted
+    with a birth date, as for ``OwnerBirthday``, which leaves them out) are greeted
     on the day of each lunar year that bears the lunar month and day of their birth date
-    (:func:`~aftersales_crm.calendars.lunar_dates`,
-    :func:`~aftersales_crm.calendars.lunar_birthdays`): someone born in a leap month is
+    ([`lunar_dates`][aftersales_crm.calendars.lunar_dates],
+    [`lunar_birthdays`][aftersales_crm.calendars.lunar_birthdays]): someone born in a leap month is
     greeted in that leap month in years that have it and in the ordinary month of its
     number otherwise, someone born on a 30th on the 29th in a 29-day month. The age in
-    :attr:`CareTasks.detail` counts lunar years. Birth dates outside the lunar table
+    [`CareTasks.detail`][aftersales_crm.care.CareTasks] counts lunar years. Birth dates outside the lunar table
     (before 31 January 1900) get no greeting.
 
     Attributes:
@@ -386,7 +386,7 @@ class LunarBirthday(_Greeting):
         channel: the suggested channel (default ``"sms"``).
         priority: the tasks' priority (default 30).
 
-    The defaults are :class:`OwnerBirthday`'s, the library's choice.
+    The defaults are ``OwnerBirthday``'s, the library's choice.
 
     Examples:
         >>> from datetime import date
@@ -426,7 +426,7 @@ class LunarBirthday(_Greeting):
 
         Raises:
             InvalidValue: a parameter breaks its constraint (naming it).
-            InvalidType: ``inputs`` is not :class:`~aftersales_crm.care.CareInputs`.
+            InvalidType: ``inputs`` is not [`CareInputs`][aftersales_crm.care.CareInputs].
         """
         params = validate_params(self)
         inputs = care_inputs(inputs, self)
@@ -477,9 +477,9 @@ class VehicleAnniversary(_Anniversary):
     and its reminders); the library reads the vehicle's birthday as its purchase date.
     Each vehicle with a purchase date and an owner on ``as_of`` gets a greeting to that
     owner on every anniversary of its purchase date (the vehicles table's
-    ``purchase_date``), the whole years in :attr:`CareTasks.detail`. A vehicle bought on
-    29 February falls as :class:`OwnerBirthday`'s birthdays do (``leap_day``), by the
-    one rule of :func:`anniversaries`.
+    ``purchase_date``), the whole years in [`CareTasks.detail`][aftersales_crm.care.CareTasks]. A vehicle bought on
+    29 February falls as ``OwnerBirthday``'s birthdays do (``leap_day``), by the
+    one rule of ``anniversaries``.
 
     Attributes:
         leap_day: ``"feb_28"`` (default) or ``"mar_1"``.
@@ -488,7 +488,7 @@ class VehicleAnniversary(_Anniversary):
         channel: the suggested channel (default ``"sms"``).
         priority: the tasks' priority (default 30).
 
-    The defaults are :class:`OwnerBirthday`'s, the library's choice.
+    The defaults are ``OwnerBirthday``'s, the library's choice.
 
     Examples:
         >>> from datetime import date
@@ -528,9 +528,9 @@ class FestivalGreetings(_Greeting):
     without naming them; the default list is the library's (below).
     Every customer who owns a vehicle on ``as_of`` gets one greeting per festival of
     ``festivals``, due ``days_before`` days before it and open until the festival day
-    itself (:attr:`CareTasks.target`); the festival's year is :attr:`CareTasks.detail`
-    and its name :attr:`CareTasks.source` (the reason names it too). The dates are the
-    :class:`~aftersales_crm.calendars.Festival` rules of the library's lunar table, so
+    itself ([`CareTasks.target`][aftersales_crm.care.CareTasks]); the festival's year is [`CareTasks.detail`][aftersales_crm.care.CareTasks]
+    and its name [`CareTasks.source`][aftersales_crm.care.CareTasks.source] (the reason names it too). The dates are the
+    [`Festival`][aftersales_crm.calendars.Festival] rules of the library's lunar table, so
     Spring Festival moves with the lunar year and a greeting due in late December for
     New Year's Day falls in the year before.
 
@@ -580,7 +580,7 @@ class FestivalGreetings(_Greeting):
         )
         for festival in _FESTIVALS
     )
-    """Why: the festival, one reason per :class:`~aftersales_crm.calendars.Festival`."""
+    """Why: the festival, one reason per [`Festival`][aftersales_crm.calendars.Festival]."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
         "festivals": SubsetOf(tuple(f.value for f in _FESTIVALS), what="festivals"),
@@ -607,7 +607,7 @@ class FestivalGreetings(_Greeting):
         Raises:
             InvalidValue: a parameter breaks its constraint (naming it), or a festival
                 falls outside the lunar table's years (1900 to 2100).
-            InvalidType: ``inputs`` is not :class:`~aftersales_crm.care.CareInputs`.
+            InvalidType: ``inputs`` is not [`CareInputs`][aftersales_crm.care.CareInputs].
         """
         params = validate_params(self)
         inputs = care_inputs(inputs, self)

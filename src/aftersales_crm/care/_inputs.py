@@ -1,6 +1,6 @@
 """What care rules and contact rules read: the tables, the days asked for, the calendar.
 
-:class:`CareInputs` bundles them with what is derived from the facts once per planner run
+[`CareInputs`][aftersales_crm.care.CareInputs] bundles them with what is derived from the facts once per planner run
 and shared by every rule: the customer and vehicle features (computed the first time a
 rule asks for them), and the business dates of the facts.
 """
@@ -83,10 +83,10 @@ def _zone(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
 class CareInputs:
     """The input of care rules and contact rules.
 
-    A care rule gives every task whose window meets the days from :attr:`start` to
-    :attr:`end` (:meth:`meets`); facts count when their business date (in :attr:`time_zone`) is no later
-    than :attr:`as_of`, the day the agenda knows facts up to. The customer and vehicle
-    features are computed on ``as_of`` the first time a rule reads :attr:`features`, then
+    A care rule gives every task whose window meets the days from ``start`` to
+    ``end`` ([`meets`][aftersales_crm.care.CareInputs.meets]); facts count when their business date (in ``time_zone``) is no later
+    than ``as_of``, the day the agenda knows facts up to. The customer and vehicle
+    features are computed on ``as_of`` the first time a rule reads [`features`][aftersales_crm.care.CareInputs.features], then
     shared.
 
     Attributes:
@@ -168,7 +168,7 @@ class CareInputs:
 
     @functools.cached_property
     def features(self) -> FeatureTable:
-        """The customer features on :attr:`as_of`, with the vehicle features as ``.vehicles``.
+        """The customer features on ``as_of``, with the vehicle features as ``.vehicles``.
 
         Examples:
             >>> from aftersales_crm import synthetic
@@ -180,10 +180,10 @@ class CareInputs:
 
     @functools.cached_property
     def vehicles(self) -> FeatureTable:
-        """The vehicle features on :attr:`as_of`, computed once.
+        """The vehicle features on ``as_of``, computed once.
 
         The customer features' ``.vehicles`` when those were computed already; else the
-        vehicle features alone (:func:`~aftersales_crm.features.compute_vehicles`), faster.
+        vehicle features alone ([`compute_vehicles`][aftersales_crm.features.compute_vehicles]), faster.
 
         Examples:
             >>> from aftersales_crm import synthetic
@@ -198,11 +198,11 @@ class CareInputs:
 
     @functools.cached_property
     def as_of_day(self) -> np.datetime64:
-        """:attr:`as_of` as ``datetime64[D]``."""
+        """``as_of`` as ``datetime64[D]``."""
         return np.datetime64(self.as_of, "D")
 
     def owned_vehicles(self) -> NDArray[np.intp]:
-        """The vehicle rows owned by a customer on :attr:`as_of` and bought by then (made once).
+        """The vehicle rows owned by a customer on ``as_of`` and bought by then (made once).
 
         The vehicles the greeting and renewal rules count from their purchase date.
 
@@ -242,7 +242,7 @@ class CareInputs:
         return ~np.isnat(start) & ~np.isnat(end) & (end >= first) & (start <= last)
 
     def days_of(self, instants: NDArray[np.datetime64]) -> NDArray[np.datetime64]:
-        """The business dates of UTC instants in :attr:`time_zone` (NaT stays NaT).
+        """The business dates of UTC instants in ``time_zone`` (NaT stays NaT).
 
         Examples:
             >>> from aftersales_crm import synthetic
@@ -270,7 +270,7 @@ class CareInputs:
         return cache[key]
 
     def known(self, table: str, column: str) -> NDArray[np.bool_]:
-        """Whether each row of ``table`` happened by the end of :attr:`as_of` (by ``column``).
+        """Whether each row of ``table`` happened by the end of ``as_of`` (by ``column``).
 
         Examples:
             >>> from aftersales_crm import synthetic
@@ -285,7 +285,7 @@ class CareInputs:
         """``compute()``, computed once per key for these facts and ``as_of``, then shared.
 
         A rule keeps here what it derives from the facts before the days asked for
-        narrow it (every vehicle's due days, say): :meth:`with_days` keeps it.
+        narrow it (every vehicle's due days, say): [`with_days`][aftersales_crm.care.CareInputs.with_days] keeps it.
 
         Examples:
             >>> from aftersales_crm import synthetic
@@ -327,7 +327,7 @@ class CareInputs:
     def customer_rows(self, tasks: CareTasks | NDArray[np.str_]) -> NDArray[np.int64]:
         """The customer table's row of each task's customer (or of each id).
 
-        Tasks whose customers point into these inputs' :attr:`customer_ids` (a rule's
+        Tasks whose customers point into these inputs' [`customer_ids`][aftersales_crm.care.CareInputs.customer_ids] (a rule's
         ``customer=Texts(rows, inputs.customer_ids)``) give their rows at once; other ids
         are looked up.
 
@@ -371,4 +371,4 @@ _SHARED = frozenset(
         "_facts",
     }
 )
-"""What :meth:`CareInputs.with_days` keeps: everything derived from the facts and ``as_of``."""
+"""What [`CareInputs.with_days`][aftersales_crm.care.CareInputs.with_days] keeps: everything derived from the facts and ``as_of``."""

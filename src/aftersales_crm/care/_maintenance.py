@@ -168,7 +168,7 @@ def _days_after(days: NDArray[np.datetime64], n: int) -> NDArray[np.datetime64]:
 
 
 def _add_months(days: NDArray[np.datetime64], months: NDArray[np.int64]) -> NDArray[np.datetime64]:
-    """``days`` plus a number of months per row (the rule of :func:`~aftersales_crm.features.add_months`)."""
+    """``days`` plus a number of months per row (the rule of [`add_months`][aftersales_crm.features.add_months])."""
     out = np.full(len(days), _NAT)
     for step in np.unique(months).tolist():
         rows = months == step
@@ -205,7 +205,7 @@ def km_reached(
 
 
 class HandOver(NamedTuple):
-    """The vehicles a maintenance cadence hands over to win-back (:meth:`MaintenanceDue.hand_over`).
+    """The vehicles a maintenance cadence hands over to win-back ([`MaintenanceDue.hand_over`][aftersales_crm.care.MaintenanceDue.hand_over]).
 
     Examples:
         >>> HandOver._fields
@@ -309,7 +309,7 @@ class FirstMaintenanceDue(BasePolicy):
     vehicle owned by a customer on ``as_of``, bought by then and without a first
     maintenance yet, gets a reminder ``reminders`` days before the window closes (30 and
     7 by default), each open until the next (the last until the window closes). Which
-    limb closes the window shows in the reason and :attr:`CareTasks.detail` (months, or
+    limb closes the window shows in the reason and [`CareTasks.detail`][aftersales_crm.care.CareTasks] (months, or
     km).
 
     Attributes:
@@ -323,8 +323,8 @@ class FirstMaintenanceDue(BasePolicy):
     The defaults, 6 months or 5,000 km, are the upper end of the first-maintenance
     windows PCauto's maintenance pages give for family cars (about 3 to 6 months, 3,000 to
     5,000 km, pcauto.com.cn), and the routine interval of
-    :data:`~aftersales_crm.features.SERVICE_MONTHS` and
-    :data:`~aftersales_crm.features.SERVICE_KM`: set each model's own with ``models``.
+    [`SERVICE_MONTHS`][aftersales_crm.features.SERVICE_MONTHS] and
+    [`SERVICE_KM`][aftersales_crm.features.SERVICE_KM]: set each model's own with ``models``.
 
     Examples:
         >>> from datetime import date
@@ -397,7 +397,7 @@ class FirstMaintenanceDue(BasePolicy):
 
         Raises:
             InvalidValue: a parameter breaks its constraint (naming it).
-            InvalidType: ``inputs`` is not :class:`~aftersales_crm.care.CareInputs`.
+            InvalidType: ``inputs`` is not [`CareInputs`][aftersales_crm.care.CareInputs].
         """
         params = validate_params(self)
         inputs = care_inputs(inputs, self)
@@ -447,26 +447,26 @@ class MaintenanceDue(BasePolicy):
     A vehicle's next service falls due ``months`` calendar months after its last
     workshop service at its dealer, or when its estimated odometer reaches the reading of
     that service plus ``km``, whichever comes first
-    (:func:`~aftersales_crm.features.service_due`, the rule the features'
+    ([`service_due`][aftersales_crm.features.service_due], the rule the features'
     ``service_due`` column follows); a model of ``models`` has its own interval. The
     reminders follow a cadence of ``cadence`` months around the due day (two months and
     one month before, on it, and a month after by default), each counted from the
     original anchor: by time, touch ``k`` is the last service plus ``months + k`` months;
     by mileage, the due day plus ``k`` months. Each touch stays open until the next, the
     last until the day before the next would have fallen; on that day the vehicle is
-    handed over to win-back (:meth:`hand_over`): :class:`~aftersales_crm.care.WinBack`
+    handed over to win-back ([`hand_over`][aftersales_crm.care.MaintenanceDue.hand_over]): [`WinBack`][aftersales_crm.care.WinBack]
     calls its owner once, and its reminders stop (a customer who does not come is
-    swinging, then lost: :class:`~aftersales_crm.loyalty.ServiceIntervalStatus`). Which
-    limb made the due day shows in the reason and :attr:`CareTasks.detail` (months, or
+    swinging, then lost: [`ServiceIntervalStatus`][aftersales_crm.loyalty.ServiceIntervalStatus]). Which
+    limb made the due day shows in the reason and [`CareTasks.detail`][aftersales_crm.care.CareTasks] (months, or
     km). No reminder falls in the month after the service itself (a touch that would is
     left out: the customer has just been). A vehicle without a service yet is the first
-    maintenance's (:class:`FirstMaintenanceDue`).
+    maintenance's ([`FirstMaintenanceDue`][aftersales_crm.care.FirstMaintenanceDue]).
 
     Attributes:
         months: the interval in calendar months (default 6,
-            :data:`~aftersales_crm.features.SERVICE_MONTHS`).
+            [`SERVICE_MONTHS`][aftersales_crm.features.SERVICE_MONTHS]).
         km: the interval in km, or None for time only (default 5,000,
-            :data:`~aftersales_crm.features.SERVICE_KM`).
+            [`SERVICE_KM`][aftersales_crm.features.SERVICE_KM]).
         models: ``(model, months, km)`` triples for the models whose interval differs.
         cadence: months from the due day of each reminder, strictly increasing (default
             ``(-2, -1, 0, 1)``, the library's choice).
@@ -535,7 +535,7 @@ class MaintenanceDue(BasePolicy):
 
         Raises:
             InvalidValue: a parameter breaks its constraint (naming it).
-            InvalidType: ``inputs`` is not :class:`~aftersales_crm.care.CareInputs`.
+            InvalidType: ``inputs`` is not [`CareInputs`][aftersales_crm.care.CareInputs].
         """
         params = validate_params(self)
         inputs = care_inputs(inputs, self)
@@ -552,11 +552,11 @@ class MaintenanceDue(BasePolicy):
         A service visit moves the due day, and with it the hand-over: what is handed over
         on a day is a vehicle that had no service since the reminders began. The rows are
         those of every vehicle, whatever days are asked for (the caller filters), computed
-        once per inputs and shared with :meth:`plan`.
+        once per inputs and shared with [`plan`][aftersales_crm.care.MaintenanceDue.plan].
 
         Raises:
             InvalidValue: a parameter breaks its constraint (naming it).
-            InvalidType: ``inputs`` is not :class:`~aftersales_crm.care.CareInputs`.
+            InvalidType: ``inputs`` is not [`CareInputs`][aftersales_crm.care.CareInputs].
 
         Examples:
             >>> from datetime import date

@@ -4,9 +4,9 @@ The training deck for follow-up callers states how the fixed customer data (固�
 kept (《信息回访员基础培训分析报告》, 固定的信息和静态管理), one principle a line: "重要的原始信息的
 提供 -- 真实", "销售部应该建立和提供完整的固定信息 -- 完整", "客服部定期从销售部和服务部获取信息
 并及时修正 -- 准确", "对于非本司销售车辆,首次即建立完整信息 -- 及时", "注意更新有变动的信息 --
-更新". :func:`master_data_quality` gives each principle its measures over the ``customers``
+更新". [`master_data_quality`][aftersales_crm.care.master_data_quality] gives each principle its measures over the ``customers``
 and ``vehicles`` tables and the contacts made, per dealer, each as a count over a
-denominator (:class:`MasterDataQuality`).
+denominator ([`MasterDataQuality`][aftersales_crm.care.MasterDataQuality]).
 """
 
 from __future__ import annotations
@@ -73,8 +73,8 @@ _DECK: Final = Material.FOLLOW_UP_CALLS
 class DataPrinciple(LabelledEnum):
     """The five principles of keeping customer data, in the material's words and order.
 
-    Each carries its line of the deck (:attr:`quote`) and the library's measures of it
-    (:func:`master_data_quality`):
+    Each carries its line of the deck ([`quote`][aftersales_crm.care.DataPrinciple.quote]) and the library's measures of it
+    ([`master_data_quality`][aftersales_crm.care.master_data_quality]):
 
     * ``TRUE`` (真实), "重要的原始信息的提供": identifiers that cannot be true;
     * ``COMPLETE`` (完整), "销售部应该建立和提供完整的固定信息": each fixed field filled in;
@@ -178,7 +178,7 @@ INDIVIDUAL_FIELDS: Final[frozenset[str]] = frozenset(
         "home_phone",
     }
 )
-"""The fields of :data:`CUSTOMER_FIELDS` that only a person has: measured over individual
+"""The fields of [`CUSTOMER_FIELDS`][aftersales_crm.care.CUSTOMER_FIELDS] that only a person has: measured over individual
 customers, not over fleets and companies (the library's reading).
 
 Examples:
@@ -232,10 +232,10 @@ STALE_MONTHS: Final = 2 * SERVICE_MONTHS
 
 The tables hold no fact that says "details confirmed"; the most honest measure they allow
 is the last contact in which the customer was on the line
-(:data:`~aftersales_crm.care.REACHED_OUTCOMES`), on any channel. The material says to
+([`REACHED_OUTCOMES`][aftersales_crm.care.REACHED_OUTCOMES]), on any channel. The material says to
 update changed data (注意更新有变动的信息) without a period. A customer in touch is called
 after every service, and routine service comes every
-:data:`~aftersales_crm.features.SERVICE_MONTHS` months: two intervals without reaching
+[`SERVICE_MONTHS`][aftersales_crm.features.SERVICE_MONTHS] months: two intervals without reaching
 them make their details doubtful.
 
 Examples:
@@ -364,7 +364,7 @@ CHECKS: Final[tuple[QualityCheck, ...]] = (
         "customers", "客户",
     ),
 )  # fmt: skip
-"""The measures of :func:`master_data_quality`, in the order of its columns.
+"""The measures of [`master_data_quality`][aftersales_crm.care.master_data_quality], in the order of its columns.
 
 Examples:
     >>> [c.name for c in CHECKS if c.principle is DataPrinciple.TRUE]
@@ -376,7 +376,7 @@ _CHECK_INDEX: Final = MappingProxyType({check.name: i for i, check in enumerate(
 
 @attrs.frozen(eq=False, repr=False)
 class MasterDataQuality(Displayed):
-    """Master-data quality per dealer: each measure of :data:`CHECKS` as a count over a total.
+    """Master-data quality per dealer: each measure of [`CHECKS`][aftersales_crm.care.CHECKS] as a count over a total.
 
     A customer belongs to the dealer of their latest repair order by ``as_of`` or, without
     one, to the dealer of a vehicle they owned last; a vehicle to its selling dealer or,
@@ -387,7 +387,7 @@ class MasterDataQuality(Displayed):
     Attributes:
         dealers: str array of shape (n_rows,): dealer ids, then ``""`` for records
             without a dealer.
-        checks: the measures, one column each (:data:`CHECKS`).
+        checks: the measures, one column each ([`CHECKS`][aftersales_crm.care.CHECKS]).
         counts: int64 array of shape (n_rows, n_checks): what each measure counts.
         totals: int64 array of the same shape: its denominators.
         as_of: the day.
@@ -567,7 +567,7 @@ _REPORT_WIDTH: Final = 100
 
 
 def _wrapped(head: str, items: list[str], separator: str) -> list[str]:
-    """``head`` and the ``items``, wrapped at :data:`_REPORT_WIDTH`, continued indented."""
+    """``head`` and the ``items``, wrapped at ``_REPORT_WIDTH``, continued indented."""
     lines, line = [], head
     for k, item in enumerate(items):
         piece = item + (separator if k < len(items) - 1 else "")
@@ -701,28 +701,28 @@ def master_data_quality(
 ) -> MasterDataQuality:
     """Master-data quality per dealer on ``as_of``, by the material's five principles.
 
-    The measures (:data:`CHECKS`), each a count over a total:
+    The measures ([`CHECKS`][aftersales_crm.care.CHECKS]), each a count over a total:
 
-    * **true** (真实): national IDs :func:`aftersales_crm.values.national_id.is_valid_array`
+    * **true** (真实): national IDs [`aftersales_crm.values.national_id.is_valid_array`][aftersales_crm.values.national_id.is_valid_array]
       refuses on ``as_of`` (a birth date after it); national IDs and mobiles that another
       customer also has (one person's identity on two records, or a salesperson's number
       typed for the customer; a family may share a mobile, so read this as a list to
       check); VINs whose check character does not confirm them
-      (:func:`aftersales_crm.values.vin.is_valid_array` with ``strict=True``: outside China
+      ([`aftersales_crm.values.vin.is_valid_array`][aftersales_crm.values.vin.is_valid_array] with ``strict=True``: outside China
       and North America the character is optional, so an unconfirmed VIN is not wrong,
       only unchecked). The tables themselves refuse invalid identifiers when they are
-      built, naming every bad row (:class:`~aftersales_crm.errors.TableValidationError`):
+      built, naming every bad row ([`TableValidationError`][aftersales_crm.errors.TableValidationError]):
       phones, VINs and national IDs in them passed their validators, and what is left to
       count is what those validators cannot see;
     * **complete** (完整): the share of records with each field of
-      :data:`CUSTOMER_FIELDS` and :data:`VEHICLE_FIELDS` filled in;
+      [`CUSTOMER_FIELDS`][aftersales_crm.care.CUSTOMER_FIELDS] and [`VEHICLE_FIELDS`][aftersales_crm.care.VEHICLE_FIELDS] filled in;
     * **accurate** (准确): customers whose latest phone call by ``as_of`` ended on a wrong
       number, over the customers called by phone (the follow-up KPIs count wrong numbers
       per call; here a number later confirmed by a call that got through no longer counts);
     * **timely** (及时): vehicles not sold here (``sold_here`` false) that have visited by
       ``as_of`` (a repair order, or a first visit date) and still lack a field of
-      :data:`FULL_VEHICLE_FIELDS`;
-    * **updated** (更新): customers no contact reached (:data:`~aftersales_crm.care.REACHED_OUTCOMES`)
+      [`FULL_VEHICLE_FIELDS`][aftersales_crm.care.FULL_VEHICLE_FIELDS];
+    * **updated** (更新): customers no contact reached ([`REACHED_OUTCOMES`][aftersales_crm.care.REACHED_OUTCOMES])
       in the ``stale_months`` months up to ``as_of``, over all customers.
 
     Args:
@@ -730,7 +730,7 @@ def master_data_quality(
             ``contacts``, ``dealers``), or a Book.
         as_of: the day (a date or an ISO date string); no order or contact after its end
             counts.
-        stale_months: whole months, at least 1 (:data:`STALE_MONTHS`).
+        stale_months: whole months, at least 1 ([`STALE_MONTHS`][aftersales_crm.care.STALE_MONTHS]).
         time_zone: the dealers' time zone, an IANA name or a tzinfo (``Asia/Shanghai``).
 
     Returns:

@@ -105,12 +105,12 @@ class _Boosts(Constraint):
 class Planner(Parameterised):
     """The care agenda: who to contact, when, why and how, honouring consent.
 
-    :meth:`agenda` runs every care rule over the customer base for the days asked for
-    (and :attr:`lookback` days before, so that overdue tasks show), merges tasks that the
+    [`agenda`][aftersales_crm.care.Planner.agenda] runs every care rule over the customer base for the days asked for
+    (and ``lookback`` days before, so that overdue tasks show), merges tasks that the
     same rule made twice for the same source and day, raises the priority of valued
-    customers (``segments`` and :attr:`boosts`), gives each task the contact rule's
+    customers (``segments`` and ``boosts``), gives each task the contact rule's
     verdict, and tells each task's status on ``as_of``: closed when a contact that counts
-    for it was made (:class:`~aftersales_crm.care.TaskKind` says which), blocked when the
+    for it was made ([`TaskKind`][aftersales_crm.care.TaskKind] says which), blocked when the
     contact rule blocks it, overdue when its window ended before ``as_of``, open
     otherwise. Open and overdue tasks of one customer on one channel whose windows
     overlap are one call.
@@ -122,16 +122,16 @@ class Planner(Parameterised):
     it them all, whatever days were asked for.
 
     Attributes:
-        rules: the care rules (default :attr:`RULES`: every built-in rule with its
+        rules: the care rules (default [`RULES`][aftersales_crm.care.Planner.RULES]: every built-in rule with its
             defaults, the full agenda).
         contact: the contact rule (default ``all_of(*DEFAULT_CONTACT_RULES)``: consent,
             do not contact, cooling off, frequency cap).
         calendar: the holiday calendar (default weekends off).
         time_zone: the dealers' time zone (default ``Asia/Shanghai``).
         lookback: days before the first day asked for whose tasks show too (default
-            :data:`LOOKBACK_DAYS`).
-        boosts: priority added per label of the ``segments`` passed to :meth:`agenda`
-            (default :data:`BOOSTS`).
+            [`LOOKBACK_DAYS`][aftersales_crm.care.LOOKBACK_DAYS]).
+        boosts: priority added per label of the ``segments`` passed to [`agenda`][aftersales_crm.care.Planner.agenda]
+            (default [`BOOSTS`][aftersales_crm.care.BOOSTS]).
 
     Examples:
         >>> from datetime import date
@@ -160,7 +160,7 @@ class Planner(Parameterised):
     """
 
     CONTACT: ClassVar[ContactRule] = AllOf(rules=DEFAULT_CONTACT_RULES)
-    """The default contact rule: :data:`~aftersales_crm.care.DEFAULT_CONTACT_RULES`, all of them."""
+    """The default contact rule: [`DEFAULT_CONTACT_RULES`][aftersales_crm.care.DEFAULT_CONTACT_RULES], all of them."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
         "rules": OrNone(PoliciesOf("care_rule", "plan")),
@@ -209,11 +209,11 @@ class Planner(Parameterised):
                 (default ``on`` or ``start``).
             segments: per-customer labels aligned with the customer table (value tiers,
                 member levels, loyalty statuses: a policy's ``assign`` on the features
-                of ``data``); each label listed in :attr:`boosts` raises the priority of
+                of ``data``); each label listed in ``boosts`` raises the priority of
                 its customers' tasks.
 
         Returns:
-            The :class:`~aftersales_crm.care.Agenda`.
+            The [`Agenda`][aftersales_crm.care.Agenda].
 
         Raises:
             InvalidValue: a parameter breaks its constraint (naming it), the days are not
@@ -338,7 +338,7 @@ def _boosts(segments: tuple[Labels, ...], boosts: Mapping[str, int], n: int) -> 
 def _plan(rules: tuple[CareRule, ...], inputs: CareInputs) -> CareTasks:
     """The tasks of every rule, one task per kind, source, customer, vehicle and due day.
 
-    When a rule reads the customer features (:data:`~aftersales_crm.care.READS_FEATURES`),
+    When a rule reads the customer features ([`READS_FEATURES`][aftersales_crm.care.READS_FEATURES]),
     they are computed first, once, and the vehicle features with them: every rule then
     shares both.
     """
@@ -472,7 +472,7 @@ def closed_tasks(tasks: CareTasks, inputs: CareInputs) -> NDArray[np.bool_]:
 
     A contact counts for a task when it is with the task's customer, of one of the
     purposes the task's kind is closed by, reached the customer
-    (:data:`~aftersales_crm.care.REACHED_OUTCOMES`), was made (its business date) from
+    ([`REACHED_OUTCOMES`][aftersales_crm.care.REACHED_OUTCOMES]), was made (its business date) from
     the task's anchor or window start (as its kind says) to ``as_of``, and is not about
     another vehicle or another repair order than the task. For kinds closed by a visit, a
     repair order of the customer (for that vehicle, if the task has one) opened in the same
@@ -542,7 +542,7 @@ def _close_from(tasks: CareTasks) -> NDArray[np.datetime64]:
 
 
 def _pointing(rows: NDArray[np.integer[Any]], ids: NDArray[np.str_]) -> Texts:
-    """Rows of a table (negative for none) as :class:`Texts` into its ``ids``."""
+    """Rows of a table (negative for none) as [`Texts`][aftersales_crm.care.Texts] into its ``ids``."""
     codes = rows.astype(np.int64)
     return Texts(np.where(codes >= 0, codes, -1) if len(ids) else np.full(len(codes), -1), ids)
 

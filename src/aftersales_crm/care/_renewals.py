@@ -5,7 +5,7 @@ end of the warranty), and the calls that follow a resolved complaint or try to w
 customer back.
 
 Every date is counted from the original anchor (the purchase, the last renewal, the
-resolution) in whole calendar months (:func:`~aftersales_crm.features.add_months`), never by
+resolution) in whole calendar months ([`add_months`][aftersales_crm.features.add_months]), never by
 chaining one step onto the last: a car bought on 29 February has its insurance run out on
 28 February of ordinary years and on 29 February of leap years.
 """
@@ -251,7 +251,7 @@ class InsuranceRenewal(BasePolicy):
 
         Raises:
             InvalidValue: a parameter breaks its constraint (naming it).
-            InvalidType: ``inputs`` is not :class:`~aftersales_crm.care.CareInputs`.
+            InvalidType: ``inputs`` is not [`CareInputs`][aftersales_crm.care.CareInputs].
         """
         params = validate_params(self)
         inputs = care_inputs(inputs, self)
@@ -382,7 +382,7 @@ class _Schedule(Constraint):
         )
 
     def check(self, value: Any, params: Mapping[str, Any]) -> tuple[InspectionStep, ...]:
-        """``value`` as a tuple of :class:`InspectionStep`."""
+        """``value`` as a tuple of [`InspectionStep`][aftersales_crm.care.InspectionStep]."""
         if isinstance(value, str) or not isinstance(value, tuple | list) or not value:
             raise Broken(self.rule)
         out: list[InspectionStep] = []
@@ -408,7 +408,7 @@ class _Schedule(Constraint):
 class AnnualInspection(BasePolicy):
     """Remind owners of the vehicle's periodic inspection (年检), from a schedule table.
 
-    The schedule (:data:`INSPECTION_SCHEDULE` by default: private small passenger cars in
+    The schedule ([`INSPECTION_SCHEDULE`][aftersales_crm.care.INSPECTION_SCHEDULE] by default: private small passenger cars in
     China) is data: rows of an age range, an interval and whether the car goes to a
     station or only applies for the inspection mark. Each inspection falls due the whole
     number of months of its age after the vehicle's registration, counted from that day
@@ -421,7 +421,7 @@ class AnnualInspection(BasePolicy):
     the reminders are approximate.
 
     Attributes:
-        schedule: the rows (default :data:`INSPECTION_SCHEDULE`).
+        schedule: the rows (default [`INSPECTION_SCHEDULE`][aftersales_crm.care.INSPECTION_SCHEDULE]).
         reminders: days before the deadline to remind, decreasing (default ``(30, 7)``).
         channel: the suggested channel (default ``"phone"``).
         priority: the tasks' priority (default 55).
@@ -443,7 +443,7 @@ class AnnualInspection(BasePolicy):
     population_relative: ClassVar[bool] = False
 
     SCHEDULE: ClassVar[tuple[InspectionStep, ...]] = INSPECTION_SCHEDULE
-    """Private small passenger cars in China, see :data:`INSPECTION_SCHEDULE`."""
+    """Private small passenger cars in China, see [`INSPECTION_SCHEDULE`][aftersales_crm.care.INSPECTION_SCHEDULE]."""
 
     REMINDERS: ClassVar[tuple[int, ...]] = (30, 7)
     """A month before the deadline, time to book, and a week before, the last call: the
@@ -490,7 +490,7 @@ class AnnualInspection(BasePolicy):
 
         Raises:
             InvalidValue: a parameter breaks its constraint (naming it).
-            InvalidType: ``inputs`` is not :class:`~aftersales_crm.care.CareInputs`.
+            InvalidType: ``inputs`` is not [`CareInputs`][aftersales_crm.care.CareInputs].
         """
         params = validate_params(self)
         inputs = care_inputs(inputs, self)
@@ -537,7 +537,7 @@ class WarrantyEnding(BasePolicy):
     reading plus the vehicle's km a day), whichever comes first. Each vehicle owned by a
     customer on ``as_of`` gets a reminder ``reminders`` days before the end (60 and 14 by
     default), each open until the next, the last until the day before the end; which limb
-    ends it shows in the reason and :attr:`CareTasks.detail` (months, or km).
+    ends it shows in the reason and [`CareTasks.detail`][aftersales_crm.care.CareTasks] (months, or km).
 
     Attributes:
         months: the warranty in calendar months from the purchase (default 36).
@@ -613,7 +613,7 @@ class WarrantyEnding(BasePolicy):
 
         Raises:
             InvalidValue: a parameter breaks its constraint (naming it).
-            InvalidType: ``inputs`` is not :class:`~aftersales_crm.care.CareInputs`.
+            InvalidType: ``inputs`` is not [`CareInputs`][aftersales_crm.care.CareInputs].
         """
         params = validate_params(self)
         inputs = care_inputs(inputs, self)
@@ -652,7 +652,7 @@ class ComplaintFollowUp(BasePolicy):
     """Call the customer ``days`` days after a complaint was resolved (投诉回访).
 
     A complaint resolved (or closed on a resolution) by the end of ``as_of``
-    (:class:`~aftersales_crm.complaints.ComplaintLog`: the resolution its state rests on;
+    ([`ComplaintLog`][aftersales_crm.complaints.ComplaintLog]: the resolution its state rests on;
     a reopened complaint waits for its new resolution) gets a follow-up call ``days``
     after the day of the resolution, in the dealers' time zone, that may be made up to
     ``window_days`` later. A follow-up (回访) that reached the customer, made on or after
@@ -723,7 +723,7 @@ class ComplaintFollowUp(BasePolicy):
 
         Raises:
             InvalidValue: a parameter breaks its constraint (naming it).
-            InvalidType: ``inputs`` is not :class:`~aftersales_crm.care.CareInputs`.
+            InvalidType: ``inputs`` is not [`CareInputs`][aftersales_crm.care.CareInputs].
         """
         params = validate_params(self)
         inputs = care_inputs(inputs, self)
@@ -768,22 +768,20 @@ class ComplaintFollowUp(BasePolicy):
 class WinBack(BasePolicy):
     """Call the lost customers worth winning back, and the owners maintenance handed over (客户赢回).
 
-    Two ways into win-back, one task kind (:data:`WIN_BACK`):
+    Two ways into win-back, one task kind ([`WIN_BACK`][aftersales_crm.care.WIN_BACK]):
 
     * **The matrix.** The loyalty × value matrix
-      (:class:`~aftersales_crm.loyalty.LoyaltyValueMatrix`, fitted on the customer
-      features on ``as_of``, :attr:`CareInputs.features
-      <aftersales_crm.care.CareInputs.features>`, computed once per agenda and shared)
+      ([`LoyaltyValueMatrix`][aftersales_crm.loyalty.LoyaltyValueMatrix], fitted on the customer
+      features on ``as_of``, [`CareInputs.features`][aftersales_crm.care.CareInputs.features], computed once per agenda and shared)
       puts each customer in a cell; those of the cells whose strategy is
-      :attr:`~aftersales_crm.loyalty.Strategy.WIN_BACK` (策略3,
+      [`WIN_BACK`][aftersales_crm.loyalty.Strategy] (策略3,
       "价值高已流失,着重通过客户赢回方案促进再次入网消费": the lost row's high-value
       columns, CD and CG by default) get one call, due on ``as_of`` and open for
       ``window_days``. The task is about the customer, not a vehicle.
     * **The hand-over of maintenance** (``hand_over``, on by default). When the last
-      reminder of :class:`~aftersales_crm.care.MaintenanceDue`'s cadence (``maintenance``:
+      reminder of [`MaintenanceDue`][aftersales_crm.care.MaintenanceDue]'s cadence (``maintenance``:
       its months, km, models and cadence) has passed without a service, the vehicle is
-      handed over (:meth:`MaintenanceDue.hand_over
-      <aftersales_crm.care.MaintenanceDue.hand_over>`): its owner gets one call about it,
+      handed over ([`MaintenanceDue.hand_over`][aftersales_crm.care.MaintenanceDue.hand_over]): its owner gets one call about it,
       due the day after the last touch's window ends and open for ``window_days``. A
       service moves the due day and so the hand-over: one lapse, one task.
 
@@ -821,7 +819,7 @@ class WinBack(BasePolicy):
 
     reads_features: ClassVar[bool] = True
     """The matrix reads the customer features: the planner computes them once, first
-    (:data:`~aftersales_crm.care.READS_FEATURES`)."""
+    ([`READS_FEATURES`][aftersales_crm.care.READS_FEATURES])."""
 
     WINDOW_DAYS: ClassVar[int] = 30
     """A month for the programme's call: the library's choice (see the class)."""
@@ -880,7 +878,7 @@ class WinBack(BasePolicy):
 
         Raises:
             InvalidValue: a parameter breaks its constraint (naming it).
-            InvalidType: ``inputs`` is not :class:`~aftersales_crm.care.CareInputs`.
+            InvalidType: ``inputs`` is not [`CareInputs`][aftersales_crm.care.CareInputs].
         """
         params = validate_params(self)
         inputs = care_inputs(inputs, self)

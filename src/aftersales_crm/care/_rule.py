@@ -39,7 +39,7 @@ inside int64 when added up."""
 
 READS_FEATURES: Final = "reads_features"
 """The class attribute by which a care rule says it reads the customer features
-(:attr:`CareInputs.features <aftersales_crm.care.CareInputs.features>`): when one of its
+([`CareInputs.features`][aftersales_crm.care.CareInputs.features]): when one of its
 rules sets it true, the planner computes the customer features first, once, and every
 rule shares them and the vehicle features computed with them (else the vehicle features
 alone are computed, faster, and a rule that reads the customer features later computes
@@ -147,7 +147,7 @@ def _name(reader: object) -> str:
 
 
 def care_inputs(inputs: object, reader: object) -> CareInputs:
-    """``inputs`` if they are :class:`CareInputs`; else the library's error naming ``reader``.
+    """``inputs`` if they are [`CareInputs`][aftersales_crm.care.CareInputs]; else the library's error naming ``reader``.
 
     Examples:
         >>> care_inputs(None, "FollowUpCalls")
@@ -165,7 +165,7 @@ def care_inputs(inputs: object, reader: object) -> CareInputs:
 
 
 def care_tasks(tasks: object, reader: object) -> CareTasks:
-    """``tasks`` if they are :class:`CareTasks`; else the library's error naming ``reader``.
+    """``tasks`` if they are [`CareTasks`][aftersales_crm.care.CareTasks]; else the library's error naming ``reader``.
 
     Examples:
         >>> care_tasks([], "Consent")

@@ -1,8 +1,8 @@
 """Care tasks: who to contact, when, why and how, as columns.
 
-A care rule (:class:`~aftersales_crm.care.FollowUpCalls`, …) turns facts and features into
-:class:`CareTasks`: one row per task, each of a :class:`TaskKind` (declared by the rule
-that makes it) and with a :class:`Reason` people can read, in Chinese and in English.
+A care rule ([`FollowUpCalls`][aftersales_crm.care.FollowUpCalls], …) turns facts and features into
+[`CareTasks`][aftersales_crm.care.CareTasks]: one row per task, each of a [`TaskKind`][aftersales_crm.care.TaskKind] (declared by the rule
+that makes it) and with a [`Reason`][aftersales_crm.care.Reason] people can read, in Chinese and in English.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ Examples:
 """
 
 REASON_FIELDS: Final = ("anchor", "due", "target", "window_end", "detail", "vehicle", "source")
-"""The fields a :class:`Reason` template may name, each filled from the task's row."""
+"""The fields a [`Reason`][aftersales_crm.care.Reason] template may name, each filled from the task's row."""
 
 _CLOSES_FROM: Final = ("anchor", "window")
 _NAT: Final = np.datetime64("NaT", "D")
@@ -100,23 +100,23 @@ class TaskKind:
     """A kind of care task: its name, labels, contact purpose, and what closes it.
 
     Kinds are declared by the rules that make them (there is no central list): the 3DC
-    call by :class:`~aftersales_crm.care.FollowUpCalls`, the maintenance reminder by
-    :class:`~aftersales_crm.care.MaintenanceDue`, and a rule of your own declares its own.
+    call by [`FollowUpCalls`][aftersales_crm.care.FollowUpCalls], the maintenance reminder by
+    [`MaintenanceDue`][aftersales_crm.care.MaintenanceDue], and a rule of your own declares its own.
 
     A task is *closed* by a contact with the same customer, of one of the purposes
-    :attr:`closed_by`, whose outcome reached the customer (:data:`REACHED_OUTCOMES`),
+    ``closed_by``, whose outcome reached the customer ([`REACHED_OUTCOMES`][aftersales_crm.care.REACHED_OUTCOMES]),
     made on or after the task's anchor (``closes_from="anchor"``: any call since the
     delivery counts, even an early one) or on or after the start of its window
     (``closes_from="window"``: each touch of a reminder cadence is closed by a call in its
     own window), and no later than ``as_of``; a contact about another vehicle or another
-    repair order does not count. With :attr:`closed_by_visit`, a repair order of the
+    repair order does not count. With ``closed_by_visit``, a repair order of the
     customer's opened in that time closes it too.
 
     Attributes:
         name: lower snake case, unique among the kinds of an agenda.
         en: the kind in English.
         zh: the kind in Chinese.
-        purpose: why the customer is contacted (:class:`~aftersales_crm.values.ContactPurpose`);
+        purpose: why the customer is contacted ([`ContactPurpose`][aftersales_crm.values.ContactPurpose]);
             the contact rules read consent for it.
         closed_by: the purposes of the contacts that close it (default: its own purpose).
         closes_from: ``"anchor"`` or ``"window"``, see above.
@@ -176,8 +176,8 @@ def _fields(template: str) -> set[str]:
 class Reason:
     """Why a task was made, in words for people: an English and a Chinese template.
 
-    Templates are :meth:`str.format` strings that may name the fields of
-    :data:`REASON_FIELDS`, each filled from the task's row: ``{anchor}`` (the day the rule
+    Templates are ``str.format`` strings that may name the fields of
+    ``REASON_FIELDS``, each filled from the task's row: ``{anchor}`` (the day the rule
     counted from), ``{due}``, ``{target}`` (the day the task is about), ``{window_end}``,
     ``{detail}`` (a number: km, months…), ``{vehicle}`` and ``{source}``.
 
@@ -291,7 +291,7 @@ class Texts:
 
     Rules point into the texts of the tables (every customer's id, every VIN) without
     copying a text per task; the texts themselves are made only when asked for
-    (:meth:`values`). A code of -1 stands for no text (``""``).
+    ([`values`][aftersales_crm.care.Texts.values]). A code of -1 stands for no text (``""``).
 
     Attributes:
         codes: int64 array, positions in ``ids``, -1 for none.
@@ -381,7 +381,7 @@ class Texts:
         texts the rows use are gathered, so the cost follows the rows, not the texts.
 
         Raises:
-            InvalidType: a part is not :class:`Texts`.
+            InvalidType: a part is not [`Texts`][aftersales_crm.care.Texts].
         """
         parts = tuple_of(parts, parameter="parts")
         if not all(isinstance(part, Texts) for part in parts):
@@ -507,7 +507,7 @@ def _reasons(values: object) -> tuple[Reason, ...]:
 
 
 _TEXTS: Final = ("customer", "vehicle", "source", "source_table")
-"""The columns of texts, held as :class:`Texts`."""
+"""The columns of texts, held as [`Texts`][aftersales_crm.care.Texts]."""
 
 _COLUMNS: Final = (
     "customer",
@@ -539,7 +539,7 @@ class CareTasks(Displayed):
     Attributes:
         customer: str array of shape (n_tasks,), the customer's id.
         vehicle: str array, the VIN the task is about, ``""`` for none.
-        kind: int16 array, positions in :attr:`kinds`.
+        kind: int16 array, positions in ``kinds``.
         due: ``datetime64[D]`` array, the day the contact is due.
         window_start: ``datetime64[D]`` array, the first day the contact may be made
             (at most ``due``).
@@ -548,16 +548,16 @@ class CareTasks(Displayed):
         target: ``datetime64[D]`` array, the day the task is about: the service due day a
             reminder points to, the last day of the free first maintenance, or the due
             day itself.
-        channel: int8 array, the suggested channel, positions in :data:`CHANNELS`.
+        channel: int8 array, the suggested channel, positions in ``CHANNELS``.
         priority: int64 array, higher first.
-        reason: int16 array, positions in :attr:`reasons`.
+        reason: int16 array, positions in ``reasons``.
         detail: int64 array, the number the reason shows (km, months, days…).
         anchor: ``datetime64[D]`` array, the day the rule counted from (NaT for none).
         source: str array, the id of the fact that caused the task (a repair order's id,
             a VIN).
         source_table: str array, the table of that fact (``"orders"``, ``"vehicles"``).
-        kinds: the task kinds the codes of :attr:`kind` point into.
-        reasons: the reasons the codes of :attr:`reason` point into.
+        kinds: the task kinds the codes of ``kind`` point into.
+        reasons: the reasons the codes of ``reason`` point into.
 
     Raises:
         InvalidValue: columns of different lengths, a code outside its tuple, a missing
@@ -701,7 +701,7 @@ class CareTasks(Displayed):
             source_table: that fact's table.
 
         Raises:
-            InvalidValue: as :class:`CareTasks` does, or a value that cannot be broadcast.
+            InvalidValue: as [`CareTasks`][aftersales_crm.care.CareTasks] does, or a value that cannot be broadcast.
 
         Examples:
             >>> call = TaskKind("doc_call", "call", "电话", purpose="care")
@@ -818,7 +818,7 @@ class CareTasks(Displayed):
         return out
 
     def _field(self, name: str) -> Any:
-        """The column ``name`` as held: an array, or :class:`Texts`."""
+        """The column ``name`` as held: an array, or [`Texts`][aftersales_crm.care.Texts]."""
         return getattr(self, f"_{name}" if name in _TEXTS else name)
 
     def _fields(self) -> dict[str, Any]:

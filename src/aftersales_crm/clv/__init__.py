@@ -3,9 +3,9 @@
 Service visits are non-contractual: a customer who stops coming does not say so. The
 "buy till you die" models estimate, from each customer's repeat visits, recency and age
 (the feature table's ``frequency``, ``span_days`` and ``tenure_days``), the probability
-that they are still active (:meth:`BgNbd.p_alive`) and how often they will come back
-(:meth:`BgNbd.expected_visits`); :class:`GammaGamma` adds how much they spend per visit,
-and :func:`lifetime_value` combines the two into a discounted value; :func:`calibration_table`
+that they are still active (``BgNbd.p_alive``) and how often they will come back
+(``BgNbd.expected_visits``); [`GammaGamma`][aftersales_crm.clv.GammaGamma] adds how much they spend per visit,
+and [`lifetime_value`][aftersales_crm.clv.lifetime_value] combines the two into a discounted value; [`calibration_table`][aftersales_crm.clv.calibration_table]
 checks a model on the visits that followed a split date. The visit models are
 policies of the ``churn_model`` kind: their ``score`` gives P(alive) as Scores.
 

@@ -169,7 +169,7 @@ class BgNbd(VisitModel):
         log_likelihood_: total log-likelihood at the fit (fitted).
         standard_errors_: each parameter's standard error (observed information).
         confidence_intervals_: each parameter's 95% interval (on the log scale).
-        convergence_: how the optimiser ended (:class:`Convergence`).
+        convergence_: how the optimiser ended (``Convergence``).
         n_customers_: customers fitted on; ``n_distinct_``: distinct histories among them.
         unit_: the time unit of ``alpha_`` and of every horizon (``"days"`` from features).
 

@@ -87,16 +87,16 @@ def calibration_table(
 
     For each calibration customer, the model's expected repeat visits in the next
     ``split.holdout_days`` days, given their history at the split
-    (:meth:`BgNbd.expected_visits`), averaged by calibration frequency beside the visits
-    that actually followed (:meth:`~aftersales_crm.features.CalibrationHoldout.by_frequency`).
+    (``BgNbd.expected_visits``), averaged by calibration frequency beside the visits
+    that actually followed ([`by_frequency`][aftersales_crm.features.CalibrationHoldout.by_frequency]).
     A good model tracks ``actual`` in every row, including the customers who made no
     repeat visit (row 0) and the heaviest ones (``7+``), where models that ignore drop-out
     overshoot.
 
     Args:
-        model: a :class:`BgNbd` or :class:`ParetoNbd` fitted on ``split.features`` (in days).
+        model: a ``BgNbd`` or ``ParetoNbd`` fitted on ``split.features`` (in days).
         split: the calibration features with the holdout visits
-            (:func:`aftersales_crm.features.calibration_holdout`).
+            ([`aftersales_crm.features.calibration_holdout`][aftersales_crm.features.calibration_holdout]).
         censor: the frequency from which rows are pooled (7, the paper's ``7+``).
 
     Raises:

@@ -107,12 +107,12 @@ class GammaGamma(Parameterised):
 
     Customers without repeat visits are left out of the fit; their expected spend is the
     population mean ``p v / (q - 1)``. A fit with q ≤ 1 (a spend distribution without a
-    mean) raises :class:`~aftersales_crm.errors.ConvergenceError` instead of giving
+    mean) raises [`ConvergenceError`][aftersales_crm.errors.ConvergenceError] instead of giving
     infinite or negative values.
 
     Attributes:
         monetary: the feature column of the mean spend per repeat visit day, read by
-            :meth:`fit` and :meth:`expected_spend` on a feature table.
+            [`fit`][aftersales_crm.clv.GammaGamma.fit] and [`expected_spend`][aftersales_crm.clv.GammaGamma.expected_spend] on a feature table.
         p_: shape of the per-visit spend (fitted).
         q_: shape of the spend-scale distribution (fitted).
         v_: its scale, in the spend's unit (fitted).

@@ -150,7 +150,7 @@ class History:
 
 
 def history(data: FeatureTable | History) -> History:
-    """``data`` as a :class:`History`: itself, or read from a feature table (in days).
+    """``data`` as a [`History`][aftersales_crm.clv.History]: itself, or read from a feature table (in days).
 
     Raises:
         InvalidValue: ``data`` is neither.

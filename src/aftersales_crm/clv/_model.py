@@ -214,7 +214,7 @@ class VisitModel(BasePolicy):
 
     @property
     def params_(self) -> dict[str, float]:
-        """The fitted parameters by name (time parameters in :attr:`unit_`)."""
+        """The fitted parameters by name (time parameters in ``unit_``)."""
         return dict(zip(self.PARAMETERS, self._params().tolist(), strict=True))
 
     def _per_row(
@@ -282,7 +282,7 @@ class VisitModel(BasePolicy):
         return float(self._rows_expected(self._params(), horizon(t), zero, zero, zero)[0])
 
     def score(self, features: FeatureTable) -> Scores:
-        """P(alive) of each customer as :class:`~aftersales_crm.policies.Scores` (``"p_alive"``).
+        """P(alive) of each customer as [`Scores`][aftersales_crm.policies.Scores] (``"p_alive"``).
 
         The verb of the ``churn_model`` policy kind: one score per row, NaN for customers
         without visits.

@@ -42,7 +42,7 @@ def _log_h(sp: Any, B: Vector, C: Vector, log1mz: Vector) -> Vector:  # noqa: N8
 
     The value lies between 1/(1 - zB/C) (Jensen) and 1/(1 - z). scipy's hyp2f1 is used
     where it lands within them; elsewhere (z near 1, B large, where scipy returns NaN, inf
-    or a wrong value) the quadrature of :func:`_log_h_quadrature`, and as the last resort
+    or a wrong value) the quadrature of ``_log_h_quadrature``, and as the last resort
     the value is held within its bounds.
     """
     z = -np.expm1(log1mz)
@@ -63,7 +63,7 @@ def _log_tail(sp: Any, p: Vector, x: Vector, y: Vector) -> Vector:
     The integral is (m+y)^-(r+s+x)/(r+s+x) · 2F1(·; r+s+x+1; z) with m = max(α, β) (Fader &
     Hardie's note on the Pareto/NBD likelihood). Euler's transformation turns that 2F1 into
     (1-z)^(…) · 2F1(1, B; C; z) with C > B, whose value lies in [1, 1/(1-z)]: every power
-    is taken in logs and the hypergeometric factor is bounded (:func:`_log_h`).
+    is taken in logs and the hypergeometric factor is bounded (``_log_h``).
     """
     r, alpha, s, beta = p
     P, Q = r + x, s + 1.0  # noqa: N806
@@ -183,10 +183,10 @@ class ParetoNbd(VisitModel):
         under the Pareto/NBD model" (2006), computed in logs with the integral over the
         time of death taken by quadrature: finite for every ``n`` and ``t``; the
         probabilities over n = 0, 1, … sum to 1 and their mean is
-        :meth:`population_visits`.
+        ``population_visits``.
 
         The arguments, the shape of the result and the errors are those of
-        :meth:`BgNbd.probability_of_visits`: ``n`` one or many whole numbers ≥ 0, ``t`` a
+        ``BgNbd.probability_of_visits``: ``n`` one or many whole numbers ≥ 0, ``t`` a
         horizon in the fit's time unit; NotFittedError before fitting, InvalidValue for a
         bad ``n`` or ``t``.
 

@@ -46,10 +46,10 @@ def lifetime_value(
     spend per visit, divided by (1 + d)^k.
 
     Args:
-        visits: a fitted visit model (:class:`BgNbd` or :class:`ParetoNbd`).
+        visits: a fitted visit model (``BgNbd`` or ``ParetoNbd``).
         data: the customers (a feature table, in days, or a History in the fit's unit).
         spend: the expected spend per visit of each customer (for example
-            :meth:`GammaGamma.expected_spend`), or one amount for all; the value is in its
+            ``GammaGamma.expected_spend``), or one amount for all; the value is in its
             unit (fen from a feature table). The result is an expectation, a float, not
             an amount of money to book.
         periods: the number of periods K (whole number ≥ 1).

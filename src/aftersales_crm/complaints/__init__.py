@@ -1,12 +1,12 @@
 """Complaints (投诉): status folded from facts, service levels, and recovery afterwards.
 
 A complaint's status at any moment is folded from its
-:class:`~aftersales_crm.records.ComplaintFiled` and
-:class:`~aftersales_crm.records.ComplaintUpdated` facts through the table of
-:data:`TRANSITIONS` (:class:`ComplaintLog`, :func:`complaint_status`,
-:func:`complaint_states`). A complaint-SLA policy (:class:`ComplaintSla`, kind
+[`ComplaintFiled`][aftersales_crm.records.ComplaintFiled] and
+[`ComplaintUpdated`][aftersales_crm.records.ComplaintUpdated] facts through the table of
+[`TRANSITIONS`][aftersales_crm.complaints.TRANSITIONS] ([`ComplaintLog`][aftersales_crm.complaints.ComplaintLog], [`complaint_status`][aftersales_crm.complaints.complaint_status],
+[`complaint_states`][aftersales_crm.complaints.complaint_states]). A complaint-SLA policy ([`ComplaintSla`][aftersales_crm.complaints.ComplaintSla], kind
 ``complaint_sla``) tells which open complaints breach their first-response and resolution
-times, in calendar or business hours. :func:`recovery` measures who comes back for
+times, in calendar or business hours. [`recovery`][aftersales_crm.complaints.recovery] measures who comes back for
 service after a problem, by its outcome, beside the training material's figures.
 
 Examples:

@@ -1,6 +1,6 @@
 """Counting time for service levels: calendar hours, or business hours of a calendar.
 
-A business calendar is passed in by the caller (:class:`BusinessCalendar`: which days are
+A business calendar is passed in by the caller ([`BusinessCalendar`][aftersales_crm.complaints.BusinessCalendar]: which days are
 off, and the opening hours); the library never looks one up. Days are the calendar days
 of the programme's time zone, so the opening hours of a day are local hours.
 """
@@ -32,10 +32,10 @@ _LONGEST_SPAN: Final = 366 * 20
 class BusinessCalendar(DaysOff, Protocol):
     """A business calendar: which days are off, and the opening hours of the other days.
 
-    It builds on the days off of :class:`~aftersales_crm.calendars.DaysOff`
+    It builds on the days off of [`DaysOff`][aftersales_crm.calendars.DaysOff]
     (``is_day_off(day)``, the one member every calendar of the library shares) and adds
     the opening hours. Any object with these three members will do, a dealer's holiday
-    list for instance; :class:`WeekdayCalendar` is the default.
+    list for instance; [`WeekdayCalendar`][aftersales_crm.complaints.WeekdayCalendar] is the default.
 
     Attributes:
         opens: the local time the dealer opens on a business day.
@@ -69,8 +69,8 @@ class WeekdayCalendar(WeekendCalendar):
 
     The weekend-only default of the service levels, the library's choice: the material
     gives no opening hours, and many dealers open at weekends, so pass your own calendar
-    (any :class:`BusinessCalendar`) when you count business hours. It is the
-    :class:`~aftersales_crm.calendars.WeekendCalendar` of the days off with opening
+    (any [`BusinessCalendar`][aftersales_crm.complaints.BusinessCalendar]) when you count business hours. It is the
+    [`WeekendCalendar`][aftersales_crm.calendars.WeekendCalendar] of the days off with opening
     hours added: China's public holidays move every year (and bring working weekends),
     so none is built in: give them as ``holidays`` and the weekend days worked as
     ``workdays``.
@@ -167,7 +167,7 @@ class BusinessClock:
     def instant(self, business: NDArray[np.int64]) -> NDArray[np.int64]:
         """The earliest instant at which ``business`` µs of business time have passed.
 
-        Every value must be within the clock's range (at most :meth:`total`).
+        Every value must be within the clock's range (at most ``total``).
         """
         day = np.searchsorted(self.before[1:], business, side="left")
         day = np.minimum(day, len(self.opens) - 1)

@@ -2,9 +2,9 @@
 
 The training material for follow-up callers counts the customers who come back after a
 problem, by what became of it (《信息回访员基础培训分析报告》: "不去抱怨 9%再回来 抱怨没有解决
-19%再回来 抱怨有解决 54%再回来 抱怨很快解决 82%再回来"). :func:`recovery` measures the same
+19%再回来 抱怨有解决 54%再回来 抱怨很快解决 82%再回来"). [`recovery`][aftersales_crm.complaints.recovery] measures the same
 shares in a dealer network's own facts, each with its n and a Wilson confidence interval,
-beside the material's figures (:class:`RecoveryTable`).
+beside the material's figures ([`RecoveryTable`][aftersales_crm.complaints.RecoveryTable]).
 """
 
 from __future__ import annotations
@@ -62,11 +62,11 @@ class RecoveryOutcome(LabelledEnum):
     """What became of a customer's problem, in the material's words.
 
     ``NOT_COMPLAINED`` is a customer who had a problem and did not complain: a contact
-    whose outcome is :attr:`~aftersales_crm.records.ContactOutcome.UNSPOKEN_GRIEVANCE`
+    whose outcome is [`UNSPOKEN_GRIEVANCE`][aftersales_crm.records.ContactOutcome]
     ("心存抱怨又不想投诉"), unless the customer complained within the window after it. A
     complaint is ``UNRESOLVED``, ``RESOLVED`` or ``RESOLVED_QUICKLY`` by its state at the
     end of the window: resolved or closed, and how soon after filing the resolution it
-    rests on came (:data:`QUICK_HOURS`). The four are exclusive: "resolved" is resolved,
+    rests on came ([`QUICK_HOURS`][aftersales_crm.complaints.QUICK_HOURS]). The four are exclusive: "resolved" is resolved,
     but not quickly.
 
     Examples:
@@ -96,7 +96,7 @@ REFERENCE: Final[Mapping[RecoveryOutcome, float]] = MappingProxyType(
         RecoveryOutcome.RESOLVED_QUICKLY: 0.82,
     }
 )
-"""The share of customers who come back, by outcome, as :data:`REFERENCE_QUOTE` gives it.
+"""The share of customers who come back, by outcome, as [`REFERENCE_QUOTE`][aftersales_crm.complaints.REFERENCE_QUOTE] gives it.
 
 Examples:
     >>> REFERENCE[RecoveryOutcome.RESOLVED_QUICKLY]
@@ -149,7 +149,7 @@ class RecoveryTable(Displayed):
     """The share of customers who came back for service, by outcome, beside the material's.
 
     Attributes:
-        outcomes: the outcomes, one row each, in the order of :class:`RecoveryOutcome`.
+        outcomes: the outcomes, one row each, in the order of [`RecoveryOutcome`][aftersales_crm.complaints.RecoveryOutcome].
         n: int64 array: the problems (complaints, unspoken grievances) whose window had
             ended by ``as_of``.
         returned: int64 array: of those, the ones whose customer opened a repair order
@@ -157,7 +157,7 @@ class RecoveryTable(Displayed):
         share: float64 array: ``returned / n`` (NaN where n is 0).
         low: float64 array: the Wilson interval's lower bound.
         high: float64 array: its upper bound.
-        reference: float64 array: the material's share (:data:`REFERENCE`).
+        reference: float64 array: the material's share ([`REFERENCE`][aftersales_crm.complaints.REFERENCE]).
         window_days: the window.
         quick_hours: the most hours a quick resolution took.
         confidence: the interval's level.
@@ -316,7 +316,7 @@ def recovery(
     ``complaint_updates``) or an unspoken grievance (a contact whose outcome is
     ``unspoken_grievance``, unless the customer complained within the window after it).
     A problem counts once its window has ended by ``as_of``; its outcome is its state at
-    the end of the window (:class:`RecoveryOutcome`); the customer *returned* when they
+    the end of the window ([`RecoveryOutcome`][aftersales_crm.complaints.RecoveryOutcome]); the customer *returned* when they
     opened a repair order at any dealer of the network after the problem and within the
     window. One row per problem: a customer with two complaints counts twice.
 
@@ -324,16 +324,16 @@ def recovery(
         tables: the tables (``complaints``, ``complaint_updates``, ``contacts``,
             ``orders``).
         as_of: an aware datetime; nothing after it counts.
-        window_days: the window, in days (:data:`WINDOW_DAYS`).
+        window_days: the window, in days ([`WINDOW_DAYS`][aftersales_crm.complaints.WINDOW_DAYS]).
         quick_hours: the most hours from filing to resolution that count as quick
-            (:data:`QUICK_HOURS`).
+            ([`QUICK_HOURS`][aftersales_crm.complaints.QUICK_HOURS]).
         confidence: the level of the Wilson intervals.
 
     Returns:
         The table, beside the material's figures.
 
     Raises:
-        InvalidType: ``tables`` is not :class:`~aftersales_crm.tables.Tables`.
+        InvalidType: ``tables`` is not [`Tables`][aftersales_crm.tables.Tables].
         InvalidValue: a parameter is out of range, or a complaint update cannot follow
             the fact before it.
 

@@ -3,8 +3,8 @@
 A complaint-SLA policy (kind ``complaint_sla``) gives, at ``as_of``, for every open
 complaint, whether its first response and its resolution are (or were) late, and the
 time left before each breach, in hours, negative once breached
-(:class:`SlaStatus`). Time is counted in calendar hours or in the business hours of a
-calendar the caller passes in (:class:`~aftersales_crm.complaints.BusinessCalendar`).
+([`SlaStatus`][aftersales_crm.complaints.SlaStatus]). Time is counted in calendar hours or in the business hours of a
+calendar the caller passes in ([`BusinessCalendar`][aftersales_crm.complaints.BusinessCalendar]).
 """
 
 from __future__ import annotations
@@ -209,8 +209,8 @@ class ComplaintSla(BasePolicy):
         clock: ``"calendar"`` (default) counts every hour; ``"business"`` counts the
             opening hours of ``calendar``, a day of the allowance being one business day
             of opening hours.
-        calendar: the business calendar (:class:`BusinessCalendar`), used by the
-            business clock (default :class:`WeekdayCalendar`: Monday to Friday,
+        calendar: the business calendar ([`BusinessCalendar`][aftersales_crm.complaints.BusinessCalendar]), used by the
+            business clock (default [`WeekdayCalendar`][aftersales_crm.complaints.WeekdayCalendar]: Monday to Friday,
             08:30–17:30).
         time_zone: the programme's time zone, whose days the calendar's days are
             (default ``Asia/Shanghai``).
@@ -274,8 +274,8 @@ class ComplaintSla(BasePolicy):
         """Every open complaint's service levels at ``as_of``.
 
         Args:
-            complaints: a :class:`ComplaintLog`, or tables to build one from
-                (:meth:`ComplaintLog.from_tables`).
+            complaints: a [`ComplaintLog`][aftersales_crm.complaints.ComplaintLog], or tables to build one from
+                ([`ComplaintLog.from_tables`][aftersales_crm.complaints.ComplaintLog.from_tables]).
             as_of: an aware datetime; no fact after it counts.
 
         Returns:

@@ -1,10 +1,10 @@
 """A complaint's status at any moment, folded from its facts through a transition table.
 
-A complaint's life is a :class:`~aftersales_crm.records.ComplaintFiled` fact and its
-:class:`~aftersales_crm.records.ComplaintUpdated` facts. The status after each fact
+A complaint's life is a [`ComplaintFiled`][aftersales_crm.records.ComplaintFiled] fact and its
+[`ComplaintUpdated`][aftersales_crm.records.ComplaintUpdated] facts. The status after each fact
 depends on the fact alone; which fact may follow which is the table of
-:data:`TRANSITIONS`. One kernel folds every complaint at once (:class:`ComplaintLog`);
-:func:`complaint_status` runs it on one complaint's facts and :func:`complaint_states`
+[`TRANSITIONS`][aftersales_crm.complaints.TRANSITIONS]. One kernel folds every complaint at once ([`ComplaintLog`][aftersales_crm.complaints.ComplaintLog]);
+[`complaint_status`][aftersales_crm.complaints.complaint_status] runs it on one complaint's facts and [`complaint_states`][aftersales_crm.complaints.complaint_states]
 on the ``complaints`` and ``complaint_updates`` tables.
 
 Order of arrival never matters: facts are put in order by instant, then, at the same
@@ -99,7 +99,7 @@ TRANSITIONS: Final[Mapping[ComplaintAction, tuple[tuple[ComplaintState, ...], Co
 )
 """Each complaint action: the states it may follow and the state it leads to.
 
-Filing (:class:`~aftersales_crm.records.ComplaintFiled`) opens a complaint in
+Filing ([`ComplaintFiled`][aftersales_crm.records.ComplaintFiled]) opens a complaint in
 ``FILED``; then filed → acknowledged → in progress → resolved → closed. A complaint
 settled when it is acknowledged may be resolved without an in-progress step; escalating
 keeps (or puts) it in progress; reopening a resolved or closed complaint puts it back in
@@ -213,7 +213,7 @@ class ComplaintStatus:
 
 @attrs.frozen(eq=False, repr=False)
 class ComplaintStates(Displayed):
-    """Every complaint's state at one moment, aligned with :attr:`ComplaintLog.complaint_ids`.
+    """Every complaint's state at one moment, aligned with [`ComplaintLog.complaint_ids`][aftersales_crm.complaints.ComplaintLog].
 
     Attributes:
         complaint_ids: str array of shape (n_complaints,).
@@ -276,7 +276,7 @@ class ComplaintStates(Displayed):
         )
 
     def counts(self) -> dict[str, int]:
-        """Complaints per state, in the order of :class:`ComplaintState`, empty states left out.
+        """Complaints per state, in the order of [`ComplaintState`][aftersales_crm.complaints.ComplaintState], empty states left out.
 
         Examples:
             >>> from datetime import datetime, timezone
@@ -303,7 +303,7 @@ class ComplaintStates(Displayed):
         return np.array([*labels, None], dtype=object)[self.state]
 
     def status(self, complaint_id: str) -> ComplaintStatus:
-        """One complaint's row as a :class:`ComplaintStatus`.
+        """One complaint's row as a [`ComplaintStatus`][aftersales_crm.complaints.ComplaintStatus].
 
         Raises:
             InvalidValue: no complaint has that id (code ``"unknown_complaint"``).
@@ -370,15 +370,15 @@ def _complaint_row(complaint_ids: NDArray[np.str_], complaint_id: object) -> int
 class ComplaintLog:
     """Every complaint fact, checked and in order: the columnar kernel of complaint status.
 
-    Build one with :meth:`from_tables` (the ``complaints`` and ``complaint_updates``
-    tables) or :meth:`from_records` (complaint facts in any order, duplicates allowed).
-    Both check every complaint's life against :data:`TRANSITIONS` and refuse, in one
-    :class:`~aftersales_crm.errors.InvalidValue`, every update that cannot follow the fact
+    Build one with [`from_tables`][aftersales_crm.complaints.ComplaintLog.from_tables] (the ``complaints`` and ``complaint_updates``
+    tables) or [`from_records`][aftersales_crm.complaints.ComplaintLog.from_records] (complaint facts in any order, duplicates allowed).
+    Both check every complaint's life against [`TRANSITIONS`][aftersales_crm.complaints.TRANSITIONS] and refuse, in one
+    [`InvalidValue`][aftersales_crm.errors.InvalidValue], every update that cannot follow the fact
     before it, naming the complaint, the update and both states.
 
     Attributes:
         complaint_ids: str array of shape (n_complaints,): the complaints table's ids in
-            its row order (:meth:`from_tables`), or sorted (:meth:`from_records`).
+            its row order ([`from_tables`][aftersales_crm.complaints.ComplaintLog.from_tables]), or sorted ([`from_records`][aftersales_crm.complaints.ComplaintLog.from_records]).
         customer_ids: str array: who filed each complaint.
         severity: int8 array: each complaint's severity (positions in ``list(Severity)``).
         filed_at: ``datetime64[us]`` array: when each complaint was filed (UTC).
@@ -439,13 +439,13 @@ class ComplaintLog:
         """Fold the ``complaints`` and ``complaint_updates`` tables of ``tables``.
 
         Args:
-            tables: the tables; one row of :attr:`complaint_ids` per ``complaints`` row.
+            tables: the tables; one row of ``complaint_ids`` per ``complaints`` row.
 
         Returns:
             The log.
 
         Raises:
-            InvalidType: ``tables`` is not :class:`~aftersales_crm.tables.Tables`.
+            InvalidType: ``tables`` is not [`Tables`][aftersales_crm.tables.Tables].
             InvalidValue: an update cannot follow the fact before it.
 
         Examples:
@@ -480,8 +480,8 @@ class ComplaintLog:
         """Fold complaint facts given as records, in any order, duplicates allowed.
 
         Args:
-            facts: :class:`~aftersales_crm.records.ComplaintFiled` and
-                :class:`~aftersales_crm.records.ComplaintUpdated` records.
+            facts: [`ComplaintFiled`][aftersales_crm.records.ComplaintFiled] and
+                [`ComplaintUpdated`][aftersales_crm.records.ComplaintUpdated] records.
 
         Returns:
             The log; complaints sorted by id.
@@ -554,7 +554,7 @@ class ComplaintLog:
             as_of: an aware datetime.
 
         Returns:
-            The states, aligned with :attr:`complaint_ids`.
+            The states, aligned with ``complaint_ids``.
 
         Raises:
             InvalidValue: ``as_of`` is not an aware datetime.
@@ -601,7 +601,7 @@ class ComplaintLog:
         Returns:
             The state code (``-1``: no fact), the instant of that fact (NaT: none) and,
             for a resolved or closed complaint, the instant of the resolution it rests on
-            (its last among ``upto``) as int64 µs; :data:`NO_INSTANT` for the others.
+            (its last among ``upto``) as int64 µs; ``NO_INSTANT`` for the others.
 
         Examples:
             >>> log = ComplaintLog.from_records([])
@@ -677,7 +677,7 @@ def complaint_status(
 ) -> ComplaintStatus:
     """One complaint's standing at ``as_of``, folded from its facts.
 
-    The per-complaint face of :class:`ComplaintLog`: the same kernel, on one complaint.
+    The per-complaint face of [`ComplaintLog`][aftersales_crm.complaints.ComplaintLog]: the same kernel, on one complaint.
 
     Args:
         facts: the complaint's filing and updates, in any order, duplicates allowed.
@@ -688,7 +688,7 @@ def complaint_status(
 
     Raises:
         InvalidValue: the facts are of no complaint or of several, or break a rule of
-            :class:`ComplaintLog`.
+            [`ComplaintLog`][aftersales_crm.complaints.ComplaintLog].
 
     Examples:
         >>> from datetime import datetime, timezone
@@ -723,7 +723,7 @@ def complaint_states(tables: Tables, as_of: dt.datetime) -> ComplaintStates:
         The states, one row per row of ``tables.complaints``, in its order.
 
     Raises:
-        InvalidType: ``tables`` is not :class:`~aftersales_crm.tables.Tables`.
+        InvalidType: ``tables`` is not [`Tables`][aftersales_crm.tables.Tables].
         InvalidValue: an update cannot follow the fact before it, or ``as_of`` is not an
             aware datetime.
 

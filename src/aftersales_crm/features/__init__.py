@@ -1,17 +1,17 @@
 """Customer and vehicle features, computed for a whole customer base in a few numpy passes.
 
-:func:`compute` turns :class:`~aftersales_crm.tables.Tables` (or a Book) into a
-:class:`FeatureTable` aligned with the customer table, with the vehicle features as
-``.vehicles``. :func:`profile` gives one customer's features through the same kernels,
-:func:`dealer_features` each dealer's first-time-fix rate, and
-:func:`calibration_holdout` the features at a split date beside the visits after it.
+[`compute`][aftersales_crm.features.compute] turns [`Tables`][aftersales_crm.tables.Tables] (or a Book) into a
+[`FeatureTable`][aftersales_crm.features.FeatureTable] aligned with the customer table, with the vehicle features as
+``.vehicles``. [`profile`][aftersales_crm.features.profile] gives one customer's features through the same kernels,
+[`dealer_features`][aftersales_crm.features.dealer_features] each dealer's first-time-fix rate, and
+[`calibration_holdout`][aftersales_crm.features.calibration_holdout] the features at a split date beside the visits after it.
 Only facts up to ``as_of`` count: an order counts from its opening's business date in the
 dealer's time zone (``Asia/Shanghai`` by default).
 
-The shared rules live here, each once: the calendar (:func:`add_months`,
-:func:`completed_years`, :func:`business_dates`), the km/day estimate
-(:class:`MileageModel`), the next service due (:func:`service_due`) and the owner
-roll-ups (:meth:`FeatureTable.newest_vehicles`, :meth:`FeatureTable.per_owner`).
+The shared rules live here, each once: the calendar ([`add_months`][aftersales_crm.features.add_months],
+[`completed_years`][aftersales_crm.features.completed_years], [`business_dates`][aftersales_crm.features.business_dates]), the km/day estimate
+([`MileageModel`][aftersales_crm.features.MileageModel]), the next service due ([`service_due`][aftersales_crm.features.service_due]) and the owner
+roll-ups ([`FeatureTable.newest_vehicles`][aftersales_crm.features.FeatureTable.newest_vehicles], [`FeatureTable.per_owner`][aftersales_crm.features.FeatureTable.per_owner]).
 
 The catalogue is on the documentation page *Features*.
 

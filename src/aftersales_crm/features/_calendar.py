@@ -1,11 +1,11 @@
 """Calendar and time: civil dates as day numbers, calendar months, and business dates.
 
 Every date rule of the features lives here: days since 1970-01-01 as int64 (``NaT`` is the
-smallest int64), whole calendar months added as :class:`~dateutil.relativedelta.relativedelta`
+smallest int64), whole calendar months added as ``relativedelta``
 adds them, completed years, and the business date of an instant in the dealer's time zone.
 
-The time zone is an IANA name read through :mod:`zoneinfo` (default ``Asia/Shanghai``), or
-any :class:`~datetime.tzinfo`. Converting millions of instants one by one through
+The time zone is an IANA name read through ``zoneinfo`` (default ``Asia/Shanghai``), or
+any ``tzinfo``. Converting millions of instants one by one through
 ``zoneinfo`` would cost seconds, so the offsets are looked up once per day of the instants'
 range and applied as arrays: a zone whose offset does not change over that range (China
 since 1991) costs the same one addition as a fixed UTC offset.
@@ -50,7 +50,7 @@ DEFAULT_TIME_ZONE: Final = "Asia/Shanghai"
 daylight saving since 1991."""
 
 CHINA_STANDARD_TIME: Final = timedelta(hours=8)
-"""The UTC offset of :data:`DEFAULT_TIME_ZONE` today (UTC+8, no DST)."""
+"""The UTC offset of [`DEFAULT_TIME_ZONE`][aftersales_crm.features.DEFAULT_TIME_ZONE] today (UTC+8, no DST)."""
 
 NAT: Final = np.iinfo(np.int64).min
 """A missing day or instant (``NaT``) seen as int64."""
@@ -107,7 +107,7 @@ class ZoneOffsets:
     """The UTC offsets of a time zone over a range of instants, as arrays.
 
     ``offsets[i]`` applies from the instant ``starts[i]`` (µs since the epoch, UTC) to the
-    next start. Built by :meth:`over`.
+    next start. Built by ``over``.
 
     Attributes:
         starts: int64 µs since the epoch at which each offset starts applying.
@@ -126,7 +126,7 @@ class ZoneOffsets:
     def over(cls, zone: str | tzinfo, *instants: NDArray[np.int64]) -> ZoneOffsets:
         """The offsets of ``zone`` over the range of ``instants`` (int64 µs, NaT ignored).
 
-        See :meth:`between`.
+        See ``between``.
         """
         lows, highs = [], []
         for raw in instants:
@@ -268,7 +268,7 @@ def _civil(
 def _days_from_civil(
     year: NDArray[np.int64], month: NDArray[np.int64], day: NDArray[np.int64]
 ) -> NDArray[np.int64]:
-    """Days since 1970-01-01 of proleptic Gregorian dates: the inverse of :func:`_civil`."""
+    """Days since 1970-01-01 of proleptic Gregorian dates: the inverse of ``_civil``."""
     year = year - (month < _MARCH)
     era = year // 400
     year_of_era = year - era * 400
@@ -279,12 +279,12 @@ def _days_from_civil(
 
 
 _MAX_MONTHS: Final = 12 * 10_000
-"""The most months :func:`add_months` shifts by, either way: ten thousand years keep every
+"""The most months [`add_months`][aftersales_crm.features.add_months] shifts by, either way: ten thousand years keep every
 date it makes far inside what ``datetime64[D]`` and its integer arithmetic handle."""
 
 
 def add_months(days: NDArray[np.datetime64], months: int) -> NDArray[np.datetime64]:
-    """Dates plus whole calendar months, as :class:`relativedelta` ``(months=…)`` adds them.
+    """Dates plus whole calendar months, as ``relativedelta`` ``(months=…)`` adds them.
 
     A day past the end of the target month is clamped to its last day (31 January + 1
     month is 28 or 29 February); NaT stays NaT. Integer arithmetic only, several times
@@ -335,7 +335,7 @@ def add_months(days: NDArray[np.datetime64], months: int) -> NDArray[np.datetime
 
 
 def completed_years(born: NDArray[np.datetime64], as_of: date | str) -> NDArray[np.float64]:
-    """Whole years from each date to ``as_of``, as :class:`relativedelta` counts them.
+    """Whole years from each date to ``as_of``, as ``relativedelta`` counts them.
 
     A 29 February date has its anniversary on 28 February in other years. NaN for missing
     dates and for dates after ``as_of``.

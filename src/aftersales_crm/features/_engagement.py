@@ -58,7 +58,7 @@ def _on_time_arrival(
     A service visit is an order with a routine-service or first-maintenance line. Each one
     whose vehicle had an earlier service visit by the same customer on an earlier day is a
     *return*; it is on time when it comes no later than the earlier visit's due date by
-    :func:`~aftersales_crm.features.service_due` (6 months, or 5,000 km at the pace of
+    [`service_due`][aftersales_crm.features.service_due] (6 months, or 5,000 km at the pace of
     the two odometer readings, whichever first). Orders of the same vehicle on the same
     day are one visit.
     """

@@ -88,13 +88,13 @@ def compute(
     Args:
         data: the customer base. Orders without a vehicle count in the customer
             features only.
-        as_of: the day to describe: a :class:`datetime.date` (not a datetime) or an ISO
+        as_of: the day to describe: a ``datetime.date`` (not a datetime) or an ISO
             date string.
         window: the trailing window of ``spend_window_*`` and ``visit*_window``.
         time_zone: the IANA time zone of the dealers' business dates, or a tzinfo
             (default ``Asia/Shanghai``).
         mileage: the km/day model; a fitted one is used as it is, an unfitted one (and
-            None, the default :class:`MileageModel`) is fitted on ``data``.
+            None, the default [`MileageModel`][aftersales_crm.features.MileageModel]) is fitted on ``data``.
         threads: how many threads to use; by default one per CPU.
 
     Returns:

@@ -25,7 +25,7 @@ __all__ = ["DEFAULT_CENSOR", "CalibrationHoldout", "calibration_holdout"]
 
 DEFAULT_CENSOR: Final = 7
 """Calibration frequencies from this one up share the last row of
-:meth:`CalibrationHoldout.by_frequency`: 7, as the comparison table ("0, 1, …, 7+") of
+[`CalibrationHoldout.by_frequency`][aftersales_crm.features.CalibrationHoldout.by_frequency]: 7, as the comparison table ("0, 1, …, 7+") of
 Fader, Hardie & Lee (2005), "Counting your customers the easy way", Marketing Science 24(2)."""
 
 
@@ -161,8 +161,8 @@ def calibration_holdout(
     The split the churn and lifetime-value models are checked on: fit on the calibration
     period's ``frequency``, ``span_days``, ``tenure_days`` (and ``avg_repeat_day_spend_fen``
     for spend), predict the repeat visits of the next ``holdout_days``, and compare with
-    ``holdout_visit_days`` (:meth:`CalibrationHoldout.by_frequency`). The features are
-    :func:`compute`'s on ``split``, so no fact after it counts; a visit day is a business
+    ``holdout_visit_days`` ([`CalibrationHoldout.by_frequency`][aftersales_crm.features.CalibrationHoldout.by_frequency]). The features are
+    [`compute`][aftersales_crm.features.compute]'s on ``split``, so no fact after it counts; a visit day is a business
     date in ``time_zone``, as in every feature.
 
     Only customers with a visit by ``split`` are in the calibration: a customer first
@@ -176,7 +176,7 @@ def calibration_holdout(
         end: the last day of the holdout period, after ``split``.
         window: the trailing window of the ``*_window`` features on ``split``.
         time_zone: the IANA time zone of the business dates, or a tzinfo.
-        mileage: the km/day model, as for :func:`compute`.
+        mileage: the km/day model, as for [`compute`][aftersales_crm.features.compute].
         threads: how many threads to use; by default one per CPU.
 
     Returns:

@@ -82,7 +82,7 @@ def run_blocks(
 
 
 _MAX_GROUPS: Final = 10**9
-"""The most groups :meth:`Segments.of` counts rows into (a billion customers)."""
+"""The most groups [`Segments.of`][aftersales_crm.features.Segments.of] counts rows into (a billion customers)."""
 
 _DENSE_GROUPS: Final = 4
 """Group numbers up to this many times the rows are flagged in an array; beyond, looked up."""
@@ -132,7 +132,7 @@ def group_order(group: NDArray[np.int64], time: NDArray[np.int64]) -> NDArray[np
 
 
 def grouping(group: NDArray[np.int64], time: NDArray[np.int64]) -> NDArray[np.intp] | None:
-    """:func:`group_order`, or None when the rows are in (group, time) order already.
+    """[`group_order`][aftersales_crm.features.group_order], or None when the rows are in (group, time) order already.
 
     Examples:
         >>> grouping(np.array([0, 0, 1]), np.array([1, 2, 0])) is None
@@ -222,7 +222,7 @@ class Segments:
     def blocks(self, rows: int | None = None) -> list[tuple[int, int]]:
         """Consecutive ranges of groups ``[first, stop)`` of about ``rows`` rows each.
 
-        ``rows`` defaults to :data:`BLOCK_ROWS`.
+        ``rows`` defaults to ``BLOCK_ROWS``.
 
         Examples:
             >>> Segments.from_counts(np.array([2, 2, 2, 2])).blocks(rows=4)
@@ -322,7 +322,7 @@ class Segments:
     def median(self, values: NDArray[np.int64]) -> NDArray[np.float64]:
         """Per-group medians of non-negative integers below 2**31 (NaN for empty groups).
 
-        The mean of the two middle values for an even count, as :func:`numpy.median`.
+        The mean of the two middle values for an even count, as ``numpy.median``.
 
         Examples:
             >>> s = Segments.of(np.array([0, 0, 0, 0, 2]), 3)

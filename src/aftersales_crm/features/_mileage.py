@@ -2,8 +2,8 @@
 
 A vehicle's own odometer readings give its rate by least squares; a vehicle without
 trusted readings takes the median of its model's vehicles; without that, a default. The
-model medians are fitted once on the whole customer base (:class:`MileageModel`), so a
-slice of the base (one customer's :func:`~aftersales_crm.features.profile`) falls back to
+model medians are fitted once on the whole customer base ([`MileageModel`][aftersales_crm.features.MileageModel]), so a
+slice of the base (one customer's [`profile`][aftersales_crm.features.profile]) falls back to
 the same medians as the whole.
 """
 
@@ -117,21 +117,21 @@ class MileageModel:
     when the model has at least ``min_model_vehicles`` of them, and otherwise
     ``default_km_per_day``.
 
-    :meth:`fit` learns the model medians from a customer base once; :func:`compute` and
-    :func:`profile` take the fitted model (or fit one on the fly when not given), so a slice
+    [`fit`][aftersales_crm.features.MileageModel.fit] learns the model medians from a customer base once; ``compute`` and
+    ``profile`` take the fitted model (or fit one on the fly when not given), so a slice
     of the base falls back to the medians of the whole.
 
     Attributes:
         default_km_per_day: the last fallback (default 15,000 km a year,
-            :data:`DEFAULT_KM_PER_DAY`).
+            [`DEFAULT_KM_PER_DAY`][aftersales_crm.features.MileageModel.DEFAULT_KM_PER_DAY]).
         max_km_per_day: readings implying more are odometer anomalies, and a fitted rate
-            above it is not trusted (default 300, :data:`MAX_KM_PER_DAY`).
+            above it is not trusted (default 300, [`MAX_KM_PER_DAY`][aftersales_crm.features.MileageModel.MAX_KM_PER_DAY]).
         min_model_vehicles: trusted vehicles a model needs for its median to be used
-            (default 5, :data:`MIN_MODEL_VEHICLES`).
+            (default 5, [`MIN_MODEL_VEHICLES`][aftersales_crm.features.MileageModel.MIN_MODEL_VEHICLES]).
         model_km_per_day: model name → km/day to use instead of fitting the medians, or
             None (the default) to fit them.
-        model_km_per_day_: after :meth:`fit`, model name → the km/day it falls back to.
-        as_of_: after :meth:`fit`, the day it was fitted on.
+        model_km_per_day_: after [`fit`][aftersales_crm.features.MileageModel.fit], model name → the km/day it falls back to.
+        as_of_: after [`fit`][aftersales_crm.features.MileageModel.fit], the day it was fitted on.
 
     Examples:
         >>> from datetime import date
@@ -194,7 +194,7 @@ class MileageModel:
 
     @property
     def fitted(self) -> bool:
-        """Whether :meth:`fit` has run (the model medians are known).
+        """Whether [`fit`][aftersales_crm.features.MileageModel.fit] has run (the model medians are known).
 
         Examples:
             >>> MileageModel().fitted
@@ -239,7 +239,7 @@ class MileageModel:
         """The model medians of ``data`` on ``as_of``, as a fitted copy.
 
         Only orders opened up to ``as_of`` (business dates in ``time_zone``) count, as in
-        :func:`compute`. The receiver is not changed.
+        ``compute``. The receiver is not changed.
 
         Args:
             data: the customer base.
@@ -288,7 +288,7 @@ class MileageModel:
         return self.fitted_on(tables, out["rate"], self.trusted(out), on)
 
     def trusted(self, readings: Mapping[str, NDArray[Any]]) -> NDArray[np.bool_]:
-        """Which vehicles' own rates are trusted, from :func:`vehicle_rates` output."""
+        """Which vehicles' own rates are trusted, from ``vehicle_rates`` output."""
         _, most, _ = self.checked()
         rate = readings["rate"]
         found: NDArray[np.bool_] = (
@@ -328,7 +328,7 @@ class MileageModel:
 
         Args:
             tables: the customer base whose vehicles ``readings`` describe.
-            readings: :func:`vehicle_rates` output for every vehicle of ``tables``.
+            readings: ``vehicle_rates`` output for every vehicle of ``tables``.
 
         Raises:
             NotFittedError: the model is not fitted.

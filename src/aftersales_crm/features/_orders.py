@@ -3,11 +3,11 @@
 The one kernel that packs an order's facts into bits. Each line sets the bit of its
 service kind and of its pay type; the order's flags (delivered with a promise, on time,
 comeback, by appointment) sit beside them, so counting orders by kind, pay type and flag
-for a group of orders is one :meth:`~aftersales_crm.features.Segments.count_bits` pass.
-The layout never leaves this module: callers ask :func:`order_counts`,
-:func:`first_maintenance_orders`, :func:`routine_orders`, :func:`service_orders` and
-:func:`repair_job_orders` by meaning. The rules themselves (on time, first maintenance,
-routine service, repair, customer pay) are the predicates of :mod:`aftersales_crm.records`.
+for a group of orders is one [`count_bits`][aftersales_crm.features.Segments.count_bits] pass.
+The layout never leaves this module: callers ask ``order_counts``,
+``first_maintenance_orders``, ``routine_orders``, ``service_orders`` and
+``repair_job_orders`` by meaning. The rules themselves (on time, first maintenance,
+routine service, repair, customer pay) are the predicates of [`aftersales_crm.records`][aftersales_crm.records].
 """
 
 from __future__ import annotations
@@ -89,12 +89,12 @@ def order_facts(
 ) -> dict[str, NDArray[Any]]:
     """Per counted order: its lines summed, its service and pay bits, flags, business date.
 
-    ``day`` is each order's business day (from :func:`order_days`), ``counted`` the orders
+    ``day`` is each order's business day (from ``order_days``), ``counted`` the orders
     opened up to ``as_of``. Closing instants after the opening are validated by the tables,
-    so the offsets of :func:`order_days` cover them. Keys: ``day`` (business day number),
+    so the offsets of ``order_days`` cover them. Keys: ``day`` (business day number),
     ``amount`` and ``customer_pay`` (minor units),
-    ``lines`` (packed line counts, read with :func:`line_counts`), ``bits`` (read with
-    :func:`order_counts` and friends), and the order's ``customer``, ``vehicle``,
+    ``lines`` (packed line counts, read with ``line_counts``), ``bits`` (read with
+    ``order_counts`` and friends), and the order's ``customer``, ``vehicle``,
     ``dealer``, ``mileage``, ``comeback`` (the row of the order it comes back to, -1 for
     none), ``row`` (its own row in ``tables.orders``), ``parts`` (parts replaced on its
     lines) and ``time`` (opening, µs).
@@ -204,7 +204,7 @@ def service_orders(bits: NDArray[np.int32]) -> NDArray[np.bool_]:
 
 
 def repair_job_orders(bits: NDArray[np.int32]) -> NDArray[np.bool_]:
-    """Orders with a repair line (:data:`~aftersales_crm.records.REPAIR_KINDS`)."""
+    """Orders with a repair line ([`REPAIR_KINDS`][aftersales_crm.records.REPAIR_KINDS])."""
     found: NDArray[np.bool_] = (bits & _REPAIR_BITS) != 0
     return found
 

@@ -31,7 +31,7 @@ def model_rates(
     threads: int | None = None,
     **params: Any,
 ) -> dict[str, float]:
-    """The median km/day of each model with enough trusted vehicles, as :func:`compute` uses it.
+    """The median km/day of each model with enough trusted vehicles, as [`compute`][aftersales_crm.features.compute] uses it.
 
     A shortcut for ``MileageModel(**params).fit(data, ...).model_km_per_day_``.
 
@@ -40,7 +40,7 @@ def model_rates(
         as_of: the day to describe.
         time_zone: the IANA time zone of business dates (default ``Asia/Shanghai``).
         threads: how many threads to use; by default one per CPU.
-        **params: the parameters of :class:`MileageModel`.
+        **params: the parameters of [`MileageModel`][aftersales_crm.features.MileageModel].
 
     Examples:
         >>> from aftersales_crm import synthetic
@@ -65,15 +65,15 @@ def profile(
     The slice holds the customer, every vehicle they owned or brought in, their orders
     (with or without a vehicle), every order of those vehicles (earlier owners' readings
     count for km/day) and what those orders point to. The mileage model is fitted on the whole base (unless a fitted one is
-    given), so the result equals the customer's row of :func:`compute` on the whole base;
-    no whole-base :func:`compute` runs.
+    given), so the result equals the customer's row of [`compute`][aftersales_crm.features.compute] on the whole base;
+    no whole-base [`compute`][aftersales_crm.features.compute] runs.
 
     Args:
         data: the customer base.
         customer_id: whose features.
         as_of: the day to describe.
-        mileage: the km/day model, as for :func:`compute`.
-        **params: the other keyword parameters of :func:`compute`.
+        mileage: the km/day model, as for [`compute`][aftersales_crm.features.compute].
+        **params: the other keyword parameters of [`compute`][aftersales_crm.features.compute].
 
     Returns:
         A one-row FeatureTable; ``.vehicles`` holds the customer's vehicles.

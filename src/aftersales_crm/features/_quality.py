@@ -1,8 +1,8 @@
 """Measures the material names: first-time fix, parts replaced, mileage bands, brand.
 
 The customer and vehicle kernels add these columns with one call each
-(:func:`customer_quality`, :func:`vehicle_quality`); :func:`dealer_features` gives the
-first-time-fix rate per dealer from the same per-order rule (:func:`fix_outcomes`).
+(``customer_quality``, ``vehicle_quality``); [`dealer_features`][aftersales_crm.features.dealer_features] gives the
+first-time-fix rate per dealer from the same per-order rule (``fix_outcomes``).
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ MILEAGE_BAND_EDGES_KM: Final = (10_000, 30_000, 60_000, 100_000)
 The material gives no edges; these are the library's choice, at the milestones of a car's
 after-sales life in China: 10,000 km is past the first maintenance and the first regular
 services; 30,000 km is two years at the features' default of 15,000 km a year
-(:data:`~aftersales_crm.features.DEFAULT_KM_PER_DAY`); 60,000 km is where the minimum
+([`DEFAULT_KM_PER_DAY`][aftersales_crm.features.DEFAULT_KM_PER_DAY]); 60,000 km is where the minimum
 warranty of the PRC's rules for household cars ends (家用汽车产品修理、更换、退货责任规定,
 2013, revised 2021: 包修期 at least 3 years or 60,000 km); from 100,000 km the large wear
 parts come due.
@@ -108,7 +108,7 @@ def fix_outcomes(
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """Per counted order: whether it is a settled repair job, and whether it was fixed first time.
 
-    A repair job is an order with a line of :data:`~aftersales_crm.records.REPAIR_KINDS`
+    A repair job is an order with a line of [`REPAIR_KINDS`][aftersales_crm.records.REPAIR_KINDS]
     that is not itself a comeback (it is the first attempt at a fault). It is settled when
     its window has passed by ``as_of`` (opened at least ``window_days`` days before): a
     younger job may still see its comeback, so it is not counted yet. A settled job is
@@ -227,9 +227,9 @@ def dealer_features(
 ) -> FeatureTable:
     """Each dealer's first-time-fix rate, on-time delivery and workshop counts on ``as_of``.
 
-    The rule is the customers' and vehicles' (:data:`FIRST_TIME_FIX`,
-    :data:`FIRST_TIME_FIX_WINDOW`): a repair job is an order with a repair line
-    (:data:`~aftersales_crm.records.REPAIR_KINDS`) that is not itself a comeback, counted
+    The rule is the customers' and vehicles' ([`FIRST_TIME_FIX`][aftersales_crm.features.FIRST_TIME_FIX],
+    [`FIRST_TIME_FIX_WINDOW`][aftersales_crm.features.FIRST_TIME_FIX_WINDOW]): a repair job is an order with a repair line
+    ([`REPAIR_KINDS`][aftersales_crm.records.REPAIR_KINDS]) that is not itself a comeback, counted
     once its window has passed by ``as_of``; it is fixed first time when no order marked
     as a comeback to it (``comeback_of``) opened within the window. A job counts for the
     dealer that opened it.
@@ -238,7 +238,7 @@ def dealer_features(
     ``visits`` (orders opened by ``as_of``), ``comebacks`` (those marked as a comeback),
     ``repair_jobs``, ``fixed_first_time``, ``first_time_fix_rate`` (NaN without a job),
     ``promised`` (orders delivered by ``as_of`` with a promised time), ``on_time`` (those
-    delivered by the promise, the rule of :func:`~aftersales_crm.records.on_time`),
+    delivered by the promise, the rule of ``on_time``),
     ``on_time_rate`` (NaN without a promise) and ``parts_replaced``.
 
     Args:

@@ -1,15 +1,15 @@
 """Each vehicle's service history and its next service due, by time or mileage.
 
 The rules read by the vehicle features, the loyalty category
-(:class:`~aftersales_crm.loyalty.FirstMaintenanceReturn`), the loyal / swinging / lost
-status (:class:`~aftersales_crm.loyalty.ServiceIntervalStatus`) and, later, the care
+([`FirstMaintenanceReturn`][aftersales_crm.loyalty.FirstMaintenanceReturn]), the loyal / swinging / lost
+status ([`ServiceIntervalStatus`][aftersales_crm.loyalty.ServiceIntervalStatus]) and, later, the care
 agenda:
 
-* :func:`service_history`: per vehicle, its first maintenance (首保) and the dealer that
+* ``service_history``: per vehicle, its first maintenance (首保) and the dealer that
   did it, the first return for routine maintenance or repair after it (at that dealer, and
   anywhere in the network), and its last workshop service (at its dealer, and anywhere);
-* :func:`owner_first_maintenance`: the roll-up of the loyalty category to the customers;
-* :func:`service_due`: the day the next service falls due.
+* ``owner_first_maintenance``: the roll-up of the loyalty category to the customers;
+* [`service_due`][aftersales_crm.features.service_due]: the day the next service falls due.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def service_due(
     """The day each vehicle's next service falls due, by time or mileage, whichever first.
 
     By time: ``months`` calendar months after the last visit (month ends clamped as
-    :func:`add_months` clamps them). By mileage: the day the estimated odometer reaches the
+    [`add_months`][aftersales_crm.features.add_months] clamps them). By mileage: the day the estimated odometer reaches the
     last reading plus ``km``, ``last_visit + ceil(km / km_per_day)`` days; it applies only
     with a reading at the last visit (``last_mileage``) and a positive rate, and is capped
     at ``31 * months`` days, beyond which the due date by time always comes first.
@@ -79,8 +79,8 @@ def service_due(
         km_per_day: the estimated km a day of each vehicle.
         last_mileage: the odometer reading at the last visit (NaN without one).
         months: the service interval in calendar months (default 6,
-            :data:`SERVICE_MONTHS`).
-        km: the service interval in km, or None (default 5,000, :data:`SERVICE_KM`).
+            [`SERVICE_MONTHS`][aftersales_crm.features.SERVICE_MONTHS]).
+        km: the service interval in km, or None (default 5,000, [`SERVICE_KM`][aftersales_crm.features.SERVICE_KM]).
 
     Returns:
         ``datetime64[D]`` array aligned with ``last_visit``.

@@ -118,8 +118,8 @@ class FeatureTable(Displayed):
     """Features, one row per customer (or per vehicle), in the order of the input table.
 
     Columns are numpy arrays (read-only); what each one means is listed in
-    :mod:`aftersales_crm.features`. A customer FeatureTable carries the vehicle-level
-    table as :attr:`vehicles`.
+    [`aftersales_crm.features`][aftersales_crm.features]. A customer FeatureTable carries the vehicle-level
+    table as ``vehicles``.
 
     Attributes:
         key: the name of the id column (``"customer_id"`` or ``"vin"``).
@@ -404,7 +404,7 @@ class FeatureTable(Displayed):
     def vehicle_owners(self) -> NDArray[np.intp]:
         """Per vehicle, the row in this table of its owner on ``as_of``; -1 for none.
 
-        Read from ``vehicles["owner"]`` (:meth:`take` renumbers it); an owner row outside
+        Read from ``vehicles["owner"]`` ([`take`][aftersales_crm.features.FeatureTable.take] renumbers it); an owner row outside
         the table counts as none.
 
         Returns:
@@ -446,10 +446,10 @@ class FeatureTable(Displayed):
         order.
 
         Returns:
-            intp array of shape (n_customers,), rows of :attr:`vehicles`.
+            intp array of shape (n_customers,), rows of ``vehicles``.
 
         Raises:
-            InvalidValue: as :meth:`vehicle_owners`.
+            InvalidValue: as [`vehicle_owners`][aftersales_crm.features.FeatureTable.vehicle_owners].
 
         Examples:
             >>> vehicles = FeatureTable.from_columns(
@@ -487,7 +487,7 @@ class FeatureTable(Displayed):
         """Per row, the vehicle feature ``name`` of the owner's newest vehicle.
 
         Args:
-            name: a column of :attr:`vehicles`.
+            name: a column of ``vehicles``.
             missing: the value for rows without a vehicle; by default NaN for floats, NaT
                 for dates, -1 for integers (the "none" code) and None otherwise.
 
@@ -495,7 +495,7 @@ class FeatureTable(Displayed):
             array of shape (n_customers,), of the column's dtype.
 
         Raises:
-            InvalidValue: as :meth:`vehicle_owners`; UnknownFeatureError for an unknown
+            InvalidValue: as [`vehicle_owners`][aftersales_crm.features.FeatureTable.vehicle_owners]; UnknownFeatureError for an unknown
                 column.
 
         Examples:
@@ -524,18 +524,18 @@ class FeatureTable(Displayed):
         km a year (``how="max"``).
 
         Args:
-            values: a column of :attr:`vehicles`, or values aligned with its rows.
+            values: a column of ``vehicles``, or values aligned with its rows.
             how: ``"min"`` or ``"max"``.
             where: which vehicles take part (bool, aligned with the vehicles); all by
                 default.
             missing: the value for rows without a taking part vehicle; defaults as for
-                :meth:`newest_vehicle`.
+                [`newest_vehicle`][aftersales_crm.features.FeatureTable.newest_vehicle].
 
         Returns:
             array of shape (n_customers,), of the values' dtype.
 
         Raises:
-            InvalidValue: as :meth:`vehicle_owners`, an unknown ``how`` or values not
+            InvalidValue: as [`vehicle_owners`][aftersales_crm.features.FeatureTable.vehicle_owners], an unknown ``how`` or values not
                 aligned with the vehicles.
 
         Examples:

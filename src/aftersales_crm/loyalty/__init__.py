@@ -1,21 +1,21 @@
 """Loyalty and churn (忠诚度与流失): the loyalty category, loyal / swinging / lost, the matrix.
 
-Every class here is a policy (:mod:`aftersales_crm.policies`, ``kind = "loyalty"``) giving
-one label per customer row of a :class:`~aftersales_crm.features.FeatureTable`, in its
+Every class here is a policy ([`aftersales_crm.policies`][aftersales_crm.policies], ``kind = "loyalty"``) giving
+one label per customer row of a [`FeatureTable`][aftersales_crm.features.FeatureTable], in its
 order; ``-1`` marks a customer without the data the rule needs.
 
-* :class:`FirstMaintenanceReturn`: the material's loyalty category (忠诚度类别): after its
+* [`FirstMaintenanceReturn`][aftersales_crm.loyalty.FirstMaintenanceReturn]: the material's loyalty category (忠诚度类别): after its
   first maintenance, does the vehicle come back to the same dealer for routine
   maintenance or repair?
-* :class:`ServiceIntervalStatus`: loyal / swinging / lost per vehicle by how overdue its
+* [`ServiceIntervalStatus`][aftersales_crm.loyalty.ServiceIntervalStatus]: loyal / swinging / lost per vehicle by how overdue its
   next workshop service is (by time or mileage, whichever first), rolled up to the
   customer; with the presets of the published definitions.
-* :class:`LoyaltyStatus`: the rows of the matrix: the category first, then the interval.
-* :class:`ChurnRisk`: the same rows from a churn model's probability that the customer
-  is still active (P(alive), :mod:`aftersales_crm.clv`, the ``clv`` extra).
-* :class:`LoyaltyValueMatrix`: the material's 客户细分矩阵, loyalty rows A / B / C ×
-  value columns D / G / S, the cells AD … CS and their :class:`Strategy` (策略1/2/3),
-  summarised by :class:`MatrixSummary`.
+* [`LoyaltyStatus`][aftersales_crm.loyalty.LoyaltyStatus]: the rows of the matrix: the category first, then the interval.
+* [`ChurnRisk`][aftersales_crm.loyalty.ChurnRisk]: the same rows from a churn model's probability that the customer
+  is still active (P(alive), [`aftersales_crm.clv`][aftersales_crm.clv], the ``clv`` extra).
+* [`LoyaltyValueMatrix`][aftersales_crm.loyalty.LoyaltyValueMatrix]: the material's 客户细分矩阵, loyalty rows A / B / C ×
+  value columns D / G / S, the cells AD … CS and their [`Strategy`][aftersales_crm.loyalty.Strategy] (策略1/2/3),
+  summarised by [`MatrixSummary`][aftersales_crm.loyalty.MatrixSummary].
 
 The rules read the vehicle features and find each vehicle's owner through
 ``features.vehicles["owner"]``, a row of the customer FeatureTable.

@@ -33,22 +33,22 @@ from aftersales_crm.segmentation._common import MISSING, at_or_above, labels
 __all__ = ["ChurnModel", "ChurnRisk"]
 
 _CHURN_MODEL: Final = "churn_model"
-"""The policy kind whose ``score`` gives P(alive) (:mod:`aftersales_crm.clv`)."""
+"""The policy kind whose ``score`` gives P(alive) ([`aftersales_crm.clv`][aftersales_crm.clv])."""
 
 _FREQUENCY: Final = "frequency"
 """The feature of repeat visit days: 0 for a customer seen on one day only."""
 
 _LOST: Final = 2
-"""The code of lost, the last of :attr:`ChurnRisk.NAMES`."""
+"""The code of lost, the last of [`ChurnRisk.NAMES`][aftersales_crm.loyalty.ChurnRisk.NAMES]."""
 
 
 @runtime_checkable
 class ChurnModel(Protocol):
-    """What :class:`ChurnRisk` needs of a churn model: a policy of kind ``churn_model``.
+    """What [`ChurnRisk`][aftersales_crm.loyalty.ChurnRisk] needs of a churn model: a policy of kind ``churn_model``.
 
     ``fit`` returns a fitted copy; ``score`` gives each row's probability of being still
-    active as :class:`~aftersales_crm.policies.Scores` (NaN for a row it cannot score).
-    :class:`~aftersales_crm.clv.BgNbd` and :class:`~aftersales_crm.clv.ParetoNbd` are.
+    active as [`Scores`][aftersales_crm.policies.Scores] (NaN for a row it cannot score).
+    [`BgNbd`][aftersales_crm.clv.BgNbd] and [`ParetoNbd`][aftersales_crm.clv.ParetoNbd] are.
 
     Examples:
         >>> from aftersales_crm.clv import ParetoNbd
@@ -79,12 +79,12 @@ def _fitted(model: object) -> bool:
 class ChurnRisk(BasePolicy):
     """Loyal, swinging or lost (忠诚 / 摇摆 / 流失) by a churn model's P(alive).
 
-    A "buy till you die" model (:mod:`aftersales_crm.clv`) gives each customer the
+    A "buy till you die" model ([`aftersales_crm.clv`][aftersales_crm.clv]) gives each customer the
     probability that they are still an active customer, from their repeat visits, recency
     and age alone; ``ChurnRisk`` cuts it into the three rows of the material's
     客户细分矩阵 (A忠诚客户, B摇摆客户, C流失客户, 《斯柯达车友汇客户关爱总监培训教材》),
-    with the names, codes and order of :class:`LoyaltyStatus`, so that it takes that
-    rule's place in :class:`LoyaltyValueMatrix` (``LoyaltyValueMatrix(loyalty=ChurnRisk())``)
+    with the names, codes and order of ``LoyaltyStatus``, so that it takes that
+    rule's place in ``LoyaltyValueMatrix`` (``LoyaltyValueMatrix(loyalty=ChurnRisk())``)
     and the strategies of the rows follow unchanged. Per customer:
 
     * P(alive) ≥ ``cutoffs[0]`` → loyal (忠诚);
@@ -112,14 +112,14 @@ class ChurnRisk(BasePolicy):
     population-relative) and keeps it in ``model_``; a ``model`` that is already fitted
     is kept as it is and not re-estimated, so customers can be banded with the model of a
     larger population (the whole network, an earlier year) or with parameters set by hand.
-    When the model cannot be fitted, its :class:`~aftersales_crm.errors.ConvergenceError`
+    When the model cannot be fitted, its [`ConvergenceError`][aftersales_crm.errors.ConvergenceError]
     says why (one customer cannot identify four parameters; "drop-out looks homogeneous"…).
 
     Attributes:
         model: the churn model, a policy of kind ``churn_model`` (fitted or not; default
-            None: :class:`~aftersales_crm.clv.BgNbd`). Needs the ``clv`` extra (scipy).
+            None: [`BgNbd`][aftersales_crm.clv.BgNbd]). Needs the ``clv`` extra (scipy).
         cutoffs: the lowest P(alive) of loyal and of swinging, strictly decreasing in
-            [0, 1] (default (0.8, 0.5), :attr:`DEFAULT_CUTOFFS`).
+            [0, 1] (default (0.8, 0.5), [`DEFAULT_CUTOFFS`][aftersales_crm.loyalty.ChurnRisk.DEFAULT_CUTOFFS]).
         no_repeat: what a customer without a repeat visit gets: ``"unplaced"`` (default,
             ``-1``) or ``"scored"`` (the band of their P(alive)).
         model_: fitted: the fitted churn model.
@@ -145,7 +145,7 @@ class ChurnRisk(BasePolicy):
     population_relative: ClassVar[bool] = True
 
     NAMES: ClassVar[tuple[str, str, str]] = VehicleStatus.NAMES
-    """The labels in English: loyal, swinging, lost (those of :class:`LoyaltyStatus`)."""
+    """The labels in English: loyal, swinging, lost (those of ``LoyaltyStatus``)."""
 
     NAMES_ZH: ClassVar[tuple[str, str, str]] = VehicleStatus.NAMES_ZH
     """The labels in Chinese: 忠诚, 摇摆, 流失, the rows of the material's 客户细分矩阵."""
@@ -208,7 +208,7 @@ class ChurnRisk(BasePolicy):
             Scores aligned with the rows of ``features``; NaN where the model has none.
 
         Raises:
-            NotFittedError: before :meth:`fit`.
+            NotFittedError: before [`fit`][aftersales_crm.policies.BasePolicy.fit].
             InvalidValue: the model gives another number of scores than rows.
 
         Examples:
@@ -240,7 +240,7 @@ class ChurnRisk(BasePolicy):
             Labels aligned with the rows of ``features``.
 
         Raises:
-            NotFittedError: before :meth:`fit`.
+            NotFittedError: before [`fit`][aftersales_crm.policies.BasePolicy.fit].
             InvalidValue: a parameter is invalid, or a feature the model reads is missing.
 
         Examples:

@@ -44,7 +44,7 @@ class FirstMaintenanceReturn(BasePolicy):
 
     The loyalty category of 《信息回访员基础培训分析报告》:
     "以首保后,日常保养\维修是否来厂为
-    判断忠诚度依据" (:attr:`CATEGORY`). With the defaults it follows the material: per
+    判断忠诚度依据" ([`CATEGORY`][aftersales_crm.loyalty.FirstMaintenanceReturn.CATEGORY]). With the defaults it follows the material: per
     vehicle, after its first maintenance (首保), did it come back on a later day to the
     same dealer (the one that did the first maintenance) for routine maintenance or repair
     (``ROUTINE_SERVICE_KINDS``)? A customer is "loyal" when any vehicle they own on
@@ -54,7 +54,7 @@ class FirstMaintenanceReturn(BasePolicy):
     ``first_maintenance`` and ``returned_after_first_maintenance``.
 
     A customer whose first maintenance was last week is "not_loyal" until they come back;
-    :class:`LoyaltyStatus` tells "not yet due" from "lost".
+    ``LoyaltyStatus`` tells "not yet due" from "lost".
 
     Two parameters widen the rule, where a dealer group wants to:
 

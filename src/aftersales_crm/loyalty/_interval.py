@@ -32,13 +32,13 @@ __all__ = ["ServiceIntervalStatus", "VehicleStatus"]
 _LOYAL: Final = 0
 _SWINGING: Final = 1
 _LOST: Final = 2
-"""The codes of the statuses, in the order of :attr:`ServiceIntervalStatus.NAMES`."""
+"""The codes of the statuses, in the order of [`ServiceIntervalStatus.NAMES`][aftersales_crm.loyalty.ServiceIntervalStatus]."""
 
 
 def _first_day_reaching(as_of: date, *shifts: int) -> np.datetime64:
     """The earliest day that, shifted by each of ``shifts`` months in turn, reaches ``as_of``.
 
-    Month ends are clamped as :func:`~aftersales_crm.features.add_months` clamps them.
+    Month ends are clamped as [`add_months`][aftersales_crm.features.add_months] clamps them.
     Shifting never reorders days, so every later day reaches ``as_of`` too.
     """
 
@@ -58,7 +58,7 @@ def _first_day_reaching(as_of: date, *shifts: int) -> np.datetime64:
 class VehicleStatus(BasePolicy):
     """A loyal / swinging / lost status per vehicle, rolled up to each vehicle's owner.
 
-    The shared half of :class:`ServiceIntervalStatus` and :class:`LoyaltyStatus`: a
+    The shared half of [`ServiceIntervalStatus`][aftersales_crm.loyalty.ServiceIntervalStatus] and ``LoyaltyStatus``: a
     subclass gives each vehicle a code (``_vehicle_codes``: 0 loyal, 1 swinging, 2 lost,
     -1 none); a customer's status is the best among the vehicles they own on ``as_of``
     (loyal before swinging before lost), ``-1`` when none of them has one.
@@ -143,7 +143,7 @@ class ServiceIntervalStatus(VehicleStatus):
 
     Per vehicle, the next service is expected ``months`` after its last workshop service or
     when its estimated odometer reaches the reading then plus ``km``, whichever comes
-    first: the day ``last_service + ceil(km / km_per_day)`` (:func:`~aftersales_crm.features.service_due`).
+    first: the day ``last_service + ceil(km / km_per_day)`` ([`service_due`][aftersales_crm.features.service_due]).
     Workshop service is routine maintenance or repair (``ROUTINE_SERVICE_KINDS``) or the
     first maintenance itself, a maintenance visit; a parts-counter sale, an accessory
     fitting, insurance renewal, inspection agency or a rescue does not reset the interval.
@@ -168,18 +168,18 @@ class ServiceIntervalStatus(VehicleStatus):
     here is still a loyal customer. Customers without such a vehicle get ``-1``. Owners are
     found through ``features.vehicles["owner"]``, rows of ``features``.
 
-    The presets :meth:`recency_12_24`, :meth:`chinese_dealer_6_months` (the default) and
-    :meth:`missed_intervals` give the published definitions.
+    The presets [`recency_12_24`][aftersales_crm.loyalty.ServiceIntervalStatus.recency_12_24], [`chinese_dealer_6_months`][aftersales_crm.loyalty.ServiceIntervalStatus.chinese_dealer_6_months] (the default) and
+    [`missed_intervals`][aftersales_crm.loyalty.ServiceIntervalStatus.missed_intervals] give the published definitions.
 
     Attributes:
         months: the service interval in calendar months (default 6,
-            :attr:`DEFAULT_MONTHS`).
+            [`DEFAULT_MONTHS`][aftersales_crm.loyalty.ServiceIntervalStatus.DEFAULT_MONTHS]).
         km: the service interval in km, or None to go by time only (default 5,000,
-            :attr:`DEFAULT_KM`).
+            [`DEFAULT_KM`][aftersales_crm.loyalty.ServiceIntervalStatus.DEFAULT_KM]).
         swinging_after: whole months past the due date after which a vehicle is swinging
-            (default 0: swinging the day after it falls due; :attr:`DEFAULT_SWINGING_AFTER`).
+            (default 0: swinging the day after it falls due; [`DEFAULT_SWINGING_AFTER`][aftersales_crm.loyalty.ServiceIntervalStatus.DEFAULT_SWINGING_AFTER]).
         lost_after: whole months past the due date after which it is lost (default 6,
-            :attr:`DEFAULT_LOST_AFTER`).
+            [`DEFAULT_LOST_AFTER`][aftersales_crm.loyalty.ServiceIntervalStatus.DEFAULT_LOST_AFTER]).
         where: ``"dealer"`` (default): service at the vehicle's dealer resets the
             interval; ``"network"``: service at any dealer does.
 

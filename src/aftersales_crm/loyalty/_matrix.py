@@ -48,11 +48,11 @@ class Strategy(LabelledEnum):
     客户细分矩阵 and four texts: one for the loyal row, one for the swinging row, and two
     for the lost row, split by value. Each member's Chinese label is the text word for
     word (the document's ASCII commas included), its English label a faithful
-    translation; :attr:`quote` gives both as a :class:`~aftersales_crm.values.Quote`.
+    translation; [`quote`][aftersales_crm.loyalty.Strategy.quote] gives both as a [`Quote`][aftersales_crm.values.Quote].
 
     The extracted slide lists "策略3策略2策略1" before the texts without tying each number
     to a row; the library reads 策略1 as the loyal row (A), 策略2 as the swinging row (B)
-    and 策略3 as the lost row (C), which has the two lost texts (:attr:`number`). The
+    and 策略3 as the lost row (C), which has the two lost texts ([`number`][aftersales_crm.loyalty.Strategy.number]). The
     values ``keep`` / ``invest`` / ``win_back`` / ``none`` are the library's stable names.
 
     Examples:
@@ -241,7 +241,7 @@ class MatrixSummary(Displayed):
         return self.format()
 
     def to_pandas(self, lang: Lang = "en") -> Any:
-        """The counts as a DataFrame, labelled by the headers of :meth:`format` (extra ``pandas``).
+        """The counts as a DataFrame, labelled by the headers of [`format`][aftersales_crm.loyalty.MatrixSummary.format] (extra ``pandas``).
 
         The rows keep the loyalty names beside their letters ("A loyal", "B 摇摆"), the
         columns the value classes ("D diamond"); both are ordered categoricals, best
@@ -277,8 +277,8 @@ class LoyaltyValueMatrix(BasePolicy):
 
     Rows (``loyalty``): any loyalty rule with three labels, best first, or with two
     labels, read as first label → row A and second label → row C, row B staying empty,
-    so that the material's own category :class:`FirstMaintenanceReturn` (loyal /
-    not_loyal) plugs in. The default is :class:`LoyaltyStatus`, the material's category
+    so that the material's own category ``FirstMaintenanceReturn`` (loyal /
+    not_loyal) plugs in. The default is [`LoyaltyStatus`][aftersales_crm.loyalty.LoyaltyStatus], the material's category
     combined with the service interval (the library's reading of where the rows end).
 
     Columns (``value``): any policy with three value classes, highest first. The default
@@ -286,24 +286,24 @@ class LoyaltyValueMatrix(BasePolicy):
     names=("diamond", "gold", "silver"))``: material value, dealer loyalty and activity
     as the material's value model lists them, with D the top 20% of scores, G the next
     30% and S the other 50% (the library's choice, mirroring the 20 / 30 / 50 split of
-    the value ABC classes). :class:`~aftersales_crm.segmentation.ParetoABC` works as a
+    the value ABC classes). [`ParetoABC`][aftersales_crm.segmentation.ParetoABC] works as a
     value part too, shown under its own names (A类 / B类 / C类). Since the default value
     part is population-relative, ``fit`` fits both parts (a part that is not
     population-relative is fitted as a plain copy).
 
-    Each cell has a strategy of the material (:class:`Strategy`, :meth:`strategy_of`):
-    the loyal row 策略1 (:attr:`Strategy.KEEP`), the swinging row 策略2
-    (:attr:`Strategy.INVEST`), and in the lost row 策略3, a win-back programme for the
-    high-value ``win_back`` columns (:attr:`Strategy.WIN_BACK`) and no after-sales
-    marketing budget for the others (:attr:`Strategy.NONE`).
+    Each cell has a strategy of the material ([`Strategy`][aftersales_crm.loyalty.Strategy], [`strategy_of`][aftersales_crm.loyalty.LoyaltyValueMatrix.strategy_of]):
+    the loyal row 策略1 ([`Strategy.KEEP`][aftersales_crm.loyalty.Strategy]), the swinging row 策略2
+    ([`Strategy.INVEST`][aftersales_crm.loyalty.Strategy]), and in the lost row 策略3, a win-back programme for the
+    high-value ``win_back`` columns ([`Strategy.WIN_BACK`][aftersales_crm.loyalty.Strategy]) and no after-sales
+    marketing budget for the others ([`Strategy.NONE`][aftersales_crm.loyalty.Strategy]).
 
     Attributes:
         loyalty: a loyalty rule with three labels (or two), best first (default None: a
-            :class:`LoyaltyStatus` with its defaults).
+            [`LoyaltyStatus`][aftersales_crm.loyalty.LoyaltyStatus] with its defaults).
         value: a policy with three value classes, highest first (default None: member
             value in diamond / gold / silver).
         win_back: the value columns whose lost customers count as high value, worth a
-            win-back programme (default D and G, :attr:`DEFAULT_WIN_BACK`); ``("D",)``
+            win-back programme (default D and G, [`DEFAULT_WIN_BACK`][aftersales_crm.loyalty.LoyaltyValueMatrix.DEFAULT_WIN_BACK]); ``("D",)``
             keeps the programme for the diamond column alone.
         loyalty_: fitted: the fitted loyalty rule.
         value_: fitted: the fitted value policy.
@@ -457,11 +457,11 @@ class LoyaltyValueMatrix(BasePolicy):
             features: the customers.
 
         Returns:
-            Labels aligned with the rows of ``features``, named by :meth:`cells`; the
+            Labels aligned with the rows of ``features``, named by [`cells`][aftersales_crm.loyalty.LoyaltyValueMatrix.cells]; the
             Chinese names join the two parts' names ("忠诚·钻石").
 
         Raises:
-            NotFittedError: before :meth:`fit`.
+            NotFittedError: before [`fit`][aftersales_crm.policies.BasePolicy.fit].
             InvalidValue: a part gives another number of labels, or fails on ``features``.
 
         Examples:
@@ -480,13 +480,13 @@ class LoyaltyValueMatrix(BasePolicy):
         return labels(codes, self.cells(), names_zh)
 
     def strategies(self, cells: Labels) -> Labels:
-        """The strategy of each row, from the cells :meth:`assign` gave.
+        """The strategy of each row, from the cells [`assign`][aftersales_crm.loyalty.LoyaltyValueMatrix.assign] gave.
 
         Args:
-            cells: labels from :meth:`assign`.
+            cells: labels from [`assign`][aftersales_crm.loyalty.LoyaltyValueMatrix.assign].
 
         Returns:
-            Labels of :class:`Strategy` values (Chinese names included), ``-1`` where the
+            Labels of [`Strategy`][aftersales_crm.loyalty.Strategy] values (Chinese names included), ``-1`` where the
             cell is.
 
         Raises:
@@ -517,10 +517,10 @@ class LoyaltyValueMatrix(BasePolicy):
             features: the customers.
 
         Returns:
-            A :class:`MatrixSummary`.
+            A [`MatrixSummary`][aftersales_crm.loyalty.MatrixSummary].
 
         Raises:
-            NotFittedError: before :meth:`fit`.
+            NotFittedError: before [`fit`][aftersales_crm.policies.BasePolicy.fit].
             InvalidValue: a part gives another number of labels, or fails on ``features``.
 
         Examples:

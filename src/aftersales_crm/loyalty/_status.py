@@ -18,7 +18,7 @@ __all__ = ["LoyaltyStatus"]
 
 _LOYAL: Final = 0
 _LOST: Final = 2
-"""The codes of the loyal and lost statuses, in the order of :attr:`LoyaltyStatus.NAMES`."""
+"""The codes of the loyal and lost statuses, in the order of [`LoyaltyStatus.NAMES`][aftersales_crm.loyalty.LoyaltyStatus]."""
 
 
 class LoyaltyStatus(VehicleStatus):
@@ -28,7 +28,7 @@ class LoyaltyStatus(VehicleStatus):
     "B摇摆客户" and "C流失客户"; the material does not say where one ends and the next
     begins. This is the library's reading, built on the material's own loyalty category
     (《信息回访员基础培训分析报告》: "以首保后,日常保养\维修是否来厂为 判断忠诚度依据",
-    :class:`FirstMaintenanceReturn`). Per vehicle:
+    ``FirstMaintenanceReturn``). Per vehicle:
 
     * returned after its first maintenance (to the same dealer, for routine maintenance or
       repair) and within its service interval → loyal (忠诚);
@@ -38,7 +38,7 @@ class LoyaltyStatus(VehicleStatus):
     * no first maintenance while its owner had it → ``-1``: outside the matrix (unplaced).
 
     The interval and the horizons are those of ``interval``, a
-    :class:`ServiceIntervalStatus` (by default its defaults: due 6 months or 5,000 km
+    [`ServiceIntervalStatus`][aftersales_crm.loyalty.ServiceIntervalStatus] (by default its defaults: due 6 months or 5,000 km
     after the last workshop service at the vehicle's dealer, swinging once overdue, lost 6
     months past due). Its ``where`` sets the dealer of the return too: ``"dealer"`` asks
     for a return to the first-maintenance dealer, ``"network"`` to any dealer.
@@ -53,7 +53,7 @@ class LoyaltyStatus(VehicleStatus):
 
     Attributes:
         interval: the service interval and horizons (default None: a
-            :class:`ServiceIntervalStatus` with its defaults).
+            [`ServiceIntervalStatus`][aftersales_crm.loyalty.ServiceIntervalStatus] with its defaults).
         not_yet_due: what a vehicle gets that has not returned since its first maintenance
             while its next service is not yet due: ``"lost"`` (default) or
             ``"unplaced"`` (``-1``).

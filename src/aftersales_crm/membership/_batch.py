@@ -1,7 +1,7 @@
 """The points of many members at once, columnar, from the points entry tables.
 
-:func:`balances` folds every member's entries as :class:`~aftersales_crm.membership.Ledger`
-does, with the same rules (:mod:`aftersales_crm.membership._rules`: the consumption order,
+[`balances`][aftersales_crm.membership.balances] folds every member's entries as [`Ledger`][aftersales_crm.membership.Ledger]
+does, with the same rules (``aftersales_crm.membership._rules``: the consumption order,
 the expiry instant, the reversal share) but over arrays: the lots are sorted once by member
 and consumption order, and the debits (redemptions, debit adjustments, reversals charging
 spent points, and debt repayments when points activate) are applied in rounds, the k-th
@@ -87,7 +87,7 @@ class Balances(Displayed):
         adjusted: int64 credits less debits by adjustment.
         expiring: int64 points held that lapse within ``within_days`` of ``as_of``.
         liability: int64 points held (spendable or pending) by funder, shape
-            (n_members, 3), columns in :class:`~aftersales_crm.records.Funder` order.
+            (n_members, 3), columns in ``Funder`` order.
 
     Examples:
         >>> from datetime import datetime, timezone
@@ -487,7 +487,7 @@ def balances(
 ) -> Balances:
     """Every member's points at ``as_of``, from the points entry tables of ``tables``.
 
-    The same state as :meth:`Ledger.state <aftersales_crm.membership.Ledger.state>` of
+    The same state as [`Ledger.state`][aftersales_crm.membership.Ledger.state] of
     each member's ledger (a property test checks it entry for entry), for a million
     members in seconds.
 
@@ -496,7 +496,7 @@ def balances(
             ``points_reversed`` and ``points_adjusted`` (``points_expired`` is the audit
             trail and moves nothing).
         as_of: an aware instant; entries after it do not count.
-        within_days: the horizon of :attr:`Balances.expiring`, in days (30 by default,
+        within_days: the horizon of [`Balances.expiring`][aftersales_crm.membership.Balances], in days (30 by default,
             a month's notice, the library's choice).
         allow_debt: whether redemptions may exceed the balance, as tracked debt.
         time_zone: the programme's time zone, where expiry days end (Asia/Shanghai).
@@ -975,7 +975,7 @@ def _repeated_dues(grant: _I64, award: _I64, top: _I64, bottom: _I64, by_amount:
 
     Each is the target of the award's reversals so far less the target before it. Shares
     add up exactly over their common denominator where it is small (the targets then one
-    :func:`reversal_targets`), and as fractions elsewhere.
+    ``reversal_targets``), and as fractions elsewhere.
     """
     m = len(award)
     new = np.ones(m, dtype=bool)
@@ -1206,7 +1206,7 @@ def _totals(lots: _Lots, remaining: _I64, n: int, until: int, horizon: int) -> _
 
 
 def _idle_totals(candidates: _Candidates, rows: _I64, n: int, until: int, horizon: int) -> _I64:
-    """:func:`_totals` of the candidates at ``rows``, untouched (their points as granted)."""
+    """``_totals`` of the candidates at ``rows``, untouched (their points as granted)."""
     member = candidates.member[rows]
     grant = candidates.grant[rows]
     exact = int(grant.sum(dtype=np.float64)) < _EXACT_FLOAT  # the grants are not negative

@@ -50,8 +50,8 @@ class MembershipCards(BasePolicy):
     date. Since both are features at ``as_of``, the card follows every change of loyalty
     or spend ("根据忠诚度的改变,更新客户会员卡级别").
 
-    :meth:`discount` gives the discount of a card on an amount of exact
-    :class:`~aftersales_crm.values.Money`, rounded half-up to the minor unit (四舍五入),
+    [`discount`][aftersales_crm.membership.MembershipCards.discount] gives the discount of a card on an amount of exact
+    [`Money`][aftersales_crm.values.Money], rounded half-up to the minor unit (四舍五入),
     never through float.
 
     Attributes:
@@ -123,7 +123,7 @@ class MembershipCards(BasePolicy):
             features: the customers' features at ``as_of``.
 
         Returns:
-            Labels aligned with the rows, names :attr:`names`.
+            Labels aligned with the rows, names ``names``.
 
         Raises:
             InvalidValue: a parameter breaks its constraint or a feature is missing.
@@ -169,7 +169,7 @@ class MembershipCards(BasePolicy):
             The discount, in ``amount``'s currency (zero without a card).
 
         Raises:
-            InvalidValue: ``card`` is not one of :attr:`names`, or ``amount`` is not Money.
+            InvalidValue: ``card`` is not one of ``names``, or ``amount`` is not Money.
 
         Examples:
             >>> MembershipCards().discount("member", Money.parse("¥99.90"))

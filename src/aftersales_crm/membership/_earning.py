@@ -2,7 +2,7 @@
 
 A points rule reads the customer base's tables (repair orders and their lines, club
 activities, referrals; answered surveys as a column of their own until the library has
-surveys) and returns :class:`Awards`: one award per source (a repair order, an activity
+surveys) and returns [`Awards`][aftersales_crm.membership.Awards]: one award per source (a repair order, an activity
 attendance, a referral, a survey answer), whatever the order or repetition the facts
 arrive in, in whole points, with the instant, funder, dealer, pending-until day and
 expiry day of each.
@@ -256,7 +256,7 @@ class Awards(Displayed):
     def to_entries(
         self, *, dealer_id: str | Mapping[str, str] | None = None
     ) -> tuple[PointsEarned, ...]:
-        """The awards as ledger entries: one :class:`~aftersales_crm.records.PointsEarned` each.
+        """The awards as ledger entries: one ``PointsEarned`` each.
 
         An entry's id is ``"PE:"`` and the award's source id, so the same source gives the
         same entry however often the awards are made, and a ledger takes it once. An award
@@ -488,7 +488,7 @@ class PointsRule(BasePolicy):
     * **Referral**: ``referral_points`` to the referrer once the referred vehicle is
       delivered (source ``referral:<id>``), dated at the start of the delivery day.
     * **Survey**: ``survey_points`` per answered survey, given as the ``surveys`` columns
-      of :meth:`award` (the library has no survey records yet).
+      of [`award`][aftersales_crm.membership.PointsRule.award] (the library has no survey records yet).
 
     Each member's points in a calendar ``cap_period`` (in the programme's time zone) are
     capped at ``cap``, awards taken in time order (then by source id); an award the cap
@@ -569,7 +569,7 @@ class PointsRule(BasePolicy):
 
     EXPIRY_MONTHS: ClassVar[int] = 24
     """24 months for the month-based methods: the library's choice, the longest life of
-    :attr:`EXPIRY`."""
+    [`EXPIRY`][aftersales_crm.membership.PointsRule.EXPIRY]."""
 
     FUNDER: ClassVar[str] = "hq"
     """HQ funds points: "总部为车友汇幕后工作者 … 给予物料、积分买单、合作伙伴资源支持"
@@ -594,8 +594,8 @@ class PointsRule(BasePolicy):
         "time_zone": TimeZone(),
     }
     """Rates and multipliers: numbers >= 0 (exact; floats read as their decimal text); pay
-    types and service kinds: values of :class:`~aftersales_crm.values.PayType` and
-    :class:`~aftersales_crm.values.ServiceKind`; fixed points: whole >= 0; cap: whole
+    types and service kinds: values of [`PayType`][aftersales_crm.values.PayType] and
+    [`ServiceKind`][aftersales_crm.values.ServiceKind]; fixed points: whole >= 0; cap: whole
     >= 1 or None; expiry one of four methods; funders ``hq``, ``dealer`` or ``partner``."""
 
     def __init__(
@@ -762,13 +762,13 @@ class PointsRule(BasePolicy):
             as_of: the last day (in the programme's time zone) whose facts count.
             members: customer id → member id of the club's members; customers not in it
                 earn nothing. None: every customer is a member under their customer id.
-            levels: member id → level name, for :attr:`multipliers` (a member without a
+            levels: member id → level name, for ``multipliers`` (a member without a
                 level gets no multiplier).
             surveys: answered surveys as columns ``id``, ``customer_id`` and
                 ``answered_at`` (aware datetimes or UTC ``datetime64``).
 
         Returns:
-            :class:`Awards` in source-id order.
+            [`Awards`][aftersales_crm.membership.Awards] in source-id order.
 
         Raises:
             InvalidValue: a parameter breaks its constraint, ``as_of`` is not a date, or

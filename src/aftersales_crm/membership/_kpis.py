@@ -6,7 +6,7 @@ month (《斯柯达车友汇客户关爱总监培训教材》):
 * **member recruitment rate** (经销商分会会员招募率): "(截至X月会员数量+截至X月“申请中”数量)/
   截至X月所有经销商分会个人车主数量": members and applicants over the individual owners of
   the chapter's dealer. The deck reports "会员招募率56.6%" nationally, and a dealer's plan
-  aims at "车主转化率=55%" (:data:`RECRUITMENT_TARGET`).
+  aims at "车主转化率=55%" ([`RECRUITMENT_TARGET`][aftersales_crm.membership.RECRUITMENT_TARGET]).
 * **dealer enrolment rate** (经销商入会率): "截至X月经销商分会/截至X月具备完整售后功能的
   经销商数量" (the deck: "入会率为80.8%").
 * **joins per month** ("平均月入会8182人"), **transfers** in and out ("会员转会情况"),
@@ -67,7 +67,7 @@ _EVENTS: Final = list(MemberEvent)
 _STATES: Final = list(MemberState)
 _NONE: Final = -1
 _US_PER_DAY: Final = 86_400_000_000
-#: The count columns of :class:`KpiCounts`, in order.
+#: The count columns of [`KpiCounts`][aftersales_crm.membership.KpiCounts], in order.
 _COUNTS: Final = (
     "members",
     "applying",
@@ -346,9 +346,9 @@ def club_kpis(
         The KPIs.
 
     Raises:
-        InvalidType: ``tables`` is not :class:`~aftersales_crm.tables.Tables`.
+        InvalidType: ``tables`` is not [`Tables`][aftersales_crm.tables.Tables].
         InvalidValue: a day or the time zone is invalid, ``since`` is after ``as_of``, or
-            a member's facts break a rule of :class:`~aftersales_crm.membership.MemberLog`.
+            a member's facts break a rule of [`MemberLog`][aftersales_crm.membership.MemberLog].
 
     Examples:
         >>> from aftersales_crm import synthetic
@@ -578,9 +578,9 @@ def joins_per_month(
         The counts.
 
     Raises:
-        InvalidType: ``tables`` is not :class:`~aftersales_crm.tables.Tables`.
+        InvalidType: ``tables`` is not [`Tables`][aftersales_crm.tables.Tables].
         InvalidValue: a day or the time zone is invalid, ``since`` is after ``as_of``, or
-            a member's facts break a rule of :class:`~aftersales_crm.membership.MemberLog`.
+            a member's facts break a rule of [`MemberLog`][aftersales_crm.membership.MemberLog].
 
     Examples:
         >>> from aftersales_crm import synthetic

@@ -1,14 +1,14 @@
 """One member's points ledger: lots, consumption, reversals, debt and expiry, replayed.
 
-A :class:`Ledger` holds a member's points entries (the facts of
-:mod:`aftersales_crm.records`: awards, redemptions, expiry records, reversals and
-adjustments) and nothing else; :meth:`Ledger.state` folds them into a
-:class:`LedgerState` at an explicit ``as_of``. The fold sorts the entries by instant, so
+A [`Ledger`][aftersales_crm.membership.Ledger] holds a member's points entries (the facts of
+[`aftersales_crm.records`][aftersales_crm.records]: awards, redemptions, expiry records, reversals and
+adjustments) and nothing else; [`Ledger.state`][aftersales_crm.membership.Ledger.state] folds them into a
+[`LedgerState`][aftersales_crm.membership.LedgerState] at an explicit ``as_of``. The fold sorts the entries by instant, so
 the arrival order never matters, and counts no entry after ``as_of``.
 
 The rules it applies (where points go, when they lapse, how much a refund takes back) are
-those of :mod:`aftersales_crm.membership._rules`, which the columnar batch
-(:func:`aftersales_crm.membership.balances`) applies too.
+those of ``aftersales_crm.membership._rules``, which the columnar batch
+([`aftersales_crm.membership.balances`][aftersales_crm.membership.balances]) applies too.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ _MICROSECOND: Final = dt.timedelta(microseconds=1)
 _EARN, _CREDIT, _REVERSE, _REDEEM, _DEBIT, _RECORD = range(6)
 _RANKS: Final = (REGISTER, REGISTER, REVERSE, DEBIT, DEBIT, _AUDIT)
 #: the code of each entry type, looked up by ``type(entry)``; an adjustment's code depends
-#: on its sign and a subclass is not listed, so both go through :func:`_code`
+#: on its sign and a subclass is not listed, so both go through ``_code``
 _CODES: Final[dict[type, int]] = {
     PointsEarned: _EARN,
     PointsRedeemed: _REDEEM,
@@ -336,7 +336,7 @@ class _Refunds:
 class _Fold:
     """The mutable fold behind a ledger: entries applied in (instant, rank, id) order.
 
-    With :data:`_SHORTCUTS`, a lot registered spendable while no debt waits for it is
+    With ``_SHORTCUTS``, a lot registered spendable while no debt waits for it is
     activated at once rather than through the activation queue (only debt repayment
     depends on which lots activate together), and a debit the first lot pays in full is
     recorded as that lot's number rather than a list.
@@ -766,7 +766,7 @@ class Ledger:
     """One member's points ledger: immutable, built from entries, state derived at ``as_of``.
 
     Build it entry by entry with the fluent verbs (each returns a new ledger and leaves
-    this one as it was) or all at once with :meth:`replay`; either way the entries are
+    this one as it was) or all at once with [`replay`][aftersales_crm.membership.Ledger.replay]; either way the entries are
     folded in order of instant, so the order they arrive in does not matter.
 
     Rules (each proved by a test named in the docs page "The ledger's guarantees"):
@@ -856,8 +856,8 @@ class Ledger:
         Args:
             entries: points entries of one member.
             member_id: the member (by default the member of the entries).
-            allow_debt: see :class:`Ledger`.
-            time_zone: see :class:`Ledger`.
+            allow_debt: see [`Ledger`][aftersales_crm.membership.Ledger].
+            time_zone: see [`Ledger`][aftersales_crm.membership.Ledger].
 
         Raises:
             InvalidValue: entries of several members, two different entries with one id, a
@@ -910,7 +910,7 @@ class Ledger:
         """A new ledger holding ``entry`` too (the same entry again changes nothing).
 
         Raises:
-            InvalidValue: as :meth:`replay` does.
+            InvalidValue: as [`replay`][aftersales_crm.membership.Ledger.replay] does.
 
         Examples:
             >>> from datetime import datetime, timezone
@@ -991,7 +991,7 @@ class Ledger:
         pending_until: dt.datetime | None = None,
         expires_on: dt.date | None = None,
     ) -> Ledger:
-        """Award points (a :class:`~aftersales_crm.records.PointsEarned` entry).
+        """Award points (a ``PointsEarned`` entry).
 
         Examples:
             >>> from datetime import datetime, timezone
@@ -1024,7 +1024,7 @@ class Ledger:
         dealer_id: str,
         source_id: str | None = None,
     ) -> Ledger:
-        """Spend points (a :class:`~aftersales_crm.records.PointsRedeemed` entry).
+        """Spend points (a ``PointsRedeemed`` entry).
 
         Raises:
             InvalidValue: the points exceed the balance at ``at`` and debt is not allowed.

@@ -1,12 +1,12 @@
 """Member levels: qualifying value apart from spendable points, windows, promotion and grace.
 
-A level rule reads :class:`Qualifying` value (points earned, or spend: never redemptions,
+A level rule reads [`Qualifying`][aftersales_crm.membership.Qualifying] value (points earned, or spend: never redemptions,
 so spending points never lowers a level) and folds it, day by day in the programme's time
 zone, into each member's level at ``as_of`` and every level change before it, with its
-reason (:class:`Levels`, :class:`LevelChanges`). A promotion takes effect the day the
+reason ([`Levels`][aftersales_crm.membership.Levels], [`LevelChanges`][aftersales_crm.membership.LevelChanges]). A promotion takes effect the day the
 qualifying value reaches a level's threshold; a downgrade only at the end of a grace
 period during which the value stayed below the member's level. The fold is columnar: all
-members at once, over the days their value changes (:func:`_fold`), with no Python loop per
+members at once, over the days their value changes (``_fold``), with no Python loop per
 member.
 """
 
@@ -86,8 +86,8 @@ class Qualifying(Displayed):
 
     Kept apart from spendable points: a redemption is not a qualifying fact, so spending
     points never lowers a level. Build it from the points earned
-    (:meth:`from_awards`) or from any measure (spend in fen, visits) with
-    :meth:`from_columns`.
+    ([`from_awards`][aftersales_crm.membership.Qualifying.from_awards]) or from any measure (spend in fen, visits) with
+    [`from_columns`][aftersales_crm.membership.Qualifying.from_columns].
 
     Attributes:
         member_id: text array.
@@ -293,7 +293,7 @@ class Levels(Displayed):
 
     Attributes:
         ids: text array of the member ids, sorted.
-        labels: the level of each member, aligned with :attr:`ids`.
+        labels: the level of each member, aligned with ``ids``.
         value: int64 array: each member's qualifying value on ``as_of``.
         changes: every level change up to ``as_of``.
         as_of: the day the levels are for.
@@ -399,7 +399,7 @@ class QualifyingLevels(BasePolicy):
     immediate). When the earned level falls below their level, a grace period of
     ``grace_months`` starts; if the value has not come back by its end, the member goes
     down to the level earned that day; if it has, nothing changes. Each change is a row of
-    :class:`LevelChanges` with its reason.
+    [`LevelChanges`][aftersales_crm.membership.LevelChanges] with its reason.
 
     The level follows the material's member-level update, "会员级别更新(依据忠诚度级别和消费累计)"
     (update the member level by loyalty and cumulative spend, 《信息回访员基础培训分析报告》),
@@ -483,7 +483,7 @@ class QualifyingLevels(BasePolicy):
                 lowest level, if its threshold is 0); the members with value are always in.
 
         Returns:
-            :class:`Levels` sorted by member id.
+            [`Levels`][aftersales_crm.membership.Levels] sorted by member id.
 
         Raises:
             InvalidValue: a parameter breaks its constraint, or one source arrives twice
@@ -757,7 +757,7 @@ def value_levels(
 ) -> Levels:
     """A value tier's labels (``MemberValue``'s D/P/G/S) as member levels, with their changes.
 
-    Lets :class:`~aftersales_crm.segmentation.MemberValue` (or any tier policy whose names
+    Lets [`MemberValue`][aftersales_crm.segmentation.MemberValue] (or any tier policy whose names
     run highest first) serve as the level rule: its label is the member's earned level on
     ``as_of``. Against the ``previous`` levels, a higher label is a promotion that day; a
     lower one is a downgrade only when the member has held their level for

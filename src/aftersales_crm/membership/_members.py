@@ -1,14 +1,14 @@
 """Members of the owners' club: their state and chapter at any moment, folded from facts.
 
-A member's life is a sequence of facts (:class:`~aftersales_crm.records.MemberApplied`,
+A member's life is a sequence of facts ([`MemberApplied`][aftersales_crm.records.MemberApplied],
 ``MemberJoined``, ``MemberTransferred``, ``MemberLapsed``, ``MemberReactivated``). The
 state after each fact depends on the fact alone (applying after an application, active
 after a join, a transfer or a reactivation, lapsed after a lapse); the chapter is the one
 applied to, or the one transferred to last. Which facts may follow which is the table of
-:data:`TRANSITIONS`.
+[`TRANSITIONS`][aftersales_crm.membership.TRANSITIONS].
 
-One kernel folds every member at once (:class:`MemberLog`); the per-member call
-(:func:`member_status`) runs the same kernel on a one-member log.
+One kernel folds every member at once ([`MemberLog`][aftersales_crm.membership.MemberLog]); the per-member call
+([`member_status`][aftersales_crm.membership.member_status]) runs the same kernel on a one-member log.
 
 Order of arrival never matters: facts are put in order by instant, then, at the same
 instant, in the order of a member's life (applied, joined, transferred, lapsed,
@@ -208,11 +208,11 @@ class MemberStatus:
 
 @attrs.frozen(eq=False, repr=False)
 class MemberStates(Displayed):
-    """Every member's state and chapter at one moment, aligned with :attr:`MemberLog.member_ids`.
+    """Every member's state and chapter at one moment, aligned with [`MemberLog.member_ids`][aftersales_crm.membership.MemberLog].
 
     Attributes:
         member_ids: str array of shape (n_members,).
-        chapter_ids: str array of shape (n_chapters,), the ids :attr:`chapter` points into.
+        chapter_ids: str array of shape (n_chapters,), the ids ``chapter`` points into.
         state: int8 array of shape (n_members,), positions in ``list(MemberState)``; ``-1``
             before the member applied.
         chapter: int64 array of shape (n_members,), rows of ``chapter_ids``; ``-1`` before
@@ -273,7 +273,7 @@ class MemberStates(Displayed):
         )
 
     def counts(self) -> dict[str, int]:
-        """Members per state, in the order of :class:`MemberState`, empty states left out.
+        """Members per state, in the order of [`MemberState`][aftersales_crm.membership.MemberState], empty states left out.
 
         Examples:
             >>> from datetime import datetime, timezone
@@ -307,7 +307,7 @@ class MemberStates(Displayed):
         return np.array([*labels, None], dtype=object)[self.state]
 
     def status(self, member_id: str) -> MemberStatus:
-        """One member's row as a :class:`MemberStatus`.
+        """One member's row as a [`MemberStatus`][aftersales_crm.membership.MemberStatus].
 
         Raises:
             InvalidValue: no member has that id (code ``"unknown_member"``).
@@ -370,19 +370,19 @@ def _member_row(member_ids: NDArray[np.str_], member_id: object) -> int:
 class MemberLog:
     """Every member fact, checked and in order: the columnar kernel of club membership.
 
-    Build one with :meth:`from_tables` (the ``members`` … ``member_reactivations`` tables
-    of :class:`~aftersales_crm.tables.Tables`) or :meth:`from_records` (any member facts,
+    Build one with [`from_tables`][aftersales_crm.membership.MemberLog.from_tables] (the ``members`` … ``member_reactivations`` tables
+    of [`Tables`][aftersales_crm.tables.Tables]) or [`from_records`][aftersales_crm.membership.MemberLog.from_records] (any member facts,
     in any order, duplicates allowed). Both check every member's life against
-    :data:`TRANSITIONS` and refuse, in one :class:`~aftersales_crm.errors.InvalidValue`,
+    [`TRANSITIONS`][aftersales_crm.membership.TRANSITIONS] and refuse, in one [`InvalidValue`][aftersales_crm.errors.InvalidValue],
     every fact that cannot follow the one before it, naming the member, the fact and both
     states. Facts are held in order: by member, then instant, then the order of
-    :class:`MemberEvent`, then fact id.
+    [`MemberEvent`][aftersales_crm.membership.MemberEvent], then fact id.
 
     Attributes:
         member_ids: str array of shape (n_members,): the members table's ids, in its row
-            order (:meth:`from_tables`), or the members' ids sorted (:meth:`from_records`).
+            order ([`from_tables`][aftersales_crm.membership.MemberLog.from_tables]), or the members' ids sorted ([`from_records`][aftersales_crm.membership.MemberLog.from_records]).
         chapter_ids: str array of shape (n_chapters,): the chapters table's ids
-            (:meth:`from_tables`), or the chapters the facts name, sorted.
+            ([`from_tables`][aftersales_crm.membership.MemberLog.from_tables]), or the chapters the facts name, sorted.
         member: int64 array of shape (n_facts,), each fact's row in ``member_ids``.
         event: int8 array of shape (n_facts,), positions in ``list(MemberEvent)``.
         at: ``datetime64[us]`` array of shape (n_facts,), each fact's instant in UTC.
@@ -437,7 +437,7 @@ class MemberLog:
 
     @classmethod
     def from_tables(cls, tables: Tables) -> MemberLog:
-        """Fold the member tables of ``tables``: one row of :attr:`member_ids` per member.
+        """Fold the member tables of ``tables``: one row of ``member_ids`` per member.
 
         Args:
             tables: the tables; their ``members`` table gives the members (in row order),
@@ -447,7 +447,7 @@ class MemberLog:
             The log.
 
         Raises:
-            InvalidType: ``tables`` is not :class:`~aftersales_crm.tables.Tables`.
+            InvalidType: ``tables`` is not [`Tables`][aftersales_crm.tables.Tables].
             InvalidValue: a fact cannot follow the one before it.
 
         Examples:
@@ -493,7 +493,7 @@ class MemberLog:
         """Fold member facts given as records, in any order, duplicates allowed.
 
         Args:
-            facts: :class:`~aftersales_crm.records.MemberApplied`, ``MemberJoined``,
+            facts: [`MemberApplied`][aftersales_crm.records.MemberApplied], ``MemberJoined``,
                 ``MemberTransferred``, ``MemberLapsed`` and ``MemberReactivated`` records.
 
         Returns:
@@ -579,7 +579,7 @@ class MemberLog:
             as_of: an aware datetime.
 
         Returns:
-            The states, aligned with :attr:`member_ids`.
+            The states, aligned with ``member_ids``.
 
         Raises:
             InvalidValue: ``as_of`` is not an aware datetime.
@@ -678,7 +678,7 @@ class MemberLog:
 def member_status(facts: Iterable[Record], as_of: dt.datetime) -> MemberStatus:
     """One member's standing at ``as_of``, folded from that member's facts.
 
-    The per-member face of :class:`MemberLog`: the same kernel, on a one-member log.
+    The per-member face of [`MemberLog`][aftersales_crm.membership.MemberLog]: the same kernel, on a one-member log.
 
     Args:
         facts: the member's facts, in any order, duplicates allowed; the application among
@@ -690,7 +690,7 @@ def member_status(facts: Iterable[Record], as_of: dt.datetime) -> MemberStatus:
 
     Raises:
         InvalidValue: the facts are of no member or of several, or break a rule of
-            :class:`MemberLog`.
+            [`MemberLog`][aftersales_crm.membership.MemberLog].
 
     Examples:
         >>> from datetime import datetime, timezone

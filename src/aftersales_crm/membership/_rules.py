@@ -1,23 +1,23 @@
-"""The ledger's rules, in one place: read by the one-member :class:`Ledger` and the batch.
+"""The ledger's rules, in one place: read by the one-member ``Ledger`` and the batch.
 
 Three rules decide where points go, and both faces of the ledger call these functions
 rather than restating them:
 
 * **the expiry instant**: points expiring "on" a day lapse at the *end* of that day in the
   programme's time zone, i.e. at the first instant of the next day there
-  (:func:`expiry_instant`, :func:`expiry_instants`);
+  (``expiry_instant``, ``expiry_instants``);
 * **the consumption order**: redemptions, debits and debt repayments take points from the
   lot that expires soonest, then the oldest, then the smallest id; lots that never expire
-  come last (:func:`consumption_key`, :func:`consumption_order`);
+  come last (``consumption_key``, ``consumption_order``);
 * **the reversal share**: a reversal takes back ``floor(grant * shares) + amounts``, capped
   at the grant, where ``shares`` and ``amounts`` add up every reversal of the award so far
-  (:func:`reversal_target`).
+  (``reversal_target``).
 
-And one convention orders what happens at the same instant (:data:`EXPIRY` first, then
+And one convention orders what happens at the same instant (``EXPIRY`` first, then
 awards are registered, activated, reversed, and last debited).
 
 Instants are int microseconds since the epoch, UTC, as ``datetime64[us]`` table columns
-hold them; :data:`NEVER` stands for "no expiry".
+hold them; ``NEVER`` stands for "no expiry".
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def expiry_instant(day: dt.date | None, time_zone: str | dt.tzinfo = DEFAULT_TIM
         time_zone: the programme's IANA time zone (or a tzinfo); Asia/Shanghai by default.
 
     Returns:
-        int microseconds since the epoch (UTC); :data:`NEVER` when ``day`` is ``None``.
+        int microseconds since the epoch (UTC); ``NEVER`` when ``day`` is ``None``.
 
     Examples:
         >>> end = expiry_instant(dt.date(2026, 12, 31))
@@ -111,7 +111,7 @@ def _cached(day: dt.date | None, zone: dt.tzinfo) -> int:
 
 
 def cached_expiry_instant(day: dt.date | None, zone: dt.tzinfo) -> int:
-    """:func:`expiry_instant`, remembered for the last few thousand (day, zone) pairs.
+    """``expiry_instant``, remembered for the last few thousand (day, zone) pairs.
 
     Examples:
         >>> cached_expiry_instant(dt.date(2026, 12, 31), dt.UTC) == expiry_instant(
@@ -127,9 +127,9 @@ def cached_expiry_instant(day: dt.date | None, zone: dt.tzinfo) -> int:
 def expiry_instants(
     days: NDArray[Any], time_zone: str | dt.tzinfo = DEFAULT_TIME_ZONE
 ) -> NDArray[np.int64]:
-    """:func:`expiry_instant` of each day of a ``datetime64[D]`` array (``NaT``: never).
+    """``expiry_instant`` of each day of a ``datetime64[D]`` array (``NaT``: never).
 
-    Each distinct day is converted once, by :func:`expiry_instant` itself.
+    Each distinct day is converted once, by ``expiry_instant`` itself.
 
     Examples:
         >>> days = np.array(["2026-12-31", "NaT"], dtype="datetime64[D]")
@@ -158,7 +158,7 @@ def consumption_key(expires: int, at: int, lot_id: str) -> tuple[int, int, str]:
 
     Soonest-expiring first (the member-friendly choice: points about to lapse are spent
     before others, as Odoo orders by expiry), then the oldest, then the smallest id, so the
-    order is total; lots that never expire (:data:`NEVER`) come last.
+    order is total; lots that never expire (``NEVER``) come last.
 
     Examples:
         >>> sorted([consumption_key(NEVER, 1, "A"), consumption_key(9, 5, "B"),
@@ -171,7 +171,7 @@ def consumption_key(expires: int, at: int, lot_id: str) -> tuple[int, int, str]:
 def consumption_order(
     expires: NDArray[np.int64], at: NDArray[np.int64], id_rank: NDArray[np.int64]
 ) -> NDArray[np.intp]:
-    """The permutation putting lots in :func:`consumption_key` order, for arrays of lots.
+    """The permutation putting lots in ``consumption_key`` order, for arrays of lots.
 
     ``id_rank`` ranks the lots' ids as text (equal ids, equal ranks).
 
@@ -213,11 +213,11 @@ def reversal_targets(
     denominator: NDArray[np.int64],
     amounts: NDArray[np.int64],
 ) -> NDArray[np.int64]:
-    """:func:`reversal_target` for arrays, the shares given as ``numerator / denominator``.
+    """``reversal_target`` for arrays, the shares given as ``numerator / denominator``.
 
     The same rule, in integers: ``min(grant, grant * numerator // denominator + amounts)``
     with the share capped at 1; rows whose product would not fit in int64 go through
-    :func:`reversal_target` itself.
+    ``reversal_target`` itself.
 
     Examples:
         >>> reversal_targets(np.array([100, 100]), np.array([1, 0]), np.array([3, 1]),

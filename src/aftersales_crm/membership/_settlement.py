@@ -19,12 +19,12 @@ settlement of a period says, in whole points and exact money:
 
 Every point issued in the period is accounted for exactly once: redeemed, expired,
 reversed, adjusted away, or outstanding at the end of the period
-(:meth:`Settlement.accounts_for`).
+([`Settlement.accounts_for`][aftersales_crm.membership.Settlement.accounts_for]).
 
-The settlement reads :class:`PointFlows`: the lots (earned entries) and each use of a
+The settlement reads [`PointFlows`][aftersales_crm.membership.PointFlows]: the lots (earned entries) and each use of a
 lot's points (a redemption, an expiry, a reversal or an adjustment, with how many of the
 lot's points it took), built from the members' ledgers by
-:meth:`PointFlows.from_ledgers`. Which lots paid a redemption is the ledger's rule; the
+[`PointFlows.from_ledgers`][aftersales_crm.membership.PointFlows.from_ledgers]. Which lots paid a redemption is the ledger's rule; the
 settlement never re-decides it.
 
 The training material names the settlement (《斯柯达车友汇客户关爱总监培训教材》: "与总部进行
@@ -106,11 +106,11 @@ def _objects(values: ArrayLike) -> NDArray[Any]:
 
 
 _DEALERS: Final = np.array(None, dtype=object)
-"""Marks chapters left out of :class:`PointFlows`: each dealer stands for its chapter."""
+"""Marks chapters left out of [`PointFlows`][aftersales_crm.membership.PointFlows]: each dealer stands for its chapter."""
 
 
 def _chapters(values: ArrayLike | None) -> NDArray[Any]:
-    """Chapters as :func:`_objects`, or :data:`_DEALERS` when they are left out."""
+    """Chapters as ``_objects``, or ``_DEALERS`` when they are left out."""
     return _DEALERS if values is None else _objects(values)
 
 
@@ -234,9 +234,9 @@ class PointFlows:
         dealer stands for its one chapter.
 
         Args:
-            ledgers: one :class:`~aftersales_crm.membership.Ledger` per member.
+            ledgers: one [`Ledger`][aftersales_crm.membership.Ledger] per member.
             as_of: the instant of the states, timezone-aware.
-            members: the members' facts (:class:`~aftersales_crm.membership.MemberLog`),
+            members: the members' facts ([`MemberLog`][aftersales_crm.membership.MemberLog]),
                 for their chapters over time.
 
         Returns:
@@ -308,7 +308,7 @@ _READERS: Final[Mapping[Any, Callable[[Any, str], NDArray[Any]]]] = {
     "NDArray[np.int64]": _ints,
     "NDArray[np.datetime64]": _instants,
 }
-"""How each column of :class:`PointFlows` is read, by its annotation."""
+"""How each column of [`PointFlows`][aftersales_crm.membership.PointFlows] is read, by its annotation."""
 
 
 def _utc_array(instants: list[datetime]) -> NDArray[np.datetime64]:
@@ -376,7 +376,7 @@ def _counts(keys: NDArray[np.object_], points: NDArray[np.int64]) -> dict[str, i
 class Settlement(Displayed):
     """The settlement of the club's points between HQ and the dealers for one period.
 
-    Build it with :meth:`of`. Amounts of money are exact :class:`~aftersales_crm.values.Money`;
+    Build it with [`of`][aftersales_crm.membership.Settlement.of]. Amounts of money are exact [`Money`][aftersales_crm.values.Money];
     points are ints. The period runs from ``start`` (included) to ``end`` (excluded).
 
     Attributes:
@@ -465,12 +465,12 @@ class Settlement(Displayed):
             The settlement.
 
         Raises:
-            InvalidValue: ``flows`` is not :class:`PointFlows`, the period is empty or an
+            InvalidValue: ``flows`` is not [`PointFlows`][aftersales_crm.membership.PointFlows], the period is empty or an
                 instant is not timezone-aware, or ``cost_per_point`` is not Money or is
                 negative.
 
         Examples:
-            See :class:`Settlement`.
+            See [`Settlement`][aftersales_crm.membership.Settlement].
         """
         if not isinstance(flows, PointFlows):
             msg = f"flows is a {type(flows).__name__}, expected PointFlows"  # type: ignore[unreachable]  # junk at run time
@@ -533,10 +533,10 @@ class Settlement(Displayed):
         )
 
     def accounts_for(self) -> bool:
-        """Whether every point issued in the period is used (:data:`USE_KINDS`) or outstanding.
+        """Whether every point issued in the period is used ([`USE_KINDS`][aftersales_crm.membership.USE_KINDS]) or outstanding.
 
         Examples:
-            See :class:`Settlement`.
+            See [`Settlement`][aftersales_crm.membership.Settlement].
         """
         a = self.accounted
         used = sum(a[kind] for kind in USE_KINDS) + a["outstanding"]
@@ -644,7 +644,7 @@ def _valued(points: Mapping[Any, int], cost: Money) -> dict[Any, Money]:
     """Each count of points at ``cost`` a point, allocated so the parts add up exactly.
 
     The total is rounded half up to the minor unit once; it is then split in proportion to
-    the points by :meth:`Money.allocate` (largest remainder), so no fen is lost or made up
+    the points by [`Money.allocate`][aftersales_crm.values.Money.allocate] (largest remainder), so no fen is lost or made up
     however small the cost of a point.
     """
     if not points:

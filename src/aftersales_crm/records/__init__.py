@@ -3,15 +3,15 @@
 Every record is a frozen pydantic model that forbids unknown fields and round-trips through
 JSON exactly. Facts are named as nouns or past participles (``RepairOrder``,
 ``ContactMade``, ``ComplaintFiled``). Fields holding personal data are marked
-:class:`Personal`, and free text is personal unless marked :class:`NotPersonal`;
-:func:`redacted` masks them for display, in a copy that a :class:`Book` refuses to store.
+[`Personal`][aftersales_crm.records.Personal], and free text is personal unless marked [`NotPersonal`][aftersales_crm.records.NotPersonal];
+[`redacted`][aftersales_crm.records.redacted] masks them for display, in a copy that a [`Book`][aftersales_crm.records.Book] refuses to store.
 
-Each kind of fact is declared once, beside its record, as a :class:`FactKind`: its record
+Each kind of fact is declared once, beside its record, as a [`FactKind`][aftersales_crm.records.FactKind]: its record
 class, its table schema (whose reference columns are its references), the noun used in
 messages, its cross-record checks and how the test strategies and the synthetic generator
-produce it. The :class:`Book`, the tables of :mod:`aftersales_crm.tables`,
-:data:`RECORD_TYPES`, :func:`json_schema` and the test strategies are derived from the
-registry (:func:`fact_kinds`); :func:`register` adds a kind of your own.
+produce it. The [`Book`][aftersales_crm.records.Book], the tables of [`aftersales_crm.tables`][aftersales_crm.tables],
+[`RECORD_TYPES`][aftersales_crm.records.RECORD_TYPES], [`json_schema`][aftersales_crm.records.json_schema] and the test strategies are derived from the
+registry ([`fact_kinds`][aftersales_crm.records.fact_kinds]); [`register`][aftersales_crm.records.register] adds a kind of your own.
 
 Examples:
     >>> from aftersales_crm.records import Customer, redacted

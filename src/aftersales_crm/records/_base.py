@@ -2,10 +2,10 @@
 
 Which fields are personal data (个人信息) is decided field by field, in this order:
 
-1. a field marked :class:`Personal` is personal, masked by the marker's kind;
-2. a field marked :class:`NotPersonal` is not (an :data:`Id` carries that mark: ids and
+1. a field marked [`Personal`][aftersales_crm.records.Personal] is personal, masked by the marker's kind;
+2. a field marked [`NotPersonal`][aftersales_crm.records.NotPersonal] is not (an [`Id`][aftersales_crm.records.Id] carries that mark: ids and
    references are the caller's keys, not facts about a person);
-3. a field of a validated identifier type of :mod:`aftersales_crm.values.types` is what
+3. a field of a validated identifier type of [`aftersales_crm.values.types`][aftersales_crm.values.types] is what
    its type says: a VIN is not personal (it is the vehicle's key), a phone number, a
    national ID and a plate are, each masked in its own way;
 4. any other field holding text (``str``, alone, optional or in a tuple) is free text,
@@ -51,12 +51,12 @@ __all__ = [
 
 @attrs.frozen
 class NotPersonal:
-    """Marks a text field as not personal data: :func:`redacted` shows it whole.
+    """Marks a text field as not personal data: [`redacted`][aftersales_crm.records.redacted] shows it whole.
 
-    Free text is personal by default (see :mod:`aftersales_crm.records`); a text field
+    Free text is personal by default (see [`aftersales_crm.records`][aftersales_crm.records]); a text field
     that can hold nothing about a person (a dealer's trading name, a car model, a part)
     says so with this mark, with the reason, in its ``Annotated`` metadata. Every
-    :data:`Id` carries it.
+    [`Id`][aftersales_crm.records.Id] carries it.
 
     Attributes:
         reason: why the field holds nothing personal.
@@ -88,13 +88,13 @@ Id = Annotated[
 
 Ids are the caller's own (a dealer management system's keys); the library only requires
 them to be unique per kind of record within a `Book`. An id is normalised before the rule
-(:func:`aftersales_crm.values.normalise_id`: NFKC, zero-width characters removed, white
+([`aftersales_crm.values.normalise_id`][aftersales_crm.values.normalise_id]: NFKC, zero-width characters removed, white
 space trimmed), so ``"C1"``, ``"Ｃ１"`` and ``"C1\u200b"`` are one id. Every reference
 (``customer_id``, ``dealer_id``, …) is an ``Id`` too.
 """
 
 NAME_MAX: Final = 200
-"""The most characters of a :data:`Name` (a vehicle's texts and a repair line's)."""
+"""The most characters of a [`Name`][aftersales_crm.records.Name] (a vehicle's texts and a repair line's)."""
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX)]
 """A short name given as free text (a vehicle brand, a part): white space around it is
@@ -102,9 +102,9 @@ stripped, and 1 to 200 characters must remain."""
 
 
 def stripped_name(value: str) -> str:
-    """A :data:`Name` checked as tables check it: stripped, and not empty.
+    """A [`Name`][aftersales_crm.records.Name] checked as tables check it: stripped, and not empty.
 
-    The table columns holding a :data:`Name` use this as their text rule, so that a table
+    The table columns holding a [`Name`][aftersales_crm.records.Name] use this as their text rule, so that a table
     and a record accept and normalise the same texts (the length is checked apart).
 
     Raises:
@@ -144,9 +144,9 @@ PersonalKind = Literal[
 class Personal:
     """Marks a record field as personal data (个人信息), to be masked when shown.
 
-    Put it in the field's ``Annotated`` metadata; :func:`personal_fields` finds the
-    personal fields and :func:`redacted` masks them by ``kind``. Free text needs no mark:
-    it is personal by default, masked whole (see :mod:`aftersales_crm.records`).
+    Put it in the field's ``Annotated`` metadata; [`personal_fields`][aftersales_crm.records.personal_fields] finds the
+    personal fields and [`redacted`][aftersales_crm.records.redacted] masks them by ``kind``. Free text needs no mark:
+    it is personal by default, masked whole (see [`aftersales_crm.records`][aftersales_crm.records]).
 
     Attributes:
         kind: how to mask the value: ``"name"`` keeps the family name, ``"phone"`` keeps
@@ -192,7 +192,7 @@ class Record(BaseModel):
     """The field that identifies the record within a `Book`."""
 
     _redacted: bool = PrivateAttr(default=False)
-    """Set by :func:`redacted` on the copies it makes; kept by ``model_copy`` and pickling."""
+    """Set by [`redacted`][aftersales_crm.records.redacted] on the copies it makes; kept by ``model_copy`` and pickling."""
 
     @property
     def key(self) -> str:
@@ -208,7 +208,7 @@ class Record(BaseModel):
         return str(value)
 
 
-#: The identifier types of :mod:`aftersales_crm.values.types` and how each is masked
+#: The identifier types of [`aftersales_crm.values.types`][aftersales_crm.values.types] and how each is masked
 #: (``None``: not personal). A field of one of them needs no mark; each is known by its
 #: validator, the first item of its metadata.
 _IDENTIFIER_TYPES: Final[tuple[tuple[Any, PersonalKind | None], ...]] = (
@@ -283,9 +283,9 @@ _PERSONAL_CACHE: weakref.WeakKeyDictionary[type[BaseModel], dict[str, PersonalKi
 def personal_fields(model: type[BaseModel] | BaseModel) -> tuple[str, ...]:
     """Name the fields of a record class that hold personal data.
 
-    A field is personal when marked :class:`Personal`, when its type is a personal
+    A field is personal when marked [`Personal`][aftersales_crm.records.Personal], when its type is a personal
     identifier (a phone number, a national ID, a plate), or when it holds free text not
-    marked :class:`NotPersonal` (see :mod:`aftersales_crm.records`).
+    marked [`NotPersonal`][aftersales_crm.records.NotPersonal] (see [`aftersales_crm.records`][aftersales_crm.records]).
 
     Args:
         model: a record class or instance.
@@ -309,14 +309,14 @@ def personal_fields(model: type[BaseModel] | BaseModel) -> tuple[str, ...]:
 def personal_kinds(model: type[BaseModel] | BaseModel) -> Mapping[str, PersonalKind]:
     """How each personal field of a record class is masked, by field name.
 
-    The fields are those of :func:`personal_fields`; a free-text field without a mark
+    The fields are those of [`personal_fields`][aftersales_crm.records.personal_fields]; a free-text field without a mark
     is masked as ``"text"``.
 
     Args:
         model: a record class or instance.
 
     Returns:
-        A read-only mapping from field name to :data:`PersonalKind`, in declaration order.
+        A read-only mapping from field name to [`PersonalKind`][aftersales_crm.records.PersonalKind], in declaration order.
 
     Raises:
         InvalidType: ``model`` is neither a record class nor a record.
@@ -418,9 +418,9 @@ def redacted(record: R) -> R:
     Nested records are redacted too. Ids, VINs, enums, amounts and instants are kept.
 
     The copy is for showing, not for storing: masked values are not valid identifiers, so
-    the copy is built without validation, and it carries a mark (:func:`is_redacted`,
+    the copy is built without validation, and it carries a mark ([`is_redacted`][aftersales_crm.records.is_redacted],
     kept by ``model_copy`` and pickling, not by JSON) that makes a
-    :class:`~aftersales_crm.records.Book` and :class:`~aftersales_crm.tables.Tables`
+    [`Book`][aftersales_crm.records.Book] and [`Tables`][aftersales_crm.tables.Tables]
     refuse it.
 
     Args:
@@ -474,7 +474,7 @@ def is_redacted(record: object) -> bool:
         record: any record (anything else is not redacted).
 
     Returns:
-        True for a copy made by :func:`redacted` (and copies of it).
+        True for a copy made by [`redacted`][aftersales_crm.records.redacted] (and copies of it).
 
     Examples:
         >>> from aftersales_crm.records import Customer

@@ -61,15 +61,15 @@ _EMPTY: Final[Mapping[str, Any]] = MappingProxyType({})
 class Book:
     """An immutable in-memory collection of records with referential integrity.
 
-    Build one with :meth:`from_records`; every reference (a repair order's vehicle,
+    Build one with [`from_records`][aftersales_crm.records.Book.from_records]; every reference (a repair order's vehicle,
     customer and dealer, an ownership's customer and vehicle, …) must resolve inside the
     Book, and every id must be unique per kind of record. Problems are reported all at once
-    in one :class:`~aftersales_crm.errors.IntegrityError`, never the first only. Adding
+    in one [`IntegrityError`][aftersales_crm.errors.IntegrityError], never the first only. Adding
     facts returns a new Book; the old one is unchanged.
 
-    The Book holds every registered fact kind (:func:`~aftersales_crm.records.fact_kinds`):
+    The Book holds every registered fact kind ([`fact_kinds`][aftersales_crm.records.fact_kinds]):
     each is an attribute named after the kind that maps ids (VINs for vehicles) to records,
-    in the order they were added; :meth:`facts` gives the same mapping typed by record
+    in the order they were added; [`facts`][aftersales_crm.records.Book.facts] gives the same mapping typed by record
     class. A kind registered by you appears the same way.
 
     Attributes:
@@ -132,7 +132,7 @@ class Book:
     _facts: Mapping[str, Mapping[str, Record]]
 
     def __init__(self, **facts: Mapping[str, Record]) -> None:
-        """Hold records as given, by kind name; use :meth:`from_records` to have them checked.
+        """Hold records as given, by kind name; use [`from_records`][aftersales_crm.records.Book.from_records] to have them checked.
 
         Args:
             **facts: for each kind, its records by key. Kinds left out are empty.
@@ -140,7 +140,7 @@ class Book:
         Raises:
             InvalidValue: a keyword is not the name of a registered fact kind, a record
                 is filed under a key that is not its own, or records are redacted copies
-                (:func:`~aftersales_crm.records.redacted`, code ``"redacted_record"``).
+                ([`redacted`][aftersales_crm.records.redacted], code ``"redacted_record"``).
             InvalidType: a kind's records are not a mapping of records of the kind.
         """
         held: dict[str, Mapping[str, Record]] = {}
@@ -234,7 +234,7 @@ class Book:
                 different records, and every other cross-record rule that fails.
             InvalidValue: records are redacted copies (code ``"redacted_record"``).
             InvalidType: a collection is not an iterable of records, or an item is not a
-                record of a registered kind (a :class:`TypeError`).
+                record of a registered kind (a ``TypeError``).
 
         Examples:
             >>> from aftersales_crm.records import Customer, Ownership
@@ -279,7 +279,7 @@ class Book:
             InvalidValue: records are redacted copies (code ``"redacted_record"``): their
                 personal fields are masked for display, they are not facts.
             InvalidType: an item is not a record of a registered kind (a
-                :class:`TypeError`).
+                ``TypeError``).
 
         Examples:
             >>> from aftersales_crm.records import Customer

@@ -4,9 +4,9 @@ A member of the OEM owners' club (车友会) belongs to one dealer chapter (经�
 time (《斯柯达车友汇客户关爱总监培训教材》: "会员属性唯一") and may move to another
 ("会员转会情况"). Each step of a member's life is one immutable fact with its own id, so
 that the same fact arriving twice is recognised; the member's state at any moment is
-folded from them by :mod:`aftersales_crm.membership`.
+folded from them by [`aftersales_crm.membership`][aftersales_crm.membership].
 
-The application (:class:`MemberApplied`) opens a member: its id *is* the member id, and
+The application ([`MemberApplied`][aftersales_crm.records.MemberApplied]) opens a member: its id *is* the member id, and
 every later fact points to it through ``member_id``.
 """
 
@@ -130,7 +130,7 @@ class MemberLapsed(Record):
         id: the fact's id.
         member_id: the member.
         at: when, timezone-aware.
-        reason: why (:class:`~aftersales_crm.records.LapseReason`).
+        reason: why ([`LapseReason`][aftersales_crm.records.LapseReason]).
 
     Examples:
         >>> from datetime import datetime, timezone

@@ -53,7 +53,7 @@ class ContactMade(Record):
         channel: phone, SMS, messaging app, e-mail, post or visit.
         purpose: care, follow-up, solicitation, inquiry, appointment, complaint call, …
         outcome: reached, no answer, refused, wrong number, asked not to be contacted, or
-            one of the four hard-to-reach customers (:class:`ContactOutcome`).
+            one of the four hard-to-reach customers ([`ContactOutcome`][aftersales_crm.records.ContactOutcome]).
         at: when, timezone-aware.
         staff: who made the contact, a staff id.
         repair_order_id: the order a follow-up is about.
@@ -216,7 +216,7 @@ def _updates_after_filing(
 
 
 def _verdicts_on_closing_only(columns: Mapping[str, NDArray[Any]]) -> list[RowProblem]:
-    """Closing carries a verdict and nothing else does, as :class:`ComplaintUpdated` requires."""
+    """Closing carries a verdict and nothing else does, as [`ComplaintUpdated`][aftersales_crm.records.ComplaintUpdated] requires."""
     closing = columns["action"] == list(ComplaintAction).index(ComplaintAction.CLOSED)
     given = columns["verdict"] != _NONE
     return [
@@ -304,7 +304,7 @@ class ReferralMade(Record):
 
 
 def _delivered_after_referral(columns: Mapping[str, NDArray[Any]]) -> list[RowProblem]:
-    """Delivery is not before the referral, as :class:`ReferralMade` requires."""
+    """Delivery is not before the referral, as [`ReferralMade`][aftersales_crm.records.ReferralMade] requires."""
     on, delivered = columns["on"], columns["delivered_on"]
     return s.problems(
         np.flatnonzero(delivered < on),

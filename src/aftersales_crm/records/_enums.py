@@ -69,7 +69,7 @@ class ContactOutcome(LabelledEnum):
     * ``SEES_NO_BENEFIT``: "觉得回访对自己无益处" (feels the follow-up call does them no
       good).
 
-    :attr:`is_hard_to_reach` tells these four apart. They come after the first five, so
+    [`is_hard_to_reach`][aftersales_crm.records.ContactOutcome.is_hard_to_reach] tells these four apart. They come after the first five, so
     the table codes of the first five are unchanged.
 
     Examples:
@@ -180,7 +180,7 @@ class ComplaintAction(LabelledEnum):
     The library chose this so that escalating is recorded (who, when) without adding a
     state every rule would have to handle. ``IN_PROGRESS`` comes last so that the table
     codes of the older members are unchanged. Which step may follow which is the table
-    :data:`aftersales_crm.complaints.TRANSITIONS`.
+    [`aftersales_crm.complaints.TRANSITIONS`][aftersales_crm.complaints.TRANSITIONS].
 
     Examples:
         >>> ComplaintAction.ESCALATED.label("zh"), ComplaintAction.IN_PROGRESS.label("zh")

@@ -1,9 +1,9 @@
 """The declaration of a fact kind: its record, table, references, noun and producers.
 
-Each kind of fact is declared once, beside its record class, as a :class:`FactKind`; the
-registry (:func:`~aftersales_crm.records.fact_kinds`) lists the declarations in dependency
-order, and the :class:`~aftersales_crm.records.Book`, the
-:class:`~aftersales_crm.tables.Tables`, ``RECORD_TYPES``, :func:`json_schema` and the test
+Each kind of fact is declared once, beside its record class, as a [`FactKind`][aftersales_crm.records.FactKind]; the
+registry ([`fact_kinds`][aftersales_crm.records.fact_kinds]) lists the declarations in dependency
+order, and the [`Book`][aftersales_crm.records.Book], the
+[`Tables`][aftersales_crm.tables.Tables], ``RECORD_TYPES``, ``json_schema`` and the test
 strategies are derived from it.
 """
 
@@ -65,11 +65,11 @@ class Child:
 class FactKind:
     """One kind of fact: everything the library needs to hold, check and move it.
 
-    Register a new kind with :func:`~aftersales_crm.records.register` (or, in tests, the
-    :func:`~aftersales_crm.records.registered` context manager); it then has a place in every
-    :class:`~aftersales_crm.records.Book`, a table in every
-    :class:`~aftersales_crm.tables.Tables`, round trips through numpy, pandas and Arrow, and
-    a part in :func:`aftersales_crm.testing.strategies.books`.
+    Register a new kind with [`register`][aftersales_crm.records.register] (or, in tests, the
+    [`registered`][aftersales_crm.records.registered] context manager); it then has a place in every
+    [`Book`][aftersales_crm.records.Book], a table in every
+    [`Tables`][aftersales_crm.tables.Tables], round trips through numpy, pandas and Arrow, and
+    a part in [`aftersales_crm.testing.strategies.books`][aftersales_crm.testing.strategies.books].
 
     Attributes:
         name: the kind's name and the Book's attribute holding its records
@@ -86,7 +86,7 @@ class FactKind:
             ``"module:function"`` reference to one. ``None`` leaves the kind out of drawn
             Books.
         synthetic: the synthetic generator's producer of the kind (a callable or a
-            ``"module:function"`` reference, resolved by :mod:`aftersales_crm.synthetic`);
+            ``"module:function"`` reference, resolved by [`aftersales_crm.synthetic`][aftersales_crm.synthetic]);
             ``None`` when the generator does not produce it.
 
     Examples:
@@ -169,7 +169,7 @@ class FactKind:
     def references(self) -> dict[str, str]:
         """The kind's references: record field → the table it points into.
 
-        Read from the reference columns of :attr:`table`, so a reference is declared once.
+        Read from the reference columns of ``table``, so a reference is declared once.
 
         Examples:
             >>> from aftersales_crm.records import fact_kind

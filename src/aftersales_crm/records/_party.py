@@ -49,7 +49,7 @@ Postcode = Annotated[
     str, StringConstraints(pattern=r"^[0-9]{6}$"), BeforeValidator(_normal_postcode)
 ]
 """A Chinese postcode (邮政编码): six ASCII digits, once normalised
-(:func:`aftersales_crm.values.normalise_postcode`: full-width and other scripts' digits
+([`aftersales_crm.values.normalise_postcode`][aftersales_crm.values.normalise_postcode]: full-width and other scripts' digits
 become ``0``–``9``, white space around is trimmed)."""
 QuietSpan = Annotated[
     str, AfterValidator(span_text), NotPersonal("a contact preference: a span of the day")
@@ -153,7 +153,7 @@ class Customer(Record):
 
     Holds the owner's fixed data (固定的信息) of 《信息回访员基础培训分析报告》: "姓名/性别/
     身份证号/职业/生日", addresses, postcodes and phones. Personal data fields are marked
-    and masked by :func:`~aftersales_crm.records.redacted`.
+    and masked by [`redacted`][aftersales_crm.records.redacted].
 
     Attributes:
         id: the customer's id in the dealer system.
@@ -252,7 +252,7 @@ _NONE = NONE_CODE
 
 
 def _national_id_agrees(columns: Mapping[str, NDArray[Any]]) -> list[RowProblem]:
-    """Birthday and gender must agree with the national ID, as :class:`Customer` requires."""
+    """Birthday and gender must agree with the national ID, as [`Customer`][aftersales_crm.records.Customer] requires."""
     numbers, birthday, gender = columns["national_id"], columns["birthday"], columns["gender"]
     given = np.fromiter((isinstance(v, str) for v in numbers), dtype=bool, count=len(numbers))
     if not given.any():
@@ -346,8 +346,7 @@ class ConsentChanged(Record):
     """A customer gave or withdrew consent to be contacted for a purpose over a channel.
 
     Consent is a history of facts, each appended on its own: the latest change at or
-    before a moment decides (:meth:`Book.consents_to
-    <aftersales_crm.records.Book.consents_to>`); a withdrawal that arrives later is one
+    before a moment decides ([`Book.consents_to`][aftersales_crm.records.Book.consents_to]); a withdrawal that arrives later is one
     more fact.
 
     Attributes:

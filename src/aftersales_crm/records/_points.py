@@ -1,17 +1,17 @@
 """Points entries: the append-only facts of the owners' club's points ledger.
 
-Five kinds of entry, each a fact kind with its table: an award (:class:`PointsEarned`, a
+Five kinds of entry, each a fact kind with its table: an award (``PointsEarned``, a
 *lot* of points), a redemption, the record of an expiry run, a reversal of an award (a
 refund) and a manual adjustment. No entry stores a balance or a lot's remainder: those are
-derived from the entries at an explicit ``as_of`` by :mod:`aftersales_crm.membership`.
+derived from the entries at an explicit ``as_of`` by [`aftersales_crm.membership`][aftersales_crm.membership].
 
-Amounts are whole points, at most :data:`MAX_POINTS` per entry, so that the sums of ten
+Amounts are whole points, at most ``MAX_POINTS`` per entry, so that the sums of ten
 million entries stay exact in int64. An entry's member is a reference to the ``members``
 table (``member_id`` outside, the member's row inside), as every reference of the library
 is: an entry of a member the Book or tables do not hold is refused, naming the table, the
 row, the column and the rule, and points tables come with the members they belong to
-(their application, :class:`~aftersales_crm.records.MemberApplied`). A member's ledger
-(:class:`~aftersales_crm.membership.Ledger`) still reads one member's entries as records,
+(their application, [`MemberApplied`][aftersales_crm.records.MemberApplied]). A member's ledger
+([`Ledger`][aftersales_crm.membership.Ledger]) still reads one member's entries as records,
 without the members table. The row numbers are also what lets the batch kernels group ten
 million entries without hashing a string; dealer and source ids are label columns (int
 codes into the distinct texts) for the same reason. Reversals and expiry records refer to
@@ -68,7 +68,7 @@ Examples:
 """
 
 Points = Annotated[int, Field(strict=True, ge=1, le=MAX_POINTS)]
-"""A positive whole number of points, at most :data:`MAX_POINTS`."""
+"""A positive whole number of points, at most ``MAX_POINTS``."""
 
 Reason = Annotated[
     str, StringConstraints(min_length=1, max_length=500), NotPersonal("why points were adjusted")
@@ -100,7 +100,7 @@ class PointsEarned(Record):
     Attributes:
         id: the entry's id.
         member_id: the member awarded.
-        amount: the points granted, a whole number from 1 to :data:`MAX_POINTS`.
+        amount: the points granted, a whole number from 1 to ``MAX_POINTS``.
         at: when the points were earned, timezone-aware.
         source_id: what earned them (a repair order, a line, an activity, a referral, a
             survey answer). One source earns one award: a second award for the same source
@@ -164,7 +164,7 @@ def _positive(field: str) -> _Positive:
 
 
 def _pending_not_before(columns: Mapping[str, NDArray[Any]]) -> list[RowProblem]:
-    """Points are not pending until before they were earned, as :class:`PointsEarned` says."""
+    """Points are not pending until before they were earned, as ``PointsEarned`` says."""
     return s.not_before(columns, "pending_until", "at", "pending_before_earned")
 
 
@@ -262,7 +262,7 @@ class PointsExpired(Record):
 
     The ledger derives expiry from each lot's ``expires_on`` (a lot lapses at the end of
     that day whether or not a run recorded it), so an expiry entry is the audit trail of a
-    run, not a movement of its own; :meth:`aftersales_crm.membership.Ledger.expiry_run`
+    run, not a movement of its own; [`aftersales_crm.membership.Ledger.expiry_run`][aftersales_crm.membership.Ledger.expiry_run]
     writes these entries.
 
     Attributes:
@@ -345,7 +345,7 @@ class Share(BaseModel):
 
     @property
     def fraction(self) -> Fraction:
-        """The share as an exact :class:`~fractions.Fraction`."""
+        """The share as an exact ``Fraction``."""
         return Fraction(self.numerator, self.denominator)
 
 
@@ -355,7 +355,7 @@ class PointsReversed(Record):
     Give either ``amount`` (the points to take back) or ``share`` (the refunded part of
     what earned the award). Either way the ledger uses the award's *recorded* amount, never
     today's earning rules, caps the points taken back at what was earned, and turns the
-    part already spent into tracked debt (see :mod:`aftersales_crm.membership`).
+    part already spent into tracked debt (see [`aftersales_crm.membership`][aftersales_crm.membership]).
 
     Attributes:
         id: the entry's id.
@@ -460,7 +460,7 @@ class PointsAdjusted(Record):
     Attributes:
         id: the entry's id.
         member_id: the member.
-        amount: signed points, not 0, at most :data:`MAX_POINTS` either way.
+        amount: signed points, not 0, at most ``MAX_POINTS`` either way.
         at: when, timezone-aware.
         reason: why (required: corrections carry their reason).
         funder: who pays for a credit (HQ by default).

@@ -1,6 +1,6 @@
 """Per-order predicates, each written once over columns.
 
-A repair order's record property (:attr:`RepairOrder.on_time`) calls these on one row; the
+A repair order's record property (``RepairOrder.on_time``) calls these on one row; the
 feature engine calls them on whole tables. Service kinds and pay types are given as the
 int8 codes the tables store (the position in ``list(ServiceKind)`` / ``list(PayType)``,
 ``-1`` for none); instants as ``datetime64`` in UTC.
@@ -50,7 +50,7 @@ high-quality repair service, "高质量的维修服务(一次修复率)", and sa
 workshop "一次修好车辆" (to fix the vehicle in one go): the work fixes a fault. So a repair job is an order with a line
 that repairs something, whoever pays: minor and major repair, warranty claims, insurance
 repair and self-pay body and paint (the workshop kinds of
-:data:`~aftersales_crm.values.ROUTINE_SERVICE_KINDS` but maintenance). The library's
+[`ROUTINE_SERVICE_KINDS`][aftersales_crm.values.ROUTINE_SERVICE_KINDS] but maintenance). The library's
 choice: maintenance and the first maintenance are left out (scheduled work with no fault to
 fix), and so are accessories, parts counter sales, roadside rescue, insurance renewal and
 inspection agency (no workshop repair).
@@ -120,7 +120,7 @@ def first_maintenance(kind: ArrayLike) -> NDArray[np.bool_]:
 
 
 def routine_service(kind: ArrayLike) -> NDArray[np.bool_]:
-    """Whether each line is routine service (:data:`~aftersales_crm.values.ROUTINE_SERVICE_KINDS`).
+    """Whether each line is routine service ([`ROUTINE_SERVICE_KINDS`][aftersales_crm.values.ROUTINE_SERVICE_KINDS]).
 
     The services a customer returns for on schedule, from ``ServiceKind`` codes; ``-1``
     (none) is not routine.
@@ -135,7 +135,7 @@ def routine_service(kind: ArrayLike) -> NDArray[np.bool_]:
 
 
 def repair(kind: ArrayLike) -> NDArray[np.bool_]:
-    """Whether each line is a repair (:data:`REPAIR_KINDS`), from ``ServiceKind`` codes.
+    """Whether each line is a repair ([`REPAIR_KINDS`][aftersales_crm.records.REPAIR_KINDS]), from ``ServiceKind`` codes.
 
     An order with such a line is a repair job of the first-time-fix rate; ``-1`` (none) is
     not a repair.

@@ -168,10 +168,10 @@ def table_schemas() -> Mapping[str, TableSchema]:
 def register(kind: FactKind) -> FactKind:
     """Add a fact kind to the registry, after every kind registered so far.
 
-    From then on every new :class:`~aftersales_crm.records.Book` holds records of the kind,
-    every new :class:`~aftersales_crm.tables.Tables` has its tables, and
-    :func:`aftersales_crm.testing.strategies.books` draws it. In tests, prefer
-    :func:`registered`, which takes the kind away again.
+    From then on every new [`Book`][aftersales_crm.records.Book] holds records of the kind,
+    every new [`Tables`][aftersales_crm.tables.Tables] has its tables, and
+    [`aftersales_crm.testing.strategies.books`][aftersales_crm.testing.strategies.books] draws it. In tests, prefer
+    [`registered`][aftersales_crm.records.registered], which takes the kind away again.
 
     Args:
         kind: the declaration.
@@ -180,9 +180,9 @@ def register(kind: FactKind) -> FactKind:
         The declaration, registered.
 
     Raises:
-        InvalidType: ``kind`` is not a :class:`FactKind`.
+        InvalidType: ``kind`` is not a [`FactKind`][aftersales_crm.records.FactKind].
         InvalidValue: the name, record class or a table name is taken, the name is an
-            attribute of :class:`~aftersales_crm.records.Book`, a reference points into a
+            attribute of [`Book`][aftersales_crm.records.Book], a reference points into a
             table not registered yet, or a child's parent column does not point to the
             kind's table.
 

@@ -211,7 +211,7 @@ class RepairOrder(Record):
     def on_time(self) -> bool | None:
         """Whether the vehicle was handed back by the promised time; None when unknown.
 
-        The rule is :func:`~aftersales_crm.records.on_time`, applied to this one order.
+        The rule is ``on_time``, applied to this one order.
         """
         if self.closed_at is None or self.promised_at is None:
             return None
@@ -245,7 +245,7 @@ def _orders_agree_with_their_vehicle_and_comeback(
 
 
 def _order_rows_agree(columns: Mapping[str, NDArray[Any]]) -> list[RowProblem]:
-    """Closed and promised not before opened, a mileage exactly with a vehicle, and no comeback of itself, as :class:`RepairOrder` requires."""
+    """Closed and promised not before opened, a mileage exactly with a vehicle, and no comeback of itself, as [`RepairOrder`][aftersales_crm.records.RepairOrder] requires."""
     out = [
         *s.not_before(columns, "closed_at", "opened_at", "before_opened"),
         *s.not_before(columns, "promised_at", "opened_at", "before_opened"),

@@ -1,8 +1,8 @@
 """Table schemas: the columns of each fact kind's table, declared beside its record.
 
-A schema names each column, how it is stored (:class:`ColumnKind`), the record field it
+A schema names each column, how it is stored ([`ColumnKind`][aftersales_crm.records.ColumnKind]), the record field it
 holds and its rules. The schemas live with the records so that a fact kind declares its
-table in the same place as its record class; :mod:`aftersales_crm.tables` builds and checks
+table in the same place as its record class; [`aftersales_crm.tables`][aftersales_crm.tables] builds and checks
 the numpy columns from them (and re-exports these names).
 """
 
@@ -28,7 +28,7 @@ RowCheck = Callable[[Mapping[str, NDArray[Any]]], list[RowProblem]]
 """A rule tying columns of one row together, as a record validator states it for one record.
 
 It takes the table's inside columns by name and returns a
-:class:`~aftersales_crm.errors.RowProblem` for every row that breaks the rule.
+[`RowProblem`][aftersales_crm.errors.RowProblem] for every row that breaks the rule.
 """
 
 
@@ -44,7 +44,7 @@ class ColumnKind(enum.Enum):
     """The table's key: text ids, unique, non-empty, no whitespace, at most 64 characters."""
     REF = "ref"
     """A reference: inside the table the row position in the target table (``-1`` for
-    none); outside (pandas, Arrow, :meth:`~aftersales_crm.tables.Tables.from_arrays`) the
+    none); outside (pandas, Arrow, [`from_arrays`][aftersales_crm.tables.Tables.from_arrays]) the
     target's id."""
     CATEGORY = "category"
     """An enum member: inside the table its position in the enum's declaration order as a
@@ -89,7 +89,7 @@ class _Pattern:
         return value
 
     def array(self, values: list[str]) -> NDArray[np.bool_]:
-        """Which texts match, one C match each: those :meth:`__call__` returns unchanged."""
+        """Which texts match, one C match each: those ``__call__`` returns unchanged."""
         matches = map(self.compiled.fullmatch, values)
         return np.fromiter(map(bool, matches), dtype=np.bool_, count=len(values))
 
@@ -160,8 +160,8 @@ class Column:
         field: the record field it holds, with a dot for a part of a value
             (``home_location.lat``); outside the table a reference goes by this name.
         nullable: whether a row may have no value.
-        enum: the enum of a :attr:`ColumnKind.CATEGORY` column.
-        target: the table a :attr:`ColumnKind.REF` column points into.
+        enum: the enum of a [`ColumnKind.CATEGORY`][aftersales_crm.records.ColumnKind.CATEGORY] column.
+        target: the table a [`ColumnKind.REF`][aftersales_crm.records.ColumnKind.REF] column points into.
         check: for text, the identifier rule (returns the normalised text or raises).
         check_array: a vectorised test that is True for rows already valid and in normal
             form; other rows go through ``check``. By default the ``array`` method of
@@ -171,7 +171,7 @@ class Column:
             each text it vouches for, ``None`` for the rows that must go through
             ``check``. By default the ``normalise_array`` method of ``check``, if any.
         limit: for floats, the largest magnitude allowed (90 for a latitude); for
-            integers, the largest value (:data:`~aftersales_crm.values.MAX_KILOMETRES` for
+            integers, the largest value ([`MAX_KILOMETRES`][aftersales_crm.values.MAX_KILOMETRES] for
             a mileage).
         range_code: the error code of a value beyond ``limit`` (the records' code for the
             same rule, such as ``"mileage_range"``).
@@ -250,7 +250,7 @@ class TableSchema:
 
     @property
     def model(self) -> type[Record]:
-        """The record class a row becomes (the same as :attr:`record`).
+        """The record class a row becomes (the same as ``record``).
 
         Examples:
             >>> from aftersales_crm.tables import SCHEMAS
@@ -274,7 +274,7 @@ class TableSchema:
 
     @property
     def key(self) -> Column | None:
-        """The :attr:`ColumnKind.ID` column, if the table has one.
+        """The [`ColumnKind.ID`][aftersales_crm.records.ColumnKind.ID] column, if the table has one.
 
         Examples:
             >>> from aftersales_crm.tables import SCHEMAS
@@ -318,7 +318,7 @@ def phone_column(name: str) -> Column:
 
 
 def mileage(name: str) -> Column:
-    """An odometer reading in km, optional, at most :data:`~aftersales_crm.values.MAX_KILOMETRES`."""
+    """An odometer reading in km, optional, at most [`MAX_KILOMETRES`][aftersales_crm.values.MAX_KILOMETRES]."""
     return Column(
         name, ColumnKind.INT, nullable=True, limit=MAX_KILOMETRES, range_code="mileage_range"
     )
@@ -337,7 +337,7 @@ def ref(name: str, field: str, target: str, *, nullable: bool = False) -> Column
 def problems(
     rows: NDArray[Any], column: str, code: str, message: Callable[[int], str]
 ) -> list[RowProblem]:
-    """A :class:`RowProblem` for each row position in ``rows``."""
+    """A [`RowProblem`][aftersales_crm.errors.RowProblem] for each row position in ``rows``."""
     return [RowProblem(int(row), column, code, message(int(row))) for row in rows.tolist()]
 
 

@@ -1,18 +1,18 @@
 """Survey answers (问卷): customers and staff answered a satisfaction survey, with their fact kinds.
 
-A :class:`SurveyAnswered` fact names the instrument it answers (its id and version), the
+A [`SurveyAnswered`][aftersales_crm.records.SurveyAnswered] fact names the instrument it answers (its id and version), the
 customer, repair order, dealer and service advisor, and the instant; it holds one
-:class:`Answer` per item answered (a perception and an optional expectation), an optional
+[`Answer`][aftersales_crm.records.Answer] per item answered (a perception and an optional expectation), an optional
 allocation of 100 importance points over the instrument's factors
-(:class:`ImportancePoints`) and an optional recommend score from 0 to 10. Which items an
+([`ImportancePoints`][aftersales_crm.records.ImportancePoints]) and an optional recommend score from 0 to 10. Which items an
 instrument has and their scales are checked against the instrument when the answers are
-scored (:mod:`aftersales_crm.satisfaction`): the record checks only what holds for every
+scored ([`aftersales_crm.satisfaction`][aftersales_crm.satisfaction]): the record checks only what holds for every
 instrument.
 
-A :class:`StaffSurveyAnswered` fact is a staff member's answers to a customers' instrument
-about what they believe customers expect: one :class:`StaffAnswer` (an expectation, never a
+A [`StaffSurveyAnswered`][aftersales_crm.records.StaffSurveyAnswered] fact is a staff member's answers to a customers' instrument
+about what they believe customers expect: one [`StaffAnswer`][aftersales_crm.records.StaffAnswer] (an expectation, never a
 perception) per item. Set against the customers' own expectations, they measure gap 1 of
-the gap model (:func:`aftersales_crm.satisfaction.belief_gap`).
+the gap model ([`aftersales_crm.satisfaction.belief_gap`][aftersales_crm.satisfaction.belief_gap]).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ IMPORTANCE_POINTS: Final = 100
 """A respondent allocates 100 points over the factors by importance (SERVQUAL, 1988)."""
 
 Rating = Annotated[int, Field(strict=True, ge=0, le=MAX_RATING)]
-"""A rating: a whole point from 0 to :data:`MAX_RATING`; its item's scale is checked when scored."""
+"""A rating: a whole point from 0 to [`MAX_RATING`][aftersales_crm.records.MAX_RATING]; its item's scale is checked when scored."""
 
 
 def _label_id(name: str) -> Column:
@@ -224,7 +224,7 @@ def _twice(parent: NDArray[Any], key: NDArray[Any]) -> NDArray[np.intp]:
 
 
 def _answer_rows_agree(columns: Mapping[str, NDArray[Any]]) -> list[RowProblem]:
-    """Each answer has a rating and answers its item once per response, as :class:`SurveyAnswered` requires."""
+    """Each answer has a rating and answers its item once per response, as [`SurveyAnswered`][aftersales_crm.records.SurveyAnswered] requires."""
     none = (columns["perception"] == NONE_CODE) & (columns["expectation"] == NONE_CODE)
     return [
         *s.problems(
@@ -354,7 +354,7 @@ class StaffAnswer(Record):
 
     Gap 1 of the gap model sets the expectations customers state against the expectations
     staff believe they hold, so a staff answer holds only the believed expectation; an answer
-    with a perception is refused, naming the rule. An :class:`Answer` holding only an
+    with a perception is refused, naming the rule. An [`Answer`][aftersales_crm.records.Answer] holding only an
     expectation is taken as a staff answer.
 
     Attributes:
@@ -397,7 +397,7 @@ class StaffSurveyAnswered(Record):
 
     The staff member rates each item as they believe the dealer's customers expect it, on
     the item's scale; the customers' mean expectation less the staff's is gap 1 of the gap
-    model (顾客差距, :func:`aftersales_crm.satisfaction.belief_gap`).
+    model (顾客差距, [`aftersales_crm.satisfaction.belief_gap`][aftersales_crm.satisfaction.belief_gap]).
 
     Attributes:
         id: the response's id.
@@ -445,7 +445,7 @@ class StaffSurveyAnswered(Record):
 
 
 def _staff_answer_rows_agree(columns: Mapping[str, NDArray[Any]]) -> list[RowProblem]:
-    """Each staff answer answers its item once per response, as :class:`StaffSurveyAnswered` requires."""
+    """Each staff answer answers its item once per response, as [`StaffSurveyAnswered`][aftersales_crm.records.StaffSurveyAnswered] requires."""
     return s.problems(
         _twice(columns["staff_survey"], columns["item"]),
         "item",

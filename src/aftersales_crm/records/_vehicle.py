@@ -86,7 +86,7 @@ class Vehicle(Record):
 
 
 def _first_visit_after_purchase(columns: Mapping[str, NDArray[Any]]) -> list[RowProblem]:
-    """The first visit is not before the purchase, as :class:`Vehicle` requires."""
+    """The first visit is not before the purchase, as [`Vehicle`][aftersales_crm.records.Vehicle] requires."""
     return s.not_before(columns, "first_visit_date", "purchase_date", "before_purchase")
 
 
@@ -194,7 +194,7 @@ def _periods_do_not_overlap(
 
 
 def _ends_after_start(columns: Mapping[str, NDArray[Any]]) -> list[RowProblem]:
-    """An ownership ends after it starts, as :class:`Ownership` requires."""
+    """An ownership ends after it starts, as [`Ownership`][aftersales_crm.records.Ownership] requires."""
     start, end = columns["start"], columns["end"]
     return s.problems(
         np.flatnonzero(end <= start),

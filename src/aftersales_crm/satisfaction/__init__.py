@@ -1,20 +1,20 @@
 """Satisfaction (满意度): surveys and their scorers, key drivers, and the gap model.
 
-* Instruments are data (:class:`Instrument`, with :class:`Factor`, :class:`Item` and
-  :class:`Scale`), with versioned presets (the China CSI sets, the SSI, SERVQUAL, NPS) in
-  the registry :data:`INSTRUMENTS`; answers are :class:`Responses` in columns.
-* Scorers (:class:`ExpectationGap`, :class:`Servqual`, :class:`CsiIndex`, :class:`NPS`)
-  score each response; :func:`aggregate` gives figures by dealer, advisor, period, segment
+* Instruments are data ([`Instrument`][aftersales_crm.satisfaction.Instrument], with [`Factor`][aftersales_crm.satisfaction.Factor], [`Item`][aftersales_crm.satisfaction.Item] and
+  [`Scale`][aftersales_crm.satisfaction.Scale]), with versioned presets (the China CSI sets, the SSI, SERVQUAL, NPS) in
+  the registry [`INSTRUMENTS`][aftersales_crm.satisfaction.INSTRUMENTS]; answers are [`Responses`][aftersales_crm.satisfaction.Responses] in columns.
+* Scorers ([`ExpectationGap`][aftersales_crm.satisfaction.ExpectationGap], [`Servqual`][aftersales_crm.satisfaction.Servqual], [`CsiIndex`][aftersales_crm.satisfaction.CsiIndex], [`NPS`][aftersales_crm.satisfaction.NPS])
+  score each response; [`aggregate`][aftersales_crm.satisfaction.aggregate] gives figures by dealer, advisor, period, segment
   and instrument version, each with its n and interval.
-* :class:`KeyDrivers`: which factors move overall satisfaction, by five measures
-  (:data:`METHODS`): bivariate correlation shares, standardised OLS betas, Pratt's measure,
+* ``KeyDrivers``: which factors move overall satisfaction, by five measures
+  (``METHODS``): bivariate correlation shares, standardised OLS betas, Pratt's measure,
   the exact Shapley (LMG) decomposition of R² and Johnson's relative weights;
-  :func:`importance_performance` places each factor in the four :class:`Quadrant` of
+  ``importance_performance`` places each factor in the four ``Quadrant`` of
   Martilla & James (1977).
-* :data:`SERVICE_GAPS`: the five gaps of the service-quality gap model, with their causes
-  and remedies in the training material's words; :func:`belief_gap` measures gap 1 per
-  dealer and factor from customers' and staff's answers, :func:`delivery_gaps` gaps 3 and 4
-  from the repair orders, and :func:`gap_report` sets gaps 1 to 5 side by side per dealer
+* [`SERVICE_GAPS`][aftersales_crm.satisfaction.SERVICE_GAPS]: the five gaps of the service-quality gap model, with their causes
+  and remedies in the training material's words; [`belief_gap`][aftersales_crm.satisfaction.belief_gap] measures gap 1 per
+  dealer and factor from customers' and staff's answers, [`delivery_gaps`][aftersales_crm.satisfaction.delivery_gaps] gaps 3 and 4
+  from the repair orders, and [`gap_report`][aftersales_crm.satisfaction.gap_report] sets gaps 1 to 5 side by side per dealer
   with the material's remedies.
 
 Examples:

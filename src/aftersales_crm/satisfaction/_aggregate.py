@@ -2,7 +2,7 @@
 
 Groups are the combinations of the dimensions asked for (dealer, advisor, month, quarter,
 instrument version, customer segment), found by factorising each dimension to integer
-codes and combining them; every mean, variance and count is a :func:`numpy.bincount` over
+codes and combining them; every mean, variance and count is a ``numpy.bincount`` over
 the group codes. Nothing loops over responses or groups in Python.
 """
 
@@ -260,7 +260,7 @@ def _factorise(values: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np
     """The distinct values in ascending order, and the position of each value among them.
 
     What ``np.unique(values, return_inverse=True)`` gives; values spanning no more than
-    :data:`_COUNTED` or their own number are counted (a mark per value), not sorted.
+    ``_COUNTED`` or their own number are counted (a mark per value), not sorted.
     """
     if not len(values):
         return values.astype(np.int64), np.zeros(0, dtype=np.int64)
@@ -352,14 +352,14 @@ def aggregate(
     ``ddof`` from the scores (1 for ratings; 0 for NPS, which gives its published standard
     error ``100 · sqrt((p_P + p_D − (p_P − p_D)²) / n)``), and the interval
     ``mean ± z · se`` with ``z`` the normal quantile of ``level``, clipped to the
-    measure's bounds (:meth:`SurveyScores.bounds_of`: 0–100 for the factors of a 0–1000
+    measure's bounds ([`SurveyScores.bounds_of`][aftersales_crm.satisfaction.SurveyScores.bounds_of]: 0–100 for the factors of a 0–1000
     CSI). Groups with n below ``min_n`` are flagged and get rank 0; the others are ranked
     by mean, 1 the best.
 
     Args:
         scores: a scorer's result.
         responses: the responses scored, in the same order; needed to group.
-        by: dimensions from :data:`DIMENSIONS`, in the order the keys should show.
+        by: dimensions from [`DIMENSIONS`][aftersales_crm.satisfaction.DIMENSIONS], in the order the keys should show.
         segment: Labels of a customer segment: one per response, or one per customer of
             ``customers``.
         customers: the customer ids ``segment`` labels, when it labels customers (as a
@@ -370,7 +370,7 @@ def aggregate(
         min_n: the smallest n a group is ranked with.
 
     Returns:
-        The :class:`GroupFigures`, groups in the order of their keys.
+        The [`GroupFigures`][aftersales_crm.satisfaction.GroupFigures], groups in the order of their keys.
 
     Raises:
         InvalidValue: an unknown dimension, responses that are not the ones scored, a level

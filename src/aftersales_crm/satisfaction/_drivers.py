@@ -44,7 +44,7 @@ Method = Literal["correlation", "beta", "pratt", "shapley", "johnson"]
 """The name of a key-driver measure."""
 
 METHODS: Final[tuple[Method, ...]] = ("correlation", "beta", "pratt", "shapley", "johnson")
-"""The key-driver measures :class:`KeyDrivers` computes, in the order it reports them.
+"""The key-driver measures ``KeyDrivers`` computes, in the order it reports them.
 
 Examples:
     >>> METHODS
@@ -250,7 +250,7 @@ class KeyDrivers(Parameterised):
 
     As a scikit-learn estimator: the parameters are stored unchanged by the constructor,
     which does no work (``get_params``, ``set_params`` and ``clone`` as a policy's);
-    :meth:`fit` returns a fitted copy with the results in trailing-underscore attributes
+    ``fit`` returns a fitted copy with the results in trailing-underscore attributes
     and leaves the receiver (and the caller's data) alone.
 
     Every measure is computed from the correlations of the rows used, so it does not change
@@ -259,9 +259,9 @@ class KeyDrivers(Parameterised):
     results and changes nothing else.
 
     Args:
-        methods: the measures to compute, any of :data:`METHODS` (default all five):
+        methods: the measures to compute, any of ``METHODS`` (default all five):
             ``"correlation"``, ``"beta"``, ``"pratt"``, ``"shapley"``, ``"johnson"``.
-            ``"shapley"`` takes at most :data:`MAX_SHAPLEY_PREDICTORS` predictors.
+            ``"shapley"`` takes at most ``MAX_SHAPLEY_PREDICTORS`` predictors.
         missing: the rule for a row with a missing answer (NaN) in a predictor or in y:
             ``"listwise"`` (default) drops the row and counts it in ``dropped_``;
             ``"raise"`` refuses the data, naming the rows and the columns.
@@ -313,7 +313,7 @@ class KeyDrivers(Parameterised):
             "missing": OneOf(("listwise", "raise")),
         }
     )
-    """Each parameter's rule (:class:`~aftersales_crm.policies.Constraint`)."""
+    """Each parameter's rule ([`Constraint`][aftersales_crm.policies.Constraint])."""
 
     names_: tuple[str, ...]
     n_: int
@@ -370,7 +370,7 @@ class KeyDrivers(Parameterised):
                 ``missing="raise"`` (``"missing_answer"``); fewer than p + 2 complete rows
                 (``"too_few_rows"``); a constant predictor or y (``"constant_predictor"``);
                 collinear predictors, naming them (``"collinear_predictors"``); more than
-                :data:`MAX_SHAPLEY_PREDICTORS` predictors for ``"shapley"``
+                ``MAX_SHAPLEY_PREDICTORS`` predictors for ``"shapley"``
                 (``"too_many_predictors"``).
 
         Examples:
@@ -447,7 +447,7 @@ class KeyDrivers(Parameterised):
         """One measure's shares as factor weights, in the predictors' order, summing to 1.
 
         What ``CsiIndex(weights=...)`` takes when its weights are derived by key-driver
-        analysis (:meth:`CsiIndex.key_drivers`): each predictor's share of the measure.
+        analysis (``CsiIndex.key_drivers``): each predictor's share of the measure.
         Shapley and Johnson shares are never negative; a measure with a negative share
         (Pratt's, for a suppressor) cannot serve as weights and is refused.
 
@@ -455,7 +455,7 @@ class KeyDrivers(Parameterised):
             method: the measure (default ``"shapley"``), one of those computed.
 
         Raises:
-            NotFittedError: before :meth:`fit`.
+            NotFittedError: before ``fit``.
             InvalidValue: a measure that was not computed, or a negative share.
 
         Examples:
@@ -495,10 +495,10 @@ class KeyDrivers(Parameterised):
                 ``"median"`` of the importances and of the performances.
 
         Returns:
-            An :class:`ImportancePerformance` table, one row per predictor.
+            An ``ImportancePerformance`` table, one row per predictor.
 
         Raises:
-            NotFittedError: before :meth:`fit`.
+            NotFittedError: before ``fit``.
             InvalidValue: a measure that was not computed, or a bad performance or split.
 
         Examples:
@@ -530,7 +530,7 @@ class KeyDrivers(Parameterised):
         Needs the extra ``pandas``.
 
         Raises:
-            NotFittedError: before :meth:`fit`.
+            NotFittedError: before ``fit``.
 
         Examples:
             >>> x = {"advisor": [7, 9, 8, 6, 9, 8], "facility": [8, 8, 9, 7, 6, 9]}

@@ -1,16 +1,16 @@
 """Gap 1 measured, and the five gaps of the gap model side by side per dealer.
 
-:func:`belief_gap` measures gap 1 (顾客差距): per dealer and per factor of an instrument,
+[`belief_gap`][aftersales_crm.satisfaction.belief_gap] measures gap 1 (顾客差距): per dealer and per factor of an instrument,
 the mean expectation customers state less the mean expectation staff believe customers
-hold, each side with its n. :func:`gap_report` sets gaps 1, 3, 4 and 5 side by side per
+hold, each side with its n. [`gap_report`][aftersales_crm.satisfaction.gap_report] sets gaps 1, 3, 4 and 5 side by side per
 dealer, says why a gap is missing where the data does not allow it, lists gap 2 as not
 measured, and prints each gap's causes and remedies in the training material's words.
 
-Every gap in the report is the bar less what meets it (:attr:`ServiceGap.expected` less
-:attr:`ServiceGap.delivered`), so that **a positive gap is a shortfall** throughout: gap 1
+Every gap in the report is the bar less what meets it (``ServiceGap.expected`` less
+``ServiceGap.delivered``), so that **a positive gap is a shortfall** throughout: gap 1
 is customers' expectations less staff's beliefs of them, gap 3 a standard less the share
 delivered to it, gap 4 one less the share within the advertised wait, and gap 5 customers'
-expectations less their perceptions (the :class:`ExpectationGap` score, perceived less
+expectations less their perceptions (the [`ExpectationGap`][aftersales_crm.satisfaction.ExpectationGap] score, perceived less
 expected, with its sign turned).
 """
 
@@ -131,12 +131,12 @@ class BeliefGap(Displayed):
     a factor is the weighted mean over its answered items (the factor is scored when
     enough items are answered, as ``min_answered`` says), and their overall expectation the
     mean over the factors (every factor scored). A dealer's figure is the mean over its
-    respondents, with its n, standard error and 95 % normal interval (:class:`Figure`).
+    respondents, with its n, standard error and 95 % normal interval ([`Figure`][aftersales_crm.satisfaction.Figure]).
 
     Attributes:
         instrument: the instrument both sides answered.
         dealers: the dealer of each row.
-        expected: per measure, the expectations customers state, one :class:`Figure` over
+        expected: per measure, the expectations customers state, one [`Figure`][aftersales_crm.satisfaction.Figure] over
             the dealers. The measures are ``"overall"``, then ``"factor:<id>"`` for each
             factor of the instrument.
         believed: per measure, the expectations staff believe customers hold.
@@ -207,7 +207,7 @@ class BeliefGap(Displayed):
         NaN for a dealer where either side has no respondent scored.
 
         Raises:
-            InvalidValue: ``measure`` is not one of :attr:`measures`.
+            InvalidValue: ``measure`` is not one of [`measures`][aftersales_crm.satisfaction.BeliefGap.measures].
 
         Examples:
             >>> gap = belief_gap(Responses.from_records([]), Responses.from_staff_records([]))
@@ -271,22 +271,22 @@ def belief_gap(
     responses to ``instrument`` (any version) count; the customers' perceptions are not used.
 
     Args:
-        responses: customers' responses (:meth:`Responses.from_tables`).
-        staff: staff's responses (:meth:`Responses.from_staff_tables`).
-        instrument: the instrument both answered, an :class:`Instrument` or a built-in key;
+        responses: customers' responses ([`Responses.from_tables`][aftersales_crm.satisfaction.Responses.from_tables]).
+        staff: staff's responses ([`Responses.from_staff_tables`][aftersales_crm.satisfaction.Responses.from_staff_tables]).
+        instrument: the instrument both answered, an [`Instrument`][aftersales_crm.satisfaction.Instrument] or a built-in key;
             SERVQUAL's 22 paired items by default.
         min_answered: the share of a factor's items a respondent must answer for the
-            factor to be scored (:data:`DEFAULT_MIN_ANSWERED`).
+            factor to be scored ([`DEFAULT_MIN_ANSWERED`][aftersales_crm.satisfaction.DEFAULT_MIN_ANSWERED]).
 
     Returns:
-        The :class:`BeliefGap`, one row per dealer of either side (the customers' dealers
+        The [`BeliefGap`][aftersales_crm.satisfaction.BeliefGap], one row per dealer of either side (the customers' dealers
         first, in their order; from tables, every dealer of the tables).
 
     Raises:
-        InvalidType: ``responses`` or ``staff`` is not :class:`Responses`, or
+        InvalidType: ``responses`` or ``staff`` is not [`Responses`][aftersales_crm.satisfaction.Responses], or
             ``instrument`` is neither an instrument nor a key.
         InvalidValue: the instrument asks for no expectation, ``min_answered`` is not in
-            (0, 1], or an answer breaks the instrument (:meth:`Responses.ratings`: an item
+            (0, 1], or an answer breaks the instrument ([`Responses.ratings`][aftersales_crm.satisfaction.Responses.ratings]: an item
             it does not have, a rating off its scale, an item answered twice), naming it.
 
     Examples:
@@ -447,12 +447,12 @@ class GapReport(Displayed):
     """The gaps of the service-quality gap model side by side, one row per dealer.
 
     Every gap is the bar less what meets it, so a positive gap is a shortfall; NaN where
-    the data does not allow the gap, with the reason in :attr:`reasons`.
+    the data does not allow the gap, with the reason in ``reasons``.
 
     Columns (each one value per dealer):
 
     * ``gap1``: customers' mean stated expectation less staff's mean believed expectation
-      (rating points, :func:`belief_gap`); ``gap1:<factor>`` per factor;
+      (rating points, [`belief_gap`][aftersales_crm.satisfaction.belief_gap]); ``gap1:<factor>`` per factor;
       ``gap1_customers`` and ``gap1_staff``: the respondents scored on each side.
     * ``gap2``: NaN: not measured (only the dealer's documents hold both sides).
     * ``gap3_on_time`` and ``gap3_first_time_fix``: the standards less the shares of
@@ -461,7 +461,7 @@ class GapReport(Displayed):
     * ``gap4_advertised``: the share of orders of an advertised service not ready within
       the advertised wait; ``gap4_advertised_n``: those orders.
     * ``gap5``: customers' mean expectation less their mean perception (rating points:
-      the :class:`ExpectationGap` score with its sign turned); ``gap5_n``: respondents scored.
+      the [`ExpectationGap`][aftersales_crm.satisfaction.ExpectationGap] score with its sign turned); ``gap5_n``: respondents scored.
 
     Attributes:
         dealers: the dealer of each row, in the order of the tables.
@@ -469,7 +469,7 @@ class GapReport(Displayed):
         instrument: the instrument gaps 1 and 5 are measured on.
         columns: column name → array, one value per dealer.
         reasons: per gap column, why it is NaN for each dealer: a code, or None where it is
-            measured (texts in :meth:`format` and :meth:`to_pandas`).
+            measured (texts in [`format`][aftersales_crm.satisfaction.GapReport.format] and [`to_pandas`][aftersales_crm.satisfaction.GapReport.to_pandas]).
         thresholds: gap column → the value above which a dealer is flagged.
 
     Examples:
@@ -576,7 +576,7 @@ class GapReport(Displayed):
 
     @property
     def gap_columns(self) -> tuple[str, ...]:
-        """The columns holding a gap, those :attr:`thresholds` may name: gap 1 per factor too, not gap 2.
+        """The columns holding a gap, those ``thresholds`` may name: gap 1 per factor too, not gap 2.
 
         Examples:
             >>> from aftersales_crm import synthetic
@@ -652,7 +652,7 @@ class GapReport(Displayed):
         to two decimals, ``–`` where a gap is missing, ``*`` above its threshold); the
         second gives gap 1 per factor. Then the reasons a gap is missing, and for each gap
         of the model its causes and remedies in the material's words
-        (:meth:`ServiceGap.advice`) with the dealers flagged on it.
+        (``ServiceGap.advice``) with the dealers flagged on it.
 
         Examples:
             >>> from aftersales_crm import synthetic
@@ -697,7 +697,7 @@ class GapReport(Displayed):
         return "\n".join(lines)
 
     def __str__(self) -> str:
-        """The report in Chinese (:meth:`format`)."""
+        """The report in Chinese ([`format`][aftersales_crm.satisfaction.GapReport.format])."""
         return self.format()
 
     def _label(self, name: str, *, zh: bool) -> str:
@@ -803,16 +803,16 @@ def gap_report(
 ) -> GapReport:
     """The gaps of the service-quality gap model side by side per dealer, with their remedies.
 
-    * **Gap 1** from the survey answers by ``as_of``: :func:`belief_gap` of the customers'
+    * **Gap 1** from the survey answers by ``as_of``: [`belief_gap`][aftersales_crm.satisfaction.belief_gap] of the customers'
       and the staff's responses to ``instrument`` (staff of ``roles`` only, if given).
     * **Gap 2** is listed as not measured.
-    * **Gaps 3 and 4** from the repair orders: :func:`delivery_gaps` with ``standards``,
+    * **Gaps 3 and 4** from the repair orders: [`delivery_gaps`][aftersales_crm.satisfaction.delivery_gaps] with ``standards``,
       ``advertised``, ``window`` and ``time_zone``.
     * **Gap 5** from the customers' answers by ``as_of``: each respondent's
-      :class:`ExpectationGap` score (perceived less expected) with its sign turned, so that
+      [`ExpectationGap`][aftersales_crm.satisfaction.ExpectationGap] score (perceived less expected) with its sign turned, so that
       a positive gap 5 is a shortfall as the others are, averaged per dealer.
 
-    Columnar throughout: every figure is a :func:`numpy.bincount` over the dealers.
+    Columnar throughout: every figure is a ``numpy.bincount`` over the dealers.
 
     Args:
         tables: the customer base (dealers, orders and lines, surveys and staff surveys).
@@ -825,16 +825,16 @@ def gap_report(
         roles: the staff roles whose beliefs count for gap 1 (``["manager"]`` for managers
             alone, as the material words the gap); every role by default.
         thresholds: gap column → the value above which a dealer is flagged; none by
-            default (see :attr:`GapReport.gap_columns`).
+            default (see [`GapReport.gap_columns`][aftersales_crm.satisfaction.GapReport.gap_columns]).
         min_answered: the share of a factor's items a respondent must answer.
         window: the first-time-fix comeback window (30 days by default).
         time_zone: the dealers' time zone (Beijing time by default).
 
     Returns:
-        The :class:`GapReport`, one row per dealer in the order of ``tables.dealers``.
+        The [`GapReport`][aftersales_crm.satisfaction.GapReport], one row per dealer in the order of ``tables.dealers``.
 
     Raises:
-        InvalidType: ``tables`` is not :class:`~aftersales_crm.tables.Tables`, or an
+        InvalidType: ``tables`` is not [`Tables`][aftersales_crm.tables.Tables], or an
             argument is of the wrong type.
         InvalidValue: an argument out of range; an instrument asking no expectation or no
             paired items; an answer breaking the instrument; a threshold of an unknown gap.

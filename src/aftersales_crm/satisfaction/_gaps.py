@@ -6,29 +6,29 @@ the model itself is Parasuraman, Zeithaml & Berry 1985): five gaps between what 
 expect, what managers believe they expect, the service standards, the service delivered and
 what the dealer promised, and for gaps 1 to 4 the causes (原因) and the remedies. The deck
 names each gap ("差距 1:顾客差距差距 2:承诺差距差距 3:服务业绩差距差距4:沟通差距差距5:期望与直觉
-差距"), and :data:`SERVICE_GAPS` keeps its wording as data, word for word, with a translation.
+差距"), and [`SERVICE_GAPS`][aftersales_crm.satisfaction.SERVICE_GAPS] keeps its wording as data, word for word, with a translation.
 
 Gap 5 is what customers feel, measured by their answers (expected against perceived); the
 others are measured where the data allows:
 
 * **gap 3** (standards against delivery) from the repair orders by
-  :func:`delivery_gaps`: the promised delivery time against the actual one, and the
+  [`delivery_gaps`][aftersales_crm.satisfaction.delivery_gaps]: the promised delivery time against the actual one, and the
   first-time fix the material asks for (一次修复率);
-* **gap 4** (promises to customers against what they got), also by :func:`delivery_gaps`,
+* **gap 4** (promises to customers against what they got), also by [`delivery_gaps`][aftersales_crm.satisfaction.delivery_gaps],
   from the waiting times a dealer advertises per service kind against the orders' actual
   time in the workshop;
 * **gap 1** (customers' expectations against what managers believe they expect) by
-  :func:`~aftersales_crm.satisfaction.belief_gap`, from the staff's answers to the
+  [`belief_gap`][aftersales_crm.satisfaction.belief_gap], from the staff's answers to the
   customers' instrument about what they believe customers expect
-  (:class:`~aftersales_crm.records.StaffSurveyAnswered`): customers' mean expectation less
+  ([`StaffSurveyAnswered`][aftersales_crm.records.StaffSurveyAnswered]): customers' mean expectation less
   staff's, so that a positive gap is staff underestimating customers;
 * **gap 2** (managers' beliefs against the standards they set) compares two things only
   the dealer's own documents hold, so the library lists its causes and remedies but does
   not measure it.
 
-:func:`~aftersales_crm.satisfaction.gap_report` sets them side by side per dealer. Every
-gap is the side that sets the bar (:attr:`ServiceGap.expected`) less the side measured
-against it (:attr:`ServiceGap.delivered`): a positive gap is a shortfall.
+[`gap_report`][aftersales_crm.satisfaction.gap_report] sets them side by side per dealer. Every
+gap is the side that sets the bar ([`ServiceGap.expected`][aftersales_crm.satisfaction.ServiceGap]) less the side measured
+against it ([`ServiceGap.delivered`][aftersales_crm.satisfaction.ServiceGap]): a positive gap is a shortfall.
 """
 
 from __future__ import annotations
@@ -362,7 +362,7 @@ def delivery_gaps(
     orders delivered by ``as_of`` with a promised time that were delivered by it, and
     ``gap3_on_time`` its shortfall from ``standards.on_time``; ``first_time_fix_rate`` is
     the share of repair jobs fixed first time (the rule and ``window`` of
-    :func:`~aftersales_crm.features.dealer_features`), and ``gap3_first_time_fix`` its
+    [`dealer_features`][aftersales_crm.features.dealer_features]), and ``gap3_first_time_fix`` its
     shortfall from ``standards.first_time_fix``. A shortfall is standard less rate, so a
     positive gap is a dealer below its standard.
 
@@ -391,7 +391,7 @@ def delivery_gaps(
         One row per dealer (key ``dealer_id``), in the order of ``tables.dealers``.
 
     Raises:
-        InvalidType: ``tables`` is not :class:`~aftersales_crm.tables.Tables`, or
+        InvalidType: ``tables`` is not [`Tables`][aftersales_crm.tables.Tables], or
             ``advertised`` is not a mapping.
         InvalidValue: an argument out of range, naming it.
 

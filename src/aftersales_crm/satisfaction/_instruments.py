@@ -1,11 +1,11 @@
 """Survey instruments: scales, items, factors and the instrument that holds them.
 
-An :class:`Instrument` is data, like a policy's parameters: an id and a version, its
+An [`Instrument`][aftersales_crm.satisfaction.Instrument] is data, like a policy's parameters: an id and a version, its
 factors (CSI factors, SERVQUAL dimensions), each with its items, and optional factor
-weights. Each :class:`Item` has its own :class:`Scale` (1–10, 0–10, 1–7, a 5-point Likert
-scale), asks for a perception, an expectation or both (:class:`Asks`), and may be
+weights. Each [`Item`][aftersales_crm.satisfaction.Item] has its own [`Scale`][aftersales_crm.satisfaction.Scale] (1–10, 0–10, 1–7, a 5-point Likert
+scale), asks for a perception, an expectation or both ([`Asks`][aftersales_crm.satisfaction.Asks]), and may be
 reverse-scored. The versioned presets (China CSI, SSI, SERVQUAL, NPS) and the registry of
-built-in instruments are in :mod:`aftersales_crm.satisfaction` (``INSTRUMENTS``).
+built-in instruments are in [`aftersales_crm.satisfaction`][aftersales_crm.satisfaction] (``INSTRUMENTS``).
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ class Scale:
 
     Attributes:
         low: the lowest point, >= 0.
-        high: the highest point, above ``low`` and at most :data:`MAX_RATING`.
+        high: the highest point, above ``low`` and at most [`MAX_RATING`][aftersales_crm.satisfaction.MAX_RATING].
         name: what the scale is called (``"1–10"``).
         labels: no labels, the labels of the two ends, or one label per point.
 
@@ -267,13 +267,13 @@ class Item:
         text_zh: the question or attribute in Chinese.
         text_en: the same in English.
         scale: its rating scale.
-        asks: a perception, an expectation, or both (:class:`Asks`).
+        asks: a perception, an expectation, or both ([`Asks`][aftersales_crm.satisfaction.Asks]).
         reverse: whether agreement means worse service (a negatively worded item): its
-            ratings are reversed (:meth:`Scale.reverse`) before scoring.
+            ratings are reversed ([`Scale.reverse`][aftersales_crm.satisfaction.Scale.reverse]) before scoring.
 
     Raises:
         InvalidValue: an id with white space, an empty text, or a scale that is not a
-            :class:`Scale`.
+            [`Scale`][aftersales_crm.satisfaction.Scale].
 
     Examples:
         >>> item = Item("sq_fixed_first_time", "一次修好", "fixed right the first time", TEN_POINT)
@@ -379,8 +379,8 @@ class Factor:
 class Instrument:
     """A survey instrument: an id, a version, factors with their items, optional weights.
 
-    A survey fact names the instrument it answers by :attr:`id` and :attr:`version`; the
-    pair is the instrument's :attr:`key` (``"china_csi@2015"``).
+    A survey fact names the instrument it answers by ``id`` and ``version``; the
+    pair is the instrument's [`key`][aftersales_crm.satisfaction.Instrument.key] (``"china_csi@2015"``).
 
     Attributes:
         id: the questionnaire (``"china_csi"``); items keep their ids across versions.
@@ -388,7 +388,7 @@ class Instrument:
         factors: its factors, at least one; item and factor ids are unique in it.
         weights: the factors' weights, one per factor, >= 0; they need not sum to 1
             (published weights are in percent and may sum to 101 by rounding):
-            :meth:`factor_weights` normalises them. None when none were published.
+            [`factor_weights`][aftersales_crm.satisfaction.Instrument.factor_weights] normalises them. None when none were published.
         name_en: what it is called, in English.
         name_zh: what it is called, in Chinese.
         source: where its factors, items and weights come from (a citation).
@@ -466,7 +466,7 @@ class Instrument:
 
     @property
     def item_ids(self) -> tuple[str, ...]:
-        """The id of every item, in :attr:`items` order.
+        """The id of every item, in [`items`][aftersales_crm.satisfaction.Instrument.items] order.
 
         Examples:
             >>> from aftersales_crm.satisfaction import NPS_SURVEY
@@ -487,7 +487,7 @@ class Instrument:
         return tuple(factor.id for factor in self.factors)
 
     def factor_of_items(self) -> NDArray[np.intp]:
-        """The position of each item's factor, in :attr:`items` order.
+        """The position of each item's factor, in [`items`][aftersales_crm.satisfaction.Instrument.items] order.
 
         Examples:
             >>> from aftersales_crm.satisfaction import SERVQUAL

@@ -75,7 +75,7 @@ class ImportancePerformance(Displayed):
         importance_split: where importance divides high from low.
         performance_split: where performance divides high from low.
         split: ``"mean"`` or ``"median"``: how the splits were taken.
-        quadrants: each factor's :class:`Quadrant`; a factor exactly at a split counts as
+        quadrants: each factor's ``Quadrant``; a factor exactly at a split counts as
             high.
 
     Examples:
@@ -108,7 +108,7 @@ class ImportancePerformance(Displayed):
         return self.quadrants[self.names.index(name)]
 
     def in_quadrant(self, quadrant: Quadrant | str) -> tuple[str, ...]:
-        """The factors in ``quadrant`` (a :class:`Quadrant` or its value), in table order.
+        """The factors in ``quadrant`` (a ``Quadrant`` or its value), in table order.
 
         Raises:
             InvalidValue: ``quadrant`` is not a quadrant.
@@ -177,7 +177,7 @@ def importance_performance(
 ) -> ImportancePerformance:
     """Place each factor in a quadrant of importance against performance (IPA).
 
-    Importance is usually a derived key-driver share (:meth:`KeyDrivers.ipa` passes the
+    Importance is usually a derived key-driver share (``KeyDrivers.ipa`` passes the
     Shapley shares) or a direct importance rating; performance is the factor's mean score.
     Both axes split at their mean (Martilla & James's grid centred on the data) or at
     their median; a factor exactly at a split counts as high (the library's choice: the
@@ -190,7 +190,7 @@ def importance_performance(
         split: ``"mean"`` (default) or ``"median"``.
 
     Returns:
-        The :class:`ImportancePerformance` table.
+        The ``ImportancePerformance`` table.
 
     Raises:
         InvalidValue: arrays of different lengths or not finite, names that are not one

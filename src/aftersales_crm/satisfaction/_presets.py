@@ -1,8 +1,8 @@
 """The versioned preset instruments and the registry of built-in instruments.
 
 Each preset is a module constant whose docstring cites its source. The registry
-:data:`INSTRUMENTS` maps each preset's key (``"china_csi@2015"``) to it: survey facts name
-their instrument by that key's two parts, and :func:`get_instrument` finds it.
+[`INSTRUMENTS`][aftersales_crm.satisfaction.INSTRUMENTS] maps each preset's key (``"china_csi@2015"``) to it: survey facts name
+their instrument by that key's two parts, and [`get_instrument`][aftersales_crm.satisfaction.get_instrument] finds it.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ CSI_CHINA_2014: Final = Instrument(
 
 Factors (in this order): service initiation 服务启动 17 %, service advisor 服务顾问 18 %,
 service facility 服务设施 21 %, vehicle pick-up 服务后取车 21 %, service quality 服务质量
-24 %. The published weights sum to 101 % (rounding); :meth:`Instrument.factor_weights`
+24 %. The published weights sum to 101 % (rounding); [`Instrument.factor_weights`][aftersales_crm.satisfaction.Instrument.factor_weights]
 divides them by 101.
 
 The factor names are the CSI course's (售后服务满意度CSI(服务启动、服务顾问、服务后取车、
@@ -153,7 +153,7 @@ CSI_CHINA_2015: Final = Instrument(
 """The China CSI five-factor set with the published weights of the 2015 study.
 
 Service initiation 19 %, service advisor 19 %, service facility 20 %, vehicle pick-up 20 %,
-service quality 22 % (sum 100). Items and factors as :data:`CSI_CHINA_2014`.
+service quality 22 % (sum 100). Items and factors as [`CSI_CHINA_2014`][aftersales_crm.satisfaction.CSI_CHINA_2014].
 
 References:
     J.D. Power Asia Pacific, *2015 China Customer Service Index (CSI) Study*, press release
@@ -191,7 +191,7 @@ CSI_CHINA_2024: Final = Instrument(
 Service facility, service team, welcome & diagnostics, service quality, service value and
 reservation. No weights were published, so a CSI index on this set needs weights supplied
 (``CsiIndex(weights=...)``) or derived by key-driver analysis; without them
-:meth:`Instrument.factor_weights` raises. The study publishes no attribute list either: each
+[`Instrument.factor_weights`][aftersales_crm.satisfaction.Instrument.factor_weights] raises. The study publishes no attribute list either: each
 factor has one overall item on 1–10, and the Chinese factor names are the library's
 translation.
 
@@ -301,7 +301,7 @@ SERVQUAL: Final = Instrument(
 """SERVQUAL: 22 paired items (expectation and perception) in five dimensions, on 1–7.
 
 Tangibles 1–4, reliability 5–9, responsiveness 10–13, assurance 14–17, empathy 18–22; every
-item asks both the expectation and the perception (:attr:`Asks.BOTH`) on a 7-point agreement
+item asks both the expectation and the perception ([`Asks.BOTH`][aftersales_crm.satisfaction.Asks.BOTH]) on a 7-point agreement
 scale. The 1991 revision words every item positively, so none is reverse-scored. The item
 texts are the library's short paraphrases of the attributes, not the published wording.
 The respondent's 100 importance points are given per dimension (factor id).
@@ -322,8 +322,8 @@ SERVQUAL_1988: Final = Instrument(
 """SERVQUAL in its 1988 wording: items 10–13 and 18–22 are negatively worded.
 
 Those nine items (responsiveness and empathy) are reverse-scored: a rating ``x`` on 1–7
-counts as ``8 − x`` (:meth:`Scale.reverse`) in the expectation and the perception alike,
-before the gap is taken. Otherwise as :data:`SERVQUAL`; the item ids are the same, so the
+counts as ``8 − x`` (``Scale.reverse``) in the expectation and the perception alike,
+before the gap is taken. Otherwise as [`SERVQUAL`][aftersales_crm.satisfaction.SERVQUAL]; the item ids are the same, so the
 two versions aggregate side by side.
 
 References:
@@ -357,7 +357,7 @@ NPS_SURVEY: Final = Instrument(
 """The Net Promoter Score question: one item on 0–10 (the wording is the library's).
 
 A survey fact of any instrument may also carry the same answer as its ``recommend`` score;
-:class:`~aftersales_crm.satisfaction.NPS` reads either.
+[`NPS`][aftersales_crm.satisfaction.NPS] reads either.
 
 References:
     Reichheld, F. F. (2003). The one number you need to grow. *Harvard Business Review*,
@@ -382,7 +382,7 @@ INSTRUMENTS: Final[Mapping[str, Instrument]] = MappingProxyType(
 
 
 def get_instrument(key: str | Instrument) -> Instrument:
-    """The built-in instrument with key ``key`` (an :class:`Instrument` is returned as it is).
+    """The built-in instrument with key ``key`` (an [`Instrument`][aftersales_crm.satisfaction.Instrument] is returned as it is).
 
     Args:
         key: ``"<id>@<version>"`` (``"china_csi@2015"``), or an instrument of your own.

@@ -1,15 +1,15 @@
 """Survey responses as columns: one row per response, and the long table of their answers.
 
-:class:`Responses` is the scorers' input, read from the ``surveys``, ``survey_answers`` and
-``survey_importance`` tables (:meth:`Responses.from_tables`) or from
-:class:`~aftersales_crm.records.SurveyAnswered` records (:meth:`Responses.from_records`).
+[`Responses`][aftersales_crm.satisfaction.Responses] is the scorers' input, read from the ``surveys``, ``survey_answers`` and
+``survey_importance`` tables ([`Responses.from_tables`][aftersales_crm.satisfaction.Responses.from_tables]) or from
+[`SurveyAnswered`][aftersales_crm.records.SurveyAnswered] records ([`Responses.from_records`][aftersales_crm.satisfaction.Responses.from_records]).
 Staff's answers about what customers expect read the same way
-(:meth:`Responses.from_staff_tables`, :meth:`Responses.from_staff_records`), so that both
+([`Responses.from_staff_tables`][aftersales_crm.satisfaction.Responses.from_staff_tables], [`Responses.from_staff_records`][aftersales_crm.satisfaction.Responses.from_staff_records]), so that both
 sides of gap 1 are checked against the instrument by one rule.
 Repeated texts (instruments, dealers, advisors, items, factors) are kept as codes into
 their distinct values, so that aggregating a million responses groups integers.
 
-The instrument check lives here (:meth:`Responses.ratings`): an answer to an item the
+The instrument check lives here ([`Responses.ratings`][aftersales_crm.satisfaction.Responses.ratings]): an answer to an item the
 instrument does not have, a rating outside its item's scale, a rating the item does not
 ask for, or a second answer to the same item is an error naming the response, the item,
 the value and the scale.
@@ -63,7 +63,7 @@ _KINDS: Final[dict[str, Kind]] = {
     "factor": "i",
     "points": "f",
 }
-"""The kind of each column of :class:`Responses`; the other fields are tuples of texts."""
+"""The kind of each column of [`Responses`][aftersales_crm.satisfaction.Responses]; the other fields are tuples of texts."""
 
 
 def _within(name: str, codes: NDArray[np.int64], low: int, count: int) -> None:
@@ -251,32 +251,32 @@ class Responses:
     """Survey responses in columns: one row per response, answers and importance in long tables.
 
     Texts that repeat are codes into tuples of their distinct values (``-1`` for none).
-    Build them with :meth:`from_tables` or :meth:`from_records`; :meth:`take` and :meth:`of`
+    Build them with [`from_tables`][aftersales_crm.satisfaction.Responses.from_tables] or [`from_records`][aftersales_crm.satisfaction.Responses.from_records]; [`take`][aftersales_crm.satisfaction.Responses.take] and [`of`][aftersales_crm.satisfaction.Responses.of]
     select responses.
 
     Attributes:
         ids: object array of shape (n,): each response's id.
-        instrument: int64 codes into :attr:`instruments`, each ``"<id>@<version>"``.
+        instrument: int64 codes into ``instruments``, each ``"<id>@<version>"``.
         instruments: the instrument keys.
         customer: object array of shape (n,): each respondent's customer id.
         order: object array of shape (n,): the repair order surveyed, or None.
-        dealer: int64 codes into :attr:`dealers`.
+        dealer: int64 codes into ``dealers``.
         dealers: the dealer ids.
-        advisor: int64 codes into :attr:`advisors` (``-1`` for none).
+        advisor: int64 codes into ``advisors`` (``-1`` for none).
         advisors: the service advisors' staff ids.
         at: ``datetime64[us]`` array of shape (n,): when each response was given, in UTC.
         recommend: float64 array of shape (n,): the 0–10 recommend score, ``NaN`` for none.
         answer_of: int64 array of shape (m,): the response row of each answer.
-        item: int64 codes into :attr:`items`: the item each answer answers.
+        item: int64 codes into ``items``: the item each answer answers.
         items: the item ids.
         perception: float64 array of shape (m,): each answer's perception, ``NaN`` for none.
         expectation: float64 array of shape (m,): each answer's expectation, ``NaN`` for none.
         importance_of: int64 array of shape (k,): the response row of each allocation.
-        factor: int64 codes into :attr:`factors`.
+        factor: int64 codes into ``factors``.
         factors: the factor ids.
         points: float64 array of shape (k,): each allocation's importance points.
         noun: what a response is called in messages: ``"survey response"`` for customers'
-            answers, ``"staff survey response"`` for staff's (whose :attr:`advisor` is the
+            answers, ``"staff survey response"`` for staff's (whose ``advisor`` is the
             staff member who answered and whose answers hold expectations only).
 
     Examples:
@@ -373,7 +373,7 @@ class Responses:
 
     @classmethod
     def from_records(cls, records: Iterable[SurveyAnswered]) -> Responses:
-        """Responses from :class:`~aftersales_crm.records.SurveyAnswered` records, in order.
+        """Responses from [`SurveyAnswered`][aftersales_crm.records.SurveyAnswered] records, in order.
 
         Raises:
             InvalidType: an item is not a SurveyAnswered.
@@ -429,7 +429,7 @@ class Responses:
         Columnar throughout: references and labels stay codes.
 
         Raises:
-            InvalidType: ``tables`` is not a :class:`~aftersales_crm.tables.Tables`.
+            InvalidType: ``tables`` is not a [`Tables`][aftersales_crm.tables.Tables].
 
         Examples:
             >>> from aftersales_crm import synthetic
@@ -471,7 +471,7 @@ class Responses:
         """Staff's beliefs of customers' expectations: the ``staff_surveys`` and ``staff_survey_answers`` of ``tables``.
 
         Each staff response becomes a response with no customer, order, recommend score
-        or importance points; :attr:`advisor` holds the staff member who answered, and
+        or importance points; ``advisor`` holds the staff member who answered, and
         each answer its expectation (perceptions are NaN). Columnar throughout.
 
         Args:
@@ -479,9 +479,9 @@ class Responses:
             roles: the staff roles to read (such as ``["manager"]``); every role by default.
 
         Raises:
-            InvalidType: ``tables`` is not a :class:`~aftersales_crm.tables.Tables`.
+            InvalidType: ``tables`` is not a [`Tables`][aftersales_crm.tables.Tables].
             InvalidValue: ``roles`` names something that is not a
-                :class:`~aftersales_crm.records.StaffRole`.
+                [`StaffRole`][aftersales_crm.records.StaffRole].
 
         Examples:
             >>> from aftersales_crm import synthetic
@@ -512,9 +512,9 @@ class Responses:
         *,
         roles: Collection[StaffRole | str] | None = None,
     ) -> Responses:
-        """Staff's beliefs of customers' expectations from :class:`~aftersales_crm.records.StaffSurveyAnswered` records, in order.
+        """Staff's beliefs of customers' expectations from [`StaffSurveyAnswered`][aftersales_crm.records.StaffSurveyAnswered] records, in order.
 
-        Read as :meth:`from_staff_tables` reads the tables.
+        Read as [`from_staff_tables`][aftersales_crm.satisfaction.Responses.from_staff_tables] reads the tables.
 
         Raises:
             InvalidType: an item is not a StaffSurveyAnswered.
@@ -680,7 +680,7 @@ class Responses:
                 answers fit its items).
 
         Returns:
-            The :class:`Ratings`: perceptions and expectations by response and item, with
+            The [`Ratings`][aftersales_crm.satisfaction.Ratings]: perceptions and expectations by response and item, with
             reverse-scored items reversed, and the normalised importance points.
 
         Raises:
@@ -738,12 +738,12 @@ class Responses:
             yield part, self.answer_of[part] * width + where[part]
 
     def _fits(self, instrument: Instrument, where: NDArray[np.intp]) -> bool:
-        """Whether every answer plainly fits ``instrument``: the quick proof before :meth:`_explain`.
+        """Whether every answer plainly fits ``instrument``: the quick proof before ``_explain``.
 
         True when every item is known, no cell is answered twice, and the perceptions and
         expectations lie on the one scale all the items share, where asked for. False
         when it cannot tell so at a glance (items on different scales, some asking for
-        expectations and some not): :meth:`_explain` then checks answer by answer.
+        expectations and some not): ``_explain`` then checks answer by answer.
         """
         if not len(where):
             return True

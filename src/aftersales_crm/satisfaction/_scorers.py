@@ -1,9 +1,9 @@
 """Satisfaction scorers: the expectation gap, SERVQUAL, the CSI index and NPS.
 
 Each is a policy of the ``satisfaction_scorer`` kind: keyword-only parameters stored
-unchanged, and ``score(responses)`` giving one :class:`SurveyScores` row per response, in
+unchanged, and ``score(responses)`` giving one [`SurveyScores`][aftersales_crm.satisfaction.SurveyScores] row per response, in
 input order. Scores per response come first; a population's figures (a dealer's CSI, a
-dimension's gap, the NPS) are means of them (:func:`aggregate`), so that every figure has
+dimension's gap, the NPS) are means of them (``aggregate``), so that every figure has
 its n and interval.
 
 The minimum-answer rule is shared: a respondent's factor is scored when they answered at
@@ -66,7 +66,7 @@ _INDEX_SCALE: Final = 10.0
 
 
 class _InstrumentParam(Constraint):
-    """A built-in instrument's key (``"china_csi@2015"``) or an :class:`Instrument`."""
+    """A built-in instrument's key (``"china_csi@2015"``) or an [`Instrument`][aftersales_crm.satisfaction.Instrument]."""
 
     @property
     def rule(self) -> str:
@@ -113,7 +113,7 @@ def _factor_means(
     """Each respondent's weighted mean over each factor's answered items; NaN below the minimum.
 
     The factors' items are adjacent columns: each factor is a slice of a masked copy of
-    ``matrix``, summed by a matrix-vector product, a block of :data:`_ROWS` rows at a time
+    ``matrix``, summed by a matrix-vector product, a block of ``_ROWS`` rows at a time
     so that the copy stays in cache.
     """
     n = matrix.shape[0]
@@ -127,7 +127,7 @@ def _factor_means(
 def _block_means(
     matrix: NDArray[np.float64], instrument: Instrument, share: float, out: NDArray[np.float64]
 ) -> None:
-    """:func:`_factor_means` of a block of rows, written into ``out``."""
+    """``_factor_means`` of a block of rows, written into ``out``."""
     answered = ~np.isnan(matrix)
     filled = np.where(answered, matrix, 0.0)
     start = 0
@@ -230,10 +230,10 @@ class ExpectationGap(_GapScorer):
     scale (2: 9–10 on 1–10, 6–7 on 1–7).
 
     Attributes:
-        instrument: the instrument answered, an :class:`Instrument` or a built-in key.
+        instrument: the instrument answered, an [`Instrument`][aftersales_crm.satisfaction.Instrument] or a built-in key.
         top_box: how many points at the top of a scale count as the top box.
         min_answered: the share of a factor's items a respondent must answer for the
-            factor to be scored (:data:`DEFAULT_MIN_ANSWERED`).
+            factor to be scored ([`DEFAULT_MIN_ANSWERED`][aftersales_crm.satisfaction.DEFAULT_MIN_ANSWERED]).
 
     Examples:
         >>> from datetime import datetime, timezone
@@ -287,11 +287,11 @@ class ExpectationGap(_GapScorer):
             responses: responses to the instrument (any version whose items it has).
 
         Returns:
-            :class:`SurveyScores` named ``"expectation_gap"``, aligned with ``responses``.
+            [`SurveyScores`][aftersales_crm.satisfaction.SurveyScores] named ``"expectation_gap"``, aligned with ``responses``.
 
         Raises:
             InvalidValue: a parameter is invalid, the instrument asks for no expectations,
-                or an answer breaks the instrument (:meth:`Responses.ratings`).
+                or an answer breaks the instrument ([`Responses.ratings`][aftersales_crm.satisfaction.Responses.ratings]).
 
         Examples:
             >>> ExpectationGap().score(Responses.from_records([])).values.tolist()
@@ -328,15 +328,15 @@ class Servqual(_GapScorer):
 
     * item gap ``G = P − E`` on 1–7, the 1988 negatively worded items reversed (``8 − x``)
       in both batteries first;
-    * dimension score ``SQ_rd`` = the mean item gap of the dimension (:attr:`SurveyScores.factor_scores`);
-    * unweighted SERVQUAL ``SQ_r = (1/5) Σ_d SQ_rd`` (:attr:`SurveyScores.values`);
+    * dimension score ``SQ_rd`` = the mean item gap of the dimension ([`SurveyScores.factor_scores`][aftersales_crm.satisfaction.SurveyScores]);
+    * unweighted SERVQUAL ``SQ_r = (1/5) Σ_d SQ_rd`` ([`SurveyScores.values`][aftersales_crm.satisfaction.SurveyScores]);
     * weighted SERVQUAL ``Σ_d w_rd SQ_rd`` with ``w_rd`` the respondent's importance points
       for ``d`` divided by their total (``columns["weighted"]``; NaN without points);
     * SERVPERF (Cronin & Taylor 1992): the same mean over perceptions only
       (``columns["servperf"]``), answered items needing no expectation.
 
     The population's dimension score ``SQ_d`` and SERVQUAL are means of these over the
-    respondents (:meth:`SurveyScores.summary`).
+    respondents ([`SurveyScores.summary`][aftersales_crm.satisfaction.SurveyScores.summary]).
 
     Attributes:
         instrument: the instrument answered (SERVQUAL's 22 paired items by default).
@@ -385,7 +385,7 @@ class Servqual(_GapScorer):
             responses: responses to the instrument.
 
         Returns:
-            :class:`SurveyScores` named ``"servqual"``, aligned with ``responses``.
+            [`SurveyScores`][aftersales_crm.satisfaction.SurveyScores] named ``"servqual"``, aligned with ``responses``.
 
         Raises:
             InvalidValue: a parameter is invalid, the instrument asks for no expectations,
@@ -512,7 +512,7 @@ class CsiIndex(_Scorer):
             responses: responses to the instrument.
 
         Returns:
-            :class:`SurveyScores` named ``"csi_index"``, aligned with ``responses``.
+            [`SurveyScores`][aftersales_crm.satisfaction.SurveyScores] named ``"csi_index"``, aligned with ``responses``.
 
         Raises:
             InvalidValue: a parameter is invalid, no weights are known, or an answer breaks
@@ -550,12 +550,12 @@ class CsiIndex(_Scorer):
     ) -> KeyDrivers:
         """Key-driver analysis of the factor scores on an overall outcome: weights a CSI can take.
 
-        Each response's 0–100 factor scores (as :meth:`score` gives them, with this
+        Each response's 0–100 factor scores (as [`score`][aftersales_crm.satisfaction.CsiIndex.score] gives them, with this
         scorer's ``mapping`` and ``min_answered``) are the predictors; the outcome is the
         response's recommend score or a figure given per response. J.D. Power derives its
         factor weights statistically from how the factors explain overall satisfaction;
-        this is the same idea with the measures of :class:`KeyDrivers`, and
-        :meth:`KeyDrivers.weights` turns the result into weights for
+        this is the same idea with the measures of ``KeyDrivers``, and
+        ``KeyDrivers.weights`` turns the result into weights for
         ``CsiIndex(weights=...)``. Needs no factor weights, so it serves an instrument that
         has none (the 2024 set).
 
@@ -564,13 +564,13 @@ class CsiIndex(_Scorer):
             outcome: ``"recommend"`` (default: each response's 0–10 recommend score), or a
                 float array of shape (n,) aligned with ``responses`` (an overall
                 satisfaction item, say); NaN is a missing answer.
-            methods: the measures to compute (:data:`METHODS`).
-            missing: :class:`KeyDrivers`' rule for a response with a factor not scored or
+            methods: the measures to compute (``METHODS``).
+            missing: ``KeyDrivers``' rule for a response with a factor not scored or
                 no outcome: ``"listwise"`` (default) leaves it out and counts it in
                 ``dropped_``; ``"raise"`` refuses the data.
 
         Returns:
-            A fitted :class:`KeyDrivers` whose predictors are the instrument's factors, in
+            A fitted ``KeyDrivers`` whose predictors are the instrument's factors, in
             order.
 
         Raises:
@@ -629,13 +629,13 @@ class NPS(_Scorer):
     Each respondent scores +100 (promoter), 0 (passive) or −100 (detractor), so that the
     mean over a group is ``NPS = 100 · (n_promoters − n_detractors) / n`` (F27), from −100
     to 100. Its standard error is ``SE = 100 · sqrt((p_P + p_D − (p_P − p_D)²) / n)``, the
-    population variance of the ±100 scores over n: :attr:`SurveyScores.ddof` is 0, and
-    :func:`aggregate` gives that SE and a normal interval. The factor scores are 100 for the
+    population variance of the ±100 scores over n: [`SurveyScores.ddof`][aftersales_crm.satisfaction.SurveyScores] is 0, and
+    ``aggregate`` gives that SE and a normal interval. The factor scores are 100 for the
     respondent's class and 0 for the others, so their means are the percentages of
     promoters, passives and detractors.
 
     The answer is each response's recommend score (``item=None``, the default), or its
-    perception of an item (``item="recommend"`` for the :data:`NPS_SURVEY` question),
+    perception of an item (``item="recommend"`` for the ``NPS_SURVEY`` question),
     checked on 0–10.
 
     Attributes:
@@ -686,7 +686,7 @@ class NPS(_Scorer):
             responses: responses with a recommend score, or answers to ``item``.
 
         Returns:
-            :class:`SurveyScores` named ``"nps"`` (``NaN`` without an answer), ``ddof=0``.
+            [`SurveyScores`][aftersales_crm.satisfaction.SurveyScores] named ``"nps"`` (``NaN`` without an answer), ``ddof=0``.
 
         Raises:
             InvalidValue: a parameter is invalid, or an answer to ``item`` is not a whole

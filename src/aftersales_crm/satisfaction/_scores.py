@@ -53,14 +53,14 @@ class SurveyScores(Displayed):
 
     A scorer's population figures (a dimension's mean gap, the CSI index of a dealer, the
     NPS) are means of these per-response scores over a group, with their n and interval:
-    see :meth:`summary` and :func:`~aftersales_crm.satisfaction.aggregate`.
+    see [`summary`][aftersales_crm.satisfaction.SurveyScores.summary] and [`aggregate`][aftersales_crm.satisfaction.aggregate].
 
     Attributes:
-        name: what :attr:`values` measures (``"csi_index"``, ``"nps"``…).
+        name: what ``values`` measures (``"csi_index"``, ``"nps"``…).
         ids: object array of shape (n,): each response's id.
         values: float64 array of shape (n,): each response's score; ``NaN`` when the
             response cannot be scored (too few answers, no recommend score).
-        bounds: the lowest and highest score possible, for :attr:`values`.
+        bounds: the lowest and highest score possible, for ``values``.
         factors: the factor ids, in the instrument's order.
         factor_scores: float64 array of shape (n, n_factors); ``NaN`` for a factor the
             respondent answered too few items of.
@@ -72,11 +72,11 @@ class SurveyScores(Displayed):
             scores: 1 for ratings and gaps (the sample variance), 0 for NPS, whose
             published standard error treats the ±100 scores with the population variance.
         factor_bounds: the lowest and highest factor score possible (0–100 for the factor
-            scores of a 0–1000 CSI); None, the default, gives :attr:`bounds`.
+            scores of a 0–1000 CSI); None, the default, gives ``bounds``.
         column_bounds: the lowest and highest value possible of further columns, by name
             (the top-box share lies in 0–1). A column not named has no bounds.
 
-    Intervals of means are clipped to these bounds (:func:`~aftersales_crm.satisfaction.aggregate`).
+    Intervals of means are clipped to these bounds ([`aggregate`][aftersales_crm.satisfaction.aggregate]).
 
     Examples:
         >>> scores = SurveyScores("nps", np.array(["S1", "S2"], dtype=object),
@@ -242,7 +242,7 @@ class SurveyScores(Displayed):
     def summary(self, *, level: float = 0.95, min_n: int = 1) -> Any:
         """The mean of every score over all responses, with its n and interval.
 
-        The same as :func:`~aftersales_crm.satisfaction.aggregate` with no grouping.
+        The same as [`aggregate`][aftersales_crm.satisfaction.aggregate] with no grouping.
 
         Examples:
             >>> scores = SurveyScores("nps", np.array(["S1", "S2", "S3"], dtype=object),
@@ -259,7 +259,7 @@ class SurveyScores(Displayed):
         """A DataFrame indexed by response id: the score, each factor, each further column.
 
         Factor columns are named ``factor:<id>``; items are left out (see
-        :attr:`item_scores`). Needs the ``pandas`` extra.
+        ``item_scores``). Needs the ``pandas`` extra.
 
         Examples:
             >>> scores = SurveyScores("gap", np.array(["S1"], dtype=object), np.array([0.5]),

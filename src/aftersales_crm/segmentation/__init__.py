@@ -1,30 +1,30 @@
 """Customer segmentation (客户分类): value tiers, dimensions and cross-tabulation.
 
-Every class here is a policy (:mod:`aftersales_crm.policies`): keyword-only parameters
+Every class here is a policy ([`aftersales_crm.policies`][aftersales_crm.policies]): keyword-only parameters
 with the domain's numbers as defaults, ``fit`` for the population-relative ones, and
 ``assign(features)`` giving one label per row of a
-:class:`~aftersales_crm.features.FeatureTable`, in its order; ``-1`` marks a customer
+[`FeatureTable`][aftersales_crm.features.FeatureTable], in its order; ``-1`` marks a customer
 without the data the policy needs.
 
-* Value tiers (``kind = "tier"``): :class:`ParetoABC` (A/B/C by cumulative customer
-  share), :class:`ThresholdTiers` and :class:`QuantileTiers` (diamond … silver),
-  :class:`RFMScore` (recency, frequency, monetary scores and segments) and
-  :class:`MemberValue` (member levels from material value, loyalty and activity).
-* Dimensions (``kind = "dimension"``): :class:`VehicleAgeBand` (with its
-  :class:`VehicleAgeReport`), :class:`RegionRing`,
-  :class:`Sector`, :class:`OwnerAgeBand`, :class:`GenderDimension`, :class:`Hobby`,
-  :class:`BodyTypeDimension`, :class:`UsageHabit`, :class:`MileageBand`,
-  :class:`ConsumptionLevel` and
-  :class:`NewOrReturning`.
-* :func:`crosstab` counts customers and sums value over any of them.
+* Value tiers (``kind = "tier"``): [`ParetoABC`][aftersales_crm.segmentation.ParetoABC] (A/B/C by cumulative customer
+  share), [`ThresholdTiers`][aftersales_crm.segmentation.ThresholdTiers] and [`QuantileTiers`][aftersales_crm.segmentation.QuantileTiers] (diamond … silver),
+  [`RFMScore`][aftersales_crm.segmentation.RFMScore] (recency, frequency, monetary scores and segments) and
+  [`MemberValue`][aftersales_crm.segmentation.MemberValue] (member levels from material value, loyalty and activity).
+* Dimensions (``kind = "dimension"``): [`VehicleAgeBand`][aftersales_crm.segmentation.VehicleAgeBand] (with its
+  [`VehicleAgeReport`][aftersales_crm.segmentation.VehicleAgeReport]), [`RegionRing`][aftersales_crm.segmentation.RegionRing],
+  [`Sector`][aftersales_crm.segmentation.Sector], [`OwnerAgeBand`][aftersales_crm.segmentation.OwnerAgeBand], [`GenderDimension`][aftersales_crm.segmentation.GenderDimension], [`Hobby`][aftersales_crm.segmentation.Hobby],
+  [`BodyTypeDimension`][aftersales_crm.segmentation.BodyTypeDimension], [`UsageHabit`][aftersales_crm.segmentation.UsageHabit], [`MileageBand`][aftersales_crm.segmentation.MileageBand],
+  [`ConsumptionLevel`][aftersales_crm.segmentation.ConsumptionLevel] and
+  [`NewOrReturning`][aftersales_crm.segmentation.NewOrReturning].
+* [`crosstab`][aftersales_crm.segmentation.crosstab] counts customers and sums value over any of them.
 
 Ties are broken by the value and then the customer id, never by row order: permuting the
 rows permutes the labels the same way.
 
-The dimensions read from vehicles (:class:`VehicleAgeBand`, :class:`BodyTypeDimension`,
-:class:`UsageHabit`, :class:`MileageBand`) find each vehicle's owner through ``features.vehicles["owner"]``, a
-row of the customer FeatureTable (kept so by :meth:`~aftersales_crm.features.FeatureTable.take`
-and :func:`~aftersales_crm.features.profile`). A hand-built table whose owner rows visibly
+The dimensions read from vehicles ([`VehicleAgeBand`][aftersales_crm.segmentation.VehicleAgeBand], [`BodyTypeDimension`][aftersales_crm.segmentation.BodyTypeDimension],
+[`UsageHabit`][aftersales_crm.segmentation.UsageHabit], [`MileageBand`][aftersales_crm.segmentation.MileageBand]) find each vehicle's owner through ``features.vehicles["owner"]``, a
+row of the customer FeatureTable (kept so by [`take`][aftersales_crm.features.FeatureTable.take]
+and [`profile`][aftersales_crm.features.profile]). A hand-built table whose owner rows visibly
 do not match its rows (a customer owning more vehicles than their ``vehicles_owned``) is
 refused with ``InvalidValue`` code ``"vehicles_not_aligned"``.
 

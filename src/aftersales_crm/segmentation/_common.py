@@ -73,7 +73,7 @@ def python_number(value: Any) -> int | float:
 def bands(values: NDArray[Any], edges: Sequence[float]) -> NDArray[np.int16]:
     """Band codes of ``values`` for increasing ``edges``: band i is [edges[i-1], edges[i]).
 
-    Codes run from 0 (below ``edges[0]``) to ``len(edges)``; NaN is :data:`MISSING`.
+    Codes run from 0 (below ``edges[0]``) to ``len(edges)``; NaN is ``MISSING``.
     """
     codes = np.searchsorted(np.asarray(edges, dtype=np.float64), values, side="right")
     out = codes.astype(np.int16)
@@ -82,7 +82,7 @@ def bands(values: NDArray[Any], edges: Sequence[float]) -> NDArray[np.int16]:
 
 
 SELECT_ROWS: Final = 1 << 16
-"""From this many values (65,536), :func:`quantile_cutoffs` reads the few values it needs
+"""From this many values (65,536), ``quantile_cutoffs`` reads the few values it needs
 from the buckets of a histogram instead of partitioning every value: a few passes over the
 values instead of a dozen."""
 
@@ -156,10 +156,10 @@ def _order_statistics(
 ) -> NDArray[np.float64] | None:
     """The values at places ``ranks`` of the sorted ``values``, read from a histogram.
 
-    Each value falls in a bucket by :func:`~aftersales_crm.segmentation._ranks.float_buckets`
+    Each value falls in a bucket by ``float_buckets``
     (monotone: a bucket's values are above every earlier bucket's); the buckets holding
     the ranks are sorted alone. None for values that are not finite or when those buckets
-    hold more than a :data:`_SELECTED_SHARE` of the values.
+    hold more than a ``_SELECTED_SHARE`` of the values.
     """
     low, high = float(values.min()), float(values.max())
     if low == high:
@@ -198,7 +198,7 @@ def above_cutoffs(values: NDArray[Any], cutoffs: Sequence[float]) -> NDArray[np.
     """Tier codes for decreasing ``cutoffs``: tier i when strictly above ``cutoffs[i]``.
 
     A value above no cutoff gets the last tier (``len(cutoffs)``); NaN values and NaN
-    cutoffs (fitted on a population without values) give :data:`MISSING`.
+    cutoffs (fitted on a population without values) give ``MISSING``.
     """
     codes = np.full(len(values), len(cutoffs), dtype=np.int16)
     if any(math.isnan(c) for c in cutoffs):
@@ -233,11 +233,11 @@ def vehicle_table(features: FeatureTable, policy: object) -> FeatureTable:
 def newest_vehicle_bands(
     features: FeatureTable, policy: object, name: str, edges: Sequence[float]
 ) -> NDArray[np.int16]:
-    """Band codes (:func:`bands`) of the vehicle feature ``name`` of each row's newest vehicle.
+    """Band codes (``bands``) of the vehicle feature ``name`` of each row's newest vehicle.
 
     The vehicle is the customer's most recently bought among those they own on ``as_of``
-    (:meth:`~aftersales_crm.features.FeatureTable.newest_vehicle`); rows without one, or
-    without a value, get :data:`MISSING`.
+    ([`newest_vehicle`][aftersales_crm.features.FeatureTable.newest_vehicle]); rows without one, or
+    without a value, get ``MISSING``.
     """
     vehicle_table(features, policy)
     values = np.asarray(features.newest_vehicle(name, np.nan), dtype=np.float64)

@@ -184,7 +184,7 @@ def crosstab(
             spend in fen, summed exactly as int64).
 
     Returns:
-        A :class:`Crosstab` whose arrays have one axis per dimension.
+        A [`Crosstab`][aftersales_crm.segmentation.Crosstab] whose arrays have one axis per dimension.
 
     Raises:
         InvalidValue: no dimension, labels of another length, or ``value`` is not a

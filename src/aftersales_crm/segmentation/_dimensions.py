@@ -63,7 +63,7 @@ class RegionRing(BasePolicy):
 
     Attributes:
         rings_km: the outer edge of each ring but the last, strictly increasing, in km
-            (default 5 and 10, :attr:`DEFAULT_RINGS_KM`).
+            (default 5 and 10, [`DEFAULT_RINGS_KM`][aftersales_crm.segmentation.RegionRing.DEFAULT_RINGS_KM]).
 
     Examples:
         >>> from datetime import date
@@ -138,14 +138,14 @@ class Sector(BasePolicy):
 
     From the ``bearing_deg`` feature (the bearing from the dealer to the home, degrees
     clockwise from north), cut into sectors centred on each direction by
-    :func:`~aftersales_crm.values.sector_codes`: with 4 winds north is [315°, 45°), east
+    [`sector_codes`][aftersales_crm.values.sector_codes]: with 4 winds north is [315°, 45°), east
     [45°, 135°) and so on; with 8 winds north is [337.5°, 22.5°), north-east [22.5°, 67.5°),
     … A bearing on a boundary belongs to the next sector clockwise. Customers without a
     known bearing (no home location or no dealer) get ``-1``.
 
     Attributes:
         winds: 4 (north/east/south/west) or 8 (adding the intercardinal sectors); default 4
-            (:attr:`DEFAULT_WINDS`).
+            ([`DEFAULT_WINDS`][aftersales_crm.segmentation.Sector.DEFAULT_WINDS]).
 
     Examples:
         >>> from datetime import date
@@ -214,7 +214,7 @@ class OwnerAgeBand(BasePolicy):
 
     Attributes:
         edges: the first age of each band but the first, strictly increasing whole years
-            (default 30, 40, 50, 60; :attr:`DEFAULT_EDGES`).
+            (default 30, 40, 50, 60; [`DEFAULT_EDGES`][aftersales_crm.segmentation.OwnerAgeBand.DEFAULT_EDGES]).
 
     Examples:
         >>> from datetime import date
@@ -279,7 +279,7 @@ class OwnerAgeBand(BasePolicy):
 class GenderDimension(BasePolicy):
     """The customer's gender: male, female or unknown (from the customer record).
 
-    From the ``gender`` feature (:class:`~aftersales_crm.values.Gender` codes); a customer
+    From the ``gender`` feature ([`Gender`][aftersales_crm.values.Gender] codes); a customer
     without a recorded gender gets ``-1``, one recorded as unknown gets "unknown".
 
     Examples:
@@ -328,13 +328,13 @@ class Hobby(BasePolicy):
     From the ``hobbies`` feature (a tuple of texts per customer). The label is the first
     of ``hobbies`` (in the parameter's order, a priority) that the customer lists; "other"
     (其他) when they list hobbies but none of these; ``-1`` when no hobby is recorded.
-    :meth:`indicators` gives every hobby of every customer, for multi-label use such as
+    [`indicators`][aftersales_crm.segmentation.Hobby.indicators] gives every hobby of every customer, for multi-label use such as
     screening invitees for an activity.
 
     Attributes:
         hobbies: the hobbies, highest priority first (default 自驾 self-drive touring, 露营
             camping, 摄影 photography, 钓鱼 fishing, 骑行 cycling, 美食 food;
-            :attr:`DEFAULT_HOBBIES`).
+            [`DEFAULT_HOBBIES`][aftersales_crm.segmentation.Hobby.DEFAULT_HOBBIES]).
 
     Examples:
         >>> from datetime import date
@@ -442,7 +442,7 @@ class ConsumptionLevel(BasePolicy):
 
     《汽车售后客户关系管理》 segments customers by consumption ability into
     "高价值客户、中价值客户、低价值客户" (high-, medium- and low-value customers,
-    :attr:`MATERIAL_NAMES`); the Chinese names of the default levels are its words, and the
+    [`MATERIAL_NAMES`][aftersales_crm.segmentation.ConsumptionLevel.MATERIAL_NAMES]); the Chinese names of the default levels are its words, and the
     codes stay ``"high"``, ``"medium"`` and ``"low"``. The material names the levels but
     not how to tell them apart: the measure (spend per visit) and the thresholds are the
     library's choice.
@@ -453,9 +453,9 @@ class ConsumptionLevel(BasePolicy):
 
     Attributes:
         value: the feature, a numeric column (default ``"avg_visit_spend_fen"``, average
-            spend per visit; :attr:`DEFAULT_VALUE`).
+            spend per visit; [`DEFAULT_VALUE`][aftersales_crm.segmentation.ConsumptionLevel.DEFAULT_VALUE]).
         thresholds: the lowest value of each level but the last, strictly decreasing
-            (default ¥2,000 and ¥800 per visit, in fen; :attr:`DEFAULT_THRESHOLDS`).
+            (default ¥2,000 and ¥800 per visit, in fen; [`DEFAULT_THRESHOLDS`][aftersales_crm.segmentation.ConsumptionLevel.DEFAULT_THRESHOLDS]).
         names: the levels, highest first (default high, medium, low: 高价值客户 /
             中价值客户 / 低价值客户).
 
@@ -541,7 +541,7 @@ class ConsumptionLevel(BasePolicy):
 
 
 MAX_MONTHS: Final = 1_200
-"""The longest look-back of :class:`NewOrReturning`, a century: the library's choice, so
+"""The longest look-back of [`NewOrReturning`][aftersales_crm.segmentation.NewOrReturning], a century: the library's choice, so
 that ``as_of`` minus the months stays a date every kernel handles."""
 
 
@@ -557,7 +557,7 @@ class NewOrReturning(BasePolicy):
 
     Attributes:
         months: how recent a first purchase makes a customer new (default 12 months,
-            :attr:`DEFAULT_MONTHS`).
+            [`DEFAULT_MONTHS`][aftersales_crm.segmentation.NewOrReturning.DEFAULT_MONTHS]).
 
     Examples:
         >>> from datetime import date
@@ -588,7 +588,7 @@ class NewOrReturning(BasePolicy):
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
         "months": Whole(low=0, high=MAX_MONTHS, unit="months"),
     }
-    """A whole number of months from 0 to 1,200 (a century, :data:`MAX_MONTHS`)."""
+    """A whole number of months from 0 to 1,200 (a century, ``MAX_MONTHS``)."""
 
     def __init__(self, *, months: int = DEFAULT_MONTHS) -> None:
         self.months = months

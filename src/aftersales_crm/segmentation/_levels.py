@@ -1,8 +1,8 @@
 """The member value levels, named once: diamond / platinum / gold / silver (钻石/白金/黄金/白银).
 
-Value tiers (:class:`~aftersales_crm.segmentation.ThresholdTiers`,
-:class:`~aftersales_crm.segmentation.QuantileTiers`,
-:class:`~aftersales_crm.segmentation.MemberValue`) and the columns of the loyalty × value
+Value tiers ([`ThresholdTiers`][aftersales_crm.segmentation.ThresholdTiers],
+[`QuantileTiers`][aftersales_crm.segmentation.QuantileTiers],
+[`MemberValue`][aftersales_crm.segmentation.MemberValue]) and the columns of the loyalty × value
 matrix read the level names and their Chinese names from here, and the material's own
 names of the classes: 《斯柯达车友汇客户关爱总监培训教材》 lists the value classes
 "钻石级客户 白金级客户 黄金级客户……" and heads the matrix's columns "D钻石客户 G黄金客户

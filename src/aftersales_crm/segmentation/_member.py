@@ -77,7 +77,7 @@ def _fingerprint(column: NDArray[Any]) -> _Fingerprint | None:
 
 
 def _placers(distributions: Mapping[str, _Distribution]) -> dict[str, Placer]:
-    """A :class:`Placer` for each fitted feature: its lookups are built once, when used."""
+    """A ``Placer`` for each fitted feature: its lookups are built once, when used."""
     return {name: Placer(distinct) for name, (distinct, _) in distributions.items()}
 
 
@@ -140,20 +140,20 @@ class MemberValue(BasePolicy):
     another table builds a lookup of each feature's distinct values (a bitmap, buckets or
     a table of places), kept for the next. A pickled policy goes without either.
 
-    Presets: :meth:`diamond_gold_silver` (the D/G/S value columns of the loyalty × value
-    matrix) and :meth:`loyalty_and_cumulative_spend` (the member-level update of
+    Presets: [`diamond_gold_silver`][aftersales_crm.segmentation.MemberValue.diamond_gold_silver] (the D/G/S value columns of the loyalty × value
+    matrix) and [`loyalty_and_cumulative_spend`][aftersales_crm.segmentation.MemberValue.loyalty_and_cumulative_spend] (the member-level update of
     《信息回访员基础培训分析报告》).
 
     Attributes:
         weights: the weight of material value, dealer loyalty and activity participation
-            (default 0.5 / 0.3 / 0.2, :attr:`DEFAULT_WEIGHTS`).
+            (default 0.5 / 0.3 / 0.2, [`DEFAULT_WEIGHTS`][aftersales_crm.segmentation.MemberValue.DEFAULT_WEIGHTS]).
         levels: the score quantile each level but the last must be above, strictly
-            decreasing in [0, 1] (default 0.95 / 0.80 / 0.50, :attr:`DEFAULT_LEVELS`).
+            decreasing in [0, 1] (default 0.95 / 0.80 / 0.50, [`DEFAULT_LEVELS`][aftersales_crm.segmentation.MemberValue.DEFAULT_LEVELS]).
         names: the levels, highest first (default diamond, platinum, gold, silver).
-        material: the feature columns of material value (default :attr:`MATERIAL`).
-        loyalty: the feature columns of dealer loyalty (default :attr:`LOYALTY`).
+        material: the feature columns of material value (default [`MATERIAL`][aftersales_crm.segmentation.MemberValue.MATERIAL]).
+        loyalty: the feature columns of dealer loyalty (default [`LOYALTY`][aftersales_crm.segmentation.MemberValue.LOYALTY]).
         activity: the feature columns of activity participation (default
-            :attr:`ACTIVITY`).
+            [`ACTIVITY`][aftersales_crm.segmentation.MemberValue.ACTIVITY]).
         distributions_: fitted: per feature, its sorted distinct values and the count of
             population values below each.
         cutoffs_: fitted: the population's score at each level's quantile.
@@ -173,7 +173,7 @@ class MemberValue(BasePolicy):
     References:
         《斯柯达车友汇客户关爱总监培训教材》, 斯柯达客户价值细分 (the value model and its
         classes); 《信息回访员基础培训分析报告》: "会员级别更新(依据忠诚度级别和消费累计)"
-        for :meth:`loyalty_and_cumulative_spend`. Weights and level cuts are the
+        for [`loyalty_and_cumulative_spend`][aftersales_crm.segmentation.MemberValue.loyalty_and_cumulative_spend]. Weights and level cuts are the
         library's choice (the material gives neither).
     """
 
@@ -205,8 +205,8 @@ class MemberValue(BasePolicy):
     """Diamond = top 5% of scores, platinum = next 15%, gold = next 30%, silver = the rest:
     the library's choice. The owners'-club training names the classes but no shares; the
     cuts keep the customer shares of the CSI course's value classes, "客户数量比重20%30%50%" (as
-    :meth:`diamond_gold_silver` does), and divide the top 20%, as
-    :class:`~aftersales_crm.segmentation.QuantileTiers` does."""
+    [`diamond_gold_silver`][aftersales_crm.segmentation.MemberValue.diamond_gold_silver] does), and divide the top 20%, as
+    [`QuantileTiers`][aftersales_crm.segmentation.QuantileTiers] does."""
 
     DEFAULT_NAMES: ClassVar[tuple[str, ...]] = LEVEL_NAMES
     """Diamond / platinum / gold / silver (钻石/白金/黄金/白银; the value classes of
@@ -364,7 +364,7 @@ class MemberValue(BasePolicy):
     ) -> list[NDArray[np.float64]]:
         """Each row's ``weight * rank / len(columns)`` for each use of feature ``name``.
 
-        The three operations are done once per place (:func:`rank_table`), bit for bit as
+        The three operations are done once per place (``rank_table``), bit for bit as
         on each row, and each row looks its term up. No terms for an empty population,
         which ranks nobody.
         """
@@ -382,7 +382,7 @@ class MemberValue(BasePolicy):
     ) -> NDArray[np.float64]:
         """The score: the terms added in one fixed order, each as soon as it has arrived.
 
-        ``arrived`` gives each feature's terms once, in the order of :meth:`_names`.
+        ``arrived`` gives each feature's terms once, in the order of ``_names``.
         """
         coming = iter(arrived)
         left: dict[str, Iterator[NDArray[np.float64]]] = {}
@@ -437,7 +437,7 @@ class MemberValue(BasePolicy):
             float64 array of shape (n_customers,).
 
         Raises:
-            NotFittedError: before :meth:`fit`.
+            NotFittedError: before [`fit`][aftersales_crm.policies.BasePolicy.fit].
             InvalidValue: a parameter is invalid or a feature is missing.
 
         Examples:
@@ -462,7 +462,7 @@ class MemberValue(BasePolicy):
             policy was fitted on an empty population.
 
         Raises:
-            NotFittedError: before :meth:`fit`.
+            NotFittedError: before [`fit`][aftersales_crm.policies.BasePolicy.fit].
             InvalidValue: a parameter is invalid or a feature is missing.
 
         Examples:

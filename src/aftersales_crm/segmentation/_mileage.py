@@ -24,7 +24,7 @@ class MileageBand(BasePolicy):
     The mileage is the estimated odometer on ``as_of`` (``mileage_at_as_of`` of the vehicle
     features: the last reading plus the vehicle's km/day since) of the customer's most
     recently bought vehicle among those they own on ``as_of``, chosen as in
-    :class:`VehicleAgeBand`. Band *i* holds mileages from its lower edge up to, not
+    ``VehicleAgeBand``. Band *i* holds mileages from its lower edge up to, not
     including, the next. Customers without an owned vehicle with an estimate get ``-1``.
 
     The vehicle features carry the band of every vehicle at the default edges
@@ -34,7 +34,7 @@ class MileageBand(BasePolicy):
 
     Attributes:
         edges: the lower edge of each band but the first, strictly increasing whole km
-            (default 10,000, 30,000, 60,000 and 100,000, :attr:`DEFAULT_EDGES`).
+            (default 10,000, 30,000, 60,000 and 100,000, [`DEFAULT_EDGES`][aftersales_crm.segmentation.MileageBand.DEFAULT_EDGES]).
 
     Examples:
         >>> from datetime import date
@@ -49,7 +49,7 @@ class MileageBand(BasePolicy):
         《信息回访员基础培训分析报告》 lists among the changing customer data
         "行使里程分类/完成该里程的时间间隔" (mileage class / the time taken to complete that
         mileage), without edges; the edges are the library's choice, explained at
-        :data:`~aftersales_crm.features.MILEAGE_BAND_EDGES_KM`.
+        [`MILEAGE_BAND_EDGES_KM`][aftersales_crm.features.MILEAGE_BAND_EDGES_KM].
     """
 
     kind: ClassVar[PolicyKind] = "dimension"
@@ -60,7 +60,7 @@ class MileageBand(BasePolicy):
 
     DEFAULT_EDGES: ClassVar[tuple[int, ...]] = MILEAGE_BAND_EDGES_KM
     """10,000, 30,000, 60,000 and 100,000 km: the library's choice
-    (:data:`~aftersales_crm.features.MILEAGE_BAND_EDGES_KM` gives the reasons)."""
+    ([`MILEAGE_BAND_EDGES_KM`][aftersales_crm.features.MILEAGE_BAND_EDGES_KM] gives the reasons)."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
         "edges": Numbers(order="increasing", low=1, whole=True, unit="km"),

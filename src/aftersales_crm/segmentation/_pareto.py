@@ -39,7 +39,7 @@ _MATERIAL_CLASSES: Final = 3
 
 @attrs.frozen(repr=False)
 class ParetoReport(Displayed):
-    """What each Pareto class holds in the population a :class:`ParetoABC` was fitted on.
+    """What each Pareto class holds in the population a [`ParetoABC`][aftersales_crm.segmentation.ParetoABC] was fitted on.
 
     Attributes:
         names: the classes, highest value first (``("A", "B", "C")``).
@@ -51,9 +51,9 @@ class ParetoReport(Displayed):
             total is 0: there is no value to share).
         rule: the value share (low, high) each class is expected to hold by the CSI course
             (A 70–80%, B 20–25%, C 5–10%), for the default shares; empty otherwise.
-        strategies: per class, the course's strategy for it (:attr:`ParetoABC.STRATEGIES`),
+        strategies: per class, the course's strategy for it ([`ParetoABC.STRATEGIES`][aftersales_crm.segmentation.ParetoABC.STRATEGIES]),
             for three classes; empty otherwise.
-        traits: per class, the course's traits of its customers (:attr:`ParetoABC.TRAITS`),
+        traits: per class, the course's traits of its customers ([`ParetoABC.TRAITS`][aftersales_crm.segmentation.ParetoABC.TRAITS]),
             for three classes; empty otherwise.
         with_value: how many customers have a value above zero; ``None`` when not told.
             When none has, the text says so first: everyone is in the lowest class.
@@ -247,23 +247,23 @@ class ParetoABC(BasePolicy):
     there is.
 
     The fitted policy reports what each class actually holds (``value_shares_``,
-    ``customer_shares_``, :meth:`report`) to compare with the 70–80% / 20–25% / 5–10% rule.
+    ``customer_shares_``, [`report`][aftersales_crm.segmentation.ParetoABC.report]) to compare with the 70–80% / 20–25% / 5–10% rule.
 
     The classes, their shares and the rule are the CSI course's (slide 客户分类(价值):
-    "客户数量比重20%30%50%5-10%20-25%70-80%客户价值比例", :attr:`RULE_SOURCE`). The slide's
+    "客户数量比重20%30%50%5-10%20-25%70-80%客户价值比例", [`RULE_SOURCE`][aftersales_crm.segmentation.ParetoABC.RULE_SOURCE]). The slide's
     chart lists the customer shares from A down and the value shares from C up; the library
     reads them as pairs, A 20% of customers with 70–80% of the value, B 30% with 20–25%, C
     50% with 5–10%, the only pairing that adds up. Ranking by cumulative spend, and splitting
     ties by customer id, are the library's choice: the course does not say how value is
-    measured. The course also gives each class its traits (:attr:`TRAITS`) and its strategy,
-    "重点抓A类客户", "照顾B类客户", "吸引C类客户" (:attr:`STRATEGIES`); :meth:`report` shows
+    measured. The course also gives each class its traits ([`TRAITS`][aftersales_crm.segmentation.ParetoABC.TRAITS]) and its strategy,
+    "重点抓A类客户", "照顾B类客户", "吸引C类客户" ([`STRATEGIES`][aftersales_crm.segmentation.ParetoABC.STRATEGIES]); [`report`][aftersales_crm.segmentation.ParetoABC.report] shows
     them beside the shares.
 
     Attributes:
         value: the feature to rank by, a numeric column (default ``"spend_fen"``,
-            cumulative spend; :attr:`DEFAULT_VALUE`).
+            cumulative spend; [`DEFAULT_VALUE`][aftersales_crm.segmentation.ParetoABC.DEFAULT_VALUE]).
         shares: the customer share of each class, highest value first, summing to 1
-            (default 20% / 30% / 50%, :attr:`DEFAULT_SHARES`); the classes are named A, B,
+            (default 20% / 30% / 50%, [`DEFAULT_SHARES`][aftersales_crm.segmentation.ParetoABC.DEFAULT_SHARES]); the classes are named A, B,
             C, … in order.
         cutoffs_: fitted: per class but the last, the value of the last customer in it or
             above it (NaN when nobody is, in the fit population: nobody passes).
@@ -433,7 +433,7 @@ class ParetoABC(BasePolicy):
             Labels aligned with the rows of ``features``.
 
         Raises:
-            NotFittedError: before :meth:`fit`.
+            NotFittedError: before [`fit`][aftersales_crm.policies.BasePolicy.fit].
             InvalidValue: a parameter is invalid or the value column is missing.
 
         Examples:
@@ -456,11 +456,11 @@ class ParetoABC(BasePolicy):
         """What each class holds in the fit population, beside the CSI course's rule.
 
         Returns:
-            A :class:`ParetoReport`; its ``rule`` is filled for the default shares only, its
+            A [`ParetoReport`][aftersales_crm.segmentation.ParetoReport]; its ``rule`` is filled for the default shares only, its
             ``strategies`` and ``traits`` (the course's) whenever there are three classes.
 
         Raises:
-            NotFittedError: before :meth:`fit`.
+            NotFittedError: before [`fit`][aftersales_crm.policies.BasePolicy.fit].
 
         Examples:
             >>> from datetime import date

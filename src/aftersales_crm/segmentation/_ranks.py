@@ -6,11 +6,11 @@ values below it (``below``, one longer than ``distinct``). A value's *place* is
 it is one of them, so places run from 0 (below every value; NaN too) to
 ``2 * len(distinct)`` (above every value). Its mid-rank is
 ``(below[at] + below[at + found]) / (2 * total)``: the share of the population below it,
-plus half the share equal to it, so equal values share a rank. :func:`rank_table` gives
+plus half the share equal to it, so equal values share a rank. ``rank_table`` gives
 the mid-rank of every place once, and a caller may fold its own arithmetic into that table
 (a weight, say) before looking the places up.
 
-Placing a population among its own values (:func:`population_places`) also finds its
+Placing a population among its own values (``population_places``) also finds its
 distribution, with no argsort of the rows:
 
 * integers spanning few values are counted (``np.bincount``);
@@ -22,10 +22,10 @@ distribution, with no argsort of the rows:
   with the values it missed;
 * other floats are sorted (``np.unique``) and placed as other values are.
 
-Placing other values (:func:`places`):
+Placing other values (``places``):
 
 * integers spanning few values: a table of the place of every integer in the span;
-* integers spanning fewer than :data:`_BITMAP_SPAN`: a bitmap of the distinct values
+* integers spanning fewer than ``_BITMAP_SPAN``: a bitmap of the distinct values
   (one bit per integer) and the count of distinct values before each word;
 * floats with few distinct values: the bucket index;
 * else the values are sorted (their integer keys packed with their rows when they fit,
@@ -63,7 +63,7 @@ for any column with few distinct values, small enough to build in a few millisec
 
 _TABLE_SLOTS: Final = 1 << 16
 """Integers spanning fewer values than this (65,536), or fewer than the rows placed, are
-counted and placed by a table of every integer's place (at most :data:`DENSE_LIMIT`):
+counted and placed by a table of every integer's place (at most ``DENSE_LIMIT``):
 building the table then costs less than placing the rows."""
 
 _SIGN: Final = np.uint64(1 << 63)
@@ -163,7 +163,7 @@ def _place_table(distinct: NDArray[np.int64]) -> _Places:
 def _table_places(
     distinct: NDArray[np.int64], values: NDArray[np.int64], table: _Places
 ) -> _Places:
-    """Places by :func:`_place_table`."""
+    """Places by ``_place_table``."""
     placed: _Places = table[_offsets(values, int(distinct[0]), int(distinct[-1]))]
     return placed
 
@@ -192,7 +192,7 @@ def _bitmap_places(
     values: NDArray[np.int64],
     built: tuple[NDArray[np.uint64], NDArray[np.int64]],
 ) -> _Places:
-    """Places by the bitmap of ``distinct`` (:func:`_bitmap`): two lookups and two popcounts.
+    """Places by the bitmap of ``distinct`` (``_bitmap``): two lookups and two popcounts.
 
     The word holding a value's bit, shifted so that the bit is its top one, holds the
     distinct values up to the value's (their popcount: ``at + found``); shifted once more,
@@ -238,7 +238,7 @@ def _bucket_index(distinct: NDArray[np.float64]) -> tuple[float, float, NDArray[
     """``(low, scale, first)``: one bucket for each of the sorted ``distinct`` floats.
 
     ``first[b]`` counts the distinct values in the buckets before ``b``. None when that
-    needs more than :data:`DENSE_LIMIT` buckets or the values are not finite.
+    needs more than ``DENSE_LIMIT`` buckets or the values are not finite.
     """
     if len(distinct) < _PAIR or not np.isfinite(distinct[[0, -1]]).all():
         return None
@@ -303,13 +303,13 @@ def _packed_order(keys: NDArray[np.uint64]) -> NDArray[np.uint64] | None:
 
 
 def _rows(packed: NDArray[np.uint64], n: int) -> NDArray[np.intp]:
-    """The row numbers carried in the low bits of :func:`_packed_order`'s keys."""
+    """The row numbers carried in the low bits of ``_packed_order``'s keys."""
     bits = np.uint64(max(int(n - 1).bit_length(), 1))
     return (packed & ((np.uint64(1) << bits) - np.uint64(1))).astype(np.intp)
 
 
 class Placer:
-    """A population's distinct values, ready to place other values among (:meth:`places`).
+    """A population's distinct values, ready to place other values among (``places``).
 
     The lookup a call needs (a table of places, a bitmap or a bucket index) is built on
     its first use and kept, so that placing several tables builds it once. It is no state:
@@ -529,7 +529,7 @@ class Placed:
 def population_placed(values: NDArray[Any]) -> tuple[_Distribution, Placed]:
     """The population's distribution and each of its values' place in it, in one pass.
 
-    As :func:`population_places`, the places kept as :class:`Placed`.
+    As ``population_places``, the places kept as ``Placed``.
 
     Examples:
         >>> import numpy as np
@@ -564,7 +564,7 @@ def population_places(values: NDArray[Any]) -> tuple[_Distribution, _Places]:
 
     Returns:
         ``((distinct, below), places)``: the sorted distinct values, the count of values
-        below each (one longer), and intp places equal to :func:`places` of the same values.
+        below each (one longer), and intp places equal to ``places`` of the same values.
 
     Examples:
         >>> import numpy as np
@@ -584,7 +584,7 @@ def distribution_and_ranks(values: NDArray[Any]) -> tuple[_Distribution, NDArray
 
     Returns:
         ``((distinct, below), ranks)``: the sorted distinct values, the count of values
-        below each (one longer), and float64 mid-ranks equal to :func:`mid_ranks` of the
+        below each (one longer), and float64 mid-ranks equal to ``mid_ranks`` of the
         same values.
 
     Examples:

@@ -37,7 +37,7 @@ _MAX_BINS: Final = 100
 """More bins than this is a mistake (percentiles are the finest useful scores)."""
 
 _PARTS: Final = ("recency", "frequency", "monetary")
-"""The three scores, in the columns of :meth:`RFMScore.scores`."""
+"""The three scores, in the columns of [`RFMScore.scores`][aftersales_crm.segmentation.RFMScore.scores]."""
 
 
 class RFMScore(BasePolicy):
@@ -48,19 +48,19 @@ class RFMScore(BasePolicy):
     visit days) and monetary value (``spend_fen``). A score is 1 plus the number of edges
     the customer's value is strictly above (recency counted in reverse), so equal values
     share a score whatever the row order, and heavily tied features (frequency) leave some
-    scores unused rather than splitting equal customers. :meth:`scores` gives the three
+    scores unused rather than splitting equal customers. [`scores`][aftersales_crm.segmentation.RFMScore.scores] gives the three
     scores; customers without a visit have no recency and score 0 on all three.
-    :meth:`score` gives one number per customer as :class:`~aftersales_crm.policies.Scores`
+    [`score`][aftersales_crm.segmentation.RFMScore.score] gives one number per customer as [`Scores`][aftersales_crm.policies.Scores]
     (the total R + F + M, or one of the three), NaN without a visit.
 
     The label is the segment of the recency and frequency scores in the grid of
-    :attr:`SEGMENTS` / :attr:`GRID`, a convention popular in open-source RFM analyses
-    rather than a standard; monetary value is left to :meth:`scores`. With ``bins`` other
+    [`SEGMENTS`][aftersales_crm.segmentation.RFMScore.SEGMENTS] / [`GRID`][aftersales_crm.segmentation.RFMScore.GRID], a convention popular in open-source RFM analyses
+    rather than a standard; monetary value is left to [`scores`][aftersales_crm.segmentation.RFMScore.scores]. With ``bins`` other
     than 5, a score s is placed in the grid at ``ceil(5 s / bins)`` (the quintile where its
     bin ends). Customers without a visit get ``-1``.
 
     Attributes:
-        bins: scores run from 1 to ``bins`` (default 5, quintiles; :attr:`DEFAULT_BINS`).
+        bins: scores run from 1 to ``bins`` (default 5, quintiles; [`DEFAULT_BINS`][aftersales_crm.segmentation.RFMScore.DEFAULT_BINS]).
         recency_edges_: fitted: the edges of the recency score, on minus ``recency_days``.
         frequency_edges_: fitted: the edges of the frequency score.
         monetary_edges_: fitted: the edges of the monetary score, in fen.
@@ -111,7 +111,7 @@ class RFMScore(BasePolicy):
         (4, 2, 2, 1, 1),  # R=4: promising, potential loyalists, loyal
         (3, 2, 2, 0, 0),  # R=5: new customers, potential loyalists, champions
     )
-    """The segment (index into :attr:`SEGMENTS`) of each recency score (rows) and
+    """The segment (index into [`SEGMENTS`][aftersales_crm.segmentation.RFMScore.SEGMENTS]) of each recency score (rows) and
     frequency score (columns), both 1–5."""
 
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
@@ -158,7 +158,7 @@ class RFMScore(BasePolicy):
             visit, and for everyone when the policy was fitted on customers without visits.
 
         Raises:
-            NotFittedError: before :meth:`fit`.
+            NotFittedError: before [`fit`][aftersales_crm.policies.BasePolicy.fit].
 
         Examples:
             >>> from datetime import date
@@ -179,7 +179,7 @@ class RFMScore(BasePolicy):
         return out
 
     def score(self, features: FeatureTable, part: str = "total") -> Scores:
-        """One RFM number per row, as :class:`~aftersales_crm.policies.Scores`.
+        """One RFM number per row, as [`Scores`][aftersales_crm.policies.Scores].
 
         Args:
             features: the customers (the fit population or any other).
@@ -193,7 +193,7 @@ class RFMScore(BasePolicy):
             policy was fitted on customers without visits.
 
         Raises:
-            NotFittedError: before :meth:`fit`.
+            NotFittedError: before [`fit`][aftersales_crm.policies.BasePolicy.fit].
             InvalidValue: ``part`` is not one of the four.
 
         Examples:
@@ -220,10 +220,10 @@ class RFMScore(BasePolicy):
             features: the customers (the fit population or any other).
 
         Returns:
-            Labels aligned with the rows of ``features``, named by :attr:`SEGMENTS`.
+            Labels aligned with the rows of ``features``, named by [`SEGMENTS`][aftersales_crm.segmentation.RFMScore.SEGMENTS].
 
         Raises:
-            NotFittedError: before :meth:`fit`.
+            NotFittedError: before [`fit`][aftersales_crm.policies.BasePolicy.fit].
             InvalidValue: ``bins`` is invalid or a feature is missing.
 
         Examples:

@@ -30,9 +30,9 @@ class ThresholdTiers(BasePolicy):
 
     Attributes:
         value: the feature compared with the thresholds, a numeric column (default
-            ``"spend_window_fen"``, spend in the trailing 12 months; :attr:`DEFAULT_VALUE`).
+            ``"spend_window_fen"``, spend in the trailing 12 months; [`DEFAULT_VALUE`][aftersales_crm.segmentation.ThresholdTiers.DEFAULT_VALUE]).
         thresholds: the lowest value of each level, strictly decreasing, one per name
-            (default ¥10,000 / ¥5,000 / ¥2,000 / ¥0 in fen, :attr:`DEFAULT_THRESHOLDS`).
+            (default ¥10,000 / ¥5,000 / ¥2,000 / ¥0 in fen, [`DEFAULT_THRESHOLDS`][aftersales_crm.segmentation.ThresholdTiers.DEFAULT_THRESHOLDS]).
         names: the levels, highest first (default diamond, platinum, gold, silver; the
             Chinese names 钻石 / 白金 / 黄金 / 白银 come with the known level names).
 
@@ -124,9 +124,9 @@ class QuantileTiers(BasePolicy):
 
     Attributes:
         value: the feature, a numeric column (default ``"spend_window_fen"``, spend in the
-            trailing 12 months; :attr:`DEFAULT_VALUE`).
+            trailing 12 months; [`DEFAULT_VALUE`][aftersales_crm.segmentation.QuantileTiers.DEFAULT_VALUE]).
         quantiles: the quantile each level but the last must be above, strictly decreasing
-            in [0, 1] (default 0.95 / 0.80 / 0.50, :attr:`DEFAULT_QUANTILES`).
+            in [0, 1] (default 0.95 / 0.80 / 0.50, [`DEFAULT_QUANTILES`][aftersales_crm.segmentation.QuantileTiers.DEFAULT_QUANTILES]).
         names: the levels, highest first, one more than the quantiles (default diamond,
             platinum, gold, silver).
         cutoffs_: fitted: the population's value at each quantile (numpy's linear
@@ -200,7 +200,7 @@ class QuantileTiers(BasePolicy):
             Labels aligned with the rows of ``features``.
 
         Raises:
-            NotFittedError: before :meth:`fit`.
+            NotFittedError: before [`fit`][aftersales_crm.policies.BasePolicy.fit].
             InvalidValue: a parameter is invalid or the value column is missing.
 
         Examples:

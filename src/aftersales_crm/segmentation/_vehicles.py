@@ -33,7 +33,7 @@ _COURSE: Final = Material.CSI_COURSE
 _READINGS: Final = list(MileageMethod).index(MileageMethod.READINGS)
 
 _LONG_IDLE: Final = 2
-"""The code of "long idle" among :attr:`UsageHabit.NAMES`."""
+"""The code of "long idle" among [`UsageHabit.NAMES`][aftersales_crm.segmentation.UsageHabit.NAMES]."""
 
 
 @attrs.frozen(repr=False)
@@ -47,7 +47,7 @@ class VehicleAgeReport(Displayed):
         customer_shares: each band's share of the customers with a band (NaN without any).
         unplaced: customers without a band (no owned vehicle with a purchase date).
         traits: per band, the course's traits of its customers
-            (:attr:`VehicleAgeBand.TRAITS`), for the default bands; empty otherwise.
+            ([`VehicleAgeBand.TRAITS`][aftersales_crm.segmentation.VehicleAgeBand.TRAITS]), for the default bands; empty otherwise.
 
     Examples:
         >>> report = VehicleAgeReport(
@@ -154,8 +154,8 @@ class VehicleAgeBand(BasePolicy):
     "5+ years". Customers who own no vehicle with a purchase date on ``as_of`` get ``-1``.
 
     The bands are the CSI course's (slide 客户分类–车龄分类: "1-2年的客户", "3-4年的客户",
-    "5年以上的客户", :attr:`MATERIAL_BANDS`), and so are the traits of each band's customers
-    (:attr:`TRAITS`), which :meth:`report` shows beside the counts. Reading the bands as
+    "5年以上的客户", [`MATERIAL_BANDS`][aftersales_crm.segmentation.VehicleAgeBand.MATERIAL_BANDS]), and so are the traits of each band's customers
+    ([`TRAITS`][aftersales_crm.segmentation.VehicleAgeBand.TRAITS]), which [`report`][aftersales_crm.segmentation.VehicleAgeBand.report] shows beside the counts. Reading the bands as
     completed years, and putting a vehicle in its first year (0 completed years, which the
     course leaves out) in the first band, is the library's reading: the traits the course
     gives that band (frequent visits, reliance on the dealer) are those of a new car under
@@ -164,7 +164,7 @@ class VehicleAgeBand(BasePolicy):
 
     Attributes:
         edges: the first completed year of each band but the first, strictly increasing
-            whole years (default 3 and 5, :attr:`DEFAULT_EDGES`).
+            whole years (default 3 and 5, [`DEFAULT_EDGES`][aftersales_crm.segmentation.VehicleAgeBand.DEFAULT_EDGES]).
 
     Examples:
         >>> from datetime import date
@@ -264,10 +264,10 @@ class VehicleAgeBand(BasePolicy):
             features: the customers, with their vehicle features.
 
         Returns:
-            A :class:`VehicleAgeReport`; its ``traits`` are filled for the default edges only.
+            A [`VehicleAgeReport`][aftersales_crm.segmentation.VehicleAgeReport]; its ``traits`` are filled for the default edges only.
 
         Raises:
-            InvalidValue: as :meth:`assign`.
+            InvalidValue: as [`assign`][aftersales_crm.segmentation.VehicleAgeBand.assign].
 
         Examples:
             >>> from datetime import date
@@ -320,7 +320,7 @@ def _band_names(edges: list[int]) -> tuple[list[str], list[str]]:
 class BodyTypeDimension(BasePolicy):
     """The body type of the customer's most recently bought vehicle (sedan, SUV, MPV, …).
 
-    The vehicle is chosen as in :class:`VehicleAgeBand` (fewest completed years since
+    The vehicle is chosen as in [`VehicleAgeBand`][aftersales_crm.segmentation.VehicleAgeBand] (fewest completed years since
     purchase among those owned on ``as_of``, then VIN). Customers who own no vehicle on
     ``as_of``, or whose vehicle has no recorded body type, get ``-1``.
 
@@ -370,7 +370,7 @@ class UsageHabit(BasePolicy):
     """Usage habit: frequent, occasional or long-idle users (频繁使用者 / 偶尔使用者 / 长期闲置者).
 
     《汽车售后客户关系管理》 segments customers by usage habit into "频繁使用者、偶尔使用者、
-    长期闲置者" (frequent users, occasional users, long-idle users, :attr:`MATERIAL_NAMES`);
+    长期闲置者" (frequent users, occasional users, long-idle users, [`MATERIAL_NAMES`][aftersales_crm.segmentation.UsageHabit.MATERIAL_NAMES]);
     the Chinese labels are its words. The material names the habits but not how to tell
     them apart: the measures and thresholds below are the library's choice.
 
@@ -388,15 +388,15 @@ class UsageHabit(BasePolicy):
     idle". Customers without a visit get ``-1``.
 
     Attributes:
-        by: ``"km"`` or ``"visits"`` (default ``"km"``, :attr:`DEFAULT_BY`).
+        by: ``"km"`` or ``"visits"`` (default ``"km"``, [`DEFAULT_BY`][aftersales_crm.segmentation.UsageHabit.DEFAULT_BY]).
         frequent_km_per_year: from this many km a year, frequent use (default 20,000,
-            :attr:`DEFAULT_FREQUENT_KM_PER_YEAR`).
+            [`DEFAULT_FREQUENT_KM_PER_YEAR`][aftersales_crm.segmentation.UsageHabit.DEFAULT_FREQUENT_KM_PER_YEAR]).
         idle_km_per_year: below this many km a year, long idle (default 5,000,
-            :attr:`DEFAULT_IDLE_KM_PER_YEAR`).
+            [`DEFAULT_IDLE_KM_PER_YEAR`][aftersales_crm.segmentation.UsageHabit.DEFAULT_IDLE_KM_PER_YEAR]).
         frequent_visits_per_year: from this many visits a year, frequent use (default 4,
-            :attr:`DEFAULT_FREQUENT_VISITS_PER_YEAR`).
+            [`DEFAULT_FREQUENT_VISITS_PER_YEAR`][aftersales_crm.segmentation.UsageHabit.DEFAULT_FREQUENT_VISITS_PER_YEAR]).
         idle_visits_per_year: below this many visits a year, long idle (default 1,
-            :attr:`DEFAULT_IDLE_VISITS_PER_YEAR`).
+            [`DEFAULT_IDLE_VISITS_PER_YEAR`][aftersales_crm.segmentation.UsageHabit.DEFAULT_IDLE_VISITS_PER_YEAR]).
 
     Examples:
         >>> from datetime import date

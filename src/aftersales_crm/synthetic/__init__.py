@@ -2,20 +2,20 @@
 
 One generative model, two outputs:
 
-* :func:`tables` draws the whole customer base straight into
-  :class:`~aftersales_crm.tables.Tables` (dealers, customers, vehicles, ownerships, repair
+* [`tables`][aftersales_crm.synthetic.tables] draws the whole customer base straight into
+  [`Tables`][aftersales_crm.tables.Tables] (dealers, customers, vehicles, ownerships, repair
   orders and their lines, club activity attendances, and the owners' club: a chapter per
   full-function dealer and its members applying, joining, moving, lapsing and coming
   back). It builds no record, so a million
-  customers and ten million repair-order lines take seconds. :func:`columns` gives the
+  customers and ten million repair-order lines take seconds. [`columns`][aftersales_crm.synthetic.columns] gives the
   same tables together with the hidden truths of the model (each vehicle's km/day, each
   customer's home dealer).
-* :func:`book` turns the tables of a small base into records
-  (:meth:`~aftersales_crm.tables.Tables.to_records`), with consents and hobbies, adds the
+* [`book`][aftersales_crm.synthetic.book] turns the tables of a small base into records
+  ([`to_records`][aftersales_crm.tables.Tables.to_records]), with consents and hobbies, adds the
   facts that only records carry (3-day and 7-day follow-up calls, complaints and their
   updates, referrals, points entries, survey answers) and returns a validated
-  :class:`~aftersales_crm.records.Book`. The survey answers follow known dealer and
-  advisor effects and key drivers, which :func:`survey_effects` gives, so that what the
+  [`Book`][aftersales_crm.records.Book]. The survey answers follow known dealer and
+  advisor effects and key drivers, which [`survey_effects`][aftersales_crm.synthetic.survey_effects] gives, so that what the
   satisfaction analytics find can be checked against the truth.
 
 The model follows the rhythms of after-sales service: a first maintenance 3–6 months after
@@ -27,7 +27,7 @@ national ID check digits (GB 11643), phone numbers and plates.
 
 Nothing here reads the clock or writes anything. The same ``seed`` gives the same data on
 any machine with the same numpy version (numpy guarantees the bit stream of
-:class:`numpy.random.Generator`, not every distribution across its own versions).
+``numpy.random.Generator``, not every distribution across its own versions).
 
 Examples:
     >>> from aftersales_crm import synthetic

@@ -1,6 +1,6 @@
 """The club activities customers attended: the ``activities`` table, drawn as columns.
 
-Attendance is the generator's choice, documented next to its numbers in :mod:`._world`:
+Attendance is the generator's choice, documented next to its numbers in ``._world``:
 each customer has a propensity to attend, drawn from a gamma distribution with mean 1 and
 a small shape, so that most customers never come and a few come often; a customer who
 visits the workshop more in the activity window is invited and comes more often. A

@@ -30,31 +30,30 @@ def book(
     as_of: date | str = w.DEFAULT_AS_OF,
     n_dealers: int | None = None,
 ) -> Book:
-    """Draw a realistic synthetic dealer network as a validated :class:`Book`.
+    """Draw a realistic synthetic dealer network as a validated [`Book`][aftersales_crm.records.Book].
 
     The dealers, club chapters, customers, vehicles, ownerships, repair orders, club
-    activity attendances and club members' facts are the records of :func:`tables` with
-    the same arguments (:meth:`Tables.to_records
-    <aftersales_crm.tables.Tables.to_records>`), with each customer's consents and hobbies
+    activity attendances and club members' facts are the records of [`tables`][aftersales_crm.synthetic.tables] with
+    the same arguments ([`Tables.to_records`][aftersales_crm.tables.Tables.to_records]), with each customer's consents and hobbies
     drawn. The Book adds 3-day and 7-day follow-up calls after deliveries, complaints with
     their updates, referrals, the points entries of the club's members and the answers
     to the China CSI survey (and, from a few customers, to SERVQUAL) after some
     deliveries, drawn with the known dealer and advisor effects and key drivers of
-    :func:`survey_effects` (same ``seed``), and the SERVQUAL expectations each dealer's
+    [`survey_effects`][aftersales_crm.synthetic.survey_effects] (same ``seed``), and the SERVQUAL expectations each dealer's
     manager and one or two advisors believe customers hold.
 
     Args:
         n_customers: how many customers; meant for thousands, not millions (use
-            :func:`tables` for scale).
+            [`tables`][aftersales_crm.synthetic.tables] for scale).
         seed: the seed of the random generator; the same seed gives an equal Book.
         as_of: the day the history ends (a date, not a datetime, or ISO text).
-        n_dealers: how many dealers, as :func:`tables` takes it (at least 2 by default).
+        n_dealers: how many dealers, as [`tables`][aftersales_crm.synthetic.tables] takes it (at least 2 by default).
 
     Returns:
         The Book.
 
     Raises:
-        InvalidValue: as :func:`tables` does.
+        InvalidValue: as [`tables`][aftersales_crm.synthetic.tables] does.
 
     Examples:
         >>> b = book(n_customers=30, seed=5)

@@ -1,6 +1,6 @@
 """What a Book's customers carry beyond the tables' draw: consents and hobbies.
 
-:func:`~aftersales_crm.synthetic.tables` leaves the consents table empty and hobbies
+[`tables`][aftersales_crm.synthetic.tables] leaves the consents table empty and hobbies
 ``()``: drawing them takes a few random numbers per customer, one customer at a time,
 which is right for a Book of thousands and wrong for a base of millions.
 """
@@ -24,9 +24,9 @@ _CHANNELS = [member.value for member in _SCHEMA.column("channel").enum or ()]
 def with_consents_and_hobbies(drawn: Tables, rng: np.random.Generator, as_of: date) -> Tables:
     """``drawn`` with each customer's consents and hobbies, drawn customer by customer.
 
-    Every customer records the consents of :data:`~_world.CONSENT_SHARES` on the day of
+    Every customer records the consents of ``CONSENT_SHARES`` on the day of
     their first purchase (10:00 UTC); a few withdraw marketing by SMS some days later, if
-    that day is not after ``as_of``. Hobbies are up to two of :data:`~_world.HOBBIES`.
+    that day is not after ``as_of``. Hobbies are up to two of ``HOBBIES``.
     """
     since: dict[int, date] = {}
     ownerships = drawn.ownerships

@@ -1,8 +1,8 @@
 """The draws: dealers, customers, vehicles, ownerships, repair orders and their lines.
 
 Each draw returns the columns of its table in the schema of
-:data:`~aftersales_crm.tables.SCHEMAS` (names, order and dtypes), ready to become a
-:class:`~aftersales_crm.tables.Table`, plus the hidden variables of the model that later
+[`SCHEMAS`][aftersales_crm.tables.SCHEMAS] (names, order and dtypes), ready to become a
+[`Table`][aftersales_crm.tables.Table], plus the hidden variables of the model that later
 draws read and no table carries (a customer's home dealer, a vehicle's km/day).
 
 The order of the random draws is part of the output: the same seed must give the same
@@ -44,7 +44,7 @@ BRAND_OF_MODEL: Final = tuple(BRANDS.index(w.MODEL_BRANDS[m[0]]) for m in w.MODE
 
 
 class Dealers(NamedTuple):
-    """The dealers table and each dealer's row in :data:`~_world.CITIES`."""
+    """The dealers table and each dealer's row in ``CITIES``."""
 
     columns: Columns
     city: NDArray[np.int64]
@@ -159,9 +159,9 @@ def draw_preferences(rng: np.random.Generator, customers: Customers) -> Customer
     """``customers`` with their own preferences drawn from ``rng``, a stream of their own.
 
     A share of the individual owners celebrates the lunar birthday
-    (:data:`~_world.LUNAR_BIRTHDAY_SHARE`) and a share of all customers names a preferred
-    channel (:data:`~_world.PREFERRED_CHANNEL_SHARE`, the channels weighted by
-    :data:`~_world.PREFERRED_CHANNELS`). Both shares are the library's choice. The stream
+    (``LUNAR_BIRTHDAY_SHARE``) and a share of all customers names a preferred
+    channel (``PREFERRED_CHANNEL_SHARE``, the channels weighted by
+    ``PREFERRED_CHANNELS``). Both shares are the library's choice. The stream
     is apart from the main one, so every other column of a seed stays as it was.
     """
     columns = customers.columns
@@ -379,7 +379,7 @@ def draw_lines(
 
     The head is the first maintenance, a routine service or, on a comeback, the repeated
     repair. ``propensity`` is the spend propensity of each order's customer: it scales the
-    amounts of the lines of :data:`~_world.PROPENSITY_PAYS`.
+    amounts of the lines of ``PROPENSITY_PAYS``.
     """
     m = len(visit)
     extra = np.minimum(rng.poisson(w.EXTRA_LINES_MEAN, m), w.MAX_LINES - 1)
@@ -422,7 +422,7 @@ def draw_lines(
 def draw_parts_replaced(
     rng: np.random.Generator, kind: NDArray[np.int8], parts_fen: NDArray[np.int64]
 ) -> NDArray[np.object_]:
-    """The parts each line replaced: a set of :data:`~_world.PARTS_REPLACED` for its kind.
+    """The parts each line replaced: a set of ``PARTS_REPLACED`` for its kind.
 
     A line without a parts amount replaces nothing. One draw per line, on the caller's
     stream, whatever its kind.

@@ -2,8 +2,8 @@
 
 They are drawn one record at a time from the repair orders and customers of the tables,
 after the consents, from the Book's own random stream. The club's activities, chapters
-and members are not among them: the tables draw those (:mod:`._activities`,
-:mod:`._members`), and the Book takes them from there.
+and members are not among them: the tables draw those (``._activities``,
+``._members``), and the Book takes them from there.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from aftersales_crm.values import FOLLOW_UP_DAYS
 def follow_up_calls(
     orders: list[RepairOrder], rng: np.random.Generator, as_of: date
 ) -> list[Record]:
-    """The 3-day and 7-day calls after each delivery (:data:`FOLLOW_UP_DAYS`), where made."""
+    """The 3-day and 7-day calls after each delivery ([`FOLLOW_UP_DAYS`][aftersales_crm.values.FOLLOW_UP_DAYS]), where made."""
     out: list[Record] = []
     for order in orders:
         if order.closed_at is None:

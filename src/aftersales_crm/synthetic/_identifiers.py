@@ -1,7 +1,7 @@
 """Identifiers drawn a column at a time: row ids, VINs, national IDs, advisor ids.
 
 Every identifier is valid: VIN check digits follow ISO 3779 and national ID check
-characters GB 11643, computed over the whole column by :mod:`aftersales_crm.values`.
+characters GB 11643, computed over the whole column by [`aftersales_crm.values`][aftersales_crm.values].
 Nothing here builds a Python object per row except where a text column of the tables
 needs one.
 """
@@ -119,7 +119,7 @@ def national_ids(
 def advisors(dealer: NDArray[np.int64], n_dealers: int) -> NDArray[np.object_]:
     """The service advisor of each order: ``SA``, the dealer's row in four digits, a desk.
 
-    The desk is the order's row modulo :data:`ADVISORS_PER_DEALER`, so each dealer's
+    The desk is the order's row modulo ``ADVISORS_PER_DEALER``, so each dealer's
     advisors share its orders in turn. Orders of one dealer and desk share one text object.
 
     Args:

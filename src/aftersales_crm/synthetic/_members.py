@@ -4,10 +4,10 @@ Every dealer with the full after-sales function fronts one chapter, as the enrol
 of the training material counts them. Individual owners served by such a dealer apply to
 its chapter some time after their first purchase (never before the club opened); most
 join, a few applications are withdrawn; some members move once to another chapter, some
-lapse and a quarter of those come back. Every number is in :mod:`._world`.
+lapse and a quarter of those come back. Every number is in ``._world``.
 
 Each member has at most one fact of each kind, on distinct days in business hours, Beijing
-time, so that every life is one the rules of :mod:`aftersales_crm.membership` allow.
+time, so that every life is one the rules of [`aftersales_crm.membership`][aftersales_crm.membership] allow.
 The draw reads its own random stream, so the other tables of a seed are the same with or
 without it.
 """

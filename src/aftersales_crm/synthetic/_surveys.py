@@ -2,7 +2,7 @@
 
 Each delivered repair order's customer answers with probability ``SURVEY_SHARE`` a few days
 later, from the Book's survey stream. The answers follow a small latent model whose effects
-are known (:func:`survey_effects`), so that tests and docs can check what the satisfaction
+are known ([`survey_effects`][aftersales_crm.synthetic.survey_effects]), so that tests and docs can check what the satisfaction
 analytics find:
 
 * the respondent's level on 1–10 lies around ``SURVEY_MEAN``;
@@ -13,13 +13,13 @@ analytics find:
 * the recommend score (0–10) is the factors weighted by ``SURVEY_DRIVERS``, the true key
   drivers, plus noise.
 
-A few customers answer SERVQUAL too (:func:`servqual_responses`): an expectation and a
+A few customers answer SERVQUAL too (``servqual_responses``): an expectation and a
 perception per item on 1–7, the perception below the expectation by each dimension's
 shortfall, moved by the dealer's SERVQUAL effect, and most give 100 importance points.
 
 Each dealer's service manager and one or two of its service advisors answer SERVQUAL's
 expectation items once, as they believe customers expect them (gap 1 of the gap model,
-:func:`staff_survey_responses`): a little below what customers state, on purpose.
+``staff_survey_responses``): a little below what customers state, on purpose.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ class SurveyEffects:
     """The known effects behind the synthetic survey answers: what the analytics should find.
 
     Attributes:
-        instrument: the instrument answered (:data:`~aftersales_crm.satisfaction.CSI_CHINA_2015`).
+        instrument: the instrument answered ([`CSI_CHINA_2015`][aftersales_crm.satisfaction.CSI_CHINA_2015]).
         drivers: each factor's weight in the recommend score (summing to 1): the true key
             drivers, in the instrument's factor order.
         dealers: the dealers' ids, ``D0000`` onwards.
@@ -118,7 +118,7 @@ class SurveyEffects:
 def survey_effects(n_dealers: int = w.MIN_DEALERS, *, seed: int = 0) -> SurveyEffects:
     """The dealer and advisor effects and the key drivers of the synthetic survey answers.
 
-    The same as :func:`~aftersales_crm.synthetic.book` uses with the same ``seed`` for a
+    The same as [`book`][aftersales_crm.synthetic.book] uses with the same ``seed`` for a
     network of ``n_dealers`` dealers; a dealer's effects do not depend on how many dealers
     there are.
 

@@ -1,4 +1,4 @@
-"""The assembly: the draws, in their fixed order, into checked :class:`Tables`."""
+"""The assembly: the draws, in their fixed order, into checked [`Tables`][aftersales_crm.tables.Tables]."""
 
 from __future__ import annotations
 
@@ -33,9 +33,9 @@ __all__ = ["SyntheticColumns", "columns", "tables"]
 
 @attrs.frozen(eq=False)
 class SyntheticColumns:
-    """A drawn synthetic base: its :class:`Tables` and the model's truths no table carries.
+    """A drawn synthetic base: its [`Tables`][aftersales_crm.tables.Tables] and the model's truths no table carries.
 
-    The tables are the data (:meth:`tables`); the truths are the hidden variables the
+    The tables are the data ([`tables`][aftersales_crm.synthetic.SyntheticColumns.tables]); the truths are the hidden variables the
     draws used, for checking an estimator against what generated the data: each vehicle's
     true kilometres per day and each customer's home dealer.
 
@@ -75,7 +75,7 @@ class SyntheticColumns:
         return self.drawn.currency
 
     def tables(self) -> Tables:
-        """The drawn tables (no copy; :func:`tables` with the same arguments gives equal ones).
+        """The drawn tables (no copy; [`tables`][aftersales_crm.synthetic.SyntheticColumns.tables] with the same arguments gives equal ones).
 
         Examples:
             >>> t = columns(n_customers=50, seed=1).tables()
@@ -95,13 +95,13 @@ def columns(
 ) -> SyntheticColumns:
     """Draw a synthetic customer base: its tables and the model's hidden truths.
 
-    Use :func:`tables` for the tables alone. The arguments are those of :func:`tables`.
+    Use [`tables`][aftersales_crm.synthetic.tables] for the tables alone. The arguments are those of [`tables`][aftersales_crm.synthetic.tables].
 
     Returns:
         The drawn tables with each vehicle's true km/day and each customer's home dealer.
 
     Raises:
-        InvalidValue: as :func:`tables` does.
+        InvalidValue: as [`tables`][aftersales_crm.synthetic.tables] does.
 
     Examples:
         >>> cols = columns(n_customers=100, seed=1)
@@ -191,7 +191,7 @@ def tables(
     function, and individual owners applying to their dealer's chapter after their first
     purchase, most joining, some moving to another chapter, lapsing and coming back, so
     that about 55% of the owners are members or applicants at the end. Consents
-    and hobbies are drawn only by :func:`book`; here the consents table is empty and every
+    and hobbies are drawn only by ``book``; here the consents table is empty and every
     customer's hobbies are ``()``.
 
     Args:

@@ -126,7 +126,7 @@ MODELS: Final = (
     ("Teramont", BodyType.SUV, FuelType.DIESEL, 0.05),
     ("Scirocco", BodyType.SPORTS, FuelType.PETROL, 0.03),
 )
-#: The brand (车辆品牌) of each model of :data:`MODELS`, as Chinese dealers record it: the
+#: The brand (车辆品牌) of each model of ``MODELS``, as Chinese dealers record it: the
 #: joint venture that makes it, or the importer. Read from the model, so brands draw no
 #: random number.
 MODEL_BRANDS: Final[Mapping[str, str]] = MappingProxyType(
@@ -241,14 +241,14 @@ PROPENSITY_PAYS: Final = (PayType.CUSTOMER, PayType.INSURANCE)
 #: facts only a Book carries, the spend propensities and the parts replaced (so that every
 #: other draw of a seed is the same with or without them).
 BOOK_STREAM, SPEND_STREAM, PARTS_STREAM = 1, 2, 3
-#: The random stream of the club activities (:mod:`._activities`), apart from the others
+#: The random stream of the club activities (``._activities``), apart from the others
 #: for the same reason.
 ACTIVITY_STREAM = 4
 
 # ------------------------------------------------------------------ facts only a Book carries
 
 #: Share of deliveries whose follow-up call was made, per call; the days after delivery
-#: are the care rule :data:`~aftersales_crm.values.FOLLOW_UP_DAYS`.
+#: are the care rule [`FOLLOW_UP_DAYS`][aftersales_crm.values.FOLLOW_UP_DAYS].
 FOLLOW_UP_REACH: Final[Mapping[ContactPurpose, float]] = MappingProxyType(
     {ContactPurpose.FOLLOW_UP_3D: 0.85, ContactPurpose.FOLLOW_UP_7D: 0.5}
 )
@@ -263,7 +263,7 @@ CALL_OUTCOME_WEIGHTS: Final[Mapping[ContactOutcome, int]] = MappingProxyType(
         **{outcome: 1 for outcome in ContactOutcome if outcome.is_hard_to_reach},
     }
 )
-#: The outcomes of :data:`CALL_OUTCOME_WEIGHTS`, each repeated by its weight.
+#: The outcomes of ``CALL_OUTCOME_WEIGHTS``, each repeated by its weight.
 CALL_OUTCOMES: Final = tuple(
     outcome.value for outcome, weight in CALL_OUTCOME_WEIGHTS.items() for _ in range(weight)
 )
@@ -315,7 +315,7 @@ ACTIVITY_BASE, ACTIVITY_PER_VISIT = 0.15, 0.2
 
 # ------------------------------------------------------------------ the owners' club
 
-#: The random stream of the owners' club (:mod:`._members`), apart from the others so that
+#: The random stream of the owners' club (``._members``), apart from the others so that
 #: the other tables of a seed are the same with or without it.
 CLUB_STREAM = 5
 #: The club opened this many days before ``as_of``: nobody applies earlier.
@@ -337,7 +337,7 @@ WITHDRAW_SHARE, WITHDRAW_DAYS = 0.5, (15, 61)
 TRANSFER_SHARE, TRANSFER_DAYS = 0.03, (30, 1_500)
 #: Share of members who lapse, and the days after their last step (join or transfer).
 LAPSE_SHARE, LAPSE_DAYS = 0.12, (60, 1_500)
-#: Why members lapse (:class:`~aftersales_crm.records.LapseReason` values) and how often.
+#: Why members lapse ([`LapseReason`][aftersales_crm.records.LapseReason] values) and how often.
 LAPSE_REASONS: Final[Mapping[str, float]] = MappingProxyType(
     {"lost": 0.6, "left": 0.2, "vehicle_sold": 0.15, "other": 0.05}
 )

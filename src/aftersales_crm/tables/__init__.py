@@ -1,13 +1,13 @@
 """Columnar tables: the whole customer base as numpy columns, checked on the way in.
 
-:class:`Tables` holds one table for each registered fact kind (dealers, chapters, customers,
+[`Tables`][aftersales_crm.tables.Tables] holds one table for each registered fact kind (dealers, chapters, customers,
 consent changes, vehicles, ownerships, repair orders and their lines, contacts, complaints
 and their updates, referrals, club activities, and any kind you register) as read-only
 numpy columns: categoricals as small integer
 codes of their enum, money as int64 minor units with the currency kept once, dates as
 ``datetime64[D]`` and instants as ``datetime64[us]`` in UTC. Build them from a
-:class:`~aftersales_crm.records.Book`, from plain arrays, from pandas or from Arrow;
-every bad row is reported in one :class:`~aftersales_crm.errors.TableValidationError`
+[`Book`][aftersales_crm.records.Book], from plain arrays, from pandas or from Arrow;
+every bad row is reported in one [`TableValidationError`][aftersales_crm.errors.TableValidationError]
 and none is dropped. The way back is lossless: tables → records gives equal records and
 tables → pandas → tables gives equal tables.
 

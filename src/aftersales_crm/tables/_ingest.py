@@ -1,12 +1,12 @@
 """Vectorised ingest: outside columns (ids, enum values, dates) in, checked inside columns out.
 
 Each converter checks a whole column at once and returns the inside array; it appends a
-:class:`RowProblem` for every bad row and drops none. The work per column is done by numpy
+[`RowProblem`][aftersales_crm.errors.RowProblem] for every bad row and drops none. The work per column is done by numpy
 and by C-level passes over the column (``map`` of a compiled regular expression, a set, a
 dict): only the rows that need a message, or a rule without a vectorised form, take a
 Python step of their own. Structural mistakes (an unknown or missing column, columns of
 different lengths, booleans where numbers belong) are problems of the whole column, with
-row ``-1``. Floats in a money column raise :class:`FloatMoneyError` at once.
+row ``-1``. Floats in a money column raise [`FloatMoneyError`][aftersales_crm.errors.FloatMoneyError] at once.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ _NO_DEFAULT: Final = object()
 
 
 def _normal_ids(values: list[str]) -> list[str]:
-    """:func:`normalise_ids`, with a quicker test for the usual column of plain ASCII ids."""
+    """[`normalise_ids`][aftersales_crm.values.normalise_ids], with a quicker test for the usual column of plain ASCII ids."""
     joined = "".join(values)
     if joined.isascii() and not has_white_space(joined):
         return values
@@ -71,7 +71,7 @@ def _normal_ids(values: list[str]) -> list[str]:
 
 
 def _stripped(values: list[str]) -> NDArray[np.bool_]:
-    """Which texts :func:`stripped_name` returns unchanged: no white space at either end."""
+    """Which texts ``stripped_name`` returns unchanged: no white space at either end."""
     if not has_white_space("".join(values)):  # no white space at all
         return np.ones(len(values), dtype=bool)
     stripped = map(str.strip, values)
@@ -192,7 +192,7 @@ class Keys:
 class ArrowText:
     """A reference column of Arrow text, handed over whole so that it is joined in Arrow.
 
-    :func:`~aftersales_crm.tables._interop.from_arrow_tables` wraps the reference columns
+    ``from_arrow_tables`` wraps the reference columns
     it reads; the join (``pyarrow.compute.index_in``) then needs no Python text per row.
     Ids that are not plain ASCII without white space take the numpy path instead, where
     they are normalised.
@@ -215,7 +215,7 @@ class ArrowText:
 def _as_array(values: Any) -> NDArray[Any] | ArrowText | None:
     """A column as a numpy array; ``None`` when it is not a sequence at all.
 
-    An :class:`ArrowText` stays as it is, for the reference column it is.
+    An ``ArrowText`` stays as it is, for the reference column it is.
     """
     if isinstance(values, np.ndarray | ArrowText):
         return values

@@ -1,6 +1,6 @@
 """pandas and Arrow forms of the tables, both ways (needs the ``pandas`` or ``arrow`` extra).
 
-The outside form of :meth:`~aftersales_crm.tables.Tables.to_arrays` in the types each
+The outside form of [`to_arrays`][aftersales_crm.tables.Tables.to_arrays] in the types each
 library is built for:
 
 =============  ==========================================  ==================================
@@ -21,7 +21,7 @@ texts          ``object`` column of tuples                 ``list<string>``
 On the way in, missing values of any flavour (``None``, ``NaN``, ``NaT``, ``pd.NA``, Arrow
 nulls) become the ``None``/``NaT``/``NaN`` the ingest expects and every other value goes to
 the ingest unchanged, so pandas and Arrow input is checked by exactly the rules of
-:meth:`~aftersales_crm.tables.Tables.from_arrays`. Instants must carry a time zone: a naive
+[`from_arrays`][aftersales_crm.tables.Tables.from_arrays]. Instants must carry a time zone: a naive
 datetime column is refused, because pandas users usually hold local time in them. Dates
 arriving as datetimes keep their day; a time of day is reported as a row problem.
 """
@@ -152,7 +152,7 @@ def _to_series(pd: ModuleType, tables: Tables, table: Table, column: Column) -> 
 
 
 def from_frames(frames: Mapping[str, Any]) -> dict[str, dict[str, NDArray[Any]]]:
-    """The outside arrays of pandas DataFrames, for :meth:`Tables.from_arrays`.
+    """The outside arrays of pandas DataFrames, for ``Tables.from_arrays``.
 
     Args:
         frames: table name → ``pandas.DataFrame`` (or ``None`` for an empty table).
@@ -280,7 +280,7 @@ def _to_arrow_array(pa: ModuleType, tables: Tables, table: Table, column: Column
 
 
 def from_arrow_tables(arrow_tables: Mapping[str, Any]) -> dict[str, dict[str, NDArray[Any]]]:
-    """The outside arrays of ``pyarrow.Table`` s, for :meth:`Tables.from_arrays`.
+    """The outside arrays of ``pyarrow.Table`` s, for ``Tables.from_arrays``.
 
     Args:
         arrow_tables: table name → ``pyarrow.Table`` or ``pyarrow.RecordBatch`` (or
@@ -361,7 +361,7 @@ def _from_arrow_data(pa: ModuleType, data: Any, column: Column | None, where: st
     return _object_array(array.to_pylist())
 
 
-#: The most distinct texts and the widest list :func:`_tuples` encodes as one int64 per row.
+#: The most distinct texts and the widest list ``_tuples`` encodes as one int64 per row.
 _SHARED_WORDS: Final = 4_096
 _SHARED_WIDTH: Final = 5
 
@@ -390,7 +390,7 @@ def _tuples(array: Any) -> NDArray[np.object_]:
 
 
 def _shared_tuples(array: Any) -> NDArray[np.object_] | None:
-    """:func:`_tuples` by distinct list, or ``None`` when the lists are not of that kind."""
+    """``_tuples`` by distinct list, or ``None`` when the lists are not of that kind."""
     flat = array.flatten()
     offsets = np.asarray(array.offsets, dtype=np.int64)
     offsets = offsets - offsets[0] if len(offsets) else offsets

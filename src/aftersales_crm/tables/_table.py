@@ -70,21 +70,21 @@ def _same(a: NDArray[Any], b: NDArray[Any]) -> bool:
 
 @attrs.frozen(eq=False, repr=False)
 class Table:
-    """A table of equal-length numpy columns described by a :class:`TableSchema`.
+    """A table of equal-length numpy columns described by a [`TableSchema`][aftersales_crm.tables.TableSchema].
 
     Tables are immutable: every column is a read-only array, a copy of the one given, so
     that changing the caller's array afterwards changes nothing here. Build them through
-    :class:`~aftersales_crm.tables.Tables`, which validates them; the row order is the
+    [`Tables`][aftersales_crm.tables.Tables], which validates them; the row order is the
     caller's and is kept.
 
     Attributes:
         schema: the columns and the record a row becomes.
         columns: the arrays by inside column name.
-        labels: for each :attr:`~ColumnKind.LABEL` column, the distinct texts its codes
+        labels: for each [`LABEL`][aftersales_crm.tables.ColumnKind.LABEL] column, the distinct texts its codes
             point into.
 
     Raises:
-        InvalidType: ``schema`` is not a :class:`~aftersales_crm.records.TableSchema`, or
+        InvalidType: ``schema`` is not a [`TableSchema`][aftersales_crm.tables.TableSchema], or
             ``columns`` or ``labels`` is not a mapping of the kind described.
         InvalidValue: a column is not one-dimensional, the columns are not the schema's,
             or they differ in length (code ``"invalid_argument"``).
@@ -182,7 +182,7 @@ class Table:
         return column
 
     def label_texts(self, name: str) -> NDArray[np.object_]:
-        """A :attr:`~ColumnKind.LABEL` column as an object array of texts (``None`` for none).
+        """A [`LABEL`][aftersales_crm.tables.ColumnKind.LABEL] column as an object array of texts (``None`` for none).
 
         Examples:
             >>> from aftersales_crm import synthetic

@@ -1,6 +1,6 @@
 """Tables: the customer base as columns, built from a Book, arrays, pandas or Arrow.
 
-The tables are those of the registered fact kinds (:func:`~aftersales_crm.records.fact_kinds`):
+The tables are those of the registered fact kinds ([`fact_kinds`][aftersales_crm.records.fact_kinds]):
 each kind's table and its children's tables, in the registry's order.
 """
 
@@ -78,7 +78,7 @@ def _unknown_table(name: str, names: list[str]) -> InvalidValue:
 class Tables:
     """A customer base as columnar tables: the input of every analytic.
 
-    One :class:`Table` of numpy columns for each registered fact kind and for the records
+    One [`Table`][aftersales_crm.tables.Table] of numpy columns for each registered fact kind and for the records
     nested in it: ``dealers``, ``chapters``, ``customers``, ``consents`` (consent changes),
     ``vehicles``, ``ownerships``, ``orders`` (repair orders), ``lines`` (repair-order
     lines), ``contacts``, ``complaints``, ``complaint_updates``, ``referrals``,
@@ -87,16 +87,16 @@ class Tables:
     (``tables.orders``) or by name (``tables["orders"]``); iterating gives the tables in
     building order. Inside, references are row positions named after the table they point
     to (``orders["customer"]``), categoricals are the positions of enum members
-    (``list(ServiceKind)``), money is int64 minor units of :attr:`currency`, dates are
-    ``datetime64[D]`` and instants ``datetime64[us]`` in UTC. Outside (:meth:`from_arrays`,
-    :meth:`to_arrays`, pandas, Arrow), references are ids named like the record field
+    (``list(ServiceKind)``), money is int64 minor units of [`currency`][aftersales_crm.tables.Tables.currency], dates are
+    ``datetime64[D]`` and instants ``datetime64[us]`` in UTC. Outside ([`from_arrays`][aftersales_crm.tables.Tables.from_arrays],
+    [`to_arrays`][aftersales_crm.tables.Tables.to_arrays], pandas, Arrow), references are ids named like the record field
     (``customer_id``), and categoricals are enum values.
 
-    Build them with :meth:`from_book`, :meth:`from_arrays`, :meth:`from_pandas` or
-    :meth:`from_arrow`, or from a plain transaction log with :meth:`from_transactions`;
+    Build them with [`from_book`][aftersales_crm.tables.Tables.from_book], [`from_arrays`][aftersales_crm.tables.Tables.from_arrays], [`from_pandas`][aftersales_crm.tables.Tables.from_pandas] or
+    [`from_arrow`][aftersales_crm.tables.Tables.from_arrow], or from a plain transaction log with [`from_transactions`][aftersales_crm.tables.Tables.from_transactions];
     every problem of every table is reported in one
-    :class:`~aftersales_crm.errors.TableValidationError`. Nothing is dropped. The
-    constructor takes ready :class:`Table` s by name (tables left out are empty) and checks
+    [`TableValidationError`][aftersales_crm.errors.TableValidationError]. Nothing is dropped. The
+    constructor takes ready [`Table`][aftersales_crm.tables.Table] s by name (tables left out are empty) and checks
     only their schemas and references.
 
     Attributes:
@@ -147,7 +147,7 @@ class Tables:
         Raises:
             InvalidValue: an unknown currency or table name, a table under another
                 table's name or with another schema, or a reference past its target.
-            InvalidType: a table is not a :class:`Table`.
+            InvalidType: a table is not a [`Table`][aftersales_crm.tables.Table].
         """
         currency_exponent(currency)  # raises for an unknown code, naming it
         schemas = table_schemas()
@@ -238,8 +238,8 @@ class Tables:
 
         References are ids (``customer_id``, ``vin``, ``order_id``); categoricals are enum
         values (or the positions of members); money is integers in minor units; dates are
-        ``datetime64[D]``, :class:`datetime.date` or ISO text; instants are
-        ``datetime64`` in UTC or aware :class:`datetime.datetime`. Columns with a record
+        ``datetime64[D]``, ``datetime.date`` or ISO text; instants are
+        ``datetime64`` in UTC or aware ``datetime.datetime``. Columns with a record
         default may be left out. Tables left out are empty.
 
         Args:
@@ -253,9 +253,9 @@ class Tables:
         Every column is checked whole (a null mask, one vectorised pass per rule, one hash
         join per reference column); only the rows that need a message take a Python step
         of their own. Ids and references are normalised with
-        :func:`~aftersales_crm.values.normalise_ids`, so ``"C1"`` and ``"C1\u200b"`` are
-        one id. The bounds of :mod:`aftersales_crm.values` hold: amounts from 0 to
-        :data:`~aftersales_crm.values.MAX_MINOR_UNITS`, whole numbers within int64,
+        [`normalise_ids`][aftersales_crm.values.normalise_ids], so ``"C1"`` and ``"C1\u200b"`` are
+        one id. The bounds of [`aftersales_crm.values`][aftersales_crm.values] hold: amounts from 0 to
+        [`MAX_MINOR_UNITS`][aftersales_crm.values.MAX_MINOR_UNITS], whole numbers within int64,
         dates and instants within their documented range, and no booleans where numbers
         belong.
 
@@ -361,7 +361,7 @@ class Tables:
 
         Raises:
             CurrencyMismatchError: when the records use more than one currency.
-            InvalidType: ``book`` is not a :class:`~aftersales_crm.records.Book`.
+            InvalidType: ``book`` is not a [`Book`][aftersales_crm.records.Book].
             InvalidValue: ``currency`` is not a known ISO 4217 code, or a record is a
                 redacted copy (code ``"redacted_record"``).
 
@@ -405,7 +405,7 @@ class Tables:
     def from_pandas(cls, *, currency: str = _DEFAULT_CURRENCY, **frames: Any) -> Tables:
         """Build and check tables from pandas DataFrames (needs the ``pandas`` extra).
 
-        The frames have the outside columns of :meth:`from_arrays`; categoricals may be
+        The frames have the outside columns of [`from_arrays`][aftersales_crm.tables.Tables.from_arrays]; categoricals may be
         pandas ``Categorical``, nullable integers ``Int64``, instants must be tz-aware.
 
         Examples:
@@ -471,7 +471,7 @@ class Tables:
           ``customer``), with the whole amount as its ``parts`` amount and labour 0.
 
         Amounts are exact. Integers are minor units, as in every table (cents for USD, fen
-        for CNY); :class:`~decimal.Decimal` values and decimal text are major units as
+        for CNY); ``Decimal`` values and decimal text are major units as
         printed on the invoice (``"29.33"`` dollars is 2,933 cents), refused when they
         have more decimal places than the currency. Floats are refused. ``at`` holds
         dates (``datetime.date``, ``datetime64[D]``, Arrow ``date32``, ISO text
@@ -585,7 +585,7 @@ class Tables:
     def to_arrays(self) -> dict[str, dict[str, NDArray[Any]]]:
         """Every table in outside form: ids for references, enum values, ``None`` for none.
 
-        :meth:`from_arrays` of the result gives equal tables.
+        [`from_arrays`][aftersales_crm.tables.Tables.from_arrays] of the result gives equal tables.
 
         Examples:
             >>> from aftersales_crm import synthetic
@@ -601,7 +601,7 @@ class Tables:
         """Every table as a pandas DataFrame in outside form (needs the ``pandas`` extra).
 
         Categoricals become pandas ``Categorical`` of the enum values, nullable integers
-        ``Int64``, instants tz-aware UTC. :meth:`from_pandas` of the result gives equal
+        ``Int64``, instants tz-aware UTC. [`from_pandas`][aftersales_crm.tables.Tables.from_pandas] of the result gives equal
         tables.
 
         Examples:

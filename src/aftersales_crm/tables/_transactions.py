@@ -1,9 +1,9 @@
 """A plain transaction log (customer, when, amount) as tables: one repair order per row.
 
 The log's columns are mapped by name onto the outside columns of
-:meth:`~aftersales_crm.tables.Tables.from_arrays`, and the tables are built by the same
-checked path, so every bad value is a :class:`~aftersales_crm.errors.RowProblem` of a
-:class:`~aftersales_crm.errors.TableValidationError`. Problems are reported against the
+[`from_arrays`][aftersales_crm.tables.Tables.from_arrays], and the tables are built by the same
+checked path, so every bad value is a [`RowProblem`][aftersales_crm.errors.RowProblem] of a
+[`TableValidationError`][aftersales_crm.errors.TableValidationError]. Problems are reported against the
 log itself: table ``transactions``, the log's row, the log's column name.
 
 What the library makes of a log, and why:
@@ -14,7 +14,7 @@ What the library makes of a log, and why:
   without one the orders have no vehicle, which every feature handles, rather than a
   made-up VIN;
 - the order id is the mapped ``order`` column, or ``T<row>`` from the row's position;
-- without a ``dealer`` column every order names one placeholder dealer, :data:`LOG_DEALER`;
+- without a ``dealer`` column every order names one placeholder dealer, ``LOG_DEALER``;
 - the line's kind is the mapped ``service_kind`` column or ``parts_sale`` (零件外购, a
   counter sale: it is no workshop service, so it moves no service interval); its pay
   type is the mapped ``pay`` column or ``customer``; the whole amount is the line's
@@ -76,7 +76,7 @@ def from_transactions(
     currency: str,
     time_zone: str | dt.tzinfo,
 ) -> Tables:
-    """Build the tables of a transaction log; see :meth:`Tables.from_transactions`."""
+    """Build the tables of a transaction log; see ``Tables.from_transactions``."""
     currency_exponent(currency)  # raises for an unknown code, naming it
     zone = to_time_zone(time_zone)
     mapped: dict[str, str] = {}
@@ -246,7 +246,7 @@ def _arrow_columns(frame: Any, mapped: Mapping[str, str]) -> dict[str, NDArray[A
 
 
 def _ids(values: NDArray[Any]) -> NDArray[Any]:
-    """Ids in normal form (:func:`~aftersales_crm.values.normalise_id`), integers as their decimal text.
+    """Ids in normal form ([`normalise_id`][aftersales_crm.values.normalise_id]), integers as their decimal text.
 
     CDNOW numbers its customers; spreadsheets pad ids with spaces.
     """

@@ -1,11 +1,11 @@
 """Tools for testing code built on aftersales_crm.
 
-* :func:`check_policy`, :func:`policy_checks` and :func:`parametrize_with_policy_checks`:
+* [`check_policy`][aftersales_crm.testing.check_policy], [`policy_checks`][aftersales_crm.testing.policy_checks] and [`parametrize_with_policy_checks`][aftersales_crm.testing.parametrize_with_policy_checks]:
   the conformance kit that checks a policy (yours or a built-in) against every rule of the
   policy contract, as scikit-learn's ``check_estimator`` does for estimators. The checks
   that apply, and the sample input they run on, come from the declaration of the policy's
-  kind (:func:`aftersales_crm.policies.policy_kind`).
-* :mod:`aftersales_crm.testing.strategies`: hypothesis strategies for every record and for
+  kind ([`aftersales_crm.policies.policy_kind`][aftersales_crm.policies.policy_kind]).
+* [`aftersales_crm.testing.strategies`][aftersales_crm.testing.strategies]: hypothesis strategies for every record and for
   consistent Books (every reference valid).
 
 Needs the ``testing`` extra (hypothesis; pytest for the decorator, imported only when it

@@ -3,9 +3,9 @@
 scikit-learn's ``check_estimator`` and ``parametrize_with_checks``, for policies. The checks
 use only the public protocol (``kind``, ``population_relative``, ``get_params``,
 ``set_params``, the verbs of the policy's kind, and ``clone`` when there is one), so a plain
-class that does not inherit :class:`~aftersales_crm.policies.BasePolicy` is checked the same
+class that does not inherit [`BasePolicy`][aftersales_crm.policies.BasePolicy] is checked the same
 way. Which checks run, on what input and how the policy is called come from the declaration
-of the policy's kind (:func:`~aftersales_crm.policies.policy_kind`): the shared checks apply
+of the policy's kind ([`policy_kind`][aftersales_crm.policies.policy_kind]): the shared checks apply
 to every kind, the ``rows`` checks to kinds that give one result per row and the ``folds``
 checks to kinds that fold facts into state, the ``ledger`` checks to kinds whose results
 are ledger-shaped (points awards: one per source, none after ``as_of``), and the ``scores``
@@ -1201,18 +1201,18 @@ def policy_checks(
     """Every check that applies to ``policy``, as ``(name, check)`` pairs; ``check(policy)``.
 
     Which checks apply comes from the declaration of the policy's kind
-    (:func:`~aftersales_crm.policies.policy_kind`): the shared checks always; the checks
+    ([`policy_kind`][aftersales_crm.policies.policy_kind]): the shared checks always; the checks
     of fitting (``unfitted_raises``, ``fit_returns_fitted_copy``) for population-relative
     policies of a kind with a ``fit`` verb; the ``rows`` family (``output_aligned``,
     ``row_order_invariance``…), the ``folds`` family (``arrival_order``,
     ``repeated_fact``, ``as_of_cutoff``, ``no_facts``) and the ``ledger`` family
     (``conservation``, ``no_entry_after_as_of``) when the kind declares them; ``clone``
-    for policies that have a ``clone`` method. Each check raises an :class:`AssertionError`
+    for policies that have a ``clone`` method. Each check raises an ``AssertionError``
     naming itself and its rule.
 
     Args:
         policy: the policy to check, unfitted; any object, it need not inherit
-            :class:`~aftersales_crm.policies.BasePolicy`.
+            [`BasePolicy`][aftersales_crm.policies.BasePolicy].
         sample: the input the checks run the policy on; by default the sample its kind
             declares (for the built-in kinds, 60 synthetic customers each appearing 2 to 4
             times, 180 rows with ties at every cut-off, computed once).
@@ -1269,7 +1269,7 @@ def check_policy(
 
     Args:
         policy: the policy to check, unfitted; it need not inherit
-            :class:`~aftersales_crm.policies.BasePolicy`.
+            [`BasePolicy`][aftersales_crm.policies.BasePolicy].
         sample: the input to use; by default the sample its kind declares (for the
             built-in kinds, 180 rows of synthetic customers with ties at the cut-offs).
         expected_failed_checks: check name → why it is known to fail; those are skipped.

@@ -1,6 +1,6 @@
-"""How :func:`~aftersales_crm.testing.strategies.books` draws each built-in fact kind.
+"""How [`books`][aftersales_crm.testing.strategies.books] draws each built-in fact kind.
 
-Each function is the ``strategy`` of one built-in :class:`~aftersales_crm.records.FactKind`:
+Each function is the ``strategy`` of one built-in [`FactKind`][aftersales_crm.records.FactKind]:
 given the Book drawn so far (the kinds before it) and the Book's size, it returns a
 strategy of records whose references resolve in that Book and whose ids are unique.
 """

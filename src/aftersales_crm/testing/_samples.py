@@ -286,7 +286,7 @@ def club_sources() -> FactSample:
     A synthetic network of 12 customers (seed 5) up to ``synthetic.DEFAULT_AS_OF``: each
     repair order with its lines, each activity attendance and six referrals (one not
     delivered yet) are facts; some orders again, closed after ``as_of``, and a referral
-    delivered after it are the future facts. :func:`run_points` turns them into Tables.
+    delivered after it are the future facts. ``run_points`` turns them into Tables.
 
     Examples:
         >>> sample = club_sources()
@@ -484,7 +484,7 @@ def complaint_facts() -> FactSample:
     Complaints of every severity and state up to the end of ``synthetic.DEFAULT_AS_OF``
     (Beijing time): closed, resolved, in progress (one escalated, one reopened),
     acknowledged late and not acknowledged at all; after it, acknowledgements, a
-    resolution and a new complaint. :func:`run_complaint_sla` folds them.
+    resolution and a new complaint. ``run_complaint_sla`` folds them.
 
     Examples:
         >>> sample = complaint_facts()
@@ -547,7 +547,7 @@ def complaint_facts() -> FactSample:
 def run_complaint_sla(policy: Any, sample: FactSample) -> Any:
     """How the kit runs a complaint-SLA policy: ``policy.assess(log, as_of=…)``.
 
-    The facts are folded into a :class:`~aftersales_crm.complaints.ComplaintLog`; the
+    The facts are folded into a [`ComplaintLog`][aftersales_crm.complaints.ComplaintLog]; the
     moment is the end of the sample's ``as_of`` day in Beijing time.
 
     Examples:
@@ -585,10 +585,10 @@ _SURVEY_INSTRUMENTS: Final = ("china_csi@2015", "servqual@1991", "ssi@six_factor
 class SurveySample:
     """The scorer kit's input: the same respondents' responses to several instruments.
 
-    Row ``i`` of every instrument's :class:`~aftersales_crm.satisfaction.Responses` is
-    respondent ``i``, so :meth:`take` and :meth:`without_answers` select the same
+    Row ``i`` of every instrument's [`Responses`][aftersales_crm.satisfaction.Responses] is
+    respondent ``i``, so ``take`` and ``without_answers`` select the same
     respondents everywhere, and a scorer runs on the responses to its own instrument
-    (:meth:`for_policy`).
+    (``for_policy``).
 
     Attributes:
         responses: the responses by instrument id, each with the same number of rows.
@@ -745,7 +745,7 @@ def survey_sample() -> SurveySample:
 
 
 def run_scorer(policy: Any, sample: Any) -> Any:
-    """How the kit runs a scorer: ``policy.score(responses)``, on a :class:`SurveySample` the responses to its instrument.
+    """How the kit runs a scorer: ``policy.score(responses)``, on a ``SurveySample`` the responses to its instrument.
 
     Examples:
         >>> from aftersales_crm.satisfaction import NPS
@@ -867,9 +867,9 @@ def care_facts() -> FactSample:
     its updates, each consent change and contact is a fact, and
     four customers asked not to be called ten days before (one of them granting consent
     again since) and one filed a complaint five days before. After ``as_of``: some orders again, consents withdrawn, customers asking not to be
-    called and complaints; a conforming rule ignores them. :func:`run_care_rule` and
-    :func:`run_contact_rule` turn the facts into tables. The days asked for
-    (:attr:`FactSample.days`) are those of :data:`CARE_DAYS` around ``as_of``; the kit's
+    called and complaints; a conforming rule ignores them. ``run_care_rule`` and
+    ``run_contact_rule`` turn the facts into tables. The days asked for
+    ([`FactSample.days`][aftersales_crm.policies.FactSample]) are those of ``CARE_DAYS`` around ``as_of``; the kit's
     ``halves_compose`` check splits them.
 
     Examples:
@@ -928,8 +928,8 @@ def _care_inputs(sample: FactSample) -> Any:
 def run_care_rule(policy: Any, sample: FactSample) -> Any:
     """How the kit runs a care rule: ``policy.plan(inputs)`` over the sample's days.
 
-    The days are the sample's :attr:`~aftersales_crm.policies.FactSample.days`, or those
-    of :data:`CARE_DAYS` around its ``as_of`` when it has none.
+    The days are the sample's [`days`][aftersales_crm.policies.FactSample], or those
+    of ``CARE_DAYS`` around its ``as_of`` when it has none.
 
     Examples:
         >>> from aftersales_crm.care import FollowUpCalls
@@ -989,7 +989,7 @@ def care_tasks(customers: Sequence[str], as_of: dt.date) -> Any:
 
 
 def run_contact_rule(policy: Any, sample: FactSample) -> Any:
-    """How the kit runs a contact rule: ``policy.check(tasks, inputs)`` on :func:`care_tasks`.
+    """How the kit runs a contact rule: ``policy.check(tasks, inputs)`` on ``care_tasks``.
 
     Examples:
         >>> from aftersales_crm.care import Consent

@@ -2,10 +2,10 @@
 
 Every strategy draws *valid* data: VINs with their check digit, national IDs with theirs,
 real phone numbers and covered plate formats, amounts in fen, timezone-aware instants.
-:func:`books` draws a whole Book whose references all resolve, for property tests of code
+[`books`][aftersales_crm.testing.strategies.books] draws a whole Book whose references all resolve, for property tests of code
 that reads Books. It is derived from the registry of fact kinds: each kind's declared
 ``strategy`` draws its records into the Book drawn so far, so a kind you register with a
-strategy is drawn too; :func:`facts` draws the records of one kind the same way.
+strategy is drawn too; [`facts`][aftersales_crm.testing.strategies.facts] draws the records of one kind the same way.
 
 Examples:
     >>> from hypothesis import given
@@ -152,7 +152,7 @@ def ids(prefix: str = "X") -> st.SearchStrategy[str]:
 
 
 def names() -> st.SearchStrategy[str]:
-    """Short names as :data:`~aftersales_crm.records.Name` keeps them: stripped, not empty.
+    """Short names as [`Name`][aftersales_crm.records.Name] keeps them: stripped, not empty.
 
     Brands and parts, Chinese or Latin, some with inner spaces or punctuation.
 
@@ -237,13 +237,13 @@ def money(*, max_fen: int = 10**7, currency: str = "CNY") -> st.SearchStrategy[M
         currency: the currency.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.values.Money`.
+        A strategy of [`Money`][aftersales_crm.values.Money].
     """
     return st.integers(0, max_fen).map(lambda fen: Money.from_minor(fen, currency))
 
 
 _MAX_SPAN_DAYS: Final = 100 * 366
-"""The longest span :func:`instants` draws from: a century keeps every instant in range."""
+"""The longest span [`instants`][aftersales_crm.testing.strategies.instants] draws from: a century keeps every instant in range."""
 
 
 def instants(*, start: datetime = _EPOCH, days: int = _HORIZON_DAYS) -> st.SearchStrategy[datetime]:
@@ -265,7 +265,7 @@ def geo_points() -> st.SearchStrategy[GeoPoint]:
     """Points in and around mainland China.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.values.GeoPoint`.
+        A strategy of [`GeoPoint`][aftersales_crm.values.GeoPoint].
     """
     return st.builds(GeoPoint, st.floats(18.0, 53.0), st.floats(73.0, 135.0))
 
@@ -279,7 +279,7 @@ def consents(
         customer_id: a strategy for the customer; ``ids("C")`` by default.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.records.ConsentChanged`.
+        A strategy of [`ConsentChanged`][aftersales_crm.records.ConsentChanged].
     """
     return st.builds(
         ConsentChanged,
@@ -302,7 +302,7 @@ def dealers(dealer_id: st.SearchStrategy[str] | None = None) -> st.SearchStrateg
         dealer_id: a strategy for the id; ``ids("D")`` by default.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.records.Dealer`.
+        A strategy of [`Dealer`][aftersales_crm.records.Dealer].
     """
     return st.builds(
         Dealer,
@@ -320,7 +320,7 @@ def chapters(dealer_id: st.SearchStrategy[str]) -> st.SearchStrategy[Chapter]:
         dealer_id: a strategy for the dealer the chapter belongs to.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.records.Chapter`.
+        A strategy of [`Chapter`][aftersales_crm.records.Chapter].
     """
     return st.builds(
         Chapter, id=ids("CH"), dealer_id=dealer_id, name=_NAMES.map(lambda n: n + "车友会")
@@ -334,7 +334,7 @@ def customers(customer_id: st.SearchStrategy[str] | None = None) -> st.SearchStr
         customer_id: a strategy for the id; ``ids("C")`` by default.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.records.Customer`.
+        A strategy of [`Customer`][aftersales_crm.records.Customer].
     """
     return st.builds(
         Customer,
@@ -356,10 +356,10 @@ def vehicles(vin_strategy: st.SearchStrategy[str] | None = None) -> st.SearchStr
     """Vehicles with valid VINs and plates.
 
     Args:
-        vin_strategy: a strategy for the VIN; :func:`vins` by default.
+        vin_strategy: a strategy for the VIN; [`vins`][aftersales_crm.testing.strategies.vins] by default.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.records.Vehicle`.
+        A strategy of [`Vehicle`][aftersales_crm.records.Vehicle].
     """
     return st.builds(
         Vehicle,
@@ -384,7 +384,7 @@ def ownerships(
         vin_strategy: a strategy for the vehicle.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.records.Ownership`.
+        A strategy of [`Ownership`][aftersales_crm.records.Ownership].
     """
 
     def build(oid: str, cid: str, number: str, start: date, length: int | None) -> Ownership:
@@ -408,7 +408,7 @@ def repair_lines(currency: str = "CNY") -> st.SearchStrategy[RepairLine]:
         currency: the currency of labour and parts.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.records.RepairLine`.
+        A strategy of [`RepairLine`][aftersales_crm.records.RepairLine].
     """
     return st.builds(
         RepairLine,
@@ -430,11 +430,11 @@ def repair_orders(
 
     Args:
         dealer_id: a strategy for the dealer; ``ids("D")`` by default.
-        vin_strategy: a strategy for the vehicle; :func:`vins` by default.
+        vin_strategy: a strategy for the vehicle; [`vins`][aftersales_crm.testing.strategies.vins] by default.
         customer_id: a strategy for the customer; ``ids("C")`` by default.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.records.RepairOrder`.
+        A strategy of [`RepairOrder`][aftersales_crm.records.RepairOrder].
     """
 
     @st.composite
@@ -460,10 +460,10 @@ def repair_orders(
 
 
 SURVEY_ITEMS: Final = tuple(f"Q{n}" for n in range(1, 7))
-"""Item ids :func:`surveys` answers: a few, so that two responses share items."""
+"""Item ids [`surveys`][aftersales_crm.testing.strategies.surveys] answers: a few, so that two responses share items."""
 
 SURVEY_FACTORS: Final = ("F1", "F2", "F3")
-"""Factor ids :func:`surveys` gives importance points to."""
+"""Factor ids [`surveys`][aftersales_crm.testing.strategies.surveys] gives importance points to."""
 
 
 @st.composite
@@ -480,10 +480,10 @@ def _importance(draw: st.DrawFn) -> tuple[ImportancePoints, ...]:
 
 
 def survey_answers() -> st.SearchStrategy[Answer]:
-    """Answers to one of :data:`SURVEY_ITEMS`: a perception, an expectation or both, 0–10.
+    """Answers to one of [`SURVEY_ITEMS`][aftersales_crm.testing.strategies.SURVEY_ITEMS]: a perception, an expectation or both, 0–10.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.records.Answer`.
+        A strategy of [`Answer`][aftersales_crm.records.Answer].
     """
     rating = st.integers(0, 10)
     return st.one_of(
@@ -513,7 +513,7 @@ def surveys(
         order: a strategy for the repair order surveyed, or None; none by default.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.records.SurveyAnswered`.
+        A strategy of [`SurveyAnswered`][aftersales_crm.records.SurveyAnswered].
     """
 
     @st.composite
@@ -548,7 +548,7 @@ def staff_surveys(
         dealer_id: a strategy for the dealer; ``ids("D")`` by default.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.records.StaffSurveyAnswered`.
+        A strategy of [`StaffSurveyAnswered`][aftersales_crm.records.StaffSurveyAnswered].
 
     Examples:
         >>> from hypothesis import given
@@ -582,7 +582,7 @@ def contacts(
         customer_id: a strategy for the customer; ``ids("C")`` by default.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.records.ContactMade`.
+        A strategy of [`ContactMade`][aftersales_crm.records.ContactMade].
     """
     return st.builds(
         ContactMade,
@@ -604,7 +604,7 @@ def complaints(
         customer_id: a strategy for the customer; ``ids("C")`` by default.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.records.ComplaintFiled`.
+        A strategy of [`ComplaintFiled`][aftersales_crm.records.ComplaintFiled].
     """
     return st.builds(
         ComplaintFiled,
@@ -624,7 +624,7 @@ def complaint_updates(complaint: ComplaintFiled) -> st.SearchStrategy[ComplaintU
         complaint: the complaint being updated.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.records.ComplaintUpdated`.
+        A strategy of [`ComplaintUpdated`][aftersales_crm.records.ComplaintUpdated].
     """
 
     @st.composite
@@ -651,7 +651,7 @@ def referrals(referrer_id: st.SearchStrategy[str] | None = None) -> st.SearchStr
         referrer_id: a strategy for the referring customer; ``ids("C")`` by default.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.records.ReferralMade`.
+        A strategy of [`ReferralMade`][aftersales_crm.records.ReferralMade].
     """
 
     def build(rid: str, cid: str, name: str, on: date, after: int | None) -> ReferralMade:
@@ -679,7 +679,7 @@ def activities(
         customer_id: a strategy for the customer; ``ids("C")`` by default.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.records.ActivityAttended`.
+        A strategy of [`ActivityAttended`][aftersales_crm.records.ActivityAttended].
     """
     return st.builds(
         ActivityAttended,
@@ -701,7 +701,7 @@ def members(
         chapter_id: a strategy for the chapter applied to; ``ids("CH")`` by default.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.records.MemberApplied`.
+        A strategy of [`MemberApplied`][aftersales_crm.records.MemberApplied].
     """
     return st.builds(
         MemberApplied,
@@ -713,7 +713,7 @@ def members(
 
 
 #: The longest gap, in seconds, between two steps of a member's life drawn by
-#: :func:`member_lives`: about a year.
+#: [`member_lives`][aftersales_crm.testing.strategies.member_lives]: about a year.
 _STEP_SECONDS: Final = 366 * 86_400
 
 
@@ -793,7 +793,7 @@ def points_earned(
         member_id: a strategy for the member; ``ids("M")`` by default.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.records.PointsEarned`.
+        A strategy of ``PointsEarned``.
     """
 
     @st.composite
@@ -825,7 +825,7 @@ def points_redeemed(
         member_id: a strategy for the member; ``ids("M")`` by default.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.records.PointsRedeemed`.
+        A strategy of ``PointsRedeemed``.
     """
     return st.builds(
         PointsRedeemed,
@@ -849,7 +849,7 @@ def points_expired(
         earned_id: a strategy for the award; ``ids("PE")`` by default.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.records.PointsExpired`.
+        A strategy of ``PointsExpired``.
     """
     return st.builds(
         PointsExpired,
@@ -872,7 +872,7 @@ def points_reversed(
         earned_id: a strategy for the award; ``ids("PE")`` by default.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.records.PointsReversed`.
+        A strategy of ``PointsReversed``.
     """
     shares = st.integers(1, 1_000).flatmap(
         lambda d: st.builds(Share, numerator=st.integers(1, d), denominator=st.just(d))
@@ -905,7 +905,7 @@ def points_adjusted(
         member_id: a strategy for the member; ``ids("M")`` by default.
 
     Returns:
-        A strategy of :class:`~aftersales_crm.records.PointsAdjusted`.
+        A strategy of ``PointsAdjusted``.
     """
     return st.builds(
         PointsAdjusted,
@@ -921,7 +921,7 @@ def points_adjusted(
 def facts(
     kind: str | type[Record] | FactKind, within: Book | None = None, *, size: int = 6
 ) -> st.SearchStrategy[Sequence[Record]]:
-    """Records of one registered fact kind, drawn as :func:`books` draws them.
+    """Records of one registered fact kind, drawn as [`books`][aftersales_crm.testing.strategies.books] draws them.
 
     Args:
         kind: the kind, by name, record class or declaration.
@@ -964,7 +964,7 @@ def books(draw: st.DrawFn, *, max_customers: int = 6) -> Book:
         max_customers: the most customers a Book holds.
 
     Returns:
-        A :class:`~aftersales_crm.records.Book`.
+        A [`Book`][aftersales_crm.records.Book].
     """
     book = Book()
     for kind in fact_kinds():

@@ -1,15 +1,15 @@
 """Exact value types: money, identifiers, mileage, places, and the domain's enumerations.
 
-* :class:`Money`: a ``Decimal`` amount in an ISO 4217 currency; never float.
+* [`Money`][aftersales_crm.values.Money]: a ``Decimal`` amount in an ISO 4217 currency; never float.
 * Identifier modules with one set of verbs (``compact``, ``validate``, ``is_valid``,
-  ``format``, ``calc_check_digit``): :mod:`~aftersales_crm.values.vin` (ISO 3779),
-  :mod:`~aftersales_crm.values.national_id` (GB 11643),
-  :mod:`~aftersales_crm.values.phone` (E.164 through phonenumbers) and
-  :mod:`~aftersales_crm.values.plate` (Chinese licence plates, GA 36).
-* :class:`Mileage` and :class:`GeoPoint` (WGS-84 distances, bearings, compass sectors).
+  ``format``, ``calc_check_digit``): [`vin`][aftersales_crm.values.vin] (ISO 3779),
+  [`national_id`][aftersales_crm.values.national_id] (GB 11643),
+  [`phone`][aftersales_crm.values.phone] (E.164 through phonenumbers) and
+  [`plate`][aftersales_crm.values.plate] (Chinese licence plates, GA 36).
+* [`Mileage`][aftersales_crm.values.Mileage] and [`GeoPoint`][aftersales_crm.values.GeoPoint] (WGS-84 distances, bearings, compass sectors).
 * Enumerations with stable English values and Chinese/English labels.
-* :class:`Material` and :class:`Quote`: the dealer training material and its own words.
-* :mod:`~aftersales_crm.values.types`: ``Annotated`` field types for pydantic models.
+* [`Material`][aftersales_crm.values.Material] and [`Quote`][aftersales_crm.values.Quote]: the dealer training material and its own words.
+* [`types`][aftersales_crm.values.types]: ``Annotated`` field types for pydantic models.
 
 Examples:
     >>> from aftersales_crm.values import Money, ServiceKind, vin

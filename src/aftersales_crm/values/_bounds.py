@@ -3,15 +3,15 @@ r"""The limits every value of the library stays within, and the one normal form 
 Records and tables check the same limits, so that whatever gets in can be summed, dated and
 compared by every kernel without overflowing:
 
-* :data:`MAX_MINOR_UNITS` bounds an amount: any real invoice fits, and ten million amounts
+* [`MAX_MINOR_UNITS`][aftersales_crm.values.MAX_MINOR_UNITS] bounds an amount: any real invoice fits, and ten million amounts
   at the bound still sum inside a signed 64-bit integer.
-* :data:`EARLIEST_DATE` … :data:`LATEST_DATE` and :data:`EARLIEST_INSTANT` …
-  :data:`LATEST_INSTANT` bound the calendar: every month and day arithmetic a kernel does
+* [`EARLIEST_DATE`][aftersales_crm.values.EARLIEST_DATE] … [`LATEST_DATE`][aftersales_crm.values.LATEST_DATE] and [`EARLIEST_INSTANT`][aftersales_crm.values.EARLIEST_INSTANT] …
+  [`LATEST_INSTANT`][aftersales_crm.values.LATEST_INSTANT] bound the calendar: every month and day arithmetic a kernel does
   (a service interval, a lost horizon, an anniversary) stays inside what ``datetime`` and
   ``datetime64`` represent.
-* :data:`MAX_KILOMETRES` bounds an odometer reading, so that readings and the distances
+* [`MAX_KILOMETRES`][aftersales_crm.values.MAX_KILOMETRES] bounds an odometer reading, so that readings and the distances
   between them stay far inside a signed 64-bit integer.
-* :func:`normalise_id` is the normal form of the caller's own ids (``customer_id``,
+* [`normalise_id`][aftersales_crm.values.normalise_id] is the normal form of the caller's own ids (``customer_id``,
   ``order_id``, …), so that the same id cannot arrive twice in disguise.
 
 These limits are the library's choice; no source prescribes them.
@@ -50,19 +50,19 @@ __all__ = [
 MAX_MINOR_UNITS: Final = 10**11
 """The largest amount, in minor units, a record or a table holds (¥1,000,000,000.00 in fen).
 
-It leaves room for :data:`MAX_SUMMED_ROWS` amounts at the bound to sum inside a signed
+It leaves room for [`MAX_SUMMED_ROWS`][aftersales_crm.values.MAX_SUMMED_ROWS] amounts at the bound to sum inside a signed
 64-bit integer (``10**11 * 10**7 = 10**18 < 2**63 ≈ 9.2 * 10**18``). The bound is the
 library's choice: no invoice of a dealer comes near it.
 """
 
 MAX_SUMMED_ROWS: Final = 10**7
-"""The number of amounts at :data:`MAX_MINOR_UNITS` whose sum is guaranteed to fit int64."""
+"""The number of amounts at [`MAX_MINOR_UNITS`][aftersales_crm.values.MAX_MINOR_UNITS] whose sum is guaranteed to fit int64."""
 
 MAX_KILOMETRES: Final = 10**9
 """The largest odometer reading, in km, a record or a table holds (a billion kilometres).
 
 The most any car is known to have been driven is a few million kilometres, so no real
-reading comes near the bound, and :data:`MAX_SUMMED_ROWS` readings at the bound sum to
+reading comes near the bound, and [`MAX_SUMMED_ROWS`][aftersales_crm.values.MAX_SUMMED_ROWS] readings at the bound sum to
 ``10**16``, inside a signed 64-bit integer. The bound is the library's choice.
 """
 
@@ -122,7 +122,7 @@ def normalise_id(value: str) -> str:
 
 
 def normalise_ids(values: Sequence[str]) -> list[str]:
-    """:func:`normalise_id` of each text, fast when nothing needs changing.
+    """[`normalise_id`][aftersales_crm.values.normalise_id] of each text, fast when nothing needs changing.
 
     Args:
         values: texts (every item a ``str``).

@@ -1,14 +1,14 @@
 """ISO 4217 currency codes with their minor units, and the marks money is written with.
 
-:data:`CURRENCY_EXPONENTS` is the table of currencies :class:`~aftersales_crm.values.Money`
+[`CURRENCY_EXPONENTS`][aftersales_crm.values.CURRENCY_EXPONENTS] is the table of currencies [`Money`][aftersales_crm.values.Money]
 accepts: active ISO 4217 alphabetic codes and the number of decimal places of their minor
 unit (CNY 2: the fen; JPY 0; KWD 3: the fils). It is a deliberate, frozen subset of
 ISO 4217 List One (current currencies), not a copy of CLDR: CLDR also knows codes that are
 not ISO 4217, such as ``CNH`` (the offshore-yuan market code), and those are refused here.
 
-:data:`DISPLAY_SYMBOLS` and :data:`CURRENCY_MARKS` are the two directions of the symbols
-used in text: the one symbol :meth:`Money.format` writes for a code, and every mark
-:meth:`Money.parse` reads with the currencies it may stand for. ``¥`` means the yuan in
+``DISPLAY_SYMBOLS`` and ``CURRENCY_MARKS`` are the two directions of the symbols
+used in text: the one symbol ``Money.format`` writes for a code, and every mark
+``Money.parse`` reads with the currencies it may stand for. ``¥`` means the yuan in
 this library (it is a Chinese library first), so the yen is written ``JP¥``; reading
 ``¥`` as the yen needs ``default_currency="JPY"``. Every written symbol reads back as its
 own currency, so ``Money.parse(m.format()) == m``.
@@ -152,7 +152,7 @@ DISPLAY_SYMBOLS: Final[Mapping[str, str]] = MappingProxyType(
         "VND": "₫",
     }
 )
-"""The symbol :meth:`Money.format` writes before an amount, by currency code.
+"""The symbol ``Money.format`` writes before an amount, by currency code.
 
 One unambiguous symbol per currency; currencies without one here are written with their
 code after the amount (``"1,234.500 KWD"``). ``¥`` is the yuan; the yen is ``JP¥``.
@@ -197,7 +197,7 @@ CURRENCY_MARKS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "₫": ("VND",),
     }
 )
-"""Symbols and words :meth:`Money.parse` reads as a currency, with the codes they may mean.
+"""Symbols and words ``Money.parse`` reads as a currency, with the codes they may mean.
 
 Keys are upper case as text is upper-cased (after NFKC) before they are looked up. The
 first code is the one a mark means unless the caller's ``default_currency`` is one of the
@@ -222,14 +222,14 @@ def currency_exponent(code: str) -> int:
     """Return the minor-unit exponent of an ISO 4217 currency.
 
     Args:
-        code: an upper-case ISO 4217 alphabetic code from :data:`CURRENCY_EXPONENTS`.
+        code: an upper-case ISO 4217 alphabetic code from [`CURRENCY_EXPONENTS`][aftersales_crm.values.CURRENCY_EXPONENTS].
 
     Returns:
         The number of decimal places of the currency's minor unit (CNY 2, JPY 0, KWD 3).
 
     Raises:
         InvalidComponent: with code ``"currency_unknown"`` when ``code`` is not in
-            :data:`CURRENCY_EXPONENTS`; the message names the code.
+            [`CURRENCY_EXPONENTS`][aftersales_crm.values.CURRENCY_EXPONENTS]; the message names the code.
 
     Examples:
         >>> currency_exponent("CNY"), currency_exponent("JPY"), currency_exponent("KWD")

@@ -1,9 +1,9 @@
 """Enumerations of the after-sales domain, each with English and Chinese labels.
 
-Every enumeration is a :class:`LabelledEnum`: a :class:`~enum.StrEnum` whose *value* is a
+Every enumeration is a [`LabelledEnum`][aftersales_crm.values.LabelledEnum]: a ``StrEnum`` whose *value* is a
 stable English snake_case string (what records store and JSON carries, never translated
 and never renamed between releases) and whose *labels* are words for people, in English
-and in Chinese. Where the dealer training material (:class:`Material`) names a thing, the
+and in Chinese. Where the dealer training material (``Material``) names a thing, the
 Chinese label is its word; each enumeration's docstring says which labels are the
 material's and which the library's. The glossary page of the documentation lists the same
 terms.
@@ -57,7 +57,7 @@ class LabelledEnum(StrEnum):
     Subclasses declare each member as a ``(value, English label, Chinese label)`` tuple.
     The value stays a plain stable string, so members compare equal to it, work as
     dictionary keys next to it and survive JSON round trips through pydantic; the labels
-    are data kept beside it, shown with :meth:`label`.
+    are data kept beside it, shown with [`label`][aftersales_crm.values.LabelledEnum.label].
 
     Examples:
         >>> class Light(LabelledEnum):
@@ -151,7 +151,7 @@ class ServiceKind(LabelledEnum):
     def is_routine(self) -> bool:
         """Whether this kind counts as routine maintenance and repair for loyalty.
 
-        True exactly for the members of :data:`ROUTINE_SERVICE_KINDS`.
+        True exactly for the members of [`ROUTINE_SERVICE_KINDS`][aftersales_crm.values.ROUTINE_SERVICE_KINDS].
 
         Examples:
             >>> ServiceKind.WARRANTY_CLAIM.is_routine, ServiceKind.PARTS_SALE.is_routine
@@ -394,7 +394,7 @@ class CompassSector(LabelledEnum):
     """A compass sector around a place, clockwise from north (方位).
 
     Members are in clockwise order starting at north, so ``list(CompassSector).index(s)``
-    is the integer code :func:`~aftersales_crm.values.sector_codes` returns. With four winds
+    is the integer code [`sector_codes`][aftersales_crm.values.sector_codes] returns. With four winds
     only the cardinal sectors occur; with eight winds the intercardinal ones too.
 
     Examples:

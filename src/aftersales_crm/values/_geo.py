@@ -2,9 +2,9 @@
 
 Region segmentation places each customer in a compass sector around the dealer and in a
 distance ring (the CSI course's 区域分类: 东方/南方/西方/北方区域客户, "服务店覆盖的范围" of 5公里 and
-10公里). :class:`GeoPoint` is one point; :func:`haversine_km`,
-:func:`bearing_deg` and :func:`sector_codes` do the same work over whole numpy columns, and
-the methods of :class:`GeoPoint` call them, so each formula is written once.
+10公里). [`GeoPoint`][aftersales_crm.values.GeoPoint] is one point; [`haversine_km`][aftersales_crm.values.haversine_km],
+[`bearing_deg`][aftersales_crm.values.bearing_deg] and [`sector_codes`][aftersales_crm.values.sector_codes] do the same work over whole numpy columns, and
+the methods of [`GeoPoint`][aftersales_crm.values.GeoPoint] call them, so each formula is written once.
 
 Coordinates are WGS-84 degrees (the GPS datum). Maps in China do not use WGS-84: AMap
 (Gaode) and Tencent Maps publish GCJ-02 coordinates, and Baidu Maps publishes BD-09, a
@@ -73,7 +73,7 @@ References:
 """
 
 MISSING_SECTOR_CODE: Final[int] = NONE_CODE
-"""The code :func:`sector_codes` gives a missing bearing (NaN), as pandas codes a missing category.
+"""The code [`sector_codes`][aftersales_crm.values.sector_codes] gives a missing bearing (NaN), as pandas codes a missing category.
 
 Examples:
     >>> sector_codes([float("nan")]).tolist()
@@ -102,7 +102,7 @@ _SECTORS: Final[tuple[CompassSector, ...]] = tuple(CompassSector)
 """Every sector clockwise from north; a sector's code is its position here."""
 
 _WINDS: Final[tuple[int, ...]] = get_args(Winds)
-"""The supported numbers of compass sectors, the values of :data:`Winds`."""
+"""The supported numbers of compass sectors, the values of ``Winds``."""
 
 _NUMERIC_KINDS: Final = frozenset("iuf")
 """numpy dtype kinds accepted as degrees: signed and unsigned integers, floats."""
@@ -163,7 +163,7 @@ def haversine_km(
 
     The arguments broadcast against each other like numpy arrays: distances from one
     dealer to every customer take two scalars and two columns. The Earth is a sphere of
-    radius :data:`EARTH_MEAN_RADIUS_KM`.
+    radius [`EARTH_MEAN_RADIUS_KM`][aftersales_crm.values.EARTH_MEAN_RADIUS_KM].
 
     Args:
         lat1: latitudes of the start points, WGS-84 degrees in [-90, 90].
@@ -214,7 +214,7 @@ def bearing_deg(
 
     Bearings are measured clockwise from true north: 0 is north, 90 east, 180 south, 270
     west. From a point to itself the bearing is 0 by convention. The arguments broadcast
-    like those of :func:`haversine_km`.
+    like those of [`haversine_km`][aftersales_crm.values.haversine_km].
 
     Args:
         lat1: latitudes of the start points, WGS-84 degrees in [-90, 90].
@@ -268,7 +268,7 @@ def sector_codes(bearings: ArrayLike, winds: Winds = 4) -> NDArray[np.int8]:
         winds: 4 for north/east/south/west, 8 to add the intercardinal sectors.
 
     Returns:
-        int8 array of the shape of ``bearings``; :data:`MISSING_SECTOR_CODE` (-1) where a
+        int8 array of the shape of ``bearings``; [`MISSING_SECTOR_CODE`][aftersales_crm.values.MISSING_SECTOR_CODE] (-1) where a
         bearing is NaN or infinite (missing).
 
     Raises:
@@ -307,7 +307,7 @@ def sector_codes(bearings: ArrayLike, winds: Winds = 4) -> NDArray[np.int8]:
 
 
 def _coordinate(value: ArrayLike, *, axis: str, limit: float) -> float:
-    """Check one coordinate of a :class:`GeoPoint` and return it as a float."""
+    """Check one coordinate of a [`GeoPoint`][aftersales_crm.values.GeoPoint] and return it as a float."""
     if np.ndim(value) != 0:
         raise InvalidValue(
             f"{axis} must be one real number of degrees, got {value!r}", code=f"{axis}_type"
@@ -316,17 +316,17 @@ def _coordinate(value: ArrayLike, *, axis: str, limit: float) -> float:
 
 
 def _latitude(value: float) -> float:
-    """Check the latitude of a :class:`GeoPoint` and return it as a float."""
+    """Check the latitude of a [`GeoPoint`][aftersales_crm.values.GeoPoint] and return it as a float."""
     return _coordinate(value, axis="latitude", limit=_LATITUDE_LIMIT_DEG)
 
 
 def _longitude(value: float) -> float:
-    """Check the longitude of a :class:`GeoPoint` and return it as a float."""
+    """Check the longitude of a [`GeoPoint`][aftersales_crm.values.GeoPoint] and return it as a float."""
     return _coordinate(value, axis="longitude", limit=_LONGITUDE_LIMIT_DEG)
 
 
 def _point(other: object) -> None:
-    """Refuse, with the library's error, anything but a :class:`GeoPoint` to measure to."""
+    """Refuse, with the library's error, anything but a [`GeoPoint`][aftersales_crm.values.GeoPoint] to measure to."""
     if not isinstance(other, GeoPoint):
         msg = f"expected a GeoPoint, got {type(other).__name__} {other!r:.80}"
         raise InvalidType(msg)
@@ -374,7 +374,7 @@ class GeoPoint:
     lon: float = attrs.field(converter=_longitude)
 
     def distance_km(self, other: GeoPoint) -> float:
-        """Great-circle distance to another point, in kilometres (see :func:`haversine_km`).
+        """Great-circle distance to another point, in kilometres (see [`haversine_km`][aftersales_crm.values.haversine_km]).
 
         Args:
             other: the other point.
@@ -391,7 +391,7 @@ class GeoPoint:
         return float(haversine_km(self.lat, self.lon, other.lat, other.lon))
 
     def bearing_deg(self, other: GeoPoint) -> float:
-        """Initial bearing from this point towards another, in degrees (:func:`bearing_deg`).
+        """Initial bearing from this point towards another, in degrees ([`bearing_deg`][aftersales_crm.values.GeoPoint.bearing_deg]).
 
         Args:
             other: the point looked at.
@@ -409,7 +409,7 @@ class GeoPoint:
     def sector(self, other: GeoPoint, *, winds: Winds = 4) -> CompassSector:
         """The compass sector in which another point lies, seen from this one.
 
-        Sectors are half-open intervals of the bearing, as :func:`sector_codes` describes:
+        Sectors are half-open intervals of the bearing, as [`sector_codes`][aftersales_crm.values.sector_codes] describes:
         with 4 winds a point due north-east (bearing exactly 45) is east. The point itself
         is north by convention (its bearing is 0).
 

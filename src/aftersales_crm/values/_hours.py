@@ -137,7 +137,7 @@ def call_window(masks: NDArray[np.int64]) -> tuple[NDArray[np.object_], NDArray[
 
     The last is the end of the last permitted slot: ``"24:00"`` for a day that runs to
     midnight. Hours with a gap (a lunch break) run from the first to the last; see
-    :func:`hours_text` for the gaps.
+    ``hours_text`` for the gaps.
 
     Examples:
         >>> masks = np.array([ALL_DAY, hours_mask([("09:00", "12:00"), ("14:00", "18:00")]), 0])

@@ -1,11 +1,11 @@
 """The interface every identifier module shares, and the normalisation they all use.
 
-The identifier modules (:mod:`~aftersales_crm.values.vin`,
-:mod:`~aftersales_crm.values.national_id`, :mod:`~aftersales_crm.values.phone`,
-:mod:`~aftersales_crm.values.plate`) follow python-stdnum's verb set: ``compact``,
+The identifier modules ([`vin`][aftersales_crm.values.vin],
+[`national_id`][aftersales_crm.values.national_id], [`phone`][aftersales_crm.values.phone],
+[`plate`][aftersales_crm.values.plate]) follow python-stdnum's verb set: ``compact``,
 ``validate``, ``is_valid``, ``format`` and, where the standard has one,
-``calc_check_digit``. :class:`IdentifierModule` states that contract so mypy can check a
-module against it, and :func:`normalise` is the one place where typed input is cleaned.
+``calc_check_digit``. [`IdentifierModule`][aftersales_crm.values.IdentifierModule] states that contract so mypy can check a
+module against it, and ``normalise`` is the one place where typed input is cleaned.
 
 Examples:
     >>> normalise("ｌｓｖ－ａｕ ２１８", name="VIN", code="vin_type")
@@ -83,7 +83,7 @@ def normalise(number: object, *, name: str, code: str, separators: str = " " + D
 
     NFKC turns the full-width characters of Chinese input methods (``１ＨＧ``, ``－``, the
     ideographic space) into ASCII. Separators are removed anywhere in the value, invisible
-    characters (:data:`INVISIBLE`) always, and surrounding whitespace (tabs, newlines) is
+    characters (``INVISIBLE``) always, and surrounding whitespace (tabs, newlines) is
     stripped.
 
     Args:

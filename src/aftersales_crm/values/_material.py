@@ -1,7 +1,7 @@
 """The dealer training material the library's rules come from, and quotes from it.
 
 Five Chinese training documents for dealer after-sales staff state most of the rules this
-library encodes. :class:`Material` names each by its title; a :class:`Quote` keeps a short
+library encodes. [`Material`][aftersales_crm.values.Material] names each by its title; a [`Quote`][aftersales_crm.values.Quote] keeps a short
 passage word for word, with an English translation, so that a policy can carry the
 material's own wording as data (and show it in its report) instead of paraphrasing it.
 The documentation page *How the library reads the training material* lists every rule
@@ -98,7 +98,7 @@ class Quote:
         english: a faithful English translation.
 
     Raises:
-        InvalidValue: ``source`` is not a :class:`Material`, or a text is empty.
+        InvalidValue: ``source`` is not a [`Material`][aftersales_crm.values.Material], or a text is empty.
 
     Examples:
         >>> focus_a = Quote(Material.CSI_COURSE, "重点抓A类客户", "focus on class A customers")

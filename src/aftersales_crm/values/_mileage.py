@@ -4,7 +4,7 @@ A repair order records the mileage on the odometer (行驶里程) when the vehic
 master data records the mileage at the first visit (首次来厂里程), and the mileage band is a
 dynamic attribute of every vehicle (《信息回访员基础培训分析报告》 lists "首次来厂日期/首次来厂里程"
 among the fixed data and "行使里程分类/完成该里程的时间间隔" among the changing data). Odometers show whole kilometres, so a
-:class:`Mileage` is a non-negative ``int``: never a float, never negative.
+[`Mileage`][aftersales_crm.values.Mileage] is a non-negative ``int``: never a float, never negative.
 
 Examples:
     >>> from aftersales_crm.values._mileage import Mileage
@@ -35,7 +35,7 @@ __all__ = ["Mileage"]
 
 
 def _kilometres(value: int) -> int:
-    """Check an odometer reading for :class:`Mileage` and return it as a plain int."""
+    """Check an odometer reading for [`Mileage`][aftersales_crm.values.Mileage] and return it as a plain int."""
     # Typed int for callers; checked as any object, since callers may pass anything.
     candidate: object = value
     if isinstance(candidate, bool) or not isinstance(candidate, Integral):
@@ -71,14 +71,14 @@ class Mileage:
     additive identity, so ``sum()`` of distances works.
 
     Attributes:
-        km: whole kilometres, from 0 to :data:`~aftersales_crm.values.MAX_KILOMETRES`
+        km: whole kilometres, from 0 to [`MAX_KILOMETRES`][aftersales_crm.values.MAX_KILOMETRES]
             (a billion). Any integral number (``int``, ``numpy.int64``) is accepted and
             stored as ``int``; ``bool`` and ``float`` are not, not even ``15000.0``.
 
     Raises:
         InvalidValue: with code ``"mileage_type"`` when ``km`` is not an integer,
             ``"mileage_negative"`` when it is negative, and ``"mileage_range"`` when it
-            is above :data:`~aftersales_crm.values.MAX_KILOMETRES`.
+            is above [`MAX_KILOMETRES`][aftersales_crm.values.MAX_KILOMETRES].
 
     Examples:
         >>> Mileage(15_000), int(Mileage(15_000))

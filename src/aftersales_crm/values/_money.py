@@ -1,26 +1,26 @@
-"""Exact money: a :class:`~decimal.Decimal` amount in an ISO 4217 currency.
+"""Exact money: a ``Decimal`` amount in an ISO 4217 currency.
 
-:class:`Money` never goes through binary floating point, where ``0.1 + 0.2`` is not
+[`Money`][aftersales_crm.values.Money] never goes through binary floating point, where ``0.1 + 0.2`` is not
 ``0.3``: amounts are ``Decimal`` built from text or integers, and a ``float`` anywhere
-(constructor, multiplication, parsing, minor units) raises :class:`FloatMoneyError`.
-Arithmetic is exact whatever the global :mod:`decimal` context says: sums and products
-are computed in a private context with the largest precision :mod:`decimal` allows, so
+(constructor, multiplication, parsing, minor units) raises [`FloatMoneyError`][aftersales_crm.errors.FloatMoneyError].
+Arithmetic is exact whatever the global ``decimal`` context says: sums and products
+are computed in a private context with the largest precision ``decimal`` allows, so
 nothing is rounded unless you ask. Rounding is explicit, per call, and half-up by
-default (:meth:`Money.round`), as Chinese invoices round to the fen (四舍五入); the
-half-even rounding of :mod:`decimal`'s default context (and of babel and py-moneyed) would
+default ([`Money.round`][aftersales_crm.values.Money.round]), as Chinese invoices round to the fen (四舍五入); the
+half-even rounding of ``decimal``'s default context (and of babel and py-moneyed) would
 turn ¥2.665 into ¥2.66 instead of ¥2.67.
 
 Amounts are bounded, so that every operation (construction, arithmetic, ``str``,
-:meth:`Money.to_minor`, :meth:`Money.allocate`, :meth:`Money.parse`, comparisons, ``sum``)
+[`Money.to_minor`][aftersales_crm.values.Money.to_minor], [`Money.allocate`][aftersales_crm.values.Money.allocate], [`Money.parse`][aftersales_crm.values.Money.parse], comparisons, ``sum``)
 works on numbers of at most 42 digits and takes microseconds: an amount is below
-``10**24`` in magnitude (at most :attr:`Money.MAX_INTEGER_DIGITS` digits before the
-point) and has at most :attr:`Money.MAX_DECIMAL_PLACES` digits after it. A ``Decimal`` such as
+``10**24`` in magnitude (at most [`Money.MAX_INTEGER_DIGITS`][aftersales_crm.values.Money.MAX_INTEGER_DIGITS] digits before the
+point) and has at most [`Money.MAX_DECIMAL_PLACES`][aftersales_crm.values.Money.MAX_DECIMAL_PLACES] digits after it. A ``Decimal`` such as
 ``1E+999999999`` is refused at once (formatting it would write a billion digits), and so
 is an arithmetic result that leaves the range, with code ``"money_range"``.
 
 Records hold ``Money``; tables hold integer minor units (fen), converted exactly by
-:meth:`Money.from_minor` and :meth:`Money.to_minor`. Currencies and their minor units are
-those of :data:`CURRENCY_EXPONENTS` (ISO 4217).
+[`Money.from_minor`][aftersales_crm.values.Money.from_minor] and [`Money.to_minor`][aftersales_crm.values.Money.to_minor]. Currencies and their minor units are
+those of [`CURRENCY_EXPONENTS`][aftersales_crm.values.CURRENCY_EXPONENTS] (ISO 4217).
 
 References:
     ISO 4217:2015, *Codes for the representation of currencies*, List One, minor-unit
@@ -78,7 +78,7 @@ if TYPE_CHECKING:
 __all__ = ["CURRENCY_EXPONENTS", "Money", "currency_exponent"]
 
 MAX_INTEGER_DIGITS: Final = 24
-"""The most digits an amount of :class:`Money` has before the decimal point.
+"""The most digits an amount of [`Money`][aftersales_crm.values.Money] has before the decimal point.
 
 Amounts are below ``10**24`` in magnitude. The library's choice: the largest sums anyone
 counts, a country's yearly output in the minor unit of a currency worth a ten-thousandth
@@ -87,7 +87,7 @@ every number Money computes with short, so no operation can take more than micro
 """
 
 MAX_DECIMAL_PLACES: Final = 18
-"""The most digits an amount of :class:`Money` has after the decimal point.
+"""The most digits an amount of [`Money`][aftersales_crm.values.Money] has after the decimal point.
 
 The library's choice: ISO 4217 minor units have at most 4 places, and unit prices, tax
 bases and exchange rates a few more; 18 places leave room for products of such numbers.
@@ -123,7 +123,7 @@ _ROUNDING: Final = decimal.Context(
     Emax=decimal.MAX_EMAX,
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
 )
-"""Context of :meth:`Money.round`: like ``_EXACT`` but the rounding it asks for is allowed;
+"""Context of [`Money.round`][aftersales_crm.values.Money.round]: like ``_EXACT`` but the rounding it asks for is allowed;
 the rounding mode itself is always passed explicitly."""
 
 _ROUNDING_MODES: Final = frozenset(
@@ -138,7 +138,7 @@ _ROUNDING_MODES: Final = frozenset(
         decimal.ROUND_05UP,
     }
 )
-"""The rounding modes of :mod:`decimal`, the values :meth:`Money.round` accepts."""
+"""The rounding modes of ``decimal``, the values [`Money.round`][aftersales_crm.values.Money.round] accepts."""
 
 _AMOUNT_TEXT: Final = re.compile(
     rf"-?[0-9]{{1,{MAX_INTEGER_DIGITS}}}(\.[0-9]{{1,{MAX_DECIMAL_PLACES}}})?"
@@ -147,13 +147,13 @@ _AMOUNT_TEXT: Final = re.compile(
 with at most 24 digits before the point and 18 after it."""
 
 _AMOUNT_PATTERN: Final = f"^{_AMOUNT_TEXT.pattern}$"
-""":data:`_AMOUNT_TEXT` anchored, for the core schema (whose ``$`` is the end of the text)."""
+"""``_AMOUNT_TEXT`` anchored, for the core schema (whose ``$`` is the end of the text)."""
 
 _MAX_PARTS: Final = 1_000_000
-"""The most parts :meth:`Money.allocate` splits an amount into."""
+"""The most parts [`Money.allocate`][aftersales_crm.values.Money.allocate] splits an amount into."""
 
 _MAX_TEXT: Final = 100
-"""The longest text :meth:`Money.parse` reads: any amount in range, written with grouping,
+"""The longest text [`Money.parse`][aftersales_crm.values.Money.parse] reads: any amount in range, written with grouping,
 signs and a currency, is far shorter."""
 
 _CODE_PATTERN: Final = r"^[A-Z]{3}$"
@@ -179,7 +179,7 @@ grouping in threes and an optional decimal fraction."""
 
 
 def _reject_float(value: object, where: str) -> None:
-    """Raise :class:`FloatMoneyError` if ``value`` is a binary float (numpy's included)."""
+    """Raise [`FloatMoneyError`][aftersales_crm.errors.FloatMoneyError] if ``value`` is a binary float (numpy's included)."""
     if isinstance(value, float):
         msg = f"{where} got the float {value!r}: {FloatMoneyError.message}"
         raise FloatMoneyError(msg)
@@ -248,7 +248,7 @@ def _decimal_in_range(value: Decimal, what: str) -> Decimal:
 
 
 def _to_amount(value: Decimal | int) -> Decimal:
-    """Converter of :attr:`Money.amount`: a finite Decimal in range, or an int made one; never -0."""
+    """Converter of [`Money.amount`][aftersales_crm.values.Money]: a finite Decimal in range, or an int made one; never -0."""
     candidate: object = value
     _reject_float(candidate, "Money amount")
     if isinstance(candidate, int) and not isinstance(candidate, bool):
@@ -266,7 +266,7 @@ def _to_amount(value: Decimal | int) -> Decimal:
 
 
 def _check_currency(instance: object, attribute: object, value: str) -> None:
-    """Validator of :attr:`Money.currency`: a code of :data:`CURRENCY_EXPONENTS`."""
+    """Validator of [`Money.currency`][aftersales_crm.values.Money]: a code of [`CURRENCY_EXPONENTS`][aftersales_crm.values.CURRENCY_EXPONENTS]."""
     currency_exponent(value)
 
 
@@ -284,39 +284,39 @@ def _quantum(currency: str) -> Decimal:
 class Money:
     """An exact amount of money in one ISO 4217 currency.
 
-    Amounts are :class:`~decimal.Decimal` and keep the digits they were given
+    Amounts are ``Decimal`` and keep the digits they were given
     (``1.50`` stays ``1.50``); equality and hashing compare values, so ``1.5 CNY`` equals
     ``1.50 CNY``, and amounts in different currencies are never equal. Arithmetic is exact
     and independent of the global decimal context; combining currencies raises
-    :class:`CurrencyMismatchError`, and floats raise :class:`FloatMoneyError`.
+    [`CurrencyMismatchError`][aftersales_crm.errors.CurrencyMismatchError], and floats raise [`FloatMoneyError`][aftersales_crm.errors.FloatMoneyError].
 
-    Build money with :meth:`parse` (text such as ``"¥1,234.50"``), :meth:`from_minor`
-    (integer fen from tables) or :meth:`zero`; the constructor takes the two fields only.
+    Build money with [`parse`][aftersales_crm.values.Money.parse] (text such as ``"¥1,234.50"``), [`from_minor`][aftersales_crm.values.Money.from_minor]
+    (integer fen from tables) or [`zero`][aftersales_crm.values.Money.zero]; the constructor takes the two fields only.
 
     Operations:
         ``a + b``, ``a - b``, ``-a``, ``+a``, ``abs(a)``, ``sum(amounts)`` (0 is the
         additive identity, so ``0 + a == a``; no other number adds to money),
         ``a * n`` and ``n * a`` for an int or Decimal ``n`` (not money times money, and
-        no division: use :meth:`allocate`), ``< <= > >=`` within one currency, and
+        no division: use [`allocate`][aftersales_crm.values.Money.allocate]), ``< <= > >=`` within one currency, and
         ``bool(a)``, false for a zero amount. A factor is bounded like an amount, and a
         result out of range raises (code ``"money_range"``) rather than grow without end.
 
     Bounds:
-        An amount is below ``10**24`` in magnitude (:attr:`MAX_INTEGER_DIGITS`) and has at
-        most 18 decimal places (:attr:`MAX_DECIMAL_PLACES`), so no operation takes more
+        An amount is below ``10**24`` in magnitude ([`MAX_INTEGER_DIGITS`][aftersales_crm.values.Money.MAX_INTEGER_DIGITS]) and has at
+        most 18 decimal places ([`MAX_DECIMAL_PLACES`][aftersales_crm.values.Money.MAX_DECIMAL_PLACES]), so no operation takes more
         than microseconds; see the module docstring for why.
 
     Attributes:
-        amount: the amount, a :class:`~decimal.Decimal` or an ``int``; never a float,
-            and not text (use :meth:`parse`). It may have more decimal places than the
-            currency's minor unit (unit prices, tax bases) until :meth:`round` is called.
-        currency: an upper-case ISO 4217 code from :data:`CURRENCY_EXPONENTS`.
+        amount: the amount, a ``Decimal`` or an ``int``; never a float,
+            and not text (use [`parse`][aftersales_crm.values.Money.parse]). It may have more decimal places than the
+            currency's minor unit (unit prices, tax bases) until [`round`][aftersales_crm.values.Money.round] is called.
+        currency: an upper-case ISO 4217 code from [`CURRENCY_EXPONENTS`][aftersales_crm.values.CURRENCY_EXPONENTS].
 
     Raises:
         FloatMoneyError: if ``amount`` is a float.
         TypeError: if ``amount`` is a bool, a str or another type.
         InvalidComponent: with code ``"money_not_finite"`` for a NaN or infinite amount,
-            or ``"currency_unknown"`` for a currency not in :data:`CURRENCY_EXPONENTS`.
+            or ``"currency_unknown"`` for a currency not in [`CURRENCY_EXPONENTS`][aftersales_crm.values.CURRENCY_EXPONENTS].
         InvalidValue: with code ``"money_range"`` for an amount of ``10**24`` or more in
             magnitude, or with more than 18 decimal places.
 
@@ -365,7 +365,7 @@ class Money:
         """Return zero in ``currency``, with the currency's decimal places.
 
         Args:
-            currency: an ISO 4217 code from :data:`CURRENCY_EXPONENTS`.
+            currency: an ISO 4217 code from [`CURRENCY_EXPONENTS`][aftersales_crm.values.CURRENCY_EXPONENTS].
 
         Returns:
             Zero, written with as many decimal places as the minor unit has.
@@ -394,7 +394,7 @@ class Money:
             FloatMoneyError: if ``minor`` is a float.
             TypeError: if ``minor`` is not an integer (a bool, a str, a Decimal).
             InvalidValue: with code ``"money_range"`` when the amount would be out of
-                :class:`Money`'s bounds.
+                [`Money`][aftersales_crm.values.Money]'s bounds.
             InvalidComponent: with code ``"currency_unknown"`` for an unknown currency.
 
         Examples:
@@ -422,7 +422,7 @@ class Money:
         Accepted: an optional sign (``-``, ``+`` or ``−``) before the number or before
         the currency; at most one currency mark, before or after the number, separated
         by optional spaces: an ISO 4217 code (``"USD 12"``, ``"12 usd"``), a symbol or
-        word of :data:`CURRENCY_MARKS` (``"¥"``, ``"HK$"``, ``"元"``, ``"RMB"``); digits
+        word of ``CURRENCY_MARKS`` (``"¥"``, ``"HK$"``, ``"元"``, ``"RMB"``); digits
         with optional comma grouping in threes and an optional decimal fraction.
 
         A mark several currencies share (``¥``, ``$``, ``元``) means its usual currency
@@ -446,7 +446,7 @@ class Money:
                 ``default_currency``; the message quotes the text.
             InvalidComponent: with code ``"currency_unknown"`` when the text or
                 ``default_currency`` names a code that is not in
-                :data:`CURRENCY_EXPONENTS` (``"CNH 12"``).
+                [`CURRENCY_EXPONENTS`][aftersales_crm.values.CURRENCY_EXPONENTS] (``"CNH 12"``).
 
         Examples:
             >>> Money.parse("¥1,234.50"), Money.parse("1,234.50 USD"), Money.parse("HK$12")
@@ -494,7 +494,7 @@ class Money:
     def to_minor(self) -> int:
         """Return the amount as an exact integer number of minor units (fen, cents, yen).
 
-        Never rounds: an amount finer than the minor unit raises; call :meth:`round`
+        Never rounds: an amount finer than the minor unit raises; call [`round`][aftersales_crm.values.Money.round]
         first to say how it should be rounded.
 
         Returns:
@@ -530,11 +530,11 @@ class Money:
 
         The default is invoice rounding (四舍五入): halves go away from zero, so
         ``2.665 → 2.67`` and ``-1.005 → -1.01``. The rounding mode is explicit in every
-        call and the global :mod:`decimal` context plays no part, so code elsewhere that
+        call and the global ``decimal`` context plays no part, so code elsewhere that
         changes ``decimal.getcontext()`` cannot change an invoice.
 
         Args:
-            rounding: one of the :mod:`decimal` rounding modes (``decimal.ROUND_HALF_UP``,
+            rounding: one of the ``decimal`` rounding modes (``decimal.ROUND_HALF_UP``,
                 ``decimal.ROUND_HALF_EVEN``, ``decimal.ROUND_DOWN``, …).
 
         Returns:
@@ -617,10 +617,10 @@ class Money:
 
         The amount shows at least the currency's decimal places (``1234.5`` → ``1,234.50``)
         and every finer digit it has: formatting never rounds, so round first for an
-        invoice. The result reads back with :meth:`parse`.
+        invoice. The result reads back with [`parse`][aftersales_crm.values.Money.parse].
 
         Args:
-            symbol: write the currency's symbol from :data:`DISPLAY_SYMBOLS` before the
+            symbol: write the currency's symbol from ``DISPLAY_SYMBOLS`` before the
                 amount (``¥`` for CNY, ``JP¥`` for JPY, ``HK$`` for HKD); when false, or
                 when the currency has no symbol there, write the code after the amount.
             grouping: separate thousands with commas.
@@ -847,7 +847,7 @@ def _currency_of(mark: str, default_currency: str | None) -> str:
 
 
 def _ratios(parts: object) -> list[int]:
-    """The ratios of :meth:`Money.allocate`, checked: non-negative ints, positive sum."""
+    """The ratios of [`Money.allocate`][aftersales_crm.values.Money.allocate], checked: non-negative ints, positive sum."""
     _reject_float(parts, "Money.allocate")
     if isinstance(parts, int) and not isinstance(parts, bool):
         if not 1 <= parts <= _MAX_PARTS:

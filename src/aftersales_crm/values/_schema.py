@@ -2,7 +2,7 @@
 
 Money, GeoPoint and Mileage are attrs classes, not pydantic models. Records still need to
 validate them from JSON, accept ready-made instances in Python, and write them back to
-JSON. :func:`value_object_schema` builds that core schema once, so every value class
+JSON. ``value_object_schema`` builds that core schema once, so every value class
 declares only how it is read (``parse``) and written (``dump``) and what its JSON looks
 like.
 """

@@ -6,15 +6,15 @@ Eighteen characters, in four parts:
 * the birth date as ``YYYYMMDD``;
 * a three-digit sequence number, odd for men and even for women;
 * a check character computed with ISO 7064 MOD 11-2 over the first 17 digits: with the
-  weights :data:`WEIGHTS`, the check value is ``(12 - sum mod 11) mod 11``, and a value
+  weights [`WEIGHTS`][aftersales_crm.values.national_id.WEIGHTS], the check value is ``(12 - sum mod 11) mod 11``, and a value
   of 10 is written ``X``.
 
 Since 2018 the residence permits of Hong Kong, Macau and Taiwan residents
 (港澳台居民居住证) use the same format with region prefixes 81, 82 and 83.
 
-What :func:`validate` checks: the length, the characters, the check character, that the
+What [`validate`][aftersales_crm.values.national_id.validate] checks: the length, the characters, the check character, that the
 birth date is a real calendar date, and that the first two digits are a province-level code
-(:data:`PROVINCES`). The full six-digit region code is deliberately *not* looked up:
+([`PROVINCES`][aftersales_crm.values.national_id.PROVINCES]). The full six-digit region code is deliberately *not* looked up:
 counties are created, renamed and merged, and real numbers carry region codes newer than
 their holder's birth (the standard's own example, ``440524188001010014``, does). The
 library reads no clock, so a birth date in the future is rejected only when the caller
@@ -23,7 +23,7 @@ passes ``as_of``. First-generation 15-digit numbers (withdrawn in 2013) are not 
 Input is normalised with NFKC (full-width digits become ASCII), spaces and hyphens are
 removed and a lower-case ``x`` is upper-cased.
 
-For whole table columns, :func:`check_digits` and :func:`is_valid_array` apply the same
+For whole table columns, [`check_digits`][aftersales_crm.values.national_id.check_digits] and [`is_valid_array`][aftersales_crm.values.national_id.is_valid_array] apply the same
 rules to a numpy array at once, without a Python call per row.
 
 References:
@@ -280,7 +280,7 @@ def validate(number: str, *, as_of: date | str | None = None) -> str:
             character (``national_id_format``); ``as_of`` is not a date, ISO date text
             or None (``national_id_as_of``).
         InvalidLength: not 18 characters (``national_id_length``).
-        InvalidComponent: the first two digits are not in :data:`PROVINCES`
+        InvalidComponent: the first two digits are not in [`PROVINCES`][aftersales_crm.values.national_id.PROVINCES]
             (``national_id_region``); the birth date does not exist
             (``national_id_birth_date``) or is after ``as_of``
             (``national_id_future_birth``).
@@ -329,10 +329,10 @@ def is_valid(number: object, *, as_of: object = None) -> bool:
 
     Args:
         number: anything.
-        as_of: as for :func:`validate`; anything else (a datetime, junk) gives False.
+        as_of: as for [`validate`][aftersales_crm.values.national_id.validate]; anything else (a datetime, junk) gives False.
 
     Returns:
-        True when :func:`validate` accepts the value.
+        True when [`validate`][aftersales_crm.values.national_id.validate] accepts the value.
 
     Examples:
         >>> is_valid("11010519491231002X"), is_valid(11010519491231002), is_valid("")
@@ -357,7 +357,7 @@ def birth_date(number: str) -> date:
         The birth date.
 
     Raises:
-        InvalidValue: the number is not valid (see :func:`validate`).
+        InvalidValue: the number is not valid (see [`validate`][aftersales_crm.values.national_id.validate]).
 
     Examples:
         >>> birth_date("110101199003074477")
@@ -369,7 +369,7 @@ def birth_date(number: str) -> date:
 def gender(number: str) -> Literal["male", "female"]:
     """Return the holder's sex from the parity of the sequence number (character 17).
 
-    The strings are the values of :class:`aftersales_crm.values.Gender`, so
+    The strings are the values of [`aftersales_crm.values.Gender`][aftersales_crm.values.Gender], so
     ``Gender(gender(number))`` gives the enum member.
 
     Args:
@@ -379,7 +379,7 @@ def gender(number: str) -> Literal["male", "female"]:
         ``"male"`` for an odd digit, ``"female"`` for an even one.
 
     Raises:
-        InvalidValue: the number is not valid (see :func:`validate`).
+        InvalidValue: the number is not valid (see [`validate`][aftersales_crm.values.national_id.validate]).
 
     Examples:
         >>> gender("110101199003074477"), gender("11010519491231002X")
@@ -398,7 +398,7 @@ def format(number: str) -> str:
         The number grouped with spaces, as ``"110105 19491231 002X"``.
 
     Raises:
-        InvalidValue: the number is not valid (see :func:`validate`).
+        InvalidValue: the number is not valid (see [`validate`][aftersales_crm.values.national_id.validate]).
 
     Examples:
         >>> format("11010519491231002x")
@@ -420,7 +420,7 @@ def mask(number: str) -> str:
         The six region digits, eleven asterisks and the check character.
 
     Raises:
-        InvalidValue: the number is not valid (see :func:`validate`).
+        InvalidValue: the number is not valid (see [`validate`][aftersales_crm.values.national_id.validate]).
 
     Examples:
         >>> mask("11010519491231002X")
@@ -451,7 +451,7 @@ def _number(digits: NDArray[np.int64], part: slice) -> NDArray[np.int64]:
 
 
 def check_digits(numbers: ArrayLike | Sequence[object]) -> NDArray[np.str_]:
-    """Compute the check character of many numbers at once, as :func:`calc_check_digit` does.
+    """Compute the check character of many numbers at once, as [`calc_check_digit`][aftersales_crm.values.national_id.calc_check_digit] does.
 
     The sums are taken over the digit codes of the whole array: there is no Python call
     per number in a unicode array, so a million numbers take a fraction of a second.
@@ -468,7 +468,7 @@ def check_digits(numbers: ArrayLike | Sequence[object]) -> NDArray[np.str_]:
     Raises:
         InvalidFormat: a value is not a str (``national_id_type``) or not of the form
             above (``national_id_format``); the message names the first such row. Use
-            :func:`compact` or :func:`validate` on such values first.
+            [`compact`][aftersales_crm.values.national_id.compact] or [`validate`][aftersales_crm.values.national_id.validate] on such values first.
 
     Examples:
         >>> import numpy as np
@@ -505,10 +505,10 @@ def is_valid_array(
     """Tell which values are valid numbers already in canonical form, all at once.
 
     Meant for bulk ingest: a value is True when it is its own canonical form (18
-    characters, an upper-case ``X`` if any, no separators) and :func:`validate` with the
+    characters, an upper-case ``X`` if any, no separators) and [`validate`][aftersales_crm.values.national_id.validate] with the
     same ``as_of`` accepts it: province, a real birth date not after ``as_of``, check
     character. False means invalid *or* not canonical (a lower-case ``x``, spaces,
-    full-width digits, not a str); run :func:`validate` on those rows to get the
+    full-width digits, not a str); run [`validate`][aftersales_crm.values.national_id.validate] on those rows to get the
     canonical form or the error. No Python call per row for unicode arrays; object
     arrays cost one type check per row.
 
@@ -516,7 +516,7 @@ def is_valid_array(
         values: a numpy unicode array (``<U18`` or any width), an object array (values
             that are not str, such as None, are False), or a sequence (read as an
             object array).
-        as_of: as for :func:`validate`.
+        as_of: as for [`validate`][aftersales_crm.values.national_id.validate].
 
     Returns:
         A bool array of the shape of ``values``.
@@ -550,7 +550,7 @@ def is_valid_array(
 def _birth_dates(digits: NDArray[np.int64]) -> tuple[NDArray[np.datetime64], NDArray[np.bool_]]:
     """The birth date of each row of digits, and whether it is a real date.
 
-    A date is real when its year is at least :data:`datetime.MINYEAR`, its month is 1 to
+    A date is real when its year is at least ``datetime.MINYEAR``, its month is 1 to
     12, and the day, counted on from the first of the month, stays in that month (the
     datetime64 round trip: 30 February lands in March). The dates of the other rows are
     meaningless.

@@ -11,10 +11,10 @@ E.164 cannot hold one.
 Input is normalised with NFKC (full-width digits typed with Chinese input methods become
 ASCII) and spaces, hyphens, dots and brackets are removed.
 
-Whole columns go through :func:`validate_array`: mainland Chinese numbers in the common
+Whole columns go through [`validate_array`][aftersales_crm.values.phone.validate_array]: mainland Chinese numbers in the common
 forms (a mobile or a fixed line written nationally, with the trunk ``0``, or after
 ``+86``/``0086``) are checked by one regular expression per number, built once from the
-same ``phonenumbers`` metadata; every other value is checked by :func:`validate`. The
+same ``phonenumbers`` metadata; every other value is checked by [`validate`][aftersales_crm.values.phone.validate]. The
 result is the same either way.
 
 Only the parsing and formatting core of ``phonenumbers`` is used; its ``geocoder``,
@@ -217,10 +217,10 @@ def is_valid(number: object, *, region: str = DEFAULT_REGION) -> bool:
 
     Args:
         number: anything.
-        region: as for :func:`validate`.
+        region: as for [`validate`][aftersales_crm.values.phone.validate].
 
     Returns:
-        True when :func:`validate` accepts the value.
+        True when [`validate`][aftersales_crm.values.phone.validate] accepts the value.
 
     Examples:
         >>> is_valid("13812345678"), is_valid("12345678"), is_valid(None)
@@ -242,13 +242,13 @@ def format(number: str, *, region: str = DEFAULT_REGION) -> str:
 
     Args:
         number: a valid number.
-        region: the region of the reader, as for :func:`validate`.
+        region: the region of the reader, as for [`validate`][aftersales_crm.values.phone.validate].
 
     Returns:
         The number grouped the way its country writes it.
 
     Raises:
-        InvalidValue: the number is not valid (see :func:`validate`).
+        InvalidValue: the number is not valid (see [`validate`][aftersales_crm.values.phone.validate]).
 
     Examples:
         >>> format("+8613812345678"), format("+861012345678"), format("+85291234567")
@@ -287,13 +287,13 @@ def mask(number: str, *, region: str = DEFAULT_REGION) -> str:
 
     Args:
         number: a valid number.
-        region: the region of the reader, as for :func:`validate`.
+        region: the region of the reader, as for [`validate`][aftersales_crm.values.phone.validate].
 
     Returns:
         The masked number.
 
     Raises:
-        InvalidValue: the number is not valid (see :func:`validate`).
+        InvalidValue: the number is not valid (see [`validate`][aftersales_crm.values.phone.validate]).
 
     Examples:
         >>> mask("13812345678"), mask("010-12345678"), mask("+85291234567")
@@ -312,8 +312,8 @@ def mask(number: str, *, region: str = DEFAULT_REGION) -> str:
 
 # -- whole columns ------------------------------------------------------------------------------
 
-#: The ASCII separators :func:`compact` removes; any other character sends a number to
-#: :func:`validate`.
+#: The ASCII separators [`compact`][aftersales_crm.values.phone.compact] removes; any other character sends a number to
+#: [`validate`][aftersales_crm.values.phone.validate].
 _ASCII_SEPARATORS: Final = str.maketrans("", "", " .()/-")
 _CN: Final = "CN"
 _CN_CODE: Final = 86
@@ -321,7 +321,7 @@ _CN_CODE: Final = 86
 #: the international prefix (``00``, or a carrier code ``1[12]xx``/``179xx`` and ``00``)
 #: and the national prefix for parsing (the trunk ``0``, or such a carrier code). A
 #: number starting with a carrier code, or with ``86`` (which ``phonenumbers`` may read as
-#: the country code), is left to :func:`validate`. Other metadata turns the fast path off.
+#: the country code), is left to [`validate`][aftersales_crm.values.phone.validate]. Other metadata turns the fast path off.
 _CN_PREFIXES: Final = (r"00|1(?:[12]\d|79)\d\d00", r"(1(?:[12]\d|79)\d\d)|0", None)
 
 
@@ -390,7 +390,7 @@ def _fast_pattern() -> re.Pattern[str] | None:
 def _fast_e164(items: Sequence[object]) -> list[str | None]:
     """The E.164 form of each value the fast path can vouch for, ``None`` for the others.
 
-    A value the fast path leaves (``None``) may still be valid: :func:`validate` decides.
+    A value the fast path leaves (``None``) may still be valid: [`validate`][aftersales_crm.values.phone.validate] decides.
     """
     pattern = _fast_pattern()
     if pattern is None:
@@ -407,16 +407,16 @@ def validate_array(
 ) -> NDArray[np.object_]:
     """Check a whole column of phone numbers: the E.164 form of each valid one.
 
-    The result is that of :func:`validate` on each value, with ``None`` where it raises
+    The result is that of [`validate`][aftersales_crm.values.phone.validate] on each value, with ``None`` where it raises
     (or the value is not a str). Mainland numbers in the common forms, read in region
     ``CN`` (``13812345678``, ``138-1234-5678``, ``010 1234 5678``, ``+86 138 1234 5678``,
     ``0086 10 12345678``), take a fast path of one regular-expression match each, built
     from the numbering-plan metadata of ``phonenumbers``; every other value goes through
-    :func:`validate`. Call :func:`validate` on a ``None`` row for the reason.
+    [`validate`][aftersales_crm.values.phone.validate]. Call [`validate`][aftersales_crm.values.phone.validate] on a ``None`` row for the reason.
 
     Args:
         values: the numbers as typed (a list or a one-dimensional array).
-        region: as for :func:`validate`.
+        region: as for [`validate`][aftersales_crm.values.phone.validate].
 
     Returns:
         An object array of shape (len(values),): E.164 texts and ``None``.

@@ -4,16 +4,16 @@ Input is normalised with NFKC (full-width letters and digits become ASCII), lett
 upper-cased, and the separators ``·`` (and look-alike dots), ``.``, spaces and hyphens are
 removed. The compact form is then matched against exactly these formats:
 
-* **regular** (普通号牌), 7 characters: a province abbreviation (:data:`PROVINCES`), an
+* **regular** (普通号牌), 7 characters: a province abbreviation ([`PROVINCES`][aftersales_crm.values.plate.PROVINCES]), an
   issuing-office letter (A–Z without I and O) and five letters or digits (without I and O):
   ``京A12345``, ``京AD2345``;
 * **new-energy** (新能源号牌), 8 characters, with a type letter from
-  :data:`NEW_ENERGY_TYPES` (D, A, B, C, E: pure electric; F, G, H, J, K: other new
+  [`NEW_ENERGY_TYPES`][aftersales_crm.values.plate.NEW_ENERGY_TYPES] (D, A, B, C, E: pure electric; F, G, H, J, K: other new
   energy). Small vehicles put it first, then a letter or digit and four digits
   (``粤BD12345``, ``沪AF12345``); large vehicles put it last, after five digits
   (``苏E12345D``);
 * **special** (专用号牌), 7 characters: province, office letter, four letters or digits, and
-  a suffix from :data:`SPECIAL_SUFFIXES`: 学 (driving-school coach), 警 (police), 挂
+  a suffix from [`SPECIAL_SUFFIXES`][aftersales_crm.values.plate.SPECIAL_SUFFIXES]: 学 (driving-school coach), 警 (police), 挂
   (trailer), 领 (consulate), 港 or 澳 (cross-border vehicles of Hong Kong or Macau):
   ``京A1234学``, ``粤Z1234港``;
 * **embassy** (使馆号牌), 7 characters: 使 and six digits (``使014578``) or six digits and
@@ -67,7 +67,7 @@ PlateKind = Literal["regular", "new_energy", "special", "embassy"]
 """The kinds of plate this module covers."""
 
 KINDS: Final[tuple[PlateKind, ...]] = ("regular", "new_energy", "special", "embassy")
-"""Every value :func:`kind` can return."""
+"""Every value [`kind`][aftersales_crm.values.plate.kind] can return."""
 
 PROVINCES: Final = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 """The 31 province-level abbreviations a plate starts with (GA 36-2018 annex A)."""
@@ -179,7 +179,7 @@ def is_valid(number: object) -> bool:
         number: anything.
 
     Returns:
-        True when :func:`validate` accepts the value.
+        True when [`validate`][aftersales_crm.values.plate.validate] accepts the value.
 
     Examples:
         >>> is_valid("京A1234学"), is_valid("京AI2345"), is_valid(None)
@@ -193,7 +193,7 @@ def is_valid(number: object) -> bool:
 
 
 def kind(number: str) -> PlateKind:
-    """Return the kind of a plate: one of :data:`KINDS`.
+    """Return the kind of a plate: one of [`KINDS`][aftersales_crm.values.plate.KINDS].
 
     Args:
         number: a valid plate.
@@ -202,7 +202,7 @@ def kind(number: str) -> PlateKind:
         ``"regular"``, ``"new_energy"``, ``"special"`` or ``"embassy"``.
 
     Raises:
-        InvalidValue: the plate is not valid (see :func:`validate`).
+        InvalidValue: the plate is not valid (see [`validate`][aftersales_crm.values.plate.validate]).
 
     Examples:
         >>> kind("京A12345"), kind("粤Z1234港"), kind("使014578")
@@ -218,10 +218,10 @@ def province(number: str) -> str | None:
         number: a valid plate.
 
     Returns:
-        One character of :data:`PROVINCES`, or None for an embassy plate.
+        One character of [`PROVINCES`][aftersales_crm.values.plate.PROVINCES], or None for an embassy plate.
 
     Raises:
-        InvalidValue: the plate is not valid (see :func:`validate`).
+        InvalidValue: the plate is not valid (see [`validate`][aftersales_crm.values.plate.validate]).
 
     Examples:
         >>> province("粤B·D12345"), province("使014578")
@@ -241,7 +241,7 @@ def format(number: str) -> str:
         ``"京A·12345"``; embassy plates are returned compact.
 
     Raises:
-        InvalidValue: the plate is not valid (see :func:`validate`).
+        InvalidValue: the plate is not valid (see [`validate`][aftersales_crm.values.plate.validate]).
 
     Examples:
         >>> format("粤bd12345"), format("使 014578")
@@ -256,10 +256,10 @@ def format(number: str) -> str:
 def is_valid_array(values: Sequence[object] | NDArray[Any]) -> NDArray[np.bool_]:
     """Tell which values are valid plates already in compact form, all at once.
 
-    Meant for bulk ingest: a value is True when it is a str that :func:`validate` returns
+    Meant for bulk ingest: a value is True when it is a str that [`validate`][aftersales_crm.values.plate.validate] returns
     unchanged (compact, upper case, a covered format). False means invalid *or* not
     compact (a separator, lower case, full-width characters, not a str); run
-    :func:`validate` on those rows to get the compact form or the error. One regular
+    [`validate`][aftersales_crm.values.plate.validate] on those rows to get the compact form or the error. One regular
     expression match per value, in C; no Python call per row.
 
     Args:

@@ -9,10 +9,10 @@ The published JSON schema gives the *canonical* form's pattern; validation is mo
 forgiving (lower case, full-width characters, separators) and normalises.
 
 Numbers, dates and instants are bounded by the limits of
-:mod:`~aftersales_crm.values` (:data:`~aftersales_crm.values.MAX_MINOR_UNITS`,
-:data:`~aftersales_crm.values.EARLIEST_DATE` … :data:`~aftersales_crm.values.LATEST_DATE`,
-:data:`~aftersales_crm.values.EARLIEST_INSTANT` …
-:data:`~aftersales_crm.values.LATEST_INSTANT`), so whatever a record holds every kernel
+[`values`][aftersales_crm.values] ([`MAX_MINOR_UNITS`][aftersales_crm.values.MAX_MINOR_UNITS],
+[`EARLIEST_DATE`][aftersales_crm.values.EARLIEST_DATE] … [`LATEST_DATE`][aftersales_crm.values.LATEST_DATE],
+[`EARLIEST_INSTANT`][aftersales_crm.values.EARLIEST_INSTANT] …
+[`LATEST_INSTANT`][aftersales_crm.values.LATEST_INSTANT]), so whatever a record holds every kernel
 can sum and date without overflowing, and booleans are never taken for numbers.
 
 Examples:
@@ -114,7 +114,7 @@ Vin = Annotated[
         }
     ),
 ]
-"""A VIN (ISO 3779), stored upper-case; see :mod:`~aftersales_crm.values.vin`.
+"""A VIN (ISO 3779), stored upper-case; see [`vin`][aftersales_crm.values.vin].
 
 The check digit is enforced for North American and Chinese VINs only (the module's
 default). Error codes: ``vin_length``, ``vin_format``, ``vin_checksum``.
@@ -132,7 +132,7 @@ NationalId = Annotated[
 ]
 """A Chinese resident identity number (GB 11643), stored with an upper-case ``X``.
 
-See :mod:`~aftersales_crm.values.national_id`; a birth date in the future is not
+See [`national_id`][aftersales_crm.values.national_id]; a birth date in the future is not
 rejected here, because a field type cannot know the day. Error codes:
 ``national_id_length``, ``national_id_format``, ``national_id_region``,
 ``national_id_birth_date``, ``national_id_checksum``.
@@ -208,7 +208,7 @@ Plate = Annotated[
         json_schema_extra={"minLength": 7, "maxLength": 8, "examples": ["京A12345", "粤BD12345"]}
     ),
 ]
-"""A Chinese licence plate in compact form; see :mod:`~aftersales_crm.values.plate`.
+"""A Chinese licence plate in compact form; see [`plate`][aftersales_crm.values.plate].
 
 Error code: ``plate_format``.
 
@@ -223,7 +223,7 @@ Fen = Annotated[int, Field(ge=0, le=MAX_MINOR_UNITS, strict=True), BeforeValidat
 
 Only integers are accepted (numpy integers included); floats, bools and numeric strings
 are rejected, because money never goes through binary floating point, and ``True`` is
-not one fen. At most :data:`~aftersales_crm.values.MAX_MINOR_UNITS`.
+not one fen. At most [`MAX_MINOR_UNITS`][aftersales_crm.values.MAX_MINOR_UNITS].
 
 Examples:
     >>> from pydantic import TypeAdapter
@@ -242,9 +242,9 @@ Examples:
 Points = Annotated[
     int, Field(ge=0, le=MAX_MINOR_UNITS, strict=True), BeforeValidator(_exact_integer)
 ]
-"""A non-negative whole number of loyalty points; integers only, as for :data:`Fen`.
+"""A non-negative whole number of loyalty points; integers only, as for [`Fen`][aftersales_crm.values.types.Fen].
 
-At most :data:`~aftersales_crm.values.MAX_MINOR_UNITS`, for the same reason: any sum of
+At most [`MAX_MINOR_UNITS`][aftersales_crm.values.MAX_MINOR_UNITS], for the same reason: any sum of
 ten million balances fits a signed 64-bit integer.
 
 Examples:
@@ -255,7 +255,7 @@ Examples:
 
 
 def _amount_in_range(money: Money) -> Money:
-    """``money`` if it is within :data:`MAX_MINOR_UNITS` minor units of zero."""
+    """``money`` if it is within [`MAX_MINOR_UNITS`][aftersales_crm.values.MAX_MINOR_UNITS] minor units of zero."""
     # Exact comparisons only: abs() and scaleb() would round to the thread's context.
     bound = Decimal(MAX_MINOR_UNITS).scaleb(-currency_exponent(money.currency))
     if money.amount.copy_abs() > bound:
@@ -268,7 +268,7 @@ def _amount_in_range(money: Money) -> Money:
 
 
 Amount = Annotated[Money, AfterValidator(_amount_in_range)]
-"""Money as a record holds it: at most :data:`~aftersales_crm.values.MAX_MINOR_UNITS` minor
+"""Money as a record holds it: at most [`MAX_MINOR_UNITS`][aftersales_crm.values.MAX_MINOR_UNITS] minor
 units either side of zero (¥1,000,000,000.00), so ten million amounts sum inside int64.
 
 Error code: ``money_range``.
@@ -309,8 +309,8 @@ def _instant_in_range(moment: dt.datetime) -> dt.datetime:
 Date = Annotated[dt.date, AfterValidator(_date_in_range)]
 """A business date of a record (a visit, a birthday, a purchase), bounded.
 
-From :data:`~aftersales_crm.values.EARLIEST_DATE` to
-:data:`~aftersales_crm.values.LATEST_DATE`, so every kernel's calendar arithmetic stays
+From [`EARLIEST_DATE`][aftersales_crm.values.EARLIEST_DATE] to
+[`LATEST_DATE`][aftersales_crm.values.LATEST_DATE], so every kernel's calendar arithmetic stays
 inside what ``datetime.date`` and ``datetime64`` represent. Error code: ``date_range``.
 
 Examples:
@@ -326,8 +326,8 @@ Examples:
 Instant = Annotated[AwareDatetime, AfterValidator(_instant_in_range)]
 """A moment of a record (a contact, a repair order opening), timezone-aware and bounded.
 
-From :data:`~aftersales_crm.values.EARLIEST_INSTANT` up to (excluded)
-:data:`~aftersales_crm.values.LATEST_INSTANT`. A naive datetime is refused, because which
+From [`EARLIEST_INSTANT`][aftersales_crm.values.EARLIEST_INSTANT] up to (excluded)
+[`LATEST_INSTANT`][aftersales_crm.values.LATEST_INSTANT]. A naive datetime is refused, because which
 moment it names depends on a time zone. Error code: ``instant_range``.
 
 Examples:

@@ -4,13 +4,13 @@ A VIN has 17 characters: digits and the capital letters except ``I``, ``O`` and 
 (they read as ``1``, ``0`` and ``0``). The first three are the world manufacturer
 identifier (WMI). Position 9 holds a check character: each of the other sixteen
 characters is transliterated to a number (digits stand for themselves; letters by the
-table :data:`TRANSLITERATION`), multiplied by the weight of its position
-(:data:`WEIGHTS`), and the sum is taken modulo 11; a remainder of 10 is written ``X``.
+table [`TRANSLITERATION`][aftersales_crm.values.vin.TRANSLITERATION]), multiplied by the weight of its position
+([`WEIGHTS`][aftersales_crm.values.vin.WEIGHTS]), and the sum is taken modulo 11; a remainder of 10 is written ``X``.
 
 Whether the check character is mandatory depends on where the VIN was issued. North
 America (VINs starting ``1``–``5``) and China (GB 16735, VINs starting ``L``) require it;
 elsewhere, notably in Europe, position 9 is often a filler such as ``Z``. So
-:func:`validate` checks it by default only for those regions (:data:`CHECK_DIGIT_REGIONS`);
+[`validate`][aftersales_crm.values.vin.validate] checks it by default only for those regions ([`CHECK_DIGIT_REGIONS`][aftersales_crm.values.vin.CHECK_DIGIT_REGIONS]);
 ``strict=True`` checks it for every VIN and ``strict=False`` for none.
 
 Input is normalised with NFKC (full-width characters typed with Chinese input methods
@@ -19,7 +19,7 @@ become ASCII), spaces and hyphens are removed and letters are upper-cased.
 What is *not* checked: that the WMI is assigned to a manufacturer, the model-year
 character, and plausibility (``11111111111111111`` has a correct check digit).
 
-For whole table columns, :func:`check_digits` and :func:`is_valid_array` apply the same
+For whole table columns, [`check_digits`][aftersales_crm.values.vin.check_digits] and [`is_valid_array`][aftersales_crm.values.vin.is_valid_array] apply the same
 rules to a numpy array at once, without a Python call per row.
 
 References:
@@ -158,7 +158,7 @@ def compact(number: str) -> str:
 
 
 def _check_syntax(number: str) -> str:
-    """Raise unless a compact VIN has 17 characters from :data:`ALPHABET`."""
+    """Raise unless a compact VIN has 17 characters from [`ALPHABET`][aftersales_crm.values.vin.ALPHABET]."""
     if len(number) != LENGTH:
         msg = f"VIN has {len(number)} characters, expected {LENGTH}"
         raise InvalidLength(msg, code="vin_length")
@@ -215,7 +215,7 @@ def validate(number: str, *, strict: bool | None = None) -> str:
     Args:
         number: the VIN as typed.
         strict: whether the check character must match. ``None`` (the default) requires
-            it for VINs starting with one of :data:`CHECK_DIGIT_REGIONS` (North America,
+            it for VINs starting with one of [`CHECK_DIGIT_REGIONS`][aftersales_crm.values.vin.CHECK_DIGIT_REGIONS] (North America,
             China); ``True`` requires it for every VIN; ``False`` for none.
 
     Returns:
@@ -259,10 +259,10 @@ def is_valid(number: object, *, strict: object = None) -> bool:
 
     Args:
         number: anything.
-        strict: as for :func:`validate`.
+        strict: as for [`validate`][aftersales_crm.values.vin.validate].
 
     Returns:
-        True when :func:`validate` accepts the value.
+        True when [`validate`][aftersales_crm.values.vin.validate] accepts the value.
 
     Examples:
         >>> is_valid("1HGCM82633A004352"), is_valid(None), is_valid("🚗")
@@ -283,13 +283,13 @@ def format(number: str, *, strict: bool | None = None) -> str:
 
     Args:
         number: a valid VIN.
-        strict: as for :func:`validate`.
+        strict: as for [`validate`][aftersales_crm.values.vin.validate].
 
     Returns:
         The VIN, upper-case.
 
     Raises:
-        InvalidValue: the VIN is not valid (see :func:`validate`).
+        InvalidValue: the VIN is not valid (see [`validate`][aftersales_crm.values.vin.validate]).
 
     Examples:
         >>> format("lsvau218-xn2183294")
@@ -306,13 +306,13 @@ def wmi(number: str, *, strict: bool | None = None) -> str:
 
     Args:
         number: a valid VIN.
-        strict: as for :func:`validate`.
+        strict: as for [`validate`][aftersales_crm.values.vin.validate].
 
     Returns:
         Three characters.
 
     Raises:
-        InvalidValue: the VIN is not valid (see :func:`validate`).
+        InvalidValue: the VIN is not valid (see [`validate`][aftersales_crm.values.vin.validate]).
 
     Examples:
         >>> wmi("LSVAU218XN2183294")
@@ -328,13 +328,13 @@ def _computed_check_codes(codes: NDArray[np.uint8]) -> NDArray[np.uint8]:
 
 
 def check_digits(vins: ArrayLike | Sequence[object]) -> NDArray[np.str_]:
-    """Compute the check character of many VINs at once, as :func:`calc_check_digit` does.
+    """Compute the check character of many VINs at once, as [`calc_check_digit`][aftersales_crm.values.vin.calc_check_digit] does.
 
     The characters are looked up in tables by their codes: there is no Python call per
     VIN in a unicode array, so a million VINs take a fraction of a second.
 
     Args:
-        vins: VINs in canonical form: 17 characters from :data:`ALPHABET`, upper case
+        vins: VINs in canonical form: 17 characters from [`ALPHABET`][aftersales_crm.values.vin.ALPHABET], upper case
             (whatever stands in position 9 is ignored). A numpy unicode array, an object
             array of str, or a sequence of str (read as an object array).
 
@@ -343,8 +343,8 @@ def check_digits(vins: ArrayLike | Sequence[object]) -> NDArray[np.str_]:
 
     Raises:
         InvalidFormat: a value is not a str (``vin_type``) or has a character outside
-            :data:`ALPHABET`, lower case included (``vin_format``); the message names the
-            first such row. Use :func:`compact` or :func:`validate` on such values first.
+            [`ALPHABET`][aftersales_crm.values.vin.ALPHABET], lower case included (``vin_format``); the message names the
+            first such row. Use [`compact`][aftersales_crm.values.vin.compact] or [`validate`][aftersales_crm.values.vin.validate] on such values first.
         InvalidLength: a value does not have 17 characters (``vin_length``).
 
     Examples:
@@ -387,9 +387,9 @@ def is_valid_array(
     """Tell which values are valid VINs already in canonical form, all at once.
 
     Meant for bulk ingest: a value is True when it is its own canonical form (17
-    characters from :data:`ALPHABET`, upper case, no separators) and :func:`validate`
+    characters from [`ALPHABET`][aftersales_crm.values.vin.ALPHABET], upper case, no separators) and [`validate`][aftersales_crm.values.vin.validate]
     with the same ``strict`` accepts it. False means invalid *or* not canonical (lower
-    case, spaces, full-width characters, not a str); run :func:`validate` on those rows
+    case, spaces, full-width characters, not a str); run [`validate`][aftersales_crm.values.vin.validate] on those rows
     to get the canonical form or the error. No Python call per row for unicode arrays;
     object arrays cost one type check per row.
 
@@ -397,7 +397,7 @@ def is_valid_array(
         values: a numpy unicode array (``<U17`` or any width), an object array (values
             that are not str, such as None, are False), or a sequence (read as an
             object array).
-        strict: as for :func:`validate`.
+        strict: as for [`validate`][aftersales_crm.values.vin.validate].
 
     Returns:
         A bool array of the shape of ``values``.
