@@ -70,8 +70,14 @@ value_class = abc.assign(feats)
 print(abc.report())
 assert sum(value_class.counts().values()) == int(np.count_nonzero(value_class.codes >= 0))
 
+# %% [markdown]
+# The crosstab's frame is indexed by its cells, the dimensions named by the policies' short
+# names and ordered as their labels (A before B, the newest vehicles first): `unstack()`
+# gives the two-way table, and `money="major"` the spend in yuan.
+
 # %%
-crosstab(feats, ParetoABC(), VehicleAgeBand()).to_pandas()
+cells = crosstab(feats, abc, VehicleAgeBand()).to_pandas()
+cells["customers"].unstack()
 
 # %% [markdown]
 # ## The loyalty × value matrix (客户细分矩阵)

@@ -1,8 +1,8 @@
 """How results show in a notebook: a short ``repr``, an HTML table, money in major units.
 
-Every result type of the library (:class:`~aftersales_crm.policies.Labels`, crosstabs,
-reports, agendas, KPI tables…) mixes in :class:`Displayed`. Its ``repr`` names the type and
-the size and shows the first :data:`HEAD_ROWS` rows as a small text table; its
+Every result type of the library ([`Labels`][aftersales_crm.policies.Labels], crosstabs,
+reports, agendas, KPI tables…) mixes in ``Displayed``. Its ``repr`` names the type and
+the size and shows the first ``HEAD_ROWS`` rows as a small text table; its
 ``_repr_html_``, which Jupyter calls, shows the same rows as an HTML table. Both read only
 the first rows: a result of a million rows displays as fast as one of ten, and never turns
 all its rows into text.
@@ -12,8 +12,8 @@ installed, so the notebook shows what the DataFrame holds; without pandas, from 
 result's per-row arrays. Display never needs pandas.
 
 Money columns (``*_fen``, integer minor units) can be turned into the currency's major
-unit with :func:`major_units`, which the results' ``to_pandas(money="major")`` calls:
-``spend_fen`` becomes ``spend``, holding exact :class:`~decimal.Decimal` yuan
+unit with ``major_units``, which the results' ``to_pandas(money="major")`` calls:
+``spend_fen`` becomes ``spend``, holding exact ``Decimal`` yuan
 (``Decimal('1234.50')``), computed from the integers, never through float.
 """
 
@@ -109,7 +109,7 @@ def major_units(
     """``frame`` with its money columns in the currency's major unit, exact.
 
     Every integer column whose name ends in ``_fen`` is replaced by a column without the
-    suffix (``spend_fen`` → ``spend``) holding :class:`~decimal.Decimal` amounts in the
+    suffix (``spend_fen`` → ``spend``) holding ``Decimal`` amounts in the
     major unit (yuan for CNY), made from the integers with their exact scale, never
     through float; a missing amount stays missing (``None``). The columns named in
     ``columns`` (money in minor units under another name, such as ``net``) are converted
@@ -343,11 +343,11 @@ class Displayed:
     """A result's notebook display: a short ``repr`` and ``_repr_html_`` of its first rows.
 
     Mix it into a result type (``@attrs.frozen(repr=False)``): the ``repr`` names the type,
-    the size and shows :data:`HEAD_ROWS` rows; ``_repr_html_`` gives the same rows as an
+    the size and shows ``HEAD_ROWS`` rows; ``_repr_html_`` gives the same rows as an
     escaped HTML table. The rows come from ``to_pandas()`` of the first rows (``take`` of
     them, when the type has ``take``, else its per-row arrays cut to the first rows) when
     pandas is installed, else from its per-row arrays. A type may override
-    :meth:`_display_title` and :meth:`_display_sample`.
+    ``_display_title`` and ``_display_sample``.
 
     Examples:
         >>> @attrs.frozen(repr=False)

@@ -118,13 +118,13 @@ class Labels(Displayed):
 
     A policy's ``assign`` gives Labels that know their rows and their name: ``ids`` are
     the customer ids of the FeatureTable read (``key`` names them), and ``name`` is the
-    policy's short name (``"pareto_abc"``, :attr:`BasePolicy.short_name`). Labels built
+    policy's short name (``"pareto_abc"``, [`BasePolicy.short_name`][aftersales_crm.policies.BasePolicy.short_name]). Labels built
     by hand have neither until given.
 
     Two Labels are equal when their names and codes are: the same labelling, row by row.
     The ids, name, key and Chinese names do not take part, so the labels of a plain-class
     policy (which has no ``short_name`` and sets no ids) equal those of the same policy
-    written on :class:`BasePolicy`; compare ``ids`` too where the rows' identity matters.
+    written on [`BasePolicy`][aftersales_crm.policies.BasePolicy]; compare ``ids`` too where the rows' identity matters.
 
     Attributes:
         codes: int16 array of shape (n_rows,), the position of each row's label in
@@ -235,8 +235,8 @@ class Labels(Displayed):
 
         The categories are the label names in ``lang``, in the labels' order, best first,
         so ``series.sort_values()`` puts A before B and ``series < "C"`` works; a row
-        without a label is NaN. The index is the ids, named :attr:`key` (a plain row
-        number without ids); the Series is named :attr:`name`.
+        without a label is NaN. The index is the ids, named ``key`` (a plain row
+        number without ids); the Series is named ``name``.
 
         Examples:
             >>> labels = Labels(np.array([2, 0, -1]), ("A", "B", "C"), ("A类", "B类", "C类"),
@@ -612,7 +612,7 @@ class BasePolicy(Parameterised):
 
         The Labels (or Scores) an ``assign`` (or ``score``) returns without ids get the
         ids and key of the FeatureTable read, and Labels without a name get the policy's
-        :attr:`short_name`; what the method set itself is kept.
+        [`short_name`][aftersales_crm.policies.BasePolicy.short_name]; what the method set itself is kept.
 
         Examples:
             >>> class Everyone(BasePolicy):

@@ -219,7 +219,7 @@ class ClubKpis(Displayed):
         """The counts of every chapter, every dealer and the network in one DataFrame.
 
         Indexed by ``scope`` (``chapter``, ``dealer``, ``network``) and ``id``; the
-        columns are those of :meth:`KpiCounts.to_pandas` (needs the ``pandas`` extra).
+        columns are those of [`KpiCounts.to_pandas`][aftersales_crm.membership.KpiCounts.to_pandas] (needs the ``pandas`` extra).
 
         Examples:
             >>> from aftersales_crm import synthetic

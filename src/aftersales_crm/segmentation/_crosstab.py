@@ -96,7 +96,7 @@ class Crosstab(Displayed):
     def to_pandas(self, lang: Lang = "en", *, money: MoneyUnit = "minor") -> Any:
         """One row per cell: customers, value and both shares (extra ``pandas``).
 
-        The index holds the cell: one level per dimension, named by :attr:`dimensions`,
+        The index holds the cell: one level per dimension, named by ``dimensions``,
         each an ordered categorical of its label names in ``lang`` in the labels' order
         (best first), so ``frame["customers"].unstack()`` gives the table. The columns
         are ``customers``, the value under its feature name (``spend_fen``, integer fen;

@@ -115,7 +115,7 @@ class VehicleAgeReport(Displayed):
 
         The index ``vehicle_age_band`` is an ordered categorical of the band names in
         ``lang``; the columns are ``customers`` and ``customer_share``. The customers
-        without a band (:attr:`unplaced`) are not a row.
+        without a band (``unplaced``) are not a row.
 
         Examples:
             >>> report = VehicleAgeReport(("1–2 years", "3+ years"), ("1–2年", "3年以上"), (3, 1),
