@@ -199,18 +199,26 @@ def test_the_json_report_holds_the_sections_as_numbers(
     assert sum(sum(s.values()) for s in agenda["by_kind"].values()) == agenda["tasks"]
 
 
-def test_the_json_report_says_why_churn_is_missing_without_scipy(
-    exports: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_a_small_export_without_club_surveys_or_scipy_says_what_each_section_lacks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for module in ("scipy", "scipy.special", "scipy.optimize"):
         monkeypatch.setitem(sys.modules, module, None)
-    code, out, _ = run(
-        "report", "--input", exports["parquet"], "--as-of", AS_OF, "--format", "json",
-        capsys=capsys,
-    )  # fmt: skip
+    everything = synthetic.columns(40, seed=3).tables()
+    basic = ("dealers", "customers", "vehicles", "ownerships", "orders", "lines")
+    write_parquet(Tables(everything.currency, **{n: everything[n] for n in basic}), tmp_path)
+    code, out, _ = run("report", "--input", tmp_path, "--as-of", AS_OF, "--format", "json",
+                       capsys=capsys)  # fmt: skip
     assert code == 0
-    churn = json.loads(out)["sections"]["churn"]
-    assert "pip install 'aftersales-crm[clv]'" in churn["skipped"]
+    sections = json.loads(out)["sections"]
+    assert "pip install 'aftersales-crm[clv]'" in sections["churn"]["skipped"]
+    assert sections["club"]["skipped"] == "no chapters in the export"
+    assert sections["satisfaction"]["skipped"].startswith("no answers to the China CSI survey")
+    code, out, _ = run("report", "--input", tmp_path, "--as-of", AS_OF, "--format", "html",
+                       capsys=capsys)  # fmt: skip
+    assert code == 0
+    assert out.count('src="data:image/png;base64,') == 3  # no P(alive) without scipy
+    assert "Churn risk and lifetime value (流失预警, 客户终身价值): skipped" in out
 
 
 @pytest.fixture(scope="module")
@@ -354,6 +362,60 @@ def test_a_csv_row_of_the_wrong_length_and_an_unreadable_cell_are_named(
     assert any(line.startswith("dealers.csv:5: location.lat: ") for line in lines)
 
 
+@pytest.fixture(params=["arrow", "csv module"])
+def csv_reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """CSV read by pyarrow (the arrow extra), or by the csv module without it."""
+    if request.param == "csv module":
+        monkeypatch.setitem(sys.modules, "pyarrow.csv", None)
+    return str(request.param)
+
+
+@pytest.mark.parametrize("kind", ["csv"])
+def test_a_csv_export_reads_back_alike_with_either_reader(
+    kind: str, csv_reader: str, exports: dict[str, Path], tables: Tables
+) -> None:
+    assert read_export(exports[kind]) == tables
+
+
+def test_cells_that_do_not_read_as_their_type_are_named_on_their_line(
+    csv_reader: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "dealers.csv").write_text(
+        "id,name,full_after_sales,location.lat,location.lon\n"
+        'D1,"North\nside",TRUE,39.9,116.4\n'  # a quoted line break: the row is on line 2
+        "D2,South,maybe,north,121.5\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "customers.csv").write_text(
+        "id,name,birthday,hobbies,lunar_birthday\n"
+        "C1,王明,1990-13-01,钓鱼| 露营,0\n"
+        "\n"
+        "C2,李华,1985-02-03,,no\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "orders.csv").write_text(
+        "id,dealer_id,customer_id,opened_at,mileage\n"
+        "RO1,D1,C1,2026-03-02 09:00:00,12.5\n"
+        "RO2,D2,C2,2026-03-02T09:00:00+08:00,\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "lines.csv").write_text(
+        "order_id,kind,pay,labour,parts\nRO1,maintenance,customer,212.00,0\n"
+        "RO2,maintenance,customer,100,50\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("report", "--input", tmp_path, "--as-of", AS_OF, capsys=capsys)
+    assert code == 1
+    assert err.splitlines()[:-1] == [
+        "dealers.csv:4: location.lat: location.lat is 'north', expected a number [wrong_type]",
+        "dealers.csv:4: full_after_sales: full_after_sales is 'maybe', expected True or False [wrong_type]",
+        "customers.csv:2: birthday: birthday '1990-13-01' is not a real date (YYYY-MM-DD) [invalid_date]",
+        "orders.csv:2: opened_at: opened_at '2026-03-02 09:00:00' has no time zone; give an aware datetime [naive_instant]",
+        "orders.csv:2: mileage: mileage is '12.5', expected a whole number [wrong_type]",
+        "lines.csv:2: labour: labour is '212.00', expected integer minor units [wrong_type]",
+    ]
+
+
 def test_two_files_for_one_table_a_repeated_column_and_a_bad_parquet_are_named(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -369,6 +431,39 @@ def test_two_files_for_one_table_a_repeated_column_and_a_bad_parquet_are_named(
     assert "customers.parquet: not a Parquet file: " in err
     assert "vehicles.csv: the file is empty [empty_file]" in err
     assert "notes.txt" not in err
+
+
+def test_naive_timestamps_float_money_and_undecodable_text_are_named(
+    tables: Tables, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pa = pytest.importorskip("pyarrow")
+    orders = tables.to_arrow()["orders"]
+    index = orders.column_names.index("opened_at")
+    naive = orders.column("opened_at").cast(pa.timestamp("us"))
+    pq.write_table(orders.set_column(index, "opened_at", naive), tmp_path / "orders.parquet")
+    (tmp_path / "customers.csv").write_bytes("id,name\nC1,王明\n".encode("gb18030"))
+    code, _, err = run("report", "--input", tmp_path, "--as-of", AS_OF, capsys=capsys)
+    assert code == 1
+    assert "customers.csv: cannot be read: 'utf-8' codec can't decode" in err
+    assert re.search(r"^orders\.parquet: orders\.opened_at holds naive datetimes; ", err, re.M)
+    floats = tmp_path / "floats"
+    floats.mkdir()
+    pq.write_table(pa.table({"order_id": ["RO1"], "kind": ["maintenance"],
+                             "pay": ["customer"], "labour": [1.5], "parts": [0]}),
+                   floats / "lines.parquet")  # fmt: skip
+    code, _, err = run("report", "--input", floats, "--as-of", AS_OF, capsys=capsys)
+    assert code == 1
+    assert f"{floats}: column 'labour' holds floats" in err
+
+
+def test_a_problem_of_a_table_without_a_file_names_the_table(tmp_path: Path) -> None:
+    from aftersales_crm._cli._export import _located
+    from aftersales_crm.errors import RowProblem, TableValidationError
+
+    err = TableValidationError([RowProblem(0, "order_id", "code", "message", "lines")])
+    assert _located(err, {}, tmp_path) == [
+        ExportProblem(str(tmp_path / "lines"), None, "order_id", "message", "code")
+    ]
 
 
 def test_an_empty_directory_is_bad_data_and_usage_errors_exit_2(

@@ -8,6 +8,12 @@ ingest checks them: integers and money (integer minor units) as whole numbers, f
 flags as ``true``/``false`` (or ``1``/``0``), lists of texts separated by ``|``; a cell that
 does not read as its type is passed on as text, so that the ingest reports it with its rule.
 
+With pyarrow (the ``arrow`` extra) a CSV file is parsed and typed a column at a time in
+Arrow, about five times faster; a column with a cell that does not read as its type is
+typed cell by cell as without it, and a file Arrow cannot parse (rows of another length,
+text that is not UTF-8) is read with the ``csv`` module, which names the bad line. The line
+of each row is counted only when a problem needs it.
+
 Every problem of every file is reported at once, as an :class:`ExportProblem` naming the
 file, the row as numbered in the file (for CSV the line, the header being line 1; for
 Parquet the row, the first being 1), the column and the message.
@@ -27,7 +33,7 @@ from numpy.typing import NDArray
 
 from aftersales_crm._optional import require
 from aftersales_crm._suggest import did_you_mean
-from aftersales_crm.errors import AftersalesError, TableValidationError
+from aftersales_crm.errors import AftersalesError, MissingDependencyError, TableValidationError
 from aftersales_crm.tables import SCHEMAS, Column, ColumnKind, Tables
 
 __all__ = ["SUFFIXES", "TEXTS_SEPARATOR", "ExportProblem", "ExportProblems", "read_export"]
@@ -117,19 +123,49 @@ class _File:
 
     path: Path
     columns: dict[str, Any] | None = None
-    rows: list[int] | None = None  # CSV: the line of each row; Parquet: None (row + 1)
+    rows: list[int] | None = None  # CSV: the line of each row, counted when first needed
 
     @property
-    def header_row(self) -> int | None:
-        return 1 if self.rows is not None else None
+    def is_csv(self) -> bool:
+        return self.path.suffix == ".csv"
 
     def row(self, index: int) -> int | None:
+        """The row as numbered in the file: a CSV line (the header for ``-1``), else from 1."""
+        if not self.is_csv:
+            return None if index < 0 else index + 1
         if index < 0:
-            return self.header_row
-        return index + 1 if self.rows is None else self.rows[index]
+            return 1
+        if self.rows is None:
+            self.rows = _lines(self.path)
+        return self.rows[index]
+
+
+def _lines(path: Path) -> list[int]:
+    """The line each row of a CSV file starts on, blank lines skipped, as when reading."""
+    lines = []
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        reader = csv.reader(stream)
+        next(reader, None)
+        start = reader.line_num + 1
+        for record in reader:
+            if record:  # a blank line is no row
+                lines.append(start)
+            start = reader.line_num + 1
+    return lines
 
 
 def _read_csv(file: _File, table: str, problems: list[ExportProblem]) -> None:
+    """The columns of a CSV file, typed from the schema: by Arrow if it can, else row by row."""
+    try:
+        require("pyarrow.csv", extra="arrow")
+    except MissingDependencyError:
+        _read_csv_rows(file, table, problems)
+        return
+    if not _read_csv_arrow(file, table):
+        _read_csv_rows(file, table, problems)
+
+
+def _read_csv_rows(file: _File, table: str, problems: list[ExportProblem]) -> None:
     """The text columns of a CSV file, typed from the schema, and the line of each row."""
     by_name = {c.external: c for c in SCHEMAS[table].columns}
     name = file.path.name
@@ -149,10 +185,10 @@ def _read_csv(file: _File, table: str, problems: list[ExportProblem]) -> None:
         lines: list[int] = []
         start = reader.line_num + 1
         for record in reader:
+            if not record:  # a blank line is no row
+                start = reader.line_num + 1
+                continue
             if len(record) != len(header):
-                if not any(record):  # a blank line
-                    start = reader.line_num + 1
-                    continue
                 msg = f"the row has {len(record)} cells, the header {len(header)}"
                 problems.append(ExportProblem(name, start, "", msg, "row_length"))
                 record = (record + [""] * len(header))[: len(header)]
@@ -179,6 +215,85 @@ def _typed(column: Column | None, texts: list[str]) -> NDArray[np.object_]:
     else:
         out[:] = [convert(t) if t else None for t in texts]
     return out
+
+
+_OFFSET: Final = r"(Z|[+-][0-9]{2}:?[0-9]{2})$"
+
+
+def _read_csv_arrow(file: _File, table: str) -> bool:
+    """Read a CSV file with Arrow, every cell as text, then type it; False if Arrow cannot.
+
+    A column whose cells all read as its kind is cast whole; any other is typed cell by
+    cell (:func:`_typed`), so that only its bad cells stay text for the ingest to report.
+    """
+    pa = require("pyarrow", extra="arrow")
+    pacsv = require("pyarrow.csv", extra="arrow")
+    from aftersales_crm.tables._interop import from_arrow_tables  # pyarrow loads on use
+
+    with file.path.open(encoding="utf-8-sig", newline="") as stream:
+        header = next(csv.reader(stream), None)
+    if not header or len(set(header)) != len(header):
+        return False  # empty, or a column twice: the row reader says so
+    options = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(header, pa.string()),
+        null_values=[""],
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+    )
+    try:
+        arrow = pacsv.read_csv(file.path, convert_options=options)
+    except (pa.ArrowInvalid, UnicodeDecodeError):  # rows of another length, not UTF-8
+        return False
+    by_name = {c.external: c for c in SCHEMAS[table].columns}
+    typed, slow = [], {}
+    for name in arrow.column_names:
+        values = arrow.column(name)
+        column = by_name.get(name)
+        cast = None if column is None else _cast(pa, values, column)
+        if cast is None and column is not None and column.kind in _FROM_TEXT:
+            slow[name] = _typed(column, [v or "" for v in values.to_pylist()])
+            cast = values
+        typed.append(values if cast is None else cast)
+    columns = from_arrow_tables({table: pa.table(typed, names=arrow.column_names)})[table]
+    file.columns = columns | slow
+    return True
+
+
+def _cast(pa: Any, values: Any, column: Column) -> Any:
+    """A text column in the Arrow type of its kind, or None if a cell does not read so."""
+    pc = require("pyarrow.compute", extra="arrow")
+    kind = column.kind
+    if kind is ColumnKind.TEXTS:
+        filled = values.fill_null("")
+        lists = pc.split_pattern(filled, TEXTS_SEPARATOR)
+        empty = pa.scalar([], type=pa.list_(pa.string()))
+        lists = pc.if_else(pc.equal(filled, ""), empty, lists)
+        parts = pc.list_flatten(lists)
+        clean = pc.all(pc.equal(parts, pc.utf8_trim_whitespace(parts))).as_py() is not False
+        return lists if clean and not pc.any(pc.equal(parts, "")).as_py() else None
+    if kind is ColumnKind.BOOL:
+        folded = pc.utf8_lower(pc.utf8_trim_whitespace(values))
+        if not set(pc.unique(folded).to_pylist()) - {None} <= _TRUE | _FALSE:
+            return None
+        true = pc.is_in(folded, value_set=pa.array(sorted(_TRUE)))
+        return pc.if_else(pc.is_null(folded), pa.scalar(None, pa.bool_()), true)
+    if kind is ColumnKind.INSTANT:  # only with an offset: a naive text is the ingest's to name
+        aware = pc.match_substring_regex(values, _OFFSET)
+        if pc.all(aware).as_py() is False:  # nulls are skipped
+            return values
+    target = {
+        ColumnKind.INT: pa.int64(),
+        ColumnKind.MONEY: pa.int64(),
+        ColumnKind.FLOAT: pa.float64(),
+        ColumnKind.DATE: pa.date32(),
+        ColumnKind.INSTANT: pa.timestamp("us", tz="UTC"),
+    }.get(kind)
+    if target is None:
+        return values  # ids, references, categoricals, text: the text is the value
+    try:
+        return values.cast(target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None if kind in _FROM_TEXT else values  # dates: the ingest names bad texts
 
 
 def _read_parquet(file: _File, table: str, problems: list[ExportProblem]) -> None:
