@@ -329,6 +329,19 @@ def test_a_broken_export_reports_every_bad_row_with_file_row_and_column(
     assert lines[-1].endswith("problems; no report written")
 
 
+def test_the_process_exits_1_with_the_problems_on_stderr_and_nothing_on_stdout(
+    broken: Path,
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "aftersales_crm", "report", "--input", str(broken),
+         "--as-of", AS_OF, "--format", "json"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert "orders.csv:12: customer_id: " in done.stderr
+
+
 def test_a_parquet_export_numbers_rows_from_one(
     tables: Tables, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
