@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from aftersales_crm import synthetic
+from aftersales_crm import features, synthetic
 from aftersales_crm.__main__ import main
 from aftersales_crm._cli._export import TEXTS_SEPARATOR, ExportProblem, read_export
 from aftersales_crm._cli._progress import Progress
@@ -219,6 +219,41 @@ def test_a_small_export_without_club_surveys_or_scipy_says_what_each_section_lac
     assert code == 0
     assert out.count('src="data:image/png;base64,') == 3  # no P(alive) without scipy
     assert "Churn risk and lifetime value (流失预警, 客户终身价值): skipped" in out
+
+
+def test_a_model_that_does_not_fit_a_tiny_export_skips_its_section_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    everything = synthetic.columns(3, seed=2).tables()
+    basic = ("dealers", "customers", "vehicles", "ownerships", "orders", "lines")
+    write_parquet(Tables(everything.currency, **{n: everything[n] for n in basic}), tmp_path)
+    code, out, _ = run("report", "--input", tmp_path, "--as-of", AS_OF, "--format", "json",
+                       capsys=capsys)  # fmt: skip
+    assert code == 0
+    sections = json.loads(out)["sections"]
+    assert "cannot be fitted on these 3 customers" in sections["churn"]["skipped"]
+    assert sections["churn"]["text"][0].startswith(
+        "Churn risk and lifetime value (流失预警, 客户终身价值): skipped, ChurnRisk: "
+    )
+    assert sections["segments"]["classes"][2]["customers"] > 0
+    code, out, _ = run("report", "--input", tmp_path, "--as-of", AS_OF, "--format", "html",
+                       capsys=capsys)  # fmt: skip
+    assert code == 0
+    assert out.count('src="data:image/png;base64,') == 3
+
+
+def test_figures_of_skipped_sections_are_left_out() -> None:
+    from aftersales_crm._cli._render import FIGURES
+    from aftersales_crm._cli._sections import Context
+
+    tables = synthetic.columns(3, seed=2).tables()
+    ctx = Context(
+        tables, features.compute(tables, as_of=synthetic.DEFAULT_AS_OF), synthetic.DEFAULT_AS_OF
+    )
+    ctx.data = {key: {"skipped": "why"} for key in SECTION_KEYS}
+    for key in ("matrix", "churn", "agenda"):
+        for _, draw in FIGURES[key]:
+            assert draw(ctx, None) is None
 
 
 @pytest.fixture(scope="module")

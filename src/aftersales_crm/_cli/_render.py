@@ -57,9 +57,11 @@ def _pareto(ctx: Context, ax: Axes) -> Axes:
     return ax
 
 
-def _matrix(ctx: Context, ax: Axes) -> Axes:
+def _matrix(ctx: Context, ax: Axes) -> Axes | None:
     """The loyalty × value matrix as an annotated heatmap."""
     data = ctx.data["matrix"]
+    if "counts" not in data:  # the section was skipped
+        return None
     counts = np.asarray(data["counts"], dtype=float)
     ax.imshow(counts, cmap="Blues")
     for (i, j), n in np.ndenumerate(counts):
@@ -86,9 +88,11 @@ def _p_alive(ctx: Context, ax: Axes) -> Axes | None:
     return ax
 
 
-def _agenda(ctx: Context, ax: Axes) -> Axes:
+def _agenda(ctx: Context, ax: Axes) -> Axes | None:
     """Tomorrow's tasks per kind."""
-    by_kind = ctx.data["agenda"]["by_kind"]
+    by_kind = ctx.data["agenda"].get("by_kind")
+    if by_kind is None:  # the section was skipped
+        return None
     kinds = list(by_kind)[::-1]
     ax.barh(kinds, [sum(by_kind[k].values()) for k in kinds], color="#3949ab")
     ax.set(xlabel="tasks", title="Tomorrow's tasks per kind")

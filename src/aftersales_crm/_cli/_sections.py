@@ -23,7 +23,7 @@ from aftersales_crm import features
 from aftersales_crm.care import Planner, TaskStatus, followup_kpis, master_data_quality
 from aftersales_crm.clv import GammaGamma, lifetime_value
 from aftersales_crm.complaints import recovery
-from aftersales_crm.errors import MissingDependencyError
+from aftersales_crm.errors import AftersalesError, MissingDependencyError
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.loyalty import ChurnRisk, LoyaltyStatus, LoyaltyValueMatrix, Strategy
 from aftersales_crm.membership import (
@@ -778,6 +778,10 @@ SECTIONS: Final[tuple[tuple[str, str, Builder], ...]] = (
 def build(ctx: Context, *, step: Callable[[str], Any] | None = None) -> list[Section]:
     """Every section of :data:`SECTIONS` over ``ctx``, in order.
 
+    A section the library cannot compute on these facts (a churn model that does not
+    converge on a handful of customers, spends too heavy-tailed for Gamma-Gamma) is kept
+    as one line and ``skipped`` saying why, and the others are computed.
+
     Args:
         ctx: what the sections read.
         step: called with each section's key before it is built (for progress).
@@ -790,7 +794,11 @@ def build(ctx: Context, *, step: Callable[[str], Any] | None = None) -> list[Sec
         if step is not None:
             step(key)
         data: Data = {}
-        lines = tuple(builder(ctx, data))
+        try:
+            lines = tuple(builder(ctx, data))
+        except AftersalesError as err:  # a model that does not fit this export, say
+            data = {"skipped": str(err)}
+            lines = (f"{title}: skipped, {err}",)
         ctx.data[key] = data
         out.append(Section(key, title, lines, data))
     return out
