@@ -242,6 +242,18 @@ def test_a_model_that_does_not_fit_a_tiny_export_skips_its_section_only(
     assert out.count('src="data:image/png;base64,') == 3
 
 
+def test_undefined_figures_are_null_in_the_json_report() -> None:
+    from aftersales_crm._cli._render import json_report
+    from aftersales_crm._cli._sections import Section
+
+    sections = [
+        Section("input", "t", ("t",), {"as_of": AS_OF}),
+        Section("club", "Club", ("x",), {"rates": (float("nan"), 0.5), "inf": float("inf")}),
+    ]
+    club = json.loads(json_report(sections, currency="CNY"))["sections"]["club"]
+    assert club == {"title": "Club", "rates": [None, 0.5], "inf": None, "text": ["x"]}
+
+
 def test_figures_of_skipped_sections_are_left_out() -> None:
     from aftersales_crm._cli._render import FIGURES
     from aftersales_crm._cli._sections import Context

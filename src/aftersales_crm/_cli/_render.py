@@ -13,6 +13,7 @@ import base64
 import html
 import io
 import json
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
@@ -124,8 +125,9 @@ def json_report(sections: Sequence[Section], *, currency: str) -> str:
     """The report as JSON: one object per section under ``"sections"``, by key.
 
     Each section holds its ``title``, its ``text`` (the lines of the text report) and its
-    figures as numbers; amounts are integers of minor units in fields named ``*_fen``, of
-    the one ``currency`` given at the top.
+    figures as numbers (null where a figure is undefined, such as a rate of nothing);
+    amounts are integers of minor units in fields named ``*_fen``, of the one
+    ``currency`` given at the top.
 
     Args:
         sections: the header section, then the report's sections.
@@ -141,7 +143,18 @@ def json_report(sections: Sequence[Section], *, currency: str) -> str:
         **header.data,
         "sections": {s.key: {"title": s.title, **s.data, "text": list(s.lines)} for s in rest},
     }
-    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return json.dumps(_finite(document), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float made None (JSON has no NaN)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
 
 
 _CSS: Final = """
