@@ -283,7 +283,7 @@ def _report(args: argparse.Namespace, progress: Progress) -> int:
     title = f"aftersales_crm {aftersales_crm.__version__}: after-sales report"
     sections = [_header(title, tables, args.as_of, f"export {directory}")]
     sections += _sections(ctx, progress)
-    progress.step(f"writing the {args.format} report")
+    progress.step("figures and the HTML report" if args.format == "html" else "the report")
     if args.format == "json":
         out = json_report(sections, currency=tables.currency)
     elif args.format == "html":

@@ -330,7 +330,7 @@ def _files(directory: Path, problems: list[ExportProblem]) -> dict[str, _File]:
             problems.append(ExportProblem(path.name, None, "", msg, "repeated_table"))
         else:
             found[table] = _File(path)
-    return found
+    return {table: found[table] for table in known if table in found}  # in building order
 
 
 def read_export(
