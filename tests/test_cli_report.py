@@ -286,6 +286,10 @@ def test_the_html_report_is_one_file_with_its_figures_inline(report_html: Path) 
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing to fetch
     assert "<link" not in page
     assert "<script" not in page
+    figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", page))
+    assert figures["customers"].startswith("150 (")
+    assert re.fullmatch(r"loyal \d+, swinging \d+, lost \d+", figures["by P(alive)"])
+    assert figures["care tasks on 2026-07-01"].endswith(" calls")
 
 
 def test_the_html_report_says_why_there_are_no_figures_without_matplotlib(

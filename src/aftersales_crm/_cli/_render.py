@@ -167,6 +167,8 @@ pre { font-family: "Noto Sans Mono CJK SC", "Sarasa Mono SC", ui-monospace, mono
 figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; }
 figcaption { font-size: .85rem; color: #616161; }
 nav ul { columns: 2; } .note { color: #616161; font-style: italic; }
+dl.figures { display: grid; grid-template-columns: max-content auto; gap: .2rem 1rem; }
+dl.figures dt { font-weight: 600; } dl.figures dd { margin: 0; }
 """
 
 
@@ -198,6 +200,36 @@ def _figures(ctx: Context, key: str) -> list[str]:
     return out
 
 
+def _key_figures(data: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """The figures the page opens with, from the sections that were computed."""
+    out = []
+    if "customers" in data.get("features", {}):
+        features = data["features"]
+        out.append(
+            ("customers", f"{features['customers']:,} ({features['with_visits']:,} with visits)")
+        )
+    if "classes" in data.get("segments", {}):
+        a = data["segments"]["classes"][0]
+        out.append(
+            (
+                "class A's share of spend",
+                f"{a['value_share']:.1%} from {a['customers']:,} customers",
+            )
+        )
+    if "bands" in data.get("churn", {}):
+        bands = ", ".join(f"{b['name']} {b['churn_risk']:,}" for b in data["churn"]["bands"])
+        out.append(("by P(alive)", bands))
+    if "nps" in data.get("satisfaction", {}):
+        nps = data["satisfaction"]["nps"]
+        out.append(("NPS", f"{nps['mean']:+.1f} (n {nps['n']:,})"))
+    if "tasks" in data.get("agenda", {}):
+        agenda = data["agenda"]
+        out.append(
+            (f"care tasks on {agenda['on']}", f"{agenda['tasks']:,}, {agenda['calls']:,} calls")
+        )
+    return out
+
+
 def html_report(sections: Sequence[Section], ctx: Context) -> str:
     """The report as one self-contained HTML page: inline CSS, figures as ``data:`` URIs.
 
@@ -216,7 +248,12 @@ def html_report(sections: Sequence[Section], ctx: Context) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{title}</title><style>{_CSS}</style></head><body>",
         f'<header id="input"><h1>{title}</h1><pre>{html.escape(chr(10).join(header.lines[1:]))}</pre>',
-        "<nav><ul>",
+        '<dl class="figures">',
+        *(
+            f"<dt>{html.escape(label)}</dt><dd>{html.escape(value)}</dd>"
+            for label, value in _key_figures(ctx.data)
+        ),
+        "</dl><nav><ul>",
         *(f'<li><a href="#{s.key}">{html.escape(s.title)}</a></li>' for s in rest),
         "</ul></nav></header><main>",
     ]
