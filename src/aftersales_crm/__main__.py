@@ -1,7 +1,7 @@
 """The command line: ``python -m aftersales_crm``.
 
 This is the only module of the library that prints, reads the clock or touches files
-(with :mod:`aftersales_crm._cli._export`, which reads a vendor's export for it).
+(with ``aftersales_crm._cli._export``, which reads a vendor's export for it).
 Everything else is pure domain logic.
 
 Commands:

@@ -1,7 +1,7 @@
 """A vendor's export: one Parquet or CSV file per table, read and checked whole.
 
 The directory holds ``<table>.parquet`` or ``<table>.csv`` for any of the tables of
-:data:`~aftersales_crm.tables.SCHEMAS` (tables without a file are empty); other files are
+``SCHEMAS`` (tables without a file are empty); other files are
 ignored. Parquet columns keep their types. CSV cells are read as text (UTF-8, a byte-order
 mark allowed, an empty cell for none) and typed from the schema before the library's own
 ingest checks them: integers and money (integer minor units) as whole numbers, floats,
@@ -14,7 +14,7 @@ typed cell by cell as without it, and a file Arrow cannot parse (rows of another
 text that is not UTF-8) is read with the ``csv`` module, which names the bad line. The line
 of each row is counted only when a problem needs it.
 
-Every problem of every file is reported at once, as an :class:`ExportProblem` naming the
+Every problem of every file is reported at once, as an ``ExportProblem`` naming the
 file, the row as numbered in the file (for CSV the line, the header being line 1; for
 Parquet the row, the first being 1), the column and the message.
 """
@@ -224,7 +224,7 @@ def _read_csv_arrow(file: _File, table: str) -> bool:
     """Read a CSV file with Arrow, every cell as text, then type it; False if Arrow cannot.
 
     A column whose cells all read as its kind is cast whole; any other is typed cell by
-    cell (:func:`_typed`), so that only its bad cells stay text for the ingest to report.
+    cell (``_typed``), so that only its bad cells stay text for the ingest to report.
     """
     pa = require("pyarrow", extra="arrow")
     pacsv = require("pyarrow.csv", extra="arrow")

@@ -1,8 +1,8 @@
 """The report as text, JSON or one self-contained HTML file, with its figures.
 
-:data:`FIGURES` is the one table of the report's figures: for each section, the figures
+``FIGURES`` is the one table of the report's figures: for each section, the figures
 drawn under it, each a caption and a function that draws on a matplotlib ``Axes`` from the
-report's :class:`~aftersales_crm._cli._sections.Context` and returns it. The HTML report
+report's ``Context`` and returns it. The HTML report
 renders each one to PNG and inlines it as a ``data:`` URI, so that the file opens anywhere
 without fetching anything; without matplotlib (the ``plot`` extra) it says so instead.
 """

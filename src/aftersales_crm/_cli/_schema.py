@@ -93,7 +93,7 @@ def schema_rows() -> dict[str, list[dict[str, Any]]]:
 
 
 def schema_json() -> str:
-    """:func:`schema_rows` as JSON text."""
+    """``schema_rows`` as JSON text."""
     return json.dumps({"tables": schema_rows()}, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -108,7 +108,7 @@ def _flags(row: Mapping[str, Any]) -> str:
 
 
 def schema_text() -> str:
-    """:func:`schema_rows` as text: a block per table, a line per column."""
+    """``schema_rows`` as text: a block per table, a line per column."""
     lines = []
     for table, rows in schema_rows().items():
         lines.append(f"{table} ({table}.parquet or {table}.csv)")
@@ -119,7 +119,7 @@ def schema_text() -> str:
 
 
 def schema_markdown() -> str:
-    """:func:`schema_rows` as Markdown: a heading and a table per table."""
+    """``schema_rows`` as Markdown: a heading and a table per table."""
     lines = []
     for table, rows in schema_rows().items():
         lines += [f"### `{table}`", "", "| column | type | required | may be empty | references |"]

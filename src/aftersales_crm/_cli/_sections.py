@@ -2,9 +2,9 @@
 
 Each section is a generator over its text lines that also fills a mapping with the same
 figures as plain data (numbers as numbers, money as integer minor units in fields named
-``*_fen``, the tables' currency given once by the report). :func:`build` runs the sections
-in :data:`SECTIONS` order over one :class:`Context` and returns them as :class:`Section` s;
-the renderers of :mod:`aftersales_crm._cli._render` turn those into text, JSON or HTML.
+``*_fen``, the tables' currency given once by the report). ``build`` runs the sections
+in ``SECTIONS`` order over one ``Context`` and returns them as ``Section``s;
+the renderers of ``aftersales_crm._cli._render`` turn those into text, JSON or HTML.
 """
 
 from __future__ import annotations
@@ -776,7 +776,7 @@ SECTIONS: Final[tuple[tuple[str, str, Builder], ...]] = (
 
 
 def build(ctx: Context, *, step: Callable[[str], Any] | None = None) -> list[Section]:
-    """Every section of :data:`SECTIONS` over ``ctx``, in order.
+    """Every section of ``SECTIONS`` over ``ctx``, in order.
 
     A section the library cannot compute on these facts (a churn model that does not
     converge on a handful of customers, spends too heavy-tailed for Gamma-Gamma) is kept
