@@ -223,9 +223,10 @@ class GammaGamma(Parameterised):
         if not given.sum() > 0:
             msg = "GammaGamma: no customer with repeat visits to fit on"
             raise InvalidValue(msg, code="nothing_to_fit")
-        scale = float(np.average(ms[repeat], weights=given))
-        (xu, mu), counts = compress((xs[repeat], ms[repeat] / scale), given)
+        (xu, mu), counts = compress((xs[repeat], ms[repeat]), given)
         total = float(counts.sum())
+        scale = float(counts @ mu / total)  # on the sorted rows: the same in any row order
+        mu = mu / scale
         sample = search_rows((xu, mu), counts)
         search = None
         if sample is not None:
