@@ -448,21 +448,24 @@ def _value_gradient(objective: Objective, point: Vector) -> tuple[float, Vector]
     return value, _central_gradient(objective, point) if grad is None else grad
 
 
-def _newton(curvature: Curvature, objective: Objective, point: Vector) -> _Newton:
+def _newton(
+    curvature: Curvature, objective: Objective, point: Vector, *, analytic: bool
+) -> _Newton:
     """Newton steps on all rows, halving a step until the likelihood improves.
 
-    Ends at a point whose gradient per customer is below :data:`GRADIENT_TOLERANCE`,
-    either the target of a step below :data:`NEWTON_STEP` in every log-parameter
-    (quadratic convergence leaves it within about the square of that step of the
-    optimum; the gradient reported is that of the point the step started from), or the
-    target of a step below :data:`CHECKED_STEP`, whose own gradient is then computed and
-    reported. The Hessian is that of the point the last step started from. Fails
-    (``hessian`` None) on a Hessian that is not positive definite, a step that no halving
-    improves, or too many steps.
+    Ends at a point whose gradient per customer is below :data:`GRADIENT_TOLERANCE`:
+    the target of a step below :data:`NEWTON_STEP` in every log-parameter (quadratic
+    convergence leaves it within about the square of that step of the optimum; the
+    gradient and Hessian reported are those of the point the step started from), or,
+    when the Hessian takes differences (not ``analytic``), the target of a step below
+    :data:`CHECKED_STEP`, whose own gradient is then computed and reported, with the
+    Hessian of the point the step started from. Fails (``hessian`` None) on a Hessian
+    that is not positive definite, a step that no halving improves, or too many steps.
     """
     steps = 0
+    current = curvature(point)
     while True:
-        value, grad, hessian = curvature(point)
+        value, grad, hessian = current
         grad_norm = float(np.max(np.abs(grad)))
         finite = np.isfinite(value) and np.all(np.isfinite(grad)) and np.all(np.isfinite(hessian))
         try:
@@ -478,10 +481,14 @@ def _newton(curvature: Curvature, objective: Objective, point: Vector) -> _Newto
             return _Newton(done, value, grad_norm, hessian, steps, f"converged in {steps} steps")
         if steps == _NEWTON_STEPS:
             return _Newton(point, value, grad_norm, None, steps, f"no optimum in {steps} steps")
-        if size <= CHECKED_STEP:
-            # near enough: the step's target is checked by its gradient alone, cheaper
-            # than a Hessian where that takes differences
-            trial = np.clip(point + move, -LOG_BOUND, LOG_BOUND)
+        trial = np.clip(point + move, -LOG_BOUND, LOG_BOUND)
+        if analytic:  # the whole step's target, with what the next step needs
+            candidate = curvature(trial)
+            if candidate[0] <= value:
+                point, current = trial, candidate
+                steps += 1
+                continue
+        elif size <= CHECKED_STEP:  # near enough: checked by its gradient alone
             checked, checked_grad = _value_gradient(objective, trial)
             checked_norm = float(np.max(np.abs(checked_grad)))
             if checked <= value:
@@ -489,15 +496,19 @@ def _newton(curvature: Curvature, objective: Objective, point: Vector) -> _Newto
                 if checked_norm <= GRADIENT_TOLERANCE:
                     said = f"converged in {steps} steps"
                     return _Newton(trial, checked, checked_norm, hessian, steps, said)
-                point = trial
+                point, current = trial, curvature(trial)
                 continue
+        elif objective(trial)[0] < value:
+            point, current = trial, curvature(trial)
+            steps += 1
+            continue
         for _ in range(_HALVINGS):
+            move = move / 2
             trial = np.clip(point + move, -LOG_BOUND, LOG_BOUND)
             if objective(trial)[0] < value:
-                point = trial
+                point, current = trial, curvature(trial)
                 steps += 1
                 break
-            move = move / 2
         else:
             why = "no step along the Newton direction improves the likelihood"
             return _Newton(point, value, grad_norm, None, steps, f"stopped: {why}")
@@ -578,7 +589,7 @@ def maximise(
     first = _lbfgsb(sub, start, names, runaway, rough=sub is not full)
     where = "all rows" if search_rows is None else f"{search_rows[0]:,} of {search_rows[1]:,} rows"
     said = f"L-BFGS-B on {where}: {first.message} ({first.iterations} iterations)"
-    newton = _newton(curvature or _stencil(full), full, first.point)
+    newton = _newton(curvature or _stencil(full), full, first.point, analytic=curvature is not None)
     said += f"; Newton on all rows: {newton.message}"
     iterations = first.iterations + newton.steps
     if newton.hessian is not None:
