@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from aftersales_crm._args import whole_array
-from aftersales_crm.clv._fitting import Curvature, Objective, scipy_special
+from aftersales_crm.clv._fitting import Curvature, Objective, dot, scipy_special
 from aftersales_crm.clv._model import VisitModel, horizon
 from aftersales_crm.clv._quadrature import log_beta_expectation
 from aftersales_crm.errors import InvalidValue
@@ -104,20 +104,20 @@ def _derivatives(
         dab, dabx = sp.digamma(a + b), sp.digamma(a + b + ux)
         grad = np.array(
             [
-                counts @ (sp.digamma(r + ux) - sp.digamma(r))
+                dot(counts, sp.digamma(r + ux) - sp.digamma(r))
                 + total * np.log(alpha)
-                - w1 @ la_T
-                - w2 @ la_tx,
-                total * r / alpha - rx @ (w1 * inv_T + w2 * inv_tx),
-                s1 @ (sp.digamma(a) - dabx)
-                + s2 @ (sp.digamma(a + 1) - dabx)
+                - dot(w1, la_T)
+                - dot(w2, la_tx),
+                total * r / alpha - dot(rx, w1 * inv_T + w2 * inv_tx),
+                dot(s1, sp.digamma(a) - dabx)
+                + dot(s2, sp.digamma(a + 1) - dabx)
                 - total * (sp.digamma(a) - dab),
-                s1 @ (sp.digamma(b + ux) - dabx)
-                + s2 @ (sp.digamma(bx1) - dabx)
+                dot(s1, sp.digamma(b + ux) - dabx)
+                + dot(s2, sp.digamma(bx1) - dabx)
                 - total * (sp.digamma(b) - dab),
             ]
         )
-        value = float(w @ (head + both))
+        value = dot(w, head + both)
         if not second:
             return -value, -grad * p, np.empty((0, 0))
         # the outer product of ∇t1 - ∇t2, weighted w w1 w2 (0 where x == 0)
@@ -130,24 +130,28 @@ def _derivatives(
             np.bincount(at, weights=v * d_alpha, minlength=n),
         )
         outer = np.empty((4, 4))
-        outer[0, 0], outer[0, 1], outer[1, 1] = v @ d_r**2, v @ (d_r * d_alpha), v @ d_alpha**2
+        outer[0, 0], outer[0, 1], outer[1, 1] = (
+            dot(v, d_r**2),
+            dot(v, d_r * d_alpha),
+            dot(v, d_alpha**2),
+        )
         outer[0, 2], outer[1, 2] = -inv_a * per_count[0].sum(), -inv_a * per_count[1].sum()
-        outer[0, 3], outer[1, 3] = per_count[0] @ inv_b, per_count[1] @ inv_b
+        outer[0, 3], outer[1, 3] = dot(per_count[0], inv_b), dot(per_count[1], inv_b)
         outer[2, 2], outer[2, 3], outer[3, 3] = (
             inv_a**2 * sv.sum(),
-            -inv_a * (sv @ inv_b),
-            sv @ inv_b**2,
+            -inv_a * dot(sv, inv_b),
+            dot(sv, inv_b**2),
         )
         tab, tabx = sp.polygamma(1, a + b), sp.polygamma(1, a + b + ux)
         tb = sp.polygamma(1, b)
         inner = np.zeros((4, 4))
-        inner[0, 0] = counts @ (sp.polygamma(1, r + ux) - sp.polygamma(1, r))
-        inner[0, 1] = total / alpha - w1 @ inv_T - w2 @ inv_tx
-        inner[1, 1] = -total * r / alpha**2 + rx @ (w1 * inv_T**2 + w2 * inv_tx**2)
-        inner[2, 2] = (s1 + s2) @ (tab - tabx) - s2.sum() / a**2
-        inner[2, 3] = (s1 + s2) @ (tab - tabx)
-        inner[3, 3] = s1 @ (sp.polygamma(1, b + ux) - tabx - tb + tab) + s2 @ (
-            sp.polygamma(1, bx1) - tabx - tb + tab
+        inner[0, 0] = dot(counts, sp.polygamma(1, r + ux) - sp.polygamma(1, r))
+        inner[0, 1] = total / alpha - dot(w1, inv_T) - dot(w2, inv_tx)
+        inner[1, 1] = -total * r / alpha**2 + dot(rx, w1 * inv_T**2 + w2 * inv_tx**2)
+        inner[2, 2] = dot(s1 + s2, tab - tabx) - s2.sum() / a**2
+        inner[2, 3] = dot(s1 + s2, tab - tabx)
+        inner[3, 3] = dot(s1, sp.polygamma(1, b + ux) - tabx - tb + tab) + dot(
+            s2, sp.polygamma(1, bx1) - tabx - tb + tab
         )
         upper = np.triu(inner + outer)
         hessian = upper + np.triu(upper, 1).T

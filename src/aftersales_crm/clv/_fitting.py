@@ -18,6 +18,7 @@ __all__ = [
     "Convergence",
     "Estimate",
     "compress",
+    "dot",
     "maximise",
     "plain_search",
     "scipy_special",
@@ -184,6 +185,20 @@ def compress(
     keep = counts > 0
     kept = np.asarray(counts[keep], dtype=np.float64)
     return tuple(c[starts][keep] for c in ordered), kept
+
+
+def dot(a: NDArray[Any], b: NDArray[Any]) -> float:
+    """The sum of the products of two vectors, without BLAS.
+
+    ``a @ b`` calls BLAS, whose threads wait for each other on a busy machine: a fit made
+    of many such sums over 100,000 rows ran five times slower with other jobs on the same
+    two cores. ``np.sum(a * b)`` takes the same time alone, and no more with company.
+
+    Examples:
+        >>> dot(np.array([1.0, 2.0]), np.array([3.0, 4.0]))
+        11.0
+    """
+    return float(np.sum(a * b))
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from aftersales_crm.clv._fitting import (
     Curvature,
     Objective,
     compress,
+    dot,
     maximise,
     scipy_special,
     search_rows,
@@ -88,21 +89,21 @@ def _derivatives(
         d_p = x * (dpq - sp.digamma(px) + log_xm - lvxm)
         d_q = dpq - sp.digamma(q_) + np.log(v) - lvxm
         d_v = q_ / v - (px + q_) / vxm
-        grad = np.array([w @ d for d in (d_p, d_q, d_v)])
+        grad = np.array([dot(w, d) for d in (d_p, d_q, d_v)])
         if not second:
-            return -float(w @ ll), -grad * p, np.empty((0, 0))
+            return -dot(w, ll), -grad * p, np.empty((0, 0))
         tpq = sp.polygamma(1, px + q_)
         inv = 1 / vxm
         wx = w * x
         hessian = np.empty((3, 3))
-        hessian[0, 0] = (wx * x) @ (tpq - sp.polygamma(1, px))
-        hessian[0, 1] = hessian[1, 0] = wx @ tpq
-        hessian[0, 2] = hessian[2, 0] = -(wx @ inv)
-        hessian[1, 1] = w @ tpq - w.sum() * sp.polygamma(1, q_)
-        hessian[1, 2] = hessian[2, 1] = w.sum() / v - w @ inv
-        hessian[2, 2] = -w.sum() * q_ / v**2 + w @ ((px + q_) * inv**2)
+        hessian[0, 0] = dot(wx * x, tpq - sp.polygamma(1, px))
+        hessian[0, 1] = hessian[1, 0] = dot(wx, tpq)
+        hessian[0, 2] = hessian[2, 0] = -dot(wx, inv)
+        hessian[1, 1] = dot(w, tpq) - w.sum() * sp.polygamma(1, q_)
+        hessian[1, 2] = hessian[2, 1] = w.sum() / v - dot(w, inv)
+        hessian[2, 2] = -w.sum() * q_ / v**2 + dot(w, (px + q_) * inv**2)
         hessian = hessian * np.outer(p, p) + np.diag(grad * p)
-        return -float(w @ ll), -grad * p, -hessian
+        return -dot(w, ll), -grad * p, -hessian
 
     return derivatives
 
@@ -225,7 +226,7 @@ class GammaGamma(Parameterised):
             raise InvalidValue(msg, code="nothing_to_fit")
         (xu, mu), counts = compress((xs[repeat], ms[repeat]), given)
         total = float(counts.sum())
-        scale = float(counts @ mu / total)  # on the sorted rows: the same in any row order
+        scale = dot(counts, mu) / total  # on the sorted rows: the same in any row order
         mu = mu / scale
         sample = search_rows((xu, mu), counts)
         search = None

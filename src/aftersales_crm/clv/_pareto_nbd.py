@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from aftersales_crm.clv._fitting import Objective, scipy_special
+from aftersales_crm.clv._fitting import Objective, dot, scipy_special
 from aftersales_crm.clv._model import VisitModel
 from aftersales_crm.clv._pareto_pmf import log_probability_of_visits
 from aftersales_crm.clv._quadrature import log_beta_expectation
@@ -165,7 +165,7 @@ def _objective(x: Vector, t_x: Vector, T: Vector, w: Vector) -> Objective:  # no
         # no analytic gradient: the hypergeometric term's derivatives in its parameters
         # have no closed form; the optimiser takes differences (maximise)
         head, alive, died = _parts(np.exp(log_p), x, t_x, T, pairs)
-        return -float(w @ (head + np.logaddexp(alive, died))), None
+        return -dot(w, head + np.logaddexp(alive, died)), None
 
     return objective
 
