@@ -234,7 +234,7 @@ def search_rows(
 
     Examples:
         >>> (x,), w = search_rows((np.arange(16_000.0),), np.ones(16_000))
-        >>> len(x), x[:3].tolist(), float(w.sum())
+        >>> len(x), x[:3].tolist(), round(float(w.sum()), 12)
         (8000, [1.0, 3.0, 5.0], 1.0)
         >>> search_rows((np.arange(10.0),), np.ones(10)) is None
         True
