@@ -184,3 +184,32 @@ def test_a_numeric_model_takes_its_hessian_by_differences() -> None:
     _, est = maximise(numeric, np.zeros(2), ("u", "v"), total=100.0, runaway=str)
     assert est.convergence.converged
     assert est.convergence.gradient_norm <= fitting.GRADIENT_TOLERANCE
+
+
+def test_a_flat_direction_at_the_optimum_is_named() -> None:
+    def flat_in_v(p: np.ndarray) -> tuple[float, np.ndarray]:
+        return float((p[0] - 1.0) ** 2), np.array([2 * (p[0] - 1.0), 0.0])
+
+    with pytest.raises(ConvergenceError, match="the likelihood is flat along v at the optimum"):
+        maximise(flat_in_v, np.zeros(2), ("u", "v"), total=1.0, runaway=str)
+
+
+def test_newton_and_the_plain_search_that_cannot_improve_say_so() -> None:
+    # a gradient that the values do not follow: no step improves the likelihood
+    def inconsistent(p: np.ndarray) -> tuple[float, np.ndarray]:
+        return float(p[0]), p - 5.0
+
+    def curvature(p: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        return float(p[0]), p - 5.0, np.eye(1)
+
+    with pytest.raises(ConvergenceError, match="the optimiser stopped without reaching") as info:
+        maximise(
+            inconsistent,
+            np.zeros(1),
+            ("u",),
+            total=1.0,
+            runaway=str,
+            curvature=curvature,
+            search=quadratic(1.0),
+        )
+    assert "Newton on all rows: stopped: no step along the Newton direction" in str(info.value)

@@ -458,6 +458,10 @@ class _Newton:
     message: str
 
 
+def _steps(n: int) -> str:
+    return "1 step" if n == 1 else f"{n} steps"
+
+
 def _value_gradient(objective: Objective, point: Vector) -> tuple[float, Vector]:
     value, grad = objective(point)
     return value, _central_gradient(objective, point) if grad is None else grad
@@ -493,9 +497,9 @@ def _newton(
         if grad_norm <= GRADIENT_TOLERANCE and size <= NEWTON_STEP:
             steps += 1
             done = np.clip(point + move, -LOG_BOUND, LOG_BOUND)
-            return _Newton(done, value, grad_norm, hessian, steps, f"converged in {steps} steps")
+            return _Newton(done, value, grad_norm, hessian, steps, f"converged in {_steps(steps)}")
         if steps == _NEWTON_STEPS:
-            return _Newton(point, value, grad_norm, None, steps, f"no optimum in {steps} steps")
+            return _Newton(point, value, grad_norm, None, steps, f"no optimum in {_steps(steps)}")
         trial = np.clip(point + move, -LOG_BOUND, LOG_BOUND)
         if analytic:  # the whole step's target, with what the next step needs
             candidate = curvature(trial)
@@ -509,7 +513,7 @@ def _newton(
             if checked <= value:
                 steps += 1
                 if checked_norm <= GRADIENT_TOLERANCE:
-                    said = f"converged in {steps} steps"
+                    said = f"converged in {_steps(steps)}"
                     return _Newton(trial, checked, checked_norm, hessian, steps, said)
                 point, current = trial, curvature(trial)
                 continue
@@ -581,7 +585,7 @@ def maximise(
         >>> [round(v, 4) for v in est.params.values()]
         [2.7183, 2.7183]
         >>> est.convergence.message
-        'L-BFGS-B on all rows: CONVERGENCE: NORM OF PROJECTED GRADIENT <= PGTOL (2 iterations); Newton on all rows: converged in 1 steps'
+        'L-BFGS-B on all rows: CONVERGENCE: NORM OF PROJECTED GRADIENT <= PGTOL (2 iterations); Newton on all rows: converged in 1 step'
     """
     full = _Counted(objective)
     if _PLAIN.get():
