@@ -68,12 +68,12 @@ a few Newton steps on all rows finish the fit."""
 
 NEWTON_STEP: Final = 1e-5
 """The Newton steps end with a step below 1e-5 in every log-parameter (with the gradient
-below :data:`GRADIENT_TOLERANCE`): that step taken, the point is within about 1e-10 of the
+below ``GRADIENT_TOLERANCE``): that step taken, the point is within about 1e-10 of the
 optimum."""
 
 CHECKED_STEP: Final = 1e-3
 """A Newton step below 1e-3 in every log-parameter lands within about 1e-6 of the optimum:
-its target is accepted if its own gradient is below :data:`GRADIENT_TOLERANCE`."""
+its target is accepted if its own gradient is below ``GRADIENT_TOLERANCE``."""
 
 _ROUGH: Final = 1e-8
 """The tolerances (relative change of the value, projected gradient) of the search on a
@@ -227,7 +227,7 @@ def search_rows(
 ) -> tuple[tuple[Vector, ...], Vector] | None:
     """The subsample of the quasi-Newton search, or None to search on every row.
 
-    Above :data:`SUBSAMPLE` distinct rows (sorted, as :func:`compress` leaves them), every
+    Above ``SUBSAMPLE`` distinct rows (sorted, as ``compress`` leaves them), every
     (n/8000)-th one, a systematic sample spread over the sorted visit counts; the weights
     are the customer counts of the chosen rows, rescaled to a mean (they sum to 1). The
     rule has no randomness, and sorted rows make it independent of the input order.
@@ -472,12 +472,12 @@ def _newton(
 ) -> _Newton:
     """Newton steps on all rows, halving a step until the likelihood improves.
 
-    Ends at a point whose gradient per customer is below :data:`GRADIENT_TOLERANCE`:
-    the target of a step below :data:`NEWTON_STEP` in every log-parameter (quadratic
+    Ends at a point whose gradient per customer is below ``GRADIENT_TOLERANCE``:
+    the target of a step below ``NEWTON_STEP`` in every log-parameter (quadratic
     convergence leaves it within about the square of that step of the optimum; the
     gradient and Hessian reported are those of the point the step started from), or,
     when the Hessian takes differences (not ``analytic``), the target of a step below
-    :data:`CHECKED_STEP`, whose own gradient is then computed and reported, with the
+    ``CHECKED_STEP``, whose own gradient is then computed and reported, with the
     Hessian of the point the step started from. Fails (``hessian`` None) on a Hessian
     that is not positive definite, a step that no halving improves, or too many steps.
     """
@@ -546,16 +546,16 @@ def maximise(
 ) -> tuple[Vector, Estimate]:
     """Minimise ``objective`` (a negative *mean* log-likelihood) over log-parameters.
 
-    Two phases. A quasi-Newton search (L-BFGS-B, bounded to ±:data:`LOG_BOUND`) from
+    Two phases. A quasi-Newton search (L-BFGS-B, bounded to ±``LOG_BOUND``) from
     ``start`` on ``search``, the objective on a subsample of the rows (see
-    :func:`search_rows`), or on all rows without one, gets near the optimum cheaply. Then
+    ``search_rows``), or on all rows without one, gets near the optimum cheaply. Then
     Newton steps on all rows, with the gradient and the Hessian of ``curvature`` (by
     differences of ``objective`` without one), halving a step until the likelihood
-    improves, until the gradient per customer is below :data:`GRADIENT_TOLERANCE` and the
-    step below :data:`NEWTON_STEP`. If the search ran away (a parameter beyond
-    :data:`RUNAWAY`), the explained error is raised at once; if Newton fails (a Hessian
+    improves, until the gradient per customer is below ``GRADIENT_TOLERANCE`` and the
+    step below ``NEWTON_STEP``. If the search ran away (a parameter beyond
+    ``RUNAWAY``), the explained error is raised at once; if Newton fails (a Hessian
     that is not positive definite, a step that does not improve), the plain L-BFGS-B
-    search on all rows takes over from where it stopped. Inside :func:`plain_search`,
+    search on all rows takes over from where it stopped. Inside ``plain_search``,
     only that plain search runs (the baseline).
 
     Args:
