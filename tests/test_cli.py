@@ -6,21 +6,40 @@ import contextlib
 import io
 import re
 import sys
+from pathlib import Path
 
 import pytest
 
 import aftersales_crm
 from aftersales_crm import features, synthetic
-from aftersales_crm.__main__ import _churn_report, main
+from aftersales_crm.__main__ import main
+from aftersales_crm._cli._sections import _churn_report
 
 
 @pytest.fixture(scope="module")
-def out() -> str:
+def html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the demo writes its HTML report."""
+    return tmp_path_factory.mktemp("demo") / "report.html"
+
+
+@pytest.fixture(scope="module")
+def out(html: Path) -> str:
     """What ``python -m aftersales_crm demo`` prints (run once: it takes seconds)."""
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        assert main(["demo"]) == 0
+        assert main(["demo", "--html", str(html)]) == 0
     return printed.getvalue()
+
+
+def test_the_demo_writes_the_same_report_as_one_html_file_and_says_where(
+    out: str, html: Path
+) -> None:
+    assert out.rstrip().endswith(f"(open it in a browser): {html}")
+    page = html.read_text(encoding="utf-8")
+    assert "synthetic dealer network of 2,000 customers, seed 2026" in page
+    for heading in ("Value classes", "Settlement with HQ", "Tomorrow&#x27;s care agenda"):
+        assert heading in page
+    assert page.count('src="data:image/png;base64,') == 4
 
 
 def test_demo_prints_accepted_and_rejected_identifiers(out: str) -> None:

@@ -1,74 +1,52 @@
 """The command line: ``python -m aftersales_crm``.
 
-This is the only module of the library that prints, reads the clock or touches files.
+This is the only module of the library that prints, reads the clock or touches files
+(with ``aftersales_crm._cli._export``, which reads a vendor's export for it).
 Everything else is pure domain logic.
 
 Commands:
-    demo: run the main job on built-in sample data and print a readable report.
+    demo: run the main job on built-in sample data, print a readable report and write
+        the same report as one HTML file.
+    report: read a vendor's export (one Parquet or CSV file per table), check it, and
+        write the report as text, JSON or one HTML file.
+    schema: print the export schema: every table's columns.
+
+Exit status: 0 on success, 1 for an export with problems (each printed on stderr as
+``file:row: column: message``), 2 for a usage error.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime, time, timedelta
-from typing import Any, Final
-
-import numpy as np
-from numpy.typing import NDArray
+from pathlib import Path
+from typing import Final
 
 import aftersales_crm
 from aftersales_crm import features, synthetic
-from aftersales_crm.care import (
-    Planner,
-    TaskStatus,
-    followup_kpis,
-    master_data_quality,
-)
-from aftersales_crm.clv import GammaGamma, lifetime_value
-from aftersales_crm.complaints import recovery
-from aftersales_crm.errors import AftersalesError, MissingDependencyError
-from aftersales_crm.features import FeatureTable
-from aftersales_crm.loyalty import ChurnRisk, LoyaltyStatus, LoyaltyValueMatrix, Strategy
-from aftersales_crm.membership import (
-    RECRUITMENT_TARGET,
-    Entry,
-    Ledger,
-    MemberLog,
-    PointFlows,
-    PointsRule,
-    Qualifying,
-    QualifyingLevels,
-    Settlement,
-    club_kpis,
-)
+from aftersales_crm._cli._export import ExportProblems, read_export
+from aftersales_crm._cli._progress import Progress
+from aftersales_crm._cli._render import html_report, json_report, text_report
+from aftersales_crm._cli._schema import schema_json, schema_markdown, schema_text
+from aftersales_crm._cli._sections import Context, Section, build
+from aftersales_crm.errors import AftersalesError
 from aftersales_crm.records import Book, redacted
-from aftersales_crm.satisfaction import (
-    CSI_CHINA_2015,
-    NPS,
-    SERVQUAL,
-    CsiIndex,
-    GroupFigures,
-    Responses,
-    Servqual,
-    aggregate,
-    gap_report,
-)
-from aftersales_crm.segmentation import ParetoABC
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import (
-    CompassSector,
     Money,
     PayType,
     ServiceKind,
+    currency_exponent,
     national_id,
     phone,
     plate,
     vin,
 )
-from aftersales_crm.values._text import pad_left, pad_right
+from aftersales_crm.values._text import pad_right
 
 __all__ = ["main"]
 
@@ -167,521 +145,76 @@ def _book_report(book: Book) -> Iterator[str]:
     )
 
 
-_QUANTILES = (0.0, 0.25, 0.5, 0.75, 0.9, 1.0)
-_PROFILE_SHOWN = 4
-
-
-def _quantile_row(name: str, values: NDArray[Any], show: Callable[[float], str]) -> str:
-    cells = [show(float(q)) for q in np.quantile(values, _QUANTILES)] if len(values) else []
-    return f"    {pad_right(name, 26)}" + "".join(f"{c:>13}" for c in cells)
-
-
-def _feature_report(tables: Tables, feats: FeatureTable) -> Iterator[str]:
-    as_of = synthetic.DEFAULT_AS_OF
-    vehicles = feats.vehicles
-    assert vehicles is not None
-    yield f"Customer features on {as_of} ({len(feats)} customers, {len(feats.columns)} features each)"
-    seen = feats["visits"] > 0
-
-    def yuan(fen: float) -> str:
-        return Money.from_minor(round(fen), tables.currency).format()
-
-    yield "  Distributions over customers with visits (vehicles: all)"
-    yield (
-        "    "
-        + pad_right("", 26)
-        + "".join(
-            f"{'p' + str(round(q * 100)) if 0 < q < 1 else ('min' if q == 0 else 'max'):>13}"
-            for q in _QUANTILES
-        )
+def _header(title: str, tables: Tables, as_of: dt.date, source: str) -> Section:
+    """The report's first section: what it is about."""
+    sizes = {table.name: len(table) for table in tables if len(table)}
+    lines = (
+        title,
+        f"  {source}; facts to {as_of}, amounts in {tables.currency}",
+        "  " + ", ".join(f"{n:,} {name}" for name, n in sizes.items()),
     )
-    yield _quantile_row("recency (days)", feats["recency_days"][seen], lambda x: f"{x:.0f}")
-    yield _quantile_row("visits", feats["visits"][seen], lambda x: f"{x:.0f}")
-    yield _quantile_row("spend, all pay", feats["spend_fen"][seen], yuan)
-    yield _quantile_row("spend, last 12 months", feats["spend_window_fen"][seen], yuan)
-    yield _quantile_row("vehicle km/day", vehicles["km_per_day"], lambda x: f"{x:.1f}")
-    methods = Counter(vehicles["km_per_day_method"].tolist())
-    yield "  km/day estimated from: " + ", ".join(
-        f"{m.label('en')} {methods[i]}" for i, m in enumerate(features.MileageMethod)
-    )
-    returned = feats["returned_after_first_maintenance"][~np.isnat(feats["first_maintenance"])]
-    yield (
-        f"  Came back after the first maintenance (首保后回厂): {int(returned.sum())} of "
-        f"{len(returned)} ({returned.mean():.0%})"
-        if len(returned)
-        else "  No first maintenance in the history"
-    )
-    yield "  A few customers' profiles (features.profile, same kernels as the batch):"
-    header = ("customer", "visits", "recency", "spend", "last 12 mo", "returned", "km", "sector")
-    yield "    " + "".join(f"{h:>12}" for h in header)
-    for customer_id in feats.ids[seen][:_PROFILE_SHOWN].tolist():
-        row = features.profile(tables, customer_id, as_of=as_of).row(customer_id)
-        sector = "-" if row["sector"] < 0 else list(CompassSector)[row["sector"]].label("zh")
-        cells = (
-            customer_id,
-            row["visits"],
-            f"{row['recency_days']:.0f} d",
-            yuan(row["spend_fen"]),
-            yuan(row["spend_window_fen"]),
-            "yes" if row["returned_after_first_maintenance"] else "no",
-            "-" if row["distance_km"] is None else f"{row['distance_km']:.1f}",
-            sector,
-        )
-        yield "    " + "".join(pad_left(str(c), 12) for c in cells)
+    data = {"title": title, "source": source, "as_of": as_of.isoformat(), "tables": sizes}
+    return Section("input", title, lines, data)
 
 
-def _segment_report(tables: Tables, feats: FeatureTable) -> Iterator[str]:
-    abc = ParetoABC().fit(feats)
-    report = abc.report()
-    yield "Value classes (客户价值ABC分类): customers ranked by cumulative spend"
-    header = ("class", "customers", "share", "spend", "value share", "rule")
-    yield "    " + "".join(pad_left(h, w) for h, w in zip(header, _ABC_WIDTHS, strict=True))
-    for i, name in enumerate(report.names):
-        low, high = report.rule[i]
-        cells = (
-            f"{name}类",
-            str(report.customers[i]),
-            f"{report.customer_shares[i]:.0%}",
-            Money.from_minor(int(report.values[i]), tables.currency).format(),
-            f"{report.value_shares[i]:.1%}",
-            f"{low:.0%}–{high:.0%}",
-        )
-        yield "    " + "".join(pad_left(c, w) for c, w in zip(cells, _ABC_WIDTHS, strict=True))
-    verdict = "follows" if report.follows_rule() else "departs from"
-    yield f"  This base {verdict} the 70–80 / 20–25 / 5–10 rule of thumb."
-    yield ""
-    matrix = LoyaltyValueMatrix().fit(feats)
-    summary = matrix.matrix(feats)
-    yield "Loyalty × value matrix (客户细分矩阵): customers per cell"
-    yield "  rows: back after the first maintenance (首保后回厂), then the service interval"
-    yield "  columns: member value, D 钻石 top 20% / G 黄金 next 30% / S 白银 the rest"
-    for line in summary.format("zh").splitlines():
-        yield "    " + line
-    if summary.unplaced:
-        yield f"  {summary.unplaced} customers without a status or a value class are not placed"
-    strategies = matrix.strategies(matrix.assign(feats)).counts()
-    yield "  Strategy per cell and customers it covers:"
-    for strategy in Strategy:
-        cells_of = [c for c in matrix.cells() if matrix.strategy_of(c) is strategy]
-        covered = strategies.get(strategy.value, 0)
-        yield f"    {','.join(cells_of):<12}{covered:>5}  {strategy.heading('zh')} {strategy.label('zh')}"
-        yield f"    {'':<12}{'':>5}  {strategy.label('en')}"
+def _sections(ctx: Context, progress: Progress) -> list[Section]:
+    return build(ctx, step=lambda key: progress.step(f"section {key}"))
 
 
-#: The demo's lifetime value: 12 months of 30 days, discounted 1% a month (the defaults
-#: of clv.lifetime_value, lifetimes' own; about 12.7% a year).
-_CLV_MONTHS, _CLV_MONTH_DAYS, _CLV_MONTHLY_RATE = 12, 30.0, 0.01
-#: Customers shown in the demo's lifetime-value ranking.
-_CLV_SHOWN = 10
-_RISK_WIDTHS = (16, 12, 11, 15)
-_CLV_WIDTHS = (10, 8, 11, 10, 14, 13, 12)
+def demo(*, html: Path | None = None, progress: Progress | None = None) -> Iterator[str]:
+    """Yield the lines of the demo report; write the same report as HTML to ``html``.
 
-
-def _row(cells: Sequence[str], widths: Sequence[int]) -> str:
-    """A row of a demo table: the first cell left-aligned, the others right-aligned."""
-    first, *rest = cells
-    right = "".join(pad_left(c, w) for c, w in zip(rest, widths[1:], strict=True))
-    return "    " + pad_right(first, widths[0]) + right
-
-
-def _churn_report(feats: FeatureTable) -> Iterator[str]:
-    """Churn risk beside LoyaltyStatus, and the top customers by lifetime value (clv extra)."""
-    try:
-        risk = ChurnRisk().fit(feats)
-        spend = GammaGamma().fit(feats).expected_spend(feats)
-    except MissingDependencyError as err:
-        yield f"Churn risk and lifetime value (流失预警, 客户终身价值): skipped, {err}"
-        return
-    model = risk.model_
-    params = ", ".join(f"{name} {value:.4g}" for name, value in model.params_.items())
-    yield (
-        "Churn risk (流失预警): P(alive) of a BG/NBD model fitted on the repeat visits,"
-        " recency and age of the customers"
-    )
-    yield f"  fitted in days: {params}; log-likelihood {model.log_likelihood_:,.1f}"
-    by_risk, by_status = risk.assign(feats), LoyaltyStatus().assign(feats)
-    high, low = risk.cutoffs
-    bands = (f">= {high:g}", f"{low:g} to {high:g}", f"< {low:g}")
-    header = ("", "P(alive)", "ChurnRisk", "LoyaltyStatus")
-    yield _row(header, _RISK_WIDTHS)
-    risk_counts, status_counts = by_risk.counts(), by_status.counts()
-    rows: list[tuple[str, ...]] = [
-        (
-            f"{name} {ChurnRisk.NAMES_ZH[i]}",
-            bands[i],
-            str(risk_counts.get(name, 0)),
-            str(status_counts.get(name, 0)),
-        )
-        for i, name in enumerate(ChurnRisk.NAMES)
-    ]
-    outside = (int(np.count_nonzero(by_risk.codes < 0)), int(np.count_nonzero(by_status.codes < 0)))
-    rows.append(("not placed", "", *map(str, outside)))
-    yield from (_row(cells, _RISK_WIDTHS) for cells in rows)
-    once = int(np.count_nonzero((feats["frequency"] == 0) & (feats["visits"] > 0)))
-    never = int(np.count_nonzero(feats["visits"] == 0))
-    yield (
-        f"  not placed by ChurnRisk: {never} customers without a visit and {once} seen on"
-        " one day only (BG/NBD gives those P(alive) 1 however long ago they came)"
-    )
-    both = (by_risk.codes >= 0) & (by_status.codes >= 0)
-    same = int(np.count_nonzero(both & (by_risk.codes == by_status.codes)))
-    yield f"  the two rules agree on {same:,} of the {int(both.sum()):,} customers both place"
-    yield ""
-    clv = lifetime_value(
-        model,
-        feats,
-        spend,
-        periods=_CLV_MONTHS,
-        period=_CLV_MONTH_DAYS,
-        discount_rate=_CLV_MONTHLY_RATE,
-    )
-    horizon = _CLV_MONTHS * _CLV_MONTH_DAYS
-    visits = model.expected_visits(feats, horizon)
-    p_alive = risk.p_alive(feats).values
-    yield (
-        f"Top {_CLV_SHOWN} customers by lifetime value (客户终身价值): expected spend over the"
-        f" next {_CLV_MONTHS} months of {_CLV_MONTH_DAYS:g} days, discounted"
-        f" {_CLV_MONTHLY_RATE:.0%} a month (BG/NBD visits x Gamma-Gamma spend per visit)"
-    )
-    yield _row(
-        ("customer", "repeats", "recency", "P(alive)", "visits ahead", "spend/visit", "CLV"),
-        _CLV_WIDTHS,
-    )
-    valued = np.flatnonzero(~np.isnan(clv))
-    top = valued[np.lexsort((feats.ids[valued], -clv[valued]))][:_CLV_SHOWN]
-    for row in top.tolist():
-        cells = (
-            str(feats.ids[row]),
-            str(int(feats["frequency"][row])),
-            f"{feats['recency_days'][row]:.0f} d",
-            f"{p_alive[row]:.3f}",
-            f"{visits[row]:.2f}",
-            f"¥{spend[row] / 100:,.0f}",
-            f"¥{clv[row] / 100:,.0f}",
-        )
-        yield _row(cells, _CLV_WIDTHS)
-    abc = ParetoABC(value="clv").fit(feats.with_columns(clv=clv)).report()
-    yield (
-        f"  ranked by lifetime value, ParetoABC's class A ({abc.customer_shares[0]:.0%} of"
-        f" the {sum(abc.customers):,} customers with a visit) holds {abc.value_shares[0]:.1%}"
-        " of the value"
-    )
-
-
-_ABC_WIDTHS = (9, 11, 8, 18, 13, 10)
-_KPI_WIDTHS = (10, 9, 10, 8, 12, 8)
-#: What HQ pays a dealer per point in the demo: the programme's number, not the material's.
-_DEMO_COST_PER_POINT = "¥0.01"
-
-
-def _ledgers(book: Book) -> list[Ledger]:
-    """One ledger per club member, from the Book's points entries."""
-    by_member: dict[str, list[Entry]] = {}
-    for kind in ("points_earned", "points_redeemed", "points_reversed", "points_adjusted"):
-        for entry in getattr(book, kind).values():
-            by_member.setdefault(entry.member_id, []).append(entry)
-    return [Ledger.replay(entries) for _, entries in sorted(by_member.items())]
-
-
-def _club_report(tables: Tables, book: Book) -> Iterator[str]:
-    as_of = synthetic.DEFAULT_AS_OF
-    kpis = club_kpis(tables, as_of=as_of)
-    chapters = kpis.chapters
-    yield "Owners' club (车友会): members per chapter, against the 55% recruitment target"
-    header = ("chapter", "members", "applying", "owners", "recruitment", "target")
-    yield "    " + "".join(pad_left(h, w) for h, w in zip(header, _KPI_WIDTHS, strict=True))
-    for i, rate in enumerate(chapters.recruitment_rate.tolist()):
-        cells = (
-            str(chapters.ids[i]),
-            str(chapters.members[i]),
-            str(chapters.applying[i]),
-            str(chapters.owners[i]),
-            f"{rate:.1%}",
-            "met" if rate >= RECRUITMENT_TARGET else "below",
-        )
-        yield "    " + "".join(pad_left(c, w) for c, w in zip(cells, _KPI_WIDTHS, strict=True))
-    yield (
-        f"  Dealer enrolment (经销商入会率): {kpis.chapters_open} chapters of "
-        f"{kpis.full_function_dealers} full-function dealers, {kpis.enrolment_rate:.1%}"
-    )
-    yield ""
-    ledgers = _ledgers(book)
-    moment = datetime.combine(as_of, time(23, 59), tzinfo=UTC)
-    states = [ledger.state(moment) for ledger in ledgers]
-    customer_ids = tables.customers["id"][tables.members["customer"]]
-    members = dict(zip(customer_ids, tables.members["id"], strict=True))
-    awards = PointsRule().award(tables, as_of=as_of, members=members)
-    qualifying = Qualifying.from_awards(awards)
-    levels = QualifyingLevels().levels(qualifying, as_of=as_of)
-    shown = ", ".join(f"{name} {count}" for name, count in levels.counts().items())
-    yield f"Member levels (会员等级) by points a PointsRule awards over 12 months: {shown}"
-    totals = {
-        name: sum(getattr(state, name) for state in states)
-        for name in ("earned", "redeemed", "expired", "reversed", "available", "debt")
-    }
-    yield (
-        f"Points (积分) of {len(states)} members: issued {totals['earned']:,}, redeemed "
-        f"{totals['redeemed']:,}, expired {totals['expired']:,}, reversed {totals['reversed']:,}; "
-        f"{totals['available']:,} still to spend, {totals['debt']:,} owed back"
-    )
-    yield ""
-    cost = Money.parse(_DEMO_COST_PER_POINT)
-    start = datetime.combine(as_of.replace(year=as_of.year - 1), time(0), tzinfo=UTC)
-    flows = PointFlows.from_ledgers(ledgers, as_of=moment, members=MemberLog.from_tables(tables))
-    settled = Settlement.of(flows, start=start, end=moment, cost_per_point=cost)
-    yield (
-        f"Settlement with HQ (与总部进行积分结算), {start.date()} to {as_of}, "
-        f"at {cost.format()} a point"
-    )
-    for chapter in sorted(settled.redeemed, key=lambda c: -settled.redeemed[c])[:2]:
-        issued = sum(n for (_, c), n in settled.issued.items() if c == chapter)
-        yield (
-            f"    chapter {chapter}: issued {issued:,} points, redeemed"
-            f" {settled.redeemed[chapter]:,}"
-        )
-    for (earned_in, spent_in), points in settled.cross.items():
-        yield f"    earned in chapter {earned_in}, redeemed in {spent_in}: {points:,} points"
-    for dealer in sorted(settled.redeemed_at, key=lambda d: -settled.redeemed_at[d])[:2]:
-        paid = settled.reimbursement.get(dealer, Money.zero(cost.currency))
-        yield (
-            f"    dealer {dealer}: redeemed {settled.redeemed_at[dealer]:,} points;"
-            f" HQ reimburses {paid.format()}"
-        )
-    accounted = "every point accounted for" if settled.accounts_for() else "points unaccounted for"
-    outstanding = sum(settled.liability.values())
-    yield f"  Outstanding at the end: {outstanding:,} points; {accounted}."
-
-
-_CSI_WIDTHS = (10, 6, 8, 14, 6)
-#: The demo dealer's advertised waiting time for a maintenance, and the gaps it flags.
-_DEMO_ADVERTISED: Final[dict[ServiceKind | str, timedelta]] = {
-    ServiceKind.MAINTENANCE: timedelta(hours=2)
-}
-_DEMO_THRESHOLDS: Final = {"gap1": 0.5, "gap5": 0.75}
-
-
-def _figure_rows(figures: GroupFigures, key: str, measure: str) -> Iterator[str]:
-    """One line per group: its key, n, mean and interval, and its rank (or why none)."""
-    figure = figures.figures[measure]
-    names = figures.keys[key].tolist()
-    # Ranked groups best first, then the flagged ones by name.
-    order = sorted(
-        range(len(names)), key=lambda i: (figures.rank[i] == 0, figures.rank[i], names[i])
-    )
-    for i in order:
-        name = names[i]
-        cells = (
-            str(name),
-            str(int(figure.n[i])),
-            f"{figure.mean[i]:.1f}",
-            f"{figure.low[i]:.1f}–{figure.high[i]:.1f}",
-            f"n<{figures.min_n}" if figures.flagged[i] else f"#{int(figures.rank[i])}",
-        )
-        yield "    " + "".join(pad_left(c, w) for c, w in zip(cells, _CSI_WIDTHS, strict=True))
-
-
-def _gap_report(responses: Responses) -> Iterator[str]:
-    """SERVQUAL's gaps (perceived − expected) per dimension and dealer, and the totals."""
-    scores = Servqual().score(responses)
-    by_dealer = aggregate(scores, responses, by=["dealer"])
-    dealers = by_dealer.keys["dealer"].tolist()
-    yield (
-        f"Factor gaps (期望与感知差距), SERVQUAL: perceived − expected on 1–7, "
-        f"{len(responses):,} answers, with 95% CIs"
-    )
-    yield "    " + pad_right("dimension", 24) + "".join(pad_left(d, 22) for d in dealers)
-
-    def cell(measure: str, i: int) -> str:
-        figure = by_dealer.figures[measure]
-        return f"{figure.mean[i]:+.2f} [{figure.low[i]:+.2f}, {figure.high[i]:+.2f}]"
-
-    for dimension in SERVQUAL.factors:
-        label = f"{dimension.name_zh} {dimension.name_en}"
-        cells = "".join(
-            pad_left(cell(f"factor:{dimension.id}", i), 22) for i in range(len(dealers))
-        )
-        yield "    " + pad_right(label, 24) + cells
-    for measure, label in (
-        ("servqual", "SERVQUAL"),
-        ("weighted", "weighted (重要性)"),
-        ("servperf", "SERVPERF (1–7)"),
-    ):
-        cells = "".join(pad_left(cell(measure, i), 22) for i in range(len(dealers)))
-        yield "    " + pad_right(label, 24) + cells
-
-
-def _satisfaction_report(tables: Tables) -> Iterator[str]:
-    as_of = synthetic.DEFAULT_AS_OF
-    everyone = Responses.from_tables(tables)
-    responses = everyone.of(CSI_CHINA_2015)
-    scorer = CsiIndex(instrument=CSI_CHINA_2015)
-    scores = scorer.score(responses)
-    head = "".join(
-        pad_left(h, w) for h, w in zip(("", "n", "CSI", "95% CI", "rank"), _CSI_WIDTHS, strict=True)
-    )
-    yield (
-        f"Customer satisfaction (客户满意度): {len(responses):,} answers to the China CSI "
-        "survey, 0–1000 index with the 2015 weights"
-    )
-    for key in ("dealer", "advisor"):
-        yield f"  by {key}:"
-        yield "    " + head
-        yield from _figure_rows(aggregate(scores, responses, by=[key]), key, "csi_index")
-    network = aggregate(scores, responses)
-    factors = "; ".join(
-        f"{factor.name_en} {network.figures[f'factor:{factor.id}'].mean[0]:.1f}"
-        for factor in CSI_CHINA_2015.factors
-    )
-    yield f"  factor scores (0–100), whole network: {factors}"
-    promoters = aggregate(NPS().score(responses), responses, by=["dealer"])
-    whole = aggregate(NPS().score(responses), responses)
-    yield (
-        f"  NPS (净推荐值): {whole.mean[0]:+.1f} (95% CI {whole.low[0]:+.1f} to "
-        f"{whole.high[0]:+.1f}, n {int(whole.n[0]):,}); "
-        + ", ".join(
-            f"{d} {m:+.1f}"
-            for d, m in zip(promoters.keys["dealer"].tolist(), promoters.mean.tolist(), strict=True)
-        )
-    )
-    yield ""
-    yield from _gap_report(everyone.of(SERVQUAL))
-    yield ""
-    report = gap_report(
-        tables, as_of=as_of, advertised=_DEMO_ADVERTISED, thresholds=_DEMO_THRESHOLDS
-    )
-    gaps, _, _, *advice = report.format("en").split("\n\n")
-    yield "The gap model (服务质量差距模型), per dealer:"
-    yield from ("    " + line for line in gaps.splitlines()[1:])
-    for paragraph in advice:
-        last = paragraph.splitlines()[-1]
-        if last.startswith("above the threshold") and not last.endswith(": none"):
-            yield from ("    " + line for line in paragraph.splitlines())
-    yield ""
-    drivers = scorer.key_drivers(responses)
-    table = drivers.ipa()
-    published = CSI_CHINA_2015.factor_weights()
-    yield (
-        f"Key drivers (关键驱动因素) of the recommend score: R² {drivers.r2_:.2f} over "
-        f"{drivers.n_:,} answers ({drivers.dropped_} with a factor or the score missing)"
-    )
-    yield "    factor               Shapley share  2015 weight  quadrant"
-    for i, factor in enumerate(CSI_CHINA_2015.factors):
-        quadrant = table.quadrants[i]
-        yield (
-            f"    {pad_right(factor.name_en, 20)}"
-            f"{drivers.shares_['shapley'][i]:>14.1%}{published[i]:>13.1%}"
-            f"  {quadrant.label('zh')} {quadrant.label()}"
-        )
-    yield ""
-    yield "Complaint recovery (投诉处理与客户回厂): who came back within a year, by outcome"
-    moment = datetime.combine(as_of, time(23, 59), tzinfo=UTC)
-    for line in recovery(tables, as_of=moment).report().splitlines():
-        yield "    " + line
-    yield (
-        "  (The synthetic network's complaints do not change whether a customer comes back,"
-        " so its shares are flat: the table shows the method, the material shows the effect.)"
-    )
-
-
-def _care_report(tables: Tables) -> Iterator[str]:
-    """The follow-up calls per dealer and caller, and master-data quality per dealer."""
-    as_of = synthetic.DEFAULT_AS_OF
-    yield ""
-    yield f"Follow-up calls (3DC/7DC 回访) due by {as_of}, per dealer and call"
-    kpis = followup_kpis(tables, as_of=as_of, by=("dealer", "purpose"))
-    yield from ("    " + line for line in kpis.report().splitlines()[1:])
-    callers = followup_kpis(tables, as_of=as_of, by=("caller",))
-    yield "  per caller, calls reaching the customer: " + ", ".join(
-        f"{name} {rate:.0%} of {n:,}"
-        for name, rate, n in zip(
-            callers.keys["caller"].tolist(),
-            callers.reach_rate.tolist(),
-            callers.attempted.tolist(),
-            strict=True,
-        )
-        if name
-    )
-    yield ""
-    yield (
-        "Master-data quality (客户信息: 真实、完整、准确、及时、更新): the measures with"
-        " something to tell, the others named"
-    )
-    quality = master_data_quality(tables, as_of=as_of)
-    for line in quality.report(brief=True).splitlines()[1:]:
-        yield "    " + line
-
-
-#: Example tasks the demo's agenda shows: the most urgent open one of each kind, at most.
-AGENDA_EXAMPLES: Final = 5
-
-
-def _agenda_report(tables: Tables) -> Iterator[str]:
-    """Tomorrow's care agenda: tasks per kind and status, examples, what consent blocked."""
-    as_of = synthetic.DEFAULT_AS_OF
-    tomorrow = as_of + timedelta(days=1)
-    agenda = Planner().agenda(tables, on=tomorrow, as_of=as_of)  # every built-in rule
-    statuses = tuple(TaskStatus)
-    yield ""
-    yield (
-        f"Tomorrow's care agenda (明日关怀日程) {tomorrow}, facts to {as_of}:"
-        f" {len(agenda):,} tasks, {agenda.calls():,} calls to make"
-    )
-    yield "    " + pad_right("kind", 34) + "".join(pad_left(s.value, 9) for s in statuses)
-    counts = agenda.counts()
-    for kind in agenda.tasks.kinds:
-        if kind.name in counts:
-            cells = "".join(pad_left(f"{counts[kind.name].get(s.value, 0):,}", 9) for s in statuses)
-            yield "    " + pad_right(f"{kind.label('zh')} {kind.name}", 34) + cells
-    yield "  examples (the first open task of each kind, in agenda order):"
-    status = agenda.status
-    open_ = statuses.index(TaskStatus.OPEN)
-    en, zh = agenda.tasks.reasons_text("en"), agenda.tasks.reasons_text("zh")
-    shown = 0
-    for code in range(len(agenda.tasks.kinds)):
-        rows = np.flatnonzero((agenda.tasks.kind == code) & (status == open_))
-        if len(rows) and shown < AGENDA_EXAMPLES:
-            row = int(rows[0])
-            head = f"    {agenda.tasks.customer[row]} due {agenda.tasks.due[row]}: "
-            yield head + str(zh[row])
-            yield " " * len(head) + str(en[row])
-            shown += 1
-    blocked = agenda.blocked_by[agenda.blocked_by >= 0]
-    yield f"  blocked by the contact rules (被联系规则拦截): {len(blocked):,} tasks"
-    found = np.bincount(blocked, minlength=len(agenda.block_reasons))
-    for code in np.argsort(-found, kind="stable").tolist():
-        if found[code]:
-            reason = agenda.block_reasons[code]
-            yield f"    {pad_left(f'{int(found[code]):,}', 6)}  {reason.text('en')} ({reason.text('zh')})"
-
-
-def demo() -> Iterator[str]:
-    """Yield the lines of the demo report.
+    Args:
+        html: where to write the HTML report of the synthetic network (not written when
+            None).
+        progress: where the long steps are shown.
 
     Returns:
         An iterator over the report's lines.
     """
+    progress = progress or Progress(sys.stderr, enabled=False)
+    as_of = synthetic.DEFAULT_AS_OF
     yield f"aftersales_crm {aftersales_crm.__version__}: demo report"
     yield ""
     yield from _identifier_report()
     yield ""
     yield from _money_report()
     yield ""
+    progress.step("drawing the synthetic network")
     book = synthetic.book(n_customers=DEMO_CUSTOMERS, seed=DEMO_SEED)
     yield from _book_report(book)
     yield ""
+    progress.step("features")
     tables = Tables.from_book(book)
-    feats = features.compute(tables, as_of=synthetic.DEFAULT_AS_OF)
-    yield from _feature_report(tables, feats)
-    yield ""
-    yield from _segment_report(tables, feats)
-    yield ""
-    yield from _churn_report(feats)
-    yield ""
-    yield from _club_report(tables, book)
-    yield ""
-    yield from _satisfaction_report(tables)
-    yield from _care_report(tables)
-    yield from _agenda_report(tables)
+    feats = features.compute(tables, as_of=as_of)
+    ctx = Context(tables, feats, as_of, book=book)
+    sections = _sections(ctx, progress)
+    yield text_report(sections).rstrip("\n")
+    if html is not None:
+        progress.step("figures")
+        title = f"aftersales_crm {aftersales_crm.__version__}: report on the synthetic network"
+        source = f"synthetic dealer network of {DEMO_CUSTOMERS:,} customers, seed {DEMO_SEED}"
+        header = _header(title, tables, as_of, source)
+        html.parent.mkdir(parents=True, exist_ok=True)
+        html.write_text(html_report([header, *sections], ctx), encoding="utf-8")
+        progress.done()
+        yield ""
+        yield f"The same report as one HTML file (open it in a browser): {html}"
+    progress.done()
+
+
+#: Where ``demo`` writes its HTML report unless told: a fixed name in the temporary folder.
+DEMO_HTML: Final = Path(tempfile.gettempdir()) / "aftersales_crm-demo" / "report.html"
+
+FORMATS: Final = ("text", "json", "html")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        msg = f"{text!r} is not a date as YYYY-MM-DD"
+        raise argparse.ArgumentTypeError(msg) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -693,8 +226,83 @@ def _parser() -> argparse.ArgumentParser:
         "--version", action="version", version=f"aftersales_crm {aftersales_crm.__version__}"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("demo", help="run the main job on built-in sample data and print a report")
+    demo_ = commands.add_parser(
+        "demo", help="run the main job on built-in sample data and print a report"
+    )
+    demo_.add_argument(
+        "--html",
+        type=Path,
+        default=DEMO_HTML,
+        metavar="FILE",
+        help=f"where to write the HTML report (default {DEMO_HTML})",
+    )
+    report = commands.add_parser(
+        "report",
+        help="check a vendor's export and write the report",
+        description=(
+            "Read DIR/<table>.parquet or DIR/<table>.csv (one file per table; see the"
+            " schema command), check every row, and write the report. Problems are"
+            " printed on stderr as file:row: column: message, and the exit status is 1."
+        ),
+    )
+    report.add_argument("--input", type=Path, required=True, metavar="DIR")
+    report.add_argument(
+        "--as-of", type=_date, required=True, metavar="DATE", help="the last day of the facts"
+    )
+    report.add_argument("--format", choices=FORMATS, default="text")
+    report.add_argument("--output", type=Path, metavar="FILE", help="default: stdout")
+    report.add_argument(
+        "--currency", default="CNY", help="the ISO 4217 code of every amount (default CNY)"
+    )
+    schema = commands.add_parser("schema", help="print the export schema: every table's columns")
+    schema.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     return parser
+
+
+def _report(args: argparse.Namespace, progress: Progress) -> int:
+    directory: Path = args.input
+    if not directory.is_dir():
+        print(f"python -m aftersales_crm report: {directory} is not a directory", file=sys.stderr)
+        return 2
+    try:
+        currency_exponent(args.currency)
+    except AftersalesError as err:
+        print(f"python -m aftersales_crm report: --currency: {err}", file=sys.stderr)
+        return 2
+    try:
+        tables = read_export(directory, currency=args.currency, step=progress.step)
+    except ExportProblems as err:
+        progress.done()
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        print(f"{directory}: {len(err.problems):,} problems; no report written", file=sys.stderr)
+        return 1
+    progress.step("features")
+    feats = features.compute(tables, as_of=args.as_of)
+    ctx = Context(tables, feats, args.as_of)
+    title = f"aftersales_crm {aftersales_crm.__version__}: after-sales report"
+    sections = [_header(title, tables, args.as_of, f"export {directory}")]
+    sections += _sections(ctx, progress)
+    progress.step("figures and the HTML report" if args.format == "html" else "the report")
+    if args.format == "json":
+        out = json_report(sections, currency=tables.currency)
+    elif args.format == "html":
+        out = html_report(sections, ctx)
+    else:
+        out = text_report(sections)
+    if args.output is None:
+        sys.stdout.write(out)
+    else:
+        args.output.write_text(out, encoding="utf-8")
+    progress.done()
+    return 0
+
+
+_SCHEMAS: Final[dict[str, Callable[[], str]]] = {
+    "text": schema_text,
+    "json": schema_json,
+    "markdown": schema_markdown,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -704,13 +312,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: the arguments after the program name; ``sys.argv[1:]`` when None.
 
     Returns:
-        The process exit status.
+        The process exit status: 0 done, 1 an export with problems, 2 a usage error.
     """
     parser = _parser()
     args = parser.parse_args(argv)
+    progress = Progress(sys.stderr)
     if args.command == "demo":
-        for line in demo():
+        for line in demo(html=args.html, progress=progress):
             print(line)
+        return 0
+    if args.command == "report":
+        return _report(args, progress)
+    if args.command == "schema":
+        sys.stdout.write(_SCHEMAS[args.format]())
         return 0
     parser.print_help()
     return 2

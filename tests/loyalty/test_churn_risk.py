@@ -89,7 +89,7 @@ def test_a_model_that_does_not_converge_says_why() -> None:
         ChurnRisk(model=ParetoNbd()).fit(feats)
     message = str(raised.value)
     assert message.startswith("ChurnRisk: the churn model ParetoNbd cannot be fitted on these 200")
-    assert "not identified by the data" in message  # the model's own explanation
+    assert "drop-out looks homogeneous: s and beta diverge" in message  # the model's own words
     assert raised.value.code == "convergence"
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar, Final
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from aftersales_crm._args import whole_array
-from aftersales_crm.clv._fitting import Objective, scipy_special
+from aftersales_crm.clv._fitting import Curvature, Objective, dot, scipy_special
 from aftersales_crm.clv._model import VisitModel, horizon
 from aftersales_crm.clv._quadrature import log_beta_expectation
 from aftersales_crm.errors import InvalidValue
@@ -16,6 +17,7 @@ from aftersales_crm.errors import InvalidValue
 __all__ = ["BgNbd"]
 
 Vector = NDArray[np.float64]
+Matrix = NDArray[np.float64]
 
 _A_NEAR_ONE: Final = 1e-7
 """E[X(t)] has a removable singularity at a = 1 ((a + b - 1)/(a - 1) times a bracket that
@@ -66,38 +68,112 @@ def _rows_ll(p: Vector, x: Vector, t_x: Vector, T: Vector) -> Vector:  # noqa: N
     return np.asarray(head + np.logaddexp(t1, t2), dtype=np.float64)
 
 
-def _objective(x: Vector, t_x: Vector, T: Vector, w: Vector) -> Objective:  # noqa: N803
+def _derivatives(
+    x: Vector,
+    t_x: Vector,
+    T: Vector,  # noqa: N803
+    w: Vector,
+) -> Callable[[Vector, bool], tuple[float, Vector, Matrix]]:
+    """Log-parameters → minus the weighted log-likelihood, its gradient and (if asked) Hessian.
+
+    Each row's likelihood is ``head + log(e^t1 + e^t2)``; with the posterior shares
+    ``w1, w2`` of its two terms, the Hessian of the log-sum is ``w1 ∇²t1 + w2 ∇²t2 + w1 w2
+    (∇t1 - ∇t2)(∇t1 - ∇t2)ᵀ``, and every derivative in a and b depends on the visit count
+    alone, so it is taken once per distinct count and summed with the shares. The chain
+    rule to log-parameters: ``∂²/∂φ_i∂φ_j = θ_i θ_j ∂²/∂θ_i∂θ_j + [i = j] θ_i ∂/∂θ_i``.
+    """
     sp = scipy_special()
     distinct = _distinct(x)
     ux, at = distinct
+    n = len(ux)
+    total = float(w.sum())
+    counts = np.bincount(at, weights=w, minlength=n)
 
-    def objective(log_p: Vector) -> tuple[float, Vector]:
+    def derivatives(log_p: Vector, second: bool) -> tuple[float, Vector, Matrix]:  # noqa: FBT001
         p = np.exp(log_p)
         r, alpha, a, b = p
-        head, t1, t2, bx1, repeat = _terms(p, x, t_x, T, distinct)
+        head, t1, t2, bx1, _ = _terms(p, x, t_x, T, distinct)
         both = np.logaddexp(t1, t2)
-        ll = head + both
-        w1 = np.exp(t1 - both)
-        w2 = np.exp(t2 - both)  # 0 where x == 0
+        w1 = w * np.exp(t1 - both)
+        w2 = w * np.exp(t2 - both)  # 0 where x == 0
+        s1 = np.bincount(at, weights=w1, minlength=n)
+        s2 = np.bincount(at, weights=w2, minlength=n)
+        inv_T, inv_tx = 1 / (alpha + T), 1 / (alpha + t_x)  # noqa: N806
         la_T, la_tx = np.log(alpha + T), np.log(alpha + t_x)  # noqa: N806
-        d_r = (sp.digamma(r + ux) - sp.digamma(r))[at] + np.log(alpha) - w1 * la_T - w2 * la_tx
-        d_alpha = r / alpha - (r + x) * (w1 / (alpha + T) + w2 / (alpha + t_x))
-        dab = sp.digamma(a + b)
-        dabx = sp.digamma(a + b + ux)
-        d_a = (
-            w1 * (sp.digamma(a) - dabx)[at]
-            + w2 * (sp.digamma(a + 1) - dabx)[at]
-            - (sp.digamma(a) - dab)
+        rx = r + x
+        dab, dabx = sp.digamma(a + b), sp.digamma(a + b + ux)
+        grad = np.array(
+            [
+                dot(counts, sp.digamma(r + ux) - sp.digamma(r))
+                + total * np.log(alpha)
+                - dot(w1, la_T)
+                - dot(w2, la_tx),
+                total * r / alpha - dot(rx, w1 * inv_T + w2 * inv_tx),
+                dot(s1, sp.digamma(a) - dabx)
+                + dot(s2, sp.digamma(a + 1) - dabx)
+                - total * (sp.digamma(a) - dab),
+                dot(s1, sp.digamma(b + ux) - dabx)
+                + dot(s2, sp.digamma(bx1) - dabx)
+                - total * (sp.digamma(b) - dab),
+            ]
         )
-        d_b = (
-            w1 * (sp.digamma(b + ux) - dabx)[at]
-            + np.where(repeat, w2 * (sp.digamma(bx1) - dabx)[at], 0.0)
-            - (sp.digamma(b) - dab)
+        value = dot(w, head + both)
+        if not second:
+            return -value, -grad * p, np.empty((0, 0))
+        # the outer product of ∇t1 - ∇t2, weighted w w1 w2 (0 where x == 0)
+        v = w1 * np.exp(t2 - both)
+        d_r, d_alpha = la_tx - la_T, rx * (inv_tx - inv_T)
+        inv_a, inv_b = 1 / a, 1 / bx1  # ∂(t1 - t2)/∂a = -1/a, ∂/∂b = 1/(b + x - 1)
+        sv = np.bincount(at, weights=v, minlength=n)
+        per_count = (
+            np.bincount(at, weights=v * d_r, minlength=n),
+            np.bincount(at, weights=v * d_alpha, minlength=n),
         )
-        grad = np.array([np.sum(w * d) for d in (d_r, d_alpha, d_a, d_b)]) * p
-        return -float(np.sum(w * ll)), -grad
+        outer = np.empty((4, 4))
+        outer[0, 0], outer[0, 1], outer[1, 1] = (
+            dot(v, d_r**2),
+            dot(v, d_r * d_alpha),
+            dot(v, d_alpha**2),
+        )
+        outer[0, 2], outer[1, 2] = -inv_a * per_count[0].sum(), -inv_a * per_count[1].sum()
+        outer[0, 3], outer[1, 3] = dot(per_count[0], inv_b), dot(per_count[1], inv_b)
+        outer[2, 2], outer[2, 3], outer[3, 3] = (
+            inv_a**2 * sv.sum(),
+            -inv_a * dot(sv, inv_b),
+            dot(sv, inv_b**2),
+        )
+        tab, tabx = sp.polygamma(1, a + b), sp.polygamma(1, a + b + ux)
+        tb = sp.polygamma(1, b)
+        inner = np.zeros((4, 4))
+        inner[0, 0] = dot(counts, sp.polygamma(1, r + ux) - sp.polygamma(1, r))
+        inner[0, 1] = total / alpha - dot(w1, inv_T) - dot(w2, inv_tx)
+        inner[1, 1] = -total * r / alpha**2 + dot(rx, w1 * inv_T**2 + w2 * inv_tx**2)
+        inner[2, 2] = dot(s1 + s2, tab - tabx) - s2.sum() / a**2
+        inner[2, 3] = dot(s1 + s2, tab - tabx)
+        inner[3, 3] = dot(s1, sp.polygamma(1, b + ux) - tabx - tb + tab) + dot(
+            s2, sp.polygamma(1, bx1) - tabx - tb + tab
+        )
+        upper = np.triu(inner + outer)
+        hessian = upper + np.triu(upper, 1).T
+        hessian = hessian * np.outer(p, p) + np.diag(grad * p)
+        return -value, -grad * p, -hessian
+
+    return derivatives
+
+
+def _objective(x: Vector, t_x: Vector, T: Vector, w: Vector) -> Objective:  # noqa: N803
+    derivatives = _derivatives(x, t_x, T, w)
+
+    def objective(log_p: Vector) -> tuple[float, Vector]:
+        value, grad, _ = derivatives(log_p, False)  # noqa: FBT003
+        return value, grad
 
     return objective
+
+
+def _curvature(x: Vector, t_x: Vector, T: Vector, w: Vector) -> Curvature:  # noqa: N803
+    derivatives = _derivatives(x, t_x, T, w)
+    return lambda log_p: derivatives(log_p, True)  # noqa: FBT003
 
 
 def _rows_alive(p: Vector, x: Vector, t_x: Vector, T: Vector) -> Vector:  # noqa: N803
@@ -203,6 +279,7 @@ class BgNbd(VisitModel):
     _rows_alive = staticmethod(_rows_alive)
     _rows_expected = staticmethod(_rows_expected)
     _objective = staticmethod(_objective)
+    _curvature = staticmethod(_curvature)
 
     def probability_of_visits(self, n: ArrayLike, t: float) -> Vector:
         """P(X(t) = n): the probability that a new customer makes ``n`` repeat visits in ``t``.

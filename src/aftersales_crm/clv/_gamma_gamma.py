@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import ClassVar, Final, Self
 
 import numpy as np
@@ -11,7 +11,16 @@ from numpy.typing import ArrayLike, NDArray
 from aftersales_crm._args import number_array
 from aftersales_crm._params import Column, Constraint, validate_params
 from aftersales_crm._policy import Parameterised, check_is_fitted, feature
-from aftersales_crm.clv._fitting import Convergence, Objective, compress, maximise, scipy_special
+from aftersales_crm.clv._fitting import (
+    Convergence,
+    Curvature,
+    Objective,
+    compress,
+    dot,
+    maximise,
+    scipy_special,
+    search_rows,
+)
 from aftersales_crm.clv._history import FREQUENCY
 from aftersales_crm.clv._model import weights_array
 from aftersales_crm.errors import ConvergenceError, InvalidValue
@@ -20,6 +29,7 @@ from aftersales_crm.features import FeatureTable
 __all__ = ["GammaGamma"]
 
 Vector = NDArray[np.float64]
+Matrix = NDArray[np.float64]
 
 _SPEND_CODE: Final = "invalid_spend"
 
@@ -61,23 +71,56 @@ def _rows_ll(p: Vector, x: Vector, m: Vector) -> Vector:
     return np.asarray(out, dtype=np.float64)
 
 
-def _objective(x: Vector, m: Vector, w: Vector) -> Objective:
+def _derivatives(
+    x: Vector, m: Vector, w: Vector
+) -> Callable[[Vector, bool], tuple[float, Vector, Matrix]]:
+    """Log-parameters → minus the weighted log-likelihood, its gradient and (if asked) Hessian."""
     sp = scipy_special()
+    log_xm = np.log(m) + np.log(x)
 
-    def objective(log_p: Vector) -> tuple[float, Vector]:
+    def derivatives(log_p: Vector, second: bool) -> tuple[float, Vector, Matrix]:  # noqa: FBT001
         p = np.exp(log_p)
         q_, v = p[1], p[2]
         px = p[0] * x
         ll = _rows_ll(p, x, m)
-        lvxm = np.log(v + x * m)
+        vxm = v + x * m
+        lvxm = np.log(vxm)
         dpq = sp.digamma(px + q_)
-        d_p = x * (dpq - sp.digamma(px) + np.log(m) + np.log(x) - lvxm)
+        d_p = x * (dpq - sp.digamma(px) + log_xm - lvxm)
         d_q = dpq - sp.digamma(q_) + np.log(v) - lvxm
-        d_v = q_ / v - (px + q_) / (v + x * m)
-        grad = np.array([np.sum(w * d) for d in (d_p, d_q, d_v)]) * p
-        return -float(np.sum(w * ll)), -grad
+        d_v = q_ / v - (px + q_) / vxm
+        grad = np.array([dot(w, d) for d in (d_p, d_q, d_v)])
+        if not second:
+            return -dot(w, ll), -grad * p, np.empty((0, 0))
+        tpq = sp.polygamma(1, px + q_)
+        inv = 1 / vxm
+        wx = w * x
+        hessian = np.empty((3, 3))
+        hessian[0, 0] = dot(wx * x, tpq - sp.polygamma(1, px))
+        hessian[0, 1] = hessian[1, 0] = dot(wx, tpq)
+        hessian[0, 2] = hessian[2, 0] = -dot(wx, inv)
+        hessian[1, 1] = dot(w, tpq) - w.sum() * sp.polygamma(1, q_)
+        hessian[1, 2] = hessian[2, 1] = w.sum() / v - dot(w, inv)
+        hessian[2, 2] = -w.sum() * q_ / v**2 + dot(w, (px + q_) * inv**2)
+        hessian = hessian * np.outer(p, p) + np.diag(grad * p)
+        return -dot(w, ll), -grad * p, -hessian
+
+    return derivatives
+
+
+def _objective(x: Vector, m: Vector, w: Vector) -> Objective:
+    derivatives = _derivatives(x, m, w)
+
+    def objective(log_p: Vector) -> tuple[float, Vector]:
+        value, grad, _ = derivatives(log_p, False)  # noqa: FBT003
+        return value, grad
 
     return objective
+
+
+def _curvature(x: Vector, m: Vector, w: Vector) -> Curvature:
+    derivatives = _derivatives(x, m, w)
+    return lambda log_p: derivatives(log_p, True)  # noqa: FBT003
 
 
 def _runaway(away: dict[str, int]) -> str:
@@ -181,15 +224,24 @@ class GammaGamma(Parameterised):
         if not given.sum() > 0:
             msg = "GammaGamma: no customer with repeat visits to fit on"
             raise InvalidValue(msg, code="nothing_to_fit")
-        scale = float(np.average(ms[repeat], weights=given))
-        (xu, mu), counts = compress((xs[repeat], ms[repeat] / scale), given)
+        (xu, mu), counts = compress((xs[repeat], ms[repeat]), given)
         total = float(counts.sum())
+        scale = dot(counts, mu) / total  # on the sorted rows: the same in any row order
+        mu = mu / scale
+        sample = search_rows((xu, mu), counts)
+        search = None
+        if sample is not None:
+            (sx, sm), sw = sample
+            search = _objective(sx, sm, sw)
         _, est = maximise(
             _objective(xu, mu, counts / total),
             np.zeros(len(self.PARAMETERS)),
             self.PARAMETERS,
             total=total,
             runaway=_runaway,
+            curvature=_curvature(xu, mu, counts / total),
+            search=search,
+            search_rows=None if sample is None else (len(sample[1]), len(xu)),
         )
         factor = {"p": 1.0, "q": 1.0, "v": scale}
         fitted = self.clone()

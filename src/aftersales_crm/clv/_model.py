@@ -12,7 +12,14 @@ from numpy.typing import ArrayLike, NDArray
 from aftersales_crm._args import number_array
 from aftersales_crm._params import validate_params
 from aftersales_crm._policy import BasePolicy, PolicyKind, Scores, check_is_fitted
-from aftersales_crm.clv._fitting import Convergence, Objective, compress, maximise
+from aftersales_crm.clv._fitting import (
+    Convergence,
+    Curvature,
+    Objective,
+    compress,
+    maximise,
+    search_rows,
+)
 from aftersales_crm.clv._history import History, history
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features import FeatureTable
@@ -117,6 +124,11 @@ class VisitModel(BasePolicy):
         raise NotImplementedError
 
     @staticmethod
+    def _curvature(x: Vector, t_x: Vector, T: Vector, w: Vector) -> Curvature | None:  # noqa: N803
+        """The value, gradient and Hessian of the objective, or None to take differences."""
+        return None
+
+    @staticmethod
     def _rows_alive(p: Vector, x: Vector, t_x: Vector, T: Vector) -> Vector:  # noqa: N803
         raise NotImplementedError
 
@@ -183,13 +195,20 @@ class VisitModel(BasePolicy):
         scale = oldest / RESCALED_AGE
         (xs, ts, Ts), counts = compress((x, t_x / scale, T / scale), w)  # noqa: N806
         total = float(counts.sum())
-        objective = self._objective(xs, ts, Ts, counts / total)
+        sample = search_rows((xs, ts, Ts), counts)
+        search = None
+        if sample is not None:
+            (sx, st, sT), sw = sample  # noqa: N806
+            search = self._objective(sx, st, sT, sw)
         _, est = maximise(
-            objective,
+            self._objective(xs, ts, Ts, counts / total),
             np.log(np.asarray(self.START, dtype=np.float64)),
             self.PARAMETERS,
             total=total,
             runaway=self._runaway,
+            curvature=self._curvature(xs, ts, Ts, counts / total),
+            search=search,
+            search_rows=None if sample is None else (len(sample[1]), len(xs)),
         )
         factor = {n: scale if n in self.TIME_PARAMETERS else 1.0 for n in self.PARAMETERS}
         for name in self.PARAMETERS:
@@ -305,32 +324,41 @@ def runaway_reason(
     Examples:
         >>> runaway_reason({"a": 1, "b": 1}, ("r", "alpha"), ("a", "b"), advice="")
         'drop-out looks homogeneous: a and b diverge (every customer drops out at the same rate)'
+
+        Two reasons can hold at once:
+
+        >>> runaway_reason({"a": -1, "r": 1, "alpha": 1}, ("r", "alpha"), ("a", "b"), advice="")
+        'nobody seems to drop out: the drop-out parameters run to the boundary (the data show no churn in the observation period); visit rates look homogeneous: r and alpha diverge (every customer visits at the same rate)'
     """
     up = {n for n, d in away.items() if d > 0}
     down = {n for n, d in away.items() if d < 0}
     r, alpha = rate
     first, second = dropout
+    reasons = []
     if {first, second} <= up:
-        why = (
+        reasons.append(
             f"drop-out looks homogeneous: {first} and {second} diverge (every customer"
             " drops out at the same rate)"
         )
-    elif {r, alpha} <= up:
-        why = (
-            f"visit rates look homogeneous: {r} and {alpha} diverge (every customer visits"
-            " at the same rate)"
-        )
     elif {first, second} <= down:
-        why = (
+        reasons.append(
             f"drop-out is all or nothing: {first} and {second} run to 0 (some customers"
             " leave at once, the others never do)"
         )
     elif first in down or second in up:
-        why = (
+        reasons.append(
             "nobody seems to drop out: the drop-out parameters run to the boundary (the"
             " data show no churn in the observation period)"
         )
-    else:
+    if {r, alpha} <= up:
+        reasons.append(
+            f"visit rates look homogeneous: {r} and {alpha} diverge (every customer visits"
+            " at the same rate)"
+        )
+    if not reasons:
         names = ", ".join(sorted(away))
-        why = f"the parameters {names} run to 0 or infinity: the model does not fit these data"
+        reasons.append(
+            f"the parameters {names} run to 0 or infinity: the model does not fit these data"
+        )
+    why = "; ".join(reasons)
     return why + advice
