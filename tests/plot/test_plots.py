@@ -398,8 +398,10 @@ def test_agenda_stacks_the_tasks_of_each_day_by_kind() -> None:
     ax = plot.agenda(week)
     rendered(ax)
     days = ticks(ax.get_xticklabels())
-    assert days[-1] == "07-07"
-    assert days[0] == str(week.tasks.due.min())[5:]  # the earliest task still on the agenda
+    assert days[-7:] == [f"07-0{d}" for d in range(1, 8)]
+    assert days[:2] == ["earlier", "06-17"]  # the 14 days of the lookback, after the earlier ones
+    assert len(days) == 1 + 14 + 7
+    assert data(ax.lines[0].get_xdata())[0] == 14.5  # the dotted line before 07-01
     assert sum(p.get_height() for p in patches(ax)) == len(week)  # every task, once
     shown = {
         k.label("en")
@@ -411,12 +413,22 @@ def test_agenda_stacks_the_tasks_of_each_day_by_kind() -> None:
     assert sum(p.get_height() for p in patches(open_only)) == week.status_counts().get("open", 0)
 
 
-def test_agenda_of_nothing_counted_shows_the_days_asked_for() -> None:
+def test_agenda_of_nothing_counted_shows_the_days_without_an_earlier_column() -> None:
     start = AS_OF + timedelta(days=1)
     week = Planner().agenda(TABLES, start=start, end=start + timedelta(days=2), as_of=AS_OF)
     ax = plot.agenda(week, statuses=[])
-    assert ticks(ax.get_xticklabels()) == ["07-01", "07-02", "07-03"]
+    assert ticks(ax.get_xticklabels())[-3:] == ["07-01", "07-02", "07-03"]
+    assert "earlier" not in ticks(ax.get_xticklabels())
     assert ax.get_legend() is None
+
+
+def test_agenda_of_a_long_range_labels_every_few_days() -> None:
+    start = AS_OF + timedelta(days=1)
+    days = Planner().agenda(TABLES, start=start, end=start + timedelta(days=59), as_of=AS_OF)
+    labels = ticks(plot.agenda(days, statuses=["open"]).get_xticklabels())
+    shown = [t for t in labels if t]
+    assert len(labels) >= 60
+    assert len(shown) <= 31
 
 
 def test_agenda_refuses_an_unknown_status_or_a_calendar_too_long() -> None:
@@ -426,7 +438,7 @@ def test_agenda_refuses_an_unknown_status_or_a_calendar_too_long() -> None:
         plot.agenda(day, statuses=["late"])
     with pytest.raises(InvalidType, match="statuses is"):
         plot.agenda(day, statuses="open")
-    year = Planner().agenda(TABLES, start=start, end=start + timedelta(days=400), as_of=AS_OF)
+    year = Planner().agenda(TABLES, start=start, end=start + timedelta(days=390), as_of=AS_OF)
     with pytest.raises(InvalidValue, match="at most 400"):
         plot.agenda(year, statuses=[])
     with pytest.raises(InvalidType, match="tasks is"):

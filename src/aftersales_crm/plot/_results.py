@@ -31,6 +31,9 @@ _MAX_GRID_ROWS: Final = 500
 _MAX_AGENDA_DAYS: Final = 400
 """At most this many days in the agenda calendar."""
 
+_MAX_TICK_LABELS: Final = 31
+"""At most about this many day labels under the agenda calendar."""
+
 
 def _factor_name(instrument: Instrument | None, factor_id: str, lang: Lang) -> str:
     if instrument is None or factor_id not in instrument.factor_ids:
@@ -202,9 +205,10 @@ def agenda(
 ) -> Axes:
     """The care agenda as a calendar: tasks per due day, stacked by kind.
 
-    The days are those asked for (``start`` to ``end``) and, before them, the days from
-    the first one a counted task is due on: the agenda keeps the tasks of earlier days
-    whose window is not over, and the overdue ones.
+    The days are those asked for (``start`` to ``end``), after a dotted line, and before
+    them the agenda's ``lookback`` days, whose tasks it keeps to show the overdue ones.
+    The agenda also keeps earlier tasks whose window is not over: they are counted in a
+    first column, "earlier", so that every task counted is drawn once.
 
     Args:
         tasks: an :class:`~aftersales_crm.care.Agenda` (:meth:`Planner.agenda`), of one
@@ -215,9 +219,10 @@ def agenda(
         ax: the axes to draw on (default a new figure's).
 
     Returns:
-        The axes: one bar per day and kind with tasks (patches of zero height included),
-        a legend of the kinds that have tasks, the days as tick labels (month-day), and a
-        dotted line before the first day asked for when earlier days are shown.
+        The axes: one bar per column and kind with tasks (patches of zero height
+        included), a legend of the kinds that have tasks, the days as tick labels
+        (month-day, every few days on a long calendar), a dotted line before the first
+        day asked for.
 
     Raises:
         InvalidType: an argument of the wrong type.
@@ -231,8 +236,9 @@ def agenda(
         >>> week = Planner().agenda(synthetic.tables(200, seed=1), start=date(2026, 7, 1),
         ...                         end=date(2026, 7, 7), as_of=date(2026, 6, 30))
         >>> ax = plot.agenda(week, statuses=["open"])
-        >>> len(ax.get_xticklabels()), ax.get_xticklabels()[0].get_text()
-        (7, '07-01')
+        >>> labels = [t.get_text() for t in ax.get_xticklabels()]
+        >>> labels[0], labels[-7:]
+        ('06-17', ['07-01', '07-02', '07-03', '07-04', '07-05', '07-06', '07-07'])
     """
     checked(tasks, Agenda, "tasks", "an Agenda")
     wanted = (
@@ -247,37 +253,39 @@ def agenda(
         raise InvalidValue(msg, code="invalid_argument") from None
     counted = np.isin(tasks.status, codes)
     start, last = np.datetime64(tasks.start, "D"), np.datetime64(tasks.end, "D")
-    due = tasks.tasks.due[counted]
-    # The days asked for, and before them the days of earlier tasks still shown.
-    first = min(start, due.min()) if len(due) else start
+    first = start - np.timedelta64(tasks.lookback, "D")  # the lookback's days are shown
     n_days = int((last - first).astype(int)) + 1
     if n_days > _MAX_AGENDA_DAYS:
-        msg = (
-            f"the agenda's tasks span {n_days} days from {first}; a calendar shows at most"
-            f" {_MAX_AGENDA_DAYS} (count fewer statuses, or take a shorter agenda)"
-        )
+        msg = f"the agenda spans {n_days} days with its lookback; a calendar shows at most {_MAX_AGENDA_DAYS}"
         raise InvalidValue(msg, code="invalid_argument")
     chosen = text_language(lang)
     ax = axes(ax)
-    day = (due - first).astype(np.int64)
+    # Column 0 gathers the tasks due before the first day shown; then one column a day.
+    day = np.clip((tasks.tasks.due[counted] - first).astype(np.int64) + 1, 0, None)
     kind = tasks.tasks.kind[counted].astype(np.int64)
     kinds = tasks.tasks.kinds
-    grid = np.zeros((len(kinds), n_days), dtype=np.int64)
+    grid = np.zeros((len(kinds), n_days + 1), dtype=np.int64)
     np.add.at(grid, (kind, day), 1)
-    x = np.arange(n_days)
-    bottom = np.zeros(n_days, dtype=np.int64)
+    earlier = bool(grid[:, 0].any())
+    if not earlier:
+        grid = grid[:, 1:]
+    x = np.arange(grid.shape[1])
+    bottom = np.zeros(len(x), dtype=np.int64)
     colours = pyplot().get_cmap("tab20")
     for k, task_kind in enumerate(kinds):
         if grid[k].any():
             ax.bar(x, grid[k], bottom=bottom, label=task_kind.label(chosen), color=colours(k % 20))
             bottom += grid[k]
-    days = [first + np.timedelta64(int(i), "D") for i in x.tolist()]
-    ax.set_xticks(x, [str(d)[5:] for d in days], rotation=90 if n_days > 14 else 0)  # noqa: PLR2004
+    labels = [str(first + np.timedelta64(i, "D"))[5:] for i in range(n_days)]
+    if earlier:
+        labels.insert(0, pick(chosen, "earlier", "更早"))
+    every = -(-len(labels) // _MAX_TICK_LABELS)  # a label every few days on a long calendar
+    ax.set_xticks(x, [t if i % every == 0 else "" for i, t in enumerate(labels)], rotation=90)
     ax.set_ylabel(pick(chosen, "tasks", "任务数"))
     span = f"{tasks.start}" if tasks.start == tasks.end else f"{tasks.start} – {tasks.end}"
     ax.set_title(pick(chosen, f"Care agenda {span}", f"关怀日程 {span}"))
-    if first < start:  # tasks due before the days asked for
-        ax.axvline(int((start - first).astype(int)) - 0.5, color="black", linestyle=":")
+    if tasks.lookback:  # the days asked for start after the line
+        ax.axvline(tasks.lookback + earlier - 0.5, color="black", linestyle=":")
     if bottom.any():
         ax.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1))
     return finish(ax, chosen)
