@@ -42,9 +42,11 @@ def _pictures() -> Iterator[tuple[str, Callable[[], Any]]]:
         Responses,
         Servqual,
         aggregate,
+        gap_report,
     )
     from aftersales_crm.segmentation import ParetoABC, RegionRing, crosstab
     from aftersales_crm.tables import Tables
+    from aftersales_crm.values import ServiceKind
 
     tables = Tables.from_book(synthetic.book(SIZE, seed=SEED))
     feats = features.compute(tables, as_of=AS_OF)
@@ -62,6 +64,12 @@ def _pictures() -> Iterator[tuple[str, Callable[[], Any]]]:
     gaps = aggregate(Servqual().score(servqual), servqual, by=["dealer"])
     csi = responses.of(CSI_CHINA_2015)
     drivers = CsiIndex(instrument=CSI_CHINA_2015).key_drivers(csi)
+    report = gap_report(
+        tables,
+        as_of=AS_OF,
+        advertised={ServiceKind.MAINTENANCE: timedelta(hours=2)},
+        thresholds={"gap1": 0.5, "gap3_on_time": 0.1, "gap4_advertised": 0.1, "gap5": 0.75},
+    )
     tomorrow = AS_OF + timedelta(days=1)
     agenda = Planner().agenda(
         tables, start=tomorrow, end=tomorrow + timedelta(days=13), as_of=AS_OF
@@ -78,6 +86,7 @@ def _pictures() -> Iterator[tuple[str, Callable[[], Any]]]:
     yield "levels", lambda: plot.levels(levels)
     yield "factor_gaps", lambda: plot.factor_gaps(gaps, SERVQUAL)
     yield "key_drivers", lambda: plot.key_drivers(drivers, instrument=CSI_CHINA_2015)
+    yield "service_gaps", lambda: plot.service_gaps(report)
     yield "agenda", lambda: plot.agenda(agenda, statuses=["open"])
     yield "p_alive", lambda: plot.p_alive(model, age=3 * 365, max_frequency=12)
     yield "calibration", lambda: plot.calibration(table)

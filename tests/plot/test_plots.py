@@ -39,6 +39,7 @@ from aftersales_crm.satisfaction import (
     Responses,
     Servqual,
     aggregate,
+    gap_report,
 )
 from aftersales_crm.segmentation import ParetoABC, RegionRing, Sector, crosstab
 from aftersales_crm.tables import Tables
@@ -389,6 +390,27 @@ def test_key_drivers_refuses_an_unfitted_analysis_or_a_measure_not_computed() ->
         plot.key_drivers(drivers, method="pratt", instrument="csi")  # type: ignore[arg-type]
 
 
+def test_service_gaps_colours_each_dealers_gaps_by_what_they_are() -> None:
+    report = gap_report(TABLES, as_of=AS_OF, thresholds={"gap3_on_time": 0.0})
+    ax = plot.service_gaps(report)
+    rendered(ax)
+    gaps = ["gap1", "gap3_on_time", "gap3_first_time_fix", "gap4_advertised", "gap5"]
+    assert len(ax.texts) == len(report) * len(gaps)
+    assert ticks(ax.get_yticklabels()) == list(report.dealers)
+    assert ticks(ax.get_xticklabels())[1] == "gap 3 on time"
+    state = data(ax.images[0].get_array())
+    on_time = np.asarray(report["gap3_on_time"])
+    assert (state[:, 1] == np.where(on_time > 0, 1, 0)).all()  # above the threshold: red
+    missing = np.isnan(np.asarray(report["gap4_advertised"]))
+    assert (state[missing, 3] == 2).all()  # not measured: grey, and a dash
+    shown = np.array(texts(ax)).reshape(len(report), len(gaps))
+    assert (shown[missing, 3] == "–").all()
+    assert all(t.endswith("%*") for t in shown[on_time > 0, 1])  # flagged, as format() marks it
+    assert legend(ax) == ["measured", "above its threshold", "not measured"]
+    with pytest.raises(InvalidType, match="report is"):
+        plot.service_gaps({})  # type: ignore[arg-type]
+
+
 # ------------------------------------------------------------------ care
 
 
@@ -528,6 +550,7 @@ def _calls() -> list[tuple[str, Any]]:
     servqual = RESPONSES.of(SERVQUAL)
     figures = aggregate(Servqual().score(servqual), servqual, by=["dealer"])
     drivers = CsiIndex(instrument=CSI_CHINA_2015).key_drivers(RESPONSES.of(CSI_CHINA_2015))
+    gaps = gap_report(TABLES, as_of=AS_OF)
     day = Planner().agenda(TABLES, on=AS_OF)
     model = BgNbd().fit(FEATS)
     calibration = CalibrationTable(
@@ -542,6 +565,7 @@ def _calls() -> list[tuple[str, Any]]:
         ("levels", lambda **kw: plot.levels(labels, **kw)),
         ("factor_gaps", lambda **kw: plot.factor_gaps(figures, SERVQUAL, **kw)),
         ("key_drivers", lambda **kw: plot.key_drivers(drivers, instrument=CSI_CHINA_2015, **kw)),
+        ("service_gaps", lambda **kw: plot.service_gaps(gaps, **kw)),
         ("agenda", lambda **kw: plot.agenda(day, **kw)),
         ("p_alive", lambda **kw: plot.p_alive(model, age=365, **kw)),
         ("calibration", lambda **kw: plot.calibration(calibration, **kw)),

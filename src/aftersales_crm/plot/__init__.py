@@ -12,7 +12,8 @@ never picks a backend.
   :func:`loyalty_matrix` (the 客户细分矩阵 by strategy), :func:`crosstab`;
 * features: :func:`distribution` / :func:`distributions` (recency, frequency, spend,
   km/day), :func:`service_status` (loyal / swinging / lost over time);
-* club and satisfaction: :func:`levels`, :func:`factor_gaps`, :func:`key_drivers`;
+* club and satisfaction: :func:`levels`, :func:`factor_gaps`, :func:`key_drivers`,
+  :func:`service_gaps` (the gap model per dealer);
 * care: :func:`agenda` (tasks per day by kind);
 * churn: :func:`p_alive` (over frequency and recency), :func:`calibration`.
 
@@ -36,6 +37,7 @@ from aftersales_crm.plot._features import (
     levels,
     service_status,
 )
+from aftersales_crm.plot._gaps import service_gaps
 from aftersales_crm.plot._results import agenda, calibration, factor_gaps, key_drivers, p_alive
 from aftersales_crm.plot._segments import crosstab, loyalty_matrix, pareto
 
@@ -55,5 +57,6 @@ __all__ = [
     "loyalty_matrix",
     "p_alive",
     "pareto",
+    "service_gaps",
     "service_status",
 ]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from aftersales_crm._args import whole_number
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.membership import Levels
@@ -36,6 +37,7 @@ DISTRIBUTIONS: Final[tuple[What, ...]] = ("recency", "frequency", "spend", "km_p
 ``spend_fen`` (in yuan) of the customers with a visit, and the vehicles' ``km_per_day``."""
 
 _DEFAULT_BINS: Final = 30
+_MAX_BINS: Final = 10_000
 _STATUS_COLOURS: Final = ("tab:green", "tab:orange", "tab:red", "tab:purple", "tab:brown")
 
 # what -> (column, on vehicles, English label, Chinese label)
@@ -105,9 +107,7 @@ def distribution(
     if what not in _COLUMNS:
         msg = f"what is {what!r:.60}, expected one of {', '.join(map(repr, DISTRIBUTIONS))}"
         raise InvalidValue(msg, code="invalid_argument")
-    if isinstance(bins, bool) or not isinstance(bins, int) or not 1 <= bins <= 10_000:  # noqa: PLR2004
-        msg = f"bins is {bins!r:.60}, expected a whole number from 1 to 10,000"
-        raise InvalidValue(msg, code="invalid_argument")
+    bins = whole_number(bins, parameter="bins", minimum=1, maximum=_MAX_BINS)
     values = _sample(features, what)
     chosen = text_language(lang)
     ax = axes(ax)

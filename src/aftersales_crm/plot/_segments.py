@@ -38,6 +38,8 @@ _STRATEGY_COLOURS: Final = {
 """The outline of each strategy's cells in the matrix."""
 
 _SHOWN: Final = ("customers", "value", "customer_share", "value_share")
+_HEATMAP_DIMENSIONS: Final = 2
+"""A heatmap's rows and columns: a crosstab of at most two dimensions."""
 
 
 def _curve(
@@ -303,7 +305,7 @@ def crosstab(
     if show not in _SHOWN:
         msg = f"show is {show!r:.60}, expected one of {', '.join(map(repr, _SHOWN))}"
         raise InvalidValue(msg, code="invalid_argument")
-    if len(table.names) > 2:  # noqa: PLR2004 - rows and columns
+    if len(table.names) > _HEATMAP_DIMENSIONS:
         msg = f"a heatmap shows one or two dimensions, the crosstab has {len(table.names)}"
         raise InvalidValue(msg, code="invalid_argument")
     chosen = text_language(lang)
@@ -333,9 +335,10 @@ def crosstab(
     heads = [
         names_in(chosen, names, zh) for names, zh in zip(table.names, table.names_zh, strict=True)
     ]
-    rows, columns = (heads[0], heads[1]) if len(heads) == 2 else ([""], heads[0])  # noqa: PLR2004
+    two = len(heads) == _HEATMAP_DIMENSIONS
+    rows, columns = (heads[0], heads[1]) if two else ([""], heads[0])
     _heatmap(ax, grid, texts, rows, columns)
-    if len(table.dimensions) == 2:  # noqa: PLR2004
+    if two:
         ax.set_ylabel(table.dimensions[0])
         ax.set_xlabel(table.dimensions[1])
     else:
