@@ -15,6 +15,7 @@ from matplotlib import pyplot
 from matplotlib.axes import Axes
 from matplotlib.image import AxesImage
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 from numpy.typing import NDArray
 
 from aftersales_crm import features, plot, synthetic
@@ -541,6 +542,9 @@ def test_calibration_draws_actual_and_predicted_by_frequency() -> None:
 # ------------------------------------------------------------------ every plot
 
 
+CALIBRATION = CalibrationTable(np.arange(2), np.ones(2, dtype=np.int64), np.ones(2), np.ones(2), 10)
+
+
 def _calls() -> list[tuple[str, Any]]:
     abc = ParetoABC().fit(FEATS)
     summary = LoyaltyValueMatrix().fit(FEATS).matrix(FEATS)
@@ -553,9 +557,6 @@ def _calls() -> list[tuple[str, Any]]:
     gaps = gap_report(TABLES, as_of=AS_OF)
     day = Planner().agenda(TABLES, on=AS_OF)
     model = BgNbd().fit(FEATS)
-    calibration = CalibrationTable(
-        np.arange(2), np.ones(2, dtype=np.int64), np.ones(2), np.ones(2), 10
-    )
     return [
         ("pareto", lambda **kw: plot.pareto(abc, **kw)),
         ("loyalty_matrix", lambda **kw: plot.loyalty_matrix(summary, **kw)),
@@ -568,7 +569,7 @@ def _calls() -> list[tuple[str, Any]]:
         ("service_gaps", lambda **kw: plot.service_gaps(gaps, **kw)),
         ("agenda", lambda **kw: plot.agenda(day, **kw)),
         ("p_alive", lambda **kw: plot.p_alive(model, age=365, **kw)),
-        ("calibration", lambda **kw: plot.calibration(calibration, **kw)),
+        ("calibration", lambda **kw: plot.calibration(CALIBRATION, **kw)),
     ]
 
 
@@ -601,12 +602,34 @@ def test_every_plot_labels_in_chinese_in_the_cjk_font(
     monkeypatch.setattr(_common, "cjk_font", lambda: "DejaVu Sans")
     ax = draw(lang="zh")
     rendered(ax)
-    shown = [t.get_text() for t in ax.figure.findobj(lambda a: hasattr(a, "get_text"))]
+    found = ax.findobj(Text)
+    shown = [t.get_text() for t in found]
     assert any(any("\u4e00" <= c <= "\u9fff" for c in text) for text in shown), shown
-    assert all(
-        t.get_fontfamily()[0] == "DejaVu Sans"
-        for t in ax.figure.findobj(lambda a: hasattr(a, "get_fontfamily"))
-    )
+    assert all(t.get_fontfamily()[0] == "DejaVu Sans" for t in found)
+
+
+def test_distributions_title_the_figure_in_the_cjk_font(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_common, "cjk_font", lambda: "DejaVu Sans")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Glyph .* missing from font")
+        found = plot.distributions(FEATS, lang="zh")
+        rendered(found[0])
+    figure: Any = found[0].figure
+    title = figure.get_suptitle()
+    assert title.endswith("客户特征")
+    assert figure._suptitle.get_fontfamily()[0] == "DejaVu Sans"
+    assert found[3].get_xlabel() == "日均行驶里程(公里)"
+
+
+def test_chinese_labels_leave_the_callers_other_axes_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_common, "cjk_font", lambda: "DejaVu Sans Mono")
+    _figure, (mine, theirs) = pyplot.subplots(1, 2)
+    theirs.set_title("their own")
+    plot.calibration(CALIBRATION, lang="zh", ax=mine)
+    assert mine.title.get_fontfamily()[0] == "DejaVu Sans Mono"
+    assert theirs.title.get_fontfamily() == ["sans-serif"]
 
 
 @pytest.mark.parametrize(("name", "draw"), CALLS, ids=[n for n, _ in CALLS])

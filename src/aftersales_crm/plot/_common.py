@@ -126,13 +126,20 @@ def axes(ax: object) -> Axes:
 
 
 def finish(ax: Axes, lang: Lang) -> Axes:
-    """Draw every text of ``ax``'s figure in the CJK font when labelling in Chinese."""
+    """Draw every text of ``ax`` in the CJK font when labelling in Chinese.
+
+    Texts elsewhere in the figure (a caller's other axes) are left as they are.
+    """
     if lang == "zh":
         text = require("matplotlib.text", extra="plot")
-        family = [cjk_font() or _FALLBACK, _FALLBACK]
-        for found in ax.figure.findobj(text.Text):
-            found.set_fontfamily(family)
+        for found in ax.findobj(text.Text):
+            chinese(found)
     return ax
+
+
+def chinese(text: Any) -> None:
+    """Draw a matplotlib text in the CJK font, Latin letters and digits in matplotlib's own."""
+    text.set_fontfamily([cjk_font() or _FALLBACK, _FALLBACK])
 
 
 def yuan(fen: float) -> str:

@@ -16,6 +16,7 @@ from aftersales_crm.membership import Levels
 from aftersales_crm.plot._common import (
     axes,
     checked,
+    chinese,
     finish,
     names_in,
     pick,
@@ -172,10 +173,11 @@ def distributions(
     found = tuple(grid.ravel().tolist())
     for what, ax in zip(DISTRIBUTIONS, found, strict=True):
         distribution(features, what, lang=chosen, ax=ax)
-    figure.suptitle(
+    title = figure.suptitle(
         pick(chosen, f"Customer features on {features.as_of}", f"{features.as_of}客户特征")
     )
-    finish(found[0], chosen)
+    if chosen == "zh":
+        chinese(title)
     return found
 
 
