@@ -3,19 +3,19 @@
 Every function draws one result on a matplotlib ``Axes`` and returns it: pass ``ax=`` to
 draw into a figure of your own, or leave it out for a new figure (pyplot's, so a notebook
 shows it). Text is in English (``lang="en"``) or Chinese (``lang="zh"``); Chinese needs a
-font with Chinese glyphs (:func:`cjk_font`, :data:`CJK_FONTS`), and without one the plot
-is labelled in English with a :class:`MissingFontWarning`. matplotlib is imported on the
+font with Chinese glyphs ([`cjk_font`][aftersales_crm.plot.cjk_font], [`CJK_FONTS`][aftersales_crm.plot.CJK_FONTS]), and without one the plot
+is labelled in English with a [`MissingFontWarning`][aftersales_crm.plot.MissingFontWarning]. matplotlib is imported on the
 first call, not with this module (``pip install 'aftersales-crm[plot]'``); the library
 never picks a backend.
 
-* segments: :func:`pareto` (the Lorenz curve of the ABC classes with the course's bands),
-  :func:`loyalty_matrix` (the 客户细分矩阵 by strategy), :func:`crosstab`;
-* features: :func:`distribution` / :func:`distributions` (recency, frequency, spend,
-  km/day), :func:`service_status` (loyal / swinging / lost over time);
-* club and satisfaction: :func:`levels`, :func:`factor_gaps`, :func:`key_drivers`,
-  :func:`service_gaps` (the gap model per dealer);
-* care: :func:`agenda` (tasks per day by kind);
-* churn: :func:`p_alive` (over frequency and recency), :func:`calibration`.
+* segments: [`pareto`][aftersales_crm.plot.pareto] (the Lorenz curve of the ABC classes with the course's bands),
+  [`loyalty_matrix`][aftersales_crm.plot.loyalty_matrix] (the 客户细分矩阵 by strategy), [`crosstab`][aftersales_crm.plot.crosstab];
+* features: [`distribution`][aftersales_crm.plot.distribution] / [`distributions`][aftersales_crm.plot.distributions] (recency, frequency, spend,
+  km/day), [`service_status`][aftersales_crm.plot.service_status] (loyal / swinging / lost over time);
+* club and satisfaction: [`levels`][aftersales_crm.plot.levels], [`factor_gaps`][aftersales_crm.plot.factor_gaps], [`key_drivers`][aftersales_crm.plot.key_drivers],
+  [`service_gaps`][aftersales_crm.plot.service_gaps] (the gap model per dealer);
+* care: [`agenda`][aftersales_crm.plot.agenda] (tasks per day by kind);
+* churn: [`p_alive`][aftersales_crm.plot.p_alive] (over frequency and recency), [`calibration`][aftersales_crm.plot.calibration].
 
 Examples:
     >>> from datetime import date

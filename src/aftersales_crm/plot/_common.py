@@ -36,7 +36,7 @@ CJK_FONTS: Final = (
     "Hiragino Sans GB",
     "Arial Unicode MS",
 )
-"""Fonts with simplified Chinese glyphs, in the order :func:`cjk_font` looks for them:
+"""Fonts with simplified Chinese glyphs, in the order [`cjk_font`][aftersales_crm.plot.cjk_font] looks for them:
 the free Noto / Source Han, WenQuanYi and Droid fonts of Linux distributions (Debian's
 ``fonts-noto-cjk``, ``fonts-wqy-zenhei``), then those of Windows and macOS."""
 
@@ -48,7 +48,7 @@ class MissingFontWarning(UserWarning):
     """Chinese labels were asked for, but no font with Chinese glyphs is installed.
 
     The plot is drawn with English labels instead (matplotlib's own font has no Chinese
-    glyphs and would draw empty boxes). Install one of :data:`CJK_FONTS` (on Debian or
+    glyphs and would draw empty boxes). Install one of [`CJK_FONTS`][aftersales_crm.plot.CJK_FONTS] (on Debian or
     Ubuntu ``apt-get install fonts-noto-cjk``) and clear matplotlib's font cache to get
     Chinese labels.
 
@@ -71,7 +71,7 @@ def _installed_cjk_font() -> str | None:
 
 
 def cjk_font() -> str | None:
-    """The first of :data:`CJK_FONTS` that matplotlib's font manager knows, or None.
+    """The first of [`CJK_FONTS`][aftersales_crm.plot.CJK_FONTS] that matplotlib's font manager knows, or None.
 
     Plots with ``lang="zh"`` draw their text in it. The answer is looked up once per
     process (matplotlib's font list does not change while it runs).

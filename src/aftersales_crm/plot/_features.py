@@ -34,7 +34,7 @@ __all__ = ["DISTRIBUTIONS", "distribution", "distributions", "levels", "service_
 What = Literal["recency", "frequency", "spend", "km_per_day"]
 
 DISTRIBUTIONS: Final[tuple[What, ...]] = ("recency", "frequency", "spend", "km_per_day")
-"""What :func:`distribution` draws: ``recency_days``, ``frequency`` (repeat visit days) and
+"""What [`distribution`][aftersales_crm.plot.distribution] draws: ``recency_days``, ``frequency`` (repeat visit days) and
 ``spend_fen`` (in yuan) of the customers with a visit, and the vehicles' ``km_per_day``."""
 
 _DEFAULT_BINS: Final = 30
@@ -79,11 +79,11 @@ def distribution(
     (``spend_fen``, drawn in yuan on a log scale with bins of equal ratio, customers who
     spent nothing left out) are over the customers with a visit, as the demo's quantiles
     are; km/day (``km_per_day``) over every vehicle. A dashed line marks the median.
-    :func:`distributions` draws all four in a 2 × 2 figure.
+    [`distributions`][aftersales_crm.plot.distributions] draws all four in a 2 × 2 figure.
 
     Args:
         features: a customer FeatureTable (with its vehicle features for km/day).
-        what: one of :data:`DISTRIBUTIONS`.
+        what: one of [`DISTRIBUTIONS`][aftersales_crm.plot.DISTRIBUTIONS].
         bins: the number of bars (default 30).
         lang: labels in English (``"en"``) or Chinese (``"zh"``).
         ax: the axes to draw on (default a new figure's).
@@ -144,14 +144,14 @@ def distribution(
 def distributions(
     features: FeatureTable, *, lang: Literal["en", "zh"] = "en"
 ) -> tuple[Axes, Axes, Axes, Axes]:
-    """The four distributions of :func:`distribution` in one new 2 × 2 figure.
+    """The four distributions of [`distribution`][aftersales_crm.plot.distribution] in one new 2 × 2 figure.
 
     Args:
         features: a customer FeatureTable with its vehicle features.
         lang: labels in English (``"en"``) or Chinese (``"zh"``).
 
     Returns:
-        The four axes, in the order of :data:`DISTRIBUTIONS`.
+        The four axes, in the order of [`DISTRIBUTIONS`][aftersales_crm.plot.DISTRIBUTIONS].
 
     Raises:
         InvalidType: an argument of the wrong type.
@@ -190,7 +190,7 @@ def service_status(
     """Customers per loyalty status (loyal / swinging / lost) on each day, as stacked bars.
 
     The statuses of one rule on several days: for each ``as_of``, compute the features
-    and assign the rule (:class:`~aftersales_crm.loyalty.ServiceIntervalStatus`, or any
+    and assign the rule ([`ServiceIntervalStatus`][aftersales_crm.loyalty.ServiceIntervalStatus], or any
     loyalty rule), and pass the days and labels in. Customers without a status (``-1``)
     are left out.
 
@@ -265,8 +265,8 @@ def levels(
     """Members per level (会员等级), highest first, as bars with their counts.
 
     Args:
-        members: the :class:`~aftersales_crm.membership.Levels` of
-            :meth:`QualifyingLevels.levels`, or any Labels of levels; members without a
+        members: the [`Levels`][aftersales_crm.membership.Levels] of
+            ``QualifyingLevels.levels``, or any Labels of levels; members without a
             level (``-1``) get a last bar of their own when there are any.
         lang: labels in English (``"en"``) or Chinese (``"zh"``).
         ax: the axes to draw on (default a new figure's).

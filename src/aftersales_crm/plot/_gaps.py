@@ -29,14 +29,14 @@ def service_gaps(
     """The gaps of the service-quality gap model (服务质量差距模型), one row per dealer.
 
     A cell per dealer and gap (gap 1, gap 3 on time and first-time fix, gap 4, gap 5), with
-    its value as :meth:`GapReport.format` prints it: shares as percentages, rating points
+    its value as [`GapReport.format`][aftersales_crm.satisfaction.GapReport.format] prints it: shares as percentages, rating points
     to two decimals, ``*`` above the gap's threshold. The colour says what the cell is, not
     how big, since the gaps are in different units: red above its threshold, grey where the
-    data does not allow the gap (``–``, the reason in :meth:`GapReport.why`), pale green
+    data does not allow the gap (``–``, the reason in [`GapReport.why`][aftersales_crm.satisfaction.GapReport.why]), pale green
     otherwise.
 
     Args:
-        report: a :class:`~aftersales_crm.satisfaction.GapReport` (:func:`gap_report`).
+        report: a [`GapReport`][aftersales_crm.satisfaction.GapReport] (``gap_report``).
         lang: labels in English (``"en"``) or Chinese (``"zh"``).
         ax: the axes to draw on (default a new figure's).
 

@@ -51,10 +51,10 @@ def factor_gaps(
 ) -> Axes:
     """Each factor's mean per group with its confidence interval, as grouped bars.
 
-    Reads the ``factor:<id>`` figures of :func:`~aftersales_crm.satisfaction.aggregate`:
-    the CSI factor scores (0–100) of :class:`~aftersales_crm.satisfaction.CsiIndex`, or
+    Reads the ``factor:<id>`` figures of [`aggregate`][aftersales_crm.satisfaction.aggregate]:
+    the CSI factor scores (0–100) of [`CsiIndex`][aftersales_crm.satisfaction.CsiIndex], or
     the SERVQUAL gaps (perceived − expected, 期望与感知差距) of
-    :class:`~aftersales_crm.satisfaction.Servqual`, one bar per factor and group (dealer,
+    [`Servqual`][aftersales_crm.satisfaction.Servqual], one bar per factor and group (dealer,
     advisor…), the interval as an error bar, and a line at 0 (no gap).
 
     Args:
@@ -139,8 +139,8 @@ def key_drivers(
     and the number of answers the analysis used.
 
     Args:
-        drivers: a fitted :class:`~aftersales_crm.satisfaction.KeyDrivers` (say
-            :meth:`CsiIndex.key_drivers`'s).
+        drivers: a fitted ``KeyDrivers`` (say
+            ``CsiIndex.key_drivers``'s).
         method: the measure whose shares are drawn (default ``"shapley"``), one computed.
         instrument: the instrument whose factor ids the predictors are, for the factors'
             names (default: the predictors' own names).
@@ -211,10 +211,10 @@ def agenda(
     first column, "earlier", so that every task counted is drawn once.
 
     Args:
-        tasks: an :class:`~aftersales_crm.care.Agenda` (:meth:`Planner.agenda`), of one
+        tasks: an [`Agenda`][aftersales_crm.care.Agenda] (``Planner.agenda``), of one
             day or a range.
         statuses: the statuses counted (default every one: open, closed, overdue and
-            blocked), as :class:`~aftersales_crm.care.TaskStatus` or their values.
+            blocked), as [`TaskStatus`][aftersales_crm.care.TaskStatus] or their values.
         lang: labels in English (``"en"``) or Chinese (``"zh"``, the kinds' Chinese names).
         ax: the axes to draw on (default a new figure's).
 
@@ -309,8 +309,8 @@ def p_alive(
     (2005): the same recency means a lower P(alive) for a frequent customer.
 
     Args:
-        model: a fitted :class:`~aftersales_crm.clv.BgNbd` or
-            :class:`~aftersales_crm.clv.ParetoNbd`.
+        model: a fitted [`BgNbd`][aftersales_crm.clv.BgNbd] or
+            [`ParetoNbd`][aftersales_crm.clv.ParetoNbd].
         age: the customers' age (``T``), in the fit's time unit, > 0.
         max_frequency: the highest frequency shown (default 10).
         lang: labels in English (``"en"``) or Chinese (``"zh"``).
@@ -382,13 +382,13 @@ def calibration(
 ) -> Axes:
     """The calibration/holdout check: actual and predicted holdout visits by calibration frequency.
 
-    Two lines over the rows of :func:`~aftersales_crm.clv.calibration_table` (0, 1, …,
+    Two lines over the rows of [`calibration_table`][aftersales_crm.clv.calibration_table] (0, 1, …,
     7+ repeat visits before the split): the mean repeat visits the customers made in the
     holdout, and the mean the model fitted on the calibration period expected; close
     lines are a model that predicts well (Fader, Hardie & Lee 2005, §4).
 
     Args:
-        table: a :class:`~aftersales_crm.clv.CalibrationTable`.
+        table: a [`CalibrationTable`][aftersales_crm.clv.CalibrationTable].
         lang: labels in English (``"en"``) or Chinese (``"zh"``).
         ax: the axes to draw on (default a new figure's).
 

@@ -85,15 +85,15 @@ def pareto(
     exactly. Dotted vertical lines cut the classes; the diagonal is an equal share for
     everyone. Under the default shares each class gets a shaded band over its customers
     showing how much the curve should rise across it by the CSI course's rule
-    (:attr:`ParetoABC.RULE_VALUE_SHARES`: A 70–80%, B 20–25%, C 5–10% of the value),
+    ([`ParetoABC.RULE_VALUE_SHARES`][aftersales_crm.segmentation.ParetoABC.RULE_VALUE_SHARES]: A 70–80%, B 20–25%, C 5–10% of the value),
     starting where the curve enters the class: a curve that leaves a class inside its
     band follows the rule there.
 
     Args:
-        abc: a fitted :class:`~aftersales_crm.segmentation.ParetoABC`, or its
-            :class:`~aftersales_crm.segmentation.ParetoReport`.
+        abc: a fitted [`ParetoABC`][aftersales_crm.segmentation.ParetoABC], or its
+            [`ParetoReport`][aftersales_crm.segmentation.ParetoReport].
         features: the features it was fitted on, for the whole curve (ParetoABC only).
-        lang: labels in English (``"en"``) or Chinese (``"zh"``, see :func:`cjk_font`).
+        lang: labels in English (``"en"``) or Chinese (``"zh"``, see ``cjk_font``).
         ax: the axes to draw on (default a new figure's).
 
     Returns:
@@ -194,8 +194,8 @@ def loyalty_matrix(
     budget), as ``matrix`` assigns them, with a legend.
 
     Args:
-        summary: :meth:`LoyaltyValueMatrix.matrix`'s
-            :class:`~aftersales_crm.loyalty.MatrixSummary`.
+        summary: [`LoyaltyValueMatrix.matrix`][aftersales_crm.loyalty.LoyaltyValueMatrix.matrix]'s
+            [`MatrixSummary`][aftersales_crm.loyalty.MatrixSummary].
         matrix: the matrix policy, for its strategies (default ``LoyaltyValueMatrix()``:
             win-back for lost diamond and gold customers).
         lang: labels in English (``"en"``) or Chinese (``"zh"``).
@@ -276,7 +276,7 @@ def crosstab(
     dimension). Money (a ``*_fen`` value) is shown in whole yuan, shares as percentages.
 
     Args:
-        table: a :class:`~aftersales_crm.segmentation.Crosstab` of one or two dimensions.
+        table: a [`Crosstab`][aftersales_crm.segmentation.Crosstab] of one or two dimensions.
         show: what each cell shows: ``"customers"`` (default), ``"value"``,
             ``"customer_share"`` or ``"value_share"``.
         lang: labels in English (``"en"``) or Chinese (``"zh"``, the dimensions' Chinese
