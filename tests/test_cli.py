@@ -13,6 +13,7 @@ import pytest
 import aftersales_crm
 from aftersales_crm import features, synthetic
 from aftersales_crm.__main__ import main
+from aftersales_crm._cli._render import FIGURES
 from aftersales_crm._cli._sections import _churn_report
 
 
@@ -39,7 +40,7 @@ def test_the_demo_writes_the_same_report_as_one_html_file_and_says_where(
     assert "synthetic dealer network of 2,000 customers, seed 2026" in page
     for heading in ("Value classes", "Settlement with HQ", "Tomorrow&#x27;s care agenda"):
         assert heading in page
-    assert page.count('src="data:image/png;base64,') == 4
+    assert page.count('src="data:image/png;base64,') == sum(map(len, FIGURES.values()))
 
 
 def test_demo_prints_accepted_and_rejected_identifiers(out: str) -> None:

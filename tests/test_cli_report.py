@@ -19,6 +19,7 @@ from aftersales_crm import features, synthetic
 from aftersales_crm.__main__ import main
 from aftersales_crm._cli._export import TEXTS_SEPARATOR, ExportProblem, read_export
 from aftersales_crm._cli._progress import Progress
+from aftersales_crm._cli._render import FIGURES
 from aftersales_crm._cli._schema import schema_markdown, schema_rows
 from aftersales_crm._cli._sections import SECTIONS
 from aftersales_crm.tables import SCHEMAS, ColumnKind, Tables
@@ -28,6 +29,7 @@ pd = pytest.importorskip("pandas")
 
 AS_OF = synthetic.DEFAULT_AS_OF.isoformat()
 SECTION_KEYS = [key for key, _, _ in SECTIONS]
+FIGURE_COUNT = sum(map(len, FIGURES.values()))
 DOC = Path(__file__).parents[1] / "docs" / "vendor-export.md"
 
 
@@ -255,7 +257,6 @@ def test_undefined_figures_are_null_in_the_json_report() -> None:
 
 
 def test_figures_of_skipped_sections_are_left_out() -> None:
-    from aftersales_crm._cli._render import FIGURES
     from aftersales_crm._cli._sections import Context
 
     tables = synthetic.columns(3, seed=2).tables()
@@ -263,7 +264,7 @@ def test_figures_of_skipped_sections_are_left_out() -> None:
         tables, features.compute(tables, as_of=synthetic.DEFAULT_AS_OF), synthetic.DEFAULT_AS_OF
     )
     ctx.data = {key: {"skipped": "why"} for key in SECTION_KEYS}
-    for key in ("matrix", "churn", "agenda"):
+    for key in ("segments", "matrix", "churn", "agenda"):
         for _, draw in FIGURES[key]:
             assert draw(ctx, None) is None
 
@@ -281,7 +282,7 @@ def test_the_html_report_is_one_file_with_its_figures_inline(report_html: Path) 
     for key in SECTION_KEYS:
         assert f'<section id="{key}">' in page
     images = re.findall(r'<img alt="[^"]+" src="data:image/png;base64,([^"]+)">', page)
-    assert len(images) == 4  # Pareto curve, matrix, P(alive), agenda
+    assert len(images) == FIGURE_COUNT  # every figure of every section
     assert all(base64.b64decode(png).startswith(b"\x89PNG") for png in images)
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing to fetch
     assert "<link" not in page
@@ -325,7 +326,7 @@ def test_the_html_report_opens_in_a_headless_browser_with_its_sections_and_image
     for key in SECTION_KEYS:
         assert re.search(rf'<section id="{key}"><h2>[^<]+</h2>', dom), key
     images = re.findall(r'<img alt="[^"]+" src="data:image/png;base64,([A-Za-z0-9+/=]+)"', dom)
-    assert len(images) == 4
+    assert len(images) == FIGURE_COUNT
     assert all(len(png) > 1000 for png in images)
 
 

@@ -20,6 +20,7 @@ from typing import Any, Final
 import numpy as np
 
 import aftersales_crm
+from aftersales_crm import plot
 from aftersales_crm._cli._sections import Context, Section
 from aftersales_crm._optional import require
 from aftersales_crm.errors import MissingDependencyError
@@ -31,46 +32,31 @@ Axes = Any
 Draw = Callable[[Context, Axes], Axes | None]
 """Draws a figure on the Axes and returns it, or returns None when there is nothing to draw."""
 
-#: The ABC cuts drawn on the Pareto curve: the top 20% and the next 30% of customers.
-_ABC_CUTS: Final = (0.2, 0.5)
 #: Bins of the P(alive) histogram: tenths of the unit interval.
 _P_ALIVE_BINS: Final = 10
 
 
-def _pareto(ctx: Context, ax: Axes) -> Axes:
-    """Share of the spend against share of the customers, best customers first."""
-    spend = np.sort(ctx.feats["spend_fen"].astype(float))[::-1]
-    total = spend.sum()
-    customers = np.arange(len(spend) + 1) / max(len(spend), 1)
-    value = np.concatenate(([0.0], np.cumsum(spend) / total)) if total else customers
-    ax.plot(customers, value, color="#3949ab", label="cumulative spend")
-    ax.plot([0, 1], [0, 1], color="#9e9e9e", linestyle=":", label="all customers alike")
-    for cut in _ABC_CUTS:
-        ax.axvline(cut, color="#e53935", linestyle="--", linewidth=0.8)
-    ax.set(
-        xlim=(0, 1),
-        ylim=(0, 1),
-        xlabel="share of customers, best first",
-        ylabel="share of spend",
-        title="Pareto curve with the A/B/C cuts",
-    )
-    ax.legend(loc="lower right")
-    return ax
+def _pareto(ctx: Context, ax: Axes) -> Axes | None:
+    """The Pareto curve of the value classes the segments section fitted."""
+    abc = ctx.results.get("abc")
+    return None if abc is None else plot.pareto(abc, ctx.feats, ax=ax)
 
 
 def _matrix(ctx: Context, ax: Axes) -> Axes | None:
-    """The loyalty × value matrix as an annotated heatmap."""
-    data = ctx.data["matrix"]
-    if "counts" not in data:  # the section was skipped
+    """The loyalty × value matrix, its cells outlined by strategy."""
+    summary = ctx.results.get("matrix_summary")
+    if summary is None:  # the section was skipped
         return None
-    counts = np.asarray(data["counts"], dtype=float)
-    ax.imshow(counts, cmap="Blues")
-    for (i, j), n in np.ndenumerate(counts):
-        ax.text(j, i, f"{int(n):,}", ha="center", va="center")
-    ax.set_xticks(range(len(data["columns"])), data["columns"])
-    ax.set_yticks(range(len(data["rows"])), data["rows"])
-    ax.set(xlabel="member value", ylabel="loyalty", title="Customers per cell")
-    return ax
+    return plot.loyalty_matrix(summary, ctx.results["matrix"], ax=ax)
+
+
+def _p_alive_grid(ctx: Context, ax: Axes) -> Axes | None:
+    """P(alive) over frequency and recency, for customers as old as the median one."""
+    model = ctx.results.get("churn_model")
+    if model is None:  # the section was skipped, or scipy is missing
+        return None
+    age = float(np.median(ctx.feats["tenure_days"][ctx.feats["visits"] > 0]))
+    return plot.p_alive(model, age=max(age, 1.0), ax=ax)
 
 
 def _p_alive(ctx: Context, ax: Axes) -> Axes | None:
@@ -90,22 +76,20 @@ def _p_alive(ctx: Context, ax: Axes) -> Axes | None:
 
 
 def _agenda(ctx: Context, ax: Axes) -> Axes | None:
-    """Tomorrow's tasks per kind."""
-    by_kind = ctx.data["agenda"].get("by_kind")
-    if by_kind is None:  # the section was skipped
-        return None
-    kinds = list(by_kind)[::-1]
-    ax.barh(kinds, [sum(by_kind[k].values()) for k in kinds], color="#3949ab")
-    ax.set(xlabel="tasks", title="Tomorrow's tasks per kind")
-    return ax
+    """Tomorrow's tasks per due day, stacked by kind."""
+    agenda = ctx.results.get("agenda")
+    return None if agenda is None else plot.agenda(agenda, ax=ax)
 
 
 #: The report's figures, by section: (caption, function drawing on an Axes).
 FIGURES: Final[Mapping[str, tuple[tuple[str, Draw], ...]]] = {
     "segments": (("Pareto curve of the spend, with the A/B/C cuts", _pareto),),
     "matrix": (("The loyalty × value matrix", _matrix),),
-    "churn": (("P(alive) of the customers with a repeat visit", _p_alive),),
-    "agenda": (("Tomorrow's tasks per kind", _agenda),),
+    "churn": (
+        ("P(alive) by repeat visits and days since the last one (BG/NBD)", _p_alive_grid),
+        ("P(alive) of the customers with a repeat visit", _p_alive),
+    ),
+    "agenda": (("The agenda's tasks per due day and kind", _agenda),),
 }
 
 

@@ -75,6 +75,9 @@ class Context:
         arrays: per-customer results a section computed, by name, for the figures
             (``"p_alive"``), so that no model is fitted twice.
         data: each built section's data by key, for the figures.
+        results: what a section fitted or planned, by name, for the figures
+            (``"abc"``, ``"matrix"``, ``"matrix_summary"``, ``"churn_model"``,
+            ``"agenda"``): the figures draw these objects, never refit them.
     """
 
     tables: Tables
@@ -83,6 +86,7 @@ class Context:
     book: Book | None = None
     arrays: dict[str, NDArray[Any]] = attrs.Factory(dict)
     data: dict[str, Data] = attrs.Factory(dict)
+    results: dict[str, Any] = attrs.Factory(dict)
 
 
 @attrs.frozen
@@ -189,7 +193,8 @@ _ABC_WIDTHS = (9, 11, 8, 18, 13, 10)
 
 def _segments(ctx: Context, data: Data) -> Iterator[str]:
     tables, feats = ctx.tables, ctx.feats
-    report = ParetoABC().fit(feats).report()
+    abc = ctx.results["abc"] = ParetoABC().fit(feats)
+    report = abc.report()
     yield "Value classes (客户价值ABC分类): customers ranked by cumulative spend"
     header = ("class", "customers", "share", "spend", "value share", "rule")
     yield "    " + "".join(pad_left(h, w) for h, w in zip(header, _ABC_WIDTHS, strict=True))
@@ -223,8 +228,8 @@ def _segments(ctx: Context, data: Data) -> Iterator[str]:
 
 def _matrix(ctx: Context, data: Data) -> Iterator[str]:
     feats = ctx.feats
-    matrix = LoyaltyValueMatrix().fit(feats)
-    summary = matrix.matrix(feats)
+    matrix = ctx.results["matrix"] = LoyaltyValueMatrix().fit(feats)
+    summary = ctx.results["matrix_summary"] = matrix.matrix(feats)
     yield "Loyalty × value matrix (客户细分矩阵): customers per cell"
     yield "  rows: back after the first maintenance (首保后回厂), then the service interval"
     yield "  columns: member value, D 钻石 top 20% / G 黄金 next 30% / S 白银 the rest"
@@ -329,7 +334,7 @@ def _churn_report(feats: FeatureTable, data: Data | None = None) -> Iterator[str
     horizon = _CLV_MONTHS * _CLV_MONTH_DAYS
     visits = model.expected_visits(feats, horizon)
     p_alive = risk.p_alive(feats).values
-    data["p_alive"] = p_alive
+    data["p_alive"], data["fitted_model"] = p_alive, model  # for the figures, not the JSON
     yield (
         f"Top {_CLV_SHOWN} customers by lifetime value (客户终身价值): expected spend over the"
         f" next {_CLV_MONTHS} months of {_CLV_MONTH_DAYS:g} days, discounted"
@@ -399,6 +404,8 @@ def _churn(ctx: Context, data: Data) -> Iterator[str]:
     yield from _churn_report(ctx.feats, data)
     if "p_alive" in data:
         ctx.arrays["p_alive"] = data.pop("p_alive")
+    if "fitted_model" in data:
+        ctx.results["churn_model"] = data.pop("fitted_model")
 
 
 _KPI_WIDTHS = (10, 9, 10, 8, 12, 8)
@@ -717,7 +724,7 @@ def _agenda(ctx: Context, data: Data) -> Iterator[str]:
     """Tomorrow's care agenda: tasks per kind and status, examples, what consent blocked."""
     tables, as_of = ctx.tables, ctx.as_of
     tomorrow = as_of + timedelta(days=1)
-    agenda = Planner().agenda(tables, on=tomorrow, as_of=as_of)  # every built-in rule
+    agenda = ctx.results["agenda"] = Planner().agenda(tables, on=tomorrow, as_of=as_of)
     statuses = tuple(TaskStatus)
     yield (
         f"Tomorrow's care agenda (明日关怀日程) {tomorrow}, facts to {as_of}:"
