@@ -40,6 +40,7 @@ def test_every_tutorial_has_its_expectations() -> None:
 def test_the_tutorial_runs_and_prints_its_figures(name: str) -> None:
     pytest.importorskip("scipy")
     pytest.importorskip("pandas")
+    pytest.importorskip("matplotlib")
     env = {**os.environ, "MPLBACKEND": "Agg"}
     run = subprocess.run(
         [sys.executable, str(TUTORIALS / name)],

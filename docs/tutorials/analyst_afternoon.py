@@ -22,14 +22,15 @@
 #
 # This file is a notebook in the *percent* text format: open it in Jupyter with jupytext
 # (`jupytext --to notebook analyst_afternoon.py`), in VS Code or PyCharm as it is, or run it
-# with `python analyst_afternoon.py`. It needs the `pandas` and `clv` extras.
+# with `python analyst_afternoon.py`. It needs the `pandas`, `clv` and `plot` extras; each
+# picture is a matplotlib `Axes` that `aftersales_crm.plot` returns.
 
 # %%
 from datetime import timedelta
 
 import numpy as np
 
-from aftersales_crm import features, synthetic
+from aftersales_crm import features, plot, synthetic
 from aftersales_crm.care import Planner
 from aftersales_crm.clv import GammaGamma, lifetime_value
 from aftersales_crm.loyalty import ChurnRisk, LoyaltyStatus, LoyaltyValueMatrix
@@ -58,6 +59,9 @@ print(
 frame = feats.to_pandas()
 frame[["visits", "frequency", "recency_days", "spend_fen"]].describe().round(1)
 
+# %%
+plot.distributions(feats)  # recency, frequency, spend and km/day, with their medians
+
 # %% [markdown]
 # ## Value classes (客户价值ABC分类) and vehicle age
 #
@@ -70,6 +74,9 @@ value_class = abc.assign(feats)
 print(abc.report())
 assert sum(value_class.counts().values()) == int(np.count_nonzero(value_class.codes >= 0))
 
+# %%
+plot.pareto(abc, feats)  # the curve, the A/B/C cuts and the 70–80 / 20–25 / 5–10 bands
+
 # %% [markdown]
 # The crosstab's frame is indexed by its cells, the dimensions named by the policies' short
 # names and ordered as their labels (A before B, the newest vehicles first): `unstack()`
@@ -78,6 +85,9 @@ assert sum(value_class.counts().values()) == int(np.count_nonzero(value_class.co
 # %%
 cells = crosstab(feats, abc, VehicleAgeBand()).to_pandas()
 cells["customers"].unstack()
+
+# %%
+plot.crosstab(crosstab(feats, abc, VehicleAgeBand()))
 
 # %% [markdown]
 # ## The loyalty × value matrix (客户细分矩阵)
@@ -90,6 +100,9 @@ matrix = LoyaltyValueMatrix().fit(feats)
 summary = matrix.matrix(feats)
 print(summary.format("en"))
 matrix.strategies(matrix.assign(feats)).counts()
+
+# %%
+plot.loyalty_matrix(summary, matrix)  # each cell outlined in its strategy's colour
 
 # %% [markdown]
 # ## Churn risk and lifetime value (流失预警, 客户终身价值)
@@ -117,6 +130,13 @@ by_clv = ParetoABC(value="clv").fit(feats.with_columns(clv=clv))
 print(by_clv.report())
 
 # %% [markdown]
+# P(alive) over repeat visits and the days since the last one, for customers first seen
+# as long ago as the median customer: the same silence means more for a frequent visitor.
+
+# %%
+plot.p_alive(model, age=float(np.median(feats["tenure_days"][feats["visits"] > 0])))
+
+# %% [markdown]
 # ## The owners' club (车友会)
 #
 # Members per chapter against the 55% recruitment target, and the dealers' enrolment.
@@ -138,6 +158,9 @@ scores = CsiIndex(instrument=CSI_CHINA_2015).score(responses)
 by_dealer = aggregate(scores, responses, by=["dealer"])
 by_dealer.to_pandas()
 
+# %%
+plot.factor_gaps(by_dealer, CSI_CHINA_2015)  # each factor's score per dealer, with its CI
+
 # %% [markdown]
 # ## Tomorrow's care agenda (明日关怀日程)
 #
@@ -149,3 +172,6 @@ tomorrow = AS_OF + timedelta(days=1)
 agenda = Planner().agenda(tables, on=tomorrow, as_of=AS_OF)
 print(f"{len(agenda):,} tasks, {agenda.calls():,} calls to make")
 agenda.to_pandas().head(10)
+
+# %%
+plot.agenda(agenda)  # tasks per due day by kind; "earlier" holds the overdue ones

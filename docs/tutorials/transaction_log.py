@@ -21,8 +21,8 @@
 #
 # The log ships with the library's repository (`tests/data/cdnow/CDNOW_sample.txt`); run the
 # notebook from anywhere inside the repository. Percent text format: open it with jupytext,
-# VS Code or PyCharm, or run it with `python transaction_log.py`. It needs the `clv` and
-# `pandas` extras.
+# VS Code or PyCharm, or run it with `python transaction_log.py`. It needs the `clv`,
+# `pandas` and `plot` extras.
 
 # %%
 from datetime import date
@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aftersales_crm import features
+from aftersales_crm import features, plot
 from aftersales_crm.clv import BgNbd, GammaGamma, calibration_table, lifetime_value
 from aftersales_crm.segmentation import ParetoABC
 from aftersales_crm.tables import Tables
@@ -101,6 +101,9 @@ print(f"alpha in weeks: {model.params_['alpha'] / 7:.4f}")
 # %%
 table = calibration_table(model, split)
 table.to_pandas()
+
+# %%
+plot.calibration(table)
 
 # %% [markdown]
 # ## Spend and lifetime value
