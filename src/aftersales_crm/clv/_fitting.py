@@ -273,6 +273,22 @@ def _gradient(objective: Objective, point: Vector) -> Vector:
     return _central_gradient(objective, point) if grad is None else grad
 
 
+def _moved(objective: Objective, point: Vector, step: float) -> Callable[..., float]:
+    """The value at ``point`` moved along axes, for the difference stencils.
+
+    ``f(*moves)`` moves ``point`` by ``sign * step`` along each ``(axis, sign)`` of
+    ``moves`` (none: ``point`` itself) and returns the objective's value there.
+    """
+
+    def f(*moves: tuple[int, float]) -> float:
+        moved = point.copy()
+        for i, sign in moves:
+            moved[i] += sign * step
+        return objective(moved)[0]
+
+    return f
+
+
 def _hessian(objective: Objective, point: Vector, step: float = 1e-4) -> Vector:
     """The Hessian by central differences of the gradient, or of the value without one.
 
@@ -289,12 +305,7 @@ def _hessian(objective: Objective, point: Vector, step: float = 1e-4) -> Vector:
             out[:, j] = (_gradient(objective, up) - _gradient(objective, down)) / (2 * step)
         return (out + out.T) / 2
 
-    def f(*moves: tuple[int, float]) -> float:
-        moved = point.copy()
-        for i, sign in moves:
-            moved[i] += sign * step
-        return objective(moved)[0]
-
+    f = _moved(objective, point, step)
     centre = f()
     for i in range(k):
         out[i, i] = (f((i, 1)) - 2 * centre + f((i, -1))) / step**2
@@ -317,13 +328,7 @@ def _stencil(objective: Objective, step: float = _STENCIL_STEP) -> Curvature:
 
     def curvature(point: Vector) -> tuple[float, Vector, Matrix]:
         k = len(point)
-
-        def f(*moves: tuple[int, float]) -> float:
-            moved = point.copy()
-            for i, sign in moves:
-                moved[i] += sign * step
-            return objective(moved)[0]
-
+        f = _moved(objective, point, step)
         centre = f()
         up = np.array([f((i, 1.0)) for i in range(k)])
         down = np.array([f((i, -1.0)) for i in range(k)])
