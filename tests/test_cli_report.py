@@ -70,6 +70,15 @@ def exports(tables: Tables, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     }
 
 
+def write_basic_export(customers: int, seed: int, directory: Path) -> Path:
+    """A synthetic export of the service tables only: no club, no calls, no surveys."""
+    everything = synthetic.columns(customers, seed=seed).tables()
+    basic = ("dealers", "customers", "vehicles", "ownerships", "orders", "lines")
+    return write_parquet(
+        Tables(everything.currency, **{n: everything[n] for n in basic}), directory
+    )
+
+
 def run(*argv: str | Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = main([str(a) for a in argv])
     out, err = capsys.readouterr()
@@ -206,9 +215,7 @@ def test_a_small_export_without_club_surveys_or_scipy_says_what_each_section_lac
 ) -> None:
     for module in ("scipy", "scipy.special", "scipy.optimize"):
         monkeypatch.setitem(sys.modules, module, None)
-    everything = synthetic.columns(40, seed=3).tables()
-    basic = ("dealers", "customers", "vehicles", "ownerships", "orders", "lines")
-    write_parquet(Tables(everything.currency, **{n: everything[n] for n in basic}), tmp_path)
+    write_basic_export(40, 3, tmp_path)
     code, out, _ = run("report", "--input", tmp_path, "--as-of", AS_OF, "--format", "json",
                        capsys=capsys)  # fmt: skip
     assert code == 0
@@ -226,9 +233,7 @@ def test_a_small_export_without_club_surveys_or_scipy_says_what_each_section_lac
 def test_a_model_that_does_not_fit_a_tiny_export_skips_its_section_only(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    everything = synthetic.columns(3, seed=2).tables()
-    basic = ("dealers", "customers", "vehicles", "ownerships", "orders", "lines")
-    write_parquet(Tables(everything.currency, **{n: everything[n] for n in basic}), tmp_path)
+    write_basic_export(3, 2, tmp_path)
     code, out, _ = run("report", "--input", tmp_path, "--as-of", AS_OF, "--format", "json",
                        capsys=capsys)  # fmt: skip
     assert code == 0
