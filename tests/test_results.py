@@ -8,6 +8,7 @@ not display yet is a strict xfail in :data:`NOT_YET`, so adoption is tracked, no
 
 from __future__ import annotations
 
+import decimal
 import functools
 import importlib
 import inspect
@@ -356,6 +357,13 @@ def test_money_in_major_units_is_exact_beyond_float_precision() -> None:
     assert frame["spend"].tolist() == [Decimal(big) / 100, Decimal("0.05")]
     assert "spend_fen" not in frame
     assert frame["visits"].tolist() == [1, 2]
+
+
+def test_money_in_major_units_is_exact_under_a_callers_low_precision_decimal_context() -> None:
+    table = FeatureTable.from_columns({"spend_fen": [123450, 5]}, as_of=AS_OF)
+    with decimal.localcontext(decimal.Context(prec=3)):
+        frame = table.to_pandas(money="major")
+    assert frame["spend"].tolist() == [Decimal("1234.50"), Decimal("0.05")]
 
 
 def test_money_in_minor_units_is_the_default_and_other_units_are_refused() -> None:

@@ -33,6 +33,7 @@ import numpy as np
 from aftersales_crm._args import ARGUMENT_CODE
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.values import currency_exponent
+from aftersales_crm.values._money import shifted
 from aftersales_crm.values._text import display_width, pad_left, pad_right
 
 __all__ = [
@@ -94,7 +95,7 @@ def _major(value: Any, exponent: int) -> Decimal | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     try:
-        return Decimal(int(value)).scaleb(-exponent)
+        return shifted(Decimal(int(value)), -exponent)
     except (TypeError, ValueError):  # pandas' NA
         return None
 

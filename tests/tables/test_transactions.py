@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -356,3 +357,10 @@ def test_an_orders_table_pairs_vin_and_mileage_row_by_row() -> None:
 def test_a_bad_mileage_is_reported_once() -> None:
     log = dict(THREE_ROWS, vin=["LSVAU218XN2183294"] * 3, km=[1000, "far", 3000])
     assert _rejected(log, vin="vin", mileage="km") == [(1, "km", "wrong_type")]
+
+
+def test_amounts_are_exact_under_a_callers_low_precision_decimal_context() -> None:
+    # Decimal.scaleb rounds to the thread's precision: 29.33 dollars would become 2,930 cents.
+    with decimal.localcontext(decimal.Context(prec=3)):
+        tables = _log(THREE_ROWS)
+    assert tables.lines["parts_fen"].tolist() == [2933, 1200, 550]

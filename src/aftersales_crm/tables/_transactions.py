@@ -46,6 +46,7 @@ from aftersales_crm.errors import (
     TableValidationError,
 )
 from aftersales_crm.values import PayType, ServiceKind, currency_exponent, normalise_id
+from aftersales_crm.values._money import shifted
 
 if TYPE_CHECKING:
     from aftersales_crm.tables._tables import Tables
@@ -402,7 +403,7 @@ def _minor(
             RowProblem(row, name, "amount_too_large", f"{name} {value!r} is too large an amount")
         )
         return 0
-    minor = amount.scaleb(exponent)
+    minor = shifted(amount, exponent)
     if minor != minor.to_integral_value():
         problems.append(
             RowProblem(

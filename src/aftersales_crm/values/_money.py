@@ -116,6 +116,22 @@ _EXACT: Final = decimal.Context(
 result that would not be exact raises instead of being rounded. It never reads or changes
 the thread's current context."""
 
+
+def shifted(amount: decimal.Decimal, places: int) -> decimal.Decimal:
+    """``amount`` times ``10 ** places``, exactly, whatever the thread's decimal context.
+
+    The one way the library moves an amount between minor and major units. A plain
+    ``Decimal.scaleb`` rounds to the current context's precision: under a caller's
+    ``localcontext(prec=3)``, 123,450 fen would become 1.23E+3 yuan.
+
+    Examples:
+        >>> with decimal.localcontext(decimal.Context(prec=3)):
+        ...     shifted(decimal.Decimal(123450), -2), shifted(decimal.Decimal("29.33"), 2)
+        (Decimal('1234.50'), Decimal('2933'))
+    """
+    return amount.scaleb(places, context=_EXACT)
+
+
 _ROUNDING: Final = decimal.Context(
     prec=decimal.MAX_PREC,
     rounding=ROUND_HALF_UP,
@@ -408,7 +424,7 @@ class Money:
         _whole_in_range(
             units, f"Money.from_minor: {currency} minor units", MAX_INTEGER_DIGITS + exponent
         )
-        return cls(Decimal(units).scaleb(-exponent, context=_EXACT), currency)
+        return cls(shifted(Decimal(units), -exponent), currency)
 
     @classmethod
     def parse(cls, text: str, default_currency: str | None = None) -> Money:
@@ -515,7 +531,7 @@ class Money:
             101
         """
         exponent = currency_exponent(self.currency)
-        minor = self.amount.scaleb(exponent, context=_EXACT)
+        minor = shifted(self.amount, exponent)
         numerator, denominator = minor.as_integer_ratio()
         if denominator != 1:
             msg = (
