@@ -60,7 +60,7 @@ from aftersales_crm.values._bounds import (
     MAX_MINOR_UNITS,
 )
 from aftersales_crm.values._currencies import currency_exponent
-from aftersales_crm.values._money import Money
+from aftersales_crm.values._money import Money, shifted
 
 __all__ = [
     "Amount",
@@ -256,8 +256,8 @@ Examples:
 
 def _amount_in_range(money: Money) -> Money:
     """``money`` if it is within [`MAX_MINOR_UNITS`][aftersales_crm.values.MAX_MINOR_UNITS] minor units of zero."""
-    # Exact comparisons only: abs() and scaleb() would round to the thread's context.
-    bound = Decimal(MAX_MINOR_UNITS).scaleb(-currency_exponent(money.currency))
+    # Exact comparisons only: abs() and a plain scaleb() would round to the thread's context.
+    bound = shifted(Decimal(MAX_MINOR_UNITS), -currency_exponent(money.currency))
     if money.amount.copy_abs() > bound:
         msg = (
             f"{money} is more than the {MAX_MINOR_UNITS:,} minor units a record holds "
