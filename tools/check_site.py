@@ -58,15 +58,15 @@ def check(site: Path) -> list[str]:
     of the site that does not exist or to an anchor its page does not define.
     """
     pages = sorted(p for p in site.rglob("*.html") if "assets" not in p.relative_to(site).parts)
+    texts = {page: page.read_text(encoding="utf-8") for page in pages}
     parsed: dict[Path, _Page] = {}
-    for page in pages:
+    for page, text in texts.items():
         parser = _Page()
-        parser.feed(page.read_text(encoding="utf-8"))
+        parser.feed(text)
         parsed[page.resolve()] = parser
     findings: list[str] = []
-    for page in pages:
+    for page, text in texts.items():
         name = page.relative_to(site).as_posix()
-        text = page.read_text(encoding="utf-8")
         findings.extend(
             f"{name}: raw Sphinx role {m.group(0)!r} (write a cross-reference [`name`][path])"
             for m in RAW_ROLE.finditer(text)

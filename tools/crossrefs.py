@@ -86,9 +86,9 @@ def anchors(site: Path) -> dict[tuple[Any, ...], list[str]]:
         for anchor in ANCHOR.findall(page.read_text(encoding="utf-8")):
             owner, name, obj = _import_path(anchor)
             if obj is not _MISSING:
-                found.setdefault(_key(owner, name, obj), [])
-                if anchor not in found[_key(owner, name, obj)]:
-                    found[_key(owner, name, obj)].append(anchor)
+                rendered = found.setdefault(_key(owner, name, obj), [])
+                if anchor not in rendered:
+                    rendered.append(anchor)
     return found
 
 
