@@ -13,6 +13,7 @@ import pytest
 import aftersales_crm
 from aftersales_crm import features, synthetic
 from aftersales_crm.__main__ import main
+from aftersales_crm._cli._blocks import text_lines
 from aftersales_crm._cli._render import FIGURES
 from aftersales_crm._cli._sections import _churn_report
 
@@ -169,7 +170,7 @@ def test_the_demo_says_what_to_install_for_churn_risk_without_scipy(
     for module in ("scipy", "scipy.special", "scipy.optimize"):
         monkeypatch.setitem(sys.modules, module, None)
     feats = features.compute(synthetic.book(30, seed=1), as_of=synthetic.DEFAULT_AS_OF)
-    lines = list(_churn_report(feats))
+    lines = text_lines(_churn_report(feats))
     assert len(lines) == 1
     assert "skipped" in lines[0]
     assert "pip install 'aftersales-crm[clv]'" in lines[0]

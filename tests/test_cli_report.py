@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -296,6 +297,25 @@ def test_the_html_report_is_one_file_with_its_figures_inline(report_html: Path) 
     assert figures["customers"].startswith("150 (")
     assert re.fullmatch(r"loyal \d+, swinging \d+, lost \d+", figures["by P(alive)"])
     assert figures["care tasks on 2026-07-01"].endswith(" calls")
+
+
+def test_the_html_report_shows_the_sections_tables_as_tables_with_the_json_figures(
+    report_html: Path, report_json: dict[str, Any], table_cells: Callable[[str], Any]
+) -> None:
+    page = report_html.read_text(encoding="utf-8")
+    sections = dict(re.findall(r'<section id="(\w+)">(.*?)</section>', page, re.S))
+    assert set(sections) == set(SECTION_KEYS)
+    abc = table_cells(sections["segments"]).rows
+    assert abc[0] == ["class", "customers", "share", "spend", "value share", "rule"]
+    classes = report_json["sections"]["segments"]["classes"]
+    assert [(row[0], int(row[1])) for row in abc[1:]] == [
+        (f"{c['name']}类", c["customers"]) for c in classes
+    ]
+    matrix = table_cells(sections["matrix"]).rows  # the counts, then the strategies
+    counts = report_json["sections"]["matrix"]["counts"]
+    assert [[int(n) for n in row[1:]] for row in matrix[1:4]] == counts
+    assert len(re.findall(r"<table>", sections["agenda"])) >= 1
+    assert "<pre>" not in sections["segments"] + sections["matrix"] + sections["churn"]
 
 
 def test_the_html_report_says_why_there_are_no_figures_without_matplotlib(

@@ -21,6 +21,7 @@ import numpy as np
 
 import aftersales_crm
 from aftersales_crm import plot
+from aftersales_crm._cli._blocks import html_blocks
 from aftersales_crm._cli._sections import Context, Section
 from aftersales_crm._optional import require
 from aftersales_crm.errors import MissingDependencyError
@@ -153,6 +154,11 @@ figcaption { font-size: .85rem; color: #616161; }
 nav ul { columns: 2; } .note { color: #616161; font-style: italic; }
 dl.figures { display: grid; grid-template-columns: max-content auto; gap: .2rem 1rem; }
 dl.figures dt { font-weight: 600; } dl.figures dd { margin: 0; }
+p { margin: .3rem 0; } p.i1 { margin-left: 1.5rem; } p.i2 { margin-left: 3rem; }
+p.i3 { margin-left: 4.5rem; }
+table { border-collapse: collapse; margin: .6rem 0 .6rem 3rem; font-size: .85rem; }
+th, td { padding: .2rem .7rem; border-bottom: 1px solid #e0e0e0; text-align: left; }
+th { background: #e8eaf6; } .num { text-align: right; font-variant-numeric: tabular-nums; }
 """
 
 
@@ -231,7 +237,8 @@ def html_report(sections: Sequence[Section], ctx: Context) -> str:
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{title}</title><style>{_CSS}</style></head><body>",
-        f'<header id="input"><h1>{title}</h1><pre>{html.escape(chr(10).join(header.lines[1:]))}</pre>',
+        f'<header id="input"><h1>{title}</h1>',
+        *html_blocks(header.blocks[1:]),
         '<dl class="figures">',
         *(
             f"<dt>{html.escape(label)}</dt><dd>{html.escape(value)}</dd>"
@@ -244,7 +251,7 @@ def html_report(sections: Sequence[Section], ctx: Context) -> str:
     for section in rest:
         parts += [
             f'<section id="{section.key}"><h2>{html.escape(section.title)}</h2>',
-            f"<pre>{html.escape(chr(10).join(section.lines))}</pre>",
+            *html_blocks(section.blocks),
             *_figures(ctx, section.key),
             "</section>",
         ]

@@ -5,13 +5,15 @@ figures as plain data (numbers as numbers, money as integer minor units in field
 ``*_fen``, the tables' currency given once by the report). ``build`` runs the sections
 in ``SECTIONS`` order over one ``Context`` and returns them as ``Section``s;
 the renderers of ``aftersales_crm._cli._render`` turn those into text, JSON or HTML.
+A builder yields lines of prose, and its tables as ``Grid``s (``_blocks``), so that the
+HTML report shows them as tables and the text report as the demo has always printed them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, Final
 
@@ -20,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm import features
+from aftersales_crm._cli._blocks import Block, Grid, Pre, text_lines
 from aftersales_crm.care import Planner, TaskStatus, followup_kpis, master_data_quality
 from aftersales_crm.clv import GammaGamma, lifetime_value
 from aftersales_crm.complaints import recovery
@@ -54,7 +57,6 @@ from aftersales_crm.satisfaction import (
 from aftersales_crm.segmentation import ParetoABC
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import CompassSector, Money, ServiceKind
-from aftersales_crm.values._text import pad_left, pad_right
 
 __all__ = ["SECTIONS", "Context", "Section", "build"]
 
@@ -98,12 +100,19 @@ class Section:
         title: its heading.
         lines: the text, as the demo prints it.
         data: the figures as plain data.
+        blocks: the same text as lines of prose and tables, for HTML (by default the
+            lines, as prose).
     """
 
     key: str
     title: str
     lines: tuple[str, ...]
     data: Data
+    blocks: tuple[Block, ...] = attrs.field()
+
+    @blocks.default
+    def _prose(self) -> tuple[Block, ...]:
+        return self.lines
 
 
 _QUANTILES = (0.0, 0.25, 0.5, 0.75, 0.9, 1.0)
@@ -114,12 +123,11 @@ def _quantiles(values: NDArray[Any]) -> list[float]:
     return [float(q) for q in np.quantile(values, _QUANTILES)] if len(values) else []
 
 
-def _quantile_row(name: str, values: NDArray[Any], show: Callable[[float], str]) -> str:
-    cells = [show(q) for q in _quantiles(values)]
-    return f"    {pad_right(name, 26)}" + "".join(f"{c:>13}" for c in cells)
+def _quantile_row(name: str, values: NDArray[Any], show: Callable[[float], str]) -> tuple[str, ...]:
+    return (name, *(show(q) for q in _quantiles(values)))
 
 
-def _features(ctx: Context, data: Data) -> Iterator[str]:
+def _features(ctx: Context, data: Data) -> Iterator[Block]:
     tables, feats, as_of = ctx.tables, ctx.feats, ctx.as_of
     vehicles = feats.vehicles
     assert vehicles is not None
@@ -130,19 +138,17 @@ def _features(ctx: Context, data: Data) -> Iterator[str]:
         return Money.from_minor(round(fen), tables.currency).format()
 
     yield "  Distributions over customers with visits (vehicles: all)"
-    yield (
-        "    "
-        + pad_right("", 26)
-        + "".join(
-            f"{'p' + str(round(q * 100)) if 0 < q < 1 else ('min' if q == 0 else 'max'):>13}"
-            for q in _QUANTILES
-        )
+    yield Grid(
+        ("", *("min" if q == 0 else "max" if q == 1 else f"p{round(q * 100)}" for q in _QUANTILES)),
+        [
+            _quantile_row("recency (days)", feats["recency_days"][seen], lambda x: f"{x:.0f}"),
+            _quantile_row("visits", feats["visits"][seen], lambda x: f"{x:.0f}"),
+            _quantile_row("spend, all pay", feats["spend_fen"][seen], yuan),
+            _quantile_row("spend, last 12 months", feats["spend_window_fen"][seen], yuan),
+            _quantile_row("vehicle km/day", vehicles["km_per_day"], lambda x: f"{x:.1f}"),
+        ],
+        widths=(26, *(13 for _ in _QUANTILES)),
     )
-    yield _quantile_row("recency (days)", feats["recency_days"][seen], lambda x: f"{x:.0f}")
-    yield _quantile_row("visits", feats["visits"][seen], lambda x: f"{x:.0f}")
-    yield _quantile_row("spend, all pay", feats["spend_fen"][seen], yuan)
-    yield _quantile_row("spend, last 12 months", feats["spend_window_fen"][seen], yuan)
-    yield _quantile_row("vehicle km/day", vehicles["km_per_day"], lambda x: f"{x:.1f}")
     money = ("spend_fen", "spend_window_fen")
     data.update(
         customers=len(feats),
@@ -171,7 +177,7 @@ def _features(ctx: Context, data: Data) -> Iterator[str]:
     )
     yield "  A few customers' profiles (features.profile, same kernels as the batch):"
     header = ("customer", "visits", "recency", "spend", "last 12 mo", "returned", "km", "sector")
-    yield "    " + "".join(f"{h:>12}" for h in header)
+    profiles = []
     for customer_id in feats.ids[seen][:_PROFILE_SHOWN].tolist():
         row = features.profile(tables, customer_id, as_of=as_of).row(customer_id)
         sector = "-" if row["sector"] < 0 else list(CompassSector)[row["sector"]].label("zh")
@@ -185,20 +191,20 @@ def _features(ctx: Context, data: Data) -> Iterator[str]:
             "-" if row["distance_km"] is None else f"{row['distance_km']:.1f}",
             sector,
         )
-        yield "    " + "".join(pad_left(str(c), 12) for c in cells)
+        profiles.append(cells)
+    yield Grid(header, profiles, widths=(12 for _ in header))
 
 
 _ABC_WIDTHS = (9, 11, 8, 18, 13, 10)
 
 
-def _segments(ctx: Context, data: Data) -> Iterator[str]:
+def _segments(ctx: Context, data: Data) -> Iterator[Block]:
     tables, feats = ctx.tables, ctx.feats
     abc = ctx.results["abc"] = ParetoABC().fit(feats)
     report = abc.report()
     yield "Value classes (客户价值ABC分类): customers ranked by cumulative spend"
     header = ("class", "customers", "share", "spend", "value share", "rule")
-    yield "    " + "".join(pad_left(h, w) for h, w in zip(header, _ABC_WIDTHS, strict=True))
-    classes = []
+    rows, classes = [], []
     for i, name in enumerate(report.names):
         low, high = report.rule[i]
         cells = (
@@ -209,7 +215,7 @@ def _segments(ctx: Context, data: Data) -> Iterator[str]:
             f"{report.value_shares[i]:.1%}",
             f"{low:.0%}–{high:.0%}",
         )
-        yield "    " + "".join(pad_left(c, w) for c, w in zip(cells, _ABC_WIDTHS, strict=True))
+        rows.append(cells)
         classes.append(
             {
                 "name": name,
@@ -220,31 +226,42 @@ def _segments(ctx: Context, data: Data) -> Iterator[str]:
                 "rule": [float(low), float(high)],
             }
         )
+    yield Grid(header, rows, widths=_ABC_WIDTHS)
     follows = bool(report.follows_rule())
     verdict = "follows" if follows else "departs from"
     yield f"  This base {verdict} the 70–80 / 20–25 / 5–10 rule of thumb."
     data.update(value="spend_fen", classes=classes, follows_rule=follows)
 
 
-def _matrix(ctx: Context, data: Data) -> Iterator[str]:
+def _matrix(ctx: Context, data: Data) -> Iterator[Block]:
     feats = ctx.feats
     matrix = ctx.results["matrix"] = LoyaltyValueMatrix().fit(feats)
     summary = ctx.results["matrix_summary"] = matrix.matrix(feats)
     yield "Loyalty × value matrix (客户细分矩阵): customers per cell"
     yield "  rows: back after the first maintenance (首保后回厂), then the service interval"
     yield "  columns: member value, D 钻石 top 20% / G 黄金 next 30% / S 白银 the rest"
-    for line in summary.format("zh").splitlines():
-        yield "    " + line
+    yield Grid(
+        ("", *summary.column_heads("zh")),
+        [
+            (head, *(f"{int(n):,}" for n in counts))
+            for head, counts in zip(summary.row_heads("zh"), summary.counts, strict=True)
+        ],
+        text=("    " + line for line in summary.format("zh").splitlines()),
+    )
     if summary.unplaced:
         yield f"  {summary.unplaced} customers without a status or a value class are not placed"
     strategies = matrix.strategies(matrix.assign(feats)).counts()
     yield "  Strategy per cell and customers it covers:"
-    listed = []
+    listed, rows, lines = [], [], []
     for strategy in Strategy:
         cells_of = [c for c in matrix.cells() if matrix.strategy_of(c) is strategy]
         covered = strategies.get(strategy.value, 0)
-        yield f"    {','.join(cells_of):<12}{covered:>5}  {strategy.heading('zh')} {strategy.label('zh')}"
-        yield f"    {'':<12}{'':>5}  {strategy.label('en')}"
+        zh = f"{strategy.heading('zh')} {strategy.label('zh')}"
+        lines += [
+            f"    {','.join(cells_of):<12}{covered:>5}  {zh}",
+            f"    {'':<17}  {strategy.label('en')}",
+        ]
+        rows.append((",".join(cells_of), f"{covered:,}", zh, strategy.label("en")))
         listed.append(
             {
                 "strategy": strategy.value,
@@ -253,6 +270,7 @@ def _matrix(ctx: Context, data: Data) -> Iterator[str]:
                 "label": strategy.label("en"),
             }
         )
+    yield Grid(("cells", "customers", "strategy", "in English"), rows, align="lrll", text=lines)
     data.update(
         rows=list(summary.row_names),
         columns=list(summary.column_names),
@@ -271,14 +289,7 @@ _RISK_WIDTHS = (16, 12, 11, 15)
 _CLV_WIDTHS = (10, 8, 11, 10, 14, 13, 12)
 
 
-def _row(cells: Sequence[str], widths: Sequence[int]) -> str:
-    """A row of a table: the first cell left-aligned, the others right-aligned."""
-    first, *rest = cells
-    right = "".join(pad_left(c, w) for c, w in zip(rest, widths[1:], strict=True))
-    return "    " + pad_right(first, widths[0]) + right
-
-
-def _churn_report(feats: FeatureTable, data: Data | None = None) -> Iterator[str]:
+def _churn_report(feats: FeatureTable, data: Data | None = None) -> Iterator[Block]:
     """Churn risk beside LoyaltyStatus, and the top customers by lifetime value (clv extra)."""
     data = {} if data is None else data
     try:
@@ -299,7 +310,6 @@ def _churn_report(feats: FeatureTable, data: Data | None = None) -> Iterator[str
     high, low = risk.cutoffs
     bands = (f">= {high:g}", f"{low:g} to {high:g}", f"< {low:g}")
     header = ("", "P(alive)", "ChurnRisk", "LoyaltyStatus")
-    yield _row(header, _RISK_WIDTHS)
     risk_counts, status_counts = by_risk.counts(), by_status.counts()
     rows: list[tuple[str, ...]] = [
         (
@@ -312,7 +322,7 @@ def _churn_report(feats: FeatureTable, data: Data | None = None) -> Iterator[str
     ]
     outside = (int(np.count_nonzero(by_risk.codes < 0)), int(np.count_nonzero(by_status.codes < 0)))
     rows.append(("not placed", "", *map(str, outside)))
-    yield from (_row(cells, _RISK_WIDTHS) for cells in rows)
+    yield Grid(header, rows, widths=_RISK_WIDTHS)
     once = int(np.count_nonzero((feats["frequency"] == 0) & (feats["visits"] > 0)))
     never = int(np.count_nonzero(feats["visits"] == 0))
     yield (
@@ -340,13 +350,10 @@ def _churn_report(feats: FeatureTable, data: Data | None = None) -> Iterator[str
         f" next {_CLV_MONTHS} months of {_CLV_MONTH_DAYS:g} days, discounted"
         f" {_CLV_MONTHLY_RATE:.0%} a month (BG/NBD visits x Gamma-Gamma spend per visit)"
     )
-    yield _row(
-        ("customer", "repeats", "recency", "P(alive)", "visits ahead", "spend/visit", "CLV"),
-        _CLV_WIDTHS,
-    )
+    ranking = ("customer", "repeats", "recency", "P(alive)", "visits ahead", "spend/visit", "CLV")
     valued = np.flatnonzero(~np.isnan(clv))
     top = valued[np.lexsort((feats.ids[valued], -clv[valued]))][:_CLV_SHOWN]
-    ranked = []
+    ranked, ranked_rows = [], []
     for row in top.tolist():
         cells = (
             str(feats.ids[row]),
@@ -357,7 +364,7 @@ def _churn_report(feats: FeatureTable, data: Data | None = None) -> Iterator[str
             f"¥{spend[row] / 100:,.0f}",
             f"¥{clv[row] / 100:,.0f}",
         )
-        yield _row(cells, _CLV_WIDTHS)
+        ranked_rows.append(cells)
         ranked.append(
             {
                 "customer": str(feats.ids[row]),
@@ -369,6 +376,7 @@ def _churn_report(feats: FeatureTable, data: Data | None = None) -> Iterator[str
                 "clv_fen": round(float(clv[row])),
             }
         )
+    yield Grid(ranking, ranked_rows, widths=_CLV_WIDTHS)
     abc = ParetoABC(value="clv").fit(feats.with_columns(clv=clv)).report()
     yield (
         f"  ranked by lifetime value, ParetoABC's class A ({abc.customer_shares[0]:.0%} of"
@@ -400,7 +408,7 @@ def _churn_report(feats: FeatureTable, data: Data | None = None) -> Iterator[str
     )
 
 
-def _churn(ctx: Context, data: Data) -> Iterator[str]:
+def _churn(ctx: Context, data: Data) -> Iterator[Block]:
     yield from _churn_report(ctx.feats, data)
     if "p_alive" in data:
         ctx.arrays["p_alive"] = data.pop("p_alive")
@@ -423,7 +431,7 @@ def _ledgers(book: Book) -> list[Ledger]:
     return [Ledger.replay(entries) for _, entries in sorted(by_member.items())]
 
 
-def _club(ctx: Context, data: Data) -> Iterator[str]:
+def _club(ctx: Context, data: Data) -> Iterator[Block]:
     tables, as_of = ctx.tables, ctx.as_of
     if not len(tables.chapters):
         data["skipped"] = "no chapters in the export"
@@ -433,8 +441,7 @@ def _club(ctx: Context, data: Data) -> Iterator[str]:
     chapters = kpis.chapters
     yield "Owners' club (车友会): members per chapter, against the 55% recruitment target"
     header = ("chapter", "members", "applying", "owners", "recruitment", "target")
-    yield "    " + "".join(pad_left(h, w) for h, w in zip(header, _KPI_WIDTHS, strict=True))
-    listed = []
+    listed, rows = [], []
     for i, rate in enumerate(chapters.recruitment_rate.tolist()):
         cells = (
             str(chapters.ids[i]),
@@ -444,7 +451,7 @@ def _club(ctx: Context, data: Data) -> Iterator[str]:
             f"{rate:.1%}",
             "met" if rate >= RECRUITMENT_TARGET else "below",
         )
-        yield "    " + "".join(pad_left(c, w) for c, w in zip(cells, _KPI_WIDTHS, strict=True))
+        rows.append(cells)
         listed.append(
             {
                 "chapter": str(chapters.ids[i]),
@@ -455,6 +462,7 @@ def _club(ctx: Context, data: Data) -> Iterator[str]:
                 "target_met": bool(rate >= RECRUITMENT_TARGET),
             }
         )
+    yield Grid(header, rows, widths=_KPI_WIDTHS)
     yield (
         f"  Dealer enrolment (经销商入会率): {kpis.chapters_open} chapters of "
         f"{kpis.full_function_dealers} full-function dealers, {kpis.enrolment_rate:.1%}"
@@ -527,14 +535,20 @@ _DEMO_ADVERTISED: Final[dict[ServiceKind | str, timedelta]] = {
 _DEMO_THRESHOLDS: Final = {"gap1": 0.5, "gap5": 0.75}
 
 
-def _figure_rows(figures: GroupFigures, key: str, measure: str, out: list[Data]) -> Iterator[str]:
-    """One line per group: its key, n, mean and interval, and its rank (or why none)."""
-    figure = figures.figures[measure]
+def _figure_table(
+    figures: GroupFigures, key: str, measure: tuple[str, str], out: list[Data]
+) -> Grid:
+    """One row per group: its key, n, mean and interval, and its rank (or why none).
+
+    ``measure`` is the figure's name in ``figures`` and its column heading.
+    """
+    figure = figures.figures[measure[0]]
     names = figures.keys[key].tolist()
     # Ranked groups best first, then the flagged ones by name.
     order = sorted(
         range(len(names)), key=lambda i: (figures.rank[i] == 0, figures.rank[i], names[i])
     )
+    rows = []
     for i in order:
         name = names[i]
         cells = (
@@ -544,7 +558,7 @@ def _figure_rows(figures: GroupFigures, key: str, measure: str, out: list[Data])
             f"{figure.low[i]:.1f}–{figure.high[i]:.1f}",
             f"n<{figures.min_n}" if figures.flagged[i] else f"#{int(figures.rank[i])}",
         )
-        yield "    " + "".join(pad_left(c, w) for c, w in zip(cells, _CSI_WIDTHS, strict=True))
+        rows.append(cells)
         out.append(
             {
                 key: str(name),
@@ -555,9 +569,10 @@ def _figure_rows(figures: GroupFigures, key: str, measure: str, out: list[Data])
                 "rank": None if figures.flagged[i] else int(figures.rank[i]),
             }
         )
+    return Grid((key, "n", measure[1], "95% CI", "rank"), rows, widths=_CSI_WIDTHS)
 
 
-def _gap_report(responses: Responses) -> Iterator[str]:
+def _gap_report(responses: Responses) -> Iterator[Block]:
     """SERVQUAL's gaps (perceived − expected) per dimension and dealer, and the totals."""
     scores = Servqual().score(responses)
     by_dealer = aggregate(scores, responses, by=["dealer"])
@@ -566,28 +581,25 @@ def _gap_report(responses: Responses) -> Iterator[str]:
         f"Factor gaps (期望与感知差距), SERVQUAL: perceived − expected on 1–7, "
         f"{len(responses):,} answers, with 95% CIs"
     )
-    yield "    " + pad_right("dimension", 24) + "".join(pad_left(d, 22) for d in dealers)
 
     def cell(measure: str, i: int) -> str:
         figure = by_dealer.figures[measure]
         return f"{figure.mean[i]:+.2f} [{figure.low[i]:+.2f}, {figure.high[i]:+.2f}]"
 
-    for dimension in SERVQUAL.factors:
-        label = f"{dimension.name_zh} {dimension.name_en}"
-        cells = "".join(
-            pad_left(cell(f"factor:{dimension.id}", i), 22) for i in range(len(dealers))
-        )
-        yield "    " + pad_right(label, 24) + cells
-    for measure, label in (
+    measures = [
+        *((f"factor:{d.id}", f"{d.name_zh} {d.name_en}") for d in SERVQUAL.factors),
         ("servqual", "SERVQUAL"),
         ("weighted", "weighted (重要性)"),
         ("servperf", "SERVPERF (1–7)"),
-    ):
-        cells = "".join(pad_left(cell(measure, i), 22) for i in range(len(dealers)))
-        yield "    " + pad_right(label, 24) + cells
+    ]
+    yield Grid(
+        ("dimension", *dealers),
+        [(label, *(cell(measure, i) for i in range(len(dealers)))) for measure, label in measures],
+        widths=(24, *(22 for _ in dealers)),
+    )
 
 
-def _satisfaction(ctx: Context, data: Data) -> Iterator[str]:
+def _satisfaction(ctx: Context, data: Data) -> Iterator[Block]:
     tables, as_of = ctx.tables, ctx.as_of
     everyone = Responses.from_tables(tables)
     responses = everyone.of(CSI_CHINA_2015)
@@ -597,9 +609,6 @@ def _satisfaction(ctx: Context, data: Data) -> Iterator[str]:
         return
     scorer = CsiIndex(instrument=CSI_CHINA_2015)
     scores = scorer.score(responses)
-    head = "".join(
-        pad_left(h, w) for h, w in zip(("", "n", "CSI", "95% CI", "rank"), _CSI_WIDTHS, strict=True)
-    )
     yield (
         f"Customer satisfaction (客户满意度): {len(responses):,} answers to the China CSI "
         "survey, 0–1000 index with the 2015 weights"
@@ -607,10 +616,9 @@ def _satisfaction(ctx: Context, data: Data) -> Iterator[str]:
     csi: Data = {"answers": len(responses)}
     for key in ("dealer", "advisor"):
         yield f"  by {key}:"
-        yield "    " + head
         rows: list[Data] = []
         csi[f"by_{key}"] = rows
-        yield from _figure_rows(aggregate(scores, responses, by=[key]), key, "csi_index", rows)
+        yield _figure_table(aggregate(scores, responses, by=[key]), key, ("csi_index", "CSI"), rows)
     network = aggregate(scores, responses)
     csi["factors"] = {
         factor.name_en: float(network.figures[f"factor:{factor.id}"].mean[0])
@@ -641,11 +649,11 @@ def _satisfaction(ctx: Context, data: Data) -> Iterator[str]:
     )
     gaps, _, _, *advice = report.format("en").split("\n\n")
     yield "The gap model (服务质量差距模型), per dealer:"
-    yield from ("    " + line for line in gaps.splitlines()[1:])
+    yield Pre("    " + line for line in gaps.splitlines()[1:])
     for paragraph in advice:
         last = paragraph.splitlines()[-1]
         if last.startswith("above the threshold") and not last.endswith(": none"):
-            yield from ("    " + line for line in paragraph.splitlines())
+            yield Pre("    " + line for line in paragraph.splitlines())
     yield ""
     drivers = scorer.key_drivers(responses)
     table = drivers.ipa()
@@ -654,14 +662,16 @@ def _satisfaction(ctx: Context, data: Data) -> Iterator[str]:
         f"Key drivers (关键驱动因素) of the recommend score: R² {drivers.r2_:.2f} over "
         f"{drivers.n_:,} answers ({drivers.dropped_} with a factor or the score missing)"
     )
-    yield "    factor               Shapley share  2015 weight  quadrant"
-    key_drivers = []
+    key_drivers, driver_rows = [], []
     for i, factor in enumerate(CSI_CHINA_2015.factors):
         quadrant = table.quadrants[i]
-        yield (
-            f"    {pad_right(factor.name_en, 20)}"
-            f"{drivers.shares_['shapley'][i]:>14.1%}{published[i]:>13.1%}"
-            f"  {quadrant.label('zh')} {quadrant.label()}"
+        driver_rows.append(
+            (
+                factor.name_en,
+                f"{drivers.shares_['shapley'][i]:.1%}",
+                f"{published[i]:.1%}",
+                f"  {quadrant.label('zh')} {quadrant.label()}",
+            )
         )
         key_drivers.append(
             {
@@ -671,11 +681,16 @@ def _satisfaction(ctx: Context, data: Data) -> Iterator[str]:
                 "quadrant": quadrant.label(),
             }
         )
+    yield Grid(
+        ("factor", "Shapley share", "2015 weight", "  quadrant"),
+        driver_rows,
+        widths=(20, 14, 13, 0),
+        align="lrrl",
+    )
     yield ""
     yield "Complaint recovery (投诉处理与客户回厂): who came back within a year, by outcome"
     moment = datetime.combine(as_of, time(23, 59), tzinfo=UTC)
-    for line in recovery(tables, as_of=moment).report().splitlines():
-        yield "    " + line
+    yield Pre("    " + line for line in recovery(tables, as_of=moment).report().splitlines())
     if ctx.book is not None:
         yield (
             "  (The synthetic network's complaints do not change whether a customer comes back,"
@@ -684,12 +699,12 @@ def _satisfaction(ctx: Context, data: Data) -> Iterator[str]:
     data.update(csi=csi, nps=nps, key_drivers={"r2": float(drivers.r2_), "factors": key_drivers})
 
 
-def _care(ctx: Context, data: Data) -> Iterator[str]:
+def _care(ctx: Context, data: Data) -> Iterator[Block]:
     """The follow-up calls per dealer and caller, and master-data quality per dealer."""
     tables, as_of = ctx.tables, ctx.as_of
     yield f"Follow-up calls (3DC/7DC 回访) due by {as_of}, per dealer and call"
     kpis = followup_kpis(tables, as_of=as_of, by=("dealer", "purpose"))
-    yield from ("    " + line for line in kpis.report().splitlines()[1:])
+    yield Pre("    " + line for line in kpis.report().splitlines()[1:])
     callers = followup_kpis(tables, as_of=as_of, by=("caller",))
     reach = [
         {"caller": str(name), "reach_rate": float(rate), "attempted": int(n)}
@@ -712,15 +727,14 @@ def _care(ctx: Context, data: Data) -> Iterator[str]:
         " something to tell, the others named"
     )
     quality = master_data_quality(tables, as_of=as_of)
-    for line in quality.report(brief=True).splitlines()[1:]:
-        yield "    " + line
+    yield Pre("    " + line for line in quality.report(brief=True).splitlines()[1:])
 
 
 #: Example tasks the agenda shows: the most urgent open one of each kind, at most.
 AGENDA_EXAMPLES: Final = 5
 
 
-def _agenda(ctx: Context, data: Data) -> Iterator[str]:
+def _agenda(ctx: Context, data: Data) -> Iterator[Block]:
     """Tomorrow's care agenda: tasks per kind and status, examples, what consent blocked."""
     tables, as_of = ctx.tables, ctx.as_of
     tomorrow = as_of + timedelta(days=1)
@@ -730,12 +744,19 @@ def _agenda(ctx: Context, data: Data) -> Iterator[str]:
         f"Tomorrow's care agenda (明日关怀日程) {tomorrow}, facts to {as_of}:"
         f" {len(agenda):,} tasks, {agenda.calls():,} calls to make"
     )
-    yield "    " + pad_right("kind", 34) + "".join(pad_left(s.value, 9) for s in statuses)
     counts = agenda.counts()
-    for kind in agenda.tasks.kinds:
-        if kind.name in counts:
-            cells = "".join(pad_left(f"{counts[kind.name].get(s.value, 0):,}", 9) for s in statuses)
-            yield "    " + pad_right(f"{kind.label('zh')} {kind.name}", 34) + cells
+    yield Grid(
+        ("kind", *(s.value for s in statuses)),
+        [
+            (
+                f"{kind.label('zh')} {kind.name}",
+                *(f"{counts[kind.name].get(s.value, 0):,}" for s in statuses),
+            )
+            for kind in agenda.tasks.kinds
+            if kind.name in counts
+        ],
+        widths=(34, *(9 for _ in statuses)),
+    )
     yield "  examples (the first open task of each kind, in agenda order):"
     status = agenda.status
     open_ = statuses.index(TaskStatus.OPEN)
@@ -752,12 +773,16 @@ def _agenda(ctx: Context, data: Data) -> Iterator[str]:
     blocked = agenda.blocked_by[agenda.blocked_by >= 0]
     yield f"  blocked by the contact rules (被联系规则拦截): {len(blocked):,} tasks"
     found = np.bincount(blocked, minlength=len(agenda.block_reasons))
-    reasons = {}
+    reasons, found_rows = {}, []
     for code in np.argsort(-found, kind="stable").tolist():
         if found[code]:
             reason = agenda.block_reasons[code]
             reasons[reason.text("en")] = int(found[code])
-            yield f"    {pad_left(f'{int(found[code]):,}', 6)}  {reason.text('en')} ({reason.text('zh')})"
+            found_rows.append(
+                (f"{int(found[code]):,}", f"  {reason.text('en')} ({reason.text('zh')})")
+            )
+    if found_rows:
+        yield Grid(("tasks", "  reason"), found_rows, widths=(6, 0), align="rl")
     data.update(
         on=tomorrow.isoformat(),
         tasks=len(agenda),
@@ -767,7 +792,7 @@ def _agenda(ctx: Context, data: Data) -> Iterator[str]:
     )
 
 
-Builder = Callable[[Context, Data], Iterator[str]]
+Builder = Callable[[Context, Data], Iterator[Block]]
 
 #: The report's sections in order: key, heading, builder.
 SECTIONS: Final[tuple[tuple[str, str, Builder], ...]] = (
@@ -802,10 +827,10 @@ def build(ctx: Context, *, step: Callable[[str], Any] | None = None) -> list[Sec
             step(key)
         data: Data = {}
         try:
-            lines = tuple(builder(ctx, data))
+            blocks: tuple[Block, ...] = tuple(builder(ctx, data))
         except AftersalesError as err:  # a model that does not fit this export, say
             data = {"skipped": str(err)}
-            lines = (f"{title}: skipped, {err}",)
+            blocks = (f"{title}: skipped, {err}",)
         ctx.data[key] = data
-        out.append(Section(key, title, lines, data))
+        out.append(Section(key, title, text_lines(blocks), data, blocks))
     return out
