@@ -331,6 +331,19 @@ def test_the_html_report_says_why_there_are_no_figures_without_matplotlib(
     assert "pip install &#x27;aftersales-crm[plot]&#x27;" in out
 
 
+def test_an_export_of_empty_tables_gets_a_report_of_nothing_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "customers.csv").write_text("id,name\n", encoding="utf-8")
+    for form in ("text", "html"):
+        code, out, err = run(
+            "report", "--input", tmp_path, "--as-of", AS_OF, "--format", form, capsys=capsys
+        )
+        assert (code, err) == (0, "")
+        assert "every table empty" in out
+    assert "0 customers" in run("report", "--input", tmp_path, "--as-of", AS_OF, capsys=capsys)[1]
+
+
 def _chromium() -> str | None:
     return next(
         (path for name in ("chromium", "chromium-browser") if (path := shutil.which(name))), None

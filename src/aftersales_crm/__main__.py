@@ -151,7 +151,7 @@ def _header(title: str, tables: Tables, as_of: dt.date, source: str) -> Section:
     lines = (
         title,
         f"  {source}; facts to {as_of}, amounts in {tables.currency}",
-        "  " + ", ".join(f"{n:,} {name}" for name, n in sizes.items()),
+        "  " + (", ".join(f"{n:,} {name}" for name, n in sizes.items()) or "every table empty"),
     )
     data = {"title": title, "source": source, "as_of": as_of.isoformat(), "tables": sizes}
     return Section("input", title, lines, data)

@@ -124,7 +124,8 @@ def _quantiles(values: NDArray[Any]) -> list[float]:
 
 
 def _quantile_row(name: str, values: NDArray[Any], show: Callable[[float], str]) -> tuple[str, ...]:
-    return (name, *(show(q) for q in _quantiles(values)))
+    shown = [show(q) for q in _quantiles(values)] or ["-" for _ in _QUANTILES]  # no values
+    return (name, *shown)
 
 
 def _features(ctx: Context, data: Data) -> Iterator[Block]:
