@@ -250,11 +250,12 @@ class Planner(Parameterised):
             time_zone=params["time_zone"],
         )
         rules: tuple[CareRule, ...] = params["rules"]
-        tasks = _plan(rules, inputs)
-        wider = _whole_periods(tasks, inputs)
+        parts = _rule_tasks(rules, inputs)
+        wider = _whole_periods(parts, inputs)
         if wider is not None:
-            tasks = _plan(rules, wider)
+            parts = _rule_tasks(rules, wider)
             inputs = wider
+        tasks = _plan(parts)
         if len(tasks):
             rows = inputs.customer_rows(tasks)
             boost = _boosts(segments, params["boosts"], len(tables.customers))
@@ -335,8 +336,8 @@ def _boosts(segments: tuple[Labels, ...], boosts: Mapping[str, int], n: int) -> 
     return out
 
 
-def _plan(rules: tuple[CareRule, ...], inputs: CareInputs) -> CareTasks:
-    """The tasks of every rule, one task per kind, source, customer, vehicle and due day.
+def _rule_tasks(rules: tuple[CareRule, ...], inputs: CareInputs) -> list[CareTasks]:
+    """The tasks of each rule, in the order of the rules.
 
     When a rule reads the customer features ([`READS_FEATURES`][aftersales_crm.care.READS_FEATURES]),
     they are computed first, once, and the vehicle features with them: every rule then
@@ -351,6 +352,11 @@ def _plan(rules: tuple[CareRule, ...], inputs: CareInputs) -> CareTasks:
             msg = f"{type(rule).__name__}.plan gave {type(tasks).__name__}, expected CareTasks"
             raise InvalidType(msg)
         parts.append(tasks)
+    return parts
+
+
+def _plan(parts: list[CareTasks]) -> CareTasks:
+    """The tasks of every rule, one task per kind, source, customer, vehicle and due day."""
     made = [
         {kind.name for code, kind in enumerate(p.kinds) if (p.kind == code).any()} for p in parts
     ]
@@ -363,12 +369,17 @@ def _plan(rules: tuple[CareRule, ...], inputs: CareInputs) -> CareTasks:
     return _merged(CareTasks.concat(parts), shared)
 
 
-def _whole_periods(tasks: CareTasks, inputs: CareInputs) -> CareInputs | None:
-    """The inputs widened to the whole ISO weeks and months of the tasks' due days, if wider."""
-    if not len(tasks):
+def _whole_periods(parts: list[CareTasks], inputs: CareInputs) -> CareInputs | None:
+    """The inputs widened to the whole ISO weeks and months of the tasks' due days, if wider.
+
+    The rules' tasks are read as they are, before the tasks two rules made twice are
+    merged: a merged task keeps its due day, so the earliest and latest stay.
+    """
+    dues = [part.due for part in parts if len(part)]
+    if not dues:
         return None
-    earliest = tasks.due.min()
-    latest = tasks.due.max()
+    earliest = min(due.min() for due in dues)
+    latest = max(due.max() for due in dues)
     month_start = earliest.astype("datetime64[M]").astype("datetime64[D]")
     week_start = earliest - np.timedelta64(int((earliest.view(np.int64) + 3) % 7), "D")
     month_end = (latest.astype("datetime64[M]") + 1).astype("datetime64[D]") - np.timedelta64(
