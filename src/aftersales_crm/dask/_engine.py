@@ -155,7 +155,8 @@ def _scatter(value: Any) -> Any:
         client = distributed.get_client()
     except (ImportError, ValueError):  # no distributed, or no client: the graph carries it
         return value
-    return client.scatter(value, direct=False)
+    # In a list: a scattered dict would name its futures by its keys, the same in every part.
+    return client.scatter([value], hash=False)[0]
 
 
 def from_tables(
@@ -556,6 +557,9 @@ def agenda(
             cache["features"] = features(data, as_of=known, **options)  # type: ignore[arg-type]
         return fit(policy, cache["features"])
 
+    params = planner.get_params()
+    if params.get("rules") is None:  # the planner's default rules, walked like given ones
+        planner = type(planner)(**{**params, "rules": type(planner).RULES})
     ready = prefitted(planner, fit_whole)
     run = _delayed(_part_agenda)
     parts = _dask().compute(*[run(ready, part, days) for part in data.parts])
