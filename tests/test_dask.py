@@ -7,6 +7,7 @@ properties of the cut itself run on small drawn Books without dask.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,7 +40,7 @@ AT = dt.datetime(2026, 6, 30, 23, tzinfo=dt.UTC)
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     with cluster, distributed.Client(cluster) as made:
         yield made
@@ -373,3 +374,21 @@ def test_bad_arguments_name_what_is_wrong(feats: acd.PartitionedFeatures) -> Non
         acd.features("tables", as_of=AS_OF)  # type: ignore[arg-type]
     with pytest.raises(InvalidValue, match="expected a MileageModel"):
         acd.features(acd.from_tables(synthetic.tables(5, seed=1), 1), AS_OF, mileage="fast")
+
+
+def test_importing_the_package_imports_no_dask() -> None:
+    import subprocess
+
+    code = "import sys, aftersales_crm.dask; print('dask' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "False"
+
+
+def test_without_dask_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aftersales_crm.errors import MissingDependencyError
+
+    monkeypatch.setitem(sys.modules, "dask", None)
+    with pytest.raises(MissingDependencyError, match=r"aftersales-crm\[dask\]"):
+        acd.from_tables(synthetic.tables(5, seed=1), 1)

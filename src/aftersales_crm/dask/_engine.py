@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from aftersales_crm import features as _features
 from aftersales_crm._kinds import policy_kind
 from aftersales_crm._optional import require
+from aftersales_crm.care import Planner
 from aftersales_crm.dask._fits import (
     WHOLE,
     gathered_table,
@@ -144,6 +145,13 @@ class PartitionedFeatures:
         return merge_features([f for _, f in pairs], [p.rows for p, _ in pairs])
 
 
+def _check(data: object, expected: type, maker: str) -> None:
+    """Refuse ``data`` that is not ``expected``, saying which function makes one."""
+    if not isinstance(data, expected):
+        msg = f"data is {data!r:.80}, expected {expected.__name__} ({maker} gives them)"
+        raise InvalidType(msg)
+
+
 def _persist(values: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(_dask().persist(*values))
 
@@ -228,10 +236,7 @@ def features(data: PartitionedTables, as_of: dt.date | str, **options: Any) -> P
         >>> sum(feats.sizes), feats.npartitions
         (100, 2)
     """
-    given: object = data  # callers may pass anything; the annotation is the contract
-    if not isinstance(given, PartitionedTables):
-        msg = f"data is {given!r:.80}, expected PartitionedTables (from_tables gives them)"
-        raise InvalidType(msg)
+    _check(data, PartitionedTables, "from_tables")
     options = dict(options)
     options["mileage"] = mileage_model(data, as_of, options)
     run = _delayed(_part_features)
@@ -371,6 +376,7 @@ def fit(policy: Any, data: PartitionedFeatures, *, sample: float | None = None) 
         True
     """
     fraction = _fraction(sample)
+    _check(data, PartitionedFeatures, "features")
     if not relative(policy):
         return policy
     spec = policy_kind(type(policy).kind)
@@ -496,6 +502,7 @@ def assign(policy: Any, data: PartitionedFeatures) -> Any:
         >>> labels == QuantileTiers().fit(one).assign(one)
         True
     """
+    _check(data, PartitionedFeatures, "features")
     pairs = _dask().compute(*[_delayed(_run)(policy, p) for p in data.parts])
     return merge_rows([r for r, _ in pairs], [w for _, w in pairs])
 
@@ -505,7 +512,7 @@ def _part_agenda(planner: Any, part: Part, days: Mapping[str, Any]) -> Any:
 
 
 def agenda(
-    planner: Any,
+    planner: Planner,
     data: PartitionedTables,
     on: dt.date | str | None = None,
     *,
@@ -546,6 +553,11 @@ def agenda(
         >>> tasks == planner.agenda(tables, on=date(2026, 6, 30)), len(tasks) > 0
         (True, True)
     """
+    _check(data, PartitionedTables, "from_tables")
+    given: object = planner  # callers may pass anything; the annotation is the contract
+    if not isinstance(given, Planner):
+        msg = f"planner is {given!r:.80}, expected a care.Planner"
+        raise InvalidType(msg)
     days = {"on": on, "start": start, "end": end, "as_of": as_of}
     known = as_of if as_of is not None else on if on is not None else start
     cache: dict[str, PartitionedFeatures] = {}
@@ -602,6 +614,7 @@ def balances(data: PartitionedTables, as_of: dt.datetime, **options: Any) -> Bal
         >>> points.member_id.tolist() == one.member_id.tolist(), bool((points.balance == one.balance).all())
         (True, True)
     """
+    _check(data, PartitionedTables, "from_tables")
     run = _delayed(_part_balances)
     pairs = _dask().compute(*[run(part, as_of, dict(options)) for part in data.parts])
     return merge_rows([r for r, _ in pairs], [w for _, w in pairs])  # type: ignore[no-any-return]

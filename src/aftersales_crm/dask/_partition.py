@@ -103,7 +103,15 @@ def _root_labels(n: int, a: _I64, b: _I64) -> _I64:
 
 
 def _split_tables(tables: Tables, network: Sequence[str]) -> list[str]:
-    unknown = [name for name in network if name not in tables]
+    whole: object = tables
+    if not isinstance(whole, Tables):
+        msg = f"tables is {whole!r:.80}, expected a Tables"
+        raise InvalidType(msg)
+    given: object = network  # callers may pass anything; the annotation is the contract
+    if isinstance(given, str) or not isinstance(given, Sequence):
+        msg = f"network is {given!r:.80}, expected a sequence of table names"
+        raise InvalidType(msg)
+    unknown = [name for name in network if not isinstance(name, str) or name not in tables]
     if unknown:
         msg = f"network tables {unknown} are not tables; the tables are {list(SCHEMAS)}"
         raise InvalidValue(msg, code="unknown_table")
@@ -277,10 +285,6 @@ def outside_parts(
         >>> index, len(arrays["customers"]["id"]), rows["customers"][:3].tolist()
         (0, 20, [0, 1, 2])
     """
-    given: object = tables
-    if not isinstance(given, Tables):
-        msg = f"tables is {given!r:.80}, expected a Tables"
-        raise InvalidType(msg)
     count = _n_parts(n_parts)
     part = part_of_rows(tables, count, network=network)
     outside = tables.to_arrays()
