@@ -21,6 +21,7 @@ from aftersales_crm._kinds import policy_kind
 from aftersales_crm._optional import require
 from aftersales_crm.care import Planner
 from aftersales_crm.dask._fits import (
+    IDS,
     WHOLE,
     gathered_table,
     prefitted,
@@ -167,6 +168,13 @@ def _scatter(value: Any) -> Any:
     return client.scatter([value], hash=False)[0]
 
 
+def _build(
+    cut: tuple[int, Mapping[str, Mapping[str, NDArray[Any]]], Mapping[str, NDArray[np.int64]]],
+    currency: str,
+) -> Part:
+    return build_part(*cut, currency)
+
+
 def from_tables(
     tables: Tables, npartitions: int, *, network: Sequence[str] = NETWORK_TABLES
 ) -> PartitionedTables:
@@ -200,9 +208,9 @@ def from_tables(
     """
     _dask()
     cut = outside_parts(tables, npartitions, network=network)
-    build = _delayed(build_part)
+    build = _delayed(_build)
     parts = _persist(
-        [build(index, _scatter(arrays), rows, tables.currency) for index, arrays, rows in cut]
+        [build(_scatter((index, arrays, rows)), tables.currency) for index, arrays, rows in cut]
     )
     sizes = tuple(len(rows["customers"]) for _, _, rows in cut)
     return PartitionedTables(parts=parts, sizes=sizes, currency=tables.currency)
@@ -304,10 +312,11 @@ def _columns(
     pair: tuple[Part, FeatureTable], names: Sequence[str], fraction: float | None
 ) -> tuple[dict[str, NDArray[Any]], int]:
     feats = pair[1]
+    columns = {name: feats.ids if name == IDS else feats[name] for name in names}
     if fraction is None:
-        return {name: feats[name] for name in names}, len(feats)
+        return columns, len(feats)
     rows = sample_rows(text_hash(feats.ids), fraction)
-    return {name: feats[name][rows] for name in names}, len(rows)
+    return {name: column[rows] for name, column in columns.items()}, len(rows)
 
 
 def _no_rows(pair: tuple[Part, FeatureTable]) -> FeatureTable:
@@ -383,12 +392,14 @@ def fit(policy: Any, data: PartitionedFeatures, *, sample: float | None = None) 
     dask = _dask()
     largest = int(np.argmax(data.sizes)) if data.sizes else 0
     names = set(dask.compute(_delayed(_probe)(policy, data.parts[largest]))[0])
+    like = None
     for _ in range(_ROUNDS):
         if WHOLE in names:
             return spec.fit(policy, _whole(data, fraction))
         wanted = sorted(names)
         gathered = dask.compute(*[_delayed(_columns)(p, wanted, fraction) for p in data.parts])
-        like = dask.compute(_delayed(_no_rows)(data.parts[0]))[0]
+        if like is None:
+            like = dask.compute(_delayed(_no_rows)(data.parts[0]))[0]
         read: set[str] = set()
         table = gathered_table(list(gathered), like, read)
         try:

@@ -25,12 +25,24 @@ from aftersales_crm._params import Instance, OrNone
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features import FeatureTable
 
-__all__ = ["WHOLE", "dkw_bound", "kept_fitted", "prefitted", "reading", "relative", "sample_rows"]
+__all__ = [
+    "IDS",
+    "WHOLE",
+    "dkw_bound",
+    "kept_fitted",
+    "prefitted",
+    "reading",
+    "relative",
+    "sample_rows",
+]
 
 WHOLE: Final = "*"
 """What a fit reads when it reads the table whole (not column by column)."""
 
-_WHOLE_ATTRIBUTES: Final = frozenset({"columns", "ids", "vehicles"})
+IDS: Final = "#ids"
+"""What a fit reads when it reads the customers' ids (ParetoABC breaks ties by id)."""
+
+_WHOLE_ATTRIBUTES: Final = frozenset({"columns", "vehicles"})
 
 
 class _Reading(FeatureTable):
@@ -57,6 +69,8 @@ class _Reading(FeatureTable):
     def __getattribute__(self, name: str) -> Any:
         if name in _WHOLE_ATTRIBUTES:
             object.__getattribute__(self, "_note")(WHOLE)
+        elif name == "ids":
+            object.__getattribute__(self, "_note")(IDS)
         return object.__getattribute__(self, name)
 
     def __iter__(self) -> Iterator[str]:
@@ -252,7 +266,10 @@ def gathered_table(
     like: FeatureTable,
     read: set[str],
 ) -> FeatureTable:
-    """One table of the columns gathered from every part (placeholder ids), noting reads.
+    """One table of the columns gathered from every part, noting reads.
+
+    The ids are gathered as the column ``IDS`` when a fit reads them; otherwise every row
+    has the empty id.
 
     Examples:
         >>> import numpy as np
@@ -264,9 +281,10 @@ def gathered_table(
     names = list(parts[0][0]) if parts else []
     n = sum(size for _, size in parts)
     columns = {name: np.concatenate([cols[name] for cols, _ in parts]) for name in names}
+    ids = columns.pop(IDS) if IDS in columns else np.zeros(n, dtype="<U1")
     table = _Reading(
         like.key,
-        np.zeros(n, dtype="<U1"),
+        ids,
         columns,
         like.as_of,
         like.currency,
