@@ -3,11 +3,11 @@
 Draws ``synthetic.tables(n, seed=1)`` (1,000,000 customers; ``--quick``: 100,000), then
 times, in the same run:
 
-* one process: ``features.compute``, ``ParetoABC`` and ``ChurnRisk`` (BG/NBD) fit and
+* one process (every core): ``features.compute``, ``ParetoABC`` and ``ChurnRisk`` (BG/NBD) fit and
   assign, and ``care.Planner().agenda`` for one day;
 * a ``distributed.LocalCluster`` of ``--workers`` worker processes (one thread each):
   ``aftersales_crm.dask.from_tables`` (the cut, made in this process, then each part's
-  tables built and checked on the workers), ``features``, ``fit`` and ``assign`` of the
+  tables built and checked on the workers), ``features`` (one thread a worker), ``fit`` and ``assign`` of the
   same policies, and ``agenda``; the results are checked against the single process's.
 
 It prints the overhead (cluster time over single-process time), every task's compute
@@ -90,7 +90,7 @@ def main() -> None:
     )
 
     one: dict[str, float] = {}
-    feats = timed("features", lambda: features.compute(tables, as_of=AS_OF, threads=1), one)
+    feats = timed("features", lambda: features.compute(tables, as_of=AS_OF), one)
     tiers = timed("fit ParetoABC", lambda: ParetoABC().fit(feats), one)
     labels = timed("assign ParetoABC", lambda: tiers.assign(feats), one)
     risk = timed("fit ChurnRisk", lambda: ChurnRisk().fit(feats), one)
@@ -111,7 +111,9 @@ def main() -> None:
             parts = timed(
                 "from_tables", lambda: ready(acd.from_tables(tables, args.npartitions)), many
             )
-            dfeats = timed("features", lambda: ready(acd.features(parts, as_of=AS_OF)), many)
+            dfeats = timed(
+                "features", lambda: ready(acd.features(parts, as_of=AS_OF, threads=1)), many
+            )
             dtiers = timed("fit ParetoABC", lambda: acd.fit(ParetoABC(), dfeats), many)
             dlabels = timed("assign ParetoABC", lambda: acd.assign(dtiers, dfeats), many)
             drisk = timed("fit ChurnRisk", lambda: acd.fit(ChurnRisk(), dfeats), many)

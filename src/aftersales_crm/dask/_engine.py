@@ -514,7 +514,8 @@ def assign(policy: Any, data: PartitionedFeatures) -> Any:
         True
     """
     _check(data, PartitionedFeatures, "features")
-    pairs = _dask().compute(*[_delayed(_run)(policy, p) for p in data.parts])
+    shared = _scatter(policy)  # a fitted policy may hold a population's worth of state
+    pairs = _dask().compute(*[_delayed(_run)(shared, p) for p in data.parts])
     return merge_rows([r for r, _ in pairs], [w for _, w in pairs])
 
 
@@ -585,7 +586,8 @@ def agenda(
         planner = type(planner)(**{**params, "rules": type(planner).RULES})
     ready = prefitted(planner, fit_whole)
     run = _delayed(_part_agenda)
-    parts = _dask().compute(*[run(ready, part, days) for part in data.parts])
+    shared = _scatter(ready)  # once, not once a part: its fitted matrix may be large
+    parts = _dask().compute(*[run(shared, part, days) for part in data.parts])
     return merge_agendas(list(parts))
 
 
