@@ -86,6 +86,13 @@ def test_features_on_the_cluster_equal_the_single_process_features(
     _same_table(whole.vehicles, single.vehicles)
 
 
+def test_parts_checked_again_give_the_same_features(
+    client: Any, tables: Tables, single: FeatureTable
+) -> None:
+    checked = acd.from_tables(tables, npartitions=3, checked=True)
+    _same_table(acd.features(checked, as_of=AS_OF).compute(), single)
+
+
 FEATURE_POLICIES = sorted(
     name for name in BUILT_INS if policy_kind(get_policy(name).kind).reads is Reads.FEATURES
 )
@@ -207,10 +214,12 @@ def _split_names(tables: Tables) -> list[str]:
 
 
 @settings(max_examples=30)
-@given(book=books(max_customers=6), n=st.integers(1, 4))
-def test_the_parts_hold_every_row_once_and_the_network_everywhere(book: Any, n: int) -> None:
+@given(book=books(max_customers=6), n=st.integers(1, 4), checked=st.booleans())
+def test_the_parts_hold_every_row_once_and_the_network_everywhere(
+    book: Any, n: int, checked: bool
+) -> None:
     whole = Tables.from_book(book)
-    cut = split(whole, n)
+    cut = split(whole, n, checked=checked)
     outside = whole.to_arrays()
     assert len(cut) == n
     for name in _split_names(whole):
@@ -372,6 +381,8 @@ def test_bad_arguments_name_what_is_wrong(feats: acd.PartitionedFeatures) -> Non
         acd.fit(ParetoABC(), feats, sample=2)
     with pytest.raises(InvalidType, match="expected PartitionedTables"):
         acd.features("tables", as_of=AS_OF)  # type: ignore[arg-type]
+    with pytest.raises(InvalidType, match="checked is 1"):
+        acd.from_tables(synthetic.tables(5, seed=1), 1, checked=1)  # type: ignore[arg-type]
     with pytest.raises(InvalidValue, match="expected a MileageModel"):
         acd.features(acd.from_tables(synthetic.tables(5, seed=1), 1), AS_OF, mileage="fast")
 

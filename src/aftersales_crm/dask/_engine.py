@@ -36,6 +36,8 @@ from aftersales_crm.dask._partition import (
     build_part,
     merge_rows,
     outside_parts,
+    part_rows,
+    take_part,
     text_hash,
 )
 from aftersales_crm.errors import InvalidType, InvalidValue, UnknownFeatureError
@@ -176,19 +178,26 @@ def _build(
 
 
 def from_tables(
-    tables: Tables, npartitions: int, *, network: Sequence[str] = NETWORK_TABLES
+    tables: Tables,
+    npartitions: int,
+    *,
+    network: Sequence[str] = NETWORK_TABLES,
+    checked: bool = False,
 ) -> PartitionedTables:
     """The customer base cut into ``npartitions`` parts along its connected components, on Dask.
 
-    The cut ([`split`][aftersales_crm.dask.split]) is made here; each part's tables are
-    built and checked in a task of their own, so on a cluster the checking runs on the
-    workers, and the parts stay there (persisted).
+    The cut ([`split`][aftersales_crm.dask.split]) is made here and each part is sent to the
+    cluster, where it stays (persisted). With ``checked=True`` each part's tables are built
+    again through [`from_arrays`][aftersales_crm.tables.Tables.from_arrays] in a task of their
+    own, every check of the ingest run on the workers.
 
     Args:
         tables: the customer base.
         npartitions: the number of parts (a few per worker core).
         network: the tables copied to every part (default
             [`NETWORK_TABLES`][aftersales_crm.dask.NETWORK_TABLES]).
+        checked: whether to check each part's tables again, as an ingest does (default
+            False: the parts are taken from tables checked already).
 
     Returns:
         The parts.
@@ -201,19 +210,33 @@ def from_tables(
         >>> import dask
         >>> from aftersales_crm import synthetic
         >>> from aftersales_crm import dask as acd
+        >>> tables = synthetic.tables(100, seed=1)
         >>> with dask.config.set(scheduler="synchronous"):
-        ...     parts = acd.from_tables(synthetic.tables(100, seed=1), npartitions=2)
-        >>> parts.npartitions
-        2
+        ...     parts = acd.from_tables(tables, npartitions=2)
+        ...     again = acd.from_tables(tables, npartitions=2, checked=True)
+        >>> parts.npartitions, parts.sizes == again.sizes
+        (2, True)
     """
     _dask()
-    cut = outside_parts(tables, npartitions, network=network)
-    build = _delayed(_build)
-    parts = _persist(
-        [build(_scatter((index, arrays, rows)), tables.currency) for index, arrays, rows in cut]
-    )
-    sizes = tuple(len(rows["customers"]) for _, _, rows in cut)
+    flag: object = checked  # callers may pass anything; the annotation is the contract
+    if not isinstance(flag, bool):
+        msg = f"checked is {flag!r:.80}, expected True or False"
+        raise InvalidType(msg)
+    if checked:
+        cut = outside_parts(tables, npartitions, network=network)
+        build = _delayed(_build)
+        parts = _persist([build(_scatter(piece), tables.currency) for piece in cut])
+        sizes = tuple(len(rows["customers"]) for _, _, rows in cut)
+    else:
+        rows = part_rows(tables, npartitions, network=network)
+        kept = _delayed(_kept)
+        parts = _persist([kept(_scatter(take_part(tables, i, r))) for i, r in enumerate(rows)])
+        sizes = tuple(len(r["customers"]) for r in rows)
     return PartitionedTables(parts=parts, sizes=sizes, currency=tables.currency)
+
+
+def _kept(part: Part) -> Part:
+    return part
 
 
 def _part_features(part: Part, as_of: Any, options: Mapping[str, Any]) -> tuple[Part, FeatureTable]:

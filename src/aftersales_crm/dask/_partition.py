@@ -29,9 +29,20 @@ from numpy.typing import NDArray
 
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.records import ColumnKind
-from aftersales_crm.tables import SCHEMAS, Tables
+from aftersales_crm.tables import SCHEMAS, Table, Tables
 
-__all__ = ["NETWORK_TABLES", "Part", "components", "merge_rows", "part_of_rows", "split"]
+__all__ = [
+    "NETWORK_TABLES",
+    "Part",
+    "build_part",
+    "components",
+    "merge_rows",
+    "outside_parts",
+    "part_of_rows",
+    "part_rows",
+    "split",
+    "take_part",
+]
 
 NETWORK_TABLES: Final[tuple[str, ...]] = ("dealers", "chapters")
 """The network's master data: copied whole into every part, never split.
@@ -270,12 +281,80 @@ class Part:
         return len(self.tables.customers)
 
 
+def part_rows(
+    tables: Tables, n_parts: int, *, network: Sequence[str] = NETWORK_TABLES
+) -> list[dict[str, _I64]]:
+    """Each part's rows of every table: its components' rows, and the network tables whole.
+
+    Examples:
+        >>> from aftersales_crm import synthetic
+        >>> rows = part_rows(synthetic.tables(20, seed=1), 2)
+        >>> sum(len(r["customers"]) for r in rows), len(rows[0]["dealers"]) == len(rows[1]["dealers"])
+        (20, True)
+    """
+    count = _n_parts(n_parts)
+    part = part_of_rows(tables, count, network=network)
+    out = []
+    for index in range(count):
+        rows: dict[str, _I64] = {}
+        for table in tables:
+            if table.name in part:
+                rows[table.name] = np.flatnonzero(part[table.name] == index).astype(np.int64)
+            else:
+                rows[table.name] = np.arange(len(table), dtype=np.int64)
+        out.append(rows)
+    return out
+
+
+def take_part(tables: Tables, index: int, rows: Mapping[str, _I64]) -> Part:
+    """The [`Part`][aftersales_crm.dask.Part] of ``rows``, taken from the checked ``tables``.
+
+    Each table keeps its rows ([`Table.take`][aftersales_crm.tables.Table.take]) and its
+    references are renumbered to the rows kept; a reference to a row left out becomes
+    ``-2``, which the [`Tables`][aftersales_crm.tables.Tables] constructor refuses, naming
+    the column: a cut that left a reference dangling cannot go unnoticed.
+
+    Raises:
+        InvalidValue: a reference points to a row outside the part.
+
+    Examples:
+        >>> import numpy as np
+        >>> from aftersales_crm import synthetic
+        >>> tables = synthetic.tables(20, seed=1)
+        >>> take_part(tables, 0, part_rows(tables, 1)[0]).tables == tables
+        True
+        >>> rows = part_rows(tables, 1)[0] | {"customers": np.arange(1)}
+        >>> take_part(tables, 0, rows)
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: ownerships.customer points outside customers (rows 0..0)
+    """
+    renumbered: dict[str, _I64] = {}
+    for table in tables:
+        kept = np.asarray(rows[table.name], dtype=np.int64)
+        new = np.full(len(table) + 1, -2, dtype=np.int64)  # the last slot: none stays none
+        new[kept] = np.arange(len(kept))
+        new[-1] = -1
+        renumbered[table.name] = new
+    taken: dict[str, Table] = {}
+    for table in tables:
+        kept = np.asarray(rows[table.name], dtype=np.int64)
+        part = table.take(kept)
+        columns = dict(part.columns)
+        for column in table.schema.columns:
+            if column.kind is ColumnKind.REF and column.target is not None:
+                refs = np.asarray(columns[column.name], dtype=np.int64)
+                columns[column.name] = renumbered[column.target][refs]  # -1 reads the last slot
+        taken[table.name] = Table(table.schema, columns, part.labels)
+    return Part(index=index, tables=Tables(tables.currency, **taken), rows=dict(rows))
+
+
 def outside_parts(
     tables: Tables, n_parts: int, *, network: Sequence[str] = NETWORK_TABLES
 ) -> list[tuple[int, dict[str, dict[str, NDArray[Any]]], dict[str, _I64]]]:
     """Each part's tables in outside form (ids, enum values), with the rows it took.
 
-    The cheap half of [`split`][aftersales_crm.dask.split]: row masks over
+    The cheap half of ``split(..., checked=True)``: row masks over
     [`to_arrays`][aftersales_crm.tables.Tables.to_arrays]; building and checking each part's
     [`Tables`][aftersales_crm.tables.Tables] is the other half, done where the part is used.
 
@@ -285,24 +364,12 @@ def outside_parts(
         >>> index, len(arrays["customers"]["id"]), rows["customers"][:3].tolist()
         (0, 20, [0, 1, 2])
     """
-    count = _n_parts(n_parts)
-    part = part_of_rows(tables, count, network=network)
+    cut = part_rows(tables, n_parts, network=network)
     outside = tables.to_arrays()
-    out = []
-    for index in range(count):
-        arrays: dict[str, dict[str, NDArray[Any]]] = {}
-        rows: dict[str, _I64] = {}
-        for table in tables:
-            name = table.name
-            if name in part:
-                taken = np.flatnonzero(part[name] == index).astype(np.int64)
-                arrays[name] = {c: v[taken] for c, v in outside[name].items()}
-            else:
-                taken = np.arange(len(table), dtype=np.int64)
-                arrays[name] = dict(outside[name])
-            rows[name] = taken
-        out.append((index, arrays, rows))
-    return out
+    return [
+        (index, {name: {c: v[rows[name]] for c, v in outside[name].items()} for name in rows}, rows)
+        for index, rows in enumerate(cut)
+    ]
 
 
 def build_part(
@@ -327,7 +394,13 @@ def build_part(
     return Part(index=index, tables=built, rows=dict(rows))
 
 
-def split(tables: Tables, n_parts: int, *, network: Sequence[str] = NETWORK_TABLES) -> list[Part]:
+def split(
+    tables: Tables,
+    n_parts: int,
+    *,
+    network: Sequence[str] = NETWORK_TABLES,
+    checked: bool = False,
+) -> list[Part]:
     """The customer base cut into ``n_parts`` parts along its connected components.
 
     Each part holds whole components (a customer with every fact of theirs and every
@@ -340,6 +413,13 @@ def split(tables: Tables, n_parts: int, *, network: Sequence[str] = NETWORK_TABL
         n_parts: the number of parts, at least 1.
         network: the tables copied to every part (default
             [`NETWORK_TABLES`][aftersales_crm.dask.NETWORK_TABLES]).
+        checked: ``False`` (default) takes each part's rows from the tables, checked
+            already, renumbering the references (the constructor of
+            [`Tables`][aftersales_crm.tables.Tables] refuses one left dangling);
+            ``True`` builds each part again through
+            [`to_arrays`][aftersales_crm.tables.Tables.to_arrays] and
+            [`from_arrays`][aftersales_crm.tables.Tables.from_arrays], every check of the
+            ingest run again (some fifty times slower; the parts are equal).
 
     Returns:
         The parts, numbered from 0.
@@ -362,9 +442,14 @@ def split(tables: Tables, n_parts: int, *, network: Sequence[str] = NETWORK_TABL
         ...
         aftersales_crm.errors.InvalidValue: the number of parts is 0, expected a whole number >= 1
     """
+    if checked:
+        return [
+            build_part(index, arrays, rows, tables.currency)
+            for index, arrays, rows in outside_parts(tables, n_parts, network=network)
+        ]
     return [
-        build_part(index, arrays, rows, tables.currency)
-        for index, arrays, rows in outside_parts(tables, n_parts, network=network)
+        take_part(tables, index, rows)
+        for index, rows in enumerate(part_rows(tables, n_parts, network=network))
     ]
 
 
