@@ -6,8 +6,8 @@ times, in the same run:
 * one process (every core): ``features.compute``, ``ParetoABC`` and ``ChurnRisk`` (BG/NBD) fit and
   assign, and ``care.Planner().agenda`` for one day;
 * a ``distributed.LocalCluster`` of ``--workers`` worker processes (one thread each):
-  ``aftersales_crm.dask.from_tables`` (the cut, made in this process, then each part's
-  tables built and checked on the workers), ``features`` (one thread a worker), ``fit`` and ``assign`` of the
+  ``aftersales_crm.dask.from_tables`` (the cut, made in this process, each part sent to
+  the workers), ``features`` (one thread a worker), ``fit`` and ``assign`` of the
   same policies, and ``agenda``; the results are checked against the single process's.
 
 It prints the overhead (cluster time over single-process time), every task's compute
@@ -38,7 +38,6 @@ from dask.utils import key_split
 from aftersales_crm import dask as acd
 from aftersales_crm import features, synthetic
 from aftersales_crm.care import Planner
-from aftersales_crm.dask._partition import outside_parts
 from aftersales_crm.loyalty import ChurnRisk
 from aftersales_crm.segmentation import ParetoABC
 
@@ -98,7 +97,7 @@ def main() -> None:
     agenda = timed("agenda (1 day)", lambda: Planner().agenda(tables, on=AS_OF), one)
 
     cut: dict[str, float] = {}
-    timed("cut (components, masks)", lambda: outside_parts(tables, args.npartitions), cut)
+    timed("cut (components, masks)", lambda: acd.split(tables, args.npartitions), cut)
 
     many: dict[str, float] = {}
     with (

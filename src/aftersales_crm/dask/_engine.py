@@ -275,17 +275,34 @@ def features(data: PartitionedTables, as_of: dt.date | str, **options: Any) -> P
     return PartitionedFeatures(parts=parts, sizes=data.sizes)
 
 
+class _Rates(MileageModel):
+    """A km/day model that keeps the vehicles' own rates its fit reads, and which are trusted."""
+
+    def fitted_on(
+        self, tables: Tables, rate: NDArray[np.float64], trusted: NDArray[np.bool_], as_of: dt.date
+    ) -> MileageModel:
+        """The fitted copy, keeping ``rate`` and ``trusted`` on it."""
+        fitted = super().fitted_on(tables, rate, trusted, as_of)
+        fitted.rates_ = (rate, trusted)  # type: ignore[attr-defined]
+        return fitted
+
+
 def _trusted_rates(
     part: Part, as_of: Any, options: Mapping[str, Any]
 ) -> tuple[NDArray[Any], NDArray[np.float64]]:
     """The model name and own km/day of each vehicle of the part whose readings are trusted."""
-    vehicles = _features.compute_vehicles(part.tables, as_of=as_of, **options)
-    own = np.flatnonzero(vehicles["km_per_day_method"] == 0)
+    given: MileageModel = options["mileage"]
+    probe = _Rates(
+        default_km_per_day=given.default_km_per_day,
+        max_km_per_day=given.max_km_per_day,
+        min_model_vehicles=given.min_model_vehicles,
+    )
+    rest = {k: v for k, v in options.items() if k != "mileage"}
+    rate, trusted = probe.fit(part.tables, as_of=as_of, **rest).rates_  # type: ignore[attr-defined]
     model = part.tables.vehicles["model"]
     names = np.asarray([*part.tables.vehicles.labels["model"], ""], dtype=object)
-    named = names[np.where(model >= 0, model, len(names) - 1)]
-    keep = own[model[own] >= 0]
-    return named[keep], np.asarray(vehicles["km_per_day"], dtype=np.float64)[keep]
+    keep = np.flatnonzero(trusted & (model >= 0))
+    return names[model[keep]], np.asarray(rate, dtype=np.float64)[keep]
 
 
 def mileage_model(data: PartitionedTables, as_of: Any, options: Mapping[str, Any]) -> MileageModel:
