@@ -3,12 +3,13 @@
 Draws ``synthetic.tables(n, seed=1)`` (1,000,000 customers; ``--quick``: 100,000), then
 times, in the same run:
 
-* one process (every core): ``features.compute``, ``ParetoABC`` and ``ChurnRisk`` (BG/NBD) fit and
-  assign, and ``care.Planner().agenda`` for one day;
+* one process (every core): ``features.compute``, ``ParetoABC`` and ``ChurnRisk``
+  (BG/NBD) fit and assign, and ``care.Planner().agenda`` for one day;
 * a ``distributed.LocalCluster`` of ``--workers`` worker processes (one thread each):
   ``aftersales_crm.dask.from_tables`` (the cut, made in this process, each part sent to
-  the workers), ``features`` (one thread a worker), ``fit`` and ``assign`` of the
-  same policies, and ``agenda``; the results are checked against the single process's.
+  the workers), ``features`` (one thread a worker), ``fit`` and ``assign`` of the same
+  policies, and ``agenda`` (its win-back matrix fitted on those features); the labels
+  are checked against the single process's.
 
 It prints the overhead (cluster time over single-process time), every task's compute
 time per part from the scheduler's task stream, and an extrapolation to 10 and 100
@@ -117,7 +118,11 @@ def main() -> None:
             dlabels = timed("assign ParetoABC", lambda: acd.assign(dtiers, dfeats), many)
             drisk = timed("fit ChurnRisk", lambda: acd.fit(ChurnRisk(), dfeats), many)
             dbands = timed("assign ChurnRisk", lambda: acd.assign(drisk, dfeats), many)
-            dagenda = timed("agenda (1 day)", lambda: acd.agenda(Planner(), parts, on=AS_OF), many)
+            dagenda = timed(
+                "agenda (1 day)",
+                lambda: acd.agenda(Planner(), parts, on=AS_OF, features=dfeats),
+                many,
+            )
         tasks = task_seconds(stream.data)
     assert dlabels == labels, "ParetoABC labels differ"
     assert dbands == bands, "ChurnRisk labels differ"

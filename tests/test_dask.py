@@ -177,7 +177,7 @@ def test_the_agenda_on_the_cluster_equals_the_single_process_agenda(
 
 
 def test_the_agenda_without_the_mileage_fallback_is_exact(
-    parts: acd.PartitionedTables, tables: Tables
+    parts: acd.PartitionedTables, tables: Tables, feats: acd.PartitionedFeatures
 ) -> None:
     from aftersales_crm.care import FestivalGreetings, FollowUpCalls, OwnerBirthday, WinBack
 
@@ -185,7 +185,7 @@ def test_the_agenda_without_the_mileage_fallback_is_exact(
         rules=[FollowUpCalls(), OwnerBirthday(), FestivalGreetings(), WinBack(hand_over=False)]
     )
     start, end = dt.date(2026, 6, 1), dt.date(2026, 7, 31)
-    got = acd.agenda(planner, parts, start=start, end=end, as_of=AS_OF)
+    got = acd.agenda(planner, parts, start=start, end=end, as_of=AS_OF, features=feats)
     assert got == planner.agenda(tables, start=start, end=end, as_of=AS_OF)
     assert "win_back" in got.counts()
 
@@ -381,6 +381,8 @@ def test_bad_arguments_name_what_is_wrong(feats: acd.PartitionedFeatures) -> Non
         acd.fit(ParetoABC(), feats, sample=2)
     with pytest.raises(InvalidType, match="expected PartitionedTables"):
         acd.features("tables", as_of=AS_OF)  # type: ignore[arg-type]
+    with pytest.raises(InvalidType, match="expected PartitionedFeatures"):
+        acd.agenda(Planner(), acd.from_tables(synthetic.tables(5, seed=1), 1), AS_OF, features=1)  # type: ignore[arg-type]
     with pytest.raises(InvalidType, match="checked is 1"):
         acd.from_tables(synthetic.tables(5, seed=1), 1, checked=1)  # type: ignore[arg-type]
     with pytest.raises(InvalidValue, match="expected a MileageModel"):

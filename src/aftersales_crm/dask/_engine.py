@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from aftersales_crm import features as _features
 from aftersales_crm._kinds import policy_kind
 from aftersales_crm._optional import require
-from aftersales_crm.care import Planner
+from aftersales_crm.care import Agenda, Planner
 from aftersales_crm.dask._fits import (
     IDS,
     WHOLE,
@@ -267,11 +267,17 @@ def features(data: PartitionedTables, as_of: dt.date | str, **options: Any) -> P
         >>> sum(feats.sizes), feats.npartitions
         (100, 2)
     """
+    return _features_on(data, as_of, options)
+
+
+def _features_on(
+    data: PartitionedTables, as_of: dt.date | str | None, options: Mapping[str, Any]
+) -> PartitionedFeatures:
     _check(data, PartitionedTables, "from_tables")
-    options = dict(options)
-    options["mileage"] = mileage_model(data, as_of, options)
+    given = dict(options)
+    given["mileage"] = mileage_model(data, as_of, given)
     run = _delayed(_part_features)
-    parts = _persist([run(part, as_of, options) for part in data.parts])
+    parts = _persist([run(part, as_of, given) for part in data.parts])
     return PartitionedFeatures(parts=parts, sizes=data.sizes)
 
 
@@ -571,7 +577,8 @@ def agenda(
     start: dt.date | str | None = None,
     end: dt.date | str | None = None,
     as_of: dt.date | str | None = None,
-) -> Any:
+    features: PartitionedFeatures | None = None,
+) -> Agenda:
     """The care agenda of the whole base, as [`Planner.agenda`][aftersales_crm.care.Planner.agenda] gives it.
 
     Care tasks are per customer, so each part plans its own. The planner's
@@ -587,6 +594,9 @@ def agenda(
         start: the first day of a range.
         end: the last day of a range.
         as_of: facts known by the end of this day count (default ``on`` or ``start``).
+        features: the customer features on ``as_of`` in the planner's time zone, when
+            computed already ([`features`][aftersales_crm.dask.features]); by default they
+            are computed when a rule needs a fit on the whole base.
 
     Returns:
         The [`Agenda`][aftersales_crm.care.Agenda].
@@ -596,7 +606,7 @@ def agenda(
         >>> from datetime import date
         >>> from aftersales_crm import synthetic
         >>> from aftersales_crm import dask as acd
-        >>> from aftersales_crm.care import Planner
+        >>> from aftersales_crm.care import Agenda, Planner
         >>> from aftersales_crm.care import WinBack
         >>> tables = synthetic.tables(300, seed=1)
         >>> planner = Planner(rules=[WinBack(hand_over=False)])
@@ -612,14 +622,16 @@ def agenda(
         raise InvalidType(msg)
     days = {"on": on, "start": start, "end": end, "as_of": as_of}
     known = as_of if as_of is not None else on if on is not None else start
-    cache: dict[str, PartitionedFeatures] = {}
+    if features is not None:
+        _check(features, PartitionedFeatures, "features")
+    cache = {"features": features}
 
     def fit_whole(policy: Any) -> Any:
-        if "features" not in cache:
-            zone = getattr(planner, "time_zone", None)
-            options = {} if zone is None else {"time_zone": zone}
-            cache["features"] = features(data, as_of=known, **options)  # type: ignore[arg-type]
-        return fit(policy, cache["features"])
+        found = cache["features"]
+        if found is None:
+            found = _features_on(data, known, {"time_zone": planner.time_zone})
+            cache["features"] = found
+        return fit(policy, found)
 
     params = planner.get_params()
     if params.get("rules") is None:  # the planner's default rules, walked like given ones
