@@ -16,7 +16,7 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,pandas,arrow,clv,plot]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,pandas,arrow,clv,plot,dask,spark]'
 	@touch $@ $(VENV)/.installed-run
 
 # tests/plugin: a tiny package adding a policy through the "aftersales_crm.policies" entry

@@ -24,6 +24,7 @@ QUICK = {
     "bench_book_tables.py": ["--repeat", "2"],
     "bench_calendars.py": ["--customers", "100000", "--sample", "5000"],
     "bench_clv.py": ["--customers", "20000", "--predict", "100000", "--repeat", "1"],
+    "bench_dask.py": ["--quick"],
     "bench_features.py": ["--quick"],
     "bench_ingest.py": ["--quick", "--repeat", "1"],
     "bench_key_drivers.py": ["--repeat", "1", "--floor-max", "8"],
