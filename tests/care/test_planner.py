@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from aftersales_crm import features, synthetic
 from aftersales_crm.care import (
     AllOf,
     CareInputs,
@@ -22,6 +23,7 @@ from aftersales_crm.care import (
     TaskStatus,
 )
 from aftersales_crm.errors import InvalidValue
+from aftersales_crm.features import MileageModel
 from aftersales_crm.policies import BasePolicy, Labels
 
 from .build import VINS, book, car, contact, everything, order
@@ -227,6 +229,7 @@ def test_bad_days_and_segments_are_named(call: dict[str, Any], message: str) -> 
         (Planner(lookback=-1), "Planner: lookback=-1 is invalid"),
         (Planner(boosts={"A": 1.5}), "Planner: boosts=.* is invalid"),  # type: ignore[dict-item]
         (Planner(calendar="weekends"), "Planner: calendar='weekends' is invalid"),  # type: ignore[arg-type]
+        (Planner(mileage=50), "Planner: mileage=50 is invalid: expected a features.MileageModel"),  # type: ignore[arg-type]
     ],
 )
 def test_bad_parameters_are_named(planner: Planner, message: str) -> None:
@@ -239,6 +242,20 @@ def test_the_planner_keeps_its_parameters_as_given() -> None:
     assert repr(planner) == "Planner(lookback=3)"
     assert planner.set_params(lookback=5).lookback == 5
     assert planner.lookback == 3
+
+
+def test_the_planner_reads_the_km_per_day_model_it_is_given() -> None:
+    data = synthetic.tables(200, seed=4)
+    as_of = synthetic.DEFAULT_AS_OF
+    fast = MileageModel(default_km_per_day=400.0, min_model_vehicles=10_000).fit(data, as_of=as_of)
+    inputs = CareInputs.of(data, start=as_of, mileage=fast)
+    expected = features.compute_vehicles(data, as_of=as_of, mileage=fast)
+    assert np.array_equal(inputs.vehicles["service_due"], expected["service_due"], equal_nan=True)
+    planner = Planner(rules=(MaintenanceDue(),), mileage=fast)
+    quick = planner.agenda(data, on=as_of)
+    plain = Planner(rules=(MaintenanceDue(),)).agenda(data, on=as_of)
+    assert quick != plain  # the vehicles on the default rate come due sooner
+    assert quick == Planner(rules=(MaintenanceDue(),), mileage=fast).agenda(data, on=as_of)
 
 
 class Fixed(BasePolicy):

@@ -23,6 +23,7 @@ from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.features import (
     DEFAULT_TIME_ZONE,
     FeatureTable,
+    MileageModel,
     business_dates,
     compute,
     compute_vehicles,
@@ -79,6 +80,12 @@ def _zone(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     to_time_zone(value)
 
 
+def _mileage(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, MileageModel):
+        msg = f"mileage is {value!r:.80} ({type(value).__name__}), expected a MileageModel or None"
+        raise InvalidType(msg)
+
+
 @attrs.frozen(eq=False, slots=False)
 class CareInputs:
     """The input of care rules and contact rules.
@@ -96,6 +103,9 @@ class CareInputs:
         as_of: facts up to the end of this day count.
         calendar: the holiday calendar (default weekends off).
         time_zone: the dealers' time zone (default ``Asia/Shanghai``).
+        mileage: the km/day model of the vehicle features: a fitted one is used as it
+            is (the whole network's, when ``tables`` are one part of it); None, the
+            default, fits one on ``tables``.
 
     Examples:
         >>> from aftersales_crm import synthetic
@@ -110,6 +120,7 @@ class CareInputs:
     as_of: date = attrs.field(converter=as_of_day)
     calendar: HolidayCalendar = attrs.field(factory=WeekendCalendar, validator=_calendar)
     time_zone: str | tzinfo = attrs.field(default=DEFAULT_TIME_ZONE, validator=_zone)
+    mileage: MileageModel | None = attrs.field(default=None, validator=_mileage)
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
@@ -126,6 +137,7 @@ class CareInputs:
         as_of: date | str | None = None,
         calendar: HolidayCalendar | None = None,
         time_zone: str | tzinfo = DEFAULT_TIME_ZONE,
+        mileage: MileageModel | None = None,
     ) -> CareInputs:
         """Inputs from tables or a Book; ``end`` and ``as_of`` default to ``start``.
 
@@ -148,6 +160,7 @@ class CareInputs:
             as_of=first if as_of is None else as_of,
             calendar=WeekendCalendar() if calendar is None else calendar,
             time_zone=time_zone,
+            mileage=mileage,
         )
 
     def with_days(self, start: date, end: date) -> CareInputs:
@@ -176,7 +189,9 @@ class CareInputs:
             >>> inputs.features is inputs.features
             True
         """
-        return compute(self.tables, as_of=self.as_of, time_zone=self.time_zone)
+        return compute(
+            self.tables, as_of=self.as_of, time_zone=self.time_zone, mileage=self.mileage
+        )
 
     @functools.cached_property
     def vehicles(self) -> FeatureTable:
@@ -194,7 +209,9 @@ class CareInputs:
         known = self.__dict__.get("features")
         if isinstance(known, FeatureTable) and known.vehicles is not None:
             return known.vehicles
-        return compute_vehicles(self.tables, as_of=self.as_of, time_zone=self.time_zone)
+        return compute_vehicles(
+            self.tables, as_of=self.as_of, time_zone=self.time_zone, mileage=self.mileage
+        )
 
     @functools.cached_property
     def as_of_day(self) -> np.datetime64:

@@ -50,7 +50,7 @@ from aftersales_crm.care._rule import (
 )
 from aftersales_crm.care._tasks import REACHED_OUTCOMES, CareTasks, Texts
 from aftersales_crm.errors import InvalidType, InvalidValue
-from aftersales_crm.features import DEFAULT_TIME_ZONE
+from aftersales_crm.features import DEFAULT_TIME_ZONE, MileageModel
 from aftersales_crm.features._inputs import as_tables
 from aftersales_crm.records import Book, ContactOutcome
 from aftersales_crm.tables import Tables
@@ -132,6 +132,11 @@ class Planner(Parameterised):
             [`LOOKBACK_DAYS`][aftersales_crm.care.LOOKBACK_DAYS]).
         boosts: priority added per label of the ``segments`` passed to [`agenda`][aftersales_crm.care.Planner.agenda]
             (default [`BOOSTS`][aftersales_crm.care.BOOSTS]).
+        mileage: the km/day model of the vehicle features the rules read (maintenance
+            and first maintenance due by mileage, win-back's hand-over): a fitted
+            [`MileageModel`][aftersales_crm.features.MileageModel] is used as it is, such as
+            the whole network's when the data is one part of it; None, the default, fits
+            one on the data, as [`features.compute`][aftersales_crm.features.compute] does.
 
     Examples:
         >>> from datetime import date
@@ -169,6 +174,7 @@ class Planner(Parameterised):
         "time_zone": TimeZone(),
         "lookback": Whole(low=0, high=366, unit="days"),
         "boosts": _Boosts(),
+        "mileage": OrNone(Instance(MileageModel, "a features.MileageModel")),
     }
 
     def __init__(
@@ -180,6 +186,7 @@ class Planner(Parameterised):
         time_zone: str = DEFAULT_TIME_ZONE,
         lookback: int = LOOKBACK_DAYS,
         boosts: Mapping[str, int] = BOOSTS,
+        mileage: MileageModel | None = None,
     ) -> None:
         self.rules = rules
         self.contact = contact
@@ -187,6 +194,7 @@ class Planner(Parameterised):
         self.time_zone = time_zone
         self.lookback = lookback
         self.boosts = boosts
+        self.mileage = mileage
 
     def agenda(
         self,
@@ -248,6 +256,7 @@ class Planner(Parameterised):
             as_of=known,
             calendar=params["calendar"],
             time_zone=params["time_zone"],
+            mileage=params["mileage"],
         )
         rules: tuple[CareRule, ...] = params["rules"]
         parts = _rule_tasks(rules, inputs)

@@ -625,17 +625,22 @@ def agenda(
     if features is not None:
         _check(features, PartitionedFeatures, "features")
     cache = {"features": features}
+    params = planner.get_params()
+    # The vehicles without trusted readings take their model's median km/day over the
+    # whole base, as in one process, not over their part.
+    zone = {"time_zone": planner.time_zone}
+    whole = mileage_model(data, known, {**zone, "mileage": params["mileage"]})
 
     def fit_whole(policy: Any) -> Any:
         found = cache["features"]
         if found is None:
-            found = _features_on(data, known, {"time_zone": planner.time_zone})
+            found = _features_on(data, known, {**zone, "mileage": whole})
             cache["features"] = found
         return fit(policy, found)
 
-    params = planner.get_params()
-    if params.get("rules") is None:  # the planner's default rules, walked like given ones
-        planner = type(planner)(**{**params, "rules": type(planner).RULES})
+    rules = type(planner).RULES if params["rules"] is None else params["rules"]
+    # The default rules are walked like given ones.
+    planner = type(planner)(**{**params, "rules": rules, "mileage": whole})
     ready = prefitted(planner, fit_whole)
     run = _delayed(_part_agenda)
     shared = _scatter(ready)  # once, not once a part: its fitted matrix may be large
