@@ -41,7 +41,7 @@ Examples:
 
 from __future__ import annotations
 
-from aftersales_crm.care._agenda import Agenda, TaskStatus
+from aftersales_crm.care._agenda import Agenda, TaskStatus, agenda_order
 from aftersales_crm.care._contact import (
     DEFAULT_CONTACT_RULES,
     GIVES_HOURS,
@@ -201,6 +201,7 @@ __all__ = [
     "Verdicts",
     "WarrantyEnding",
     "WinBack",
+    "agenda_order",
     "all_of",
     "any_of",
     "followup_kpis",

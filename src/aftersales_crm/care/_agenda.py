@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 from aftersales_crm._args import as_of_date, language, positions, whole_number
 from aftersales_crm._display import Displayed
 from aftersales_crm._optional import require
+from aftersales_crm.care._facts import sort_rows
 from aftersales_crm.care._inputs import as_of_day, end_day, start_day
 from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, as_codes
 from aftersales_crm.errors import InvalidValue
@@ -20,7 +21,59 @@ from aftersales_crm.values import LabelledEnum, Lang
 from aftersales_crm.values._hours import ALL_DAY, call_window, hours_text
 from aftersales_crm.values._text import display_width, pad_right
 
-__all__ = ["Agenda", "TaskStatus"]
+__all__ = ["Agenda", "TaskStatus", "agenda_order"]
+
+
+def agenda_order(
+    tasks: CareTasks, customer_rank: NDArray[np.int64] | None = None
+) -> NDArray[np.intp]:
+    """The order of an agenda's tasks: due day, priority (highest first), customer id, kind.
+
+    Tasks equal on all four (one customer's two vehicles, say) keep the tasks' canonical
+    order ([`CareTasks.canonical_order`][aftersales_crm.care.CareTasks.canonical_order]), so
+    the order depends on the tasks only, never on the order they were made in: the
+    planner's agenda, and agendas of parts of a customer base joined again, come out the
+    same.
+
+    Args:
+        tasks: the tasks.
+        customer_rank: each task's customer's rank among the customer ids in text order,
+            when known already (the planner has it); by default ranked here.
+
+    Returns:
+        The rows of ``tasks`` in agenda order.
+
+    Examples:
+        >>> from datetime import date
+        >>> from aftersales_crm import synthetic
+        >>> from aftersales_crm.care import OwnerBirthday, Planner
+        >>> agenda = Planner(rules=[OwnerBirthday()]).agenda(
+        ...     synthetic.tables(300, seed=1), start="2026-06-01", end="2026-06-30")
+        >>> shuffled = agenda.tasks.take(np.arange(len(agenda))[::-1])
+        >>> shuffled.take(agenda_order(shuffled)) == agenda.tasks
+        True
+    """
+    if not len(tasks):
+        return np.zeros(0, dtype=np.intp)
+    if customer_rank is None:
+        _, inverse = np.unique(tasks.customer, return_inverse=True)
+        customer_rank = np.asarray(inverse, dtype=np.int64).reshape(-1)
+    kind_rank = np.argsort(np.argsort([kind.name for kind in tasks.kinds] or [""]))[tasks.kind]
+    keys = (tasks.due.view(np.int64), -tasks.priority, customer_rank, kind_rank)
+    order = sort_rows(*keys)
+    tie = np.ones(len(order), dtype=bool)
+    tie[0:1] = False
+    for key in keys:
+        ordered = key[order]
+        tie[1:] &= ordered[1:] == ordered[:-1]
+    if tie.any():  # the same customer, kind, day and priority: two vehicles, say
+        group = np.cumsum(~tie)
+        tied = np.flatnonzero(tie | np.r_[tie[1:], False])
+        some = tasks.take(order[tied])
+        canonical = np.empty(len(some), dtype=np.int64)
+        canonical[some.canonical_order()] = np.arange(len(some))
+        order[tied] = order[tied][np.lexsort((canonical, group[tied]))]
+    return order
 
 
 class TaskStatus(LabelledEnum):

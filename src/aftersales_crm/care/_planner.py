@@ -22,7 +22,15 @@ from aftersales_crm._params import (
 from aftersales_crm._params import _Broken as Broken
 from aftersales_crm._policy import Labels, Parameterised
 from aftersales_crm.calendars import HolidayCalendar, WeekendCalendar
-from aftersales_crm.care._agenda import BLOCKED, CLOSED, OPEN, OVERDUE, Agenda, renumber
+from aftersales_crm.care._agenda import (
+    BLOCKED,
+    CLOSED,
+    OPEN,
+    OVERDUE,
+    Agenda,
+    agenda_order,
+    renumber,
+)
 from aftersales_crm.care._contact import DEFAULT_CONTACT_RULES, AllOf, ContactRule, Verdicts
 from aftersales_crm.care._facts import join, sort_rows
 from aftersales_crm.care._followup_calls import FollowUpCalls
@@ -442,25 +450,10 @@ def _merged(tasks: CareTasks, shared: set[str]) -> CareTasks:
 def _agenda_order(
     tasks: CareTasks, customers: NDArray[np.int64], inputs: CareInputs
 ) -> NDArray[np.intp]:
-    """By due day, priority (highest first), customer id and kind name; ties canonically."""
+    """[`agenda_order`][aftersales_crm.care.agenda_order], with the ids ranked once per agenda."""
     id_rank = np.empty(len(inputs.customer_ids), dtype=np.int64)
     id_rank[inputs.customer_rank_order] = np.arange(len(id_rank))
-    kind_rank = np.argsort(np.argsort([kind.name for kind in tasks.kinds] or [""]))[tasks.kind]
-    keys = (tasks.due.view(np.int64), -tasks.priority, id_rank[customers], kind_rank)
-    order = sort_rows(*keys)
-    tie = np.ones(len(order), dtype=bool)
-    tie[0:1] = False
-    for key in keys:
-        ordered = key[order]
-        tie[1:] &= ordered[1:] == ordered[:-1]
-    if tie.any():  # the same customer, kind, day and priority: two vehicles, say
-        group = np.cumsum(~tie)
-        tied = np.flatnonzero(tie | np.r_[tie[1:], False])
-        some = tasks.take(order[tied])
-        canonical = np.empty(len(some), dtype=np.int64)
-        canonical[some.canonical_order()] = np.arange(len(some))
-        order[tied] = order[tied][np.lexsort((canonical, group[tied]))]
-    return order
+    return agenda_order(tasks, id_rank[customers])
 
 
 def _calls(

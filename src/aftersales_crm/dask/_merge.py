@@ -9,7 +9,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from aftersales_crm.care import Agenda, CareTasks
+from aftersales_crm.care import Agenda, CareTasks, agenda_order
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features import FeatureTable
 
@@ -82,8 +82,8 @@ def merge_features(
 def merge_agendas(agendas: Sequence[Agenda]) -> Agenda:
     """The parts' agendas as one, in agenda order, calls numbered in that order.
 
-    The order is the planner's: due day, priority (highest first), customer id and kind
-    name, and the tasks' canonical order ([`CareTasks.canonical_order`][aftersales_crm.care.CareTasks.canonical_order]) between ties.
+    The order is the planner's ([`agenda_order`][aftersales_crm.care.agenda_order]): due
+    day, priority (highest first), customer id and kind name, canonical between ties.
 
     Raises:
         InvalidValue: no agendas, or agendas of different days.
@@ -127,25 +127,4 @@ def merge_agendas(agendas: Sequence[Agenda]) -> Agenda:
         call=np.concatenate(calls),
         hours=np.concatenate([a.hours for a in agendas]),
     )
-    return joined.take(_order(tasks))
-
-
-def _ranks(values: NDArray[Any]) -> NDArray[np.int64]:
-    _, inverse = np.unique(values, return_inverse=True)
-    return np.asarray(inverse, dtype=np.int64).reshape(-1)
-
-
-def _order(tasks: CareTasks) -> NDArray[np.intp]:
-    """By due day, priority (highest first), customer id, kind name, then canonically."""
-    if not len(tasks):
-        return np.zeros(0, dtype=np.intp)
-    canonical = np.empty(len(tasks), dtype=np.int64)
-    canonical[tasks.canonical_order()] = np.arange(len(tasks))
-    keys = (
-        canonical,
-        _ranks(tasks.kind_names()),
-        _ranks(tasks.customer),
-        -tasks.priority,
-        tasks.due.astype("datetime64[D]").view(np.int64),
-    )
-    return np.lexsort(keys).astype(np.intp)
+    return joined.take(agenda_order(tasks))
