@@ -10,13 +10,20 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from aftersales_crm._args import as_of_date, language, positions, whole_number
+from aftersales_crm._args import (
+    ARGUMENT_CODE,
+    as_of_date,
+    language,
+    number_array,
+    positions,
+    whole_number,
+)
 from aftersales_crm._display import Displayed
 from aftersales_crm._optional import require
 from aftersales_crm.care._facts import sort_rows
 from aftersales_crm.care._inputs import as_of_day, end_day, start_day
 from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, as_codes
-from aftersales_crm.errors import InvalidValue
+from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.values import LabelledEnum, Lang
 from aftersales_crm.values._hours import ALL_DAY, call_window, hours_text
 from aftersales_crm.values._text import display_width, pad_right
@@ -53,6 +60,15 @@ def agenda_order(
         >>> shuffled.take(agenda_order(shuffled)) == agenda.tasks
         True
     """
+    given: object = tasks  # callers may pass anything; the annotation is the contract
+    if not isinstance(given, CareTasks):
+        msg = f"tasks is {type(given).__name__}, expected CareTasks"
+        raise InvalidType(msg)
+    if customer_rank is not None:
+        customer_rank = number_array(customer_rank, parameter="customer_rank", dtype="int64")
+        if customer_rank.shape != (len(tasks),):
+            msg = f"customer_rank has shape {customer_rank.shape}, expected one rank per task ({len(tasks)})"
+            raise InvalidValue(msg, code=ARGUMENT_CODE)
     if not len(tasks):
         return np.zeros(0, dtype=np.intp)
     if customer_rank is None:
