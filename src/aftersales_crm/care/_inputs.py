@@ -193,12 +193,47 @@ class CareInputs:
             self.tables, as_of=self.as_of, time_zone=self.time_zone, mileage=self.mileage
         )
 
+    def features_with(self, columns: frozenset[str] | None) -> FeatureTable:
+        """The customer features on ``as_of`` holding at least ``columns`` (None: all).
+
+        The whole [`features`][aftersales_crm.care.CareInputs.features] when they were computed
+        already; else only the kernels giving ``columns`` run
+        ([`compute`][aftersales_crm.features.compute] with ``columns=``), once: a later call
+        asking for no other column gets the same table. Each column equals the whole
+        table's, so a rule reading only its ``columns`` gives the same tasks either way.
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> inputs = CareInputs.of(synthetic.book(3, seed=1), start=date(2026, 7, 1))
+            >>> some = inputs.features_with(frozenset({"spend_window_fen"}))
+            >>> list(some), inputs.features_with(frozenset()) is some
+            (['spend_window_fen'], True)
+            >>> some["spend_window_fen"].tolist() == inputs.features["spend_window_fen"].tolist()
+            True
+        """
+        whole = self.__dict__.get("features")
+        if columns is None or isinstance(whole, FeatureTable):
+            return self.features
+        some = self.__dict__.get("_some_features")
+        if not isinstance(some, FeatureTable) or not columns <= some.columns.keys():
+            wanted = columns | (some.columns.keys() if isinstance(some, FeatureTable) else set())
+            some = compute(
+                self.tables,
+                as_of=self.as_of,
+                time_zone=self.time_zone,
+                mileage=self.mileage,
+                columns=wanted,
+            )
+            self.__dict__["_some_features"] = some
+        return some
+
     @functools.cached_property
     def vehicles(self) -> FeatureTable:
         """The vehicle features on ``as_of``, computed once.
 
-        The customer features' ``.vehicles`` when those were computed already; else the
-        vehicle features alone ([`compute_vehicles`][aftersales_crm.features.compute_vehicles]), faster.
+        The customer features' ``.vehicles`` when those were computed already (whole or
+        [`some of them`][aftersales_crm.care.CareInputs.features_with]); else the vehicle
+        features alone ([`compute_vehicles`][aftersales_crm.features.compute_vehicles]), faster.
 
         Examples:
             >>> from aftersales_crm import synthetic
@@ -206,9 +241,10 @@ class CareInputs:
             >>> "service_due" in inputs.vehicles
             True
         """
-        known = self.__dict__.get("features")
-        if isinstance(known, FeatureTable) and known.vehicles is not None:
-            return known.vehicles
+        for name in ("features", "_some_features"):
+            known = self.__dict__.get(name)
+            if isinstance(known, FeatureTable) and known.vehicles is not None:
+                return known.vehicles
         return compute_vehicles(
             self.tables, as_of=self.as_of, time_zone=self.time_zone, mileage=self.mileage
         )
@@ -379,6 +415,7 @@ class CareInputs:
 _SHARED = frozenset(
     {
         "features",
+        "_some_features",
         "vehicles",
         "as_of_day",
         "customer_ids",

@@ -360,8 +360,7 @@ def _rule_tasks(rules: tuple[CareRule, ...], inputs: CareInputs) -> list[CareTas
     they are computed first, once, and the vehicle features with them: every rule then
     shares both.
     """
-    if any(getattr(rule, READS_FEATURES, False) for rule in rules):
-        _ = inputs.features
+    _features_first(rules, inputs)
     parts = []
     for rule in rules:
         tasks: object = rule.plan(inputs)  # a user's rule may give anything
@@ -370,6 +369,23 @@ def _rule_tasks(rules: tuple[CareRule, ...], inputs: CareInputs) -> list[CareTas
             raise InvalidType(msg)
         parts.append(tasks)
     return parts
+
+
+def _features_first(rules: tuple[CareRule, ...], inputs: CareInputs) -> None:
+    """The customer features the rules read, computed once.
+
+    Only the columns they name when every rule reading them names its columns.
+    """
+    columns: set[str] = set()
+    for rule in rules:
+        read = getattr(rule, READS_FEATURES, False)
+        if isinstance(read, frozenset):
+            columns |= read
+        elif read:  # True, or a user's truthy hint: every column
+            _ = inputs.features
+            return
+    if columns:
+        inputs.features_with(frozenset(columns))
 
 
 def _plan(parts: list[CareTasks]) -> CareTasks:

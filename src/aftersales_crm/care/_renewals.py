@@ -45,6 +45,7 @@ from aftersales_crm.care._maintenance import (
 from aftersales_crm.care._rule import TASK_PARAMETERS, care_inputs
 from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, TaskKind, Texts
 from aftersales_crm.complaints import ComplaintLog
+from aftersales_crm.features import FeatureTable
 from aftersales_crm.loyalty import LoyaltyValueMatrix, Strategy
 from aftersales_crm.values import ContactChannel, ContactPurpose, ServiceKind
 
@@ -817,9 +818,36 @@ class WinBack(BasePolicy):
     kind: ClassVar[PolicyKind] = "care_rule"
     population_relative: ClassVar[bool] = False
 
-    reads_features: ClassVar[bool] = True
-    """The matrix reads the customer features: the planner computes them once, first
-    ([`READS_FEATURES`][aftersales_crm.care.READS_FEATURES])."""
+    MATRIX_COLUMNS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "activities_window",
+            "avg_line_spend_fen",
+            "avg_visit_spend_fen",
+            "main_dealer_share",
+            "on_time_arrival_rate",
+            "spend_window_fen",
+            "vehicles_owned",
+        }
+    )
+    """The customer features the default matrix reads to fit and assign: its member
+    value's scores and its loyalty status's vehicles (beside the vehicle features)."""
+
+    @property
+    def reads_features(self) -> frozenset[str] | bool:
+        """The customer features the matrix reads, computed once, first, by the planner.
+
+        [`MATRIX_COLUMNS`][aftersales_crm.care.WinBack.MATRIX_COLUMNS] for the default
+        matrix; True (all of them) for a matrix given
+        ([`READS_FEATURES`][aftersales_crm.care.READS_FEATURES]).
+
+        Examples:
+            >>> from aftersales_crm.loyalty import LoyaltyValueMatrix
+            >>> WinBack().reads_features == WinBack.MATRIX_COLUMNS
+            True
+            >>> WinBack(matrix=LoyaltyValueMatrix()).reads_features
+            True
+        """
+        return self.MATRIX_COLUMNS if self.matrix is None else True
 
     WINDOW_DAYS: ClassVar[int] = 30
     """A month for the programme's call: the library's choice (see the class)."""
@@ -883,7 +911,9 @@ class WinBack(BasePolicy):
         params = validate_params(self)
         inputs = care_inputs(inputs, self)
         matrix = LoyaltyValueMatrix() if params["matrix"] is None else params["matrix"]
-        rows = inputs.memo(("win_back", repr(matrix)), lambda: self._lost(inputs, matrix))
+        reads = self.reads_features
+        features = inputs.features_with(reads if isinstance(reads, frozenset) else None)
+        rows = inputs.memo(("win_back", repr(matrix)), lambda: self._lost(features, matrix))
         due = np.full(len(rows), inputs.as_of_day, dtype="datetime64[D]")
         end = _days_after(due, params["window_days"])
         keep = np.flatnonzero(inputs.meets(due, end))
@@ -936,9 +966,9 @@ class WinBack(BasePolicy):
         )
 
     @staticmethod
-    def _lost(inputs: CareInputs, matrix: LoyaltyValueMatrix) -> NDArray[np.intp]:
-        """The customer rows the matrix, fitted on ``as_of``, says to win back."""
-        fitted = matrix.fit(inputs.features)
-        strategies = fitted.strategies(fitted.assign(inputs.features))
+    def _lost(features: FeatureTable, matrix: LoyaltyValueMatrix) -> NDArray[np.intp]:
+        """The customer rows the matrix, fitted on the features on ``as_of``, says to win back."""
+        fitted = matrix.fit(features)
+        strategies = fitted.strategies(fitted.assign(features))
         wanted = strategies.names.index(Strategy.WIN_BACK.value)
         return np.flatnonzero(strategies.codes == wanted)

@@ -38,17 +38,20 @@ inside int64 when added up."""
 
 
 READS_FEATURES: Final = "reads_features"
-"""The class attribute by which a care rule says it reads the customer features
+"""The attribute by which a care rule says it reads the customer features
 ([`CareInputs.features`][aftersales_crm.care.CareInputs.features]): when one of its
 rules sets it true, the planner computes the customer features first, once, and every
 rule shares them and the vehicle features computed with them (else the vehicle features
 alone are computed, faster, and a rule that reads the customer features later computes
-the order facts a second time). A hint for speed only: the tasks are the same without it.
+the order facts a second time). A frozenset of column names instead of True says the rule
+reads only those ([`CareInputs.features_with`][aftersales_crm.care.CareInputs.features_with]):
+when no rule reads more, only the kernels giving them run. A hint for speed only: the
+tasks are the same without it.
 
 Examples:
     >>> from aftersales_crm.care import MaintenanceDue, WinBack
-    >>> getattr(WinBack, READS_FEATURES), getattr(MaintenanceDue, READS_FEATURES, False)
-    (True, False)
+    >>> sorted(getattr(WinBack(), READS_FEATURES))[:2], getattr(MaintenanceDue, READS_FEATURES, False)
+    (['activities_window', 'avg_line_spend_fen'], False)
 """
 
 

@@ -17,16 +17,21 @@ from aftersales_crm.features._calendar import (
     day_number,
     days_between,
 )
-from aftersales_crm.features._engagement import activity_features, order_engagement
-from aftersales_crm.features._kernels import Segments, group_order, rows_of, run_blocks
+from aftersales_crm.features._engagement import (
+    DEALER_COLUMNS,
+    ON_TIME_COLUMNS,
+    activity_features,
+    order_engagement,
+)
+from aftersales_crm.features._kernels import Segments, group_order, rows_of, run_blocks, wants
 from aftersales_crm.features._orders import (
     first_maintenance_orders,
     line_counts,
     order_counts,
     routine_orders,
 )
-from aftersales_crm.features._quality import customer_quality, rate
-from aftersales_crm.features._service import at_rows
+from aftersales_crm.features._quality import CUSTOMER_QUALITY_COLUMNS, customer_quality, rate
+from aftersales_crm.features._service import OWNER_FIRST_MAINTENANCE_COLUMNS, at_rows
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import PayType, bearing_deg, haversine_km, sector_codes
 
@@ -34,6 +39,27 @@ __all__ = ["customer_features"]
 
 _NEVER: Final = np.iinfo(np.int64).max
 _ORDER_COLUMNS: Final = ("day", "amount", "customer_pay", "lines", "bits", "dealer")
+
+_SPEND_COLUMNS: Final = frozenset(
+    {
+        "lines",
+        "spend_fen",
+        "spend_customer_pay_fen",
+        "spend_window_fen",
+        "spend_window_customer_pay_fen",
+        "avg_visit_spend_fen",
+        "avg_line_spend_fen",
+        "avg_line_spend_customer_pay_fen",
+    }
+)
+"""The columns of the spend kernel, which runs alone when no visit column is wanted."""
+
+_HOME_COLUMNS: Final = frozenset({"dealer", "distance_km", "bearing_deg", "sector"})
+_AGE_COLUMNS: Final = frozenset({"age_years"})
+_BLOCK_COLUMNS: Final = (
+    _SPEND_COLUMNS | _HOME_COLUMNS | _AGE_COLUMNS | ON_TIME_COLUMNS | DEALER_COLUMNS
+)
+"""The columns of the block kernels other than the visit kernel."""
 
 
 def _half_up(total: NDArray[np.int64], count: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -49,40 +75,60 @@ def customer_features(
     as_of: date,
     window: relativedelta | timedelta,
     threads: int,
+    wanted: frozenset[str] | None = None,
 ) -> dict[str, NDArray[Any]]:
     """The feature columns of every customer of ``tables``, from the counted ``orders``.
 
-    ``perm`` puts the orders in (customer, time) order (None when they are).
+    ``perm`` puts the orders in (customer, time) order (None when they are). Only the
+    kernels giving a ``wanted`` column run (every kernel for None); the visit kernel runs
+    for any column no other kernel gives. Cheap columns come whether wanted or not.
     """
     n = len(tables.customers)
     as_of_day = day_number(as_of)
     window_start = day_number(as_of - window)
     everyone = Segments.of(orders["customer"], n)
-    fallback = _selling_dealer(tables, as_of_day, without=everyone.counts == 0)
+    table: dict[str, NDArray[Any]] = {
+        "gender": tables.customers["gender"],
+        "hobbies": tables.customers["hobbies"],
+    }
+    table["vehicles_owned"], table["first_purchase"] = _ownership_facts(tables, as_of_day)
+    table |= activity_features(tables, as_of_day, window_start)
+    given = (
+        table.keys() | _BLOCK_COLUMNS | CUSTOMER_QUALITY_COLUMNS | OWNER_FIRST_MAINTENANCE_COLUMNS
+    )
+    visit_kernel = wanted is None or not wanted <= given  # it gives the spend columns too
+    home = wants(wanted, _HOME_COLUMNS)
+    fallback = _selling_dealer(tables, as_of_day, without=everyone.counts == 0) if home else None
 
     def block(first: int, stop: int) -> dict[str, NDArray[Any]]:
         seg = everyone.part(first, stop)
         lo = int(everyone.starts[first]) if first < n else 0
         rows = rows_of(perm, lo, lo + int(seg.counts.sum()))
         o = {k: orders[k][rows] for k in _ORDER_COLUMNS}
-        out = _customer_block(seg, o, as_of_day, window_start)
-        last = out.pop("last_row")
-        dealer = fallback[first:stop].copy()
-        seen = np.flatnonzero(last >= 0)
-        original = lo + last[seen] if isinstance(rows, slice) else rows[last[seen]]
-        dealer[seen] = orders["dealer"][original]
-        out["dealer"] = dealer
-        out |= _where_they_live(tables, dealer, first, stop)
-        out["age_years"] = completed_years(tables.customers["birthday"][first:stop], as_of)
-        return out | order_engagement(seg, orders, rows)
+        if visit_kernel:
+            cols = _customer_block(seg, o, as_of_day, window_start)
+        elif wants(wanted, _SPEND_COLUMNS):
+            cols = _spend(seg, o, window_start)
+        else:
+            cols = {}
+        if fallback is not None:
+            last = seg.last(np.arange(len(o["day"])), -1)
+            dealer = fallback[first:stop].copy()
+            seen = np.flatnonzero(last >= 0)
+            original = lo + last[seen] if isinstance(rows, slice) else rows[last[seen]]
+            dealer[seen] = orders["dealer"][original]
+            cols["dealer"] = dealer
+            cols |= _where_they_live(tables, dealer, first, stop)
+        if wants(wanted, _AGE_COLUMNS):
+            cols["age_years"] = completed_years(tables.customers["birthday"][first:stop], as_of)
+        return cols | order_engagement(seg, orders, rows, wanted)
 
-    out = run_blocks(block, everyone.blocks(), threads)
-    out |= customer_quality(orders, n, as_of_day, window_start)
-    out["gender"] = tables.customers["gender"]
-    out["hobbies"] = tables.customers["hobbies"]
-    out["vehicles_owned"], out["first_purchase"] = _ownership_facts(tables, as_of_day)
-    out |= activity_features(tables, as_of_day, window_start)
-    return out
+    out: dict[str, NDArray[Any]] = {}
+    if visit_kernel or wants(wanted, _BLOCK_COLUMNS):
+        out = run_blocks(block, everyone.blocks(), threads)
+    if wants(wanted, CUSTOMER_QUALITY_COLUMNS):
+        out |= customer_quality(orders, n, as_of_day, window_start)
+    return out | table
 
 
 def _ownership_facts(
@@ -130,30 +176,19 @@ def _customer_block(
     out["frequency"] = np.maximum(visit_days - 1, 0)
     out |= {k: v for k, v in counts.items() if k.startswith("visits_")}
 
-    in_window = d > window_start
-    spend = seg.sum(o["amount"])
-    customer_pay = seg.sum(o["customer_pay"])
-    lines, customer_pay_lines = line_counts(seg, o["lines"])
-    out["lines"] = lines
-    out["spend_fen"] = spend
-    out["spend_customer_pay_fen"] = customer_pay
-    out["spend_window_fen"] = seg.sum(np.where(in_window, o["amount"], 0))
-    out["spend_window_customer_pay_fen"] = seg.sum(np.where(in_window, o["customer_pay"], 0))
+    out |= _spend(seg, o, window_start)
     # The window holds the last months of a history of years: count only its rows.
-    recent = np.flatnonzero(in_window)
+    recent = np.flatnonzero(d > window_start)
     out["visits_window"] = np.bincount(g[recent], minlength=n)
     out["visit_days_window"] = np.bincount(g[recent[new_day[recent]]], minlength=n)
-    out["avg_visit_spend_fen"] = _half_up(spend, seg.counts)
     # Gamma-Gamma's monetary value: the spend of the repeat visit days (orders of one day
     # are one visit day), without the first visit day, per repeat visit day.
     first_day_spend = seg.sum(np.where(d == first[g], o["amount"], 0))
-    out["repeat_spend_fen"] = spend - first_day_spend
+    out["repeat_spend_fen"] = out["spend_fen"] - first_day_spend
     out["avg_repeat_day_spend_fen"] = _half_up(out["repeat_spend_fen"], out["frequency"])
-    out["avg_line_spend_fen"] = _half_up(spend, lines)
     out["avg_visit_spend_customer_pay_fen"] = _half_up(
-        customer_pay, out[f"visits_{PayType.CUSTOMER.value}_pay"]
+        out["spend_customer_pay_fen"], out[f"visits_{PayType.CUSTOMER.value}_pay"]
     )
-    out["avg_line_spend_customer_pay_fen"] = _half_up(customer_pay, customer_pay_lines)
 
     distinct = np.flatnonzero(new_day)
     dg, dd = g[distinct], d[distinct]
@@ -179,8 +214,27 @@ def _customer_block(
     out["on_time_rate"] = rate(counts["on_time"], counts["promised"])
     out["comebacks"] = counts["comebacks"]
     out["appointment_share"] = rate(counts["appointments"], seg.counts)
-    out["last_row"] = seg.last(np.arange(len(d)), -1)
     return out
+
+
+def _spend(
+    seg: Segments, o: Mapping[str, NDArray[Any]], window_start: int
+) -> dict[str, NDArray[Any]]:
+    """The spend columns of a block of customers: sums, window sums and averages."""
+    in_window = o["day"] > window_start
+    spend = seg.sum(o["amount"])
+    customer_pay = seg.sum(o["customer_pay"])
+    lines, customer_pay_lines = line_counts(seg, o["lines"])
+    return {
+        "lines": lines,
+        "spend_fen": spend,
+        "spend_customer_pay_fen": customer_pay,
+        "spend_window_fen": seg.sum(np.where(in_window, o["amount"], 0)),
+        "spend_window_customer_pay_fen": seg.sum(np.where(in_window, o["customer_pay"], 0)),
+        "avg_visit_spend_fen": _half_up(spend, seg.counts),
+        "avg_line_spend_fen": _half_up(spend, lines),
+        "avg_line_spend_customer_pay_fen": _half_up(customer_pay, customer_pay_lines),
+    }
 
 
 def _where_they_live(

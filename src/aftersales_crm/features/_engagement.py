@@ -13,19 +13,25 @@ dealer's activities). These kernels give the customer features behind them:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm.features._calendar import dates
-from aftersales_crm.features._kernels import Segments
+from aftersales_crm.features._kernels import Segments, wants
 from aftersales_crm.features._orders import first_maintenance_orders, routine_orders
 from aftersales_crm.features._service import service_due
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import NONE_CODE
 
-__all__ = ["activity_features", "order_engagement"]
+__all__ = ["DEALER_COLUMNS", "ON_TIME_COLUMNS", "activity_features", "order_engagement"]
+
+ON_TIME_COLUMNS: Final = frozenset({"service_returns", "on_time_returns", "on_time_arrival_rate"})
+"""The columns of the on-time arrival kernel."""
+
+DEALER_COLUMNS: Final = frozenset({"dealers_visited", "main_dealer_share"})
+"""The columns of the multi-dealer kernel."""
 
 
 def _share(part: NDArray[np.int64], whole: NDArray[np.int64]) -> NDArray[np.float64]:
@@ -35,15 +41,24 @@ def _share(part: NDArray[np.int64], whole: NDArray[np.int64]) -> NDArray[np.floa
 
 
 def order_engagement(
-    seg: Segments, orders: Mapping[str, NDArray[Any]], rows: NDArray[np.intp] | slice
+    seg: Segments,
+    orders: Mapping[str, NDArray[Any]],
+    rows: NDArray[np.intp] | slice,
+    wanted: frozenset[str] | None = None,
 ) -> dict[str, NDArray[Any]]:
     """On-time arrival and dealer features of a block of customers.
 
-    ``seg`` groups the block's orders, ``orders[k][rows]`` in (customer, time) order.
+    ``seg`` groups the block's orders, ``orders[k][rows]`` in (customer, time) order; only
+    the kernels giving a ``wanted`` column run (all of them for None).
     """
     g = seg.group_of_rows()
     d = orders["day"][rows]
-    return _on_time_arrival(seg, g, d, orders, rows) | _dealers(seg, g, d, orders["dealer"][rows])
+    out: dict[str, NDArray[Any]] = {}
+    if wants(wanted, ON_TIME_COLUMNS):
+        out |= _on_time_arrival(seg, g, d, orders, rows)
+    if wants(wanted, DEALER_COLUMNS):
+        out |= _dealers(seg, g, d, orders["dealer"][rows])
+    return out
 
 
 def _on_time_arrival(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta, tzinfo
 from typing import Final
 
 from dateutil.relativedelta import relativedelta
 
-from aftersales_crm._args import ARGUMENT_CODE, as_of_date
+from aftersales_crm._args import ARGUMENT_CODE, as_of_date, tuple_of
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features._calendar import DEFAULT_TIME_ZONE, day_number
 from aftersales_crm.features._customers import customer_features
@@ -77,6 +78,7 @@ def compute(
     time_zone: str | tzinfo = DEFAULT_TIME_ZONE,
     mileage: MileageModel | None = None,
     threads: int | None = None,
+    columns: Iterable[str] | None = None,
 ) -> FeatureTable:
     """Every customer's and vehicle's features on ``as_of``, from tables or a Book.
 
@@ -84,6 +86,11 @@ def compute(
     the feature catalogue is on the documentation page *Features*. The work runs in
     blocks of customers (and of vehicles), side by side on ``threads`` threads; the result
     does not depend on the number of threads.
+
+    ``columns`` names the customer features a reader needs: only the kernels giving them
+    run, and the table holds those columns, each equal to the whole computation's (the
+    vehicle features stay whole). The care agenda's win-back rule asks this way for the
+    few columns its loyalty × value matrix reads.
 
     Args:
         data: the customer base. Orders without a vehicle count in the customer
@@ -96,18 +103,29 @@ def compute(
         mileage: the km/day model; a fitted one is used as it is, an unfitted one (and
             None, the default [`MileageModel`][aftersales_crm.features.MileageModel]) is fitted on ``data``.
         threads: how many threads to use; by default one per CPU.
+        columns: the customer features to compute, by name; None (the default) for
+            all of them.
 
     Returns:
         The customer features, with the vehicle features as ``.vehicles``.
 
     Raises:
-        InvalidValue: an argument of the wrong type or out of range, naming it.
+        InvalidValue: an argument of the wrong type or out of range, naming it, or a
+            name in ``columns`` that is no customer feature.
 
     Examples:
         >>> from aftersales_crm import synthetic
         >>> feats = compute(synthetic.columns(200, seed=1).tables(), as_of=date(2026, 6, 30))
         >>> int(feats["visits"].sum()) > 0, bool(feats.vehicles["km_per_day"].min() > 0)
         (True, True)
+        >>> tables = synthetic.columns(200, seed=1).tables()
+        >>> some = compute(tables, as_of=date(2026, 6, 30), columns=["spend_window_fen", "main_dealer_share"])
+        >>> sorted(some), some["spend_window_fen"].tolist() == feats["spend_window_fen"].tolist()
+        (['main_dealer_share', 'spend_window_fen'], True)
+        >>> compute(tables, as_of=date(2026, 6, 30), columns=["spend"])
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: columns names 'spend', not a customer feature; the catalogue is on the documentation page Features
         >>> compute(synthetic.columns(5, seed=1).tables(), as_of="30 June")
         Traceback (most recent call last):
         ...
@@ -117,6 +135,7 @@ def compute(
     span = window_of(window, on)
     model = mileage_model(mileage)
     workers = threads_of(threads)
+    wanted = _wanted(columns)
     tables = as_tables(data)
     zone, day = order_days(tables, time_zone)
     counted = day <= day_number(on)
@@ -143,17 +162,46 @@ def compute(
         vehicles = side.submit(
             vehicle_features, tables, vehicle_orders, by_vehicle.result(), on, model, workers
         )
-        columns = customer_features(tables, orders, by_customer.result(), on, span, workers)
-    columns |= owner_first_maintenance(vehicles.result().columns, len(tables.customers))
+        found = customer_features(tables, orders, by_customer.result(), on, span, workers, wanted)
+    found |= owner_first_maintenance(vehicles.result().columns, len(tables.customers))
+    if wanted is not None:
+        _check_names(wanted, found)
+        found = {name: values for name, values in found.items() if name in wanted}
+    categories = {"sector": CompassSector, "gender": Gender}
     return FeatureTable(
         "customer_id",
         tables.customers["id"],
-        columns,
+        found,
         on,
         tables.currency,
-        categories={"sector": CompassSector, "gender": Gender},
+        categories={name: kind for name, kind in categories.items() if name in found},
         vehicles=vehicles.result(),
     )
+
+
+def _wanted(columns: object) -> frozenset[str] | None:
+    """``columns`` checked: None, or the set of names of an iterable of strings."""
+    if columns is None:
+        return None
+    names = tuple_of(columns, parameter="columns")
+    for name in names:
+        if not isinstance(name, str):
+            msg = (
+                f"columns holds {name!r:.80} ({type(name).__name__}), expected feature names as str"
+            )
+            raise InvalidValue(msg, code=ARGUMENT_CODE)
+    return frozenset(names)
+
+
+def _check_names(wanted: frozenset[str], found: Mapping[str, object]) -> None:
+    """Raise for the first name of ``wanted`` (in sorted order) not among ``found``."""
+    unknown = sorted(wanted - found.keys())
+    if unknown:
+        msg = (
+            f"columns names {unknown[0]!r}, not a customer feature; the catalogue is on the"
+            " documentation page Features"
+        )
+        raise InvalidValue(msg, code=ARGUMENT_CODE)
 
 
 def compute_vehicles(

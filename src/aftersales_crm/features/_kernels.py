@@ -19,7 +19,15 @@ from aftersales_crm._args import ARGUMENT_CODE, number_array, whole_number
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.values import NONE_CODE
 
-__all__ = ["BLOCK_ROWS", "Segments", "group_order", "grouping", "rows_of", "run_blocks"]
+__all__ = [
+    "BLOCK_ROWS",
+    "Segments",
+    "group_order",
+    "grouping",
+    "rows_of",
+    "run_blocks",
+    "wants",
+]
 
 BLOCK_ROWS: Final = 1 << 18
 """Rows per block: kernels run block by block so temporaries stay small (and in cache-sized
@@ -79,6 +87,18 @@ def run_blocks(
         for block in rest:
             job(block)
     return out
+
+
+def wants(wanted: frozenset[str] | None, names: frozenset[str]) -> bool:
+    """Whether a kernel giving the columns ``names`` must run: ``wanted`` asks for one.
+
+    ``wanted`` is None when every column is.
+
+    Examples:
+        >>> wants(None, frozenset({"a"})), wants(frozenset({"b"}), frozenset({"a"}))
+        (True, False)
+    """
+    return wanted is None or not wanted.isdisjoint(names)
 
 
 _MAX_GROUPS: Final = 10**9

@@ -30,6 +30,7 @@ from aftersales_crm.tables import Tables
 from aftersales_crm.values import Material, Quote
 
 __all__ = [
+    "CUSTOMER_QUALITY_COLUMNS",
     "FIRST_TIME_FIX",
     "FIRST_TIME_FIX_WINDOW",
     "MILEAGE_BAND_EDGES_KM",
@@ -165,6 +166,18 @@ def _parts(group: NDArray[np.int64], parts: NDArray[np.int64], n: int) -> NDArra
     out = np.zeros(n, dtype=np.int64)
     np.add.at(out, group, parts)
     return out
+
+
+CUSTOMER_QUALITY_COLUMNS: Final = frozenset(
+    {
+        "repair_jobs",
+        "fixed_first_time",
+        "first_time_fix_rate",
+        "parts_replaced",
+        "parts_replaced_window",
+    }
+)
+"""The columns of ``customer_quality``."""
 
 
 def customer_quality(

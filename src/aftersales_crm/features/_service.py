@@ -37,6 +37,7 @@ from aftersales_crm.features._orders import (
 )
 
 __all__ = [
+    "OWNER_FIRST_MAINTENANCE_COLUMNS",
     "SERVICE_KM",
     "SERVICE_MONTHS",
     "at_rows",
@@ -183,6 +184,12 @@ def service_history(
         "last_network_service": dates(at_rows(day, last_network_row, NAT)),
         "last_network_service_mileage": at_rows(km, last_network_row, np.nan),
     }
+
+
+OWNER_FIRST_MAINTENANCE_COLUMNS: Final = frozenset(
+    {"first_maintenance", "return_date", "network_return_date", "returned_after_first_maintenance"}
+)
+"""The customer columns of ``owner_first_maintenance``."""
 
 
 def owner_first_maintenance(
