@@ -37,12 +37,8 @@ def _widths(widths: Iterable[int]) -> tuple[int, ...]:
     return tuple(widths)
 
 
-def _lines(lines: Iterable[str]) -> tuple[str, ...]:
-    return tuple(lines)
-
-
 def _optional_lines(lines: Iterable[str] | None) -> tuple[str, ...] | None:
-    return None if lines is None else tuple(lines)
+    return None if lines is None else _cells(lines)
 
 
 @attrs.frozen
@@ -124,7 +120,7 @@ class Pre:
         lines: its lines, as the text report prints them.
     """
 
-    lines: tuple[str, ...] = attrs.field(converter=_lines)
+    lines: tuple[str, ...] = attrs.field(converter=_cells)
 
 
 Block = str | Grid | Pre
