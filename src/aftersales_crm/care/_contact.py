@@ -504,6 +504,37 @@ def _rank_within(groups: NDArray[np.int64], order: NDArray[np.intp]) -> NDArray[
     return rank
 
 
+def _months(on: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The month (``datetime64[M]`` as a number) of each day number.
+
+    Read from a table of the days spanned when they are fewer than the days asked about
+    (the days of an agenda span months at most): converting each day is slow.
+    """
+    low, high = int(on.min()), int(on.max())
+    if high - low >= len(on):
+        return on.astype("datetime64[D]").astype("datetime64[M]").view(np.int64)
+    span = np.arange(low, high + 1).astype("datetime64[D]")
+    months: NDArray[np.int64] = span.astype("datetime64[M]").view(np.int64)
+    return months[on - low]
+
+
+def _beyond_cap(
+    group: NDArray[np.int64], best: NDArray[np.int64], on: NDArray[np.int64], cap: int
+) -> NDArray[np.bool_]:
+    """Whether each row is beyond the ``cap`` most important of its group (groups contiguous).
+
+    Only the rows of a group with more than ``cap`` rows can be: they alone are ranked, a
+    few of all the rows.
+    """
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    sizes = np.diff(np.r_[starts, len(group)])
+    crowded = np.flatnonzero(np.repeat(sizes > cap, sizes))
+    order = _most_important_first(group[crowded], best[crowded], on[crowded])
+    beyond = np.zeros(len(group), dtype=bool)
+    beyond[crowded[_rank_within(group[crowded], order) >= cap]] = True
+    return beyond
+
+
 class FrequencyCap(_ContactRule):
     """At most ``per_week`` contact days per customer in an ISO week, ``per_month`` in a month.
 
@@ -595,15 +626,14 @@ class FrequencyCap(_ContactRule):
         owner = days // (1 << 32)
         on = (days % (1 << 32)) + low
         week = (on + 3) // 7  # 1970-01-01 was a Thursday: weeks start on Mondays
-        month = on.astype("datetime64[D]").astype("datetime64[M]").view(np.int64)
+        month = _months(on)
         kept = np.ones(len(days), dtype=bool)
         over: list[NDArray[np.bool_]] = []
         for period, cap in ((week, params["per_week"]), (month, params["per_month"])):
             rows = np.flatnonzero(kept)
-            group = owner[rows] * (1 << 32) + period[rows]
-            order = _most_important_first(group, best[rows], on[rows])
+            group = owner[rows] * (1 << 32) + period[rows]  # contiguous: days by (owner, on)
             beyond = np.zeros(len(days), dtype=bool)
-            beyond[rows[_rank_within(group, order) >= cap]] = True
+            beyond[rows] = _beyond_cap(group, best[rows], on[rows], cap)
             kept &= ~beyond | past  # a day already contacted counts for its month
             over.append(beyond)
         blocked_week, blocked_month = over[0][which], over[1][which]
@@ -1028,13 +1058,15 @@ class AllOf(_ContactRule):
         channel = tasks.channel.copy()
         hours = np.full(len(tasks), ALL_DAY, dtype=np.int64)
         reasons: list[Reason] = []
+        some = tasks  # the tasks at rows: copied again only after a rule blocked some
         for rule in params["rules"]:
             rows = np.flatnonzero(allowed)
             if not len(rows):
                 break
-            every = len(rows) == len(tasks)  # no task blocked yet: no copy of every column
-            some = (tasks if every else tasks.take(rows))._replaced(channel=channel[rows])
-            verdicts = _aligned(rule.check(some, inputs), len(rows), rule)
+            if len(rows) < len(some):
+                some = tasks.take(rows)
+            judged = some._replaced(channel=channel[rows])
+            verdicts = _aligned(rule.check(judged, inputs), len(rows), rule)
             codes = _merge(reasons, verdicts.reasons)
             blocked = rows[~verdicts.allowed]
             reason[blocked] = codes[verdicts.reason[~verdicts.allowed]]

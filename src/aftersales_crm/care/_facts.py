@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from aftersales_crm.care._inputs import CareInputs
 from aftersales_crm.records import ConsentPurpose, ContactOutcome
-from aftersales_crm.values import ContactPurpose
+from aftersales_crm.values import ContactChannel, ContactPurpose
 
 __all__ = [
     "CONSENT_PURPOSES",
@@ -66,8 +66,8 @@ Examples:
 
 _PURPOSES: Final = tuple(ContactPurpose)
 _CONSENTS: Final = tuple(ConsentPurpose)
-_N_CHANNELS: Final = 16
-"""Room for the channel codes in a key (more than there are channels)."""
+_N_CHANNELS: Final = len(ContactChannel)
+"""Room for the channel codes (positions in ``list(ContactChannel)``) in a key."""
 _DAY_BITS: Final = 20
 """Bits of the day offset in a (key, day) pair: 2**20 days is almost three thousand years."""
 _TO_CONSENT: Final = np.array(
@@ -135,20 +135,43 @@ def _day_numbers(days: NDArray[np.datetime64]) -> NDArray[np.int64]:
 
 
 class _Timeline:
-    """The latest fact at or before a day, per key: facts sorted by (key, instant)."""
+    """The latest fact at or before a day, per key: facts sorted by (key, instant).
 
-    def __init__(self, keys: NDArray[np.int64], days: NDArray[np.int64], order: NDArray[np.intp]):
+    Keys are whole numbers below ``width``. Asked about a day on or after the day of every
+    fact (the planner asks about days from ``as_of`` on, of the facts known by its end),
+    a key's latest fact is its last one, read from a table by key: one look-up instead of
+    a binary search among all the facts. Earlier days take the search.
+    """
+
+    def __init__(
+        self,
+        keys: NDArray[np.int64],
+        days: NDArray[np.int64],
+        order: NDArray[np.intp],
+        width: int,
+    ):
         self.keys = keys[order]
         self.base = int(days.min()) if len(days) else 0
+        self.last_day = int(days.max()) if len(days) else np.iinfo(np.int64).min
         offset = np.clip(days[order] - self.base, 0, (1 << _DAY_BITS) - 1)
         self.packed = (self.keys << _DAY_BITS) | offset
-        self.order = order
+        ends = np.flatnonzero(np.r_[self.keys[1:] != self.keys[:-1], True]) if len(order) else order
+        self.last = np.full(width, -1, dtype=np.int32 if len(order) < 1 << 31 else np.int64)
+        self.last[self.keys[ends]] = ends
 
     def latest(self, keys: NDArray[np.int64], days: NDArray[np.int64]) -> NDArray[np.intp]:
         """The position (in the sorted facts) of each key's latest fact on or before each day.
 
         -1 where there is none.
         """
+        at = self.last[keys].astype(np.intp)
+        early = np.flatnonzero(days < self.last_day)
+        if len(early):
+            at[early] = self._search(keys[early], days[early])
+        return at
+
+    def _search(self, keys: NDArray[np.int64], days: NDArray[np.int64]) -> NDArray[np.intp]:
+        """``latest`` by a binary search among the facts, for any day."""
         offset = days - self.base
         before = offset < 0
         packed = (keys << _DAY_BITS) | np.clip(offset, 0, (1 << _DAY_BITS) - 1)
@@ -171,7 +194,8 @@ def _consent_timeline(inputs: CareInputs) -> tuple[_Timeline, NDArray[np.bool_]]
         # By key, then instant; at one instant a withdrawal comes last, so it wins.
         order = np.lexsort((~granted, at, key)) if len(rows) else np.arange(0)
         days = _day_numbers(inputs.table_days("consents", "at")[rows])
-        timeline = _Timeline(key, days, order.astype(np.intp))
+        width = len(inputs.tables.customers) * len(_CONSENTS) * _N_CHANNELS
+        timeline = _Timeline(key, days, order.astype(np.intp), width)
         cache["consents"] = (timeline, granted[order])
     found: tuple[_Timeline, NDArray[np.bool_]] = cache["consents"]
     return found
@@ -282,7 +306,8 @@ def last_complaint(
         key = complaints["customer"][rows].astype(np.int64)
         on = _day_numbers(inputs.table_days("complaints", "at")[rows])
         order = np.lexsort((on, key)).astype(np.intp) if len(rows) else np.arange(0)
-        cache["complaints"] = (_Timeline(key, on, order), on[order])
+        timeline = _Timeline(key, on, order, len(inputs.tables.customers))
+        cache["complaints"] = (timeline, on[order])
     timeline, filed = cache["complaints"]
     at = timeline.latest(customers.astype(np.int64), _day_numbers(days))
     out = np.full(len(at), np.datetime64("NaT"), dtype="datetime64[D]")
