@@ -30,6 +30,7 @@ from aftersales_crm.care import (
     any_of,
     not_,
 )
+from aftersales_crm.care._facts import last_complaint
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.values import ContactChannel, ContactPurpose
 
@@ -188,6 +189,19 @@ def test_a_complaint_after_as_of_does_not_cool_off_yet() -> None:
     assert judge(
         CoolingOff(), tasks(("greet", "C1", "2026-06-20")), complaint("Q1", "C1", date(2026, 6, 11))
     ) == [None]
+
+
+def test_the_last_complaint_on_a_day_before_a_later_complaint_is_the_one_filed_by_then() -> None:
+    filed = [complaint("Q1", "C1", date(2026, 6, 1)), complaint("Q2", "C1", date(2026, 6, 8))]
+    asked = np.array(["2026-05-31", "2026-06-01", "2026-06-05", "2026-06-08", "2026-06-20"])
+    on = last_complaint(inputs(book(*filed), AS_OF), np.zeros(5, np.int64), asked.astype("M8[D]"))
+    assert on.astype(str).tolist() == [
+        "NaT",
+        "2026-06-01",
+        "2026-06-01",
+        "2026-06-08",
+        "2026-06-08",
+    ]
 
 
 # ---------------------------------------------------------------- frequency cap
