@@ -7,6 +7,7 @@ Each answers a question for many tasks at once from the tables of a
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -130,6 +131,24 @@ def sort_rows(*keys: NDArray[np.int64]) -> NDArray[np.intp]:
     return np.argsort(packed, kind="stable").astype(np.intp)
 
 
+def _by_key(key: NDArray[np.int64], *ties: NDArray[np.generic]) -> NDArray[np.intp]:
+    """``np.lexsort((*ties[::-1], key))``: the rows by key, then by ``ties``, then in row order.
+
+    One stable sort by the key (quick on a table's facts, which come nearly in key
+    order), then only the rows of keys that several rows share sorted by the ties: few,
+    as most keys have one fact.
+    """
+    order = np.argsort(key, kind="stable").astype(np.intp)
+    ordered = key[order]
+    shared = np.r_[ordered[1:] == ordered[:-1], False]
+    shared[1:] |= shared[:-1]  # the row after each it equals
+    rows = np.flatnonzero(shared)
+    if len(rows):
+        some = order[rows]  # by key, then in row order
+        order[rows] = some[np.lexsort((*(tie[some] for tie in ties[::-1]), key[some]))]
+    return order
+
+
 def _day_numbers(days: NDArray[np.datetime64]) -> NDArray[np.int64]:
     return days.astype("datetime64[D]").view(np.int64)
 
@@ -151,10 +170,9 @@ class _Timeline:
         width: int,
     ):
         self.keys = keys[order]
+        self.days = days[order]
         self.base = int(days.min()) if len(days) else 0
         self.last_day = int(days.max()) if len(days) else np.iinfo(np.int64).min
-        offset = np.clip(days[order] - self.base, 0, (1 << _DAY_BITS) - 1)
-        self.packed = (self.keys << _DAY_BITS) | offset
         ends = np.flatnonzero(np.r_[self.keys[1:] != self.keys[:-1], True]) if len(order) else order
         self.last = np.full(width, -1, dtype=np.int32 if len(order) < 1 << 31 else np.int64)
         self.last[self.keys[ends]] = ends
@@ -169,6 +187,13 @@ class _Timeline:
         if len(early):
             at[early] = self._search(keys[early], days[early])
         return at
+
+    @functools.cached_property
+    def packed(self) -> NDArray[np.int64]:
+        """(key, day) of each fact packed into one number, to search (made when first asked)."""
+        offset = np.clip(self.days - self.base, 0, (1 << _DAY_BITS) - 1)
+        packed: NDArray[np.int64] = (self.keys << _DAY_BITS) | offset
+        return packed
 
     def _search(self, keys: NDArray[np.int64], days: NDArray[np.int64]) -> NDArray[np.intp]:
         """``latest`` by a binary search among the facts, for any day."""
@@ -192,10 +217,10 @@ def _consent_timeline(inputs: CareInputs) -> tuple[_Timeline, NDArray[np.bool_]]
         at = consents["at"][rows].view(np.int64)
         granted = consents["granted"][rows]
         # By key, then instant; at one instant a withdrawal comes last, so it wins.
-        order = np.lexsort((~granted, at, key)) if len(rows) else np.arange(0)
+        order = _by_key(key, at, ~granted)
         days = _day_numbers(inputs.table_days("consents", "at")[rows])
         width = len(inputs.tables.customers) * len(_CONSENTS) * _N_CHANNELS
-        timeline = _Timeline(key, days, order.astype(np.intp), width)
+        timeline = _Timeline(key, days, order, width)
         cache["consents"] = (timeline, granted[order])
     found: tuple[_Timeline, NDArray[np.bool_]] = cache["consents"]
     return found
@@ -305,7 +330,7 @@ def last_complaint(
         rows = np.flatnonzero(inputs.known("complaints", "at"))
         key = complaints["customer"][rows].astype(np.int64)
         on = _day_numbers(inputs.table_days("complaints", "at")[rows])
-        order = np.lexsort((on, key)).astype(np.intp) if len(rows) else np.arange(0)
+        order = _by_key(key, on)
         timeline = _Timeline(key, on, order, len(inputs.tables.customers))
         cache["complaints"] = (timeline, on[order])
     timeline, filed = cache["complaints"]
