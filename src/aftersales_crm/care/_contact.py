@@ -95,6 +95,7 @@ def _bools(values: object) -> NDArray[np.bool_]:
 
 
 def _codes(values: object, name: str, dtype: type[np.integer[Any]]) -> NDArray[Any]:
+    """``values`` as read-only codes of ``dtype``, a copy of the caller's array."""
     if isinstance(values, np.ndarray) and values.dtype == dtype and values.ndim == 1:
         return _frozen(values.copy())  # codes of the dtype already: as_codes would copy them
     return as_codes(values, name, np.dtype(dtype).name, "verdicts")

@@ -140,9 +140,8 @@ def _by_key(key: NDArray[np.int64], *ties: NDArray[np.generic]) -> NDArray[np.in
     """
     order = np.argsort(key, kind="stable").astype(np.intp)
     ordered = key[order]
-    shared = np.r_[ordered[1:] == ordered[:-1], False]
-    shared[1:] |= shared[:-1]  # the row after each it equals
-    rows = np.flatnonzero(shared)
+    same = ordered[1:] == ordered[:-1]  # a row's key is the next row's
+    rows = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
     if len(rows):
         some = order[rows]  # by key, then in row order
         order[rows] = some[np.lexsort((*(tie[some] for tie in ties[::-1]), key[some]))]
