@@ -104,6 +104,9 @@ def wants(wanted: frozenset[str] | None, names: frozenset[str]) -> bool:
 _MAX_GROUPS: Final = 10**9
 """The most groups [`Segments.of`][aftersales_crm.features.Segments.of] counts rows into (a billion customers)."""
 
+_RANK_BITS: Final = 31
+_MAX_RANK: Final = 1 << _RANK_BITS
+
 _DENSE_GROUPS: Final = 4
 """Group numbers up to this many times the rows are flagged in an array; beyond, looked up."""
 
@@ -146,9 +149,28 @@ def group_order(group: NDArray[np.int64], time: NDArray[np.int64]) -> NDArray[np
         rows = np.flatnonzero(bad[g])
     else:  # sparse numbers (a caller's own): look them up instead of allocating per number
         rows = np.flatnonzero(np.isin(g, g[1:][unsorted]))
-    fixed = rows[np.lexsort((rows, t[rows], g[rows]))]
-    by_group[rows] = by_group[fixed]
+    by_group[rows] = by_group[rows[_by_group_then_time(g[rows], t[rows])]]
     return by_group
+
+
+def _by_group_then_time(g: NDArray[np.int64], t: NDArray[np.int64]) -> NDArray[np.intp]:
+    """The stable permutation sorting rows by group, then time, of rows sorted by group.
+
+    What ``np.lexsort((t, g))`` gives, about three times faster: the groups' ranks and
+    the times' ranks (each below the number of rows, so under 2**31) share one int64 key,
+    and one stable sort of that key replaces lexsort's pass per key.
+    """
+    if len(g) >= _MAX_RANK:  # more rows than the key holds ranks of
+        return np.lexsort((t, g))
+    new_group = np.ones(len(g), dtype=bool)
+    new_group[1:] = g[1:] != g[:-1]
+    group_rank = np.cumsum(new_group) - 1
+    by_time = np.argsort(t)
+    later = np.ones(len(t), dtype=bool)
+    later[1:] = t[by_time[1:]] != t[by_time[:-1]]
+    time_rank = np.empty(len(t), dtype=np.int64)
+    time_rank[by_time] = np.cumsum(later) - 1
+    return np.argsort((group_rank << _RANK_BITS) | time_rank, kind="stable")
 
 
 def grouping(group: NDArray[np.int64], time: NDArray[np.int64]) -> NDArray[np.intp] | None:
