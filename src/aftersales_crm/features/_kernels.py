@@ -33,7 +33,6 @@ BLOCK_ROWS: Final = 1 << 18
 """Rows per block: kernels run block by block so temporaries stay small (and in cache-sized
 heap chunks the allocator reuses) and blocks can run on several threads."""
 
-_BIG: Final = np.iinfo(np.int64).max
 _LANE_BITS: Final = 8
 _LANES: Final = 8  # eight 8-bit counters in one int64
 _LANE_LIMIT: Final = 1 << _LANE_BITS
@@ -354,12 +353,13 @@ class Segments:
 
     def first_where(self, flags: NDArray[np.bool_]) -> NDArray[np.int64]:
         """Each group's first row where ``flags`` holds, ``NONE_CODE`` (-1) where none does."""
-        if not len(self.filled_groups):
-            return np.full(len(self.counts), NONE_CODE, dtype=np.int64)
-        position = np.where(flags, np.arange(len(flags), dtype=np.int64), _BIG)
-        out = self._spread(np.minimum.reduceat(position, self.filled_starts), _BIG)
-        out[out == _BIG] = NONE_CODE
-        return out
+        # A binary search of each group's start among the flagged rows: cheaper than a
+        # reduceat over every row, most of all when few rows are flagged.
+        flagged = np.flatnonzero(flags)
+        after = np.append(flagged, len(flags))  # past the end: no flagged row left
+        first = after[np.searchsorted(flagged, self.starts)]
+        found: NDArray[np.int64] = np.where(first < self.ends, first, NONE_CODE)
+        return found
 
     def median(self, values: NDArray[np.int64]) -> NDArray[np.float64]:
         """Per-group medians of non-negative integers below 2**31 (NaN for empty groups).

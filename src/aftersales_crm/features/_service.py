@@ -148,11 +148,12 @@ def at_rows(values: NDArray[Any], rows: NDArray[np.int64], missing: Any) -> NDAr
 
 def _last_where(seg: Segments, flags: NDArray[np.bool_]) -> NDArray[np.int64]:
     """Each group's last row where ``flags`` holds, -1 where none does."""
-    out = np.full(len(seg.counts), -1, dtype=np.int64)
-    if len(seg.filled_groups):
-        position = np.where(flags, np.arange(len(flags), dtype=np.int64), -1)
-        out[seg.filled_groups] = np.maximum.reduceat(position, seg.filled_starts)
-    return out
+    # As Segments.first_where: each group's end searched among the flagged rows.
+    flagged = np.flatnonzero(flags)
+    before = np.insert(flagged, 0, -1)  # before the start: no flagged row yet
+    last = before[np.searchsorted(flagged, seg.ends)]
+    found: NDArray[np.int64] = np.where(last >= seg.starts, last, -1)
+    return found
 
 
 def service_history(
