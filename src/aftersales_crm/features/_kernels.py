@@ -313,7 +313,10 @@ class Segments:
 
     def count(self, flags: NDArray[np.bool_]) -> NDArray[np.int64]:
         """Per-group number of True rows."""
-        return self.sum(flags.astype(np.int64))
+        if not len(self.filled_groups):
+            return np.zeros(len(self.counts), dtype=np.int64)
+        # reduceat sums the flags as int64 itself: no int64 copy of every flag.
+        return self._spread(np.add.reduceat(flags, self.filled_starts, dtype=np.int64))
 
     def count_bits(self, bits: NDArray[np.integer[Any]], n_bits: int) -> NDArray[np.int64]:
         """Per group and bit, the number of rows with that bit set: shape (groups, n_bits).
