@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 
 from aftersales_crm import synthetic
@@ -87,3 +88,14 @@ def test_features_with_adds_columns_and_shares_the_vehicles() -> None:
     assert inputs.features_with(frozenset({"visits"})) is inputs.features
     later = inputs.with_days(date(2026, 8, 1), date(2026, 8, 2))
     assert later.features is inputs.features
+
+
+def test_meets_and_known_leave_missing_days_out() -> None:
+    # The filters compare days without testing for NaT first: NaT compares False.
+    inputs = CareInputs.of(BOOK, start=date(2026, 7, 1), end=date(2026, 7, 3))
+    start = np.array(["NaT", "2026-07-02", "2026-07-02", "NaT", "2026-06-01"], dtype="M8[D]")
+    end = np.array(["2026-07-02", "NaT", "2026-07-05", "NaT", "2026-06-30"], dtype="M8[D]")
+    assert inputs.meets(start, end).tolist() == [False, False, True, False, False]
+    days = inputs.table_days("orders", "closed_at")
+    expected = ~np.isnat(days) & (days <= np.datetime64(inputs.as_of, "D"))
+    assert inputs.known("orders", "closed_at").tolist() == expected.tolist()

@@ -167,3 +167,18 @@ def test_windowed_visits_are_the_visits_of_the_trailing_twelve_months(
         assert row["visits_window"] == len(inside)
         assert row["visit_days_window"] == len(set(inside))
         assert row["visit_days_window"] <= row["visit_days"]
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.integers(-(2**62), 2**62) | st.integers(0, 3)),
+        max_size=60,
+    )
+)
+def test_group_order_is_a_stable_lexsort(rows: list[tuple[int, int]]) -> None:
+    # Ties in time keep their rows' order, and times of the whole int64 range sort right
+    # (the out-of-order groups are sorted by rank keys, not by lexsort).
+    groups = np.array([g for g, _ in rows], dtype=np.int64)
+    times = np.array([t for _, t in rows], dtype=np.int64)
+    expected = np.lexsort((np.arange(len(rows)), times, groups))
+    assert group_order(groups, times).tolist() == expected.tolist()

@@ -270,7 +270,7 @@ class CareInputs:
         def owned() -> NDArray[np.intp]:
             bought = self.tables.vehicles["purchase_date"]
             owner = np.asarray(self.vehicles["owner"])
-            rows = np.flatnonzero((owner >= 0) & ~np.isnat(bought) & (bought <= self.as_of_day))
+            rows = np.flatnonzero((owner >= 0) & (bought <= self.as_of_day))  # NaT compares False
             rows.setflags(write=False)  # shared by every rule of the agenda
             return rows
 
@@ -292,7 +292,9 @@ class CareInputs:
         """
         first = np.datetime64(self.start, "D")
         last = np.datetime64(self.end, "D")
-        return ~np.isnat(start) & ~np.isnat(end) & (end >= first) & (start <= last)
+        # NaT compares False, so the comparisons leave windows without a start or an end out.
+        met: NDArray[np.bool_] = (end >= first) & (start <= last)
+        return met
 
     def days_of(self, instants: NDArray[np.datetime64]) -> NDArray[np.datetime64]:
         """The business dates of UTC instants in ``time_zone`` (NaT stays NaT).
@@ -332,7 +334,8 @@ class CareInputs:
             True
         """
         days = self.table_days(table, column)
-        return ~np.isnat(days) & (days <= self.as_of_day)
+        happened: NDArray[np.bool_] = days <= self.as_of_day  # NaT compares False: unknown
+        return happened
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, computed once per key for these facts and ``as_of``, then shared.

@@ -42,6 +42,7 @@ __all__ = [
     "dates",
     "day_number",
     "days_between",
+    "shift_months",
     "to_time_zone",
 ]
 
@@ -310,6 +311,16 @@ def add_months(days: NDArray[np.datetime64], months: int) -> NDArray[np.datetime
     """
     days = date_array(days, parameter="days", earliest=date.min, latest=date.max)
     months = whole_number(months, parameter="months", minimum=-_MAX_MONTHS, maximum=_MAX_MONTHS)
+    return shift_months(days, months)
+
+
+def shift_months(days: NDArray[np.datetime64], months: int) -> NDArray[np.datetime64]:
+    """[`add_months`][aftersales_crm.features.add_months] without its checks, for the feature kernels.
+
+    ``days`` must be ``datetime64[D]`` dates of ``datetime.date`` (or NaT) and ``months``
+    a whole number from -120,000 to 120,000: dates the library made itself, already
+    checked, which the kernels would otherwise check again block by block.
+    """
     missing = np.isnat(days)
     raw = days.view(np.int64)
     if days.ndim == 1 and len(days) > _SMALL:
@@ -319,7 +330,7 @@ def add_months(days: NDArray[np.datetime64], months: int) -> NDArray[np.datetime
         low = int(known.min()) if len(known) else 0
         span = int(known.max()) - low + 1 if len(known) else 1
         if span * _SPAN_SHARE < len(days):
-            table = add_months(np.arange(low, low + span).astype("datetime64[D]"), months)
+            table = shift_months(np.arange(low, low + span).astype("datetime64[D]"), months)
             looked_up: NDArray[np.datetime64] = table[np.where(missing, 0, raw - low)]
             looked_up[missing] = np.datetime64("NaT")
             return looked_up

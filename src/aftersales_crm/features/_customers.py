@@ -39,6 +39,7 @@ __all__ = ["customer_features"]
 
 _NEVER: Final = np.iinfo(np.int64).max
 _ORDER_COLUMNS: Final = ("day", "amount", "customer_pay", "lines", "bits", "dealer")
+_SPEND_ORDER_COLUMNS: Final = ("day", "amount", "customer_pay", "lines")
 
 _SPEND_COLUMNS: Final = frozenset(
     {
@@ -97,22 +98,23 @@ def customer_features(
         table.keys() | _BLOCK_COLUMNS | CUSTOMER_QUALITY_COLUMNS | OWNER_FIRST_MAINTENANCE_COLUMNS
     )
     visit_kernel = wanted is None or not wanted <= given  # it gives the spend columns too
+    spend = wants(wanted, _SPEND_COLUMNS)
     home = wants(wanted, _HOME_COLUMNS)
     fallback = _selling_dealer(tables, as_of_day, without=everyone.counts == 0) if home else None
 
     def block(first: int, stop: int) -> dict[str, NDArray[Any]]:
         seg = everyone.part(first, stop)
         lo = int(everyone.starts[first]) if first < n else 0
-        rows = rows_of(perm, lo, lo + int(seg.counts.sum()))
-        o = {k: orders[k][rows] for k in _ORDER_COLUMNS}
+        size = int(seg.counts.sum())
+        rows = rows_of(perm, lo, lo + size)
+        cols: dict[str, NDArray[Any]] = {}
         if visit_kernel:
+            o = {k: orders[k][rows] for k in _ORDER_COLUMNS}
             cols = _customer_block(seg, o, as_of_day, window_start)
-        elif wants(wanted, _SPEND_COLUMNS):
-            cols = _spend(seg, o, window_start)
-        else:
-            cols = {}
+        elif spend:  # gathering only the columns the spend kernel reads
+            cols = _spend(seg, {k: orders[k][rows] for k in _SPEND_ORDER_COLUMNS}, window_start)
         if fallback is not None:
-            last = seg.last(np.arange(len(o["day"])), -1)
+            last = seg.last(np.arange(size), -1)
             dealer = fallback[first:stop].copy()
             seen = np.flatnonzero(last >= 0)
             original = lo + last[seen] if isinstance(rows, slice) else rows[last[seen]]

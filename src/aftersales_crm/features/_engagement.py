@@ -20,8 +20,8 @@ from numpy.typing import NDArray
 
 from aftersales_crm.features._calendar import dates
 from aftersales_crm.features._kernels import Segments, wants
-from aftersales_crm.features._orders import first_maintenance_orders, routine_orders
-from aftersales_crm.features._service import service_due
+from aftersales_crm.features._orders import service_orders
+from aftersales_crm.features._service import due_dates
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import NONE_CODE
 
@@ -78,11 +78,8 @@ def _on_time_arrival(
     day are one visit.
     """
     n = len(seg.counts)
-    bits = orders["bits"][rows]
     vehicles = orders["vehicle"][rows]
-    service = np.flatnonzero(
-        (routine_orders(bits) | first_maintenance_orders(bits)) & (vehicles != NONE_CODE)
-    )
+    service = np.flatnonzero(service_orders(orders["bits"][rows]) & (vehicles != NONE_CODE))
     vehicle = vehicles[service]
     # By customer, vehicle, then time: a stable sort keeps each customer's time order.
     key = g[service] * (int(vehicle.max(initial=0)) + 1) + vehicle
@@ -90,14 +87,14 @@ def _on_time_arrival(
     by, same = service[order], key[order]
     pair = np.flatnonzero((same[1:] == same[:-1]) & (d[by[1:]] > d[by[:-1]]))
     earlier, later = by[pair], by[pair + 1]
-    mileage = orders["mileage"][rows].astype(np.float64)
+    # Only the pairs' readings become floats, not the whole block's.
+    mileage = orders["mileage"][rows]
+    km_before, km_after = mileage[earlier].astype(np.float64), mileage[later].astype(np.float64)
     elapsed = (d[later] - d[earlier]).astype(np.float64)
-    due = service_due(
-        dates(d[earlier]), (mileage[later] - mileage[earlier]) / elapsed, mileage[earlier]
-    )
+    due = due_dates(dates(d[earlier]), (km_after - km_before) / elapsed, km_before)
     on_time = dates(d[later]) <= due
-    returns = np.bincount(g[later], minlength=n).astype(np.int64)
-    kept = np.bincount(g[later[on_time]], minlength=n).astype(np.int64)
+    returns = np.bincount(g[later], minlength=n).astype(np.int64, copy=False)
+    kept = np.bincount(g[later[on_time]], minlength=n).astype(np.int64, copy=False)
     return {
         "service_returns": returns,
         "on_time_returns": kept,

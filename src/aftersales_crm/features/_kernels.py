@@ -33,7 +33,6 @@ BLOCK_ROWS: Final = 1 << 18
 """Rows per block: kernels run block by block so temporaries stay small (and in cache-sized
 heap chunks the allocator reuses) and blocks can run on several threads."""
 
-_BIG: Final = np.iinfo(np.int64).max
 _LANE_BITS: Final = 8
 _LANES: Final = 8  # eight 8-bit counters in one int64
 _LANE_LIMIT: Final = 1 << _LANE_BITS
@@ -104,6 +103,9 @@ def wants(wanted: frozenset[str] | None, names: frozenset[str]) -> bool:
 _MAX_GROUPS: Final = 10**9
 """The most groups [`Segments.of`][aftersales_crm.features.Segments.of] counts rows into (a billion customers)."""
 
+_RANK_BITS: Final = 31
+_MAX_RANK: Final = 1 << _RANK_BITS
+
 _DENSE_GROUPS: Final = 4
 """Group numbers up to this many times the rows are flagged in an array; beyond, looked up."""
 
@@ -146,9 +148,28 @@ def group_order(group: NDArray[np.int64], time: NDArray[np.int64]) -> NDArray[np
         rows = np.flatnonzero(bad[g])
     else:  # sparse numbers (a caller's own): look them up instead of allocating per number
         rows = np.flatnonzero(np.isin(g, g[1:][unsorted]))
-    fixed = rows[np.lexsort((rows, t[rows], g[rows]))]
-    by_group[rows] = by_group[fixed]
+    by_group[rows] = by_group[rows[_by_group_then_time(g[rows], t[rows])]]
     return by_group
+
+
+def _by_group_then_time(g: NDArray[np.int64], t: NDArray[np.int64]) -> NDArray[np.intp]:
+    """The stable permutation sorting rows by group, then time, of rows sorted by group.
+
+    What ``np.lexsort((t, g))`` gives, about three times faster: the groups' ranks and
+    the times' ranks (each below the number of rows, so under 2**31) share one int64 key,
+    and one stable sort of that key replaces lexsort's pass per key.
+    """
+    if len(g) >= _MAX_RANK:  # more rows than the key holds ranks of
+        return np.lexsort((t, g))
+    new_group = np.ones(len(g), dtype=bool)
+    new_group[1:] = g[1:] != g[:-1]
+    group_rank = np.cumsum(new_group) - 1
+    by_time = np.argsort(t)
+    later = np.ones(len(t), dtype=bool)
+    later[1:] = t[by_time[1:]] != t[by_time[:-1]]
+    time_rank = np.empty(len(t), dtype=np.int64)
+    time_rank[by_time] = np.cumsum(later) - 1
+    return np.argsort((group_rank << _RANK_BITS) | time_rank, kind="stable")
 
 
 def grouping(group: NDArray[np.int64], time: NDArray[np.int64]) -> NDArray[np.intp] | None:
@@ -292,7 +313,10 @@ class Segments:
 
     def count(self, flags: NDArray[np.bool_]) -> NDArray[np.int64]:
         """Per-group number of True rows."""
-        return self.sum(flags.astype(np.int64))
+        if not len(self.filled_groups):
+            return np.zeros(len(self.counts), dtype=np.int64)
+        # reduceat sums the flags as int64 itself: no int64 copy of every flag.
+        return self._spread(np.add.reduceat(flags, self.filled_starts, dtype=np.int64))
 
     def count_bits(self, bits: NDArray[np.integer[Any]], n_bits: int) -> NDArray[np.int64]:
         """Per group and bit, the number of rows with that bit set: shape (groups, n_bits).
@@ -332,12 +356,13 @@ class Segments:
 
     def first_where(self, flags: NDArray[np.bool_]) -> NDArray[np.int64]:
         """Each group's first row where ``flags`` holds, ``NONE_CODE`` (-1) where none does."""
-        if not len(self.filled_groups):
-            return np.full(len(self.counts), NONE_CODE, dtype=np.int64)
-        position = np.where(flags, np.arange(len(flags), dtype=np.int64), _BIG)
-        out = self._spread(np.minimum.reduceat(position, self.filled_starts), _BIG)
-        out[out == _BIG] = NONE_CODE
-        return out
+        # A binary search of each group's start among the flagged rows: cheaper than a
+        # reduceat over every row, most of all when few rows are flagged.
+        flagged = np.flatnonzero(flags)
+        after = np.append(flagged, len(flags))  # past the end: no flagged row left
+        first = after[np.searchsorted(flagged, self.starts)]
+        found: NDArray[np.int64] = np.where(first < self.ends, first, NONE_CODE)
+        return found
 
     def median(self, values: NDArray[np.int64]) -> NDArray[np.float64]:
         """Per-group medians of non-negative integers below 2**31 (NaN for empty groups).

@@ -28,7 +28,7 @@ from aftersales_crm._args import (
     whole_number,
 )
 from aftersales_crm.errors import InvalidValue
-from aftersales_crm.features._calendar import NAT, add_months, dates
+from aftersales_crm.features._calendar import NAT, add_months, dates, shift_months
 from aftersales_crm.features._kernels import Segments
 from aftersales_crm.features._orders import (
     first_maintenance_orders,
@@ -41,6 +41,7 @@ __all__ = [
     "SERVICE_KM",
     "SERVICE_MONTHS",
     "at_rows",
+    "due_dates",
     "owner_first_maintenance",
     "service_due",
     "service_history",
@@ -99,9 +100,8 @@ def service_due(
     """
     months = whole_number(months, parameter="months", minimum=1)
     last = date_array(last_visit, parameter="last_visit")
-    due = add_months(last, months)
     if km is None:
-        return due
+        return add_months(last, months)
     distance = real_number(km, parameter="km", minimum=0, above=True)
     rate = number_array(km_per_day, parameter="km_per_day")
     reading = number_array(last_mileage, parameter="last_mileage")
@@ -111,6 +111,24 @@ def service_due(
             f"{len(reading)} values; give one per vehicle"
         )
         raise InvalidValue(msg, code=ARGUMENT_CODE)
+    return due_dates(last, rate, reading, months=months, distance=distance)
+
+
+def due_dates(
+    last: NDArray[np.datetime64],
+    rate: NDArray[np.float64],
+    reading: NDArray[np.float64],
+    *,
+    months: int = SERVICE_MONTHS,
+    distance: float = SERVICE_KM,
+) -> NDArray[np.datetime64]:
+    """[`service_due`][aftersales_crm.features.service_due] without its checks, for the feature kernels.
+
+    For arrays the library made itself, already checked (``datetime64[D]`` dates of its
+    range, float64 rates and readings of one length), which the kernels would otherwise
+    check again block by block; ``months`` and ``distance`` as ``service_due`` checks them.
+    """
+    due = shift_months(last, months)
     applies = ~np.isnan(reading) & (rate > 0)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         days = np.minimum(np.ceil(distance / rate), _MONTH_DAYS * months)
@@ -130,11 +148,12 @@ def at_rows(values: NDArray[Any], rows: NDArray[np.int64], missing: Any) -> NDAr
 
 def _last_where(seg: Segments, flags: NDArray[np.bool_]) -> NDArray[np.int64]:
     """Each group's last row where ``flags`` holds, -1 where none does."""
-    out = np.full(len(seg.counts), -1, dtype=np.int64)
-    if len(seg.filled_groups):
-        position = np.where(flags, np.arange(len(flags), dtype=np.int64), -1)
-        out[seg.filled_groups] = np.maximum.reduceat(position, seg.filled_starts)
-    return out
+    # As Segments.first_where: each group's end searched among the flagged rows.
+    flagged = np.flatnonzero(flags)
+    before = np.insert(flagged, 0, -1)  # before the start: no flagged row yet
+    last = before[np.searchsorted(flagged, seg.ends)]
+    found: NDArray[np.int64] = np.where(last >= seg.starts, last, -1)
+    return found
 
 
 def service_history(

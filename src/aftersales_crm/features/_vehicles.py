@@ -19,7 +19,7 @@ from aftersales_crm.features._calendar import (
 from aftersales_crm.features._kernels import Segments, rows_of, run_blocks
 from aftersales_crm.features._mileage import MileageMethod, MileageModel, vehicle_rates
 from aftersales_crm.features._quality import vehicle_quality
-from aftersales_crm.features._service import service_due, service_history
+from aftersales_crm.features._service import due_dates, service_history
 from aftersales_crm.features._table import FeatureTable
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import BodyType, FuelType
@@ -77,7 +77,7 @@ def vehicle_features(
     elapsed = days_between(as_of_day, np.where(seen, last, purchase))
     elapsed[elapsed < 0] = np.nan
     out["mileage_at_as_of"] = np.where(seen, out["last_mileage"], 0.0) + km_per_day * elapsed
-    out["service_due"] = service_due(out["last_service"], km_per_day, out["last_service_mileage"])
+    out["service_due"] = due_dates(out["last_service"], km_per_day, out["last_service_mileage"])
     out |= vehicle_quality(tables, orders, out, as_of_day)
     out["age_years"] = completed_years(v["purchase_date"], as_of)
     out["owner"], out["owners"], out["owned_since"] = _owners(tables, as_of_day)
