@@ -266,13 +266,7 @@ class Planner(Parameterised):
             time_zone=params["time_zone"],
             mileage=params["mileage"],
         )
-        rules: tuple[CareRule, ...] = params["rules"]
-        parts = _rule_tasks(rules, inputs)
-        wider = _whole_periods(parts, inputs)
-        if wider is not None:
-            parts = _rule_tasks(rules, wider)
-            inputs = wider
-        tasks = _plan(parts)
+        tasks, inputs = _planned(params["rules"], inputs)
         if len(tasks):
             rows = inputs.customer_rows(tasks)
             boost = _boosts(segments, params["boosts"], len(tables.customers))
@@ -388,10 +382,54 @@ def _features_first(rules: tuple[CareRule, ...], inputs: CareInputs) -> None:
         inputs.features_with(frozenset(columns))
 
 
-def _plan(parts: list[CareTasks]) -> CareTasks:
-    """The tasks of every rule, one task per kind, source, customer, vehicle and due day."""
+def _planned(rules: tuple[CareRule, ...], asked: CareInputs) -> tuple[CareTasks, CareInputs]:
+    """The rules' tasks, merged, and the inputs over the days they were planned on.
+
+    A contact rule may look at every task due in the same ISO week and month as a task
+    shown (the frequency cap does), so the rules plan the whole weeks and months of the
+    due days of the tasks meeting the days ``asked`` for.
+
+    Why one pass is exact: a care rule gives every task whose window meets its days and
+    only those (the [`CareRule`][aftersales_crm.care.CareRule] contract, which the
+    range-splitting checks test), so the tasks a rule gives on days ``D`` are those it
+    gives on any wider days that meet ``D``. The rules run once, on days guessed to hold
+    the periods needed (``_REACH``); the tasks meeting ``asked`` among them are those of a
+    pass on ``asked``, so their due days give the periods needed; when the guess holds
+    these, the tasks meeting them are the very tasks a pass on them gives, and everything
+    after depends on the tasks only, not on their order. Only due days beyond the guess
+    (a rule's windows open longer after their due day) run the rules again.
+    """
+    first = np.datetime64(asked.start, "D")
+    guess = asked.with_days(*_whole_periods(first - _REACH, np.datetime64(asked.end, "D"), asked))
+    parts = _rule_tasks(rules, guess)
+    dues = [part.due[asked.meets(part.window_start, part.window_end)] for part in parts]
+    dues = [due for due in dues if len(due)]
+    if not dues:
+        none = np.zeros(0, dtype=np.intp)
+        return _plan([part.take(none) for part in parts]), guess.with_days(asked.start, asked.end)
+    earliest = min(due.min() for due in dues)
+    latest = max(due.max() for due in dues)
+    # Made from the guess, so as to share what was derived from the facts (customer rows…).
+    needed = guess.with_days(*_whole_periods(earliest, latest, asked))
+    if needed.start < guess.start or needed.end > guess.end:
+        return _plan(_rule_tasks(rules, needed)), needed
+    keep = [needed.meets(part.window_start, part.window_end) for part in parts]
+    return _plan(parts, keep), needed
+
+
+_REACH: Final = np.timedelta64(62, "D")
+"""How far before the days asked for the planner guesses the due days of the tasks they
+show go back (a task due earlier whose window is still open shows): the built-in rules'
+windows stay open less than two months after their due day. Only speed depends on it."""
+
+
+def _plan(parts: list[CareTasks], keep: list[NDArray[np.bool_]] | None = None) -> CareTasks:
+    """The tasks of every rule (those ``keep`` marks), one per kind, source, customer, vehicle and due day."""
+    if keep is None:
+        keep = [np.ones(len(part), dtype=bool) for part in parts]
     made = [
-        {kind.name for code, kind in enumerate(p.kinds) if (p.kind == code).any()} for p in parts
+        {kind.name for code, kind in enumerate(p.kinds) if (p.kind[k] == code).any()}
+        for p, k in zip(parts, keep, strict=True)
     ]
     shared = {
         name
@@ -399,31 +437,24 @@ def _plan(parts: list[CareTasks]) -> CareTasks:
         for name in names
         if any(name in other for other in made[i + 1 :])
     }
-    return _merged(CareTasks.concat(parts), shared)
+    tasks = CareTasks.concat(parts)
+    rows = None if all(k.all() for k in keep) else np.flatnonzero(np.concatenate(keep))
+    return _merged(tasks, shared, rows)
 
 
-def _whole_periods(parts: list[CareTasks], inputs: CareInputs) -> CareInputs | None:
-    """The inputs widened to the whole ISO weeks and months of the tasks' due days, if wider.
-
-    The rules' tasks are read as they are, before the tasks two rules made twice are
-    merged: a merged task keeps its due day, so the earliest and latest stay.
-    """
-    dues = [part.due for part in parts if len(part)]
-    if not dues:
-        return None
-    earliest = min(due.min() for due in dues)
-    latest = max(due.max() for due in dues)
+def _whole_periods(
+    earliest: np.datetime64, latest: np.datetime64, asked: CareInputs
+) -> tuple[date, date]:
+    """The days of ``asked`` widened to the whole ISO weeks and months of ``earliest`` to ``latest``."""
     month_start = earliest.astype("datetime64[M]").astype("datetime64[D]")
     week_start = earliest - np.timedelta64(int((earliest.view(np.int64) + 3) % 7), "D")
     month_end = (latest.astype("datetime64[M]") + 1).astype("datetime64[D]") - np.timedelta64(
         1, "D"
     )
     week_end = latest + np.timedelta64(6 - int((latest.view(np.int64) + 3) % 7), "D")
-    first = min(np.datetime64(inputs.start, "D"), month_start, week_start).item()
-    last = max(np.datetime64(inputs.end, "D"), month_end, week_end).item()
-    if (first, last) == (inputs.start, inputs.end):
-        return None
-    return inputs.with_days(first, last)
+    first = min(np.datetime64(asked.start, "D"), month_start, week_start).item()
+    last = max(np.datetime64(asked.end, "D"), month_end, week_end).item()
+    return first, last
 
 
 def _with(tasks: CareTasks, **columns: NDArray[Any]) -> CareTasks:
@@ -431,16 +462,19 @@ def _with(tasks: CareTasks, **columns: NDArray[Any]) -> CareTasks:
     return tasks._replaced(**columns)
 
 
-def _merged(tasks: CareTasks, shared: set[str]) -> CareTasks:
+def _merged(tasks: CareTasks, shared: set[str], among: NDArray[np.intp] | None) -> CareTasks:
     """One task per kind, source, customer, vehicle and due day, the most important one.
 
     A rule gives each of its tasks once; two rules (or one rule listed twice) may make the
     same task, so the tasks of the ``shared`` kinds, made by more than one rule, are merged.
+    Only the rows ``among`` count (None: all).
     """
     if not shared:
-        return tasks
-    of_shared = np.isin(tasks.kind_names(), sorted(shared))
-    rows = np.flatnonzero(of_shared)
+        return tasks if among is None else tasks.take(among)
+    if among is None:
+        among = np.arange(len(tasks))
+    of_shared = np.isin(tasks.kind_names()[among], sorted(shared))
+    rows = among[of_shared]
     some = tasks.take(rows)
     order = some.canonical_order()
     rank = np.empty(len(some), dtype=np.int64)
@@ -460,7 +494,7 @@ def _merged(tasks: CareTasks, shared: set[str]) -> CareTasks:
         ordered = column[by_key]
         same[1:] &= ordered[1:] == ordered[:-1]
     kept = rows[by_key[~same]]
-    return tasks.take(np.sort(np.r_[np.flatnonzero(~of_shared), kept]))
+    return tasks.take(np.sort(np.r_[among[~of_shared], kept]))
 
 
 def _agenda_order(
