@@ -28,7 +28,7 @@ from aftersales_crm.care._agenda import (
     OPEN,
     OVERDUE,
     Agenda,
-    agenda_order,
+    in_agenda_order,
     renumber,
 )
 from aftersales_crm.care._contact import DEFAULT_CONTACT_RULES, AllOf, ContactRule, Verdicts
@@ -267,10 +267,10 @@ class Planner(Parameterised):
             mileage=params["mileage"],
         )
         tasks, inputs = _planned(params["rules"], inputs)
+        customers = inputs.customer_rows(tasks)
         if len(tasks):
-            rows = inputs.customer_rows(tasks)
             boost = _boosts(segments, params["boosts"], len(tables.customers))
-            tasks = _with(tasks, priority=(tasks.priority + boost[rows]).astype(np.int64))
+            tasks = _with(tasks, priority=(tasks.priority + boost[customers]).astype(np.int64))
         verdicts = params["contact"].check(tasks, inputs)
         if not isinstance(verdicts, Verdicts) or len(verdicts) != len(tasks):
             msg = f"the contact rule {type(params['contact']).__name__} gave no verdict per task"
@@ -278,34 +278,27 @@ class Planner(Parameterised):
         lowest = np.datetime64(first - lookback, "D")
         highest = np.datetime64(last, "D")
         shown = np.flatnonzero((tasks.window_end >= lowest) & (tasks.window_start <= highest))
-        tasks = _with(tasks.take(shown), channel=verdicts.channel[shown].astype(np.int8))
-        verdicts = verdicts.take(shown)
-        done = closed_tasks(tasks, inputs)
-        status = np.where(
-            done,
-            CLOSED,
-            np.where(
-                ~verdicts.allowed,
-                BLOCKED,
-                np.where(tasks.window_end < inputs.as_of_day, OVERDUE, OPEN),
-            ),
-        ).astype(np.int8)
+        # The shown tasks sorted where they lie, then taken once, in agenda order.
+        order = _agenda_order(tasks, customers, inputs, shown)
+        verdicts = verdicts.take(order)
+        tasks = _with(tasks.take(order), channel=verdicts.channel.astype(np.int8))
+        customers = customers[order]
+        # Open or overdue, unless blocked, unless closed: what happened counts first.
+        status = np.where(tasks.window_end < inputs.as_of_day, OVERDUE, OPEN).astype(np.int8)
+        status[~verdicts.allowed] = BLOCKED
+        status[closed_tasks(tasks, inputs)] = CLOSED
         blocked_by = np.where(status == BLOCKED, verdicts.reason, -1)
-        customers = inputs.customer_rows(tasks)
-        order = _agenda_order(tasks, customers, inputs)
-        tasks, status, blocked_by = tasks.take(order), status[order], blocked_by[order]
-        hours = verdicts.hours[order]
         return Agenda(
             tasks=tasks,
             status=status,
             blocked_by=blocked_by,
             block_reasons=verdicts.reasons,
-            call=_calls(tasks, status, customers[order]),
+            call=_calls(tasks, status, customers),
             start=first,
             end=last,
             as_of=known,
             lookback=params["lookback"],
-            hours=hours,
+            hours=verdicts.hours,
         )
 
 
@@ -399,22 +392,25 @@ def _planned(rules: tuple[CareRule, ...], asked: CareInputs) -> tuple[CareTasks,
     after depends on the tasks only, not on their order. Only due days beyond the guess
     (a rule's windows open longer after their due day) run the rules again.
     """
-    first = np.datetime64(asked.start, "D")
-    guess = asked.with_days(*_whole_periods(first - _REACH, np.datetime64(asked.end, "D"), asked))
+    first, last = np.datetime64(asked.start, "D"), np.datetime64(asked.end, "D")
+    guess = asked.with_days(*_whole_periods(first - _REACH, last, asked))
     parts = _rule_tasks(rules, guess)
-    dues = [part.due[asked.meets(part.window_start, part.window_end)] for part in parts]
-    dues = [due for due in dues if len(due)]
-    if not dues:
-        none = np.zeros(0, dtype=np.intp)
-        return _plan([part.take(none) for part in parts]), guess.with_days(asked.start, asked.end)
-    earliest = min(due.min() for due in dues)
-    latest = max(due.max() for due in dues)
+    shown = [part.due[asked.meets(part.window_start, part.window_end)] for part in parts]
+    dues = [due for due in shown if len(due)]
+    days = (
+        _whole_periods(min(due.min() for due in dues), max(due.max() for due in dues), asked)
+        if dues
+        else (asked.start, asked.end)
+    )
     # Made from the guess, so as to share what was derived from the facts (customer rows…).
-    needed = guess.with_days(*_whole_periods(earliest, latest, asked))
+    needed = guess.with_days(*days)
     if needed.start < guess.start or needed.end > guess.end:
         return _plan(_rule_tasks(rules, needed)), needed
-    keep = [needed.meets(part.window_start, part.window_end) for part in parts]
-    return _plan(parts, keep), needed
+    kept = [np.flatnonzero(needed.meets(part.window_start, part.window_end)) for part in parts]
+    parts = [
+        part if len(k) == len(part) else part.take(k) for part, k in zip(parts, kept, strict=True)
+    ]
+    return _plan(parts), needed
 
 
 _REACH: Final = np.timedelta64(62, "D")
@@ -423,13 +419,10 @@ show go back (a task due earlier whose window is still open shows): the built-in
 windows stay open less than two months after their due day. Only speed depends on it."""
 
 
-def _plan(parts: list[CareTasks], keep: list[NDArray[np.bool_]] | None = None) -> CareTasks:
-    """The tasks of every rule (those ``keep`` marks), one per kind, source, customer, vehicle and due day."""
-    if keep is None:
-        keep = [np.ones(len(part), dtype=bool) for part in parts]
+def _plan(parts: list[CareTasks]) -> CareTasks:
+    """The tasks of every rule, one task per kind, source, customer, vehicle and due day."""
     made = [
-        {kind.name for code, kind in enumerate(p.kinds) if (p.kind[k] == code).any()}
-        for p, k in zip(parts, keep, strict=True)
+        {kind.name for code, kind in enumerate(p.kinds) if (p.kind == code).any()} for p in parts
     ]
     shared = {
         name
@@ -437,9 +430,7 @@ def _plan(parts: list[CareTasks], keep: list[NDArray[np.bool_]] | None = None) -
         for name in names
         if any(name in other for other in made[i + 1 :])
     }
-    tasks = CareTasks.concat(parts)
-    rows = None if all(k.all() for k in keep) else np.flatnonzero(np.concatenate(keep))
-    return _merged(tasks, shared, rows)
+    return _merged(CareTasks.concat(parts), shared)
 
 
 def _whole_periods(
@@ -462,19 +453,18 @@ def _with(tasks: CareTasks, **columns: NDArray[Any]) -> CareTasks:
     return tasks._replaced(**columns)
 
 
-def _merged(tasks: CareTasks, shared: set[str], among: NDArray[np.intp] | None) -> CareTasks:
+def _merged(tasks: CareTasks, shared: set[str]) -> CareTasks:
     """One task per kind, source, customer, vehicle and due day, the most important one.
 
     A rule gives each of its tasks once; two rules (or one rule listed twice) may make the
     same task, so the tasks of the ``shared`` kinds, made by more than one rule, are merged.
-    Only the rows ``among`` count (None: all).
     """
     if not shared:
-        return tasks if among is None else tasks.take(among)
-    if among is None:
-        among = np.arange(len(tasks))
-    of_shared = np.isin(tasks.kind_names()[among], sorted(shared))
-    rows = among[of_shared]
+        return tasks
+    # Kinds as codes: the concatenated tasks hold one kind per name.
+    codes = [code for code, kind in enumerate(tasks.kinds) if kind.name in shared]
+    of_shared = np.isin(tasks.kind, codes)
+    rows = np.flatnonzero(of_shared)
     some = tasks.take(rows)
     order = some.canonical_order()
     rank = np.empty(len(some), dtype=np.int64)
@@ -483,7 +473,7 @@ def _merged(tasks: CareTasks, shared: set[str], among: NDArray[np.intp] | None) 
         some.source_table,
         some.source,
         some.vehicle,
-        some.kind_names(),
+        some.kind,
         some.customer,
         some.due,
     )
@@ -494,16 +484,16 @@ def _merged(tasks: CareTasks, shared: set[str], among: NDArray[np.intp] | None) 
         ordered = column[by_key]
         same[1:] &= ordered[1:] == ordered[:-1]
     kept = rows[by_key[~same]]
-    return tasks.take(np.sort(np.r_[among[~of_shared], kept]))
+    return tasks.take(np.sort(np.r_[np.flatnonzero(~of_shared), kept]))
 
 
 def _agenda_order(
-    tasks: CareTasks, customers: NDArray[np.int64], inputs: CareInputs
+    tasks: CareTasks, customers: NDArray[np.int64], inputs: CareInputs, rows: NDArray[np.intp]
 ) -> NDArray[np.intp]:
-    """[`agenda_order`][aftersales_crm.care.agenda_order], with the ids ranked once per agenda."""
+    """The ``rows`` of ``tasks`` in [`agenda_order`][aftersales_crm.care.agenda_order], the ids ranked once per agenda."""
     id_rank = np.empty(len(inputs.customer_ids), dtype=np.int64)
     id_rank[inputs.customer_rank_order] = np.arange(len(id_rank))
-    return agenda_order(tasks, id_rank[customers])
+    return in_agenda_order(tasks, id_rank[customers[rows]], rows)
 
 
 def _calls(
@@ -559,12 +549,17 @@ def closed_tasks(tasks: CareTasks, inputs: CareInputs) -> NDArray[np.bool_]:
     frm = _close_from(tasks)
     tables = inputs.tables
     contacts = tables.contacts
-    useful = inputs.known("contacts", "at") & _REACHED[contacts["outcome"]]
+    days = inputs.table_days("contacts", "at")
+    # Contacts made before the first day of every task count for none.
+    useful = inputs.known("contacts", "at") & _REACHED[contacts["outcome"]] & (days >= frm.min())
     c_rows = np.flatnonzero(useful)
-    c_day = inputs.table_days("contacts", "at")[c_rows]
     c_key = (
         contacts["customer"][c_rows].astype(np.int64) * len(_PURPOSES) + contacts["purpose"][c_rows]
     )
+    # In key order once: each join below sorts them by key again, then in one pass.
+    by_key = np.argsort(c_key, kind="stable")
+    c_rows, c_key = c_rows[by_key], c_key[by_key]
+    c_day = days[c_rows]
     # Texts as rows into the tables' texts: compared as rows, as texts only where rows differ.
     c_vin = _pointing(contacts["vehicle"][c_rows], inputs.texts("vehicles", "vin"))
     c_order = _pointing(contacts["order"][c_rows], inputs.texts("orders"))
@@ -644,8 +639,10 @@ def _visited(
     no_vehicle: NDArray[np.bool_],
 ) -> NDArray[np.bool_]:
     orders = inputs.tables.orders
-    o_rows = np.flatnonzero(inputs.known("orders", "opened_at"))
-    o_day = inputs.table_days("orders", "opened_at")[o_rows]
+    days = inputs.table_days("orders", "opened_at")
+    # Orders opened before the first day of every task count for none.
+    o_rows = np.flatnonzero(inputs.known("orders", "opened_at") & (days >= frm[rows].min()))
+    o_day = days[o_rows]
     o_vin = _pointing(orders["vehicle"][o_rows], inputs.texts("vehicles", "vin"))
     left, right = join(customers[rows], orders["customer"][o_rows].astype(np.int64))
     task = rows[left]
