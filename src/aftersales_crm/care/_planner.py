@@ -413,10 +413,12 @@ def _planned(rules: tuple[CareRule, ...], asked: CareInputs) -> tuple[CareTasks,
     return _plan(parts), needed
 
 
-_REACH: Final = np.timedelta64(62, "D")
+_REACH: Final = np.timedelta64(46, "D")
 """How far before the days asked for the planner guesses the due days of the tasks they
 show go back (a task due earlier whose window is still open shows): the built-in rules'
-windows stay open less than two months after their due day. Only speed depends on it."""
+windows stay open at most 45 days after their due day (the end of the warranty's), with
+their defaults. Only speed depends on it: a guess too short plans again, one too long
+makes tasks only to drop them."""
 
 
 def _plan(parts: list[CareTasks]) -> CareTasks:
@@ -504,11 +506,11 @@ def _calls(
     rows = np.flatnonzero((status == OPEN) | (status == OVERDUE))
     if not len(rows):
         return call
+    customer, channel = customers[rows], tasks.channel[rows].astype(np.int64)
     start = tasks.window_start[rows].view(np.int64)
     end = tasks.window_end[rows].view(np.int64)
-    order = sort_rows(customers[rows], tasks.channel[rows].astype(np.int64), start, end)
-    customer, channel = customers[rows][order], tasks.channel[rows][order]
-    start, end = start[order], end[order]
+    order = sort_rows(customer, channel, start, end)
+    customer, channel, start, end = customer[order], channel[order], start[order], end[order]
     same = np.r_[False, (customer[1:] == customer[:-1]) & (channel[1:] == channel[:-1])]
     group = np.cumsum(~same)
     # The latest window end so far within each (customer, channel) group.
