@@ -36,8 +36,9 @@ from aftersales_crm.care import (
     _planner,
     all_of,
 )
+from aftersales_crm.care._facts import consented
 from aftersales_crm.loyalty import LoyaltyValueMatrix
-from aftersales_crm.records import Book, Customer
+from aftersales_crm.records import Book, ConsentPurpose, Customer
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import ContactChannel
 
@@ -214,6 +215,30 @@ def test_no_task_is_to_be_done_without_consent_for_its_purpose_and_channel(
             as_of=moment,
         ), f"task {row} is {statuses[agenda.status[row]].value} without consent"
         assert agenda.hours[row] != 0, f"task {row} is to be done in no hour of the day"
+
+
+@FEW
+@given(data=bases(), shifts=st.lists(st.integers(min_value=-210, max_value=10), min_size=1))
+def test_consent_on_any_day_is_the_latest_change_known_by_its_end(
+    data: Book, shifts: list[int]
+) -> None:
+    # Days before some changes too (read by a search), not only after all (read by key).
+    inputs = CareInputs.of(data, start=AS_OF, as_of=AS_OF)
+    rows = [(c, p, ch, s) for c in range(4) for p in range(3) for ch in range(3) for s in shifts]
+    customers, consent, channels, shift = (np.array(column) for column in zip(*rows, strict=True))
+    days = np.datetime64(AS_OF) + shift.astype("timedelta64[D]")
+    found = consented(inputs, customers, consent, channels, days)
+    consents, channel_list = list(ConsentPurpose), list(ContactChannel)
+    for row, (c, p, ch, s) in enumerate(rows):
+        judged = min(AS_OF + timedelta(days=s), AS_OF)
+        moment = datetime.combine(judged + timedelta(days=1), time(), tzinfo=SHANGHAI)
+        expected = data.consents_to(
+            str(inputs.customer_ids[c]),
+            consents[p],
+            channel_list[ch],
+            as_of=moment - timedelta(microseconds=1),
+        )
+        assert found[row] == expected, f"{rows[row]}"
 
 
 @FEW

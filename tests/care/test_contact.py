@@ -30,6 +30,8 @@ from aftersales_crm.care import (
     any_of,
     not_,
 )
+from aftersales_crm.care._contact import _distinct
+from aftersales_crm.care._facts import _by_key, last_complaint
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.values import ContactChannel, ContactPurpose
 
@@ -190,7 +192,37 @@ def test_a_complaint_after_as_of_does_not_cool_off_yet() -> None:
     ) == [None]
 
 
+def test_the_last_complaint_on_a_day_before_a_later_complaint_is_the_one_filed_by_then() -> None:
+    filed = [complaint("Q1", "C1", date(2026, 6, 1)), complaint("Q2", "C1", date(2026, 6, 8))]
+    asked = np.array(["2026-05-31", "2026-06-01", "2026-06-05", "2026-06-08", "2026-06-20"])
+    on = last_complaint(inputs(book(*filed), AS_OF), np.zeros(5, np.int64), asked.astype("M8[D]"))
+    assert on.astype(str).tolist() == [
+        "NaT",
+        "2026-06-01",
+        "2026-06-01",
+        "2026-06-08",
+        "2026-06-08",
+    ]
+
+
 # ---------------------------------------------------------------- frequency cap
+
+
+@pytest.mark.parametrize("high", [5, 1 << 61])  # packed with their rows, or too wide for that
+def test_the_caps_distinct_contact_days_are_np_unique(high: int) -> None:
+    keys = np.random.default_rng(7).integers(0, high, 500).astype(np.int64)
+    keys[::7] = keys[0]
+    found, which = _distinct(keys)
+    expected, inverse = np.unique(keys, return_inverse=True)
+    assert found.tolist() == expected.tolist()
+    assert which.tolist() == inverse.ravel().tolist()
+
+
+def test_facts_by_key_are_a_lexsort() -> None:
+    rng = np.random.default_rng(8)
+    key, at, granted = rng.integers(0, 40, 300), rng.integers(0, 3, 300), rng.random(300) < 0.5
+    assert _by_key(key, at, ~granted).tolist() == np.lexsort((~granted, at, key)).tolist()
+    assert _by_key(key[:0], at[:0]).tolist() == []
 
 
 def test_the_weekly_cap_keeps_the_most_important_contact_days() -> None:

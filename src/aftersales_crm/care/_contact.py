@@ -94,16 +94,23 @@ def _bools(values: object) -> NDArray[np.bool_]:
     return _frozen(array.astype(bool, copy=True))
 
 
+def _codes(values: object, name: str, dtype: type[np.integer[Any]]) -> NDArray[Any]:
+    """``values`` as read-only codes of ``dtype``, a copy of the caller's array."""
+    if isinstance(values, np.ndarray) and values.dtype == dtype and values.ndim == 1:
+        return _frozen(values.copy())  # codes of the dtype already: as_codes would copy them
+    return as_codes(values, name, np.dtype(dtype).name, "verdicts")
+
+
 def _reason_codes(values: object) -> NDArray[np.int16]:
-    return as_codes(values, "reason", "int16", "verdicts")
+    return _codes(values, "reason", np.int16)
 
 
 def _channel_codes(values: object) -> NDArray[np.int8]:
-    return as_codes(values, "channel", "int8", "verdicts")
+    return _codes(values, "channel", np.int8)
 
 
 def _hours_or_none(values: object) -> Any:
-    return None if values is None else as_codes(values, "hours", "int64", "verdicts")
+    return None if values is None else _codes(values, "hours", np.int64)
 
 
 def _reasons(values: object) -> tuple[Reason, ...]:
@@ -180,7 +187,7 @@ class Verdicts(Displayed):
         """
         tasks = care_tasks(tasks, cls)
         n = len(tasks)
-        return cls(np.ones(n, dtype=bool), np.full(n, -1), tasks.channel, ())
+        return cls(np.ones(n, dtype=bool), np.full(n, -1, dtype=np.int16), tasks.channel, ())
 
     @classmethod
     def blocking(cls, tasks: CareTasks, blocked: NDArray[np.bool_], reason: Reason) -> Verdicts:
@@ -195,7 +202,7 @@ class Verdicts(Displayed):
         if len(stops) != len(tasks):
             msg = f"blocked has {len(stops)} values for {len(tasks)} tasks; give one per task"
             raise InvalidValue(msg, code="verdicts")
-        return cls(~stops, np.where(stops, 0, -1), tasks.channel, (reason,))
+        return cls(~stops, np.where(stops, np.int16(0), np.int16(-1)), tasks.channel, (reason,))
 
     def __len__(self) -> int:
         """Number of tasks judged."""
@@ -504,6 +511,55 @@ def _rank_within(groups: NDArray[np.int64], order: NDArray[np.intp]) -> NDArray[
     return rank
 
 
+def _distinct(keys: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
+    """``np.unique(keys, return_inverse=True)`` of keys from 0 on.
+
+    One sort of the keys with each row's position in the low bits, when they fit in 63
+    bits: numbers alone sort several times faster than ``np.unique``'s ``argsort``.
+    """
+    bits = len(keys).bit_length()
+    if not len(keys) or int(keys.max()) >= 1 << (63 - bits):
+        found, which = np.unique(keys, return_inverse=True)
+        return found, which.ravel()
+    packed = np.sort((keys << bits) | np.arange(len(keys)))
+    ordered = packed >> bits
+    starts = np.r_[True, ordered[1:] != ordered[:-1]]
+    which = np.empty(len(keys), dtype=np.intp)
+    which[packed & ((1 << bits) - 1)] = np.cumsum(starts) - 1
+    return ordered[starts], which
+
+
+def _months(on: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The month (``datetime64[M]`` as a number) of each day number.
+
+    Read from a table of the days spanned when they are fewer than the days asked about
+    (the days of an agenda span months at most): converting each day is slow.
+    """
+    low, high = int(on.min()), int(on.max())
+    if high - low >= len(on):
+        return on.astype("datetime64[D]").astype("datetime64[M]").view(np.int64)
+    span = np.arange(low, high + 1).astype("datetime64[D]")
+    months: NDArray[np.int64] = span.astype("datetime64[M]").view(np.int64)
+    return months[on - low]
+
+
+def _beyond_cap(
+    group: NDArray[np.int64], best: NDArray[np.int64], on: NDArray[np.int64], cap: int
+) -> NDArray[np.bool_]:
+    """Whether each row is beyond the ``cap`` most important of its group (groups contiguous).
+
+    Only the rows of a group with more than ``cap`` rows can be: they alone are ranked, a
+    few of all the rows.
+    """
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    sizes = np.diff(np.r_[starts, len(group)])
+    crowded = np.flatnonzero(np.repeat(sizes > cap, sizes))
+    order = _most_important_first(group[crowded], best[crowded], on[crowded])
+    beyond = np.zeros(len(group), dtype=bool)
+    beyond[crowded[_rank_within(group[crowded], order) >= cap]] = True
+    return beyond
+
+
 class FrequencyCap(_ContactRule):
     """At most ``per_week`` contact days per customer in an ISO week, ``per_month`` in a month.
 
@@ -583,27 +639,25 @@ class FrequencyCap(_ContactRule):
         who = np.r_[customers, made]
         on_all = np.r_[day, made_on]
         low = on_all.min()
-        key = who * (1 << 32) + (on_all - low)
-        days, which = np.unique(key, return_inverse=True)
-        which = which.ravel()
+        span = on_all.max() - low + 1
+        days, which = _distinct(who * span + (on_all - low))
         top = np.iinfo(np.int64).max
         best = np.full(len(days), np.iinfo(np.int64).min, dtype=np.int64)
         np.maximum.at(best, which, np.r_[tasks.priority, np.full(len(made), top)])
         past = np.zeros(len(days), dtype=bool)
         past[which[len(tasks) :]] = True
         which = which[: len(tasks)]
-        owner = days // (1 << 32)
-        on = (days % (1 << 32)) + low
+        owner = days // span
+        on = days % span + low
         week = (on + 3) // 7  # 1970-01-01 was a Thursday: weeks start on Mondays
-        month = on.astype("datetime64[D]").astype("datetime64[M]").view(np.int64)
+        month = _months(on)
         kept = np.ones(len(days), dtype=bool)
         over: list[NDArray[np.bool_]] = []
         for period, cap in ((week, params["per_week"]), (month, params["per_month"])):
             rows = np.flatnonzero(kept)
-            group = owner[rows] * (1 << 32) + period[rows]
-            order = _most_important_first(group, best[rows], on[rows])
+            group = owner[rows] * (1 << 32) + period[rows]  # contiguous: days by (owner, on)
             beyond = np.zeros(len(days), dtype=bool)
-            beyond[rows[_rank_within(group, order) >= cap]] = True
+            beyond[rows] = _beyond_cap(group, best[rows], on[rows], cap)
             kept &= ~beyond | past  # a day already contacted counts for its month
             over.append(beyond)
         blocked_week, blocked_month = over[0][which], over[1][which]
@@ -1028,19 +1082,23 @@ class AllOf(_ContactRule):
         channel = tasks.channel.copy()
         hours = np.full(len(tasks), ALL_DAY, dtype=np.int64)
         reasons: list[Reason] = []
+        some = tasks  # the tasks at rows: copied again only after a rule blocked some
         for rule in params["rules"]:
             rows = np.flatnonzero(allowed)
             if not len(rows):
                 break
-            every = len(rows) == len(tasks)  # no task blocked yet: no copy of every column
-            some = (tasks if every else tasks.take(rows))._replaced(channel=channel[rows])
-            verdicts = _aligned(rule.check(some, inputs), len(rows), rule)
+            if len(rows) < len(some):
+                some = tasks.take(rows)
+            judged = some._replaced(channel=channel[rows])
+            verdicts = _aligned(rule.check(judged, inputs), len(rows), rule)
             codes = _merge(reasons, verdicts.reasons)
             blocked = rows[~verdicts.allowed]
             reason[blocked] = codes[verdicts.reason[~verdicts.allowed]]
             allowed[blocked] = False
-            channel[rows] = verdicts.channel
-            hours[rows] &= verdicts.hours
+            if not np.array_equal(verdicts.channel, judged.channel):
+                channel[rows] = verdicts.channel
+            if verdicts.hours.min(initial=ALL_DAY) < ALL_DAY:  # else every hour: nothing to cut
+                hours[rows] &= verdicts.hours
         return Verdicts(allowed, reason, channel, tuple(reasons), hours)
 
 

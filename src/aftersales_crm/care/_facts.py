@@ -7,6 +7,7 @@ Each answers a question for many tasks at once from the tables of a
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -17,7 +18,7 @@ from numpy.typing import NDArray
 
 from aftersales_crm.care._inputs import CareInputs
 from aftersales_crm.records import ConsentPurpose, ContactOutcome
-from aftersales_crm.values import ContactPurpose
+from aftersales_crm.values import ContactChannel, ContactPurpose
 
 __all__ = [
     "CONSENT_PURPOSES",
@@ -66,8 +67,8 @@ Examples:
 
 _PURPOSES: Final = tuple(ContactPurpose)
 _CONSENTS: Final = tuple(ConsentPurpose)
-_N_CHANNELS: Final = 16
-"""Room for the channel codes in a key (more than there are channels)."""
+_N_CHANNELS: Final = len(ContactChannel)
+"""Room for the channel codes (positions in ``list(ContactChannel)``) in a key."""
 _DAY_BITS: Final = 20
 """Bits of the day offset in a (key, day) pair: 2**20 days is almost three thousand years."""
 _TO_CONSENT: Final = np.array(
@@ -130,25 +131,71 @@ def sort_rows(*keys: NDArray[np.int64]) -> NDArray[np.intp]:
     return np.argsort(packed, kind="stable").astype(np.intp)
 
 
+def _by_key(key: NDArray[np.int64], *ties: NDArray[np.generic]) -> NDArray[np.intp]:
+    """``np.lexsort((*ties[::-1], key))``: the rows by key, then by ``ties``, then in row order.
+
+    One stable sort by the key (quick on a table's facts, which come nearly in key
+    order), then only the rows of keys that several rows share sorted by the ties: few,
+    as most keys have one fact.
+    """
+    order = np.argsort(key, kind="stable").astype(np.intp)
+    ordered = key[order]
+    same = ordered[1:] == ordered[:-1]  # a row's key is the next row's
+    rows = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
+    if len(rows):
+        some = order[rows]  # by key, then in row order
+        order[rows] = some[np.lexsort((*(tie[some] for tie in ties[::-1]), key[some]))]
+    return order
+
+
 def _day_numbers(days: NDArray[np.datetime64]) -> NDArray[np.int64]:
     return days.astype("datetime64[D]").view(np.int64)
 
 
 class _Timeline:
-    """The latest fact at or before a day, per key: facts sorted by (key, instant)."""
+    """The latest fact at or before a day, per key: facts sorted by (key, instant).
 
-    def __init__(self, keys: NDArray[np.int64], days: NDArray[np.int64], order: NDArray[np.intp]):
+    Keys are whole numbers below ``width``. Asked about a day on or after the day of every
+    fact (the planner asks about days from ``as_of`` on, of the facts known by its end),
+    a key's latest fact is its last one, read from a table by key: one look-up instead of
+    a binary search among all the facts. Earlier days take the search.
+    """
+
+    def __init__(
+        self,
+        keys: NDArray[np.int64],
+        days: NDArray[np.int64],
+        order: NDArray[np.intp],
+        width: int,
+    ):
         self.keys = keys[order]
+        self.days = days[order]
         self.base = int(days.min()) if len(days) else 0
-        offset = np.clip(days[order] - self.base, 0, (1 << _DAY_BITS) - 1)
-        self.packed = (self.keys << _DAY_BITS) | offset
-        self.order = order
+        self.last_day = int(days.max()) if len(days) else np.iinfo(np.int64).min
+        ends = np.flatnonzero(np.r_[self.keys[1:] != self.keys[:-1], True]) if len(order) else order
+        self.last = np.full(width, -1, dtype=np.int32 if len(order) < 1 << 31 else np.int64)
+        self.last[self.keys[ends]] = ends
 
     def latest(self, keys: NDArray[np.int64], days: NDArray[np.int64]) -> NDArray[np.intp]:
         """The position (in the sorted facts) of each key's latest fact on or before each day.
 
         -1 where there is none.
         """
+        at = self.last[keys].astype(np.intp)
+        early = np.flatnonzero(days < self.last_day)
+        if len(early):
+            at[early] = self._search(keys[early], days[early])
+        return at
+
+    @functools.cached_property
+    def packed(self) -> NDArray[np.int64]:
+        """(key, day) of each fact packed into one number, to search (made when first asked)."""
+        offset = np.clip(self.days - self.base, 0, (1 << _DAY_BITS) - 1)
+        packed: NDArray[np.int64] = (self.keys << _DAY_BITS) | offset
+        return packed
+
+    def _search(self, keys: NDArray[np.int64], days: NDArray[np.int64]) -> NDArray[np.intp]:
+        """``latest`` by a binary search among the facts, for any day."""
         offset = days - self.base
         before = offset < 0
         packed = (keys << _DAY_BITS) | np.clip(offset, 0, (1 << _DAY_BITS) - 1)
@@ -169,9 +216,10 @@ def _consent_timeline(inputs: CareInputs) -> tuple[_Timeline, NDArray[np.bool_]]
         at = consents["at"][rows].view(np.int64)
         granted = consents["granted"][rows]
         # By key, then instant; at one instant a withdrawal comes last, so it wins.
-        order = np.lexsort((~granted, at, key)) if len(rows) else np.arange(0)
+        order = _by_key(key, at, ~granted)
         days = _day_numbers(inputs.table_days("consents", "at")[rows])
-        timeline = _Timeline(key, days, order.astype(np.intp))
+        width = len(inputs.tables.customers) * len(_CONSENTS) * _N_CHANNELS
+        timeline = _Timeline(key, days, order, width)
         cache["consents"] = (timeline, granted[order])
     found: tuple[_Timeline, NDArray[np.bool_]] = cache["consents"]
     return found
@@ -281,8 +329,9 @@ def last_complaint(
         rows = np.flatnonzero(inputs.known("complaints", "at"))
         key = complaints["customer"][rows].astype(np.int64)
         on = _day_numbers(inputs.table_days("complaints", "at")[rows])
-        order = np.lexsort((on, key)).astype(np.intp) if len(rows) else np.arange(0)
-        cache["complaints"] = (_Timeline(key, on, order), on[order])
+        order = _by_key(key, on)
+        timeline = _Timeline(key, on, order, len(inputs.tables.customers))
+        cache["complaints"] = (timeline, on[order])
     timeline, filed = cache["complaints"]
     at = timeline.latest(customers.astype(np.int64), _day_numbers(days))
     out = np.full(len(at), np.datetime64("NaT"), dtype="datetime64[D]")
