@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
+from unittest import mock
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -32,6 +33,7 @@ from aftersales_crm.care import (
     VehicleAnniversary,
     WarrantyEnding,
     WinBack,
+    _planner,
     all_of,
 )
 from aftersales_crm.care._facts import consented
@@ -308,3 +310,24 @@ def test_every_task_a_rule_made_is_on_the_agenda_whatever_the_contact_rules_say(
         )
     )
     assert shown == made
+
+
+@FEW
+@given(
+    data=bases(),
+    first=st.integers(min_value=-40, max_value=40),
+    length=st.integers(min_value=0, max_value=40),
+    planner=st.sampled_from(PLANNERS),
+)
+def test_the_days_the_planner_guesses_to_plan_change_nothing(
+    data: Book, first: int, length: int, planner: Planner
+) -> None:
+    # The planner plans once on days it guesses hold the whole weeks and months of the
+    # due days of the tasks shown; a guess too short plans again, one too long keeps only
+    # the tasks meeting those weeks and months: the same agenda either way.
+    start = AS_OF + timedelta(days=first)
+    end = start + timedelta(days=length)
+    agenda = planner.agenda(data, start=start, end=end, as_of=AS_OF)
+    for reach in (0, 400):
+        with mock.patch.object(_planner, "_REACH", np.timedelta64(reach, "D")):
+            assert planner.agenda(data, start=start, end=end, as_of=AS_OF) == agenda

@@ -315,3 +315,55 @@ def test_a_visit_in_the_window_closes_a_task_closed_by_visits() -> None:
         order("RO9", date(2026, 6, 30), customer="C1", vehicle=VINS[5]),
     )
     assert rows(planner.agenda(other, on=on)) == [("C1", "doc_visit", "open", None)]
+
+
+class Dated(BasePolicy):
+    """A care rule of the tests: C1's tasks ``(due, window end, priority)``, each given when
+    its window meets the days planned."""
+
+    kind = "care_rule"
+
+    def __init__(self, *, tasks: tuple[tuple[str, str, int], ...] = ()) -> None:
+        self.tasks = tasks
+
+    def plan(self, inputs: CareInputs) -> CareTasks:
+        due, end, priority = zip(*self.tasks, strict=True)
+        tasks = CareTasks.build(
+            TaskKind("doc_dated", "dated", "定日", purpose="reminder"),
+            Reason("dated", "定日"),
+            customer=["C1"] * len(due),
+            due=list(due),
+            window_end=list(end),
+            priority=list(priority),
+            source=[f"S{i}" for i in range(len(due))],
+        )
+        return tasks.take(np.flatnonzero(inputs.meets(tasks.window_start, tasks.window_end)))
+
+
+def test_the_cap_sees_the_week_of_a_task_due_long_before_the_days_asked_for() -> None:
+    # Due on Monday 2 March and open until July: shown on 1 July, and judged with the
+    # task of its own week (3 March, more important), months before the days asked for
+    # and the planner's first guess of the days to plan.
+    rule = Dated(tasks=(("2026-03-02", "2026-07-06", 50), ("2026-03-03", "2026-03-03", 60)))
+    planner = Planner(rules=(rule,), contact=FrequencyCap(per_week=1), lookback=0)
+    agenda = planner.agenda(book(*LIFE), on=date(2026, 7, 1), as_of=date(2026, 2, 1))
+    assert rows(agenda) == [("C1", "doc_dated", "blocked", FrequencyCap.WEEK.text())]
+
+
+def test_the_cap_sees_the_tasks_of_the_whole_weeks_and_months_of_the_tasks_shown_only() -> None:
+    # Shown: the task of 15 July. Planned: July, the whole month of its due day (and its
+    # week). The task of Wednesday 1 July is in July and the more important: the monthly
+    # cap blocks the one of 15 July. The task of Monday 29 June would have blocked that of
+    # 1 July by the weekly cap, but June is not planned: one planning pass over more days
+    # (the planner's guess) gives the same agenda as planning these days.
+    rule = Dated(
+        tasks=(
+            ("2026-06-29", "2026-06-29", 90),
+            ("2026-07-01", "2026-07-01", 50),
+            ("2026-07-15", "2026-07-15", 40),
+        )
+    )
+    cap = FrequencyCap(per_week=1, per_month=1)
+    planner = Planner(rules=(rule,), contact=cap, lookback=0)
+    agenda = planner.agenda(book(*LIFE), on=date(2026, 7, 15), as_of=date(2026, 6, 1))
+    assert rows(agenda) == [("C1", "doc_dated", "blocked", FrequencyCap.MONTH.text())]

@@ -28,7 +28,7 @@ from aftersales_crm.care._agenda import (
     OPEN,
     OVERDUE,
     Agenda,
-    agenda_order,
+    in_agenda_order,
     renumber,
 )
 from aftersales_crm.care._contact import DEFAULT_CONTACT_RULES, AllOf, ContactRule, Verdicts
@@ -266,17 +266,11 @@ class Planner(Parameterised):
             time_zone=params["time_zone"],
             mileage=params["mileage"],
         )
-        rules: tuple[CareRule, ...] = params["rules"]
-        parts = _rule_tasks(rules, inputs)
-        wider = _whole_periods(parts, inputs)
-        if wider is not None:
-            parts = _rule_tasks(rules, wider)
-            inputs = wider
-        tasks = _plan(parts)
+        tasks, inputs = _planned(params["rules"], inputs)
+        customers = inputs.customer_rows(tasks)
         if len(tasks):
-            rows = inputs.customer_rows(tasks)
             boost = _boosts(segments, params["boosts"], len(tables.customers))
-            tasks = _with(tasks, priority=(tasks.priority + boost[rows]).astype(np.int64))
+            tasks = _with(tasks, priority=(tasks.priority + boost[customers]).astype(np.int64))
         verdicts = params["contact"].check(tasks, inputs)
         if not isinstance(verdicts, Verdicts) or len(verdicts) != len(tasks):
             msg = f"the contact rule {type(params['contact']).__name__} gave no verdict per task"
@@ -284,34 +278,27 @@ class Planner(Parameterised):
         lowest = np.datetime64(first - lookback, "D")
         highest = np.datetime64(last, "D")
         shown = np.flatnonzero((tasks.window_end >= lowest) & (tasks.window_start <= highest))
-        tasks = _with(tasks.take(shown), channel=verdicts.channel[shown].astype(np.int8))
-        verdicts = verdicts.take(shown)
-        done = closed_tasks(tasks, inputs)
-        status = np.where(
-            done,
-            CLOSED,
-            np.where(
-                ~verdicts.allowed,
-                BLOCKED,
-                np.where(tasks.window_end < inputs.as_of_day, OVERDUE, OPEN),
-            ),
-        ).astype(np.int8)
+        # The shown tasks sorted where they lie, then taken once, in agenda order.
+        order = _agenda_order(tasks, customers, inputs, shown)
+        verdicts = verdicts.take(order)
+        tasks = _with(tasks.take(order), channel=verdicts.channel.astype(np.int8))
+        customers = customers[order]
+        # Open or overdue, unless blocked, unless closed: what happened counts first.
+        status = np.where(tasks.window_end < inputs.as_of_day, OVERDUE, OPEN).astype(np.int8)
+        status[~verdicts.allowed] = BLOCKED
+        status[closed_tasks(tasks, inputs)] = CLOSED
         blocked_by = np.where(status == BLOCKED, verdicts.reason, -1)
-        customers = inputs.customer_rows(tasks)
-        order = _agenda_order(tasks, customers, inputs)
-        tasks, status, blocked_by = tasks.take(order), status[order], blocked_by[order]
-        hours = verdicts.hours[order]
         return Agenda(
             tasks=tasks,
             status=status,
             blocked_by=blocked_by,
             block_reasons=verdicts.reasons,
-            call=_calls(tasks, status, customers[order]),
+            call=_calls(tasks, status, customers),
             start=first,
             end=last,
             as_of=known,
             lookback=params["lookback"],
-            hours=hours,
+            hours=verdicts.hours,
         )
 
 
@@ -388,6 +375,52 @@ def _features_first(rules: tuple[CareRule, ...], inputs: CareInputs) -> None:
         inputs.features_with(frozenset(columns))
 
 
+def _planned(rules: tuple[CareRule, ...], asked: CareInputs) -> tuple[CareTasks, CareInputs]:
+    """The rules' tasks, merged, and the inputs over the days they were planned on.
+
+    A contact rule may look at every task due in the same ISO week and month as a task
+    shown (the frequency cap does), so the rules plan the whole weeks and months of the
+    due days of the tasks meeting the days ``asked`` for.
+
+    Why one pass is exact: a care rule gives every task whose window meets its days and
+    only those (the [`CareRule`][aftersales_crm.care.CareRule] contract, which the
+    range-splitting checks test), so the tasks a rule gives on days ``D`` are those it
+    gives on any wider days that meet ``D``. The rules run once, on days guessed to hold
+    the periods needed (``_REACH``); the tasks meeting ``asked`` among them are those of a
+    pass on ``asked``, so their due days give the periods needed; when the guess holds
+    these, the tasks meeting them are the very tasks a pass on them gives, and everything
+    after depends on the tasks only, not on their order. Only due days beyond the guess
+    (a rule's windows open longer after their due day) run the rules again.
+    """
+    first, last = np.datetime64(asked.start, "D"), np.datetime64(asked.end, "D")
+    guess = asked.with_days(*_whole_periods(first - _REACH, last, asked))
+    parts = _rule_tasks(rules, guess)
+    shown = [part.due[asked.meets(part.window_start, part.window_end)] for part in parts]
+    dues = [due for due in shown if len(due)]
+    days = (
+        _whole_periods(min(due.min() for due in dues), max(due.max() for due in dues), asked)
+        if dues
+        else (asked.start, asked.end)
+    )
+    # Made from the guess, so as to share what was derived from the facts (customer rows…).
+    needed = guess.with_days(*days)
+    if needed.start < guess.start or needed.end > guess.end:
+        return _plan(_rule_tasks(rules, needed)), needed
+    kept = [np.flatnonzero(needed.meets(part.window_start, part.window_end)) for part in parts]
+    parts = [
+        part if len(k) == len(part) else part.take(k) for part, k in zip(parts, kept, strict=True)
+    ]
+    return _plan(parts), needed
+
+
+_REACH: Final = np.timedelta64(46, "D")
+"""How far before the days asked for the planner guesses the due days of the tasks they
+show go back (a task due earlier whose window is still open shows): the built-in rules'
+windows stay open at most 45 days after their due day (the end of the warranty's), with
+their defaults. Only speed depends on it: a guess too short plans again, one too long
+makes tasks only to drop them."""
+
+
 def _plan(parts: list[CareTasks]) -> CareTasks:
     """The tasks of every rule, one task per kind, source, customer, vehicle and due day."""
     made = [
@@ -402,28 +435,19 @@ def _plan(parts: list[CareTasks]) -> CareTasks:
     return _merged(CareTasks.concat(parts), shared)
 
 
-def _whole_periods(parts: list[CareTasks], inputs: CareInputs) -> CareInputs | None:
-    """The inputs widened to the whole ISO weeks and months of the tasks' due days, if wider.
-
-    The rules' tasks are read as they are, before the tasks two rules made twice are
-    merged: a merged task keeps its due day, so the earliest and latest stay.
-    """
-    dues = [part.due for part in parts if len(part)]
-    if not dues:
-        return None
-    earliest = min(due.min() for due in dues)
-    latest = max(due.max() for due in dues)
+def _whole_periods(
+    earliest: np.datetime64, latest: np.datetime64, asked: CareInputs
+) -> tuple[date, date]:
+    """The days of ``asked`` widened to the whole ISO weeks and months of ``earliest`` to ``latest``."""
     month_start = earliest.astype("datetime64[M]").astype("datetime64[D]")
     week_start = earliest - np.timedelta64(int((earliest.view(np.int64) + 3) % 7), "D")
     month_end = (latest.astype("datetime64[M]") + 1).astype("datetime64[D]") - np.timedelta64(
         1, "D"
     )
     week_end = latest + np.timedelta64(6 - int((latest.view(np.int64) + 3) % 7), "D")
-    first = min(np.datetime64(inputs.start, "D"), month_start, week_start).item()
-    last = max(np.datetime64(inputs.end, "D"), month_end, week_end).item()
-    if (first, last) == (inputs.start, inputs.end):
-        return None
-    return inputs.with_days(first, last)
+    first = min(np.datetime64(asked.start, "D"), month_start, week_start).item()
+    last = max(np.datetime64(asked.end, "D"), month_end, week_end).item()
+    return first, last
 
 
 def _with(tasks: CareTasks, **columns: NDArray[Any]) -> CareTasks:
@@ -439,7 +463,9 @@ def _merged(tasks: CareTasks, shared: set[str]) -> CareTasks:
     """
     if not shared:
         return tasks
-    of_shared = np.isin(tasks.kind_names(), sorted(shared))
+    # Kinds as codes: the concatenated tasks hold one kind per name.
+    codes = [code for code, kind in enumerate(tasks.kinds) if kind.name in shared]
+    of_shared = np.isin(tasks.kind, codes)
     rows = np.flatnonzero(of_shared)
     some = tasks.take(rows)
     order = some.canonical_order()
@@ -449,7 +475,7 @@ def _merged(tasks: CareTasks, shared: set[str]) -> CareTasks:
         some.source_table,
         some.source,
         some.vehicle,
-        some.kind_names(),
+        some.kind,
         some.customer,
         some.due,
     )
@@ -464,12 +490,12 @@ def _merged(tasks: CareTasks, shared: set[str]) -> CareTasks:
 
 
 def _agenda_order(
-    tasks: CareTasks, customers: NDArray[np.int64], inputs: CareInputs
+    tasks: CareTasks, customers: NDArray[np.int64], inputs: CareInputs, rows: NDArray[np.intp]
 ) -> NDArray[np.intp]:
-    """[`agenda_order`][aftersales_crm.care.agenda_order], with the ids ranked once per agenda."""
+    """The ``rows`` of ``tasks`` in [`agenda_order`][aftersales_crm.care.agenda_order], the ids ranked once per agenda."""
     id_rank = np.empty(len(inputs.customer_ids), dtype=np.int64)
     id_rank[inputs.customer_rank_order] = np.arange(len(id_rank))
-    return agenda_order(tasks, id_rank[customers])
+    return in_agenda_order(tasks, id_rank[customers[rows]], rows)
 
 
 def _calls(
@@ -480,11 +506,11 @@ def _calls(
     rows = np.flatnonzero((status == OPEN) | (status == OVERDUE))
     if not len(rows):
         return call
+    customer, channel = customers[rows], tasks.channel[rows].astype(np.int64)
     start = tasks.window_start[rows].view(np.int64)
     end = tasks.window_end[rows].view(np.int64)
-    order = sort_rows(customers[rows], tasks.channel[rows].astype(np.int64), start, end)
-    customer, channel = customers[rows][order], tasks.channel[rows][order]
-    start, end = start[order], end[order]
+    order = sort_rows(customer, channel, start, end)
+    customer, channel, start, end = customer[order], channel[order], start[order], end[order]
     same = np.r_[False, (customer[1:] == customer[:-1]) & (channel[1:] == channel[:-1])]
     group = np.cumsum(~same)
     # The latest window end so far within each (customer, channel) group.
@@ -525,12 +551,17 @@ def closed_tasks(tasks: CareTasks, inputs: CareInputs) -> NDArray[np.bool_]:
     frm = _close_from(tasks)
     tables = inputs.tables
     contacts = tables.contacts
-    useful = inputs.known("contacts", "at") & _REACHED[contacts["outcome"]]
+    days = inputs.table_days("contacts", "at")
+    # Contacts made before the first day of every task count for none.
+    useful = inputs.known("contacts", "at") & _REACHED[contacts["outcome"]] & (days >= frm.min())
     c_rows = np.flatnonzero(useful)
-    c_day = inputs.table_days("contacts", "at")[c_rows]
     c_key = (
         contacts["customer"][c_rows].astype(np.int64) * len(_PURPOSES) + contacts["purpose"][c_rows]
     )
+    # In key order once: each join below sorts them by key again, then in one pass.
+    by_key = np.argsort(c_key, kind="stable")
+    c_rows, c_key = c_rows[by_key], c_key[by_key]
+    c_day = days[c_rows]
     # Texts as rows into the tables' texts: compared as rows, as texts only where rows differ.
     c_vin = _pointing(contacts["vehicle"][c_rows], inputs.texts("vehicles", "vin"))
     c_order = _pointing(contacts["order"][c_rows], inputs.texts("orders"))
@@ -610,8 +641,10 @@ def _visited(
     no_vehicle: NDArray[np.bool_],
 ) -> NDArray[np.bool_]:
     orders = inputs.tables.orders
-    o_rows = np.flatnonzero(inputs.known("orders", "opened_at"))
-    o_day = inputs.table_days("orders", "opened_at")[o_rows]
+    days = inputs.table_days("orders", "opened_at")
+    # Orders opened before the first day of every task count for none.
+    o_rows = np.flatnonzero(inputs.known("orders", "opened_at") & (days >= frm[rows].min()))
+    o_day = days[o_rows]
     o_vin = _pointing(orders["vehicle"][o_rows], inputs.texts("vehicles", "vin"))
     left, right = join(customers[rows], orders["customer"][o_rows].astype(np.int64))
     task = rows[left]
