@@ -180,7 +180,7 @@ class FollowUpCalls(BasePolicy):
                 keep = np.flatnonzero(inputs.meets(due, end))
                 vins = inputs.texts("vehicles", "vin")
                 parts.append(
-                    CareTasks.build(
+                    CareTasks._trusted(
                         FOLLOW_UP_KINDS[purpose],
                         _REASONS[(delivery, params["clock"])],
                         customer=Texts(customer[keep].astype(np.int64), inputs.customer_ids),

@@ -168,12 +168,46 @@ def _days_after(days: NDArray[np.datetime64], n: int) -> NDArray[np.datetime64]:
 
 
 def _add_months(days: NDArray[np.datetime64], months: NDArray[np.int64]) -> NDArray[np.datetime64]:
-    """``days`` plus a number of months per row (the rule of [`add_months`][aftersales_crm.features.add_months])."""
-    out = np.full(len(days), _NAT)
-    for step in np.unique(months).tolist():
-        rows = months == step
-        out[rows] = add_months(days[rows], int(step))
+    """``days`` plus a number of months per row (the rule of [`add_months`][aftersales_crm.features.add_months]).
+
+    ``days`` and ``months`` broadcast together. Fast: the rows' days span a few thousand
+    days and their months a few numbers, far fewer than the rows, so ``add_months``
+    shifts each day of the span once per number of months and every row looks its own
+    day up: one gather instead of a pass over the rows per number of months.
+    """
+    days, months = np.broadcast_arrays(
+        np.asarray(days, dtype="datetime64[D]"), np.asarray(months, dtype=np.int64)
+    )
+    out = np.full(days.shape, _NAT)
+    known = ~np.isnat(days)
+    if not known.any():
+        return out
+    raw = days.view(np.int64)
+    low, high = int(raw[known].min()), int(raw[known].max())
+    fewest, most = int(months[known].min()), int(months[known].max())
+    if (high - low + 1) * (most - fewest + 1) > max(days.size, _TABLE_MIN):
+        for step in np.unique(months[known]).tolist():  # days far apart: a pass per number
+            rows = known & (months == step)
+            out[rows] = add_months(days[rows], int(step))
+        return out
+    every = known.all()
+    step = months - fewest if every else np.where(known, months - fewest, 0)
+    day = raw - low if every else np.where(known, raw - low, 0)
+    used = np.flatnonzero(np.bincount(step.ravel(), minlength=most - fewest + 1))
+    # Each number of months used shifts the span once: the table holds a line per number.
+    days_in_span = high - low + 1
+    line = np.zeros(most - fewest + 1, dtype=np.int64)
+    line[used] = np.arange(len(used)) * days_in_span
+    span = np.arange(low, high + 1).astype("datetime64[D]")
+    table = np.concatenate([add_months(span, fewest + int(k)) for k in used.tolist()])
+    out[...] = table[line[step] + day]
+    if not every:
+        out[~known] = _NAT
     return out
+
+
+_TABLE_MIN: Final = 4096
+"""The largest table of shifted days ``_add_months`` makes whatever the number of rows."""
 
 
 def km_reached(
@@ -276,25 +310,28 @@ def _touches(
     cadence: _Cadence,
     params: Mapping[str, Any],
 ) -> CareTasks:
-    """The touches of ``cadence`` whose window meets the days of ``inputs``."""
-    parts = []
-    for has, due, end in cadence.touches:
-        keep = np.flatnonzero(inputs.meets(due, end))
-        which = has[keep]
-        parts.append(
-            CareTasks.build(
-                kind,
-                reasons,
-                due=due[keep],
-                window_end=end[keep],
-                target=cadence.target[which],
-                reason=cadence.reason[which],
-                detail=cadence.detail[which],
-                anchor=cadence.anchor[which],
-                **_vehicle_tasks(inputs, cadence.rows[which], params),
-            )
-        )
-    return CareTasks.concat(parts)
+    """The touches of ``cadence`` whose window meets the days of ``inputs``, touch by touch.
+
+    Each touch gives the positions of its tasks; the tasks are built once, for all of them.
+    """
+    which, due, end = [], [], []
+    for has, touch_due, touch_end in cadence.touches:
+        keep = np.flatnonzero(inputs.meets(touch_due, touch_end))
+        which.append(has[keep])
+        due.append(touch_due[keep])
+        end.append(touch_end[keep])
+    at = np.concatenate([np.empty(0, np.intp), *which])
+    return CareTasks._trusted(
+        kind,
+        reasons,
+        due=np.concatenate([np.empty(0, "datetime64[D]"), *due]),
+        window_end=np.concatenate([np.empty(0, "datetime64[D]"), *end]),
+        target=cadence.target[at],
+        reason=cadence.reason[at],
+        detail=cadence.detail[at],
+        anchor=cadence.anchor[at],
+        **_vehicle_tasks(inputs, cadence.rows[at], params),
+    )
 
 
 class FirstMaintenanceDue(BasePolicy):

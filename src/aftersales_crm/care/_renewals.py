@@ -37,9 +37,8 @@ from aftersales_crm.care._inputs import CareInputs
 from aftersales_crm.care._maintenance import (
     MaintenanceDue,
     _add_months,
-    _cadence,
     _days_after,
-    _touches,
+    _vehicle_tasks,
     km_reached,
 )
 from aftersales_crm.care._rule import TASK_PARAMETERS, care_inputs
@@ -121,19 +120,19 @@ def _months_between(anchor: NDArray[np.datetime64], day: np.datetime64) -> NDArr
     return months
 
 
-def _steps(
-    anchor: NDArray[np.datetime64], step: int, inputs: CareInputs, ahead_days: int
-) -> list[NDArray[np.int64]]:
-    """Per row, the counts ``k >= 1`` of ``step`` months after ``anchor`` worth looking at.
+def _each(
+    low: NDArray[np.int64], high: NDArray[np.int64]
+) -> tuple[NDArray[np.intp], NDArray[np.int64]]:
+    """Every whole number from ``low`` to ``high`` of each row: the rows and the numbers, row by row."""
+    count = np.maximum(high - low + 1, 0)
+    at = np.repeat(np.arange(len(low)), count)
+    starts = np.cumsum(count) - count
+    return at, low[at] + np.arange(len(at)) - starts[at]
 
-    Those whose day may lie between the first day asked for and ``ahead_days`` after the
-    last, and a few more on each side: the caller filters.
-    """
-    first = np.datetime64(inputs.start, "D")
-    last = np.datetime64(inputs.end, "D") + np.timedelta64(ahead_days, "D")
-    k0 = np.maximum(_months_between(anchor, first) // step - 1, 1)
-    span = int(_months_between(np.array([first]), last)[0]) // step + 3
-    return [k0 + j for j in range(span)]
+
+def _month_number(day: np.datetime64) -> int:
+    """Months from January 1970 to ``day``'s month."""
+    return int(day.astype("datetime64[M]").astype(np.int64))
 
 
 def _latest(
@@ -152,6 +151,7 @@ def _reminder_touches(
     inputs: CareInputs,
     params: Mapping[str, Any],
     *,
+    occasion: NDArray[np.integer[Any]],
     rows: NDArray[np.intp],
     target: NDArray[np.datetime64],
     earliest: NDArray[np.datetime64],
@@ -161,13 +161,31 @@ def _reminder_touches(
 ) -> CareTasks:
     """The reminders ``params["reminders"]`` days before each ``target`` that meet the days.
 
-    Each is open until the next, the last until the day before the target.
+    Each is open until the next, the last until the day before the target; none falls
+    before ``earliest``. The arguments hold one slot each: a vehicle (``rows``) and one of
+    its deadlines (an expiry, an inspection). Every reminder of every slot is dated at
+    once (reminders x slots), and the tasks come by ``occasion``, then by reminder, then
+    in slot order.
     """
-    touch = [target - np.timedelta64(d, "D") for d in params["reminders"]]
-    cadence = _cadence(
-        rows, touch, target, earliest, target=target, reason=reason, detail=detail, anchor=anchor
+    days_before = np.array(params["reminders"], dtype="timedelta64[D]")[:, None]
+    touch = (target[None, :] - days_before).astype("datetime64[D]")
+    following = np.concatenate([touch, target[None, :]])[1:]
+    end: NDArray[np.datetime64] = (following - np.timedelta64(1, "D")).astype("datetime64[D]")
+    made = ~np.isnat(touch) & (touch <= end) & (touch >= earliest[None, :])
+    which, slot = np.nonzero(made & inputs.meets(touch, end))
+    order = np.lexsort((which, occasion[slot]))  # stable: slot order within a reminder
+    which, slot = which[order], slot[order]
+    return CareTasks._trusted(
+        kind,
+        reasons,
+        due=touch[which, slot],
+        window_end=end[which, slot],
+        target=target[slot],
+        reason=reason[slot],
+        detail=detail[slot],
+        anchor=anchor[slot],
+        **_vehicle_tasks(inputs, rows[slot], params),
     )
-    return _touches(kind, reasons, inputs, cadence, params)
 
 
 class InsuranceRenewal(BasePolicy):
@@ -257,22 +275,34 @@ class InsuranceRenewal(BasePolicy):
         params = validate_params(self)
         inputs = care_inputs(inputs, self)
         rows, anchor, renewed = inputs.memo(("insurance_renewal",), lambda: self._anchors(inputs))
-        return CareTasks.concat(
-            [
-                _reminder_touches(
-                    INSURANCE_RENEWAL,
-                    self.REASONS,
-                    inputs,
-                    params,
-                    rows=rows,
-                    target=_add_months(anchor, 12 * k),
-                    earliest=_days_after(anchor, 1),
-                    reason=renewed.astype(np.int64),
-                    detail=k,
-                    anchor=anchor,
-                )
-                for k in _steps(anchor, 12, inputs, params["reminders"][0] + 1)
-            ]
+        ahead = params["reminders"][0]
+        month = inputs.memo(
+            ("insurance_renewal", "month"), lambda: anchor.astype("datetime64[M]").astype(np.int64)
+        )
+        known = ~np.isnat(anchor)
+        # A reminder meets the days only if its expiry falls from the day after the first
+        # day to ``ahead`` days after the last; the k-th expiry's month is the anchor's
+        # plus 12 k (adding months clamps the day, never the month): only those are dated.
+        first = _month_number(np.datetime64(inputs.start, "D") + np.timedelta64(1, "D"))
+        last = _month_number(np.datetime64(inputs.end, "D") + np.timedelta64(ahead, "D"))
+        low = np.where(known, np.maximum(-((month - first) // 12), 1), 1)
+        at, years = _each(low, np.where(known, (last - month) // 12, 0))
+        # The tasks come try by try, a try being the k-th year from the one before the first day.
+        tried = np.maximum((_month_number(np.datetime64(inputs.start, "D")) - month) // 12 - 1, 1)
+        tries = years - tried[at]
+        months = 12 * years
+        return _reminder_touches(
+            INSURANCE_RENEWAL,
+            self.REASONS,
+            inputs,
+            params,
+            occasion=tries,
+            rows=rows[at],
+            target=_add_months(anchor[at], months),
+            earliest=_days_after(anchor[at], 1),
+            reason=renewed[at].astype(np.int64),
+            detail=years,
+            anchor=anchor[at],
         )
 
     @staticmethod
@@ -501,26 +531,30 @@ class AnnualInspection(BasePolicy):
         last = np.datetime64(inputs.end, "D") + np.timedelta64(params["reminders"][0] + 1, "D")
         low = _months_between(bought, first) - 1
         high = _months_between(bought, last) + 1
-        parts = []
-        for step in params["schedule"]:
-            for age in step.ages(_MAX_AGE_YEARS):
-                near = np.flatnonzero((low <= age) & (age <= high))
-                anchor = bought[near]
-                parts.append(
-                    _reminder_touches(
-                        ANNUAL_INSPECTION,
-                        self.REASONS,
-                        inputs,
-                        params,
-                        rows=rows[near],
-                        target=_add_months(anchor, np.full(len(near), age, dtype=np.int64)),
-                        earliest=_days_after(anchor, 1),
-                        reason=np.full(len(near), int(step.on_site), dtype=np.int64),
-                        detail=np.full(len(near), age, dtype=np.int64),
-                        anchor=anchor,
-                    )
-                )
-        return CareTasks.concat(parts)
+        # Every inspection of the schedule by age (the rows follow each other in age, so
+        # the ages increase), and per vehicle those from ``low`` to ``high`` months of age.
+        steps = [
+            (age, step.on_site) for step in params["schedule"] for age in step.ages(_MAX_AGE_YEARS)
+        ]
+        ages = np.array([age for age, _ in steps], dtype=np.int64)
+        on_site = np.array([on for _, on in steps], dtype=np.int64)
+        near, which = _each(
+            np.searchsorted(ages, low, side="left"), np.searchsorted(ages, high, side="right") - 1
+        )
+        anchor = bought[near]
+        return _reminder_touches(
+            ANNUAL_INSPECTION,
+            self.REASONS,
+            inputs,
+            params,
+            occasion=which,
+            rows=rows[near],
+            target=_add_months(anchor, ages[which]),
+            earliest=_days_after(anchor, 1),
+            reason=on_site[which],
+            detail=ages[which],
+            anchor=anchor,
+        )
 
 
 class WarrantyEnding(BasePolicy):
@@ -626,6 +660,7 @@ class WarrantyEnding(BasePolicy):
             self.REASONS,
             inputs,
             params,
+            occasion=np.zeros(len(rows), dtype=np.int64),
             rows=rows,
             target=end,
             earliest=_days_after(bought, 1),
@@ -738,7 +773,7 @@ class ComplaintFollowUp(BasePolicy):
         named = order >= 0
         vehicle[named] = inputs.tables.orders["vehicle"][order[named]]
         vins = inputs.texts("vehicles", "vin")
-        return CareTasks.build(
+        return CareTasks._trusted(
             COMPLAINT_FOLLOW_UP,
             self.REASON,
             customer=Texts(
@@ -920,7 +955,7 @@ class WinBack(BasePolicy):
         customers = Texts(rows[keep].astype(np.int64), inputs.customer_ids)
         channel = CHANNELS.index(ContactChannel(params["channel"]))
         reasons = (self.REASON, *self.HANDED_OVER)
-        lost = CareTasks.build(
+        lost = CareTasks._trusted(
             WIN_BACK,
             reasons,
             customer=customers,
@@ -946,7 +981,7 @@ class WinBack(BasePolicy):
         return CareTasks.concat(
             [
                 lost,
-                CareTasks.build(
+                CareTasks._trusted(
                     WIN_BACK,
                     reasons,
                     customer=Texts(owner, inputs.customer_ids),
