@@ -26,6 +26,7 @@ from aftersales_crm.calendars import (
     lunar_dates,
 )
 from aftersales_crm.care._inputs import CareInputs
+from aftersales_crm.care._maintenance import _month_numbers
 from aftersales_crm.care._rule import TASK_PARAMETERS, care_inputs
 from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, TaskKind, Texts
 from aftersales_crm.records import CustomerKind
@@ -154,11 +155,15 @@ def _born(anchors: NDArray[np.datetime64]) -> _Born:
     anchors = np.asarray(anchors, dtype="datetime64[D]")
     known = np.flatnonzero(~np.isnat(anchors))
     days = anchors[known]
-    months = days.astype("datetime64[M]")
-    month = months.astype(np.int64) % 12
-    day = (days - months.astype("datetime64[D]")).astype(np.int64)
+    months = _month_numbers(days)
+    month = months % 12
+    # The first day of each month the anchors fall in, cast once per month, not per anchor.
+    first = int(months.min()) if len(months) else 0
+    starts = np.arange(first, int(months.max()) + 1 if len(months) else 1)
+    month_start = starts.astype("datetime64[M]").astype("datetime64[D]").view(np.int64)
+    day = days.view(np.int64) - month_start[months - first]
     leap = (month == _FEBRUARY) & (day == _LEAP_DAY)
-    return _Born(known, _year(days), month, day, leap)
+    return _Born(known, months // 12 + _EPOCH_YEAR, month, day, leap)
 
 
 def _anniversaries(

@@ -206,6 +206,26 @@ def _add_months(days: NDArray[np.datetime64], months: NDArray[np.int64]) -> NDAr
     return out
 
 
+def _month_numbers(days: NDArray[np.datetime64]) -> NDArray[np.int64]:
+    """Months from January 1970 to each day's month, as numpy counts them (NaT: int64's least).
+
+    Fast: numpy's month cast is slow per element, so each day of the rows' span is cast
+    once and every row looks its own up.
+    """
+    days = np.asarray(days, dtype="datetime64[D]")
+    known = ~np.isnat(days)
+    raw = days.view(np.int64)
+    low = int(raw[known].min()) if known.any() else 0
+    high = int(raw[known].max()) if known.any() else 0
+    if high - low + 1 > max(days.size, _TABLE_MIN):
+        found: NDArray[np.int64] = days.astype("datetime64[M]").astype(np.int64)
+        return found
+    span = np.arange(low, high + 1).astype("datetime64[D]")
+    out = span.astype("datetime64[M]").astype(np.int64)[np.where(known, raw - low, 0)]
+    out[~known] = np.iinfo(np.int64).min
+    return out
+
+
 _TABLE_MIN: Final = 4096
 """The largest table of shifted days ``_add_months`` makes whatever the number of rows."""
 
@@ -270,6 +290,19 @@ _HAND_OVER_TYPES: Final = (
 )
 
 
+def _near(inputs: CareInputs, due: NDArray[np.datetime64], longest: int) -> NDArray[np.intp]:
+    """The rows whose window, from ``due`` and at most ``longest`` days long, may meet the days.
+
+    Those due from ``longest`` days before the first day to the last day: two comparisons
+    of the due days read each row once, and [`meets`][aftersales_crm.care.CareInputs.meets]
+    decides on the few rows near (NaT, the least int64, is never near).
+    """
+    raw = due.view(np.int64)
+    first = (np.datetime64(inputs.start, "D") - np.timedelta64(longest, "D")).astype(np.int64)
+    last = np.datetime64(inputs.end, "D").astype(np.int64)
+    return np.flatnonzero((raw >= first) & (raw <= last))
+
+
 class _Cadence(NamedTuple):
     """A rule's reminders of every vehicle, before the days asked for narrow them."""
 
@@ -277,6 +310,8 @@ class _Cadence(NamedTuple):
     """The vehicle rows."""
     touches: tuple[tuple[NDArray[np.intp], NDArray[np.datetime64], NDArray[np.datetime64]], ...]
     """Per touch: the positions in ``rows`` that have it, its due day and its window end."""
+    longest: tuple[int, ...]
+    """Per touch, the most days a window runs past its due day."""
     target: NDArray[np.datetime64]
     reason: NDArray[np.int64]
     detail: NDArray[np.int64]
@@ -300,7 +335,11 @@ def _cadence(
         end = following - np.timedelta64(1, "D")
         has = np.flatnonzero(~np.isnat(due) & (due <= end) & (due >= earliest))
         touches.append((has, due[has], end[has].astype("datetime64[D]")))
-    return _Cadence(rows, tuple(touches), **columns)
+    longest = tuple(
+        int((end.view(np.int64) - due.view(np.int64)).max()) if len(due) else 0
+        for _, due, end in touches
+    )
+    return _Cadence(rows, tuple(touches), longest, **columns)
 
 
 def _touches(
@@ -315,8 +354,9 @@ def _touches(
     Each touch gives the positions of its tasks; the tasks are built once, for all of them.
     """
     which, due, end = [], [], []
-    for has, touch_due, touch_end in cadence.touches:
-        keep = np.flatnonzero(inputs.meets(touch_due, touch_end))
+    for (has, touch_due, touch_end), longest in zip(cadence.touches, cadence.longest, strict=True):
+        near = _near(inputs, touch_due, longest)
+        keep = near[inputs.meets(touch_due[near], touch_end[near])]
         which.append(has[keep])
         due.append(touch_due[keep])
         end.append(touch_end[keep])

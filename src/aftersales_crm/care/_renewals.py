@@ -38,6 +38,8 @@ from aftersales_crm.care._maintenance import (
     MaintenanceDue,
     _add_months,
     _days_after,
+    _month_numbers,
+    _near,
     _vehicle_tasks,
     km_reached,
 )
@@ -112,14 +114,6 @@ _REMINDERS: Final = Numbers(low=0, high=3650, order="decreasing", whole=True, un
 _KM_LIMIT: Final = 1_000_000
 
 
-def _months_between(anchor: NDArray[np.datetime64], day: np.datetime64) -> NDArray[np.int64]:
-    """Whole calendar months from each anchor's month to ``day``'s month."""
-    months: NDArray[np.int64] = (
-        day.astype("datetime64[M]") - anchor.astype("datetime64[M]")
-    ).astype(np.int64)
-    return months
-
-
 def _each(
     low: NDArray[np.int64], high: NDArray[np.int64]
 ) -> tuple[NDArray[np.intp], NDArray[np.int64]]:
@@ -167,6 +161,15 @@ def _reminder_touches(
     once (reminders x slots), and the tasks come by ``occasion``, then by reminder, then
     in slot order.
     """
+    # A reminder falls at most ``max(reminders)`` days before its deadline and its window
+    # ends before it: only the deadlines from the day after the first day to that many
+    # days after the last can have one meeting the days, and only their slots are dated.
+    first = np.datetime64(inputs.start, "D") + np.timedelta64(1, "D")
+    ahead = max(params["reminders"], default=0)
+    last = np.datetime64(inputs.end, "D") + np.timedelta64(ahead, "D")
+    near = np.flatnonzero((target >= first) & (target <= last))
+    occasion, rows, target = occasion[near], rows[near], target[near]
+    earliest, reason, detail, anchor = earliest[near], reason[near], detail[near], anchor[near]
     days_before = np.array(params["reminders"], dtype="timedelta64[D]")[:, None]
     touch = (target[None, :] - days_before).astype("datetime64[D]")
     following = np.concatenate([touch, target[None, :]])[1:]
@@ -276,9 +279,7 @@ class InsuranceRenewal(BasePolicy):
         inputs = care_inputs(inputs, self)
         rows, anchor, renewed = inputs.memo(("insurance_renewal",), lambda: self._anchors(inputs))
         ahead = params["reminders"][0]
-        month = inputs.memo(
-            ("insurance_renewal", "month"), lambda: anchor.astype("datetime64[M]").astype(np.int64)
-        )
+        month = inputs.memo(("insurance_renewal", "month"), lambda: _month_numbers(anchor))
         known = ~np.isnat(anchor)
         # A reminder meets the days only if its expiry falls from the day after the first
         # day to ``ahead`` days after the last; the k-th expiry's month is the anchor's
@@ -527,10 +528,12 @@ class AnnualInspection(BasePolicy):
         inputs = care_inputs(inputs, self)
         rows = inputs.owned_vehicles()
         bought = inputs.tables.vehicles["purchase_date"][rows].astype("datetime64[D]")
-        first = np.datetime64(inputs.start, "D")
+        first = _month_number(np.datetime64(inputs.start, "D"))
         last = np.datetime64(inputs.end, "D") + np.timedelta64(params["reminders"][0] + 1, "D")
-        low = _months_between(bought, first) - 1
-        high = _months_between(bought, last) + 1
+        month = inputs.memo(("annual_inspection", "month"), lambda: _month_numbers(bought))
+        known = ~np.isnat(bought)
+        low = np.where(known, first - month - 1, 1)
+        high = np.where(known, _month_number(last) - month + 1, 0)  # none without a purchase
         # Every inspection of the schedule by age (the rows follow each other in age, so
         # the ages increase), and per vehicle those from ``low`` to ``high`` months of age.
         steps = [
@@ -972,9 +975,12 @@ class WinBack(BasePolicy):
         if maintenance is None:
             maintenance = MaintenanceDue()
         handed = maintenance.hand_over(inputs)
-        due = handed.day
+        near = _near(inputs, handed.day, params["window_days"])
+        keep = near[
+            inputs.meets(handed.day[near], _days_after(handed.day[near], params["window_days"]))
+        ]
+        due = handed.day[keep]
         end = _days_after(due, params["window_days"])
-        keep = np.flatnonzero(inputs.meets(due, end))
         vehicle = handed.rows[keep].astype(np.int64)
         vins = Texts(vehicle, inputs.texts("vehicles", "vin"))
         owner = inputs.vehicles["owner"][vehicle].astype(np.int64)
@@ -986,8 +992,8 @@ class WinBack(BasePolicy):
                     reasons,
                     customer=Texts(owner, inputs.customer_ids),
                     vehicle=vins,
-                    due=due[keep],
-                    window_end=end[keep],
+                    due=due,
+                    window_end=end,
                     channel=channel,
                     priority=params["priority"],
                     target=handed.target[keep],

@@ -414,8 +414,8 @@ class Texts:
             if sum(map(len, pointing)) * _FEW_ROWS < len(texts):
                 # Few rows into many texts (the calls of a month into every repair order):
                 # sort the rows' codes rather than count through every text.
-                used = np.unique(np.concatenate(pointing))
-                used = used[used >= 0]
+                used = np.sort(np.concatenate(pointing))
+                used = used[(used >= 0) & np.r_[True, used[1:] != used[:-1]]]
                 sorted_used[key] = (used, offset)
             else:  # a count, not a sort: the cost follows the rows and the texts linearly
                 uses = np.zeros(len(texts) + 1, dtype=bool)
