@@ -684,19 +684,14 @@ class MaintenanceDue(BasePolicy):
                 km=distance,
             )
         by_km = due < by_time
-        touch = [
-            np.where(by_km, add_months(due, k), _add_months(last, months + k))
-            for k in params["cadence"]
-        ]
-        after = np.where(
-            by_km,
-            add_months(due, params["cadence"][-1] + 1),
-            _add_months(last, months + params["cadence"][-1] + 1),
-        )
+        # Each touch (and the day after the last one's window) by mileage from the due
+        # day, by time from the last service: every step dated in one go, (steps, vehicles).
+        steps = np.array([*params["cadence"], params["cadence"][-1] + 1])[:, None]
+        shifted = np.where(by_km, _add_months(due, steps), _add_months(last, months + steps))
         return _cadence(
             rows,
-            touch,
-            after,
+            list(shifted[:-1]),
+            shifted[-1],
             add_months(last, 1),
             target=due,
             reason=by_km.astype(np.int64),

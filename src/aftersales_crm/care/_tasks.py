@@ -372,7 +372,19 @@ class Texts:
             >>> Texts.of(["a", "b"], "x").take(np.array([1])).values().tolist()
             ['b']
         """
-        return Texts(self.codes[positions(rows, len(self))], self.ids)
+        return self._taken(positions(rows, len(self)))
+
+    def _taken(self, rows: NDArray[np.intp]) -> Texts:
+        """The rows at ``rows``, positions already checked: codes taken from checked codes."""
+        return Texts._unchecked(self.codes[rows], self.ids)
+
+    @classmethod
+    def _unchecked(cls, codes: NDArray[np.int64], ids: NDArray[np.str_]) -> Texts:
+        """Texts of codes known to lie in ``-1 .. len(ids) - 1`` (taken or joined from texts)."""
+        out = object.__new__(cls)
+        object.__setattr__(out, "codes", codes)
+        object.__setattr__(out, "ids", ids)
+        return out
 
     @staticmethod
     def concat(parts: Sequence[Texts]) -> Texts:
@@ -395,7 +407,7 @@ class Texts:
         full = [part for part in parts if not _blank_only(part)]
         ids = full[0].ids if full else parts[0].ids
         if all(part.ids is ids for part in full):
-            return Texts(
+            return Texts._unchecked(
                 np.concatenate(
                     [part.codes if part.ids is ids else np.full(len(part), -1) for part in parts]
                 ),
@@ -434,7 +446,7 @@ class Texts:
 
         codes = [np.where(part.codes < 0, -1, moved(part)) for part in parts]
         joined = np.concatenate(gathered) if offset else np.empty(0, dtype="<U1")
-        return Texts(np.concatenate(codes).astype(np.int64), joined)
+        return Texts._unchecked(np.concatenate(codes).astype(np.int64), joined)
 
 
 _FEW_ROWS: Final = 8
@@ -893,9 +905,10 @@ class CareTasks(Displayed):
         picked = positions(rows, len(self))
         return self._unchecked(
             {
+                # The positions are checked once, here, for every column.
                 name: self._field(name)[picked]
                 if name not in _TEXTS
-                else self._field(name).take(picked)
+                else self._field(name)._taken(picked)
                 for name in _COLUMNS
             },
             self.kinds,
