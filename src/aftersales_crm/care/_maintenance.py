@@ -175,35 +175,39 @@ def _add_months(days: NDArray[np.datetime64], months: NDArray[np.int64]) -> NDAr
     shifts each day of the span once per number of months and every row looks its own
     day up: one gather instead of a pass over the rows per number of months.
     """
-    days, months = np.broadcast_arrays(
-        np.asarray(days, dtype="datetime64[D]"), np.asarray(months, dtype=np.int64)
-    )
-    out = np.full(days.shape, _NAT)
+    days = np.asarray(days, dtype="datetime64[D]")
+    months = np.asarray(months, dtype=np.int64)
+    shape = np.broadcast_shapes(days.shape, months.shape)
     known = ~np.isnat(days)
-    if not known.any():
-        return out
+    if not known.any() or not months.size:
+        return np.full(shape, _NAT)
     raw = days.view(np.int64)
-    low, high = int(raw[known].min()), int(raw[known].max())
-    fewest, most = int(months[known].min()), int(months[known].max())
-    if (high - low + 1) * (most - fewest + 1) > max(days.size, _TABLE_MIN):
-        for step in np.unique(months[known]).tolist():  # days far apart: a pass per number
-            rows = known & (months == step)
-            out[rows] = add_months(days[rows], int(step))
-        return out
-    every = known.all()
-    step = months - fewest if every else np.where(known, months - fewest, 0)
-    day = raw - low if every else np.where(known, raw - low, 0)
-    used = np.flatnonzero(np.bincount(step.ravel(), minlength=most - fewest + 1))
-    # Each number of months used shifts the span once: the table holds a line per number.
+    # NaT is int64's least: never the latest day, left out of the earliest.
+    low = int(raw.min(where=known, initial=np.iinfo(np.int64).max))
+    high = int(raw.max())
+    steps = np.unique(months) if int(months.max()) - int(months.min()) > _STEPS else None
+    fewest = int(months.min())
+    lines = np.arange(fewest, int(months.max()) + 1) if steps is None else steps
     days_in_span = high - low + 1
-    line = np.zeros(most - fewest + 1, dtype=np.int64)
-    line[used] = np.arange(len(used)) * days_in_span
+    if days_in_span * len(lines) > max(int(np.prod(shape)), _TABLE_MIN):
+        wide, by = np.broadcast_arrays(days, months)
+        each = np.full(shape, _NAT)
+        for step in np.unique(by).tolist():  # days far apart: a pass per number of months
+            rows = by == step
+            each[rows] = add_months(wide[rows], int(step))
+        return each
+    # A line of the table per number of months, each the span's days shifted by it.
     span = np.arange(low, high + 1).astype("datetime64[D]")
-    table = np.concatenate([add_months(span, fewest + int(k)) for k in used.tolist()])
-    out[...] = table[line[step] + day]
-    if not every:
-        out[~known] = _NAT
+    table = np.concatenate([add_months(span, int(step)) for step in lines.tolist()])
+    line = months - fewest if steps is None else np.searchsorted(steps, months)
+    out: NDArray[np.datetime64] = table[line * days_in_span + np.where(known, raw - low, 0)]
+    if not known.all():
+        out[np.broadcast_to(~known, shape)] = _NAT
     return out
+
+
+_STEPS: Final = 16
+"""Numbers of months spread wider than this are found by sorting, not as a range."""
 
 
 def _month_numbers(days: NDArray[np.datetime64]) -> NDArray[np.int64]:
