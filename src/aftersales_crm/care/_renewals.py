@@ -114,19 +114,42 @@ _REMINDERS: Final = Numbers(low=0, high=3650, order="decreasing", whole=True, un
 _KM_LIMIT: Final = 1_000_000
 
 
-def _each(
-    low: NDArray[np.int64], high: NDArray[np.int64]
-) -> tuple[NDArray[np.intp], NDArray[np.int64]]:
-    """Every whole number from ``low`` to ``high`` of each row: the rows and the numbers, row by row."""
-    count = np.maximum(high - low + 1, 0)
-    at = np.repeat(np.arange(len(low)), count)
-    starts = np.cumsum(count) - count
-    return at, low[at] + np.arange(len(at)) - starts[at]
+class _ByMonth(NamedTuple):
+    """Vehicles by the month of their anchor.
+
+    Those with a deadline near the days are found by bisection, not by reading every
+    vehicle each time.
+    """
+
+    order: NDArray[np.intp]
+    """The positions of the vehicles with an anchor, by month (one month's in position order)."""
+    month: NDArray[np.int64]
+    """Their months from January 1970, in that order."""
+
+
+def _by_month(month: NDArray[np.int64], known: NDArray[np.bool_]) -> _ByMonth:
+    rows = np.flatnonzero(known)
+    order = rows[np.argsort(month[rows], kind="stable")]
+    return _ByMonth(order, month[order])
+
+
+def _months_in(by: _ByMonth, low: int, high: int) -> NDArray[np.intp]:
+    """The positions whose anchor's month lies from ``low`` to ``high``, in position order."""
+    first = np.searchsorted(by.month, low, side="left")
+    return np.sort(by.order[first : np.searchsorted(by.month, high, side="right")])
 
 
 def _month_number(day: np.datetime64) -> int:
     """Months from January 1970 to ``day``'s month."""
     return int(day.astype("datetime64[M]").astype(np.int64))
+
+
+def _anchor_months(
+    anchor: NDArray[np.datetime64],
+) -> tuple[NDArray[np.int64], _ByMonth]:
+    """Each anchor's month from January 1970, and the anchors by month."""
+    month = _month_numbers(anchor)
+    return month, _by_month(month, ~np.isnat(anchor))
 
 
 def _latest(
@@ -279,18 +302,23 @@ class InsuranceRenewal(BasePolicy):
         inputs = care_inputs(inputs, self)
         rows, anchor, renewed = inputs.memo(("insurance_renewal",), lambda: self._anchors(inputs))
         ahead = params["reminders"][0]
-        month = inputs.memo(("insurance_renewal", "month"), lambda: _month_numbers(anchor))
-        known = ~np.isnat(anchor)
+        month, by = inputs.memo(("insurance_renewal", "month"), lambda: _anchor_months(anchor))
         # A reminder meets the days only if its expiry falls from the day after the first
         # day to ``ahead`` days after the last; the k-th expiry's month is the anchor's
-        # plus 12 k (adding months clamps the day, never the month): only those are dated.
+        # plus 12 k (adding months clamps the day, never the month): only those are dated,
+        # found per k among the anchors by month.
         first = _month_number(np.datetime64(inputs.start, "D") + np.timedelta64(1, "D"))
         last = _month_number(np.datetime64(inputs.end, "D") + np.timedelta64(ahead, "D"))
-        low = np.where(known, np.maximum(-((month - first) // 12), 1), 1)
-        at, years = _each(low, np.where(known, (last - month) // 12, 0))
-        # The tasks come try by try, a try being the k-th year from the one before the first day.
-        tried = np.maximum((_month_number(np.datetime64(inputs.start, "D")) - month) // 12 - 1, 1)
-        tries = years - tried[at]
+        most = (last - int(by.month[0])) // 12 if len(by.month) else 0
+        found = [_months_in(by, first - 12 * k, last - 12 * k) for k in range(1, most + 1)]
+        at = np.concatenate([np.empty(0, np.intp), *found])
+        years = np.repeat(np.arange(1, most + 1), [len(rows) for rows in found])
+        # The tasks come try by try, a try being the k-th year from the one before the
+        # first day, then vehicle by vehicle.
+        start = _month_number(np.datetime64(inputs.start, "D"))
+        tries = years - np.maximum((start - month[at]) // 12 - 1, 1)
+        order = np.lexsort((at, tries))
+        at, years, tries = at[order], years[order], tries[order]
         months = 12 * years
         return _reminder_touches(
             INSURANCE_RENEWAL,
@@ -530,20 +558,18 @@ class AnnualInspection(BasePolicy):
         bought = inputs.tables.vehicles["purchase_date"][rows].astype("datetime64[D]")
         first = _month_number(np.datetime64(inputs.start, "D"))
         last = np.datetime64(inputs.end, "D") + np.timedelta64(params["reminders"][0] + 1, "D")
-        month = inputs.memo(("annual_inspection", "month"), lambda: _month_numbers(bought))
-        known = ~np.isnat(bought)
-        low = np.where(known, first - month - 1, 1)
-        high = np.where(known, _month_number(last) - month + 1, 0)  # none without a purchase
+        _, by = inputs.memo(("annual_inspection", "month"), lambda: _anchor_months(bought))
         # Every inspection of the schedule by age (the rows follow each other in age, so
-        # the ages increase), and per vehicle those from ``low`` to ``high`` months of age.
+        # the ages increase), and per age the vehicles near it: from one month before the
+        # first day's age to one month after the last's, found among the vehicles by month.
         steps = [
             (age, step.on_site) for step in params["schedule"] for age in step.ages(_MAX_AGE_YEARS)
         ]
         ages = np.array([age for age, _ in steps], dtype=np.int64)
         on_site = np.array([on for _, on in steps], dtype=np.int64)
-        near, which = _each(
-            np.searchsorted(ages, low, side="left"), np.searchsorted(ages, high, side="right") - 1
-        )
+        found = [_months_in(by, first - 1 - age, _month_number(last) + 1 - age) for age in ages]
+        near = np.concatenate([np.empty(0, np.intp), *found])
+        which = np.repeat(np.arange(len(ages)), [len(rows) for rows in found])
         anchor = bought[near]
         return _reminder_touches(
             ANNUAL_INSPECTION,
