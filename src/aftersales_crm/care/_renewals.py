@@ -312,7 +312,7 @@ class InsuranceRenewal(BasePolicy):
         most = (last - int(by.month[0])) // 12 if len(by.month) else 0
         found = [_months_in(by, first - 12 * k, last - 12 * k) for k in range(1, most + 1)]
         at = np.concatenate([np.empty(0, np.intp), *found])
-        years = np.repeat(np.arange(1, most + 1), [len(rows) for rows in found])
+        years = np.repeat(np.arange(1, most + 1), [len(part) for part in found])
         # The tasks come try by try, a try being the k-th year from the one before the
         # first day, then vehicle by vehicle.
         start = _month_number(np.datetime64(inputs.start, "D"))
@@ -569,7 +569,7 @@ class AnnualInspection(BasePolicy):
         on_site = np.array([on for _, on in steps], dtype=np.int64)
         found = [_months_in(by, first - 1 - age, _month_number(last) + 1 - age) for age in ages]
         near = np.concatenate([np.empty(0, np.intp), *found])
-        which = np.repeat(np.arange(len(ages)), [len(rows) for rows in found])
+        which = np.repeat(np.arange(len(ages)), [len(part) for part in found])
         anchor = bought[near]
         return _reminder_touches(
             ANNUAL_INSPECTION,
