@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 
 from aftersales_crm.care import FirstMaintenanceDue, MaintenanceDue
@@ -256,3 +257,34 @@ def test_a_vehicle_without_a_service_gets_no_routine_reminder() -> None:
 def test_bad_parameters_are_named_when_planning(rule: object, message: str) -> None:
     with pytest.raises(InvalidValue, match=message):
         rule.plan(inputs(book(*SLOW), date(2025, 9, 1)))  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "months"),
+    [
+        ("2016-01-01", "2026-12-31", [0, 1, 5, 6, 7, 12]),  # a table of a few numbers
+        ("2016-01-01", "2026-12-31", [-24, 12, 120, 240]),  # numbers found by sorting
+        ("1900-01-01", "2199-12-31", [1, 2]),  # days far apart: a pass per number
+    ],
+)
+def test_add_months_per_row_is_add_months_row_by_row(
+    low: str, high: str, months: list[int]
+) -> None:
+    from aftersales_crm.care._maintenance import _add_months
+    from aftersales_crm.features import add_months
+
+    rng = np.random.default_rng(7)
+    first, last = (
+        np.datetime64(low, "D").astype(np.int64),
+        np.datetime64(high, "D").astype(np.int64),
+    )
+    days = rng.integers(first, last + 1, 300).astype("datetime64[D]")
+    days[::17] = np.datetime64("NaT")
+    days[1] = np.datetime64("2024-02-29")
+    steps = rng.choice(np.array(months, dtype=np.int64), 300)
+    want = np.array([add_months(days[i : i + 1], int(steps[i]))[0] for i in range(300)])
+    assert np.array_equal(_add_months(days, steps).view(np.int64), want.view(np.int64))
+    # Broadcast: every day by every number, (numbers, days).
+    grid = np.array(months, dtype=np.int64)[:, None]
+    both = np.stack([add_months(days, m) for m in months])
+    assert np.array_equal(_add_months(days, grid).view(np.int64), both.view(np.int64))

@@ -164,3 +164,25 @@ def test_purposes_are_the_kinds_purposes() -> None:
         ContactPurpose.REMINDER,
     ]
     assert np.array_equal(CareTasks.empty().purposes(), np.zeros(0))
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(date(2026, 6, 1), date(2026, 6, 30)), (date(2025, 1, 1), date(2026, 12, 31))],
+)
+def test_every_rule_makes_tasks_the_checked_constructor_accepts(start: date, end: date) -> None:
+    # The rules build their tasks without build's checks (CareTasks._trusted): the checks
+    # must hold of what they make all the same, with the columns' own types.
+    from aftersales_crm import synthetic
+    from aftersales_crm.care import CareInputs, Planner
+
+    inputs = CareInputs.of(synthetic.book(300, seed=5), start=start, end=end)
+    for rule in Planner.RULES:
+        made = rule.plan(inputs)
+        fields = made._fields()
+        checked = CareTasks(**fields, kinds=made.kinds, reasons=made.reasons)
+        assert checked == made, type(rule).__name__
+        for name, column in fields.items():
+            if isinstance(column, np.ndarray):
+                assert column.dtype == getattr(checked, name).dtype, (type(rule).__name__, name)
+                assert not column.flags.writeable, (type(rule).__name__, name)

@@ -14,6 +14,7 @@ from aftersales_crm._params import Constraint, OneOf, SubsetOf, Whole, validate_
 from aftersales_crm._policy import BasePolicy, PolicyKind
 from aftersales_crm.calendars import add_business_days
 from aftersales_crm.care._inputs import CareInputs
+from aftersales_crm.care._maintenance import _near
 from aftersales_crm.care._rule import TASK_PARAMETERS, care_inputs
 from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, TaskKind, Texts
 from aftersales_crm.values import FOLLOW_UP_DAYS, ContactChannel, ContactPurpose
@@ -176,17 +177,19 @@ class FollowUpCalls(BasePolicy):
                     ("follow_up_calls", delivery, params["clock"], days),
                     functools.partial(_due, day, days, params["clock"], inputs),
                 )
-                end = due + np.timedelta64(params["window_days"], "D")
-                keep = np.flatnonzero(inputs.meets(due, end))
+                window = np.timedelta64(params["window_days"], "D")
+                near = _near(inputs, due, params["window_days"])
+                keep = near[inputs.meets(due[near], due[near] + window)]
+                end = due[keep] + window
                 vins = inputs.texts("vehicles", "vin")
                 parts.append(
-                    CareTasks.build(
+                    CareTasks._trusted(
                         FOLLOW_UP_KINDS[purpose],
                         _REASONS[(delivery, params["clock"])],
                         customer=Texts(customer[keep].astype(np.int64), inputs.customer_ids),
                         vehicle=Texts(vehicle[keep].astype(np.int64), vins),
                         due=due[keep],
-                        window_end=end[keep],
+                        window_end=end,
                         channel=CHANNELS.index(ContactChannel(params["channel"])),
                         priority=params["priority"],
                         detail=days,

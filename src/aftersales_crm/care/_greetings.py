@@ -26,6 +26,7 @@ from aftersales_crm.calendars import (
     lunar_dates,
 )
 from aftersales_crm.care._inputs import CareInputs
+from aftersales_crm.care._maintenance import _month_numbers
 from aftersales_crm.care._rule import TASK_PARAMETERS, care_inputs
 from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, TaskKind, Texts
 from aftersales_crm.records import CustomerKind
@@ -133,24 +134,54 @@ def anniversaries(
         ...               leap_day="mar_1")[0].tolist()
         [0, 1]
     """
+    return _anniversaries(_born(anchors), first, last, leap_day=leap_day)
+
+
+class _Born(NamedTuple):
+    """Anchors taken apart once, for their anniversaries in any years."""
+
+    known: NDArray[np.intp]
+    """The rows of the anchors that are not NaT."""
+    year: NDArray[np.int64]
+    month: NDArray[np.int64]
+    """Months from January."""
+    day: NDArray[np.int64]
+    """Days from the 1st."""
+    leap: NDArray[np.bool_]
+    """Whether the anchor is a 29 February."""
+
+
+def _born(anchors: NDArray[np.datetime64]) -> _Born:
     anchors = np.asarray(anchors, dtype="datetime64[D]")
     known = np.flatnonzero(~np.isnat(anchors))
     days = anchors[known]
-    born = _year(days)
-    months = days.astype("datetime64[M]")
-    month = months.astype(np.int64) % 12
-    day = (days - months.astype("datetime64[D]")).astype(np.int64)
-    leap_anchor = (month == _FEBRUARY) & (day == _LEAP_DAY)
+    months = _month_numbers(days)
+    month = months % 12
+    # The first day of each month the anchors fall in, cast once per month, not per anchor.
+    first = int(months.min()) if len(months) else 0
+    starts = np.arange(first, int(months.max()) + 1 if len(months) else 1)
+    month_start = starts.astype("datetime64[M]").astype("datetime64[D]").view(np.int64)
+    day = days.view(np.int64) - month_start[months - first]
+    leap = (month == _FEBRUARY) & (day == _LEAP_DAY)
+    return _Born(known, months // 12 + _EPOCH_YEAR, month, day, leap)
+
+
+def _anniversaries(
+    born: _Born, first: np.datetime64, last: np.datetime64, *, leap_day: str
+) -> tuple[NDArray[np.intp], NDArray[np.datetime64], NDArray[np.int64]]:
+    """[`anniversaries`][aftersales_crm.care.anniversaries] of anchors taken apart."""
     rows, found, years = [], [], []
     for year in range(int(_year(np.array([first]))[0]), int(_year(np.array([last]))[0]) + 1):
-        start = ((year - _EPOCH_YEAR) * 12 + month).astype("datetime64[M]").astype("datetime64[D]")
-        on = start + day  # 29 February of a common year is 1 March here
+        # The first day of each month of the year, looked up by the anchors' months.
+        month_starts = np.arange((year - _EPOCH_YEAR) * 12, (year - _EPOCH_YEAR + 1) * 12)
+        on = month_starts.astype("datetime64[M]").astype("datetime64[D]")[born.month] + born.day
+        # 29 February of a common year is 1 March above.
         if leap_day == "feb_28" and not _is_leap(year):
-            on = np.where(leap_anchor, on - _DAY, on)
-        keep = np.flatnonzero((on >= first) & (on <= last) & (born < year))
-        rows.append(known[keep])
+            on = np.where(born.leap, on - _DAY, on)
+        keep = np.flatnonzero((on >= first) & (on <= last) & (born.year < year))
+        rows.append(born.known[keep])
         found.append(on[keep])
-        years.append(year - born[keep])
+        years.append(year - born.year[keep])
     if not rows:
         return np.empty(0, np.intp), np.empty(0, "datetime64[D]"), np.empty(0, np.int64)
     return (
@@ -218,7 +249,7 @@ def _build(
     due = (occasion - np.timedelta64(params["days_before"], "D")).astype("datetime64[D]")
     end = (occasion + np.timedelta64(params["window_days"], "D")).astype("datetime64[D]")
     keep = np.flatnonzero(inputs.meets(due, end))
-    return CareTasks.build(
+    return CareTasks._trusted(
         kind,
         reasons,
         customer=Texts(customer[keep].astype(np.int64), inputs.customer_ids),
@@ -298,7 +329,9 @@ class _Anniversary(_Greeting):
         inputs = care_inputs(inputs, self)
         found = self._anchors(inputs)
         first, last = _greeting_days(inputs, params["days_before"], params["window_days"])
-        at, day, years = anniversaries(found.anchor, first, last, leap_day=params["leap_day"])
+        # The anchors taken apart once per agenda: each pass only dates their anniversaries.
+        born = inputs.memo(("greetings", "born", type(self)), lambda: _born(found.anchor))
+        at, day, years = _anniversaries(born, first, last, leap_day=params["leap_day"])
         return _build(
             self.KIND,
             self.REASON,
@@ -640,7 +673,7 @@ class FestivalGreetings(_Greeting):
 
 def _none(inputs: CareInputs, reasons: tuple[Reason, ...]) -> CareTasks:
     """No festival greetings."""
-    return CareTasks.build(
+    return CareTasks._trusted(
         FESTIVAL_GREETING,
         reasons,
         customer=Texts(np.empty(0, np.int64), inputs.customer_ids),

@@ -168,12 +168,70 @@ def _days_after(days: NDArray[np.datetime64], n: int) -> NDArray[np.datetime64]:
 
 
 def _add_months(days: NDArray[np.datetime64], months: NDArray[np.int64]) -> NDArray[np.datetime64]:
-    """``days`` plus a number of months per row (the rule of [`add_months`][aftersales_crm.features.add_months])."""
-    out = np.full(len(days), _NAT)
-    for step in np.unique(months).tolist():
-        rows = months == step
-        out[rows] = add_months(days[rows], int(step))
+    """``days`` plus a number of months per row (the rule of [`add_months`][aftersales_crm.features.add_months]).
+
+    ``days`` and ``months`` broadcast together. Fast: the rows' days span a few thousand
+    days and their months a few numbers, far fewer than the rows, so ``add_months``
+    shifts each day of the span once per number of months and every row looks its own
+    day up: one gather instead of a pass over the rows per number of months.
+    """
+    days = np.asarray(days, dtype="datetime64[D]")
+    months = np.asarray(months, dtype=np.int64)
+    shape = np.broadcast_shapes(days.shape, months.shape)
+    known = ~np.isnat(days)
+    if not known.any() or not months.size:
+        return np.full(shape, _NAT)
+    raw = days.view(np.int64)
+    # NaT is int64's least: never the latest day, left out of the earliest.
+    low = int(raw.min(where=known, initial=np.iinfo(np.int64).max))
+    high = int(raw.max())
+    steps = np.unique(months) if int(months.max()) - int(months.min()) > _STEPS else None
+    fewest = int(months.min())
+    lines = np.arange(fewest, int(months.max()) + 1) if steps is None else steps
+    days_in_span = high - low + 1
+    if days_in_span * len(lines) > max(int(np.prod(shape)), _TABLE_MIN):
+        wide, by = np.broadcast_arrays(days, months)
+        each = np.full(shape, _NAT)
+        for step in np.unique(by).tolist():  # days far apart: a pass per number of months
+            rows = by == step
+            each[rows] = add_months(wide[rows], int(step))
+        return each
+    # A line of the table per number of months, each the span's days shifted by it.
+    span = np.arange(low, high + 1).astype("datetime64[D]")
+    table = np.concatenate([add_months(span, int(step)) for step in lines.tolist()])
+    line = months - fewest if steps is None else np.searchsorted(steps, months)
+    out: NDArray[np.datetime64] = table[line * days_in_span + np.where(known, raw - low, 0)]
+    if not known.all():
+        out[np.broadcast_to(~known, shape)] = _NAT
     return out
+
+
+_STEPS: Final = 16
+"""Numbers of months spread wider than this are found by sorting, not as a range."""
+
+
+def _month_numbers(days: NDArray[np.datetime64]) -> NDArray[np.int64]:
+    """Months from January 1970 to each day's month, as numpy counts them (NaT: int64's least).
+
+    Fast: numpy's month cast is slow per element, so each day of the rows' span is cast
+    once and every row looks its own up.
+    """
+    days = np.asarray(days, dtype="datetime64[D]")
+    known = ~np.isnat(days)
+    raw = days.view(np.int64)
+    low = int(raw[known].min()) if known.any() else 0
+    high = int(raw[known].max()) if known.any() else 0
+    if high - low + 1 > max(days.size, _TABLE_MIN):
+        found: NDArray[np.int64] = days.astype("datetime64[M]").astype(np.int64)
+        return found
+    span = np.arange(low, high + 1).astype("datetime64[D]")
+    out = span.astype("datetime64[M]").astype(np.int64)[np.where(known, raw - low, 0)]
+    out[~known] = np.iinfo(np.int64).min
+    return out
+
+
+_TABLE_MIN: Final = 4096
+"""The largest table of shifted days ``_add_months`` makes whatever the number of rows."""
 
 
 def km_reached(
@@ -236,6 +294,19 @@ _HAND_OVER_TYPES: Final = (
 )
 
 
+def _near(inputs: CareInputs, due: NDArray[np.datetime64], longest: int) -> NDArray[np.intp]:
+    """The rows whose window, from ``due`` and at most ``longest`` days long, may meet the days.
+
+    Those due from ``longest`` days before the first day to the last day: two comparisons
+    of the due days read each row once, and [`meets`][aftersales_crm.care.CareInputs.meets]
+    decides on the few rows near (NaT, the least int64, is never near).
+    """
+    raw = due.view(np.int64)
+    first = (np.datetime64(inputs.start, "D") - np.timedelta64(longest, "D")).astype(np.int64)
+    last = np.datetime64(inputs.end, "D").astype(np.int64)
+    return np.flatnonzero((raw >= first) & (raw <= last))
+
+
 class _Cadence(NamedTuple):
     """A rule's reminders of every vehicle, before the days asked for narrow them."""
 
@@ -243,6 +314,8 @@ class _Cadence(NamedTuple):
     """The vehicle rows."""
     touches: tuple[tuple[NDArray[np.intp], NDArray[np.datetime64], NDArray[np.datetime64]], ...]
     """Per touch: the positions in ``rows`` that have it, its due day and its window end."""
+    longest: tuple[int, ...]
+    """Per touch, the most days a window runs past its due day."""
     target: NDArray[np.datetime64]
     reason: NDArray[np.int64]
     detail: NDArray[np.int64]
@@ -266,7 +339,11 @@ def _cadence(
         end = following - np.timedelta64(1, "D")
         has = np.flatnonzero(~np.isnat(due) & (due <= end) & (due >= earliest))
         touches.append((has, due[has], end[has].astype("datetime64[D]")))
-    return _Cadence(rows, tuple(touches), **columns)
+    longest = tuple(
+        int((end.view(np.int64) - due.view(np.int64)).max()) if len(due) else 0
+        for _, due, end in touches
+    )
+    return _Cadence(rows, tuple(touches), longest, **columns)
 
 
 def _touches(
@@ -276,25 +353,29 @@ def _touches(
     cadence: _Cadence,
     params: Mapping[str, Any],
 ) -> CareTasks:
-    """The touches of ``cadence`` whose window meets the days of ``inputs``."""
-    parts = []
-    for has, due, end in cadence.touches:
-        keep = np.flatnonzero(inputs.meets(due, end))
-        which = has[keep]
-        parts.append(
-            CareTasks.build(
-                kind,
-                reasons,
-                due=due[keep],
-                window_end=end[keep],
-                target=cadence.target[which],
-                reason=cadence.reason[which],
-                detail=cadence.detail[which],
-                anchor=cadence.anchor[which],
-                **_vehicle_tasks(inputs, cadence.rows[which], params),
-            )
-        )
-    return CareTasks.concat(parts)
+    """The touches of ``cadence`` whose window meets the days of ``inputs``, touch by touch.
+
+    Each touch gives the positions of its tasks; the tasks are built once, for all of them.
+    """
+    which, due, end = [], [], []
+    for (has, touch_due, touch_end), longest in zip(cadence.touches, cadence.longest, strict=True):
+        near = _near(inputs, touch_due, longest)
+        keep = near[inputs.meets(touch_due[near], touch_end[near])]
+        which.append(has[keep])
+        due.append(touch_due[keep])
+        end.append(touch_end[keep])
+    at = np.concatenate([np.empty(0, np.intp), *which])
+    return CareTasks._trusted(
+        kind,
+        reasons,
+        due=np.concatenate([np.empty(0, "datetime64[D]"), *due]),
+        window_end=np.concatenate([np.empty(0, "datetime64[D]"), *end]),
+        target=cadence.target[at],
+        reason=cadence.reason[at],
+        detail=cadence.detail[at],
+        anchor=cadence.anchor[at],
+        **_vehicle_tasks(inputs, cadence.rows[at], params),
+    )
 
 
 class FirstMaintenanceDue(BasePolicy):
@@ -607,19 +688,14 @@ class MaintenanceDue(BasePolicy):
                 km=distance,
             )
         by_km = due < by_time
-        touch = [
-            np.where(by_km, add_months(due, k), _add_months(last, months + k))
-            for k in params["cadence"]
-        ]
-        after = np.where(
-            by_km,
-            add_months(due, params["cadence"][-1] + 1),
-            _add_months(last, months + params["cadence"][-1] + 1),
-        )
+        # Each touch (and the day after the last one's window) by mileage from the due
+        # day, by time from the last service: every step dated in one go, (steps, vehicles).
+        steps = np.array([*params["cadence"], params["cadence"][-1] + 1])[:, None]
+        shifted = np.where(by_km, _add_months(due, steps), _add_months(last, months + steps))
         return _cadence(
             rows,
-            touch,
-            after,
+            list(shifted[:-1]),
+            shifted[-1],
             add_months(last, 1),
             target=due,
             reason=by_km.astype(np.int64),

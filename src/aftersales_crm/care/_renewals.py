@@ -37,9 +37,10 @@ from aftersales_crm.care._inputs import CareInputs
 from aftersales_crm.care._maintenance import (
     MaintenanceDue,
     _add_months,
-    _cadence,
     _days_after,
-    _touches,
+    _month_numbers,
+    _near,
+    _vehicle_tasks,
     km_reached,
 )
 from aftersales_crm.care._rule import TASK_PARAMETERS, care_inputs
@@ -113,27 +114,42 @@ _REMINDERS: Final = Numbers(low=0, high=3650, order="decreasing", whole=True, un
 _KM_LIMIT: Final = 1_000_000
 
 
-def _months_between(anchor: NDArray[np.datetime64], day: np.datetime64) -> NDArray[np.int64]:
-    """Whole calendar months from each anchor's month to ``day``'s month."""
-    months: NDArray[np.int64] = (
-        day.astype("datetime64[M]") - anchor.astype("datetime64[M]")
-    ).astype(np.int64)
-    return months
+class _ByMonth(NamedTuple):
+    """Vehicles by the month of their anchor.
 
-
-def _steps(
-    anchor: NDArray[np.datetime64], step: int, inputs: CareInputs, ahead_days: int
-) -> list[NDArray[np.int64]]:
-    """Per row, the counts ``k >= 1`` of ``step`` months after ``anchor`` worth looking at.
-
-    Those whose day may lie between the first day asked for and ``ahead_days`` after the
-    last, and a few more on each side: the caller filters.
+    Those with a deadline near the days are found by bisection, not by reading every
+    vehicle each time.
     """
-    first = np.datetime64(inputs.start, "D")
-    last = np.datetime64(inputs.end, "D") + np.timedelta64(ahead_days, "D")
-    k0 = np.maximum(_months_between(anchor, first) // step - 1, 1)
-    span = int(_months_between(np.array([first]), last)[0]) // step + 3
-    return [k0 + j for j in range(span)]
+
+    order: NDArray[np.intp]
+    """The positions of the vehicles with an anchor, by month (one month's in position order)."""
+    month: NDArray[np.int64]
+    """Their months from January 1970, in that order."""
+
+
+def _by_month(month: NDArray[np.int64], known: NDArray[np.bool_]) -> _ByMonth:
+    rows = np.flatnonzero(known)
+    order = rows[np.argsort(month[rows], kind="stable")]
+    return _ByMonth(order, month[order])
+
+
+def _months_in(by: _ByMonth, low: int, high: int) -> NDArray[np.intp]:
+    """The positions whose anchor's month lies from ``low`` to ``high``, in position order."""
+    first = np.searchsorted(by.month, low, side="left")
+    return np.sort(by.order[first : np.searchsorted(by.month, high, side="right")])
+
+
+def _month_number(day: np.datetime64) -> int:
+    """Months from January 1970 to ``day``'s month."""
+    return int(day.astype("datetime64[M]").astype(np.int64))
+
+
+def _anchor_months(
+    anchor: NDArray[np.datetime64],
+) -> tuple[NDArray[np.int64], _ByMonth]:
+    """Each anchor's month from January 1970, and the anchors by month."""
+    month = _month_numbers(anchor)
+    return month, _by_month(month, ~np.isnat(anchor))
 
 
 def _latest(
@@ -152,6 +168,7 @@ def _reminder_touches(
     inputs: CareInputs,
     params: Mapping[str, Any],
     *,
+    occasion: NDArray[np.integer[Any]],
     rows: NDArray[np.intp],
     target: NDArray[np.datetime64],
     earliest: NDArray[np.datetime64],
@@ -161,13 +178,40 @@ def _reminder_touches(
 ) -> CareTasks:
     """The reminders ``params["reminders"]`` days before each ``target`` that meet the days.
 
-    Each is open until the next, the last until the day before the target.
+    Each is open until the next, the last until the day before the target; none falls
+    before ``earliest``. The arguments hold one slot each: a vehicle (``rows``) and one of
+    its deadlines (an expiry, an inspection). Every reminder of every slot is dated at
+    once (reminders x slots), and the tasks come by ``occasion``, then by reminder, then
+    in slot order.
     """
-    touch = [target - np.timedelta64(d, "D") for d in params["reminders"]]
-    cadence = _cadence(
-        rows, touch, target, earliest, target=target, reason=reason, detail=detail, anchor=anchor
+    # A reminder falls at most ``max(reminders)`` days before its deadline and its window
+    # ends before it: only the deadlines from the day after the first day to that many
+    # days after the last can have one meeting the days, and only their slots are dated.
+    first = np.datetime64(inputs.start, "D") + np.timedelta64(1, "D")
+    ahead = max(params["reminders"], default=0)
+    last = np.datetime64(inputs.end, "D") + np.timedelta64(ahead, "D")
+    near = np.flatnonzero((target >= first) & (target <= last))
+    occasion, rows, target = occasion[near], rows[near], target[near]
+    earliest, reason, detail, anchor = earliest[near], reason[near], detail[near], anchor[near]
+    days_before = np.array(params["reminders"], dtype="timedelta64[D]")[:, None]
+    touch = (target[None, :] - days_before).astype("datetime64[D]")
+    following = np.concatenate([touch, target[None, :]])[1:]
+    end: NDArray[np.datetime64] = (following - np.timedelta64(1, "D")).astype("datetime64[D]")
+    made = ~np.isnat(touch) & (touch <= end) & (touch >= earliest[None, :])
+    which, slot = np.nonzero(made & inputs.meets(touch, end))
+    order = np.lexsort((which, occasion[slot]))  # stable: slot order within a reminder
+    which, slot = which[order], slot[order]
+    return CareTasks._trusted(
+        kind,
+        reasons,
+        due=touch[which, slot],
+        window_end=end[which, slot],
+        target=target[slot],
+        reason=reason[slot],
+        detail=detail[slot],
+        anchor=anchor[slot],
+        **_vehicle_tasks(inputs, rows[slot], params),
     )
-    return _touches(kind, reasons, inputs, cadence, params)
 
 
 class InsuranceRenewal(BasePolicy):
@@ -257,22 +301,37 @@ class InsuranceRenewal(BasePolicy):
         params = validate_params(self)
         inputs = care_inputs(inputs, self)
         rows, anchor, renewed = inputs.memo(("insurance_renewal",), lambda: self._anchors(inputs))
-        return CareTasks.concat(
-            [
-                _reminder_touches(
-                    INSURANCE_RENEWAL,
-                    self.REASONS,
-                    inputs,
-                    params,
-                    rows=rows,
-                    target=_add_months(anchor, 12 * k),
-                    earliest=_days_after(anchor, 1),
-                    reason=renewed.astype(np.int64),
-                    detail=k,
-                    anchor=anchor,
-                )
-                for k in _steps(anchor, 12, inputs, params["reminders"][0] + 1)
-            ]
+        ahead = params["reminders"][0]
+        month, by = inputs.memo(("insurance_renewal", "month"), lambda: _anchor_months(anchor))
+        # A reminder meets the days only if its expiry falls from the day after the first
+        # day to ``ahead`` days after the last; the k-th expiry's month is the anchor's
+        # plus 12 k (adding months clamps the day, never the month): only those are dated,
+        # found per k among the anchors by month.
+        first = _month_number(np.datetime64(inputs.start, "D") + np.timedelta64(1, "D"))
+        last = _month_number(np.datetime64(inputs.end, "D") + np.timedelta64(ahead, "D"))
+        most = (last - int(by.month[0])) // 12 if len(by.month) else 0
+        found = [_months_in(by, first - 12 * k, last - 12 * k) for k in range(1, most + 1)]
+        at = np.concatenate([np.empty(0, np.intp), *found])
+        years = np.repeat(np.arange(1, most + 1), [len(part) for part in found])
+        # The tasks come try by try, a try being the k-th year from the one before the
+        # first day, then vehicle by vehicle.
+        start = _month_number(np.datetime64(inputs.start, "D"))
+        tries = years - np.maximum((start - month[at]) // 12 - 1, 1)
+        order = np.lexsort((at, tries))
+        at, years, tries = at[order], years[order], tries[order]
+        months = 12 * years
+        return _reminder_touches(
+            INSURANCE_RENEWAL,
+            self.REASONS,
+            inputs,
+            params,
+            occasion=tries,
+            rows=rows[at],
+            target=_add_months(anchor[at], months),
+            earliest=_days_after(anchor[at], 1),
+            reason=renewed[at].astype(np.int64),
+            detail=years,
+            anchor=anchor[at],
         )
 
     @staticmethod
@@ -497,30 +556,34 @@ class AnnualInspection(BasePolicy):
         inputs = care_inputs(inputs, self)
         rows = inputs.owned_vehicles()
         bought = inputs.tables.vehicles["purchase_date"][rows].astype("datetime64[D]")
-        first = np.datetime64(inputs.start, "D")
+        first = _month_number(np.datetime64(inputs.start, "D"))
         last = np.datetime64(inputs.end, "D") + np.timedelta64(params["reminders"][0] + 1, "D")
-        low = _months_between(bought, first) - 1
-        high = _months_between(bought, last) + 1
-        parts = []
-        for step in params["schedule"]:
-            for age in step.ages(_MAX_AGE_YEARS):
-                near = np.flatnonzero((low <= age) & (age <= high))
-                anchor = bought[near]
-                parts.append(
-                    _reminder_touches(
-                        ANNUAL_INSPECTION,
-                        self.REASONS,
-                        inputs,
-                        params,
-                        rows=rows[near],
-                        target=_add_months(anchor, np.full(len(near), age, dtype=np.int64)),
-                        earliest=_days_after(anchor, 1),
-                        reason=np.full(len(near), int(step.on_site), dtype=np.int64),
-                        detail=np.full(len(near), age, dtype=np.int64),
-                        anchor=anchor,
-                    )
-                )
-        return CareTasks.concat(parts)
+        _, by = inputs.memo(("annual_inspection", "month"), lambda: _anchor_months(bought))
+        # Every inspection of the schedule by age (the rows follow each other in age, so
+        # the ages increase), and per age the vehicles near it: from one month before the
+        # first day's age to one month after the last's, found among the vehicles by month.
+        steps = [
+            (age, step.on_site) for step in params["schedule"] for age in step.ages(_MAX_AGE_YEARS)
+        ]
+        ages = np.array([age for age, _ in steps], dtype=np.int64)
+        on_site = np.array([on for _, on in steps], dtype=np.int64)
+        found = [_months_in(by, first - 1 - age, _month_number(last) + 1 - age) for age in ages]
+        near = np.concatenate([np.empty(0, np.intp), *found])
+        which = np.repeat(np.arange(len(ages)), [len(part) for part in found])
+        anchor = bought[near]
+        return _reminder_touches(
+            ANNUAL_INSPECTION,
+            self.REASONS,
+            inputs,
+            params,
+            occasion=which,
+            rows=rows[near],
+            target=_add_months(anchor, ages[which]),
+            earliest=_days_after(anchor, 1),
+            reason=on_site[which],
+            detail=ages[which],
+            anchor=anchor,
+        )
 
 
 class WarrantyEnding(BasePolicy):
@@ -626,6 +689,7 @@ class WarrantyEnding(BasePolicy):
             self.REASONS,
             inputs,
             params,
+            occasion=np.zeros(len(rows), dtype=np.int64),
             rows=rows,
             target=end,
             earliest=_days_after(bought, 1),
@@ -738,7 +802,7 @@ class ComplaintFollowUp(BasePolicy):
         named = order >= 0
         vehicle[named] = inputs.tables.orders["vehicle"][order[named]]
         vins = inputs.texts("vehicles", "vin")
-        return CareTasks.build(
+        return CareTasks._trusted(
             COMPLAINT_FOLLOW_UP,
             self.REASON,
             customer=Texts(
@@ -920,7 +984,7 @@ class WinBack(BasePolicy):
         customers = Texts(rows[keep].astype(np.int64), inputs.customer_ids)
         channel = CHANNELS.index(ContactChannel(params["channel"]))
         reasons = (self.REASON, *self.HANDED_OVER)
-        lost = CareTasks.build(
+        lost = CareTasks._trusted(
             WIN_BACK,
             reasons,
             customer=customers,
@@ -937,22 +1001,25 @@ class WinBack(BasePolicy):
         if maintenance is None:
             maintenance = MaintenanceDue()
         handed = maintenance.hand_over(inputs)
-        due = handed.day
+        near = _near(inputs, handed.day, params["window_days"])
+        keep = near[
+            inputs.meets(handed.day[near], _days_after(handed.day[near], params["window_days"]))
+        ]
+        due = handed.day[keep]
         end = _days_after(due, params["window_days"])
-        keep = np.flatnonzero(inputs.meets(due, end))
         vehicle = handed.rows[keep].astype(np.int64)
         vins = Texts(vehicle, inputs.texts("vehicles", "vin"))
         owner = inputs.vehicles["owner"][vehicle].astype(np.int64)
         return CareTasks.concat(
             [
                 lost,
-                CareTasks.build(
+                CareTasks._trusted(
                     WIN_BACK,
                     reasons,
                     customer=Texts(owner, inputs.customer_ids),
                     vehicle=vins,
-                    due=due[keep],
-                    window_end=end[keep],
+                    due=due,
+                    window_end=end,
                     channel=channel,
                     priority=params["priority"],
                     target=handed.target[keep],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import inspect
 import string
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final, Literal
@@ -371,7 +372,19 @@ class Texts:
             >>> Texts.of(["a", "b"], "x").take(np.array([1])).values().tolist()
             ['b']
         """
-        return Texts(self.codes[positions(rows, len(self))], self.ids)
+        return self._taken(positions(rows, len(self)))
+
+    def _taken(self, rows: NDArray[np.intp]) -> Texts:
+        """The rows at ``rows``, positions already checked: codes taken from checked codes."""
+        return Texts._unchecked(self.codes[rows], self.ids)
+
+    @classmethod
+    def _unchecked(cls, codes: NDArray[np.int64], ids: NDArray[np.str_]) -> Texts:
+        """Texts of codes known to lie in ``-1 .. len(ids) - 1`` (taken or joined from texts)."""
+        out = object.__new__(cls)
+        object.__setattr__(out, "codes", codes)
+        object.__setattr__(out, "ids", ids)
+        return out
 
     @staticmethod
     def concat(parts: Sequence[Texts]) -> Texts:
@@ -394,7 +407,7 @@ class Texts:
         full = [part for part in parts if not _blank_only(part)]
         ids = full[0].ids if full else parts[0].ids
         if all(part.ids is ids for part in full):
-            return Texts(
+            return Texts._unchecked(
                 np.concatenate(
                     [part.codes if part.ids is ids else np.full(len(part), -1) for part in parts]
                 ),
@@ -403,26 +416,42 @@ class Texts:
         sources: dict[int, NDArray[np.str_]] = {}
         for part in parts:
             sources.setdefault(id(part.ids), part.ids)
-        # Per source of texts, the texts some row uses, and each one's new position: a
-        # count, not a sort, so the cost follows the rows and the texts linearly.
+        # Per source of texts, the texts some row uses, and each one's new position.
         remap: dict[int, NDArray[np.int64]] = {}
+        sorted_used: dict[int, tuple[NDArray[np.int64], int]] = {}
         gathered = []
         offset = 0
         for key, texts in sources.items():
-            uses = np.zeros(len(texts) + 1, dtype=bool)
-            for part in parts:
-                if part.ids is texts:
-                    uses[part.codes] = True  # -1 marks the spare last slot
-            used = np.flatnonzero(uses[:-1])
-            remap[key] = np.cumsum(uses[:-1]) - 1 + offset
+            pointing = [part.codes for part in parts if part.ids is texts]
+            if sum(map(len, pointing)) * _FEW_ROWS < len(texts):
+                # Few rows into many texts (the calls of a month into every repair order):
+                # sort the rows' codes rather than count through every text.
+                used = np.sort(np.concatenate(pointing))
+                used = used[(used >= 0) & np.r_[True, used[1:] != used[:-1]]]
+                sorted_used[key] = (used, offset)
+            else:  # a count, not a sort: the cost follows the rows and the texts linearly
+                uses = np.zeros(len(texts) + 1, dtype=bool)
+                for codes in pointing:
+                    uses[codes] = True  # -1 marks the spare last slot
+                used = np.flatnonzero(uses[:-1])
+                remap[key] = np.cumsum(uses[:-1]) - 1 + offset
             gathered.append(texts[used])
             offset += len(used)
-        codes = [
-            np.where(part.codes < 0, -1, remap[id(part.ids)][np.maximum(part.codes, 0)])
-            for part in parts
-        ]
+
+        def moved(part: Texts) -> NDArray[np.int64]:
+            if id(part.ids) in sorted_used:
+                used, first = sorted_used[id(part.ids)]
+                return np.searchsorted(used, part.codes) + first
+            return remap[id(part.ids)][np.maximum(part.codes, 0)]
+
+        codes = [np.where(part.codes < 0, -1, moved(part)) for part in parts]
         joined = np.concatenate(gathered) if offset else np.empty(0, dtype="<U1")
-        return Texts(np.concatenate(codes).astype(np.int64), joined)
+        return Texts._unchecked(np.concatenate(codes).astype(np.int64), joined)
+
+
+_FEW_ROWS: Final = 8
+"""Rows fewer than the texts they point into by this factor are sorted, not counted, to
+join them (``Texts.concat``)."""
 
 
 def _blank_only(texts: Texts) -> bool:
@@ -715,31 +744,53 @@ class CareTasks(Displayed):
             msg = f"kind is {given!r:.80}, expected a TaskKind"
             raise InvalidType(msg)
         customers = _customer(customer)
-        n = len(customers)
-        due_days = _due(_broadcast(due, n, "due"))
-
-        def days(values: Any, name: str) -> Any:
-            return due_days if values is None else _broadcast(values, n, name)
-
-        if isinstance(channel, str):
-            channel = CHANNELS.index(member(ContactChannel, channel, parameter="channel"))
+        due_days = _due(_broadcast(due, len(customers), "due"))
         return cls(
-            customer=customers,
-            vehicle=_broadcast_texts(vehicle, n, "vehicle"),
-            kind=np.zeros(n, dtype=np.int16),
-            due=due_days,
-            window_start=days(window_start, "window_start"),
-            window_end=days(window_end, "window_end"),
-            target=days(target, "target"),
-            channel=_broadcast(channel, n, "channel"),
-            priority=_broadcast(priority, n, "priority"),
-            reason=_broadcast(reason, n, "reason"),
-            detail=_broadcast(detail, n, "detail"),
-            anchor=np.full(n, _NAT) if anchor is None else _broadcast(anchor, n, "anchor"),
-            source=_broadcast_texts(source, n, "source"),
-            source_table=_broadcast_texts(source_table, n, "source_table"),
+            **_one_kind(
+                customers,
+                due_days,
+                reason=reason,
+                window_start=window_start,
+                window_end=window_end,
+                target=target,
+                vehicle=vehicle,
+                channel=channel,
+                priority=priority,
+                detail=detail,
+                anchor=anchor,
+                source=source,
+                source_table=source_table,
+            ),
             kinds=(kind,),
             reasons=(reasons,) if isinstance(reasons, Reason) else reasons,
+        )
+
+    @classmethod
+    def _trusted(
+        cls,
+        kind: TaskKind,
+        reasons: Reason | Sequence[Reason],
+        *,
+        customer: Texts,
+        due: NDArray[np.datetime64],
+        **columns: Any,
+    ) -> CareTasks:
+        """As [`build`][aftersales_crm.care.CareTasks.build], without its checks: for the rules' own columns.
+
+        The built-in rules derive their columns from tables checked when they were made,
+        with the types of the columns (dates as ``datetime64[D]``, whole numbers): checking
+        each of their rows again cost more than making them. The checks stay where tasks
+        come from outside (``build``, the constructor), and the tests hold every rule's
+        tasks to them. The arrays given become the tasks' own, read-only.
+        """
+        made = _one_kind(customer, due, **{**_BUILD_DEFAULTS, **columns})
+        typed = {
+            name: value if name in _TEXTS else np.asarray(value, dtype=_DTYPES[name])
+            for name, value in made.items()
+        }
+        kinds = (kind,)
+        return cls._unchecked(
+            typed, kinds, (reasons,) if isinstance(reasons, Reason) else tuple(reasons)
         )
 
     @classmethod
@@ -854,9 +905,10 @@ class CareTasks(Displayed):
         picked = positions(rows, len(self))
         return self._unchecked(
             {
+                # The positions are checked once, here, for every column.
                 name: self._field(name)[picked]
                 if name not in _TEXTS
-                else self._field(name).take(picked)
+                else self._field(name)._taken(picked)
                 for name in _COLUMNS
             },
             self.kinds,
@@ -1027,6 +1079,70 @@ class CareTasks(Displayed):
             "source": self.source,
             "source_table": self.source_table,
         }
+
+
+def _one_kind(
+    customer: Texts,
+    due: NDArray[np.datetime64],
+    *,
+    reason: Any,
+    window_start: Any,
+    window_end: Any,
+    target: Any,
+    vehicle: Any,
+    channel: Any,
+    priority: Any,
+    detail: Any,
+    anchor: Any,
+    source: Any,
+    source_table: Any,
+) -> dict[str, Any]:
+    """The columns of tasks of one kind, scalars broadcast to every row (see ``build``)."""
+    n = len(customer)
+
+    def days(values: Any, name: str) -> Any:
+        return due if values is None else _broadcast(values, n, name)
+
+    if isinstance(channel, str):
+        channel = CHANNELS.index(member(ContactChannel, channel, parameter="channel"))
+    return {
+        "customer": customer,
+        "vehicle": _broadcast_texts(vehicle, n, "vehicle"),
+        "kind": np.zeros(n, dtype=np.int16),
+        "due": due,
+        "window_start": days(window_start, "window_start"),
+        "window_end": days(window_end, "window_end"),
+        "target": days(target, "target"),
+        "channel": _broadcast(channel, n, "channel"),
+        "priority": _broadcast(priority, n, "priority"),
+        "reason": _broadcast(reason, n, "reason"),
+        "detail": _broadcast(detail, n, "detail"),
+        "anchor": np.full(n, _NAT) if anchor is None else _broadcast(anchor, n, "anchor"),
+        "source": _broadcast_texts(source, n, "source"),
+        "source_table": _broadcast_texts(source_table, n, "source_table"),
+    }
+
+
+_BUILD_DEFAULTS: Final[Mapping[str, Any]] = {
+    name: parameter.default
+    for name, parameter in inspect.signature(CareTasks.build).parameters.items()
+    if parameter.default is not inspect.Parameter.empty
+}
+"""The defaults of [`build`][aftersales_crm.care.CareTasks.build]'s columns, which ``_trusted`` shares."""
+
+_DTYPES: Final[Mapping[str, Any]] = {
+    "kind": np.int16,
+    "due": "datetime64[D]",
+    "window_start": "datetime64[D]",
+    "window_end": "datetime64[D]",
+    "target": "datetime64[D]",
+    "channel": np.int8,
+    "priority": np.int64,
+    "reason": np.int16,
+    "detail": np.int64,
+    "anchor": "datetime64[D]",
+}
+"""The type of each column that is not texts."""
 
 
 def _rank(values: Sequence[Any]) -> NDArray[np.int64]:
