@@ -8,6 +8,7 @@ rule asks for them), and the business dates of the facts.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable, Hashable
 from datetime import date, tzinfo
 from typing import Any, TypeVar
@@ -126,6 +127,10 @@ class CareInputs:
         if self.end < self.start:
             msg = f"end {self.end.isoformat()} is before start {self.start.isoformat()}"
             raise InvalidValue(msg, code=ARGUMENT_CODE)
+        # What memo keeps, and the locks making one value per key when rules or checks run
+        # on threads; shared by the copies with_days makes (_SHARED).
+        self.__dict__["_memo"] = {}
+        self.__dict__["_memo_locks"] = _MemoLocks()
 
     @classmethod
     def of(
@@ -316,13 +321,9 @@ class CareInputs:
             >>> inputs.table_days("orders", "closed_at").dtype
             dtype('<M8[D]')
         """
-        cache: dict[tuple[str, str], NDArray[np.datetime64]] = self.__dict__.setdefault(
-            "_table_days", {}
+        return self.memo(
+            ("table_days", table, column), lambda: self.days_of(self.tables[table][column])
         )
-        key = (table, column)
-        if key not in cache:
-            cache[key] = self.days_of(self.tables[table][column])
-        return cache[key]
 
     def known(self, table: str, column: str) -> NDArray[np.bool_]:
         """Whether each row of ``table`` happened by the end of ``as_of`` (by ``column``).
@@ -349,9 +350,13 @@ class CareInputs:
             >>> inputs.memo("x", lambda: [1]) is inputs.with_days(date(2026, 6, 1), date(2026, 7, 1)).memo("x", list)
             True
         """
-        cache: dict[Hashable, Any] = self.__dict__.setdefault("_memo", {})
+        cache: dict[Hashable, Any] = self.__dict__["_memo"]
         if key not in cache:
-            cache[key] = compute()
+            # Computed under the key's lock: a thread asking for it meanwhile waits for the
+            # value rather than computing another (fast paths compare arrays by identity).
+            with self.__dict__["_memo_locks"].of(key):
+                if key not in cache:
+                    cache[key] = compute()
         found: T = cache[key]
         return found
 
@@ -415,6 +420,19 @@ class CareInputs:
         return order[at].astype(np.int64)
 
 
+class _MemoLocks:
+    """One lock per key of [`CareInputs.memo`][aftersales_crm.care.CareInputs.memo], made when first asked for."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[Hashable, threading.Lock] = {}
+
+    def of(self, key: Hashable) -> threading.Lock:
+        """The lock of ``key``."""
+        with self._guard:
+            return self._locks.setdefault(key, threading.Lock())
+
+
 _SHARED = frozenset(
     {
         "features",
@@ -423,8 +441,8 @@ _SHARED = frozenset(
         "as_of_day",
         "customer_ids",
         "_id_order",
-        "_table_days",
         "_memo",
+        "_memo_locks",
         "_facts",
     }
 )
