@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
@@ -230,6 +233,7 @@ def test_bad_days_and_segments_are_named(call: dict[str, Any], message: str) -> 
         (Planner(boosts={"A": 1.5}), "Planner: boosts=.* is invalid"),  # type: ignore[dict-item]
         (Planner(calendar="weekends"), "Planner: calendar='weekends' is invalid"),  # type: ignore[arg-type]
         (Planner(mileage=50), "Planner: mileage=50 is invalid: expected a features.MileageModel"),  # type: ignore[arg-type]
+        (Planner(threads=0), "Planner: threads=0 is invalid: expected a whole number, >= 1"),
     ],
 )
 def test_bad_parameters_are_named(planner: Planner, message: str) -> None:
@@ -242,6 +246,19 @@ def test_the_planner_keeps_its_parameters_as_given() -> None:
     assert repr(planner) == "Planner(lookback=3)"
     assert planner.set_params(lookback=5).lookback == 5
     assert planner.lookback == 3
+
+
+def test_the_agenda_is_the_same_on_one_thread_or_more() -> None:
+    data = synthetic.tables(300, seed=5)
+    days: dict[str, Any] = {
+        "start": date(2026, 6, 20),
+        "end": date(2026, 7, 10),
+        "as_of": date(2026, 6, 30),
+    }
+    alone = Planner(threads=1).agenda(data, **days)
+    assert len(alone) > 0
+    assert Planner(threads=2).agenda(data, **days) == alone
+    assert Planner().agenda(data, **days) == alone
 
 
 def test_the_planner_reads_the_km_per_day_model_it_is_given() -> None:
@@ -367,3 +384,24 @@ def test_the_cap_sees_the_tasks_of_the_whole_weeks_and_months_of_the_tasks_shown
     planner = Planner(rules=(rule,), contact=cap, lookback=0)
     agenda = planner.agenda(book(*LIFE), on=date(2026, 7, 15), as_of=date(2026, 6, 1))
     assert rows(agenda) == [("C1", "doc_dated", "blocked", FrequencyCap.MONTH.text())]
+
+
+def test_memo_computes_a_key_once_when_threads_ask_at_the_same_time() -> None:
+    inputs = CareInputs.of(synthetic.book(3, seed=1), start=date(2026, 7, 1))
+    wider = inputs.with_days(date(2026, 6, 1), date(2026, 7, 31))
+    calls = []
+    started = threading.Barrier(4)
+
+    def slow() -> list[int]:
+        calls.append(1)
+        time.sleep(0.05)  # long enough for every thread to ask meanwhile
+        return [1]
+
+    def ask(on: CareInputs) -> list[int]:
+        started.wait()
+        return on.memo("slow", slow)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        found = list(pool.map(ask, [inputs, wider, inputs, wider]))
+    assert len(calls) == 1
+    assert all(value is found[0] for value in found)
