@@ -366,6 +366,23 @@ def test_junk_raises_only_the_librarys_errors(target: Target, data: st.DataObjec
     _call(target, args, kwargs)
 
 
+@pytest.fixture(autouse=True)
+def _one_settings_per_target() -> Iterator[None]:
+    """The sweep's settings as declared, for every target.
+
+    hypothesis's pytest plugin (6.170) wraps the settings of a parametrized ``@given`` test
+    in a new settings object at each parameter, on the test function itself. Over the
+    sweep's 900-odd targets that chain of settings grew past Python's recursion limit and a
+    late target failed with a RecursionError inside hypothesis (under pytest-xdist, whose
+    worker starts deeper in the stack). Putting the declared settings back after each
+    target keeps the chain one wrapper long.
+    """
+    test = test_junk_raises_only_the_librarys_errors
+    declared = test._hypothesis_internal_use_settings
+    yield
+    test._hypothesis_internal_use_settings = declared
+
+
 def test_every_skip_names_a_target() -> None:
     everything = {target.name for target in _targets(skip=False)}
     for name in SKIPPED:

@@ -122,7 +122,7 @@ from aftersales_crm.care._renewals import (
     WarrantyEnding,
     WinBack,
 )
-from aftersales_crm.care._rule import READS_FEATURES, CareRule
+from aftersales_crm.care._rule import READS_FEATURES, READS_VEHICLES, CareRule
 from aftersales_crm.care._tasks import REACHED_OUTCOMES, CareTasks, Reason, TaskKind, Texts
 
 __all__ = [
@@ -157,6 +157,7 @@ __all__ = [
     "QUIET_HOURS",
     "REACHED_OUTCOMES",
     "READS_FEATURES",
+    "READS_VEHICLES",
     "STALE_MONTHS",
     "VEHICLE_ANNIVERSARY",
     "VEHICLE_FIELDS",

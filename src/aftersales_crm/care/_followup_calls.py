@@ -118,6 +118,8 @@ class FollowUpCalls(BasePolicy):
 
     kind: ClassVar[PolicyKind] = "care_rule"
     population_relative: ClassVar[bool] = False
+    reads_vehicles: ClassVar[frozenset[str]] = frozenset()
+    """No vehicle feature: the calls read the tables ([`READS_VEHICLES`][aftersales_crm.care.READS_VEHICLES])."""
 
     CALLS: ClassVar[tuple[str, ...]] = tuple(purpose.value for purpose in FOLLOW_UP_DAYS)
     """Both calls, 3DC and 7DC."""

@@ -279,6 +279,9 @@ class _Greeting(BasePolicy):
     kind: ClassVar[PolicyKind] = "care_rule"
     population_relative: ClassVar[bool] = False
 
+    reads_vehicles: ClassVar[frozenset[str]] = frozenset({"owner"})
+    """The vehicle features greetings read, the owners ([`READS_VEHICLES`][aftersales_crm.care.READS_VEHICLES])."""
+
     PRIORITY: ClassVar[int] = 30
     """Greetings rank below the service reminders and follow-up calls (50 to 70): the
     library's choice, a greeting may wait where a call about the car may not."""

@@ -11,7 +11,7 @@ import functools
 import threading
 from collections.abc import Callable, Hashable
 from datetime import date, tzinfo
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import attrs
 import numpy as np
@@ -33,9 +33,12 @@ from aftersales_crm.features._inputs import as_tables
 from aftersales_crm.records import Book
 from aftersales_crm.tables import Tables
 
-__all__ = ["CareInputs", "as_of_day", "end_day", "start_day"]
+__all__ = ["OWNED_VEHICLES_READS", "CareInputs", "as_of_day", "end_day", "start_day"]
 
 T = TypeVar("T")
+
+OWNED_VEHICLES_READS: Final = frozenset({"owner"})
+"""The vehicle features [`CareInputs.owned_vehicles`][aftersales_crm.care.CareInputs.owned_vehicles] reads."""
 
 
 def _texts(values: NDArray[Any]) -> NDArray[np.str_]:
@@ -206,6 +209,8 @@ class CareInputs:
         ([`compute`][aftersales_crm.features.compute] with ``columns=``), once: a later call
         asking for no other column gets the same table. Each column equals the whole
         table's, so a rule reading only its ``columns`` gives the same tasks either way.
+        Its ``.vehicles`` hold the vehicle features of
+        [`limit_vehicles`][aftersales_crm.care.CareInputs.limit_vehicles] (all of them by default).
 
         Examples:
             >>> from aftersales_crm import synthetic
@@ -228,6 +233,7 @@ class CareInputs:
                 time_zone=self.time_zone,
                 mileage=self.mileage,
                 columns=wanted,
+                vehicle_columns=self._vehicle_columns(),
             )
             self.__dict__["_some_features"] = some
         return some
@@ -238,7 +244,8 @@ class CareInputs:
 
         The customer features' ``.vehicles`` when those were computed already (whole or
         [`some of them`][aftersales_crm.care.CareInputs.features_with]); else the vehicle
-        features alone ([`compute_vehicles`][aftersales_crm.features.compute_vehicles]), faster.
+        features alone ([`compute_vehicles`][aftersales_crm.features.compute_vehicles]), faster:
+        every column, or only those of [`limit_vehicles`][aftersales_crm.care.CareInputs.limit_vehicles].
 
         Examples:
             >>> from aftersales_crm import synthetic
@@ -251,8 +258,37 @@ class CareInputs:
             if isinstance(known, FeatureTable) and known.vehicles is not None:
                 return known.vehicles
         return compute_vehicles(
-            self.tables, as_of=self.as_of, time_zone=self.time_zone, mileage=self.mileage
+            self.tables,
+            as_of=self.as_of,
+            time_zone=self.time_zone,
+            mileage=self.mileage,
+            columns=self._vehicle_columns(),
         )
+
+    def limit_vehicles(self, columns: frozenset[str] | None) -> None:
+        """Compute only the vehicle features ``columns`` (None: all), from now on.
+
+        The planner's promise that its rules read no other vehicle column
+        ([`READS_VEHICLES`][aftersales_crm.care.READS_VEHICLES]): the
+        [`vehicles`][aftersales_crm.care.CareInputs.vehicles] and the ``.vehicles`` of
+        [`features_with`][aftersales_crm.care.CareInputs.features_with] computed after it
+        hold these columns alone, each equal to the whole table's (the whole
+        [`features`][aftersales_crm.care.CareInputs.features] keep every one). Vehicle
+        features computed already stay as they are.
+
+        Examples:
+            >>> from aftersales_crm import synthetic
+            >>> inputs = CareInputs.of(synthetic.book(3, seed=1), start=date(2026, 7, 1))
+            >>> inputs.limit_vehicles(frozenset({"owner", "service_due"}))
+            >>> sorted(inputs.vehicles), len(inputs.vehicles) == len(inputs.tables.vehicles)
+            (['owner', 'service_due'], True)
+        """
+        self.__dict__["_vehicles_read"] = columns
+
+    def _vehicle_columns(self) -> frozenset[str] | None:
+        """The vehicle features to compute: those of ``limit_vehicles``, else None (all)."""
+        columns: frozenset[str] | None = self.__dict__.get("_vehicles_read")
+        return columns
 
     @functools.cached_property
     def as_of_day(self) -> np.datetime64:
@@ -437,6 +473,7 @@ _SHARED = frozenset(
     {
         "features",
         "_some_features",
+        "_vehicles_read",
         "vehicles",
         "as_of_day",
         "customer_ids",

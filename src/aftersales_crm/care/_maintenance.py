@@ -40,6 +40,7 @@ from aftersales_crm.values import ContactChannel, ContactPurpose, Material, Quot
 __all__ = [
     "CARE_BY_DATE",
     "FIRST_MAINTENANCE_DUE",
+    "KM_REACHED_READS",
     "MAINTENANCE_DUE",
     "FirstMaintenanceDue",
     "HandOver",
@@ -234,6 +235,10 @@ _TABLE_MIN: Final = 4096
 """The largest table of shifted days ``_add_months`` makes whatever the number of rows."""
 
 
+KM_REACHED_READS: Final = frozenset({"km_per_day", "last_mileage", "last_visit"})
+"""The vehicle features ``km_reached`` reads."""
+
+
 def km_reached(
     inputs: CareInputs,
     rows: NDArray[np.intp],
@@ -423,6 +428,11 @@ class FirstMaintenanceDue(BasePolicy):
     kind: ClassVar[PolicyKind] = "care_rule"
     population_relative: ClassVar[bool] = False
 
+    reads_vehicles: ClassVar[frozenset[str]] = (
+        frozenset({"owner", "first_maintenance"}) | KM_REACHED_READS
+    )
+    """The vehicle features the rule reads ([`READS_VEHICLES`][aftersales_crm.care.READS_VEHICLES])."""
+
     MONTHS: ClassVar[int] = SERVICE_MONTHS
     """Six months after the purchase (see the class)."""
 
@@ -567,6 +577,12 @@ class MaintenanceDue(BasePolicy):
 
     kind: ClassVar[PolicyKind] = "care_rule"
     population_relative: ClassVar[bool] = False
+
+    reads_vehicles: ClassVar[frozenset[str]] = frozenset(
+        {"owner", "last_service", "km_per_day", "last_service_mileage"}
+    )
+    """The vehicle features the rule and its hand-over read
+    ([`READS_VEHICLES`][aftersales_crm.care.READS_VEHICLES])."""
 
     CADENCE: ClassVar[tuple[int, ...]] = (-2, -1, 0, 1)
     """Two months and one month before, on the due day, and a month after: the library's

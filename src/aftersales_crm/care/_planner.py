@@ -52,6 +52,7 @@ from aftersales_crm.care._renewals import (
 from aftersales_crm.care._rule import (
     PRIORITY_RANGE,
     READS_FEATURES,
+    READS_VEHICLES,
     CareRule,
     PoliciesOf,
     PolicyOf,
@@ -361,8 +362,14 @@ def _rule_tasks(rules: tuple[CareRule, ...], inputs: CareInputs) -> list[CareTas
 def _features_first(rules: tuple[CareRule, ...], inputs: CareInputs) -> None:
     """The customer features the rules read, computed once.
 
-    Only the columns they name when every rule reading them names its columns.
+    Only the columns they name when every rule reading them names its columns; and only
+    the vehicle features they name when every rule names them
+    ([`READS_VEHICLES`][aftersales_crm.care.READS_VEHICLES]).
     """
+    named = [getattr(rule, READS_VEHICLES, None) for rule in rules]
+    vehicles = [columns for columns in named if isinstance(columns, frozenset)]
+    # A rule naming none reads every column.
+    inputs.limit_vehicles(frozenset().union(*vehicles) if len(vehicles) == len(named) else None)
     columns: set[str] = set()
     for rule in rules:
         read = getattr(rule, READS_FEATURES, False)

@@ -33,8 +33,9 @@ from aftersales_crm._params import (
 from aftersales_crm._params import _Broken as Broken
 from aftersales_crm._policy import BasePolicy, PolicyKind
 from aftersales_crm.care._followup import end_of_day_us
-from aftersales_crm.care._inputs import CareInputs
+from aftersales_crm.care._inputs import OWNED_VEHICLES_READS, CareInputs
 from aftersales_crm.care._maintenance import (
+    KM_REACHED_READS,
     MaintenanceDue,
     _add_months,
     _days_after,
@@ -43,7 +44,7 @@ from aftersales_crm.care._maintenance import (
     _vehicle_tasks,
     km_reached,
 )
-from aftersales_crm.care._rule import TASK_PARAMETERS, care_inputs
+from aftersales_crm.care._rule import READS_VEHICLES, TASK_PARAMETERS, care_inputs
 from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, TaskKind, Texts
 from aftersales_crm.complaints import ComplaintLog
 from aftersales_crm.features import FeatureTable
@@ -252,6 +253,8 @@ class InsuranceRenewal(BasePolicy):
 
     kind: ClassVar[PolicyKind] = "care_rule"
     population_relative: ClassVar[bool] = False
+    reads_vehicles: ClassVar[frozenset[str]] = OWNED_VEHICLES_READS
+    """The vehicle features the rule reads ([`READS_VEHICLES`][aftersales_crm.care.READS_VEHICLES])."""
 
     REMINDERS: ClassVar[tuple[int, ...]] = (45, 15)
     """Six weeks before the expiry, when insurers start quoting renewals, and a fortnight
@@ -501,6 +504,8 @@ class AnnualInspection(BasePolicy):
 
     kind: ClassVar[PolicyKind] = "care_rule"
     population_relative: ClassVar[bool] = False
+    reads_vehicles: ClassVar[frozenset[str]] = OWNED_VEHICLES_READS
+    """The vehicle features the rule reads ([`READS_VEHICLES`][aftersales_crm.care.READS_VEHICLES])."""
 
     SCHEDULE: ClassVar[tuple[InspectionStep, ...]] = INSPECTION_SCHEDULE
     """Private small passenger cars in China, see [`INSPECTION_SCHEDULE`][aftersales_crm.care.INSPECTION_SCHEDULE]."""
@@ -623,6 +628,8 @@ class WarrantyEnding(BasePolicy):
 
     kind: ClassVar[PolicyKind] = "care_rule"
     population_relative: ClassVar[bool] = False
+    reads_vehicles: ClassVar[frozenset[str]] = OWNED_VEHICLES_READS | KM_REACHED_READS
+    """The vehicle features the rule reads ([`READS_VEHICLES`][aftersales_crm.care.READS_VEHICLES])."""
 
     MONTHS: ClassVar[int] = 36
     """Three years: the 包修期 of the 三包 rules (see the class)."""
@@ -747,6 +754,8 @@ class ComplaintFollowUp(BasePolicy):
 
     kind: ClassVar[PolicyKind] = "care_rule"
     population_relative: ClassVar[bool] = False
+    reads_vehicles: ClassVar[frozenset[str]] = frozenset()
+    """No vehicle feature ([`READS_VEHICLES`][aftersales_crm.care.READS_VEHICLES])."""
 
     DAYS: ClassVar[int] = 7
     """A week after the resolution: the library's choice (see the class)."""
@@ -912,6 +921,37 @@ class WinBack(BasePolicy):
             True
         """
         return self.MATRIX_COLUMNS if self.matrix is None else True
+
+    MATRIX_VEHICLE_COLUMNS: ClassVar[frozenset[str]] = frozenset(
+        {"owner", "owned_since", "first_maintenance", "return_date", "service_due", "last_service"}
+    )
+    """The vehicle features the default matrix reads: its loyalty statuses' (by first
+    maintenance and return, and by service interval), per owner."""
+
+    @property
+    def reads_vehicles(self) -> frozenset[str] | None:
+        """The vehicle features the rule reads ([`READS_VEHICLES`][aftersales_crm.care.READS_VEHICLES]).
+
+        The default matrix's, the owner of each vehicle handed over and what the
+        maintenance rule handing them over reads; None (every column) for a matrix
+        given, or a maintenance rule that does not name them.
+
+        Examples:
+            >>> from aftersales_crm.loyalty import LoyaltyValueMatrix
+            >>> WinBack(hand_over=False).reads_vehicles == WinBack.MATRIX_VEHICLE_COLUMNS
+            True
+            >>> WinBack(matrix=LoyaltyValueMatrix()).reads_vehicles is None
+            True
+        """
+        if self.matrix is not None:
+            return None
+        if not self.hand_over:
+            return self.MATRIX_VEHICLE_COLUMNS
+        maintenance = MaintenanceDue() if self.maintenance is None else self.maintenance
+        handing: object = getattr(maintenance, READS_VEHICLES, None)
+        if not isinstance(handing, frozenset):
+            return None
+        return self.MATRIX_VEHICLE_COLUMNS | {"owner"} | handing
 
     WINDOW_DAYS: ClassVar[int] = 30
     """A month for the programme's call: the library's choice (see the class)."""

@@ -20,6 +20,7 @@ __all__ = [
     "CHANNEL_VALUES",
     "PRIORITY_RANGE",
     "READS_FEATURES",
+    "READS_VEHICLES",
     "TASK_PARAMETERS",
     "CareRule",
     "PoliciesOf",
@@ -52,6 +53,21 @@ Examples:
     >>> from aftersales_crm.care import MaintenanceDue, WinBack
     >>> sorted(getattr(WinBack(), READS_FEATURES))[:2], getattr(MaintenanceDue, READS_FEATURES, False)
     (['activities_window', 'avg_line_spend_fen'], False)
+"""
+
+
+READS_VEHICLES: Final = "reads_vehicles"
+"""The attribute by which a care rule names the vehicle features it reads
+([`CareInputs.vehicles`][aftersales_crm.care.CareInputs.vehicles], and the ``.vehicles`` of
+the customer features): a frozenset of column names. When every rule names them, the
+planner computes only those ([`CareInputs.limit_vehicles`][aftersales_crm.care.CareInputs.limit_vehicles]);
+a rule without it (or with None) reads every column, as before. A hint for speed only,
+as [`READS_FEATURES`][aftersales_crm.care.READS_FEATURES]: the tasks are the same without it.
+
+Examples:
+    >>> from aftersales_crm.care import FollowUpCalls, MaintenanceDue
+    >>> sorted(getattr(MaintenanceDue(), READS_VEHICLES)), getattr(FollowUpCalls(), READS_VEHICLES)
+    (['km_per_day', 'last_service', 'last_service_mileage', 'owner'], frozenset())
 """
 
 

@@ -5,21 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta, tzinfo
-from typing import Final
+from typing import Any, Final
 
+import attrs
 from dateutil.relativedelta import relativedelta
+from numpy.typing import NDArray
 
 from aftersales_crm._args import ARGUMENT_CODE, as_of_date, tuple_of
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features._calendar import DEFAULT_TIME_ZONE, day_number
 from aftersales_crm.features._customers import customer_features
 from aftersales_crm.features._inputs import as_tables, threads_of
-from aftersales_crm.features._kernels import grouping
+from aftersales_crm.features._kernels import grouping, wants
 from aftersales_crm.features._mileage import MileageModel
 from aftersales_crm.features._orders import order_days, order_facts
-from aftersales_crm.features._service import owner_first_maintenance
+from aftersales_crm.features._quality import CUSTOMER_QUALITY_COLUMNS
+from aftersales_crm.features._service import (
+    OWNER_FIRST_MAINTENANCE_COLUMNS,
+    OWNER_FIRST_MAINTENANCE_READS,
+    owner_first_maintenance,
+)
 from aftersales_crm.features._table import FeatureTable
-from aftersales_crm.features._vehicles import vehicle_features
+from aftersales_crm.features._vehicles import reads_orders, vehicle_features
 from aftersales_crm.records import Book
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import NONE_CODE, CompassSector, Gender
@@ -79,6 +86,7 @@ def compute(
     mileage: MileageModel | None = None,
     threads: int | None = None,
     columns: Iterable[str] | None = None,
+    vehicle_columns: Iterable[str] | None = None,
 ) -> FeatureTable:
     """Every customer's and vehicle's features on ``as_of``, from tables or a Book.
 
@@ -88,9 +96,11 @@ def compute(
     does not depend on the number of threads.
 
     ``columns`` names the customer features a reader needs: only the kernels giving them
-    run, and the table holds those columns, each equal to the whole computation's (the
-    vehicle features stay whole). The care agenda's win-back rule asks this way for the
-    few columns its loyalty × value matrix reads.
+    run, and the table holds those columns, each equal to the whole computation's.
+    ``vehicle_columns`` names the vehicle features so (as ``columns=`` of
+    [`compute_vehicles`][aftersales_crm.features.compute_vehicles]); the vehicle features
+    the customer columns asked for are rolled up from are computed whether named or not.
+    The care agenda asks this way for the few columns its rules read.
 
     Args:
         data: the customer base. Orders without a vehicle count in the customer
@@ -105,13 +115,16 @@ def compute(
         threads: how many threads to use; by default one per CPU.
         columns: the customer features to compute, by name; None (the default) for
             all of them.
+        vehicle_columns: the vehicle features to compute, by name; None (the default)
+            for all of them.
 
     Returns:
         The customer features, with the vehicle features as ``.vehicles``.
 
     Raises:
         InvalidValue: an argument of the wrong type or out of range, naming it, or a
-            name in ``columns`` that is no customer feature.
+            name in ``columns`` that is no customer feature (in ``vehicle_columns``, no
+            vehicle feature).
 
     Examples:
         >>> from aftersales_crm import synthetic
@@ -122,6 +135,9 @@ def compute(
         >>> some = compute(tables, as_of=date(2026, 6, 30), columns=["spend_window_fen", "main_dealer_share"])
         >>> sorted(some), some["spend_window_fen"].tolist() == feats["spend_window_fen"].tolist()
         (['main_dealer_share', 'spend_window_fen'], True)
+        >>> few = compute(tables, as_of=date(2026, 6, 30), columns=[], vehicle_columns=["owner"])
+        >>> list(few.vehicles), few.vehicles["owner"].tolist() == feats.vehicles["owner"].tolist()
+        (['owner'], True)
         >>> compute(tables, as_of=date(2026, 6, 30), columns=["spend"])
         Traceback (most recent call last):
         ...
@@ -136,6 +152,12 @@ def compute(
     model = mileage_model(mileage)
     workers = threads_of(threads)
     wanted = _wanted(columns)
+    vehicle_wanted = _wanted(vehicle_columns, parameter="vehicle_columns")
+    # The loyalty category is rolled up from vehicle columns, asked for or not.
+    roll_up = wants(wanted, OWNER_FIRST_MAINTENANCE_COLUMNS)
+    computed = vehicle_wanted
+    if computed is not None and roll_up:
+        computed |= OWNER_FIRST_MAINTENANCE_READS
     tables = as_tables(data)
     zone, day = order_days(tables, time_zone)
     counted = day <= day_number(on)
@@ -155,15 +177,24 @@ def compute(
         # their lines are summed.
         by_customer = side.submit(grouping, keys["customer"], time)
         by_vehicle = side.submit(grouping, keys["vehicle"], time if everyone_has_one else time_v)
-        orders = order_facts(tables, day, counted, zone, day_number(on), workers)
+        parts = wants(wanted, CUSTOMER_QUALITY_COLUMNS) or wants(computed, _PARTS)
+        orders = order_facts(tables, day, counted, zone, day_number(on), workers, parts=parts)
         vehicle_orders = (
             orders if everyone_has_one else {k: v[with_vehicle] for k, v in orders.items()}
         )
         vehicles = side.submit(
-            vehicle_features, tables, vehicle_orders, by_vehicle.result(), on, model, workers
+            vehicle_features,
+            tables,
+            vehicle_orders,
+            by_vehicle.result(),
+            on,
+            model,
+            workers,
+            computed,
         )
         found = customer_features(tables, orders, by_customer.result(), on, span, workers, wanted)
-    found |= owner_first_maintenance(vehicles.result().columns, len(tables.customers))
+    if roll_up:
+        found |= owner_first_maintenance(vehicles.result().columns, len(tables.customers))
     if wanted is not None:
         _check_names(wanted, found)
         found = {name: values for name, values in found.items() if name in wanted}
@@ -175,33 +206,54 @@ def compute(
         on,
         tables.currency,
         categories={name: kind for name, kind in categories.items() if name in found},
-        vehicles=vehicles.result(),
+        vehicles=_selected(vehicles.result(), vehicle_wanted, "vehicle_columns"),
     )
 
 
-def _wanted(columns: object) -> frozenset[str] | None:
+_PARTS: Final = frozenset({"parts_replaced"})
+"""The vehicle column read from the orders' parts (``order_facts(parts=True)``)."""
+
+
+def _wanted(columns: object, parameter: str = "columns") -> frozenset[str] | None:
     """``columns`` checked: None, or the set of names of an iterable of strings."""
     if columns is None:
         return None
-    names = tuple_of(columns, parameter="columns")
+    names = tuple_of(columns, parameter=parameter)
     for name in names:
         if not isinstance(name, str):
-            msg = (
-                f"columns holds {name!r:.80} ({type(name).__name__}), expected feature names as str"
-            )
+            msg = f"{parameter} holds {name!r:.80} ({type(name).__name__}), expected feature names as str"
             raise InvalidValue(msg, code=ARGUMENT_CODE)
     return frozenset(names)
 
 
-def _check_names(wanted: frozenset[str], found: Mapping[str, object]) -> None:
+def _check_names(
+    wanted: frozenset[str],
+    found: Mapping[str, object],
+    parameter: str = "columns",
+    kind: str = "customer",
+) -> None:
     """Raise for the first name of ``wanted`` (in sorted order) not among ``found``."""
     unknown = sorted(wanted - found.keys())
     if unknown:
         msg = (
-            f"columns names {unknown[0]!r}, not a customer feature; the catalogue is on the"
+            f"{parameter} names {unknown[0]!r}, not a {kind} feature; the catalogue is on the"
             " documentation page Features"
         )
         raise InvalidValue(msg, code=ARGUMENT_CODE)
+
+
+def _selected(
+    vehicles: FeatureTable, wanted: frozenset[str] | None, parameter: str
+) -> FeatureTable:
+    """The vehicle features holding the columns ``wanted`` alone (None: all of them)."""
+    if wanted is None:
+        return vehicles
+    _check_names(wanted, vehicles.columns, parameter, "vehicle")
+    return attrs.evolve(
+        vehicles,
+        columns={name: values for name, values in vehicles.columns.items() if name in wanted},
+        categories={name: kind for name, kind in vehicles.categories.items() if name in wanted},
+    )
 
 
 def compute_vehicles(
@@ -211,12 +263,16 @@ def compute_vehicles(
     time_zone: str | tzinfo = DEFAULT_TIME_ZONE,
     mileage: MileageModel | None = None,
     threads: int | None = None,
+    columns: Iterable[str] | None = None,
 ) -> FeatureTable:
     """Every vehicle's features on ``as_of``, without the customer features.
 
     The same vehicle features as ``compute(data, as_of=…).vehicles`` (the same kernels),
     for a reader that needs only them, such as the care agenda: the customer features
-    are not computed.
+    are not computed. ``columns`` names the vehicle features a reader needs: only the
+    kernels giving them run (counting the parts replaced, the slowest, only for
+    ``parts_replaced``), and the table holds those columns, each equal to the whole
+    computation's.
 
     Args:
         data: the customer base.
@@ -224,12 +280,15 @@ def compute_vehicles(
         time_zone: the IANA time zone of the dealers' business dates, or a tzinfo.
         mileage: the km/day model; an unfitted one (and None) is fitted on ``data``.
         threads: how many threads to use; by default one per CPU.
+        columns: the vehicle features to compute, by name; None (the default) for all
+            of them.
 
     Returns:
         The vehicle features, one row per vehicle of ``data``.
 
     Raises:
-        InvalidValue: an argument of the wrong type or out of range, naming it.
+        InvalidValue: an argument of the wrong type or out of range, naming it, or a
+            name in ``columns`` that is no vehicle feature.
 
     Examples:
         >>> from aftersales_crm import synthetic
@@ -239,19 +298,33 @@ def compute_vehicles(
         >>> import numpy as np
         >>> bool(np.array_equal(alone["service_due"], together["service_due"], equal_nan=True))
         True
+        >>> due = compute_vehicles(tables, as_of=date(2026, 6, 30), columns=["service_due", "owner"])
+        >>> sorted(due), bool(np.array_equal(due["service_due"], alone["service_due"], equal_nan=True))
+        (['owner', 'service_due'], True)
+        >>> compute_vehicles(tables, as_of=date(2026, 6, 30), columns=["spend_fen"])
+        Traceback (most recent call last):
+        ...
+        aftersales_crm.errors.InvalidValue: columns names 'spend_fen', not a vehicle feature; the catalogue is on the documentation page Features
     """
     on = as_of_date(as_of)
     model = mileage_model(mileage)
     workers = threads_of(threads)
+    wanted = _wanted(columns)
     tables = as_tables(data)
     zone, day = order_days(tables, time_zone)
-    counted = day <= day_number(on)
-    vehicle = tables.orders["vehicle"]
-    time = tables.orders["opened_at"].view("int64")
-    keep = counted & (vehicle != NONE_CODE)
-    by_vehicle = grouping(vehicle[keep], time[keep])
-    orders = order_facts(tables, day, counted, zone, day_number(on), workers)
-    with_vehicle = vehicle[counted] != NONE_CODE
-    if not with_vehicle.all():
-        orders = {k: v[with_vehicle] for k, v in orders.items()}
-    return vehicle_features(tables, orders, by_vehicle, on, model, workers)
+    orders: dict[str, NDArray[Any]] = {}
+    by_vehicle = None
+    if reads_orders(wanted):
+        counted = day <= day_number(on)
+        vehicle = tables.orders["vehicle"]
+        time = tables.orders["opened_at"].view("int64")
+        keep = counted & (vehicle != NONE_CODE)
+        by_vehicle = grouping(vehicle[keep], time[keep])
+        orders = order_facts(
+            tables, day, counted, zone, day_number(on), workers, parts=wants(wanted, _PARTS)
+        )
+        with_vehicle = vehicle[counted] != NONE_CODE
+        if not with_vehicle.all():
+            orders = {k: v[with_vehicle] for k, v in orders.items()}
+    found = vehicle_features(tables, orders, by_vehicle, on, model, workers, wanted)
+    return _selected(found, wanted, "columns")

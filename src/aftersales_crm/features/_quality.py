@@ -18,6 +18,7 @@ from aftersales_crm._args import ARGUMENT_CODE, as_of_date
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features._calendar import DEFAULT_TIME_ZONE, day_number
 from aftersales_crm.features._inputs import as_tables, threads_of
+from aftersales_crm.features._kernels import wants
 from aftersales_crm.features._orders import (
     order_days,
     order_facts,
@@ -35,6 +36,7 @@ __all__ = [
     "FIRST_TIME_FIX_WINDOW",
     "MILEAGE_BAND_EDGES_KM",
     "MILEAGE_CLASS",
+    "VEHICLE_FIX_COLUMNS",
     "customer_quality",
     "dealer_features",
     "fix_outcomes",
@@ -193,16 +195,22 @@ def customer_quality(
     }
 
 
+VEHICLE_FIX_COLUMNS: Final = frozenset({"repair_jobs", "fixed_first_time", "first_time_fix_rate"})
+"""The vehicle columns of the first-time-fix kernel."""
+
+
 def vehicle_quality(
     tables: Tables,
     orders: Mapping[str, NDArray[Any]],
     vehicles: Mapping[str, NDArray[Any]],
     as_of_day: int,
+    wanted: frozenset[str] | None = None,
 ) -> dict[str, NDArray[Any]]:
     """The vehicle columns: first-time fix, parts replaced, brand and mileage band.
 
     ``vehicles`` holds the vehicle columns computed so far (``mileage_at_as_of`` and
-    ``km_per_day`` among them).
+    ``km_per_day`` among them). The first-time fix and ``parts_replaced`` (read from
+    ``orders["parts"]``) come only when ``wanted`` (None: every column); the rest are cheap.
     """
     n = len(tables.vehicles)
     mileage = vehicles["mileage_at_as_of"]
@@ -213,9 +221,12 @@ def vehicle_quality(
     km_per_day = vehicles["km_per_day"]
     with np.errstate(divide="ignore", invalid="ignore"):
         days = np.where(edge == 0, 0.0, edge / np.where(km_per_day > 0, km_per_day, np.nan))
-    return {
-        **_fix_columns(orders, "vehicle", n, as_of_day),
-        "parts_replaced": _parts(orders["vehicle"], orders["parts"], n),
+    out: dict[str, NDArray[Any]] = {}
+    if wants(wanted, VEHICLE_FIX_COLUMNS):
+        out |= _fix_columns(orders, "vehicle", n, as_of_day)
+    if wants(wanted, frozenset({"parts_replaced"})):
+        out["parts_replaced"] = _parts(orders["vehicle"], orders["parts"], n)
+    return out | {
         "brand": tables.vehicles.label_texts("brand"),
         "mileage_band_km": np.where(known, edge, -1).astype(np.int64),
         "days_to_mileage_band": days,

@@ -38,6 +38,7 @@ from aftersales_crm.features._orders import (
 
 __all__ = [
     "OWNER_FIRST_MAINTENANCE_COLUMNS",
+    "OWNER_FIRST_MAINTENANCE_READS",
     "SERVICE_KM",
     "SERVICE_MONTHS",
     "at_rows",
@@ -209,6 +210,11 @@ OWNER_FIRST_MAINTENANCE_COLUMNS: Final = frozenset(
     {"first_maintenance", "return_date", "network_return_date", "returned_after_first_maintenance"}
 )
 """The customer columns of ``owner_first_maintenance``."""
+
+OWNER_FIRST_MAINTENANCE_READS: Final = frozenset(
+    {"owner", "owned_since", "first_maintenance", "return_date", "network_return_date"}
+)
+"""The vehicle columns ``owner_first_maintenance`` rolls up."""
 
 
 def owner_first_maintenance(

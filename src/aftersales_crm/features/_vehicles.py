@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,7 +24,25 @@ from aftersales_crm.features._table import FeatureTable
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import BodyType, FuelType
 
-__all__ = ["vehicle_features"]
+__all__ = ["reads_orders", "vehicle_features"]
+
+
+_TABLE_COLUMNS: Final = frozenset(
+    {"age_years", "owner", "owners", "owned_since", "body_type", "fuel", "sold_here"}
+)
+"""The vehicle columns read from the vehicle and ownership tables alone, without orders."""
+
+_CATEGORIES: Final = {"km_per_day_method": MileageMethod, "body_type": BodyType, "fuel": FuelType}
+
+
+def reads_orders(wanted: frozenset[str] | None) -> bool:
+    """Whether the vehicle columns ``wanted`` (None: all) need the orders' kernels.
+
+    Examples:
+        >>> reads_orders(frozenset({"owner", "fuel"})), reads_orders(frozenset({"km_per_day"}))
+        (False, True)
+    """
+    return wanted is None or not wanted <= _TABLE_COLUMNS
 
 
 def vehicle_features(
@@ -34,12 +52,46 @@ def vehicle_features(
     as_of: date,
     mileage: MileageModel,
     threads: int,
+    wanted: frozenset[str] | None = None,
 ) -> FeatureTable:
     """The features of every vehicle of ``tables``, from the counted ``orders``.
 
     ``perm`` puts the orders in (vehicle, time) order (None when they are). An unfitted
-    ``mileage`` model is fitted on these vehicles' readings.
+    ``mileage`` model is fitted on these vehicles' readings. Only the kernels giving a
+    ``wanted`` column run (every kernel for None), the orders' kernels for any column
+    not read from the tables alone (``reads_orders``); the table holds every column
+    the kernels that ran give.
     """
+    v = tables.vehicles
+    as_of_day = day_number(as_of)
+    out: dict[str, NDArray[Any]] = {}
+    if reads_orders(wanted):
+        out = _order_columns(tables, orders, perm, as_of, mileage, threads, wanted)
+    out["age_years"] = completed_years(v["purchase_date"], as_of)
+    out["owner"], out["owners"], out["owned_since"] = _owners(tables, as_of_day)
+    out["body_type"] = v["body_type"]
+    out["fuel"] = v["fuel"]
+    out["sold_here"] = v["sold_here"]
+    return FeatureTable(
+        "vin",
+        v["vin"],
+        out,
+        as_of,
+        tables.currency,
+        categories={name: kind for name, kind in _CATEGORIES.items() if name in out},
+    )
+
+
+def _order_columns(
+    tables: Tables,
+    orders: Mapping[str, NDArray[Any]],
+    perm: NDArray[np.intp] | None,
+    as_of: date,
+    mileage: MileageModel,
+    threads: int,
+    wanted: frozenset[str] | None,
+) -> dict[str, NDArray[Any]]:
+    """The vehicle columns of the orders: visits, readings, mileage, service, quality."""
     v = tables.vehicles
     n = len(v)
     as_of_day = day_number(as_of)
@@ -78,20 +130,7 @@ def vehicle_features(
     elapsed[elapsed < 0] = np.nan
     out["mileage_at_as_of"] = np.where(seen, out["last_mileage"], 0.0) + km_per_day * elapsed
     out["service_due"] = due_dates(out["last_service"], km_per_day, out["last_service_mileage"])
-    out |= vehicle_quality(tables, orders, out, as_of_day)
-    out["age_years"] = completed_years(v["purchase_date"], as_of)
-    out["owner"], out["owners"], out["owned_since"] = _owners(tables, as_of_day)
-    out["body_type"] = v["body_type"]
-    out["fuel"] = v["fuel"]
-    out["sold_here"] = v["sold_here"]
-    return FeatureTable(
-        "vin",
-        v["vin"],
-        out,
-        as_of,
-        tables.currency,
-        categories={"km_per_day_method": MileageMethod, "body_type": BodyType, "fuel": FuelType},
-    )
+    return out | vehicle_quality(tables, orders, out, as_of_day, wanted)
 
 
 def _owners(
