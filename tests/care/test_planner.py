@@ -233,6 +233,7 @@ def test_bad_days_and_segments_are_named(call: dict[str, Any], message: str) -> 
         (Planner(boosts={"A": 1.5}), "Planner: boosts=.* is invalid"),  # type: ignore[dict-item]
         (Planner(calendar="weekends"), "Planner: calendar='weekends' is invalid"),  # type: ignore[arg-type]
         (Planner(mileage=50), "Planner: mileage=50 is invalid: expected a features.MileageModel"),  # type: ignore[arg-type]
+        (Planner(threads=0), "Planner: threads=0 is invalid: expected a whole number, >= 1"),
     ],
 )
 def test_bad_parameters_are_named(planner: Planner, message: str) -> None:
@@ -245,6 +246,19 @@ def test_the_planner_keeps_its_parameters_as_given() -> None:
     assert repr(planner) == "Planner(lookback=3)"
     assert planner.set_params(lookback=5).lookback == 5
     assert planner.lookback == 3
+
+
+def test_the_agenda_is_the_same_on_one_thread_or_more() -> None:
+    data = synthetic.tables(300, seed=5)
+    days: dict[str, Any] = {
+        "start": date(2026, 6, 20),
+        "end": date(2026, 7, 10),
+        "as_of": date(2026, 6, 30),
+    }
+    alone = Planner(threads=1).agenda(data, **days)
+    assert len(alone) > 0
+    assert Planner(threads=2).agenda(data, **days) == alone
+    assert Planner().agenda(data, **days) == alone
 
 
 def test_the_planner_reads_the_km_per_day_model_it_is_given() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any, ClassVar, Final
@@ -60,7 +61,7 @@ from aftersales_crm.care._rule import (
 from aftersales_crm.care._tasks import REACHED_OUTCOMES, CareTasks, Texts
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.features import DEFAULT_TIME_ZONE, MileageModel
-from aftersales_crm.features._inputs import as_tables
+from aftersales_crm.features._inputs import as_tables, threads_of
 from aftersales_crm.records import Book, ContactOutcome
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import ContactPurpose
@@ -146,6 +147,9 @@ class Planner(Parameterised):
             [`MileageModel`][aftersales_crm.features.MileageModel] is used as it is, such as
             the whole network's when the data is one part of it; None, the default, fits
             one on the data, as [`features.compute`][aftersales_crm.features.compute] does.
+        threads: 1 runs the agenda on the calling thread alone; more (None, the default:
+            one per CPU) checks contacts on it while a second thread puts the tasks in
+            agenda order and finds the closed ones. The agenda is the same either way.
 
     Examples:
         >>> from datetime import date
@@ -184,6 +188,7 @@ class Planner(Parameterised):
         "lookback": Whole(low=0, high=366, unit="days"),
         "boosts": _Boosts(),
         "mileage": OrNone(Instance(MileageModel, "a features.MileageModel")),
+        "threads": OrNone(Whole(low=1)),
     }
 
     def __init__(
@@ -196,6 +201,7 @@ class Planner(Parameterised):
         lookback: int = LOOKBACK_DAYS,
         boosts: Mapping[str, int] = BOOSTS,
         mileage: MileageModel | None = None,
+        threads: int | None = None,
     ) -> None:
         self.rules = rules
         self.contact = contact
@@ -204,6 +210,7 @@ class Planner(Parameterised):
         self.lookback = lookback
         self.boosts = boosts
         self.mileage = mileage
+        self.threads = threads
 
     def agenda(
         self,
@@ -272,22 +279,29 @@ class Planner(Parameterised):
         if len(tasks):
             boost = _boosts(segments, params["boosts"], len(tables.customers))
             tasks = _with(tasks, priority=(tasks.priority + boost[customers]).astype(np.int64))
-        verdicts = params["contact"].check(tasks, inputs)
-        if not isinstance(verdicts, Verdicts) or len(verdicts) != len(tasks):
-            msg = f"the contact rule {type(params['contact']).__name__} gave no verdict per task"
-            raise InvalidValue(msg, code="verdicts")
         lowest = np.datetime64(first - lookback, "D")
         highest = np.datetime64(last, "D")
         shown = np.flatnonzero((tasks.window_end >= lowest) & (tasks.window_start <= highest))
-        # The shown tasks sorted where they lie, then taken once, in agenda order.
-        order = _agenda_order(tasks, customers, inputs, shown)
+        # The contact rule's verdicts and the shown tasks in agenda order with their closing
+        # contacts are independent: big numpy work that releases the GIL, so both at once.
+        if threads_of(params["threads"]) > 1:
+            with ThreadPoolExecutor(max_workers=1) as side:
+                shown_tasks = side.submit(_shown, tasks, customers, inputs, shown)
+                verdicts = params["contact"].check(tasks, inputs)
+                order, in_order, closed = shown_tasks.result()
+        else:
+            verdicts = params["contact"].check(tasks, inputs)
+            order, in_order, closed = _shown(tasks, customers, inputs, shown)
+        if not isinstance(verdicts, Verdicts) or len(verdicts) != len(tasks):
+            msg = f"the contact rule {type(params['contact']).__name__} gave no verdict per task"
+            raise InvalidValue(msg, code="verdicts")
         verdicts = verdicts.take(order)
-        tasks = _with(tasks.take(order), channel=verdicts.channel.astype(np.int8))
+        tasks = _with(in_order, channel=verdicts.channel.astype(np.int8))
         customers = customers[order]
         # Open or overdue, unless blocked, unless closed: what happened counts first.
         status = np.where(tasks.window_end < inputs.as_of_day, OVERDUE, OPEN).astype(np.int8)
         status[~verdicts.allowed] = BLOCKED
-        status[closed_tasks(tasks, inputs)] = CLOSED
+        status[closed] = CLOSED
         blocked_by = np.where(status == BLOCKED, verdicts.reason, -1)
         return Agenda(
             tasks=tasks,
@@ -301,6 +315,15 @@ class Planner(Parameterised):
             lookback=params["lookback"],
             hours=verdicts.hours,
         )
+
+
+def _shown(
+    tasks: CareTasks, customers: NDArray[np.int64], inputs: CareInputs, rows: NDArray[np.intp]
+) -> tuple[NDArray[np.intp], CareTasks, NDArray[np.bool_]]:
+    """The ``rows`` of ``tasks`` in agenda order, those tasks, and whether each is closed."""
+    order = _agenda_order(tasks, customers, inputs, rows)
+    shown = tasks.take(order)
+    return order, shown, closed_tasks(shown, inputs)
 
 
 def _days(on: object, start: object, end: object, as_of: object) -> tuple[date, date, date]:
