@@ -49,6 +49,7 @@ from aftersales_crm.care._rule import (
 )
 from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, as_codes
 from aftersales_crm.errors import InvalidType, InvalidValue
+from aftersales_crm.features._calendar import month_numbers
 from aftersales_crm.records import ConsentPurpose
 from aftersales_crm.values import ContactChannel, Lang
 from aftersales_crm.values._hours import ALL_DAY, hours_mask, hours_text, span_text
@@ -529,20 +530,6 @@ def _distinct(keys: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.in
     return ordered[starts], which
 
 
-def _months(on: NDArray[np.int64]) -> NDArray[np.int64]:
-    """The month (``datetime64[M]`` as a number) of each day number.
-
-    Read from a table of the days spanned when they are fewer than the days asked about
-    (the days of an agenda span months at most): converting each day is slow.
-    """
-    low, high = int(on.min()), int(on.max())
-    if high - low >= len(on):
-        return on.astype("datetime64[D]").astype("datetime64[M]").view(np.int64)
-    span = np.arange(low, high + 1).astype("datetime64[D]")
-    months: NDArray[np.int64] = span.astype("datetime64[M]").view(np.int64)
-    return months[on - low]
-
-
 def _beyond_cap(
     group: NDArray[np.int64], best: NDArray[np.int64], on: NDArray[np.int64], cap: int
 ) -> NDArray[np.bool_]:
@@ -650,7 +637,7 @@ class FrequencyCap(_ContactRule):
         owner = days // span
         on = days % span + low
         week = (on + 3) // 7  # 1970-01-01 was a Thursday: weeks start on Mondays
-        month = _months(on)
+        month = month_numbers(on.view("datetime64[D]"))
         kept = np.ones(len(days), dtype=bool)
         over: list[NDArray[np.bool_]] = []
         for period, cap in ((week, params["per_week"]), (month, params["per_month"])):

@@ -26,9 +26,9 @@ from aftersales_crm.calendars import (
     lunar_dates,
 )
 from aftersales_crm.care._inputs import CareInputs
-from aftersales_crm.care._maintenance import _month_numbers
 from aftersales_crm.care._rule import TASK_PARAMETERS, care_inputs
 from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, TaskKind, Texts
+from aftersales_crm.features._calendar import month_numbers
 from aftersales_crm.records import CustomerKind
 from aftersales_crm.values import ContactChannel, ContactPurpose
 
@@ -155,7 +155,7 @@ def _born(anchors: NDArray[np.datetime64]) -> _Born:
     anchors = np.asarray(anchors, dtype="datetime64[D]")
     known = np.flatnonzero(~np.isnat(anchors))
     days = anchors[known]
-    months = _month_numbers(days)
+    months = month_numbers(days)
     month = months % 12
     # The first day of each month the anchors fall in, cast once per month, not per anchor.
     first = int(months.min()) if len(months) else 0

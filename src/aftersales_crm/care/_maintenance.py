@@ -211,26 +211,6 @@ _STEPS: Final = 16
 """Numbers of months spread wider than this are found by sorting, not as a range."""
 
 
-def _month_numbers(days: NDArray[np.datetime64]) -> NDArray[np.int64]:
-    """Months from January 1970 to each day's month, as numpy counts them (NaT: int64's least).
-
-    Fast: numpy's month cast is slow per element, so each day of the rows' span is cast
-    once and every row looks its own up.
-    """
-    days = np.asarray(days, dtype="datetime64[D]")
-    known = ~np.isnat(days)
-    raw = days.view(np.int64)
-    low = int(raw[known].min()) if known.any() else 0
-    high = int(raw[known].max()) if known.any() else 0
-    if high - low + 1 > max(days.size, _TABLE_MIN):
-        found: NDArray[np.int64] = days.astype("datetime64[M]").astype(np.int64)
-        return found
-    span = np.arange(low, high + 1).astype("datetime64[D]")
-    out = span.astype("datetime64[M]").astype(np.int64)[np.where(known, raw - low, 0)]
-    out[~known] = np.iinfo(np.int64).min
-    return out
-
-
 _TABLE_MIN: Final = 4096
 """The largest table of shifted days ``_add_months`` makes whatever the number of rows."""
 

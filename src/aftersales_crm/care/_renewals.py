@@ -39,7 +39,6 @@ from aftersales_crm.care._maintenance import (
     MaintenanceDue,
     _add_months,
     _days_after,
-    _month_numbers,
     _near,
     _vehicle_tasks,
     km_reached,
@@ -48,6 +47,7 @@ from aftersales_crm.care._rule import READS_VEHICLES, TASK_PARAMETERS, care_inpu
 from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, TaskKind, Texts
 from aftersales_crm.complaints import ComplaintLog
 from aftersales_crm.features import FeatureTable
+from aftersales_crm.features._calendar import month_numbers
 from aftersales_crm.loyalty import LoyaltyValueMatrix, Strategy
 from aftersales_crm.values import ContactChannel, ContactPurpose, ServiceKind
 
@@ -149,7 +149,7 @@ def _anchor_months(
     anchor: NDArray[np.datetime64],
 ) -> tuple[NDArray[np.int64], _ByMonth]:
     """Each anchor's month from January 1970, and the anchors by month."""
-    month = _month_numbers(anchor)
+    month = month_numbers(anchor)
     return month, _by_month(month, ~np.isnat(anchor))
 
 

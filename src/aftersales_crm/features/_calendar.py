@@ -42,6 +42,7 @@ __all__ = [
     "dates",
     "day_number",
     "days_between",
+    "month_numbers",
     "shift_months",
     "to_time_zone",
 ]
@@ -342,6 +343,32 @@ def shift_months(days: NDArray[np.datetime64], months: int) -> NDArray[np.dateti
     shifted = _days_from_civil(year, month, np.minimum(day, length))
     out: NDArray[np.datetime64] = shifted.astype("datetime64[D]")
     out[missing] = np.datetime64("NaT")
+    return out
+
+
+def month_numbers(days: NDArray[np.datetime64]) -> NDArray[np.int64]:
+    """Months from January 1970 to each day's month, as numpy counts them (NaT: int64's least).
+
+    Fast: numpy's month cast is slow per element, so when the days span fewer days than
+    there are rows (or a few thousand at most), each day of the span is cast once and
+    every row looks its own up.
+
+    Examples:
+        >>> days = np.array(["1970-01-31", "2026-12-06", "NaT"], dtype="datetime64[D]")
+        >>> month_numbers(days).tolist() == [0, 683, np.iinfo(np.int64).min]
+        True
+    """
+    days = np.asarray(days, dtype="datetime64[D]")
+    known = ~np.isnat(days)
+    raw = days.view(np.int64)
+    low = int(raw[known].min()) if known.any() else 0
+    high = int(raw[known].max()) if known.any() else 0
+    if high - low + 1 > max(days.size, _SMALL):
+        found: NDArray[np.int64] = days.astype("datetime64[M]").astype(np.int64)
+        return found
+    span = np.arange(low, high + 1).astype("datetime64[D]")
+    out = span.astype("datetime64[M]").astype(np.int64)[np.where(known, raw - low, 0)]
+    out[~known] = np.iinfo(np.int64).min
     return out
 
 
