@@ -25,7 +25,7 @@ from aftersales_crm.calendars import (
     lunar_birthdays,
     lunar_dates,
 )
-from aftersales_crm.care._inputs import CareInputs
+from aftersales_crm.care._inputs import OWNED_VEHICLES_READS, CareInputs
 from aftersales_crm.care._rule import TASK_PARAMETERS, care_inputs
 from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, TaskKind, Texts
 from aftersales_crm.features._calendar import month_numbers
@@ -279,8 +279,8 @@ class _Greeting(BasePolicy):
     kind: ClassVar[PolicyKind] = "care_rule"
     population_relative: ClassVar[bool] = False
 
-    reads_vehicles: ClassVar[frozenset[str]] = frozenset({"owner"})
-    """The vehicle features greetings read, the owners ([`READS_VEHICLES`][aftersales_crm.care.READS_VEHICLES])."""
+    reads_vehicles: ClassVar[frozenset[str]] = OWNED_VEHICLES_READS | frozenset({"owner"})
+    """The vehicle features greetings read: the owners, and what ``owned_vehicles`` reads ([`READS_VEHICLES`][aftersales_crm.care.READS_VEHICLES])."""
 
     PRIORITY: ClassVar[int] = 30
     """Greetings rank below the service reminders and follow-up calls (50 to 70): the
