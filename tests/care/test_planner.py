@@ -16,6 +16,7 @@ from aftersales_crm.care import (
     AllOf,
     CareInputs,
     CareTasks,
+    ComplaintFollowUp,
     Consent,
     FollowUpCalls,
     FrequencyCap,
@@ -24,8 +25,10 @@ from aftersales_crm.care import (
     Reason,
     TaskKind,
     TaskStatus,
+    WinBack,
+    _planner,
 )
-from aftersales_crm.errors import InvalidValue
+from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.features import MileageModel
 from aftersales_crm.policies import BasePolicy, Labels
 
@@ -291,6 +294,41 @@ class Fixed(BasePolicy):
             source=["A", "B"],
         )
         return tasks.take(np.flatnonzero(inputs.meets(tasks.window_start, tasks.window_end)))
+
+
+class GivesAList(Fixed):
+    """A care rule of the tests breaking its contract: it gives a list."""
+
+    def plan(self, inputs: CareInputs) -> Any:
+        return []
+
+
+class Raises(Fixed):
+    """A care rule of the tests failing with its own error."""
+
+    def plan(self, inputs: CareInputs) -> CareTasks:
+        raise InvalidValue("Raises could not plan", code="test")
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_the_first_rule_to_fail_in_the_order_of_the_rules_is_named_on_any_threads(
+    threads: int,
+) -> None:
+    data = book(*LIFE)
+    broken = Planner(rules=(Fixed(), GivesAList(), Raises()), threads=threads)
+    with pytest.raises(InvalidType, match=r"^GivesAList.plan gave list, expected CareTasks$"):
+        broken.agenda(data, on=FRIDAY)
+    raising = Planner(rules=(FollowUpCalls(), Raises(), GivesAList()), threads=threads)
+    with pytest.raises(InvalidValue, match=r"^Raises could not plan$"):
+        raising.agenda(data, on=FRIDAY)
+
+
+def test_the_rules_reading_no_feature_plan_while_the_features_are_computed() -> None:
+    alone = [rule for rule in Planner.RULES if _planner._alone(rule)]
+    assert {type(rule) for rule in alone} == {FollowUpCalls, ComplaintFollowUp}
+    assert not _planner._alone(WinBack())
+    assert not _planner._alone(MaintenanceDue())
+    assert not _planner._alone(Fixed())  # names no vehicle features: may read any
 
 
 def test_the_frequency_cap_sees_the_whole_week_whatever_days_are_asked_for() -> None:

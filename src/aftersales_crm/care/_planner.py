@@ -61,7 +61,7 @@ from aftersales_crm.care._rule import (
 from aftersales_crm.care._tasks import REACHED_OUTCOMES, CareTasks, Texts
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.features import DEFAULT_TIME_ZONE, MileageModel
-from aftersales_crm.features._inputs import as_tables, threads_of
+from aftersales_crm.features._inputs import as_tables, mapped, threads_of
 from aftersales_crm.records import Book, ContactOutcome
 from aftersales_crm.tables import Tables
 from aftersales_crm.values import ContactPurpose
@@ -148,8 +148,10 @@ class Planner(Parameterised):
             the whole network's when the data is one part of it; None, the default, fits
             one on the data, as [`features.compute`][aftersales_crm.features.compute] does.
         threads: 1 runs the agenda on the calling thread alone; more (None, the default:
-            one per CPU) checks contacts on it while a second thread puts the tasks in
-            agenda order and finds the closed ones. The agenda is the same either way.
+            one per CPU) plans with the rules side by side (so a rule's ``plan`` must not
+            change shared state; [`CareInputs.memo`][aftersales_crm.care.CareInputs.memo]
+            is safe), and checks contacts while a second thread puts the tasks in agenda
+            order and finds the closed ones. The agenda is the same either way.
 
     Examples:
         >>> from datetime import date
@@ -274,7 +276,8 @@ class Planner(Parameterised):
             time_zone=params["time_zone"],
             mileage=params["mileage"],
         )
-        tasks, inputs = _planned(params["rules"], inputs)
+        threads = threads_of(params["threads"])
+        tasks, inputs = _planned(params["rules"], inputs, threads)
         customers = inputs.customer_rows(tasks)
         if len(tasks):
             boost = _boosts(segments, params["boosts"], len(tables.customers))
@@ -284,7 +287,7 @@ class Planner(Parameterised):
         shown = np.flatnonzero((tasks.window_end >= lowest) & (tasks.window_start <= highest))
         # The contact rule's verdicts and the shown tasks in agenda order with their closing
         # contacts are independent: big numpy work that releases the GIL, so both at once.
-        if threads_of(params["threads"]) > 1:
+        if threads > 1:
             with ThreadPoolExecutor(max_workers=1) as side:
                 shown_tasks = side.submit(_shown, tasks, customers, inputs, shown)
                 verdicts = params["contact"].check(tasks, inputs)
@@ -364,22 +367,39 @@ def _boosts(segments: tuple[Labels, ...], boosts: Mapping[str, int], n: int) -> 
     return out
 
 
-def _rule_tasks(rules: tuple[CareRule, ...], inputs: CareInputs) -> list[CareTasks]:
+def _rule_tasks(rules: tuple[CareRule, ...], inputs: CareInputs, threads: int) -> list[CareTasks]:
     """The tasks of each rule, in the order of the rules.
 
     When a rule reads the customer features ([`READS_FEATURES`][aftersales_crm.care.READS_FEATURES]),
     they are computed first, once, and the vehicle features with them: every rule then
-    shares both.
+    shares both. On more than one thread the rules plan side by side, those reading no
+    feature at all while the features are computed; the tasks, and the first error in the
+    order of the rules, are the same as on one.
     """
-    _features_first(rules, inputs)
-    parts = []
-    for rule in rules:
-        tasks: object = rule.plan(inputs)  # a user's rule may give anything
-        if not isinstance(tasks, CareTasks):
-            msg = f"{type(rule).__name__}.plan gave {type(tasks).__name__}, expected CareTasks"
-            raise InvalidType(msg)
-        parts.append(tasks)
-    return parts
+    if threads <= 1 or len(rules) <= 1:
+        _features_first(rules, inputs)
+        return [_checked(rule, rule.plan(inputs)) for rule in rules]
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        early = {i: pool.submit(rule.plan, inputs) for i, rule in enumerate(rules) if _alone(rule)}
+        _features_first(rules, inputs)
+        planned = [early.get(i) or pool.submit(rule.plan, inputs) for i, rule in enumerate(rules)]
+        return [_checked(rule, tasks.result()) for rule, tasks in zip(rules, planned, strict=True)]
+
+
+def _alone(rule: CareRule) -> bool:
+    """Whether ``rule`` says it reads no customer and no vehicle feature."""
+    return (
+        not getattr(rule, READS_FEATURES, False)
+        and getattr(rule, READS_VEHICLES, None) == frozenset()
+    )
+
+
+def _checked(rule: CareRule, tasks: object) -> CareTasks:
+    """``tasks`` if ``rule`` gave CareTasks (a user's rule may give anything)."""
+    if not isinstance(tasks, CareTasks):
+        msg = f"{type(rule).__name__}.plan gave {type(tasks).__name__}, expected CareTasks"
+        raise InvalidType(msg)
+    return tasks
 
 
 def _features_first(rules: tuple[CareRule, ...], inputs: CareInputs) -> None:
@@ -405,7 +425,9 @@ def _features_first(rules: tuple[CareRule, ...], inputs: CareInputs) -> None:
         inputs.features_with(frozenset(columns))
 
 
-def _planned(rules: tuple[CareRule, ...], asked: CareInputs) -> tuple[CareTasks, CareInputs]:
+def _planned(
+    rules: tuple[CareRule, ...], asked: CareInputs, threads: int = 1
+) -> tuple[CareTasks, CareInputs]:
     """The rules' tasks, merged, and the inputs over the days they were planned on.
 
     A contact rule may look at every task due in the same ISO week and month as a task
@@ -424,7 +446,7 @@ def _planned(rules: tuple[CareRule, ...], asked: CareInputs) -> tuple[CareTasks,
     """
     first, last = np.datetime64(asked.start, "D"), np.datetime64(asked.end, "D")
     guess = asked.with_days(*_whole_periods(first - _REACH, last, asked))
-    parts = _rule_tasks(rules, guess)
+    parts = _rule_tasks(rules, guess, threads)
     shown = [part.due[asked.meets(part.window_start, part.window_end)] for part in parts]
     dues = [due for due in shown if len(due)]
     days = (
@@ -435,12 +457,13 @@ def _planned(rules: tuple[CareRule, ...], asked: CareInputs) -> tuple[CareTasks,
     # Made from the guess, so as to share what was derived from the facts (customer rows…).
     needed = guess.with_days(*days)
     if needed.start < guess.start or needed.end > guess.end:
-        return _plan(_rule_tasks(rules, needed)), needed
-    kept = [np.flatnonzero(needed.meets(part.window_start, part.window_end)) for part in parts]
-    parts = [
-        part if len(k) == len(part) else part.take(k) for part, k in zip(parts, kept, strict=True)
-    ]
-    return _plan(parts), needed
+        return _plan(_rule_tasks(rules, needed, threads), threads), needed
+
+    def kept(part: CareTasks) -> CareTasks:
+        rows = np.flatnonzero(needed.meets(part.window_start, part.window_end))
+        return part if len(rows) == len(part) else part.take(rows)
+
+    return _plan(mapped(kept, parts, threads), threads), needed
 
 
 _REACH: Final = np.timedelta64(46, "D")
@@ -451,7 +474,7 @@ their defaults. Only speed depends on it: a guess too short plans again, one too
 makes tasks only to drop them."""
 
 
-def _plan(parts: list[CareTasks]) -> CareTasks:
+def _plan(parts: list[CareTasks], threads: int) -> CareTasks:
     """The tasks of every rule, one task per kind, source, customer, vehicle and due day."""
     made = [
         {kind.name for code, kind in enumerate(p.kinds) if (p.kind == code).any()} for p in parts
@@ -462,7 +485,7 @@ def _plan(parts: list[CareTasks]) -> CareTasks:
         for name in names
         if any(name in other for other in made[i + 1 :])
     }
-    return _merged(CareTasks.concat(parts), shared)
+    return _merged(CareTasks._joined(tuple(parts), threads), shared)
 
 
 def _whole_periods(

@@ -31,6 +31,7 @@ from aftersales_crm._args import (
 from aftersales_crm._display import Displayed
 from aftersales_crm._optional import require
 from aftersales_crm.errors import InvalidType, InvalidValue
+from aftersales_crm.features._inputs import mapped
 from aftersales_crm.records import ContactOutcome
 from aftersales_crm.values import ContactChannel, ContactPurpose, Lang
 
@@ -812,12 +813,17 @@ class CareTasks(Displayed):
         if not all(isinstance(part, CareTasks) for part in found):
             msg = "parts holds a value that is not CareTasks"
             raise InvalidType(msg)
-        if not found:
+        return cls._joined(found, threads=1)
+
+    @classmethod
+    def _joined(cls, parts: tuple[CareTasks, ...], threads: int) -> CareTasks:
+        """[`concat`][aftersales_crm.care.CareTasks.concat] of checked parts, a column per thread."""
+        if not parts:
             return cls.empty()
         kinds: dict[str, TaskKind] = {}
         reasons: dict[Reason, int] = {}
         kind_codes, reason_codes = [], []
-        for part in found:
+        for part in parts:
             kind_map = np.empty(len(part.kinds), dtype=np.int16)
             for i, kind in enumerate(part.kinds):
                 known = kinds.setdefault(kind.name, kind)
@@ -831,22 +837,20 @@ class CareTasks(Displayed):
             )
             kind_codes.append(kind_map[part.kind])
             reason_codes.append(reason_map[part.reason])
-        columns: dict[str, Any] = {
-            name: np.concatenate([part._field(name) for part in found])
-            for name in _COLUMNS
-            if name not in ("kind", "reason", *_TEXTS)
-        }
-        columns |= {name: Texts.concat([part.texts(name) for part in found]) for name in _TEXTS}
+
+        def joined(name: str) -> Any:
+            if name == "kind":
+                return np.concatenate(kind_codes).astype(np.int16)
+            if name == "reason":
+                return np.concatenate(reason_codes).astype(np.int16)
+            if name in _TEXTS:
+                return Texts.concat([part.texts(name) for part in parts])
+            return np.concatenate([part._field(name) for part in parts])
+
+        # Each column apart: numpy copies without the interpreter lock.
+        columns = dict(zip(_COLUMNS, mapped(joined, _COLUMNS, threads), strict=True))
         # The parts were checked when they were made: their columns need no second look.
-        return cls._unchecked(
-            {
-                **columns,
-                "kind": np.concatenate(kind_codes).astype(np.int16),
-                "reason": np.concatenate(reason_codes).astype(np.int16),
-            },
-            tuple(kinds.values()),
-            tuple(reasons),
-        )
+        return cls._unchecked(columns, tuple(kinds.values()), tuple(reasons))
 
     @classmethod
     def _unchecked(
