@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from aftersales_crm.calendars import WeekendCalendar
-from aftersales_crm.care import FollowUpCalls
+from aftersales_crm import synthetic
+from aftersales_crm.calendars import WeekendCalendar, add_business_days
+from aftersales_crm.care import CareInputs, FollowUpCalls
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.values import FOLLOW_UP_DAYS, ContactPurpose
 
@@ -162,3 +166,55 @@ def test_bad_parameters_are_named_when_planning(params: dict[str, object], messa
 def test_planning_needs_care_inputs() -> None:
     with pytest.raises(InvalidType, match="FollowUpCalls: inputs is Book, expected CareInputs"):
         FollowUpCalls().plan(book(*SERVICE))  # type: ignore[arg-type]
+
+
+def _every_call(rule: FollowUpCalls, on: CareInputs) -> set[tuple[str, str, date, date]]:
+    """The calls of ``rule`` worked out delivery by delivery: the oracle of the rule."""
+    orders = on.tables.orders
+    closed = on.table_days("orders", "closed_at")
+    calls = set()
+    for row in np.flatnonzero(closed <= on.as_of_day):
+        day = closed[row]
+        for purpose, days in FOLLOW_UP_DAYS.items():
+            due = (
+                add_business_days(np.array([day]), days, calendar=on.calendar)[0]
+                if rule.clock == "business"
+                else day + np.timedelta64(days, "D")
+            )
+            end = due + np.timedelta64(rule.window_days, "D")
+            if on.meets(np.array([due]), np.array([end]))[0]:
+                calls.add((purpose.value, str(orders["id"][row]), due.item(), end.item()))
+    return calls
+
+
+SOME_BOOK = synthetic.book(40, seed=8)
+
+
+@settings(max_examples=30)
+@given(
+    clock=st.sampled_from(["calendar", "business"]),
+    start=st.dates(date(2025, 12, 1), date(2026, 7, 31)),
+    days=st.integers(0, 40),
+    window=st.integers(0, 9),
+    holiday=st.dates(date(2025, 12, 1), date(2026, 8, 31)),
+)
+def test_the_calls_are_those_of_every_delivery_worked_out_one_by_one(
+    clock: str, start: date, days: int, window: int, holiday: date
+) -> None:
+    rule = FollowUpCalls(after=("service",), clock=clock, window_days=window)
+    calendar = WeekendCalendar(holidays=[holiday])
+    on = inputs(
+        SOME_BOOK, start, start + timedelta(days=days), as_of=date(2026, 6, 30), calendar=calendar
+    )
+    tasks = rule.plan(on)
+    found = set(
+        zip(
+            tasks.kind_names().tolist(),
+            tasks.source.tolist(),
+            tasks.due.tolist(),
+            tasks.window_end.tolist(),
+            strict=True,
+        )
+    )
+    assert len(found) == len(tasks)
+    assert found == _every_call(rule, on)

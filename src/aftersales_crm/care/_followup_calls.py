@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar, Final
 
@@ -14,7 +14,6 @@ from aftersales_crm._params import Constraint, OneOf, SubsetOf, Whole, validate_
 from aftersales_crm._policy import BasePolicy, PolicyKind
 from aftersales_crm.calendars import add_business_days
 from aftersales_crm.care._inputs import CareInputs
-from aftersales_crm.care._maintenance import _near
 from aftersales_crm.care._rule import TASK_PARAMETERS, care_inputs
 from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, TaskKind, Texts
 from aftersales_crm.values import FOLLOW_UP_DAYS, ContactChannel, ContactPurpose
@@ -165,39 +164,36 @@ class FollowUpCalls(BasePolicy):
         """
         params = validate_params(self)
         inputs = care_inputs(inputs, self)
-        deliveries = [d for d in _DELIVERIES if d in params["after"]]
+        window = np.timedelta64(params["window_days"], "D")
+        vins = inputs.texts("vehicles", "vin")
         parts = []
-        for delivery in deliveries:
-            deliveries_of = self._services if delivery == "service" else self._sales
-            customer, vehicle, day, source = inputs.memo(
-                ("follow_up_calls", delivery), functools.partial(deliveries_of, inputs)
-            )
+        for delivery in [d for d in _DELIVERIES if d in params["after"]]:
+            day, columns = self._services(inputs) if delivery == "service" else self._sales(inputs)
             for purpose, days in FOLLOW_UP_DAYS.items():
                 if purpose.value not in params["calls"]:
                     continue
-                due = inputs.memo(
-                    ("follow_up_calls", delivery, params["clock"], days),
-                    functools.partial(_due, day, days, params["clock"], inputs),
-                )
-                window = np.timedelta64(params["window_days"], "D")
-                near = _near(inputs, due, params["window_days"])
-                keep = near[inputs.meets(due[near], due[near] + window)]
-                end = due[keep] + window
-                vins = inputs.texts("vehicles", "vin")
+                # Only the deliveries on the days whose call meets the days asked for are
+                # read: a pass over the delivery days, not a due day per delivery.
+                first, last = _delivery_days(inputs, day, days, params["clock"], window)
+                near = np.flatnonzero((day >= first) & (day <= last))
+                due = _due(day[near], days, params["clock"], inputs)
+                met = inputs.meets(due, due + window)
+                keep, due = near[met], due[met]
+                customer, vehicle, source = columns(keep)
                 parts.append(
                     CareTasks._trusted(
                         FOLLOW_UP_KINDS[purpose],
                         _REASONS[(delivery, params["clock"])],
-                        customer=Texts(customer[keep].astype(np.int64), inputs.customer_ids),
-                        vehicle=Texts(vehicle[keep].astype(np.int64), vins),
-                        due=due[keep],
-                        window_end=end,
+                        customer=Texts(customer.astype(np.int64), inputs.customer_ids),
+                        vehicle=Texts(vehicle.astype(np.int64), vins),
+                        due=due,
+                        window_end=due + window,
                         channel=CHANNELS.index(ContactChannel(params["channel"])),
                         priority=params["priority"],
                         detail=days,
                         anchor=day[keep],
                         source=Texts(
-                            source[keep].astype(np.int64),
+                            source.astype(np.int64),
                             inputs.texts("orders") if delivery == "service" else vins,
                         ),
                         source_table="orders" if delivery == "service" else "vehicles",
@@ -206,27 +202,84 @@ class FollowUpCalls(BasePolicy):
         return CareTasks.concat(parts)
 
     @staticmethod
-    def _services(inputs: CareInputs) -> tuple[NDArray[Any], ...]:
-        """Customer, vehicle, delivery day and order (rows) of every order closed by ``as_of``."""
+    def _services(inputs: CareInputs) -> tuple[NDArray[np.datetime64], _Columns]:
+        """Every order's delivery day, and the customer, vehicle and order (rows) of orders.
+
+        The day is NaT for an order open on ``as_of`` (or closed after it).
+        """
+        day = inputs.memo(
+            ("follow_up_calls", "service"),
+            lambda: np.where(
+                inputs.known("orders", "closed_at"), inputs.table_days("orders", "closed_at"), _NAT
+            ),
+        )
         orders = inputs.tables.orders
-        rows = np.flatnonzero(inputs.known("orders", "closed_at"))
-        day = inputs.table_days("orders", "closed_at")[rows]
-        return orders["customer"][rows], orders["vehicle"][rows], day, rows
+
+        def columns(rows: NDArray[np.intp]) -> tuple[NDArray[Any], ...]:
+            return orders["customer"][rows], orders["vehicle"][rows], rows
+
+        return day, columns
 
     @staticmethod
-    def _sales(inputs: CareInputs) -> tuple[NDArray[Any], ...]:
-        """Customer, vehicle, delivery day and vehicle (rows) of every vehicle sold by ``as_of``.
+    def _sales(inputs: CareInputs) -> tuple[NDArray[np.datetime64], _Columns]:
+        """The delivery day of each vehicle sold by ``as_of``, and the columns of sales.
 
         The customer is the one who owned the vehicle on its purchase date.
         """
-        tables = inputs.tables
-        vehicles, ownerships = tables.vehicles, tables.ownerships
-        bought = vehicles["purchase_date"]
-        owned = ownerships["vehicle"]
-        on = bought[owned]
-        start, end = ownerships["start"], ownerships["end"]
-        covers = (start <= on) & (np.isnat(end) | (end > on))
-        sold = vehicles["sold_here"][owned] & (on <= inputs.as_of_day)
-        rows = np.flatnonzero(covers & sold & ~np.isnat(on))
-        vehicle_rows = owned[rows]
-        return ownerships["customer"][rows], vehicle_rows, bought[vehicle_rows], vehicle_rows
+        customer, vehicle, day = inputs.memo(
+            ("follow_up_calls", "sale"), functools.partial(_sold, inputs)
+        )
+
+        def columns(rows: NDArray[np.intp]) -> tuple[NDArray[Any], ...]:
+            return customer[rows], vehicle[rows], vehicle[rows]
+
+        return day, columns
+
+
+_Columns = Callable[[NDArray[np.intp]], tuple[NDArray[Any], ...]]
+"""The customer, vehicle and source rows of some deliveries."""
+
+_NAT: Final = np.datetime64("NaT", "D")
+
+
+def _sold(inputs: CareInputs) -> tuple[NDArray[Any], ...]:
+    """Customer, vehicle (rows) and delivery day of every vehicle sold by ``as_of``.
+
+    The customer is the one who owned the vehicle on its purchase date.
+    """
+    tables = inputs.tables
+    vehicles, ownerships = tables.vehicles, tables.ownerships
+    bought = vehicles["purchase_date"]
+    owned = ownerships["vehicle"]
+    on = bought[owned]
+    start, end = ownerships["start"], ownerships["end"]
+    covers = (start <= on) & (np.isnat(end) | (end > on))
+    sold = vehicles["sold_here"][owned] & (on <= inputs.as_of_day)
+    rows = np.flatnonzero(covers & sold & ~np.isnat(on))
+    vehicle_rows = owned[rows]
+    return ownerships["customer"][rows], vehicle_rows, bought[vehicle_rows]
+
+
+def _delivery_days(
+    inputs: CareInputs,
+    day: NDArray[np.datetime64],
+    days: int,
+    clock: str,
+    window: np.timedelta64,
+) -> tuple[np.datetime64, np.datetime64]:
+    """The first and last delivery day whose call, ``days`` after it, meets the days asked for.
+
+    Every day from the earliest delivery to the latest gets its call's due day once (a
+    few thousand days, not one per delivery); the deliveries between the two days found
+    hold every one whose call meets the days (NaT and NaT: none does).
+    """
+    known = ~np.isnat(day)
+    if not known.any():
+        return _NAT, _NAT
+    raw = day.view(np.int64)
+    # NaT is int64's least: never the latest day, left out of the earliest.
+    low = int(raw.min(where=known, initial=np.iinfo(np.int64).max))
+    span = np.arange(low, int(raw.max()) + 1).astype("datetime64[D]")
+    due = _due(span, days, clock, inputs)
+    met = span[inputs.meets(due, due + window)]
+    return (met[0], met[-1]) if len(met) else (_NAT, _NAT)
