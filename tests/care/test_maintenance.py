@@ -270,7 +270,7 @@ def test_bad_parameters_are_named_when_planning(rule: object, message: str) -> N
 def test_add_months_per_row_is_add_months_row_by_row(
     low: str, high: str, months: list[int]
 ) -> None:
-    from aftersales_crm.care._maintenance import _add_months
+    from aftersales_crm.care._reminders import add_months_each
     from aftersales_crm.features import add_months
 
     rng = np.random.default_rng(7)
@@ -283,8 +283,8 @@ def test_add_months_per_row_is_add_months_row_by_row(
     days[1] = np.datetime64("2024-02-29")
     steps = rng.choice(np.array(months, dtype=np.int64), 300)
     want = np.array([add_months(days[i : i + 1], int(steps[i]))[0] for i in range(300)])
-    assert np.array_equal(_add_months(days, steps).view(np.int64), want.view(np.int64))
+    assert np.array_equal(add_months_each(days, steps).view(np.int64), want.view(np.int64))
     # Broadcast: every day by every number, (numbers, days).
     grid = np.array(months, dtype=np.int64)[:, None]
     both = np.stack([add_months(days, m) for m in months])
-    assert np.array_equal(_add_months(days, grid).view(np.int64), both.view(np.int64))
+    assert np.array_equal(add_months_each(days, grid).view(np.int64), both.view(np.int64))

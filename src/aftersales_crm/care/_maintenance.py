@@ -29,18 +29,26 @@ from aftersales_crm._params import (
 from aftersales_crm._params import _Broken as Broken
 from aftersales_crm._policy import BasePolicy, PolicyKind
 from aftersales_crm.care._inputs import CareInputs
+from aftersales_crm.care._reminders import (
+    KM_REACHED_READS,
+    NAT,
+    add_months_each,
+    days_after,
+    km_reached,
+    may_meet,
+    vehicle_tasks,
+)
 from aftersales_crm.care._rule import (
     TASK_PARAMETERS,
     care_inputs,
 )
-from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, TaskKind, Texts
+from aftersales_crm.care._tasks import CareTasks, Reason, TaskKind
 from aftersales_crm.features import SERVICE_KM, SERVICE_MONTHS, add_months, service_due
 from aftersales_crm.values import ContactChannel, ContactPurpose, Material, Quote
 
 __all__ = [
     "CARE_BY_DATE",
     "FIRST_MAINTENANCE_DUE",
-    "KM_REACHED_READS",
     "MAINTENANCE_DUE",
     "FirstMaintenanceDue",
     "HandOver",
@@ -79,7 +87,6 @@ MAINTENANCE_DUE: Final = TaskKind(
 customer in a touch's window closes that touch, and a service visit moves the due day
 (the rule counts from the new visit)."""
 
-_NAT: Final = np.datetime64("NaT", "D")
 _MAX_KM: Final = 1_000_000
 
 
@@ -126,22 +133,6 @@ _INTERVAL: Final[Mapping[str, Constraint]] = {
 """The constraints of the interval parameters of the maintenance reminders."""
 
 
-def _vehicle_tasks(
-    inputs: CareInputs, rows: NDArray[np.intp], params: Mapping[str, Any]
-) -> dict[str, Any]:
-    """The columns every reminder of the vehicles at ``rows`` shares: owner, VIN, channel."""
-    vehicles = inputs.vehicles
-    vins = Texts(rows.astype(np.int64), inputs.texts("vehicles", "vin"))
-    return {
-        "customer": Texts(vehicles["owner"][rows].astype(np.int64), inputs.customer_ids),
-        "vehicle": vins,
-        "channel": np.full(len(rows), CHANNELS.index(ContactChannel(params["channel"]))),
-        "priority": np.full(len(rows), params["priority"]),
-        "source": vins,
-        "source_table": "vehicles",
-    }
-
-
 def _intervals(
     inputs: CareInputs,
     months: int,
@@ -161,90 +152,6 @@ def _intervals(
     code = np.asarray(vehicles["model"], dtype=np.int64)
     code = np.where(code < 0, len(names), code)
     return month_of[code].astype(np.int64), km_of[code]
-
-
-def _days_after(days: NDArray[np.datetime64], n: int) -> NDArray[np.datetime64]:
-    out: NDArray[np.datetime64] = (days + np.timedelta64(n, "D")).astype("datetime64[D]")
-    return out
-
-
-def _add_months(days: NDArray[np.datetime64], months: NDArray[np.int64]) -> NDArray[np.datetime64]:
-    """``days`` plus a number of months per row (the rule of [`add_months`][aftersales_crm.features.add_months]).
-
-    ``days`` and ``months`` broadcast together. Fast: the rows' days span a few thousand
-    days and their months a few numbers, far fewer than the rows, so ``add_months``
-    shifts each day of the span once per number of months and every row looks its own
-    day up: one gather instead of a pass over the rows per number of months.
-    """
-    days = np.asarray(days, dtype="datetime64[D]")
-    months = np.asarray(months, dtype=np.int64)
-    shape = np.broadcast_shapes(days.shape, months.shape)
-    known = ~np.isnat(days)
-    if not known.any() or not months.size:
-        return np.full(shape, _NAT)
-    raw = days.view(np.int64)
-    # NaT is int64's least: never the latest day, left out of the earliest.
-    low = int(raw.min(where=known, initial=np.iinfo(np.int64).max))
-    high = int(raw.max())
-    steps = np.unique(months) if int(months.max()) - int(months.min()) > _STEPS else None
-    fewest = int(months.min())
-    lines = np.arange(fewest, int(months.max()) + 1) if steps is None else steps
-    days_in_span = high - low + 1
-    if days_in_span * len(lines) > max(int(np.prod(shape)), _TABLE_MIN):
-        wide, by = np.broadcast_arrays(days, months)
-        each = np.full(shape, _NAT)
-        for step in np.unique(by).tolist():  # days far apart: a pass per number of months
-            rows = by == step
-            each[rows] = add_months(wide[rows], int(step))
-        return each
-    # A line of the table per number of months, each the span's days shifted by it.
-    span = np.arange(low, high + 1).astype("datetime64[D]")
-    table = np.concatenate([add_months(span, int(step)) for step in lines.tolist()])
-    line = months - fewest if steps is None else np.searchsorted(steps, months)
-    out: NDArray[np.datetime64] = table[line * days_in_span + np.where(known, raw - low, 0)]
-    if not known.all():
-        out[np.broadcast_to(~known, shape)] = _NAT
-    return out
-
-
-_STEPS: Final = 16
-"""Numbers of months spread wider than this are found by sorting, not as a range."""
-
-
-_TABLE_MIN: Final = 4096
-"""The largest table of shifted days ``_add_months`` makes whatever the number of rows."""
-
-
-KM_REACHED_READS: Final = frozenset({"km_per_day", "last_mileage", "last_visit"})
-"""The vehicle features ``km_reached`` reads."""
-
-
-def km_reached(
-    inputs: CareInputs,
-    rows: NDArray[np.intp],
-    since: NDArray[np.datetime64],
-    km: NDArray[np.float64],
-) -> NDArray[np.datetime64]:
-    """The day each vehicle at ``rows`` is estimated to have driven ``km`` since ``since``.
-
-    With the features' mileage model: ``ceil((km - reading) / km_per_day)`` days after the
-    vehicle's latest odometer reading, or ``ceil(km / km_per_day)`` days after ``since``
-    without one (a reading before ``since`` is not one: the distance counts from
-    ``since``); NaT where ``km`` is NaN or the vehicle has no estimated km a day.
-    """
-    vehicles = inputs.vehicles
-    rate = vehicles["km_per_day"][rows]
-    reading = vehicles["last_mileage"][rows]
-    read_on = vehicles["last_visit"][rows]
-    read = ~np.isnan(reading) & ~np.isnat(read_on) & (read_on >= since)
-    start = np.where(read, read_on, since)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        days = np.ceil(np.maximum(km - np.where(read, reading, 0.0), 0.0) / rate)
-    unknown = np.isnan(days) | ~(rate > 0)
-    out: NDArray[np.datetime64] = np.where(
-        unknown, _NAT, start + np.where(unknown, 0, days).astype(np.int64)
-    ).astype("datetime64[D]")
-    return out
 
 
 class HandOver(NamedTuple):
@@ -277,19 +184,6 @@ _HAND_OVER_TYPES: Final = (
     np.int64,
     "datetime64[D]",
 )
-
-
-def _near(inputs: CareInputs, due: NDArray[np.datetime64], longest: int) -> NDArray[np.intp]:
-    """The rows whose window, from ``due`` and at most ``longest`` days long, may meet the days.
-
-    Those due from ``longest`` days before the first day to the last day: two comparisons
-    of the due days read each row once, and [`meets`][aftersales_crm.care.CareInputs.meets]
-    decides on the few rows near (NaT, the least int64, is never near).
-    """
-    raw = due.view(np.int64)
-    first = (np.datetime64(inputs.start, "D") - np.timedelta64(longest, "D")).astype(np.int64)
-    last = np.datetime64(inputs.end, "D").astype(np.int64)
-    return np.flatnonzero((raw >= first) & (raw <= last))
 
 
 class _Cadence(NamedTuple):
@@ -344,7 +238,7 @@ def _touches(
     """
     which, due, end = [], [], []
     for (has, touch_due, touch_end), longest in zip(cadence.touches, cadence.longest, strict=True):
-        near = _near(inputs, touch_due, longest)
+        near = may_meet(inputs, touch_due, longest)
         keep = near[inputs.meets(touch_due[near], touch_end[near])]
         which.append(has[keep])
         due.append(touch_due[keep])
@@ -359,7 +253,7 @@ def _touches(
         reason=cadence.reason[at],
         detail=cadence.detail[at],
         anchor=cadence.anchor[at],
-        **_vehicle_tasks(inputs, cadence.rows[at], params),
+        **vehicle_tasks(inputs, cadence.rows[at], params),
     )
 
 
@@ -492,7 +386,7 @@ class FirstMaintenanceDue(BasePolicy):
         )
         months, km = _intervals(inputs, params["months"], params["km"], params["models"])
         months, km, bought = months[rows], km[rows], bought[rows]
-        by_time = _add_months(bought, months)
+        by_time = add_months_each(bought, months)
         by_km = km_reached(inputs, rows, bought, km)
         reach = ~np.isnat(by_km) & (by_km < by_time)
         deadline = np.where(reach, by_km, by_time)
@@ -503,8 +397,8 @@ class FirstMaintenanceDue(BasePolicy):
         return _cadence(
             rows,
             touch,
-            _days_after(deadline, 1),
-            _days_after(bought, 1),
+            days_after(deadline, 1),
+            days_after(bought, 1),
             target=deadline,
             reason=reach.astype(np.int64),
             detail=np.where(reach, km, months).astype(np.int64),
@@ -652,7 +546,7 @@ class MaintenanceDue(BasePolicy):
         has, _, end = cadence.touches[-1]
         return HandOver(
             rows=cadence.rows[has],
-            day=_days_after(end, 1),
+            day=days_after(end, 1),
             target=cadence.target[has],
             reason=cadence.reason[has],
             detail=cadence.detail[has],
@@ -671,8 +565,8 @@ class MaintenanceDue(BasePolicy):
         rows = np.flatnonzero((owner >= 0) & ~np.isnat(last))
         months, km = _intervals(inputs, params["months"], params["km"], params["models"])
         months, km, last = months[rows], km[rows], last[rows]
-        by_time = _add_months(last, months)
-        due = np.full(len(rows), _NAT)
+        by_time = add_months_each(last, months)
+        due = np.full(len(rows), NAT)
         settings = {(params["months"], params["km"])} | {(m, k) for _, m, k in params["models"]}
         for step, distance in sorted(settings, key=repr):
             same = (months == step) & (np.isnan(km) if distance is None else km == distance)
@@ -687,7 +581,9 @@ class MaintenanceDue(BasePolicy):
         # Each touch (and the day after the last one's window) by mileage from the due
         # day, by time from the last service: every step dated in one go, (steps, vehicles).
         steps = np.array([*params["cadence"], params["cadence"][-1] + 1])[:, None]
-        shifted = np.where(by_km, _add_months(due, steps), _add_months(last, months + steps))
+        shifted = np.where(
+            by_km, add_months_each(due, steps), add_months_each(last, months + steps)
+        )
         return _cadence(
             rows,
             list(shifted[:-1]),

@@ -34,14 +34,14 @@ from aftersales_crm._params import _Broken as Broken
 from aftersales_crm._policy import BasePolicy, PolicyKind
 from aftersales_crm.care._followup import end_of_day_us
 from aftersales_crm.care._inputs import OWNED_VEHICLES_READS, CareInputs
-from aftersales_crm.care._maintenance import (
+from aftersales_crm.care._maintenance import MaintenanceDue
+from aftersales_crm.care._reminders import (
     KM_REACHED_READS,
-    MaintenanceDue,
-    _add_months,
-    _days_after,
-    _near,
-    _vehicle_tasks,
+    add_months_each,
+    days_after,
     km_reached,
+    may_meet,
+    vehicle_tasks,
 )
 from aftersales_crm.care._rule import READS_VEHICLES, TASK_PARAMETERS, care_inputs
 from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, TaskKind, Texts
@@ -211,7 +211,7 @@ def _reminder_touches(
         reason=reason[slot],
         detail=detail[slot],
         anchor=anchor[slot],
-        **_vehicle_tasks(inputs, rows[slot], params),
+        **vehicle_tasks(inputs, rows[slot], params),
     )
 
 
@@ -330,8 +330,8 @@ class InsuranceRenewal(BasePolicy):
             params,
             occasion=tries,
             rows=rows[at],
-            target=_add_months(anchor[at], months),
-            earliest=_days_after(anchor[at], 1),
+            target=add_months_each(anchor[at], months),
+            earliest=days_after(anchor[at], 1),
             reason=renewed[at].astype(np.int64),
             detail=years,
             anchor=anchor[at],
@@ -583,8 +583,8 @@ class AnnualInspection(BasePolicy):
             params,
             occasion=which,
             rows=rows[near],
-            target=_add_months(anchor, ages[which]),
-            earliest=_days_after(anchor, 1),
+            target=add_months_each(anchor, ages[which]),
+            earliest=days_after(anchor, 1),
             reason=on_site[which],
             detail=ages[which],
             anchor=anchor,
@@ -699,7 +699,7 @@ class WarrantyEnding(BasePolicy):
             occasion=np.zeros(len(rows), dtype=np.int64),
             rows=rows,
             target=end,
-            earliest=_days_after(bought, 1),
+            earliest=days_after(bought, 1),
             reason=by_km.astype(np.int64),
             detail=np.where(by_km, params["km"] or 0, params["months"]).astype(np.int64),
             anchor=bought,
@@ -712,7 +712,7 @@ class WarrantyEnding(BasePolicy):
         """The vehicles, the day each one's warranty ends, and whether by mileage."""
         rows = inputs.owned_vehicles()
         bought = inputs.tables.vehicles["purchase_date"][rows].astype("datetime64[D]")
-        by_time = _add_months(bought, np.full(len(rows), params["months"], dtype=np.int64))
+        by_time = add_months_each(bought, np.full(len(rows), params["months"], dtype=np.int64))
         km = np.nan if params["km"] is None else float(params["km"])
         by_km = km_reached(inputs, rows, bought, np.full(len(rows), km))
         first = ~np.isnat(by_km) & (by_km < by_time)
@@ -802,8 +802,8 @@ class ComplaintFollowUp(BasePolicy):
         params = validate_params(self)
         inputs = care_inputs(inputs, self)
         rows, resolved = inputs.memo(("complaint_follow_up",), lambda: self._resolved(inputs))
-        due = _days_after(resolved, params["days"])
-        end = _days_after(due, params["window_days"])
+        due = days_after(resolved, params["days"])
+        end = days_after(due, params["window_days"])
         keep = np.flatnonzero(inputs.meets(due, end))
         complaints = inputs.tables.complaints
         order = complaints["order"][rows[keep]]
@@ -1019,7 +1019,7 @@ class WinBack(BasePolicy):
         features = inputs.features_with(reads if isinstance(reads, frozenset) else None)
         rows = inputs.memo(("win_back", repr(matrix)), lambda: self._lost(features, matrix))
         due = np.full(len(rows), inputs.as_of_day, dtype="datetime64[D]")
-        end = _days_after(due, params["window_days"])
+        end = days_after(due, params["window_days"])
         keep = np.flatnonzero(inputs.meets(due, end))
         customers = Texts(rows[keep].astype(np.int64), inputs.customer_ids)
         channel = CHANNELS.index(ContactChannel(params["channel"]))
@@ -1041,12 +1041,12 @@ class WinBack(BasePolicy):
         if maintenance is None:
             maintenance = MaintenanceDue()
         handed = maintenance.hand_over(inputs)
-        near = _near(inputs, handed.day, params["window_days"])
+        near = may_meet(inputs, handed.day, params["window_days"])
         keep = near[
-            inputs.meets(handed.day[near], _days_after(handed.day[near], params["window_days"]))
+            inputs.meets(handed.day[near], days_after(handed.day[near], params["window_days"]))
         ]
         due = handed.day[keep]
-        end = _days_after(due, params["window_days"])
+        end = days_after(due, params["window_days"])
         vehicle = handed.rows[keep].astype(np.int64)
         vins = Texts(vehicle, inputs.texts("vehicles", "vin"))
         owner = inputs.vehicles["owner"][vehicle].astype(np.int64)
