@@ -29,6 +29,7 @@ __all__ = [
     "join",
     "last_complaint",
     "sort_rows",
+    "sort_rows_and_ties",
 ]
 
 CONSENT_PURPOSES: Final[Mapping[ContactPurpose, ConsentPurpose]] = MappingProxyType(
@@ -111,24 +112,63 @@ def join(left: NDArray[np.int64], right: NDArray[np.int64]) -> tuple[NDArray[np.
 def sort_rows(*keys: NDArray[np.int64]) -> NDArray[np.intp]:
     """The rows sorted by ``keys``, the first the most significant, ties in row order.
 
-    ``np.lexsort(keys[::-1])``, as one stable sort of the keys packed into one whole
-    number when their ranges fit (one sort instead of one per key); else the lexsort.
+    ``np.lexsort(keys[::-1])``, made quicker when the keys' ranges fit in one whole number
+    with room for the row numbers below them: then the numbers alone are sorted, each
+    key packed above its row, which makes every number distinct, so that an unstable sort
+    (several times quicker than ``argsort``'s stable one, and needing no index array to
+    move) keeps ties in row order. Keys that fit one number without the rows take one
+    stable sort; others the lexsort.
 
     Examples:
         >>> sort_rows(np.array([2, 1, 2, 1]), np.array([0, 5, -1, 5])).tolist()
         [1, 3, 2, 0]
     """
-    if not len(keys[0]):
-        return np.empty(0, dtype=np.intp)
+    return sort_rows_and_ties(*keys)[0]
+
+
+def sort_rows_and_ties(*keys: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+    """[`sort_rows`][aftersales_crm.care._facts.sort_rows], and whether each row in that order has the keys of the row before it.
+
+    Where the keys were packed into one number, the ties are read from the sorted
+    numbers, without taking each key in the new order.
+
+    Examples:
+        >>> order, tie = sort_rows_and_ties(np.array([2, 1, 2, 1]), np.array([0, 5, 0, 5]))
+        >>> order.tolist(), tie.tolist()
+        ([1, 3, 0, 2], [False, True, False, True])
+    """
+    n = len(keys[0])
+    if not n:
+        return np.empty(0, dtype=np.intp), np.zeros(0, dtype=bool)
     lows = [int(key.min()) for key in keys]
     spans = [int(key.max()) - low + 1 for key, low in zip(keys, lows, strict=True)]
-    if math.prod(spans) >= 1 << 62:
-        return np.lexsort(keys[::-1]).astype(np.intp)
-    packed = np.zeros(len(keys[0]), dtype=np.int64)
+    room = math.prod(spans)
+    if room >= 1 << 62:
+        order = np.lexsort(keys[::-1]).astype(np.intp)
+        return order, _ties(keys, order)
+    packed = np.zeros(n, dtype=np.int64)
     for key, low, span in zip(keys, lows, spans, strict=True):
         packed *= span
         packed += key - low
-    return np.argsort(packed, kind="stable").astype(np.intp)
+    row_bits = (n - 1).bit_length()
+    if room << row_bits > 1 << 63:
+        order = np.argsort(packed, kind="stable").astype(np.intp)
+        return order, _ties(keys, order)
+    packed <<= row_bits
+    packed |= np.arange(n, dtype=np.int64)
+    packed.sort()
+    rows = packed & ((1 << row_bits) - 1)
+    packed >>= row_bits
+    return rows.astype(np.intp, copy=False), np.r_[False, packed[1:] == packed[:-1]]
+
+
+def _ties(keys: tuple[NDArray[np.int64], ...], order: NDArray[np.intp]) -> NDArray[np.bool_]:
+    """Whether each row in ``order`` has the ``keys`` of the row before it."""
+    tie: NDArray[np.bool_] = np.r_[False, np.ones(len(order) - 1, dtype=bool)]
+    for key in keys:
+        ordered = key[order]
+        tie[1:] &= ordered[1:] == ordered[:-1]
+    return tie
 
 
 def _by_key(key: NDArray[np.int64], *ties: NDArray[np.generic]) -> NDArray[np.intp]:

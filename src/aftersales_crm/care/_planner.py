@@ -30,7 +30,6 @@ from aftersales_crm.care._agenda import (
     OVERDUE,
     Agenda,
     in_agenda_order,
-    renumber,
 )
 from aftersales_crm.care._contact import DEFAULT_CONTACT_RULES, AllOf, ContactRule, Verdicts
 from aftersales_crm.care._facts import join, sort_rows
@@ -547,9 +546,16 @@ def _calls(
     shift = end.max() - end.min() + 1 if len(end) else 0
     reach = np.maximum.accumulate(end + group * shift) - group * shift
     overlaps = same & (start <= np.r_[np.iinfo(np.int64).min, reach[:-1]])
-    ids = np.cumsum(~overlaps) - 1
-    call[rows[order]] = ids
-    return renumber(call)
+    # Each call's tasks lie together in this order. Calls are numbered in the order their
+    # first task comes in the agenda (``rows`` ascend): as ``renumber`` would, without its
+    # scattered minimum.
+    begins = np.flatnonzero(~overlaps)
+    first = np.minimum.reduceat(rows[order], begins)
+    opens = np.zeros(len(tasks), dtype=np.int64)
+    opens[first] = 1
+    number = np.cumsum(opens)[first] - 1
+    call[rows[order]] = np.repeat(number, np.diff(np.r_[begins, len(rows)]))
+    return call
 
 
 def closed_tasks(tasks: CareTasks, inputs: CareInputs) -> NDArray[np.bool_]:
@@ -595,32 +601,40 @@ def closed_tasks(tasks: CareTasks, inputs: CareInputs) -> NDArray[np.bool_]:
     # Texts as rows into the tables' texts: compared as rows, as texts only where rows differ.
     c_vin = _pointing(contacts["vehicle"][c_rows], inputs.texts("vehicles", "vin"))
     c_order = _pointing(contacts["order"][c_rows], inputs.texts("orders"))
-    t_vehicle, t_source = tasks.texts("vehicle"), tasks.texts("source")
-    t_no_vehicle = _blank(t_vehicle)
-    t_of_orders = tasks.texts("source_table").matches("orders")
     c_no_vin, c_no_order = _blank(c_vin), _blank(c_order)
+    # Few customers were reached: only their tasks are joined with the contacts (a task
+    # of another customer has no contact to count), so the columns are read for them alone.
+    reached = np.zeros(len(inputs.customer_ids), dtype=bool)
+    reached[c_key // len(_PURPOSES)] = True
+    some = np.flatnonzero(reached[customers])
+    some_kind = tasks.kind[some]
+    t_vehicle = tasks.texts("vehicle")._taken(some)
+    t_source = tasks.texts("source")._taken(some)
+    t_no_vehicle = _blank(t_vehicle)
+    t_of_orders = tasks.texts("source_table")._taken(some).matches("orders")
     visit_rows = []
     for code, kind in enumerate(tasks.kinds):
-        of_kind = np.flatnonzero(tasks.kind == code)
+        if kind.closed_by_visit:
+            visit_rows.append(np.flatnonzero(tasks.kind == code))
+        of_kind = np.flatnonzero(some_kind == code)  # positions in some
         if not len(of_kind):
             continue
         for purpose in kind.closed_by:
-            t_key = customers[of_kind] * len(_PURPOSES) + _PURPOSES.index(purpose)
+            t_key = customers[some[of_kind]] * len(_PURPOSES) + _PURPOSES.index(purpose)
             left, right = join(t_key, c_key)
             task = of_kind[left]
             day = c_day[right]
-            fits = np.flatnonzero((day >= frm[task]) & (day <= inputs.as_of_day))
+            fits = np.flatnonzero((day >= frm[some[task]]) & (day <= inputs.as_of_day))
             task, right = task[fits], right[fits]
             ok = c_no_vin[right] | t_no_vehicle[task]
             ok |= _same_where(~ok, c_vin, right, t_vehicle, task)
             mine = c_no_order[right] | ~t_of_orders[task]
             ok &= mine | _same_where(ok & ~mine, c_order, right, t_source, task)
-            out[task[ok]] = True
-        if kind.closed_by_visit:
-            visit_rows.append(of_kind)
-    if visit_rows:
-        rows = np.concatenate(visit_rows)
-        out[rows] |= _visited(tasks, rows, customers, frm, inputs, t_no_vehicle)
+            out[some[task[ok]]] = True
+    visits = [rows for rows in visit_rows if len(rows)]
+    if visits:
+        rows = np.concatenate(visits)
+        out[rows] |= _visited(tasks, rows, customers, frm, inputs)
     return out
 
 
@@ -668,7 +682,6 @@ def _visited(
     customers: NDArray[np.int64],
     frm: NDArray[np.datetime64],
     inputs: CareInputs,
-    no_vehicle: NDArray[np.bool_],
 ) -> NDArray[np.bool_]:
     orders = inputs.tables.orders
     days = inputs.table_days("orders", "opened_at")
@@ -680,8 +693,9 @@ def _visited(
     task = rows[left]
     fits = np.flatnonzero((o_day[right] >= frm[task]) & (o_day[right] <= inputs.as_of_day))
     task, right = task[fits], right[fits]
-    ok = no_vehicle[task]
-    ok |= _same_where(~ok, o_vin, right, tasks.texts("vehicle"), task)
+    t_vehicle = tasks.texts("vehicle")
+    ok = _blank(t_vehicle._taken(task))
+    ok |= _same_where(~ok, o_vin, right, t_vehicle, task)
     out = np.zeros(len(tasks), dtype=bool)
     out[task[ok]] = True
     return out[rows]
