@@ -22,12 +22,14 @@ from aftersales_crm.values import ContactChannel, ContactPurpose
 
 __all__ = [
     "CONSENT_PURPOSES",
+    "complained",
     "consent_purposes",
     "consented",
     "contact_days",
     "do_not_contact",
     "join",
     "last_complaint",
+    "sort_numbers",
     "sort_rows",
     "sort_rows_and_ties",
 ]
@@ -127,7 +129,7 @@ def sort_rows(*keys: NDArray[np.int64]) -> NDArray[np.intp]:
 
 
 def sort_rows_and_ties(*keys: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
-    """[`sort_rows`][aftersales_crm.care._facts.sort_rows], and whether each row in that order has the keys of the row before it.
+    """``sort_rows``, and whether each row in that order has the keys of the row before it.
 
     Where the keys were packed into one number, the ties are read from the sorted
     numbers, without taking each key in the new order.
@@ -150,16 +152,35 @@ def sort_rows_and_ties(*keys: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDAr
     for key, low, span in zip(keys, lows, spans, strict=True):
         packed *= span
         packed += key - low
-    row_bits = (n - 1).bit_length()
+    order, ordered = sort_numbers(packed, room)
+    return order, np.r_[False, ordered[1:] == ordered[:-1]]
+
+
+def sort_numbers(
+    numbers: NDArray[np.int64], room: int
+) -> tuple[NDArray[np.intp], NDArray[np.int64]]:
+    """The rows of ``numbers`` (whole numbers from 0 below ``room``) sorted, ties in row order, and the numbers in that order.
+
+    When the numbers fit with room for the row numbers below them, they are sorted
+    packed above their rows: every number distinct, so an unstable sort (several times
+    quicker than ``argsort``'s stable one) keeps ties in row order. Else a stable sort.
+
+    Examples:
+        >>> order, ordered = sort_numbers(np.array([3, 1, 3, 0]), 4)
+        >>> order.tolist(), ordered.tolist()
+        ([3, 1, 0, 2], [0, 1, 3, 3])
+    """
+    n = len(numbers)
+    row_bits = max(n - 1, 0).bit_length()
     if room << row_bits > 1 << 63:
-        order = np.argsort(packed, kind="stable").astype(np.intp)
-        return order, _ties(keys, order)
-    packed <<= row_bits
+        order = np.argsort(numbers, kind="stable").astype(np.intp)
+        return order, numbers[order]
+    packed = numbers << row_bits
     packed |= np.arange(n, dtype=np.int64)
     packed.sort()
     rows = packed & ((1 << row_bits) - 1)
     packed >>= row_bits
-    return rows.astype(np.intp, copy=False), np.r_[False, packed[1:] == packed[:-1]]
+    return rows.astype(np.intp, copy=False), packed
 
 
 def _ties(keys: tuple[NDArray[np.int64], ...], order: NDArray[np.intp]) -> NDArray[np.bool_]:
@@ -245,7 +266,14 @@ class _Timeline:
         return np.where(found, at, -1)
 
 
-def _consent_timeline(inputs: CareInputs) -> tuple[_Timeline, NDArray[np.bool_]]:
+def _consent_timeline(
+    inputs: CareInputs,
+) -> tuple[_Timeline, NDArray[np.bool_], NDArray[np.bool_]]:
+    """The consent changes by key (customer, purpose, channel) and instant, and whether each granted.
+
+    And whether the latest change of each key granted: what every day from that change on
+    reads, one look-up in a table of one byte per key.
+    """
     cache = inputs.__dict__.setdefault("_facts", {})
     if "consents" not in cache:
         consents = inputs.tables.consents
@@ -260,8 +288,13 @@ def _consent_timeline(inputs: CareInputs) -> tuple[_Timeline, NDArray[np.bool_]]
         days = _day_numbers(inputs.table_days("consents", "at")[rows])
         width = len(inputs.tables.customers) * len(_CONSENTS) * _N_CHANNELS
         timeline = _Timeline(key, days, order, width)
-        cache["consents"] = (timeline, granted[order])
-    found: tuple[_Timeline, NDArray[np.bool_]] = cache["consents"]
+        granted = granted[order]
+        latest = np.zeros(width, dtype=bool)
+        if len(granted):
+            ends = np.flatnonzero(np.r_[timeline.keys[1:] != timeline.keys[:-1], True])
+            latest[timeline.keys[ends]] = granted[ends]  # each key's last change
+        cache["consents"] = (timeline, granted, latest)
+    found: tuple[_Timeline, NDArray[np.bool_], NDArray[np.bool_]] = cache["consents"]
     return found
 
 
@@ -297,10 +330,15 @@ def consented(
         >>> int(consented(inputs, np.arange(n), reminders, phone, day).sum()) > n // 2
         True
     """
-    timeline, granted = _consent_timeline(inputs)
+    timeline, granted, latest = _consent_timeline(inputs)
     key = (customers.astype(np.int64) * len(_CONSENTS) + consent) * _N_CHANNELS + channels
-    at = timeline.latest(key, _day_numbers(days))
-    return (at >= 0) & granted[np.maximum(at, 0)] if len(granted) else np.zeros(len(key), bool)
+    day = _day_numbers(days)
+    out: NDArray[np.bool_] = latest[key]  # on a day from the key's last change on
+    early = np.flatnonzero(day < timeline.last_day)
+    if len(early):
+        at = timeline.latest(key[early], day[early])
+        out[early] = (at >= 0) & granted[np.maximum(at, 0)] if len(granted) else False
+    return out
 
 
 def do_not_contact(
@@ -349,6 +387,36 @@ def do_not_contact(
     return out
 
 
+def _complaint_timeline(inputs: CareInputs) -> tuple[_Timeline, NDArray[np.int64]]:
+    """The complaints known by the end of ``as_of`` by customer and day, and their days."""
+    cache = inputs.__dict__.setdefault("_facts", {})
+    if "complaints" not in cache:
+        complaints = inputs.tables.complaints
+        rows = np.flatnonzero(inputs.known("complaints", "at"))
+        key = complaints["customer"][rows].astype(np.int64)
+        on = _day_numbers(inputs.table_days("complaints", "at")[rows])
+        order = _by_key(key, on)
+        timeline = _Timeline(key, on, order, len(inputs.tables.customers))
+        cache["complaints"] = (timeline, on[order])
+    found: tuple[_Timeline, NDArray[np.int64]] = cache["complaints"]
+    return found
+
+
+def complained(inputs: CareInputs) -> NDArray[np.bool_]:
+    """Whether each customer (row of the customer table) filed a complaint known by the end of ``as_of``.
+
+    Examples:
+        >>> from datetime import date
+        >>> from aftersales_crm import synthetic
+        >>> inputs = CareInputs.of(synthetic.book(5, seed=1), start=date(2026, 6, 30))
+        >>> complained(inputs).shape
+        (5,)
+    """
+    timeline, _ = _complaint_timeline(inputs)
+    found: NDArray[np.bool_] = np.greater_equal(timeline.last, 0)
+    return found
+
+
 def last_complaint(
     inputs: CareInputs, customers: NDArray[np.int64], days: NDArray[np.datetime64]
 ) -> NDArray[np.datetime64]:
@@ -363,16 +431,7 @@ def last_complaint(
         >>> last_complaint(inputs, np.array([0]), np.array(["2026-06-30"], dtype="datetime64[D]")).dtype
         dtype('<M8[D]')
     """
-    cache = inputs.__dict__.setdefault("_facts", {})
-    if "complaints" not in cache:
-        complaints = inputs.tables.complaints
-        rows = np.flatnonzero(inputs.known("complaints", "at"))
-        key = complaints["customer"][rows].astype(np.int64)
-        on = _day_numbers(inputs.table_days("complaints", "at")[rows])
-        order = _by_key(key, on)
-        timeline = _Timeline(key, on, order, len(inputs.tables.customers))
-        cache["complaints"] = (timeline, on[order])
-    timeline, filed = cache["complaints"]
+    timeline, filed = _complaint_timeline(inputs)
     at = timeline.latest(customers.astype(np.int64), _day_numbers(days))
     out = np.full(len(at), np.datetime64("NaT"), dtype="datetime64[D]")
     found = at >= 0

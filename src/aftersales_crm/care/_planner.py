@@ -32,7 +32,7 @@ from aftersales_crm.care._agenda import (
     in_agenda_order,
 )
 from aftersales_crm.care._contact import DEFAULT_CONTACT_RULES, AllOf, ContactRule, Verdicts
-from aftersales_crm.care._facts import join, sort_rows
+from aftersales_crm.care._facts import join, sort_numbers, sort_rows
 from aftersales_crm.care._followup_calls import FollowUpCalls
 from aftersales_crm.care._greetings import (
     FestivalGreetings,
@@ -57,7 +57,7 @@ from aftersales_crm.care._rule import (
     PoliciesOf,
     PolicyOf,
 )
-from aftersales_crm.care._tasks import REACHED_OUTCOMES, CareTasks, Texts
+from aftersales_crm.care._tasks import CHANNELS, REACHED_OUTCOMES, CareTasks, Texts
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.features import DEFAULT_TIME_ZONE, MileageModel
 from aftersales_crm.features._inputs import as_tables, threads_of
@@ -294,14 +294,15 @@ class Planner(Parameterised):
         if not isinstance(verdicts, Verdicts) or len(verdicts) != len(tasks):
             msg = f"the contact rule {type(params['contact']).__name__} gave no verdict per task"
             raise InvalidValue(msg, code="verdicts")
-        verdicts = verdicts.take(order)
-        tasks = _with(in_order, channel=verdicts.channel.astype(np.int8))
+        # The verdicts' columns in agenda order (checked Verdicts: no second check).
+        allowed, reason = verdicts.allowed[order], verdicts.reason[order]
+        tasks = _with(in_order, channel=verdicts.channel[order].astype(np.int8, copy=False))
         customers = customers[order]
         # Open or overdue, unless blocked, unless closed: what happened counts first.
         status = np.where(tasks.window_end < inputs.as_of_day, OVERDUE, OPEN).astype(np.int8)
-        status[~verdicts.allowed] = BLOCKED
+        status[~allowed] = BLOCKED
         status[closed] = CLOSED
-        blocked_by = np.where(status == BLOCKED, verdicts.reason, -1)
+        blocked_by = np.where(status == BLOCKED, reason, -1)
         return Agenda(
             tasks=tasks,
             status=status,
@@ -312,7 +313,7 @@ class Planner(Parameterised):
             end=last,
             as_of=known,
             lookback=params["lookback"],
-            hours=verdicts.hours,
+            hours=verdicts.hours[order],
         )
 
 
@@ -535,26 +536,38 @@ def _calls(
     rows = np.flatnonzero((status == OPEN) | (status == OVERDUE))
     if not len(rows):
         return call
-    customer, channel = customers[rows], tasks.channel[rows].astype(np.int64)
+    who = customers[rows] * len(CHANNELS) + tasks.channel[rows]  # customer and channel
     start = tasks.window_start[rows].view(np.int64)
-    end = tasks.window_end[rows].view(np.int64)
-    order = sort_rows(customer, channel, start, end)
-    customer, channel, start, end = customer[order], channel[order], start[order], end[order]
-    same = np.r_[False, (customer[1:] == customer[:-1]) & (channel[1:] == channel[:-1])]
+    low = int(start.min())
+    days = int(start.max()) - low + 1
+    room = (int(who.max()) + 1) * days
+    # By customer and channel, then window start: a call's tasks come together, in any
+    # order among equal starts, as every window holds its start (start <= end). One whole
+    # number per task, sorted, gives both the order and the keys in it.
+    if room < 1 << 62:
+        order, key = sort_numbers(who * days + (start - low), room)
+        who, start = np.divmod(key, days)
+    else:  # beyond any calendar's days and customer base
+        order = sort_rows(who, start)
+        who, start = who[order], start[order] - low
+    end = tasks.window_end.view(np.int64)[rows[order]] - low
+    same = np.r_[False, who[1:] == who[:-1]]
     group = np.cumsum(~same)
     # The latest window end so far within each (customer, channel) group.
-    shift = end.max() - end.min() + 1 if len(end) else 0
+    shift = int(end.max()) + 1
     reach = np.maximum.accumulate(end + group * shift) - group * shift
     overlaps = same & (start <= np.r_[np.iinfo(np.int64).min, reach[:-1]])
     # Each call's tasks lie together in this order. Calls are numbered in the order their
     # first task comes in the agenda (``rows`` ascend): as ``renumber`` would, without its
     # scattered minimum.
     begins = np.flatnonzero(~overlaps)
-    first = np.minimum.reduceat(rows[order], begins)
-    opens = np.zeros(len(tasks), dtype=np.int64)
-    opens[first] = 1
+    first = np.minimum.reduceat(order, begins)
+    opens = np.zeros(len(rows), dtype=bool)
+    opens[first] = True
     number = np.cumsum(opens)[first] - 1
-    call[rows[order]] = np.repeat(number, np.diff(np.r_[begins, len(rows)]))
+    ids = np.empty(len(rows), dtype=np.int64)
+    ids[order] = np.repeat(number, np.diff(np.r_[begins, len(rows)]))
+    call[rows] = ids
     return call
 
 
@@ -604,9 +617,7 @@ def closed_tasks(tasks: CareTasks, inputs: CareInputs) -> NDArray[np.bool_]:
     c_no_vin, c_no_order = _blank(c_vin), _blank(c_order)
     # Few customers were reached: only their tasks are joined with the contacts (a task
     # of another customer has no contact to count), so the columns are read for them alone.
-    reached = np.zeros(len(inputs.customer_ids), dtype=bool)
-    reached[c_key // len(_PURPOSES)] = True
-    some = np.flatnonzero(reached[customers])
+    some = _among(customers, c_key // len(_PURPOSES), len(inputs.customer_ids))
     some_kind = tasks.kind[some]
     t_vehicle = tasks.texts("vehicle")._taken(some)
     t_source = tasks.texts("source")._taken(some)
@@ -636,6 +647,13 @@ def closed_tasks(tasks: CareTasks, inputs: CareInputs) -> NDArray[np.bool_]:
         rows = np.concatenate(visits)
         out[rows] |= _visited(tasks, rows, customers, frm, inputs)
     return out
+
+
+def _among(customers: NDArray[np.int64], others: NDArray[np.int64], n: int) -> NDArray[np.intp]:
+    """The positions of ``customers`` (rows of the ``n`` customers) that are among ``others``."""
+    known = np.zeros(n, dtype=bool)
+    known[others] = True
+    return np.flatnonzero(known[customers])
 
 
 def _close_from(tasks: CareTasks) -> NDArray[np.datetime64]:
@@ -689,8 +707,11 @@ def _visited(
     o_rows = np.flatnonzero(inputs.known("orders", "opened_at") & (days >= frm[rows].min()))
     o_day = days[o_rows]
     o_vin = _pointing(orders["vehicle"][o_rows], inputs.texts("vehicles", "vin"))
-    left, right = join(customers[rows], orders["customer"][o_rows].astype(np.int64))
-    task = rows[left]
+    o_customer = orders["customer"][o_rows].astype(np.int64)
+    # Only the tasks of customers with such an order are joined with them.
+    some = rows[_among(customers[rows], o_customer, len(inputs.customer_ids))]
+    left, right = join(customers[some], o_customer)
+    task = some[left]
     fits = np.flatnonzero((o_day[right] >= frm[task]) & (o_day[right] <= inputs.as_of_day))
     task, right = task[fits], right[fits]
     t_vehicle = tasks.texts("vehicle")
