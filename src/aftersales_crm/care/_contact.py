@@ -204,7 +204,19 @@ class Verdicts(Displayed):
         if len(stops) != len(tasks):
             msg = f"blocked has {len(stops)} values for {len(tasks)} tasks; give one per task"
             raise InvalidValue(msg, code="verdicts")
-        return cls(~stops, np.where(stops, np.int16(0), np.int16(-1)), tasks.channel, (reason,))
+        reasons = _reasons((reason,))
+        channel = tasks.channel
+        if channel.dtype != np.int8 or channel.flags.writeable:  # not the tasks' own codes
+            return cls(~stops, np.where(stops, np.int16(0), np.int16(-1)), channel, reasons)
+        # Made from checked columns, so valid as they are: the copies and checks of the
+        # constructor spared (verdicts on millions of tasks).
+        out = object.__new__(cls)
+        object.__setattr__(out, "allowed", _frozen(~stops))
+        object.__setattr__(out, "reason", _frozen(np.where(stops, np.int16(0), np.int16(-1))))
+        object.__setattr__(out, "channel", channel)  # read-only: shared with the tasks
+        object.__setattr__(out, "reasons", reasons)
+        object.__setattr__(out, "hours", _frozen(np.full(len(stops), ALL_DAY)))
+        return out
 
     def __len__(self) -> int:
         """Number of tasks judged."""

@@ -233,9 +233,25 @@ class _Timeline:
         self.days = days[order]
         self.base = int(days.min()) if len(days) else 0
         self.last_day = int(days.max()) if len(days) else np.iinfo(np.int64).min
-        ends = np.flatnonzero(np.r_[self.keys[1:] != self.keys[:-1], True]) if len(order) else order
-        self.last = np.full(width, -1, dtype=np.int32 if len(order) < 1 << 31 else np.int64)
-        self.last[self.keys[ends]] = ends
+        self.width = width
+
+    @functools.cached_property
+    def ends(self) -> NDArray[np.intp]:
+        """The position of each key's last fact (made when first asked)."""
+        keys = self.keys
+        return (
+            np.flatnonzero(np.r_[keys[1:] != keys[:-1], True])
+            if len(keys)
+            else np.empty(0, np.intp)
+        )
+
+    @functools.cached_property
+    def last(self) -> NDArray[np.signedinteger]:
+        """The position of each key's last fact, -1 for none, by key (made when first asked)."""
+        small = len(self.keys) < 1 << 31
+        last: NDArray[np.signedinteger] = np.full(self.width, -1, np.int32 if small else np.int64)
+        last[self.keys[self.ends]] = self.ends
+        return last
 
     def latest(self, keys: NDArray[np.int64], days: NDArray[np.int64]) -> NDArray[np.intp]:
         """The position (in the sorted facts) of each key's latest fact on or before each day.
@@ -245,7 +261,7 @@ class _Timeline:
         at = self.last[keys].astype(np.intp)
         early = np.flatnonzero(days < self.last_day)
         if len(early):
-            at[early] = self._search(keys[early], days[early])
+            at[early] = self.search(keys[early], days[early])
         return at
 
     @functools.cached_property
@@ -255,7 +271,7 @@ class _Timeline:
         packed: NDArray[np.int64] = (self.keys << _DAY_BITS) | offset
         return packed
 
-    def _search(self, keys: NDArray[np.int64], days: NDArray[np.int64]) -> NDArray[np.intp]:
+    def search(self, keys: NDArray[np.int64], days: NDArray[np.int64]) -> NDArray[np.intp]:
         """``latest`` by a binary search among the facts, for any day."""
         offset = days - self.base
         before = offset < 0
@@ -290,9 +306,7 @@ def _consent_timeline(
         timeline = _Timeline(key, days, order, width)
         granted = granted[order]
         latest = np.zeros(width, dtype=bool)
-        if len(granted):
-            ends = np.flatnonzero(np.r_[timeline.keys[1:] != timeline.keys[:-1], True])
-            latest[timeline.keys[ends]] = granted[ends]  # each key's last change
+        latest[timeline.keys[timeline.ends]] = granted[timeline.ends]  # each key's last change
         cache["consents"] = (timeline, granted, latest)
     found: tuple[_Timeline, NDArray[np.bool_], NDArray[np.bool_]] = cache["consents"]
     return found
@@ -336,7 +350,7 @@ def consented(
     out: NDArray[np.bool_] = latest[key]  # on a day from the key's last change on
     early = np.flatnonzero(day < timeline.last_day)
     if len(early):
-        at = timeline.latest(key[early], day[early])
+        at = timeline.search(key[early], day[early])
         out[early] = (at >= 0) & granted[np.maximum(at, 0)] if len(granted) else False
     return out
 
