@@ -20,7 +20,7 @@ from aftersales_crm._args import (
 )
 from aftersales_crm._display import Displayed
 from aftersales_crm._optional import require
-from aftersales_crm.care._facts import sort_rows
+from aftersales_crm.care._facts import sort_rows_and_ties
 from aftersales_crm.care._inputs import as_of_day, end_day, start_day
 from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, as_codes
 from aftersales_crm.errors import InvalidType, InvalidValue
@@ -98,13 +98,7 @@ def in_agenda_order(
     else:
         kind, due, priority = tasks.kind[rows], tasks.due[rows], tasks.priority[rows]
     kind_rank = np.argsort(np.argsort([kind.name for kind in tasks.kinds] or [""]))[kind]
-    keys = (due.view(np.int64), -priority, customer_rank, kind_rank)
-    order = sort_rows(*keys)
-    tie = np.ones(len(order), dtype=bool)
-    tie[0:1] = False
-    for key in keys:
-        ordered = key[order]
-        tie[1:] &= ordered[1:] == ordered[:-1]
+    order, tie = sort_rows_and_ties(due.view(np.int64), -priority, customer_rank, kind_rank)
     if tie.any():  # the same customer, kind, day and priority: two vehicles, say
         group = np.cumsum(~tie)
         tied = np.flatnonzero(tie | np.r_[tie[1:], False])

@@ -33,6 +33,7 @@ from aftersales_crm._params import _Broken as Broken
 from aftersales_crm._policy import BasePolicy, PolicyKind
 from aftersales_crm.calendars import days_off
 from aftersales_crm.care._facts import (
+    complained,
     consent_purposes,
     consented,
     contact_days,
@@ -51,7 +52,7 @@ from aftersales_crm.care._tasks import CHANNELS, CareTasks, Reason, as_codes
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.features._calendar import month_numbers
 from aftersales_crm.records import ConsentPurpose
-from aftersales_crm.values import ContactChannel, Lang
+from aftersales_crm.values import ContactChannel, ContactPurpose, Lang
 from aftersales_crm.values._hours import ALL_DAY, hours_mask, hours_text, span_text
 
 __all__ = [
@@ -203,7 +204,19 @@ class Verdicts(Displayed):
         if len(stops) != len(tasks):
             msg = f"blocked has {len(stops)} values for {len(tasks)} tasks; give one per task"
             raise InvalidValue(msg, code="verdicts")
-        return cls(~stops, np.where(stops, np.int16(0), np.int16(-1)), tasks.channel, (reason,))
+        reasons = _reasons((reason,))
+        channel = tasks.channel
+        if channel.dtype != np.int8 or channel.flags.writeable:  # not the tasks' own codes
+            return cls(~stops, np.where(stops, np.int16(0), np.int16(-1)), channel, reasons)
+        # Made from checked columns, so valid as they are: the copies and checks of the
+        # constructor spared (verdicts on millions of tasks).
+        out = object.__new__(cls)
+        object.__setattr__(out, "allowed", _frozen(~stops))
+        object.__setattr__(out, "reason", _frozen(np.where(stops, np.int16(0), np.int16(-1))))
+        object.__setattr__(out, "channel", channel)  # read-only: shared with the tasks
+        object.__setattr__(out, "reasons", reasons)
+        object.__setattr__(out, "hours", _frozen(np.full(len(stops), ALL_DAY)))
+        return out
 
     def __len__(self) -> int:
         """Number of tasks judged."""
@@ -347,7 +360,10 @@ class _ContactRule(BasePolicy):
 
 
 def _consent_of(tasks: CareTasks) -> NDArray[np.int64]:
-    return consent_purposes(tasks.purposes())
+    """The consent each task needs: one look-up per task, in a table by kind."""
+    purposes = list(ContactPurpose)
+    codes = np.array([purposes.index(kind.purpose) for kind in tasks.kinds] or [0])
+    return consent_purposes(codes.astype(np.int64))[tasks.kind]
 
 
 class Consent(_ContactRule):
@@ -465,14 +481,16 @@ class CoolingOff(_ContactRule):
 
     def _judge(self, params: Mapping[str, Any], tasks: CareTasks, inputs: CareInputs) -> Verdicts:
         customers = inputs.customer_rows(tasks)
-        on = judged_on(tasks, inputs)
-        filed = last_complaint(inputs, customers, on)
+        # Only the tasks of customers who complained can be kept quiet: few, read alone.
+        rows = np.flatnonzero(complained(inputs)[customers])
+        on = judged_on(tasks, inputs)[rows]
+        filed = last_complaint(inputs, customers[rows], on)
         cooled = np.array([p.value in params["purposes"] for p in _CONSENTS] or [False])
         recent = ~np.isnat(filed) & ((on - filed).astype(np.int64) <= params["days"])
-        handling = tasks.texts("source_table").matches("complaints")
-        return Verdicts.blocking(
-            tasks, recent & cooled[_consent_of(tasks)] & ~handling, self.REASON
-        )
+        handling = tasks.texts("source_table")._taken(rows).matches("complaints")
+        quiet = np.zeros(len(tasks), dtype=bool)
+        quiet[rows] = recent & cooled[_consent_of(tasks)[rows]] & ~handling
+        return Verdicts.blocking(tasks, quiet, self.REASON)
 
 
 def _most_important_first(
@@ -531,19 +549,32 @@ def _distinct(keys: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.in
 
 
 def _beyond_cap(
-    group: NDArray[np.int64], best: NDArray[np.int64], on: NDArray[np.int64], cap: int
-) -> NDArray[np.bool_]:
-    """Whether each row is beyond the ``cap`` most important of its group (groups contiguous).
+    owner: NDArray[np.int64],
+    period: NDArray[np.int64],
+    best: NDArray[np.int64],
+    on: NDArray[np.int64],
+    rows: NDArray[np.intp] | None,
+    cap: int,
+) -> NDArray[np.intp]:
+    """The ``rows`` (default all) beyond the ``cap`` most important of their (owner, period).
 
-    Only the rows of a group with more than ``cap`` rows can be: they alone are ranked, a
-    few of all the rows.
+    The rows come in (owner, day) order, so each (owner, period) lies together. Only the
+    rows of a group with more than ``cap`` rows can be beyond: found by comparing each row
+    with the row ``cap`` further on (the same group: every row between is in it too),
+    they alone are read and ranked, a few of all the rows.
     """
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    sizes = np.diff(np.r_[starts, len(group)])
-    crowded = np.flatnonzero(np.repeat(sizes > cap, sizes))
-    order = _most_important_first(group[crowded], best[crowded], on[crowded])
-    beyond = np.zeros(len(group), dtype=bool)
-    beyond[crowded[_rank_within(group[crowded], order) >= cap]] = True
+    group = owner * (1 << 32) + period if rows is None else owner[rows] * (1 << 32) + period[rows]
+    full = np.zeros(len(group) + cap, dtype=bool)  # a group of cap + 1 rows starts here
+    full[: max(len(group) - cap, 0)] = group[cap:] == group[:-cap]
+    crowded = full[: len(group)].copy()
+    for shift in range(1, cap + 1):
+        crowded[shift:] |= full[: max(len(group) - shift, 0)]
+    picked = np.flatnonzero(crowded)
+    if rows is not None:
+        picked = rows[picked]
+    group = owner[picked] * (1 << 32) + period[picked]
+    order = _most_important_first(group, best[picked], on[picked])
+    beyond: NDArray[np.intp] = picked[_rank_within(group, order) >= cap]
     return beyond
 
 
@@ -640,12 +671,12 @@ class FrequencyCap(_ContactRule):
         month = month_numbers(on.view("datetime64[D]"))
         kept = np.ones(len(days), dtype=bool)
         over: list[NDArray[np.bool_]] = []
+        rows = None  # every day, until the weekly cap drops some
         for period, cap in ((week, params["per_week"]), (month, params["per_month"])):
-            rows = np.flatnonzero(kept)
-            group = owner[rows] * (1 << 32) + period[rows]  # contiguous: days by (owner, on)
             beyond = np.zeros(len(days), dtype=bool)
-            beyond[rows] = _beyond_cap(group, best[rows], on[rows], cap)
+            beyond[_beyond_cap(owner, period, best, on, rows, cap)] = True
             kept &= ~beyond | past  # a day already contacted counts for its month
+            rows = np.flatnonzero(kept)
             over.append(beyond)
         blocked_week, blocked_month = over[0][which], over[1][which]
         reason = np.where(blocked_week, 0, np.where(blocked_month, 1, -1))

@@ -30,10 +30,9 @@ from aftersales_crm.care._agenda import (
     OVERDUE,
     Agenda,
     in_agenda_order,
-    renumber,
 )
 from aftersales_crm.care._contact import DEFAULT_CONTACT_RULES, AllOf, ContactRule, Verdicts
-from aftersales_crm.care._facts import join, sort_rows
+from aftersales_crm.care._facts import join, sort_numbers, sort_rows
 from aftersales_crm.care._followup_calls import FollowUpCalls
 from aftersales_crm.care._greetings import (
     FestivalGreetings,
@@ -58,7 +57,7 @@ from aftersales_crm.care._rule import (
     PoliciesOf,
     PolicyOf,
 )
-from aftersales_crm.care._tasks import REACHED_OUTCOMES, CareTasks, Texts
+from aftersales_crm.care._tasks import CHANNELS, REACHED_OUTCOMES, CareTasks, Texts
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.features import DEFAULT_TIME_ZONE, MileageModel
 from aftersales_crm.features._inputs import as_tables, mapped, threads_of
@@ -298,14 +297,15 @@ class Planner(Parameterised):
         if not isinstance(verdicts, Verdicts) or len(verdicts) != len(tasks):
             msg = f"the contact rule {type(params['contact']).__name__} gave no verdict per task"
             raise InvalidValue(msg, code="verdicts")
-        verdicts = verdicts.take(order)
-        tasks = _with(in_order, channel=verdicts.channel.astype(np.int8))
+        # The verdicts' columns in agenda order (checked Verdicts: no second check).
+        allowed, reason = verdicts.allowed[order], verdicts.reason[order]
+        tasks = _with(in_order, channel=verdicts.channel[order].astype(np.int8, copy=False))
         customers = customers[order]
         # Open or overdue, unless blocked, unless closed: what happened counts first.
         status = np.where(tasks.window_end < inputs.as_of_day, OVERDUE, OPEN).astype(np.int8)
-        status[~verdicts.allowed] = BLOCKED
+        status[~allowed] = BLOCKED
         status[closed] = CLOSED
-        blocked_by = np.where(status == BLOCKED, verdicts.reason, -1)
+        blocked_by = np.where(status == BLOCKED, reason, -1)
         return Agenda(
             tasks=tasks,
             status=status,
@@ -316,7 +316,7 @@ class Planner(Parameterised):
             end=last,
             as_of=known,
             lookback=params["lookback"],
-            hours=verdicts.hours,
+            hours=verdicts.hours[order],
         )
 
 
@@ -559,20 +559,39 @@ def _calls(
     rows = np.flatnonzero((status == OPEN) | (status == OVERDUE))
     if not len(rows):
         return call
-    customer, channel = customers[rows], tasks.channel[rows].astype(np.int64)
+    who = customers[rows] * len(CHANNELS) + tasks.channel[rows]  # customer and channel
     start = tasks.window_start[rows].view(np.int64)
-    end = tasks.window_end[rows].view(np.int64)
-    order = sort_rows(customer, channel, start, end)
-    customer, channel, start, end = customer[order], channel[order], start[order], end[order]
-    same = np.r_[False, (customer[1:] == customer[:-1]) & (channel[1:] == channel[:-1])]
+    low = int(start.min())
+    days = int(start.max()) - low + 1
+    room = (int(who.max()) + 1) * days
+    # By customer and channel, then window start: a call's tasks come together, in any
+    # order among equal starts, as every window holds its start (start <= end). One whole
+    # number per task, sorted, gives both the order and the keys in it.
+    if room < 1 << 62:
+        order, key = sort_numbers(who * days + (start - low), room)
+        who, start = np.divmod(key, days)
+    else:  # beyond any calendar's days and customer base
+        order = sort_rows(who, start)
+        who, start = who[order], start[order] - low
+    end = tasks.window_end.view(np.int64)[rows[order]] - low
+    same = np.r_[False, who[1:] == who[:-1]]
     group = np.cumsum(~same)
     # The latest window end so far within each (customer, channel) group.
-    shift = end.max() - end.min() + 1 if len(end) else 0
+    shift = int(end.max()) + 1
     reach = np.maximum.accumulate(end + group * shift) - group * shift
     overlaps = same & (start <= np.r_[np.iinfo(np.int64).min, reach[:-1]])
-    ids = np.cumsum(~overlaps) - 1
-    call[rows[order]] = ids
-    return renumber(call)
+    # Each call's tasks lie together in this order. Calls are numbered in the order their
+    # first task comes in the agenda (``rows`` ascend): as ``renumber`` would, without its
+    # scattered minimum.
+    begins = np.flatnonzero(~overlaps)
+    first = np.minimum.reduceat(order, begins)
+    opens = np.zeros(len(rows), dtype=bool)
+    opens[first] = True
+    number = np.cumsum(opens)[first] - 1
+    ids = np.empty(len(rows), dtype=np.int64)
+    ids[order] = np.repeat(number, np.diff(np.r_[begins, len(rows)]))
+    call[rows] = ids
+    return call
 
 
 def closed_tasks(tasks: CareTasks, inputs: CareInputs) -> NDArray[np.bool_]:
@@ -618,33 +637,46 @@ def closed_tasks(tasks: CareTasks, inputs: CareInputs) -> NDArray[np.bool_]:
     # Texts as rows into the tables' texts: compared as rows, as texts only where rows differ.
     c_vin = _pointing(contacts["vehicle"][c_rows], inputs.texts("vehicles", "vin"))
     c_order = _pointing(contacts["order"][c_rows], inputs.texts("orders"))
-    t_vehicle, t_source = tasks.texts("vehicle"), tasks.texts("source")
-    t_no_vehicle = _blank(t_vehicle)
-    t_of_orders = tasks.texts("source_table").matches("orders")
     c_no_vin, c_no_order = _blank(c_vin), _blank(c_order)
+    # Few customers were reached: only their tasks are joined with the contacts (a task
+    # of another customer has no contact to count), so the columns are read for them alone.
+    some = _among(customers, c_key // len(_PURPOSES), len(inputs.customer_ids))
+    some_kind = tasks.kind[some]
+    t_vehicle = tasks.texts("vehicle")._taken(some)
+    t_source = tasks.texts("source")._taken(some)
+    t_no_vehicle = _blank(t_vehicle)
+    t_of_orders = tasks.texts("source_table")._taken(some).matches("orders")
     visit_rows = []
     for code, kind in enumerate(tasks.kinds):
-        of_kind = np.flatnonzero(tasks.kind == code)
+        if kind.closed_by_visit:
+            visit_rows.append(np.flatnonzero(tasks.kind == code))
+        of_kind = np.flatnonzero(some_kind == code)  # positions in some
         if not len(of_kind):
             continue
         for purpose in kind.closed_by:
-            t_key = customers[of_kind] * len(_PURPOSES) + _PURPOSES.index(purpose)
+            t_key = customers[some[of_kind]] * len(_PURPOSES) + _PURPOSES.index(purpose)
             left, right = join(t_key, c_key)
             task = of_kind[left]
             day = c_day[right]
-            fits = np.flatnonzero((day >= frm[task]) & (day <= inputs.as_of_day))
+            fits = np.flatnonzero((day >= frm[some[task]]) & (day <= inputs.as_of_day))
             task, right = task[fits], right[fits]
             ok = c_no_vin[right] | t_no_vehicle[task]
             ok |= _same_where(~ok, c_vin, right, t_vehicle, task)
             mine = c_no_order[right] | ~t_of_orders[task]
             ok &= mine | _same_where(ok & ~mine, c_order, right, t_source, task)
-            out[task[ok]] = True
-        if kind.closed_by_visit:
-            visit_rows.append(of_kind)
-    if visit_rows:
-        rows = np.concatenate(visit_rows)
-        out[rows] |= _visited(tasks, rows, customers, frm, inputs, t_no_vehicle)
+            out[some[task[ok]]] = True
+    visits = [rows for rows in visit_rows if len(rows)]
+    if visits:
+        rows = np.concatenate(visits)
+        out[rows] |= _visited(tasks, rows, customers, frm, inputs)
     return out
+
+
+def _among(customers: NDArray[np.int64], others: NDArray[np.int64], n: int) -> NDArray[np.intp]:
+    """The positions of ``customers`` (rows of the ``n`` customers) that are among ``others``."""
+    known = np.zeros(n, dtype=bool)
+    known[others] = True
+    return np.flatnonzero(known[customers])
 
 
 def _close_from(tasks: CareTasks) -> NDArray[np.datetime64]:
@@ -691,7 +723,6 @@ def _visited(
     customers: NDArray[np.int64],
     frm: NDArray[np.datetime64],
     inputs: CareInputs,
-    no_vehicle: NDArray[np.bool_],
 ) -> NDArray[np.bool_]:
     orders = inputs.tables.orders
     days = inputs.table_days("orders", "opened_at")
@@ -699,12 +730,16 @@ def _visited(
     o_rows = np.flatnonzero(inputs.known("orders", "opened_at") & (days >= frm[rows].min()))
     o_day = days[o_rows]
     o_vin = _pointing(orders["vehicle"][o_rows], inputs.texts("vehicles", "vin"))
-    left, right = join(customers[rows], orders["customer"][o_rows].astype(np.int64))
-    task = rows[left]
+    o_customer = orders["customer"][o_rows].astype(np.int64)
+    # Only the tasks of customers with such an order are joined with them.
+    some = rows[_among(customers[rows], o_customer, len(inputs.customer_ids))]
+    left, right = join(customers[some], o_customer)
+    task = some[left]
     fits = np.flatnonzero((o_day[right] >= frm[task]) & (o_day[right] <= inputs.as_of_day))
     task, right = task[fits], right[fits]
-    ok = no_vehicle[task]
-    ok |= _same_where(~ok, o_vin, right, tasks.texts("vehicle"), task)
+    t_vehicle = tasks.texts("vehicle")
+    ok = _blank(t_vehicle._taken(task))
+    ok |= _same_where(~ok, o_vin, right, t_vehicle, task)
     out = np.zeros(len(tasks), dtype=bool)
     out[task[ok]] = True
     return out[rows]
