@@ -32,6 +32,7 @@ from aftersales_crm._params import (
 )
 from aftersales_crm._params import _Broken as Broken
 from aftersales_crm._policy import BasePolicy, PolicyKind
+from aftersales_crm.care._facts import sort_rows
 from aftersales_crm.care._followup import end_of_day_us
 from aftersales_crm.care._inputs import OWNED_VEHICLES_READS, CareInputs
 from aftersales_crm.care._maintenance import MaintenanceDue
@@ -130,7 +131,7 @@ class _ByMonth(NamedTuple):
 
 def _by_month(month: NDArray[np.int64], known: NDArray[np.bool_]) -> _ByMonth:
     rows = np.flatnonzero(known)
-    order = rows[np.argsort(month[rows], kind="stable")]
+    order = rows[sort_rows(month[rows])]
     return _ByMonth(order, month[order])
 
 
