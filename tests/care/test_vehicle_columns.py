@@ -27,10 +27,13 @@ from aftersales_crm.care import (
 )
 from aftersales_crm.care._planner import _features_first
 from aftersales_crm.loyalty import LoyaltyValueMatrix
+from aftersales_crm.tables import Tables
 
 DAY = date(2026, 6, 30)
 BOOK = synthetic.book(300, seed=1)
-WHOLE = CareInputs.of(BOOK, start=DAY).vehicles
+# The book as Tables, converted once: CareInputs.of(BOOK) would convert it on every call.
+TABLES = Tables.from_book(BOOK)
+WHOLE = CareInputs.of(TABLES, start=DAY).vehicles
 
 RULES: tuple[CareRule, ...] = (
     FollowUpCalls(),
@@ -52,7 +55,7 @@ RULES: tuple[CareRule, ...] = (
 
 
 def _inputs() -> CareInputs:
-    return CareInputs.of(BOOK, start=DAY, end=date(2026, 9, 30))
+    return CareInputs.of(TABLES, start=DAY, end=date(2026, 9, 30))
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: repr(rule))
