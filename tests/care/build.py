@@ -3,10 +3,12 @@ repair orders, contacts, consents and complaints, on days in Beijing time."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from aftersales_crm import synthetic
 from aftersales_crm.care import CareInputs
 from aftersales_crm.records import (
     Book,
@@ -160,6 +162,22 @@ def book(
     own = prefers or {}
     base += [Customer(id=c, name="王芳", preferred_channel=own.get(c)) for c in customers]
     return Book.from_records([*base, *flat])
+
+
+@functools.cache
+def drawn_book() -> Book:
+    """A drawn network of 300 customers, drawn once per process, when a test first asks.
+
+    Drawn at import instead, every xdist worker would draw it while collecting, for tests
+    it may never run.
+    """
+    return synthetic.book(300, seed=1)
+
+
+@functools.cache
+def drawn_tables() -> Tables:
+    """:func:`drawn_book` as Tables, converted once (CareInputs.of converts a Book per call)."""
+    return Tables.from_book(drawn_book())
 
 
 def inputs(

@@ -7,18 +7,18 @@ from datetime import date
 import numpy as np
 import pytest
 
-from aftersales_crm import synthetic
 from aftersales_crm.care import READS_FEATURES, CareInputs, MaintenanceDue, Planner, WinBack
 from aftersales_crm.care._planner import _features_first
 from aftersales_crm.dask._fits import IDS, WHOLE, reading
 from aftersales_crm.loyalty import LoyaltyValueMatrix
 
+from .build import drawn_book, drawn_tables
+
 DAY = date(2026, 6, 30)
-BOOK = synthetic.book(300, seed=1)
 
 
 def _inputs() -> CareInputs:
-    return CareInputs.of(BOOK, start=DAY, end=date(2026, 7, 29))
+    return CareInputs.of(drawn_tables(), start=DAY, end=date(2026, 7, 29))
 
 
 def test_the_matrix_columns_hold_every_column_the_default_matrix_reads() -> None:
@@ -46,8 +46,8 @@ def test_the_agenda_is_the_same_with_the_matrix_given() -> None:
     )
     assert any(isinstance(rule, WinBack) for rule in rules)
     end = date(2026, 7, 29)
-    assert Planner().agenda(BOOK, start=DAY, end=end) == Planner(rules=given).agenda(
-        BOOK, start=DAY, end=end
+    assert Planner().agenda(drawn_book(), start=DAY, end=end) == Planner(rules=given).agenda(
+        drawn_book(), start=DAY, end=end
     )
 
 
@@ -92,7 +92,7 @@ def test_features_with_adds_columns_and_shares_the_vehicles() -> None:
 
 def test_meets_and_known_leave_missing_days_out() -> None:
     # The filters compare days without testing for NaT first: NaT compares False.
-    inputs = CareInputs.of(BOOK, start=date(2026, 7, 1), end=date(2026, 7, 3))
+    inputs = CareInputs.of(drawn_book(), start=date(2026, 7, 1), end=date(2026, 7, 3))
     start = np.array(["NaT", "2026-07-02", "2026-07-02", "NaT", "2026-06-01"], dtype="M8[D]")
     end = np.array(["2026-07-02", "NaT", "2026-07-05", "NaT", "2026-06-30"], dtype="M8[D]")
     assert inputs.meets(start, end).tolist() == [False, False, True, False, False]

@@ -21,6 +21,7 @@ from aftersales_crm.care._greetings import anniversaries
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.policies import get_policy
 from aftersales_crm.records import Customer, CustomerKind
+from aftersales_crm.tables import Tables
 
 from .build import VINS, book, car, consent, contact, inputs
 
@@ -310,6 +311,12 @@ def test_a_birthday_call_that_reached_the_customer_closes_the_greeting() -> None
     ]
 
 
+@pytest.fixture(scope="module")
+def drawn() -> Tables:
+    """A drawn book as Tables, converted once: every day of a range plans from the same one."""
+    return Tables.from_book(synthetic.book(150, seed=2))
+
+
 @pytest.mark.parametrize(
     "rule",
     [
@@ -319,8 +326,8 @@ def test_a_birthday_call_that_reached_the_customer_closes_the_greeting() -> None
     ],
     ids=lambda rule: type(rule).__name__,
 )
-def test_the_tasks_of_a_range_are_the_union_of_those_of_its_days(rule: Any) -> None:
-    data = synthetic.book(150, seed=2)
+def test_the_tasks_of_a_range_are_the_union_of_those_of_its_days(rule: Any, drawn: Tables) -> None:
+    data = drawn
     start, end = date(2026, 12, 20), date(2027, 1, 12)
     whole = rule.plan(inputs(data, start, end, as_of=date(2026, 6, 30)))
 

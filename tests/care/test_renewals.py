@@ -29,7 +29,6 @@ from aftersales_crm.errors import InvalidValue
 from aftersales_crm.loyalty import LoyaltyStatus, LoyaltyValueMatrix, ServiceIntervalStatus
 from aftersales_crm.records import ComplaintUpdated, Record
 from aftersales_crm.segmentation import ParetoABC
-from aftersales_crm.tables import Tables
 
 from .build import (
     VINS,
@@ -38,6 +37,7 @@ from .build import (
     car,
     complaint,
     contact,
+    drawn_tables,
     everything,
     inputs,
     order,
@@ -343,13 +343,13 @@ def test_a_reopened_or_unresolved_complaint_gets_no_call_and_a_reached_call_clos
 
 
 def test_win_back_calls_exactly_the_lost_customers_of_the_win_back_cells_once() -> None:
-    data = synthetic.book(300, seed=1)
+    data = drawn_tables()  # synthetic.book(300, seed=1) as Tables, shared and converted once
     on = date(2026, 6, 30)
     tasks = WinBack(hand_over=False).plan(inputs(data, on))
     feats = features.compute(data, as_of=on)
     matrix = LoyaltyValueMatrix().fit(feats)
     cells = matrix.assign(feats)
-    ids = Tables.from_book(data).customers["id"]
+    ids = data.customers["id"]
     wanted = {
         str(cid)
         for cid, code in zip(ids.tolist(), cells.codes.tolist(), strict=True)

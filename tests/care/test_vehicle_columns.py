@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import pytest
 
-from aftersales_crm import synthetic
 from aftersales_crm.care import (
     READS_VEHICLES,
     AnnualInspection,
@@ -26,11 +26,19 @@ from aftersales_crm.care import (
     WinBack,
 )
 from aftersales_crm.care._planner import _features_first
+from aftersales_crm.features import FeatureTable
 from aftersales_crm.loyalty import LoyaltyValueMatrix
 
+from .build import drawn_book, drawn_tables
+
 DAY = date(2026, 6, 30)
-BOOK = synthetic.book(300, seed=1)
-WHOLE = CareInputs.of(BOOK, start=DAY).vehicles
+
+
+@functools.cache
+def whole() -> FeatureTable:
+    """Every vehicle feature of the drawn book (computed once)."""
+    return CareInputs.of(drawn_tables(), start=DAY).vehicles
+
 
 RULES: tuple[CareRule, ...] = (
     FollowUpCalls(),
@@ -52,14 +60,14 @@ RULES: tuple[CareRule, ...] = (
 
 
 def _inputs() -> CareInputs:
-    return CareInputs.of(BOOK, start=DAY, end=date(2026, 9, 30))
+    return CareInputs.of(drawn_tables(), start=DAY, end=date(2026, 9, 30))
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: repr(rule))
 def test_each_rule_reads_no_vehicle_feature_but_those_it_names(rule: CareRule) -> None:
     named = getattr(rule, READS_VEHICLES)
     assert isinstance(named, frozenset)
-    assert named <= set(WHOLE)
+    assert named <= set(whole())
     some = _inputs()
     _features_first((rule,), some)  # a rule reading an unnamed column fails with KeyError
     assert set(some.vehicles) == named
@@ -70,7 +78,7 @@ def test_every_built_in_rule_of_the_planner_names_its_vehicle_features() -> None
     inputs = _inputs()
     _features_first(Planner.RULES, inputs)
     named = frozenset().union(*(getattr(rule, READS_VEHICLES) for rule in Planner.RULES))
-    assert set(inputs.vehicles) == named < set(WHOLE)
+    assert set(inputs.vehicles) == named < set(whole())
 
 
 def test_a_rule_that_names_none_gets_every_vehicle_column() -> None:
@@ -80,7 +88,7 @@ def test_a_rule_that_names_none_gets_every_vehicle_column() -> None:
     for rules in ((Unnamed(),), (WinBack(), Unnamed()), (WinBack(matrix=LoyaltyValueMatrix()),)):
         inputs = _inputs()
         _features_first(rules, inputs)
-        assert list(inputs.vehicles) == list(WHOLE)
+        assert list(inputs.vehicles) == list(whole())
 
 
 def test_a_users_rule_without_the_attribute_gets_every_vehicle_column() -> None:
@@ -93,7 +101,7 @@ def test_a_users_rule_without_the_attribute_gets_every_vehicle_column() -> None:
     assert not hasattr(Plain(), READS_VEHICLES)
     inputs = _inputs()
     _features_first((FollowUpCalls(), Plain()), inputs)  # type: ignore[arg-type]
-    assert list(inputs.vehicles) == list(WHOLE)
+    assert list(inputs.vehicles) == list(whole())
 
 
 def test_the_agenda_is_the_same_when_every_rule_reads_every_column() -> None:
@@ -103,6 +111,6 @@ def test_the_agenda_is_the_same_when_every_rule_reads_every_column() -> None:
     given = (*Planner.RULES, Unnamed())
     named = (*Planner.RULES, FollowUpCalls())
     end = date(2026, 7, 29)
-    assert Planner(rules=named).agenda(BOOK, start=DAY, end=end) == Planner(rules=given).agenda(
-        BOOK, start=DAY, end=end
-    )
+    assert Planner(rules=named).agenda(drawn_book(), start=DAY, end=end) == Planner(
+        rules=given
+    ).agenda(drawn_book(), start=DAY, end=end)
