@@ -307,16 +307,29 @@ class Segments:
 
     def sum(self, values: NDArray[Any]) -> NDArray[Any]:
         """Per-group sums (0 for empty groups), exact for integers."""
+        if values.dtype == np.int64:
+            return self._running_sum(values)
         if not len(self.filled_groups):
             return np.zeros(len(self.counts), dtype=values.dtype)
         return self._spread(np.add.reduceat(values, self.filled_starts))
 
     def count(self, flags: NDArray[np.bool_]) -> NDArray[np.int64]:
         """Per-group number of True rows."""
-        if not len(self.filled_groups):
-            return np.zeros(len(self.counts), dtype=np.int64)
-        # reduceat sums the flags as int64 itself: no int64 copy of every flag.
-        return self._spread(np.add.reduceat(flags, self.filled_starts, dtype=np.int64))
+        return self._running_sum(flags)
+
+    def _running_sum(self, values: NDArray[np.int64] | NDArray[np.bool_]) -> NDArray[np.int64]:
+        """Per-group sums of int64 (or of flags, as int64) as differences of running sums.
+
+        ``reduceat`` pays a call of its inner loop per group, most of its time on groups
+        of a few rows (an order's lines, a customer's orders); one cumulative sum and two
+        lookups per group cost a third of it. Exact: int64 sums wrap modulo 2**64 alike
+        both ways, so a difference of running sums is the group's sum whenever
+        ``reduceat`` would give it.
+        """
+        running = np.zeros(len(values) + 1, dtype=np.int64)
+        np.cumsum(values, dtype=np.int64, out=running[1:])
+        found: NDArray[np.int64] = running[self.starts + self.counts] - running[self.starts]
+        return found
 
     def count_bits(self, bits: NDArray[np.integer[Any]], n_bits: int) -> NDArray[np.int64]:
         """Per group and bit, the number of rows with that bit set: shape (groups, n_bits).
