@@ -127,6 +127,17 @@ def test_segment_sums_of_int64_are_reduceat_wrapping_alike(
     assert seg.count(flags).tolist() == counts.tolist()
 
 
+@given(st.lists(st.integers(0, 3), max_size=12), st.integers(0, 12), st.integers(0, 12))
+def test_a_part_of_segments_is_the_segments_of_its_counts(
+    counts: list[int], first: int, stop: int
+) -> None:
+    first, stop = sorted((min(first, len(counts)), min(stop, len(counts))))
+    whole = Segments.from_counts(np.array(counts, dtype=np.int64))
+    part, alone = whole.part(first, stop), Segments.from_counts(whole.counts[first:stop])
+    for name in ("starts", "counts", "filled_groups", "filled_starts"):
+        assert getattr(part, name).tolist() == getattr(alone, name).tolist()
+
+
 def test_bit_counts_of_groups_too_big_for_a_byte() -> None:
     groups = np.repeat(np.array([0, 1], dtype=np.int64), [300, 2])
     bits = np.full(302, 0b11, dtype=np.int64)
