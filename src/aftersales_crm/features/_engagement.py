@@ -84,10 +84,12 @@ def _on_time_arrival(
     # By customer, vehicle, then time: a stable sort keeps each customer's time order.
     key = g[service] * (int(vehicle.max(initial=0)) + 1) + vehicle
     order = np.argsort(key, kind="stable")
-    by, same, day = service[order], key[order], d[service[order]]
+    by, same = service[order], key[order]
+    day = d[by]
     pair = np.flatnonzero((same[1:] == same[:-1]) & (day[1:] > day[:-1]))
-    earlier, later = by[pair], by[pair + 1]
-    day_before, day_after = day[pair], day[pair + 1]
+    after = pair + 1
+    earlier, later = by[pair], by[after]
+    day_before, day_after = day[pair], day[after]
     # Only the pairs' readings become floats, not the whole block's.
     mileage = orders["mileage"][rows]
     km_before, km_after = mileage[earlier].astype(np.float64), mileage[later].astype(np.float64)
