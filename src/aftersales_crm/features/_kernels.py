@@ -247,7 +247,7 @@ class Segments:
         if groups.ndim != 1 or (len(groups) and (groups.min() < 0 or groups.max() >= n)):
             msg = f"sorted_groups must be one group per row, each in 0 .. {n - 1}"
             raise InvalidValue(msg, code=ARGUMENT_CODE)
-        return cls.from_counts(np.bincount(groups, minlength=n).astype(np.int64))
+        return cls.from_counts(np.bincount(groups, minlength=n).astype(np.int64, copy=False))
 
     @classmethod
     def from_counts(cls, counts: NDArray[np.int64]) -> Segments:
