@@ -103,6 +103,41 @@ def test_segment_kernels_match_plain_python(rows: list[tuple[int, int]]) -> None
         assert bits[g].tolist() == [sum(v >> b & 1 for v in by_group[g]) for b in range(10)]
 
 
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.integers(-(2**63), 2**63 - 1), st.booleans()),
+        max_size=60,
+    )
+)
+def test_segment_sums_of_int64_are_reduceat_wrapping_alike(
+    rows: list[tuple[int, int, bool]],
+) -> None:
+    # Sums and counts are differences of running sums: the same as reduceat's, also
+    # where int64 sums wrap around.
+    groups = np.array(sorted(g for g, _, _ in rows), dtype=np.int64)
+    values = np.array([v for _, v, _ in rows], dtype=np.int64)
+    flags = np.array([f for _, _, f in rows], dtype=bool)
+    seg = Segments.of(groups, 6)
+    sums = np.zeros(6, dtype=np.int64)
+    counts = np.zeros(6, dtype=np.int64)
+    if len(rows):
+        sums[seg.filled_groups] = np.add.reduceat(values, seg.filled_starts)
+        counts[seg.filled_groups] = np.add.reduceat(flags, seg.filled_starts, dtype=np.int64)
+    assert seg.sum(values).tolist() == sums.tolist()
+    assert seg.count(flags).tolist() == counts.tolist()
+
+
+@given(st.lists(st.integers(0, 3), max_size=12), st.integers(0, 12), st.integers(0, 12))
+def test_a_part_of_segments_is_the_segments_of_its_counts(
+    counts: list[int], first: int, stop: int
+) -> None:
+    first, stop = sorted((min(first, len(counts)), min(stop, len(counts))))
+    whole = Segments.from_counts(np.array(counts, dtype=np.int64))
+    part, alone = whole.part(first, stop), Segments.from_counts(whole.counts[first:stop])
+    for name in ("starts", "counts", "filled_groups", "filled_starts"):
+        assert getattr(part, name).tolist() == getattr(alone, name).tolist()
+
+
 def test_bit_counts_of_groups_too_big_for_a_byte() -> None:
     groups = np.repeat(np.array([0, 1], dtype=np.int64), [300, 2])
     bits = np.full(302, 0b11, dtype=np.int64)

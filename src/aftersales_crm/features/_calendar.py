@@ -327,12 +327,14 @@ def shift_months(days: NDArray[np.datetime64], months: int) -> NDArray[np.dateti
     if days.ndim == 1 and len(days) > _SMALL:
         # Many dates over a short span (a base's last visits): shift each day of the span
         # once and look the dates up.
-        known = raw[~missing]
+        some_missing = bool(missing.any())  # none, mostly: no copies to leave them out
+        known = raw[~missing] if some_missing else raw
         low = int(known.min()) if len(known) else 0
         span = int(known.max()) - low + 1 if len(known) else 1
         if span * _SPAN_SHARE < len(days):
             table = shift_months(np.arange(low, low + span).astype("datetime64[D]"), months)
-            looked_up: NDArray[np.datetime64] = table[np.where(missing, 0, raw - low)]
+            offset = np.where(missing, 0, raw - low) if some_missing else raw - low
+            looked_up: NDArray[np.datetime64] = table[offset]
             looked_up[missing] = np.datetime64("NaT")
             return looked_up
     year, month, day = _civil(np.where(missing, 0, raw))

@@ -39,7 +39,7 @@ __all__ = ["customer_features"]
 
 _NEVER: Final = np.iinfo(np.int64).max
 _ORDER_COLUMNS: Final = ("day", "amount", "customer_pay", "lines", "bits", "dealer")
-_SPEND_ORDER_COLUMNS: Final = ("day", "amount", "customer_pay", "lines")
+_SPEND_ORDER_COLUMNS: Final = ("day", "amount", "lines")
 
 _SPEND_COLUMNS: Final = frozenset(
     {
@@ -54,6 +54,11 @@ _SPEND_COLUMNS: Final = frozenset(
     }
 )
 """The columns of the spend kernel, which runs alone when no visit column is wanted."""
+
+_CUSTOMER_PAY_COLUMNS: Final = frozenset(
+    {"spend_customer_pay_fen", "spend_window_customer_pay_fen", "avg_line_spend_customer_pay_fen"}
+)
+"""The spend kernel's columns of the customer-pay spend, summed only when one is wanted."""
 
 _HOME_COLUMNS: Final = frozenset({"dealer", "distance_km", "bearing_deg", "sector"})
 _AGE_COLUMNS: Final = frozenset({"age_years"})
@@ -99,6 +104,7 @@ def customer_features(
     )
     visit_kernel = wanted is None or not wanted <= given  # it gives the spend columns too
     spend = wants(wanted, _SPEND_COLUMNS)
+    customer_pay = wants(wanted, _CUSTOMER_PAY_COLUMNS)
     home = wants(wanted, _HOME_COLUMNS)
     fallback = _selling_dealer(tables, as_of_day, without=everyone.counts == 0) if home else None
 
@@ -112,7 +118,9 @@ def customer_features(
             o = {k: orders[k][rows] for k in _ORDER_COLUMNS}
             cols = _customer_block(seg, o, as_of_day, window_start)
         elif spend:  # gathering only the columns the spend kernel reads
-            cols = _spend(seg, {k: orders[k][rows] for k in _SPEND_ORDER_COLUMNS}, window_start)
+            read = (*_SPEND_ORDER_COLUMNS, "customer_pay") if customer_pay else _SPEND_ORDER_COLUMNS
+            o = {k: orders[k][rows] for k in read}
+            cols = _spend(seg, o, window_start, customer_pay=customer_pay)
         if fallback is not None:
             last = seg.last(np.arange(size), -1)
             dealer = fallback[first:stop].copy()
@@ -220,23 +228,35 @@ def _customer_block(
 
 
 def _spend(
-    seg: Segments, o: Mapping[str, NDArray[Any]], window_start: int
+    seg: Segments,
+    o: Mapping[str, NDArray[Any]],
+    window_start: int,
+    *,
+    customer_pay: bool = True,
 ) -> dict[str, NDArray[Any]]:
-    """The spend columns of a block of customers: sums, window sums and averages."""
+    """The spend columns of a block of customers: sums, window sums and averages.
+
+    The customer-pay columns (read from ``o["customer_pay"]``) only with ``customer_pay``.
+    """
     in_window = o["day"] > window_start
     spend = seg.sum(o["amount"])
-    customer_pay = seg.sum(o["customer_pay"])
     lines, customer_pay_lines = line_counts(seg, o["lines"])
-    return {
+    paid = seg.sum(o["customer_pay"]) if customer_pay else None
+    out = {
         "lines": lines,
         "spend_fen": spend,
-        "spend_customer_pay_fen": customer_pay,
+        "spend_customer_pay_fen": paid,
         "spend_window_fen": seg.sum(np.where(in_window, o["amount"], 0)),
-        "spend_window_customer_pay_fen": seg.sum(np.where(in_window, o["customer_pay"], 0)),
+        "spend_window_customer_pay_fen": (
+            seg.sum(np.where(in_window, o["customer_pay"], 0)) if customer_pay else None
+        ),
         "avg_visit_spend_fen": _half_up(spend, seg.counts),
         "avg_line_spend_fen": _half_up(spend, lines),
-        "avg_line_spend_customer_pay_fen": _half_up(customer_pay, customer_pay_lines),
+        "avg_line_spend_customer_pay_fen": (
+            _half_up(paid, customer_pay_lines) if paid is not None else None
+        ),
     }
+    return {name: values for name, values in out.items() if values is not None}
 
 
 def _where_they_live(

@@ -85,16 +85,20 @@ def _on_time_arrival(
     key = g[service] * (int(vehicle.max(initial=0)) + 1) + vehicle
     order = np.argsort(key, kind="stable")
     by, same = service[order], key[order]
-    pair = np.flatnonzero((same[1:] == same[:-1]) & (d[by[1:]] > d[by[:-1]]))
-    earlier, later = by[pair], by[pair + 1]
+    day = d[by]
+    pair = np.flatnonzero((same[1:] == same[:-1]) & (day[1:] > day[:-1]))
+    after = pair + 1
+    earlier, later = by[pair], by[after]
+    day_before, day_after = day[pair], day[after]
     # Only the pairs' readings become floats, not the whole block's.
     mileage = orders["mileage"][rows]
     km_before, km_after = mileage[earlier].astype(np.float64), mileage[later].astype(np.float64)
-    elapsed = (d[later] - d[earlier]).astype(np.float64)
-    due = due_dates(dates(d[earlier]), (km_after - km_before) / elapsed, km_before)
-    on_time = dates(d[later]) <= due
-    returns = np.bincount(g[later], minlength=n).astype(np.int64, copy=False)
-    kept = np.bincount(g[later[on_time]], minlength=n).astype(np.int64, copy=False)
+    elapsed = (day_after - day_before).astype(np.float64)
+    due = due_dates(dates(day_before), (km_after - km_before) / elapsed, km_before)
+    on_time = dates(day_after) <= due
+    whose = g[later]
+    returns = np.bincount(whose, minlength=n).astype(np.int64, copy=False)
+    kept = np.bincount(whose[on_time], minlength=n).astype(np.int64, copy=False)
     return {
         "service_returns": returns,
         "on_time_returns": kept,

@@ -26,6 +26,7 @@ __all__ = [
     "grouping",
     "rows_of",
     "run_blocks",
+    "running_sums",
     "wants",
 ]
 
@@ -188,6 +189,22 @@ def grouping(group: NDArray[np.int64], time: NDArray[np.int64]) -> NDArray[np.in
     return None
 
 
+def running_sums(values: NDArray[np.int64] | NDArray[np.bool_]) -> NDArray[np.int64]:
+    """The int64 sums of the rows before each row and before the end: ``len(values) + 1``.
+
+    For flags, ``running_sums(flags)[i]`` is ``np.searchsorted(np.flatnonzero(flags), i)``,
+    the flagged rows before row ``i``: one pass over the rows in place of a binary search
+    per row looked up. Sums of int64 wrap modulo 2**64 as numpy's sums do.
+
+    Examples:
+        >>> running_sums(np.array([True, False, True])).tolist()
+        [0, 1, 1, 2]
+    """
+    running = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(values, dtype=np.int64, out=running[1:])
+    return running
+
+
 def rows_of(perm: NDArray[np.intp] | None, lo: int, hi: int) -> NDArray[np.intp] | slice:
     """Rows ``lo:hi`` of the grouped order: positions, or a slice when already grouped.
 
@@ -230,7 +247,7 @@ class Segments:
         if groups.ndim != 1 or (len(groups) and (groups.min() < 0 or groups.max() >= n)):
             msg = f"sorted_groups must be one group per row, each in 0 .. {n - 1}"
             raise InvalidValue(msg, code=ARGUMENT_CODE)
-        return cls.from_counts(np.bincount(groups, minlength=n).astype(np.int64))
+        return cls.from_counts(np.bincount(groups, minlength=n).astype(np.int64, copy=False))
 
     @classmethod
     def from_counts(cls, counts: NDArray[np.int64]) -> Segments:
@@ -258,7 +275,15 @@ class Segments:
             >>> Segments.from_counts(np.array([2, 0, 3])).part(1, 3).starts.tolist()
             [0, 0]
         """
-        return Segments.from_counts(self.counts[first:stop])
+        # Slices of this one's arrays, shifted: no recount of the groups (blocks ask often).
+        base = int(self.starts[first]) if first < len(self.starts) else 0
+        lo, hi = np.searchsorted(self.filled_groups, [first, stop]).tolist()
+        return Segments(
+            self.starts[first:stop] - base,
+            self.counts[first:stop],
+            self.filled_groups[lo:hi] - first,
+            self.filled_starts[lo:hi] - base,
+        )
 
     def blocks(self, rows: int | None = None) -> list[tuple[int, int]]:
         """Consecutive ranges of groups ``[first, stop)`` of about ``rows`` rows each.
@@ -307,16 +332,28 @@ class Segments:
 
     def sum(self, values: NDArray[Any]) -> NDArray[Any]:
         """Per-group sums (0 for empty groups), exact for integers."""
+        if values.dtype == np.int64:
+            return self._running_sum(values)
         if not len(self.filled_groups):
             return np.zeros(len(self.counts), dtype=values.dtype)
         return self._spread(np.add.reduceat(values, self.filled_starts))
 
     def count(self, flags: NDArray[np.bool_]) -> NDArray[np.int64]:
         """Per-group number of True rows."""
-        if not len(self.filled_groups):
-            return np.zeros(len(self.counts), dtype=np.int64)
-        # reduceat sums the flags as int64 itself: no int64 copy of every flag.
-        return self._spread(np.add.reduceat(flags, self.filled_starts, dtype=np.int64))
+        return self._running_sum(flags)
+
+    def _running_sum(self, values: NDArray[np.int64] | NDArray[np.bool_]) -> NDArray[np.int64]:
+        """Per-group sums of int64 (or of flags, as int64) as differences of running sums.
+
+        ``reduceat`` pays a call of its inner loop per group, most of its time on groups
+        of a few rows (an order's lines, a customer's orders); one cumulative sum and two
+        lookups per group cost a third of it. Exact: int64 sums wrap modulo 2**64 alike
+        both ways, so a difference of running sums is the group's sum whenever
+        ``reduceat`` would give it.
+        """
+        running = running_sums(values)
+        found: NDArray[np.int64] = running[self.starts + self.counts] - running[self.starts]
+        return found
 
     def count_bits(self, bits: NDArray[np.integer[Any]], n_bits: int) -> NDArray[np.int64]:
         """Per group and bit, the number of rows with that bit set: shape (groups, n_bits).
@@ -356,11 +393,11 @@ class Segments:
 
     def first_where(self, flags: NDArray[np.bool_]) -> NDArray[np.int64]:
         """Each group's first row where ``flags`` holds, ``NONE_CODE`` (-1) where none does."""
-        # A binary search of each group's start among the flagged rows: cheaper than a
-        # reduceat over every row, most of all when few rows are flagged.
+        # The flagged rows before each group's start, counted by a running sum, give the
+        # group's first flagged row: cheaper than a reduceat, or a binary search per group.
         flagged = np.flatnonzero(flags)
         after = np.append(flagged, len(flags))  # past the end: no flagged row left
-        first = after[np.searchsorted(flagged, self.starts)]
+        first = after[running_sums(flags)[self.starts]]
         found: NDArray[np.int64] = np.where(first < self.ends, first, NONE_CODE)
         return found
 

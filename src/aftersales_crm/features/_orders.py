@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm.features._calendar import NAT, ZoneOffsets
-from aftersales_crm.features._kernels import Segments, run_blocks
+from aftersales_crm.features._kernels import BLOCK_ROWS, Segments, run_blocks
 from aftersales_crm.records import (
     customer_pay,
     first_maintenance,
@@ -140,9 +140,10 @@ def order_facts(
             "bits": order_bits | flags,
         }
 
-    facts = run_blocks(
-        block, Segments.from_counts(np.ones(len(o), dtype=np.int64)).blocks(), threads
-    )
+    # Blocks of BLOCK_ROWS orders (what Segments.blocks gives groups of one row each).
+    firsts = range(0, len(o), BLOCK_ROWS)
+    blocks = [(lo, min(lo + BLOCK_ROWS, len(o))) for lo in firsts] or [(0, 0)]
+    facts = run_blocks(block, blocks, threads)
     if parts:
         facts["parts"] = _parts_per_order(tables)
     facts |= {k: o[k] for k in ("customer", "vehicle", "dealer", "mileage", "comeback")}

@@ -29,7 +29,7 @@ from aftersales_crm._args import (
 )
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features._calendar import NAT, add_months, dates, shift_months
-from aftersales_crm.features._kernels import Segments
+from aftersales_crm.features._kernels import Segments, running_sums, wants
 from aftersales_crm.features._orders import (
     first_maintenance_orders,
     routine_orders,
@@ -149,10 +149,10 @@ def at_rows(values: NDArray[Any], rows: NDArray[np.int64], missing: Any) -> NDAr
 
 def _last_where(seg: Segments, flags: NDArray[np.bool_]) -> NDArray[np.int64]:
     """Each group's last row where ``flags`` holds, -1 where none does."""
-    # As Segments.first_where: each group's end searched among the flagged rows.
+    # As Segments.first_where: the flagged rows before each group's end, by a running sum.
     flagged = np.flatnonzero(flags)
     before = np.insert(flagged, 0, -1)  # before the start: no flagged row yet
-    last = before[np.searchsorted(flagged, seg.ends)]
+    last = before[running_sums(flags)[seg.ends]]
     found: NDArray[np.int64] = np.where(last >= seg.starts, last, -1)
     return found
 
@@ -163,6 +163,7 @@ def service_history(
     bits: NDArray[np.int32],
     dealer: NDArray[np.int64],
     mileage: NDArray[np.int64],
+    wanted: frozenset[str] | None = None,
 ) -> dict[str, NDArray[Any]]:
     """The service history of a block of vehicles whose orders are in (vehicle, time) order.
 
@@ -180,7 +181,8 @@ def service_history(
       dealer and the odometer reading then; ``last_network_service`` and
       ``last_network_service_mileage``, the same at any dealer.
 
-    Dates are ``datetime64[D]`` (NaT for none), mileages float (NaN for none).
+    Dates are ``datetime64[D]`` (NaT for none), mileages float (NaN for none). The
+    network columns come only when ``wanted`` (None: every column) names one of them.
     """
     g = seg.group_of_rows()
     fm_row = seg.first_where(first_maintenance_orders(bits))
@@ -191,19 +193,35 @@ def service_history(
     first_service = at_rows(dealer, seg.first_where(service), -1)
     home = np.where(fm_dealer >= 0, fm_dealer, first_service)
     last_row = _last_where(seg, service & (dealer == home[g]))
-    last_network_row = _last_where(seg, service)
+    network_return = wants(wanted, _NETWORK_RETURN_COLUMNS)
+    last_network_row = (
+        _last_where(seg, service) if wants(wanted, _NETWORK_SERVICE_COLUMNS) else None
+    )
     km = mileage.astype(np.float64)
-    return {
+    out = {
         "first_maintenance": dates(fm_day),
         "first_maintenance_dealer": fm_dealer,
         "return_date": dates(at_rows(day, seg.first_where(later & (dealer == fm_dealer[g])), NAT)),
-        "network_return_date": dates(at_rows(day, seg.first_where(later), NAT)),
+        "network_return_date": (
+            dates(at_rows(day, seg.first_where(later), NAT)) if network_return else None
+        ),
         "service_dealer": home,
         "last_service": dates(at_rows(day, last_row, NAT)),
         "last_service_mileage": at_rows(km, last_row, np.nan),
-        "last_network_service": dates(at_rows(day, last_network_row, NAT)),
-        "last_network_service_mileage": at_rows(km, last_network_row, np.nan),
+        "last_network_service": (
+            None if last_network_row is None else dates(at_rows(day, last_network_row, NAT))
+        ),
+        "last_network_service_mileage": (
+            None if last_network_row is None else at_rows(km, last_network_row, np.nan)
+        ),
     }
+    return {name: values for name, values in out.items() if values is not None}
+
+
+_NETWORK_RETURN_COLUMNS: Final = frozenset({"network_return_date"})
+_NETWORK_SERVICE_COLUMNS: Final = frozenset(
+    {"last_network_service", "last_network_service_mileage"}
+)
 
 
 OWNER_FIRST_MAINTENANCE_COLUMNS: Final = frozenset(

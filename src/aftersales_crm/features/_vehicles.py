@@ -113,7 +113,12 @@ def _order_columns(
             "last_visit": dates(last),
             **readings,
             **service_history(
-                seg, d, orders["bits"][rows], orders["dealer"][rows], orders["mileage"][rows]
+                seg,
+                d,
+                orders["bits"][rows],
+                orders["dealer"][rows],
+                orders["mileage"][rows],
+                wanted,
             ),
         }
 
