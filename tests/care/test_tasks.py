@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import date
 
 import numpy as np
@@ -139,6 +140,58 @@ def test_equal_tasks_in_any_order_are_equal() -> None:
     assert built != built.take([0])
     assert built != tasks(detail=[5000, 3001])
     assert CareTasks.concat([built.take([1]), built.take([0])]) == built
+
+
+def many(n: int) -> CareTasks:
+    """``n`` tasks whose every column differs from row to row."""
+    days = np.datetime64("2026-07-01") + np.arange(n)
+    return CareTasks.build(
+        CALL,
+        SINCE,
+        customer=[f"C{i}" for i in range(n)],
+        vehicle=[f"V{i}" for i in range(n)],
+        due=days,
+        window_start=days - 1,
+        window_end=days + 2,
+        target=days + 1,
+        anchor=days - 30,
+        channel=np.arange(n) % 3,
+        priority=np.arange(n) * 7,
+        detail=np.arange(n) * 100,
+        source=[f"R{i}" for i in range(n)],
+        source_table="orders",
+    )
+
+
+@pytest.mark.parametrize("rows", [[], [3], [4, 0, 2], [1, 1, 0]])
+def test_tasks_taken_lazily_equal_the_tasks_taken(rows: list[int]) -> None:
+    built = many(5)
+    picked = np.array(rows, dtype=np.intp)
+    lazy = built._taken_lazily(picked, channel=np.full(len(rows), 2, dtype=np.int8))
+    taken = built.take(picked)
+    assert isinstance(lazy, CareTasks)
+    assert len(lazy) == len(taken)
+    assert lazy.channel.tolist() == [2] * len(rows)
+    for name, column in taken.columns().items():
+        if name != "channel":
+            assert getattr(lazy, name).tolist() == column.tolist(), name
+    assert lazy.take(np.arange(len(rows))[::-1]).due.tolist() == taken.due.tolist()[::-1]
+    assert lazy._replaced(channel=taken.channel) == taken
+    assert pickle.loads(pickle.dumps(lazy)).columns().keys() == taken.columns().keys()
+
+
+def test_tasks_taken_lazily_take_a_column_when_first_read_then_keep_it() -> None:
+    built = many(4)
+    lazy = built._taken_lazily(np.array([2, 0], dtype=np.intp))
+    with pytest.raises(AttributeError):
+        object.__getattribute__(lazy, "priority")  # not taken: no rule read it yet
+    first = lazy.priority
+    assert first.tolist() == [14, 0]
+    assert lazy.priority is first  # taken once
+    with pytest.raises(ValueError, match="read-only"):
+        first[0] = 1
+    with pytest.raises(AttributeError):
+        _ = lazy.no_such_column  # type: ignore[attr-defined]
 
 
 def test_the_canonical_order_sorts_by_due_day_then_customer() -> None:

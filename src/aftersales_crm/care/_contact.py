@@ -1076,7 +1076,10 @@ class AllOf(_ContactRule):
     [`QuietHours`][aftersales_crm.care.QuietHours], and [`FrequencyCap`][aftersales_crm.care.FrequencyCap] last. A task may be made in the hours
     every rule permits (their slots in common), so a rule that moves tasks to other
     channels ([`MOVES_CHANNEL`][aftersales_crm.care.MOVES_CHANNEL]) after one that gave hours ([`GIVES_HOURS`][aftersales_crm.care.GIVES_HOURS]) is
-    refused when it judges. With no rule every task is allowed.
+    refused when it judges. With no rule every task is allowed. The tasks a rule is
+    handed are [`CareTasks`][aftersales_crm.care.CareTasks] like any others, but each of
+    their columns is taken from all the tasks only when the rule first reads it: a rule
+    reading a few columns of millions of tasks copies those alone.
 
     Attributes:
         rules: the contact rules, in order.
@@ -1100,14 +1103,17 @@ class AllOf(_ContactRule):
         channel = tasks.channel.copy()
         hours = np.full(len(tasks), ALL_DAY, dtype=np.int64)
         reasons: list[Reason] = []
-        some = tasks  # the tasks at rows: copied again only after a rule blocked some
         for rule in params["rules"]:
             rows = np.flatnonzero(allowed)
             if not len(rows):
                 break
-            if len(rows) < len(some):
-                some = tasks.take(rows)
-            judged = some._replaced(channel=channel[rows])
+            # The tasks the rules before allowed, each column taken only when the rule
+            # reads it (most rules read a few).
+            judged = (
+                tasks._replaced(channel=channel[rows])
+                if len(rows) == len(tasks)
+                else tasks._taken_lazily(rows, channel=channel[rows])
+            )
             verdicts = _aligned(rule.check(judged, inputs), len(rows), rule)
             codes = _merge(reasons, verdicts.reasons)
             blocked = rows[~verdicts.allowed]

@@ -278,7 +278,7 @@ class Planner(Parameterised):
         threads = threads_of(params["threads"])
         tasks, inputs = _planned(params["rules"], inputs, threads)
         customers = inputs.customer_rows(tasks)
-        if len(tasks):
+        if len(tasks) and segments:
             boost = _boosts(segments, params["boosts"], len(tables.customers))
             tasks = _with(tasks, priority=(tasks.priority + boost[customers]).astype(np.int64))
         lowest = np.datetime64(first - lookback, "D")

@@ -919,6 +919,24 @@ class CareTasks(Displayed):
             self.reasons,
         )
 
+    def _taken_lazily(self, rows: NDArray[np.intp], **columns: Any) -> CareTasks:
+        """The tasks at ``rows`` (checked positions), each column taken when first read.
+
+        ``columns`` (of the right type and length for ``rows``) are the new tasks' own.
+        For a reader of a few of the columns of millions of tasks: a contact rule in
+        [`AllOf`][aftersales_crm.care.AllOf] judging the tasks the rules before it allowed.
+        """
+        out = object.__new__(_Taken)
+        object.__setattr__(out, "_of", self)
+        object.__setattr__(out, "_rows", rows)
+        for name, column in columns.items():
+            if name not in _TEXTS:
+                column.flags.writeable = False
+            object.__setattr__(out, _held_as(name), column)
+        object.__setattr__(out, "kinds", self.kinds)
+        object.__setattr__(out, "reasons", self.reasons)
+        return out
+
     def with_columns(self, **columns: Any) -> CareTasks:
         """The same tasks with some columns replaced (checked as new tasks are).
 
@@ -1083,6 +1101,37 @@ class CareTasks(Displayed):
             "source": self.source,
             "source_table": self.source_table,
         }
+
+
+def _held_as(name: str) -> str:
+    """The attribute a column is held in: ``_customer`` for a text column, else its name."""
+    return f"_{name}" if name in _TEXTS else name
+
+
+_COLUMN_OF: Final = {_held_as(name): name for name in _COLUMNS}
+"""The column each attribute holding one holds."""
+
+
+class _Taken(CareTasks):
+    """Tasks at rows of other tasks, each column taken from them the first time it is read."""
+
+    __slots__ = ("_of", "_rows")
+
+    def __getattr__(self, attribute: str) -> Any:
+        # Only for attributes not set yet: the columns left to take.
+        name = _COLUMN_OF.get(attribute)
+        if name is None:
+            raise AttributeError(attribute)
+        of: CareTasks = object.__getattribute__(self, "_of")
+        rows: NDArray[np.intp] = object.__getattribute__(self, "_rows")
+        column = of._field(name)
+        if name in _TEXTS:
+            value = column._taken(rows)
+        else:
+            value = column[rows]
+            value.flags.writeable = False
+        object.__setattr__(self, attribute, value)
+        return value
 
 
 def _one_kind(
