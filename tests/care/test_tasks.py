@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import numpy as np
@@ -192,6 +193,20 @@ def test_tasks_taken_lazily_take_a_column_when_first_read_then_keep_it() -> None
         first[0] = 1
     with pytest.raises(AttributeError):
         _ = lazy.no_such_column  # type: ignore[attr-defined]
+    replaced = lazy._replaced(priority=np.array([1, 2]))
+    with pytest.raises(AttributeError):
+        object.__getattribute__(replaced, "detail")  # still taken only when read
+    assert replaced.detail.tolist() == [200, 0]
+    assert replaced.priority.tolist() == [1, 2]
+
+
+def test_threads_reading_a_lazy_column_at_once_get_the_one_column_made() -> None:
+    built = many(50)
+    lazy = built._taken_lazily(np.arange(49, -1, -1, dtype=np.intp))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        read = list(pool.map(lambda _: lazy.window_end, range(32)))
+    assert all(column is read[0] for column in read)
+    assert read[0].tolist() == built.window_end.tolist()[::-1]
 
 
 def test_the_canonical_order_sorts_by_due_day_then_customer() -> None:

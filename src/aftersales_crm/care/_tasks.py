@@ -11,7 +11,8 @@ import datetime as dt
 import functools
 import inspect
 import string
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final, Literal
 
 import attrs
@@ -820,37 +821,11 @@ class CareTasks(Displayed):
         """[`concat`][aftersales_crm.care.CareTasks.concat] of checked parts, a column per thread."""
         if not parts:
             return cls.empty()
-        kinds: dict[str, TaskKind] = {}
-        reasons: dict[Reason, int] = {}
-        kind_codes, reason_codes = [], []
-        for part in parts:
-            kind_map = np.empty(len(part.kinds), dtype=np.int16)
-            for i, kind in enumerate(part.kinds):
-                known = kinds.setdefault(kind.name, kind)
-                if known != kind:
-                    msg = f"two task kinds are named {kind.name!r}: {known!r} and {kind!r}"
-                    raise InvalidValue(msg, code="care_task")
-                kind_map[i] = list(kinds).index(kind.name)
-            reason_map = np.array(
-                [reasons.setdefault(reason, len(reasons)) for reason in part.reasons],
-                dtype=np.int16,
-            )
-            kind_codes.append(kind_map[part.kind])
-            reason_codes.append(reason_map[part.reason])
-
-        def joined(name: str) -> Any:
-            if name == "kind":
-                return np.concatenate(kind_codes).astype(np.int16)
-            if name == "reason":
-                return np.concatenate(reason_codes).astype(np.int16)
-            if name in _TEXTS:
-                return Texts.concat([part.texts(name) for part in parts])
-            return np.concatenate([part._field(name) for part in parts])
-
+        joined, kinds, reasons = _joining(parts)
         # Each column apart: numpy copies without the interpreter lock.
         columns = dict(zip(_COLUMNS, mapped(joined, _COLUMNS, threads), strict=True))
         # The parts were checked when they were made: their columns need no second look.
-        return cls._unchecked(columns, tuple(kinds.values()), tuple(reasons))
+        return cls._unchecked(columns, kinds, reasons)
 
     @classmethod
     def _unchecked(
@@ -926,16 +901,12 @@ class CareTasks(Displayed):
         For a reader of a few of the columns of millions of tasks: a contact rule in
         [`AllOf`][aftersales_crm.care.AllOf] judging the tasks the rules before it allowed.
         """
-        out = object.__new__(_Taken)
-        object.__setattr__(out, "_of", self)
-        object.__setattr__(out, "_rows", rows)
-        for name, column in columns.items():
-            if name not in _TEXTS:
-                column.flags.writeable = False
-            object.__setattr__(out, _held_as(name), column)
-        object.__setattr__(out, "kinds", self.kinds)
-        object.__setattr__(out, "reasons", self.reasons)
-        return out
+
+        def taken(name: str) -> Any:
+            column = self._field(name)
+            return column._taken(rows) if name in _TEXTS else column[rows]
+
+        return _Lazy.of(taken, columns, self.kinds, self.reasons)
 
     def with_columns(self, **columns: Any) -> CareTasks:
         """The same tasks with some columns replaced (checked as new tasks are).
@@ -1112,26 +1083,99 @@ _COLUMN_OF: Final = {_held_as(name): name for name in _COLUMNS}
 """The column each attribute holding one holds."""
 
 
-class _Taken(CareTasks):
-    """Tasks at rows of other tasks, each column taken from them the first time it is read."""
+def _joining(
+    parts: tuple[CareTasks, ...],
+) -> tuple[Callable[[str], Any], tuple[TaskKind, ...], tuple[Reason, ...]]:
+    """How to join each column of ``parts``, with their kinds merged by name and reasons by value.
 
-    __slots__ = ("_of", "_rows")
+    Raises:
+        InvalidValue: two parts declare different kinds under one name.
+    """
+    kinds: dict[str, TaskKind] = {}
+    reasons: dict[Reason, int] = {}
+    kind_maps, reason_maps = [], []
+    for part in parts:
+        kind_map = np.empty(len(part.kinds), dtype=np.int16)
+        for i, kind in enumerate(part.kinds):
+            known = kinds.setdefault(kind.name, kind)
+            if known != kind:
+                msg = f"two task kinds are named {kind.name!r}: {known!r} and {kind!r}"
+                raise InvalidValue(msg, code="care_task")
+            kind_map[i] = list(kinds).index(kind.name)
+        kind_maps.append(kind_map)
+        reason_maps.append(
+            np.array(
+                [reasons.setdefault(reason, len(reasons)) for reason in part.reasons],
+                dtype=np.int16,
+            )
+        )
+
+    def joined(name: str) -> Any:
+        if name in _TEXTS:
+            return Texts.concat([part.texts(name) for part in parts])
+        if name in ("kind", "reason"):  # codes into the merged kinds and reasons
+            maps = kind_maps if name == "kind" else reason_maps
+            return np.concatenate(
+                [codes[part._field(name)] for codes, part in zip(maps, parts, strict=True)]
+            ).astype(np.int16, copy=False)
+        return np.concatenate([part._field(name) for part in parts])
+
+    return joined, tuple(kinds.values()), tuple(reasons)
+
+
+class _Lazy(CareTasks):
+    """Tasks whose columns are made the first time they are read, once, from any thread.
+
+    What the library hands on when a reader may need a few columns of millions of tasks:
+    the columns given are the tasks' own; each other column comes from ``make`` (from
+    the tasks these are taken from) under the tasks' lock, so two threads reading it
+    make it once. Everything else is as for
+    [`CareTasks`][aftersales_crm.care.CareTasks]: a copy, a pickle or ``attrs.evolve``
+    reads every column.
+    """
+
+    __slots__ = ("_lock", "_make")
+
+    @classmethod
+    def of(
+        cls,
+        make: Callable[[str], Any],
+        given: Mapping[str, Any],
+        kinds: tuple[TaskKind, ...],
+        reasons: tuple[Reason, ...],
+    ) -> CareTasks:
+        """Tasks with the columns ``given`` (read-only from now on), the others from ``make``."""
+        out = object.__new__(cls)
+        object.__setattr__(out, "_make", make)
+        object.__setattr__(out, "_lock", threading.Lock())
+        for name, column in given.items():
+            _settle(out, name, column)
+        object.__setattr__(out, "kinds", kinds)
+        object.__setattr__(out, "reasons", reasons)
+        return out
 
     def __getattr__(self, attribute: str) -> Any:
-        # Only for attributes not set yet: the columns left to take.
+        # Called only for attributes not set yet: the columns not made yet.
         name = _COLUMN_OF.get(attribute)
         if name is None:
             raise AttributeError(attribute)
-        of: CareTasks = object.__getattribute__(self, "_of")
-        rows: NDArray[np.intp] = object.__getattribute__(self, "_rows")
-        column = of._field(name)
-        if name in _TEXTS:
-            value = column._taken(rows)
-        else:
-            value = column[rows]
-            value.flags.writeable = False
-        object.__setattr__(self, attribute, value)
-        return value
+        with object.__getattribute__(self, "_lock"):
+            try:  # made by another thread while this one waited
+                return object.__getattribute__(self, attribute)
+            except AttributeError:
+                return _settle(self, name, object.__getattribute__(self, "_make")(name))
+
+    def _replaced(self, **columns: Any) -> CareTasks:
+        """The tasks with columns replaced, the others still made when first read."""
+        return _Lazy.of(self._field, columns, self.kinds, self.reasons)
+
+
+def _settle(tasks: CareTasks, name: str, column: Any) -> Any:
+    """``column`` set as the column ``name`` of ``tasks`` (read-only if an array); returned."""
+    if name not in _TEXTS:
+        column.flags.writeable = False
+    object.__setattr__(tasks, _held_as(name), column)
+    return column
 
 
 def _one_kind(
