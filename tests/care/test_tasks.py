@@ -209,6 +209,19 @@ def test_threads_reading_a_lazy_column_at_once_get_the_one_column_made() -> None
     assert read[0].tolist() == built.window_end.tolist()[::-1]
 
 
+def test_columns_joined_later_equal_those_joined_at_once() -> None:
+    built = many(6)
+    other = CareTasks.build(OTHER, Reason("b", "乙"), customer=["C9"], due=["2026-08-01"])
+    parts = (built.take([4, 1]), other, built.take([0, 5, 2]))
+    later = CareTasks._joined(parts, threads=2, later=frozenset({"source", "kind"}))
+    with pytest.raises(AttributeError):
+        object.__getattribute__(later, "_source")  # not joined until read
+    assert later.source.tolist() == ["R4", "R1", "", "R0", "R5", "R2"]
+    assert later.kind_names().tolist() == ["doc_call"] * 2 + ["doc_other"] + ["doc_call"] * 3
+    assert later == CareTasks.concat(parts)
+    assert CareTasks._joined(parts, threads=1) == CareTasks.concat(parts)
+
+
 def test_the_canonical_order_sorts_by_due_day_then_customer() -> None:
     built = tasks(due=["2026-07-01", "2026-07-01"])
     assert built.customer[built.canonical_order()].tolist() == ["C1", "C2"]

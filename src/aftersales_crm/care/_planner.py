@@ -485,7 +485,14 @@ def _plan(parts: list[CareTasks], threads: int) -> CareTasks:
         for name in names
         if any(name in other for other in made[i + 1 :])
     }
-    return _merged(CareTasks._joined(tuple(parts), threads), shared)
+    return _merged(CareTasks._joined(tuple(parts), threads, later=_JOINED_LATER), shared)
+
+
+_JOINED_LATER: Final = frozenset({"source"})
+"""The columns of the rules' tasks joined only when first read: no contact rule of the
+library reads the facts that caused the tasks, and their ids, texts of several tables,
+are the dearest column to join, so the thread putting the tasks in agenda order joins
+them while the contact rules judge."""
 
 
 def _whole_periods(

@@ -817,13 +817,21 @@ class CareTasks(Displayed):
         return cls._joined(found, threads=1)
 
     @classmethod
-    def _joined(cls, parts: tuple[CareTasks, ...], threads: int) -> CareTasks:
-        """[`concat`][aftersales_crm.care.CareTasks.concat] of checked parts, a column per thread."""
+    def _joined(
+        cls, parts: tuple[CareTasks, ...], threads: int, later: frozenset[str] = frozenset()
+    ) -> CareTasks:
+        """[`concat`][aftersales_crm.care.CareTasks.concat] of checked parts, a column per thread.
+
+        The columns ``later`` are joined only when first read (once, from any thread).
+        """
         if not parts:
             return cls.empty()
         joined, kinds, reasons = _joining(parts)
+        now = [name for name in _COLUMNS if name not in later]
         # Each column apart: numpy copies without the interpreter lock.
-        columns = dict(zip(_COLUMNS, mapped(joined, _COLUMNS, threads), strict=True))
+        columns = dict(zip(now, mapped(joined, now, threads), strict=True))
+        if len(now) < len(_COLUMNS):
+            return _Lazy.of(joined, columns, kinds, reasons)
         # The parts were checked when they were made: their columns need no second look.
         return cls._unchecked(columns, kinds, reasons)
 
@@ -1128,8 +1136,8 @@ class _Lazy(CareTasks):
 
     What the library hands on when a reader may need a few columns of millions of tasks:
     the columns given are the tasks' own; each other column comes from ``make`` (from
-    the tasks these are taken from) under the tasks' lock, so two threads reading it
-    make it once. Everything else is as for
+    the tasks these are taken or joined from) under the tasks' lock, so two threads
+    reading it make it once. Everything else is as for
     [`CareTasks`][aftersales_crm.care.CareTasks]: a copy, a pickle or ``attrs.evolve``
     reads every column.
     """
