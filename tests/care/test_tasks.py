@@ -177,6 +177,7 @@ def test_tasks_taken_lazily_equal_the_tasks_taken(rows: list[int]) -> None:
         if name != "channel":
             assert getattr(lazy, name).tolist() == column.tolist(), name
     assert lazy.take(np.arange(len(rows))[::-1]).due.tolist() == taken.due.tolist()[::-1]
+    assert type(lazy.take(np.arange(len(rows)))) is CareTasks  # what comes out is plain
     assert lazy._replaced(channel=taken.channel) == taken
     assert pickle.loads(pickle.dumps(lazy)).columns().keys() == taken.columns().keys()
 

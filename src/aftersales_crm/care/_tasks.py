@@ -1177,6 +1177,16 @@ class _Lazy(CareTasks):
         """The tasks with columns replaced, the others still made when first read."""
         return _Lazy.of(self._field, columns, self.kinds, self.reasons)
 
+    @classmethod
+    def _unchecked(
+        cls,
+        columns: Mapping[str, Any],
+        kinds: tuple[TaskKind, ...],
+        reasons: tuple[Reason, ...],
+    ) -> CareTasks:
+        """Plain tasks (what ``take`` and the like give): every column made."""
+        return CareTasks._unchecked(columns, kinds, reasons)
+
 
 def _settle(tasks: CareTasks, name: str, column: Any) -> Any:
     """``column`` set as the column ``name`` of ``tasks`` (read-only if an array); returned."""
