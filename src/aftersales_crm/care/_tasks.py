@@ -842,8 +842,11 @@ class CareTasks(Displayed):
         kinds: tuple[TaskKind, ...],
         reasons: tuple[Reason, ...],
     ) -> CareTasks:
-        """Tasks from columns known to be valid (taken from checked tasks), read-only."""
-        out = object.__new__(cls)
+        """Tasks from columns known to be valid (taken from checked tasks), read-only.
+
+        Plain tasks, every column made, when taken from lazy ones.
+        """
+        out = object.__new__(CareTasks if issubclass(cls, _Lazy) else cls)
         for name in _COLUMNS:
             column = columns[name]
             if name in _TEXTS:
@@ -1176,16 +1179,6 @@ class _Lazy(CareTasks):
     def _replaced(self, **columns: Any) -> CareTasks:
         """The tasks with columns replaced, the others still made when first read."""
         return _Lazy.of(self._field, columns, self.kinds, self.reasons)
-
-    @classmethod
-    def _unchecked(
-        cls,
-        columns: Mapping[str, Any],
-        kinds: tuple[TaskKind, ...],
-        reasons: tuple[Reason, ...],
-    ) -> CareTasks:
-        """Plain tasks (what ``take`` and the like give): every column made."""
-        return CareTasks._unchecked(columns, kinds, reasons)
 
 
 def _settle(tasks: CareTasks, name: str, column: Any) -> Any:
