@@ -8,6 +8,8 @@ from datetime import date
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aftersales_crm.care import CareTasks, Reason, TaskKind
 from aftersales_crm.errors import InvalidType, InvalidValue
@@ -221,6 +223,46 @@ def test_columns_joined_later_equal_those_joined_at_once() -> None:
     assert later.kind_names().tolist() == ["doc_call"] * 2 + ["doc_other"] + ["doc_call"] * 3
     assert later == CareTasks.concat(parts)
     assert CareTasks._joined(parts, threads=1) == CareTasks.concat(parts)
+
+
+LATER = frozenset({"vehicle", "target", "reason", "detail", "anchor", "source", "kind"})
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    sizes=st.lists(st.integers(0, 4), min_size=1, max_size=4),
+    picks=st.lists(st.integers(0, 10_000), max_size=12),
+)
+def test_tasks_taken_from_parts_joined_later_equal_those_taken_from_all(
+    sizes: list[int], picks: list[int]
+) -> None:
+    built = many(12)
+    other = CareTasks.build(
+        OTHER,
+        Reason("b {detail}", "乙"),
+        customer=["C1", "C7"],
+        due=["2026-08-01"] * 2,
+        source=["K1", "K2"],
+        source_table="complaints",
+        detail=[1, 2],
+    )
+    parts, first = [], 0
+    for i, size in enumerate(sizes):  # parts alternate between the two, of other kinds
+        source = built if i % 2 == 0 else other
+        rows = np.arange(first, first + size) % len(source)
+        parts.append(source.take(rows))
+        first += size
+    whole = CareTasks.concat(parts)
+    later = CareTasks._joined(tuple(parts), threads=1, later=LATER)
+    rows = [pick % len(whole) for pick in picks] if len(whole) else []
+    taken = later.take(rows)
+    assert type(taken) is CareTasks
+    assert taken.columns().keys() == whole.columns().keys()
+    for name, column in whole.take(rows).columns().items():
+        assert getattr(taken, name).tolist() == column.tolist(), name
+    assert taken.reasons_text().tolist() == whole.take(rows).reasons_text().tolist()
+    with pytest.raises(AttributeError):
+        object.__getattribute__(later, "_source")  # taken at the rows, not joined whole
 
 
 def test_the_canonical_order_sorts_by_due_day_then_customer() -> None:

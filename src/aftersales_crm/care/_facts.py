@@ -345,7 +345,7 @@ def consented(
         True
     """
     timeline, granted, latest = _consent_timeline(inputs)
-    key = (customers.astype(np.int64) * len(_CONSENTS) + consent) * _N_CHANNELS + channels
+    key = (customers.astype(np.int64, copy=False) * len(_CONSENTS) + consent) * _N_CHANNELS + channels
     day = _day_numbers(days)
     out: NDArray[np.bool_] = latest[key]  # on a day from the key's last change on
     early = np.flatnonzero(day < timeline.last_day)
@@ -397,7 +397,7 @@ def do_not_contact(
             latest_grant <= latest_ask
         )
     stopped: NDArray[np.bool_] = cache["do_not_contact"]
-    out: NDArray[np.bool_] = stopped[customers.astype(np.int64) * len(_CONSENTS) + consent]
+    out: NDArray[np.bool_] = stopped[customers.astype(np.int64, copy=False) * len(_CONSENTS) + consent]
     return out
 
 
@@ -446,7 +446,7 @@ def last_complaint(
         dtype('<M8[D]')
     """
     timeline, filed = _complaint_timeline(inputs)
-    at = timeline.latest(customers.astype(np.int64), _day_numbers(days))
+    at = timeline.latest(customers.astype(np.int64, copy=False), _day_numbers(days))
     out = np.full(len(at), np.datetime64("NaT"), dtype="datetime64[D]")
     found = at >= 0
     out[found] = filed[at[found]].astype("datetime64[D]")

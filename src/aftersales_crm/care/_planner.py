@@ -488,11 +488,11 @@ def _plan(parts: list[CareTasks], threads: int) -> CareTasks:
     return _merged(CareTasks._joined(tuple(parts), threads, later=_JOINED_LATER), shared)
 
 
-_JOINED_LATER: Final = frozenset({"source"})
-"""The columns of the rules' tasks joined only when first read: no contact rule of the
-library reads the facts that caused the tasks, and their ids, texts of several tables,
-are the dearest column to join, so the thread putting the tasks in agenda order joins
-them while the contact rules judge."""
+_JOINED_LATER: Final = frozenset({"vehicle", "target", "reason", "detail", "anchor", "source"})
+"""The columns of the rules' tasks not joined whole: no contact rule of the library and
+nothing before the agenda order reads them, so the shown tasks take them from each rule's
+tasks (the ids of the facts that caused the tasks, texts of several tables, are the
+dearest column to join), and a rule reading one joins it then."""
 
 
 def _whole_periods(

@@ -822,16 +822,17 @@ class CareTasks(Displayed):
     ) -> CareTasks:
         """[`concat`][aftersales_crm.care.CareTasks.concat] of checked parts, a column per thread.
 
-        The columns ``later`` are joined only when first read (once, from any thread).
+        The columns ``later`` are joined only when first read (once, from any thread); the
+        tasks at some rows (``take``) take them from the parts, joining none whole.
         """
         if not parts:
             return cls.empty()
-        joined, kinds, reasons = _joining(parts)
+        joined, joined_at, kinds, reasons = _joining(parts)
         now = [name for name in _COLUMNS if name not in later]
         # Each column apart: numpy copies without the interpreter lock.
         columns = dict(zip(now, mapped(joined, now, threads), strict=True))
         if len(now) < len(_COLUMNS):
-            return _Lazy.of(joined, columns, kinds, reasons)
+            return _Lazy.of(joined, columns, kinds, reasons, taking=joined_at)
         # The parts were checked when they were made: their columns need no second look.
         return cls._unchecked(columns, kinds, reasons)
 
@@ -1096,8 +1097,15 @@ _COLUMN_OF: Final = {_held_as(name): name for name in _COLUMNS}
 
 def _joining(
     parts: tuple[CareTasks, ...],
-) -> tuple[Callable[[str], Any], tuple[TaskKind, ...], tuple[Reason, ...]]:
-    """How to join each column of ``parts``, with their kinds merged by name and reasons by value.
+) -> tuple[
+    Callable[[str], Any],
+    Callable[[Sequence[str], NDArray[np.intp]], dict[str, Any]],
+    tuple[TaskKind, ...],
+    tuple[Reason, ...],
+]:
+    """How to join the columns of ``parts``: whole, or at some rows.
+
+    Their kinds are merged by name and their reasons by value.
 
     Raises:
         InvalidValue: two parts declare different kinds under one name.
@@ -1121,17 +1129,49 @@ def _joining(
             )
         )
 
-    def joined(name: str) -> Any:
-        if name in _TEXTS:
-            return Texts.concat([part.texts(name) for part in parts])
+    def values(part: int, name: str, rows: NDArray[np.intp] | None = None) -> Any:
+        """The column ``name`` of part ``part`` (at ``rows``), codes into the merged tuples."""
+        column = parts[part]._field(name)
+        if rows is not None:
+            column = column._taken(rows) if name in _TEXTS else column[rows]
         if name in ("kind", "reason"):  # codes into the merged kinds and reasons
-            maps = kind_maps if name == "kind" else reason_maps
-            return np.concatenate(
-                [codes[part._field(name)] for codes, part in zip(maps, parts, strict=True)]
-            ).astype(np.int16, copy=False)
-        return np.concatenate([part._field(name) for part in parts])
+            return (kind_maps if name == "kind" else reason_maps)[part][column]
+        return column
 
-    return joined, tuple(kinds.values()), tuple(reasons)
+    def joined(name: str) -> Any:
+        pieces = [values(part, name) for part in range(len(parts))]
+        return Texts.concat(pieces) if name in _TEXTS else np.concatenate(pieces)
+
+    starts = np.cumsum([0] + [len(part) for part in parts])
+
+    def joined_at(names: Sequence[str], rows: NDArray[np.intp]) -> dict[str, Any]:
+        """The columns ``names`` of the joined tasks at ``rows``, taken from each part.
+
+        The rows of a part are taken from it, then put where they go: no column of all the
+        tasks is joined only to be taken from.
+        """
+        part = np.searchsorted(starts, rows, side="right") - 1
+        by_part = np.argsort(
+            part.astype(np.int16 if len(parts) < 1 << 15 else np.int64), kind="stable"
+        )
+        local = rows[by_part] - starts[part[by_part]]
+        bounds = np.searchsorted(part[by_part], np.arange(len(parts) + 1))
+        spans = [(i, bounds[i], bounds[i + 1]) for i in range(len(parts))]
+        out: dict[str, Any] = {}
+        for name in names:
+            pieces = [values(i, name, local[lo:hi]) for i, lo, hi in spans]
+            if name in _TEXTS:
+                texts = Texts.concat(pieces)
+                codes = np.empty(len(rows), dtype=np.int64)
+                codes[by_part] = texts.codes
+                out[name] = Texts._unchecked(codes, texts.ids)
+            else:
+                column = np.empty(len(rows), dtype=pieces[0].dtype)
+                column[by_part] = np.concatenate(pieces)
+                out[name] = column
+        return out
+
+    return joined, joined_at, tuple(kinds.values()), tuple(reasons)
 
 
 class _Lazy(CareTasks):
@@ -1145,7 +1185,7 @@ class _Lazy(CareTasks):
     reads every column.
     """
 
-    __slots__ = ("_lock", "_make")
+    __slots__ = ("_lock", "_make", "_taking")
 
     @classmethod
     def of(
@@ -1154,10 +1194,15 @@ class _Lazy(CareTasks):
         given: Mapping[str, Any],
         kinds: tuple[TaskKind, ...],
         reasons: tuple[Reason, ...],
+        taking: Callable[[Sequence[str], NDArray[np.intp]], dict[str, Any]] | None = None,
     ) -> CareTasks:
-        """Tasks with the columns ``given`` (read-only from now on), the others from ``make``."""
+        """Tasks with the columns ``given`` (read-only from now on), the others from ``make``.
+
+        ``taking`` gives columns not made yet at some rows without making them whole.
+        """
         out = object.__new__(cls)
         object.__setattr__(out, "_make", make)
+        object.__setattr__(out, "_taking", taking)
         object.__setattr__(out, "_lock", threading.Lock())
         for name, column in given.items():
             _settle(out, name, column)
@@ -1179,6 +1224,33 @@ class _Lazy(CareTasks):
     def _replaced(self, **columns: Any) -> CareTasks:
         """The tasks with columns replaced, the others still made when first read."""
         return _Lazy.of(self._field, columns, self.kinds, self.reasons)
+
+    def take(self, rows: Any) -> CareTasks:
+        """The tasks at ``rows``: plain tasks, the columns not made yet taken without making them whole."""
+        taking = object.__getattribute__(self, "_taking") if _is_set(self, "_taking") else None
+        made = {
+            name: object.__getattribute__(self, _held_as(name))
+            for name in _COLUMNS
+            if _is_set(self, _held_as(name))
+        }
+        if taking is None or len(made) == len(_COLUMNS):  # unpickled ones have every column
+            return super().take(rows)
+        picked = positions(rows, len(self))
+        columns = {
+            name: column._taken(picked) if name in _TEXTS else column[picked]
+            for name, column in made.items()
+        }
+        columns |= taking([name for name in _COLUMNS if name not in made], picked)
+        return CareTasks._unchecked(columns, self.kinds, self.reasons)
+
+
+def _is_set(tasks: CareTasks, attribute: str) -> bool:
+    """Whether ``attribute`` of ``tasks`` is set, without making it."""
+    try:
+        object.__getattribute__(tasks, attribute)
+    except AttributeError:
+        return False
+    return True
 
 
 def _settle(tasks: CareTasks, name: str, column: Any) -> Any:
