@@ -249,8 +249,7 @@ def test_tasks_taken_from_parts_joined_later_equal_those_taken_from_all(
     parts, first = [], 0
     for i, size in enumerate(sizes):  # parts alternate between the two, of other kinds
         source = built if i % 2 == 0 else other
-        rows = np.arange(first, first + size) % len(source)
-        parts.append(source.take(rows))
+        parts.append(source.take(np.arange(first, first + size) % len(source)))
         first += size
     whole = CareTasks.concat(parts)
     later = CareTasks._joined(tuple(parts), threads=1, later=LATER)

@@ -345,7 +345,9 @@ def consented(
         True
     """
     timeline, granted, latest = _consent_timeline(inputs)
-    key = (customers.astype(np.int64, copy=False) * len(_CONSENTS) + consent) * _N_CHANNELS + channels
+    key = (
+        customers.astype(np.int64, copy=False) * len(_CONSENTS) + consent
+    ) * _N_CHANNELS + channels
     day = _day_numbers(days)
     out: NDArray[np.bool_] = latest[key]  # on a day from the key's last change on
     early = np.flatnonzero(day < timeline.last_day)
@@ -397,7 +399,9 @@ def do_not_contact(
             latest_grant <= latest_ask
         )
     stopped: NDArray[np.bool_] = cache["do_not_contact"]
-    out: NDArray[np.bool_] = stopped[customers.astype(np.int64, copy=False) * len(_CONSENTS) + consent]
+    out: NDArray[np.bool_] = stopped[
+        customers.astype(np.int64, copy=False) * len(_CONSENTS) + consent
+    ]
     return out
 
 
