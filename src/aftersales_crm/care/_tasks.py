@@ -1159,16 +1159,19 @@ def _joining(
         spans = [(i, bounds[i], bounds[i + 1]) for i in range(len(parts))]
         out: dict[str, Any] = {}
         for name in names:
-            pieces = [values(i, name, local[lo:hi]) for i, lo, hi in spans]
             if name in _TEXTS:
-                texts = Texts.concat(pieces)
+                texts = Texts.concat([values(i, name, local[lo:hi]) for i, lo, hi in spans])
                 codes = np.empty(len(rows), dtype=np.int64)
                 codes[by_part] = texts.codes
                 out[name] = Texts._unchecked(codes, texts.ids)
-            else:
-                column = np.empty(len(rows), dtype=pieces[0].dtype)
-                column[by_part] = np.concatenate(pieces)
-                out[name] = column
+                continue
+            column = None
+            for i, lo, hi in spans:  # each part's rows put where they go, no joined copy
+                piece = values(i, name, local[lo:hi])
+                if column is None:
+                    column = np.empty(len(rows), dtype=piece.dtype)
+                column[by_part[lo:hi]] = piece
+            out[name] = column
         return out
 
     return joined, joined_at, tuple(kinds.values()), tuple(reasons)
