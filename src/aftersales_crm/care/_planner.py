@@ -492,7 +492,7 @@ _JOINED_LATER: Final = frozenset({"vehicle", "target", "reason", "detail", "anch
 """The columns of the rules' tasks not joined whole: no contact rule of the library and
 nothing before the agenda order reads them, so the shown tasks take them from each rule's
 tasks (the ids of the facts that caused the tasks, texts of several tables, are the
-dearest column to join), and a rule reading one joins it then."""
+dearest column to join); a user's contact rule reading one joins it whole then."""
 
 
 def _whole_periods(
