@@ -861,7 +861,7 @@ class CareTasks(Displayed):
 
     def _field(self, name: str) -> Any:
         """The column ``name`` as held: an array, or [`Texts`][aftersales_crm.care.Texts]."""
-        return getattr(self, f"_{name}" if name in _TEXTS else name)
+        return getattr(self, _held_as(name))
 
     def _fields(self) -> dict[str, Any]:
         return {name: self._field(name) for name in _COLUMNS}
@@ -895,13 +895,8 @@ class CareTasks(Displayed):
         """
         picked = positions(rows, len(self))
         return self._unchecked(
-            {
-                # The positions are checked once, here, for every column.
-                name: self._field(name)[picked]
-                if name not in _TEXTS
-                else self._field(name)._taken(picked)
-                for name in _COLUMNS
-            },
+            # The positions are checked once, here, for every column.
+            {name: _at(self._field(name), picked) for name in _COLUMNS},
             self.kinds,
             self.reasons,
         )
@@ -915,8 +910,7 @@ class CareTasks(Displayed):
         """
 
         def taken(name: str) -> Any:
-            column = self._field(name)
-            return column._taken(rows) if name in _TEXTS else column[rows]
+            return _at(self._field(name), rows)
 
         return _Lazy.of(taken, columns, self.kinds, self.reasons)
 
@@ -1086,6 +1080,11 @@ class CareTasks(Displayed):
         }
 
 
+def _at(column: Any, rows: NDArray[np.intp]) -> Any:
+    """A column (an array, or [`Texts`][aftersales_crm.care.Texts]) at checked positions ``rows``."""
+    return column._taken(rows) if isinstance(column, Texts) else column[rows]
+
+
 def _held_as(name: str) -> str:
     """The attribute a column is held in: ``_customer`` for a text column, else its name."""
     return f"_{name}" if name in _TEXTS else name
@@ -1133,7 +1132,7 @@ def _joining(
         """The column ``name`` of part ``part`` (at ``rows``), codes into the merged tuples."""
         column = parts[part]._field(name)
         if rows is not None:
-            column = column._taken(rows) if name in _TEXTS else column[rows]
+            column = _at(column, rows)
         if name in ("kind", "reason"):  # codes into the merged kinds and reasons
             return (kind_maps if name == "kind" else reason_maps)[part][column]
         return column
@@ -1230,7 +1229,7 @@ class _Lazy(CareTasks):
 
     def take(self, rows: Any) -> CareTasks:
         """The tasks at ``rows``: plain tasks, the columns not made yet taken without making them whole."""
-        taking = object.__getattribute__(self, "_taking") if _is_set(self, "_taking") else None
+        taking = getattr(self, "_taking", None)  # unset in unpickled ones
         made = {
             name: object.__getattribute__(self, _held_as(name))
             for name in _COLUMNS
@@ -1239,10 +1238,7 @@ class _Lazy(CareTasks):
         if taking is None or len(made) == len(_COLUMNS):  # unpickled ones have every column
             return super().take(rows)
         picked = positions(rows, len(self))
-        columns = {
-            name: column._taken(picked) if name in _TEXTS else column[picked]
-            for name, column in made.items()
-        }
+        columns = {name: _at(column, picked) for name, column in made.items()}
         columns |= taking([name for name in _COLUMNS if name not in made], picked)
         return CareTasks._unchecked(columns, self.kinds, self.reasons)
 
