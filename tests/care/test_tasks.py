@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aftersales_crm.care import CareTasks, Reason, TaskKind
+from aftersales_crm.care import CareTasks, Reason, TaskKind, Texts
 from aftersales_crm.errors import InvalidType, InvalidValue
 from aftersales_crm.values import ContactPurpose
 
@@ -309,3 +309,38 @@ def test_every_rule_makes_tasks_the_checked_constructor_accepts(start: date, end
             if isinstance(column, np.ndarray):
                 assert column.dtype == getattr(checked, name).dtype, (type(rule).__name__, name)
                 assert not column.flags.writeable, (type(rule).__name__, name)
+
+
+TEXT = st.text(st.sampled_from("aZ9-车辆é"), max_size=6)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    sources=st.lists(st.lists(TEXT, min_size=0, max_size=40), min_size=1, max_size=4),
+    parts=st.lists(
+        st.tuples(st.integers(0, 3), st.lists(st.integers(-1, 1_000), max_size=12)),
+        min_size=1,
+        max_size=6,
+    ),
+)
+def test_joined_texts_are_the_texts_of_each_part_in_turn(
+    sources: list[list[str]], parts: list[tuple[int, list[int]]]
+) -> None:
+    # Parts of several widths, into shared or other texts, blank ones, few rows into
+    # many texts (sorted) or many into few (counted): the texts come out as they went in.
+    ids = [np.array(texts, dtype=str) if texts else np.empty(0, dtype="<U1") for texts in sources]
+    given_parts = []
+    for which, picks in parts:
+        texts = ids[which % len(ids)]
+        codes = np.array([p % (len(texts) + 1) - 1 for p in picks], dtype=np.int64)
+        given_parts.append(Texts(codes, texts))
+    joined = Texts.concat(given_parts)
+    expected = [text for part in given_parts for text in part.values().tolist()]
+    assert joined.values().tolist() == expected
+    assert len(joined.ids) <= sum(len(texts) for texts in ids)
+    many = Texts(np.arange(200, dtype=np.int64) % 3, np.array(["ab", "车", ""]))
+    few = Texts(np.array([5, -1], dtype=np.int64), np.array([f"k{i}" for i in range(40)]))
+    for extra in ([many], [few], [many, few]):
+        both = Texts.concat([*given_parts, *extra])
+        tail = [text for part in extra for text in part.values().tolist()]
+        assert both.values().tolist() == expected + tail

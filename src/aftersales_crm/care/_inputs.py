@@ -410,7 +410,7 @@ class CareInputs:
     @functools.cached_property
     def customer_ids(self) -> NDArray[np.str_]:
         """The customers' ids, in table order."""
-        return np.asarray(self.tables.customers["id"]).astype(np.str_)
+        return self.texts("customers")
 
     @functools.cached_property
     def _id_order(self) -> NDArray[np.intp]:
