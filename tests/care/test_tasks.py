@@ -344,3 +344,19 @@ def test_joined_texts_are_the_texts_of_each_part_in_turn(
         both = Texts.concat([*given_parts, *extra])
         tail = [text for part in extra for text in part.values().tolist()]
         assert both.values().tolist() == expected + tail
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(TEXT, max_size=30),
+    picks=st.lists(st.integers(-1, 1_000), max_size=30),
+    text=TEXT,
+)
+def test_matches_is_the_texts_compared_whether_rows_or_texts_are_fewer(
+    texts: list[str], picks: list[int], text: str
+) -> None:
+    ids = np.array(texts, dtype=str) if texts else np.empty(0, dtype="<U1")
+    codes = np.array([p % (len(ids) + 1) - 1 for p in picks], dtype=np.int64)
+    column = Texts(codes, ids)
+    for probe in (text, "", *texts[:2]):
+        assert column.matches(probe).tolist() == (column.values() == probe).tolist()

@@ -363,9 +363,15 @@ class Texts:
             >>> Texts(np.array([1, -1, 0]), np.array(["V1", "V2"])).matches("V1").tolist()
             [False, False, True]
         """
-        hits = np.append(self.ids == text, text == "")  # the spare last slot for code -1
-        found: NDArray[np.bool_] = hits[self.codes]
-        return found
+        if len(self.ids) <= len(self.codes):  # each text compared once
+            hits = np.append(self.ids == text, text == "")  # the spare last slot for code -1
+            found: NDArray[np.bool_] = hits[self.codes]
+            return found
+        # Fewer rows than texts (the contacts' repair orders): only the texts used.
+        some = np.flatnonzero(self.codes >= 0)
+        out = np.full(len(self.codes), text == "")
+        out[some] = self.ids[self.codes[some]] == text
+        return out
 
     def take(self, rows: NDArray[np.intp]) -> Texts:
         """The rows at ``rows``, pointing into the same texts.
