@@ -71,25 +71,25 @@ def _calls_by_pairs(
     return renumber(call)
 
 
-@given(
-    rows=st.lists(
-        st.tuples(
-            st.integers(0, 3),  # customer
-            st.integers(0, 1),  # channel
-            st.integers(0, 12),  # window start
-            st.integers(0, 5),  # window length
-            st.sampled_from([OPEN, OVERDUE, 1, 3]),  # status (closed, blocked: no call)
-        ),
-        max_size=30,
-    )
+CALL_ROWS = st.lists(
+    st.tuples(
+        st.integers(0, 3),  # customer
+        st.integers(0, 1),  # channel
+        st.integers(0, 12),  # window start
+        st.integers(0, 5),  # window length
+        st.sampled_from([OPEN, OVERDUE, 1, 3]),  # status (closed, blocked: no call)
+        st.booleans(),  # among the rows ordered beforehand, if not open or overdue
+    ),
+    max_size=30,
 )
-def test_calls_join_the_overlapping_windows_of_one_customer_and_channel(
-    rows: list[tuple[int, int, int, int, int]],
-) -> None:
+
+
+def _call_tasks(
+    rows: list[tuple[int, int, int, int, int, bool]],
+) -> tuple[CareTasks, np.ndarray, np.ndarray, np.ndarray]:
+    """Tasks of the rows' customers, channels and windows; the customers, status and live rows."""
     customer = np.array([r[0] for r in rows], dtype=np.int64)
-    channel = np.array([r[1] for r in rows], dtype=np.int8)
     start = np.array([r[2] for r in rows], dtype="datetime64[D]")
-    end = start + np.array([r[3] for r in rows], dtype="timedelta64[D]")
     status = np.array([r[4] for r in rows], dtype=np.int8)
     tasks = CareTasks.build(
         TaskKind("doc_call", "call", "电话", purpose="care"),
@@ -97,9 +97,28 @@ def test_calls_join_the_overlapping_windows_of_one_customer_and_channel(
         customer=[f"C{c}" for c in customer.tolist()],
         due=start,
         window_start=start,
-        window_end=end,
-        channel=channel,
+        window_end=start + np.array([r[3] for r in rows], dtype="timedelta64[D]"),
+        channel=np.array([r[1] for r in rows], dtype=np.int8),
     )
-    live = (status == OPEN) | (status == OVERDUE)
-    expected = _calls_by_pairs(customer, channel, start, end, live)
+    return tasks, customer, status, (status == OPEN) | (status == OVERDUE)
+
+
+@given(rows=CALL_ROWS)
+def test_calls_join_the_overlapping_windows_of_one_customer_and_channel(
+    rows: list[tuple[int, int, int, int, int, bool]],
+) -> None:
+    tasks, customer, status, live = _call_tasks(rows)
+    expected = _calls_by_pairs(customer, tasks.channel, tasks.window_start, tasks.window_end, live)
     assert _planner._calls(tasks, status, customer).tolist() == expected.tolist()
+
+
+@given(rows=CALL_ROWS)
+def test_calls_ordered_among_more_rows_then_kept_live_are_the_calls(
+    rows: list[tuple[int, int, int, int, int, bool]],
+) -> None:
+    # The planner orders the allowed tasks for the calls before it knows the closed ones.
+    tasks, customer, _, live = _call_tasks(rows)
+    more = np.flatnonzero(live | np.array([r[5] for r in rows], dtype=bool))
+    ordered = _planner._call_order(tasks.channel, tasks.window_start, customer, more)
+    expected = _calls_by_pairs(customer, tasks.channel, tasks.window_start, tasks.window_end, live)
+    assert _planner._calls_of(ordered, live, tasks).tolist() == expected.tolist()

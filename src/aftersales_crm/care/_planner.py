@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any, ClassVar, Final
@@ -150,7 +150,9 @@ class Planner(Parameterised):
             one per CPU) plans with the rules side by side (so a rule's ``plan`` must not
             change shared state; [`CareInputs.memo`][aftersales_crm.care.CareInputs.memo]
             is safe), and checks contacts while a second thread puts the tasks in agenda
-            order and finds the closed ones. The agenda is the same either way.
+            order and finds the closed ones (the verdicts are put in that order, and the
+            allowed tasks grouped into calls, as soon as both are known). The agenda is
+            the same either way.
 
     Examples:
         >>> from datetime import date
@@ -286,21 +288,19 @@ class Planner(Parameterised):
         shown = np.flatnonzero((tasks.window_end >= lowest) & (tasks.window_start <= highest))
         # The contact rule's verdicts and the shown tasks in agenda order with their closing
         # contacts are independent: big numpy work that releases the GIL, so both at once.
+        ordered: Future[NDArray[np.intp]] = Future()
         if threads > 1:
             with ThreadPoolExecutor(max_workers=1) as side:
-                shown_tasks = side.submit(_shown, tasks, customers, inputs, shown)
-                verdicts = params["contact"].check(tasks, inputs)
-                order, in_order, closed = shown_tasks.result()
+                shown_tasks = side.submit(_shown, tasks, customers, inputs, shown, ordered)
+                verdicts = _verdicts(params["contact"], tasks, inputs)
+                early = _in_agenda_order(verdicts, tasks, customers, ordered.result())
+                in_order, closed = shown_tasks.result()
         else:
-            verdicts = params["contact"].check(tasks, inputs)
-            order, in_order, closed = _shown(tasks, customers, inputs, shown)
-        if not isinstance(verdicts, Verdicts) or len(verdicts) != len(tasks):
-            msg = f"the contact rule {type(params['contact']).__name__} gave no verdict per task"
-            raise InvalidValue(msg, code="verdicts")
-        # The verdicts' columns in agenda order (checked Verdicts: no second check).
-        allowed, reason = verdicts.allowed[order], verdicts.reason[order]
-        tasks = _with(in_order, channel=verdicts.channel[order].astype(np.int8, copy=False))
-        customers = customers[order]
+            verdicts = _verdicts(params["contact"], tasks, inputs)
+            in_order, closed = _shown(tasks, customers, inputs, shown, ordered)
+            early = _in_agenda_order(verdicts, tasks, customers, ordered.result())
+        allowed, reason, channel, hours, calls = early
+        tasks = _with(in_order, channel=channel)
         # Open or overdue, unless blocked, unless closed: what happened counts first.
         status = np.where(tasks.window_end < inputs.as_of_day, OVERDUE, OPEN).astype(np.int8)
         status[~allowed] = BLOCKED
@@ -311,22 +311,60 @@ class Planner(Parameterised):
             status=status,
             blocked_by=blocked_by,
             block_reasons=verdicts.reasons,
-            call=_calls(tasks, status, customers),
+            call=_calls_of(calls, allowed & ~closed, tasks),
             start=first,
             end=last,
             as_of=known,
             lookback=params["lookback"],
-            hours=verdicts.hours[order],
+            hours=hours,
         )
 
 
+def _verdicts(contact: ContactRule, tasks: CareTasks, inputs: CareInputs) -> Verdicts:
+    """The contact rule's verdicts on ``tasks``, one per task, or an error naming the rule."""
+    verdicts = contact.check(tasks, inputs)
+    if not isinstance(verdicts, Verdicts) or len(verdicts) != len(tasks):
+        msg = f"the contact rule {type(contact).__name__} gave no verdict per task"
+        raise InvalidValue(msg, code="verdicts")
+    return verdicts
+
+
 def _shown(
-    tasks: CareTasks, customers: NDArray[np.int64], inputs: CareInputs, rows: NDArray[np.intp]
-) -> tuple[NDArray[np.intp], CareTasks, NDArray[np.bool_]]:
-    """The ``rows`` of ``tasks`` in agenda order, those tasks, and whether each is closed."""
-    order = _agenda_order(tasks, customers, inputs, rows)
+    tasks: CareTasks,
+    customers: NDArray[np.int64],
+    inputs: CareInputs,
+    rows: NDArray[np.intp],
+    ordered: Future[NDArray[np.intp]],
+) -> tuple[CareTasks, NDArray[np.bool_]]:
+    """The ``rows`` of ``tasks`` in agenda order, and whether each is closed.
+
+    ``ordered`` is given the rows in agenda order as soon as they are known (or the error
+    that stopped them).
+    """
+    try:
+        order = _agenda_order(tasks, customers, inputs, rows)
+    except BaseException as error:
+        ordered.set_exception(error)
+        raise
+    ordered.set_result(order)
     shown = tasks.take(order)
-    return order, shown, closed_tasks(shown, inputs)
+    return shown, closed_tasks(shown, inputs)
+
+
+def _in_agenda_order(
+    verdicts: Verdicts, tasks: CareTasks, customers: NDArray[np.int64], order: NDArray[np.intp]
+) -> tuple[NDArray[np.bool_], NDArray[np.int16], NDArray[np.int8], NDArray[np.int64], _CallOrder]:
+    """The verdicts of the tasks at ``order`` (allowed, reason, channel, hours), and the allowed ones in call order.
+
+    Nothing here waits for the shown tasks to be taken, so it is done meanwhile: a
+    call's tasks are among the allowed ones (the closed ones are dropped from them after).
+    """
+    allowed = verdicts.allowed[order]
+    channel = verdicts.channel[order].astype(np.int8, copy=False)
+    calls = _call_order(
+        channel, tasks.window_start[order], customers[order], np.flatnonzero(allowed)
+    )
+    return allowed, verdicts.reason[order], channel, verdicts.hours[order], calls
 
 
 def _days(on: object, start: object, end: object, as_of: object) -> tuple[date, date, date]:
@@ -562,25 +600,56 @@ def _calls(
     tasks: CareTasks, status: NDArray[np.int8], customers: NDArray[np.int64]
 ) -> NDArray[np.int64]:
     """Open and overdue tasks of one customer and channel with overlapping windows: one call."""
-    call = np.full(len(tasks), -1, dtype=np.int64)
-    rows = np.flatnonzero((status == OPEN) | (status == OVERDUE))
+    live = (status == OPEN) | (status == OVERDUE)
+    rows = np.flatnonzero(live)
+    return _calls_of(_call_order(tasks.channel, tasks.window_start, customers, rows), live, tasks)
+
+
+_CallOrder = tuple[NDArray[np.intp], NDArray[np.int64], NDArray[np.int64], int]
+
+
+def _call_order(
+    channel: NDArray[np.int8],
+    window_start: NDArray[np.datetime64],
+    customers: NDArray[np.int64],
+    rows: NDArray[np.intp],
+) -> _CallOrder:
+    """The ``rows`` (ascending) by customer and channel, then window start: a call's tasks together.
+
+    With each row's customer and channel as one number, its window start (days from the
+    earliest), and that earliest day. Any rows a call may hold will do (the allowed
+    tasks, before the closed ones are known): ``_calls_of`` keeps the live ones, in the
+    same order.
+    """
     if not len(rows):
-        return call
-    who = customers[rows] * len(CHANNELS) + tasks.channel[rows]  # customer and channel
-    start = tasks.window_start[rows].view(np.int64)
+        return rows, rows.astype(np.int64), rows.astype(np.int64), 0
+    who = customers[rows] * len(CHANNELS) + channel[rows]  # customer and channel
+    start = window_start[rows].view(np.int64)
     low = int(start.min())
     days = int(start.max()) - low + 1
     room = (int(who.max()) + 1) * days
-    # By customer and channel, then window start: a call's tasks come together, in any
-    # order among equal starts, as every window holds its start (start <= end). One whole
-    # number per task, sorted, gives both the order and the keys in it.
+    # Every window holds its start (start <= end), so in this order a call's tasks come
+    # together, in any order among equal starts. One whole number per task, sorted,
+    # gives both the order and the keys in it.
     if room < 1 << 62:
         order, key = sort_numbers(who * days + (start - low), room)
         who, start = np.divmod(key, days)
     else:  # beyond any calendar's days and customer base
         order = sort_rows(who, start)
         who, start = who[order], start[order] - low
-    end = tasks.window_end.view(np.int64)[rows[order]] - low
+    return rows[order], who, start, low
+
+
+def _calls_of(ordered: _CallOrder, live: NDArray[np.bool_], tasks: CareTasks) -> NDArray[np.int64]:
+    """The call of each live task (-1 for the others), from rows put in ``_call_order``."""
+    call = np.full(len(tasks), -1, dtype=np.int64)
+    rows, who, start, low = ordered
+    keep = live[rows]
+    if not keep.all():
+        rows, who, start = rows[keep], who[keep], start[keep]
+    if not len(rows):
+        return call
+    end = tasks.window_end.view(np.int64)[rows] - low
     same = np.r_[False, who[1:] == who[:-1]]
     group = np.cumsum(~same)
     # The latest window end so far within each (customer, channel) group.
@@ -588,16 +657,13 @@ def _calls(
     reach = np.maximum.accumulate(end + group * shift) - group * shift
     overlaps = same & (start <= np.r_[np.iinfo(np.int64).min, reach[:-1]])
     # Each call's tasks lie together in this order. Calls are numbered in the order their
-    # first task comes in the agenda (``rows`` ascend): as ``renumber`` would, without its
-    # scattered minimum.
+    # first task comes in the agenda: as ``renumber`` would, without its scattered minimum.
     begins = np.flatnonzero(~overlaps)
-    first = np.minimum.reduceat(order, begins)
-    opens = np.zeros(len(rows), dtype=bool)
+    first = np.minimum.reduceat(rows, begins)
+    opens = np.zeros(len(tasks), dtype=bool)
     opens[first] = True
     number = np.cumsum(opens)[first] - 1
-    ids = np.empty(len(rows), dtype=np.int64)
-    ids[order] = np.repeat(number, np.diff(np.r_[begins, len(rows)]))
-    call[rows] = ids
+    call[rows] = np.repeat(number, np.diff(np.r_[begins, len(rows)]))
     return call
 
 
