@@ -264,6 +264,23 @@ def test_the_agenda_is_the_same_on_one_thread_or_more() -> None:
     assert Planner().agenda(data, **days) == alone
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_an_error_ordering_the_shown_tasks_reaches_the_caller(
+    threads: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On two threads the calling thread waits for the agenda order, so the side thread's
+    # error must reach it rather than leave it waiting.
+    from aftersales_crm.care import _planner
+
+    def broken(*_: object) -> None:
+        msg = "no order"
+        raise RuntimeError(msg)
+
+    monkeypatch.setattr(_planner, "_agenda_order", broken)
+    with pytest.raises(RuntimeError, match="no order"):
+        Planner(threads=threads).agenda(synthetic.tables(60, seed=5), on=date(2026, 6, 30))
+
+
 def test_the_planner_reads_the_km_per_day_model_it_is_given() -> None:
     data = synthetic.tables(200, seed=4)
     as_of = synthetic.DEFAULT_AS_OF

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
+from queue import SimpleQueue
 from types import MappingProxyType
 from typing import Any, ClassVar, Final
 
@@ -288,17 +289,20 @@ class Planner(Parameterised):
         shown = np.flatnonzero((tasks.window_end >= lowest) & (tasks.window_start <= highest))
         # The contact rule's verdicts and the shown tasks in agenda order with their closing
         # contacts are independent: big numpy work that releases the GIL, so both at once.
-        ordered: Future[NDArray[np.intp]] = Future()
+        ordered: SimpleQueue[NDArray[np.intp] | BaseException] = SimpleQueue()
         if threads > 1:
             with ThreadPoolExecutor(max_workers=1) as side:
                 shown_tasks = side.submit(_shown, tasks, customers, inputs, shown, ordered)
                 verdicts = _verdicts(params["contact"], tasks, inputs)
-                early = _in_agenda_order(verdicts, tasks, customers, ordered.result())
-                in_order, closed = shown_tasks.result()
+                order = ordered.get()
+                if isinstance(order, BaseException):  # the agenda order's error
+                    raise order
+                early = _in_agenda_order(verdicts, tasks, customers, order)
+                _, in_order, closed = shown_tasks.result()
         else:
             verdicts = _verdicts(params["contact"], tasks, inputs)
-            in_order, closed = _shown(tasks, customers, inputs, shown, ordered)
-            early = _in_agenda_order(verdicts, tasks, customers, ordered.result())
+            order, in_order, closed = _shown(tasks, customers, inputs, shown, ordered)
+            early = _in_agenda_order(verdicts, tasks, customers, order)
         allowed, reason, channel, hours, calls = early
         tasks = _with(in_order, channel=channel)
         # Open or overdue, unless blocked, unless closed: what happened counts first.
@@ -334,21 +338,21 @@ def _shown(
     customers: NDArray[np.int64],
     inputs: CareInputs,
     rows: NDArray[np.intp],
-    ordered: Future[NDArray[np.intp]],
-) -> tuple[CareTasks, NDArray[np.bool_]]:
-    """The ``rows`` of ``tasks`` in agenda order, and whether each is closed.
+    ordered: SimpleQueue[NDArray[np.intp] | BaseException],
+) -> tuple[NDArray[np.intp], CareTasks, NDArray[np.bool_]]:
+    """The ``rows`` of ``tasks`` in agenda order, those tasks, and whether each is closed.
 
     ``ordered`` is given the rows in agenda order as soon as they are known (or the error
-    that stopped them).
+    that stopped them, which this function raises too).
     """
     try:
         order = _agenda_order(tasks, customers, inputs, rows)
     except BaseException as error:
-        ordered.set_exception(error)
+        ordered.put(error)
         raise
-    ordered.set_result(order)
+    ordered.put(order)
     shown = tasks.take(order)
-    return shown, closed_tasks(shown, inputs)
+    return order, shown, closed_tasks(shown, inputs)
 
 
 def _in_agenda_order(
