@@ -424,8 +424,9 @@ def _recoding(
 ) -> tuple[NDArray[np.str_], Callable[[int, NDArray[np.int64], NDArray[np.int64]], None]]:
     """The texts that rows ``codes[k]`` into ``ids[k]`` use, joined, and how to recode them.
 
-    ``recode(k, some, out)`` writes codes ``some`` of part ``k`` (any of its rows, those
-    of ``codes[k]`` or fewer) into ``out`` as codes into the joined texts: one pass each.
+    ``recode(k, some, out)`` writes ``some`` of the codes ``codes[k]`` (all of them, or
+    fewer: only texts those use are gathered) into ``out`` as codes into the joined texts,
+    in one pass.
     Parts that point into the same texts keep pointing into them; otherwise only the
     texts the rows use are gathered, so the cost follows the rows, not the texts.
     """
