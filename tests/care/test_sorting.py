@@ -86,8 +86,8 @@ CALL_ROWS = st.lists(
 
 def _call_tasks(
     rows: list[tuple[int, int, int, int, int, bool]],
-) -> tuple[CareTasks, np.ndarray, np.ndarray, np.ndarray]:
-    """Tasks of the rows' customers, channels and windows; the customers, status and live rows."""
+) -> tuple[CareTasks, np.ndarray, np.ndarray]:
+    """Tasks of the rows' customers, channels and windows; the customers, and the live rows (open or overdue)."""
     customer = np.array([r[0] for r in rows], dtype=np.int64)
     start = np.array([r[2] for r in rows], dtype="datetime64[D]")
     status = np.array([r[4] for r in rows], dtype=np.int8)
@@ -100,16 +100,19 @@ def _call_tasks(
         window_end=start + np.array([r[3] for r in rows], dtype="timedelta64[D]"),
         channel=np.array([r[1] for r in rows], dtype=np.int8),
     )
-    return tasks, customer, status, (status == OPEN) | (status == OVERDUE)
+    return tasks, customer, (status == OPEN) | (status == OVERDUE)
 
 
 @given(rows=CALL_ROWS)
 def test_calls_join_the_overlapping_windows_of_one_customer_and_channel(
     rows: list[tuple[int, int, int, int, int, bool]],
 ) -> None:
-    tasks, customer, status, live = _call_tasks(rows)
+    tasks, customer, live = _call_tasks(rows)
+    ordered = _planner._call_order(
+        tasks.channel, tasks.window_start, customer, np.flatnonzero(live)
+    )
     expected = _calls_by_pairs(customer, tasks.channel, tasks.window_start, tasks.window_end, live)
-    assert _planner._calls(tasks, status, customer).tolist() == expected.tolist()
+    assert _planner._calls_of(ordered, live, tasks).tolist() == expected.tolist()
 
 
 @given(rows=CALL_ROWS)
@@ -117,7 +120,7 @@ def test_calls_ordered_among_more_rows_then_kept_live_are_the_calls(
     rows: list[tuple[int, int, int, int, int, bool]],
 ) -> None:
     # The planner orders the allowed tasks for the calls before it knows the closed ones.
-    tasks, customer, _, live = _call_tasks(rows)
+    tasks, customer, live = _call_tasks(rows)
     more = np.flatnonzero(live | np.array([r[5] for r in rows], dtype=bool))
     ordered = _planner._call_order(tasks.channel, tasks.window_start, customer, more)
     expected = _calls_by_pairs(customer, tasks.channel, tasks.window_start, tasks.window_end, live)

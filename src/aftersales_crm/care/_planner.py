@@ -600,15 +600,6 @@ def _agenda_order(
     return in_agenda_order(tasks, id_rank[customers[rows]], rows)
 
 
-def _calls(
-    tasks: CareTasks, status: NDArray[np.int8], customers: NDArray[np.int64]
-) -> NDArray[np.int64]:
-    """Open and overdue tasks of one customer and channel with overlapping windows: one call."""
-    live = (status == OPEN) | (status == OVERDUE)
-    rows = np.flatnonzero(live)
-    return _calls_of(_call_order(tasks.channel, tasks.window_start, customers, rows), live, tasks)
-
-
 _CallOrder = tuple[NDArray[np.intp], NDArray[np.int64], NDArray[np.int64], int]
 
 
@@ -645,7 +636,10 @@ def _call_order(
 
 
 def _calls_of(ordered: _CallOrder, live: NDArray[np.bool_], tasks: CareTasks) -> NDArray[np.int64]:
-    """The call of each live task (-1 for the others), from rows put in ``_call_order``."""
+    """The call of each live (open or overdue) task, -1 for the others, from rows put in ``_call_order``.
+
+    Live tasks of one customer and channel whose windows overlap are one call.
+    """
     call = np.full(len(tasks), -1, dtype=np.int64)
     rows, who, start, low = ordered
     keep = live[rows]

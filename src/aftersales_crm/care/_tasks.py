@@ -426,9 +426,8 @@ def _recoding(
 
     ``recode(k, some, out)`` writes ``some`` of the codes ``codes[k]`` (all of them, or
     fewer: only texts those use are gathered) into ``out`` as codes into the joined texts,
-    in one pass.
-    Parts that point into the same texts keep pointing into them; otherwise only the
-    texts the rows use are gathered, so the cost follows the rows, not the texts.
+    in one pass. Parts that point into the same texts keep pointing into them; otherwise
+    only the texts the rows use are gathered, so the cost follows the rows, not the texts.
     """
     # Parts without a text in any row ("" throughout, a rule's default) point nowhere
     # (-1) into the texts of the others when those are all the same texts.
@@ -908,7 +907,7 @@ class CareTasks(Displayed):
         for name in _COLUMNS:
             column = columns[name]
             if name in _TEXTS:
-                object.__setattr__(out, f"_{name}", column)
+                object.__setattr__(out, _held_as(name), column)
                 continue
             column.flags.writeable = False
             object.__setattr__(out, name, column)
