@@ -9,18 +9,21 @@ from typing import Any
 import numpy as np
 import pytest
 
+from aftersales_crm import synthetic
 from aftersales_crm.calendars import WeekendCalendar
 from aftersales_crm.care import (
     FOLLOW_UP_KINDS,
     MAINTENANCE_DUE,
     AllOf,
     AnyOf,
+    CareInputs,
     CareTasks,
     Consent,
     CoolingOff,
     DoNotContact,
     FrequencyCap,
     Not,
+    Planner,
     PreferredChannel,
     QuietDays,
     Reason,
@@ -479,3 +482,52 @@ def test_checking_needs_care_tasks_and_inputs() -> None:
 def test_verdicts_refuse_a_blocked_task_without_a_reason() -> None:
     with pytest.raises(InvalidValue, match="a blocked task needs a reason"):
         Verdicts(np.array([False]), np.array([-1]), np.array([0]), ())
+
+
+PREPARED_RULES = [
+    Consent(),
+    DoNotContact(),
+    CoolingOff(),
+    FrequencyCap(),
+    PreferredChannel(),
+    QuietDays(),
+    all_of(PreferredChannel(), Consent(), DoNotContact(), CoolingOff(), FrequencyCap()),
+    any_of(not_(CoolingOff()), Consent()),
+    not_(all_of(DoNotContact())),
+]
+
+
+@pytest.mark.parametrize("rule", PREPARED_RULES, ids=repr)
+def test_a_rule_prepared_ahead_gives_the_verdicts_it_gives_unprepared(rule: Any) -> None:
+    data = synthetic.tables(200, seed=3)
+    days: dict[str, Any] = {
+        "start": date(2026, 6, 1),
+        "end": date(2026, 7, 31),
+        "as_of": date(2026, 6, 30),
+    }
+    cold, warm = CareInputs.of(data, **days), CareInputs.of(data, **days)
+    tasks = CareTasks.concat([r.plan(cold) for r in Planner.RULES])
+    assert len(tasks) > 100
+    rule.prepare(warm)
+    prepared = dict(warm.__dict__["_memo"])
+    verdicts = rule.check(tasks, warm)
+    assert verdicts == rule.check(tasks, cold)
+    # The check used what prepare derived rather than deriving it again.
+    assert all(warm.__dict__["_memo"][key] is value for key, value in prepared.items())
+
+
+def test_the_built_in_rules_that_read_facts_prepare_them_ahead() -> None:
+    ahead = CareInputs.of(synthetic.tables(20, seed=3), start=date(2026, 6, 30))
+    all_of(Consent(), DoNotContact(), not_(any_of(CoolingOff()))).prepare(ahead)
+    assert {key[1] for key in ahead.__dict__["_memo"] if key[0] == "facts"} == {
+        "consents",
+        "do_not_contact",
+        "complaints",
+    }
+
+
+def test_preparing_needs_care_inputs_and_valid_parameters() -> None:
+    with pytest.raises(InvalidType, match="CareInputs"):
+        Consent().prepare("inputs")  # type: ignore[arg-type]
+    with pytest.raises(InvalidValue, match="days"):
+        CoolingOff(days=-1).prepare(inputs(book(), AS_OF))

@@ -25,6 +25,7 @@ from aftersales_crm.care import (
     Reason,
     TaskKind,
     TaskStatus,
+    Verdicts,
     WinBack,
     _planner,
 )
@@ -460,3 +461,57 @@ def test_memo_computes_a_key_once_when_threads_ask_at_the_same_time() -> None:
         found = list(pool.map(ask, [inputs, wider, inputs, wider]))
     assert len(calls) == 1
     assert all(value is found[0] for value in found)
+
+
+PREPARED: list[str] = []
+"""What the contact rule ``Prepared`` of the tests saw, in order."""
+
+
+class Prepared(BasePolicy):
+    """A contact rule of the tests allowing every task: it keeps a value in the memo when
+    prepared, and notes each call and whether its check found that value."""
+
+    kind = "contact_rule"
+
+    def __init__(self, *, fail: bool = False) -> None:
+        self.fail = fail
+
+    def prepare(self, inputs: CareInputs) -> None:
+        if self.fail:
+            msg = "Prepared could not prepare"
+            raise RuntimeError(msg)
+        PREPARED.append("prepare")
+        inputs.memo(("test", "prepared"), lambda: "prepared")
+
+    def check(self, tasks: CareTasks, inputs: CareInputs) -> Verdicts:
+        PREPARED.append(inputs.memo(("test", "prepared"), lambda: "not prepared"))
+        return Verdicts.allow(tasks)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_the_contact_rule_is_prepared_once_before_its_check_on_any_threads(threads: int) -> None:
+    PREPARED.clear()
+    planner = Planner(rules=(FollowUpCalls(), Fixed()), contact=Prepared(), threads=threads)
+    agenda = planner.agenda(book(*LIFE), **JULY)
+    assert len(agenda) > 0
+    assert PREPARED == ["prepare", "prepared"]
+    PREPARED.clear()
+    Planner(rules=(FollowUpCalls(), Fixed()), contact=Consent(), threads=threads).agenda(
+        book(*LIFE), **JULY
+    )
+    assert PREPARED == []  # a rule without the method is checked all the same
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_contact_rule_failing_to_prepare_is_named_after_the_rules_failing_to_plan(
+    threads: int,
+) -> None:
+    failing = Prepared(fail=True)
+    with pytest.raises(RuntimeError, match=r"^Prepared could not prepare$"):
+        Planner(rules=(FollowUpCalls(), Fixed()), contact=failing, threads=threads).agenda(
+            book(*LIFE), on=FRIDAY
+        )
+    with pytest.raises(InvalidValue, match=r"^Raises could not plan$"):
+        Planner(rules=(FollowUpCalls(), Raises()), contact=failing, threads=threads).agenda(
+            book(*LIFE), on=FRIDAY
+        )

@@ -34,10 +34,13 @@ from aftersales_crm._policy import BasePolicy, PolicyKind
 from aftersales_crm.calendars import days_off
 from aftersales_crm.care._facts import (
     complained,
+    complaint_timeline,
     consent_purposes,
+    consent_timeline,
     consented,
     contact_days,
     do_not_contact,
+    do_not_contact_table,
     last_complaint,
 )
 from aftersales_crm.care._inputs import CareInputs
@@ -299,6 +302,13 @@ class Verdicts(Displayed):
 class ContactRule(Protocol):
     """A contact rule (policy kind ``contact_rule``): a verdict on each care task.
 
+    A rule may also have a ``prepare(inputs)`` method, which the protocol does not ask
+    for, to derive from the facts what ``check`` will read before the tasks are known
+    (the built-in rules have one). The planner calls it, when the rule has it, while the
+    care rules plan, on a thread of its own when it has more than one. What it derives
+    goes into [`CareInputs.memo`][aftersales_crm.care.CareInputs.memo], which the inputs
+    of every span of days share; ``check`` must give the same verdicts without it.
+
     Examples:
         >>> isinstance(Consent(), ContactRule)
         True
@@ -355,8 +365,49 @@ class _ContactRule(BasePolicy):
         inputs = care_inputs(inputs, self)
         return self._judge(params, tasks, inputs)
 
+    def prepare(self, inputs: CareInputs) -> None:
+        """Derive from the facts, before the tasks are known, what ``check`` will read.
+
+        The optional method of [`ContactRule`][aftersales_crm.care.ContactRule]: the
+        planner calls it while the care rules plan, so work ``check`` would start with is
+        done beside theirs; ``check`` gives the same verdicts without it. A combination
+        ([`all_of`][aftersales_crm.care.all_of] and the others) prepares each of its rules
+        that has the method.
+
+        Raises:
+            InvalidValue: a parameter breaks its constraint (naming it).
+            InvalidType: ``inputs`` are not CareInputs.
+
+        Examples:
+            >>> from datetime import date
+            >>> from aftersales_crm import synthetic
+            >>> inputs = CareInputs.of(synthetic.book(5, seed=1), start=date(2026, 6, 30))
+            >>> all_of(Consent(), FrequencyCap()).prepare(inputs)
+            >>> len(Consent().check(CareTasks.empty(), inputs))
+            0
+        """
+        self._prepare(validate_params(self), care_inputs(inputs, self))
+
     def _judge(self, params: Mapping[str, Any], tasks: CareTasks, inputs: CareInputs) -> Verdicts:
         raise NotImplementedError  # pragma: no cover - every built-in judges
+
+    def _prepare(self, params: Mapping[str, Any], inputs: CareInputs) -> None:
+        """Nothing to derive ahead: what the rule reads depends on the tasks."""
+
+
+def prepare_rule(rule: object, inputs: CareInputs) -> None:
+    """``rule.prepare(inputs)`` if ``rule`` has the optional method, else nothing.
+
+    Examples:
+        >>> from datetime import date
+        >>> from aftersales_crm import synthetic
+        >>> inputs = CareInputs.of(synthetic.book(3, seed=1), start=date(2026, 6, 30))
+        >>> prepare_rule(object(), inputs) is None
+        True
+    """
+    prepare = getattr(rule, "prepare", None)
+    if callable(prepare):
+        prepare(inputs)
 
 
 def _consent_of(tasks: CareTasks) -> NDArray[np.int64]:
@@ -414,6 +465,9 @@ class Consent(_ContactRule):
         )
         return Verdicts.blocking(tasks, ~ok, self.REASON)
 
+    def _prepare(self, params: Mapping[str, Any], inputs: CareInputs) -> None:
+        consent_timeline(inputs)
+
 
 class DoNotContact(_ContactRule):
     """No further task for a purpose once the customer asked not to be contacted for it.
@@ -438,6 +492,9 @@ class DoNotContact(_ContactRule):
         customers = inputs.customer_rows(tasks)
         stopped = do_not_contact(inputs, customers, _consent_of(tasks))
         return Verdicts.blocking(tasks, stopped, self.REASON)
+
+    def _prepare(self, params: Mapping[str, Any], inputs: CareInputs) -> None:
+        do_not_contact_table(inputs)
 
 
 _COOLED: Final = (ConsentPurpose.MARKETING.value, ConsentPurpose.SURVEY.value)
@@ -491,6 +548,9 @@ class CoolingOff(_ContactRule):
         quiet = np.zeros(len(tasks), dtype=bool)
         quiet[rows] = recent & cooled[_consent_of(tasks)[rows]] & ~handling
         return Verdicts.blocking(tasks, quiet, self.REASON)
+
+    def _prepare(self, params: Mapping[str, Any], inputs: CareInputs) -> None:
+        complaint_timeline(inputs)
 
 
 def _most_important_first(
@@ -993,6 +1053,9 @@ class PreferredChannel(_ContactRule):
         verdicts = Verdicts.blocking(tasks, ~found, self.REASON)
         return attrs.evolve(verdicts, channel=channel)
 
+    def _prepare(self, params: Mapping[str, Any], inputs: CareInputs) -> None:
+        consent_timeline(inputs)
+
 
 MOVES_CHANNEL: Final = "moves_channel"
 """The class attribute by which a contact rule says it may move tasks to other channels
@@ -1125,6 +1188,10 @@ class AllOf(_ContactRule):
                 hours[rows] &= verdicts.hours
         return Verdicts(allowed, reason, channel, tuple(reasons), hours)
 
+    def _prepare(self, params: Mapping[str, Any], inputs: CareInputs) -> None:
+        for rule in params["rules"]:
+            prepare_rule(rule, inputs)
+
 
 class AnyOf(_ContactRule):
     """A task is allowed when any rule allows it, on the channel and in the hours of the first that does.
@@ -1168,6 +1235,10 @@ class AnyOf(_ContactRule):
             allowed |= verdicts.allowed
         return Verdicts(allowed, np.where(allowed, -1, first), channel, tuple(reasons), hours)
 
+    def _prepare(self, params: Mapping[str, Any], inputs: CareInputs) -> None:
+        for rule in params["rules"]:
+            prepare_rule(rule, inputs)
+
 
 class Not(_ContactRule):
     """A task is allowed when ``rule`` blocks it, and blocked when ``rule`` allows it.
@@ -1194,6 +1265,9 @@ class Not(_ContactRule):
         name = type(rule).__name__
         reason = Reason(f"{name} allows it", f"{name}允许此联系")
         return Verdicts.blocking(tasks, verdicts.allowed, reason)
+
+    def _prepare(self, params: Mapping[str, Any], inputs: CareInputs) -> None:
+        prepare_rule(params["rule"], inputs)
 
 
 def all_of(*rules: ContactRule) -> AllOf:

@@ -2,7 +2,8 @@
 
 Each answers a question for many tasks at once from the tables of a
 [`CareInputs`][aftersales_crm.care.CareInputs], counting only facts known by the end of
-``as_of``. They are built once per planner run and shared (cached on the inputs).
+``as_of``. What they derive from the facts is built once per inputs and shared
+([`CareInputs.memo`][aftersales_crm.care.CareInputs.memo]).
 """
 
 from __future__ import annotations
@@ -23,10 +24,13 @@ from aftersales_crm.values import ContactChannel, ContactPurpose
 __all__ = [
     "CONSENT_PURPOSES",
     "complained",
+    "complaint_timeline",
     "consent_purposes",
+    "consent_timeline",
     "consented",
     "contact_days",
     "do_not_contact",
+    "do_not_contact_table",
     "join",
     "last_complaint",
     "sort_numbers",
@@ -282,16 +286,24 @@ class _Timeline:
         return np.where(found, at, -1)
 
 
-def _consent_timeline(
+def consent_timeline(
     inputs: CareInputs,
 ) -> tuple[_Timeline, NDArray[np.bool_], NDArray[np.bool_]]:
     """The consent changes by key (customer, purpose, channel) and instant, and whether each granted.
 
     And whether the latest change of each key granted: what every day from that change on
-    reads, one look-up in a table of one byte per key.
+    reads, one look-up in a table of one byte per key. Built once per inputs
+    ([`CareInputs.memo`][aftersales_crm.care.CareInputs.memo]).
+
+    Examples:
+        >>> from datetime import date
+        >>> from aftersales_crm import synthetic
+        >>> inputs = CareInputs.of(synthetic.book(5, seed=1), start=date(2026, 6, 30))
+        >>> consent_timeline(inputs) is consent_timeline(inputs)
+        True
     """
-    cache = inputs.__dict__.setdefault("_facts", {})
-    if "consents" not in cache:
+
+    def build() -> tuple[_Timeline, NDArray[np.bool_], NDArray[np.bool_]]:
         consents = inputs.tables.consents
         rows = np.flatnonzero(inputs.known("consents", "at"))
         key = (
@@ -307,9 +319,9 @@ def _consent_timeline(
         granted = granted[order]
         latest = np.zeros(width, dtype=bool)
         latest[timeline.keys[timeline.ends]] = granted[timeline.ends]  # each key's last change
-        cache["consents"] = (timeline, granted, latest)
-    found: tuple[_Timeline, NDArray[np.bool_], NDArray[np.bool_]] = cache["consents"]
-    return found
+        return timeline, granted, latest
+
+    return inputs.memo(("facts", "consents"), build)
 
 
 def consented(
@@ -344,7 +356,7 @@ def consented(
         >>> int(consented(inputs, np.arange(n), reminders, phone, day).sum()) > n // 2
         True
     """
-    timeline, granted, latest = _consent_timeline(inputs)
+    timeline, granted, latest = consent_timeline(inputs)
     key = (
         customers.astype(np.int64, copy=False) * len(_CONSENTS) + consent
     ) * _N_CHANNELS + channels
@@ -375,8 +387,27 @@ def do_not_contact(
         >>> do_not_contact(inputs, np.array([0, 1]), np.array([2, 2])).dtype
         dtype('bool')
     """
-    cache = inputs.__dict__.setdefault("_facts", {})
-    if "do_not_contact" not in cache:
+    stopped = do_not_contact_table(inputs)
+    out: NDArray[np.bool_] = stopped[
+        customers.astype(np.int64, copy=False) * len(_CONSENTS) + consent
+    ]
+    return out
+
+
+def do_not_contact_table(inputs: CareInputs) -> NDArray[np.bool_]:
+    """``do_not_contact`` for every customer (row) and consent purpose, at ``row * len(ConsentPurpose) + purpose``.
+
+    Built once per inputs ([`CareInputs.memo`][aftersales_crm.care.CareInputs.memo]).
+
+    Examples:
+        >>> from datetime import date
+        >>> from aftersales_crm import synthetic
+        >>> inputs = CareInputs.of(synthetic.book(5, seed=1), start=date(2026, 6, 30))
+        >>> do_not_contact_table(inputs).shape
+        (15,)
+    """
+
+    def build() -> NDArray[np.bool_]:
         width = len(inputs.customer_ids) * len(_CONSENTS)
         contacts, consents = inputs.tables.contacts, inputs.tables.consents
         asked = np.flatnonzero(
@@ -395,29 +426,38 @@ def do_not_contact(
             + consents["purpose"][granted]
         )
         np.maximum.at(latest_grant, key, consents["at"][granted].view(np.int64))
-        cache["do_not_contact"] = (latest_ask > np.iinfo(np.int64).min) & (
+        stopped: NDArray[np.bool_] = (latest_ask > np.iinfo(np.int64).min) & (
             latest_grant <= latest_ask
         )
-    stopped: NDArray[np.bool_] = cache["do_not_contact"]
-    out: NDArray[np.bool_] = stopped[
-        customers.astype(np.int64, copy=False) * len(_CONSENTS) + consent
-    ]
-    return out
+        return stopped
+
+    return inputs.memo(("facts", "do_not_contact"), build)
 
 
-def _complaint_timeline(inputs: CareInputs) -> tuple[_Timeline, NDArray[np.int64]]:
-    """The complaints known by the end of ``as_of`` by customer and day, and their days."""
-    cache = inputs.__dict__.setdefault("_facts", {})
-    if "complaints" not in cache:
+def complaint_timeline(inputs: CareInputs) -> tuple[_Timeline, NDArray[np.int64]]:
+    """The complaints known by the end of ``as_of`` by customer and day, and their days.
+
+    Built once per inputs ([`CareInputs.memo`][aftersales_crm.care.CareInputs.memo]).
+
+    Examples:
+        >>> from datetime import date
+        >>> from aftersales_crm import synthetic
+        >>> known = CareInputs.of(synthetic.book(40, seed=1), start=date(2026, 6, 30))
+        >>> _, filed = complaint_timeline(known)
+        >>> len(filed) <= len(known.tables.complaints), filed.dtype
+        (True, dtype('int64'))
+    """
+
+    def build() -> tuple[_Timeline, NDArray[np.int64]]:
         complaints = inputs.tables.complaints
         rows = np.flatnonzero(inputs.known("complaints", "at"))
         key = complaints["customer"][rows].astype(np.int64)
         on = _day_numbers(inputs.table_days("complaints", "at")[rows])
         order = _by_key(key, on)
         timeline = _Timeline(key, on, order, len(inputs.tables.customers))
-        cache["complaints"] = (timeline, on[order])
-    found: tuple[_Timeline, NDArray[np.int64]] = cache["complaints"]
-    return found
+        return timeline, on[order]
+
+    return inputs.memo(("facts", "complaints"), build)
 
 
 def complained(inputs: CareInputs) -> NDArray[np.bool_]:
@@ -430,7 +470,7 @@ def complained(inputs: CareInputs) -> NDArray[np.bool_]:
         >>> complained(inputs).shape
         (5,)
     """
-    timeline, _ = _complaint_timeline(inputs)
+    timeline, _ = complaint_timeline(inputs)
     found: NDArray[np.bool_] = np.greater_equal(timeline.last, 0)
     return found
 
@@ -449,7 +489,7 @@ def last_complaint(
         >>> last_complaint(inputs, np.array([0]), np.array(["2026-06-30"], dtype="datetime64[D]")).dtype
         dtype('<M8[D]')
     """
-    timeline, filed = _complaint_timeline(inputs)
+    timeline, filed = complaint_timeline(inputs)
     at = timeline.latest(customers.astype(np.int64, copy=False), _day_numbers(days))
     out = np.full(len(at), np.datetime64("NaT"), dtype="datetime64[D]")
     found = at >= 0

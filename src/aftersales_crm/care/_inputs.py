@@ -480,7 +480,6 @@ _SHARED = frozenset(
         "_id_order",
         "_memo",
         "_memo_locks",
-        "_facts",
     }
 )
 """What [`CareInputs.with_days`][aftersales_crm.care.CareInputs.with_days] keeps: everything derived from the facts and ``as_of``."""

@@ -32,7 +32,13 @@ from aftersales_crm.care._agenda import (
     Agenda,
     in_agenda_order,
 )
-from aftersales_crm.care._contact import DEFAULT_CONTACT_RULES, AllOf, ContactRule, Verdicts
+from aftersales_crm.care._contact import (
+    DEFAULT_CONTACT_RULES,
+    AllOf,
+    ContactRule,
+    Verdicts,
+    prepare_rule,
+)
 from aftersales_crm.care._facts import join, sort_numbers, sort_rows
 from aftersales_crm.care._followup_calls import FollowUpCalls
 from aftersales_crm.care._greetings import (
@@ -279,7 +285,7 @@ class Planner(Parameterised):
             mileage=params["mileage"],
         )
         threads = threads_of(params["threads"])
-        tasks, inputs = _planned(params["rules"], inputs, threads)
+        tasks, inputs = _planned(params["rules"], inputs, threads, params["contact"])
         customers = inputs.customer_rows(tasks)
         if len(tasks) and segments:
             boost = _boosts(segments, params["boosts"], len(tables.customers))
@@ -409,23 +415,34 @@ def _boosts(segments: tuple[Labels, ...], boosts: Mapping[str, int], n: int) -> 
     return out
 
 
-def _rule_tasks(rules: tuple[CareRule, ...], inputs: CareInputs, threads: int) -> list[CareTasks]:
-    """The tasks of each rule, in the order of the rules.
+def _rule_tasks(
+    rules: tuple[CareRule, ...],
+    inputs: CareInputs,
+    threads: int,
+    contact: ContactRule | None = None,
+) -> list[CareTasks]:
+    """The tasks of each rule, in the order of the rules; and ``contact`` prepared.
 
     When a rule reads the customer features ([`READS_FEATURES`][aftersales_crm.care.READS_FEATURES]),
     they are computed first, once, and the vehicle features with them: every rule then
     shares both. On more than one thread the rules plan side by side, those reading no
-    feature at all while the features are computed; the tasks, and the first error in the
-    order of the rules, are the same as on one.
+    feature at all while the features are computed, and so does the contact rule's
+    optional ``prepare``; the tasks, and the first error (the rules' in their order, then
+    the contact rule's), are the same as on one.
     """
     if threads <= 1 or len(rules) <= 1:
         _features_first(rules, inputs)
-        return [_checked(rule, rule.plan(inputs)) for rule in rules]
+        tasks = [_checked(rule, rule.plan(inputs)) for rule in rules]
+        prepare_rule(contact, inputs)
+        return tasks
     with ThreadPoolExecutor(max_workers=threads) as pool:
         early = {i: pool.submit(rule.plan, inputs) for i, rule in enumerate(rules) if _alone(rule)}
+        prepared = pool.submit(prepare_rule, contact, inputs)
         _features_first(rules, inputs)
         planned = [early.get(i) or pool.submit(rule.plan, inputs) for i, rule in enumerate(rules)]
-        return [_checked(rule, tasks.result()) for rule, tasks in zip(rules, planned, strict=True)]
+        tasks = [_checked(rule, done.result()) for rule, done in zip(rules, planned, strict=True)]
+        prepared.result()
+        return tasks
 
 
 def _alone(rule: CareRule) -> bool:
@@ -468,9 +485,12 @@ def _features_first(rules: tuple[CareRule, ...], inputs: CareInputs) -> None:
 
 
 def _planned(
-    rules: tuple[CareRule, ...], asked: CareInputs, threads: int = 1
+    rules: tuple[CareRule, ...],
+    asked: CareInputs,
+    threads: int = 1,
+    contact: ContactRule | None = None,
 ) -> tuple[CareTasks, CareInputs]:
-    """The rules' tasks, merged, and the inputs over the days they were planned on.
+    """The rules' tasks, merged, and the inputs over the days they were planned on; ``contact`` prepared.
 
     A contact rule may look at every task due in the same ISO week and month as a task
     shown (the frequency cap does), so the rules plan the whole weeks and months of the
@@ -488,7 +508,7 @@ def _planned(
     """
     first, last = np.datetime64(asked.start, "D"), np.datetime64(asked.end, "D")
     guess = asked.with_days(*_whole_periods(first - _REACH, last, asked))
-    parts = _rule_tasks(rules, guess, threads)
+    parts = _rule_tasks(rules, guess, threads, contact)
     shown = [part.due[asked.meets(part.window_start, part.window_end)] for part in parts]
     dues = [due for due in shown if len(due)]
     days = (
