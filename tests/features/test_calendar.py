@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from aftersales_crm import features, synthetic
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features import add_months, business_date, business_dates
+from aftersales_crm.features._calendar import month_numbers
 
 AS_OF = date(2026, 6, 30)
 
@@ -125,3 +126,23 @@ class FixedEight(tzinfo):
 def test_any_tzinfo_will_do_even_one_that_cannot_be_hashed() -> None:
     raw = np.array(["2026-02-28T15:59", "2026-02-28T16:00"], dtype="datetime64[us]")
     assert business_dates(raw, FixedEight()).tolist() == business_dates(raw).tolist()
+
+
+@given(
+    days=st.lists(st.one_of(st.none(), st.integers(-40_000, 60_000)), max_size=60),
+    near=st.booleans(),
+)
+def test_month_numbers_are_numpys_months_with_nat_least(days: list[int | None], near: bool) -> None:
+    # Near days take the path reading each day of their span once; far ones numpy's cast.
+    values = [None if d is None else (d % 300 if near else d) for d in days]
+    array = np.array(
+        [np.datetime64("NaT") if v is None else np.datetime64(v, "D") for v in values],
+        dtype="datetime64[D]",
+    )
+    expected = [
+        np.iinfo(np.int64).min
+        if v is None
+        else int(np.datetime64(v, "D").astype("datetime64[M]").astype(np.int64))
+        for v in values
+    ]
+    assert month_numbers(array).tolist() == expected

@@ -363,8 +363,10 @@ def month_numbers(days: NDArray[np.datetime64]) -> NDArray[np.int64]:
     days = np.asarray(days, dtype="datetime64[D]")
     known = ~np.isnat(days)
     raw = days.view(np.int64)
-    low = int(raw[known].min()) if known.any() else 0
-    high = int(raw[known].max()) if known.any() else 0
+    # The known days' least and greatest, read in place (NaT is int64's least).
+    some = bool(known.any())
+    low = int(raw.min(initial=np.iinfo(np.int64).max, where=known)) if some else 0
+    high = int(raw.max(initial=np.iinfo(np.int64).min, where=known)) if some else 0
     if high - low + 1 > max(days.size, _SMALL):
         found: NDArray[np.int64] = days.astype("datetime64[M]").astype(np.int64)
         return found
