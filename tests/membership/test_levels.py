@@ -181,15 +181,26 @@ def test_value_levels_let_member_value_serve_as_the_level_rule() -> None:
     assert changes(third)[-1] == ("M2", "2026-05-31", "gold", "silver")
 
 
-@given(day=st.dates(dt.date(1990, 1, 1), dt.date(2090, 12, 31)), months=st.integers(0, 120))
-def test_the_grace_calendar_agrees_with_the_features_month_arithmetic(
-    day: dt.date, months: int
-) -> None:
-    from aftersales_crm.features import add_months
-    from aftersales_crm.membership._levels import _add_months
+def test_a_grace_of_a_month_from_the_31st_of_january_ends_on_the_28th_of_february() -> None:
+    names = ("gold", "silver")
+    first = value_levels(Labels(np.array([0]), names), ["M1"], as_of="2026-01-31")
+    silver = Labels(np.array([1]), names)
+    # A calendar month from 31 January is 28 February (not 30 days on, 2 March).
+    kept = value_levels(silver, ["M1"], as_of="2026-02-27", previous=first, grace_months=1)
+    assert kept.level_of("M1") == "gold"
+    down = value_levels(silver, ["M1"], as_of="2026-02-28", previous=first, grace_months=1)
+    assert down.level_of("M1") == "silver"
 
-    expected = add_months(np.array([day], dtype="datetime64[D]"), months)[0].astype(dt.date)
-    assert _add_months(day, months) == expected
+
+@pytest.mark.parametrize("months", [-1, 121, 1.5, "3"])
+def test_a_grace_of_months_out_of_range_is_named(months: object) -> None:
+    with pytest.raises(InvalidValue, match="grace_months"):
+        value_levels(
+            Labels(np.array([0]), ("gold", "silver")),
+            ["M1"],
+            as_of="2026-01-31",
+            grace_months=months,  # type: ignore[arg-type]
+        )
 
 
 # -- the columnar fold equals the rule, member by member, day by day -----------------------

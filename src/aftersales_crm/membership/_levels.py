@@ -12,7 +12,6 @@ member.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Final
@@ -21,7 +20,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from aftersales_crm._args import as_of_date, positions, to_time_zone
+from aftersales_crm._args import as_of_date, positions, to_time_zone, whole_number
 from aftersales_crm._display import Displayed
 from aftersales_crm._optional import require
 from aftersales_crm._params import (
@@ -706,20 +705,8 @@ def _changes(ids: NDArray[np.str_], found: _Changes, params: Mapping[str, Any]) 
     )
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus whole months, clamped to the end of the month (as ``add_months``)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
-
-
 def _day(day: dt.date) -> int:
     return (day - dt.date(1970, 1, 1)).days
-
-
-def _date(day: int) -> dt.date:
-    return dt.date(1970, 1, 1) + dt.timedelta(days=int(day))
 
 
 def _unique_sources(qualifying: Qualifying) -> NDArray[np.intp]:
@@ -798,11 +785,15 @@ def value_levels(
         msg = "value_levels: a member id repeats; one label per member"
         raise InvalidValue(msg, code="duplicate_id")
     names = labels.names
+    grace_months = whole_number(grace_months, parameter="grace_months", minimum=0, maximum=120)
     changes = [] if previous is None else previous.changes.rows()
     on = _day(day)
     held_since: dict[str, int] = {}
     for member, when, *_ in changes:
         held_since[member] = _day(when)
+    first = _day(previous.as_of) if previous is not None else on
+    since = np.array([held_since.get(member, first) for member in ids.tolist()], dtype=np.int64)
+    grace_ends = add_months(since.astype("datetime64[D]"), grace_months).astype(np.int64)
     for i, member in enumerate(ids.tolist()):
         new = int(codes[i])
         old = -1
@@ -812,8 +803,7 @@ def value_levels(
         if new < 0:
             codes[i] = old
             continue
-        since = held_since.get(member, _day(previous.as_of) if previous is not None else on)
-        grace_end = _day(_add_months(_date(since), grace_months))
+        grace_end = int(grace_ends[i])
         if old < 0 or new < old:
             why = f"value level {names[new]}" + ("" if old < 0 else f" above {names[old]}")
             changes.append((member, day, names[old] if old >= 0 else "", names[new], why, 0))
