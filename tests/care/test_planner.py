@@ -488,6 +488,16 @@ class Prepared(BasePolicy):
         return Verdicts.allow(tasks)
 
 
+class Unprepared(BasePolicy):
+    """A contact rule of the tests allowing every task, without ``prepare``: it notes each check."""
+
+    kind = "contact_rule"
+
+    def check(self, tasks: CareTasks, inputs: CareInputs) -> Verdicts:
+        PREPARED.append("checked")
+        return Verdicts.allow(tasks)
+
+
 @pytest.mark.parametrize("threads", [1, 2])
 def test_the_contact_rule_is_prepared_once_before_its_check_on_any_threads(threads: int) -> None:
     PREPARED.clear()
@@ -496,10 +506,9 @@ def test_the_contact_rule_is_prepared_once_before_its_check_on_any_threads(threa
     assert len(agenda) > 0
     assert PREPARED == ["prepare", "prepared"]
     PREPARED.clear()
-    Planner(rules=(FollowUpCalls(), Fixed()), contact=Consent(), threads=threads).agenda(
-        book(*LIFE), **JULY
-    )
-    assert PREPARED == []  # a rule without the method is checked all the same
+    unprepared = Planner(rules=(FollowUpCalls(), Fixed()), contact=Unprepared(), threads=threads)
+    assert unprepared.agenda(book(*LIFE), **JULY) == agenda
+    assert PREPARED == ["checked"]  # a rule without the method is checked all the same
 
 
 @pytest.mark.parametrize("threads", [1, 2])
