@@ -403,8 +403,11 @@ def do_not_contact_table(inputs: CareInputs) -> NDArray[np.bool_]:
         >>> from datetime import date
         >>> from aftersales_crm import synthetic
         >>> inputs = CareInputs.of(synthetic.book(5, seed=1), start=date(2026, 6, 30))
-        >>> do_not_contact_table(inputs).shape
-        (15,)
+        >>> rows, survey = np.arange(5), list(ConsentPurpose).index(ConsentPurpose.SURVEY)
+        >>> table = do_not_contact_table(inputs)
+        >>> bool((table[rows * len(ConsentPurpose) + survey] == do_not_contact(
+        ...     inputs, rows, np.full(5, survey))).all()), len(table)
+        (True, 15)
     """
 
     def build() -> NDArray[np.bool_]:

@@ -710,7 +710,7 @@ class CareTasks(Displayed):
         if name not in _TEXTS:
             msg = f"{name!r} is not a text column; they are {', '.join(_TEXTS)}"
             raise InvalidValue(msg, code=ARGUMENT_CODE)
-        found: Texts = getattr(self, f"_{name}")
+        found: Texts = getattr(self, _held_as(name))
         return found
 
     def __attrs_post_init__(self) -> None:
