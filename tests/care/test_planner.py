@@ -511,6 +511,38 @@ def test_the_contact_rule_is_prepared_once_before_its_check_on_any_threads(threa
     assert PREPARED == ["checked"]  # a rule without the method is checked all the same
 
 
+class Remembers(Fixed):
+    """A care rule of the tests: Fixed, keeping one value for planning and one for checks."""
+
+    def plan(self, inputs: CareInputs) -> CareTasks:
+        inputs.memo(("test", "planning"), lambda: "planned", for_planning=True)
+        inputs.memo(("test", "kept"), lambda: "planned")
+        return super().plan(inputs)
+
+
+class Recalls(BasePolicy):
+    """A contact rule of the tests allowing every task: it notes which values its check
+    found in the memo ("planned") and which it had to compute again."""
+
+    kind = "contact_rule"
+
+    def check(self, tasks: CareTasks, inputs: CareInputs) -> Verdicts:
+        PREPARED.extend(inputs.memo(("test", key), lambda: "again") for key in ("planning", "kept"))
+        return Verdicts.allow(tasks)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_what_rules_keep_for_planning_is_let_go_before_the_contact_rule_checks(
+    threads: int,
+) -> None:
+    PREPARED.clear()
+    planner = Planner(rules=(FollowUpCalls(), Remembers()), contact=Recalls(), threads=threads)
+    agenda = planner.agenda(book(*LIFE), **JULY)
+    assert PREPARED == ["again", "planned"]
+    fixed = Planner(rules=(FollowUpCalls(), Fixed()), contact=Unprepared(), threads=threads)
+    assert fixed.agenda(book(*LIFE), **JULY) == agenda  # letting go changes no task
+
+
 @pytest.mark.parametrize("threads", [1, 2])
 def test_a_contact_rule_failing_to_prepare_is_named_after_the_rules_failing_to_plan(
     threads: int,

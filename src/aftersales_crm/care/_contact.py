@@ -600,11 +600,16 @@ def _distinct(keys: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.in
     if not len(keys) or int(keys.max()) >= 1 << (63 - bits):
         found, which = np.unique(keys, return_inverse=True)
         return found, which.ravel()
-    packed = np.sort((keys << bits) | np.arange(len(keys)))
+    packed = keys << bits
+    packed |= np.arange(len(keys))
+    packed.sort()
     ordered = packed >> bits
     starts = np.r_[True, ordered[1:] != ordered[:-1]]
+    rank = np.cumsum(starts)
+    rank -= 1
+    packed &= (1 << bits) - 1  # each key's row
     which = np.empty(len(keys), dtype=np.intp)
-    which[packed & ((1 << bits) - 1)] = np.cumsum(starts) - 1
+    which[packed] = rank
     return ordered[starts], which
 
 
@@ -713,35 +718,45 @@ class FrequencyCap(_ContactRule):
             inputs, customers, day.min(), reached_only=params["reached_only"]
         )
         # One contact per customer and day: its priority is its most important task's; a
-        # day already contacted ranks above every task.
-        who = np.r_[customers, made]
-        on_all = np.r_[day, made_on]
-        low = on_all.min()
-        span = on_all.max() - low + 1
-        days, which = _distinct(who * span + (on_all - low))
+        # day already contacted ranks above every task. Millions of rows: each step
+        # writes in place where it can, so fewer fresh arrays are asked of the allocator.
+        n = len(tasks)
+        low = int(day.min()) if not len(made_on) else min(int(day.min()), int(made_on.min()))
+        high = int(day.max()) if not len(made_on) else max(int(day.max()), int(made_on.max()))
+        span = high - low + 1
+        key = np.empty(n + len(made), dtype=np.int64)  # customer * span + day - low
+        for part, who, on_day in ((key[:n], customers, day), (key[n:], made, made_on)):
+            np.multiply(who, span, out=part)
+            part += on_day
+            part -= low
+        days, which = _distinct(key)
+        del key
         top = np.iinfo(np.int64).max
         best = np.full(len(days), np.iinfo(np.int64).min, dtype=np.int64)
         np.maximum.at(best, which, np.r_[tasks.priority, np.full(len(made), top)])
         past = np.zeros(len(days), dtype=bool)
-        past[which[len(tasks) :]] = True
-        which = which[: len(tasks)]
-        owner = days // span
-        on = days % span + low
-        week = (on + 3) // 7  # 1970-01-01 was a Thursday: weeks start on Mondays
-        month = month_numbers(on.view("datetime64[D]"))
-        kept = np.ones(len(days), dtype=bool)
+        past[which[n:]] = True
+        which = which[:n]
+        owner, on = np.divmod(days, span)  # on: the day, counted from low
+        del days
+        week = on + (low + 3)
+        week //= 7  # 1970-01-01 was a Thursday: weeks start on Mondays
+        first_days = np.arange(low, high + 1, dtype=np.int64).view("datetime64[D]")
+        month = month_numbers(first_days)[on]
+        kept = np.ones(len(owner), dtype=bool)
         over: list[NDArray[np.bool_]] = []
         rows = None  # every day, until the weekly cap drops some
         for period, cap in ((week, params["per_week"]), (month, params["per_month"])):
-            beyond = np.zeros(len(days), dtype=bool)
+            beyond = np.zeros(len(owner), dtype=bool)
             beyond[_beyond_cap(owner, period, best, on, rows, cap)] = True
             kept &= ~beyond | past  # a day already contacted counts for its month
             rows = np.flatnonzero(kept)
             over.append(beyond)
-        blocked_week, blocked_month = over[0][which], over[1][which]
-        reason = np.where(blocked_week, 0, np.where(blocked_month, 1, -1))
-        blocked = blocked_week | blocked_month
-        return Verdicts(~blocked, reason, tasks.channel, (self.WEEK, self.MONTH))
+        reason = np.full(n, -1, dtype=np.int16)
+        reason[over[1][which]] = 1
+        blocked_week = over[0][which]
+        reason[blocked_week] = 0
+        return Verdicts(reason < 0, reason, tasks.channel, (self.WEEK, self.MONTH))
 
 
 class QuietDays(_ContactRule):

@@ -357,9 +357,11 @@ def consented(
         True
     """
     timeline, granted, latest = consent_timeline(inputs)
-    key = (
-        customers.astype(np.int64, copy=False) * len(_CONSENTS) + consent
-    ) * _N_CHANNELS + channels
+    key = customers.astype(np.int64)  # a copy, then worked in place
+    key *= len(_CONSENTS)
+    key += consent
+    key *= _N_CHANNELS
+    key += channels
     day = _day_numbers(days)
     out: NDArray[np.bool_] = latest[key]  # on a day from the key's last change on
     early = np.flatnonzero(day < timeline.last_day)

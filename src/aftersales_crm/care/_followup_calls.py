@@ -212,6 +212,7 @@ class FollowUpCalls(BasePolicy):
             lambda: np.where(
                 inputs.known("orders", "closed_at"), inputs.table_days("orders", "closed_at"), _NAT
             ),
+            for_planning=True,
         )
         orders = inputs.tables.orders
 
@@ -227,7 +228,7 @@ class FollowUpCalls(BasePolicy):
         The customer is the one who owned the vehicle on its purchase date.
         """
         customer, vehicle, day = inputs.memo(
-            ("follow_up_calls", "sale"), functools.partial(_sold, inputs)
+            ("follow_up_calls", "sale"), functools.partial(_sold, inputs), for_planning=True
         )
 
         def columns(rows: NDArray[np.intp]) -> tuple[NDArray[Any], ...]:

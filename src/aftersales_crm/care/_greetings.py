@@ -199,7 +199,7 @@ def _owners(inputs: CareInputs) -> NDArray[np.intp]:
         counts = np.bincount(owner[owner >= 0], minlength=len(inputs.customer_ids))
         return np.flatnonzero(counts)
 
-    return inputs.memo(("greetings", "owners"), owners)
+    return inputs.memo(("greetings", "owners"), owners, for_planning=True)
 
 
 def _lunar_preference(inputs: CareInputs) -> NDArray[np.bool_]:
@@ -333,7 +333,9 @@ class _Anniversary(_Greeting):
         found = self._anchors(inputs)
         first, last = _greeting_days(inputs, params["days_before"], params["window_days"])
         # The anchors taken apart once per agenda: each pass only dates their anniversaries.
-        born = inputs.memo(("greetings", "born", type(self)), lambda: _born(found.anchor))
+        born = inputs.memo(
+            ("greetings", "born", type(self)), lambda: _born(found.anchor), for_planning=True
+        )
         at, day, years = _anniversaries(born, first, last, leap_day=params["leap_day"])
         return _build(
             self.KIND,
@@ -396,7 +398,9 @@ class OwnerBirthday(_Anniversary):
     @staticmethod
     def _anchors(inputs: CareInputs) -> _Anchors:
         owners = inputs.memo(
-            ("greetings", "solar_birthdays"), lambda: _birthday_owners(inputs, lunar=False)
+            ("greetings", "solar_birthdays"),
+            lambda: _birthday_owners(inputs, lunar=False),
+            for_planning=True,
         )
         source = Texts(owners.astype(np.int64), inputs.customer_ids)
         born = inputs.tables.customers["birthday"][owners]
@@ -466,7 +470,9 @@ class LunarBirthday(_Greeting):
         """
         params = validate_params(self)
         inputs = care_inputs(inputs, self)
-        owners, lunar = inputs.memo(("greetings", "lunar_birthdays"), lambda: _lunar(inputs))
+        owners, lunar = inputs.memo(
+            ("greetings", "lunar_birthdays"), lambda: _lunar(inputs), for_planning=True
+        )
         born = inputs.tables.customers["birthday"][owners]
         first, last = _greeting_days(inputs, params["days_before"], params["window_days"])
         parts_at, parts_day, parts_years = [], [], []

@@ -134,6 +134,7 @@ class CareInputs:
         # on threads; shared by the copies with_days makes (_SHARED).
         self.__dict__["_memo"] = {}
         self.__dict__["_memo_locks"] = _MemoLocks()
+        self.__dict__["_planning_keys"] = set()  # the keys memo kept for_planning
 
     @classmethod
     def of(
@@ -374,17 +375,29 @@ class CareInputs:
         happened: NDArray[np.bool_] = days <= self.as_of_day  # NaT compares False: unknown
         return happened
 
-    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+    def memo(self, key: Hashable, compute: Callable[[], T], *, for_planning: bool = False) -> T:
         """``compute()``, computed once per key for these facts and ``as_of``, then shared.
 
         A rule keeps here what it derives from the facts before the days asked for
         narrow it (every vehicle's due days, say): [`with_days`][aftersales_crm.care.CareInputs.with_days] keeps it.
+
+        Args:
+            key: what the value is, unique among the values kept here.
+            compute: makes the value, the first time ``key`` is asked for.
+            for_planning: the value serves care rules alone, to plan again on other days
+                what they planned once. The [`Planner`][aftersales_crm.care.Planner] lets
+                such values go once every rule has planned, so that they do not hold
+                memory while the contact rules judge; asked for after that, the value is
+                computed again. Leave it False for what a check reads (what a contact
+                rule's ``prepare`` derives).
 
         Examples:
             >>> from aftersales_crm import synthetic
             >>> inputs = CareInputs.of(synthetic.book(2, seed=1), start=date(2026, 7, 1))
             >>> inputs.memo("x", lambda: [1]) is inputs.with_days(date(2026, 6, 1), date(2026, 7, 1)).memo("x", list)
             True
+            >>> inputs.memo(("my_rule", "due"), lambda: [2], for_planning=True)
+            [2]
         """
         cache: dict[Hashable, Any] = self.__dict__["_memo"]
         if key not in cache:
@@ -393,8 +406,21 @@ class CareInputs:
             with self.__dict__["_memo_locks"].of(key):
                 if key not in cache:
                     cache[key] = compute()
+                    if for_planning:
+                        self.__dict__["_planning_keys"].add(key)
         found: T = cache[key]
         return found
+
+    def _forget_planning(self) -> None:
+        """Let go of the values [`memo`][aftersales_crm.care.CareInputs.memo] kept ``for_planning``.
+
+        Called by the planner once no rule plans any more; not while rules run on threads.
+        """
+        cache: dict[Hashable, Any] = self.__dict__["_memo"]
+        keys: set[Hashable] = self.__dict__["_planning_keys"]
+        for key in keys:
+            cache.pop(key, None)
+        keys.clear()
 
     def texts(self, table: str, column: str = "id") -> NDArray[np.str_]:
         """The texts of ``tables[table][column]`` (ids, VINs) as a str array (made once).
@@ -480,6 +506,7 @@ _SHARED = frozenset(
         "_id_order",
         "_memo",
         "_memo_locks",
+        "_planning_keys",
     }
 )
 """What [`CareInputs.with_days`][aftersales_crm.care.CareInputs.with_days] keeps: everything derived from the facts and ``as_of``."""

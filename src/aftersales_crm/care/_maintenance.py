@@ -370,7 +370,7 @@ class FirstMaintenanceDue(BasePolicy):
             "first_maintenance_due",
             *(params[n] for n in ("months", "km", "models", "reminders")),
         )
-        cadence = inputs.memo(key, lambda: self._cadence(inputs, params))
+        cadence = inputs.memo(key, lambda: self._cadence(inputs, params), for_planning=True)
         return _touches(FIRST_MAINTENANCE_DUE, self.REASONS, inputs, cadence, params)
 
     @staticmethod
@@ -555,7 +555,7 @@ class MaintenanceDue(BasePolicy):
 
     def _memo(self, inputs: CareInputs, params: Mapping[str, Any]) -> _Cadence:
         key = ("maintenance_due", *(params[n] for n in ("months", "km", "models", "cadence")))
-        return inputs.memo(key, lambda: self._cadence(inputs, params))
+        return inputs.memo(key, lambda: self._cadence(inputs, params), for_planning=True)
 
     @staticmethod
     def _cadence(inputs: CareInputs, params: Mapping[str, Any]) -> _Cadence:

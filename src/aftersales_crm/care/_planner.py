@@ -286,6 +286,7 @@ class Planner(Parameterised):
         )
         threads = threads_of(params["threads"])
         tasks, inputs = _planned(params["rules"], inputs, threads, params["contact"])
+        inputs._forget_planning()  # what only the rules read: freed for the work below
         customers = inputs.customer_rows(tasks)
         if len(tasks) and segments:
             boost = _boosts(segments, params["boosts"], len(tables.customers))

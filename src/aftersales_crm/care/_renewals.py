@@ -304,9 +304,13 @@ class InsuranceRenewal(BasePolicy):
         """
         params = validate_params(self)
         inputs = care_inputs(inputs, self)
-        rows, anchor, renewed = inputs.memo(("insurance_renewal",), lambda: self._anchors(inputs))
+        rows, anchor, renewed = inputs.memo(
+            ("insurance_renewal",), lambda: self._anchors(inputs), for_planning=True
+        )
         ahead = params["reminders"][0]
-        month, by = inputs.memo(("insurance_renewal", "month"), lambda: _anchor_months(anchor))
+        month, by = inputs.memo(
+            ("insurance_renewal", "month"), lambda: _anchor_months(anchor), for_planning=True
+        )
         # A reminder meets the days only if its expiry falls from the day after the first
         # day to ``ahead`` days after the last; the k-th expiry's month is the anchor's
         # plus 12 k (adding months clamps the day, never the month): only those are dated,
@@ -564,7 +568,9 @@ class AnnualInspection(BasePolicy):
         bought = inputs.tables.vehicles["purchase_date"][rows].astype("datetime64[D]")
         first = _month_number(np.datetime64(inputs.start, "D"))
         last = np.datetime64(inputs.end, "D") + np.timedelta64(params["reminders"][0] + 1, "D")
-        _, by = inputs.memo(("annual_inspection", "month"), lambda: _anchor_months(bought))
+        _, by = inputs.memo(
+            ("annual_inspection", "month"), lambda: _anchor_months(bought), for_planning=True
+        )
         # Every inspection of the schedule by age (the rows follow each other in age, so
         # the ages increase), and per age the vehicles near it: from one month before the
         # first day's age to one month after the last's, found among the vehicles by month.
@@ -690,7 +696,7 @@ class WarrantyEnding(BasePolicy):
         params = validate_params(self)
         inputs = care_inputs(inputs, self)
         key = ("warranty_ending", params["months"], params["km"])
-        rows, end, by_km = inputs.memo(key, lambda: self._ends(inputs, params))
+        rows, end, by_km = inputs.memo(key, lambda: self._ends(inputs, params), for_planning=True)
         bought = inputs.tables.vehicles["purchase_date"][rows].astype("datetime64[D]")
         return _reminder_touches(
             WARRANTY_ENDING,
@@ -802,7 +808,9 @@ class ComplaintFollowUp(BasePolicy):
         """
         params = validate_params(self)
         inputs = care_inputs(inputs, self)
-        rows, resolved = inputs.memo(("complaint_follow_up",), lambda: self._resolved(inputs))
+        rows, resolved = inputs.memo(
+            ("complaint_follow_up",), lambda: self._resolved(inputs), for_planning=True
+        )
         due = days_after(resolved, params["days"])
         end = days_after(due, params["window_days"])
         keep = np.flatnonzero(inputs.meets(due, end))
@@ -1018,7 +1026,9 @@ class WinBack(BasePolicy):
         matrix = LoyaltyValueMatrix() if params["matrix"] is None else params["matrix"]
         reads = self.reads_features
         features = inputs.features_with(reads if isinstance(reads, frozenset) else None)
-        rows = inputs.memo(("win_back", repr(matrix)), lambda: self._lost(features, matrix))
+        rows = inputs.memo(
+            ("win_back", repr(matrix)), lambda: self._lost(features, matrix), for_planning=True
+        )
         due = np.full(len(rows), inputs.as_of_day, dtype="datetime64[D]")
         end = days_after(due, params["window_days"])
         keep = np.flatnonzero(inputs.meets(due, end))

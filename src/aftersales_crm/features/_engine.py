@@ -19,7 +19,7 @@ from aftersales_crm.features._inputs import as_tables, threads_of
 from aftersales_crm.features._kernels import grouping, wants
 from aftersales_crm.features._mileage import MileageModel
 from aftersales_crm.features._orders import order_days, order_facts
-from aftersales_crm.features._quality import CUSTOMER_QUALITY_COLUMNS
+from aftersales_crm.features._quality import CUSTOMER_QUALITY_COLUMNS, VEHICLE_FIX_COLUMNS
 from aftersales_crm.features._service import (
     OWNER_FIRST_MAINTENANCE_COLUMNS,
     OWNER_FIRST_MAINTENANCE_READS,
@@ -177,8 +177,12 @@ def compute(
         # their lines are summed.
         by_customer = side.submit(grouping, keys["customer"], time)
         by_vehicle = side.submit(grouping, keys["vehicle"], time if everyone_has_one else time_v)
-        parts = wants(wanted, CUSTOMER_QUALITY_COLUMNS) or wants(computed, _PARTS)
-        orders = order_facts(tables, day, counted, zone, day_number(on), workers, parts=parts)
+        quality = wants(wanted, CUSTOMER_QUALITY_COLUMNS)
+        parts = quality or wants(computed, _PARTS)
+        row = quality or wants(computed, VEHICLE_FIX_COLUMNS)  # read by the fixes alone
+        orders = order_facts(
+            tables, day, counted, zone, day_number(on), workers, parts=parts, row=row
+        )
         vehicle_orders = (
             orders if everyone_has_one else {k: v[with_vehicle] for k, v in orders.items()}
         )
@@ -321,7 +325,14 @@ def compute_vehicles(
         keep = counted & (vehicle != NONE_CODE)
         by_vehicle = grouping(vehicle[keep], time[keep])
         orders = order_facts(
-            tables, day, counted, zone, day_number(on), workers, parts=wants(wanted, _PARTS)
+            tables,
+            day,
+            counted,
+            zone,
+            day_number(on),
+            workers,
+            parts=wants(wanted, _PARTS),
+            row=wants(wanted, VEHICLE_FIX_COLUMNS),
         )
         with_vehicle = vehicle[counted] != NONE_CODE
         if not with_vehicle.all():

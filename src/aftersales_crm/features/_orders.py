@@ -88,6 +88,7 @@ def order_facts(
     threads: int,
     *,
     parts: bool = True,
+    row: bool = True,
 ) -> dict[str, NDArray[Any]]:
     """Per counted order: its lines summed, its service and pay bits, flags, business date.
 
@@ -98,10 +99,10 @@ def order_facts(
     ``lines`` (packed line counts, read with ``line_counts``), ``bits`` (read with
     ``order_counts`` and friends), and the order's ``customer``, ``vehicle``,
     ``dealer``, ``mileage``, ``comeback`` (the row of the order it comes back to, -1 for
-    none), ``row`` (its own row in ``tables.orders``), ``parts`` (parts replaced on its
-    lines; only when ``parts`` is true: a Python pass over every line's list of parts,
-    the slowest fact, read by the ``parts_replaced`` columns alone) and ``time``
-    (opening, µs).
+    none), ``row`` (its own row in ``tables.orders``; only when ``row`` is true, as the
+    quality columns alone read it), ``parts`` (parts replaced on its lines; only when
+    ``parts`` is true: a Python pass over every line's list of parts, the slowest fact,
+    read by the ``parts_replaced`` columns alone) and ``time`` (opening, µs).
     """
     o, ln = tables.orders, tables.lines
     order_of_line = ln["order"]
@@ -147,7 +148,8 @@ def order_facts(
     if parts:
         facts["parts"] = _parts_per_order(tables)
     facts |= {k: o[k] for k in ("customer", "vehicle", "dealer", "mileage", "comeback")}
-    facts["row"] = np.arange(len(o))
+    if row:
+        facts["row"] = np.arange(len(o))
     facts["time"] = o["opened_at"].view(np.int64)
     facts["day"] = day
     if not counted.all():
