@@ -127,6 +127,21 @@ def test_segment_sums_of_int64_are_reduceat_wrapping_alike(
     assert seg.count(flags).tolist() == counts.tolist()
 
 
+@given(st.lists(st.integers(0, 3), max_size=12), st.booleans())
+def test_segments_of_counts_start_where_the_groups_before_end(
+    counts: list[int], every_group_filled: bool
+) -> None:
+    # Every group filled (an order's lines) is the case where the starts are shared.
+    given_counts = [c + 1 for c in counts] if every_group_filled else counts
+    seg = Segments.from_counts(np.array(given_counts, dtype=np.int64))
+    starts = [sum(given_counts[:k]) for k in range(len(given_counts))]
+    filled = [k for k, c in enumerate(given_counts) if c]
+    assert seg.starts.tolist() == starts
+    assert seg.filled_groups.tolist() == filled
+    assert seg.filled_starts.tolist() == [starts[k] for k in filled]
+    assert seg.counts.tolist() == given_counts
+
+
 @given(st.lists(st.integers(0, 3), max_size=12), st.integers(0, 12), st.integers(0, 12))
 def test_a_part_of_segments_is_the_segments_of_its_counts(
     counts: list[int], first: int, stop: int

@@ -264,9 +264,11 @@ class Segments:
         if counts.ndim != 1 or (len(counts) and counts.min() < 0):
             msg = "counts must be one non-negative count per group"
             raise InvalidValue(msg, code=ARGUMENT_CODE)
-        starts = np.cumsum(counts) - counts
+        starts = np.cumsum(counts)
+        starts -= counts
         filled = np.flatnonzero(counts)
-        return cls(starts, counts, filled, starts[filled])
+        # Every group filled (an order's lines): the filled groups' starts are the starts.
+        return cls(starts, counts, filled, starts if len(filled) == len(counts) else starts[filled])
 
     def part(self, first: int, stop: int) -> Segments:
         """The segments of groups ``first`` to ``stop - 1``, rows counted from the first one.
