@@ -721,8 +721,8 @@ class FrequencyCap(_ContactRule):
         # day already contacted ranks above every task. Millions of rows: each step
         # writes in place where it can, so fewer fresh arrays are asked of the allocator.
         n = len(tasks)
-        low = int(day.min()) if not len(made_on) else min(int(day.min()), int(made_on.min()))
-        high = int(day.max()) if not len(made_on) else max(int(day.max()), int(made_on.max()))
+        low = int(made_on.min(initial=day.min()))  # the days of the tasks and the contacts
+        high = int(made_on.max(initial=day.max()))
         span = high - low + 1
         key = np.empty(n + len(made), dtype=np.int64)  # customer * span + day - low
         for part, who, on_day in ((key[:n], customers, day), (key[n:], made, made_on)):

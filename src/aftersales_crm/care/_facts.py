@@ -12,7 +12,7 @@ import functools
 import math
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from numpy.typing import NDArray
@@ -76,6 +76,29 @@ _PURPOSES: Final = tuple(ContactPurpose)
 _CONSENTS: Final = tuple(ConsentPurpose)
 _N_CHANNELS: Final = len(ContactChannel)
 """Room for the channel codes (positions in ``list(ContactChannel)``) in a key."""
+
+
+def _purpose_key(customers: NDArray[Any], purposes: NDArray[Any]) -> NDArray[np.int64]:
+    """The key of a customer (row) and consent purpose: ``row * len(ConsentPurpose) + purpose``.
+
+    A fresh int64 array, worked in place (millions of tasks: no chain of temporaries).
+    """
+    key = customers.astype(np.int64)
+    key *= len(_CONSENTS)
+    key += purposes
+    return key
+
+
+def _consent_key(
+    customers: NDArray[Any], purposes: NDArray[Any], channels: NDArray[Any]
+) -> NDArray[np.int64]:
+    """The key of a customer (row), consent purpose and channel in the consent timeline."""
+    key = _purpose_key(customers, purposes)
+    key *= _N_CHANNELS
+    key += channels
+    return key
+
+
 _DAY_BITS: Final = 20
 """Bits of the day offset in a (key, day) pair: 2**20 days is almost three thousand years."""
 _TO_CONSENT: Final = np.array(
@@ -306,9 +329,9 @@ def consent_timeline(
     def build() -> tuple[_Timeline, NDArray[np.bool_], NDArray[np.bool_]]:
         consents = inputs.tables.consents
         rows = np.flatnonzero(inputs.known("consents", "at"))
-        key = (
-            consents["customer"][rows].astype(np.int64) * len(_CONSENTS) + consents["purpose"][rows]
-        ) * _N_CHANNELS + consents["channel"][rows]
+        key = _consent_key(
+            consents["customer"][rows], consents["purpose"][rows], consents["channel"][rows]
+        )
         at = consents["at"][rows].view(np.int64)
         granted = consents["granted"][rows]
         # By key, then instant; at one instant a withdrawal comes last, so it wins.
@@ -357,11 +380,7 @@ def consented(
         True
     """
     timeline, granted, latest = consent_timeline(inputs)
-    key = customers.astype(np.int64)  # a copy, then worked in place
-    key *= len(_CONSENTS)
-    key += consent
-    key *= _N_CHANNELS
-    key += channels
+    key = _consent_key(customers, consent, channels)
     day = _day_numbers(days)
     out: NDArray[np.bool_] = latest[key]  # on a day from the key's last change on
     early = np.flatnonzero(day < timeline.last_day)
@@ -390,9 +409,7 @@ def do_not_contact(
         dtype('bool')
     """
     stopped = do_not_contact_table(inputs)
-    out: NDArray[np.bool_] = stopped[
-        customers.astype(np.int64, copy=False) * len(_CONSENTS) + consent
-    ]
+    out: NDArray[np.bool_] = stopped[_purpose_key(customers, consent)]
     return out
 
 
@@ -419,17 +436,11 @@ def do_not_contact_table(inputs: CareInputs) -> NDArray[np.bool_]:
             inputs.known("contacts", "at") & (contacts["outcome"] == _DO_NOT_CONTACT)
         )
         latest_ask = np.full(width, np.iinfo(np.int64).min, dtype=np.int64)
-        key = (
-            contacts["customer"][asked].astype(np.int64) * len(_CONSENTS)
-            + _TO_CONSENT[contacts["purpose"][asked]]
-        )
+        key = _purpose_key(contacts["customer"][asked], _TO_CONSENT[contacts["purpose"][asked]])
         np.maximum.at(latest_ask, key, contacts["at"][asked].view(np.int64))
         granted = np.flatnonzero(inputs.known("consents", "at") & consents["granted"])
         latest_grant = np.full(width, np.iinfo(np.int64).min, dtype=np.int64)
-        key = (
-            consents["customer"][granted].astype(np.int64) * len(_CONSENTS)
-            + consents["purpose"][granted]
-        )
+        key = _purpose_key(consents["customer"][granted], consents["purpose"][granted])
         np.maximum.at(latest_grant, key, consents["at"][granted].view(np.int64))
         stopped: NDArray[np.bool_] = (latest_ask > np.iinfo(np.int64).min) & (
             latest_grant <= latest_ask
