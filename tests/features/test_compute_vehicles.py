@@ -49,3 +49,33 @@ def test_orders_without_a_vehicle_count_for_no_vehicle() -> None:
 def test_a_bad_as_of_is_named() -> None:
     with pytest.raises(InvalidValue, match="as_of"):
         features.compute_vehicles(synthetic.book(2, seed=1), as_of="30 June")
+
+
+def test_the_table_columns_alone_read_no_order_and_equal_the_whole_computation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tables = synthetic.columns(300, seed=2).tables()
+    whole = features.compute_vehicles(tables, as_of=date(2026, 6, 30))
+
+    def no_orders(*args: object) -> None:
+        raise AssertionError("the orders were read")
+
+    monkeypatch.setattr("aftersales_crm.features._engine.order_days", no_orders)
+    alone = features.compute_vehicles(
+        tables, as_of=date(2026, 6, 30), columns=features.VEHICLE_TABLE_COLUMNS
+    )
+    assert set(alone) == features.VEHICLE_TABLE_COLUMNS
+    for name in features.VEHICLE_TABLE_COLUMNS:
+        assert np.array_equal(np.asarray(alone[name]), np.asarray(whole[name])), name
+    with pytest.raises(AssertionError, match="the orders were read"):
+        features.compute_vehicles(tables, as_of=date(2026, 6, 30), columns=["owner", "visits"])
+
+
+def test_a_bad_time_zone_is_named_when_no_order_is_read() -> None:
+    with pytest.raises(InvalidValue, match="time_zone"):
+        features.compute_vehicles(
+            synthetic.book(2, seed=1),
+            as_of=date(2026, 6, 30),
+            time_zone="Mars/Olympus",
+            columns=["owner"],
+        )

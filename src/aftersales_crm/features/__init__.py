@@ -57,6 +57,7 @@ from aftersales_crm.features._quality import (
 )
 from aftersales_crm.features._service import SERVICE_KM, SERVICE_MONTHS, service_due
 from aftersales_crm.features._table import FeatureTable
+from aftersales_crm.features._vehicles import VEHICLE_TABLE_COLUMNS
 
 __all__ = [
     "CHINA_STANDARD_TIME",
@@ -72,6 +73,7 @@ __all__ = [
     "MIN_MODEL_VEHICLES",
     "SERVICE_KM",
     "SERVICE_MONTHS",
+    "VEHICLE_TABLE_COLUMNS",
     "CalibrationHoldout",
     "FeatureTable",
     "MileageMethod",

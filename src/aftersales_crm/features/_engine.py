@@ -11,7 +11,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 from numpy.typing import NDArray
 
-from aftersales_crm._args import ARGUMENT_CODE, as_of_date, tuple_of
+from aftersales_crm._args import ARGUMENT_CODE, as_of_date, to_time_zone, tuple_of
 from aftersales_crm.errors import InvalidValue
 from aftersales_crm.features._calendar import DEFAULT_TIME_ZONE, day_number
 from aftersales_crm.features._customers import customer_features
@@ -276,7 +276,8 @@ def compute_vehicles(
     are not computed. ``columns`` names the vehicle features a reader needs: only the
     kernels giving them run (counting the parts replaced, the slowest, only for
     ``parts_replaced``), and the table holds those columns, each equal to the whole
-    computation's.
+    computation's. Columns of [`VEHICLE_TABLE_COLUMNS`][aftersales_crm.features.VEHICLE_TABLE_COLUMNS]
+    alone (the owner, the body type…) read no order at all.
 
     Args:
         data: the customer base.
@@ -315,10 +316,11 @@ def compute_vehicles(
     workers = threads_of(threads)
     wanted = _wanted(columns)
     tables = as_tables(data)
-    zone, day = order_days(tables, time_zone)
+    to_time_zone(time_zone)  # checked even when no order is read
     orders: dict[str, NDArray[Any]] = {}
     by_vehicle = None
     if reads_orders(wanted):
+        zone, day = order_days(tables, time_zone)
         counted = day <= day_number(on)
         vehicle = tables.orders["vehicle"]
         time = tables.orders["opened_at"].view("int64")
