@@ -237,7 +237,9 @@ class PolicyKindSpec:
         protocol: the ``typing.Protocol`` its policies satisfy, if there is one.
         runner: how to run a ready policy on an input, ``runner(policy, input)``, or the
             ``"module:function"`` path of one; by default the last verb is called with the
-            input.
+            input. A runner that also takes the keyword ``prepare`` calls it with the inputs
+            it builds before the verb, and the kit checks the policies' optional
+            ``prepare(inputs)`` on them (``prepare_changes_nothing``).
 
     Examples:
         >>> spec = policy_kind("tier")

@@ -10,6 +10,8 @@ to every kind, the ``rows`` checks to kinds that give one result per row and the
 checks to kinds that fold facts into state, the ``ledger`` checks to kinds whose results
 are ledger-shaped (points awards: one per source, none after ``as_of``), and the ``scores``
 checks to survey scorers (scores within their bounds, a response without answers missing).
+A policy with the optional ``prepare`` method gets ``prepare_changes_nothing`` when its
+kind's runner can call it first (contact rules): the same results prepared or not.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from numpy.typing import NDArray
 
 from aftersales_crm import policies as _policies
 from aftersales_crm._args import tuple_of
+from aftersales_crm._kinds import _resolve
 from aftersales_crm.errors import AftersalesError, InvalidValue, NotFittedError
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.policies import (
@@ -263,6 +266,41 @@ def _same_scores(got: Scores, expected: Scores, what: str) -> None:
         f" {got.values[first].tolist()}, expected {expected.values[first].tolist()}"
     )
     raise AssertionError(msg)
+
+
+def _same_rows(got: Any, expected: Any, what: str) -> None:
+    """Fail with how many rows differ and the first of them unless ``got`` equals ``expected``.
+
+    For results of one row per item judged that have ``take`` (verdicts, one per task);
+    other results fail as ``_same_result`` shows them.
+    """
+    if _equal(got, expected):
+        return
+    rows: list[int] = []
+    if (
+        type(got) is type(expected)
+        and callable(getattr(got, "take", None))
+        and hasattr(got, "__len__")
+        and len(got) == len(expected)
+    ):
+        rows = [i for i in range(len(got)) if not _equal(got.take([i]), expected.take([i]))]
+    if not rows:
+        _same_result(got, expected, what)
+        return
+    first = rows[0]
+    msg = (
+        f"{what}: {len(rows)} of {len(got)} rows of the {type(got).__name__} differ; the first,"
+        f" row {first}, got {_row_text(got, first)}; expected {_row_text(expected, first)}"
+    )
+    raise AssertionError(msg)
+
+
+def _row_text(result: Any, row: int) -> str:
+    """Row ``row`` of a result on one line: its DataFrame row's ``name value`` pairs, or its repr."""
+    one = result.take([row])
+    with contextlib.suppress(Exception):  # no pandas, or no to_pandas: the repr will do
+        return ", ".join(f"{name} {value}" for name, value in one.to_pandas().iloc[0].items())
+    return " ".join(repr(one).split())
 
 
 def _snapshot(obj: Any) -> dict[str, Any]:
@@ -754,6 +792,48 @@ def _check_halves_compose(policy: Any, spec: PolicyKindSpec, sample: Any) -> Non
         raise AssertionError(msg)
 
 
+# ---------------------------------------------------------------- the optional prepare
+
+
+def _runner_taking_prepare(spec: PolicyKindSpec | None) -> Callable[..., Any] | None:
+    """The kind's runner when it takes the keyword ``prepare``, else None.
+
+    Such a runner calls ``prepare`` with the inputs it builds before the kind's verb
+    (``run_contact_rule``), so a policy's own ``prepare(inputs)`` can be run on them first.
+    """
+    runner: object = None if spec is None else spec.runner
+    if isinstance(runner, str):
+        try:
+            runner = _resolve(runner)
+        except (ImportError, AttributeError):  # the checks that run the policy report it
+            return None
+    if not callable(runner):
+        return None
+    try:
+        taken = inspect.signature(runner).parameters.get("prepare")
+    except (TypeError, ValueError):  # no signature to read
+        return None
+    by_keyword = (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return runner if taken is not None and taken.kind in by_keyword else None
+
+
+def _check_prepare_changes_nothing(policy: Any, spec: PolicyKindSpec, sample: Any) -> None:
+    runner = _runner_taking_prepare(spec)
+    assert runner is not None  # for mypy: the check applies only then
+    ready = _ready(policy, spec, sample)
+    verb = spec.verbs[-1]
+    returned: list[object] = []
+
+    def prepare(inputs: object) -> None:
+        returned.append(ready.prepare(inputs))
+
+    alone = _run(ready, spec, sample)
+    prepared = runner(ready, sample, prepare=prepare)
+    _require(returned, f"the kind's runner did not call prepare before {verb}")
+    _require(returned[0] is None, f"prepare returned a {type(returned[0]).__name__}, not None")
+    _same_rows(prepared, alone, f"{verb} after prepare, against {verb} alone")
+
+
 # ---------------------------------------------------------------- ledger-shaped results
 
 
@@ -878,6 +958,11 @@ def _fits(policy: Any, spec: PolicyKindSpec | None) -> bool:
 
 def _has_clone(policy: Any, spec: PolicyKindSpec | None) -> bool:
     return callable(getattr(policy, "clone", None))
+
+
+def _prepares(policy: Any, spec: PolicyKindSpec | None) -> bool:
+    """Whether the policy has a ``prepare`` method its kind's runner can call first."""
+    return callable(getattr(policy, "prepare", None)) and _runner_taking_prepare(spec) is not None
 
 
 def _importable(policy: Any, spec: PolicyKindSpec | None) -> bool:
@@ -1070,6 +1155,14 @@ _CHECKS: Final = (
         _check_halves_compose,
         family=CheckFamily.AGENDA,
     ),
+    _Check(
+        "prepare_changes_nothing",
+        "a rule's optional prepare(inputs) derives ahead what check reads and changes no"
+        " verdict: check on fresh inputs gives the same result whether prepare was called on"
+        " those inputs first or not, and prepare returns None",
+        _check_prepare_changes_nothing,
+        _prepares,
+    ),
 )
 
 _CHECK_NAMES: Final = tuple(check.name for check in _CHECKS)
@@ -1207,8 +1300,9 @@ def policy_checks(
     ``row_order_invariance``…), the ``folds`` family (``arrival_order``,
     ``repeated_fact``, ``as_of_cutoff``, ``no_facts``) and the ``ledger`` family
     (``conservation``, ``no_entry_after_as_of``) when the kind declares them; ``clone``
-    for policies that have a ``clone`` method. Each check raises an ``AssertionError``
-    naming itself and its rule.
+    for policies that have a ``clone`` method; ``prepare_changes_nothing`` for those with
+    a ``prepare`` method their kind's runner can call first (contact rules). Each check
+    raises an ``AssertionError`` naming itself and its rule.
 
     Args:
         policy: the policy to check, unfitted; any object, it need not inherit

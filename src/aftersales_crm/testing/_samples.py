@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, NamedTuple
 
 import attrs
@@ -988,13 +988,29 @@ def care_tasks(customers: Sequence[str], as_of: dt.date) -> Any:
     return CareTasks.concat(parts)
 
 
-def run_contact_rule(policy: Any, sample: FactSample) -> Any:
+def run_contact_rule(
+    policy: Any, sample: FactSample, *, prepare: Callable[[Any], object] | None = None
+) -> Any:
     """How the kit runs a contact rule: ``policy.check(tasks, inputs)`` on ``care_tasks``.
+
+    The inputs are new on every call (``CareInputs`` keep what they derive).
+
+    Args:
+        policy: the contact rule.
+        sample: the facts and the days.
+        prepare: called with the inputs before ``check``, when given: the kit's
+            ``prepare_changes_nothing`` check calls the rule's own ``prepare`` there.
 
     Examples:
         >>> from aftersales_crm.care import Consent
         >>> len(run_contact_rule(Consent(), care_facts())) == 4 * CARE_CUSTOMERS
         True
+        >>> seen = []
+        >>> verdicts = run_contact_rule(Consent(), care_facts(), prepare=seen.append)
+        >>> type(seen[0]).__name__
+        'CareInputs'
     """
     inputs = _care_inputs(sample)
+    if prepare is not None:
+        prepare(inputs)
     return policy.check(care_tasks(inputs.customer_ids.tolist(), sample.as_of), inputs)
