@@ -347,12 +347,16 @@ class PolicyKindSpec:
             >>> len(policy_kind("dimension").run(RegionRing(), feats))
             3
         """
-        runner = self.runner
-        if isinstance(runner, str):
-            runner = _resolve(runner)
+        runner = self._runner()
         if runner is not None:
             return runner(policy, data)
         return getattr(policy, self.verbs[-1])(data)
+
+    def _runner(self) -> Callable[..., Any] | None:
+        """The runner as a function (its ``"module:function"`` path imported), or None."""
+        runner = self.runner
+        found: Callable[..., Any] | None = _resolve(runner) if isinstance(runner, str) else runner
+        return found
 
 
 _FEATURES_SAMPLE: Final = "aftersales_crm.testing._samples:customer_features"

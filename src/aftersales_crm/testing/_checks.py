@@ -35,7 +35,6 @@ from numpy.typing import NDArray
 
 from aftersales_crm import policies as _policies
 from aftersales_crm._args import tuple_of
-from aftersales_crm._kinds import _resolve
 from aftersales_crm.errors import AftersalesError, InvalidValue, NotFittedError
 from aftersales_crm.features import FeatureTable
 from aftersales_crm.policies import (
@@ -801,12 +800,10 @@ def _runner_taking_prepare(spec: PolicyKindSpec | None) -> Callable[..., Any] | 
     Such a runner calls ``prepare`` with the inputs it builds before the kind's verb
     (``run_contact_rule``), so a policy's own ``prepare(inputs)`` can be run on them first.
     """
-    runner: object = None if spec is None else spec.runner
-    if isinstance(runner, str):
-        try:
-            runner = _resolve(runner)
-        except (ImportError, AttributeError):  # the checks that run the policy report it
-            return None
+    try:
+        runner = None if spec is None else spec._runner()
+    except (ImportError, AttributeError):  # the checks that run the policy report it
+        return None
     if not callable(runner):
         return None
     try:
