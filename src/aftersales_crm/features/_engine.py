@@ -316,11 +316,11 @@ def compute_vehicles(
     workers = threads_of(threads)
     wanted = _wanted(columns)
     tables = as_tables(data)
-    to_time_zone(time_zone)  # checked even when no order is read
+    tz = to_time_zone(time_zone)  # checked even when no order is read
     orders: dict[str, NDArray[Any]] = {}
     by_vehicle = None
     if reads_orders(wanted):
-        zone, day = order_days(tables, time_zone)
+        zone, day = order_days(tables, tz)
         counted = day <= day_number(on)
         vehicle = tables.orders["vehicle"]
         time = tables.orders["opened_at"].view("int64")
