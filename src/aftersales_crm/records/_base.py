@@ -486,10 +486,14 @@ def is_redacted(record: object) -> bool:
         return False
     if isinstance(record, Record) and record._redacted:
         return True
-    for name in type(record).model_fields:
-        value = getattr(record, name)
-        if is_redacted(value) or (
-            isinstance(value, tuple) and any(is_redacted(item) for item in value)
+    # The fields' values (extras live apart, in __pydantic_extra__): only a nested model,
+    # alone or in a tuple, can be redacted, so nothing else is looked into.
+    for value in record.__dict__.values():
+        if isinstance(value, BaseModel):
+            if is_redacted(value):
+                return True
+        elif isinstance(value, tuple) and any(
+            isinstance(item, BaseModel) and is_redacted(item) for item in value
         ):
             return True
     return False

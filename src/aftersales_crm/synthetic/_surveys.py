@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._args import whole_number
+from aftersales_crm._transitions import utc
 from aftersales_crm.records import (
     Answer,
     Dealer,
@@ -44,6 +45,7 @@ from aftersales_crm.records import (
     StaffRole,
     StaffSurveyAnswered,
     SurveyAnswered,
+    on_time,
 )
 from aftersales_crm.satisfaction import CSI_CHINA_2015, NPS_SURVEY, SERVQUAL, Instrument
 from aftersales_crm.synthetic import _world as w
@@ -186,6 +188,23 @@ def _response(
     )
 
 
+def _late(orders: list[RepairOrder]) -> dict[str, bool]:
+    """Whether each order is known to be late (``on_time`` False, not None), by id.
+
+    The rule is [`on_time`][aftersales_crm.records.on_time], applied to all the orders at
+    once rather than to each through ``RepairOrder.on_time``.
+    """
+    known = [
+        (o.id, o.closed_at, o.promised_at)
+        for o in orders
+        if o.closed_at is not None and o.promised_at is not None
+    ]
+    kept = on_time(utc([closed for _, closed, _ in known]), utc([due for *_, due in known]))
+    late = dict.fromkeys((o.id for o in orders), False)
+    late.update(zip((key for key, *_ in known), (~kept).tolist(), strict=True))
+    return late
+
+
 def survey_responses(
     orders: list[RepairOrder], rng: np.random.Generator, as_of: date, effects: SurveyEffects
 ) -> list[Record]:
@@ -201,6 +220,7 @@ def survey_responses(
     dealer_row = {d: i for i, d in enumerate(effects.dealers)}
     advisor_row = {a: i for i, a in enumerate(effects.advisors)}
     (recommend_scale,) = (item.scale for item in NPS_SURVEY.items)
+    late = _late(orders)
     out: list[Record] = []
     for order, at in _answering(orders, rng, w.SURVEY_SHARE, as_of):
         level = w.SURVEY_MEAN + float(rng.normal(0.0, w.SURVEY_RESPONDENT_SD))
@@ -208,7 +228,7 @@ def survey_responses(
         factors += effects.dealer[dealer_row[order.dealer_id]]
         if order.advisor is not None:
             factors[advisor_factor] += effects.advisor[advisor_row[order.advisor]]
-        factors[pickup] -= w.SURVEY_LATE_PENALTY * (order.on_time is False)
+        factors[pickup] -= w.SURVEY_LATE_PENALTY * late[order.id]
         factors[quality] -= w.SURVEY_COMEBACK_PENALTY * (order.comeback_of is not None)
         ratings = np.rint(factors[of_item] + rng.normal(0.0, w.SURVEY_ITEM_SD, len(of_item)))
         skipped = rng.random(len(of_item)) < w.SURVEY_SKIP_SHARE
