@@ -18,6 +18,7 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Final
@@ -125,6 +126,11 @@ __all__ = [
     "vins",
 ]
 
+_made_once = functools.lru_cache(maxsize=256)
+"""Strategy factories wrapped in this give the same strategy for the same arguments: a
+strategy made once is checked once (hypothesis validates each new strategy the first time
+it draws), and Books draw these thousands of times. Strategies are immutable."""
+
 _VIN_CHARS = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
 _PLATE_CHARS = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 _PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -139,6 +145,7 @@ def _or(
     return default if strategy is None else strategy
 
 
+@_made_once
 def ids(prefix: str = "X") -> st.SearchStrategy[str]:
     """Record ids: a prefix and a number.
 
@@ -151,6 +158,7 @@ def ids(prefix: str = "X") -> st.SearchStrategy[str]:
     return st.integers(0, 10**6).map(lambda n: f"{prefix}{n}")
 
 
+@_made_once
 def names() -> st.SearchStrategy[str]:
     """Short names as [`Name`][aftersales_crm.records.Name] keeps them: stripped, not empty.
 
@@ -168,6 +176,7 @@ def names() -> st.SearchStrategy[str]:
     ) | st.text(st.characters(codec="utf-8", categories=("L", "N", "P")), min_size=1, max_size=20)
 
 
+@_made_once
 def vins() -> st.SearchStrategy[str]:
     """Valid VINs, with a correct check digit in position 9.
 
@@ -182,6 +191,7 @@ def vins() -> st.SearchStrategy[str]:
     return st.text(alphabet=_VIN_CHARS, min_size=16, max_size=16).map(build)
 
 
+@_made_once
 def national_ids() -> st.SearchStrategy[str]:
     """Valid resident identity numbers (GB 11643) born 1930–2005.
 
@@ -202,6 +212,7 @@ def national_ids() -> st.SearchStrategy[str]:
     )
 
 
+@_made_once
 def phones() -> st.SearchStrategy[str]:
     """Valid Chinese mobile numbers in E.164.
 
@@ -215,6 +226,7 @@ def phones() -> st.SearchStrategy[str]:
     )
 
 
+@_made_once
 def plates() -> st.SearchStrategy[str]:
     """Valid regular licence plates (7 characters), in compact form.
 
@@ -229,6 +241,7 @@ def plates() -> st.SearchStrategy[str]:
     )
 
 
+@_made_once
 def money(*, max_fen: int = 10**7, currency: str = "CNY") -> st.SearchStrategy[Money]:
     """Non-negative amounts in whole fen.
 
@@ -246,6 +259,7 @@ _MAX_SPAN_DAYS: Final = 100 * 366
 """The longest span [`instants`][aftersales_crm.testing.strategies.instants] draws from: a century keeps every instant in range."""
 
 
+@_made_once
 def instants(*, start: datetime = _EPOCH, days: int = _HORIZON_DAYS) -> st.SearchStrategy[datetime]:
     """Timezone-aware instants, to the second, in UTC.
 
@@ -261,6 +275,7 @@ def instants(*, start: datetime = _EPOCH, days: int = _HORIZON_DAYS) -> st.Searc
     return st.integers(0, span * 86_400).map(lambda s: first + timedelta(seconds=s))
 
 
+@_made_once
 def geo_points() -> st.SearchStrategy[GeoPoint]:
     """Points in and around mainland China.
 
@@ -401,6 +416,7 @@ def ownerships(
     )
 
 
+@_made_once
 def repair_lines(currency: str = "CNY") -> st.SearchStrategy[RepairLine]:
     """Repair-order lines with non-negative amounts in one currency.
 
@@ -420,6 +436,9 @@ def repair_lines(currency: str = "CNY") -> st.SearchStrategy[RepairLine]:
     )
 
 
+_LINES: Final = st.lists(repair_lines(), min_size=1, max_size=4)
+
+
 def repair_orders(
     *,
     dealer_id: st.SearchStrategy[str] | None = None,
@@ -436,27 +455,40 @@ def repair_orders(
     Returns:
         A strategy of [`RepairOrder`][aftersales_crm.records.RepairOrder].
     """
+    return _repair_order(
+        _or(dealer_id, ids("D")), _or(vin_strategy, vins()), _or(customer_id, ids("C"))
+    )
 
-    @st.composite
-    def build(draw: st.DrawFn) -> RepairOrder:
-        opened = draw(instants())
-        closed = draw(st.none() | st.integers(600, 5 * 86_400))
-        promised = draw(st.none() | st.integers(600, 5 * 86_400))
-        return RepairOrder(
-            id=draw(ids("RO")),
-            dealer_id=draw(_or(dealer_id, ids("D"))),
-            vin=draw(_or(vin_strategy, vins())),
-            customer_id=draw(_or(customer_id, ids("C"))),
-            advisor=draw(st.none() | ids("SA")),
-            opened_at=opened,
-            closed_at=None if closed is None else opened + timedelta(seconds=closed),
-            promised_at=None if promised is None else opened + timedelta(seconds=promised),
-            mileage=Mileage(draw(st.integers(0, 400_000))),
-            by_appointment=draw(st.booleans()),
-            lines=tuple(draw(st.lists(repair_lines(), min_size=1, max_size=4))),
-        )
 
-    return build()
+_SECONDS_AFTER: Final = st.none() | st.integers(600, 5 * 86_400)
+_ADVISORS: Final = st.none() | ids("SA")
+
+
+@st.composite
+def _repair_order(
+    draw: st.DrawFn,
+    dealer_id: st.SearchStrategy[str],
+    vin_strategy: st.SearchStrategy[str],
+    customer_id: st.SearchStrategy[str],
+) -> RepairOrder:
+    # Module level, as every composite here: hypothesis inspects a composite function
+    # each time one is made, and a strategy made once is validated once.
+    opened = draw(instants())
+    closed = draw(_SECONDS_AFTER)
+    promised = draw(_SECONDS_AFTER)
+    return RepairOrder(
+        id=draw(ids("RO")),
+        dealer_id=draw(dealer_id),
+        vin=draw(vin_strategy),
+        customer_id=draw(customer_id),
+        advisor=draw(_ADVISORS),
+        opened_at=opened,
+        closed_at=None if closed is None else opened + timedelta(seconds=closed),
+        promised_at=None if promised is None else opened + timedelta(seconds=promised),
+        mileage=Mileage(draw(st.integers(0, 400_000))),
+        by_appointment=draw(st.booleans()),
+        lines=tuple(draw(_LINES)),
+    )
 
 
 SURVEY_ITEMS: Final = tuple(f"Q{n}" for n in range(1, 7))
@@ -515,28 +547,42 @@ def surveys(
     Returns:
         A strategy of [`SurveyAnswered`][aftersales_crm.records.SurveyAnswered].
     """
+    return _survey(_or(customer_id, ids("C")), _or(dealer_id, ids("D")), order)
 
-    @st.composite
-    def build(draw: st.DrawFn) -> SurveyAnswered:
-        about = draw(order) if order is not None else None
-        answers = draw(st.lists(survey_answers(), max_size=6, unique_by=lambda a: a.item))
-        return SurveyAnswered(
-            id=draw(ids("S")),
-            instrument=draw(st.sampled_from(("mine", "china_csi"))),
-            version=draw(st.sampled_from(("1", "2015"))),
-            customer_id=about.customer_id if about else draw(_or(customer_id, ids("C"))),
-            repair_order_id=about.id if about else None,
-            dealer_id=about.dealer_id if about else draw(_or(dealer_id, ids("D"))),
-            advisor=about.advisor if about else draw(st.none() | ids("SA")),
-            at=(about.opened_at + timedelta(days=draw(st.integers(0, 30))))
-            if about
-            else draw(instants()),
-            answers=tuple(answers),
-            importance=draw(st.just(()) | _importance()),
-            recommend=draw(st.none() | st.integers(0, 10)),
-        )
 
-    return build()
+def _item(answer: Answer) -> str:
+    return answer.item
+
+
+_ANSWERS: Final = st.lists(survey_answers(), max_size=6, unique_by=_item)
+_IMPORTANCE: Final = st.just(()) | _importance()
+_RECOMMEND: Final = st.none() | st.integers(0, 10)
+
+
+@st.composite
+def _survey(
+    draw: st.DrawFn,
+    customer_id: st.SearchStrategy[str],
+    dealer_id: st.SearchStrategy[str],
+    order: st.SearchStrategy[RepairOrder | None] | None,
+) -> SurveyAnswered:
+    about = draw(order) if order is not None else None
+    answers = draw(_ANSWERS)
+    return SurveyAnswered(
+        id=draw(ids("S")),
+        instrument=draw(st.sampled_from(("mine", "china_csi"))),
+        version=draw(st.sampled_from(("1", "2015"))),
+        customer_id=about.customer_id if about else draw(customer_id),
+        repair_order_id=about.id if about else None,
+        dealer_id=about.dealer_id if about else draw(dealer_id),
+        advisor=about.advisor if about else draw(_ADVISORS),
+        at=(about.opened_at + timedelta(days=draw(st.integers(0, 30))))
+        if about
+        else draw(instants()),
+        answers=tuple(answers),
+        importance=draw(_IMPORTANCE),
+        recommend=draw(_RECOMMEND),
+    )
 
 
 def staff_surveys(
@@ -626,22 +672,20 @@ def complaint_updates(complaint: ComplaintFiled) -> st.SearchStrategy[ComplaintU
     Returns:
         A strategy of [`ComplaintUpdated`][aftersales_crm.records.ComplaintUpdated].
     """
+    return _complaint_update(complaint)
 
-    @st.composite
-    def build(draw: st.DrawFn) -> ComplaintUpdated:
-        action = draw(st.sampled_from(ComplaintAction))
-        verdict = (
-            draw(st.sampled_from(CustomerVerdict)) if action is ComplaintAction.CLOSED else None
-        )
-        return ComplaintUpdated(
-            id=draw(ids("U")),
-            complaint_id=complaint.id,
-            at=draw(instants(start=complaint.at, days=90)),
-            action=action,
-            verdict=verdict,
-        )
 
-    return build()
+@st.composite
+def _complaint_update(draw: st.DrawFn, complaint: ComplaintFiled) -> ComplaintUpdated:
+    action = draw(st.sampled_from(ComplaintAction))
+    verdict = draw(st.sampled_from(CustomerVerdict)) if action is ComplaintAction.CLOSED else None
+    return ComplaintUpdated(
+        id=draw(ids("U")),
+        complaint_id=complaint.id,
+        at=draw(instants(start=complaint.at, days=90)),
+        action=action,
+        verdict=verdict,
+    )
 
 
 def referrals(referrer_id: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[ReferralMade]:
@@ -795,25 +839,29 @@ def points_earned(
     Returns:
         A strategy of ``PointsEarned``.
     """
+    return _points_earned(_or(member_id, ids("M")))
 
-    @st.composite
-    def build(draw: st.DrawFn) -> PointsEarned:
-        at = draw(instants())
-        pending = draw(st.none() | st.integers(0, 30 * 86_400))
-        expires = draw(st.none() | st.integers(0, 3 * 365))
-        return PointsEarned(
-            id=draw(ids("PE")),
-            member_id=draw(_or(member_id, ids("M"))),
-            amount=draw(st.integers(1, 5_000)),
-            at=at,
-            source_id=draw(ids("S")),
-            funder=draw(st.sampled_from(Funder)),
-            dealer_id=draw(ids("D")),
-            pending_until=None if pending is None else at + timedelta(seconds=pending),
-            expires_on=None if expires is None else at.date() + timedelta(days=expires),
-        )
 
-    return build()
+_PENDING_SECONDS: Final = st.none() | st.integers(0, 30 * 86_400)
+_EXPIRES_DAYS: Final = st.none() | st.integers(0, 3 * 365)
+
+
+@st.composite
+def _points_earned(draw: st.DrawFn, member_id: st.SearchStrategy[str]) -> PointsEarned:
+    at = draw(instants())
+    pending = draw(_PENDING_SECONDS)
+    expires = draw(_EXPIRES_DAYS)
+    return PointsEarned(
+        id=draw(ids("PE")),
+        member_id=draw(member_id),
+        amount=draw(st.integers(1, 5_000)),
+        at=at,
+        source_id=draw(ids("S")),
+        funder=draw(st.sampled_from(Funder)),
+        dealer_id=draw(ids("D")),
+        pending_until=None if pending is None else at + timedelta(seconds=pending),
+        expires_on=None if expires is None else at.date() + timedelta(days=expires),
+    )
 
 
 def points_redeemed(
