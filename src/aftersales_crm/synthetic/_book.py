@@ -7,7 +7,8 @@ from datetime import date
 import numpy as np
 
 from aftersales_crm._args import as_of_date
-from aftersales_crm.records import Book, Dealer, RepairOrder
+from aftersales_crm._transitions import utc
+from aftersales_crm.records import Book, Dealer, RepairOrder, on_time
 from aftersales_crm.synthetic import _world as w
 from aftersales_crm.synthetic._customers import with_consents_and_hobbies
 from aftersales_crm.synthetic._facts import complaints, follow_up_calls, referrals
@@ -68,14 +69,33 @@ def book(
     records = with_consents_and_hobbies(drawn, rng, as_of).to_records()
     orders = [r for r in records if isinstance(r, RepairOrder)]
     records += follow_up_calls(orders, rng, as_of)
-    records += complaints(orders, rng, as_of)
+    late = late_orders(orders)
+    records += complaints(orders, late, rng, as_of)
     records += referrals(drawn, rng, as_of)
     records += points_entries(drawn, np.random.default_rng((seed, w.BOOK_STREAM, 13)), as_of)
     effects = survey_effects(len(drawn.dealers), seed=seed)
     survey_rng = np.random.default_rng((seed, w.SURVEY_STREAM))
-    records += survey_responses(orders, survey_rng, as_of, effects)
+    records += survey_responses(orders, late, survey_rng, as_of, effects)
     records += servqual_responses(orders, seed, as_of, effects)
     dealers = [r for r in records if isinstance(r, Dealer)]
     staff_rng = np.random.default_rng((seed, w.STAFF_SURVEY_STREAM))
     records += staff_survey_responses(dealers, staff_rng, as_of)
     return Book.from_records(records)
+
+
+def late_orders(orders: list[RepairOrder]) -> dict[str, bool]:
+    """Whether each order is known to be late (``on_time`` False, not None), by id.
+
+    The rule is [`on_time`][aftersales_crm.records.on_time], applied to all the orders at
+    once rather than to each through ``RepairOrder.on_time`` (a one-row call each); the
+    complaints and the surveys read it.
+    """
+    known = [
+        (o.id, o.closed_at, o.promised_at)
+        for o in orders
+        if o.closed_at is not None and o.promised_at is not None
+    ]
+    kept = on_time(utc([closed for _, closed, _ in known]), utc([due for *_, due in known]))
+    late = dict.fromkeys((o.id for o in orders), False)
+    late.update(zip((key for key, *_ in known), (~kept).tolist(), strict=True))
+    return late

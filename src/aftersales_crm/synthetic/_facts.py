@@ -8,6 +8,7 @@ and members are not among them: the tables draw those (``._activities``,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 import numpy as np
@@ -53,13 +54,17 @@ def follow_up_calls(
     return out
 
 
-def complaints(orders: list[RepairOrder], rng: np.random.Generator, as_of: date) -> list[Record]:
-    """Complaints after some deliveries (more after a late one or a comeback), and their steps."""
+def complaints(
+    orders: list[RepairOrder], late: Mapping[str, bool], rng: np.random.Generator, as_of: date
+) -> list[Record]:
+    """Complaints after some deliveries (more after a ``late`` one or a comeback), and their steps."""
     out: list[Record] = []
     for order in orders:
-        late = order.on_time is False
+        was_late = late[order.id]
         if rng.random() >= (
-            w.COMPLAINT_SHARE_TROUBLED if late or order.comeback_of else w.COMPLAINT_SHARE_NORMAL
+            w.COMPLAINT_SHARE_TROUBLED
+            if was_late or order.comeback_of
+            else w.COMPLAINT_SHARE_NORMAL
         ):
             continue
         if order.closed_at is None:
@@ -69,7 +74,7 @@ def complaints(orders: list[RepairOrder], rng: np.random.Generator, as_of: date)
             continue
         qid = f"Q{order.id}"
         categories = w.COMPLAINT_CATEGORIES
-        category = "waiting_time" if late else categories[int(rng.integers(0, len(categories)))]
+        category = "waiting_time" if was_late else categories[int(rng.integers(0, len(categories)))]
         severities = w.COMPLAINT_SEVERITIES
         out.append(
             ComplaintFiled(

@@ -34,7 +34,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales_crm._args import whole_number
-from aftersales_crm._transitions import utc
 from aftersales_crm.records import (
     Answer,
     Dealer,
@@ -45,7 +44,6 @@ from aftersales_crm.records import (
     StaffRole,
     StaffSurveyAnswered,
     SurveyAnswered,
-    on_time,
 )
 from aftersales_crm.satisfaction import CSI_CHINA_2015, NPS_SURVEY, SERVQUAL, Instrument
 from aftersales_crm.synthetic import _world as w
@@ -188,27 +186,14 @@ def _response(
     )
 
 
-def _late(orders: list[RepairOrder]) -> dict[str, bool]:
-    """Whether each order is known to be late (``on_time`` False, not None), by id.
-
-    The rule is [`on_time`][aftersales_crm.records.on_time], applied to all the orders at
-    once rather than to each through ``RepairOrder.on_time``.
-    """
-    known = [
-        (o.id, o.closed_at, o.promised_at)
-        for o in orders
-        if o.closed_at is not None and o.promised_at is not None
-    ]
-    kept = on_time(utc([closed for _, closed, _ in known]), utc([due for *_, due in known]))
-    late = dict.fromkeys((o.id for o in orders), False)
-    late.update(zip((key for key, *_ in known), (~kept).tolist(), strict=True))
-    return late
-
-
 def survey_responses(
-    orders: list[RepairOrder], rng: np.random.Generator, as_of: date, effects: SurveyEffects
+    orders: list[RepairOrder],
+    late: Mapping[str, bool],
+    rng: np.random.Generator,
+    as_of: date,
+    effects: SurveyEffects,
 ) -> list[Record]:
-    """The CSI responses to some delivered orders, answered on or before ``as_of``."""
+    """The CSI responses to some delivered orders (rated lower after a ``late`` one), answered on or before ``as_of``."""
     instrument = effects.instrument
     factor_ids = instrument.factor_ids
     size = np.array([len(f.items) for f in instrument.factors])
@@ -220,7 +205,6 @@ def survey_responses(
     dealer_row = {d: i for i, d in enumerate(effects.dealers)}
     advisor_row = {a: i for i, a in enumerate(effects.advisors)}
     (recommend_scale,) = (item.scale for item in NPS_SURVEY.items)
-    late = _late(orders)
     out: list[Record] = []
     for order, at in _answering(orders, rng, w.SURVEY_SHARE, as_of):
         level = w.SURVEY_MEAN + float(rng.normal(0.0, w.SURVEY_RESPONDENT_SD))
