@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -34,18 +34,33 @@ def _close_figures() -> Iterator[None]:
 _SHARED_DRAWS = 32
 
 
-@functools.lru_cache(maxsize=_SHARED_DRAWS)
+def _shared(draw: Callable[..., Any]) -> Callable[..., Any]:
+    """``draw``, once per hashable arguments (other arguments, or bad ones, reach it each time)."""
+    kept = functools.lru_cache(maxsize=_SHARED_DRAWS)(draw)
+
+    def shared(*args: Any, **kwargs: Any) -> Any:
+        try:
+            hash((args, tuple(kwargs.items())))
+        except TypeError:
+            return draw(*args, **kwargs)
+        return kept(*args, **kwargs)
+
+    return shared
+
+
 def _book(*args: Any, **kwargs: Any) -> Any:
     from aftersales_crm.synthetic import _book
 
     return _book.book(*args, **kwargs)
 
 
-@functools.lru_cache(maxsize=_SHARED_DRAWS)
 def _tables(*args: Any, **kwargs: Any) -> Any:
     from aftersales_crm.synthetic import _tables
 
     return _tables.tables(*args, **kwargs)
+
+
+_SHARED_BOOK, _SHARED_TABLES = _shared(_book), _shared(_tables)
 
 
 @pytest.fixture(autouse=True)
@@ -55,5 +70,5 @@ def _examples_share_synthetic_draws(
     if isinstance(request.node, DoctestItem) or request.node.path.name == "test_docs_examples.py":
         from aftersales_crm import synthetic
 
-        monkeypatch.setattr(synthetic, "book", _book)
-        monkeypatch.setattr(synthetic, "tables", _tables)
+        monkeypatch.setattr(synthetic, "book", _SHARED_BOOK)
+        monkeypatch.setattr(synthetic, "tables", _SHARED_TABLES)

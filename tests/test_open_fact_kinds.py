@@ -288,3 +288,14 @@ def test_a_kind_without_a_strategy_is_left_out_of_drawn_books() -> None:
             assert washes_of_no_one == ()  # an empty Book has no customers to wash for
 
         check()
+
+
+def test_a_book_still_holding_a_kind_no_longer_registered_takes_no_more_records() -> None:
+    # add checks each kind's name as the constructor does, though not the old records again.
+    with registered(WASHES):
+        book = Book.from_records(
+            [Customer(id="C1", name="王芳")], [Vehicle(vin=VIN, model="Lavida")], [wash("W1")]
+        )
+    with pytest.raises(InvalidValue, match="'washes', which is no registered fact kind"):
+        book.add(Customer(id="C2", name="李强"))
+    assert list(book.washes) == ["W1"]

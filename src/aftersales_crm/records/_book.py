@@ -316,7 +316,25 @@ class Book:
         problems += _check(fresh, maps)
         if problems:
             raise IntegrityError(problems)
-        return Book(**maps)
+        return Book._of_checked(maps)
+
+    @classmethod
+    def _of_checked(cls, facts: dict[str, dict[str, Record]]) -> Book:
+        """A Book holding ``facts``, whose records are checked already (by ``add``).
+
+        Each kind's name is checked, as ``__init__`` checks it; the records are not
+        checked again: the old ones were when their Book was made, and ``add`` checked
+        the new ones (their class, their key, that none is redacted). ``facts`` is kept,
+        not copied.
+        """
+        held: dict[str, Mapping[str, Record]] = {}
+        for name, records in facts.items():
+            _kind_named(name)
+            if records:
+                held[name] = MappingProxyType(records)
+        book = object.__new__(cls)
+        object.__setattr__(book, "_facts", MappingProxyType(held))
+        return book
 
     def records(self) -> Iterator[Record]:
         """Iterate over every record, kind by kind, referenced kinds first.
