@@ -142,6 +142,16 @@ def test_segments_of_counts_start_where_the_groups_before_end(
     assert seg.counts.tolist() == given_counts
 
 
+def test_segments_keep_their_own_counts_when_the_callers_array_changes() -> None:
+    counts = np.array([2, 0, 1], dtype=np.int64)
+    seg = Segments.from_counts(counts)
+    alone = Segments.from_counts(counts[1:])
+    counts[:] = 7
+    assert seg.counts.tolist() == [2, 0, 1]
+    assert seg.sum(np.array([1, 2, 3])).tolist() == [3, 0, 3]
+    assert alone.counts.tolist() == [0, 1]
+
+
 @given(st.lists(st.integers(0, 3), max_size=12), st.integers(0, 12), st.integers(0, 12))
 def test_a_part_of_segments_is_the_segments_of_its_counts(
     counts: list[int], first: int, stop: int

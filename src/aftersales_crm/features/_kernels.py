@@ -247,11 +247,14 @@ class Segments:
         if groups.ndim != 1 or (len(groups) and (groups.min() < 0 or groups.max() >= n)):
             msg = f"sorted_groups must be one group per row, each in 0 .. {n - 1}"
             raise InvalidValue(msg, code=ARGUMENT_CODE)
-        return cls.from_counts(np.bincount(groups, minlength=n).astype(np.int64, copy=False))
+        return cls._of_counts(np.bincount(groups, minlength=n).astype(np.int64, copy=False))
 
     @classmethod
     def from_counts(cls, counts: NDArray[np.int64]) -> Segments:
         """Segments of ``counts[k]`` consecutive rows for each group ``k``.
+
+        The Segments keep a copy of ``counts``: changing the caller's array afterwards
+        changes nothing here.
 
         Examples:
             >>> Segments.from_counts(np.array([2, 0, 1])).starts.tolist()
@@ -260,10 +263,18 @@ class Segments:
         Raises:
             InvalidValue: ``counts`` is not a one-dimensional array of non-negative int64.
         """
+        given: object = counts
         counts = number_array(counts, parameter="counts", dtype="int64")
         if counts.ndim != 1 or (len(counts) and counts.min() < 0):
             msg = "counts must be one non-negative count per group"
             raise InvalidValue(msg, code=ARGUMENT_CODE)
+        if isinstance(given, np.ndarray) and np.may_share_memory(counts, given):
+            counts = counts.copy()
+        return cls._of_counts(counts)
+
+    @classmethod
+    def _of_counts(cls, counts: NDArray[np.int64]) -> Segments:
+        """Segments of ``counts``, a valid array of counts the Segments may keep as it is."""
         starts = np.cumsum(counts)
         starts -= counts
         filled = np.flatnonzero(counts)
