@@ -1146,7 +1146,15 @@ def _merge(reasons: list[Reason], new: Sequence[Reason]) -> NDArray[np.int16]:
     return np.array([*out, -1], dtype=np.int16)
 
 
-class AllOf(_ContactRule):
+class _OfRules(_ContactRule):
+    """A contact rule made of ``rules``: preparing it prepares each of them."""
+
+    def _prepare(self, params: Mapping[str, Any], inputs: CareInputs) -> None:
+        for rule in params["rules"]:
+            prepare_rule(rule, inputs)
+
+
+class AllOf(_OfRules):
     """A task is allowed when every rule allows it; the first rule that blocks it says why.
 
     The rules run in order, each on the tasks the rules before it allowed, on the
@@ -1203,12 +1211,8 @@ class AllOf(_ContactRule):
                 hours[rows] &= verdicts.hours
         return Verdicts(allowed, reason, channel, tuple(reasons), hours)
 
-    def _prepare(self, params: Mapping[str, Any], inputs: CareInputs) -> None:
-        for rule in params["rules"]:
-            prepare_rule(rule, inputs)
 
-
-class AnyOf(_ContactRule):
+class AnyOf(_OfRules):
     """A task is allowed when any rule allows it, on the channel and in the hours of the first that does.
 
     A task no rule allows is blocked for the first rule's reason. With no rule every task
@@ -1249,10 +1253,6 @@ class AnyOf(_ContactRule):
             hours[fresh] = verdicts.hours[fresh]
             allowed |= verdicts.allowed
         return Verdicts(allowed, np.where(allowed, -1, first), channel, tuple(reasons), hours)
-
-    def _prepare(self, params: Mapping[str, Any], inputs: CareInputs) -> None:
-        for rule in params["rules"]:
-            prepare_rule(rule, inputs)
 
 
 class Not(_ContactRule):
