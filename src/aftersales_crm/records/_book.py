@@ -143,7 +143,7 @@ class Book:
                 ([`redacted`][aftersales_crm.records.redacted], code ``"redacted_record"``).
             InvalidType: a kind's records are not a mapping of records of the kind.
         """
-        held: dict[str, Mapping[str, Record]] = {}
+        copies: dict[str, dict[str, Record]] = {}
         for name, given in facts.items():
             kind = _kind_named(name)
             records: object = given  # callers may pass anything; the annotation is the contract
@@ -158,9 +158,8 @@ class Book:
                     msg = f"{name}[{key!r}] holds the record of {record.key!r}"
                     raise InvalidValue(msg, code="wrong_key")
             refuse_redacted(_shown(kind, records.values()), into="a Book")
-            if records:
-                held[name] = MappingProxyType(dict(records))
-        object.__setattr__(self, "_facts", MappingProxyType(held))
+            copies[name] = dict(records)
+        _hold(self, copies)
 
     def __getattr__(self, name: str) -> Mapping[str, Any]:
         """The records of the registered kind ``name``, by key."""
@@ -327,13 +326,10 @@ class Book:
         the new ones (their class, their key, that none is redacted). ``facts`` is kept,
         not copied.
         """
-        held: dict[str, Mapping[str, Record]] = {}
-        for name, records in facts.items():
+        for name in facts:
             _kind_named(name)
-            if records:
-                held[name] = MappingProxyType(records)
         book = object.__new__(cls)
-        object.__setattr__(book, "_facts", MappingProxyType(held))
+        _hold(book, facts)
         return book
 
     def records(self) -> Iterator[Record]:
@@ -578,6 +574,12 @@ def _shown(kind: FactKind, records: Iterable[Record]) -> Iterator[Record]:
             child._redacted for nested in kind.children for child in getattr(record, nested.field)
         ):
             yield record
+
+
+def _hold(book: Book, facts: Mapping[str, dict[str, Record]]) -> None:
+    """Give ``book`` its facts: each kind holding records, behind a read-only view of ``facts``' own dict."""
+    held = {name: MappingProxyType(records) for name, records in facts.items() if records}
+    object.__setattr__(book, "_facts", MappingProxyType(held))
 
 
 def _rebuild(facts: dict[str, dict[str, Record]]) -> Book:
