@@ -98,7 +98,7 @@ def test_each_failed_check_fails_the_gate_and_is_named(
 def test_workers_that_measured_nothing_fail_the_gate(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # What a run whose test processes measured nothing leaves: no module at all.
+    # A report with no module at all: what a run that measured nothing can leave.
     _package(tmp_path)
     assert _run(tmp_path, _report(tmp_path, {}), fail_under="0") == 1
     out = capsys.readouterr().out

@@ -8,9 +8,8 @@ then the total, and exits non-zero naming each check that failed:
 
 - the report is missing, or is not slipcover's JSON;
 - branches were not measured;
-- a module of the package is not in the report (it was never imported where coverage
-  was measured: test workers that measured nothing, say);
-- nothing was measured (no line of the package counted);
+- a module of the package is not in the report (no process that measured imported it);
+- nothing was measured (no line of the package counted as executed);
 - the total, lines and branches together, is below ``--fail-under``.
 
 A failing check is never passed over: the exit status is 1 whatever the total.
