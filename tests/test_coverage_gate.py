@@ -76,7 +76,7 @@ def test_a_report_of_every_module_above_the_bar_passes(
     [
         (dict(_WHOLE, **{"a.py": _entry([1], [2, 3, 4])}), True, "fail under: total 50.00%"),
         (dict(_WHOLE, **{"a.py": _entry([1], [], untaken=1)}), True, "fail under: total 75.00%"),
-        ({"__init__.py": _entry([1], [])}, True, "every module measured: 2 of 3 modules"),
+        ({"__init__.py": _entry([1], [])}, True, "every module in the report: 2 of 3 modules"),
         ({name: _entry([], [1]) for name in _WHOLE}, True, "something measured: no line"),
         (_WHOLE, False, "branches measured: branch_coverage is False"),
     ],
@@ -95,14 +95,14 @@ def test_each_failed_check_fails_the_gate_and_is_named(
     assert "coverage gate: passed" not in out
 
 
-def test_workers_that_measured_nothing_fail_the_gate(
+def test_a_report_without_modules_fails_the_gate(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # A report with no module at all: what a run that measured nothing can leave.
     _package(tmp_path)
     assert _run(tmp_path, _report(tmp_path, {}), fail_under="0") == 1
     out = capsys.readouterr().out
-    assert "every module measured: 3 of 3 modules not in the report" in out
+    assert "every module in the report: 3 of 3 modules not in the report" in out
     assert "something measured: no line was measured as executed" in out
 
 

@@ -8,8 +8,11 @@ then the total, and exits non-zero naming each check that failed:
 
 - the report is missing, or is not slipcover's JSON;
 - branches were not measured;
-- a module of the package is not in the report (no process that measured imported it);
-- nothing was measured (no line of the package counted as executed);
+- a module of the package is not in the report: slipcover lists every file under its
+  ``--source``, imported or not, so one missing means the report is of other sources or
+  left files out, and its total is not the package's;
+- nothing was measured: no line of the package counted as executed (a run whose test
+  processes measured nothing gives a report of every module with no line run);
 - the total, lines and branches together, is below ``--fail-under``.
 
 A failing check is never passed over: the exit status is 1 whatever the total.
@@ -144,7 +147,7 @@ def _bar(report: Report) -> str | None:
 
 CHECKS: tuple[tuple[str, Callable[[Report], str | None]], ...] = (
     ("branches measured", _branches),
-    ("every module measured", _every_module),
+    ("every module in the report", _every_module),
     ("something measured", _something),
     ("fail under", _bar),
 )
