@@ -874,12 +874,9 @@ def measure(n: int, days: int, repeat: int) -> Measured:
         runs.append((time.perf_counter() - wall, time.process_time() - cpu))
         return out
 
-    first, agenda = best_seconds(plan, 1)
-    seconds = first
-    if repeat > 1:
-        rest, agenda = best_seconds(plan, repeat - 1)
-        seconds = min(first, rest)
-    cpu = min(runs)[1]  # of the run with the least wall time
+    _, agenda = best_seconds(plan, repeat)
+    first = runs[0][0]
+    seconds, cpu = min(runs)  # the run with the least wall time
     every_s, every = best_seconds(
         lambda: Planner().agenda(tables, start=start, end=end, as_of=AS_OF), repeat
     )

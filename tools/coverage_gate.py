@@ -90,25 +90,29 @@ def missing_of(entry: dict[str, Any]) -> str:
     return ", ".join(part for part in (lines, ", ".join(arcs)) if part)
 
 
-def table(files: dict[str, dict[str, Any]]) -> tuple[list[str], Counts]:
-    """The report's rows for the modules not wholly covered, and the counts of all."""
-    total = Counts(0, 0, 0, 0)
+def total_of(files: dict[str, dict[str, Any]]) -> Counts:
+    """The counts of every module of the report together."""
+    return sum((counts_of(entry) for entry in files.values()), Counts(0, 0, 0, 0))
+
+
+def _row(name: str, counts: Counts, missing: str = "") -> str:
+    return (
+        f"{name:<56} {counts.lines:>6} {counts.missing_lines:>5} {counts.branches:>8}"
+        f" {counts.missing_branches:>6} {counts.percent:>6.2f}%  {missing}"
+    ).rstrip()
+
+
+def table(files: dict[str, dict[str, Any]]) -> list[str]:
+    """The report's rows: a header, each module not wholly covered, then the total."""
     rows = [
         f"{'module':<56} {'lines':>6} {'miss':>5} {'branches':>8} {'b.miss':>6} {'cover':>7}  missing"
     ]
     for name in sorted(files):
         counts = counts_of(files[name])
-        total += counts
         if counts.missing_lines or counts.missing_branches:
-            rows.append(
-                f"{name:<56} {counts.lines:>6} {counts.missing_lines:>5} {counts.branches:>6}"
-                f" {counts.missing_branches:>5} {counts.percent:>6.2f}%  {missing_of(files[name])}"
-            )
-    rows.append(
-        f"{'TOTAL':<56} {total.lines:>6} {total.missing_lines:>5} {total.branches:>8}"
-        f" {total.missing_branches:>6} {total.percent:>6.2f}%"
-    )
-    return rows, total
+            rows.append(_row(name, counts, missing_of(files[name])))
+    rows.append(_row("TOTAL", total_of(files)))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,7 @@ def _something(report: Report) -> str | None:
 
 
 def _bar(report: Report) -> str | None:
-    total = sum((counts_of(entry) for entry in report.data["files"].values()), Counts(0, 0, 0, 0))
+    total = total_of(report.data["files"])
     if total.percent >= report.fail_under:
         return None
     return f"total {total.percent:.2f}% is below {report.fail_under:g}%"
@@ -191,8 +195,7 @@ def main(argv: list[str]) -> int:
     if isinstance(data, str):
         print(f"coverage gate: report: {data}")
         return 1
-    rows, _ = table(data["files"])
-    print("\n".join(rows))
+    print("\n".join(table(data["files"])))
     findings = check(Report(data, modules_under(args.source), args.fail_under))
     for finding in findings:
         print(f"coverage gate: {finding}")
